@@ -1,0 +1,29 @@
+"""phenotk: validate, fix and convert GA4GH Phenopackets.
+
+Only the names in ``__all__`` are public API; modules with a leading underscore and sub-packages
+may change between releases.
+"""
+
+from phenotk._version import __version__
+from phenotk.errors import InputError, PhenotkError, UsageError
+from phenotk.io import Document, Element, Format, iter_documents, read, write
+from phenotk.issue import Fix, Issue, PatchOp, Report, Result, Severity
+
+__all__ = [
+    "Document",
+    "Element",
+    "Fix",
+    "Format",
+    "InputError",
+    "Issue",
+    "PatchOp",
+    "PhenotkError",
+    "Report",
+    "Result",
+    "Severity",
+    "UsageError",
+    "__version__",
+    "iter_documents",
+    "read",
+    "write",
+]

@@ -1,0 +1,3 @@
+"""Version of phenotk (single source, read by the build backend)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,109 @@
+"""The in-memory form of one input document: raw tree, protobuf message and a lazy source map."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from google.protobuf import json_format
+from google.protobuf.message import Message
+from phenopackets import Cohort, Family, Phenopacket
+
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.io.sourcemap import SourceMap
+
+
+class Element(str, enum.Enum):
+    """Top-level Phenopacket schema element."""
+
+    PHENOPACKET = "phenopacket"
+    FAMILY = "family"
+    COHORT = "cohort"
+
+    @property
+    def message_class(self) -> type[Message]:
+        """The protobuf class for this element."""
+        return _CLASSES[self]
+
+    @classmethod
+    def of(cls, message: Message) -> Element:
+        """Element of a protobuf message instance."""
+        for el, klass in _CLASSES.items():
+            if isinstance(message, klass):
+                return el
+        raise TypeError(f"not a Phenopacket, Family or Cohort: {type(message).__name__}")
+
+
+_CLASSES: dict[Element, type[Message]] = {
+    Element.PHENOPACKET: Phenopacket,
+    Element.FAMILY: Family,
+    Element.COHORT: Cohort,
+}
+
+
+class Format(str, enum.Enum):
+    """Serialisation of a Phenopacket document."""
+
+    JSON = "json"
+    YAML = "yaml"
+    PB = "pb"
+    JSONL = "jsonl"
+
+    @property
+    def extension(self) -> str:
+        """Conventional file extension (with dot)."""
+        return {"json": ".json", "yaml": ".yaml", "pb": ".pb", "jsonl": ".jsonl"}[self.value]
+
+
+@dataclass
+class Document:
+    """One document read from an input.
+
+    ``data`` is the JSON tree as written (camelCase or snake_case keys, unknown fields kept), so the
+    validator can report what the protobuf parse would drop; for protobuf binary input it is the
+    message rendered with ``MessageToDict``. ``message`` is the lenient parse (unknown fields ignored);
+    ``parse_error`` says why it is None when the tree could not be parsed at all (e.g. a string where
+    an object belongs) — the validator reports that, the reader does not refuse the document.
+    """
+
+    path: str
+    format: Format
+    element: Element
+    data: dict[str, Any]
+    message: Message | None
+    text: str | None = None  # original text (JSON/YAML), for the source map
+    line_offset: int = 0  # lines before this document in its file (JSONL)
+    parse_error: str | None = None
+    _source_map: SourceMap | None = field(default=None, repr=False)
+
+    @property
+    def id(self) -> str | None:
+        """Top-level ``id`` of the document, when it has one."""
+        value = self.data.get("id")
+        return value if isinstance(value, str) else None
+
+    def source_map(self) -> SourceMap:
+        """Pointer → (line, column) map, built on first use (only documents with findings pay)."""
+        if self._source_map is None:
+            from phenotk.io.sourcemap import SourceMap
+
+            if self.text is None:
+                self._source_map = SourceMap.empty()
+            elif self.format is Format.YAML:
+                self._source_map = SourceMap.from_yaml(self.text, self.line_offset)
+            else:
+                self._source_map = SourceMap.from_json(self.text, self.line_offset)
+        return self._source_map
+
+    def locate(self, pointer: str) -> tuple[int | None, int | None]:
+        """1-based (line, column) where the value at ``pointer`` starts; the nearest known parent else."""
+        return self.source_map().locate(pointer)
+
+    def strict_error(self) -> str | None:
+        """What strict protobuf JSON parsing (no unknown fields) says of ``data``; None when it passes."""
+        try:
+            json_format.ParseDict(self.data, self.element.message_class())
+        except json_format.ParseError as exc:
+            return str(exc)
+        return None

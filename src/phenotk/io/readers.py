@@ -1,0 +1,393 @@
+"""Streaming readers: paths (files, directories, globs, zip archives, ``-``) → documents.
+
+Every input error is yielded as an :class:`~phenotk.errors.InputError` in the stream instead of
+being raised, so one bad file never stops a run; :func:`read` raises for single-file use.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import io
+import json
+import os
+import sys
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+from google.protobuf import json_format
+from google.protobuf.message import DecodeError, Message
+
+from phenotk.errors import InputError
+from phenotk.io.document import Document, Element, Format
+from phenotk.io.sniff import KNOWN_EXTENSIONS, element_of, format_from_extension, sniff_format
+
+#: Largest single input (bytes) and largest uncompressed zip member read.
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+
+PathLike = str | os.PathLike[str]
+
+
+def _yaml_loader() -> type:
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # keep timestamps and dates as strings: protobuf JSON wants RFC 3339 text, not datetime objects
+    loader: Any = type("PhenotkYamlLoader", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return loader
+
+
+YAML_LOADER = _yaml_loader()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One readable input: a display path and a way to get its bytes."""
+
+    path: str
+    opener: Callable[[], bytes]
+    name: str  # file name used for extension hints
+
+
+# ---------------------------------------------------------------- path expansion
+
+
+def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[Source | InputError]:
+    """Expand files, directories (recursive), globs, ``.zip`` archives and ``-`` lazily."""
+    for raw in paths:
+        p = os.fspath(raw)
+        if p == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield Source("<stdin>", stream.read, "stdin")
+            continue
+        if os.path.isdir(p):
+            yield from _walk_dir(p)
+        elif os.path.isfile(p):
+            if p.lower().endswith(".zip"):
+                yield from _walk_zip(p)
+            else:
+                yield Source(p, _file_opener(p), os.path.basename(p))
+        elif any(ch in p for ch in "*?["):
+            matches = sorted(glob.glob(p, recursive=True))
+            if not matches:
+                yield InputError("no file matches this pattern", path=p, kind="missing")
+            for m in matches:
+                yield from iter_sources([m], stdin=stdin)
+        else:
+            yield InputError("no such file or directory", path=p, kind="missing")
+
+
+def _file_opener(p: str) -> Callable[[], bytes]:
+    def read() -> bytes:
+        size = os.path.getsize(p)
+        if size > MAX_DOCUMENT_BYTES:
+            raise InputError(f"file is {size} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit", path=p)
+        with open(p, "rb") as fh:
+            return fh.read()
+
+    return read
+
+
+def _walk_dir(root: str) -> Iterator[Source | InputError]:
+    found = False
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fn in sorted(filenames):
+            if fn.startswith("."):
+                continue
+            full = os.path.join(dirpath, fn)
+            if fn.lower().endswith(".zip"):
+                found = True
+                yield from _walk_zip(full)
+            elif format_from_extension(fn) is not None:
+                found = True
+                yield Source(full, _file_opener(full), fn)
+    if not found:
+        exts = ", ".join(sorted(KNOWN_EXTENSIONS))
+        yield InputError(f"no Phenopacket files ({exts}) in this directory", path=root, kind="missing")
+
+
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+def _walk_zip(archive: str) -> Iterator[Source | InputError]:
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        yield InputError(f"not a readable zip archive ({exc})", path=archive)
+        return
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir() and format_from_extension(i.filename)]
+        if not infos:
+            yield InputError("no Phenopacket files in this zip archive", path=archive, kind="missing")
+        for info in sorted(infos, key=lambda i: i.filename):
+            display = f"{archive}!{info.filename}"
+            if info.file_size > MAX_DOCUMENT_BYTES or (
+                info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO and info.file_size > 10**7
+            ):
+                yield InputError("zip member is too large or too compressed (zip bomb?)", path=display)
+                continue
+            data = zf.read(info)
+            yield Source(display, _constant(data), os.path.basename(info.filename))
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _decode(raw: bytes, path: str) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        raise InputError(
+            "file starts with a UTF-8 byte-order mark (BOM), which JSON forbids; save it as UTF-8 without BOM",
+            path=path,
+            line=1,
+            column=1,
+        )
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("file is UTF-16; save it as UTF-8", path=path, line=1, column=1)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise InputError(
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file as UTF-8",
+            path=path,
+            line=line,
+            column=col,
+        ) from None
+
+
+def _load_json(text: str, path: str, line_offset: int = 0) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    # orjson's positions are byte-based; ask the stdlib parser for an exact line:col message
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        line = exc.lineno + line_offset
+        raise InputError(f"invalid JSON: {exc.msg}", path=path, line=line, column=exc.colno) from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply", path=path, line=1 + line_offset, column=1) from None
+
+
+def _load_yaml(text: str, path: str) -> Any:
+    try:
+        return yaml.load(text, Loader=YAML_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise InputError(f"invalid YAML: {exc.problem or exc}", path=path, line=line, column=col) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", path=path) from None
+
+
+def document_from_tree(
+    data: Any,
+    *,
+    path: str = "<object>",
+    fmt: Format = Format.JSON,
+    element: Element | None = None,
+    text: str | None = None,
+    line_offset: int = 0,
+) -> Document:
+    """Build a :class:`Document` from a parsed JSON/YAML tree (raises ``InputError`` if it is not one)."""
+    el = element_of(data, path, element)
+    try:
+        message: Message | None = json_format.ParseDict(data, el.message_class(), ignore_unknown_fields=True)
+        parse_error = None
+    except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        message, parse_error = None, str(exc)
+    return Document(
+        path=path,
+        format=fmt,
+        element=el,
+        data=data,
+        message=message,
+        text=text,
+        line_offset=line_offset,
+        parse_error=parse_error,
+    )
+
+
+def _parse_pb(raw: bytes, path: str, forced: Element | None) -> Document:
+    from google.protobuf.unknown_fields import UnknownFieldSet
+
+    best: tuple[int, Element, Message] | None = None
+    for el in [forced] if forced else list(Element):
+        msg = el.message_class()
+        try:
+            msg.ParseFromString(raw)
+        except (DecodeError, RuntimeError, ValueError):
+            continue
+        meta = msg.meta_data  # type: ignore[attr-defined]
+        score = 0
+        if meta.phenopacket_schema_version.startswith("2"):
+            score += 2
+        if meta.created_by or len(meta.resources):
+            score += 1
+        if len(UnknownFieldSet(msg)):
+            score -= 3
+        if best is None or score > best[0]:
+            best = (score, el, msg)
+    if best is None or (best[0] < 0 and forced is None):
+        raise InputError("binary data that is not a Phenopacket, Family or Cohort protobuf message", path=path)
+    _, el, msg = best
+    if msg.ByteSize() == 0:
+        raise InputError("empty protobuf message", path=path)
+    data = json_format.MessageToDict(msg)
+    return Document(path=path, format=Format.PB, element=el, data=data, message=msg)
+
+
+def parse_bytes(
+    raw: bytes,
+    path: str,
+    *,
+    name: str | None = None,
+    fmt: Format | None = None,
+    element: Element | None = None,
+) -> Iterator[Document | InputError]:
+    """Parse one input's bytes into documents (several for JSONL); errors are yielded, not raised."""
+    try:
+        if not raw.strip():
+            raise InputError("empty file", path=path, line=1, column=1)
+        fmt = fmt or sniff_format(raw[:4096], name or path)
+        if fmt is Format.PB:
+            yield _parse_pb(raw, path, element)
+            return
+        text = _decode(raw, path)
+        if fmt is Format.JSONL:
+            yield from _parse_jsonl(text, path, element)
+            return
+        data = _load_yaml(text, path) if fmt is Format.YAML else _load_json(text, path)
+        if fmt is Format.JSON and isinstance(data, list):
+            raise InputError(
+                "found a JSON array; phenotk reads one object per file (use .jsonl for many)",
+                path=path,
+                line=1,
+                column=1,
+            )
+        yield document_from_tree(data, path=path, fmt=fmt, element=element, text=text)
+    except InputError as exc:
+        yield exc
+
+
+def _parse_jsonl(text: str, path: str, element: Element | None) -> Iterator[Document | InputError]:
+    seen = False
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        seen = True
+        display = f"{path}#L{lineno}"
+        try:
+            data = _load_json(line, path, line_offset=lineno - 1)
+            yield document_from_tree(
+                data, path=display, fmt=Format.JSONL, element=element, text=line, line_offset=lineno - 1
+            )
+        except InputError as exc:
+            if exc.line is None:
+                exc.line = lineno
+            exc.path = path
+            yield exc
+    if not seen:
+        yield InputError("empty file", path=path, line=1, column=1)
+
+
+def iter_documents(
+    paths: Iterable[PathLike],
+    *,
+    fmt: Format | None = None,
+    element: Element | None = None,
+    stdin: Any = None,
+) -> Iterator[Document | InputError]:
+    """Stream every document under ``paths``; one file's bytes are held at a time."""
+    for src in iter_sources(paths, stdin=stdin):
+        if isinstance(src, InputError):
+            yield src
+            continue
+        try:
+            raw = src.opener()
+        except InputError as exc:
+            yield exc
+            continue
+        except OSError as exc:
+            yield InputError(f"cannot read: {exc.strerror or exc}", path=src.path)
+            continue
+        yield from parse_bytes(raw, src.path, name=src.name, fmt=fmt, element=element)
+
+
+def read_document(
+    source: PathLike | bytes | dict[str, Any],
+    *,
+    fmt: Format | None = None,
+    element: Element | None = None,
+) -> Document:
+    """Read exactly one document from a path, bytes or dict; raise ``InputError`` on failure."""
+    if isinstance(source, dict):
+        return document_from_tree(source, element=element)
+    if isinstance(source, bytes):
+        items = list(parse_bytes(source, "<bytes>", fmt=fmt, element=element))
+    else:
+        items = list(iter_documents([source], fmt=fmt, element=element))
+    for item in items:
+        if isinstance(item, InputError):
+            raise item
+    if len(items) != 1:
+        raise InputError(f"expected one document, found {len(items)}", path=str(source)[:200])
+    doc = items[0]
+    assert isinstance(doc, Document)
+    return doc
+
+
+def read(
+    source: PathLike | bytes | dict[str, Any] | Message,
+    *,
+    fmt: Format | str | None = None,
+    element: Element | str | None = None,
+) -> Message:
+    """Read one Phenopacket, Family or Cohort (JSON, YAML, protobuf binary; path, bytes or dict).
+
+    Unknown fields are ignored here (use :func:`phenotk.validate` to hear about them); a tree that
+    cannot become a message at all raises :class:`~phenotk.errors.InputError`.
+    """
+    if isinstance(source, Message):
+        return source
+    doc = read_document(
+        source,
+        fmt=Format(fmt) if isinstance(fmt, str) else fmt,
+        element=Element(element) if isinstance(element, str) else element,
+    )
+    if doc.message is None:
+        raise InputError(f"cannot build a {doc.element.value}: {doc.parse_error}", path=doc.path)
+    return doc.message
+
+
+def iter_messages(paths: Iterable[PathLike], **kwargs: Any) -> Iterator[Message]:
+    """Messages only (raises on the first unreadable input) — for scripts that want fail-fast."""
+    for item in iter_documents(paths, **kwargs):
+        if isinstance(item, InputError):
+            raise item
+        if item.message is None:
+            raise InputError(f"cannot build a {item.element.value}: {item.parse_error}", path=item.path)
+        yield item.message
+
+
+def text_stream(data: bytes) -> io.BytesIO:
+    """Bytes as a binary stream (used for ``stdin=`` in tests)."""
+    return io.BytesIO(data)
+
+
+def is_known_file(path: Path) -> bool:
+    """True for file names phenotk reads when walking a directory."""
+    return format_from_extension(path.name) is not None

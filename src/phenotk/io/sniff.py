@@ -1,0 +1,140 @@
+"""Decide, per document, its format (content first, extension second) and its element and version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from phenotk.errors import InputError
+from phenotk.io.document import Element, Format
+
+_EXT = {
+    ".json": Format.JSON,
+    ".yaml": Format.YAML,
+    ".yml": Format.YAML,
+    ".pb": Format.PB,
+    ".binpb": Format.PB,
+    ".bin": Format.PB,
+    ".jsonl": Format.JSONL,
+    ".ndjson": Format.JSONL,
+}
+#: Extensions picked up when walking a directory.
+KNOWN_EXTENSIONS = frozenset(_EXT)
+
+# v1-only top-level keys and per-feature keys (v2 dropped them)
+_V1_TOP = {"genes", "variants", "htsFiles", "hts_files"}
+_V1_FEATURE = {"negated", "classOfOnset", "class_of_onset"}
+_PRE1_TOP = {"phenotypes", "individuals"}
+
+
+def format_from_extension(name: str) -> Format | None:
+    """Format implied by a file name, if any (``.gz`` is not stripped: compressed input is not read)."""
+    lower = name.lower()
+    for ext, fmt in _EXT.items():
+        if lower.endswith(ext):
+            return fmt
+    return None
+
+
+def sniff_format(head: bytes, name: str) -> Format:
+    """Format of a file from its first bytes, falling back on the extension.
+
+    Text that starts with ``{`` is JSON (or JSONL when a second top-level object starts on a later
+    line); other UTF-8 text is YAML; anything that is not text is protobuf binary.
+    """
+    by_ext = format_from_extension(name)
+    stripped = head.lstrip()
+    if stripped[:1] == b"{":
+        if by_ext is Format.JSONL:
+            return Format.JSONL
+        return Format.JSON
+    if stripped[:1] == b"[":
+        return Format.JSON  # rejected later with a clear message
+    if _looks_binary(head):
+        return Format.PB
+    if by_ext in (Format.JSON, Format.JSONL):
+        return by_ext  # e.g. junk text in a .json file: JSON parser reports line:col
+    return Format.YAML if by_ext in (None, Format.YAML) else by_ext
+
+
+def _looks_binary(head: bytes) -> bool:
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still text
+        return exc.start < len(head) - 4
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return control > max(2, len(head) // 50)
+
+
+def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
+    """Element of a parsed JSON/YAML tree; raises ``InputError`` for v1 and non-phenopacket documents."""
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        if isinstance(data, list):
+            kind = "a JSON array"
+        raise InputError(
+            f"expected a Phenopacket, Family or Cohort object at the top level, found {kind}",
+            path=path,
+            line=1,
+            column=1,
+        )
+    version = detect_version(data)
+    if version != "2":
+        what = "pre-1.0 (HpoCaseAnnotator-style)" if version == "pre-1" else "v1"
+        raise InputError(
+            f"this is a Phenopacket {what} document; convert it with `phenotk upgrade`",
+            path=path,
+            line=1,
+            column=1,
+            kind="v1",
+        )
+    if forced is not None:
+        return forced
+    if "members" in data:
+        return Element.COHORT
+    if "proband" in data or "relatives" in data or "pedigree" in data:
+        return Element.FAMILY
+    if not data:
+        raise InputError("empty document: no Phenopacket fields", path=path, line=1, column=1)
+    return Element.PHENOPACKET
+
+
+def detect_version(data: dict[str, Any]) -> str:
+    """``"2"``, ``"1"`` or ``"pre-1"`` for a Phenopacket/Family/Cohort tree (by content, not by claims).
+
+    A declared ``metaData.phenopacketSchemaVersion`` of 1.x marks v1; so do v1-only fields
+    (``genes``, ``variants``, ``htsFiles``, ``negated``/``classOfOnset`` on features). Families and
+    cohorts are judged by their members too.
+    """
+    if _PRE1_TOP & data.keys():
+        return "pre-1"
+    meta = data.get("metaData", data.get("meta_data"))
+    if isinstance(meta, dict):
+        declared = meta.get("phenopacketSchemaVersion", meta.get("phenopacket_schema_version"))
+        if isinstance(declared, str) and declared.strip().startswith(("1", "0")):
+            return "1"
+    if _V1_TOP & data.keys():
+        return "1"
+    for key in ("phenotypicFeatures", "phenotypic_features"):
+        feats = data.get(key)
+        if isinstance(feats, list) and any(isinstance(f, dict) and _V1_FEATURE & f.keys() for f in feats):
+            return "1"
+    if "phenopacket" in data and isinstance(data.get("phenopacket"), dict):
+        return "1"  # v1 Interpretation wrapper
+    if "family" in data and isinstance(data.get("family"), dict):
+        return "1"
+    for key in ("proband",):
+        sub = data.get(key)
+        if isinstance(sub, dict) and detect_version(sub) != "2":
+            return "1"
+    for key in ("members", "relatives"):
+        subs = data.get(key)
+        if isinstance(subs, list):
+            for sub in subs:
+                if isinstance(sub, dict) and detect_version(sub) != "2":
+                    return "1"
+    return "2"

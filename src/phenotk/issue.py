@@ -1,0 +1,226 @@
+"""The one record shape for findings, shared by validation and conversion (GUIDE §2).
+
+It lives below both the ``validate`` and ``convert`` layers so converters can report what they
+could not carry in the same reports as validation findings.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is. Ordered: ``info`` < ``warning`` < ``error``."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """0 for info, 1 for warning, 2 for error."""
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        """Accept ``error``/``ERROR``/``Severity.ERROR``."""
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {value!r}; use error, warning or info") from None
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True)
+class PatchOp:
+    """One RFC 6902 JSON Patch operation; ``path`` is a JSON pointer into the input document."""
+
+    op: str  # add | remove | replace | move | copy | test
+    path: str
+    value: Any = None
+    from_: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON Patch form."""
+        out: dict[str, Any] = {"op": self.op, "path": self.path}
+        if self.op in ("add", "replace", "test"):
+            out["value"] = self.value
+        if self.from_ is not None:
+            out["from"] = self.from_
+        return out
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A repair as data. ``safe`` fixes are applied by ``phenotk fix``; others are suggestions."""
+
+    ops: tuple[PatchOp, ...]
+    safe: bool = True
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form used in reports."""
+        return {
+            "safe": self.safe,
+            "description": self.description,
+            "patch": [op.to_dict() for op in self.ops],
+        }
+
+
+@dataclass
+class Issue:
+    """One finding. ``pointer`` is an RFC 6901 pointer into the input document; line/column 1-based.
+
+    ``context`` carries format-specific location data that has no pointer, e.g. for a spreadsheet
+    cell ``{"sheet": "Sheet1", "row": 4, "column": "C", "value": "yse"}``.
+    """
+
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+    fix: Fix | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report form of GUIDE §2 (plus ``context`` when it has data)."""
+        out: dict[str, Any] = {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+            "fix": self.fix.to_dict() if self.fix else None,
+        }
+        if self.context:
+            out["context"] = self.context
+        return out
+
+
+Finding = Issue
+
+
+@dataclass
+class Result:
+    """All findings for one input document (or one unreadable input)."""
+
+    path: str
+    element: str | None = None
+    id: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON report form."""
+        return {
+            "path": self.path,
+            "element": self.element,
+            "id": self.id,
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+
+@dataclass
+class Report:
+    """A run's findings, file by file. Reporters render this; the API returns it."""
+
+    results: list[Result] = field(default_factory=list)
+    hpo_version: str | None = None
+    notes: list[str] = field(default_factory=list)  # run-level remarks, e.g. "HPO checks skipped: …"
+    tool: str = "phenotk"
+
+    @property
+    def version(self) -> str:
+        """Phenotk version that made the report."""
+        from phenotk._version import __version__
+
+        return __version__
+
+    @property
+    def issues(self) -> list[Issue]:
+        """Every finding of every result, in order."""
+        return [i for r in self.results for i in r.issues]
+
+    def iter_issues(self) -> Iterator[tuple[Result, Issue]]:
+        """(result, issue) pairs."""
+        for r in self.results:
+            for i in r.issues:
+                yield r, i
+
+    def count(self, severity: Severity) -> int:
+        """Number of findings with that severity."""
+        return sum(1 for i in self.issues if i.severity is severity)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """``files``, ``errors``, ``warnings``, ``info`` counts."""
+        return {
+            "files": len(self.results),
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
+            "info": self.count(Severity.INFO),
+        }
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return self.count(Severity.ERROR) == 0
+
+    def fails(self, fail_on: Severity | None) -> bool:
+        """True when a finding is at or above ``fail_on`` (None = never fail)."""
+        if fail_on is None:
+            return False
+        return any(i.severity.rank >= fail_on.rank for i in self.issues)
+
+    def extend(self, results: Iterable[Result]) -> None:
+        """Add results."""
+        self.results.extend(results)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report document of GUIDE §2."""
+        return {
+            "tool": self.tool,
+            "version": self.version,
+            "hpo_version": self.hpo_version,
+            "notes": list(self.notes),
+            "summary": self.summary,
+            "results": [r.to_dict() for r in self.results],
+        }
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per finding (path, element, id + the issue fields)."""
+        rows = []
+        for r, i in self.iter_issues():
+            d = i.to_dict()
+            d["fix"] = None if i.fix is None else ("safe" if i.fix.safe else "suggestion")
+            rows.append({"path": r.path, "element": r.element, "id": r.id, **d})
+        return rows
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Findings as a pandas DataFrame (one row per finding)."""
+        import pandas as pd
+
+        cols = ["path", "element", "id", "code", "rule", "severity", "message", "pointer", "line", "column", "fix"]
+        return pd.DataFrame(self.to_records(), columns=[*cols, "context"])[cols]
+
+    def __len__(self) -> int:
+        return len(self.issues)
+
+
+def worst(issues: Sequence[Issue]) -> Severity | None:
+    """Highest severity among issues, None when empty."""
+    return max((i.severity for i in issues), key=lambda s: s.rank, default=None)

@@ -1,0 +1,1 @@
+"""phenotk.validate.profiles."""
