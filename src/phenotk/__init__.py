@@ -7,7 +7,7 @@ may change between releases.
 from phenotk._version import __version__
 from phenotk.errors import InputError, PhenotkError, UsageError
 from phenotk.io import Document, Element, Format, iter_documents, read, write
-from phenotk.issue import Fix, Issue, PatchOp, Report, Result, Severity
+from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
 
 __all__ = [
     "Document",
@@ -20,6 +20,7 @@ __all__ = [
     "PhenotkError",
     "Report",
     "Result",
+    "RuleInfo",
     "Severity",
     "UsageError",
     "__version__",

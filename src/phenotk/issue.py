@@ -224,3 +224,19 @@ class Report:
 def worst(issues: Sequence[Issue]) -> Severity | None:
     """Highest severity among issues, None when empty."""
     return max((i.severity for i in issues), key=lambda s: s.rank, default=None)
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What reporters need to know about a rule (SARIF ``rules``, HTML rule links, ``phenotk explain``).
+
+    Built by the validation engine's registry from each rule class; ``doc`` is the rule docstring
+    (sections *What it checks*, *Why*, *Anti-pattern*, *Fixed*).
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str = ""
+    group: str = ""
