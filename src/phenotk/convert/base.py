@@ -79,7 +79,9 @@ class FormatWriter(abc.ABC):
     default_extension: ClassVar[str] = ".json"
 
     @abc.abstractmethod
-    def write(self, messages: Iterable[Message], output: Path, options: ConvertOptions, *, force: bool = False) -> list[Issue]:
+    def write(
+        self, messages: Iterable[Message], output: Path, options: ConvertOptions, *, force: bool = False
+    ) -> list[Issue]:
         """Write ``messages`` to ``output`` (a file when ``single_file``, else a directory), atomically.
 
         Return findings for every value the format could not carry.
