@@ -1,7 +1,7 @@
 """Phenopacket I/O: one reader/writer per format, sniffing, source maps (see GUIDE §1)."""
 
 from phenotk.io.document import Document, Element, Format
-from phenotk.io.readers import iter_documents, iter_messages, parse_bytes, read, read_document
+from phenotk.io.readers import iter_documents, iter_messages, load_tree, parse_bytes, read, read_document
 from phenotk.io.sourcemap import SourceMap
 from phenotk.io.writers import atomic_write, dumps, to_dict, write
 
@@ -14,6 +14,7 @@ __all__ = [
     "dumps",
     "iter_documents",
     "iter_messages",
+    "load_tree",
     "parse_bytes",
     "read",
     "read_document",

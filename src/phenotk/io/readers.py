@@ -391,3 +391,28 @@ def text_stream(data: bytes) -> io.BytesIO:
 def is_known_file(path: Path) -> bool:
     """True for file names phenotk reads when walking a directory."""
     return format_from_extension(path.name) is not None
+
+
+def load_tree(source: PathLike | bytes, *, fmt: Format | None = None, name: str | None = None) -> Any:
+    """Parse a JSON or YAML file (or bytes) into a plain tree with phenotk's error reporting.
+
+    Unlike :func:`read_document` nothing is checked about the content (v1 documents, FHIR resources,
+    mapping files … all load). Raises ``InputError`` with line:column for syntax and encoding errors.
+    """
+    if isinstance(source, bytes):
+        raw, path = source, name or "<bytes>"
+    else:
+        path = os.fspath(source)
+        if not os.path.isfile(path):
+            raise InputError("no such file", path=path, kind="missing")
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    if not raw.strip():
+        raise InputError("empty file", path=path, line=1, column=1)
+    text = _decode(raw, path)
+    fmt = fmt or sniff_format(raw[:4096], name or path)
+    if fmt is Format.YAML:
+        return _load_yaml(text, path)
+    if fmt in (Format.JSON, Format.JSONL):
+        return _load_json(text, path)
+    raise InputError("expected JSON or YAML text", path=path)
