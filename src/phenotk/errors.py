@@ -32,6 +32,8 @@ class PhenotkError(Exception):
         return ":".join(parts)
 
     def __str__(self) -> str:
+        if self.path is None:
+            return f"error: {self.message}"
         return f"{self.location()}: {self.message}"
 
 

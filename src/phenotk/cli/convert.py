@@ -1,87 +1,256 @@
-"""``phenotk convert``: between Phenopacket serialisations (JSON, YAML, protobuf binary, JSONL)."""
+"""``phenotk convert``: between Phenopacket serialisations and, through the converter registry, external formats.
+
+Inputs are sniffed per file: a registered reader (FHIR, tables, templates, v1, PED, Beacon …) claims the files it
+recognises, everything else is read as Phenopacket JSON/YAML/protobuf/JSONL. Output goes to a registered writer
+when ``--to NAME`` names one (or ``-o`` has its extension, e.g. ``.xlsx``), else to Phenopacket files.
+Conversion findings (values that could not be carried) are reported on stderr, or to ``--report FILE``.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from phenotk.errors import InputError, OutputExistsError, UsageError
-from phenotk.io import Document, Format, atomic_write, dumps
+from phenotk.convert import registry
+from phenotk.convert.base import Converted, ConvertOptions, FormatReader
+from phenotk.errors import InputError, OutputExistsError, PhenotkError, UsageError
+from phenotk.io import Format, atomic_write, dumps
 from phenotk.io.sniff import format_from_extension
+from phenotk.issue import Report, Result, Severity
 
 from ._common import ElementOpt, FormatOpt, documents
 
+_PHENOPACKET_FORMATS = {"json", "yaml", "pb", "jsonl", "phenopacket"}
 
-def _target_name(doc: Document, used: set[str], fmt: Format) -> str:
-    base = Path(doc.path.split("!")[-1].split("#L")[0]).stem
-    if doc.format is Format.JSONL or not base or base == "stdin":
-        base = doc.id or base or "document"
-    name = "".join(c if c.isalnum() or c in "._-" else "_" for c in base) + fmt.extension
-    stem, n = name[: -len(fmt.extension)], 2
-    while name in used:
-        name = f"{stem}_{n}{fmt.extension}"
+
+def _safe_stem(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in text).strip("._") or "document"
+
+
+def _unique(name: str, used: set[str], ext: str) -> str:
+    candidate, n = name + ext, 2
+    while candidate in used:
+        candidate = f"{name}_{n}{ext}"
         n += 1
-    used.add(name)
-    return name
+    used.add(candidate)
+    return candidate
+
+
+def _stem_for(item: Converted) -> str:
+    if item.name:
+        return _safe_stem(item.name)
+    src = item.source.split("!")[-1]
+    if "#L" in src or src.startswith("<"):
+        ident = getattr(item.message, "id", "") if item.message is not None else ""
+        return _safe_stem(ident or Path(src.split("#L")[0]).stem)
+    return _safe_stem(Path(src).stem)
+
+
+def _parse_options(pairs: list[str]) -> dict[str, str]:
+    extra: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"-O/--option takes KEY=VALUE, got {pair!r}")
+        extra[key.strip()] = value.strip()
+    return extra
+
+
+def _walk(path: str, reader: FormatReader) -> Iterator[Path]:
+    if os.path.isdir(path):
+        for p in sorted(Path(path).rglob("*")):
+            if p.is_file() and (not reader.extensions or p.name.lower().endswith(reader.extensions)):
+                yield p
+    elif os.path.exists(path):
+        yield Path(path)
+    else:
+        raise InputError("no such file or directory", path=path, kind="missing")
+
+
+def _items(
+    inputs: list[str],
+    from_: str | None,
+    element: ElementOpt | None,
+    options: ConvertOptions,
+    errors: list[InputError],
+) -> Iterator[Converted]:
+    forced = registry.reader(from_) if from_ and from_ not in _PHENOPACKET_FORMATS else None
+    fmt = Format(from_) if from_ in ("json", "yaml", "pb", "jsonl") else None
+    for path in inputs:
+        reader = forced
+        if reader is None and from_ is None and os.path.isfile(path):
+            reader = registry.sniff_reader(Path(path))
+        if reader is None:
+            for doc in documents([path], FormatOpt(fmt.value) if fmt else None, element, errors):
+                if doc.message is None:
+                    errors.append(InputError(f"cannot build a {doc.element.value}: {doc.parse_error}", path=doc.path))
+                    typer.echo(str(errors[-1]), err=True)
+                yield Converted(doc.message, doc.path)
+            continue
+        try:
+            for file in _walk(path, reader):
+                try:
+                    yield from reader.read(file, options)
+                except InputError as exc:
+                    typer.echo(str(exc), err=True)
+                    errors.append(exc)
+        except InputError as exc:
+            typer.echo(str(exc), err=True)
+            errors.append(exc)
+
+
+def _print_findings(report: Report) -> None:
+    for result, issue in report.iter_issues():
+        where = issue.pointer or ""
+        ctx = issue.context
+        if ctx:
+            where = ", ".join(f"{k} {ctx[k]}" for k in ("sheet", "row", "column") if k in ctx) or where
+        typer.echo(
+            f"{result.path}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{where}]" if where else ""),
+            err=True,
+        )
 
 
 def convert_command(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories, globs, .zip archives or - for stdin.")],
     output: Annotated[
-        str, typer.Option("-o", "--output", help="Output file (one document or .jsonl) or directory (ends with /).")
+        str,
+        typer.Option("-o", "--output", help="Output file, or a directory (ends with / or exists) for many documents."),
     ],
-    to: Annotated[FormatOpt | None, typer.Option("--to", help="Output format (default: from -o extension).")] = None,
-    from_: Annotated[FormatOpt | None, typer.Option("--from", help="Force the input format.")] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="Output: json, yaml, pb, jsonl, or a converter (fhir, csv, xlsx, beacon, ped, …)."),
+    ] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Force the input: json, yaml, pb, jsonl, or a converter name.")
+    ] = None,
     element: Annotated[ElementOpt | None, typer.Option("--element", help="Force the element type.")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="YAML mapping for spreadsheets/REDCap.")
+    ] = None,
+    layout: Annotated[str, typer.Option("--layout", help="Table layout: wide or long.")] = "wide",
+    strict: Annotated[bool, typer.Option("--strict", help="Conversion findings count as errors.")] = False,
+    option: Annotated[list[str] | None, typer.Option("-O", "--option", help="Converter option KEY=VALUE.")] = None,
+    hpo: Annotated[Path | None, typer.Option("--hpo", help="HPO file (obo/json/owl) for label and id lookups.")] = None,
+    created_by: Annotated[str, typer.Option("--created-by", help="metaData.createdBy of new packets.")] = "phenotk",
+    created: Annotated[
+        str | None, typer.Option("--created", help="metaData.created (RFC 3339) for reproducible output.")
+    ] = None,
+    report_path: Annotated[Path | None, typer.Option("--report", help="Write conversion findings (JSON) here.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
 ) -> None:
-    """Convert Phenopackets, Families and Cohorts between JSON, YAML, protobuf binary and JSONL."""
+    """Convert Phenopackets between JSON/YAML/protobuf/JSONL, and to/from external formats."""
+    if layout not in ("wide", "long"):
+        raise UsageError(f"--layout must be wide or long, not {layout!r}")
+    options = ConvertOptions(
+        mapping=mapping,
+        layout=layout,
+        strict=strict,
+        created_by=created_by,
+        created=created,
+        extra=_parse_options(option or []),
+    )
+    options.ontology = _ontology(hpo)
     errors: list[InputError] = []
-    out_is_dir = output.endswith(("/", os.sep)) or os.path.isdir(output)
-    fmt = Format(to.value) if to else (None if out_is_dir else format_from_extension(output))
-    if fmt is None and out_is_dir:
-        fmt = Format.JSON
-    if fmt is None:
-        raise UsageError(f"cannot tell the output format from {output!r}; add --to json|yaml|pb|jsonl")
+    report = Report(hpo_version=getattr(options.ontology, "version", None))
+
+    target_writer = None
+    if to and to not in _PHENOPACKET_FORMATS:
+        target_writer = registry.writer(to)
+    elif to is None:
+        target_writer = registry.writer_for_output(output)
+
+    items = _items(inputs, from_, element, options, errors)
+    messages = []
+    for item in items:
+        if item.issues:
+            report.results.append(Result(path=item.source, id=getattr(item.message, "id", None), issues=item.issues))
+        if item.message is not None:
+            messages.append(item)
+
     written = 0
+    if target_writer is not None:
+        try:
+            issues = target_writer.write(
+                [i.message for i in messages if i.message is not None], Path(output), options, force=force
+            )
+        except OutputExistsError:
+            raise
+        if issues:
+            report.results.append(Result(path=output, issues=issues))
+        written = len(messages)
+    else:
+        written = _write_phenopackets(messages, output, to, force, errors)
+
+    _print_findings(report)
+    if report_path is not None:
+        import json
+
+        atomic_write(report_path, (json.dumps(report.to_dict(), indent=2) + "\n").encode(), force=True)
+    typer.echo(f"wrote {written} document(s) to {output}", err=True)
+    if errors:
+        raise typer.Exit(2)
+    if report.fails(Severity.ERROR):
+        raise typer.Exit(1)
+
+
+def _ontology(hpo: Path | None) -> object | None:
+    """HPO index for converters that look up labels: --hpo, else the usual resolution; None if unavailable."""
+    try:
+        from phenotk.ontology import resolve_hpo  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return resolve_hpo(hpo, download=False) if hpo is None else resolve_hpo(hpo)
+    except TypeError:
+        try:
+            return resolve_hpo(hpo)
+        except PhenotkError:
+            return None
+    except PhenotkError:
+        if hpo is not None:
+            raise
+        return None
+
+
+def _write_phenopackets(
+    items: list[Converted], output: str, to: str | None, force: bool, errors: list[InputError]
+) -> int:
+    out_is_dir = output.endswith(("/", os.sep)) or os.path.isdir(output)
+    fmt = (
+        Format(to)
+        if to not in (None, "phenopacket")
+        else (Format.JSON if out_is_dir else format_from_extension(output))
+    )
+    if fmt is None:
+        raise UsageError(f"cannot tell the output format from {output!r}; add --to json|yaml|pb|jsonl or a converter")
     if out_is_dir:
         used: set[str] = set()
-        for doc in documents(inputs, from_, element, errors):
-            if doc.message is None:
-                typer.echo(f"{doc.path}: cannot convert: {doc.parse_error}", err=True)
-                errors.append(InputError(str(doc.parse_error), path=doc.path))
-                continue
-            target = Path(output) / _target_name(doc, used, fmt)
+        written = 0
+        for item in items:
+            assert item.message is not None
+            target = Path(output) / _unique(_stem_for(item), used, fmt.extension)
             try:
-                atomic_write(target, dumps(doc.message, fmt), force=force)
+                atomic_write(target, dumps(item.message, fmt), force=force)
             except OutputExistsError as exc:
                 typer.echo(str(exc), err=True)
                 errors.append(InputError(exc.message, path=exc.path))
                 continue
             written += 1
-    else:
-        messages = []
-        for doc in documents(inputs, from_, element, errors):
-            if doc.message is None:
-                typer.echo(f"{doc.path}: cannot convert: {doc.parse_error}", err=True)
-                errors.append(InputError(str(doc.parse_error), path=doc.path))
-                continue
-            messages.append(doc.message)
-        if len(messages) > 1 and fmt is not Format.JSONL:
-            raise UsageError(
-                f"{len(messages)} documents cannot go into one {fmt.value} file; give a directory (ending in /) "
-                "or a .jsonl output"
-            )
-        if messages:
-            payload = b"".join(dumps(m, fmt) for m in messages)
-            atomic_write(output, payload, force=force)
-            written = len(messages)
-    typer.echo(f"wrote {written} document(s) to {output}", err=True)
-    if errors:
-        raise typer.Exit(2)
+        return written
+    if len(items) > 1 and fmt is not Format.JSONL:
+        raise UsageError(
+            f"{len(items)} documents cannot go into one {fmt.value} file; give a directory (ending in /) "
+            "or a .jsonl output"
+        )
+    if items:
+        payload = b"".join(dumps(i.message, fmt) for i in items if i.message is not None)
+        atomic_write(output, payload, force=force)
+    return len(items)
 
 
 def register(app: typer.Typer) -> None:
