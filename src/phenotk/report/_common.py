@@ -1,0 +1,148 @@
+"""Helpers shared by the reporters: render options, rule look-up, locations, ordering."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from phenotk.issue import Issue, Report, Result, RuleInfo, Severity
+
+#: Severities from worst to mildest (display order).
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+#: Rule of the finding a result gets when its input could not be read at all (GUIDE §2).
+UNREADABLE_RULE = "input-unreadable"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What every reporter is handed besides the report."""
+
+    rules: Mapping[str, RuleInfo] = field(default_factory=dict)
+    color: bool = False
+    fail_on: Severity | None = Severity.ERROR
+
+    @classmethod
+    def make(
+        cls,
+        *,
+        rules: Mapping[str, RuleInfo] | None = None,
+        color: bool = False,
+        fail_on: Severity | str | None = Severity.ERROR,
+    ) -> RenderOptions:
+        """Normalise user input (``fail_on`` as a string, ``rules`` None)."""
+        return cls(
+            rules=dict(rules or {}),
+            color=color,
+            fail_on=None if fail_on is None else Severity.parse(fail_on),
+        )
+
+    def rule_info(self, issue: Issue) -> RuleInfo | None:
+        """The rule record of ``issue`` (looked up by code, then by name), None when unknown."""
+        return self.rules.get(issue.code) or self.rules.get(issue.rule)
+
+    def fails(self, issue: Issue) -> bool:
+        """True when ``issue`` is at or above the failure threshold."""
+        return self.fail_on is not None and issue.severity.rank >= self.fail_on.rank
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """A rule as seen in one report: code, name and what the rule registry knows about it (if anything)."""
+
+    code: str
+    name: str
+    info: RuleInfo | None
+    count: int
+
+    @property
+    def summary(self) -> str:
+        """One-line description (the rule name when no RuleInfo was given)."""
+        return self.info.summary if self.info and self.info.summary else self.name
+
+    @property
+    def group(self) -> str:
+        """Rule group (``hpo``, ``meta``…), empty when unknown."""
+        return self.info.group if self.info else ""
+
+
+def rules_used(report: Report, options: RenderOptions) -> list[RuleRef]:
+    """Distinct rules among the report's findings (keyed by code), in code order, with counts."""
+    seen: dict[str, tuple[Issue, int]] = {}
+    for issue in report.issues:
+        first, n = seen.get(issue.code, (issue, 0))
+        seen[issue.code] = (first, n + 1)
+    return [
+        RuleRef(code=code, name=first.rule, info=options.rule_info(first), count=n)
+        for code, (first, n) in sorted(seen.items())
+    ]
+
+
+def position_key(issue: Issue) -> tuple[int, int, int]:
+    """Sort key: findings with a line first, by line and column; the rest keep their order."""
+    if issue.line is None:
+        return (1, 0, 0)
+    return (0, issue.line, issue.column or 0)
+
+
+def sorted_issues(issues: Iterable[Issue]) -> list[Issue]:
+    """Findings in source order (stable for findings without a position)."""
+    return sorted(issues, key=position_key)
+
+
+def location(path: str, issue: Issue) -> str:
+    """``path:line:col`` with the unknown parts left out."""
+    parts = [path]
+    if issue.line is not None:
+        parts.append(str(issue.line))
+        if issue.column is not None:
+            parts.append(str(issue.column))
+    return ":".join(parts)
+
+
+def counts(issues: Iterable[Issue]) -> dict[Severity, int]:
+    """Number of findings per severity (every severity present, possibly 0)."""
+    out = dict.fromkeys(SEVERITY_ORDER, 0)
+    for issue in issues:
+        out[issue.severity] += 1
+    return out
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 error``, ``2 errors``; ``many`` for irregular plurals."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def count_phrase(c: Mapping[Severity, int]) -> str:
+    """``1 error, 2 warnings, 0 info``."""
+    return ", ".join(
+        [plural(c[Severity.ERROR], "error"), plural(c[Severity.WARNING], "warning"), f"{c[Severity.INFO]} info"]
+    )
+
+
+def nonzero_phrase(c: Mapping[Severity, int]) -> str:
+    """``2 errors, 1 info`` — only the severities that occur (``no findings`` when none)."""
+    words = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+    parts = [plural(c[s], words[s]) if s in words else f"{c[s]} info" for s in SEVERITY_ORDER if c[s]]
+    return ", ".join(parts) or "no findings"
+
+
+def result_label(result: Result) -> str:
+    """``phenopacket PMID_1_P1`` — what the document is, for headings (empty when unknown)."""
+    return " ".join(x for x in (result.element, result.id) if x)
+
+
+def is_unreadable(issue: Issue) -> bool:
+    """True for the finding of an input that could not be read at all."""
+    return issue.rule == UNREADABLE_RULE
+
+
+def clean_doc(doc: str) -> str:
+    """A docstring with its indentation removed (first line kept as written), stripped."""
+    return inspect.cleandoc(doc) if doc else ""
+
+
+def hpo_phrase(report: Report) -> str:
+    """``HPO 2025-05-06`` or a note that no HPO release was used."""
+    return f"HPO {report.hpo_version}" if report.hpo_version else "no HPO release used"

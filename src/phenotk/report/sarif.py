@@ -1,0 +1,142 @@
+"""``sarif`` reporter: SARIF 2.1.0 for code-scanning UIs (GitHub, GitLab, VS Code SARIF viewer).
+
+Mapping of the one record shape:
+
+- ``tool.driver.rules``: one descriptor per rule that has findings; ``id`` is the rule code, ``name``
+  the kebab-case rule name, descriptions and help from :class:`RuleInfo` when given.
+- each finding → a ``result``: ``ruleId`` (code), ``level`` (``error``/``warning``/``note``), message,
+  a physical location (relative URI with ``uriBaseId`` ``%SRCROOT%``; ``region`` from line:col when
+  known) and a logical location whose ``fullyQualifiedName`` is the JSON pointer.
+- ``properties`` of a result carry ``pointer``, ``rule``, ``element``, ``documentId``, spreadsheet
+  ``context`` and the JSON Patch ``fix``. SARIF ``fixes`` are not emitted: they describe byte-range
+  text replacements, and a JSON Patch on a pointer has no faithful byte range without re-serialising.
+- the HPO release is ``runs[0].properties.hpoVersion``; run notes are tool execution notifications.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from phenotk.issue import Issue, Report, Result, Severity
+from phenotk.report._common import RenderOptions, RuleRef, clean_doc, rules_used
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/phenotk/phenotk"
+SRCROOT = "%SRCROOT%"
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """The SARIF log as indented JSON (one run)."""
+    return json.dumps(to_sarif(report, options), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_sarif(report: Report, options: RenderOptions | None = None) -> dict[str, Any]:
+    """The SARIF log as a dict (``render`` serialises it)."""
+    options = options or RenderOptions()
+    refs = rules_used(report, options)
+    index = {ref.code: i for i, ref in enumerate(refs)}
+    cwd = Path.cwd()
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": report.tool,
+                "version": report.version,
+                "semanticVersion": report.version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_descriptor(ref) for ref in refs],
+            }
+        },
+        "invocations": [_invocation(report)],
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(r, i, index[i.code], cwd) for r, i in report.iter_issues()],
+        "properties": {"hpoVersion": report.hpo_version, "summary": report.summary},
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _descriptor(ref: RuleRef) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": ref.code, "name": ref.name}
+    info = ref.info
+    if info is None:
+        return out
+    if info.summary:
+        out["shortDescription"] = {"text": info.summary}
+    doc = clean_doc(info.doc)
+    if doc:
+        first = doc.split("\n\n", 1)[0].strip()
+        out["fullDescription"] = {"text": " ".join(first.split())}
+        out["help"] = {"text": doc, "markdown": doc}
+    out["defaultConfiguration"] = {"level": _LEVEL[info.severity]}
+    if info.group:
+        out["properties"] = {"tags": [info.group], "group": info.group}
+    return out
+
+
+def _invocation(report: Report) -> dict[str, Any]:
+    inv: dict[str, Any] = {"executionSuccessful": True}
+    if report.notes:
+        inv["toolExecutionNotifications"] = [{"message": {"text": n}, "level": "note"} for n in report.notes]
+    return inv
+
+
+def _result(result: Result, issue: Issue, rule_index: int, cwd: Path) -> dict[str, Any]:
+    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact_location(result.path, cwd)}}
+    if issue.line is not None and issue.line >= 1:
+        region: dict[str, int] = {"startLine": issue.line}
+        if issue.column is not None and issue.column >= 1:
+            region["startColumn"] = issue.column
+        loc["physicalLocation"]["region"] = region
+    if issue.pointer:
+        name = issue.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+        loc["logicalLocations"] = [{"name": name, "fullyQualifiedName": issue.pointer}]
+    props: dict[str, Any] = {"rule": issue.rule, "pointer": issue.pointer}
+    if result.element:
+        props["element"] = result.element
+    if result.id:
+        props["documentId"] = result.id
+    if issue.context:
+        props["context"] = issue.context
+    if issue.fix is not None:
+        props["fix"] = issue.fix.to_dict()
+    fingerprint = hashlib.sha256(f"{issue.code}\0{result.path}\0{result.id}\0{issue.pointer}".encode()).hexdigest()
+    return {
+        "ruleId": issue.code,
+        "ruleIndex": rule_index,
+        "level": _LEVEL[issue.severity],
+        "message": {"text": issue.message},
+        "locations": [loc],
+        "partialFingerprints": {"phenotkFinding/v1": fingerprint[:32]},
+        "properties": props,
+    }
+
+
+def artifact_location(path: str, cwd: Path | None = None) -> dict[str, Any]:
+    """SARIF ``artifactLocation`` of a report path.
+
+    Relative paths (and absolute ones under ``cwd``) become percent-encoded relative URIs against
+    ``%SRCROOT%``; other absolute paths ``file://`` URIs; pseudo-paths like ``<stdin>`` a description.
+    """
+    if not path or (path.startswith("<") and path.endswith(">")):
+        return {"description": {"text": path or "unnamed input"}}
+    p = Path(path)
+    if p.is_absolute():
+        base = cwd or Path.cwd()
+        try:
+            rel = p.relative_to(base)
+        except ValueError:
+            return {"uri": p.as_uri()}
+        return {"uri": _quote(rel.as_posix()), "uriBaseId": SRCROOT}
+    posix = PurePosixPath(path.replace(os.sep, "/")).as_posix()
+    return {"uri": _quote(posix), "uriBaseId": SRCROOT}
+
+
+def _quote(posix_path: str) -> str:
+    # ':' is encoded so a relative path like "a:b.json" cannot read as a URI scheme.
+    return quote(posix_path, safe="/")

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from phenotk.issue import Issue, Report, Result, RuleInfo, Severity
+from phenotk.report import render
+from phenotk.report.html import rule_anchor
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+EVIL = "<script>alert('x')</script>"
+
+
+def _tree(page: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(page)
+
+
+def test_everything_from_the_report_is_escaped() -> None:
+    report = Report(
+        hpo_version=f"2025 {EVIL}",
+        notes=[f"note {EVIL}"],
+        results=[
+            Result(
+                f"dir/{EVIL}.json",
+                "phenopacket",
+                f"id {EVIL}",
+                [Issue(f"C{EVIL}", f"rule-{EVIL}", Severity.ERROR, f"message {EVIL}", f"/a/{EVIL}", 1, 2)],
+            ),
+            Result(f"clean {EVIL}.json", "phenopacket", EVIL),
+        ],
+    )
+    rules = {f"C{EVIL}": RuleInfo(f"C{EVIL}", f"rule-{EVIL}", Severity.ERROR, f"sum {EVIL}", f"doc {EVIL}", EVIL)}
+    page = render(report, "html", rules=rules)
+    assert EVIL not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert page.count("<script") == 1  # the page's own script only
+    tree = _tree(page)
+    assert tree.xpath("string(//td[@class='c-msg'])") == f"message {EVIL}"
+    anchor = tree.xpath("//td[@class='c-rule']/a/@href")[0]
+    assert anchor == "#" + rule_anchor(f"C{EVIL}") and re.fullmatch(r"#rule-[A-Za-z0-9_-]+", anchor)
+    assert tree.get_element_by_id(anchor[1:]).tag == "details"
+
+
+def test_page_is_self_contained(real_report: Report, rules: dict[str, RuleInfo]) -> None:
+    page = render(real_report, "html", rules=rules)
+    tree = _tree(page)
+    assert not tree.xpath("//link | //img | //iframe | //script[@src] | //object | //embed")
+    assert all(h.startswith("#") for h in tree.xpath("//@href"))
+    assert not re.search(r"@import|url\(", page)
+    assert "default-src 'none'" in page
+
+
+def test_real_run_structure(real_report: Report, rules: dict[str, RuleInfo]) -> None:
+    tree = _tree(render(real_report, "html", rules=rules))
+    assert "HPO release 2025-05-06" in tree.xpath("string(//p[@class='meta'])")
+    with_findings = [r for r in real_report.results if r.issues]
+    sections = tree.xpath("//section[@class='file']")
+    assert [s.xpath("string(.//span[@class='path'])") for s in sections] == [r.path for r in with_findings]
+    rows = tree.xpath("//tr[contains(@class, 'finding')]")
+    assert len(rows) == len(real_report.issues)
+    assert sorted(r.get("data-sev") for r in rows) == sorted(i.severity.value for i in real_report.issues)
+    # every finding links to an embedded documentation block of its rule
+    for href in set(tree.xpath("//td[@class='c-rule']/a/@href")):
+        block = tree.get_element_by_id(href[1:])
+        code = block.xpath("string(.//summary/code)")
+        if code in rules:
+            assert block.xpath("string(.//pre)") == inspect.cleandoc(rules[code].doc)
+        else:  # the unreadable-input finding has no RuleInfo here
+            assert f"phenotk explain {code}" in block.text_content()
+    doc_texts = tree.xpath("//details[@class='rule-doc']//pre/text()")
+    assert any("Anti-pattern" in t for t in doc_texts)
+    # summary cards count what the report holds
+    cards = {
+        c.get("class").split()[1]: int(c.xpath("string(.//span[@class='n'])"))
+        for c in tree.xpath("//div")
+        if (c.get("class") or "").startswith("card ")
+    }
+    s = real_report.summary
+    assert cards == {
+        "files": s["files"],
+        "error": s["errors"],
+        "warning": s["warnings"],
+        "info": s["info"],
+        "clean": sum(1 for r in real_report.results if not r.issues),
+    }
+    clean = tree.xpath("//details[@class='clean']//li/code/text()")
+    assert clean == [r.path for r in real_report.results if not r.issues]
+
+
+def test_without_rules_or_hpo(small_report: Report) -> None:
+    small_report.hpo_version = None
+    tree = _tree(render(small_report, "html"))
+    assert "no HPO release used" in tree.xpath("string(//p[@class='meta'])")
+    assert "phenotk explain HPO001" in tree.xpath("string(//details[@id='rule-HPO001'])")
+
+
+# ------------------------------------------------------------------ headless browser (issue 9)
+
+
+def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+    cmd = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
+
+
+@pytest.fixture()
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        if os.environ.get("PHENOTK_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(f"{CHROMIUM} missing and PHENOTK_REQUIRE_CHROMIUM=1 (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} not installed")
+    return CHROMIUM
+
+
+def test_html_report_in_headless_chromium(
+    chromium: Path, real_report: Report, rules: dict[str, RuleInfo], tmp_path: Path
+) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(render(real_report, "html", rules=rules), encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    _chromium([f"--screenshot={shot}", "--window-size=1280,900", page.as_uri()], tmp_path / "profile")
+    png = shot.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (1280, 900)
+    assert len(png) > 20_000  # a blank page is a few kB
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(shot, ARTIFACTS / "report-html.png")
+
+    # The DOM after the script ran, with filters preset by the URL: only errors of one rule shown.
+    url = page.as_uri() + "?severity=error&rule=HPO001"
+    dom = _chromium(["--dump-dom", url], tmp_path / "profile").stdout
+    tree = _tree(dom)
+    assert "js" in tree.get("class", "").split()
+    rows = tree.xpath("//tr[contains(@class, 'finding')]")
+    assert len(rows) == len(real_report.issues)
+    messages = [r.xpath("string(./td[@class='c-msg']/text())") for r in rows]
+    assert sorted(messages) == sorted(i.message for i in real_report.issues)
+    shown = [r for r in rows if r.get("hidden") is None]
+    expected = [i for i in real_report.issues if i.severity is Severity.ERROR and i.code == "HPO001"]
+    assert [r.get("data-rule") for r in shown] == [i.code for i in expected] and expected
+    assert tree.xpath("string(//output[@id='shown'])") == f"showing {len(expected)} of {len(rows)} findings"
+    visible_sections = [s for s in tree.xpath("//section[@class='file']") if s.get("hidden") is None]
+    assert len(visible_sections) == 1

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from phenotk.issue import Issue, Report, Result, Severity
+from phenotk.report import render
+
+
+def _suite(xml: str) -> ET.Element:
+    root = ET.fromstring(xml)
+    assert root.tag == "testsuites"
+    suite = root.find("testsuite")
+    assert suite is not None
+    for key in ("tests", "failures", "errors"):
+        assert root.get(key) == suite.get(key)
+    return suite
+
+
+def test_real_run_counts(real_report: Report) -> None:
+    suite = _suite(render(real_report, "junit"))
+    cases = suite.findall("testcase")
+    assert int(suite.get("tests", "")) == len(cases) == len(real_report.results)
+    unreadable = [r for r in real_report.results if any(i.rule == "input-unreadable" for i in r.issues)]
+    failing = [
+        r for r in real_report.results if r not in unreadable and any(i.severity is Severity.ERROR for i in r.issues)
+    ]
+    assert int(suite.get("errors", "")) == len(unreadable) == len(suite.findall("testcase/error")) == 1
+    assert int(suite.get("failures", "")) == len(failing) == len(suite.findall("testcase/failure"))
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert props["hpo_version"] == "2025-05-06"
+    by_name = {c.get("name"): c for c in cases}
+    for result in failing:
+        failure = by_name[result.path].find("failure")
+        assert failure is not None and failure.text
+        n_errors = sum(1 for i in result.issues if i.severity is Severity.ERROR)
+        assert len(failure.text.splitlines()) == n_errors
+
+
+def test_fail_on_threshold(real_report: Report) -> None:
+    with_warning_or_worse = [
+        r
+        for r in real_report.results
+        if r.issues
+        and r.issues[0].rule != "input-unreadable"
+        and any(i.severity.rank >= Severity.WARNING.rank for i in r.issues)
+    ]
+    suite = _suite(render(real_report, "junit", fail_on="warning"))
+    assert int(suite.get("failures", "")) == len(with_warning_or_worse)
+    suite = _suite(render(real_report, "junit", fail_on=None))
+    assert suite.get("failures") == "0" and suite.get("errors") == "1"
+
+
+def test_passing_case_keeps_lower_findings_and_escapes() -> None:
+    msg = 'bad <tag> & "quote" \x07bell'
+    report = Report(
+        results=[
+            Result("a.jsonl", "phenopacket", "p1", [Issue("W1", "w", Severity.WARNING, msg, "/x", 2, 3)]),
+            Result("a.jsonl", "phenopacket", "p2", []),
+        ]
+    )
+    suite = _suite(render(report, "junit"))
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == ["a.jsonl [p1]", "a.jsonl [p2]"]
+    assert cases[0].find("failure") is None
+    out = cases[0].find("system-out")
+    assert out is not None and out.text is not None
+    assert 'bad <tag> & "quote" \ufffdbell' in out.text

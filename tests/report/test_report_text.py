@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from phenotk.issue import Issue, Report, Result, Severity
+from phenotk.report import render
+
+EXPECTED = """\
+data/a b.json  phenopacket P1  (1 error, 1 warning)
+  data/a b.json:9:15: error HPO001 HP_0001250 is not a CURIE; write HP:0001250 [hpo-curie-format] [fixable]
+  data/a b.json:30:15: warning HPO010 HP:0020003 is not in release 2025-05-06 [hpo-term-not-in-release]
+
+data/meta.json  family  (1 info)
+  data/meta.json: info META002 no resource for OMIM (at /metaData) [meta-resource-missing]
+
+note: cohort checks skipped: single file
+Checked 3 files: 1 error, 1 warning, 1 info in 2 files; 1 with a safe automatic fix (HPO 2025-05-06)
+"""
+
+
+def test_plain_text_is_stable(small_report: Report) -> None:
+    assert render(small_report, "text") == EXPECTED
+
+
+def test_colour_only_when_asked(small_report: Report) -> None:
+    coloured = render(small_report, "text", color=True)
+    assert "\x1b[" in coloured
+    assert "\x1b[" not in render(small_report, "text", color=False)
+
+
+def test_markup_and_long_messages_are_literal() -> None:
+    msg = "value [bold]x[/bold] " + "y" * 300
+    report = Report(results=[Result("f.json", issues=[Issue("X1", "x", Severity.ERROR, msg, "/a", 1, 2)])])
+    out = render(report, "text")
+    assert f"f.json:1:2: error X1 {msg} [x]\n" in out
+
+
+def test_no_findings_summary() -> None:
+    out = render(Report(results=[Result("a.json"), Result("b.json")]), "text")
+    assert out == "Checked 2 files: no findings (no HPO release used)\n"
+
+
+def test_real_run_groups_by_file_in_source_order(real_report: Report) -> None:
+    out = render(real_report, "text")
+    with_findings = [r for r in real_report.results if r.issues]
+    headers = [line for line in out.splitlines() if line and not line.startswith(("  ", "Checked", "note:"))]
+    assert [h.split("  ")[0] for h in headers] == [r.path for r in with_findings]
+    for result in with_findings:
+        lines = [line.strip() for line in out.splitlines() if line.startswith("  " + result.path + ":")]
+        assert len(lines) == len(result.issues)
+        positions = [tuple(int(x) for x in line.split(": ", 1)[0].rsplit(":", 2)[1:]) for line in lines]
+        assert positions == sorted(positions)
+    s = real_report.summary
+    assert out.splitlines()[-1].startswith(
+        f"Checked {s['files']} files: {s['errors']} errors, {s['warnings']} warnings"
+    )
