@@ -8,14 +8,17 @@ from phenotk._version import __version__
 from phenotk.errors import InputError, PhenotkError, UsageError
 from phenotk.io import Document, Element, Format, iter_documents, read, write
 from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
+from phenotk.ontology import HpoNotAvailable, OntologyIndex, load_hpo, load_ontology
 
 __all__ = [
     "Document",
     "Element",
     "Fix",
     "Format",
+    "HpoNotAvailable",
     "InputError",
     "Issue",
+    "OntologyIndex",
     "PatchOp",
     "PhenotkError",
     "Report",
@@ -25,6 +28,8 @@ __all__ = [
     "UsageError",
     "__version__",
     "iter_documents",
+    "load_hpo",
+    "load_ontology",
     "read",
     "write",
 ]

@@ -1,0 +1,128 @@
+r"""On-disk cache of ontology indexes, keyed by the sha256 of the source file.
+
+File layout (one file per source hash, ``<cache>/ontology/index/<sha256>.idx``)::
+
+    8 bytes  magic  b"PHTKONT\0"
+    4 bytes  format version (little endian)
+    32 bytes sha256 of the payload
+    …        payload: marshal of the builtin-only dict built by :mod:`.build`
+
+A cache file is used only when magic, format version and payload checksum match, it unmarshals, and the
+payload names the same source hash and shape; anything else is treated as absent and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import struct
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .index import FORMAT_VERSION, OntologyIndex
+
+MAGIC = b"PHTKONT\0"
+_HEADER = struct.Struct("<8sI32s")
+_REQUIRED = (
+    *("format", "source", "source_sha256", "ontology", "data_version", "version", "prefix", "id_width"),
+    *("ids", "labels", "synonyms", "obsolete", "replaced_by", "consider", "alt"),
+    *("par_ptr", "par_idx", "anc_ptr", "anc_idx", "desc_ptr", "desc_idx", "numbers"),
+)
+
+
+def cache_dir() -> Path:
+    """The phenotk cache directory: ``$PHENOTK_CACHE_DIR`` or the platform's user cache dir (platformdirs)."""
+    env = os.environ.get("PHENOTK_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("phenotk", appauthor=False))
+
+
+def ontology_cache_dir() -> Path:
+    """``<cache>/ontology``: indexes in ``index/``, downloaded releases in ``releases/``."""
+    return cache_dir() / "ontology"
+
+
+def index_path(sha256: str) -> Path:
+    """Where the index of a source file with this hash is cached."""
+    return ontology_cache_dir() / "index" / f"{sha256}.idx"
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def dumps(payload: dict[str, Any]) -> bytes:
+    """Serialise an index payload (header + marshal)."""
+    body = marshal.dumps(payload)
+    return _HEADER.pack(MAGIC, FORMAT_VERSION, hashlib.sha256(body).digest()) + body
+
+
+def loads(blob: bytes, *, expect_sha256: str | None = None) -> dict[str, Any] | None:
+    """The payload of a cache blob, or None if it is corrupt, stale or from another format version."""
+    if len(blob) < _HEADER.size:
+        return None
+    magic, version, digest = _HEADER.unpack_from(blob)
+    if magic != MAGIC or version != FORMAT_VERSION:
+        return None
+    body = memoryview(blob)[_HEADER.size :]
+    if hashlib.sha256(body).digest() != digest:
+        return None
+    try:
+        payload = marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(payload, dict) or any(k not in payload for k in _REQUIRED):
+        return None
+    if payload["format"] != FORMAT_VERSION:
+        return None
+    if expect_sha256 is not None and payload["source_sha256"] != expect_sha256:
+        return None
+    n = len(payload["ids"])
+    if not (len(payload["labels"]) == len(payload["synonyms"]) == n) or len(payload["par_ptr"]) != 4 * (n + 1):
+        return None
+    return payload
+
+
+def read_cached(sha256: str) -> OntologyIndex | None:
+    """The cached index for a source hash, or None (absent, unreadable, corrupt or stale)."""
+    path = index_path(sha256)
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    payload = loads(blob, expect_sha256=sha256)
+    if payload is None:
+        return None
+    idx = OntologyIndex(payload)
+    idx.cache_path = str(path)
+    idx.loaded_from_cache = True
+    return idx
+
+
+def write_cached(idx: OntologyIndex) -> Path | None:
+    """Store an index atomically (temporary file + rename); None if the cache dir is not writable."""
+    path = index_path(idx.source_sha256)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".idx")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(dumps(idx.to_payload()))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return None
+    idx.cache_path = str(path)
+    return path

@@ -1,0 +1,429 @@
+"""The compact ontology index: integer term numbers, CSR parent/ancestor/descendant arrays, id maps.
+
+The index holds only builtins (lists of str, dicts, ``array('i')``) so that it serialises with :mod:`marshal`
+and loads in a few tens of milliseconds; pronto is needed only to *build* it (see :mod:`.build`).
+Ancestor sets are materialised lazily per term as ``frozenset[int]``, so ``is_descendant_of`` is two dict
+look-ups and one set membership test.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import re
+from array import array
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+#: Roots of the HPO sub-ontologies, by name. ``branch_of`` answers the deepest one a term is under.
+HPO_ROOTS: dict[str, str] = {
+    "phenotypic_abnormality": "HP:0000118",
+    "clinical_modifier": "HP:0012823",
+    "severity": "HP:0012824",
+    "laterality": "HP:0012831",
+    "clinical_course": "HP:0031797",
+    "onset": "HP:0003674",
+    "temporal_pattern": "HP:0011008",
+    "pace_of_progression": "HP:0003679",
+    "mode_of_inheritance": "HP:0000005",
+    "frequency": "HP:0040279",
+    "past_medical_history": "HP:0032443",
+    "blood_group": "HP:0032223",
+    "biospecimen_phenotypic_feature": "HP:0020228",
+}
+
+#: Version of the serialised index layout; bump it whenever the payload changes shape or meaning.
+FORMAT_VERSION = 1
+
+#: Two consecutive ids of a release further apart than this delimit unallocated id space: an absent id that falls
+#: in such a stretch (or above the highest id) was most likely minted after the release. Checked on HPO history:
+#: of the 2,883 ids new in 2025-01-16, 2,882 fall in such stretches of the 2021-10-10 release.
+NEWER_ID_GAP = 500
+
+_SCOPE_RANK = {"EXACT": 0, "RELATED": 1, "BROAD": 2, "NARROW": 3}
+_WS = re.compile(r"\s+")
+
+
+class IdStatus(str, enum.Enum):
+    """What a release says about an identifier (see :meth:`OntologyIndex.id_status`)."""
+
+    current = "current"  #: a primary, non-obsolete term
+    alt_id = "alt_id"  #: a secondary id of a current term (``primary_id`` gives the term)
+    obsolete = "obsolete"  #: an obsolete term (see ``replacement`` / ``suggestions``)
+    newer = "newer"  #: absent, but in id space unallocated by this release: most likely a newer term
+    unknown = "unknown"  #: absent, inside id space this release uses: mistyped, withdrawn or newer
+    malformed = "malformed"  #: not ``PREFIX:digits`` with this ontology's prefix and digit count
+
+
+def normalize_text(text: str) -> str:
+    """Case-folded text with runs of whitespace collapsed to one space (the key of :meth:`lookup`)."""
+    return _WS.sub(" ", text).strip().casefold()
+
+
+def _ints(data: bytes) -> array[int]:
+    arr = array("i")
+    arr.frombytes(data)
+    return arr
+
+
+class OntologyIndex:
+    """Answers id, label, synonym, obsolescence and ancestry questions about one ontology release.
+
+    Build one with :func:`phenotk.ontology.load_ontology` (cached) or :func:`phenotk.ontology.resolve_hpo`.
+    Identifiers are CURIEs as the ontology writes them (``HP:0001250``); every method accepts primary ids,
+    alternative ids and obsolete ids, and answers ``None`` / empty / ``False`` for ids the release lacks.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.format_version: int = data["format"]
+        #: Release date (``2025-05-06``) or the raw data-version / versionIRI when it holds no date; None if absent.
+        self.version: str | None = data["version"]
+        #: The ontology's data-version / versionIRI as written in the file.
+        self.data_version: str | None = data["data_version"]
+        #: Ontology name from the header (``hp``), or None.
+        self.ontology: str | None = data["ontology"]
+        #: The prefix most ids carry (``HP``).
+        self.prefix: str = data["prefix"]
+        #: Path of the file the index was built from, and its sha256.
+        self.source: str = data["source"]
+        self.source_sha256: str = data["source_sha256"]
+        #: Where the index was read from / written to (None when caching was off or failed).
+        self.cache_path: str | None = None
+        #: True when this object was loaded from the cache without running pronto.
+        self.loaded_from_cache = False
+        #: How the file was found (``--hpo``, ``PHENOTK_HPO``, ``config:<file>``, ``cache``, ``download``, ``path``).
+        self.origin = "path"
+
+        self._ids: list[str] = data["ids"]
+        self._labels: list[str | None] = data["labels"]
+        self._syn: list[tuple[tuple[str, str], ...]] = data["synonyms"]
+        self._obsolete: frozenset[int] = frozenset(data["obsolete"])
+        self._replaced_by: dict[int, tuple[str, ...]] = data["replaced_by"]
+        self._consider: dict[int, tuple[str, ...]] = data["consider"]
+        n = len(self._ids)
+        self._pos: dict[str, int] = {t: i for i, t in enumerate(self._ids)}
+        # An alt id that is also an obsolete stanza (OBO Graphs JSON keeps merged ids as deprecated classes)
+        # counts as an alt id of the current term, so .obo and .json answers agree.
+        obs = self._obsolete
+        self._alt: dict[str, int] = {}
+        for a, i in data["alt"].items():
+            j = self._pos.get(a)
+            if j is None or (j in obs and i not in obs):
+                self._alt[a] = i
+        #: primary + alternative id -> term number (the one dict the hot paths consult)
+        self._any: dict[str, int] = {**self._pos, **self._alt}
+        self._par_ptr = _ints(data["par_ptr"])
+        self._par_idx = _ints(data["par_idx"])
+        self._anc_ptr = _ints(data["anc_ptr"])
+        self._anc_idx = _ints(data["anc_idx"])
+        self._desc_ptr = _ints(data["desc_ptr"])
+        self._desc_idx = _ints(data["desc_idx"])
+        self._anc_sets: list[frozenset[int] | None] = [None] * n
+        self._numbers = array("q")
+        self._numbers.frombytes(data["numbers"])  # sorted numeric parts of every prefix id (primary/alt/obsolete)
+        self.id_width: int = data["id_width"]
+        self._id_re = re.compile(rf"{re.escape(self.prefix)}:(\d{{{self.id_width}}})\Z")
+        self._lookup: dict[str, list[str]] | None = None
+        self._children: list[list[int]] | None = None
+
+    # ------------------------------------------------------------------ identity
+    def __repr__(self) -> str:
+        return f"OntologyIndex({self.ontology or self.prefix} {self.version}, {len(self._ids)} terms, {self.source!r})"
+
+    def __len__(self) -> int:
+        """Number of terms (primary ids, obsolete included)."""
+        return len(self._ids)
+
+    def __contains__(self, curie: object) -> bool:
+        return curie in self._any
+
+    def contains(self, curie: str) -> bool:
+        """True if the release knows ``curie`` as a primary, alternative or obsolete id."""
+        return curie in self._any
+
+    def terms(self, *, obsolete: bool = False) -> Iterator[str]:
+        """Primary ids (sorted); obsolete terms only when ``obsolete`` is true."""
+        obs = self._obsolete
+        for i, t in enumerate(self._ids):
+            if obsolete or i not in obs:
+                yield t
+
+    def alt_ids(self) -> dict[str, str]:
+        """Every alternative id mapped to its primary id."""
+        ids = self._ids
+        return {a: ids[i] for a, i in self._alt.items()}
+
+    @property
+    def max_id_number(self) -> int:
+        """Highest numeric part of any id with this ontology's prefix (0 if none)."""
+        return self._numbers[-1] if self._numbers else 0
+
+    @property
+    def roots(self) -> dict[str, str]:
+        """The :data:`HPO_ROOTS` entries present in this release (empty for other ontologies)."""
+        return {name: c for name, c in HPO_ROOTS.items() if c in self._pos}
+
+    def top_terms(self) -> list[str]:
+        """Non-obsolete terms without parents (``HP:0000001`` for HPO)."""
+        p = self._par_ptr
+        return [t for i, t in enumerate(self._ids) if p[i] == p[i + 1] and i not in self._obsolete]
+
+    # ------------------------------------------------------------------ ids
+    def primary_id(self, curie: str) -> str | None:
+        """Primary id of ``curie``: itself for primary (also obsolete) ids, the term for alt ids, None if unknown."""
+        i = self._any.get(curie)
+        return None if i is None else self._ids[i]
+
+    def is_alt_id(self, curie: str) -> bool:
+        """True if ``curie`` is a secondary (alternative) id of another term."""
+        return curie in self._alt
+
+    def is_obsolete(self, curie: str) -> bool:
+        """True if ``curie`` (or the term an alt id points to) is obsolete."""
+        i = self._any.get(curie)
+        return i is not None and i in self._obsolete
+
+    def replacement(self, curie: str) -> str | None:
+        """The safe replacement of an obsolete term: its single ``replaced_by``, followed to a current primary id.
+
+        None when the term is not obsolete, has no or several ``replaced_by``, or the chain ends in nothing usable
+        (judgement calls live in :meth:`suggestions`).
+        """
+        i = self._any.get(curie)
+        seen: set[int] = set()
+        while i is not None and i in self._obsolete:
+            if i in seen:
+                return None
+            seen.add(i)
+            targets = self._replaced_by.get(i, ())
+            if len(targets) != 1:
+                return None
+            i = self._any.get(targets[0])
+        if i is None or not seen:
+            return None
+        return self._ids[i]
+
+    def suggestions(self, curie: str) -> list[str]:
+        """``consider`` ids of an obsolete term (primary ids where known), plus several ``replaced_by`` if any."""
+        i = self._any.get(curie)
+        if i is None or i not in self._obsolete:
+            return []
+        out: list[str] = []
+        many = self._replaced_by.get(i, ())
+        cands = list(self._consider.get(i, ())) + (list(many) if len(many) > 1 else [])
+        for c in cands:
+            p = self.primary_id(c) or c
+            if p not in out:
+                out.append(p)
+        return out
+
+    def replaced_by(self, curie: str) -> list[str]:
+        """The raw ``replaced_by`` ids of an obsolete term, as written in the release."""
+        i = self._any.get(curie)
+        return [] if i is None else list(self._replaced_by.get(i, ()))
+
+    def consider(self, curie: str) -> list[str]:
+        """The raw ``consider`` ids of an obsolete term, as written in the release."""
+        i = self._any.get(curie)
+        return [] if i is None else list(self._consider.get(i, ()))
+
+    def current_id(self, curie: str) -> str | None:
+        """The id to use today: primary for alt ids, the safe replacement for obsolete ids, itself if current.
+
+        None when the id is unknown, or obsolete without a safe replacement.
+        """
+        i = self._any.get(curie)
+        if i is None:
+            return None
+        if i in self._obsolete:
+            return self.replacement(curie)
+        return self._ids[i]
+
+    def is_valid_syntax(self, curie: str) -> bool:
+        """True if ``curie`` looks like an id of this ontology (``HP:`` + 7 digits for HPO)."""
+        return self._id_re.match(curie) is not None
+
+    def is_newer_than_release(self, curie: str) -> bool:
+        """True if ``curie`` is well-formed, absent, and lies in id space this release has not allocated.
+
+        That is: above the highest id, or between two ids of the release more than :data:`NEWER_ID_GAP`
+        apart. Such an id was most likely minted after the release (``not in HPO 2025-05-06 — update?``).
+        """
+        return self.id_status(curie) is IdStatus.newer
+
+    def id_status(self, curie: str) -> IdStatus:
+        """Classify ``curie`` against this release (see :class:`IdStatus`)."""
+        i = self._any.get(curie)
+        if i is not None:
+            if i in self._obsolete:
+                return IdStatus.obsolete
+            return IdStatus.alt_id if curie in self._alt else IdStatus.current
+        m = self._id_re.match(curie)
+        if m is None:
+            return IdStatus.malformed
+        n = int(m.group(1))
+        nums = self._numbers
+        k = bisect.bisect_left(nums, n)
+        if k == len(nums):
+            return IdStatus.newer if nums else IdStatus.unknown
+        if k == 0:
+            return IdStatus.unknown
+        return IdStatus.newer if nums[k] - nums[k - 1] > NEWER_ID_GAP else IdStatus.unknown
+
+    # ------------------------------------------------------------------ text
+    def label(self, curie: str) -> str | None:
+        """The term's name (for alt ids: the name of the primary term)."""
+        i = self._any.get(curie)
+        return None if i is None else self._labels[i]
+
+    def synonyms(self, curie: str, *, scope: str | Iterable[str] | None = None) -> list[str]:
+        """Synonyms, EXACT first then RELATED, BROAD, NARROW; ``scope`` restricts to those scopes."""
+        i = self._any.get(curie)
+        if i is None:
+            return []
+        if scope is None:
+            return [s for s, _ in self._syn[i]]
+        scopes = {scope.upper()} if isinstance(scope, str) else {s.upper() for s in scope}
+        return [s for s, sc in self._syn[i] if sc in scopes]
+
+    def synonym_types(self, curie: str) -> list[tuple[str, str]]:
+        """``(text, scope)`` pairs, in :meth:`synonyms` order."""
+        i = self._any.get(curie)
+        return [] if i is None else list(self._syn[i])
+
+    def lookup(self, text: str) -> list[str]:
+        """Ids whose label or synonym equals ``text`` (case-insensitive, whitespace-normalised).
+
+        Order: current terms by label, then by EXACT synonym, then by other synonyms; obsolete terms last.
+        """
+        if self._lookup is None:
+            self._lookup = self._build_lookup()
+        return list(self._lookup.get(normalize_text(text), ()))
+
+    def _build_lookup(self) -> dict[str, list[str]]:
+        ranked: dict[str, list[tuple[int, int]]] = {}
+        obs = self._obsolete
+        for i, lab in enumerate(self._labels):
+            penalty = 10 if i in obs else 0
+            if lab:
+                ranked.setdefault(normalize_text(lab), []).append((penalty, i))
+            for s, sc in self._syn[i]:
+                ranked.setdefault(normalize_text(s), []).append((penalty + 1 + _SCOPE_RANK.get(sc, 4), i))
+        out: dict[str, list[str]] = {}
+        for key, hits in ranked.items():
+            seen: list[str] = []
+            for _, i in sorted(hits):
+                t = self._ids[i]
+                if t not in seen:
+                    seen.append(t)
+            out[key] = seen
+        return out
+
+    # ------------------------------------------------------------------ hierarchy
+    def _anc_set(self, i: int) -> frozenset[int]:
+        s = self._anc_sets[i]
+        if s is None:
+            p = self._anc_ptr
+            s = self._anc_sets[i] = frozenset(self._anc_idx[p[i] : p[i + 1]])
+        return s
+
+    def parents(self, curie: str) -> list[str]:
+        """Direct ``is_a`` parents (sorted)."""
+        i = self._any.get(curie)
+        if i is None:
+            return []
+        p, ids = self._par_ptr, self._ids
+        return [ids[j] for j in self._par_idx[p[i] : p[i + 1]]]
+
+    def children(self, curie: str) -> list[str]:
+        """Direct ``is_a`` children (sorted)."""
+        i = self._any.get(curie)
+        if i is None:
+            return []
+        if self._children is None:
+            kids: list[list[int]] = [[] for _ in self._ids]
+            p, idx = self._par_ptr, self._par_idx
+            for j in range(len(self._ids)):
+                for k in idx[p[j] : p[j + 1]]:
+                    kids[k].append(j)
+            self._children = kids
+        return [self._ids[j] for j in self._children[i]]
+
+    def ancestors(self, curie: str, include_self: bool = False) -> frozenset[str]:
+        """Every ``is_a`` ancestor (transitive); empty for unknown ids."""
+        i = self._any.get(curie)
+        if i is None:
+            return frozenset()
+        p, ids = self._anc_ptr, self._ids
+        out = {ids[j] for j in self._anc_idx[p[i] : p[i + 1]]}
+        if include_self:
+            out.add(ids[i])
+        return frozenset(out)
+
+    def descendants(self, curie: str, include_self: bool = False) -> frozenset[str]:
+        """Every ``is_a`` descendant (transitive); empty for unknown ids."""
+        i = self._any.get(curie)
+        if i is None:
+            return frozenset()
+        p, ids = self._desc_ptr, self._ids
+        out = {ids[j] for j in self._desc_idx[p[i] : p[i + 1]]}
+        if include_self:
+            out.add(ids[i])
+        return frozenset(out)
+
+    def is_descendant_of(self, curie: str, ancestor: str, include_self: bool = True) -> bool:
+        """True if ``ancestor`` is an ``is_a`` ancestor of ``curie`` (or the same term, when ``include_self``).
+
+        Alt ids resolve to their term. O(1): two dict look-ups and one ``frozenset[int]`` membership test.
+        """
+        anyd = self._any
+        i = anyd.get(curie)
+        if i is None:
+            return False
+        a = anyd.get(ancestor)
+        if a is None:
+            return False
+        if i == a:
+            return include_self
+        s = self._anc_sets[i]
+        if s is None:
+            s = self._anc_set(i)
+        return a in s
+
+    def is_descendant_of_any(self, curie: str, ancestors: Iterable[str], include_self: bool = True) -> bool:
+        """True if ``curie`` is under at least one of ``ancestors``."""
+        return any(self.is_descendant_of(curie, a, include_self) for a in ancestors)
+
+    def branch_of(self, curie: str) -> str | None:
+        """Name of the deepest :data:`HPO_ROOTS` sub-ontology ``curie`` lies in (``onset``, ``severity``, …)."""
+        i = self._any.get(curie)
+        if i is None:
+            return None
+        best: tuple[int, str] | None = None
+        anc = self._anc_set(i)
+        for name, root in HPO_ROOTS.items():
+            r = self._pos.get(root)
+            if r is not None and (r == i or r in anc):
+                depth = self._anc_ptr[r + 1] - self._anc_ptr[r]
+                if best is None or depth > best[0]:
+                    best = (depth, name)
+        return None if best is None else best[1]
+
+    # ------------------------------------------------------------------ stats
+    def stats(self) -> dict[str, int]:
+        """Counts: terms, current, obsolete, alt_ids, synonyms, is_a edges, ancestor pairs, max id number."""
+        return {
+            "terms": len(self._ids),
+            "current": len(self._ids) - len(self._obsolete),
+            "obsolete": len(self._obsolete),
+            "alt_ids": len(self._alt),
+            "synonyms": sum(len(s) for s in self._syn),
+            "is_a_edges": len(self._par_idx),
+            "ancestor_pairs": len(self._anc_idx),
+            "max_id_number": self.max_id_number,
+        }
+
+    def to_payload(self) -> dict[str, Any]:
+        """The builtin-only dict this index was made from (what the cache stores)."""
+        return self._data

@@ -1,0 +1,53 @@
+"""``load_ontology``: file → cached :class:`OntologyIndex` (pronto only on a cache miss)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from phenotk.errors import InputError
+
+from . import cache
+from .build import build_payload, obographs_consider, parse_with_pronto
+from .index import OntologyIndex
+
+#: Indexes loaded in this process, by (source sha256, cache file); the file is still hashed on every call.
+_MEMO: dict[tuple[str, str], OntologyIndex] = {}
+
+
+def load_ontology(path: str | Path, *, use_cache: bool = True) -> OntologyIndex:
+    """Load an ontology (``.obo``, OBO Graphs ``.json``, ``.owl``; gzip accepted) as an :class:`OntologyIndex`.
+
+    The file is hashed; an index cached under that hash (see :mod:`phenotk.ontology.cache`) is loaded without
+    pronto. Otherwise pronto parses the file, the index is built and cached. A corrupt or stale cache file is
+    ignored and rewritten. Raises :class:`~phenotk.errors.InputError` when the file is missing or unparseable.
+    """
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise InputError("ontology file not found" if not p.exists() else "not a file", path=str(path), kind="missing")
+    try:
+        sha = cache.file_sha256(p)
+    except OSError as exc:
+        raise InputError(f"cannot read ontology file: {exc.strerror or exc}", path=str(path)) from exc
+    if use_cache:
+        key = (sha, str(cache.index_path(sha)))
+        hit = _MEMO.get(key)
+        if hit is not None:
+            hit.source = str(p)
+            return hit
+        idx = cache.read_cached(sha)
+        if idx is not None:
+            idx.source = str(p)
+            _MEMO[key] = idx
+            return idx
+    ont = parse_with_pronto(p)
+    idx = OntologyIndex(build_payload(ont, source=str(p), sha256=sha, extra_consider=obographs_consider(p)))
+    if use_cache:
+        cache.write_cached(idx)
+        _MEMO[(sha, str(cache.index_path(sha)))] = idx
+    return idx
+
+
+def index_from_pronto(ont: object, *, source: str | Path = "<pronto>", sha256: str = "") -> OntologyIndex:
+    """Build an index from an already parsed ``pronto.Ontology`` (not cached); ``source`` is its file, if any."""
+    extra = obographs_consider(source) if Path(source).is_file() else {}
+    return OntologyIndex(build_payload(ont, source=str(source), sha256=sha256, extra_consider=extra))  # type: ignore[arg-type]

@@ -1,0 +1,270 @@
+"""Finding the HPO to use (GUIDE §2) and downloading the pinned release.
+
+Order: explicit path (``--hpo``) → env ``PHENOTK_HPO`` → config (``[tool.phenotk] hpo = …`` in
+``pyproject.toml``, or ``hpo = …`` / ``[tool.phenotk] hpo = …`` in ``phenotk.toml``, in the working directory)
+→ a release in the cache (the one last fetched, else the pinned one) → download of the pinned release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from phenotk.errors import InputError, PhenotkError
+
+from .cache import ontology_cache_dir
+from .index import OntologyIndex
+from .load import load_ontology
+
+#: The HPO release phenotk downloads when nothing else is configured.
+PINNED_RELEASE = "2025-05-06"
+#: Where releases are downloaded from (``{release}`` is the date); override with env ``PHENOTK_HPO_URL``.
+RELEASE_URL = "https://github.com/obophenotype/human-phenotype-ontology/releases/download/v{release}/hp.json"
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """Known size and sha256 of a release file (checked after download)."""
+
+    size: int
+    sha256: str
+
+
+#: Releases whose bytes phenotk knows (taken from the 2025-05-06 ``hp.json`` in the team's shared data).
+KNOWN_RELEASES: dict[str, ReleaseInfo] = {
+    "2025-05-06": ReleaseInfo(21_538_866, "10766771eaec15f78d3d2e7807698fe5cf9d0e6f08ef9998c28e88883837d6a7"),
+}
+
+_MIN_RELEASE_BYTES = 1_000_000
+ProgressFn = Callable[[int, "int | None"], None]
+Opener = Callable[..., Any]
+
+
+class HpoNotAvailable(PhenotkError):
+    """No HPO file was given, configured or cached, and none could be downloaded.
+
+    Callers that can work without HPO (``validate`` skips HPO checks) catch this; its message tells the user
+    exactly how to point phenotk at a file.
+    """
+
+
+def how_to_point_at_hpo() -> str:
+    """The one-paragraph advice given whenever HPO is not available."""
+    return (
+        "point phenotk at an HPO file (hp.json, hp.obo or hp.owl, .gz accepted) with --hpo PATH, "
+        "or env PHENOTK_HPO=PATH, or `hpo = \"PATH\"` under [tool.phenotk] in pyproject.toml "
+        "(or in phenotk.toml) in the working directory; or run `phenotk ontology fetch` while online "
+        f"to cache HPO {PINNED_RELEASE}"
+    )
+
+
+@dataclass(frozen=True)
+class HpoSource:
+    """A located HPO file and how it was found (``--hpo``, ``PHENOTK_HPO``, ``config:<file>``, ``cache``)."""
+
+    path: Path
+    origin: str
+
+
+def releases_dir() -> Path:
+    """``<cache>/ontology/releases``: downloaded release files and the ``current`` pointer."""
+    return ontology_cache_dir() / "releases"
+
+
+def release_path(release: str) -> Path:
+    """Cache path of a downloaded HPO release."""
+    return releases_dir() / f"hp-{release}.json"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", path=str(path)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+
+
+def config_hpo(cwd: str | Path | None = None) -> HpoSource | None:
+    """The ``hpo`` setting of ``phenotk.toml`` or ``pyproject.toml`` ``[tool.phenotk]`` in ``cwd``.
+
+    Relative paths are taken relative to the config file. ``phenotk.toml`` wins over ``pyproject.toml``.
+    """
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    for name in ("phenotk.toml", "pyproject.toml"):
+        cfg = base / name
+        if not cfg.is_file():
+            continue
+        data = _read_toml(cfg)
+        section = data.get("tool", {}).get("phenotk", {}) if isinstance(data.get("tool"), dict) else {}
+        value = section.get("hpo") if isinstance(section, dict) else None
+        if value is None and name == "phenotk.toml":
+            value = data.get("hpo")
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise InputError("`hpo` must be a path string", path=str(cfg))
+        p = Path(value).expanduser()
+        return HpoSource(p if p.is_absolute() else cfg.parent / p, f"config:{cfg}")
+    return None
+
+
+def cached_release() -> HpoSource | None:
+    """The HPO release in the cache: the one ``phenotk ontology fetch`` stored last, else the pinned one."""
+    d = releases_dir()
+    current = d / "current"
+    try:
+        name = current.read_text(encoding="utf-8").strip()
+    except OSError:
+        name = ""
+    if name and "/" not in name and (d / name).is_file():
+        return HpoSource(d / name, "cache")
+    pinned = release_path(PINNED_RELEASE)
+    return HpoSource(pinned, "cache") if pinned.is_file() else None
+
+
+def find_hpo(path: str | Path | None = None, *, cwd: str | Path | None = None) -> HpoSource | None:
+    """The HPO file the resolution order picks, without downloading (None when nothing is found)."""
+    if path is not None and str(path) != "":
+        return HpoSource(Path(path).expanduser(), "--hpo")
+    env = os.environ.get("PHENOTK_HPO")
+    if env:
+        return HpoSource(Path(env).expanduser(), "PHENOTK_HPO")
+    return config_hpo(cwd) or cached_release()
+
+
+def _downloads_allowed() -> bool:
+    return os.environ.get("PHENOTK_OFFLINE", "").lower() not in ("1", "true", "yes")
+
+
+def resolve_hpo(
+    path: str | Path | None = None,
+    *,
+    download: bool | None = None,
+    progress: ProgressFn | None = None,
+    cwd: str | Path | None = None,
+) -> OntologyIndex:
+    """The HPO index per GUIDE §2: ``path`` → ``PHENOTK_HPO`` → config → cached release → download.
+
+    ``download=None`` downloads the pinned release unless env ``PHENOTK_OFFLINE=1``. A path given explicitly
+    (argument, env, config) that is missing or unparseable raises :class:`InputError` naming it; when nothing
+    is found and nothing can be downloaded, raises :class:`HpoNotAvailable` with instructions.
+    """
+    src = find_hpo(path, cwd=cwd)
+    if src is not None:
+        if src.origin != "cache" and not src.path.is_file():
+            where = {"--hpo": "--hpo", "PHENOTK_HPO": "env PHENOTK_HPO"}.get(src.origin, src.origin)
+            raise InputError(f"HPO file not found (from {where})", path=str(src.path), kind="missing")
+        idx = load_ontology(src.path)
+        idx.origin = src.origin
+        return idx
+    if download is None:
+        download = _downloads_allowed()
+    if not download:
+        raise HpoNotAvailable(f"no HPO ontology found; {how_to_point_at_hpo()}")
+    target = fetch_release(PINNED_RELEASE, progress=progress)
+    idx = load_ontology(target)
+    idx.origin = "download"
+    return idx
+
+
+def try_resolve_hpo(path: str | Path | None = None, **kwargs: Any) -> OntologyIndex | None:
+    """Like :func:`resolve_hpo` but returns None instead of raising :class:`HpoNotAvailable`."""
+    try:
+        return resolve_hpo(path, **kwargs)
+    except HpoNotAvailable:
+        return None
+
+
+def _stream(resp: IO[bytes], out: IO[bytes], total: int | None, progress: ProgressFn | None) -> tuple[int, str]:
+    h = hashlib.sha256()
+    done = 0
+    while chunk := resp.read(1 << 16):
+        out.write(chunk)
+        h.update(chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    return done, h.hexdigest()
+
+
+def fetch_release(
+    release: str | None = None,
+    *,
+    url: str | None = None,
+    progress: ProgressFn | None = None,
+    opener: Opener | None = None,
+    force: bool = False,
+    timeout: float = 60.0,
+) -> Path:
+    """Download an HPO release (``hp.json``) into the cache and make it the cached release; returns its path.
+
+    Checks: bytes received equal Content-Length; size and sha256 equal the known values for releases in
+    :data:`KNOWN_RELEASES`; otherwise at least 1 MB. Then the file is parsed (the index gets cached) and its
+    data-version must name ``release``. An already cached file is reused unless ``force``. Failures raise
+    :class:`HpoNotAvailable` (network) or leave nothing behind.
+    """
+    release = release or PINNED_RELEASE
+    dest = release_path(release)
+    known = KNOWN_RELEASES.get(release)
+    if dest.is_file() and not force:
+        _set_current(dest)
+        return dest
+    url = url or os.environ.get("PHENOTK_HPO_URL") or RELEASE_URL.format(release=release)
+    opener = opener or urllib.request.urlopen
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".download-", suffix=".json")
+    tmp = Path(tmp_name)
+    try:
+        try:
+            with os.fdopen(fd, "wb") as out, opener(url, timeout=timeout) as resp:
+                length = resp.headers.get("Content-Length") if getattr(resp, "headers", None) else None
+                total = int(length) if length and str(length).isdigit() else (known.size if known else None)
+                size, digest = _stream(resp, out, total, progress)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            msg = f"cannot download HPO {release} from {url} ({reason}); {how_to_point_at_hpo()}"
+            raise HpoNotAvailable(msg) from exc
+        problem = None
+        if length and str(length).isdigit() and size != int(length):
+            problem = f"download truncated: {size} of {length} bytes"
+        elif known is not None and (size != known.size or digest != known.sha256):
+            problem = f"checksum mismatch: got {size} bytes sha256 {digest}, expected {known.size} bytes {known.sha256}"
+        elif known is None and size < _MIN_RELEASE_BYTES:
+            problem = f"download too small to be an HPO release ({size} bytes)"
+        if problem:
+            raise HpoNotAvailable(f"HPO {release} from {url}: {problem}; {how_to_point_at_hpo()}")
+        try:
+            idx = load_ontology(tmp)
+        except InputError as exc:
+            raise HpoNotAvailable(f"HPO {release} from {url} is not a readable ontology ({exc.message})") from exc
+        if idx.prefix != "HP" or (idx.version and idx.version != release):
+            raise HpoNotAvailable(
+                f"file from {url} is {idx.prefix} release {idx.version}, not HPO {release}; {how_to_point_at_hpo()}"
+            )
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _set_current(dest)
+    return dest
+
+
+def _set_current(path: Path) -> None:
+    try:
+        (path.parent / "current").write_text(path.name + "\n", encoding="utf-8")
+    except OSError:
+        pass
