@@ -1,1 +1,28 @@
-"""phenotk.validate."""
+"""Validation: the engine, the rule contract, the rule registry and the ``validate`` entry point.
+
+Rule authors need :class:`Rule`, :class:`Node`, :class:`Context` and :class:`Violation` (see
+:mod:`phenotk.validate.rule`); add a module under :mod:`phenotk.validate.rules` and it is found.
+"""
+
+from phenotk.validate.api import validate
+from phenotk.validate.config import Options, engine_config, find_config, load_config
+from phenotk.validate.engine import Engine, EngineConfig
+from phenotk.validate.registry import resolve, rule_classes, rule_infos
+from phenotk.validate.rule import Context, Node, Rule, Violation
+
+__all__ = [
+    "Context",
+    "Engine",
+    "EngineConfig",
+    "Node",
+    "Options",
+    "Rule",
+    "Violation",
+    "engine_config",
+    "find_config",
+    "load_config",
+    "resolve",
+    "rule_classes",
+    "rule_infos",
+    "validate",
+]

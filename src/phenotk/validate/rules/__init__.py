@@ -1,1 +1,1 @@
-"""phenotk.validate.rules."""
+"""Validation rules, one module each, grouped in sub-packages (discovered by ``phenotk.validate.registry``)."""

@@ -1,0 +1,449 @@
+"""The validation engine: walks each document once and dispatches nodes to the rules that target them.
+
+* The walk follows the raw JSON tree (``Document.data``) guided by the protobuf descriptors, so
+  unknown fields, wrong JSON types and bad enum values (rules ``schema-unknown-field``,
+  ``schema-type``, ``schema-enum``) are found on the way, without a protobuf parse.
+* Every other rule receives the nodes of the types it lists in ``targets`` (dispatch by a dict keyed
+  by type name: no per-node scanning of rules), then ``end_document`` once per document.
+* Rules yield violations with relative paths; the engine makes absolute pointers, applies the
+  configured severity and looks up line:column only for documents that have findings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from phenotk.errors import InputError
+from phenotk.io import Document, Format
+from phenotk.io.sourcemap import escape
+from phenotk.issue import Fix, Issue, PatchOp, Report, Result, Severity
+from phenotk.validate import schema as S
+from phenotk.validate.locate import locate_json
+from phenotk.validate.rule import ELEMENTS, Context, Node, Rule, Violation
+
+UNKNOWN_FIELD = "schema-unknown-field"
+TYPE = "schema-type"
+ENUM = "schema-enum"
+UNREADABLE = "input-unreadable"
+INTERNAL = "internal-error"
+
+#: v1 (and common misspelt) field names → v2 field to suggest
+_RENAMED = {
+    "negated": "excluded",
+    "classOfOnset": "onset",
+    "class_of_onset": "onset",
+    "ageOfOnset": "onset",
+    "ageAtOnset": "onset",
+    "ageOfLastEncounter": "timeAtLastEncounter",
+    "ageAtLastEncounter": "timeAtLastEncounter",
+    "age_at_last_encounter": "timeAtLastEncounter",
+    "ageAtCollection": "timeOfCollection",
+    "hpoTerms": "phenotypicFeatures",
+    "phenotypes": "phenotypicFeatures",
+    "features": "phenotypicFeatures",
+    "disease": "diseases",
+    "iso8601Duration": "iso8601duration",
+    "iso8601_duration": "iso8601duration",
+    "schemaVersion": "phenopacketSchemaVersion",
+}
+
+_JSON_TYPE = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+
+
+def _json_type(value: Any) -> str:
+    return "null" if value is None else _JSON_TYPE.get(type(value), type(value).__name__)
+
+
+@dataclass
+class EngineConfig:
+    """Resolved settings of a run (see :mod:`phenotk.validate.config` for where they come from)."""
+
+    rules: tuple[type[Rule], ...]
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # rule name → severity override
+    warnings_as_errors: bool = False  # profile ``strict``
+    options: Mapping[str, Any] = field(default_factory=dict)  # per-rule options (e.g. user schemas)
+    fail_fast: bool = False
+    fail_on: Severity | None = Severity.ERROR
+
+
+class Engine:
+    """Runs a fixed set of rule instances over documents; one engine per run (or per worker process)."""
+
+    def __init__(self, config: EngineConfig, *, hpo: Any = None) -> None:
+        self.config = config
+        self.hpo = hpo
+        self.notes: list[str] = []
+        rules = list(config.rules)
+        skipped = [r for r in rules if r.requires_hpo and hpo is None]
+        if skipped:
+            names = ", ".join(r.name for r in skipped)
+            self.notes.append(f"HPO checks skipped: no HPO ontology loaded (use --hpo FILE); not run: {names}")
+        self.rules: list[Rule] = [r() for r in rules if r not in skipped]
+        self.enabled = {r.name for r in self.rules}
+        self.severity: dict[str, Severity] = {}
+        for r in self.rules:
+            self.severity[r.name] = self._effective(config.severity.get(r.name, r.severity))
+        from phenotk.validate.registry import rule_classes
+
+        by_name = {cls.name: cls for cls in rule_classes()}
+        for name in (UNKNOWN_FIELD, TYPE, ENUM, UNREADABLE, INTERNAL):
+            if name not in self.severity:
+                default = by_name[name].severity if name in by_name else Severity.ERROR
+                self.severity[name] = self._effective(config.severity.get(name, default))
+        self.dispatch: dict[str, list[Rule]] = {}
+        self.enders: list[Rule] = []
+        for rule in self.rules:
+            for t in rule.targets:
+                self.dispatch.setdefault(t, []).append(rule)
+            if type(rule).end_document is not Rule.end_document:
+                self.enders.append(rule)
+        self.codes = {cls.name: cls.code for cls in rule_classes()}
+        self.check_unknown = UNKNOWN_FIELD in self.enabled
+        self.check_type = TYPE in self.enabled
+        self.check_enum = ENUM in self.enabled
+        self.specs = S.message_specs()
+        self.ctx = Context(hpo=hpo, options=config.options)
+        self._issues: list[Issue] = []
+        self._root: Node | None = None
+
+    def _effective(self, sev: Severity) -> Severity:
+        if self.config.warnings_as_errors and sev is Severity.WARNING:
+            return Severity.ERROR
+        return sev
+
+    # ------------------------------------------------------------------ documents
+
+    def check_document(self, doc: Document) -> Result:
+        """Every finding of one document, located."""
+        issues: list[Issue] = []
+        self._issues = issues
+        ctx = self.ctx
+        ctx.document = doc
+        ctx.data = doc.data
+        ctx.state = {}
+        root_type = {"phenopacket": "Phenopacket", "family": "Family", "cohort": "Cohort"}[doc.element.value]
+        spec = self.specs[root_type]
+        root = Node(doc.data, root_type, "", None, None)
+        self._root = root
+        self._walk_message(doc.data, spec, root)
+        for rule in self.enders:
+            self._run_end(rule, root)
+        if issues:
+            self._locate(doc, issues)
+        return Result(path=doc.path, element=doc.element.value, id=doc.id, issues=issues)
+
+    def check_error(self, err: InputError) -> Result:
+        """The result for an input that could not be read (one ``input-unreadable`` issue)."""
+        msg = err.message
+        if err.kind == "v1" and "upgrade" not in msg:
+            msg += "; convert it with `phenotk upgrade`"
+        issue = Issue(
+            code=self.codes.get(UNREADABLE, "IO001"),
+            rule=UNREADABLE,
+            severity=self.severity.get(UNREADABLE, Severity.ERROR),
+            message=msg,
+            pointer="",
+            line=err.line,
+            column=err.column,
+            context={"kind": err.kind},
+        )
+        return Result(path=err.path or "<input>", element=None, id=None, issues=[issue])
+
+    def run(self, items: Iterable[Document | InputError]) -> Iterator[Result]:
+        """Results for a stream of documents and read errors, in order (stops early with ``fail_fast``)."""
+        for item in items:
+            res = self.check_error(item) if isinstance(item, InputError) else self.check_document(item)
+            yield res
+            if self.config.fail_fast and _fails(res, self.config.fail_on):
+                return
+
+    # ------------------------------------------------------------------ walk
+
+    def _walk_message(self, value: dict[str, Any], spec: S.MessageSpec, node: Node) -> None:
+        rules = self.dispatch.get(spec.name)
+        if rules:
+            ctx = self.ctx
+            for rule in rules:
+                try:
+                    found = rule.check(node, ctx)
+                    if found:
+                        for v in found:
+                            self._emit(rule, node.pointer, v)
+                except Exception as exc:  # a crashing rule must not stop the run
+                    self._crash(rule, node.pointer, exc)
+        table = spec.table
+        ptr = node.pointer
+        for key, val in value.items():
+            entry = table.get(key)
+            if entry is None:
+                if self.check_unknown:
+                    self._unknown(spec, key, value, ptr)
+                continue
+            if val is None:
+                continue
+            kind, repeated, child, fs = entry
+            # known field names never contain '/' or '~': no pointer escaping needed
+            if repeated:
+                if type(val) is not list:
+                    if self.check_type:
+                        self._type_error(ptr + "/" + key, fs, val, "an array")
+                    continue
+                base = ptr + "/" + key
+                if child is not None:
+                    name = child.name
+                    jname = fs.json_name
+                    for i, item in enumerate(val):
+                        if type(item) is dict:
+                            self._walk_message(item, child, Node(item, name, f"{base}/{i}", node, jname))
+                        else:
+                            self._value(fs, item, f"{base}/{i}", node)
+                elif kind is S.STRING:
+                    for i, item in enumerate(val):
+                        if type(item) is not str:
+                            self._value(fs, item, f"{base}/{i}", node)
+                else:
+                    for i, item in enumerate(val):
+                        self._value(fs, item, f"{base}/{i}", node)
+                continue
+            if child is not None:
+                if type(val) is dict:
+                    self._walk_message(val, child, Node(val, child.name, ptr + "/" + key, node, fs.json_name))
+                    continue
+            elif kind is S.STRING:
+                if type(val) is str:
+                    continue
+            elif kind is S.BOOL:
+                if type(val) is bool:
+                    continue
+            elif kind is S.ENUM and type(val) is str and val in fs.enum_values:
+                continue
+            self._value(fs, val, ptr + "/" + key, node)
+
+    def _value(self, fs: S.FieldSpec, val: Any, ptr: str, parent: Node) -> None:
+        kind = fs.kind
+        if kind == S.MESSAGE:
+            if type(val) is dict:
+                mspec = self.specs[fs.message]  # type: ignore[index]
+                self._walk_message(val, mspec, Node(val, mspec.name, ptr, parent, fs.json_name))
+            elif self.check_type and val is not None:
+                self._type_error(ptr, fs, val, "an object")
+        elif kind == S.STRING:
+            if type(val) is not str and self.check_type and val is not None:
+                self._type_error(ptr, fs, val, "a string")
+        elif kind == S.ENUM:
+            if type(val) is str:
+                if val not in fs.enum_values and self.check_enum:
+                    self._enum_error(ptr, fs, val)
+            elif type(val) is int:
+                if val not in fs.enum_numbers and self.check_enum:
+                    self._enum_error(ptr, fs, val)
+            elif self.check_type and val is not None:
+                self._type_error(ptr, fs, val, f"a {fs.enum} name (string)")
+        elif kind == S.TIMESTAMP:
+            if type(val) is str:
+                rules = self.dispatch.get("Timestamp")
+                if rules:
+                    node = Node(val, "Timestamp", ptr, parent, fs.json_name)
+                    for rule in rules:
+                        self._run(rule, node)
+            elif self.check_type and val is not None:
+                self._type_error(ptr, fs, val, "an RFC 3339 timestamp string")
+        elif kind == S.BOOL:
+            if type(val) is not bool and self.check_type and val is not None:
+                self._type_error(ptr, fs, val, "true or false", fix=_bool_fix(val))
+        elif kind == S.INT:
+            if not _is_int(val) and self.check_type and val is not None:
+                self._type_error(ptr, fs, val, "an integer")
+        elif kind == S.FLOAT:
+            if not _is_number(val) and self.check_type and val is not None:
+                self._type_error(ptr, fs, val, "a number")
+        elif kind == S.BYTES:
+            if type(val) is not str and self.check_type and val is not None:
+                self._type_error(ptr, fs, val, "a base64 string")
+        elif kind == S.MAP:
+            if type(val) is not dict:
+                if self.check_type and val is not None:
+                    self._type_error(ptr, fs, val, "an object (map)")
+            elif fs.map_value_kind == S.STRING and self.check_type:
+                for k, v in val.items():
+                    if type(v) is not str:
+                        self._type_error(f"{ptr}/{escape(k)}", fs, v, "a string")
+
+    # ------------------------------------------------------------------ structural findings
+
+    def _add(self, rule: str, ptr: str, message: str, fix: Fix | None = None, severity: Severity | None = None) -> None:
+        sev = self.severity[rule] if severity is None else self._effective(severity)
+        self._issues.append(Issue(self.codes.get(rule, ""), rule, sev, message, ptr, fix=fix))
+
+    def _unknown(self, spec: S.MessageSpec, key: str, value: dict[str, Any], ptr: str) -> None:
+        kptr = ptr + "/" + escape(key)
+        names = spec.key_names()
+        target = _suggest(key, names, spec)
+        where = spec.name
+        if target is not None:
+            fix = None
+            if target not in value and S.snake_of(target) not in value:
+                safe = _norm(key) == _norm(target)
+                fix = Fix(
+                    (PatchOp("move", ptr + "/" + escape(target), from_=kptr),),
+                    safe=safe,
+                    description=f"rename {key!r} to {target!r}",
+                )
+            msg = f"unknown field {key!r} in {where}; did you mean {target!r}?"
+            self._add(UNKNOWN_FIELD, kptr, msg, fix)
+        else:
+            shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+            self._add(UNKNOWN_FIELD, kptr, f"unknown field {key!r} in {where} (known fields: {shown})")
+
+    def _type_error(self, ptr: str, fs: S.FieldSpec, val: Any, expected: str, fix: Fix | None = None) -> None:
+        shown = repr(val) if not isinstance(val, (dict, list)) else _json_type(val)
+        if len(shown) > 60:
+            shown = shown[:57] + "…"
+        self._add(TYPE, ptr, f"{fs.json_name!r} must be {expected}, found {_json_type(val)} {shown}", fix)
+
+    def _enum_error(self, ptr: str, fs: S.FieldSpec, val: Any) -> None:
+        allowed = sorted(fs.enum_values)
+        fix = None
+        hint = ""
+        if isinstance(val, str):
+            cand = val.strip().upper().replace(" ", "_").replace("-", "_")
+            match = next((a for a in allowed if a == cand), None)
+            if match is None:
+                close = difflib.get_close_matches(cand, allowed, n=1, cutoff=0.75)
+                match = close[0] if close else None
+            if match is not None:
+                hint = f"; did you mean {match!r}?"
+                safe = match == cand
+                fix = Fix((PatchOp("replace", ptr, match),), safe=safe, description=f"use {match!r}")
+        self._add(ENUM, ptr, f"{val!r} is not a {fs.enum} value{hint} (allowed: {', '.join(allowed)})", fix)
+
+    # ------------------------------------------------------------------ rule calls
+
+    def _run(self, rule: Rule, node: Node) -> None:
+        try:
+            found = rule.check(node, self.ctx)
+            if found:
+                for v in found:
+                    self._emit(rule, node.pointer, v)
+        except Exception as exc:  # a crashing rule must not stop the run
+            self._crash(rule, node.pointer, exc)
+
+    def _run_end(self, rule: Rule, root: Node) -> None:
+        try:
+            for v in rule.end_document(root, self.ctx):
+                self._emit(rule, "", v)
+        except Exception as exc:
+            self._crash(rule, "", exc)
+
+    def _crash(self, rule: Rule, ptr: str, exc: Exception) -> None:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        self._issues.append(
+            Issue(
+                self.codes.get(INTERNAL, "PTK999"),
+                INTERNAL,
+                Severity.ERROR,
+                f"rule {rule.name} failed here ({type(exc).__name__}: {exc} at {where.filename}:{where.lineno}); "
+                "please report this bug",
+                ptr,
+            )
+        )
+
+    def _emit(self, rule: Rule, base: str, v: Violation) -> None:
+        ptr = base + "".join("/" + escape(t) for t in v.path) if v.path else base
+        fix = v.fix
+        if fix is not None and fix.ops:
+            fix = Fix(tuple(_absolute(op, base) for op in fix.ops), safe=fix.safe, description=fix.description)
+        sev = self.severity[rule.name] if v.severity is None else self._effective(v.severity)
+        self._issues.append(Issue(rule.code, rule.name, sev, v.message, ptr, fix=fix, context=v.context or {}))
+
+    # ------------------------------------------------------------------ locations
+
+    def _locate(self, doc: Document, issues: list[Issue]) -> None:
+        pointers = {i.pointer for i in issues}
+        if doc.format in (Format.JSON, Format.JSONL) and doc.text is not None:
+            found = locate_json(doc.text, pointers, doc.line_offset)
+            for i in issues:
+                i.line, i.column = found.get(i.pointer, (None, None))
+        elif doc.text is not None:
+            for i in issues:
+                i.line, i.column = doc.locate(i.pointer)
+
+
+def _absolute(op: PatchOp, base: str) -> PatchOp:
+    return PatchOp(op.op, base + op.path, op.value, None if op.from_ is None else base + op.from_)
+
+
+def _fails(res: Result, fail_on: Severity | None) -> bool:
+    if fail_on is None:
+        return False
+    return any(i.severity.rank >= fail_on.rank for i in res.issues)
+
+
+def _is_int(val: Any) -> bool:
+    t = type(val)
+    if t is int:
+        return True
+    if t is float:
+        return bool(val == int(val)) if val == val and val not in (float("inf"), float("-inf")) else False
+    if t is str:
+        s = val.strip()
+        return s.lstrip("-").isdigit()
+    return False
+
+
+def _is_number(val: Any) -> bool:
+    t = type(val)
+    if t is int or t is float:
+        return True
+    if t is str:
+        if val in ("NaN", "Infinity", "-Infinity"):
+            return True
+        try:
+            float(val)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _bool_fix(val: Any) -> Fix | None:
+    if isinstance(val, str) and val.strip().lower() in ("true", "false"):
+        value = val.strip().lower() == "true"
+        return Fix((PatchOp("replace", "", value),), safe=True, description="use a JSON boolean")
+    return None
+
+
+def _norm(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def _suggest(key: str, names: list[str], spec: S.MessageSpec) -> str | None:
+    norm = _norm(key)
+    for n in names:
+        if _norm(n) == norm:
+            return n
+    renamed = _RENAMED.get(key)
+    if renamed is not None and renamed in names:
+        return renamed
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    lowered = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.75)
+    return lowered[close[0]] if close else None
+
+
+def finish_report(results: Iterable[Result], notes: list[str], hpo_version: str | None = None) -> Report:
+    """A :class:`Report` from results (in input order)."""
+    report = Report(results=list(results), hpo_version=hpo_version)
+    report.notes.extend(notes)
+    return report
+
+
+ProgressFn = Callable[[int], None]
+
+__all__ = ["ELEMENTS", "Engine", "EngineConfig", "ProgressFn", "finish_report"]

@@ -1,0 +1,212 @@
+"""Small parsers shared by rules: CURIEs, ISO 8601 durations, RFC 3339 timestamps, time elements."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+# ------------------------------------------------------------------------------- CURIEs
+
+#: prefix:local with a prefix that starts with a letter and no whitespace anywhere
+CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*):([^\s:][^\s]*)$")
+
+#: well-known prefixes → regex of the local part, and a description for messages
+ID_SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
+    "HP": (re.compile(r"^\d{7}$"), "HP: + 7 digits (HP:0001250)"),
+    "OMIM": (re.compile(r"^(PS)?\d{6}(\.\d{4})?$"), "OMIM: + 6 digits (OMIM:154700)"),
+    "MONDO": (re.compile(r"^\d{7}$"), "MONDO: + 7 digits (MONDO:0007947)"),
+    "ORPHA": (re.compile(r"^\d{1,7}$"), "ORPHA: + up to 7 digits (ORPHA:558)"),
+    "GENO": (re.compile(r"^\d{7}$"), "GENO: + 7 digits (GENO:0000135)"),
+    "NCIT": (re.compile(r"^C\d{1,7}$"), "NCIT: + C and digits (NCIT:C46113)"),
+    "HGNC": (re.compile(r"^\d{1,6}$"), "HGNC: + digits (HGNC:3603)"),
+    "SO": (re.compile(r"^\d{7}$"), "SO: + 7 digits (SO:0001583)"),
+    "UBERON": (re.compile(r"^\d{7}$"), "UBERON: + 7 digits (UBERON:0002107)"),
+    "ECO": (re.compile(r"^\d{7}$"), "ECO: + 7 digits (ECO:0000033)"),
+    "MAXO": (re.compile(r"^\d{7}$"), "MAXO: + 7 digits (MAXO:0000004)"),
+    "NCBITaxon": (re.compile(r"^\d+$"), "NCBITaxon: + digits (NCBITaxon:9606)"),
+    "LOINC": (re.compile(r"^\d{1,7}-\d$|^LA\d+-\d$|^LP\d+-\d$"), "LOINC: code-checkdigit (LOINC:26515-7)"),
+}
+
+#: wrong spellings of prefixes → the canonical one
+PREFIX_ALIASES = {
+    "HPO": "HP",
+    "hp": "HP",
+    "Hp": "HP",
+    "MIM": "OMIM",
+    "omim": "OMIM",
+    "Orphanet": "ORPHA",
+    "ORPHANET": "ORPHA",
+    "orpha": "ORPHA",
+    "mondo": "MONDO",
+    "ncit": "NCIT",
+    "NCI": "NCIT",
+}
+
+
+def curie_prefix(value: str) -> str | None:
+    """Prefix of a CURIE-shaped string (None when there is no ``:``)."""
+    i = value.find(":")
+    return value[:i] if i > 0 else None
+
+
+# ------------------------------------------------------------------------------- durations
+
+DURATION = re.compile(
+    r"^P(?!$)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
+    r"(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$"
+)
+_UNIT_DAYS = (365.25, 30.4375, 7.0, 1.0, 1 / 24, 1 / 1440, 1 / 86400)
+
+
+def duration_days(value: str) -> float | None:
+    """Length of an ISO 8601 duration in days (years = 365.25 d, months = 30.44 d); None if malformed."""
+    m = DURATION.match(value)
+    if m is None:
+        return None
+    total = 0.0
+    for part, unit in zip(m.groups(), _UNIT_DAYS, strict=True):
+        if part:
+            total += float(part.replace(",", ".")) * unit
+    return total
+
+
+# ------------------------------------------------------------------------------- timestamps
+
+TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
+
+
+def parse_timestamp(value: str) -> _dt.datetime | None:
+    """An RFC 3339 timestamp as protobuf JSON writes it (``T``, seconds, ``Z`` or offset); None if not."""
+    m = TIMESTAMP.match(value)
+    if m is None:
+        return None
+    y, mo, d, h, mi, s, frac, tz = m.groups()
+    try:
+        if tz == "Z":
+            tzinfo = _dt.timezone.utc
+        else:
+            sign = 1 if tz[0] == "+" else -1
+            tzinfo = _dt.timezone(sign * _dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])))
+        micro = int((frac[1:] + "000000")[:6]) if frac else 0
+        return _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=tzinfo)
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------------------- time elements
+
+#: HPO onset terms → (earliest, latest) age in days (negative = before birth); ranges from the HPO
+#: term definitions, kept generous so only clear contradictions are reported
+ONSET_DAYS: dict[str, tuple[float, float]] = {
+    "HP:0030674": (-280.0, 0.0),  # Antenatal onset
+    "HP:0011460": (-280.0, -196.0),  # Embryonal onset
+    "HP:0011461": (-196.0, 0.0),  # Fetal onset
+    "HP:0003577": (-280.0, 0.0),  # Congenital onset
+    "HP:0003623": (0.0, 28.0),  # Neonatal onset
+    "HP:0003593": (28.0, 365.25),  # Infantile onset
+    "HP:0410280": (0.0, 16 * 365.25),  # Pediatric onset
+    "HP:0011463": (365.25, 5 * 365.25),  # Childhood onset
+    "HP:0003621": (5 * 365.25, 16 * 365.25),  # Juvenile onset
+    "HP:0003581": (16 * 365.25, 150 * 365.25),  # Adult onset
+    "HP:0011462": (16 * 365.25, 40 * 365.25),  # Young adult onset
+    "HP:0003596": (40 * 365.25, 60 * 365.25),  # Middle age onset
+    "HP:0003584": (60 * 365.25, 150 * 365.25),  # Late onset
+}
+
+
+class When:
+    """A time element as an interval: ``kind`` ``age`` (days since birth) or ``abs`` (days since epoch)."""
+
+    __slots__ = ("hi", "kind", "lo", "text")
+
+    def __init__(self, kind: str, lo: float, hi: float, text: str) -> None:
+        self.kind, self.lo, self.hi, self.text = kind, lo, hi, text
+
+
+def _get(d: dict[str, Any], name: str, snake: str | None = None) -> Any:
+    v = d.get(name)
+    if v is None and snake:
+        v = d.get(snake)
+    return v
+
+
+def _abs_days(ts: _dt.datetime) -> float:
+    return ts.timestamp() / 86400.0
+
+
+def time_element(value: Any, birth: _dt.datetime | None = None) -> When | None:
+    """Interpret a TimeElement (or a bare Age / Timestamp) for ordering checks; None when not comparable."""
+    if isinstance(value, str):
+        ts = parse_timestamp(value)
+        return None if ts is None else _abs_or_age(ts, birth, value)
+    if not isinstance(value, dict):
+        return None
+    if "iso8601duration" in value:
+        return _age(value)
+    age = value.get("age")
+    if isinstance(age, dict):
+        return _age(age)
+    rng = _get(value, "ageRange", "age_range")
+    if isinstance(rng, dict):
+        start, end = rng.get("start"), rng.get("end")
+        lo = duration_days(start.get("iso8601duration", "")) if isinstance(start, dict) else None
+        hi = duration_days(end.get("iso8601duration", "")) if isinstance(end, dict) else None
+        if lo is None and hi is None:
+            return None
+        return When("age", lo if lo is not None else 0.0, hi if hi is not None else float("inf"), "age range")
+    ga = _get(value, "gestationalAge", "gestational_age")
+    if isinstance(ga, dict):
+        try:
+            days = int(ga.get("weeks") or 0) * 7 + int(ga.get("days") or 0)
+        except (TypeError, ValueError):
+            return None
+        return When("age", days - 280.0 - 14, days - 280.0 + 14, f"gestational age {ga.get('weeks')}w")
+    oc = _get(value, "ontologyClass", "ontology_class")
+    if isinstance(oc, dict):
+        rng2 = ONSET_DAYS.get(str(oc.get("id")))
+        if rng2 is None:
+            return None
+        return When("age", rng2[0], rng2[1], f"{oc.get('label') or oc.get('id')}")
+    ts_text = value.get("timestamp")
+    if isinstance(ts_text, str):
+        ts = parse_timestamp(ts_text)
+        return None if ts is None else _abs_or_age(ts, birth, ts_text)
+    interval = value.get("interval")
+    if isinstance(interval, dict):
+        s, e = interval.get("start"), interval.get("end")
+        ts_s = parse_timestamp(s) if isinstance(s, str) else None
+        ts_e = parse_timestamp(e) if isinstance(e, str) else None
+        if ts_s is None and ts_e is None:
+            return None
+        lo = _abs_days(ts_s) if ts_s else float("-inf")
+        hi = _abs_days(ts_e) if ts_e else float("inf")
+        when = When("abs", lo, hi, "interval")
+        if birth is not None:
+            b = _abs_days(birth)
+            when = When("age", lo - b, hi - b, "interval")
+        return when
+    return None
+
+
+def _age(age: dict[str, Any]) -> When | None:
+    text = age.get("iso8601duration")
+    if not isinstance(text, str):
+        return None
+    days = duration_days(text)
+    if days is None:
+        return None
+    return When("age", days, days, text)
+
+
+def _abs_or_age(ts: _dt.datetime, birth: _dt.datetime | None, text: str) -> When:
+    d = _abs_days(ts)
+    if birth is not None:
+        d -= _abs_days(birth)
+        return When("age", d, d, text)
+    return When("abs", d, d, text)
+
+
+def definitely_after(a: When, b: When, tolerance_days: float = 0.0) -> bool:
+    """True when ``a`` is certainly later than ``b`` (comparable kinds, no overlap beyond tolerance)."""
+    return a.kind == b.kind and a.lo > b.hi + tolerance_days

@@ -1,0 +1,53 @@
+"""REC001 recommended-missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from phenotk.issue import Severity
+from phenotk.validate.rule import Context, Node, Rule, Violation
+
+#: type → RECOMMENDED fields (Phenopacket schema v2 documentation) that this rule reports when absent
+RECOMMENDED: dict[str, tuple[str, ...]] = {
+    "Phenopacket": ("subject", "phenotypicFeatures"),
+    "Individual": ("sex", "timeAtLastEncounter"),
+    "Interpretation": ("diagnosis",),
+}
+
+
+class RecommendedMissing(Rule):
+    """A field the Phenopacket v2 specification marks RECOMMENDED is absent (info).
+
+    What it checks
+    --------------
+    ``Phenopacket.subject`` and ``phenotypicFeatures``, ``Individual.sex`` and
+    ``Individual.timeAtLastEncounter``, and ``Interpretation.diagnosis``: each absent one is reported
+    once, at the pointer where it would go. Member phenopackets of a Cohort or Family are included.
+
+    Why
+    ---
+    Analyses of cohorts (age at onset vs. age at last encounter, sex-specific features) are only as good
+    as these fields; the specification asks for them whenever they are known.
+
+    Anti-pattern
+    ------------
+    ``"subject": {"id": "P1"}`` — no sex, no age at last encounter.
+
+    Fixed
+    -----
+    ``"subject": {"id": "P1", "sex": "FEMALE", "timeAtLastEncounter": {"age": {"iso8601duration": "P6Y"}}}``
+    (use ``UNKNOWN_SEX`` when sex truly is unknown).
+    """
+
+    code = "REC001"
+    name = "recommended-missing"
+    severity = Severity.INFO
+    targets = tuple(RECOMMENDED)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Report each recommended field that is absent or empty."""
+        value = node.value
+        for name in RECOMMENDED[node.type]:
+            if not node.has(name):
+                yield self.violation(f"{node.type} has no {name!r} (RECOMMENDED by the Phenopacket v2 schema)", name)
+        del value

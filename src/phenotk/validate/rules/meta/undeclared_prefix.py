@@ -1,0 +1,169 @@
+"""META001 meta-undeclared-prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from phenotk.io.sourcemap import split
+from phenotk.issue import Fix, PatchOp, Severity
+from phenotk.validate.helpers import curie_prefix
+from phenotk.validate.rule import Context, Node, Rule, Token, Violation
+
+#: standard resource entries offered as suggested fixes (version left for the curator to fill in)
+KNOWN_RESOURCES: dict[str, dict[str, str]] = {
+    "HP": {
+        "name": "human phenotype ontology",
+        "url": "http://purl.obolibrary.org/obo/hp.owl",
+        "iriPrefix": "http://purl.obolibrary.org/obo/HP_",
+    },
+    "MONDO": {
+        "name": "Mondo Disease Ontology",
+        "url": "http://purl.obolibrary.org/obo/mondo.obo",
+        "iriPrefix": "http://purl.obolibrary.org/obo/MONDO_",
+    },
+    "OMIM": {
+        "name": "Online Mendelian Inheritance in Man",
+        "url": "https://www.omim.org",
+        "iriPrefix": "https://www.omim.org/entry/",
+    },
+    "ORPHA": {
+        "name": "Orphanet Rare Disease Ontology",
+        "url": "https://www.orpha.net",
+        "iriPrefix": "http://www.orpha.net/ORDO/Orphanet_",
+    },
+    "GENO": {
+        "name": "Genotype Ontology",
+        "url": "http://purl.obolibrary.org/obo/geno.owl",
+        "iriPrefix": "http://purl.obolibrary.org/obo/GENO_",
+    },
+    "NCIT": {
+        "name": "NCI Thesaurus",
+        "url": "http://purl.obolibrary.org/obo/ncit.owl",
+        "iriPrefix": "http://purl.obolibrary.org/obo/NCIT_",
+    },
+    "HGNC": {
+        "name": "HUGO Gene Nomenclature Committee",
+        "url": "https://www.genenames.org",
+        "iriPrefix": "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/",
+    },
+    "SO": {
+        "name": "Sequence types and features ontology",
+        "url": "http://purl.obolibrary.org/obo/so.obo",
+        "iriPrefix": "http://purl.obolibrary.org/obo/SO_",
+    },
+    "UBERON": {
+        "name": "Uber-anatomy ontology",
+        "url": "http://purl.obolibrary.org/obo/uberon.owl",
+        "iriPrefix": "http://purl.obolibrary.org/obo/UBERON_",
+    },
+    "NCBITaxon": {
+        "name": "NCBI organismal classification",
+        "url": "http://purl.obolibrary.org/obo/ncbitaxon.owl",
+        "iriPrefix": "http://purl.obolibrary.org/obo/NCBITaxon_",
+    },
+    "LOINC": {
+        "name": "Logical Observation Identifiers Names and Codes",
+        "url": "https://loinc.org",
+        "iriPrefix": "https://loinc.org/",
+    },
+}
+
+
+class MetaUndeclaredPrefix(Rule):
+    """A CURIE prefix is used in the document but not declared in ``metaData.resources``.
+
+    What it checks
+    --------------
+    The prefix of every ``OntologyClass.id`` and ``GeneDescriptor.valueId`` must equal the
+    ``namespacePrefix`` of a resource in ``metaData.resources`` (in a Family or Cohort, the resources of
+    the element and of its members all count). Each undeclared prefix is reported once, at its first use,
+    with the number of uses. Literature references (``PMID:``) in ``externalReferences`` are references,
+    not ontology terms, and are not checked. For well-known namespaces a resource entry is suggested.
+
+    Why
+    ---
+    The resources list says which ontology and which *release* the ids come from; without it an id
+    cannot be resolved reliably (the specification makes it REQUIRED for every ontology used).
+
+    Anti-pattern
+    ------------
+    ``"diseases": [{"term": {"id": "MONDO:0007947", "label": "Marfan syndrome"}}]`` with only HP in
+    ``resources``.
+
+    Fixed
+    -----
+    Add ``{"id": "mondo", "name": "Mondo Disease Ontology", "url": "http://purl.obolibrary.org/obo/mondo.obo",
+    "version": "2024-06-04", "namespacePrefix": "MONDO", "iriPrefix": "http://purl.obolibrary.org/obo/MONDO_"}``.
+    """
+
+    code = "META001"
+    name = "meta-undeclared-prefix"
+    severity = Severity.ERROR
+    targets = ("OntologyClass", "GeneDescriptor", "Resource")
+
+    def __init__(self) -> None:
+        self._prefix: dict[str, str | None] = {}  # id → prefix cache (ids repeat a lot)
+
+    def check(self, node: Node, ctx: Context) -> tuple[()]:
+        """Collect used and declared prefixes (reported in :meth:`end_document`)."""
+        state: tuple[dict[str, list[Any]], set[str]] | None = ctx.state.get(self.name)
+        if state is None:
+            state = ctx.state[self.name] = ({}, set())
+        used, declared = state
+        value = node.value
+        if node.type == "Resource":
+            p = node.get("namespacePrefix")
+            if isinstance(p, str):
+                declared.add(p)
+            return ()
+        ident = value.get("id") if node.type == "OntologyClass" else node.get("valueId")
+        if type(ident) is str:
+            prefix = self._prefix.get(ident)
+            if prefix is None:
+                prefix = curie_prefix(ident)
+                if len(self._prefix) < 200_000:
+                    self._prefix[ident] = prefix
+            if prefix is not None:
+                entry = used.get(prefix)
+                if entry is None:
+                    used[prefix] = [node.pointer, 1]
+                else:
+                    entry[1] += 1
+        return ()
+
+    def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
+        """One finding per undeclared prefix."""
+        state = ctx.state.get(self.name)
+        if not state:
+            return
+        used, declared = state
+        lowered = {d.lower(): d for d in declared}
+        for prefix, (pointer, count) in used.items():
+            if prefix in declared:
+                continue
+            tokens: tuple[Token, ...] = tuple(split(pointer))
+            near = lowered.get(prefix.lower())
+            times = f" ({count} uses)" if count > 1 else ""
+            if near is not None:
+                msg = (
+                    f"prefix {prefix!r}{times} is declared as {near!r} in metaData.resources; "
+                    "prefixes are case-sensitive"
+                )
+            else:
+                msg = f"prefix {prefix!r}{times} is not declared in metaData.resources"
+            yield self.violation(msg, *tokens, fix=_add_resource(root.value, prefix))
+
+
+def _add_resource(data: dict[str, Any], prefix: str) -> Fix | None:
+    known = KNOWN_RESOURCES.get(prefix)
+    meta_key = "metaData" if "metaData" in data else ("meta_data" if "meta_data" in data else None)
+    if known is None or meta_key is None or not isinstance(data[meta_key], dict):
+        return None
+    resource = {"id": prefix.lower(), **known, "version": "", "namespacePrefix": prefix}
+    resource = {k: resource[k] for k in ("id", "name", "url", "version", "namespacePrefix", "iriPrefix")}
+    return Fix(
+        (PatchOp("add", f"/{meta_key}/resources/-", resource),),
+        safe=False,
+        description=f"declare {prefix} in metaData.resources (fill in the release version)",
+    )

@@ -1,0 +1,272 @@
+"""Run validation over inputs: fast reading, optional process pool, run-level checks (duplicate ids).
+
+Only findings are kept (memory stays flat); documents are dropped as soon as they are checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+import orjson
+
+from phenotk.errors import InputError
+from phenotk.io import Document, Element, Format, parse_bytes
+from phenotk.io.readers import iter_sources
+from phenotk.io.sniff import element_of
+from phenotk.issue import Issue, Report, Result, Severity
+from phenotk.validate.engine import Engine, EngineConfig
+from phenotk.validate.locate import locate_json
+
+ProgressFn = Callable[[int], None]
+
+#: documents per task sent to a worker process
+CHUNK = 64
+
+
+def read_fast(raw: bytes, path: str, name: str) -> Iterator[Document | InputError]:
+    """Documents of one input; plain ``.json`` objects skip the protobuf parse (the engine walks the tree).
+
+    Anything else (YAML, JSONL, protobuf, malformed JSON) goes through :func:`phenotk.io.parse_bytes`,
+    which also produces the precise error messages.
+    """
+    if name.lower().endswith(".json") and raw[:1] in (b"{", b" ", b"\n", b"\r", b"\t"):
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = None
+        if isinstance(data, dict):
+            try:
+                element = element_of(data, path)
+            except InputError as exc:
+                yield exc
+                return
+            yield Document(
+                path=path, format=Format.JSON, element=element, data=data, message=None, text=raw.decode("utf-8")
+            )
+            return
+    yield from parse_bytes(raw, path, name=name)
+
+
+def iter_inputs(paths: Iterable[str | os.PathLike[str]], stdin: Any = None) -> Iterator[Document | InputError]:
+    """Like :func:`phenotk.io.iter_documents`, with the fast path of :func:`read_fast`."""
+    for src in iter_sources(paths, stdin=stdin):
+        if isinstance(src, InputError):
+            yield src
+            continue
+        try:
+            raw = src.opener()
+        except InputError as exc:
+            yield exc
+            continue
+        except OSError as exc:
+            yield InputError(f"cannot read: {exc.strerror or exc}", path=src.path)
+            continue
+        yield from read_fast(raw, src.path, src.name)
+
+
+# ------------------------------------------------------------------------------ worker processes
+
+_WORKER: Engine | None = None
+
+
+def _init_worker(config: EngineConfig, hpo_path: str | None) -> None:
+    global _WORKER
+    hpo = load_hpo(hpo_path) if hpo_path else None
+    _WORKER = Engine(config, hpo=hpo)
+
+
+def _work(chunk: list[tuple[str, str, bytes]]) -> list[Result]:
+    engine = _WORKER
+    assert engine is not None
+    out = []
+    for path, name, raw in chunk:
+        for item in read_fast(raw, path, name):
+            out.append(engine.check_error(item) if isinstance(item, InputError) else engine.check_document(item))
+    return out
+
+
+def load_hpo(path: str) -> Any:
+    """Load an HPO index through :mod:`phenotk.ontology` (``UsageError`` when that is unavailable)."""
+    from phenotk.errors import UsageError
+
+    try:
+        from phenotk import ontology
+    except ImportError:  # pragma: no cover
+        raise UsageError("HPO support is not available in this installation") from None
+    loader = getattr(ontology, "load_ontology", None) or getattr(ontology, "load_hpo", None)
+    if loader is None:
+        raise UsageError("HPO support (phenotk.ontology.load_ontology) is not available yet")
+    return loader(path)
+
+
+# ------------------------------------------------------------------------------ runs
+
+
+def run(
+    paths: Sequence[str | os.PathLike[str]],
+    config: EngineConfig,
+    *,
+    hpo: Any = None,
+    hpo_path: str | None = None,
+    jobs: int = 1,
+    progress: ProgressFn | None = None,
+    stdin: Any = None,
+) -> Report:
+    """Validate every document under ``paths`` and return the merged report (input order)."""
+    engine = Engine(config, hpo=hpo)
+    if jobs <= 1:
+        results = []
+        for res in engine.run(iter_inputs(paths, stdin=stdin)):
+            results.append(res)
+            if progress:
+                progress(1)
+    else:
+        results = list(_run_parallel(paths, config, engine, hpo_path, jobs, progress, stdin))
+    add_duplicate_ids(results, engine)
+    report = Report(results=results, hpo_version=_hpo_version(hpo))
+    report.notes.extend(engine.notes)
+    return report
+
+
+def _hpo_version(hpo: Any) -> str | None:
+    if hpo is None:
+        return None
+    v = getattr(hpo, "version", None)
+    v = v() if callable(v) else v
+    return str(v) if v else None
+
+
+def _run_parallel(
+    paths: Sequence[str | os.PathLike[str]],
+    config: EngineConfig,
+    engine: Engine,
+    hpo_path: str | None,
+    jobs: int,
+    progress: ProgressFn | None,
+    stdin: Any,
+) -> Iterator[Result]:
+    """Chunks of (path, name, bytes) to a process pool; at most ``4 * jobs`` chunks in flight."""
+    pending: deque[Future[list[Result]] | list[Result]] = deque()
+    limit = 4 * jobs
+    stop = False
+
+    def drain(block_until: int) -> Iterator[Result]:
+        nonlocal stop
+        while len(pending) > block_until:
+            head = pending.popleft()
+            results = head if isinstance(head, list) else head.result()
+            for r in results:
+                yield r
+                if progress:
+                    progress(1)
+                if (
+                    config.fail_fast
+                    and config.fail_on is not None
+                    and any(i.severity.rank >= config.fail_on.rank for i in r.issues)
+                ):
+                    stop = True
+                    return
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config, hpo_path)) as pool:
+        chunk: list[tuple[str, str, bytes]] = []
+        for src in iter_sources(paths, stdin=stdin):
+            if stop:
+                break
+            if isinstance(src, InputError):
+                if chunk:
+                    pending.append(pool.submit(_work, chunk))
+                    chunk = []
+                pending.append([engine.check_error(src)])
+                continue
+            try:
+                raw = src.opener()
+            except (InputError, OSError) as exc:
+                err = exc if isinstance(exc, InputError) else InputError(f"cannot read: {exc}", path=src.path)
+                if chunk:
+                    pending.append(pool.submit(_work, chunk))
+                    chunk = []
+                pending.append([engine.check_error(err)])
+                continue
+            chunk.append((src.path, src.name, raw))
+            if len(chunk) >= CHUNK:
+                pending.append(pool.submit(_work, chunk))
+                chunk = []
+                if len(pending) >= limit:
+                    yield from drain(limit // 2)
+        if chunk and not stop:
+            pending.append(pool.submit(_work, chunk))
+        if not stop:
+            yield from drain(0)
+        for f in pending:
+            if isinstance(f, Future):
+                f.cancel()
+
+
+def add_duplicate_ids(results: list[Result], engine: Engine) -> None:
+    """Run-level part of ``id-duplicate``: the same top-level id in two documents of the run."""
+    if "id-duplicate" not in engine.enabled:
+        return
+    first: dict[str, str] = {}
+    from phenotk.validate.rules.xref.id_duplicate import duplicate_message
+
+    for res in results:
+        if not res.id or res.element is None:
+            continue
+        if res.id not in first:
+            first[res.id] = res.path
+            continue
+        line, col = _locate_id(res.path)
+        res.issues.insert(
+            0,
+            Issue(
+                engine.codes["id-duplicate"],
+                "id-duplicate",
+                engine.severity.get("id-duplicate", Severity.ERROR),
+                duplicate_message(res.id, first[res.id]),
+                "/id",
+                line,
+                col,
+            ),
+        )
+
+
+def _locate_id(path: str) -> tuple[int | None, int | None]:
+    """Line:column of ``/id`` in a file (re-read: only duplicates pay)."""
+    base, _, frag = path.partition("#L")
+    if not os.path.isfile(base):
+        return None, None
+    try:
+        with open(base, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    offset = 0
+    if frag.isdigit():
+        lines = text.splitlines()
+        idx = int(frag) - 1
+        if not 0 <= idx < len(lines):
+            return None, None
+        text, offset = lines[idx], idx
+    elif base.lower().endswith((".yaml", ".yml")):
+        from phenotk.io.sourcemap import SourceMap
+
+        return SourceMap.from_yaml(text).locate("/id")
+    pos = locate_json(text, ["/id"], offset).get("/id")
+    return pos if pos else (None, None)
+
+
+def check_documents(items: Iterable[Document | InputError], config: EngineConfig, *, hpo: Any = None) -> Report:
+    """Validate in-memory documents (the Python API path)."""
+    engine = Engine(config, hpo=hpo)
+    results = list(engine.run(items))
+    add_duplicate_ids(results, engine)
+    report = Report(results=results, hpo_version=_hpo_version(hpo))
+    report.notes.extend(engine.notes)
+    return report
+
+
+__all__ = ["Element", "check_documents", "iter_inputs", "load_hpo", "read_fast", "run"]
