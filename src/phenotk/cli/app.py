@@ -24,6 +24,10 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "phenotk.cli.convert",
     "phenotk.cli.info",
+    "phenotk.cli.validate",
+    "phenotk.cli.rules",
+    "phenotk.cli.ontology",
+    "phenotk.cli.upgrade",
 ]
 
 

@@ -9,9 +9,22 @@ from phenotk.convert.base import FormatReader, FormatWriter
 from phenotk.errors import UsageError
 
 #: ``--from`` names → "module:Class". Keep in sync with docs (README conversion table).
-READERS: dict[str, str] = {}
+READERS: dict[str, str] = {
+    "table": "phenotk.convert.table.converter:TableReader",
+    "fhir": "phenotk.convert.fhir:FhirReader",
+    "v1": "phenotk.convert.v1.reader:V1Reader",  # before beacon: pre-1.0 files have ontology-class sex too
+    "ped": "phenotk.convert.ped:PedReader",
+    "beacon": "phenotk.convert.beacon:BeaconReader",
+}
 #: ``--to`` names → "module:Class".
-WRITERS: dict[str, str] = {}
+WRITERS: dict[str, str] = {
+    "csv": "phenotk.convert.table.converter:CsvWriter",
+    "tsv": "phenotk.convert.table.converter:TsvWriter",
+    "xlsx": "phenotk.convert.table.converter:XlsxWriter",
+    "fhir": "phenotk.convert.fhir:FhirWriter",
+    "ped": "phenotk.convert.ped:PedWriter",
+    "beacon": "phenotk.convert.beacon:BeaconWriter",
+}
 
 
 def _load(spec: str) -> type:

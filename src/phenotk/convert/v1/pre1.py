@@ -1,0 +1,333 @@
+"""Pre-1.0 Phenopackets (HpoCaseAnnotator 0.2 / 0.3 exports) → v1 trees.
+
+Two layouts are known:
+
+* **0.3** — a v1 Phenopacket with ``phenotypes`` instead of ``phenotypicFeatures``, ``genotype`` instead of
+  ``zygosity`` on variants and a ``background`` string on variants.
+* **0.2** — a family in one document: ``subject`` (the proband) and ``individuals[]`` (relatives), each with
+  ``phenotypes[]`` and an ontology-class ``sex`` (PATO); a ``pedigree``; variants with flat coordinates and
+  ``sampleGenotypes`` (sample id → zygosity) instead of one zygosity.
+
+Everything else is refused with a reason. The result is a v1 tree that the v1 upgrader parses strictly.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from phenotk.errors import InputError
+from phenotk.io.sourcemap import join
+from phenotk.issue import Issue, Severity
+
+_PATO_SEX = {
+    "PATO:0000383": "FEMALE",
+    "PATO:0000384": "MALE",
+    "PATO:0001340": "OTHER_SEX",  # hermaphrodite
+}
+_SEX_WORDS = {"female": "FEMALE", "male": "MALE", "unknown": "UNKNOWN_SEX", "other": "OTHER_SEX"}
+
+
+@dataclass
+class Pre1Result:
+    """A v1 tree made from a pre-1.0 document, the findings about it and where moved parts came from."""
+
+    tree: dict[str, Any]
+    layout: str  # "0.2" | "0.3"
+    issues: list[Issue] = field(default_factory=list)
+    #: pointer prefix in ``tree`` → pointer prefix in the input (for moved sub-trees)
+    moves: dict[str, str] = field(default_factory=dict)
+
+
+def _issue(code: str, rule: str, severity: Severity, message: str, pointer: str, **context: Any) -> Issue:
+    return Issue(code=code, rule=rule, severity=severity, message=message, pointer=pointer, context=context)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _sex(value: Any, pointer: str, issues: list[Issue]) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        sid, label = value.get("id"), str(value.get("label", "")).lower()
+        mapped = _PATO_SEX.get(str(sid)) or _SEX_WORDS.get(label)
+        if mapped:
+            issues.append(
+                _issue(
+                    "UPG006",
+                    "pre1-legacy-field",
+                    Severity.INFO,
+                    f"pre-1.0 sex {sid} ({label}) became the enum {mapped}",
+                    pointer,
+                )
+            )
+            return mapped
+        issues.append(
+            _issue(
+                "UPG002",
+                "v1-field-not-carried",
+                Severity.WARNING,
+                f"pre-1.0 sex {sid!r} ({label}) has no Sex enum value; dropped",
+                pointer,
+                value=value,
+            )
+        )
+    return None
+
+
+def _features(items: Any, pointer: str, issues: list[Issue]) -> list[Any]:
+    out = list(items) if isinstance(items, list) else []
+    if out:
+        issues.append(
+            _issue(
+                "UPG006",
+                "pre1-legacy-field",
+                Severity.INFO,
+                f"pre-1.0 'phenotypes' ({len(out)}) became 'phenotypicFeatures'",
+                pointer,
+            )
+        )
+    return out
+
+
+def _individual_packet(
+    ind: dict[str, Any], pointer: str, issues: list[Issue], moves: dict[str, str], target: str
+) -> dict[str, Any]:
+    """A v1 Phenopacket tree for one pre-1.0 (0.2) individual (subject or member of ``individuals``)."""
+    subject: dict[str, Any] = {}
+    packet: dict[str, Any] = {"subject": subject}
+    for key, value in ind.items():
+        ptr = join(pointer, key)
+        if key == "phenotypes":
+            feats = _features(value, ptr, issues)
+            if feats:
+                packet["phenotypicFeatures"] = feats
+                moves[join(target, "phenotypicFeatures")] = ptr
+        elif key == "sex":
+            sex = _sex(value, ptr, issues)
+            if sex:
+                subject["sex"] = sex
+        elif key in ("id", "alternateIds", "dateOfBirth", "ageAtCollection", "karyotypicSex", "taxonomy"):
+            subject[key] = value
+        elif _empty(value):
+            continue
+        else:
+            issues.append(
+                _issue(
+                    "UPG002",
+                    "v1-field-not-carried",
+                    Severity.WARNING,
+                    f"pre-1.0 individual field '{key}' has no Phenopacket v2 counterpart; dropped",
+                    ptr,
+                    value=value,
+                )
+            )
+    if isinstance(ind.get("id"), str):
+        packet["id"] = ind["id"]
+    moves[join(target, "subject")] = pointer
+    return packet
+
+
+def _flat_variant(
+    var: dict[str, Any],
+    pointer: str,
+    issues: list[Issue],
+    packets: dict[str, tuple[dict[str, Any], str]],
+    moves: dict[str, str],
+) -> None:
+    """Distribute a 0.2 variant (``sampleGenotypes``) as v1 variants onto the packets of its samples."""
+    hgvs = var.get("hgvs")
+    if not isinstance(hgvs, str) or not hgvs:
+        issues.append(
+            _issue(
+                "UPG002",
+                "v1-field-not-carried",
+                Severity.WARNING,
+                "pre-1.0 variant without an HGVS expression cannot be upgraded; dropped",
+                pointer,
+                value=var,
+            )
+        )
+        return
+    coords = [k for k in ("sequence", "position", "deletion", "insertion", "coordinateSystem") if k in var]
+    if coords:
+        issues.append(
+            _issue(
+                "UPG006",
+                "pre1-legacy-field",
+                Severity.INFO,
+                f"pre-1.0 variant coordinates ({', '.join(coords)}) are represented by its HGVS expression {hgvs}",
+                pointer,
+            )
+        )
+    assembly = var.get("genomeAssembly")
+    if isinstance(assembly, str) and assembly not in ("", "UNKNOWN"):
+        issues.append(
+            _issue(
+                "UPG002",
+                "v1-field-not-carried",
+                Severity.WARNING,
+                f"pre-1.0 variant genomeAssembly {assembly!r} has no place next to an HGVS expression; dropped",
+                join(pointer, "genomeAssembly"),
+            )
+        )
+    genotypes = var.get("sampleGenotypes")
+    if not isinstance(genotypes, dict) or not genotypes:
+        issues.append(
+            _issue(
+                "UPG002",
+                "v1-field-not-carried",
+                Severity.WARNING,
+                f"pre-1.0 variant {hgvs} has no sampleGenotypes, so no individual to attach it to; dropped",
+                pointer,
+            )
+        )
+        return
+    for sample, zygosity in genotypes.items():
+        found = packets.get(sample)
+        if found is None:
+            issues.append(
+                _issue(
+                    "UPG002",
+                    "v1-field-not-carried",
+                    Severity.WARNING,
+                    f"genotype of {hgvs} for sample {sample!r}, which is not an individual of this document; dropped",
+                    join(pointer, "sampleGenotypes", sample),
+                    value=zygosity,
+                )
+            )
+            continue
+        packet, target = found
+        v1: dict[str, Any] = {"hgvsAllele": {"hgvs": hgvs}}
+        if isinstance(zygosity, dict):
+            v1["zygosity"] = zygosity
+        variants = packet.setdefault("variants", [])
+        moves[join(target, "variants", len(variants))] = join(pointer, "sampleGenotypes", sample)
+        variants.append(v1)
+
+
+def normalise_pre1(tree: dict[str, Any], path: str = "<input>") -> Pre1Result:
+    """Turn a pre-1.0 tree into a v1 Phenopacket (0.3) or Family (0.2) tree; InputError if unrecognised."""
+    tree = copy.deepcopy(tree)
+    issues: list[Issue] = []
+    moves: dict[str, str] = {}
+    if isinstance(tree.get("individuals"), list) or (
+        isinstance(tree.get("subject"), dict) and isinstance(tree["subject"].get("phenotypes"), list)
+    ):
+        return _family_02(tree, path, issues, moves)
+    if isinstance(tree.get("phenotypes"), list):
+        out = dict(tree)
+        feats = _features(out.pop("phenotypes"), "/phenotypes", issues)
+        if feats:
+            out["phenotypicFeatures"] = feats
+            moves["/phenotypicFeatures"] = "/phenotypes"
+        variants = out.get("variants")
+        if isinstance(variants, list):
+            for i, var in enumerate(variants):
+                if not isinstance(var, dict):
+                    continue
+                ptr = join("/variants", i)
+                if "genotype" in var:
+                    var["zygosity"] = var.pop("genotype")
+                    issues.append(
+                        _issue(
+                            "UPG006",
+                            "pre1-legacy-field",
+                            Severity.INFO,
+                            "pre-1.0 variant 'genotype' became 'zygosity'",
+                            join(ptr, "genotype"),
+                        )
+                    )
+                background = var.pop("background", None)
+                if not _empty(background):
+                    issues.append(
+                        _issue(
+                            "UPG002",
+                            "v1-field-not-carried",
+                            Severity.WARNING,
+                            f"pre-1.0 variant 'background' {background!r} has no v2 counterpart; dropped",
+                            join(ptr, "background"),
+                        )
+                    )
+        return Pre1Result(out, "0.3", issues, moves)
+    raise InputError(
+        "pre-1.0 Phenopacket layout not recognised (expected HpoCaseAnnotator 0.2 'individuals' or "
+        "'subject.phenotypes' lists, or a 0.3 'phenotypes' list); it cannot be upgraded",
+        path=path,
+        line=1,
+        column=1,
+        kind="v1",
+    )
+
+
+def _family_02(tree: dict[str, Any], path: str, issues: list[Issue], moves: dict[str, str]) -> Pre1Result:
+    subject = tree.get("subject")
+    if not isinstance(subject, dict):
+        raise InputError(
+            "pre-1.0 (0.2) document without a 'subject' object: there is no proband to upgrade",
+            path=path,
+            line=1,
+            column=1,
+            kind="v1",
+        )
+    proband = _individual_packet(subject, "/subject", issues, moves, "/proband")
+    packets = {str(subject.get("id")): (proband, "/proband")}
+    relatives: list[dict[str, Any]] = []
+    for i, ind in enumerate(tree.get("individuals") or []):
+        ptr = join("/individuals", i)
+        if not isinstance(ind, dict):
+            issues.append(
+                _issue(
+                    "UPG007",
+                    "v1-invalid-value",
+                    Severity.WARNING,
+                    "an individual that is not an object; dropped",
+                    ptr,
+                )
+            )
+            continue
+        target = join("/relatives", len(relatives))
+        packet = _individual_packet(ind, ptr, issues, moves, target)
+        relatives.append(packet)
+        packets[str(ind.get("id"))] = (packet, target)
+    for key in ("genes", "diseases", "biosamples"):
+        if not _empty(tree.get(key)):
+            proband[key] = tree[key]
+            moves[join("/proband", key)] = "/" + key
+    for i, var in enumerate(tree.get("variants") or []):
+        if isinstance(var, dict):
+            _flat_variant(var, join("/variants", i), issues, packets, moves)
+    family: dict[str, Any] = {"proband": proband}
+    if relatives:
+        family["relatives"] = relatives
+    for key in ("id", "pedigree", "htsFiles", "metaData"):
+        if key in tree:
+            family[key] = tree[key]
+    known = {"id", "subject", "individuals", "genes", "diseases", "biosamples", "variants", "pedigree", "htsFiles"}
+    for key, value in tree.items():
+        if key not in known and key != "metaData" and not _empty(value):
+            issues.append(
+                _issue(
+                    "UPG001",
+                    "v1-unknown-field",
+                    Severity.WARNING,
+                    f"pre-1.0 field '{key}' is not known; dropped",
+                    "/" + key,
+                    value=value,
+                )
+            )
+    issues.insert(
+        0,
+        _issue(
+            "UPG006",
+            "pre1-legacy-field",
+            Severity.INFO,
+            f"pre-1.0 (HpoCaseAnnotator 0.2) family layout: subject became the proband, "
+            f"{len(relatives)} 'individuals' became relatives",
+            "",
+        ),
+    )
+    return Pre1Result(family, "0.2", issues, moves)
