@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf import json_format
@@ -56,26 +55,75 @@ class Format(str, enum.Enum):
         return {"json": ".json", "yaml": ".yaml", "pb": ".pb", "jsonl": ".jsonl"}[self.value]
 
 
-@dataclass
 class Document:
     """One document read from an input.
 
     ``data`` is the JSON tree as written (camelCase or snake_case keys, unknown fields kept), so the
     validator can report what the protobuf parse would drop; for protobuf binary input it is the
-    message rendered with ``MessageToDict``. ``message`` is the lenient parse (unknown fields ignored);
-    ``parse_error`` says why it is None when the tree could not be parsed at all (e.g. a string where
-    an object belongs) — the validator reports that, the reader does not refuse the document.
+    message rendered with ``MessageToDict``. ``message`` is the lenient protobuf parse (unknown fields
+    ignored), built on first access — walking ``data`` alone (as the validator does) never pays for it.
+    When the tree cannot be parsed at all (e.g. a string where an object belongs) ``message`` is None
+    and ``parse_error`` says why; the validator reports that, the reader does not refuse the document.
     """
 
-    path: str
-    format: Format
-    element: Element
-    data: dict[str, Any]
-    message: Message | None
-    text: str | None = None  # original text (JSON/YAML), for the source map
-    line_offset: int = 0  # lines before this document in its file (JSONL)
-    parse_error: str | None = None
-    _source_map: SourceMap | None = field(default=None, repr=False)
+    __slots__ = (
+        "_message",
+        "_parse_error",
+        "_parsed",
+        "_source_map",
+        "data",
+        "element",
+        "format",
+        "line_offset",
+        "path",
+        "text",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        format: Format,
+        element: Element,
+        data: dict[str, Any],
+        message: Message | None = None,
+        text: str | None = None,
+        line_offset: int = 0,
+        parse_error: str | None = None,
+    ) -> None:
+        self.path = path
+        self.format = format
+        self.element = element
+        self.data = data
+        self.text = text  # original text (JSON/YAML), for the source map
+        self.line_offset = line_offset  # lines before this document in its file (JSONL)
+        self._message = message
+        self._parse_error = parse_error
+        self._parsed = message is not None or parse_error is not None
+        self._source_map: SourceMap | None = None
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, format={self.format.value}, element={self.element.value}, id={self.id!r})"
+
+    def _parse(self) -> None:
+        if self._parsed:
+            return
+        self._parsed = True
+        try:
+            self._message = json_format.ParseDict(self.data, self.element.message_class(), ignore_unknown_fields=True)
+        except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            self._message, self._parse_error = None, str(exc)
+
+    @property
+    def message(self) -> Message | None:
+        """The lenient protobuf message (None when ``data`` cannot be parsed; see ``parse_error``)."""
+        self._parse()
+        return self._message
+
+    @property
+    def parse_error(self) -> str | None:
+        """Why ``message`` is None, else None."""
+        self._parse()
+        return self._parse_error
 
     @property
     def id(self) -> str | None:
@@ -104,6 +152,6 @@ class Document:
         """What strict protobuf JSON parsing (no unknown fields) says of ``data``; None when it passes."""
         try:
             json_format.ParseDict(self.data, self.element.message_class())
-        except json_format.ParseError as exc:
+        except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             return str(exc)
         return None

@@ -204,21 +204,7 @@ def document_from_tree(
 ) -> Document:
     """Build a :class:`Document` from a parsed JSON/YAML tree (raises ``InputError`` if it is not one)."""
     el = element_of(data, path, element)
-    try:
-        message: Message | None = json_format.ParseDict(data, el.message_class(), ignore_unknown_fields=True)
-        parse_error = None
-    except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        message, parse_error = None, str(exc)
-    return Document(
-        path=path,
-        format=fmt,
-        element=el,
-        data=data,
-        message=message,
-        text=text,
-        line_offset=line_offset,
-        parse_error=parse_error,
-    )
+    return Document(path=path, format=fmt, element=el, data=data, text=text, line_offset=line_offset)
 
 
 def _parse_pb(raw: bytes, path: str, forced: Element | None) -> Document:

@@ -23,11 +23,14 @@ def to_dict(message: Message) -> dict[str, Any]:
     return json_format.MessageToDict(message)
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    """Block-style YAML; multi-line strings as literal blocks (C emitter when available)."""
+
+
+def _str_presenter(dumper: Any, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
