@@ -18,11 +18,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $(VENV)/.installed
 
-## demo: install and run the main job (validate + convert) on examples/
+## demo: install and run the main job (validate + reports + convert) on examples/
+HPO_FILE ?= $(firstword $(wildcard ../shared/data/hpo/hp.json))
 demo: $(VENV)/.installed
+	rm -rf demo-out && mkdir -p demo-out
 	$(BIN)/phenotk info examples/
-	rm -rf demo-out && $(BIN)/phenotk convert examples/ -o demo-out/ --to yaml
-	@echo "demo: converted examples/ to demo-out/ (YAML)"
+	$(BIN)/phenotk validate examples/ $(if $(HPO_FILE),--hpo $(HPO_FILE),--no-hpo) --fail-on never
+	$(BIN)/phenotk validate examples/ $(if $(HPO_FILE),--hpo $(HPO_FILE),--no-hpo) --fail-on never -q \
+		--format html -o demo-out/report.html
+	$(BIN)/phenotk convert examples/ -o demo-out/yaml/ --to yaml
+	@echo "demo: findings above; HTML report in demo-out/report.html, YAML copies in demo-out/yaml/"
 
 ## test: install dev extra, then ruff, mypy, import-linter and pytest
 test: $(STAMP) lint typecheck unit
