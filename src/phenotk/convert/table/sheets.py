@@ -1,0 +1,334 @@
+"""Tables in: CSV/TSV, XLSX and pandas DataFrames, all turned into one :class:`Sheet` of strings.
+
+CSV/TSV: encoding and delimiter sniffed. XLSX: sheet and header-row choice, merged cells, size-checked (zip bombs).
+Every row keeps its spreadsheet row number for findings.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from phenotk.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+TEXT_EXTENSIONS = (".csv", ".tsv", ".tab", ".txt")
+_DELIMITERS = (",", ";", "\t", "|")
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Refuse XLSX archives whose members claim a compression ratio above this (zip bombs).
+MAX_COMPRESSION_RATIO = 200
+
+
+@dataclass
+class Sheet:
+    """A table of strings: ``header`` names, ``rows`` (same length as header), spreadsheet row numbers (1-based)."""
+
+    name: str
+    header: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]
+    path: str = "<table>"
+    #: (row number, column label, value) of non-empty cells outside any named column.
+    stray_cells: list[tuple[int, str, str]] = field(default_factory=list)
+    #: header names that occurred more than once (renamed ``name (2)``, …).
+    duplicate_headers: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def records(self) -> Iterable[tuple[int, dict[str, str]]]:
+        """(row number, {header: cell}) per row."""
+        header = self.header
+        for n, row in zip(self.row_numbers, self.rows, strict=False):
+            yield n, dict(zip(header, row, strict=False))
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def unneutralise(cell: str) -> str:
+    """Undo the formula-injection guard of our writers (``'=x`` → ``=x``)."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_PREFIXES:
+        return cell[1:]
+    return cell
+
+
+def neutralise(cell: str) -> str:
+    """Prefix ``'`` to a cell that a spreadsheet would run as a formula."""
+    if cell and cell[0] in FORMULA_PREFIXES:
+        return "'" + cell
+    return cell
+
+
+def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
+    """(text, encoding used): the given encoding, else UTF-8 (BOM or not), UTF-16 with a BOM, cp1252, Latin-1."""
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"cannot decode as {encoding}: {exc}", path=path) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str, extension: str = "") -> str:
+    """The delimiter: TAB for .tsv/.tab, else the candidate found most consistently in the first lines."""
+    if extension in (".tsv", ".tab"):
+        return "\t"
+    lines = [ln for ln in text[:65536].splitlines()[:30] if ln.strip()]
+    best, best_score = ",", (-1, -1)
+    for cand in _DELIMITERS:
+        try:
+            counts = [len(r) - 1 for r in csv.reader(lines, delimiter=cand)]
+        except csv.Error:
+            continue
+        if not counts or max(counts) == 0:
+            continue
+        modal = max(set(counts), key=counts.count)
+        score = (counts.count(modal) if modal > 0 else 0, modal)
+        if score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+def _build(
+    name: str,
+    path: str,
+    raw_rows: Iterable[tuple[int, list[str]]],
+    header_row: int,
+    skip_rows: frozenset[int],
+) -> Sheet:
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    stray: list[tuple[int, str, str]] = []
+    width = 0
+    for number, cells in raw_rows:
+        if header is None:
+            if number < header_row:
+                continue
+            if number > header_row and not any(c.strip() for c in cells):
+                continue
+            header = [c.strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()
+            width = len(header)
+            continue
+        if number in skip_rows:
+            continue
+        if not any(c.strip() for c in cells):
+            continue  # blank row
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        elif len(cells) > width:
+            for j in range(width, len(cells)):
+                if cells[j].strip():
+                    stray.append((number, column_letter(j), cells[j]))
+            cells = cells[:width]
+        rows.append(cells)
+        numbers.append(number)
+    if header is None:
+        raise InputError(f"no header row (expected at row {header_row})", path=path)
+    seen: dict[str, int] = {}
+    dups: list[str] = []
+    for j, h in enumerate(header):
+        if not h:
+            header[j] = h = f"column {column_letter(j)}"
+        if h in seen:
+            seen[h] += 1
+            dups.append(h)
+            header[j] = f"{h} ({seen[h]})"
+        else:
+            seen[h] = 1
+    return Sheet(name, header, rows, numbers, path, stray, dups)
+
+
+def read_text_table(
+    path: str | Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    header_row: int = 1,
+    skip_rows: frozenset[int] = frozenset(),
+    data: bytes | None = None,
+) -> Sheet:
+    """Read CSV/TSV text (encoding and delimiter sniffed unless given)."""
+    p = str(path)
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path=p, kind="missing") from None
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("binary data, not a CSV/TSV text table", path=p)
+    text, used = decode(data, encoding, p)
+    delim = delimiter or sniff_delimiter(text, Path(p).suffix.lower())
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+        raw = [(i, [unneutralise(c) for c in r]) for i, r in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=p) from None
+    sheet = _build(Path(p).name, p, raw, header_row, skip_rows)
+    sheet.encoding, sheet.delimiter = used, delim
+    return sheet
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet value as text: dates as ISO 8601, whole floats without ``.0``, None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def check_xlsx(path: str | Path, max_bytes: int) -> None:
+    """Refuse files that are not XLSX zips, or whose uncompressed size or ratio betrays a zip bomb."""
+    p = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = 0
+            for info in zf.infolist():
+                total += info.file_size
+                if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO and (
+                    info.file_size > 10 * 1024 * 1024
+                ):
+                    raise InputError(
+                        f"refusing XLSX: member {info.filename} expands {info.file_size // info.compress_size}x "
+                        "(zip bomb?)",
+                        path=p,
+                    )
+            if total > max_bytes:
+                raise InputError(
+                    f"refusing XLSX: {total} bytes uncompressed exceeds the limit of {max_bytes} "
+                    "(input.max_xlsx_bytes)",
+                    path=p,
+                )
+            if "xl/workbook.xml" not in zf.namelist():
+                raise InputError("not an XLSX workbook (no xl/workbook.xml)", path=p)
+    except zipfile.BadZipFile:
+        raise InputError("not an XLSX file (not a zip archive)", path=p) from None
+
+
+def read_xlsx(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    skip_rows: frozenset[int] = frozenset(),
+    max_bytes: int = 256 * 1024 * 1024,
+) -> Sheet:
+    """Read one worksheet; merged ranges take the top-left value in every cell they cover."""
+    import openpyxl
+
+    p = str(path)
+    check_xlsx(path, max_bytes)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on corrupt files
+        raise InputError(f"cannot open XLSX: {exc}", path=p) from None
+    try:
+        if sheet is None:
+            ws = wb.worksheets[0]
+        elif isinstance(sheet, int):
+            if not 1 <= sheet <= len(wb.worksheets):
+                raise InputError(f"sheet {sheet} does not exist (workbook has {len(wb.worksheets)})", path=p)
+            ws = wb.worksheets[sheet - 1]
+        else:
+            if sheet not in wb.sheetnames:
+                raise InputError(f"no sheet named {sheet!r} (sheets: {', '.join(wb.sheetnames)})", path=p)
+            ws = wb[sheet]
+        fill: dict[tuple[int, int], Any] = {}
+        for rng in list(ws.merged_cells.ranges):
+            value = ws.cell(rng.min_row, rng.min_col).value
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    fill[(r, c)] = value
+
+        def rows() -> Iterable[tuple[int, list[str]]]:
+            for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = [unneutralise(cell_text(v)) for v in values]
+                if fill and any(cells):  # a blank row stays blank even inside a merged range
+                    for c in range(len(cells)):
+                        if (r, c + 1) in fill:
+                            cells[c] = unneutralise(cell_text(fill[(r, c + 1)]))
+                yield r, cells
+
+        out = _build(ws.title, p, rows(), header_row, skip_rows)
+    finally:
+        wb.close()
+    return out
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    skip_rows: frozenset[int] = frozenset(),
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    max_xlsx_bytes: int = 256 * 1024 * 1024,
+) -> Sheet:
+    """Read a CSV/TSV/TXT or XLSX table by extension (XLSX also when the file starts like a zip)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", path=str(path), kind="missing")
+    with open(p, "rb") as fh:
+        head = fh.read(4)
+    if p.suffix.lower() in XLSX_EXTENSIONS or head.startswith(b"PK\x03\x04"):
+        return read_xlsx(p, sheet=sheet, header_row=header_row, skip_rows=skip_rows, max_bytes=max_xlsx_bytes)
+    return read_text_table(p, delimiter=delimiter, encoding=encoding, header_row=header_row, skip_rows=skip_rows)
+
+
+def sheet_from_dataframe(df: pd.DataFrame, name: str = "DataFrame") -> Sheet:
+    """A DataFrame as a :class:`Sheet`; row numbers are spreadsheet-style (header = row 1, first row = 2)."""
+    import pandas as pd
+
+    def text(value: Any) -> str:
+        if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+            return ""
+        if isinstance(value, pd.Timestamp):
+            value = value.to_pydatetime()
+        return cell_text(value)
+
+    header = [str(c).strip() for c in df.columns]
+    columns = [[text(v) for v in df.iloc[:, j].tolist()] for j in range(df.shape[1])]
+    raw = [(1, header)] + [(i + 2, [col[i] for col in columns]) for i in range(len(df))]
+    return _build(name, f"<{name}>", raw, 1, frozenset())

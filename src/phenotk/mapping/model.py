@@ -1,0 +1,413 @@
+"""The YAML mapping model: load safely, validate against ``schema.json`` with located errors, evaluate values.
+
+A mapping says where each Phenopacket field comes from in a table row. The model is deliberately general so other
+row-based converters (REDCap exports, registries) can reuse it: a *value* is a column, a template over columns or a
+constant, optionally translated by a value map; blocks whose column names contain ``{n}`` repeat for n = 1, 2, …
+while the table has such columns; rows are grouped into packets by the packet id.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from phenotk.errors import InputError
+from phenotk.io.sourcemap import SourceMap, join
+from phenotk.model.ids import safe_id
+
+#: Cell words (lower case) that mean observed / excluded / unknown when a mapping does not say otherwise.
+DEFAULT_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "observed": ("observed", "yes", "y", "+", "1", "true", "present", "x", "pos", "positive", "affected"),
+    "excluded": ("excluded", "no", "n", "-", "0", "false", "absent", "neg", "negative", "not observed"),
+    "unknown": ("na", "n/a", "nd", "n.d.", "unknown", "unk", "?", "not assessed", "not available", "not tested"),
+}
+#: Negation prefixes for free text (lower case, matched at the start of a phrase).
+DEFAULT_NEGATIONS: tuple[str, ...] = (
+    "no ", "not ", "without ", "absence of ", "absent ", "negative for ", "denies ", "denied ", "free of ",
+)
+#: Phrase separators for free text.
+DEFAULT_SEPARATORS: tuple[str, ...] = (";", "\n", "|")
+
+SEX_VALUES = ("MALE", "FEMALE", "OTHER_SEX", "UNKNOWN_SEX")
+VITAL_VALUES = ("ALIVE", "DECEASED", "UNKNOWN_STATUS")
+#: Built-in value maps used when a sex / vital-status value has no ``values``.
+DEFAULT_SEX_MAP: dict[str, str | None] = {
+    "m": "MALE", "male": "MALE", "man": "MALE", "boy": "MALE", "männlich": "MALE", "masculin": "MALE",
+    "f": "FEMALE", "female": "FEMALE", "woman": "FEMALE", "girl": "FEMALE", "w": "FEMALE", "weiblich": "FEMALE",
+    "o": "OTHER_SEX", "other": "OTHER_SEX", "other_sex": "OTHER_SEX",
+    "u": "UNKNOWN_SEX", "unknown": "UNKNOWN_SEX", "unknown_sex": "UNKNOWN_SEX", "na": None, "n/a": None, "?": None,
+}
+DEFAULT_VITAL_MAP: dict[str, str | None] = {
+    "alive": "ALIVE", "living": "ALIVE", "no": "ALIVE", "n": "ALIVE", "false": "ALIVE", "0": "ALIVE",
+    "deceased": "DECEASED", "dead": "DECEASED", "died": "DECEASED", "yes": "DECEASED", "y": "DECEASED",
+    "true": "DECEASED", "1": "DECEASED", "unknown": "UNKNOWN_STATUS", "unknown_status": "UNKNOWN_STATUS",
+    "na": None, "n/a": None, "?": None,
+}
+
+_PLACEHOLDER = re.compile(r"\{([^{}|]+?)(?:\|(\w+))?\}")
+MISSING = object()  # marker: the value map has no entry for this cell
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: only true/false are booleans, so ``yes``/``no``/``on`` stay words."""
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != _BOOL] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+@functools.lru_cache(maxsize=1)
+def mapping_schema() -> dict[str, Any]:
+    """The mapping JSON Schema (also published as ``mappings/schema.json``)."""
+    text = resources.files("phenotk.mapping").joinpath("schema.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _word(value: Any) -> list[str]:
+    """Cell words for a YAML scalar: booleans give their usual spellings, numbers their text."""
+    if value is True:
+        return ["true"]
+    if value is False:
+        return ["false"]
+    if isinstance(value, float) and value.is_integer():
+        return [str(int(value))]
+    return [str(value).strip().lower()]
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    """Where one value comes from: a ``column``, a ``template`` over columns, or a ``const``; plus translation."""
+
+    column: str | None = None
+    template: str | None = None
+    const: Any = None
+    values: dict[str, Any] | None = None  # lower-cased cell text → value (None = no value)
+    default: Any = None
+    unit: str | None = None
+    pointer: str = ""
+
+    @classmethod
+    def parse(cls, raw: Any, pointer: str) -> ValueSpec:
+        """From the YAML form (a column name or an object)."""
+        if isinstance(raw, str):
+            return cls(column=raw, pointer=pointer)
+        values = None
+        if "values" in raw:
+            values = {}
+            for k, v in raw["values"].items():
+                for w in _word(k):
+                    values[w] = v
+        return cls(
+            column=raw.get("column"),
+            template=raw.get("template"),
+            const=raw.get("const"),
+            values=values,
+            default=raw.get("default"),
+            unit=raw.get("unit"),
+            pointer=pointer,
+        )
+
+    def columns(self) -> list[str]:
+        """Columns this value reads."""
+        if self.column is not None:
+            return [self.column]
+        if self.template is not None:
+            return [m.group(1).strip() for m in _PLACEHOLDER.finditer(self.template)]
+        return []
+
+    def with_n(self, n: int) -> ValueSpec:
+        """A copy whose column names have ``{n}`` replaced by ``n``."""
+        col = self.column.replace("{n}", str(n)) if self.column else None
+        tpl = self.template.replace("{n}", str(n)) if self.template else None
+        return ValueSpec(col, tpl, self.const, self.values, self.default, self.unit, self.pointer)
+
+    def raw(self, row: Mapping[str, str]) -> str:
+        """The cell text (stripped), the filled template (id-safe; '' if a placeholder is empty) or the const."""
+        if self.column is not None:
+            return row.get(self.column, "").strip()
+        if self.template is not None:
+            parts: list[str] = []
+            pos = 0
+            for m in _PLACEHOLDER.finditer(self.template):
+                parts.append(self.template[pos : m.start()])
+                cell = row.get(m.group(1).strip(), "").strip()
+                if m.group(2) == "digits":
+                    cell = "".join(c for c in cell if c.isdigit())
+                if not cell:
+                    return ""
+                parts.append(cell)
+                pos = m.end()
+            parts.append(self.template[pos:])
+            return safe_id("".join(parts))
+        if self.const is None:
+            return ""
+        return str(self.const).lower() if isinstance(self.const, bool) else str(self.const)
+
+    def translate(self, raw: str, builtin: Mapping[str, Any] | None = None) -> Any:
+        """``raw`` through ``values`` (then ``builtin``): the mapped value, None for 'no value', MISSING if unmapped.
+
+        An empty cell gives ``default`` (or None). Without any value map the raw text is the value.
+        """
+        if not raw:
+            return self.default
+        table = self.values if self.values is not None else builtin
+        if table is None:
+            return raw
+        key = raw.lower()
+        if key in table:
+            return table[key]
+        if self.values is not None and builtin is not None and key in builtin:
+            return builtin[key]
+        return MISSING
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Observed / excluded / unknown words (lower case)."""
+
+    observed: frozenset[str]
+    excluded: frozenset[str]
+    unknown: frozenset[str]
+
+    @classmethod
+    def build(cls, *layers: Mapping[str, Any] | None) -> Vocabulary:
+        """Defaults overridden key by key by each layer in turn (later wins)."""
+        words: dict[str, list[str]] = {k: list(v) for k, v in DEFAULT_VOCABULARY.items()}
+        for layer in layers:
+            for key in ("observed", "excluded", "unknown"):
+                if layer and key in layer:
+                    words[key] = [w for item in layer[key] for w in _word(item)]
+        return cls(frozenset(words["observed"]), frozenset(words["excluded"]), frozenset(words["unknown"]))
+
+    def status(self, text: str) -> str | None:
+        """``observed`` | ``excluded`` | ``unknown`` for a cell word, None if it is none of them."""
+        key = text.strip().lower()
+        if key in self.observed:
+            return "observed"
+        if key in self.excluded:
+            return "excluded"
+        if key in self.unknown or not key:
+            return "unknown"
+        return None
+
+
+@dataclass
+class TableMapping:
+    """A loaded, validated mapping. Build with :func:`load_mapping` or :func:`parse_mapping`."""
+
+    data: dict[str, Any]
+    path: str | None = None
+    source_map: SourceMap = field(default_factory=SourceMap.empty)
+
+    def __post_init__(self) -> None:
+        d = self.data
+        self.name: str = d.get("name", Path(self.path).stem if self.path else "mapping")
+        self.description: str = d.get("description", "")
+        inp = d.get("input", {})
+        self.sheet: str | int | None = inp.get("sheet")
+        self.header_row: int = inp.get("header_row", 1)
+        self.skip_rows: frozenset[int] = frozenset(inp.get("skip_rows", []))
+        self.delimiter: str | None = inp.get("delimiter")
+        self.encoding: str | None = inp.get("encoding")
+        self.max_xlsx_bytes: int = inp.get("max_xlsx_bytes", 256 * 1024 * 1024)
+        sub = d["subject"]
+        self.subject: dict[str, ValueSpec] = {k: ValueSpec.parse(v, join("/subject", k)) for k, v in sub.items()}
+        self.packet_id: ValueSpec = ValueSpec.parse(d["id"], "/id") if "id" in d else self.subject["id"]
+        self.diseases = self._blocks("diseases")
+        self.variants = self._blocks("variants")
+        self.references = self._blocks("references")
+        ph = d.get("phenotypes", {})
+        common = ph.get("values")
+        wide = ph.get("wide")
+        self.wide_columns: str | list[str] | None = None if wide is None else wide.get("columns", "auto")
+        self.wide_terms: dict[str, str] = {} if wide is None else dict(wide.get("terms", {}))
+        self.wide_vocabulary = Vocabulary.build(common, wide.get("values") if wide else None)
+        long = ph.get("long")
+        self.long: dict[str, ValueSpec] | None = (
+            None
+            if long is None
+            else {k: ValueSpec.parse(v, join("/phenotypes/long", k)) for k, v in long.items() if k != "values"}
+        )
+        self.long_vocabulary = Vocabulary.build(common, long.get("values") if long else None)
+        text = ph.get("text")
+        self.text_columns: list[str] = [] if text is None else list(text["columns"])
+        self.text_separators: tuple[str, ...] = tuple(text.get("separators", DEFAULT_SEPARATORS)) if text else ()
+        self.text_negations: tuple[str, ...] = (
+            tuple(n.lower() for n in text.get("negations", DEFAULT_NEGATIONS)) if text else ()
+        )
+        rows = inp.get("rows")
+        self.rows_per_packet: str = rows or ("many" if self.long is not None else "one")
+        interp = d.get("interpretation", {})
+        self.progress_status: str = interp.get("progress_status", "SOLVED")
+        self.interpretation_status: str = interp.get("interpretation_status", "CAUSATIVE")
+        meta = d.get("metadata", {})
+        self.created_by: str | None = meta.get("created_by")
+        self.resource_versions: dict[str, str] = dict(meta.get("resource_versions", {}))
+        self.ignore_columns: list[str] = list(d.get("ignore_columns", []))
+
+    def _blocks(self, key: str) -> list[dict[str, ValueSpec]]:
+        raw = self.data.get(key)
+        if raw is None:
+            return []
+        items = raw if isinstance(raw, list) else [raw]
+        base = f"/{key}"
+        out = []
+        for i, item in enumerate(items):
+            ptr = join(base, i) if isinstance(raw, list) else base
+            out.append({k: ValueSpec.parse(v, join(ptr, k)) for k, v in item.items()})
+        return out
+
+    def locate(self, pointer: str) -> tuple[int | None, int | None]:
+        """(line, column) of a pointer in the mapping file."""
+        return self.source_map.locate(pointer)
+
+    def all_specs(self) -> Iterable[ValueSpec]:
+        """Every value spec (packet id, subject, blocks, long layout)."""
+        yield self.packet_id
+        yield from self.subject.values()
+        for block in (*self.diseases, *self.variants, *self.references):
+            yield from block.values()
+        if self.long:
+            yield from self.long.values()
+
+    def referenced_columns(self) -> tuple[set[str], list[str]]:
+        """(plain column names, ``{n}`` column patterns) the mapping reads, besides wide phenotype columns."""
+        plain: set[str] = set(self.text_columns) | set(self.ignore_columns)
+        patterns: list[str] = []
+        for spec in self.all_specs():
+            for col in spec.columns():
+                (patterns.append(col) if "{n}" in col else plain.add(col))
+        return plain, patterns
+
+
+
+
+@dataclass
+class MappingError:
+    """One problem in a mapping file, located."""
+
+    message: str
+    pointer: str
+    line: int | None
+    column: int | None
+
+    def to_input_error(self, path: str | None) -> InputError:
+        """As an ``InputError`` (CLI: ``path:line:col: message``)."""
+        return InputError(self.message, path=path, line=self.line, column=self.column)
+
+
+def _describe(error: Any, smap: SourceMap) -> MappingError:
+    from jsonschema.exceptions import best_match
+
+    while error.context:
+        error = best_match(error.context)
+    path = list(error.absolute_path)
+    pointer = join("", *path)
+    where = "/".join(str(p) for p in path) or "mapping"
+    if error.validator == "additionalProperties":
+        props = error.schema.get("properties", {})
+        extra = [k for k in error.instance if k not in props]
+        key = str(extra[0]) if extra else "?"
+        close = difflib.get_close_matches(key, list(props), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (allowed: {', '.join(props)})"
+        key_ptr = join(pointer, key)
+        line, col = smap.positions.get(key_ptr + "#key", smap.locate(key_ptr))
+        return MappingError(f"unknown key {key!r} in {where}{hint}", key_ptr, line, col)
+    if error.validator == "required":
+        line, col = smap.locate(pointer)
+        return MappingError(f"{where}: {error.message}", pointer, line, col)
+    line, col = smap.locate(pointer)
+    return MappingError(f"{where}: {error.message}", pointer, line, col)
+
+
+def _semantic_errors(data: dict[str, Any], smap: SourceMap) -> list[MappingError]:
+    out: list[MappingError] = []
+    checks = (("sex", SEX_VALUES), ("vital_status", VITAL_VALUES))
+    for key, allowed in checks:
+        spec = data.get("subject", {}).get(key)
+        if isinstance(spec, dict):
+            for cell, target in spec.get("values", {}).items():
+                if target is not None and target not in allowed:
+                    ptr = join("/subject", key, "values", str(cell))
+                    line, col = smap.locate(ptr)
+                    out.append(
+                        MappingError(
+                            f"subject/{key}/values: {target!r} is not one of {', '.join(allowed)}", ptr, line, col
+                        )
+                    )
+    return out
+
+
+def check_mapping(text: str, path: str | None = None) -> tuple[dict[str, Any] | None, SourceMap, list[MappingError]]:
+    """Parse and validate mapping text: (data or None, source map, every error found)."""
+    from jsonschema import Draft202012Validator
+
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, SourceMap.empty(), [MappingError(f"not valid YAML: {problem}", "", line, col)]
+    smap = SourceMap.from_yaml(text)
+    if not isinstance(data, dict):
+        return None, smap, [MappingError("a mapping must be a YAML object (key: value lines)", "", 1, 1)]
+    validator = Draft202012Validator(mapping_schema())
+    errors = [_describe(e, smap) for e in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))]
+    errors += _semantic_errors(data, smap)
+    errors.sort(key=lambda e: (e.line or 0, e.column or 0))
+    return data, smap, errors
+
+
+def parse_mapping(text: str, path: str | None = None) -> TableMapping:
+    """Validate mapping text and build the model; ``InputError`` (first problem, located) when invalid."""
+    data, smap, errors = check_mapping(text, path)
+    if errors or data is None:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problem(s); run 'phenotk mapping check')" if len(errors) > 1 else ""
+        err = first.to_input_error(path)
+        err.message += more
+        err.args = (err.message,)
+        raise err
+    return TableMapping(data, path, smap)
+
+
+def presets() -> list[str]:
+    """Names of the built-in mappings (``phenotk-wide``, ``phenotk-long``: the tables phenotk writes)."""
+    folder = resources.files("phenotk.mapping").joinpath("presets")
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_mapping(source: str | Path | TableMapping | dict[str, Any]) -> TableMapping:
+    """A mapping from a YAML file, a preset name (see :func:`presets`), a dict (validated too) or a TableMapping."""
+    if isinstance(source, TableMapping):
+        return source
+    if isinstance(source, dict):
+        return parse_mapping(yaml.safe_dump(source, sort_keys=False), None)
+    path = Path(source)
+    if not path.exists() and str(source) in presets():
+        name = str(source)
+        folder = resources.files("phenotk.mapping").joinpath("presets")
+        text = folder.joinpath(name + ".yaml").read_text(encoding="utf-8")
+        return parse_mapping(text, f"<preset {name}>")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        hint = f" (built-in presets: {', '.join(presets())})"
+        raise InputError("mapping file not found" + hint, path=str(path), kind="missing") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read mapping: {exc}", path=str(path)) from None
+    return parse_mapping(text, str(path))

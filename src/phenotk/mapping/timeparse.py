@@ -1,0 +1,204 @@
+"""Ages and onsets as curators write them → Phenopacket ``TimeElement`` (and back to one cell string).
+
+Understood forms (case-insensitive, surrounding blanks ignored):
+
+- ISO 8601 durations: ``P3Y2M``, ``P10D``, ``P4W`` (kept verbatim, upper-cased);
+- unit words: ``3y 2m``, ``3 years``, ``3 years and 2 months``, ``6 mo``, ``10 days``, ``2 wk``, decimal fractions
+  with a point or a comma (``3.5 years``, ``3,5 y`` → ``P3Y6M``);
+- gestational age: ``33+2`` (weeks+days), ``33w2d GA``, ``33 weeks gestation`` → ``gestationalAge``;
+- HPO onset terms by label (``Childhood onset``, also without " onset": ``childhood``), by id (``HP:0011463``) or
+  as ``label (HP:…)``;
+- a bare number when the caller says which unit it is in (``unit="years"``).
+
+:func:`parse_time` returns a :class:`ParsedTime` or None (never raises); :func:`format_time` is its inverse for the
+cell form a table writer uses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from phenopackets import Age, GestationalAge, OntologyClass, TimeElement
+
+#: HPO "Onset" (HP:0003674) and its descendants: id → label (HPO release 2025-05-06).
+ONSET_TERMS: dict[str, str] = {
+    "HP:0003674": "Onset",
+    "HP:0003577": "Congenital onset",
+    "HP:0003581": "Adult onset",
+    "HP:0003584": "Late onset",
+    "HP:0003596": "Middle age onset",
+    "HP:0011462": "Young adult onset",
+    "HP:0025708": "Early young adult onset",
+    "HP:0025709": "Intermediate young adult onset",
+    "HP:0025710": "Late young adult onset",
+    "HP:0003623": "Neonatal onset",
+    "HP:0030674": "Antenatal onset",
+    "HP:0011460": "Embryonal onset",
+    "HP:0011461": "Fetal onset",
+    "HP:0034197": "Third trimester onset",
+    "HP:0034198": "Second trimester onset",
+    "HP:0034199": "Late first trimester onset",
+    "HP:0410280": "Pediatric onset",
+    "HP:0003593": "Infantile onset",
+    "HP:0003621": "Juvenile onset",
+    "HP:0011463": "Childhood onset",
+    "HP:4000040": "Puerpural onset",
+    "HP:6000314": "Perimenopausal onset",
+    "HP:6000315": "Postmenopausal onset",
+}
+
+_ONSET_BY_TEXT: dict[str, str] = {}
+for _id, _label in ONSET_TERMS.items():
+    _low = _label.lower()
+    _ONSET_BY_TEXT[_low] = _id
+    if _low.endswith(" onset") and _low != "onset":
+        _ONSET_BY_TEXT[_low[: -len(" onset")]] = _id
+_ONSET_BY_TEXT.update({"at birth": "HP:0003577", "prenatal": "HP:0030674", "puerperal onset": "HP:4000040"})
+
+_ISO = re.compile(
+    r"P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?\Z", re.I
+)
+_UNIT_WORDS: dict[str, str] = {}
+for _unit, _words in {
+    "Y": ("y", "yr", "yrs", "year", "years", "a", "j", "jahre", "ans", "an", "años"),
+    "M": ("m", "mo", "mos", "mth", "mths", "month", "months", "mon"),
+    "W": ("w", "wk", "wks", "week", "weeks"),
+    "D": ("d", "day", "days"),
+}.items():
+    for _w in _words:
+        _UNIT_WORDS[_w] = _unit
+_PART = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([a-zñ]+)\.?\s*(?:,|and|&)?", re.I)
+_GEST_PLUS = re.compile(r"(\d{1,2})\s*\+\s*([0-6])\Z")
+_GEST_WORDS = re.compile(
+    r"(\d{1,2})\s*(?:w|wk|wks|weeks?)\s*(?:\+?\s*([0-6])\s*(?:d|days?))?\s*"
+    r"(?:ga|gestation|gestational age|of gestation)\Z",
+    re.I,
+)
+_LABEL_ID = re.compile(r"(.*?)\s*[(\[]\s*(HP:\d{7})\s*[)\]]\Z")
+_HP_ID = re.compile(r"HP[:_]\d{7}\Z", re.I)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?\Z")
+
+
+@dataclass(frozen=True)
+class ParsedTime:
+    """A parsed age or onset: ``kind`` is ``age`` (``iso``), ``gestational`` (``weeks``/``days``) or ``ontology``."""
+
+    kind: str
+    iso: str = ""
+    weeks: int = 0
+    days: int = 0
+    term_id: str = ""
+    label: str = ""
+
+    def to_time_element(self) -> TimeElement:
+        """The Phenopacket ``TimeElement``."""
+        if self.kind == "age":
+            return TimeElement(age=Age(iso8601duration=self.iso))
+        if self.kind == "gestational":
+            return TimeElement(gestational_age=GestationalAge(weeks=self.weeks, days=self.days))
+        return TimeElement(ontology_class=OntologyClass(id=self.term_id, label=self.label))
+
+    def cell(self) -> str:
+        """The cell form :func:`format_time` writes."""
+        if self.kind == "age":
+            return self.iso
+        if self.kind == "gestational":
+            return f"{self.weeks}+{self.days}"
+        return self.label or self.term_id
+
+
+def _iso_from_parts(parts: dict[str, float]) -> str:
+    years, months, weeks, days = (parts.get(k, 0.0) for k in "YMWD")
+    # carry fractions down: years → months → days, weeks → days
+    whole_y = int(years)
+    months += (years - whole_y) * 12
+    whole_m = round(months) if abs(months - round(months)) < 1e-6 else int(months)
+    days += (months - whole_m) * 30
+    whole_w = int(weeks)
+    days += (weeks - whole_w) * 7
+    whole_d = round(days)
+    out = "P"
+    if whole_y:
+        out += f"{whole_y}Y"
+    if whole_m:
+        out += f"{whole_m}M"
+    if whole_w:
+        out += f"{whole_w}W"
+    if whole_d:
+        out += f"{whole_d}D"
+    return out if out != "P" else "P0D"
+
+
+def parse_duration(text: str, *, unit: str | None = None) -> str | None:
+    """ISO 8601 duration for ``text`` (``3y 2m`` → ``P3Y2M``), or None when it is not an age."""
+    s = text.strip()
+    if not s:
+        return None
+    if _ISO.match(s):
+        return s.upper()
+    if _NUMBER.match(s):
+        if unit is None:
+            return None
+        key = _UNIT_WORDS.get(unit.lower().rstrip("s") if unit.lower() not in _UNIT_WORDS else unit.lower())
+        if key is None:
+            return None
+        return _iso_from_parts({key: float(s.replace(",", "."))})
+    parts: dict[str, float] = {}
+    pos = 0
+    while pos < len(s):
+        m = _PART.match(s, pos)
+        if m is None or m.end() == pos:
+            return None
+        key = _UNIT_WORDS.get(m.group(2).lower())
+        if key is None or key in parts:
+            return None
+        parts[key] = float(m.group(1).replace(",", "."))
+        pos = m.end()
+    return _iso_from_parts(parts) if parts else None
+
+
+def onset_term(text: str) -> tuple[str, str] | None:
+    """(id, label) of an HPO onset term written as label, label without "onset", id, or ``label (id)``."""
+    s = text.strip()
+    m = _LABEL_ID.match(s)
+    if m:
+        curie = m.group(2).upper()
+        return (curie, ONSET_TERMS[curie]) if curie in ONSET_TERMS else None
+    if _HP_ID.match(s):
+        curie = s.upper().replace("_", ":")
+        return (curie, ONSET_TERMS[curie]) if curie in ONSET_TERMS else None
+    curie = _ONSET_BY_TEXT.get(" ".join(s.lower().split()))
+    return (curie, ONSET_TERMS[curie]) if curie else None
+
+
+def parse_time(text: str, *, unit: str | None = None) -> ParsedTime | None:
+    """Parse an age, gestational age or HPO onset label; None when ``text`` is none of them."""
+    s = text.strip()
+    if not s:
+        return None
+    m = _GEST_PLUS.match(s) or _GEST_WORDS.match(s)
+    if m:
+        return ParsedTime("gestational", weeks=int(m.group(1)), days=int(m.group(2) or 0))
+    iso = parse_duration(s, unit=unit)
+    if iso is not None:
+        return ParsedTime("age", iso=iso)
+    term = onset_term(s)
+    if term is not None:
+        return ParsedTime("ontology", term_id=term[0], label=term[1])
+    return None
+
+
+def format_time(element: TimeElement) -> str | None:
+    """One cell string for a ``TimeElement`` that :func:`parse_time` reads back; None for kinds it cannot hold."""
+    which = element.WhichOneof("element")
+    if which == "age":
+        return str(element.age.iso8601duration)
+    if which == "gestational_age":
+        return f"{element.gestational_age.weeks}+{element.gestational_age.days}"
+    if which == "ontology_class":
+        oc = element.ontology_class
+        if oc.id in ONSET_TERMS and ONSET_TERMS[oc.id] == oc.label:
+            return str(oc.label)
+        return f"{oc.label} ({oc.id})" if oc.label else str(oc.id)
+    return None
