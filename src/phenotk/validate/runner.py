@@ -90,17 +90,10 @@ def _work(chunk: list[tuple[str, str, bytes]]) -> list[Result]:
 
 
 def load_hpo(path: str) -> Any:
-    """Load an HPO index through :mod:`phenotk.ontology` (``UsageError`` when that is unavailable)."""
-    from phenotk.errors import UsageError
+    """Load an HPO file as an index through :func:`phenotk.ontology.load_ontology` (cached)."""
+    from phenotk.ontology import load_ontology
 
-    try:
-        from phenotk import ontology
-    except ImportError:  # pragma: no cover
-        raise UsageError("HPO support is not available in this installation") from None
-    loader = getattr(ontology, "load_ontology", None) or getattr(ontology, "load_hpo", None)
-    if loader is None:
-        raise UsageError("HPO support (phenotk.ontology.load_ontology) is not available yet")
-    return loader(path)
+    return load_ontology(path)
 
 
 # ------------------------------------------------------------------------------ runs
