@@ -8,11 +8,11 @@ from typing import Annotated, Any
 import typer
 
 from phenotk.errors import UsageError
+from phenotk.io.readers import iter_sources
 from phenotk.issue import Report, Severity
 from phenotk.report import ReportFormat, write_report
 from phenotk.validate.baseline import apply_baseline, load_baseline, write_baseline
 from phenotk.validate.config import FAIL_ON, Options, engine_config, fail_on_severity, find_config, load_config, merge
-from phenotk.io.readers import iter_sources
 from phenotk.validate.registry import rule_infos
 from phenotk.validate.runner import run
 
@@ -73,12 +73,13 @@ def validate_command(
     format_: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
     ] = ReportFormat.text,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report here (default: stdout).")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
     profile: Annotated[
         str | None, typer.Option("--profile", "-p", help="default | rare-disease | strict (warnings count as errors).")
     ] = None,
     require: Annotated[
-        list[str] | None, typer.Option("--require", help="A user JSON Schema (2019-09/2020-12) every document must meet.")
+        list[str] | None,
+        typer.Option("--require", help="User JSON Schema (2019-09/2020-12) to meet."),
     ] = None,
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Exit 1 on findings at or above: error | warning | never.")
@@ -89,12 +90,12 @@ def validate_command(
     select: Annotated[
         list[str] | None, typer.Option("--select", help="Only these rules (codes, names, groups; comma-separated).")
     ] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules (codes, names, groups).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules.")] = None,
     config: Annotated[
         str | None, typer.Option("--config", help="Config file (default: phenotk.toml / pyproject.toml found upwards).")
     ] = None,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop after the first failing document.")] = False,
-    baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings not in this baseline.")] = None,
+    baseline: Annotated[str | None, typer.Option("--baseline", help="Hide findings in this baseline.")] = None,
     write_baseline_: Annotated[
         str | None, typer.Option("--write-baseline", help="Record today's findings in this file (exit 0).")
     ] = None,
