@@ -7,6 +7,7 @@ closure itself in topological order, which is much faster than asking pronto ter
 
 from __future__ import annotations
 
+import functools
 import gzip
 import re
 import warnings
@@ -162,6 +163,17 @@ def _compact(iri: str) -> str:
     return iri
 
 
+@functools.lru_cache(maxsize=1)
+def builder() -> str:
+    """Name and version of the parser that builds indexes (part of the cache key: a new pronto rebuilds)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"pronto {version('pronto')}"
+    except PackageNotFoundError:  # pragma: no cover
+        return "pronto unknown"
+
+
 def build_payload(
     ont: pronto.Ontology, *, source: str, sha256: str, extra_consider: dict[str, tuple[str, ...]] | None = None
 ) -> dict[str, Any]:
@@ -186,12 +198,12 @@ def build_payload(
         parents.append(sorted(pos[p.id] for p in t.superclasses(distance=1, with_self=False) if p.id in pos))
         if t.obsolete:
             obsolete.append(i)
-            rb = tuple(sorted(x.id for x in t.replaced_by))
-            if rb:
-                replaced_by[i] = rb
-            cons = tuple(sorted({x.id for x in t.consider} | set((extra_consider or {}).get(t.id, ()))))
-            if cons:
-                consider[i] = cons
+        rb = tuple(sorted(x.id for x in t.replaced_by))
+        if rb:
+            replaced_by[i] = rb
+        cons = tuple(sorted({x.id for x in t.consider} | set((extra_consider or {}).get(t.id, ()))))
+        if cons:  # also on some current terms (HPO: "Pelvis fracture" consider …)
+            consider[i] = cons
         for a in t.alternate_ids:
             if a != t.id:
                 alt[str(a)] = i
@@ -224,6 +236,7 @@ def build_payload(
     desc_ptr, desc_idx = _csr(desc)
     return {
         "format": FORMAT_VERSION,
+        "builder": builder(),
         "source": source,
         "source_sha256": sha256,
         "ontology": re.sub(r"\.(obo|json|owl)$", "", meta.ontology) if meta.ontology else None,

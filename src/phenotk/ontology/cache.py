@@ -8,7 +8,8 @@ File layout (one file per source hash, ``<cache>/ontology/index/<sha256>.idx``):
     …        payload: marshal of the builtin-only dict built by :mod:`.build`
 
 A cache file is used only when magic, format version and payload checksum match, it unmarshals, and the
-payload names the same source hash and shape; anything else is treated as absent and rebuilt.
+payload names the same source hash, index format, pronto version and shape; anything else is treated as absent
+and rebuilt (stale or corrupt caches are never trusted).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .build import builder
 from .index import FORMAT_VERSION, OntologyIndex
 
 MAGIC = b"PHTKONT\0"
 _HEADER = struct.Struct("<8sI32s")
 _REQUIRED = (
-    *("format", "source", "source_sha256", "ontology", "data_version", "version", "prefix", "id_width"),
+    *("format", "builder", "source", "source_sha256", "ontology", "data_version", "version", "prefix", "id_width"),
     *("ids", "labels", "synonyms", "obsolete", "replaced_by", "consider", "alt"),
     *("par_ptr", "par_idx", "anc_ptr", "anc_idx", "desc_ptr", "desc_idx", "numbers"),
 )
@@ -83,7 +85,7 @@ def loads(blob: bytes, *, expect_sha256: str | None = None) -> dict[str, Any] | 
         return None
     if not isinstance(payload, dict) or any(k not in payload for k in _REQUIRED):
         return None
-    if payload["format"] != FORMAT_VERSION:
+    if payload["format"] != FORMAT_VERSION or payload["builder"] != builder():
         return None
     if expect_sha256 is not None and payload["source_sha256"] != expect_sha256:
         return None

@@ -33,7 +33,7 @@ HPO_ROOTS: dict[str, str] = {
 }
 
 #: Version of the serialised index layout; bump it whenever the payload changes shape or meaning.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: Two consecutive ids of a release further apart than this delimit unallocated id space: an absent id that falls
 #: in such a stretch (or above the highest id) was most likely minted after the release. Checked on HPO history:

@@ -55,12 +55,15 @@ class HpoNotAvailable(PhenotkError):
     exactly how to point phenotk at a file.
     """
 
+    def __str__(self) -> str:
+        return self.message
+
 
 def how_to_point_at_hpo() -> str:
     """The one-paragraph advice given whenever HPO is not available."""
     return (
         "point phenotk at an HPO file (hp.json, hp.obo or hp.owl, .gz accepted) with --hpo PATH, "
-        "or env PHENOTK_HPO=PATH, or `hpo = \"PATH\"` under [tool.phenotk] in pyproject.toml "
+        'or env PHENOTK_HPO=PATH, or `hpo = "PATH"` under [tool.phenotk] in pyproject.toml '
         "(or in phenotk.toml) in the working directory; or run `phenotk ontology fetch` while online "
         f"to cache HPO {PINNED_RELEASE}"
     )

@@ -1,0 +1,73 @@
+"""``phenotk ontology info | fetch | lookup`` on the toy fixtures (in-process, no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from phenotk.cli.app import main
+from phenotk.ontology import resolve
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_info(capsys: pytest.CaptureFixture[str], mini_hp: Path) -> None:
+    code, out, _ = run(capsys, "ontology", "info", "--hpo", str(mini_hp), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["release"] == "2099-01-01" and data["prefix"] == "HP" and data["found_by"] == "--hpo"
+    assert data["source"] == str(mini_hp) and data["obsolete"] == 1 and data["alt_ids"] == 1
+    assert data["cache"] and Path(data["cache"]).is_file()
+    code, out, _ = run(capsys, "ontology", "info", "--hpo", str(mini_hp))
+    assert code == 0 and "release:" in out and "2099-01-01" in out
+
+
+def test_info_without_hpo_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "ontology", "info")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "--hpo" in err and "Traceback" not in err
+
+
+def test_lookup_id_text_and_misses(capsys: pytest.CaptureFixture[str], mini_hp: Path) -> None:
+    hp = ["--hpo", str(mini_hp)]
+    code, out, _ = run(capsys, "ontology", "lookup", "hp:0001415", *hp)
+    assert code == 0 and "HP:0000006  Autosomal dominant inheritance" in out and "alternative id" in out
+    code, out, _ = run(capsys, "ontology", "lookup", "HP:0000057", *hp)
+    assert code == 0 and "replaced by HP:0008665 Clitoral hypertrophy" in out
+    code, out, _ = run(capsys, "ontology", "lookup", " SEIZURES ", *hp, "--json")
+    assert code == 0 and [r["id"] for r in json.loads(out)] == ["HP:0001250"]
+    code, out, _ = run(capsys, "ontology", "lookup", "HP:0040280", *hp)  # above the release's highest id
+    assert code == 1 and "newer term" in out
+    code, out, err = run(capsys, "ontology", "lookup", "no such phenotype", *hp)
+    assert code == 1 and "no such phenotype" in err
+
+
+def test_lookup_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "ontology", "lookup", "x", "--hpo", str(tmp_path / "hp.json"))
+    assert code == 2 and err.strip() == f"{tmp_path / 'hp.json'}: HPO file not found (from --hpo)"
+
+
+def test_fetch_from_file_url(
+    capsys: pytest.CaptureFixture[str], mini_hp: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(resolve, "_MIN_RELEASE_BYTES", 10)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "ontology", "fetch", "--release", "2099-01-01", "--url", mini_hp.as_uri())
+    assert code == 0 and "HPO 2099-01-01" in out
+    code, out, _ = run(capsys, "ontology", "info", "--json")  # now found in the cache
+    assert code == 0 and json.loads(out)["found_by"] == "cache"
+    code, _, err = run(capsys, "ontology", "fetch", "--release", "2098-01-01", "--url", "file:///no/such/file")
+    assert code == 2 and "cannot download HPO 2098-01-01" in err
