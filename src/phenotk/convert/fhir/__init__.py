@@ -1,0 +1,239 @@
+"""FHIR R4 ↔ Phenopackets v2, both ways (Phenomics Exchange IG + Genomics Reporting IG shapes).
+
+Public entry points (re-exported by ``phenotk``): :func:`to_fhir` and :func:`from_fhir`. The converter
+classes :class:`FhirReader` / :class:`FhirWriter` plug into ``phenotk convert`` through the registry.
+FHIR models come from ``fhir.resources.R4B`` (FHIR 4.3, wire-compatible with R4 for every resource used here;
+fhir.resources 8 has no plain R4 package). The field-by-field mapping is docs/fhir-mapping.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from google.protobuf.message import Message
+
+from phenotk.convert.base import Converted, ConvertOptions, FormatReader, FormatWriter
+from phenotk.convert.fhir.coverage import uncovered
+from phenotk.convert.fhir.reader import CODE_INVALID, read_tree
+from phenotk.convert.fhir.writer import fhir_id, packet_to_bundle
+from phenotk.errors import InputError, UsageError
+from phenotk.issue import Issue, Severity
+
+__all__ = ["FhirReader", "FhirWriter", "from_fhir", "load_fhir", "read_fhir", "to_fhir", "validate_fhir"]
+
+#: Resources kept per validation error list in one finding.
+_MAX_ERRORS = 5
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    return "".join(f"/{p}" for p in loc if not (isinstance(p, str) and p.startswith(("function-", "model_"))))
+
+
+def validate_fhir(tree: dict[str, Any], *, severity: Severity = Severity.WARNING) -> list[Issue]:
+    """Validate a FHIR JSON tree with the fhir.resources R4B models; one finding per error (at most a few)."""
+    from fhir.resources.R4B import get_fhir_model_class
+    from pydantic import ValidationError
+
+    rt = tree.get("resourceType")
+    try:
+        cls = get_fhir_model_class(str(rt))
+    except (ValueError, AttributeError):
+        return [Issue(CODE_INVALID, "fhir-invalid", severity, f"unknown FHIR resourceType {rt!r}", "/resourceType")]
+    try:
+        cls.model_validate(tree)
+    except ValidationError as exc:
+        errors = exc.errors()
+        out = []
+        for err in errors[:_MAX_ERRORS]:
+            ptr = _pointer(tuple(err.get("loc", ())))
+            out.append(
+                Issue(
+                    CODE_INVALID,
+                    "fhir-invalid",
+                    severity,
+                    f"FHIR R4 model: {ptr or '/'}: {err.get('msg')}; read tolerantly anyway",
+                    ptr,
+                )
+            )
+        if len(errors) > _MAX_ERRORS:
+            out.append(
+                Issue(
+                    CODE_INVALID,
+                    "fhir-invalid",
+                    severity,
+                    f"{len(errors) - _MAX_ERRORS} more FHIR model errors not listed",
+                    "",
+                )
+            )
+        return out
+    except (ValueError, TypeError) as exc:
+        return [Issue(CODE_INVALID, "fhir-invalid", severity, f"FHIR R4 model: {exc}", "")]
+    return []
+
+
+def load_fhir(source: str | os.PathLike[str] | bytes | dict[str, Any], name: str = "<fhir>") -> dict[str, Any]:
+    """FHIR JSON tree from a path, bytes (JSON or XML) or an already parsed dict. Raises ``InputError``."""
+    if isinstance(source, dict):
+        return source
+    if isinstance(source, bytes):
+        raw = source
+    else:
+        name = os.fspath(source)
+        try:
+            raw = Path(name).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path=name, kind="missing") from None
+    head = raw.lstrip()[:1]
+    if head == b"<":
+        from phenotk.convert.fhir.xml import xml_to_json
+
+        try:
+            return xml_to_json(raw)
+        except ValueError as exc:
+            raise InputError(str(exc), path=name) from None
+    try:
+        tree = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        col = getattr(exc, "colno", None)
+        raise InputError(f"not JSON or XML: {exc}", path=name, line=line, column=col) from None
+    if not isinstance(tree, dict) or not isinstance(tree.get("resourceType"), str):
+        raise InputError('not a FHIR resource: no top-level "resourceType"', path=name, line=1, column=1)
+    return tree
+
+
+def read_fhir(
+    source: str | os.PathLike[str] | bytes | dict[str, Any],
+    options: ConvertOptions | None = None,
+    *,
+    validate: bool = True,
+    name: str | None = None,
+) -> list[Converted]:
+    """Convert a FHIR resource or Bundle (JSON or XML) into :class:`Converted` phenopackets with findings."""
+    label = name or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<fhir>")
+    tree = load_fhir(source, label)
+    options = options or ConvertOptions()
+    items = read_tree(tree, label, options)
+    if validate:
+        problems = validate_fhir(tree, severity=options.severity(Severity.WARNING))
+        if problems and items:
+            items[0].issues[:0] = problems
+    return items
+
+
+def from_fhir(
+    source: str | os.PathLike[str] | bytes | dict[str, Any], options: ConvertOptions | None = None
+) -> list[Message]:
+    """Phenopackets (one per FHIR Patient) from a FHIR Bundle/resource: path, JSON/XML bytes or dict.
+
+    Findings are dropped here; use :func:`read_fhir` (or ``phenotk convert``) to get them.
+    """
+    return [c.message for c in read_fhir(source, options, validate=False) if c.message is not None]
+
+
+def to_fhir(
+    packet: Message, *, bundle_type: str = "collection", created: str | None = None, validate: bool = False
+) -> dict[str, Any]:
+    """FHIR R4 Bundle (JSON dict) for one Phenopacket. ``validate=True`` also builds it through fhir.resources."""
+    bundle = packet_to_bundle(packet, bundle_type=bundle_type, created=created)
+    if validate:
+        problems = validate_fhir(bundle, severity=Severity.ERROR)
+        if problems:
+            raise ValueError("; ".join(i.message for i in problems))
+    return bundle
+
+
+def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
+    """Findings for every field of ``packet`` that the FHIR mapping does not carry."""
+    return [
+        Issue(
+            "FHIR010",
+            "fhir-unmapped-field",
+            severity,
+            f"{path} has no place in the FHIR mapping (docs/fhir-mapping.md) and is not written",
+            ptr,
+            context={"id": getattr(packet, "id", "")},
+        )
+        for path, ptr in uncovered(packet)
+    ]
+
+
+class FhirReader(FormatReader):
+    """``--from fhir``: FHIR R4 Bundle or resource (JSON or XML) → one phenopacket per Patient."""
+
+    name = "fhir"
+    description = "FHIR R4 Bundle/resource (JSON or XML) → one phenopacket per Patient"
+    extensions = (".fhir.json", ".fhir.xml")
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """JSON with a top-level ``resourceType``, or XML in the FHIR namespace."""
+        text = head.lstrip()
+        if text.startswith(b"<"):
+            return b'xmlns="http://hl7.org/fhir"' in text or b"xmlns='http://hl7.org/fhir'" in text
+        if text.startswith(b"{"):
+            return b'"resourceType"' in text[:4096]
+        return False
+
+    def read(self, path: Path, options: ConvertOptions) -> Iterator[Converted]:
+        """Convert one FHIR file; ``InputError`` when it is not FHIR JSON/XML."""
+        yield from read_fhir(path, options)
+
+
+class FhirWriter(FormatWriter):
+    """``--to fhir``: one FHIR R4 Bundle per phenopacket (``-O bundle-type=transaction`` for a transaction)."""
+
+    name = "fhir"
+    description = "FHIR R4 Bundle per phenopacket (Phenomics Exchange + Genomics Reporting IG shapes)"
+    extensions = (".fhir.json",)
+    single_file = False
+    default_extension = ".json"
+
+    def write(
+        self, messages: Iterable[Message], output: Path, options: ConvertOptions, *, force: bool = False
+    ) -> list[Issue]:
+        """Write one bundle per packet: into ``output`` as a directory, or as the file ``output`` (``.json``).
+
+        A ``.json`` output takes exactly one packet; a directory gets ``<packet id>.json`` files.
+        """
+        from phenopackets import Phenopacket
+
+        from phenotk.io import atomic_write
+
+        bundle_type = options.extra.get("bundle-type", "collection")
+        if bundle_type not in ("collection", "transaction"):
+            raise UsageError(f"bundle-type {bundle_type!r} is not supported; use collection or transaction")
+        packets = list(messages)
+        issues: list[Issue] = []
+        as_file = str(output).lower().endswith(".json") and not output.is_dir()
+        if as_file and len(packets) > 1:
+            raise UsageError(f"{len(packets)} phenopackets cannot go into one bundle file; give a directory")
+        used: set[str] = set()
+        for packet in packets:
+            if not isinstance(packet, Phenopacket):
+                issues.append(
+                    Issue(
+                        "FHIR011",
+                        "fhir-unsupported-element",
+                        options.severity(Severity.ERROR),
+                        f"{type(packet).__name__} is not written to FHIR (only Phenopackets)",
+                        "",
+                    )
+                )
+                continue
+            issues += writer_issues(packet, options.severity())
+            bundle = packet_to_bundle(packet, bundle_type=bundle_type, created=options.created)
+            payload = json.dumps(bundle, indent=2, ensure_ascii=False).encode() + b"\n"
+            if as_file:
+                atomic_write(output, payload, force=force)
+                continue
+            stem = fhir_id(packet.id or packet.subject.id or "phenopacket")
+            name, n = f"{stem}.json", 2
+            while name in used:
+                name, n = f"{stem}_{n}.json", n + 1
+            used.add(name)
+            atomic_write(output / name, payload, force=force)
+        return issues

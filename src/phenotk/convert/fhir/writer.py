@@ -1,0 +1,461 @@
+"""Phenopacket → FHIR R4 Bundle (plain JSON dict), following the Phenomics Exchange and Genomics Reporting IGs.
+
+The field-by-field table is docs/fhir-mapping.md. Everything the table does not cover is reported by
+:func:`phenotk.convert.fhir.coverage.uncovered` as a finding, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from phenotk.convert.fhir import terms as T
+from phenotk.convert.fhir import timeel
+
+_NS = uuid.UUID("0b6a52c2-3f5e-4d8e-9d51-6a2c7b7f1e10")
+_ID_BAD = re.compile(r"[^A-Za-z0-9\-.]")
+
+SEX_GENDER = {"MALE": "male", "FEMALE": "female", "OTHER_SEX": "other", "UNKNOWN_SEX": "unknown"}
+GENDER_SEX = {v: k for k, v in SEX_GENDER.items()}
+
+
+def fhir_id(value: str) -> str:
+    """A valid FHIR id (``[A-Za-z0-9-.]{1,64}``) derived from ``value``; deterministic."""
+    clean = _ID_BAD.sub("-", value).strip("-") or "x"
+    if len(clean) > 64 or clean != value:
+        digest = uuid.uuid5(_NS, value).hex[:8]
+        clean = f"{clean[:55]}-{digest}"
+    return clean
+
+
+def _ext(url: str, suffix: str, value: Any) -> dict[str, Any]:
+    return {"url": url, f"value{suffix}": value}
+
+
+def _cc(oc: Any, ctx: _Ctx | None = None) -> dict[str, Any]:
+    cd = T.coding(oc.id, oc.label, ctx.fallback if ctx else None, ctx.versions if ctx else None)
+    return {"coding": [cd]}
+
+
+def _loinc_cc(code: str, display: str) -> dict[str, Any]:
+    return {"coding": [{"system": T.LOINC, "code": code, "display": display}]}
+
+
+def _time_ext(url: str, te: Any) -> dict[str, Any] | None:
+    val = timeel.to_fhir(te)
+    return _ext(url, *val) if val else None
+
+
+class _Ctx:
+    """Per-packet state: deterministic ids and the packet's own prefix → URL table."""
+
+    def __init__(self, packet: Any) -> None:
+        self.key = packet.id or packet.subject.id or "phenopacket"
+        self.counter: dict[str, int] = {}
+        self.fallback = {r.namespace_prefix: r.url for r in packet.meta_data.resources if r.namespace_prefix and r.url}
+        self.versions = {
+            r.namespace_prefix: r.version for r in packet.meta_data.resources if r.namespace_prefix and r.version
+        }
+        self.entries: list[dict[str, Any]] = []
+        self.subject_id = packet.subject.id
+        # one name-based UUID per packet; entries vary its last 12 hex digits (deterministic, valid UUIDs)
+        self.base = str(uuid.uuid5(_NS, self.key))[:24]
+        self.seq = 0
+
+    def add(self, resource: dict[str, Any], kind: str) -> str:
+        n = self.counter.get(kind, 0) + 1
+        self.counter[kind] = n
+        rid = f"{kind}-{n}"
+        self.seq += 1
+        full = f"urn:uuid:{self.base}{self.seq:012x}"
+        self.entries.append(
+            {"fullUrl": full, "resource": {"resourceType": resource.pop("resourceType"), "id": rid, **resource}}
+        )
+        return full
+
+
+def _patient(ind: Any, ctx: _Ctx) -> dict[str, Any]:
+    pat: dict[str, Any] = {"resourceType": "Patient", "meta": {"profile": [T.PROFILE_INDIVIDUAL]}}
+    ext: list[dict[str, Any]] = []
+    ids = []
+    if ind.id:
+        ids.append({"system": T.ID_INDIVIDUAL, "value": ind.id})
+    ids += [{"system": T.ID_ALTERNATE, "value": a} for a in ind.alternate_ids]
+    if ids:
+        pat["identifier"] = ids
+    pat["gender"] = SEX_GENDER[type(ind).DESCRIPTOR.fields_by_name["sex"].enum_type.values_by_number[ind.sex].name]
+    if ind.HasField("date_of_birth"):
+        ts = ind.date_of_birth.ToJsonString()
+        pat["birthDate"] = ts[:10]
+        if ts[10:] != "T00:00:00Z":
+            pat["_birthDate"] = {"extension": [_ext(T.EXT_BIRTH_TIME, "DateTime", ts)]}
+    if ind.HasField("time_at_last_encounter"):
+        e = _time_ext(T.EXT_TIME_AT_LAST_ENCOUNTER, ind.time_at_last_encounter)
+        if e:
+            ext.append(e)
+    if ind.HasField("gender"):
+        ext.append(_ext(T.EXT_GENDER_IDENTITY, "CodeableConcept", _cc(ind.gender, ctx)))
+    if ind.HasField("vital_status"):
+        vs = ind.vital_status
+        status = vs.Status.Name(vs.status)
+        if status == "DECEASED":
+            if vs.time_of_death.WhichOneof("element") == "timestamp":
+                pat["deceasedDateTime"] = vs.time_of_death.timestamp.ToJsonString()
+            else:
+                pat["deceasedBoolean"] = True
+                if vs.HasField("time_of_death"):
+                    e = _time_ext(T.EXT_TIME_OF_DEATH, vs.time_of_death)
+                    if e:
+                        ext.append(e)
+        elif status == "ALIVE":
+            pat["deceasedBoolean"] = False
+        else:
+            ext.append(_ext(T.EXT_VITAL_STATUS_UNKNOWN, "Boolean", True))
+        if vs.HasField("cause_of_death"):
+            ext.append(_ext(T.EXT_CAUSE_OF_DEATH, "CodeableConcept", _cc(vs.cause_of_death, ctx)))
+        if vs.survival_time_in_days:
+            ext.append(_ext(T.EXT_SURVIVAL_DAYS, "UnsignedInt", vs.survival_time_in_days))
+    if ext:
+        pat["extension"] = ext
+    return pat
+
+
+def _evidence(ev: Any, ctx: _Ctx) -> dict[str, Any]:
+    sub: list[dict[str, Any]] = []
+    if ev.HasField("evidence_code"):
+        sub.append(_ext("code", "CodeableConcept", _cc(ev.evidence_code, ctx)))
+    ref = ev.reference
+    if ref.id:
+        sub.append(_ext("referenceId", "String", ref.id))
+    if ref.reference:
+        sub.append(_ext("reference", "Uri", ref.reference))
+    if ref.description:
+        sub.append(_ext("description", "String", ref.description))
+    return {"url": T.EXT_EVIDENCE, "extension": sub}
+
+
+def _feature(pf: Any, subject: str, ctx: _Ctx) -> None:
+    obs: dict[str, Any] = {"resourceType": "Observation", "meta": {"profile": [T.PROFILE_FEATURE]}, "status": "final"}
+    ext: list[dict[str, Any]] = []
+    if pf.HasField("onset"):
+        e = _time_ext(T.EXT_ONSET, pf.onset)
+        if e:
+            ext.append(e)
+    if pf.HasField("resolution"):
+        e = _time_ext(T.EXT_RESOLUTION, pf.resolution)
+        if e:
+            ext.append(e)
+    ext += [_evidence(ev, ctx) for ev in pf.evidence]
+    if ext:
+        obs["extension"] = ext
+    obs["code"] = _cc(pf.type, ctx)
+    obs["subject"] = {"reference": subject}
+    obs["valueCodeableConcept"] = (
+        _loinc_cc(T.LOINC_ABSENT, "Absent") if pf.excluded else _loinc_cc(T.LOINC_PRESENT, "Present")
+    )
+    if pf.description:
+        obs["note"] = [{"text": pf.description}]
+    comps = []
+    if pf.HasField("severity"):
+        comps.append(
+            {"code": {"coding": [T.coding(T.HP_SEVERITY, "Severity")]}, "valueCodeableConcept": _cc(pf.severity, ctx)}
+        )
+    for mod in pf.modifiers:
+        comps.append(
+            {"code": {"coding": [T.coding(T.HP_MODIFIER, "Clinical modifier")]}, "valueCodeableConcept": _cc(mod, ctx)}
+        )
+    if comps:
+        obs["component"] = comps
+    ctx.add(obs, "feature")
+
+
+def _disease(d: Any, subject: str, ctx: _Ctx) -> None:
+    cond: dict[str, Any] = {"resourceType": "Condition", "meta": {"profile": [T.PROFILE_DISEASE]}}
+    if d.excluded:
+        cond["verificationStatus"] = {"coding": [{"system": T.CONDITION_VER, "code": "refuted"}]}
+    else:
+        cond["verificationStatus"] = {"coding": [{"system": T.CONDITION_VER, "code": "confirmed"}]}
+    cond["code"] = _cc(d.term, ctx)
+    if d.HasField("primary_site"):
+        cond["bodySite"] = [_cc(d.primary_site, ctx)]
+    cond["subject"] = {"reference": subject}
+    ext: list[dict[str, Any]] = []
+    if d.HasField("onset"):
+        val = timeel.to_fhir(d.onset)
+        if val and val[0] == "CodeableConcept":
+            ext.append(_ext(T.EXT_ONSET, *val))  # Condition.onset[x] has no CodeableConcept choice
+        elif val:
+            cond[f"onset{val[0]}"] = val[1]
+    if d.HasField("resolution"):
+        val = timeel.to_fhir(d.resolution)
+        if val and val[0] == "CodeableConcept":
+            ext.append(_ext(T.EXT_RESOLUTION, *val))
+        elif val:
+            cond[f"abatement{val[0]}"] = val[1]
+    if ext:
+        cond["extension"] = ext
+    if d.disease_stage:
+        cond["stage"] = [{"summary": _cc(s, ctx)} for s in d.disease_stage]
+    ctx.add(cond, "disease")
+
+
+def _variant(gi: Any, subject: str, ctx: _Ctx) -> str:
+    vi = gi.variant_interpretation
+    vd = vi.variation_descriptor
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "meta": {"profile": [T.PROFILE_VARIANT]},
+        "status": "final",
+        "category": [{"coding": [{"system": T.OBS_CATEGORY, "code": "laboratory"}]}],
+        "code": _loinc_cc(T.LOINC_VARIANT, "Genetic variant assessment"),
+        "subject": {"reference": subject},
+        "valueCodeableConcept": _loinc_cc(T.LOINC_PRESENT, "Present"),
+    }
+    ext: list[dict[str, Any]] = []
+    if vd.label:
+        ext.append(_ext(T.EXT_VARIATION_LABEL, "String", vd.label))
+    if vd.molecule_context:
+        ext.append(
+            _ext(
+                T.EXT_MOLECULE_CONTEXT,
+                "Code",
+                type(vd)
+                .DESCRIPTOR.fields_by_name["molecule_context"]
+                .enum_type.values_by_number[vd.molecule_context]
+                .name,
+            )
+        )
+    comps: list[dict[str, Any]] = []
+    for pos, ex in enumerate(vd.expressions):
+        loinc = T.HGVS_LOINC.get(ex.syntax)
+        if loinc:
+            cd: dict[str, Any] = {"system": T.HGVS, "code": ex.value}
+            if ex.version:
+                cd["version"] = ex.version
+            comps.append({"code": _loinc_cc(loinc, ex.syntax), "valueCodeableConcept": {"coding": [cd]}})
+        else:
+            sub = [
+                _ext("syntax", "String", ex.syntax),
+                _ext("value", "String", ex.value),
+                _ext("position", "Integer", pos),
+            ]
+            if ex.version:
+                sub.append(_ext("version", "String", ex.version))
+            ext.append({"url": T.EXT_EXPRESSION, "extension": sub})
+    if vd.HasField("gene_context"):
+        gc = vd.gene_context
+        comps.append(
+            {
+                "code": _loinc_cc(T.C_GENE, "Gene studied [ID]"),
+                "valueCodeableConcept": {"coding": [T.coding(gc.value_id, gc.symbol)]},
+            }
+        )
+    if vd.HasField("vcf_record"):
+        vcf = vd.vcf_record
+        if vcf.genome_assembly:
+            code = T.ASSEMBLY_LOINC.get(vcf.genome_assembly)
+            cc: dict[str, Any] = {"text": vcf.genome_assembly}
+            if code:
+                cc["coding"] = [{"system": T.LOINC, "code": code[0], "display": code[1]}]
+            comps.append(
+                {
+                    "code": _loinc_cc(T.C_ASSEMBLY, "Human reference sequence assembly version"),
+                    "valueCodeableConcept": cc,
+                }
+            )
+        if vcf.chrom:
+            comps.append({"code": _loinc_cc(T.C_CHROMOSOME, "Chromosome"), "valueCodeableConcept": {"text": vcf.chrom}})
+        if vcf.pos:
+            comps.append(
+                {
+                    "code": _loinc_cc(T.C_COORD_SYSTEM, "Genomic coordinate system"),
+                    "valueCodeableConcept": _loinc_cc(T.ONE_BASED, "1-based character counting"),
+                }
+            )
+            comps.append(
+                {
+                    "code": _loinc_cc(T.C_ALLELE_RANGE, "Genomic allele start-end"),
+                    "valueRange": {"low": {"value": vcf.pos}, "high": {"value": vcf.pos + max(len(vcf.ref), 1) - 1}},
+                }
+            )
+        if vcf.ref:
+            comps.append({"code": _loinc_cc(T.C_REF_ALLELE, "Genomic ref allele"), "valueString": vcf.ref})
+        if vcf.alt:
+            comps.append({"code": _loinc_cc(T.C_ALT_ALLELE, "Genomic alt allele"), "valueString": vcf.alt})
+    if vd.HasField("structural_type"):
+        comps.append(
+            {
+                "code": _loinc_cc(T.C_CHANGE_TYPE, "DNA change type"),
+                "valueCodeableConcept": _cc(vd.structural_type, ctx),
+            }
+        )
+    if vd.HasField("allelic_state"):
+        st = vd.allelic_state
+        cds = [T.coding(st.id, st.label, ctx.fallback, ctx.versions)]
+        if st.id in T.GENO_LOINC:
+            lcode, ldisp = T.GENO_LOINC[st.id]
+            cds.append({"system": T.LOINC, "code": lcode, "display": ldisp})
+        comps.append({"code": _loinc_cc(T.C_ALLELIC_STATE, "Allelic state"), "valueCodeableConcept": {"coding": cds}})
+    if vd.id:
+        obs["identifier"] = [{"system": T.ID_VARIATION, "value": vd.id}]
+    if ext:
+        obs["extension"] = ext
+    if comps:
+        obs["component"] = comps
+    return ctx.add(obs, "variant")
+
+
+def _implication(gi: Any, variant_ref: str | None, disease: Any, subject: str, ctx: _Ctx) -> str:
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "meta": {"profile": [T.PROFILE_IMPLICATION]},
+        "status": "final",
+        "category": [{"coding": [{"system": T.OBS_CATEGORY, "code": "laboratory"}]}],
+        "code": {
+            "coding": [{"system": T.GR_TBD, "code": "diagnostic-implication", "display": "Diagnostic Implication"}]
+        },
+        "subject": {"reference": subject},
+    }
+    ext = [_ext(T.EXT_INTERPRETATION_STATUS, "Code", gi.InterpretationStatus.Name(gi.interpretation_status))]
+    if gi.subject_or_biosample_id and gi.subject_or_biosample_id != ctx.subject_id:
+        ext.append(_ext(T.EXT_SUBJECT_OR_BIOSAMPLE, "String", gi.subject_or_biosample_id))
+    comps: list[dict[str, Any]] = []
+    if gi.HasField("variant_interpretation"):
+        vi = gi.variant_interpretation
+        acmg = type(vi).DESCRIPTOR.fields_by_name["acmg_pathogenicity_classification"].enum_type
+        name = acmg.values_by_number[vi.acmg_pathogenicity_classification].name
+        if name in T.ACMG_LOINC:
+            code, disp = T.ACMG_LOINC[name]
+            comps.append(
+                {
+                    "code": _loinc_cc(T.C_ACMG, "Genetic variation clinical significance"),
+                    "valueCodeableConcept": _loinc_cc(code, disp),
+                }
+            )
+        if vi.therapeutic_actionability:
+            ta = type(vi).DESCRIPTOR.fields_by_name["therapeutic_actionability"].enum_type
+            ext.append(_ext(T.EXT_THERAPEUTIC, "Code", ta.values_by_number[vi.therapeutic_actionability].name))
+    if disease is not None:
+        comps.append(
+            {"code": _loinc_cc(T.C_PHENOTYPE, "Associated phenotype"), "valueCodeableConcept": _cc(disease, ctx)}
+        )
+    obs["extension"] = ext
+    if variant_ref:
+        obs["derivedFrom"] = [{"reference": variant_ref}]
+    if comps:
+        obs["component"] = comps
+    return ctx.add(obs, "implication")
+
+
+def _interpretation(interp: Any, subject: str, ctx: _Ctx) -> None:
+    results = []
+    disease = interp.diagnosis.disease if interp.diagnosis.HasField("disease") else None
+    for gi in interp.diagnosis.genomic_interpretations:
+        vref = _variant(gi, subject, ctx) if gi.HasField("variant_interpretation") else None
+        iref = _implication(gi, vref, disease, subject, ctx)
+        if vref:
+            results.append({"reference": vref})
+        results.append({"reference": iref})
+    rep: dict[str, Any] = {
+        "resourceType": "DiagnosticReport",
+        "meta": {"profile": [T.PROFILE_REPORT]},
+        "extension": [_ext(T.EXT_PROGRESS_STATUS, "Code", interp.ProgressStatus.Name(interp.progress_status))],
+        "status": "final",
+        "code": _loinc_cc(T.LOINC_REPORT, "Genetic analysis report"),
+        "subject": {"reference": subject},
+    }
+    if interp.id:
+        rep["identifier"] = [{"system": T.ID_INTERPRETATION, "value": interp.id}]
+    if results:
+        rep["result"] = results
+    if interp.summary:
+        rep["conclusion"] = interp.summary
+    if disease is not None:
+        rep["conclusionCode"] = [_cc(disease, ctx)]
+    ctx.add(rep, "report")
+
+
+def _provenance(meta: Any, targets: list[str], recorded: str, ctx: _Ctx) -> None:
+    prov: dict[str, Any] = {"resourceType": "Provenance", "target": [{"reference": t} for t in targets]}
+    if meta.HasField("created"):
+        prov["occurredDateTime"] = meta.created.ToJsonString()
+    prov["recorded"] = recorded
+    agents = [
+        {"type": {"coding": [{"system": T.PROVENANCE_AGENT, "code": "assembler"}]}, "who": {"display": "phenotk"}}
+    ]
+    if meta.created_by:
+        agents.insert(
+            0,
+            {
+                "type": {"coding": [{"system": T.PROVENANCE_AGENT, "code": "author"}]},
+                "who": {"display": meta.created_by},
+            },
+        )
+    if meta.submitted_by:
+        agents.insert(
+            1 if meta.created_by else 0,
+            {
+                "type": {"coding": [{"system": T.PROVENANCE_AGENT, "code": "enterer"}]},
+                "who": {"display": meta.submitted_by},
+            },
+        )
+    prov["agent"] = agents
+    entities = []
+    for r in meta.resources:
+        sub = [
+            _ext(k, "String", v)
+            for k, v in (
+                ("id", r.id),
+                ("name", r.name),
+                ("url", r.url),
+                ("version", r.version),
+                ("namespacePrefix", r.namespace_prefix),
+                ("iriPrefix", r.iri_prefix),
+            )
+            if v
+        ]
+        what: dict[str, Any] = {"display": r.name or r.id}
+        entities.append({"extension": [{"url": T.EXT_RESOURCE, "extension": sub}], "role": "source", "what": what})
+    for ref in meta.external_references:
+        what = {}
+        if ref.reference:
+            what["reference"] = ref.reference
+        if ref.id:
+            what["identifier"] = {"value": ref.id}
+        if ref.description:
+            what["display"] = ref.description
+        entities.append({"role": "derivation", "what": what or {"display": ""}})
+    if entities:
+        prov["entity"] = entities
+    if meta.phenopacket_schema_version:
+        prov["extension"] = [_ext(T.EXT_SCHEMA_VERSION, "String", meta.phenopacket_schema_version)]
+    ctx.add(prov, "provenance")
+
+
+def packet_to_bundle(packet: Any, *, bundle_type: str = "collection", created: str | None = None) -> dict[str, Any]:
+    """One FHIR R4 Bundle (JSON dict) for one Phenopacket message. ``created``: Provenance.recorded (RFC 3339)."""
+    if bundle_type not in ("collection", "transaction"):
+        raise ValueError(f"bundle type {bundle_type!r} is not supported; use collection or transaction")
+    ctx = _Ctx(packet)
+    subject = ctx.add(_patient(packet.subject, ctx), "patient")
+    for pf in packet.phenotypic_features:
+        _feature(pf, subject, ctx)
+    for d in packet.diseases:
+        _disease(d, subject, ctx)
+    for interp in packet.interpretations:
+        _interpretation(interp, subject, ctx)
+    if packet.HasField("meta_data"):
+        recorded = created or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        _provenance(packet.meta_data, [e["fullUrl"] for e in ctx.entries], recorded, ctx)
+    bundle: dict[str, Any] = {"resourceType": "Bundle"}
+    if packet.id:
+        bundle["id"] = fhir_id(packet.id)
+        bundle["identifier"] = {"system": T.ID_PHENOPACKET, "value": packet.id}
+    bundle["type"] = bundle_type
+    if bundle_type == "transaction":
+        for e in ctx.entries:
+            e["request"] = {"method": "POST", "url": e["resource"]["resourceType"]}
+    bundle["entry"] = ctx.entries
+    return bundle

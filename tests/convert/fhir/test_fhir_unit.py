@@ -1,0 +1,318 @@
+"""Mapping details on small hand-made packets and bundles (no shared data needed)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from google.protobuf import json_format
+from phenopackets import Family, Phenopacket, Sex
+
+import phenotk
+from phenotk.convert.base import ConvertOptions
+from phenotk.convert.fhir import FhirReader, FhirWriter, load_fhir, read_fhir, to_fhir, validate_fhir
+from phenotk.convert.fhir import terms as T
+from phenotk.convert.fhir.coverage import covered_copy
+from phenotk.errors import InputError, UsageError
+
+CREATED = "2026-01-01T00:00:00Z"
+
+RICH = {
+    "id": "case_1",
+    "subject": {
+        "id": "P 1",
+        "alternateIds": ["ALT:1"],
+        "dateOfBirth": "2001-02-03T04:05:06Z",
+        "timeAtLastEncounter": {"age": {"iso8601duration": "P1Y2M3D"}},
+        "vitalStatus": {
+            "status": "DECEASED",
+            "timeOfDeath": {"age": {"iso8601duration": "P30Y"}},
+            "causeOfDeath": {"id": "MONDO:0005068", "label": "myocardial infarction"},
+            "survivalTimeInDays": 12,
+        },
+        "sex": "OTHER_SEX",
+    },
+    "phenotypicFeatures": [
+        {
+            "type": {"id": "HP:0001250", "label": "Seizure"},
+            "description": "two episodes",
+            "severity": {"id": "HP:0012828", "label": "Severe"},
+            "modifiers": [{"id": "HP:0031796", "label": "Recurrent"}, {"id": "HP:0012832", "label": "Bilateral"}],
+            "onset": {"gestationalAge": {"weeks": 30, "days": 2}},
+            "resolution": {"timestamp": "2010-01-01T00:00:00Z"},
+            "evidence": [
+                {
+                    "evidenceCode": {"id": "ECO:0000033", "label": "author statement"},
+                    "reference": {
+                        "id": "PMID:1",
+                        "reference": "https://pubmed.ncbi.nlm.nih.gov/1",
+                        "description": "a paper",
+                    },
+                }
+            ],
+        },
+        {
+            "type": {"id": "HP:0001263", "label": "Global developmental delay"},
+            "excluded": True,
+            "onset": {"ageRange": {"start": {"iso8601duration": "P2Y"}, "end": {"iso8601duration": "P03Y"}}},
+        },
+        {
+            "type": {"id": "HP:0000252", "label": "Microcephaly"},
+            "onset": {"interval": {"start": "2001-01-01T00:00:00Z", "end": "2002-01-01T00:00:00Z"}},
+        },
+    ],
+    "diseases": [
+        {
+            "term": {"id": "OMIM:154700", "label": "Marfan syndrome"},
+            "onset": {"ontologyClass": {"id": "HP:0003577", "label": "Congenital onset"}},
+            "resolution": {"age": {"iso8601duration": "P10W"}},
+            "diseaseStage": [{"id": "NCIT:C27966", "label": "Stage I"}],
+            "primarySite": {"id": "UBERON:0002107", "label": "liver"},
+        },
+        {"term": {"id": "ORPHA:558", "label": "Marfan syndrome"}, "excluded": True},
+    ],
+    "interpretations": [
+        {
+            "id": "int-1",
+            "progressStatus": "SOLVED",
+            "summary": "solved",
+            "diagnosis": {
+                "disease": {"id": "OMIM:154700", "label": "Marfan syndrome"},
+                "genomicInterpretations": [
+                    {
+                        "subjectOrBiosampleId": "biosample-9",
+                        "interpretationStatus": "CAUSATIVE",
+                        "variantInterpretation": {
+                            "acmgPathogenicityClassification": "LIKELY_PATHOGENIC",
+                            "therapeuticActionability": "ACTIONABLE",
+                            "variationDescriptor": {
+                                "id": "var-1",
+                                "label": "a label",
+                                "geneContext": {"valueId": "HGNC:3603", "symbol": "FBN1"},
+                                "expressions": [
+                                    {"syntax": "hgvs.c", "value": "NM_000138.5:c.1A>G", "version": "21"},
+                                    {"syntax": "spdi", "value": "NC_000015.10:48644710:T:C"},
+                                ],
+                                "vcfRecord": {
+                                    "genomeAssembly": "GRCh38",
+                                    "chrom": "chr15",
+                                    "pos": "48644711",
+                                    "ref": "T",
+                                    "alt": "C",
+                                },
+                                "moleculeContext": "genomic",
+                                "structuralType": {"id": "SO:1000029", "label": "chromosomal_deletion"},
+                                "allelicState": {"id": "GENO:0000135", "label": "heterozygous"},
+                            },
+                        },
+                    }
+                ],
+            },
+        }
+    ],
+    "metaData": {
+        "created": "2024-01-02T03:04:05.123Z",
+        "createdBy": "curator",
+        "submittedBy": "submitter",
+        "resources": [
+            {
+                "id": "hp",
+                "name": "HPO",
+                "url": "http://purl.obolibrary.org/obo/hp.owl",
+                "version": "2024-04-26",
+                "namespacePrefix": "HP",
+                "iriPrefix": "http://purl.obolibrary.org/obo/HP_",
+            }
+        ],
+        "phenopacketSchemaVersion": "2.0",
+        "externalReferences": [{"id": "PMID:1", "reference": "https://pubmed.ncbi.nlm.nih.gov/1", "description": "x"}],
+    },
+}
+
+
+def packet(data: dict) -> Phenopacket:
+    return json_format.ParseDict(data, Phenopacket())
+
+
+def roundtrip(p: Phenopacket, **kw) -> tuple[dict, Phenopacket]:
+    bundle = to_fhir(p, created=CREATED, **kw)
+    items = read_fhir(bundle, validate=False)
+    assert len(items) == 1 and items[0].message is not None
+    assert items[0].issues == [], [i.message for i in items[0].issues]
+    return bundle, items[0].message
+
+
+def resources(bundle: dict, rt: str) -> list[dict]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == rt]
+
+
+def test_rich_packet_roundtrips_every_covered_field_and_validates() -> None:
+    p = packet(RICH)
+    bundle, back = roundtrip(p)
+    assert covered_copy(p) == covered_copy(back) == p  # every field of RICH is covered
+    assert validate_fhir(bundle) == []
+
+
+def test_excluded_feature_uses_the_ig_absent_answer() -> None:
+    bundle, _ = roundtrip(packet(RICH))
+    feats = [r for r in resources(bundle, "Observation") if T.PROFILE_FEATURE in r["meta"]["profile"]]
+    answers = [r["valueCodeableConcept"]["coding"][0]["code"] for r in feats]
+    assert answers == [T.LOINC_PRESENT, T.LOINC_ABSENT, T.LOINC_PRESENT]
+    assert feats[0]["code"]["coding"][0] == {
+        "system": "http://human-phenotype-ontology.org",
+        "version": "2024-04-26",
+        "code": "HP:0001250",
+        "display": "Seizure",
+    }
+    comps = {
+        c["code"]["coding"][0]["code"]: c["valueCodeableConcept"]["coding"][0]["code"] for c in feats[0]["component"]
+    }
+    assert comps[T.HP_SEVERITY] == "HP:0012828"
+
+
+def test_disease_codings_use_canonical_systems() -> None:
+    bundle, _ = roundtrip(packet(RICH))
+    conds = resources(bundle, "Condition")
+    assert conds[0]["code"]["coding"][0]["system"] == "http://www.omim.org"
+    assert conds[0]["code"]["coding"][0]["code"] == "154700"
+    assert conds[1]["code"]["coding"][0]["system"] == "http://www.orpha.net"
+    assert conds[1]["verificationStatus"]["coding"][0]["code"] == "refuted"
+    assert conds[0]["abatementAge"] == {"value": 10, "unit": "weeks", "system": T.UCUM, "code": "wk"}
+
+
+def test_variant_uses_genomics_reporting_loinc_components() -> None:
+    bundle, _ = roundtrip(packet(RICH))
+    variant = next(r for r in resources(bundle, "Observation") if T.PROFILE_VARIANT in r["meta"]["profile"])
+    codes = [c["code"]["coding"][0]["code"] for c in variant["component"]]
+    for loinc in (T.C_HGVS_C, T.C_GENE, T.C_ASSEMBLY, T.C_ALLELIC_STATE, T.C_REF_ALLELE, T.C_ALT_ALLELE):
+        assert loinc in codes
+    state = next(c for c in variant["component"] if c["code"]["coding"][0]["code"] == T.C_ALLELIC_STATE)
+    assert {"system": T.LOINC, "code": "LA6706-1", "display": "Heterozygous"} in state["valueCodeableConcept"]["coding"]
+    impl = next(r for r in resources(bundle, "Observation") if T.PROFILE_IMPLICATION in r["meta"]["profile"])
+    acmg = next(c for c in impl["component"] if c["code"]["coding"][0]["code"] == T.C_ACMG)
+    assert acmg["valueCodeableConcept"]["coding"][0]["code"] == "LA26332-9"
+
+
+def test_transaction_bundle_and_ids_are_valid() -> None:
+    bundle, back = roundtrip(packet(RICH), bundle_type="transaction")
+    assert bundle["type"] == "transaction"
+    assert all(e["request"] == {"method": "POST", "url": e["resource"]["resourceType"]} for e in bundle["entry"])
+    assert back.subject.id == "P 1"  # not a valid FHIR id: kept in Patient.identifier
+    assert validate_fhir(bundle) == []
+    with pytest.raises(ValueError):
+        to_fhir(packet(RICH), bundle_type="batch")
+
+
+def test_output_is_deterministic() -> None:
+    assert to_fhir(packet(RICH), created=CREATED) == to_fhir(packet(RICH), created=CREATED)
+
+
+def test_writer_reports_fields_it_cannot_carry(tmp_path: Path) -> None:
+    data = {**RICH, "biosamples": [{"id": "b1"}], "files": [{"uri": "file://x.vcf"}]}
+    issues = FhirWriter().write([packet(data)], tmp_path / "out", ConvertOptions(created=CREATED))
+    assert {i.pointer for i in issues} == {"/biosamples", "/files"}
+    assert all(i.rule == "fhir-unmapped-field" for i in issues)
+    written = [p.name for p in (tmp_path / "out").iterdir()]
+    assert len(written) == 1 and written[0].startswith("case-1-") and written[0].endswith(".json")
+
+
+def test_writer_single_file_and_family(tmp_path: Path) -> None:
+    out = tmp_path / "one.json"
+    options = ConvertOptions(created=CREATED, extra={"bundle-type": "transaction"})
+    issues = FhirWriter().write([packet(RICH)], out, options)
+    assert issues == []
+    assert json.loads(out.read_text())["type"] == "transaction"
+    with pytest.raises(UsageError):
+        FhirWriter().write([packet(RICH), packet(RICH)], tmp_path / "two.json", ConvertOptions())
+    issues = FhirWriter().write([Family(id="f")], tmp_path / "fam", ConvertOptions())
+    assert issues and issues[0].rule == "fhir-unsupported-element"
+
+
+def test_kids_first_style_xml(fixtures_dir: Path) -> None:
+    items = read_fhir(fixtures_dir / "fhir" / "kf-style-observations.xml")
+    assert len(items) == 1
+    got = items[0].message
+    assert Sex.Name(got.subject.sex) == "MALE"
+    assert got.subject.vital_status.status == got.subject.vital_status.ALIVE
+    assert [(f.type.id, f.excluded) for f in got.phenotypic_features] == [("HP:0001250", False), ("HP:0001263", True)]
+    assert got.diseases[0].term.id == "OMIM:154700"  # https://omim.org variant read, bare code prefixed
+    assert got.diseases[0].onset.age.iso8601duration == "P3Y"
+    rules = {(i.rule, i.pointer) for i in items[0].issues}
+    assert ("fhir-unmapped-resource", "/entry/4/resource") in rules  # Encounter
+    assert ("fhir-unmapped-element", "/entry/2/resource/bodySite") in rules
+
+
+def test_sniffing() -> None:
+    r = FhirReader()
+    assert r.sniff(Path("x.json"), b'{"resourceType": "Bundle"}')
+    assert r.sniff(Path("x.xml"), b'<?xml version="1.0"?>\n<Bundle xmlns="http://hl7.org/fhir">')
+    assert not r.sniff(Path("x.json"), b'{"id": "p", "subject": {}}')
+    assert not r.sniff(Path("x.xml"), b"<root/>")
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle"),
+    [(b"{not json", "not JSON"), (b'{"id": 1}', "resourceType"), (b"<Bundle/>", "namespace"), (b"<a><b></a>", "XML")],
+)
+def test_bad_input_is_an_input_error(raw: bytes, needle: str) -> None:
+    with pytest.raises(InputError) as exc:
+        load_fhir(raw)
+    assert needle in str(exc.value)
+
+
+def test_no_patient_is_a_clear_finding() -> None:
+    items = read_fhir({"resourceType": "Specimen", "id": "s"})
+    assert items[0].message is None
+    assert items[0].issues[0].rule == "fhir-no-patient"
+    assert any(i.rule == "fhir-unmapped-resource" for i in items[0].issues)
+
+
+def test_embedded_phenopacket_in_document_reference() -> None:
+    pp = {"id": "emb", "subject": {"id": "s", "sex": "FEMALE"}, "phenotypicFeatures": [{"type": {"id": "HP:1"}}]}
+    doc = {
+        "resourceType": "DocumentReference",
+        "status": "current",
+        "content": [
+            {
+                "attachment": {
+                    "contentType": "application/json",
+                    "data": base64.b64encode(json.dumps(pp).encode()).decode(),
+                }
+            }
+        ],
+    }
+    items = read_fhir(doc)
+    assert items[0].message.id == "emb"
+
+
+def test_public_api() -> None:
+    p = packet(RICH)
+    bundle = phenotk.to_fhir(p, created=CREATED, validate=True)
+    assert bundle["resourceType"] == "Bundle"
+    back = phenotk.from_fhir(json.dumps(bundle).encode())
+    assert len(back) == 1 and back[0].subject.id == "P 1"
+
+
+def test_cli_both_ways(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from phenotk.cli.app import app
+
+    src = tmp_path / "case.json"
+    src.write_text(json_format.MessageToJson(packet(RICH)))
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["convert", str(src), "--to", "fhir", "-o", str(tmp_path / "bundle.json"), "--created", CREATED]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads((tmp_path / "bundle.json").read_text())["resourceType"] == "Bundle"
+    res = runner.invoke(
+        app, ["convert", str(tmp_path / "bundle.json"), "--to", "phenopacket", "-o", str(tmp_path / "out") + "/"]
+    )
+    assert res.exit_code == 0, res.output
+    outs = list((tmp_path / "out").glob("*.json"))
+    assert len(outs) == 1
+    back = json_format.Parse(outs[0].read_text(), Phenopacket())
+    assert covered_copy(back) == packet(RICH)
