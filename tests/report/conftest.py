@@ -10,6 +10,9 @@ written with ``_``), located with ``Document.locate``; an unreadable fixture giv
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,8 @@ from phenotk.io.sourcemap import join
 from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "report"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "_artifacts"  # gitignored; CI may upload it
+CHROMIUM = Path("/usr/bin/chromium")
 #: Store folders holding terms newer than the shared HPO releases (found with grep), 16 files.
 STORE_GENES = ("TUBA1C", "SGCE", "DONSON", "THOC2")
 HPO_RELEASE = "2025-05-06"
@@ -176,3 +181,43 @@ def small_report() -> Report:
             ),
         ],
     )
+
+
+Chromium = Callable[[list[str], Path], "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture()
+def chromium() -> Chromium:
+    """Runs Debian's headless Chromium (own profile, no network services); stdout is a DOM dump.
+
+    Skipped when /usr/bin/chromium is absent unless PHENOTK_REQUIRE_CHROMIUM=1.
+    """
+    if not CHROMIUM.exists():
+        if os.environ.get("PHENOTK_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(f"{CHROMIUM} missing and PHENOTK_REQUIRE_CHROMIUM=1 (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+
+    def run(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+        cmd = [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            *args,
+        ]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
+
+    return run
+
+
+@pytest.fixture()
+def artifacts() -> Path:
+    """tests/_artifacts (gitignored): screenshots for people and CI to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,22 +1,19 @@
 from __future__ import annotations
 
 import inspect
-import os
+import json
 import re
 import shutil
 import struct
-import subprocess
 from pathlib import Path
+from typing import Any
 
 import lxml.html
-import pytest
 
-from phenotk.issue import Issue, Report, Result, RuleInfo, Severity
+from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
 from phenotk.report import render
 from phenotk.report.html import rule_anchor
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 EVIL = "<script>alert('x')</script>"
 
 
@@ -106,49 +103,22 @@ def test_without_rules_or_hpo(small_report: Report) -> None:
 # ------------------------------------------------------------------ headless browser (issue 9)
 
 
-def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
-    cmd = [
-        str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
-
-
-@pytest.fixture()
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if os.environ.get("PHENOTK_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"{CHROMIUM} missing and PHENOTK_REQUIRE_CHROMIUM=1 (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} not installed")
-    return CHROMIUM
-
-
 def test_html_report_in_headless_chromium(
-    chromium: Path, real_report: Report, rules: dict[str, RuleInfo], tmp_path: Path
+    chromium: Any, artifacts: Path, real_report: Report, rules: dict[str, RuleInfo], tmp_path: Path
 ) -> None:
     page = tmp_path / "report.html"
     page.write_text(render(real_report, "html", rules=rules), encoding="utf-8")
     shot = tmp_path / "shot.png"
-    _chromium([f"--screenshot={shot}", "--window-size=1280,900", page.as_uri()], tmp_path / "profile")
+    chromium([f"--screenshot={shot}", "--window-size=1280,900", page.as_uri()], tmp_path / "profile")
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png[16:24]) == (1280, 900)
     assert len(png) > 20_000  # a blank page is a few kB
-    ARTIFACTS.mkdir(exist_ok=True)
-    shutil.copyfile(shot, ARTIFACTS / "report-html.png")
+    shutil.copyfile(shot, artifacts / "report-html.png")
 
     # The DOM after the script ran, with filters preset by the URL: only errors of one rule shown.
     url = page.as_uri() + "?severity=error&rule=HPO001"
-    dom = _chromium(["--dump-dom", url], tmp_path / "profile").stdout
+    dom = chromium(["--dump-dom", url], tmp_path / "profile").stdout
     tree = _tree(dom)
     assert "js" in tree.get("class", "").split()
     rows = tree.xpath("//tr[contains(@class, 'finding')]")
@@ -161,3 +131,13 @@ def test_html_report_in_headless_chromium(
     assert tree.xpath("string(//output[@id='shown'])") == f"showing {len(expected)} of {len(rows)} findings"
     visible_sections = [s for s in tree.xpath("//section[@class='file']") if s.get("hidden") is None]
     assert len(visible_sections) == 1
+
+
+def test_long_fix_values_are_shortened_with_full_patch_in_tooltip() -> None:
+    value = {"id": "hp", "url": "x" * 200}
+    fix = Fix((PatchOp("add", "/metaData/resources/-", value),), safe=False, description="declare HP")
+    report = Report(results=[Result("a.json", issues=[Issue("M1", "m", Severity.ERROR, "msg", "/metaData", fix=fix)])])
+    code = _tree(render(report, "html")).xpath("//div[contains(@class, 'fix')]/code")[0]
+    assert code.text.endswith("…") and len(code.text) < 120
+    assert code.get("title") == f"add /metaData/resources/- = {json.dumps(value)}"
+    assert "suggestion" in code.getparent().text_content()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.report import render
 
@@ -22,8 +24,9 @@ def test_plain_text_is_stable(small_report: Report) -> None:
 
 def test_colour_only_when_asked(small_report: Report) -> None:
     coloured = render(small_report, "text", color=True)
-    assert "\x1b[" in coloured
+    assert "\x1b[1;31merror\x1b[0m" in coloured  # severity in bold red
     assert "\x1b[" not in render(small_report, "text", color=False)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == EXPECTED  # same words, only styles added
 
 
 def test_markup_and_long_messages_are_literal() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from phenotk.issue import Issue, Report, Result, RuleInfo, Severity
 
@@ -136,6 +137,24 @@ def result_label(result: Result) -> str:
 def is_unreadable(issue: Issue) -> bool:
     """True for the finding of an input that could not be read at all."""
     return issue.rule == UNREADABLE_RULE
+
+
+def dumps_json(obj: Any, *, indent: bool = True) -> str:
+    """JSON text via orjson (UTF-8 kept, 2-space indent): ~10x faster than ``json.dumps(indent=2)``.
+
+    Values JSON cannot carry natively (dates from spreadsheet contexts, sets…) are written as strings
+    instead of failing a whole report.
+    """
+    import orjson
+
+    option = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(obj, option=option, default=_fallback).decode("utf-8")
+
+
+def _fallback(value: Any) -> Any:
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
 
 
 def clean_doc(doc: str) -> str:

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from phenotk.issue import Fix, Issue, Report, Result, Severity
+from phenotk.issue import Fix, Issue, PatchOp, Report, Result, Severity
 from phenotk.report._common import (
     SEVERITY_ORDER,
     RenderOptions,
@@ -187,13 +187,31 @@ def _row(issue: Issue) -> str:
 
 
 def _fix(fix: Fix) -> str:
-    ops = "; ".join(
-        f"{op.op} {op.path}" + (f" = {json.dumps(op.value, ensure_ascii=False)}" if op.op in ("add", "replace") else "")
-        for op in fix.ops
-    )
+    full = "; ".join(_op_text(op, limit=None) for op in fix.ops)
+    short = "; ".join(_op_text(op, limit=_FIX_VALUE_CHARS) for op in fix.ops)
     kind = "safe fix" if fix.safe else "suggestion"
     desc = f"{fix.description} — " if fix.description else ""
-    return f'<div class="fix {"safe" if fix.safe else "suggest"}"><b>{kind}:</b> {_e(desc)}<code>{_e(ops)}</code></div>'
+    title = f' title="{_e(full)}"' if short != full else ""
+    return (
+        f'<div class="fix {"safe" if fix.safe else "suggest"}"><b>{kind}:</b> {_e(desc)}'
+        f"<code{title}>{_e(short)}</code></div>"
+    )
+
+
+#: Longest patch value shown inline; the whole patch is in the tooltip.
+_FIX_VALUE_CHARS = 80
+
+
+def _op_text(op: PatchOp, *, limit: int | None) -> str:
+    text = f"{op.op} {op.path}"
+    if op.op in ("add", "replace", "test"):
+        value = json.dumps(op.value, ensure_ascii=False, default=str)
+        if limit is not None and len(value) > limit:
+            value = value[: limit - 1] + "…"
+        text += f" = {value}"
+    elif op.from_ is not None:
+        text += f" from {op.from_}"
+    return text
 
 
 def _no_findings_message(report: Report) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from phenotk.issue import Report
-from phenotk.report._common import RenderOptions
+from phenotk.report._common import RenderOptions, dumps_json
 
 
 def render(report: Report, options: RenderOptions) -> str:
     """One JSON document (indented, UTF-8 kept) ending with a newline."""
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return dumps_json(report.to_dict()) + "\n"

@@ -6,16 +6,14 @@ A run without findings renders as an empty string.
 
 from __future__ import annotations
 
-import json
-
 from phenotk.issue import Report
-from phenotk.report._common import RenderOptions
+from phenotk.report._common import RenderOptions, dumps_json
 
 
 def render(report: Report, options: RenderOptions) -> str:
     """Findings as JSON lines (each line ends with a newline)."""
     lines = [
-        json.dumps({"path": r.path, "element": r.element, "id": r.id, **i.to_dict()}, ensure_ascii=False)
+        dumps_json({"path": r.path, "element": r.element, "id": r.id, **i.to_dict()}, indent=False)
         for r, i in report.iter_issues()
     ]
     return "".join(line + "\n" for line in lines)

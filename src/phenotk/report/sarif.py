@@ -16,14 +16,13 @@ Mapping of the one record shape:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from phenotk.issue import Issue, Report, Result, Severity
-from phenotk.report._common import RenderOptions, RuleRef, clean_doc, rules_used
+from phenotk.report._common import RenderOptions, RuleRef, clean_doc, dumps_json, rules_used
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/phenotk/phenotk"
@@ -34,7 +33,7 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 def render(report: Report, options: RenderOptions) -> str:
     """The SARIF log as indented JSON (one run)."""
-    return json.dumps(to_sarif(report, options), indent=2, ensure_ascii=False) + "\n"
+    return dumps_json(to_sarif(report, options)) + "\n"
 
 
 def to_sarif(report: Report, options: RenderOptions | None = None) -> dict[str, Any]:
@@ -43,6 +42,10 @@ def to_sarif(report: Report, options: RenderOptions | None = None) -> dict[str, 
     refs = rules_used(report, options)
     index = {ref.code: i for i, ref in enumerate(refs)}
     cwd = Path.cwd()
+    locations: dict[str, dict[str, Any]] = {}  # one artifactLocation per path (shared, not recomputed)
+    for r in report.results:
+        if r.path not in locations:
+            locations[r.path] = artifact_location(r.path, cwd)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -55,7 +58,7 @@ def to_sarif(report: Report, options: RenderOptions | None = None) -> dict[str, 
         },
         "invocations": [_invocation(report)],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(r, i, index[i.code], cwd) for r, i in report.iter_issues()],
+        "results": [_result(r, i, index[i.code], locations[r.path]) for r, i in report.iter_issues()],
         "properties": {"hpoVersion": report.hpo_version, "summary": report.summary},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -86,8 +89,8 @@ def _invocation(report: Report) -> dict[str, Any]:
     return inv
 
 
-def _result(result: Result, issue: Issue, rule_index: int, cwd: Path) -> dict[str, Any]:
-    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact_location(result.path, cwd)}}
+def _result(result: Result, issue: Issue, rule_index: int, artifact: dict[str, Any]) -> dict[str, Any]:
+    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact}}
     if issue.line is not None and issue.line >= 1:
         region: dict[str, int] = {"startLine": issue.line}
         if issue.column is not None and issue.column >= 1:

@@ -5,14 +5,16 @@ Line form (stable; parts that are unknown are left out)::
     path:line:col: severity CODE message [rule-name]
 
 A finding without a line shows its JSON pointer instead (``(at /metaData)``); ``[fixable]`` marks a
-finding with a safe automatic fix. Files without findings are only counted in the summary. Colour
-(rich styles) only when asked for; without it the output is plain text with no escape codes.
+finding with a safe automatic fix. Files without findings are only counted in the summary.
+
+The report is built once as styled spans (rich style names); without colour the spans are joined as
+plain text, with colour each span is wrapped in the ANSI codes rich renders for its style (computed
+once per style, so colour costs no more than plain text on large runs). Both forms carry the same words.
 """
 
 from __future__ import annotations
 
-import io
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
 
 from phenotk.issue import Report, Severity
 from phenotk.report._common import (
@@ -27,75 +29,85 @@ from phenotk.report._common import (
     sorted_issues,
 )
 
-if TYPE_CHECKING:  # pragma: no cover
-    from rich.text import Text
+#: One output line: (text, rich style) spans.
+Line = list[tuple[str, str]]
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as terminal text (ANSI styles when ``options.color``)."""
-    from rich.console import Console
-    from rich.text import Text
+    lines = list(_lines(report))
+    if not options.color:
+        return "".join("".join(text for text, _ in line) + "\n" for line in lines)
+    ansi = _AnsiStyles()
+    return "".join("".join(ansi.wrap(text, style) for text, style in line) + "\n" for line in lines)
 
-    buf = io.StringIO()
-    console = Console(
-        file=buf,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        width=10_000,
-        soft_wrap=True,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+
+class _AnsiStyles:
+    """rich style name → (start, end) escape codes, computed once per style (rich renders them)."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, tuple[str, str]] = {}
+
+    def wrap(self, text: str, style: str) -> str:
+        if not style or not text:
+            return text
+        codes = self._codes.get(style)
+        if codes is None:
+            from rich.color import ColorSystem
+            from rich.style import Style
+
+            start, _, end = Style.parse(style).render("\x00", color_system=ColorSystem.STANDARD).partition("\x00")
+            codes = self._codes[style] = (start, end)
+        return codes[0] + text + codes[1]
+
+
+def _lines(report: Report) -> Iterator[Line]:
     fixable = 0
     with_findings = 0
     for result in report.results:
         if not result.issues:
             continue
         with_findings += 1
-        header = Text(result.path, style="bold underline")
+        header: Line = [(result.path, "bold underline")]
         label = result_label(result)
         if label:
-            header.append(f"  {label}", style="dim")
-        header.append(f"  ({nonzero_phrase(counts(result.issues))})", style="dim")
-        console.print(header)
+            header.append((f"  {label}", "dim"))
+        header.append((f"  ({nonzero_phrase(counts(result.issues))})", "dim"))
+        yield header
         for issue in sorted_issues(result.issues):
-            line = Text("  ")
-            line.append(location(result.path, issue) + ":", style="bold")
-            line.append(" ")
-            line.append(issue.severity.value, style=_STYLE[issue.severity])
-            line.append(f" {issue.code} ", style="bold")
-            line.append(issue.message)
+            line: Line = [
+                ("  ", ""),
+                (location(result.path, issue) + ":", "bold"),
+                (" ", ""),
+                (issue.severity.value, _STYLE[issue.severity]),
+                (f" {issue.code} ", "bold"),
+                (issue.message, ""),
+            ]
             if issue.line is None and issue.pointer:
-                line.append(f" (at {issue.pointer})", style="dim")
-            line.append(f" [{issue.rule}]", style="dim")
+                line.append((f" (at {issue.pointer})", "dim"))
+            line.append((f" [{issue.rule}]", "dim"))
             if issue.fix is not None and issue.fix.safe:
                 fixable += 1
-                line.append(" [fixable]", style="green")
-            console.print(line)
-        console.print()
+                line.append((" [fixable]", "green"))
+            yield line
+        yield []
     for note in report.notes:
-        console.print(Text("note: ", style="bold") + Text(note))
-    console.print(_summary(report, with_findings, fixable))
-    return buf.getvalue()
+        yield [("note: ", "bold"), (note, "")]
+    yield _summary(report, with_findings, fixable)
 
 
-def _summary(report: Report, with_findings: int, fixable: int) -> Text:
-    from rich.text import Text
-
+def _summary(report: Report, with_findings: int, fixable: int) -> Line:
     total = counts(report.issues)
-    files = plural(len(report.results), "file")
-    text = Text(f"Checked {files}: ", style="bold")
+    line: Line = [(f"Checked {plural(len(report.results), 'file')}: ", "bold")]
     if not report.issues:
-        text.append("no findings", style="bold green")
+        line.append(("no findings", "bold green"))
     else:
-        worst_style = next((_STYLE[s] for s in (Severity.ERROR, Severity.WARNING) if total[s]), "cyan")
-        text.append(count_phrase(total), style=worst_style)
-        text.append(f" in {plural(with_findings, 'file')}")
+        worst_style = next((_STYLE[s] for s in (Severity.ERROR, Severity.WARNING) if total[s]), _STYLE[Severity.INFO])
+        line.append((count_phrase(total), worst_style))
+        line.append((f" in {plural(with_findings, 'file')}", ""))
     if fixable:
-        text.append(f"; {fixable} with a safe automatic fix")
-    text.append(f" ({hpo_phrase(report)})", style="dim")
-    return text
+        line.append((f"; {fixable} with a safe automatic fix", ""))
+    line.append((f" ({hpo_phrase(report)})", "dim"))
+    return line
