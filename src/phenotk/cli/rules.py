@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,7 +16,7 @@ def rules_command(
     json_: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List every validation rule: code, name, default severity, group, whether it runs by default."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "code": r.code,
             "name": r.name,
