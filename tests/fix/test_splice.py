@@ -127,7 +127,7 @@ def test_unfit_fix_is_skipped_not_half_applied(four: str) -> None:
 
 
 def test_unsupported_op_is_skipped() -> None:
-    p = plan([Fix((PatchOp("move", "/a", from_="/b"),))])
+    p = plan([Fix((PatchOp("copy", "/a", from_="/b"),))])
     assert p.accepted == [] and "unsupported" in p.skipped[0].reason
 
 
@@ -173,3 +173,14 @@ def test_yaml_flow_parent_falls_back_and_says_so(ytext: str) -> None:
     out = apply_to_text(ytext, "yaml", [fx("add", "/phenotypicFeatures/2/type/description", "x")])
     assert out.method == "reserialise" and out.note and "flow-style" in out.note
     assert yaml.safe_load(out.text or "")["phenotypicFeatures"][2]["type"]["description"] == "x"
+
+
+def test_move_renames_member_in_place(four: str, ytext: str) -> None:
+    fix = Fix((PatchOp("move", "/phenotypicFeatures/1/negated", from_="/phenotypicFeatures/1/excluded"),))
+    out = apply_to_text(four, "json", [fix])
+    assert out.method == "splice"
+    removed, added = changed_lines(four, out.text or "")
+    assert removed == ['            "excluded": true'] and added == ['            "negated": true']
+    out = apply_to_text(ytext, "yaml", [fix])
+    assert out.method == "splice"
+    assert changed_lines(ytext, out.text or "") == (["    excluded: true"], ["    negated: true"])

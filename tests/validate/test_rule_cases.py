@@ -25,6 +25,7 @@ Only findings of the case's rule are compared, so a case does not break when oth
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -109,8 +110,9 @@ def run_case(rule: str, case: dict[str, Any], tmp_path: Path, hpo: Any = None) -
             docs = [case["document"]]
         else:
             docs = [BASES[case.get("base", "phenopacket")]]
-        docs = [apply_patch(d, case.get("patch", [])) if i == 0 or case.get("patch_all") else d
-                for i, d in enumerate(docs)]
+        docs = [
+            apply_patch(d, case.get("patch", [])) if i == 0 or case.get("patch_all") else d for i, d in enumerate(docs)
+        ]
         for i, d in enumerate(docs):
             p = tmp_path / f"doc{i}.json"
             p.write_text(json.dumps(d, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -124,7 +126,10 @@ def run_case(rule: str, case: dict[str, Any], tmp_path: Path, hpo: Any = None) -
         schema = tmp_path / "schema.json"
         schema.write_text(json.dumps(case["require"]), encoding="utf-8")
         opts.require = [str(schema)]
-    report = run(paths, engine_config(opts), hpo=hpo)
+    cfg = engine_config(opts)
+    if "options" in case:  # per-rule options (e.g. organ_systems), as the CLI passes them to the engine
+        cfg = dataclasses.replace(cfg, options={**cfg.options, **case["options"]})
+    report = run(paths, cfg, hpo=hpo)
     index = {p: i for i, p in enumerate(paths)}
     return [(index.get(r.path, 0), i) for r, i in report.iter_issues() if i.rule == rule]
 

@@ -170,9 +170,24 @@ def _separator(text: str, spans: dict[str, Span], parent_ptr: str, style: Style)
     return "," + style.newline + base + style.indent, base + style.indent
 
 
+def _rename(text: str, spans: dict[str, Span], op: PatchOp) -> str:
+    """A ``move`` between two members of the same object: rewrite the member name in place."""
+    src, dst = split(op.from_ or ""), split(op.path)
+    if not src or len(src) != len(dst) or src[:-1] != dst[:-1]:
+        raise PatchError(f"{op.path}: only renaming a member in place is spliced")
+    parent = spans.get("".join("/" + escape(t) for t in src[:-1]))
+    member = spans.get(op.from_ or "")
+    if parent is None or parent.kind != "o" or member is None or dst[-1] in parent.children:
+        raise PatchError(f"{op.path}: cannot rename in place")
+    _, key_end = scanstring(text, member.item_start + 1)
+    return text[: member.item_start] + json.dumps(dst[-1], ensure_ascii=False) + text[key_end:]
+
+
 def apply_op_text(text: str, op: PatchOp, style: Style) -> str:
-    """Splice one add/remove/replace into ``text`` (raises ``PatchError`` when it does not fit)."""
+    """Splice one add/remove/replace (or an in-place member rename) into ``text``; ``PatchError`` if it cannot."""
     spans = scan(text)
+    if op.op == "move":
+        return _rename(text, spans, op)
     tokens = split(op.path)
     if not tokens:
         if op.op == "remove":

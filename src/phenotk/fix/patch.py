@@ -18,7 +18,7 @@ from typing import Any
 from phenotk.io.sourcemap import split
 from phenotk.issue import Fix, PatchOp
 
-SUPPORTED_OPS = frozenset({"add", "remove", "replace"})
+SUPPORTED_OPS = frozenset({"add", "remove", "replace", "move"})
 
 
 class PatchError(ValueError):
@@ -71,6 +71,10 @@ def _overlaps(a: str, b: str) -> bool:
     return b.startswith(a + "/") or a.startswith(b + "/")
 
 
+def _paths(op: PatchOp) -> tuple[str, ...]:
+    return (op.path, op.from_) if op.from_ is not None else (op.path,)
+
+
 def _is_append(op: PatchOp) -> bool:
     return op.op == "add" and split(op.path)[-1:] == ["-"]
 
@@ -96,7 +100,9 @@ def plan(fixes: Iterable[Fix]) -> Plan:
                 t
                 for op in fx.ops
                 for t in taken
-                if _overlaps(op.path, t.path) and not (_is_append(op) and _is_append(t) and op.path == t.path)
+                for a in _paths(op)
+                for b in _paths(t)
+                if _overlaps(a, b) and not (_is_append(op) and _is_append(t) and op.path == t.path)
             ),
             None,
         )
@@ -130,8 +136,28 @@ def _parent(tree: Any, tokens: Sequence[str], path: str) -> Any:
     return node
 
 
+def _get(tree: Any, pointer: str) -> Any:
+    node = tree
+    for t in split(pointer):
+        if isinstance(node, dict) and t in node:
+            node = node[t]
+        elif isinstance(node, list) and t.isdigit() and int(t) < len(node):
+            node = node[int(t)]
+        else:
+            raise PatchError(f"{pointer}: no such value")
+    return node
+
+
 def apply_op(tree: Any, op: PatchOp) -> Any:
-    """Apply one add/remove/replace to ``tree`` in place; returns the (possibly new) root."""
+    """Apply one add/remove/replace/move to ``tree`` in place; returns the (possibly new) root."""
+    if op.op == "move":
+        if op.from_ is None:
+            raise PatchError(f"{op.path}: move without 'from'")
+        if op.path.startswith(op.from_ + "/"):
+            raise PatchError(f"{op.path}: cannot move a value into itself")
+        value = _get(tree, op.from_)
+        tree = apply_op(tree, PatchOp("remove", op.from_))
+        return apply_op(tree, PatchOp("add", op.path, value))
     tokens = split(op.path)
     value = copy.deepcopy(op.value)
     if not tokens:

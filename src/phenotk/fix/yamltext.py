@@ -107,9 +107,25 @@ def _render(value: Any, node: yaml.Node | None, col: int) -> str:
     return _scalar(value, style)
 
 
+def _rename(text: str, values: dict[str, yaml.Node], keys: dict[str, yaml.Node], op: PatchOp) -> str:
+    src, dst = split(op.from_ or ""), split(op.path)
+    if not src or len(src) != len(dst) or src[:-1] != dst[:-1]:
+        raise PatchError(f"{op.path}: only renaming a member in place is spliced")
+    parent = values.get("".join("/" + escape(t) for t in src[:-1]))
+    key = keys.get(op.from_ or "")
+    if not isinstance(parent, yaml.MappingNode) or key is None or (op.path in values):
+        raise PatchError(f"{op.path}: cannot rename in place")
+    return text[: key.start_mark.index] + _scalar(dst[-1], getattr(key, "style", None)) + text[key.end_mark.index :]
+
+
 def apply_op_text(text: str, op: PatchOp) -> str:
-    """Splice one add/remove/replace into block-style YAML ``text`` (``PatchError`` when it does not fit)."""
+    """Splice one add/remove/replace (or an in-place member rename) into block-style YAML ``text``.
+
+    Raises ``PatchError`` when the operation does not fit the text's layout.
+    """
     values, keys = _index(text)
+    if op.op == "move":
+        return _rename(text, values, keys, op)
     tokens = split(op.path)
     if not tokens:
         raise PatchError("whole-document replacement is a re-serialisation")

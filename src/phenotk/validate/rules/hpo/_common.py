@@ -1,0 +1,270 @@
+"""Helpers shared by the HPO rules: which index answers a CURIE, release comparison, feature lists.
+
+Not a rule module (no :class:`~phenotk.validate.rule.Rule` subclass with a code lives here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from phenotk.validate.rule import Context, Node
+
+#: sub-ontology roots used by the branch and organ-system rules
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+CLINICAL_MODIFIER = "HP:0012823"
+SEVERITY = "HP:0012824"
+ONSET = "HP:0003674"
+LATERALITY = "HP:0012831"
+MODE_OF_INHERITANCE = "HP:0000005"
+
+#: option key (in ``ctx.options``) holding extra ontology indexes by CURIE prefix: ``{"MONDO": index}``
+ONTOLOGIES_OPTION = "ontologies"
+
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+#: fields of a PhenotypicFeature other than its term and status: what makes two features differ
+FEATURE_DETAIL_FIELDS = (
+    "description",
+    "severity",
+    "modifiers",
+    "onset",
+    "resolution",
+    "evidence",
+)
+_STATUS_KEYS = frozenset({"type", "excluded"})
+
+
+def release_date(version: Any) -> str | None:
+    """``YYYY-MM-DD`` found in a release string (``2025-05-06``, ``v2025-05-06``, a release IRI), else None."""
+    if not isinstance(version, str):
+        return None
+    m = _DATE.search(version)
+    return m.group(1) if m else None
+
+
+def extra_ontologies(ctx: Context) -> Mapping[str, Any]:
+    """Indexes of non-HPO ontologies the user loaded (``--ontology MONDO=path``), keyed by CURIE prefix."""
+    found = ctx.options.get(ONTOLOGIES_OPTION) if ctx.options else None
+    return found if isinstance(found, Mapping) else {}
+
+
+def index_for(ctx: Context, curie: str) -> Any:
+    """The loaded index that answers ``curie`` (HPO for ``HP:``; a user-loaded one for other prefixes), or None."""
+    if curie.startswith("HP:"):
+        return ctx.hpo
+    i = curie.find(":")
+    if i <= 0:
+        return None
+    extra = extra_ontologies(ctx)
+    return extra.get(curie[:i]) if extra else None
+
+
+def ontology_name(index: Any) -> str:
+    """``HPO`` for the HPO index, else the ontology's prefix (``MONDO``)."""
+    prefix = getattr(index, "prefix", "HP")
+    return "HPO" if prefix == "HP" else str(prefix)
+
+
+def release_of(index: Any) -> str:
+    """The index's release as shown in messages (``2025-05-06``), ``unknown release`` when it has none."""
+    return str(getattr(index, "version", None) or "unknown release")
+
+
+def _hp_resource_versions(meta: Any) -> Iterator[str]:
+    if not isinstance(meta, dict):
+        return
+    resources = meta.get("resources")
+    if not isinstance(resources, list):
+        return
+    for r in resources:
+        if not isinstance(r, dict):
+            continue
+        prefix = r.get("namespacePrefix", r.get("namespace_prefix"))
+        if prefix == "HP" or (prefix is None and str(r.get("id", "")).lower() == "hp"):
+            date = release_date(r.get("version"))
+            if date:
+                yield date
+
+
+def cited_hpo_release(ctx: Context) -> str | None:
+    """Newest HPO release the document's ``metaData.resources`` name (any element of it), None if none.
+
+    Cached per document in ``ctx.state``.
+    """
+    state = ctx.state
+    if "hpo:cited" in state:
+        return state["hpo:cited"]  # type: ignore[no-any-return]
+    data = ctx.data
+    found: list[str] = list(_hp_resource_versions(data.get("metaData", data.get("meta_data"))))
+    for key in ("proband", "relatives", "members"):
+        sub = data.get(key)
+        for item in sub if isinstance(sub, list) else [sub]:
+            if isinstance(item, dict):
+                found.extend(_hp_resource_versions(item.get("metaData", item.get("meta_data"))))
+    cited = max(found) if found else None
+    state["hpo:cited"] = cited
+    return cited
+
+
+def document_newer_than(ctx: Context, index: Any) -> str | None:
+    """The HPO release the document cites when it is newer than ``index``'s release, else None."""
+    if getattr(index, "prefix", "HP") != "HP":
+        return None
+    loaded = release_date(getattr(index, "version", None))
+    cited = cited_hpo_release(ctx)
+    if loaded and cited and cited > loaded:
+        return cited
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One phenotypic feature of a list: index in the list, written id, primary id, status, details."""
+
+    index: int
+    curie: str
+    term: str  # primary id in the loaded release
+    excluded: bool
+    item: dict[str, Any]  # the feature as written
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Every field besides ``type`` and ``excluded`` that holds a value (onset, modifiers, evidence …)."""
+        return {k: v for k, v in self.item.items() if k not in _STATUS_KEYS and v not in (None, "", [], {})}
+
+    def carries_more_than(self, other: Feature) -> bool:
+        """True when this feature holds a detail (onset, modifier, …) that ``other`` lacks or has different."""
+        mine = self.details
+        if not mine:
+            return False
+        theirs = other.details
+        return any(theirs.get(k) != v for k, v in mine.items())
+
+
+def _feature_key(value: dict[str, Any]) -> str | None:
+    if "phenotypicFeatures" in value:
+        return "phenotypicFeatures"
+    return "phenotypic_features" if "phenotypic_features" in value else None
+
+
+def features(node: Node, ctx: Context) -> tuple[str | None, list[Feature]]:
+    """(JSON key used, HPO-coded features) of a Phenopacket or Biosample node; cached per node in ``ctx.state``.
+
+    Only features whose ``type.id`` is an ``HP:`` CURIE known to the loaded release are listed (unknown ids
+    are ``hpo-unknown-term``'s business, not the hierarchy rules').
+    """
+    cache_key = "hpo:features:" + node.pointer
+    hit = ctx.state.get(cache_key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    value = node.value
+    key = _feature_key(value) if isinstance(value, dict) else None
+    out: list[Feature] = []
+    idx = ctx.hpo
+    items = value.get(key) if key else None
+    if idx is not None and isinstance(items, list):
+        primary = idx.primary_id
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            t = item.get("type")
+            if not isinstance(t, dict):
+                continue
+            curie = t.get("id")
+            if not isinstance(curie, str) or not curie.startswith("HP:"):
+                continue
+            term = primary(curie)
+            if term is None:
+                continue
+            out.append(Feature(i, curie, term, item.get("excluded") is True, item))
+    result = (key, out)
+    ctx.state[cache_key] = result
+    return result
+
+
+def describe(idx: Any, curie: str) -> str:
+    """``'Seizure' (HP:0001250)`` using the release's label."""
+    label = idx.label(curie) if idx is not None else None
+    return f"{label!r} ({curie})" if label else curie
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSets:
+    """Features of one list with their ancestry relations, computed once per list and shared by the rules."""
+
+    key: str | None
+    features: list[Feature]
+    #: (ancestor feature, descendant feature) for every pair of features in an is_a relation (different terms)
+    pairs: list[tuple[Feature, Feature]]
+    #: features grouped by primary id (only groups with more than one feature)
+    same_term: list[list[Feature]]
+
+
+def feature_sets(node: Node, ctx: Context) -> FeatureSets:
+    """:class:`FeatureSets` of a Phenopacket or Biosample node (cached per node in ``ctx.state``)."""
+    cache_key = "hpo:sets:" + node.pointer
+    hit = ctx.state.get(cache_key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    key, feats = features(node, ctx)
+    by_term: dict[str, list[Feature]] = {}
+    for f in feats:
+        by_term.setdefault(f.term, []).append(f)
+    pairs: list[tuple[Feature, Feature]] = []
+    idx = ctx.hpo
+    if len(by_term) > 1:
+        for term, a_term in _ancestor_pairs(idx, list(by_term)):
+            for a in by_term[a_term]:
+                for d in by_term[term]:
+                    pairs.append((a, d))
+    pairs.sort(key=lambda p: (p[0].index, p[1].index))
+    same = [g for g in by_term.values() if len(g) > 1]
+    out = FeatureSets(key, feats, pairs, same)
+    ctx.state[cache_key] = out
+    return out
+
+
+def _ancestor_pairs(idx: Any, terms: list[str]) -> Iterator[tuple[str, str]]:
+    """(term, ancestor) pairs among ``terms`` (primary ids known to ``idx``).
+
+    Uses the index's integer ancestor sets when it has them (``OntologyIndex``: one set look-up per term),
+    else ``ancestors()``.
+    """
+    number = getattr(idx, "_any", None)
+    anc_set = getattr(idx, "_anc_set", None)
+    if isinstance(number, dict) and callable(anc_set):
+        nums = {number[t]: t for t in terms}
+        keys = nums.keys()
+        for n, t in nums.items():
+            for a in anc_set(n) & keys:
+                yield t, nums[a]
+        return
+    wanted = set(terms)
+    for t in terms:
+        for a in idx.ancestors(t) & wanted:
+            yield t, a
+
+
+def feature_path(sets: FeatureSets, f: Feature) -> tuple[str, int]:
+    """Relative path tokens of a feature in its list."""
+    return (sets.key or "phenotypicFeatures", f.index)
+
+
+def remove_feature(sets: FeatureSets, f: Feature, why: str) -> Any:
+    """A safe fix removing one feature from its list."""
+    from phenotk.issue import Fix, PatchOp
+
+    return Fix((PatchOp("remove", f"/{sets.key or 'phenotypicFeatures'}/{f.index}"),), safe=True, description=why)
+
+
+def status(f: Feature) -> str:
+    """``observed`` or ``excluded``."""
+    return "excluded" if f.excluded else "observed"
+
+
+def shown(idx: Any, f: Feature) -> str:
+    """``'Seizure' (HP:0001250) at phenotypicFeatures/3``."""
+    return f"{describe(idx, f.term)} at phenotypicFeatures/{f.index}"
