@@ -47,12 +47,12 @@ def main() -> None:
     seconds, report = timed(lambda: build(store))
     n = len(report.issues)
     print(f"  run: {len(report.results)} files, {n} findings (built in {seconds:.1f} s)")
-    base, _ = timed(lambda: json.dumps(report.to_dict()), repeat=1)
+    base, _ = timed(lambda: json.dumps(report.to_dict()), repeat=2)
     row("baseline json.dumps(to_dict()) compact", base, n, unit="findings")
     for fmt in ReportFormat:
-        t, out = timed(lambda fmt=fmt: render(report, fmt), repeat=1)
+        t, out = timed(lambda fmt=fmt: render(report, fmt), repeat=2)
         row(f"{fmt.value:<6} ({len(out) / 2**20:6.1f} MiB)", t, n, base, unit="findings")
-    t, _ = timed(lambda: render(report, "text", color=True))
+    t, _ = timed(lambda: render(report, "text", color=True), repeat=2)
     row("text with colour (rich)", t, n, base, unit="findings")
     print(f"  peak RSS {peak_rss_mb():.0f} MiB")
 

@@ -64,4 +64,4 @@ def test_passing_case_keeps_lower_findings_and_escapes() -> None:
     assert cases[0].find("failure") is None
     out = cases[0].find("system-out")
     assert out is not None and out.text is not None
-    assert 'bad <tag> & "quote" \ufffdbell' in out.text
+    assert 'bad <tag> & "quote" \\x07bell' in out.text

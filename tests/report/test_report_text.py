@@ -55,3 +55,13 @@ def test_real_run_groups_by_file_in_source_order(real_report: Report) -> None:
     assert out.splitlines()[-1].startswith(
         f"Checked {s['files']} files: {s['errors']} errors, {s['warnings']} warnings"
     )
+
+
+def test_control_characters_from_the_input_cannot_drive_the_terminal() -> None:
+    evil = "id\x1b[2J\x1b]0;owned\x07\nsecond line"
+    report = Report(results=[Result(f"p{evil}.json", "phenopacket", evil, [Issue("X1", "x", Severity.ERROR, evil)])])
+    for color in (False, True):
+        out = render(report, "text", color=color)
+        assert "\x1b[2J" not in out and "\x07" not in out
+        assert "id\\x1b[2J\\x1b]0;owned\\x07\\nsecond line" in out
+    assert len(render(report, "text").splitlines()) == 4  # header, finding, blank, summary

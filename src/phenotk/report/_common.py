@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,6 +156,23 @@ def _fallback(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     return str(value)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters shown as ``\xNN`` escapes (``\n``, ``\t`` for those).
+
+    Reports print values taken from the input; an escape sequence in a phenopacket must not be able to
+    drive the reader's terminal, and a newline must not break the one-finding-per-line form.
+    """
+    return _CONTROL.sub(_escape_control, text) if _CONTROL.search(text) else text
+
+
+def _escape_control(m: re.Match[str]) -> str:
+    ch = m.group()
+    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch, f"\\x{ord(ch):02x}")
 
 
 def clean_doc(doc: str) -> str:

@@ -174,6 +174,7 @@ def _row(issue: Issue) -> str:
     context = ""
     if issue.context:
         context = '<div class="context">' + _e(", ".join(f"{k}: {v}" for k, v in issue.context.items())) + "</div>"
+    pointer = f"<code>{_e(issue.pointer)}</code>" if issue.pointer else '<span class="whole">whole document</span>'
     return (
         f'<tr class="finding sev-{sev}" data-sev="{sev}" data-rule="{_e(issue.code)}">'
         f'<td class="c-sev"><span class="pill sev-{sev}">{sev}</span></td>'
@@ -181,7 +182,7 @@ def _row(issue: Issue) -> str:
         f'<td class="c-rule"><a href="#{rule_anchor(issue.code)}" title="{_e(issue.rule)}">{_e(issue.code)}</a>'
         f'<div class="rule-name">{_e(issue.rule)}</div></td>'
         f'<td class="c-msg">{_e(issue.message)}{fix}{context}</td>'
-        f'<td class="c-ptr"><code>{_e(issue.pointer)}</code></td>'
+        f'<td class="c-ptr">{pointer}</td>'
         "</tr>"
     )
 
@@ -317,7 +318,7 @@ border-bottom:1px solid var(--line)}
 .c-rule{width:190px}.c-ptr{width:28%}
 .c-rule a{font-weight:700;color:var(--info);text-decoration:none}.c-rule a:hover{text-decoration:underline}
 .rule-name{color:var(--muted);font-size:12px}
-.c-ptr code{color:#344054}
+.c-ptr code{color:#344054}.c-ptr .whole{color:var(--muted);font-size:12px}
 .fix{margin-top:4px;font-size:12.5px}.fix.safe{color:var(--ok)}.fix.suggest{color:var(--muted)}
 .context{margin-top:4px;font-size:12.5px;color:var(--muted)}
 .nothing,.allclear{padding:16px;background:#fff;border:1px dashed var(--line);border-radius:10px;color:var(--muted)}

@@ -21,6 +21,7 @@ from phenotk.report._common import (
     counts,
     is_unreadable,
     location,
+    printable,
     sorted_issues,
 )
 
@@ -33,7 +34,7 @@ def _x(value: object) -> str:
 
 
 def _line(path: str, issue: Issue) -> str:
-    text = f"{location(path, issue)}: {issue.severity.value} {issue.code} {issue.message}"
+    text = f"{location(path, issue)}: {issue.severity.value} {issue.code} {printable(issue.message)}"
     if issue.pointer:
         text += f" (at {issue.pointer})"
     return f"{text} [{issue.rule}]"

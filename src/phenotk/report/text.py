@@ -25,6 +25,7 @@ from phenotk.report._common import (
     location,
     nonzero_phrase,
     plural,
+    printable,
     result_label,
     sorted_issues,
 )
@@ -70,31 +71,31 @@ def _lines(report: Report) -> Iterator[Line]:
         if not result.issues:
             continue
         with_findings += 1
-        header: Line = [(result.path, "bold underline")]
+        header: Line = [(printable(result.path), "bold underline")]
         label = result_label(result)
         if label:
-            header.append((f"  {label}", "dim"))
+            header.append((f"  {printable(label)}", "dim"))
         header.append((f"  ({nonzero_phrase(counts(result.issues))})", "dim"))
         yield header
         for issue in sorted_issues(result.issues):
             line: Line = [
                 ("  ", ""),
-                (location(result.path, issue) + ":", "bold"),
+                (printable(location(result.path, issue)) + ":", "bold"),
                 (" ", ""),
                 (issue.severity.value, _STYLE[issue.severity]),
-                (f" {issue.code} ", "bold"),
-                (issue.message, ""),
+                (f" {printable(issue.code)} ", "bold"),
+                (printable(issue.message), ""),
             ]
             if issue.line is None and issue.pointer:
-                line.append((f" (at {issue.pointer})", "dim"))
-            line.append((f" [{issue.rule}]", "dim"))
+                line.append((f" (at {printable(issue.pointer)})", "dim"))
+            line.append((f" [{printable(issue.rule)}]", "dim"))
             if issue.fix is not None and issue.fix.safe:
                 fixable += 1
                 line.append((" [fixable]", "green"))
             yield line
         yield []
     for note in report.notes:
-        yield [("note: ", "bold"), (note, "")]
+        yield [("note: ", "bold"), (printable(note), "")]
     yield _summary(report, with_findings, fixable)
 
 
