@@ -5,14 +5,17 @@ may change between releases.
 """
 
 from phenotk._version import __version__
-from phenotk.errors import InputError, PhenotkError, UsageError
+from phenotk.analysis import CohortSummary, CohortView, read_cohort, show
 from phenotk.convert.fhir import from_fhir, to_fhir
 from phenotk.convert.v1 import upgrade
+from phenotk.errors import InputError, PhenotkError, UsageError
 from phenotk.io import Document, Element, Format, iter_documents, read, write
 from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
 from phenotk.ontology import HpoNotAvailable, OntologyIndex, load_hpo, load_ontology
 
 __all__ = [
+    "CohortSummary",
+    "CohortView",
     "Document",
     "Element",
     "Fix",
@@ -29,12 +32,14 @@ __all__ = [
     "Severity",
     "UsageError",
     "__version__",
-    "upgrade",
     "from_fhir",
     "iter_documents",
     "load_hpo",
     "load_ontology",
     "read",
+    "read_cohort",
+    "show",
     "to_fhir",
+    "upgrade",
     "write",
 ]

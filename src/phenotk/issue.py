@@ -220,6 +220,30 @@ class Report:
     def __len__(self) -> int:
         return len(self.issues)
 
+    def _repr_html_(self) -> str:
+        """Findings table for Jupyter (severity colours; rule name and code per finding)."""
+        import html
+
+        colours = {Severity.ERROR: "#c0392b", Severity.WARNING: "#b9770e", Severity.INFO: "#2e86c1"}
+        s = self.summary
+        rows = "".join(
+            f"<tr><td>{html.escape(r.path)}</td><td>{i.line or ''}{':' + str(i.column) if i.column else ''}</td>"
+            f"<td style='color:{colours[i.severity]};font-weight:bold'>{i.severity.value}</td>"
+            f"<td title='{html.escape(i.rule)}'><code>{html.escape(i.code)}</code> {html.escape(i.rule)}</td>"
+            f"<td>{html.escape(i.message)}</td><td><code>{html.escape(i.pointer)}</code></td></tr>"
+            for r, i in self.iter_issues()
+        )
+        head = (
+            f"<p><b>phenotk report</b> · {s['files']} file(s) · {s['errors']} error(s), {s['warnings']} warning(s), "
+            f"{s['info']} info · HPO {html.escape(self.hpo_version or 'not used')}</p>"
+        )
+        if not rows:
+            return head + "<p>No findings.</p>"
+        return (
+            head + "<table><tr><th>file</th><th>line</th><th>severity</th><th>rule</th><th>message</th>"
+            "<th>pointer</th></tr>" + rows + "</table>"
+        )
+
 
 def worst(issues: Sequence[Issue]) -> Severity | None:
     """Highest severity among issues, None when empty."""

@@ -24,10 +24,12 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "phenotk.cli.convert",
     "phenotk.cli.info",
+    "phenotk.cli.summarize",
     "phenotk.cli.validate",
     "phenotk.cli.rules",
     "phenotk.cli.ontology",
     "phenotk.cli.upgrade",
+    "phenotk.cli.fix",
 ]
 
 
