@@ -24,29 +24,32 @@ PHASES = {
     "pronto_parse": """
 import time, warnings, resource, pronto
 warnings.simplefilter("ignore")
-t = time.perf_counter(); o = pronto.Ontology(PATH); dt = time.perf_counter() - t
-out = {"seconds": dt, "terms": len(o.terms())}
+t, c = time.perf_counter(), time.process_time(); o = pronto.Ontology(PATH)
+out = {"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "terms": len(o.terms())}
 """,
     "cold_load": """
 import time, resource
 from phenotk.ontology import load_ontology, build
 t = time.perf_counter(); ont = build.parse_with_pronto(PATH); parse = time.perf_counter() - t
-t = time.perf_counter(); build.build_payload(ont, source=PATH, sha256=""); index_only = time.perf_counter() - t
+t = time.process_time(); build.build_payload(ont, source=PATH, sha256=""); index_only = time.process_time() - t
 del ont
-t = time.perf_counter(); idx = load_ontology(PATH); dt = time.perf_counter() - t
+t, c = time.perf_counter(), time.process_time(); idx = load_ontology(PATH)
+dt, cpu = time.perf_counter() - t, time.process_time() - c
 assert not idx.loaded_from_cache
 import os
-out = {"seconds": dt, "parse": parse, "index_build": index_only, "cache_bytes": os.path.getsize(idx.cache_path)}
+out = {"seconds": dt, "cpu": cpu, "parse": parse, "index_build": index_only}
+out["cache_bytes"] = os.path.getsize(idx.cache_path)
 """,
     "warm_load": """
 import time, resource
 t = time.perf_counter(); import phenotk.ontology; imp = time.perf_counter() - t
 from phenotk.ontology import load_ontology, file_sha256
 t = time.perf_counter(); file_sha256(PATH); sha = time.perf_counter() - t
-t = time.perf_counter(); idx = load_ontology(PATH); dt = time.perf_counter() - t
+t, c = time.perf_counter(), time.process_time(); idx = load_ontology(PATH)
+dt, cpu = time.perf_counter() - t, time.process_time() - c
 assert idx.loaded_from_cache, "cache miss"
 assert "pronto" not in __import__("sys").modules, "pronto imported on a warm load"
-out = {"seconds": dt, "sha256": sha, "import_phenotk_ontology": imp, "terms": len(idx)}
+out = {"seconds": dt, "cpu": cpu, "sha256": sha, "import_phenotk_ontology": imp, "terms": len(idx)}
 """,
     "queries": """
 import random, time, warnings, gc
@@ -61,31 +64,36 @@ for _ in range(N // 2):
     pairs.append((t, rng.choice(anc) if anc else t))  # a true pair
     pairs.append((rng.choice(terms), rng.choice(terms)))  # almost always false
 f = idx.is_descendant_of
+clock = time.process_time  # CPU time: other processes on a busy machine do not count
 def run():
-    t0 = time.perf_counter()
+    t0 = clock()
     for a, b in pairs:
         f(a, b)
-    return (time.perf_counter() - t0) / len(pairs)
+    return (clock() - t0) / len(pairs)
 gc.disable()
 first = run()  # includes materialising each term's ancestor set on first use
 warm = min(run() for _ in range(5))
-t0 = time.perf_counter()
-for a, _ in pairs:
-    idx.primary_id(a)
-primary = (time.perf_counter() - t0) / len(pairs)
-t0 = time.perf_counter()
-for a, _ in pairs:
-    idx.label(a)
-label = (time.perf_counter() - t0) / len(pairs)
+def each(g):
+    t0 = clock()
+    for a, _ in pairs:
+        g(a)
+    return (clock() - t0) / len(pairs)
+primary = min(each(idx.primary_id) for _ in range(5))
+label = min(each(idx.label) for _ in range(5))
+t0 = clock()
+for a, b in pairs:
+    pass
+loop = (clock() - t0) / len(pairs)
 gc.enable()
 answers = [f(a, b) for a, b in pairs]
 import pronto
 warnings.simplefilter("ignore")
 o = pronto.Ontology(PATH)
-t0 = time.perf_counter()
+t0 = clock()
 pr = [b in {s.id for s in o[a].superclasses()} for a, b in pairs]
-pronto_q = (time.perf_counter() - t0) / len(pairs)
+pronto_q = (clock() - t0) / len(pairs)
 out = {"first_pass": first, "warm": warm, "primary_id": primary, "label": label, "pronto_superclasses": pronto_q,
+       "loop": loop,
        "agree": sum(x == y for x, y in zip(answers, pr)), "true_pairs": sum(answers), "n": len(pairs)}
 """,
 }
@@ -116,6 +124,7 @@ def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else _default_path()
     if not path.is_file():
         raise SystemExit(f"{path}: not found (pass an ontology file or set PHENOTK_SHARED_DATA)")
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="phenotk-bench-") as cache:
         parse = run_phase("pronto_parse", path, cache)
         cold = run_phase("cold_load", path, cache)
@@ -123,27 +132,34 @@ def main() -> None:
         q = run_phase("queries", path, cache)
 
     print(f"ontology: {path} ({path.stat().st_size / 1e6:.1f} MB, {warm['terms']} terms)")
-    print(f"{'':34}{'seconds':>10}{'peak RSS MB':>14}")
-    print(f"{'pronto parse (baseline)':34}{parse['seconds']:>10.3f}{parse['peak_rss_mb']:>14.0f}")
     print(
-        f"{'cold load (parse+build+cache)':34}{cold['seconds']:>10.3f}{cold['peak_rss_mb']:>14.0f}"
-        f"   index build alone {cold['index_build']:.3f} s, cache file {cold['cache_bytes'] / 1e6:.1f} MB"
+        f"load average at start: {load[0]:.1f} on {os.cpu_count()} CPUs (wall times suffer when busy; CPU times less)"
     )
+    print(f"{'':34}{'wall s':>10}{'CPU s':>10}{'peak RSS MB':>14}")
+    for label, r in (
+        ("pronto parse (baseline)", parse),
+        ("cold load (parse+build+cache)", cold),
+        ("warm load (cache hit, no pronto)", warm),
+    ):
+        print(f"{label:34}{r['seconds']:>10.3f}{r['cpu']:>10.3f}{r['peak_rss_mb']:>14.0f}")
+    print(f"  cold: index build alone {cold['index_build']:.3f} CPU s, cache file {cold['cache_bytes'] / 1e6:.1f} MB")
     print(
-        f"{'warm load (cache hit, no pronto)':34}{warm['seconds']:>10.3f}{warm['peak_rss_mb']:>14.0f}"
-        f"   of which sha256 of the source {warm['sha256']:.3f} s; import phenotk.ontology "
-        f"{warm['import_phenotk_ontology']:.3f} s (not included)"
+        f"  warm: includes sha256 of the source ({warm['sha256']:.3f} s); "
+        f"`import phenotk.ontology` ({warm['import_phenotk_ontology']:.3f} s, mostly the phenotk package) is not"
     )
-    ratio = parse["seconds"] / warm["seconds"]
-    ok = warm["seconds"] <= 0.15 and ratio >= 10
+    ratio = parse["cpu"] / warm["cpu"]
+    ok = warm["cpu"] <= 0.15 and ratio >= 10
     verdict = "met" if ok else "MISSED"
-    print(f"warm load is {ratio:.0f}x faster than pronto's parse  [target <= 0.15 s and >= 10x: {verdict}]")
+    print(f"warm load is {ratio:.0f}x faster than pronto's parse (CPU)  [target <= 0.15 s and >= 10x: {verdict}]")
     print()
-    print(f"{q['n']:,} is_descendant_of queries ({q['true_pairs']:,} true), per query:")
+    print(f"{q['n']:,} is_descendant_of queries ({q['true_pairs']:,} true), CPU time per query:")
     print(f"  index, first pass (builds ancestor sets)  {q['first_pass'] * 1e6:8.3f} µs")
     print(f"  index, warm                               {q['warm'] * 1e6:8.3f} µs")
     print(f"  pronto superclasses() (baseline)          {q['pronto_superclasses'] * 1e6:8.3f} µs")
-    print(f"  primary_id {q['primary_id'] * 1e6:.3f} µs, label {q['label'] * 1e6:.3f} µs")
+    print(
+        f"  primary_id {q['primary_id'] * 1e6:.3f} µs, label {q['label'] * 1e6:.3f} µs, "
+        f"empty loop {q['loop'] * 1e6:.3f} µs"
+    )
     speed = q["pronto_superclasses"] / q["warm"]
     print(
         f"  index is {speed:,.0f}x faster than pronto; answers agree on {q['agree']:,}/{q['n']:,} pairs  "
