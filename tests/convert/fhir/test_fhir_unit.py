@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import json_format
-from phenopackets import Family, Phenopacket, Sex
+from phenopackets import Cohort, Family, Phenopacket, Sex
 
 import phenotk
 from phenotk.convert.base import ConvertOptions
@@ -226,7 +226,7 @@ def test_writer_single_file_and_family(tmp_path: Path) -> None:
     assert json.loads(out.read_text())["type"] == "transaction"
     with pytest.raises(UsageError):
         FhirWriter().write([packet(RICH), packet(RICH)], tmp_path / "two.json", ConvertOptions())
-    issues = FhirWriter().write([Family(id="f")], tmp_path / "fam", ConvertOptions())
+    issues = FhirWriter().write([Cohort(id="c")], tmp_path / "cohort", ConvertOptions())
     assert issues and issues[0].rule == "fhir-unsupported-element"
 
 
@@ -316,3 +316,57 @@ def test_cli_both_ways(tmp_path: Path) -> None:
     assert len(outs) == 1
     back = json_format.Parse(outs[0].read_text(), Phenopacket())
     assert covered_copy(back) == packet(RICH)
+
+
+FAMILY = {
+    "id": "fam-1",
+    "proband": {
+        "id": "p-proband",
+        "subject": {"id": "kid", "sex": "MALE"},
+        "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": "Seizure"}}],
+    },
+    "relatives": [
+        {"id": "p-mother", "subject": {"id": "mum", "sex": "FEMALE"}},
+        {
+            "id": "p-sister",
+            "subject": {"id": "sis", "sex": "FEMALE"},
+            "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": "Seizure"}, "excluded": True}],
+        },
+        {"id": "p-uncle", "subject": {"id": "unc", "sex": "MALE"}},
+    ],
+    "pedigree": {
+        "persons": [
+            {
+                "familyId": "f",
+                "individualId": "kid",
+                "paternalId": "dad",
+                "maternalId": "mum",
+                "sex": "MALE",
+                "affectedStatus": "AFFECTED",
+            },
+            {"familyId": "f", "individualId": "mum", "sex": "FEMALE", "affectedStatus": "UNAFFECTED"},
+            {"familyId": "f", "individualId": "sis", "paternalId": "dad", "maternalId": "mum", "sex": "FEMALE"},
+            {"familyId": "f", "individualId": "unc", "sex": "MALE"},
+        ]
+    },
+}
+
+
+def test_family_becomes_patients_and_family_member_histories(tmp_path: Path) -> None:
+    fam = json_format.ParseDict(FAMILY, Family())
+    bundle = to_fhir(fam, created=CREATED, validate=True)
+    fmh = resources(bundle, "FamilyMemberHistory")
+    assert [r["relationship"]["coding"][0]["code"] for r in fmh] == ["NMTH", "NSIB", "FAMMEMB"]
+    assert [r["sex"]["coding"][0]["code"] for r in fmh] == ["female", "female", "male"]
+    patients = {e["fullUrl"]: e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"}
+    assert len(patients) == 4
+    assert all(r["extension"][0]["valueReference"]["reference"] in patients for r in fmh)
+    assert len({e["resource"]["id"] for e in bundle["entry"]}) == len(bundle["entry"])  # ids unique in the bundle
+    items = read_fhir(bundle, validate=False)
+    back = {i.message.subject.id: i.message for i in items if i.message is not None}
+    assert set(back) == {"kid", "mum", "sis", "unc"}
+    assert back["sis"].phenotypic_features[0].excluded
+    rules = [i.rule for item in items for i in item.issues]
+    assert rules.count("fhir-unmapped-resource") == 3  # the FamilyMemberHistory links are reported
+    issues = FhirWriter().write([fam], tmp_path / "fam", ConvertOptions(created=CREATED))
+    assert [i.pointer for i in issues] == ["/pedigree"]

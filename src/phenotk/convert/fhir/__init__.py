@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 from phenotk.convert.base import Converted, ConvertOptions, FormatReader, FormatWriter
 from phenotk.convert.fhir.coverage import uncovered
 from phenotk.convert.fhir.reader import CODE_INVALID, read_tree
-from phenotk.convert.fhir.writer import fhir_id, packet_to_bundle
+from phenotk.convert.fhir.writer import family_to_bundle, fhir_id, packet_to_bundle
 from phenotk.errors import InputError, UsageError
 from phenotk.issue import Issue, Severity
 
@@ -138,8 +138,16 @@ def from_fhir(
 def to_fhir(
     packet: Message, *, bundle_type: str = "collection", created: str | None = None, validate: bool = False
 ) -> dict[str, Any]:
-    """FHIR R4 Bundle (JSON dict) for one Phenopacket. ``validate=True`` also builds it through fhir.resources."""
-    bundle = packet_to_bundle(packet, bundle_type=bundle_type, created=created)
+    """FHIR R4 Bundle (JSON dict) for one Phenopacket or Family. ``validate=True`` also builds it with fhir.resources.
+
+    A Family becomes one Bundle holding every member's resources plus a FamilyMemberHistory per relative.
+    """
+    from phenopackets import Family
+
+    if isinstance(packet, Family):
+        bundle = family_to_bundle(packet, bundle_type=bundle_type, created=created)
+    else:
+        bundle = packet_to_bundle(packet, bundle_type=bundle_type, created=created)
     if validate:
         problems = validate_fhir(bundle, severity=Severity.ERROR)
         if problems:
@@ -148,18 +156,31 @@ def to_fhir(
 
 
 def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
-    """Findings for every field of ``packet`` that the FHIR mapping does not carry."""
-    return [
-        Issue(
-            "FHIR010",
-            "fhir-unmapped-field",
-            severity,
-            f"{path} has no place in the FHIR mapping (docs/fhir-mapping.md) and is not written",
-            ptr,
-            context={"id": getattr(packet, "id", "")},
-        )
-        for path, ptr in uncovered(packet)
-    ]
+    """Findings for every field of a Phenopacket or Family that the FHIR mapping does not carry."""
+    from phenopackets import Family
+
+    def one(path: str, ptr: str, message: str = "") -> Issue:
+        text = message or f"{path} has no place in the FHIR mapping (docs/fhir-mapping.md) and is not written"
+        return Issue("FHIR010", "fhir-unmapped-field", severity, text, ptr, context={"id": getattr(packet, "id", "")})
+
+    if not isinstance(packet, Family):
+        return [one(path, ptr) for path, ptr in uncovered(packet)]
+    out = [one(f"proband.{path}", f"/proband{ptr}") for path, ptr in uncovered(packet.proband)]
+    for i, rel in enumerate(packet.relatives):
+        out += [one(f"relatives.{path}", f"/relatives/{i}{ptr}") for path, ptr in uncovered(rel)]
+    for field, _ in packet.ListFields():
+        if field.name == "pedigree":
+            out.append(
+                one(
+                    "pedigree",
+                    "/pedigree",
+                    "pedigree is carried only as FamilyMemberHistory relationships "
+                    "to the proband (parents, children, siblings); affected status and other links are lost",
+                )
+            )
+        elif field.name not in ("id", "proband", "relatives"):
+            out.append(one(field.name, f"/{field.json_name}"))
+    return out
 
 
 class FhirReader(FormatReader):
@@ -199,7 +220,7 @@ class FhirWriter(FormatWriter):
 
         A ``.json`` output takes exactly one packet; a directory gets ``<packet id>.json`` files.
         """
-        from phenopackets import Phenopacket
+        from phenopackets import Family, Phenopacket
 
         from phenotk.io import atomic_write
 
@@ -213,24 +234,24 @@ class FhirWriter(FormatWriter):
             raise UsageError(f"{len(packets)} phenopackets cannot go into one bundle file; give a directory")
         used: set[str] = set()
         for packet in packets:
-            if not isinstance(packet, Phenopacket):
+            if not isinstance(packet, (Phenopacket, Family)):
                 issues.append(
                     Issue(
                         "FHIR011",
                         "fhir-unsupported-element",
                         options.severity(Severity.ERROR),
-                        f"{type(packet).__name__} is not written to FHIR (only Phenopackets)",
+                        f"{type(packet).__name__} is not written to FHIR (Phenopackets and Families only)",
                         "",
                     )
                 )
                 continue
             issues += writer_issues(packet, options.severity())
-            bundle = packet_to_bundle(packet, bundle_type=bundle_type, created=options.created)
+            bundle = to_fhir(packet, bundle_type=bundle_type, created=options.created)
             payload = json.dumps(bundle, indent=2, ensure_ascii=False).encode() + b"\n"
             if as_file:
                 atomic_write(output, payload, force=force)
                 continue
-            stem = fhir_id(packet.id or packet.subject.id or "phenopacket")
+            stem = fhir_id(packet.id or getattr(packet, "subject", packet).id or "phenopacket")
             name, n = f"{stem}.json", 2
             while name in used:
                 name, n = f"{stem}_{n}.json", n + 1

@@ -47,6 +47,7 @@ EXT_SUBMITTED_BY = f"{PTK}/StructureDefinition/submitted-by"
 FMH_PATIENT_RECORD = "http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record"
 
 ID_PHENOPACKET = f"{PTK}/NamingSystem/phenopacket-id"
+ID_FAMILY = f"{PTK}/NamingSystem/family-id"
 ID_INDIVIDUAL = f"{PTK}/NamingSystem/individual-id"
 ID_ALTERNATE = f"{PTK}/NamingSystem/individual-alternate-id"
 ID_INTERPRETATION = f"{PTK}/NamingSystem/interpretation-id"

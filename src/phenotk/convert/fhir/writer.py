@@ -51,8 +51,9 @@ def _time_ext(url: str, te: Any) -> dict[str, Any] | None:
 class _Ctx:
     """Per-packet state: deterministic ids and the packet's own prefix → URL table."""
 
-    def __init__(self, packet: Any) -> None:
-        self.key = packet.id or packet.subject.id or "phenopacket"
+    def __init__(self, packet: Any, prefix: str = "", key: str | None = None) -> None:
+        self.key = key or packet.id or packet.subject.id or "phenopacket"
+        self.prefix = prefix
         self.counter: dict[str, int] = {}
         self.fallback = {r.namespace_prefix: r.url for r in packet.meta_data.resources if r.namespace_prefix and r.url}
         self.versions = {
@@ -67,7 +68,7 @@ class _Ctx:
     def add(self, resource: dict[str, Any], kind: str) -> str:
         n = self.counter.get(kind, 0) + 1
         self.counter[kind] = n
-        rid = f"{kind}-{n}"
+        rid = f"{self.prefix}{kind}-{n}"
         self.seq += 1
         full = f"urn:uuid:{self.base}{self.seq:012x}"
         self.entries.append(
@@ -434,11 +435,8 @@ def _provenance(meta: Any, targets: list[str], recorded: str, ctx: _Ctx) -> None
     ctx.add(prov, "provenance")
 
 
-def packet_to_bundle(packet: Any, *, bundle_type: str = "collection", created: str | None = None) -> dict[str, Any]:
-    """One FHIR R4 Bundle (JSON dict) for one Phenopacket message. ``created``: Provenance.recorded (RFC 3339)."""
-    if bundle_type not in ("collection", "transaction"):
-        raise ValueError(f"bundle type {bundle_type!r} is not supported; use collection or transaction")
-    ctx = _Ctx(packet)
+def _packet_entries(packet: Any, ctx: _Ctx, recorded: str) -> str:
+    """Add the resources of one packet to ``ctx``; return the fullUrl of its Patient."""
     subject = ctx.add(_patient(packet.subject, ctx), "patient")
     for pf in packet.phenotypic_features:
         _feature(pf, subject, ctx)
@@ -447,15 +445,98 @@ def packet_to_bundle(packet: Any, *, bundle_type: str = "collection", created: s
     for interp in packet.interpretations:
         _interpretation(interp, subject, ctx)
     if packet.HasField("meta_data"):
-        recorded = created or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         _provenance(packet.meta_data, [e["fullUrl"] for e in ctx.entries], recorded, ctx)
+    return subject
+
+
+def _bundle(entries: list[dict[str, Any]], bundle_type: str, ident: str, system: str) -> dict[str, Any]:
+    if bundle_type not in ("collection", "transaction"):
+        raise ValueError(f"bundle type {bundle_type!r} is not supported; use collection or transaction")
     bundle: dict[str, Any] = {"resourceType": "Bundle"}
-    if packet.id:
-        bundle["id"] = fhir_id(packet.id)
-        bundle["identifier"] = {"system": T.ID_PHENOPACKET, "value": packet.id}
+    if ident:
+        bundle["id"] = fhir_id(ident)
+        bundle["identifier"] = {"system": system, "value": ident}
     bundle["type"] = bundle_type
     if bundle_type == "transaction":
-        for e in ctx.entries:
+        for e in entries:
             e["request"] = {"method": "POST", "url": e["resource"]["resourceType"]}
-    bundle["entry"] = ctx.entries
+    bundle["entry"] = entries
     return bundle
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def packet_to_bundle(packet: Any, *, bundle_type: str = "collection", created: str | None = None) -> dict[str, Any]:
+    """One FHIR R4 Bundle (JSON dict) for one Phenopacket message. ``created``: Provenance.recorded (RFC 3339)."""
+    ctx = _Ctx(packet)
+    _packet_entries(packet, ctx, created or _now())
+    return _bundle(ctx.entries, bundle_type, packet.id, T.ID_PHENOPACKET)
+
+
+_ROLE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+_ROLE_NAMES = {
+    "NMTH": "natural mother",
+    "NFTH": "natural father",
+    "NSON": "natural son",
+    "NDAU": "natural daughter",
+    "NCHILD": "natural child",
+    "NSIB": "natural sibling",
+    "FAMMEMB": "family member",
+}
+
+
+def _relationship(proband: str, relative: Any, persons: dict[str, Any]) -> str:
+    """v3-RoleCode of ``relative`` seen from the proband, from the pedigree (FAMMEMB when it does not say)."""
+    p = persons.get(proband)
+    r = persons.get(relative.subject.id)
+    if p is not None and relative.subject.id and relative.subject.id == p.maternal_id:
+        return "NMTH"
+    if p is not None and relative.subject.id and relative.subject.id == p.paternal_id:
+        return "NFTH"
+    if r is not None and proband and proband in (r.maternal_id, r.paternal_id):
+        return {1: "NDAU", 2: "NSON"}.get(relative.subject.sex, "NCHILD")
+    if (
+        p is not None
+        and r is not None
+        and p.maternal_id
+        and p.paternal_id
+        and (p.maternal_id, p.paternal_id) == (r.maternal_id, r.paternal_id)
+    ):
+        return "NSIB"
+    return "FAMMEMB"
+
+
+def family_to_bundle(family: Any, *, bundle_type: str = "collection", created: str | None = None) -> dict[str, Any]:
+    """One Bundle for a Family: every member's resources, and a FamilyMemberHistory per relative.
+
+    Each relative is a full Patient (with its own Observations, Conditions, …) linked from a FamilyMemberHistory
+    about the proband through the core ``familymemberhistory-patient-record`` extension; the relationship code
+    (v3-RoleCode) comes from the pedigree.
+    """
+    recorded = created or _now()
+    entries: list[dict[str, Any]] = []
+    proband_ctx = _Ctx(family.proband, key=f"{family.id}/proband")
+    proband_url = _packet_entries(family.proband, proband_ctx, recorded)
+    entries += proband_ctx.entries
+    persons = {p.individual_id: p for p in family.pedigree.persons}
+    fmh_ctx = _Ctx(family.proband, prefix="family-", key=f"{family.id}/family")
+    for i, rel in enumerate(family.relatives, start=1):
+        ctx = _Ctx(rel, prefix=f"r{i}-", key=f"{family.id}/relative/{i}")
+        rel_url = _packet_entries(rel, ctx, recorded)
+        entries += ctx.entries
+        code = _relationship(family.proband.subject.id, rel, persons)
+        fmh: dict[str, Any] = {
+            "resourceType": "FamilyMemberHistory",
+            "extension": [{"url": T.FMH_PATIENT_RECORD, "valueReference": {"reference": rel_url}}],
+            "status": "completed",
+            "patient": {"reference": proband_url},
+            "relationship": {"coding": [{"system": _ROLE, "code": code, "display": _ROLE_NAMES[code]}]},
+        }
+        gender = ctx.entries[0]["resource"].get("gender")  # the relative's Patient
+        if gender:
+            fmh["sex"] = {"coding": [{"system": "http://hl7.org/fhir/administrative-gender", "code": gender}]}
+        fmh_ctx.add(fmh, "member-history")
+    entries += fmh_ctx.entries
+    return _bundle(entries, bundle_type, family.id, T.ID_FAMILY)
