@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from phenotk.errors import OutputExistsError
+from phenotk.errors import OutputExistsError, UsageError
 from phenotk.issue import Report
 from phenotk.report import REPORTERS, ReportFormat, render, write_report
 
@@ -90,3 +90,13 @@ def test_write_report_stdout_plain_when_not_a_tty(small_report: Report, capsys: 
     assert "\x1b[" not in out
     write_report(small_report, "csv", "-")
     assert capsys.readouterr().out.startswith("PATH,LEVEL,")
+
+
+def test_write_report_bad_output_is_one_located_error(small_report: Report, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is a directory") as exc:
+        write_report(small_report, "html", tmp_path)
+    assert exc.value.path == str(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(UsageError, match="cannot write the report"):
+        write_report(small_report, "html", blocker / "report.html")  # parent is a file

@@ -146,7 +146,8 @@ def write_report(
 
     ``color=None`` colours ``text`` on stdout only when stdout is a terminal and ``NO_COLOR`` is unset;
     files are never coloured. Like every phenotk output, an existing file is only replaced with
-    ``force=True`` (else :class:`~phenotk.errors.OutputExistsError`, exit 2 in the CLI).
+    ``force=True`` (else :class:`~phenotk.errors.OutputExistsError`, exit 2 in the CLI); an output that
+    is a directory or cannot be written raises :class:`~phenotk.errors.UsageError` naming it.
     """
     to_stdout = output is None or str(output) == "-"
     if color is None:
@@ -157,10 +158,16 @@ def write_report(
         stream.write(text)
         stream.flush()
         return
+    from phenotk.errors import UsageError
     from phenotk.io import atomic_write
 
     assert output is not None
-    atomic_write(output, text.encode("utf-8"), force=force)
+    if os.path.isdir(output):
+        raise UsageError("the report output is a directory; name a file", path=os.fspath(output))
+    try:
+        atomic_write(output, text.encode("utf-8"), force=force)
+    except OSError as exc:  # unwritable folder, disk full…: one line, no traceback
+        raise UsageError(f"cannot write the report: {exc.strerror or exc}", path=os.fspath(output)) from None
 
 
 def _stdout_is_tty() -> bool:
