@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from phenotk.ontology import HPO_ROOTS, IdStatus, OntologyIndex
+from phenotk.ontology import HPO_ROOTS, IdStatus, OntologyIndex, cache
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
@@ -170,3 +170,11 @@ def test_newer_rule_on_hpo_history(hp_old: Any, hp_obo: Any) -> None:
     # absent ids inside the densely used core range are never called newer (typos stay "unknown")
     core = [f"HP:{n:07d}" for n in range(1, 12_000)]
     assert not any(new.is_newer_than_release(c) for c in core if not new.contains(c))
+
+
+def test_real_index_survives_the_cache_format(hp_json: Any) -> None:
+    payload = hp_json.index.to_payload()
+    again = OntologyIndex(cache.loads(cache.dumps(payload)) or {})
+    assert again.to_payload() == payload
+    for t in list(hp_json.index.terms(obsolete=True))[::97]:
+        assert again.ancestors(t) == hp_json.index.ancestors(t) and again.label(t) == hp_json.index.label(t)

@@ -130,13 +130,15 @@ def test_json_and_owl_give_the_same_index(toy: OntologyIndex, toy_obo: Path, nam
     assert {k: v for k, v in other.items() if k not in skip} == {k: v for k, v in mine.items() if k not in skip}
 
 
-def test_gzip_accepted(toy: OntologyIndex, toy_obo: Path, tmp_path: Path) -> None:
-    gz = tmp_path / "toy.obo.gz"
-    with open(toy_obo, "rb") as src, gzip.open(gz, "wb") as dst:
+@pytest.mark.parametrize("name", ["toy.obo", "toy.json", "toy.owl"])
+def test_gzip_accepted(toy: OntologyIndex, toy_obo: Path, tmp_path: Path, name: str) -> None:
+    gz = tmp_path / f"{name}.gz"
+    with open(toy_obo.parent / name, "rb") as src, gzip.open(gz, "wb") as dst:
         shutil.copyfileobj(src, dst)
     idx = load_ontology(gz)
     assert idx.version == "2024-01-01"
     assert idx.ancestors("TOY:0000006") == toy.ancestors("TOY:0000006")
+    assert idx.consider("TOY:0000011") == ["TOY:0000003", "TOY:0000005"]  # also read from gzipped OBO Graphs
 
 
 def test_hpo_branches(mini_hp: Path) -> None:

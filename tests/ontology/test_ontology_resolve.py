@@ -162,3 +162,28 @@ def test_network_error_is_hpo_not_available(small_releases: None) -> None:
         resolve.fetch_release(RELEASE, opener=opener)
     assert "--hpo" in str(exc.value)
     assert f"v{RELEASE}/hp.json" in str(exc.value)  # the default URL names the release
+
+
+def test_damaged_cached_release_is_not_trusted(
+    mini_hp: Path, tmp_path: Path, small_releases: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = resolve.fetch_release(RELEASE, url=mini_hp.as_uri())
+    path.write_text("format-version: 1.2\n\n[Term]\nid: HP:1\nis_a: [[[\n", encoding="utf-8")
+    with pytest.raises(HpoNotAvailable):  # offline: the damaged file is dropped, nothing else to use
+        resolve_hpo(cwd=tmp_path)
+    assert not path.exists()
+    monkeypatch.setenv("PHENOTK_HPO_URL", mini_hp.as_uri())
+    idx = resolve_hpo(cwd=tmp_path, download=True)  # online: downloaded again
+    assert idx.origin == "download" and path.read_bytes() == mini_hp.read_bytes()
+
+
+def test_cached_release_with_wrong_checksum_is_fetched_again(
+    mini_hp: Path, small_releases: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = mini_hp.read_bytes()
+    monkeypatch.setitem(
+        resolve.KNOWN_RELEASES, RELEASE, resolve.ReleaseInfo(len(data), hashlib.sha256(data).hexdigest())
+    )
+    path = resolve.fetch_release(RELEASE, url=mini_hp.as_uri())
+    path.write_bytes(data.replace(b"Seizure", b"Seizurf"))
+    assert resolve.fetch_release(RELEASE, url=mini_hp.as_uri()).read_bytes() == data

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from phenotk.errors import InputError, PhenotkError
 
-from .cache import ontology_cache_dir
+from .cache import file_sha256, ontology_cache_dir
 from .index import OntologyIndex
 from .load import load_ontology
 
@@ -168,8 +168,13 @@ def resolve_hpo(
     is found and nothing can be downloaded, raises :class:`HpoNotAvailable` with instructions.
     """
     src = find_hpo(path, cwd=cwd)
+    if src is not None and src.origin == "cache":
+        cached = _load_cached_release(src.path)
+        if cached is not None:
+            return cached
+        src = None  # a damaged cached release was removed: fall through to the download
     if src is not None:
-        if src.origin != "cache" and not src.path.is_file():
+        if not src.path.is_file():
             where = {"--hpo": "--hpo", "PHENOTK_HPO": "env PHENOTK_HPO"}.get(src.origin, src.origin)
             raise InputError(f"HPO file not found (from {where})", path=str(src.path), kind="missing")
         idx = load_ontology(src.path)
@@ -182,6 +187,25 @@ def resolve_hpo(
     target = fetch_release(PINNED_RELEASE, progress=progress)
     idx = load_ontology(target)
     idx.origin = "download"
+    return idx
+
+
+def _release_of(path: Path) -> str | None:
+    name = path.name
+    return name[3:-5] if name.startswith("hp-") and name.endswith(".json") else None
+
+
+def _load_cached_release(path: Path) -> OntologyIndex | None:
+    """A release file from the cache, or None (file deleted) when it is unreadable or fails its known checksum."""
+    known = KNOWN_RELEASES.get(_release_of(path) or "")
+    try:
+        idx = load_ontology(path)
+    except InputError:
+        idx = None
+    if idx is None or (known is not None and idx.source_sha256 != known.sha256):
+        path.unlink(missing_ok=True)
+        return None
+    idx.origin = "cache"
     return idx
 
 
@@ -224,7 +248,7 @@ def fetch_release(
     release = release or PINNED_RELEASE
     dest = release_path(release)
     known = KNOWN_RELEASES.get(release)
-    if dest.is_file() and not force:
+    if dest.is_file() and not force and (known is None or file_sha256(dest) == known.sha256):
         _set_current(dest)
         return dest
     url = url or os.environ.get("PHENOTK_HPO_URL") or RELEASE_URL.format(release=release)
