@@ -1,0 +1,397 @@
+"""PED (6-column pedigree) text ↔ ``Pedigree.Person`` lists, and pedigree consistency checks.
+
+A PED line is ``family individual father mother sex phenotype`` separated by whitespace; ``0`` means "no
+parent"; sex ``1`` male, ``2`` female, anything else unknown; phenotype ``2`` affected, ``1`` unaffected,
+``0``/``-9`` missing. PLINK ``.ped`` files carry genotypes after column 6 (ignored here, with a finding). A first
+line that names the columns (``#family_id …`` or ``FID IID …``) is a header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from phenopackets import Pedigree
+
+from phenotk.io.sourcemap import join
+from phenotk.issue import Issue, Severity
+
+Person: TypeAlias = Pedigree.Person
+
+#: PED sex code → Phenopacket Sex enum name (other codes: UNKNOWN_SEX with a finding).
+SEX_CODES = {"1": "MALE", "2": "FEMALE", "0": "UNKNOWN_SEX", "-9": "UNKNOWN_SEX", "other": "UNKNOWN_SEX"}
+_SEX_WORDS = {
+    "m": "MALE",
+    "male": "MALE",
+    "f": "FEMALE",
+    "female": "FEMALE",
+    "u": "UNKNOWN_SEX",
+    "unknown": "UNKNOWN_SEX",
+}
+#: PED phenotype code → Pedigree.Person.AffectedStatus name.
+STATUS_CODES = {"2": "AFFECTED", "1": "UNAFFECTED", "0": "MISSING", "-9": "MISSING", ".": "MISSING"}
+_MISSING_PARENT = {"0", ".", "-9", ""}
+_HEADER_WORDS = {
+    "fid",
+    "iid",
+    "family",
+    "family_id",
+    "familyid",
+    "individual",
+    "individual_id",
+    "sample",
+    "id",
+    "pid",
+    "mid",
+    "sex",
+    "phenotype",
+    "pat",
+    "mat",
+    "father",
+    "mother",
+    "paternal_id",
+    "maternal_id",
+}
+
+SEX_NAMES = Person.DESCRIPTOR.fields_by_name["sex"].enum_type.values_by_name
+STATUS = Person.AffectedStatus
+
+
+def _issue(
+    code: str,
+    rule: str,
+    severity: Severity,
+    message: str,
+    *,
+    pointer: str = "",
+    line: int | None = None,
+    column: int | None = None,
+    **context: Any,
+) -> Issue:
+    return Issue(
+        code=code,
+        rule=rule,
+        severity=severity,
+        message=message,
+        pointer=pointer,
+        line=line,
+        column=column,
+        context=context,
+    )
+
+
+@dataclass
+class PedFamily:
+    """The persons of one family id in a PED file, with the line each came from."""
+
+    family_id: str
+    persons: list[Person] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+
+def _columns(text: str) -> list[tuple[str, int]]:
+    """Whitespace-separated fields with their 1-based start column."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        while i < n and text[i] in " \t\r":
+            i += 1
+        if i >= n:
+            break
+        j = i
+        while j < n and text[j] not in " \t\r":
+            j += 1
+        out.append((text[i:j], i + 1))
+        i = j
+    return out
+
+
+def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[PedFamily], list[Issue]]:
+    """Families (in file order) and findings for a PED text. Never raises; bad lines become findings."""
+    issues: list[Issue] = []
+    families: dict[str, PedFamily] = {}
+    seen_data = False
+    extra_cols = 0
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        cols = _columns(raw)
+        words = [c[0] for c in cols]
+        if stripped.startswith("#"):
+            continue  # header or comment
+        if (
+            not seen_data
+            and len(words) >= 2
+            and {w.lower() for w in words[:6]} & _HEADER_WORDS
+            and not (len(words) >= 6 and words[4] in SEX_CODES and words[5] in STATUS_CODES)
+        ):
+            seen_data = True
+            issues.append(
+                _issue(
+                    "PED009", "ped-header", Severity.INFO, f"line {lineno} is a header; skipped", line=lineno, column=1
+                )
+            )
+            continue
+        seen_data = True
+        if len(words) < 6:
+            issues.append(
+                _issue(
+                    "PED001",
+                    "ped-column-count",
+                    Severity.ERROR,
+                    f"line {lineno} has {len(words)} column(s); a PED line needs 6 "
+                    "(family, individual, father, mother, sex, phenotype); skipped",
+                    line=lineno,
+                    column=1,
+                    text=stripped[:120],
+                )
+            )
+            continue
+        if len(words) > 6:
+            extra_cols += 1
+        fam, ind, pat, mat, sex, pheno = words[:6]
+        person = Person(family_id=fam, individual_id=ind)
+        person.paternal_id = "" if pat in _MISSING_PARENT else pat
+        person.maternal_id = "" if mat in _MISSING_PARENT else mat
+        sex_name = SEX_CODES.get(sex) or _SEX_WORDS.get(sex.lower())
+        if sex_name is None or (sex not in SEX_CODES and sex.lower() in _SEX_WORDS):
+            if sex_name is None:
+                issues.append(
+                    _issue(
+                        "PED002",
+                        "ped-bad-code",
+                        severity,
+                        f"line {lineno}: sex {sex!r} is not 1 (male), 2 (female) or 0 (unknown); read as unknown",
+                        line=lineno,
+                        column=cols[4][1],
+                        individual=ind,
+                    )
+                )
+                sex_name = "UNKNOWN_SEX"
+            else:
+                issues.append(
+                    _issue(
+                        "PED002",
+                        "ped-bad-code",
+                        Severity.INFO,
+                        f"line {lineno}: sex {sex!r} read as {sex_name} (PED uses 1/2/0)",
+                        line=lineno,
+                        column=cols[4][1],
+                        individual=ind,
+                    )
+                )
+        person.sex = SEX_NAMES[sex_name].number  # type: ignore[assignment]
+        status = STATUS_CODES.get(pheno)
+        if status is None:
+            issues.append(
+                _issue(
+                    "PED002",
+                    "ped-bad-code",
+                    severity,
+                    f"line {lineno}: phenotype {pheno!r} is not 2 (affected), 1 (unaffected) or 0/-9 "
+                    "(missing); a quantitative trait cannot be carried; read as MISSING",
+                    line=lineno,
+                    column=cols[5][1],
+                    individual=ind,
+                    value=pheno,
+                )
+            )
+            status = "MISSING"
+        person.affected_status = STATUS.Value(status)
+        fam_entry = families.setdefault(fam, PedFamily(fam))
+        fam_entry.persons.append(person)
+        fam_entry.lines.append(lineno)
+    if extra_cols:
+        issues.append(
+            _issue(
+                "PED010",
+                "ped-extra-columns",
+                Severity.INFO,
+                f"{extra_cols} line(s) have more than 6 columns (PLINK genotypes?); columns 7+ are not carried",
+                line=None,
+            )
+        )
+    return list(families.values()), issues
+
+
+def check_pedigree(
+    persons: Sequence[Person],
+    *,
+    lines: Sequence[int] | None = None,
+    pointer: str = "/pedigree/persons",
+    others: Iterable[str] = (),
+) -> list[Issue]:
+    """Consistency findings for one family's persons: duplicates, unknown parents, role conflicts, cycles.
+
+    ``lines`` gives the PED line of each person (findings then carry line numbers instead of only pointers);
+    ``others`` are ids that exist in other families of the same file (named in the unknown-parent message).
+    """
+    issues: list[Issue] = []
+    other_ids = set(others)
+
+    def where(i: int) -> dict[str, Any]:
+        if lines:  # PED input: the line is the location (there is no JSON document to point into)
+            return {"line": lines[i], "row": lines[i]}
+        return {"pointer": join(pointer, i)}
+
+    by_id: dict[str, int] = {}
+    for i, p in enumerate(persons):
+        if not p.individual_id:
+            issues.append(
+                _issue(
+                    "PED003", "pedigree-duplicate-id", Severity.ERROR, "a person without an individual id", **where(i)
+                )
+            )
+            continue
+        if p.individual_id in by_id:
+            first = by_id[p.individual_id]
+            seen = f"line {lines[first]}" if lines else join(pointer, first)
+            issues.append(
+                _issue(
+                    "PED003",
+                    "pedigree-duplicate-id",
+                    Severity.ERROR,
+                    f"individual {p.individual_id!r} is listed twice in family (first at {seen})",
+                    individual=p.individual_id,
+                    **where(i),
+                )
+            )
+        else:
+            by_id[p.individual_id] = i
+    fathers_of: dict[str, str] = {}
+    mothers_of: dict[str, str] = {}
+    for i, p in enumerate(persons):
+        for role, parent in (("father", p.paternal_id), ("mother", p.maternal_id)):
+            if not parent:
+                continue
+            if parent == p.individual_id:
+                issues.append(
+                    _issue(
+                        "PED005",
+                        "pedigree-cycle",
+                        Severity.ERROR,
+                        f"{p.individual_id!r} is its own {role}",
+                        individual=p.individual_id,
+                        **where(i),
+                    )
+                )
+                continue
+            if parent not in by_id:
+                extra = " (it is in another family of this file)" if parent in other_ids else ""
+                issues.append(
+                    _issue(
+                        "PED004",
+                        "pedigree-unknown-parent",
+                        Severity.WARNING,
+                        f"{role} {parent!r} of {p.individual_id!r} is not a person of this family{extra}",
+                        individual=p.individual_id,
+                        **where(i),
+                    )
+                )
+            (fathers_of if role == "father" else mothers_of)[parent] = p.individual_id
+        if p.paternal_id and p.paternal_id == p.maternal_id:
+            issues.append(
+                _issue(
+                    "PED006",
+                    "pedigree-role-conflict",
+                    Severity.ERROR,
+                    f"{p.paternal_id!r} is both father and mother of {p.individual_id!r}",
+                    individual=p.individual_id,
+                    **where(i),
+                )
+            )
+    for parent, child in fathers_of.items():
+        idx = by_id.get(parent)
+        if idx is not None and persons[idx].sex == SEX_NAMES["FEMALE"].number:
+            issues.append(
+                _issue(
+                    "PED006",
+                    "pedigree-role-conflict",
+                    Severity.WARNING,
+                    f"{parent!r} is the father of {child!r} but has sex FEMALE",
+                    individual=parent,
+                    **where(idx),
+                )
+            )
+        if parent in mothers_of and idx is not None:
+            issues.append(
+                _issue(
+                    "PED006",
+                    "pedigree-role-conflict",
+                    Severity.ERROR,
+                    f"{parent!r} is the father of {child!r} and the mother of {mothers_of[parent]!r}",
+                    individual=parent,
+                    **where(idx),
+                )
+            )
+    for parent, child in mothers_of.items():
+        idx = by_id.get(parent)
+        if idx is not None and persons[idx].sex == SEX_NAMES["MALE"].number:
+            issues.append(
+                _issue(
+                    "PED006",
+                    "pedigree-role-conflict",
+                    Severity.WARNING,
+                    f"{parent!r} is the mother of {child!r} but has sex MALE",
+                    individual=parent,
+                    **where(idx),
+                )
+            )
+    issues.extend(_cycles(persons, by_id, where))
+    return issues
+
+
+def _cycles(persons: Sequence[Person], by_id: dict[str, int], where: Any) -> list[Issue]:
+    """One finding per ancestry cycle (someone who is their own ancestor), found by depth-first search."""
+    parents = {
+        p.individual_id: [x for x in (p.paternal_id, p.maternal_id) if x and x in by_id and x != p.individual_id]
+        for p in persons
+        if p.individual_id
+    }
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    issues: list[Issue] = []
+    reported: set[frozenset[str]] = set()
+    for start in parents:
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, k = stack.pop()
+            if k == 0:
+                state[node] = 1
+                path.append(node)
+            ps = parents.get(node, [])
+            if k < len(ps):
+                stack.append((node, k + 1))
+                nxt = ps[k]
+                if state.get(nxt) == 1:
+                    loop = path[path.index(nxt) :]
+                    key = frozenset(loop)
+                    if key not in reported:
+                        reported.add(key)
+                        chain = " → ".join([*loop, nxt])
+                        issues.append(
+                            _issue(
+                                "PED005",
+                                "pedigree-cycle",
+                                Severity.ERROR,
+                                f"ancestry cycle: {chain} (each is a parent of the one before)",
+                                individual=nxt,
+                                **where(by_id[nxt]),
+                            )
+                        )
+                elif not state.get(nxt):
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return issues
+
+
+def format_ped(rows: Iterable[Sequence[str]], *, header: bool = False) -> str:
+    """PED text (tab-separated) for rows of six fields."""
+    out = ["#family_id\tindividual_id\tpaternal_id\tmaternal_id\tsex\tphenotype"] if header else []
+    out.extend("\t".join(r) for r in rows)
+    return "\n".join(out) + ("\n" if out else "")

@@ -1,0 +1,369 @@
+"""Beacon v2 individuals ↔ phenopackets: real examples and pairs (EGA, Convert-Pheno), hand-made edge cases, CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.protobuf import json_format
+from phenopackets import FEMALE, Family, Phenopacket
+
+from phenotk.convert.base import ConvertOptions
+from phenotk.convert.beacon import BeaconReader, BeaconWriter, from_beacon, to_beacon
+from phenotk.errors import InputError
+from phenotk.io import load_tree, read, to_dict
+
+OPTS = ConvertOptions(created="2024-01-01T00:00:00Z")
+
+
+def _read(path: Path) -> list[Any]:
+    return list(BeaconReader().read(path, OPTS))
+
+
+# ---------------------------------------------------------------- sex and time elements
+
+
+@pytest.mark.parametrize(
+    ("term", "sex"),
+    [
+        ({"id": "NCIT:C16576", "label": "female"}, "FEMALE"),
+        ({"id": "NCIT:C20197", "label": "male"}, "MALE"),
+        ({"id": "NCIT:C17998", "label": "unknown"}, "UNKNOWN_SEX"),
+        ({"id": "NCIT:C46113", "label": "Female"}, "FEMALE"),  # EGA's codes
+        ({"id": "NCIT:C46112", "label": "Male"}, "MALE"),
+        ({"id": "NCIT:C17649", "label": "other"}, "OTHER_SEX"),
+        ({"id": "XYZ:1", "label": "male"}, "MALE"),  # unknown code, known label: read with an info finding
+    ],
+)
+def test_sex_terms(term: dict[str, str], sex: str) -> None:
+    packet, issues = from_beacon({"id": "x", "sex": term})
+    assert (
+        Phenopacket.DESCRIPTOR.fields_by_name["subject"]
+        .message_type.fields_by_name["sex"]
+        .enum_type.values_by_number[packet.subject.sex]
+        .name
+        == sex
+    )
+    assert all(i.severity.value == "info" for i in issues)
+
+
+@pytest.mark.parametrize("sex", ["FEMALE", "MALE", "UNKNOWN_SEX", "OTHER_SEX"])
+def test_sex_round_trip(sex: str) -> None:
+    packet = json_format.ParseDict({"id": "p", "subject": {"id": "s", "sex": sex}}, Phenopacket())
+    doc, _ = to_beacon(packet)
+    assert doc["sex"]["id"].startswith("NCIT:")
+    back, _ = from_beacon(doc)
+    assert back.subject.sex == packet.subject.sex
+
+
+def test_bad_sex_is_a_finding_not_a_crash() -> None:
+    packet, issues = from_beacon({"id": "x", "sex": "yes"})
+    assert packet.subject.sex == 0
+    assert [i.code for i in issues] == ["BCN004"]
+    assert issues[0].pointer == "/sex"
+
+
+def test_kitchen_sink_individual(fixtures_dir: Path) -> None:
+    (item,) = _read(fixtures_dir / "beacon" / "individual_kitchen_sink.yaml")
+    p = item.message
+    f = p.phenotypic_features
+    assert f[0].onset.age.iso8601duration == "P2Y"  # wrapped {"age": {...}} form of the official examples
+    assert f[0].resolution.ontology_class.id == "NCIT:C49685"  # {"ageGroup": ...}
+    assert [e.evidence_code.id for e in f[0].evidence] == ["ECO:0000033", "ECO:0006017"]  # a list is accepted
+    assert f[0].evidence[0].reference.description == "first paper" and f[0].description == "started after fever"
+    assert f[1].excluded and f[1].onset.age_range.end.iso8601duration == "P3Y"
+    assert (f[2].onset.gestational_age.weeks, f[2].onset.gestational_age.days) == (33, 2)
+    assert f[3].type.id == "HP:0000365" and f[3].onset.timestamp.ToJsonString() == "2019-04-01T00:00:00Z"
+    d = p.diseases[0]
+    assert d.onset.interval.start.ToJsonString() == "2018-01-01T00:00:00Z" and d.disease_stage[0].id == "OGMS:0000119"
+    m = p.measurements
+    assert m[0].value.quantity.unit.id == "NCIT:C103452" and m[0].value.quantity.value == 55345
+    assert m[0].time_observed.timestamp.ToJsonString() == "2017-05-03T00:00:00Z"  # from 'date'
+    assert m[1].complex_value.typed_quantities[0].quantity.value == 120
+    proc, treat = p.medical_actions
+    assert proc.procedure.body_site.id == "UBERON:0001255" and proc.procedure.performed.timestamp.seconds > 0
+    assert treat.treatment.route_of_administration.id == "NCIT:C38288"
+    assert p.subject.karyotypic_sex == 1  # XX
+    lost = {i.pointer: i for i in item.issues if i.code == "BCN002"}
+    assert set(lost) == {
+        "/ethnicity",
+        "/geographicOrigin",
+        "/exposures",
+        "/pedigrees",
+        "/diseases/0/familyHistory",
+        "/diseases/0/severity",
+        "/treatments/0/ageAtOnset",
+    }
+    # the value travels in the finding (recoverable from a --report JSON)
+    assert lost["/ethnicity"].context["value"] == {"id": "NCIT:C43851", "label": "European"}
+    assert lost["/ethnicity"].line == 5  # YAML input: located
+
+
+def test_writer_side_losses_are_kept_in_info() -> None:
+    packet = json_format.ParseDict(
+        {
+            "id": "pk",
+            "subject": {"id": "s1", "sex": "FEMALE", "dateOfBirth": "2001-02-03T00:00:00Z"},
+            "phenotypicFeatures": [
+                {
+                    "type": {"id": "HP:0001250"},
+                    "evidence": [{"evidenceCode": {"id": "ECO:1"}}, {"evidenceCode": {"id": "ECO:2"}}],
+                }
+            ],
+            "diseases": [{"term": {"id": "OMIM:1"}, "resolution": {"age": {"iso8601duration": "P3Y"}}}],
+            "metaData": {"created": "2024-01-01T00:00:00Z", "createdBy": "me", "phenopacketSchemaVersion": "2.0"},
+            "medicalActions": [
+                {"treatment": {"agent": {"id": "CHEBI:1"}}},
+                {"procedure": {"code": {"id": "NCIT:C1"}}},
+                {
+                    "radiationTherapy": {
+                        "modality": {"id": "NCIT:C2"},
+                        "bodySite": {"id": "UBERON:1"},
+                        "dosage": 1,
+                        "fractions": 2,
+                    }
+                },
+            ],
+        },
+        Phenopacket(),
+    )
+    doc, issues = to_beacon(packet)
+    assert {i.pointer for i in issues} == {
+        "/phenotypicFeatures/0/evidence/1",
+        "/diseases/0/resolution",
+        "/medicalActions/2/radiationTherapy",
+    }
+    assert doc["id"] == "s1" and doc["info"]["phenopacket"]["id"] == "pk"
+    back, _ = from_beacon(json.loads(json.dumps(doc)))
+    assert back == packet  # order of medical actions and every lost part restored from info
+    plain, issues = to_beacon(packet, keep_info=False)
+    assert "info" not in plain
+    assert any(i.pointer == "/subject/dateOfBirth" and "dropped" in i.message for i in issues)
+
+
+# ---------------------------------------------------------------- official examples and envelopes
+
+
+@pytest.mark.shared
+def test_official_examples(shared_data: Path) -> None:
+    base = shared_data / "beacon" / "ga4gh-beacon-v2"
+    (mid,) = _read(base / "individual-MID-example.json")
+    p = mid.message
+    assert (p.id, p.subject.sex) == ("Ind001", FEMALE)
+    assert p.diseases[0].onset.ontology_class.id == "NCIT:C49685"
+    assert p.measurements[0].time_observed.age.iso8601duration == "P55Y8M12D"
+    assert {i.pointer for i in mid.issues if i.code == "BCN002"} >= {"/ethnicity", "/geographicOrigin"}
+    (minimal,) = _read(base / "individual-MIN-example.json")
+    assert minimal.message.subject.id == "Ind001" and not minimal.issues
+    with pytest.raises(InputError, match="Beacon pedigree"):
+        _read(base / "pedigree-example.json")
+
+
+@pytest.mark.shared
+def test_response_envelopes(shared_data: Path) -> None:
+    base = shared_data / "beacon" / "ega-beacon2-ri-api"
+    items = _read(base / "tests_responses_all-individuals.json")
+    assert [i.message.id for i in items] == ["NA24631", "NA24694", "NA24695"]
+    assert items[0].issues[0].pointer.startswith("/response/resultSets/0/results/0")
+    (one,) = _read(base / "testMode_individuals_response.json")  # a list of result sets
+    assert one.message.id == "testModeId" and len(one.message.measurements) == 3
+    cineca = _read(base / "CINECA_UK1_individuals_sample25.json")
+    assert len(cineca) == 25 and all(c.message.diseases for c in cineca)
+
+
+# ---------------------------------------------------------------- pairs from other converters
+
+
+def _norm(value: Any) -> Any:
+    """Normalise a Beacon tree for comparison (see the differences explained in the tests)."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in ("timeObserved", "info") or v in (False, "UNKNOWN_KARYOTYPE", "UNKNOWN_DRUG_TYPE"):
+                continue
+            if k == "label" and isinstance(v, str):
+                v = v.lower()
+            if k == "measurementValue" and isinstance(v, dict) and "quantity" in v:
+                v = v["quantity"]
+            if k == "diseaseStage":
+                k, v = "stage", v[0]
+            if k == "dateOfProcedure":
+                k, v = "ageAtProcedure", f"{v}T00:00:00Z"
+            out[k] = _norm(v)
+        return out
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+MAPPED = (
+    "id",
+    "sex",
+    "karyotypicSex",
+    "phenotypicFeatures",
+    "diseases",
+    "measures",
+    "interventionsOrProcedures",
+    "treatments",
+)
+
+
+@pytest.mark.shared
+def test_convert_pheno_pxf2bff(shared_data: Path) -> None:
+    """Our Beacon output vs Convert-Pheno's for its 13 phenopackets, on the mapped fields.
+
+    Differences explained (removed by ``_norm``): Convert-Pheno writes defaults (``excluded: false``,
+    ``karyotypicSex: UNKNOWN_KARYOTYPE``, ``drugType: UNKNOWN_DRUG_TYPE``), capitalised sex labels, a
+    phenopacket-style ``timeObserved`` copy and ``info`` inside evidence, wraps quantities as
+    ``measurementValue.quantity`` (the phenopacket Value shape; the Beacon value.json has the quantity itself),
+    writes the phenopacket list ``diseaseStage`` where Beacon has one ``stage`` (we write ``stage``; both are
+    read) and turns a timestamp ``performed`` into ``dateOfProcedure`` (we keep it as ``ageAtProcedure``, a time
+    element).
+    """
+    base = shared_data / "beacon" / "convert-pheno"
+    packets = load_tree(base / "pxf2bff_in_pxf.json")
+    theirs = load_tree(base / "pxf2bff_out_individuals.json")
+    assert len(packets) == len(theirs) == 13
+    for tree, expected in zip(packets, theirs, strict=True):
+        packet = json_format.ParseDict(tree, Phenopacket(), ignore_unknown_fields=True)
+        ours, _ = to_beacon(packet)
+        mine = _norm({k: v for k, v in ours.items() if k in MAPPED})
+        their = _norm({k: v for k, v in expected.items() if k in MAPPED})
+        for key in MAPPED:
+            assert mine.get(key) == their.get(key), (packet.id, key)
+
+
+@pytest.mark.shared
+def test_convert_pheno_bff2pxf(shared_data: Path) -> None:
+    """Our phenopackets vs Convert-Pheno's for its 10 Beacon individuals.
+
+    Difference explained: Convert-Pheno adds ``vitalStatus: ALIVE`` to every subject (not in the Beacon data; we
+    do not invent it) and writes empty ``diseases: []``; the ethnicity/geographicOrigin both tools cannot carry
+    are findings in ours.
+    """
+    base = shared_data / "beacon" / "convert-pheno"
+    individuals = load_tree(base / "bff2pxf_in_individuals.json")
+    theirs = load_tree(base / "bff2pxf_out_pxf.json")
+    for ind, expected in zip(individuals, theirs, strict=True):
+        packet, issues = from_beacon(ind)
+        ours = to_dict(packet)
+        assert expected["subject"].pop("vitalStatus") == {"status": "ALIVE"}
+        assert ours["subject"] == expected["subject"]
+        for key in ("phenotypicFeatures", "diseases", "measurements", "medicalActions"):
+            assert ours.get(key, []) == expected.get(key, []), (packet.id, key)
+        if "ethnicity" in ind:
+            assert any(i.pointer == "/ethnicity" for i in issues)
+
+
+def _ega_pair(shared_data: Path, name: str) -> tuple[Phenopacket, dict[str, Any]]:
+    base = shared_data / "beacon" / "ega-phenopackets-to-BFF"
+    theirs = load_tree(base / "bff_out" / f"{name}-individualsBFF.json")
+    return read(base / "phenopackets_in" / f"{name}.json"), theirs[0] if isinstance(theirs, list) else theirs
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["mcahs1", "covid19", "testphen"])
+def test_ega_pairs(shared_data: Path, name: str) -> None:
+    """Ours vs EGA phenopackets-to-BFF, both directions, on the mapped fields.
+
+    Differences explained: EGA writes the NCIT "Female"/"Male" concept codes (C46113/C46112) where the Beacon
+    schema names C16576/C20197 (we write the schema's and read both); for what Beacon lacks it writes a Python
+    ``repr`` into disease ``notes`` (losing ``excluded: true`` for covid19's diabetes) and copies testphen's disease
+    stage into ``severity``; it drops testphen's radiation therapy and therapeutic regimen actions and every
+    ``drugType``. We write ``excluded``, ``primarySite``, ``laterality`` and ``drugType`` as extra properties (as
+    Convert-Pheno does) and keep resolution/TNM findings and the other actions in ``info.phenopacket``.
+    """
+    packet, theirs = _ega_pair(shared_data, name)
+    ours, _ = to_beacon(packet)
+    assert ours["sex"]["id"] in ("NCIT:C16576", "NCIT:C20197")
+    assert {"NCIT:C16576": "NCIT:C46113", "NCIT:C20197": "NCIT:C46112"}[ours["sex"]["id"]] == theirs["sex"]["id"]
+    for key in ("id", "phenotypicFeatures", "measures", "interventionsOrProcedures"):
+        assert ours.get(key) == theirs.get(key), key
+    for mine, their in zip(ours.get("diseases", []), theirs.get("diseases", []), strict=True):
+        assert mine["diseaseCode"] == their["diseaseCode"] and mine.get("ageOfOnset") == their.get("ageOfOnset")
+        assert mine.get("excluded", False) == ("'excluded': True" in their.get("notes", ""))
+    for mine, their in zip(ours.get("treatments", []), theirs.get("treatments", []), strict=True):
+        mine.pop("drugType", None)
+        assert mine == their
+    # their individual back to a phenopacket: the mapped fields of the original, except what EGA lost
+    back, _ = from_beacon(theirs)
+    assert back.subject.sex == packet.subject.sex and back.subject.id == packet.subject.id
+    assert list(back.phenotypic_features) == list(packet.phenotypic_features)
+    assert list(back.measurements) == list(packet.measurements)
+    originals = []
+    for action in packet.medical_actions:  # EGA drops drugType and non-procedure/treatment actions
+        if action.WhichOneof("action") not in ("procedure", "treatment"):
+            continue
+        action = type(action).FromString(action.SerializeToString())
+        action.treatment.ClearField("drug_type") if action.HasField("treatment") else None
+        originals.append(action.SerializeToString(deterministic=True))
+    assert sorted(a.SerializeToString(deterministic=True) for a in back.medical_actions) == sorted(originals)
+    assert [d.term.id for d in back.diseases] == [d.term.id for d in packet.diseases]
+    # ours back: identical on everything (info.phenopacket restores the rest)
+    restored, _ = from_beacon(json.loads(json.dumps(ours)))
+    assert restored == packet
+
+
+@pytest.mark.shared
+def test_ega_family_stream(shared_data: Path) -> None:
+    """EGA's family output is 16 JSON objects one after another: read as a stream, with an info finding."""
+    items = _read(shared_data / "beacon" / "ega-phenopackets-to-BFF" / "bff_out" / "family-individualsBFF.json")
+    assert len(items) == 16
+    assert items[0].issues[0].code == "BCN011"
+
+
+# ---------------------------------------------------------------- wrong documents, writer, CLI
+
+
+def test_wrong_document_type(fixtures_dir: Path) -> None:
+    with pytest.raises(InputError, match="Beacon biosample") as info:
+        _read(fixtures_dir / "beacon" / "biosample.json")
+    assert (info.value.line, info.value.column) == (1, 1)
+
+
+def test_mixed_list_keeps_the_individual(fixtures_dir: Path) -> None:
+    items = _read(fixtures_dir / "beacon" / "mixed_list.json")
+    assert [i.message.id for i in items if i.message] == ["ok-1"]
+    skipped = [i.issues[0] for i in items if i.message is None]
+    assert [(s.code, s.pointer) for s in skipped] == [("BCN001", "/1"), ("BCN001", "/2")]
+    assert "Beacon pedigree" in skipped[0].message and skipped[0].line == 4
+
+
+def test_writer_family_and_directory(tmp_path: Path) -> None:
+    fam = Family(id="F")
+    fam.proband.subject.id = "kid"
+    fam.relatives.add().subject.id = "mum"
+    issues = BeaconWriter().write([fam], tmp_path / "out.json", OPTS)
+    assert [d["id"] for d in json.loads((tmp_path / "out.json").read_text())] == ["kid", "mum"]
+    assert issues[0].code == "BCN010"
+    BeaconWriter().write([fam], tmp_path / "dir", OPTS)  # no suffix: a directory
+    assert sorted(p.name for p in (tmp_path / "dir").iterdir()) == ["kid.json", "mum.json"]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "phenotk", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_wrong_type_exit_2(fixtures_dir: Path, tmp_path: Path) -> None:
+    run = _cli(
+        "convert", str(fixtures_dir / "beacon" / "biosample.json"), "--from", "beacon", "-o", f"{tmp_path / 'o'}/"
+    )
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "biosample.json:1:1: this is a Beacon biosample, not an individual" in run.stderr
+
+
+@pytest.mark.shared
+def test_cli_round_trip(store_files: list[Path], tmp_path: Path) -> None:
+    packet = store_files[0]
+    run = _cli("convert", str(packet), "--to", "beacon", "-o", str(tmp_path / "b.json"))
+    assert run.returncode == 0, run.stderr
+    run = _cli("convert", str(tmp_path / "b.json"), "-o", f"{tmp_path / 'back'}/")  # sniffed as Beacon
+    assert run.returncode == 0, run.stderr
+    (back,) = list((tmp_path / "back").iterdir())
+    assert read(back) == read(packet)

@@ -1,0 +1,243 @@
+"""PED pedigrees ↔ Family.pedigree: round trips (hypothesis, v2 example, upgraded v1 families, the store), bad
+lines, inconsistent pedigrees, linked phenopackets, CLI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from phenopackets import Family, Pedigree, Phenopacket
+
+from phenotk.convert.base import ConvertOptions
+from phenotk.convert.ped import PedReader, PedWriter, check_pedigree, parse_ped
+from phenotk.convert.v1 import upgrade
+from phenotk.errors import InputError
+from phenotk.io import read
+
+OPTS = ConvertOptions(created="2024-01-01T00:00:00Z")
+Person = Pedigree.Person
+
+
+def _round_trip(families: list[Family], tmp: Path, **extra: str) -> tuple[list[Family], list, list]:
+    out = tmp / "out.ped"
+    written = PedWriter().write(families, out, ConvertOptions(created=OPTS.created, extra=extra), force=True)
+    items = list(PedReader().read(out, OPTS))
+    return [i.message for i in items], written, [x for i in items for x in i.issues]
+
+
+def _expected(family: Family) -> list[Person]:
+    """The pedigree as PED carries it (each difference is reported by the writer or is PED's own convention):
+
+    * every person gets the family id (the PED first column); a family without any id is 'unknown_family' (PED014);
+    * OTHER_SEX has no PED code and comes back unknown (PED016);
+    * ids with whitespace are written with '_' (PED014);
+    * a parent id "0" (the PED convention some phenopacket pedigrees use, e.g. the v2 example) means no parent.
+    """
+    out = []
+    for p in family.pedigree.persons:
+        q = Person()
+        q.CopyFrom(p)
+        q.family_id = re.sub(r"\s+", "_", p.family_id or family.id) or "unknown_family"
+        q.individual_id = re.sub(r"\s+", "_", q.individual_id)
+        q.paternal_id = "" if q.paternal_id == "0" else re.sub(r"\s+", "_", q.paternal_id)
+        q.maternal_id = "" if q.maternal_id == "0" else re.sub(r"\s+", "_", q.maternal_id)
+        if q.sex == 3:
+            q.sex = 0  # type: ignore[assignment]
+        out.append(q)
+    return out
+
+
+# ---------------------------------------------------------------- hypothesis
+
+_ID = st.text(
+    alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.:", min_size=1, max_size=8
+).filter(lambda s: s not in ("0", "-9", "."))
+
+
+@st.composite
+def families(draw: st.DrawFn) -> list[Family]:
+    fam_ids = draw(st.lists(_ID, min_size=1, max_size=3, unique=True))
+    out = []
+    for fid in fam_ids:
+        ids = draw(st.lists(_ID, min_size=1, max_size=6, unique=True))
+        fam = Family(id=fid)
+        for ind in ids:
+            parent = st.one_of(st.just(""), st.sampled_from(ids), _ID)  # unknown parents are kept (and reported)
+            p = fam.pedigree.persons.add()
+            p.individual_id = ind
+            p.family_id = draw(st.sampled_from(["", fid]))
+            p.paternal_id, p.maternal_id = draw(parent), draw(parent)
+            p.sex = draw(st.integers(0, 3))  # type: ignore[assignment]
+            p.affected_status = draw(st.integers(0, 2))  # type: ignore[assignment]
+        out.append(fam)
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(families())
+def test_pedigree_round_trip(tmp_path_factory: pytest.TempPathFactory, fams: list[Family]) -> None:
+    back, written, _ = _round_trip(fams, tmp_path_factory.mktemp("ped"))
+    assert [f.id for f in back] == [f.id for f in fams]
+    for original, read_back in zip(fams, back, strict=True):
+        assert list(read_back.pedigree.persons) == _expected(original)
+        # the proband is a pedigree person (the first affected one, else the first)
+        assert read_back.proband.subject.id in {p.individual_id for p in original.pedigree.persons}
+    others = sum(p.sex == 3 for f in fams for p in f.pedigree.persons)
+    assert sum(i.code == "PED016" for i in written) == others  # OTHER_SEX has no PED code: reported
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_reader_never_crashes(text: str) -> None:
+    families_, issues = parse_ped(text)
+    for fam in families_:
+        check_pedigree(fam.persons, lines=fam.lines)
+    assert all(i.line for i in issues if i.code == "PED001")
+
+
+# ---------------------------------------------------------------- real families
+
+
+@pytest.mark.shared
+def test_v2_example_family(shared_data: Path, tmp_path: Path) -> None:
+    family = read(shared_data / "v2-examples" / "family.json")
+    assert isinstance(family, Family) and len(family.pedigree.persons) >= 3
+    (back,), written, _ = _round_trip([family], tmp_path)
+    assert list(back.pedigree.persons) == _expected(family)
+    lost = [i for i in written if i.code == "PED017"]
+    assert lost and "proband" in lost[0].message and "metaData" in lost[0].message
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    "name", ["ptools__family.json", "exomiser__pfeiffer-family.yml", "hca__examplePhenoPacket_v0.2.0.json"]
+)
+def test_upgraded_v1_families(shared_data: Path, tmp_path: Path, name: str) -> None:
+    family, _ = upgrade(shared_data / "v1" / name)
+    assert isinstance(family, Family)
+    back, _, _ = _round_trip([family], tmp_path)
+    assert [p for b in back for p in b.pedigree.persons] == _expected(family)
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_store_trios(store_files: list[Path], tmp_path: Path) -> None:
+    """One trio per store packet (the packet's subject as proband, stub parents) in one PED file and back.
+
+    Store subject ids are real curator ids; those with whitespace cannot be PED fields: reported (PED014) and
+    written with '_' — the only difference allowed.
+    """
+    fams = []
+    for i, path in enumerate(store_files[::4]):
+        packet = read(path)
+        fam = Family(id=f"F{i}", proband=packet)
+        s = packet.subject
+        kid = fam.pedigree.persons.add(
+            individual_id=s.id,
+            paternal_id=f"F{i}_dad",
+            maternal_id=f"F{i}_mum",
+            sex=s.sex if s.sex != 3 else 0,
+            affected_status=2,
+        )
+        fam.pedigree.persons.add(individual_id=f"F{i}_dad", sex=2, affected_status=1)
+        fam.pedigree.persons.add(individual_id=f"F{i}_mum", sex=1, affected_status=1)
+        assert kid.individual_id
+        fams.append(fam)
+    back, written, issues = _round_trip(fams, tmp_path)
+    spaced = {p.individual_id for f in fams for p in f.pedigree.persons if any(c.isspace() for c in p.individual_id)}
+    assert {i.context.get("family") for i in written if i.code == "PED014"} == {
+        f.id for f in fams if f.pedigree.persons[0].individual_id in spaced
+    }
+    assert not [i for i in issues if i.severity.value != "info"]  # consistent trios: nothing to report
+    for original, read_back in zip(fams, back, strict=True):
+        assert list(read_back.pedigree.persons) == _expected(original)
+
+
+# ---------------------------------------------------------------- hand-made PED files
+
+
+def test_header_and_linked_phenopackets(fixtures_dir: Path) -> None:
+    options = ConvertOptions(created=OPTS.created, extra={"phenopackets": str(fixtures_dir / "ped" / "linked")})
+    fam1, fam2 = list(PedReader().read(fixtures_dir / "ped" / "trio_header.ped", options))
+    assert fam1.message.proband.id == "kid-packet"  # the linked phenopacket, by subject id
+    assert [r.id for r in fam1.message.relatives] == ["mum-packet"]
+    assert fam1.issues[0].code == "PED009"  # the FID IID … header line
+    conflict = [i for i in fam1.issues if i.code == "PED008"]
+    assert len(conflict) == 1 and conflict[0].line == 4 and "'mum'" in conflict[0].message
+    assert fam2.message.proband.subject.id == "solo" and not fam2.message.relatives
+    chosen = next(
+        iter(PedReader().read(fixtures_dir / "ped" / "trio_header.ped", ConvertOptions(extra={"proband": "sib"})))
+    )
+    assert chosen.message.proband.subject.id == "sib"
+
+
+def test_inconsistent_pedigree(fixtures_dir: Path) -> None:
+    fam_a, fam_b = list(PedReader().read(fixtures_dir / "ped" / "inconsistent.ped", OPTS))
+    found = {(i.code, i.line) for i in fam_a.issues}
+    assert ("PED003", 5) in found  # c1 listed twice
+    assert ("PED004", 6) in found  # father 'ghost' unknown
+    assert ("PED006", 3) in found  # father p1 is FEMALE
+    assert ("PED006", 4) in found  # mother m1 is MALE
+    assert ("PED005", 9) in found  # z is its own father
+    assert any(i.code == "PED005" and "x → y → x" in i.message for i in fam_a.issues)  # the x/y cycle
+    (other,) = [i for i in fam_b.issues if i.code == "PED004"]
+    assert "another family" in other.message and other.line == 10
+
+
+def test_bad_lines(fixtures_dir: Path) -> None:
+    (fam,) = list(PedReader().read(fixtures_dir / "ped" / "bad_columns.ped", OPTS))
+    bad = [(i.line, i.severity.value) for i in fam.issues if i.code == "PED001"]
+    assert bad == [(2, "error"), (4, "error")]
+    assert [p.individual_id for p in fam.message.pedigree.persons] == ["kid", "mum", "dad", "sis"]
+    sis = fam.message.pedigree.persons[3]
+    assert sis.sex == 1 and sis.affected_status == 0  # 'F' read as FEMALE; '3.7' cannot be carried → MISSING
+    assert any(i.code == "PED002" and i.column == 20 for i in fam.issues)
+    assert any(i.code == "PED010" for i in fam.issues)  # genotype columns ignored, with a finding
+
+
+def test_nothing_usable(fixtures_dir: Path) -> None:
+    with pytest.raises(InputError, match="no usable PED line") as info:
+        list(PedReader().read(fixtures_dir / "ped" / "only_bad.ped", OPTS))
+    assert info.value.line == 1
+
+
+def test_writer_needs_families(tmp_path: Path) -> None:
+    issues = PedWriter().write([Phenopacket(id="p")], tmp_path / "x.ped", OPTS)
+    assert [i.code for i in issues] == ["PED013", "PED018"]
+    assert not (tmp_path / "x.ped").exists()
+
+
+def test_writer_header_option(tmp_path: Path) -> None:
+    fam = Family(id="f")
+    fam.pedigree.persons.add(individual_id="a", sex=2, affected_status=2)
+    PedWriter().write([fam], tmp_path / "h.ped", ConvertOptions(extra={"header": "true"}))
+    assert (tmp_path / "h.ped").read_text().splitlines() == [
+        "#family_id\tindividual_id\tpaternal_id\tmaternal_id\tsex\tphenotype",
+        "f\ta\t0\t0\t1\t2",
+    ]
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "phenotk", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_ped(fixtures_dir: Path, tmp_path: Path) -> None:
+    run = _cli("convert", str(fixtures_dir / "ped" / "trio_header.ped"), "-o", f"{tmp_path / 'fams'}/")
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "fams").iterdir()) == ["fam1.json", "fam2.json"]
+    run = _cli("convert", str(tmp_path / "fams"), "-o", str(tmp_path / "all.ped"))  # writer chosen by .ped
+    assert run.returncode == 0, run.stderr
+    assert len((tmp_path / "all.ped").read_text().splitlines()) == 5
+    run = _cli("convert", str(fixtures_dir / "ped" / "only_bad.ped"), "-o", f"{tmp_path / 'x'}/")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "only_bad.ped:1:1: no usable PED line" in run.stderr
+    run = _cli("convert", str(fixtures_dir / "ped" / "inconsistent.ped"), "-o", f"{tmp_path / 'y'}/")
+    assert run.returncode == 1  # converted, but with error findings (duplicate id, cycles)
