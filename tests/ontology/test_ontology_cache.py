@@ -126,3 +126,12 @@ def test_index_built_by_another_pronto_is_stale(toy_obo: Path, monkeypatch: pyte
     payload = dict(first.to_payload(), builder="pronto 0.0.1")
     Path(first.cache_path or "").write_bytes(cache.dumps(payload))
     assert not load_ontology(toy_obo).loaded_from_cache
+
+
+def test_same_size_edit_of_an_old_file_is_seen(toy_obo: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "toy.obo"
+    shutil.copy(toy_obo, copy)
+    os.utime(copy, ns=(1_000_000_000, 1_000_000_000))  # old enough for the in-process hash memo
+    assert load_ontology(copy).label("TOY:0000005") == "Seizure"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("name: Seizure\n", "name: Seizurf\n"), encoding="utf-8")
+    assert load_ontology(copy).label("TOY:0000005") == "Seizurf"

@@ -34,7 +34,9 @@ HpoOpt = Annotated[
     Path | None,
     typer.Option(
         "--hpo",
-        help="Ontology file (.obo, .json, .owl; .gz accepted). Default: $PHENOTK_HPO, [tool.phenotk] hpo, cache.",
+        "--ontology",
+        help="Ontology file (.obo, .json, .owl; .gz accepted; any OBO ontology). "
+        "Default: $PHENOTK_HPO, [tool.phenotk] hpo, the cached release.",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from phenotk.errors import InputError
@@ -10,22 +11,40 @@ from . import cache
 from .build import build_payload, obographs_consider, parse_with_pronto
 from .index import OntologyIndex
 
-#: Indexes loaded in this process, by (source sha256, cache file); the file is still hashed on every call.
+#: sha256 of files hashed in this process, by (path, inode, size, mtime_ns): repeated loads skip re-hashing.
+_SHA: dict[tuple[str, int, int, int], str] = {}
+#: Indexes loaded in this process, by (source sha256, cache file).
 _MEMO: dict[tuple[str, str], OntologyIndex] = {}
+
+
+def _sha256(p: Path) -> str:
+    """sha256 of the file, hashed once per process per (path, inode, size, mtime).
+
+    Like git's "racily clean" rule, a file modified less than 2 s before hashing is not memoised: a later edit
+    within the same timestamp tick could otherwise keep size and mtime.
+    """
+    st = p.stat()
+    key = (str(p.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    sha = _SHA.get(key)
+    if sha is None:
+        sha = cache.file_sha256(p)
+        if time.time_ns() - st.st_mtime_ns > 2_000_000_000:
+            _SHA[key] = sha
+    return sha
 
 
 def load_ontology(path: str | Path, *, use_cache: bool = True) -> OntologyIndex:
     """Load an ontology (``.obo``, OBO Graphs ``.json``, ``.owl``; gzip accepted) as an :class:`OntologyIndex`.
 
-    The file is hashed; an index cached under that hash (see :mod:`phenotk.ontology.cache`) is loaded without
-    pronto. Otherwise pronto parses the file, the index is built and cached. A corrupt or stale cache file is
-    ignored and rewritten. Raises :class:`~phenotk.errors.InputError` when the file is missing or unparseable.
+    The file is hashed (once per process while its size and mtime stay the same); an index cached under that
+    hash (see :mod:`phenotk.ontology.cache`) is loaded without pronto. Otherwise pronto parses the file, the
+    index is built and cached. A corrupt or stale cache file is ignored and rewritten. Raises :class:`~phenotk.errors.InputError` when the file is missing or unparseable.
     """
     p = Path(path).expanduser()
     if not p.is_file():
         raise InputError("ontology file not found" if not p.exists() else "not a file", path=str(path), kind="missing")
     try:
-        sha = cache.file_sha256(p)
+        sha = _sha256(p)
     except OSError as exc:
         raise InputError(f"cannot read ontology file: {exc.strerror or exc}", path=str(path)) from exc
     if use_cache:
