@@ -38,7 +38,8 @@ def load_ontology(path: str | Path, *, use_cache: bool = True) -> OntologyIndex:
 
     The file is hashed (once per process while its size and mtime stay the same); an index cached under that
     hash (see :mod:`phenotk.ontology.cache`) is loaded without pronto. Otherwise pronto parses the file, the
-    index is built and cached. A corrupt or stale cache file is ignored and rewritten. Raises :class:`~phenotk.errors.InputError` when the file is missing or unparseable.
+    index is built and cached. A corrupt or stale cache file is ignored and rewritten. Raises
+    :class:`~phenotk.errors.InputError` when the file is missing or unparseable.
     """
     p = Path(path).expanduser()
     if not p.is_file():
