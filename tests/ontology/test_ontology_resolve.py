@@ -187,3 +187,12 @@ def test_cached_release_with_wrong_checksum_is_fetched_again(
     path = resolve.fetch_release(RELEASE, url=mini_hp.as_uri())
     path.write_bytes(data.replace(b"Seizure", b"Seizurf"))
     assert resolve.fetch_release(RELEASE, url=mini_hp.as_uri()).read_bytes() == data
+
+
+def test_public_load_hpo(mini_hp: Path) -> None:
+    import phenotk
+
+    hpo = phenotk.load_hpo(str(mini_hp))
+    assert isinstance(hpo, phenotk.OntologyIndex) and hpo.origin == "--hpo"
+    assert hpo.is_descendant_of("HP:0001250", "HP:0000118")
+    assert issubclass(phenotk.HpoNotAvailable, phenotk.PhenotkError)
