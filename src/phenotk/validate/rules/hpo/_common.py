@@ -268,3 +268,18 @@ def status(f: Feature) -> str:
 def shown(idx: Any, f: Feature) -> str:
     """``'Seizure' (HP:0001250) at phenotypicFeatures/3``."""
     return f"{describe(idx, f.term)} at phenotypicFeatures/{f.index}"
+
+
+def hierarchy_caveat(ctx: Context, idx: Any) -> str | None:
+    """When the document cites a newer HPO than ``idx``: the clause hierarchy-based findings append, else None."""
+    newer = document_newer_than(ctx, idx)
+    if newer is None:
+        return None
+    return f" (in HPO {release_of(idx)}; the document cites HPO {newer}, whose hierarchy may differ)"
+
+
+def as_suggestion(fix: Any) -> Any:
+    """The same fix, no longer safe (only ``phenotk fix --unsafe`` applies it)."""
+    from phenotk.issue import Fix
+
+    return Fix(fix.ops, safe=False, description=fix.description)

@@ -6,7 +6,14 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
-from phenotk.validate.rules.hpo._common import describe, feature_path, feature_sets, remove_feature
+from phenotk.validate.rules.hpo._common import (
+    as_suggestion,
+    describe,
+    feature_path,
+    feature_sets,
+    hierarchy_caveat,
+    remove_feature,
+)
 
 
 class RedundantAncestor(Rule):
@@ -22,7 +29,10 @@ class RedundantAncestor(Rule):
     The ancestor is only reported when it carries nothing the descendant does not: if it has its
     own ``onset``, ``resolution``, ``severity``, ``modifiers``, ``evidence`` or ``description`` (for
     instance generic *Seizure* from the first year, *Focal-onset seizure* diagnosed at 5 years),
-    it records something the specific term does not, and curators keep both — no finding.
+    it records something the specific term does not, and curators keep both — no finding. When the
+    document's ``metaData`` cites a newer HPO than the loaded one, the hierarchy may have changed
+    since (phenopacket-store: *Patent foramen ovale* under *Atrial septal defect* in 2025-05-06), so
+    the message says so and the fix is only a suggestion.
 
     Why
     ---
@@ -55,6 +65,7 @@ class RedundantAncestor(Rule):
         idx = ctx.hpo
         out: list[Violation] = []
         done: set[int] = set()
+        caveat = hierarchy_caveat(ctx, idx)
         for a, d in sets.pairs:
             if a.excluded or d.excluded or a.index in done or a.carries_more_than(d):
                 continue
@@ -64,5 +75,8 @@ class RedundantAncestor(Rule):
                 f"{describe(idx, d.term)} at {sets.key}/{d.index}; remove the ancestor"
             )
             fix = remove_feature(sets, a, f"remove the redundant ancestor {a.term}")
+            if caveat:
+                msg += caveat
+                fix = as_suggestion(fix)
             out.append(self.violation(msg, *feature_path(sets, a), fix=fix))
         return out

@@ -6,7 +6,14 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
-from phenotk.validate.rules.hpo._common import describe, feature_path, feature_sets, remove_feature
+from phenotk.validate.rules.hpo._common import (
+    as_suggestion,
+    describe,
+    feature_path,
+    feature_sets,
+    hierarchy_caveat,
+    remove_feature,
+)
 
 
 class RedundantExcluded(Rule):
@@ -18,7 +25,9 @@ class RedundantExcluded(Rule):
     another excluded feature's term, e.g. excluded *Focal-onset seizure* next to excluded *Seizure*.
     Excluding the general term excludes every more specific one, so the fix removes the descendant
     (**safe**). A descendant that carries its own details (``onset``, ``evidence``, ``description``,
-    ``modifiers`` …) that the ancestor lacks is kept: no finding.
+    ``modifiers`` …) that the ancestor lacks is kept: no finding. When the document's ``metaData``
+    cites a newer HPO than the loaded one, the hierarchy may have changed since, so the message says
+    so and the fix is only a suggestion.
 
     Why
     ---
@@ -51,6 +60,7 @@ class RedundantExcluded(Rule):
         idx = ctx.hpo
         out: list[Violation] = []
         done: set[int] = set()
+        caveat = hierarchy_caveat(ctx, idx)
         for a, d in sets.pairs:
             if not (a.excluded and d.excluded) or d.index in done or d.carries_more_than(a):
                 continue
@@ -60,5 +70,8 @@ class RedundantExcluded(Rule):
                 f"{describe(idx, a.term)} at {sets.key}/{a.index}; remove the descendant"
             )
             fix = remove_feature(sets, d, f"remove the redundant exclusion {d.term}")
+            if caveat:
+                msg += caveat
+                fix = as_suggestion(fix)
             out.append(self.violation(msg, *feature_path(sets, d), fix=fix))
         return out

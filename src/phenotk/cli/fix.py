@@ -1,0 +1,187 @@
+"""``phenotk fix``: apply the safe fixes validation proposes, keeping each file's layout, and re-validate."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any
+
+import typer
+
+from phenotk.errors import UsageError
+from phenotk.fix.run import FileFix, build_engine, fix_paths, loaded_versions, output_path, write_fixed
+from phenotk.issue import Issue, Severity
+from phenotk.validate.config import FAIL_ON, Options, fail_on_severity, find_config, load_config, merge
+from phenotk.validate.registry import resolve
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def _ontologies(specs: list[str] | None) -> dict[str, Any]:
+    """``--ontology MONDO=mondo.obo`` → {"MONDO": index}."""
+    from phenotk.ontology import load_ontology
+
+    out: dict[str, Any] = {}
+    for spec in specs or []:
+        prefix, sep, path = spec.partition("=")
+        if not sep or not prefix.strip() or not path.strip():
+            raise UsageError(f"--ontology takes PREFIX=FILE (e.g. MONDO=mondo.obo), not {spec!r}")
+        out[prefix.strip()] = load_ontology(path.strip())
+    return out
+
+
+def _load_hpo(hpo: str | None, opts: Options, notes: list[str]) -> Any:
+    from phenotk.ontology import HpoNotAvailable, resolve_hpo
+
+    try:
+        return resolve_hpo(hpo or opts.hpo)
+    except HpoNotAvailable as exc:
+        notes.append(f"HPO fixes skipped: {exc.message}")
+    except OSError as exc:
+        notes.append(f"HPO fixes skipped: could not obtain HPO ({exc})")
+    return None
+
+
+def _where(path: str, issue: Issue) -> str:
+    loc = path
+    if issue.line is not None:
+        loc += f":{issue.line}"
+        if issue.column is not None:
+            loc += f":{issue.column}"
+    return loc
+
+
+def _diff(result: FileFix) -> str:
+    if result.format is not None and result.format.value == "pb":
+        return f"Binary file {result.path} would change\n"
+    before = result.original.decode("utf-8").splitlines(keepends=True)
+    after = result.new.decode("utf-8").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, fromfile=f"a/{result.path}", tofile=f"b/{result.path}"))
+
+
+def _report_file(result: FileFix, threshold: Severity | None) -> int:
+    """Print what happened to one file (stderr); number of remaining findings at or above the threshold."""
+    if result.applied:
+        rules: dict[str, int] = {}
+        for a in result.applied:
+            rules[a.issue.rule] = rules.get(a.issue.rule, 0) + 1
+        shown = ", ".join(f"{r} ×{n}" if n > 1 else r for r, n in rules.items())
+        typer.echo(f"{result.path}: fixed {len(result.applied)} ({shown})", err=True)
+    for na in result.not_applied:
+        typer.echo(f"{_where(result.path, na.issue)}: fix not applied [{na.issue.rule}]: {na.reason}", err=True)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    remaining = 0
+    for res in result.after:
+        for issue in res.issues:
+            if threshold is not None and issue.severity.rank >= threshold.rank:
+                remaining += 1
+                typer.echo(
+                    f"{_where(res.path, issue)}: {issue.severity.value}: {issue.message} [{issue.rule}]", err=True
+                )
+    return remaining
+
+
+def fix_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs, .zip archives or - (stdin).")],
+    in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Rewrite the input files (atomically).")] = False,
+    out_dir: Annotated[
+        str | None, typer.Option("--output-dir", "-o", help="Write fixed files into this directory.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print a unified diff; write nothing.")] = False,
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", help="Only fixes of these rules (names or codes; repeatable).")
+    ] = None,
+    unsafe: Annotated[
+        bool, typer.Option("--unsafe", help="Also apply suggestions that have a single choice.")
+    ] = False,
+    hpo: Annotated[str | None, typer.Option("--hpo", help="HPO file (obo, json, owl; gz accepted).")] = None,
+    no_hpo: Annotated[bool, typer.Option("--no-hpo", help="No HPO: structural fixes only.")] = False,
+    ontology: Annotated[
+        list[str] | None,
+        typer.Option("--ontology", help="Another ontology to check ids/labels against: PREFIX=FILE (repeatable)."),
+    ] = None,
+    organ_systems: Annotated[
+        str | None, typer.Option("--organ-systems", help="Required organ systems (HPO ids, comma-separated).")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="Exit 1 if findings remain at or above: error | warning | never.")
+    ] = None,
+    config: Annotated[str | None, typer.Option("--config", help="Config file (default: found upwards).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files in --output-dir.")] = False,
+) -> None:
+    """Apply safe fixes (obsolete ids, stale labels, redundant terms, enum case …) keeping each file's layout.
+
+    Exactly one of --in-place, --output-dir or --dry-run (stdin alone writes the fixed document to stdout).
+    After fixing, every file is validated again. Exit 0 when nothing at or above --fail-on remains, 1 when
+    something does, 2 on unreadable input or wrong usage.
+    """
+    stdin_only = paths == ["-"]
+    modes = sum([in_place, out_dir is not None, dry_run])
+    if modes > 1:
+        raise UsageError("choose one of --in-place, --output-dir and --dry-run")
+    if modes == 0 and not stdin_only:
+        raise UsageError("say where fixes go: --in-place, --output-dir DIR, or --dry-run to see the diff")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    cfg_path = config or find_config()
+    base = load_config(cfg_path) if cfg_path else Options()
+    opts = merge(base, hpo=hpo, fail_on=fail_on)
+    threshold = fail_on_severity(opts.fail_on)
+    rules = _split(rule)
+    for r in rules:
+        resolve(r)  # unknown rule → UsageError with a suggestion
+    notes: list[str] = []
+    index = None if no_hpo else _load_hpo(hpo, opts, notes)
+    extra = _ontologies(ontology)
+    systems = _split([organ_systems] if organ_systems else None)
+    if systems and index is None:
+        raise UsageError("--organ-systems needs HPO (--hpo FILE)")
+    engine = build_engine(hpo=index, ontologies=extra, organ_systems=systems, options=opts)
+    for note in [*notes, *engine.notes]:
+        typer.echo(f"note: {note}", err=True)
+    versions = loaded_versions(index, extra)
+
+    files = changed = fixed = remaining = 0
+    unreadable = False
+    for arg, result in fix_paths(paths, engine, unsafe=unsafe, rules=rules or None, versions=versions):
+        files += 1
+        if result.error is not None:
+            unreadable = True
+            typer.echo(str(result.error), err=True)
+            continue
+        remaining += _report_file(result, threshold)
+        fixed += len(result.applied)
+        changed += result.changed
+        if dry_run:
+            if result.changed:
+                typer.echo(_diff(result), nl=False)
+        elif stdin_only and not in_place and out_dir is None:
+            typer.echo(result.new.decode("utf-8", errors="replace"), nl=False)
+        elif in_place:
+            if result.changed:
+                target = result.writable_path
+                if target is None:
+                    raise UsageError(f"{result.path}: cannot rewrite in place (zip member or stdin); use -o DIR")
+                write_fixed(result, target, force=True)
+        elif out_dir is not None:
+            write_fixed(result, output_path(arg, result.path, out_dir), force=force)
+    release = f"HPO {index.version}" if index is not None else "no HPO"
+    verb = "would change" if dry_run else "changed"
+    typer.echo(
+        f"{fixed} fix(es) applied; {verb} {changed} of {files} file(s) ({release}); "
+        f"{remaining} finding(s) at or above {opts.fail_on} remain",
+        err=True,
+    )
+    if unreadable:
+        raise typer.Exit(2)
+    raise typer.Exit(1 if remaining else 0)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``fix`` to the app."""
+    app.command("fix")(fix_command)
+
+
+__all__ = ["fix_command", "register"]
