@@ -370,3 +370,24 @@ def test_family_becomes_patients_and_family_member_histories(tmp_path: Path) -> 
     assert rules.count("fhir-unmapped-resource") == 3  # the FamilyMemberHistory links are reported
     issues = FhirWriter().write([fam], tmp_path / "fam", ConvertOptions(created=CREATED))
     assert [i.pointer for i in issues] == ["/pedigree"]
+
+
+def _paths(node, path=()):
+    yield path
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        yield from _paths(value, (*path, key))
+
+
+@pytest.mark.parametrize("junk", [42, [], {"coding": "HP:1"}])
+def test_malformed_elements_never_raise(junk) -> None:
+    # every element at every depth of a rich bundle replaced by a value of the wrong shape: findings, no exception
+    bundle = to_fhir(packet(RICH), created=CREATED)
+    for path in list(_paths(bundle))[1:]:
+        broken = json.loads(json.dumps(bundle))
+        node = broken
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = junk
+        items = read_fhir(broken, validate=False)
+        assert items

@@ -40,6 +40,10 @@ _DISEASE_ORDER = ("OMIM", "MONDO", "ORPHA")
 _SILENT = {"resourceType", "id", "meta", "text"}
 
 
+def _d(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -650,7 +654,7 @@ class _Reader:
 
         def add_expr(e: dict[str, Any]) -> None:
             subs = [s for s in _as_list(e.get("extension")) if isinstance(s, dict)]
-            parts = {s.get("url"): s.get("valueString") for s in subs}
+            parts = {str(s.get("url")): s.get("valueString") for s in subs}
             ex = {"syntax": parts["syntax"], "value": parts["value"]}
             if parts.get("version"):
                 ex["version"] = parts["version"]
@@ -691,7 +695,7 @@ class _Reader:
                         break
                 if state is None:
                     for cd in cds:
-                        if cd.get("code") in T.LOINC_GENO:
+                        if isinstance(cd.get("code"), str) and cd["code"] in T.LOINC_GENO:
                             geno, label = T.LOINC_GENO[cd["code"]]
                             state = {"id": geno, "label": label}
                 if state:
@@ -706,7 +710,7 @@ class _Reader:
             elif T.C_COORD_SYSTEM in codes:
                 zero_based = any(cd.get("code") == "LA30100-4" for cd in cds)
             elif T.C_ALLELE_RANGE in codes and isinstance(comp.get("valueRange"), dict):
-                low = (comp["valueRange"].get("low") or {}).get("value")
+                low = _d(_d(comp["valueRange"]).get("low")).get("value")
                 if isinstance(low, (int, float)):
                     vcf["pos"] = int(low)
             elif T.C_REF_ALLELE in codes:
@@ -765,7 +769,7 @@ class _Reader:
                 vcodes = [c for _, c in _keys(comp.get("valueCodeableConcept"))]
                 acmg = next((T.LOINC_ACMG[c] for c in vcodes if c in T.LOINC_ACMG), None)
                 if acmg is None:
-                    text = str((comp.get("valueCodeableConcept") or {}).get("text", "")).upper().replace(" ", "_")
+                    text = str(_d(comp.get("valueCodeableConcept")).get("text", "")).upper().replace(" ", "_")
                     acmg = text if text in T.ACMG_LOINC else None
                 if acmg:
                     vi["acmgPathogenicityClassification"] = acmg
@@ -928,7 +932,7 @@ class _Reader:
             what = ent.get("what") if isinstance(ent.get("what"), dict) else {}
             if rext:
                 parts = {
-                    s.get("url"): s.get("valueString")
+                    str(s.get("url")): s.get("valueString")
                     for s in _as_list(rext[0].get("extension"))
                     if isinstance(s, dict)
                 }

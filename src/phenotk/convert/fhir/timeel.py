@@ -132,7 +132,9 @@ def from_fhir(suffix: str, value: Any) -> dict[str, Any] | None:
     if suffix in ("Age", "Quantity") and isinstance(value, dict):
         for ext in value.get("extension") or []:
             if isinstance(ext, dict) and ext.get("url") == T.EXT_GESTATIONAL:
-                parts = {e.get("url"): e.get("valueInteger") for e in ext.get("extension") or [] if isinstance(e, dict)}
+                parts = {
+                    str(e.get("url")): e.get("valueInteger") for e in ext.get("extension") or [] if isinstance(e, dict)
+                }
                 ga: dict[str, Any] = {"weeks": parts.get("weeks") or 0}
                 if parts.get("days"):
                     ga["days"] = parts["days"]
