@@ -116,8 +116,9 @@ def test_html_report_in_headless_chromium(
     assert len(png) > 20_000  # a blank page is a few kB
     shutil.copyfile(shot, artifacts / "report-html.png")
 
-    # The DOM after the script ran, with filters preset by the URL: only errors of one rule shown.
-    url = page.as_uri() + "?severity=error&rule=HPO001"
+    # The DOM after the script ran, with all three filters preset by the URL: warnings and errors of
+    # rule HPO010 in files whose path/id contains "sgce" (other HPO010 findings are in other genes).
+    url = page.as_uri() + "?severity=error,warning&rule=HPO010&q=SGCE"
     dom = chromium(["--dump-dom", url], tmp_path / "profile").stdout
     tree = _tree(dom)
     assert "js" in tree.get("class", "").split()
@@ -126,11 +127,21 @@ def test_html_report_in_headless_chromium(
     messages = [r.xpath("string(./td[@class='c-msg']/text())") for r in rows]
     assert sorted(messages) == sorted(i.message for i in real_report.issues)
     shown = [r for r in rows if r.get("hidden") is None]
-    expected = [i for i in real_report.issues if i.severity is Severity.ERROR and i.code == "HPO001"]
-    assert [r.get("data-rule") for r in shown] == [i.code for i in expected] and expected
+    expected = [
+        (r.path, i.message)
+        for r, i in real_report.iter_issues()
+        if i.severity is not Severity.INFO and i.code == "HPO010" and "sgce" in f"{r.path} {r.id}".lower()
+    ]
+    all_hpo010 = [i for i in real_report.issues if i.code == "HPO010"]
+    assert 0 < len(expected) < len(all_hpo010)
+    shown_pairs = [
+        (r.xpath("string(ancestor::section//span[@class='path'])"), r.xpath("string(./td[@class='c-msg']/text())"))
+        for r in shown
+    ]
+    assert shown_pairs == expected
     assert tree.xpath("string(//output[@id='shown'])") == f"showing {len(expected)} of {len(rows)} findings"
     visible_sections = [s for s in tree.xpath("//section[@class='file']") if s.get("hidden") is None]
-    assert len(visible_sections) == 1
+    assert len(visible_sections) == len({p for p, _ in expected})
 
 
 def test_long_fix_values_are_shortened_with_full_patch_in_tooltip() -> None:

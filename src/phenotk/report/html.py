@@ -343,33 +343,49 @@ _JS = """
   var doc = document;
   doc.documentElement.className += " js";
   var form = doc.getElementById("filters");
-  var rows = Array.prototype.slice.call(doc.querySelectorAll("tr.finding"));
-  var files = Array.prototype.slice.call(doc.querySelectorAll("section.file"));
   var shown = doc.getElementById("shown");
   var nothing = doc.getElementById("nothing");
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+  // One entry per file: its rows with their severity, rule and lower-cased text (read once).
+  var files = Array.prototype.map.call(doc.querySelectorAll("section.file"), function (section) {
+    return {
+      el: section,
+      path: (section.getAttribute("data-path") || "").toLowerCase(),
+      rows: Array.prototype.map.call(section.querySelectorAll("tr.finding"), function (tr) {
+        return {el: tr, sev: tr.getAttribute("data-sev"), rule: tr.getAttribute("data-rule"), text: null};
+      })
+    };
+  });
+  var total = files.reduce(function (n, f) { return n + f.rows.length; }, 0);
   function apply() {
     if (!form) { return; }
     var sev = {};
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=sev]"), function (cb) {
-      sev[cb.value] = cb.checked;
-    });
+    each(form.querySelectorAll("input[name=sev]"), function (cb) { sev[cb.value] = cb.checked; });
     var rule = doc.getElementById("rule-select").value;
     var q = doc.getElementById("search").value.trim().toLowerCase();
     var n = 0;
-    files.forEach(function (section) {
-      var path = (section.getAttribute("data-path") || "").toLowerCase();
+    files.forEach(function (file) {
       var visible = 0;
-      Array.prototype.forEach.call(section.querySelectorAll("tr.finding"), function (tr) {
-        var ok = sev[tr.getAttribute("data-sev")] && (!rule || tr.getAttribute("data-rule") === rule) &&
-          (!q || path.indexOf(q) >= 0 || tr.textContent.toLowerCase().indexOf(q) >= 0);
-        tr.hidden = !ok;
+      var pathHit = !q || file.path.indexOf(q) >= 0;
+      file.rows.forEach(function (row) {
+        var ok = sev[row.sev] && (!rule || row.rule === rule);
+        if (ok && !pathHit) {
+          if (row.text === null) { row.text = row.el.textContent.toLowerCase(); }
+          ok = row.text.indexOf(q) >= 0;
+        }
+        if (row.el.hidden === ok) { row.el.hidden = !ok; }
         if (ok) { visible += 1; }
       });
-      section.hidden = visible === 0;
+      if (file.el.hidden !== (visible === 0)) { file.el.hidden = visible === 0; }
       n += visible;
     });
-    shown.textContent = "showing " + n + " of " + rows.length + " findings";
+    shown.textContent = "showing " + n + " of " + total + " findings";
     nothing.hidden = n > 0;
+  }
+  var timer = null;
+  function later() {  // typing in the search box: filter once the user pauses
+    if (timer !== null) { window.clearTimeout(timer); }
+    timer = window.setTimeout(function () { timer = null; apply(); }, 150);
   }
   function fromQuery() {
     if (!form || !window.URLSearchParams) { return; }
@@ -377,9 +393,7 @@ _JS = """
     var sev = params.get("severity");
     if (sev !== null) {
       var wanted = sev.toLowerCase().split(",");
-      Array.prototype.forEach.call(form.querySelectorAll("input[name=sev]"), function (cb) {
-        cb.checked = wanted.indexOf(cb.value) >= 0;
-      });
+      each(form.querySelectorAll("input[name=sev]"), function (cb) { cb.checked = wanted.indexOf(cb.value) >= 0; });
     }
     if (params.get("rule") !== null) { doc.getElementById("rule-select").value = params.get("rule"); }
     if (params.get("q") !== null) { doc.getElementById("search").value = params.get("q"); }
@@ -390,8 +404,8 @@ _JS = """
     if (el && el.tagName === "DETAILS") { el.open = true; }
   }
   if (form) {
-    form.addEventListener("input", apply);
     form.addEventListener("change", apply);
+    doc.getElementById("search").addEventListener("input", later);
   }
   window.addEventListener("hashchange", openTarget);
   openTarget();
