@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench notebooks clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+## notebooks: execute notebooks/ in place (outputs kept; needs ../shared/data)
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/execute.py
 
 ## bench: print benchmark numbers (needs ../shared/data)
 bench: $(STAMP)
