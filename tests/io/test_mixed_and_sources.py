@@ -87,3 +87,16 @@ def test_v1_is_recognised_not_misread(shared_data: Path) -> None:
     for p in sorted((shared_data / "v1" / "v2_counterparts").glob("*")):
         if p.suffix in (".json", ".yaml", ".yml"):
             assert not any(isinstance(i, InputError) for i in iter_documents([p])), p
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path: Path) -> None:
+    import os
+
+    from phenotk.io import atomic_write
+
+    mask = os.umask(0o022)
+    try:
+        target = atomic_write(tmp_path / "x.json", b"{}")
+    finally:
+        os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o644

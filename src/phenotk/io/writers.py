@@ -53,6 +53,12 @@ def dumps(message: Message | dict[str, Any], fmt: Format | str = Format.JSON) ->
     return (json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` via a temp file in the same folder and a rename.
 
@@ -64,6 +70,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file 0600; give it the mode a normal open() would (0666 minus umask)
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
