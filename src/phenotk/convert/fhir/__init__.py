@@ -18,7 +18,7 @@ from google.protobuf.message import Message
 
 from phenotk.convert.base import Converted, ConvertOptions, FormatReader, FormatWriter
 from phenotk.convert.fhir.coverage import uncovered
-from phenotk.convert.fhir.reader import CODE_INVALID, read_tree
+from phenotk.convert.fhir.reader import CODE_INVALID, RULES, read_tree
 from phenotk.convert.fhir.writer import family_to_bundle, fhir_id, packet_to_bundle
 from phenotk.errors import InputError, UsageError
 from phenotk.issue import Issue, Severity
@@ -161,7 +161,14 @@ def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
 
     def one(path: str, ptr: str, message: str = "") -> Issue:
         text = message or f"{path} has no place in the FHIR mapping (docs/fhir-mapping.md) and is not written"
-        return Issue("FHIR010", "fhir-unmapped-field", severity, text, ptr, context={"id": getattr(packet, "id", "")})
+        return Issue(
+            RULES["fhir-unmapped-field"],
+            "fhir-unmapped-field",
+            severity,
+            text,
+            ptr,
+            context={"id": getattr(packet, "id", "")},
+        )
 
     if not isinstance(packet, Family):
         return [one(path, ptr) for path, ptr in uncovered(packet)]
@@ -237,7 +244,7 @@ class FhirWriter(FormatWriter):
             if not isinstance(packet, (Phenopacket, Family)):
                 issues.append(
                     Issue(
-                        "FHIR011",
+                        RULES["fhir-unsupported-element"],
                         "fhir-unsupported-element",
                         options.severity(Severity.ERROR),
                         f"{type(packet).__name__} is not written to FHIR (Phenopackets and Families only)",

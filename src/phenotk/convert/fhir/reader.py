@@ -28,6 +28,21 @@ CODE_INVALID = "FHIR003"
 CODE_NO_PATIENT = "FHIR004"
 CODE_BAD_VALUE = "FHIR005"
 
+#: Stable finding codes of the FHIR reader and writer, by rule name (docs/fhir-mapping.md, "Findings").
+RULES = {
+    "fhir-unmapped-resource": "FHIR001",
+    "fhir-unmapped-element": "FHIR002",
+    "fhir-invalid": "FHIR003",
+    "fhir-no-patient": "FHIR004",
+    "fhir-bad-value": "FHIR005",
+    "fhir-missing-patient": "FHIR006",
+    "fhir-conflicting-sex": "FHIR007",
+    "fhir-embedded-phenopacket": "FHIR008",
+    "fhir-variant-without-report": "FHIR009",
+    "fhir-unmapped-field": "FHIR010",
+    "fhir-unsupported-element": "FHIR011",
+}
+
 _SEX = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
 _PATO_SEX = {"PATO:0000384": "MALE", "PATO:0000383": "FEMALE"}
 _ABSENT = {("LOINC", T.LOINC_ABSENT), ("SNOMEDCT", "373067005"), ("SNOMEDCT", "410516002"), ("SNOMEDCT", "2667000")}
@@ -160,7 +175,14 @@ class _Reader:
         pk: _Packet | None = None,
         **context: Any,
     ) -> None:
-        item = Issue(code=code, rule=rule, severity=sev or self.sev, message=message, pointer=pointer, context=context)
+        item = Issue(
+            code=RULES.get(rule, code),
+            rule=rule,
+            severity=sev or self.sev,
+            message=message,
+            pointer=pointer,
+            context=context,
+        )
         (pk.issues if pk else self.loose).append(item)
 
     def unmapped_element(self, res: _Res, key: str, pk: _Packet | None, why: str = "") -> None:
@@ -807,7 +829,7 @@ class _Reader:
             }
         self.issue(
             CODE_UNMAPPED_ELEMENT,
-            "fhir-unmapped-element",
+            "fhir-variant-without-report",
             f"{res.label} is not part of a DiagnosticReport; read as an interpretation without diagnosis",
             res.pointer,
             sev=Severity.INFO,
@@ -1002,7 +1024,7 @@ class _Reader:
 
         issues = [
             Issue(
-                CODE_UNMAPPED_ELEMENT,
+                RULES["fhir-embedded-phenopacket"],
                 "fhir-embedded-phenopacket",
                 Severity.INFO,
                 "DocumentReference carries a base64 phenopacket; read as is",
@@ -1012,14 +1034,16 @@ class _Reader:
         try:
             doc = document_from_tree(tree, path=source)
         except InputError as exc:
-            issues.append(Issue(CODE_INVALID, "fhir-embedded-phenopacket", Severity.ERROR, exc.message, ptr))
+            issues.append(
+                Issue(RULES["fhir-embedded-phenopacket"], "fhir-embedded-phenopacket", Severity.ERROR, exc.message, ptr)
+            )
             self.extra.append(Converted(None, source, issues))
             return
         strict = doc.strict_error()
         if strict:
             issues.append(
                 Issue(
-                    CODE_UNMAPPED_ELEMENT,
+                    RULES["fhir-unmapped-element"],
                     "fhir-unmapped-element",
                     self.sev,
                     f"embedded phenopacket has fields Phenopackets v2 does not know, not carried: {strict}",
@@ -1029,7 +1053,7 @@ class _Reader:
         if doc.message is None:
             issues.append(
                 Issue(
-                    CODE_INVALID,
+                    RULES["fhir-embedded-phenopacket"],
                     "fhir-embedded-phenopacket",
                     Severity.ERROR,
                     f"embedded phenopacket cannot be parsed: {doc.parse_error}",
@@ -1058,7 +1082,7 @@ class _Reader:
             except json_format.ParseError as exc:
                 pk.issues.append(
                     Issue(
-                        CODE_BAD_VALUE,
+                        RULES["fhir-bad-value"],
                         "fhir-bad-value",
                         Severity.ERROR,
                         f"values read from FHIR do not form a valid phenopacket: {exc}",
@@ -1073,7 +1097,7 @@ class _Reader:
             self.loose.insert(
                 0,
                 Issue(
-                    CODE_NO_PATIENT,
+                    RULES["fhir-no-patient"],
                     "fhir-no-patient",
                     Severity.ERROR,
                     f"no Patient (or resource about a patient) to make a phenopacket from; found {kinds}",
