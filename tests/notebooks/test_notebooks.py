@@ -50,3 +50,14 @@ def test_explore_notebook(shared_data: Path, monkeypatch: pytest.MonkeyPatch, tm
     assert f"{n_files} phenopackets" in text
     assert "Global developmental delay" in text
     assert text.count("<png>") == 3
+
+
+@pytest.mark.slow
+def test_spreadsheet_notebook(shared_data: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    text = _run("02-spreadsheet-to-phenopackets.ipynb", shared_data, monkeypatch, tmp_path)
+    # the converter reports the unreadable cell and the unmapped column …
+    assert "map-bad-cell" in text and "'yse' under Hypotonia" in text
+    assert "map-unmapped-column" in text
+    # … the validator catches the missing HGNC id, and after mapping it and fixing, nothing is left
+    assert "GeneDescriptor is missing REQUIRED field 'valueId'" in text
+    assert "after fixing: {'files': 3, 'errors': 0, 'warnings': 0, 'info': 0}" in text
