@@ -391,3 +391,14 @@ def test_malformed_elements_never_raise(junk) -> None:
         node[path[-1]] = junk
         items = read_fhir(broken, validate=False)
         assert items
+
+
+def test_xml_output_reads_back_identically(tmp_path: Path) -> None:
+    out = tmp_path / "bundle.xml"
+    assert FhirWriter().write([packet(RICH)], out, ConvertOptions(created=CREATED)) == []
+    assert out.read_bytes().lstrip().startswith(b"<?xml")
+    items = read_fhir(out)
+    assert items[0].issues == []  # the XML → JSON reader recovers the exact tree fhir.resources wrote
+    assert covered_copy(items[0].message) == packet(RICH)
+    FhirWriter().write([packet(RICH)], tmp_path / "dir", ConvertOptions(created=CREATED, extra={"format": "xml"}))
+    assert [p.suffix for p in (tmp_path / "dir").iterdir()] == [".xml"]

@@ -190,6 +190,16 @@ def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
     return out
 
 
+def bundle_bytes(bundle: dict[str, Any], fmt: str = "json") -> bytes:
+    """Serialise a bundle: FHIR JSON (indented), or FHIR XML through the fhir.resources R4B model."""
+    if fmt == "xml":
+        from fhir.resources.R4B.bundle import Bundle
+
+        out = Bundle.model_validate(bundle).model_dump_xml(pretty_print=True)
+        return out if isinstance(out, bytes) else str(out).encode()
+    return json.dumps(bundle, indent=2, ensure_ascii=False).encode() + b"\n"
+
+
 class FhirReader(FormatReader):
     """``--from fhir``: FHIR R4 Bundle or resource (JSON or XML) → one phenopacket per Patient."""
 
@@ -212,11 +222,15 @@ class FhirReader(FormatReader):
 
 
 class FhirWriter(FormatWriter):
-    """``--to fhir``: one FHIR R4 Bundle per phenopacket (``-O bundle-type=transaction`` for a transaction)."""
+    """``--to fhir``: one FHIR R4 Bundle per phenopacket or family.
+
+    Options: ``-O bundle-type=transaction`` (default collection), ``-O format=xml`` (default json; also chosen by
+    an ``.xml`` output file).
+    """
 
     name = "fhir"
     description = "FHIR R4 Bundle per phenopacket (Phenomics Exchange + Genomics Reporting IG shapes)"
-    extensions = (".fhir.json",)
+    extensions = (".fhir.json", ".fhir.xml")
     single_file = False
     default_extension = ".json"
 
@@ -234,9 +248,13 @@ class FhirWriter(FormatWriter):
         bundle_type = options.extra.get("bundle-type", "collection")
         if bundle_type not in ("collection", "transaction"):
             raise UsageError(f"bundle-type {bundle_type!r} is not supported; use collection or transaction")
+        fmt = options.extra.get("format") or ("xml" if str(output).lower().endswith(".xml") else "json")
+        if fmt not in ("json", "xml"):
+            raise UsageError(f"format {fmt!r} is not supported; use json or xml")
+        ext = f".{fmt}"
         packets = list(messages)
         issues: list[Issue] = []
-        as_file = str(output).lower().endswith(".json") and not output.is_dir()
+        as_file = str(output).lower().endswith((".json", ".xml")) and not output.is_dir()
         if as_file and len(packets) > 1:
             raise UsageError(f"{len(packets)} phenopackets cannot go into one bundle file; give a directory")
         used: set[str] = set()
@@ -254,14 +272,14 @@ class FhirWriter(FormatWriter):
                 continue
             issues += writer_issues(packet, options.severity())
             bundle = to_fhir(packet, bundle_type=bundle_type, created=options.created)
-            payload = json.dumps(bundle, indent=2, ensure_ascii=False).encode() + b"\n"
+            payload = bundle_bytes(bundle, fmt)
             if as_file:
                 atomic_write(output, payload, force=force)
                 continue
             stem = fhir_id(packet.id or getattr(packet, "subject", packet).id or "phenopacket")
-            name, n = f"{stem}.json", 2
+            name, n = f"{stem}{ext}", 2
             while name in used:
-                name, n = f"{stem}_{n}.json", n + 1
+                name, n = f"{stem}_{n}{ext}", n + 1
             used.add(name)
             atomic_write(output / name, payload, force=force)
         return issues
