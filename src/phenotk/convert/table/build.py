@@ -440,10 +440,25 @@ class _Builder:
             return None
         parsed = parse_time(str(value), unit=spec.unit)
         if parsed is None:
+            m = _HP_IN_TEXT.match(str(value).strip())
+            if m and self._is_onset(m.group(2)):
+                curie = m.group(2).upper().replace("_", ":")
+                label = self.resolver.label(curie) or m.group(1)
+                return TimeElement(ontology_class=OntologyClass(id=curie, label=label))
             self.bad(issues, row, spec.column, raw, "not an age or onset",
                      f"{what} {raw!r} is not an age (P3Y2M, 3y 2m, 3 years), gestational age (33+2) or onset label")
             return None
         return parsed.to_time_element()
+
+    def _is_onset(self, curie: str) -> bool:
+        """An explicit ``label (HP:…)`` onset outside the built-in table: accepted unless the HPO says otherwise."""
+        onto = self.resolver.ontology
+        if onto is None or not hasattr(onto, "is_descendant_of"):
+            return True
+        try:
+            return bool(onto.is_descendant_of(curie.upper().replace("_", ":"), "HP:0003674"))
+        except (KeyError, ValueError):
+            return False
 
     # ------------------------------------------------------------------ packet
     def packet(self, group: PacketRows) -> BuiltPacket:
@@ -718,7 +733,7 @@ class _Builder:
                         name = araw.strip().upper().replace(" ", "_")
                         name = {"LP": "LIKELY_PATHOGENIC", "P": "PATHOGENIC", "VUS": "UNCERTAIN_SIGNIFICANCE",
                                 "LB": "LIKELY_BENIGN", "B": "BENIGN"}.get(name, name)
-                        if name in AcmgPathogenicityClassification:
+                        if name in AcmgPathogenicityClassification.DESCRIPTOR.values_by_name:
                             vi.acmg_pathogenicity_classification = AcmgPathogenicityClassification.Value(name)
                         else:
                             self.bad(issues, number, block["acmg"].column, araw, "unknown ACMG class",

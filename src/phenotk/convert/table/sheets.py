@@ -63,15 +63,15 @@ def column_letter(index: int) -> str:
 
 
 def unneutralise(cell: str) -> str:
-    """Undo the formula-injection guard of our writers (``'=x`` → ``=x``)."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_PREFIXES:
+    """Undo the formula-injection guard of our writers: drop one ``'`` before ``'*[=+-@]`` (``'=x`` → ``=x``)."""
+    if cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_PREFIXES and len(cell.lstrip("'")) > 0:
         return cell[1:]
     return cell
 
 
 def neutralise(cell: str) -> str:
-    """Prefix ``'`` to a cell that a spreadsheet would run as a formula."""
-    if cell and cell[0] in FORMULA_PREFIXES:
+    """Prefix ``'`` to a cell a spreadsheet would run as a formula (also to ``'=…`` so reading it back is exact)."""
+    if cell and cell.lstrip("'")[:1] in FORMULA_PREFIXES and cell.lstrip("'"):
         return "'" + cell
     return cell
 

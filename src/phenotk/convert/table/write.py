@@ -157,17 +157,39 @@ def wide_table(messages: Iterable[Message]) -> TableOut:
     counts = [0, 0, 0]
     flats = []
     terms: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    relabelled: Counter[str] = Counter()
+    first_relabelled: dict[str, str] = {}
     for p in packets:
         flat = _flat(p, counts)
         for f in p.phenotypic_features:
             t = f.type
             if t.id not in terms:
                 terms[t.id] = f"{t.label} ({t.id})" if t.label else t.id
+                labels[t.id] = t.label
+            elif t.label != labels[t.id]:
+                relabelled[t.id] += 1
+                first_relabelled.setdefault(t.id, p.id)
             flat[terms[t.id]] = _feature_cell(f)
         flats.append(flat)
     header = SUBJECT_COLUMNS + _block_columns(counts) + list(terms.values())
     rows = [[flat.get(h, "") for h in header] for flat in flats]
-    return TableOut(header, rows, not_carried(packets, layout="wide"))
+    issues = not_carried(packets, layout="wide")
+    for curie, n in relabelled.items():
+        issues.append(
+            finding(
+                "map-not-carried",
+                f"phenotypicFeatures[].type.label: {n} packet(s) label {curie} differently from its column "
+                f"{terms[curie]!r} (first: {first_relabelled[curie]}); the wide table keeps one label per term",
+                Severity.WARNING,
+                column="phenotypicFeatures[].type.label",
+                value=curie,
+                reason="one label per term column",
+                packets=n,
+                values=n,
+            )
+        )
+    return TableOut(header, rows, issues)
 
 
 def long_table(messages: Iterable[Message]) -> TableOut:
@@ -263,7 +285,7 @@ def _leaves(msg: Any, path: str, out: Counter[str]) -> None:
     for fd, value in msg.ListFields():
         name = f"{path}.{fd.json_name}" if path else fd.json_name
         if fd.message_type is not None:
-            if fd.label == fd.LABEL_REPEATED:
+            if fd.is_repeated:
                 if fd.message_type.GetOptions().map_entry:
                     out[name] += len(value)
                     continue
@@ -272,7 +294,7 @@ def _leaves(msg: Any, path: str, out: Counter[str]) -> None:
             else:
                 _leaves(value, name, out)
         else:
-            out[name] += len(value) if fd.label == fd.LABEL_REPEATED else 1
+            out[name] += len(value) if fd.is_repeated else 1
 
 
 def not_carried(packets: Sequence[Phenopacket], layout: str) -> list[Issue]:
