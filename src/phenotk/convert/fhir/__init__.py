@@ -205,7 +205,7 @@ class FhirReader(FormatReader):
 
     name = "fhir"
     description = "FHIR R4 Bundle/resource (JSON or XML) → one phenopacket per Patient"
-    extensions = (".fhir.json", ".fhir.xml")
+    extensions = (".json", ".xml")
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """JSON with a top-level ``resourceType``, or XML in the FHIR namespace."""
