@@ -22,7 +22,7 @@ def test_header(toy: OntologyIndex) -> None:
     assert toy.data_version == "toy/releases/2024-01-01"
     assert toy.prefix == "TOY"
     assert toy.ontology == "toy"
-    assert len(toy) == 14
+    assert len(toy) == 16
     assert toy.top_terms() == ["TOY:0000001"]
     assert toy.max_id_number == 1000
     assert toy.roots == {}
@@ -55,6 +55,20 @@ def test_replacement_and_suggestions(toy: OntologyIndex) -> None:
     assert toy.current_id("TOY:0000012") == "TOY:0000004"
     assert toy.current_id("TOY:0000011") is None
     assert toy.current_id("TOY:0000005") == "TOY:0000005"
+
+
+def test_merged_ids(toy: OntologyIndex) -> None:
+    """An obsolete stanza that is also an alt_id of the surviving term (how HPO records merges)."""
+    assert toy.is_obsolete("TOY:0000014") and toy.is_alt_id("TOY:0000014")
+    assert toy.label("TOY:0000014") == "obsolete Merged seizure term"  # its own stanza, as pronto says
+    assert toy.primary_id("TOY:0000014") == "TOY:0000005"
+    assert toy.replacement("TOY:0000014") == "TOY:0000005" == toy.current_id("TOY:0000014")
+    assert toy.id_status("TOY:0000014") is IdStatus.obsolete
+    assert toy.ancestors("TOY:0000014") == frozenset()
+    # replaced_by TOY:0000003 but listed as alt_id of TOY:0000009: no safe replacement, both suggested
+    assert toy.replacement("TOY:0000015") is None and toy.current_id("TOY:0000015") is None
+    assert toy.suggestions("TOY:0000015") == ["TOY:0000003", "TOY:0000009"]
+    assert toy.alt_ids() == {"TOY:0000014": "TOY:0000005", "TOY:0000015": "TOY:0000009", "TOY:0000040": "TOY:0000004"}
 
 
 def test_hierarchy(toy: OntologyIndex) -> None:

@@ -49,7 +49,7 @@ class IdStatus(str, enum.Enum):
 
     current = "current"  #: a primary, non-obsolete term
     alt_id = "alt_id"  #: a secondary id of a current term (``primary_id`` gives the term)
-    obsolete = "obsolete"  #: an obsolete term (see ``replacement`` / ``suggestions``)
+    obsolete = "obsolete"  #: an obsolete term, HPO's merged ids included (see ``replacement`` / ``suggestions``)
     newer = "newer"  #: absent, but in id space unallocated by this release: most likely a newer term
     unknown = "unknown"  #: absent, inside id space this release uses: mistyped, withdrawn or newer
     malformed = "malformed"  #: not ``PREFIX:digits`` with this ontology's prefix and digit count
@@ -103,16 +103,16 @@ class OntologyIndex:
         self._consider: dict[int, tuple[str, ...]] = data["consider"]
         n = len(self._ids)
         self._pos: dict[str, int] = {t: i for i, t in enumerate(self._ids)}
-        # An alt id that is also an obsolete stanza (OBO Graphs JSON keeps merged ids as deprecated classes)
-        # counts as an alt id of the current term, so .obo and .json answers agree.
+        # Alt ids map to the term that lists them. HPO also keeps a merged id as its own obsolete stanza: that
+        # stanza answers label / is_obsolete / replaced_by (as pronto does); primary_id gives the surviving term.
         obs = self._obsolete
         self._alt: dict[str, int] = {}
         for a, i in data["alt"].items():
             j = self._pos.get(a)
-            if j is None or (j in obs and i not in obs):
+            if j is None or j in obs:
                 self._alt[a] = i
-        #: primary + alternative id -> term number (the one dict the hot paths consult)
-        self._any: dict[str, int] = {**self._pos, **self._alt}
+        #: primary + alternative id -> term number, own stanza first (the one dict the hot paths consult)
+        self._any: dict[str, int] = {**self._alt, **self._pos}
         self._par_ptr = _ints(data["par_ptr"])
         self._par_idx = _ints(data["par_idx"])
         self._anc_ptr = _ints(data["anc_ptr"])
@@ -171,47 +171,64 @@ class OntologyIndex:
 
     # ------------------------------------------------------------------ ids
     def primary_id(self, curie: str) -> str | None:
-        """Primary id of ``curie``: itself for primary (also obsolete) ids, the term for alt ids, None if unknown."""
-        i = self._any.get(curie)
-        return None if i is None else self._ids[i]
+        """The primary id: for an alt id the term listing it (also when, like HPO's merged ids, it has an obsolete
+        stanza of its own); the id itself for other primary ids, obsolete included; None if unknown.
+        """
+        i = self._alt.get(curie)
+        if i is not None:
+            return self._ids[i]
+        return curie if curie in self._pos else None
 
     def is_alt_id(self, curie: str) -> bool:
-        """True if ``curie`` is a secondary (alternative) id of another term."""
+        """True if ``curie`` is listed as ``alt_id`` of another term."""
         return curie in self._alt
 
     def is_obsolete(self, curie: str) -> bool:
-        """True if ``curie`` (or the term an alt id points to) is obsolete."""
+        """True if ``curie`` has an obsolete stanza (HPO's merged ids do, and are alt ids too)."""
         i = self._any.get(curie)
         return i is not None and i in self._obsolete
 
     def replacement(self, curie: str) -> str | None:
-        """The safe replacement of an obsolete term: its single ``replaced_by``, followed to a current primary id.
+        """The safe replacement of an obsolete id: its single ``replaced_by`` — or, when it has none, the term
+        listing it as ``alt_id`` — followed to a current primary id. Several ``replaced_by`` (a split), or a
+        ``replaced_by`` contradicting the ``alt_id``, give None.
 
-        None when the term is not obsolete, has no or several ``replaced_by``, or the chain ends in nothing usable
-        (judgement calls live in :meth:`suggestions`).
+        None when the id is not obsolete, or nothing unambiguous replaces it (judgement calls live in
+        :meth:`suggestions`).
         """
         i = self._any.get(curie)
+        obs = self._obsolete
+        if i is None or i not in obs:
+            return None
         seen: set[int] = set()
-        while i is not None and i in self._obsolete:
+        while i in obs:
             if i in seen:
                 return None
             seen.add(i)
             targets = self._replaced_by.get(i, ())
-            if len(targets) != 1:
+            owner = self._alt.get(self._ids[i])  # a merged id: the term that took it as alt_id
+            if len(targets) > 1:
+                return None  # a split (HP:0000535 → thin + sparse eyebrow): a judgement call
+            nxt = self._any.get(targets[0]) if targets else owner
+            if nxt is None:
                 return None
-            i = self._any.get(targets[0])
-        if i is None or not seen:
-            return None
+            if owner is not None and owner != nxt and self._ids[owner] != self.primary_id(self._ids[nxt]):
+                return None  # replaced_by and alt_id disagree (2 ids in HPO 2025): a judgement call
+            i = nxt
         return self._ids[i]
 
     def suggestions(self, curie: str) -> list[str]:
-        """``consider`` ids of an obsolete term (primary ids where known), plus several ``replaced_by`` if any."""
+        """``consider`` ids of an obsolete term (as primary ids), plus the candidates when no replacement is safe."""
         i = self._any.get(curie)
         if i is None or i not in self._obsolete:
             return []
         out: list[str] = []
-        many = self._replaced_by.get(i, ())
-        cands = list(self._consider.get(i, ())) + (list(many) if len(many) > 1 else [])
+        cands = list(self._consider.get(i, ()))
+        if self.replacement(curie) is None:  # several or conflicting replacements: offer them all
+            cands += self._replaced_by.get(i, ())
+            owner = self._alt.get(curie)
+            if owner is not None:
+                cands.append(self._ids[owner])
         for c in cands:
             p = self.primary_id(c) or c
             if p not in out:
@@ -229,7 +246,7 @@ class OntologyIndex:
         return [] if i is None else list(self._consider.get(i, ()))
 
     def current_id(self, curie: str) -> str | None:
-        """The id to use today: primary for alt ids, the safe replacement for obsolete ids, itself if current.
+        """The id to use today: the safe replacement for obsolete ids, the primary for alt ids, itself if current.
 
         None when the id is unknown, or obsolete without a safe replacement.
         """
@@ -273,7 +290,7 @@ class OntologyIndex:
 
     # ------------------------------------------------------------------ text
     def label(self, curie: str) -> str | None:
-        """The term's name (for alt ids: the name of the primary term)."""
+        """The term's name (for alt ids without a stanza of their own: the name of the primary term)."""
         i = self._any.get(curie)
         return None if i is None else self._labels[i]
 
