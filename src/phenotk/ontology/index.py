@@ -171,8 +171,10 @@ class OntologyIndex:
 
     # ------------------------------------------------------------------ ids
     def primary_id(self, curie: str) -> str | None:
-        """The primary id: for an alt id the term listing it (also when, like HPO's merged ids, it has an obsolete
-        stanza of its own); the id itself for other primary ids, obsolete included; None if unknown.
+        """The primary id of ``curie``; None if unknown.
+
+        For an alt id, the term listing it (also when, like HPO's merged ids, it has an obsolete stanza of its
+        own); the id itself for other primary ids, obsolete included.
         """
         i = self._alt.get(curie)
         if i is not None:
@@ -189,12 +191,12 @@ class OntologyIndex:
         return i is not None and i in self._obsolete
 
     def replacement(self, curie: str) -> str | None:
-        """The safe replacement of an obsolete id: its single ``replaced_by`` — or, when it has none, the term
-        listing it as ``alt_id`` — followed to a current primary id. Several ``replaced_by`` (a split), or a
-        ``replaced_by`` contradicting the ``alt_id``, give None.
+        """The safe replacement of an obsolete id, or None.
 
-        None when the id is not obsolete, or nothing unambiguous replaces it (judgement calls live in
-        :meth:`suggestions`).
+        Its single ``replaced_by`` — or, when it has none, the term listing it as ``alt_id`` — followed to a
+        current primary id. None when the id is not obsolete, or nothing unambiguous replaces it: several
+        ``replaced_by`` (a split) or a ``replaced_by`` contradicting the ``alt_id`` are judgement calls, offered
+        by :meth:`suggestions`.
         """
         i = self._any.get(curie)
         obs = self._obsolete
