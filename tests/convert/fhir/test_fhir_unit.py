@@ -402,3 +402,10 @@ def test_xml_output_reads_back_identically(tmp_path: Path) -> None:
     assert covered_copy(items[0].message) == packet(RICH)
     FhirWriter().write([packet(RICH)], tmp_path / "dir", ConvertOptions(created=CREATED, extra={"format": "xml"}))
     assert [p.suffix for p in (tmp_path / "dir").iterdir()] == [".xml"]
+
+
+def test_byte_order_mark_is_accepted(fixtures_dir: Path) -> None:
+    xml = (fixtures_dir / "fhir" / "kf-style-observations.xml").read_bytes()
+    assert FhirReader().sniff(Path("x.xml"), b"\xef\xbb\xbf" + xml[:500])
+    assert read_fhir(b"\xef\xbb\xbf" + xml)[0].message.subject.id == "pt-1"
+    assert read_fhir(b'\xef\xbb\xbf{"resourceType": "Patient", "id": "a"}')[0].message.subject.id == "a"

@@ -87,6 +87,8 @@ def load_fhir(source: str | os.PathLike[str] | bytes | dict[str, Any], name: str
             raw = Path(name).read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", path=name, kind="missing") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # UTF-8 byte order mark
     head = raw.lstrip()[:1]
     if head == b"<":
         from phenotk.convert.fhir.xml import xml_to_json
@@ -209,7 +211,7 @@ class FhirReader(FormatReader):
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """JSON with a top-level ``resourceType``, or XML in the FHIR namespace."""
-        text = head.lstrip()
+        text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
         if text.startswith(b"<"):
             return b'xmlns="http://hl7.org/fhir"' in text or b"xmlns='http://hl7.org/fhir'" in text
         if text.startswith(b"{"):
