@@ -20,6 +20,7 @@ def _alt_owner(ont: Any) -> dict[str, str]:
 
 def _assert_agrees_with_pronto(ont: Any, idx: OntologyIndex) -> None:
     owner = _alt_owner(ont)
+    probes = [*HPO_ROOTS.values(), "HP:0001250", "HP:0000707", "HP:0001627"]  # branch roots and busy subtrees
     expected_desc: dict[str, set[str]] = {}
     n_checked = 0
     for t in ont.terms():
@@ -48,6 +49,10 @@ def _assert_agrees_with_pronto(ont: Any, idx: OntologyIndex) -> None:
         )
         assert got == want, t.id
         assert set(idx.consider(t.id)) >= {x.id for x in t.consider}, t.id
+        assert all(idx.is_descendant_of(t.id, a, include_self=False) for a in anc), t.id
+        assert idx.is_descendant_of(t.id, t.id) and not idx.is_descendant_of(t.id, t.id, include_self=False)
+        for probe in probes:
+            assert idx.is_descendant_of(t.id, probe) is (probe in anc or probe == t.id), (t.id, probe)
         n_checked += 1
     for a, term in owner.items():
         assert idx.primary_id(a) == term and idx.is_alt_id(a), a

@@ -180,3 +180,15 @@ def test_missing_and_unparseable_files(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot parse") as exc2:
         load_ontology(bad)
     assert str(bad) in str(exc2.value)
+
+
+def test_is_descendant_of_matches_its_definition_for_every_pair(toy: OntologyIndex) -> None:
+    """Every (id, id) pair over primary, alt, merged, obsolete and unknown ids, both include_self values."""
+    ids = [*toy.terms(obsolete=True), *toy.alt_ids(), "TOY:0000099", "nonsense"]
+    rows = toy._any  # number of the stanza an id answers from (alt ids without stanza: their term)
+    for c in ids:
+        for a in ids:
+            same = c in rows and a in rows and rows[c] == rows[a]
+            strict = a in rows and toy._ids[rows[a]] in toy.ancestors(c)
+            for inc in (True, False):
+                assert toy.is_descendant_of(c, a, include_self=inc) is (strict or (inc and same)), (c, a, inc)

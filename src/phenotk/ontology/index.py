@@ -2,8 +2,8 @@
 
 The index holds only builtins (lists of str, dicts, ``array('i')``) so that it serialises with :mod:`marshal`
 and loads in a few tens of milliseconds; pronto is needed only to *build* it (see :mod:`.build`).
-Ancestor sets are materialised lazily per term as ``frozenset[int]``, so ``is_descendant_of`` is two dict
-look-ups and one set membership test.
+Ancestor sets are materialised lazily per queried term, so ``is_descendant_of`` is one dict look-up and one
+set membership test.
 """
 
 from __future__ import annotations
@@ -120,6 +120,7 @@ class OntologyIndex:
         self._desc_ptr = _ints(data["desc_ptr"])
         self._desc_idx = _ints(data["desc_idx"])
         self._anc_sets: list[frozenset[int] | None] = [None] * n
+        self._anc_str: dict[str, frozenset[str]] = {}  # curie -> ancestor primary ids, filled on first query
         self._numbers = array("q")
         self._numbers.frombytes(data["numbers"])  # sorted numeric parts of every prefix id (primary/alt/obsolete)
         self.id_width: int = data["id_width"]
@@ -394,21 +395,37 @@ class OntologyIndex:
     def is_descendant_of(self, curie: str, ancestor: str, include_self: bool = True) -> bool:
         """True if ``ancestor`` is an ``is_a`` ancestor of ``curie`` (or the same term, when ``include_self``).
 
-        Alt ids resolve to their term. O(1): two dict look-ups and one ``frozenset[int]`` membership test.
+        Alt ids resolve to their term. The hot path is one dict look-up and one ``frozenset[str]`` membership
+        test; each term's ancestor set is built on its first query.
         """
+        s = self._anc_str.get(curie)
+        if s is None:
+            s = self._anc_str_of(curie)
+        if ancestor in s:
+            return True
+        if ancestor == curie:
+            return include_self and curie in self._any
+        if ancestor in self._alt or curie in self._alt:
+            return self._is_descendant_by_number(curie, ancestor, include_self)
+        return False
+
+    def _anc_str_of(self, curie: str) -> frozenset[str]:
+        i = self._any.get(curie)
+        if i is None:
+            return frozenset()  # unknown ids are not remembered: garbage input must not grow memory
+        p, ids = self._anc_ptr, self._ids
+        s = self._anc_str[curie] = frozenset([ids[j] for j in self._anc_idx[p[i] : p[i + 1]]])
+        return s
+
+    def _is_descendant_by_number(self, curie: str, ancestor: str, include_self: bool) -> bool:
         anyd = self._any
         i = anyd.get(curie)
-        if i is None:
-            return False
         a = anyd.get(ancestor)
-        if a is None:
+        if i is None or a is None:
             return False
         if i == a:
             return include_self
-        s = self._anc_sets[i]
-        if s is None:
-            s = self._anc_set(i)
-        return a in s
+        return a in self._anc_set(i)
 
     def is_descendant_of_any(self, curie: str, ancestors: Iterable[str], include_self: bool = True) -> bool:
         """True if ``curie`` is under at least one of ``ancestors``."""
