@@ -10,6 +10,10 @@ from phenotk.errors import UsageError
 
 #: ``--from`` names → "module:Class". Keep in sync with docs (README conversion table).
 READERS: dict[str, str] = {
+    "template": "phenotk.convert.template.reader:TemplateReader",  # before table: claims curation templates
+    "phetools-json": "phenotk.convert.template.cohort_json:PhetoolsJsonReader",
+    "pyphetools-xlsx": "phenotk.convert.template.xlsx:PyphetoolsXlsxReader",
+    "redcap": "phenotk.convert.redcap:RedcapReader",  # before table: claims record_id/redcap_* exports
     "table": "phenotk.convert.table.converter:TableReader",
     "fhir": "phenotk.convert.fhir:FhirReader",
     "v1": "phenotk.convert.v1.reader:V1Reader",  # before beacon: pre-1.0 files have ontology-class sex too
@@ -18,6 +22,8 @@ READERS: dict[str, str] = {
 }
 #: ``--to`` names → "module:Class".
 WRITERS: dict[str, str] = {
+    "phetools-json": "phenotk.convert.template.cohort_json:PhetoolsJsonWriter",  # *_individuals.json
+    "pyphetools-xlsx": "phenotk.convert.template.xlsx:PyphetoolsXlsxWriter",  # *_individuals.xlsx, before xlsx
     "csv": "phenotk.convert.table.converter:CsvWriter",
     "tsv": "phenotk.convert.table.converter:TsvWriter",
     "xlsx": "phenotk.convert.table.converter:XlsxWriter",

@@ -1,0 +1,53 @@
+"""Shared, session-scoped expensive state for the template converter tests (store index, ontology)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from phenotk.convert.base import ConvertOptions
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "_artifacts"  # gitignored
+CREATED = "2025-01-01T00:00:00Z"
+
+
+@pytest.fixture(scope="session")
+def templates_dir(shared_data: Path) -> Path:
+    """The curation tables of phenopacket-store."""
+    return shared_data / "templates"
+
+
+@pytest.fixture(scope="session")
+def cohort_jsons(templates_dir: Path) -> list[Path]:
+    """All 643 cohort JSON tables, sorted."""
+    return sorted(templates_dir.glob("*/*_individuals.json"))
+
+
+@pytest.fixture(scope="session")
+def store_index(store_dir: Path) -> dict:
+    """Every store packet keyed by (gene, PMID, subject id) — parsed once per session."""
+    from phenotk.convert.template.corpus import load_store
+
+    return load_store(store_dir)
+
+
+@pytest.fixture(scope="session")
+def hpo_index(hpo_dir: Path):
+    """The shared HPO release (2025-05-06) as an OntologyIndex."""
+    from phenotk.ontology import load_ontology
+
+    return load_ontology(hpo_dir / "hp.json")
+
+
+@pytest.fixture
+def options() -> ConvertOptions:
+    """Reproducible conversion options."""
+    return ConvertOptions(created=CREATED)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """tests/_artifacts (gitignored) for difference listings."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
