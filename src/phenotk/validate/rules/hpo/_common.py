@@ -165,21 +165,14 @@ def features(node: Node, ctx: Context) -> tuple[str | None, list[Feature]]:
     out: list[Feature] = []
     idx = ctx.hpo
     items = value.get(key) if key else None
-    if idx is not None and isinstance(items, list):
-        primary = idx.primary_id
+    if idx is not None and type(items) is list:
+        primary = facts(idx).primary.get  # HP ids only: other prefixes are not hierarchy-checked
         for i, item in enumerate(items):
-            if not isinstance(item, dict):
-                continue
-            t = item.get("type")
-            if not isinstance(t, dict):
-                continue
-            curie = t.get("id")
-            if not isinstance(curie, str) or not curie.startswith("HP:"):
-                continue
-            term = primary(curie)
-            if term is None:
-                continue
-            out.append(Feature(i, curie, term, item.get("excluded") is True, item))
+            t = item.get("type") if type(item) is dict else None
+            cid = t.get("id") if type(t) is dict else None
+            term = primary(cid) if type(cid) is str else None
+            if term is not None:
+                out.append(Feature(i, str(cid), term, item.get("excluded") is True, item))
     result = (key, out)
     ctx.state[cache_key] = result
     return result
@@ -237,10 +230,12 @@ def _ancestor_pairs(idx: Any, terms: list[str]) -> Iterator[tuple[str, str]]:
     anc_set = getattr(idx, "_anc_set", None)
     if isinstance(number, dict) and callable(anc_set):
         nums = {number[t]: t for t in terms}
-        keys = nums.keys()
+        keyset = set(nums)
         for n, t in nums.items():
-            for a in anc_set(n) & keys:
-                yield t, nums[a]
+            anc = anc_set(n)
+            if not anc.isdisjoint(keyset):  # rare: most features are unrelated to the others
+                for a in anc & keyset:
+                    yield t, nums[a]
         return
     wanted = set(terms)
     for t in terms:
@@ -283,3 +278,49 @@ def as_suggestion(fix: Any) -> Any:
     from phenotk.issue import Fix
 
     return Fix(fix.ops, safe=False, description=fix.description)
+
+
+class IndexFacts:
+    """Flat look-up tables derived once per loaded index, so the per-node fast paths are one dict/set probe.
+
+    Built only from the index's public API (``terms``, ``alt_ids``, ``label``, ``descendants``).
+    """
+
+    def __init__(self, idx: Any) -> None:
+        self.idx = idx
+        alt = idx.alt_ids()
+        everything = list(idx.terms(obsolete=True))
+        #: every primary, alt and obsolete id → its primary id
+        self.primary: dict[str, str] = {t: t for t in everything}
+        self.primary.update(alt)
+        obsolete = {t for t in everything if idx.is_obsolete(t)}
+        #: ids that need ``hpo-obsolete-term``: alt ids and obsolete terms
+        self.problem: frozenset[str] = frozenset(alt) | frozenset(obsolete)
+        #: current primary id → label
+        self.labels: dict[str, str] = {
+            t: lab for t in everything if t not in obsolete and (lab := idx.label(t)) is not None
+        }
+        self._alt_by_primary: dict[str, list[str]] = {}
+        for a, p in alt.items():
+            self._alt_by_primary.setdefault(p, []).append(a)
+        self._under: dict[str, frozenset[str]] = {}
+
+    def under(self, root: str) -> frozenset[str]:
+        """Current ids (primary and alt) at or below ``root``."""
+        hit = self._under.get(root)
+        if hit is None:
+            terms = self.idx.descendants(root, include_self=True)
+            alts = [a for t in terms for a in self._alt_by_primary.get(t, ())]
+            hit = self._under[root] = frozenset(terms) | frozenset(alts)
+        return hit
+
+
+_FACTS: dict[int, IndexFacts] = {}
+
+
+def facts(idx: Any) -> IndexFacts:
+    """The :class:`IndexFacts` of ``idx`` (built on first use, kept for the process)."""
+    f = _FACTS.get(id(idx))
+    if f is None or f.idx is not idx:
+        f = _FACTS[id(idx)] = IndexFacts(idx)
+    return f

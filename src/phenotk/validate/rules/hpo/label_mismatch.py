@@ -7,8 +7,10 @@ from typing import Any
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
 from phenotk.validate.rules.hpo._common import (
+    IndexFacts,
     describe,
     document_newer_than,
+    facts,
     index_for,
     ontology_name,
     release_of,
@@ -54,6 +56,13 @@ class LabelMismatch(Rule):
     severity = Severity.WARNING
     targets = ("OntologyClass",)
     requires_hpo = True
+    _facts: IndexFacts | None = None
+
+    def _known(self, idx: Any) -> IndexFacts:
+        f = self._facts
+        if f is None or f.idx is not idx:
+            f = self._facts = facts(idx)
+        return f
 
     def check(self, node: Node, ctx: Context) -> Any:
         """Compare the written label with the release's."""
@@ -62,10 +71,16 @@ class LabelMismatch(Rule):
         label = value.get("label")
         if type(cid) is not str or type(label) is not str or not label:
             return ()
-        idx = ctx.hpo if cid.startswith("HP:") else index_for(ctx, cid)
-        if idx is None:
-            return ()
-        current = idx.label(cid)
+        if cid.startswith("HP:"):
+            idx = ctx.hpo
+            current = self._known(idx).labels.get(cid)
+            if current is None or current == label:
+                return ()
+        else:
+            idx = index_for(ctx, cid)
+            if idx is None:
+                return ()
+            current = idx.label(cid)
         if current is None or current == label or idx.is_alt_id(cid) or idx.is_obsolete(cid):
             return ()
         return [self._mismatch(cid, label, current, idx, ctx)]

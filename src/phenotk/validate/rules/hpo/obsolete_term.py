@@ -6,7 +6,7 @@ from typing import Any
 
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
-from phenotk.validate.rules.hpo._common import describe, index_for, ontology_name, release_of
+from phenotk.validate.rules.hpo._common import IndexFacts, describe, facts, index_for, ontology_name, release_of
 
 
 def _retarget(value: dict[str, Any], new_id: str, idx: Any, *, safe: bool, why: str) -> Fix:
@@ -55,6 +55,13 @@ class ObsoleteTerm(Rule):
     severity = Severity.WARNING
     targets = ("OntologyClass",)
     requires_hpo = True
+    _facts: IndexFacts | None = None
+
+    def _known(self, idx: Any) -> IndexFacts:
+        f = self._facts
+        if f is None or f.idx is not idx:
+            f = self._facts = facts(idx)
+        return f
 
     def check(self, node: Node, ctx: Context) -> Any:
         """Flag obsolete terms and alt ids."""
@@ -62,9 +69,14 @@ class ObsoleteTerm(Rule):
         cid = value.get("id")
         if type(cid) is not str:
             return ()
-        idx = ctx.hpo if cid.startswith("HP:") else index_for(ctx, cid)
-        if idx is None or cid not in idx:
-            return ()
+        if cid.startswith("HP:"):
+            idx = ctx.hpo
+            if cid not in self._known(idx).problem:
+                return ()
+        else:
+            idx = index_for(ctx, cid)
+            if idx is None or cid not in idx:
+                return ()
         if idx.is_alt_id(cid):
             primary = idx.primary_id(cid)
             if primary is not None and not idx.is_obsolete(primary):

@@ -6,7 +6,15 @@ from typing import Any
 
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
-from phenotk.validate.rules.hpo._common import describe, document_newer_than, index_for, ontology_name, release_of
+from phenotk.validate.rules.hpo._common import (
+    IndexFacts,
+    describe,
+    document_newer_than,
+    facts,
+    index_for,
+    ontology_name,
+    release_of,
+)
 
 
 class UnknownTerm(Rule):
@@ -47,6 +55,13 @@ class UnknownTerm(Rule):
     severity = Severity.ERROR
     targets = ("OntologyClass",)
     requires_hpo = True
+    _facts: IndexFacts | None = None
+
+    def _known(self, idx: Any) -> IndexFacts:
+        f = self._facts
+        if f is None or f.idx is not idx:
+            f = self._facts = facts(idx)
+        return f
 
     def check(self, node: Node, ctx: Context) -> Any:
         """Look the class's id up in the release that answers its prefix."""
@@ -54,9 +69,14 @@ class UnknownTerm(Rule):
         cid = value.get("id")
         if type(cid) is not str:
             return ()
-        idx = ctx.hpo if cid.startswith("HP:") else index_for(ctx, cid)
-        if idx is None or cid in idx:
-            return ()
+        if cid.startswith("HP:"):
+            idx = ctx.hpo
+            if cid in self._known(idx).primary:
+                return ()
+        else:
+            idx = index_for(ctx, cid)
+            if idx is None or cid in idx:
+                return ()
         return self._absent(cid, value, idx, ctx)
 
     def _absent(self, cid: str, value: dict[str, Any], idx: Any, ctx: Context) -> list[Violation]:

@@ -13,7 +13,9 @@ from phenotk.validate.rules.hpo._common import (
     ONSET,
     PHENOTYPIC_ABNORMALITY,
     SEVERITY,
+    IndexFacts,
     describe,
+    facts,
     release_of,
 )
 
@@ -81,11 +83,24 @@ class WrongBranch(Rule):
     severity = Severity.ERROR
     targets = ("PhenotypicFeature", "Disease")
     requires_hpo = True
+    _facts: IndexFacts | None = None
+
+    def _known(self, idx: Any) -> IndexFacts:
+        f = self._facts
+        if f is None or f.idx is not idx:
+            f = self._facts = facts(idx)
+        return f
 
     def check(self, node: Node, ctx: Context) -> Any:
         """Check each HPO-coded field of a feature or a disease against its sub-ontology."""
         value = node.value
         idx = ctx.hpo
+        t = value.get("type")
+        if type(t) is dict and (len(value) == 1 or (len(value) == 2 and "excluded" in value)):
+            # the common {type[, excluded]} feature: one set probe
+            cid = t.get("id")
+            if type(cid) is str and cid in self._known(idx).under(PHENOTYPIC_ABNORMALITY):
+                return ()
         wanted = _BY_KEY[node.type]
         out: list[Violation] = []
         for key, val in value.items():
@@ -113,11 +128,12 @@ class WrongBranch(Rule):
         if not isinstance(oc, dict):
             return
         cid = oc.get("id")
-        if type(cid) is not str or not cid.startswith("HP:") or cid not in idx or idx.is_obsolete(cid):
+        if type(cid) is not str or not cid.startswith("HP:"):
             return
-        term = idx.primary_id(cid)
-        if idx.is_descendant_of(term, root):
+        known = self._known(idx)
+        if cid in known.under(root) or cid not in known.primary or (cid in known.problem and idx.is_obsolete(cid)):
             return
+        term = known.primary[cid]
         branch = idx.branch_of(term)
         where = _branch_label(idx, branch)
         what = f"{owner}.{field}"
