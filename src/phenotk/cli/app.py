@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "phenotk.cli.ontology",
     "phenotk.cli.upgrade",
     "phenotk.cli.fix",
+    "phenotk.cli.mapping",
 ]
 
 

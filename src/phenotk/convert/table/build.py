@@ -27,6 +27,7 @@ from phenopackets import (
     MoleculeContext,
     OntologyClass,
     Phenopacket,
+    PhenotypicFeature,
     Sex,
     TimeElement,
     VariantInterpretation,
@@ -75,6 +76,10 @@ for _words, _term in (
 ):
     for _w in _words:
         ZYGOSITY[_w] = _term
+
+
+_MISS = object()
+_BAD = object()
 
 
 class TermResolver:
@@ -212,6 +217,8 @@ class _Builder:
         self.references = _expand(mapping.references, header)
         self.sheet_issues: list[Issue] = []
         self.cell_cache: dict[str, tuple[str | None, ParsedTime | None]] = {}
+        self.feature_cache: dict[tuple[str, str], object] = {}
+        self.metadata_cache: dict[tuple[str, ...], MetaData] = {}
         self.prefixes_used: set[str] = set()
         self.wide: list[tuple[str, OntologyClass]] = []
         self._plan_columns()
@@ -519,22 +526,37 @@ class _Builder:
             hit = self.cell_cache[cell] = (status, onset)
         return hit
 
+    def _wide_feature(self, term: OntologyClass, cell: str) -> PhenotypicFeature | object | None:
+        """The feature a wide cell stands for (cached per column and text); None = unknown; _BAD = unparseable."""
+        status, onset = self.wide_cell(cell.strip(), self.m.wide_vocabulary)
+        if status == "unknown":
+            return None
+        if status is None:
+            return _BAD
+        pf = PhenotypicFeature(type=term, excluded=status == "excluded")
+        if onset is not None:
+            pf.onset.CopyFrom(onset.to_time_element())
+        return pf
+
     def phenotypes(self, group: PacketRows, packet: Phenopacket, issues: list[Issue]) -> None:
         seen: dict[str, tuple[bool, int]] = {}
         features = packet.phenotypic_features
+
+        def conflict(term: OntologyClass, prev: tuple[bool, int], excluded: bool, row: int, col: str) -> None:
+            if prev[0] != excluded:
+                issues.append(finding(
+                    "map-conflicting-values",
+                    f"{term.label or term.id} is {'excluded' if prev[0] else 'observed'} in row {prev[1]} but "
+                    f"{'excluded' if excluded else 'observed'} in row {row}; kept the first",
+                    self.sev, sheet=self.sheet.name, row=row, column=col, value=term.id,
+                    reason="conflicting values"))
 
         def add(
             term: OntologyClass, excluded: bool, onset: ParsedTime | TimeElement | None, row: int, col: str
         ) -> None:
             prev = seen.get(term.id)
             if prev is not None:
-                if prev[0] != excluded:
-                    issues.append(finding(
-                        "map-conflicting-values",
-                        f"{term.label or term.id} is {'excluded' if prev[0] else 'observed'} in row {prev[1]} but "
-                        f"{'excluded' if excluded else 'observed'} in row {row}; kept the first",
-                        self.sev, sheet=self.sheet.name, row=row, column=col, value=term.id,
-                        reason="conflicting values"))
+                conflict(term, prev, excluded, row, col)
                 return
             seen[term.id] = (excluded, row)
             f = features.add()
@@ -544,21 +566,30 @@ class _Builder:
             if onset is not None:
                 f.onset.CopyFrom(onset.to_time_element() if isinstance(onset, ParsedTime) else onset)
 
-        vocab = self.m.wide_vocabulary
+        cache_get = self.feature_cache.get
+        seen_get = seen.get
+        append = features.append
         for number, rec in group.rows:
             for col, term in self.wide:
                 cell = rec[col]
                 if not cell:
                     continue
-                status, onset = self.wide_cell(cell.strip(), vocab)
-                if status == "unknown":
+                pf: Any = cache_get((col, cell), _MISS)
+                if pf is _MISS:
+                    pf = self.feature_cache[(col, cell)] = self._wide_feature(term, cell)
+                if pf is None:
                     continue
-                if status is None:
+                if pf is _BAD:
                     self.bad(issues, number, col, cell, "not a phenotype status",
                              f"{cell!r} under {term.label or term.id} is none of observed/excluded/unknown words and "
                              "not an age or onset")
                     continue
-                add(term, status == "excluded", onset, number, col)
+                prev = seen_get(term.id)
+                if prev is not None:
+                    conflict(term, prev, pf.excluded, number, col)
+                    continue
+                seen[term.id] = (pf.excluded, number)
+                append(pf)
             if self.m.long is not None:
                 self.long_row(number, rec, issues, add)
             for col in self.m.text_columns:
@@ -657,6 +688,10 @@ class _Builder:
                 raw = block["id"].raw(rec)
                 if not raw:
                     continue
+                mapped = block["id"].translate(raw)  # a value map may turn codes into CURIEs (REDCap choices)
+                if mapped is None:
+                    continue
+                raw = raw if mapped is MISSING else str(mapped)
                 curie = _curie(raw)
                 if curie is None:
                     self.bad(issues, number, block["id"].column, raw, "not a CURIE",
@@ -777,16 +812,13 @@ class _Builder:
 
     # ------------------------------------------------------------------ metadata
     def metadata(self, packet: Phenopacket, refs: list[ExternalReference]) -> MetaData:
-        md = MetaData(created_by=self.m.created_by or self.opts.created_by, phenopacket_schema_version="2.0.2")
-        md.created.CopyFrom(self._created)
         prefixes: set[str] = set()
         if packet.phenotypic_features:
             prefixes.add("HP")
-        for f in packet.phenotypic_features:
-            if f.onset.HasField("ontology_class"):
-                prefixes.add("HP")
         for d in packet.diseases:
             prefixes.add(d.term.id.split(":")[0].upper())
+            if d.onset.HasField("ontology_class"):
+                prefixes.add("HP")
         for i in packet.interpretations:
             for gi in i.diagnosis.genomic_interpretations:
                 vd = gi.variant_interpretation.variation_descriptor
@@ -794,12 +826,24 @@ class _Builder:
                     prefixes.add("GENO")
                 if vd.gene_context.value_id:
                     prefixes.add("HGNC")
+        if packet.subject.time_at_last_encounter.HasField("ontology_class"):
+            prefixes.add("HP")
         order = ["HP", "GENO", "SO", "OMIM", "MONDO", "ORPHA", "HGNC"]
-        for p in sorted(prefixes, key=lambda x: (order.index(x) if x in order else 99, x)):
-            version = self.m.resource_versions.get(p, "")
-            if p == "HP" and not version:
-                version = self.resolver.version
-            md.resources.append(resource(p, version))
+        key = tuple(sorted(prefixes, key=lambda x: (order.index(x) if x in order else 99, x)))
+        template = self.metadata_cache.get(key)
+        if template is None:
+            template = MetaData(
+                created_by=self.m.created_by or self.opts.created_by, phenopacket_schema_version="2.0.2"
+            )
+            template.created.CopyFrom(self._created)
+            for p in key:
+                version = self.m.resource_versions.get(p, "")
+                if p == "HP" and not version:
+                    version = self.resolver.version
+                template.resources.append(resource(p, version))
+            self.metadata_cache[key] = template
+        md = MetaData()
+        md.CopyFrom(template)
         md.external_references.extend(refs)
         return md
 

@@ -191,7 +191,10 @@ def read_text_table(
     delim = delimiter or sniff_delimiter(text, Path(p).suffix.lower())
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-        raw = [(i, [unneutralise(c) for c in r]) for i, r in enumerate(reader, start=1)]
+        if "'" in text:
+            raw = [(i, [unneutralise(c) if c[:1] == "'" else c for c in r]) for i, r in enumerate(reader, start=1)]
+        else:
+            raw = list(enumerate(reader, start=1))
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=p) from None
     sheet = _build(Path(p).name, p, raw, header_row, skip_rows)

@@ -1,0 +1,148 @@
+"""``phenotk mapping init|check|explain``: write, validate and explain spreadsheet mappings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from phenotk.errors import UsageError
+
+mapping_app = typer.Typer(
+    name="mapping",
+    help="Spreadsheet mappings (YAML): start one from a sheet, check it, explain it.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet name or 1-based index.")]
+HeaderRowOpt = Annotated[int, typer.Option("--header-row", help="1-based row of the header.")]
+HpoOpt = Annotated[Path | None, typer.Option("--hpo", help="HPO file (obo/json/owl) for term labels.")]
+
+
+def _ontology(hpo: Path | None) -> Any:
+    """The HPO index from --hpo, else the usual resolution without downloading; None when there is none."""
+    try:
+        from phenotk.ontology import load_ontology, try_resolve_hpo
+    except ImportError:  # pragma: no cover - ontology layer not installed
+        return None
+    if hpo is not None:
+        return load_ontology(hpo)
+    try:
+        return try_resolve_hpo(None, download=False)
+    except Exception:  # no HPO configured: labels cannot be looked up, ids still work
+        return None
+
+
+def _sheet_arg(sheet: str | None) -> str | int | None:
+    return int(sheet) if sheet is not None and sheet.isdigit() else sheet
+
+
+def init_command(
+    table: Annotated[Path, typer.Argument(help="A CSV, TSV or XLSX sheet.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the mapping here (default stdout).")]
+    = None,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = 1,
+    hpo: HpoOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
+) -> None:
+    """Write a starter mapping: places id/sex/age/disease/variant columns by header and HPO columns by label or id."""
+    from phenotk.convert.table.sheets import read_table
+    from phenotk.convert.table.starter import starter_mapping
+    from phenotk.io import atomic_write
+
+    data = read_table(table, sheet=_sheet_arg(sheet), header_row=header_row)
+    onto = _ontology(hpo)
+    text, placement = starter_mapping(data, onto, header_row=header_row, sheet_name=sheet)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        atomic_write(output, text.encode("utf-8"), force=force)
+        typer.echo(f"wrote {output}", err=True)
+    if onto is None:
+        typer.echo("note: no HPO available (--hpo FILE): only HP:… headers were recognised as terms", err=True)
+    typer.echo(f"placed {len(data.header) - len(placement.unplaced)} of {len(data.header)} columns "
+               f"({len(placement.hpo_columns)} HPO term columns)", err=True)
+    if placement.unplaced:
+        typer.echo("could not place: " + ", ".join(repr(h) for h in placement.unplaced), err=True)
+
+
+def check_command(
+    mapping: Annotated[Path, typer.Argument(help="A mapping YAML file.")],
+    table: Annotated[Path | None, typer.Argument(help="Optionally a sheet to convert as a dry run.")] = None,
+    hpo: HpoOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Conversion findings count as errors.")] = False,
+) -> None:
+    """Validate a mapping against the schema (every problem, with line:col); with a sheet, also dry-run it.
+
+    Exit 0 when valid (and, with a sheet, no error findings), 1 otherwise.
+    """
+    from phenotk.mapping.model import check_mapping, load_mapping
+
+    try:
+        text = mapping.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"{mapping}: cannot read: {exc.strerror or exc}") from None
+    _, _, errors = check_mapping(text, str(mapping))
+    for e in errors:
+        loc = f"{mapping}:{e.line}:{e.column}" if e.line else str(mapping)
+        typer.echo(f"{loc}: {e.message}")
+    if errors:
+        typer.echo(f"{len(errors)} problem(s) in {mapping}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{mapping}: valid mapping", err=True)
+    if table is None:
+        return
+    from phenotk.convert.table.api import read_sheet
+
+    result = read_sheet(table, load_mapping(mapping), ontology=_ontology(hpo), strict=strict)
+    for issue in result.all_issues:
+        ctx = issue.context
+        where = ", ".join(f"{k} {ctx[k]}" for k in ("row", "column") if k in ctx)
+        typer.echo(f"{table}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{where}]" if where else ""))
+    errors_n = sum(1 for i in result.all_issues if i.severity.value == "error")
+    typer.echo(f"{len(result.packets)} packet(s), {len(result.all_issues)} finding(s)", err=True)
+    if errors_n:
+        raise typer.Exit(1)
+
+
+def explain_command(
+    mapping: Annotated[str, typer.Argument(help="A mapping YAML file or preset name (phenotk-wide, phenotk-long).")],
+    table: Annotated[Path | None, typer.Argument(help="Optionally a sheet: say what happens to each column.")] = None,
+    sheet: SheetOpt = None,
+    hpo: HpoOpt = None,
+) -> None:
+    """Print what the mapping reads for each Phenopacket field (and, with a sheet, the fate of every column)."""
+    from phenotk.convert.table.sheets import read_table
+    from phenotk.convert.table.starter import explain
+    from phenotk.mapping.model import load_mapping
+
+    m = load_mapping(mapping)
+    data = None
+    if table is not None:
+        data = read_table(table, sheet=_sheet_arg(sheet) if sheet else m.sheet, header_row=m.header_row,
+                          skip_rows=m.skip_rows, delimiter=m.delimiter, encoding=m.encoding,
+                          max_xlsx_bytes=m.max_xlsx_bytes)
+    for line in explain(m, data, _ontology(hpo) if data is not None else None):
+        typer.echo(line)
+
+
+def schema_command() -> None:
+    """Print the mapping JSON Schema."""
+    import json
+
+    from phenotk.mapping.model import mapping_schema
+
+    typer.echo(json.dumps(mapping_schema(), indent=2))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``phenotk mapping …`` to the app."""
+    mapping_app.command("init")(init_command)
+    mapping_app.command("check")(check_command)
+    mapping_app.command("explain")(explain_command)
+    mapping_app.command("schema")(schema_command)
+    app.add_typer(mapping_app, name="mapping")
