@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# tests never touch the network: resolve_hpo() must not try to download a release
+os.environ.setdefault("PHENOTK_OFFLINE", "1")
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

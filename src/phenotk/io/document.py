@@ -9,6 +9,8 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from phenopackets import Cohort, Family, Phenopacket
 
+from phenotk.io.fastparse import parse_dict
+
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.io.sourcemap import SourceMap
 
@@ -109,7 +111,7 @@ class Document:
             return
         self._parsed = True
         try:
-            self._message = json_format.ParseDict(self.data, self.element.message_class(), ignore_unknown_fields=True)
+            self._message = parse_dict(self.data, self.element.message_class())
         except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             self._message, self._parse_error = None, str(exc)
 
