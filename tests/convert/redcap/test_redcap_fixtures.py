@@ -1,0 +1,162 @@
+"""REDCap specifics on hand-made fixtures: dictionary choices, checkbox columns, repeating instruments, events,
+carried baseline forms, label exports, decimal commas, JSON (flat and EAV) exports, findings with REDCap context."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from phenopackets import Sex
+
+from phenotk.convert.redcap import convert_export, load_dictionary, parse_choices, read_export
+from phenotk.convert.redcap.export import looks_like_export
+
+
+@pytest.fixture(scope="module")
+def mini(mini_dir: Path) -> Any:
+    return convert_export(mini_dir / "mini_export.csv", mini_dir / "mini_mapping.yaml")
+
+
+def _packet(result: Any, pid: str) -> Any:
+    return next(p for p in result.packets if p.id == pid)
+
+
+def _features(packet: Any) -> dict[str, bool]:
+    return {f.type.id: f.excluded for f in packet.phenotypic_features}
+
+
+def test_one_packet_per_record_and_event(mini: Any) -> None:
+    assert [p.id for p in mini.packets] == ["1_baseline_arm_1", "1_followup_arm_1", "2_baseline_arm_1",
+                                            "3_baseline_arm_1"]
+
+
+def test_choices_dates_and_repeating_rows(mini: Any) -> None:
+    p = _packet(mini, "1_baseline_arm_1")
+    assert p.subject.id == "1"
+    assert p.subject.sex == Sex.MALE  # code 2 → label Male → MALE
+    assert p.subject.date_of_birth.ToJsonString() == "2015-04-03T00:00:00Z"  # date_dmy 03.04.2015
+    assert [(d.term.id, d.term.label) for d in p.diseases] == [("OMIM:105830", "Angelman syndrome")]
+    feats = _features(p)
+    assert feats["HP:0001250"] is False  # yesno 1
+    assert feats["HP:0001252"] is False and feats["HP:0001251"] is True  # symptoms___1 = 1, symptoms___2 = 0
+    # the repeating 'phenotype' instrument rows of the same record/event join the packet
+    assert feats["HP:0001249"] is False and feats["HP:0001263"] is True
+
+
+def test_carried_baseline_form_and_event_values(mini: Any) -> None:
+    p = _packet(mini, "1_followup_arm_1")
+    assert p.subject.sex == Sex.MALE  # demographics carried from the baseline event
+    assert [d.term.id for d in p.diseases] == ["OMIM:105830"]
+    feats = _features(p)
+    assert feats == {"HP:0001252": True, "HP:0001251": False, "HP:0000252": True}  # this event's checkboxes
+
+
+def test_label_export_values_are_accepted(mini: Any) -> None:
+    p = _packet(mini, "2_baseline_arm_1")
+    assert p.subject.sex == Sex.FEMALE  # 'Female' (label) instead of code 1
+    assert p.subject.date_of_birth.ToJsonString() == "2016-05-01T00:00:00Z"  # raw exports write Y-M-D
+    assert [d.term.id for d in p.diseases] == ["OMIM:300624"]  # label 'Fragile X syndrome' → code → value map
+    feats = _features(p)
+    assert feats["HP:0001250"] is True and feats["HP:0001252"] is False  # No / Checked / Unchecked
+
+
+def test_bad_values_are_findings_with_record_context(mini: Any) -> None:
+    bad = {i.context["field"]: i for i in mini.all_issues if i.rule == "redcap-bad-value"}
+    assert set(bad) == {"sex", "dob", "weight", "diagnosis", "seizures"}
+    assert bad["sex"].context == {"field": "sex", "value": "7", "reason": "bad value", "record": "3",
+                                  "event": "baseline_arm_1", "row": 7, "instrument": "demographics"}
+    assert "1 = Female" in bad["sex"].message
+    assert bad["dob"].context["value"] == "31.02.2015"
+    assert all(i.code == "RC002" for i in bad.values())
+    p = _packet(mini, "3_baseline_arm_1")
+    assert not p.diseases and not p.subject.HasField("date_of_birth") and p.subject.sex == Sex.UNKNOWN_SEX
+    # a bad value is reported once (not again by the table machinery)
+    assert sum(i.context.get("record") == "3" for i in mini.all_issues) == 5
+
+
+def test_unknown_and_unmapped_fields(mini: Any) -> None:
+    unknown = [i for i in mini.all_issues if i.rule == "redcap-unknown-field"]
+    assert [i.context["field"] for i in unknown] == ["favourite_colour"]
+    unmapped = {i.context["field"]: i.context.get("instrument") for i in mini.all_issues
+                if i.rule == "redcap-unmapped-field"}
+    assert unmapped == {"weight": "demographics", "notes": "clinical", "favourite_colour": None}
+    # system columns and form-status fields are never findings
+    fields = {i.context.get("field") for i in mini.all_issues}
+    assert not fields & {"redcap_event_name", "redcap_repeat_instance", "clinical_complete", "record_id"}
+
+
+def _rows(mini_dir: Path) -> list[dict[str, str]]:
+    with open(mini_dir / "mini_export.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=";"))
+
+
+def _summary(result: Any) -> list[tuple[str, int, list[tuple[str, bool]], list[str]]]:
+    return [(p.id, p.subject.sex, sorted(_features(p).items()), [d.term.id for d in p.diseases])
+            for p in result.packets]
+
+
+def test_flat_json_export_gives_the_same_packets(mini_dir: Path, mini: Any, tmp_path: Path) -> None:
+    rows = _rows(mini_dir)
+    for r in rows:  # the API writes numbers as numbers and a decimal point
+        if r["redcap_repeat_instance"]:
+            r["redcap_repeat_instance"] = int(r["redcap_repeat_instance"])  # type: ignore[assignment]
+        r["weight"] = r["weight"].replace(",", ".")
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(rows))
+    result = convert_export(path, mini_dir / "mini_mapping.yaml", dictionary=mini_dir / "mini_dictionary.csv")
+    assert _summary(result) == _summary(mini)
+
+
+def test_eav_json_export_gives_the_same_packets(mini_dir: Path, mini: Any, tmp_path: Path) -> None:
+    eav = []
+    for r in _rows(mini_dir):
+        for name, value in r.items():
+            if name in ("record_id", "redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"):
+                continue
+            if value:
+                eav.append({"record": r["record_id"], "redcap_event_name": r["redcap_event_name"],
+                            "redcap_repeat_instrument": r["redcap_repeat_instrument"],
+                            "redcap_repeat_instance": r["redcap_repeat_instance"], "field_name": name,
+                            "value": value.replace(",", ".") if name == "weight" else value})
+    path = tmp_path / "eav.json"
+    path.write_text(json.dumps(eav))
+    export = read_export(path)
+    assert export.kind == "json-eav" and export.header[0] == "record_id"
+    result = convert_export(path, mini_dir / "mini_mapping.yaml", dictionary=mini_dir / "mini_dictionary.csv")
+    assert _summary(result) == _summary(mini)
+
+
+def test_parse_choices() -> None:
+    assert parse_choices("1, Yes | 2, No, not really|") == ({"1": "Yes", "2": "No, not really"}, [])
+    choices, problems = parse_choices("1 Female | 2, Male | 2, again | 3,")
+    assert choices == {"2": "Male", "3": "3"}
+    assert problems == ["'1 Female' is not 'code, label'", "code '2' is given twice", "code '3' has no label"]
+
+
+def test_checkbox_columns_resolve_to_choices(mini_dir: Path) -> None:
+    d = load_dictionary(mini_dir / "mini_dictionary.csv")
+    f, code = d.resolve_column("symptoms___2")
+    assert f is not None and f.type == "checkbox" and code == "2"
+    assert d.resolve_column("symptoms___7") == (None, None)
+    assert d.fields["hpo_term"].ontology == "HP"
+    assert d.forms == ["demographics", "clinical", "phenotype"]
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"record_id,name,sex\n1,a,2\n", True),
+        (b'"study_id";"redcap_event_name";"sex"\n', True),
+        (b"\xef\xbb\xbfrecord_id;x\n", True),
+        (b"id,redcap_repeat_instrument\n", True),
+        (b'[{"record_id": "1", "redcap_repeat_instrument": ""}]', True),
+        (b'[{"record": "1", "field_name": "sex", "value": "1"}]', True),
+        (b"Patient,Sex,Seizure\n", False),
+        (b'{"id": "x", "subject": {"id": "p"}}', False),
+    ],
+)
+def test_sniffing(head: bytes, expected: bool) -> None:
+    assert looks_like_export(head) is expected
