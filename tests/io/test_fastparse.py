@@ -49,7 +49,6 @@ def test_edge_cases_equal(data: dict) -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        {"id": "p", "subject": "s1"},  # wrong type
         {"id": "p", "metaData": {"created": "yesterday"}},  # bad timestamp
         {"id": "p", "subject": {"timeAtLastEncounter": {"age": {"iso8601duration": "P1Y"}, "gestationalAge": {}}}},
     ],

@@ -111,7 +111,7 @@ class Document:
             return
         self._parsed = True
         try:
-            self._message = parse_dict(self.data, self.element.message_class())
+            self._message = parse_dict(self.data, self.element.message_class)
         except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             self._message, self._parse_error = None, str(exc)
 

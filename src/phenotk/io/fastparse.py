@@ -73,7 +73,9 @@ def _scalar(field: FieldDescriptor) -> Callable[[Any], Any]:
             raise _Fallback
 
     elif t == FieldDescriptor.TYPE_ENUM:
-        by_name = {ev.name: ev.number for ev in field.enum_type.values}
+        enum_type = field.enum_type
+        assert enum_type is not None
+        by_name = {ev.name: ev.number for ev in enum_type.values}
         numbers = set(by_name.values())
 
         def conv(v: Any) -> Any:
@@ -187,7 +189,7 @@ def _setter(field: FieldDescriptor) -> Setter:
     return set_scalar
 
 
-def _table(descriptor: Descriptor) -> dict[str, tuple[Setter, str | None]]:
+def _table(descriptor: Descriptor | Any) -> dict[str, tuple[Setter, str | None]]:
     table = _TABLES.get(descriptor.full_name)
     if table is None:
         table = {}
