@@ -137,20 +137,23 @@ def cohort_to_packets(data: Any, source: str, options: ConvertOptions) -> Iterat
         if not isinstance(data.get(key), list):
             raise InputError(f"not a phetools cohort JSON: /{key} is missing or not a list", path=source)
     file_issues: list[Issue] = []
-    for key in data:
-        if key in _NOT_CARRIED_TOP:
-            file_issues.append(
-                issue(
-                    "map-not-carried",
-                    f"cohort field {key!r} is curation bookkeeping that phenopackets do not hold; not carried",
-                    options,
-                    default=Severity.INFO,
-                    escalate=False,
-                    pointer=join("", key),
-                    column=key,
-                )
+    not_carried = [key for key in data if key in _NOT_CARRIED_TOP]
+    for d in data.get("diseaseList") or []:
+        if isinstance(d, dict) and d.get("modeOfInheritanceList") and "modeOfInheritanceList" not in not_carried:
+            not_carried.append("modeOfInheritanceList")
+    if not_carried:
+        file_issues.append(
+            issue(
+                "map-not-carried",
+                f"cohort bookkeeping {', '.join(not_carried)} has no place in a phenopacket; not carried",
+                options,
+                default=Severity.INFO,
+                escalate=False,
+                column=",".join(not_carried),
             )
-        elif key not in _MAPPED_TOP:
+        )
+    for key in data:
+        if key not in _MAPPED_TOP and key not in _NOT_CARRIED_TOP:
             file_issues.append(
                 issue(
                     "map-unmapped-column",
@@ -173,24 +176,28 @@ def cohort_to_packets(data: Any, source: str, options: ConvertOptions) -> Iterat
             )
         )
     labels: dict[str, str] = {}
-    for i, d in enumerate(data.get("diseaseList") or []):
+    for d in data.get("diseaseList") or []:
         if isinstance(d, dict) and d.get("diseaseId"):
             labels[str(d["diseaseId"])] = _text(d.get("diseaseLabel"))
-            if d.get("modeOfInheritanceList"):
-                file_issues.append(
-                    issue(
-                        "map-not-carried",
-                        f"mode of inheritance of {d['diseaseId']} is not part of a phenopacket; not carried",
-                        options,
-                        default=Severity.INFO,
-                        escalate=False,
-                        pointer=f"/diseaseList/{i}/modeOfInheritanceList",
-                        column="modeOfInheritanceList",
-                    )
-                )
     headers: list[tuple[str, str]] = []
-    for h in data["hpoHeaders"]:
-        headers.append((_text(h.get("hpoId")), _text(h.get("hpoLabel"))) if isinstance(h, dict) else ("", ""))
+    ontology = options.ontology
+    for c, h in enumerate(data["hpoHeaders"]):
+        hpo_id, label = (_text(h.get("hpoId")), _text(h.get("hpoLabel"))) if isinstance(h, dict) else ("", "")
+        headers.append((hpo_id, label))
+        if ontology is not None and ontology.primary_id(hpo_id) is None:
+            file_issues.append(
+                issue(
+                    "map-unknown-term",
+                    f"{hpo_id} ({label}) is not in HPO release {getattr(ontology, 'version', '?')}; "
+                    "kept as written (it may be newer)",
+                    options,
+                    default=Severity.INFO,
+                    escalate=False,
+                    pointer=f"/hpoHeaders/{c}/hpoId",
+                    column=hpo_id,
+                    value=hpo_id,
+                )
+            )
     catalogues: dict[str, dict[str, Any]] = {
         k: data[k] if isinstance(data.get(k), dict) else {}
         for k in ("hgvsVariants", "structuralVariants", "intergenicVariants")
