@@ -33,6 +33,8 @@ RICH = {
             "survivalTimeInDays": 12,
         },
         "sex": "OTHER_SEX",
+        "karyotypicSex": "XXY",
+        "taxonomy": {"id": "NCBITaxon:9606", "label": "Homo sapiens"},
     },
     "phenotypicFeatures": [
         {
@@ -70,6 +72,8 @@ RICH = {
             "resolution": {"age": {"iso8601duration": "P10W"}},
             "diseaseStage": [{"id": "NCIT:C27966", "label": "Stage I"}],
             "primarySite": {"id": "UBERON:0002107", "label": "liver"},
+            "clinicalTnmFinding": [{"id": "NCIT:C48720", "label": "T1 Stage Finding"}],
+            "laterality": {"id": "HP:0012834", "label": "Right"},
         },
         {"term": {"id": "ORPHA:558", "label": "Marfan syndrome"}, "excluded": True},
     ],
@@ -107,7 +111,12 @@ RICH = {
                                 "allelicState": {"id": "GENO:0000135", "label": "heterozygous"},
                             },
                         },
-                    }
+                    },
+                    {
+                        "subjectOrBiosampleId": "P 1",
+                        "interpretationStatus": "CANDIDATE",
+                        "gene": {"valueId": "HGNC:3603", "symbol": "FBN1"},
+                    },
                 ],
             },
         }

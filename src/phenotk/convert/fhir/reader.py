@@ -411,6 +411,8 @@ class _Reader:
             T.EXT_CAUSE_OF_DEATH: lambda e: set_vs("causeOfDeath", self.oc_strict(e["valueCodeableConcept"])),
             T.EXT_SURVIVAL_DAYS: lambda e: set_vs("survivalTimeInDays", int(e["valueUnsignedInt"])),
             T.EXT_VITAL_STATUS_UNKNOWN: lambda e: set_vs("status", "UNKNOWN_STATUS"),
+            T.EXT_KARYOTYPIC_SEX: lambda e: subject.__setitem__("karyotypicSex", str(e["valueCode"])),
+            T.EXT_TAXONOMY: lambda e: subject.__setitem__("taxonomy", self.oc_strict(e["valueCodeableConcept"])),
         }
         self.extensions(res, known, pk)
         if vital:
@@ -620,8 +622,9 @@ class _Reader:
                 consumed.add("stage")
                 for i, st in enumerate(_as_list(d["stage"])):
                     soc, _ = _first_oc(st.get("summary") if isinstance(st, dict) else None)
+                    tnm = ("SNOMEDCT", T.TNM_STAGE[0]) in _keys(_d(st).get("type"))
                     if soc:
-                        item.setdefault("diseaseStage", []).append(soc)
+                        item.setdefault("clinicalTnmFinding" if tnm else "diseaseStage", []).append(soc)
                     else:
                         self.unmapped_element(res, f"stage/{i}", pk, "no coded stage summary")
             sites = _as_list(d.get("bodySite"))
@@ -645,9 +648,15 @@ class _Reader:
                     item[name] = te
                 else:
                     self.unmapped_element(res, base + val[0], pk, "not expressible as a phenopacket time element")
-        self.extensions(
-            res, {T.EXT_ONSET: self.time_into(item, "onset"), T.EXT_RESOLUTION: self.time_into(item, "resolution")}, pk
-        )
+        known: dict[str, Any] = {
+            T.EXT_ONSET: self.time_into(item, "onset"),
+            T.EXT_RESOLUTION: self.time_into(item, "resolution"),
+        }
+        if not hpo:
+            known[T.EXT_LATERALITY] = lambda e: item.__setitem__(
+                "laterality", self.oc_strict(e["valueCodeableConcept"])
+            )
+        self.extensions(res, known, pk)
         self.leftovers(res, consumed, pk)
         pk.data.setdefault("phenotypicFeatures" if hpo else "diseases", []).append(item)
 
@@ -798,6 +807,14 @@ class _Reader:
                     continue
             elif T.C_PHENOTYPE in codes:
                 continue  # the report's conclusionCode carries the diagnosis
+            elif T.C_GENE in codes:
+                cds = _codings(comp.get("valueCodeableConcept"))
+                if cds and T.curie_of(cds[0]):
+                    gi["gene"] = {
+                        "valueId": T.curie_of(cds[0]),
+                        **({"symbol": cds[0]["display"]} if cds[0].get("display") else {}),
+                    }
+                    continue
             self.unmapped_element(res, f"component/{i}", pk, "only the ACMG class component is read")
         for i, ref in enumerate(_as_list(d.get("derivedFrom"))):
             target = self.resolve(ref)
@@ -808,6 +825,8 @@ class _Reader:
         if vi:
             vi.setdefault("acmgPathogenicityClassification", "NOT_PROVIDED")
             gi["variantInterpretation"] = vi
+            if gi.pop("gene", None) is not None:  # a genomic interpretation calls a gene or a variant, not both
+                self.unmapped_element(res, "component", pk, "gene studied kept on the variant only")
         self.leftovers(res, {"extension", "component", "derivedFrom", "code", "subject", "status", "category"}, pk)
         return gi
 

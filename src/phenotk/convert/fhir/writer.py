@@ -98,6 +98,11 @@ def _patient(ind: Any, ctx: _Ctx) -> dict[str, Any]:
             ext.append(e)
     if ind.HasField("gender"):
         ext.append(_ext(T.EXT_GENDER_IDENTITY, "CodeableConcept", _cc(ind.gender, ctx)))
+    if ind.karyotypic_sex:
+        names = type(ind).DESCRIPTOR.fields_by_name["karyotypic_sex"].enum_type.values_by_number
+        ext.append(_ext(T.EXT_KARYOTYPIC_SEX, "Code", names[ind.karyotypic_sex].name))
+    if ind.HasField("taxonomy"):
+        ext.append(_ext(T.EXT_TAXONOMY, "CodeableConcept", _cc(ind.taxonomy, ctx)))
     if ind.HasField("vital_status"):
         vs = ind.vital_status
         status = vs.Status.Name(vs.status)
@@ -197,8 +202,13 @@ def _disease(d: Any, subject: str, ctx: _Ctx) -> None:
             cond[f"abatement{val[0]}"] = val[1]
     if ext:
         cond["extension"] = ext
-    if d.disease_stage:
-        cond["stage"] = [{"summary": _cc(s, ctx)} for s in d.disease_stage]
+    stages = [{"summary": _cc(s, ctx)} for s in d.disease_stage]
+    tnm_type = {"coding": [{"system": T.SNOMED, "code": T.TNM_STAGE[0], "display": T.TNM_STAGE[1]}]}
+    stages += [{"summary": _cc(s, ctx), "type": tnm_type} for s in d.clinical_tnm_finding]
+    if stages:
+        cond["stage"] = stages
+    if d.HasField("laterality"):
+        cond.setdefault("extension", []).append(_ext(T.EXT_LATERALITY, "CodeableConcept", _cc(d.laterality, ctx)))
     ctx.add(cond, "disease")
 
 
@@ -338,6 +348,13 @@ def _implication(gi: Any, variant_ref: str | None, disease: Any, subject: str, c
         if vi.therapeutic_actionability:
             ta = type(vi).DESCRIPTOR.fields_by_name["therapeutic_actionability"].enum_type
             ext.append(_ext(T.EXT_THERAPEUTIC, "Code", ta.values_by_number[vi.therapeutic_actionability].name))
+    if gi.HasField("gene"):
+        comps.append(
+            {
+                "code": _loinc_cc(T.C_GENE, "Gene studied [ID]"),
+                "valueCodeableConcept": {"coding": [T.coding(gi.gene.value_id, gi.gene.symbol)]},
+            }
+        )
     if disease is not None:
         comps.append(
             {"code": _loinc_cc(T.C_PHENOTYPE, "Associated phenotype"), "valueCodeableConcept": _cc(disease, ctx)}
