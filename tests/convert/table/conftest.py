@@ -43,13 +43,14 @@ def hpo_stub() -> StubHpo:
 
 @pytest.fixture(scope="session")
 def hpo_index(hpo_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    """The real index from hp.json (cache in a temp dir); skipped while phenotk.ontology lacks load_ontology."""
+    """The real index from hp.json (cache: $PHENOTK_CACHE_DIR or a temp dir)."""
     try:
         from phenotk.ontology import load_ontology
     except ImportError:
         pytest.skip("phenotk.ontology.load_ontology not available yet")
     old = os.environ.get("PHENOTK_CACHE_DIR")
-    os.environ["PHENOTK_CACHE_DIR"] = str(tmp_path_factory.mktemp("hpo-cache"))
+    if old is None:  # CI exports a per-run cache dir: reuse it; never write to the user's cache
+        os.environ["PHENOTK_CACHE_DIR"] = str(tmp_path_factory.mktemp("hpo-cache"))
     try:
         return load_ontology(hpo_dir / "hp.json")
     finally:
