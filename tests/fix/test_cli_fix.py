@@ -146,3 +146,20 @@ def test_missing_hp_resource_is_added_with_the_loaded_version(
     hp = [r for r in json.loads(p.read_text())["metaData"]["resources"] if r["namespacePrefix"] == "HP"]
     assert len(hp) == 1 and hp[0]["version"] == "2025-05-06", err
     assert "meta-undeclared-prefix" in err
+
+
+def test_other_ontology_fixes_and_resource(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, store_dir: Path, fixtures_dir: Path, hp_json: tuple[Path, Any]
+) -> None:
+    data = json.loads((store_dir / STORE_FILE).read_text())
+    data["diseases"] = [{"term": {"id": "MONDO:0000003", "label": "test disease two"}}]
+    p = tmp_path / "mondo.json"
+    p.write_text(json.dumps(data, indent=2))
+    mondo = fixtures_dir / "fix" / "mini-mondo.obo"
+    code, _, err = cli(capsys, "fix", "-i", "--hpo", str(hp_json[0]), "--ontology", f"MONDO={mondo}", str(p))
+    fixed = json.loads(p.read_text())
+    assert fixed["diseases"][0]["term"] == {"id": "MONDO:0000002", "label": "test disease one"}, err
+    (res,) = [r for r in fixed["metaData"]["resources"] if r["namespacePrefix"] == "MONDO"]
+    assert res["version"] == "2025-01-01"
+    code, _, err = cli(capsys, "fix", "-i", "--ontology", "MONDO", str(p))
+    assert code == 2 and "PREFIX=FILE" in err

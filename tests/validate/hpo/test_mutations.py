@@ -70,6 +70,7 @@ def test_alt_id_is_repaired_to_the_original(engine: Engine, hpo_index: Any, olde
 
 def test_stale_label_is_repaired(engine: Engine, hpo_index: Any, older: str) -> None:
     data = json.loads(older)
+
     def other_synonyms(curie: str) -> list[str]:
         return [s for s in hpo_index.synonyms(curie, scope="EXACT") if s != hpo_index.label(curie)]
 
