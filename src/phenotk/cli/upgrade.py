@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from phenotk.convert.v1 import INTERPRETATION_STATUSES, PROGRESS_STATUSES, UpgradeOptions, upgrade
-from phenotk.errors import InputError, OutputExistsError
+from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Format, atomic_write, dumps
 from phenotk.io.readers import iter_sources
 from phenotk.io.sniff import format_from_extension
@@ -23,7 +23,9 @@ def _stem(name: str) -> str:
 
 def upgrade_command(
     inputs: Annotated[list[str], typer.Argument(help="v1 files, directories, globs, .zip archives or - for stdin.")],
-    output: Annotated[str, typer.Option("-o", "--output", help="Output directory (one v2 file per input).")],
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="Output directory (one v2 file per input), or a .json/.yaml file.")
+    ],
     variants_to_interpretations: Annotated[
         bool,
         typer.Option(
@@ -62,13 +64,13 @@ def upgrade_command(
     )
     fixed = Format(to) if to else None
     if fixed not in (None, Format.JSON, Format.YAML):
-        from phenotk.errors import UsageError
-
         raise UsageError(f"--to must be json or yaml, not {to!r}")
     report = Report()
     refused = 0
     written = 0
     used: set[str] = set()
+    out_format = format_from_extension(output)
+    single = out_format in (Format.JSON, Format.YAML) and not Path(output).is_dir()  # -o new.json: one document
     for src in iter_sources(inputs):
         if isinstance(src, InputError):
             typer.echo(str(src), err=True)
@@ -83,14 +85,19 @@ def upgrade_command(
             report.results.append(Result(path=src.path, issues=[_unreadable(exc)]))
             refused += 1
             continue
-        fmt = fixed or (Format.YAML if format_from_extension(src.name) is Format.YAML else Format.JSON)
-        name = _stem(src.name) + fmt.extension
-        n = 2
-        while name in used:
-            name = f"{_stem(src.name)}_{n}{fmt.extension}"
-            n += 1
-        used.add(name)
-        target = Path(output) / name
+        if single:
+            if written:
+                raise UsageError(f"several documents cannot go into one file {output!r}; give a directory")
+            fmt, target = fixed or out_format or Format.JSON, Path(output)
+        else:
+            fmt = fixed or (Format.YAML if format_from_extension(src.name) is Format.YAML else Format.JSON)
+            name = _stem(src.name) + fmt.extension
+            n = 2
+            while name in used:
+                name = f"{_stem(src.name)}_{n}{fmt.extension}"
+                n += 1
+            used.add(name)
+            target = Path(output) / name
         try:
             atomic_write(target, dumps(message, fmt), force=force)
         except OutputExistsError as exc:

@@ -399,3 +399,18 @@ def test_cli_convert_from_v1(v1_dir: Path, tmp_path: Path) -> None:
     run = _cli("convert", str(v1_dir / "lirical__BBS1.json"), "-o", str(out), "-O", "variants_to_interpretations=true")
     assert run.returncode == 0, run.stderr
     assert read(out).interpretations[0].diagnosis.genomic_interpretations[0].gene.symbol == "BBS1"
+
+
+def test_cli_upgrade_to_one_file(v1_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bbs1.yaml"
+    run = _cli("upgrade", str(v1_dir / "lirical__BBS1.json"), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert read(out).subject.id == "IV-5/family A"  # YAML chosen by the output name
+    run = _cli(
+        "upgrade",
+        str(v1_dir / "lirical__BBS1.json"),
+        str(v1_dir / "lirical__pfeifferNoVcf.json"),
+        "-o",
+        str(tmp_path / "two.json"),
+    )
+    assert run.returncode == 2 and "give a directory" in run.stderr and "Traceback" not in run.stderr

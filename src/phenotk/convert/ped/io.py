@@ -35,6 +35,8 @@ _DATA_LINE = re.compile(rb"^\s*\S+\s+\S+\s+\S+\s+\S+\s+(0|1|2|-9)\s+\S+", re.M)
 def _issue(code: str, rule: str, severity: Severity, message: str, **kw: Any) -> Issue:
     pointer = kw.pop("pointer", "")
     line = kw.pop("line", None)
+    if line is not None:
+        kw.setdefault("row", line)
     return Issue(code=code, rule=rule, severity=severity, message=message, pointer=pointer, line=line, context=kw)
 
 

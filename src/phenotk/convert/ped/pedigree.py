@@ -69,6 +69,8 @@ def _issue(
     column: int | None = None,
     **context: Any,
 ) -> Issue:
+    if line is not None:
+        context.setdefault("row", line)  # PED input has no JSON pointer: the line is the location
     return Issue(
         code=code,
         rule=rule,
@@ -232,7 +234,7 @@ def check_pedigree(
 
     def where(i: int) -> dict[str, Any]:
         if lines:  # PED input: the line is the location (there is no JSON document to point into)
-            return {"line": lines[i], "row": lines[i]}
+            return {"line": lines[i]}
         return {"pointer": join(pointer, i)}
 
     by_id: dict[str, int] = {}
