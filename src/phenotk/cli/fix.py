@@ -93,9 +93,7 @@ def fix_command(
     rule: Annotated[
         list[str] | None, typer.Option("--rule", help="Only fixes of these rules (names or codes; repeatable).")
     ] = None,
-    unsafe: Annotated[
-        bool, typer.Option("--unsafe", help="Also apply suggestions that have a single choice.")
-    ] = False,
+    unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply suggestions that have a single choice.")] = False,
     hpo: Annotated[str | None, typer.Option("--hpo", help="HPO file (obo, json, owl; gz accepted).")] = None,
     no_hpo: Annotated[bool, typer.Option("--no-hpo", help="No HPO: structural fixes only.")] = False,
     ontology: Annotated[

@@ -28,7 +28,7 @@ def required_systems(ctx: Context) -> list[str]:
 
 
 class OrganSystemMissing(Rule):
-    """A required organ system that the record neither describes nor explicitly excludes (opt-in).
+    """A required organ system that the record neither describes nor explicitly excludes.
 
     What it checks
     --------------
