@@ -321,6 +321,26 @@ def test_ega_family_stream(shared_data: Path) -> None:
 # ---------------------------------------------------------------- wrong documents, writer, CLI
 
 
+def test_sniffing(fixtures_dir: Path) -> None:
+    reader = BeaconReader()
+    for name, expected in (("individual_kitchen_sink.yaml", True), ("mixed_list.json", True)):
+        path = fixtures_dir / "beacon" / name
+        assert reader.sniff(path, path.read_bytes()[:8192]) is expected
+    path = fixtures_dir / "v1" / "messy_v1.json"
+    assert not reader.sniff(path, path.read_bytes()[:8192])
+
+
+@pytest.mark.shared
+def test_convert_pheno_redcap_individuals(shared_data: Path) -> None:
+    """Convert-Pheno's REDCap → BFF output: its '_visit'/'_info' bookkeeping keys are info findings only."""
+    path = shared_data / "redcap" / "convert-pheno" / "expected_redcap2bff_individuals.json"
+    items = _read(path)
+    assert len(items) == len(load_tree(path))
+    internal = [i for it in items for i in it.issues if "/_" in i.pointer]
+    assert internal and all(i.severity.value == "info" for i in internal)
+    assert all(it.message.phenotypic_features for it in items)
+
+
 def test_wrong_document_type(fixtures_dir: Path) -> None:
     with pytest.raises(InputError, match="Beacon biosample") as info:
         _read(fixtures_dir / "beacon" / "biosample.json")

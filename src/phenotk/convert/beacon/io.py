@@ -22,8 +22,9 @@ from phenotk.issue import Issue, Severity
 from .mapping import INDIVIDUAL_KEYS, from_beacon, to_beacon
 
 _SNIFF = re.compile(
-    rb'"(featureType|diseaseCode|resultSets|geographicOrigin|ethnicity|interventionsOrProcedures|measures)"\s*:'
+    rb'(?m)"(featureType|diseaseCode|resultSets|geographicOrigin|ethnicity|interventionsOrProcedures|measures)"\s*:'
     rb'|"sex"\s*:\s*\{'
+    rb"|^[ \t-]*(featureType|diseaseCode|resultSets|geographicOrigin|ethnicity|interventionsOrProcedures):"
 )
 
 #: Keys that mark other Beacon (or phenopacket) documents: (keys, what it is).

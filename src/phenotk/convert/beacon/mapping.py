@@ -504,11 +504,13 @@ class _In:
         self.issues.append(_issue(code, rule, severity or self.severity, message, pointer, **context))
 
     def not_carried(self, what: str, pointer: str, value: Any) -> None:
+        internal = pointer.rsplit("/", 1)[-1].startswith("_")  # tool bookkeeping such as Convert-Pheno's _visit
         self.note(
             "BCN002",
             "beacon-field-not-carried",
             f"phenopackets have no place for Beacon {what}; not carried (its value is kept in this finding)",
             pointer,
+            severity=Severity.INFO if internal else None,
             value=value,
         )
 
