@@ -25,10 +25,14 @@ from phenotk.validate import schema as S
 from phenotk.validate.locate import locate_json
 from phenotk.validate.rule import ELEMENTS, Context, Node, Rule, Violation
 
+_STRING = S.STRING
+_ENUM = S.ENUM
+
 UNKNOWN_FIELD = "schema-unknown-field"
 TYPE = "schema-type"
 ENUM = "schema-enum"
 UNREADABLE = "input-unreadable"
+REQUIRED_RULE = "schema-required"
 INTERNAL = "internal-error"
 
 #: v1 (and common misspelt) field names → v2 field to suggest
@@ -70,6 +74,20 @@ class EngineConfig:
     fail_on: Severity | None = Severity.ERROR
 
 
+class _Walk:
+    """A message type as one engine walks it: field table with child walks, and the hooks of this run."""
+
+    __slots__ = ("lists", "name", "required", "rules", "spec", "table")
+
+    def __init__(self, spec: S.MessageSpec) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.table: dict[str, tuple[type | None, bool, _Walk | None, S.FieldSpec]] = {}
+        self.rules: list[Rule] | None = None
+        self.lists: list[list[Node]] | None = None
+        self.required: Any = None
+
+
 class Engine:
     """Runs a fixed set of rule instances over documents; one engine per run (or per worker process)."""
 
@@ -96,16 +114,46 @@ class Engine:
                 self.severity[name] = self._effective(config.severity.get(name, default))
         self.dispatch: dict[str, list[Rule]] = {}
         self.enders: list[Rule] = []
+        self.batchers: list[Rule] = []
+        #: type → the per-document node lists of the batch rules targeting it (cleared per document)
+        self.collect: dict[str, list[list[Node]]] = {}
+        self._batch_lists: list[list[Node]] = []
         for rule in self.rules:
-            for t in rule.targets:
-                self.dispatch.setdefault(t, []).append(rule)
+            if rule.batch:
+                nodes: list[Node] = []
+                self._batch_lists.append(nodes)
+                self.batchers.append(rule)
+                for t in rule.targets:
+                    self.collect.setdefault(t, []).append(nodes)
+            else:
+                for t in rule.targets:
+                    self.dispatch.setdefault(t, []).append(rule)
             if type(rule).end_document is not Rule.end_document:
                 self.enders.append(rule)
+        self.check_required = REQUIRED_RULE in self.enabled
+        from phenotk.validate.rules.schema.required import REQUIRED, REQUIRED_ONEOF, pairs
+
+        self.specs = S.message_specs()
+        #: type → (rules, batch node lists, required field pairs): one lookup per node in the walk
+        self.walks: dict[str, _Walk] = {name: _Walk(spec) for name, spec in self.specs.items()}
+        for name in self.specs:
+            fields_required = None
+            if self.check_required and (name in REQUIRED or name in REQUIRED_ONEOF):
+                field_pairs, oneof = pairs(name)
+                names = tuple(j for j, _ in field_pairs)
+                fields_required = (names, oneof, field_pairs)
+            w = self.walks[name]
+            w.rules, w.lists, w.required = self.dispatch.get(name), self.collect.get(name), fields_required
+            w.table = {
+                key: (fast, rep, None if child is None else self.walks[child.name], fs)
+                for key, (fast, rep, child, fs) in self.specs[name].table.items()
+            }
+        if self.check_required:
+            self.required_rule = next(r for r in self.rules if r.name == REQUIRED_RULE)
         self.codes = {cls.name: cls.code for cls in rule_classes()}
         self.check_unknown = UNKNOWN_FIELD in self.enabled
         self.check_type = TYPE in self.enabled
         self.check_enum = ENUM in self.enabled
-        self.specs = S.message_specs()
         self.ctx = Context(hpo=hpo, options=config.options)
         self._issues: list[Issue] = []
         self._root: Node | None = None
@@ -126,14 +174,21 @@ class Engine:
         ctx.data = doc.data
         ctx.state = {}
         root_type = {"phenopacket": "Phenopacket", "family": "Family", "cohort": "Cohort"}[doc.element.value]
-        spec = self.specs[root_type]
+        walk = self.walks[root_type]
         root = Node(doc.data, root_type, "", None, None)
         self._root = root
-        self._walk_message(doc.data, spec, root)
+        ctx.root = root
+        for nodes in self._batch_lists:
+            nodes.clear()
+        self._walk_message(doc.data, walk, root)
+        for rule, nodes in zip(self.batchers, self._batch_lists, strict=True):
+            if nodes:
+                self._run_batch(rule, nodes)
         for rule in self.enders:
             self._run_end(rule, root)
         if issues:
             self._locate(doc, issues)
+            issues.sort(key=_position)
         return Result(path=doc.path, element=doc.element.value, id=doc.id, issues=issues)
 
     def check_error(self, err: InputError) -> Result:
@@ -163,9 +218,9 @@ class Engine:
 
     # ------------------------------------------------------------------ walk
 
-    def _walk_message(self, value: dict[str, Any], spec: S.MessageSpec, node: Node) -> None:
-        rules = self.dispatch.get(spec.name)
-        if rules:
+    def _walk_message(self, value: dict[str, Any], w: _Walk, node: Node) -> None:
+        rules = w.rules
+        if rules is not None:
             ctx = self.ctx
             for rule in rules:
                 try:
@@ -175,18 +230,36 @@ class Engine:
                             self._emit(rule, node.pointer, v)
                 except Exception as exc:  # a crashing rule must not stop the run
                     self._crash(rule, node.pointer, exc)
-        table = spec.table
+        lists = w.lists
+        if lists is not None:
+            for lst in lists:
+                lst.append(node)
+        fields_required = w.required
+        if fields_required is not None:
+            names, oneof, _ = fields_required
+            for name in names:  # common case: every required camelCase key present with a truthy value
+                if not value.get(name):
+                    self._check_required(value, node, fields_required)
+                    break
+            if oneof is not None:
+                self._missing_oneof(value, node, oneof)
+        table = w.table
         ptr = node.pointer
         for key, val in value.items():
             entry = table.get(key)
             if entry is None:
                 if self.check_unknown:
-                    self._unknown(spec, key, value, ptr)
+                    self._unknown(w.spec, key, value, ptr)
+                continue
+            fast, repeated, child, fs = entry
+            if type(val) is fast:  # a valid string or boolean: nothing more to check
+                continue
+            # known field names never contain '/' or '~': no pointer escaping needed
+            if child is not None and type(val) is dict and not repeated:
+                self._walk_message(val, child, Node(val, child.name, ptr + "/" + key, node, fs.json_name))
                 continue
             if val is None:
                 continue
-            kind, repeated, child, fs = entry
-            # known field names never contain '/' or '~': no pointer escaping needed
             if repeated:
                 if type(val) is not list:
                     if self.check_type:
@@ -201,7 +274,7 @@ class Engine:
                             self._walk_message(item, child, Node(item, name, f"{base}/{i}", node, jname))
                         else:
                             self._value(fs, item, f"{base}/{i}", node)
-                elif kind is S.STRING:
+                elif fs.kind is _STRING:
                     for i, item in enumerate(val):
                         if type(item) is not str:
                             self._value(fs, item, f"{base}/{i}", node)
@@ -209,17 +282,7 @@ class Engine:
                     for i, item in enumerate(val):
                         self._value(fs, item, f"{base}/{i}", node)
                 continue
-            if child is not None:
-                if type(val) is dict:
-                    self._walk_message(val, child, Node(val, child.name, ptr + "/" + key, node, fs.json_name))
-                    continue
-            elif kind is S.STRING:
-                if type(val) is str:
-                    continue
-            elif kind is S.BOOL:
-                if type(val) is bool:
-                    continue
-            elif kind is S.ENUM and type(val) is str and val in fs.enum_values:
+            if fs.kind is _ENUM and type(val) is str and val in fs.enum_values:
                 continue
             self._value(fs, val, ptr + "/" + key, node)
 
@@ -227,8 +290,8 @@ class Engine:
         kind = fs.kind
         if kind == S.MESSAGE:
             if type(val) is dict:
-                mspec = self.specs[fs.message]  # type: ignore[index]
-                self._walk_message(val, mspec, Node(val, mspec.name, ptr, parent, fs.json_name))
+                cw = self.walks[fs.message]  # type: ignore[index]
+                self._walk_message(val, cw, Node(val, cw.name, ptr, parent, fs.json_name))
             elif self.check_type and val is not None:
                 self._type_error(ptr, fs, val, "an object")
         elif kind == S.STRING:
@@ -332,6 +395,32 @@ class Engine:
         except Exception as exc:  # a crashing rule must not stop the run
             self._crash(rule, node.pointer, exc)
 
+    def _check_required(self, value: dict[str, Any], node: Node, fields_required: Any) -> None:
+        for json_name, snake in fields_required[2]:
+            v = value.get(json_name)
+            if v is None:
+                v = value.get(snake)
+            if v is None or v == "" or v == []:
+                if json_name == "metaData" and node.parent is not None:
+                    continue  # member of a Family/Cohort: the enclosing metaData applies
+                msg = f"{node.type} is missing REQUIRED field {json_name!r}"
+                self._emit(self.required_rule, node.pointer, Violation(msg, (json_name,)))
+
+    def _missing_oneof(self, value: dict[str, Any], node: Node, oneof: Any) -> None:
+        group, members = oneof
+        if all(value.get(a) is None and value.get(b) is None for a, b in members):
+            names = ", ".join(a for a, _ in members)
+            msg = f"{node.type} needs one of {names} (REQUIRED oneof {group!r})"
+            self._emit(self.required_rule, node.pointer, Violation(msg))
+
+    def _run_batch(self, rule: Rule, nodes: list[Node]) -> None:
+        node: Node | None = None
+        try:
+            for node, v in rule.check_batch(nodes, self.ctx):
+                self._emit(rule, node.pointer, v)
+        except Exception as exc:
+            self._crash(rule, node.pointer if node is not None else "", exc)
+
     def _run_end(self, rule: Rule, root: Node) -> None:
         try:
             for v in rule.end_document(root, self.ctx):
@@ -371,6 +460,10 @@ class Engine:
         elif doc.text is not None:
             for i in issues:
                 i.line, i.column = doc.locate(i.pointer)
+
+
+def _position(issue: Issue) -> tuple[int, int]:
+    return (issue.line or 0, issue.column or 0)
 
 
 def _absolute(op: PatchOp, base: str) -> PatchOp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from typing import Any
 
@@ -59,6 +60,7 @@ DURATION = re.compile(
 _UNIT_DAYS = (365.25, 30.4375, 7.0, 1.0, 1 / 24, 1 / 1440, 1 / 86400)
 
 
+@functools.lru_cache(maxsize=4096)
 def duration_days(value: str) -> float | None:
     """Length of an ISO 8601 duration in days (years = 365.25 d, months = 30.44 d); None if malformed."""
     m = DURATION.match(value)
@@ -76,12 +78,19 @@ def duration_days(value: str) -> float | None:
 TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_timestamp(value: str) -> _dt.datetime | None:
     """An RFC 3339 timestamp as protobuf JSON writes it (``T``, seconds, ``Z`` or offset); None if not."""
     m = TIMESTAMP.match(value)
     if m is None:
         return None
-    y, mo, d, h, mi, s, frac, tz = m.groups()
+    frac, tz = m.group(7), m.group(8)
+    if frac is None or len(frac) <= 7:
+        try:  # C parser; the regex above already enforced the RFC 3339 shape
+            return _dt.datetime.fromisoformat(value[:-1] + "+00:00" if tz == "Z" else value)
+        except ValueError:
+            pass  # impossible date, or a fraction this Python's parser does not take: decide below
+    y, mo, d, h, mi, s = (int(x) for x in m.groups()[:6])
     try:
         if tz == "Z":
             tzinfo = _dt.timezone.utc
@@ -89,7 +98,7 @@ def parse_timestamp(value: str) -> _dt.datetime | None:
             sign = 1 if tz[0] == "+" else -1
             tzinfo = _dt.timezone(sign * _dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])))
         micro = int((frac[1:] + "000000")[:6]) if frac else 0
-        return _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=tzinfo)
+        return _dt.datetime(y, mo, d, h, mi, s, micro, tzinfo=tzinfo)
     except ValueError:
         return None
 

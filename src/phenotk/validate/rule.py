@@ -130,6 +130,7 @@ class Context:
     now: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
     document: Document | None = None
     data: dict[str, Any] = field(default_factory=dict)  # root tree of the current document
+    root: Node | None = None  # root node of the current document
     state: dict[str, Any] = field(default_factory=dict)
 
 
@@ -150,10 +151,20 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     #: sub-package name under ``phenotk.validate.rules`` (set by the registry)
     group: ClassVar[str] = ""
+    #: True: the engine collects the nodes of ``targets`` during the walk and calls :meth:`check_batch` once
+    #: per document with all of them (cheaper for rules that look at very many small nodes, e.g. every
+    #: OntologyClass); :meth:`check` is then not called
+    batch: ClassVar[bool] = False
 
     def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
         """Violations found at ``node`` (paths relative to it)."""
         return ()
+
+    def check_batch(self, nodes: list[Node], ctx: Context) -> Iterable[tuple[Node, Violation]]:
+        """Batch rules: (node, violation) pairs for all nodes of the document (paths relative to each node)."""
+        for node in nodes:
+            for v in self.check(node, ctx):
+                yield node, v
 
     def end_document(self, root: Node, ctx: Context) -> Iterable[Violation]:
         """Called once per document after the walk; paths relative to the document root."""

@@ -63,7 +63,9 @@ class MessageSpec:
     full_name: str
     fields: dict[str, FieldSpec] = field(default_factory=dict)  # both names → spec
     #: both names → (kind, repeated, child MessageSpec or None, field spec): what the walk needs, unpacked fast
-    table: dict[str, tuple[str, bool, MessageSpec | None, FieldSpec]] = field(default_factory=dict)
+    #: (fast, repeated, child, spec): ``fast`` is the Python type a valid singular scalar has when that is
+    #: all there is to check (``str`` for strings, ``bool`` for booleans), else None
+    table: dict[str, tuple[type | None, bool, MessageSpec | None, FieldSpec]] = field(default_factory=dict)
     by_json: dict[str, FieldSpec] = field(default_factory=dict)
     oneofs: dict[str, list[FieldSpec]] = field(default_factory=dict)
 
@@ -145,7 +147,10 @@ def message_specs() -> dict[str, MessageSpec]:
     for spec in out.values():
         for key, fs in spec.fields.items():
             child = out[fs.message] if fs.message and fs.kind == MESSAGE else None
-            spec.table[key] = (fs.kind, fs.repeated, child, fs)
+            fast: type | None = None
+            if not fs.repeated:
+                fast = {STRING: str, BOOL: bool}.get(fs.kind)
+            spec.table[key] = (fast, fs.repeated, child, fs)
     return out
 
 

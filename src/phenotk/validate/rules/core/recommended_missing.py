@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from phenotk.issue import Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
 
@@ -44,10 +42,10 @@ class RecommendedMissing(Rule):
     severity = Severity.INFO
     targets = tuple(RECOMMENDED)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation]:
         """Report each recommended field that is absent or empty."""
-        value = node.value
-        for name in RECOMMENDED[node.type]:
-            if not node.has(name):
-                yield self.violation(f"{node.type} has no {name!r} (RECOMMENDED by the Phenopacket v2 schema)", name)
-        del value
+        return [
+            self.violation(f"{node.type} has no {name!r} (RECOMMENDED by the Phenopacket v2 schema)", name)
+            for name in RECOMMENDED[node.type]
+            if not node.has(name)
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
@@ -39,8 +40,21 @@ class MetaResourceIncomplete(Rule):
     severity = Severity.ERROR
     targets = ("Resource",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def __init__(self) -> None:
+        self._ok: set[tuple[Any, ...]] = set()  # resources seen complete (the same entries recur in every file)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation] | tuple[()]:
         """Check presence and shape of the six fields."""
+        v = node.value
+        key = (v.get("id"), v.get("name"), v.get("url"), v.get("version"), v.get("namespacePrefix"), v.get("iriPrefix"))
+        if key in self._ok:
+            return ()
+        found = list(self._check(node))
+        if not found and len(self._ok) < 10_000 and all(type(x) is str for x in key):
+            self._ok.add(key)
+        return found
+
+    def _check(self, node: Node) -> Iterator[Violation]:
         label = node.get("id") or node.get("namespacePrefix") or "resource"
         for name in _FIELDS:
             value = node.get(name)

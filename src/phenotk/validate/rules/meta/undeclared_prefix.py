@@ -8,7 +8,7 @@ from typing import Any
 from phenotk.io.sourcemap import split
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validate.helpers import curie_prefix
-from phenotk.validate.rule import Context, Node, Rule, Token, Violation
+from phenotk.validate.rule import Context, Node, Rule, Violation
 
 #: standard resource entries offered as suggested fixes (version left for the curator to fill in)
 KNOWN_RESOURCES: dict[str, dict[str, str]] = {
@@ -102,47 +102,58 @@ class MetaUndeclaredPrefix(Rule):
     severity = Severity.ERROR
     targets = ("OntologyClass", "GeneDescriptor", "Resource")
 
+    batch = True
+
     def __init__(self) -> None:
         self._prefix: dict[str, str | None] = {}  # id → prefix cache (ids repeat a lot)
 
-    def check(self, node: Node, ctx: Context) -> tuple[()]:
-        """Collect used and declared prefixes (reported in :meth:`end_document`)."""
-        state: tuple[dict[str, list[Any]], set[str]] | None = ctx.state.get(self.name)
-        if state is None:
-            state = ctx.state[self.name] = ({}, set())
-        used, declared = state
-        value = node.value
-        if node.type == "Resource":
-            p = node.get("namespacePrefix")
-            if isinstance(p, str):
-                declared.add(p)
-            return ()
-        ident = value.get("id") if node.type == "OntologyClass" else node.get("valueId")
-        if type(ident) is str:
-            prefix = self._prefix.get(ident)
-            if prefix is None:
+    def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
+        """Collect used and declared prefixes of the document; one finding per undeclared prefix."""
+        declared: set[str] = set()
+        ids: set[str] = set()
+        for node in nodes:
+            t = node.type
+            if t == "OntologyClass":
+                ident = node.value.get("id")
+            elif t == "Resource":
+                p = node.get("namespacePrefix")
+                if isinstance(p, str):
+                    declared.add(p)
+                continue
+            else:
+                ident = node.get("valueId")
+            if type(ident) is str:
+                ids.add(ident)
+        cache = self._prefix
+        undeclared: set[str] = set()
+        for ident in ids:
+            if ident in cache:
+                prefix = cache[ident]
+            else:
                 prefix = curie_prefix(ident)
-                if len(self._prefix) < 200_000:
-                    self._prefix[ident] = prefix
-            if prefix is not None:
-                entry = used.get(prefix)
+                if len(cache) < 200_000:
+                    cache[ident] = prefix
+            if prefix is not None and prefix not in declared:
+                undeclared.add(prefix)
+        if not undeclared:
+            return
+        used: dict[str, list[Any]] = {}  # undeclared prefix → [first node, uses]
+        for node in nodes:
+            if node.type == "Resource":
+                continue
+            ident = node.value.get("id") if node.type == "OntologyClass" else node.get("valueId")
+            prefix = cache.get(ident) if type(ident) is str else None
+            if prefix is None and type(ident) is str:
+                prefix = curie_prefix(ident)
+            if prefix in undeclared:
+                entry = used.get(prefix)  # type: ignore[arg-type]
                 if entry is None:
-                    used[prefix] = [node.pointer, 1]
+                    used[prefix] = [node, 1]  # type: ignore[index]
                 else:
                     entry[1] += 1
-        return ()
-
-    def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
-        """One finding per undeclared prefix."""
-        state = ctx.state.get(self.name)
-        if not state:
-            return
-        used, declared = state
         lowered = {d.lower(): d for d in declared}
-        for prefix, (pointer, count) in used.items():
-            if prefix in declared:
-                continue
-            tokens: tuple[Token, ...] = tuple(split(pointer))
+        root = ctx.root
+        for prefix, (first, count) in used.items():
             near = lowered.get(prefix.lower())
             times = f" ({count} uses)" if count > 1 else ""
             if near is not None:
@@ -152,7 +163,11 @@ class MetaUndeclaredPrefix(Rule):
                 )
             else:
                 msg = f"prefix {prefix!r}{times} is not declared in metaData.resources"
-            yield self.violation(msg, *tokens, fix=_add_resource(root.value, prefix))
+            fix = _add_resource(ctx.data, prefix)
+            if root is not None:  # the fix edits metaData: report relative to the root
+                yield root, self.violation(msg, *split(first.pointer), fix=fix)
+            else:  # pragma: no cover
+                yield first, self.violation(msg)
 
 
 def _add_resource(data: dict[str, Any], prefix: str) -> Fix | None:

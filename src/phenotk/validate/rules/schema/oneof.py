@@ -42,6 +42,8 @@ class SchemaOneof(Rule):
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         """Report every member after the first of each oneof group."""
         value = node.value
+        if len(value) < 2:
+            return
         for group, members in _ONEOFS[node.type].items():
             present = [k for fs in members for k in (fs.json_name, fs.name) if value.get(k) is not None]
             present = list(dict.fromkeys(present))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from phenotk.issue import Severity
-from phenotk.validate.rule import Context, Node, Rule, Violation, _snake
+from phenotk.validate.rule import Rule, _snake
 
 #: type → fields the Phenopacket v2 specification marks REQUIRED (JSON names). Enum, boolean and number
 #: fields are left out: proto3 JSON omits their default value, so absence cannot be told from e.g. ``0``.
@@ -90,30 +90,9 @@ class SchemaRequired(Rule):
     code = "SCH002"
     name = "schema-required"
     severity = Severity.ERROR
-    targets = tuple(set(REQUIRED) | set(REQUIRED_ONEOF))
+    # checked inside the engine's walk (see :func:`pairs`): no per-node rule call for the most common check
 
-    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
-        """Report each required field that is absent, null, empty string or empty list."""
-        value = node.value
-        out: list[Violation] | None = None
-        pairs = _PAIRS.get(node.type)
-        if pairs:
-            for json_name, snake in pairs:
-                v = value.get(json_name)
-                if v is None:
-                    v = value.get(snake)
-                if v is None or v == "" or v == []:
-                    if json_name == "metaData" and node.parent is not None:
-                        continue  # member of a Family/Cohort: the enclosing metaData applies
-                    if out is None:
-                        out = []
-                    out.append(self.violation(f"{node.type} is missing REQUIRED field {json_name!r}", json_name))
-        oneof = _ONEOF_PAIRS.get(node.type)
-        if oneof:
-            group, members = oneof
-            if all(value.get(a) is None and value.get(b) is None for a, b in members):
-                names = ", ".join(a for a, _ in members)
-                if out is None:
-                    out = []
-                out.append(self.violation(f"{node.type} needs one of {names} (REQUIRED oneof {group!r})"))
-        return out or ()
+
+def pairs(type_name: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, tuple[tuple[str, str], ...]] | None]:
+    """(required (json, snake) name pairs, (oneof group, member pairs) or None) of a message type."""
+    return _PAIRS.get(type_name, ()), _ONEOF_PAIRS.get(type_name)

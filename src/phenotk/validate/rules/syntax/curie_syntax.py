@@ -66,16 +66,20 @@ class CurieSyntax(Rule):
     name = "curie-syntax"
     severity = Severity.ERROR
     targets = ("OntologyClass", "GeneDescriptor")
+    batch = True
 
     def __init__(self) -> None:
         self._good: set[str] = set()  # ids already seen to be fine (ids repeat a lot)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation] | tuple[()]:
-        """Check the id of an ontology class or gene."""
-        value = node.value.get("id") if node.type == "OntologyClass" else None
-        if value is not None and value in self._good:
-            return ()
-        return self._check(node)
+    def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
+        """Check every ontology class and gene id of a document (ids seen valid before are skipped)."""
+        good = self._good
+        for node in nodes:
+            ident = node.value.get("id") if node.type == "OntologyClass" else None
+            if type(ident) is str and ident in good:
+                continue
+            for v in self._check(node):
+                yield node, v
 
     def _check(self, node: Node) -> Iterator[Violation]:
         field = _FIELD[node.type]

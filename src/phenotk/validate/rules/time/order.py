@@ -7,17 +7,17 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validate.helpers import When, definitely_after, duration_days, parse_timestamp, time_element
-from phenotk.validate.rule import Context, Node, Rule, Token, Violation, field_key, iter_list
+from phenotk.validate.rule import Context, Node, Rule, Token, Violation, field_key
 
 #: ages are compared in days with years = 365.25 d and months = 30.44 d; allow for that rounding
 TOLERANCE_DAYS = 2.0
 
 #: (list field, per-item time field) pairs of a Phenopacket that must not be after the last encounter
 _EVENTS = (
-    ("phenotypicFeatures", "onset"),
-    ("diseases", "onset"),
-    ("measurements", "timeObserved"),
-    ("biosamples", "timeOfCollection"),
+    ("phenotypicFeatures", "onset", "onset"),
+    ("diseases", "onset", "onset"),
+    ("measurements", "timeObserved", "time_observed"),
+    ("biosamples", "timeOfCollection", "time_of_collection"),
 )
 
 
@@ -97,23 +97,25 @@ class TimeOrder(Rule):
                         vs_key,  # type: ignore[arg-type]
                         tod_key,  # type: ignore[arg-type]
                     )
-        for list_field, time_field in _EVENTS:
+        for list_field, time_field, time_snake in _EVENTS:
             lkey = _key(value, list_field)
             if lkey is None:
                 continue
-            for i, item in iter_list(value[lkey]):
-                if not isinstance(item, dict):
+            items = value[lkey]
+            if type(items) is not list:
+                continue
+            for i, item in enumerate(items):
+                if type(item) is not dict:
                     continue
-                tkey = _key(item, time_field)
+                tkey = time_field if time_field in item else (time_snake if time_snake in item else None)
                 if tkey is None:
                     continue
                 when = time_element(item[tkey], birth)
                 if when is None:
                     continue
                 path: tuple[Token, ...] = (lkey, i, tkey)
-                rkey = _key(item, "resolution") if time_field == "onset" else None
-                if rkey is not None:
-                    res = time_element(item[rkey], birth)
+                if time_field == "onset" and "resolution" in item:
+                    res = time_element(item["resolution"], birth)
                     if res is not None and definitely_after(when, res, TOLERANCE_DAYS):
                         yield self.violation(f"{time_field} ({when.text}) is after the resolution ({res.text})", *path)
                 if tle is not None and definitely_after(when, tle, TOLERANCE_DAYS):

@@ -38,6 +38,8 @@ class XrefBiosampleIndividual(Rule):
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         """Compare biosample links with the subject and the other biosamples."""
         pp = node.value
+        if "biosamples" not in pp:
+            return
         sid, bios = known_ids(pp)
         for bk, i, bio in _items(pp, "biosamples"):
             ik = _k(bio, "individualId")

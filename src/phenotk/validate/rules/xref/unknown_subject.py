@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validate.rule import Context, Node, Rule, Violation, field_key, iter_list
+from phenotk.validate.rule import Context, Node, Rule, Violation, field_key
 
 _k = field_key
 
@@ -15,9 +15,11 @@ def _items(d: Any, name: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
     if isinstance(d, dict):
         key = _k(d, name)
         if key is not None:
-            for i, item in iter_list(d[key]):
-                if isinstance(item, dict):
-                    yield key, i, item
+            items = d[key]
+            if type(items) is list:
+                for i, item in enumerate(items):
+                    if type(item) is dict:
+                        yield key, i, item
 
 
 def known_ids(pp: dict[str, Any]) -> tuple[str | None, set[str]]:
@@ -60,6 +62,8 @@ class XrefUnknownSubject(Rule):
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         """Compare every subjectOrBiosampleId with the ids of the phenopacket."""
         pp = node.value
+        if "interpretations" not in pp:
+            return
         sid, bios = known_ids(pp)
         valid = set(bios)
         if sid is not None:

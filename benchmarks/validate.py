@@ -1,0 +1,91 @@
+"""Validate the whole public store with every structural rule, next to the orjson-parse floor, in one run.
+
+Run: ``.venv/bin/python benchmarks/validate.py`` (needs ../shared/data). Target: single process ≤ 8× the
+floor (reading + orjson parse of every file). HPO rules are not part of this benchmark (no ontology loaded).
+
+Both wall-clock and CPU time (``time.process_time``, this process only) are printed. On a shared machine
+the wall-clock ratio swings with other processes' load (the short floor run catches quiet moments more
+easily than the long one), so the verdict uses CPU time for the single-process ratio; ``--jobs 2`` can only
+be judged by wall-clock time (its work runs in child processes).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import orjson
+from _common import peak_rss_mb, row, shared_data, timed
+
+from phenotk.validate.config import Options, engine_config
+from phenotk.validate.registry import rule_classes
+from phenotk.validate.runner import run
+
+TARGET = 8.0
+
+
+def main() -> None:
+    store = shared_data() / "phenopacket-store"
+    files = sorted(store.glob("*/*.json"))
+    n = len(files)
+    for f in files:  # warm the page cache: every variant reads from memory
+        f.read_bytes()
+    cfg = engine_config(Options())
+    rules = [r.name for r in cfg.rules if not r.requires_hpo]
+    cfg.rules = tuple(r for r in cfg.rules if not r.requires_hpo)
+    skipped = [r.name for r in rule_classes() if r.name not in rules]
+
+    def floor() -> int:
+        return sum(1 for f in files if orjson.loads(f.read_bytes()))
+
+    def one() -> int:
+        return len(run([str(store)], cfg, jobs=1).results)
+
+    def two() -> int:
+        return len(run([str(store)], cfg, jobs=2).results)
+
+    print(f"Validating {n} phenopacket-store files with {len(rules)} rules (best of 3)")
+    print(f"  rules: {', '.join(rules)}")
+    print(f"  not run (HPO or opt-in): {', '.join(skipped)}")
+    t_floor, c0 = timed(floor, 3)
+    t_one, c1 = timed(one, 3)
+    t_two, c2 = timed(two, 3)
+    assert c0 == c1 == c2 == n, (c0, c1, c2, n)
+    cpu_floor, cpu_one = cpu(floor), cpu(one)
+    print("wall clock:")
+    row("orjson parse only (floor)", t_floor, n, t_floor)
+    row("phenotk validate, 1 process", t_one, n, t_floor)
+    row("phenotk validate --jobs 2", t_two, n, t_floor)
+    print("CPU time of this process:")
+    row("orjson parse only (floor)", cpu_floor, n, cpu_floor)
+    row("phenotk validate, 1 process", cpu_one, n, cpu_floor)
+    ratio = cpu_one / cpu_floor
+    verdict = "OK" if ratio <= TARGET else "OVER TARGET"
+    print(
+        f"  single process: {ratio:.2f}x floor in CPU time, {t_one / t_floor:.2f}x in wall time "
+        f"(target ≤ {TARGET:.0f}x): {verdict}"
+    )
+    print(
+        f"  --jobs 2 speed-up over 1 process (wall): {t_one / t_two:.2f}x;  peak RSS {peak_rss_mb():.0f} MiB;"
+        f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+
+
+def cpu(fn: Callable[[], Any], repeat: int = 3) -> float:
+    """Best CPU time (this process) of ``repeat`` runs."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+if __name__ == "__main__":
+    main()
