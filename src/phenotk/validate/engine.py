@@ -140,8 +140,8 @@ class Engine:
             fields_required = None
             if self.check_required and (name in REQUIRED or name in REQUIRED_ONEOF):
                 field_pairs, oneof = pairs(name)
-                names = tuple(j for j, _ in field_pairs)
-                fields_required = (names, oneof, field_pairs)
+                req_names = tuple(j for j, _ in field_pairs)
+                fields_required = (req_names, oneof, field_pairs)
             w = self.walks[name]
             w.rules, w.lists, w.required = self.dispatch.get(name), self.collect.get(name), fields_required
             w.table = {

@@ -43,7 +43,7 @@ class MetaResourceIncomplete(Rule):
     def __init__(self) -> None:
         self._ok: set[tuple[Any, ...]] = set()  # resources seen complete (the same entries recur in every file)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation] | tuple[()]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Check presence and shape of the six fields."""
         v = node.value
         key = (v.get("id"), v.get("name"), v.get("url"), v.get("version"), v.get("namespacePrefix"), v.get("iriPrefix"))
