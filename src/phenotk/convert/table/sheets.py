@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -249,6 +250,23 @@ def check_xlsx(path: str | Path, max_bytes: int) -> None:
         raise InputError("not an XLSX file (not a zip archive)", path=p) from None
 
 
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(path: str | Path, member: str) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of every merged range, read from the worksheet XML."""
+    from openpyxl.utils import range_boundaries
+
+    with zipfile.ZipFile(path) as zf:
+        data = zf.read(member.lstrip("/"))
+    out = []
+    for m in _MERGE.finditer(data):
+        c1, r1, c2, r2 = range_boundaries(m.group(1).decode("ascii"))
+        if None not in (c1, r1, c2, r2):
+            out.append((int(c1), int(r1), int(c2), int(r2)))  # type: ignore[arg-type]
+    return out
+
+
 def read_xlsx(
     path: str | Path,
     *,
@@ -257,13 +275,13 @@ def read_xlsx(
     skip_rows: frozenset[int] = frozenset(),
     max_bytes: int = 256 * 1024 * 1024,
 ) -> Sheet:
-    """Read one worksheet; merged ranges take the top-left value in every cell they cover."""
+    """Read one worksheet (streaming); merged ranges take the top-left value in every cell they cover."""
     import openpyxl
 
     p = str(path)
     check_xlsx(path, max_bytes)
     try:
-        wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on corrupt files
         raise InputError(f"cannot open XLSX: {exc}", path=p) from None
     try:
@@ -277,20 +295,29 @@ def read_xlsx(
             if sheet not in wb.sheetnames:
                 raise InputError(f"no sheet named {sheet!r} (sheets: {', '.join(wb.sheetnames)})", path=p)
             ws = wb[sheet]
-        fill: dict[tuple[int, int], Any] = {}
-        for rng in list(ws.merged_cells.ranges):
-            value = ws.cell(rng.min_row, rng.min_col).value
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    fill[(r, c)] = value
+        member = getattr(ws, "_worksheet_path", None)
+        ranges = _merged_ranges(path, member) if member else []
+        anchor: dict[tuple[int, int], tuple[int, int]] = {}
+        for c1, r1, c2, r2 in ranges:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1):
+                        anchor[(r, c)] = (r1, c1)
+        anchors = set(anchor.values())
+        anchor_values: dict[tuple[int, int], str] = {}
 
         def rows() -> Iterable[tuple[int, list[str]]]:
-            for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            for r, values in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
                 cells = [unneutralise(cell_text(v)) for v in values]
-                if fill and any(cells):  # a blank row stays blank even inside a merged range
-                    for c in range(len(cells)):
-                        if (r, c + 1) in fill:
-                            cells[c] = unneutralise(cell_text(fill[(r, c + 1)]))
+                if anchor:
+                    for c, text in enumerate(cells, start=1):
+                        if (r, c) in anchors:
+                            anchor_values[(r, c)] = text
+                    if any(cells):  # a blank row stays blank even inside a merged range
+                        for c in range(1, len(cells) + 1):
+                            a = anchor.get((r, c))
+                            if a is not None and not cells[c - 1]:
+                                cells[c - 1] = anchor_values.get(a, "")
                 yield r, cells
 
         out = _build(ws.title, p, rows(), header_row, skip_rows)
