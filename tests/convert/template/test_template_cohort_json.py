@@ -228,3 +228,15 @@ def test_terms_newer_than_the_release_are_kept_and_reported(
     reported = {i.context["value"] for i in items[0].issues if i.rule == "map-unknown-term"}
     assert ids <= reported
     assert all(i.severity is Severity.INFO for i in items[0].issues if i.rule == "map-unknown-term")
+
+
+def test_created_by_follows_the_store(cohort_jsons: list[Path], store_dir: Path, options: ConvertOptions) -> None:
+    path = cohort_jsons[0]
+    item = next(iter(PhetoolsJsonReader().read(path, options)))
+    assert isinstance(item.message, Phenopacket)
+    stored = json.loads((store_dir / path.parent.name / f"{item.name}.json").read_text())
+    assert item.message.meta_data.created_by == stored["metaData"]["createdBy"]  # first curator's ORCID
+    mine = next(iter(PhetoolsJsonReader().read(path, ConvertOptions(created_by="me"))))
+    assert isinstance(mine.message, Phenopacket) and mine.message.meta_data.created_by == "me"
+    back, _ = packets_to_cohort([item.message], options)
+    assert back["curationHistory"][0]["orcid"] == stored["metaData"]["createdBy"]

@@ -7,6 +7,7 @@ keyed the way phetools keys them, diseases and genes collected from the packets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ _MAPPED_TOP = (
 )
 _NOT_CARRIED_TOP = ("phetoolsSchemaVersion", "cohortAcronym", "curationHistory")
 MAX_JSON_BYTES = 256 * 1024 * 1024
+_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]\Z")
 
 
 def sniff_cohort_json(head: bytes) -> bool:
@@ -203,6 +205,13 @@ def cohort_to_packets(data: Any, source: str, options: ConvertOptions) -> Iterat
         for k in ("hgvsVariants", "structuralVariants", "intergenicVariants")
     }
     hpo_version = _text(data.get("hpoVersion"))
+    created_by = options.created_by
+    history = data.get("curationHistory")
+    if created_by == ConvertOptions.created_by and isinstance(history, list) and history:
+        # the store's builder signs packets with the first curator's ORCID (true for every store packet)
+        first = history[0]
+        if isinstance(first, dict) and first.get("orcid"):
+            created_by = _text(first["orcid"])
     seen_ids: dict[str, int] = {}
     for r, raw in enumerate(data["rows"]):
         issues = file_issues if r == 0 else []
@@ -229,9 +238,7 @@ def cohort_to_packets(data: Any, source: str, options: ConvertOptions) -> Iterat
                 )
             )
         seen_ids.setdefault(pid, r)
-        packet = row_to_packet(
-            row, labels, hpo_version=hpo_version, created=options.created, created_by=options.created_by
-        )
+        packet = row_to_packet(row, labels, hpo_version=hpo_version, created=options.created, created_by=created_by)
         yield Converted(packet, where, issues, name=pid)
 
 
@@ -449,7 +456,11 @@ def packets_to_cohort(packets: Iterable[Phenopacket], options: ConvertOptions) -
     catalogues: dict[str, dict[str, Any]] = {"hgvsVariants": {}, "structuralVariants": {}, "intergenicVariants": {}}
     rows: list[tuple[CurationRow, dict[str, int]]] = []
     hpo_version = ""
+    curators: list[dict[str, str]] = []
     for packet in packets:
+        orcid = packet.meta_data.created_by.removeprefix("ORCID:")
+        if _ORCID.match(orcid) and all(c["orcid"] != orcid for c in curators):
+            curators.append({"orcid": orcid, "date": packet.meta_data.created.ToJsonString()[:10]})
         row = packet_to_row(packet)
         for res in packet.meta_data.resources:
             if res.namespace_prefix == "HP" and res.version:
@@ -525,7 +536,7 @@ def packets_to_cohort(packets: Iterable[Phenopacket], options: ConvertOptions) -
         "phetoolsSchemaVersion": "0.2",
         "hpoVersion": hpo_version,
         "cohortAcronym": options.extra.get("acronym", ""),
-        "curationHistory": [],
+        "curationHistory": curators,
     }
     return tree, issues
 
