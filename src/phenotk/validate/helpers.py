@@ -46,9 +46,9 @@ PREFIX_ALIASES = {
 
 
 def curie_prefix(value: str) -> str | None:
-    """Prefix of a CURIE-shaped string (None when there is no ``:``)."""
-    i = value.find(":")
-    return value[:i] if i > 0 else None
+    """Prefix of a well-formed CURIE (None for anything ``curie-syntax`` rejects as not a CURIE)."""
+    m = CURIE.match(value)
+    return m.group(1) if m else None
 
 
 # ------------------------------------------------------------------------------- durations

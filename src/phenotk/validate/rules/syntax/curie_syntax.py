@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from phenotk.issue import Severity
+from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validate.helpers import CURIE, ID_SHAPES, PREFIX_ALIASES
 from phenotk.validate.rule import Context, Node, Rule, Violation
 
@@ -103,6 +103,16 @@ class CurieSyntax(Rule):
         if problem is None:
             if len(self._good) < 200_000:
                 self._good.add(value)
+            return
+        label = node.value.get("label") if node.type == "OntologyClass" else None
+        if m is None and isinstance(label, str) and CURIE.match(label.strip()):
+            swap = Fix(
+                (PatchOp("replace", "/" + key, label.strip()), PatchOp("replace", "/label", value)),
+                safe=False,
+                description="swap id and label",
+            )
+            msg = f"{node.type} id {value!r} is not a CURIE, but its label {label!r} is: id and label look swapped"
+            yield self.violation(msg, key, fix=swap)
             return
         fixed = _repair(value)
         fix = self.replace("/" + key, fixed, safe=False, description=f"use {fixed!r}") if fixed else None
