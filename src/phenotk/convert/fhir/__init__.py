@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from phenotk.convert.base import Converted, ConvertOptions, FormatReader, FormatWriter
@@ -157,6 +158,19 @@ def to_fhir(
     return bundle
 
 
+def _spaced_ids(node: Any, ptr: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, value) of ontology-class and gene ids with surrounding whitespace."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("id", "valueId") and isinstance(value, str) and value != value.strip() and ":" in value:
+                yield f"{ptr}/{key}", value
+            else:
+                yield from _spaced_ids(value, f"{ptr}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _spaced_ids(value, f"{ptr}/{i}")
+
+
 def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
     """Findings for every field of a Phenopacket or Family that the FHIR mapping does not carry."""
     from phenopackets import Family
@@ -172,11 +186,16 @@ def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
             context={"id": getattr(packet, "id", "")},
         )
 
+    spaced = [
+        one(ptr, ptr, f"{ptr} is {value!r}: FHIR codes cannot carry surrounding whitespace, written trimmed")
+        for ptr, value in _spaced_ids(json_format.MessageToDict(packet))
+    ]
     if not isinstance(packet, Family):
-        return [one(path, ptr) for path, ptr in uncovered(packet)]
+        return spaced + [one(path, ptr) for path, ptr in uncovered(packet)]
     out = [one(f"proband.{path}", f"/proband{ptr}") for path, ptr in uncovered(packet.proband)]
     for i, rel in enumerate(packet.relatives):
         out += [one(f"relatives.{path}", f"/relatives/{i}{ptr}") for path, ptr in uncovered(rel)]
+    out += spaced
     for field, _ in packet.ListFields():
         if field.name == "pedigree":
             out.append(

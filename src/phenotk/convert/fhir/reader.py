@@ -163,6 +163,7 @@ class _Reader:
         self.patient_of: dict[int, str] = {}  # id(_Res of Patient) → packet key
         self.used: set[int] = set()  # id(_Res) of resources consumed through another (variants, implications)
         self.extra: list[Converted] = []
+        self.phenotk_made = False  # a Bundle phenotk wrote: no guessing of values it would have written
 
     # ------------------------------------------------------------------ findings
     def issue(
@@ -292,6 +293,8 @@ class _Reader:
     # ------------------------------------------------------------------ run
     def run(self) -> list[Converted]:
         self.collect()
+        ident = self.tree.get("identifier") if self.tree.get("resourceType") == "Bundle" else None
+        self.phenotk_made = isinstance(ident, dict) and ident.get("system") in (T.ID_PHENOPACKET, T.ID_FAMILY)
         for res in self.resources:
             if res.type == "Patient":
                 self.patient(res)
@@ -441,7 +444,7 @@ class _Reader:
             self.lone_genomic(res, pk, implication=res)
             return
         hpo = [cd for cd in _codings(code) if T.is_hpo(cd)]
-        if hpo:
+        if hpo or T.PROFILE_FEATURE in profiles:
             if pk is None:
                 self.unmapped_resource(res, None, "no Patient to attach it to")
                 return
@@ -544,6 +547,9 @@ class _Reader:
         d = res.data
         feat: dict[str, Any] = {}
         oc, rest = _first_oc(d.get("code"), ("HP",))
+        if oc is None:
+            self.unmapped_resource(res, pk, "Observation.code has no coding with a known system or CURIE code")
+            return
         feat["type"] = oc
         self.note_versions(pk, d.get("code"))
         consumed = {"code", "subject", "status", "category", "extension", "note", "component"}
@@ -668,9 +674,8 @@ class _Reader:
         for ident in _as_list(d.get("identifier")):
             if isinstance(ident, dict) and ident.get("system") == T.ID_VARIATION and ident.get("value"):
                 vd["id"] = ident["value"]
-        if "id" not in vd:
+        if "id" not in vd and not self.phenotk_made:  # phenotk writes the id when the packet has one
             vd["id"] = str(d.get("id") or f"variant-{len(self.used)}")
-        vd["moleculeContext"] = "genomic"
         exprs: list[dict[str, Any]] = []
         vcf: dict[str, Any] = {}
         zero_based = False

@@ -225,7 +225,11 @@ _CANON = {p: s[0] for p, s in SYSTEMS.items()}
 def coding(
     curie: str, label: str = "", fallback: dict[str, str] | None = None, versions: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    """A FHIR Coding for an ontology class: system by prefix, code as the IG writes it, label as display."""
+    """A FHIR Coding for an ontology class: system by prefix, code as the IG writes it, label as display.
+
+    Surrounding whitespace is trimmed (FHIR codes cannot carry it); the writer reports such ids.
+    """
+    curie = curie.strip()
     prefix, sep, local = curie.partition(":")
     out: dict[str, Any] = {}
     system = _CANON.get(prefix) if sep else None
