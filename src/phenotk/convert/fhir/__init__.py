@@ -161,8 +161,11 @@ def to_fhir(
 def _spaced_ids(node: Any, ptr: str = "") -> Iterator[tuple[str, str]]:
     """(pointer, value) of ontology-class and gene ids with surrounding whitespace."""
     if isinstance(node, dict):
+        # ontology classes ({id, label}) and gene ids; not the free-text ids of subjects, packets, interpretations
+        term = node.keys() <= {"id", "label"} and ptr not in ("", "/subject")
         for key, value in node.items():
-            if key in ("id", "valueId") and isinstance(value, str) and value != value.strip() and ":" in value:
+            spaced = isinstance(value, str) and value != value.strip()
+            if spaced and ((key == "id" and term) or key == "valueId"):
                 yield f"{ptr}/{key}", value
             else:
                 yield from _spaced_ids(value, f"{ptr}/{key}")
