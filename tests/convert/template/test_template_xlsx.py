@@ -221,3 +221,21 @@ def test_cli_writes_template(fixtures_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code in (0, 1), result.output
     ws = openpyxl.load_workbook(io.BytesIO(target.read_bytes())).active
     assert ws["A1"].value == "PMID" and ws["Q1"].value == "HPO" and ws["R2"].value == "HP:0001250"
+
+
+def test_clean_replaces_obsolete_ids_and_removes_redundant_terms(tmp_path: Path, hpo_index) -> None:
+    header = [*FIXED_HEADERS, "HPO", "Seizure", "Focal-onset seizure", "Recurrent viral infections"]
+    ids = [*TYPE_HINTS, "na", "HP:0001250", "HP:0007359", "HP:0005407"]  # HP:0005407 is obsolete in 2025-05-06
+    path = _sheet(tmp_path / "x.xlsx", [_row(hpo=["observed", "observed", "observed"])], header, ids)
+    plain = next(iter(PyphetoolsXlsxReader().read(path, ConvertOptions(ontology=hpo_index))))
+    assert isinstance(plain.message, Phenopacket)
+    assert [f.type.id for f in plain.message.phenotypic_features] == ["HP:0001250", "HP:0007359", "HP:0005407"]
+    options = ConvertOptions(ontology=hpo_index, extra={"clean": "pyphetools"})
+    item = next(iter(PyphetoolsXlsxReader().read(path, options)))
+    assert isinstance(item.message, Phenopacket)
+    current = hpo_index.current_id("HP:0005407")
+    assert current and current != "HP:0005407"
+    # Seizure is an ancestor of Focal-onset seizure: removed; the obsolete id is read as its replacement
+    assert [f.type.id for f in item.message.phenotypic_features] == ["HP:0007359", current]
+    rules = {i.rule for i in item.issues}
+    assert {"map-obsolete-term", "map-redundant-term"} <= rules

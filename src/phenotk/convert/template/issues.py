@@ -18,6 +18,7 @@ CODES: dict[str, str] = {
     "map-lossy-export": "TPL007",  # writer: a packet value the template cannot hold
     "map-unknown-term": "TPL008",  # HPO id not in the loaded release (likely newer) — kept as is
     "map-redundant-term": "TPL009",  # term removed as redundant (pyphetools clean-up, opt-in)
+    "map-obsolete-term": "TPL010",  # obsolete / alt id replaced by the current term (pyphetools clean-up, opt-in)
 }
 
 

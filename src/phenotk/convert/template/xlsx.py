@@ -11,7 +11,8 @@ too. Alleles: ``c.``/``n.`` HGVS (with the row's transcript), ``NC_…:g.`` geno
 structural variant described by its text. The sheet carries no VCF coordinates (pyphetools looked them up
 online; phenotk never goes online), so variants read from a sheet have HGVS expressions only.
 
-Reader option ``-O clean=pyphetools`` (with an HPO ontology) removes redundant terms the way pyphetools did
+Reader option ``-O clean=pyphetools`` (with an HPO ontology) replaces obsolete / alternative ids by the current
+term and removes redundant terms the way pyphetools did
 when it built phenopacket-store (see :func:`phenotk.convert.template.compare.remove_redundant`).
 """
 
@@ -341,6 +342,8 @@ def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Convert
             issue("map-redundant-term", "-O clean=pyphetools needs an HPO ontology (--hpo); not applied", options)
         )
         clean = False
+    if clean:
+        sheet.hpo = [_current(sheet, col, hpo_id, label, file_issues) for col, hpo_id, label in sheet.hpo]
     seen: dict[str, int] = {}
     first = True
     for r0, raw in enumerate(rows[2:], start=3):
@@ -399,6 +402,29 @@ def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Convert
             created_by=options.created_by,
         )
         yield Converted(packet, f"{path}:{sheet.sheet}!row {r0}", issues, name=pid)
+
+
+def _current(sheet: _Sheet, col: int, hpo_id: str, label: str, issues: list[Issue]) -> tuple[int, str, str]:
+    """Under ``clean=pyphetools``: an alt or obsolete id → its current term, as the store's builder did."""
+    ontology = sheet.options.ontology
+    current = ontology.current_id(hpo_id) if ontology is not None else None
+    if not current or current == hpo_id:
+        return col, hpo_id, label
+    new_label = ontology.label(current) or label
+    issues.append(
+        issue(
+            "map-obsolete-term",
+            f"column {_col(col)} {hpo_id} ({label}) is obsolete or an alternative id; read as {current} ({new_label})",
+            sheet.options,
+            default=Severity.INFO,
+            escalate=False,
+            sheet=sheet.sheet,
+            row=2,
+            column=_col(col),
+            value=hpo_id,
+        )
+    )
+    return col, current, new_label
 
 
 def _parse_row(sheet: _Sheet, raw: tuple[Any, ...], r: int, issues: list[Issue]) -> tuple[CurationRow, str]:
