@@ -216,10 +216,12 @@ def _families(messages: Iterable[Message], issues: list[Issue]) -> Iterator[Fami
             )
 
 
-def _field(value: str, what: str, where: dict[str, Any], issues: list[Issue]) -> str:
-    if value in ("0", "-9", ".") or value.startswith("#") or any(c.isspace() for c in value):
+def _field(value: str, what: str, where: dict[str, Any], issues: list[Issue], *, first: bool = False) -> str:
+    """``value`` as a PED field; whitespace, missing-value codes and (first column) a leading '#' are replaced."""
+    comment = first and value.startswith("#")  # would turn the line into a comment
+    if value in ("0", "-9", ".") or comment or any(c.isspace() for c in value):
         fixed = re.sub(r"\s+", "_", value)
-        fixed = "_" + fixed if fixed in ("0", "-9", ".") or fixed.startswith("#") else fixed
+        fixed = "_" + fixed if fixed in ("0", "-9", ".") or (first and fixed.startswith("#")) else fixed
         issues.append(
             _issue(
                 "PED014",
@@ -298,7 +300,7 @@ class PedWriter(FormatWriter):
                     )
                 rows.append(
                     (
-                        _field(fid, "family id", where, issues),
+                        _field(fid, "family id", where, issues, first=True),
                         _field(p.individual_id, "individual id", where, issues),
                         _parent(p.paternal_id, "father id", where, issues),
                         _parent(p.maternal_id, "mother id", where, issues),
