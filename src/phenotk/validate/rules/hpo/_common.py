@@ -55,11 +55,12 @@ def index_for(ctx: Context, curie: str) -> Any:
     """The loaded index that answers ``curie`` (HPO for ``HP:``; a user-loaded one for other prefixes), or None."""
     if curie.startswith("HP:"):
         return ctx.hpo
-    i = curie.find(":")
-    if i <= 0:
+    opts = ctx.options
+    extra = opts.get(ONTOLOGIES_OPTION) if opts else None
+    if not extra:  # the common case: no other ontology loaded
         return None
-    extra = extra_ontologies(ctx)
-    return extra.get(curie[:i]) if extra else None
+    i = curie.find(":")
+    return extra.get(curie[:i]) if i > 0 and hasattr(extra, "get") else None
 
 
 def ontology_name(index: Any) -> str:
@@ -120,7 +121,7 @@ def document_newer_than(ctx: Context, index: Any) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Feature:
     """One phenotypic feature of a list: index in the list, written id, primary id, status, details."""
 

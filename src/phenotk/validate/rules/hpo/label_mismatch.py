@@ -56,6 +56,7 @@ class LabelMismatch(Rule):
     severity = Severity.WARNING
     targets = ("OntologyClass",)
     requires_hpo = True
+    batch = True
     _facts: IndexFacts | None = None
 
     def _known(self, idx: Any) -> IndexFacts:
@@ -63,6 +64,18 @@ class LabelMismatch(Rule):
         if f is None or f.idx is not idx:
             f = self._facts = facts(idx)
         return f
+
+    def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
+        """All ontology classes of a document at once: a matching HPO label costs one dict probe."""
+        labels = self._known(ctx.hpo).labels
+        out: list[tuple[Node, Violation]] = []
+        for node in nodes:
+            value = node.value
+            cid = value.get("id")
+            if type(cid) is str and labels.get(cid) == value.get("label"):
+                continue
+            out.extend((node, v) for v in self.check(node, ctx))
+        return out
 
     def check(self, node: Node, ctx: Context) -> Any:
         """Compare the written label with the release's."""
@@ -73,7 +86,10 @@ class LabelMismatch(Rule):
             return ()
         if cid.startswith("HP:"):
             idx = ctx.hpo
-            current = self._known(idx).labels.get(cid)
+            known = self._facts
+            if known is None or known.idx is not idx:
+                known = self._known(idx)
+            current = known.labels.get(cid)
             if current is None or current == label:
                 return ()
         else:

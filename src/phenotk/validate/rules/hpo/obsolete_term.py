@@ -55,6 +55,7 @@ class ObsoleteTerm(Rule):
     severity = Severity.WARNING
     targets = ("OntologyClass",)
     requires_hpo = True
+    batch = True
     _facts: IndexFacts | None = None
 
     def _known(self, idx: Any) -> IndexFacts:
@@ -62,6 +63,17 @@ class ObsoleteTerm(Rule):
         if f is None or f.idx is not idx:
             f = self._facts = facts(idx)
         return f
+
+    def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
+        """All ontology classes of a document at once: current HPO ids cost one set probe each."""
+        problem = self._known(ctx.hpo).problem
+        out: list[tuple[Node, Violation]] = []
+        for node in nodes:
+            cid = node.value.get("id")
+            if type(cid) is not str or (cid.startswith("HP:") and cid not in problem):
+                continue
+            out.extend((node, v) for v in self.check(node, ctx))
+        return out
 
     def check(self, node: Node, ctx: Context) -> Any:
         """Flag obsolete terms and alt ids."""
@@ -71,7 +83,10 @@ class ObsoleteTerm(Rule):
             return ()
         if cid.startswith("HP:"):
             idx = ctx.hpo
-            if cid not in self._known(idx).problem:
+            known = self._facts
+            if known is None or known.idx is not idx:
+                known = self._known(idx)
+            if cid not in known.problem:
                 return ()
         else:
             idx = index_for(ctx, cid)

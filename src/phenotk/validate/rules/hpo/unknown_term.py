@@ -55,6 +55,7 @@ class UnknownTerm(Rule):
     severity = Severity.ERROR
     targets = ("OntologyClass",)
     requires_hpo = True
+    batch = True
     _facts: IndexFacts | None = None
 
     def _known(self, idx: Any) -> IndexFacts:
@@ -62,6 +63,17 @@ class UnknownTerm(Rule):
         if f is None or f.idx is not idx:
             f = self._facts = facts(idx)
         return f
+
+    def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
+        """All ontology classes of a document at once: known HPO ids cost one set probe each."""
+        known = self._known(ctx.hpo).primary
+        out: list[tuple[Node, Violation]] = []
+        for node in nodes:
+            cid = node.value.get("id")
+            if type(cid) is str and cid in known:
+                continue
+            out.extend((node, v) for v in self.check(node, ctx))
+        return out
 
     def check(self, node: Node, ctx: Context) -> Any:
         """Look the class's id up in the release that answers its prefix."""
@@ -71,7 +83,10 @@ class UnknownTerm(Rule):
             return ()
         if cid.startswith("HP:"):
             idx = ctx.hpo
-            if cid in self._known(idx).primary:
+            known = self._facts
+            if known is None or known.idx is not idx:
+                known = self._known(idx)
+            if cid in known.primary:
                 return ()
         else:
             idx = index_for(ctx, cid)

@@ -43,6 +43,8 @@ def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name)
 
 
+_SNAKE_INNER = {"ontologyClass": "ontology_class"}
+
 #: node type → {key as written (camelCase or snake_case): (field, inner TimeElement field, repeated, root)}
 _BY_KEY: dict[str, dict[str, tuple[str, str | None, bool, str]]] = {
     owner: {k: spec for spec in specs for k in {spec[0], _snake(spec[0])}} for owner, specs in _FIELDS.items()
@@ -83,6 +85,7 @@ class WrongBranch(Rule):
     severity = Severity.ERROR
     targets = ("PhenotypicFeature", "Disease")
     requires_hpo = True
+    batch = True
     _facts: IndexFacts | None = None
 
     def _known(self, idx: Any) -> IndexFacts:
@@ -90,6 +93,21 @@ class WrongBranch(Rule):
         if f is None or f.idx is not idx:
             f = self._facts = facts(idx)
         return f
+
+    def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
+        """All features and diseases of a document at once: a plain feature under PA costs one set probe."""
+        under_pa = self._known(ctx.hpo).under(PHENOTYPIC_ABNORMALITY)
+        out: list[tuple[Node, Violation]] = []
+        for node in nodes:
+            value = node.value
+            n = len(value)
+            if n <= 2 and (n == 1 or "excluded" in value):
+                t = value.get("type")
+                cid = t.get("id") if type(t) is dict else None
+                if type(cid) is str and cid in under_pa:
+                    continue
+            out.extend((node, v) for v in self.check(node, ctx))
+        return out
 
     def check(self, node: Node, ctx: Context) -> Any:
         """Check each HPO-coded field of a feature or a disease against its sub-ontology."""
@@ -114,7 +132,7 @@ class WrongBranch(Rule):
             elif inner is not None:
                 if not isinstance(val, dict):
                     continue
-                sub_key = inner if inner in val else _snake(inner)
+                sub_key = inner if inner in val else _SNAKE_INNER[inner]
                 items = [((key, sub_key), val[sub_key])] if sub_key in val else []
             else:
                 items = [((key,), val)]
