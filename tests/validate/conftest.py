@@ -88,10 +88,22 @@ BASE_FAMILY: dict[str, Any] = {
     "relatives": [_member("PMID_1_F", "I-1")],
     "pedigree": {
         "persons": [
-            {"familyId": "FAM1", "individualId": "II-1", "paternalId": "I-1", "maternalId": "0", "sex": "FEMALE",
-             "affectedStatus": "AFFECTED"},
-            {"familyId": "FAM1", "individualId": "I-1", "paternalId": "0", "maternalId": "0", "sex": "MALE",
-             "affectedStatus": "UNAFFECTED"},
+            {
+                "familyId": "FAM1",
+                "individualId": "II-1",
+                "paternalId": "I-1",
+                "maternalId": "0",
+                "sex": "FEMALE",
+                "affectedStatus": "AFFECTED",
+            },
+            {
+                "familyId": "FAM1",
+                "individualId": "I-1",
+                "paternalId": "0",
+                "maternalId": "0",
+                "sex": "MALE",
+                "affectedStatus": "UNAFFECTED",
+            },
         ]
     },
     "metaData": copy.deepcopy(BASE_PHENOPACKET["metaData"]),

@@ -87,6 +87,14 @@ def validate_command(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
     hpo: Annotated[str | None, typer.Option("--hpo", help="HPO file (obo, json, owl; gz accepted).")] = None,
     no_hpo: Annotated[bool, typer.Option("--no-hpo", help="Skip the HPO checks (no ontology is loaded).")] = False,
+    ontology: Annotated[
+        list[str] | None,
+        typer.Option("--ontology", help="Another ontology for id/label checks: PREFIX=FILE (repeatable)."),
+    ] = None,
+    organ_systems: Annotated[
+        str | None,
+        typer.Option("--organ-systems", help="HPO ids every packet must assess (turns on hpo-organ-system-missing)."),
+    ] = None,
     select: Annotated[
         list[str] | None, typer.Option("--select", help="Only these rules (codes, names, groups; comma-separated).")
     ] = None,
@@ -126,6 +134,7 @@ def validate_command(
     if no_hpo:
         engine_cfg.rules = tuple(r for r in engine_cfg.rules if not r.requires_hpo)
         notes.append("HPO checks skipped: --no-hpo")
+    _extra_ontologies(engine_cfg, ontology, organ_systems)
     bar, callback = _progress(paths, quiet)
     hpo_path = getattr(index, "source", None) if index is not None else None
     if bar is not None:
@@ -141,6 +150,29 @@ def validate_command(
         report.notes.append(f"baseline with {n} finding(s) written to {write_baseline_}")
     write_report(report, format_, output, rules=_rule_infos(), fail_on=threshold, force=force)
     raise typer.Exit(exit_code(report, threshold, baseline_written=bool(write_baseline_)))
+
+
+def _extra_ontologies(cfg: Any, specs: list[str] | None, organ_systems: str | None) -> None:
+    """``--ontology MONDO=mondo.obo`` and ``--organ-systems`` into the engine options (as the HPO rules read them)."""
+    from phenotk.validate.registry import resolve
+
+    options = dict(cfg.options)
+    if specs:
+        from phenotk.ontology import load_ontology
+
+        loaded: dict[str, Any] = {}
+        for spec in specs:
+            prefix, sep, path = spec.partition("=")
+            if not sep or not prefix.strip() or not path.strip():
+                raise UsageError(f"--ontology takes PREFIX=FILE (e.g. MONDO=mondo.obo), not {spec!r}")
+            loaded[prefix.strip()] = load_ontology(path.strip())
+        options["ontologies"] = loaded
+    if organ_systems:
+        options["organ_systems"] = [x.strip() for x in organ_systems.split(",") if x.strip()]
+        rule = resolve("hpo-organ-system-missing")
+        if rule not in cfg.rules:
+            cfg.rules = (*cfg.rules, rule)
+    cfg.options = options
 
 
 def _rule_infos() -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,7 +21,7 @@ from phenotk.validate.runner import check_documents, iter_inputs, load_hpo, run
 Source = str | os.PathLike[str] | dict[str, Any] | Message | Document | bytes
 
 
-def validate(
+def validate_(
     source: Source | Sequence[Source],
     *,
     profile: str | None = None,
@@ -71,6 +73,65 @@ def validate(
     if all(isinstance(s, (str, os.PathLike)) for s in items):
         return run([os.fspath(s) for s in items], cfg, hpo=hpo, hpo_path=hpo_path, jobs=jobs)  # type: ignore[arg-type]
     return check_documents(_documents(items), cfg, hpo=hpo)
+
+
+class _ValidateEntry:
+    """``phenotk.validate``: call it to validate; attribute access reaches the ``phenotk.validate`` package.
+
+    ``phenotk/__init__`` binds the name ``validate`` to this entry point, which shadows the sub-package of the
+    same name as an attribute of ``phenotk``. Forwarding attributes (and naming itself ``phenotk.validate`` for
+    the import machinery) keeps ``import phenotk.validate.engine as e`` and ``phenotk.validate.Engine`` working.
+    """
+
+    __name__ = "phenotk.validate"
+    __qualname__ = "validate"
+    __module__ = "phenotk.validate.api"
+
+    def __call__(
+        self,
+        source: Source | Sequence[Source],
+        *,
+        profile: str | None = None,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+        severity: dict[str, str] | None = None,
+        require: Iterable[str] | None = None,
+        hpo: Any = None,
+        fail_fast: bool = False,
+        config: str | os.PathLike[str] | bool | None = False,
+        jobs: int = 1,
+    ) -> Report:
+        """Validate Phenopackets, Families or Cohorts and return a Report (see :func:`validate_`)."""
+        return validate_(
+            source,
+            profile=profile,
+            select=select,
+            ignore=ignore,
+            severity=severity,
+            require=require,
+            hpo=hpo,
+            fail_fast=fail_fast,
+            config=config,
+            jobs=jobs,
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        package = sys.modules.get("phenotk.validate")
+        if package is not None and hasattr(package, name):
+            return getattr(package, name)
+        try:
+            return importlib.import_module(f"phenotk.validate.{name}")
+        except ImportError:
+            raise AttributeError(f"phenotk.validate has no attribute {name!r}") from None
+
+    def __repr__(self) -> str:
+        return "<function phenotk.validate>"
+
+
+validate = _ValidateEntry()
+validate.__doc__ = validate_.__doc__
 
 
 def _documents(items: Iterable[Any]) -> Iterable[Document | InputError]:

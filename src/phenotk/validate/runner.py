@@ -5,6 +5,7 @@ Only findings are kept (memory stays flat); documents are dropped as soon as the
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -76,7 +77,25 @@ _WORKER: Engine | None = None
 def _init_worker(config: EngineConfig, hpo_path: str | None) -> None:
     global _WORKER
     hpo = load_hpo(hpo_path) if hpo_path else None
+    paths = config.options.get(_ONTOLOGY_PATHS)
+    if paths:  # extra ontologies travel as paths and are loaded (from the cache) in each worker
+        options = {k: v for k, v in config.options.items() if k != _ONTOLOGY_PATHS}
+        options["ontologies"] = {prefix: load_hpo(path) for prefix, path in paths.items()}
+        config = dataclasses.replace(config, options=options)
     _WORKER = Engine(config, hpo=hpo)
+
+
+_ONTOLOGY_PATHS = "_ontology_paths"
+
+
+def _picklable(config: EngineConfig) -> EngineConfig:
+    """The config sent to workers: loaded ontology indexes replaced by their source paths."""
+    onts = config.options.get("ontologies")
+    if not onts:
+        return config
+    options = {k: v for k, v in config.options.items() if k != "ontologies"}
+    options[_ONTOLOGY_PATHS] = {prefix: getattr(idx, "source", idx) for prefix, idx in onts.items()}
+    return dataclasses.replace(config, options=options)
 
 
 def _work(chunk: list[tuple[str, str, bytes]]) -> list[Result]:
@@ -90,7 +109,7 @@ def _work(chunk: list[tuple[str, str, bytes]]) -> list[Result]:
 
 
 def load_hpo(path: str) -> Any:
-    """Load an HPO file as an index through :func:`phenotk.ontology.load_ontology` (cached)."""
+    """Load an ontology file (HPO or another) as an index through :func:`phenotk.ontology.load_ontology`."""
     from phenotk.ontology import load_ontology
 
     return load_ontology(path)
@@ -164,7 +183,8 @@ def _run_parallel(
                     stop = True
                     return
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config, hpo_path)) as pool:
+    init = (_picklable(config), hpo_path)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init) as pool:
         chunk: list[tuple[str, str, bytes]] = []
         for src in iter_sources(paths, stdin=stdin):
             if stop:

@@ -1,0 +1,86 @@
+"""Python API: ``phenotk.validate`` on dicts, messages, paths; config; the package stays importable; hooks file."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+import phenotk
+from phenotk.errors import UsageError
+from phenotk.validate.config import Options, engine_config, load_config, options_from_mapping
+
+from .conftest import BASE_PHENOPACKET
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_validate_dict_message_and_path(tmp_path: Path) -> None:
+    doc = copy.deepcopy(BASE_PHENOPACKET)
+    doc["subject"]["sex"] = "male"
+    report = phenotk.validate(doc)
+    assert not report.ok and [i.pointer for i in report.issues] == ["/subject/sex"]
+    message = phenotk.read(BASE_PHENOPACKET)
+    assert phenotk.validate(message).ok
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc, indent=2))
+    frame = phenotk.validate([path, str(path)]).to_dataframe()
+    assert list(frame["rule"]) == ["schema-enum", "id-duplicate", "schema-enum"]
+    assert set(frame.columns) >= {"path", "rule", "pointer", "line", "column", "severity"}
+
+
+def test_validate_options_and_unreadable(tmp_path: Path) -> None:
+    doc = copy.deepcopy(BASE_PHENOPACKET)
+    del doc["subject"]["sex"]
+    assert phenotk.validate(doc, ignore=["recommended-missing"]).issues == []
+    assert [i.rule for i in phenotk.validate(doc, profile="rare-disease").issues if i.severity.value == "error"] == [
+        "rare-disease-requirements"
+    ]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    report = phenotk.validate(bad)
+    assert report.issues[0].rule == "input-unreadable"
+    with pytest.raises(UsageError, match="did you mean 'time-order'"):
+        phenotk.validate(doc, select=["time-ordre"])
+
+
+def test_package_modules_stay_importable() -> None:
+    import phenotk.validate.engine as engine_module
+
+    assert phenotk.validate.Engine is engine_module.Engine
+    assert phenotk.validate.registry.rule_infos()["time-order"].code == "TIM003"
+    with pytest.raises(AttributeError):
+        _ = phenotk.validate.no_such_thing
+
+
+def test_config_validation(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="did you mean 'select'"):
+        options_from_mapping({"selcet": ["time"]})
+    with pytest.raises(UsageError, match="fail-on"):
+        options_from_mapping({"fail-on": "sometimes"})
+    with pytest.raises(UsageError, match="unknown severity"):
+        options_from_mapping({"severity": {"time-order": "fatal"}})
+    opts = options_from_mapping({"select": ["time", "SCH"], "ignore": ["time-future"], "fail_on": "warning"})
+    names = {r.name for r in engine_config(opts).rules}
+    assert (
+        "time-order" in names and "schema-enum" in names and "time-future" not in names and "curie-syntax" not in names
+    )
+    (tmp_path / "phenotk.toml").write_text('profile = "strict"\nrequire = ["s.json"]\n')
+    (tmp_path / "s.json").write_text('{"required": ["id"]}')
+    loaded = load_config(tmp_path / "phenotk.toml")
+    assert loaded.profile == "strict" and loaded.require == [str(tmp_path / "s.json")]
+    cfg = engine_config(loaded)
+    assert cfg.warnings_as_errors and any(r.name == "profile-requirement" for r in cfg.rules)
+    assert not engine_config(Options()).warnings_as_errors
+
+
+def test_pre_commit_hooks_file() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    ids = {h["id"] for h in hooks}
+    assert ids == {"phenotk-validate", "phenotk-validate-hpo"}
+    for hook in hooks:
+        assert hook["entry"].startswith("phenotk validate") and hook["language"] == "python"
+        assert "json" in hook["files"]
