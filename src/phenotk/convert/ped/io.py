@@ -137,8 +137,7 @@ class PedReader(FormatReader):
         used: set[str],
         all_ids: set[str],
     ) -> tuple[Family, list[Issue]]:
-        own = {p.individual_id for p in fam.persons}
-        issues = check_pedigree(fam.persons, lines=fam.lines, others=all_ids - own)
+        issues = check_pedigree(fam.persons, lines=fam.lines, others=all_ids)
         family = Family(id=fam.family_id, meta_data=_meta(options))
         family.pedigree.persons.extend(fam.persons)
         wanted = options.extra.get("proband")

@@ -8,7 +8,7 @@ line that names the columns (``#family_id …`` or ``FID IID …``) is a header.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -222,15 +222,15 @@ def check_pedigree(
     *,
     lines: Sequence[int] | None = None,
     pointer: str = "/pedigree/persons",
-    others: Iterable[str] = (),
+    others: Collection[str] = (),
 ) -> list[Issue]:
     """Consistency findings for one family's persons: duplicates, unknown parents, role conflicts, cycles.
 
     ``lines`` gives the PED line of each person (findings then carry line numbers instead of only pointers);
-    ``others`` are ids that exist in other families of the same file (named in the unknown-parent message).
+    ``others`` are the ids of the whole file (a set, checked by membership): an unknown parent found there is in
+    another family, which the message says.
     """
     issues: list[Issue] = []
-    other_ids = set(others)
 
     def where(i: int) -> dict[str, Any]:
         if lines:  # PED input: the line is the location (there is no JSON document to point into)
@@ -280,7 +280,7 @@ def check_pedigree(
                 )
                 continue
             if parent not in by_id:
-                extra = " (it is in another family of this file)" if parent in other_ids else ""
+                extra = " (it is in another family of this file)" if parent in others else ""
                 issues.append(
                     _issue(
                         "PED004",
