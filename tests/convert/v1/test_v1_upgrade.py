@@ -414,3 +414,16 @@ def test_cli_upgrade_to_one_file(v1_dir: Path, tmp_path: Path) -> None:
         str(tmp_path / "two.json"),
     )
     assert run.returncode == 2 and "give a directory" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_reader_strict_and_options(fixtures_dir: Path) -> None:
+    from phenotk.convert.base import ConvertOptions
+    from phenotk.convert.v1.reader import V1Reader
+
+    path = fixtures_dir / "v1" / "messy_v1.json"
+    reader = V1Reader()
+    assert reader.sniff(path, path.read_bytes()[:8192])
+    (item,) = reader.read(path, ConvertOptions(strict=True, extra={"disease": "OMIM:154700"}))
+    assert {i.severity.value for i in item.issues} <= {"info", "error"}
+    with pytest.raises(UsageError, match="true or false"):
+        list(reader.read(path, ConvertOptions(extra={"variants_to_interpretations": "maybe"})))

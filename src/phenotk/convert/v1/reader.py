@@ -10,6 +10,7 @@ from phenotk.convert.base import Converted, ConvertOptions, FormatReader
 from phenotk.errors import InputError, UsageError
 from phenotk.io import load_tree
 from phenotk.io.sniff import detect_version
+from phenotk.issue import Severity
 
 from .upgrade import UpgradeOptions, upgrade
 
@@ -50,4 +51,8 @@ class V1Reader(FormatReader):
     def read(self, path: Path, options: ConvertOptions) -> Iterator[Converted]:
         """Upgrade one file; raises InputError (with the reason) when it cannot be upgraded."""
         message, issues = upgrade(path, upgrade_options(options.extra))
+        if options.strict:  # --strict: whatever could not be carried is an error
+            for issue in issues:
+                if issue.severity is Severity.WARNING:
+                    issue.severity = Severity.ERROR
         yield Converted(message=message, source=str(path), issues=issues, name=path.stem)
