@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,7 @@ def find_dictionary(export: Path) -> Path | None:
     return found[0] if len(found) == 1 else None
 
 
+@functools.lru_cache(maxsize=65536)
 def _iso_date(value: str, validation: str) -> str | None:
     order = next((k for k in ("ymd", "dmy", "mdy") if k in validation), "ymd")
     date_part, _, time_part = value.strip().partition(" ")
@@ -158,7 +160,7 @@ class _Pipeline:
     def plan(self) -> None:
         d, x = self.d, self.x
         forms = set(d.forms) if d else set()
-        nonempty = {c for c in x.header if any(r.get(c, "").strip() for r in x.rows)}
+        nonempty = {c for r in x.rows for c, v in r.items() if v and not v.isspace()}
         known = 0
         for col in x.header:
             if col in self.system or col == self.rid:
@@ -264,7 +266,8 @@ class _Pipeline:
             instrument = rec.get("redcap_repeat_instrument", "").strip()
             instance = rec.get("redcap_repeat_instance", "").strip()
             ctx = {"record": record, "event": event, "instrument": instrument, "instance": instance, "row": number}
-            new = {col: (self.cell(col, val, ctx) if col in self.columns else val) for col, val in rec.items()}
+            cols = self.columns
+            new = {col: (self.cell(col, val, ctx) if val and col in cols else val) for col, val in rec.items()}
             key = (record, event, instrument, instance)
             if record and key in slots:
                 slots[key] += 1

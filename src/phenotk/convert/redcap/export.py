@@ -95,8 +95,21 @@ def read_export(path: str | Path, *, delimiter: str | None = None, encoding: str
             raise InputError("the export holds no records", path=p)
         if all(k in data[0] for k in EAV_KEYS) and "field_name" in data[0]:
             return _from_eav(data, p, record_field)
-        header = list(dict.fromkeys(k for r in data for k in r))
-        rows = [{h: _text(r.get(h)) for h in header} for r in data]
+        keys = dict.fromkeys(data[0])
+        for r in data:
+            if r.keys() != keys.keys():
+                keys.update(dict.fromkeys(r))
+        header = list(keys)
+        rows = []
+        for r in data:
+            other = [k for k, v in r.items() if type(v) is not str]
+            if len(r) != len(header):
+                r = {h: _text(r.get(h)) for h in header}
+            elif other:
+                r = dict(r)
+                for k in other:
+                    r[k] = _text(r[k])
+            rows.append(r)
         return Export(p, header, rows, list(range(1, len(rows) + 1)), "json")
     sheet = read_text_table(p, data=raw, delimiter=delimiter, encoding=encoding)
     if not sheet.rows:
