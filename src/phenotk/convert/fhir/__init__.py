@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from phenotk.convert.base import Converted, ConvertOptions, FormatReader, FormatWriter
@@ -158,20 +157,27 @@ def to_fhir(
     return bundle
 
 
-def _spaced_ids(node: Any, ptr: str = "") -> Iterator[tuple[str, str]]:
-    """(pointer, value) of ontology-class and gene ids with surrounding whitespace."""
-    if isinstance(node, dict):
-        # ontology classes ({id, label}) and gene ids; not the free-text ids of subjects, packets, interpretations
-        term = node.keys() <= {"id", "label"} and ptr not in ("", "/subject")
-        for key, value in node.items():
-            spaced = isinstance(value, str) and value != value.strip()
-            if spaced and ((key == "id" and term) or key == "valueId"):
-                yield f"{ptr}/{key}", value
-            else:
-                yield from _spaced_ids(value, f"{ptr}/{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _spaced_ids(value, f"{ptr}/{i}")
+def _spaced_ids(message: Message, ptr: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, value) of ontology-class ids and gene ids with surrounding whitespace (a walk over set fields)."""
+    name = message.DESCRIPTOR.name
+    if name == "OntologyClass":
+        value = getattr(message, "id", "")
+        if value != value.strip():
+            yield f"{ptr}/id", value
+        return
+    if name == "GeneDescriptor":
+        value = getattr(message, "value_id", "")
+        if value != value.strip():
+            yield f"{ptr}/valueId", value
+    for field, value in message.ListFields():
+        if field.message_type is None:
+            continue
+        sub = f"{ptr}/{field.json_name}"
+        if isinstance(value, Message):
+            yield from _spaced_ids(value, sub)
+        elif not hasattr(value, "items"):  # repeated messages (maps are skipped)
+            for k, item in enumerate(value):
+                yield from _spaced_ids(item, f"{sub}/{k}")
 
 
 def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
@@ -191,7 +197,7 @@ def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
 
     spaced = [
         one(ptr, ptr, f"{ptr} is {value!r}: FHIR codes cannot carry surrounding whitespace, written trimmed")
-        for ptr, value in _spaced_ids(json_format.MessageToDict(packet))
+        for ptr, value in _spaced_ids(packet)
     ]
     if not isinstance(packet, Family):
         return spaced + [one(path, ptr) for path, ptr in uncovered(packet)]
