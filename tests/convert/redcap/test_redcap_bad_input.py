@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -142,3 +143,50 @@ def test_reader_options(mini_dir: Path) -> None:
     assert [i.name for i in items] == ["1_baseline_arm_1", "1_followup_arm_1", "2_baseline_arm_1",
                                        "3_baseline_arm_1"]
     assert {i.severity.value for i in items[0].issues if i.rule == "redcap-unknown-field"} == {"error"}
+
+
+
+def test_api_json_dictionary_reads_like_the_csv(mini_dir: Path, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    keys = ["field_name", "form_name", "section_header", "field_type", "field_label",
+            "select_choices_or_calculations", "field_note", "text_validation_type_or_show_slider_number"]
+    with open(mini_dir / "mini_dictionary.csv", encoding="utf-8", newline="") as fh:
+        rows = [dict(zip(keys, r, strict=False)) for r in list(csv.reader(fh))[1:]]
+    path = tmp_path / "metadata.json"
+    path.write_text(json.dumps(rows))
+
+    def shape(d: Any) -> list[tuple[str, str, str, dict[str, str], str]]:
+        return [(f.name, f.form, f.type, f.choices, f.validation) for f in d.fields.values()]
+
+    assert shape(load_dictionary(path)) == shape(load_dictionary(mini_dir / "mini_dictionary.csv"))
+
+
+@pytest.mark.shared
+def test_damaged_real_inputs_convert_or_raise_input_errors(redcap_dir: Path, tmp_path: Path) -> None:
+    """Cut the Convert-Pheno export and its dictionary at 11 places each: a conversion or a located InputError."""
+    folder = redcap_dir / "convert-pheno"
+    mapping = Path(__file__).resolve().parents[3] / "mappings" / "redcap-convert-pheno.yaml"
+    data_d, data_x = (folder / "redcap_dictionary.csv").read_bytes(), (folder / "redcap_data.csv").read_bytes()
+    counts: list[int] = []
+    for k in range(1, 12):
+        cut_d, cut_x = tmp_path / f"d{k}.csv", tmp_path / f"x{k}.csv"
+        cut_d.write_bytes(data_d[: len(data_d) * k // 12])
+        cut_x.write_bytes(data_x[: len(data_x) * k // 12])
+        try:  # cut export, full dictionary: fewer packets, or only a header (the header line is ~8 kB)
+            counts.append(len(convert_export(cut_x, mapping, dictionary=folder / "redcap_dictionary.csv").packets))
+        except InputError as exc:
+            assert "no records" in exc.message and exc.path == str(cut_x)
+            counts.append(0)
+        try:  # full export, cut dictionary: fields after the cut become redcap-unknown-field findings
+            result = convert_export(folder / "redcap_data.csv", mapping, dictionary=cut_d)
+        except InputError as exc:
+            assert exc.path == str(cut_d) or "none of the export's" in exc.message, exc.message
+        else:
+            assert len(result.packets) == 36
+            assert any(i.rule == "redcap-unknown-field" for i in result.issues)
+    assert counts == sorted(counts) and counts[-1] < 36 and counts[2] > 0
+    with pytest.raises(InputError, match="none of the export's"):  # another project's dictionary
+        convert_export(folder / "redcap_data.csv", mapping,
+                       dictionary=redcap_dir / "rarelink" / "rarelink_cdm_datadictionary_v2_0_5.csv")
