@@ -320,11 +320,59 @@ def test_cli_both_ways(tmp_path: Path) -> None:
     res = runner.invoke(
         app, ["convert", str(tmp_path / "bundle.json"), "--to", "phenopacket", "-o", str(tmp_path / "out") + "/"]
     )
-    assert res.exit_code == 0, res.output
+    # the CLI validates converted packets: RICH has deliberate validation findings (undeclared prefixes, an onset
+    # after the last encounter) → exit 1; but the conversion itself reports nothing lost
+    assert res.exit_code == 1, res.output
+    assert " fhir-" not in res.output
     outs = list((tmp_path / "out").glob("*.json"))
     assert len(outs) == 1
     back = json_format.Parse(outs[0].read_text(), Phenopacket())
     assert covered_copy(back) == packet(RICH)
+
+
+VALID = {
+    "id": "case_2",
+    "subject": {"id": "p2", "sex": "FEMALE", "timeAtLastEncounter": {"age": {"iso8601duration": "P4Y"}}},
+    "phenotypicFeatures": [
+        {"type": {"id": "HP:0001250", "label": "Seizure"}, "onset": {"age": {"iso8601duration": "P2Y"}}},
+        {"type": {"id": "HP:0000252", "label": "Microcephaly"}, "excluded": True},
+    ],
+    "metaData": {
+        "created": "2024-01-02T03:04:05Z",
+        "createdBy": "curator",
+        "resources": [
+            {
+                "id": "hp",
+                "name": "human phenotype ontology",
+                "url": "http://purl.obolibrary.org/obo/hp.owl",
+                "version": "2024-04-26",
+                "namespacePrefix": "HP",
+                "iriPrefix": "http://purl.obolibrary.org/obo/HP_",
+            }
+        ],
+        "phenopacketSchemaVersion": "2.0",
+    },
+}
+
+
+def test_cli_valid_packet_exits_zero_both_ways(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from phenotk.cli.app import app
+
+    src = tmp_path / "case.json"
+    src.write_text(json_format.MessageToJson(packet(VALID)))
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["convert", str(src), "--to", "fhir", "-o", str(tmp_path / "b.json"), "--created", CREATED]
+    )
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(
+        app, ["convert", str(tmp_path / "b.json"), "--to", "phenopacket", "-o", str(tmp_path / "o") + "/"]
+    )
+    assert res.exit_code == 0, res.output
+    back = json_format.Parse((tmp_path / "o" / "case_2.json").read_text(), Phenopacket())
+    assert back == packet(VALID)
 
 
 FAMILY = {
