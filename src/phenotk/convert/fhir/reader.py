@@ -1151,15 +1151,15 @@ class _Reader:
         scan({k: v for k, v in pk.data.items() if k != "subject"})
         resources = []
         for p in sorted(prefixes):
-            url = T.system_for(p)
+            rid, name, url, iri = T.RESOURCES.get(p, (p.lower(), p, T.system_for(p) or "", ""))
             resources.append(
                 {
-                    "id": p.lower(),
-                    "name": p,
+                    "id": rid,
+                    "name": name,
                     "namespacePrefix": p,
-                    "url": url or "",
+                    "url": url,
                     "version": pk.versions.get(p, "unknown"),
-                    "iriPrefix": "",
+                    "iriPrefix": iri,
                 }
             )
         return {

@@ -183,6 +183,35 @@ BARE_CODE = {"OMIM", "ORPHA", "SNOMEDCT", "LOINC", "UCUM", "NCIT"}
 SYSTEM_PREFIX: dict[str, str] = {s.rstrip("/").lower(): p for p, systems in SYSTEMS.items() for s in systems}
 PREFIX_CASE = {p.lower(): p for p in SYSTEMS}
 
+_OBO = "http://purl.obolibrary.org/obo/"
+#: metaData.resources entries for packets read from FHIR without a phenotk Provenance: prefix → (id, name, url, iri).
+RESOURCES: dict[str, tuple[str, str, str, str]] = {
+    "HP": ("hp", "human phenotype ontology", f"{_OBO}hp.owl", f"{_OBO}HP_"),
+    "MONDO": ("mondo", "Mondo Disease Ontology", f"{_OBO}mondo.obo", f"{_OBO}MONDO_"),
+    "GENO": ("geno", "Genotype Ontology", f"{_OBO}geno.owl", f"{_OBO}GENO_"),
+    "SO": ("so", "Sequence types and features ontology", f"{_OBO}so.obo", f"{_OBO}SO_"),
+    "ECO": ("eco", "Evidence & Conclusion Ontology", f"{_OBO}eco.owl", f"{_OBO}ECO_"),
+    "UBERON": ("uberon", "Uber-anatomy ontology", f"{_OBO}uberon.owl", f"{_OBO}UBERON_"),
+    "PATO": ("pato", "Phenotype And Trait Ontology", f"{_OBO}pato.owl", f"{_OBO}PATO_"),
+    "NCBITaxon": ("ncbitaxon", "NCBI organismal classification", f"{_OBO}ncbitaxon.owl", f"{_OBO}NCBITaxon_"),
+    "NCIT": ("ncit", "NCI Thesaurus", f"{_OBO}ncit.owl", f"{_OBO}NCIT_"),
+    "OMIM": ("omim", "Online Mendelian Inheritance in Man", "https://www.omim.org", "https://www.omim.org/entry/"),
+    "ORPHA": (
+        "orpha",
+        "Orphanet Rare Disease Ontology",
+        "https://www.orpha.net",
+        "http://www.orpha.net/ORDO/Orphanet_",
+    ),
+    "HGNC": (
+        "hgnc",
+        "HUGO Gene Nomenclature Committee",
+        "https://www.genenames.org",
+        "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/",
+    ),
+    "SNOMEDCT": ("snomedct", "SNOMED CT", "http://snomed.info/sct", "http://snomed.info/id/"),
+    "LOINC": ("loinc", "Logical Observation Identifiers Names and Codes", "https://loinc.org", "https://loinc.org/"),
+}
+
 #: HPO onset terms by label, for string onsets (``onsetString: "Congenital onset"``).
 HPO_ONSET_LABELS = {
     "antenatal onset": "HP:0030674",
