@@ -29,8 +29,11 @@ def rarelink(redcap_dir: Path):
     from phenotk.convert.redcap import convert_export
 
     d = redcap_dir / "rarelink"
-    return convert_export(d / "evaluation_cohort_redcap_export.json", MAPPINGS / "redcap-rarelink.yaml",
-                          dictionary=d / "rarelink_cdm_datadictionary_v2_0_5.csv")
+    return convert_export(
+        d / "evaluation_cohort_redcap_export.json",
+        MAPPINGS / "redcap-rarelink.yaml",
+        dictionary=d / "rarelink_cdm_datadictionary_v2_0_5.csv",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +41,7 @@ def erker(redcap_dir: Path):
     """The ERKER synthetic export converted with the preset (no dictionary is shipped)."""
     from phenotk.convert.redcap import convert_export
 
-    return convert_export(redcap_dir / "erker" / "sdv_synthetic_data_redcap_export.csv",
-                          MAPPINGS / "redcap-erker.yaml")
+    return convert_export(redcap_dir / "erker" / "sdv_synthetic_data_redcap_export.csv", MAPPINGS / "redcap-erker.yaml")
 
 
 @pytest.fixture(scope="session")

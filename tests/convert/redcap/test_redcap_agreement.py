@@ -29,8 +29,10 @@ def _ours(packet: Any) -> tuple[Features, str, set[str]]:
 
 def _print_diff(key: str, exp: tuple[Features, str, set[str]], got: tuple[Features, str, set[str]]) -> None:
     if exp != got:
-        print(f"{key}: features missing {sorted(exp[0] - got[0])} extra {sorted(got[0] - exp[0])}; "
-              f"sex {exp[1]} vs {got[1]}; diseases {sorted(exp[2])} vs {sorted(got[2])}")
+        print(
+            f"{key}: features missing {sorted(exp[0] - got[0])} extra {sorted(got[0] - exp[0])}; "
+            f"sex {exp[1]} vs {got[1]}; diseases {sorted(exp[2])} vs {sorted(got[2])}"
+        )
 
 
 def test_rarelink_agrees_with_rarelink_phenopackets(rarelink: Any, redcap_dir: Path) -> None:
@@ -49,10 +51,18 @@ def test_rarelink_agrees_with_rarelink_phenopackets(rarelink: Any, redcap_dir: P
         _print_diff(path.name, exp, _ours(got))
         agree += exp == _ours(got)
         # repeating genetic-findings rows: one genomic interpretation per variant, same HGVS strings
-        exp_hgvs = {e.value for i in exp_packet.interpretations for g in i.diagnosis.genomic_interpretations
-                    for e in g.variant_interpretation.variation_descriptor.expressions}
-        got_hgvs = {e.value for i in got.interpretations for g in i.diagnosis.genomic_interpretations
-                    for e in g.variant_interpretation.variation_descriptor.expressions}
+        exp_hgvs = {
+            e.value
+            for i in exp_packet.interpretations
+            for g in i.diagnosis.genomic_interpretations
+            for e in g.variant_interpretation.variation_descriptor.expressions
+        }
+        got_hgvs = {
+            e.value
+            for i in got.interpretations
+            for g in i.diagnosis.genomic_interpretations
+            for e in g.variant_interpretation.variation_descriptor.expressions
+        }
         assert exp_hgvs == got_hgvs
     # Every subject agrees: the cohort has no value our mapping cannot carry for these three fields.
     assert agree == 10
@@ -135,9 +145,12 @@ def test_rarelink_terms_are_current_hpo_phenotypes(redcap_dir: Path, hpo: Any) -
     from phenotk.convert.redcap import convert_export
 
     d = redcap_dir / "rarelink"
-    result = convert_export(d / "evaluation_cohort_redcap_export.json",
-                            Path(__file__).resolve().parents[3] / "mappings" / "redcap-rarelink.yaml",
-                            dictionary=d / "rarelink_cdm_datadictionary_v2_0_5.csv", ontology=hpo)
+    result = convert_export(
+        d / "evaluation_cohort_redcap_export.json",
+        Path(__file__).resolve().parents[3] / "mappings" / "redcap-rarelink.yaml",
+        dictionary=d / "rarelink_cdm_datadictionary_v2_0_5.csv",
+        ontology=hpo,
+    )
     for packet in result.packets:
         for f in packet.phenotypic_features:
             assert hpo.primary_id(f.type.id) == f.type.id

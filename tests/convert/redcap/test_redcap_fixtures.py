@@ -29,8 +29,12 @@ def _features(packet: Any) -> dict[str, bool]:
 
 
 def test_one_packet_per_record_and_event(mini: Any) -> None:
-    assert [p.id for p in mini.packets] == ["1_baseline_arm_1", "1_followup_arm_1", "2_baseline_arm_1",
-                                            "3_baseline_arm_1"]
+    assert [p.id for p in mini.packets] == [
+        "1_baseline_arm_1",
+        "1_followup_arm_1",
+        "2_baseline_arm_1",
+        "3_baseline_arm_1",
+    ]
 
 
 def test_choices_dates_and_repeating_rows(mini: Any) -> None:
@@ -66,8 +70,15 @@ def test_label_export_values_are_accepted(mini: Any) -> None:
 def test_bad_values_are_findings_with_record_context(mini: Any) -> None:
     bad = {i.context["field"]: i for i in mini.all_issues if i.rule == "redcap-bad-value"}
     assert set(bad) == {"sex", "dob", "weight", "diagnosis", "seizures"}
-    assert bad["sex"].context == {"field": "sex", "value": "7", "reason": "bad value", "record": "3",
-                                  "event": "baseline_arm_1", "row": 7, "instrument": "demographics"}
+    assert bad["sex"].context == {
+        "field": "sex",
+        "value": "7",
+        "reason": "bad value",
+        "record": "3",
+        "event": "baseline_arm_1",
+        "row": 7,
+        "instrument": "demographics",
+    }
     assert "1 = Female" in bad["sex"].message
     assert bad["dob"].context["value"] == "31.02.2015"
     assert all(i.code == "RC002" for i in bad.values())
@@ -80,8 +91,9 @@ def test_bad_values_are_findings_with_record_context(mini: Any) -> None:
 def test_unknown_and_unmapped_fields(mini: Any) -> None:
     unknown = [i for i in mini.all_issues if i.rule == "redcap-unknown-field"]
     assert [i.context["field"] for i in unknown] == ["favourite_colour"]
-    unmapped = {i.context["field"]: i.context.get("instrument") for i in mini.all_issues
-                if i.rule == "redcap-unmapped-field"}
+    unmapped = {
+        i.context["field"]: i.context.get("instrument") for i in mini.all_issues if i.rule == "redcap-unmapped-field"
+    }
     assert unmapped == {"weight": "demographics", "notes": "clinical", "favourite_colour": None}
     # system columns and form-status fields are never findings
     fields = {i.context.get("field") for i in mini.all_issues}
@@ -94,8 +106,9 @@ def _rows(mini_dir: Path) -> list[dict[str, str]]:
 
 
 def _summary(result: Any) -> list[tuple[str, int, list[tuple[str, bool]], list[str]]]:
-    return [(p.id, p.subject.sex, sorted(_features(p).items()), [d.term.id for d in p.diseases])
-            for p in result.packets]
+    return [
+        (p.id, p.subject.sex, sorted(_features(p).items()), [d.term.id for d in p.diseases]) for p in result.packets
+    ]
 
 
 def test_flat_json_export_gives_the_same_packets(mini_dir: Path, mini: Any, tmp_path: Path) -> None:
@@ -117,10 +130,16 @@ def test_eav_json_export_gives_the_same_packets(mini_dir: Path, mini: Any, tmp_p
             if name in ("record_id", "redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"):
                 continue
             if value:
-                eav.append({"record": r["record_id"], "redcap_event_name": r["redcap_event_name"],
-                            "redcap_repeat_instrument": r["redcap_repeat_instrument"],
-                            "redcap_repeat_instance": r["redcap_repeat_instance"], "field_name": name,
-                            "value": value.replace(",", ".") if name == "weight" else value})
+                eav.append(
+                    {
+                        "record": r["record_id"],
+                        "redcap_event_name": r["redcap_event_name"],
+                        "redcap_repeat_instrument": r["redcap_repeat_instrument"],
+                        "redcap_repeat_instance": r["redcap_repeat_instance"],
+                        "field_name": name,
+                        "value": value.replace(",", ".") if name == "weight" else value,
+                    }
+                )
     path = tmp_path / "eav.json"
     path.write_text(json.dumps(eav))
     export = read_export(path)
@@ -160,3 +179,45 @@ def test_checkbox_columns_resolve_to_choices(mini_dir: Path) -> None:
 )
 def test_sniffing(head: bytes, expected: bool) -> None:
     assert looks_like_export(head) is expected
+
+
+def test_label_export_headers_and_values(mini_dir: Path, mini: Any, tmp_path: Path) -> None:
+    """REDCap's 'CSV (labels)' export: field labels as headers, choice labels as values → the same packets."""
+    d = load_dictionary(mini_dir / "mini_dictionary.csv")
+    system = {
+        "record_id": "Record ID",
+        "redcap_event_name": "Event Name",
+        "redcap_repeat_instrument": "Repeat Instrument",
+        "redcap_repeat_instance": "Repeat Instance",
+    }
+    rows = _rows(mini_dir)
+    header: list[str] = []
+    for col in rows[0]:
+        f, code = d.resolve_column(col)
+        if col in system:
+            header.append(system[col])
+        elif col.endswith("_complete"):
+            header.append("Complete?")
+        elif f is not None and code is not None:
+            header.append(f"{f.label} (choice={f.choices[code]})")
+        else:
+            header.append(f.label if f is not None else "Favourite colour")
+    lines = [header]
+    for r in rows:
+        out = []
+        for col, value in r.items():
+            f, code = d.resolve_column(col)
+            if f is not None and code is not None and value in ("0", "1"):
+                value = "Checked" if value == "1" else "Unchecked"
+            elif f is not None and f.coded and value in f.choices:
+                value = f.choices[value]
+            out.append(value)
+        lines.append(out)
+    path = tmp_path / "labels.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(lines)
+    result = convert_export(path, mini_dir / "mini_mapping.yaml")
+    assert _summary(result) == _summary(mini)
+    rules = [i.rule for i in result.issues]
+    assert "redcap-label-headers" in rules and "map-duplicate-header" not in rules
+    assert [i.context["field"] for i in result.issues if i.rule == "redcap-unknown-field"] == ["Favourite colour"]

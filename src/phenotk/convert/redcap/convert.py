@@ -31,7 +31,7 @@ from phenotk.errors import InputError
 from phenotk.issue import Issue, Severity
 from phenotk.mapping.model import TableMapping, load_mapping
 
-from .dictionary import DataDictionary, Field, load_dictionary
+from .dictionary import DataDictionary, Field, label_headers, load_dictionary
 from .export import SYSTEM_COLUMNS, Export, read_export
 from .findings import RENAMED, RULES, finding
 
@@ -442,6 +442,15 @@ class _Pipeline:
         return Issue(code, rule, issue.severity, message, issue.pointer, issue.line, issue.column, issue.fix, ctx)
 
 
+def _rename(export: Export, names: dict[str, str]) -> None:
+    """Rename the export's columns (label headers → field names); unmatched headers stay as they are."""
+    new = [names.get(h, h) for h in export.header]
+    old = list(export.header)
+    export.header = new
+    export.rows = [{n: r.get(o, "") for o, n in zip(old, new, strict=True)} for r in export.rows]
+    export.duplicate_headers = [h for h in export.duplicate_headers or [] if h not in names]
+
+
 def _specs(data: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
@@ -510,6 +519,14 @@ def convert_export(
     else:
         issues += d.issues
     export = read_export(path, delimiter=m.delimiter, encoding=m.encoding, record_field=settings.record_id)
+    if d is not None:
+        renamed = label_headers(export.header, d)
+        if renamed is not None:
+            _rename(export, renamed)
+            issues.append(finding("redcap-label-headers",
+                                  f"the export has field labels as headers (REDCap 'CSV labels'); matched "
+                                  f"{len(renamed)} of {len(export.header)} to fields in dictionary order",
+                                  Severity.INFO, reason="label headers"))
     pipe = _Pipeline(export, m, settings, d, sev)
     pipe.plan()
     header, rows, numbers = pipe.rows()

@@ -129,6 +129,66 @@ class DataDictionary:
         return None, None
 
 
+_TAG = re.compile(r"<[^>]*>")
+_DUPLICATE = re.compile(r" \(\d+\)\Z")
+_CHOICE_HEADER = re.compile(r"(.*)\s\(choice=(.*)\)\s*\Z", re.S)
+#: Headers of REDCap's label exports for its own columns.
+LABEL_SYSTEM_HEADERS = {
+    "event name": "redcap_event_name", "repeat instrument": "redcap_repeat_instrument",
+    "repeat instance": "redcap_repeat_instance", "data access group": "redcap_data_access_group",
+    "survey identifier": "redcap_survey_identifier",
+}
+
+
+def _label_key(text: str) -> str:
+    return " ".join(_TAG.sub(" ", text).lower().split())
+
+
+def label_headers(header: list[str], dictionary: DataDictionary) -> dict[str, str] | None:
+    """Header → column name for a label export (headers are field labels), or None for a raw-name export.
+
+    REDCap writes the columns in dictionary order, so equal labels are matched to fields in that order; checkbox
+    options appear as ``Label (choice=Option)`` and form status as ``Complete?`` after the form's last field.
+    """
+    known = sum(1 for h in header if h in LABEL_SYSTEM_HEADERS.values() or dictionary.resolve_column(h)[0])
+    if known * 2 >= len(header):
+        return None
+    by_label: dict[str, list[Field]] = {}
+    for f in dictionary.fields.values():
+        by_label.setdefault(_label_key(f.label), []).append(f)
+    used: set[str] = set()
+    out: dict[str, str] = {}
+    form = ""
+    for h in header:
+        key = _label_key(h)
+        if key not in by_label and key not in LABEL_SYSTEM_HEADERS:
+            key = _DUPLICATE.sub("", key)  # the CSV reader renames repeated headers 'Complete? (2)', …
+        if key in LABEL_SYSTEM_HEADERS:
+            out[h] = LABEL_SYSTEM_HEADERS[key]
+            continue
+        if key == "complete?" and form:
+            out[h] = f"{form}_complete"
+            continue
+        m = _CHOICE_HEADER.match(h)
+        if m:
+            for f in by_label.get(_label_key(m.group(1)), []):
+                code = f.choice_for(m.group(2).strip()) if f.type == "checkbox" else None
+                if code is not None and f"{f.name}___{code}" not in used:
+                    out[h] = f"{f.name}___{code}"
+                    used.add(out[h])
+                    form = f.form
+                    break
+            continue
+        for f in by_label.get(key, []):
+            if f.name not in used and f.type != "descriptive":
+                out[h] = f.name
+                used.add(f.name)
+                form = f.form
+                break
+    matched = sum(1 for h, name in out.items() if name not in LABEL_SYSTEM_HEADERS.values())
+    return out if matched > known else None
+
+
 def parse_choices(text: str) -> tuple[dict[str, str], list[str]]:
     """``'1, Yes | 2, No'`` → ({'1': 'Yes', '2': 'No'}, problems). Entries without a comma are problems."""
     out: dict[str, str] = {}

@@ -25,6 +25,7 @@ RULES: dict[str, tuple[str, str]] = {
     "redcap-duplicate-record": ("RC009", "Two export rows for the same record/event/instance (kept apart)."),
     "redcap-dictionary-used": ("RC010", "The data dictionary found next to the export and used."),
     "redcap-unknown-carry": ("RC011", "A mapping redcap.carry name that is neither a field nor an instrument."),
+    "redcap-label-headers": ("RC012", "Field labels as export headers (REDCap 'CSV labels') matched to fields."),
 }
 
 #: Table-converter rules that are renamed for REDCap inputs.
