@@ -181,6 +181,7 @@ def test_header_and_linked_phenopackets(fixtures_dir: Path) -> None:
     assert fam1.issues[0].code == "PED009"  # the FID IID … header line
     conflict = [i for i in fam1.issues if i.code == "PED008"]
     assert len(conflict) == 1 and conflict[0].line == 4 and "'mum'" in conflict[0].message
+    assert [r.namespace_prefix for r in fam1.message.meta_data.resources] == ["HP"]  # from the linked packets
     assert fam2.message.proband.subject.id == "solo" and not fam2.message.relatives
     chosen = next(
         iter(PedReader().read(fixtures_dir / "ped" / "trio_header.ped", ConvertOptions(extra={"proband": "sib"})))
@@ -242,8 +243,12 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_ped(fixtures_dir: Path, tmp_path: Path) -> None:
-    run = _cli("convert", str(fixtures_dir / "ped" / "trio_header.ped"), "-o", f"{tmp_path / 'fams'}/")
+    src = str(fixtures_dir / "ped" / "trio_header.ped")
+    run = _cli("convert", src, "-o", f"{tmp_path / 'fams'}/", "--no-validate")
     assert run.returncode == 0, run.stderr
+    # validated by default: a pedigree-only Family uses no ontology, so its metaData.resources is empty
+    run = _cli("convert", src, "-o", f"{tmp_path / 'validated'}/")
+    assert run.returncode == 1 and "/metaData/resources" in run.stderr and "Traceback" not in run.stderr
     assert sorted(p.name for p in (tmp_path / "fams").iterdir()) == ["fam1.json", "fam2.json"]
     run = _cli("convert", str(tmp_path / "fams"), "-o", str(tmp_path / "all.ped"))  # writer chosen by .ped
     assert run.returncode == 0, run.stderr
@@ -251,5 +256,5 @@ def test_cli_ped(fixtures_dir: Path, tmp_path: Path) -> None:
     run = _cli("convert", str(fixtures_dir / "ped" / "only_bad.ped"), "-o", f"{tmp_path / 'x'}/")
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "only_bad.ped:1:1: no usable PED line" in run.stderr
-    run = _cli("convert", str(fixtures_dir / "ped" / "inconsistent.ped"), "-o", f"{tmp_path / 'y'}/")
+    run = _cli("convert", str(fixtures_dir / "ped" / "inconsistent.ped"), "-o", f"{tmp_path / 'y'}/", "--no-validate")
     assert run.returncode == 1  # converted, but with error findings (duplicate id, cycles)

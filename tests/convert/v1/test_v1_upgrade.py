@@ -396,9 +396,14 @@ def test_cli_upgrade_refusal_exit_2(fixtures_dir: Path, tmp_path: Path) -> None:
 
 def test_cli_convert_from_v1(v1_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "bbs1.json"
-    run = _cli("convert", str(v1_dir / "lirical__BBS1.json"), "-o", str(out), "-O", "variants_to_interpretations=true")
+    args = ["convert", str(v1_dir / "lirical__BBS1.json"), "-O", "variants_to_interpretations=true"]
+    run = _cli(*args, "-o", str(out), "--no-validate")
     assert run.returncode == 0, run.stderr
     assert read(out).interpretations[0].diagnosis.genomic_interpretations[0].gene.symbol == "BBS1"
+    # validated by default: LIRICAL's metaData lacks resource versions/IRI prefixes and an ENTREZ resource
+    run = _cli(*args, "-o", str(tmp_path / "validated.json"))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "/metaData/resources" in run.stderr and (tmp_path / "validated.json").exists()
 
 
 def test_cli_upgrade_to_one_file(v1_dir: Path, tmp_path: Path) -> None:

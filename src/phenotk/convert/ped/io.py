@@ -194,6 +194,12 @@ class PedReader(FormatReader):
                 )
             elif packet is not None:
                 family.relatives.append(packet)
+        have = set()
+        for packet in [family.proband, *family.relatives]:  # linked packets' resources serve the family
+            for res in packet.meta_data.resources:
+                if res.namespace_prefix not in have:
+                    have.add(res.namespace_prefix)
+                    family.meta_data.resources.append(res)
         return family, issues
 
 
