@@ -15,7 +15,15 @@ from phenotk.issue import Severity
 
 pytestmark = pytest.mark.shared
 
-MAPPED_TYPES = {"Patient", "Observation", "Condition", "DiagnosticReport", "Provenance", "DocumentReference"}
+MAPPED_TYPES = {
+    "Patient",
+    "Observation",
+    "Condition",
+    "DiagnosticReport",
+    "Provenance",
+    "DocumentReference",
+    "Specimen",
+}
 
 
 def _names() -> list[str]:
@@ -84,7 +92,7 @@ def test_pair_convert_pheno(fhir_dir: Path) -> None:
     #   observation time is not an onset, so phenotk reports effectiveDateTime as not carried instead.
     # - Convert-Pheno gives disease onset/resolution as ages computed from birth; phenotk keeps the FHIR
     #   onsetDateTime/abatementDateTime as timestamps (no information lost or invented).
-    # - Measurements, biosamples, medical actions of Convert-Pheno are outside this mapping: findings name them.
+    # - Measurements and medical actions of Convert-Pheno are outside this mapping: findings name them.
     assert not got.phenotypic_features[0].HasField("onset")
     assert got.diseases[0].onset.WhichOneof("element") == "timestamp"
     assert got.diseases[0].onset.timestamp.ToJsonString().startswith("2016-11-04")
@@ -93,8 +101,16 @@ def test_pair_convert_pheno(fhir_dir: Path) -> None:
     assert {i.pointer for i in issues if i.rule == "fhir-unmapped-resource"} >= {
         "/entry/5/resource",  # Procedure
         "/entry/6/resource",  # MedicationRequest
-        "/entry/7/resource",  # Specimen
     }
+    # the Specimen is a biosample, as in Convert-Pheno's output (which truncates the collection time to the day)
+    (exp_bs,) = expected["biosamples"]
+    (bs,) = got.biosamples
+    assert (bs.id, bs.sample_type.id, bs.sampled_tissue.id) == (
+        exp_bs["id"],
+        exp_bs["sampleType"]["id"],
+        exp_bs["sampledTissue"]["id"],
+    )
+    assert bs.time_of_collection.timestamp.ToJsonString()[:10] == exp_bs["timeOfCollection"]["timestamp"][:10]
 
 
 def test_pair_phenomics_ig_usecase2(fhir_dir: Path) -> None:

@@ -77,6 +77,18 @@ RICH = {
         },
         {"term": {"id": "ORPHA:558", "label": "Marfan syndrome"}, "excluded": True},
     ],
+    "biosamples": [
+        {
+            "id": "biosample-9",
+            "individualId": "P 1",
+            "description": "blood draw",
+            "sampleType": {"id": "UBERON:0000178", "label": "blood"},
+            "sampledTissue": {"id": "UBERON:0002371", "label": "bone marrow"},
+            "timeOfCollection": {"timestamp": "2020-03-21T15:48:03Z"},
+            "materialSample": {"id": "EFO:0009655", "label": "abnormal sample"},
+        },
+        {"id": "b2", "individualId": "someone-else", "timeOfCollection": {"age": {"iso8601duration": "P3Y"}}},
+    ],
     "interpretations": [
         {
             "id": "int-1",
@@ -219,9 +231,14 @@ def test_output_is_deterministic() -> None:
 
 
 def test_writer_reports_fields_it_cannot_carry(tmp_path: Path) -> None:
-    data = {**RICH, "biosamples": [{"id": "b1"}], "files": [{"uri": "file://x.vcf"}]}
+    data = {
+        **RICH,
+        "measurements": [{"assay": {"id": "LOINC:718-7", "label": "Hemoglobin"}}],
+        "files": [{"uri": "file://x.vcf"}],
+        "biosamples": [*RICH["biosamples"], {"id": "b3", "tumorGrade": {"id": "NCIT:C28077", "label": "Grade 1"}}],
+    }
     issues = FhirWriter().write([packet(data)], tmp_path / "out", ConvertOptions(created=CREATED))
-    assert {i.pointer for i in issues} == {"/biosamples", "/files"}
+    assert {i.pointer for i in issues} == {"/measurements", "/files", "/biosamples/2/tumorGrade"}
     assert all(i.rule == "fhir-unmapped-field" for i in issues)
     written = [p.name for p in (tmp_path / "out").iterdir()]
     assert len(written) == 1 and written[0].startswith("case-1-") and written[0].endswith(".json")

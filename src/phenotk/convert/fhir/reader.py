@@ -311,6 +311,7 @@ class _Reader:
             "DiagnosticReport": self.report,
             "Provenance": self.provenance,
             "DocumentReference": self.document_reference,
+            "Specimen": self.specimen,
             "FamilyMemberHistory": self.family_member_history,
         }
         # reports first, so variant/implication observations they use are not read twice
@@ -1007,6 +1008,65 @@ class _Reader:
         pk.data["metaData"] = meta
         pk.has_meta = True
         self.leftovers(res, {"target", "occurredDateTime", "recorded", "agent", "entity", "extension"}, pk)
+
+    # ------------------------------------------------------------------ Specimen → Biosample
+    def specimen(self, res: _Res) -> None:
+        d = res.data
+        pk = self.packet_for(res)
+        if pk is None:
+            self.unmapped_resource(res, None, "no Patient to attach it to")
+            return
+        bs: dict[str, Any] = {}
+        for ident in _as_list(d.get("identifier")):
+            if isinstance(ident, dict) and ident.get("system") == T.ID_BIOSAMPLE and ident.get("value"):
+                bs["id"] = ident["value"]
+        consumed = {"identifier", "type", "subject", "collection", "note", "extension", "status"}
+        if "id" not in bs:
+            bs["id"] = str(d.get("id") or f"biosample-{len(pk.data.get('biosamples', [])) + 1}")
+            if isinstance(d.get("identifier"), list) and not self.phenotk_made:
+                consumed.discard("identifier")
+        if "subject" in d:
+            bs["individualId"] = pk.data.get("subject", {}).get("id", "")
+        if "type" in d:
+            oc, _ = _first_oc(d["type"])
+            if oc:
+                bs["sampleType"] = oc
+            else:
+                self.unmapped_element(res, "type", pk, "no coding with a known system")
+        coll = _d(d.get("collection"))
+        for key in coll:
+            if key == "bodySite":
+                oc, _ = _first_oc(coll[key])
+                if oc:
+                    bs["sampledTissue"] = oc
+                    continue
+            elif key.startswith("collected"):
+                te = timeel.from_fhir(key[len("collected") :], coll[key])
+                if te:
+                    bs["timeOfCollection"] = te
+                    continue
+            self.unmapped_element(res, f"collection/{key}", pk)
+        notes = [str(n["text"]) for n in _as_list(d.get("note")) if isinstance(n, dict) and n.get("text")]
+        if notes:
+            bs["description"] = "\n".join(notes)
+
+        def set_individual(e: dict[str, Any]) -> None:
+            bs["individualId"] = str(e["valueString"])
+
+        def set_material(e: dict[str, Any]) -> None:
+            bs["materialSample"] = self.oc_strict(e["valueCodeableConcept"])
+
+        self.extensions(
+            res,
+            {
+                T.EXT_TIME_OF_COLLECTION: self.time_into(bs, "timeOfCollection"),
+                T.EXT_INDIVIDUAL_ID: set_individual,
+                T.EXT_MATERIAL_SAMPLE: set_material,
+            },
+            pk,
+        )
+        self.leftovers(res, consumed, pk)
+        pk.data.setdefault("biosamples", []).append(bs)
 
     # ------------------------------------------------------------------ others
     def family_member_history(self, res: _Res) -> None:

@@ -367,6 +367,37 @@ def _implication(gi: Any, variant_ref: str | None, disease: Any, subject: str, c
     return ctx.add(obs, "implication")
 
 
+def _biosample(bs: Any, subject: str, ctx: _Ctx) -> None:
+    spec: dict[str, Any] = {"resourceType": "Specimen"}
+    ext: list[dict[str, Any]] = []
+    if bs.id:
+        spec["identifier"] = [{"system": T.ID_BIOSAMPLE, "value": bs.id}]
+    if bs.HasField("sample_type"):
+        spec["type"] = _cc(bs.sample_type, ctx)
+    if bs.individual_id and bs.individual_id != ctx.subject_id:
+        ext.append(_ext(T.EXT_INDIVIDUAL_ID, "String", bs.individual_id))
+    elif bs.individual_id:
+        spec["subject"] = {"reference": subject}
+    if bs.HasField("material_sample"):
+        ext.append(_ext(T.EXT_MATERIAL_SAMPLE, "CodeableConcept", _cc(bs.material_sample, ctx)))
+    collection: dict[str, Any] = {}
+    if bs.HasField("time_of_collection"):
+        val = timeel.to_fhir(bs.time_of_collection)
+        if val and val[0] in ("DateTime", "Period"):
+            collection[f"collected{val[0]}"] = val[1]
+        elif val:
+            ext.append(_ext(T.EXT_TIME_OF_COLLECTION, *val))
+    if bs.HasField("sampled_tissue"):
+        collection["bodySite"] = _cc(bs.sampled_tissue, ctx)
+    if collection:
+        spec["collection"] = collection
+    if bs.description:
+        spec["note"] = [{"text": bs.description}]
+    if ext:
+        spec["extension"] = ext
+    ctx.add(spec, "biosample")
+
+
 def _interpretation(interp: Any, subject: str, ctx: _Ctx) -> None:
     results = []
     disease = interp.diagnosis.disease if interp.diagnosis.HasField("disease") else None
@@ -461,6 +492,8 @@ def _packet_entries(packet: Any, ctx: _Ctx, recorded: str) -> str:
         _disease(d, subject, ctx)
     for interp in packet.interpretations:
         _interpretation(interp, subject, ctx)
+    for bs in packet.biosamples:
+        _biosample(bs, subject, ctx)
     if packet.HasField("meta_data"):
         _provenance(packet.meta_data, [e["fullUrl"] for e in ctx.entries], recorded, ctx)
     return subject
