@@ -62,6 +62,34 @@ RESOURCES: dict[str, tuple[str, str, str, str, str]] = {
         "http://www.orpha.net/ORDO/Orphanet_",
         "",
     ),
+    "NCIT": (
+        "ncit",
+        "NCI Thesaurus",
+        "http://purl.obolibrary.org/obo/ncit.owl",
+        "http://purl.obolibrary.org/obo/NCIT_",
+        "",
+    ),
+    "LOINC": (
+        "loinc",
+        "Logical Observation Identifiers Names and Codes",
+        "https://loinc.org",
+        "https://loinc.org/",
+        "",
+    ),
+    "UCUM": (
+        "ucum",
+        "Unified Code for Units of Measure",
+        "https://ucum.org",
+        "https://ucum.org/",
+        "",
+    ),
+    "MAXO": (
+        "maxo",
+        "Medical Action Ontology",
+        "http://purl.obolibrary.org/obo/maxo.owl",
+        "http://purl.obolibrary.org/obo/MAXO_",
+        "",
+    ),
 }
 
 #: The order the store's builder writes resources in.
