@@ -92,7 +92,17 @@ def test_pair_convert_pheno(fhir_dir: Path) -> None:
     #   observation time is not an onset, so phenotk reports effectiveDateTime as not carried instead.
     # - Convert-Pheno gives disease onset/resolution as ages computed from birth; phenotk keeps the FHIR
     #   onsetDateTime/abatementDateTime as timestamps (no information lost or invented).
-    # - Measurements and medical actions of Convert-Pheno are outside this mapping: findings name them.
+    # - Convert-Pheno files the hemoglobin Observation (it names a Specimen) under the biosample; phenotk keeps
+    #   every lab Observation as a top-level measurement and reports Observation.specimen as not carried.
+    # - Medical actions (Procedure, MedicationRequest) are outside this mapping: findings name them.
+    expected_assays = {m["assay"]["id"] for m in expected["measurements"]}
+    expected_assays |= {m["assay"]["id"] for b in expected["biosamples"] for m in b.get("measurements", [])}
+    assert {m.assay.id for m in got.measurements} == expected_assays
+    glucose = next(m for m in got.measurements if m.assay.id == "LOINC:5792-7")
+    exp_glucose = next(m for m in expected["measurements"] if m["assay"]["id"] == "LOINC:5792-7")
+    assert glucose.value.quantity.value == pytest.approx(exp_glucose["value"]["quantity"]["value"])
+    assert glucose.value.quantity.unit.id == exp_glucose["value"]["quantity"]["unit"]["id"]
+    assert glucose.value.quantity.reference_range.high == exp_glucose["value"]["quantity"]["referenceRange"]["high"]
     assert not got.phenotypic_features[0].HasField("onset")
     assert got.diseases[0].onset.WhichOneof("element") == "timestamp"
     assert got.diseases[0].onset.timestamp.ToJsonString().startswith("2016-11-04")

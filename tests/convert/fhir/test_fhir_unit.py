@@ -89,6 +89,25 @@ RICH = {
         },
         {"id": "b2", "individualId": "someone-else", "timeOfCollection": {"age": {"iso8601duration": "P3Y"}}},
     ],
+    "measurements": [
+        {
+            "assay": {"id": "LOINC:2345-7", "label": "Glucose"},
+            "value": {
+                "quantity": {
+                    "unit": {"id": "UCUM:mg/dL", "label": "mg/dL"},
+                    "value": 7.5,
+                    "referenceRange": {"unit": {"id": "UCUM:mg/dL", "label": "mg/dL"}, "low": 0.0, "high": 15.0},
+                }
+            },
+            "timeObserved": {"timestamp": "2016-11-04T13:24:13Z"},
+            "description": "fasting",
+        },
+        {
+            "assay": {"id": "LOINC:2514-8", "label": "Ketones"},
+            "value": {"ontologyClass": {"id": "SNOMEDCT:167287002", "label": "Urine ketones not detected"}},
+            "timeObserved": {"age": {"iso8601duration": "P15Y"}},
+        },
+    ],
     "interpretations": [
         {
             "id": "int-1",
@@ -233,12 +252,12 @@ def test_output_is_deterministic() -> None:
 def test_writer_reports_fields_it_cannot_carry(tmp_path: Path) -> None:
     data = {
         **RICH,
-        "measurements": [{"assay": {"id": "LOINC:718-7", "label": "Hemoglobin"}}],
+        "medicalActions": [{"procedure": {"code": {"id": "NCIT:C28743", "label": "Punch Biopsy"}}}],
         "files": [{"uri": "file://x.vcf"}],
         "biosamples": [*RICH["biosamples"], {"id": "b3", "tumorGrade": {"id": "NCIT:C28077", "label": "Grade 1"}}],
     }
     issues = FhirWriter().write([packet(data)], tmp_path / "out", ConvertOptions(created=CREATED))
-    assert {i.pointer for i in issues} == {"/measurements", "/files", "/biosamples/2/tumorGrade"}
+    assert {i.pointer for i in issues} == {"/medicalActions", "/files", "/biosamples/2/tumorGrade"}
     assert all(i.rule == "fhir-unmapped-field" for i in issues)
     written = [p.name for p in (tmp_path / "out").iterdir()]
     assert len(written) == 1 and written[0].startswith("case-1-") and written[0].endswith(".json")

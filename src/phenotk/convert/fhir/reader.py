@@ -483,7 +483,68 @@ class _Reader:
                     subject["sex"] = sex
                 self.leftovers(res, {"code", "subject", "status", "category", "valueCodeableConcept"}, pk)
                 return
-        self.unmapped_resource(res, pk, "not a phenotype (no HPO code), variant or genomic implication")
+        is_lab = any(k[1] in ("laboratory", "vital-signs") for cc in _as_list(d.get("category")) for k in _keys(cc))
+        gr = any(isinstance(p, str) and T.GR in p for p in profiles)
+        if pk is not None and (
+            T.PROFILE_MEASUREMENT in profiles
+            or "valueQuantity" in d
+            or (not gr and "valueCodeableConcept" in d and (is_lab or any(k[0] == "LOINC" for k in keys)))
+        ):
+            self.measurement(res, pk)
+            return
+        self.unmapped_resource(res, pk, "not a phenotype (no HPO code), measurement, variant or genomic implication")
+
+    def measurement(self, res: _Res, pk: _Packet) -> None:
+        d = res.data
+        oc, rest = _first_oc(d.get("code"), ("LOINC",))
+        if oc is None:
+            self.unmapped_resource(res, pk, "Observation.code has no coding with a known system or CURIE code")
+            return
+        m: dict[str, Any] = {"assay": oc}
+        consumed = {"code", "subject", "status", "category", "note", "extension"}
+        if rest:
+            self.unmapped_element(res, "code/coding", pk, f"{len(rest)} further coding(s) besides {oc['id']}")
+
+        def unit_of(q: dict[str, Any]) -> dict[str, str]:
+            code, system = q.get("code"), q.get("system")
+            label = q.get("unit") if isinstance(q.get("unit"), str) else None
+            uid = T.curie_of({"system": system, "code": code}) if isinstance(code, str) else None
+            if uid is None and isinstance(code, str):
+                uid = f"UCUM:{code}" if system == T.UCUM or system is None else code
+            return {"id": uid or (label or ""), "label": label or str(code or "")}
+
+        if isinstance(d.get("valueQuantity"), dict) and isinstance(d["valueQuantity"].get("value"), (int, float)):
+            consumed.add("valueQuantity")
+            q = d["valueQuantity"]
+            quantity: dict[str, Any] = {"unit": unit_of(q), "value": q["value"]}
+            ranges = _as_list(d.get("referenceRange"))
+            if ranges:
+                consumed.add("referenceRange")
+                low, high = _d(_d(ranges[0]).get("low")), _d(_d(ranges[0]).get("high"))
+                if isinstance(low.get("value"), (int, float)) and isinstance(high.get("value"), (int, float)):
+                    quantity["referenceRange"] = {"unit": unit_of(low), "low": low["value"], "high": high["value"]}
+                else:
+                    self.unmapped_element(res, "referenceRange/0", pk, "a phenopacket range needs low and high")
+                for i in range(1, len(ranges)):
+                    self.unmapped_element(res, f"referenceRange/{i}", pk, "one reference range per value")
+            m["value"] = {"quantity": quantity}
+        elif "valueCodeableConcept" in d:
+            voc, _ = _first_oc(d["valueCodeableConcept"])
+            if voc:
+                consumed.add("valueCodeableConcept")
+                m["value"] = {"ontologyClass": voc}
+        for base in ("effectiveDateTime", "effectivePeriod", "effectiveInstant"):
+            if base in d:
+                te = timeel.from_fhir("DateTime" if base != "effectivePeriod" else "Period", d[base])
+                if te:
+                    consumed.add(base)
+                    m["timeObserved"] = te
+        notes = [str(n["text"]) for n in _as_list(d.get("note")) if isinstance(n, dict) and n.get("text")]
+        if notes:
+            m["description"] = "\n".join(notes)
+        self.extensions(res, {T.EXT_TIME_OBSERVED: self.time_into(m, "timeObserved")}, pk)
+        self.leftovers(res, consumed, pk)
+        pk.data.setdefault("measurements", []).append(m)
 
     def presence(self, res: _Res, pk: _Packet, consumed: set[str]) -> bool:
         """True when the observation says the feature is absent (value or interpretation)."""

@@ -367,6 +367,47 @@ def _implication(gi: Any, variant_ref: str | None, disease: Any, subject: str, c
     return ctx.add(obs, "implication")
 
 
+def _quantity(value: float, unit: Any) -> dict[str, Any]:
+    """A FHIR Quantity: value, unit label, and the unit's code/system (UCUM when the unit is a UCUM CURIE)."""
+    out: dict[str, Any] = {"value": value}
+    if unit.label:
+        out["unit"] = unit.label
+    cd = T.coding(unit.id) if unit.id else {}
+    if "system" in cd:
+        out["system"] = cd["system"]
+    if unit.id:
+        out["code"] = cd.get("code", unit.id)
+    return out
+
+
+def _measurement(m: Any, subject: str, ctx: _Ctx) -> None:
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "meta": {"profile": [T.PROFILE_MEASUREMENT]},
+        "status": "final",
+        "code": _cc(m.assay, ctx),
+        "subject": {"reference": subject},
+    }
+    if m.HasField("time_observed"):
+        val = timeel.to_fhir(m.time_observed)
+        if val and val[0] in ("DateTime", "Period"):
+            obs[f"effective{val[0]}"] = val[1]
+        elif val:
+            obs["extension"] = [_ext(T.EXT_TIME_OBSERVED, *val)]
+    kind = m.value.WhichOneof("value") if m.HasField("value") else None
+    if kind == "quantity":
+        q = m.value.quantity
+        obs["valueQuantity"] = _quantity(q.value, q.unit)
+        if q.HasField("reference_range"):
+            rr = q.reference_range
+            obs["referenceRange"] = [{"low": _quantity(rr.low, rr.unit), "high": _quantity(rr.high, rr.unit)}]
+    elif kind == "ontology_class":
+        obs["valueCodeableConcept"] = _cc(m.value.ontology_class, ctx)
+    if m.description:
+        obs["note"] = [{"text": m.description}]
+    ctx.add(obs, "measurement")
+
+
 def _biosample(bs: Any, subject: str, ctx: _Ctx) -> None:
     spec: dict[str, Any] = {"resourceType": "Specimen"}
     ext: list[dict[str, Any]] = []
@@ -494,6 +535,8 @@ def _packet_entries(packet: Any, ctx: _Ctx, recorded: str) -> str:
         _interpretation(interp, subject, ctx)
     for bs in packet.biosamples:
         _biosample(bs, subject, ctx)
+    for m in packet.measurements:
+        _measurement(m, subject, ctx)
     if packet.HasField("meta_data"):
         _provenance(packet.meta_data, [e["fullUrl"] for e in ctx.entries], recorded, ctx)
     return subject
