@@ -94,6 +94,7 @@ REQUIRED_HEADERS = ("PMID", "title", "individual_id", "disease_id", "disease_lab
 _HEADER_KEY = {h.lower(): h for h in FIXED_HEADERS}
 _HPO_ID = re.compile(r"HP:\d{7}\Z")
 _PMID = re.compile(r"PMID:\d+\Z")
+_G_RANGE = re.compile(r":g\.(\d+)_(\d+)")
 _PROTEIN = re.compile(r"N[PM]_\d+(?:\.\d+)?:p\.\S+\Z")
 
 #: Zip-bomb guards: uncompressed workbook size and compression ratio limits.
@@ -291,7 +292,7 @@ class _Sheet:
 
 def _allele(text: str, row: CurationRow, transcript: str, hgnc: str, symbol: str, count: int) -> VariationDescriptor:
     state = allelic_state(count)
-    if text.startswith(("c.", "n.")):
+    if text.startswith(("c.", "n.", "m.")):
         return hgvs_descriptor(
             variant_id=hgvs_variant_key(text, symbol, transcript),
             state=state,
@@ -300,7 +301,7 @@ def _allele(text: str, row: CurationRow, transcript: str, hgnc: str, symbol: str
             transcript=transcript,
             c_hgvs=text,
         )
-    if ":g." in text and text.startswith("NC_"):
+    if ":g." in text and text.startswith("NC_") and not _is_structural_g(text):
         return hgvs_descriptor(
             variant_id=genomic_variant_key(text), state=state, hgnc_id=hgnc, symbol=symbol, g_hgvs=text
         )
@@ -318,6 +319,14 @@ def _allele(text: str, row: CurationRow, transcript: str, hgnc: str, symbol: str
         hgnc_id=hgnc,
         symbol=symbol,
     )
+
+
+def _is_structural_g(text: str) -> bool:
+    """A genomic HGVS that describes a structural variant (uncertain ends, or a range of 50 bp or more)."""
+    if "?" in text or "(" in text:
+        return True
+    m = _G_RANGE.search(text)
+    return m is not None and int(m[2]) - int(m[1]) + 1 >= 50
 
 
 def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Converted]:
