@@ -194,12 +194,10 @@ def _expand(blocks: list[dict[str, ValueSpec]], header: set[str]) -> list[dict[s
         if not any("{n}" in c for spec in block.values() for c in spec.columns()):
             out.append(block)
             continue
+        numbered = [c for spec in block.values() for c in spec.columns() if "{n}" in c]
         n = 1
-        while True:
-            inst = {k: v.with_n(n) for k, v in block.items()}
-            if not any(c in header for spec in inst.values() for c in spec.columns()):
-                break
-            out.append(inst)
+        while any(c.replace("{n}", str(n)) in header for c in numbered):
+            out.append({k: v.with_n(n) for k, v in block.items()})
             n += 1
     return out
 
