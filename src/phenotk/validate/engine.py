@@ -19,14 +19,14 @@ from typing import Any
 
 from phenotk.errors import InputError
 from phenotk.io import Document, Format
+from phenotk.io.sniff import element_of
 from phenotk.io.sourcemap import escape
 from phenotk.issue import Fix, Issue, PatchOp, Report, Result, Severity
 from phenotk.validate import schema as S
 from phenotk.validate.locate import locate_json
 from phenotk.validate.rule import ELEMENTS, Context, Node, Rule, Violation
 
-_STRING = S.STRING
-_ENUM = S.ENUM
+_V1_KEYS = ("/negated", "/classOfOnset", "/class_of_onset")
 
 UNKNOWN_FIELD = "schema-unknown-field"
 TYPE = "schema-type"
@@ -77,7 +77,7 @@ class EngineConfig:
 class _Walk:
     """A message type as one engine walks it: field table with child walks, and the hooks of this run."""
 
-    __slots__ = ("lists", "name", "required", "rules", "spec", "table")
+    __slots__ = ("leaf", "lists", "name", "required", "rules", "spec", "table")
 
     def __init__(self, spec: S.MessageSpec) -> None:
         self.spec = spec
@@ -86,6 +86,10 @@ class _Walk:
         self.rules: list[Rule] | None = None
         self.lists: list[list[Node]] | None = None
         self.required: Any = None
+        #: keys of a message whose fields are all singular strings (OntologyClass, Age, Resource …), else None
+        self.leaf: frozenset[str] | None = None
+        if spec.table and all(fast is str for fast, _, _, _ in spec.table.values()):
+            self.leaf = frozenset(spec.table)
 
 
 class Engine:
@@ -141,7 +145,8 @@ class Engine:
             if self.check_required and (name in REQUIRED or name in REQUIRED_ONEOF):
                 field_pairs, oneof = pairs(name)
                 req_names = tuple(j for j, _ in field_pairs)
-                fields_required = (req_names, oneof, field_pairs)
+                oneof_keys = None if oneof is None else frozenset(k for pair in oneof[1] for k in pair)
+                fields_required = (req_names, oneof_keys, field_pairs, oneof)
             w = self.walks[name]
             w.rules, w.lists, w.required = self.dispatch.get(name), self.collect.get(name), fields_required
             w.table = {
@@ -157,6 +162,10 @@ class Engine:
         self.ctx = Context(hpo=hpo, options=config.options)
         self._issues: list[Issue] = []
         self._root: Node | None = None
+        from phenotk.validate._walkgen import compile_walkers
+
+        #: one generated walk function per message type (see ``_walkgen``)
+        self._walkers = compile_walkers(self)
 
     def _effective(self, sev: Severity) -> Severity:
         if self.config.warnings_as_errors and sev is Severity.WARNING:
@@ -180,12 +189,17 @@ class Engine:
         ctx.root = root
         for nodes in self._batch_lists:
             nodes.clear()
-        self._walk_message(doc.data, walk, root)
+        self._walkers[walk.name](doc.data, root)
         for rule, nodes in zip(self.batchers, self._batch_lists, strict=True):
             if nodes:
                 self._run_batch(rule, nodes)
         for rule in self.enders:
             self._run_end(rule, root)
+        if issues and any(i.rule == UNKNOWN_FIELD and i.pointer.endswith(_V1_KEYS) for i in issues):
+            try:  # a v1 feature key: is this a Phenopacket v1 document after all?
+                element_of(doc.data, doc.path)
+            except InputError as exc:
+                return self.check_error(exc)
         if issues:
             self._locate(doc, issues)
             issues.sort(key=_position)
@@ -218,80 +232,12 @@ class Engine:
 
     # ------------------------------------------------------------------ walk
 
-    def _walk_message(self, value: dict[str, Any], w: _Walk, node: Node) -> None:
-        rules = w.rules
-        if rules is not None:
-            ctx = self.ctx
-            for rule in rules:
-                try:
-                    found = rule.check(node, ctx)
-                    if found:
-                        for v in found:
-                            self._emit(rule, node.pointer, v)
-                except Exception as exc:  # a crashing rule must not stop the run
-                    self._crash(rule, node.pointer, exc)
-        lists = w.lists
-        if lists is not None:
-            for lst in lists:
-                lst.append(node)
-        fields_required = w.required
-        if fields_required is not None:
-            names, oneof, _ = fields_required
-            for name in names:  # common case: every required camelCase key present with a truthy value
-                if not value.get(name):
-                    self._check_required(value, node, fields_required)
-                    break
-            if oneof is not None:
-                self._missing_oneof(value, node, oneof)
-        table = w.table
-        ptr = node.pointer
-        for key, val in value.items():
-            entry = table.get(key)
-            if entry is None:
-                if self.check_unknown:
-                    self._unknown(w.spec, key, value, ptr)
-                continue
-            fast, repeated, child, fs = entry
-            if type(val) is fast:  # a valid string or boolean: nothing more to check
-                continue
-            # known field names never contain '/' or '~': no pointer escaping needed
-            if child is not None and type(val) is dict and not repeated:
-                self._walk_message(val, child, Node(val, child.name, ptr + "/" + key, node, fs.json_name))
-                continue
-            if val is None:
-                continue
-            if repeated:
-                if type(val) is not list:
-                    if self.check_type:
-                        self._type_error(ptr + "/" + key, fs, val, "an array")
-                    continue
-                base = ptr + "/" + key
-                if child is not None:
-                    name = child.name
-                    jname = fs.json_name
-                    for i, item in enumerate(val):
-                        if type(item) is dict:
-                            self._walk_message(item, child, Node(item, name, f"{base}/{i}", node, jname))
-                        else:
-                            self._value(fs, item, f"{base}/{i}", node)
-                elif fs.kind is _STRING:
-                    for i, item in enumerate(val):
-                        if type(item) is not str:
-                            self._value(fs, item, f"{base}/{i}", node)
-                else:
-                    for i, item in enumerate(val):
-                        self._value(fs, item, f"{base}/{i}", node)
-                continue
-            if fs.kind is _ENUM and type(val) is str and val in fs.enum_values:
-                continue
-            self._value(fs, val, ptr + "/" + key, node)
-
     def _value(self, fs: S.FieldSpec, val: Any, ptr: str, parent: Node) -> None:
         kind = fs.kind
         if kind == S.MESSAGE:
             if type(val) is dict:
-                cw = self.walks[fs.message]  # type: ignore[index]
-                self._walk_message(val, cw, Node(val, cw.name, ptr, parent, fs.json_name))
+                name = fs.message or ""
+                self._walkers[name](val, Node(val, name, ptr, parent, fs.json_name))
             elif self.check_type and val is not None:
                 self._type_error(ptr, fs, val, "an object")
         elif kind == S.STRING:

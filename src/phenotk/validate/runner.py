@@ -41,7 +41,7 @@ def read_fast(raw: bytes, path: str, name: str) -> Iterator[Document | InputErro
             data = None
         if isinstance(data, dict):
             try:
-                element = element_of(data, path)
+                element = _quick_element(data, path)
             except InputError as exc:
                 yield exc
                 return
@@ -50,6 +50,28 @@ def read_fast(raw: bytes, path: str, name: str) -> Iterator[Document | InputErro
             )
             return
     yield from parse_bytes(raw, path, name=name)
+
+
+#: top-level keys that only v1 / pre-1.0 documents, Families or Cohorts have: let io decide in full
+_DEFER = frozenset({"genes", "variants", "htsFiles", "hts_files", "phenotypes", "individuals", "phenopacket", "family"})
+_DEFER |= {"members", "proband", "relatives", "pedigree"}
+
+
+def _quick_element(data: dict[str, Any], path: str) -> Element:
+    """Element of a parsed tree: a plain v2 phenopacket is recognised from its top-level keys alone.
+
+    Anything else goes through :func:`phenotk.io.sniff.element_of`. The only v1 sign not visible at the top
+    (``negated``/``classOfOnset`` on features) is an unknown field to the walk, and the engine then asks
+    ``element_of`` whether the document is v1 (see ``Engine.check_document``).
+    """
+    if not data or not _DEFER.isdisjoint(data):
+        return element_of(data, path)
+    meta = data.get("metaData", data.get("meta_data"))
+    if isinstance(meta, dict):
+        declared = meta.get("phenopacketSchemaVersion", meta.get("phenopacket_schema_version"))
+        if isinstance(declared, str) and declared.strip().startswith(("1", "0")):
+            return element_of(data, path)
+    return Element.PHENOPACKET
 
 
 def iter_inputs(paths: Iterable[str | os.PathLike[str]], stdin: Any = None) -> Iterator[Document | InputError]:

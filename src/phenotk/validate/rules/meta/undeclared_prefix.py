@@ -111,10 +111,10 @@ class MetaUndeclaredPrefix(Rule):
         """Collect used and declared prefixes of the document; one finding per undeclared prefix."""
         declared: set[str] = set()
         ids: set[str] = set()
-        for node in nodes:
-            t = node.type
+        for node in nodes:  # node[0] is node.value, node[1] node.type (tuple access: hot loop)
+            t = node[1]
             if t == "OntologyClass":
-                ident = node.value.get("id")
+                ident = node[0].get("id")
             elif t == "Resource":
                 p = node.get("namespacePrefix")
                 if isinstance(p, str):

@@ -74,8 +74,8 @@ class CurieSyntax(Rule):
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
         """Check every ontology class and gene id of a document (ids seen valid before are skipped)."""
         good = self._good
-        for node in nodes:
-            ident = node.value.get("id") if node.type == "OntologyClass" else None
+        for node in nodes:  # node[0] is node.value, node[1] node.type (tuple access: hot loop)
+            ident = node[0].get("id") if node[1] == "OntologyClass" else None
             if type(ident) is str and ident in good:
                 continue
             for v in self._check(node):

@@ -1,0 +1,161 @@
+"""Generate one walk function per message type for an engine (straight-line field dispatch).
+
+The generic walk looks every key up in a table and unpacks a tuple per field; on the 7,682-file store that
+loop is most of the run. Here each message type gets a small function whose ``if key == …`` chain knows the
+field kinds, whose hooks (rules, batch lists, required fields) are bound as constants, and which calls the
+child types' functions directly. Behaviour is the generic walk's; tests run every rule through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from phenotk.validate import schema as S
+
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.validate.engine import Engine, _Walk
+
+WalkFn = Callable[[dict[str, Any], Any], None]
+
+
+def compile_walkers(engine: Engine) -> dict[str, WalkFn]:
+    """Walk functions keyed by message type name."""
+    env: dict[str, Any] = {
+        "ctx": engine.ctx,
+        "emit": engine._emit,
+        "crash": engine._crash,
+        "check_required": engine._check_required,
+        "missing_oneof": engine._missing_oneof,
+        "unknown": engine._unknown,
+        "type_error": engine._type_error,
+        "slow": engine._value,
+        "new": tuple.__new__,
+        "Node": _node_class(),
+    }
+    names = {name: f"walk_{i}" for i, name in enumerate(engine.walks)}
+    sources = []
+    for name, w in engine.walks.items():
+        sources.append(_source(engine, w, names[name], names, env))
+    code = "\n\n".join(sources)
+    exec(compile(code, "<phenotk-walkers>", "exec"), env)
+    return {name: env[fn] for name, fn in names.items()}
+
+
+def _node_class() -> type:
+    from phenotk.validate.rule import Node
+
+    return Node
+
+
+def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[str, Any]) -> str:
+    p = fn  # prefix for constants of this type
+    env[f"{p}_w"] = w
+    env[f"{p}_spec"] = w.spec
+    lines = [f"def {fn}(value, node):"]
+    if w.rules:
+        env[f"{p}_rules"] = tuple(w.rules)
+        lines += [
+            f"    for rule in {p}_rules:",
+            "        try:",
+            "            found = rule.check(node, ctx)",
+            "            if found:",
+            "                for v in found:",
+            "                    emit(rule, node[2], v)",
+            "        except Exception as exc:",
+            "            crash(rule, node[2], exc)",
+        ]
+    if w.lists:
+        for j, lst in enumerate(w.lists):
+            env[f"{p}_list{j}"] = lst
+            lines.append(f"    {p}_list{j}.append(node)")
+    if w.required is not None:
+        req_names, oneof_keys, _, oneof = w.required
+        env[f"{p}_req"] = w.required
+        if req_names:
+            cond = " or ".join(f"not value.get({n!r})" for n in req_names)
+            lines += [f"    if {cond}:", f"        check_required(value, node, {p}_req)"]
+        if oneof_keys is not None:
+            env[f"{p}_oneof_keys"] = oneof_keys
+            env[f"{p}_oneof"] = oneof
+            lines += [f"    if {p}_oneof_keys.isdisjoint(value):", f"        missing_oneof(value, node, {p}_oneof)"]
+    if w.leaf is not None:
+        env[f"{p}_leaf"] = w.leaf
+        lines += [
+            f"    if value.keys() <= {p}_leaf:",
+            "        for val in value.values():",
+            "            if type(val) is not str:",
+            "                break",
+            "        else:",
+            "            return",
+        ]
+    lines += ["    ptr = node[2]", "    for key, val in value.items():"]
+    first = True
+    by_field: dict[int, tuple[S.FieldSpec, list[str], Any]] = {}
+    for key, (_fast, _rep, child, fs) in w.table.items():
+        by_field.setdefault(id(fs), (fs, [], child))[1].append(key)
+    for fs, keys, child in by_field.values():
+        cond = " or ".join(f"key == {k!r}" for k in dict.fromkeys(keys))
+        kw = "if" if first else "elif"
+        first = False
+        fsn = f"{p}_fs_{fs.name}"
+        env[fsn] = fs
+        lines.append(f"        {kw} {cond}:")
+        body = _field_body(engine, fs, child, fsn, names, env)
+        lines += ["            " + b for b in body]
+    tail = "        else:" if not first else "        if True:"
+    lines += [tail]
+    if engine.check_unknown:
+        lines.append(f"            unknown({p}_spec, key, value, ptr)")
+    else:
+        lines.append("            pass")
+    return "\n".join(lines)
+
+
+def _field_body(
+    engine: Engine, fs: S.FieldSpec, child: Any, fsn: str, names: dict[str, str], env: dict[str, Any]
+) -> list[str]:
+    kind = fs.kind
+    if fs.repeated:
+        out = ["if type(val) is list:", '    base = ptr + "/" + key']
+        if child is not None:
+            make = f"new(Node, (item, {child.name!r}, f'{{base}}/{{i}}', node, {fs.json_name!r}))"
+            out += [
+                "    for i, item in enumerate(val):",
+                "        if type(item) is dict:",
+                f"            {names[child.name]}(item, {make})",
+                "        else:",
+                f"            slow({fsn}, item, f'{{base}}/{{i}}', node)",
+            ]
+        elif kind == S.STRING:
+            out += [
+                "    for i, item in enumerate(val):",
+                "        if type(item) is not str:",
+                f"            slow({fsn}, item, f'{{base}}/{{i}}', node)",
+            ]
+        else:
+            out += ["    for i, item in enumerate(val):", f"        slow({fsn}, item, f'{{base}}/{{i}}', node)"]
+        out += ["elif val is not None:"]
+        if engine.check_type:
+            out += [f'    type_error(ptr + "/" + key, {fsn}, val, "an array")']
+        else:
+            out += ["    pass"]
+        return out
+    if child is not None:
+        return [
+            "if type(val) is dict:",
+            f"    {names[child.name]}(val, new(Node, (val, {child.name!r}, ptr + '/' + key, node, {fs.json_name!r})))",
+            "elif val is not None:",
+            f"    slow({fsn}, val, ptr + '/' + key, node)",
+        ]
+    if kind == S.STRING:
+        return ["if type(val) is not str and val is not None:", f"    slow({fsn}, val, ptr + '/' + key, node)"]
+    if kind == S.BOOL:
+        return ["if type(val) is not bool and val is not None:", f"    slow({fsn}, val, ptr + '/' + key, node)"]
+    if kind == S.ENUM:
+        env[f"{fsn}_values"] = fs.enum_values
+        return [
+            f"if not (type(val) is str and val in {fsn}_values) and val is not None:",
+            f"    slow({fsn}, val, ptr + '/' + key, node)",
+        ]
+    return ["if val is not None:", f"    slow({fsn}, val, ptr + '/' + key, node)"]
