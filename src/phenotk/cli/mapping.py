@@ -98,7 +98,10 @@ def check_command(
         return
     from phenotk.convert.table.api import read_sheet
 
-    result = read_sheet(table, load_mapping(mapping), ontology=_ontology(hpo), strict=strict)
+    onto = _ontology(hpo)
+    if onto is None:
+        typer.echo("note: no HPO available (--hpo FILE): label headers and free text cannot be looked up", err=True)
+    result = read_sheet(table, load_mapping(mapping), ontology=onto, strict=strict)
     for issue in result.all_issues:
         ctx = issue.context
         where = ", ".join(f"{k} {ctx[k]}" for k in ("row", "column") if k in ctx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -65,6 +66,13 @@ def _mostly(sheet: Sheet, header: str, rx: re.Pattern[str]) -> bool:
     return bool(values) and sum(1 for v in values if rx.match(v)) >= 0.8 * len(values)
 
 
+def _mostly_terms(sheet: Sheet, header: str, resolver: TermResolver) -> bool:
+    """Half or more of the non-empty cells are HPO ids or (with an index) HPO labels."""
+    j = sheet.header.index(header)
+    values = [r[j] for r in sheet.rows[:200] if r[j].strip()]
+    return bool(values) and sum(1 for v in values if resolver.resolve(v) is not None) >= 0.5 * len(values)
+
+
 def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
     """Assign each header to a mapping field, an HPO term (wide), or leave it unplaced.
 
@@ -79,15 +87,17 @@ def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
         if term is not None:
             out.hpo_columns[h] = (term[0], resolver.label(term[0]) or term[1])
             continue
-        if out.term_column is None and (_mostly(sheet, h, _HP_CELL) or _COMPILED_TERM.match(h)):
+        if out.term_column is None and (
+            _mostly(sheet, h, _HP_CELL) or (_COMPILED_TERM.match(h) and _mostly_terms(sheet, h, resolver))
+        ):
             out.term_column = h
             continue
         placed = False
         for name, rx in _COMPILED:
             if not rx.match(h):
                 continue
-            if name in ("disease_id", "disease_label"):
-                name = "disease_id" if _mostly(sheet, h, _DISEASE_CELL) else "disease_label"
+            if name == "disease_label" and _mostly(sheet, h, _DISEASE_CELL):
+                name = "disease_id"  # a bare "Disease" column holding CURIEs
             if name in ("variant", "text") or name not in out.fields:
                 out.fields.setdefault(name, []).append(h)
                 placed = True
@@ -107,7 +117,8 @@ def starter_mapping(sheet: Sheet, ontology: Any = None, *, header_row: int = 1, 
     """YAML text of a starter mapping for ``sheet`` and the placement it is based on."""
     pl = place_columns(sheet, ontology)
     f = pl.fields
-    d: dict[str, Any] = {"phenotk_mapping": 1, "name": sheet.name.rsplit(".", 1)[0],
+    stem = Path(sheet.path).stem if sheet.path and not sheet.path.startswith("<") else sheet.name.rsplit(".", 1)[0]
+    d: dict[str, Any] = {"phenotk_mapping": 1, "name": stem,
                          "description": f"Starter mapping for {sheet.name} written by phenotk mapping init; review it."}
     inp: dict[str, Any] = {"rows": "many" if pl.term_column else "one"}
     if sheet_name:
