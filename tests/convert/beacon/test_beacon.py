@@ -387,3 +387,23 @@ def test_cli_round_trip(store_files: list[Path], tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     (back,) = list((tmp_path / "back").iterdir())
     assert read(back) == read(packet)
+
+
+def test_metadata_resources_for_used_prefixes() -> None:
+    packet, issues = from_beacon(
+        {
+            "id": "r1",
+            "sex": {"id": "NCIT:C16576", "label": "female"},
+            "phenotypicFeatures": [
+                {"featureType": {"id": "HP:0001250", "label": "Seizure"}, "modifiers": [{"id": "XYZ:1", "label": "x"}]}
+            ],
+            "diseases": [{"diseaseCode": {"id": "NCIT:C3879", "label": "Thyroid Gland Medullary Carcinoma"}}],
+        },
+        created="2024-01-01T00:00:00Z",
+    )
+    resources = {r.namespace_prefix: r for r in packet.meta_data.resources}
+    assert set(resources) == {"HP", "NCIT", "XYZ"}  # the sex term becomes the enum: no NCIT use from it
+    assert resources["NCIT"].iri_prefix.startswith("http")
+    (note,) = [i for i in issues if i.code == "BCN008"]
+    assert "XYZ" in note.message and "HP" in note.message  # no HPO release is named by the Beacon document
+    assert packet.meta_data.created.ToJsonString() == "2024-01-01T00:00:00Z"

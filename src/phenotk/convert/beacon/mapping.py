@@ -66,6 +66,8 @@ from phenopackets import Disease as PxDisease
 
 from phenotk.io.sourcemap import join
 from phenotk.issue import Issue, Severity
+from phenotk.model.metadata import RESOURCES as STORE_RESOURCES
+from phenotk.model.metadata import resource as store_resource
 
 #: Schema version written into phenopackets made from Beacon individuals.
 SCHEMA_VERSION = "2.0.2"
@@ -91,39 +93,8 @@ NCIT_TO_SEX: dict[str, str] = {
 _SEX_LABELS = {"female": "FEMALE", "male": "MALE", "unknown": "UNKNOWN_SEX", "other": "OTHER_SEX"}
 KARYOTYPES = tuple(v.name for v in Individual.DESCRIPTOR.fields_by_name["karyotypic_sex"].enum_type.values)
 
-#: Prefix → (id, name, url, IRI prefix) for resources of phenopackets made from Beacon documents.
+#: Prefix → (id, name, url, IRI prefix) for prefixes common in Beacon data that phenotk.model.metadata lacks.
 _RESOURCES: dict[str, tuple[str, str, str, str]] = {
-    "HP": (
-        "hp",
-        "human phenotype ontology",
-        "http://purl.obolibrary.org/obo/hp.owl",
-        "http://purl.obolibrary.org/obo/HP_",
-    ),
-    "NCIT": (
-        "ncit",
-        "NCI Thesaurus",
-        "http://purl.obolibrary.org/obo/ncit.owl",
-        "http://purl.obolibrary.org/obo/NCIT_",
-    ),
-    "MONDO": (
-        "mondo",
-        "Mondo Disease Ontology",
-        "http://purl.obolibrary.org/obo/mondo.obo",
-        "http://purl.obolibrary.org/obo/MONDO_",
-    ),
-    "OMIM": (
-        "omim",
-        "An Online Catalog of Human Genes and Genetic Disorders",
-        "https://www.omim.org",
-        "https://www.omim.org/entry/",
-    ),
-    "ORPHA": (
-        "orpha",
-        "Orphanet Rare Disease Ontology",
-        "https://www.orphadata.com",
-        "http://www.orpha.net/ORDO/Orphanet_",
-    ),
-    "LOINC": ("loinc", "Logical Observation Identifiers Names and Codes", "https://loinc.org", "https://loinc.org/"),
     "UBERON": (
         "uberon",
         "Uber-anatomy ontology",
@@ -136,19 +107,12 @@ _RESOURCES: dict[str, tuple[str, str, str, str]] = {
         "http://purl.obolibrary.org/obo/eco.owl",
         "http://purl.obolibrary.org/obo/ECO_",
     ),
-    "GENO": (
-        "geno",
-        "Genotype Ontology",
-        "http://purl.obolibrary.org/obo/geno.owl",
-        "http://purl.obolibrary.org/obo/GENO_",
-    ),
     "DOID": (
         "doid",
         "Human Disease Ontology",
         "http://purl.obolibrary.org/obo/doid.owl",
         "http://purl.obolibrary.org/obo/DOID_",
     ),
-    "UCUM": ("ucum", "Unified Code for Units of Measure", "https://ucum.org", "https://units-of-measurement.org/"),
 }
 
 #: Beacon individual keys that mark a document as one (used by the reader's sniffing and type checks).
@@ -878,21 +842,31 @@ class _In:
 
 
 def _metadata(prefixes: set[str], created: str | None, created_by: str) -> tuple[MetaData, list[str]]:
+    """MetaData for a packet made from a Beacon individual, and the prefixes whose resource entry is incomplete.
+
+    Entries come from the project's resource table (:mod:`phenotk.model.metadata`, the store's names, URLs and
+    default versions), then from this module's table (name, URL, IRI prefix; no version: a Beacon document does
+    not say which release it used), else a minimal entry.
+    """
     ts = Timestamp()
     if created:
         ts.FromJsonString(created)
     else:
         ts.FromDatetime(datetime.now(timezone.utc).replace(microsecond=0))
     meta = MetaData(created=ts, created_by=created_by, phenopacket_schema_version=SCHEMA_VERSION)
-    unknown = []
+    incomplete = []
     for prefix in sorted(prefixes):
-        info = _RESOURCES.get(prefix)
-        if info is None:
-            unknown.append(prefix)
-            continue
-        rid, name, url, iri = info
-        meta.resources.append(Resource(id=rid, name=name, url=url, iri_prefix=iri, namespace_prefix=prefix))
-    return meta, unknown
+        if prefix.upper() in STORE_RESOURCES:
+            res = store_resource(prefix)
+        elif prefix in _RESOURCES:
+            rid, name, url, iri = _RESOURCES[prefix]
+            res = Resource(id=rid, name=name, url=url, iri_prefix=iri, namespace_prefix=prefix)
+        else:
+            res = store_resource(prefix)
+        if not (res.version and res.url and res.iri_prefix):
+            incomplete.append(prefix)
+        meta.resources.append(res)
+    return meta, incomplete
 
 
 _HANDLED = {
@@ -996,36 +970,36 @@ def from_beacon(
             )
         else:
             r.not_carried(f"individual.{key}", join(pointer, key), value)
-    meta, unknown = _metadata(r.prefixes, created, created_by)
+    meta, incomplete = _metadata(r.prefixes, created, created_by)
     packet.meta_data.CopyFrom(meta)
     info = tree.get("info")
-    if info is not None:
-        _restore(packet, info, join(pointer, "info"), r)
-    elif unknown:
+    restored = _restore(packet, info, join(pointer, "info"), r) if info is not None else set()
+    if incomplete and "meta_data" not in restored:
         r.note(
             "BCN008",
             "beacon-resource-unknown",
-            f"no metaData resource is known for prefix(es) {', '.join(unknown)}; add them to metaData.resources",
+            f"metaData.resources for {', '.join(incomplete)} lack a version, URL or IRI prefix (a Beacon document "
+            "does not name ontology releases); complete them",
             join(pointer, "id"),
             severity=Severity.INFO,
         )
     return packet, r.issues
 
 
-def _restore(packet: Phenopacket, info: Any, ptr: str, r: _In) -> None:
-    """Take back what a phenotk (or Convert-Pheno) writer kept in ``info.phenopacket``."""
+def _restore(packet: Phenopacket, info: Any, ptr: str, r: _In) -> set[str]:
+    """Take back what a phenotk (or Convert-Pheno) writer kept in ``info.phenopacket``; the fields restored."""
     if not isinstance(info, dict):
         r.not_carried("info", ptr, info)
-        return
+        return set()
     kept = info.get("phenopacket")
     for key, value in info.items():
         if key != "phenopacket" and value not in (None, "", [], {}):
             r.not_carried(f"info.{key}", join(ptr, key), value)
     if kept is None:
-        return
+        return set()
     if not isinstance(kept, dict):
         r.bad("expected info.phenopacket to be an object", join(ptr, "phenopacket"), kept)
-        return
+        return set()
     kept = copy.deepcopy(kept)
     subject = kept.pop("subject", None)
     restored = Phenopacket()
@@ -1044,7 +1018,7 @@ def _restore(packet: Phenopacket, info: Any, ptr: str, r: _In) -> None:
                         setattr(packet.subject, fd.name, value)
     except (json_format.ParseError, ValueError, TypeError) as exc:
         r.bad(f"info.phenopacket is not a phenopacket fragment ({exc})", join(ptr, "phenopacket"), "…")
-        return
+        return set()
     for fd, value in restored.ListFields():
         if fd.name == "id":
             packet.id = value
@@ -1064,3 +1038,4 @@ def _restore(packet: Phenopacket, info: Any, ptr: str, r: _In) -> None:
         join(ptr, "phenopacket"),
         severity=Severity.INFO,
     )
+    return {fd.name for fd, _ in restored.ListFields()}
