@@ -181,3 +181,14 @@ def test_to_dataframe_and_back(mapping_dir: Path) -> None:
     long = phenotk.to_dataframe([p], layout="long")
     assert long[["hpo_id", "status"]].values.tolist() == [["HP:0001250", "excluded"]]
     assert make_table([p], "long").issues == []
+
+
+def test_reader_options_override_the_mapping_input(sheets: Path, mapping_dir: Path, hpo_stub) -> None:
+    table = registry.reader("table")
+    opts = ConvertOptions(mapping=mapping_dir / "generic-wide.yaml", ontology=hpo_stub,
+                          extra={"sheet": "cohort", "header_row": "3"})
+    items = list(table.read(sheets / "wide.xlsx", opts))
+    assert [i.name for i in items] == ["PMID_12345_P1", "PMID_12345_P2", "PMID_12345_P3", "PMID_12345_P4_sib"]
+    with pytest.raises(UsageError, match="header_row"):
+        list(table.read(sheets / "wide.xlsx", ConvertOptions(mapping=mapping_dir / "generic-wide.yaml",
+                                                              extra={"header_row": "x"})))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from google.protobuf.message import Message
 
 from phenotk.convert.base import Converted, ConvertOptions, FormatReader, FormatWriter
-from phenotk.errors import OutputExistsError
+from phenotk.errors import OutputExistsError, UsageError
 from phenotk.io import atomic_write
 from phenotk.issue import Issue, Severity
 
@@ -33,6 +33,22 @@ def _is_pyphetools_template(path: Path) -> bool:
     except Exception:  # unreadable: let the reader report it
         return False
     return len(_TEMPLATE_HEADERS & {str(v).strip() for v in first if v is not None}) >= 4
+
+
+def _overrides(extra: dict[str, str]) -> dict[str, Any]:
+    """``-O sheet=NAME|N``, ``-O header_row=N``, ``-O delimiter=;``, ``-O encoding=cp1252`` (override the mapping)."""
+    out: dict[str, Any] = {}
+    if "sheet" in extra:
+        out["sheet"] = int(extra["sheet"]) if extra["sheet"].isdigit() else extra["sheet"]
+    if "header_row" in extra:
+        if not extra["header_row"].isdigit() or int(extra["header_row"]) < 1:
+            raise UsageError(f"-O header_row takes a row number (1, 2, …), not {extra['header_row']!r}")
+        out["header_row"] = int(extra["header_row"])
+    if "delimiter" in extra:
+        out["delimiter"] = {"tab": "\t", "\\t": "\t"}.get(extra["delimiter"], extra["delimiter"])
+    if "encoding" in extra:
+        out["encoding"] = extra["encoding"]
+    return out
 
 
 class TableReader(FormatReader):
@@ -59,12 +75,13 @@ class TableReader(FormatReader):
         from phenotk.mapping.model import load_mapping
 
         mapping = load_mapping(options.mapping) if options.mapping is not None else None
+        kwargs: dict[str, Any] = {}
         if mapping is not None:
-            sheet = read_table(path, sheet=mapping.sheet, header_row=mapping.header_row, skip_rows=mapping.skip_rows,
-                               delimiter=mapping.delimiter, encoding=mapping.encoding,
-                               max_xlsx_bytes=mapping.max_xlsx_bytes)
-        else:
-            sheet = read_table(path)
+            kwargs = dict(sheet=mapping.sheet, header_row=mapping.header_row, skip_rows=mapping.skip_rows,
+                          delimiter=mapping.delimiter, encoding=mapping.encoding,
+                          max_xlsx_bytes=mapping.max_xlsx_bytes)
+        kwargs.update(_overrides(options.extra))
+        sheet = read_table(path, **kwargs)
         result = convert_sheet(sheet, mapping, ontology=options.ontology, strict=options.strict,
                                created=options.created, created_by=options.created_by)
         pending = list(result.issues)
