@@ -28,6 +28,30 @@ ProgressFn = Callable[[int], None]
 CHUNK = 64
 
 
+class _RawJsonDocument(Document):
+    """A JSON document whose text is decoded only when asked for (only documents with findings need it)."""
+
+    __slots__ = ("_raw", "_text")
+
+    def __init__(self, raw: bytes, **kwargs: Any) -> None:
+        self._raw: bytes | None = raw
+        self._text: str | None = None
+        super().__init__(**kwargs)
+
+    @property  # type: ignore[override]
+    def text(self) -> str | None:
+        """The original text, decoded on first use."""
+        if self._text is None and self._raw is not None:
+            self._text = self._raw.decode("utf-8")
+            self._raw = None
+        return self._text
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        if value is not None:
+            self._text, self._raw = value, None
+
+
 def read_fast(raw: bytes, path: str, name: str) -> Iterator[Document | InputError]:
     """Documents of one input; plain ``.json`` objects skip the protobuf parse (the engine walks the tree).
 
@@ -45,9 +69,7 @@ def read_fast(raw: bytes, path: str, name: str) -> Iterator[Document | InputErro
             except InputError as exc:
                 yield exc
                 return
-            yield Document(
-                path=path, format=Format.JSON, element=element, data=data, message=None, text=raw.decode("utf-8")
-            )
+            yield _RawJsonDocument(raw, path=path, format=Format.JSON, element=element, data=data)
             return
     yield from parse_bytes(raw, path, name=name)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -104,37 +105,15 @@ class MetaUndeclaredPrefix(Rule):
 
     batch = True
 
-    def __init__(self) -> None:
-        self._prefix: dict[str, str | None] = {}  # id → prefix cache (ids repeat a lot)
-
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
         """Collect used and declared prefixes of the document; one finding per undeclared prefix."""
-        declared: set[str] = set()
-        ids: set[str] = set()
-        for node in nodes:  # node[0] is node.value, node[1] node.type (tuple access: hot loop)
-            t = node[1]
-            if t == "OntologyClass":
-                ident = node[0].get("id")
-            elif t == "Resource":
-                p = node.get("namespacePrefix")
-                if isinstance(p, str):
-                    declared.add(p)
-                continue
-            else:
-                ident = node.get("valueId")
-            if type(ident) is str:
-                ids.add(ident)
-        cache = self._prefix
-        undeclared: set[str] = set()
-        for ident in ids:
-            if ident in cache:
-                prefix = cache[ident]
-            else:
-                prefix = curie_prefix(ident)
-                if len(cache) < 200_000:
-                    cache[ident] = prefix
-            if prefix is not None and prefix not in declared:
-                undeclared.add(prefix)
+        # node[0] is node.value, node[1] node.type (tuple access: hot path)
+        declared = {p for n in nodes if n[1] == "Resource" and isinstance(p := n.get("namespacePrefix"), str)}
+        ids = {i for n in nodes if n[1] == "OntologyClass" and type(i := n[0].get("id")) is str}
+        ids.update(i for n in nodes if n[1] == "GeneDescriptor" and type(i := n.get("valueId")) is str)
+        prefixes = set(map(_cached_prefix, ids))
+        prefixes.discard(None)
+        undeclared = {p for p in prefixes - declared if p is not None}
         if not undeclared:
             return
         used: dict[str, list[Any]] = {}  # undeclared prefix → [first node, uses]
@@ -142,9 +121,7 @@ class MetaUndeclaredPrefix(Rule):
             if node.type == "Resource":
                 continue
             ident = node.value.get("id") if node.type == "OntologyClass" else node.get("valueId")
-            prefix = cache.get(ident) if type(ident) is str else None
-            if prefix is None and type(ident) is str:
-                prefix = curie_prefix(ident)
+            prefix = _cached_prefix(ident) if type(ident) is str else None
             if prefix in undeclared:
                 entry = used.get(prefix)  # type: ignore[arg-type]
                 if entry is None:
@@ -168,6 +145,11 @@ class MetaUndeclaredPrefix(Rule):
                 yield root, self.violation(msg, *split(first.pointer), fix=fix)
             else:  # pragma: no cover
                 yield first, self.violation(msg)
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached_prefix(ident: str) -> str | None:
+    return curie_prefix(ident)
 
 
 def _add_resource(data: dict[str, Any], prefix: str) -> Fix | None:

@@ -74,10 +74,12 @@ class CurieSyntax(Rule):
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
         """Check every ontology class and gene id of a document (ids seen valid before are skipped)."""
         good = self._good
-        for node in nodes:  # node[0] is node.value, node[1] node.type (tuple access: hot loop)
-            ident = node[0].get("id") if node[1] == "OntologyClass" else None
-            if type(ident) is str and ident in good:
-                continue
+        # node[0] is node.value, node[1] node.type (tuple access: hot path)
+        try:
+            todo = [n for n in nodes if n[1] != "OntologyClass" or n[0].get("id") not in good]
+        except TypeError:  # an unhashable id (a list or object): check every node the slow way
+            todo = nodes
+        for node in todo:
             for v in self._check(node):
                 yield node, v
 

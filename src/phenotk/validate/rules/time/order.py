@@ -104,12 +104,13 @@ class TimeOrder(Rule):
             items = value[lkey]
             if type(items) is not list:
                 continue
-            for i, item in enumerate(items):
-                if type(item) is not dict:
-                    continue
-                tkey = time_field if time_field in item else (time_snake if time_snake in item else None)
-                if tkey is None:
-                    continue
+            timed = [
+                (i, item)
+                for i, item in enumerate(items)
+                if type(item) is dict and (time_field in item or time_snake in item)
+            ]
+            for i, item in timed:
+                tkey = time_field if time_field in item else time_snake
                 when = time_element(item[tkey], birth)
                 if when is None:
                     continue
