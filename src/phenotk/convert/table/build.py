@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from phenopackets import (
     VitalStatus,
 )
 
+from phenotk.errors import InputError
 from phenotk.issue import Issue, Severity
 from phenotk.mapping.model import (
     DEFAULT_SEX_MAP,
@@ -242,26 +243,13 @@ class _Builder:
                 )
             )
         plain, patterns = m.referenced_columns()
-        claimed: set[str] = set()
         blocks = (*self.diseases, *self.variants, *self.references)
-        for spec in [*m.all_specs(), *(s for b in blocks for s in b.values())]:
-            for col in spec.columns():
-                if "{n}" in col:
-                    continue
-                if col in header:
-                    claimed.add(col)
-                elif spec in (m.packet_id, m.subject["id"]) or col in m.text_columns:
-                    pass
-        for col in plain:
-            if col in header:
-                claimed.add(col)
+        claimed: set[str] = {c for b in blocks for spec in b.values() for c in spec.columns() if c in header}
+        claimed |= {c for c in plain if c in header}
         required = [*m.packet_id.columns(), *m.subject["id"].columns()]
         missing_required = [c for c in required if c not in header]
         if missing_required:
-            from phenotk.errors import InputError
-
             spec = m.subject["id"] if missing_required[0] in m.subject["id"].columns() else m.packet_id
-            _line, _ = m.locate(spec.pointer)
             raise InputError(
                 f"the id column {missing_required[0]!r} (mapping {self._mapping_where(spec)}) is not in the sheet; "
                 f"columns: {', '.join(header[:12])}{' …' if len(header) > 12 else ''}",
@@ -467,8 +455,8 @@ class _Builder:
 
     # ------------------------------------------------------------------ packet
     def packet(self, group: PacketRows) -> BuiltPacket:
-        m, issues = self.m, []  # type: ignore[var-annotated]
-        issues_list: list[Issue] = issues
+        m = self.m
+        issues_list: list[Issue] = []
         first_row = group.rows[0][0]
         sid, _ = self.single(group, m.subject["id"], issues_list, "subject id")
         subject = Individual(id=sid)
@@ -716,8 +704,8 @@ class _Builder:
 
     def variant_block(self, group: PacketRows, packet: Phenopacket, subject_id: str, issues: list[Issue]) -> None:
         gis: list[GenomicInterpretation] = []
-        seen: set[tuple[str, str]] = set()
         for block in self.variants:
+            seen: set[tuple[str, str]] = set()  # per block: variant_1 and variant_2 may be the same allele
             for number, rec in _distinct(group.rows, block):
                 raw = block["hgvs"].raw(rec)
                 if not raw:
@@ -903,8 +891,3 @@ def build_packets(
     """Turn a sheet into packets under ``mapping``; findings are warnings, or errors when ``strict``."""
     opts = _Options(Severity.ERROR if strict else Severity.WARNING, created, created_by)
     return _Builder(sheet, mapping, TermResolver(ontology), opts).build()
-
-
-def iter_columns(sheet: Sheet) -> Iterable[str]:
-    """Header names (helper for explain/init)."""
-    return iter(sheet.header)
