@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 class StubHpo:
-    """Implements the part of phenotk.ontology.OntologyIndex the table converter uses (label, lookup, version)."""
+    """The part of phenotk.ontology.OntologyIndex the table converter uses (label, synonyms, lookup, version)."""
 
     version = "2025-05-06-stub"
     TERMS = {
@@ -31,6 +31,10 @@ class StubHpo:
     def lookup(self, text: str) -> list[str]:
         key = " ".join(text.split()).casefold()
         return [c for c, (lab, syn) in self.TERMS.items() if key in {lab.casefold(), *(s.casefold() for s in syn)}]
+
+    def synonyms(self, curie: str) -> list[str]:
+        t = self.TERMS.get(curie)
+        return list(t[1]) if t else []
 
     def primary_id(self, curie: str) -> str | None:
         return curie if curie in self.TERMS else None

@@ -83,3 +83,15 @@ def test_long_rows_conflicting_status() -> None:
     res = from_dataframe(df, mapping)
     assert [(f.type.id, f.excluded) for f in res.packets[0].phenotypic_features] == [("HP:0001250", False)]
     assert _rules(res) == [("map-conflicting-values", 3, "term")]
+
+
+def test_header_and_label_cells_that_contradict_their_id(hpo_stub) -> None:
+    df = pd.DataFrame({"id": ["a"], "Seizure (HP:0001252)": ["yes"], "Low muscle tone (HP:0001252)": ["yes"],
+                       "t": ["HP:0001250"], "l": ["Hypotonia"]})
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "id"},
+               "phenotypes": {"wide": {}, "long": {"term": "t", "label": "l"}}}
+    res = from_dataframe(df, mapping, ontology=hpo_stub)
+    # "Low muscle tone" is a synonym of Hypotonia: fine; "Seizure" is not; the long label cell names another term
+    assert _rules(res) == [("map-label-mismatch", None, "Seizure (HP:0001252)"), ("map-label-mismatch", 2, "l")]
+    assert sorted(f.type.id for f in res.packets[0].phenotypic_features) == ["HP:0001250", "HP:0001252"]
+    assert from_dataframe(df, mapping).all_issues == []  # without an HPO nothing can be checked

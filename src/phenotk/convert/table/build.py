@@ -119,6 +119,19 @@ class TermResolver:
                 return str(hit)
         return None
 
+    def label_conflict(self, curie: str, text: str) -> str | None:
+        """The index's label of ``curie`` when ``text`` is neither it nor a synonym (None: agrees or unknown)."""
+        if self.ontology is None or not text.strip():
+            return None
+        label = self.label(curie)
+        if label is None:
+            return None
+        key = " ".join(text.split()).casefold()
+        names = [label, *(getattr(self.ontology, "synonyms", lambda _c: [])(curie) or [])]
+        if any(" ".join(n.split()).casefold() == key for n in names):
+            return None
+        return label
+
     def resolve(self, text: str) -> tuple[str, str] | None:
         """(id, label) for ``HP:…``, ``label (HP:…)``, ``HP:… label`` or a label/synonym; None if unknown."""
         if text in self._cache:
@@ -301,6 +314,16 @@ class _Builder:
                 continue
             self.wide.append((h, OntologyClass(id=term[0], label=term[1])))
             claimed.add(h)
+            m_label = _HP_IN_TEXT.match(h)
+            if m_label and not explicit:
+                current = self.resolver.label_conflict(term[0], m_label.group(1))
+                if current is not None:
+                    self.sheet_issues.append(finding(
+                        "map-label-mismatch",
+                        f"header {h!r}: {term[0]} is {current!r} in HPO {self.resolver.version or ''}, not "
+                        f"{m_label.group(1).strip()!r}; the id was used — check which term is meant",
+                        self.sev, sheet=sheet.name, column=h, value=m_label.group(1).strip(),
+                        reason="label does not match id"))
         self.wide_columns = {h for h, _ in self.wide}
         # unmapped
         nonempty = self._nonempty_columns()
@@ -602,8 +625,18 @@ class _Builder:
                                   reason="unknown term"))
             return
         curie, label = term
-        if "label" in long and not self.resolver.label(curie):
-            label = long["label"].raw(rec) or label
+        if "label" in long:
+            given = long["label"].raw(rec)
+            if not self.resolver.label(curie):
+                label = given or label
+            elif given and _HP_ID.match(raw.strip()):
+                current = self.resolver.label_conflict(curie, given)
+                if current is not None:
+                    issues.append(finding(
+                        "map-label-mismatch",
+                        f"{curie} is {current!r} in HPO {self.resolver.version or ''}, not {given!r}; the id was used",
+                        self.sev, sheet=self.sheet.name, row=number, column=long["label"].column, value=given,
+                        reason="label does not match id"))
         status = "observed"
         if "status" in long:
             sraw = long["status"].raw(rec)

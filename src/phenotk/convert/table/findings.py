@@ -18,6 +18,7 @@ RULES: dict[str, tuple[str, str]] = {
     "map-missing-column": ("MAP008", "The mapping names a column the sheet does not have."),
     "map-not-carried": ("MAP009", "A Phenopacket field the table layout cannot hold (writers)."),
     "map-duplicate-header": ("MAP010", "Two columns with the same header; the second is renamed 'name (2)'."),
+    "map-label-mismatch": ("MAP011", "A 'label (HP:…)' header or label cell names a different term than its id."),
 }
 
 
