@@ -325,6 +325,7 @@ class _Builder:
                         self.sev, sheet=sheet.name, column=h, value=m_label.group(1).strip(),
                         reason="label does not match id"))
         self.wide_columns = {h for h, _ in self.wide}
+        self.wide_ids = [(h, term, str(term.id)) for h, term in self.wide]
         # unmapped
         nonempty = self._nonempty_columns()
         for h in header:
@@ -577,9 +578,10 @@ class _Builder:
 
         cache_get = self.feature_cache.get
         seen_get = seen.get
-        append = features.append
+        wide = self.wide_ids
         for number, rec in group.rows:
-            for col, term in self.wide:
+            batch = []
+            for col, term, tid in wide:
                 cell = rec[col]
                 if not cell:
                     continue
@@ -593,12 +595,14 @@ class _Builder:
                              f"{cell!r} under {term.label or term.id} is none of observed/excluded/unknown words and "
                              "not an age or onset")
                     continue
-                prev = seen_get(term.id)
+                prev = seen_get(tid)
                 if prev is not None:
                     conflict(term, prev, pf.excluded, number, col)
                     continue
-                seen[term.id] = (pf.excluded, number)
-                append(pf)
+                seen[tid] = (pf.excluded, number)
+                batch.append(pf)
+            if batch:
+                features.extend(batch)
             if self.m.long is not None:
                 self.long_row(number, rec, issues, add)
             for col in self.m.text_columns:
