@@ -66,3 +66,13 @@ def test_unknown_converter_name_suggests(tmp_path: Path) -> None:
     proc = run("convert", str(REPO / "examples" / "proband-marfan.json"), "-o", str(tmp_path / "x"), "--to", "fihr")
     assert proc.returncode == 2
     assert "did you mean 'fhir'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_xlsx_output_is_a_table_unless_named_like_a_template() -> None:
+    from phenotk.convert import registry
+
+    assert registry.writer_for_output("out/table.xlsx").name == "xlsx"
+    assert registry.writer_for_output("out/FBN1_individuals.xlsx").name == "pyphetools-xlsx"
+    assert registry.writer_for_output("out/FBN1_individuals.json").name == "phetools-json"
+    assert registry.writer_for_output("out/table.csv").name == "csv"
+    assert registry.writer_for_output("out/packet.json") is None

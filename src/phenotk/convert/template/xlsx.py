@@ -681,7 +681,8 @@ class PyphetoolsXlsxWriter(FormatWriter):
 
     name = "pyphetools-xlsx"
     description = "pyphetools Excel curation template"
-    extensions = (".xlsx",)
+    # only outputs named like the store's templates; any other .xlsx is a plain table (the ``xlsx`` writer)
+    extensions = ("_individuals.xlsx",)
     single_file = True
     default_extension = ".xlsx"
 
