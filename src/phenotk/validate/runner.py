@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -294,12 +295,18 @@ def add_duplicate_ids(results: list[Result], engine: Engine) -> None:
 def _locate_id(path: str) -> tuple[int | None, int | None]:
     """Line:column of ``/id`` in a file (re-read: only duplicates pay)."""
     base, _, frag = path.partition("#L")
-    if not os.path.isfile(base):
-        return None, None
+    archive, bang, member = base.partition("!")
     try:
-        with open(base, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
+        if bang and os.path.isfile(archive):  # a zip member
+            with zipfile.ZipFile(archive) as zf:
+                text = zf.read(member).decode("utf-8")
+            base = member
+        elif os.path.isfile(base):
+            with open(base, encoding="utf-8") as fh:
+                text = fh.read()
+        else:
+            return None, None
+    except (OSError, UnicodeDecodeError, KeyError, ValueError, zipfile.BadZipFile):
         return None, None
     offset = 0
     if frag.isdigit():
