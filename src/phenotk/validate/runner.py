@@ -143,12 +143,14 @@ def _picklable(config: EngineConfig) -> EngineConfig:
     return dataclasses.replace(config, options=options)
 
 
-def _work(chunk: list[tuple[str, str, bytes]]) -> list[Result]:
+def _work(chunk: list[tuple[str, str, bytes | None]]) -> list[Result]:
     engine = _WORKER
     assert engine is not None
     out = []
     for path, name, raw in chunk:
-        for item in read_fast(raw, path, name):
+        # plain files are read here (their bytes never cross the process boundary); others come as bytes
+        items = iter_inputs([path]) if raw is None else read_fast(raw, path, name)
+        for item in items:
             out.append(engine.check_error(item) if isinstance(item, InputError) else engine.check_document(item))
     return out
 
@@ -230,7 +232,7 @@ def _run_parallel(
 
     init = (_picklable(config), hpo_path)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init) as pool:
-        chunk: list[tuple[str, str, bytes]] = []
+        chunk: list[tuple[str, str, bytes | None]] = []
         for src in iter_sources(paths, stdin=stdin):
             if stop:
                 break
@@ -240,16 +242,19 @@ def _run_parallel(
                     chunk = []
                 pending.append([engine.check_error(src)])
                 continue
-            try:
-                raw = src.opener()
-            except (InputError, OSError) as exc:
-                err = exc if isinstance(exc, InputError) else InputError(f"cannot read: {exc}", path=src.path)
-                if chunk:
-                    pending.append(pool.submit(_work, chunk))
-                    chunk = []
-                pending.append([engine.check_error(err)])
-                continue
-            chunk.append((src.path, src.name, raw))
+            if "!" not in src.path and os.path.isfile(src.path):
+                chunk.append((src.path, src.name, None))  # the worker reads it
+            else:
+                try:
+                    raw = src.opener()
+                except (InputError, OSError) as exc:
+                    err = exc if isinstance(exc, InputError) else InputError(f"cannot read: {exc}", path=src.path)
+                    if chunk:
+                        pending.append(pool.submit(_work, chunk))
+                        chunk = []
+                    pending.append([engine.check_error(err)])
+                    continue
+                chunk.append((src.path, src.name, raw))
             if len(chunk) >= CHUNK:
                 pending.append(pool.submit(_work, chunk))
                 chunk = []
