@@ -10,6 +10,7 @@ from phenotk.validate.rules.hpo._common import (
     IndexFacts,
     describe,
     document_newer_than,
+    extra_ontologies,
     facts,
     index_for,
     ontology_name,
@@ -68,11 +69,14 @@ class LabelMismatch(Rule):
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All ontology classes of a document at once: a matching HPO label costs one dict probe."""
         labels = self._known(ctx.hpo).labels
+        others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
             value = node.value
             cid = value.get("id")
-            if type(cid) is str and labels.get(cid) == value.get("label"):
+            if type(cid) is not str or labels.get(cid) == value.get("label"):
+                continue
+            if not (others or cid.startswith("HP:")):
                 continue
             out.extend((node, v) for v in self.check(node, ctx))
         return out

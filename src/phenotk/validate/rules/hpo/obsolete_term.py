@@ -6,7 +6,15 @@ from typing import Any
 
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
-from phenotk.validate.rules.hpo._common import IndexFacts, describe, facts, index_for, ontology_name, release_of
+from phenotk.validate.rules.hpo._common import (
+    IndexFacts,
+    describe,
+    extra_ontologies,
+    facts,
+    index_for,
+    ontology_name,
+    release_of,
+)
 
 
 def _retarget(value: dict[str, Any], new_id: str, idx: Any, *, safe: bool, why: str) -> Fix:
@@ -67,10 +75,11 @@ class ObsoleteTerm(Rule):
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All ontology classes of a document at once: current HPO ids cost one set probe each."""
         problem = self._known(ctx.hpo).problem
+        others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
             cid = node.value.get("id")
-            if type(cid) is not str or (cid.startswith("HP:") and cid not in problem):
+            if type(cid) is not str or (cid not in problem and (cid.startswith("HP:") or not others)):
                 continue
             out.extend((node, v) for v in self.check(node, ctx))
         return out

@@ -10,6 +10,7 @@ from phenotk.validate.rules.hpo._common import (
     IndexFacts,
     describe,
     document_newer_than,
+    extra_ontologies,
     facts,
     index_for,
     ontology_name,
@@ -67,10 +68,11 @@ class UnknownTerm(Rule):
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All ontology classes of a document at once: known HPO ids cost one set probe each."""
         known = self._known(ctx.hpo).primary
+        others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
             cid = node.value.get("id")
-            if type(cid) is str and cid in known:
+            if type(cid) is not str or cid in known or not (others or cid.startswith("HP:")):
                 continue
             out.extend((node, v) for v in self.check(node, ctx))
         return out
