@@ -175,7 +175,11 @@ def fix_bytes(
         return result
     fmt = docs[0].format
     result.format = fmt
-    outcomes = _fix_documents(docs, engine, unsafe=unsafe, rules=rules, versions=versions or {}, result=result)
+    try:
+        outcomes = _fix_documents(docs, engine, unsafe=unsafe, rules=rules, versions=versions or {}, result=result)
+    except RecursionError:  # copying/patching a tree nested hundreds of levels deep
+        result.error = InputError("nested too deeply to fix", path=path, line=1, column=1)
+        return result
     text = raw.decode("utf-8") if fmt is Format.JSONL else None
     result.new = _assemble(fmt, text, outcomes, raw)
     if result.new == raw:
