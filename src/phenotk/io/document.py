@@ -72,13 +72,14 @@ class Document:
         "_message",
         "_parse_error",
         "_parsed",
+        "_raw",
         "_source_map",
+        "_text",
         "data",
         "element",
         "format",
         "line_offset",
         "path",
-        "text",
     )
 
     def __init__(
@@ -91,17 +92,31 @@ class Document:
         text: str | None = None,
         line_offset: int = 0,
         parse_error: str | None = None,
+        raw: bytes | None = None,
     ) -> None:
         self.path = path
         self.format = format
         self.element = element
         self.data = data
-        self.text = text  # original text (JSON/YAML), for the source map
+        self._text = text  # original text (JSON/YAML), for the source map
+        self._raw = raw if text is None else None  # undecoded UTF-8 text, decoded on first use
         self.line_offset = line_offset  # lines before this document in its file (JSONL)
         self._message = message
         self._parse_error = parse_error
         self._parsed = message is not None or parse_error is not None
         self._source_map: SourceMap | None = None
+
+    @property
+    def text(self) -> str | None:
+        """The original JSON/YAML text (decoded on first use: only documents with findings need it)."""
+        if self._text is None and self._raw is not None:
+            self._text = self._raw.decode("utf-8")
+            self._raw = None
+        return self._text
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        self._text, self._raw = value, None
 
     def __repr__(self) -> str:
         return f"Document(path={self.path!r}, format={self.format.value}, element={self.element.value}, id={self.id!r})"

@@ -11,6 +11,7 @@ import glob
 import io
 import json
 import os
+import re
 import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -182,15 +183,78 @@ def _load_json(text: str, path: str, line_offset: int = 0) -> Any:
         raise InputError("invalid JSON: nested too deeply", path=path, line=1 + line_offset, column=1) from None
 
 
-def _load_yaml(text: str, path: str) -> Any:
+#: Most nodes a YAML tree may expand to through aliases (``*name``) before it is refused as an alias bomb.
+MAX_YAML_EXPANDED_NODES = 5_000_000
+
+
+def check_yaml_aliases(data: Any, path: str, text: str) -> None:
+    """Refuse YAML trees that aliases made recursive or huge (``a: &x [*x]``, "billion laughs").
+
+    PyYAML shares aliased objects, so such trees load fast but hang or exhaust memory in anything that walks
+    them. Raises ``InputError``. Only runs when the text uses both anchors and aliases.
+    """
+    if "&" not in text or "*" not in text:
+        return
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Any) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise InputError("YAML alias refers to itself (recursive structure)", path=path)
+        active.add(key)
+        children = node.values() if isinstance(node, dict) else node
+        total = 1 + sum(size(c) for c in children)
+        active.discard(key)
+        if total > MAX_YAML_EXPANDED_NODES:
+            raise InputError(
+                f"YAML aliases expand to over {MAX_YAML_EXPANDED_NODES:,} values (alias bomb?)", path=path
+            )
+        sizes[key] = total
+        return total
+
     try:
-        return yaml.load(text, Loader=YAML_LOADER)
+        size(data)
+    except RecursionError:
+        raise InputError("invalid YAML: nested too deeply", path=path) from None
+
+
+#: Deepest YAML nesting accepted: libyaml's C composer overflows the stack (segfault) somewhere past 20,000.
+MAX_YAML_DEPTH = 1000
+
+
+def check_yaml_depth(text: str, path: str) -> None:
+    """Refuse YAML nested deeper than :data:`MAX_YAML_DEPTH` before libyaml sees it (cheap unless suspicious)."""
+    too_deep = InputError(f"invalid YAML: nested more than {MAX_YAML_DEPTH} levels deep", path=path)
+    if re.search(r"^[ \t-]{" + str(2 * MAX_YAML_DEPTH) + ",}", text, re.M):
+        raise too_deep
+    if text.count("[") + text.count("{") <= MAX_YAML_DEPTH:
+        return
+    depth = 0
+    for m in re.finditer(r"[][{}]", text):
+        depth += 1 if m.group() in "[{" else -1
+        if depth > MAX_YAML_DEPTH:
+            raise too_deep
+
+
+def _load_yaml(text: str, path: str) -> Any:
+    check_yaml_depth(text, path)
+    try:
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise InputError(f"invalid YAML: {exc.problem or exc}", path=path, line=line, column=col) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path=path) from None
+        raise InputError("invalid YAML: " + " ".join(str(exc).split()), path=path) from None
+    except RecursionError:
+        raise InputError("invalid YAML: nested too deeply", path=path, line=1, column=1) from None
+    check_yaml_aliases(data, path, text)
+    return data
 
 
 def document_from_tree(
@@ -249,6 +313,11 @@ def parse_bytes(
         if not raw.strip():
             raise InputError("empty file", path=path, line=1, column=1)
         fmt = fmt or sniff_format(raw[:4096], name or path)
+        if fmt is Format.JSON:
+            fast = _fast_json(raw, path, element)
+            if fast is not None:
+                yield fast
+                return
         if fmt is Format.PB:
             yield _parse_pb(raw, path, element)
             return
@@ -267,6 +336,22 @@ def parse_bytes(
         yield document_from_tree(data, path=path, fmt=fmt, element=element, text=text)
     except InputError as exc:
         yield exc
+
+
+def _fast_json(raw: bytes, path: str, element: Element | None) -> Document | None:
+    """The common case, cheaply: a UTF-8 JSON object parsed from bytes, text decoded only if needed later.
+
+    None when the input is anything else (BOM, bad UTF-8, syntax error, not an object): the full path then
+    produces the precise ``path:line:col`` message.
+    """
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    el = element_of(data, path, element)
+    return Document(path=path, format=Format.JSON, element=el, data=data, raw=raw)
 
 
 def _parse_jsonl(text: str, path: str, element: Element | None) -> Iterator[Document | InputError]:

@@ -22,7 +22,6 @@ KNOWN_EXTENSIONS = frozenset(_EXT)
 
 # v1-only top-level keys and per-feature keys (v2 dropped them)
 _V1_TOP = {"genes", "variants", "htsFiles", "hts_files"}
-_V1_FEATURE = {"negated", "classOfOnset", "class_of_onset"}
 _PRE1_TOP = {"phenotypes", "individuals"}
 
 
@@ -121,8 +120,10 @@ def detect_version(data: dict[str, Any]) -> str:
         return "1"
     for key in ("phenotypicFeatures", "phenotypic_features"):
         feats = data.get(key)
-        if isinstance(feats, list) and any(isinstance(f, dict) and _V1_FEATURE & f.keys() for f in feats):
-            return "1"
+        if isinstance(feats, list):
+            for f in feats:  # membership tests, no set building: this runs for every document read
+                if isinstance(f, dict) and ("negated" in f or "classOfOnset" in f or "class_of_onset" in f):
+                    return "1"
     if "phenopacket" in data and isinstance(data.get("phenopacket"), dict):
         return "1"  # v1 Interpretation wrapper
     if "family" in data and isinstance(data.get("family"), dict):

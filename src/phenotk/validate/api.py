@@ -12,11 +12,11 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from phenotk.errors import InputError
-from phenotk.io import Document, Element
+from phenotk.io import Document, Element, iter_documents
 from phenotk.io.readers import document_from_tree
 from phenotk.issue import Report
 from phenotk.validate.config import Options, engine_config, find_config, load_config, merge
-from phenotk.validate.runner import check_documents, iter_inputs, load_hpo, run
+from phenotk.validate.runner import check_documents, load_hpo, run
 
 Source = str | os.PathLike[str] | dict[str, Any] | Message | Document | bytes
 
@@ -152,7 +152,7 @@ def _documents(items: Iterable[Any]) -> Iterable[Document | InputError]:
 
             yield from parse_bytes(s, "<bytes>")
         else:
-            yield from iter_inputs([s])
+            yield from iter_documents([s])
 
 
 def _json_fmt() -> Any:

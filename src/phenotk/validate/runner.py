@@ -13,12 +13,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-import orjson
-
 from phenotk.errors import InputError
-from phenotk.io import Document, Element, Format, parse_bytes
+from phenotk.io import Document, Element, iter_documents, parse_bytes
 from phenotk.io.readers import iter_sources
-from phenotk.io.sniff import element_of
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.validate.engine import Engine, EngineConfig
 from phenotk.validate.locate import locate_json
@@ -27,91 +24,6 @@ ProgressFn = Callable[[int], None]
 
 #: documents per task sent to a worker process
 CHUNK = 64
-
-
-class _RawJsonDocument(Document):
-    """A JSON document whose text is decoded only when asked for (only documents with findings need it)."""
-
-    __slots__ = ("_raw", "_text")
-
-    def __init__(self, raw: bytes, **kwargs: Any) -> None:
-        self._raw: bytes | None = raw
-        self._text: str | None = None
-        super().__init__(**kwargs)
-
-    @property  # type: ignore[override]
-    def text(self) -> str | None:
-        """The original text, decoded on first use."""
-        if self._text is None and self._raw is not None:
-            self._text = self._raw.decode("utf-8")
-            self._raw = None
-        return self._text
-
-    @text.setter
-    def text(self, value: str | None) -> None:
-        if value is not None:
-            self._text, self._raw = value, None
-
-
-def read_fast(raw: bytes, path: str, name: str) -> Iterator[Document | InputError]:
-    """Documents of one input; plain ``.json`` objects skip the protobuf parse (the engine walks the tree).
-
-    Anything else (YAML, JSONL, protobuf, malformed JSON) goes through :func:`phenotk.io.parse_bytes`,
-    which also produces the precise error messages.
-    """
-    if name.lower().endswith(".json") and raw[:1] in (b"{", b" ", b"\n", b"\r", b"\t"):
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            data = None
-        if isinstance(data, dict):
-            try:
-                element = _quick_element(data, path)
-            except InputError as exc:
-                yield exc
-                return
-            yield _RawJsonDocument(raw, path=path, format=Format.JSON, element=element, data=data)
-            return
-    yield from parse_bytes(raw, path, name=name)
-
-
-#: top-level keys that only v1 / pre-1.0 documents, Families or Cohorts have: let io decide in full
-_DEFER = frozenset({"genes", "variants", "htsFiles", "hts_files", "phenotypes", "individuals", "phenopacket", "family"})
-_DEFER |= {"members", "proband", "relatives", "pedigree"}
-
-
-def _quick_element(data: dict[str, Any], path: str) -> Element:
-    """Element of a parsed tree: a plain v2 phenopacket is recognised from its top-level keys alone.
-
-    Anything else goes through :func:`phenotk.io.sniff.element_of`. The only v1 sign not visible at the top
-    (``negated``/``classOfOnset`` on features) is an unknown field to the walk, and the engine then asks
-    ``element_of`` whether the document is v1 (see ``Engine.check_document``).
-    """
-    if not data or not _DEFER.isdisjoint(data):
-        return element_of(data, path)
-    meta = data.get("metaData", data.get("meta_data"))
-    if isinstance(meta, dict):
-        declared = meta.get("phenopacketSchemaVersion", meta.get("phenopacket_schema_version"))
-        if isinstance(declared, str) and declared.strip().startswith(("1", "0")):
-            return element_of(data, path)
-    return Element.PHENOPACKET
-
-
-def iter_inputs(paths: Iterable[str | os.PathLike[str]], stdin: Any = None) -> Iterator[Document | InputError]:
-    """Like :func:`phenotk.io.iter_documents`, with the fast path of :func:`read_fast`."""
-    for src in iter_sources(paths, stdin=stdin):
-        if isinstance(src, InputError):
-            yield src
-            continue
-        try:
-            raw = src.opener()
-        except InputError as exc:
-            yield exc
-            continue
-        except OSError as exc:
-            yield InputError(f"cannot read: {exc.strerror or exc}", path=src.path)
-            continue
-        yield from read_fast(raw, src.path, src.name)
 
 
 # ------------------------------------------------------------------------------ worker processes
@@ -149,7 +61,7 @@ def _work(chunk: list[tuple[str, str, bytes | None]]) -> list[Result]:
     out = []
     for path, name, raw in chunk:
         # plain files are read here (their bytes never cross the process boundary); others come as bytes
-        items = iter_inputs([path]) if raw is None else read_fast(raw, path, name)
+        items = iter_documents([path]) if raw is None else parse_bytes(raw, path, name=name)
         for item in items:
             out.append(engine.check_error(item) if isinstance(item, InputError) else engine.check_document(item))
     return out
@@ -179,7 +91,7 @@ def run(
     engine = Engine(config, hpo=hpo)
     if jobs <= 1:
         results = []
-        for res in engine.run(iter_inputs(paths, stdin=stdin)):
+        for res in engine.run(iter_documents(paths, stdin=stdin)):
             results.append(res)
             if progress:
                 progress(1)
@@ -338,4 +250,4 @@ def check_documents(items: Iterable[Document | InputError], config: EngineConfig
     return report
 
 
-__all__ = ["Element", "check_documents", "iter_inputs", "load_hpo", "read_fast", "run"]
+__all__ = ["Element", "check_documents", "load_hpo", "run"]
