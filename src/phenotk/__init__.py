@@ -1,20 +1,62 @@
 """phenotk: validate, fix and convert GA4GH Phenopackets.
 
 Only the names in ``__all__`` are public API; modules with a leading underscore and sub-packages
-may change between releases.
+may change between releases. Heavy parts (pandas, matplotlib, fhir.resources, pronto) are imported
+on first use, so ``import phenotk`` and the command line start fast.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from phenotk._version import __version__
-from phenotk.analysis import CohortSummary, CohortView, read_cohort, show
-from phenotk.convert.fhir import from_fhir, to_fhir
-from phenotk.convert.table.api import from_dataframe, to_dataframe
-from phenotk.convert.v1 import upgrade
 from phenotk.errors import InputError, PhenotkError, UsageError
-from phenotk.fix import fix
 from phenotk.io import Document, Element, Format, iter_documents, read, write
 from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
-from phenotk.ontology import HpoNotAvailable, OntologyIndex, load_hpo, load_ontology
-from phenotk.validate.api import validate
+
+# ``validate`` and ``fix`` share their names with sub-packages: they are bound eagerly, after the
+# sub-package import, so ``phenotk.validate(...)`` and ``phenotk.fix(...)`` are the functions.
+from phenotk.validate.api import validate  # isort: skip
+from phenotk.fix import fix  # isort: skip
+
+#: public name → module that defines it (imported on first attribute access)
+_LAZY = {
+    "CohortSummary": "phenotk.analysis",
+    "CohortView": "phenotk.analysis",
+    "read_cohort": "phenotk.analysis",
+    "show": "phenotk.analysis",
+    "from_fhir": "phenotk.convert.fhir",
+    "to_fhir": "phenotk.convert.fhir",
+    "from_dataframe": "phenotk.convert.table.api",
+    "to_dataframe": "phenotk.convert.table.api",
+    "upgrade": "phenotk.convert.v1",
+    "HpoNotAvailable": "phenotk.ontology",
+    "OntologyIndex": "phenotk.ontology",
+    "load_hpo": "phenotk.ontology",
+    "load_ontology": "phenotk.ontology",
+}
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from phenotk.analysis import CohortSummary, CohortView, read_cohort, show
+    from phenotk.convert.fhir import from_fhir, to_fhir
+    from phenotk.convert.table.api import from_dataframe, to_dataframe
+    from phenotk.convert.v1 import upgrade
+    from phenotk.ontology import HpoNotAvailable, OntologyIndex, load_hpo, load_ontology
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'phenotk' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CohortSummary",
