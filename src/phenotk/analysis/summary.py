@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from phenopackets import Phenopacket
 
-from phenotk.validate.helpers import duration_days
+from phenotk.model.durations import duration_days
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
