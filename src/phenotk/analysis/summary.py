@@ -24,7 +24,8 @@ PHENOTYPIC_ABNORMALITY = "HP:0000118"
 
 def _enum_name(message: Any, field_name: str) -> str:
     value = getattr(message, field_name)
-    return str(type(message).DESCRIPTOR.fields_by_name[field_name].enum_type.values_by_number[value].name)
+    known = type(message).DESCRIPTOR.fields_by_name[field_name].enum_type.values_by_number.get(value)
+    return str(known.name) if known is not None else f"UNRECOGNIZED_{value}"  # a number outside the enum
 
 
 def _years(iso: str) -> float | None:

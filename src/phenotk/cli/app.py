@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Annotated
 
@@ -70,6 +71,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as exc:  # last resort only: bad input must be handled where it is read (GUIDE §2)
+        if os.environ.get("PHENOTK_DEBUG") == "1":
+            raise
+        text = " ".join(str(exc).split())[:300]
+        error(f"phenotk: internal error: {type(exc).__name__}: {text} (please report; PHENOTK_DEBUG=1 shows where)")
+        sys.exit(3)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,9 +62,15 @@ def _parse_options(pairs: list[str]) -> dict[str, str]:
 
 def _walk(path: str, reader: FormatReader) -> Iterator[Path]:
     if os.path.isdir(path):
-        for p in sorted(Path(path).rglob("*")):
-            if p.is_file() and (not reader.extensions or p.name.lower().endswith(reader.extensions)):
-                yield p
+        files = [
+            p
+            for p in sorted(Path(path).rglob("*"))
+            if p.is_file() and (not reader.extensions or p.name.lower().endswith(reader.extensions))
+        ]
+        if not files:
+            endings = ", ".join(reader.extensions) or "any"
+            raise InputError(f"no {reader.name} input files ({endings}) in this directory", path=path, kind="missing")
+        yield from files
     elif os.path.exists(path):
         yield Path(path)
     else:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from phenotk.errors import UsageError
+from phenotk.errors import InputError, UsageError
 
 mapping_app = typer.Typer(
     name="mapping",
@@ -86,6 +86,9 @@ def check_command(
         text = mapping.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise UsageError(f"{mapping}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}; save the mapping as UTF-8"
+        raise InputError(msg, path=str(mapping)) from None
     _, _, errors = check_mapping(text, str(mapping))
     for e in errors:
         loc = f"{mapping}:{e.line}:{e.column}" if e.line else str(mapping)

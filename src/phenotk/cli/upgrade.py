@@ -62,8 +62,8 @@ def upgrade_command(
         progress_status=status,
         interpretation_status=interpretation_status,
     )
-    fixed = Format(to) if to else None
-    if fixed not in (None, Format.JSON, Format.YAML):
+    fixed = Format(to) if to in ("json", "yaml") else None
+    if to and fixed is None:
         raise UsageError(f"--to must be json or yaml, not {to!r}")
     report = Report()
     refused = 0

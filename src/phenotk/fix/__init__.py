@@ -14,6 +14,7 @@ from typing import Any
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
+from phenotk.errors import InputError
 from phenotk.fix.apply import FixOutcome, apply_to_document, apply_to_text
 from phenotk.fix.patch import PatchError, apply_to_tree
 from phenotk.fix.run import AppliedFix, FileFix, build_engine, fix_bytes, fix_tree, loaded_versions
@@ -57,8 +58,13 @@ def fix(
     from phenotk.io import read
 
     path = os.fspath(packet)
-    with open(path, "rb") as fh:
-        raw = fh.read()
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise InputError("no such file or directory", path=path, kind="missing") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
     result = fix_bytes(raw, path, engine, name=os.path.basename(path), unsafe=unsafe, rules=rules, versions=versions)
     if result.error is not None:
         raise result.error

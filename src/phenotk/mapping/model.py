@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from phenotk.errors import InputError
+from phenotk.io.readers import check_yaml_aliases, check_yaml_depth
 from phenotk.io.sourcemap import SourceMap, join
 from phenotk.model.ids import safe_id
 
@@ -336,9 +337,11 @@ def _semantic_errors(data: dict[str, Any], smap: SourceMap) -> list[MappingError
     out: list[MappingError] = []
     checks = (("sex", SEX_VALUES), ("vital_status", VITAL_VALUES))
     for key, allowed in checks:
-        spec = data.get("subject", {}).get(key)
-        if isinstance(spec, dict):
-            for cell, target in spec.get("values", {}).items():
+        subject = data.get("subject")
+        spec = subject.get(key) if isinstance(subject, dict) else None
+        values = spec.get("values") if isinstance(spec, dict) else None
+        if isinstance(values, dict):  # wrong types are the schema's findings
+            for cell, target in values.items():
                 if target is not None and target not in allowed:
                     ptr = join("/subject", key, "values", str(cell))
                     line, col = smap.locate(ptr)
@@ -355,7 +358,12 @@ def check_mapping(text: str, path: str | None = None) -> tuple[dict[str, Any] | 
     from jsonschema import Draft202012Validator
 
     try:
+        check_yaml_depth(text, path or "<mapping>")
         data = yaml.load(text, Loader=_Loader)
+        check_yaml_aliases(data, path or "<mapping>", text)
+    except (InputError, RecursionError) as exc:
+        problem = exc.message if isinstance(exc, InputError) else "nested too deeply"
+        return None, SourceMap.empty(), [MappingError(problem.removeprefix("invalid YAML: "), "", 1, 1)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -41,7 +41,7 @@ def validate_fhir(tree: dict[str, Any], *, severity: Severity = Severity.WARNING
     rt = tree.get("resourceType")
     try:
         cls = get_fhir_model_class(str(rt))
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, KeyError):
         return [Issue(CODE_INVALID, "fhir-invalid", severity, f"unknown FHIR resourceType {rt!r}", "/resourceType")]
     try:
         cls.model_validate(tree)
@@ -103,6 +103,8 @@ def load_fhir(source: str | os.PathLike[str] | bytes | dict[str, Any], name: str
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "colno", None)
         raise InputError(f"not JSON or XML: {exc}", path=name, line=line, column=col) from None
+    except RecursionError:
+        raise InputError("not JSON or XML: nested too deeply", path=name, line=1, column=1) from None
     if not isinstance(tree, dict) or not isinstance(tree.get("resourceType"), str):
         raise InputError('not a FHIR resource: no top-level "resourceType"', path=name, line=1, column=1)
     return tree

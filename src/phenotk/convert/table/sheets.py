@@ -340,6 +340,8 @@ def read_table(
     p = Path(path)
     if not p.exists():
         raise InputError("no such file", path=str(path), kind="missing")
+    if p.is_dir():
+        raise InputError("is a directory, not a CSV/TSV/XLSX sheet", path=str(path))
     with open(p, "rb") as fh:
         head = fh.read(4)
     if p.suffix.lower() in XLSX_EXTENSIONS or head.startswith(b"PK\x03\x04"):

@@ -324,8 +324,15 @@ def _parse_row(
         bad(join(ptr, "individualData", "sex"), "sex", ind.get("sex"), "is not M / F / O / U")
         sex = "U"
     row.sex = sex
-    row.disease_ids = [_text(d) for d in raw.get("diseaseIdList") or [] if _text(d)]
+    disease_ids = raw.get("diseaseIdList") or []
+    if not isinstance(disease_ids, list):
+        bad(join(ptr, "diseaseIdList"), "diseaseIdList", disease_ids, "is not a list of disease ids")
+        disease_ids = []
+    row.disease_ids = [_text(d) for d in disease_ids if _text(d)]
     hpo_data = raw.get("hpoData") or []
+    if not isinstance(hpo_data, list):
+        bad(join(ptr, "hpoData"), "hpoData", hpo_data, "is not a list of HPO cells")
+        hpo_data = []
     if len(hpo_data) != len(headers):
         bad(join(ptr, "hpoData"), "hpoData", len(hpo_data), f"cells for {len(headers)} HPO headers")
     for c, cell in enumerate(hpo_data[: len(headers)]):
@@ -338,7 +345,7 @@ def _parse_row(
             if onset is None:
                 bad(cptr, hpo_id, text, "is not an onset age or label; term kept as observed without onset")
             row.hpo.append(HpoCell(hpo_id, label, OBSERVED, onset))
-        elif kind in _TYPES:
+        elif isinstance(kind, str) and kind in _TYPES:
             row.hpo.append(HpoCell(hpo_id, label, _TYPES[kind]))
         else:
             bad(cptr, hpo_id, kind, "is not Observed / Excluded / Na / OnsetAge; read as na")
