@@ -351,3 +351,26 @@ def test_bad_option_values(shared_data: Path, tmp_path: Path) -> None:
         if found:
             failures.append(f"{found}\n{run.describe()}")
     assert not failures, "\n\n".join(failures)
+
+
+# ------------------------------------------------------------------ archives
+
+
+def test_zip_member_cannot_escape_the_output_dir(tmp_path: Path) -> None:
+    """``fix -o DIR`` on a zip whose member is ``../../x.json`` writes inside DIR (was: outside it, zip slip)."""
+    import json as _json
+    import zipfile
+
+    packet = _json.loads((REPO / "examples" / "proband-marfan.json").read_text(encoding="utf-8"))
+    packet["subject"]["sex"] = "male"  # a safe fix (enum case), so the member is written
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    archive = work / "slip.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../../escaped.json", _json.dumps(packet, indent=2))
+        zf.writestr("/abs/escaped2.json", _json.dumps(packet, indent=2))
+    out = work / "out"
+    run = run_cli(["fix", "--no-hpo", "-o", str(out), str(archive)])
+    assert problems(run, [archive], unreadable=False) == [], run.describe()
+    assert not (tmp_path / "escaped.json").exists() and not Path("/abs/escaped2.json").exists()
+    assert sorted(p.name for p in out.rglob("*.json")) == ["escaped.json", "escaped2.json"], run.describe()

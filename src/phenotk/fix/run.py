@@ -226,8 +226,10 @@ def fix_paths(
 
 def output_path(arg: str, path: str, out_dir: str | os.PathLike[str]) -> Path:
     """Where ``-o DIR`` puts a fixed file: its path relative to the directory argument, else its name."""
-    if "!" in path:  # zip member: keep the member's path inside the archive
-        return Path(out_dir) / path.split("!", 1)[1]
+    if "!" in path:  # zip member: keep the member's path inside the archive, never outside out_dir (zip slip)
+        member = path.split("!", 1)[1].replace("\\", "/")
+        parts = [p for p in member.split("/") if p not in ("", ".", "..")]
+        return Path(out_dir).joinpath(*parts) if parts else Path(out_dir) / "member"
     if os.path.isdir(arg):
         return Path(out_dir) / os.path.relpath(path, arg)
     return Path(out_dir) / os.path.basename(path)
