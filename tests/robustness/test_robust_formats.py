@@ -327,6 +327,10 @@ def test_bad_option_values(shared_data: Path, tmp_path: Path) -> None:
         ["validate", "--ontology", f"MONDO={tmp_path}", "--no-hpo", good], ["validate", "--select", "NOPE", good],
         ["validate", "-o", str(tmp_path), "--no-hpo", good], ["validate", "--fail-on", "sometimes", good],
         ["summarize", "-o", str(tmp_path), "--no-hpo", good],
+        ["summarize", "-o", str(tmp_path), "--force", "--no-hpo", good],
+        ["convert", good, "-o", "/proc/phenotk-nowhere/x.json"],  # unwritable output
+        ["convert", good, "-o", f"{good}/under-a-file.json"],
+        ["fix", "--no-hpo", "-o", good, str(FIXTURES / "fix" / "case.yaml")],  # -o DIR is a file
         ["convert", good, "-o", f"{o}/f.unknownext"], ["convert", good, "-O", "junk", "-o", f"{o}/x.json"],
         ["convert", "--from", "nope", good, "-o", f"{o}/x.json"], ["convert", "--layout", "tall", good, "-o", o],
         ["convert", "--to", "fhir", "-O", "bundle-type=bogus", good, "-o", f"{o}/fh/"],
@@ -348,6 +352,10 @@ def test_bad_option_values(shared_data: Path, tmp_path: Path) -> None:
         found = [f for f in problems(run, [], unreadable=False) if not f.startswith("stderr error line names")]
         if run.code == 2 and not run.err.strip():
             found.append("exit 2 without a message")
+        joined = " ".join(args)
+        unwritable = "/proc/" in joined or "under-a-file" in joined or args[:3] == ["fix", "--no-hpo", "-o"]
+        if unwritable and run.code != 2:
+            found.append(f"exit {run.code} on an unwritable output (want 2)")
         if found:
             failures.append(f"{found}\n{run.describe()}")
     assert not failures, "\n\n".join(failures)

@@ -67,8 +67,11 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
     target = Path(path)
     if target.exists() and not force:
         raise OutputExistsError("output exists; use --force to overwrite", path=str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # a parent that is a file, a read-only or virtual file system, …
+        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
     try:
         # mkstemp makes the file 0600; give it the mode a normal open() would (0666 minus umask)
         os.fchmod(fd, 0o666 & ~_umask())
@@ -77,11 +80,13 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):  # e.g. the target is a directory, or the disk is full
+            raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
         raise
     return target
 
