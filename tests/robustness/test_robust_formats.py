@@ -329,6 +329,7 @@ def test_bad_option_values(shared_data: Path, tmp_path: Path) -> None:
         ["summarize", "-o", str(tmp_path), "--no-hpo", good],
         ["summarize", "-o", str(tmp_path), "--force", "--no-hpo", good],
         ["convert", good, "-o", "/proc/phenotk-nowhere/x.json"],  # unwritable output
+        ["convert", "--to", "csv", good, "-o", f"{o}/table-dir/"],  # one-file writer given a directory
         ["convert", good, "-o", f"{good}/under-a-file.json"],
         ["fix", "--no-hpo", "-o", good, str(FIXTURES / "fix" / "case.yaml")],  # -o DIR is a file
         ["convert", good, "-o", f"{o}/f.unknownext"], ["convert", good, "-O", "junk", "-o", f"{o}/x.json"],
@@ -353,7 +354,7 @@ def test_bad_option_values(shared_data: Path, tmp_path: Path) -> None:
         if run.code == 2 and not run.err.strip():
             found.append("exit 2 without a message")
         joined = " ".join(args)
-        unwritable = "/proc/" in joined or "under-a-file" in joined or args[:3] == ["fix", "--no-hpo", "-o"]
+        unwritable = any(w in joined for w in ("/proc/", "under-a-file", "table-dir", "fix --no-hpo -o"))
         if unwritable and run.code != 2:
             found.append(f"exit {run.code} on an unwritable output (want 2)")
         if found:

@@ -177,6 +177,9 @@ def convert_command(
         target_writer = registry.writer(to)
     elif to is None:
         target_writer = registry.writer_for_output(output)
+    if target_writer is not None and target_writer.single_file and output.endswith(("/", os.sep)):
+        example = output + "cohort" + (target_writer.extensions[0] if target_writer.extensions else "")
+        raise UsageError(f"--to {target_writer.name} writes one file, not a directory; give a file name: {example}")
 
     if fail_on not in ("error", "warning", "never"):
         raise UsageError(f"--fail-on must be error, warning or never, not {fail_on!r}")
