@@ -10,12 +10,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import orjson  # noqa: E402
-from _common import row, shared_data, timed  # noqa: E402
-from google.protobuf import json_format  # noqa: E402
-from phenopackets import Phenopacket  # noqa: E402
+import orjson
+from _common import row, shared_data, timed
+from google.protobuf import json_format
+from phenopackets import Phenopacket
 
-from phenotk.io import iter_documents  # noqa: E402
+from phenotk.io import iter_documents
 
 
 def main() -> None:
