@@ -25,6 +25,8 @@ from phenotk.issue import Report, Result, Severity
 from ._common import ElementOpt, FormatOpt, documents
 
 _PHENOPACKET_FORMATS = {"json", "yaml", "pb", "jsonl", "phenopacket"}
+#: Writers that always write exactly one file (beacon, fhir … also accept a directory).
+_FILE_ONLY_WRITERS = {"csv", "tsv", "xlsx", "phetools-json", "pyphetools-xlsx", "ped"}
 
 
 def _safe_stem(text: str) -> str:
@@ -177,7 +179,7 @@ def convert_command(
         target_writer = registry.writer(to)
     elif to is None:
         target_writer = registry.writer_for_output(output)
-    if target_writer is not None and target_writer.single_file and output.endswith(("/", os.sep)):
+    if target_writer is not None and target_writer.name in _FILE_ONLY_WRITERS and output.endswith(("/", os.sep)):
         example = output + "cohort" + (target_writer.extensions[0] if target_writer.extensions else "")
         raise UsageError(f"--to {target_writer.name} writes one file, not a directory; give a file name: {example}")
 

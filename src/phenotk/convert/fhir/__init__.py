@@ -45,6 +45,9 @@ def validate_fhir(tree: dict[str, Any], *, severity: Severity = Severity.WARNING
         return [Issue(CODE_INVALID, "fhir-invalid", severity, f"unknown FHIR resourceType {rt!r}", "/resourceType")]
     try:
         cls.model_validate(tree)
+    except KeyError as exc:  # fhir.resources fails this way on e.g. an unknown nested resourceType
+        msg = f"FHIR R4 model: cannot check this resource ({type(exc).__name__}: {exc}); read tolerantly anyway"
+        return [Issue(CODE_INVALID, "fhir-invalid", severity, msg, "")]
     except ValidationError as exc:
         errors = exc.errors()
         out = []
