@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import subprocess
 import sys
@@ -94,3 +95,15 @@ def test_last_resort_handler(monkeypatch: Any) -> None:
         "phenotk: internal error: RuntimeError: simulated bug (please report; PHENOTK_DEBUG=1 shows where)"
     )
     assert "Traceback" not in run.err
+
+
+def test_fifo_and_devices_are_refused_not_read(tmp_path: Path) -> None:
+    """A FIFO (reading it would block forever) or /dev/null: one line each, exit 2, no hang."""
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for args in (["info", str(fifo), "/dev/null"], ["convert", "--from", "fhir", str(fifo), "-o", f"{tmp_path}/o/"],
+                 ["fix", "--no-hpo", "--dry-run", str(fifo)], ["mapping", "init", str(fifo)]):
+        proc = subprocess.run([*_phenotk(), *args], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert any(line.startswith(str(fifo)) for line in proc.stderr.splitlines()), (args, proc.stderr)

@@ -73,8 +73,10 @@ def _walk(path: str, reader: FormatReader) -> Iterator[Path]:
             endings = ", ".join(reader.extensions) or "any"
             raise InputError(f"no {reader.name} input files ({endings}) in this directory", path=path, kind="missing")
         yield from files
-    elif os.path.exists(path):
+    elif os.path.isfile(path):
         yield Path(path)
+    elif os.path.exists(path):  # reading a FIFO or a device could block forever
+        raise InputError("not a regular file (a device, FIFO or socket)", path=path)
     else:
         raise InputError("no such file or directory", path=path, kind="missing")
 

@@ -76,6 +76,8 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
                 yield from _walk_zip(p)
             else:
                 yield Source(p, _file_opener(p), os.path.basename(p))
+        elif os.path.exists(p) and not any(ch in p for ch in "*?["):
+            yield InputError("not a regular file (a device, FIFO or socket)", path=p)
         elif any(ch in p for ch in "*?["):
             matches = sorted(glob.glob(p, recursive=True))
             if not matches:

@@ -340,8 +340,8 @@ def read_table(
     p = Path(path)
     if not p.exists():
         raise InputError("no such file", path=str(path), kind="missing")
-    if p.is_dir():
-        raise InputError("is a directory, not a CSV/TSV/XLSX sheet", path=str(path))
+    if not p.is_file():  # a directory, or a FIFO/device that could block forever
+        raise InputError("not a regular file (a CSV/TSV/XLSX sheet is expected)", path=str(path))
     with open(p, "rb") as fh:
         head = fh.read(4)
     if p.suffix.lower() in XLSX_EXTENSIONS or head.startswith(b"PK\x03\x04"):
