@@ -102,7 +102,10 @@ def test_fifo_and_devices_are_refused_not_read(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo.json"
     os.mkfifo(fifo)
     for args in (["info", str(fifo), "/dev/null"], ["convert", "--from", "fhir", str(fifo), "-o", f"{tmp_path}/o/"],
-                 ["fix", "--no-hpo", "--dry-run", str(fifo)], ["mapping", "init", str(fifo)]):
+                 ["fix", "--no-hpo", "--dry-run", str(fifo)], ["mapping", "init", str(fifo)],
+                 ["mapping", "check", str(fifo)], ["mapping", "explain", str(fifo)],
+                 ["convert", "-m", str(fifo), "--from", "table", str(REPO / "tests/fixtures/mapping/wide.csv"),
+                  "-o", f"{tmp_path}/t/"]):
         proc = subprocess.run([*_phenotk(), *args], capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2, (args, proc.stderr)
         assert "Traceback" not in proc.stderr

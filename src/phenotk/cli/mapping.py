@@ -82,6 +82,8 @@ def check_command(
     """
     from phenotk.mapping.model import check_mapping, load_mapping
 
+    if mapping.exists() and not mapping.is_file():  # a directory, or a FIFO that would block forever
+        raise InputError("not a regular file (a mapping YAML file is expected)", path=str(mapping))
     try:
         text = mapping.read_text(encoding="utf-8-sig")
     except OSError as exc:

@@ -411,6 +411,8 @@ def load_mapping(source: str | Path | TableMapping | dict[str, Any]) -> TableMap
         folder = resources.files("phenotk.mapping").joinpath("presets")
         text = folder.joinpath(name + ".yaml").read_text(encoding="utf-8")
         return parse_mapping(text, f"<preset {name}>")
+    if path.exists() and not path.is_file():  # a directory, or a FIFO that would block forever
+        raise InputError("not a regular file (a mapping YAML file is expected)", path=str(path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
