@@ -54,3 +54,13 @@ def test_missing_path_is_an_error_item() -> None:
     assert len(items) == 1 and isinstance(items[0], InputError)
     with pytest.raises(InputError):
         read("/nonexistent/file.json")
+
+
+def test_yaml_may_start_with_a_bom_json_may_not(tmp_path: Path) -> None:
+    yaml_file = tmp_path / "p.yaml"
+    yaml_file.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / "sibling-with-problems.yaml").read_bytes())
+    assert read(yaml_file).id == "example-sibling-2"
+    json_file = tmp_path / "p.json"
+    json_file.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / "proband-marfan.json").read_bytes())
+    with pytest.raises(InputError, match="byte-order mark"):
+        read(json_file)

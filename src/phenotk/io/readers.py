@@ -146,7 +146,10 @@ def _walk_zip(archive: str) -> Iterator[Source | InputError]:
 # ---------------------------------------------------------------- parsing
 
 
-def _decode(raw: bytes, path: str) -> str:
+def _decode(raw: bytes, path: str, fmt: Format | None = None) -> str:
+    """UTF-8 text of ``raw``. A UTF-8 BOM is dropped for YAML (which allows it) and refused for JSON."""
+    if raw.startswith(codecs.BOM_UTF8) and fmt is Format.YAML:
+        raw = raw[len(codecs.BOM_UTF8) :]
     if raw.startswith(codecs.BOM_UTF8):
         raise InputError(
             "file starts with a UTF-8 byte-order mark (BOM), which JSON forbids; save it as UTF-8 without BOM",
@@ -323,7 +326,7 @@ def parse_bytes(
         if fmt is Format.PB:
             yield _parse_pb(raw, path, element)
             return
-        text = _decode(raw, path)
+        text = _decode(raw, path, fmt)
         if fmt is Format.JSONL:
             yield from _parse_jsonl(text, path, element)
             return
@@ -482,8 +485,8 @@ def load_tree(source: PathLike | bytes, *, fmt: Format | None = None, name: str 
             raw = fh.read()
     if not raw.strip():
         raise InputError("empty file", path=path, line=1, column=1)
-    text = _decode(raw, path)
     fmt = fmt or sniff_format(raw[:4096], name or path)
+    text = _decode(raw, path, fmt)
     if fmt is Format.YAML:
         return _load_yaml(text, path)
     if fmt in (Format.JSON, Format.JSONL):
