@@ -98,5 +98,5 @@ def test_write_report_bad_output_is_one_located_error(small_report: Report, tmp_
     assert exc.value.path == str(tmp_path)
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(UsageError, match="cannot write the report"):
+    with pytest.raises(UsageError, match="cannot write"):
         write_report(small_report, "html", blocker / "report.html")  # parent is a file

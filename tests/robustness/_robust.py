@@ -246,7 +246,12 @@ def make_kind(shared: Path, kind: str, root: Path) -> Kind:
     put("nul", b"\x00" * 64)
     put("deep", deep_nesting(20_000) if ext == ".json" else b"a: " + b"[" * 30_000 + b"]" * 30_000)
     for label, payload in encodings(data.decode("utf-8")):
-        if label != "latin1" or any(b > 127 for b in payload):
+        if label == "bom" and ext != ".json":
+            # YAML allows a byte-order mark: the file must read like the original (only "never crash" holds)
+            p = root / f"{label}{ext}"
+            p.write_bytes(payload)
+            flipped.append(p)
+        elif label != "latin1" or any(b > 127 for b in payload):
             put(label, payload)
     as_dir = root / f"is-a-dir{ext}"
     as_dir.mkdir()

@@ -383,3 +383,21 @@ def test_zip_member_cannot_escape_the_output_dir(tmp_path: Path) -> None:
     assert problems(run, [archive], unreadable=False) == [], run.describe()
     assert not (tmp_path / "escaped.json").exists() and not Path("/abs/escaped2.json").exists()
     assert sorted(p.name for p in out.rglob("*.json")) == ["escaped.json", "escaped2.json"], run.describe()
+
+
+def test_phetools_variant_entry_of_wrong_type_is_a_finding(shared_data: Path, tmp_path: Path) -> None:
+    """Found by the hypothesis type-swap run: a string where a variant object belongs crashed the reader."""
+    import json
+
+    from phenotk.convert.base import ConvertOptions
+    from phenotk.convert.template.cohort_json import PhetoolsJsonReader
+
+    src = sorted((shared_data / "templates" / "AAGAB").glob("*_individuals.json"))[0]
+    data = json.loads(src.read_text(encoding="utf-8"))
+    key = next(iter(data["hgvsVariants"]))
+    data["hgvsVariants"][key] = "text"
+    bad = tmp_path / "AAGAB_individuals.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    items = list(PhetoolsJsonReader().read(bad, ConvertOptions()))
+    found = [i for item in items for i in item.issues if i.pointer == f"/hgvsVariants/{key}"]
+    assert found and found[0].rule == "map-bad-cell"

@@ -200,10 +200,22 @@ def cohort_to_packets(data: Any, source: str, options: ConvertOptions) -> Iterat
                     value=hpo_id,
                 )
             )
-    catalogues: dict[str, dict[str, Any]] = {
-        k: data[k] if isinstance(data.get(k), dict) else {}
-        for k in ("hgvsVariants", "structuralVariants", "intergenicVariants")
-    }
+    catalogues: dict[str, dict[str, Any]] = {}
+    for k in ("hgvsVariants", "structuralVariants", "intergenicVariants"):
+        raw_catalogue = data.get(k)
+        catalogue: dict[str, Any] = raw_catalogue if isinstance(raw_catalogue, dict) else {}
+        catalogues[k] = {key: v for key, v in catalogue.items() if isinstance(v, dict)}
+        for key, v in catalogue.items():
+            if not isinstance(v, dict):  # a variant entry must be an object; rows naming it report the gap
+                file_issues.append(
+                    issue(
+                        "map-bad-cell",
+                        f"{k} entry {key!r} is a {type(v).__name__}, not an object; the variant is not read",
+                        options,
+                        pointer=f"/{k}/{key}",
+                        value=_text(v)[:80],
+                    )
+                )
     hpo_version = _text(data.get("hpoVersion"))
     created_by = options.created_by
     history = data.get("curationHistory")
