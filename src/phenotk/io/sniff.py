@@ -107,19 +107,24 @@ def detect_version(data: dict[str, Any]) -> str:
 
     A declared ``metaData.phenopacketSchemaVersion`` of 1.x marks v1; so do v1-only fields
     (``genes``, ``variants``, ``htsFiles``, ``negated``/``classOfOnset`` on features). Families and
-    cohorts are judged by their members too.
+    cohorts are judged by their members too. The per-feature scan is skipped for a document that declares
+    2.x (it runs for every document read): such a document with v1 feature fields is a v2 document with
+    unknown fields, which the validator reports.
     """
     if _PRE1_TOP & data.keys():
         return "pre-1"
     meta = data.get("metaData", data.get("meta_data"))
+    declared_v2 = False
     if isinstance(meta, dict):
         declared = meta.get("phenopacketSchemaVersion", meta.get("phenopacket_schema_version"))
-        if isinstance(declared, str) and declared.strip().startswith(("1", "0")):
-            return "1"
+        if isinstance(declared, str):
+            if declared.strip().startswith(("1", "0")):
+                return "1"
+            declared_v2 = declared.strip().startswith("2")
     if _V1_TOP & data.keys():
         return "1"
     for key in ("phenotypicFeatures", "phenotypic_features"):
-        feats = data.get(key)
+        feats = None if declared_v2 else data.get(key)
         if isinstance(feats, list):
             for f in feats:  # membership tests, no set building: this runs for every document read
                 if isinstance(f, dict) and ("negated" in f or "classOfOnset" in f or "class_of_onset" in f):
