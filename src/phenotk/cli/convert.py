@@ -204,12 +204,9 @@ def convert_command(
 
     written = 0
     if target_writer is not None:
-        try:
-            issues = target_writer.write(
-                [i.message for i in messages if i.message is not None], Path(output), options, force=force
-            )
-        except OutputExistsError:
-            raise
+        issues = target_writer.write(
+            [i.message for i in messages if i.message is not None], Path(output), options, force=force
+        )
         if issues:
             report.results.append(Result(path=output, issues=issues))
         written = len(messages)
@@ -248,21 +245,14 @@ def _validate(items: list[Converted], hpo: object | None) -> list[Result]:
 
 
 def _ontology(hpo: Path | None) -> object | None:
-    """HPO index for converters that look up labels: --hpo, else the usual resolution; None if unavailable."""
+    """HPO index for converters that look up labels: --hpo (must load), else what is available locally, else None."""
+    from phenotk.ontology import resolve_hpo
+
+    if hpo is not None:
+        return resolve_hpo(hpo)
     try:
-        from phenotk.ontology import resolve_hpo  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return resolve_hpo(hpo, download=False) if hpo is None else resolve_hpo(hpo)
-    except TypeError:
-        try:
-            return resolve_hpo(hpo)
-        except PhenotkError:
-            return None
+        return resolve_hpo(download=False)
     except PhenotkError:
-        if hpo is not None:
-            raise
         return None
 
 

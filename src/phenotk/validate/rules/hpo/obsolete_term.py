@@ -7,7 +7,6 @@ from typing import Any
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
 from phenotk.validate.rules.hpo._common import (
-    IndexFacts,
     describe,
     extra_ontologies,
     facts,
@@ -64,17 +63,9 @@ class ObsoleteTerm(Rule):
     targets = ("OntologyClass",)
     requires_hpo = True
     batch = True
-    _facts: IndexFacts | None = None
-
-    def _known(self, idx: Any) -> IndexFacts:
-        f = self._facts
-        if f is None or f.idx is not idx:
-            f = self._facts = facts(idx)
-        return f
-
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All ontology classes of a document at once: current HPO ids cost one set probe each."""
-        problem = self._known(ctx.hpo).problem
+        problem = facts(ctx.hpo).problem
         others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
@@ -92,9 +83,7 @@ class ObsoleteTerm(Rule):
             return ()
         if cid.startswith("HP:"):
             idx = ctx.hpo
-            known = self._facts
-            if known is None or known.idx is not idx:
-                known = self._known(idx)
+            known = facts(idx)
             if cid not in known.problem:
                 return ()
         else:

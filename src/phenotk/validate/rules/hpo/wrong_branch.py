@@ -13,7 +13,6 @@ from phenotk.validate.rules.hpo._common import (
     ONSET,
     PHENOTYPIC_ABNORMALITY,
     SEVERITY,
-    IndexFacts,
     describe,
     facts,
     release_of,
@@ -86,17 +85,9 @@ class WrongBranch(Rule):
     targets = ("PhenotypicFeature", "Disease")
     requires_hpo = True
     batch = True
-    _facts: IndexFacts | None = None
-
-    def _known(self, idx: Any) -> IndexFacts:
-        f = self._facts
-        if f is None or f.idx is not idx:
-            f = self._facts = facts(idx)
-        return f
-
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All features and diseases of a document at once: a plain feature under PA costs one set probe."""
-        under_pa = self._known(ctx.hpo).under(PHENOTYPIC_ABNORMALITY)
+        under_pa = facts(ctx.hpo).under(PHENOTYPIC_ABNORMALITY)
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
             value = node.value
@@ -117,7 +108,7 @@ class WrongBranch(Rule):
         if type(t) is dict and (len(value) == 1 or (len(value) == 2 and "excluded" in value)):
             # the common {type[, excluded]} feature: one set probe
             cid = t.get("id")
-            if type(cid) is str and cid in self._known(idx).under(PHENOTYPIC_ABNORMALITY):
+            if type(cid) is str and cid in facts(idx).under(PHENOTYPIC_ABNORMALITY):
                 return ()
         wanted = _BY_KEY[node.type]
         out: list[Violation] = []
@@ -148,7 +139,7 @@ class WrongBranch(Rule):
         cid = oc.get("id")
         if type(cid) is not str or not cid.startswith("HP:"):
             return
-        known = self._known(idx)
+        known = facts(idx)
         if cid in known.under(root) or cid not in known.primary or (cid in known.problem and idx.is_obsolete(cid)):
             return
         term = known.primary[cid]
