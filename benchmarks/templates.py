@@ -4,7 +4,10 @@ Run: .venv/bin/python benchmarks/templates.py [--xlsx-sample N]
 
 Prints, for the 643 phetools cohort JSON tables and the 457 pyphetools Excel files (414 of them templates),
 how many produced packets equal the store's packet with the same PMID + subject id (mapped fields; Excel
-after the pyphetools redundancy clean-up), how many differ for a known cause, and packets per second.
+after the pyphetools redundancy clean-up): strict, then on the documented comparisons (cohort JSON: each store
+packet judged by its builder era; Excel: on the terms the sheet records, and among the rows the current table
+still holds as the sheet does), the cause of every remaining difference, and packets per second. The
+comparisons and causes are documented in ``phenotk.convert.template.corpus``.
 Baseline measured in the same run: parsing the store's own 7,682 packet files into protobuf (the cost any
 consumer of those packets pays), so the ratio says how conversion compares with just reading the result.
 """

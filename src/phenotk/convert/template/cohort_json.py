@@ -77,13 +77,19 @@ def _text(value: Any) -> str:
 def _descriptor(
     key: str, catalogues: dict[str, dict[str, Any]], count: int, sex: str
 ) -> tuple[VariationDescriptor | None, str]:
-    """Build the descriptor of allele ``key``; second value is the catalogue it came from ('' = unknown)."""
+    """Build the descriptor of allele ``key``; second value is the catalogue it came from ('' = unknown).
+
+    Allelic state: 2 alleles → homozygous; 1 allele → heterozygous, or hemizygous on chromosome X unless the
+    individual is female (``sex`` ``F``): the rule of the store's current builder (every store packet created
+    since its first heterozygous X variant in a female follows it; older packets call every single X allele
+    hemizygous — see :mod:`phenotk.convert.template.compare`).
+    """
     v = catalogues["hgvsVariants"].get(key)
     if v is not None:
         return (
             hgvs_descriptor(
                 variant_id=key,
-                state=allelic_state(count, _text(v.get("chr"))),
+                state=allelic_state(count, _text(v.get("chr")), sex),
                 hgnc_id=_text(v.get("hgncId")),
                 symbol=_text(v.get("symbol")),
                 transcript=_text(v.get("transcript")),
@@ -103,7 +109,7 @@ def _descriptor(
         return (
             hgvs_descriptor(
                 variant_id=key,
-                state=allelic_state(count, _text(v.get("chr"))),
+                state=allelic_state(count, _text(v.get("chr")), sex),
                 hgnc_id=_text(v.get("hgncId")),
                 symbol=_text(v.get("symbol")),
                 g_hgvs=_text(v.get("gHgvs")),
@@ -122,7 +128,7 @@ def _descriptor(
                 variant_id=key,
                 label=str(v.get("label") or ""),
                 sv_type=_text(v.get("svType")) or "SV",
-                state=allelic_state(count, _text(v.get("chromosome"))),
+                state=allelic_state(count, _text(v.get("chromosome")), sex),
                 hgnc_id=_text(v.get("hgncId")),
                 symbol=_text(v.get("geneSymbol")),
             ),

@@ -413,6 +413,32 @@ def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Convert
         yield Converted(packet, f"{path}:{sheet.sheet}!row {r0}", issues, name=pid)
 
 
+def template_hpo_columns(path: Path, options: ConvertOptions) -> set[str]:
+    """The HPO ids a template has a column for, as :func:`template_to_packets` reads them (header rows only).
+
+    Under ``clean=pyphetools`` obsolete and alternative ids are given as their current term, like the packets.
+    """
+    import openpyxl
+
+    check_zip(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise InputError(f"cannot open workbook: {exc}", path=str(path)) from None
+    try:
+        name = options.extra.get("sheet") or wb.sheetnames[0]
+        if name not in wb.sheetnames:
+            raise InputError(f"no sheet {name!r} (sheets: {', '.join(wb.sheetnames)})", path=str(path))
+        rows = list(wb[name].iter_rows(max_row=2, values_only=True))
+    finally:
+        wb.close()
+    sheet = _Sheet(path, name, rows, options)
+    clean = options.extra.get("clean", "").lower() in ("1", "true", "yes", "pyphetools") and options.ontology
+    if clean:
+        return {_current(sheet, col, hpo_id, label, [])[1] for col, hpo_id, label in sheet.hpo}
+    return {hpo_id for _col_, hpo_id, _label in sheet.hpo}
+
+
 def _current(sheet: _Sheet, col: int, hpo_id: str, label: str, issues: list[Issue]) -> tuple[int, str, str]:
     """Under ``clean=pyphetools``: an alt or obsolete id → its current term, as the store's builder did."""
     ontology = sheet.options.ontology
