@@ -90,11 +90,11 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
 
 def _file_opener(p: str) -> Callable[[], bytes]:
     def read() -> bytes:
-        size = os.path.getsize(p)
-        if size > MAX_DOCUMENT_BYTES:
-            raise InputError(f"file is {size} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit", path=p)
-        with open(p, "rb") as fh:
-            return fh.read()
+        with open(p, "rb", buffering=0) as fh:  # unbuffered + readall: one read of the whole file
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_DOCUMENT_BYTES:
+                raise InputError(f"file is {size} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit", path=p)
+            return fh.readall()
 
     return read
 

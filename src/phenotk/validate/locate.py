@@ -2,17 +2,46 @@
 
 The engine needs locations only for documents that have findings, and usually only for a few pointers;
 a regex tokenizer that stops once every wanted pointer is seen is much cheaper than a full source map.
+Containers that hold no wanted pointer are skipped bracket to bracket (strings and scalars inside them are
+consumed by one regex step), so locating ``/metaData/...`` at the end of a file costs a few steps per
+feature rather than one per token.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import json
 import re
 from collections.abc import Iterable
 
 from phenotk.io.sourcemap import escape, split
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # a JSON string, unrolled: no per-character alternation
+_TOKEN = re.compile(r"\s*(" + _STRING + r'|[{}\[\],:]|[^\s{}\[\],:"]+)')
+#: everything up to the next bracket that is not inside a string
+_FILL = r'[^"\[\]{}]*(?:' + _STRING + r'[^"\[\]{}]*)*'
+_TO_BRACKET = re.compile(_FILL)
+
+
+def _nested(depth: int) -> str:
+    """A regex for a container nested at most ``depth`` deep (brackets balanced, strings skipped whole)."""
+    inner = ""
+    for _ in range(depth):
+        inner = r"[\[{]" + _FILL + (r"(?:" + inner + _FILL + r")*" if inner else "") + r"[\]}]"
+    return inner
+
+
+_CONTAINER = _nested(6)
+#: one container in a single regex step (most values nest only a few levels; deeper ones fall back)
+_WHOLE = re.compile(_CONTAINER)
+_ITEM = r"\s*(?:" + _CONTAINER + "|" + _STRING + r'|[^\s,\[\]{}"]+)\s*,'
+
+
+@functools.lru_cache(maxsize=512)
+def _items(k: int) -> re.Pattern[str]:
+    """``k`` array items and their commas in one step."""
+    return re.compile(r"(?:" + _ITEM + r"){" + str(k) + "}")
 
 
 def _prefixes(pointer: str) -> list[str]:
@@ -33,6 +62,46 @@ def _drop_under(remaining: set[str], closed: str) -> bool:
     return not remaining
 
 
+def _skip(text: str, pos: int) -> int:
+    """Index just after the container whose opening bracket ends at ``pos`` (``len(text)`` if unclosed)."""
+    m = _WHOLE.match(text, pos - 1)
+    if m is not None:
+        return m.end()
+    depth = 1
+    n = len(text)
+    to_bracket = _TO_BRACKET.match
+    while True:
+        pos = to_bracket(text, pos).end()  # type: ignore[union-attr]  # always matches (possibly empty)
+        if pos >= n:
+            return n
+        c = text[pos]
+        pos += 1
+        if c == "{" or c == "[":
+            depth += 1
+        elif c == "}" or c == "]":
+            depth -= 1
+            if depth == 0:
+                return pos
+        else:  # an unterminated string: malformed text, nothing more to find
+            return n
+
+
+def _jump(text: str, pos: int, frame: list[object], indices: dict[str, list[int]]) -> int:
+    """In an array about to read item ``frame[2]``: jump over the items before the next wanted one."""
+    wanted = indices.get(str(frame[1]))
+    if not wanted:
+        return pos
+    i = int(frame[2])  # type: ignore[call-overload]
+    k = bisect.bisect_left(wanted, i)
+    if k == len(wanted) or wanted[k] == i:
+        return pos
+    m = _items(wanted[k] - i).match(text, pos)
+    if m is None:  # an item nested deeper than the one-step pattern: go item by item
+        return pos
+    frame[2] = wanted[k]
+    return m.end()
+
+
 def locate_json(text: str, pointers: Iterable[str], line_offset: int = 0) -> dict[str, tuple[int, int]]:
     """(line, column) (1-based) of each pointer, or of its nearest ancestor present in ``text``.
 
@@ -44,13 +113,27 @@ def locate_json(text: str, pointers: Iterable[str], line_offset: int = 0) -> dic
     wanted: set[str] = set()
     for p in wanted_ptrs:
         wanted.update(_prefixes(p))
+    #: array pointer → the item indices wanted in it (sorted), so unwanted runs of items are jumped
+    indices: dict[str, list[int]] = {}
+    for w in wanted:
+        head, _, last = w.rpartition("/")
+        if last.isdigit() and w:
+            indices.setdefault(head, []).append(int(last))
+    for lst in indices.values():
+        lst.sort()
     found: dict[str, int] = {}
     remaining = set(wanted)  # not seen yet; dropped when found or when their parent closes
     # frames: [is_object, pointer, next_index, current_key, expecting_key]
     stack: list[list[object]] = []
     expect_value = True
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
+    pos = 0
+    token = _TOKEN.match
+    while True:
+        m = token(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+        tok = m.group(1)
         first = tok[0]
         if stack and stack[-1][0] and stack[-1][4]:  # object expecting a key or '}'
             if first == '"':
@@ -68,10 +151,12 @@ def locate_json(text: str, pointers: Iterable[str], line_offset: int = 0) -> dic
             continue
         if first == ",":
             if stack:
-                if stack[-1][0]:
-                    stack[-1][4] = True
+                frame = stack[-1]
+                if frame[0]:
+                    frame[4] = True
                 else:
                     expect_value = True
+                    pos = _jump(text, pos, frame, indices)
             continue
         if first in "}]":
             expect_value = False
@@ -94,26 +179,31 @@ def locate_json(text: str, pointers: Iterable[str], line_offset: int = 0) -> dic
             ptr = ""
         expect_value = False
         if ptr in remaining:
-            found[ptr] = m.start()
+            found[ptr] = m.start(1)
             remaining.discard(ptr)
             if not remaining:
                 break
-        if first == "{":
-            stack.append([True, ptr, 0, None, True])
-        elif first == "[":
-            stack.append([False, ptr, 0, None, False])
-            expect_value = True
+        if first == "{" or first == "[":
+            if ptr not in wanted:  # nothing wanted inside: jump over it
+                pos = _skip(text, pos)
+            elif first == "{":
+                stack.append([True, ptr, 0, None, True])
+            else:
+                frame = [False, ptr, 0, None, False]
+                stack.append(frame)
+                expect_value = True
+                pos = _jump(text, pos, frame, indices)
     out: dict[str, tuple[int, int]] = {}
     cache: dict[int, tuple[int, int]] = {}
     for p in wanted_ptrs:
         for prefix in reversed(_prefixes(p)):
             off = found.get(prefix)
             if off is not None:
-                pos = cache.get(off)
-                if pos is None:
+                where = cache.get(off)
+                if where is None:
                     line = text.count("\n", 0, off) + 1 + line_offset
                     col = off - (text.rfind("\n", 0, off) + 1) + 1
-                    pos = cache[off] = (line, col)
-                out[p] = pos
+                    where = cache[off] = (line, col)
+                out[p] = where
                 break
     return out

@@ -35,6 +35,7 @@ FEATURE_DETAIL_FIELDS = (
     "evidence",
 )
 _STATUS_KEYS = frozenset({"type", "excluded"})
+_ABSENT = object()  # a default that equals no label
 
 
 def release_date(version: Any) -> str | None:
@@ -179,6 +180,32 @@ def features(node: Node, ctx: Context) -> tuple[str | None, list[Feature]]:
     return result
 
 
+def class_suspects(nodes: list[Node], ctx: Context) -> list[Node]:
+    """The document's OntologyClass nodes that are not a current HPO term written with its current label.
+
+    ``nodes`` are every OntologyClass node of the document (what the term rules are handed). Everything
+    else — current id, current label, or a prefix no loaded ontology answers — needs none of
+    ``hpo-unknown-term``, ``hpo-obsolete-term`` and ``hpo-label-mismatch``; the three share this one pass
+    (cached per document in ``ctx.state``) and each looks only at the suspects.
+    """
+    state = ctx.state
+    hit = state.get("hpo:suspects")
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    labels = facts(ctx.hpo).labels
+    others = bool(extra_ontologies(ctx))
+    out: list[Node] = []
+    for node in nodes:
+        value = node[0]  # node.value (tuple access: hot path)
+        cid = value.get("id")
+        if type(cid) is not str or labels.get(cid, _ABSENT) == value.get("label"):
+            continue
+        if others or cid.startswith("HP:"):
+            out.append(node)
+    state["hpo:suspects"] = out
+    return out
+
+
 def describe(idx: Any, curie: str) -> str:
     """``'Seizure' (HP:0001250)`` using the release's label."""
     label = idx.label(curie) if idx is not None else None
@@ -190,6 +217,8 @@ class FeatureSets:
     """Features of one list with their ancestry relations, computed once per list and shared by the rules."""
 
     key: str | None
+    #: the HPO-coded features, listed only when some pair or group below exists (else empty: use
+    #: :func:`features` for the full list)
     features: list[Feature]
     #: (ancestor feature, descendant feature) for every pair of features in an is_a relation (different terms)
     pairs: list[tuple[Feature, Feature]]
@@ -203,6 +232,11 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     hit = ctx.state.get(cache_key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
+    if _unrelated(node, ctx):  # the common case: no two features share a term or an is_a line
+        value = node.value
+        out = FeatureSets(_feature_key(value) if isinstance(value, dict) else None, [], [], [])
+        ctx.state[cache_key] = out
+        return out
     key, feats = features(node, ctx)
     by_term: dict[str, list[Feature]] = {}
     for f in feats:
@@ -219,6 +253,38 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     out = FeatureSets(key, feats, pairs, same)
     ctx.state[cache_key] = out
     return out
+
+
+def _unrelated(node: Node, ctx: Context) -> bool:
+    """True when the node's HPO-coded features all have different terms, none an ancestor of another.
+
+    One pass over the feature list and one set union: what most packets cost the five hierarchy rules.
+    """
+    value = node.value
+    key = _feature_key(value) if isinstance(value, dict) else None
+    items = value.get(key) if key else None
+    idx = ctx.hpo
+    if idx is None or type(items) is not list:
+        return True
+    f = facts(idx)
+    primary = f.primary.get
+    terms: list[str] = []
+    try:
+        for item in items:
+            t = item.get("type") if type(item) is dict else None
+            cid = t.get("id") if type(t) is dict else None
+            term = primary(cid) if type(cid) is str else None
+            if term is not None:
+                terms.append(term)
+    except TypeError:  # pragma: no cover - unhashable ids are excluded by the type checks above
+        return False
+    if len(terms) < 2:
+        return True
+    unique = set(terms)
+    if len(unique) != len(terms):
+        return False
+    anc = f.ancestors
+    return unique.isdisjoint(frozenset().union(*map(anc, terms)))
 
 
 def _ancestor_pairs(idx: Any, terms: list[str]) -> Iterator[tuple[str, str]]:
@@ -305,6 +371,14 @@ class IndexFacts:
         for a, p in alt.items():
             self._alt_by_primary.setdefault(p, []).append(a)
         self._under: dict[str, frozenset[str]] = {}
+        self._anc: dict[str, frozenset[str]] = {}
+
+    def ancestors(self, term: str) -> frozenset[str]:
+        """Proper ``is_a`` ancestors of a primary id (memoised: the same terms recur across packets)."""
+        hit = self._anc.get(term)
+        if hit is None:
+            hit = self._anc[term] = self.idx.ancestors(term)
+        return hit
 
     def under(self, root: str) -> frozenset[str]:
         """Current ids (primary and alt) at or below ``root``."""

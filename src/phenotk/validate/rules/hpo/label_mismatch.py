@@ -7,6 +7,7 @@ from typing import Any
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
 from phenotk.validate.rules.hpo._common import (
+    class_suspects,
     describe,
     document_newer_than,
     extra_ontologies,
@@ -57,12 +58,13 @@ class LabelMismatch(Rule):
     targets = ("OntologyClass",)
     requires_hpo = True
     batch = True
+
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All ontology classes of a document at once: a matching HPO label costs one dict probe."""
         labels = facts(ctx.hpo).labels
         others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
-        for node in nodes:
+        for node in class_suspects(nodes, ctx):  # the pass the three term rules share
             value = node.value
             cid = value.get("id")
             if type(cid) is not str or labels.get(cid) == value.get("label"):

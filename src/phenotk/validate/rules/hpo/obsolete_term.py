@@ -7,6 +7,7 @@ from typing import Any
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
 from phenotk.validate.rules.hpo._common import (
+    class_suspects,
     describe,
     extra_ontologies,
     facts,
@@ -63,12 +64,13 @@ class ObsoleteTerm(Rule):
     targets = ("OntologyClass",)
     requires_hpo = True
     batch = True
+
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All ontology classes of a document at once: current HPO ids cost one set probe each."""
         problem = facts(ctx.hpo).problem
         others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
-        for node in nodes:
+        for node in class_suspects(nodes, ctx):  # the pass the three term rules share
             cid = node.value.get("id")
             if type(cid) is not str or (cid not in problem and (cid.startswith("HP:") or not others)):
                 continue

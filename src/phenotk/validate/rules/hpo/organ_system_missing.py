@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validate.rule import Context, Node, Rule, Violation
-from phenotk.validate.rules.hpo._common import describe, feature_sets
+from phenotk.validate.rules.hpo._common import describe, features
 
 #: option keys (in ``ctx.options``) that list the required organ systems (HPO ids)
 OPTION_KEYS = ("organ_systems", "organ-systems", "hpo-organ-system-missing")
@@ -66,18 +66,18 @@ class OrganSystemMissing(Rule):
         if not systems:
             return ()
         idx = ctx.hpo
-        sets = feature_sets(node, ctx)
+        key, feats = features(node, ctx)
         out: list[Violation] = []
         for system in systems:
             root = idx.primary_id(system)
             if root is None:
                 out.append(self.violation(f"organ system {system} is not in HPO {idx.version}; check the option"))
                 continue
-            if any(idx.is_descendant_of(f.term, root) for f in sets.features):
+            if any(idx.is_descendant_of(f.term, root) for f in feats):
                 continue
             msg = (
                 f"no feature in organ system {describe(idx, root)}: record an observed term below it, "
                 f"or exclude {root} explicitly if it was examined and normal"
             )
-            out.append(self.violation(msg, sets.key or "phenotypicFeatures"))
+            out.append(self.violation(msg, key or "phenotypicFeatures"))
         return out

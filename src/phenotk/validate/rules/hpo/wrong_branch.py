@@ -85,6 +85,7 @@ class WrongBranch(Rule):
     targets = ("PhenotypicFeature", "Disease")
     requires_hpo = True
     batch = True
+
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All features and diseases of a document at once: a plain feature under PA costs one set probe."""
         under_pa = facts(ctx.hpo).under(PHENOTYPIC_ABNORMALITY)

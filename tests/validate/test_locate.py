@@ -1,0 +1,72 @@
+"""``locate_json`` (the engine's fast, skipping locator) agrees with the full JSON source map."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from phenotk.io.sourcemap import SourceMap, escape
+from phenotk.validate.locate import locate_json
+
+
+def _pointers(value: Any, ptr: str = "") -> Iterator[str]:
+    yield ptr
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _pointers(v, f"{ptr}/{escape(k)}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _pointers(v, f"{ptr}/{i}")
+
+
+def _agree(text: str, pointers: list[str]) -> None:
+    full = SourceMap.from_json(text)
+    got = locate_json(text, pointers)
+    for p in pointers:
+        assert got.get(p) == full.locate(p), p
+
+
+@pytest.mark.slow
+def test_locate_agrees_with_the_source_map_on_the_store(store_files: list[Path]) -> None:
+    rng = random.Random(7)
+    checked = 0
+    for path in store_files[::25]:
+        text = path.read_text(encoding="utf-8")
+        every = list(_pointers(json.loads(text)))
+        for size in (1, 2, 4, 9):
+            wanted = rng.sample(every, min(size, len(every)))
+            # pointers that do not exist resolve to their nearest existing ancestor
+            wanted += ["/phenotypicFeatures/999/type", "/subject/nothing", "/metaData/resources/0/nothing"]
+            _agree(text, wanted)
+            checked += 1
+    assert checked > 1000
+
+
+def test_locate_handles_awkward_text() -> None:
+    deep: Any = {"leaf": 1}
+    for _ in range(12):  # deeper than the one-step skip pattern: the bracket-by-bracket path
+        deep = {"d": [deep, {"x": "]}"}]}
+    doc = {
+        "a": [1, "x", {"s": "brackets ] } [ { and \"quotes\" and \\ inside"}, [[], {}], None, True, 2.5e3],
+        "deep": [deep, deep],
+        "ünï/cödé~": {"k": "é"},
+        "z": [{"q": i} for i in range(30)],
+    }
+    for indent in (None, 1, 4):
+        text = json.dumps(doc, indent=indent, ensure_ascii=indent == 4)
+        every = list(_pointers(json.loads(text)))
+        for p in every:
+            _agree(text, [p])
+        _agree(text, every[::3])
+        _agree(text, ["/z/29/q", "/z/3", "/a/5", "/deep/1/d/0/d/1/x", "/z/31", "/a/2/s"])
+
+
+def test_locate_leaves_out_what_malformed_text_cannot_place() -> None:
+    assert locate_json('{"a": [1, 2', ["/a/1"]) == {"/a/1": (1, 11)}
+    assert locate_json('{"a": "unterminated', ["/b"]) == {"/b": (1, 1)}
+    assert locate_json("", ["/a"]) == {}
