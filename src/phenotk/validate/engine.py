@@ -122,18 +122,23 @@ class Engine:
         #: type → the per-document node lists of the batch rules targeting it (cleared per document)
         self.collect: dict[str, list[list[Node]]] = {}
         self._batch_lists: list[list[Node]] = []
+        shared: dict[tuple[str, ...], list[Node]] = {}  # batch rules with the same targets share one list
         for rule in self.rules:
             if rule.batch:
-                nodes: list[Node] = []
+                key = tuple(sorted(rule.targets))
+                nodes: list[Node] | None = shared.get(key)
+                if nodes is None:
+                    nodes = shared[key] = []
+                    for t in rule.targets:
+                        self.collect.setdefault(t, []).append(nodes)
                 self._batch_lists.append(nodes)
                 self.batchers.append(rule)
-                for t in rule.targets:
-                    self.collect.setdefault(t, []).append(nodes)
             else:
                 for t in rule.targets:
                     self.dispatch.setdefault(t, []).append(rule)
             if type(rule).end_document is not Rule.end_document:
                 self.enders.append(rule)
+        self._distinct_lists = list(shared.values())
         self.check_required = REQUIRED_RULE in self.enabled
         from phenotk.validate.rules.schema.required import REQUIRED, REQUIRED_ONEOF, pairs
 
@@ -187,7 +192,7 @@ class Engine:
         root = Node(doc.data, root_type, "", None, None)
         self._root = root
         ctx.root = root
-        for nodes in self._batch_lists:
+        for nodes in self._distinct_lists:
             nodes.clear()
         self._walkers[walk.name](doc.data, root)
         for rule, nodes in zip(self.batchers, self._batch_lists, strict=True):

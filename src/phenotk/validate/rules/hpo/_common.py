@@ -227,22 +227,46 @@ class FeatureSets:
 
 
 def feature_sets(node: Node, ctx: Context) -> FeatureSets:
-    """:class:`FeatureSets` of a Phenopacket or Biosample node (cached per node in ``ctx.state``)."""
-    cache_key = "hpo:sets:" + node.pointer
-    hit = ctx.state.get(cache_key)
+    """:class:`FeatureSets` of a Phenopacket or Biosample node (cached per node in ``ctx.state``).
+
+    One pass over the feature list; when no two features share a term or an ``is_a`` line (most packets:
+    one set probe per feature) nothing more is built.
+    """
+    cache_key = "hpo:sets:" + node[2]  # node.pointer (tuple access: hot path)
+    state = ctx.state
+    hit = state.get(cache_key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    if _unrelated(node, ctx):  # the common case: no two features share a term or an is_a line
-        value = node.value
-        out = FeatureSets(_feature_key(value) if isinstance(value, dict) else None, [], [], [])
-        ctx.state[cache_key] = out
-        return out
-    key, feats = features(node, ctx)
-    by_term: dict[str, list[Feature]] = {}
-    for f in feats:
-        by_term.setdefault(f.term, []).append(f)
-    pairs: list[tuple[Feature, Feature]] = []
+    value = node[0]
+    key = _feature_key(value) if type(value) is dict else None
+    items = value.get(key) if key else None
     idx = ctx.hpo
+    entries: list[tuple[int, str, str, dict[str, Any]]] = []  # (index, id as written, primary id, item)
+    if idx is not None and type(items) is list:
+        f = facts(idx)
+        primary = f.primary.get
+        for i, item in enumerate(items):
+            t = item.get("type") if type(item) is dict else None
+            cid = t.get("id") if type(t) is dict else None
+            term = primary(cid) if type(cid) is str else None
+            if term is not None:
+                entries.append((i, cid, term, item))  # type: ignore[arg-type]
+        terms = [e[2] for e in entries]
+        unique = set(terms)
+        related = len(entries) > 1 and (
+            len(unique) != len(terms) or not all(map(unique.isdisjoint, map(f.ancestors, terms)))
+        )
+    else:
+        related = False
+    if not related:
+        out = FeatureSets(key, [], [], [])
+        state[cache_key] = out
+        return out
+    feats = [Feature(i, cid, term, item.get("excluded") is True, item) for i, cid, term, item in entries]
+    by_term: dict[str, list[Feature]] = {}
+    for ft in feats:
+        by_term.setdefault(ft.term, []).append(ft)
+    pairs: list[tuple[Feature, Feature]] = []
     if len(by_term) > 1:
         for term, a_term in _ancestor_pairs(idx, list(by_term)):
             for a in by_term[a_term]:
@@ -251,40 +275,8 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     pairs.sort(key=lambda p: (p[0].index, p[1].index))
     same = [g for g in by_term.values() if len(g) > 1]
     out = FeatureSets(key, feats, pairs, same)
-    ctx.state[cache_key] = out
+    state[cache_key] = out
     return out
-
-
-def _unrelated(node: Node, ctx: Context) -> bool:
-    """True when the node's HPO-coded features all have different terms, none an ancestor of another.
-
-    One pass over the feature list and one set union: what most packets cost the five hierarchy rules.
-    """
-    value = node.value
-    key = _feature_key(value) if isinstance(value, dict) else None
-    items = value.get(key) if key else None
-    idx = ctx.hpo
-    if idx is None or type(items) is not list:
-        return True
-    f = facts(idx)
-    primary = f.primary.get
-    terms: list[str] = []
-    try:
-        for item in items:
-            t = item.get("type") if type(item) is dict else None
-            cid = t.get("id") if type(t) is dict else None
-            term = primary(cid) if type(cid) is str else None
-            if term is not None:
-                terms.append(term)
-    except TypeError:  # pragma: no cover - unhashable ids are excluded by the type checks above
-        return False
-    if len(terms) < 2:
-        return True
-    unique = set(terms)
-    if len(unique) != len(terms):
-        return False
-    anc = f.ancestors
-    return unique.isdisjoint(frozenset().union(*map(anc, terms)))
 
 
 def _ancestor_pairs(idx: Any, terms: list[str]) -> Iterator[tuple[str, str]]:

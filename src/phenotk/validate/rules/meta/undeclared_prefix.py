@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -107,11 +106,27 @@ class MetaUndeclaredPrefix(Rule):
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
         """Collect used and declared prefixes of the document; one finding per undeclared prefix."""
-        # node[0] is node.value, node[1] node.type (tuple access: hot path)
-        declared = {p for n in nodes if n[1] == "Resource" and isinstance(p := n.get("namespacePrefix"), str)}
-        ids = {i for n in nodes if n[1] == "OntologyClass" and type(i := n[0].get("id")) is str}
-        ids.update(i for n in nodes if n[1] == "GeneDescriptor" and type(i := n.get("valueId")) is str)
-        prefixes = set(map(_cached_prefix, ids))
+        # one pass; node[0] is node.value, node[1] node.type (tuple access: hot path)
+        declared: set[str] = set()
+        prefixes: set[str | None] = set()
+        cache = _PREFIXES
+        for n in nodes:
+            kind = n[1]
+            if kind == "OntologyClass":
+                ident = n[0].get("id")
+            elif kind == "Resource":
+                if isinstance(p := n.get("namespacePrefix"), str):
+                    declared.add(p)
+                continue
+            else:
+                ident = n.get("valueId")
+            if type(ident) is str:
+                prefix = cache.get(ident, _UNSEEN)
+                if prefix is _UNSEEN:
+                    prefix = curie_prefix(ident)
+                    if len(cache) < 200_000:
+                        cache[ident] = prefix
+                prefixes.add(prefix)  # type: ignore[arg-type]
         prefixes.discard(None)
         undeclared = {p for p in prefixes - declared if p is not None}
         if not undeclared:
@@ -147,9 +162,18 @@ class MetaUndeclaredPrefix(Rule):
                 yield first, self.violation(msg)
 
 
-@functools.lru_cache(maxsize=65536)
+#: CURIE → its prefix (None when not a CURIE): ids recur across documents
+_PREFIXES: dict[str, str | None] = {}
+_UNSEEN = object()
+
+
 def _cached_prefix(ident: str) -> str | None:
-    return curie_prefix(ident)
+    prefix = _PREFIXES.get(ident, _UNSEEN)
+    if prefix is _UNSEEN:
+        prefix = curie_prefix(ident)
+        if len(_PREFIXES) < 200_000:
+            _PREFIXES[ident] = prefix
+    return prefix  # type: ignore[return-value]
 
 
 def _add_resource(data: dict[str, Any], prefix: str) -> Fix | None:

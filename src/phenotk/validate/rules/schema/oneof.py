@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validate import schema as S
@@ -39,11 +40,14 @@ class SchemaOneof(Rule):
     severity = Severity.ERROR
     targets = tuple(_ONEOFS)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Report every member after the first of each oneof group."""
-        value = node.value
+        value = node[0]  # node.value (tuple access: hot path)
         if len(value) < 2:
-            return
+            return ()  # one field cannot break a oneof (not a generator: this runs for every TimeElement)
+        return list(self._extra_members(node, value))
+
+    def _extra_members(self, node: Node, value: dict[str, Any]) -> Iterator[Violation]:
         for group, members in _ONEOFS[node.type].items():
             present = [k for fs in members for k in (fs.json_name, fs.name) if value.get(k) is not None]
             present = list(dict.fromkeys(present))

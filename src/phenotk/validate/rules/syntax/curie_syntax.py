@@ -76,7 +76,7 @@ class CurieSyntax(Rule):
         good = self._good
         # node[0] is node.value, node[1] node.type (tuple access: hot path)
         try:
-            todo = [n for n in nodes if n[1] != "OntologyClass" or n[0].get("id") not in good]
+            todo = [n for n in nodes if (n[0].get("id") if n[1] == "OntologyClass" else n.get("valueId")) not in good]
         except TypeError:  # an unhashable id (a list or object): check every node the slow way
             todo = nodes
         for node in todo:

@@ -109,7 +109,10 @@ class TimeOrder(Rule):
                 for i, item in enumerate(items)
                 if type(item) is dict and (time_field in item or time_snake in item)
             ]
+            bounded = tle is not None or death is not None
             for i, item in timed:
+                if not bounded and (time_field != "onset" or "resolution" not in item):
+                    continue  # nothing to compare this time with
                 tkey = time_field if time_field in item else time_snake
                 when = time_element(item[tkey], birth)
                 if when is None:
