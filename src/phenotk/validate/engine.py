@@ -404,6 +404,13 @@ class Engine:
 
     def _locate(self, doc: Document, issues: list[Issue]) -> None:
         pointers = {i.pointer for i in issues}
+        if pointers == {""} and doc.format is Format.JSON and doc.line_offset == 0:
+            # only document-level findings (e.g. hpo-release-older): the root is the first non-blank character
+            root = _root_position(doc)
+            if root is not None:
+                for i in issues:
+                    i.line, i.column = root
+                return
         if doc.format in (Format.JSON, Format.JSONL) and doc.text is not None:
             found = locate_json(doc.text, pointers, doc.line_offset)
             for i in issues:
@@ -411,6 +418,16 @@ class Engine:
         elif doc.text is not None:
             for i in issues:
                 i.line, i.column = doc.locate(i.pointer)
+
+
+def _root_position(doc: Document) -> tuple[int, int] | None:
+    """(line, column) of a JSON document's root value, from its text's leading blanks (None: no text)."""
+    text = doc.text
+    if text is None:
+        return None
+    start = len(text) - len(text.lstrip())
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
 def _position(issue: Issue) -> tuple[int, int]:

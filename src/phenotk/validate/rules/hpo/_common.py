@@ -5,6 +5,7 @@ Not a rule module (no :class:`~phenotk.validate.rule.Rule` subclass with a code 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -42,6 +43,11 @@ def release_date(version: Any) -> str | None:
     """``YYYY-MM-DD`` found in a release string (``2025-05-06``, ``v2025-05-06``, a release IRI), else None."""
     if not isinstance(version, str):
         return None
+    return _release_date(version)
+
+
+@functools.lru_cache(maxsize=1024)
+def _release_date(version: str) -> str | None:
     m = _DATE.search(version)
     return m.group(1) if m else None
 
@@ -243,19 +249,17 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     idx = ctx.hpo
     entries: list[tuple[int, str, str, dict[str, Any]]] = []  # (index, id as written, primary id, item)
     if idx is not None and type(items) is list:
-        f = facts(idx)
-        primary = f.primary.get
+        info = facts(idx).term_info
+        lines: list[frozenset[str]] = []  # each feature's proper ancestors
         for i, item in enumerate(items):
             t = item.get("type") if type(item) is dict else None
             cid = t.get("id") if type(t) is dict else None
-            term = primary(cid) if type(cid) is str else None
-            if term is not None:
-                entries.append((i, cid, term, item))  # type: ignore[arg-type]
-        terms = [e[2] for e in entries]
-        unique = set(terms)
-        related = len(entries) > 1 and (
-            len(unique) != len(terms) or not all(map(unique.isdisjoint, map(f.ancestors, terms)))
-        )
+            known = info(cid) if type(cid) is str else None
+            if known is not None:
+                entries.append((i, cid, known[0], item))  # type: ignore[arg-type]
+                lines.append(known[1])
+        unique = {e[2] for e in entries}
+        related = len(entries) > 1 and (len(unique) != len(entries) or not all(map(unique.isdisjoint, lines)))
     else:
         related = False
     if not related:
@@ -364,6 +368,20 @@ class IndexFacts:
             self._alt_by_primary.setdefault(p, []).append(a)
         self._under: dict[str, frozenset[str]] = {}
         self._anc: dict[str, frozenset[str]] = {}
+        self._info: dict[str, tuple[str, frozenset[str]] | None] = {}
+
+    def term_info(self, curie: str) -> tuple[str, frozenset[str]] | None:
+        """(primary id, its proper ancestors) of an id the release knows (alt and obsolete ids too), else None.
+
+        Memoised in one table: one probe per feature for the hierarchy rules.
+        """
+        hit = self._info.get(curie, _ABSENT)
+        if hit is _ABSENT:
+            term = self.primary.get(curie)
+            hit = None if term is None else (term, self.ancestors(term))
+            if len(self._info) < 500_000:
+                self._info[curie] = hit
+        return hit  # type: ignore[return-value]
 
     def ancestors(self, term: str) -> frozenset[str]:
         """Proper ``is_a`` ancestors of a primary id (memoised: the same terms recur across packets)."""

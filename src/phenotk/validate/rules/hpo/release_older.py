@@ -55,17 +55,23 @@ class ReleaseOlder(Rule):
     targets = ()
     requires_hpo = True
 
+    def __init__(self) -> None:
+        self._messages: dict[tuple[str, str], str] = {}
+
     def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
         """One info finding when the document cites a newer HPO."""
         idx = ctx.hpo
         cited = document_newer_than(ctx, idx)
         if cited is None:
             return
-        loaded = release_date(getattr(idx, "version", None)) or release_of(idx)
-        msg = (
-            f"metaData names HPO {cited}, newer than the loaded HPO {loaded}: HPO checks use {loaded} "
-            "(load a newer release with --hpo to check against the curators' release)"
-        )
+        key = (cited, str(getattr(idx, "version", None)))
+        msg = self._messages.get(key)
+        if msg is None:  # one text per cited release (it is the same in most documents of a run)
+            loaded = release_date(getattr(idx, "version", None)) or release_of(idx)
+            msg = self._messages[key] = (
+                f"metaData names HPO {cited}, newer than the loaded HPO {loaded}: HPO checks use {loaded} "
+                "(load a newer release with --hpo to check against the curators' release)"
+            )
         # reported at the document root: a pointer into metaData (at the end of most files) would make
         # locating this one finding scan every document in full
         yield self.violation(msg, context={"resource": "/" + "/".join(map(str, _hp_version_path(root.value)))})
