@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from phenotk.io.sourcemap import SourceMap, escape
-from phenotk.validate.locate import locate_json
+from phenotk.validate.locate import locate_canonical, locate_json
 
 
 def _pointers(value: Any, ptr: str = "") -> Iterator[str]:
@@ -24,17 +25,23 @@ def _pointers(value: Any, ptr: str = "") -> Iterator[str]:
             yield from _pointers(v, f"{ptr}/{i}")
 
 
-def _agree(text: str, pointers: list[str]) -> None:
+def _agree(text: str, pointers: list[str]) -> bool:
+    """Both locators give the full source map's answer; True when the canonical shortcut applied."""
     full = SourceMap.from_json(text)
     got = locate_json(text, pointers)
     for p in pointers:
         assert got.get(p) == full.locate(p), p
+    canonical = locate_canonical(text.encode("utf-8"), json.loads(text), pointers)
+    if canonical is not None:
+        for p in pointers:
+            assert canonical[p] == full.locate(p), p
+    return canonical is not None
 
 
 @pytest.mark.slow
 def test_locate_agrees_with_the_source_map_on_the_store(store_files: list[Path]) -> None:
     rng = random.Random(7)
-    checked = 0
+    checked = shortcut = 0
     for path in store_files[::25]:
         text = path.read_text(encoding="utf-8")
         every = list(_pointers(json.loads(text)))
@@ -42,9 +49,10 @@ def test_locate_agrees_with_the_source_map_on_the_store(store_files: list[Path])
             wanted = rng.sample(every, min(size, len(every)))
             # pointers that do not exist resolve to their nearest existing ancestor
             wanted += ["/phenotypicFeatures/999/type", "/subject/nothing", "/metaData/resources/0/nothing"]
-            _agree(text, wanted)
+            shortcut += _agree(text, wanted)
             checked += 1
     assert checked > 1000
+    assert shortcut == checked  # every store file is 2-space-indented JSON: the canonical path is exercised
 
 
 def test_locate_handles_awkward_text() -> None:
@@ -57,13 +65,15 @@ def test_locate_handles_awkward_text() -> None:
         "ünï/cödé~": {"k": "é"},
         "z": [{"q": i} for i in range(30)],
     }
-    for indent in (None, 1, 4):
+    for indent, canonical in ((None, False), (1, False), (4, False), (2, True)):
         text = json.dumps(doc, indent=indent, ensure_ascii=indent == 4)
+        if canonical:  # the 2-space form orjson writes, unicode kept, with a trailing newline
+            text = orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
         every = list(_pointers(json.loads(text)))
         for p in every:
-            _agree(text, [p])
+            assert _agree(text, [p]) is canonical
         _agree(text, every[::3])
-        _agree(text, ["/z/29/q", "/z/3", "/a/5", "/deep/1/d/0/d/1/x", "/z/31", "/a/2/s"])
+        _agree(text, ["/z/29/q", "/z/3", "/a/5", "/deep/1/d/0/d/1/x", "/z/31", "/a/2/s", "/a/01", "/a/-"])
 
 
 def test_locate_leaves_out_what_malformed_text_cannot_place() -> None:

@@ -118,6 +118,12 @@ class Document:
     def text(self, value: str | None) -> None:
         self._text, self._raw = value, None
 
+    def utf8(self) -> bytes | None:
+        """The original text as UTF-8 bytes (the bytes read when still held, else the text encoded)."""
+        if self._raw is not None:
+            return self._raw
+        return None if self._text is None else self._text.encode("utf-8")
+
     def __repr__(self) -> str:
         return f"Document(path={self.path!r}, format={self.format.value}, element={self.element.value}, id={self.id!r})"
 

@@ -23,7 +23,7 @@ from phenotk.io.sniff import element_of
 from phenotk.io.sourcemap import escape
 from phenotk.issue import Fix, Issue, PatchOp, Report, Result, Severity
 from phenotk.validate import schema as S
-from phenotk.validate.locate import locate_json
+from phenotk.validate.locate import locate_canonical, locate_json
 from phenotk.validate.rule import ELEMENTS, Context, Node, Rule, Violation
 
 _V1_KEYS = ("/negated", "/classOfOnset", "/class_of_onset")
@@ -410,6 +410,13 @@ class Engine:
             if root is not None:
                 for i in issues:
                     i.line, i.column = root
+                return
+        if doc.format is Format.JSON and doc.line_offset == 0:
+            raw = doc.utf8()
+            placed = None if raw is None else locate_canonical(raw, doc.data, pointers)
+            if placed is not None:  # 2-space-indented JSON (most files): no scan at all
+                for i in issues:
+                    i.line, i.column = placed.get(i.pointer, (None, None))
                 return
         if doc.format in (Format.JSON, Format.JSONL) and doc.text is not None:
             found = locate_json(doc.text, pointers, doc.line_offset)
