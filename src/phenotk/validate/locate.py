@@ -267,7 +267,14 @@ def _canonical_offset(data: Any, tokens: list[str]) -> int:
             if not tok.isdigit() or (tok != "0" and tok.startswith("0")) or int(tok) >= len(node):
                 break
             i = int(tok)
-            off += 2 + sum(inner + _embedded(v, level + 1) + 2 for v in node[:i]) + inner
+            off += 2 + inner  # "[\n" and the item's indent
+            if i:  # the i items before: one serialisation of the slice, re-indented arithmetically
+                before = orjson.dumps(node[:i], option=_INDENT_2)
+                # as a top-level list it is "[\n" + items (indent 2) joined by ",\n" + "\n]": its length is
+                # (items at level 1) + 4i + 2; here each item is indented to level + 1 and has its inner
+                # lines shifted by 2 * level more, and is followed by ",\n"
+                lines = before.count(b"\n") - i - 1  # newlines inside the items themselves
+                off += i * inner + (len(before) - 4 * i - 2) + 2 * level * lines + 2 * i
             node = node[i]
         else:
             break
