@@ -315,7 +315,7 @@ def parse_bytes(
 ) -> Iterator[Document | InputError]:
     """Parse one input's bytes into documents (several for JSONL); errors are yielded, not raised."""
     try:
-        if not raw.strip():
+        if not raw or (raw[:1].isspace() and not raw.strip()):  # strip (a copy) only when it may matter
             raise InputError("empty file", path=path, line=1, column=1)
         fmt = fmt or sniff_format(raw[:4096], name or path)
         if fmt is Format.JSON:

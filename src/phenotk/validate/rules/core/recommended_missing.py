@@ -13,6 +13,9 @@ RECOMMENDED: dict[str, tuple[str, ...]] = {
 }
 
 
+_EMPTY: tuple[object, ...] = (None, "", [], {})
+
+
 class RecommendedMissing(Rule):
     """A field the Phenopacket v2 specification marks RECOMMENDED is absent (info).
 
@@ -42,8 +45,11 @@ class RecommendedMissing(Rule):
     severity = Severity.INFO
     targets = tuple(RECOMMENDED)
 
-    def check(self, node: Node, ctx: Context) -> list[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Report each recommended field that is absent or empty."""
+        value = node[0]  # node.value (tuple access: hot path)
+        if all(value.get(name) not in _EMPTY for name in RECOMMENDED[node[1]]):
+            return ()  # all present under their camelCase names (the common case)
         return [
             self.violation(f"{node.type} has no {name!r} (RECOMMENDED by the Phenopacket v2 schema)", name)
             for name in RECOMMENDED[node.type]

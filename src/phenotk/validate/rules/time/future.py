@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
 
 from phenotk.issue import Severity
 from phenotk.validate.helpers import parse_timestamp
@@ -39,8 +38,9 @@ class TimeFuture(Rule):
     severity = Severity.ERROR
     targets = ("Timestamp",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Compare with ``ctx.now``."""
-        ts = parse_timestamp(node.value)
+        ts = parse_timestamp(node[0])  # node.value (tuple access: hot path)
         if ts is not None and ts > ctx.now + TOLERANCE:
-            yield self.violation(f"{node.value!r} is in the future (now is {ctx.now:%Y-%m-%d})")
+            return [self.violation(f"{node.value!r} is in the future (now is {ctx.now:%Y-%m-%d})")]
+        return ()

@@ -97,22 +97,29 @@ class TimeOrder(Rule):
                         vs_key,  # type: ignore[arg-type]
                         tod_key,  # type: ignore[arg-type]
                     )
+        bounded = tle is not None or death is not None
         for list_field, time_field, time_snake in _EVENTS:
+            if not bounded and time_field != "onset":
+                continue  # no last encounter or death to compare with, and no resolution in these lists
             lkey = _key(value, list_field)
             if lkey is None:
                 continue
             items = value[lkey]
             if type(items) is not list:
                 continue
-            timed = [
-                (i, item)
-                for i, item in enumerate(items)
-                if type(item) is dict and (time_field in item or time_snake in item)
-            ]
-            bounded = tle is not None or death is not None
+            if bounded:
+                timed = [
+                    (i, item)
+                    for i, item in enumerate(items)
+                    if type(item) is dict and (time_field in item or time_snake in item)
+                ]
+            else:  # only onset against resolution can be compared
+                timed = [
+                    (i, item)
+                    for i, item in enumerate(items)
+                    if type(item) is dict and "resolution" in item and time_field in item
+                ]
             for i, item in timed:
-                if not bounded and (time_field != "onset" or "resolution" not in item):
-                    continue  # nothing to compare this time with
                 tkey = time_field if time_field in item else time_snake
                 when = time_element(item[tkey], birth)
                 if when is None:

@@ -36,11 +36,14 @@ class TimeTimestamp(Rule):
     severity = Severity.ERROR
     targets = ("Timestamp",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Parse the timestamp."""
-        value = node.value
+        value = node[0]  # node.value (tuple access: hot path)
         if parse_timestamp(value) is not None:
-            return
+            return ()
+        return list(self._bad(value))
+
+    def _bad(self, value: str) -> Iterator[Violation]:
         candidate = None
         v = value.strip()
         if len(v) == 10 and parse_timestamp(v + "T00:00:00Z"):
