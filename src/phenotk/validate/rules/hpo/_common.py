@@ -186,6 +186,22 @@ def features(node: Node, ctx: Context) -> tuple[str | None, list[Feature]]:
     return result
 
 
+def _plain_infos(items: list[Any], f: IndexFacts) -> list[tuple[str, frozenset[str]]] | None:
+    """(primary id, ancestors) of every feature the release knows, at C speed; None for unusual items."""
+    try:
+        ids = [item["type"]["id"] for item in items]
+        infos = list(map(f._info.get, ids))
+    except (KeyError, TypeError, IndexError):
+        return None
+    if None in infos:  # ids not seen before in this process (or not strings)
+        for k, cid in enumerate(ids):
+            if infos[k] is None:
+                if type(cid) is not str:
+                    return None
+                infos[k] = f.term_info(cid) or False
+    return [x for x in infos if x]  # type: ignore[misc]
+
+
 def class_suspects(nodes: list[Node], ctx: Context) -> list[Node]:
     """The document's OntologyClass nodes that are not a current HPO term written with its current label.
 
@@ -248,20 +264,24 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     items = value.get(key) if key else None
     idx = ctx.hpo
     entries: list[tuple[int, str, str, dict[str, Any]]] = []  # (index, id as written, primary id, item)
-    if idx is not None and type(items) is list:
+    related = False
+    if idx is not None and type(items) is list and len(items) > 1:
+        f = facts(idx)
+        known = _plain_infos(items, f)
+        if known is None:  # an unusual item (no type, a non-string id …): the careful loop below decides
+            related = True
+        elif len(known) > 1:
+            unique = {k[0] for k in known}
+            related = len(unique) != len(known) or not all(map(unique.isdisjoint, [k[1] for k in known]))
+    if related:
         info = facts(idx).term_info
-        lines: list[frozenset[str]] = []  # each feature's proper ancestors
-        for i, item in enumerate(items):
+        for i, item in enumerate(items):  # type: ignore[arg-type]
             t = item.get("type") if type(item) is dict else None
             cid = t.get("id") if type(t) is dict else None
-            known = info(cid) if type(cid) is str else None
-            if known is not None:
-                entries.append((i, cid, known[0], item))  # type: ignore[arg-type]
-                lines.append(known[1])
-        unique = {e[2] for e in entries}
-        related = len(entries) > 1 and (len(unique) != len(entries) or not all(map(unique.isdisjoint, lines)))
-    else:
-        related = False
+            hit = info(cid) if type(cid) is str else None
+            if hit is not None:
+                entries.append((i, cid, hit[0], item))  # type: ignore[arg-type]
+        related = len(entries) > 1
     if not related:
         out = FeatureSets(key, [], [], [])
         state[cache_key] = out
@@ -368,20 +388,21 @@ class IndexFacts:
             self._alt_by_primary.setdefault(p, []).append(a)
         self._under: dict[str, frozenset[str]] = {}
         self._anc: dict[str, frozenset[str]] = {}
-        self._info: dict[str, tuple[str, frozenset[str]] | None] = {}
+        #: id → (primary id, ancestors), or False for an id the release does not know
+        self._info: dict[str, tuple[str, frozenset[str]] | bool] = {}
 
     def term_info(self, curie: str) -> tuple[str, frozenset[str]] | None:
         """(primary id, its proper ancestors) of an id the release knows (alt and obsolete ids too), else None.
 
         Memoised in one table: one probe per feature for the hierarchy rules.
         """
-        hit = self._info.get(curie, _ABSENT)
-        if hit is _ABSENT:
+        hit = self._info.get(curie)
+        if hit is None:
             term = self.primary.get(curie)
-            hit = None if term is None else (term, self.ancestors(term))
+            hit = False if term is None else (term, self.ancestors(term))
             if len(self._info) < 500_000:
                 self._info[curie] = hit
-        return hit  # type: ignore[return-value]
+        return hit if isinstance(hit, tuple) else None
 
     def ancestors(self, term: str) -> frozenset[str]:
         """Proper ``is_a`` ancestors of a primary id (memoised: the same terms recur across packets)."""
