@@ -32,6 +32,23 @@ def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
     return best, result
 
 
+def interleaved(fns: dict[str, Callable[[], Any]], rounds: int) -> dict[str, tuple[float, float]]:
+    """Best (CPU seconds of this process, wall seconds) of each callable over ``rounds`` rounds.
+
+    Each round runs every callable once, in turn, so a slow moment of a shared machine hits all rows
+    alike and the ratios between rows stay meaningful (a baseline timed in a quiet moment and a
+    workload timed in a busy one would not be).
+    """
+    best: dict[str, tuple[float, float]] = {name: (float("inf"), float("inf")) for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            c0, w0 = time.process_time(), time.perf_counter()
+            fn()
+            cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+            best[name] = (min(best[name][0], cpu), min(best[name][1], wall))
+    return best
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

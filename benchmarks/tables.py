@@ -19,13 +19,56 @@ import pandas as pd
 from phenotk.convert.table import read_sheet
 
 HPO_IDS = [
-    "HP:0001250", "HP:0001252", "HP:0004322", "HP:0000252", "HP:0001263", "HP:0000486", "HP:0002119", "HP:0001999",
-    "HP:0000316", "HP:0000322", "HP:0000717", "HP:0001249", "HP:0001344", "HP:0001510", "HP:0002007", "HP:0002360",
-    "HP:0002376", "HP:0004482", "HP:0007018", "HP:0010864", "HP:0000750", "HP:0000729", "HP:0000160", "HP:0000175",
-    "HP:0000204", "HP:0000347", "HP:0000369", "HP:0000431", "HP:0000494", "HP:0000508", "HP:0000545", "HP:0000639",
-    "HP:0000822", "HP:0001156", "HP:0001166", "HP:0001270", "HP:0001290", "HP:0001324", "HP:0001382", "HP:0001507",
-    "HP:0001627", "HP:0001631", "HP:0001638", "HP:0001643", "HP:0002020", "HP:0002650", "HP:0003198", "HP:0100021",
-    "HP:0100543", "HP:0012758",
+    "HP:0001250",
+    "HP:0001252",
+    "HP:0004322",
+    "HP:0000252",
+    "HP:0001263",
+    "HP:0000486",
+    "HP:0002119",
+    "HP:0001999",
+    "HP:0000316",
+    "HP:0000322",
+    "HP:0000717",
+    "HP:0001249",
+    "HP:0001344",
+    "HP:0001510",
+    "HP:0002007",
+    "HP:0002360",
+    "HP:0002376",
+    "HP:0004482",
+    "HP:0007018",
+    "HP:0010864",
+    "HP:0000750",
+    "HP:0000729",
+    "HP:0000160",
+    "HP:0000175",
+    "HP:0000204",
+    "HP:0000347",
+    "HP:0000369",
+    "HP:0000431",
+    "HP:0000494",
+    "HP:0000508",
+    "HP:0000545",
+    "HP:0000639",
+    "HP:0000822",
+    "HP:0001156",
+    "HP:0001166",
+    "HP:0001270",
+    "HP:0001290",
+    "HP:0001324",
+    "HP:0001382",
+    "HP:0001507",
+    "HP:0001627",
+    "HP:0001631",
+    "HP:0001638",
+    "HP:0001643",
+    "HP:0002020",
+    "HP:0002650",
+    "HP:0003198",
+    "HP:0100021",
+    "HP:0100543",
+    "HP:0012758",
 ]
 CELLS = ["yes", "no", "", "", "", "na", "+", "-", "P3Y", "Childhood onset", "2y 6m", "33+2", "excluded", "observed"]
 
@@ -78,24 +121,34 @@ def main() -> None:
         df.to_excel(xlsx_path, index=False, engine="openpyxl")
         result = read_sheet(csv_path, MAPPING, created="2025-01-01T00:00:00Z")
         n_packets, n_features = len(result.packets), sum(len(p.phenotypic_features) for p in result.packets)
-        print(f"sheet: {args.rows} rows x {df.shape[1]} columns ({len(HPO_IDS)} HPO); "
-              f"{n_packets} packets, {n_features} phenotypic features, {len(result.all_issues)} findings; "
-              f"CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"sheet: {args.rows} rows x {df.shape[1]} columns ({len(HPO_IDS)} HPO); "
+            f"{n_packets} packets, {n_features} phenotypic features, {len(result.all_issues)} findings; "
+            f"CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB"
+        )
 
         base_csv, base_csv_cpu = best(lambda: pd.read_csv(csv_path, dtype=str, keep_default_na=False), args.repeat)
-        ours_csv, ours_csv_cpu = best(lambda: read_sheet(csv_path, MAPPING, created="2025-01-01T00:00:00Z"),
-                                      args.repeat)
-        print(f"CSV : pandas.read_csv wall {base_csv:6.2f} s cpu {base_csv_cpu:6.2f} s | phenotk CSV → packets "
-              f"wall {ours_csv:6.2f} s cpu {ours_csv_cpu:6.2f} s ({ours_csv / base_csv:4.1f}x baseline wall; "
-              f"floor 2 s: {'OK' if ours_csv <= 2 else 'MISSED'} on wall time)")
+        ours_csv, ours_csv_cpu = best(
+            lambda: read_sheet(csv_path, MAPPING, created="2025-01-01T00:00:00Z"), args.repeat
+        )
+        print(
+            f"CSV : pandas.read_csv wall {base_csv:6.2f} s cpu {base_csv_cpu:6.2f} s | phenotk CSV → packets "
+            f"wall {ours_csv:6.2f} s cpu {ours_csv_cpu:6.2f} s ({ours_csv / base_csv:4.1f}x baseline wall; "
+            f"floor 2 s: {'OK' if ours_csv <= 2 else 'MISSED'} on wall time)"
+        )
 
         repeat_x = max(1, args.repeat - 2)
         base_x, base_x_cpu = best(lambda: pd.read_excel(xlsx_path, dtype=str, engine="openpyxl"), repeat_x)
         ours_x, ours_x_cpu = best(lambda: read_sheet(xlsx_path, MAPPING, created="2025-01-01T00:00:00Z"), repeat_x)
-        print(f"XLSX: pandas.read_excel wall {base_x:6.2f} s cpu {base_x_cpu:6.2f} s | phenotk XLSX → packets "
-              f"wall {ours_x:6.2f} s cpu {ours_x_cpu:6.2f} s ({ours_x / base_x:4.1f}x baseline wall)")
-        print(f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs "
-              "(wall times above CPU times mean the machine was busy)")
+        print(
+            f"XLSX: pandas.read_excel wall {base_x:6.2f} s cpu {base_x_cpu:6.2f} s | phenotk XLSX → packets "
+            f"wall {ours_x:6.2f} s cpu {ours_x_cpu:6.2f} s ({ours_x / base_x:4.1f}x baseline wall)"
+        )
+        print(
+            f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs "
+            "(wall times above CPU times mean the machine was busy)"
+        )
+
 
 if __name__ == "__main__":
     main()

@@ -6,28 +6,27 @@ floor (reading + orjson parse of every file). HPO rules are not part of this ben
 Both wall-clock and CPU time (``time.process_time``, this process only) are printed. On a shared machine
 the wall-clock ratio swings with other processes' load (the short floor run catches quiet moments more
 easily than the long one), so the verdict uses CPU time for the single-process ratio; ``--jobs 2`` can only
-be judged by wall-clock time (its work runs in child processes).
+be judged by wall-clock time (its work runs in child processes). The rows are timed in interleaved rounds
+(floor, 1 process, 2 processes, again …; best of each) so that a busy moment does not favour one row.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import orjson
-from _common import peak_rss_mb, row, shared_data, timed
+from _common import interleaved, peak_rss_mb, row, shared_data
 
 from phenotk.validate.config import Options, engine_config
 from phenotk.validate.registry import rule_classes
 from phenotk.validate.runner import run
 
 TARGET = 8.0
+ROUNDS = 5
 
 
 def main() -> None:
@@ -50,14 +49,12 @@ def main() -> None:
     def two() -> int:
         return len(run([str(store)], cfg, jobs=2).results)
 
-    print(f"Validating {n} phenopacket-store files with {len(rules)} rules (best of 3)")
+    print(f"Validating {n} phenopacket-store files with {len(rules)} rules (best of {ROUNDS} interleaved rounds)")
     print(f"  rules: {', '.join(rules)}")
     print(f"  not run (HPO or opt-in): {', '.join(skipped)}")
-    t_floor, c0 = timed(floor, 3)
-    t_one, c1 = timed(one, 3)
-    t_two, c2 = timed(two, 3)
-    assert c0 == c1 == c2 == n, (c0, c1, c2, n)
-    cpu_floor, cpu_one = cpu(floor), cpu(one)
+    assert floor() == one() == two() == n
+    best = interleaved({"floor": floor, "one": one, "two": two}, ROUNDS)
+    (cpu_floor, t_floor), (cpu_one, t_one), (_, t_two) = best["floor"], best["one"], best["two"]
     print("wall clock:")
     row("orjson parse only (floor)", t_floor, n, t_floor)
     row("phenotk validate, 1 process", t_one, n, t_floor)
@@ -75,16 +72,6 @@ def main() -> None:
         f"  --jobs 2 speed-up over 1 process (wall): {t_one / t_two:.2f}x;  peak RSS {peak_rss_mb():.0f} MiB;"
         f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
-
-
-def cpu(fn: Callable[[], Any], repeat: int = 3) -> float:
-    """Best CPU time (this process) of ``repeat`` runs."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t0)
-    return best
 
 
 if __name__ == "__main__":

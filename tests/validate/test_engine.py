@@ -157,3 +157,21 @@ def test_unknown_keys_are_escaped(value: str) -> None:
     engine = Engine(engine_config(Options(select=["schema-unknown-field"])))
     res = engine.check_document(document_from_tree(doc))
     assert [i.pointer for i in res.issues] == ["/subject/" + value.replace("~", "~0").replace("/", "~1")]
+
+
+def test_long_lists_get_exact_item_pointers() -> None:
+    """Item pointers come from precomputed suffixes up to 4,096 items and are numbered beyond."""
+    doc = copy.deepcopy(BASE_PHENOPACKET)
+    feature = {"type": {"id": "HP:0001250", "label": "Seizure"}}
+    doc["phenotypicFeatures"] = [copy.deepcopy(feature) for _ in range(5000)]
+    doc["phenotypicFeatures"][4095]["typo"] = 1
+    doc["phenotypicFeatures"][4999]["type"]["lable"] = "x"
+    doc["phenotypicFeatures"][4096] = "not an object"
+    rules = tuple(r for r in engine_config(Options()).rules if r.name in ("schema-unknown-field", "schema-type"))
+    _, res = _check(doc, *rules)
+    pointers = sorted(i.pointer for i in res.issues)
+    assert pointers == [
+        "/phenotypicFeatures/4095/typo",
+        "/phenotypicFeatures/4096",
+        "/phenotypicFeatures/4999/type/lable",
+    ]

@@ -8,7 +8,7 @@ child types' functions directly. Behaviour is the generic walk's; tests run ever
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,9 @@ def compile_walkers(engine: Engine) -> dict[str, WalkFn]:
         "slow": engine._value,
         "new": tuple.__new__,
         "Node": _node_class(),
+        "SUFFIXES": _SUFFIXES,
+        "MAX_SUFFIX": len(_SUFFIXES),
+        "numbered": _numbered,
     }
     names = {name: f"walk_{i}" for i, name in enumerate(engine.walks)}
     sources = []
@@ -57,6 +60,15 @@ def _compiled(source: str) -> CodeType:
             _CODE.clear()
         code = _CODE[source] = compile(source, "<phenotk-walkers>", "exec")
     return code
+
+
+#: JSON pointer suffixes of list items ("/0" … "/4095")
+_SUFFIXES = tuple(f"/{i}" for i in range(4096))
+
+
+def _numbered(items: list[Any]) -> Iterator[tuple[str, Any]]:
+    """(pointer suffix, item) for lists longer than the precomputed suffixes."""
+    return ((f"/{i}", item) for i, item in enumerate(items))
 
 
 def _node_class() -> type:
@@ -118,7 +130,12 @@ def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[
         fsn = f"{p}_fs_{fs.name}"
         env[fsn] = fs
         lines.append(f"        {kw} {cond}:")
-        body = _field_body(engine, fs, child, fsn, names, env)
+        single = list(dict.fromkeys(keys))
+        # the pointer of the value: a constant suffix when the field has one spelling (camelCase = snake_case)
+        kptr = (
+            f"ptr + {'/' + single[0]!r}" if len(single) == 1 and not {"~", "/"} & set(single[0]) else "ptr + '/' + key"
+        )
+        body = _field_body(engine, fs, child, fsn, names, env, kptr)
         lines += ["            " + b for b in body]
     tail = "        else:" if not first else "        if True:"
     lines += [tail]
@@ -130,49 +147,54 @@ def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[
 
 
 def _field_body(
-    engine: Engine, fs: S.FieldSpec, child: Any, fsn: str, names: dict[str, str], env: dict[str, Any]
+    engine: Engine, fs: S.FieldSpec, child: Any, fsn: str, names: dict[str, str], env: dict[str, Any], kptr: str
 ) -> list[str]:
     kind = fs.kind
     if fs.repeated:
-        out = ["if type(val) is list:", '    base = ptr + "/" + key']
+        # item pointers from precomputed "/0", "/1" … suffixes (an f-string per item costs twice as much)
+        out = [
+            "if type(val) is list:",
+            f"    base = {kptr}",
+            "    pairs = zip(SUFFIXES, val) if len(val) <= MAX_SUFFIX else numbered(val)",
+        ]
         if child is not None:
-            make = f"new(Node, (item, {child.name!r}, f'{{base}}/{{i}}', node, {fs.json_name!r}))"
+            make = f"new(Node, (item, {child.name!r}, base + suffix, node, {fs.json_name!r}))"
             out += [
-                "    for i, item in enumerate(val):",
+                "    for suffix, item in pairs:",
                 "        if type(item) is dict:",
                 f"            {names[child.name]}(item, {make})",
                 "        else:",
-                f"            slow({fsn}, item, f'{{base}}/{{i}}', node)",
+                f"            slow({fsn}, item, base + suffix, node)",
             ]
         elif kind == S.STRING:
             out += [
-                "    for i, item in enumerate(val):",
+                "    for suffix, item in pairs:",
                 "        if type(item) is not str:",
-                f"            slow({fsn}, item, f'{{base}}/{{i}}', node)",
+                f"            slow({fsn}, item, base + suffix, node)",
             ]
         else:
-            out += ["    for i, item in enumerate(val):", f"        slow({fsn}, item, f'{{base}}/{{i}}', node)"]
+            out += ["    for suffix, item in pairs:", f"        slow({fsn}, item, base + suffix, node)"]
         out += ["elif val is not None:"]
         if engine.check_type:
-            out += [f'    type_error(ptr + "/" + key, {fsn}, val, "an array")']
+            out += [f'    type_error({kptr}, {fsn}, val, "an array")']
         else:
             out += ["    pass"]
         return out
     if child is not None:
         return [
             "if type(val) is dict:",
-            f"    {names[child.name]}(val, new(Node, (val, {child.name!r}, ptr + '/' + key, node, {fs.json_name!r})))",
+            f"    {names[child.name]}(val, new(Node, (val, {child.name!r}, {kptr}, node, {fs.json_name!r})))",
             "elif val is not None:",
-            f"    slow({fsn}, val, ptr + '/' + key, node)",
+            f"    slow({fsn}, val, {kptr}, node)",
         ]
     if kind == S.STRING:
-        return ["if type(val) is not str and val is not None:", f"    slow({fsn}, val, ptr + '/' + key, node)"]
+        return ["if type(val) is not str and val is not None:", f"    slow({fsn}, val, {kptr}, node)"]
     if kind == S.BOOL:
-        return ["if type(val) is not bool and val is not None:", f"    slow({fsn}, val, ptr + '/' + key, node)"]
+        return ["if type(val) is not bool and val is not None:", f"    slow({fsn}, val, {kptr}, node)"]
     if kind == S.ENUM:
         env[f"{fsn}_values"] = fs.enum_values
         return [
             f"if not (type(val) is str and val in {fsn}_values) and val is not None:",
-            f"    slow({fsn}, val, ptr + '/' + key, node)",
+            f"    slow({fsn}, val, {kptr}, node)",
         ]
-    return ["if val is not None:", f"    slow({fsn}, val, ptr + '/' + key, node)"]
+    return ["if val is not None:", f"    slow({fsn}, val, {kptr}, node)"]
