@@ -88,9 +88,11 @@ def _hp_resource_versions(meta: Any) -> Iterator[str]:
     if not isinstance(resources, list):
         return
     for r in resources:
-        if not isinstance(r, dict):
+        if type(r) is not dict:
             continue
-        prefix = r.get("namespacePrefix", r.get("namespace_prefix"))
+        prefix = r.get("namespacePrefix")
+        if prefix is None:
+            prefix = r.get("namespace_prefix")
         if prefix == "HP" or (prefix is None and str(r.get("id", "")).lower() == "hp"):
             date = release_date(r.get("version"))
             if date:
@@ -106,12 +108,14 @@ def cited_hpo_release(ctx: Context) -> str | None:
     if "hpo:cited" in state:
         return state["hpo:cited"]  # type: ignore[no-any-return]
     data = ctx.data
-    found: list[str] = list(_hp_resource_versions(data.get("metaData", data.get("meta_data"))))
-    for key in ("proband", "relatives", "members"):
-        sub = data.get(key)
-        for item in sub if isinstance(sub, list) else [sub]:
-            if isinstance(item, dict):
-                found.extend(_hp_resource_versions(item.get("metaData", item.get("meta_data"))))
+    meta = data.get("metaData")
+    found: list[str] = list(_hp_resource_versions(meta if meta is not None else data.get("meta_data")))
+    if "proband" in data or "relatives" in data or "members" in data:  # a family or cohort
+        for key in ("proband", "relatives", "members"):
+            sub = data.get(key)
+            for item in sub if isinstance(sub, list) else [sub]:
+                if isinstance(item, dict):
+                    found.extend(_hp_resource_versions(item.get("metaData", item.get("meta_data"))))
     cited = max(found) if found else None
     state["hpo:cited"] = cited
     return cited

@@ -91,12 +91,17 @@ class WrongBranch(Rule):
         under_pa = facts(ctx.hpo).under(PHENOTYPIC_ABNORMALITY)
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
-            value = node.value
-            n = len(value)
-            if n <= 2 and (n == 1 or "excluded" in value):
+            value = node[0]  # node.value (tuple access: hot path)
+            if node[1] == "PhenotypicFeature" and _TERM_ONLY.isdisjoint(value):
+                # no severity or modifiers: only the type (and an onset/resolution class, if any) to check
                 t = value.get("type")
                 cid = t.get("id") if type(t) is dict else None
-                if type(cid) is str and cid in under_pa:
+                if (
+                    type(cid) is str
+                    and cid in under_pa
+                    and _no_class(value.get("onset"))
+                    and _no_class(value.get("resolution"))
+                ):
                     continue
             out.extend((node, v) for v in self.check(node, ctx))
         return out
@@ -153,6 +158,15 @@ class WrongBranch(Rule):
         )
         severity = Severity.WARNING if field == "type" and branch in _SOFT_FEATURE_BRANCHES else None
         yield self.violation(msg, *path, "id", severity=severity)
+
+
+#: PhenotypicFeature keys whose terms need the full check
+_TERM_ONLY = frozenset({"severity", "modifiers"})
+
+
+def _no_class(time: Any) -> bool:
+    """True when an onset/resolution value holds no ontology class (absent, an age, a timestamp …)."""
+    return time is None or (type(time) is dict and "ontologyClass" not in time and "ontology_class" not in time)
 
 
 def _branch_label(idx: Any, branch: str | None) -> str:
