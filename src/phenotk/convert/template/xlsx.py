@@ -144,14 +144,19 @@ def check_zip(path: Path) -> None:
         )
 
 
-def _open_rows(path: Path, sheet: str | None) -> tuple[str, list[str], list[tuple[Any, ...]]]:
+def _workbook(path: Path) -> Any:
+    """The workbook, read-only with cached values (zip-bomb checked); an InputError when it cannot be opened."""
     import openpyxl
 
     check_zip(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for corrupt files
         raise InputError(f"cannot open workbook: {exc}", path=str(path)) from None
+
+
+def _open_rows(path: Path, sheet: str | None) -> tuple[str, list[str], list[tuple[Any, ...]]]:
+    wb = _workbook(path)
     try:
         names = list(wb.sheetnames)
         name = sheet or names[0]
@@ -418,13 +423,7 @@ def template_hpo_columns(path: Path, options: ConvertOptions) -> set[str]:
 
     Under ``clean=pyphetools`` obsolete and alternative ids are given as their current term, like the packets.
     """
-    import openpyxl
-
-    check_zip(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise InputError(f"cannot open workbook: {exc}", path=str(path)) from None
+    wb = _workbook(path)
     try:
         name = options.extra.get("sheet") or wb.sheetnames[0]
         if name not in wb.sheetnames:
