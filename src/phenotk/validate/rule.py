@@ -181,7 +181,11 @@ class Rule:
         return ()
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterable[tuple[Node, Violation]]:
-        """Batch rules: (node, violation) pairs for all nodes of the document (paths relative to each node)."""
+        """Batch rules: (node, violation) pairs for all nodes of the document (paths relative to each node).
+
+        ``nodes`` (document order) is shared with the other batch rules that have the same ``targets``:
+        read it, never modify it.
+        """
         for node in nodes:
             for v in self.check(node, ctx):
                 yield node, v
