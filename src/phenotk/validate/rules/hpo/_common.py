@@ -190,22 +190,6 @@ def features(node: Node, ctx: Context) -> tuple[str | None, list[Feature]]:
     return result
 
 
-def _plain_infos(items: list[Any], f: IndexFacts) -> list[tuple[str, frozenset[str]]] | None:
-    """(primary id, ancestors) of every feature the release knows, at C speed; None for unusual items."""
-    try:
-        ids = [item["type"]["id"] for item in items]
-        infos = list(map(f._info.get, ids))
-    except (KeyError, TypeError, IndexError):
-        return None
-    if None in infos:  # ids not seen before in this process (or not strings)
-        for k, cid in enumerate(ids):
-            if infos[k] is None:
-                if type(cid) is not str:
-                    return None
-                infos[k] = f.term_info(cid) or False
-    return [x for x in infos if x]  # type: ignore[misc]
-
-
 def class_suspects(nodes: list[Node], ctx: Context) -> list[Node]:
     """The document's OntologyClass nodes that are not a current HPO term written with its current label.
 
@@ -256,7 +240,8 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     """:class:`FeatureSets` of a Phenopacket or Biosample node (cached per node in ``ctx.state``).
 
     One pass over the feature list; when no two features share a term or an ``is_a`` line (most packets:
-    one set probe per feature) nothing more is built.
+    one set probe per feature) nothing more is built, and otherwise only the features in a pair or group
+    become :class:`Feature` objects.
     """
     cache_key = "hpo:sets:" + node[2]  # node.pointer (tuple access: hot path)
     state = ctx.state
@@ -267,67 +252,57 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     key = _feature_key(value) if type(value) is dict else None
     items = value.get(key) if key else None
     idx = ctx.hpo
-    entries: list[tuple[int, str, str, dict[str, Any]]] = []  # (index, id as written, primary id, item)
-    related = False
+    out = FeatureSets(key, [], [], [])
     if idx is not None and type(items) is list and len(items) > 1:
         f = facts(idx)
-        known = _plain_infos(items, f)
-        if known is None:  # an unusual item (no type, a non-string id …): the careful loop below decides
-            related = True
-        elif len(known) > 1:
-            unique = {k[0] for k in known}
-            related = len(unique) != len(known) or not all(map(unique.isdisjoint, [k[1] for k in known]))
-    if related:
-        info = facts(idx).term_info
-        for i, item in enumerate(items):  # type: ignore[arg-type]
-            t = item.get("type") if type(item) is dict else None
-            cid = t.get("id") if type(t) is dict else None
-            hit = info(cid) if type(cid) is str else None
-            if hit is not None:
-                entries.append((i, cid, hit[0], item))  # type: ignore[arg-type]
-        related = len(entries) > 1
-    if not related:
-        out = FeatureSets(key, [], [], [])
-        state[cache_key] = out
-        return out
-    feats = [Feature(i, cid, term, item.get("excluded") is True, item) for i, cid, term, item in entries]
-    by_term: dict[str, list[Feature]] = {}
-    for ft in feats:
-        by_term.setdefault(ft.term, []).append(ft)
-    pairs: list[tuple[Feature, Feature]] = []
-    if len(by_term) > 1:
-        for term, a_term in _ancestor_pairs(idx, list(by_term)):
-            for a in by_term[a_term]:
-                for d in by_term[term]:
-                    pairs.append((a, d))
-    pairs.sort(key=lambda p: (p[0].index, p[1].index))
-    same = [g for g in by_term.values() if len(g) > 1]
-    out = FeatureSets(key, feats, pairs, same)
+        entries = _known_features(items, f)
+        if len(entries) > 1:
+            unique = {e[2] for e in entries}
+            if len(unique) != len(entries) or not all(map(unique.isdisjoint, [e[4] for e in entries])):
+                out = _related(key, entries, unique)
     state[cache_key] = out
     return out
 
 
-def _ancestor_pairs(idx: Any, terms: list[str]) -> Iterator[tuple[str, str]]:
-    """(term, ancestor) pairs among ``terms`` (primary ids known to ``idx``).
+#: (index in the list, id as written, primary id, the item, the primary id's proper ancestors)
+_Entry = tuple[int, str, str, dict[str, Any], frozenset[str]]
 
-    Uses the index's integer ancestor sets when it has them (``OntologyIndex``: one set look-up per term),
-    else ``ancestors()``.
-    """
-    number = getattr(idx, "_any", None)
-    anc_set = getattr(idx, "_anc_set", None)
-    if isinstance(number, dict) and callable(anc_set):
-        nums = {number[t]: t for t in terms}
-        keyset = set(nums)
-        for n, t in nums.items():
-            anc = anc_set(n)
-            if not anc.isdisjoint(keyset):  # rare: most features are unrelated to the others
-                for a in anc & keyset:
-                    yield t, nums[a]
-        return
-    wanted = set(terms)
-    for t in terms:
-        for a in idx.ancestors(t) & wanted:
-            yield t, a
+
+def _known_features(items: list[Any], f: IndexFacts) -> list[_Entry]:
+    """The features whose ``type.id`` the release knows, read at C speed when every item is plain."""
+    memo = f._info
+    try:
+        ids = [item["type"]["id"] for item in items]
+        infos = list(map(memo.get, ids))
+    except (KeyError, TypeError, IndexError):  # an unusual item (no type, not an object …): item by item
+        ids = [
+            t.get("id") if type(item) is dict and type(t := item.get("type")) is dict else None for item in items
+        ]
+        infos = [None] * len(ids)
+    if None in infos:  # ids not seen before in this process, or not strings
+        for k, cid in enumerate(ids):
+            if infos[k] is None:
+                infos[k] = (f.term_info(cid) if type(cid) is str else None) or False
+    return [(k, ids[k], x[0], items[k], x[1]) for k, x in enumerate(infos) if x]  # type: ignore[index]
+
+
+def _related(key: str | None, entries: list[_Entry], unique: set[str]) -> FeatureSets:
+    """Pairs and same-term groups among known features (the rare case: most packets have none)."""
+    by_term: dict[str, list[int]] = {}  # primary id → positions in ``entries``
+    for pos, e in enumerate(entries):
+        by_term.setdefault(e[2], []).append(pos)
+    term_pairs = [(e_term, a) for e_term, ps in by_term.items() for a in entries[ps[0]][4] & unique]
+    same_terms = [t for t, ps in by_term.items() if len(ps) > 1]
+    involved = {p for d, a in term_pairs for p in (*by_term[d], *by_term[a])}
+    involved.update(p for t in same_terms for p in by_term[t])
+    feats = {}
+    for pos in sorted(involved):
+        i, cid, term, item, _ = entries[pos]
+        feats[pos] = Feature(i, cid, term, item.get("excluded") is True, item)
+    pairs = [(feats[a], feats[d]) for dt, at in term_pairs for a in by_term[at] for d in by_term[dt]]
+    pairs.sort(key=lambda p: (p[0].index, p[1].index))
+    same = [[feats[p] for p in by_term[t]] for t in same_terms]
+    return FeatureSets(key, [feats[p] for p in sorted(feats)], pairs, same)
 
 
 def feature_path(sets: FeatureSets, f: Feature) -> tuple[str, int]:
