@@ -74,6 +74,9 @@ class LabelMismatch(Rule):
             out.extend((node, v) for v in self.check(node, ctx))
         return out
 
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], tuple[str, Fix, Severity | None]] = {}
+
     def check(self, node: Node, ctx: Context) -> Any:
         """Compare the written label with the release's."""
         value = node.value
@@ -97,6 +100,19 @@ class LabelMismatch(Rule):
         return [self._mismatch(cid, label, current, idx, ctx)]
 
     def _mismatch(self, cid: str, label: str, current: str, idx: Any, ctx: Context) -> Violation:
+        cited = document_newer_than(ctx, idx)
+        key = (cid, label, current, cited, id(idx))
+        made = self._made.get(key)  # the same stale label recurs across the documents of a run
+        if made is None:
+            made = self._describe(cid, label, current, idx, cited)
+            if len(self._made) < 50_000:
+                self._made[key] = made
+        msg, fix, severity = made
+        return self.violation(msg, "label", fix=fix, severity=severity)
+
+    def _describe(
+        self, cid: str, label: str, current: str, idx: Any, cited: str | None
+    ) -> tuple[str, Fix, Severity | None]:
         name, rel = ontology_name(idx), release_of(idx)
         msg = f"label {label!r} of {cid} is not its {name} {rel} label {current!r}"
         safe = True
@@ -110,9 +126,8 @@ class LabelMismatch(Rule):
                 msg += f"; {label!r} is the label of {describe(idx, others[0])} — is the id or the label wrong?"
                 safe = False
         severity = None
-        cited = document_newer_than(ctx, idx)
         if cited is not None:
             msg += f"; the document cites {name} {cited}, which may have renamed the term"
             severity, safe = Severity.INFO, False
         fix = Fix((PatchOp("replace", "/label", current),), safe=safe, description=f"use the label {current!r}")
-        return self.violation(msg, "label", fix=fix, severity=severity)
+        return msg, fix, severity
