@@ -77,7 +77,7 @@ class Fix:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     """One finding. ``pointer`` is an RFC 6901 pointer into the input document; line/column 1-based.
 
