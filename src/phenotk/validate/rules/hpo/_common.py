@@ -275,9 +275,7 @@ def _known_features(items: list[Any], f: IndexFacts) -> list[_Entry]:
         ids = [item["type"]["id"] for item in items]
         infos = list(map(memo.get, ids))
     except (KeyError, TypeError, IndexError):  # an unusual item (no type, not an object …): item by item
-        ids = [
-            t.get("id") if type(item) is dict and type(t := item.get("type")) is dict else None for item in items
-        ]
+        ids = [t.get("id") if type(item) is dict and type(t := item.get("type")) is dict else None for item in items]
         infos = [None] * len(ids)
     if None in infos:  # ids not seen before in this process, or not strings
         for k, cid in enumerate(ids):

@@ -92,17 +92,20 @@ class WrongBranch(Rule):
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
             value = node[0]  # node.value (tuple access: hot path)
-            if node[1] == "PhenotypicFeature" and _TERM_ONLY.isdisjoint(value):
-                # no severity or modifiers: only the type (and an onset/resolution class, if any) to check
-                t = value.get("type")
-                cid = t.get("id") if type(t) is dict else None
-                if (
-                    type(cid) is str
-                    and cid in under_pa
-                    and _no_class(value.get("onset"))
-                    and _no_class(value.get("resolution"))
-                ):
-                    continue
+            # the common shapes, checked inline: no severity/modifiers/laterality, onset and resolution (if
+            # any) without an ontology class, and (features) a type under Phenotypic abnormality
+            on, rs = value.get("onset"), value.get("resolution")
+            if (on is None or (type(on) is dict and "ontologyClass" not in on and "ontology_class" not in on)) and (
+                rs is None or (type(rs) is dict and "ontologyClass" not in rs and "ontology_class" not in rs)
+            ):
+                if node[1] == "Disease":
+                    if "laterality" not in value:
+                        continue
+                elif "severity" not in value and "modifiers" not in value:
+                    t = value.get("type")
+                    cid = t.get("id") if type(t) is dict else None
+                    if type(cid) is str and cid in under_pa:
+                        continue
             out.extend((node, v) for v in self.check(node, ctx))
         return out
 
@@ -158,15 +161,6 @@ class WrongBranch(Rule):
         )
         severity = Severity.WARNING if field == "type" and branch in _SOFT_FEATURE_BRANCHES else None
         yield self.violation(msg, *path, "id", severity=severity)
-
-
-#: PhenotypicFeature keys whose terms need the full check
-_TERM_ONLY = frozenset({"severity", "modifiers"})
-
-
-def _no_class(time: Any) -> bool:
-    """True when an onset/resolution value holds no ontology class (absent, an age, a timestamp …)."""
-    return time is None or (type(time) is dict and "ontologyClass" not in time and "ontology_class" not in time)
 
 
 def _branch_label(idx: Any, branch: str | None) -> str:
