@@ -175,3 +175,25 @@ def test_long_lists_get_exact_item_pointers() -> None:
         "/phenotypicFeatures/4096",
         "/phenotypicFeatures/4999/type/lable",
     ]
+
+
+class _Root(Rule):
+    code = "TST005"
+    name = "test-root"
+    targets: ClassVar[tuple[str, ...]] = ()
+
+    def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
+        yield self.violation("about the whole document")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "indent", "where"),
+    [("", 2, (1, 1)), ("\n\n  ", 2, (3, 3)), ("\r\n\t", None, (2, 2)), ("\n", 4, (2, 1))],
+)
+def test_document_level_findings_are_placed_at_the_root(prefix: str, indent: int | None, where: tuple) -> None:
+    import json
+
+    text = prefix + json.dumps(BASE_PHENOPACKET, indent=indent)
+    engine = Engine(EngineConfig(rules=(_Root,)))
+    res = engine.check_document(document_from_tree(json.loads(text), text=text))
+    assert [(i.line, i.column) for i in res.issues] == [where]

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -427,14 +428,16 @@ class Engine:
                 i.line, i.column = doc.locate(i.pointer)
 
 
+_BLANKS = re.compile(rb"[ \t\r\n]*")
+
+
 def _root_position(doc: Document) -> tuple[int, int] | None:
-    """(line, column) of a JSON document's root value, from its text's leading blanks (None: no text)."""
-    text = doc.text
-    if text is None:
+    """(line, column) of a JSON document's root value, from its leading blanks (None: no text)."""
+    raw = doc.utf8()
+    if raw is None:
         return None
-    start = len(text) - len(text.lstrip())
-    line = text.count("\n", 0, start) + 1
-    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+    start = _BLANKS.match(raw).end()  # type: ignore[union-attr]  # matches (possibly empty) everywhere
+    return raw.count(b"\n", 0, start) + 1, start - (raw.rfind(b"\n", 0, start) + 1) + 1
 
 
 def _position(issue: Issue) -> tuple[int, int]:
