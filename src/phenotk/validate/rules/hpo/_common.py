@@ -254,12 +254,13 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     idx = ctx.hpo
     out = FeatureSets(key, [], [], [])
     if idx is not None and type(items) is list and len(items) > 1:
-        f = facts(idx)
-        entries = _known_features(items, f)
-        if len(entries) > 1:
-            unique = {e[2] for e in entries}
-            if len(unique) != len(entries) or not all(map(unique.isdisjoint, [e[4] for e in entries])):
-                out = _related(key, entries, unique)
+        ids, infos = _feature_infos(items, facts(idx))
+        known = [x for x in infos if x]  # (primary id, ancestors) of the features the release knows
+        if len(known) > 1:
+            unique = {k[0] for k in known}
+            if len(unique) != len(known) or not all(map(unique.isdisjoint, [k[1] for k in known])):
+                entries = [(k, ids[k], x[0], items[k], x[1]) for k, x in enumerate(infos) if x]
+                out = _related(key, entries, unique)  # type: ignore[arg-type]
     state[cache_key] = out
     return out
 
@@ -268,8 +269,8 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
 _Entry = tuple[int, str, str, dict[str, Any], frozenset[str]]
 
 
-def _known_features(items: list[Any], f: IndexFacts) -> list[_Entry]:
-    """The features whose ``type.id`` the release knows, read at C speed when every item is plain."""
+def _feature_infos(items: list[Any], f: IndexFacts) -> tuple[list[Any], list[Any]]:
+    """Each feature's ``type.id`` and its (primary id, ancestors), False when unknown; at C speed for plain items."""
     memo = f._info
     try:
         ids = [item["type"]["id"] for item in items]
@@ -281,7 +282,7 @@ def _known_features(items: list[Any], f: IndexFacts) -> list[_Entry]:
         for k, cid in enumerate(ids):
             if infos[k] is None:
                 infos[k] = (f.term_info(cid) if type(cid) is str else None) or False
-    return [(k, ids[k], x[0], items[k], x[1]) for k, x in enumerate(infos) if x]  # type: ignore[index]
+    return ids, infos
 
 
 def _related(key: str | None, entries: list[_Entry], unique: set[str]) -> FeatureSets:
