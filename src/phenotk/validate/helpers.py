@@ -53,20 +53,6 @@ def curie_prefix(value: str) -> str | None:
     return m.group(1) if m else None
 
 
-def coded_ids(nodes: list[Any], ctx: Any) -> list[Any]:
-    """The id of each OntologyClass (``id``) and GeneDescriptor (``valueId``) node, in node order.
-
-    Computed once per document and node list (cached in ``ctx.state``): the rules that read these ids
-    (``curie-syntax``, ``meta-undeclared-prefix``) share one pass. Values are as written (None when absent).
-    """
-    key = ("coded-ids", id(nodes))
-    hit = ctx.state.get(key)
-    if hit is None:
-        # node[0] is node.value, node[1] node.type (tuple access: hot path)
-        hit = ctx.state[key] = [n[0].get("id") if n[1] == "OntologyClass" else n.get("valueId") for n in nodes]
-    return hit  # type: ignore[no-any-return]
-
-
 # ------------------------------------------------------------------------------- timestamps
 
 TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")

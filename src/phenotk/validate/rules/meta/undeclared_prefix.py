@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.io.sourcemap import split
 from phenotk.issue import Fix, PatchOp, Severity
-from phenotk.validate.helpers import coded_ids, curie_prefix
+from phenotk.validate.helpers import curie_prefix
 from phenotk.validate.rule import Context, Node, Rule, Violation
 
 #: standard resource entries offered as suggested fixes (version left for the curator to fill in)
@@ -100,27 +100,42 @@ class MetaUndeclaredPrefix(Rule):
     code = "META001"
     name = "meta-undeclared-prefix"
     severity = Severity.ERROR
-    targets = ("OntologyClass", "GeneDescriptor")
+    targets = ("OntologyClass", "GeneDescriptor", "Resource")
 
     batch = True
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
         """Collect used and declared prefixes of the document; one finding per undeclared prefix."""
-        ids = coded_ids(nodes, ctx)
-        try:
-            unique = set(ids)
-        except TypeError:  # an unhashable id (a list or object): not a CURIE, not a prefix
-            unique = {i for i in ids if type(i) is str}
-        prefixes = {_cached_prefix(i) for i in unique if type(i) is str}
+        # one pass; node[0] is node.value, node[1] node.type (tuple access: hot path)
+        declared: set[str] = set()
+        prefixes: set[str | None] = set()
+        cache = _PREFIXES
+        for n in nodes:
+            kind = n[1]
+            if kind == "OntologyClass":
+                ident = n[0].get("id")
+            elif kind == "Resource":
+                if isinstance(p := n.get("namespacePrefix"), str):
+                    declared.add(p)
+                continue
+            else:
+                ident = n.get("valueId")
+            if type(ident) is str:
+                prefix = cache.get(ident, _UNSEEN)
+                if prefix is _UNSEEN:
+                    prefix = curie_prefix(ident)
+                    if len(cache) < 200_000:
+                        cache[ident] = prefix
+                prefixes.add(prefix)  # type: ignore[arg-type]
         prefixes.discard(None)
-        if not prefixes:
-            return
-        declared = declared_prefixes(ctx.data)
         undeclared = {p for p in prefixes - declared if p is not None}
         if not undeclared:
             return
         used: dict[str, list[Any]] = {}  # undeclared prefix → [first node, uses]
-        for node, ident in zip(nodes, ids, strict=True):
+        for node in nodes:
+            if node.type == "Resource":
+                continue
+            ident = node.value.get("id") if node.type == "OntologyClass" else node.get("valueId")
             prefix = _cached_prefix(ident) if type(ident) is str else None
             if prefix in undeclared:
                 entry = used.get(prefix)  # type: ignore[arg-type]
@@ -159,35 +174,6 @@ def _cached_prefix(ident: str) -> str | None:
         if len(_PREFIXES) < 200_000:
             _PREFIXES[ident] = prefix
     return prefix  # type: ignore[return-value]
-
-
-def declared_prefixes(data: Any) -> set[str]:
-    """``namespacePrefix`` of every ``metaData.resources`` entry of a document (its members' too)."""
-    out: set[str] = set()
-    for element in _elements(data):
-        meta = element.get("metaData", element.get("meta_data"))
-        resources = meta.get("resources") if isinstance(meta, dict) else None
-        if isinstance(resources, list):
-            for r in resources:
-                if isinstance(r, dict):
-                    p = r.get("namespacePrefix", r.get("namespace_prefix"))
-                    if isinstance(p, str):
-                        out.add(p)
-    return out
-
-
-def _elements(data: Any) -> Iterator[dict[str, Any]]:
-    """The document and the phenopackets inside it (family proband and relatives, cohort members)."""
-    if not isinstance(data, dict):
-        return
-    yield data
-    for key in ("proband",):
-        if isinstance(data.get(key), dict):
-            yield data[key]
-    for key in ("relatives", "members"):
-        items = data.get(key)
-        if isinstance(items, list):
-            yield from (i for i in items if isinstance(i, dict))
 
 
 def _add_resource(data: dict[str, Any], prefix: str) -> Fix | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from phenotk.issue import Fix, PatchOp, Severity
-from phenotk.validate.helpers import CURIE, ID_SHAPES, PREFIX_ALIASES, coded_ids
+from phenotk.validate.helpers import CURIE, ID_SHAPES, PREFIX_ALIASES
 from phenotk.validate.rule import Context, Node, Rule, Violation
 
 _FIELD = {"OntologyClass": "id", "GeneDescriptor": "valueId"}
@@ -76,7 +76,7 @@ class CurieSyntax(Rule):
         good = self._good
         # node[0] is node.value, node[1] node.type (tuple access: hot path)
         try:
-            todo = [n for n, ident in zip(nodes, coded_ids(nodes, ctx), strict=True) if ident not in good]
+            todo = [n for n in nodes if (n[0].get("id") if n[1] == "OntologyClass" else n.get("valueId")) not in good]
         except TypeError:  # an unhashable id (a list or object): check every node the slow way
             todo = nodes
         for node in todo:
