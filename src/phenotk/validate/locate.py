@@ -232,6 +232,8 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     :func:`locate_json`'s (nearest existing ancestor for absent pointers); the byte-for-byte check against
     a fresh serialisation makes the shortcut safe for any input.
     """
+    if data and not raw.startswith(b'{\n  "'):  # compact or otherwise indented: no serialisation needed
+        return None
     try:
         canonical = orjson.dumps(data, option=_INDENT_2)
     except (TypeError, orjson.JSONEncodeError):  # pragma: no cover - data came from a JSON parser

@@ -155,17 +155,25 @@ def _workbook(path: Path) -> Any:
         raise InputError(f"cannot open workbook: {exc}", path=str(path)) from None
 
 
-def _open_rows(path: Path, sheet: str | None) -> tuple[str, list[str], list[tuple[Any, ...]]]:
+def _open_rows(
+    path: Path, sheet: str | None, max_row: int | None = None
+) -> tuple[str, list[str], list[tuple[Any, ...]]]:
+    """(sheet read, every sheet name, its rows — the first ``max_row`` only when given)."""
     wb = _workbook(path)
     try:
         names = list(wb.sheetnames)
         name = sheet or names[0]
         if name not in names:
             raise InputError(f"no sheet {name!r} (sheets: {', '.join(names)})", path=str(path))
-        rows = list(wb[name].iter_rows(values_only=True))
+        rows = list(wb[name].iter_rows(max_row=max_row, values_only=True))
     finally:
         wb.close()
     return name, names, rows
+
+
+def _clean_requested(options: ConvertOptions) -> bool:
+    """``-O clean=pyphetools`` (or a true value) was given."""
+    return str(options.extra.get("clean", "")).lower() in ("1", "true", "yes", "pyphetools")
 
 
 def sniff_template_header(row: Iterable[Any]) -> bool:
@@ -350,7 +358,7 @@ def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Convert
                 )
             )
     ontology = options.ontology
-    clean = options.extra.get("clean", "").lower() in ("1", "true", "yes", "pyphetools")
+    clean = _clean_requested(options)
     if clean and ontology is None:
         file_issues.append(
             issue("map-redundant-term", "-O clean=pyphetools needs an HPO ontology (--hpo); not applied", options)
@@ -423,17 +431,9 @@ def template_hpo_columns(path: Path, options: ConvertOptions) -> set[str]:
 
     Under ``clean=pyphetools`` obsolete and alternative ids are given as their current term, like the packets.
     """
-    wb = _workbook(path)
-    try:
-        name = options.extra.get("sheet") or wb.sheetnames[0]
-        if name not in wb.sheetnames:
-            raise InputError(f"no sheet {name!r} (sheets: {', '.join(wb.sheetnames)})", path=str(path))
-        rows = list(wb[name].iter_rows(max_row=2, values_only=True))
-    finally:
-        wb.close()
+    name, _, rows = _open_rows(path, options.extra.get("sheet"), max_row=2)
     sheet = _Sheet(path, name, rows, options)
-    clean = options.extra.get("clean", "").lower() in ("1", "true", "yes", "pyphetools") and options.ontology
-    if clean:
+    if _clean_requested(options) and options.ontology:
         return {_current(sheet, col, hpo_id, label, [])[1] for col, hpo_id, label in sheet.hpo}
     return {hpo_id for _col_, hpo_id, _label in sheet.hpo}
 

@@ -178,13 +178,8 @@ def features(node: Node, ctx: Context) -> tuple[str | None, list[Feature]]:
     idx = ctx.hpo
     items = value.get(key) if key else None
     if idx is not None and type(items) is list:
-        primary = facts(idx).primary.get  # HP ids only: other prefixes are not hierarchy-checked
-        for i, item in enumerate(items):
-            t = item.get("type") if type(item) is dict else None
-            cid = t.get("id") if type(t) is dict else None
-            term = primary(cid) if type(cid) is str else None
-            if term is not None:
-                out.append(Feature(i, str(cid), term, item.get("excluded") is True, item))
+        ids, infos = _feature_infos(items, facts(idx))
+        out = [Feature(k, ids[k], x[0], items[k].get("excluded") is True, items[k]) for k, x in enumerate(infos) if x]
     result = (key, out)
     ctx.state[cache_key] = result
     return result
@@ -365,7 +360,6 @@ class IndexFacts:
         for a, p in alt.items():
             self._alt_by_primary.setdefault(p, []).append(a)
         self._under: dict[str, frozenset[str]] = {}
-        self._anc: dict[str, frozenset[str]] = {}
         #: id → (primary id, ancestors), or False for an id the release does not know
         self._info: dict[str, tuple[str, frozenset[str]] | bool] = {}
 
@@ -377,17 +371,10 @@ class IndexFacts:
         hit = self._info.get(curie)
         if hit is None:
             term = self.primary.get(curie)
-            hit = False if term is None else (term, self.ancestors(term))
+            hit = False if term is None else (term, self.idx.ancestors(term))
             if len(self._info) < 500_000:
                 self._info[curie] = hit
         return hit if isinstance(hit, tuple) else None
-
-    def ancestors(self, term: str) -> frozenset[str]:
-        """Proper ``is_a`` ancestors of a primary id (memoised: the same terms recur across packets)."""
-        hit = self._anc.get(term)
-        if hit is None:
-            hit = self._anc[term] = self.idx.ancestors(term)
-        return hit
 
     def under(self, root: str) -> frozenset[str]:
         """Current ids (primary and alt) at or below ``root``."""

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validate.rule import Context, Node, Rule, Token, Violation
+from phenotk.validate.rule import Context, Node, Rule, Token, Violation, _snake
 from phenotk.validate.rules.hpo._common import (
     CLINICAL_MODIFIER,
     LATERALITY,
@@ -38,16 +38,20 @@ _FIELDS: dict[str, tuple[tuple[str, str | None, bool, str], ...]] = {
 _SOFT_FEATURE_BRANCHES = frozenset({"past_medical_history", "blood_group", "biospecimen_phenotypic_feature"})
 
 
-def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name)
-
-
 _SNAKE_INNER = {"ontologyClass": "ontology_class"}
 
 #: node type → {key as written (camelCase or snake_case): (field, inner TimeElement field, repeated, root)}
 _BY_KEY: dict[str, dict[str, tuple[str, str | None, bool, str]]] = {
     owner: {k: spec for spec in specs for k in {spec[0], _snake(spec[0])}} for owner, specs in _FIELDS.items()
 }
+
+#: node type → fields holding a term directly, besides a feature's ``type`` (the batch shortcut's "anything
+#: else to check?" test)
+_DIRECT: dict[str, frozenset[str]] = {
+    owner: frozenset(f for f, inner, _, _ in specs if inner is None and f != "type") for owner, specs in _FIELDS.items()
+}
+if any(tuple(f for f, inner, _, _ in specs if inner) != ("onset", "resolution") for specs in _FIELDS.values()):
+    raise RuntimeError("wrong_branch: the batch shortcut reads onset/resolution classes; update it with _FIELDS")
 
 
 class WrongBranch(Rule):
@@ -92,16 +96,17 @@ class WrongBranch(Rule):
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
             value = node[0]  # node.value (tuple access: hot path)
-            # the common shapes, checked inline: no severity/modifiers/laterality, onset and resolution (if
-            # any) without an ontology class, and (features) a type under Phenotypic abnormality
+            # the common shapes, checked inline: no other term field (_DIRECT), onset and resolution (if any)
+            # without an ontology class, and (features) a type under Phenotypic abnormality
             on, rs = value.get("onset"), value.get("resolution")
             if (on is None or (type(on) is dict and "ontologyClass" not in on and "ontology_class" not in on)) and (
                 rs is None or (type(rs) is dict and "ontologyClass" not in rs and "ontology_class" not in rs)
             ):
-                if node[1] == "Disease":
-                    if "laterality" not in value:
+                kind = node[1]
+                if kind == "Disease":
+                    if _DIRECT[kind].isdisjoint(value):
                         continue
-                elif "severity" not in value and "modifiers" not in value:
+                elif _DIRECT[kind].isdisjoint(value):
                     t = value.get("type")
                     cid = t.get("id") if type(t) is dict else None
                     if type(cid) is str and cid in under_pa:

@@ -109,7 +109,6 @@ class MetaUndeclaredPrefix(Rule):
         # one pass; node[0] is node.value, node[1] node.type (tuple access: hot path)
         declared: set[str] = set()
         prefixes: set[str | None] = set()
-        cache = _PREFIXES
         for n in nodes:
             kind = n[1]
             if kind == "OntologyClass":
@@ -121,12 +120,7 @@ class MetaUndeclaredPrefix(Rule):
             else:
                 ident = n.get("valueId")
             if type(ident) is str:
-                prefix = cache.get(ident, _UNSEEN)
-                if prefix is _UNSEEN:
-                    prefix = curie_prefix(ident)
-                    if len(cache) < 200_000:
-                        cache[ident] = prefix
-                prefixes.add(prefix)  # type: ignore[arg-type]
+                prefixes.add(_cached_prefix(ident))
         prefixes.discard(None)
         undeclared = {p for p in prefixes - declared if p is not None}
         if not undeclared:
