@@ -16,7 +16,9 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 import orjson
@@ -33,6 +35,8 @@ MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 
 PathLike = str | os.PathLike[str]
+
+_NAME = attrgetter("name")
 
 
 def _yaml_loader() -> type:
@@ -69,14 +73,19 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield Source("<stdin>", stream.read, "stdin")
             continue
-        if os.path.isdir(p):
+        # one stat answers os.path.isdir, isfile and exists (they would stat up to three times per path)
+        try:
+            mode: int | None = os.stat(p).st_mode
+        except (OSError, ValueError):
+            mode = None
+        if mode is not None and S_ISDIR(mode):
             yield from _walk_dir(p)
-        elif os.path.isfile(p):
+        elif mode is not None and S_ISREG(mode):
             if p.lower().endswith(".zip"):
                 yield from _walk_zip(p)
             else:
                 yield Source(p, _file_opener(p), os.path.basename(p))
-        elif os.path.exists(p) and not any(ch in p for ch in "*?["):
+        elif mode is not None and not any(ch in p for ch in "*?["):
             yield InputError("not a regular file (a device, FIFO or socket)", path=p)
         elif any(ch in p for ch in "*?["):
             matches = sorted(glob.glob(p, recursive=True))
@@ -100,19 +109,47 @@ def _file_opener(p: str) -> Callable[[], bytes]:
 
 
 def _walk_dir(root: str) -> Iterator[Source | InputError]:
+    """Files under ``root`` in ``os.walk`` order, without its per-entry generator and per-directory ``islink``.
+
+    Same rules as ``os.walk(root)`` filtered by name: a directory's files (sorted) before its subdirectories
+    (sorted, depth-first); names starting with ``.`` skipped; symlinked directories not entered; a directory
+    that cannot be listed skipped.
+    """
     found = False
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for fn in sorted(filenames):
-            if fn.startswith("."):
+    stack = [root]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                entries = sorted(it, key=_NAME)  # sorting all entries sorts the files and the subdirectories
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            full = os.path.join(dirpath, fn)
-            if fn.lower().endswith(".zip"):
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                try:
+                    link = entry.is_symlink()
+                except OSError:
+                    link = False
+                if not link:
+                    subdirs.append(entry.path)
+                continue
+            lower = name.lower()
+            ext = lower[lower.rfind(".") :]  # the extension (a suffix that starts with the last dot): one probe
+            if ext == ".zip":
                 found = True
-                yield from _walk_zip(full)
-            elif format_from_extension(fn) is not None:
+                yield from _walk_zip(entry.path)
+            elif ext in KNOWN_EXTENSIONS:
                 found = True
-                yield Source(full, _file_opener(full), fn)
+                full = entry.path
+                yield Source(full, _file_opener(full), name)
+        stack.extend(reversed(subdirs))  # popped in name order: depth-first like os.walk
     if not found:
         exts = ", ".join(sorted(KNOWN_EXTENSIONS))
         yield InputError(f"no Phenopacket files ({exts}) in this directory", path=root, kind="missing")
@@ -216,9 +253,7 @@ def check_yaml_aliases(data: Any, path: str, text: str) -> None:
         total = 1 + sum(size(c) for c in children)
         active.discard(key)
         if total > MAX_YAML_EXPANDED_NODES:
-            raise InputError(
-                f"YAML aliases expand to over {MAX_YAML_EXPANDED_NODES:,} values (alias bomb?)", path=path
-            )
+            raise InputError(f"YAML aliases expand to over {MAX_YAML_EXPANDED_NODES:,} values (alias bomb?)", path=path)
         sizes[key] = total
         return total
 
@@ -317,7 +352,9 @@ def parse_bytes(
     try:
         if not raw or (raw[:1].isspace() and not raw.strip()):  # strip (a copy) only when it may matter
             raise InputError("empty file", path=path, line=1, column=1)
-        fmt = fmt or sniff_format(raw[:4096], name or path)
+        if fmt is None:  # a leading "{" decides alone (sniff_format reads no further): no copy of a 4 KiB head
+            first = raw[:1]
+            fmt = sniff_format(first if first == b"{" else raw[:4096], name or path)
         if fmt is Format.JSON:
             fast = _fast_json(raw, path, element)
             if fast is not None:

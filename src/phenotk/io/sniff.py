@@ -23,15 +23,19 @@ KNOWN_EXTENSIONS = frozenset(_EXT)
 # v1-only top-level keys and per-feature keys (v2 dropped them)
 _V1_TOP = {"genes", "variants", "htsFiles", "hts_files"}
 _PRE1_TOP = {"phenotypes", "individuals"}
+#: top-level keys that make a document anything but a plain v2 Phenopacket (v1/pre-1, a v1 wrapper, a Family or
+#: Cohort): a document declaring 2.x with none of them is a v2 Phenopacket
+_NOT_PLAIN_V2_TOP = frozenset(
+    {*_PRE1_TOP, *_V1_TOP, "phenopacket", "family", "proband", "relatives", "pedigree", "members"}
+)
 
 
 def format_from_extension(name: str) -> Format | None:
     """Format implied by a file name, if any (``.gz`` is not stripped: compressed input is not read)."""
     lower = name.lower()
-    for ext, fmt in _EXT.items():
-        if lower.endswith(ext):
-            return fmt
-    return None
+    # every known extension is one dot and dot-free letters, so a name ends with one exactly when its part from
+    # the last dot is that extension (no dot: the last character, never an extension) — one dict probe per name
+    return _EXT.get(lower[lower.rfind(".") :])
 
 
 def sniff_format(head: bytes, name: str) -> Format:
@@ -40,16 +44,14 @@ def sniff_format(head: bytes, name: str) -> Format:
     Text that starts with ``{`` is JSON (or JSONL when a second top-level object starts on a later
     line); other UTF-8 text is YAML; anything that is not text is protobuf binary.
     """
-    by_ext = format_from_extension(name)
-    stripped = head.lstrip()
-    if stripped[:1] == b"{":
-        if by_ext is Format.JSONL:
-            return Format.JSONL
-        return Format.JSON
-    if stripped[:1] == b"[":
+    first = head.lstrip()[:1]  # lstrip returns ``head`` itself (no copy) when it starts with no blank
+    if first == b"{":
+        return Format.JSONL if format_from_extension(name) is Format.JSONL else Format.JSON
+    if first == b"[":
         return Format.JSON  # rejected later with a clear message
     if _looks_binary(head):
         return Format.PB
+    by_ext = format_from_extension(name)
     if by_ext in (Format.JSON, Format.JSONL):
         return by_ext  # e.g. junk text in a .json file: JSON parser reports line:col
     return Format.YAML if by_ext in (None, Format.YAML) else by_ext
@@ -71,6 +73,12 @@ def _looks_binary(head: bytes) -> bool:
 
 def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
     """Element of a parsed JSON/YAML tree; raises ``InputError`` for v1 and non-phenopacket documents."""
+    if type(data) is dict:  # the common case first (it runs for every document read): a Phenopacket declaring 2.x
+        meta = data.get("metaData")
+        declared = meta.get("phenopacketSchemaVersion") if type(meta) is dict else None
+        if type(declared) is str and declared[:1] == "2" and _NOT_PLAIN_V2_TOP.isdisjoint(data):
+            # what detect_version and the checks below answer for it, without their dozen look-ups
+            return Element.PHENOPACKET if forced is None else forced
     if not isinstance(data, dict):
         kind = type(data).__name__
         if isinstance(data, list):

@@ -1,0 +1,71 @@
+"""Directory expansion: the order and the rules of ``os.walk`` (the reader walks with ``os.scandir`` itself)."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from phenotk.errors import InputError
+from phenotk.io.readers import iter_sources
+
+_KNOWN = (".json", ".yaml", ".yml", ".pb", ".binpb", ".bin", ".jsonl", ".ndjson", ".zip")
+
+
+def _expected(root: str) -> list[str]:
+    """What a plain ``os.walk`` of ``root`` yields: dot names skipped, files before subdirectories, sorted."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fn in sorted(filenames):
+            if fn.startswith(".") or not fn.lower().endswith(_KNOWN):
+                continue
+            full = os.path.join(dirpath, fn)
+            out.append(full + "!m.json" if fn.lower().endswith(".zip") else full)
+    return out
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "in"
+    for rel in (
+        "b/z.json",
+        "b/a/y.YAML",
+        "a/x.json",
+        "a/.hidden.json",
+        ".dot/q.json",
+        "c/notes.txt",
+        "c/d/e/deep.ndjson",
+    ):
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("{}")
+    (root / "top.json").write_text("{}")
+    (root / "A.Json").write_text("{}")
+    with zipfile.ZipFile(root / "b" / "pack.zip", "w") as zf:
+        zf.writestr("m.json", "{}")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "o.json").write_text("{}")
+    (root / "a" / "linked").symlink_to(outside, target_is_directory=True)  # listed by os.walk, never entered
+    (root / "a" / "link.json").symlink_to(root / "top.json")
+    return root
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_directory_order_matches_os_walk(tree: Path, suffix: str) -> None:
+    root = str(tree) + suffix
+    got = [s.path for s in iter_sources([root]) if not isinstance(s, InputError)]
+    assert got == _expected(root)
+    assert str(tree / "a" / "x.json") in got and not any("outside" in p or "linked" in p for p in got)
+    names = [s.name for s in iter_sources([root]) if not isinstance(s, InputError)]
+    assert names == [os.path.basename(p.split("!")[-1]) for p in got]
+
+
+def test_directory_without_phenopacket_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / ".hidden.json").write_text("{}")
+    (items,) = list(iter_sources([tmp_path]))
+    assert isinstance(items, InputError) and items.message.startswith("no Phenopacket files (")
