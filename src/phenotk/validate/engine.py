@@ -201,15 +201,18 @@ class Engine:
                 self._run_batch(rule, nodes)
         for rule in self.enders:
             self._run_end(rule, root)
-        if issues and any(i.rule == UNKNOWN_FIELD and i.pointer.endswith(_V1_KEYS) for i in issues):
-            try:  # a v1 feature key: is this a Phenopacket v1 document after all?
-                element_of(doc.data, doc.path)
-            except InputError as exc:
-                return self.check_error(exc)
         if issues:
+            for i in issues:
+                if i.rule == UNKNOWN_FIELD and i.pointer.endswith(_V1_KEYS):
+                    try:  # a v1 feature key: is this a Phenopacket v1 document after all?
+                        element_of(doc.data, doc.path)
+                    except InputError as exc:
+                        return self.check_error(exc)
+                    break
             self._locate(doc, issues)
-            issues.sort(key=_position)
-        return Result(path=doc.path, element=doc.element.value, id=doc.id, issues=issues)
+            if len(issues) > 1:  # most documents have one finding (hpo-release-older): nothing to order
+                issues.sort(key=_position)
+        return Result(doc.path, doc.element.value, doc.id, issues)
 
     def check_error(self, err: InputError) -> Result:
         """The result for an input that could not be read (one ``input-unreadable`` issue)."""
@@ -375,8 +378,10 @@ class Engine:
 
     def _run_end(self, rule: Rule, root: Node) -> None:
         try:
-            for v in rule.end_document(root, self.ctx):
-                self._emit(rule, "", v)
+            found = rule.end_document(root, self.ctx)
+            if found:  # () from most rules: no iterator made
+                for v in found:
+                    self._emit(rule, "", v)
         except Exception as exc:
             self._crash(rule, "", exc)
 
@@ -404,8 +409,8 @@ class Engine:
     # ------------------------------------------------------------------ locations
 
     def _locate(self, doc: Document, issues: list[Issue]) -> None:
-        pointers = {i.pointer for i in issues}
-        if pointers == {""} and doc.format is Format.JSON and doc.line_offset == 0:
+        pointers = {i.pointer for i in issues} if len(issues) > 1 else {issues[0].pointer}
+        if pointers == _ROOT_ONLY and doc.format is Format.JSON and doc.line_offset == 0:
             # only document-level findings (e.g. hpo-release-older): the root is the first non-blank character
             root = _root_position(doc)
             if root is not None:
@@ -429,6 +434,7 @@ class Engine:
 
 
 _BLANKS = re.compile(rb"[ \t\r\n]*")
+_ROOT_ONLY = frozenset({""})  # the pointers of document-level findings only
 
 
 def _root_position(doc: Document) -> tuple[int, int] | None:
@@ -436,6 +442,8 @@ def _root_position(doc: Document) -> tuple[int, int] | None:
     raw = doc.utf8()
     if raw is None:
         return None
+    if raw[:1] not in b" \t\r\n":  # starts with the root value (b"" is in every bytes: it takes the long way)
+        return 1, 1
     start = _BLANKS.match(raw).end()  # type: ignore[union-attr]  # matches (possibly empty) everywhere
     return raw.count(b"\n", 0, start) + 1, start - (raw.rfind(b"\n", 0, start) + 1) + 1
 

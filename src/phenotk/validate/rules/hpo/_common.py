@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from phenotk.validate.rule import Context, Node
@@ -36,6 +37,10 @@ FEATURE_DETAIL_FIELDS = (
     "evidence",
 )
 _STATUS_KEYS = frozenset({"type", "excluded"})
+
+# C-level accessors: the per-document passes below run as map()/filter() over lists, not Python loops
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_TYPE, _ID = itemgetter("type"), itemgetter("id")
 _ABSENT = object()  # a default that equals no label
 
 
@@ -81,12 +86,26 @@ def release_of(index: Any) -> str:
     return str(getattr(index, "version", None) or "unknown release")
 
 
-def _hp_resource_versions(meta: Any) -> Iterator[str]:
+def _hp_resource_versions(meta: Any) -> list[str]:
+    """Release dates named by the HP entries of one ``metaData.resources`` (a list: no generator per document)."""
     if not isinstance(meta, dict):
-        return
+        return []
     resources = meta.get("resources")
     if not isinstance(resources, list):
-        return
+        return []
+    try:  # every entry's namespacePrefix at C speed (this runs for every document)
+        prefixes = list(map(dict.get, resources, ["namespacePrefix"] * len(resources)))
+    except TypeError:  # an entry that is not an object: the loop below
+        prefixes = []
+    if None not in prefixes and prefixes.count("HP") == 1:
+        # the common case: every entry names its prefix (so none is HP by its id alone) and one names HP
+        r = resources[prefixes.index("HP")]
+        if type(r) is not dict:
+            return []
+        version = r.get("version")
+        date = _release_date(version) if isinstance(version, str) else None  # release_date, inlined
+        return [date] if date else []
+    found = []
     for r in resources:
         if type(r) is not dict:
             continue
@@ -94,9 +113,11 @@ def _hp_resource_versions(meta: Any) -> Iterator[str]:
         if prefix is None:
             prefix = r.get("namespace_prefix")
         if prefix == "HP" or (prefix is None and str(r.get("id", "")).lower() == "hp"):
-            date = release_date(r.get("version"))
+            version = r.get("version")
+            date = _release_date(version) if isinstance(version, str) else None  # release_date, inlined
             if date:
-                yield date
+                found.append(date)
+    return found
 
 
 def cited_hpo_release(ctx: Context) -> str | None:
@@ -109,7 +130,7 @@ def cited_hpo_release(ctx: Context) -> str | None:
         return state["hpo:cited"]  # type: ignore[no-any-return]
     data = ctx.data
     meta = data.get("metaData")
-    found: list[str] = list(_hp_resource_versions(meta if meta is not None else data.get("meta_data")))
+    found = _hp_resource_versions(meta if meta is not None else data.get("meta_data"))
     if "proband" in data or "relatives" in data or "members" in data:  # a family or cohort
         for key in ("proband", "relatives", "members"):
             sub = data.get(key)
@@ -125,11 +146,12 @@ def document_newer_than(ctx: Context, index: Any) -> str | None:
     """The HPO release the document cites when it is newer than ``index``'s release, else None."""
     if getattr(index, "prefix", "HP") != "HP":
         return None
-    loaded = release_date(getattr(index, "version", None))
     cited = cited_hpo_release(ctx)
-    if loaded and cited and cited > loaded:
-        return cited
-    return None
+    if cited is None:
+        return None
+    version = getattr(index, "version", None)
+    loaded = _release_date(version) if isinstance(version, str) else None  # release_date, inlined
+    return cited if loaded and cited > loaded else None
 
 
 @dataclass(slots=True)
@@ -250,10 +272,10 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     out = FeatureSets(key, [], [], [])
     if idx is not None and type(items) is list and len(items) > 1:
         ids, infos = _feature_infos(items, facts(idx))
-        known = [x for x in infos if x]  # (primary id, ancestors) of the features the release knows
+        known = list(filter(None, infos))  # (primary id, ancestors) of the features the release knows
         if len(known) > 1:
-            unique = {k[0] for k in known}
-            if len(unique) != len(known) or not all(map(unique.isdisjoint, [k[1] for k in known])):
+            unique = set(map(_FIRST, known))
+            if len(unique) != len(known) or not all(map(unique.isdisjoint, map(_SECOND, known))):
                 entries = [(k, ids[k], x[0], items[k], x[1]) for k, x in enumerate(infos) if x]
                 out = _related(key, entries, unique)  # type: ignore[arg-type]
     state[cache_key] = out
@@ -268,7 +290,7 @@ def _feature_infos(items: list[Any], f: IndexFacts) -> tuple[list[Any], list[Any
     """Each feature's ``type.id`` and its (primary id, ancestors), False when unknown; at C speed for plain items."""
     memo = f._info
     try:
-        ids = [item["type"]["id"] for item in items]
+        ids = list(map(_ID, map(_TYPE, items)))
         infos = list(map(memo.get, ids))
     except (KeyError, TypeError, IndexError):  # an unusual item (no type, not an object …): item by item
         ids = [t.get("id") if type(item) is dict and type(t := item.get("type")) is dict else None for item in items]

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validate.rule import Context, Node, Rule, Token, Violation
+from phenotk.validate.rule import Context, Node, Rule, Violation
 from phenotk.validate.rules.hpo._common import document_newer_than, release_date, release_of
 
 
-def _hp_version_path(data: dict[str, Any]) -> tuple[Token, ...]:
+def _hp_version_pointer(data: dict[str, Any]) -> str:
+    """Pointer to the version of the document's HP resource (or to the nearest enclosing part that exists)."""
+    meta = data.get("metaData")
+    if type(meta) is dict:  # the common case first: HP is the first resource (as in most documents)
+        resources = meta.get("resources")
+        first = resources[0] if type(resources) is list and resources else None
+        if type(first) is dict and first.get("namespacePrefix") == "HP":
+            return "/metaData/resources/0/version"
     for meta_key in ("metaData", "meta_data"):
         meta = data.get(meta_key)
         if not isinstance(meta, dict):
             continue
         resources = meta.get("resources")
         if not isinstance(resources, list):
-            return (meta_key,)
+            return "/" + meta_key
         for k, r in enumerate(resources):
             if isinstance(r, dict) and (r.get("namespacePrefix", r.get("namespace_prefix")) == "HP"):
-                return (meta_key, "resources", k, "version")
-        return (meta_key, "resources")
-    return ()
+                return f"/{meta_key}/resources/{k}/version"
+        return f"/{meta_key}/resources"
+    return "/"
 
 
 class ReleaseOlder(Rule):
@@ -56,22 +63,25 @@ class ReleaseOlder(Rule):
     requires_hpo = True
 
     def __init__(self) -> None:
-        self._messages: dict[tuple[str, str], str] = {}
+        self._index: Any = None
+        self._messages: dict[str, str] = {}  # cited release → message, for ``self._index``
 
-    def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
+    def end_document(self, root: Node, ctx: Context) -> Iterable[Violation]:
         """One info finding when the document cites a newer HPO."""
+        # a tuple, not a generator: this runs for every document and finds something in almost all of them
         idx = ctx.hpo
         cited = document_newer_than(ctx, idx)
         if cited is None:
-            return
-        key = (cited, str(getattr(idx, "version", None)))
-        msg = self._messages.get(key)
+            return ()
+        if idx is not self._index:  # the messages name the loaded release: one table per index
+            self._index, self._messages = idx, {}
+        msg = self._messages.get(cited)
         if msg is None:  # one text per cited release (it is the same in most documents of a run)
             loaded = release_date(getattr(idx, "version", None)) or release_of(idx)
-            msg = self._messages[key] = (
+            msg = self._messages[cited] = (
                 f"metaData names HPO {cited}, newer than the loaded HPO {loaded}: HPO checks use {loaded} "
                 "(load a newer release with --hpo to check against the curators' release)"
             )
         # reported at the document root: a pointer into metaData (at the end of most files) would make
         # locating this one finding scan every document in full
-        yield self.violation(msg, context={"resource": "/" + "/".join(map(str, _hp_version_path(root.value)))})
+        return (Violation(msg, context={"resource": _hp_version_pointer(root[0])}),)  # root[0]: root.value
