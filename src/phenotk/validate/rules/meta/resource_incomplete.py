@@ -45,7 +45,7 @@ class MetaResourceIncomplete(Rule):
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Check presence and shape of the six fields."""
-        v = node.value
+        v = node[0]  # node.value (tuple access: hot path)
         key = (v.get("id"), v.get("name"), v.get("url"), v.get("version"), v.get("namespacePrefix"), v.get("iriPrefix"))
         if key in self._ok:
             return ()

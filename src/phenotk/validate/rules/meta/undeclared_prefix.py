@@ -106,25 +106,32 @@ class MetaUndeclaredPrefix(Rule):
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
         """Collect used and declared prefixes of the document; one finding per undeclared prefix."""
-        # one pass; node[0] is node.value, node[1] node.type (tuple access: hot path)
-        declared: set[str] = set()
-        prefixes: set[str | None] = set()
-        for n in nodes:
-            kind = n[1]
-            if kind == "OntologyClass":
-                ident = n[0].get("id")
-            elif kind == "Resource":
-                if isinstance(p := n.get("namespacePrefix"), str):
-                    declared.add(p)
-                continue
-            else:
-                ident = n.get("valueId")
-            if type(ident) is str:
-                prefixes.add(_cached_prefix(ident))
+        # One plain loop (cheaper than a comprehension per node type), node[0] is node.value and node[1]
+        # node.type (tuple access: hot path), the prefix read inline from the per-process memo; an id not in it
+        # (first sight, not a string, unhashable) sends the document down the exact path below
+        get = _PREFIXES.get
+        prefixes: set[Any] = set()
+        declared: set[Any] = set()
+        add, declare = prefixes.add, declared.add
+        try:
+            for n in nodes:
+                kind = n[1]
+                if kind == "OntologyClass":
+                    add(get(n[0].get("id"), _UNSEEN))
+                elif kind == "Resource":
+                    declare(n[0].get("namespacePrefix") or n.get("namespacePrefix"))
+                else:
+                    add(get(n.get("valueId"), _UNSEEN))
+        except TypeError:  # an unhashable id or prefix (a list or an object)
+            add(_UNSEEN)
+        if _UNSEEN in prefixes:
+            declared, ids = _strings(nodes)
+            prefixes = {_cached_prefix(i) for i in ids}
         prefixes.discard(None)
-        undeclared = {p for p in prefixes - declared if p is not None}
-        if not undeclared:
-            return
+        if prefixes <= declared:
+            return  # the common case
+        declared = {d for d in declared if type(d) is str}
+        undeclared = prefixes - declared
         used: dict[str, list[Any]] = {}  # undeclared prefix → [first node, uses]
         for node in nodes:
             if node.type == "Resource":
@@ -159,6 +166,19 @@ class MetaUndeclaredPrefix(Rule):
 #: CURIE → its prefix (None when not a CURIE): ids recur across documents
 _PREFIXES: dict[str, str | None] = {}
 _UNSEEN = object()
+
+
+def _strings(nodes: list[Node]) -> tuple[set[Any], set[Any]]:
+    """(declared prefixes, used ids) of the nodes, strings only."""
+    declared: set[Any] = set()
+    ids: set[Any] = set()
+    for n in nodes:
+        if n.type == "Resource":
+            if type(prefix := n.get("namespacePrefix")) is str:
+                declared.add(prefix)
+        elif type(ident := n.get("id" if n.type == "OntologyClass" else "valueId")) is str:
+            ids.add(ident)
+    return declared, ids
 
 
 def _cached_prefix(ident: str) -> str | None:

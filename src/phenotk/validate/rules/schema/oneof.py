@@ -11,6 +11,13 @@ from phenotk.validate.rule import Context, Node, Rule, Violation
 
 _ONEOFS = {name: spec.oneofs for name, spec in S.message_specs().items() if spec.oneofs}
 
+#: type → every key (JSON and proto name) of every member of its oneof groups: a message with fewer than two
+#: of these keys cannot set two members of a group (a cheap C-level test before the per-group scan)
+_MEMBER_KEYS: dict[str, frozenset[str]] = {
+    name: frozenset(k for members in groups.values() for fs in members for k in (fs.json_name, fs.name))
+    for name, groups in _ONEOFS.items()
+}
+
 
 class SchemaOneof(Rule):
     """More than one member of a ``oneof`` group is set (e.g. a TimeElement with both age and timestamp).
@@ -43,8 +50,8 @@ class SchemaOneof(Rule):
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Report every member after the first of each oneof group."""
         value = node[0]  # node.value (tuple access: hot path)
-        if len(value) < 2:
-            return ()  # one field cannot break a oneof (not a generator: this runs for every TimeElement)
+        if len(value) < 2 or len(_MEMBER_KEYS[node[1]].intersection(value)) < 2:
+            return ()  # one member key cannot break a oneof (not a generator: this runs for every TimeElement)
         return list(self._extra_members(node, value))
 
     def _extra_members(self, node: Node, value: dict[str, Any]) -> Iterator[Violation]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
@@ -12,12 +11,13 @@ from phenotk.validate.rule import Context, Node, Rule, Token, Violation, field_k
 #: ages are compared in days with years = 365.25 d and months = 30.44 d; allow for that rounding
 TOLERANCE_DAYS = 2.0
 
-#: (list field, per-item time field) pairs of a Phenopacket that must not be after the last encounter
+#: (list field, its snake_case key, per-item time field, its snake_case key) of a Phenopacket that must not be
+#: after the last encounter; the snake_case keys are spelled out so that no document re-derives them
 _EVENTS = (
-    ("phenotypicFeatures", "onset", "onset"),
-    ("diseases", "onset", "onset"),
-    ("measurements", "timeObserved", "time_observed"),
-    ("biosamples", "timeOfCollection", "time_of_collection"),
+    ("phenotypicFeatures", "phenotypic_features", "onset", "onset"),
+    ("diseases", "diseases", "onset", "onset"),
+    ("measurements", "measurements", "timeObserved", "time_observed"),
+    ("biosamples", "biosamples", "timeOfCollection", "time_of_collection"),
 )
 
 
@@ -57,67 +57,78 @@ class TimeOrder(Rule):
     severity = Severity.ERROR
     targets = ("Phenopacket", "AgeRange", "TimeInterval")
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation]:
         """Compare the times of one node."""
-        if node.type == "AgeRange":
-            yield from self._range(node, lambda v: _duration(v), "age range")
-        elif node.type == "TimeInterval":
-            yield from self._range(node, lambda v: _ts_days(v), "interval")
-        else:
-            yield from self._phenopacket(node)
+        kind = node[1]  # node.type (tuple access: hot path)
+        if kind == "Phenopacket":
+            return self._phenopacket(node[0])
+        if kind == "AgeRange":
+            return self._range(node, _duration, "age range")
+        return self._range(node, _ts_days, "interval")
 
-    def _range(self, node: Node, conv: Any, what: str) -> Iterator[Violation]:
+    def _range(self, node: Node, conv: Any, what: str) -> list[Violation]:
         start, end = node.value.get("start"), node.value.get("end")
         a, b = conv(start), conv(end)
         if a is not None and b is not None and a > b:
-            yield self.violation(f"{what} starts after it ends ({_show(start)} > {_show(end)})", "start")
+            return [self.violation(f"{what} starts after it ends ({_show(start)} > {_show(end)})", "start")]
+        return []
 
-    def _phenopacket(self, node: Node) -> Iterator[Violation]:
-        value = node.value
-        subj_key = _key(value, "subject")
-        subject = value.get(subj_key) if subj_key else None
+    def _phenopacket(self, value: dict[str, Any]) -> list[Violation]:
+        # a list, not a generator, and field keys inlined: this runs once per phenopacket and usually finds nothing
+        found: list[Violation] = []
+        subject = value.get("subject")  # the snake_case key is the same
         birth = None
         tle: When | None = None
         death: When | None = None
         if isinstance(subject, dict):
-            dob_key = _key(subject, "dateOfBirth")
-            dob = subject.get(dob_key) if dob_key else None
+            dob = subject["dateOfBirth"] if "dateOfBirth" in subject else subject.get("date_of_birth")
             birth = parse_timestamp(dob) if isinstance(dob, str) else None
-            tle_key = _key(subject, "timeAtLastEncounter")
-            tle = time_element(subject.get(tle_key), birth) if tle_key else None
-            vs_key = _key(subject, "vitalStatus")
+            t = (
+                subject["timeAtLastEncounter"]
+                if "timeAtLastEncounter" in subject
+                else subject.get("time_at_last_encounter")
+            )
+            tle = time_element(t, birth) if t is not None else None
+            vs_key = _key(subject, "vitalStatus") if "vitalStatus" in subject or "vital_status" in subject else None
             vs = subject.get(vs_key) if vs_key else None
             if isinstance(vs, dict):
                 tod_key = _key(vs, "timeOfDeath")
                 death = time_element(vs.get(tod_key), birth) if tod_key else None
                 if death is not None and birth is not None and death.hi < -TOLERANCE_DAYS:
-                    yield self.violation(
-                        f"time of death ({death.text}) is before the date of birth ({dob})",
-                        subj_key,  # type: ignore[arg-type]
-                        vs_key,  # type: ignore[arg-type]
-                        tod_key,  # type: ignore[arg-type]
+                    found.append(
+                        self.violation(
+                            f"time of death ({death.text}) is before the date of birth ({dob})",
+                            "subject",
+                            vs_key,  # type: ignore[arg-type]
+                            tod_key,  # type: ignore[arg-type]
+                        )
                     )
         bounded = tle is not None or death is not None
-        for list_field, time_field, time_snake in _EVENTS:
+        for list_field, list_snake, time_field, time_snake in _EVENTS:
             if not bounded and time_field != "onset":
                 continue  # no last encounter or death to compare with, and no resolution in these lists
-            lkey = _key(value, list_field)
+            lkey = list_field if list_field in value else (list_snake if list_snake in value else None)
             if lkey is None:
                 continue
             items = value[lkey]
             if type(items) is not list:
                 continue
-            if bounded:
-                timed = [
-                    (i, item)
-                    for i, item in enumerate(items)
-                    if type(item) is dict and (time_field in item or time_snake in item)
-                ]
-            else:  # only onset against resolution can be compared
+            if not bounded:  # only onset against resolution can be compared
                 timed = [
                     (i, item)
                     for i, item in enumerate(items)
                     if type(item) is dict and "resolution" in item and time_field in item
+                ]
+            elif time_field == time_snake:  # onset: one key to look for, before the type (most items lack it)
+                try:
+                    timed = [(i, item) for i, item in enumerate(items) if time_field in item and type(item) is dict]
+                except TypeError:  # a number or null in the list
+                    timed = [(i, item) for i, item in enumerate(items) if type(item) is dict and time_field in item]
+            else:
+                timed = [
+                    (i, item)
+                    for i, item in enumerate(items)
+                    if type(item) is dict and (time_field in item or time_snake in item)
                 ]
             for i, item in timed:
                 tkey = time_field if time_field in item else time_snake
@@ -128,13 +139,21 @@ class TimeOrder(Rule):
                 if time_field == "onset" and "resolution" in item:
                     res = time_element(item["resolution"], birth)
                     if res is not None and definitely_after(when, res, TOLERANCE_DAYS):
-                        yield self.violation(f"{time_field} ({when.text}) is after the resolution ({res.text})", *path)
+                        found.append(
+                            self.violation(f"{time_field} ({when.text}) is after the resolution ({res.text})", *path)
+                        )
                 if tle is not None and definitely_after(when, tle, TOLERANCE_DAYS):
-                    yield self.violation(
-                        f"{time_field} ({when.text}) is after the subject's time at last encounter ({tle.text})", *path
+                    found.append(
+                        self.violation(
+                            f"{time_field} ({when.text}) is after the subject's time at last encounter ({tle.text})",
+                            *path,
+                        )
                     )
                 elif death is not None and definitely_after(when, death, TOLERANCE_DAYS):
-                    yield self.violation(f"{time_field} ({when.text}) is after the time of death ({death.text})", *path)
+                    found.append(
+                        self.violation(f"{time_field} ({when.text}) is after the time of death ({death.text})", *path)
+                    )
+        return found
 
 
 def _duration(v: Any) -> float | None:

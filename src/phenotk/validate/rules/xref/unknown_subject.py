@@ -59,36 +59,59 @@ class XrefUnknownSubject(Rule):
     severity = Severity.ERROR
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Compare every subjectOrBiosampleId with the ids of the phenopacket."""
-        pp = node.value
-        if "interpretations" not in pp:
-            return
-        sid, bios = known_ids(pp)
-        valid = set(bios)
-        if sid is not None:
-            valid.add(sid)
-        for ik, i, interp in _items(pp, "interpretations"):
-            dk = _k(interp, "diagnosis")
-            diag = interp.get(dk) if dk else None
-            for gk, j, gi in _items(diag, "genomicInterpretations"):
+        # loops inlined and a list returned (no generators), the usual reference (the subject id) accepted before
+        # the biosample ids are collected: this runs once per phenopacket and usually finds nothing
+        pp = node[0]  # node.value (tuple access: hot path)
+        interps = pp.get("interpretations")  # the snake_case key is the same
+        if type(interps) is not list:
+            return ()
+        subject = pp.get("subject")
+        sid = subject.get("id") if isinstance(subject, dict) else None
+        if not isinstance(sid, str):
+            sid = None
+        valid: set[str] | None = None
+        found: list[Violation] = []
+        for i, interp in enumerate(interps):
+            if type(interp) is not dict:
+                continue
+            diag = interp.get("diagnosis")
+            if not isinstance(diag, dict):
+                continue
+            gk = _k(diag, "genomicInterpretations")
+            gis = diag[gk] if gk is not None else None
+            if type(gis) is not list:
+                continue
+            for j, gi in enumerate(gis):
+                if type(gi) is not dict:
+                    continue
                 fk = _k(gi, "subjectOrBiosampleId")
                 if fk is None:
                     continue
                 ref = gi[fk]
-                if not isinstance(ref, str) or not ref or ref in valid:
+                if ref == sid or not isinstance(ref, str) or not ref:
+                    continue
+                if valid is None:
+                    valid = known_ids(pp)[1]
+                    if sid is not None:
+                        valid.add(sid)
+                if ref in valid:
                     continue
                 fix = None
                 if sid is not None and ref.strip().lower() == sid.strip().lower():
                     fix = self.replace("", sid, description=f"use the subject id {sid!r}")
                 known = ", ".join(repr(x) for x in sorted(valid)) or "none"
-                yield self.violation(
-                    f"subjectOrBiosampleId {ref!r} is neither the subject id nor a biosample id (known: {known})",
-                    ik,
-                    i,
-                    dk,  # type: ignore[arg-type]
-                    gk,
-                    j,
-                    fk,
-                    fix=fix,
+                found.append(
+                    self.violation(
+                        f"subjectOrBiosampleId {ref!r} is neither the subject id nor a biosample id (known: {known})",
+                        "interpretations",
+                        i,
+                        "diagnosis",
+                        gk,  # type: ignore[arg-type]
+                        j,
+                        fk,
+                        fix=fix,
+                    )
                 )
+        return found
