@@ -76,6 +76,22 @@ def test_locate_handles_awkward_text() -> None:
         _agree(text, ["/z/29/q", "/z/3", "/a/5", "/deep/1/d/0/d/1/x", "/z/31", "/a/2/s", "/a/01", "/a/-"])
 
 
+def test_locate_canonical_checks_only_the_text_before_each_pointer() -> None:
+    doc = {"a": {"x": [1, {"y": "é"}]}, "b": [{"c": 1}, {"c": 2}], "z": {"k": 1}}
+    canonical = orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()
+    # 2-space indented up to "z", compact after it: pointers before "z" are placed, one inside it is refused
+    text = canonical[: canonical.index('"z"')] + '"z": {"k":1}}'
+    assert _agree(text, ["/a/x/1/y", "/b/1/c", "/z", "/b/5", "/a/nothing"])
+    assert locate_canonical(text.encode(), json.loads(text), ["/z/k"]) is None
+    assert locate_json(text, ["/z/k"])["/z/k"] == SourceMap.from_json(text).locate("/z/k")
+    # a repeated key: the parsed value is the last one, the text before the first differs from it
+    dup = '{\n  "a": {\n    "x": 1\n  },\n  "b": 2,\n  "a": {\n    "y": 3\n  }\n}'
+    assert locate_canonical(dup.encode(), json.loads(dup), ["/a/y"]) is None
+    assert locate_canonical(dup.encode(), json.loads(dup), ["/b"]) is None
+    # the first "a", where the engine's fallback (locate_json) places it too
+    assert locate_canonical(dup.encode(), json.loads(dup), ["/a"]) == locate_json(dup, ["/a"]) == {"/a": (2, 8)}
+
+
 def test_locate_leaves_out_what_malformed_text_cannot_place() -> None:
     assert locate_json('{"a": [1, 2', ["/a/1"]) == {"/a/1": (1, 11)}
     assert locate_json('{"a": "unterminated', ["/b"]) == {"/b": (1, 1)}

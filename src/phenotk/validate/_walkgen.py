@@ -31,6 +31,7 @@ def compile_walkers(engine: Engine) -> dict[str, WalkFn]:
         "unknown": engine._unknown,
         "type_error": engine._type_error,
         "slow": engine._value,
+        "run": engine._run,
         "new": tuple.__new__,
         "Node": _node_class(),
         "SUFFIXES": _SUFFIXES,
@@ -77,27 +78,43 @@ def _node_class() -> type:
     return Node
 
 
+#: fields tested first in a type's ``if key == …`` chain: the ones most documents carry (counts on the
+#: phenopacket-store); the order of the chain does not change what it does, only how many tests a key costs
+_FIRST: dict[str, tuple[str, ...]] = {"PhenotypicFeature": ("type", "excluded", "onset")}
+
+
 def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[str, Any]) -> str:
     p = fn  # prefix for constants of this type
     env[f"{p}_w"] = w
     env[f"{p}_spec"] = w.spec
     lines = [f"def {fn}(value, node):"]
-    if w.rules:
-        env[f"{p}_rules"] = tuple(w.rules)
+    # one try block per rule rather than a loop over them: no iterator and no loop variable per node
+    for j, rule in enumerate(w.rules or ()):
+        r = f"{p}_rule{j}"
+        env[r] = rule
         lines += [
-            f"    for rule in {p}_rules:",
-            "        try:",
-            "            found = rule.check(node, ctx)",
-            "            if found:",
-            "                for v in found:",
-            "                    emit(rule, node[2], v)",
-            "        except Exception as exc:",
-            "            crash(rule, node[2], exc)",
+            "    try:",
+            f"        found = {r}.check(node, ctx)",
+            "        if found:",
+            "            for v in found:",
+            f"                emit({r}, node[2], v)",
+            "    except Exception as exc:",
+            f"        crash({r}, node[2], exc)",
         ]
     if w.lists:
         for j, lst in enumerate(w.lists):
             env[f"{p}_list{j}"] = lst
             lines.append(f"    {p}_list{j}.append(node)")
+    if w.leaf is not None and w.required is not None and w.required[0] and w.required[1] is None:
+        # a leaf type whose required fields are all there is (OntologyClass {id, label}, most of a document's
+        # messages): exactly those keys with non-empty string values leave nothing to check
+        req_names = w.required[0]
+        if set(req_names) <= w.leaf:
+            got = [f"v{j}" for j in range(len(req_names))]
+            lines.append(f"    if len(value) == {len(req_names)}:")
+            lines += [f"        {g} = value.get({n!r})" for g, n in zip(got, req_names, strict=True)]
+            cond = " and ".join([f"type({g}) is str" for g in got] + got)
+            lines += [f"        if {cond}:", "            return"]
     if w.required is not None:
         req_names, oneof_keys, _, oneof = w.required
         env[f"{p}_req"] = w.required
@@ -123,7 +140,9 @@ def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[
     by_field: dict[int, tuple[S.FieldSpec, list[str], Any]] = {}
     for key, (_fast, _rep, child, fs) in w.table.items():
         by_field.setdefault(id(fs), (fs, [], child))[1].append(key)
-    for fs, keys, child in by_field.values():
+    first_names = _FIRST.get(w.name, ())
+    ordered = sorted(by_field.values(), key=lambda f: first_names.index(f[0].name) if f[0].name in first_names else 99)
+    for fs, keys, child in ordered:
         cond = " or ".join(f"key == {k!r}" for k in dict.fromkeys(keys))
         kw = "if" if first else "elif"
         first = False
@@ -195,6 +214,27 @@ def _field_body(
         env[f"{fsn}_values"] = fs.enum_values
         return [
             f"if not (type(val) is str and val in {fsn}_values) and val is not None:",
+            f"    slow({fsn}, val, {kptr}, node)",
+        ]
+    # valid scalars of the common kinds are told apart here; anything else takes the engine's full check
+    if kind == S.INT:
+        return ["if type(val) is not int and val is not None:", f"    slow({fsn}, val, {kptr}, node)"]
+    if kind == S.FLOAT:
+        return [
+            "if type(val) is not float and type(val) is not int and val is not None:",
+            f"    slow({fsn}, val, {kptr}, node)",
+        ]
+    if kind == S.TIMESTAMP:
+        rules = engine.dispatch.get("Timestamp")
+        if not rules:
+            return ["if type(val) is not str and val is not None:", f"    slow({fsn}, val, {kptr}, node)"]
+        env["timestamp_rules"] = tuple(rules)
+        return [
+            "if type(val) is str:",
+            f"    tnode = new(Node, (val, 'Timestamp', {kptr}, node, {fs.json_name!r}))",
+            "    for rule in timestamp_rules:",
+            "        run(rule, tnode)",
+            "elif val is not None:",
             f"    slow({fsn}, val, {kptr}, node)",
         ]
     return ["if val is not None:", f"    slow({fsn}, val, {kptr}, node)"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from phenotk.errors import InputError
-from phenotk.io import Document, Format
+from phenotk.io import Document, Element, Format
 from phenotk.io.sniff import element_of
 from phenotk.io.sourcemap import escape
 from phenotk.issue import Fix, Issue, PatchOp, Report, Result, Severity
@@ -188,14 +188,13 @@ class Engine:
         ctx.document = doc
         ctx.data = doc.data
         ctx.state = {}
-        root_type = {"phenopacket": "Phenopacket", "family": "Family", "cohort": "Cohort"}[doc.element.value]
-        walk = self.walks[root_type]
+        root_type, element = _ROOTS[doc.element]  # not ``Element.value``: a Python-level property call
         root = Node(doc.data, root_type, "", None, None)
         self._root = root
         ctx.root = root
         for nodes in self._distinct_lists:
             nodes.clear()
-        self._walkers[walk.name](doc.data, root)
+        self._walkers[root_type](doc.data, root)
         for rule, nodes in zip(self.batchers, self._batch_lists, strict=True):
             if nodes:
                 self._run_batch(rule, nodes)
@@ -212,7 +211,7 @@ class Engine:
             self._locate(doc, issues)
             if len(issues) > 1:  # most documents have one finding (hpo-release-older): nothing to order
                 issues.sort(key=_position)
-        return Result(doc.path, doc.element.value, doc.id, issues)
+        return Result(doc.path, element, doc.id, issues)
 
     def check_error(self, err: InputError) -> Result:
         """The result for an input that could not be read (one ``input-unreadable`` issue)."""
@@ -399,7 +398,13 @@ class Engine:
         )
 
     def _emit(self, rule: Rule, base: str, v: Violation) -> None:
-        ptr = base + "".join("/" + escape(t) for t in v.path) if v.path else base
+        path = v.path
+        if not path:
+            ptr = base
+        elif len(path) == 1:  # most findings name one field of their node (e.g. ("label",))
+            ptr = base + "/" + escape(path[0])
+        else:
+            ptr = base + "".join("/" + escape(t) for t in path)
         fix = v.fix
         if fix is not None and fix.ops:
             fix = Fix(tuple(_absolute(op, base) for op in fix.ops), safe=fix.safe, description=fix.description)
@@ -432,6 +437,13 @@ class Engine:
             for i in issues:
                 i.line, i.column = doc.locate(i.pointer)
 
+
+#: element → (root message type, element name of the result)
+_ROOTS = {
+    Element.PHENOPACKET: ("Phenopacket", "phenopacket"),
+    Element.FAMILY: ("Family", "family"),
+    Element.COHORT: ("Cohort", "cohort"),
+}
 
 _BLANKS = re.compile(rb"[ \t\r\n]*")
 _ROOT_ONLY = frozenset({""})  # the pointers of document-level findings only

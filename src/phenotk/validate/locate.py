@@ -217,66 +217,84 @@ def locate_json(text: str, pointers: Iterable[str], line_offset: int = 0) -> dic
 _INDENT_2 = orjson.OPT_INDENT_2
 
 
-def _embedded(value: Any, level: int) -> int:
-    """Length in bytes of ``value`` written 2-space indented at nesting ``level``."""
-    out = orjson.dumps(value, option=_INDENT_2)
-    return len(out) + out.count(b"\n") * 2 * level if level else len(out)
-
-
 def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str, tuple[int, int]] | None:
-    """Positions in a document written exactly as 2-space-indented JSON of ``data``; None for any other text.
+    """Positions in a document written as 2-space-indented JSON of ``data``; None when that is not so.
 
     Most Phenopacket JSON is written that way (phenopacket-store, protobuf's and orjson's pretty printers:
     every file of the public store is). Then a value's offset follows from the lengths of what precedes it
     — each sibling serialised by orjson at C speed — instead of scanning the text. Results equal
-    :func:`locate_json`'s (nearest existing ancestor for absent pointers); the byte-for-byte check against
-    a fresh serialisation makes the shortcut safe for any input.
+    :func:`locate_json`'s (nearest existing ancestor for absent pointers).
+
+    Safe for any input: every piece of text before a wanted value is compared byte for byte with its
+    2-space serialisation, and ``data`` is what ``raw`` parses to, so a JSON parser reading the same
+    prefix is exactly where the value starts. Only the text before the pointers is serialised (not the
+    whole document, which costs about as much as parsing it); None as soon as a piece differs.
     """
     if data and not raw.startswith(b'{\n  "'):  # compact or otherwise indented: no serialisation needed
         return None
-    try:
-        canonical = orjson.dumps(data, option=_INDENT_2)
-    except (TypeError, orjson.JSONEncodeError):  # pragma: no cover - data came from a JSON parser
-        return None
-    if not raw.startswith(canonical) or raw[len(canonical) :].strip():
-        return None
     out: dict[str, tuple[int, int]] = {}
     for pointer in set(pointers):
-        off = _canonical_offset(data, split(pointer))
+        off = _canonical_offset(raw, data, split(pointer)) if pointer else 0
+        if off < 0:
+            return None
         line_start = raw.rfind(b"\n", 0, off) + 1
         out[pointer] = (raw.count(b"\n", 0, off) + 1, len(raw[line_start:off].decode("utf-8")) + 1)
     return out
 
 
-def _canonical_offset(data: Any, tokens: list[str]) -> int:
-    """Byte offset of the deepest existing value along ``tokens`` in the canonical text of ``data``."""
+def _canonical_offset(raw: bytes, data: Any, tokens: list[str]) -> int:
+    """Byte offset in ``raw`` of the deepest existing value along ``tokens`` (-1: the text before it differs).
+
+    The text before the value must be the 2-space serialisation of what precedes it in ``data``.
+    """
     off = 0
     node = data
+    dumps = orjson.dumps
+    starts = raw.startswith
     for level, tok in enumerate(tokens):
-        inner = 2 * (level + 1)
+        inner = b" " * (2 * (level + 1))
+        nl = b"\n" + inner  # a line break inside a value embedded at this level
         if type(node) is dict:
             if tok not in node:
                 break
-            off += 2  # "{\n"
+            if not starts(b"{\n", off):
+                return -1
+            off += 2
             for key, value in node.items():
-                head = inner + len(orjson.dumps(key)) + 2  # indent, "key", ": "
+                head = inner + dumps(key) + b": "
+                if not starts(head, off):
+                    return -1
+                off += len(head)
                 if key == tok:
-                    off += head
                     node = value
                     break
-                off += head + _embedded(value, level + 1) + 2  # value, ",\n"
+                text = dumps(value, option=_INDENT_2)
+                if b"\n" in text:
+                    text = text.replace(b"\n", nl)
+                if not starts(text, off) or not starts(b",\n", off + len(text)):
+                    return -1
+                off += len(text) + 2
         elif type(node) is list:
             if not tok.isdigit() or (tok != "0" and tok.startswith("0")) or int(tok) >= len(node):
                 break
             i = int(tok)
-            off += 2 + inner  # "[\n" and the item's indent
-            if i:  # the i items before: one serialisation of the slice, re-indented arithmetically
-                before = orjson.dumps(node[:i], option=_INDENT_2)
-                # as a top-level list it is "[\n" + items (indent 2) joined by ",\n" + "\n]": its length is
-                # (items at level 1) + 4i + 2; here each item is indented to level + 1 and has its inner
-                # lines shifted by 2 * level more, and is followed by ",\n"
-                lines = before.count(b"\n") - i - 1  # newlines inside the items themselves
-                off += i * inner + (len(before) - 4 * i - 2) + 2 * level * lines + 2 * i
+            if i:  # the i items before: one serialisation of the slice, re-indented to this level
+                # as a top-level list it is "[\n" + items (indent 2) joined by ",\n" + "\n]"; here the
+                # closing line is the next item's separator instead
+                before = dumps(node[:i], option=_INDENT_2)
+                if level:
+                    before = before.replace(b"\n", b"\n" + inner[2:])
+                before = before[: -len(inner)]  # drop "\n", the closing bracket's indent and "]"
+                if not starts(before, off):
+                    return -1
+                off += len(before)
+                if not starts(b",\n" + inner, off):
+                    return -1
+                off += 2 + len(inner)
+            else:
+                if not starts(b"[\n" + inner, off):
+                    return -1
+                off += 2 + len(inner)
             node = node[i]
         else:
             break
