@@ -222,13 +222,25 @@ def class_suspects(nodes: list[Node], ctx: Context) -> list[Node]:
     labels = facts(ctx.hpo).labels
     others = bool(extra_ontologies(ctx))
     out: list[Node] = []
-    for node in nodes:
-        value = node[0]  # node.value (tuple access: hot path)
-        cid = value.get("id")
-        if type(cid) is not str or labels.get(cid, _ABSENT) == value.get("label"):
-            continue
-        if others or cid.startswith("HP:"):
-            out.append(node)
+    try:  # the id's type is only looked at for the few ids that are not current with their label
+        for node in nodes:
+            value = node[0]  # node.value (tuple access: hot path)
+            cid = value.get("id")
+            if (
+                labels.get(cid, _ABSENT) != value.get("label")
+                and type(cid) is str
+                and (others or cid.startswith("HP:"))
+            ):
+                out.append(node)
+    except TypeError:  # an unhashable id (a list, an object …): the same test, type first
+        out = []
+        for node in nodes:
+            value = node[0]
+            cid = value.get("id")
+            if type(cid) is not str or labels.get(cid, _ABSENT) == value.get("label"):
+                continue
+            if others or cid.startswith("HP:"):
+                out.append(node)
     state["hpo:suspects"] = out
     return out
 
@@ -254,19 +266,25 @@ class FeatureSets:
 
 
 def feature_sets(node: Node, ctx: Context) -> FeatureSets:
-    """:class:`FeatureSets` of a Phenopacket or Biosample node (cached per node in ``ctx.state``).
+    """:class:`FeatureSets` of a Phenopacket or Biosample node (the last node's kept in ``ctx.state``).
 
     One pass over the feature list; when no two features share a term or an ``is_a`` line (most packets:
     one set probe per feature) nothing more is built, and otherwise only the features in a pair or group
     become :class:`Feature` objects.
     """
-    cache_key = "hpo:sets:" + node[2]  # node.pointer (tuple access: hot path)
+    # the five hierarchy rules ask in a row about the same node: the last answer, matched by identity
+    # (no per-call key string); another node simply recomputes
     state = ctx.state
-    hit = state.get(cache_key)
-    if hit is not None:
-        return hit  # type: ignore[no-any-return]
+    hit = state.get("hpo:sets")
+    if hit is not None and hit[0] is node:
+        return hit[1]  # type: ignore[no-any-return]
     value = node[0]
-    key = _feature_key(value) if type(value) is dict else None
+    if type(value) is not dict:
+        key = None
+    elif "phenotypicFeatures" in value:  # _feature_key, inlined
+        key = "phenotypicFeatures"
+    else:
+        key = "phenotypic_features" if "phenotypic_features" in value else None
     items = value.get(key) if key else None
     idx = ctx.hpo
     out = FeatureSets(key, [], [], [])
@@ -276,14 +294,9 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
         if len(known) > 1:
             unique = set(map(_FIRST, known))
             if len(unique) != len(known) or not all(map(unique.isdisjoint, map(_SECOND, known))):
-                entries = [(k, ids[k], x[0], items[k], x[1]) for k, x in enumerate(infos) if x]
-                out = _related(key, entries, unique)  # type: ignore[arg-type]
-    state[cache_key] = out
+                out = _related(key, ids, infos, items, unique)
+    state["hpo:sets"] = (node, out)
     return out
-
-
-#: (index in the list, id as written, primary id, the item, the primary id's proper ancestors)
-_Entry = tuple[int, str, str, dict[str, Any], frozenset[str]]
 
 
 def _feature_infos(items: list[Any], f: IndexFacts) -> tuple[list[Any], list[Any]]:
@@ -302,23 +315,30 @@ def _feature_infos(items: list[Any], f: IndexFacts) -> tuple[list[Any], list[Any
     return ids, infos
 
 
-def _related(key: str | None, entries: list[_Entry], unique: set[str]) -> FeatureSets:
-    """Pairs and same-term groups among known features (the rare case: most packets have none)."""
-    by_term: dict[str, list[int]] = {}  # primary id → positions in ``entries``
-    for pos, e in enumerate(entries):
-        by_term.setdefault(e[2], []).append(pos)
-    term_pairs = [(e_term, a) for e_term, ps in by_term.items() for a in entries[ps[0]][4] & unique]
-    same_terms = [t for t, ps in by_term.items() if len(ps) > 1]
-    involved = {p for d, a in term_pairs for p in (*by_term[d], *by_term[a])}
-    involved.update(p for t in same_terms for p in by_term[t])
+def _related(key: str | None, ids: list[Any], infos: list[Any], items: list[Any], unique: set[str]) -> FeatureSets:
+    """Pairs and same-term groups among known features (the rare case: most packets have none).
+
+    ``infos`` holds each item's (primary id, ancestors), False when the release does not know it.
+    """
+    by_term: dict[str, list[int]] = {}  # primary id → indices in the list
+    for k, x in enumerate(infos):
+        if x:
+            by_term.setdefault(x[0], []).append(k)
+    # isdisjoint first: most terms have no ancestor in the list, and it builds no set
+    term_pairs = [
+        (t, a) for t, ks in by_term.items() if not unique.isdisjoint(anc := infos[ks[0]][1]) for a in anc & unique
+    ]
+    same_terms = [t for t, ks in by_term.items() if len(ks) > 1]
+    involved = {k for d, a in term_pairs for k in (*by_term[d], *by_term[a])}
+    involved.update(k for t in same_terms for k in by_term[t])
     feats = {}
-    for pos in sorted(involved):
-        i, cid, term, item, _ = entries[pos]
-        feats[pos] = Feature(i, cid, term, item.get("excluded") is True, item)
+    for k in sorted(involved):
+        item = items[k]
+        feats[k] = Feature(k, ids[k], infos[k][0], item.get("excluded") is True, item)
     pairs = [(feats[a], feats[d]) for dt, at in term_pairs for a in by_term[at] for d in by_term[dt]]
     pairs.sort(key=lambda p: (p[0].index, p[1].index))
-    same = [[feats[p] for p in by_term[t]] for t in same_terms]
-    return FeatureSets(key, [feats[p] for p in sorted(feats)], pairs, same)
+    same = [[feats[k] for k in by_term[t]] for t in same_terms]
+    return FeatureSets(key, [feats[k] for k in sorted(feats)], pairs, same)
 
 
 def feature_path(sets: FeatureSets, f: Feature) -> tuple[str, int]:

@@ -61,10 +61,13 @@ class LabelMismatch(Rule):
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All ontology classes of a document at once: a matching HPO label costs one dict probe."""
+        suspects = class_suspects(nodes, ctx)  # the pass the three term rules share
+        if not suspects:  # most documents
+            return []
         labels = facts(ctx.hpo).labels
         others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
-        for node in class_suspects(nodes, ctx):  # the pass the three term rules share
+        for node in suspects:
             value = node.value
             cid = value.get("id")
             if type(cid) is not str or labels.get(cid) == value.get("label"):

@@ -60,10 +60,13 @@ class UnknownTerm(Rule):
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All ontology classes of a document at once: known HPO ids cost one set probe each."""
+        suspects = class_suspects(nodes, ctx)  # the pass the three term rules share
+        if not suspects:  # most documents
+            return []
         known = facts(ctx.hpo).primary
         others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
-        for node in class_suspects(nodes, ctx):  # the pass the three term rules share
+        for node in suspects:
             cid = node.value.get("id")
             if type(cid) is not str or cid in known or not (others or cid.startswith("HP:")):
                 continue
