@@ -140,12 +140,10 @@ def _walk_dir(root: str) -> Iterator[Source | InputError]:
                 if not link:
                     subdirs.append(entry.path)
                 continue
-            lower = name.lower()
-            ext = lower[lower.rfind(".") :]  # the extension (a suffix that starts with the last dot): one probe
-            if ext == ".zip":
+            if name.lower().endswith(".zip"):
                 found = True
                 yield from _walk_zip(entry.path)
-            elif ext in KNOWN_EXTENSIONS:
+            elif format_from_extension(name) is not None:
                 found = True
                 full = entry.path
                 yield Source(full, _file_opener(full), name)

@@ -102,8 +102,7 @@ def _hp_resource_versions(meta: Any) -> list[str]:
         r = resources[prefixes.index("HP")]
         if type(r) is not dict:
             return []
-        version = r.get("version")
-        date = _release_date(version) if isinstance(version, str) else None  # release_date, inlined
+        date = release_date(r.get("version"))
         return [date] if date else []
     found = []
     for r in resources:
@@ -113,8 +112,7 @@ def _hp_resource_versions(meta: Any) -> list[str]:
         if prefix is None:
             prefix = r.get("namespace_prefix")
         if prefix == "HP" or (prefix is None and str(r.get("id", "")).lower() == "hp"):
-            version = r.get("version")
-            date = _release_date(version) if isinstance(version, str) else None  # release_date, inlined
+            date = release_date(r.get("version"))
             if date:
                 found.append(date)
     return found
@@ -149,8 +147,7 @@ def document_newer_than(ctx: Context, index: Any) -> str | None:
     cited = cited_hpo_release(ctx)
     if cited is None:
         return None
-    version = getattr(index, "version", None)
-    loaded = _release_date(version) if isinstance(version, str) else None  # release_date, inlined
+    loaded = release_date(getattr(index, "version", None))
     return cited if loaded and cited > loaded else None
 
 

@@ -12,12 +12,6 @@ from phenotk.validate.rules.hpo._common import document_newer_than, release_date
 
 def _hp_version_pointer(data: dict[str, Any]) -> str:
     """Pointer to the version of the document's HP resource (or to the nearest enclosing part that exists)."""
-    meta = data.get("metaData")
-    if type(meta) is dict:  # the common case first: HP is the first resource (as in most documents)
-        resources = meta.get("resources")
-        first = resources[0] if type(resources) is list and resources else None
-        if type(first) is dict and first.get("namespacePrefix") == "HP":
-            return "/metaData/resources/0/version"
     for meta_key in ("metaData", "meta_data"):
         meta = data.get(meta_key)
         if not isinstance(meta, dict):

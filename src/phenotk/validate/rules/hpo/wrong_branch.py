@@ -96,17 +96,7 @@ class WrongBranch(Rule):
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
             value = node[0]  # node.value (tuple access: hot path)
-            # 96 % of the store's features are {type[, excluded]} with a type under PA (a Disease has no type);
-            # len() tests are cheaper here than a keys-view comparison
-            t = value.get("type")
-            if (
-                type(t) is dict
-                and (len(value) == 1 or (len(value) == 2 and "excluded" in value))
-                and type(cid := t.get("id")) is str
-                and cid in under_pa
-            ):
-                continue
-            # the other common shapes, checked inline: no other term field (_DIRECT), onset and resolution (if any)
+            # the common shapes, checked inline: no other term field (_DIRECT), onset and resolution (if any)
             # without an ontology class, and (features) a type under Phenotypic abnormality
             on, rs = value.get("onset"), value.get("resolution")
             if (on is None or (type(on) is dict and "ontologyClass" not in on and "ontology_class" not in on)) and (
