@@ -224,3 +224,16 @@ def test_sheet_columns_of_a_real_template(templates_dir: Path, cohort_jsons: lis
     assert "HP:0000113" not in columns
     assert "HP:0000113" in {h["hpoId"] for h in table["hpoHeaders"]}
     assert len(columns) > 10 and all(c.startswith("HP:") for c in columns)
+
+
+def test_a_position_that_is_not_an_integer_is_reported_and_read_as_zero() -> None:
+    data = _cohort("F", 1)
+    key = next(iter(data["hgvsVariants"]))
+    data["hgvsVariants"][key]["position"] = "text"
+    converted = list(cohort_to_packets(data, "c.json", ConvertOptions()))
+    bad = [i for c in converted for i in c.issues if i.pointer == f"/hgvsVariants/{key}/position"]
+    assert len(bad) == 1 and "'text', not an integer; read as 0" in bad[0].message
+    packet = next(c.message for c in converted if c.message is not None)
+    assert packet is not None
+    vcf = packet.interpretations[0].diagnosis.genomic_interpretations[0].variant_interpretation
+    assert vcf.variation_descriptor.vcf_record.pos == 0

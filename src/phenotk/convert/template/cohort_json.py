@@ -137,6 +137,17 @@ def _descriptor(
     return None, ""
 
 
+def _is_position(value: Any) -> bool:
+    """True for what a variant's ``position`` may hold: nothing, or a value ``int()`` reads."""
+    if not value:
+        return True
+    try:
+        int(value)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
 def cohort_to_packets(data: Any, source: str, options: ConvertOptions) -> Iterator[Converted]:
     """Convert a parsed cohort JSON tree into one :class:`Converted` per row (file findings on the first)."""
     if not isinstance(data, dict):
@@ -222,6 +233,17 @@ def cohort_to_packets(data: Any, source: str, options: ConvertOptions) -> Iterat
                         value=_text(v)[:80],
                     )
                 )
+            elif not _is_position(v.get("position")):
+                file_issues.append(
+                    issue(
+                        "map-bad-cell",
+                        f"{k} entry {key!r} has position {v.get('position')!r}, not an integer; read as 0",
+                        options,
+                        pointer=f"/{k}/{key}/position",
+                        value=_text(v.get("position"))[:80],
+                    )
+                )
+                catalogues[k][key] = {**v, "position": 0}
     hpo_version = _text(data.get("hpoVersion"))
     created_by = options.created_by
     history = data.get("curationHistory")
