@@ -25,7 +25,7 @@ import orjson  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 from phenopackets import Phenopacket  # noqa: E402
 
-from phenotk.convert.beacon import from_beacon, to_beacon  # noqa: E402
+from phenotk.conversion.beacon import from_beacon, to_beacon  # noqa: E402
 
 CREATED = "2026-01-01T00:00:00Z"
 MAPPED = ("phenotypic_features", "diseases", "measurements", "medical_actions")

@@ -30,10 +30,10 @@ import orjson  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 from phenopackets import Phenopacket  # noqa: E402
 
-from phenotk.convert.fhir import validate_fhir  # noqa: E402
-from phenotk.convert.fhir.coverage import covered_copy  # noqa: E402
-from phenotk.convert.fhir.reader import read_tree  # noqa: E402
-from phenotk.convert.fhir.writer import packet_to_bundle  # noqa: E402
+from phenotk.conversion.fhir import validate_fhir  # noqa: E402
+from phenotk.conversion.fhir.coverage import covered_copy  # noqa: E402
+from phenotk.conversion.fhir.reader import read_tree  # noqa: E402
+from phenotk.conversion.fhir.writer import packet_to_bundle  # noqa: E402
 
 CREATED = "2026-01-01T00:00:00Z"
 

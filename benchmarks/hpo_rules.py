@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import interleaved, row, shared_data
 
 from phenotk.ontology import load_ontology
-from phenotk.validate.config import Options, engine_config
-from phenotk.validate.runner import run
+from phenotk.validation.config import Options, engine_config
+from phenotk.validation.runner import run
 
 PA, ONSET, SEVERITY, MODIFIER = "HP:0000118", "HP:0003674", "HP:0012824", "HP:0012823"
 

@@ -44,8 +44,8 @@ def child(mode: str, step: int, measure: bool) -> None:
     import orjson
 
     from phenotk.ontology import load_ontology
-    from phenotk.validate.config import Options, engine_config
-    from phenotk.validate.runner import run
+    from phenotk.validation.config import Options, engine_config
+    from phenotk.validation.runner import run
 
     files = [str(f) for f in _files(step)]
     idx = load_ontology(shared_data() / "hpo" / "hp.json")

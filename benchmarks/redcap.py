@@ -23,8 +23,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, shared_data
 
-from phenotk.convert.redcap import convert_export
-from phenotk.convert.table import read_sheet
+from phenotk.conversion.redcap import convert_export
+from phenotk.conversion.table import read_sheet
 
 
 def best(fn: Any, repeat: int) -> tuple[float, float]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from phenotk.convert.table import read_sheet
+from phenotk.conversion.table import read_sheet
 
 HPO_IDS = [
     "HP:0001250",

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import orjson
 from _common import interleaved, peak_rss_mb, row, shared_data
 
-from phenotk.validate.config import Options, engine_config
-from phenotk.validate.registry import rule_classes
-from phenotk.validate.runner import run
+from phenotk.validation.config import Options, engine_config
+from phenotk.validation.registry import rule_classes
+from phenotk.validation.runner import run
 
 TARGET = 8.0
 ROUNDS = 5

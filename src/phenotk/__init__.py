@@ -12,13 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from phenotk._version import __version__
 from phenotk.errors import InputError, PhenotkError, UsageError
+from phenotk.fixes import fix
 from phenotk.io import Document, Element, Format, iter_documents, read, write
 from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
-
-# ``validate`` and ``fix`` share their names with sub-packages: they are bound eagerly, after the
-# sub-package import, so ``phenotk.validate(...)`` and ``phenotk.fix(...)`` are the functions.
-from phenotk.validate.api import validate  # isort: skip
-from phenotk.fix import fix  # isort: skip
+from phenotk.validation.api import validate
 
 #: public name → module that defines it (imported on first attribute access)
 _LAZY = {
@@ -26,11 +23,11 @@ _LAZY = {
     "CohortView": "phenotk.analysis",
     "read_cohort": "phenotk.analysis",
     "show": "phenotk.analysis",
-    "from_fhir": "phenotk.convert.fhir",
-    "to_fhir": "phenotk.convert.fhir",
-    "from_dataframe": "phenotk.convert.table.api",
-    "to_dataframe": "phenotk.convert.table.api",
-    "upgrade": "phenotk.convert.v1",
+    "from_fhir": "phenotk.conversion.fhir",
+    "to_fhir": "phenotk.conversion.fhir",
+    "from_dataframe": "phenotk.conversion.table.api",
+    "to_dataframe": "phenotk.conversion.table.api",
+    "upgrade": "phenotk.conversion.v1",
     "HpoNotAvailable": "phenotk.ontology",
     "OntologyIndex": "phenotk.ontology",
     "load_hpo": "phenotk.ontology",
@@ -39,9 +36,9 @@ _LAZY = {
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from phenotk.analysis import CohortSummary, CohortView, read_cohort, show
-    from phenotk.convert.fhir import from_fhir, to_fhir
-    from phenotk.convert.table.api import from_dataframe, to_dataframe
-    from phenotk.convert.v1 import upgrade
+    from phenotk.conversion.fhir import from_fhir, to_fhir
+    from phenotk.conversion.table.api import from_dataframe, to_dataframe
+    from phenotk.conversion.v1 import upgrade
     from phenotk.ontology import HpoNotAvailable, OntologyIndex, load_hpo, load_ontology
 
 

@@ -69,7 +69,7 @@ def test_unknown_converter_name_suggests(tmp_path: Path) -> None:
 
 
 def test_xlsx_output_is_a_table_unless_named_like_a_template() -> None:
-    from phenotk.convert import registry
+    from phenotk.conversion import registry
 
     assert registry.writer_for_output("out/table.xlsx").name == "xlsx"
     assert registry.writer_for_output("out/FBN1_individuals.xlsx").name == "pyphetools-xlsx"

@@ -26,7 +26,7 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def packet(tmp_path: Path, store_dir: Path) -> Path:
     """A store packet with a stale label and an observed ancestor added (in the file's own layout)."""
-    from phenotk.fix.apply import apply_to_text
+    from phenotk.fixes.apply import apply_to_text
     from phenotk.issue import Fix, PatchOp
 
     text = (store_dir / STORE_FILE).read_text()

@@ -8,7 +8,7 @@ from typing import Any
 
 from phenopackets import Phenopacket
 
-from phenotk.fix.run import build_engine, fix_bytes
+from phenotk.fixes.run import build_engine, fix_bytes
 from phenotk.io import read
 
 

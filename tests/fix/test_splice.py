@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from phenotk.fix.apply import apply_to_text
-from phenotk.fix.patch import apply_to_tree, plan
+from phenotk.fixes.apply import apply_to_text
+from phenotk.fixes.patch import apply_to_tree, plan
 from phenotk.issue import Fix, PatchOp
 
 

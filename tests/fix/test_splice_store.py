@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from phenotk.fix.apply import apply_to_text
-from phenotk.fix.jsontext import scan
-from phenotk.fix.patch import apply_to_tree
+from phenotk.fixes.apply import apply_to_text
+from phenotk.fixes.jsontext import scan
+from phenotk.fixes.patch import apply_to_tree
 from phenotk.io.sourcemap import split
 from phenotk.issue import Fix, PatchOp
 

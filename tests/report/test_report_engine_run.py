@@ -23,7 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 @pytest.fixture(scope="module")
 def engine_run(store_dir: Path) -> tuple[Report, dict[str, RuleInfo]]:
-    validate = pytest.importorskip("phenotk.validate")
+    validate = pytest.importorskip("phenotk.validation")
     inputs = [store_dir / "TUBA1C", store_dir / "SGCE", EXAMPLES, FIXTURES / "bad-curie.json", FIXTURES / "broken.json"]
     report = validate.validate([str(p) for p in inputs])
     return report, validate.rule_infos()

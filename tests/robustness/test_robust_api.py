@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import phenotk
-from phenotk.convert import registry
-from phenotk.convert.base import ConvertOptions
+from phenotk.conversion import registry
+from phenotk.conversion.base import ConvertOptions
 
 pytestmark = pytest.mark.shared
 

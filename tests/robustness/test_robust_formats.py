@@ -389,8 +389,8 @@ def test_phetools_variant_entry_of_wrong_type_is_a_finding(shared_data: Path, tm
     """Found by the hypothesis type-swap run: a string where a variant object belongs crashed the reader."""
     import json
 
-    from phenotk.convert.base import ConvertOptions
-    from phenotk.convert.template.cohort_json import PhetoolsJsonReader
+    from phenotk.conversion.base import ConvertOptions
+    from phenotk.conversion.template.cohort_json import PhetoolsJsonReader
 
     src = sorted((shared_data / "templates" / "AAGAB").glob("*_individuals.json"))[0]
     data = json.loads(src.read_text(encoding="utf-8"))

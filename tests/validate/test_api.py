@@ -1,4 +1,4 @@
-"""Python API: ``phenotk.validate`` on dicts, messages, paths; config; the package stays importable; hooks file."""
+"""Python API: ``phenotk.validation`` on dicts, messages, paths; config; the package stays importable; hooks file."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 
 import phenotk
 from phenotk.errors import UsageError
-from phenotk.validate.config import Options, engine_config, load_config, options_from_mapping
+from phenotk.validation.config import Options, engine_config, load_config, options_from_mapping
 
 from .conftest import BASE_PHENOPACKET
 
@@ -48,12 +48,12 @@ def test_validate_options_and_unreadable(tmp_path: Path) -> None:
 
 
 def test_package_modules_stay_importable() -> None:
-    import phenotk.validate.engine as engine_module
+    import phenotk.validation.engine as engine_module
 
-    assert phenotk.validate.Engine is engine_module.Engine
-    assert phenotk.validate.registry.rule_infos()["time-order"].code == "TIM003"
+    assert phenotk.validation.Engine is engine_module.Engine
+    assert phenotk.validation.registry.rule_infos()["time-order"].code == "TIM003"
     with pytest.raises(AttributeError):
-        _ = phenotk.validate.no_such_thing
+        _ = phenotk.validation.no_such_thing
 
 
 def test_config_validation(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from phenotk.issue import Report
-from phenotk.validate.config import Options, engine_config
-from phenotk.validate.runner import run
+from phenotk.validation.config import Options, engine_config
+from phenotk.validation.runner import run
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 

@@ -10,9 +10,9 @@ import pytest
 
 from phenotk.io.readers import document_from_tree
 from phenotk.issue import Fix, PatchOp, Severity
-from phenotk.validate.config import Options, engine_config
-from phenotk.validate.engine import Engine, EngineConfig
-from phenotk.validate.rule import Context, Node, Rule, Violation
+from phenotk.validation.config import Options, engine_config
+from phenotk.validation.engine import Engine, EngineConfig
+from phenotk.validation.rule import Context, Node, Rule, Violation
 
 from .conftest import BASE_FAMILY, BASE_PHENOPACKET
 

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from phenotk.io.sourcemap import SourceMap, escape
-from phenotk.validate.locate import locate_canonical, locate_json
+from phenotk.validation.locate import locate_canonical, locate_json
 
 
 def _pointers(value: Any, ptr: str = "") -> Iterator[str]:

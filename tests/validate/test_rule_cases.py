@@ -33,9 +33,9 @@ from typing import Any
 import pytest
 import yaml
 
-from phenotk.validate.config import Options, engine_config
-from phenotk.validate.registry import rule_classes, rules_by_name
-from phenotk.validate.runner import run
+from phenotk.validation.config import Options, engine_config
+from phenotk.validation.registry import rule_classes, rules_by_name
+from phenotk.validation.runner import run
 
 from .conftest import BASES
 

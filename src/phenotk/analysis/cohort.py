@@ -59,7 +59,7 @@ class CohortView:
 
     def to_dataframe(self, layout: str = "wide") -> pd.DataFrame:
         """One row per packet (``wide``) or per phenotypic feature (``long``); see ``phenotk.to_dataframe``."""
-        from phenotk.convert.table.api import to_dataframe
+        from phenotk.conversion.table.api import to_dataframe
 
         return to_dataframe(self.packets, layout=layout)
 

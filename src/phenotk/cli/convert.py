@@ -15,8 +15,8 @@ from typing import Annotated
 
 import typer
 
-from phenotk.convert import registry
-from phenotk.convert.base import Converted, ConvertOptions, FormatReader
+from phenotk.conversion import registry
+from phenotk.conversion.base import Converted, ConvertOptions, FormatReader
 from phenotk.errors import InputError, OutputExistsError, PhenotkError, UsageError
 from phenotk.io import Format, atomic_write, dumps
 from phenotk.io.sniff import format_from_extension
@@ -230,9 +230,9 @@ def _validate(items: list[Converted], hpo: object | None) -> list[Result]:
     from google.protobuf import json_format
 
     from phenotk.io import Document, Element
-    from phenotk.validate import engine_config
-    from phenotk.validate.config import Options
-    from phenotk.validate.runner import check_documents
+    from phenotk.validation import engine_config
+    from phenotk.validation.config import Options
+    from phenotk.validation.runner import check_documents
 
     docs = []
     for item in items:

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 import typer
 
 from phenotk.errors import UsageError
-from phenotk.fix.run import FileFix, build_engine, fix_paths, loaded_versions, output_path, write_fixed
+from phenotk.fixes.run import FileFix, build_engine, fix_paths, loaded_versions, output_path, write_fixed
 from phenotk.issue import Issue, Severity
-from phenotk.validate.config import FAIL_ON, Options, fail_on_severity, find_config, load_config, merge
-from phenotk.validate.registry import resolve
+from phenotk.validation.config import FAIL_ON, Options, fail_on_severity, find_config, load_config, merge
+from phenotk.validation.registry import resolve
 
 
 def _split(values: list[str] | None) -> list[str]:

@@ -50,8 +50,8 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
 ) -> None:
     """Write a starter mapping: places id/sex/age/disease/variant columns by header and HPO columns by label or id."""
-    from phenotk.convert.table.sheets import read_table
-    from phenotk.convert.table.starter import starter_mapping
+    from phenotk.conversion.table.sheets import read_table
+    from phenotk.conversion.table.starter import starter_mapping
     from phenotk.io import atomic_write
 
     data = read_table(table, sheet=_sheet_arg(sheet), header_row=header_row)
@@ -101,7 +101,7 @@ def check_command(
     typer.echo(f"{mapping}: valid mapping", err=True)
     if table is None:
         return
-    from phenotk.convert.table.api import read_sheet
+    from phenotk.conversion.table.api import read_sheet
 
     onto = _ontology(hpo)
     if onto is None:
@@ -124,8 +124,8 @@ def explain_command(
     hpo: HpoOpt = None,
 ) -> None:
     """Print what the mapping reads for each Phenopacket field (and, with a sheet, the fate of every column)."""
-    from phenotk.convert.table.sheets import read_table
-    from phenotk.convert.table.starter import explain
+    from phenotk.conversion.table.sheets import read_table
+    from phenotk.conversion.table.starter import explain
     from phenotk.mapping.model import load_mapping
 
     m = load_mapping(mapping)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from phenotk.validate.registry import resolve, rule_classes
+from phenotk.validation.registry import resolve, rule_classes
 
 from ._common import echo_json
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from phenotk.convert.v1 import INTERPRETATION_STATUSES, PROGRESS_STATUSES, UpgradeOptions, upgrade
+from phenotk.conversion.v1 import INTERPRETATION_STATUSES, PROGRESS_STATUSES, UpgradeOptions, upgrade
 from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Format, atomic_write, dumps
 from phenotk.io.readers import iter_sources

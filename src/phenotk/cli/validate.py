@@ -11,10 +11,10 @@ from phenotk.errors import UsageError
 from phenotk.io.readers import iter_sources
 from phenotk.issue import Report, Severity
 from phenotk.report import ReportFormat, write_report
-from phenotk.validate.baseline import apply_baseline, load_baseline, write_baseline
-from phenotk.validate.config import FAIL_ON, Options, engine_config, fail_on_severity, find_config, load_config, merge
-from phenotk.validate.registry import rule_infos
-from phenotk.validate.runner import run
+from phenotk.validation.baseline import apply_baseline, load_baseline, write_baseline
+from phenotk.validation.config import FAIL_ON, Options, engine_config, fail_on_severity, find_config, load_config, merge
+from phenotk.validation.registry import rule_infos
+from phenotk.validation.runner import run
 
 #: show a progress bar on a terminal when at least this many inputs are expected
 PROGRESS_MIN = 50
@@ -154,7 +154,7 @@ def validate_command(
 
 def _extra_ontologies(cfg: Any, specs: list[str] | None, organ_systems: str | None) -> None:
     """``--ontology MONDO=mondo.obo`` and ``--organ-systems`` into the engine options (as the HPO rules read them)."""
-    from phenotk.validate.registry import resolve
+    from phenotk.validation.registry import resolve
 
     options = dict(cfg.options)
     if specs:

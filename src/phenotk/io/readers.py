@@ -469,7 +469,7 @@ def read(
 ) -> Message:
     """Read one Phenopacket, Family or Cohort (JSON, YAML, protobuf binary; path, bytes or dict).
 
-    Unknown fields are ignored here (use :func:`phenotk.validate` to hear about them); a tree that
+    Unknown fields are ignored here (use :func:`phenotk.validation` to hear about them); a tree that
     cannot become a message at all raises :class:`~phenotk.errors.InputError`.
     """
     if isinstance(source, Message):

@@ -12,8 +12,8 @@ import pytest
 from google.protobuf import json_format
 from phenopackets import FEMALE, Family, Phenopacket
 
-from phenotk.convert.base import ConvertOptions
-from phenotk.convert.beacon import BeaconReader, BeaconWriter, from_beacon, to_beacon
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.beacon import BeaconReader, BeaconWriter, from_beacon, to_beacon
 from phenotk.errors import InputError
 from phenotk.io import load_tree, read, to_dict
 

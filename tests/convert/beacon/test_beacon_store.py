@@ -26,7 +26,7 @@ MAPPED = ("phenotypic_features", "diseases", "measurements", "medical_actions")
 
 def _check(paths: list[str], lossless_every: int = 5) -> dict[str, list[str]]:
     """Round-trip ``paths``; return the failures by kind (empty lists when all pass)."""
-    from phenotk.convert.beacon import from_beacon, to_beacon
+    from phenotk.conversion.beacon import from_beacon, to_beacon
     from phenotk.io import read
 
     out: dict[str, list[str]] = {"mapped": [], "lossless": [], "shape": [], "findings": []}

@@ -11,8 +11,8 @@ import pytest
 from google.protobuf import json_format
 from phenopackets import Phenopacket
 
-from phenotk.convert.fhir.reader import read_tree
-from phenotk.convert.fhir.writer import packet_to_bundle
+from phenotk.conversion.fhir.reader import read_tree
+from phenotk.conversion.fhir.writer import packet_to_bundle
 
 CREATED = "2026-01-01T00:00:00Z"
 

@@ -9,8 +9,8 @@ import pytest
 from google.protobuf import json_format
 from phenopackets import Sex
 
-from phenotk.convert.fhir import load_fhir, read_fhir
-from phenotk.convert.fhir.reader import RULES
+from phenotk.conversion.fhir import load_fhir, read_fhir
+from phenotk.conversion.fhir.reader import RULES
 from phenotk.issue import Severity
 
 pytestmark = pytest.mark.shared

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from google.protobuf import json_format
 
-from phenotk.convert.fhir import validate_fhir, writer_issues
-from phenotk.convert.fhir.coverage import covered_copy
+from phenotk.conversion.fhir import validate_fhir, writer_issues
+from phenotk.conversion.fhir.coverage import covered_copy
 from phenotk.issue import Severity
 
 pytestmark = pytest.mark.shared

@@ -11,10 +11,10 @@ from google.protobuf import json_format
 from phenopackets import Cohort, Family, Phenopacket, Sex
 
 import phenotk
-from phenotk.convert.base import ConvertOptions
-from phenotk.convert.fhir import FhirReader, FhirWriter, load_fhir, read_fhir, to_fhir, validate_fhir
-from phenotk.convert.fhir import terms as T
-from phenotk.convert.fhir.coverage import covered_copy
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.fhir import FhirReader, FhirWriter, load_fhir, read_fhir, to_fhir, validate_fhir
+from phenotk.conversion.fhir import terms as T
+from phenotk.conversion.fhir.coverage import covered_copy
 from phenotk.errors import InputError, UsageError
 
 CREATED = "2026-01-01T00:00:00Z"

@@ -8,8 +8,8 @@ import pytest
 from google.protobuf import json_format
 from phenopackets import Phenopacket
 
-from phenotk.convert.fhir import read_fhir, to_fhir, validate_fhir, writer_issues
-from phenotk.convert.fhir.coverage import covered_copy
+from phenotk.conversion.fhir import read_fhir, to_fhir, validate_fhir, writer_issues
+from phenotk.conversion.fhir.coverage import covered_copy
 from phenotk.io import read
 from phenotk.issue import Severity
 

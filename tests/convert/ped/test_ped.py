@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from phenopackets import Family, Pedigree, Phenopacket
 
-from phenotk.convert.base import ConvertOptions
-from phenotk.convert.ped import PedReader, PedWriter, check_pedigree, parse_ped
-from phenotk.convert.v1 import upgrade
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.ped import PedReader, PedWriter, check_pedigree, parse_ped
+from phenotk.conversion.v1 import upgrade
 from phenotk.errors import InputError
 from phenotk.io import read
 

@@ -26,7 +26,7 @@ def mini_dir(fixtures_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def rarelink(redcap_dir: Path):
     """The RareLink evaluation cohort converted with the preset (no HPO index needed: the terms are ids)."""
-    from phenotk.convert.redcap import convert_export
+    from phenotk.conversion.redcap import convert_export
 
     d = redcap_dir / "rarelink"
     return convert_export(
@@ -39,7 +39,7 @@ def rarelink(redcap_dir: Path):
 @pytest.fixture(scope="session")
 def erker(redcap_dir: Path):
     """The ERKER synthetic export converted with the preset (no dictionary is shipped)."""
-    from phenotk.convert.redcap import convert_export
+    from phenotk.conversion.redcap import convert_export
 
     return convert_export(redcap_dir / "erker" / "sdv_synthetic_data_redcap_export.csv", MAPPINGS / "redcap-erker.yaml")
 
@@ -47,7 +47,7 @@ def erker(redcap_dir: Path):
 @pytest.fixture(scope="session")
 def convert_pheno(redcap_dir: Path):
     """The Convert-Pheno 3TR example; the dictionary is found next to the export."""
-    from phenotk.convert.redcap import convert_export
+    from phenotk.conversion.redcap import convert_export
 
     return convert_export(redcap_dir / "convert-pheno" / "redcap_data.csv", MAPPINGS / "redcap-convert-pheno.yaml")
 

@@ -142,7 +142,7 @@ def test_convert_pheno_decimal_commas_and_dates_are_understood(convert_pheno: An
 
 @pytest.mark.slow
 def test_rarelink_terms_are_current_hpo_phenotypes(redcap_dir: Path, hpo: Any) -> None:
-    from phenotk.convert.redcap import convert_export
+    from phenotk.conversion.redcap import convert_export
 
     d = redcap_dir / "rarelink"
     result = convert_export(

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from phenotk.convert import registry
-from phenotk.convert.redcap import RedcapReader, convert_export, load_dictionary
+from phenotk.conversion import registry
+from phenotk.conversion.redcap import RedcapReader, convert_export, load_dictionary
 from phenotk.errors import InputError
 
 
@@ -155,7 +155,7 @@ def test_cli_exit_2_without_traceback(mini_dir: Path, tmp_path: Path, extra: lis
 
 
 def test_reader_options(mini_dir: Path) -> None:
-    from phenotk.convert.base import ConvertOptions
+    from phenotk.conversion.base import ConvertOptions
     from phenotk.errors import UsageError
 
     reader = RedcapReader()

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from phenopackets import Sex
 
-from phenotk.convert.redcap import convert_export, load_dictionary, parse_choices, read_export
-from phenotk.convert.redcap.export import looks_like_export
+from phenotk.conversion.redcap import convert_export, load_dictionary, parse_choices, read_export
+from phenotk.conversion.redcap.export import looks_like_export
 
 
 @pytest.fixture(scope="module")

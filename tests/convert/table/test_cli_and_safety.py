@@ -12,10 +12,10 @@ from phenopackets import OntologyClass, Phenopacket, PhenotypicFeature
 from typer.testing import CliRunner
 
 from phenotk.cli.app import app
-from phenotk.convert import registry
-from phenotk.convert.base import ConvertOptions
-from phenotk.convert.table.api import make_table, write_table
-from phenotk.convert.table.sheets import check_xlsx, read_table
+from phenotk.conversion import registry
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.table.api import make_table, write_table
+from phenotk.conversion.table.sheets import check_xlsx, read_table
 from phenotk.errors import InputError, UsageError
 
 runner = CliRunner()

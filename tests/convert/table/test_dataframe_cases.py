@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from phenotk.convert.table import from_dataframe
+from phenotk.conversion.table import from_dataframe
 
 
 def _rules(result) -> list[tuple[str, int | None, str | None]]:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from google.protobuf.json_format import MessageToDict
 
-from phenotk.convert.table import from_dataframe, read_sheet
+from phenotk.conversion.table import from_dataframe, read_sheet
 from phenotk.issue import Severity
 
 CREATED = "2025-01-02T03:04:05Z"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from phenotk.convert.table import read_sheet
+from phenotk.conversion.table import read_sheet
 
 
 def _ids(packet) -> dict[str, bool]:
@@ -34,8 +34,8 @@ def test_free_text_with_the_real_hpo(sheets: Path, mapping_dir: Path, hpo_index)
 def test_starter_mapping_reads_a_real_pyphetools_template(shared_data: Path, hpo_index, tmp_path: Path) -> None:
     import yaml
 
-    from phenotk.convert.table.sheets import read_table
-    from phenotk.convert.table.starter import starter_mapping
+    from phenotk.conversion.table.sheets import read_table
+    from phenotk.conversion.table.starter import starter_mapping
 
     template = shared_data / "templates" / "AAGAB" / "AAGAB_PPKP1A_individuals.xlsx"
     text, placement = starter_mapping(read_table(template), hpo_index)

@@ -24,9 +24,9 @@ from phenopackets import (
     VitalStatus,
 )
 
-from phenotk.convert.table.api import convert_sheet, make_table
-from phenotk.convert.table.sheets import read_text_table
-from phenotk.convert.table.write import write_delimited
+from phenotk.conversion.table.api import convert_sheet, make_table
+from phenotk.conversion.table.sheets import read_text_table
+from phenotk.conversion.table.write import write_delimited
 from phenotk.mapping.timeparse import ONSET_TERMS
 
 # awkward but printable: separators, quotes, formula starters, accents

@@ -14,8 +14,8 @@ from _view import mapped_view
 from google.protobuf.json_format import ParseDict
 from phenopackets import Phenopacket
 
-from phenotk.convert.table import read_sheet
-from phenotk.convert.table.api import convert_sheet, make_table, write_table
+from phenotk.conversion.table import read_sheet
+from phenotk.conversion.table.api import convert_sheet, make_table, write_table
 from phenotk.mapping import load_mapping
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from phenotk.convert.base import ConvertOptions
+from phenotk.conversion.base import ConvertOptions
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "_artifacts"  # gitignored
 CREATED = "2025-01-01T00:00:00Z"
@@ -27,7 +27,7 @@ def cohort_jsons(templates_dir: Path) -> list[Path]:
 @pytest.fixture(scope="session")
 def store_index(store_dir: Path) -> dict:
     """Every store packet keyed by (gene, PMID, subject id) — parsed once per session."""
-    from phenotk.convert.template.corpus import load_store
+    from phenotk.conversion.template.corpus import load_store
 
     return load_store(store_dir)
 

@@ -9,11 +9,11 @@ import pytest
 from phenopackets import Phenopacket, Sex, VitalStatus
 from typer.testing import CliRunner
 
-from phenotk.convert import registry
-from phenotk.convert.base import ConvertOptions
-from phenotk.convert.template.cohort_json import PhetoolsJsonReader, cohort_to_packets, packets_to_cohort
-from phenotk.convert.template.compare import differences, mapped_fields
-from phenotk.convert.template.reader import TemplateReader
+from phenotk.conversion import registry
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.template.cohort_json import PhetoolsJsonReader, cohort_to_packets, packets_to_cohort
+from phenotk.conversion.template.compare import differences, mapped_fields
+from phenotk.conversion.template.reader import TemplateReader
 from phenotk.errors import InputError
 from phenotk.issue import Severity
 
@@ -131,7 +131,7 @@ def _row_view(tree: dict) -> list[tuple]:
 
 
 def _normalise_ages(view: list[tuple]) -> list[tuple]:
-    from phenotk.convert.template.timecells import cell_time, parse_cell_time
+    from phenotk.conversion.template.timecells import cell_time, parse_cell_time
 
     def norm(text: str) -> str:
         return cell_time(parse_cell_time(text)) if text and text != "na" else "na"

@@ -11,9 +11,9 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from phenopackets import Phenopacket, Sex
 
-from phenotk.convert.base import ConvertOptions
-from phenotk.convert.template.cohort_json import cohort_to_packets
-from phenotk.convert.template.compare import (
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.template.cohort_json import cohort_to_packets
+from phenotk.conversion.template.compare import (
     ERA_FEMALE_X,
     ERA_PROTEIN,
     HEMIZYGOUS,
@@ -25,8 +25,8 @@ from phenotk.convert.template.compare import (
     mapped_fields,
     variant_cause,
 )
-from phenotk.convert.template.corpus import _xlsx_causes, compare_json_corpus, current_statuses
-from phenotk.convert.template.xlsx import template_hpo_columns
+from phenotk.conversion.template.corpus import _xlsx_causes, compare_json_corpus, current_statuses
+from phenotk.conversion.template.xlsx import template_hpo_columns
 
 CREATED = "2025-01-01T00:00:00Z"
 X_KEY = "c100CtoT_GENE_NM_1v1"

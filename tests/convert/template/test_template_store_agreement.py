@@ -1,7 +1,7 @@
 """Whole-corpus agreement with phenopacket-store: every cohort JSON and every pyphetools template.
 
 Every difference is written to tests/_artifacts/template-*-differences.txt (with its cause) and summarised on
-stdout. The comparisons and causes are documented in phenotk.convert.template.corpus; the rates asserted are
+stdout. The comparisons and causes are documented in phenotk.conversion.template.corpus; the rates asserted are
 the ones measured (benchmarks/templates.py prints the same numbers).
 
 Cohort JSON (7,612 matched individuals): strict identity 94.77 %; on the documented comparison (each store
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from phenotk.convert.base import ConvertOptions
-from phenotk.convert.template.compare import ERA_FEMALE_X, ERA_PROTEIN
-from phenotk.convert.template.corpus import (
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.template.compare import ERA_FEMALE_X, ERA_PROTEIN
+from phenotk.conversion.template.corpus import (
     BUILDER_ERA,
     JSON_CAUSES,
     JSON_DISAGREEMENTS,

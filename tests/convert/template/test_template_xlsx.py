@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 from phenopackets import Phenopacket
 
-from phenotk.convert import registry
-from phenotk.convert.base import ConvertOptions
-from phenotk.convert.template.cohort_json import PhetoolsJsonReader
-from phenotk.convert.template.compare import differences, mapped_fields
-from phenotk.convert.template.reader import TemplateReader
-from phenotk.convert.template.xlsx import (
+from phenotk.conversion import registry
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.template.cohort_json import PhetoolsJsonReader
+from phenotk.conversion.template.compare import differences, mapped_fields
+from phenotk.conversion.template.reader import TemplateReader
+from phenotk.conversion.template.xlsx import (
     FIXED_HEADERS,
     TYPE_HINTS,
     PyphetoolsXlsxReader,

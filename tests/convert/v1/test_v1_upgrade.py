@@ -13,7 +13,7 @@ from google.protobuf import json_format
 from phenopackets import Cohort, Family, Phenopacket
 
 import phenotk
-from phenotk.convert.v1 import V2_SCHEMA_VERSION, UpgradeOptions, upgrade
+from phenotk.conversion.v1 import V2_SCHEMA_VERSION, UpgradeOptions, upgrade
 from phenotk.errors import InputError, UsageError
 from phenotk.io import load_tree, read, to_dict
 
@@ -422,8 +422,8 @@ def test_cli_upgrade_to_one_file(v1_dir: Path, tmp_path: Path) -> None:
 
 
 def test_reader_strict_and_options(fixtures_dir: Path) -> None:
-    from phenotk.convert.base import ConvertOptions
-    from phenotk.convert.v1.reader import V1Reader
+    from phenotk.conversion.base import ConvertOptions
+    from phenotk.conversion.v1.reader import V1Reader
 
     path = fixtures_dir / "v1" / "messy_v1.json"
     reader = V1Reader()

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from phenotk.fix.apply import apply_to_text
-from phenotk.fix.run import FileFix, build_engine, fix_bytes, loaded_versions
+from phenotk.fixes.apply import apply_to_text
+from phenotk.fixes.run import FileFix, build_engine, fix_bytes, loaded_versions
 from phenotk.issue import Fix, PatchOp
-from phenotk.validate.engine import Engine
+from phenotk.validation.engine import Engine
 
 #: an 11q-deletion packet curated with HPO 2024-02-27 (older than the loaded 2025-05-06: fixes are safe)
 OLDER = "11q_terminal_deletion/PMID_15266616_100.json"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from phenotk.fix.run import build_engine
+from phenotk.fixes.run import build_engine
 from phenotk.io.readers import document_from_tree
 
 from ..conftest import BASE_PHENOPACKET

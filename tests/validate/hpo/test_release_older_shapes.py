@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from phenotk.validate.rule import Context, Node
-from phenotk.validate.rules.hpo._common import cited_hpo_release
-from phenotk.validate.rules.hpo.release_older import ReleaseOlder
+from phenotk.validation.rule import Context, Node
+from phenotk.validation.rules.hpo._common import cited_hpo_release
+from phenotk.validation.rules.hpo.release_older import ReleaseOlder
 
 LOADED = SimpleNamespace(prefix="HP", version="2025-05-06")  # only what the rule reads of an index
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from phenotk.validate.config import Options, engine_config
-from phenotk.validate.runner import run
+from phenotk.validation.config import Options, engine_config
+from phenotk.validation.runner import run
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,546 @@
+"""REDCap export + data dictionary + mapping → Phenopackets, through the table converter.
+
+A REDCap mapping is a table mapping (``phenotk.mapping``) plus an optional ``redcap:`` section. This module does
+the REDCap part and hands a plain sheet to :func:`phenotk.conversion.table.build_packets`:
+
+1. read the dictionary and the export; report export columns the dictionary lacks (``redcap-unknown-field``);
+2. check every coded value against its field's choices, dates and numbers against their validation
+   (``redcap-bad-value``), and show choices as labels (``redcap.choices: label``, default) or codes; checkbox
+   columns ``field___code`` become ``1``/``0`` (also from label exports: Checked/Unchecked);
+3. keep rows apart that claim the same record/event/instrument/instance (``redcap-duplicate-record``);
+4. copy ``redcap.carry`` fields/instruments from a record's first row that has them to its other event rows
+   (longitudinal projects whose baseline forms live in one event);
+5. unfold numbered field groups (``phenotypes.long`` columns containing ``{n}``) into one row per n;
+6. let value maps be keyed by choice codes or labels alike; group a record's rows (repeating instruments,
+   events) into one packet by the mapping's packet id.
+
+Table findings about rows get the REDCap context (record, event, instrument, instance, field, value).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from phenotk.errors import InputError
+from phenotk.issue import Issue, Severity
+from phenotk.mapping.model import TableMapping, load_mapping
+
+from .dictionary import DataDictionary, Field, label_headers, load_dictionary
+from .export import SYSTEM_COLUMNS, Export, read_export
+from .findings import RENAMED, RULES, finding
+
+_NUMBER_COMMA = re.compile(r"-?\d+,\d+\Z")
+_DATE_FORMATS = {
+    "ymd": ("%Y-%m-%d", "%Y/%m/%d"),
+    "dmy": ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"),
+    "mdy": ("%m-%d-%Y", "%m/%d/%Y"),
+}
+#: First row number of unfolded (virtual) rows, far above any real line number.
+_VIRTUAL = 1_000_000_000
+_VIRTUAL_ROW = re.compile(r"\brow (\d{10,})\b")
+#: Dictionary file names looked for next to an export when neither the mapping nor -O names one.
+_DICTIONARY_GLOBS = ("*DataDictionary*.csv", "*datadictionary*.csv", "*dictionary*.csv", "*metadata*.json",
+                     "*dictionary*.json")
+
+
+@dataclass
+class RedcapSettings:
+    """The ``redcap:`` section of a mapping."""
+
+    dictionary: str | None = None
+    record_id: str | None = None
+    carry: list[str] = field(default_factory=list)
+    choices: str = "label"
+    choice_codes: frozenset[str] = frozenset()
+    decimal_comma: bool | None = None
+
+    @classmethod
+    def from_mapping(cls, mapping: TableMapping) -> RedcapSettings:
+        """Read ``mapping.data['redcap']`` (validated by the mapping schema)."""
+        raw = mapping.data.get("redcap") or {}
+        return cls(
+            dictionary=raw.get("dictionary"),
+            record_id=raw.get("record_id"),
+            carry=list(raw.get("carry", [])),
+            choices=raw.get("choices", "label"),
+            choice_codes=frozenset(raw.get("choice_codes", [])),
+            decimal_comma=raw.get("decimal_comma"),
+        )
+
+
+@dataclass
+class RowInfo:
+    """Where a sheet row came from."""
+
+    record: str
+    event: str
+    instrument: str
+    instance: str
+    number: int  # CSV line / JSON index of the export row
+    n: int | None = None  # numbered-group index of an unfolded row
+
+
+@dataclass
+class RedcapItem:
+    """One packet with its findings."""
+
+    packet: Any
+    source: str
+    issues: list[Issue]
+
+
+@dataclass
+class RedcapConversion:
+    """Packets (with their findings) and export-level findings."""
+
+    items: list[RedcapItem]
+    issues: list[Issue]
+    dictionary: DataDictionary | None = None
+
+    @property
+    def packets(self) -> list[Any]:
+        """The packets in export order."""
+        return [i.packet for i in self.items]
+
+    @property
+    def all_issues(self) -> list[Issue]:
+        """Export-level findings followed by every packet's."""
+        return [*self.issues, *(i for item in self.items for i in item.issues)]
+
+
+def find_dictionary(export: Path) -> Path | None:
+    """The one data dictionary file next to ``export`` (by REDCap's usual names), or None."""
+    found: list[Path] = []
+    for pattern in _DICTIONARY_GLOBS:
+        for p in sorted(export.parent.glob(pattern)):
+            if p != export and p not in found:
+                found.append(p)
+    return found[0] if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _iso_date(value: str, validation: str) -> str | None:
+    order = next((k for k in ("ymd", "dmy", "mdy") if k in validation), "ymd")
+    date_part, _, time_part = value.strip().partition(" ")
+    for key in (order, "ymd"):
+        for fmt in _DATE_FORMATS[key]:
+            try:
+                d = dt.datetime.strptime(date_part, fmt).date()
+            except ValueError:
+                continue
+            return d.isoformat() + (f"T{time_part}" if time_part else "")
+    return None
+
+
+class _Pipeline:
+    def __init__(self, export: Export, mapping: TableMapping, settings: RedcapSettings,
+                 dictionary: DataDictionary | None, severity: Severity) -> None:
+        self.x = export
+        self.m = mapping
+        self.s = settings
+        self.d = dictionary
+        self.sev = severity
+        self.issues: list[Issue] = []
+        self.info: dict[int, RowInfo] = {}
+        h = export.header
+        self.rid = settings.record_id or ("record_id" if "record_id" in h else h[0])
+        if self.rid not in h:
+            raise InputError(f"the record id field {self.rid!r} (mapping redcap.record_id) is not in the export; "
+                             f"columns: {', '.join(h[:8])}", path=export.path)
+        self.columns: dict[str, tuple[Field | None, str | None]] = {}
+        self.system: list[str] = [c for c in h if c in SYSTEM_COLUMNS]
+
+    # ------------------------------------------------------------------ columns
+    def plan(self) -> None:
+        d, x = self.d, self.x
+        forms = set(d.forms) if d else set()
+        nonempty = {c for r in x.rows for c, v in r.items() if v and not v.isspace()}
+        known = 0
+        for col in x.header:
+            if col in self.system or col == self.rid:
+                continue
+            if col.endswith("_complete") and (not d or col[: -len("_complete")] in forms):
+                self.system.append(col)  # form status (0/1/2), not data
+                continue
+            if col.endswith("_timestamp") and d and col[: -len("_timestamp")] in forms:
+                self.system.append(col)
+                continue
+            if d is None:
+                self.columns[col] = (None, None)
+                continue
+            f, code = d.resolve_column(col)
+            self.columns[col] = (f, code)
+            if f is not None:
+                known += 1
+                continue
+            base = col.partition("___")[0]
+            why = (f"checkbox {base!r} has no choice for this column" if "___" in col and base in d.fields
+                   else "the data dictionary does not define it")
+            self.issues.append(finding(
+                "redcap-unknown-field",
+                f"export column {col!r}: {why}; its values are read as plain text"
+                + ("" if col in nonempty else " (it is empty)"),
+                self.sev if col in nonempty else Severity.INFO, field=col, reason="not in dictionary"))
+        if d is not None and self.columns and known == 0:
+            raise InputError(
+                f"none of the export's {len(self.columns)} fields is in the data dictionary {d.path} "
+                f"(e.g. {', '.join(list(self.columns)[:4])}); is it the dictionary of another project?",
+                path=x.path)
+
+    # ------------------------------------------------------------------ cells
+    def display(self, f: Field, code: str) -> str:
+        if self.s.choices == "code" or f.name in self.s.choice_codes:
+            return code
+        return f.choices.get(code, code)
+
+    def cell(self, col: str, value: str, ctx: dict[str, Any]) -> str:
+        f, option = self.columns.get(col, (None, None))
+        v = value.strip()
+        if not v:
+            return ""
+        if f is None:
+            if self.decimal_comma and _NUMBER_COMMA.match(v):
+                return v.replace(",", ".")
+            return value
+        if option is not None:  # checkbox column
+            low = v.lower()
+            if low in ("1", "checked", "true", "yes") or low == f.choices.get(option, "\0").lower():
+                return "1"
+            if low in ("0", "unchecked", "false", "no"):
+                return "0"
+            self.bad(col, v, f"checkbox {f.name!r} option {option!r}: {v!r} is not 1/0 (Checked/Unchecked)", ctx)
+            return ""
+        if f.coded:
+            code = f.choice_for(v)
+            if code is None:
+                shown = ", ".join(f"{c} = {lab}" for c, lab in list(f.choices.items())[:6])
+                self.bad(col, v, f"{v!r} is not a choice of {f.type} field {f.name!r} ({shown}"
+                         f"{', …' if len(f.choices) > 6 else ''}); value not used", ctx)
+                return ""
+            return self.display(f, code)
+        val = f.validation
+        if val.startswith(("date", "datetime")):
+            iso = _iso_date(v, val)
+            if iso is None:
+                self.bad(col, v, f"{v!r} in {f.name!r} is not a date ({val}); value not used", ctx)
+                return ""
+            return iso
+        if val.startswith(("number", "integer")) or f.type in ("calc", "slider"):
+            num = v.replace(",", ".") if (_NUMBER_COMMA.match(v) and (self.decimal_comma or "comma" in val)) else v
+            try:
+                float(num)
+            except ValueError:
+                if not val:  # calc fields may hold text
+                    return value
+                self.bad(col, v, f"{v!r} in {f.name!r} is not a number ({val}); value not used", ctx)
+                return ""
+            if val.startswith("integer") and not re.fullmatch(r"-?\d+", num):
+                self.bad(col, v, f"{v!r} in {f.name!r} is not an integer; value not used", ctx)
+                return ""
+            return num
+        return value
+
+    def bad(self, col: str, value: str, message: str, ctx: dict[str, Any]) -> None:
+        f = self.columns.get(col, (None, None))[0]
+        if f is not None and f.form and not ctx.get("instrument"):
+            ctx = {**ctx, "instrument": f.form}
+        self.issues.append(finding("redcap-bad-value", message, self.sev, field=col, value=value,
+                                   reason="bad value", **ctx))
+
+    # ------------------------------------------------------------------ rows
+    def rows(self) -> tuple[list[str], list[list[str]], list[int]]:
+        x = self.x
+        self.decimal_comma = self.s.decimal_comma if self.s.decimal_comma is not None else x.delimiter == ";"
+        slots: dict[tuple[str, str, str, str], int] = {}
+        out: list[dict[str, str]] = []
+        numbers: list[int] = []
+        for number, rec in zip(x.numbers, x.rows, strict=True):
+            record = rec.get(self.rid, "").strip()
+            event = rec.get("redcap_event_name", "").strip()
+            instrument = rec.get("redcap_repeat_instrument", "").strip()
+            instance = rec.get("redcap_repeat_instance", "").strip()
+            ctx = {"record": record, "event": event, "instrument": instrument, "instance": instance, "row": number}
+            cols = self.columns
+            new = {col: (self.cell(col, val, ctx) if val and col in cols else val) for col, val in rec.items()}
+            key = (record, event, instrument, instance)
+            if record and key in slots:
+                slots[key] += 1
+                renamed = f"{record}_{slots[key]}"
+                self.issues.append(finding(
+                    "redcap-duplicate-record",
+                    f"row {number} is a second row for record {record!r}"
+                    + (f" event {event!r}" if event else "") + (f" {instrument} #{instance}" if instrument else "")
+                    + f"; kept apart as record {renamed!r}", self.sev, field=self.rid, value=record,
+                    reason="duplicate record", **{k: v for k, v in ctx.items() if k != "record"}, record=record))
+                new[self.rid] = record = renamed
+            else:
+                slots[key] = 1
+            self.info[number] = RowInfo(record, event, instrument, instance, number)
+            out.append(new)
+            numbers.append(number)
+        self.fill_ids(out)
+        self.carry(out)
+        header = list(x.header)
+        extra_cols, virtual = self.unfold(out, numbers)
+        header += extra_cols
+        rows = [[r.get(h, "") for h in header] for r in out]
+        for number, r in virtual:
+            rows.append([r.get(h, "") for h in header])
+            numbers.append(number)
+        self.extra_columns = extra_cols
+        return header, rows, numbers
+
+    def fill_ids(self, rows: list[dict[str, str]]) -> None:
+        """Give every row of a record the record's packet/subject id cells (e.g. a pseudonym field).
+
+        Repeating-instrument and event rows hold only the record id; the cells come from the record's first row
+        that has them.
+        """
+        cols = [c for c in dict.fromkeys([*self.m.packet_id.columns(), *self.m.subject["id"].columns()])
+                if c != self.rid and c in self.x.header]
+        if not cols:
+            return
+        first: dict[tuple[str, str], str] = {}
+        for r in rows:
+            for c in cols:
+                if r.get(c, "").strip():
+                    first.setdefault((r.get(self.rid, ""), c), r[c])
+        for r in rows:
+            for c in cols:
+                if not r.get(c, "").strip():
+                    r[c] = first.get((r.get(self.rid, ""), c), "")
+
+    def carry(self, rows: list[dict[str, str]]) -> None:
+        if not self.s.carry:
+            return
+        cols: list[str] = []
+        for name in self.s.carry:
+            if name in self.x.header:
+                cols.append(name)
+            elif self.d is not None and name in self.d.forms:
+                for fname in self.d.form_fields(name):
+                    cols += [c for c in self.x.header if c == fname or c.startswith(fname + "___")]
+            else:
+                self.issues.append(finding("redcap-unknown-carry",
+                                           f"redcap.carry names {name!r}, which is neither an export field nor an "
+                                           "instrument of the dictionary", self.sev, field=name,
+                                           reason="unknown carry name"))
+        by_record: dict[str, list[dict[str, str]]] = {}
+        for r in rows:
+            if not r.get("redcap_repeat_instrument", "").strip():
+                by_record.setdefault(r.get(self.rid, ""), []).append(r)
+        for group in by_record.values():
+            for col in cols:
+                first = next((r[col] for r in group if r.get(col, "").strip()), "")
+                if first:
+                    for r in group:
+                        if not r.get(col, "").strip():
+                            r[col] = first
+
+    def unfold(self, rows: list[dict[str, str]],
+               numbers: list[int]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+        long = self.m.long or {}
+        patterns = sorted({c for spec in long.values() for c in spec.columns() if "{n}" in c})
+        if not patterns:
+            return [], []
+        keep = list(dict.fromkeys([self.rid, *self.m.packet_id.columns(), *self.m.subject["id"].columns()]))
+        virtual: list[tuple[int, dict[str, str]]] = []
+        header = set(self.x.header)
+        ns = sorted({int(m.group(1)) for p in patterns for h in header
+                     for m in [re.fullmatch(re.escape(p).replace(re.escape("{n}"), r"(\d+)"), h)] if m})
+        next_number = _VIRTUAL
+        for number, r in zip(numbers, rows, strict=True):
+            for n in ns:
+                cells = {p: r.get(p.replace("{n}", str(n)), "") for p in patterns}
+                if not any(v.strip() for v in cells.values()):
+                    continue
+                v = {k: r.get(k, "") for k in keep}
+                v.update(cells)
+                base = self.info[number]
+                self.info[next_number] = RowInfo(base.record, base.event, base.instrument, base.instance, number, n)
+                virtual.append((next_number, v))
+                next_number += 1
+        return patterns, virtual
+
+    # ------------------------------------------------------------------ mapping
+    def table_mapping(self) -> TableMapping:
+        data = copy.deepcopy(self.m.data)
+        data.pop("redcap", None)
+        data.setdefault("input", {})["rows"] = "many"
+        data["ignore_columns"] = list(dict.fromkeys([*data.get("ignore_columns", []), *self.system,
+                                                     *self.extra_columns]))
+        if self.d is not None:
+            for spec in _specs(data):
+                self._alias(spec)
+            long = data.get("phenotypes", {}).get("long")
+            if isinstance(long, dict) and "status" in long:
+                status = long["status"]
+                col = status if isinstance(status, str) else status.get("column")
+                f = self.d.resolve_column(col)[0] if col else None
+                for vocab in (long.get("values"), data.get("phenotypes", {}).get("values")):
+                    if f is not None and f.coded and isinstance(vocab, dict):
+                        for key in ("observed", "excluded", "unknown"):
+                            words = list(vocab.get(key, []))
+                            for w in list(words):
+                                code = f.choice_for(str(w))
+                                if code is not None:
+                                    words += [code, f.choices[code]]
+                            if key in vocab:
+                                vocab[key] = list(dict.fromkeys(words))
+        return TableMapping(data, self.m.path, self.m.source_map)
+
+    def _alias(self, spec: dict[str, Any]) -> None:
+        col, values = spec.get("column"), spec.get("values")
+        if not col or not isinstance(values, dict) or self.d is None:
+            return
+        f = self.d.resolve_column(col)[0]
+        if f is None or not f.coded:
+            return
+        for key, target in list(values.items()):
+            code = f.choice_for(str(key))
+            if code is None:
+                continue
+            for alias in (code, f.choices[code]):
+                if not any(str(k).lower() == alias.lower() for k in values):
+                    values[alias] = target
+
+    # ------------------------------------------------------------------ findings
+    def _row_text(self, match: re.Match[str]) -> str:
+        info = self.info.get(int(match.group(1)))
+        return match.group(0) if info is None else f"row {info.number} (group {info.n})"
+
+    def recontext(self, issue: Issue) -> Issue:
+        ctx = dict(issue.context)
+        row = ctx.get("row")
+        info = self.info.get(row) if isinstance(row, int) else None
+        col = ctx.get("column")
+        if info is not None:
+            ctx["row"] = info.number
+            for key in ("record", "event", "instrument", "instance"):
+                val = getattr(info, key)
+                if val:
+                    ctx[key] = val
+            if info.n is not None and isinstance(col, str) and "{n}" in col:
+                col = col.replace("{n}", str(info.n))
+        if isinstance(col, str) and col:
+            ctx.pop("column", None)
+            ctx["field"] = col
+            f = self.columns.get(col, (None, None))[0]
+            if f is not None and f.form and "instrument" not in ctx:
+                ctx["instrument"] = f.form
+        rule = RENAMED.get(issue.rule, issue.rule)
+        code = RULES[rule][0] if rule in RULES else issue.code
+        message = _VIRTUAL_ROW.sub(self._row_text, issue.message)
+        if rule != issue.rule and message.startswith("column "):
+            message = "field " + message[len("column "):]
+        return Issue(code, rule, issue.severity, message, issue.pointer, issue.line, issue.column, issue.fix, ctx)
+
+
+def _rename(export: Export, names: dict[str, str]) -> None:
+    """Rename the export's columns (label headers → field names); unmatched headers stay as they are."""
+    new = [names.get(h, h) for h in export.header]
+    old = list(export.header)
+    export.header = new
+    export.rows = [{n: r.get(o, "") for o, n in zip(old, new, strict=True)} for r in export.rows]
+    export.duplicate_headers = [h for h in export.duplicate_headers or [] if h not in names]
+
+
+def _specs(data: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+
+    def add(value: Any) -> None:
+        if isinstance(value, dict) and "column" in value:
+            out.append(value)
+
+    add(data.get("id"))
+    for v in (data.get("subject") or {}).values():
+        add(v)
+    for key in ("diseases", "variants", "references"):
+        blocks = data.get(key)
+        for block in blocks if isinstance(blocks, list) else [blocks] if blocks else []:
+            for v in block.values():
+                add(v)
+    long = (data.get("phenotypes") or {}).get("long") or {}
+    for k, v in long.items():
+        if k != "values":
+            add(v)
+    return out
+
+
+def convert_export(
+    path: str | Path,
+    mapping: str | Path | TableMapping | dict[str, Any],
+    *,
+    dictionary: str | Path | DataDictionary | None = None,
+    ontology: Any = None,
+    strict: bool = False,
+    created: str | None = None,
+    created_by: str = "phenotk",
+) -> RedcapConversion:
+    """Convert a REDCap export (CSV or JSON) under a mapping.
+
+    The data dictionary is the argument, else the mapping's ``redcap.dictionary`` (relative to the mapping file),
+    else the one file next to the export named like a dictionary; without one, codes stay codes (info finding).
+    """
+    from phenotk.conversion.table.build import build_packets
+    from phenotk.conversion.table.sheets import Sheet
+
+    sev = Severity.ERROR if strict else Severity.WARNING
+    m = load_mapping(mapping)
+    settings = RedcapSettings.from_mapping(m)
+    issues: list[Issue] = []
+    d: DataDictionary | None
+    if isinstance(dictionary, DataDictionary):
+        d = dictionary
+    else:
+        dpath: Path | None = Path(dictionary) if dictionary is not None else None
+        if dpath is None and settings.dictionary:
+            base = Path(m.path).parent if m.path and not m.path.startswith("<") else Path.cwd()
+            dpath = base / settings.dictionary
+        if dpath is None:
+            dpath = find_dictionary(Path(path))
+            if dpath is not None:
+                issues.append(finding("redcap-dictionary-used",
+                                      f"using the data dictionary {dpath.name} found next to the export "
+                                      "(set redcap.dictionary or -O dictionary=PATH to choose another)",
+                                      Severity.INFO, dictionary=str(dpath)))
+        d = load_dictionary(dpath, severity=sev) if dpath is not None else None
+    if d is None:
+        issues.append(finding("redcap-dictionary-missing",
+                              "no data dictionary (mapping redcap.dictionary, -O dictionary=PATH, or a "
+                              "*DataDictionary*.csv next to the export): choice codes are kept as they are and "
+                              "values are not checked", Severity.INFO))
+    else:
+        issues += d.issues
+    export = read_export(path, delimiter=m.delimiter, encoding=m.encoding, record_field=settings.record_id)
+    if d is not None:
+        renamed = label_headers(export.header, d)
+        if renamed is not None:
+            _rename(export, renamed)
+            issues.append(finding("redcap-label-headers",
+                                  f"the export has field labels as headers (REDCap 'CSV labels'); matched "
+                                  f"{len(renamed)} of {len(export.header)} to fields in dictionary order",
+                                  Severity.INFO, reason="label headers"))
+    pipe = _Pipeline(export, m, settings, d, sev)
+    pipe.plan()
+    header, rows, numbers = pipe.rows()
+    tm = pipe.table_mapping()
+    sheet = Sheet(Path(export.path).name, header, rows, numbers, export.path,
+                  duplicate_headers=list(export.duplicate_headers or []), delimiter=export.delimiter)
+    result = build_packets(sheet, tm, ontology=ontology, strict=strict, created=created, created_by=created_by)
+    issues += pipe.issues
+    issues += [pipe.recontext(i) for i in result.issues]
+    items = []
+    for item in result.items:
+        src = item.source
+        first = pipe.info.get(int(src.rsplit("row ", 1)[-1].split("-")[0])) if "row " in src else None
+        if first is not None:
+            src = f"{export.path}:record {first.record}"
+        items.append(RedcapItem(item.packet, src, [pipe.recontext(i) for i in item.issues]))
+    return RedcapConversion(items, issues, d)

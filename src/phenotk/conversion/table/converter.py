@@ -1,0 +1,140 @@
+"""``FormatReader`` / ``FormatWriter`` classes of the table converter (registered in convert/registry.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from google.protobuf.message import Message
+
+from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
+from phenotk.errors import OutputExistsError, UsageError
+from phenotk.io import atomic_write
+from phenotk.issue import Issue, Severity
+
+from .api import convert_sheet
+from .sheets import XLSX_EXTENSIONS, read_table
+from .write import format_for, table_bytes
+
+#: First-row headers of a pyphetools curation template (those files belong to the ``template`` reader).
+_TEMPLATE_HEADERS = {"PMID", "individual_id", "disease_id", "HGNC_id", "allele_1", "HPO"}
+
+
+def _is_pyphetools_template(path: Path) -> bool:
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True)
+        try:
+            first = next(wb.worksheets[0].iter_rows(min_row=1, max_row=1, values_only=True), ())
+        finally:
+            wb.close()
+    except Exception:  # unreadable: let the reader report it
+        return False
+    return len(_TEMPLATE_HEADERS & {str(v).strip() for v in first if v is not None}) >= 4
+
+
+def _overrides(extra: dict[str, str]) -> dict[str, Any]:
+    """``-O sheet=NAME|N``, ``-O header_row=N``, ``-O delimiter=;``, ``-O encoding=cp1252`` (override the mapping)."""
+    out: dict[str, Any] = {}
+    if "sheet" in extra:
+        out["sheet"] = int(extra["sheet"]) if extra["sheet"].isdigit() else extra["sheet"]
+    if "header_row" in extra:
+        if not extra["header_row"].isdigit() or int(extra["header_row"]) < 1:
+            raise UsageError(f"-O header_row takes a row number (1, 2, …), not {extra['header_row']!r}")
+        out["header_row"] = int(extra["header_row"])
+    if "delimiter" in extra:
+        out["delimiter"] = {"tab": "\t", "\\t": "\t"}.get(extra["delimiter"], extra["delimiter"])
+    if "encoding" in extra:
+        out["encoding"] = extra["encoding"]
+    return out
+
+
+class TableReader(FormatReader):
+    """CSV / TSV / XLSX sheets → Phenopackets under a YAML mapping (``--mapping``)."""
+
+    name = "table"
+    description = "Spreadsheets (CSV, TSV, XLSX) with a YAML mapping (--mapping); see mappings/README.md."
+    extensions = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm")
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """CSV/TSV by name; .txt when the first line has a delimiter; XLSX unless it is a pyphetools template."""
+        suffix = path.suffix.lower()
+        if suffix in (".csv", ".tsv", ".tab"):
+            return True
+        if suffix == ".txt":
+            first = head.split(b"\n", 1)[0]
+            return any(d in first for d in (b"\t", b",", b";"))
+        if suffix in XLSX_EXTENSIONS and head.startswith(b"PK"):
+            return not _is_pyphetools_template(path)
+        return False
+
+    def read(self, path: Path, options: ConvertOptions) -> Iterator[Converted]:
+        """One :class:`Converted` per packet; sheet-level findings ride on the first (or on an empty item)."""
+        from phenotk.mapping.model import load_mapping
+
+        mapping = load_mapping(options.mapping) if options.mapping is not None else None
+        kwargs: dict[str, Any] = {}
+        if mapping is not None:
+            kwargs = dict(sheet=mapping.sheet, header_row=mapping.header_row, skip_rows=mapping.skip_rows,
+                          delimiter=mapping.delimiter, encoding=mapping.encoding,
+                          max_xlsx_bytes=mapping.max_xlsx_bytes)
+        kwargs.update(_overrides(options.extra))
+        sheet = read_table(path, **kwargs)
+        result = convert_sheet(sheet, mapping, ontology=options.ontology, strict=options.strict,
+                               created=options.created, created_by=options.created_by)
+        pending = list(result.issues)
+        for item in result.items:
+            yield Converted(item.packet, item.source, [*pending, *item.issues], name=item.packet.id)
+            pending = []
+        if pending:
+            yield Converted(None, str(path), pending)
+
+
+class _TableWriter(FormatWriter):
+    fmt: ClassVar[str] = "csv"
+    single_file = True
+
+    def write(
+        self, messages: Iterable[Message], output: Path, options: ConvertOptions, *, force: bool = False
+    ) -> list[Issue]:
+        """Write one table (layout from ``options.layout``); findings for every field the layout drops."""
+        from .api import make_table
+
+        if output.exists() and not force and not output.is_dir():
+            raise OutputExistsError("output exists; use --force to overwrite", path=str(output))
+        table = make_table(messages, options.layout)
+        fmt = self.fmt if output.suffix.lower() not in (".csv", ".tsv", ".xlsx") else format_for(output, self.fmt)
+        atomic_write(output, table_bytes(table, fmt, options.layout), force=force)
+        if options.strict:
+            for issue in table.issues:
+                issue.severity = Severity.ERROR
+        return table.issues
+
+
+class CsvWriter(_TableWriter):
+    """Phenopackets → one CSV table (UTF-8 with BOM), wide or long."""
+
+    name = "csv"
+    description = "CSV table, one row per packet (--layout wide) or per phenotypic feature (--layout long)."
+    extensions = (".csv",)
+    fmt = "csv"
+
+
+class TsvWriter(_TableWriter):
+    """Phenopackets → one TSV table, wide or long."""
+
+    name = "tsv"
+    description = "TSV table, wide or long layout."
+    extensions = (".tsv", ".tab")
+    fmt = "tsv"
+
+
+class XlsxWriter(_TableWriter):
+    """Phenopackets → XLSX (frozen header, autofilter, legend sheet), wide or long."""
+
+    name = "xlsx"
+    description = "XLSX workbook (frozen header, legend sheet), wide or long layout."
+    extensions = (".xlsx",)
+    fmt = "xlsx"

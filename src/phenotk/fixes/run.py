@@ -1,0 +1,302 @@
+"""Validate → choose fixes → apply them to the original bytes → validate again, file by file.
+
+Library code for ``phenotk fix`` and :func:`phenotk.fixes`: no printing, no writing (the caller decides
+where the new bytes go, see :func:`write_fixed`).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from phenotk.errors import InputError
+from phenotk.fixes.apply import FixOutcome, apply_to_document
+from phenotk.fixes.patch import Skipped
+from phenotk.io import Document, Format, atomic_write, parse_bytes
+from phenotk.io.readers import iter_sources
+from phenotk.issue import Fix, Issue, PatchOp, Result
+from phenotk.validation.engine import Engine
+
+#: rule whose suggested fix (a resource entry with an empty version) phenotk completes from loaded ontologies
+UNDECLARED_PREFIX_RULE = "meta-undeclared-prefix"
+
+
+@dataclass
+class AppliedFix:
+    """A fix that was applied, with the finding it repairs."""
+
+    issue: Issue
+    fix: Fix
+
+
+@dataclass
+class NotApplied:
+    """A fix that was chosen but not applied (conflict, does not fit), with the reason."""
+
+    issue: Issue
+    reason: str
+
+
+@dataclass
+class FileFix:
+    """What ``phenotk fix`` did to one input file (all its documents; JSONL files hold several)."""
+
+    path: str  #: display path (``a.zip!member.json``, ``<stdin>`` possible)
+    format: Format | None = None
+    original: bytes = b""
+    new: bytes = b""
+    applied: list[AppliedFix] = field(default_factory=list)
+    not_applied: list[NotApplied] = field(default_factory=list)
+    before: list[Result] = field(default_factory=list)  #: findings before fixing
+    after: list[Result] = field(default_factory=list)  #: findings of the re-validation (== before when unchanged)
+    notes: list[str] = field(default_factory=list)
+    error: InputError | None = None  #: the input could not be read
+
+    @property
+    def changed(self) -> bool:
+        """True when the fixed bytes differ from the input."""
+        return self.error is None and self.new != self.original
+
+    @property
+    def writable_path(self) -> str | None:
+        """Filesystem path the input came from (None for zip members and stdin)."""
+        if self.path == "<stdin>" or "!" in self.path or not os.path.isfile(self.path):
+            return None
+        return self.path
+
+
+def resource_version_fix(issue: Issue, versions: Mapping[str, str]) -> Fix | None:
+    """The ``meta-undeclared-prefix`` fix with the version of the loaded ontology filled in (then safe)."""
+    fx = issue.fix
+    if issue.rule != UNDECLARED_PREFIX_RULE or fx is None or len(fx.ops) != 1:
+        return None
+    op = fx.ops[0]
+    value = op.value
+    if op.op != "add" or not isinstance(value, dict):
+        return None
+    version = versions.get(str(value.get("namespacePrefix", "")))
+    if not version:
+        return None
+    filled = dict(value)
+    filled["version"] = version
+    prefix = value.get("namespacePrefix")
+    return Fix((PatchOp("add", op.path, filled),), safe=True, description=f"declare {prefix} {version} in resources")
+
+
+def choose_fixes(
+    issues: Iterable[Issue],
+    *,
+    unsafe: bool = False,
+    rules: Collection[str] | None = None,
+    versions: Mapping[str, str] | None = None,
+) -> list[tuple[Issue, Fix]]:
+    """Fixes to apply, in finding order: safe ones, and with ``unsafe`` the single-choice suggestions.
+
+    ``rules`` restricts to findings of those rule names or codes. ``versions`` (prefix → release of a loaded
+    ontology) turns the suggested resource entries of ``meta-undeclared-prefix`` into safe, complete ones.
+    """
+    wanted = {r.lower() for r in rules} if rules else None
+    out: list[tuple[Issue, Fix]] = []
+    for issue in issues:
+        if issue.fix is None or not issue.fix.ops:
+            continue
+        if wanted is not None and issue.rule not in wanted and issue.code.lower() not in wanted:
+            continue
+        fx = resource_version_fix(issue, versions or {}) or issue.fix
+        if fx.safe or unsafe:
+            out.append((issue, fx))
+    return out
+
+
+def _fix_documents(
+    docs: list[Document],
+    engine: Engine,
+    *,
+    unsafe: bool,
+    rules: Collection[str] | None,
+    versions: Mapping[str, str],
+    result: FileFix,
+) -> list[tuple[Document, FixOutcome]]:
+    outcomes = []
+    for doc in docs:
+        res = engine.check_document(doc)
+        result.before.append(res)
+        chosen = choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions)
+        by_fix = {id(fx): issue for issue, fx in chosen}
+        outcome = apply_to_document(doc, [fx for _, fx in chosen])
+        result.applied.extend(AppliedFix(by_fix[id(fx)], fx) for fx in outcome.applied)
+        result.not_applied.extend(NotApplied(by_fix[id(s.fix)], s.reason) for s in outcome.skipped)
+        if outcome.note and outcome.applied:
+            result.notes.append(f"{doc.path}: {outcome.note}")
+        outcomes.append((doc, outcome))
+    return outcomes
+
+
+def _assemble(fmt: Format, text: str | None, outcomes: list[tuple[Document, FixOutcome]], original: bytes) -> bytes:
+    if fmt is Format.PB:
+        _, out = outcomes[0]
+        return out.payload if out.payload is not None else original
+    if fmt is Format.JSONL:
+        assert text is not None
+        lines = text.splitlines(keepends=True)
+        for doc, out in outcomes:
+            if out.applied and out.text is not None:
+                old = lines[doc.line_offset]
+                ending = old[len(old.rstrip("\r\n")) :]
+                lines[doc.line_offset] = out.text.rstrip("\r\n") + ending
+        return "".join(lines).encode("utf-8")
+    _, out = outcomes[0]
+    return (out.text or "").encode("utf-8") if out.applied else original
+
+
+def fix_bytes(
+    raw: bytes,
+    path: str,
+    engine: Engine,
+    *,
+    name: str | None = None,
+    unsafe: bool = False,
+    rules: Collection[str] | None = None,
+    versions: Mapping[str, str] | None = None,
+) -> FileFix:
+    """Fix one input's bytes (JSON, YAML, JSONL, protobuf) and re-validate the result."""
+    result = FileFix(path=path, original=raw, new=raw)
+    docs: list[Document] = []
+    for item in parse_bytes(raw, path, name=name):
+        if isinstance(item, InputError):
+            result.error = item
+            return result
+        docs.append(item)
+    if not docs:
+        return result
+    fmt = docs[0].format
+    result.format = fmt
+    try:
+        outcomes = _fix_documents(docs, engine, unsafe=unsafe, rules=rules, versions=versions or {}, result=result)
+    except RecursionError:  # copying/patching a tree nested hundreds of levels deep
+        result.error = InputError("nested too deeply to fix", path=path, line=1, column=1)
+        return result
+    text = raw.decode("utf-8") if fmt is Format.JSONL else None
+    result.new = _assemble(fmt, text, outcomes, raw)
+    if result.new == raw:
+        result.after = result.before
+        return result
+    for item in parse_bytes(result.new, path, name=name, fmt=fmt):
+        if isinstance(item, InputError):  # pragma: no cover - the splice is verified by a parse
+            result.error = item
+            result.new = raw
+            return result
+        result.after.append(engine.check_document(item))
+    return result
+
+
+def fix_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    engine: Engine,
+    *,
+    unsafe: bool = False,
+    rules: Collection[str] | None = None,
+    versions: Mapping[str, str] | None = None,
+    stdin: Any = None,
+) -> Iterator[tuple[str, FileFix]]:
+    """``(input argument, FileFix)`` for every file under ``paths`` (dirs, globs, zips, ``-``), one at a time."""
+    for arg in paths:
+        for src in iter_sources([arg], stdin=stdin):
+            if isinstance(src, InputError):
+                yield os.fspath(arg), FileFix(path=src.path or os.fspath(arg), error=src)
+                continue
+            try:
+                raw = src.opener()
+            except InputError as exc:
+                yield os.fspath(arg), FileFix(path=src.path, error=exc)
+                continue
+            except OSError as exc:
+                err = InputError(f"cannot read: {exc.strerror or exc}", path=src.path)
+                yield os.fspath(arg), FileFix(path=src.path, error=err)
+                continue
+            yield (
+                os.fspath(arg),
+                fix_bytes(raw, src.path, engine, name=src.name, unsafe=unsafe, rules=rules, versions=versions),
+            )
+
+
+def output_path(arg: str, path: str, out_dir: str | os.PathLike[str]) -> Path:
+    """Where ``-o DIR`` puts a fixed file: its path relative to the directory argument, else its name."""
+    if "!" in path:  # zip member: keep the member's path inside the archive, never outside out_dir (zip slip)
+        member = path.split("!", 1)[1].replace("\\", "/")
+        parts = [p for p in member.split("/") if p not in ("", ".", "..")]
+        return Path(out_dir).joinpath(*parts) if parts else Path(out_dir) / "member"
+    if os.path.isdir(arg):
+        return Path(out_dir) / os.path.relpath(path, arg)
+    return Path(out_dir) / os.path.basename(path)
+
+
+def write_fixed(result: FileFix, target: str | os.PathLike[str], *, force: bool = True) -> Path:
+    """Write the fixed bytes atomically (temp file + rename in the target folder)."""
+    return atomic_write(target, result.new, force=force)
+
+
+def fix_tree(
+    data: dict[str, Any],
+    engine: Engine,
+    *,
+    unsafe: bool = False,
+    rules: Collection[str] | None = None,
+    versions: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], list[AppliedFix], list[Skipped]]:
+    """Fix a JSON tree in memory (the Python API path): (fixed tree, applied fixes, fixes not applied)."""
+    from phenotk.fixes.patch import apply_to_tree
+    from phenotk.io.readers import document_from_tree
+
+    doc = document_from_tree(copy.deepcopy(data))
+    res = engine.check_document(doc)
+    chosen = choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions)
+    by_fix = {id(fx): issue for issue, fx in chosen}
+    tree, plan = apply_to_tree(doc.data, [fx for _, fx in chosen])
+    return tree, [AppliedFix(by_fix[id(fx)], fx) for fx in plan.accepted], plan.skipped
+
+
+def build_engine(
+    *,
+    hpo: Any = None,
+    ontologies: Mapping[str, Any] | None = None,
+    organ_systems: Collection[str] | None = None,
+    options: Any = None,
+) -> Engine:
+    """An engine with the configured rules plus the HPO options ``fix`` understands.
+
+    ``ontologies``: extra indexes by CURIE prefix (``{"MONDO": index}``) for the existence/obsolete/label
+    rules; ``organ_systems``: HPO ids that switch on ``hpo-organ-system-missing``; ``options``: a
+    :class:`phenotk.validation.Options` (profile, select, ignore, severity …).
+    """
+    import dataclasses
+
+    from phenotk.validation.config import Options, engine_config
+    from phenotk.validation.registry import resolve
+
+    cfg = engine_config(options or Options())
+    extra = dict(cfg.options)
+    rules = tuple(cfg.rules)
+    if ontologies:
+        extra["ontologies"] = dict(ontologies)
+    if organ_systems:
+        extra["organ_systems"] = list(organ_systems)
+        organ_rule = resolve("hpo-organ-system-missing")
+        if organ_rule not in rules:
+            rules = (*rules, organ_rule)
+    return Engine(dataclasses.replace(cfg, options=extra, rules=rules), hpo=hpo)
+
+
+def loaded_versions(hpo: Any = None, ontologies: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Prefix → release of every loaded ontology (what missing resource entries are completed with)."""
+    out: dict[str, str] = {}
+    if hpo is not None and getattr(hpo, "version", None):
+        out["HP"] = str(hpo.version)
+    for prefix, idx in (ontologies or {}).items():
+        if getattr(idx, "version", None):
+            out[prefix] = str(idx.version)
+    return out

@@ -1,1 +1,0 @@
-"""Validation rules, one module each, grouped in sub-packages (discovered by ``phenotk.validate.registry``)."""

@@ -1,0 +1,228 @@
+"""Declared, validated configuration: ``[tool.phenotk]`` in pyproject.toml or a ``phenotk.toml``.
+
+Keys (all optional)::
+
+    [tool.phenotk]                 # in phenotk.toml the [tool.phenotk] header may be left out
+    profile = "rare-disease"       # default | rare-disease | strict
+    select = ["schema", "TIM003"]  # only these rules (codes, names, groups or code prefixes)
+    ignore = ["recommended-missing"]
+    require = ["schemas/our-minimum.json"]   # user JSON Schemas (paths relative to the config file)
+    hpo = "data/hp.json"
+    fail-on = "warning"            # error | warning | never
+    [tool.phenotk.severity]
+    time-future = "warning"
+
+Unknown keys, rule names, profiles or severities are a :class:`~phenotk.errors.UsageError` (exit 2)
+with a suggestion, at start-up.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from phenotk.errors import UsageError
+from phenotk.issue import Severity
+from phenotk.validation.engine import EngineConfig
+from phenotk.validation.rule import Rule
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PROFILES = ("default", "rare-disease", "strict")
+#: rules each profile switches on in addition to the defaults
+PROFILE_RULES: dict[str, tuple[str, ...]] = {
+    "default": (),
+    "rare-disease": ("rare-disease-requirements",),
+    "strict": (),
+}
+KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "fail-on")
+FAIL_ON = ("error", "warning", "never")
+
+
+@dataclass
+class Options:
+    """What a user asked for (CLI flags merged over the config file); resolved by :func:`engine_config`."""
+
+    profile: str = "default"
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    require: list[str] = field(default_factory=list)
+    hpo: str | None = None
+    fail_on: str = "error"
+    fail_fast: bool = False
+    source: str | None = None  # config file the settings came from (for messages)
+
+
+def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
+
+
+def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """Nearest ``phenotk.toml`` or ``pyproject.toml`` with a ``[tool.phenotk]`` table, from ``start`` up."""
+    here = Path(start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        cand = d / "phenotk.toml"
+        if cand.is_file():
+            return cand
+        pp = d / "pyproject.toml"
+        if pp.is_file():
+            try:
+                data = tomllib.loads(pp.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError):
+                continue
+            if isinstance(data.get("tool"), dict) and "phenotk" in data["tool"]:
+                return pp
+    return None
+
+
+def load_config(path: str | os.PathLike[str]) -> Options:
+    """Read and validate a config file (pyproject.toml or phenotk.toml)."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read config: {exc.strerror or exc}", path=str(p)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"invalid TOML: {exc}", path=str(p)) from None
+    table: Any = data
+    if p.name == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get("phenotk", {})
+    if not isinstance(table, dict):
+        raise UsageError("[tool.phenotk] must be a table", path=str(p))
+    return options_from_mapping(table, source=str(p), base=p.parent)
+
+
+def options_from_mapping(table: dict[str, Any], *, source: str = "<config>", base: Path | None = None) -> Options:
+    """Validate a config mapping (unknown keys → ``UsageError`` with a suggestion)."""
+    opts = Options(source=source)
+    for key, value in table.items():
+        norm = key.replace("_", "-")
+        if norm not in KEYS:
+            raise UsageError(f"unknown key {key!r} in [tool.phenotk]{_suggest(norm, KEYS)}", path=source)
+        if norm == "profile":
+            opts.profile = _profile(value, source)
+        elif norm in ("select", "ignore"):
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+                raise UsageError(f"{key} must be a list of rule codes or names", path=source)
+            if norm == "select":
+                opts.select = list(items)
+            else:
+                opts.ignore = list(items)
+        elif norm == "severity":
+            if not isinstance(value, dict):
+                raise UsageError("[tool.phenotk.severity] must map rule names to error/warning/info", path=source)
+            opts.severity = {str(k): str(v) for k, v in value.items()}
+        elif norm == "require":
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list):
+                raise UsageError("require must be a list of JSON Schema paths", path=source)
+            opts.require = [str((base / x) if base and not os.path.isabs(x) else x) for x in items]
+        elif norm == "hpo":
+            opts.hpo = str((base / value) if base and not os.path.isabs(str(value)) else value)
+        elif norm == "fail-on":
+            if value not in FAIL_ON:
+                raise UsageError(f"fail-on {value!r}{_suggest(str(value), FAIL_ON)}", path=source)
+            opts.fail_on = value
+    engine_config(opts)  # validates rule names and severities now, at start-up
+    return opts
+
+
+def _profile(value: Any, source: str | None = None) -> str:
+    if value not in PROFILES:
+        raise UsageError(f"unknown profile {value!r}{_suggest(str(value), PROFILES)}", path=source)
+    return str(value)
+
+
+def merge(base: Options, **overrides: Any) -> Options:
+    """``base`` with the given non-None overrides (CLI flags win over the config file)."""
+    clean = {k: v for k, v in overrides.items() if v is not None and v != [] and v != {}}
+    return replace(base, **clean)
+
+
+def fail_on_severity(value: str) -> Severity | None:
+    """``error``/``warning``/``info`` → Severity; ``never`` → None."""
+    if value == "never":
+        return None
+    try:
+        return Severity.parse(value)
+    except ValueError:
+        raise UsageError(f"--fail-on {value!r}{_suggest(value, FAIL_ON)}") from None
+
+
+def load_schema(path: str) -> tuple[str, dict[str, Any]]:
+    """(label, schema) of a user JSON Schema; ``UsageError`` when unreadable or not a valid schema."""
+    import jsonschema
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            schema = json.load(fh)
+    except OSError as exc:
+        raise UsageError(f"cannot read schema: {exc.strerror or exc}", path=path) from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    if not isinstance(schema, dict):
+        raise UsageError("a JSON Schema must be an object", path=path)
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise UsageError(f"not a valid JSON Schema: {exc.message}", path=path) from None
+    return os.path.basename(path), schema
+
+
+def engine_config(opts: Options) -> EngineConfig:
+    """Resolve options into the rule set, severities and options the engine runs with."""
+    from phenotk.validation.registry import resolve, resolve_selector, rule_classes
+
+    profile = _profile(opts.profile, opts.source)
+    if opts.select is not None:
+        chosen: list[type[Rule]] = []
+        for key in opts.select:
+            chosen.extend(_wrap(resolve_selector, key, opts.source))
+    else:
+        chosen = [r for r in rule_classes() if r.default_enabled]
+    for name in PROFILE_RULES[profile]:
+        chosen.append(resolve(name))
+    options: dict[str, Any] = {}
+    if opts.require:
+        options["require"] = [load_schema(p) for p in opts.require]
+        chosen.append(resolve("profile-requirement"))
+    ignored: set[str] = set()
+    for key in opts.ignore:
+        ignored.update(r.name for r in _wrap(resolve_selector, key, opts.source))
+    rules = tuple(dict.fromkeys(r for r in chosen if r.name not in ignored))
+    severity: dict[str, Severity] = {}
+    for key, sev in opts.severity.items():
+        rule = _wrap(resolve, key, opts.source)
+        try:
+            severity[rule.name] = Severity.parse(sev)
+        except ValueError as exc:
+            raise UsageError(f"severity of {key}: {exc}", path=opts.source) from None
+    return EngineConfig(
+        rules=rules,
+        severity=severity,
+        warnings_as_errors=profile == "strict",
+        options=options,
+        fail_fast=opts.fail_fast,
+        fail_on=fail_on_severity(opts.fail_on),
+    )
+
+
+def _wrap(fn: Any, key: str, source: str | None) -> Any:
+    try:
+        return fn(key)
+    except UsageError as exc:
+        if source and exc.path is None:
+            exc.path = source
+        raise

@@ -1,0 +1,1 @@
+"""phenotk.validation.profiles."""

@@ -1,0 +1,1 @@
+"""Validation rules, one module each, grouped in sub-packages (discovered by ``phenotk.validation.registry``)."""

@@ -1,0 +1,33 @@
+"""IO001 input-unreadable."""
+
+from __future__ import annotations
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Rule
+
+
+class InputUnreadable(Rule):
+    """An input could not be read as a Phenopacket v2 document.
+
+    What it checks
+    --------------
+    Every input yields a document: a file that is missing, empty, not UTF-8, not valid JSON/YAML or
+    protobuf, a JSON array, or a Phenopacket v1 document gets one finding of this rule (with the line
+    and column the parser stopped at) instead of silently dropping out of the run. The command exits 2.
+
+    Why
+    ---
+    A CI job that validates a folder must not report success when one file could not even be parsed.
+
+    Anti-pattern
+    ------------
+    ``{"id": "P1", "subject": {"id": "I1",}}`` (trailing comma), or a v1 phenopacket with ``negated``.
+
+    Fixed
+    -----
+    ``{"id": "P1", "subject": {"id": "I1"}}``; v1 documents: ``phenotk upgrade old.json -o new.json``.
+    """
+
+    code = "IO001"
+    name = "input-unreadable"
+    severity = Severity.ERROR

@@ -1,0 +1,436 @@
+"""Helpers shared by the HPO rules: which index answers a CURIE, release comparison, feature lists.
+
+Not a rule module (no :class:`~phenotk.validation.rule.Rule` subclass with a code lives here).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from phenotk.validation.rule import Context, Node
+
+#: sub-ontology roots used by the branch and organ-system rules
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+CLINICAL_MODIFIER = "HP:0012823"
+SEVERITY = "HP:0012824"
+ONSET = "HP:0003674"
+LATERALITY = "HP:0012831"
+MODE_OF_INHERITANCE = "HP:0000005"
+
+#: option key (in ``ctx.options``) holding extra ontology indexes by CURIE prefix: ``{"MONDO": index}``
+ONTOLOGIES_OPTION = "ontologies"
+
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+#: fields of a PhenotypicFeature other than its term and status: what makes two features differ
+FEATURE_DETAIL_FIELDS = (
+    "description",
+    "severity",
+    "modifiers",
+    "onset",
+    "resolution",
+    "evidence",
+)
+_STATUS_KEYS = frozenset({"type", "excluded"})
+
+# C-level accessors: the per-document passes below run as map()/filter() over lists, not Python loops
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_TYPE, _ID = itemgetter("type"), itemgetter("id")
+_ABSENT = object()  # a default that equals no label
+
+
+def release_date(version: Any) -> str | None:
+    """``YYYY-MM-DD`` found in a release string (``2025-05-06``, ``v2025-05-06``, a release IRI), else None."""
+    if not isinstance(version, str):
+        return None
+    return _release_date(version)
+
+
+@functools.lru_cache(maxsize=1024)
+def _release_date(version: str) -> str | None:
+    m = _DATE.search(version)
+    return m.group(1) if m else None
+
+
+def extra_ontologies(ctx: Context) -> Mapping[str, Any]:
+    """Indexes of non-HPO ontologies the user loaded (``--ontology MONDO=path``), keyed by CURIE prefix."""
+    found = ctx.options.get(ONTOLOGIES_OPTION) if ctx.options else None
+    return found if isinstance(found, Mapping) else {}
+
+
+def index_for(ctx: Context, curie: str) -> Any:
+    """The loaded index that answers ``curie`` (HPO for ``HP:``; a user-loaded one for other prefixes), or None."""
+    if curie.startswith("HP:"):
+        return ctx.hpo
+    opts = ctx.options
+    extra = opts.get(ONTOLOGIES_OPTION) if opts else None
+    if not extra:  # the common case: no other ontology loaded
+        return None
+    i = curie.find(":")
+    return extra.get(curie[:i]) if i > 0 and hasattr(extra, "get") else None
+
+
+def ontology_name(index: Any) -> str:
+    """``HPO`` for the HPO index, else the ontology's prefix (``MONDO``)."""
+    prefix = getattr(index, "prefix", "HP")
+    return "HPO" if prefix == "HP" else str(prefix)
+
+
+def release_of(index: Any) -> str:
+    """The index's release as shown in messages (``2025-05-06``), ``unknown release`` when it has none."""
+    return str(getattr(index, "version", None) or "unknown release")
+
+
+def _hp_resource_versions(meta: Any) -> list[str]:
+    """Release dates named by the HP entries of one ``metaData.resources`` (a list: no generator per document)."""
+    if not isinstance(meta, dict):
+        return []
+    resources = meta.get("resources")
+    if not isinstance(resources, list):
+        return []
+    try:  # every entry's namespacePrefix at C speed (this runs for every document)
+        prefixes = list(map(dict.get, resources, ["namespacePrefix"] * len(resources)))
+    except TypeError:  # an entry that is not an object: the loop below
+        prefixes = []
+    if None not in prefixes and prefixes.count("HP") == 1:
+        # the common case: every entry names its prefix (so none is HP by its id alone) and one names HP
+        r = resources[prefixes.index("HP")]
+        if type(r) is not dict:
+            return []
+        date = release_date(r.get("version"))
+        return [date] if date else []
+    found = []
+    for r in resources:
+        if type(r) is not dict:
+            continue
+        prefix = r.get("namespacePrefix")
+        if prefix is None:
+            prefix = r.get("namespace_prefix")
+        if prefix == "HP" or (prefix is None and str(r.get("id", "")).lower() == "hp"):
+            date = release_date(r.get("version"))
+            if date:
+                found.append(date)
+    return found
+
+
+def cited_hpo_release(ctx: Context) -> str | None:
+    """Newest HPO release the document's ``metaData.resources`` name (any element of it), None if none.
+
+    Cached per document in ``ctx.state``.
+    """
+    state = ctx.state
+    if "hpo:cited" in state:
+        return state["hpo:cited"]  # type: ignore[no-any-return]
+    data = ctx.data
+    meta = data.get("metaData")
+    found = _hp_resource_versions(meta if meta is not None else data.get("meta_data"))
+    if "proband" in data or "relatives" in data or "members" in data:  # a family or cohort
+        for key in ("proband", "relatives", "members"):
+            sub = data.get(key)
+            for item in sub if isinstance(sub, list) else [sub]:
+                if isinstance(item, dict):
+                    found.extend(_hp_resource_versions(item.get("metaData", item.get("meta_data"))))
+    cited = max(found) if found else None
+    state["hpo:cited"] = cited
+    return cited
+
+
+def document_newer_than(ctx: Context, index: Any) -> str | None:
+    """The HPO release the document cites when it is newer than ``index``'s release, else None."""
+    if getattr(index, "prefix", "HP") != "HP":
+        return None
+    cited = cited_hpo_release(ctx)
+    if cited is None:
+        return None
+    loaded = release_date(getattr(index, "version", None))
+    return cited if loaded and cited > loaded else None
+
+
+@dataclass(slots=True)
+class Feature:
+    """One phenotypic feature of a list: index in the list, written id, primary id, status, details."""
+
+    index: int
+    curie: str
+    term: str  # primary id in the loaded release
+    excluded: bool
+    item: dict[str, Any]  # the feature as written
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Every field besides ``type`` and ``excluded`` that holds a value (onset, modifiers, evidence …)."""
+        return {k: v for k, v in self.item.items() if k not in _STATUS_KEYS and v not in (None, "", [], {})}
+
+    def carries_more_than(self, other: Feature) -> bool:
+        """True when this feature holds a detail (onset, modifier, …) that ``other`` lacks or has different."""
+        mine = self.details
+        if not mine:
+            return False
+        theirs = other.details
+        return any(theirs.get(k) != v for k, v in mine.items())
+
+
+def _feature_key(value: dict[str, Any]) -> str | None:
+    if "phenotypicFeatures" in value:
+        return "phenotypicFeatures"
+    return "phenotypic_features" if "phenotypic_features" in value else None
+
+
+def features(node: Node, ctx: Context) -> tuple[str | None, list[Feature]]:
+    """(JSON key used, HPO-coded features) of a Phenopacket or Biosample node; cached per node in ``ctx.state``.
+
+    Only features whose ``type.id`` is an ``HP:`` CURIE known to the loaded release are listed (unknown ids
+    are ``hpo-unknown-term``'s business, not the hierarchy rules').
+    """
+    cache_key = "hpo:features:" + node.pointer
+    hit = ctx.state.get(cache_key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    value = node.value
+    key = _feature_key(value) if isinstance(value, dict) else None
+    out: list[Feature] = []
+    idx = ctx.hpo
+    items = value.get(key) if key else None
+    if idx is not None and type(items) is list:
+        ids, infos = _feature_infos(items, facts(idx))
+        out = [Feature(k, ids[k], x[0], items[k].get("excluded") is True, items[k]) for k, x in enumerate(infos) if x]
+    result = (key, out)
+    ctx.state[cache_key] = result
+    return result
+
+
+def class_suspects(nodes: list[Node], ctx: Context) -> list[Node]:
+    """The document's OntologyClass nodes that are not a current HPO term written with its current label.
+
+    ``nodes`` are every OntologyClass node of the document (what the term rules are handed). Everything
+    else — current id, current label, or a prefix no loaded ontology answers — needs none of
+    ``hpo-unknown-term``, ``hpo-obsolete-term`` and ``hpo-label-mismatch``; the three share this one pass
+    (cached per document in ``ctx.state``) and each looks only at the suspects.
+    """
+    state = ctx.state
+    hit = state.get("hpo:suspects")
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    labels = facts(ctx.hpo).labels
+    others = bool(extra_ontologies(ctx))
+    out: list[Node] = []
+    try:  # the id's type is only looked at for the few ids that are not current with their label
+        for node in nodes:
+            value = node[0]  # node.value (tuple access: hot path)
+            cid = value.get("id")
+            if (
+                labels.get(cid, _ABSENT) != value.get("label")
+                and type(cid) is str
+                and (others or cid.startswith("HP:"))
+            ):
+                out.append(node)
+    except TypeError:  # an unhashable id (a list, an object …): the same test, type first
+        out = []
+        for node in nodes:
+            value = node[0]
+            cid = value.get("id")
+            if type(cid) is not str or labels.get(cid, _ABSENT) == value.get("label"):
+                continue
+            if others or cid.startswith("HP:"):
+                out.append(node)
+    state["hpo:suspects"] = out
+    return out
+
+
+def describe(idx: Any, curie: str) -> str:
+    """``'Seizure' (HP:0001250)`` using the release's label."""
+    label = idx.label(curie) if idx is not None else None
+    return f"{label!r} ({curie})" if label else curie
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSets:
+    """Features of one list with their ancestry relations, computed once per list and shared by the rules."""
+
+    key: str | None
+    #: the HPO-coded features, listed only when some pair or group below exists (else empty: use
+    #: :func:`features` for the full list)
+    features: list[Feature]
+    #: (ancestor feature, descendant feature) for every pair of features in an is_a relation (different terms)
+    pairs: list[tuple[Feature, Feature]]
+    #: features grouped by primary id (only groups with more than one feature)
+    same_term: list[list[Feature]]
+
+
+def feature_sets(node: Node, ctx: Context) -> FeatureSets:
+    """:class:`FeatureSets` of a Phenopacket or Biosample node (the last node's kept in ``ctx.state``).
+
+    One pass over the feature list; when no two features share a term or an ``is_a`` line (most packets:
+    one set probe per feature) nothing more is built, and otherwise only the features in a pair or group
+    become :class:`Feature` objects.
+    """
+    # the five hierarchy rules ask in a row about the same node: the last answer, matched by identity
+    # (no per-call key string); another node simply recomputes
+    state = ctx.state
+    hit = state.get("hpo:sets")
+    if hit is not None and hit[0] is node:
+        return hit[1]  # type: ignore[no-any-return]
+    value = node[0]
+    if type(value) is not dict:
+        key = None
+    elif "phenotypicFeatures" in value:  # _feature_key, inlined
+        key = "phenotypicFeatures"
+    else:
+        key = "phenotypic_features" if "phenotypic_features" in value else None
+    items = value.get(key) if key else None
+    idx = ctx.hpo
+    out = FeatureSets(key, [], [], [])
+    if idx is not None and type(items) is list and len(items) > 1:
+        ids, infos = _feature_infos(items, facts(idx))
+        known = list(filter(None, infos))  # (primary id, ancestors) of the features the release knows
+        if len(known) > 1:
+            unique = set(map(_FIRST, known))
+            if len(unique) != len(known) or not all(map(unique.isdisjoint, map(_SECOND, known))):
+                out = _related(key, ids, infos, items, unique)
+    state["hpo:sets"] = (node, out)
+    return out
+
+
+def _feature_infos(items: list[Any], f: IndexFacts) -> tuple[list[Any], list[Any]]:
+    """Each feature's ``type.id`` and its (primary id, ancestors), False when unknown; at C speed for plain items."""
+    memo = f._info
+    try:
+        ids = list(map(_ID, map(_TYPE, items)))
+        infos = list(map(memo.get, ids))
+    except (KeyError, TypeError, IndexError):  # an unusual item (no type, not an object …): item by item
+        ids = [t.get("id") if type(item) is dict and type(t := item.get("type")) is dict else None for item in items]
+        infos = [None] * len(ids)
+    if None in infos:  # ids not seen before in this process, or not strings
+        for k, cid in enumerate(ids):
+            if infos[k] is None:
+                infos[k] = (f.term_info(cid) if type(cid) is str else None) or False
+    return ids, infos
+
+
+def _related(key: str | None, ids: list[Any], infos: list[Any], items: list[Any], unique: set[str]) -> FeatureSets:
+    """Pairs and same-term groups among known features (the rare case: most packets have none).
+
+    ``infos`` holds each item's (primary id, ancestors), False when the release does not know it.
+    """
+    by_term: dict[str, list[int]] = {}  # primary id → indices in the list
+    for k, x in enumerate(infos):
+        if x:
+            by_term.setdefault(x[0], []).append(k)
+    # isdisjoint first: most terms have no ancestor in the list, and it builds no set
+    term_pairs = [
+        (t, a) for t, ks in by_term.items() if not unique.isdisjoint(anc := infos[ks[0]][1]) for a in anc & unique
+    ]
+    same_terms = [t for t, ks in by_term.items() if len(ks) > 1]
+    involved = {k for d, a in term_pairs for k in (*by_term[d], *by_term[a])}
+    involved.update(k for t in same_terms for k in by_term[t])
+    feats = {}
+    for k in sorted(involved):
+        item = items[k]
+        feats[k] = Feature(k, ids[k], infos[k][0], item.get("excluded") is True, item)
+    pairs = [(feats[a], feats[d]) for dt, at in term_pairs for a in by_term[at] for d in by_term[dt]]
+    pairs.sort(key=lambda p: (p[0].index, p[1].index))
+    same = [[feats[k] for k in by_term[t]] for t in same_terms]
+    return FeatureSets(key, [feats[k] for k in sorted(feats)], pairs, same)
+
+
+def feature_path(sets: FeatureSets, f: Feature) -> tuple[str, int]:
+    """Relative path tokens of a feature in its list."""
+    return (sets.key or "phenotypicFeatures", f.index)
+
+
+def remove_feature(sets: FeatureSets, f: Feature, why: str) -> Any:
+    """A safe fix removing one feature from its list."""
+    from phenotk.issue import Fix, PatchOp
+
+    return Fix((PatchOp("remove", f"/{sets.key or 'phenotypicFeatures'}/{f.index}"),), safe=True, description=why)
+
+
+def status(f: Feature) -> str:
+    """``observed`` or ``excluded``."""
+    return "excluded" if f.excluded else "observed"
+
+
+def shown(idx: Any, f: Feature) -> str:
+    """``'Seizure' (HP:0001250) at phenotypicFeatures/3``."""
+    return f"{describe(idx, f.term)} at phenotypicFeatures/{f.index}"
+
+
+def hierarchy_caveat(ctx: Context, idx: Any) -> str | None:
+    """When the document cites a newer HPO than ``idx``: the clause hierarchy-based findings append, else None."""
+    newer = document_newer_than(ctx, idx)
+    if newer is None:
+        return None
+    return f" (in HPO {release_of(idx)}; the document cites HPO {newer}, whose hierarchy may differ)"
+
+
+def as_suggestion(fix: Any) -> Any:
+    """The same fix, no longer safe (only ``phenotk fix --unsafe`` applies it)."""
+    from phenotk.issue import Fix
+
+    return Fix(fix.ops, safe=False, description=fix.description)
+
+
+class IndexFacts:
+    """Flat look-up tables derived once per loaded index, so the per-node fast paths are one dict/set probe.
+
+    Built only from the index's public API (``terms``, ``alt_ids``, ``label``, ``descendants``).
+    """
+
+    def __init__(self, idx: Any) -> None:
+        self.idx = idx
+        alt = idx.alt_ids()
+        everything = list(idx.terms(obsolete=True))
+        #: every primary, alt and obsolete id → its primary id
+        self.primary: dict[str, str] = {t: t for t in everything}
+        self.primary.update(alt)
+        obsolete = {t for t in everything if idx.is_obsolete(t)}
+        #: ids that need ``hpo-obsolete-term``: alt ids and obsolete terms
+        self.problem: frozenset[str] = frozenset(alt) | frozenset(obsolete)
+        #: current primary id → label
+        self.labels: dict[str, str] = {
+            t: lab for t in everything if t not in obsolete and (lab := idx.label(t)) is not None
+        }
+        self._alt_by_primary: dict[str, list[str]] = {}
+        for a, p in alt.items():
+            self._alt_by_primary.setdefault(p, []).append(a)
+        self._under: dict[str, frozenset[str]] = {}
+        #: id → (primary id, ancestors), or False for an id the release does not know
+        self._info: dict[str, tuple[str, frozenset[str]] | bool] = {}
+
+    def term_info(self, curie: str) -> tuple[str, frozenset[str]] | None:
+        """(primary id, its proper ancestors) of an id the release knows (alt and obsolete ids too), else None.
+
+        Memoised in one table: one probe per feature for the hierarchy rules.
+        """
+        hit = self._info.get(curie)
+        if hit is None:
+            term = self.primary.get(curie)
+            hit = False if term is None else (term, self.idx.ancestors(term))
+            if len(self._info) < 500_000:
+                self._info[curie] = hit
+        return hit if isinstance(hit, tuple) else None
+
+    def under(self, root: str) -> frozenset[str]:
+        """Current ids (primary and alt) at or below ``root``."""
+        hit = self._under.get(root)
+        if hit is None:
+            terms = self.idx.descendants(root, include_self=True)
+            alts = [a for t in terms for a in self._alt_by_primary.get(t, ())]
+            hit = self._under[root] = frozenset(terms) | frozenset(alts)
+        return hit
+
+
+_FACTS: dict[int, IndexFacts] = {}
+
+
+def facts(idx: Any) -> IndexFacts:
+    """The :class:`IndexFacts` of ``idx`` (built on first use, kept for the process)."""
+    f = _FACTS.get(id(idx))
+    if f is None or f.idx is not idx:
+        f = _FACTS[id(idx)] = IndexFacts(idx)
+    return f

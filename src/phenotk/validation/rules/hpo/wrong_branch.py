@@ -1,0 +1,178 @@
+"""HPO004 hpo-wrong-branch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation, _snake
+from phenotk.validation.rules.hpo._common import (
+    CLINICAL_MODIFIER,
+    LATERALITY,
+    ONSET,
+    PHENOTYPIC_ABNORMALITY,
+    SEVERITY,
+    describe,
+    facts,
+    release_of,
+)
+
+#: node type → (field JSON name, inner field of a TimeElement or None, repeated, required sub-ontology root)
+_FIELDS: dict[str, tuple[tuple[str, str | None, bool, str], ...]] = {
+    "PhenotypicFeature": (
+        ("type", None, False, PHENOTYPIC_ABNORMALITY),
+        ("severity", None, False, SEVERITY),
+        ("modifiers", None, True, CLINICAL_MODIFIER),
+        ("onset", "ontologyClass", False, ONSET),
+        ("resolution", "ontologyClass", False, ONSET),
+    ),
+    "Disease": (
+        ("onset", "ontologyClass", False, ONSET),
+        ("resolution", "ontologyClass", False, ONSET),
+        ("laterality", None, False, LATERALITY),
+    ),
+}
+
+#: sub-ontologies that describe the patient without being abnormalities: a feature there is a warning
+_SOFT_FEATURE_BRANCHES = frozenset({"past_medical_history", "blood_group", "biospecimen_phenotypic_feature"})
+
+
+_SNAKE_INNER = {"ontologyClass": "ontology_class"}
+
+#: node type → {key as written (camelCase or snake_case): (field, inner TimeElement field, repeated, root)}
+_BY_KEY: dict[str, dict[str, tuple[str, str | None, bool, str]]] = {
+    owner: {k: spec for spec in specs for k in {spec[0], _snake(spec[0])}} for owner, specs in _FIELDS.items()
+}
+
+#: node type → fields holding a term directly, besides a feature's ``type`` (the batch shortcut's "anything
+#: else to check?" test)
+_DIRECT: dict[str, frozenset[str]] = {
+    owner: frozenset(f for f, inner, _, _ in specs if inner is None and f != "type") for owner, specs in _FIELDS.items()
+}
+if any(tuple(f for f, inner, _, _ in specs if inner) != ("onset", "resolution") for specs in _FIELDS.values()):
+    raise RuntimeError("wrong_branch: the batch shortcut reads onset/resolution classes; update it with _FIELDS")
+
+
+class WrongBranch(Rule):
+    """An HPO term from the wrong sub-ontology for its field (a Mode of inheritance term as a feature…).
+
+    What it checks
+    --------------
+    ``phenotypicFeatures[].type`` must lie under *Phenotypic abnormality* (HP:0000118);
+    ``severity`` under *Severity* (HP:0012824); ``modifiers`` under *Clinical modifier* (HP:0012823);
+    the ``ontologyClass`` of a feature's or a disease's ``onset``/``resolution`` under *Onset*
+    (HP:0003674); ``Disease.laterality`` (when an HP term) under *Laterality* (HP:0012831). The
+    message names the sub-ontology the term is really in. Terms from *Past medical history*, *Blood
+    group* and *Biospecimen phenotypic feature* as features are warnings, everything else an error.
+    Phenopackets v2 has no field for a mode of inheritance, so inheritance terms can only be misplaced:
+    as features (error) or modifiers (error). Only ``HP:`` ids known to the release are checked.
+
+    Why
+    ---
+    Tools select features by sub-ontology: an inheritance or onset term recorded as a feature counts
+    as a phenotype in every similarity and cohort statistic, and an onset that is not an Onset term
+    cannot be turned into an age.
+
+    Anti-pattern
+    ------------
+    ``"phenotypicFeatures": [{"type": {"id": "HP:0000006", "label": "Autosomal dominant inheritance"}}]``
+
+    Fixed
+    -----
+    Remove the feature; record the inheritance in the disease's description or an interpretation.
+    """
+
+    code = "HPO004"
+    name = "hpo-wrong-branch"
+    severity = Severity.ERROR
+    targets = ("PhenotypicFeature", "Disease")
+    requires_hpo = True
+    batch = True
+
+    def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
+        """All features and diseases of a document at once: a plain feature under PA costs one set probe."""
+        under_pa = facts(ctx.hpo).under(PHENOTYPIC_ABNORMALITY)
+        out: list[tuple[Node, Violation]] = []
+        for node in nodes:
+            value = node[0]  # node.value (tuple access: hot path)
+            # the common shapes, checked inline: no other term field (_DIRECT), onset and resolution (if any)
+            # without an ontology class, and (features) a type under Phenotypic abnormality
+            on, rs = value.get("onset"), value.get("resolution")
+            if (on is None or (type(on) is dict and "ontologyClass" not in on and "ontology_class" not in on)) and (
+                rs is None or (type(rs) is dict and "ontologyClass" not in rs and "ontology_class" not in rs)
+            ):
+                kind = node[1]
+                if kind == "Disease":
+                    if _DIRECT[kind].isdisjoint(value):
+                        continue
+                elif _DIRECT[kind].isdisjoint(value):
+                    t = value.get("type")
+                    cid = t.get("id") if type(t) is dict else None
+                    if type(cid) is str and cid in under_pa:
+                        continue
+            out.extend((node, v) for v in self.check(node, ctx))
+        return out
+
+    def check(self, node: Node, ctx: Context) -> Any:
+        """Check each HPO-coded field of a feature or a disease against its sub-ontology."""
+        value = node.value
+        idx = ctx.hpo
+        t = value.get("type")
+        if type(t) is dict and (len(value) == 1 or (len(value) == 2 and "excluded" in value)):
+            # the common {type[, excluded]} feature: one set probe
+            cid = t.get("id")
+            if type(cid) is str and cid in facts(idx).under(PHENOTYPIC_ABNORMALITY):
+                return ()
+        wanted = _BY_KEY[node.type]
+        out: list[Violation] = []
+        for key, val in value.items():
+            spec = wanted.get(key)
+            if spec is None or val is None:
+                continue
+            field, inner, repeated, root = spec
+            items: list[tuple[tuple[Token, ...], Any]]
+            if repeated:
+                items = [((key, i), v) for i, v in enumerate(val)] if isinstance(val, list) else []
+            elif inner is not None:
+                if not isinstance(val, dict):
+                    continue
+                sub_key = inner if inner in val else _SNAKE_INNER[inner]
+                items = [((key, sub_key), val[sub_key])] if sub_key in val else []
+            else:
+                items = [((key,), val)]
+            for path, oc in items:
+                out.extend(self._one(oc, path, root, node.type, field, idx))
+        return out
+
+    def _one(
+        self, oc: Any, path: tuple[Token, ...], root: str, owner: str, field: str, idx: Any
+    ) -> Iterator[Violation]:
+        if not isinstance(oc, dict):
+            return
+        cid = oc.get("id")
+        if type(cid) is not str or not cid.startswith("HP:"):
+            return
+        known = facts(idx)
+        if cid in known.under(root) or cid not in known.primary or (cid in known.problem and idx.is_obsolete(cid)):
+            return
+        term = known.primary[cid]
+        branch = idx.branch_of(term)
+        where = _branch_label(idx, branch)
+        what = f"{owner}.{field}"
+        msg = (
+            f"{describe(idx, cid)} is {where}, not under {describe(idx, root)}: {what} takes "
+            f"{idx.label(root) or root} terms (HPO {release_of(idx)})"
+        )
+        severity = Severity.WARNING if field == "type" and branch in _SOFT_FEATURE_BRANCHES else None
+        yield self.violation(msg, *path, "id", severity=severity)
+
+
+def _branch_label(idx: Any, branch: str | None) -> str:
+    if branch is None:
+        return "outside every HPO sub-ontology"
+    from phenotk.ontology import HPO_ROOTS
+
+    root = HPO_ROOTS.get(branch)
+    label = idx.label(root) if root else None
+    return f"a {label or branch.replace('_', ' ')} term"

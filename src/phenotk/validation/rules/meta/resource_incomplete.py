@@ -1,0 +1,81 @@
+"""META002 meta-resource-incomplete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+
+_FIELDS = ("id", "name", "url", "version", "namespacePrefix", "iriPrefix")
+
+
+class MetaResourceIncomplete(Rule):
+    """A ``metaData.resources`` entry lacks one of its six REQUIRED fields, or has a non-URL url/iriPrefix.
+
+    What it checks
+    --------------
+    Every Resource needs ``id``, ``name``, ``url``, ``version``, ``namespacePrefix`` and ``iriPrefix``
+    (all REQUIRED in the v2 schema); ``url`` and ``iriPrefix`` must be http(s) URLs (or URNs); the
+    namespace prefix must not end with ``:``. Each missing field is reported at its own pointer.
+
+    Why
+    ---
+    The resource entry is how a reader resolves ids and knows which ontology release was used; the
+    release (``version``) matters for obsolete and replaced terms.
+
+    Anti-pattern
+    ------------
+    ``{"id": "hp", "name": "human phenotype ontology", "namespacePrefix": "HP"}``
+
+    Fixed
+    -----
+    ``{"id": "hp", "name": "human phenotype ontology", "url": "http://purl.obolibrary.org/obo/hp.owl",
+    "version": "2024-04-26", "namespacePrefix": "HP", "iriPrefix": "http://purl.obolibrary.org/obo/HP_"}``
+    """
+
+    code = "META002"
+    name = "meta-resource-incomplete"
+    severity = Severity.ERROR
+    targets = ("Resource",)
+
+    def __init__(self) -> None:
+        self._ok: set[tuple[Any, ...]] = set()  # resources seen complete (the same entries recur in every file)
+
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
+        """Check presence and shape of the six fields."""
+        v = node[0]  # node.value (tuple access: hot path)
+        key = (v.get("id"), v.get("name"), v.get("url"), v.get("version"), v.get("namespacePrefix"), v.get("iriPrefix"))
+        if key in self._ok:
+            return ()
+        found = list(self._check(node))
+        if not found and len(self._ok) < 10_000 and all(type(x) is str for x in key):
+            self._ok.add(key)
+        return found
+
+    def _check(self, node: Node) -> Iterator[Violation]:
+        label = node.get("id") or node.get("namespacePrefix") or "resource"
+        for name in _FIELDS:
+            value = node.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                yield self.violation(f"resource {label!r} has no {name!r} (REQUIRED)", node.key(name) or name)
+        for name in ("url", "iriPrefix"):
+            value = node.get(name)
+            if (
+                isinstance(value, str)
+                and value.strip()
+                and not value.startswith(("http://", "https://", "urn:", "ftp://"))
+            ):
+                yield self.violation(
+                    f"resource {label!r}: {name} {value!r} is not an http(s) URL", node.key(name) or name
+                )
+        prefix = node.get("namespacePrefix")
+        if isinstance(prefix, str) and prefix.endswith(":"):
+            fixed = prefix.rstrip(":")
+            key = node.key("namespacePrefix") or "namespacePrefix"
+            yield self.violation(
+                f"namespacePrefix {prefix!r} must not include the colon; use {fixed!r}",
+                key,
+                fix=self.replace("/" + key, fixed, description=f"use {fixed!r}"),
+            )

@@ -1,0 +1,173 @@
+"""TIM003 time-order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from phenotk.issue import Severity
+from phenotk.validation.helpers import When, definitely_after, duration_days, parse_timestamp, time_element
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
+
+#: ages are compared in days with years = 365.25 d and months = 30.44 d; allow for that rounding
+TOLERANCE_DAYS = 2.0
+
+#: (list field, its snake_case key, per-item time field, its snake_case key) of a Phenopacket that must not be
+#: after the last encounter; the snake_case keys are spelled out so that no document re-derives them
+_EVENTS = (
+    ("phenotypicFeatures", "phenotypic_features", "onset", "onset"),
+    ("diseases", "diseases", "onset", "onset"),
+    ("measurements", "measurements", "timeObserved", "time_observed"),
+    ("biosamples", "biosamples", "timeOfCollection", "time_of_collection"),
+)
+
+
+_key = field_key
+
+
+class TimeOrder(Rule):
+    """Times that contradict each other: onset after resolution or after the last encounter, and the like.
+
+    What it checks
+    --------------
+    Within each phenopacket: a phenotypic feature's or disease's ``onset`` is not after its
+    ``resolution``; onsets, measurement times and biosample collection times are not after the
+    subject's ``timeAtLastEncounter`` nor after the time of death; the time of death is not before the
+    date of birth. Everywhere: ``AgeRange.start`` ≤ ``end`` and ``TimeInterval.start`` ≤ ``end``.
+    Ages, HPO onset classes (e.g. *Juvenile onset* = 5–16 years), gestational ages and timestamps
+    (turned into ages when ``dateOfBirth`` is known) are compared; only certain contradictions are
+    reported (ranges overlap → no finding; ±2 days for year/month rounding).
+
+    Why
+    ---
+    These are almost always typing errors (days for years, swapped fields) and they corrupt survival and
+    age-of-onset analyses.
+
+    Anti-pattern
+    ------------
+    ``"onset": {"age": {"iso8601duration": "P12Y"}}`` with
+    ``"timeAtLastEncounter": {"age": {"iso8601duration": "P2Y"}}``
+
+    Fixed
+    -----
+    ``"onset": {"age": {"iso8601duration": "P1Y"}}`` (the age the curator meant)
+    """
+
+    code = "TIM003"
+    name = "time-order"
+    severity = Severity.ERROR
+    targets = ("Phenopacket", "AgeRange", "TimeInterval")
+
+    def check(self, node: Node, ctx: Context) -> list[Violation]:
+        """Compare the times of one node."""
+        kind = node[1]  # node.type (tuple access: hot path)
+        if kind == "Phenopacket":
+            return self._phenopacket(node[0])
+        if kind == "AgeRange":
+            return self._range(node, _duration, "age range")
+        return self._range(node, _ts_days, "interval")
+
+    def _range(self, node: Node, conv: Any, what: str) -> list[Violation]:
+        start, end = node.value.get("start"), node.value.get("end")
+        a, b = conv(start), conv(end)
+        if a is not None and b is not None and a > b:
+            return [self.violation(f"{what} starts after it ends ({_show(start)} > {_show(end)})", "start")]
+        return []
+
+    def _phenopacket(self, value: dict[str, Any]) -> list[Violation]:
+        # a list, not a generator, and field keys inlined: this runs once per phenopacket and usually finds nothing
+        found: list[Violation] = []
+        subject = value.get("subject")  # the snake_case key is the same
+        birth = None
+        tle: When | None = None
+        death: When | None = None
+        if isinstance(subject, dict):
+            dob = subject["dateOfBirth"] if "dateOfBirth" in subject else subject.get("date_of_birth")
+            birth = parse_timestamp(dob) if isinstance(dob, str) else None
+            t = (
+                subject["timeAtLastEncounter"]
+                if "timeAtLastEncounter" in subject
+                else subject.get("time_at_last_encounter")
+            )
+            tle = time_element(t, birth) if t is not None else None
+            vs_key = _key(subject, "vitalStatus") if "vitalStatus" in subject or "vital_status" in subject else None
+            vs = subject.get(vs_key) if vs_key else None
+            if isinstance(vs, dict):
+                tod_key = _key(vs, "timeOfDeath")
+                death = time_element(vs.get(tod_key), birth) if tod_key else None
+                if death is not None and birth is not None and death.hi < -TOLERANCE_DAYS:
+                    found.append(
+                        self.violation(
+                            f"time of death ({death.text}) is before the date of birth ({dob})",
+                            "subject",
+                            vs_key,  # type: ignore[arg-type]
+                            tod_key,  # type: ignore[arg-type]
+                        )
+                    )
+        bounded = tle is not None or death is not None
+        for list_field, list_snake, time_field, time_snake in _EVENTS:
+            if not bounded and time_field != "onset":
+                continue  # no last encounter or death to compare with, and no resolution in these lists
+            lkey = list_field if list_field in value else (list_snake if list_snake in value else None)
+            if lkey is None:
+                continue
+            items = value[lkey]
+            if type(items) is not list:
+                continue
+            if not bounded:  # only onset against resolution can be compared
+                timed = [
+                    (i, item)
+                    for i, item in enumerate(items)
+                    if type(item) is dict and "resolution" in item and time_field in item
+                ]
+            elif time_field == time_snake:  # onset: one key to look for, before the type (most items lack it)
+                try:
+                    timed = [(i, item) for i, item in enumerate(items) if time_field in item and type(item) is dict]
+                except TypeError:  # a number or null in the list
+                    timed = [(i, item) for i, item in enumerate(items) if type(item) is dict and time_field in item]
+            else:
+                timed = [
+                    (i, item)
+                    for i, item in enumerate(items)
+                    if type(item) is dict and (time_field in item or time_snake in item)
+                ]
+            for i, item in timed:
+                tkey = time_field if time_field in item else time_snake
+                when = time_element(item[tkey], birth)
+                if when is None:
+                    continue
+                path: tuple[Token, ...] = (lkey, i, tkey)
+                if time_field == "onset" and "resolution" in item:
+                    res = time_element(item["resolution"], birth)
+                    if res is not None and definitely_after(when, res, TOLERANCE_DAYS):
+                        found.append(
+                            self.violation(f"{time_field} ({when.text}) is after the resolution ({res.text})", *path)
+                        )
+                if tle is not None and definitely_after(when, tle, TOLERANCE_DAYS):
+                    found.append(
+                        self.violation(
+                            f"{time_field} ({when.text}) is after the subject's time at last encounter ({tle.text})",
+                            *path,
+                        )
+                    )
+                elif death is not None and definitely_after(when, death, TOLERANCE_DAYS):
+                    found.append(
+                        self.violation(f"{time_field} ({when.text}) is after the time of death ({death.text})", *path)
+                    )
+        return found
+
+
+def _duration(v: Any) -> float | None:
+    if isinstance(v, dict) and isinstance(v.get("iso8601duration"), str):
+        return duration_days(v["iso8601duration"])
+    return None
+
+
+def _ts_days(v: Any) -> float | None:
+    ts = parse_timestamp(v) if isinstance(v, str) else None
+    return ts.timestamp() / 86400.0 if ts else None
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, dict):
+        return str(v.get("iso8601duration", v))
+    return str(v)

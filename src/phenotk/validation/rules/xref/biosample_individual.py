@@ -1,0 +1,62 @@
+"""XREF002 xref-biosample-individual."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.xref.unknown_subject import _items, _k, known_ids
+
+
+class XrefBiosampleIndividual(Rule):
+    """A biosample's ``individualId`` is not the phenopacket's subject, or ``derivedFromId`` is unknown.
+
+    What it checks
+    --------------
+    In a phenopacket, ``biosamples[*].individualId`` must equal ``subject.id`` (a phenopacket is about
+    one individual), and ``derivedFromId`` must be the id of another biosample of the same phenopacket.
+
+    Why
+    ---
+    Samples filed under the wrong individual lead to results reported for the wrong person.
+
+    Anti-pattern
+    ------------
+    ``"subject": {"id": "patient1"}`` … ``"biosamples": [{"id": "s1", "individualId": "patient2"}]``
+
+    Fixed
+    -----
+    ``"biosamples": [{"id": "s1", "individualId": "patient1"}]``
+    """
+
+    code = "XREF002"
+    name = "xref-biosample-individual"
+    severity = Severity.ERROR
+    targets = ("Phenopacket",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Compare biosample links with the subject and the other biosamples."""
+        pp = node.value
+        if "biosamples" not in pp:
+            return
+        sid, bios = known_ids(pp)
+        for bk, i, bio in _items(pp, "biosamples"):
+            ik = _k(bio, "individualId")
+            ind = bio.get(ik) if ik else None
+            if isinstance(ind, str) and ind and sid is not None and ind != sid:
+                yield self.violation(
+                    f"biosample {bio.get('id')!r} belongs to individual {ind!r}, but the subject is {sid!r}",
+                    bk,
+                    i,
+                    ik,  # type: ignore[arg-type]
+                )
+            dk = _k(bio, "derivedFromId")
+            der = bio.get(dk) if dk else None
+            if isinstance(der, str) and der and (der not in bios or der == bio.get("id")):
+                yield self.violation(
+                    f"biosample {bio.get('id')!r} is derived from {der!r}, which is not another biosample here",
+                    bk,
+                    i,
+                    dk,  # type: ignore[arg-type]
+                )

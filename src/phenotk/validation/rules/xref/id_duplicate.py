@@ -1,0 +1,66 @@
+"""XREF004 id-duplicate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.xref.unknown_subject import _items
+
+#: (element, list field) whose items' ``id`` must be unique within the document
+_LISTS = {
+    "Phenopacket": ("biosamples", "interpretations"),
+    "Cohort": ("members",),
+    "Family": ("relatives",),
+}
+
+
+class IdDuplicate(Rule):
+    """The same id twice: one phenopacket id in two documents of a run, or repeated ids inside one.
+
+    What it checks
+    --------------
+    Across the run: the top-level ``id`` of every document (phenopacket, family, cohort) is unique;
+    the second and later documents with an id are reported, naming the first one (works with
+    ``--jobs``: ids are compared after the results are merged). Inside a document: biosample and
+    interpretation ids of a phenopacket, member ids of a cohort and relative ids of a family are unique.
+
+    Why
+    ---
+    Registries and pipelines key phenopackets by id; a duplicate overwrites or double-counts a patient.
+
+    Anti-pattern
+    ------------
+    ``PMID_1_P1.json`` and ``PMID_1_P1_copy.json`` both with ``"id": "PMID_1_P1"``.
+
+    Fixed
+    -----
+    Give each document its own id (``PMID_1_P2``) or remove the duplicate file.
+    """
+
+    code = "XREF004"
+    name = "id-duplicate"
+    severity = Severity.ERROR
+    targets = tuple(_LISTS)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Report repeated ids inside one element."""
+        for field in _LISTS[node.type]:
+            seen: dict[Any, int] = {}
+            for key, i, item in _items(node.value, field):
+                ident = item.get("id")
+                if not isinstance(ident, str) or not ident:
+                    continue
+                if ident in seen:
+                    yield self.violation(
+                        f"{field} id {ident!r} is used twice (first at {field}/{seen[ident]})", key, i, "id"
+                    )
+                else:
+                    seen[ident] = i
+
+
+def duplicate_message(ident: str, first_path: str) -> str:
+    """Message of the run-level finding."""
+    return f"id {ident!r} is also the id of {first_path}"

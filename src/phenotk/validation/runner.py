@@ -1,0 +1,253 @@
+"""Run validation over inputs: fast reading, optional process pool, run-level checks (duplicate ids).
+
+Only findings are kept (memory stays flat); documents are dropped as soon as they are checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from phenotk.errors import InputError
+from phenotk.io import Document, Element, iter_documents, parse_bytes
+from phenotk.io.readers import iter_sources
+from phenotk.issue import Issue, Report, Result, Severity
+from phenotk.validation.engine import Engine, EngineConfig
+from phenotk.validation.locate import locate_json
+
+ProgressFn = Callable[[int], None]
+
+#: documents per task sent to a worker process
+CHUNK = 64
+
+
+# ------------------------------------------------------------------------------ worker processes
+
+_WORKER: Engine | None = None
+
+
+def _init_worker(config: EngineConfig, hpo_path: str | None) -> None:
+    global _WORKER
+    hpo = load_hpo(hpo_path) if hpo_path else None
+    paths = config.options.get(_ONTOLOGY_PATHS)
+    if paths:  # extra ontologies travel as paths and are loaded (from the cache) in each worker
+        options = {k: v for k, v in config.options.items() if k != _ONTOLOGY_PATHS}
+        options["ontologies"] = {prefix: load_hpo(path) for prefix, path in paths.items()}
+        config = dataclasses.replace(config, options=options)
+    _WORKER = Engine(config, hpo=hpo)
+
+
+_ONTOLOGY_PATHS = "_ontology_paths"
+
+
+def _picklable(config: EngineConfig) -> EngineConfig:
+    """The config sent to workers: loaded ontology indexes replaced by their source paths."""
+    onts = config.options.get("ontologies")
+    if not onts:
+        return config
+    options = {k: v for k, v in config.options.items() if k != "ontologies"}
+    options[_ONTOLOGY_PATHS] = {prefix: getattr(idx, "source", idx) for prefix, idx in onts.items()}
+    return dataclasses.replace(config, options=options)
+
+
+def _work(chunk: list[tuple[str, str, bytes | None]]) -> list[Result]:
+    engine = _WORKER
+    assert engine is not None
+    out = []
+    for path, name, raw in chunk:
+        # plain files are read here (their bytes never cross the process boundary); others come as bytes
+        items = iter_documents([path]) if raw is None else parse_bytes(raw, path, name=name)
+        for item in items:
+            out.append(engine.check_error(item) if isinstance(item, InputError) else engine.check_document(item))
+    return out
+
+
+def load_hpo(path: str) -> Any:
+    """Load an ontology file (HPO or another) as an index through :func:`phenotk.ontology.load_ontology`."""
+    from phenotk.ontology import load_ontology
+
+    return load_ontology(path)
+
+
+# ------------------------------------------------------------------------------ runs
+
+
+def run(
+    paths: Sequence[str | os.PathLike[str]],
+    config: EngineConfig,
+    *,
+    hpo: Any = None,
+    hpo_path: str | None = None,
+    jobs: int = 1,
+    progress: ProgressFn | None = None,
+    stdin: Any = None,
+) -> Report:
+    """Validate every document under ``paths`` and return the merged report (input order)."""
+    engine = Engine(config, hpo=hpo)
+    if jobs <= 1:
+        results = []
+        for res in engine.run(iter_documents(paths, stdin=stdin)):
+            results.append(res)
+            if progress:
+                progress(1)
+    else:
+        results = list(_run_parallel(paths, config, engine, hpo_path, jobs, progress, stdin))
+    add_duplicate_ids(results, engine)
+    report = Report(results=results, hpo_version=_hpo_version(hpo))
+    report.notes.extend(engine.notes)
+    return report
+
+
+def _hpo_version(hpo: Any) -> str | None:
+    if hpo is None:
+        return None
+    v = getattr(hpo, "version", None)
+    v = v() if callable(v) else v
+    return str(v) if v else None
+
+
+def _run_parallel(
+    paths: Sequence[str | os.PathLike[str]],
+    config: EngineConfig,
+    engine: Engine,
+    hpo_path: str | None,
+    jobs: int,
+    progress: ProgressFn | None,
+    stdin: Any,
+) -> Iterator[Result]:
+    """Chunks of (path, name, bytes) to a process pool; at most ``4 * jobs`` chunks in flight."""
+    pending: deque[Future[list[Result]] | list[Result]] = deque()
+    limit = 4 * jobs
+    stop = False
+
+    def drain(block_until: int) -> Iterator[Result]:
+        nonlocal stop
+        while len(pending) > block_until:
+            head = pending.popleft()
+            results = head if isinstance(head, list) else head.result()
+            for r in results:
+                yield r
+                if progress:
+                    progress(1)
+                if (
+                    config.fail_fast
+                    and config.fail_on is not None
+                    and any(i.severity.rank >= config.fail_on.rank for i in r.issues)
+                ):
+                    stop = True
+                    return
+
+    init = (_picklable(config), hpo_path)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init) as pool:
+        chunk: list[tuple[str, str, bytes | None]] = []
+        for src in iter_sources(paths, stdin=stdin):
+            if stop:
+                break
+            if isinstance(src, InputError):
+                if chunk:
+                    pending.append(pool.submit(_work, chunk))
+                    chunk = []
+                pending.append([engine.check_error(src)])
+                continue
+            if "!" not in src.path and os.path.isfile(src.path):
+                chunk.append((src.path, src.name, None))  # the worker reads it
+            else:
+                try:
+                    raw = src.opener()
+                except (InputError, OSError) as exc:
+                    err = exc if isinstance(exc, InputError) else InputError(f"cannot read: {exc}", path=src.path)
+                    if chunk:
+                        pending.append(pool.submit(_work, chunk))
+                        chunk = []
+                    pending.append([engine.check_error(err)])
+                    continue
+                chunk.append((src.path, src.name, raw))
+            if len(chunk) >= CHUNK:
+                pending.append(pool.submit(_work, chunk))
+                chunk = []
+                if len(pending) >= limit:
+                    yield from drain(limit // 2)
+        if chunk and not stop:
+            pending.append(pool.submit(_work, chunk))
+        if not stop:
+            yield from drain(0)
+        for f in pending:
+            if isinstance(f, Future):
+                f.cancel()
+
+
+def add_duplicate_ids(results: list[Result], engine: Engine) -> None:
+    """Run-level part of ``id-duplicate``: the same top-level id in two documents of the run."""
+    if "id-duplicate" not in engine.enabled:
+        return
+    first: dict[str, str] = {}
+    from phenotk.validation.rules.xref.id_duplicate import duplicate_message
+
+    for res in results:
+        if not res.id or res.element is None:
+            continue
+        if res.id not in first:
+            first[res.id] = res.path
+            continue
+        line, col = _locate_id(res.path)
+        res.issues.insert(
+            0,
+            Issue(
+                engine.codes["id-duplicate"],
+                "id-duplicate",
+                engine.severity.get("id-duplicate", Severity.ERROR),
+                duplicate_message(res.id, first[res.id]),
+                "/id",
+                line,
+                col,
+            ),
+        )
+
+
+def _locate_id(path: str) -> tuple[int | None, int | None]:
+    """Line:column of ``/id`` in a file (re-read: only duplicates pay)."""
+    base, _, frag = path.partition("#L")
+    archive, bang, member = base.partition("!")
+    try:
+        if bang and os.path.isfile(archive):  # a zip member
+            with zipfile.ZipFile(archive) as zf:
+                text = zf.read(member).decode("utf-8")
+            base = member
+        elif os.path.isfile(base):
+            with open(base, encoding="utf-8") as fh:
+                text = fh.read()
+        else:
+            return None, None
+    except (OSError, UnicodeDecodeError, KeyError, ValueError, zipfile.BadZipFile):
+        return None, None
+    offset = 0
+    if frag.isdigit():
+        lines = text.splitlines()
+        idx = int(frag) - 1
+        if not 0 <= idx < len(lines):
+            return None, None
+        text, offset = lines[idx], idx
+    elif base.lower().endswith((".yaml", ".yml")):
+        from phenotk.io.sourcemap import SourceMap
+
+        return SourceMap.from_yaml(text).locate("/id")
+    pos = locate_json(text, ["/id"], offset).get("/id")
+    return pos if pos else (None, None)
+
+
+def check_documents(items: Iterable[Document | InputError], config: EngineConfig, *, hpo: Any = None) -> Report:
+    """Validate in-memory documents (the Python API path)."""
+    engine = Engine(config, hpo=hpo)
+    results = list(engine.run(items))
+    add_duplicate_ids(results, engine)
+    report = Report(results=results, hpo_version=_hpo_version(hpo))
+    report.notes.extend(engine.notes)
+    return report
+
+
+__all__ = ["Element", "check_documents", "load_hpo", "run"]
