@@ -134,6 +134,47 @@ class Result:
         }
 
 
+@dataclass(frozen=True)
+class FindingType:
+    """One catalogued kind of finding: a stable code, a stable kebab-case name, a default severity and its doc.
+
+    Converters declare theirs in ``conversion/<format>/findings.py`` as a module-level ``FINDINGS`` tuple;
+    validation rules are Rule classes. :mod:`phenotk.catalog` gathers both, so ``phenotk rules --all`` /
+    ``phenotk explain`` and the reporters know every code any command can emit. ``doc`` is the documentation
+    page: sections *What it means*, *Why*, *Example* and *What to do*. ``aliases`` are retired codes that
+    still resolve (``explain``, ``--ignore``) after a code was merged into this one.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str = ""
+    group: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def __call__(
+        self,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        pointer: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        fix: Fix | None = None,
+        **context: Any,
+    ) -> Issue:
+        """An :class:`Issue` of this type; ``context`` keys whose value is None are left out."""
+        ctx = {k: v for k, v in context.items() if v is not None}
+        return Issue(
+            self.code, self.name, severity or self.severity, message, pointer, line, column, fix, ctx
+        )
+
+    def info(self) -> RuleInfo:
+        """The :class:`RuleInfo` reporters take."""
+        return RuleInfo(self.code, self.name, self.severity, self.summary, self.doc, self.group)
+
+
 @dataclass
 class Report:
     """A run's findings, file by file. Reporters render this; the API returns it."""

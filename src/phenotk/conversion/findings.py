@@ -1,0 +1,112 @@
+"""Conversion findings shared by every tabular converter (sheets, REDCap, curation templates) and the pipeline.
+
+Format-specific findings live in ``conversion/<format>/findings.py``; the ones here have one meaning in every
+tabular format, so they are declared once — one code, one name — and each format imports them from here
+instead of from another format package. Codes the template converter used before the catalog merged them
+(``TPL001`` …) are kept as aliases, so ``--ignore TPL001`` and ``phenotk explain TPL001`` still work.
+"""
+
+from __future__ import annotations
+
+from phenotk.issue import FindingType, Severity
+
+MAP_UNMAPPED_COLUMN = FindingType(
+    "MAP001",
+    "map-unmapped-column",
+    Severity.WARNING,
+    "A column (or template key) with data that nothing in the mapping reads.",
+    """\
+What it means: the input has a column whose cells hold data, but no field of the mapping (and no HPO term
+header) reads it, so its values are not in any phenopacket.
+
+Why: a converter never drops a value silently. A column you forgot to map is data lost from the packets.
+
+Example: a sheet with a ``Consanguinity`` column and a mapping without a field for it.
+
+What to do: map the column (``mapping init`` suggests fields), or list it under ``ignore:`` in the mapping to
+say on purpose that it is not carried.""",
+    group="mapping",
+    aliases=("TPL002",),
+)
+
+MAP_BAD_CELL = FindingType(
+    "MAP002",
+    "map-bad-cell",
+    Severity.WARNING,
+    "A cell whose text cannot be read as the value its column maps to.",
+    """\
+What it means: the cell was read, but its text is not a valid value for the field the column maps to (an
+age that is not an age, a sex word not in the vocabulary, a variant that is neither HGVS nor a "no variant"
+word). The value is not carried; the finding names sheet, row, column and the text.
+
+Why: guessing would invent data the sheet did not state; skipping quietly would lose it.
+
+Example: ``Age at onset`` = ``toddler?``; ``Variant`` = ``c.2836C>X``.
+
+What to do: correct the cell, or add the text to the column's ``values:`` map in the mapping.""",
+    group="mapping",
+    aliases=("TPL001",),
+)
+
+MAP_UNKNOWN_TERM = FindingType(
+    "MAP007",
+    "map-unknown-term",
+    Severity.WARNING,
+    "A term header or cell that is neither an HPO id of the loaded release nor a known HPO label.",
+    """\
+What it means: a column or cell names a phenotype that could not be resolved against the loaded HPO release
+(an id the release does not have, or a label/synonym that matches no term).
+
+Why: an unresolvable term would become a feature nobody can interpret, or be dropped silently.
+
+Example: a header ``Intellectual disabilty`` (typo), or ``HP:9999999``.
+
+What to do: fix the spelling (the message suggests the closest term when there is one), give the HPO id in
+the header (``Seizure (HP:0001250)``), or load a newer HPO release with ``--hpo``.""",
+    group="mapping",
+    aliases=("TPL008",),
+)
+
+MAP_NOT_CARRIED = FindingType(
+    "MAP009",
+    "map-not-carried",
+    Severity.INFO,
+    "A value the target layout cannot hold (writers), or input bookkeeping that is not part of a phenopacket.",
+    """\
+What it means: converting wrote or read everything it could, but this field has no place on the other side
+(a table layout without a column for it, cohort-level bookkeeping in a curation template).
+
+Why: the report shows exactly what a round trip loses, field by field, with counts.
+
+Example: writing packets with measurements to the wide table layout.
+
+What to do: nothing if the loss is acceptable; otherwise choose a format that carries the field (JSON,
+YAML, protobuf).""",
+    group="mapping",
+    aliases=("TPL005",),
+)
+
+CONVERT_NO_READER = FindingType(
+    "CNV001",
+    "convert-unreadable-input",
+    Severity.ERROR,
+    "An input that no converter could read (not a known format, or broken).",
+    """\
+What it means: the file was named (or found in a directory) but it could not be read as any supported
+input; the message says why, with line and column when the parser knew them.
+
+Why: a conversion that quietly skips an input looks complete when it is not.
+
+Example: a truncated ``.xlsx`` file, or a ``.csv`` in a folder of FHIR bundles given with ``--from fhir``.
+
+What to do: fix or remove the file, or force the format with ``--from``.""",
+    group="conversion",
+)
+
+FINDINGS: tuple[FindingType, ...] = (
+    MAP_UNMAPPED_COLUMN,
+    MAP_BAD_CELL,
+    MAP_UNKNOWN_TERM,
+    MAP_NOT_CARRIED,
+    CONVERT_NO_READER,
+)
