@@ -17,6 +17,8 @@ from phenopackets import Pedigree
 from phenotk.io.sourcemap import join
 from phenotk.issue import Issue, Severity
 
+from . import findings as F
+
 Person: TypeAlias = Pedigree.Person
 
 #: PED sex code → Phenopacket Sex enum name (other codes: UNKNOWN_SEX with a finding).
@@ -58,29 +60,9 @@ SEX_NAMES = Person.DESCRIPTOR.fields_by_name["sex"].enum_type.values_by_name
 STATUS = Person.AffectedStatus
 
 
-def _issue(
-    code: str,
-    rule: str,
-    severity: Severity,
-    message: str,
-    *,
-    pointer: str = "",
-    line: int | None = None,
-    column: int | None = None,
-    **context: Any,
-) -> Issue:
-    if line is not None:
-        context.setdefault("row", line)  # PED input has no JSON pointer: the line is the location
-    return Issue(
-        code=code,
-        rule=rule,
-        severity=severity,
-        message=message,
-        pointer=pointer,
-        line=line,
-        column=column,
-        context=context,
-    )
+def at_line(line: int) -> dict[str, Any]:
+    """Finding keywords for a PED line: PED input has no JSON pointer, so the line is the location."""
+    return {"line": line, "row": line}
 
 
 @dataclass
@@ -129,24 +111,17 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
             and not (len(words) >= 6 and words[4] in SEX_CODES and words[5] in STATUS_CODES)
         ):
             seen_data = True
-            issues.append(
-                _issue(
-                    "PED009", "ped-header", Severity.INFO, f"line {lineno} is a header; skipped", line=lineno, column=1
-                )
-            )
+            issues.append(F.HEADER(f"line {lineno} is a header; skipped", column=1, **at_line(lineno)))
             continue
         seen_data = True
         if len(words) < 6:
             issues.append(
-                _issue(
-                    "PED001",
-                    "ped-column-count",
-                    Severity.ERROR,
+                F.COLUMN_COUNT(
                     f"line {lineno} has {len(words)} column(s); a PED line needs 6 "
                     "(family, individual, father, mother, sex, phenotype); skipped",
-                    line=lineno,
                     column=1,
                     text=stripped[:120],
+                    **at_line(lineno),
                 )
             )
             continue
@@ -160,43 +135,37 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
         if sex_name is None or (sex not in SEX_CODES and sex.lower() in _SEX_WORDS):
             if sex_name is None:
                 issues.append(
-                    _issue(
-                        "PED002",
-                        "ped-bad-code",
-                        severity,
+                    F.BAD_CODE(
                         f"line {lineno}: sex {sex!r} is not 1 (male), 2 (female) or 0 (unknown); read as unknown",
-                        line=lineno,
+                        severity=severity,
                         column=cols[4][1],
                         individual=ind,
+                        **at_line(lineno),
                     )
                 )
                 sex_name = "UNKNOWN_SEX"
             else:
                 issues.append(
-                    _issue(
-                        "PED002",
-                        "ped-bad-code",
-                        Severity.INFO,
+                    F.BAD_CODE(
                         f"line {lineno}: sex {sex!r} read as {sex_name} (PED uses 1/2/0)",
-                        line=lineno,
+                        severity=Severity.INFO,
                         column=cols[4][1],
                         individual=ind,
+                        **at_line(lineno),
                     )
                 )
         person.sex = SEX_NAMES[sex_name].number  # type: ignore[assignment]
         status = STATUS_CODES.get(pheno)
         if status is None:
             issues.append(
-                _issue(
-                    "PED002",
-                    "ped-bad-code",
-                    severity,
+                F.BAD_CODE(
                     f"line {lineno}: phenotype {pheno!r} is not 2 (affected), 1 (unaffected) or 0/-9 "
                     "(missing); a quantitative trait cannot be carried; read as MISSING",
-                    line=lineno,
+                    severity=severity,
                     column=cols[5][1],
                     individual=ind,
                     value=pheno,
+                    **at_line(lineno),
                 )
             )
             status = "MISSING"
@@ -206,12 +175,8 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
         fam_entry.lines.append(lineno)
     if extra_cols:
         issues.append(
-            _issue(
-                "PED010",
-                "ped-extra-columns",
-                Severity.INFO,
-                f"{extra_cols} line(s) have more than 6 columns (PLINK genotypes?); columns 7+ are not carried",
-                line=None,
+            F.EXTRA_COLUMNS(
+                f"{extra_cols} line(s) have more than 6 columns (PLINK genotypes?); columns 7+ are not carried"
             )
         )
     return list(families.values()), issues
@@ -234,26 +199,19 @@ def check_pedigree(
 
     def where(i: int) -> dict[str, Any]:
         if lines:  # PED input: the line is the location (there is no JSON document to point into)
-            return {"line": lines[i]}
+            return at_line(lines[i])
         return {"pointer": join(pointer, i)}
 
     by_id: dict[str, int] = {}
     for i, p in enumerate(persons):
         if not p.individual_id:
-            issues.append(
-                _issue(
-                    "PED003", "pedigree-duplicate-id", Severity.ERROR, "a person without an individual id", **where(i)
-                )
-            )
+            issues.append(F.DUPLICATE_ID("a person without an individual id", **where(i)))
             continue
         if p.individual_id in by_id:
             first = by_id[p.individual_id]
             seen = f"line {lines[first]}" if lines else join(pointer, first)
             issues.append(
-                _issue(
-                    "PED003",
-                    "pedigree-duplicate-id",
-                    Severity.ERROR,
+                F.DUPLICATE_ID(
                     f"individual {p.individual_id!r} is listed twice in family (first at {seen})",
                     individual=p.individual_id,
                     **where(i),
@@ -269,10 +227,7 @@ def check_pedigree(
                 continue
             if parent == p.individual_id:
                 issues.append(
-                    _issue(
-                        "PED005",
-                        "pedigree-cycle",
-                        Severity.ERROR,
+                    F.CYCLE(
                         f"{p.individual_id!r} is its own {role}",
                         individual=p.individual_id,
                         **where(i),
@@ -282,10 +237,7 @@ def check_pedigree(
             if parent not in by_id:
                 extra = " (it is in another family of this file)" if parent in others else ""
                 issues.append(
-                    _issue(
-                        "PED004",
-                        "pedigree-unknown-parent",
-                        Severity.WARNING,
+                    F.UNKNOWN_PARENT(
                         f"{role} {parent!r} of {p.individual_id!r} is not a person of this family{extra}",
                         individual=p.individual_id,
                         **where(i),
@@ -294,10 +246,7 @@ def check_pedigree(
             (fathers_of if role == "father" else mothers_of)[parent] = p.individual_id
         if p.paternal_id and p.paternal_id == p.maternal_id:
             issues.append(
-                _issue(
-                    "PED006",
-                    "pedigree-role-conflict",
-                    Severity.ERROR,
+                F.ROLE_CONFLICT(
                     f"{p.paternal_id!r} is both father and mother of {p.individual_id!r}",
                     individual=p.individual_id,
                     **where(i),
@@ -307,21 +256,16 @@ def check_pedigree(
         idx = by_id.get(parent)
         if idx is not None and persons[idx].sex == SEX_NAMES["FEMALE"].number:
             issues.append(
-                _issue(
-                    "PED006",
-                    "pedigree-role-conflict",
-                    Severity.WARNING,
+                F.ROLE_CONFLICT(
                     f"{parent!r} is the father of {child!r} but has sex FEMALE",
+                    severity=Severity.WARNING,
                     individual=parent,
                     **where(idx),
                 )
             )
         if parent in mothers_of and idx is not None:
             issues.append(
-                _issue(
-                    "PED006",
-                    "pedigree-role-conflict",
-                    Severity.ERROR,
+                F.ROLE_CONFLICT(
                     f"{parent!r} is the father of {child!r} and the mother of {mothers_of[parent]!r}",
                     individual=parent,
                     **where(idx),
@@ -331,11 +275,9 @@ def check_pedigree(
         idx = by_id.get(parent)
         if idx is not None and persons[idx].sex == SEX_NAMES["MALE"].number:
             issues.append(
-                _issue(
-                    "PED006",
-                    "pedigree-role-conflict",
-                    Severity.WARNING,
+                F.ROLE_CONFLICT(
                     f"{parent!r} is the mother of {child!r} but has sex MALE",
+                    severity=Severity.WARNING,
                     individual=parent,
                     **where(idx),
                 )
@@ -375,10 +317,7 @@ def _cycles(persons: Sequence[Person], by_id: dict[str, int], where: Any) -> lis
                         reported.add(key)
                         chain = " → ".join([*loop, nxt])
                         issues.append(
-                            _issue(
-                                "PED005",
-                                "pedigree-cycle",
-                                Severity.ERROR,
+                            F.CYCLE(
                                 f"ancestry cycle: {chain} (each is a parent of the one before)",
                                 individual=nxt,
                                 **where(by_id[nxt]),
