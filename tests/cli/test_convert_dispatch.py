@@ -56,6 +56,7 @@ def test_sheet_conversion_reports_cells_and_validation(tmp_path: Path, hpo_dir: 
         "--no-validate",
         "--fail-on",
         "never",
+        "--force",  # the report of the first run exists: never replaced without --force
     )
     assert proc.returncode == 0, proc.stderr
     rules = {i["rule"] for r in json.loads(report.read_text())["results"] for i in r["issues"]}

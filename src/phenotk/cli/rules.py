@@ -1,27 +1,32 @@
-"""``phenotk rules`` (list the validation rules) and ``phenotk explain CODE|NAME`` (a rule's documentation)."""
+"""``phenotk rules`` (list rules and findings) and ``phenotk explain CODE|NAME`` (one entry's documentation)."""
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated, Any
 
 import typer
-
-from phenotk.validation.registry import resolve, rule_classes
 
 from ._common import echo_json
 
 
 def rules_command(
     json_: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    all_: Annotated[
+        bool,
+        typer.Option("--all", help="Also list every converter finding (MAP, TPL, RC, FHIR, UPG, BCN, PED, CNV …)."),
+    ] = False,
 ) -> None:
-    """List every validation rule: code, name, default severity, group, whether it runs by default."""
+    """List every validation rule (with --all: every catalogued finding): code, name, default severity, summary."""
+    from phenotk import catalog
+    from phenotk.validation.registry import rule_classes
+
     rows: list[dict[str, Any]] = [
         {
             "code": r.code,
             "name": r.name,
             "severity": r.severity.value,
             "group": r.group,
+            "kind": "validation",
             "default": r.default_enabled,
             "requires_hpo": r.requires_hpo,
             "targets": list(r.targets),
@@ -29,25 +34,45 @@ def rules_command(
         }
         for r in rule_classes()
     ]
+    if all_:
+        known = {r["code"] for r in rows}
+        rows += [
+            {
+                "code": ft.code,
+                "name": ft.name,
+                "severity": ft.severity.value,
+                "group": ft.group,
+                "kind": "conversion",
+                "aliases": list(ft.aliases),
+                "summary": ft.summary,
+            }
+            for ft in catalog.entries()
+            if ft.code not in known
+        ]
     if json_:
         echo_json(rows)
         return
     width = max(len(r["name"]) for r in rows)
     for r in rows:
-        flags = "" if r["default"] else " (opt-in)"
-        if r["requires_hpo"]:
+        flags = "" if r.get("default", True) else " (opt-in)"
+        if r.get("requires_hpo"):
             flags += " [HPO]"
+        if r.get("aliases"):
+            flags += f" (was {', '.join(r['aliases'])})"
         typer.echo(f"{r['code']:<8} {r['name']:<{width}}  {r['severity']:<7} {r['summary']}{flags}")
 
 
 def explain_command(
-    rule: Annotated[str, typer.Argument(help="Rule code (SCH001) or name (schema-unknown-field).")],
+    rule: Annotated[str, typer.Argument(help="Code (SCH001, MAP002, TPL001 …) or name (schema-unknown-field).")],
 ) -> None:
-    """Print a rule's documentation: what it checks, why, an anti-pattern and the fixed form."""
-    cls = resolve(rule)
-    typer.echo(f"{cls.code} {cls.name} (default severity: {cls.severity.value}, group: {cls.group})")
+    """Print the documentation of a validation rule or a converter finding: what, why, an example and the fix."""
+    from phenotk import catalog
+
+    entry = catalog.resolve(rule)
+    aliases = f", formerly {', '.join(entry.aliases)}" if entry.aliases else ""
+    typer.echo(f"{entry.code} {entry.name} (default severity: {entry.severity.value}, group: {entry.group}{aliases})")
     typer.echo("")
-    typer.echo(inspect.cleandoc(cls.__doc__ or ""))
+    typer.echo(entry.doc or entry.summary)
 
 
 def register(app: typer.Typer) -> None:

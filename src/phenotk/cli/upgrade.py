@@ -1,24 +1,20 @@
-"""``phenotk upgrade``: Phenopacket v1 and pre-1.0 documents → v2, one output file per input document."""
+"""``phenotk upgrade``: Phenopacket v1 and pre-1.0 documents → v2 — ``convert --from v1`` under its old name."""
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from phenotk.conversion.v1 import INTERPRETATION_STATUSES, PROGRESS_STATUSES, UpgradeOptions, upgrade
-from phenotk.errors import InputError, OutputExistsError, UsageError
-from phenotk.io import Format, atomic_write, dumps
-from phenotk.io.readers import iter_sources
+from phenotk.conversion.v1 import INTERPRETATION_STATUSES, PROGRESS_STATUSES
+from phenotk.errors import UsageError
 from phenotk.io.sniff import format_from_extension
-from phenotk.issue import Issue, Report, Result, Severity
+from phenotk.issue import Severity
 
-
-def _stem(name: str) -> str:
-    stem = Path(name).stem or "document"
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in stem)
+from ._findings import check_report_target
+from .convert import finish
 
 
 def upgrade_command(
@@ -56,81 +52,42 @@ def upgrade_command(
     Every v1 value without a v2 home is reported. Exit 0 when all inputs were upgraded, 1 when a finding is an
     error, 2 when an input could not be read or upgraded (the reason is printed).
     """
-    options = UpgradeOptions(
-        variants_to_interpretations=variants_to_interpretations,
-        disease=disease,
-        progress_status=status,
-        interpretation_status=interpretation_status,
-    )
-    fixed = Format(to) if to in ("json", "yaml") else None
-    if to and fixed is None:
+    from phenotk.workflow.convert import convert
+
+    if status not in PROGRESS_STATUSES:
+        raise UsageError(f"--status must be one of {', '.join(PROGRESS_STATUSES)}, not {status!r}")
+    if interpretation_status not in INTERPRETATION_STATUSES:
+        raise UsageError(
+            f"--interpretation-status must be one of {', '.join(INTERPRETATION_STATUSES)}, "
+            f"not {interpretation_status!r}"
+        )
+    if to and to not in ("json", "yaml"):
         raise UsageError(f"--to must be json or yaml, not {to!r}")
-    report = Report()
-    refused = 0
-    written = 0
-    used: set[str] = set()
-    out_format = format_from_extension(output)
-    single = out_format in (Format.JSON, Format.YAML) and not Path(output).is_dir()  # -o new.json: one document
-    for src in iter_sources(inputs):
-        if isinstance(src, InputError):
-            typer.echo(str(src), err=True)
-            report.results.append(Result(path=src.path or "<input>", issues=[_unreadable(src)]))
-            refused += 1
-            continue
-        try:
-            message, issues = upgrade(src.opener(), options, path=src.path)
-        except InputError as exc:
-            exc.path = exc.path or src.path
-            typer.echo(str(exc), err=True)
-            report.results.append(Result(path=src.path, issues=[_unreadable(exc)]))
-            refused += 1
-            continue
-        if single:
-            if written:
-                raise UsageError(f"several documents cannot go into one file {output!r}; give a directory")
-            fmt, target = fixed or out_format or Format.JSON, Path(output)
-        else:
-            fmt = fixed or (Format.YAML if format_from_extension(src.name) is Format.YAML else Format.JSON)
-            name = _stem(src.name) + fmt.extension
-            n = 2
-            while name in used:
-                name = f"{_stem(src.name)}_{n}{fmt.extension}"
-                n += 1
-            used.add(name)
-            target = Path(output) / name
-        try:
-            atomic_write(target, dumps(message, fmt), force=force)
-        except OutputExistsError as exc:
-            typer.echo(str(exc), err=True)
-            refused += 1
-            continue
-        written += 1
-        element = type(message).__name__.lower()
-        report.results.append(Result(path=src.path, element=element, id=getattr(message, "id", None), issues=issues))
-        for issue in issues:
-            if issue.severity is Severity.INFO and not verbose:
-                continue
-            where = ":".join(str(x) for x in (src.path, issue.line, issue.column) if x is not None)
-            typer.echo(f"{where}: {issue.severity.value} {issue.rule}: {issue.message}", err=True)
-    if report_path is not None:
-        atomic_write(report_path, (json.dumps(report.to_dict(), indent=2) + "\n").encode(), force=True)
+    check_report_target(report_path, None, force)
+    # `upgrade` is `convert --from v1` with the v1 choices as converter options; outputs keep each input's
+    # serialisation (YAML stays YAML) unless --to says otherwise, and the packets are not re-validated.
+    extra = {
+        "variants_to_interpretations": "true" if variants_to_interpretations else "false",
+        "status": status,
+        "interpretation_status": interpretation_status,
+    }
+    if disease:
+        extra["disease"] = disease
+    conversion = convert(
+        inputs,
+        from_="v1",
+        validate=False,
+        options=extra,
+        on_error=lambda exc: typer.echo(str(exc), err=True),
+    )
+    out_is_dir = output.endswith(("/", os.sep)) or os.path.isdir(output) or format_from_extension(output) is None
+    target = output if not out_is_dir or output.endswith(("/", os.sep)) else output + os.sep
+    written = conversion.write(target, to=to, force=force, keep_format=True)
+    finish(conversion.report, conversion.errors, report_path, None, not verbose, Severity.ERROR, force)
+    refused = len(conversion.errors)
     summary = f"upgraded {written} document(s) into {output}"
     typer.echo(summary + (f"; {refused} input(s) not upgraded" if refused else ""), err=True)
-    if refused:
-        raise typer.Exit(2)
-    if report.fails(Severity.ERROR):
-        raise typer.Exit(1)
-
-
-def _unreadable(exc: InputError) -> Issue:
-    return Issue(
-        code="IO001",
-        rule="input-unreadable",
-        severity=Severity.ERROR,
-        message=exc.message,
-        line=exc.line,
-        column=exc.column,
-    )
+    raise typer.Exit(conversion.exit_code(Severity.ERROR))
 
 
 def register(app: typer.Typer) -> None:

@@ -86,20 +86,23 @@ YAML, protobuf).""",
     aliases=("TPL005",),
 )
 
-CONVERT_NO_READER = FindingType(
+CONVERT_SKIPPED_FILE = FindingType(
     "CNV001",
-    "convert-unreadable-input",
-    Severity.ERROR,
-    "An input that no converter could read (not a known format, or broken).",
+    "convert-skipped-file",
+    Severity.INFO,
+    "A file found in a folder that no converter recognises; it was not read.",
     """\
-What it means: the file was named (or found in a directory) but it could not be read as any supported
-input; the message says why, with line and column when the parser knew them.
+What it means: while walking a folder given as input, phenotk met a file that is neither a Phenopacket
+serialisation (.json .yaml .yml .pb .jsonl .zip) nor claimed by a converter (sheet, curation template, FHIR,
+REDCap, PED, Beacon, v1), so it was skipped. Files named explicitly are never skipped: they are read or
+reported as unreadable.
 
-Why: a conversion that quietly skips an input looks complete when it is not.
+Why: a conversion of a folder should say which files it left out, not only which it converted.
 
-Example: a truncated ``.xlsx`` file, or a ``.csv`` in a folder of FHIR bundles given with ``--from fhir``.
+Example: ``notes.docx`` or ``README.md`` inside a folder of sheets.
 
-What to do: fix or remove the file, or force the format with ``--from``.""",
+What to do: nothing if the file is not data; otherwise name it explicitly, or force its format with
+``--from``.""",
     group="conversion",
 )
 
@@ -108,5 +111,5 @@ FINDINGS: tuple[FindingType, ...] = (
     MAP_BAD_CELL,
     MAP_UNKNOWN_TERM,
     MAP_NOT_CARRIED,
-    CONVERT_NO_READER,
+    CONVERT_SKIPPED_FILE,
 )

@@ -41,8 +41,14 @@ class RenderOptions:
         )
 
     def rule_info(self, issue: Issue) -> RuleInfo | None:
-        """The rule record of ``issue`` (looked up by code, then by name), None when unknown."""
-        return self.rules.get(issue.code) or self.rules.get(issue.rule)
+        """The rule record of ``issue``: from ``rules`` (by code, then name), else from the finding catalog."""
+        found = self.rules.get(issue.code) or self.rules.get(issue.rule)
+        if found is None:
+            from phenotk import catalog
+
+            entry = catalog.get(issue.code) or catalog.get(issue.rule)
+            found = entry.info() if entry is not None else None
+        return found
 
     def fails(self, issue: Issue) -> bool:
         """True when ``issue`` is at or above the failure threshold."""

@@ -1,0 +1,471 @@
+"""The library conversion pipeline: ``phenotk.convert(inputs, ...) -> Conversion``.
+
+One path for every face (CLI ``convert`` and ``upgrade``, notebooks, the web page): inputs are expanded
+(files, directories, globs, ``-``), each file is probed once and handed to the converter that claims it (or read
+as a Phenopacket serialisation), packets made from external formats are validated with the same settings
+``phenotk validate`` would use (config file, profile, select/ignore, severities), and every finding — from the
+converters, the validator and the writer — goes into one :class:`~phenotk.issue.Report` that any reporter renders.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from google.protobuf.message import Message
+
+from phenotk.conversion import registry
+from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
+from phenotk.conversion.findings import CONVERT_SKIPPED_FILE
+from phenotk.errors import InputError, OutputExistsError, UsageError
+from phenotk.io import Element, Format, atomic_write, dumps, iter_documents
+from phenotk.io.sniff import format_from_extension
+from phenotk.issue import Issue, Report, Result, Severity
+
+#: ``--from`` / ``--to`` names that mean a Phenopacket serialisation rather than a converter.
+PHENOPACKET_FORMATS = frozenset({"json", "yaml", "pb", "jsonl", "phenopacket"})
+#: Writers that always write exactly one file (beacon, fhir … also accept a directory).
+FILE_ONLY_WRITERS = frozenset({"csv", "tsv", "xlsx", "phetools-json", "pyphetools-xlsx", "ped"})
+_GLOB_CHARS = "*?["
+
+
+def _unreadable(exc: InputError) -> Issue:
+    """The ``input-unreadable`` finding (the validation catalog's IO001) for an input no reader could use."""
+    return Issue("IO001", "input-unreadable", Severity.ERROR, exc.message, line=exc.line, column=exc.column)
+
+
+@dataclass
+class Conversion:
+    """What :func:`convert` made: the documents (streamed once, or collected) and one report of every finding.
+
+    Iterate it to stream :class:`~phenotk.conversion.base.Converted` items (findings are added to
+    :attr:`report` as items pass); :meth:`messages` collects the protobuf messages; :meth:`write` writes them.
+    Inputs that could not be read are in :attr:`errors` (and in the report as ``input-unreadable``).
+    """
+
+    report: Report
+    errors: list[InputError] = field(default_factory=list)
+    written: int = 0
+    on_error: Callable[[InputError], None] | None = None
+    _items: Iterator[Converted] | None = None
+    _done: list[Converted] | None = None
+
+    def __iter__(self) -> Iterator[Converted]:
+        if self._done is not None:
+            yield from self._done
+            return
+        if self._items is None:
+            return
+        done: list[Converted] = []
+        for item in self._items:
+            done.append(item)
+            yield item
+        self._done = done
+        self._items = None
+
+    def items(self) -> list[Converted]:
+        """Every converted item (the stream is consumed once and kept)."""
+        return list(self)
+
+    def messages(self) -> list[Message]:
+        """The Phenopacket / Family / Cohort messages made (inputs that failed are left out)."""
+        return [i.message for i in self if i.message is not None]
+
+    @property
+    def ok(self) -> bool:
+        """True when no input was unreadable and no finding is an error."""
+        return not self.errors and self.report.ok
+
+    def exit_code(self, fail_on: Severity | None = Severity.ERROR) -> int:
+        """GUIDE §2 exit code: 2 when an input was unreadable or an output refused, else 1/0 by ``fail_on``."""
+        if self.errors:
+            return 2
+        return 1 if self.report.fails(fail_on) else 0
+
+    def _refused(self, exc: InputError) -> None:
+        self.errors.append(exc)
+        if self.on_error is not None:
+            self.on_error(exc)
+
+    def write(
+        self,
+        output: str | os.PathLike[str],
+        *,
+        to: str | None = None,
+        force: bool = False,
+        options: ConvertOptions | None = None,
+        keep_format: bool = False,
+    ) -> int:
+        """Write the documents to ``output`` (a file, or a directory ending in ``/`` or existing); count written.
+
+        ``to``: a Phenopacket serialisation (json, yaml, pb, jsonl) or a converter's writer (fhir, csv, xlsx,
+        beacon, ped, phetools-json, pyphetools-xlsx); by default chosen from ``output``'s extension.
+        ``keep_format``: for a directory output without ``to``, keep each input's JSON/YAML serialisation.
+        Writer findings (what the target cannot hold) join :attr:`report`.
+        """
+        out = os.fspath(output)
+        writer = choose_writer(out, to)
+        items = [i for i in self if i.message is not None]
+        if writer is not None:
+            issues = writer.write(
+                [i.message for i in items if i.message is not None], Path(out), options or ConvertOptions(), force=force
+            )
+            if issues:
+                self.report.results.append(Result(path=out, issues=list(issues)))
+            self.written = len(items)
+        else:
+            self.written = _write_phenopackets(items, out, to, force, self._refused, keep_format)
+        return self.written
+
+
+def choose_writer(output: str, to: str | None) -> FormatWriter | None:
+    """The converter writer for ``to`` (or for ``output``'s extension); None for Phenopacket serialisations."""
+    writer: FormatWriter | None = None
+    if to and to not in PHENOPACKET_FORMATS:
+        writer = registry.writer(to)
+    elif to is None:
+        writer = registry.writer_for_output(output)
+    if writer is not None and writer.name in FILE_ONLY_WRITERS and output.endswith(("/", os.sep)):
+        example = output + "cohort" + (writer.extensions[0] if writer.extensions else "")
+        raise UsageError(f"--to {writer.name} writes one file, not a directory; give a file name: {example}")
+    return writer
+
+
+# ----------------------------------------------------------------------------------------------- reading
+
+
+def expand(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, bool] | InputError]:
+    """(path, found in a directory walk) for every file named, matched by a glob or found under a directory.
+
+    ``-`` is passed through. Hidden names (starting with ``.``) and symlinked directories are not entered,
+    as in ``phenotk validate``; a glob matching nothing and a missing path are errors.
+    """
+    for raw in inputs:
+        path = os.fspath(raw)
+        if path == "-":
+            yield path, False
+        elif os.path.isdir(path):
+            found = False
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        found = True
+                        yield os.path.join(root, name), True
+            if not found:
+                yield InputError("no input files in this directory", path=path, kind="missing")
+        elif os.path.isfile(path):
+            yield path, False
+        elif os.path.exists(path):  # reading a FIFO or a device could block forever
+            yield InputError("not a regular file (a device, FIFO or socket)", path=path)
+        elif any(ch in path for ch in _GLOB_CHARS):
+            import glob
+
+            matches = sorted(glob.glob(path, recursive=True))
+            if not matches:
+                yield InputError("no file matches this pattern", path=path, kind="missing")
+            yield from expand(matches)
+        else:
+            yield InputError("no such file or directory", path=path, kind="missing")
+
+
+def _is_phenopacket_file(path: str) -> bool:
+    return path.lower().endswith(".zip") or format_from_extension(path) is not None
+
+
+@dataclass
+class _Reading:
+    """Reads the expanded inputs: one probe per file, a converter or the Phenopacket readers."""
+
+    from_: str | None
+    element: Element | None
+    options: ConvertOptions
+    report: Report
+    errors: list[InputError]
+    on_error: Callable[[InputError], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.forced: FormatReader | None = (
+            registry.reader(self.from_) if self.from_ and self.from_ not in PHENOPACKET_FORMATS else None
+        )
+        self.fmt = Format(self.from_) if self.from_ in ("json", "yaml", "pb", "jsonl") else None
+
+    def fail(self, exc: InputError, path: str | None = None) -> None:
+        if path and not exc.path:
+            exc.path = path
+        self.errors.append(exc)
+        self.report.results.append(Result(path=exc.path or path or "<input>", issues=[_unreadable(exc)]))
+        if self.on_error is not None:
+            self.on_error(exc)
+
+    def items(self, inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Converted, bool]]:
+        """(item, made by an external-format reader) for every input document."""
+        for entry in expand(inputs):
+            if isinstance(entry, InputError):
+                self.fail(entry)
+                continue
+            path, walked = entry
+            yield from self._file(path, walked)
+
+    def _file(self, path: str, walked: bool) -> Iterator[tuple[Converted, bool]]:
+        reader = self.forced
+        if reader is not None and walked and reader.extensions and not path.lower().endswith(reader.extensions):
+            return  # a forced reader in a folder reads only its own kind of file
+        if reader is None and self.fmt is None and path != "-":
+            reader = registry.sniff_reader(Path(path))
+        if reader is None:
+            if walked and self.fmt is None and not _is_phenopacket_file(path):
+                self.report.results.append(
+                    Result(path=path, issues=[CONVERT_SKIPPED_FILE("no converter recognises this file; not read")])
+                )
+                return
+            yield from self._phenopackets(path)
+            return
+        try:
+            for item in reader.read(Path(path), self.options):
+                yield item, True
+        except InputError as exc:
+            self.fail(exc, path)
+        except UsageError as exc:  # e.g. a sheet without --mapping: fatal when named, skipped in a folder
+            if not walked:
+                raise
+            message = exc.message.removeprefix(f"{path}: ")
+            skipped = CONVERT_SKIPPED_FILE(f"not converted: {message}", severity=Severity.WARNING)
+            self.report.results.append(Result(path=path, issues=[skipped]))
+
+    def _phenopackets(self, path: str) -> Iterator[tuple[Converted, bool]]:
+        for doc in iter_documents([path], fmt=self.fmt, element=self.element):
+            if isinstance(doc, InputError):
+                self.fail(doc, path)
+                continue
+            if doc.message is None:
+                self.fail(InputError(f"cannot build a {doc.element.value}: {doc.parse_error}", path=doc.path))
+                continue
+            yield Converted(doc.message, doc.path), False
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+#: validates converted messages: (items) → results with findings
+Validator = Callable[[list[Converted]], list[Result]]
+
+
+def make_validator(
+    *,
+    config: str | os.PathLike[str] | bool | None,
+    profile: str | None,
+    select: Iterable[str] | None,
+    ignore: Iterable[str] | None,
+    severity: Mapping[str, str] | None,
+    hpo: Any,
+) -> Validator:
+    """A validator with the settings ``phenotk validate`` would use for the same config and options."""
+    from google.protobuf import json_format
+
+    from phenotk.io import Document
+    from phenotk.validation.config import Options, engine_config, find_config, load_config, merge
+    from phenotk.validation.runner import check_documents
+
+    base = Options()
+    if config is True:
+        found = find_config()
+        base = load_config(found) if found else base
+    elif config:
+        base = load_config(config)
+    opts = merge(
+        base,
+        profile=profile,
+        select=list(select) if select is not None else None,
+        ignore=(base.ignore + list(ignore)) if ignore else None,
+        severity=dict(severity) if severity else None,
+    )
+    cfg = engine_config(opts)
+
+    def run(items: list[Converted]) -> list[Result]:
+        docs = []
+        for item in items:
+            assert item.message is not None
+            data = json_format.MessageToDict(item.message)
+            element = Element.of(item.message)
+            docs.append(
+                Document(path=item.source, format=Format.JSON, element=element, data=data, message=item.message)
+            )
+        return [r for r in check_documents(docs, cfg, hpo=hpo).results if r.issues]
+
+    return run
+
+
+# -------------------------------------------------------------------------------------------------- API
+
+
+def convert(
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    output: str | os.PathLike[str] | None = None,
+    to: str | None = None,
+    from_: str | None = None,
+    element: str | None = None,
+    mapping: str | os.PathLike[str] | None = None,
+    hpo: Any = None,
+    annotations: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | bool | None = False,
+    profile: str | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    severity: Mapping[str, str] | None = None,
+    validate: bool = True,
+    layout: str = "wide",
+    strict: bool = False,
+    options: Mapping[str, str] | None = None,
+    created_by: str = "phenotk",
+    created: str | None = None,
+    force: bool = False,
+    keep_format: bool = False,
+    on_error: Callable[[InputError], None] | None = None,
+) -> Conversion:
+    """Convert inputs between Phenopacket serialisations and external formats; return a :class:`Conversion`.
+
+    ``inputs``: files, directories (walked; each file probed once and read by the converter that claims it —
+    sheets, curation templates, FHIR, REDCap, PED, Beacon, v1 — or as a Phenopacket), globs, ``-``.
+    ``from_`` forces the input (``json|yaml|pb|jsonl`` or a converter name); ``mapping`` is the YAML mapping
+    for sheets/REDCap; ``hpo`` an ontology index or a file path (else the locally available release, if any);
+    ``annotations`` a ``phenotype.hpoa`` file for disease labels. Packets made from external formats are
+    validated (``validate=False`` skips it) with ``config`` (a file; ``True`` = find ``phenotk.toml`` /
+    ``pyproject.toml`` upwards), ``profile``, ``select``, ``ignore`` and ``severity`` exactly as
+    :func:`phenotk.validate` applies them. With ``output`` the documents are written (``to`` picks the format,
+    else the extension does) and the result is returned after writing; without it they stream on iteration.
+
+    >>> conv = convert("examples/", validate=False)
+    >>> len(conv.messages()) > 0, conv.report.summary["errors"]
+    (True, 0)
+    """
+    if layout not in ("wide", "long"):
+        raise UsageError(f"layout must be wide or long, not {layout!r}")
+    if from_ is not None and from_ not in PHENOPACKET_FORMATS:
+        registry.reader(from_)  # unknown name → UsageError with a suggestion, before any input is read
+    paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    index = _ontology(hpo)
+    opts = ConvertOptions(
+        mapping=Path(mapping) if mapping is not None else None,
+        layout=layout,
+        strict=strict,
+        created_by=created_by,
+        created=created,
+        extra=dict(options or {}),
+    )
+    opts.ontology = index
+    if annotations is not None:
+        opts.annotations = Path(annotations)  # type: ignore[attr-defined]  # field added with the hpoa lookup
+    report = Report(hpo_version=getattr(index, "version", None))
+    conversion = Conversion(report=report, on_error=on_error)
+    reading = _Reading(from_, Element(element) if element else None, opts, report, conversion.errors, on_error)
+    validator = (
+        make_validator(config=config, profile=profile, select=select, ignore=ignore, severity=severity, hpo=index)
+        if validate
+        else None
+    )
+    conversion._items = _stream(reading.items(paths), report, validator)
+    if output is not None:
+        conversion.write(output, to=to, force=force, options=opts, keep_format=keep_format)
+    return conversion
+
+
+def _stream(
+    items: Iterator[tuple[Converted, bool]], report: Report, validator: Validator | None
+) -> Iterator[Converted]:
+    for item, external in items:
+        if item.issues:
+            element = Element.of(item.message).value if item.message is not None else None
+            report.results.append(
+                Result(path=item.source, element=element, id=getattr(item.message, "id", None), issues=item.issues)
+            )
+        if item.message is not None and external and validator is not None:
+            report.results.extend(validator([item]))
+        yield item
+
+
+def _ontology(hpo: Any) -> Any:
+    """HPO index for converters that look up labels: the given index or file (must load), else a local release."""
+    if hpo is not None and not isinstance(hpo, (str, os.PathLike)):
+        return hpo
+    from phenotk.errors import PhenotkError
+    from phenotk.ontology import resolve_hpo
+
+    if hpo is not None:
+        return resolve_hpo(os.fspath(hpo))
+    try:
+        return resolve_hpo(download=False)
+    except PhenotkError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def _safe_stem(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in text).strip("._") or "document"
+
+
+def _unique(name: str, used: set[str], ext: str) -> str:
+    candidate, n = name + ext, 2
+    while candidate in used:
+        candidate = f"{name}_{n}{ext}"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def _stem_for(item: Converted) -> str:
+    if item.name:
+        return _safe_stem(item.name)
+    src = item.source.split("!")[-1]
+    if "#L" in src or src.startswith("<"):
+        ident = getattr(item.message, "id", "") if item.message is not None else ""
+        return _safe_stem(ident or Path(src.split("#L")[0]).stem)
+    return _safe_stem(Path(src).stem)
+
+
+def _write_phenopackets(
+    items: list[Converted],
+    output: str,
+    to: str | None,
+    force: bool,
+    refused: Callable[[InputError], None],
+    keep_format: bool,
+) -> int:
+    out_is_dir = output.endswith(("/", os.sep)) or os.path.isdir(output)
+    fixed = Format(to) if to not in (None, "phenopacket") else None
+    fmt = fixed or (Format.JSON if out_is_dir else format_from_extension(output))
+    if fmt is None:
+        raise UsageError(f"cannot tell the output format from {output!r}; add --to json|yaml|pb|jsonl or a converter")
+    if out_is_dir:
+        used: set[str] = set()
+        written = 0
+        for item in items:
+            assert item.message is not None
+            item_fmt = fmt
+            if keep_format and fixed is None and format_from_extension(item.source) is Format.YAML:
+                item_fmt = Format.YAML
+            target = Path(output) / _unique(_stem_for(item), used, item_fmt.extension)
+            try:
+                atomic_write(target, dumps(item.message, item_fmt), force=force)
+            except OutputExistsError as exc:
+                refused(InputError(exc.message, path=exc.path))
+                continue
+            written += 1
+        return written
+    if len(items) > 1 and fmt is not Format.JSONL:
+        raise UsageError(
+            f"{len(items)} documents cannot go into one {fmt.value} file; give a directory (ending in /) "
+            "or a .jsonl output"
+        )
+    if items:
+        payload = b"".join(dumps(i.message, fmt) for i in items if i.message is not None)
+        atomic_write(output, payload, force=force)
+    return len(items)
+
+
+__all__ = ["Conversion", "choose_writer", "convert", "expand"]
