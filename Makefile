@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit bench notebooks clean
+.PHONY: demo test lint typecheck unit readme bench notebooks clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,19 +18,23 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $(VENV)/.installed
 
-## demo: install and run the main job (validate + reports + convert) on examples/
+## demo: install and run the main job on examples/: validate, fix, a sheet conversion and reports
 HPO_FILE ?= $(firstword $(wildcard ../shared/data/hpo/hp.json))
+HPO_ARG = $(if $(HPO_FILE),--hpo $(HPO_FILE),--no-hpo)
 demo: $(VENV)/.installed
 	rm -rf demo-out && mkdir -p demo-out
 	$(BIN)/phenotk info examples/
-	$(BIN)/phenotk validate examples/ $(if $(HPO_FILE),--hpo $(HPO_FILE),--no-hpo) --fail-on never
-	$(BIN)/phenotk validate examples/ $(if $(HPO_FILE),--hpo $(HPO_FILE),--no-hpo) --fail-on never -q \
-		--format html -o demo-out/report.html
-	$(BIN)/phenotk convert examples/ -o demo-out/yaml/ --to yaml
-	@echo "demo: findings above; HTML report in demo-out/report.html, YAML copies in demo-out/yaml/"
+	$(BIN)/phenotk validate examples/ $(HPO_ARG) --fail-on never
+	$(BIN)/phenotk validate examples/ $(HPO_ARG) --fail-on never -q --format html -o demo-out/report.html
+	$(BIN)/phenotk fix examples/ $(HPO_ARG) -o demo-out/fixed/ --fail-on never
+	$(BIN)/phenotk convert examples/curation-sheet.csv --mapping mappings/generic-wide.yaml $(HPO_ARG) \
+		-o demo-out/from-sheet/ --report demo-out/conversion.sarif --fail-on never
+	$(BIN)/phenotk convert examples/ -o demo-out/yaml/ --to yaml -q
+	@echo "demo: findings above; fixed copies in demo-out/fixed/, packets from the sheet in demo-out/from-sheet/"
+	@echo "      (conversion findings: demo-out/conversion.sarif), HTML report demo-out/report.html, YAML in demo-out/yaml/"
 
-## test: install dev extra, then ruff, mypy, import-linter and pytest
-test: $(STAMP) lint typecheck unit
+## test: install dev extra, then ruff, mypy, import-linter, the README examples (plain install) and pytest
+test: $(STAMP) lint typecheck readme unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -42,6 +46,14 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
+## readme: run every README example from a fresh venv with a plain `pip install .` (no dev extra)
+PLAIN ?= .venv-plain
+readme:
+	rm -rf $(PLAIN) && $(PY) -m venv $(PLAIN)
+	$(PLAIN)/bin/python -m pip install -q --upgrade pip
+	$(PLAIN)/bin/python -m pip install -q .
+	$(PLAIN)/bin/python tests/readme_examples.py
+
 ## notebooks: execute notebooks/ in place (outputs kept; needs ../shared/data)
 notebooks: $(STAMP)
 	$(BIN)/python notebooks/execute.py
@@ -51,4 +63,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache demo-out
+	rm -rf $(VENV) $(PLAIN) build dist .pytest_cache .mypy_cache .ruff_cache demo-out
