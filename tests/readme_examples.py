@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+FORCE = re.compile(r"(\bphenotk (?:convert|upgrade)\b.*?)(?=\s*(#|$))")
 BLOCK = re.compile(r"^```(bash|python)\n(.*?)^```", re.S | re.M)
 
 
@@ -113,10 +114,7 @@ def main() -> int:
     env["PHENOTK_HPO"] = str(sandbox / "hp.json")
     passed = failed = skipped = 0
     for kind, body in BLOCK.findall(text):
-        if kind == "bash":
-            runs = [c for c in commands(body)]
-        else:
-            runs = [body]
+        runs = commands(body) if kind == "bash" else [body]
         for cmd in runs:
             if "needs network" in cmd or cmd.startswith(("pip ", "make ")):
                 skipped += 1
