@@ -19,7 +19,9 @@ from typing import Any
 
 from phenotk.errors import InputError
 from phenotk.io.sourcemap import join
-from phenotk.issue import Issue, Severity
+from phenotk.issue import Issue
+
+from . import findings as F
 
 _PATO_SEX = {
     "PATO:0000383": "FEMALE",
@@ -40,10 +42,6 @@ class Pre1Result:
     moves: dict[str, str] = field(default_factory=dict)
 
 
-def _issue(code: str, rule: str, severity: Severity, message: str, pointer: str, **context: Any) -> Issue:
-    return Issue(code=code, rule=rule, severity=severity, message=message, pointer=pointer, context=context)
-
-
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
@@ -55,24 +53,11 @@ def _sex(value: Any, pointer: str, issues: list[Issue]) -> str | None:
         sid, label = value.get("id"), str(value.get("label", "")).lower()
         mapped = _PATO_SEX.get(str(sid)) or _SEX_WORDS.get(label)
         if mapped:
-            issues.append(
-                _issue(
-                    "UPG006",
-                    "pre1-legacy-field",
-                    Severity.INFO,
-                    f"pre-1.0 sex {sid} ({label}) became the enum {mapped}",
-                    pointer,
-                )
-            )
+            issues.append(F.PRE1_LEGACY_FIELD(f"pre-1.0 sex {sid} ({label}) became the enum {mapped}", pointer=pointer))
             return mapped
         issues.append(
-            _issue(
-                "UPG002",
-                "v1-field-not-carried",
-                Severity.WARNING,
-                f"pre-1.0 sex {sid!r} ({label}) has no Sex enum value; dropped",
-                pointer,
-                value=value,
+            F.FIELD_NOT_CARRIED(
+                f"pre-1.0 sex {sid!r} ({label}) has no Sex enum value; dropped", pointer=pointer, value=value
             )
         )
     return None
@@ -82,13 +67,7 @@ def _features(items: Any, pointer: str, issues: list[Issue]) -> list[Any]:
     out = list(items) if isinstance(items, list) else []
     if out:
         issues.append(
-            _issue(
-                "UPG006",
-                "pre1-legacy-field",
-                Severity.INFO,
-                f"pre-1.0 'phenotypes' ({len(out)}) became 'phenotypicFeatures'",
-                pointer,
-            )
+            F.PRE1_LEGACY_FIELD(f"pre-1.0 'phenotypes' ({len(out)}) became 'phenotypicFeatures'", pointer=pointer)
         )
     return out
 
@@ -116,12 +95,9 @@ def _individual_packet(
             continue
         else:
             issues.append(
-                _issue(
-                    "UPG002",
-                    "v1-field-not-carried",
-                    Severity.WARNING,
+                F.FIELD_NOT_CARRIED(
                     f"pre-1.0 individual field '{key}' has no Phenopacket v2 counterpart; dropped",
-                    ptr,
+                    pointer=ptr,
                     value=value,
                 )
             )
@@ -142,47 +118,33 @@ def _flat_variant(
     hgvs = var.get("hgvs")
     if not isinstance(hgvs, str) or not hgvs:
         issues.append(
-            _issue(
-                "UPG002",
-                "v1-field-not-carried",
-                Severity.WARNING,
-                "pre-1.0 variant without an HGVS expression cannot be upgraded; dropped",
-                pointer,
-                value=var,
+            F.FIELD_NOT_CARRIED(
+                "pre-1.0 variant without an HGVS expression cannot be upgraded; dropped", pointer=pointer, value=var
             )
         )
         return
     coords = [k for k in ("sequence", "position", "deletion", "insertion", "coordinateSystem") if k in var]
     if coords:
         issues.append(
-            _issue(
-                "UPG006",
-                "pre1-legacy-field",
-                Severity.INFO,
+            F.PRE1_LEGACY_FIELD(
                 f"pre-1.0 variant coordinates ({', '.join(coords)}) are represented by its HGVS expression {hgvs}",
-                pointer,
+                pointer=pointer,
             )
         )
     assembly = var.get("genomeAssembly")
     if isinstance(assembly, str) and assembly not in ("", "UNKNOWN"):
         issues.append(
-            _issue(
-                "UPG002",
-                "v1-field-not-carried",
-                Severity.WARNING,
+            F.FIELD_NOT_CARRIED(
                 f"pre-1.0 variant genomeAssembly {assembly!r} has no place next to an HGVS expression; dropped",
-                join(pointer, "genomeAssembly"),
+                pointer=join(pointer, "genomeAssembly"),
             )
         )
     genotypes = var.get("sampleGenotypes")
     if not isinstance(genotypes, dict) or not genotypes:
         issues.append(
-            _issue(
-                "UPG002",
-                "v1-field-not-carried",
-                Severity.WARNING,
+            F.FIELD_NOT_CARRIED(
                 f"pre-1.0 variant {hgvs} has no sampleGenotypes, so no individual to attach it to; dropped",
-                pointer,
+                pointer=pointer,
             )
         )
         return
@@ -190,12 +152,9 @@ def _flat_variant(
         found = packets.get(sample)
         if found is None:
             issues.append(
-                _issue(
-                    "UPG002",
-                    "v1-field-not-carried",
-                    Severity.WARNING,
+                F.FIELD_NOT_CARRIED(
                     f"genotype of {hgvs} for sample {sample!r}, which is not an individual of this document; dropped",
-                    join(pointer, "sampleGenotypes", sample),
+                    pointer=join(pointer, "sampleGenotypes", sample),
                     value=zygosity,
                 )
             )
@@ -233,23 +192,16 @@ def normalise_pre1(tree: dict[str, Any], path: str = "<input>") -> Pre1Result:
                 if "genotype" in var:
                     var["zygosity"] = var.pop("genotype")
                     issues.append(
-                        _issue(
-                            "UPG006",
-                            "pre1-legacy-field",
-                            Severity.INFO,
-                            "pre-1.0 variant 'genotype' became 'zygosity'",
-                            join(ptr, "genotype"),
+                        F.PRE1_LEGACY_FIELD(
+                            "pre-1.0 variant 'genotype' became 'zygosity'", pointer=join(ptr, "genotype")
                         )
                     )
                 background = var.pop("background", None)
                 if not _empty(background):
                     issues.append(
-                        _issue(
-                            "UPG002",
-                            "v1-field-not-carried",
-                            Severity.WARNING,
+                        F.FIELD_NOT_CARRIED(
                             f"pre-1.0 variant 'background' {background!r} has no v2 counterpart; dropped",
-                            join(ptr, "background"),
+                            pointer=join(ptr, "background"),
                         )
                     )
         return Pre1Result(out, "0.3", issues, moves)
@@ -279,15 +231,7 @@ def _family_02(tree: dict[str, Any], path: str, issues: list[Issue], moves: dict
     for i, ind in enumerate(tree.get("individuals") or []):
         ptr = join("/individuals", i)
         if not isinstance(ind, dict):
-            issues.append(
-                _issue(
-                    "UPG007",
-                    "v1-invalid-value",
-                    Severity.WARNING,
-                    "an individual that is not an object; dropped",
-                    ptr,
-                )
-            )
+            issues.append(F.INVALID_VALUE("an individual that is not an object; dropped", pointer=ptr))
             continue
         target = join("/relatives", len(relatives))
         packet = _individual_packet(ind, ptr, issues, moves, target)
@@ -310,24 +254,13 @@ def _family_02(tree: dict[str, Any], path: str, issues: list[Issue], moves: dict
     for key, value in tree.items():
         if key not in known and key != "metaData" and not _empty(value):
             issues.append(
-                _issue(
-                    "UPG001",
-                    "v1-unknown-field",
-                    Severity.WARNING,
-                    f"pre-1.0 field '{key}' is not known; dropped",
-                    "/" + key,
-                    value=value,
-                )
+                F.UNKNOWN_FIELD(f"pre-1.0 field '{key}' is not known; dropped", pointer="/" + key, value=value)
             )
     issues.insert(
         0,
-        _issue(
-            "UPG006",
-            "pre1-legacy-field",
-            Severity.INFO,
+        F.PRE1_LEGACY_FIELD(
             f"pre-1.0 (HpoCaseAnnotator 0.2) family layout: subject became the proband, "
-            f"{len(relatives)} 'individuals' became relatives",
-            "",
+            f"{len(relatives)} 'individuals' became relatives"
         ),
     )
     return Pre1Result(family, "0.2", issues, moves)

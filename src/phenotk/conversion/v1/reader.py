@@ -12,7 +12,8 @@ from phenotk.io import load_tree
 from phenotk.io.sniff import detect_version
 from phenotk.issue import Severity
 
-from .upgrade import UpgradeOptions, upgrade
+from .options import UpgradeOptions
+from .upgrade import upgrade
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

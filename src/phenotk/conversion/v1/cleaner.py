@@ -1,0 +1,174 @@
+"""The strict v1 parse with findings: a JSON/YAML tree checked field by field against the v1 descriptors.
+
+Unknown fields and values of the wrong type become findings and are left out; the cleaned tree then parses
+strictly into ``phenopackets.schema.v1`` messages. :attr:`Cleaner.pointers` maps each normalised pointer (json
+names) back to the pointer as written, so later findings point into the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+from phenopackets.schema.v1 import interpretation_pb2 as v1i
+from phenopackets.schema.v1 import phenopackets_pb2 as v1p
+
+from phenotk.io.sourcemap import join
+from phenotk.issue import Issue, Severity
+
+from . import findings as F
+
+#: Field names used by v1 release candidates and pre-1.0 writers → the v1 1.0 field name.
+_ALIASES: dict[tuple[str, str], str] = {
+    ("org.phenopackets.schema.v1.core.Disease", "tumorStage"): "disease_stage",
+    ("org.phenopackets.schema.v1.core.Disease", "tumor_stage"): "disease_stage",
+    ("org.phenopackets.schema.v1.core.Variant", "genotype"): "zygosity",
+}
+
+
+@dataclass
+class Cleaner:
+    """Walks a tree against a v1 descriptor, keeping only what the descriptor allows (json names)."""
+
+    issues: list[Issue] = field(default_factory=list)
+    #: normalised pointer (json names) → pointer as written in the input
+    pointers: dict[str, str] = field(default_factory=dict)
+
+    def message(self, tree: dict[str, Any], desc: Descriptor, norm: str, orig: str) -> dict[str, Any]:
+        """The cleaned JSON object for ``tree`` as a ``desc`` message (json names; unknown keys reported)."""
+        self.pointers[norm] = orig
+        by_name = {**{f.name: f for f in desc.fields}, **{f.json_name: f for f in desc.fields}}
+        out: dict[str, Any] = {}
+        for key, value in tree.items():
+            fd = by_name.get(key)
+            optr = join(orig, key)
+            if fd is None:
+                alias = _ALIASES.get((desc.full_name, key))
+                if alias is not None:
+                    fd = desc.fields_by_name[alias]
+                    self.issues.append(
+                        F.LEGACY_FIELD_NAME(f"'{key}' (a pre-release name) read as '{fd.json_name}'", pointer=optr)
+                    )
+                else:
+                    empty = value in (None, "", [], {})
+                    self.issues.append(
+                        F.UNKNOWN_FIELD(
+                            f"'{key}' is not a field of v1 {desc.name}; dropped" + (" (it was empty)" if empty else ""),
+                            severity=Severity.INFO if empty else Severity.WARNING,
+                            pointer=optr,
+                            value=value,
+                        )
+                    )
+                    continue
+            if value is None:
+                continue
+            nptr = join(norm, fd.json_name)
+            cleaned = self.value(value, fd, nptr, optr)
+            if cleaned is not DROP:
+                out[fd.json_name] = cleaned
+        return out
+
+    def value(self, value: Any, fd: FieldDescriptor, norm: str, orig: str) -> Any:
+        """The cleaned value of field ``fd`` (a map, a list or one value); :data:`DROP` when it is bad."""
+        self.pointers[norm] = orig
+        mt = fd.message_type
+        if mt is not None and mt.GetOptions().map_entry:
+            if not isinstance(value, dict):
+                return self.bad(value, fd, orig, "an object")
+            return {str(k): str(v) for k, v in value.items() if v is not None}
+        if fd.is_repeated:
+            if not isinstance(value, list):
+                return self.bad(value, fd, orig, "a list")
+            items = []
+            for i, item in enumerate(value):
+                cleaned = self.single(item, fd, join(norm, i), join(orig, i))
+                if cleaned is not DROP:
+                    items.append(cleaned)
+            return items
+        return self.single(value, fd, norm, orig)
+
+    def single(self, value: Any, fd: FieldDescriptor, norm: str, orig: str) -> Any:
+        """One cleaned (non-repeated) value of ``fd``: a message, a timestamp, an enum or a scalar."""
+        self.pointers[norm] = orig
+        mt = fd.message_type
+        if mt is not None:
+            if mt.full_name == "google.protobuf.Timestamp":
+                return self.timestamp(value, fd, orig)
+            if not isinstance(value, dict):
+                return self.bad(value, fd, orig, "an object")
+            return self.message(value, mt, norm, orig)
+        if fd.enum_type is not None:
+            names = {v.name for v in fd.enum_type.values}
+            if isinstance(value, str) and value in names:
+                return value
+            if isinstance(value, int) and not isinstance(value, bool) and fd.enum_type.values_by_number.get(value):
+                return value
+            return self.bad(value, fd, orig, "one of " + ", ".join(sorted(names)))
+        return self.scalar(value, fd, orig)
+
+    def timestamp(self, value: Any, fd: FieldDescriptor, orig: str) -> Any:
+        """An RFC 3339 timestamp string, checked."""
+        if not isinstance(value, str):
+            return self.bad(value, fd, orig, "an RFC 3339 timestamp string")
+        try:
+            Timestamp().FromJsonString(value)
+        except ValueError:
+            return self.bad(value, fd, orig, "an RFC 3339 timestamp such as 2019-11-12T13:47:51Z")
+        return value
+
+    def scalar(self, value: Any, fd: FieldDescriptor, orig: str) -> Any:
+        """Strings, booleans and integers; numbers become strings, "true"/"false" and digit strings are read."""
+        if fd.type == FieldDescriptor.TYPE_STRING:
+            if isinstance(value, str):
+                return value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return str(value)
+            return self.bad(value, fd, orig, "a string")
+        if fd.type == FieldDescriptor.TYPE_BOOL:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in ("true", "false"):
+                self.issues.append(
+                    F.INVALID_VALUE(
+                        f"'{fd.json_name}' is the string {value!r}; read as the boolean {value.lower()}",
+                        severity=Severity.INFO,
+                        pointer=orig,
+                    )
+                )
+                return value.lower() == "true"
+            return self.bad(value, fd, orig, "true or false")
+        if fd.cpp_type in (FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_INT64):
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+                return int(value)
+            return self.bad(value, fd, orig, "an integer")
+        return value
+
+    def bad(self, value: Any, fd: FieldDescriptor, orig: str, expected: str) -> Any:
+        """Report a value of the wrong type for ``fd`` and drop it."""
+        shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+        self.issues.append(
+            F.INVALID_VALUE(
+                f"'{fd.json_name}' should be {expected}, found {shown[:80]}; dropped", pointer=orig, value=value
+            )
+        )
+        return DROP
+
+
+#: What a bad value cleans to (left out of the tree).
+DROP = object()
+
+
+def v1_class(tree: dict[str, Any]) -> type[Message]:
+    """The v1 message class a tree is (Interpretation wrapper, Cohort, Family or Phenopacket)."""
+    if isinstance(tree.get("phenopacket"), dict) or isinstance(tree.get("family"), dict) or "diagnosis" in tree:
+        return v1i.Interpretation
+    if "members" in tree:
+        return v1p.Cohort
+    if "proband" in tree or "relatives" in tree or "pedigree" in tree:
+        return v1p.Family
+    return v1p.Phenopacket
