@@ -8,6 +8,7 @@ while the table has such columns; rows are grouped into packets by the packet id
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -98,6 +99,9 @@ class ValueSpec:
     default: Any = None
     unit: str | None = None
     pointer: str = ""
+    lookup_raw: Any = None  # the YAML ``lookup`` value; resolved by TableMapping (see .lookup)
+    lookup: dict[str, str] | None = None  # lower-cased cell text → value, applied after ``values``
+    lookup_source: str = ""
 
     @classmethod
     def parse(cls, raw: Any, pointer: str) -> ValueSpec:
@@ -117,6 +121,7 @@ class ValueSpec:
             values=values,
             default=raw.get("default"),
             unit=raw.get("unit"),
+            lookup_raw=raw.get("lookup"),
             pointer=pointer,
         )
 
@@ -132,7 +137,7 @@ class ValueSpec:
         """A copy whose column names have ``{n}`` replaced by ``n``."""
         col = self.column.replace("{n}", str(n)) if self.column else None
         tpl = self.template.replace("{n}", str(n)) if self.template else None
-        return ValueSpec(col, tpl, self.const, self.values, self.default, self.unit, self.pointer)
+        return dataclasses.replace(self, column=col, template=tpl)
 
     def raw(self, row: Mapping[str, str]) -> str:
         """The cell text (stripped), the filled template (id-safe; '' if a placeholder is empty) or the const."""
@@ -157,20 +162,20 @@ class ValueSpec:
         return str(self.const).lower() if isinstance(self.const, bool) else str(self.const)
 
     def translate(self, raw: str, builtin: Mapping[str, Any] | None = None) -> Any:
-        """``raw`` through ``values`` (then ``builtin``): the mapped value, None for 'no value', MISSING if unmapped.
+        """``raw`` through ``values``, then ``lookup``, then ``builtin`` (first hit wins).
+
+        Returns the mapped value, None for 'no value', MISSING if unmapped (the field's parser then reads ``raw``).
 
         An empty cell gives ``default`` (or None). Without any value map the raw text is the value.
         """
         if not raw:
             return self.default
-        table = self.values if self.values is not None else builtin
-        if table is None:
+        if self.values is None and self.lookup is None and builtin is None:
             return raw
         key = raw.lower()
-        if key in table:
-            return table[key]
-        if self.values is not None and builtin is not None and key in builtin:
-            return builtin[key]
+        for table in (self.values, self.lookup, builtin):
+            if table is not None and key in table:
+                return table[key]
         return MISSING
 
 
@@ -257,6 +262,27 @@ class TableMapping:
         self.created_by: str | None = meta.get("created_by")
         self.resource_versions: dict[str, str] = dict(meta.get("resource_versions", {}))
         self.ignore_columns: list[str] = list(d.get("ignore_columns", []))
+        self._resolve_lookups()
+
+    def _resolve_lookups(self) -> None:
+        """Load every value's ``lookup`` table (files relative to the mapping file)."""
+        from .lookup import resolve_lookup
+
+        base = Path(self.path).parent if self.path and not self.path.startswith("<") else None
+
+        def load(spec: ValueSpec) -> ValueSpec:
+            if spec.lookup_raw is None:
+                return spec
+            table, source = resolve_lookup(spec.lookup_raw, base)
+            return dataclasses.replace(spec, lookup=table, lookup_source=source)
+
+        self.subject = {k: load(v) for k, v in self.subject.items()}
+        self.packet_id = load(self.packet_id)
+        for blocks in (self.diseases, self.variants, self.references):
+            for i, block in enumerate(blocks):
+                blocks[i] = {k: load(v) for k, v in block.items()}
+        if self.long is not None:
+            self.long = {k: load(v) for k, v in self.long.items()}
 
     def _blocks(self, key: str) -> list[dict[str, ValueSpec]]:
         raw = self.data.get(key)

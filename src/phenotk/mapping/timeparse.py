@@ -55,6 +55,13 @@ for _id, _label in ONSET_TERMS.items():
     if _low.endswith(" onset") and _low != "onset":
         _ONSET_BY_TEXT[_low[: -len(" onset")]] = _id
 _ONSET_BY_TEXT.update({"at birth": "HP:0003577", "prenatal": "HP:0030674", "puerperal onset": "HP:4000040"})
+#: Everyday onset words curators write in term cells ("seizures: infancy") → the HPO onset term they name.
+_ONSET_BY_TEXT.update({
+    "birth": "HP:0003577", "from birth": "HP:0003577", "since birth": "HP:0003577",
+    "infancy": "HP:0003593", "in infancy": "HP:0003593", "neonatal period": "HP:0003623",
+    "newborn": "HP:0003623", "in childhood": "HP:0011463", "adulthood": "HP:0003581", "in adulthood": "HP:0003581",
+    "adolescence": "HP:0003621", "antenatally": "HP:0030674", "in utero": "HP:0030674",
+})
 
 _ISO = re.compile(
     r"P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?\Z", re.I

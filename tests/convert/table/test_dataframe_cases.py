@@ -18,7 +18,7 @@ def test_missing_and_duplicate_ids_are_reported() -> None:
     assert sorted(_rules(res), key=str) == sorted(
         [
             ("map-missing-id", 3, "id"),  # DataFrame rows are numbered as in a sheet: header = row 1
-            ("map-duplicate-id", 4, None),
+            ("map-duplicate-id", 4, "id"),
             ("map-conflicting-values", 4, "sex"),  # merged rows disagree: kept the first
             ("map-missing-id", 5, "id"),
         ],
@@ -70,7 +70,8 @@ def test_numbered_blocks_two_variants_two_diseases() -> None:
     ]
     assert p.interpretations[0].diagnosis.disease.id == "OMIM:100100"
     assert {r.namespace_prefix for r in p.meta_data.resources} == {"OMIM", "MONDO", "GENO", "HGNC"}
-    assert res.all_issues == []
+    # no label column and no annotation file: each disease is kept without a label, and that is reported
+    assert _rules(res) == [("map-disease-label-missing", 2, "dx_1"), ("map-disease-label-missing", 2, "dx_2")]
 
 
 def test_long_rows_conflicting_status() -> None:

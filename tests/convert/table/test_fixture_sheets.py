@@ -161,6 +161,10 @@ def test_generic_long(sheets: Path, mapping_dir: Path, hpo_stub) -> None:
         ("map-conflicting-values", 6): 1,  # F1 II-2 is female in row 5, male in row 6
         ("map-bad-cell", 6): 1,  # "maybe"
         ("map-unknown-term", 8): 1,  # "Not a term"
+        # no disease label column and no --annotations: one per packet
+        ("map-disease-label-missing", 2): 1,
+        ("map-disease-label-missing", 5): 1,
+        ("map-disease-label-missing", 8): 1,
     })
 
 

@@ -216,5 +216,11 @@ def finding(
 
     Context keys: sheet, row, column, value, reason (and any ``extra``); None values are left out.
     """
-    return TYPES[rule](message, severity=severity, sheet=sheet, row=row, column=column, value=value,
-                       reason=reason, **extra)
+    ft = TYPES[rule]
+    ctx: dict[str, Any] = {}
+    for key, val in (("sheet", sheet), ("row", row), ("column", column), ("value", value), ("reason", reason)):
+        if val is not None:
+            ctx[key] = val
+    ctx.update(extra)
+    # the spreadsheet column is context, not Issue.column (that one is a line:column in JSON/YAML input)
+    return Issue(ft.code, ft.name, severity, message, context=ctx)

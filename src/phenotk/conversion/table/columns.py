@@ -1,0 +1,150 @@
+"""Which column feeds what: mapped fields, wide HPO term columns, and findings for the rest."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import TYPE_CHECKING
+
+from phenopackets import OntologyClass
+
+from phenotk.errors import InputError
+from phenotk.issue import Severity
+from phenotk.mapping.model import ValueSpec
+
+from .findings import finding
+from .terms import HP_ANYWHERE, HP_IN_TEXT
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import _Builder
+
+
+def mapping_where(b: _Builder, spec: ValueSpec) -> str:
+    """``mapping.yaml:line:col`` of a value spec (for messages)."""
+    line, col = b.m.locate(spec.pointer)
+    where = f"{b.m.path or 'mapping'}"
+    return f"{where}:{line}:{col}" if line else where
+
+
+def plan_columns(b: _Builder) -> None:
+    """Claim the mapped columns, choose the wide term columns, report missing/unmapped/duplicate columns."""
+    sheet, m = b.sheet, b.m
+    header = sheet.header
+    for dup in sheet.duplicate_headers:
+        b.sheet_issues.append(finding(
+            "map-duplicate-header", f"column header {dup!r} occurs more than once; later copies are named "
+            f"'{dup} (2)', …", b.sev, sheet=sheet.name, column=dup, reason="duplicate header"))
+    plain, patterns = m.referenced_columns()
+    blocks = (*b.diseases, *b.variants, *b.references)
+    claimed: set[str] = {c for blk in blocks for spec in blk.values() for c in spec.columns() if c in header}
+    claimed |= {c for c in plain if c in header}
+    _check_required(b)
+    _missing_columns(b)
+    for pat in patterns:
+        rx = re.compile(re.escape(pat).replace(re.escape("{n}"), r"\d+") + r"\Z")
+        claimed.update(h for h in header if rx.match(h))
+    _wide_columns(b, claimed)
+    _unmapped(b, claimed)
+
+
+def _check_required(b: _Builder) -> None:
+    m, header = b.m, b.sheet.header
+    required = [*m.packet_id.columns(), *m.subject["id"].columns()]
+    missing = [c for c in required if c not in header]
+    if missing:
+        spec = m.subject["id"] if missing[0] in m.subject["id"].columns() else m.packet_id
+        raise InputError(
+            f"the id column {missing[0]!r} (mapping {mapping_where(b, spec)}) is not in the sheet; "
+            f"columns: {', '.join(header[:12])}{' …' if len(header) > 12 else ''}",
+            path=b.sheet.path,
+        )
+
+
+def _missing_columns(b: _Builder) -> None:
+    sheet, header = b.sheet, b.sheet.header
+    for spec in b.m.all_specs():
+        for col in spec.columns():
+            if "{n}" not in col and col not in header:
+                b.sheet_issues.append(finding(
+                    "map-missing-column", f"mapping {mapping_where(b, spec)} reads column {col!r}, which the sheet "
+                    "lacks", b.sev, sheet=sheet.name, column=col, reason="column not in sheet"))
+    for col in b.m.text_columns:
+        if col not in header:
+            b.sheet_issues.append(finding(
+                "map-missing-column", f"free-text column {col!r} is not in the sheet", b.sev, sheet=sheet.name,
+                column=col, reason="column not in sheet"))
+
+
+def _wide_columns(b: _Builder, claimed: set[str]) -> None:
+    m, sheet = b.m, b.sheet
+    candidates: list[str] = []
+    selected: set[str] = set()
+    if m.wide_columns == "auto":
+        candidates = [h for h in sheet.header if h not in claimed]
+    elif isinstance(m.wide_columns, list):
+        for h in sheet.header:
+            if h not in claimed and any(fnmatch.fnmatchcase(h, p) for p in m.wide_columns):
+                candidates.append(h)
+                selected.add(h)
+    for h in candidates:
+        explicit = m.wide_terms.get(h)
+        term = (explicit, b.resolver.label(explicit) or h) if explicit else b.resolver.resolve(h)
+        if term is None:
+            named_id = HP_ANYWHERE.search(h)
+            if h in selected or named_id:
+                why = (f"names {named_id.group(0)}, which HPO {b.resolver.version} does not have" if named_id
+                       else "is selected as an HPO column but is neither an HPO label nor an id")
+                b.sheet_issues.append(finding(
+                    "map-unknown-term", f"column {h!r} {why}; its cells are not read (give the right id, or add "
+                    "the header under phenotypes.wide.terms)", b.sev, sheet=sheet.name, column=h,
+                    value=named_id.group(0) if named_id else h, reason="unknown HPO header"))
+                claimed.add(h)
+            continue
+        b.wide.append((h, OntologyClass(id=term[0], label=term[1])))
+        claimed.add(h)
+        m_label = HP_IN_TEXT.match(h)
+        if m_label and not explicit:
+            current = b.resolver.label_conflict(term[0], m_label.group(1))
+            if current is not None:
+                b.sheet_issues.append(finding(
+                    "map-label-mismatch",
+                    f"header {h!r}: {term[0]} is {current!r} in HPO {b.resolver.version or ''}, not "
+                    f"{m_label.group(1).strip()!r}; the id was used — check which term is meant",
+                    b.sev, sheet=sheet.name, column=h, value=m_label.group(1).strip(),
+                    reason="label does not match id"))
+    b.wide_columns = {h for h, _ in b.wide}
+    b.wide_ids = [(h, term, str(term.id)) for h, term in b.wide]
+
+
+def _unmapped(b: _Builder, claimed: set[str]) -> None:
+    sheet, m = b.sheet, b.m
+    nonempty = _nonempty_columns(b)
+    for h in sheet.header:
+        if h in claimed:
+            continue
+        has_data = h in nonempty
+        b.sheet_issues.append(finding(
+            "map-unmapped-column",
+            f"column {h!r} is not read by the mapping"
+            + (" (and is not an HPO label or id)" if m.wide_columns == "auto" else "")
+            + ("" if has_data else "; it is empty")
+            + "; map it, or list it under ignore_columns",
+            b.sev if has_data else Severity.INFO, sheet=sheet.name, column=h, reason="unmapped column"))
+    for number, letter, value in sheet.stray_cells:
+        b.sheet_issues.append(finding(
+            "map-bad-cell", f"value {value!r} in column {letter} has no header", b.sev, sheet=sheet.name,
+            row=number, column=letter, value=value, reason="cell outside the header"))
+
+
+def _nonempty_columns(b: _Builder) -> set[str]:
+    out: set[str] = set()
+    header = b.sheet.header
+    remaining = set(range(len(header)))
+    for row in b.sheet.rows:
+        for j in list(remaining):
+            if row[j].strip():
+                out.add(header[j])
+                remaining.discard(j)
+        if not remaining:
+            break
+    return out

@@ -1,0 +1,173 @@
+"""Diseases from a row: ids as clinics write them, labels from the sheet or the HPO annotation file.
+
+Disease ids are normalised (``MIM #607208`` → ``OMIM:607208``; ``OMIM 614959``; ``DEE14 (OMIM 614959)``;
+``Orphanet 558`` / ``ORPHA_558`` → ``ORPHA:558``; ``MONDO 0007915``; a bare number in a column whose header names
+the catalogue, e.g. ``614959`` under ``OMIM``). The label is, in order: the mapping's label column, the name in
+the HPO annotation file (``phenotype.hpoa``; ``--annotations``), the text beside the id in the cell (``DEE14``);
+when none is found the disease keeps an empty label and a ``map-disease-label-missing`` finding says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from phenopackets import Phenopacket
+
+from phenotk.errors import InputError
+from phenotk.issue import Issue
+
+from .findings import finding
+from .values import identity, read_time, read_value, status_parser
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import PacketRows, _Builder
+
+#: Catalogue words (lower case) → CURIE prefix.
+_CATALOGUES = {"omim": "OMIM", "mim": "OMIM", "orpha": "ORPHA", "orphanet": "ORPHA", "ordo": "ORPHA",
+               "mondo": "MONDO", "decipher": "DECIPHER"}
+_ID_IN_TEXT = re.compile(r"\b(OMIM|MIM|ORPHANET|ORPHA|ORDO|MONDO|DECIPHER)\s*(?:[:_#]\s*|\s+)#?\s*(\d+)\b", re.I)
+_HASH_NUMBER = re.compile(r"#\s*(\d{6})\Z")
+_BARE_NUMBER = re.compile(r"\d+\Z")
+_CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*:\S+\Z")
+_UPPER_PREFIXES = ("omim", "mondo", "orpha", "hp", "ncit", "decipher")
+EXPECTED = "a disease id such as OMIM:148600, MIM #607208, ORPHA:558 or MONDO:0007915"
+
+
+def _canonical(prefix: str, number: str) -> str:
+    if prefix == "MONDO":
+        number = number.zfill(7)
+    return f"{prefix}:{number}"
+
+
+def normalise_disease_id(text: str, column: str | None = None) -> tuple[str, str] | None:
+    """(CURIE, the text beside the id in the cell) for a disease id as written, or None when it is not one.
+
+    ``column`` (the header) tells which catalogue a bare number belongs to.
+    """
+    s = " ".join(text.split())
+    m = _ID_IN_TEXT.search(s)
+    if m:
+        curie = _canonical(_CATALOGUES[m.group(1).lower()], m.group(2))
+        rest = (s[: m.start()] + " " + s[m.end():]).strip()
+        rest = re.sub(r"[(\[]\s*[)\]]", "", rest).strip(" ,;:-–()[]")
+        return curie, " ".join(rest.split())
+    m2 = _HASH_NUMBER.match(s)
+    if m2:
+        return f"OMIM:{m2.group(1)}", ""
+    if _BARE_NUMBER.match(s):
+        prefix = _column_catalogue(column)
+        return (_canonical(prefix, s), "") if prefix else None
+    compact = s.replace(" ", "")
+    if _CURIE.match(compact):
+        prefix, _, rest = compact.partition(":")
+        return (f"{prefix.upper()}:{rest}" if prefix.lower() in _UPPER_PREFIXES else compact), ""
+    return None
+
+
+def _column_catalogue(column: str | None) -> str | None:
+    words = re.findall(r"[a-z]+", (column or "").lower())
+    for w in words:
+        if w in _CATALOGUES:
+            return _CATALOGUES[w]
+    return None
+
+
+@dataclass(frozen=True)
+class DiseaseAnnotations:
+    """Disease names from the HPO annotation file (``phenotype.hpoa``): id → name, and the file's version."""
+
+    names: dict[str, str]
+    version: str = ""
+    source: str = ""
+
+    def label(self, curie: str) -> str | None:
+        """The disease name the file gives ``curie``, or None."""
+        return self.names.get(curie)
+
+
+def load_annotations(path: str | Path) -> DiseaseAnnotations:
+    """Read ``phenotype.hpoa`` (plain or ``.gz``); ``InputError`` naming the file when it cannot be read."""
+    p = Path(path)
+    try:
+        stat = p.stat()
+    except OSError as exc:
+        raise InputError(f"cannot read the HPO annotation file: {exc.strerror or exc}", path=str(p)) from None
+    return _load(str(p), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _load(path: str, _mtime: int, _size: int) -> DiseaseAnnotations:
+    names: dict[str, str] = {}
+    version = ""
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+            for line in fh:
+                if line.startswith("#"):
+                    if line.startswith("#version:"):
+                        version = line.split(":", 1)[1].strip()
+                    continue
+                did, _, rest = line.partition("\t")
+                if not rest or did == "database_id" or did in names:
+                    continue
+                names[did] = rest.partition("\t")[0]
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise InputError(f"cannot read the HPO annotation file: {exc}", path=path) from None
+    if not names:
+        raise InputError("not an HPO annotation file (phenotype.hpoa): no disease rows", path=path)
+    return DiseaseAnnotations(names, version, Path(path).name)
+
+
+def disease_block(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list[Issue]) -> None:
+    """The disease blocks of one packet's rows → ``packet.diseases`` (each id once)."""
+    from .build import _distinct
+
+    seen: set[str] = set()
+    for block in b.diseases:
+        id_spec = block["id"]
+
+        def parse(text: str, column: str | None = id_spec.column) -> tuple[str, str] | None:
+            return normalise_disease_id(text, column)
+
+        for number, rec in _distinct(group.rows, block):
+            raw = id_spec.raw(rec)
+            if not raw:
+                b.orphans(issues, number, rec, [block[k] for k in ("label", "onset", "excluded") if k in block],
+                          "disease id")
+                continue
+            parsed = read_value(b, id_spec, raw, parse, issues, number, "disease id", EXPECTED)
+            if parsed is None or parsed[0] in seen:
+                continue
+            curie, cell_label = parsed
+            seen.add(curie)
+            d = packet.diseases.add()
+            d.term.id = curie
+            label = ""
+            if "label" in block and block["label"].raw(rec):
+                label = read_value(b, block["label"], block["label"].raw(rec), identity, issues, number,
+                                   "disease label", "a label") or ""
+            if not label and b.annotations is not None:
+                label = b.annotations.label(curie) or ""
+            d.term.label = label or cell_label
+            if not d.term.label:
+                where = f"not in {b.annotations.source}" if b.annotations is not None else "no --annotations file"
+                issues.append(finding("map-disease-label-missing",
+                                      f"disease {curie} has no label (no label cell; {where}); it is kept without one",
+                                      b.sev, sheet=b.sheet.name, row=number, column=id_spec.column, value=raw,
+                                      reason="no disease label"))
+            if "onset" in block and block["onset"].raw(rec):
+                te = read_time(b, block["onset"], block["onset"].raw(rec), issues, number, "disease onset")
+                if te is not None:
+                    d.onset.CopyFrom(te)
+            if "excluded" in block and block["excluded"].raw(rec):
+                status = read_value(b, block["excluded"], block["excluded"].raw(rec),
+                                    status_parser(b.m.wide_vocabulary), issues, number, "disease exclusion",
+                                    "an observed/excluded/unknown word")
+                if status == "excluded":
+                    d.excluded = True
+            b.prefixes_used.add(curie.split(":")[0].upper())

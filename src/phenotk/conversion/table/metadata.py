@@ -1,0 +1,96 @@
+"""``metaData`` of converted packets: resources for the prefixes a packet uses, and its references.
+
+Resource versions are never invented: a version is the one the mapping states (``metadata.resource_versions``),
+for HP the loaded HPO release; otherwise it is left empty.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from phenopackets import ExternalReference, MetaData, Phenopacket
+
+from phenotk.issue import Issue
+from phenotk.model.metadata import resource
+
+from .values import identity, read_value
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import PacketRows, _Builder
+
+_PMID = re.compile(r"(?:pmid\s*[:_]?\s*)?(\d{1,9})\Z", re.I)
+_ORDER = ["HP", "GENO", "SO", "OMIM", "MONDO", "ORPHA", "HGNC"]
+
+
+def _ref_id(text: str) -> str:
+    m = _PMID.match(text.strip())
+    return f"PMID:{m.group(1)}" if m else text.strip()
+
+
+def reference_block(b: _Builder, group: PacketRows, issues: list[Issue]) -> list[ExternalReference]:
+    """The reference blocks of one packet's rows (PMIDs normalised to ``PMID:n``; each once)."""
+    from .build import _distinct
+
+    out: list[ExternalReference] = []
+    seen: set[str] = set()
+    for block in b.references:
+        for number, rec in _distinct(group.rows, block):
+            raw = block["id"].raw(rec)
+            if not raw:
+                b.orphans(issues, number, rec, [block[k] for k in ("description", "reference") if k in block],
+                          "reference id")
+                continue
+            ref_id = read_value(b, block["id"], raw, _ref_id, issues, number, "reference id", "a reference id")
+            if ref_id is None or ref_id in seen:
+                continue
+            seen.add(ref_id)
+            ref = ExternalReference(id=ref_id)
+            for key in ("description", "reference"):
+                if key in block and block[key].raw(rec):
+                    text = read_value(b, block[key], block[key].raw(rec), identity, issues, number, key, "a text")
+                    setattr(ref, key, text or "")
+            out.append(ref)
+    return out
+
+
+def prefixes_of(packet: Phenopacket) -> tuple[str, ...]:
+    """The CURIE prefixes a packet uses, in the store's resource order."""
+    prefixes: set[str] = set()
+    if packet.phenotypic_features:
+        prefixes.add("HP")
+    for d in packet.diseases:
+        prefixes.add(d.term.id.split(":")[0].upper())
+        if d.onset.HasField("ontology_class"):
+            prefixes.add("HP")
+    for i in packet.interpretations:
+        for gi in i.diagnosis.genomic_interpretations:
+            vd = gi.variant_interpretation.variation_descriptor
+            if vd.allelic_state.id:
+                prefixes.add("GENO")
+            if vd.gene_context.value_id:
+                prefixes.add(vd.gene_context.value_id.split(":")[0].upper())
+    if packet.subject.time_at_last_encounter.HasField("ontology_class"):
+        prefixes.add("HP")
+    return tuple(sorted(prefixes, key=lambda x: (_ORDER.index(x) if x in _ORDER else 99, x)))
+
+
+def metadata(b: _Builder, packet: Phenopacket, refs: list[ExternalReference]) -> MetaData:
+    """The packet's metaData (one template per prefix set, copied)."""
+    key = prefixes_of(packet)
+    template = b.metadata_cache.get(key)
+    if template is None:
+        template = MetaData(created_by=b.m.created_by or b.opts.created_by, phenopacket_schema_version="2.0.2")
+        template.created.CopyFrom(b.created)
+        for p in key:
+            version = b.m.resource_versions.get(p, "")
+            if p == "HP" and not version:
+                version = b.resolver.version
+            res = resource(p, version)
+            res.version = version  # the stated version or none: no built-in default release is invented
+            template.resources.append(res)
+        b.metadata_cache[key] = template
+    md = MetaData()
+    md.CopyFrom(template)
+    md.external_references.extend(refs)
+    return md

@@ -1,0 +1,266 @@
+"""Phenotypic features from a row: wide term columns, the long layout and free-text columns.
+
+Wide cells: an observed/excluded/unknown word, or an age / onset word (``3 yrs``, ``infancy``, ``congenital``,
+``yes, 3y``) which means observed with that onset. Long rows: the term column (an id, ``label (HP:…)`` or a
+label/synonym), else the label column looked up. Free text: see :func:`match_phrase` for the negation rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from phenopackets import OntologyClass, Phenopacket, PhenotypicFeature, TimeElement
+
+from phenotk.issue import Issue
+from phenotk.mapping.model import MISSING
+from phenotk.mapping.timeparse import ParsedTime, parse_time
+
+from .findings import finding
+from .terms import HP_ID, TermResolver
+from .values import read_time, read_value, status_parser
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import PacketRows, _Builder
+
+Add = Callable[[OntologyClass, bool, "ParsedTime | TimeElement | None", int, str], None]
+
+_EMPTY_TEXT = frozenset({"na", "n/a", "nd", "none", "-", "unknown", "not assessed", "?"})
+_MISS = object()
+_BAD = object()
+#: "yes, 3y" / "+ (infancy)" / "yes - congenital": an observed word followed by an onset.
+_WORD_AND_ONSET = re.compile(r"(\S+?)\s*(?:[,;:(\[]|\s-\s|\s)\s*(.+?)\s*[)\]]?\Z")
+#: Items of a free-text phrase: commas, "and", "as well as" (a negation covers one item).
+_ITEMS = re.compile(r",|\band\b|\bas well as\b|\bplus\b", re.I)
+#: Inside one negated item, "or"/"nor" continue the negation ("no seizures or hypotonia").
+_OR = re.compile(r"\bn?or\b", re.I)
+
+
+def wide_cell(b: _Builder, cell: str) -> tuple[str | None, ParsedTime | None]:
+    """(observed | excluded | unknown | None, onset) for a wide term cell."""
+    hit = b.cell_cache.get(cell)
+    if hit is None:
+        vocab = b.m.wide_vocabulary
+        status = vocab.status(cell)
+        onset = None
+        if status is None:
+            onset = parse_time(cell)
+            if onset is None:
+                m = _WORD_AND_ONSET.match(cell)
+                if m and vocab.status(m.group(1)) == "observed":
+                    onset = parse_time(m.group(2))
+            status = "observed" if onset is not None else None
+        hit = b.cell_cache[cell] = (status, onset)
+    return hit
+
+
+def _wide_feature(b: _Builder, term: OntologyClass, cell: str) -> PhenotypicFeature | object | None:
+    """The feature a wide cell stands for (cached per column and text); None = unknown; _BAD = unparseable."""
+    status, onset = wide_cell(b, cell.strip())
+    if status == "unknown":
+        return None
+    if status is None:
+        return _BAD
+    pf = PhenotypicFeature(type=term, excluded=status == "excluded")
+    if onset is not None:
+        pf.onset.CopyFrom(onset.to_time_element())
+    return pf
+
+
+def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list[Issue]) -> None:
+    """Every feature of the group's rows (wide, long, free text); repeats merged, contradictions reported."""
+    seen: dict[str, tuple[bool, int]] = {}
+    features = packet.phenotypic_features
+
+    def conflict(term: OntologyClass, prev: tuple[bool, int], excluded: bool, row: int, col: str) -> None:
+        if prev[0] != excluded:
+            issues.append(finding(
+                "map-conflicting-values",
+                f"{term.label or term.id} is {'excluded' if prev[0] else 'observed'} in row {prev[1]} but "
+                f"{'excluded' if excluded else 'observed'} in row {row}; kept the first",
+                b.sev, sheet=b.sheet.name, row=row, column=col, value=term.id, reason="conflicting values"))
+
+    def add(term: OntologyClass, excluded: bool, onset: ParsedTime | TimeElement | None, row: int, col: str) -> None:
+        prev = seen.get(term.id)
+        if prev is not None:
+            conflict(term, prev, excluded, row, col)
+            return
+        seen[term.id] = (excluded, row)
+        f = features.add()
+        f.type.CopyFrom(term)
+        if excluded:
+            f.excluded = True
+        if onset is not None:
+            f.onset.CopyFrom(onset.to_time_element() if isinstance(onset, ParsedTime) else onset)
+
+    cache_get = b.feature_cache.get
+    wide = b.wide_ids
+    for number, rec in group.rows:
+        batch = []
+        for col, term, tid in wide:
+            cell = rec[col]
+            if not cell:
+                continue
+            pf: Any = cache_get((col, cell), _MISS)
+            if pf is _MISS:
+                pf = b.feature_cache[(col, cell)] = _wide_feature(b, term, cell)
+            if pf is None:
+                continue
+            if pf is _BAD:
+                b.bad(issues, number, col, cell, "not a phenotype status",
+                      f"{cell!r} under {term.label or term.id} is none of observed/excluded/unknown words and "
+                      "not an age or onset")
+                continue
+            prev = seen.get(tid)
+            if prev is not None:
+                conflict(term, prev, pf.excluded, number, col)
+                continue
+            seen[tid] = (pf.excluded, number)
+            batch.append(pf)
+        if batch:
+            features.extend(batch)
+        if b.m.long is not None:
+            long_row(b, number, rec, issues, add)
+        for col in b.m.text_columns:
+            text = rec.get(col, "")
+            if text.strip():
+                text_cell(b, number, col, text, issues, add)
+    if packet.phenotypic_features:
+        b.prefixes_used.add("HP")
+
+
+def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue], add: Add) -> None:
+    """One row of the long layout → at most one feature (or findings)."""
+    long = b.m.long
+    assert long is not None
+    spec = long["term"]
+    raw = spec.raw(rec)
+    given = long["label"].raw(rec) if "label" in long else ""
+    if not raw and not given:
+        b.orphans(issues, number, rec, [long[k] for k in ("status", "onset") if k in long], "term (or label)")
+        return
+    term = _long_term(b, raw, given, number, issues)
+    if term is None:
+        return
+    curie, label = term
+    status = "observed"
+    if "status" in long:
+        sraw = long["status"].raw(rec)
+        if sraw:
+            status = read_value(b, long["status"], sraw, status_parser(b.m.long_vocabulary), issues, number,
+                                "status", "an observed/excluded/unknown word") or ""
+            if status in ("", "unknown"):
+                return
+    onset = None
+    if "onset" in long:
+        oraw = long["onset"].raw(rec)
+        if oraw:
+            onset = read_time(b, long["onset"], oraw, issues, number, "onset")
+    add(OntologyClass(id=curie, label=label), status == "excluded", onset, number, spec.column or "")
+
+
+def _long_term(b: _Builder, raw: str, given: str, number: int, issues: list[Issue]) -> tuple[str, str] | None:
+    """(id, label) of a long row from its term cell (mapped first), else its label cell; findings when neither."""
+    assert b.m.long is not None
+    spec = b.m.long["term"]
+    label_spec = b.m.long.get("label")
+    text = ""
+    if raw:
+        mapped = spec.translate(raw)
+        if mapped is None:
+            return None
+        text = raw if mapped is MISSING else str(mapped)
+    if given and label_spec is not None:
+        mapped_label = label_spec.translate(given)
+        given = "" if mapped_label is None else given if mapped_label is MISSING else str(mapped_label)
+    term = b.resolver.resolve(text) if text else None
+    if term is None and given:
+        term = b.resolver.resolve(given)
+    if term is None:
+        shown, col = (raw, spec.column) if raw else (given, label_spec.column if label_spec else None)
+        issues.append(finding("map-unknown-term",
+                              f"{shown!r} is neither an HPO id of the loaded release nor an HPO label or synonym",
+                              b.sev, sheet=b.sheet.name, row=number, column=col, value=shown,
+                              reason="unknown term"))
+        return None
+    curie, label = term
+    if given and text and HP_ID.match(text.strip()) and label_spec is not None:
+        if not b.resolver.label(curie):
+            label = given
+        else:
+            current = b.resolver.label_conflict(curie, given)
+            if current is not None:
+                issues.append(finding(
+                    "map-label-mismatch",
+                    f"{curie} is {current!r} in HPO {b.resolver.version or ''}, not {given!r}; the id was used",
+                    b.sev, sheet=b.sheet.name, row=number, column=label_spec.column, value=given,
+                    reason="label does not match id"))
+    return curie, label
+
+
+def text_cell(b: _Builder, number: int, col: str, text: str, issues: list[Issue], add: Add) -> None:
+    """A free-text cell → features (exact label/synonym matches) and findings for what matches nothing."""
+    phrases = [text]
+    for sep in b.m.text_separators:
+        phrases = [p for ph in phrases for p in ph.split(sep)]
+    for phrase in phrases:
+        phrase = phrase.strip().strip(".").strip()
+        if not phrase or phrase.lower() in _EMPTY_TEXT:
+            continue
+        for part, excluded, term in match_phrase(b.resolver, b.m.text_negations, phrase):
+            if term is None:
+                issues.append(finding(
+                    "map-unmatched-text",
+                    f"{part!r} matches no HPO label or synonym exactly; review it or map it by hand",
+                    b.sev, sheet=b.sheet.name, row=number, column=col, value=part, reason="no exact HPO match"))
+            else:
+                add(OntologyClass(id=term[0], label=term[1]), excluded, None, number, col)
+
+
+def negation(negations: tuple[str, ...], phrase: str) -> tuple[bool, str]:
+    """(True, the rest) when ``phrase`` starts with a negation word, else (False, phrase)."""
+    low = phrase.lower()
+    for neg in negations:
+        if low.startswith(neg):
+            return True, phrase[len(neg):].strip()
+    return False, phrase
+
+
+def match_phrase(
+    resolver: TermResolver, negations: tuple[str, ...], phrase: str
+) -> list[tuple[str, bool, tuple[str, str] | None]]:
+    """(text, excluded, (id, label) or None) for each item of one free-text phrase.
+
+    Rules, in order:
+
+    1. the whole phrase is an HPO label or synonym (singular/plural normalised) → that term, observed — an
+       exact term wins over a negation-looking start (``absent speech`` is a term, not "speech" excluded);
+    2. otherwise the phrase is split into items at commas, "and", "as well as"; a negation (``no``, ``not``,
+       ``without``, … — the mapping's ``negations``) covers **its own item only**: ``no seizures, hypotonia``
+       → Seizure excluded, Hypotonia observed;
+    3. inside a negated item, "or"/"nor" keep the negation: ``no seizures or hypotonia`` → both excluded;
+    4. an item that matches nothing is returned with None (reported as map-unmatched-text).
+    """
+    whole = resolver.resolve(phrase)
+    if whole is not None:
+        return [(phrase, False, whole)]
+    out: list[tuple[str, bool, tuple[str, str] | None]] = []
+    for item in (p.strip() for p in _ITEMS.split(phrase)):
+        if not item:
+            continue
+        term = resolver.resolve(item)
+        if term is not None:
+            out.append((item, False, term))
+            continue
+        excluded, rest = negation(negations, item)
+        if not excluded:
+            out.append((item, False, None))
+            continue
+        term = resolver.resolve(rest)
+        if term is not None:
+            out.append((item, True, term))
+            continue
+        parts = [p.strip() for p in _OR.split(rest) if p.strip()]
+        out.extend((p, True, resolver.resolve(p)) for p in parts)
+    return out

@@ -1,0 +1,55 @@
+"""The subject of a packet: id, sex, date of birth, age at last encounter, vital status."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from phenopackets import Individual, Sex, VitalStatus
+
+from phenotk.issue import Issue
+from phenotk.mapping.model import DEFAULT_SEX_MAP, DEFAULT_VITAL_MAP, SEX_VALUES, VITAL_VALUES
+
+from .values import enum_parser, parse_date, read_time, read_value
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import PacketRows, _Builder
+
+_SEX = enum_parser(DEFAULT_SEX_MAP, SEX_VALUES)
+_VITAL = enum_parser(DEFAULT_VITAL_MAP, VITAL_VALUES)
+
+
+def build_subject(b: _Builder, group: PacketRows, sid: str, issues: list[Issue]) -> tuple[Individual, bool]:
+    """(the subject, True when the sheet stated UNKNOWN_SEX — proto3 cannot tell that from "not stated")."""
+    sub = b.m.subject
+    subject = Individual(id=sid)
+    first_row = group.rows[0][0]
+    unknown_sex = False
+    if "sex" in sub:
+        raw, row = b.single(group, sub["sex"], issues, "sex")
+        if raw or sub["sex"].default is not None:
+            value = read_value(b, sub["sex"], raw, _SEX, issues, row or first_row, "sex",
+                               f"a sex ({', '.join(SEX_VALUES)} or m/f/u)")
+            if value:
+                subject.sex = Sex.Value(value)
+                unknown_sex = value == "UNKNOWN_SEX"
+    if "date_of_birth" in sub:
+        raw, row = b.single(group, sub["date_of_birth"], issues, "date of birth")
+        if raw:
+            ts = read_value(b, sub["date_of_birth"], raw, parse_date, issues, row, "date of birth",
+                            "a date (YYYY-MM-DD or DD.MM.YYYY)")
+            if ts is not None:
+                subject.date_of_birth.FromDatetime(ts)
+    if "age_at_last_encounter" in sub:
+        raw, row = b.single(group, sub["age_at_last_encounter"], issues, "age at last encounter")
+        if raw:
+            te = read_time(b, sub["age_at_last_encounter"], raw, issues, row, "age at last encounter")
+            if te is not None:
+                subject.time_at_last_encounter.CopyFrom(te)
+    if "vital_status" in sub:
+        raw, row = b.single(group, sub["vital_status"], issues, "vital status")
+        if raw:
+            value = read_value(b, sub["vital_status"], raw, _VITAL, issues, row, "vital status",
+                               f"a vital status ({', '.join(VITAL_VALUES)}, dead/alive, yes/no)")
+            if value:
+                subject.vital_status.status = VitalStatus.Status.Value(value)
+    return subject, unknown_sex

@@ -1,0 +1,131 @@
+"""One rule for every mapped value: the ``values:`` map (then ``lookup:``) first, the field's parser on the rest.
+
+A value map entry may give the final value (``M: MALE``), a text the field's parser reads (``toddler: P2Y``,
+``dup: OMIM:614959``) or null ("no value"). A cell the maps do not list goes to the parser as it is. What the
+parser cannot read is a ``map-bad-cell`` finding naming the cell text (and what the map made of it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from phenopackets import OntologyClass, TimeElement
+
+from phenotk.issue import Issue
+from phenotk.mapping.model import MISSING, ValueSpec, Vocabulary
+from phenotk.mapping.timeparse import parse_time
+
+from .terms import HP_IN_TEXT
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import _Builder
+
+T = TypeVar("T")
+
+#: A parser's answer for "the cell says there is no value" (``n/a`` as a sex): not carried, not a finding.
+NO_VALUE: Any = object()
+
+
+def read_value(
+    b: _Builder,
+    spec: ValueSpec,
+    raw: str,
+    parse: Callable[[str], T | None],
+    issues: list[Issue],
+    row: int,
+    what: str,
+    expected: str,
+) -> T | None:
+    """``raw`` through the spec's maps, then ``parse``; None (and a bad-cell finding when unreadable) if no value.
+
+    ``expected`` completes the message "… is not {expected}".
+    """
+    mapped = spec.translate(raw)
+    if mapped is None:
+        return None
+    text = raw if mapped is MISSING else str(mapped)
+    out = parse(text)
+    if out is NO_VALUE:
+        return None
+    if out is None:
+        via = "" if mapped is MISSING or text == raw else f" (mapped to {text!r})"
+        b.bad(issues, row, spec.column, raw, f"not {expected}",
+              f"{what} {raw!r}{via} is not {expected}; correct it or add it to the values of {spec.pointer}")
+    return out
+
+
+def identity(text: str) -> str | None:
+    """Text fields (labels, descriptions, ids): any text is the value."""
+    return text.strip() or NO_VALUE
+
+
+def enum_parser(builtin: Mapping[str, str | None], allowed: tuple[str, ...]) -> Callable[[str], str | None]:
+    """Sex / vital status words: the built-in words, then the enum names themselves."""
+
+    def parse(text: str) -> str | None:
+        key = text.strip().lower()
+        if key in builtin:
+            value = builtin[key]
+            return NO_VALUE if value is None else value
+        return text.strip().upper() if text.strip().upper() in allowed else None
+
+    return parse
+
+
+def status_parser(vocab: Vocabulary) -> Callable[[str], str | None]:
+    """Observed / excluded / unknown words → the status."""
+
+    def parse(text: str) -> str | None:
+        return vocab.status(text)
+
+    return parse
+
+
+def parse_date(raw: str) -> dt.datetime | None:
+    """YYYY-MM-DD (with optional time), DD.MM.YYYY or YYYY/MM/DD → UTC datetime."""
+    s = raw.strip()
+    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S"):
+        try:
+            value = dt.datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+        return value.replace(tzinfo=dt.timezone.utc)
+    return None
+
+
+def time_parser(b: _Builder, spec: ValueSpec) -> Callable[[str], TimeElement | None]:
+    """Ages, gestational ages and onset labels (``3y 2m``, ``33+2``, ``Childhood onset (HP:0011463)``)."""
+
+    def parse(text: str) -> TimeElement | None:
+        parsed = parse_time(text, unit=spec.unit)
+        if parsed is not None:
+            return parsed.to_time_element()
+        m = HP_IN_TEXT.match(text.strip())
+        if m and _is_onset(b, m.group(2)):
+            curie = m.group(2).upper().replace("_", ":")
+            label = b.resolver.label(curie) or m.group(1)
+            return TimeElement(ontology_class=OntologyClass(id=curie, label=label))
+        return None
+
+    return parse
+
+
+TIME_EXPECTED = "an age (P3Y2M, 3y 2m, 3 years), gestational age (33+2) or onset label"
+
+
+def read_time(b: _Builder, spec: ValueSpec, raw: str, issues: list[Issue], row: int, what: str) -> TimeElement | None:
+    """An age / onset cell (maps first, then the age parser)."""
+    return read_value(b, spec, raw, time_parser(b, spec), issues, row, what, TIME_EXPECTED)
+
+
+def _is_onset(b: _Builder, curie: str) -> bool:
+    """An explicit ``label (HP:…)`` onset outside the built-in table: accepted unless the HPO says otherwise."""
+    onto = b.resolver.ontology
+    if onto is None or not hasattr(onto, "is_descendant_of"):
+        return True
+    try:
+        return bool(onto.is_descendant_of(curie.upper().replace("_", ":"), "HP:0003674"))
+    except (KeyError, ValueError):
+        return False
