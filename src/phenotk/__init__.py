@@ -2,7 +2,8 @@
 
 Only the names in ``__all__`` are public API; modules with a leading underscore and sub-packages
 may change between releases. Heavy parts (pandas, matplotlib, fhir.resources, pronto) are imported
-on first use, so ``import phenotk`` and the command line start fast.
+on first use, so ``import phenotk`` and the command line start fast (``phenotk --version`` imports
+no part of the validator).
 """
 
 from __future__ import annotations
@@ -12,17 +13,30 @@ from typing import TYPE_CHECKING, Any
 
 from phenotk._version import __version__
 from phenotk.errors import InputError, PhenotkError, UsageError
-from phenotk.fixes import fix
-from phenotk.io import Document, Element, Format, iter_documents, read, write
-from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
-from phenotk.validation.api import validate
 
 #: public name → module that defines it (imported on first attribute access)
 _LAZY = {
+    "validate": "phenotk.workflow.session",
+    "fix": "phenotk.workflow.session",
+    "Document": "phenotk.io",
+    "Element": "phenotk.io",
+    "Format": "phenotk.io",
+    "iter_documents": "phenotk.io",
+    "read": "phenotk.io",
+    "write": "phenotk.io",
+    "Fix": "phenotk.issue",
+    "Issue": "phenotk.issue",
+    "PatchOp": "phenotk.issue",
+    "Report": "phenotk.issue",
+    "Result": "phenotk.issue",
+    "RuleInfo": "phenotk.issue",
+    "Severity": "phenotk.issue",
     "CohortSummary": "phenotk.analysis",
     "CohortView": "phenotk.analysis",
     "read_cohort": "phenotk.analysis",
     "show": "phenotk.analysis",
+    "Conversion": "phenotk.workflow.convert",
+    "convert": "phenotk.workflow.convert",
     "from_fhir": "phenotk.conversion.fhir",
     "to_fhir": "phenotk.conversion.fhir",
     "from_dataframe": "phenotk.conversion.table.api",
@@ -39,7 +53,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from phenotk.conversion.fhir import from_fhir, to_fhir
     from phenotk.conversion.table.api import from_dataframe, to_dataframe
     from phenotk.conversion.v1 import upgrade
+    from phenotk.io import Document, Element, Format, iter_documents, read, write
+    from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
     from phenotk.ontology import HpoNotAvailable, OntologyIndex, load_hpo, load_ontology
+    from phenotk.workflow.convert import Conversion, convert
+    from phenotk.workflow.session import fix, validate
 
 
 def __getattr__(name: str) -> Any:
@@ -58,6 +76,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "CohortSummary",
     "CohortView",
+    "Conversion",
     "Document",
     "Element",
     "Fix",
@@ -74,6 +93,7 @@ __all__ = [
     "Severity",
     "UsageError",
     "__version__",
+    "convert",
     "fix",
     "from_dataframe",
     "from_fhir",

@@ -1,15 +1,21 @@
-"""Helpers shared by command modules: option enums, input iteration with per-file error lines."""
+"""Helpers shared by command modules: option enums, option parsing, input iteration with per-file error lines.
+
+Imported by command modules at registration, so it imports nothing heavy at module level.
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from phenotk.errors import InputError
-from phenotk.io import Document, Element, Format, iter_documents
+from phenotk.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.errors import InputError
+    from phenotk.io import Document
 
 
 class FormatOpt(str, enum.Enum):
@@ -36,6 +42,9 @@ def documents(
     errors: list[InputError] | None = None,
 ) -> Iterator[Document]:
     """Yield readable documents; print each unreadable input as one line and remember it in ``errors``."""
+    from phenotk.errors import InputError
+    from phenotk.io import Element, Format, iter_documents
+
     for item in iter_documents(
         paths,
         fmt=Format(fmt.value) if fmt else None,
@@ -47,6 +56,24 @@ def documents(
                 errors.append(item)
             continue
         yield item
+
+
+def split_values(values: list[str] | None) -> list[str] | None:
+    """Repeatable, comma-separated option values as one list (None when none were given)."""
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()] or None
+
+
+def ontology_specs(specs: list[str] | None) -> dict[str, str] | None:
+    """``--ontology MONDO=mondo.obo`` (repeatable) → ``{"MONDO": "mondo.obo"}`` (None when none were given)."""
+    out: dict[str, str] = {}
+    for spec in specs or []:
+        prefix, sep, path = spec.partition("=")
+        if not sep or not prefix.strip() or not path.strip():
+            raise UsageError(f"--ontology takes PREFIX=FILE (e.g. MONDO=mondo.obo), not {spec!r}")
+        out[prefix.strip()] = path.strip()
+    return out or None
 
 
 def echo_json(obj: Any) -> None:

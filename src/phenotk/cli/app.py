@@ -1,16 +1,78 @@
-"""The ``phenotk`` typer application: command registration and the single error boundary."""
+"""The ``phenotk`` typer application: lazy command registration and the single error boundary.
+
+Start-up is part of the interface (a pre-commit hook or an editor runs ``phenotk validate one.json``): a
+command module is imported only when that command runs (``phenotk --help`` imports them all to list them),
+and option values of the common kinds (str, int, bool, enums, paths, lists of them) are converted here
+instead of by typer's pydantic adapters, so no command pays for importing pydantic.
+"""
 
 from __future__ import annotations
 
+import enum
 import importlib
 import os
 import sys
-from typing import Annotated
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from phenotk._version import __version__
 from phenotk.errors import PhenotkError
+
+#: command name → module that defines ``register(app)``. Add a line when you add a command.
+COMMANDS: dict[str, str] = {
+    "convert": "phenotk.cli.convert",
+    "info": "phenotk.cli.info",
+    "summarize": "phenotk.cli.summarize",
+    "validate": "phenotk.cli.validate",
+    "rules": "phenotk.cli.rules",
+    "explain": "phenotk.cli.rules",
+    "ontology": "phenotk.cli.ontology",
+    "upgrade": "phenotk.cli.upgrade",
+    "fix": "phenotk.cli.fix",
+    "mapping": "phenotk.cli.mapping",
+}
+#: the command modules, in listing order
+COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))
+
+
+class LazyGroup(TyperGroup):
+    """The root group: builds a command from its module on first use (``list_commands`` names them all)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_params(self)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Every command name, in the order of :data:`COMMANDS`."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The click command for ``cmd_name``, importing its module the first time."""
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self._load(COMMANDS[cmd_name])
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """As typer's, but an unknown name first loads every command (for the did-you-mean suggestion)."""
+        if args and args[0] not in COMMANDS:
+            for module in COMMAND_MODULES:
+                self._load(module)
+        return super().resolve_command(ctx, args)
+
+    def _load(self, module: str) -> None:
+        holder = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+        importlib.import_module(module).register(holder)
+        group = typer.main.get_group(holder)
+        for name, cmd in group.commands.items():
+            if name not in self.commands:
+                _plain_params(cmd)
+                self.add_command(cmd, name)
+
 
 app = typer.Typer(
     name="phenotk",
@@ -19,20 +81,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=LazyGroup,
 )
-
-#: Modules that each define ``register(app)``. Add a line when you add a command module.
-COMMAND_MODULES = [
-    "phenotk.cli.convert",
-    "phenotk.cli.info",
-    "phenotk.cli.summarize",
-    "phenotk.cli.validate",
-    "phenotk.cli.rules",
-    "phenotk.cli.ontology",
-    "phenotk.cli.upgrade",
-    "phenotk.cli.fix",
-    "phenotk.cli.mapping",
-]
 
 
 def _version_callback(value: bool) -> None:
@@ -50,8 +100,122 @@ def _root(
     """Validate, fix and convert GA4GH Phenopackets."""
 
 
-for _mod in COMMAND_MODULES:
-    importlib.import_module(_mod).register(app)
+# ---------------------------------------------------------------------- option values without pydantic
+
+
+class _PlainValue:
+    """Converts an option value of a simple type (what typer's pydantic adapter would do for it)."""
+
+    def __init__(self, convert: Any) -> None:
+        self.convert = convert
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        """Convert as typer's runtime parameters do: None stays None (``()`` for multi-value), else convert."""
+        multi = param.multiple or param.nargs == -1
+        if value is None:
+            return () if multi else None
+        try:
+            if multi:
+                if isinstance(value, str):
+                    raise ValueError("Value must be an iterable.")
+                return [self.convert(v, param) for v in value]
+            return self.convert(value, param)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def _leaf_converter(annotation: Any, info: Any) -> Any:
+    """A function (value, param) → value for ``annotation``, or None when typer should do it."""
+    if annotation is str:
+        return lambda v, p: v if isinstance(v, str) else str(v)
+    if annotation is bool:
+        return lambda v, p: v if isinstance(v, bool) else _bool(v)
+    if annotation is int and not getattr(info, "clamp", False):
+        return lambda v, p: _int(v, info)
+    if annotation is Path and not any(
+        getattr(info, k, None) for k in ("exists", "resolve_path", "writable", "readable_only", "path_type")
+    ):
+        return lambda v, p: v if isinstance(v, Path) else Path(v)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        members = list(annotation)
+        sensitive = getattr(info, "case_sensitive", True)
+        return lambda v, p: _choice(v, members, sensitive)
+    return None
+
+
+def _bool(value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text in ("1", "true", "t", "yes", "y", "on"):
+        return True
+    if text in ("0", "false", "f", "no", "n", "off"):
+        return False
+    raise ValueError(f"{value!r} is not a valid boolean.")
+
+
+def _int(value: Any, info: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"{value!r} is not a valid integer.")
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError("Input should be a valid integer, unable to parse string as an integer") from None
+    low, high = getattr(info, "min", None), getattr(info, "max", None)
+    if low is not None and number < low:
+        raise ValueError(f"Input should be greater than or equal to {low}")
+    if high is not None and number > high:
+        raise ValueError(f"Input should be less than or equal to {high}")
+    return number
+
+
+def _choice(value: Any, members: list[Any], sensitive: bool) -> Any:
+    if isinstance(value, enum.Enum) and value in members:
+        return value
+    text = str(value)
+    for m in members:
+        if m.value == text or (not sensitive and str(m.value).casefold() == text.casefold()):
+            return m
+    shown = ", ".join(repr(m.value) for m in members)
+    raise ValueError(f"{text!r} is not one of {shown}.")
+
+
+def _plain_params(cmd: Any) -> None:
+    """Give each parameter of ``cmd`` (and of its subcommands, and its --help) a plain converter where possible."""
+    for sub in getattr(cmd, "commands", {}).values():
+        _plain_params(sub)
+    for param in getattr(cmd, "params", ()):
+        _plain_param(param)
+    original = getattr(cmd, "get_help_option", None)
+    if original is not None:
+
+        def get_help_option(ctx: Any) -> Any:
+            option = original(ctx)
+            if option is not None:
+                _plain_param(option)
+            return option
+
+        cmd.get_help_option = get_help_option
+
+
+def _plain_param(param: Any) -> None:
+    desc = getattr(param, "type_descriptor", None)
+    if desc is None or getattr(param, "_runtime_param", "missing") is not None:
+        return  # not a typer parameter of this typer version, or already set
+    info = desc.parameter_info
+    if getattr(info, "parser", None) is not None or desc.file_annotation is not None:
+        return
+    annotation = desc.annotation
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        annotation = rest[0] if len(rest) == 1 else None
+    if typing.get_origin(annotation) is list:
+        (annotation,) = typing.get_args(annotation) or (None,)
+    convert = _leaf_converter(annotation, info)
+    if convert is not None:
+        param._runtime_param = _PlainValue(convert)
+
+
+# ---------------------------------------------------------------------- entry point
 
 
 def error(message: str) -> None:

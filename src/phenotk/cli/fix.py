@@ -3,44 +3,16 @@
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from phenotk.cli._common import ontology_specs, split_values
 from phenotk.errors import UsageError
-from phenotk.fixes.run import FileFix, build_engine, fix_paths, loaded_versions, output_path, write_fixed
-from phenotk.issue import Issue, Severity
-from phenotk.validation.config import FAIL_ON, Options, fail_on_severity, find_config, load_config, merge
-from phenotk.validation.registry import resolve
 
-
-def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
-
-
-def _ontologies(specs: list[str] | None) -> dict[str, Any]:
-    """``--ontology MONDO=mondo.obo`` → {"MONDO": index}."""
-    from phenotk.ontology import load_ontology
-
-    out: dict[str, Any] = {}
-    for spec in specs or []:
-        prefix, sep, path = spec.partition("=")
-        if not sep or not prefix.strip() or not path.strip():
-            raise UsageError(f"--ontology takes PREFIX=FILE (e.g. MONDO=mondo.obo), not {spec!r}")
-        out[prefix.strip()] = load_ontology(path.strip())
-    return out
-
-
-def _load_hpo(hpo: str | None, opts: Options, notes: list[str]) -> Any:
-    from phenotk.ontology import HpoNotAvailable, resolve_hpo
-
-    try:
-        return resolve_hpo(hpo or opts.hpo)
-    except HpoNotAvailable as exc:
-        notes.append(f"HPO fixes skipped: {exc.message}")
-    except OSError as exc:
-        notes.append(f"HPO fixes skipped: could not obtain HPO ({exc})")
-    return None
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.fixes.run import FileFix
+    from phenotk.issue import Issue, Severity
 
 
 def _where(path: str, issue: Issue) -> str:
@@ -121,29 +93,33 @@ def fix_command(
         raise UsageError("choose one of --in-place, --output-dir and --dry-run")
     if modes == 0 and not stdin_only:
         raise UsageError("say where fixes go: --in-place, --output-dir DIR, or --dry-run to see the diff")
-    if fail_on is not None and fail_on not in FAIL_ON:
-        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
-    cfg_path = config or find_config()
-    base = load_config(cfg_path) if cfg_path else Options()
-    opts = merge(base, hpo=hpo, fail_on=fail_on)
-    threshold = fail_on_severity(opts.fail_on)
-    rules = _split(rule)
+    from phenotk.fixes.run import output_path, write_fixed
+    from phenotk.validation.registry import resolve
+    from phenotk.workflow.session import Session
+
+    rules = split_values(rule) or []
     for r in rules:
         resolve(r)  # unknown rule → UsageError with a suggestion
-    notes: list[str] = []
-    index = None if no_hpo else _load_hpo(hpo, opts, notes)
-    extra = _ontologies(ontology)
-    systems = _split([organ_systems] if organ_systems else None)
-    if systems and index is None:
+    systems = split_values([organ_systems] if organ_systems else None)
+    session = Session.from_settings(
+        config=config or True,
+        hpo=False if no_hpo else hpo,
+        fail_on=fail_on,
+        ontology_files=ontology_specs(ontology),
+        organ_systems=systems or None,
+    )
+    if systems and session.hpo is None:
         raise UsageError("--organ-systems needs HPO (--hpo FILE)")
-    engine = build_engine(hpo=index, ontologies=extra, organ_systems=systems, options=opts)
-    for note in [*notes, *engine.notes]:
+    if session.hpo_warning:
+        typer.echo(session.hpo_warning, err=True)
+    for note in [*session.notes, *session.engine.notes]:
         typer.echo(f"note: {note}", err=True)
-    versions = loaded_versions(index, extra)
+    threshold = session.fail_on
+    index = session.hpo
 
     files = changed = fixed = remaining = 0
     unreadable = False
-    for arg, result in fix_paths(paths, engine, unsafe=unsafe, rules=rules or None, versions=versions):
+    for arg, result in session.fix_paths(paths, unsafe=unsafe, rules=rules or None):
         files += 1
         if result.error is not None:
             unreadable = True
@@ -169,7 +145,7 @@ def fix_command(
     verb = "would change" if dry_run else "changed"
     typer.echo(
         f"{fixed} fix(es) applied; {verb} {changed} of {files} file(s) ({release}); "
-        f"{remaining} finding(s) at or above {opts.fail_on} remain",
+        f"{remaining} finding(s) at or above {session.options.fail_on} remain",
         err=True,
     )
     if unreadable:

@@ -9,9 +9,7 @@ from typing import Annotated
 
 import typer
 
-from phenotk.analysis import read_cohort
 from phenotk.errors import PhenotkError
-from phenotk.io import atomic_write
 
 
 class SummaryFormat(str, enum.Enum):
@@ -32,13 +30,12 @@ def summarize_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite --output.")] = False,
 ) -> None:
     """Summarise a cohort of Phenopackets (families and cohorts are flattened to their packets)."""
-    index = None
-    if not no_hpo:
-        from phenotk.ontology import resolve_hpo, try_resolve_hpo
+    from phenotk.analysis import read_cohort
+    from phenotk.workflow.session import Session
 
-        # an explicit --hpo must load (errors are exit 2); otherwise use what is available, quietly
-        index = resolve_hpo(hpo) if hpo is not None else try_resolve_hpo()
-    cohort = read_cohort(paths, hpo=index)
+    # HPO in the order every command uses; an explicit --hpo must load (errors are exit 2), else it is optional
+    session = Session.from_settings(config=True, hpo=False if no_hpo else hpo, want_hpo=True)
+    cohort = read_cohort(paths, hpo=session.hpo)
     for err in cohort.errors:
         typer.echo(str(err), err=True)
     summary = cohort.summary(top=top)
@@ -51,6 +48,8 @@ def summarize_command(
     if output is None:
         typer.echo(text, nl=False)
     else:
+        from phenotk.io import atomic_write
+
         atomic_write(output, text.encode("utf-8"), force=force)
         typer.echo(f"wrote {output}", err=True)
     if cohort.errors:

@@ -260,6 +260,45 @@ def fix_tree(
     return tree, [AppliedFix(by_fix[id(fx)], fx) for fx in plan.accepted], plan.skipped
 
 
+def fix_object(
+    packet: Any,
+    engine: Engine,
+    *,
+    unsafe: bool = False,
+    rules: Collection[str] | None = None,
+    versions: Mapping[str, str] | None = None,
+) -> tuple[Any, list[AppliedFix]]:
+    """Fix a message (a fixed copy of its class), a JSON tree (a fixed dict) or a file (the fixed message).
+
+    A file is read, never written (``phenotk fix --in-place`` writes).
+    """
+    from google.protobuf import json_format
+    from google.protobuf.message import Message
+
+    if isinstance(packet, Message):
+        tree, applied, _ = fix_tree(
+            json_format.MessageToDict(packet), engine, unsafe=unsafe, rules=rules, versions=versions
+        )
+        return json_format.ParseDict(tree, type(packet)(), ignore_unknown_fields=True), applied
+    if isinstance(packet, dict):
+        tree, applied, _ = fix_tree(packet, engine, unsafe=unsafe, rules=rules, versions=versions)
+        return tree, applied
+    from phenotk.io import read
+
+    path = os.fspath(packet)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise InputError("no such file or directory", path=path, kind="missing") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    result = fix_bytes(raw, path, engine, name=os.path.basename(path), unsafe=unsafe, rules=rules, versions=versions)
+    if result.error is not None:
+        raise result.error
+    return read(result.new, fmt=result.format), result.applied
+
+
 def build_engine(
     *,
     hpo: Any = None,
@@ -267,28 +306,21 @@ def build_engine(
     organ_systems: Collection[str] | None = None,
     options: Any = None,
 ) -> Engine:
-    """An engine with the configured rules plus the HPO options ``fix`` understands.
+    """An engine with the configured rules plus the HPO options ``fix`` understands (tests, benchmarks).
 
-    ``ontologies``: extra indexes by CURIE prefix (``{"MONDO": index}``) for the existence/obsolete/label
-    rules; ``organ_systems``: HPO ids that switch on ``hpo-organ-system-missing``; ``options``: a
-    :class:`phenotk.validation.Options` (profile, select, ignore, severity …).
+    Commands and the Python API use :class:`phenotk.workflow.session.Session`, which builds the same engine
+    from the same :func:`~phenotk.validation.config.engine_config`. ``ontologies``: extra indexes by CURIE
+    prefix (``{"MONDO": index}``); ``organ_systems``: HPO ids that switch on ``hpo-organ-system-missing``;
+    ``options``: a :class:`phenotk.validation.Options` (profile, select, ignore, severity …).
     """
     import dataclasses
 
     from phenotk.validation.config import Options, engine_config
-    from phenotk.validation.registry import resolve
 
-    cfg = engine_config(options or Options())
-    extra = dict(cfg.options)
-    rules = tuple(cfg.rules)
-    if ontologies:
-        extra["ontologies"] = dict(ontologies)
+    opts = options or Options()
     if organ_systems:
-        extra["organ_systems"] = list(organ_systems)
-        organ_rule = resolve("hpo-organ-system-missing")
-        if organ_rule not in rules:
-            rules = (*rules, organ_rule)
-    return Engine(dataclasses.replace(cfg, options=extra, rules=rules), hpo=hpo)
+        opts = dataclasses.replace(opts, organ_systems=list(organ_systems))
+    return Engine(engine_config(opts, ontologies=ontologies), hpo=hpo)
 
 
 def loaded_versions(hpo: Any = None, ontologies: Mapping[str, Any] | None = None) -> dict[str, str]:

@@ -1,10 +1,11 @@
-"""Validation: the engine, the rule contract, the rule registry and the ``validate`` entry point.
+"""Validation: the engine, the rule contract, the rule registry and the configuration model.
+
+The entry point ``phenotk.validate`` lives one layer up, in :mod:`phenotk.workflow.session`.
 
 Rule authors need :class:`Rule`, :class:`Node`, :class:`Context` and :class:`Violation` (see
 :mod:`phenotk.validation.rule`); add a module under :mod:`phenotk.validation.rules` and it is found.
 """
 
-from phenotk.validation.api import validate
 from phenotk.validation.config import Options, engine_config, find_config, load_config
 from phenotk.validation.engine import Engine, EngineConfig
 from phenotk.validation.registry import resolve, rule_classes, rule_infos
@@ -24,5 +25,4 @@ __all__ = [
     "resolve",
     "rule_classes",
     "rule_infos",
-    "validate",
 ]

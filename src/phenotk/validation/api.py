@@ -1,88 +1,51 @@
-"""``phenotk.validate(obj_or_path, ...)``: the Python entry point of validation."""
+"""What the Python entry points accept as input: paths, JSON trees, protobuf messages, documents, bytes.
+
+:func:`phenotk.validate` (in :mod:`phenotk.workflow.session`) hands its ``source`` here to get the documents
+the engine checks; the rest of validation only ever sees :class:`~phenotk.io.Document` or an
+:class:`~phenotk.errors.InputError` for an input that could not be read.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from phenotk.errors import InputError
-from phenotk.io import Document, Element, iter_documents
+from phenotk.io import Document, Element, Format, iter_documents
 from phenotk.io.readers import document_from_tree
-from phenotk.issue import Report
-from phenotk.validation.config import Options, engine_config, find_config, load_config, merge
-from phenotk.validation.runner import check_documents, load_hpo, run
 
 Source = str | os.PathLike[str] | dict[str, Any] | Message | Document | bytes
 
 
-def validate(
-    source: Source | Sequence[Source],
-    *,
-    profile: str | None = None,
-    select: Iterable[str] | None = None,
-    ignore: Iterable[str] | None = None,
-    severity: dict[str, str] | None = None,
-    require: Iterable[str] | None = None,
-    hpo: Any = None,
-    fail_fast: bool = False,
-    config: str | os.PathLike[str] | bool | None = False,
-    jobs: int = 1,
-) -> Report:
-    """Validate Phenopackets, Families or Cohorts and return a :class:`~phenotk.issue.Report`.
-
-    ``source``: a path (file, directory, glob, zip), a list of them, a dict (JSON tree), a protobuf
-    message, a :class:`~phenotk.io.Document` or bytes. Unreadable inputs become ``input-unreadable``
-    findings, never exceptions. ``hpo``: an ontology index, or a path to an HPO file; HPO rules are
-    skipped (see ``report.notes``) without one. ``config``: a config file path, ``True`` to look for
-    ``phenotk.toml``/``pyproject.toml`` from the working directory, ``False`` (default) for none.
-
-    >>> report = validate({"id": "p1", "subject": {"id": "s1", "sex": "male"}})
-    >>> report.ok, sorted({i.rule for i in report.issues})
-    (False, ['recommended-missing', 'schema-enum', 'schema-required'])
-    """
-    base = Options()
-    if config is True:
-        found = find_config()
-        base = load_config(found) if found else base
-    elif config:
-        base = load_config(config)  # type: ignore[arg-type]
-    opts = merge(
-        base,
-        profile=profile,
-        select=list(select) if select is not None else None,
-        ignore=list(ignore) if ignore is not None else None,
-        severity=severity,
-        require=list(require) if require is not None else None,
-        fail_fast=fail_fast or None,
-    )
-    cfg = engine_config(opts)
-    hpo_path = None
-    if isinstance(hpo, (str, os.PathLike)):
-        hpo_path = os.fspath(hpo)
-        hpo = load_hpo(hpo_path)
-    elif hpo is None and opts.hpo:
-        hpo_path = opts.hpo
-        hpo = load_hpo(hpo_path)
-    items = source if isinstance(source, (list, tuple)) else [source]
-    if all(isinstance(s, (str, os.PathLike)) for s in items):
-        return run([os.fspath(s) for s in items], cfg, hpo=hpo, hpo_path=hpo_path, jobs=jobs)  # type: ignore[arg-type]
-    return check_documents(_documents(items), cfg, hpo=hpo)
+def as_list(source: Source | Sequence[Source]) -> list[Source]:
+    """One source or a list/tuple of them, as a list."""
+    if isinstance(source, (list, tuple)):
+        return list(source)
+    return [source]  # type: ignore[list-item]
 
 
+def all_paths(items: Sequence[Any]) -> bool:
+    """True when every item is a path (then the fast reader and ``jobs`` apply)."""
+    return all(isinstance(s, (str, os.PathLike)) for s in items)
 
 
-def _documents(items: Iterable[Any]) -> Iterable[Document | InputError]:
+def message_document(message: Message, *, path: str = "<message>", element: Element | None = None) -> Document:
+    """A protobuf message as a document: the tree is its JSON form (pointers into it), no text (no line/column)."""
+    el = element if element is not None else Element.of(message)
+    return Document(path=path, format=Format.JSON, element=el, data=json_format.MessageToDict(message), message=message)
+
+
+def documents_of(items: Iterable[Any]) -> Iterator[Document | InputError]:
+    """Documents (or read errors) of in-memory sources and paths, in order."""
     for s in items:
         if isinstance(s, Document):
             yield s
         elif isinstance(s, Message):
-            el = Element.of(s)
-            data = json_format.MessageToDict(s)
-            yield Document(path="<message>", format=_json_fmt(), element=el, data=data, message=s)
+            yield message_document(s)
         elif isinstance(s, dict):
             try:
                 yield document_from_tree(s)
@@ -96,7 +59,4 @@ def _documents(items: Iterable[Any]) -> Iterable[Document | InputError]:
             yield from iter_documents([s])
 
 
-def _json_fmt() -> Any:
-    from phenotk.io import Format
-
-    return Format.JSON
+__all__ = ["Source", "all_paths", "as_list", "documents_of", "message_document"]

@@ -8,6 +8,7 @@ Keys (all optional)::
     ignore = ["recommended-missing"]
     require = ["schemas/our-minimum.json"]   # user JSON Schemas (paths relative to the config file)
     hpo = "data/hp.json"
+    require-hpo = true             # no HPO could be loaded → exit 2 instead of skipping the HPO checks
     fail-on = "warning"            # error | warning | never
     [tool.phenotk.severity]
     time-future = "warning"
@@ -22,7 +23,8 @@ import difflib
 import json
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,23 +45,40 @@ PROFILE_RULES: dict[str, tuple[str, ...]] = {
     "rare-disease": ("rare-disease-requirements",),
     "strict": (),
 }
-KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "fail-on")
+KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "require-hpo", "fail-on")
 FAIL_ON = ("error", "warning", "never")
 
 
 @dataclass
 class Options:
-    """What a user asked for (CLI flags merged over the config file); resolved by :func:`engine_config`."""
+    """What a user asked for: config file, then CLI flags or API keywords over it (see :func:`merge`).
+
+    The one declared options model of a run (:class:`phenotk.workflow.session.Session` builds it);
+    :func:`engine_config` resolves it into the rule set the engine runs.
+    """
 
     profile: str = "default"
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
     require: list[str] = field(default_factory=list)
-    hpo: str | None = None
+    hpo: str | None = None  # from the config file (``--hpo`` / ``hpo=`` are passed to the session directly)
     fail_on: str = "error"
     fail_fast: bool = False
     source: str | None = None  # config file the settings came from (for messages)
+    #: no HPO: HPO rules are not run and no ontology is loaded (``--no-hpo``: a quiet, explicit opt-out)
+    no_hpo: bool = False
+    #: HPO must be loaded: without one the run stops with exit 2 (``require-hpo``; implied by ``strict``)
+    require_hpo: bool = False
+    #: other ontologies by CURIE prefix → file (``--ontology MONDO=mondo.obo``)
+    ontology_files: dict[str, str] = field(default_factory=dict)
+    #: HPO ids every packet must assess (``--organ-systems``; switches on ``hpo-organ-system-missing``)
+    organ_systems: list[str] = field(default_factory=list)
+
+    @property
+    def hpo_required(self) -> bool:
+        """True when a missing HPO is an error (exit 2) rather than a note: ``require-hpo`` or ``strict``."""
+        return not self.no_hpo and (self.require_hpo or self.profile == "strict")
 
 
 def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -130,11 +149,15 @@ def options_from_mapping(table: dict[str, Any], *, source: str = "<config>", bas
             opts.require = [str((base / x) if base and not os.path.isabs(x) else x) for x in items]
         elif norm == "hpo":
             opts.hpo = str((base / value) if base and not os.path.isabs(str(value)) else value)
+        elif norm == "require-hpo":
+            if not isinstance(value, bool):
+                raise UsageError("require-hpo must be true or false", path=source)
+            opts.require_hpo = value
         elif norm == "fail-on":
             if value not in FAIL_ON:
                 raise UsageError(f"fail-on {value!r}{_suggest(str(value), FAIL_ON)}", path=source)
             opts.fail_on = value
-    engine_config(opts)  # validates rule names and severities now, at start-up
+    check_names(opts)  # rule names and severities are checked now, at start-up
     return opts
 
 
@@ -145,9 +168,40 @@ def _profile(value: Any, source: str | None = None) -> str:
 
 
 def merge(base: Options, **overrides: Any) -> Options:
-    """``base`` with the given non-None overrides (CLI flags win over the config file)."""
+    """``base`` with the given non-None overrides (CLI flags win over the config file).
+
+    ``ignore`` adds to the config file's list and ``severity`` updates its table; every other key replaces.
+    Unknown keys are a :class:`UsageError`.
+    """
+    known = {f.name for f in fields(Options)}
     clean = {k: v for k, v in overrides.items() if v is not None and v != [] and v != {}}
+    for key in clean:
+        if key not in known:
+            raise UsageError(f"unknown option {key!r}{_suggest(key, sorted(known))}")
+    if "ignore" in clean:
+        clean["ignore"] = list(dict.fromkeys([*base.ignore, *clean["ignore"]]))
+    if "severity" in clean:
+        clean["severity"] = {**base.severity, **clean["severity"]}
+    if "fail_on" in clean and clean["fail_on"] not in FAIL_ON:
+        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {clean['fail_on']!r}")
+    if "profile" in clean:
+        _profile(clean["profile"], None)
     return replace(base, **clean)
+
+
+def check_names(opts: Options) -> None:
+    """Raise :class:`UsageError` (with a suggestion) for an unknown profile, rule name or severity."""
+    from phenotk.validation.registry import resolve, resolve_selector
+
+    _profile(opts.profile, opts.source)
+    for key in [*(opts.select or ()), *opts.ignore]:
+        _wrap(resolve_selector, key, opts.source)
+    for key, sev in opts.severity.items():
+        _wrap(resolve, key, opts.source)
+        try:
+            Severity.parse(sev)
+        except ValueError as exc:
+            raise UsageError(f"severity of {key}: {exc}", path=opts.source) from None
 
 
 def fail_on_severity(value: str) -> Severity | None:
@@ -181,8 +235,12 @@ def load_schema(path: str) -> tuple[str, dict[str, Any]]:
     return os.path.basename(path), schema
 
 
-def engine_config(opts: Options) -> EngineConfig:
-    """Resolve options into the rule set, severities and options the engine runs with."""
+def engine_config(opts: Options, *, ontologies: Mapping[str, Any] | None = None) -> EngineConfig:
+    """Resolve options into the rule set, severities and options the engine runs with.
+
+    ``opts.no_hpo`` leaves out the rules that need HPO; ``opts.organ_systems`` switches on
+    ``hpo-organ-system-missing``; ``ontologies`` are the loaded indexes of other ontologies by prefix.
+    """
     from phenotk.validation.registry import resolve, resolve_selector, rule_classes
 
     profile = _profile(opts.profile, opts.source)
@@ -198,10 +256,20 @@ def engine_config(opts: Options) -> EngineConfig:
     if opts.require:
         options["require"] = [load_schema(p) for p in opts.require]
         chosen.append(resolve("profile-requirement"))
+    if ontologies:
+        options["ontologies"] = dict(ontologies)
+    if opts.organ_systems:
+        options["organ_systems"] = list(opts.organ_systems)
     ignored: set[str] = set()
     for key in opts.ignore:
         ignored.update(r.name for r in _wrap(resolve_selector, key, opts.source))
     rules = tuple(dict.fromkeys(r for r in chosen if r.name not in ignored))
+    if opts.organ_systems:
+        organ = resolve("hpo-organ-system-missing")
+        if organ not in rules:
+            rules = (*rules, organ)
+    if opts.no_hpo:
+        rules = tuple(r for r in rules if not r.requires_hpo)
     severity: dict[str, Severity] = {}
     for key, sev in opts.severity.items():
         rule = _wrap(resolve, key, opts.source)

@@ -87,8 +87,24 @@ def run(
     progress: ProgressFn | None = None,
     stdin: Any = None,
 ) -> Report:
-    """Validate every document under ``paths`` and return the merged report (input order)."""
-    engine = Engine(config, hpo=hpo)
+    """Validate every document under ``paths`` with a new engine and return the merged report (input order)."""
+    return run_engine(Engine(config, hpo=hpo), paths, hpo_path=hpo_path, jobs=jobs, progress=progress, stdin=stdin)
+
+
+def run_engine(
+    engine: Engine,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    hpo_path: str | None = None,
+    jobs: int = 1,
+    progress: ProgressFn | None = None,
+    stdin: Any = None,
+) -> Report:
+    """Validate every document under ``paths`` with ``engine`` (a session's) and return the merged report.
+
+    ``jobs > 1`` validates in worker processes, each building its engine from ``engine.config`` (ontologies
+    travel as file paths: ``hpo_path``).
+    """
     if jobs <= 1:
         results = []
         for res in engine.run(iter_documents(paths, stdin=stdin)):
@@ -96,9 +112,13 @@ def run(
             if progress:
                 progress(1)
     else:
-        results = list(_run_parallel(paths, config, engine, hpo_path, jobs, progress, stdin))
+        results = list(_run_parallel(paths, engine.config, engine, hpo_path, jobs, progress, stdin))
+    return _report(engine, results)
+
+
+def _report(engine: Engine, results: list[Result]) -> Report:
     add_duplicate_ids(results, engine)
-    report = Report(results=results, hpo_version=_hpo_version(hpo))
+    report = Report(results=results, hpo_version=_hpo_version(engine.hpo))
     report.notes.extend(engine.notes)
     return report
 
@@ -241,13 +261,13 @@ def _locate_id(path: str) -> tuple[int | None, int | None]:
 
 
 def check_documents(items: Iterable[Document | InputError], config: EngineConfig, *, hpo: Any = None) -> Report:
-    """Validate in-memory documents (the Python API path)."""
-    engine = Engine(config, hpo=hpo)
-    results = list(engine.run(items))
-    add_duplicate_ids(results, engine)
-    report = Report(results=results, hpo_version=_hpo_version(hpo))
-    report.notes.extend(engine.notes)
-    return report
+    """Validate in-memory documents with a new engine."""
+    return check_engine(Engine(config, hpo=hpo), items)
 
 
-__all__ = ["Element", "check_documents", "load_hpo", "run"]
+def check_engine(engine: Engine, items: Iterable[Document | InputError]) -> Report:
+    """Validate in-memory documents with ``engine`` (a session's) and return the report."""
+    return _report(engine, list(engine.run(items)))
+
+
+__all__ = ["Element", "check_documents", "check_engine", "load_hpo", "run", "run_engine"]
