@@ -17,8 +17,8 @@ READERS: dict[str, str] = {
     "table": "phenotk.conversion.table.converter:TableReader",
     "fhir": "phenotk.conversion.fhir:FhirReader",
     "v1": "phenotk.conversion.v1.reader:V1Reader",  # before beacon: pre-1.0 files have ontology-class sex too
-    "ped": "phenotk.conversion.ped:PedReader",
-    "beacon": "phenotk.conversion.beacon:BeaconReader",
+    "ped": "phenotk.conversion.ped.reader:PedReader",
+    "beacon": "phenotk.conversion.beacon.reader:BeaconReader",
 }
 #: ``--to`` names → "module:Class".
 WRITERS: dict[str, str] = {
@@ -28,8 +28,8 @@ WRITERS: dict[str, str] = {
     "tsv": "phenotk.conversion.table.converter:TsvWriter",
     "xlsx": "phenotk.conversion.table.converter:XlsxWriter",
     "fhir": "phenotk.conversion.fhir:FhirWriter",
-    "ped": "phenotk.conversion.ped:PedWriter",
-    "beacon": "phenotk.conversion.beacon:BeaconWriter",
+    "ped": "phenotk.conversion.ped.writer:PedWriter",
+    "beacon": "phenotk.conversion.beacon.writer:BeaconWriter",
 }
 
 

@@ -1,0 +1,91 @@
+"""The ``beacon`` writer: phenopackets (and the members of Families and Cohorts) → Beacon v2 individuals."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from google.protobuf.message import Message
+from phenopackets import Cohort, Family, Phenopacket
+
+from phenotk.conversion.base import ConvertOptions, FormatWriter
+from phenotk.errors import UsageError
+from phenotk.io import atomic_write
+from phenotk.io.sourcemap import join
+from phenotk.issue import Issue, Severity
+
+from . import findings as F
+from .outbound import to_beacon
+
+
+def _packets(message: Message) -> Iterator[tuple[Phenopacket, str]]:
+    if isinstance(message, Phenopacket):
+        yield message, ""
+    elif isinstance(message, Family):
+        yield message.proband, "/proband"
+        for i, r in enumerate(message.relatives):
+            yield r, join("/relatives", i)
+    elif isinstance(message, Cohort):
+        for i, m in enumerate(message.members):
+            yield m, join("/members", i)
+
+
+class BeaconWriter(FormatWriter):
+    """Beacon v2 individuals: a JSON array in one file, or one ``<id>.json`` per individual in a directory.
+
+    ``-o individuals.json`` gives the array; ``-o DIR`` (an existing directory or a name without a suffix) the
+    files.
+    """
+
+    name: ClassVar[str] = "beacon"
+    description: ClassVar[str] = "Beacon v2 individuals (JSON array, or one file per individual in a directory)"
+    extensions: ClassVar[tuple[str, ...]] = ()
+    single_file: ClassVar[bool] = True
+    default_extension: ClassVar[str] = ".json"
+
+    def write(
+        self, messages: Iterable[Message], output: Path, options: ConvertOptions, *, force: bool = False
+    ) -> list[Issue]:
+        """Write the individuals; findings name what Beacon could only keep in ``info.phenopacket``."""
+        issues: list[Issue] = []
+        docs: list[dict[str, Any]] = []
+        flag = options.extra.get("info", "true").strip().lower()
+        if flag not in ("true", "false", "1", "0", "yes", "no"):
+            raise UsageError(f"-O info= takes true or false (keep unmapped phenopacket parts), not {flag!r}")
+        keep_info = flag in ("true", "1", "yes")
+        for message in messages:
+            if isinstance(message, (Family, Cohort)):
+                issues.append(
+                    F.ELEMENT_SPLIT(
+                        f"{type(message).__name__} {message.id!r}: each member became one "
+                        "individual; the family/cohort record itself is not written"
+                    )
+                )
+            for packet, prefix in _packets(message):
+                doc, found = to_beacon(packet, keep_info=keep_info)
+                for issue in found:
+                    issue.pointer = prefix + issue.pointer
+                    issue.context.setdefault("individual", doc["id"])
+                    if options.strict:
+                        issue.severity = Severity.ERROR
+                issues.extend(found)
+                docs.append(doc)
+        out = str(output)
+        # a directory: one file per individual (an existing directory, a trailing slash, or a name without suffix)
+        if out.endswith(("/", os.sep)) or os.path.isdir(out) or (not Path(out).suffix and not Path(out).exists()):
+            used: set[str] = set()
+            for doc in docs:
+                stem = "".join(c if c.isalnum() or c in "._-" else "_" for c in doc["id"]) or "individual"
+                name, n = stem, 2
+                while name in used:
+                    name, n = f"{stem}_{n}", n + 1
+                used.add(name)
+                payload = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+                atomic_write(Path(out) / f"{name}.json", payload, force=force)
+        else:
+            payload = (json.dumps(docs, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+            atomic_write(output, payload, force=force)
+        return issues
