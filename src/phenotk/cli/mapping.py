@@ -18,7 +18,6 @@ mapping_app = typer.Typer(
 )
 
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet name or 1-based index.")]
-HeaderRowOpt = Annotated[int, typer.Option("--header-row", help="1-based row of the header.")]
 HpoOpt = Annotated[Path | None, typer.Option("--hpo", help="HPO file (obo/json/owl) for term labels.")]
 
 
@@ -45,29 +44,31 @@ def init_command(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the mapping here (default stdout).")]
     = None,
     sheet: SheetOpt = None,
-    header_row: HeaderRowOpt = 1,
+    header_row: Annotated[int | None, typer.Option(
+        "--header-row", min=1, help="1-based row of the header (default: found: title and group rows skipped).")]
+    = None,
     hpo: HpoOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
 ) -> None:
-    """Write a starter mapping: places id/sex/age/disease/variant columns by header and HPO columns by label or id."""
-    from phenotk.conversion.table.sheets import read_table
-    from phenotk.conversion.table.starter import starter_mapping
+    """Write a starter mapping: data sheet and header row found, columns placed, HPO near misses suggested.
+
+    Header words are recognised in English, German, French, Spanish, Italian and Dutch; HPO columns by label,
+    synonym or id (case, plural and British spelling aside); suggestions are comments until you confirm them.
+    """
+    from phenotk.conversion.table.starter import init_mapping
     from phenotk.io import atomic_write
 
-    data = read_table(table, sheet=_sheet_arg(sheet), header_row=header_row)
     onto = _ontology(hpo)
-    text, placement = starter_mapping(data, onto, header_row=header_row, sheet_name=sheet)
+    start = init_mapping(table, ontology=onto, sheet=_sheet_arg(sheet), header_row=header_row)
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(start.text, nl=False)
     else:
-        atomic_write(output, text.encode("utf-8"), force=force)
+        atomic_write(output, start.text.encode("utf-8"), force=force)
         typer.echo(f"wrote {output}", err=True)
     if onto is None:
         typer.echo("note: no HPO available (--hpo FILE): only HP:… headers were recognised as terms", err=True)
-    typer.echo(f"placed {len(data.header) - len(placement.unplaced)} of {len(data.header)} columns "
-               f"({len(placement.hpo_columns)} HPO term columns)", err=True)
-    if placement.unplaced:
-        typer.echo("could not place: " + ", ".join(repr(h) for h in placement.unplaced), err=True)
+    for line in start.messages():
+        typer.echo(line, err=True)
 
 
 def check_command(
@@ -80,7 +81,7 @@ def check_command(
 
     Exit 0 when valid (and, with a sheet, no error findings), 1 otherwise.
     """
-    from phenotk.mapping.model import check_mapping, load_mapping
+    from phenotk.mapping.model import check_mapping, comment_hints, load_mapping
 
     if mapping.exists() and not mapping.is_file():  # a directory, or a FIFO that would block forever
         raise InputError("not a regular file (a mapping YAML file is expected)", path=str(mapping))
@@ -95,6 +96,8 @@ def check_command(
     for e in errors:
         loc = f"{mapping}:{e.line}:{e.column}" if e.line else str(mapping)
         typer.echo(f"{loc}: {e.message}")
+    for h in comment_hints(text):
+        typer.echo(f"{mapping}:{h.line}:{h.column}: hint: {h.message}")
     if errors:
         typer.echo(f"{len(errors)} problem(s) in {mapping}", err=True)
         raise typer.Exit(1)
@@ -129,6 +132,8 @@ def explain_command(
     from phenotk.mapping.model import load_mapping
 
     m = load_mapping(mapping)
+    for h in m.hints:
+        typer.echo(f"{mapping}:{h.line}:{h.column}: hint: {h.message}", err=True)
     data = None
     if table is not None:
         data = read_table(table, sheet=_sheet_arg(sheet) if sheet else m.sheet, header_row=m.header_row,

@@ -216,6 +216,8 @@ class TableMapping:
     data: dict[str, Any]
     path: str | None = None
     source_map: SourceMap = field(default_factory=SourceMap.empty)
+    #: not errors, but likely slips (see :func:`comment_hints`); filled by :func:`parse_mapping`
+    hints: list[MappingError] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         d = self.data
@@ -416,7 +418,33 @@ def parse_mapping(text: str, path: str | None = None) -> TableMapping:
         err.message += more
         err.args = (err.message,)
         raise err
-    return TableMapping(data, path, smap)
+    return TableMapping(data, path, smap, comment_hints(text))
+
+
+_CUT_VALUE = re.compile(
+    r"^\s*(?:-\s+)?(?:[^\s#'\"][^#]*?:\s+)?(?P<value>[^\s'\"#|>&*!{\[](?:[^#'\":]|:(?!\s))*?)\s+#(?P<comment>.*)$"
+)
+
+
+def comment_hints(text: str) -> list[MappingError]:
+    """Unquoted values a YAML comment cut short: ``id: MIM #607208`` reads as ``id: MIM``.
+
+    A hint, not an error: reported when the value ends with ``MIM``/``OMIM``/``ORPHA``/``MONDO`` or the comment
+    starts with a digit right after ``#`` (``Variant #1``). The fix is to quote the value.
+    """
+    out = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        m = _CUT_VALUE.match(line)
+        if m is None:
+            continue
+        value, comment = m.group("value").strip(), m.group("comment")
+        last = value.split()[-1].upper().rstrip(":") if value.split() else ""
+        if last in ("MIM", "OMIM", "ORPHA", "ORPHANET", "MONDO") or comment[:1].isdigit():
+            full = f"{value} #{comment.rstrip()}".strip()
+            out.append(MappingError(
+                f"the value is read as {value!r}: in YAML an unquoted ' #' starts a comment; if you mean {full!r}, "
+                f"quote it: \"{full}\"", "", n, m.start("comment")))
+    return out
 
 
 def presets() -> list[str]:

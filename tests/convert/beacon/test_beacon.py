@@ -407,3 +407,59 @@ def test_metadata_resources_for_used_prefixes() -> None:
     (note,) = [i for i in issues if i.code == "BCN008"]
     assert "XYZ" in note.message and "HP" in note.message  # no HPO release is named by the Beacon document
     assert packet.meta_data.created.ToJsonString() == "2024-01-01T00:00:00Z"
+
+
+# ---------------------------------------------------------------- finding catalog
+
+
+def test_every_finding_is_catalogued(shared_data: Path) -> None:
+    """Both directions on every shared Beacon file and v2 example emit only (code, name) pairs of FINDINGS."""
+    from phenotk.conversion.beacon.findings import FINDINGS
+
+    declared = {(ft.code, ft.name) for ft in FINDINGS}
+    seen: set[tuple[str, str]] = set()
+    files = sorted(p for p in (shared_data / "beacon").rglob("*.json") if "schema" not in p.parts)
+    for path in files:
+        try:
+            for item in _read(path):
+                seen.update((i.code, i.rule) for i in item.issues)
+        except InputError:
+            continue  # refused documents (a pedigree, …) are tested elsewhere
+    for path in sorted((shared_data / "v2-examples").glob("*.json")):
+        message = read(path)
+        if isinstance(message, Phenopacket):
+            for keep in (True, False):
+                seen.update((i.code, i.rule) for i in to_beacon(message, keep_info=keep)[1])
+    assert seen - declared == set()
+    assert {"BCN002", "BCN008", "BCN011", "BCN012"} <= {code for code, _ in seen}  # the walk reaches findings
+
+
+def test_legacy_time_observed_has_its_own_code() -> None:
+    """beacon-legacy-field was BCN003 (the code beacon-id-missing keeps); it is BCN012 now."""
+    tree = {
+        "id": "p1",
+        "sex": {"id": "NCIT:C16576", "label": "female"},
+        "measures": [
+            {
+                "assayCode": {"id": "LOINC:1-8", "label": "x"},
+                "measurementValue": {"id": "NCIT:C1", "label": "y"},
+                "timeObserved": {"iso8601duration": "P3Y"},
+            }
+        ],
+    }
+    packet, issues = from_beacon(tree)
+    assert packet.measurements[0].time_observed.age.iso8601duration == "P3Y"
+    assert [(i.code, i.rule) for i in issues if i.pointer == "/measures/0/timeObserved"] == [
+        ("BCN012", "beacon-legacy-field")
+    ]
+    _, written = to_beacon(Phenopacket(id="pk"))
+    assert [(i.code, i.rule) for i in written] == [("BCN003", "beacon-id-missing")]
+
+
+def test_finding_docs_have_every_section() -> None:
+    from phenotk.conversion.beacon.findings import FINDINGS
+
+    for ft in FINDINGS:
+        for section in ("What it means:", "Why:", "Example:", "What to do:"):
+            assert section in ft.doc, (ft.code, section)
+    assert len({ft.code for ft in FINDINGS}) == len({ft.name for ft in FINDINGS}) == len(FINDINGS)

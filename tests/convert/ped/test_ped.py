@@ -258,3 +258,49 @@ def test_cli_ped(fixtures_dir: Path, tmp_path: Path) -> None:
     assert "only_bad.ped:1:1: no usable PED line" in run.stderr
     run = _cli("convert", str(fixtures_dir / "ped" / "inconsistent.ped"), "-o", f"{tmp_path / 'y'}/", "--no-validate")
     assert run.returncode == 1  # converted, but with error findings (duplicate id, cycles)
+
+
+# ---------------------------------------------------------------- finding catalog
+
+
+def test_every_finding_is_catalogued(fixtures_dir: Path, shared_data: Path, tmp_path: Path) -> None:
+    """Reading every PED fixture (with links) and writing the v2 example family emit only pairs of FINDINGS."""
+    from phenotk.conversion.ped.findings import FINDINGS
+
+    declared = {(ft.code, ft.name) for ft in FINDINGS}
+    seen: set[tuple[str, str]] = set()
+    linked = ",".join(str(p) for p in sorted((fixtures_dir / "ped" / "linked").glob("*.json")))
+    for path in sorted((fixtures_dir / "ped").glob("*.ped")):
+        for extra in ({}, {"phenopackets": linked, "proband": "nobody"}):
+            try:
+                items = list(PedReader().read(path, ConvertOptions(created=OPTS.created, extra=extra)))
+            except InputError:
+                continue  # only_bad.ped: refused, tested above
+            seen.update((i.code, i.rule) for item in items for i in item.issues)
+    family = read(shared_data / "v2-examples" / "family.json")
+    written = PedWriter().write([family, Phenopacket(id="p")], tmp_path / "f.ped", OPTS, force=True)
+    seen.update((i.code, i.rule) for i in written)
+    assert seen - declared == set()
+    assert {"PED001", "PED003", "PED012", "PED013", "PED017"} <= {code for code, _ in seen}
+
+
+def test_link_findings_share_one_code(fixtures_dir: Path, shared_data: Path) -> None:
+    """ped-link was PED008 and PED011; it is PED008 now, PED011 an alias of it."""
+    from phenotk.conversion.ped.findings import LINK
+
+    assert LINK.code == "PED008" and LINK.aliases == ("PED011",)
+    spec = str(shared_data / "v2-examples" / "family.json")  # a Family, not a phenopacket: not linked (was PED011)
+    items = list(
+        PedReader().read(fixtures_dir / "ped" / "trio_header.ped", ConvertOptions(extra={"phenopackets": spec}))
+    )
+    links = [i for i in items[0].issues if i.rule == "ped-link"]
+    assert links and {i.code for i in links} == {"PED008"}
+
+
+def test_finding_docs_have_every_section() -> None:
+    from phenotk.conversion.ped.findings import FINDINGS
+
+    for ft in FINDINGS:
+        for section in ("What it means:", "Why:", "Example:", "What to do:"):
+            assert section in ft.doc, (ft.code, section)
+    assert len({ft.code for ft in FINDINGS}) == len({ft.name for ft in FINDINGS}) == len(FINDINGS)

@@ -432,3 +432,34 @@ def test_reader_strict_and_options(fixtures_dir: Path) -> None:
     assert {i.severity.value for i in item.issues} <= {"info", "error"}
     with pytest.raises(UsageError, match="true or false"):
         list(reader.read(path, ConvertOptions(extra={"variants_to_interpretations": "maybe"})))
+
+
+# ---------------------------------------------------------------- finding catalog
+
+
+def test_every_finding_is_catalogued(shared_data: Path) -> None:
+    """Every shared v1 / pre-1.0 file, with and without interpretations, emits only (code, name) pairs of FINDINGS."""
+    from phenotk.conversion.v1.findings import FINDINGS
+
+    declared = {(ft.code, ft.name) for ft in FINDINGS}
+    seen: set[tuple[str, str]] = set()
+    choices: list[dict[str, Any]] = [{}, {"variants_to_interpretations": True}]
+    choices.append({"variants_to_interpretations": True, "disease": "OMIM:999999"})
+    for name in V1_FILES:
+        for chosen in choices:
+            _, issues = upgrade(shared_data / "v1" / name, **chosen)
+            seen.update((i.code, i.rule) for i in issues)
+    _, issues = upgrade(shared_data / "v2-examples" / "marfan.json")
+    seen.update((i.code, i.rule) for i in issues)
+    assert seen - declared == set()
+    # the summary and the v2 pass-through have codes of their own (both were UPG000 before the catalog)
+    assert {("UPG000", "already-v2"), ("UPG012", "upgraded"), ("UPG002", "v1-field-not-carried")} <= seen
+
+
+def test_finding_docs_have_every_section() -> None:
+    from phenotk.conversion.v1.findings import FINDINGS
+
+    for ft in FINDINGS:
+        for section in ("What it means:", "Why:", "Example:", "What to do:"):
+            assert section in ft.doc, (ft.code, section)
+    assert len({ft.code for ft in FINDINGS}) == len({ft.name for ft in FINDINGS}) == len(FINDINGS)

@@ -267,6 +267,56 @@ def _merged_ranges(path: str | Path, member: str) -> list[tuple[int, int, int, i
     return out
 
 
+def _open_workbook(path: str | Path, max_bytes: int) -> Any:
+    """The workbook, read-only, values not formulas (size-checked first)."""
+    import openpyxl
+
+    check_xlsx(path, max_bytes)
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on corrupt files
+        raise InputError(f"cannot open XLSX: {exc}", path=str(path)) from None
+
+
+def _worksheet(wb: Any, sheet: str | int | None, path: str) -> Any:
+    """The worksheet named / numbered ``sheet`` (1-based; None = the first)."""
+    if sheet is None:
+        return wb.worksheets[0]
+    if isinstance(sheet, int):
+        if not 1 <= sheet <= len(wb.worksheets):
+            raise InputError(f"sheet {sheet} does not exist (workbook has {len(wb.worksheets)})", path=path)
+        return wb.worksheets[sheet - 1]
+    if sheet not in wb.sheetnames:
+        raise InputError(f"no sheet named {sheet!r} (sheets: {', '.join(wb.sheetnames)})", path=path)
+    return wb[sheet]
+
+
+def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> Iterable[tuple[int, list[str]]]:
+    """(row number, cell texts) of a worksheet; a merged range gives its top-left value to every cell it covers."""
+    member = getattr(ws, "_worksheet_path", None)
+    ranges = _merged_ranges(path, member) if member else []
+    anchor: dict[tuple[int, int], tuple[int, int]] = {}
+    for c1, r1, c2, r2 in ranges:
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    anchor[(r, c)] = (r1, c1)
+    anchors = set(anchor.values())
+    anchor_values: dict[tuple[int, int], str] = {}
+    for r, values in enumerate(ws.iter_rows(min_row=1, min_col=1, max_row=max_row, values_only=True), start=1):
+        cells = [unneutralise(cell_text(v)) for v in values]
+        if anchor:
+            for c, text in enumerate(cells, start=1):
+                if (r, c) in anchors:
+                    anchor_values[(r, c)] = text
+            if any(cells):  # a blank row stays blank even inside a merged range
+                for c in range(1, len(cells) + 1):
+                    a = anchor.get((r, c))
+                    if a is not None and not cells[c - 1]:
+                        cells[c - 1] = anchor_values.get(a, "")
+        yield r, cells
+
+
 def read_xlsx(
     path: str | Path,
     *,
@@ -276,54 +326,82 @@ def read_xlsx(
     max_bytes: int = 256 * 1024 * 1024,
 ) -> Sheet:
     """Read one worksheet (streaming); merged ranges take the top-left value in every cell they cover."""
-    import openpyxl
-
     p = str(path)
-    check_xlsx(path, max_bytes)
+    wb = _open_workbook(path, max_bytes)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on corrupt files
-        raise InputError(f"cannot open XLSX: {exc}", path=p) from None
-    try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-        elif isinstance(sheet, int):
-            if not 1 <= sheet <= len(wb.worksheets):
-                raise InputError(f"sheet {sheet} does not exist (workbook has {len(wb.worksheets)})", path=p)
-            ws = wb.worksheets[sheet - 1]
-        else:
-            if sheet not in wb.sheetnames:
-                raise InputError(f"no sheet named {sheet!r} (sheets: {', '.join(wb.sheetnames)})", path=p)
-            ws = wb[sheet]
-        member = getattr(ws, "_worksheet_path", None)
-        ranges = _merged_ranges(path, member) if member else []
-        anchor: dict[tuple[int, int], tuple[int, int]] = {}
-        for c1, r1, c2, r2 in ranges:
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    if (r, c) != (r1, c1):
-                        anchor[(r, c)] = (r1, c1)
-        anchors = set(anchor.values())
-        anchor_values: dict[tuple[int, int], str] = {}
-
-        def rows() -> Iterable[tuple[int, list[str]]]:
-            for r, values in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
-                cells = [unneutralise(cell_text(v)) for v in values]
-                if anchor:
-                    for c, text in enumerate(cells, start=1):
-                        if (r, c) in anchors:
-                            anchor_values[(r, c)] = text
-                    if any(cells):  # a blank row stays blank even inside a merged range
-                        for c in range(1, len(cells) + 1):
-                            a = anchor.get((r, c))
-                            if a is not None and not cells[c - 1]:
-                                cells[c - 1] = anchor_values.get(a, "")
-                yield r, cells
-
-        out = _build(ws.title, p, rows(), header_row, skip_rows)
+        ws = _worksheet(wb, sheet, p)
+        out = _build(ws.title, p, _worksheet_rows(path, ws), header_row, skip_rows)
     finally:
         wb.close()
     return out
+
+
+@dataclass
+class SheetPreview:
+    """The first rows of one sheet, unparsed: what ``mapping init`` looks at to find the data and its header."""
+
+    name: str  #: worksheet title, or the file name of a CSV/TSV
+    index: int  #: 1-based position in the workbook (1 for CSV/TSV)
+    rows: list[tuple[int, list[str]]]  #: (row number, cell texts), merged cells filled, blank rows kept
+    workbook: bool  #: True for an XLSX worksheet
+    sheet_count: int = 1  #: worksheets in the workbook
+
+
+def preview_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    max_rows: int = 60,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    max_xlsx_bytes: int = 256 * 1024 * 1024,
+) -> list[SheetPreview]:
+    """The first ``max_rows`` rows of every worksheet (or only ``sheet``), or of a CSV/TSV file."""
+    p = _regular_file(path)
+    if _is_xlsx(p):
+        wb = _open_workbook(p, max_xlsx_bytes)
+        try:
+            sheets = [_worksheet(wb, sheet, str(p))] if sheet is not None else list(wb.worksheets)
+            count = len(wb.worksheets)
+            return [
+                SheetPreview(ws.title, wb.worksheets.index(ws) + 1, list(_worksheet_rows(p, ws, max_rows)), True,
+                             count)
+                for ws in sheets
+            ]
+        finally:
+            wb.close()
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p)) from None
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("binary data, not a CSV/TSV text table", path=str(p))
+    text, _ = decode(data, encoding, str(p))
+    delim = delimiter or sniff_delimiter(text, p.suffix.lower())
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for i, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
+            if i > max_rows:
+                break
+            rows.append((i, [unneutralise(c) if c[:1] == "'" else c for c in r]))
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=str(p)) from None
+    return [SheetPreview(p.name, 1, rows, False)]
+
+
+def _regular_file(path: str | Path) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", path=str(path), kind="missing")
+    if not p.is_file():  # a directory, or a FIFO/device that could block forever
+        raise InputError("not a regular file (a CSV/TSV/XLSX sheet is expected)", path=str(path))
+    return p
+
+
+def _is_xlsx(p: Path) -> bool:
+    with open(p, "rb") as fh:
+        head = fh.read(4)
+    return p.suffix.lower() in XLSX_EXTENSIONS or head.startswith(b"PK\x03\x04")
 
 
 def read_table(
@@ -337,14 +415,8 @@ def read_table(
     max_xlsx_bytes: int = 256 * 1024 * 1024,
 ) -> Sheet:
     """Read a CSV/TSV/TXT or XLSX table by extension (XLSX also when the file starts like a zip)."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", path=str(path), kind="missing")
-    if not p.is_file():  # a directory, or a FIFO/device that could block forever
-        raise InputError("not a regular file (a CSV/TSV/XLSX sheet is expected)", path=str(path))
-    with open(p, "rb") as fh:
-        head = fh.read(4)
-    if p.suffix.lower() in XLSX_EXTENSIONS or head.startswith(b"PK\x03\x04"):
+    p = _regular_file(path)
+    if _is_xlsx(p):
         return read_xlsx(p, sheet=sheet, header_row=header_row, skip_rows=skip_rows, max_bytes=max_xlsx_bytes)
     return read_text_table(p, delimiter=delimiter, encoding=encoding, header_row=header_row, skip_rows=skip_rows)
 

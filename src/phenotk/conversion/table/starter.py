@@ -1,7 +1,15 @@
 """``phenotk mapping init`` / ``explain``: place a sheet's columns, and describe what a mapping does with them.
 
-Columns are placed by header words (ids, sex, ages, diseases, variants, references) and by the HPO index (term
-labels, synonyms and ids in headers; a column of HPO ids makes a long-layout sheet).
+``mapping init`` first finds the data: in a workbook the sheet that holds the patients (read-me, legend and lookup
+sheets are passed over), and in that sheet the header row (title banners, notes and merged group headers above it
+are skipped) — see :mod:`.starter_layout`. The mapping records both (``input.sheet``, ``input.header_row``), so
+conversion reads the sheet the same way.
+
+Columns are then placed by header words in English, German, French, Spanish, Italian and Dutch (ids, sex, ages,
+diseases, variants, vital status, references — :mod:`.starter_words`) and by the HPO index: a header that is an HPO
+label or synonym up to case, plural and British spelling is a term column; one that is only close to one gets
+suggestions (:mod:`.starter_terms`) that the curator must confirm — written as comments and findings, never used by
+themselves. Study/family yes-no columns (``Affected``, ``Consent``, ``Consanguinity``) are never made terms.
 """
 
 from __future__ import annotations
@@ -13,38 +21,21 @@ from typing import Any
 
 import yaml
 
+from phenotk.conversion.findings import MAP_UNKNOWN_TERM, MAP_UNMAPPED_COLUMN
+from phenotk.issue import Issue, Severity
 from phenotk.mapping.model import TableMapping, ValueSpec
 
 from .build import TermResolver
-from .sheets import Sheet
+from .sheets import Sheet, preview_table, read_table
+from .starter_layout import HeaderChoice, choose_header, choose_sheet
+from .starter_terms import TermHit, matcher_for
+from .starter_words import field_of, is_not_phenotype
+from .starter_words import header_key as _key
 
 _HP_CELL = re.compile(r"\s*HP[:_]\d{7}\s*\Z", re.I)
-
-#: (field, header pattern) in priority order; the first unplaced header that matches wins the field.
-_RULES: list[tuple[str, str]] = [
-    ("packet_id", r"(pheno)?packet[ _]?id"),
-    ("subject_id", r"(patient|individual|subject|case|proband|participant|sample|record)([ _]?(id|no|number|#))?|id"),
-    ("pmid", r"pmid|pubmed([ _]?id)?|reference|citation"),
-    ("title", r"title|publication"),
-    ("sex", r"sex|gender|sex at birth"),
-    ("date_of_birth", r"(date[ _]of[ _]birth|dob|birth[ _]?date)"),
-    ("age", r"(age|current[ _]age|age[ _]at[ _](last[ _])?(encounter|exam|examination|visit|evaluation)"
-            r"|age_at_last_encounter)([ _]?\((years|y|yrs)\))?"),
-    ("onset", r"(age[ _]at[ _])?onset|age[ _]of[ _]onset|disease[ _]onset"),
-    ("vital_status", r"deceased|vital([ _]status)?|alive|dead|death"),
-    ("disease_id", r"(disease|diagnosis|disorder)[ _]?(id|code)|omim([ _]id)?|mondo([ _]id)?|orpha(net)?([ _]id)?"),
-    ("disease_label", r"(disease|diagnosis|disorder)([ _]?(label|name))?"),
-    ("gene_symbol", r"gene([ _]symbol)?|symbol"),
-    ("hgnc_id", r"hgnc([ _]?id)?"),
-    ("variant", r"(variant|hgvs|allele|mutation|cdna|c\.)([ _]?\d)?"),
-    ("zygosity", r"zygosity|genotype|allelic[ _]state"),
-    ("term", r"hpo([ _]?(id|term|code))?|(hpo[ _])?term([ _]?id)?|phenotype[ _]?id"),
-    ("text", r"(clinical[ _])?(phenotypes?|features|symptoms|findings|description|notes[ _]on[ _]phenotype)"),
-    ("status", r"status|present\??|observed\??|excluded\??"),
-    ("term_label", r"(hpo|term)[ _]?(label|name)"),
-]
-_COMPILED = [(f, re.compile(rf"\s*(?:{p})\s*\Z", re.I)) for f, p in _RULES]
-_COMPILED_TERM = dict(_COMPILED)["term"]
+_DISEASE_CELL = re.compile(r"\s*(OMIM|MIM|MONDO|ORPHA|ORPHANET|DOID)\s*[:_]?\s*#?\s*\d+\s*\Z", re.I)
+#: Fields of which a sheet may have several columns.
+_MULTI = ("variant", "text")
 
 
 @dataclass
@@ -55,29 +46,69 @@ class Placement:
     hpo_columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # header → (id, label)
     term_column: str | None = None  # long layout: a column of HPO ids
     unplaced: list[str] = field(default_factory=list)
+    #: headers placed as HPO columns that only match up to case/plural/spelling (need ``wide.terms``)
+    normalised: dict[str, TermHit] = field(default_factory=dict)
+    #: unplaced headers close to HPO terms: suggestions for the curator to confirm
+    suggestions: dict[str, list[TermHit]] = field(default_factory=dict)
+    #: unplaced study/family yes-no columns (not phenotypes unless confirmed)
+    not_phenotype: list[str] = field(default_factory=list)
+    #: unplaced header → why (shown with the header)
+    notes: dict[str, str] = field(default_factory=dict)
 
 
-_DISEASE_CELL = re.compile(r"\s*(OMIM|MIM|MONDO|ORPHA|ORPHANET|DOID)\s*[:_]?\s*\d+\s*\Z", re.I)
+def _cells(sheet: Sheet, header: str) -> list[str]:
+    j = sheet.header.index(header)
+    return [r[j] for r in sheet.rows[:200] if r[j].strip()]
 
 
 def _mostly(sheet: Sheet, header: str, rx: re.Pattern[str]) -> bool:
-    j = sheet.header.index(header)
-    values = [r[j] for r in sheet.rows[:200] if r[j].strip()]
+    values = _cells(sheet, header)
     return bool(values) and sum(1 for v in values if rx.match(v)) >= 0.8 * len(values)
 
 
 def _mostly_terms(sheet: Sheet, header: str, resolver: TermResolver) -> bool:
     """Half or more of the non-empty cells are HPO ids or (with an index) HPO labels."""
-    j = sheet.header.index(header)
-    values = [r[j] for r in sheet.rows[:200] if r[j].strip()]
+    values = _cells(sheet, header)
     return bool(values) and sum(1 for v in values if resolver.resolve(v) is not None) >= 0.5 * len(values)
+
+
+def _place_field(sheet: Sheet, h: str, out: Placement) -> bool:
+    name = field_of(h)
+    if name is None:
+        return False
+    if name == "disease_label" and _mostly(sheet, h, _DISEASE_CELL):
+        name = "disease_id"  # a bare "Disease" column holding CURIEs
+    if name == "term":
+        return False  # a term header whose cells are not terms: not the long layout
+    if name in _MULTI or name not in out.fields:
+        out.fields.setdefault(name, []).append(h)
+        return True
+    return False
+
+
+def _place_term(h: str, resolver: TermResolver, ontology: Any, out: Placement) -> None:
+    """An HPO column (exact, phenotypic abnormality), a suggestion, or unplaced."""
+    matcher = matcher_for(ontology)
+    direct = resolver.resolve(h)  # what conversion's "auto" finds by itself
+    hit = matcher.describe(direct[0], h) if direct is not None else matcher.exact(h)
+    if hit is not None and hit.phenotype:
+        out.hpo_columns[h] = (hit.id, hit.label)
+        literal = TermResolver(None).resolve(h) is not None or hit.id in (ontology.lookup(h) or ())
+        if not literal:  # matched up to plural / spelling: the mapping names the id, whatever resolver reads it
+            out.normalised[h] = hit
+        return
+    out.unplaced.append(h)
+    close = [hit] if hit is not None else matcher.suggest(h)
+    if close:
+        out.suggestions[h] = close
 
 
 def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
     """Assign each header to a mapping field, an HPO term (wide), or leave it unplaced.
 
     Order: headers that carry an HPO id; a column of HPO ids (long layout); header words for the packet fields
-    (a disease column whose cells are CURIEs is the disease id); then HPO labels and synonyms via the index.
+    (a disease column whose cells are CURIEs is the disease id); study/family yes-no columns (never terms); then
+    HPO labels and synonyms via the index — exact up to case, plural and spelling, else suggestions.
     """
     resolver = TermResolver(ontology)
     id_only = TermResolver(None)
@@ -88,61 +119,90 @@ def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
             out.hpo_columns[h] = (term[0], resolver.label(term[0]) or term[1])
             continue
         if out.term_column is None and (
-            _mostly(sheet, h, _HP_CELL) or (_COMPILED_TERM.match(h) and _mostly_terms(sheet, h, resolver))
+            _mostly(sheet, h, _HP_CELL) or (field_of(h) == "term" and _mostly_terms(sheet, h, resolver))
         ):
             out.term_column = h
             continue
-        placed = False
-        for name, rx in _COMPILED:
-            if not rx.match(h):
-                continue
-            if name == "disease_label" and _mostly(sheet, h, _DISEASE_CELL):
-                name = "disease_id"  # a bare "Disease" column holding CURIEs
-            if name in ("variant", "text") or name not in out.fields:
-                out.fields.setdefault(name, []).append(h)
-                placed = True
-                break
-        if placed:
+        if _place_field(sheet, h, out):
             continue
-        term = resolver.resolve(h)
-        if term is not None:
-            out.hpo_columns[h] = term
-        else:
+        if is_not_phenotype(h):
             out.unplaced.append(h)
+            out.not_phenotype.append(h)
+            exact = matcher_for(ontology).exact(h)
+            if exact is not None:
+                out.suggestions[h] = [exact]
+            continue
+        _place_term(h, resolver, ontology, out)
     return out
 
 
-def starter_mapping(sheet: Sheet, ontology: Any = None, *, header_row: int = 1, sheet_name: str | None = None
-                    ) -> tuple[str, Placement]:
-    """YAML text of a starter mapping for ``sheet`` and the placement it is based on."""
-    pl = place_columns(sheet, ontology)
-    f = pl.fields
-    stem = Path(sheet.path).stem if sheet.path and not sheet.path.startswith("<") else sheet.name.rsplit(".", 1)[0]
-    d: dict[str, Any] = {"phenotk_mapping": 1, "name": stem,
-                         "description": f"Starter mapping for {sheet.name} written by phenotk mapping init; review it."}
-    inp: dict[str, Any] = {"rows": "many" if pl.term_column else "one"}
-    if sheet_name:
-        inp["sheet"] = sheet_name
-    if header_row != 1:
-        inp["header_row"] = header_row
-    d["input"] = inp
-    subject_col = (f.get("subject_id") or f.get("packet_id") or [sheet.header[0]])[0]
-    if subject_col in pl.unplaced:
-        pl.unplaced.remove(subject_col)
-    if "packet_id" in f:
-        d["id"] = f["packet_id"][0]
-    elif "pmid" in f:
-        d["id"] = {"template": f"PMID_{{{f['pmid'][0]}|digits}}_{{{subject_col}}}"}
+def _subject(f: dict[str, list[str]], subject_col: str) -> dict[str, Any]:
     subject: dict[str, Any] = {"id": subject_col}
     for key, name in (("sex", "sex"), ("date_of_birth", "date_of_birth"), ("age", "age_at_last_encounter"),
                       ("vital_status", "vital_status")):
         if key in f:
             subject[name] = f[key][0]
     if "age" in f:
-        unit = re.search(r"\b(years?|months?|weeks?|days?)\b", f["age"][0], re.I)
+        unit = re.search(r"\b(years?|months?|weeks?|days?|jahre?n?|ans?|anos?|anni|jaar|monate?n?|mois|meses|mesi"
+                         r"|maanden)\b", _key(f["age"][0], keep_brackets=True))
         if unit:
-            subject["age_at_last_encounter"] = {"column": f["age"][0], "unit": unit.group(1).lower().rstrip("s") + "s"}
-    d["subject"] = subject
+            word = unit.group(1)
+            canon = ("months" if word.startswith(("mon", "mois", "mes", "maa")) else "weeks" if word.startswith("week")
+                     else "days" if word.startswith("day") else "years")
+            subject["age_at_last_encounter"] = {"column": f["age"][0], "unit": canon}
+    return subject
+
+
+def _variants(f: dict[str, list[str]]) -> list[dict[str, Any]]:
+    variants = []
+    for col in f.get("variant", []):
+        v: dict[str, Any] = {"hgvs": col}
+        for key in ("gene_symbol", "hgnc_id", "zygosity"):
+            if key in f:
+                v[key] = f[key][0]
+        variants.append(v)
+    return variants
+
+
+def _phenotypes(pl: Placement, f: dict[str, list[str]], sheet: Sheet, resolver: TermResolver) -> dict[str, Any]:
+    phen: dict[str, Any] = {}
+    if pl.hpo_columns:
+        # "auto" reads every unclaimed column that is an HPO label: list the columns instead when an unplaced
+        # one (a yes/no study column such as "Affected", a term outside Phenotypic abnormality) would be read.
+        risky = [h for h in sheet.header if h not in pl.hpo_columns and h in pl.unplaced and resolver.resolve(h)]
+        wide: dict[str, Any] = {"columns": list(pl.hpo_columns) if risky else "auto"}
+        if pl.normalised:
+            wide["terms"] = {h: hit.id for h, hit in pl.normalised.items()}
+        phen["wide"] = wide
+    if pl.term_column:
+        long: dict[str, Any] = {"term": pl.term_column}
+        for key, name in (("term_label", "label"), ("status", "status"), ("onset", "onset")):
+            if key in f:
+                long[name] = f[key][0]
+        phen["long"] = long
+    if "text" in f:
+        phen["text"] = {"columns": f["text"]}
+    return phen
+
+
+def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, sheet_name: str | int | None
+                  ) -> dict[str, Any]:
+    f = pl.fields
+    stem = Path(sheet.path).stem if sheet.path and not sheet.path.startswith("<") else sheet.name.rsplit(".", 1)[0]
+    d: dict[str, Any] = {"phenotk_mapping": 1, "name": stem,
+                         "description": f"Starter mapping for {sheet.name} written by phenotk mapping init; review it."}
+    inp: dict[str, Any] = {"rows": "many" if pl.term_column else "one"}
+    if sheet_name is not None:
+        inp["sheet"] = sheet_name
+    if header_row != 1:
+        inp["header_row"] = header_row
+    d["input"] = inp
+    subject_col = (f.get("subject_id") or f.get("packet_id") or [sheet.header[0]])[0]
+    if "packet_id" in f:
+        d["id"] = f["packet_id"][0]
+    elif "pmid" in f:
+        d["id"] = {"template": f"PMID_{{{f['pmid'][0]}|digits}}_{{{subject_col}}}"}
+    d["subject"] = _subject(f, subject_col)
     if "disease_id" in f:
         disease: dict[str, Any] = {"id": f["disease_id"][0]}
         if "disease_label" in f:
@@ -150,55 +210,193 @@ def starter_mapping(sheet: Sheet, ontology: Any = None, *, header_row: int = 1, 
         if "onset" in f and not pl.term_column:
             disease["onset"] = f["onset"][0]
         d["diseases"] = disease
-    if "variant" in f:
-        variants = []
-        for col in f["variant"]:
-            v: dict[str, Any] = {"hgvs": col}
-            if "gene_symbol" in f:
-                v["gene_symbol"] = f["gene_symbol"][0]
-            if "hgnc_id" in f:
-                v["hgnc_id"] = f["hgnc_id"][0]
-            if "zygosity" in f:
-                v["zygosity"] = f["zygosity"][0]
-            variants.append(v)
+    variants = _variants(f)
+    if variants:
         d["variants"] = variants if len(variants) > 1 else variants[0]
     if "pmid" in f:
         ref: dict[str, Any] = {"id": f["pmid"][0]}
         if "title" in f:
             ref["description"] = f["title"][0]
         d["references"] = ref
-    phen: dict[str, Any] = {}
-    if pl.hpo_columns:
-        phen["wide"] = {"columns": "auto"}
-    if pl.term_column:
-        long: dict[str, Any] = {"term": pl.term_column}
-        if "term_label" in f:
-            long["label"] = f["term_label"][0]
-        if "status" in f:
-            long["status"] = f["status"][0]
-        if "onset" in f:
-            long["onset"] = f["onset"][0]
-        phen["long"] = long
-    if "text" in f:
-        phen["text"] = {"columns": f["text"]}
+    phen = _phenotypes(pl, f, sheet, TermResolver(ontology))
     if phen:
         d["phenotypes"] = phen
-    used: set[str] = set()
-    probe = TableMapping(d)
-    plain, _ = probe.referenced_columns()
-    used |= plain | {c for spec in probe.all_specs() for c in spec.columns()}
-    pl.unplaced = [h for h in sheet.header if h not in used and h not in pl.hpo_columns and h != pl.term_column]
+    return d
+
+
+def _note_unplaced(pl: Placement) -> None:
+    f = pl.fields
+    for h in pl.unplaced:
+        if h in pl.notes:
+            continue
+        if h in pl.not_phenotype:
+            pl.notes[h] = "a yes/no study or family column, not a phenotype: map it, or list it under ignore_columns"
+        elif h in f.get("disease_label", []) and "disease_id" not in f:
+            pl.notes[h] = ("a diagnosis name without a disease-id column: a mapping needs diseases.id "
+                           "(OMIM/MONDO/ORPHA) — add an id column or a values: map from these names")
+        elif h in f.get("onset", []):
+            pl.notes[h] = "an onset column, but no disease id column to attach it to"
+        elif any(h in cols for cols in f.values()):
+            pl.notes[h] = f"a second {next(k for k, c in f.items() if h in c)} column; map it by hand"
+
+
+def _suggestion_text(hits: list[TermHit]) -> str:
+    return "; ".join(f"{h.id} {h.label}" + ("" if h.score >= 1 else f" ({h.score:.2f})")
+                     + ("" if h.phenotype else " [not a phenotypic abnormality]") for h in hits)
+
+
+def _yaml_text(sheet: Sheet, d: dict[str, Any], pl: Placement) -> str:
     body = yaml.safe_dump(d, sort_keys=False, allow_unicode=True, width=120)
     lines = [f"# Starter mapping for {sheet.name} (phenotk mapping init). Check every line, then run",
              f"#   phenotk mapping check THIS.yaml {sheet.path}"]
     if pl.hpo_columns:
         lines.append(f"# HPO term columns recognised ({len(pl.hpo_columns)}):")
-        lines += [f"#   {h!r}: {cid} {label}" for h, (cid, label) in list(pl.hpo_columns.items())[:200]]
+        lines += [f"#   {h!r}: {cid} {label}" + (f"  (matched {pl.normalised[h].matched!r})" if h in pl.normalised
+                                                   else "")
+                  for h, (cid, label) in list(pl.hpo_columns.items())[:200]]
     if pl.unplaced:
         lines.append("# Columns not placed (map them, add them under phenotypes.wide.terms, or list them under "
                      "ignore_columns):")
-        lines += [f"#   {h!r}" for h in pl.unplaced]
-    return "\n".join(lines) + "\n" + body, pl
+        for h in pl.unplaced:
+            why = pl.notes.get(h)
+            lines.append(f"#   {h!r}" + (f": {why}" if why else ""))
+    tail = []
+    if pl.suggestions:
+        tail += ["", "# UNCONFIRMED HPO suggestions: conversion does not use them. To accept one, put the line",
+                 "# under phenotypes.wide.terms (add 'wide: {columns: auto}' under phenotypes if there is none;",
+                 "# if wide.columns is a list, add the header to it too):"]
+        for h, hits in pl.suggestions.items():
+            tail.append(f"#   {_yaml_key(h)}: {hits[0].id}   # {_suggestion_text(hits)}")
+    return "\n".join(lines) + "\n" + body + ("\n".join(tail) + "\n" if tail else "")
+
+
+def _yaml_key(text: str) -> str:
+    dumped = yaml.safe_dump({text: 1}, allow_unicode=True, width=10_000).strip()
+    return dumped[: -len(": 1")]
+
+
+def starter_mapping(sheet: Sheet, ontology: Any = None, *, header_row: int = 1, sheet_name: str | int | None = None
+                    ) -> tuple[str, Placement]:
+    """YAML text of a starter mapping for ``sheet`` and the placement it is based on."""
+    pl = place_columns(sheet, ontology)
+    d = _mapping_dict(sheet, pl, ontology, header_row, sheet_name)
+    probe = TableMapping(d)
+    plain, _ = probe.referenced_columns()
+    used = plain | {c for spec in probe.all_specs() for c in spec.columns()}
+    pl.unplaced = [h for h in sheet.header if h not in used and h not in pl.hpo_columns and h != pl.term_column]
+    _note_unplaced(pl)
+    return _yaml_text(sheet, d, pl), pl
+
+
+@dataclass
+class MappingStart:
+    """What ``mapping init`` found: the YAML, where the data is, where each column went, and findings."""
+
+    text: str
+    placement: Placement
+    sheet: Sheet
+    choice: HeaderChoice
+    sheets: list[HeaderChoice]
+    findings: list[Issue]
+
+    @property
+    def header_row(self) -> int:
+        """1-based row of the header that was used."""
+        return self.choice.row
+
+    @property
+    def sheet_name(self) -> str:
+        """Worksheet title (the file name for CSV/TSV)."""
+        return self.choice.sheet
+
+    def messages(self) -> list[str]:
+        """One-line reports: the sheet and header row chosen, columns placed, unplaced headers with suggestions."""
+        c, pl, sheet = self.choice, self.placement, self.sheet
+        out = []
+        if len(self.sheets) > 1:
+            others = ", ".join(f"{o.sheet!r}" + (" (read-me/lookup)" if o.auxiliary else "" if o.data_rows
+                                                  else " (no data)") for o in self.sheets if o is not c)
+            out.append(f"sheet: {c.sheet!r} ({c.sheet_index} of {len(self.sheets)}; passed over: {others})")
+        where = f" of sheet {c.sheet!r}" if self.sheets and self.sheets[0].sheet != Path(sheet.path).name else ""
+        above = (f"; rows above it skipped: {', '.join(map(str, c.skipped))}" if c.skipped else "")
+        out.append(f"header: row {c.row}{where}{above}")
+        n = len(sheet.header)
+        out.append(f"placed {n - len(pl.unplaced)} of {n} columns ({len(pl.hpo_columns)} HPO term columns)")
+        if pl.unplaced:
+            out.append("could not place: " + ", ".join(repr(h) for h in pl.unplaced))
+        for h in pl.unplaced:
+            if h in pl.suggestions:
+                out.append(f"  {h!r}: did you mean {_suggestion_text(pl.suggestions[h])}? (unconfirmed; see the "
+                           "comments at the end of the mapping)")
+            elif h in pl.notes:
+                out.append(f"  {h!r}: {pl.notes[h]}")
+        return out
+
+
+def _issue(kind: Any, message: str, **context: Any) -> Issue:
+    """An info-level finding of a catalogued type with the spreadsheet location in ``context``."""
+    return Issue(kind.code, kind.name, Severity.INFO, message, context=context)
+
+
+def _findings(sheet: Sheet, pl: Placement) -> list[Issue]:
+    out = []
+    for h in pl.unplaced:
+        if h in pl.suggestions:
+            hits = pl.suggestions[h]
+            out.append(_issue(
+                MAP_UNKNOWN_TERM,
+                f"column {h!r} is not an HPO label; closest: {_suggestion_text(hits)} — confirm one under "
+                "phenotypes.wide.terms, or map the column otherwise",
+                sheet=sheet.name, column=h, reason="suggested term",
+                suggestions=[{"id": t.id, "label": t.label, "score": t.score} for t in hits]))
+        else:
+            out.append(_issue(
+                MAP_UNMAPPED_COLUMN,
+                f"column {h!r} was not placed" + (f": {pl.notes[h]}" if h in pl.notes else
+                                                   "; map it, or list it under ignore_columns"),
+                sheet=sheet.name, column=h, reason="not placed by mapping init"))
+    return out
+
+
+def _recogniser(ontology: Any) -> Any:
+    resolver = TermResolver(ontology)
+
+    def recognise(cell: str) -> bool:
+        return field_of(cell) is not None or is_not_phenotype(cell) or resolver.resolve(cell) is not None
+
+    return recognise
+
+
+def init_mapping(
+    path: str | Path,
+    *,
+    ontology: Any = None,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> MappingStart:
+    """A starter mapping for a CSV/TSV/XLSX file: finds the data sheet and header row unless given.
+
+    ``sheet`` (name or 1-based index) and ``header_row`` (1-based) override the choice. The returned YAML records
+    the sheet (for a workbook of several sheets) and the header row (when not 1), so conversion reads the same
+    table.
+    """
+    previews = preview_table(path, sheet=sheet, delimiter=delimiter, encoding=encoding)
+    recognise = _recogniser(ontology)
+    choice, choices = choose_sheet(previews, recognise)
+    if header_row is not None:
+        choice = HeaderChoice(choice.sheet, choice.sheet_index, header_row, choice.score, choice.data_rows)
+    elif sheet is not None:
+        choice = choose_header(previews[0], recognise)
+    preview = next(p for p in previews if p.index == choice.sheet_index)
+    name = choice.sheet if preview.workbook else None
+    data = read_table(path, sheet=name, header_row=choice.row, delimiter=delimiter, encoding=encoding)
+    recorded: str | int | None = name if preview.workbook and (preview.sheet_count > 1 or sheet is not None) else None
+    text, pl = starter_mapping(data, ontology, header_row=choice.row, sheet_name=recorded)
+    if not preview.workbook:
+        choices = []
+    return MappingStart(text, pl, data, choice, choices, _findings(data, pl))
 
 
 def _spec_text(spec: ValueSpec) -> str:

@@ -1,0 +1,355 @@
+"""``phenotk mapping init`` on hospital-style sheets: header row and data sheet found, multilingual headers,
+HPO headers exact up to plural/spelling, suggestions only as unconfirmed findings, yes/no study columns kept out,
+and the YAML ``#`` hint. Every sheet here is synthetic (made-up patients).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from phenotk.cli.app import app
+from phenotk.conversion.table.api import read_sheet
+from phenotk.conversion.table.starter import init_mapping
+from phenotk.conversion.table.starter_terms import matcher_for, normalise
+from phenotk.conversion.table.starter_words import field_of, is_not_phenotype
+from phenotk.mapping.model import comment_hints, parse_mapping
+
+runner = CliRunner()
+
+TITLE = "St. Elsewhere Hospital — Epilepsy cohort 2024"
+HOSPITAL_HEADER = ["Patient ID", "Sex", "Age at onset", "Deceased", "Diagnosis", "Gene", "Variant", "Seizures",
+                   "myoclonic seizures", "Intellectual disabilty", "Hypotonia", "anaemia", "Affected", "Consent"]
+HOSPITAL_ROWS = [
+    ["P1", "M", "2 years", "no", "OMIM:607208", "SCN1A", "NM_001165963.4:c.2836C>T", "yes", "yes", "yes", "no",
+     "no", "yes", "yes"],
+    ["P2", "F", "6 months", "yes", "OMIM:607208", "SCN1A", "NM_001165963.4:c.4547C>A", "yes", "no", "yes", "yes",
+     "yes", "yes", "no"],
+    ["P3", "F", "1 year", "no", "OMIM:607208", "SCN1A", "NM_001165963.4:c.3G>A", "no", "no", "no", "yes", "no",
+     "yes", "yes"],
+]
+
+
+@pytest.fixture(scope="module")
+def hpo(hpo_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The real HPO index (hp.json 2025-05-06), cached in a temp dir unless the run provides a cache dir."""
+    from phenotk.ontology import load_ontology
+
+    old = os.environ.get("PHENOTK_CACHE_DIR")
+    if old is None:
+        os.environ["PHENOTK_CACHE_DIR"] = str(tmp_path_factory.mktemp("hpo-cache"))
+    try:
+        return load_ontology(hpo_dir / "hp.json")
+    finally:
+        if old is None:
+            os.environ.pop("PHENOTK_CACHE_DIR", None)
+
+
+def _hospital_sheet(ws) -> None:
+    """Title banner (merged over the table), a notes row, a blank row, merged group headers, header, data."""
+    width = len(HOSPITAL_HEADER)
+    ws.append([TITLE])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.append(["Exported 2024-05-01 from the clinic database; pseudonymised, do not share"])
+    ws.append([])
+    ws.append(["Patient", None, None, None, "Genetics", None, None, "Clinical features"])
+    ws.merge_cells("A4:D4")
+    ws.merge_cells("E4:G4")
+    ws.merge_cells(start_row=4, start_column=8, end_row=4, end_column=width)
+    ws.append(HOSPITAL_HEADER)
+    for row in HOSPITAL_ROWS:
+        ws.append(row)
+
+
+@pytest.fixture
+def hospital_xlsx(tmp_path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Patients"
+    _hospital_sheet(ws)
+    path = tmp_path / "hospital.xlsx"
+    wb.save(path)
+    return path
+
+
+def _features(packet) -> dict[str, bool]:
+    return {f.type.id: f.excluded for f in packet.phenotypic_features}
+
+
+# ---------------------------------------------------------------- header row: banner, notes, merged groups
+def test_header_row_below_banner_notes_and_merged_group_headers(hospital_xlsx: Path, hpo) -> None:
+    start = init_mapping(hospital_xlsx, ontology=hpo)
+    assert (start.sheet_name, start.header_row) == ("Patients", 5)
+    assert start.choice.skipped == (1, 2, 4)  # banner, notes, group headers (row 3 is blank)
+    assert start.sheet.header == HOSPITAL_HEADER
+    data = yaml.safe_load(start.text)
+    assert data["input"] == {"rows": "one", "header_row": 5}  # one sheet: no sheet name needed
+    assert "header: row 5 of sheet 'Patients'; rows above it skipped: 1, 2, 4" in start.messages()
+
+
+def test_hospital_sheet_places_fields_terms_and_suggestions(hospital_xlsx: Path, hpo) -> None:
+    start = init_mapping(hospital_xlsx, ontology=hpo)
+    pl = start.placement
+    assert pl.fields["subject_id"] == ["Patient ID"] and pl.fields["sex"] == ["Sex"]
+    assert pl.fields["onset"] == ["Age at onset"] and pl.fields["vital_status"] == ["Deceased"]
+    assert pl.fields["disease_id"] == ["Diagnosis"]  # a diagnosis column of CURIEs is the disease id
+    assert pl.hpo_columns == {
+        "Seizures": ("HP:0001250", "Seizure"),
+        "myoclonic seizures": ("HP:0032794", "Myoclonic seizure"),
+        "Hypotonia": ("HP:0001252", "Hypotonia"),
+        "anaemia": ("HP:0001903", "Anemia"),
+    }
+    # a header matched only up to plural/spelling names its id in the mapping ("Anaemia" is an HPO synonym)
+    assert set(pl.normalised) == {"myoclonic seizures"}
+    assert pl.unplaced == ["Intellectual disabilty", "Affected", "Consent"]
+    assert pl.not_phenotype == ["Affected", "Consent"]
+    assert [h.id for h in pl.suggestions["Intellectual disabilty"]] == ["HP:0001249", "HP:0001256"]
+    # "Affected" is an HPO label (past medical history): offered for confirmation, never placed
+    assert [h.id for h in pl.suggestions["Affected"]] == ["HP:0032320"]
+    assert not pl.suggestions["Affected"][0].phenotype
+    data = yaml.safe_load(start.text)
+    assert data["subject"] == {"id": "Patient ID", "sex": "Sex", "vital_status": "Deceased"}
+    assert data["diseases"] == {"id": "Diagnosis", "onset": "Age at onset"}
+    assert data["variants"] == {"hgvs": "Variant", "gene_symbol": "Gene"}
+    # "Affected" would resolve under "auto": the HPO columns are listed instead
+    assert data["phenotypes"]["wide"] == {
+        "columns": ["Seizures", "myoclonic seizures", "Hypotonia", "anaemia"],
+        "terms": {"myoclonic seizures": "HP:0032794"},
+    }
+    # the suggestion is a comment, ready to confirm, not a mapping entry
+    assert "#   Intellectual disabilty: HP:0001249   # HP:0001249 Intellectual disability (0.98)" in start.text
+    codes = {i.context["column"]: (i.code, i.rule, i.severity.value) for i in start.findings}
+    assert codes == {"Intellectual disabilty": ("MAP007", "map-unknown-term", "info"),
+                     "Affected": ("MAP007", "map-unknown-term", "info"),
+                     "Consent": ("MAP001", "map-unmapped-column", "info")}
+    sugg = next(i for i in start.findings if i.context["column"] == "Intellectual disabilty")
+    assert sugg.context["suggestions"][0] == {"id": "HP:0001249", "label": "Intellectual disability", "score": 0.98}
+
+
+def test_unedited_starter_converts_the_same_table(hospital_xlsx: Path, hpo) -> None:
+    """Conversion reads the header row the mapping recorded; unconfirmed and yes/no columns are not terms."""
+    start = init_mapping(hospital_xlsx, ontology=hpo)
+    res = read_sheet(hospital_xlsx, parse_mapping(start.text), ontology=hpo)
+    assert [p.id for p in res.packets] == ["P1", "P2", "P3"]
+    p1, p2, _ = res.packets
+    assert _features(p1) == {"HP:0001250": False, "HP:0032794": False, "HP:0001252": True, "HP:0001903": True}
+    assert _features(p2)["HP:0032794"] is True and "HP:0032320" not in _features(p2)
+    assert p2.subject.vital_status.status == 2  # DECEASED
+    assert p1.diseases[0].term.id == "OMIM:607208"
+    unmapped = sorted(i.context["column"] for i in res.all_issues if i.rule == "map-unmapped-column")
+    assert unmapped == ["Affected", "Consent", "Intellectual disabilty"]  # reported, not used, not dropped silently
+
+
+def test_cli_reports_row_sheet_counts_and_suggestions(hospital_xlsx: Path, tmp_path: Path, hpo_dir: Path) -> None:
+    out = tmp_path / "m.yaml"
+    env = {"PHENOTK_CACHE_DIR": str(tmp_path / "cache")}
+    res = runner.invoke(app, ["mapping", "init", str(hospital_xlsx), "--hpo", str(hpo_dir / "hp.json"), "-o",
+                              str(out)], env=env)
+    assert res.exit_code == 0, res.output
+    assert "header: row 5 of sheet 'Patients'; rows above it skipped: 1, 2, 4" in res.output
+    assert "placed 11 of 14 columns (4 HPO term columns)" in res.output
+    assert "could not place: 'Intellectual disabilty', 'Affected', 'Consent'" in res.output
+    assert "'Intellectual disabilty': did you mean HP:0001249 Intellectual disability (0.98)" in res.output
+    assert "'Consent': a yes/no study or family column, not a phenotype" in res.output
+    check = runner.invoke(app, ["mapping", "check", str(out)])
+    assert check.exit_code == 0, check.output
+
+
+def test_header_row_option_overrides_the_search(hospital_xlsx: Path) -> None:
+    start = init_mapping(hospital_xlsx, header_row=4)
+    assert start.header_row == 4 and start.sheet.header[:2] == ["Patient", "Patient (2)"]
+
+
+def test_csv_with_title_line_and_blank_line(tmp_path: Path, hpo) -> None:
+    path = tmp_path / "cohort.csv"
+    lines = [TITLE + ",,,", ",,,", "Patient,Sex,Seizures,Notes", "P1,M,yes,first", "P2,F,no,"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    start = init_mapping(path, ontology=hpo)
+    assert start.header_row == 3 and start.sheets == []
+    assert "header: row 3; rows above it skipped: 1" in start.messages()
+    res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
+    assert [_features(p) for p in res.packets] == [{"HP:0001250": False}, {"HP:0001250": True}]
+
+
+def test_plain_sheet_keeps_row_one(tmp_path: Path) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_text("id,sex,HP:0001250\nP1,M,yes\nP2,F,no\n", encoding="utf-8")
+    start = init_mapping(path)
+    assert start.header_row == 1 and "header_row" not in yaml.safe_load(start.text)["input"]
+
+
+# ---------------------------------------------------------------- multi-sheet workbooks
+def test_multi_sheet_workbook_finds_the_patient_sheet(tmp_path: Path, hpo) -> None:
+    wb = openpyxl.Workbook()
+    readme = wb.active
+    readme.title = "README"
+    for line in ("How to fill in this workbook", "One row per patient", "Use yes/no for features",
+                 "Contact: the registry team"):
+        readme.append([line])
+    codes = wb.create_sheet("Codes")
+    codes.append(["Code", "Meaning"])
+    for code, meaning in (("M", "male"), ("F", "female"), ("yes", "observed"), ("no", "excluded"),
+                          ("na", "not assessed")):
+        codes.append([code, meaning])
+    _hospital_sheet(wb.create_sheet("Patients"))
+    wb.create_sheet("Empty")
+    path = tmp_path / "registry.xlsx"
+    wb.save(path)
+    start = init_mapping(path, ontology=hpo)
+    assert (start.sheet_name, start.choice.sheet_index, start.header_row) == ("Patients", 3, 5)
+    assert [c.sheet for c in start.sheets] == ["README", "Codes", "Patients", "Empty"]
+    assert start.messages()[0] == ("sheet: 'Patients' (3 of 4; passed over: 'README' (read-me/lookup), "
+                                   "'Codes' (read-me/lookup), 'Empty' (no data))")
+    data = yaml.safe_load(start.text)
+    assert data["input"] == {"rows": "one", "sheet": "Patients", "header_row": 5}
+    res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
+    assert [p.id for p in res.packets] == ["P1", "P2", "P3"]
+
+
+def test_sheet_option_reads_that_sheet(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["free text"])
+    other = wb.create_sheet("Cohort B")
+    other.append(["Patient", "Sex"])
+    other.append(["B1", "F"])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    start = init_mapping(path, sheet="Cohort B")
+    assert start.sheet_name == "Cohort B" and yaml.safe_load(start.text)["input"]["sheet"] == "Cohort B"
+
+
+# ---------------------------------------------------------------- languages
+GERMAN = ["Patienten-ID", "Geschlecht", "Geburtsdatum", "Erkrankungsalter", "Alter bei letzter Untersuchung",
+          "Diagnose", "OMIM", "Gen", "Variante", "Zygotie", "verstorben", "PMID"]
+FRENCH = ["N° patient", "Sexe", "Date de naissance", "Âge de début", "Âge au dernier examen", "Diagnostic",
+          "Code diagnostic", "Gène", "Variant", "Zygosité", "Décédé", "Référence"]
+
+
+@pytest.mark.parametrize("header", [GERMAN, FRENCH], ids=["de", "fr"])
+def test_german_and_french_headers(tmp_path: Path, header: list[str]) -> None:
+    path = tmp_path / "sheet.csv"
+    row = ["K1", "w", "2010-01-02", "3", "5", "Dravet", "OMIM:607208", "SCN1A", "c.1A>G", "het", "nein",
+           "PMID:1"]
+    path.write_text(";".join(header) + "\n" + ";".join(row) + "\n", encoding="utf-8")
+    start = init_mapping(path)
+    f = start.placement.fields
+    placed = {k: v[0] for k, v in f.items()}
+    assert placed == {"subject_id": header[0], "sex": header[1], "date_of_birth": header[2], "onset": header[3],
+                      "age": header[4], "disease_label": header[5], "disease_id": header[6],
+                      "gene_symbol": header[7], "variant": header[8], "zygosity": header[9],
+                      "vital_status": header[10], "pmid": header[11]}
+    assert start.placement.unplaced == []
+    data = yaml.safe_load(start.text)
+    assert data["subject"] == {"id": header[0], "sex": header[1], "date_of_birth": header[2],
+                               "age_at_last_encounter": header[4], "vital_status": header[10]}
+    assert data["diseases"] == {"id": header[6], "label": header[5], "onset": header[3]}
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("Sexo", "sex"), ("Sesso", "sex"), ("Geslacht", "sex"), ("Geschlecht (m/w)", "sex"),
+    ("ID paciente", "subject_id"), ("Codice paziente", "subject_id"), ("Patiëntnummer", "subject_id"),
+    ("Numéro de patient", "subject_id"), ("Patientennummer", "subject_id"),
+    ("Diagnóstico", "disease_label"), ("Diagnosi", "disease_label"), ("Ziekte", "disease_label"),
+    ("Edad de inicio", "onset"), ("Età d'esordio", "onset"), ("Leeftijd bij begin", "onset"),
+    ("âge de début", "onset"), ("Alter bei Erkrankungsbeginn", "onset"),
+    ("Edad en la última visita", "age"), ("Età all'ultima visita", "age"), ("Leeftijd bij laatste bezoek", "age"),
+    ("Age at last encounter", "age"), ("Edad", "age"), ("Leeftijd", "age"),
+    ("Fecha de nacimiento", "date_of_birth"), ("Data di nascita", "date_of_birth"), ("Geboortedatum", "date_of_birth"),
+    ("fallecido", "vital_status"), ("deceduto", "vital_status"), ("overleden", "vital_status"),
+    ("Décédé", "vital_status"), ("Vital status", "vital_status"),
+    ("Mutación", "variant"), ("Mutazione", "variant"), ("Mutatie", "variant"), ("HGVS", "variant"),
+    ("Allele 2", "variant"), ("Cigosidad", "zygosity"), ("Zigosità", "zygosity"), ("Genotype", "zygosity"),
+    ("Código de enfermedad", "disease_id"), ("Codice malattia", "disease_id"), ("ORPHA code", "disease_id"),
+    ("Referencia", "pmid"), ("Riferimento", "pmid"), ("Referentie", "pmid"), ("PubMed ID", "pmid"),
+    ("Gen", "gene_symbol"), ("Gene symbol", "gene_symbol"), ("HGNC id", "hgnc_id"),
+])
+def test_header_words_in_six_languages(header: str, field: str) -> None:
+    assert field_of(header) == field
+
+
+@pytest.mark.parametrize("header", ["Notes", "Comment", "Seizures", "Hypotonia", "Protein change", "Consent"])
+def test_header_words_leave_other_headers_alone(header: str) -> None:
+    assert field_of(header) is None
+
+
+@pytest.mark.parametrize("header", ["Affected", "Consent", "Consanguinity", "Sample sent", "Einwilligung",
+                                    "Consanguinité", "Consentimiento", "Toestemming", "Blutsverwandtschaft"])
+def test_yes_no_study_columns_are_not_phenotypes(header: str) -> None:
+    assert is_not_phenotype(header) and field_of(header) is None
+
+
+# ---------------------------------------------------------------- HPO header matching
+@pytest.mark.parametrize(("header", "term"), [
+    ("myoclonic seizures", "HP:0032794"), ("Myoclonic Seizures", "HP:0032794"), ("anaemia", "HP:0001903"),
+    ("Anaemia", "HP:0001903"), ("neonatal seizures", "HP:0032807"), ("Generalised hypotonia", "HP:0001290"),
+    ("Oedema", "HP:0000969"), ("Global developmental delays", "HP:0001263"), ("Hypotonia", "HP:0001252"),
+])
+def test_exact_up_to_case_plural_and_spelling(hpo, header: str, term: str) -> None:
+    hit = matcher_for(hpo).exact(header)
+    assert hit is not None and hit.id == term and hit.phenotype
+
+
+@pytest.mark.parametrize(("header", "first"), [
+    ("Intellectual disabilty", "HP:0001249"), ("seizures myoclonic", "HP:0032794"), ("Microcephalie", "HP:0000252"),
+    ("Hypotonai", "HP:0001252"),
+])
+def test_near_misses_get_suggestions_not_placements(hpo, header: str, first: str) -> None:
+    m = matcher_for(hpo)
+    assert m.exact(header) is None
+    hits = m.suggest(header)
+    assert hits and hits[0].id == first
+
+
+def test_unrelated_headers_get_no_suggestion(hpo) -> None:
+    m = matcher_for(hpo)
+    assert [m.suggest(h) for h in ("Notes", "Comment", "Consent", "Sample sent")] == [[], [], [], []]
+
+
+def test_normalise_is_symmetric_for_plurals_and_british_spelling() -> None:
+    assert normalise("Myoclonic Seizures (yes/no)") == normalise("Myoclonic seizure")
+    assert normalise("Haemorrhages") == normalise("hemorrhage")
+    assert normalise("Behavioural abnormalities") == normalise("Behavioral abnormality")
+
+
+def test_without_hpo_only_ids_are_terms_and_nothing_is_suggested(hospital_xlsx: Path) -> None:
+    start = init_mapping(hospital_xlsx)
+    assert start.header_row == 5 and start.placement.hpo_columns == {} and start.placement.suggestions == {}
+    assert "Intellectual disabilty" in start.placement.unplaced
+
+
+# ---------------------------------------------------------------- YAML '#' hint
+HINTED = """\
+phenotk_mapping: 1
+subject:
+  id: Patient  # the patient column
+  sex: Sex  # 1 = male
+diseases:
+  id: {const: "OMIM:607208"}
+  label: MIM #607208
+variants:
+  - hgvs: Variant #1
+"""
+
+
+def test_unquoted_hash_in_a_value_gets_a_hint() -> None:
+    hints = comment_hints(HINTED)
+    assert [(h.line, h.column) for h in hints] == [(7, 14), (9, 19)]
+    assert hints[0].message == ("the value is read as 'MIM': in YAML an unquoted ' #' starts a comment; if you mean "
+                                "'MIM #607208', quote it: \"MIM #607208\"")
+    assert parse_mapping(HINTED).hints == hints
+    quoted = HINTED.replace("MIM #607208", '"MIM #607208"').replace("Variant #1", "'Variant #1'")
+    assert comment_hints(quoted) == []
+
+
+def test_mapping_check_prints_the_hint(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(HINTED, encoding="utf-8")
+    res = runner.invoke(app, ["mapping", "check", str(path)])
+    assert res.exit_code == 0, res.output  # a hint, not an error
+    assert f"{path}:7:14: hint: the value is read as 'MIM'" in res.output
