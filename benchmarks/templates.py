@@ -7,7 +7,7 @@ how many produced packets equal the store's packet with the same PMID + subject 
 after the pyphetools redundancy clean-up): strict, then on the documented comparisons (cohort JSON: each store
 packet judged by its builder era; Excel: on the terms the sheet records, and among the rows the current table
 still holds as the sheet does), the cause of every remaining difference, and packets per second. The
-comparisons and causes are documented in ``phenotk.conversion.template.corpus``.
+comparisons and causes are documented in ``benchmarks/template_corpus/corpus.py``.
 Baseline measured in the same run: parsing the store's own 7,682 packet files into protobuf (the cost any
 consumer of those packets pays), so the ratio says how conversion compares with just reading the result.
 """
@@ -20,8 +20,9 @@ import sys
 import time
 from pathlib import Path
 
+from template_corpus import compare_json_corpus, compare_xlsx_corpus, current_statuses, load_store
+
 from phenotk.conversion.base import ConvertOptions
-from phenotk.conversion.template.corpus import compare_json_corpus, compare_xlsx_corpus, current_statuses, load_store
 from phenotk.ontology import load_ontology
 
 REPO = Path(__file__).resolve().parent.parent

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from phenotk.conversion.base import ConvertOptions
+
+#: The corpus-comparison code is evaluation code under benchmarks/ (package ``template_corpus``), not the library.
+BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+if str(BENCHMARKS) not in sys.path:
+    sys.path.insert(0, str(BENCHMARKS))
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "_artifacts"  # gitignored
 CREATED = "2025-01-01T00:00:00Z"
@@ -27,7 +33,7 @@ def cohort_jsons(templates_dir: Path) -> list[Path]:
 @pytest.fixture(scope="session")
 def store_index(store_dir: Path) -> dict:
     """Every store packet keyed by (gene, PMID, subject id) — parsed once per session."""
-    from phenotk.conversion.template.corpus import load_store
+    from template_corpus.corpus import load_store
 
     return load_store(store_dir)
 

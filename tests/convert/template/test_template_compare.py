@@ -10,10 +10,7 @@ from typing import Any
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from phenopackets import Phenopacket, Sex
-
-from phenotk.conversion.base import ConvertOptions
-from phenotk.conversion.template.cohort_json import cohort_to_packets
-from phenotk.conversion.template.compare import (
+from template_corpus.compare import (
     ERA_FEMALE_X,
     ERA_PROTEIN,
     HEMIZYGOUS,
@@ -25,7 +22,10 @@ from phenotk.conversion.template.compare import (
     mapped_fields,
     variant_cause,
 )
-from phenotk.conversion.template.corpus import _xlsx_causes, compare_json_corpus, current_statuses
+from template_corpus.corpus import _xlsx_causes, compare_json_corpus, current_statuses
+
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.template.cohort_json import cohort_to_packets
 from phenotk.conversion.template.xlsx import template_hpo_columns
 
 CREATED = "2025-01-01T00:00:00Z"

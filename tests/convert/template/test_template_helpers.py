@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from phenotk.conversion.template.compare import remove_redundant
+from phenotk.conversion.template.clean import remove_redundant
 from phenotk.conversion.template.timecells import cell_time, normalize_iso8601, parse_cell_time
 from phenotk.model.ids import safe_id, stable_token, store_packet_id
 from phenotk.model.metadata import store_metadata

@@ -1,7 +1,7 @@
 """Whole-corpus agreement with phenopacket-store: every cohort JSON and every pyphetools template.
 
 Every difference is written to tests/_artifacts/template-*-differences.txt (with its cause) and summarised on
-stdout. The comparisons and causes are documented in phenotk.conversion.template.corpus; the rates asserted are
+stdout. The comparisons and causes are documented in benchmarks/template_corpus/corpus.py; the rates asserted are
 the ones measured (benchmarks/templates.py prints the same numbers).
 
 Cohort JSON (7,612 matched individuals): strict identity 94.77 %; on the documented comparison (each store
@@ -23,10 +23,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from phenotk.conversion.base import ConvertOptions
-from phenotk.conversion.template.compare import ERA_FEMALE_X, ERA_PROTEIN
-from phenotk.conversion.template.corpus import (
+from template_corpus.compare import ERA_FEMALE_X, ERA_PROTEIN
+from template_corpus.corpus import (
     BUILDER_ERA,
     JSON_CAUSES,
     JSON_DISAGREEMENTS,
@@ -37,6 +35,8 @@ from phenotk.conversion.template.corpus import (
     compare_xlsx_corpus,
     current_statuses,
 )
+
+from phenotk.conversion.base import ConvertOptions
 
 CREATED = "2025-01-01T00:00:00Z"
 

@@ -11,11 +11,11 @@ from typing import Any
 import openpyxl
 import pytest
 from phenopackets import Phenopacket
+from template_corpus.compare import differences, mapped_fields
 
 from phenotk.conversion import registry
 from phenotk.conversion.base import ConvertOptions
 from phenotk.conversion.template.cohort_json import PhetoolsJsonReader
-from phenotk.conversion.template.compare import differences, mapped_fields
 from phenotk.conversion.template.reader import TemplateReader
 from phenotk.conversion.template.xlsx import (
     FIXED_HEADERS,

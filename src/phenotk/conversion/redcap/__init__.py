@@ -13,11 +13,11 @@ from __future__ import annotations
 from phenotk.conversion.redcap.convert import RedcapConversion, RedcapSettings, convert_export, find_dictionary
 from phenotk.conversion.redcap.dictionary import DataDictionary, Field, load_dictionary, parse_choices
 from phenotk.conversion.redcap.export import Export, read_export
-from phenotk.conversion.redcap.findings import RULES, rule_infos
+from phenotk.conversion.redcap.findings import FINDINGS
 from phenotk.conversion.redcap.reader import RedcapReader
 
 __all__ = [
-    "RULES",
+    "FINDINGS",
     "DataDictionary",
     "Export",
     "Field",
@@ -29,5 +29,4 @@ __all__ = [
     "load_dictionary",
     "parse_choices",
     "read_export",
-    "rule_infos",
 ]

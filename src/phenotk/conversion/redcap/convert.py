@@ -33,7 +33,17 @@ from phenotk.mapping.model import TableMapping, load_mapping
 
 from .dictionary import DataDictionary, Field, label_headers, load_dictionary
 from .export import SYSTEM_COLUMNS, Export, read_export
-from .findings import RENAMED, RULES, finding
+from .findings import (
+    BAD_VALUE,
+    DICTIONARY_MISSING,
+    DICTIONARY_USED,
+    DUPLICATE_RECORD,
+    LABEL_HEADERS,
+    RENAMED,
+    UNKNOWN_CARRY,
+    UNKNOWN_FIELD,
+    finding,
+)
 
 _NUMBER_COMMA = re.compile(r"-?\d+,\d+\Z")
 _DATE_FORMATS = {
@@ -183,7 +193,7 @@ class _Pipeline:
             why = (f"checkbox {base!r} has no choice for this column" if "___" in col and base in d.fields
                    else "the data dictionary does not define it")
             self.issues.append(finding(
-                "redcap-unknown-field",
+                UNKNOWN_FIELD,
                 f"export column {col!r}: {why}; its values are read as plain text"
                 + ("" if col in nonempty else " (it is empty)"),
                 self.sev if col in nonempty else Severity.INFO, field=col, reason="not in dictionary"))
@@ -250,7 +260,7 @@ class _Pipeline:
         f = self.columns.get(col, (None, None))[0]
         if f is not None and f.form and not ctx.get("instrument"):
             ctx = {**ctx, "instrument": f.form}
-        self.issues.append(finding("redcap-bad-value", message, self.sev, field=col, value=value,
+        self.issues.append(finding(BAD_VALUE, message, self.sev, field=col, value=value,
                                    reason="bad value", **ctx))
 
     # ------------------------------------------------------------------ rows
@@ -273,7 +283,7 @@ class _Pipeline:
                 slots[key] += 1
                 renamed = f"{record}_{slots[key]}"
                 self.issues.append(finding(
-                    "redcap-duplicate-record",
+                    DUPLICATE_RECORD,
                     f"row {number} is a second row for record {record!r}"
                     + (f" event {event!r}" if event else "") + (f" {instrument} #{instance}" if instrument else "")
                     + f"; kept apart as record {renamed!r}", self.sev, field=self.rid, value=record,
@@ -327,7 +337,7 @@ class _Pipeline:
                 for fname in self.d.form_fields(name):
                     cols += [c for c in self.x.header if c == fname or c.startswith(fname + "___")]
             else:
-                self.issues.append(finding("redcap-unknown-carry",
+                self.issues.append(finding(UNKNOWN_CARRY,
                                            f"redcap.carry names {name!r}, which is neither an export field nor an "
                                            "instrument of the dictionary", self.sev, field=name,
                                            reason="unknown carry name"))
@@ -434,10 +444,10 @@ class _Pipeline:
             f = self.columns.get(col, (None, None))[0]
             if f is not None and f.form and "instrument" not in ctx:
                 ctx["instrument"] = f.form
-        rule = RENAMED.get(issue.rule, issue.rule)
-        code = RULES[rule][0] if rule in RULES else issue.code
+        renamed = RENAMED.get(issue.rule)
+        rule, code = (renamed.name, renamed.code) if renamed is not None else (issue.rule, issue.code)
         message = _VIRTUAL_ROW.sub(self._row_text, issue.message)
-        if rule != issue.rule and message.startswith("column "):
+        if renamed is not None and message.startswith("column "):
             message = "field " + message[len("column "):]
         return Issue(code, rule, issue.severity, message, issue.pointer, issue.line, issue.column, issue.fix, ctx)
 
@@ -488,8 +498,7 @@ def convert_export(
     The data dictionary is the argument, else the mapping's ``redcap.dictionary`` (relative to the mapping file),
     else the one file next to the export named like a dictionary; without one, codes stay codes (info finding).
     """
-    from phenotk.conversion.table.build import build_packets
-    from phenotk.conversion.table.sheets import Sheet
+    from phenotk.conversion.table import Sheet, build_packets
 
     sev = Severity.ERROR if strict else Severity.WARNING
     m = load_mapping(mapping)
@@ -506,13 +515,13 @@ def convert_export(
         if dpath is None:
             dpath = find_dictionary(Path(path))
             if dpath is not None:
-                issues.append(finding("redcap-dictionary-used",
+                issues.append(finding(DICTIONARY_USED,
                                       f"using the data dictionary {dpath.name} found next to the export "
                                       "(set redcap.dictionary or -O dictionary=PATH to choose another)",
                                       Severity.INFO, dictionary=str(dpath)))
         d = load_dictionary(dpath, severity=sev) if dpath is not None else None
     if d is None:
-        issues.append(finding("redcap-dictionary-missing",
+        issues.append(finding(DICTIONARY_MISSING,
                               "no data dictionary (mapping redcap.dictionary, -O dictionary=PATH, or a "
                               "*DataDictionary*.csv next to the export): choice codes are kept as they are and "
                               "values are not checked", Severity.INFO))
@@ -523,7 +532,7 @@ def convert_export(
         renamed = label_headers(export.header, d)
         if renamed is not None:
             _rename(export, renamed)
-            issues.append(finding("redcap-label-headers",
+            issues.append(finding(LABEL_HEADERS,
                                   f"the export has field labels as headers (REDCap 'CSV labels'); matched "
                                   f"{len(renamed)} of {len(export.header)} to fields in dictionary order",
                                   Severity.INFO, reason="label headers"))

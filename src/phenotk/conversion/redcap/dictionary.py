@@ -8,7 +8,6 @@ findings (``redcap-dictionary-*``); a dictionary without a field-name column or 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,14 @@ from typing import Any
 from phenotk.errors import InputError
 from phenotk.issue import Issue, Severity
 
-from .findings import finding
+from .export import load_json
+from .findings import (
+    DICTIONARY_BAD_CHOICES,
+    DICTIONARY_DUPLICATE_FIELD,
+    DICTIONARY_MISSING_COLUMN,
+    DICTIONARY_UNKNOWN_TYPE,
+    finding,
+)
 
 #: Field types REDCap knows.
 FIELD_TYPES = frozenset(
@@ -234,7 +240,7 @@ def _index(header: list[str], path: str, issues: list[Issue]) -> dict[str, int]:
                                                                           for k in neighbours):
             idx[key] = pos
             issues.append(finding(
-                "redcap-dictionary-missing-column",
+                DICTIONARY_MISSING_COLUMN,
                 f"dictionary header {header[pos]!r} in column {pos + 1} is not {COLUMNS[key][0]!r}; read it as the "
                 "field names because REDCap always puts them there — fix the header",
                 Severity.WARNING, dictionary=path, column=header[pos], reason="damaged header"))
@@ -246,11 +252,11 @@ def _index(header: list[str], path: str, issues: list[Issue]) -> dict[str, int]:
             path=path,
         )
     for key in missing:
-        issues.append(finding("redcap-dictionary-missing-column",
+        issues.append(finding(DICTIONARY_MISSING_COLUMN,
                               f"the data dictionary has no {COLUMNS[key][0]!r} column; instruments are unknown",
                               Severity.WARNING, dictionary=path, column=COLUMNS[key][0], reason="missing column"))
     if "choices" not in idx:
-        issues.append(finding("redcap-dictionary-missing-column",
+        issues.append(finding(DICTIONARY_MISSING_COLUMN,
                               f"the data dictionary has no {COLUMNS['choices'][0]!r} column; coded values cannot be "
                               "checked or labelled", Severity.WARNING, dictionary=path, column=COLUMNS["choices"][0],
                               reason="missing column"))
@@ -268,7 +274,7 @@ def _rows_from_json(data: Any, path: str) -> tuple[list[str], list[tuple[int, li
 
 def load_dictionary(path: str | Path, *, severity: Severity = Severity.WARNING) -> DataDictionary:
     """Read a data dictionary (CSV with any delimiter/encoding, or API JSON); findings in ``.issues``."""
-    from phenotk.conversion.table.sheets import decode, read_text_table
+    from phenotk.conversion.table import read_table
 
     p = str(path)
     try:
@@ -277,15 +283,10 @@ def load_dictionary(path: str | Path, *, severity: Severity = Severity.WARNING) 
         raise InputError(f"cannot read the data dictionary: {exc.strerror or exc}", path=p, kind="missing") from None
     issues: list[Issue] = []
     if raw.lstrip()[:1] in (b"[", b"{"):
-        text, _ = decode(raw, None, p)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"data dictionary is not valid JSON: {exc.msg}", path=p, line=exc.lineno,
-                             column=exc.colno) from None
+        data = load_json(raw, None, p, "data dictionary is not valid JSON")
         header, rows = _rows_from_json(data, p)
     else:
-        sheet = read_text_table(p, data=raw)
+        sheet = read_table(p)
         header = [h for h in sheet.header]
         rows = list(zip(sheet.row_numbers, sheet.rows, strict=False))
     idx = _index(header, p, issues)
@@ -302,12 +303,12 @@ def load_dictionary(path: str | Path, *, severity: Severity = Severity.WARNING) 
         ftype = cell(cells, "field_type").lower()
         ctx = {"dictionary": p, "row": number, "field": name}
         if ftype not in FIELD_TYPES:
-            issues.append(finding("redcap-dictionary-unknown-type",
+            issues.append(finding(DICTIONARY_UNKNOWN_TYPE,
                                   f"field {name!r} has type {ftype!r}, which REDCap does not have "
                                   f"({', '.join(sorted(FIELD_TYPES))}); its values are read as text",
                                   severity, value=ftype, reason="unknown field type", **ctx))
         if name in fields:
-            issues.append(finding("redcap-dictionary-duplicate-field",
+            issues.append(finding(DICTIONARY_DUPLICATE_FIELD,
                                   f"field {name!r} is defined again in row {number} (first in row "
                                   f"{fields[name].row}); the first definition is kept", severity,
                                   reason="duplicate field", **ctx))
@@ -322,7 +323,7 @@ def load_dictionary(path: str | Path, *, severity: Severity = Severity.WARNING) 
             if not choices:
                 problems = problems or ["the choice list is empty"]
             for problem in problems:
-                issues.append(finding("redcap-dictionary-bad-choices",
+                issues.append(finding(DICTIONARY_BAD_CHOICES,
                                       f"choices of {ftype} field {name!r}: {problem}; write them as "
                                       "'code, label | code, label'", severity, value=choices_text[:200],
                                       reason="bad choices", **ctx))

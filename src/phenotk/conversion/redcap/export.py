@@ -44,6 +44,20 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def load_json(raw: bytes, encoding: str | None, path: str, what: str = "not valid JSON") -> Any:
+    """Parse JSON bytes: UTF-8/16/32 (with or without a BOM), or ``encoding`` when the mapping names one."""
+    try:
+        text: str | bytes = raw.decode(encoding) if encoding else raw.removeprefix(b"\xef\xbb\xbf")
+        return json.loads(text)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", path=path) from None
+    except UnicodeDecodeError as exc:
+        hint = "" if encoding else "; name the encoding in the mapping (encoding: cp1252)"
+        raise InputError(f"cannot decode as {encoding or 'UTF-8/16/32'}: {exc.reason}{hint}", path=path) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what}: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+
+
 def _from_eav(data: list[dict[str, Any]], path: str, record_field: str | None) -> Export:
     rid = record_field or "record_id"
     slots: dict[tuple[str, str, str, str], dict[str, str]] = {}
@@ -74,7 +88,7 @@ def _from_eav(data: list[dict[str, Any]], path: str, record_field: str | None) -
 def read_export(path: str | Path, *, delimiter: str | None = None, encoding: str | None = None,
                 record_field: str | None = None) -> Export:
     """Read a CSV or JSON record export; ``InputError`` when it is neither or has no records."""
-    from phenotk.conversion.table.sheets import decode, read_text_table
+    from phenotk.conversion.table import read_table
 
     p = str(path)
     try:
@@ -82,11 +96,7 @@ def read_export(path: str | Path, *, delimiter: str | None = None, encoding: str
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=p, kind="missing") from None
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
-        text, _ = decode(raw, encoding, p)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc.msg}", path=p, line=exc.lineno, column=exc.colno) from None
+        data = load_json(raw, encoding, p)
         if isinstance(data, dict) and isinstance(data.get("records"), list):
             data = data["records"]
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -111,7 +121,7 @@ def read_export(path: str | Path, *, delimiter: str | None = None, encoding: str
                     r[k] = _text(r[k])
             rows.append(r)
         return Export(p, header, rows, list(range(1, len(rows) + 1)), "json")
-    sheet = read_text_table(p, data=raw, delimiter=delimiter, encoding=encoding)
+    sheet = read_table(p, delimiter=delimiter, encoding=encoding)
     if not sheet.rows:
         raise InputError("the export holds no records (only a header)", path=p)
     rows = [dict(zip(sheet.header, r, strict=False)) for r in sheet.rows]

@@ -6,16 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader
-from phenotk.conversion.template.cohort_json import PhetoolsJsonReader, sniff_cohort_json
-from phenotk.conversion.template.xlsx import PyphetoolsXlsxReader, sniff_template_file
+from phenotk.conversion.template.cohort_json import PhetoolsJsonReader
+from phenotk.conversion.template.sniff import sniff_cohort_json, sniff_template_file
+from phenotk.conversion.template.xlsx import PyphetoolsXlsxReader
 from phenotk.errors import InputError
 
 
 class TemplateReader(FormatReader):
     """Either curation-table format, chosen by content.
 
-    A JSON object with ``cohortType``/``hpoHeaders`` keys, or an .xlsx with the pyphetools header row.
-    Registered first so it claims templates before the generic table reader.
+    A JSON object with ``cohortType``/``hpoHeaders`` keys, or an .xlsx with the pyphetools header row (the one
+    probe in :mod:`.sniff`). Registered first so it claims templates before the generic table reader.
     """
 
     name = "template"

@@ -8,8 +8,10 @@ way phenopacket-store's builders did; :func:`packet_to_row` is the inverse used 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from google.protobuf.message import Message
 from phenopackets import (
     Diagnosis,
     Disease,
@@ -23,7 +25,10 @@ from phenopackets import (
     VitalStatus,
 )
 
+from phenotk.conversion.base import ConvertOptions
+from phenotk.conversion.template.findings import LOSSY_EXPORT, issue
 from phenotk.conversion.template.timecells import cell_time, parse_cell_time
+from phenotk.issue import Issue
 from phenotk.model.ids import stable_token, store_packet_id
 from phenotk.model.metadata import store_metadata
 from phenotk.model.variants import causative_interpretation
@@ -169,3 +174,19 @@ def time_text(element: TimeElement | None) -> str:
 def parse_time(text: str) -> TimeElement | None:
     """Template cell → time element (None for ``na``/empty or unparseable; callers report the latter)."""
     return parse_cell_time(text)
+
+
+def packets_only(messages: Iterable[Message], options: ConvertOptions) -> tuple[list[Phenopacket], list[Issue]]:
+    """The phenopackets among ``messages`` (families and cohorts give their members); others are findings."""
+    packets: list[Phenopacket] = []
+    issues: list[Issue] = []
+    for m in messages:
+        if isinstance(m, Phenopacket):
+            packets.append(m)
+        elif hasattr(m, "proband") or hasattr(m, "members"):
+            members = [m.proband, *m.relatives] if hasattr(m, "proband") else list(m.members)  # type: ignore[attr-defined]
+            packets.extend(members)
+        else:
+            message = f"{type(m).__name__} is not a phenopacket; skipped"
+            issues.append(issue(LOSSY_EXPORT, message, options, value=None))
+    return packets, issues

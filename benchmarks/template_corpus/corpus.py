@@ -1,13 +1,15 @@
 """Agreement of converted curation tables with phenopacket-store (used by tests and ``benchmarks/templates.py``).
 
+Evaluation code, not part of the library: it lives under ``benchmarks/`` and imports phenotk like any user.
+
 Packets are matched to store packets by gene folder + PMID + subject id and compared on the mapped fields of
-:mod:`phenotk.conversion.template.compare`. Every number is reported twice or more, never hiding the strict one:
+:mod:`template_corpus.compare`. Every number is reported twice or more, never hiding the strict one:
 
 **Cohort JSON** (:func:`compare_json_corpus`)
 
 * *strict* — every mapped field equal;
 * *builder era* (the documented comparison) — each store packet judged by the conventions of the builder
-  version that wrote it (:func:`~phenotk.conversion.template.compare.era_normalised`: ``hgvs.p`` compared only for
+  version that wrote it (:func:`~template_corpus.compare.era_normalised`: ``hgvs.p`` compared only for
   packets from the era that writes it; a female's single X allele heterozygous, as the current builder writes
   it, equals the hemizygous state of older packets). The eras are derived from the store's packets.
 
@@ -60,7 +62,11 @@ from phenopackets import Phenopacket
 
 from phenotk.conversion.base import ConvertOptions
 from phenotk.conversion.template.cohort_json import PhetoolsJsonReader
-from phenotk.conversion.template.compare import (
+from phenotk.conversion.template.sniff import sniff_template_file
+from phenotk.conversion.template.xlsx import PyphetoolsXlsxReader, template_hpo_columns
+from phenotk.errors import InputError
+
+from .compare import (
     BuilderEras,
     builder_eras,
     differences,
@@ -68,8 +74,6 @@ from phenotk.conversion.template.compare import (
     mapped_fields,
     variant_cause,
 )
-from phenotk.conversion.template.xlsx import PyphetoolsXlsxReader, sniff_template_file, template_hpo_columns
-from phenotk.errors import InputError
 
 StoreKey = tuple[str, str, str]
 XLSX_FIELDS = ("observed", "excluded", "sex", "diseases")

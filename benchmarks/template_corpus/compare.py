@@ -1,19 +1,18 @@
 """Compare phenopackets on the fields curation templates map (used by tests and ``benchmarks/templates.py``).
 
+Evaluation code, not part of the library: it lives under ``benchmarks/`` and imports phenotk like any user.
+
 :func:`mapped_fields` reduces a packet to observed / excluded HPO sets, feature onsets, sex, age at last
 encounter, vital status, disease ids and variants (HGVS expressions, VCF record, allelic state);
 :func:`differences` lists, field by field, where two packets disagree.
 
-:func:`remove_redundant` reproduces the clean-up pyphetools applied when it built the store's packets from
-Excel templates: an observed term is dropped when one of its descendants is also
-observed; an excluded term is dropped when one of its ancestors is also excluded (excluding the ancestor
-already excludes it); and an excluded term is dropped when it or one of its descendants is observed (a
-conflict pyphetools resolved in favour of the observation). Measured on the 457 store templates, this is the
-direction that reproduces the store's packets: of the 4,479 excluded sheet terms below another excluded term of
-the same row, the store dropped 4,434 and kept 45 (four templates: CARD9, SPTSSA, TBX5, TGFBR2). The 45 are
-exactly the terms the current cohort JSON row still marks excluded; neither the store packet's metadata
-(created, createdBy, HPO version, schema version) nor the workbook's dates separate them from the 4,434, so the
-clean-up keeps the majority rule and the comparison labels them ``table-keeps-redundant``.
+The pyphetools clean-up the Excel comparison relies on is part of the library
+(:func:`phenotk.conversion.template.clean.remove_redundant`, ``-O clean=pyphetools``). Of the 4,479 excluded
+sheet terms below another excluded term of the same row, the store dropped 4,434 and kept 45 (four templates:
+CARD9, SPTSSA, TBX5, TGFBR2). The 45 are exactly the terms the current cohort JSON row still marks excluded;
+neither the store packet's metadata (created, createdBy, HPO version, schema version) nor the workbook's dates
+separate them from the 4,434, so the clean-up keeps the majority rule and the comparison labels them
+``table-keeps-redundant``.
 
 **Builder eras.** phenopacket-store's packets were written by successive versions of its builder, and two
 conventions changed on a date that the store itself shows (:func:`builder_eras` derives both from the packets):
@@ -33,8 +32,7 @@ changes for this: ``hgvs.p`` and the heterozygous state are correct data.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,49 +100,6 @@ def differences(produced: dict[str, Any], expected: dict[str, Any]) -> list[str]
             out.append(f"{key}: produced-only {sorted(ka - kb)} expected-only {sorted(kb - ka)}")
         else:
             out.append(f"{key}: produced {a!r} expected {b!r}")
-    return out
-
-
-def remove_redundant(
-    features: list[tuple[str, bool, str]],
-    ancestors: Callable[[str], frozenset[str] | set[str]],
-    *,
-    by_onset: bool = False,
-) -> list[tuple[str, bool, str]]:
-    """Pyphetools' clean-up of ``(hpo_id, excluded, onset)`` triples; ``ancestors(id)`` gives an id's ancestors.
-
-    Order is kept; ids the ontology does not know are kept (``ancestors`` should answer an empty set for them).
-    ``by_onset`` compares terms only within the same onset (an older pyphetools behaviour); the store's packets
-    agree better with the whole-row comparison (measured with ``benchmarks/templates.py``: about 3 points more
-    rows identical on the shared HPO release).
-    """
-    groups: dict[str, list[tuple[str, bool, str]]] = defaultdict(list)
-    for f in features:
-        groups[f[2] if by_onset else ""].append(f)
-    drop: set[tuple[str, bool, str]] = set()
-    for group in groups.values():
-        observed = set(f[0] for f in group if not f[1])
-        excluded = set(f[0] for f in group if f[1])
-        # an observed term that is an ancestor of another observed term says nothing new
-        implied: set[str] = set()
-        for o in observed:
-            implied |= ancestors(o)
-        for f in group:
-            # observed ancestor of an observed term: redundant; excluded below an excluded ancestor: implied;
-            # excluded ancestor (or copy) of an observed term: a conflict resolved for the observation
-            if f[1]:
-                redundant = bool(ancestors(f[0]) & excluded) or f[0] in implied or f[0] in observed
-            else:
-                redundant = f[0] in implied
-            if redundant:
-                drop.add(f)
-    seen: set[tuple[str, bool, str]] = set()
-    out = []
-    for f in features:
-        if f in drop or f in seen:
-            continue
-        seen.add(f)
-        out.append(f)
     return out
 
 

@@ -1,0 +1,131 @@
+"""The pyphetools Excel template layout and safe workbook access (shared by the template reader, writer, sniffer).
+
+Layout: row 1 holds the fixed headers (:data:`FIXED_HEADERS`), then ``HPO``, then HPO labels; row 2 holds type
+hints (:data:`TYPE_HINTS`), then HPO ids; rows 3+ one individual each. Workbooks are opened read-only, after a
+zip-bomb check, and closed before the rows are used.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from phenotk.errors import InputError
+
+FIXED_HEADERS = (
+    "PMID",
+    "title",
+    "individual_id",
+    "comment",
+    "disease_id",
+    "disease_label",
+    "HGNC_id",
+    "gene_symbol",
+    "transcript",
+    "allele_1",
+    "allele_2",
+    "variant.comment",
+    "age_of_onset",
+    "age_at_last_encounter",
+    "deceased",
+    "sex",
+)
+TYPE_HINTS = (
+    "CURIE",
+    "str",
+    "str",
+    "optional",
+    "CURIE",
+    "str",
+    "CURIE",
+    "str",
+    "str",
+    "str",
+    "str",
+    "optional",
+    "age",
+    "age",
+    "yes/no/na",
+    "M:F:O:U",
+)
+
+#: Zip-bomb guards: uncompressed workbook size and compression ratio limits.
+MAX_UNCOMPRESSED = 512 * 1024 * 1024
+MAX_RATIO = 200
+#: First characters that make Excel run a cell as a formula (our writer neutralises them with ``'``).
+DANGEROUS = ("=", "+", "-", "@")
+
+
+def col_letter(index: int) -> str:
+    """0-based column index → spreadsheet letters."""
+    out = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_text(value: Any) -> str:
+    """A cell as stripped text (``3.0`` → ``3``; ``None`` → ``""``), formula neutralisation undone."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unneutralise(str(value).strip())
+
+
+def unneutralise(text: str) -> str:
+    """Undo our writer's formula neutralisation (``'=…`` → ``=…``)."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in DANGEROUS else text
+
+
+def neutralise(value: str) -> str:
+    """Prefix ``'`` to text Excel would run as a formula (``=``, ``+``, ``-``, ``@``)."""
+    return "'" + value if value[:1] in DANGEROUS else value
+
+
+def check_zip(path: Path) -> None:
+    """Refuse workbooks whose uncompressed size or compression ratio looks like a zip bomb."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile:
+        raise InputError("not an .xlsx workbook (not a zip archive)", path=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+        raise InputError(
+            f"workbook expands to {total} bytes (ratio {total // packed}:1); refusing to read a possible zip bomb",
+            path=str(path),
+        )
+
+
+def open_workbook(path: Path) -> Any:
+    """The workbook, read-only with cached values (zip-bomb checked); an InputError when it cannot be opened."""
+    import openpyxl
+
+    check_zip(path)
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise InputError(f"cannot open workbook: {exc}", path=str(path)) from None
+
+
+def open_rows(
+    path: Path, sheet: str | None, max_row: int | None = None
+) -> tuple[str, list[str], list[tuple[Any, ...]]]:
+    """(sheet read, every sheet name, its rows — the first ``max_row`` only when given); the first sheet by default."""
+    wb = open_workbook(path)
+    try:
+        names = list(wb.sheetnames)
+        name = sheet or names[0]
+        if name not in names:
+            raise InputError(f"no sheet {name!r} (sheets: {', '.join(names)})", path=str(path))
+        rows = list(wb[name].iter_rows(max_row=max_row, values_only=True))
+    finally:
+        wb.close()
+    return name, names, rows
