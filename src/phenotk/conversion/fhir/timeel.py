@@ -8,6 +8,7 @@ age range → ``Range``, gestational age → ``Age`` in days with a weeks/days e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from phenotk.conversion.fhir import terms as T
@@ -127,49 +128,82 @@ def _date_time(value: str) -> str:
     return value
 
 
+def _from_age(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    for ext in value.get("extension") or []:
+        if isinstance(ext, dict) and ext.get("url") == T.EXT_GESTATIONAL:
+            parts = {
+                str(e.get("url")): e.get("valueInteger") for e in ext.get("extension") or [] if isinstance(e, dict)
+            }
+            ga: dict[str, Any] = {"weeks": parts.get("weeks") or 0}
+            if parts.get("days"):
+                ga["days"] = parts["days"]
+            return {"gestationalAge": ga}
+    iso = age_from_fhir(value)
+    return {"age": {"iso8601duration": iso}} if iso else None
+
+
+def _from_range(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    low = age_from_fhir(value.get("low") or {})
+    high = age_from_fhir(value.get("high") or {})
+    if low and high:
+        return {"ageRange": {"start": {"iso8601duration": low}, "end": {"iso8601duration": high}}}
+    return None
+
+
+def _from_concept(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    for cd in value.get("coding") or []:
+        curie = T.curie_of(cd) if isinstance(cd, dict) else None
+        if curie:
+            out = {"id": curie}
+            if cd.get("display"):
+                out["label"] = cd["display"]
+            return {"ontologyClass": out}
+    return None
+
+
+def _from_date_time(value: Any) -> dict[str, Any] | None:
+    return {"timestamp": _date_time(value)} if isinstance(value, str) else None
+
+
+def _from_period(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, dict) and value.get("start") and value.get("end"):
+        return {"interval": {"start": _date_time(value["start"]), "end": _date_time(value["end"])}}
+    return None
+
+
+def _from_string(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, str):
+        return None
+    hp = T.HPO_ONSET_LABELS.get(value.strip().lower())
+    if hp:
+        return {"ontologyClass": {"id": hp, "label": value.strip()}}
+    if re.fullmatch(r"P[0-9YMWD.]+", value.strip()):
+        return {"age": {"iso8601duration": value.strip()}}
+    return None
+
+
+#: Reader of each FHIR ``value[x]`` type a TimeElement can come from.
+_FROM_FHIR: dict[str, Callable[[Any], dict[str, Any] | None]] = {
+    "Age": _from_age,
+    "Quantity": _from_age,
+    "Range": _from_range,
+    "CodeableConcept": _from_concept,
+    "DateTime": _from_date_time,
+    "Period": _from_period,
+    "String": _from_string,
+}
+
+
 def from_fhir(suffix: str, value: Any) -> dict[str, Any] | None:
     """Phenopacket JSON ``TimeElement`` for a FHIR choice value, or None when it cannot be expressed."""
-    if suffix in ("Age", "Quantity") and isinstance(value, dict):
-        for ext in value.get("extension") or []:
-            if isinstance(ext, dict) and ext.get("url") == T.EXT_GESTATIONAL:
-                parts = {
-                    str(e.get("url")): e.get("valueInteger") for e in ext.get("extension") or [] if isinstance(e, dict)
-                }
-                ga: dict[str, Any] = {"weeks": parts.get("weeks") or 0}
-                if parts.get("days"):
-                    ga["days"] = parts["days"]
-                return {"gestationalAge": ga}
-        iso = age_from_fhir(value)
-        return {"age": {"iso8601duration": iso}} if iso else None
-    if suffix == "Range" and isinstance(value, dict):
-        low = age_from_fhir(value.get("low") or {})
-        high = age_from_fhir(value.get("high") or {})
-        if low and high:
-            return {"ageRange": {"start": {"iso8601duration": low}, "end": {"iso8601duration": high}}}
-        return None
-    if suffix == "CodeableConcept" and isinstance(value, dict):
-        for cd in value.get("coding") or []:
-            curie = T.curie_of(cd) if isinstance(cd, dict) else None
-            if curie:
-                out = {"id": curie}
-                if cd.get("display"):
-                    out["label"] = cd["display"]
-                return {"ontologyClass": out}
-        return None
-    if suffix == "DateTime" and isinstance(value, str):
-        return {"timestamp": _date_time(value)}
-    if suffix == "Period" and isinstance(value, dict):
-        if value.get("start") and value.get("end"):
-            return {"interval": {"start": _date_time(value["start"]), "end": _date_time(value["end"])}}
-        return None
-    if suffix == "String" and isinstance(value, str):
-        hp = T.HPO_ONSET_LABELS.get(value.strip().lower())
-        if hp:
-            return {"ontologyClass": {"id": hp, "label": value.strip()}}
-        m = re.fullmatch(r"P[0-9YMWD.]+", value.strip())
-        if m:
-            return {"age": {"iso8601duration": value.strip()}}
-    return None
+    reader = _FROM_FHIR.get(suffix)
+    return reader(value) if reader is not None else None
 
 
 def choice(resource: dict[str, Any], base: str) -> tuple[str, Any] | None:
