@@ -154,7 +154,8 @@ did not.
 
 Example: a Beacon individual with ICD-10 disease codes (no release of ICD-10 is stated).
 
-What to do: fill in ``version`` (and ``url``/``iriPrefix``) for the listed prefixes, or run ``phenotk fix``.""",
+What to do: fill in ``version`` (and ``url``/``iriPrefix``) for the listed prefixes: the ontology releases
+the Beacon data was coded with.""",
     group="beacon",
 )
 

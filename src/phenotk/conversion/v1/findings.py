@@ -225,8 +225,8 @@ fail validation until they are added.
 
 Example: a v1 phenopacket with ``id``, ``subject`` and ``phenotypicFeatures`` only.
 
-What to do: add ``created``, ``createdBy`` and one ``resources`` entry per ontology prefix used (``phenotk fix``
-can add the resources).""",
+What to do: add ``created``, ``createdBy`` and one ``resources`` entry per ontology prefix used (``phenotk
+validate`` suggests the missing resource entries).""",
     group="v1",
 )
 
