@@ -236,3 +236,27 @@ def test_deep_nesting_is_refused_not_recursed(tmp_path: Path) -> None:
     # a nesting within the limit is read
     ok = b"<extension>" * 20 + b"</extension>" * 20
     assert load_fhir(b'<Patient xmlns="http://hl7.org/fhir">' + ok + b"</Patient>")["resourceType"] == "Patient"
+
+
+def test_writing_xml_without_lxml_is_a_usage_error(tmp_path: Path) -> None:
+    """fhir.resources needs lxml to write XML: without it, a one-line usage error before anything is written."""
+    out = tmp_path / "bundle.xml"
+    code = (
+        "import sys\n"
+        "sys.modules['lxml'] = None\n"
+        "from pathlib import Path\n"
+        "from phenopackets import Phenopacket\n"
+        "from phenotk.conversion.base import ConvertOptions\n"
+        "from phenotk.conversion.fhir import FhirWriter\n"
+        "from phenotk.errors import UsageError\n"
+        "p = Phenopacket(id='a')\n"
+        "p.subject.id = 's'\n"
+        "try:\n"
+        f"    FhirWriter().write([p], Path({str(out)!r}), ConvertOptions())\n"
+        "except UsageError as exc:\n"
+        "    print(exc.message)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "needs the lxml package" in run.stdout
+    assert not out.exists()
