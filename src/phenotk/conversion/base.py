@@ -37,6 +37,7 @@ class ConvertOptions:
     strict: bool = False  # conversion findings become errors
     ontology: Any = None  # phenotk.ontology.OntologyIndex for HPO, when available
     ontologies: dict[str, Any] = field(default_factory=dict)  # other prefixes (MONDO, GENO, …) → index
+    annotations: Path | None = None  # HPO annotation file (phenotype.hpoa[.gz]): disease labels for tabular inputs
     created_by: str = "phenotk"
     created: str | None = None  # RFC 3339; None = now. Set for reproducible output.
     extra: dict[str, str] = field(default_factory=dict)

@@ -86,8 +86,11 @@ def test_registry_reader_needs_a_mapping_for_foreign_sheets(sheets: Path, mappin
         list(table.read(sheets / "wide.csv", ConvertOptions()))
     items = list(table.read(sheets / "wide.csv", ConvertOptions(mapping=mapping_dir / "generic-wide.yaml",
                                                                  ontology=hpo_stub)))
-    assert [i.name for i in items] == ["PMID_12345_P1", "PMID_12345_P2", "PMID_12345_P3", "PMID_12345_P4_sib"]
-    assert any(i.rule == "map-unmapped-column" for i in items[0].issues)  # sheet findings ride on the first item
+    assert [i.name for i in items[1:]] == ["PMID_12345_P1", "PMID_12345_P2", "PMID_12345_P3", "PMID_12345_P4_sib"]
+    # sheet findings come first, on an item of their own with the sheet as source (not a packet's row)
+    assert items[0].message is None and items[0].source == str(sheets / "wide.csv")
+    assert any(i.rule == "map-unmapped-column" for i in items[0].issues)
+    assert all(i.rule != "map-unmapped-column" for item in items[1:] for i in item.issues)
 
 
 def test_registry_reader_bad_mapping_is_located(sheets: Path, tmp_path: Path) -> None:
@@ -187,7 +190,7 @@ def test_reader_options_override_the_mapping_input(sheets: Path, mapping_dir: Pa
     table = registry.reader("table")
     opts = ConvertOptions(mapping=mapping_dir / "generic-wide.yaml", ontology=hpo_stub,
                           extra={"sheet": "cohort", "header_row": "3"})
-    items = list(table.read(sheets / "wide.xlsx", opts))
+    items = [i for i in table.read(sheets / "wide.xlsx", opts) if i.message is not None]
     assert [i.name for i in items] == ["PMID_12345_P1", "PMID_12345_P2", "PMID_12345_P3", "PMID_12345_P4_sib"]
     with pytest.raises(UsageError, match="header_row"):
         list(table.read(sheets / "wide.xlsx", ConvertOptions(mapping=mapping_dir / "generic-wide.yaml",

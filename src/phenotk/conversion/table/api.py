@@ -14,6 +14,7 @@ from phenotk.issue import Issue
 from phenotk.mapping.model import TableMapping, load_mapping
 
 from .build import TableConversion, build_packets
+from .diseases import DiseaseAnnotations
 from .sheets import Sheet, read_table, sheet_from_dataframe
 from .write import TableOut, format_for, long_table, table_bytes, wide_table
 
@@ -39,6 +40,7 @@ def convert_sheet(
     strict: bool = False,
     created: str | None = None,
     created_by: str = "phenotk",
+    annotations: str | Path | DiseaseAnnotations | None = None,
 ) -> TableConversion:
     """Packets from an already-read sheet (``mapping`` None: a phenotk-written table, else UsageError)."""
     if mapping is None:
@@ -50,7 +52,8 @@ def convert_sheet(
             )
         mapping = preset
     m = load_mapping(mapping)
-    return build_packets(sheet, m, ontology=ontology, strict=strict, created=created, created_by=created_by)
+    return build_packets(sheet, m, ontology=ontology, strict=strict, created=created, created_by=created_by,
+                         annotations=annotations)
 
 
 def read_sheet(
@@ -61,6 +64,7 @@ def read_sheet(
     strict: bool = False,
     created: str | None = None,
     created_by: str = "phenotk",
+    annotations: str | Path | DiseaseAnnotations | None = None,
 ) -> TableConversion:
     """Read a CSV/TSV/XLSX file under ``mapping`` (a YAML path, preset name, dict or TableMapping).
 
@@ -72,7 +76,8 @@ def read_sheet(
         kwargs = dict(sheet=m.sheet, header_row=m.header_row, skip_rows=m.skip_rows, delimiter=m.delimiter,
                       encoding=m.encoding, max_xlsx_bytes=m.max_xlsx_bytes)
     sheet = read_table(path, **kwargs)
-    return convert_sheet(sheet, m, ontology=ontology, strict=strict, created=created, created_by=created_by)
+    return convert_sheet(sheet, m, ontology=ontology, strict=strict, created=created, created_by=created_by,
+                         annotations=annotations)
 
 
 def from_dataframe(
@@ -83,6 +88,7 @@ def from_dataframe(
     strict: bool = False,
     created: str | None = None,
     created_by: str = "phenotk",
+    annotations: str | Path | DiseaseAnnotations | None = None,
 ) -> TableConversion:
     """Phenopackets from a pandas DataFrame (one column per header) under ``mapping``.
 
@@ -90,7 +96,8 @@ def from_dataframe(
     spreadsheet (header = row 1).
     """
     sheet = sheet_from_dataframe(df)
-    return convert_sheet(sheet, mapping, ontology=ontology, strict=strict, created=created, created_by=created_by)
+    return convert_sheet(sheet, mapping, ontology=ontology, strict=strict, created=created, created_by=created_by,
+                         annotations=annotations)
 
 
 def make_table(messages: Iterable[Message], layout: str = "wide") -> TableOut:

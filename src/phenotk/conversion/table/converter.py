@@ -71,7 +71,7 @@ class TableReader(FormatReader):
         return False
 
     def read(self, path: Path, options: ConvertOptions) -> Iterator[Converted]:
-        """One :class:`Converted` per packet; sheet-level findings ride on the first (or on an empty item)."""
+        """One :class:`Converted` per packet, after one message-less item with the sheet-level findings."""
         from phenotk.mapping.model import load_mapping
 
         mapping = load_mapping(options.mapping) if options.mapping is not None else None
@@ -83,13 +83,12 @@ class TableReader(FormatReader):
         kwargs.update(_overrides(options.extra))
         sheet = read_table(path, **kwargs)
         result = convert_sheet(sheet, mapping, ontology=options.ontology, strict=options.strict,
-                               created=options.created, created_by=options.created_by)
-        pending = list(result.issues)
+                               created=options.created, created_by=options.created_by,
+                               annotations=options.annotations)
+        if result.issues:  # sheet-level findings (columns, rows without id) belong to the sheet, not to a packet
+            yield Converted(None, str(path), list(result.issues))
         for item in result.items:
-            yield Converted(item.packet, item.source, [*pending, *item.issues], name=item.packet.id)
-            pending = []
-        if pending:
-            yield Converted(None, str(path), pending)
+            yield Converted(item.packet, item.source, list(item.issues), name=item.packet.id)
 
 
 class _TableWriter(FormatWriter):
