@@ -1,4 +1,4 @@
-"""Generate one walk function per message type for an engine (straight-line field dispatch).
+"""Generate one walk function per message type for an engine (straight-line field dispatch), lazily.
 
 The generic walk looks every key up in a table and unpacks a tuple per field; on the 7,682-file store that
 loop is most of the run. Here each message type gets a small function whose ``if key == …`` chain knows the
@@ -8,6 +8,8 @@ child types' functions directly. Behaviour is the generic walk's; tests run ever
 
 from __future__ import annotations
 
+import hashlib
+import linecache
 from collections.abc import Callable, Iterator
 from types import CodeType
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,11 @@ WalkFn = Callable[[dict[str, Any], Any], None]
 
 
 def compile_walkers(engine: Engine) -> dict[str, WalkFn]:
-    """Walk functions keyed by message type name."""
+    """Walk functions keyed by message type name, each generated and compiled on its first call.
+
+    A run over one file only pays for the types that file has. Every walker's source is registered in
+    :mod:`linecache` under its own file name, so tracebacks and pdb show the generated line.
+    """
     env: dict[str, Any] = {
         "ctx": engine.ctx,
         "emit": engine._emit,
@@ -39,27 +45,44 @@ def compile_walkers(engine: Engine) -> dict[str, WalkFn]:
         "numbered": _numbered,
     }
     names = {name: f"walk_{i}" for i, name in enumerate(engine.walks)}
-    sources = []
-    for name, w in engine.walks.items():
-        sources.append(_source(engine, w, names[name], names, env))
-    exec(_compiled("\n\n".join(sources)), env)
-    return {name: env[fn] for name, fn in names.items()}
+    walkers: dict[str, WalkFn] = {}
+
+    def build(name: str) -> WalkFn:
+        fn = names[name]
+        source = _source(engine, engine.walks[name], fn, names, env)
+        exec(_compiled(source, name), env)
+        walkers[name] = env[fn]
+        return env[fn]  # type: ignore[no-any-return]
+
+    def stub(name: str) -> WalkFn:
+        def first_call(value: dict[str, Any], node: Any) -> None:
+            build(name)(value, node)
+
+        return first_call
+
+    for name, fn in names.items():
+        # generated code calls its children by global name, so replacing env[fn] re-links every caller
+        env[fn] = walkers[name] = stub(name)
+    return walkers
 
 
 _CODE: dict[str, CodeType] = {}
 
 
-def _compiled(source: str) -> CodeType:
-    """The code object of a walker source, compiled once per process.
+def _compiled(source: str, type_name: str) -> CodeType:
+    """The code object of a walker source, compiled once per process, its source registered in ``linecache``.
 
-    Compiling ~2,000 lines costs ~30 ms; repeated runs in one process (API calls in a notebook, benchmark
-    repeats) reuse it.
+    Repeated engines in one process (API calls in a notebook, benchmark repeats) reuse it. The file name is
+    unique per source (``<phenotk walker Phenopacket 1a2b3c4d5e6f>``), as attrs does for its generated methods.
     """
     code = _CODE.get(source)
     if code is None:
-        if len(_CODE) > 32:
+        if len(_CODE) > 1024:
             _CODE.clear()
-        code = _CODE[source] = compile(source, "<phenotk-walkers>", "exec")
+        digest = hashlib.sha1(source.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+        code = _CODE[source] = compile(source, f"<phenotk walker {type_name} {digest}>", "exec")
+    if code.co_filename not in linecache.cache:  # also after a linecache.clearcache()
+        linecache.cache[code.co_filename] = (len(source), None, source.splitlines(True), code.co_filename)
     return code
 
 
