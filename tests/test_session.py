@@ -119,11 +119,8 @@ def test_api_cli_validate_and_fix_give_identical_findings(
     code, out, _ = _cli(capsys, "validate", *store_sample, "--config", str(cfg), "--hpo", str(hp_json), "-f", "json")
     assert code == (1 if any(row[3] == "error" for row in api_rows) else 0)
     cli = json.loads(out)
-    cli_rows = [
-        (r["path"], i["code"], i["rule"], i["severity"], i["message"], i["pointer"], i["line"], i["column"], bool(i["fix"]))
-        for r in cli["results"]
-        for i in r["issues"]
-    ]
+    keys = ("code", "rule", "severity", "message", "pointer", "line", "column")
+    cli_rows = [(r["path"], *(i[k] for k in keys), bool(i["fix"])) for r in cli["results"] for i in r["issues"]]
     assert cli_rows == api_rows
     assert cli["hpo_version"] == api.hpo_version
 
