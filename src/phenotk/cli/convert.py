@@ -136,6 +136,8 @@ def finish(
 ) -> None:
     """Print the findings on stderr and write ``--report`` (shared by ``convert`` and ``upgrade``)."""
     print_findings(report, quiet=quiet)
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
     if report_path is not None:
         write_side_report(report, report_path, report_format, fail_on=threshold, force=force)
 

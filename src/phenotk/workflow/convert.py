@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Element, Format, atomic_write, dumps, iter_documents
 from phenotk.io.sniff import format_from_extension
 from phenotk.issue import Issue, Report, Result, Severity
+from phenotk.validation.config import Options
+from phenotk.workflow.session import NO_HPO_HINT, Session, settings
 
 #: ``--from`` / ``--to`` names that mean a Phenopacket serialisation rather than a converter.
 PHENOPACKET_FORMATS = frozenset({"json", "yaml", "pb", "jsonl", "phenopacket"})
@@ -186,6 +189,7 @@ class _Reading:
     report: Report
     errors: list[InputError]
     on_error: Callable[[InputError], None] | None = None
+    prepare: Callable[[], None] | None = None  # called before the first external-format reader runs
 
     def __post_init__(self) -> None:
         self.forced: FormatReader | None = (
@@ -224,6 +228,8 @@ class _Reading:
                 return
             yield from self._phenopackets(path)
             return
+        if self.prepare is not None:
+            self.prepare()
         try:
             for item in reader.read(Path(path), self.options):
                 yield item, True
@@ -253,49 +259,44 @@ class _Reading:
 Validator = Callable[[list[Converted]], list[Result]]
 
 
-def make_validator(
-    *,
-    config: str | os.PathLike[str] | bool | None,
-    profile: str | None,
-    select: Iterable[str] | None,
-    ignore: Iterable[str] | None,
-    severity: Mapping[str, str] | None,
-    hpo: Any,
-) -> Validator:
-    """A validator with the settings ``phenotk validate`` would use for the same config and options."""
-    from google.protobuf import json_format
+class _Run:
+    """The run's session, built on first need: only inputs in external formats need HPO or validation."""
 
-    from phenotk.io import Document
-    from phenotk.validation.config import Options, engine_config, find_config, load_config, merge
-    from phenotk.validation.runner import check_documents
+    def __init__(self, settings: Options, hpo: Any, options: ConvertOptions, report: Report, validating: bool) -> None:
+        self._settings = settings
+        self._hpo = hpo
+        self._options = options
+        self._report = report
+        self._validating = validating
+        self._prepared = False
 
-    base = Options()
-    if config is True:
-        found = find_config()
-        base = load_config(found) if found else base
-    elif config:
-        base = load_config(config)
-    opts = merge(
-        base,
-        profile=profile,
-        select=list(select) if select is not None else None,
-        ignore=(base.ignore + list(ignore)) if ignore else None,
-        severity=dict(severity) if severity else None,
-    )
-    cfg = engine_config(opts)
+    @cached_property
+    def session(self) -> Session:
+        """One session: the options, HPO and engine ``phenotk validate`` would build for the same settings."""
+        return Session(self._settings, hpo=self._hpo, want_hpo=True)
 
-    def run(items: list[Converted]) -> list[Result]:
-        docs = []
+    def prepare(self) -> None:
+        """Before the first external reader: give converters the run's HPO, note a missing one once."""
+        if self._prepared:
+            return
+        self._prepared = True
+        session = self.session
+        self._options.ontology = session.hpo
+        self._report.hpo_version = session.hpo_version
+        self._report.notes.extend(session.notes)
+        if self._validating and session.hpo is None and not session.options.no_hpo:
+            self._report.notes.append("HPO checks of converted packets skipped: no HPO could be loaded; " + NO_HPO_HINT)
+
+    def validate(self, items: list[Converted]) -> list[Result]:
+        """Findings of converted messages (one result per message with findings)."""
+        self.prepare()
+        out: list[Result] = []
         for item in items:
             assert item.message is not None
-            data = json_format.MessageToDict(item.message)
-            element = Element.of(item.message)
-            docs.append(
-                Document(path=item.source, format=Format.JSON, element=element, data=data, message=item.message)
-            )
-        return [r for r in check_documents(docs, cfg, hpo=hpo).results if r.issues]
-
-    return run
+            result = self.session.validate_message(item.message, path=item.source)
+            if result.issues:
+                out.append(result)
+        return out
 
 
 # -------------------------------------------------------------------------------------------------- API
@@ -331,12 +332,14 @@ def convert(
     ``inputs``: files, directories (walked; each file probed once and read by the converter that claims it —
     sheets, curation templates, FHIR, REDCap, PED, Beacon, v1 — or as a Phenopacket), globs, ``-``.
     ``from_`` forces the input (``json|yaml|pb|jsonl`` or a converter name); ``mapping`` is the YAML mapping
-    for sheets/REDCap; ``hpo`` an ontology index or a file path (else the locally available release, if any);
-    ``annotations`` a ``phenotype.hpoa`` file for disease labels. Packets made from external formats are
-    validated (``validate=False`` skips it) with ``config`` (a file; ``True`` = find ``phenotk.toml`` /
-    ``pyproject.toml`` upwards), ``profile``, ``select``, ``ignore`` and ``severity`` exactly as
-    :func:`phenotk.validate` applies them. With ``output`` the documents are written (``to`` picks the format,
-    else the extension does) and the result is returned after writing; without it they stream on iteration.
+    for sheets/REDCap; ``annotations`` a ``phenotype.hpoa`` file for disease labels. ``hpo``: an ontology
+    index, a file path, ``False`` for none, or None to find one as ``phenotk validate`` does (env
+    ``PHENOTK_HPO`` → config ``hpo =`` → cached release → download). Packets made from external formats are
+    validated (``validate=False`` skips it) with one session built from ``config`` (a file; ``True`` = find
+    ``phenotk.toml`` / ``pyproject.toml`` upwards), ``profile``, ``select``, ``ignore`` and ``severity``,
+    exactly as :func:`phenotk.validate` applies them. With ``output`` the documents are written (``to`` picks
+    the format, else the extension does) and the result is returned after writing; without it they stream on
+    iteration.
 
     >>> conv = convert("examples/", validate=False)
     >>> len(conv.messages()) > 0, conv.report.summary["errors"]
@@ -347,7 +350,6 @@ def convert(
     if from_ is not None and from_ not in PHENOPACKET_FORMATS:
         registry.reader(from_)  # unknown name → UsageError with a suggestion, before any input is read
     paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
-    index = _ontology(hpo)
     opts = ConvertOptions(
         mapping=Path(mapping) if mapping is not None else None,
         layout=layout,
@@ -355,18 +357,23 @@ def convert(
         created_by=created_by,
         created=created,
         extra=dict(options or {}),
+        annotations=Path(annotations) if annotations is not None else None,
     )
-    opts.ontology = index
-    if annotations is not None:
-        opts.annotations = Path(annotations)  # type: ignore[attr-defined]  # field added with the hpoa lookup
-    report = Report(hpo_version=getattr(index, "version", None))
+    report = Report()
+    # options first (a bad config file is a usage error before any input is read), the session on first need
+    settings_ = settings(
+        config,
+        profile=profile,
+        select=list(select) if select is not None else None,
+        ignore=list(ignore) if ignore is not None else None,
+        severity=dict(severity) if severity else None,
+    )
+    run = _Run(settings_, hpo, opts, report, validate)
     conversion = Conversion(report=report, on_error=on_error)
-    reading = _Reading(from_, Element(element) if element else None, opts, report, conversion.errors, on_error)
-    validator = (
-        make_validator(config=config, profile=profile, select=select, ignore=ignore, severity=severity, hpo=index)
-        if validate
-        else None
+    reading = _Reading(
+        from_, Element(element) if element else None, opts, report, conversion.errors, on_error, run.prepare
     )
+    validator = run.validate if validate else None
     conversion._items = _stream(reading.items(paths), report, validator)
     if output is not None:
         conversion.write(output, to=to, force=force, options=opts, keep_format=keep_format)
@@ -385,21 +392,6 @@ def _stream(
         if item.message is not None and external and validator is not None:
             report.results.extend(validator([item]))
         yield item
-
-
-def _ontology(hpo: Any) -> Any:
-    """HPO index for converters that look up labels: the given index or file (must load), else a local release."""
-    if hpo is not None and not isinstance(hpo, (str, os.PathLike)):
-        return hpo
-    from phenotk.errors import PhenotkError
-    from phenotk.ontology import resolve_hpo
-
-    if hpo is not None:
-        return resolve_hpo(os.fspath(hpo))
-    try:
-        return resolve_hpo(download=False)
-    except PhenotkError:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------- writing
