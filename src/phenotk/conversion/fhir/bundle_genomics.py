@@ -8,6 +8,42 @@ from phenotk.conversion.fhir import terms as T
 from phenotk.conversion.fhir.bundle_base import Ctx, concept, loinc_concept, mk_ext
 
 
+def _vcf_components(vcf: Any) -> list[dict[str, Any]]:
+    """Genomics Reporting components for a VCF record: assembly, chromosome, 1-based position range, alleles."""
+    out: list[dict[str, Any]] = []
+    if vcf.genome_assembly:
+        code = T.ASSEMBLY_LOINC.get(vcf.genome_assembly)
+        cc: dict[str, Any] = {"text": vcf.genome_assembly}
+        if code:
+            cc["coding"] = [{"system": T.LOINC, "code": code[0], "display": code[1]}]
+        out.append(
+            {
+                "code": loinc_concept(T.C_ASSEMBLY, "Human reference sequence assembly version"),
+                "valueCodeableConcept": cc,
+            }
+        )
+    if vcf.chrom:
+        out.append({"code": loinc_concept(T.C_CHROMOSOME, "Chromosome"), "valueCodeableConcept": {"text": vcf.chrom}})
+    if vcf.pos:
+        out.append(
+            {
+                "code": loinc_concept(T.C_COORD_SYSTEM, "Genomic coordinate system"),
+                "valueCodeableConcept": loinc_concept(T.ONE_BASED, "1-based character counting"),
+            }
+        )
+        out.append(
+            {
+                "code": loinc_concept(T.C_ALLELE_RANGE, "Genomic allele start-end"),
+                "valueRange": {"low": {"value": vcf.pos}, "high": {"value": vcf.pos + max(len(vcf.ref), 1) - 1}},
+            }
+        )
+    if vcf.ref:
+        out.append({"code": loinc_concept(T.C_REF_ALLELE, "Genomic ref allele"), "valueString": vcf.ref})
+    if vcf.alt:
+        out.append({"code": loinc_concept(T.C_ALT_ALLELE, "Genomic alt allele"), "valueString": vcf.alt})
+    return out
+
+
 def _variant(gi: Any, subject: str, ctx: Ctx) -> str:
     vi = gi.variant_interpretation
     vd = vi.variation_descriptor
@@ -60,39 +96,7 @@ def _variant(gi: Any, subject: str, ctx: Ctx) -> str:
             }
         )
     if vd.HasField("vcf_record"):
-        vcf = vd.vcf_record
-        if vcf.genome_assembly:
-            code = T.ASSEMBLY_LOINC.get(vcf.genome_assembly)
-            cc: dict[str, Any] = {"text": vcf.genome_assembly}
-            if code:
-                cc["coding"] = [{"system": T.LOINC, "code": code[0], "display": code[1]}]
-            comps.append(
-                {
-                    "code": loinc_concept(T.C_ASSEMBLY, "Human reference sequence assembly version"),
-                    "valueCodeableConcept": cc,
-                }
-            )
-        if vcf.chrom:
-            comps.append(
-                {"code": loinc_concept(T.C_CHROMOSOME, "Chromosome"), "valueCodeableConcept": {"text": vcf.chrom}}
-            )
-        if vcf.pos:
-            comps.append(
-                {
-                    "code": loinc_concept(T.C_COORD_SYSTEM, "Genomic coordinate system"),
-                    "valueCodeableConcept": loinc_concept(T.ONE_BASED, "1-based character counting"),
-                }
-            )
-            comps.append(
-                {
-                    "code": loinc_concept(T.C_ALLELE_RANGE, "Genomic allele start-end"),
-                    "valueRange": {"low": {"value": vcf.pos}, "high": {"value": vcf.pos + max(len(vcf.ref), 1) - 1}},
-                }
-            )
-        if vcf.ref:
-            comps.append({"code": loinc_concept(T.C_REF_ALLELE, "Genomic ref allele"), "valueString": vcf.ref})
-        if vcf.alt:
-            comps.append({"code": loinc_concept(T.C_ALT_ALLELE, "Genomic alt allele"), "valueString": vcf.alt})
+        comps += _vcf_components(vd.vcf_record)
     if vd.HasField("structural_type"):
         comps.append(
             {
