@@ -218,6 +218,8 @@ def convert(sheet: Path, mapping: Path, hpo: Any) -> Run:
         return Run(res.packets, res.all_issues)
     except (InputError, UsageError) as exc:
         return Run(error=str(exc))
+    except Exception as exc:  # one sheet's crash is a result, not the end of the benchmark
+        return Run(error=f"internal error: {type(exc).__name__}: {exc}")
 
 
 def init_mapping(sheet: Path, hpo_path: Path, out: Path) -> str | None:
