@@ -15,13 +15,13 @@ import sys
 import types
 import typing
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
-from typer.core import TyperGroup
+from typing import TYPE_CHECKING, Any
 
 from phenotk._version import __version__
 from phenotk.errors import PhenotkError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import typer
 
 #: command name → module that defines ``register(app)``. Add a line when you add a command.
 COMMANDS: dict[str, str] = {
@@ -40,64 +40,81 @@ COMMANDS: dict[str, str] = {
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))
 
 
-class LazyGroup(TyperGroup):
-    """The root group: builds a command from its module on first use (``list_commands`` names them all)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _plain_params(self)
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        """Every command name, in the order of :data:`COMMANDS`."""
-        return list(COMMANDS)
-
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        """The click command for ``cmd_name``, importing its module the first time."""
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
-            self._load(COMMANDS[cmd_name])
-        return self.commands.get(cmd_name)
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        """As typer's, but an unknown name first loads every command (for the did-you-mean suggestion)."""
-        if args and args[0] not in COMMANDS:
-            for module in COMMAND_MODULES:
-                self._load(module)
-        return super().resolve_command(ctx, args)
-
-    def _load(self, module: str) -> None:
-        holder = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
-        importlib.import_module(module).register(holder)
-        group = typer.main.get_group(holder)
-        for name, cmd in group.commands.items():
-            if name not in self.commands:
-                _plain_params(cmd)
-                self.add_command(cmd, name)
+def __getattr__(name: str) -> Any:
+    """``app`` (the typer application) is built on first access: ``phenotk --version`` never imports typer."""
+    if name == "app":
+        return _app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-app = typer.Typer(
-    name="phenotk",
-    help="Validate, fix and convert GA4GH Phenopackets.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    cls=LazyGroup,
-)
+def _app() -> typer.Typer:
+    built = globals().get("app")
+    if built is None:
+        built = globals()["app"] = _build_app()
+    return built  # type: ignore[no-any-return]
 
 
-def _version_callback(value: bool) -> None:
-    if value:
-        typer.echo(f"phenotk {__version__}")
-        raise typer.Exit()
+def _build_app() -> typer.Typer:
+    import typer
+    from typer.core import TyperGroup
 
+    class LazyGroup(TyperGroup):
+        """The root group: builds a command from its module on first use (``list_commands`` names them all)."""
 
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version.")
-    ] = False,
-) -> None:
-    """Validate, fix and convert GA4GH Phenopackets."""
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            _plain_params(self)
+
+        def list_commands(self, ctx: Any) -> list[str]:
+            """Every command name, in the order of :data:`COMMANDS`."""
+            return list(COMMANDS)
+
+        def get_command(self, ctx: Any, cmd_name: str) -> Any:
+            """The click command for ``cmd_name``, importing its module the first time."""
+            if cmd_name not in self.commands and cmd_name in COMMANDS:
+                self._load(COMMANDS[cmd_name])
+            return self.commands.get(cmd_name)
+
+        def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+            """As typer's, but an unknown name first loads every command (for the did-you-mean suggestion)."""
+            if args and args[0] not in COMMANDS:
+                for module in COMMAND_MODULES:
+                    self._load(module)
+            return super().resolve_command(ctx, args)
+
+        def _load(self, module: str) -> None:
+            holder = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+            importlib.import_module(module).register(holder)
+            group = typer.main.get_group(holder)
+            for name, cmd in group.commands.items():
+                if name not in self.commands:
+                    _plain_params(cmd)
+                    self.add_command(cmd, name)
+
+    app = typer.Typer(
+        name="phenotk",
+        help="Validate, fix and convert GA4GH Phenopackets.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        cls=LazyGroup,
+    )
+
+    def version_callback(value: bool) -> None:
+        if value:
+            typer.echo(f"phenotk {__version__}")
+            raise typer.Exit()
+
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(
+            False, "--version", callback=version_callback, is_eager=True, help="Print the version."
+        ),
+    ) -> None:
+        """Validate, fix and convert GA4GH Phenopackets."""
+
+    return app
 
 
 # ---------------------------------------------------------------------- option values without pydantic
@@ -121,6 +138,8 @@ class _PlainValue:
                 return [self.convert(v, param) for v in value]
             return self.convert(value, param)
         except ValueError as exc:
+            import typer
+
             raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
@@ -220,13 +239,19 @@ def _plain_param(param: Any) -> None:
 
 def error(message: str) -> None:
     """Print one line to stderr (used for per-file problems that do not stop the run)."""
-    typer.echo(message, err=True)
+    print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: runs the app, turns phenotk errors into ``path:line:col: msg`` + exit 2."""
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # the one answer that needs no CLI machinery
+        print(f"phenotk {__version__}", flush=True)
+        sys.exit(0)
     try:
-        app(args=argv, prog_name="phenotk", standalone_mode=True)
+        from phenotk.io.writers import guard_inputs
+
+        with guard_inputs():  # no output of a command replaces a file the command read (even with --force)
+            _app()(args=argv, prog_name="phenotk", standalone_mode=True)
     except PhenotkError as exc:
         error(str(exc))
         sys.exit(exc.exit_code)

@@ -1,0 +1,73 @@
+"""Whole-process start-up: ``python -c pass``, ``phenotk --version``, ``phenotk validate one.json --hpo hp.json``.
+
+A pre-commit hook or an editor runs phenotk on one file, so the time before any work is most of the run.
+All three are timed as whole processes, interleaved round by round (a busy moment of the shared machine hits
+every row alike), after one warm-up round (HPO index cached, walker code compiled once per process anyway).
+Prints the median and best wall seconds and the ratio of each median to ``python -c pass``'s.
+
+Targets (issue 17): ``--version`` ≤ 0.15 s, ``validate one.json --hpo hp.json`` ≤ 0.25 s, warm.
+
+Run: ``.venv/bin/python benchmarks/startup.py [--rounds N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import shared_data
+
+#: one ordinary store file (a few features, a disease, a variant)
+STORE_FILE = "phenopacket-store/11q_terminal_deletion/PMID_15266616_100.json"
+TARGETS = {"phenotk --version": 0.15, "phenotk validate one.json --hpo hp.json": 0.25}
+
+
+def _time(argv: list[str], env: dict[str, str], cwd: str) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
+    return wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    data = shared_data()
+    one, hp = data / STORE_FILE, data / "hpo" / "hp.json"
+    py = sys.executable
+    env = dict(os.environ, PHENOTK_OFFLINE="1")
+    env.pop("PHENOTK_HPO", None)
+    # the console script does exactly this (phenotk.cli.app:main); -m keeps the benchmark free of PATH
+    commands = {
+        "python -c pass": [py, "-c", "pass"],
+        "phenotk --version": [py, "-m", "phenotk", "--version"],
+        "phenotk validate one.json --hpo hp.json": [py, "-m", "phenotk", "validate", str(one), "--hpo", str(hp)],
+    }
+    with tempfile.TemporaryDirectory() as cwd:  # no config file found from here
+        for argv in commands.values():  # warm-up: OS file cache, pyc files, the HPO index cache
+            _time(argv, env, cwd)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.rounds):
+            for name, argv in commands.items():
+                times[name].append(_time(argv, env, cwd))
+    floor = statistics.median(times["python -c pass"])
+    print(f"{'command':42s} {'median s':>9s} {'best s':>8s} {'x pass':>8s}  target")
+    for name, values in times.items():
+        med = statistics.median(values)
+        target = TARGETS.get(name)
+        verdict = "" if target is None else f"≤ {target:.2f} s {'ok' if med <= target else 'MISSED'}"
+        print(f"{name:42s} {med:9.3f} {min(values):8.3f} {med / floor:7.1f}x  {verdict}")
+    print(f"({args.rounds} interleaved rounds after one warm-up; {Path(py).name} {sys.version.split()[0]})")
+
+
+if __name__ == "__main__":
+    main()
