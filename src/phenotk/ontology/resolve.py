@@ -11,8 +11,6 @@ import hashlib
 import os
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,6 +250,9 @@ def fetch_release(
         _set_current(dest)
         return dest
     url = url or os.environ.get("PHENOTK_HPO_URL") or RELEASE_URL.format(release=release)
+    import urllib.error  # here, not at the top: urllib.request costs ~20 ms at start-up (ssl, http.client)
+    import urllib.request
+
     opener = opener or urllib.request.urlopen
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".download-", suffix=".json")

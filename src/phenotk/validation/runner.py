@@ -10,8 +10,7 @@ import os
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phenotk.errors import InputError
 from phenotk.io import Document, Element, iter_documents, parse_bytes
@@ -19,6 +18,9 @@ from phenotk.io.readers import iter_sources
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.validation.engine import Engine, EngineConfig
 from phenotk.validation.locate import locate_json
+
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Future
 
 ProgressFn = Callable[[int], None]
 
@@ -141,6 +143,8 @@ def _run_parallel(
     stdin: Any,
 ) -> Iterator[Result]:
     """Chunks of (path, name, bytes) to a process pool; at most ``4 * jobs`` chunks in flight."""
+    from concurrent.futures import Future, ProcessPoolExecutor  # only runs with --jobs pay for the import
+
     pending: deque[Future[list[Result]] | list[Result]] = deque()
     limit = 4 * jobs
     stop = False
