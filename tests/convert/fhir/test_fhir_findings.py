@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import json_format
+from google.protobuf.message import Message
 from phenopackets import Cohort, Family, Phenopacket
 
 from phenotk.conversion.base import ConvertOptions
@@ -60,7 +61,7 @@ def test_every_emitted_finding_is_catalogued(shared_data: Path, tmp_path: Path) 
         except InputError:
             continue
         seen.update((i.code, i.rule) for item in items for i in item.issues)
-    messages: list[object] = [Cohort(id="c")]
+    messages: list[Message] = [Cohort(id="c")]
     for path in sorted((shared_data / "v2-examples").glob("*.json")):
         tree = json.loads(path.read_text())
         msg = Family() if "proband" in tree else Phenopacket()
