@@ -282,7 +282,5 @@ def test_hand_mappings_95_percent_exact(hand_totals: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="issue 16 floor not met yet (2026-12-06: 14/118 = 11.9 %): mapping init "
-                   "misses banner/header rows, Diagnosis/OMIM/Alive/status columns, non-English headers")
 def test_mapping_init_60_percent_exact(init_totals: dict[str, Any]) -> None:
     assert init_totals["exact_pct"] >= 0.60, json.dumps(init_totals)
