@@ -138,7 +138,7 @@ def fix_command(
                 target = result.writable_path
                 if target is None:
                     raise UsageError(f"{result.path}: cannot rewrite in place (zip member or stdin); use -o DIR")
-                write_fixed(result, target, force=True)
+                write_fixed(result, target, force=True, in_place=True)
         elif out_dir is not None:
             write_fixed(result, output_path(arg, result.path, out_dir), force=force)
     release = f"HPO {index.version}" if index is not None else "no HPO"

@@ -235,9 +235,15 @@ def output_path(arg: str, path: str, out_dir: str | os.PathLike[str]) -> Path:
     return Path(out_dir) / os.path.basename(path)
 
 
-def write_fixed(result: FileFix, target: str | os.PathLike[str], *, force: bool = True) -> Path:
-    """Write the fixed bytes atomically (temp file + rename in the target folder)."""
-    return atomic_write(target, result.new, force=force)
+def write_fixed(
+    result: FileFix, target: str | os.PathLike[str], *, force: bool = True, in_place: bool = False
+) -> Path:
+    """Write the fixed bytes atomically (temp file + rename in the target folder).
+
+    ``in_place``: ``target`` is the input itself (``fix --in-place``); the input guard lets it through, and the
+    file keeps its mode, owner, symlink and hard links (see :func:`phenotk.io.atomic_write`).
+    """
+    return atomic_write(target, result.new, force=force, allow_input=in_place)
 
 
 def fix_tree(

@@ -3,7 +3,7 @@
 from phenotk.io.document import Document, Element, Format
 from phenotk.io.readers import iter_documents, iter_messages, load_tree, parse_bytes, read, read_document
 from phenotk.io.sourcemap import SourceMap
-from phenotk.io.writers import atomic_write, dumps, to_dict, write
+from phenotk.io.writers import atomic_write, dumps, guard_inputs, note_input, to_dict, write
 
 __all__ = [
     "Document",
@@ -12,9 +12,11 @@ __all__ = [
     "SourceMap",
     "atomic_write",
     "dumps",
+    "guard_inputs",
     "iter_documents",
     "iter_messages",
     "load_tree",
+    "note_input",
     "parse_bytes",
     "read",
     "read_document",

@@ -29,6 +29,7 @@ from google.protobuf.message import DecodeError, Message
 from phenotk.errors import InputError
 from phenotk.io.document import Document, Element, Format
 from phenotk.io.sniff import KNOWN_EXTENSIONS, element_of, format_from_extension, sniff_format
+from phenotk.io.writers import note_stat
 
 #: Largest single input (bytes) and largest uncompressed zip member read.
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -100,7 +101,9 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
 def _file_opener(p: str) -> Callable[[], bytes]:
     def read() -> bytes:
         with open(p, "rb", buffering=0) as fh:  # unbuffered + readall: one read of the whole file
-            size = os.fstat(fh.fileno()).st_size
+            st = os.fstat(fh.fileno())
+            note_stat(st)
+            size = st.st_size
             if size > MAX_DOCUMENT_BYTES:
                 raise InputError(f"file is {size} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit", path=p)
             return fh.readall()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import os
+import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,22 +62,80 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
+#: (device, inode) of the files a guarded run has read; outputs never replace them (see :func:`guard_inputs`)
+_INPUTS: contextvars.ContextVar[set[tuple[int, int]] | None] = contextvars.ContextVar("phenotk_inputs", default=None)
+
+
+@contextlib.contextmanager
+def guard_inputs() -> Iterator[None]:
+    """Within this block no output replaces a file the run has read, even with ``force``.
+
+    The command line runs every command inside it, so ``convert s.csv -o s.csv --force`` or
+    ``validate p.json -o p.json --force`` cannot destroy their input; ``phenotk fix --in-place`` writes with
+    ``allow_input=True``. The Python API is not guarded (a notebook may read a file and rewrite it on purpose).
+    """
+    token = _INPUTS.set(set())
+    try:
+        yield
+    finally:
+        _INPUTS.reset(token)
+
+
+def note_input(path: str | os.PathLike[str]) -> None:
+    """Remember ``path`` as an input of the guarded run (no-op outside :func:`guard_inputs`)."""
+    if _INPUTS.get() is None:
+        return
+    try:
+        note_stat(os.stat(path))
+    except OSError:
+        pass
+
+
+def note_stat(st: os.stat_result) -> None:
+    """Like :func:`note_input` for a file already open (its ``fstat``)."""
+    seen = _INPUTS.get()
+    if seen is not None:
+        seen.add((st.st_dev, st.st_ino))
+
+
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes, *, force: bool = False, allow_input: bool = False
+) -> Path:
     """Write ``data`` to ``path`` via a temp file in the same folder and a rename.
 
-    Refuses to replace an existing file unless ``force``; never leaves a half-written target.
+    Refuses to replace an existing file unless ``force``, and never replaces an input of a guarded run (see
+    :func:`guard_inputs`) unless ``allow_input``; never leaves a half-written target. Replacing a file keeps
+    what the rename would lose: its permission bits and owner; a symlink stays a link (its target is
+    written); a file with other hard links is rewritten in place, so every link sees the new text.
     """
     target = Path(path)
-    if target.exists() and not force:
+    try:
+        old: os.stat_result | None = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        old = None
+    except OSError as exc:
+        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+    if old is not None and not force:
         raise OutputExistsError("output exists; use --force to overwrite", path=str(target))
+    if old is not None and not allow_input and (old.st_dev, old.st_ino) in (_INPUTS.get() or ()):
+        raise UsageError("this output is also an input of the run; phenotk never overwrites its inputs: "
+                         "choose another output", path=str(target))
+    if old is not None and stat.S_ISREG(old.st_mode):
+        if target.is_symlink():
+            target = Path(os.path.realpath(target))
+        if old.st_nlink > 1:
+            return _rewrite_in_place(target, data)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:  # a parent that is a file, a read-only or virtual file system, …
         raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
     try:
-        # mkstemp makes the file 0600; give it the mode a normal open() would (0666 minus umask)
-        os.fchmod(fd, 0o666 & ~_umask())
+        if old is not None and stat.S_ISREG(old.st_mode):
+            os.fchmod(fd, stat.S_IMODE(old.st_mode))  # a private (0600) file stays private
+            _keep_owner(fd, old)
+        else:  # mkstemp makes the file 0600; give it the mode a normal open() would (0666 minus umask)
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -88,6 +149,32 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
         if isinstance(exc, OSError):  # e.g. the target is a directory, or the disk is full
             raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
         raise
+    return target
+
+
+def _keep_owner(fd: int, old: os.stat_result) -> None:
+    """Give the new file the old file's owner and group where allowed (root may; others keep their own)."""
+    if (old.st_uid, old.st_gid) == (os.geteuid(), os.getegid()):
+        return
+    try:
+        os.fchown(fd, old.st_uid, old.st_gid)
+    except OSError:
+        try:  # an unprivileged user can still keep the group when they belong to it
+            os.fchown(fd, -1, old.st_gid)
+        except OSError:
+            pass
+
+
+def _rewrite_in_place(target: Path, data: bytes) -> Path:
+    """A hard-linked file: write the new bytes into the same inode (a rename would split the links)."""
+    try:
+        with open(target, "r+b") as fh:
+            fh.write(data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
     return target
 
 

@@ -22,7 +22,7 @@ from phenotk.conversion import registry
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
 from phenotk.conversion.findings import CONVERT_SKIPPED_FILE
 from phenotk.errors import InputError, OutputExistsError, UsageError
-from phenotk.io import Element, Format, atomic_write, dumps, iter_documents
+from phenotk.io import Element, Format, atomic_write, dumps, iter_documents, note_input
 from phenotk.io.sniff import format_from_extension
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.validation.config import Options
@@ -215,6 +215,8 @@ class _Reading:
             yield from self._file(path, walked)
 
     def _file(self, path: str, walked: bool) -> Iterator[tuple[Converted, bool]]:
+        if path != "-":
+            note_input(path)  # an output of this run may never replace it (phenotk.io.guard_inputs)
         reader = self.forced
         if reader is not None and walked and reader.extensions and not path.lower().endswith(reader.extensions):
             return  # a forced reader in a folder reads only its own kind of file
