@@ -22,8 +22,8 @@ READERS: dict[str, str] = {
 }
 #: ``--to`` names → "module:Class".
 WRITERS: dict[str, str] = {
-    "phetools-json": "phenotk.conversion.template.cohort_json:PhetoolsJsonWriter",  # *_individuals.json
-    "pyphetools-xlsx": "phenotk.conversion.template.xlsx:PyphetoolsXlsxWriter",  # *_individuals.xlsx, before xlsx
+    "phetools-json": "phenotk.conversion.template.cohort_json_writer:PhetoolsJsonWriter",  # *_individuals.json
+    "pyphetools-xlsx": "phenotk.conversion.template.xlsx_writer:PyphetoolsXlsxWriter",  # *_individuals.xlsx
     "csv": "phenotk.conversion.table.converter:CsvWriter",
     "tsv": "phenotk.conversion.table.converter:TsvWriter",
     "xlsx": "phenotk.conversion.table.converter:XlsxWriter",
