@@ -77,6 +77,10 @@ def hospital_xlsx(tmp_path: Path) -> Path:
     return path
 
 
+def _sex(packet) -> str:
+    return packet.subject.DESCRIPTOR.fields_by_name["sex"].enum_type.values_by_number[packet.subject.sex].name
+
+
 def _features(packet) -> dict[str, bool]:
     return {f.type.id: f.excluded for f in packet.phenotypic_features}
 
@@ -231,11 +235,12 @@ FRENCH = ["N° patient", "Sexe", "Date de naissance", "Âge de début", "Âge au
           "Code diagnostic", "Gène", "Variant", "Zygosité", "Décédé", "Référence"]
 
 
-@pytest.mark.parametrize("header", [GERMAN, FRENCH], ids=["de", "fr"])
-def test_german_and_french_headers(tmp_path: Path, header: list[str]) -> None:
+@pytest.mark.parametrize(("header", "sex", "dead", "vital"), [
+    (GERMAN, "w", "nein", {"nein": "ALIVE"}), (FRENCH, "F", "oui", {"oui": "DECEASED"}),
+], ids=["de", "fr"])
+def test_german_and_french_headers(tmp_path: Path, header: list[str], sex: str, dead: str, vital: dict) -> None:
     path = tmp_path / "sheet.csv"
-    row = ["K1", "w", "2010-01-02", "3", "5", "Dravet", "OMIM:607208", "SCN1A", "c.1A>G", "het", "nein",
-           "PMID:1"]
+    row = ["K1", sex, "2010-01-02", "3", "5", "Dravet", "OMIM:607208", "SCN1A", "c.1A>G", "het", dead, "PMID:1"]
     path.write_text(";".join(header) + "\n" + ";".join(row) + "\n", encoding="utf-8")
     start = init_mapping(path)
     f = start.placement.fields
@@ -247,8 +252,32 @@ def test_german_and_french_headers(tmp_path: Path, header: list[str]) -> None:
     assert start.placement.unplaced == []
     data = yaml.safe_load(start.text)
     assert data["subject"] == {"id": header[0], "sex": header[1], "date_of_birth": header[2],
-                               "age_at_last_encounter": header[4], "vital_status": header[10]}
+                               "age_at_last_encounter": header[4],
+                               "vital_status": {"column": header[10], "values": vital}}
     assert data["diseases"] == {"id": header[6], "label": header[5], "onset": header[3]}
+    packet = read_sheet(path, parse_mapping(start.text)).packets[0]
+    assert packet.subject.vital_status.status == (2 if dead == "oui" else 1)  # DECEASED / ALIVE
+    assert _sex(packet) == "FEMALE"
+
+
+def test_cell_words_of_other_languages_and_inverted_questions(tmp_path: Path, hpo) -> None:
+    """ja/nein, oui/non, ✓/✗ get a values: map; 'Alive: yes' is ALIVE; Spanish H/M is hombre/mujer."""
+    path = tmp_path / "words.csv"
+    path.write_text("Paciente;Sexo;Alive;Hypotonia;Seizures\nE1;H;yes;✓;oui\nE2;M;no;✗;non\nE3;M;;✓;?\n",
+                    encoding="utf-8")
+    start = init_mapping(path, ontology=hpo)
+    data = yaml.safe_load(start.text)
+    assert data["subject"]["sex"] == {"column": "Sexo", "values": {"h": "MALE", "m": "FEMALE"}}
+    assert data["subject"]["vital_status"] == {"column": "Alive", "values": {"yes": "ALIVE", "no": "DECEASED"}}
+    words = data["phenotypes"]["wide"]["values"]
+    assert words["observed"][-2:] == ["✓", "oui"] and words["excluded"][-2:] == ["✗", "non"]
+    res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
+    e1, e2, e3 = res.packets
+    assert [_sex(p) for p in res.packets] == ["MALE", "FEMALE", "FEMALE"]
+    assert [e1.subject.vital_status.status, e2.subject.vital_status.status] == [1, 2]  # ALIVE, DECEASED
+    assert not e3.subject.HasField("vital_status")
+    assert _features(e1) == {"HP:0001252": False, "HP:0001250": False}
+    assert _features(e2) == {"HP:0001252": True, "HP:0001250": True}
 
 
 @pytest.mark.parametrize(("header", "field"), [
@@ -268,12 +297,15 @@ def test_german_and_french_headers(tmp_path: Path, header: list[str]) -> None:
     ("Código de enfermedad", "disease_id"), ("Codice malattia", "disease_id"), ("ORPHA code", "disease_id"),
     ("Referencia", "pmid"), ("Riferimento", "pmid"), ("Referentie", "pmid"), ("PubMed ID", "pmid"),
     ("Gen", "gene_symbol"), ("Gene symbol", "gene_symbol"), ("HGNC id", "hgnc_id"),
+    ("age_last_visit", "age"), ("Age at referral", "age"), ("Age at diagnosis", "diagnosis_age"),
+    ("Diagnosis OMIM", "disease_id"), ("Other findings", "text"), ("Name code", "subject_id"),
+    ("Protein change", "protein"), ("hgvs_p", "protein"),
 ])
 def test_header_words_in_six_languages(header: str, field: str) -> None:
     assert field_of(header) == field
 
 
-@pytest.mark.parametrize("header", ["Notes", "Comment", "Seizures", "Hypotonia", "Protein change", "Consent"])
+@pytest.mark.parametrize("header", ["Notes", "Comment", "Seizures", "Hypotonia", "Bed", "Name", "Consent"])
 def test_header_words_leave_other_headers_alone(header: str) -> None:
     assert field_of(header) is None
 
@@ -353,3 +385,35 @@ def test_mapping_check_prints_the_hint(tmp_path: Path) -> None:
     res = runner.invoke(app, ["mapping", "check", str(path)])
     assert res.exit_code == 0, res.output  # a hint, not an error
     assert f"{path}:7:14: hint: the value is read as 'MIM'" in res.output
+
+
+# ---------------------------------------------------------------- cells decide what a header could not
+def test_cells_decide_disease_id_onset_and_subject_id(tmp_path: Path) -> None:
+    """'Diagnosis' holding 'Name (OMIM n)' is the disease id; 'Age at diagnosis' stands in for a missing onset
+    column (with a note); without an id header the first column of distinct filled cells is the id, not 'Bed'."""
+    path = tmp_path / "ward.csv"
+    path.write_text("Bed,Name code,Diagnosis,Age at diagnosis\n1a,W01,Angelman syndrome (OMIM 105830),2y\n"
+                    "1a,W02,MIM #300672,\n2b,W03,DEE4 (OMIM 612164),3 months\n", encoding="utf-8")
+    start = init_mapping(path)
+    data = yaml.safe_load(start.text)
+    assert data["subject"] == {"id": "Name code"}
+    assert data["diseases"] == {"id": "Diagnosis", "onset": "Age at diagnosis"}
+    assert start.placement.notes["Age at diagnosis"].startswith("read as the disease onset")
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text("Bed,Case code,Sex\n1a,A1,M\n1a,B2,F\n", encoding="utf-8")
+    assert yaml.safe_load(init_mapping(unnamed).text)["subject"]["id"] == "Case code"
+    noid = tmp_path / "noid.csv"
+    noid.write_text("Bed,Ward code,Sex\n1a,A1,M\n1a,B2,F\n", encoding="utf-8")
+    assert yaml.safe_load(init_mapping(noid).text)["subject"]["id"] == "Ward code"  # Bed repeats
+
+
+def test_long_layout_from_label_and_id_cells(tmp_path: Path, hpo) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("record_id,phenotype,hpo_term,status\nR1,Seizure (HP:0001250),Seizure,observed\n"
+                    "R1,HP:0001252,Hypotonia,excluded\nR2,Ataxia (HP:0001251),Ataxia,observed\n", encoding="utf-8")
+    start = init_mapping(path, ontology=hpo)
+    data = yaml.safe_load(start.text)
+    assert data["input"]["rows"] == "many"
+    assert data["phenotypes"] == {"long": {"term": "phenotype", "label": "hpo_term", "status": "status"}}
+    res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
+    assert [_features(p) for p in res.packets] == [{"HP:0001250": False, "HP:0001252": True}, {"HP:0001251": False}]

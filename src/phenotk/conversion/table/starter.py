@@ -29,11 +29,14 @@ from .build import TermResolver
 from .sheets import Sheet, preview_table, read_table
 from .starter_layout import HeaderChoice, choose_header, choose_sheet
 from .starter_terms import TermHit, matcher_for
+from .starter_values import presence_values, sex_values, vital_values
 from .starter_words import field_of, is_not_phenotype
 from .starter_words import header_key as _key
 
-_HP_CELL = re.compile(r"\s*HP[:_]\d{7}\s*\Z", re.I)
-_DISEASE_CELL = re.compile(r"\s*(OMIM|MIM|MONDO|ORPHA|ORPHANET|DOID)\s*[:_]?\s*#?\s*\d+\s*\Z", re.I)
+#: an HPO id in a cell (``HP:0001250``, ``Seizure (HP:0001250)``): a column of them is a long layout
+_HP_CELL = re.compile(r"\bHP[:_]\d{7}\b", re.I)
+#: a disease id in a cell (``OMIM:607208``, ``MIM #607208``, ``DEE14 (OMIM 614959)``): the column is the disease id
+_DISEASE_CELL = re.compile(r"\b(?:OMIM|MIM|MONDO|ORPHA|ORPHANET|DOID)\s*[:_]?\s*#?\s*\d+", re.I)
 #: Fields of which a sheet may have several columns.
 _MULTI = ("variant", "text")
 
@@ -62,8 +65,9 @@ def _cells(sheet: Sheet, header: str) -> list[str]:
 
 
 def _mostly(sheet: Sheet, header: str, rx: re.Pattern[str]) -> bool:
+    """Four in five non-empty cells hold ``rx`` somewhere."""
     values = _cells(sheet, header)
-    return bool(values) and sum(1 for v in values if rx.match(v)) >= 0.8 * len(values)
+    return bool(values) and sum(1 for v in values if rx.search(v)) >= 0.8 * len(values)
 
 
 def _mostly_terms(sheet: Sheet, header: str, resolver: TermResolver) -> bool:
@@ -78,7 +82,9 @@ def _place_field(sheet: Sheet, h: str, out: Placement) -> bool:
         return False
     if name == "disease_label" and _mostly(sheet, h, _DISEASE_CELL):
         name = "disease_id"  # a bare "Disease" column holding CURIEs
-    if name == "term":
+    if name == "term" and out.term_column is not None:
+        name = "term_label"  # "hpo_term" beside "hpo_id"
+    elif name == "term":
         return False  # a term header whose cells are not terms: not the long layout
     if name in _MULTI or name not in out.fields:
         out.fields.setdefault(name, []).append(h)
@@ -136,12 +142,17 @@ def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
     return out
 
 
-def _subject(f: dict[str, list[str]], subject_col: str) -> dict[str, Any]:
+def _subject(sheet: Sheet, f: dict[str, list[str]], subject_col: str) -> dict[str, Any]:
     subject: dict[str, Any] = {"id": subject_col}
     for key, name in (("sex", "sex"), ("date_of_birth", "date_of_birth"), ("age", "age_at_last_encounter"),
                       ("vital_status", "vital_status")):
         if key in f:
             subject[name] = f[key][0]
+    if "sex" in f and (sex := sex_values(_cells(sheet, f["sex"][0]))):
+        subject["sex"] = {"column": f["sex"][0], "values": sex}
+    vital = f.get("vital_status", [None])[0]
+    if vital is not None and (words := vital_values(vital, _cells(sheet, vital))):
+        subject["vital_status"] = {"column": vital, "values": words}
     if "age" in f:
         unit = re.search(r"\b(years?|months?|weeks?|days?|jahre?n?|ans?|anos?|anni|jaar|monate?n?|mois|meses|mesi"
                          r"|maanden)\b", _key(f["age"][0], keep_brackets=True))
@@ -173,12 +184,18 @@ def _phenotypes(pl: Placement, f: dict[str, list[str]], sheet: Sheet, resolver: 
         wide: dict[str, Any] = {"columns": list(pl.hpo_columns) if risky else "auto"}
         if pl.normalised:
             wide["terms"] = {h: hit.id for h, hit in pl.normalised.items()}
+        words = presence_values([c for h in pl.hpo_columns for c in _cells(sheet, h)])
+        if words:
+            wide["values"] = words
         phen["wide"] = wide
     if pl.term_column:
         long: dict[str, Any] = {"term": pl.term_column}
         for key, name in (("term_label", "label"), ("status", "status"), ("onset", "onset")):
             if key in f:
                 long[name] = f[key][0]
+        words = presence_values(_cells(sheet, f["status"][0])) if "status" in f else None
+        if words:
+            long["values"] = words
         phen["long"] = long
     if "text" in f:
         phen["text"] = {"columns": f["text"]}
@@ -197,18 +214,21 @@ def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, s
     if header_row != 1:
         inp["header_row"] = header_row
     d["input"] = inp
-    subject_col = (f.get("subject_id") or f.get("packet_id") or [sheet.header[0]])[0]
+    subject_col = (f.get("subject_id") or f.get("packet_id") or [_id_column(sheet, pl)])[0]
     if "packet_id" in f:
         d["id"] = f["packet_id"][0]
     elif "pmid" in f:
         d["id"] = {"template": f"PMID_{{{f['pmid'][0]}|digits}}_{{{subject_col}}}"}
-    d["subject"] = _subject(f, subject_col)
+    d["subject"] = _subject(sheet, f, subject_col)
     if "disease_id" in f:
         disease: dict[str, Any] = {"id": f["disease_id"][0]}
         if "disease_label" in f:
             disease["label"] = f["disease_label"][0]
-        if "onset" in f and not pl.term_column:
-            disease["onset"] = f["onset"][0]
+        onset = next(iter(f.get("onset") or f.get("diagnosis_age") or []), None)
+        if onset is not None and not pl.term_column:
+            disease["onset"] = onset
+            if "onset" not in f:
+                pl.notes[onset] = "read as the disease onset (the sheet has no onset column): check"
         d["diseases"] = disease
     variants = _variants(f)
     if variants:
@@ -224,6 +244,16 @@ def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, s
     return d
 
 
+def _id_column(sheet: Sheet, pl: Placement) -> str:
+    """No id header: the first unplaced column whose cells are all filled and all different, else the first."""
+    taken = {h for cols in pl.fields.values() for h in cols} | set(pl.hpo_columns) | {pl.term_column}
+    for j, h in enumerate(sheet.header):
+        cells = [r[j].strip() for r in sheet.rows]
+        if h not in taken and cells and all(cells) and len(set(cells)) == len(cells):
+            return h
+    return sheet.header[0]
+
+
 def _note_unplaced(pl: Placement) -> None:
     f = pl.fields
     for h in pl.unplaced:
@@ -234,9 +264,14 @@ def _note_unplaced(pl: Placement) -> None:
         elif h in f.get("disease_label", []) and "disease_id" not in f:
             pl.notes[h] = ("a diagnosis name without a disease-id column: a mapping needs diseases.id "
                            "(OMIM/MONDO/ORPHA) — add an id column or a values: map from these names")
-        elif h in f.get("onset", []):
+        elif h in f.get("onset", []) or h in f.get("diagnosis_age", []):
             pl.notes[h] = "an onset column, but no disease id column to attach it to"
-        elif any(h in cols for cols in f.values()):
+        elif h in f.get("protein", []):
+            pl.notes[h] = ("a protein change column: to keep it with the variant, use variants.hgvs: "
+                           "{template: '{c. column} {p. column}'}")
+        elif h in f.get("status", []) or h in f.get("term_label", []):
+            pl.notes[h] = "a long-layout column, but the sheet has no column of HPO terms"
+        elif any(h in cols[1:] for cols in f.values()):
             pl.notes[h] = f"a second {next(k for k, c in f.items() if h in c)} column; map it by hand"
 
 

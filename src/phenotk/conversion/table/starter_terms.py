@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-PHENOTYPIC_ABNORMALITY = "HP:0000118"
+from phenotk.ontology.hpo_roots import PHENOTYPIC_ABNORMALITY
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")

@@ -47,7 +47,8 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
     ("packet_id", r"(?:pheno)?packet id"),
     ("subject_id",
      rf"{_PERSON}(?: {_ID})?|{_ID} {_OF}{_PERSON}|(?:patienten|patient|probanden|fall|studien|teilnehmer|deelnemer"
-     rf"|pati)(?:nummer|nr|id|kennung|code)|id|pseudonym|mrn|record id|study id|subject identifier"),
+     rf"|pati)(?:nummer|nr|id|kennung|code)|id|pseudonym|mrn|record id|study id|subject identifier|"
+     r"(?:name )?code|code name|pseudonym code|kurzel|kuerzel|lab (?:no|nr|number|id)|n dossier|dossier"),
     ("pmid", r"pmid|pubmed(?: id)?|references?|citation|referenz|literatur|quelle|referencia|riferimento|"
              r"bibliografia|referentie|literatuur"),
     ("title", r"title|publication|titel|titre|titulo|titolo"),
@@ -66,13 +67,17 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
      r"leeftijd (?:bij|van) (?:begin|aanvang|eerste symptomen|debuut)|aanvangsleeftijd|beginleeftijd|debuut"),
     ("age",
      rf"(?:current |actual |aktuelles |huidige )?{_AGE}(?: (?:actuel|actuelle|actual|attuale|aktuell|huidig|now))?|"
-     rf"{_AGE} (?:at|bei|au|a|a la|al|all|en la|en el|alla|bij|op) (?:the )?{_LAST}{_VISIT}|age at last encounter"),
+     rf"{_AGE} (?:(?:at|bei|au|a|a la|al|all|en la|en el|alla|bij|op) )?(?:the )?{_LAST}{_VISIT}|"
+     r"age at (?:last encounter|referral|admission|presentation|sampling)"),
+    ("diagnosis_age",
+     rf"{_AGE} (?:at|of|bei|au|a la|al|alla|bij) (?:the )?(?:diagnosis|diagnose|diagnostic|diagnostico|diagnosi)"),
     ("vital_status",
      r"deceased|vital(?: status)?|alive|dead|death|died|alive deceased|status alive|verstorben|vitalstatus|lebend|"
      r"tod|todesfall|deces|decede|decedee|statut vital|vivant|vivant decede|fallecido|fallecida|fallecimiento|"
      r"estado vital|vivo|exitus|deceduto|deceduta|decesso|stato vitale|overleden|vitale status|in leven|levend"),
     ("disease_id",
-     rf"{_DIS} (?:id|code|curie)|(?:id|code|codice|codigo) {_OF}{_DIS}|diagnosecode|ziektecode|omim(?: id| nr| number)?"
+     rf"{_DIS} (?:id|code|curie|omim|mim|orpha|orphanet|mondo)(?: id)?|(?:id|code|codice|codigo) {_OF}{_DIS}|"
+     r"diagnosecode|ziektecode|omim(?: id| nr| number)?"
      r"|mim(?: number)?|mondo(?: id)?|orpha(?:net)?(?: id| code)?|orphacode"),
     ("disease_label",
      rf"{_DIS}(?: (?:label|name|nom|nombre|nome|naam|bezeichnung))?|(?:nom|nombre|nome|naam) {_OF}{_DIS}|"
@@ -84,11 +89,16 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
      r"(?:variant|variants|variante|varianten|variation|hgvs|allele|allel|mutation|mutationen|mutacion|mutazione|"
      r"mutatie|genetic variant|genvariante|variante genetique|variante genetica|cdna|c|dna change|cdna change|"
      r"nucleotide change|hgvs c|genetic finding|genetischer befund)(?: ?\d)?"),
+    ("protein", r"hgvs ?p|protein(?: change| variant| level)?|p|aa change|amino ?acid change|proteinanderung|"
+                r"proteine|proteina|eiwitverandering"),
     ("zygosity", r"zygosity|genotype|allelic state|zygotie|zygositat|zygosite|zigosidad|cigosidad|zigosita|"
                  r"zygositeit|genotyp|genotipo"),
     ("term", r"hpo(?: ?(?:id|term|code))?|(?:hpo )?term(?: ?id)?|phenotype ?id"),
     ("text",
      r"(?:clinical )?(?:phenotypes?|features|symptoms|findings|description|notes on phenotype)|clinical summary|"
+     r"(?:other|additional|further) (?:clinical )?(?:findings|features|symptoms|phenotypes?)|weitere befunde|"
+     r"weitere symptome|autres signes|autres symptomes|otros hallazgos|otros sintomas|altri reperti|altri sintomi|"
+     r"overige bevindingen|overige symptomen|"
      r"symptome|klinik|klinische merkmale|klinische befunde|phanotyp|befunde|klinischer befund|symptomes|"
      r"phenotype clinique|signes cliniques|caracteristiques cliniques|description clinique|sintomas|fenotipo|"
      r"caracteristicas clinicas|hallazgos clinicos|sintomi|caratteristiche cliniche|segni clinici|symptomen|"
