@@ -21,9 +21,10 @@ Printed per sheet and in total:
 * exact — patients whose packet has every truth fact and no other fact;
 * invented — facts in the output the truth does not have (a packet for no truth patient counts one, plus its facts;
   a variant without any HGVS expression counts as invented);
-* dropped — truth facts missing from the output with no finding on the patient's rows and no sheet-level finding on
-  a column stating that kind of fact (silently dropped); ``flagged-missing`` counts the missing ones that were
-  reported;
+* dropped — truth facts missing from the output with no finding about them (silently dropped): a finding is about a
+  fact when it names one of the patient's rows and a column that states that kind of fact (``fact_columns`` of the
+  truth; a row finding without a column counts for the whole row), or names such a column for the whole sheet;
+  ``flagged-missing`` counts the missing facts that were reported;
 * ambiguous — ambiguous cells that got a finding naming their row (and their column or value).
 
 Floors (issue 16): hand mappings 95 % exact, 0 invented, 0 dropped; ``mapping init`` output 60 % exact.
@@ -265,6 +266,12 @@ def _ctx(issue: Any) -> dict[str, Any]:
     return dict(getattr(issue, "context", None) or {})
 
 
+def _columns(ctx: dict[str, Any]) -> set[str]:
+    """The column header(s) a finding names (``"a, b"`` names two)."""
+    col = ctx.get("column")
+    return {s.strip() for s in str(col).split(",") if s.strip()} if col else set()
+
+
 def _norm_id(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
@@ -279,8 +286,8 @@ def compare(truth: dict[str, Any], run: Run) -> SheetScore:
         row = c.get("row")
         if isinstance(row, int):
             by_row.setdefault(row, []).append(c)
-        elif c.get("column"):
-            sheet_level.update(s.strip() for s in str(c["column"]).split(","))
+        else:
+            sheet_level.update(_columns(c))
     columns = truth.get("fact_columns", {})
     flagged_kinds = {k for k, cols in columns.items() if sheet_level & set(cols)}
     packets: dict[str, Any] = {}
@@ -300,8 +307,19 @@ def compare(truth: dict[str, Any], run: Run) -> SheetScore:
         got = {f for f in got if f[0] != "hgvs_ref" or f[1] in stated_refs}
         invented = sorted(got - want)
         missing = sorted(want - got)
-        row_flagged = any(r in by_row for r in p["rows"]) or run.error is not None
-        dropped = [f for f in missing if not row_flagged and KIND[f[0]] not in flagged_kinds]
+        row_cols: set[str] = set()  # columns named by findings on this patient's rows ("*": a whole-row finding)
+        for r in p["rows"]:
+            for c in by_row.get(r, []):
+                row_cols.update(_columns(c) or {"*"})
+        if run.error is not None:
+            row_cols.add("*")
+
+        def reported(fact: Fact, row_cols: set[str] = row_cols) -> bool:
+            kind = KIND[fact[0]]
+            cols = set(columns.get(kind, ()))
+            return "*" in row_cols or bool(row_cols & cols) or kind in flagged_kinds
+
+        dropped = [f for f in missing if not reported(f)]
         flagged = [f for f in missing if f not in dropped]
         exact = pk is not None and not invented and not missing
         scores.append(PatientScore(p["id"], exact, invented, dropped, flagged))

@@ -236,8 +236,12 @@ def test_comparison_scores_truth_packets_exact_and_counts_changes() -> None:
     assert score.exact == len(truth["patients"]) - 1
     assert score.dropped == [("excluded", truth["patients"][k]["excluded"][-1])]
     assert score.invented == [("observed", "HP:0000001")]
-    # the same loss with a finding on the patient's row is reported, not silent
-    finding = type("F", (), {"context": {"row": truth["patients"][k]["rows"][0], "column": "Seizures"}})()
+    row = truth["patients"][k]["rows"][0]
+    # a finding on the row about another kind of fact does not make the loss reported
+    other = type("F", (), {"context": {"row": row, "column": "Diagnosis"}})()
+    assert len(bench.compare(truth, bench.Run(packets, [other])).dropped) == 1
+    # a finding on the row naming a phenotype column does
+    finding = type("F", (), {"context": {"row": row, "column": "Seizures"}})()
     score = bench.compare(truth, bench.Run(packets, [finding]))
     assert not score.dropped and len(score.flagged_missing) == 1
 
