@@ -290,15 +290,12 @@ class _Run:
             self._report.notes.append("HPO checks of converted packets skipped: no HPO could be loaded; " + NO_HPO_HINT)
 
     def validate(self, items: list[Converted]) -> list[Result]:
-        """Findings of converted messages (one result per message with findings)."""
+        """Findings of converted messages, validated together (one result per message with findings)."""
+        from phenotk.validation.api import message_document
+
         self.prepare()
-        out: list[Result] = []
-        for item in items:
-            assert item.message is not None
-            result = self.session.validate_message(item.message, path=item.source)
-            if result.issues:
-                out.append(result)
-        return out
+        docs = [message_document(i.message, path=i.source) for i in items if i.message is not None]
+        return [r for r in self.session.validate_documents(docs).results if r.issues]
 
 
 # -------------------------------------------------------------------------------------------------- API
@@ -385,6 +382,12 @@ def convert(
 def _stream(
     items: Iterator[tuple[Converted, bool]], report: Report, validator: Validator | None
 ) -> Iterator[Converted]:
+    """Items as they come; their conversion findings at once, the validation of external ones at the end.
+
+    Validation runs once over all converted packets (as ``phenotk validate`` over the written files would), so
+    cross-document rules such as ``id-duplicate`` see every packet of the run.
+    """
+    made: list[Converted] = []
     for item, external in items:
         if item.issues:
             element = Element.of(item.message).value if item.message is not None else None
@@ -392,8 +395,10 @@ def _stream(
                 Result(path=item.source, element=element, id=getattr(item.message, "id", None), issues=item.issues)
             )
         if item.message is not None and external and validator is not None:
-            report.results.extend(validator([item]))
+            made.append(item)
         yield item
+    if made and validator is not None:
+        report.results.extend(validator(made))
 
 
 # ---------------------------------------------------------------------------------------------- writing
