@@ -47,6 +47,8 @@ DEFAULT_SEX_MAP: dict[str, str | None] = {
     "f": "FEMALE", "female": "FEMALE", "woman": "FEMALE", "girl": "FEMALE", "w": "FEMALE", "weiblich": "FEMALE",
     "o": "OTHER_SEX", "other": "OTHER_SEX", "other_sex": "OTHER_SEX",
     "u": "UNKNOWN_SEX", "unknown": "UNKNOWN_SEX", "unknown_sex": "UNKNOWN_SEX", "na": None, "n/a": None, "?": None,
+    "unk": "UNKNOWN_SEX", "not known": "UNKNOWN_SEX", "unbekannt": "UNKNOWN_SEX", "inconnu": "UNKNOWN_SEX",
+    "desconocido": "UNKNOWN_SEX", "sconosciuto": "UNKNOWN_SEX", "onbekend": "UNKNOWN_SEX",
 }
 DEFAULT_VITAL_MAP: dict[str, str | None] = {
     "alive": "ALIVE", "living": "ALIVE", "no": "ALIVE", "n": "ALIVE", "false": "ALIVE", "0": "ALIVE",

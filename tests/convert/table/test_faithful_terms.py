@@ -1,0 +1,158 @@
+"""Terms as curators write them: long rows with labels only, free text with negations, header ids, lookups."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from google.protobuf.json_format import MessageToDict
+
+from phenotk.conversion.table import from_dataframe, read_sheet
+from phenotk.conversion.table.terms import number_variants
+
+
+@pytest.fixture
+def hpo(hpo_stub):
+    """The stub HPO of conftest plus the terms these sheets name."""
+    stub = type(hpo_stub)
+
+    class RicherHpo(stub):  # type: ignore[misc,valid-type]
+        TERMS = {
+            **stub.TERMS,
+            "HP:0002123": ("Generalized myoclonic seizure", []),
+            "HP:0032794": ("Myoclonic seizure", []),
+            "HP:0001344": ("Absent speech", ["Absent speech development"]),
+            "HP:0001249": ("Intellectual disability", ["Mental retardation"]),
+        }
+
+    return RicherHpo()
+
+
+def where(result) -> list[tuple[str, int | None, str | None, str | None]]:
+    return [(i.code, i.context.get("row"), i.context.get("column"), i.context.get("value")) for i in result.all_issues]
+
+
+def features(packet) -> list[tuple[str, bool, dict | None]]:
+    return [(f.type.id, f.excluded, MessageToDict(f.onset) if f.HasField("onset") else None)
+            for f in packet.phenotypic_features]
+
+
+@pytest.fixture
+def faithful(sheets: Path) -> Path:
+    return sheets / "faithful"
+
+
+def test_long_layout_labels_without_ids(faithful: Path, hpo) -> None:
+    res = read_sheet(faithful / "long_labels.tsv", faithful / "long_labels.yaml", ontology=hpo)
+    a, b = res.packets
+    assert features(a) == [
+        ("HP:0001250", False, {"age": {"iso8601duration": "P3Y"}}),
+        ("HP:0001252", False, {"ontologyClass": {"id": "HP:0003593", "label": "Infantile onset"}}),  # label only
+        ("HP:0032794", True, None),  # "myoclonic seizures": plural of a label
+    ]
+    assert [f.type.label for f in a.phenotypic_features] == ["Seizure", "Hypotonia", "Myoclonic seizure"]
+    assert features(b) == [("HP:0000252", False, None)]  # "Small head" is a synonym; the id decides
+    assert where(res) == [
+        ("MAP005", 9, "patient", ""),  # a row with data and no patient id
+        ("MAP007", 5, "label", "Intellectual disabilty"),  # typo: looked up, not found, reported
+        ("MAP012", 6, "present", "yes"),  # status and onset without a term
+        ("MAP012", 6, "onset", "2 years"),
+        ("MAP007", 7, "term", "HP:9999999"),  # an id the loaded HPO does not have
+    ]
+
+
+def test_free_text_negation_scope_and_plurals(faithful: Path, hpo) -> None:
+    res = read_sheet(faithful / "free_text.csv", faithful / "free_text.yaml", ontology=hpo)
+    by_id = {p.id: features(p) for p in res.packets}
+    assert by_id == {
+        "A": [("HP:0001250", True, None), ("HP:0001252", False, None)],  # "no" covers its own item only
+        "B": [("HP:0001344", False, None), ("HP:0032794", False, None)],  # "absent speech" is a term
+        "C": [("HP:0001250", True, None), ("HP:0001252", True, None)],  # "no X or Y": both excluded
+        "D": [("HP:0001252", False, None), ("HP:0000486", True, None), ("HP:0000252", True, None)],
+    }
+    assert where(res) == [("MAP003", 4, "findings", "Walks with aid")]
+
+
+def test_header_id_not_in_the_loaded_hpo_is_a_finding(hpo) -> None:
+    df = pd.DataFrame({"id": ["a"], "HP:9999999": ["yes"], "Odd (HP:8888888)": ["yes"], "HP:0001250": ["yes"]})
+    res = from_dataframe(df, {"phenotk_mapping": 1, "subject": {"id": "id"}, "phenotypes": {"wide": {}}},
+                         ontology=hpo)
+    assert features(res.packets[0]) == [("HP:0001250", False, None)]
+    assert where(res) == [("MAP007", None, "HP:9999999", "HP:9999999"),
+                          ("MAP007", None, "Odd (HP:8888888)", "HP:8888888")]
+    assert "does not have" in res.issues[0].message
+
+
+def test_onset_words_in_wide_term_cells(hpo) -> None:
+    cells = ["infancy", "congenital", "3 yrs", "neonatal", "yes, 2y", "+ (infancy)", "yes"]
+    df = pd.DataFrame({"id": [f"p{i}" for i in range(len(cells))], "Seizure": cells})
+    res = from_dataframe(df, {"phenotk_mapping": 1, "subject": {"id": "id"}, "phenotypes": {"wide": {}}},
+                         ontology=hpo)
+    onsets = [MessageToDict(p.phenotypic_features[0]) for p in res.packets]
+    assert [o.get("onset") for o in onsets] == [
+        {"ontologyClass": {"id": "HP:0003593", "label": "Infantile onset"}},
+        {"ontologyClass": {"id": "HP:0003577", "label": "Congenital onset"}},
+        {"age": {"iso8601duration": "P3Y"}},
+        {"ontologyClass": {"id": "HP:0003623", "label": "Neonatal onset"}},
+        {"age": {"iso8601duration": "P2Y"}},
+        {"ontologyClass": {"id": "HP:0003593", "label": "Infantile onset"}},
+        None,
+    ]
+    assert not any(o.get("excluded") for o in onsets) and res.all_issues == []
+
+
+@pytest.mark.parametrize(
+    ("text", "forms"),
+    [
+        ("myoclonic seizures", ["myoclonic seizure"]),
+        ("Seizure", ["Seizures"]),
+        ("abnormalities", ["abnormality", "abnormalitie"]),
+        ("Abnormality", ["Abnormalities"]),
+        ("hypoplasias", ["hypoplasia"]),
+        ("fits", ["fit"]),
+        ("class", []),  # ends in -ss: neither singular nor plural is guessed
+    ],
+)
+def test_number_variants(text: str, forms: list[str]) -> None:
+    assert number_variants(text) == forms
+
+
+def test_lookup_table_file_and_inline(tmp_path: Path) -> None:
+    (tmp_path / "genes.tsv").write_text("symbol\thgnc\nSCN1A\tHGNC:10585\nKCNQ2\tHGNC:6296\n")
+    (tmp_path / "hgnc.csv").write_text("HGNC ID,Approved symbol,Name\nHGNC:10585,SCN1A,x\nHGNC:6296,KCNQ2,y\n")
+    df = pd.DataFrame({"id": ["a", "b", "c"], "gene": ["SCN1A", "kcnq2", "STXBP1"],
+                       "v": ["NM_001165963.4:c.2836C>T", "NM_172107.4:c.1A>G", "NM_003165.6:c.1A>G"]})
+    forms = [
+        "genes.tsv",
+        {"file": "hgnc.csv", "key": "Approved symbol", "value": "HGNC ID"},
+        {"SCN1A": "HGNC:10585", "KCNQ2": "HGNC:6296"},
+    ]
+    for lookup in forms:
+        text = json.dumps({"phenotk_mapping": 1, "subject": {"id": "id"},
+                                 "variants": {"hgvs": "v", "gene_symbol": "gene",
+                                              "hgnc_id": {"column": "gene", "lookup": lookup}}})
+        (tmp_path / "m.yaml").write_text(text)  # JSON is YAML; the file path makes lookups relative to it
+        df.to_csv(tmp_path / "s.csv", index=False)
+        res = read_sheet(tmp_path / "s.csv", tmp_path / "m.yaml")
+        ids = [p.interpretations[0].diagnosis.genomic_interpretations[0].variant_interpretation
+               .variation_descriptor.gene_context.value_id for p in res.packets]
+        assert ids == ["HGNC:10585", "HGNC:6296", ""], lookup
+        assert where(res) == [("MAP002", 4, "gene", "STXBP1")], lookup  # not in the lookup, not an HGNC id
+
+
+def test_lookup_file_errors_name_the_file(tmp_path: Path) -> None:
+    from phenotk.errors import InputError
+    from phenotk.mapping.model import load_mapping
+
+    (tmp_path / "m.yaml").write_text("phenotk_mapping: 1\nsubject: {id: id}\n"
+                                     "variants: {hgvs: v, hgnc_id: {column: g, lookup: missing.tsv}}\n")
+    with pytest.raises(InputError, match="cannot read lookup table") as exc:
+        load_mapping(tmp_path / "m.yaml")
+    assert "missing.tsv" in str(exc.value)
+    (tmp_path / "t.tsv").write_text("a\tb\nx\ty\n")
+    (tmp_path / "m.yaml").write_text("phenotk_mapping: 1\nsubject: {id: id}\n"
+                                     "variants: {hgvs: v, hgnc_id: {column: g, lookup: {file: t.tsv, key: c}}}\n")
+    with pytest.raises(InputError, match="no column 'c'"):
+        load_mapping(tmp_path / "m.yaml")
