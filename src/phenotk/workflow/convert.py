@@ -196,6 +196,12 @@ class _Reading:
             registry.reader(self.from_) if self.from_ and self.from_ not in PHENOPACKET_FORMATS else None
         )
         self.fmt = Format(self.from_) if self.from_ in ("json", "yaml", "pb", "jsonl") else None
+        self.attempted = 0  # files read (or tried) for the current input argument
+
+    def _attempt(self, path: str) -> None:
+        self.attempted += 1
+        if path != "-":
+            note_input(path)  # an output of this run may never replace it (phenotk.io.guard_inputs)
 
     def fail(self, exc: InputError, path: str | None = None) -> None:
         if path and not exc.path:
@@ -207,16 +213,19 @@ class _Reading:
 
     def items(self, inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Converted, bool]]:
         """(item, made by an external-format reader) for every input document."""
-        for entry in expand(inputs):
-            if isinstance(entry, InputError):
-                self.fail(entry)
-                continue
-            path, walked = entry
-            yield from self._file(path, walked)
+        for raw in inputs:
+            self.attempted = 0
+            for entry in expand([raw]):
+                if isinstance(entry, InputError):
+                    self.fail(entry)
+                    continue
+                path, walked = entry
+                yield from self._file(path, walked)
+            if self.attempted == 0 and os.path.isdir(raw):  # a folder named, but nothing in it could be read
+                what = f"no {self.forced.name} input files" if self.forced is not None else "no file phenotk reads"
+                self.fail(InputError(f"{what} in this directory", path=os.fspath(raw), kind="missing"))
 
     def _file(self, path: str, walked: bool) -> Iterator[tuple[Converted, bool]]:
-        if path != "-":
-            note_input(path)  # an output of this run may never replace it (phenotk.io.guard_inputs)
         reader = self.forced
         if reader is not None and walked and reader.extensions and not path.lower().endswith(reader.extensions):
             return  # a forced reader in a folder reads only its own kind of file
@@ -228,8 +237,10 @@ class _Reading:
                     Result(path=path, issues=[CONVERT_SKIPPED_FILE("no converter recognises this file; not read")])
                 )
                 return
+            self._attempt(path)
             yield from self._phenopackets(path)
             return
+        self._attempt(path)
         if self.prepare is not None:
             self.prepare()
         try:
