@@ -56,7 +56,7 @@ CLINIC_PACKETS = {
     "P1": {
         "id": "P1",
         "subject": {"id": "P1", "sex": "MALE", "timeAtLastEncounter": {"age": {"iso8601duration": "P2Y6M"}}},
-        "phenotypicFeatures": [feat(*SEIZURE), feat(*HYPOTONIA, onset={"age": {"iso8601duration": "P3Y"}})],
+        "phenotypicFeatures": [feat(*SEIZURE), feat(*HYPOTONIA, onset={"age": {"iso8601duration": "P2Y"}})],
         "diseases": [{"term": {"id": "OMIM:607208", "label": "Dravet syndrome"}, "onset": INFANTILE}],
     },
     "P2": {  # sex "unknown": UNKNOWN_SEX is proto3's default, so the dict has no key; the item says it was stated
@@ -100,7 +100,7 @@ def test_cp1252_semicolon_csv(faithful: Path, hpo_stub) -> None:
     assert {i.context["sheet"] for i in res.all_issues} == {"clinic_cp1252.csv"}
     assert [i.unknown_sex for i in res.items] == [False, True, True, True, False]  # unknown, U, unbekannt
     omim = [r for p in res.packets for r in p.meta_data.resources if r.namespace_prefix == "OMIM"]
-    assert omim and {r.version for r in omim} == {""}  # no OMIM version stated anywhere: none invented
+    assert omim and {r.version for r in omim} == {"2099-01-01"}  # the annotation file's #version
     hp = {r.version for p in res.packets for r in p.meta_data.resources if r.namespace_prefix == "HP"}
     assert hp == {"2025-05-06-stub"}  # the loaded HPO's release
 
@@ -139,6 +139,8 @@ def test_without_annotations_labels_are_reported(faithful: Path, hpo_stub) -> No
     labels = [(d.term.id, d.term.label) for p in res.packets for d in p.diseases]
     # only the cell text beside the id ("DEE14") is a label the sheet stated
     assert labels == [("OMIM:607208", ""), ("OMIM:614959", ""), ("OMIM:614959", ""), ("OMIM:614959", "DEE14")]
+    omim = {r.version for p in res.packets for r in p.meta_data.resources if r.namespace_prefix == "OMIM"}
+    assert omim == {""}  # no OMIM version stated anywhere: none invented
     assert [f for f in findings(res) if f[0] == "MAP013"] == [
         ("MAP013", "warning", 2, "OMIM"), ("MAP013", "warning", 3, "OMIM"), ("MAP013", "warning", 4, "OMIM")]
 
@@ -152,6 +154,7 @@ def test_real_annotation_file(shared_data: Path, faithful: Path, hpo_stub) -> No
     res = read_sheet(faithful / "clinic_cp1252.csv", faithful / "clinic.yaml", ontology=hpo_stub, annotations=hpoa)
     assert res.packets[0].diseases[0].term.label == "Epileptic encephalopathy, early infantile, 6 (Dravet syndrome)"
     assert not [f for f in findings(res) if f[0] == "MAP013"]
+    assert {r.version for r in res.packets[0].meta_data.resources if r.namespace_prefix == "OMIM"} == {"2025-01-16"}
 
 
 def test_unreadable_annotation_file_is_input_error(tmp_path: Path, faithful: Path) -> None:

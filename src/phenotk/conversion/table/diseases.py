@@ -84,6 +84,7 @@ class DiseaseAnnotations:
     names: dict[str, str]
     version: str = ""
     source: str = ""
+    prefixes: frozenset[str] = frozenset()  # the catalogues it lists (OMIM, ORPHA, DECIPHER)
 
     def label(self, curie: str) -> str | None:
         """The disease name the file gives ``curie``, or None."""
@@ -120,7 +121,8 @@ def _load(path: str, _mtime: int, _size: int) -> DiseaseAnnotations:
         raise InputError(f"cannot read the HPO annotation file: {exc}", path=path) from None
     if not names:
         raise InputError("not an HPO annotation file (phenotype.hpoa): no disease rows", path=path)
-    return DiseaseAnnotations(names, version, Path(path).name)
+    prefixes = frozenset(k.partition(":")[0] for k in names)
+    return DiseaseAnnotations(names, version, Path(path).name, prefixes)
 
 
 def disease_block(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list[Issue]) -> None:

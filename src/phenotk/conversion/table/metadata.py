@@ -1,7 +1,8 @@
 """``metaData`` of converted packets: resources for the prefixes a packet uses, and its references.
 
 Resource versions are never invented: a version is the one the mapping states (``metadata.resource_versions``),
-for HP the loaded HPO release; otherwise it is left empty.
+for HP the loaded HPO release, for the disease catalogues the HPO annotation file lists (OMIM, ORPHA, DECIPHER)
+the ``#version`` of that file when one was given; otherwise it is left empty (the validator then reports it).
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def metadata(b: _Builder, packet: Phenopacket, refs: list[ExternalReference]) ->
             version = b.m.resource_versions.get(p, "")
             if p == "HP" and not version:
                 version = b.resolver.version
+            elif not version and b.annotations is not None and p in b.annotations.prefixes:
+                version = b.annotations.version  # the disease names came from this annotation release
             res = resource(p, version)
             res.version = version  # the stated version or none: no built-in default release is invented
             template.resources.append(res)
