@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING, Any
 from phenopackets import Phenopacket
 
 from phenotk.model.durations import duration_days
+from phenotk.ontology.hpo_roots import PHENOTYPIC_ABNORMALITY
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
 
     from phenotk.ontology import OntologyIndex
-
-PHENOTYPIC_ABNORMALITY = "HP:0000118"
 
 
 def _enum_name(message: Any, field_name: str) -> str:

@@ -15,22 +15,8 @@ from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-#: Roots of the HPO sub-ontologies, by name. ``branch_of`` answers the deepest one a term is under.
-HPO_ROOTS: dict[str, str] = {
-    "phenotypic_abnormality": "HP:0000118",
-    "clinical_modifier": "HP:0012823",
-    "severity": "HP:0012824",
-    "laterality": "HP:0012831",
-    "clinical_course": "HP:0031797",
-    "onset": "HP:0003674",
-    "temporal_pattern": "HP:0011008",
-    "pace_of_progression": "HP:0003679",
-    "mode_of_inheritance": "HP:0000005",
-    "frequency": "HP:0040279",
-    "past_medical_history": "HP:0032443",
-    "blood_group": "HP:0032223",
-    "biospecimen_phenotypic_feature": "HP:0020228",
-}
+from .hpo_roots import HPO_ROOTS
+from .view import TermTables
 
 #: Version of the serialised index layout; bump it whenever the payload changes shape or meaning.
 FORMAT_VERSION = 2
@@ -127,6 +113,7 @@ class OntologyIndex:
         self._id_re = re.compile(rf"{re.escape(self.prefix)}:(\d{{{self.id_width}}})\Z")
         self._lookup: dict[str, list[str]] | None = None
         self._children: list[list[int]] | None = None
+        self._tables: TermTables | None = None
 
     # ------------------------------------------------------------------ identity
     def __repr__(self) -> str:
@@ -169,6 +156,13 @@ class OntologyIndex:
         """Non-obsolete terms without parents (``HP:0000001`` for HPO)."""
         p = self._par_ptr
         return [t for i, t in enumerate(self._ids) if p[i] == p[i + 1] and i not in self._obsolete]
+
+    def tables(self) -> TermTables:
+        """The flat look-up tables validation rules probe (:class:`~phenotk.ontology.view.TermTables`), built once."""
+        t = self._tables
+        if t is None:
+            t = self._tables = TermTables(self)
+        return t
 
     # ------------------------------------------------------------------ ids
     def primary_id(self, curie: str) -> str | None:

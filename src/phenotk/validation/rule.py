@@ -33,6 +33,7 @@ from phenotk.issue import Fix, PatchOp, RuleInfo, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.io import Document
+    from phenotk.ontology.view import OntologyView
 
 #: Whole-element node types: a rule targeting one of them sees each (nested) element once.
 ELEMENTS = ("Phenopacket", "Family", "Cohort")
@@ -140,12 +141,12 @@ def _snake(name: str) -> str:
 class Context:
     """What a rule may know besides the node: the run's settings, the HPO index, the document.
 
-    ``hpo`` is an ontology index from :mod:`phenotk.ontology` (None when HPO is not loaded; rules with
-    ``requires_hpo = True`` are then skipped). ``state`` is per-document scratch space, cleared before
-    each document — key it by your rule name.
+    ``hpo`` is the loaded HPO as the typed :class:`~phenotk.ontology.view.OntologyView` (None when HPO is not
+    loaded; rules with ``requires_hpo = True`` are then skipped). ``state`` is per-document scratch space,
+    cleared before each document — key it by your rule name.
     """
 
-    hpo: Any = None
+    hpo: OntologyView | None = None
     options: Mapping[str, Any] = field(default_factory=dict)  # per-rule options from config
     now: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
     document: Document | None = None

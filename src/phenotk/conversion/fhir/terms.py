@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from phenotk.ontology.hpo_roots import CLINICAL_MODIFIER
+
 #: Phenomics Exchange IG (former phenopackets core-ig) canonical base.
 IG = "http://hl7.org/fhir/uv/phenomics-exchange"
 #: Genomics Reporting IG canonical base.
@@ -96,7 +98,7 @@ ONE_BASED = "LA30102-0"
 HGVS_LOINC = {"hgvs.c": C_HGVS_C, "hgvs.g": C_HGVS_G, "hgvs.p": C_HGVS_P}
 LOINC_HGVS = {v: k for k, v in HGVS_LOINC.items()}
 HP_SEVERITY = "HP:0012824"
-HP_MODIFIER = "HP:0012823"
+HP_MODIFIER = CLINICAL_MODIFIER
 
 ASSEMBLY_LOINC = {
     "GRCh37": ("LA14029-5", "GRCh37"),

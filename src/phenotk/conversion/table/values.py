@@ -16,6 +16,7 @@ from phenopackets import OntologyClass, TimeElement
 from phenotk.issue import Issue
 from phenotk.mapping.model import MISSING, ValueSpec, Vocabulary
 from phenotk.mapping.timeparse import parse_time
+from phenotk.ontology.hpo_roots import ONSET
 
 from .terms import HP_IN_TEXT
 
@@ -126,6 +127,6 @@ def _is_onset(b: _Builder, curie: str) -> bool:
     if onto is None or not hasattr(onto, "is_descendant_of"):
         return True
     try:
-        return bool(onto.is_descendant_of(curie.upper().replace("_", ":"), "HP:0003674"))
+        return bool(onto.is_descendant_of(curie.upper().replace("_", ":"), ONSET))
     except (KeyError, ValueError):
         return False

@@ -12,15 +12,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from phenotk.ontology.view import OntologyView, TermTables
 from phenotk.validation.rule import Context, Node
-
-#: sub-ontology roots used by the branch and organ-system rules
-PHENOTYPIC_ABNORMALITY = "HP:0000118"
-CLINICAL_MODIFIER = "HP:0012823"
-SEVERITY = "HP:0012824"
-ONSET = "HP:0003674"
-LATERALITY = "HP:0012831"
-MODE_OF_INHERITANCE = "HP:0000005"
 
 #: option key (in ``ctx.options``) holding extra ontology indexes by CURIE prefix: ``{"MONDO": index}``
 ONTOLOGIES_OPTION = "ontologies"
@@ -57,13 +50,21 @@ def _release_date(version: str) -> str | None:
     return m.group(1) if m else None
 
 
-def extra_ontologies(ctx: Context) -> Mapping[str, Any]:
+def loaded_hpo(ctx: Context) -> OntologyView:
+    """The run's HPO, for rules with ``requires_hpo`` (the engine runs them only when one is loaded)."""
+    hpo = ctx.hpo
+    if hpo is None:  # pragma: no cover - the engine skips rules that require HPO when none is loaded
+        raise RuntimeError("no HPO loaded")
+    return hpo
+
+
+def extra_ontologies(ctx: Context) -> Mapping[str, OntologyView]:
     """Indexes of non-HPO ontologies the user loaded (``--ontology MONDO=path``), keyed by CURIE prefix."""
     found = ctx.options.get(ONTOLOGIES_OPTION) if ctx.options else None
     return found if isinstance(found, Mapping) else {}
 
 
-def index_for(ctx: Context, curie: str) -> Any:
+def index_for(ctx: Context, curie: str) -> OntologyView | None:
     """The loaded index that answers ``curie`` (HPO for ``HP:``; a user-loaded one for other prefixes), or None."""
     if curie.startswith("HP:"):
         return ctx.hpo
@@ -72,18 +73,18 @@ def index_for(ctx: Context, curie: str) -> Any:
     if not extra:  # the common case: no other ontology loaded
         return None
     i = curie.find(":")
-    return extra.get(curie[:i]) if i > 0 and hasattr(extra, "get") else None
+    return extra.get(curie[:i]) if i > 0 and hasattr(extra, "get") else None  # type: ignore[no-any-return]
 
 
-def ontology_name(index: Any) -> str:
+def ontology_name(index: OntologyView) -> str:
     """``HPO`` for the HPO index, else the ontology's prefix (``MONDO``)."""
-    prefix = getattr(index, "prefix", "HP")
+    prefix = index.prefix
     return "HPO" if prefix == "HP" else str(prefix)
 
 
-def release_of(index: Any) -> str:
+def release_of(index: OntologyView) -> str:
     """The index's release as shown in messages (``2025-05-06``), ``unknown release`` when it has none."""
-    return str(getattr(index, "version", None) or "unknown release")
+    return str(index.version or "unknown release")
 
 
 def _hp_resource_versions(meta: Any) -> list[str]:
@@ -140,14 +141,14 @@ def cited_hpo_release(ctx: Context) -> str | None:
     return cited
 
 
-def document_newer_than(ctx: Context, index: Any) -> str | None:
+def document_newer_than(ctx: Context, index: OntologyView) -> str | None:
     """The HPO release the document cites when it is newer than ``index``'s release, else None."""
-    if getattr(index, "prefix", "HP") != "HP":
+    if index.prefix != "HP":
         return None
     cited = cited_hpo_release(ctx)
     if cited is None:
         return None
-    loaded = release_date(getattr(index, "version", None))
+    loaded = release_date(index.version)
     return cited if loaded and cited > loaded else None
 
 
@@ -197,7 +198,7 @@ def features(node: Node, ctx: Context) -> tuple[str | None, list[Feature]]:
     idx = ctx.hpo
     items = value.get(key) if key else None
     if idx is not None and type(items) is list:
-        ids, infos = _feature_infos(items, facts(idx))
+        ids, infos = _feature_infos(items, idx.tables())
         out = [Feature(k, ids[k], x[0], items[k].get("excluded") is True, items[k]) for k, x in enumerate(infos) if x]
     result = (key, out)
     ctx.state[cache_key] = result
@@ -216,7 +217,7 @@ def class_suspects(nodes: list[Node], ctx: Context) -> list[Node]:
     hit = state.get("hpo:suspects")
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    labels = facts(ctx.hpo).labels
+    labels = loaded_hpo(ctx).tables().labels
     others = bool(extra_ontologies(ctx))
     out: list[Node] = []
     try:  # the id's type is only looked at for the few ids that are not current with their label
@@ -242,7 +243,7 @@ def class_suspects(nodes: list[Node], ctx: Context) -> list[Node]:
     return out
 
 
-def describe(idx: Any, curie: str) -> str:
+def describe(idx: OntologyView | None, curie: str) -> str:
     """``'Seizure' (HP:0001250)`` using the release's label."""
     label = idx.label(curie) if idx is not None else None
     return f"{label!r} ({curie})" if label else curie
@@ -286,7 +287,7 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     idx = ctx.hpo
     out = FeatureSets(key, [], [], [])
     if idx is not None and type(items) is list and len(items) > 1:
-        ids, infos = _feature_infos(items, facts(idx))
+        ids, infos = _feature_infos(items, idx.tables())
         known = list(filter(None, infos))  # (primary id, ancestors) of the features the release knows
         if len(known) > 1:
             unique = set(map(_FIRST, known))
@@ -296,9 +297,9 @@ def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     return out
 
 
-def _feature_infos(items: list[Any], f: IndexFacts) -> tuple[list[Any], list[Any]]:
+def _feature_infos(items: list[Any], f: TermTables) -> tuple[list[Any], list[Any]]:
     """Each feature's ``type.id`` and its (primary id, ancestors), False when unknown; at C speed for plain items."""
-    memo = f._info
+    memo = f.info
     try:
         ids = list(map(_ID, map(_TYPE, items)))
         infos = list(map(memo.get, ids))
@@ -355,12 +356,12 @@ def status(f: Feature) -> str:
     return "excluded" if f.excluded else "observed"
 
 
-def shown(idx: Any, f: Feature) -> str:
+def shown(idx: OntologyView | None, f: Feature) -> str:
     """``'Seizure' (HP:0001250) at phenotypicFeatures/3``."""
     return f"{describe(idx, f.term)} at phenotypicFeatures/{f.index}"
 
 
-def hierarchy_caveat(ctx: Context, idx: Any) -> str | None:
+def hierarchy_caveat(ctx: Context, idx: OntologyView) -> str | None:
     """When the document cites a newer HPO than ``idx``: the clause hierarchy-based findings append, else None."""
     newer = document_newer_than(ctx, idx)
     if newer is None:
@@ -373,64 +374,3 @@ def as_suggestion(fix: Any) -> Any:
     from phenotk.issue import Fix
 
     return Fix(fix.ops, safe=False, description=fix.description)
-
-
-class IndexFacts:
-    """Flat look-up tables derived once per loaded index, so the per-node fast paths are one dict/set probe.
-
-    Built only from the index's public API (``terms``, ``alt_ids``, ``label``, ``descendants``).
-    """
-
-    def __init__(self, idx: Any) -> None:
-        self.idx = idx
-        alt = idx.alt_ids()
-        everything = list(idx.terms(obsolete=True))
-        #: every primary, alt and obsolete id → its primary id
-        self.primary: dict[str, str] = {t: t for t in everything}
-        self.primary.update(alt)
-        obsolete = {t for t in everything if idx.is_obsolete(t)}
-        #: ids that need ``hpo-obsolete-term``: alt ids and obsolete terms
-        self.problem: frozenset[str] = frozenset(alt) | frozenset(obsolete)
-        #: current primary id → label
-        self.labels: dict[str, str] = {
-            t: lab for t in everything if t not in obsolete and (lab := idx.label(t)) is not None
-        }
-        self._alt_by_primary: dict[str, list[str]] = {}
-        for a, p in alt.items():
-            self._alt_by_primary.setdefault(p, []).append(a)
-        self._under: dict[str, frozenset[str]] = {}
-        #: id → (primary id, ancestors), or False for an id the release does not know
-        self._info: dict[str, tuple[str, frozenset[str]] | bool] = {}
-
-    def term_info(self, curie: str) -> tuple[str, frozenset[str]] | None:
-        """(primary id, its proper ancestors) of an id the release knows (alt and obsolete ids too), else None.
-
-        Memoised in one table: one probe per feature for the hierarchy rules.
-        """
-        hit = self._info.get(curie)
-        if hit is None:
-            term = self.primary.get(curie)
-            hit = False if term is None else (term, self.idx.ancestors(term))
-            if len(self._info) < 500_000:
-                self._info[curie] = hit
-        return hit if isinstance(hit, tuple) else None
-
-    def under(self, root: str) -> frozenset[str]:
-        """Current ids (primary and alt) at or below ``root``."""
-        hit = self._under.get(root)
-        if hit is None:
-            terms = self.idx.descendants(root, include_self=True)
-            alts = [a for t in terms for a in self._alt_by_primary.get(t, ())]
-            hit = self._under[root] = frozenset(terms) | frozenset(alts)
-        return hit
-
-
-_FACTS: dict[int, IndexFacts] = {}
-
-
-def facts(idx: Any) -> IndexFacts:
-    """The :class:`IndexFacts` of ``idx`` (built on first use, kept for the process)."""
-    f = _FACTS.get(id(idx))
-    if f is None or f.idx is not idx:
-        f = _FACTS[id(idx)] = IndexFacts(idx)
-    return f

@@ -6,7 +6,14 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.hpo._common import Feature, describe, feature_path, feature_sets, remove_feature
+from phenotk.validation.rules.hpo._common import (
+    Feature,
+    describe,
+    feature_path,
+    feature_sets,
+    loaded_hpo,
+    remove_feature,
+)
 
 
 class DuplicateFeature(Rule):
@@ -44,7 +51,7 @@ class DuplicateFeature(Rule):
         sets = feature_sets(node, ctx)
         if not sets.same_term:
             return ()
-        idx = ctx.hpo
+        idx = loaded_hpo(ctx)
         out: list[Violation] = []
         for group in sets.same_term:
             for excluded in (False, True):

@@ -6,7 +6,14 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.hpo._common import describe, document_newer_than, feature_path, feature_sets, release_of
+from phenotk.validation.rules.hpo._common import (
+    describe,
+    document_newer_than,
+    feature_path,
+    feature_sets,
+    loaded_hpo,
+    release_of,
+)
 
 
 class ExcludedAncestorConflict(Rule):
@@ -53,7 +60,7 @@ class ExcludedAncestorConflict(Rule):
         sets = feature_sets(node, ctx)
         if not sets.pairs:
             return ()
-        idx = ctx.hpo
+        idx = loaded_hpo(ctx)
         out: list[Violation] = []
         newer = None
         for a, d in sets.pairs:

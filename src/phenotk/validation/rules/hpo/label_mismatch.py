@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from phenotk.issue import Fix, PatchOp, Severity
+from phenotk.ontology.view import OntologyView
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.hpo._common import (
     class_suspects,
     describe,
     document_newer_than,
     extra_ontologies,
-    facts,
     index_for,
+    loaded_hpo,
     ontology_name,
     release_of,
 )
@@ -64,7 +65,7 @@ class LabelMismatch(Rule):
         suspects = class_suspects(nodes, ctx)  # the pass the three term rules share
         if not suspects:  # most documents
             return []
-        labels = facts(ctx.hpo).labels
+        labels = loaded_hpo(ctx).tables().labels
         others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
         for node in suspects:
@@ -88,21 +89,22 @@ class LabelMismatch(Rule):
         if type(cid) is not str or type(label) is not str or not label:
             return ()
         if cid.startswith("HP:"):
-            idx = ctx.hpo
-            known = facts(idx)
+            idx = loaded_hpo(ctx)
+            known = idx.tables()
             current = known.labels.get(cid)
             if current is None or current == label:
                 return ()
         else:
-            idx = index_for(ctx, cid)
-            if idx is None:
+            other = index_for(ctx, cid)
+            if other is None:
                 return ()
+            idx = other
             current = idx.label(cid)
         if current is None or current == label or idx.is_alt_id(cid) or idx.is_obsolete(cid):
             return ()
         return [self._mismatch(cid, label, current, idx, ctx)]
 
-    def _mismatch(self, cid: str, label: str, current: str, idx: Any, ctx: Context) -> Violation:
+    def _mismatch(self, cid: str, label: str, current: str, idx: OntologyView, ctx: Context) -> Violation:
         cited = document_newer_than(ctx, idx)
         key = (cid, label, current, cited, id(idx))
         made = self._made.get(key)  # the same stale label recurs across the documents of a run
@@ -114,7 +116,7 @@ class LabelMismatch(Rule):
         return self.violation(msg, "label", fix=fix, severity=severity)
 
     def _describe(
-        self, cid: str, label: str, current: str, idx: Any, cited: str | None
+        self, cid: str, label: str, current: str, idx: OntologyView, cited: str | None
     ) -> tuple[str, Fix, Severity | None]:
         name, rel = ontology_name(idx), release_of(idx)
         msg = f"label {label!r} of {cid} is not its {name} {rel} label {current!r}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.hpo._common import describe, feature_path, feature_sets
+from phenotk.validation.rules.hpo._common import describe, feature_path, feature_sets, loaded_hpo
 
 
 class ObservedAndExcluded(Rule):
@@ -49,7 +49,7 @@ class ObservedAndExcluded(Rule):
         sets = feature_sets(node, ctx)
         if not sets.same_term:
             return ()
-        idx = ctx.hpo
+        idx = loaded_hpo(ctx)
         out: list[Violation] = []
         for group in sets.same_term:
             obs = [f for f in group if not f.excluded]

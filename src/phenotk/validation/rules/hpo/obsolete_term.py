@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from phenotk.issue import Fix, PatchOp, Severity
+from phenotk.ontology.view import OntologyView
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.hpo._common import (
     class_suspects,
     describe,
     extra_ontologies,
-    facts,
     index_for,
+    loaded_hpo,
     ontology_name,
     release_of,
 )
 
 
-def _retarget(value: dict[str, Any], new_id: str, idx: Any, *, safe: bool, why: str) -> Fix:
+def _retarget(value: dict[str, Any], new_id: str, idx: OntologyView, *, safe: bool, why: str) -> Fix:
     """Replace the id (and the label, with the new term's) of an ontology class."""
     ops = [PatchOp("replace", "/id", new_id)]
     new_label = idx.label(new_id)
@@ -70,7 +71,7 @@ class ObsoleteTerm(Rule):
         suspects = class_suspects(nodes, ctx)  # the pass the three term rules share
         if not suspects:  # most documents
             return []
-        problem = facts(ctx.hpo).problem
+        problem = loaded_hpo(ctx).tables().problem
         others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
         for node in suspects:
@@ -87,14 +88,15 @@ class ObsoleteTerm(Rule):
         if type(cid) is not str:
             return ()
         if cid.startswith("HP:"):
-            idx = ctx.hpo
-            known = facts(idx)
+            idx = loaded_hpo(ctx)
+            known = idx.tables()
             if cid not in known.problem:
                 return ()
         else:
-            idx = index_for(ctx, cid)
-            if idx is None or cid not in idx:
+            other = index_for(ctx, cid)
+            if other is None or cid not in other:
                 return ()
+            idx = other
         if idx.is_alt_id(cid):
             primary = idx.primary_id(cid)
             if primary is not None and not idx.is_obsolete(primary):
@@ -108,7 +110,7 @@ class ObsoleteTerm(Rule):
             return ()
         return [self._obsolete(cid, value, idx)]
 
-    def _obsolete(self, cid: str, value: dict[str, Any], idx: Any) -> Violation:
+    def _obsolete(self, cid: str, value: dict[str, Any], idx: OntologyView) -> Violation:
         where = f"{ontology_name(idx)} {release_of(idx)}"
         shown = value.get("label") if isinstance(value.get("label"), str) else idx.label(cid)
         head = f"{cid} ({shown!r}) is obsolete in {where}" if shown else f"{cid} is obsolete in {where}"

@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.hpo._common import describe, features
+from phenotk.validation.rules.hpo._common import describe, features, loaded_hpo
 
 #: option keys (in ``ctx.options``) that list the required organ systems (HPO ids)
 OPTION_KEYS = ("organ_systems", "organ-systems", "hpo-organ-system-missing")
@@ -65,7 +65,7 @@ class OrganSystemMissing(Rule):
         systems = required_systems(ctx)
         if not systems:
             return ()
-        idx = ctx.hpo
+        idx = loaded_hpo(ctx)
         key, feats = features(node, ctx)
         out: list[Violation] = []
         for system in systems:

@@ -12,6 +12,7 @@ from phenotk.validation.rules.hpo._common import (
     feature_path,
     feature_sets,
     hierarchy_caveat,
+    loaded_hpo,
     remove_feature,
 )
 
@@ -62,7 +63,7 @@ class RedundantAncestor(Rule):
         sets = feature_sets(node, ctx)
         if not sets.pairs:
             return ()
-        idx = ctx.hpo
+        idx = loaded_hpo(ctx)
         out: list[Violation] = []
         done: set[int] = set()
         caveat = hierarchy_caveat(ctx, idx)

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from phenotk.issue import Severity
+from phenotk.ontology.view import OntologyView
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.hpo._common import document_newer_than, release_date, release_of
+from phenotk.validation.rules.hpo._common import document_newer_than, loaded_hpo, release_date, release_of
 
 
 def _hp_version_pointer(data: dict[str, Any]) -> str:
@@ -57,13 +58,13 @@ class ReleaseOlder(Rule):
     requires_hpo = True
 
     def __init__(self) -> None:
-        self._index: Any = None
+        self._index: OntologyView | None = None
         self._messages: dict[str, str] = {}  # cited release → message, for ``self._index``
 
     def end_document(self, root: Node, ctx: Context) -> Iterable[Violation]:
         """One info finding when the document cites a newer HPO."""
         # a tuple, not a generator: this runs for every document and finds something in almost all of them
-        idx = ctx.hpo
+        idx = loaded_hpo(ctx)
         cited = document_newer_than(ctx, idx)
         if cited is None:
             return ()

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from phenotk.issue import Fix, PatchOp, Severity
+from phenotk.ontology.view import OntologyView
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.hpo._common import (
     class_suspects,
     describe,
     document_newer_than,
     extra_ontologies,
-    facts,
     index_for,
+    loaded_hpo,
     ontology_name,
     release_of,
 )
@@ -63,7 +64,7 @@ class UnknownTerm(Rule):
         suspects = class_suspects(nodes, ctx)  # the pass the three term rules share
         if not suspects:  # most documents
             return []
-        known = facts(ctx.hpo).primary
+        known = loaded_hpo(ctx).tables().primary
         others = bool(extra_ontologies(ctx))
         out: list[tuple[Node, Violation]] = []
         for node in suspects:
@@ -80,17 +81,18 @@ class UnknownTerm(Rule):
         if type(cid) is not str:
             return ()
         if cid.startswith("HP:"):
-            idx = ctx.hpo
-            known = facts(idx)
+            idx = loaded_hpo(ctx)
+            known = idx.tables()
             if cid in known.primary:
                 return ()
         else:
-            idx = index_for(ctx, cid)
-            if idx is None or cid in idx:
+            other = index_for(ctx, cid)
+            if other is None or cid in other:
                 return ()
+            idx = other
         return self._absent(cid, value, idx, ctx)
 
-    def _absent(self, cid: str, value: dict[str, Any], idx: Any, ctx: Context) -> list[Violation]:
+    def _absent(self, cid: str, value: dict[str, Any], idx: OntologyView, ctx: Context) -> list[Violation]:
         status = str(getattr(idx.id_status(cid), "value", idx.id_status(cid)))
         if status == "malformed":
             return []

@@ -6,15 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
+from phenotk.ontology.hpo_roots import CLINICAL_MODIFIER, LATERALITY, ONSET, PHENOTYPIC_ABNORMALITY, SEVERITY
+from phenotk.ontology.view import OntologyView
 from phenotk.validation.rule import Context, Node, Rule, Token, Violation, _snake
 from phenotk.validation.rules.hpo._common import (
-    CLINICAL_MODIFIER,
-    LATERALITY,
-    ONSET,
-    PHENOTYPIC_ABNORMALITY,
-    SEVERITY,
     describe,
-    facts,
+    loaded_hpo,
     release_of,
 )
 
@@ -92,7 +89,7 @@ class WrongBranch(Rule):
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All features and diseases of a document at once: a plain feature under PA costs one set probe."""
-        under_pa = facts(ctx.hpo).under(PHENOTYPIC_ABNORMALITY)
+        under_pa = loaded_hpo(ctx).tables().under(PHENOTYPIC_ABNORMALITY)
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
             value = node[0]  # node.value (tuple access: hot path)
@@ -117,12 +114,12 @@ class WrongBranch(Rule):
     def check(self, node: Node, ctx: Context) -> Any:
         """Check each HPO-coded field of a feature or a disease against its sub-ontology."""
         value = node.value
-        idx = ctx.hpo
+        idx = loaded_hpo(ctx)
         t = value.get("type")
         if type(t) is dict and (len(value) == 1 or (len(value) == 2 and "excluded" in value)):
             # the common {type[, excluded]} feature: one set probe
             cid = t.get("id")
-            if type(cid) is str and cid in facts(idx).under(PHENOTYPIC_ABNORMALITY):
+            if type(cid) is str and cid in idx.tables().under(PHENOTYPIC_ABNORMALITY):
                 return ()
         wanted = _BY_KEY[node.type]
         out: list[Violation] = []
@@ -146,14 +143,14 @@ class WrongBranch(Rule):
         return out
 
     def _one(
-        self, oc: Any, path: tuple[Token, ...], root: str, owner: str, field: str, idx: Any
+        self, oc: Any, path: tuple[Token, ...], root: str, owner: str, field: str, idx: OntologyView
     ) -> Iterator[Violation]:
         if not isinstance(oc, dict):
             return
         cid = oc.get("id")
         if type(cid) is not str or not cid.startswith("HP:"):
             return
-        known = facts(idx)
+        known = idx.tables()
         if cid in known.under(root) or cid not in known.primary or (cid in known.problem and idx.is_obsolete(cid)):
             return
         term = known.primary[cid]
@@ -168,7 +165,7 @@ class WrongBranch(Rule):
         yield self.violation(msg, *path, "id", severity=severity)
 
 
-def _branch_label(idx: Any, branch: str | None) -> str:
+def _branch_label(idx: OntologyView, branch: str | None) -> str:
     if branch is None:
         return "outside every HPO sub-ontology"
     from phenotk.ontology import HPO_ROOTS
