@@ -68,14 +68,19 @@ _ISO = re.compile(
 )
 _UNIT_WORDS: dict[str, str] = {}
 for _unit, _words in {
-    "Y": ("y", "yr", "yrs", "year", "years", "a", "j", "jahre", "ans", "an", "años"),
-    "M": ("m", "mo", "mos", "mth", "mths", "month", "months", "mon"),
-    "W": ("w", "wk", "wks", "week", "weeks"),
-    "D": ("d", "day", "days"),
+    # English, German, French, Spanish, Italian, Dutch (the languages of European clinic sheets)
+    "Y": ("y", "yr", "yrs", "year", "years", "a", "j", "jahr", "jahre", "jahren", "lj", "ans", "an", "año", "años",
+          "anno", "anni", "jaar", "jaren"),
+    "M": ("m", "mo", "mos", "mth", "mths", "month", "months", "mon", "monat", "monate", "monaten", "mois", "mes",
+          "meses", "mese", "mesi", "maand", "maanden", "mnd"),
+    "W": ("w", "wk", "wks", "week", "weeks", "wo", "woche", "wochen", "sem", "semaine", "semaines", "semana",
+          "semanas", "settimana", "settimane", "weken"),
+    "D": ("d", "day", "days", "tag", "tage", "tagen", "jour", "jours", "día", "días", "dia", "dias", "giorno",
+          "giorni", "dag", "dagen"),
 }.items():
     for _w in _words:
         _UNIT_WORDS[_w] = _unit
-_PART = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([a-zñ]+)\.?\s*(?:,|and|&)?", re.I)
+_PART = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([^\W\d_]+)\.?\s*(?:,|and|und|en|et|e|y|&)?", re.I)
 _GEST_PLUS = re.compile(r"(\d{1,2})\s*\+\s*([0-6])\Z")
 _GEST_WORDS = re.compile(
     r"(\d{1,2})\s*(?:w|wk|wks|weeks?)\s*(?:\+?\s*([0-6])\s*(?:d|days?))?\s*"
