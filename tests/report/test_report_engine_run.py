@@ -23,10 +23,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 @pytest.fixture(scope="module")
 def engine_run(store_dir: Path) -> tuple[Report, dict[str, RuleInfo]]:
-    validate = pytest.importorskip("phenotk.validation")
+    import phenotk
+    from phenotk.validation import rule_infos
+
     inputs = [store_dir / "TUBA1C", store_dir / "SGCE", EXAMPLES, FIXTURES / "bad-curie.json", FIXTURES / "broken.json"]
-    report = validate.validate([str(p) for p in inputs])
-    return report, validate.rule_infos()
+    report = phenotk.validate([str(p) for p in inputs])
+    return report, rule_infos()
 
 
 def test_engine_run_in_every_format(engine_run: tuple[Report, dict[str, RuleInfo]]) -> None:
