@@ -59,6 +59,8 @@ DEFAULT_VITAL_MAP: dict[str, str | None] = {
 
 _PLACEHOLDER = re.compile(r"\{([^{}|]+?)(?:\|(\w+))?\}")
 MISSING = object()  # marker: the value map has no entry for this cell
+#: Values that are ids: a template there is made id-safe (other templates keep the cells' text).
+_ID_POINTERS = frozenset({"/id", "/subject/id"})
 
 
 class _Loader(yaml.SafeLoader):
@@ -104,6 +106,7 @@ class ValueSpec:
     lookup_raw: Any = None  # the YAML ``lookup`` value; resolved by TableMapping (see .lookup)
     lookup: dict[str, str] | None = None  # lower-cased cell text → value, applied after ``values``
     lookup_source: str = ""
+    id_safe: bool = False  # a packet / subject id: a filled template is made id-safe
 
     @classmethod
     def parse(cls, raw: Any, pointer: str) -> ValueSpec:
@@ -124,6 +127,7 @@ class ValueSpec:
             default=raw.get("default"),
             unit=raw.get("unit"),
             lookup_raw=raw.get("lookup"),
+            id_safe=pointer in _ID_POINTERS,
             pointer=pointer,
         )
 
@@ -142,7 +146,7 @@ class ValueSpec:
         return dataclasses.replace(self, column=col, template=tpl)
 
     def raw(self, row: Mapping[str, str]) -> str:
-        """The cell text (stripped), the filled template (id-safe; '' if a placeholder is empty) or the const."""
+        """The cell text (stripped), the filled template ('' if a placeholder is empty; id-safe for ids), or const."""
         if self.column is not None:
             return row.get(self.column, "").strip()
         if self.template is not None:
@@ -158,7 +162,8 @@ class ValueSpec:
                 parts.append(cell)
                 pos = m.end()
             parts.append(self.template[pos:])
-            return safe_id("".join(parts))
+            text = "".join(parts)
+            return safe_id(text) if self.id_safe else text
         if self.const is None:
             return ""
         return str(self.const).lower() if isinstance(self.const, bool) else str(self.const)
