@@ -1,0 +1,271 @@
+"""HGVS variant descriptions: a syntax check and a small parser (no sequence look-ups, no network).
+
+:func:`parse_hgvs` reads one expression such as ``NM_001165963.4:c.2836C>T``, ``NM_004006.2(DMD):c.123+1G>A``,
+``c.-14C>T``, ``c.*5del``, ``NC_000023.11:g.(?_31000)_(32000_?)del``, ``m.3243A>G``, ``NR_002757.3:n.24G>C``,
+``NP_000129.3:p.(Arg946Cys)``, ``p.Ser1516*``, ``p.R97Pfs*23`` or ``p.?`` and returns an :class:`Hgvs`: the
+reference sequence (or None), the gene named in brackets after it, the kind (``c`` ``g`` ``m`` ``n`` ``r``
+``p``) and the description. Anything else raises :class:`HgvsError` with the reason (``c.2836C>X``: "'X' is not
+a nucleotide").
+
+What is checked: reference accessions (RefSeq ``NM_ NR_ NC_ NG_ NT_ NW_ XM_ XR_ NP_ XP_``, Ensembl ``ENST ENSG
+ENSP``, ``LRG_n`` / ``LRG_ntn`` / ``LRG_npn``; protein references only with ``p.``), positions (c./n./r.
+intronic offsets ``123+1`` ``-14-2``, UTR ``-14`` ``*5``, ``?``, uncertain ``(123_456)``; g./m. plain positions,
+``pter`` ``qter`` ``cen``), bases (``ACGT`` for DNA, ``acgu`` for RNA), edits (substitution, ``=``, ``del``,
+``dup``, ``ins``, ``delins``, ``inv``, repeats ``CAG[23]``, cis alleles ``[…;…]`` and trans alleles
+``[…];[…]``) and protein changes (1- or 3-letter amino acids, ``*``/``Ter``, ``fs``, ``ext``, ``del``, ``dup``,
+``ins``, ``delins``, ``=``, ``?``, ``0``, predicted changes in brackets). What is not checked: that the
+reference base is the one in the sequence, or that the position exists.
+
+``moleculeContext`` follows the kind: ``c.`` ``n.`` ``r.`` → transcript, ``g.`` ``m.`` → genomic, ``p.`` →
+protein.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from phenopackets import MoleculeContext
+
+__all__ = [
+    "KINDS",
+    "Hgvs",
+    "HgvsError",
+    "accession_kinds",
+    "is_accession",
+    "is_hgvs",
+    "parse_hgvs",
+]
+
+#: HGVS kind → phenopacket ``moleculeContext``.
+KINDS: dict[str, int] = {
+    "c": MoleculeContext.transcript,
+    "n": MoleculeContext.transcript,
+    "r": MoleculeContext.transcript,
+    "g": MoleculeContext.genomic,
+    "m": MoleculeContext.genomic,
+    "p": MoleculeContext.protein,
+}
+
+_VERSION = r"(?:\.\d+)?"
+_NUC_ACCESSION = rf"(?:(?:NM|NR|NC|NG|NT|NW|XM|XR)_\d+{_VERSION}|ENS[A-Z]*[TG]\d+{_VERSION}|LRG_\d+(?:t\d+)?)"
+_PROT_ACCESSION = rf"(?:(?:NP|XP|YP)_\d+{_VERSION}|ENS[A-Z]*P\d+{_VERSION}|LRG_\d+p\d+)"
+_ACCESSION = re.compile(rf"(?:{_NUC_ACCESSION}|{_PROT_ACCESSION})\Z")
+_PROTEIN_ACCESSION = re.compile(rf"{_PROT_ACCESSION}\Z")
+#: ``REF``, ``REF(GENE)``, ``REF(REF2)`` — then ``:`` and the kind.
+_HEAD = re.compile(
+    r"\s*(?:(?P<ref>[A-Za-z][A-Za-z0-9_.]*?)\s*(?:\(\s*(?P<inner>[A-Za-z0-9_.\-]+)\s*\))?\s*:\s*)?"
+    r"(?P<kind>[cgmnrpo])\.(?P<desc>.*?)\s*\Z",
+    re.S,
+)
+
+# ---------------------------------------------------------------------------- nucleotide grammar
+_OFFSET = r"(?:[+-](?:\d+|\?))"
+_TX_POS = rf"(?:(?:[-*]?\d+|\?){_OFFSET}?)"  # c. r. n.: 123, -14, *5, 123+1, -14-2, *5+1, ?
+_G_POS = r"(?:\d+|\?|pter|qter|cen)"
+
+
+def _nucleotide_pattern(pos: str, base: str) -> re.Pattern[str]:
+    uncertain = rf"\({pos}(?:_{pos})?\)"
+    point = rf"(?:{pos}|{uncertain})"
+    rng = rf"{point}(?:_{point})?"
+    seq = rf"{base}+"
+    payload = rf"(?:{seq}|N\[\d+\]|\(\d+(?:_\d+)?\)|{seq}\[\d+\]|\d+_\d+(?:inv)?|{pos}_{pos}(?:inv)?)"
+    repeat_count = r"\[(?:\d+|\(\d+_\d+\)|\?)\]"
+    edits = (
+        rf"{point}{base}>{base}",  # substitution
+        rf"{rng}{base}*=",  # no change
+        rf"{rng}del(?:{seq})?ins{payload}",  # deletion-insertion (legacy delAGinsT too)
+        rf"{rng}del(?:{seq}|\d+)?",
+        rf"{rng}dup(?:{seq}|\d+)?",
+        rf"{rng}ins{payload}",
+        rf"{rng}inv(?:{seq}|\d+)?",
+        rf"{rng}(?:{seq}{repeat_count})+",  # repeats: c.123_125CAG[23], g.123CAG[19]CAA[4]
+        rf"{rng}{repeat_count}",
+        r"=",
+        r"\?",
+        r"0\??",
+    )
+    return re.compile(rf"(?:{'|'.join(edits)})\Z")
+
+
+_TX_EDIT = _nucleotide_pattern(_TX_POS, "[ACGT]")
+_N_EDIT = _nucleotide_pattern(r"(?:(?:-?\d+|\?)" + _OFFSET + r"?)", "[ACGT]")
+_G_EDIT = _nucleotide_pattern(_G_POS, "[ACGT]")
+_R_EDIT = _nucleotide_pattern(_TX_POS, "[acgun]")
+_NUC_EDIT = {"c": _TX_EDIT, "n": _N_EDIT, "r": _R_EDIT, "g": _G_EDIT, "m": _G_EDIT, "o": _G_EDIT}
+
+# ---------------------------------------------------------------------------- protein grammar
+_AA3 = "(?:Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Xaa)"
+_AA1 = "[ACDEFGHIKLMNPQRSTVWYUOX]"
+
+
+def _protein_pattern(aa: str, ter: str) -> re.Pattern[str]:
+    any_aa = rf"(?:{aa}|{ter})"
+    pos = rf"{any_aa}\d+"
+    rng = rf"{pos}(?:_{pos})?"
+    seq = rf"(?:{aa})+{ter}?"
+    count = r"(?:\d+|\?)"
+    edits = (
+        rf"{pos}(?:{aa}|{ter}|=|\?)",  # missense, nonsense, silent, unknown
+        rf"{pos}(?:{aa})?fs(?:{ter}{count})?",  # frameshift: Arg97ProfsTer23, Arg97fs, R97Pfs*23
+        rf"{pos}(?:{aa})?ext(?:{ter}?{count}|-\d+)?",  # extension: Met1ext-5, Ter110GlnextTer17
+        rf"{rng}del",
+        rf"{rng}dup",
+        rf"{pos}_{pos}ins(?:{seq}|\d+|X\[\d+\])",
+        rf"{rng}delins{seq}",
+        rf"{rng}\[(?:\d+|\(\d+_\d+\))\]",  # repeats: Gln18[23]
+    )
+    return re.compile(rf"(?:{'|'.join(edits)})\Z")
+
+
+_P3_EDIT = _protein_pattern(_AA3, "(?:Ter|\\*)")
+_P1_EDIT = _protein_pattern(_AA1, "\\*")
+_P_WHOLE = re.compile(r"(?:\?|=|0\??|\(=\)|\(0\))\Z")
+
+_SUBSTITUTION = re.compile(r"(?:[-*]?\d+(?:[+-]\d+)?)\s*([A-Za-z]+)\s*>\s*([A-Za-z]+)\Z")
+
+
+class HgvsError(ValueError):
+    """``text`` is not an HGVS expression; ``reason`` says why."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"{text!r} is not valid HGVS: {reason}")
+        self.text = text
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Hgvs:
+    """One parsed HGVS expression."""
+
+    kind: str
+    """``c`` ``g`` ``m`` ``n`` ``r`` ``p`` (``o`` circular genomic)."""
+    description: str
+    """What follows ``<kind>.``: ``2836C>T``, ``(Arg946Cys)``."""
+    reference: str | None = None
+    """Reference sequence accession (``NM_001165963.4``), or None when the expression has none."""
+    gene: str | None = None
+    """A gene symbol written in brackets after the reference (``NM_004006.2(DMD):c.…``)."""
+    outer_reference: str | None = None
+    """The genomic reference of ``NC_000023.11(NM_004006.2):c.…`` (the transcript is ``reference``)."""
+
+    @property
+    def syntax(self) -> str:
+        """Phenopacket ``Expression.syntax``: ``hgvs.c`` … ``hgvs.p``."""
+        return f"hgvs.{self.kind}"
+
+    @property
+    def molecule_context(self) -> int:
+        """``MoleculeContext`` value for this kind."""
+        return KINDS.get(self.kind, MoleculeContext.genomic)
+
+    @property
+    def local(self) -> str:
+        """The expression without its reference: ``c.2836C>T``."""
+        return f"{self.kind}.{self.description}"
+
+    @property
+    def text(self) -> str:
+        """``<reference>:<kind>.<description>`` (the gene in brackets is left out), or :attr:`local`."""
+        return f"{self.reference}:{self.local}" if self.reference else self.local
+
+    def with_reference(self, reference: str) -> Hgvs:
+        """A copy with ``reference`` as its reference sequence."""
+        return replace(self, reference=reference)
+
+    def trans_alleles(self) -> list[Hgvs]:
+        """The two alleles of a trans expression ``c.[123A>G];[456C>T]`` (each a copy), or ``[self]``."""
+        m = re.fullmatch(r"\[([^\[\]]+)\];\[([^\[\]]+)\]", self.description)
+        if not m:
+            return [self]
+        return [replace(self, description=m.group(1)), replace(self, description=m.group(2))]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def is_accession(text: str) -> bool:
+    """True for a reference-sequence accession (``NM_000001.2``, ``ENST00000357033.9``, ``LRG_199t1``)."""
+    return _ACCESSION.match(text) is not None
+
+
+def accession_kinds(accession: str) -> frozenset[str]:
+    """The HGVS kinds an accession can be the reference of (empty for anything else)."""
+    if not is_accession(accession):
+        return frozenset()
+    if _PROTEIN_ACCESSION.match(accession):
+        return frozenset("p")
+    prefix = accession[:3]
+    if prefix in ("NM_", "XM_") or re.match(r"ENS[A-Z]*T|LRG_\d+t", accession):
+        return frozenset("cnr")
+    if prefix in ("NR_", "XR_"):
+        return frozenset("nr")
+    if prefix == "NC_":
+        return frozenset("gmo")
+    return frozenset("g")  # NG_ NT_ NW_ ENSG LRG_n
+
+
+def _check_nucleotide(kind: str, desc: str, text: str) -> None:
+    if _NUC_EDIT[kind].match(desc):
+        return
+    allele = re.fullmatch(r"\[([^\[\]]+)\](?:;\[([^\[\]]+)\])?", desc)
+    if allele:
+        parts = [p for g in allele.groups() if g for p in g.split(";")]
+        if all(_NUC_EDIT[kind].match(p) for p in parts):
+            return
+    m = _SUBSTITUTION.match(desc)
+    if m:
+        bases = "acgu" if kind == "r" else "ACGT"
+        for b in (m.group(1), m.group(2)):
+            bad = next((ch for ch in b if ch not in bases), None)
+            if bad is not None:
+                raise HgvsError(text, f"{bad!r} is not a nucleotide ({', '.join(bases)})")
+        raise HgvsError(text, "a substitution changes one nucleotide (use delins for more)")
+    raise HgvsError(text, f"{kind}.{desc} is not a {kind}. variant (position and change)")
+
+
+def _check_protein(desc: str, text: str) -> None:
+    if _P_WHOLE.match(desc):
+        return
+    inner = desc[1:-1] if desc.startswith("(") and desc.endswith(")") else desc
+    if _P3_EDIT.match(inner) or _P1_EDIT.match(inner):
+        return
+    raise HgvsError(text, f"p.{desc} is not a protein change (e.g. p.(Arg946Cys), p.R946C, p.Ser1516*)")
+
+
+def parse_hgvs(text: str) -> Hgvs:
+    """Parse one HGVS expression; :class:`HgvsError` when it is not valid (see the module doc)."""
+    m = _HEAD.match(text)
+    if m is None:
+        raise HgvsError(text, "no 'c.', 'g.', 'm.', 'n.', 'r.' or 'p.' part")
+    kind, desc = m.group("kind"), m.group("desc")
+    ref, inner = m.group("ref"), m.group("inner")
+    gene = outer = None
+    if inner and is_accession(inner):
+        outer, ref = ref, inner
+    elif inner:
+        gene = inner
+    for acc in (ref, outer):
+        if acc is not None and not is_accession(acc):
+            raise HgvsError(text, f"{acc!r} is not a reference sequence accession (NM_…, NC_…, ENST…, LRG_…)")
+    if ref is not None and kind not in accession_kinds(ref):
+        raise HgvsError(text, f"{ref} cannot be the reference of a {kind}. expression")
+    if not desc:
+        raise HgvsError(text, f"nothing after '{kind}.'")
+    if re.search(r"\s", desc):
+        raise HgvsError(text, f"blanks inside {kind}.{desc.strip()!s} (HGVS has none)")
+    if kind == "p":
+        _check_protein(desc, text)
+    else:
+        _check_nucleotide(kind, desc, text)
+    return Hgvs(kind=kind, description=desc, reference=ref, gene=gene, outer_reference=outer)
+
+
+def is_hgvs(text: str) -> bool:
+    """True when ``text`` is one valid HGVS expression."""
+    try:
+        parse_hgvs(text)
+    except HgvsError:
+        return False
+    return True

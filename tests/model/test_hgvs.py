@@ -1,0 +1,131 @@
+"""HGVS syntax check and parser (phenotk.model.hgvs): the forms clinics and the store write, and what is invalid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from phenopackets import MoleculeContext
+
+from phenotk.model.hgvs import HgvsError, accession_kinds, is_hgvs, parse_hgvs
+
+T, G, P = MoleculeContext.transcript, MoleculeContext.genomic, MoleculeContext.protein
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "kind", "context", "normalised"),
+    [
+        ("NM_001165963.4:c.2836C>T", "NM_001165963.4", "c", T, "NM_001165963.4:c.2836C>T"),
+        ("c.123+1G>A", None, "c", T, "c.123+1G>A"),
+        ("c.-14C>T", None, "c", T, "c.-14C>T"),
+        ("c.-14-2A>G", None, "c", T, "c.-14-2A>G"),
+        ("c.*5del", None, "c", T, "c.*5del"),
+        ("c.*5_*10del", None, "c", T, "c.*5_*10del"),
+        ("c.859-?_1001+?dup", None, "c", T, "c.859-?_1001+?dup"),
+        ("c.123delA", None, "c", T, "c.123delA"),
+        ("c.250_284delinsGTCAC", None, "c", T, "c.250_284delinsGTCAC"),
+        ("c.123_124insAT", None, "c", T, "c.123_124insAT"),
+        ("c.123_456inv", None, "c", T, "c.123_456inv"),
+        ("c.123_125CAG[23]", None, "c", T, "c.123_125CAG[23]"),
+        ("c.123=", None, "c", T, "c.123="),
+        ("c.[123A>G;456C>T]", None, "c", T, "c.[123A>G;456C>T]"),
+        ("NM_004006.2(DMD):c.123+1G>A", "NM_004006.2", "c", T, "NM_004006.2:c.123+1G>A"),
+        ("NC_000023.11(NM_004006.2):c.123+1G>A", "NM_004006.2", "c", T, "NM_004006.2:c.123+1G>A"),
+        ("NM_024666.5 : c.174del", "NM_024666.5", "c", T, "NM_024666.5:c.174del"),
+        ("ENST00000357033.9:c.1A>G", "ENST00000357033.9", "c", T, "ENST00000357033.9:c.1A>G"),
+        ("LRG_199t1:c.1A>G", "LRG_199t1", "c", T, "LRG_199t1:c.1A>G"),
+        ("NC_000009.12:g.137817523C>T", "NC_000009.12", "g", G, "NC_000009.12:g.137817523C>T"),
+        ("g.(?_31000)_(32000_?)del", None, "g", G, "g.(?_31000)_(32000_?)del"),
+        ("NC_012920.1:m.3243A>G", "NC_012920.1", "m", G, "NC_012920.1:m.3243A>G"),
+        ("NR_002757.3:n.24G>C", "NR_002757.3", "n", T, "NR_002757.3:n.24G>C"),
+        ("r.123a>g", None, "r", T, "r.123a>g"),
+        ("NP_000129.3:p.(Arg946Cys)", "NP_000129.3", "p", P, "NP_000129.3:p.(Arg946Cys)"),
+        ("p.Arg946Cys", None, "p", P, "p.Arg946Cys"),
+        ("p.R946C", None, "p", P, "p.R946C"),
+        ("p.Ser1516*", None, "p", P, "p.Ser1516*"),
+        ("p.Ser1516Ter", None, "p", P, "p.Ser1516Ter"),
+        ("p.Arg97ProfsTer23", None, "p", P, "p.Arg97ProfsTer23"),
+        ("p.R97Pfs*23", None, "p", P, "p.R97Pfs*23"),
+        ("p.Arg97fs", None, "p", P, "p.Arg97fs"),
+        ("p.Met1ext-5", None, "p", P, "p.Met1ext-5"),
+        ("p.Ter110GlnextTer17", None, "p", P, "p.Ter110GlnextTer17"),
+        ("p.Lys2_Gly4del", None, "p", P, "p.Lys2_Gly4del"),
+        ("p.His4_Gln5insAla", None, "p", P, "p.His4_Gln5insAla"),
+        ("p.Cys28delinsTrpVal", None, "p", P, "p.Cys28delinsTrpVal"),
+        ("p.(=)", None, "p", P, "p.(=)"),
+        ("p.=", None, "p", P, "p.="),
+        ("p.?", None, "p", P, "p.?"),
+        ("p.0", None, "p", P, "p.0"),
+    ],
+)
+def test_valid_forms(text: str, reference: str | None, kind: str, context: int, normalised: str) -> None:
+    h = parse_hgvs(text)
+    assert (h.reference, h.kind, h.molecule_context, h.text, h.syntax) == (
+        reference, kind, context, normalised, f"hgvs.{kind}"
+    )
+    assert is_hgvs(text)
+
+
+def test_gene_in_brackets_and_trans_alleles() -> None:
+    assert parse_hgvs("NM_004006.2(DMD):c.123+1G>A").gene == "DMD"
+    assert parse_hgvs("NC_000023.11(NM_004006.2):c.1A>G").outer_reference == "NC_000023.11"
+    trans = parse_hgvs("NM_1.1:c.[123A>G];[456C>T]").trans_alleles()
+    assert [h.text for h in trans] == ["NM_1.1:c.123A>G", "NM_1.1:c.456C>T"]
+    assert parse_hgvs("c.[123A>G;456C>T]").trans_alleles()[0].description == "[123A>G;456C>T]"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("c.2836C>X", "'X' is not a nucleotide (A, C, G, T)"),
+        ("NM_001165963.4:c.2836C>X", "'X' is not a nucleotide (A, C, G, T)"),
+        ("c.2836U>A", "'U' is not a nucleotide (A, C, G, T)"),
+        ("r.123A>G", "'A' is not a nucleotide (a, c, g, u)"),
+        ("c.123AG>TC", "a substitution changes one nucleotide (use delins for more)"),
+        ("NP_000129.3:c.1A>G", "NP_000129.3 cannot be the reference of a c. expression"),
+        ("NM_000129.3:p.Arg1Cys", "NM_000129.3 cannot be the reference of a p. expression"),
+        ("NR_002757.3:c.24G>C", "NR_002757.3 cannot be the reference of a c. expression"),
+        ("chr9:g.137620294_137760461del", "'chr9' is not a reference sequence accession (NM_…, NC_…, ENST…, LRG_…)"),
+        ("c.", "nothing after 'c.'"),
+        ("c.218G > A", "blanks inside c.218G > A (HGVS has none)"),
+        ("g.*5del", "g.*5del is not a g. variant (position and change)"),
+        ("c.123", "c.123 is not a c. variant (position and change)"),
+        ("p.Arg946Cysx", "p.Arg946Cysx is not a protein change (e.g. p.(Arg946Cys), p.R946C, p.Ser1516*)"),
+        ("p.Ter", "p.Ter is not a protein change (e.g. p.(Arg946Cys), p.R946C, p.Ser1516*)"),
+        ("Del exons 3-8", "no 'c.', 'g.', 'm.', 'n.', 'r.' or 'p.' part"),
+    ],
+)
+def test_invalid_forms(text: str, reason: str) -> None:
+    with pytest.raises(HgvsError) as info:
+        parse_hgvs(text)
+    assert info.value.reason == reason
+    assert not is_hgvs(text)
+
+
+def test_accession_kinds() -> None:
+    assert accession_kinds("NM_000001.2") == frozenset("cnr")
+    assert accession_kinds("NR_000001.2") == frozenset("nr")
+    assert accession_kinds("NC_000001.11") == frozenset("gmo")
+    assert accession_kinds("NP_000001.1") == frozenset("p")
+    assert accession_kinds("SCN1A") == frozenset()
+
+
+def test_every_store_expression_is_read(store_dir: Path) -> None:
+    """All hgvs.g / hgvs.p of phenopacket-store parse; the hgvs.c that do not are exactly those with blanks."""
+    seen: dict[str, set[str]] = {}
+    for f in store_dir.glob("*/*.json"):
+        packet = orjson.loads(f.read_bytes())
+        for interp in packet.get("interpretations", []):
+            for gi in interp.get("diagnosis", {}).get("genomicInterpretations", []):
+                vd = gi.get("variantInterpretation", {}).get("variationDescriptor", {})
+                for e in vd.get("expressions", []):
+                    seen.setdefault(e["syntax"], set()).add(e["value"])
+    assert sum(map(len, seen.values())) > 10_000
+    bad = {syntax: sorted(v for v in values if not is_hgvs(v)) for syntax, values in seen.items()}
+    assert bad["hgvs.g"] == [] and bad["hgvs.p"] == []
+    assert bad["hgvs.c"] and all(" " in v for v in bad["hgvs.c"])
+    # the kind the parser reads agrees with the syntax the store names (which files m. and n. under g. and c.)
+    assert {parse_hgvs(v).syntax for v in seen["hgvs.p"]} == {"hgvs.p"}
+    assert {parse_hgvs(v).syntax for v in seen["hgvs.g"]} == {"hgvs.g", "hgvs.m"}
+    assert {parse_hgvs(v).syntax for v in seen["hgvs.c"] if is_hgvs(v)} == {"hgvs.c", "hgvs.n", "hgvs.m"}
