@@ -417,3 +417,17 @@ def test_long_layout_from_label_and_id_cells(tmp_path: Path, hpo) -> None:
     assert data["phenotypes"] == {"long": {"term": "phenotype", "label": "hpo_term", "status": "status"}}
     res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
     assert [_features(p) for p in res.packets] == [{"HP:0001250": False, "HP:0001252": True}, {"HP:0001251": False}]
+
+
+def test_unmatched_free_text_gets_suggestions_not_features(tmp_path: Path, hpo) -> None:
+    path = tmp_path / "referrals.csv"
+    path.write_text('ID,Sex,Clinical features\nP1,M,"Intellectual disabilty; no seizures, hypotonai"\n'
+                    "P2,F,walks with aid; microcephaly\n", encoding="utf-8")
+    start = init_mapping(path, ontology=hpo)
+    sugg = {phrase: hits[0].id for phrase, (_, hits) in start.placement.text_suggestions.items()}
+    assert sugg == {"Intellectual disabilty": "HP:0001249", "hypotonai": "HP:0001252"}  # nothing for "walks with aid"
+    found = [(i.code, i.context["value"]) for i in start.findings if i.rule == "map-unmatched-text"]
+    assert found == [("MAP003", "Intellectual disabilty"), ("MAP003", "hypotonai")]
+    assert "#   'hypotonai' (Clinical features): HP:0001252 Hypotonia (0.89)" in start.text
+    res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
+    assert [_features(p) for p in res.packets] == [{"HP:0001250": True}, {"HP:0000252": False}]

@@ -26,6 +26,7 @@ from phenotk.issue import Issue, Severity
 from phenotk.mapping.model import TableMapping, ValueSpec
 
 from .build import TermResolver
+from .findings import MAP_UNMATCHED_TEXT
 from .sheets import Sheet, preview_table, read_table
 from .starter_layout import HeaderChoice, choose_header, choose_sheet
 from .starter_terms import TermHit, matcher_for
@@ -57,6 +58,8 @@ class Placement:
     not_phenotype: list[str] = field(default_factory=list)
     #: unplaced header → why (shown with the header)
     notes: dict[str, str] = field(default_factory=dict)
+    #: free-text phrase that matches no HPO term exactly → (its column, close terms)
+    text_suggestions: dict[str, tuple[str, list[TermHit]]] = field(default_factory=dict)
 
 
 def _cells(sheet: Sheet, header: str) -> list[str]:
@@ -296,6 +299,11 @@ def _yaml_text(sheet: Sheet, d: dict[str, Any], pl: Placement) -> str:
             why = pl.notes.get(h)
             lines.append(f"#   {h!r}" + (f": {why}" if why else ""))
     tail = []
+    if pl.text_suggestions:
+        tail += ["", "# Free-text phrases that match no HPO label or synonym exactly (conversion reports them as",
+                 "# map-unmatched-text and makes no feature of them); the closest terms, for you to correct the sheet:"]
+        tail += [f"#   {phrase!r} ({col}): {_suggestion_text(hits)}"
+                 for phrase, (col, hits) in pl.text_suggestions.items()]
     if pl.suggestions:
         tail += ["", "# UNCONFIRMED HPO suggestions: conversion does not use them. To accept one, put the line",
                  "# under phenotypes.wide.terms (add 'wide: {columns: auto}' under phenotypes if there is none;",
@@ -320,7 +328,38 @@ def starter_mapping(sheet: Sheet, ontology: Any = None, *, header_row: int = 1, 
     used = plain | {c for spec in probe.all_specs() for c in spec.columns()}
     pl.unplaced = [h for h in sheet.header if h not in used and h not in pl.hpo_columns and h != pl.term_column]
     _note_unplaced(pl)
+    _suggest_for_text(sheet, probe, pl, ontology)
     return _yaml_text(sheet, d, pl), pl
+
+
+#: At most this many unmatched free-text phrases get suggestions.
+MAX_TEXT_SUGGESTIONS = 50
+
+
+def _suggest_for_text(sheet: Sheet, m: TableMapping, pl: Placement, ontology: Any) -> None:
+    """Close HPO terms for the free-text phrases conversion will report as unmatched (typos, word order)."""
+    matcher = matcher_for(ontology)
+    if not m.text_columns or not matcher.can_suggest:
+        return
+    from .phenotypes import match_phrase
+
+    resolver = TermResolver(ontology)
+    for col in m.text_columns:
+        for cell in _cells(sheet, col):
+            phrases = [cell]
+            for sep in m.text_separators:
+                phrases = [q for ph in phrases for q in ph.split(sep)]
+            for phrase in (q.strip().strip(".").strip() for q in phrases):
+                if not phrase:
+                    continue
+                for part, _excluded, term in match_phrase(resolver, m.text_negations, phrase):
+                    if term is not None or part in pl.text_suggestions:
+                        continue
+                    if len(pl.text_suggestions) >= MAX_TEXT_SUGGESTIONS:
+                        return
+                    hits = matcher.suggest(part)
+                    if hits:
+                        pl.text_suggestions[part] = (col, hits)
 
 
 @dataclass
@@ -365,6 +404,9 @@ class MappingStart:
                            "comments at the end of the mapping)")
             elif h in pl.notes:
                 out.append(f"  {h!r}: {pl.notes[h]}")
+        for phrase, (col, hits) in pl.text_suggestions.items():
+            out.append(f"free text {phrase!r} in {col!r} matches no HPO term exactly; "
+                       f"closest: {_suggestion_text(hits)}")
         return out
 
 
@@ -390,6 +432,12 @@ def _findings(sheet: Sheet, pl: Placement) -> list[Issue]:
                 f"column {h!r} was not placed" + (f": {pl.notes[h]}" if h in pl.notes else
                                                    "; map it, or list it under ignore_columns"),
                 sheet=sheet.name, column=h, reason="not placed by mapping init"))
+    for phrase, (col, hits) in pl.text_suggestions.items():
+        out.append(_issue(
+            MAP_UNMATCHED_TEXT,
+            f"{phrase!r} matches no HPO label or synonym exactly; closest: {_suggestion_text(hits)} — correct the "
+            "sheet if one is meant", sheet=sheet.name, column=col, value=phrase, reason="suggested term",
+            suggestions=[{"id": t.id, "label": t.label, "score": t.score} for t in hits]))
     return out
 
 
