@@ -3,7 +3,7 @@
 Keys (all optional)::
 
     [tool.phenotk]                 # in phenotk.toml the [tool.phenotk] header may be left out
-    profile = "rare-disease"       # default | rare-disease | strict
+    profile = "rare-disease"       # default | rare-disease | strict | sharing
     select = ["schema", "TIM003"]  # only these rules (codes, names, groups or code prefixes)
     ignore = ["recommended-missing"]
     require = ["schemas/our-minimum.json"]   # user JSON Schemas (paths relative to the config file)
@@ -31,6 +31,7 @@ from typing import Any
 from phenotk.errors import UsageError
 from phenotk.issue import Severity
 from phenotk.validation.engine import EngineConfig
+from phenotk.validation.profiles.sharing import RULES as SHARING_RULES
 from phenotk.validation.rule import Rule
 
 if sys.version_info >= (3, 11):
@@ -38,12 +39,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-PROFILES = ("default", "rare-disease", "strict")
+PROFILES = ("default", "rare-disease", "strict", "sharing")
 #: rules each profile switches on in addition to the defaults
 PROFILE_RULES: dict[str, tuple[str, ...]] = {
     "default": (),
     "rare-disease": ("rare-disease-requirements",),
     "strict": (),
+    "sharing": SHARING_RULES,  # the opt-in privacy group, before a data release
 }
 KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "require-hpo", "fail-on")
 FAIL_ON = ("error", "warning", "never")

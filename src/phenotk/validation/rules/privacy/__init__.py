@@ -1,0 +1,1 @@
+"""Rules: privacy (opt-in; the ``sharing`` profile switches them on before a data release)."""

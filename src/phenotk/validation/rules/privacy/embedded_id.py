@@ -1,0 +1,65 @@
+"""PRV005 privacy-embedded-id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
+from phenotk.validation.rules.privacy._scan import distinctive, embedded_spans
+
+
+def _carriers(pp: dict[str, Any]) -> Iterator[tuple[tuple[Token, ...], str]]:
+    """(relative path, value) of the id-like strings of a phenopacket other than the subject id."""
+    if isinstance(pp.get("id"), str):
+        yield ("id",), pp["id"]
+    for list_name, field in (("biosamples", "id"), ("interpretations", "id"), ("files", "uri")):
+        key = field_key(pp, list_name)
+        items = pp.get(key) if key else None
+        if key is not None and isinstance(items, list):
+            for i, item in enumerate(items):
+                if isinstance(item, dict) and isinstance(item.get(field), str):
+                    yield (key, i, field), item[field]
+
+
+class PrivacyEmbeddedId(Rule):
+    """The subject id is part of another id or a file name (opt-in privacy rule, profile ``sharing``).
+
+    What it checks
+    --------------
+    In each phenopacket, the packet id, biosample ids, interpretation ids and file URIs must not contain the
+    subject id as whole tokens (``PMID_123_Patient_4`` contains ``Patient 4``). Subject ids shorter than three
+    characters and numbers of fewer than four digits are not searched for (they occur everywhere).
+
+    Why
+    ---
+    Pseudonymising ``subject.id`` alone is not enough when the same id survives in the packet id or a file name.
+    ``phenotk deidentify`` rewrites every such id.
+
+    Anti-pattern
+    ------------
+    ``{"id": "PMID_123_Patient_4", "subject": {"id": "Patient 4"}}``
+
+    Fixed
+    -----
+    ``{"id": "ptk-D2WQ7…", "subject": {"id": "ptk-K4M9…"}}``
+    """
+
+    code = "PRV005"
+    name = "privacy-embedded-id"
+    severity = Severity.WARNING
+    targets = ("Phenopacket",)
+    default_enabled = False
+
+    def check(self, node: Node, ctx: Context) -> list[Violation]:
+        """Search the other ids of the packet for the subject id."""
+        subject = node.get("subject")
+        sid = subject.get("id") if isinstance(subject, dict) else None
+        if not isinstance(sid, str) or not distinctive(sid):
+            return []
+        return [
+            self.violation(f"{value!r} contains the subject id {sid!r}; use ids that do not embed it", *path)
+            for path, value in _carriers(node.value)
+            if value != sid and embedded_spans(value, sid)
+        ]

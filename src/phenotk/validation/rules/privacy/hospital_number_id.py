@@ -1,0 +1,45 @@
+"""PRV004 privacy-hospital-number-id."""
+
+from __future__ import annotations
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.privacy._scan import HOSPITAL_NUMBER
+
+
+class PrivacyHospitalNumberId(Rule):
+    """A subject id shaped like a hospital or medical record number (opt-in, profile ``sharing``).
+
+    What it checks
+    --------------
+    ``Individual.id`` and pedigree ``individualId`` values made of an optional short letter prefix and six or
+    more digits (``MRN0012345``, ``12345678``, ``H-004512``), the shape of record numbers in clinical systems.
+
+    Why
+    ---
+    A medical record number is a Safe Harbor identifier: anyone with access to the hospital system can look
+    the person up. Shared data needs an id with no meaning outside the study.
+
+    Anti-pattern
+    ------------
+    ``"subject": {"id": "MRN00481516"}``
+
+    Fixed
+    -----
+    ``"subject": {"id": "ptk-4QX7M2KD9ZP3A6TB"}`` (a keyed pseudonym from ``phenotk deidentify``)
+    """
+
+    code = "PRV004"
+    name = "privacy-hospital-number-id"
+    severity = Severity.WARNING
+    targets = ("Individual", "Pedigree.Person")
+    default_enabled = False
+
+    def check(self, node: Node, ctx: Context) -> list[Violation]:
+        """Match the id against the record-number shape."""
+        field = "id" if node.type == "Individual" else "individualId"
+        key = node.key(field)
+        value = node.value.get(key) if key else None
+        if key is None or not isinstance(value, str) or not HOSPITAL_NUMBER.match(value.strip()):
+            return []
+        return [self.violation(f"id {value!r} looks like a hospital record number; use a study pseudonym", key)]

@@ -1,0 +1,84 @@
+"""PRV003 privacy-identifier-in-text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.privacy._scan import scan_text
+
+#: message type → its free-text fields (text a curator typed, not an ontology label or a code)
+TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "PhenotypicFeature": ("description",),
+    "Measurement": ("description",),
+    "Biosample": ("description",),
+    "ExternalReference": ("description",),
+    "Interpretation": ("summary",),
+    "VariationDescriptor": ("description", "label"),
+    "GeneDescriptor": ("description",),
+    "Extension": ("value",),
+    "Update": ("comment",),
+    "Cohort": ("description",),
+    "Text": ("definition",),
+}
+
+
+def _own_ids(node: Node) -> list[str]:
+    """The subject id and packet id of the enclosing phenopacket (or the element's own id)."""
+    n: Node | None = node
+    while n is not None and n.type not in ("Phenopacket", "Family", "Cohort"):
+        n = n.parent
+    if n is None or not isinstance(n.value, dict):
+        return []
+    out = [n.value["id"]] if isinstance(n.value.get("id"), str) else []
+    subject = n.value.get("subject")
+    if isinstance(subject, dict) and isinstance(subject.get("id"), str):
+        out.append(subject["id"])
+    return out
+
+
+class PrivacyIdentifierInText(Rule):
+    """Free text holds something that looks like an identifier (opt-in privacy rule, profile ``sharing``).
+
+    What it checks
+    --------------
+    Descriptions, summaries, update comments, variant labels and extension values are scanned for e-mail
+    addresses, URLs, phone numbers, record numbers (``MRN: 123456``, long digit runs), calendar dates and
+    the record's own packet or subject id.
+
+    Why
+    ---
+    Free text is where identifiers hide: "seen by Dr X on 12/03/2019, MRN 0048151". Removing ids from the
+    structured fields is wasted if a note repeats them. ``phenotk deidentify`` removes free text and reports
+    what remains.
+
+    Anti-pattern
+    ------------
+    ``"description": "Patient 4 (MRN 00481516) seen on 2019-03-12"``
+
+    Fixed
+    -----
+    ``"description": "seizures resolved on valproate"`` or no description
+    """
+
+    code = "PRV003"
+    name = "privacy-identifier-in-text"
+    severity = Severity.ERROR
+    targets = tuple(TEXT_FIELDS)
+    default_enabled = False
+
+    def check(self, node: Node, ctx: Context) -> list[Violation]:
+        """Scan the node's free-text fields."""
+        out: list[Violation] = []
+        ids: list[str] | None = None
+        for name in TEXT_FIELDS.get(node.type, ()):
+            key = node.key(name)
+            value: Any = node.value.get(key) if key else None
+            if key is None or not isinstance(value, str) or not value.strip():
+                continue
+            if ids is None:
+                ids = _own_ids(node)
+            for kind, found in scan_text(value, ids):
+                out.append(self.violation(f"{kind} {found!r} in free text; remove it before sharing", key))
+        return out
