@@ -156,3 +156,18 @@ def test_lookup_file_errors_name_the_file(tmp_path: Path) -> None:
                                      "variants: {hgvs: v, hgnc_id: {column: g, lookup: {file: t.tsv, key: c}}}\n")
     with pytest.raises(InputError, match="no column 'c'"):
         load_mapping(tmp_path / "m.yaml")
+
+
+def test_templates_are_id_safe_only_for_ids() -> None:
+    df = pd.DataFrame({"fam": ["F 1"], "ind": ["II-2"], "c": ["NM_021007.3:c.5645G>A"], "p": ["p.(Arg1882Gln)"],
+                       "dx": ["Dravet"], "mim": ["607208"]})
+    m = {"phenotk_mapping": 1, "id": {"template": "{fam}_{ind}"}, "subject": {"id": "ind"},
+         "diseases": {"id": "mim", "label": {"template": "{dx} syndrome"}},
+         "variants": {"hgvs": {"template": "{c} {p}"}}}
+    res = from_dataframe(df, m)
+    p = res.packets[0]
+    assert p.id == "F_1_II_2"  # the packet id template: id-safe
+    assert [(d.term.id, d.term.label) for d in p.diseases] == [("OMIM:607208", "Dravet syndrome")]  # verbatim
+    assert res.all_issues == []
+    vd = p.interpretations[0].diagnosis.genomic_interpretations[0].variant_interpretation.variation_descriptor
+    assert vd.expressions[0].value == "NM_021007.3:c.5645G>A"
