@@ -501,7 +501,13 @@ def _spec_text(spec: ValueSpec) -> str:
 
 def explain(mapping: TableMapping, sheet: Sheet | None = None, ontology: Any = None) -> list[str]:
     """Human-readable lines: what each mapping field reads, and (with a sheet) what happens to each column."""
-    m = mapping
+    out = _explain_fields(mapping)
+    if sheet is not None:
+        out += _explain_columns(mapping, sheet, ontology)
+    return out
+
+
+def _explain_fields(m: TableMapping) -> list[str]:
     out = [f"mapping {m.name}" + (f" ({m.path})" if m.path else "") + (f": {m.description}" if m.description else "")]
     out.append(f"rows per packet: {m.rows_per_packet}; header row {m.header_row}"
                + (f"; sheet {m.sheet!r}" if m.sheet is not None else ""))
@@ -523,29 +529,28 @@ def explain(mapping: TableMapping, sheet: Sheet | None = None, ontology: Any = N
         out.append(f"phenotypes (free text) ← {m.text_columns}; negations {list(m.text_negations)}")
     if m.ignore_columns:
         out.append(f"ignored columns: {m.ignore_columns}")
-    if sheet is not None:
-        from phenotk.issue import Severity
+    return out
 
-        from .build import _Builder, _Options
-        from .findings import RULES
 
-        b = _Builder(sheet, m, TermResolver(ontology), _Options(Severity.WARNING, None, "phenotk"))
-        plain, _patterns = m.referenced_columns()
-        expanded = {c for blk in (*b.diseases, *b.variants, *b.references) for s in blk.values() for c in s.columns()}
-        wide = dict(b.wide)
-        out.append(f"columns of {sheet.name} ({len(sheet.rows)} data rows):")
-        for h in sheet.header:
-            if h in wide:
-                what = f"HPO {wide[h].id} {wide[h].label} (wide)"
-            elif h in m.ignore_columns:
-                what = "ignored"
-            elif h in plain or h in expanded:
-                what = "read by the mapping"
-            else:
-                hit = next((i for i in b.sheet_issues if i.context.get("column") == h), None)
-                what = f"NOT MAPPED ({RULES[hit.rule][0]} {hit.rule})" if hit else "NOT MAPPED"
-            out.append(f"  {h!r}: {what}")
-        for i in b.sheet_issues:
-            if i.rule == "map-missing-column":
-                out.append(f"  missing: {i.message}")
+def _explain_columns(m: TableMapping, sheet: Sheet, ontology: Any) -> list[str]:
+    from .build import _Builder, _Options
+    from .findings import RULES
+
+    b = _Builder(sheet, m, TermResolver(ontology), _Options(Severity.WARNING, None, "phenotk"))
+    plain, _patterns = m.referenced_columns()
+    expanded = {c for blk in (*b.diseases, *b.variants, *b.references) for s in blk.values() for c in s.columns()}
+    wide = dict(b.wide)
+    out = [f"columns of {sheet.name} ({len(sheet.rows)} data rows):"]
+    for h in sheet.header:
+        if h in wide:
+            what = f"HPO {wide[h].id} {wide[h].label} (wide)"
+        elif h in m.ignore_columns:
+            what = "ignored"
+        elif h in plain or h in expanded:
+            what = "read by the mapping"
+        else:
+            hit = next((i for i in b.sheet_issues if i.context.get("column") == h), None)
+            what = f"NOT MAPPED ({RULES[hit.rule][0]} {hit.rule})" if hit else "NOT MAPPED"
+        out.append(f"  {h!r}: {what}")
+    out += [f"  missing: {i.message}" for i in b.sheet_issues if i.rule == "map-missing-column"]
     return out
