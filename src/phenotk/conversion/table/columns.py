@@ -90,30 +90,43 @@ def _wide_columns(b: _Builder, claimed: set[str]) -> None:
         explicit = m.wide_terms.get(h)
         term = (explicit, b.resolver.label(explicit) or h) if explicit else b.resolver.resolve(h)
         if term is None:
-            named_id = HP_ANYWHERE.search(h)
-            if h in selected or named_id:
-                why = (f"names {named_id.group(0)}, which HPO {b.resolver.version} does not have" if named_id
-                       else "is selected as an HPO column but is neither an HPO label nor an id")
-                b.sheet_issues.append(finding(
-                    "map-unknown-term", f"column {h!r} {why}; its cells are not read (give the right id, or add "
-                    "the header under phenotypes.wide.terms)", b.sev, sheet=sheet.name, column=h,
-                    value=named_id.group(0) if named_id else h, reason="unknown HPO header"))
+            if _unknown_header(b, h, h in selected):
                 claimed.add(h)
             continue
         b.wide.append((h, OntologyClass(id=term[0], label=term[1])))
         claimed.add(h)
-        m_label = HP_IN_TEXT.match(h)
-        if m_label and not explicit:
-            current = b.resolver.label_conflict(term[0], m_label.group(1))
-            if current is not None:
-                b.sheet_issues.append(finding(
-                    "map-label-mismatch",
-                    f"header {h!r}: {term[0]} is {current!r} in HPO {b.resolver.version or ''}, not "
-                    f"{m_label.group(1).strip()!r}; the id was used — check which term is meant",
-                    b.sev, sheet=sheet.name, column=h, value=m_label.group(1).strip(),
-                    reason="label does not match id"))
+        if not explicit:
+            _check_header_label(b, h, term[0])
     b.wide_columns = {h for h, _ in b.wide}
     b.wide_ids = [(h, term, str(term.id)) for h, term in b.wide]
+
+
+def _unknown_header(b: _Builder, h: str, selected: bool) -> bool:
+    """Report a header that names an HPO id the loaded release lacks, or a selected header that is no term."""
+    named_id = HP_ANYWHERE.search(h)
+    if not (selected or named_id):
+        return False
+    why = (f"names {named_id.group(0)}, which HPO {b.resolver.version} does not have" if named_id
+           else "is selected as an HPO column but is neither an HPO label nor an id")
+    b.sheet_issues.append(finding(
+        "map-unknown-term", f"column {h!r} {why}; its cells are not read (give the right id, or add "
+        "the header under phenotypes.wide.terms)", b.sev, sheet=b.sheet.name, column=h,
+        value=named_id.group(0) if named_id else h, reason="unknown HPO header"))
+    return True
+
+
+def _check_header_label(b: _Builder, h: str, curie: str) -> None:
+    """A 'label (HP:…)' header whose label is neither the id's label nor a synonym."""
+    m_label = HP_IN_TEXT.match(h)
+    if not m_label:
+        return
+    current = b.resolver.label_conflict(curie, m_label.group(1))
+    if current is not None:
+        b.sheet_issues.append(finding(
+            "map-label-mismatch",
+            f"header {h!r}: {curie} is {current!r} in HPO {b.resolver.version or ''}, not "
+            f"{m_label.group(1).strip()!r}; the id was used — check which term is meant",
+            b.sev, sheet=b.sheet.name, column=h, value=m_label.group(1).strip(), reason="label does not match id"))
 
 
 def _unmapped(b: _Builder, claimed: set[str]) -> None:

@@ -20,6 +20,7 @@ from phenopackets import Phenopacket
 
 from phenotk.errors import InputError
 from phenotk.issue import Issue
+from phenotk.mapping.model import ValueSpec
 
 from .findings import finding
 from .values import identity, read_time, read_value, status_parser
@@ -125,6 +126,17 @@ def _load(path: str, _mtime: int, _size: int) -> DiseaseAnnotations:
     return DiseaseAnnotations(names, version, Path(path).name, prefixes)
 
 
+def _label(b: _Builder, block: dict[str, ValueSpec], rec: dict[str, str], row: int, curie: str,
+           issues: list[Issue]) -> str:
+    """The label column's text (through its maps), else the annotation file's name for ``curie``, else ''."""
+    if "label" in block and block["label"].raw(rec):
+        label = read_value(b, block["label"], block["label"].raw(rec), identity, issues, row, "disease label",
+                           "a label")
+        if label:
+            return label
+    return (b.annotations.label(curie) or "") if b.annotations is not None else ""
+
+
 def disease_block(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list[Issue]) -> None:
     """The disease blocks of one packet's rows → ``packet.diseases`` (each id once)."""
     from .build import _distinct
@@ -149,13 +161,7 @@ def disease_block(b: _Builder, group: PacketRows, packet: Phenopacket, issues: l
             seen.add(curie)
             d = packet.diseases.add()
             d.term.id = curie
-            label = ""
-            if "label" in block and block["label"].raw(rec):
-                label = read_value(b, block["label"], block["label"].raw(rec), identity, issues, number,
-                                   "disease label", "a label") or ""
-            if not label and b.annotations is not None:
-                label = b.annotations.label(curie) or ""
-            d.term.label = label or cell_label
+            d.term.label = _label(b, block, rec, number, curie, issues) or cell_label
             if not d.term.label:
                 where = f"not in {b.annotations.source}" if b.annotations is not None else "no --annotations file"
                 issues.append(finding("map-disease-label-missing",

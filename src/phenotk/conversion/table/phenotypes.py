@@ -186,17 +186,21 @@ def _long_term(b: _Builder, raw: str, given: str, number: int, issues: list[Issu
         return None
     curie, label = term
     if given and text and HP_ID.match(text.strip()) and label_spec is not None:
-        if not b.resolver.label(curie):
-            label = given
-        else:
-            current = b.resolver.label_conflict(curie, given)
-            if current is not None:
-                issues.append(finding(
-                    "map-label-mismatch",
-                    f"{curie} is {current!r} in HPO {b.resolver.version or ''}, not {given!r}; the id was used",
-                    b.sev, sheet=b.sheet.name, row=number, column=label_spec.column, value=given,
-                    reason="label does not match id"))
+        label = _id_and_label(b, curie, given, number, label_spec.column, issues) or label
     return curie, label
+
+
+def _id_and_label(b: _Builder, curie: str, given: str, row: int, column: str | None, issues: list[Issue]) -> str:
+    """The label a long row gives beside an id: used when the HPO does not know the id; a mismatch is reported."""
+    if not b.resolver.label(curie):
+        return given
+    current = b.resolver.label_conflict(curie, given)
+    if current is not None:
+        issues.append(finding(
+            "map-label-mismatch", f"{curie} is {current!r} in HPO {b.resolver.version or ''}, not {given!r}; the id "
+            "was used", b.sev, sheet=b.sheet.name, row=row, column=column, value=given,
+            reason="label does not match id"))
+    return ""
 
 
 def text_cell(b: _Builder, number: int, col: str, text: str, issues: list[Issue], add: Add) -> None:
