@@ -243,7 +243,23 @@ def error(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: runs the app, turns phenotk errors into ``path:line:col: msg`` + exit 2."""
+    """Console-script entry point: runs the app, turns phenotk errors into ``path:line:col: msg`` + exit 2.
+
+    Called without ``argv`` (the ``phenotk`` script, ``python -m phenotk``) it ends the process without the
+    interpreter's teardown once output is flushed: freeing the HPO index and every module costs ~0.05 s, a fifth
+    of a one-file run. Called with ``argv`` (tests, other Python code) it raises ``SystemExit`` as usual.
+    """
+    try:
+        _run(argv)
+    except SystemExit as exc:
+        if argv is not None:
+            raise
+        _exit_now(exc.code)
+    if argv is None:
+        _exit_now(0)
+
+
+def _run(argv: list[str] | None) -> None:
     if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # the one answer that needs no CLI machinery
         print(f"phenotk {__version__}", flush=True)
         sys.exit(0)
@@ -266,6 +282,23 @@ def main(argv: list[str] | None = None) -> None:
         text = " ".join(str(exc).split())[:300]
         error(f"phenotk: internal error: {type(exc).__name__}: {text} (please report; PHENOTK_DEBUG=1 shows where)")
         sys.exit(3)
+
+
+def _exit_now(code: object) -> None:
+    """Flush stdout/stderr and end the process with ``code`` (as ``sys.exit`` would map it), skipping teardown."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): printed, status 1
+        error(str(code))
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover
