@@ -106,10 +106,30 @@ What to do: nothing if the file is not data; otherwise name it explicitly, or fo
     group="conversion",
 )
 
+MAP_VARIANT_NO_REFERENCE = FindingType(
+    "MAP020",
+    "map-variant-no-reference",
+    Severity.WARNING,
+    "A variant written without its reference sequence (c.123A>G) and no default transcript in the mapping.",
+    """\
+What it means: the variant cell gives an HGVS change such as ``c.123A>G`` but no reference sequence
+(``NM_000001.2:``), and the mapping names no default transcript for the column. The variant is carried with the
+expression exactly as written (``c.123A>G``) and its label; no reference was made up.
+
+Why: a c. position means nothing without the transcript it counts on; guessing one would invent data.
+
+Example: ``Variant`` = ``c.2836C>T (het)`` with ``variants: {hgvs: Variant}``.
+
+What to do: write the transcript in the cell (``NM_001165963.4:c.2836C>T``), or give the column's transcript in
+the mapping: ``variants: {hgvs: Variant, transcript: {const: NM_001165963.4}}`` (or a column holding it).""",
+    group="mapping",
+)
+
 FINDINGS: tuple[FindingType, ...] = (
     MAP_UNMAPPED_COLUMN,
     MAP_BAD_CELL,
     MAP_UNKNOWN_TERM,
     MAP_NOT_CARRIED,
+    MAP_VARIANT_NO_REFERENCE,
     CONVERT_SKIPPED_FILE,
 )

@@ -216,6 +216,18 @@ class Vocabulary:
         return None
 
 
+#: Keys of a variant block that are settings, not values read from the sheet.
+BLOCK_OPTIONS = frozenset({"no_variant_words", "cells"})
+
+
+@dataclass(frozen=True)
+class VariantOptions:
+    """Settings of one variant block: its "no variant" words (None = the built-in list) and its cell format."""
+
+    no_variant_words: tuple[str, ...] | None = None
+    verbatim: bool = False
+
+
 @dataclass
 class TableMapping:
     """A loaded, validated mapping. Build with :func:`load_mapping` or :func:`parse_mapping`."""
@@ -242,6 +254,7 @@ class TableMapping:
         self.packet_id: ValueSpec = ValueSpec.parse(d["id"], "/id") if "id" in d else self.subject["id"]
         self.diseases = self._blocks("diseases")
         self.variants = self._blocks("variants")
+        self.variant_options: dict[str, VariantOptions] = self._variant_options()
         self.references = self._blocks("references")
         ph = d.get("phenotypes", {})
         common = ph.get("values")
@@ -265,8 +278,9 @@ class TableMapping:
         rows = inp.get("rows")
         self.rows_per_packet: str = rows or ("many" if self.long is not None else "one")
         interp = d.get("interpretation", {})
-        self.progress_status: str = interp.get("progress_status", "SOLVED")
-        self.interpretation_status: str = interp.get("interpretation_status", "CAUSATIVE")
+        # neither is stated by a variant cell: only the mapping says SOLVED / CAUSATIVE (defaults: unknown)
+        self.progress_status: str = interp.get("progress_status", "UNKNOWN_PROGRESS")
+        self.interpretation_status: str = interp.get("interpretation_status", "UNKNOWN_STATUS")
         meta = d.get("metadata", {})
         self.created_by: str | None = meta.get("created_by")
         self.resource_versions: dict[str, str] = dict(meta.get("resource_versions", {}))
@@ -302,8 +316,26 @@ class TableMapping:
         out = []
         for i, item in enumerate(items):
             ptr = join(base, i) if isinstance(raw, list) else base
-            out.append({k: ValueSpec.parse(v, join(ptr, k)) for k, v in item.items()})
+            out.append({k: ValueSpec.parse(v, join(ptr, k)) for k, v in item.items() if k not in BLOCK_OPTIONS})
         return out
+
+    def _variant_options(self) -> dict[str, VariantOptions]:
+        raw = self.data.get("variants")
+        items = raw if isinstance(raw, list) else [raw] if raw else []
+        out = {}
+        for i, item in enumerate(items):
+            ptr = join("/variants", i) if isinstance(raw, list) else "/variants"
+            words = item.get("no_variant_words")
+            out[ptr] = VariantOptions(
+                no_variant_words=None if words is None else tuple(w for x in words for w in _word(x)),
+                verbatim=item.get("cells", "free") == "verbatim",
+            )
+        return out
+
+    def variant_options_for(self, block: Mapping[str, ValueSpec]) -> VariantOptions:
+        """The options of the variant block ``block`` (an expanded copy works too)."""
+        ptr = next(iter(block.values())).pointer.rsplit("/", 1)[0] if block else ""
+        return self.variant_options.get(ptr, VariantOptions())
 
     def locate(self, pointer: str) -> tuple[int | None, int | None]:
         """(line, column) of a pointer in the mapping file."""

@@ -1,9 +1,30 @@
-"""Variant columns of a sheet → genomic interpretations (called by :meth:`.build._Builder.variant_block`)."""
+"""Variant columns of a sheet → one interpretation per packet (called by :meth:`.build._Builder.variant_block`).
+
+Each variant cell is read by :func:`phenotk.model.variant_cells.parse_variant_cell` (HGVS + protein change +
+zygosity words in any order, two variants in one cell, "no variant" words); every cell is either carried or
+reported:
+
+* a variant → a ``VariationDescriptor`` with ``expressions`` (``hgvs.c`` as ``<transcript>:c.…``, ``hgvs.p`` when
+  the cell gives it), ``moleculeContext`` from the HGVS kind, ``allelicState`` only when the cell or the zygosity
+  column states it, the gene when the sheet gives it, and the original cell text as ``label`` when the cell holds
+  more than the one expression;
+* "no variant" words (``not done``, ``negative``, ``-`` …; ``no_variant_words`` in the block) → nothing, no
+  finding; the block's other cells in that row are reported as ``map-orphan-value``;
+* anything else → ``map-bad-cell`` (sheet, row, column, value), nothing carried;
+* an HGVS without reference and without the block's ``transcript`` → carried as written, ``map-variant-no-reference``.
+
+The same variant in two cells of one packet (``allele_1`` and ``allele_2``) is one homozygous variant. The
+interpretation's ``progressStatus`` and each ``interpretationStatus`` come only from the mapping
+(``interpretation:`` and the block's ``interpretation_status``); unset, they are ``UNKNOWN_PROGRESS`` /
+``UNKNOWN_STATUS`` — a variant cell never makes a case SOLVED or a variant CAUSATIVE.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from phenopackets import (
     AcmgPathogenicityClassification,
@@ -12,106 +33,267 @@ from phenopackets import (
     GeneDescriptor,
     GenomicInterpretation,
     Interpretation,
-    MoleculeContext,
     OntologyClass,
     Phenopacket,
     VariantInterpretation,
     VariationDescriptor,
 )
 
+from phenotk.conversion.findings import MAP_VARIANT_NO_REFERENCE
 from phenotk.issue import Issue
-from phenotk.mapping.model import MISSING
+from phenotk.mapping.model import MISSING, ValueSpec
+from phenotk.model.hgvs import is_accession
 from phenotk.model.ids import safe_id
+from phenotk.model.variant_cells import (
+    COMPOUND,
+    DEFAULT_NO_VARIANT,
+    HEMIZYGOUS,
+    HETEROZYGOUS,
+    HOMOZYGOUS,
+    CellVariant,
+    parse_variant_cell,
+    zygosity_of,
+)
 
 from .build import _distinct
+from .findings import finding
+from .values import identity, read_value
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
 
-_HGVS = re.compile(r"(?:\S+:)?[cgmnrp]\.\S+\Z")
+T = TypeVar("T")
 _HGNC = re.compile(r"(?:hgnc\s*[:_]?\s*)?(\d+)\Z", re.I)
 
-#: Zygosity words → GENO (id, label).
-ZYGOSITY: dict[str, tuple[str, str]] = {}
-for _words, _term in (
-    (
-        ("heterozygous", "het", "heterozygote", "0/1", "1/0", "0|1", "1|0", "geno:0000135"),
-        ("GENO:0000135", "heterozygous"),
-    ),
-    (("homozygous", "hom", "homozygote", "1/1", "1|1", "geno:0000136"), ("GENO:0000136", "homozygous")),
-    (("hemizygous", "hemi", "hemizygote", "geno:0000134"), ("GENO:0000134", "hemizygous")),
-    (("compound heterozygous", "compound het", "comp het", "geno:0000402"), ("GENO:0000402", "compound heterozygous")),
-    (("unspecified zygosity", "unknown zygosity", "geno:0000137"), ("GENO:0000137", "unspecified zygosity")),
-):
-    for _w in _words:
-        ZYGOSITY[_w] = _term
+#: GENO allelic states (id, label).
+GENO: dict[str, tuple[str, str]] = {
+    HETEROZYGOUS: ("GENO:0000135", "heterozygous"),
+    HOMOZYGOUS: ("GENO:0000136", "homozygous"),
+    HEMIZYGOUS: ("GENO:0000134", "hemizygous"),
+    "unspecified": ("GENO:0000137", "unspecified zygosity"),
+}
+#: Zygosity column codes besides the words :func:`zygosity_of` knows; compound heterozygous → heterozygous.
+ZYGOSITY_CODES: dict[str, str] = {
+    "0/1": HETEROZYGOUS, "1/0": HETEROZYGOUS, "0|1": HETEROZYGOUS, "1|0": HETEROZYGOUS,
+    "geno:0000135": HETEROZYGOUS, "geno:0000402": HETEROZYGOUS, "geno:0000458": HETEROZYGOUS,
+    "1/1": HOMOZYGOUS, "1|1": HOMOZYGOUS, "geno:0000136": HOMOZYGOUS,
+    "geno:0000134": HEMIZYGOUS,
+    "unspecified zygosity": "unspecified", "unknown zygosity": "unspecified", "geno:0000137": "unspecified",
+}
+_ACMG_SHORT = {"LP": "LIKELY_PATHOGENIC", "P": "PATHOGENIC", "VUS": "UNCERTAIN_SIGNIFICANCE",
+               "LB": "LIKELY_BENIGN", "B": "BENIGN"}
+_STATUSES = tuple(GenomicInterpretation.InterpretationStatus.keys())
+_OTHER_KEYS = ("zygosity", "gene_symbol", "hgnc_id", "acmg", "interpretation_status", "transcript")
 
+
+def _zygosity(text: str) -> str | None:
+    key = text.strip().lower()
+    state = ZYGOSITY_CODES.get(key) or zygosity_of(text)
+    return HETEROZYGOUS if state == COMPOUND else state
+
+
+def _acmg(text: str) -> int | None:
+    name = text.strip().upper().replace(" ", "_")
+    name = _ACMG_SHORT.get(name, name)
+    if name in AcmgPathogenicityClassification.DESCRIPTOR.values_by_name:
+        return AcmgPathogenicityClassification.Value(name)
+    return None
+
+
+def _status(text: str) -> str | None:
+    name = text.strip().upper().replace(" ", "_")
+    return name if name in _STATUSES else None
+
+
+def _hgnc(text: str) -> str | None:
+    m = _HGNC.match(text.strip())
+    return f"HGNC:{m.group(1)}" if m else None
+
+
+def _transcript(text: str) -> str | None:
+    return text.strip() if is_accession(text.strip()) else None
+
+
+@dataclass
+class _Found:
+    """One variant read from one cell, with what its row says about it."""
+
+    variant: CellVariant
+    row: int
+    column: str | None
+    cell: str
+    zygosity: str | None
+    symbol: str
+    hgnc: str
+    acmg: int | None
+    status: str
+    verbatim: bool = False
+
+
+class _Reader:
+    """The variant cells of one packet."""
+
+    def __init__(self, b: _Builder, issues: list[Issue]) -> None:
+        self.b = b
+        self.issues = issues
+        # (row, column) → (spec, row cells) of cells beside an empty / "no variant" cell; reported at the end
+        # unless a variant of another block read them (one Gene column serves Variant 1 and Variant 2)
+        self.waiting: dict[tuple[int, str], tuple[ValueSpec, dict[str, str]]] = {}
+        self.used: set[tuple[int, str]] = set()
+
+    def value(
+        self, block: dict[str, ValueSpec], key: str, rec: dict[str, str], row: int,
+        parse: Callable[[str], T | None], expected: str,
+    ) -> T | None:
+        """The block's ``key`` cell read by the one value rule (``values:`` first, then ``parse``)."""
+        if key not in block:
+            return None
+        spec = block[key]
+        raw = spec.raw(rec)
+        if not raw and spec.default is None:
+            return None
+        return read_value(self.b, spec, raw, parse, self.issues, row, key.replace("_", " "), expected)
+
+    def orphans(self, block: dict[str, ValueSpec], rec: dict[str, str], row: int) -> None:
+        for k in _OTHER_KEYS:
+            column = block[k].column if k in block else None
+            if column:
+                self.waiting.setdefault((row, column), (block[k], rec))
+
+    def report_orphans(self) -> None:
+        for (row, column), (spec, rec) in self.waiting.items():
+            if (row, column) not in self.used:
+                self.b.orphans(self.issues, row, rec, [spec], "variant")
+
+    def cell(self, block: dict[str, ValueSpec], rec: dict[str, str], row: int) -> list[_Found]:
+        b = self.b
+        spec = block["hgvs"]
+        raw = spec.raw(rec)
+        if not raw:
+            self.orphans(block, rec, row)
+            return []
+        mapped = spec.translate(raw)
+        if mapped is None:  # the values map says "no variant"
+            self.orphans(block, rec, row)
+            return []
+        text = raw if mapped is MISSING else str(mapped)
+        opts = b.m.variant_options_for(block)
+        transcript = self.value(block, "transcript", rec, row, _transcript, "a reference sequence (NM_000001.2)")
+        result = parse_variant_cell(
+            text,
+            default_transcript=transcript,
+            no_variant_words=opts.no_variant_words if opts.no_variant_words is not None
+            else () if opts.verbatim else DEFAULT_NO_VARIANT,
+            verbatim=opts.verbatim,
+        )
+        if result.status in ("no_variant", "empty"):
+            self.orphans(block, rec, row)
+            return []
+        if result.status == "unparsed":
+            via = "" if text == raw else f" (mapped to {text!r})"
+            b.bad(self.issues, row, spec.column, raw, result.reason,
+                  f"variant {raw!r}{via} is not read: {result.reason}; write HGVS (NM_000001.2:c.123A>G het), "
+                  f"a 'no variant' word, or map the text in the values of {spec.pointer}")
+            return []
+        self.used.update((row, c) for k in _OTHER_KEYS if k in block for c in block[k].columns())
+        zyg_col = self.value(block, "zygosity", rec, row, _zygosity,
+                             "a zygosity (heterozygous, homozygous, hemizygous, het/hom/hemi, 0/1, 1/1)")
+        symbol = self.value(block, "gene_symbol", rec, row, identity, "a gene symbol") or ""
+        hgnc = self.value(block, "hgnc_id", rec, row, _hgnc, "an HGNC id (HGNC:25662)") or ""
+        acmg = self.value(block, "acmg", rec, row, _acmg,
+                          "an ACMG class (PATHOGENIC, LIKELY_PATHOGENIC, VUS, LIKELY_BENIGN, BENIGN)")
+        status = self.value(block, "interpretation_status", rec, row, _status,
+                            f"an interpretation status ({', '.join(_STATUSES)})") or b.m.interpretation_status
+        out = []
+        for v in result.variants:
+            zyg = v.zygosity
+            if zyg_col and zyg and zyg_col != zyg and zyg_col != "unspecified":
+                zcol = block["zygosity"].column
+                self.issues.append(finding(
+                    "map-conflicting-values", f"variant {raw!r} says {zyg}, the zygosity column {zcol!r} says "
+                    f"{zyg_col}; the cell's own word was kept", b.sev, sheet=b.sheet.name, row=row, column=zcol,
+                    value=block["zygosity"].raw(rec), reason="zygosity differs from the variant cell"))
+            zyg = zyg or zyg_col
+            if v.gene and symbol and v.gene != symbol:
+                self.issues.append(finding(
+                    "map-conflicting-values", f"variant {raw!r} names gene {v.gene}, the gene column says {symbol}; "
+                    "the column was kept (the cell text stays in the label)", b.sev, sheet=b.sheet.name, row=row,
+                    column=spec.column, value=raw, reason="gene differs from the gene column"))
+            for expression in v.missing_reference:
+                ctx = {"sheet": b.sheet.name, "row": row, "column": spec.column, "value": raw,
+                       "reason": "no reference sequence"}
+                self.issues.append(Issue(
+                    MAP_VARIANT_NO_REFERENCE.code, MAP_VARIANT_NO_REFERENCE.name, b.sev,
+                    f"variant {raw!r}: {expression} has no reference sequence and the mapping gives no transcript "
+                    f"for {spec.pointer}; carried as written", context={k: v for k, v in ctx.items() if v}))
+            out.append(_Found(v, row, spec.column, raw, zyg, symbol or v.gene or "", hgnc,
+                              acmg, status, opts.verbatim))
+        return out
+
+
+def _merge(found: list[_Found], b: _Builder, issues: list[Issue]) -> list[_Found]:
+    """One entry per variant: the same variant in two cells is homozygous; repeated rows of a column are one.
+
+    Cells of ``cells: verbatim`` blocks (phenotk's own tables) are kept one variant per cell, as written.
+    """
+    out: dict[str, _Found] = {}
+    kept: list[_Found] = []
+    for f in found:
+        key = f.variant.key()
+        first = out.get(key)
+        if first is None or (f.verbatim and first.verbatim):  # verbatim cells are one variant each, as written
+            out.setdefault(key, f)
+            kept.append(f)
+            continue
+        if first.column == f.column and first.row != f.row and first.zygosity == f.zygosity:
+            continue  # a long sheet repeats the variant on every row of the patient
+        if {first.zygosity, f.zygosity} <= {None, HOMOZYGOUS}:
+            first.zygosity = HOMOZYGOUS
+            continue
+        issues.append(finding(
+            "map-conflicting-values", f"variant {key} is written twice (row {first.row} {first.column!r}, row "
+            f"{f.row} {f.column!r}) but said to be {first.zygosity or f.zygosity}; kept once, as in row {first.row}",
+            b.sev, sheet=b.sheet.name, row=f.row, column=f.column, value=f.cell, reason="variant given twice"))
+    return kept
+
+
+def _descriptor(f: _Found, b: _Builder) -> VariationDescriptor:
+    v = f.variant
+    name = v.expressions[0].text if v.expressions else (v.label or f.cell)
+    vd = VariationDescriptor(id=safe_id(name)[:64] or "variant", molecule_context=v.molecule_context)
+    for h in v.expressions:
+        vd.expressions.append(Expression(syntax=h.syntax, value=h.text))
+    if v.label:
+        vd.label = v.label
+    if f.symbol or f.hgnc:
+        vd.gene_context.CopyFrom(GeneDescriptor(value_id=f.hgnc, symbol=f.symbol))
+        if f.hgnc:
+            b.prefixes_used.add("HGNC")
+    if f.zygosity:
+        curie, label = GENO[f.zygosity]
+        vd.allelic_state.CopyFrom(OntologyClass(id=curie, label=label))
+        b.prefixes_used.add("GENO")
+    return vd
 
 
 def variant_block(b: _Builder, group: PacketRows, packet: Phenopacket, subject_id: str, issues: list[Issue]) -> None:
     """The variant blocks of one packet → one interpretation with a genomic interpretation per variant."""
-    gis: list[GenomicInterpretation] = []
+    reader = _Reader(b, issues)
+    found: list[_Found] = []
     for block in b.variants:
-        seen: set[tuple[str, str]] = set()  # per block: variant_1 and variant_2 may be the same allele
         for number, rec in _distinct(group.rows, block):
-            raw = block["hgvs"].raw(rec)
-            if not raw:
-                continue
-            zyg = None
-            if "zygosity" in block:
-                zraw = block["zygosity"].raw(rec)
-                if zraw:
-                    mapped = block["zygosity"].translate(zraw)
-                    key = (zraw if mapped is MISSING or mapped is None else str(mapped)).strip().lower()
-                    zyg = ZYGOSITY.get(key)
-                    if zyg is None:
-                        b.bad(issues, number, block["zygosity"].column, zraw, "unknown zygosity",
-                                 f"zygosity {zraw!r} is not heterozygous/homozygous/hemizygous (or het/hom/hemi)")
-            key2 = (raw, zyg[0] if zyg else "")
-            if key2 in seen:
-                continue
-            seen.add(key2)
-            vd = VariationDescriptor(id=safe_id(raw)[:64] or "variant", molecule_context=MoleculeContext.genomic)
-            if _HGVS.match(raw):
-                kind = raw.split(":", 1)[-1][0]
-                vd.expressions.append(Expression(syntax=f"hgvs.{kind}", value=raw))
-            else:
-                vd.label = raw
-            symbol = block["gene_symbol"].raw(rec) if "gene_symbol" in block else ""
-            hgnc = block["hgnc_id"].raw(rec) if "hgnc_id" in block else ""
-            if hgnc:
-                m = _HGNC.match(hgnc)
-                if m:
-                    hgnc = f"HGNC:{m.group(1)}"
-                else:
-                    b.bad(issues, number, block["hgnc_id"].column, hgnc, "not an HGNC id",
-                             f"{hgnc!r} is not an HGNC id (HGNC:25662)")
-                    hgnc = ""
-            if symbol or hgnc:
-                vd.gene_context.CopyFrom(GeneDescriptor(value_id=hgnc, symbol=symbol))
-                if hgnc:
-                    b.prefixes_used.add("HGNC")
-            if zyg:
-                vd.allelic_state.CopyFrom(OntologyClass(id=zyg[0], label=zyg[1]))
-                b.prefixes_used.add("GENO")
-            vi = VariantInterpretation(variation_descriptor=vd)
-            if "acmg" in block:
-                araw = block["acmg"].raw(rec)
-                if araw:
-                    name = araw.strip().upper().replace(" ", "_")
-                    name = {"LP": "LIKELY_PATHOGENIC", "P": "PATHOGENIC", "VUS": "UNCERTAIN_SIGNIFICANCE",
-                            "LB": "LIKELY_BENIGN", "B": "BENIGN"}.get(name, name)
-                    if name in AcmgPathogenicityClassification.DESCRIPTOR.values_by_name:
-                        vi.acmg_pathogenicity_classification = AcmgPathogenicityClassification.Value(name)
-                    else:
-                        b.bad(issues, number, block["acmg"].column, araw, "unknown ACMG class",
-                                 f"{araw!r} is not an ACMG class (PATHOGENIC, LIKELY_PATHOGENIC, VUS, …)")
-            gis.append(GenomicInterpretation(
-                subject_or_biosample_id=subject_id,
-                interpretation_status=GenomicInterpretation.InterpretationStatus.Value(
-                    b.m.interpretation_status),
-                variant_interpretation=vi,
-            ))
+            found.extend(reader.cell(block, rec, number))
+    reader.report_orphans()
+    gis: list[GenomicInterpretation] = []
+    for f in _merge(found, b, issues):
+        vi = VariantInterpretation(variation_descriptor=_descriptor(f, b))
+        if f.acmg is not None:
+            vi.acmg_pathogenicity_classification = f.acmg  # type: ignore[assignment]
+        gis.append(GenomicInterpretation(
+            subject_or_biosample_id=subject_id,
+            interpretation_status=GenomicInterpretation.InterpretationStatus.Value(f.status),
+            variant_interpretation=vi,
+        ))
     if not gis:
         return
     interp = Interpretation(id=f"{packet.id}-interpretation",
