@@ -37,10 +37,11 @@ _LAZY = {
     "show": "phenotk.analysis",
     "Conversion": "phenotk.workflow.convert",
     "convert": "phenotk.workflow.convert",
+    "deidentify": "phenotk.sharing",
     "from_fhir": "phenotk.conversion.fhir",
     "to_fhir": "phenotk.conversion.fhir",
     "from_dataframe": "phenotk.conversion.table.api",
-    "to_dataframe": "phenotk.conversion.table.api",
+    "to_dataframe": "phenotk.analysis.frames",
     "upgrade": "phenotk.conversion.v1",
     "HpoNotAvailable": "phenotk.ontology",
     "OntologyIndex": "phenotk.ontology",
@@ -51,9 +52,11 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from phenotk.analysis import CohortSummary, CohortView, read_cohort, show
     from phenotk.conversion.fhir import from_fhir, to_fhir
-    from phenotk.conversion.table.api import from_dataframe, to_dataframe
+    from phenotk.analysis.frames import to_dataframe
+    from phenotk.conversion.table.api import from_dataframe
     from phenotk.conversion.v1 import upgrade
     from phenotk.io import Document, Element, Format, iter_documents, read, write
+    from phenotk.sharing import deidentify
     from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
     from phenotk.ontology import HpoNotAvailable, OntologyIndex, load_hpo, load_ontology
     from phenotk.workflow.convert import Conversion, convert
@@ -94,6 +97,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "convert",
+    "deidentify",
     "fix",
     "from_dataframe",
     "from_fhir",

@@ -26,6 +26,7 @@ FINDING_MODULES: tuple[str, ...] = (
     "phenotk.conversion.v1.findings",
     "phenotk.conversion.ped.findings",
     "phenotk.conversion.beacon.findings",
+    "phenotk.sharing.findings",
 )
 
 

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "upgrade": "phenotk.cli.upgrade",
     "fix": "phenotk.cli.fix",
     "mapping": "phenotk.cli.mapping",
+    "deidentify": "phenotk.cli.deidentify",
 }
 #: the command modules, in listing order
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))

@@ -1,0 +1,273 @@
+"""``phenotk.deidentify``: read inputs, de-identify every document, write outputs, assess the risk.
+
+Outputs keep each input's serialisation (JSON, YAML, protobuf binary, JSONL with its documents in order) and
+its place under the input directory; file names are pseudonymised like ids (a store file named after its
+packet id gets the packet's pseudonym). Writes go through :func:`phenotk.io.atomic_write` and never replace an
+existing file without ``force``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from phenotk._version import __version__
+from phenotk.errors import InputError, OutputExistsError, UsageError
+from phenotk.io import Document, Element, Format, atomic_write, dumps, parse_bytes
+from phenotk.io.readers import document_from_tree, iter_sources
+from phenotk.issue import Issue, Report, Result, Severity
+from phenotk.sharing import findings as F
+from phenotk.sharing.deid import Deidentifier
+from phenotk.sharing.profiles import get as get_profile
+from phenotk.sharing.pseudonyms import Keyring, load_key, random_key, write_private
+from phenotk.sharing.risk import Record, RiskReport, assess
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass
+class Output:
+    """One output file: where it goes (relative to the output directory), its bytes, what it came from."""
+
+    name: str
+    data: bytes
+    source: str
+    format: Format
+    documents: int
+
+
+@dataclass
+class Deidentification:
+    """The result of :func:`deidentify`: outputs, findings (one Result per document), the risk report."""
+
+    profile: str
+    key_id: str
+    outputs: list[Output] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+    risk: RiskReport | None = None
+    errors: list[InputError] = field(default_factory=list)
+    written: int = 0
+    id_map: dict[str, str] = field(default_factory=dict)
+    #: input document path → output file name (relative to the output directory)
+    output_of: dict[str, str] = field(default_factory=dict)
+
+    def exit_code(self, fail_on: Severity | None = Severity.ERROR) -> int:
+        """0 done, 1 findings at or above ``fail_on``, 2 an input could not be read."""
+        if self.errors:
+            return 2
+        return 1 if self.report.fails(fail_on) else 0
+
+    def privacy_report(self) -> dict[str, Any]:
+        """What was done and what is left, for the data holder and an ethics board (no original value in it)."""
+        by_code = Counter(i.code for i in self.report.issues)
+        return {
+            "tool": "phenotk deidentify",
+            "version": __version__,
+            "profile": self.profile,
+            "keyId": self.key_id,
+            "files": len(self.outputs),
+            "documents": sum(o.documents for o in self.outputs),
+            "unreadableInputs": len(self.errors),
+            "findings": dict(sorted(by_code.items())),
+            "findingsByFile": [
+                {
+                    "output": self.output_of.get(r.path, ""),
+                    "code": i.code,
+                    "rule": i.rule,
+                    "severity": i.severity.value,
+                    "pointer": i.pointer,
+                }
+                for r, i in self.report.iter_issues()
+            ],
+            "risk": self.risk.to_dict() if self.risk else None,
+        }
+
+
+def _keyring(key: bytes | str | None, key_file: PathLike | None, use_random: bool, prefix: str) -> Keyring:
+    given = [x is not None for x in (key, key_file)].count(True) + int(use_random)
+    if given == 0:
+        raise UsageError(
+            "no key: pass --key-file FILE (the same key gives the same pseudonyms), or --random-key for a "
+            "one-off run whose key is discarded"
+        )
+    if given > 1:
+        raise UsageError("give one of a key, a key file or --random-key")
+    if key_file is not None:
+        secret = load_key(key_file)
+    elif key is not None:
+        secret = key.encode("utf-8") if isinstance(key, str) else key
+    else:
+        secret = random_key()
+    return Keyring(secret, prefix)
+
+
+def _target(rel: str, fmt: Format, keyring: Keyring, ids: set[str], used: set[str]) -> str:
+    path = PurePosixPath(rel.replace(os.sep, "/"))
+    dirs = [keyring.rewrite_embedded(part, ids) for part in path.parent.parts if part not in ("", ".")]
+    suffix = path.suffix if path.suffix.lower() in (".json", ".yaml", ".yml", ".pb", ".jsonl", ".bin") else ""
+    stem = path.name[: -len(suffix)] if suffix else path.name
+    base = "/".join([*dirs, keyring.pseudonym(stem)])
+    ext = suffix or fmt.extension
+    name, n = base + ext, 2
+    while name in used:
+        name, n = f"{base}_{n}{ext}", n + 1
+    used.add(name)
+    return name
+
+
+def _serialise(trees: list[tuple[dict[str, Any], Element]], fmt: Format) -> bytes:
+    if fmt is Format.PB:
+        from phenotk.io.fastparse import parse_dict
+
+        tree, element = trees[0]
+        return dumps(parse_dict(tree, element.message_class), Format.PB)
+    if fmt is Format.JSONL:
+        return b"".join(dumps(t, Format.JSONL) for t, _ in trees)
+    return dumps(trees[0][0], fmt)
+
+
+def _located(doc: Document, issues: list[Issue]) -> list[Issue]:
+    if doc.format in (Format.JSON, Format.YAML, Format.JSONL):
+        for issue in issues:
+            if issue.pointer and issue.line is None:
+                issue.line, issue.column = doc.locate(issue.pointer)
+    return issues
+
+
+def _sources(inputs: Iterable[PathLike | dict[str, Any] | Document]) -> Iterable[tuple[str, list[Any]]]:
+    """(relative output name, documents or errors of one input file) for every input."""
+    for item in inputs:
+        if isinstance(item, Document):
+            yield f"{item.id or 'document'}.json", [item]
+            continue
+        if isinstance(item, dict):
+            try:
+                doc = document_from_tree(item)
+            except InputError as exc:
+                yield "", [exc]
+                continue
+            yield f"{doc.id or 'document'}.json", [doc]
+            continue
+        arg = os.fspath(item)
+        base = arg if os.path.isdir(arg) else None
+        for src in iter_sources([arg]):
+            if isinstance(src, InputError):
+                yield "", [src]
+                continue
+            try:
+                raw = src.opener()
+            except InputError as exc:
+                yield "", [exc]
+                continue
+            except OSError as exc:
+                yield "", [InputError(f"cannot read: {exc.strerror or exc}", path=src.path)]
+                continue
+            inner = src.path.split("!", 1)[1] if "!" in src.path else None
+            rel = inner or (os.path.relpath(src.path, base) if base else src.name)
+            yield rel, list(parse_bytes(raw, src.path, name=src.name))
+
+
+def deidentify(
+    inputs: PathLike | dict[str, Any] | Document | Iterable[PathLike | dict[str, Any] | Document],
+    output: PathLike | None = None,
+    *,
+    profile: str = "safe-harbor",
+    key: bytes | str | None = None,
+    key_file: PathLike | None = None,
+    random_key: bool = False,
+    prefix: str = "ptk-",
+    min_k: int | None = None,
+    map_out: PathLike | None = None,
+    privacy_report: PathLike | None = None,
+    force: bool = False,
+    keep_outputs: bool | None = None,
+) -> Deidentification:
+    """De-identify Phenopackets, Families and Cohorts (files, directories, globs, .zip, trees or Documents).
+
+    ``profile``: ``safe-harbor`` | ``pseudonymised`` | ``research`` (see docs/sharing.md). A secret key is
+    required (``key`` bytes, or ``key_file``); ``random_key=True`` uses a fresh key and discards it. With
+    ``output`` (a directory) the files are written there; ``keep_outputs`` (default: when there is no
+    ``output``) keeps their bytes in :attr:`Deidentification.outputs`. ``min_k`` widens age bins until each
+    quasi-identifier group has that many records and reports those it could not (``deid-below-k``); without it
+    the risk is reported at k = 5. ``map_out`` writes the pseudonym → id map (mode 0600, HMAC-tagged) and
+    needs a key that is kept. Inputs that cannot be read are in ``errors`` (exit code 2), never raised.
+    """
+    chosen = get_profile(profile)
+    if map_out is not None and random_key:
+        raise UsageError("--map-out needs a kept key (--key-file): with --random-key nobody could verify the map")
+    if min_k is not None and min_k < 1:
+        raise UsageError(f"--min-k must be 1 or more, not {min_k}")
+    keyring = _keyring(key, key_file, random_key, prefix)
+    out_dir = Path(output) if output is not None else None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise UsageError("the output must be a directory (de-identified files keep their layout)", path=str(out_dir))
+    keep = out_dir is None if keep_outputs is None else keep_outputs
+    if isinstance(inputs, (str, os.PathLike, dict, Document)):
+        inputs = [inputs]
+    deid = Deidentifier(keyring, chosen)
+    result = Deidentification(profile=chosen.name, key_id=keyring.key_id)
+    records: list[tuple[Record, Result]] = []
+    used: set[str] = set()
+    for rel, items in _sources(inputs):
+        bad = [x for x in items if isinstance(x, InputError)]
+        if bad:
+            result.errors.extend(bad)
+            for exc in bad:
+                result.report.results.append(Result(path=exc.path or rel, issues=[_unreadable(exc)]))
+            continue
+        docs: list[Document] = items
+        trees: list[tuple[dict[str, Any], Element]] = []
+        doc_results: list[Result] = []
+        ids: set[str] = set()
+        for doc in docs:
+            tree, issues, recs = deid.document(doc.data, doc.element)
+            ids |= deid.last_ids
+            trees.append((tree, doc.element))
+            res = Result(path=doc.path, element=doc.element.value, id=tree.get("id"), issues=_located(doc, issues))
+            doc_results.append(res)
+            records.extend((r, res) for r in recs)
+        fmt = docs[0].format
+        name = _target(rel, fmt, keyring, ids, used)
+        data = _serialise(trees, fmt)
+        for res in doc_results:
+            result.output_of[res.path] = name
+        result.report.results.extend(doc_results)
+        entry = Output(name, data if keep else b"", rel, fmt, len(docs))
+        result.outputs.append(entry)
+        if out_dir is not None:
+            try:
+                atomic_write(out_dir / name, data, force=force)
+            except OutputExistsError as exc:
+                result.errors.append(InputError(exc.message, path=exc.path))
+                continue
+            result.written += 1
+    result.risk = assess([r for r, _ in records], min_k or 5, generalise=min_k is not None)
+    if min_k is not None:
+        below = {id(r): k for r, k in result.risk.below}
+        for rec, res in records:
+            k = below.get(id(rec))
+            if k is not None:
+                group = " × ".join(rec.key(result.risk.width))
+                res.issues.append(F.BELOW_K(f"group {group} has {k} record(s), fewer than --min-k {min_k}"))
+    if map_out is not None:
+        write_private(map_out, keyring.map_document(chosen.name), force=force)
+    result.id_map = keyring.id_map() if keep else {}
+    if privacy_report is not None:
+        import json
+
+        atomic_write(
+            privacy_report,
+            (json.dumps(result.privacy_report(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+            force=force,
+        )
+    return result
+
+
+def _unreadable(exc: InputError) -> Issue:
+    from phenotk.issue import Issue as _Issue
+
+    return _Issue("IO001", "input-unreadable", Severity.ERROR, exc.message, line=exc.line, column=exc.column)

@@ -1,0 +1,321 @@
+"""The de-identifier: one walk over a document's JSON tree, guided by the protobuf schema and a profile.
+
+Each dict is visited with its protobuf message type, so every key is known to be an id, a timestamp, free text
+or something else — no guessing from key names, and a key the schema does not know is removed and reported.
+The input tree is not modified; a new tree is built.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+
+from phenotk.io import Element
+from phenotk.io.sourcemap import escape
+from phenotk.issue import Issue
+from phenotk.sharing import findings as F
+from phenotk.sharing import time as T
+from phenotk.sharing.profiles import Profile
+from phenotk.sharing.pseudonyms import Keyring
+from phenotk.sharing.risk import Record, record_of
+from phenotk.sharing.text import FREE_TEXT, REWRITTEN, SCANNED, leftovers
+
+#: (message type, JSON field) of ids: pseudonymised; references between them resolve because one id always
+#: maps to one pseudonym
+ID_FIELDS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("Phenopacket", "id"),
+        ("Individual", "id"),
+        ("Biosample", "id"),
+        ("Biosample", "individualId"),
+        ("Biosample", "derivedFromId"),
+        ("Interpretation", "id"),
+        ("GenomicInterpretation", "subjectOrBiosampleId"),
+        ("Family", "id"),
+        ("Person", "familyId"),
+        ("Person", "individualId"),
+        ("Person", "paternalId"),
+        ("Person", "maternalId"),
+        ("Cohort", "id"),
+    }
+)
+_FILES = frozenset({("Phenopacket", "files"), ("Biosample", "files"), ("Family", "files"), ("Cohort", "files")})
+_REFERENCES = frozenset({("MetaData", "externalReferences"), ("Evidence", "reference")})
+_SUBMITTERS = frozenset({("MetaData", "submittedBy"), ("Update", "updatedBy")})
+
+SCALAR, MESSAGE, MAP, TIMESTAMP = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    json: str
+    kind: int
+    repeated: bool
+    child: Descriptor | None
+    action: str
+
+
+def _action(msg: str, name: str, kind: int, profile: Profile) -> str:
+    key = (msg, name)
+    if key in ID_FIELDS:
+        return "id"
+    if key == ("Individual", "alternateIds") or key in FREE_TEXT:
+        return "drop"
+    if key in _REFERENCES and profile.references == "remove":
+        return "drop"
+    if key in _FILES and profile.files == "remove":
+        return "drop"
+    if key in _SUBMITTERS and not profile.keep_submitters:
+        return "drop"
+    if key == ("File", "uri"):
+        return "uri"
+    if key == ("Age", "iso8601duration") and profile.cap_ages:
+        return "age"
+    if key in SCANNED:
+        return "scan"
+    if key in REWRITTEN:
+        return "rewrite"
+    if kind == TIMESTAMP:
+        return "dob" if key == ("Individual", "dateOfBirth") else "ts"
+    if kind == MAP:
+        return "ids-map" if key == ("File", "individualToFileIdentifiers") else "attributes"
+    return "keep"
+
+
+@functools.cache
+def _table(desc: Descriptor, profile: Profile) -> dict[str, _Field]:
+    out: dict[str, _Field] = {}
+    for f in desc.fields:
+        child = f.message_type if f.type == FieldDescriptor.TYPE_MESSAGE else None
+        if child is None:
+            kind = SCALAR
+        elif child.GetOptions().map_entry:
+            kind = MAP
+        elif child.full_name == "google.protobuf.Timestamp":
+            kind = TIMESTAMP
+        elif child.full_name.startswith("google.protobuf."):
+            kind = SCALAR  # other well-known types: JSON scalars or structs, kept as written
+        else:
+            kind = MESSAGE
+        entry = _Field(f.json_name, kind, f.is_repeated, child, _action(desc.name, f.json_name, kind, profile))
+        out[f.json_name] = entry
+        out.setdefault(f.name, entry)
+    return out
+
+
+@dataclass(frozen=True)
+class _Subject:
+    offset: int
+    birth: _dt.datetime | None
+
+
+_SUFFIX = re.compile(r"^[A-Za-z0-9]{1,5}$")
+
+
+def _extension(uri: str) -> str:
+    """``.vcf.gz`` of ``file://data/x.vcf.gz`` (only short alphanumeric suffixes: no id rides along)."""
+    name = uri.rstrip("/").rsplit("/", 1)[-1]
+    parts = name.split(".")[1:]
+    keep: list[str] = []
+    for part in reversed(parts):
+        if not _SUFFIX.match(part) or part.isdigit():
+            break
+        keep.insert(0, part)
+    return "".join("." + p for p in keep[-2:])
+
+
+class Deidentifier:
+    """De-identifies documents with one key and one profile; collects findings per document."""
+
+    def __init__(self, keyring: Keyring, profile: Profile) -> None:
+        self.keyring = keyring
+        self.profile = profile
+        self._issues: list[Issue] = []
+        self._ids: set[str] = set()
+        self._deferred: list[tuple[Any, Any, str, str]] = []
+        self._subject = _Subject(0, None)
+        #: the original ids of the last document (for rewriting its file name)
+        self.last_ids: set[str] = set()
+
+    # ------------------------------------------------------------------ documents
+
+    def document(self, data: dict[str, Any], element: Element) -> tuple[dict[str, Any], list[Issue], list[Record]]:
+        """(de-identified tree, findings, quasi-identifier records) of one document tree."""
+        self._issues, self._ids, self._deferred = [], set(), []
+        desc: Any = element.message_class.DESCRIPTOR
+        if element is Element.FAMILY:
+            proband = data.get("proband")
+            self._subject = self._subject_of(proband if isinstance(proband, dict) else {}, data)
+        elif element is Element.COHORT:
+            self._subject = _Subject(self._offset(data.get("id")), None)
+        out = self._message(data, desc, "")
+        self._finish()
+        self.last_ids = self._ids
+        return out, self._issues, list(self._records(out, element))
+
+    def _records(self, out: dict[str, Any], element: Element) -> Iterator[Record]:
+        if element is Element.PHENOPACKET:
+            yield record_of(out, "")
+        elif element is Element.FAMILY:
+            for pp in [out.get("proband"), *(out.get("relatives") or [])]:
+                if isinstance(pp, dict):
+                    yield record_of(pp, "")
+        else:
+            for pp in out.get("members") or []:
+                if isinstance(pp, dict):
+                    yield record_of(pp, "")
+
+    def _offset(self, ident: Any) -> int:
+        return self.keyring.offset_days(ident if isinstance(ident, str) else "")
+
+    def _subject_of(self, packet: dict[str, Any], fallback: dict[str, Any]) -> _Subject:
+        subject = packet.get("subject")
+        subject = subject if isinstance(subject, dict) else {}
+        ident = subject.get("id")
+        if not isinstance(ident, str) or not ident:
+            ident = packet.get("id") if isinstance(packet.get("id"), str) else fallback.get("id")
+        birth = T.parse(subject.get("dateOfBirth", subject.get("date_of_birth")))
+        return _Subject(self._offset(ident), birth)
+
+    # ------------------------------------------------------------------ the walk
+
+    def _message(self, d: dict[str, Any], desc: Descriptor, ptr: str) -> dict[str, Any]:
+        name = desc.name
+        outer = None
+        if name == "Phenopacket":
+            outer, self._subject = self._subject, self._subject_of(d, d)
+        elif name == "TimeElement" and self._subject.birth is not None and self.profile.timestamps_to_ages:
+            d = self._as_age(d)
+        table = _table(desc, self.profile)
+        out: dict[str, Any] = {}
+        for key, value in d.items():
+            f = table.get(key)
+            p = f"{ptr}/{escape(key)}"
+            if f is None:
+                self._issues.append(
+                    F.UNKNOWN_FIELD(f"{key!r} is not a field of {name}; removed from the output", pointer=p)
+                )
+                continue
+            action = f.action
+            if action == "drop":
+                continue
+            if value is None:
+                out[f.json] = None
+                continue
+            kind = f.kind
+            if kind == MESSAGE:
+                if f.repeated and isinstance(value, list):
+                    out[f.json] = [
+                        self._message(v, f.child, f"{p}/{i}") if isinstance(v, dict) and f.child else v
+                        for i, v in enumerate(value)
+                    ]
+                elif isinstance(value, dict) and f.child is not None:
+                    out[f.json] = self._message(value, f.child, p)
+                else:
+                    out[f.json] = value  # a wrong type: written as is (validate reports it)
+            elif kind == TIMESTAMP:
+                new = self._timestamp(value, action, p)
+                if new is not None:
+                    out[f.json] = new
+            elif kind == MAP:
+                out[f.json] = self._map(value, action)
+            elif action == "keep":
+                out[f.json] = value
+            else:
+                self._scalar(out, f.json, value, action, p)
+        if outer is not None:
+            self._subject = outer
+        return out
+
+    def _scalar(self, out: dict[str, Any], key: str, value: Any, action: str, p: str) -> None:
+        if action == "id":
+            if isinstance(value, str):
+                if value not in ("", "0"):
+                    self._ids.add(value)
+                out[key] = self.keyring.pseudonym(value)
+            else:
+                out[key] = value
+        elif action == "age":
+            if isinstance(value, str) and T.is_over_cap(value):
+                self._issues.append(F.AGE_GENERALISED(f"age {value} written as {T.AGE_CAP} (90 or older)", pointer=p))
+                value = T.AGE_CAP
+            out[key] = value
+        elif action == "uri":
+            out[key] = self.keyring.pseudonym(value) + _extension(value) if isinstance(value, str) else value
+        else:  # scan / rewrite: after the walk, when every id of the document is known
+            out[key] = value
+            self._deferred.append((out, key, action, p))
+
+    def _timestamp(self, value: Any, action: str, p: str) -> str | None:
+        subject = self._subject
+        if action == "dob":
+            mode = self.profile.date_of_birth
+            if mode == "remove":
+                return None
+            birth = T.parse(value)
+            if birth is None:
+                self._issues.append(F.TIME_UNREADABLE(f"date of birth {value!r} is not RFC 3339; removed", pointer=p))
+                return None
+            shifted = T.shift(value, subject.offset)
+            if shifted is None:
+                return None
+            parsed = T.parse(shifted)
+            return T.year_start(parsed) if mode == "year" and parsed is not None else shifted
+        new = T.shift(value, subject.offset) if isinstance(value, str) else None
+        if new is None:
+            self._issues.append(F.TIME_UNREADABLE(f"timestamp {value!r} is not RFC 3339; removed", pointer=p))
+        return new
+
+    def _as_age(self, d: dict[str, Any]) -> dict[str, Any]:
+        """A time element with a timestamp (or interval) as an age (range) since the subject's birth."""
+        birth = self._subject.birth
+        assert birth is not None
+        if "timestamp" in d:
+            when = T.parse(d["timestamp"])
+            age = T.age_at(birth, when) if when is not None else None
+            return {"age": {"iso8601duration": age}} if age is not None else d
+        interval = d.get("interval")
+        if isinstance(interval, dict):
+            start, end = T.parse(interval.get("start")), T.parse(interval.get("end"))
+            a = T.age_at(birth, start) if start is not None else None
+            b = T.age_at(birth, end) if end is not None else None
+            if a is not None and b is not None:
+                return {"ageRange": {"start": {"iso8601duration": a}, "end": {"iso8601duration": b}}}
+        return d
+
+    def _map(self, value: Any, action: str) -> Any:
+        if not isinstance(value, dict):
+            return value
+        if action == "ids-map":  # individual / biosample id → sample id inside the file: both pseudonymised
+            return {
+                self.keyring.pseudonym(str(k)): self.keyring.pseudonym(v) if isinstance(v, str) else v
+                for k, v in value.items()
+            }
+        return {k: v for k, v in value.items() if str(k).lower() not in ("description", "comment", "notes")}
+
+    def _finish(self) -> None:
+        """Rewrite embedded ids in kept text, then scan the text-like values for identifiers."""
+        ids = self._ids
+        for holder, key, action, p in self._deferred:
+            value = holder[key]
+            if isinstance(value, list):
+                holder[key] = [self.keyring.rewrite_embedded(v, ids) if isinstance(v, str) else v for v in value]
+                texts = [(f"{p}/{i}", v) for i, v in enumerate(holder[key]) if isinstance(v, str)]
+            elif isinstance(value, str):
+                holder[key] = self.keyring.rewrite_embedded(value, ids)
+                texts = [(p, holder[key])]
+            else:
+                continue
+            if action != "scan":
+                continue
+            for pointer, text in texts:
+                for kind, found in leftovers(text, ids):
+                    self._issues.append(
+                        F.IDENTIFIER_LEFT(f"{kind} {found!r} left in a kept value; review it", pointer=pointer)
+                    )
