@@ -87,7 +87,11 @@ def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"starts with a UTF-16 byte-order mark but is not UTF-16: {exc.reason} at byte "
+                             f"{exc.start}; save the sheet as UTF-8 CSV", path=path) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -1,0 +1,482 @@
+"""What the page runs in a workspace, through the library: sniffing, ``mapping init``, ``phenotk.convert``, fixes.
+
+Nothing here converts, validates or fixes by itself: sheets with an assistant mapping go through
+:func:`phenotk.convert` with that mapping (``from_="table"``), every other upload through :func:`phenotk.convert`
+as sniffed (as the CLI does), fixes through the run's :class:`~phenotk.workflow.session.Session`. This module
+only stores results in the workspace and shapes them for the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import io
+import json
+import os
+import shutil
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from phenotk.errors import InputError, PhenotkError
+from phenotk.issue import Issue, Report, Result
+from phenotk.serve import assistant
+from phenotk.serve.workspace import MAPPING_SUFFIXES, ServeError, Workspace
+
+#: one conversion / fix at a time: the engine and the HPO index are shared by every workspace
+ENGINE_LOCK = threading.Lock()
+#: packets shown as a live preview
+PREVIEW_PACKETS = 3
+
+
+def sniff(path: Path) -> str:
+    """What an upload is, as ``phenotk convert`` would read it (``mapping`` for a mapping YAML)."""
+    name = path.name.lower()
+    if name.endswith(MAPPING_SUFFIXES):
+        try:
+            head = path.read_bytes()[:4096]
+        except OSError:
+            head = b""
+        if b"phenotk_mapping" in head:
+            return "mapping"
+    from phenotk.conversion import registry
+
+    reader = registry.sniff_reader(path)
+    if reader is not None:
+        return "sheet" if reader.name == "table" else reader.name
+    if name.endswith(".zip"):
+        return "phenopackets (zip)"
+    from phenotk.io.sniff import format_from_extension
+
+    return "phenopacket" if format_from_extension(path.name) is not None else "unknown"
+
+
+def is_sheet(name: str) -> bool:
+    """A CSV/TSV/XLSX upload (the assistant can start a mapping for it)."""
+    return name.lower().endswith((".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm"))
+
+
+# ------------------------------------------------------------------------------------------- mapping
+
+
+def start_mapping(ws: Workspace, name: str, ontology: Any) -> dict[str, Any]:
+    """``mapping init`` for the upload ``name``: store its YAML and return the assistant's table."""
+    from phenotk.conversion.table.starter import init_mapping
+
+    path = ws.path_of(name)
+    if not is_sheet(name):
+        raise ServeError(400, f"{name}: the mapping assistant reads CSV, TSV and XLSX sheets")
+    try:
+        start = init_mapping(path, ontology=ontology)
+    except InputError as exc:
+        raise ServeError(400, ws.display(str(exc))) from None
+    except UnicodeDecodeError as exc:
+        raise ServeError(400, f"{name}: cannot decode the sheet ({exc.reason}); save it as UTF-8 CSV") from None
+    suggestions = {h: [{"id": t.id, "label": t.label, "score": round(float(t.score), 2)} for t in hits]
+                   for h, hits in start.placement.suggestions.items()}
+    with ws.lock:
+        ws.mappings[name] = start.text
+        ws.assist[name] = {"header": list(start.sheet.header), "suggestions": suggestions,
+                           "messages": [ws.display(m) for m in start.messages()]}
+        ws.run = None
+    return assistant_view(ws, name, ontology)
+
+
+def assistant_view(ws: Workspace, name: str, ontology: Any) -> dict[str, Any]:
+    """The assistant's table for the sheet ``name`` (columns, meanings, YAML)."""
+    text = ws.mappings.get(name)
+    if text is None:
+        raise ServeError(404, f"no mapping for {name!r} yet: start one first")
+    info = ws.assist.get(name) or {}
+    data = assistant.parse(text)
+    header = info.get("header") or []
+    return {
+        "file": name,
+        "yaml": text,
+        "messages": info.get("messages", []),
+        "columns": assistant.columns(data, header, ontology, info.get("suggestions")),
+        "meanings": assistant.meanings(),
+    }
+
+
+def set_mapping_text(ws: Workspace, name: str, text: str, ontology: Any) -> dict[str, Any]:
+    """Use ``text`` (an edited or uploaded mapping YAML) for the sheet ``name``."""
+    ws.path_of(name)
+    assistant.parse(text)  # refuse an invalid mapping before storing it
+    with ws.lock:
+        if name not in ws.assist:
+            ws.assist[name] = {"header": _header_of(ws, name, text), "suggestions": {}, "messages": []}
+        ws.mappings[name] = text
+        ws.run = None
+    return assistant_view(ws, name, ontology)
+
+
+def _header_of(ws: Workspace, name: str, text: str) -> list[str]:
+    from phenotk.conversion.table.sheets import read_table
+    from phenotk.mapping.model import load_mapping
+
+    m = load_mapping(assistant.parse(text))
+    try:
+        sheet = read_table(ws.path_of(name), sheet=m.sheet, header_row=m.header_row)
+    except (InputError, UnicodeDecodeError) as exc:
+        raise ServeError(400, ws.display(str(exc))) from None
+    return list(sheet.header)
+
+
+def set_column(ws: Workspace, name: str, column: str, meaning: str, term: str | None, ontology: Any
+               ) -> dict[str, Any]:
+    """Give ``column`` of sheet ``name`` a new meaning in its mapping."""
+    text = ws.mappings.get(name)
+    if text is None:
+        raise ServeError(404, f"no mapping for {name!r} yet: start one first")
+    if term is not None and ontology is not None and not ontology.contains(term):
+        raise ServeError(400, f"{term} is not a term of the loaded HPO")
+    header = (ws.assist.get(name) or {}).get("header")
+    data = assistant.set_meaning(assistant.parse(text), column, meaning, term, header)
+    return set_mapping_text(ws, name, assistant.dump(data), ontology)
+
+
+# ------------------------------------------------------------------------------------------- converting
+
+
+@dataclass
+class Run:
+    """The last conversion of a workspace: one report, the packets written, timings."""
+
+    report: Report
+    packets: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    pending: dict[str, Any] = field(default_factory=dict)  #: display path → FileFix (dry run)
+    fixed: list[dict[str, Any]] = field(default_factory=list)  #: fixes applied
+
+
+def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
+    """Convert every upload (sheets with their mapping, the rest as sniffed) into ``packets/``; one report."""
+    import phenotk
+
+    started = time.perf_counter()
+    report = Report(hpo_version=session.hpo_version)
+    errors: list[str] = []
+    with ws.lock, ENGINE_LOCK:
+        shutil.rmtree(ws.packets, ignore_errors=True)
+        shutil.rmtree(ws.fixed, ignore_errors=True)
+        ws.packets.mkdir(parents=True)
+        mapdir = ws.root / "mappings"
+        mapdir.mkdir(exist_ok=True)
+        names = sorted(n for n, kind in ws.kinds.items() if kind != "mapping")
+        if not names:
+            raise ServeError(400, "nothing to convert: drop a sheet, template or phenopacket first")
+        for name in names:
+            kwargs: dict[str, Any] = {}
+            if name in ws.mappings:
+                mapping = ws.inside(mapdir / (name + ".yaml"))
+                mapping.write_text(ws.mappings[name], encoding="utf-8")
+                kwargs = {"mapping": mapping, "from_": "table"}
+            out = ws.inside(ws.packets / _folder(name))
+            try:
+                conv = phenotk.convert(ws.path_of(name), hpo=ontology if ontology is not None else False, **kwargs)
+                items = [i for i in conv if i.message is not None]
+                if items:
+                    conv.write(str(out) + os.sep, to="json")
+            except PhenotkError as exc:
+                errors.append(ws.display(str(exc)))
+                report.results.append(Result(path=name, issues=[Issue(
+                    "IO001", "input-unreadable", _error(), ws.display(exc.message))]))
+                continue
+            except UnicodeDecodeError as exc:
+                errors.append(f"{name}: cannot decode ({exc.reason}); save it as UTF-8")
+                report.results.append(Result(path=name, issues=[Issue(
+                    "IO001", "input-unreadable", _error(), f"cannot decode ({exc.reason}); save it as UTF-8")]))
+                continue
+            report.notes.extend(n for n in conv.report.notes if n not in report.notes)
+            report.hpo_version = report.hpo_version or conv.report.hpo_version
+            report.results.extend(_display_result(ws, r) for r in conv.report.results)
+        packets = sorted(ws.packets.rglob("*.json"))
+    run = Run(report=report, packets=packets, seconds=time.perf_counter() - started, errors=errors)
+    ws.run = run
+    return run
+
+
+def _error() -> Any:
+    from phenotk.issue import Severity
+
+    return Severity.ERROR
+
+
+def _folder(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
+
+
+def _display_result(ws: Workspace, result: Result) -> Result:
+    issues = [dataclasses.replace(i, message=ws.display(i.message)) for i in result.issues]
+    return dataclasses.replace(result, path=ws.display(result.path), issues=issues)
+
+
+def current_run(ws: Workspace) -> Run:
+    """The last conversion (ServeError 409 when the uploads or mapping changed since)."""
+    if ws.run is None:
+        raise ServeError(409, "convert first (the files or the mapping changed since the last run)")
+    run: Run = ws.run
+    return run
+
+
+# ------------------------------------------------------------------------------------------- findings
+
+
+def findings(ws: Workspace, run: Run) -> list[dict[str, Any]]:
+    """Every finding, flat, with its location, the offending value in context and whether a fix exists."""
+    from phenotk import catalog
+
+    tables: dict[str, Any] = {}
+    packets: dict[str, Any] = {}
+    fixed = {(f["id"], f["code"], f["pointer"]) for f in run.fixed}
+    out = []
+    for n, (result, issue) in enumerate(run.report.iter_issues()):
+        kind = catalog.get(issue.code)
+        ctx = {k: v for k, v in (issue.context or {}).items() if isinstance(v, (str, int, float)) and k != "reason"}
+        entry = {
+            "n": n,
+            "file": result.path.split(":row ")[0].split("!")[0],
+            "path": result.path,
+            "id": result.id,
+            "code": issue.code,
+            "rule": issue.rule,
+            "severity": issue.severity.value,
+            "message": issue.message,
+            "pointer": issue.pointer,
+            "line": issue.line,
+            "column": issue.column,
+            "cell": ctx,
+            "fix": None if issue.fix is None else ("safe" if issue.fix.safe else "suggestion"),
+            "summary": kind.summary if kind is not None else "",
+            "fixed": (result.id, issue.code, issue.pointer) in fixed,
+            "context": _context(ws, run, result, issue, tables, packets),
+        }
+        out.append(entry)
+    return out
+
+
+def _context(ws: Workspace, run: Run, result: Result, issue: Issue, tables: dict[str, Any],
+             packets: dict[str, Any]) -> dict[str, Any] | None:
+    """The offending cell with its neighbours (sheets), the lines around it (JSON/YAML) or the packet value."""
+    ctx = issue.context or {}
+    name = result.path.split(":row ")[0].split("!")[0]
+    if "row" in ctx and name in ws.kinds and isinstance(ctx.get("row"), int):
+        return _cell_context(ws, name, int(ctx["row"]), str(ctx.get("column") or ""), tables)
+    if issue.line and name in ws.kinds and not is_sheet(name):
+        try:
+            lines = ws.path_of(name).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+        lo = max(issue.line - 3, 0)
+        return {"kind": "lines", "first": lo + 1, "mark": issue.line, "lines": lines[lo:issue.line + 2]}
+    if issue.pointer and result.id:
+        packet = packets.get(result.id)
+        if packet is None:
+            packets.update(_packets_by_id(run))
+            packet = packets.get(result.id)
+        if packet is not None:
+            value = _at_pointer(packet, issue.pointer)
+            if value is not _MISSING:
+                return {"kind": "value", "pointer": issue.pointer, "value": json.dumps(value, indent=1)[:600]}
+    return None
+
+
+def _cell_context(ws: Workspace, name: str, row: int, column: str, tables: dict[str, Any]) -> dict[str, Any] | None:
+    from phenotk.conversion.table.sheets import read_table
+    from phenotk.mapping.model import load_mapping
+
+    if name not in tables:
+        try:
+            text = ws.mappings.get(name)
+            m = load_mapping(assistant.parse(text)) if text else None
+            tables[name] = read_table(ws.path_of(name), sheet=m.sheet if m else None,
+                                      header_row=m.header_row if m else 1)
+        except (PhenotkError, ServeError, UnicodeDecodeError, OSError):
+            tables[name] = None
+    sheet = tables[name]
+    if sheet is None:
+        return None
+    if row not in sheet.row_numbers:
+        return None
+    index = sheet.row_numbers.index(row)
+    cols = [c.strip() for c in column.split(",")]
+    at = [sheet.header.index(c) for c in cols if c in sheet.header]
+    centre = at[0] if at else 0
+    lo, hi = max(centre - 2, 0), min(centre + 3, len(sheet.header))
+    return {"kind": "cells", "row": row, "header": sheet.header[lo:hi], "cells": sheet.rows[index][lo:hi],
+            "mark": [j - lo for j in at if lo <= j < hi]}
+
+
+_MISSING = object()
+
+
+def _at_pointer(doc: Any, pointer: str) -> Any:
+    node = doc
+    for raw in pointer.split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return _MISSING
+    return node
+
+
+def _packets_by_id(run: Run) -> dict[str, Any]:
+    out = {}
+    for p in run.packets:
+        try:
+            doc = json.loads(p.read_bytes())
+        except (OSError, ValueError):
+            continue
+        if isinstance(doc, dict) and "id" in doc:
+            out[str(doc["id"])] = doc
+    return out
+
+
+def preview(run: Run, limit: int = PREVIEW_PACKETS) -> list[Any]:
+    """The first packets (JSON trees) of the run."""
+    out = []
+    for p in run.packets[:limit]:
+        try:
+            out.append(json.loads(p.read_bytes()))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+# ------------------------------------------------------------------------------------------- fixes
+
+
+def _fix_targets(ws: Workspace, run: Run) -> list[Path]:
+    """Packets made by the run and uploaded phenopackets (the files a fix may change)."""
+    uploaded = [ws.path_of(n) for n, k in sorted(ws.kinds.items()) if k == "phenopacket"]
+    return [*run.packets, *uploaded]
+
+
+def plan_fixes(ws: Workspace, run: Run, session: Any) -> list[dict[str, Any]]:
+    """Dry run of the safe fixes: per changed file, the fixes and a unified diff (nothing written)."""
+    out: list[dict[str, Any]] = []
+    with ws.lock, ENGINE_LOCK:
+        targets = _fix_targets(ws, run)
+        run.pending = {}
+        if not targets:
+            return out
+        for _, ff in session.fix_paths([str(p) for p in targets]):
+            if not ff.changed:
+                continue
+            shown = ws.display(ff.path)
+            run.pending[shown] = ff
+            diff = "".join(difflib.unified_diff(
+                ff.original.decode("utf-8", "replace").splitlines(keepends=True),
+                ff.new.decode("utf-8", "replace").splitlines(keepends=True), f"a/{shown}", f"b/{shown}", n=2))
+            out.append({"file": shown, "diff": diff[:20000], "fixes": [
+                {"code": a.issue.code, "rule": a.issue.rule, "message": a.issue.message, "pointer": a.issue.pointer}
+                for a in ff.applied]})
+    return out
+
+
+def apply_fixes(ws: Workspace, run: Run, files: list[str] | None) -> list[dict[str, Any]]:
+    """Write the planned fixes of ``files`` (all when None): packets in place, uploads to ``fixed/``."""
+    from phenotk.io import atomic_write
+
+    if not run.pending:
+        raise ServeError(409, "no fixes planned: look at the fixes first")
+    chosen = list(run.pending) if files is None else files
+    done = []
+    with ws.lock:
+        for shown in chosen:
+            ff = run.pending.pop(shown, None)
+            if ff is None:
+                raise ServeError(400, f"no planned fix for {shown!r}")
+            source = Path(ff.path)
+            if ws.inside(source).is_relative_to(ws.packets.resolve()):
+                target = ws.inside(source)
+            else:
+                ws.fixed.mkdir(exist_ok=True)
+                target = ws.inside(ws.fixed / source.name)
+            atomic_write(target, ff.new, force=True)
+            ident = _id_of(ff.new)
+            for a in ff.applied:
+                entry = {"file": shown, "id": ident, "code": a.issue.code, "rule": a.issue.rule,
+                         "pointer": a.issue.pointer, "message": a.issue.message}
+                run.fixed.append(entry)
+                done.append(entry)
+    return done
+
+
+def _id_of(data: bytes) -> str | None:
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return None
+    return str(doc.get("id")) if isinstance(doc, dict) and doc.get("id") is not None else None
+
+
+# ------------------------------------------------------------------------------------------- downloads
+
+
+def packets_zip(ws: Workspace, run: Run) -> bytes:
+    """The run's packets (with the fixes applied so far), one JSON file each, in a zip."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in run.packets:
+            zf.write(p, p.relative_to(ws.packets).as_posix())
+    return buf.getvalue()
+
+
+def fixed_zip(ws: Workspace) -> bytes:
+    """Fixed copies of uploaded phenopackets."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        if ws.fixed.is_dir():
+            for p in sorted(ws.fixed.iterdir()):
+                zf.write(p, p.name)
+    return buf.getvalue()
+
+
+def report_text(run: Run, fmt: str) -> str:
+    """The run's report in ``fmt`` (html, sarif, json …), with the finding documentation of the catalog."""
+    from phenotk import catalog
+    from phenotk.report import render
+
+    return render(run.report, fmt, rules=catalog.rule_infos())
+
+
+def summary(run: Run, ontology: Any) -> dict[str, Any]:
+    """Cohort summary of the run's packets (the notebooks' numbers and plots, as PNG data URLs)."""
+    import base64
+
+    from phenotk.analysis import summarize
+    from phenotk.io import iter_documents
+
+    messages = [d.message for d in iter_documents([str(p) for p in run.packets])
+                if not isinstance(d, InputError) and d.message is not None]
+    messages = [m for m in messages if type(m).__name__ == "Phenopacket"]
+    if not messages:
+        return {"packets": 0, "summary": None, "plots": {}}
+    s = summarize(messages, hpo=ontology)
+    plots: dict[str, str] = {}
+    from matplotlib.figure import Figure  # no pyplot: figures made in request threads stay independent
+
+    for key, draw in (("terms", s.plot_terms), ("organ_systems", s.plot_organ_systems), ("onsets", s.plot_onsets)):
+        fig = Figure(figsize=(7, 4))
+        try:
+            draw(ax=fig.subplots())
+        except (ValueError, TypeError, KeyError):
+            continue
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=80)
+        plots[key] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return {"packets": len(messages), "summary": _jsonable(s.to_dict()), "plots": plots}
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))

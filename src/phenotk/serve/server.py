@@ -1,0 +1,164 @@
+"""Starting and stopping the page's server: the token, the temporary root, uvicorn, idle clean-up.
+
+``serve(...)`` runs until interrupted (``phenotk serve``); :class:`BackgroundServer` runs the same app in a
+thread on a free port and stops it again (tests, notebooks). Both remove every workspace when they stop.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from phenotk.errors import UsageError
+from phenotk.serve.app import ServeState, create_app
+from phenotk.serve.workspace import Limits, WorkspaceStore
+
+#: how often idle workspaces are looked for (seconds)
+SWEEP_SECONDS = 60.0
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``127.0.0.1``, ``::1`` and ``localhost``."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def make_state(*, hpo: Any = None, limits: Limits | None = None, host: str = "127.0.0.1",
+               token: str | None = None, root: Path | None = None) -> ServeState:
+    """The app's state: a random token, a fresh temporary root, the session (HPO found as ``validate`` does)."""
+    from phenotk.workflow.session import Session
+
+    session = Session(hpo=hpo, want_hpo=True)
+    base = Path(tempfile.mkdtemp(prefix="phenotk-serve-", dir=root))
+    lim = limits or Limits()
+    return ServeState(token=token or secrets.token_urlsafe(24), store=WorkspaceStore(base, lim), session=session,
+                      ontology=session.hpo, limits=lim,
+                      hosts=frozenset({"127.0.0.1", "localhost", "::1", host.strip("[]")}))
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(host: str, port: int, token: str) -> str:
+    """The address to open (the token as Jupyter puts it)."""
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{shown}:{port}/?token={token}"
+
+
+class _Sweeper(threading.Thread):
+    def __init__(self, store: WorkspaceStore, every: float) -> None:
+        super().__init__(name="phenotk-serve-sweeper", daemon=True)
+        self.store = store
+        self.every = every
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
+            self.store.sweep()
+
+
+class BackgroundServer:
+    """The app on ``host``:``port`` (0 = a free port) in a thread; ``stop()`` ends it and removes the workspaces."""
+
+    def __init__(self, state: ServeState, host: str = "127.0.0.1", port: int = 0) -> None:
+        import uvicorn
+
+        self.state = state
+        self.host = host
+        self.sock = _bind(host, port)
+        self.port = int(self.sock.getsockname()[1])
+        config = uvicorn.Config(create_app(state), log_level="warning", lifespan="off", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True,
+                                       name="phenotk-serve")
+        self.sweeper = _Sweeper(state.store, SWEEP_SECONDS)
+
+    @property
+    def url(self) -> str:
+        """The address with the token."""
+        return url_of(self.host, self.port, self.state.token)
+
+    @property
+    def base(self) -> str:
+        """The address without the token."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> BackgroundServer:
+        """Start and wait until the server accepts connections."""
+        self.thread.start()
+        self.sweeper.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                self.stop()
+                raise RuntimeError("phenotk serve did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server and remove every workspace (the temporary root)."""
+        self.server.should_exit = True
+        self.sweeper.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout)
+        self.sock.close()
+        self.state.store.close()
+
+    def __enter__(self) -> BackgroundServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve(*, host: str = "127.0.0.1", port: int = 8765, hpo: Any = None, open_browser: bool = True,
+          allow_remote: bool = False, limits: Limits | None = None,
+          echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)) -> None:
+    """Run the page until interrupted; the temporary root is removed on the way out."""
+    if not is_loopback(host) and not allow_remote:
+        raise UsageError(f"--host {host} would let other machines reach uploaded patient data; "
+                         "add --allow-remote to do it anyway (the token still guards every request)")
+    state = make_state(hpo=hpo, limits=limits, host=host)
+    server = BackgroundServer(state, host, port)
+    if not is_loopback(host):
+        echo(f"warning: listening on {host}: anyone who can reach this machine and has the token can upload "
+             "and read files; plain HTTP, no encryption")
+    if state.session.hpo is None:
+        echo("note: no HPO loaded (give --hpo FILE): HPO checks and term autocomplete are off")
+    try:
+        server.start()
+        echo(f"phenotk serve: HPO {state.session.hpo_version or 'none'}; files stay in {state.store.root} "
+             "(removed when you stop)")
+        echo(f"open {server.url}")
+        echo("press Ctrl+C to stop")
+        if open_browser:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+        while server.thread.is_alive():
+            server.thread.join(0.5)
+    finally:
+        server.stop()

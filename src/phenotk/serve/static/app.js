@@ -1,0 +1,301 @@
+// phenotk serve: the page's client of the JSON API. Plain DOM, no framework; user text only via textContent.
+"use strict";
+(function () {
+  const TOKEN = document.querySelector('meta[name="phenotk-token"]').content;
+  const $ = (id) => document.getElementById(id);
+  const state = { ws: null, sheet: null, run: null, meanings: [], shown: 300 };
+
+  function el(tag, attrs, ...kids) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "text") node.textContent = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const kid of kids) if (kid !== null && kid !== undefined) node.append(kid);
+    return node;
+  }
+
+  async function api(method, path, body) {
+    const opts = { method, headers: { "X-Phenotk-Token": TOKEN } };
+    if (body instanceof FormData) opts.body = body;
+    else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
+    const res = await fetch(path, opts);
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = { error: res.statusText }; }
+    if (!res.ok) throw new Error((data && data.error) || res.statusText);
+    return data;
+  }
+
+  function status(id, text, bad) { const p = $(id); p.textContent = text; p.classList.toggle("bad", !!bad); }
+  const wsPath = (rest) => `/api/workspaces/${state.ws}${rest}`;
+  const enc = encodeURIComponent;
+
+  // ------------------------------------------------------------------ files
+  async function upload(files) {
+    if (!files.length) return;
+    const form = new FormData();
+    for (const f of files) form.append("files", f, f.name);
+    status("upload-status", `uploading ${files.length} file(s)…`);
+    try {
+      const data = await api("POST", wsPath("/files"), form);
+      status("upload-status", "stored: " + data.saved.map((s) => `${s.name} (${s.kind})`).join(", "));
+      showFiles(data.files);
+    } catch (e) { status("upload-status", e.message, true); }
+  }
+
+  function showFiles(files) {
+    const body = $("file-table").querySelector("tbody");
+    body.replaceChildren();
+    $("file-table").hidden = files.length === 0;
+    for (const f of files) {
+      const actions = el("td", {});
+      if (f.sheet) actions.append(el("button", { type: "button", text: f.mapped ? "Edit mapping" : "Map columns",
+        "aria-label": `Map the columns of ${f.name}`, onclick: () => (f.mapped ? openAssistant(f.name) : startMapping(f.name)) }));
+      actions.append(el("button", { type: "button", class: "quiet", text: "Remove", "aria-label": `Remove ${f.name}`,
+        onclick: async () => { showFiles((await api("DELETE", wsPath(`/files/${enc(f.name)}`))).files); } }));
+      body.append(el("tr", {}, el("td", { text: f.name }), el("td", { text: f.kind + (f.mapped ? " · mapped" : "") }),
+        el("td", { text: kb(f.size) }), actions));
+    }
+    $("convert").disabled = files.filter((f) => f.kind !== "mapping").length === 0;
+  }
+  const kb = (n) => (n > 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(n / 1024)) + " kB");
+
+  // ------------------------------------------------------------------ mapping assistant
+  async function startMapping(name) {
+    status("upload-status", `starting a mapping for ${name}…`);
+    try { showAssistant(await api("POST", wsPath(`/mapping/${enc(name)}/init`))); status("upload-status", ""); refreshFiles(); }
+    catch (e) { status("upload-status", e.message, true); }
+  }
+  async function openAssistant(name) { showAssistant(await api("GET", wsPath(`/mapping/${enc(name)}`))); }
+  async function refreshFiles() { showFiles((await api("GET", wsPath(""))).files); }
+
+  function showAssistant(view) {
+    state.sheet = view.file;
+    state.meanings = view.meanings;
+    $("assistant").hidden = false;
+    $("assistant-file").textContent = view.file;
+    $("mapping-yaml").value = view.yaml;
+    $("mapping-download").href = wsPath(`/mapping/${enc(view.file)}/yaml`);
+    const msgs = $("assistant-messages");
+    msgs.replaceChildren(...view.messages.map((m) => el("li", { text: m })));
+    const body = $("column-table").querySelector("tbody");
+    body.replaceChildren();
+    view.columns.forEach((c, i) => {
+      const select = el("select", { id: `meaning-${i}`, "aria-label": `Meaning of column ${c.column}`, "data-column": c.column });
+      for (const m of view.meanings) select.append(el("option", { value: m.value, text: m.label, selected: m.value === c.meaning }));
+      select.addEventListener("change", () => changeColumn(c.column, select.value, null));
+      const term = el("input", { type: "text", list: "hpo-options", id: `term-${i}`, "aria-label": `HPO term of column ${c.column}`,
+        value: c.term ? `${c.term.id} ${c.term.label}` : "", placeholder: "type to search HPO", autocomplete: "off" });
+      term.addEventListener("input", () => suggest(term.value));
+      term.addEventListener("change", () => {
+        const m = term.value.match(/HP:\d{7}/);
+        if (m) changeColumn(c.column, "hpo", m[0]);
+      });
+      const values = c.values ? Object.entries(c.values).map(([k, v]) => `${k} → ${v}`).join("; ") : "";
+      const sugg = el("td", {});
+      for (const s of c.suggestions || []) {
+        sugg.append(el("button", { type: "button", class: "chip", text: `${s.id} ${s.label}`,
+          "aria-label": `Use ${s.label} for column ${c.column}`, onclick: () => changeColumn(c.column, "hpo", s.id) }));
+      }
+      body.append(el("tr", { class: c.meaning === "unplaced" ? "unplaced" : null },
+        el("th", { scope: "row", text: c.column }), el("td", {}, select), el("td", {}, term), el("td", { class: "values", text: values }), sugg));
+    });
+  }
+
+  let suggestTimer = null;
+  function suggest(text) {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(async () => {
+      if (text.trim().length < 2 || /^HP:\d{7}\s/.test(text)) return;
+      const data = await api("GET", `/api/hpo/search?q=${enc(text)}`);
+      $("hpo-options").replaceChildren(...data.terms.map((t) => el("option", { value: `${t.id} ${t.label}` })));
+    }, 150);
+  }
+
+  async function changeColumn(column, meaning, term) {
+    try {
+      showAssistant(await api("POST", wsPath(`/mapping/${enc(state.sheet)}/column`), { column, meaning, term }));
+      if (state.run) await convert();
+    } catch (e) { status("run-status", e.message, true); }
+  }
+
+  // ------------------------------------------------------------------ convert + findings
+  async function convert() {
+    status("run-status", "converting and checking…");
+    const t0 = performance.now();
+    try {
+      const run = await api("POST", wsPath("/convert"));
+      state.run = run;
+      showRun(run);
+      const ms = Math.round(performance.now() - t0);
+      document.body.dataset.lastRunMs = String(ms);
+      status("run-status", `${run.packets} packet(s), ${run.findings.length} finding(s) — server ${run.seconds.toFixed(2)} s, page ${(ms / 1000).toFixed(2)} s` +
+        (run.errors.length ? ` — ${run.errors.length} file(s) could not be read` : ""), run.errors.length > 0);
+      for (const id of ["plan-fixes", "summarize"]) $(id).disabled = false;
+      for (const [id, path] of [["dl-packets", "/download/packets.zip"], ["dl-fixed", "/download/fixed.zip"],
+        ["dl-html", "/download/report.html"], ["dl-sarif", "/download/report.sarif"], ["dl-json", "/download/report.json"]]) {
+        $(id).href = wsPath(path); $(id).removeAttribute("aria-disabled");
+      }
+    } catch (e) { status("run-status", e.message, true); }
+  }
+
+  function showRun(run) {
+    $("results").hidden = false;
+    const s = run.summary;
+    $("counts").replaceChildren(
+      el("span", { class: "count error", text: `${s.errors} error(s)` }),
+      el("span", { class: "count warning", text: `${s.warnings} warning(s)` }),
+      el("span", { class: "count info", text: `${s.info} info` }),
+      el("span", { class: "count", text: `${run.packets} packet(s)` }),
+      ...run.notes.map((n) => el("span", { class: "note", text: n })));
+    $("preview").textContent = JSON.stringify(run.preview, null, 1);
+    renderFindings();
+  }
+
+  function where(f) {
+    const parts = [f.path];
+    if (f.cell.row) parts.push(`row ${f.cell.row}`);
+    if (f.cell.column) parts.push(`column ${f.cell.column}`);
+    if (f.line) parts.push(`line ${f.line}` + (f.column ? `:${f.column}` : ""));
+    if (f.pointer && !f.line) parts.push(f.pointer);
+    return parts.join(" · ");
+  }
+
+  function context(f) {
+    const c = f.context;
+    if (!c) return null;
+    if (c.kind === "cells") {
+      const table = el("table", { class: "cells" });
+      table.append(el("tr", {}, el("th", { scope: "col", text: "row" }), ...c.header.map((h) => el("th", { scope: "col", text: h }))));
+      table.append(el("tr", {}, el("td", { text: String(c.row) }), ...c.cells.map((v, j) => el("td", { class: c.mark.includes(j) ? "mark" : null, text: v }))));
+      return table;
+    }
+    if (c.kind === "lines") {
+      const pre = el("pre", { class: "lines" });
+      c.lines.forEach((line, j) => pre.append(el("span", { class: c.first + j === c.mark ? "mark" : null, text: `${String(c.first + j).padStart(5)}  ${line}\n` })));
+      return pre;
+    }
+    return el("pre", { class: "lines", text: `${c.pointer} = ${c.value}` });
+  }
+
+  function renderFindings() {
+    if (!state.run) return;
+    const sev = new Set([...document.querySelectorAll('input[name="sev"]:checked')].map((i) => i.value));
+    const text = $("filter-text").value.trim().toLowerCase();
+    const rows = state.run.findings.filter((f) => sev.has(f.severity) &&
+      (!text || `${f.path} ${f.code} ${f.rule} ${f.message} ${f.id || ""}`.toLowerCase().includes(text)));
+    const body = $("finding-table").querySelector("tbody");
+    body.replaceChildren();
+    for (const f of rows.slice(0, state.shown)) {
+      const ctx = context(f);
+      const msg = el("td", {}, el("div", { text: f.message }));
+      if (ctx) msg.append(ctx);
+      if (f.fix) msg.append(el("span", { class: "tag", text: f.fix === "safe" ? "safe fix available" : "suggestion" }));
+      body.append(el("tr", { class: `finding ${f.severity}` + (f.fixed ? " fixed" : ""), "data-code": f.code },
+        el("td", {}, el("span", { class: `sev ${f.severity}`, text: f.fixed ? "fixed" : f.severity })),
+        el("td", { class: "where", text: where(f) }),
+        el("td", {}, el("button", { type: "button", class: "link", text: `${f.code} ${f.rule}`,
+          "aria-label": `Documentation of ${f.code} ${f.rule}`, onclick: () => showDoc(f.code) }), el("div", { class: "help", text: f.summary })),
+        msg));
+    }
+    $("more-findings").textContent = rows.length > state.shown ? `showing ${state.shown} of ${rows.length}; download the report for all` :
+      `${rows.length} of ${state.run.findings.length} finding(s) shown`;
+  }
+
+  async function showDoc(code) {
+    const d = await api("GET", `/api/findings/${enc(code)}`);
+    $("doc-panel").hidden = false;
+    $("doc-title").textContent = `${d.code} ${d.name} (${d.severity}): ${d.summary}`;
+    $("doc-text").textContent = d.doc;
+    $("doc-panel").scrollIntoView({ block: "nearest" });
+  }
+
+  // ------------------------------------------------------------------ fixes
+  async function planFixes() {
+    status("fix-status", "looking for safe fixes…");
+    try {
+      const data = await api("POST", wsPath("/fixes/plan"));
+      const list = $("fix-list");
+      list.replaceChildren();
+      for (const f of data.files) {
+        list.append(el("details", { class: "fix", open: true },
+          el("summary", { text: `${f.file}: ${f.fixes.length} fix(es) — ` + f.fixes.map((x) => x.rule).join(", ") }),
+          el("ul", {}, ...f.fixes.map((x) => el("li", { text: `${x.code} ${x.pointer}: ${x.message}` }))),
+          diffView(f.diff)));
+      }
+      status("fix-status", data.files.length ? `${data.files.length} file(s) can be fixed safely; review the diff, then apply` : "no safe fixes");
+      $("apply-fixes").disabled = data.files.length === 0;
+    } catch (e) { status("fix-status", e.message, true); }
+  }
+  function diffView(diff) {
+    const pre = el("pre", { class: "diff" });
+    for (const line of diff.split("\n")) {
+      const cls = line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : null;
+      pre.append(el("span", { class: cls, text: line + "\n" }));
+    }
+    return pre;
+  }
+  async function applyFixes() {
+    try {
+      const data = await api("POST", wsPath("/fixes/apply"), {});
+      state.run = data; showRun(data);
+      status("fix-status", `applied ${data.applied.length} fix(es); the packets download has them`);
+      $("apply-fixes").disabled = true;
+      $("fix-list").replaceChildren();
+    } catch (e) { status("fix-status", e.message, true); }
+  }
+
+  // ------------------------------------------------------------------ summary
+  async function summarize() {
+    const box = $("summary");
+    box.replaceChildren(el("p", { class: "status", text: "summarising…" }));
+    try {
+      const data = await api("GET", wsPath("/summary"));
+      box.replaceChildren();
+      if (!data.summary) { box.append(el("p", { text: "no phenopackets to summarise" })); return; }
+      const s = data.summary;
+      const dl = el("dl", { class: "facts" });
+      for (const [k, v] of Object.entries(s)) {
+        if (v === null || typeof v === "object") continue;
+        dl.append(el("dt", { text: k.replace(/_/g, " ") }), el("dd", { text: String(v) }));
+      }
+      box.append(dl);
+      const names = { terms: "Most frequent HPO terms", organ_systems: "Organ systems", onsets: "Onset ages" };
+      for (const [k, src] of Object.entries(data.plots)) box.append(el("figure", {}, el("img", { src, alt: names[k] || k }), el("figcaption", { text: names[k] || k })));
+    } catch (e) { box.replaceChildren(el("p", { class: "status bad", text: e.message })); }
+  }
+
+  // ------------------------------------------------------------------ wiring
+  async function init() {
+    try { state.ws = (await api("POST", "/api/workspaces")).id; document.body.dataset.workspace = state.ws; }
+    catch (e) { status("upload-status", e.message, true); return; }
+    const input = $("file-input");
+    input.addEventListener("change", () => { upload([...input.files]); input.value = ""; });
+    const drop = $("drop");
+    drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+    drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+    drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); upload([...e.dataTransfer.files]); });
+    drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });
+    $("convert").addEventListener("click", convert);
+    $("plan-fixes").addEventListener("click", planFixes);
+    $("apply-fixes").addEventListener("click", applyFixes);
+    $("summarize").addEventListener("click", summarize);
+    $("filter-text").addEventListener("input", renderFindings);
+    for (const box of document.querySelectorAll('input[name="sev"]')) box.addEventListener("change", renderFindings);
+    $("mapping-save").addEventListener("click", async () => {
+      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: $("mapping-yaml").value })); status("run-status", "mapping updated"); }
+      catch (e) { status("run-status", e.message, true); }
+    });
+    $("mapping-upload").addEventListener("change", async (e) => {
+      const file = e.target.files[0];
+      if (!file || !state.sheet) return;
+      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: await file.text() })); status("run-status", `using ${file.name}`); }
+      catch (err) { status("run-status", err.message, true); }
+      e.target.value = "";
+    });
+    document.body.dataset.ready = "1";
+  }
+  init();
+})();

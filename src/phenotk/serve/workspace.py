@@ -1,0 +1,230 @@
+"""Per-session workspaces: a temporary directory each, upload checks, idle clean-up.
+
+Every file the page receives or makes lives under one workspace directory inside the server's own temporary
+root (``inputs/``, ``packets/``, ``fixed/``); nothing is written anywhere else. Upload names are refused —
+not rewritten — when they hold a path (``../x``, ``/etc/x``, ``a/b``), a control character or a leading dot.
+Archives (XLSX, zip) are opened and measured before anything reads them: the members' uncompressed total
+and compression ratio are checked (zip and XLSX bombs) with the existing readers' checks.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import threading
+import time
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from phenotk.errors import InputError
+
+#: file kinds the page knows (what the drop zone shows next to each file)
+MAPPING_SUFFIXES = (".yaml", ".yml")
+
+
+class ServeError(Exception):
+    """A request the page refuses: an HTTP status and a one-line message (never a traceback)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upload limits (``phenotk serve --max-upload-mb …``)."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_files: int = 50  #: files in one workspace
+    max_request_bytes: int = 200 * 1024 * 1024
+    max_unpacked_bytes: int = 300 * 1024 * 1024  #: uncompressed total of one XLSX / zip upload
+    max_ratio: int = 200  #: compression ratio of a member above which (and > 10 MB) it is refused
+    idle_seconds: float = 2 * 3600.0  #: a workspace unused this long is removed
+
+
+def check_name(name: str) -> str:
+    """The upload name if it is a plain file name; :class:`ServeError` 400 for paths and odd names."""
+    if not name or name in (".", ".."):
+        raise ServeError(400, "refused: an upload needs a file name")
+    if "/" in name or "\\" in name or name.startswith((".", "~")) or os.path.isabs(name) or ":" in name[:3]:
+        raise ServeError(400, f"refused: {name!r} is not a plain file name (no folders, no '..', no absolute path)")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name) or len(name.encode("utf-8")) > 200:
+        raise ServeError(400, f"refused: {name!r} has control characters or is too long")
+    return name
+
+
+def _zip_members(path: Path, name: str) -> list[zipfile.ZipInfo]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ServeError(400, f"{name}: not a readable zip archive ({exc})") from None
+
+
+def check_archive(path: Path, limits: Limits, name: str | None = None) -> None:
+    """Refuse an XLSX or zip upload whose members expand too far (zip bombs); ServeError 400 / 413.
+
+    ``name``: the upload's name (its extension says what the file is; ``path`` may be a temporary name).
+    """
+    name = name or path.name
+    lower = name.lower()
+    if lower.endswith((".xlsx", ".xlsm")):
+        from phenotk.conversion.table.sheets import check_xlsx
+
+        try:
+            check_xlsx(path, limits.max_unpacked_bytes)
+        except InputError as exc:
+            raise ServeError(400, f"{name}: {exc.message}") from None
+    elif lower.endswith(".zip"):
+        total = 0
+        for info in _zip_members(path, name):
+            total += info.file_size
+            too_dense = info.compress_size and info.file_size / info.compress_size > limits.max_ratio
+            if too_dense and info.file_size > 10 * 1024 * 1024:
+                raise ServeError(400, f"{name}: member {info.filename} expands "
+                                      f"{info.file_size // max(info.compress_size, 1)}x (zip bomb?); refused")
+            if ".." in Path(info.filename).parts or info.filename.startswith(("/", "\\")):
+                raise ServeError(400, f"{name}: member {info.filename!r} has a path outside the archive")
+        if total > limits.max_unpacked_bytes:
+            raise ServeError(413, f"{name}: {total} bytes uncompressed, over the limit of "
+                                  f"{limits.max_unpacked_bytes}; refused")
+
+
+@dataclass
+class Workspace:
+    """One curator session: its directory, uploads, the mapping per sheet, the last run."""
+
+    id: str
+    root: Path
+    last_used: float = field(default_factory=time.monotonic)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    #: upload name → sniffed kind (``sheet``, ``template``, ``phenopacket``, ``mapping`` …)
+    kinds: dict[str, str] = field(default_factory=dict)
+    #: sheet upload name → mapping YAML text (the assistant's; files without one are converted as sniffed)
+    mappings: dict[str, str] = field(default_factory=dict)
+    #: sheet upload name → the assistant's extras (header, suggestions, ``mapping init`` messages)
+    assist: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the last conversion (see :mod:`phenotk.serve.runs`)
+    run: Any = None
+
+    @property
+    def inputs(self) -> Path:
+        """Uploaded files."""
+        return self.root / "inputs"
+
+    @property
+    def packets(self) -> Path:
+        """Packets made by the last conversion (fixed in place on request)."""
+        return self.root / "packets"
+
+    @property
+    def fixed(self) -> Path:
+        """Fixed copies of uploaded phenopackets."""
+        return self.root / "fixed"
+
+    def touch(self) -> None:
+        """Mark the workspace as used now (idle clean-up counts from here)."""
+        self.last_used = time.monotonic()
+
+    def path_of(self, name: str) -> Path:
+        """The stored upload ``name`` (ServeError 404 when there is none)."""
+        check_name(name)
+        if name not in self.kinds:
+            raise ServeError(404, f"no uploaded file named {name!r}")
+        return self.inputs / name
+
+    def inside(self, path: Path) -> Path:
+        """``path`` resolved, if it lies in this workspace (a guard for every write)."""
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise ServeError(400, "refused: path outside the session directory")
+        return resolved
+
+    def display(self, text: str) -> str:
+        """``text`` with this workspace's directories removed from paths (what the page and reports show)."""
+        for base in (self.inputs, self.packets, self.fixed, self.root):
+            text = text.replace(str(base) + os.sep, "").replace(str(base.resolve()) + os.sep, "")
+        return text
+
+    def save_upload(self, name: str, data: bytes, limits: Limits) -> Path:
+        """Store one upload after the checks (name, size, count, archives); returns its path."""
+        check_name(name)
+        if len(data) > limits.max_file_bytes:
+            raise ServeError(413, f"{name}: {len(data)} bytes, over the upload limit of {limits.max_file_bytes}")
+        with self.lock:
+            if name not in self.kinds and len(self.kinds) >= limits.max_files:
+                raise ServeError(413, f"{name}: this session already holds {limits.max_files} files (the limit)")
+            self.inputs.mkdir(parents=True, exist_ok=True)
+            target = self.inside(self.inputs / name)
+            partial = self.inside(self.inputs / f".{secrets.token_hex(6)}.part")
+            partial.write_bytes(data)
+            try:
+                check_archive(partial, limits, name)
+            except ServeError:
+                partial.unlink(missing_ok=True)
+                raise
+            os.replace(partial, target)
+            self.mappings.pop(name, None)
+            self.assist.pop(name, None)
+            self.run = None
+            return target
+
+    def remove(self, name: str) -> None:
+        """Delete one upload (and the mapping made for it)."""
+        with self.lock:
+            path = self.path_of(name)
+            path.unlink(missing_ok=True)
+            self.kinds.pop(name, None)
+            self.mappings.pop(name, None)
+            self.assist.pop(name, None)
+            self.run = None
+
+
+class WorkspaceStore:
+    """The server's workspaces under one temporary root, removed when idle and when the server stops."""
+
+    def __init__(self, root: Path, limits: Limits) -> None:
+        self.root = root
+        self.limits = limits
+        self._items: dict[str, Workspace] = {}
+        self._lock = threading.Lock()
+
+    def create(self) -> Workspace:
+        """A new, empty workspace with its own directory."""
+        self.sweep()
+        ident = secrets.token_urlsafe(12)
+        ws = Workspace(ident, self.root / ident)
+        ws.root.mkdir(parents=True)
+        with self._lock:
+            self._items[ident] = ws
+        return ws
+
+    def get(self, ident: str) -> Workspace:
+        """The workspace ``ident`` (ServeError 404 when unknown or removed)."""
+        with self._lock:
+            ws = self._items.get(ident)
+        if ws is None:
+            raise ServeError(404, "no such session (it may have been removed after idle time); reload the page")
+        ws.touch()
+        return ws
+
+    def sweep(self, now: float | None = None) -> list[str]:
+        """Remove workspaces idle longer than the limit; their ids."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            old = [k for k, ws in self._items.items() if now - ws.last_used > self.limits.idle_seconds]
+            gone = [self._items.pop(k) for k in old]
+        for ws in gone:
+            shutil.rmtree(ws.root, ignore_errors=True)
+        return old
+
+    def close(self) -> None:
+        """Remove every workspace and the root."""
+        with self._lock:
+            self._items.clear()
+        shutil.rmtree(self.root, ignore_errors=True)
