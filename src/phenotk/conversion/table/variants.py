@@ -157,7 +157,7 @@ class _Reader:
     def orphans(self, block: dict[str, ValueSpec], rec: dict[str, str], row: int) -> None:
         for k in _OTHER_KEYS:
             column = block[k].column if k in block else None
-            if column:
+            if column and block[k].translate(rec.get(column, "").strip()) is not None:  # null in values: no value
                 self.waiting.setdefault((row, column), (block[k], rec))
 
     def report_orphans(self) -> None:
