@@ -299,13 +299,16 @@ def test_cell_words_of_other_languages_and_inverted_questions(tmp_path: Path, hp
     ("Gen", "gene_symbol"), ("Gene symbol", "gene_symbol"), ("HGNC id", "hgnc_id"),
     ("age_last_visit", "age"), ("Age at referral", "age"), ("Age at diagnosis", "diagnosis_age"),
     ("Diagnosis OMIM", "disease_id"), ("Other findings", "text"), ("Name code", "subject_id"),
-    ("Protein change", "protein"), ("hgvs_p", "protein"),
+    ("Protein change", "protein"), ("hgvs_p", "protein"), ("Amino acid mutation", "protein"),
+    ("Nucleotide mutation", "variant"), ("Age onset", "onset"), ("Age diagnosis", "diagnosis_age"),
+    ("omim_title", "disease_label"), ("Index No", "subject_id"), ("ID (pseudonym)", "subject_id"),
 ])
 def test_header_words_in_six_languages(header: str, field: str) -> None:
     assert field_of(header) == field
 
 
-@pytest.mark.parametrize("header", ["Notes", "Comment", "Seizures", "Hypotonia", "Bed", "Name", "Consent"])
+@pytest.mark.parametrize("header", ["Notes", "Comment", "Seizures", "Hypotonia", "Bed", "Name", "Consent",
+                                    "p.(Arg340Alafs*147)", "c.(1A>G)"])
 def test_header_words_leave_other_headers_alone(header: str) -> None:
     assert field_of(header) is None
 
@@ -431,3 +434,29 @@ def test_unmatched_free_text_gets_suggestions_not_features(tmp_path: Path, hpo) 
     assert "#   'hypotonai' (Clinical features): HP:0001252 Hypotonia (0.89)" in start.text
     res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
     assert [_features(p) for p in res.packets] == [{"HP:0001250": True}, {"HP:0000252": False}]
+
+
+def test_transposed_literature_table_is_said(tmp_path: Path, hpo) -> None:
+    """One patient per column (a common supplement layout): said, not silently mis-read as a header search."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["Patient", "1", "2", "3"], ["Sex", "M", "F", "F"], ["Age", "5", "29", "4"],
+                ["cDNA change", "c.124A>G", "c.922A>G", "c.922A>G"], ["Short stature", "Yes", "Yes", "No"],
+                ["Webbed neck", "Yes", "-", "Yes"]):
+        ws.append(row)
+    path = tmp_path / "supplement.xlsx"
+    wb.save(path)
+    start = init_mapping(path, ontology=hpo)
+    assert start.header_row == 1
+    assert start.transposed == ["Patient", "Sex", "Age", "cDNA change", "Short stature", "Webbed neck"]
+    assert any(m.startswith("warning: the sheet looks transposed") for m in start.messages())
+    # a sheet with one patient per row is not
+    assert init_mapping(hospital_sheet_path(tmp_path), ontology=hpo).transposed == []
+
+
+def hospital_sheet_path(tmp_path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    _hospital_sheet(wb.active)
+    path = tmp_path / "rows.xlsx"
+    wb.save(path)
+    return path

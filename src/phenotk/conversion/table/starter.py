@@ -28,7 +28,7 @@ from phenotk.mapping.model import TableMapping, ValueSpec
 from .build import TermResolver
 from .findings import MAP_UNMATCHED_TEXT
 from .sheets import Sheet, preview_table, read_table
-from .starter_layout import HeaderChoice, choose_header, choose_sheet
+from .starter_layout import HeaderChoice, choose_header, choose_sheet, transposed_labels
 from .starter_terms import TermHit, matcher_for
 from .starter_values import presence_values, sex_values, vital_values
 from .starter_words import field_of, is_not_phenotype
@@ -372,6 +372,8 @@ class MappingStart:
     choice: HeaderChoice
     sheets: list[HeaderChoice]
     findings: list[Issue]
+    #: field names found down column A: the sheet has one patient per column (empty: it does not)
+    transposed: list[str] = field(default_factory=list)
 
     @property
     def header_row(self) -> int:
@@ -394,6 +396,11 @@ class MappingStart:
         where = f" of sheet {c.sheet!r}" if self.sheets and self.sheets[0].sheet != Path(sheet.path).name else ""
         above = (f"; rows above it skipped: {', '.join(map(str, c.skipped))}" if c.skipped else "")
         out.append(f"header: row {c.row}{where}{above}")
+        if self.transposed:
+            names = ", ".join(repr(t) for t in self.transposed[:5])
+            out.append(f"warning: the sheet looks transposed — one patient per column, field names down column A "
+                       f"({names}, …); phenotk reads one patient per row: transpose it (copy, Paste Special → "
+                       "Transpose) and run mapping init again")
         n = len(sheet.header)
         out.append(f"placed {n - len(pl.unplaced)} of {n} columns ({len(pl.hpo_columns)} HPO term columns)")
         if pl.unplaced:
@@ -473,13 +480,17 @@ def init_mapping(
     elif sheet is not None:
         choice = choose_header(previews[0], recognise)
     preview = next(p for p in previews if p.index == choice.sheet_index)
+    transposed = transposed_labels(preview, choice.row, recognise)
+    if transposed and header_row is None:  # the first row names the patients: no header search
+        first = next((n for n, cells in preview.rows if any(c.strip() for c in cells)), 1)
+        choice = HeaderChoice(choice.sheet, choice.sheet_index, first, choice.score, choice.data_rows)
     name = choice.sheet if preview.workbook else None
     data = read_table(path, sheet=name, header_row=choice.row, delimiter=delimiter, encoding=encoding)
     recorded: str | int | None = name if preview.workbook and (preview.sheet_count > 1 or sheet is not None) else None
     text, pl = starter_mapping(data, ontology, header_row=choice.row, sheet_name=recorded)
     if not preview.workbook:
         choices = []
-    return MappingStart(text, pl, data, choice, choices, _findings(data, pl))
+    return MappingStart(text, pl, data, choice, choices, _findings(data, pl), transposed)
 
 
 def _spec_text(spec: ValueSpec) -> str:

@@ -86,6 +86,22 @@ def choose_header(preview: SheetPreview, recognise: Callable[[str], bool]) -> He
     return HeaderChoice(preview.name, preview.index, n, score, len(rows) - i - 1, skipped, aux)
 
 
+def transposed_labels(preview: SheetPreview, header_row: int, recognise: Callable[[str], bool]) -> list[str]:
+    """Field names down column A when the sheet holds one patient per *column* (literature supplements), else [].
+
+    Transposed: at least three cells of column A are known header words or HPO terms, more than a quarter of its
+    cells, and more than the chosen header row has.
+    """
+    rows = [cells for _, cells in preview.rows[:60] if any(c.strip() for c in cells)]
+    first = [cells[0].strip() for cells in rows if cells and cells[0].strip()]
+    down = [c for c in dict.fromkeys(first) if recognise(c)]
+    header = next((cells for n, cells in preview.rows if n == header_row), [])
+    across = sum(1 for c in dict.fromkeys(x.strip() for x in header) if c and recognise(c))
+    if len(down) >= 3 and len(down) > 0.25 * len(first) and len(down) > across:
+        return down
+    return []
+
+
 def choose_sheet(
     previews: list[SheetPreview], recognise: Callable[[str], bool]
 ) -> tuple[HeaderChoice, list[HeaderChoice]]:

@@ -21,7 +21,7 @@ def header_key(text: str, *, keep_brackets: bool = False) -> str:
     s = "".join(c for c in s if not unicodedata.combining(c)).casefold().replace("ß", "ss")
     if not keep_brackets:
         stripped = _BRACKETS.sub(" ", s)
-        s = stripped if stripped.strip() else s
+        s = stripped if len(_NON_WORD.sub("", stripped)) >= 2 else s  # "p.(Arg5*)" is no header "p."
     s = _NON_WORD.sub(" ", s).replace("?", " ")
     return " ".join(s.split())
 
@@ -48,7 +48,7 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
     ("subject_id",
      rf"{_PERSON}(?: {_ID})?|{_ID} {_OF}{_PERSON}|(?:patienten|patient|probanden|fall|studien|teilnehmer|deelnemer"
      rf"|pati)(?:nummer|nr|id|kennung|code)|id|pseudonym|mrn|record id|study id|subject identifier|"
-     r"(?:name )?code|code name|pseudonym code|kurzel|kuerzel|lab (?:no|nr|number|id)|n dossier|dossier"),
+     r"(?:name )?code|code name|pseudonym code|kurzel|kuerzel|(?:lab|index) (?:no|nr|number|id)|n dossier|dossier"),
     ("pmid", r"pmid|pubmed(?: id)?|references?|citation|referenz|literatur|quelle|referencia|riferimento|"
              r"bibliografia|referentie|literatuur"),
     ("title", r"title|publication|titel|titre|titulo|titolo"),
@@ -57,7 +57,7 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
     ("date_of_birth", r"date of birth|dob|birth ?date|date (?:de )?naissance|ddn|geburtsdatum|geb datum|"
                       r"fecha (?:de )?nacimiento|f nac|data (?:di )?nascita|geboortedatum"),
     ("onset",
-     r"(?:age (?:at|of) )?onset|onset age|(?:age at )?(?:disease|symptom) onset|age (?:at|of) first symptoms?|"
+     r"(?:age (?:at |of )?)?onset|onset age|(?:age at )?(?:disease|symptom) onset|age (?:at|of) first symptoms?|"
      r"erkrankungsalter|manifestationsalter|krankheitsbeginn|erkrankungsbeginn|symptombeginn|beginn|"
      r"alter bei (?:beginn|erkrankungsbeginn|krankheitsbeginn|manifestation|erstmanifestation|erkrankung)|"
      r"age (?:de|du|au|d) ?(?:debut|apparition|survenue)(?: des symptomes)?|debut(?: des symptomes)?|"
@@ -70,7 +70,8 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
      rf"{_AGE} (?:(?:at|bei|au|a|a la|al|all|en la|en el|alla|bij|op) )?(?:the )?{_LAST}{_VISIT}|"
      r"age at (?:last encounter|referral|admission|presentation|sampling)"),
     ("diagnosis_age",
-     rf"{_AGE} (?:at|of|bei|au|a la|al|alla|bij) (?:the )?(?:diagnosis|diagnose|diagnostic|diagnostico|diagnosi)"),
+     rf"{_AGE} (?:(?:at|of|bei|au|a la|al|alla|bij) )?(?:the )?(?:diagnosis|diagnose|diagnostic|diagnostico|"
+     r"diagnosi)"),
     ("vital_status",
      r"deceased|vital(?: status)?|alive|dead|death|died|alive deceased|status alive|verstorben|vitalstatus|lebend|"
      r"tod|todesfall|deces|decede|decedee|statut vital|vivant|vivant decede|fallecido|fallecida|fallecimiento|"
@@ -80,7 +81,8 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
      r"diagnosecode|ziektecode|omim(?: id| nr| number)?"
      r"|mim(?: number)?|mondo(?: id)?|orpha(?:net)?(?: id| code)?|orphacode"),
     ("disease_label",
-     rf"{_DIS}(?: (?:label|name|nom|nombre|nome|naam|bezeichnung))?|(?:nom|nombre|nome|naam) {_OF}{_DIS}|"
+     rf"{_DIS}(?: (?:label|name|nom|nombre|nome|naam|bezeichnung))?|(?:omim|mondo|orpha) (?:title|name|label)|"
+     rf"(?:nom|nombre|nome|naam) {_OF}{_DIS}|"
      r"(?:final|clinical) diagnosis|klinische diagnose|diagnostic clinique|diagnostico clinico|diagnosi clinica"),
     ("gene_symbol", r"genes?|gene symbol|symbol|gen|gensymbol|gene name|genname|nom du gene|affected gene|"
                     r"causal gene|causative gene|gen afectado|gene coinvolto"),
@@ -88,10 +90,12 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
     ("variant",
      r"(?:variant|variants|variante|varianten|variation|hgvs|allele|allel|mutation|mutationen|mutacion|mutazione|"
      r"mutatie|genetic variant|genvariante|variante genetique|variante genetica|cdna|c|dna change|cdna change|"
-     r"nucleotide change|hgvs c|genetic finding|genetischer befund)(?: ?\d)?"),
-    ("protein", r"hgvs ?p|protein(?: change| variant| level)?|p|aa change|amino ?acid change|proteinanderung|"
+     r"nucleotide(?: change| mutation| variant)?|(?:c)?dna mutation|hgvs c|genetic finding|genetischer befund)"
+     r"(?: ?\d)?"),
+    ("protein", r"hgvs ?p|protein(?: change| variant| level)?|p|aa change|amino ?acid(?: change| mutation)?|"
+                r"proteinanderung|"
                 r"proteine|proteina|eiwitverandering"),
-    ("zygosity", r"zygosity|genotype|allelic state|zygotie|zygositat|zygosite|zigosidad|cigosidad|zigosita|"
+    ("zygosity", r"zygosity|zigosity|genotype|allelic state|zygotie|zygositat|zygosite|zigosidad|cigosidad|zigosita|"
                  r"zygositeit|genotyp|genotipo"),
     ("term", r"hpo(?: ?(?:id|term|code))?|(?:hpo )?term(?: ?id)?|phenotype ?id"),
     ("text",
