@@ -141,3 +141,22 @@ def test_upgrade_is_convert_from_v1(shared_data: Path, tmp_path: Path) -> None:
     a = (tmp_path / "up" / "exomiser__minimal_phenopacket.json").read_text()
     b = (tmp_path / "cv" / "exomiser__minimal_phenopacket.json").read_text()
     assert json.loads(a) == json.loads(b) and json.loads(a)["subject"]["id"]
+
+
+def test_unknown_sex_stated_by_the_sheet_is_written(tmp_path: Path) -> None:
+    """UNKNOWN_SEX is the proto3 default: the pipeline writes it when the sheet said "unknown", not otherwise."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("Patient,Sex,Seizure\nP1,unknown,yes\nP2,,yes\nP3,female,no\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "phenotk_mapping: 1\nid: Patient\nsubject:\n  id: Patient\n  sex: Sex\n"
+        "phenotypes:\n  wide:\n    terms: {Seizure: HP:0001250}\n",
+        encoding="utf-8",
+    )
+    for fmt in ("json", "yaml"):
+        out = tmp_path / fmt
+        phenotk.convert(sheet, mapping=mapping, hpo=False, validate=False, output=f"{out}/", to=fmt)
+        written = {p.stem: phenotk.io.load_tree(p) for p in out.iterdir()}
+        assert written["P1"]["subject"]["sex"] == "UNKNOWN_SEX"
+        assert "sex" not in written["P2"]["subject"]
+        assert written["P3"]["subject"]["sex"] == "FEMALE"

@@ -26,6 +26,9 @@ class Converted:
     source: str  # where it came from, e.g. "cohort.xlsx" or "bundle.json#Patient/123" or "sheet.csv:row 7"
     issues: list[Issue] = field(default_factory=list)
     name: str | None = None  # suggested output file stem (e.g. the store's "PMID_123_P1")
+    #: JSON pointers of fields the input stated with their proto3 default value (``/subject/sex`` for a sheet
+    #: that says "unknown"): protobuf cannot tell them from "not stated", so JSON/YAML writers write them out
+    stated_defaults: tuple[str, ...] = ()
 
 
 @dataclass

@@ -22,7 +22,7 @@ from phenotk.conversion import registry
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
 from phenotk.conversion.findings import CONVERT_SKIPPED_FILE
 from phenotk.errors import InputError, OutputExistsError, UsageError
-from phenotk.io import Element, Format, atomic_write, dumps, iter_documents, note_input
+from phenotk.io import Element, Format, atomic_write, dumps, iter_documents, note_input, to_dict
 from phenotk.io.sniff import format_from_extension
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.validation.config import Options
@@ -438,6 +438,42 @@ def _stem_for(item: Converted) -> str:
     return _safe_stem(Path(src).stem)
 
 
+def _serialise(item: Converted, fmt: Format) -> bytes:
+    """One document's bytes; JSON/YAML also carry the fields the input stated with their default value."""
+    assert item.message is not None
+    if not item.stated_defaults or fmt is Format.PB:
+        return dumps(item.message, fmt)
+    tree = to_dict(item.message)
+    for pointer in item.stated_defaults:
+        _set_default(tree, item.message, pointer)
+    return dumps(tree, fmt)
+
+
+def _set_default(tree: dict[str, Any], message: Message, pointer: str) -> None:
+    """Write the default (an enum's 0 name, 0, false, "") of the field at ``pointer`` into ``tree``."""
+    *parents, last = pointer.strip("/").split("/")
+    node: Any = tree
+    msg: Any = message
+    for key in parents:
+        msg = getattr(msg, _snake(key))
+        node = node.setdefault(key, {})
+    fd = msg.DESCRIPTOR.fields_by_camelcase_name.get(last)
+    if fd is None or last in node:
+        return
+    if fd.enum_type is not None:
+        node[last] = fd.enum_type.values_by_number[0].name
+    elif fd.type == fd.TYPE_BOOL:
+        node[last] = False
+    elif fd.type == fd.TYPE_STRING:
+        node[last] = ""
+    else:
+        node[last] = 0
+
+
+def _snake(camel: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in camel)
+
+
 def _write_phenopackets(
     items: list[Converted],
     output: str,
@@ -461,7 +497,7 @@ def _write_phenopackets(
                 item_fmt = Format.YAML
             target = Path(output) / _unique(_stem_for(item), used, item_fmt.extension)
             try:
-                atomic_write(target, dumps(item.message, item_fmt), force=force)
+                atomic_write(target, _serialise(item, item_fmt), force=force)
             except OutputExistsError as exc:
                 refused(InputError(exc.message, path=exc.path))
                 continue
@@ -473,7 +509,7 @@ def _write_phenopackets(
             "or a .jsonl output"
         )
     if items:
-        payload = b"".join(dumps(i.message, fmt) for i in items if i.message is not None)
+        payload = b"".join(_serialise(i, fmt) for i in items if i.message is not None)
         atomic_write(output, payload, force=force)
     return len(items)
 

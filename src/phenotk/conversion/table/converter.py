@@ -88,7 +88,8 @@ class TableReader(FormatReader):
         if result.issues:  # sheet-level findings (columns, rows without id) belong to the sheet, not to a packet
             yield Converted(None, str(path), list(result.issues))
         for item in result.items:
-            yield Converted(item.packet, item.source, list(item.issues), name=item.packet.id)
+            stated = ("/subject/sex",) if item.unknown_sex else ()
+            yield Converted(item.packet, item.source, list(item.issues), name=item.packet.id, stated_defaults=stated)
 
 
 class _TableWriter(FormatWriter):
