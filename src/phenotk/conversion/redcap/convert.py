@@ -492,8 +492,9 @@ def convert_export(
     strict: bool = False,
     created: str | None = None,
     created_by: str = "phenotk",
+    annotations: str | Path | None = None,
 ) -> RedcapConversion:
-    """Convert a REDCap export (CSV or JSON) under a mapping.
+    """Convert a REDCap export (CSV or JSON) under a mapping (``annotations``: phenotype.hpoa for disease labels).
 
     The data dictionary is the argument, else the mapping's ``redcap.dictionary`` (relative to the mapping file),
     else the one file next to the export named like a dictionary; without one, codes stay codes (info finding).
@@ -542,7 +543,9 @@ def convert_export(
     tm = pipe.table_mapping()
     sheet = Sheet(Path(export.path).name, header, rows, numbers, export.path,
                   duplicate_headers=list(export.duplicate_headers or []), delimiter=export.delimiter)
-    result = build_packets(sheet, tm, ontology=ontology, strict=strict, created=created, created_by=created_by)
+    result = build_packets(
+        sheet, tm, ontology=ontology, strict=strict, created=created, created_by=created_by, annotations=annotations
+    )
     issues += pipe.issues
     issues += [pipe.recontext(i) for i in result.issues]
     items = []

@@ -39,7 +39,7 @@ class RedcapReader(FormatReader):
             raise UsageError(f"unknown REDCap option(s) {', '.join(sorted(unknown))}; known: dictionary=PATH")
         result = convert_export(path, options.mapping, dictionary=options.extra.get("dictionary"),
                                 ontology=options.ontology, strict=options.strict, created=options.created,
-                                created_by=options.created_by)
+                                created_by=options.created_by, annotations=options.annotations)
         pending = list(result.issues)
         for item in result.items:
             yield Converted(item.packet, item.source, [*pending, *item.issues], name=item.packet.id)
