@@ -124,6 +124,11 @@ class Result:
     id: str | None = None
     issues: list[Issue] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        n = len(self.issues)
+        codes = ", ".join(i.code for i in self.issues[:5]) + (f", … {n - 5} more" if n > 5 else "")
+        return f"Result({self.path!r}, element={self.element!r}, id={self.id!r}, {n} issue(s): {codes})"
+
     def to_dict(self) -> dict[str, Any]:
         """JSON report form."""
         return {
@@ -261,28 +266,89 @@ class Report:
     def __len__(self) -> int:
         return len(self.issues)
 
+    #: findings shown by ``repr`` / the Jupyter table before "… N more" (like pandas' ``display.max_rows``)
+    REPR_ROWS = 10
+    HTML_ROWS = 100
+
+    def _shown(self, n: int) -> list[tuple[Result, Issue]]:
+        """The first ``n`` findings, errors first, then warnings, then info (file order within a severity)."""
+        out: list[tuple[Result, Issue]] = []
+        for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+            for r, i in self.iter_issues():
+                if i.severity is sev:
+                    out.append((r, i))
+                    if len(out) == n:
+                        return out
+        return out
+
+    def _by_rule(self) -> list[tuple[tuple[str, str, Severity], int]]:
+        from collections import Counter
+
+        c = Counter((i.code, i.rule, i.severity) for i in self.issues)
+        return c.most_common()
+
+    def _more_hint(self) -> str:
+        return (
+            "report.to_dataframe() has every finding; "
+            "phenotk.report.write_report(report, 'html', 'report.html') writes the full report"
+        )
+
+    def __repr__(self) -> str:
+        s = self.summary
+        lines = [
+            f"Report({s['files']} file(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info; "
+            f"HPO {self.hpo_version or 'not used'})"
+        ]
+        rules = self._by_rule()
+        if rules:
+            shown = ", ".join(f"{code} {rule} {n}" for (code, rule, _), n in rules[:5])
+            lines.append(f"  by rule: {shown}" + (f", … {len(rules) - 5} more rules" if len(rules) > 5 else ""))
+        for r, i in self._shown(self.REPR_ROWS):
+            loc = f"{r.path}:{i.line}" if i.line else r.path
+            msg = i.message if len(i.message) <= 100 else i.message[:99] + "…"
+            lines.append(f"  {i.severity.value:<7} {i.code} {loc}  {msg}")
+        more = len(self) - self.REPR_ROWS
+        if more > 0:
+            lines.append(f"  … {more} more finding(s): {self._more_hint()}")
+        return "\n".join(lines)
+
     def _repr_html_(self) -> str:
-        """Findings table for Jupyter (severity colours; rule name and code per finding)."""
+        """Findings table for Jupyter: counts per rule and the first findings (errors first), bounded in size."""
         import html
 
+        esc = html.escape
         colours = {Severity.ERROR: "#c0392b", Severity.WARNING: "#b9770e", Severity.INFO: "#2e86c1"}
         s = self.summary
-        rows = "".join(
-            f"<tr><td>{html.escape(r.path)}</td><td>{i.line or ''}{':' + str(i.column) if i.column else ''}</td>"
-            f"<td style='color:{colours[i.severity]};font-weight:bold'>{i.severity.value}</td>"
-            f"<td title='{html.escape(i.rule)}'><code>{html.escape(i.code)}</code> {html.escape(i.rule)}</td>"
-            f"<td>{html.escape(i.message)}</td><td><code>{html.escape(i.pointer)}</code></td></tr>"
-            for r, i in self.iter_issues()
-        )
         head = (
             f"<p><b>phenotk report</b> · {s['files']} file(s) · {s['errors']} error(s), {s['warnings']} warning(s), "
-            f"{s['info']} info · HPO {html.escape(self.hpo_version or 'not used')}</p>"
+            f"{s['info']} info · HPO {esc(self.hpo_version or 'not used')}</p>"
         )
-        if not rows:
+        if not len(self):
             return head + "<p>No findings.</p>"
+        rules = self._by_rule()
+        rule_rows = "".join(
+            f"<tr><td style='color:{colours[sev]}'>{sev.value}</td><td><code>{esc(code)}</code> {esc(rule)}</td>"
+            f"<td style='text-align:right'>{n}</td></tr>"
+            for (code, rule, sev), n in rules[:20]
+        )
+        if len(rules) > 20:
+            rule_rows += f"<tr><td colspan='3'>… {len(rules) - 20} more rules</td></tr>"
+        shown = self._shown(self.HTML_ROWS)
+        rows = "".join(
+            f"<tr><td>{esc(r.path)}</td><td>{i.line or ''}{':' + str(i.column) if i.column else ''}</td>"
+            f"<td style='color:{colours[i.severity]};font-weight:bold'>{i.severity.value}</td>"
+            f"<td title='{esc(i.rule)}'><code>{esc(i.code)}</code> {esc(i.rule)}</td>"
+            f"<td>{esc(i.message if len(i.message) <= 300 else i.message[:299] + '…')}</td>"
+            f"<td><code>{esc(i.pointer)}</code></td></tr>"
+            for r, i in shown
+        )
+        more = len(self) - len(shown)
+        tail = f"<p>… {more} more finding(s) not shown: {esc(self._more_hint())}.</p>" if more > 0 else ""
         return (
-            head + "<table><tr><th>file</th><th>line</th><th>severity</th><th>rule</th><th>message</th>"
-            "<th>pointer</th></tr>" + rows + "</table>"
+            head + "<table><tr><th>severity</th><th>rule</th><th>findings</th></tr>" + rule_rows + "</table>"
+            + f"<p>{'First ' + str(len(shown)) + ' findings' if more > 0 else 'Findings'} (errors first):</p>"
+            "<table><tr><th>file</th><th>line</th><th>severity</th><th>rule</th><th>message</th>"
+            "<th>pointer</th></tr>" + rows + "</table>" + tail
         )
 
 

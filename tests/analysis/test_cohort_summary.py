@@ -53,8 +53,9 @@ def test_summary_agrees_with_independent_count(cohort: CohortView, raw_counts, s
     summary = cohort.summary()
     assert summary.packets == len(store_files)
     assert summary.sex == dict(raw_counts["sex"])
-    got_obs = {t.id: t.observed for t in summary.terms if t.observed}
-    got_exc = {t.id: t.excluded for t in summary.terms if t.excluded}
+    # the direct counts (packets listing exactly that id) are unchanged by propagation
+    got_obs = {t.id: t.observed_direct for t in summary.terms if t.observed_direct}
+    got_exc = {t.id: t.excluded_direct for t in summary.terms if t.excluded_direct}
     assert got_obs == dict(raw_counts["observed"])
     assert got_exc == dict(raw_counts["excluded"])
     assert summary.features_observed + summary.features_excluded == raw_counts["features"]["n"]

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf.message import Message
 from phenopackets import Cohort, Family, Phenopacket
 
+from phenotk.analysis.genotype import (
+    GenotypePhenotypeTable,
+    allele_count,
+    genes_of,
+    genotype_phenotype,
+    iter_keys,
+    variants_of,
+)
+from phenotk.analysis.terms import TermClosure
 from phenotk.errors import InputError
 from phenotk.io import iter_documents
 
@@ -33,11 +42,36 @@ def packets_of(message: Message) -> list[Phenopacket]:
     raise TypeError(f"not a Phenopacket, Family or Cohort: {type(message).__name__}")
 
 
+_SEX = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX", "other_sex": "OTHER_SEX", "unknown": "UNKNOWN_SEX",
+        "unknown_sex": "UNKNOWN_SEX"}
+
+
+def _as_set(value: str | Iterable[str]) -> set[str]:
+    return {value} if isinstance(value, str) else set(value)
+
+
+def _sex_of(packet: Phenopacket) -> str:
+    s = packet.subject
+    v = type(s).DESCRIPTOR.fields_by_name["sex"].enum_type.values_by_number.get(s.sex)
+    return v.name if v is not None else f"UNRECOGNIZED_{s.sex}"
+
+
+def _diseases_of(packet: Phenopacket) -> set[str]:
+    out = {d.term.id for d in packet.diseases if not d.excluded}
+    out |= {i.diagnosis.disease.id for i in packet.interpretations if i.diagnosis.HasField("disease")}
+    return out
+
+
+#: what :meth:`CohortView.groupby` accepts as a name
+GROUP_KEYS = ("gene", "disease", "sex", "variant", "variant_effect", "allele_count")
+
+
 @dataclass
 class CohortView:
     """Phenopackets gathered from one or more inputs (families and cohorts are flattened to their packets).
 
     ``errors`` holds the inputs that could not be read (they are skipped, never silently: check it).
+    Term filters and counts propagate along HPO (:mod:`phenotk.analysis.terms`) when ``hpo`` is loaded.
     """
 
     packets: list[Phenopacket]
@@ -51,6 +85,134 @@ class CohortView:
     def __iter__(self) -> Iterator[Phenopacket]:
         return iter(self.packets)
 
+    def _closure(self) -> TermClosure:
+        c = self.__dict__.get("_closure_cache")
+        if c is None or c.hpo is not self.hpo:
+            c = self.__dict__["_closure_cache"] = TermClosure(self.hpo)
+        return c
+
+    def _subset(self, keep: list[int]) -> CohortView:
+        sources = [self.sources[i] for i in keep] if len(self.sources) == len(self.packets) else []
+        view = CohortView([self.packets[i] for i in keep], sources, self.errors, self.hpo)
+        view.__dict__["_closure_cache"] = self._closure()
+        return view
+
+    # ------------------------------------------------------------------ queries
+    def filter(
+        self,
+        predicate: Callable[[Phenopacket], bool] | None = None,
+        *,
+        gene: str | Iterable[str] | None = None,
+        variant: str | Iterable[str] | None = None,
+        variant_effect: str | Iterable[str] | None = None,
+        disease: str | Iterable[str] | None = None,
+        term: str | Iterable[str] | None = None,
+        excluded_term: str | Iterable[str] | None = None,
+        sex: str | Iterable[str] | None = None,
+    ) -> CohortView:
+        """The packets matching every given criterion (a list of values: any of them), as a new view.
+
+        ``gene``: symbol (any case) or HGNC id; ``variant``: an HGVS text (c., g., p.) or variant id/label as
+        written; ``variant_effect``: see :data:`phenotk.analysis.genotype.EFFECTS`; ``disease``: id
+        (``OMIM:154700``); ``term``: packets *observing* the term or a descendant; ``excluded_term``: packets
+        excluding it (or an ancestor) and not observing it; ``sex``: male, female, other, unknown.
+        """
+        closure = self._closure()
+        genes = {g.upper() for g in _as_set(gene)} if gene is not None else None
+        variants = _as_set(variant) if variant is not None else None
+        effects = _as_set(variant_effect) if variant_effect is not None else None
+        diseases = _as_set(disease) if disease is not None else None
+        obs_terms = {closure.key(t) for t in _as_set(term)} if term is not None else None
+        exc_terms = {closure.key(t) for t in _as_set(excluded_term)} if excluded_term is not None else None
+        sexes = {_SEX.get(x.lower(), x.upper()) for x in _as_set(sex)} if sex is not None else None
+        keep = []
+        for i, p in enumerate(self.packets):
+            if predicate is not None and not predicate(p):
+                continue
+            if sexes is not None and _sex_of(p) not in sexes:
+                continue
+            if diseases is not None and not (_diseases_of(p) & diseases):
+                continue
+            if genes is not None or variants is not None or effects is not None:
+                vs = variants_of(p)
+                if genes is not None and not ({g.upper() for g in genes_of(p)} | {v.hgnc.upper() for v in vs}) & genes:
+                    continue
+                if variants is not None and not _variant_texts(p) & variants:
+                    continue
+                if effects is not None and not any(v.effect in effects for v in vs):
+                    continue
+            if obs_terms is not None or exc_terms is not None:
+                obs, exc = closure.packet_terms(p)
+                if obs_terms is not None and not obs & obs_terms:
+                    continue
+                if exc_terms is not None and not exc & exc_terms:
+                    continue
+            keep.append(i)
+        return self._subset(keep)
+
+    def groupby(self, by: str | Callable[[Phenopacket], Any]) -> CohortGroups:
+        """Packets grouped by a key: a name from :data:`GROUP_KEYS`, or a function of a packet.
+
+        ``gene``, ``disease``, ``sex``, ``variant``, ``variant_effect``, ``allele_count`` (alleles of all
+        variants); a function returns a key, several keys, or None to skip the packet.
+        A packet with two genes (variants, diseases, effects) is in both groups; groups are sorted by size.
+        """
+        if callable(by):
+            key: Callable[[Phenopacket], Any] = by
+        elif by == "gene":
+            key = genes_of
+        elif by == "disease":
+            key = _diseases_of
+        elif by == "sex":
+            key = _sex_of
+        elif by == "variant":
+            key = lambda p: {v.hgvs for v in variants_of(p)}  # noqa: E731
+        elif by == "variant_effect":
+            key = lambda p: {v.effect for v in variants_of(p)}  # noqa: E731
+        elif by == "allele_count":
+            key = allele_count
+        else:
+            raise ValueError(f"cannot group by {by!r}: use one of {', '.join(GROUP_KEYS)} or a function")
+        members: dict[Any, list[int]] = {}
+        for i, p in enumerate(self.packets):
+            for k in iter_keys(key(p)):
+                members.setdefault(k, []).append(i)
+        order = sorted(members, key=lambda k: (-len(members[k]), str(k)))
+        return CohortGroups({k: self._subset(members[k]) for k in order}, str(by if isinstance(by, str) else "key"))
+
+    def genotype_phenotype(
+        self,
+        a: CohortView | Callable[[Phenopacket], bool] | dict[str, Any],
+        b: CohortView | Callable[[Phenopacket], bool] | dict[str, Any] | None = None,
+        *,
+        names: tuple[str, str] | None = None,
+        terms: Iterable[str] | None = None,
+        min_observed: int = 5,
+    ) -> GenotypePhenotypeTable:
+        """Term-by-term comparison of two groups (Fisher exact test, Benjamini–Hochberg adjusted p).
+
+        ``a`` / ``b``: views, predicates, or :meth:`filter` keyword dicts (``{"variant_effect": "missense"}``);
+        ``b`` None = the rest of this cohort. See :func:`phenotk.analysis.genotype.genotype_phenotype`.
+        """
+
+        def view(x: Any) -> CohortView:
+            if isinstance(x, CohortView):
+                return x
+            if isinstance(x, dict):
+                return self.filter(**x)
+            return self.filter(x)
+
+        va = view(a)
+        if b is None:
+            inside = {id(p) for p in va.packets}
+            vb = self.filter(lambda p: id(p) not in inside)
+        else:
+            vb = view(b)
+        if names is None:
+            names = (_name(a, "A"), _name(b, "rest") if b is not None else "rest")
+        return genotype_phenotype(va, vb, hpo=self.hpo, names=names, terms=terms, min_observed=min_observed)
+
+    # ------------------------------------------------------------------ views
     def summary(self, *, top: int = 20) -> CohortSummary:
         """Counts, sex, ages, diseases, HPO term frequencies and the organ-system roll-up."""
         from phenotk.analysis.summary import summarize
@@ -58,8 +220,8 @@ class CohortView:
         return summarize(self.packets, hpo=self.hpo, top=top)
 
     def to_dataframe(self, layout: str = "wide") -> pd.DataFrame:
-        """One row per packet (``wide``) or per phenotypic feature (``long``); see ``phenotk.to_dataframe``."""
-        from phenotk.conversion.table.api import to_dataframe
+        """One row per packet (``wide``) or per phenotypic feature (``long``), typed; see ``phenotk.to_dataframe``."""
+        from phenotk.analysis.frames import to_dataframe
 
         return to_dataframe(self.packets, layout=layout)
 
@@ -70,7 +232,65 @@ class CohortView:
         return head + s._repr_html_()
 
     def __repr__(self) -> str:
-        return f"CohortView({len(self)} phenopackets, {len(self.errors)} unreadable)"
+        ids = [p.id for p in self.packets[:5]]
+        more = f", … {len(self) - 5} more" if len(self) > 5 else ""
+        return (
+            f"CohortView({len(self)} phenopackets, {len(self.errors)} unreadable, "
+            f"HPO {getattr(self.hpo, 'version', None) or 'not loaded'}: {', '.join(ids)}{more})"
+        )
+
+
+def _name(x: Any, default: str) -> str:
+    if isinstance(x, dict) and x:
+        return ",".join(str(v) if isinstance(v, str) else "|".join(map(str, v)) for v in x.values())
+    return default
+
+
+def _variant_texts(packet: Phenopacket) -> set[str]:
+    """Every way the packet writes its variants: ids, labels, HGVS values with and without the reference."""
+    out: set[str] = set()
+    for interp in packet.interpretations:
+        for gi in interp.diagnosis.genomic_interpretations:
+            vd = gi.variant_interpretation.variation_descriptor
+            out.update(x for x in (vd.id, vd.label) if x)
+            for e in vd.expressions:
+                out.add(e.value)
+                out.add(e.value.split(":", 1)[-1])
+    return out
+
+
+class CohortGroups(dict[Any, CohortView]):
+    """Group key → :class:`CohortView`, largest group first, with a bounded repr and :meth:`sizes`."""
+
+    def __init__(self, groups: dict[Any, CohortView], by: str) -> None:
+        super().__init__(groups)
+        self.by = by
+
+    def sizes(self) -> pd.Series:
+        """Packets per group (a pandas Series named after the key)."""
+        import pandas as pd
+
+        return pd.Series({k: len(v) for k, v in self.items()}, name="packets").rename_axis(self.by)
+
+    def __repr__(self) -> str:
+        head = [f"{len(self)} groups by {self.by}:"]
+        head += [f"  {k!s}: {len(v)} packets" for k, v in list(self.items())[:MAX_GROUPS]]
+        if len(self) > MAX_GROUPS:
+            head.append(f"  … {len(self) - MAX_GROUPS} more (.sizes())")
+        return "\n".join(head)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(str(k))}</td><td style='text-align:right'>{len(v)}</td></tr>"
+            for k, v in list(self.items())[:MAX_GROUPS]
+        )
+        n_more = len(self) - MAX_GROUPS
+        more = f"<p>… {n_more} more groups (<code>.sizes()</code>)</p>" if n_more > 0 else ""
+        return (f"<p>{len(self)} groups by {html.escape(self.by)}</p><table><tr><th>{html.escape(self.by)}</th>"
+                f"<th>packets</th></tr>{rows}</table>{more}")
+
+
+MAX_GROUPS = 20
 
 
 def read_cohort(

@@ -1,4 +1,10 @@
-"""Cohort summary: counts, sex, ages, diseases, HPO term frequencies and the organ-system roll-up."""
+"""Cohort summary: counts, sex, ages, diseases, HPO term frequencies and the organ-system roll-up.
+
+Term counts follow :mod:`phenotk.analysis.terms`: ``observed`` / ``excluded`` are *propagated* (a packet observing
+*Focal clonic seizure* counts for *Seizure* and every ancestor; a packet excluding *Seizure* excludes every kind
+of seizure; observed wins when both would apply), ``observed_direct`` / ``excluded_direct`` count the packets that
+list exactly that id. Every table, frame, plot and the ``summarize`` command use these definitions.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,21 @@ from typing import TYPE_CHECKING, Any
 
 from phenopackets import Phenopacket
 
+from phenotk.analysis.terms import TermClosure
 from phenotk.model.durations import duration_days
-from phenotk.ontology.hpo_roots import PHENOTYPIC_ABNORMALITY
+from phenotk.ontology.hpo_roots import ALL, PHENOTYPIC_ABNORMALITY
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
 
     from phenotk.ontology import OntologyIndex
+
+#: Terms every packet with a feature has once counts propagate; left out of the "top terms" lists (not the data).
+ROOT_TERMS = frozenset({ALL, PHENOTYPIC_ABNORMALITY})
+
+#: What the reprs and the HTML view show at most (like pandas' display.max_rows); the full data stays available.
+MAX_ROWS = 20
 
 
 def _enum_name(message: Any, field_name: str) -> str:
@@ -32,19 +45,52 @@ def _years(iso: str) -> float | None:
     return None if days is None else days / 365.25
 
 
+def system_label(label: str) -> str:
+    """The one short label style for organ systems: 'Abnormality of the nervous system' → 'Nervous system'."""
+    for prefix in ("Abnormality of the ", "Abnormality of ", "Abnormal "):
+        if label.startswith(prefix):
+            label = label[len(prefix) :]
+            break
+    return label[:1].upper() + label[1:]
+
+
 @dataclass
 class TermCount:
-    """How many packets observe / exclude one HPO term (each packet counted once per term)."""
+    """Packets that observe / exclude one HPO term (each packet counted once per term).
+
+    ``observed`` / ``excluded`` are propagated (see :mod:`phenotk.analysis.terms`); ``observed_direct`` /
+    ``excluded_direct`` count packets listing exactly this id.
+    """
 
     id: str
     label: str
     observed: int = 0
     excluded: int = 0
+    observed_direct: int = 0
+    excluded_direct: int = 0
+
+
+@dataclass
+class OrganSystemCount(TermCount):
+    """A top-level term under *Phenotypic abnormality*, plus the packets with only excluded terms below it."""
+
+    only_excluded_below: int = 0
+
+    @property
+    def short_label(self) -> str:
+        """'Nervous system' for 'Abnormality of the nervous system' (:func:`system_label`)."""
+        return system_label(self.label)
+
+
+TERM_COLUMNS = ["id", "label", "observed", "excluded", "observed_direct", "excluded_direct"]
 
 
 @dataclass
 class CohortSummary:
-    """What a cohort holds. ``terms`` and ``organ_systems`` are sorted by observed count, most first."""
+    """What a cohort holds. ``terms`` and ``organ_systems`` are sorted by (propagated) observed count, most first.
+
+    ``propagated`` is False when no ontology was loaded: then observed/excluded equal the direct counts.
+    """
 
     packets: int
     sex: dict[str, int]
@@ -52,30 +98,60 @@ class CohortSummary:
     ages_years: list[float]
     diseases: list[tuple[str, str, int]]  # (id, label, packets)
     terms: list[TermCount]
-    organ_systems: list[TermCount]  # children of Phenotypic abnormality; None-ontology → empty
-    onset_years: list[float]
-    onset_terms: dict[str, int]  # HPO onset class label → features
+    organ_systems: list[OrganSystemCount]  # children of Phenotypic abnormality; None-ontology → empty
+    feature_onset_years: list[float] = field(default_factory=list)  # onsets of observed features (ages)
+    disease_onset_years: list[float] = field(default_factory=list)  # onsets of diseases (ages)
+    feature_onset_terms: dict[str, int] = field(default_factory=dict)  # HPO onset label → observed features
+    disease_onset_terms: dict[str, int] = field(default_factory=dict)  # HPO onset label → diseases
     features_observed: int = 0
     features_excluded: int = 0
     hpo_version: str | None = None
     not_in_release: list[str] = field(default_factory=list)  # term ids the loaded HPO does not know
     top: int = 20
+    propagated: bool = False
 
     # ------------------------------------------------------------------ tables
 
+    @property
+    def onset_years(self) -> list[float]:
+        """Feature and disease onset ages together (for older code; they count different things: plot them apart)."""
+        return self.feature_onset_years + self.disease_onset_years
+
+    def top_terms(self, n: int | None = None, *, direct: bool = False) -> list[TermCount]:
+        """The ``n`` (default ``top``) most observed terms, without the roots *All* / *Phenotypic abnormality*."""
+        rows = [t for t in self.terms if t.id not in ROOT_TERMS]
+        if direct:
+            rows.sort(key=lambda t: (-t.observed_direct, -t.excluded_direct, t.id))
+        return rows[: n or self.top]
+
+    def term(self, curie: str) -> TermCount | None:
+        """The counts of one term id (as written, or its primary id), None when no packet has it."""
+        for t in self.terms:
+            if t.id == curie:
+                return t
+        return None
+
     def terms_frame(self) -> pd.DataFrame:
-        """Term frequencies as a DataFrame (id, label, observed, excluded, observed_fraction)."""
+        """Term frequencies, one row per term.
+
+        Columns: id, label, observed, excluded (propagated), observed_direct, excluded_direct, observed_fraction
+        (propagated observed / packets).
+        """
         import pandas as pd
 
-        df = pd.DataFrame([t.__dict__ for t in self.terms], columns=["id", "label", "observed", "excluded"])
+        df = pd.DataFrame([t.__dict__ for t in self.terms], columns=TERM_COLUMNS)
+        df = df.astype({"id": "string", "label": "string"})
         df["observed_fraction"] = df["observed"] / self.packets if self.packets else 0.0
         return df
 
     def organ_systems_frame(self) -> pd.DataFrame:
-        """Organ-system roll-up as a DataFrame (packets with ≥ 1 observed / only excluded terms below)."""
+        """Organ-system roll-up: the term columns, ``system`` (short label) and ``only_excluded_below``."""
         import pandas as pd
 
-        return pd.DataFrame([t.__dict__ for t in self.organ_systems], columns=["id", "label", "observed", "excluded"])
+        cols = [*TERM_COLUMNS, "only_excluded_below"]
+        df = pd.DataFrame([t.__dict__ for t in self.organ_systems], columns=cols)
+        df.insert(2, "system", [t.short_label for t in self.organ_systems])
+        return df.astype({"id": "string", "label": "string", "system": "string"})
 
     def age_stats(self) -> dict[str, float | int | None]:
         """n, min, median, max of age at last encounter (years)."""
@@ -87,26 +163,41 @@ class CohortSummary:
             "max": round(max(a), 2) if a else None,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (``phenotk summarize --format json``)."""
+    def to_dict(self, top: int | None = -1) -> dict[str, Any]:
+        """JSON-ready form (``phenotk summarize --format json``).
+
+        The ``top`` (default: the summary's) terms and diseases and every organ system; ``top=None`` lists every
+        term and disease.
+        """
+        n = self.top if top == -1 else top
+        terms = self.terms if n is None else self.top_terms(n)
+        diseases = self.diseases if n is None else self.diseases[:n]
         return {
             "packets": self.packets,
             "hpo_version": self.hpo_version,
+            "counts": "propagated" if self.propagated else "direct",
             "sex": self.sex,
             "vital_status": self.vital_status,
             "age_at_last_encounter_years": self.age_stats(),
             "features": {"observed": self.features_observed, "excluded": self.features_excluded},
-            "diseases": [{"id": i, "label": lab, "packets": n} for i, lab, n in self.diseases],
-            "terms": [t.__dict__ for t in self.terms],
-            "organ_systems": [t.__dict__ for t in self.organ_systems],
+            "diseases": [{"id": i, "label": lab, "packets": c} for i, lab, c in diseases],
+            "diseases_total": len(self.diseases),
+            "terms": [t.__dict__ for t in terms],
+            "terms_total": len(self.terms),
+            "organ_systems": [{**t.__dict__, "system": t.short_label} for t in self.organ_systems],
             "onset": {
-                "ages_years": {"n": len(self.onset_years), "median": _median(self.onset_years)},
-                "terms": self.onset_terms,
+                "features": {"ages_years": _stats(self.feature_onset_years), "terms": self.feature_onset_terms},
+                "diseases": {"ages_years": _stats(self.disease_onset_years), "terms": self.disease_onset_terms},
             },
             "not_in_release": self.not_in_release,
         }
 
     # ------------------------------------------------------------------ text / html
+
+    def _counts_note(self) -> str:
+        if self.propagated:
+            return "propagated: a packet counts for a term when it observes the term or a descendant"
+        return "direct: no HPO loaded, counts are for the ids as written"
 
     def to_text(self) -> str:
         """Plain-text report for terminals."""
@@ -117,17 +208,20 @@ class CohortSummary:
             "sex: " + ", ".join(f"{k} {v}" for k, v in self.sex.items()),
             f"age at last encounter (years): n={a['n']} min={a['min']} median={a['median']} max={a['max']}",
             "",
-            "top diseases:",
+            f"top diseases ({len(self.diseases)} in all):",
             *[f"  {n:6d}  {lab} ({i})" for i, lab, n in self.diseases[: self.top]],
             "",
-            f"top {self.top} HPO terms (packets observed / excluded):",
-            *[f"  {t.observed:6d} / {t.excluded:<6d} {t.label} ({t.id})" for t in self.terms[: self.top]],
+            f"top {self.top} HPO terms, packets observed / excluded ({self._counts_note()}; direct in brackets):",
+            *[
+                f"  {t.observed:6d} / {t.excluded:<6d} [{t.observed_direct} / {t.excluded_direct}] {t.label} ({t.id})"
+                for t in self.top_terms()
+            ],
         ]
         if self.organ_systems:
             lines += [
                 "",
                 "organ systems (packets with an observed term below / only excluded terms below):",
-                *[f"  {t.observed:6d} / {t.excluded:<6d} {t.label}" for t in self.organ_systems],
+                *[f"  {t.observed:6d} / {t.only_excluded_below:<6d} {t.short_label}" for t in self.organ_systems],
             ]
         if self.not_in_release:
             lines += [
@@ -138,23 +232,42 @@ class CohortSummary:
             ]
         return "\n".join(lines)
 
-    def _table(self, rows: list[TermCount], title: str) -> str:
+    def __repr__(self) -> str:
+        a = self.age_stats()
+        head = [
+            f"CohortSummary({self.packets} phenopackets, {len(self.terms)} terms, {len(self.diseases)} diseases, "
+            f"HPO {self.hpo_version or 'not loaded'}, counts {'propagated' if self.propagated else 'direct'})",
+            f"  age at last encounter: n={a['n']} median={a['median']} y",
+            "  top terms (observed / excluded):",
+            *[f"    {t.observed:6d} / {t.excluded:<6d} {t.label} ({t.id})" for t in self.top_terms(min(self.top, 10))],
+        ]
+        rest = len(self.terms) - min(self.top, 10)
+        if rest > 0:
+            head.append(f"    … {rest} more (.terms_frame() has them all)")
+        return "\n".join(head)
+
+    def _table(self, rows: list[Any], title: str, *, systems: bool = False) -> str:
         esc = html.escape
-        width = max((t.observed + t.excluded for t in rows), default=1) or 1
+        second = (lambda t: t.only_excluded_below) if systems else (lambda t: t.excluded)
+        width = max((t.observed + second(t) for t in rows), default=1) or 1
         body = "".join(
-            f"<tr><td>{esc(t.label)}</td><td><code>{esc(t.id)}</code></td>"
-            f"<td style='text-align:right'>{t.observed}</td><td style='text-align:right'>{t.excluded}</td>"
-            "<td><div style='display:flex;width:200px'>"
+            f"<tr><td>{esc(t.short_label if systems else t.label)}</td><td><code>{esc(t.id)}</code></td>"
+            f"<td style='text-align:right'>{t.observed}</td><td style='text-align:right'>{second(t)}</td>"
+            + ("" if systems else f"<td style='text-align:right;color:#777'>{t.observed_direct}</td>")
+            + "<td><div style='display:flex;width:200px'>"
             f"<div style='background:#3b7d3b;height:10px;width:{200 * t.observed / width:.0f}px'></div>"
-            f"<div style='background:#c0504d;height:10px;width:{200 * t.excluded / width:.0f}px'></div></div></td></tr>"
+            f"<div style='background:#c0504d;height:10px;width:{200 * second(t) / width:.0f}px'></div></div></td></tr>"
             for t in rows
         )
-        return (
-            f"<h4>{esc(title)}</h4><table><tr><th>term</th><th>id</th><th>observed</th><th>excluded</th><th></th></tr>"
-            f"{body}</table>"
+        cols = "<th>observed</th><th>only excluded below</th>" if systems else (
+            "<th>observed</th><th>excluded</th><th title='packets listing exactly this id'>direct</th>"
         )
+        return f"<h4>{esc(title)}</h4><table><tr><th>term</th><th>id</th>{cols}<th></th></tr>{body}</table>"
 
     def _repr_html_(self) -> str:
+        return self._html(min(self.top, 50))
+
+    def _html(self, top: int) -> str:
         esc = html.escape
         a = self.age_stats()
         parts = [
@@ -162,16 +275,20 @@ class CohortSummary:
             f"features · HPO {esc(self.hpo_version or 'not loaded')}</p>",
             "<p>sex: " + esc(", ".join(f"{k} {v}" for k, v in self.sex.items())) + "</p>",
             f"<p>age at last encounter: n={a['n']}, median {a['median']} y (range {a['min']}–{a['max']})</p>",
-            self._table(self.terms[: self.top], f"Top {self.top} HPO terms (packets)"),
+            self._table(self.top_terms(top), f"Top {top} of {len(self.terms)} HPO terms ({self._counts_note()})"),
         ]
         if self.organ_systems:
-            parts.append(self._table(self.organ_systems, "Organ systems (packets)"))
+            parts.append(self._table(self.organ_systems, "Organ systems (packets)", systems=True))
         if self.diseases:
             rows = "".join(
                 f"<tr><td>{esc(lab)}</td><td><code>{esc(i)}</code></td><td>{n}</td></tr>"
-                for i, lab, n in self.diseases[: self.top]
+                for i, lab, n in self.diseases[:top]
             )
-            parts.append(f"<h4>Diseases</h4><table><tr><th>disease</th><th>id</th><th>packets</th></tr>{rows}</table>")
+            more = len(self.diseases) - top
+            parts.append(
+                f"<h4>Diseases</h4><table><tr><th>disease</th><th>id</th><th>packets</th></tr>{rows}</table>"
+                + (f"<p>… {more} more diseases</p>" if more > 0 else "")
+            )
         return "<div class='phenotk-summary'>" + "".join(parts) + "</div>"
 
     def to_html(self) -> str:
@@ -180,25 +297,28 @@ class CohortSummary:
             "<!doctype html><html><head><meta charset='utf-8'><title>phenotk cohort summary</title>"
             "<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
             "td,th{padding:2px 8px;border-bottom:1px solid #eee}</style></head><body><h2>Cohort summary</h2>"
-            + self._repr_html_()
+            + self._html(self.top)
             + "</body></html>\n"
         )
 
     # ------------------------------------------------------------------ plots
 
-    def plot_terms(self, top: int | None = None, ax: Axes | None = None) -> Axes:
-        """Horizontal bars of the top-N terms, observed vs excluded."""
+    def plot_terms(self, top: int | None = None, ax: Axes | None = None, *, direct: bool = False) -> Axes:
+        """Horizontal bars of the top-N terms, observed vs excluded (propagated; ``direct=True`` for exact ids)."""
         import matplotlib.pyplot as plt
 
-        rows = self.terms[: top or self.top][::-1]
+        rows = self.top_terms(top or self.top, direct=direct)[::-1]
+        obs = [t.observed_direct if direct else t.observed for t in rows]
+        exc = [t.excluded_direct if direct else t.excluded for t in rows]
         if ax is None:
             _, ax = plt.subplots(figsize=(8, max(2.5, 0.28 * len(rows))))
-        y = range(len(rows))
-        ax.barh(list(y), [t.observed for t in rows], color="#3b7d3b", label="observed")
-        ax.barh(list(y), [t.excluded for t in rows], left=[t.observed for t in rows], color="#c0504d", label="excluded")
-        ax.set_yticks(list(y), [t.label for t in rows], fontsize=8)
+        y = list(range(len(rows)))
+        ax.barh(y, obs, color="#3b7d3b", label="observed")
+        ax.barh(y, exc, left=obs, color="#c0504d", label="excluded")
+        ax.set_yticks(y, [t.label for t in rows], fontsize=8)
         ax.set_xlabel("phenopackets")
-        ax.set_title(f"Top {len(rows)} HPO terms")
+        kind = "listing the exact term" if direct or not self.propagated else "with the term or a descendant"
+        ax.set_title(f"Top {len(rows)} HPO terms (packets {kind})")
         ax.legend(loc="lower right")
         return ax
 
@@ -211,28 +331,39 @@ class CohortSummary:
             _, ax = plt.subplots(figsize=(8, max(2.5, 0.28 * len(rows))))
         y = list(range(len(rows)))
         ax.barh(y, [t.observed for t in rows], color="#3b7d3b", label="observed")
-        ax.barh(y, [t.excluded for t in rows], left=[t.observed for t in rows], color="#c0504d", label="only excluded")
-        ax.set_yticks(y, [t.label.replace("Abnormality of the ", "") for t in rows], fontsize=8)
+        ax.barh(y, [t.only_excluded_below for t in rows], left=[t.observed for t in rows], color="#c0504d",
+                label="only excluded")
+        ax.set_yticks(y, [t.short_label for t in rows], fontsize=8)
         ax.set_xlabel("phenopackets")
         ax.set_title("Organ systems (top-level terms under Phenotypic abnormality)")
         ax.legend(loc="lower right")
         return ax
 
-    def plot_onsets(self, ax: Axes | None = None, bins: int = 30) -> Axes:
-        """Histogram of onset ages (years) of features and diseases."""
+    def plot_onsets(self, ax: Axes | None = None, bins: int = 30, *, of: str = "features") -> Axes:
+        """Histogram of onset ages (years) of observed features (``of="features"``) or of diseases.
+
+        ``of="diseases"`` plots disease onsets: the two count different things, so they are never pooled.
+        """
         import matplotlib.pyplot as plt
 
+        if of not in ("features", "diseases"):
+            raise ValueError(f"of must be 'features' or 'diseases', not {of!r}")
+        values = self.feature_onset_years if of == "features" else self.disease_onset_years
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 3))
-        ax.hist(self.onset_years, bins=bins, color="#4a6fa5")
+        ax.hist(values, bins=bins, color="#4a6fa5" if of == "features" else "#a5784a")
         ax.set_xlabel("onset age (years)")
-        ax.set_ylabel("features / diseases")
-        ax.set_title(f"Onset ages (n={len(self.onset_years)})")
+        ax.set_ylabel("observed features" if of == "features" else "diseases")
+        ax.set_title(f"Onset ages of {'observed features' if of == 'features' else 'diseases'} (n={len(values)})")
         return ax
 
 
 def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 2) if values else None
+
+
+def _stats(values: list[float]) -> dict[str, float | int | None]:
+    return {"n": len(values), "median": _median(values)}
 
 
 def summarize(
@@ -241,7 +372,11 @@ def summarize(
     hpo: OntologyIndex | None = None,
     top: int = 20,
 ) -> CohortSummary:
-    """Summarise phenopackets. With ``hpo`` the terms get current labels and roll up to organ systems."""
+    """Summarise phenopackets.
+
+    With ``hpo`` term counts propagate along the hierarchy, terms get current labels and roll up to organ systems
+    (see :mod:`phenotk.analysis.terms` for the definition).
+    """
     n = 0
     sex: Counter[str] = Counter()
     vital: Counter[str] = Counter()
@@ -250,23 +385,25 @@ def summarize(
     disease_label: dict[str, str] = {}
     obs_n: Counter[str] = Counter()
     exc_n: Counter[str] = Counter()
+    prop_obs: Counter[str] = Counter()
+    prop_exc: Counter[str] = Counter()
     labels: dict[str, str] = {}
-    onset_years: list[float] = []
-    onset_terms: Counter[str] = Counter()
+    onsets: dict[str, list[float]] = {"features": [], "diseases": []}
+    onset_terms: dict[str, Counter[str]] = {"features": Counter(), "diseases": Counter()}
     n_obs = n_exc = 0
+    closure = TermClosure(hpo)
     systems = hpo.children(PHENOTYPIC_ABNORMALITY) if hpo is not None else []
-    sys_obs: Counter[str] = Counter()
-    sys_exc: Counter[str] = Counter()
+    only_exc_below: Counter[str] = Counter()
     unknown: set[str] = set()
 
-    def note_onset(onset: Any) -> None:
+    def note_onset(onset: Any, kind: str) -> None:
         which = onset.WhichOneof("element")
         if which == "age":
             y = _years(onset.age.iso8601duration)
             if y is not None:
-                onset_years.append(y)
+                onsets[kind].append(y)
         elif which == "ontology_class":
-            onset_terms[onset.ontology_class.label or onset.ontology_class.id] += 1
+            onset_terms[kind][onset.ontology_class.label or onset.ontology_class.id] += 1
 
     for p in packets:
         n += 1
@@ -282,7 +419,7 @@ def summarize(
             seen_d.add(d.term.id)
             disease_label.setdefault(d.term.id, d.term.label)
             if d.HasField("onset"):
-                note_onset(d.onset)
+                note_onset(d.onset, "diseases")
         for i in p.interpretations:
             if i.diagnosis.HasField("disease"):
                 seen_d.add(i.diagnosis.disease.id)
@@ -300,22 +437,18 @@ def summarize(
                 n_obs += 1
                 seen_obs.add(tid)
                 if f.HasField("onset"):
-                    note_onset(f.onset)
+                    note_onset(f.onset, "features")
         obs_n.update(seen_obs)
         exc_n.update(seen_exc)
         if hpo is not None:
-            sys_o: set[str] = set()
-            sys_e: set[str] = set()
-            for tids, bucket in ((seen_obs, sys_o), (seen_exc, sys_e)):
-                for tid in tids:
-                    primary = hpo.primary_id(tid)
-                    if primary is None:
-                        unknown.add(tid)
-                        continue
-                    anc = hpo.ancestors(primary, include_self=True)
-                    bucket.update(s for s in systems if s in anc)
-            sys_obs.update(sys_o)
-            sys_exc.update(sys_e - sys_o)
+            unknown.update(t for t in seen_obs | seen_exc if not closure.known(t))
+            p_obs, p_exc = closure.propagate(seen_obs, seen_exc)
+            prop_obs.update(p_obs)
+            prop_exc.update(p_exc)
+            below_exc: set[str] = set()
+            for tid in seen_exc:
+                below_exc |= closure.up(tid)
+            only_exc_below.update(s for s in systems if s in below_exc and s not in p_obs)
 
     def label_of(tid: str) -> str:
         if hpo is not None:
@@ -324,10 +457,17 @@ def summarize(
                 return hpo.label(primary) or labels.get(tid, tid)
         return labels.get(tid) or tid
 
-    terms = [TermCount(t, label_of(t), obs_n[t], exc_n[t]) for t in set(obs_n) | set(exc_n)]
-    terms.sort(key=lambda t: (-t.observed, -t.excluded, t.id))
-    organ = [TermCount(s, label_of(s), sys_obs[s], sys_exc[s]) for s in systems]
-    organ.sort(key=lambda t: (-t.observed, -t.excluded, t.id))
+    def count(tid: str) -> TermCount:
+        if hpo is None:
+            return TermCount(tid, label_of(tid), obs_n[tid], exc_n[tid], obs_n[tid], exc_n[tid])
+        k = closure.key(tid)
+        return TermCount(tid, label_of(tid), prop_obs[k], prop_exc[k], obs_n[tid], exc_n[tid])
+
+    ids = set(obs_n) | set(exc_n) | set(prop_obs) | set(prop_exc)
+    terms = [count(t) for t in ids]
+    terms.sort(key=lambda t: (-t.observed, -t.excluded, -t.observed_direct, t.id))
+    organ = [OrganSystemCount(**count(s).__dict__, only_excluded_below=only_exc_below[s]) for s in systems]
+    organ.sort(key=lambda t: (-t.observed, -t.only_excluded_below, t.id))
     diseases = sorted(((d, disease_label.get(d, ""), c) for d, c in disease_n.items()), key=lambda x: (-x[2], x[0]))
     return CohortSummary(
         packets=n,
@@ -337,11 +477,14 @@ def summarize(
         diseases=diseases,
         terms=terms,
         organ_systems=organ,
-        onset_years=onset_years,
-        onset_terms=dict(onset_terms.most_common()),
+        feature_onset_years=onsets["features"],
+        disease_onset_years=onsets["diseases"],
+        feature_onset_terms=dict(onset_terms["features"].most_common()),
+        disease_onset_terms=dict(onset_terms["diseases"].most_common()),
         features_observed=n_obs,
         features_excluded=n_exc,
         hpo_version=getattr(hpo, "version", None),
         not_in_release=sorted(unknown),
         top=top,
+        propagated=hpo is not None,
     )

@@ -24,7 +24,7 @@ def summarize_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, globs, .zip archives or -.")],
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="text, json or html.")] = SummaryFormat.text,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
-    top: Annotated[int, typer.Option("--top", help="How many terms and diseases to list.", min=1)] = 20,
+    top: Annotated[int, typer.Option("--top", help="Terms and diseases to list, in every format.", min=1)] = 20,
     hpo: Annotated[str | None, typer.Option("--hpo", help="HPO file for labels and the organ-system roll-up.")] = None,
     no_hpo: Annotated[bool, typer.Option("--no-hpo", help="Do not load HPO (no organ-system roll-up).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --output.")] = False,

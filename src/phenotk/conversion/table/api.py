@@ -16,6 +16,7 @@ from phenotk.mapping.model import TableMapping, load_mapping
 from .build import TableConversion, build_packets
 from .diseases import DiseaseAnnotations
 from .sheets import Sheet, read_table, sheet_from_dataframe
+from .typed import plain_frame
 from .write import TableOut, format_for, long_table, table_bytes, wide_table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,19 +85,26 @@ def from_dataframe(
     df: pd.DataFrame,
     mapping: MappingLike,
     *,
-    ontology: Any = None,
+    hpo: Any = None,
     strict: bool = False,
     created: str | None = None,
     created_by: str = "phenotk",
     annotations: str | Path | DiseaseAnnotations | None = None,
+    ontology: Any = None,
 ) -> TableConversion:
     """Phenopackets from a pandas DataFrame (one column per header) under ``mapping``.
 
     ``result.packets`` holds the packets, ``result.all_issues`` every finding; rows are numbered as in a
-    spreadsheet (header = row 1).
+    spreadsheet (header = row 1). A typed frame from ``phenotk.to_dataframe`` is read back as the table it
+    types (:func:`.typed.plain_frame`). ``hpo`` is the ontology index (``ontology=`` is its deprecated alias).
     """
-    sheet = sheet_from_dataframe(df)
-    return convert_sheet(sheet, mapping, ontology=ontology, strict=strict, created=created, created_by=created_by,
+    if ontology is not None:
+        import warnings
+
+        warnings.warn("from_dataframe(ontology=...) is deprecated; use hpo=...", DeprecationWarning, stacklevel=2)
+        hpo = hpo if hpo is not None else ontology
+    sheet = sheet_from_dataframe(plain_frame(df))
+    return convert_sheet(sheet, mapping, ontology=hpo, strict=strict, created=created, created_by=created_by,
                          annotations=annotations)
 
 
