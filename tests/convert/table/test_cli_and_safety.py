@@ -178,7 +178,7 @@ def test_to_dataframe_and_back(mapping_dir: Path) -> None:
     p.phenotypic_features.append(PhenotypicFeature(type=OntologyClass(id="HP:0001250", label="Seizure"),
                                                    excluded=True))
     df = phenotk.to_dataframe([p], layout="wide")
-    assert list(df.columns[-1:]) == ["Seizure (HP:0001250)"] and df.iloc[0, -1] == "excluded"
+    assert list(df.columns[-1:]) == ["Seizure (HP:0001250)"] and df.iloc[0, -1] == False  # noqa: E712 (typed: excluded)
     back = phenotk.from_dataframe(df, "phenotk-wide")
     assert back.packets[0].phenotypic_features == p.phenotypic_features
     long = phenotk.to_dataframe([p], layout="long")
