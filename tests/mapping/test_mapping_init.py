@@ -460,3 +460,37 @@ def hospital_sheet_path(tmp_path: Path) -> Path:
     path = tmp_path / "rows.xlsx"
     wb.save(path)
     return path
+
+
+def test_two_row_header_with_vertically_merged_cells(tmp_path: Path, hpo) -> None:
+    """'Patient ID' merged over rows 2-3 beside a 'Clinical features' group: row 3 is the header, and it has the
+    merged names too (a merged range gives its value to every cell it covers)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Registry export"])
+    ws.append(["Patient ID", "Sex", "Clinical features", None, None])
+    ws.append([None, None, "Seizures", "Hypotonia", "Ataxia"])
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    ws.merge_cells("C2:E2")
+    ws.append(["P1", "F", "yes", "no", "no"])
+    ws.append(["P2", "M", "no", "yes", "yes"])
+    path = tmp_path / "two_rows.xlsx"
+    wb.save(path)
+    start = init_mapping(path, ontology=hpo)
+    assert start.header_row == 3 and start.sheet.header == ["Patient ID", "Sex", "Seizures", "Hypotonia", "Ataxia"]
+    res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
+    assert [_features(p) for p in res.packets] == [
+        {"HP:0001250": False, "HP:0001252": True, "HP:0001251": True},
+        {"HP:0001250": True, "HP:0001252": False, "HP:0001251": False},
+    ]
+
+
+def test_two_row_header_without_merges_is_said(tmp_path: Path) -> None:
+    path = tmp_path / "two_rows.csv"
+    path.write_text("Registry export,,,,\nPatient ID,Sex,Clinical features,Clinical features,Clinical features\n"
+                    ",,Seizures,Hypotonia,Ataxia\nP1,F,yes,no,no\nP2,M,no,yes,yes\n", encoding="utf-8")
+    start = init_mapping(path)
+    assert start.header_row == 3 and start.names_above == [("A", "Patient ID"), ("B", "Sex")]
+    assert any(m.startswith("warning: header cells empty in row 3 are named in row 2: A ('Patient ID'), "
+                            "B ('Sex')") for m in start.messages())

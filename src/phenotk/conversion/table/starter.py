@@ -27,7 +27,7 @@ from phenotk.mapping.model import TableMapping, ValueSpec
 
 from .build import TermResolver
 from .findings import MAP_UNMATCHED_TEXT
-from .sheets import Sheet, preview_table, read_table
+from .sheets import Sheet, SheetPreview, column_letter, preview_table, read_table
 from .starter_layout import HeaderChoice, choose_header, choose_sheet, transposed_labels
 from .starter_terms import TermHit, matcher_for
 from .starter_values import presence_values, sex_values, vital_values
@@ -374,6 +374,8 @@ class MappingStart:
     findings: list[Issue]
     #: field names found down column A: the sheet has one patient per column (empty: it does not)
     transposed: list[str] = field(default_factory=list)
+    #: (column letter, text) of header cells left empty whose name stands in the row above (a two-row header)
+    names_above: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def header_row(self) -> int:
@@ -396,6 +398,11 @@ class MappingStart:
         where = f" of sheet {c.sheet!r}" if self.sheets and self.sheets[0].sheet != Path(sheet.path).name else ""
         above = (f"; rows above it skipped: {', '.join(map(str, c.skipped))}" if c.skipped else "")
         out.append(f"header: row {c.row}{where}{above}")
+        if self.names_above:
+            cells = ", ".join(f"{col} ({text!r})" for col, text in self.names_above[:6])
+            out.append(f"warning: header cells empty in row {c.row} are named in row {c.row - 1}: {cells}; the "
+                       f"mapping reads row {c.row} only — merge each name over both rows (or copy it down) and run "
+                       "mapping init again")
         if self.transposed:
             names = ", ".join(repr(t) for t in self.transposed[:5])
             out.append(f"warning: the sheet looks transposed — one patient per column, field names down column A "
@@ -490,7 +497,24 @@ def init_mapping(
     text, pl = starter_mapping(data, ontology, header_row=choice.row, sheet_name=recorded)
     if not preview.workbook:
         choices = []
-    return MappingStart(text, pl, data, choice, choices, _findings(data, pl), transposed)
+    above = _names_above(preview, choice.row)
+    return MappingStart(text, pl, data, choice, choices, _findings(data, pl), transposed, above)
+
+
+def _names_above(preview: SheetPreview, header_row: int) -> list[tuple[str, str]]:
+    """Empty header cells whose column has a name in the row right above (not a group spanning several)."""
+    rows = dict(preview.rows)
+    header, above = rows.get(header_row, []), rows.get(header_row - 1, [])
+    width = len(header)
+    while width and not header[width - 1].strip():
+        width -= 1
+    out = []
+    for j in range(min(width, len(above))):
+        text = above[j].strip()
+        spans = (j > 0 and above[j - 1].strip() == text) or (j + 1 < len(above) and above[j + 1].strip() == text)
+        if not header[j].strip() and text and not spans:
+            out.append((column_letter(j), text))
+    return out
 
 
 def _spec_text(spec: ValueSpec) -> str:

@@ -67,6 +67,21 @@ def row_score(cells: list[str], below: list[list[str]], recognise: Callable[[str
     return len(distinct) + recognised - repeats - 0.5 * numbers
 
 
+def _is_group_row(cells: list[str], below: list[str]) -> bool:
+    """``cells`` names groups (a text repeated over neighbouring cells) and ``below`` names columns under them only.
+
+    The two-row header without merged cells: ``Patient ID | Sex | Clinical features | Clinical features`` over
+    ``  |  | Seizures | Hypotonia``.
+    """
+    texts = [c.strip() for c in cells]
+    spans = {j for j, t in enumerate(texts) if t and ((j > 0 and texts[j - 1] == t)
+                                                      or (j + 1 < len(texts) and texts[j + 1] == t))}
+    under = [j for j, c in enumerate(below) if c.strip()]
+    names = [below[j].strip() for j in under]
+    return (len(under) >= 2 and set(under) <= spans and len(set(names)) == len(names)
+            and all(_label_like(c) for c in names))
+
+
 def choose_header(preview: SheetPreview, recognise: Callable[[str], bool]) -> HeaderChoice:
     """The header row of one sheet (row 1 of an empty sheet, score 0)."""
     rows = [(n, cells) for n, cells in preview.rows if any(c.strip() for c in cells)]
@@ -82,6 +97,9 @@ def choose_header(preview: SheetPreview, recognise: Callable[[str], bool]) -> He
         return HeaderChoice(preview.name, preview.index, first, 0.0, max(len(rows) - 1, 0), (), aux)
     best = max(s for _, s, _ in scored)
     n, score, i = next(t for t in scored if t[1] >= 0.75 * best)
+    if i + 1 < len(rows) and _is_group_row(rows[i][1], rows[i + 1][1]):
+        i += 1
+        n, score = rows[i][0], row_score(rows[i][1], [c for _, c in rows[i + 1 : i + 21]], recognise)
     skipped = tuple(m for m, _ in rows[:i])
     return HeaderChoice(preview.name, preview.index, n, score, len(rows) - i - 1, skipped, aux)
 
