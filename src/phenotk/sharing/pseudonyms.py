@@ -17,7 +17,7 @@ import secrets
 from pathlib import Path
 
 from phenotk.errors import UsageError
-from phenotk.validation.rules.privacy._scan import distinctive, embedded_spans
+from phenotk.validation.rules.privacy._scan import distinctive, embedded_spans, tokens
 
 #: shortest key accepted from a key file (bytes): 128 bits
 MIN_KEY_BYTES = 16
@@ -91,7 +91,8 @@ class Keyring:
     def rewrite_embedded(self, text: str, ids: set[str]) -> str:
         """``text`` with each distinctive original id it contains (as whole tokens) replaced by its pseudonym."""
         for ident in sorted(ids, key=len, reverse=True):
-            if ident not in text or not distinctive(ident):
+            parts = tokens(ident)
+            if not parts or parts[0] not in text or not distinctive(ident):
                 continue
             spans = embedded_spans(text, ident)
             for start, end in reversed(spans):
