@@ -317,6 +317,8 @@ def test_parser_results() -> None:
     r = parse_variant_cell("NM_1.1:c.[1A>G];[2T>C]")
     assert [(v.expressions[0].text, v.zygosity) for v in r.variants] == [
         ("NM_1.1:c.1A>G", "heterozygous"), ("NM_1.1:c.2T>C", "heterozygous")]
+    r = parse_variant_cell("NM_1.1:c.[1A>G];[1A>G]")
+    assert [(v.expressions[0].text, v.zygosity) for v in r.variants] == [("NM_1.1:c.1A>G", "homozygous")]
     r = parse_variant_cell("nicht durchgeführt")
     assert (r.status, r.reason, r.variants) == ("no_variant", "nicht durchgeführt", ())
     r = parse_variant_cell("c.2836C>X")

@@ -314,124 +314,144 @@ class _Cell:
         rest = "".join(leftover)
         return self._assemble(tokens, rest)
 
-    def _assemble(self, tokens: list[_Token], rest: str) -> CellResult:
-        # accessions written apart from the expression, bare protein changes, zygosity and other words
-        cell_refs: list[str] = []
-        for m in _ACCESSION_WORD.finditer(rest):
-            if is_accession(m.group("acc")):
-                cell_refs.append(m.group("acc"))
-        rest_wo_acc = _ACCESSION_WORD.sub(" ", rest)
-        raw_words = [(m.start(), m.group()) for m in re.finditer(r"[^\s()\[\]{},;:/|+&]+", rest_wo_acc)]
+    def _words(self, rest: str) -> tuple[list[str], list[tuple[int, str]]]:
+        """(accessions written apart, (position, word) of every other word) of the text beside the expressions."""
+        cell_refs = [m.group("acc") for m in _ACCESSION_WORD.finditer(rest) if is_accession(m.group("acc"))]
         words: list[tuple[int, str]] = []
-        for pos, w in raw_words:
-            for part in re.split(r"[-–—](?=[^\d])|(?<=[^\d])[-–—]", w):
+        for m in re.finditer(r"[^\s()\[\]{},;:/|+&]+", _ACCESSION_WORD.sub(" ", rest)):
+            for part in re.split(r"[-–—](?=[^\d])|(?<=[^\d])[-–—]", m.group()):
                 if part.strip(".'"):
-                    words.append((pos, part.strip(".'")))
+                    words.append((m.start(), part.strip(".'")))
+        return cell_refs, words
+
+    def _assemble(self, tokens: list[_Token], rest: str) -> CellResult:
+        cell_refs, words = self._words(rest)
         nucleotide = [t for t in tokens if t.hgvs.kind != "p"]
-        protein = [t for t in tokens if t.hgvs.kind == "p"]
+        protein = [(t.start, t.hgvs) for t in tokens if t.hgvs.kind == "p"]
+        states = _states([w for _, w in words])
+        zyg_index = {i for _, _, idx in states for i in idx}
         unknown: list[str] = []
         genes: list[str] = []
         bare_protein: list[tuple[int, Hgvs]] = []
-        zyg_words = [w for _, w in words]
-        states = _states(zyg_words)
-        zyg_index = {i for _, _, idx in states for i in idx}
         for i, (pos, w) in enumerate(words):
-            if i in zyg_index:
+            if i in zyg_index or w.lower() in _EXTRA_WORDS:
                 continue
-            low = w.lower()
-            if low in _EXTRA_WORDS:
-                continue
-            if nucleotide and not protein and _BARE_PROTEIN.match(w):
-                try:
-                    bare_protein.append((pos, parse_hgvs("p." + w)))
-                    continue
-                except HgvsError:
-                    pass
-            if tokens and _is_gene(w):
+            bare = _bare_protein(w) if nucleotide and not protein else None
+            if bare is not None:
+                bare_protein.append((pos, bare))
+            elif tokens and _is_gene(w):
                 genes.append(w)
-                continue
-            unknown.append(w)
+            else:
+                unknown.append(w)
         if not tokens:
-            distinct = {HETEROZYGOUS if s == COMPOUND else s for _, s, _ in states}
-            if _SV.search(self.stripped) and len(distinct) <= 1:
-                zyg = next(iter(distinct), None)
-                variant = CellVariant(label=self.stripped, zygosity=zyg)
-                return CellResult(self.text, "variants", (variant,), structural=True)
-            first = re.split(r"[(,;:]", self.stripped, maxsplit=1)[0]
-            if _norm(first) in self.no_variant:
-                return CellResult(self.text, "no_variant", reason=self.stripped)
-            if states and not unknown:
-                return self.fail("a zygosity without a variant (no HGVS expression in the cell)")
-            return self.fail("neither an HGVS variant nor a 'no variant' word")
+            return self._without_hgvs(states, unknown)
         if unknown:
             return self.fail(f"text beside the variant that is not a zygosity: {' '.join(unknown)!r}")
-        protein_tokens = [(t.start, t.hgvs) for t in protein] + bare_protein
-        return self._variants(nucleotide, protein_tokens, states, words, cell_refs, genes)
+        try:
+            entries = _entries(nucleotide, protein + bare_protein)
+            per_entry = _zygosities(entries, states, words)
+            variants = self._variants(entries, per_entry, cell_refs, genes)
+        except _Fail as exc:
+            return self.fail(str(exc))
+        compound = any(s == COMPOUND for _, s, _ in states)
+        return CellResult(self.text, "variants", tuple(variants), compound=compound)
+
+    def _without_hgvs(self, states: list[tuple[int, str, list[int]]], unknown: list[str]) -> CellResult:
+        distinct = {HETEROZYGOUS if s == COMPOUND else s for _, s, _ in states}
+        if _SV.search(self.stripped) and len(distinct) <= 1:
+            variant = CellVariant(label=self.stripped, zygosity=next(iter(distinct), None))
+            return CellResult(self.text, "variants", (variant,), structural=True)
+        first = re.split(r"[(,;:]", self.stripped, maxsplit=1)[0]
+        if _norm(first) in self.no_variant:
+            return CellResult(self.text, "no_variant", reason=self.stripped)
+        if states and not unknown:
+            return self.fail("a zygosity without a variant (no HGVS expression in the cell)")
+        return self.fail("neither an HGVS variant nor a 'no variant' word")
 
     def _variants(
-        self,
-        nucleotide: list[_Token],
-        protein: list[tuple[int, Hgvs]],
-        states: list[tuple[int, str, list[int]]],
-        words: list[tuple[int, str]],
-        cell_refs: list[str],
-        genes: list[str],
-    ) -> CellResult:
-        # one entry per variant: [position, expressions, gene]
-        entries: list[tuple[int, list[Hgvs], str | None]] = []
-        trans = False
-        for t in nucleotide:
-            alleles = t.hgvs.trans_alleles()
-            trans = trans or len(alleles) > 1
-            for h in alleles:
-                entries.append((t.start, [h], t.gene))
-        if protein and not entries:
-            entries = [(pos, [h], None) for pos, h in protein]
-        elif protein:
-            if len(protein) > len(entries):
-                return self.fail("more protein changes than nucleotide changes")
-            taken: set[int] = set()
-            for pos, h in sorted(protein, key=lambda x: x[0]):
-                before = [i for i, e in enumerate(entries) if e[0] <= pos and i not in taken]
-                after = [i for i, e in enumerate(entries) if e[0] > pos and i not in taken]
-                i = before[-1] if before else after[0]
-                taken.add(i)
-                entries[i][1].append(h)
-        # zygosity: one word for the whole cell, or one per variant (the word after its variant)
-        compound = any(s == COMPOUND for _, s, _ in states)
-        per_entry: list[str | None] = [None] * len(entries)
-        distinct = {HETEROZYGOUS if s == COMPOUND else s for _, s, _ in states}
-        if len(distinct) == 1:
-            per_entry = [next(iter(distinct))] * len(entries)
-        elif states:
-            starts = [e[0] for e in entries]
-            for wi, s, _ in states:
-                pos = words[wi][0]
-                owner = max([i for i, st in enumerate(starts) if st <= pos], default=0)
-                if per_entry[owner] not in (None, s):
-                    return self.fail("two different zygosities for one variant")
-                per_entry[owner] = HETEROZYGOUS if s == COMPOUND else s
+        self, entries: list[_Entry], per_entry: list[str | None], cell_refs: list[str], genes: list[str]
+    ) -> list[CellVariant]:
         gene_all = genes[0] if len(set(genes)) == 1 else None
-        variants: list[CellVariant] = []
-        for (_, exprs, gene), zyg in zip(entries, per_entry, strict=True):
-            variants.append(CellVariant(expressions=tuple(exprs), zygosity=zyg, gene=gene or gene_all))
-        if trans and not any(per_entry):
-            variants = [replace(v, zygosity=HETEROZYGOUS) for v in variants]
-        # references, then the same variant written twice → one homozygous variant
-        variants = [_with_reference(v, cell_refs, self.default) for v in variants]
+        variants = [
+            _with_reference(CellVariant(expressions=tuple(e.expressions), zygosity=zyg, gene=e.gene or gene_all),
+                            cell_refs, self.default)
+            for e, zyg in zip(entries, per_entry, strict=True)
+        ]
+        # the same variant written twice → one homozygous variant
         merged: dict[str, CellVariant] = {}
         for v in variants:
             k = v.key()
-            if k in merged:
-                if {merged[k].zygosity, v.zygosity} - {None, HOMOZYGOUS}:
-                    return self.fail(f"{k} is written twice but said to be {merged[k].zygosity or v.zygosity}")
-                merged[k] = replace(merged[k], zygosity=HOMOZYGOUS)
-            else:
+            if k not in merged:
                 merged[k] = v
+            elif {merged[k].zygosity, v.zygosity} - {None, HOMOZYGOUS}:
+                raise _Fail(f"{k} is written twice but said to be {merged[k].zygosity or v.zygosity}")
+            else:
+                merged[k] = replace(merged[k], zygosity=HOMOZYGOUS)
         out = list(merged.values())
-        if len(out) == 1 and len(out[0].expressions) == 1 and out[0].expressions[0].text == self.stripped:
-            label = None
-        else:
-            label = self.stripped
-        out = [replace(v, label=label) for v in out]
-        return CellResult(self.text, "variants", tuple(out), compound=compound)
+        if any(e.trans for e in entries) and not any(per_entry):  # c.[1A>G];[2T>C]: two alleles in trans
+            out = [v if v.zygosity else replace(v, zygosity=HETEROZYGOUS) for v in out]
+        one = len(out) == 1 and len(out[0].expressions) == 1 and out[0].expressions[0].text == self.stripped
+        return [replace(v, label=None if one else self.stripped) for v in out]
+
+
+class _Fail(Exception):
+    """The cell cannot be read; the message says why."""
+
+
+@dataclass
+class _Entry:
+    """One variant being assembled: where it starts in the cell, its expressions, its gene."""
+
+    start: int
+    expressions: list[Hgvs]
+    gene: str | None = None
+    trans: bool = False
+
+
+def _bare_protein(word: str) -> Hgvs | None:
+    """``Arg946Cys`` / ``R946C`` written without ``p.`` beside a c. change."""
+    if not _BARE_PROTEIN.match(word):
+        return None
+    try:
+        return parse_hgvs("p." + word)
+    except HgvsError:
+        return None
+
+
+def _entries(nucleotide: list[_Token], protein: list[tuple[int, Hgvs]]) -> list[_Entry]:
+    """One entry per nucleotide change (trans alleles split); each protein change joins the change before it."""
+    entries = [
+        _Entry(t.start, [h], t.gene, trans=len(t.hgvs.trans_alleles()) > 1)
+        for t in nucleotide
+        for h in t.hgvs.trans_alleles()
+    ]
+    if not entries:
+        return [_Entry(pos, [h]) for pos, h in protein]
+    if len(protein) > len(entries):
+        raise _Fail("more protein changes than nucleotide changes")
+    taken: set[int] = set()
+    for pos, h in sorted(protein, key=lambda x: x[0]):
+        before = [i for i, e in enumerate(entries) if e.start <= pos and i not in taken]
+        after = [i for i, e in enumerate(entries) if e.start > pos and i not in taken]
+        i = before[-1] if before else after[0]
+        taken.add(i)
+        entries[i].expressions.append(h)
+    return entries
+
+
+def _zygosities(
+    entries: list[_Entry], states: list[tuple[int, str, list[int]]], words: list[tuple[int, str]]
+) -> list[str | None]:
+    """One zygosity word for the whole cell, or one per variant (the word after its variant)."""
+    distinct = {HETEROZYGOUS if s == COMPOUND else s for _, s, _ in states}
+    if len(distinct) == 1:
+        return [next(iter(distinct))] * len(entries)
+    per_entry: list[str | None] = [None] * len(entries)
+    starts = [e.start for e in entries]
+    for wi, s, _ in states:
+        owner = max([i for i, st in enumerate(starts) if st <= words[wi][0]], default=0)
+        state = HETEROZYGOUS if s == COMPOUND else s
+        if per_entry[owner] not in (None, state):
+            raise _Fail("two different zygosities for one variant")
+        per_entry[owner] = state
+    return per_entry

@@ -204,31 +204,37 @@ class _Reader:
                           "an ACMG class (PATHOGENIC, LIKELY_PATHOGENIC, VUS, LIKELY_BENIGN, BENIGN)")
         status = self.value(block, "interpretation_status", rec, row, _status,
                             f"an interpretation status ({', '.join(_STATUSES)})") or b.m.interpretation_status
-        out = []
-        for v in result.variants:
-            zyg = v.zygosity
-            if zyg_col and zyg and zyg_col != zyg and zyg_col != "unspecified":
-                zcol = block["zygosity"].column
-                self.issues.append(finding(
-                    "map-conflicting-values", f"variant {raw!r} says {zyg}, the zygosity column {zcol!r} says "
-                    f"{zyg_col}; the cell's own word was kept", b.sev, sheet=b.sheet.name, row=row, column=zcol,
-                    value=block["zygosity"].raw(rec), reason="zygosity differs from the variant cell"))
-            zyg = zyg or zyg_col
-            if v.gene and symbol and v.gene != symbol:
-                self.issues.append(finding(
-                    "map-conflicting-values", f"variant {raw!r} names gene {v.gene}, the gene column says {symbol}; "
-                    "the column was kept (the cell text stays in the label)", b.sev, sheet=b.sheet.name, row=row,
-                    column=spec.column, value=raw, reason="gene differs from the gene column"))
-            for expression in v.missing_reference:
-                ctx = {"sheet": b.sheet.name, "row": row, "column": spec.column, "value": raw,
+        return [
+            _Found(v, row, spec.column, raw, self.checked(v, zyg_col, symbol, block, rec, row), symbol or v.gene or "",
+                   hgnc, acmg, status, opts.verbatim)
+            for v in result.variants
+        ]
+
+    def checked(self, v: CellVariant, zyg_col: str | None, symbol: str, block: dict[str, ValueSpec],
+                rec: dict[str, str], row: int) -> str | None:
+        """The variant's zygosity (the cell's word, else the column's), reporting what disagrees or is missing."""
+        b = self.b
+        spec = block["hgvs"]
+        raw = spec.raw(rec)
+        if zyg_col and v.zygosity and zyg_col not in (v.zygosity, "unspecified"):
+            zcol = block["zygosity"].column
+            self.issues.append(finding(
+                "map-conflicting-values", f"variant {raw!r} says {v.zygosity}, the zygosity column {zcol!r} says "
+                f"{zyg_col}; the cell's own word was kept", b.sev, sheet=b.sheet.name, row=row, column=zcol,
+                value=block["zygosity"].raw(rec), reason="zygosity differs from the variant cell"))
+        if v.gene and symbol and v.gene != symbol:
+            self.issues.append(finding(
+                "map-conflicting-values", f"variant {raw!r} names gene {v.gene}, the gene column says {symbol}; "
+                "the column was kept (the cell text stays in the label)", b.sev, sheet=b.sheet.name, row=row,
+                column=spec.column, value=raw, reason="gene differs from the gene column"))
+        for expression in v.missing_reference:
+            context = {"sheet": b.sheet.name, "row": row, "column": spec.column, "value": raw,
                        "reason": "no reference sequence"}
-                self.issues.append(Issue(
-                    MAP_VARIANT_NO_REFERENCE.code, MAP_VARIANT_NO_REFERENCE.name, b.sev,
-                    f"variant {raw!r}: {expression} has no reference sequence and the mapping gives no transcript "
-                    f"for {spec.pointer}; carried as written", context={k: v for k, v in ctx.items() if v}))
-            out.append(_Found(v, row, spec.column, raw, zyg, symbol or v.gene or "", hgnc,
-                              acmg, status, opts.verbatim))
-        return out
+            self.issues.append(Issue(
+                MAP_VARIANT_NO_REFERENCE.code, MAP_VARIANT_NO_REFERENCE.name, b.sev,
+                f"variant {raw!r}: {expression} has no reference sequence and the mapping gives no transcript "
+                f"for {spec.pointer}; carried as written", context={k: x for k, x in context.items() if x}))
+        return v.zygosity or zyg_col
 
 
 def _merge(found: list[_Found], b: _Builder, issues: list[Issue]) -> list[_Found]:
