@@ -23,12 +23,14 @@ from _common import shared_data
 
 
 def _rows(report: Any, strip: str = "") -> list[str]:
+    """One row per finding; the temporary folder's name (in paths and messages) written as ``<tmp>``."""
     rows = []
     for res in report.results:
-        path = res.path.replace(strip, "<tmp>") if strip else res.path
         for i in res.issues:
-            fix = None if i.fix is None else (i.fix.safe, i.fix.description, [(o.op, o.path, repr(o.value), o.from_) for o in i.fix.ops])
-            rows.append(repr((path, i.code, i.severity.value, i.message, i.pointer, i.line, i.column, fix)))
+            ops = None if i.fix is None else [(o.op, o.path, repr(o.value), o.from_) for o in i.fix.ops]
+            fix = None if i.fix is None else (i.fix.safe, i.fix.description, ops)
+            row = repr((res.path, i.code, i.severity.value, i.message, i.pointer, i.line, i.column, fix))
+            rows.append(row.replace(strip, "<tmp>") if strip else row)
     return rows
 
 

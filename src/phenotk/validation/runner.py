@@ -1,4 +1,4 @@
-"""Run validation over inputs: fast reading, optional process pool, run-level checks (duplicate ids).
+"""Run validation over inputs: fast reading, optional process pool, run-level checks (the engine's run hooks).
 
 Only findings are kept (memory stays flat); documents are dropped as soon as they are checked.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -15,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 from phenotk.errors import InputError
 from phenotk.io import Document, Element, iter_documents, parse_bytes
 from phenotk.io.readers import iter_sources
-from phenotk.issue import Issue, Report, Result, Severity
-from phenotk.validation.engine import Engine, EngineConfig
-from phenotk.validation.locate import locate_json
+from phenotk.issue import Report, Result
+from phenotk.validation.engine import Engine, EngineConfig, Notes, RunLog
 
 if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Future
@@ -57,7 +55,8 @@ def _picklable(config: EngineConfig) -> EngineConfig:
     return dataclasses.replace(config, options=options)
 
 
-def _work(chunk: list[tuple[str, str, bytes | None]]) -> list[Result]:
+def _work(chunk: list[tuple[str, str, bytes | None]]) -> list[tuple[Result, Notes]]:
+    """Results of a chunk, each with the notes the run hooks kept of its document (for the parent's end of run)."""
     engine = _WORKER
     assert engine is not None
     out = []
@@ -65,7 +64,9 @@ def _work(chunk: list[tuple[str, str, bytes | None]]) -> list[Result]:
         # plain files are read here (their bytes never cross the process boundary); others come as bytes
         items = iter_documents([path]) if raw is None else parse_bytes(raw, path, name=name)
         for item in items:
-            out.append(engine.check_error(item) if isinstance(item, InputError) else engine.check_document(item))
+            log = RunLog()
+            res = engine.check(item, log)
+            out.append((res, log.entries[0][1] if log.entries else ()))
     return out
 
 
@@ -107,19 +108,20 @@ def run_engine(
     ``jobs > 1`` validates in worker processes, each building its engine from ``engine.config`` (ontologies
     travel as file paths: ``hpo_path``).
     """
+    log = RunLog()
     if jobs <= 1:
         results = []
-        for res in engine.run(iter_documents(paths, stdin=stdin)):
+        for res in engine.run(iter_documents(paths, stdin=stdin), log):
             results.append(res)
             if progress:
                 progress(1)
     else:
-        results = list(_run_parallel(paths, engine.config, engine, hpo_path, jobs, progress, stdin))
-    return _report(engine, results)
+        results = list(_run_parallel(paths, engine.config, engine, hpo_path, jobs, progress, stdin, log))
+    return _report(engine, results, log)
 
 
-def _report(engine: Engine, results: list[Result]) -> Report:
-    add_duplicate_ids(results, engine)
+def _report(engine: Engine, results: list[Result], log: RunLog) -> Report:
+    engine.end_run(log)  # cross-document findings (duplicate ids) from what the walks kept
     report = Report(results=results, hpo_version=_hpo_version(engine.hpo))
     report.notes.extend(engine.notes)
     return report
@@ -141,11 +143,12 @@ def _run_parallel(
     jobs: int,
     progress: ProgressFn | None,
     stdin: Any,
+    log: RunLog,
 ) -> Iterator[Result]:
     """Chunks of (path, name, bytes) to a process pool; at most ``4 * jobs`` chunks in flight."""
     from concurrent.futures import Future, ProcessPoolExecutor  # only runs with --jobs pay for the import
 
-    pending: deque[Future[list[Result]] | list[Result]] = deque()
+    pending: deque[Future[list[tuple[Result, Notes]]] | list[tuple[Result, Notes]]] = deque()
     limit = 4 * jobs
     stop = False
 
@@ -154,7 +157,8 @@ def _run_parallel(
         while len(pending) > block_until:
             head = pending.popleft()
             results = head if isinstance(head, list) else head.result()
-            for r in results:
+            for r, notes in results:
+                log.add(r, notes)
                 yield r
                 if progress:
                     progress(1)
@@ -176,7 +180,7 @@ def _run_parallel(
                 if chunk:
                     pending.append(pool.submit(_work, chunk))
                     chunk = []
-                pending.append([engine.check_error(src)])
+                pending.append([(engine.check_error(src), ())])
                 continue
             if "!" not in src.path and os.path.isfile(src.path):
                 chunk.append((src.path, src.name, None))  # the worker reads it
@@ -188,7 +192,7 @@ def _run_parallel(
                     if chunk:
                         pending.append(pool.submit(_work, chunk))
                         chunk = []
-                    pending.append([engine.check_error(err)])
+                    pending.append([(engine.check_error(err), ())])
                     continue
                 chunk.append((src.path, src.name, raw))
             if len(chunk) >= CHUNK:
@@ -205,65 +209,6 @@ def _run_parallel(
                 f.cancel()
 
 
-def add_duplicate_ids(results: list[Result], engine: Engine) -> None:
-    """Run-level part of ``id-duplicate``: the same top-level id in two documents of the run."""
-    if "id-duplicate" not in engine.enabled:
-        return
-    first: dict[str, str] = {}
-    from phenotk.validation.rules.xref.id_duplicate import duplicate_message
-
-    for res in results:
-        if not res.id or res.element is None:
-            continue
-        if res.id not in first:
-            first[res.id] = res.path
-            continue
-        line, col = _locate_id(res.path)
-        res.issues.insert(
-            0,
-            Issue(
-                engine.codes["id-duplicate"],
-                "id-duplicate",
-                engine.severity.get("id-duplicate", Severity.ERROR),
-                duplicate_message(res.id, first[res.id]),
-                "/id",
-                line,
-                col,
-            ),
-        )
-
-
-def _locate_id(path: str) -> tuple[int | None, int | None]:
-    """Line:column of ``/id`` in a file (re-read: only duplicates pay)."""
-    base, _, frag = path.partition("#L")
-    archive, bang, member = base.partition("!")
-    try:
-        if bang and os.path.isfile(archive):  # a zip member
-            with zipfile.ZipFile(archive) as zf:
-                text = zf.read(member).decode("utf-8")
-            base = member
-        elif os.path.isfile(base):
-            with open(base, encoding="utf-8") as fh:
-                text = fh.read()
-        else:
-            return None, None
-    except (OSError, UnicodeDecodeError, KeyError, ValueError, zipfile.BadZipFile):
-        return None, None
-    offset = 0
-    if frag.isdigit():
-        lines = text.splitlines()
-        idx = int(frag) - 1
-        if not 0 <= idx < len(lines):
-            return None, None
-        text, offset = lines[idx], idx
-    elif base.lower().endswith((".yaml", ".yml")):
-        from phenotk.io.sourcemap import SourceMap
-
-        return SourceMap.from_yaml(text).locate("/id")
-    pos = locate_json(text, ["/id"], offset).get("/id")
-    return pos if pos else (None, None)
-
-
 def check_documents(items: Iterable[Document | InputError], config: EngineConfig, *, hpo: Any = None) -> Report:
     """Validate in-memory documents with a new engine."""
     return check_engine(Engine(config, hpo=hpo), items)
@@ -271,7 +216,8 @@ def check_documents(items: Iterable[Document | InputError], config: EngineConfig
 
 def check_engine(engine: Engine, items: Iterable[Document | InputError]) -> Report:
     """Validate in-memory documents with ``engine`` (a session's) and return the report."""
-    return _report(engine, list(engine.run(items)))
+    log = RunLog()
+    return _report(engine, list(engine.run(items, log)), log)
 
 
 __all__ = ["Element", "check_documents", "check_engine", "load_hpo", "run", "run_engine"]

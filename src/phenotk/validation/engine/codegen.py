@@ -1,55 +1,56 @@
-"""Generate one walk function per message type for an engine (straight-line field dispatch), lazily.
+"""Generate one walk function per message type from a walk plan (straight-line field dispatch), lazily.
 
-The generic walk looks every key up in a table and unpacks a tuple per field; on the 7,682-file store that
+An interpreted walk looks every key up in a table and unpacks a tuple per field; on the 7,682-file store that
 loop is most of the run. Here each message type gets a small function whose ``if key == …`` chain knows the
-field kinds, whose hooks (rules, batch lists, required fields) are bound as constants, and which calls the
-child types' functions directly. Behaviour is the generic walk's; tests run every rule through it.
+field kinds, whose hooks (rules, batch lists, required fields of its :class:`~.plan.TypePlan`) are bound as
+constants, and which calls the child types' functions directly. Its behaviour is the interpreted walk's
+(:mod:`.reference`, selected with ``PHENOTK_REFERENCE_WALK=1``); a differential test over the public store
+checks that both give the same findings. The generator knows the plan and the
+:class:`~.plan.WalkRuntime` it calls back into, never the engine or a rule.
 """
 
 from __future__ import annotations
 
 import hashlib
 import linecache
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import CodeType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from phenotk.validation import schema as S
-
-if TYPE_CHECKING:  # pragma: no cover
-    from phenotk.validation.engine import Engine, _Walk
-
-WalkFn = Callable[[dict[str, Any], Any], None]
+from phenotk.validation.engine.plan import TypePlan, WalkFn, WalkRuntime
+from phenotk.validation.rule import Node
 
 
-def compile_walkers(engine: Engine) -> dict[str, WalkFn]:
+def compile_walkers(plans: dict[str, TypePlan], runtime: WalkRuntime) -> dict[str, WalkFn]:
     """Walk functions keyed by message type name, each generated and compiled on its first call.
 
     A run over one file only pays for the types that file has. Every walker's source is registered in
     :mod:`linecache` under its own file name, so tracebacks and pdb show the generated line.
     """
     env: dict[str, Any] = {
-        "ctx": engine.ctx,
-        "emit": engine._emit,
-        "crash": engine._crash,
-        "check_required": engine._check_required,
-        "missing_oneof": engine._missing_oneof,
-        "unknown": engine._unknown,
-        "type_error": engine._type_error,
-        "slow": engine._value,
-        "run": engine._run,
+        "ctx": runtime.ctx,
+        "emit": runtime._emit,
+        "crash": runtime._crash,
+        "check_required": runtime._check_required,
+        "missing_oneof": runtime._missing_oneof,
+        "unknown": runtime._unknown,
+        "not_array": runtime._not_array,
+        "slow": runtime._value,
+        "run": runtime._run,
+        "timestamp_rules": runtime.timestamp_rules,
         "new": tuple.__new__,
-        "Node": _node_class(),
+        "Node": Node,
         "SUFFIXES": _SUFFIXES,
         "MAX_SUFFIX": len(_SUFFIXES),
         "numbered": _numbered,
     }
-    names = {name: f"walk_{i}" for i, name in enumerate(engine.walks)}
+    names = {name: f"walk_{i}" for i, name in enumerate(plans)}
     walkers: dict[str, WalkFn] = {}
 
     def build(name: str) -> WalkFn:
         fn = names[name]
-        source = _source(engine, engine.walks[name], fn, names, env)
+        source = _source(runtime, plans[name], fn, names, env)
         exec(_compiled(source, name), env)
         walkers[name] = env[fn]
         return env[fn]  # type: ignore[no-any-return]
@@ -95,18 +96,12 @@ def _numbered(items: list[Any]) -> Iterator[tuple[str, Any]]:
     return ((f"/{i}", item) for i, item in enumerate(items))
 
 
-def _node_class() -> type:
-    from phenotk.validation.rule import Node
-
-    return Node
-
-
 #: fields tested first in a type's ``if key == …`` chain: the ones most documents carry (counts on the
 #: phenopacket-store); the order of the chain does not change what it does, only how many tests a key costs
 _FIRST: dict[str, tuple[str, ...]] = {"PhenotypicFeature": ("type", "excluded", "onset")}
 
 
-def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[str, Any]) -> str:
+def _source(runtime: WalkRuntime, w: TypePlan, fn: str, names: dict[str, str], env: dict[str, Any]) -> str:
     p = fn  # prefix for constants of this type
     env[f"{p}_w"] = w
     env[f"{p}_spec"] = w.spec
@@ -128,10 +123,10 @@ def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[
         for j, lst in enumerate(w.lists):
             env[f"{p}_list{j}"] = lst
             lines.append(f"    {p}_list{j}.append(node)")
-    if w.leaf is not None and w.required is not None and w.required[0] and w.required[1] is None:
+    if w.leaf is not None and w.required is not None and w.required.names and w.required.oneof_keys is None:
         # a leaf type whose required fields are all there is (OntologyClass {id, label}, most of a document's
         # messages): exactly those keys with non-empty string values leave nothing to check
-        req_names = w.required[0]
+        req_names = w.required.names
         if set(req_names) <= w.leaf:
             got = [f"v{j}" for j in range(len(req_names))]
             lines.append(f"    if len(value) == {len(req_names)}:")
@@ -139,15 +134,14 @@ def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[
             cond = " and ".join([f"type({g}) is str" for g in got] + got)
             lines += [f"        if {cond}:", "            return"]
     if w.required is not None:
-        req_names, oneof_keys, _, oneof = w.required
+        req_names, oneof_keys = w.required.names, w.required.oneof_keys
         env[f"{p}_req"] = w.required
         if req_names:
             cond = " or ".join(f"not value.get({n!r})" for n in req_names)
             lines += [f"    if {cond}:", f"        check_required(value, node, {p}_req)"]
         if oneof_keys is not None:
             env[f"{p}_oneof_keys"] = oneof_keys
-            env[f"{p}_oneof"] = oneof
-            lines += [f"    if {p}_oneof_keys.isdisjoint(value):", f"        missing_oneof(value, node, {p}_oneof)"]
+            lines += [f"    if {p}_oneof_keys.isdisjoint(value):", f"        missing_oneof(value, node, {p}_req)"]
     if w.leaf is not None:
         env[f"{p}_leaf"] = w.leaf
         lines += [
@@ -160,7 +154,7 @@ def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[
         ]
     lines += ["    ptr = node[2]", "    for key, val in value.items():"]
     first = True
-    by_field: dict[int, tuple[S.FieldSpec, list[str], Any]] = {}
+    by_field: dict[int, tuple[S.FieldSpec, list[str], TypePlan | None]] = {}
     for key, (_fast, _rep, child, fs) in w.table.items():
         by_field.setdefault(id(fs), (fs, [], child))[1].append(key)
     first_names = _FIRST.get(w.name, ())
@@ -171,17 +165,19 @@ def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[
         first = False
         fsn = f"{p}_fs_{fs.name}"
         env[fsn] = fs
+        if fs.kind == S.ENUM:
+            env[f"{fsn}_values"] = fs.enum_values
         lines.append(f"        {kw} {cond}:")
         single = list(dict.fromkeys(keys))
         # the pointer of the value: a constant suffix when the field has one spelling (camelCase = snake_case)
         kptr = (
             f"ptr + {'/' + single[0]!r}" if len(single) == 1 and not {"~", "/"} & set(single[0]) else "ptr + '/' + key"
         )
-        body = _field_body(engine, fs, child, fsn, names, env, kptr)
+        body = _field_body(runtime, fs, child, fsn, names, kptr)
         lines += ["            " + b for b in body]
     tail = "        else:" if not first else "        if True:"
     lines += [tail]
-    if engine.check_unknown:
+    if runtime.check_unknown:
         lines.append(f"            unknown({p}_spec, key, value, ptr)")
     else:
         lines.append("            pass")
@@ -189,7 +185,7 @@ def _source(engine: Engine, w: _Walk, fn: str, names: dict[str, str], env: dict[
 
 
 def _field_body(
-    engine: Engine, fs: S.FieldSpec, child: Any, fsn: str, names: dict[str, str], env: dict[str, Any], kptr: str
+    runtime: WalkRuntime, fs: S.FieldSpec, child: TypePlan | None, fsn: str, names: dict[str, str], kptr: str
 ) -> list[str]:
     kind = fs.kind
     if fs.repeated:
@@ -217,8 +213,8 @@ def _field_body(
         else:
             out += ["    for suffix, item in pairs:", f"        slow({fsn}, item, base + suffix, node)"]
         out += ["elif val is not None:"]
-        if engine.check_type:
-            out += [f'    type_error({kptr}, {fsn}, val, "an array")']
+        if runtime.check_type:
+            out += [f"    not_array({kptr}, {fsn}, val)"]
         else:
             out += ["    pass"]
         return out
@@ -234,7 +230,6 @@ def _field_body(
     if kind == S.BOOL:
         return ["if type(val) is not bool and val is not None:", f"    slow({fsn}, val, {kptr}, node)"]
     if kind == S.ENUM:
-        env[f"{fsn}_values"] = fs.enum_values
         return [
             f"if not (type(val) is str and val in {fsn}_values) and val is not None:",
             f"    slow({fsn}, val, {kptr}, node)",
@@ -248,10 +243,8 @@ def _field_body(
             f"    slow({fsn}, val, {kptr}, node)",
         ]
     if kind == S.TIMESTAMP:
-        rules = engine.dispatch.get("Timestamp")
-        if not rules:
+        if not runtime.timestamp_rules:
             return ["if type(val) is not str and val is not None:", f"    slow({fsn}, val, {kptr}, node)"]
-        env["timestamp_rules"] = tuple(rules)
         return [
             "if type(val) is str:",
             f"    tnode = new(Node, (val, 'Timestamp', {kptr}, node, {fs.json_name!r}))",

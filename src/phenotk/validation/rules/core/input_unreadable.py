@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from phenotk.issue import Severity
-from phenotk.validation.rule import Rule
+from phenotk.validation.hooks import UnreadableHook
+from phenotk.validation.rule import Violation
+
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.errors import InputError
 
 
-class InputUnreadable(Rule):
+class InputUnreadable(UnreadableHook):
     """An input could not be read as a Phenopacket v2 document.
 
     What it checks
@@ -31,3 +37,10 @@ class InputUnreadable(Rule):
     code = "IO001"
     name = "input-unreadable"
     severity = Severity.ERROR
+
+    def unreadable(self, err: InputError) -> Violation:
+        """The reader's message (v1 documents: how to convert them); the engine places it at the error's line."""
+        msg = err.message
+        if err.kind == "v1" and "upgrade" not in msg:
+            msg += "; convert it with `phenotk upgrade`"
+        return Violation(msg, context={"kind": err.kind})

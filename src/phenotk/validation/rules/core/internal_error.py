@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import traceback
+
 from phenotk.issue import Severity
-from phenotk.validation.rule import Rule
+from phenotk.validation.hooks import CrashHook
+from phenotk.validation.rule import Rule, Violation
 
 
-class InternalError(Rule):
+class InternalError(CrashHook):
     """A rule crashed on this node (a phenotk bug); the run continued.
 
     What it checks
@@ -30,3 +33,12 @@ class InternalError(Rule):
     code = "PTK999"
     name = "internal-error"
     severity = Severity.ERROR
+
+    def crashed(self, rule: Rule, exc: Exception) -> Violation:
+        """Which rule failed, with what, where in phenotk: always an error, whatever the configuration."""
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return Violation(
+            f"rule {rule.name} failed here ({type(exc).__name__}: {exc} at {where.filename}:{where.lineno}); "
+            "please report this bug",
+            severity=Severity.ERROR,
+        )

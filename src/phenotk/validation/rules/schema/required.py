@@ -1,9 +1,12 @@
-"""SCH002 schema-required."""
+"""SCH002 schema-required: declares each type's required fields to the engine's walk and reports missing ones."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from phenotk.issue import Severity
-from phenotk.validation.rule import Rule, _snake
+from phenotk.validation.hooks import Required, RequiredHook
+from phenotk.validation.rule import Node, Violation, _snake
 
 #: type → fields the Phenopacket v2 specification marks REQUIRED (JSON names). Enum, boolean and number
 #: fields are left out: proto3 JSON omits their default value, so absence cannot be told from e.g. ``0``.
@@ -59,7 +62,7 @@ _PAIRS = {t: tuple((n, _snake(n)) for n in names) for t, names in REQUIRED.items
 _ONEOF_PAIRS = {t: (g, tuple((n, _snake(n)) for n in names)) for t, (g, names) in REQUIRED_ONEOF.items()}
 
 
-class SchemaRequired(Rule):
+class SchemaRequired(RequiredHook):
     """A field the Phenopacket v2 specification marks REQUIRED is missing or empty.
 
     What it checks
@@ -90,7 +93,36 @@ class SchemaRequired(Rule):
     code = "SCH002"
     name = "schema-required"
     severity = Severity.ERROR
-    # checked inside the engine's walk (see :func:`pairs`): no per-node rule call for the most common check
+    # checked inside the engine's walk: no per-node rule call for the most common check
+
+    def required(self, type_name: str) -> Required | None:
+        """The required JSON names and required oneof members of ``type_name`` (None: nothing required)."""
+        if type_name not in REQUIRED and type_name not in REQUIRED_ONEOF:
+            return None
+        field_pairs, oneof = pairs(type_name)
+        oneof_keys = None if oneof is None else frozenset(k for pair in oneof[1] for k in pair)
+        return Required(tuple(j for j, _ in field_pairs), oneof_keys, (field_pairs, oneof))
+
+    def missing(self, value: dict[str, Any], node: Node, req: Required) -> list[Violation]:
+        """A finding per required field that is absent, null or empty (camelCase or snake_case key)."""
+        out = []
+        for json_name, snake in req.detail[0]:
+            v = value.get(json_name)
+            if v is None:
+                v = value.get(snake)
+            if v is None or v == "" or v == []:
+                if json_name == "metaData" and node.parent is not None:
+                    continue  # member of a Family/Cohort: the enclosing metaData applies
+                out.append(Violation(f"{node.type} is missing REQUIRED field {json_name!r}", (json_name,)))
+        return out
+
+    def missing_oneof(self, value: dict[str, Any], node: Node, req: Required) -> Violation | None:
+        """The finding when no member of the required oneof group is set."""
+        group, members = req.detail[1]
+        if all(value.get(a) is None and value.get(b) is None for a, b in members):
+            names = ", ".join(a for a, _ in members)
+            return Violation(f"{node.type} needs one of {names} (REQUIRED oneof {group!r})")
+        return None
 
 
 def pairs(type_name: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, tuple[tuple[str, str], ...]] | None]:

@@ -1,12 +1,19 @@
-"""SCH003 schema-type (checked by the engine's walk)."""
+"""SCH003 schema-type: the engine's walk calls :meth:`SchemaType.wrong_type` for values it cannot take as valid."""
 
 from __future__ import annotations
 
-from phenotk.issue import Severity
-from phenotk.validation.rule import Rule
+from collections.abc import Callable
+from typing import Any
+
+from phenotk.issue import Fix, PatchOp, Severity
+from phenotk.validation import schema as S
+from phenotk.validation.hooks import WrongTypeHook
+from phenotk.validation.rule import Violation
+
+_JSON_TYPE = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
 
 
-class SchemaType(Rule):
+class SchemaType(WrongTypeHook):
     """A value of the wrong JSON type for its field (object, array, string, number, boolean).
 
     What it checks
@@ -32,3 +39,86 @@ class SchemaType(Rule):
     code = "SCH003"
     name = "schema-type"
     severity = Severity.ERROR
+
+    def wrong_type(self, fs: S.FieldSpec, value: Any) -> list[Violation]:
+        """The finding when ``value`` (not null) has the wrong JSON type for ``fs`` (a map: one per bad entry)."""
+        kind = fs.kind
+        if kind == S.MAP:
+            if type(value) is not dict:
+                return [_wrong(fs, value, "an object (map)")]
+            if fs.map_value_kind != S.STRING:
+                return []
+            return [_wrong(fs, v, "a string", (k,)) for k, v in value.items() if type(v) is not str]
+        if kind == S.ENUM:
+            if type(value) is str or type(value) is int:
+                return []
+            return [_wrong(fs, value, f"a {fs.enum} name (string)")]
+        if kind == S.BOOL:
+            return [] if type(value) is bool else [_wrong(fs, value, "true or false", fix=_bool_fix(value))]
+        fits, expected = _FITS[kind]
+        return [] if fits(value) else [_wrong(fs, value, expected)]
+
+    def not_an_array(self, fs: S.FieldSpec, value: Any) -> Violation:
+        """A repeated field written as something else than an array."""
+        return _wrong(fs, value, "an array")
+
+
+def _json_type(value: Any) -> str:
+    return "null" if value is None else _JSON_TYPE.get(type(value), type(value).__name__)
+
+
+def _wrong(fs: S.FieldSpec, value: Any, expected: str, path: tuple[str, ...] = (), fix: Fix | None = None) -> Violation:
+    shown = repr(value) if not isinstance(value, (dict, list)) else _json_type(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    return Violation(f"{fs.json_name!r} must be {expected}, found {_json_type(value)} {shown}", path, fix)
+
+
+def _is_int(val: Any) -> bool:
+    t = type(val)
+    if t is int:
+        return True
+    if t is float:
+        return bool(val == int(val)) if val == val and val not in (float("inf"), float("-inf")) else False
+    if t is str:
+        s = val.strip()
+        return s.lstrip("-").isdigit()
+    return False
+
+
+def _is_number(val: Any) -> bool:
+    t = type(val)
+    if t is int or t is float:
+        return True
+    if t is str:
+        if val in ("NaN", "Infinity", "-Infinity"):
+            return True
+        try:
+            float(val)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _is_str(val: Any) -> bool:
+    return type(val) is str
+
+
+def _bool_fix(val: Any) -> Fix | None:
+    """``"true"``/``"false"`` written as strings: the safe fix writing the JSON boolean (at the value)."""
+    if isinstance(val, str) and val.strip().lower() in ("true", "false"):
+        value = val.strip().lower() == "true"
+        return Fix((PatchOp("replace", "", value),), safe=True, description="use a JSON boolean")
+    return None
+
+
+#: field kind → (does a non-null value fit, what the message says is expected)
+_FITS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    S.MESSAGE: (lambda v: type(v) is dict, "an object"),
+    S.STRING: (_is_str, "a string"),
+    S.TIMESTAMP: (_is_str, "an RFC 3339 timestamp string"),
+    S.INT: (_is_int, "an integer"),
+    S.FLOAT: (_is_number, "a number"),
+    S.BYTES: (_is_str, "a base64 string"),
+}

@@ -1,12 +1,46 @@
-"""SCH001 schema-unknown-field (checked by the engine's walk)."""
+"""SCH001 schema-unknown-field: the engine's walk calls :meth:`SchemaUnknownField.unknown_field` per unknown key."""
 
 from __future__ import annotations
 
-from phenotk.issue import Severity
-from phenotk.validation.rule import Rule
+import difflib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from phenotk.errors import InputError
+from phenotk.io.sourcemap import escape
+from phenotk.issue import Fix, PatchOp, Severity
+from phenotk.validation import schema as S
+from phenotk.validation.hooks import UnknownFieldHook
+from phenotk.validation.rule import Violation
+
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.io import Document
+
+#: v1 (and common misspelt) field names → v2 field to suggest
+_RENAMED = {
+    "negated": "excluded",
+    "classOfOnset": "onset",
+    "class_of_onset": "onset",
+    "ageOfOnset": "onset",
+    "ageAtOnset": "onset",
+    "ageOfLastEncounter": "timeAtLastEncounter",
+    "ageAtLastEncounter": "timeAtLastEncounter",
+    "age_at_last_encounter": "timeAtLastEncounter",
+    "ageAtCollection": "timeOfCollection",
+    "hpoTerms": "phenotypicFeatures",
+    "phenotypes": "phenotypicFeatures",
+    "features": "phenotypicFeatures",
+    "disease": "diseases",
+    "iso8601Duration": "iso8601duration",
+    "iso8601_duration": "iso8601duration",
+    "schemaVersion": "phenopacketSchemaVersion",
+}
+
+#: pointer endings of v1 feature keys: a document with one of them as an unknown field may be v1 after all
+_V1_KEYS = ("/negated", "/classOfOnset", "/class_of_onset")
 
 
-class SchemaUnknownField(Rule):
+class SchemaUnknownField(UnknownFieldHook):
     """A key that is not a field of the message it appears in (with a "did you mean" suggestion).
 
     What it checks
@@ -33,3 +67,52 @@ class SchemaUnknownField(Rule):
     code = "SCH001"
     name = "schema-unknown-field"
     severity = Severity.ERROR
+
+    def unknown_field(self, spec: S.MessageSpec, key: str, value: dict[str, Any]) -> Violation:
+        """``key`` of a ``spec`` message: the finding with the closest field name and a rename fix."""
+        names = spec.key_names()
+        target = _suggest(key, names)
+        where = spec.name
+        if target is None:
+            shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+            return Violation(f"unknown field {key!r} in {where} (known fields: {shown})", (key,))
+        fix = None
+        if target not in value and S.snake_of(target) not in value:
+            fix = Fix(
+                (PatchOp("move", "/" + escape(target), from_="/" + escape(key)),),
+                safe=_norm(key) == _norm(target),
+                description=f"rename {key!r} to {target!r}",
+            )
+        return Violation(f"unknown field {key!r} in {where}; did you mean {target!r}?", (key,), fix)
+
+    def misread(self, doc: Document, pointers: Sequence[str]) -> InputError | None:
+        """A v1 feature key among the unknown fields: the read error when the document is v1 after all."""
+        if not any(p.endswith(_V1_KEYS) for p in pointers):
+            return None
+        from phenotk.io.sniff import element_of
+
+        try:
+            element_of(doc.data, doc.path)
+        except InputError as exc:
+            return exc
+        return None
+
+
+def _norm(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def _suggest(key: str, names: list[str]) -> str | None:
+    norm = _norm(key)
+    for n in names:
+        if _norm(n) == norm:
+            return n
+    renamed = _RENAMED.get(key)
+    if renamed is not None and renamed in names:
+        return renamed
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    lowered = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.75)
+    return lowered[close[0]] if close else None

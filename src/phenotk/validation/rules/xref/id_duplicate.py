@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Hashable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.hooks import LocateFn, RunFinding, RunHook
+from phenotk.validation.rule import Context, Node, Violation
 from phenotk.validation.rules.xref.unknown_subject import _items
 
 #: (element, list field) whose items' ``id`` must be unique within the document
@@ -17,7 +18,11 @@ _LISTS = {
 }
 
 
-class IdDuplicate(Rule):
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.io import Document
+
+
+class IdDuplicate(RunHook):
     """The same id twice: one phenopacket id in two documents of a run, or repeated ids inside one.
 
     What it checks
@@ -59,6 +64,22 @@ class IdDuplicate(Rule):
                     )
                 else:
                     seen[ident] = i
+
+    def remember(self, doc: Document, root: Node, ctx: Context, locate: LocateFn) -> Hashable | None:
+        """The document's top-level id with its line and column (None: the document has no id)."""
+        ident = doc.id
+        if not ident:
+            return None
+        return (ident, *locate("/id"))
+
+    def end_run(self, notes: Sequence[tuple[str, Any]]) -> Iterator[RunFinding]:
+        """Every document whose id an earlier document of the run already has, naming the first one."""
+        first: dict[str, str] = {}
+        for k, (path, (ident, line, column)) in enumerate(notes):
+            if ident not in first:
+                first[ident] = path
+                continue
+            yield RunFinding(k, Violation(duplicate_message(ident, first[ident]), ("id",)), line, column)
 
 
 def duplicate_message(ident: str, first_path: str) -> str:

@@ -1,0 +1,76 @@
+"""The generated walkers against the interpreted reference walk (``PHENOTK_REFERENCE_WALK=1``): same findings.
+
+The generated code (``phenotk.validation.engine.codegen``) takes shortcuts the reference walk
+(``...engine.reference``) does not: leaf types with their required fields skip the key loop, valid scalars are
+told apart inline, required fields are pre-tested. Every finding (path, code, severity, message, pointer,
+line, column, fix) must be the same on every 5th public store file, every v2 example and every YAML rule case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from phenotk.issue import Report
+from phenotk.validation.config import Options, engine_config
+from phenotk.validation.engine import REFERENCE_WALK, Engine
+from phenotk.validation.runner import run_engine
+
+from .test_rule_cases import _load_cases, run_case
+
+
+def _rows(report: Report) -> list[tuple[Any, ...]]:
+    out = []
+    for res in report.results:
+        for i in res.issues:
+            fix = None if i.fix is None else (i.fix.safe, i.fix.description, [repr(op) for op in i.fix.ops])
+            out.append((res.path, i.code, i.severity.value, i.message, i.pointer, i.line, i.column, fix))
+    return out
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, paths: list[str], hpo: Any, profile: str) -> tuple[list[Any], list[Any]]:
+    cfg = engine_config(Options(profile=profile))
+    monkeypatch.delenv(REFERENCE_WALK, raising=False)
+    generated = Engine(cfg, hpo=hpo)
+    assert not generated.reference
+    monkeypatch.setenv(REFERENCE_WALK, "1")
+    reference = Engine(cfg, hpo=hpo)
+    assert reference.reference
+    monkeypatch.delenv(REFERENCE_WALK)
+    return _rows(run_engine(generated, paths)), _rows(run_engine(reference, paths))
+
+
+def test_reference_walk_is_interpreted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(REFERENCE_WALK, "1")
+    engine = Engine(engine_config(Options()))
+    names = {fn.__code__.co_filename for fn in engine._walkers.values()}
+    assert not any(n.startswith("<phenotk walker") for n in names)
+    assert names == {str(Path(engine._walkers["Phenopacket"].__code__.co_filename))}
+
+
+@pytest.mark.parametrize("profile", ["default", "rare-disease"])
+def test_generated_walk_equals_reference_on_the_store(
+    monkeypatch: pytest.MonkeyPatch, store_files: list[Path], shared_data: Path, hpo_index: Any, profile: str
+) -> None:
+    paths = [str(p) for p in store_files[::5]] + sorted(str(p) for p in (shared_data / "v2-examples").glob("*.json"))
+    generated, reference = _both(monkeypatch, paths, hpo_index, profile)
+    assert len(generated) > 1000  # the sample has findings to compare (hpo-release-older, schema, time …)
+    assert generated == reference
+
+
+@pytest.mark.parametrize(("rule", "case"), _load_cases())
+def test_generated_walk_equals_reference_on_rule_cases(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest, rule: str, case: dict[str, Any]
+) -> None:
+    hpo = request.getfixturevalue("hpo_index") if case.get("hpo") else None
+
+    def findings() -> list[Any]:
+        found = run_case(rule, case, tmp_path, hpo)
+        return [(d, i.code, i.severity, i.message, i.pointer, i.line, i.column, i.fix) for d, i in found]
+
+    monkeypatch.delenv(REFERENCE_WALK, raising=False)
+    generated = findings()
+    monkeypatch.setenv(REFERENCE_WALK, "1")
+    assert findings() == generated
