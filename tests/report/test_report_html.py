@@ -69,9 +69,14 @@ def test_real_run_structure(real_report: Report, rules: dict[str, RuleInfo]) -> 
     for href in set(tree.xpath("//td[@class='c-rule']/a/@href")):
         block = tree.get_element_by_id(href[1:])
         code = block.xpath("string(.//summary/code)")
+        from phenotk import catalog
+
+        entry = catalog.get(code)
         if code in rules:
             assert block.xpath("string(.//pre)") == inspect.cleandoc(rules[code].doc)
-        else:  # the unreadable-input finding has no RuleInfo here
+        elif entry is not None:  # not passed in `rules` (input-unreadable): the report finds it in the catalog
+            assert block.xpath("string(.//pre)") == entry.doc
+        else:
             assert f"phenotk explain {code}" in block.text_content()
     doc_texts = tree.xpath("//details[@class='rule-doc']//pre/text()")
     assert any("Anti-pattern" in t for t in doc_texts)

@@ -46,8 +46,8 @@ class RenderOptions:
         if found is None:
             from phenotk import catalog
 
-            entry = catalog.get(issue.code) or catalog.get(issue.rule)
-            found = entry.info() if entry is not None else None
+            entry = catalog.get(issue.code)
+            found = entry.info() if entry is not None and entry.name == issue.rule else None
         return found
 
     def fails(self, issue: Issue) -> bool:
