@@ -12,7 +12,6 @@ import dataclasses
 import difflib
 import io
 import json
-import os
 import shutil
 import threading
 import time
@@ -179,9 +178,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
             out = ws.inside(ws.packets / _folder(name))
             try:
                 conv = phenotk.convert(ws.path_of(name), hpo=ontology if ontology is not None else False, **kwargs)
-                items = [i for i in conv if i.message is not None]
-                if items:
-                    conv.write(str(out) + os.sep, to="json")
+                _write_packets(ws, out, [i.message for i in conv if i.message is not None])
             except PhenotkError as exc:
                 errors.append(ws.display(str(exc)))
                 report.results.append(Result(path=name, issues=[Issue(
@@ -192,6 +189,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                 report.results.append(Result(path=name, issues=[Issue(
                     "IO001", "input-unreadable", _error(), f"cannot decode ({exc.reason}); save it as UTF-8")]))
                 continue
+            errors.extend(ws.display(str(e)) for e in conv.errors)
             report.notes.extend(n for n in conv.report.notes if n not in report.notes)
             report.hpo_version = report.hpo_version or conv.report.hpo_version
             report.results.extend(_display_result(ws, r) for r in conv.report.results)
@@ -199,6 +197,23 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
     run = Run(report=report, packets=packets, seconds=time.perf_counter() - started, errors=errors)
     ws.run = run
     return run
+
+
+def _write_packets(ws: Workspace, folder: Path, messages: list[Any]) -> None:
+    """One JSON file per packet, named by its id (plain writes: the session directory needs no fsync per file)."""
+    from phenotk.io import Format, dumps
+
+    if not messages:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    for message in messages:
+        stem = _folder(str(getattr(message, "id", "") or "packet")).strip("._") or "packet"
+        name, n = stem + ".json", 2
+        while name in used:
+            name, n = f"{stem}_{n}.json", n + 1
+        used.add(name)
+        ws.inside(folder / name).write_bytes(dumps(message, Format.JSON))
 
 
 def _error() -> Any:
@@ -280,9 +295,13 @@ def _context(ws: Workspace, run: Run, result: Result, issue: Issue, tables: dict
             packets.update(_packets_by_id(run))
             packet = packets.get(result.id)
         if packet is not None:
-            value = _at_pointer(packet, issue.pointer)
+            pointer = issue.pointer
+            value = _at_pointer(packet, pointer)
+            while value is _MISSING and pointer.count("/") > 1:  # a missing member: show what holds it
+                pointer = pointer.rsplit("/", 1)[0]
+                value = _at_pointer(packet, pointer)
             if value is not _MISSING:
-                return {"kind": "value", "pointer": issue.pointer, "value": json.dumps(value, indent=1)[:600]}
+                return {"kind": "value", "pointer": pointer, "value": json.dumps(value, indent=1)[:600]}
     return None
 
 
@@ -466,7 +485,7 @@ def summary(run: Run, ontology: Any) -> dict[str, Any]:
     from matplotlib.figure import Figure  # no pyplot: figures made in request threads stay independent
 
     for key, draw in (("terms", s.plot_terms), ("organ_systems", s.plot_organ_systems), ("onsets", s.plot_onsets)):
-        fig = Figure(figsize=(7, 4))
+        fig = Figure(figsize=(9.5, 5.5))
         try:
             draw(ax=fig.subplots())
         except (ValueError, TypeError, KeyError):

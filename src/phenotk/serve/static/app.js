@@ -159,6 +159,7 @@
     if (f.cell.row) parts.push(`row ${f.cell.row}`);
     if (f.cell.column) parts.push(`column ${f.cell.column}`);
     if (f.line) parts.push(`line ${f.line}` + (f.column ? `:${f.column}` : ""));
+    if (f.id) parts.push(f.id);
     if (f.pointer && !f.line) parts.push(f.pointer);
     return parts.join(" · ");
   }
@@ -174,10 +175,10 @@
     }
     if (c.kind === "lines") {
       const pre = el("pre", { class: "lines" });
-      c.lines.forEach((line, j) => pre.append(el("span", { class: c.first + j === c.mark ? "mark" : null, text: `${String(c.first + j).padStart(5)}  ${line}\n` })));
+      c.lines.forEach((line, j) => pre.append(el("span", { class: c.first + j === c.mark ? "mark" : null, text: `${String(c.first + j).padStart(5)}  ${line}` })));
       return pre;
     }
-    return el("pre", { class: "lines", text: `${c.pointer} = ${c.value}` });
+    return el("pre", { class: "value", text: `${c.pointer} = ${c.value}` });
   }
 
   function renderFindings() {
@@ -233,7 +234,7 @@
     const pre = el("pre", { class: "diff" });
     for (const line of diff.split("\n")) {
       const cls = line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : null;
-      pre.append(el("span", { class: cls, text: line + "\n" }));
+      pre.append(el("span", { class: cls, text: line }));
     }
     return pre;
   }
