@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "fix": "phenotk.cli.fix",
     "mapping": "phenotk.cli.mapping",
     "deidentify": "phenotk.cli.deidentify",
+    "serve": "phenotk.cli.serve",
 }
 #: the command modules, in listing order
 COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))
