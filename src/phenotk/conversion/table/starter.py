@@ -289,14 +289,15 @@ def _yaml_text(sheet: Sheet, d: dict[str, Any], pl: Placement) -> str:
              f"#   phenotk mapping check THIS.yaml {sheet.path}"]
     if pl.hpo_columns:
         lines.append(f"# HPO term columns recognised ({len(pl.hpo_columns)}):")
-        lines += [f"#   {h!r}: {cid} {label}" + (f"  (matched {pl.normalised[h].matched!r})" if h in pl.normalised
-                                                   else "")
+        lines += [f"#   {h!r}: {cid} {label}" + ("  (up to case, plural or spelling: named under wide.terms)"
+                                                   if h in pl.normalised else "")
                   for h, (cid, label) in list(pl.hpo_columns.items())[:200]]
     if pl.unplaced:
         lines.append("# Columns not placed (map them, add them under phenotypes.wide.terms, or list them under "
                      "ignore_columns):")
         for h in pl.unplaced:
-            why = pl.notes.get(h)
+            why = pl.notes.get(h) or ("close to an HPO term: see the UNCONFIRMED suggestions at the end"
+                                      if h in pl.suggestions else None)
             lines.append(f"#   {h!r}" + (f": {why}" if why else ""))
     tail = []
     if pl.text_suggestions:
