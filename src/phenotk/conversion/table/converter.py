@@ -17,24 +17,8 @@ from .api import convert_sheet
 from .sheets import XLSX_EXTENSIONS, read_table
 from .write import format_for, table_bytes
 
+
 #: First-row headers of a pyphetools curation template (those files belong to the ``template`` reader).
-_TEMPLATE_HEADERS = {"PMID", "individual_id", "disease_id", "HGNC_id", "allele_1", "HPO"}
-
-
-def _is_pyphetools_template(path: Path) -> bool:
-    try:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True)
-        try:
-            first = next(wb.worksheets[0].iter_rows(min_row=1, max_row=1, values_only=True), ())
-        finally:
-            wb.close()
-    except Exception:  # unreadable: let the reader report it
-        return False
-    return len(_TEMPLATE_HEADERS & {str(v).strip() for v in first if v is not None}) >= 4
-
-
 def _overrides(extra: dict[str, str]) -> dict[str, Any]:
     """``-O sheet=NAME|N``, ``-O header_row=N``, ``-O delimiter=;``, ``-O encoding=cp1252`` (override the mapping)."""
     out: dict[str, Any] = {}
@@ -66,9 +50,9 @@ class TableReader(FormatReader):
         if suffix == ".txt":
             first = head.split(b"\n", 1)[0]
             return any(d in first for d in (b"\t", b",", b";"))
-        if suffix in XLSX_EXTENSIONS and head.startswith(b"PK"):
-            return not _is_pyphetools_template(path)
-        return False
+        # a pyphetools template is claimed by the template reader, which the registry asks first; the workbook
+        # is not opened again here (one probe per input, one "is it a template" answer)
+        return suffix in XLSX_EXTENSIONS and head.startswith(b"PK")
 
     def read(self, path: Path, options: ConvertOptions) -> Iterator[Converted]:
         """One :class:`Converted` per packet, after one message-less item with the sheet-level findings."""
