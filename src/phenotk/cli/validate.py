@@ -48,7 +48,8 @@ def validate_command(
     ] = ReportFormat.text,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
     profile: Annotated[
-        str | None, typer.Option("--profile", "-p", help="default | rare-disease | strict | sharing.")
+        str | None,
+        typer.Option("--profile", "-p", help="default | rare-disease | strict (warnings count as errors) | sharing."),
     ] = None,
     require: Annotated[
         list[str] | None,
