@@ -333,3 +333,19 @@ def test_parser_results() -> None:
     assert r.variants[0].missing_reference == ("c.123A>G",)
     assert "not done" in DEFAULT_NO_VARIANT and "-" in DEFAULT_NO_VARIANT
     assert parse_variant_cell("  ").status == "empty"
+
+
+def test_writing_a_hospital_packet_reports_what_the_table_would_change() -> None:
+    """Statuses the table has no column for (UNKNOWN here) and a moleculeContext the reader would not give back."""
+    from phenotk.conversion.table.api import make_table
+
+    p, _ = _convert({"Variant": "NM_1.1:c.1A>G het"}, {"hgvs": "Variant"})
+    dropped = {i.context["column"] for i in make_table([p], "wide").issues}
+    vd = "interpretations[].diagnosis.genomicInterpretations[].variantInterpretation.variationDescriptor"
+    assert "interpretations[].progressStatus" in dropped
+    assert "interpretations[].diagnosis.genomicInterpretations[].interpretationStatus" in dropped
+    assert f"{vd}.moleculeContext" not in dropped  # transcript, as the reader derives it from c.
+    assert f"{vd}.label" in dropped  # the cell text: the table keeps the expression only
+    p.interpretations[0].diagnosis.genomic_interpretations[0].variant_interpretation.variation_descriptor \
+        .molecule_context = 1  # genomic, for a c. expression
+    assert f"{vd}.moleculeContext" in {i.context["column"] for i in make_table([p], "wide").issues}

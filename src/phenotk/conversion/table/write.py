@@ -17,10 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from google.protobuf.message import Message
-from phenopackets import AcmgPathogenicityClassification, Cohort, Family, MoleculeContext, Phenopacket, Sex, VitalStatus
+from phenopackets import (
+    AcmgPathogenicityClassification,
+    Cohort,
+    Family,
+    GenomicInterpretation,
+    Interpretation,
+    MoleculeContext,
+    Phenopacket,
+    Sex,
+    VitalStatus,
+)
 
 from phenotk.issue import Issue, Severity
 from phenotk.mapping.timeparse import format_time
+from phenotk.model.hgvs import HgvsError, parse_hgvs
 
 from .findings import finding
 from .sheets import Sheet, neutralise
@@ -253,22 +264,24 @@ def _leftover(packet: Phenopacket) -> Phenopacket:
         d.ClearField("excluded")
     for i in q.interpretations:
         i.ClearField("id")  # regenerated as <packet id>-interpretation
-        i.ClearField("progress_status")  # from the mapping (default SOLVED)
+        if i.progress_status == Interpretation.ProgressStatus.SOLVED:
+            i.ClearField("progress_status")  # what the phenotk presets read back (interpretation: in the mapping)
         diag = i.diagnosis
         if (diag.disease.id, diag.disease.label) in ((first_id, first_label), ("", "")):
             diag.ClearField("disease")
         for gi in diag.genomic_interpretations:
             if gi.subject_or_biosample_id == subject_id:
                 gi.ClearField("subject_or_biosample_id")
-            gi.ClearField("interpretation_status")  # from the mapping (default CAUSATIVE)
+            if gi.interpretation_status == GenomicInterpretation.InterpretationStatus.CAUSATIVE:
+                gi.ClearField("interpretation_status")  # what the phenotk presets read back
             if not gi.HasField("variant_interpretation"):
                 continue
             vi = gi.variant_interpretation
             vi.ClearField("acmg_pathogenicity_classification")
             vd = vi.variation_descriptor
             vd.ClearField("id")  # regenerated from the HGVS text
-            if vd.molecule_context == MoleculeContext.genomic:
-                vd.ClearField("molecule_context")
+            if vd.molecule_context == _read_back_context(vd):
+                vd.ClearField("molecule_context")  # the reader derives it from the HGVS kind
             vd.gene_context.ClearField("symbol")
             vd.gene_context.ClearField("value_id")
             vd.ClearField("allelic_state")
@@ -279,6 +292,16 @@ def _leftover(packet: Phenopacket) -> Phenopacket:
             else:
                 vd.ClearField("label")
     return q
+
+
+def _read_back_context(vd: Any) -> int:
+    """The moleculeContext reading the table gives back: from the kind of the written HGVS, else genomic."""
+    text = _primary_variant_text(vd).strip()
+    try:
+        h = parse_hgvs(text)
+    except HgvsError:
+        return MoleculeContext.genomic
+    return h.molecule_context if h.text == text else MoleculeContext.genomic
 
 
 def _leaves(msg: Any, path: str, out: Counter[str]) -> None:
@@ -297,6 +320,16 @@ def _leaves(msg: Any, path: str, out: Counter[str]) -> None:
             out[name] += len(value) if fd.is_repeated else 1
 
 
+def _unknown_statuses(p: Phenopacket, left: Counter[str]) -> None:
+    """UNKNOWN statuses (the proto default, so no leaf) that the presets would read back as SOLVED / CAUSATIVE."""
+    for i in p.interpretations:
+        if i.progress_status == Interpretation.ProgressStatus.UNKNOWN_PROGRESS:
+            left["interpretations[].progressStatus"] += 1
+        for gi in i.diagnosis.genomic_interpretations:
+            if gi.interpretation_status == GenomicInterpretation.InterpretationStatus.UNKNOWN_STATUS:
+                left["interpretations[].diagnosis.genomicInterpretations[].interpretationStatus"] += 1
+
+
 def not_carried(packets: Sequence[Phenopacket], layout: str) -> list[Issue]:
     """One ``map-not-carried`` finding per field path the layout drops, with how many values and packets."""
     values: Counter[str] = Counter()
@@ -305,6 +338,7 @@ def not_carried(packets: Sequence[Phenopacket], layout: str) -> list[Issue]:
     for p in packets:
         left: Counter[str] = Counter()
         _leaves(_leftover(p), "", left)
+        _unknown_statuses(p, left)
         for path, n in left.items():
             values[path] += n
             packet_counts[path] += 1
