@@ -313,7 +313,8 @@ def test_header_words_leave_other_headers_alone(header: str) -> None:
     assert field_of(header) is None
 
 
-@pytest.mark.parametrize("header", ["Affected", "Consent", "Consanguinity", "Sample sent", "Einwilligung",
+@pytest.mark.parametrize("header", ["Affected", "Consent", "Consanguinity", "Sample sent", "Einwilligung Forschung",
+                                    "Consent for research",
                                     "Consanguinité", "Consentimiento", "Toestemming", "Blutsverwandtschaft"])
 def test_yes_no_study_columns_are_not_phenotypes(header: str) -> None:
     assert is_not_phenotype(header) and field_of(header) is None

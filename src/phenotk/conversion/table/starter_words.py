@@ -122,7 +122,7 @@ NOT_PHENOTYPE = re.compile(
     r"probe versandt|familienanamnese|atteint|consentement|consanguinite|echantillon envoye|antecedents familiaux|"
     r"afectado|consentimiento|consanguinidad|muestra enviada|antecedentes familiares|affetto|consenso|"
     r"consanguineita|campione inviato|familiarita|aangedaan|toestemming|consanguiniteit|monster verstuurd|"
-    r"familieanamnese)\Z"
+    r"familieanamnese)(?: .*)?\Z"  # "Consent for research", "Einwilligung Forschung"
 )
 
 
