@@ -11,8 +11,8 @@ from typing import Any
 import orjson
 import pytest
 
+from phenotk.io.jsonpos import locate_canonical, locate_json
 from phenotk.io.sourcemap import SourceMap, escape
-from phenotk.validation.locate import locate_canonical, locate_json
 
 
 def _pointers(value: Any, ptr: str = "") -> Iterator[str]:
@@ -60,7 +60,7 @@ def test_locate_handles_awkward_text() -> None:
     for _ in range(12):  # deeper than the one-step skip pattern: the bracket-by-bracket path
         deep = {"d": [deep, {"x": "]}"}]}
     doc = {
-        "a": [1, "x", {"s": "brackets ] } [ { and \"quotes\" and \\ inside"}, [[], {}], None, True, 2.5e3],
+        "a": [1, "x", {"s": 'brackets ] } [ { and "quotes" and \\ inside'}, [[], {}], None, True, 2.5e3],
         "deep": [deep, deep],
         "ünï/cödé~": {"k": "é"},
         "z": [{"q": i} for i in range(30)],

@@ -21,13 +21,13 @@ What a walk does per message type is the walk plan (:mod:`.plan`); the walk func
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from phenotk.errors import InputError
-from phenotk.io import Document, Element, Format
+from phenotk.io import Document, Element
+from phenotk.io.positions import locate, locate_one
 from phenotk.io.sourcemap import escape
 from phenotk.issue import Fix, Issue, PatchOp, Report, Result, Severity
 from phenotk.validation import schema as S
@@ -42,7 +42,6 @@ from phenotk.validation.hooks import (
     UnreadableHook,
     WrongTypeHook,
 )
-from phenotk.validation.locate import locate_canonical, locate_json
 from phenotk.validation.rule import ELEMENTS, Context, Node, Rule, Violation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -240,15 +239,13 @@ class Engine:
     def _remember(self, doc: Document, root: Node) -> Notes:
         """The run hooks' notes of a document (placing pointers from the text the document holds)."""
 
-        def locate(pointer: str) -> tuple[int | None, int | None]:
-            probe = Issue("", "", Severity.INFO, "", pointer)
-            self._locate(doc, [probe])
-            return probe.line, probe.column
+        def place(pointer: str) -> tuple[int | None, int | None]:
+            return locate_one(doc, pointer)
 
         notes = []
         for k, hook in enumerate(self.run_hooks):
             try:
-                note = hook.remember(doc, root, self.ctx, locate)
+                note = hook.remember(doc, root, self.ctx, place)
             except Exception as exc:  # reported in the document like any crashing rule
                 self._crash(hook, "", exc)
                 note = None
@@ -378,27 +375,9 @@ class Engine:
 
     def _locate(self, doc: Document, issues: list[Issue]) -> None:
         pointers = {i.pointer for i in issues} if len(issues) > 1 else {issues[0].pointer}
-        if pointers == _ROOT_ONLY and doc.format is Format.JSON and doc.line_offset == 0:
-            # only document-level findings (e.g. hpo-release-older): the root is the first non-blank character
-            root = _root_position(doc)
-            if root is not None:
-                for i in issues:
-                    i.line, i.column = root
-                return
-        if doc.format is Format.JSON and doc.line_offset == 0:
-            raw = doc.utf8()
-            placed = None if raw is None else locate_canonical(raw, doc.data, pointers)
-            if placed is not None:  # 2-space-indented JSON (most files): no scan at all
-                for i in issues:
-                    i.line, i.column = placed.get(i.pointer, (None, None))
-                return
-        if doc.format in (Format.JSON, Format.JSONL) and doc.text is not None:
-            found = locate_json(doc.text, pointers, doc.line_offset)
-            for i in issues:
-                i.line, i.column = found.get(i.pointer, (None, None))
-        elif doc.text is not None:
-            for i in issues:
-                i.line, i.column = doc.locate(i.pointer)
+        where = locate(doc, pointers)  # the io layer picks the strategy (root, canonical JSON, scan, YAML)
+        for i in issues:
+            i.line, i.column = where[i.pointer]
 
 
 #: element → (root message type, element name of the result)
@@ -407,20 +386,6 @@ _ROOTS = {
     Element.FAMILY: ("Family", "family"),
     Element.COHORT: ("Cohort", "cohort"),
 }
-
-_BLANKS = re.compile(rb"[ \t\r\n]*")
-_ROOT_ONLY = frozenset({""})  # the pointers of document-level findings only
-
-
-def _root_position(doc: Document) -> tuple[int, int] | None:
-    """(line, column) of a JSON document's root value, from its leading blanks (None: no text)."""
-    raw = doc.utf8()
-    if raw is None:
-        return None
-    if raw[:1] not in b" \t\r\n":  # starts with the root value (b"" is in every bytes: it takes the long way)
-        return 1, 1
-    start = _BLANKS.match(raw).end()  # type: ignore[union-attr]  # matches (possibly empty) everywhere
-    return raw.count(b"\n", 0, start) + 1, start - (raw.rfind(b"\n", 0, start) + 1) + 1
 
 
 def _position(issue: Issue) -> tuple[int, int]:

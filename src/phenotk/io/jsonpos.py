@@ -1,0 +1,351 @@
+"""Line:column of a few JSON pointers in JSON text: the skipping scan and the canonical-layout shortcut.
+
+Two of the strategies :mod:`phenotk.io.positions` chooses from (the others: the root's position, the YAML
+index of :class:`~phenotk.io.sourcemap.SourceMap`):
+
+* :func:`locate_json` — a regex tokenizer that stops once every wanted pointer is seen, much cheaper than a
+  full source map. Containers that hold no wanted pointer are skipped bracket to bracket (strings and
+  scalars inside them are consumed by one regex step), so locating ``/metaData/...`` at the end of a file
+  costs a few steps per feature rather than one per token.
+* :func:`locate_canonical` — no scan at all for 2-space-indented JSON (every file of the public store).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from phenotk.io.sourcemap import escape, split
+
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # a JSON string, unrolled: no per-character alternation
+_TOKEN = re.compile(r"\s*(" + _STRING + r'|[{}\[\],:]|[^\s{}\[\],:"]+)')
+#: everything up to the next bracket that is not inside a string
+_FILL = r'[^"\[\]{}]*(?:' + _STRING + r'[^"\[\]{}]*)*'
+_TO_BRACKET = re.compile(_FILL)
+
+
+def _nested(depth: int) -> str:
+    """A regex for a container nested at most ``depth`` deep (brackets balanced, strings skipped whole)."""
+    inner = ""
+    for _ in range(depth):
+        inner = r"[\[{]" + _FILL + (r"(?:" + inner + _FILL + r")*" if inner else "") + r"[\]}]"
+    return inner
+
+
+_CONTAINER = _nested(6)
+#: one container in a single regex step (most values nest only a few levels; deeper ones fall back)
+_WHOLE = re.compile(_CONTAINER)
+_ITEM = r"\s*(?:" + _CONTAINER + "|" + _STRING + r'|[^\s,\[\]{}"]+)\s*,'
+
+
+@functools.lru_cache(maxsize=512)
+def _items(k: int) -> re.Pattern[str]:
+    """``k`` array items and their commas in one step."""
+    return re.compile(r"(?:" + _ITEM + r"){" + str(k) + "}")
+
+
+def _prefixes(pointer: str) -> list[str]:
+    tokens = split(pointer)
+    out = [""]
+    acc = ""
+    for t in tokens:
+        acc += "/" + escape(t)
+        out.append(acc)
+    return out
+
+
+def _drop_under(remaining: set[str], closed: str) -> bool:
+    """Forget wanted pointers inside a container that just closed; True when nothing is left to find."""
+    prefix = closed + "/"
+    for p in [p for p in remaining if p.startswith(prefix)]:
+        remaining.discard(p)
+    return not remaining
+
+
+def _skip(text: str, pos: int) -> int:
+    """Index just after the container whose opening bracket ends at ``pos`` (``len(text)`` if unclosed)."""
+    m = _WHOLE.match(text, pos - 1)
+    if m is not None:
+        return m.end()
+    depth = 1
+    n = len(text)
+    to_bracket = _TO_BRACKET.match
+    while True:
+        pos = to_bracket(text, pos).end()  # type: ignore[union-attr]  # always matches (possibly empty)
+        if pos >= n:
+            return n
+        c = text[pos]
+        pos += 1
+        if c == "{" or c == "[":
+            depth += 1
+        elif c == "}" or c == "]":
+            depth -= 1
+            if depth == 0:
+                return pos
+        else:  # an unterminated string: malformed text, nothing more to find
+            return n
+
+
+def _jump(text: str, pos: int, frame: list[object], indices: dict[str, list[int]]) -> int:
+    """In an array about to read item ``frame[2]``: jump over the items before the next wanted one."""
+    wanted = indices.get(str(frame[1]))
+    if not wanted:
+        return pos
+    i = int(frame[2])  # type: ignore[call-overload]
+    k = bisect.bisect_left(wanted, i)
+    if k == len(wanted) or wanted[k] == i:
+        return pos
+    m = _items(wanted[k] - i).match(text, pos)
+    if m is None:  # an item nested deeper than the one-step pattern: go item by item
+        return pos
+    frame[2] = wanted[k]
+    return m.end()
+
+
+class _Scan:
+    """One :func:`locate_json` pass: the wanted pointers, the container stack and what was found so far.
+
+    A stack frame is ``[is_object, pointer, next_index, current_key, expecting_key]``.
+    """
+
+    __slots__ = ("expect_value", "found", "indices", "remaining", "stack", "text", "wanted")
+
+    def __init__(self, text: str, wanted_ptrs: set[str]) -> None:
+        self.text = text
+        self.wanted: set[str] = set()
+        for p in wanted_ptrs:
+            self.wanted.update(_prefixes(p))
+        #: array pointer → the item indices wanted in it (sorted), so unwanted runs of items are jumped
+        self.indices: dict[str, list[int]] = {}
+        for w in self.wanted:
+            head, _, last = w.rpartition("/")
+            if last.isdigit() and w:
+                self.indices.setdefault(head, []).append(int(last))
+        for lst in self.indices.values():
+            lst.sort()
+        self.found: dict[str, int] = {}
+        self.remaining = set(self.wanted)  # not seen yet; dropped when found or when their parent closes
+        self.stack: list[list[object]] = []
+        self.expect_value = True
+
+    def run(self) -> dict[str, int]:
+        """Offsets of the wanted pointers (and their prefixes) seen in the text."""
+        text, stack = self.text, self.stack
+        pos = 0
+        token = _TOKEN.match
+        while True:
+            m = token(text, pos)
+            if m is None:
+                break
+            pos = m.end()
+            tok = m.group(1)
+            first = tok[0]
+            if stack and stack[-1][0] and stack[-1][4]:  # object expecting a key or '}'
+                if self._key(tok, first):
+                    break
+            elif first == ":":
+                self.expect_value = True
+            elif first == ",":
+                pos = self._comma(pos)
+            elif first in "}]":
+                self.expect_value = False
+                if stack and self._close():
+                    break
+            elif self.expect_value:
+                pos, done = self._value(first, m.start(1), pos)
+                if done:
+                    break
+        return self.found
+
+    def _key(self, tok: str, first: str) -> bool:
+        """A key (or the closing brace) of the innermost object; True when nothing is left to find."""
+        if first == '"':
+            raw = tok[1:-1]
+            frame = self.stack[-1]
+            frame[3] = json.loads(tok) if "\\" in raw else raw
+            frame[4] = False
+        elif first == "}":
+            self.expect_value = False
+            return self._close()
+        return False
+
+    def _close(self) -> bool:
+        """Pop the innermost container; True when it held the last pointers still to find."""
+        closed = self.stack.pop()[1]
+        return closed in self.wanted and _drop_under(self.remaining, str(closed))
+
+    def _comma(self, pos: int) -> int:
+        if self.stack:
+            frame = self.stack[-1]
+            if frame[0]:
+                frame[4] = True
+            else:
+                self.expect_value = True
+                pos = _jump(self.text, pos, frame, self.indices)
+        return pos
+
+    def _value(self, first: str, start: int, pos: int) -> tuple[int, bool]:
+        """A value starting at ``start``: record it when wanted, enter or skip a container; (pos, done)."""
+        ptr = self._pointer()
+        self.expect_value = False
+        if ptr in self.remaining:
+            self.found[ptr] = start
+            self.remaining.discard(ptr)
+            if not self.remaining:
+                return pos, True
+        if first == "{" or first == "[":
+            if ptr not in self.wanted:  # nothing wanted inside: jump over it
+                pos = _skip(self.text, pos)
+            elif first == "{":
+                self.stack.append([True, ptr, 0, None, True])
+            else:
+                frame: list[object] = [False, ptr, 0, None, False]
+                self.stack.append(frame)
+                self.expect_value = True
+                pos = _jump(self.text, pos, frame, self.indices)
+        return pos, False
+
+    def _pointer(self) -> str:
+        """Pointer of the value about to be read (advancing the innermost array's index)."""
+        if not self.stack:
+            return ""
+        frame = self.stack[-1]
+        if frame[0]:
+            return f"{frame[1]}/{escape(str(frame[3]))}"
+        idx = frame[2]
+        frame[2] = int(idx) + 1  # type: ignore[call-overload]
+        return f"{frame[1]}/{idx}"
+
+
+def locate_json(text: str, pointers: Iterable[str], line_offset: int = 0) -> dict[str, tuple[int, int]]:
+    """(line, column) (1-based) of each pointer, or of its nearest ancestor present in ``text``.
+
+    Pointers that cannot be placed at all (malformed text) are left out of the result.
+    """
+    wanted_ptrs = set(pointers)
+    if not wanted_ptrs:
+        return {}
+    found = _Scan(text, wanted_ptrs).run()
+    out: dict[str, tuple[int, int]] = {}
+    cache: dict[int, tuple[int, int]] = {}
+    for p in wanted_ptrs:
+        for prefix in reversed(_prefixes(p)):
+            off = found.get(prefix)
+            if off is not None:
+                where = cache.get(off)
+                if where is None:
+                    line = text.count("\n", 0, off) + 1 + line_offset
+                    col = off - (text.rfind("\n", 0, off) + 1) + 1
+                    where = cache[off] = (line, col)
+                out[p] = where
+                break
+    return out
+
+
+# ------------------------------------------------------------------------------ canonical documents
+
+_INDENT_2 = orjson.OPT_INDENT_2
+
+
+def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str, tuple[int, int]] | None:
+    """Positions in a document written as 2-space-indented JSON of ``data``; None when that is not so.
+
+    Most Phenopacket JSON is written that way (phenopacket-store, protobuf's and orjson's pretty printers:
+    every file of the public store is). Then a value's offset follows from the lengths of what precedes it
+    — each sibling serialised by orjson at C speed — instead of scanning the text. Results equal
+    :func:`locate_json`'s (nearest existing ancestor for absent pointers).
+
+    Safe for any input: every piece of text before a wanted value is compared byte for byte with its
+    2-space serialisation, and ``data`` is what ``raw`` parses to, so a JSON parser reading the same
+    prefix is exactly where the value starts. Only the text before the pointers is serialised (not the
+    whole document, which costs about as much as parsing it); None as soon as a piece differs.
+    """
+    if data and not raw.startswith(b'{\n  "'):  # compact or otherwise indented: no serialisation needed
+        return None
+    out: dict[str, tuple[int, int]] = {}
+    for pointer in set(pointers):
+        off = _canonical_offset(raw, data, split(pointer)) if pointer else 0
+        if off < 0:
+            return None
+        line_start = raw.rfind(b"\n", 0, off) + 1
+        out[pointer] = (raw.count(b"\n", 0, off) + 1, len(raw[line_start:off].decode("utf-8")) + 1)
+    return out
+
+
+def _canonical_offset(raw: bytes, data: Any, tokens: list[str]) -> int:
+    """Byte offset in ``raw`` of the deepest existing value along ``tokens`` (-1: the text before it differs).
+
+    The text before the value must be the 2-space serialisation of what precedes it in ``data``.
+    """
+    off = 0
+    node = data
+    dumps = orjson.dumps
+    starts = raw.startswith
+    for level, tok in enumerate(tokens):
+        inner = b" " * (2 * (level + 1))
+        nl = b"\n" + inner  # a line break inside a value embedded at this level
+        if type(node) is dict:
+            if tok not in node:
+                break
+            if not starts(b"{\n", off):
+                return -1
+            off += 2
+            for key, value in node.items():
+                head = inner + dumps(key) + b": "
+                if not starts(head, off):
+                    return -1
+                off += len(head)
+                if key == tok:
+                    node = value
+                    break
+                text = dumps(value, option=_INDENT_2)
+                if b"\n" in text:
+                    text = text.replace(b"\n", nl)
+                if not starts(text, off) or not starts(b",\n", off + len(text)):
+                    return -1
+                off += len(text) + 2
+        elif type(node) is list:
+            if not tok.isdigit() or (tok != "0" and tok.startswith("0")) or int(tok) >= len(node):
+                break
+            i = int(tok)
+            if i:  # the i items before: one serialisation of the slice, re-indented to this level
+                # as a top-level list it is "[\n" + items (indent 2) joined by ",\n" + "\n]"; here the
+                # closing line is the next item's separator instead
+                before = dumps(node[:i], option=_INDENT_2)
+                if level:
+                    before = before.replace(b"\n", b"\n" + inner[2:])
+                before = before[: -len(inner)]  # drop "\n", the closing bracket's indent and "]"
+                if not starts(before, off):
+                    return -1
+                off += len(before)
+                if not starts(b",\n" + inner, off):
+                    return -1
+                off += 2 + len(inner)
+            else:
+                if not starts(b"[\n" + inner, off):
+                    return -1
+                off += 2 + len(inner)
+            node = node[i]
+        else:
+            break
+    return off
+
+
+_BLANKS = re.compile(rb"[ \t\r\n]*")
+
+
+def root_position(raw: bytes) -> tuple[int, int]:
+    """(line, column) of a JSON text's root value: its first non-blank character."""
+    if raw[:1] not in b" \t\r\n":  # starts with the root value (b"" is in every bytes: it takes the long way)
+        return 1, 1
+    start = _BLANKS.match(raw).end()  # type: ignore[union-attr]  # matches (possibly empty) everywhere
+    return raw.count(b"\n", 0, start) + 1, start - (raw.rfind(b"\n", 0, start) + 1) + 1
+
+
+__all__ = ["locate_canonical", "locate_json", "root_position"]

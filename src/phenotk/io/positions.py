@@ -1,0 +1,55 @@
+"""Pointer → line:column for a document: the one place that chooses how (JSON and YAML alike).
+
+Strategies, cheapest first:
+
+1. only the document root is asked for, in plain JSON: the root's position from the leading blanks;
+2. JSON written as 2-space-indented text of its own tree (every file of the public store): offsets from the
+   lengths of the serialised siblings, no scan (:func:`~phenotk.io.jsonpos.locate_canonical`);
+3. other JSON and JSON Lines: a skipping regex scan that stops once every pointer is seen
+   (:func:`~phenotk.io.jsonpos.locate_json`);
+4. YAML: the index of the composed node marks (:meth:`~phenotk.io.sourcemap.SourceMap.from_yaml`, built once
+   per document and kept on it).
+
+Every strategy answers a pointer that is not in the text with its nearest existing ancestor, and leaves out
+(or answers None for) what it cannot place; a document without text (a protobuf message) places nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from phenotk.io.document import Document, Format
+from phenotk.io.jsonpos import locate_canonical, locate_json, root_position
+
+Position = tuple[int | None, int | None]
+_NOWHERE: Position = (None, None)
+_ROOT_ONLY = frozenset({""})  # the pointers of document-level findings only
+
+
+def locate(doc: Document, pointers: Iterable[str]) -> dict[str, Position]:
+    """(line, column), 1-based, of each pointer of ``doc``; (None, None) for what cannot be placed."""
+    wanted = pointers if isinstance(pointers, (set, frozenset)) else set(pointers)
+    fmt = doc.format
+    if fmt is Format.JSON and doc.line_offset == 0:
+        raw = doc.utf8()
+        if raw is not None:
+            if wanted == _ROOT_ONLY:
+                return {"": root_position(raw)}
+            placed = locate_canonical(raw, doc.data, wanted)
+            if placed is not None:  # 2-space-indented JSON (most files): no scan at all
+                return placed  # type: ignore[return-value]
+    if doc.text is None:
+        return dict.fromkeys(wanted, _NOWHERE)
+    if fmt is Format.JSON or fmt is Format.JSONL:
+        found = locate_json(doc.text, wanted, doc.line_offset)
+        return {p: found.get(p, _NOWHERE) for p in wanted}
+    smap = doc.source_map()
+    return {p: smap.locate(p) for p in wanted}
+
+
+def locate_one(doc: Document, pointer: str) -> Position:
+    """(line, column) of one pointer of ``doc`` (see :func:`locate`)."""
+    return locate(doc, (pointer,))[pointer]
+
+
+__all__ = ["Position", "locate", "locate_one"]

@@ -1,0 +1,187 @@
+"""The pure per-partition function: ``(path, bytes)`` records in → Arrow tables out.
+
+Every engine (Dask, Spark, a plain loop) runs :func:`validate_records` on its partitions with an engine built
+once per worker process by :func:`worker_engine` from a :class:`Spec` (the run's validated options and the
+HPO file path: the cached HPO index loads in ~0.05 s). Documents never leave the worker; what comes back is
+one table of finding rows, one of per-document rows and one of run-hook notes (a few bytes per document).
+
+Cross-document rules (``id-duplicate``: the same id in two files) are the engine's run hooks. Their notes
+from all partitions are gathered and handed to :meth:`Engine.end_run` in input order by
+:func:`cross_document`, which returns the extra finding rows — the same findings the single-process runner
+adds at the end of its run.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from phenotk.errors import InputError
+from phenotk.io import parse_bytes
+from phenotk.issue import Result, Severity
+from phenotk.scale.arrow import (
+    DOCUMENTS_SCHEMA,
+    NOTES_SCHEMA,
+    finding_row,
+    findings_table,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.validation.config import Options
+    from phenotk.validation.engine import Engine
+    from phenotk.workflow.session import Session
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a worker needs to build the run's engine: validated options and the HPO file (False: none)."""
+
+    options: Options
+    hpo: str | bool = False
+
+    @classmethod
+    def of(cls, session: Session) -> Spec:
+        """The spec of a session built on the client (options validated there, HPO resolved to a file)."""
+        if session.hpo is not None and session.hpo_path is None:
+            raise ValueError("the HPO index was not loaded from a file; workers need a path (hpo=FILE)")
+        return cls(session.options, session.hpo_path or False)
+
+
+_ENGINES: dict[bytes, Engine] = {}
+
+
+def worker_engine(spec: Spec) -> Engine:
+    """The engine of ``spec`` in this process, built once (a worker validates many partitions with it)."""
+    key = pickle.dumps(spec)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        from phenotk.workflow.session import Session
+
+        session = Session(spec.options, hpo=spec.hpo if spec.hpo else False, download=False)
+        engine = _ENGINES[key] = session.engine
+    return engine
+
+
+@dataclass
+class Partition:
+    """What one partition produced: finding rows, document rows and run-hook notes (Arrow tables)."""
+
+    findings: pa.Table
+    documents: pa.Table
+    notes: pa.Table
+
+
+#: a record: (path, bytes) or (path, bytes, file name, file position); bytes may be the read error instead
+Record = tuple[Any, ...]
+
+
+def validate_records(records: Iterable[Record], engine: Engine) -> Partition:
+    """Validate the documents in ``records`` with ``engine``; findings and documents as Arrow tables.
+
+    A record is ``(path, data)`` or ``(path, data, name, file_seq)``: ``data`` the file's bytes (or the
+    :class:`InputError`/``OSError`` met reading it), ``name`` the file name for format hints, ``file_seq``
+    the file's position in the run (the order cross-document findings follow). Pure: no file is opened.
+    """
+    from phenotk.validation.engine import RunLog
+
+    frows: list[dict[str, Any]] = []
+    drows: list[dict[str, Any]] = []
+    nrows: list[dict[str, Any]] = []
+    for rec in records:
+        path, data = rec[0], rec[1]
+        name = rec[2] if len(rec) > 2 else None
+        file_seq = rec[3] if len(rec) > 3 else None
+        items: Iterable[Any]
+        if isinstance(data, InputError):
+            items = [data]
+        elif isinstance(data, BaseException):
+            items = [InputError(f"cannot read: {getattr(data, 'strerror', None) or data}", path=path)]
+        else:
+            items = parse_bytes(bytes(data), path, name=name or os.path.basename(path))
+        for k, item in enumerate(items):
+            log = RunLog()
+            res = engine.check(item, log)
+            counts = _counts(res)
+            drows.append(
+                {"path": res.path, "element": res.element, "id": res.id, **counts, "file_seq": file_seq, "doc_index": k}
+            )
+            frows.extend(finding_row(res, i) for i in res.issues)
+            if log.entries:
+                nrows.append(
+                    {
+                        "path": res.path,
+                        "element": res.element,
+                        "id": res.id,
+                        "file_seq": file_seq,
+                        "doc_index": k,
+                        "notes": pickle.dumps(log.entries[0][1], protocol=pickle.HIGHEST_PROTOCOL),
+                    }
+                )
+    return Partition(
+        findings_table(frows),
+        pa.Table.from_pylist(drows, schema=DOCUMENTS_SCHEMA),
+        pa.Table.from_pylist(nrows, schema=NOTES_SCHEMA),
+    )
+
+
+def _counts(res: Result) -> dict[str, int]:
+    out = {"errors": 0, "warnings": 0, "info": 0}
+    for i in res.issues:
+        if i.severity is Severity.ERROR:
+            out["errors"] += 1
+        elif i.severity is Severity.WARNING:
+            out["warnings"] += 1
+        else:
+            out["info"] += 1
+    return out
+
+
+# ------------------------------------------------------------------------------ the cross-document reduction
+
+
+def walk_key(path: str) -> tuple[tuple[int, str], ...]:
+    """Sort key giving the order ``phenotk validate DIR`` reads files in (a directory's files, then subdirs).
+
+    Used when the engine has no file positions (Spark lists files itself): at each level a file sorts before
+    any directory, names sort as strings. A JSONL document's ``#L<n>`` suffix is not part of the key.
+    """
+    parts = path.split("#L", 1)[0].split("/")
+    return (*((1, d) for d in parts[:-1]), (0, parts[-1]))
+
+
+def cross_document(engine: Engine, notes: Sequence[pa.Table] | pa.Table, *, order: str = "seq") -> pa.Table:
+    """Findings of the run hooks (duplicate ids across files …) from every partition's notes.
+
+    ``order``: ``"seq"`` sorts by (file_seq, doc_index) — the input order of the run; ``"walk"`` by
+    :func:`walk_key` of the path (for engines that list files themselves). The same notes in the same order
+    give the same findings as the single-process run.
+    """
+    from phenotk.validation.engine import RunLog
+
+    table = notes if isinstance(notes, pa.Table) else _concat(notes)
+    rows = table.to_pylist()
+    if order == "seq":
+        rows.sort(key=lambda r: (r["file_seq"] if r["file_seq"] is not None else -1, r["doc_index"]))
+    else:
+        rows.sort(key=lambda r: (walk_key(r["path"]), r["doc_index"]))
+    log = RunLog()
+    results = []
+    for r in rows:
+        res = Result(r["path"], r["element"], r["id"], [])
+        results.append(res)
+        log.add(res, pickle.loads(r["notes"]))  # our own workers' notes
+    engine.end_run(log)
+    return findings_table(finding_row(res, i) for res in results for i in res.issues)
+
+
+def _concat(tables: Sequence[pa.Table]) -> pa.Table:
+    tables = [t for t in tables if t.num_rows]
+    return pa.concat_tables(tables) if tables else NOTES_SCHEMA.empty_table()
+
+
+__all__ = ["Partition", "Record", "Spec", "cross_document", "validate_records", "walk_key", "worker_engine"]

@@ -1,0 +1,90 @@
+"""Dask: the findings of a LocalCluster(processes=True) run equal the single-process and --jobs 2 runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import copies_with_duplicates, multiset
+
+pytest.importorskip("dask.dataframe")
+pytest.importorskip("distributed")
+
+
+def _single(paths: list[str], hpo: str, jobs: int = 1) -> Any:
+    from phenotk.scale.arrow import results_to_findings
+    from phenotk.workflow.session import Session
+
+    report = Session.from_settings(config=False, hpo=hpo).validate(paths, jobs=jobs)
+    return report, multiset(results_to_findings(report.results).to_pylist())
+
+
+@pytest.fixture(scope="module")
+def store_plus_copies(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The whole store, then copies of three genes' files (deliberate duplicate ids across files)."""
+    dup = tmp_path_factory.mktemp("dups")
+    copies_with_duplicates(store_dir, dup, ["AAGAB", "ACTB", "FBN1"])
+    return [str(store_dir), str(dup)]
+
+
+def test_store_findings_equal_single_process_jobs2_and_dask(
+    dask_client: Any, store_plus_copies: list[str], hpo_json: str
+) -> None:
+    import phenotk.dask
+
+    report, single = _single(store_plus_copies, hpo_json)
+    _, jobs2 = _single(store_plus_copies, hpo_json, jobs=2)
+    frames = phenotk.dask.frames(store_plus_copies, hpo=hpo_json)
+    findings, documents = dask_client.compute([frames.findings, frames.documents], sync=True)
+    distributed = multiset(findings.to_dict("records"))
+
+    dups = [k for k in single.elements() if k[4] == "id-duplicate"]
+    n_copies = sum(1 for r in report.results if "/dups" in r.path)
+    assert len(dups) == n_copies > 50  # every copy names its store original
+    assert jobs2 == single
+    assert distributed == single
+    assert len(documents) == len(report.results) == sum(1 for _ in documents.itertuples())
+    assert int(documents["errors"].sum()) + len(dups) == sum(1 for k in single.elements() if k[5] == "error")
+
+
+def test_cross_document_findings_cross_partitions(
+    dask_client: Any, store_dir: Path, tmp_path: Path, hpo_json: str
+) -> None:
+    """Partitions of 3 files: the duplicate and its original sit in different tasks, the finding is the same."""
+    import phenotk.dask
+
+    copies_with_duplicates(store_dir, tmp_path / "a", ["AAGAB"])
+    copies_with_duplicates(store_dir, tmp_path / "b", ["AAGAB"])
+    paths = [str(tmp_path / "a"), str(tmp_path / "b")]
+    _, single = _single(paths, hpo_json)
+    got = multiset(phenotk.dask.validate(paths, hpo=hpo_json, partition_size=3).compute().to_dict("records"))
+    assert got == single
+    dups = [k for k in got.elements() if k[4] == "id-duplicate"]
+    assert dups and all(str(tmp_path / "b") in k[0] and str(tmp_path / "a") in k[6] for k in dups)
+
+
+def test_bag_of_records_and_file_url(dask_client: Any, store_dir: Path, hpo_json: str) -> None:
+    """A dask.bag of (path, bytes) records and a file:// glob give the same findings as the path run."""
+    import dask.bag as db
+
+    import phenotk.dask
+
+    files = sorted((store_dir / "ACTB").glob("*.json"))
+    _, single = _single([str(f) for f in files], hpo_json)
+    bag = db.from_sequence([(str(f), f.read_bytes()) for f in files], npartitions=3)
+    assert multiset(phenotk.dask.validate(bag, hpo=hpo_json).compute().to_dict("records")) == single
+    url = f"file://{store_dir}/ACTB/*.json"
+    assert multiset(phenotk.dask.validate(url, hpo=hpo_json).compute().to_dict("records")) == single
+
+
+def test_unreadable_inputs_are_rows(dask_client: Any, tmp_path: Path, hpo_json: str) -> None:
+    import phenotk.dask
+
+    (tmp_path / "bad.json").write_text('{"id": "x",', encoding="utf-8")
+    paths = [str(tmp_path / "bad.json"), str(tmp_path / "missing.json")]
+    _, single = _single(paths, hpo_json)
+    got = multiset(phenotk.dask.validate(paths, hpo=hpo_json).compute().to_dict("records"))
+    assert got == single
+    assert sorted(k[4] for k in got.elements()) == ["input-unreadable", "input-unreadable"]
