@@ -248,3 +248,44 @@ def test_api_run_equals_the_library_conversion(client: httpx.Client, template_xl
     doc = client.get(f"/api/findings/{codes[0]}").json()
     assert "What to do:" in doc["doc"] or "Why" in doc["doc"]
     assert client.get("/api/hpo/search", params={"q": "lipodystr"}).json()["terms"][0]["id"] == "HP:0009125"
+
+
+SYNTHETIC = {
+    "id": "synthetic-1",
+    "subject": {"id": "s1", "sex": "Female"},
+    "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": "Seizure"}},
+                           {"type": {"id": "HP:0012638", "label": "Abnormal nervous system physiology"}}],
+    "metaData": {"created": "2024-01-01T00:00:00Z", "createdBy": "test", "phenopacketSchemaVersion": "2.0",
+                 "resources": []},
+}
+
+
+def test_uploaded_phenopacket_findings_with_lines_then_fixed_copy(client: httpx.Client, server: BackgroundServer,
+                                                                  hpo_index: Any, tmp_path: Path) -> None:
+    text = json.dumps(SYNTHETIC, indent=2).encode()
+    ws = _workspace(client)
+    assert _upload(client, ws, "synthetic.json", text).json()["saved"][0]["kind"] == "phenopacket"
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    original = tmp_path / "synthetic.json"
+    original.write_bytes(text)
+    expected = phenotk.validate(original, hpo=hpo_index)
+    assert sorted((f["code"], f["line"]) for f in run["findings"]) == sorted((i.code, i.line) for i in expected.issues)
+    enum = next(f for f in run["findings"] if f["rule"] == "schema-enum")
+    assert enum["path"] == "synthetic.json" and enum["fix"] == "safe"
+    lines = enum["context"]
+    assert lines["kind"] == "lines" and lines["mark"] == enum["line"]
+    assert '"sex": "Female"' in lines["lines"][lines["mark"] - lines["first"]]
+    plan = client.post(f"/api/workspaces/{ws}/fixes/plan").json()["files"]
+    assert [p["file"] for p in plan] == ["synthetic.json"]
+    assert '-    "sex": "Female"' in plan[0]["diff"] and '+    "sex": "FEMALE"' in plan[0]["diff"]
+    applied = client.post(f"/api/workspaces/{ws}/fixes/apply", json={}).json()
+    assert {a["rule"] for a in applied["applied"]} >= {"schema-enum", "hpo-redundant-ancestor"}
+    assert any(f["fixed"] for f in applied["findings"] if f["rule"] == "schema-enum")
+    fixed_zip = zipfile.ZipFile(io.BytesIO(client.get(f"/api/workspaces/{ws}/download/fixed.zip").content))
+    assert fixed_zip.namelist() == ["synthetic.json"]
+    library, _ = phenotk.fix(str(original), hpo=hpo_index)
+    assert json.loads(fixed_zip.read("synthetic.json")) == json.loads(phenotk.io.dumps(library))
+    stored = server.state.store.root / ws / "inputs" / "synthetic.json"
+    assert stored.read_bytes() == text  # the upload itself is never changed
+    summary = client.get(f"/api/workspaces/{ws}/summary").json()
+    assert summary["packets"] == 1 and summary["plots"]

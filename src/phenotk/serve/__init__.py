@@ -21,7 +21,15 @@ INSTALL_HINT = "phenotk serve needs the web extra: pip install 'phenotk[serve]' 
 
 def missing_modules() -> list[str]:
     """Import names of the ``serve`` extra that are not installed (empty when the page can run)."""
-    return [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
+    missing = []
+    for name in REQUIRED_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # a broken install counts as missing
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
 
 
 __all__ = ["INSTALL_HINT", "REQUIRED_MODULES", "missing_modules"]

@@ -27,6 +27,8 @@ from phenotk.serve.workspace import MAPPING_SUFFIXES, ServeError, Workspace
 
 #: one conversion / fix at a time: the engine and the HPO index are shared by every workspace
 ENGINE_LOCK = threading.Lock()
+#: uploads that are Phenopacket serialisations already (validated and fixed as files, not converted)
+PHENOPACKET_KINDS = frozenset({"phenopacket", "phenopackets (zip)"})
 #: packets shown as a live preview
 PREVIEW_PACKETS = 3
 
@@ -151,6 +153,7 @@ class Run:
     errors: list[str] = field(default_factory=list)
     pending: dict[str, Any] = field(default_factory=dict)  #: display path → FileFix (dry run)
     fixed: list[dict[str, Any]] = field(default_factory=list)  #: fixes applied
+    uploads: list[Path] = field(default_factory=list)  #: uploaded phenopackets (their fixed copy once fixed)
 
 
 def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
@@ -169,7 +172,10 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
         names = sorted(n for n, kind in ws.kinds.items() if kind != "mapping")
         if not names:
             raise ServeError(400, "nothing to convert: drop a sheet, template or phenopacket first")
+        serialised = [n for n in names if ws.kinds[n] in PHENOPACKET_KINDS]
         for name in names:
+            if name in serialised:
+                continue  # validated as files below (findings with line numbers; fixes give fixed copies)
             kwargs: dict[str, Any] = {}
             if name in ws.mappings:
                 mapping = ws.inside(mapdir / (name + ".yaml"))
@@ -193,8 +199,16 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
             report.notes.extend(n for n in conv.report.notes if n not in report.notes)
             report.hpo_version = report.hpo_version or conv.report.hpo_version
             report.results.extend(_display_result(ws, r) for r in conv.report.results)
+        if serialised:
+            checked = session.validate([str(ws.path_of(n)) for n in serialised])
+            report.notes.extend(n for n in checked.notes if n not in report.notes)
+            for result in checked.results:
+                shown = _display_result(ws, result)
+                report.results.append(shown)
+                errors.extend(f"{shown.path}: {i.message}" for i in shown.issues if i.rule == "input-unreadable")
         packets = sorted(ws.packets.rglob("*.json"))
-    run = Run(report=report, packets=packets, seconds=time.perf_counter() - started, errors=errors)
+    run = Run(report=report, packets=packets, seconds=time.perf_counter() - started, errors=errors,
+              uploads=[ws.path_of(n) for n in serialised])
     ws.run = run
     return run
 
@@ -375,7 +389,7 @@ def preview(run: Run, limit: int = PREVIEW_PACKETS) -> list[Any]:
 
 def _fix_targets(ws: Workspace, run: Run) -> list[Path]:
     """Packets made by the run and uploaded phenopackets (the files a fix may change)."""
-    uploaded = [ws.path_of(n) for n, k in sorted(ws.kinds.items()) if k == "phenopacket"]
+    uploaded = [p for p in run.uploads if ws.kinds.get(p.name) == "phenopacket"]  # not zips: members stay put
     return [*run.packets, *uploaded]
 
 
@@ -420,6 +434,7 @@ def apply_fixes(ws: Workspace, run: Run, files: list[str] | None) -> list[dict[s
             else:
                 ws.fixed.mkdir(exist_ok=True)
                 target = ws.inside(ws.fixed / source.name)
+                run.uploads = [target if p.name == source.name else p for p in run.uploads]
             atomic_write(target, ff.new, force=True)
             ident = _id_of(ff.new)
             for a in ff.applied:
@@ -475,7 +490,8 @@ def summary(run: Run, ontology: Any) -> dict[str, Any]:
     from phenotk.analysis import summarize
     from phenotk.io import iter_documents
 
-    messages = [d.message for d in iter_documents([str(p) for p in run.packets])
+    files = [str(p) for p in run.packets] + [str(p) for p in run.uploads]
+    messages = [d.message for d in iter_documents(files)
                 if not isinstance(d, InputError) and d.message is not None]
     messages = [m for m in messages if type(m).__name__ == "Phenopacket"]
     if not messages:
