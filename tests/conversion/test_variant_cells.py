@@ -319,6 +319,13 @@ def test_parser_results() -> None:
         ("NM_1.1:c.1A>G", "heterozygous"), ("NM_1.1:c.2T>C", "heterozygous")]
     r = parse_variant_cell("NM_1.1:c.[1A>G];[1A>G]")
     assert [(v.expressions[0].text, v.zygosity) for v in r.variants] == [("NM_1.1:c.1A>G", "homozygous")]
+    r = parse_variant_cell("het c.1A>G; hom c.2T>C", default_transcript="NM_1.1")
+    assert [(v.expressions[0].text, v.zygosity) for v in r.variants] == [
+        ("NM_1.1:c.1A>G", "heterozygous"), ("NM_1.1:c.2T>C", "homozygous")]
+    r = parse_variant_cell("c.123A>G(p.Arg41Gly) het", default_transcript="NM_1.1")
+    assert [([h.text for h in v.expressions], v.zygosity) for v in r.variants] == [
+        (["NM_1.1:c.123A>G", "p.Arg41Gly"], "heterozygous")]
+    assert parse_variant_cell("c.1A>G het hom").reason == "two different zygosities for one variant"
     r = parse_variant_cell("nicht durchgeführt")
     assert (r.status, r.reason, r.variants) == ("no_variant", "nicht durchgeführt", ())
     r = parse_variant_cell("c.2836C>X")

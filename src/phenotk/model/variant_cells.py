@@ -280,7 +280,8 @@ class _Cell:
         self.default = default
         self.no_variant = no_variant
         # blanks HGVS does not allow but clinics type: "c. 509del", "c.218G > A"
-        self.work = re.sub(r"\b([cgmnrp])\.\s+(?=[\d(*\-?\[=A-Z])", r"\1.", re.sub(r"\s*>\s*", ">", stripped))
+        work = re.sub(r"\b([cgmnrp])\.\s+(?=[\d(*\-?\[=A-Z])", r"\1.", re.sub(r"\s*>\s*", ">", stripped))
+        self.work = re.sub(r"(?<=\S)\((?=p\.)", " (", work)  # c.123A>G(p.Arg41Gly)
 
     def fail(self, reason: str) -> CellResult:
         return CellResult(self.text, "unparsed", reason=reason)
@@ -302,11 +303,10 @@ class _Cell:
                 gene = ref  # SCN1A:c.123A>G — a gene symbol is no reference sequence
             elif ref is not None:
                 start = m.start("body")  # "deletion:c.…": the word stays in the leftover
-            expression = f"{prefix}:{body}" if prefix else body
             try:
-                h = parse_hgvs(expression)
+                h, body = _parse_body(prefix, body)
             except HgvsError as exc:
-                return self.fail(f"invalid HGVS {expression!r}: {exc.reason}")
+                return self.fail(f"invalid HGVS {exc.text!r}: {exc.reason}")
             end = m.start("body") + len(body)
             for i in range(start, end):
                 leftover[i] = " "
@@ -394,6 +394,21 @@ class _Cell:
         return [replace(v, label=None if one else self.stripped) for v in out]
 
 
+def _parse_body(prefix: str, body: str) -> tuple[Hgvs, str]:
+    """The expression, and the part of ``body`` it used: ``c.123A>G(het)`` leaves ``(het)`` to the words."""
+    try:
+        return parse_hgvs(f"{prefix}:{body}" if prefix else body), body
+    except HgvsError:
+        m = re.fullmatch(r"(.+?)(\([^()]*\))", body)
+        if m is None:
+            raise
+        try:
+            return _parse_body(prefix, m.group(1))
+        except HgvsError:
+            pass
+        raise
+
+
 class _Fail(Exception):
     """The cell cannot be read; the message says why."""
 
@@ -446,12 +461,22 @@ def _zygosities(
     distinct = {HETEROZYGOUS if s == COMPOUND else s for _, s, _ in states}
     if len(distinct) == 1:
         return [next(iter(distinct))] * len(entries)
-    per_entry: list[str | None] = [None] * len(entries)
     starts = [e.start for e in entries]
-    for wi, s, _ in states:
-        owner = max([i for i, st in enumerate(starts) if st <= words[wi][0]], default=0)
-        state = HETEROZYGOUS if s == COMPOUND else s
+    positions = [(words[wi][0], HETEROZYGOUS if s == COMPOUND else s) for wi, s, _ in states]
+    after = _assign(positions, [max([i for i, st in enumerate(starts) if st <= pos], default=0)
+                                for pos, _ in positions], len(entries))
+    before = _assign(positions, [min([i for i, st in enumerate(starts) if st > pos], default=len(entries) - 1)
+                                 for pos, _ in positions], len(entries))
+    # "c.1A>G (het), c.2T>C (hom)": each word after its variant; "het c.1A>G; hom c.2T>C": before it
+    for choice in sorted((a for a in (after, before) if a is not None), key=lambda a: a.count(None)):
+        return choice
+    raise _Fail("two different zygosities for one variant")
+
+
+def _assign(positions: list[tuple[int, str]], owners: list[int], n: int) -> list[str | None] | None:
+    per_entry: list[str | None] = [None] * n
+    for (_, state), owner in zip(positions, owners, strict=True):
         if per_entry[owner] not in (None, state):
-            raise _Fail("two different zygosities for one variant")
+            return None
         per_entry[owner] = state
     return per_entry
