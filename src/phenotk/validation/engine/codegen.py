@@ -106,6 +106,30 @@ def _source(runtime: WalkRuntime, w: TypePlan, fn: str, names: dict[str, str], e
     env[f"{p}_w"] = w
     env[f"{p}_spec"] = w.spec
     lines = [f"def {fn}(value, node):"]
+    lines += _rule_lines(w, p, env)
+    lines += _required_lines(w, p, env)
+    if w.leaf is not None:
+        env[f"{p}_leaf"] = w.leaf
+        lines += [
+            f"    if value.keys() <= {p}_leaf:",
+            "        for val in value.values():",
+            "            if type(val) is not str:",
+            "                break",
+            "        else:",
+            "            return",
+        ]
+    lines += ["    ptr = node[2]", "    for key, val in value.items():"]
+    lines += _field_lines(runtime, w, p, names, env)
+    if runtime.check_unknown:
+        lines.append(f"            unknown({p}_spec, key, value, ptr)")
+    else:
+        lines.append("            pass")
+    return "\n".join(lines)
+
+
+def _rule_lines(w: TypePlan, p: str, env: dict[str, Any]) -> list[str]:
+    """The calls of the rules targeting the type, then the appends to the batch rules' node lists."""
+    lines: list[str] = []
     # one try block per rule rather than a loop over them: no iterator and no loop variable per node
     for j, rule in enumerate(w.rules or ()):
         r = f"{p}_rule{j}"
@@ -119,69 +143,59 @@ def _source(runtime: WalkRuntime, w: TypePlan, fn: str, names: dict[str, str], e
             "    except Exception as exc:",
             f"        crash({r}, node[2], exc)",
         ]
-    if w.lists:
-        for j, lst in enumerate(w.lists):
-            env[f"{p}_list{j}"] = lst
-            lines.append(f"    {p}_list{j}.append(node)")
-    if w.leaf is not None and w.required is not None and w.required.names and w.required.oneof_keys is None:
+    for j, lst in enumerate(w.lists or ()):
+        env[f"{p}_list{j}"] = lst
+        lines.append(f"    {p}_list{j}.append(node)")
+    return lines
+
+
+def _required_lines(w: TypePlan, p: str, env: dict[str, Any]) -> list[str]:
+    """The required-field tests: a leaf type's all-present shortcut, then the pre-tests that call the hook."""
+    req = w.required
+    if req is None:
+        return []
+    lines: list[str] = []
+    req_names, oneof_keys = req.names, req.oneof_keys
+    if w.leaf is not None and req_names and oneof_keys is None and set(req_names) <= w.leaf:
         # a leaf type whose required fields are all there is (OntologyClass {id, label}, most of a document's
         # messages): exactly those keys with non-empty string values leave nothing to check
-        req_names = w.required.names
-        if set(req_names) <= w.leaf:
-            got = [f"v{j}" for j in range(len(req_names))]
-            lines.append(f"    if len(value) == {len(req_names)}:")
-            lines += [f"        {g} = value.get({n!r})" for g, n in zip(got, req_names, strict=True)]
-            cond = " and ".join([f"type({g}) is str" for g in got] + got)
-            lines += [f"        if {cond}:", "            return"]
-    if w.required is not None:
-        req_names, oneof_keys = w.required.names, w.required.oneof_keys
-        env[f"{p}_req"] = w.required
-        if req_names:
-            cond = " or ".join(f"not value.get({n!r})" for n in req_names)
-            lines += [f"    if {cond}:", f"        check_required(value, node, {p}_req)"]
-        if oneof_keys is not None:
-            env[f"{p}_oneof_keys"] = oneof_keys
-            lines += [f"    if {p}_oneof_keys.isdisjoint(value):", f"        missing_oneof(value, node, {p}_req)"]
-    if w.leaf is not None:
-        env[f"{p}_leaf"] = w.leaf
-        lines += [
-            f"    if value.keys() <= {p}_leaf:",
-            "        for val in value.values():",
-            "            if type(val) is not str:",
-            "                break",
-            "        else:",
-            "            return",
-        ]
-    lines += ["    ptr = node[2]", "    for key, val in value.items():"]
-    first = True
+        got = [f"v{j}" for j in range(len(req_names))]
+        lines.append(f"    if len(value) == {len(req_names)}:")
+        lines += [f"        {g} = value.get({n!r})" for g, n in zip(got, req_names, strict=True)]
+        cond = " and ".join([f"type({g}) is str" for g in got] + got)
+        lines += [f"        if {cond}:", "            return"]
+    env[f"{p}_req"] = req
+    if req_names:
+        cond = " or ".join(f"not value.get({n!r})" for n in req_names)
+        lines += [f"    if {cond}:", f"        check_required(value, node, {p}_req)"]
+    if oneof_keys is not None:
+        env[f"{p}_oneof_keys"] = oneof_keys
+        lines += [f"    if {p}_oneof_keys.isdisjoint(value):", f"        missing_oneof(value, node, {p}_req)"]
+    return lines
+
+
+def _field_lines(runtime: WalkRuntime, w: TypePlan, p: str, names: dict[str, str], env: dict[str, Any]) -> list[str]:
+    """The ``if key == …`` chain over the type's fields, ending in the branch for unknown keys."""
+    lines: list[str] = []
     by_field: dict[int, tuple[S.FieldSpec, list[str], TypePlan | None]] = {}
     for key, (_fast, _rep, child, fs) in w.table.items():
         by_field.setdefault(id(fs), (fs, [], child))[1].append(key)
     first_names = _FIRST.get(w.name, ())
     ordered = sorted(by_field.values(), key=lambda f: first_names.index(f[0].name) if f[0].name in first_names else 99)
-    for fs, keys, child in ordered:
-        cond = " or ".join(f"key == {k!r}" for k in dict.fromkeys(keys))
-        kw = "if" if first else "elif"
-        first = False
+    for n, (fs, keys, child) in enumerate(ordered):
+        single = list(dict.fromkeys(keys))
+        cond = " or ".join(f"key == {k!r}" for k in single)
         fsn = f"{p}_fs_{fs.name}"
         env[fsn] = fs
         if fs.kind == S.ENUM:
             env[f"{fsn}_values"] = fs.enum_values
-        lines.append(f"        {kw} {cond}:")
-        single = list(dict.fromkeys(keys))
+        lines.append(f"        {'elif' if n else 'if'} {cond}:")
         # the pointer of the value: a constant suffix when the field has one spelling (camelCase = snake_case)
-        kptr = (
-            f"ptr + {'/' + single[0]!r}" if len(single) == 1 and not {"~", "/"} & set(single[0]) else "ptr + '/' + key"
-        )
-        body = _field_body(runtime, fs, child, fsn, names, kptr)
-        lines += ["            " + b for b in body]
-    tail = "        else:" if not first else "        if True:"
-    lines += [tail]
-    if runtime.check_unknown:
-        lines.append(f"            unknown({p}_spec, key, value, ptr)")
-    else:
-        lines.append("            pass")
-    return "\n".join(lines)
+        simple = len(single) == 1 and not {"~", "/"} & set(single[0])
+        kptr = f"ptr + {'/' + single[0]!r}" if simple else "ptr + '/' + key"
+        lines += ["            " + b for b in _field_body(runtime, fs, child, fsn, names, kptr)]
+    lines.append("        else:" if ordered else "        if True:")
+    return lines
 
 
 def _field_body(
