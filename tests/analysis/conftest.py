@@ -79,3 +79,14 @@ def raw_hpo(hpo_dir: Path) -> RawHpo:
 def raw_store(store_files: list[Path]) -> list[dict]:
     """Every store packet as plain JSON (orjson), in file order."""
     return [orjson.loads(p.read_bytes()) for p in store_files]
+
+
+@pytest.fixture(scope="session")
+def hpo(hpo_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """phenotk's index of hp.json (built once per session into a private cache unless PHENOTK_CACHE_DIR is set)."""
+    import os
+
+    import phenotk
+
+    os.environ.setdefault("PHENOTK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    return phenotk.load_ontology(str(hpo_dir / "hp.json"))

@@ -121,11 +121,7 @@ def test_typed_frame_round_trips(packets, layout: str) -> None:
     )
 
 
-def test_from_dataframe_takes_hpo_and_the_old_keyword(packets, hpo_dir: Path, tmp_path: Path) -> None:
-    import os
-
-    os.environ.setdefault("PHENOTK_CACHE_DIR", str(tmp_path))
-    hpo = phenotk.load_ontology(str(hpo_dir / "hp.json"))
+def test_from_dataframe_takes_hpo_and_the_old_keyword(packets, hpo) -> None:
     df = phenotk.to_dataframe(packets[:5])
     new = phenotk.from_dataframe(df, "phenotk-wide", hpo=hpo, created=CREATED)
     with pytest.warns(DeprecationWarning, match="hpo="):
@@ -137,10 +133,10 @@ def test_from_dataframe_takes_hpo_and_the_old_keyword(packets, hpo_dir: Path, tm
 
 
 @pytest.mark.slow
-def test_store_wide_frame_is_a_boolean_matrix(store_dir: Path, store_files) -> None:
+def test_store_wide_frame_is_a_boolean_matrix(store_dir: Path, raw_store) -> None:
     df = read_cohort(store_dir).to_dataframe()
-    assert len(df) == len(store_files)
+    assert len(df) == len(raw_store)
     matrix = term_matrix(df)
-    n_features = sum(len(orjson.loads(f.read_bytes()).get("phenotypicFeatures", [])) for f in store_files)
+    n_features = sum(len(d.get("phenotypicFeatures", [])) for d in raw_store)
     assert int(matrix.notna().sum().sum()) == n_features
     assert df["age_years"].notna().sum() > 0.5 * len(df)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from phenopackets import OntologyClass, Phenopacket, PhenotypicFeature
 
-import phenotk
 from phenotk.analysis import read_cohort, summarize
 from phenotk.analysis.terms import TermClosure
-
-
-@pytest.fixture(scope="module")
-def hpo(hpo_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    os.environ.setdefault("PHENOTK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    return phenotk.load_ontology(str(hpo_dir / "hp.json"))
 
 
 def _packet(pid: str, observed: list[str] | None = None, excluded: list[str] | None = None) -> Phenopacket:

@@ -1,6 +1,32 @@
-"""Researchers' side: read a cohort of Phenopackets, summarise it, plot it, show it in Jupyter."""
+"""Researchers' side: read a cohort of Phenopackets, query it, summarise it, plot it, show it in Jupyter."""
 
-from phenotk.analysis.cohort import CohortView, PacketCard, read_cohort, show
-from phenotk.analysis.summary import CohortSummary, summarize
+from phenotk.analysis.cohort import CohortGroups, CohortView, PacketCard, read_cohort, show
+from phenotk.analysis.frames import term_matrix, to_dataframe
+from phenotk.analysis.genotype import (
+    GenotypePhenotypeTable,
+    benjamini_hochberg,
+    fisher_exact,
+    genotype_phenotype,
+    variants_of,
+)
+from phenotk.analysis.summary import CohortSummary, TermCount, summarize
+from phenotk.analysis.terms import TermClosure
 
-__all__ = ["CohortSummary", "CohortView", "PacketCard", "read_cohort", "show", "summarize"]
+__all__ = [
+    "CohortGroups",
+    "CohortSummary",
+    "CohortView",
+    "GenotypePhenotypeTable",
+    "PacketCard",
+    "TermClosure",
+    "TermCount",
+    "benjamini_hochberg",
+    "fisher_exact",
+    "genotype_phenotype",
+    "read_cohort",
+    "show",
+    "summarize",
+    "term_matrix",
+    "to_dataframe",
+    "variants_of",
+]
