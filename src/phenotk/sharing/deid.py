@@ -210,44 +210,62 @@ class Deidentifier:
                 continue
             kind = f.kind
             if kind == MESSAGE:
-                if f.repeated and isinstance(value, list):
-                    out[f.json] = [
-                        self._message(v, f.child, f"{p}/{i}") if isinstance(v, dict) and f.child else v
-                        for i, v in enumerate(value)
-                    ]
-                elif isinstance(value, dict) and f.child is not None:
+                if f.repeated and isinstance(value, list) and f.child is not None:
+                    items = []
+                    for i, v in enumerate(value):
+                        if isinstance(v, dict):
+                            items.append(self._message(v, f.child, f"{p}/{i}"))
+                        else:
+                            self._wrong(f"{p}/{i}", name, key)
+                    out[f.json] = items
+                elif isinstance(value, dict) and f.child is not None and not f.repeated:
                     out[f.json] = self._message(value, f.child, p)
                 else:
-                    out[f.json] = value  # a wrong type: written as is (validate reports it)
+                    self._wrong(p, name, key)  # a wrong type could carry anything: not copied
             elif kind == TIMESTAMP:
                 new = self._timestamp(value, action, p)
                 if new is not None:
                     out[f.json] = new
             elif kind == MAP:
-                out[f.json] = self._map(value, action)
+                if isinstance(value, dict):
+                    out[f.json] = self._map(value, action)
+                else:
+                    self._wrong(p, name, key)
             elif action == "keep":
-                out[f.json] = value
+                if (isinstance(value, (dict, list)) and not f.repeated) or (f.repeated and not isinstance(value, list)):
+                    self._wrong(p, name, key)
+                else:
+                    out[f.json] = value
             else:
-                self._scalar(out, f.json, value, action, p)
+                self._scalar(out, f.json, value, action, p, name)
         if outer is not None:
             self._subject = outer
         return out
 
-    def _scalar(self, out: dict[str, Any], key: str, value: Any, action: str, p: str) -> None:
+    def _wrong(self, p: str, msg: str, key: str) -> None:
+        self._issues.append(F.UNKNOWN_FIELD(f"{key!r} of {msg} has a value of the wrong type; removed", pointer=p))
+
+    def _scalar(self, out: dict[str, Any], key: str, value: Any, action: str, p: str, msg: str) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and action == "id":
+            value = str(value)  # a numeric id is still an id
+        if isinstance(value, list) and action in ("scan", "rewrite"):
+            out[key] = value
+            self._deferred.append((out, key, action, p))
+            return
+        if not isinstance(value, str):
+            self._wrong(p, msg, key)
+            return
         if action == "id":
-            if isinstance(value, str):
-                if value not in ("", "0"):
-                    self._ids.add(value)
-                out[key] = self.keyring.pseudonym(value)
-            else:
-                out[key] = value
+            if value not in ("", "0"):
+                self._ids.add(value)
+            out[key] = self.keyring.pseudonym(value)
         elif action == "age":
-            if isinstance(value, str) and T.is_over_cap(value):
+            if T.is_over_cap(value):
                 self._issues.append(F.AGE_GENERALISED(f"age {value} written as {T.AGE_CAP} (90 or older)", pointer=p))
                 value = T.AGE_CAP
             out[key] = value
         elif action == "uri":
-            out[key] = self.keyring.pseudonym(value) + _extension(value) if isinstance(value, str) else value
+            out[key] = self.keyring.pseudonym(value) + _extension(value)
         else:  # scan / rewrite: after the walk, when every id of the document is known
             out[key] = value
             self._deferred.append((out, key, action, p))
@@ -289,9 +307,7 @@ class Deidentifier:
                 return {"ageRange": {"start": {"iso8601duration": a}, "end": {"iso8601duration": b}}}
         return d
 
-    def _map(self, value: Any, action: str) -> Any:
-        if not isinstance(value, dict):
-            return value
+    def _map(self, value: dict[str, Any], action: str) -> Any:
         if action == "ids-map":  # individual / biosample id → sample id inside the file: both pseudonymised
             return {
                 self.keyring.pseudonym(str(k)): self.keyring.pseudonym(v) if isinstance(v, str) else v

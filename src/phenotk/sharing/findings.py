@@ -33,9 +33,10 @@ UNKNOWN_FIELD = FindingType(
     "PRV102",
     "deid-unknown-field-removed",
     Severity.WARNING,
-    "A field that is not in the Phenopacket schema was removed from the de-identified output.",
+    "A field that is not in the Phenopacket schema (or has a value of the wrong type) was removed from the output.",
     """\
-What it means: the input had a key the Phenopacket v2 schema does not define (a typo, a local extension). The
+What it means: the input had a key the Phenopacket v2 schema does not define (a typo, a local extension), or a
+value of the wrong type (a string where an object belongs, a list item that is not an object). The
 de-identifier cannot know what it holds, so it is not written.
 
 Why: an unknown field can hold anything, including names or dates; copying it would defeat the profile, and
