@@ -138,8 +138,10 @@ def _located(doc: Document, issues: list[Issue]) -> list[Issue]:
     return issues
 
 
-def _sources(inputs: Iterable[PathLike | dict[str, Any] | Document]) -> Iterable[tuple[str, list[Any]]]:
-    """(relative output name, documents or errors of one input file) for every input."""
+def _sources(
+    inputs: Iterable[PathLike | dict[str, Any] | Document], skip: Path | None = None
+) -> Iterable[tuple[str, list[Any]]]:
+    """(relative output name, documents or errors of one input file) for every input (none under ``skip``)."""
     for item in inputs:
         if isinstance(item, Document):
             yield f"{item.id or 'document'}.json", [item]
@@ -158,6 +160,8 @@ def _sources(inputs: Iterable[PathLike | dict[str, Any] | Document]) -> Iterable
             if isinstance(src, InputError):
                 yield "", [src]
                 continue
+            if skip is not None and Path(src.path).resolve().is_relative_to(skip):
+                continue  # the output directory inside an input directory: never de-identify our own outputs
             try:
                 raw = src.opener()
             except InputError as exc:
@@ -212,7 +216,7 @@ def deidentify(
     result = Deidentification(profile=chosen.name, key_id=keyring.key_id)
     records: list[tuple[Record, Result]] = []
     used: set[str] = set()
-    for rel, items in _sources(inputs):
+    for rel, items in _sources(inputs, out_dir.resolve() if out_dir is not None else None):
         bad = [x for x in items if isinstance(x, InputError)]
         if bad:
             result.errors.extend(bad)
