@@ -53,6 +53,8 @@ def test_template_upload_assistant_findings_fixes_download(
     browser: Any, server: BackgroundServer, template_xlsx: Path, hpo_index: Any, artifacts: Path, tmp_path: Path
 ) -> None:
     page = _page(browser, server)
+    page.keyboard.press("Tab")  # the keyboard reaches the drop zone first
+    assert page.evaluate("() => document.activeElement.id") == "drop"
     page.set_input_files("#file-input", str(template_xlsx))
     name = template_xlsx.name
     page.get_by_role("button", name=f"Map the columns of {name}").click()
@@ -64,6 +66,12 @@ def test_template_upload_assistant_findings_fixes_download(
     expect(page.locator("#mapping-yaml")).to_have_value(re.compile(r"transcript: transcript"))
     assert page.input_value("select[data-column='transcript']") == "variant.transcript"
     page.screenshot(path=str(artifacts / "serve-assistant.png"), full_page=False)
+    # every control has an accessible name, and the keyboard reaches the drop zone first
+    unnamed = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea, button')]
+        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+        .map(e => e.outerHTML)""")
+    assert unnamed == []
+
 
     page.click("#convert")
     page.wait_for_selector("#finding-table tbody tr.finding")
@@ -140,7 +148,9 @@ def test_500_row_sheet_converts_and_shows_findings_within_budget(
     page.wait_for_selector("#finding-table tbody tr.finding")
     seconds = time.perf_counter() - started
     page_ms = int(page.evaluate("document.body.dataset.lastRunMs"))
-    print(f"\n500-row sheet: converted and findings shown in {seconds:.2f} s (page clock {page_ms} ms)")
+    server_s = page.inner_text("#run-status").split("server ")[1].split(" s")[0]
+    print(f"\n500-row sheet: converted and findings shown in {seconds:.2f} s (page clock {page_ms} ms, "
+          f"server {server_s} s)")
     assert page.inner_text("#run-status").startswith("500 packet(s), 10 finding(s)")
     cells = page.locator("tr.finding td.where").all_inner_texts()
     assert len(cells) == 10 and all("column Seizure" in c for c in cells)

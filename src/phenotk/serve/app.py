@@ -52,7 +52,8 @@ class ServeState:
     session: Any
     ontology: Any = None
     limits: Limits = field(default_factory=Limits)
-    hosts: frozenset[str] = frozenset({"127.0.0.1", "localhost"})
+    #: Host header values accepted (DNS rebinding guard); None = any (listening on every address, --allow-remote)
+    hosts: frozenset[str] | None = frozenset({"127.0.0.1", "localhost"})
 
 
 class _Guard:
@@ -85,7 +86,7 @@ class _Guard:
 
     def _check(self, request: Request) -> tuple[int, str] | None:
         host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
-        if host not in self.state.hosts:
+        if self.state.hosts is not None and host not in self.state.hosts:
             return 403, "forbidden: unexpected Host header"
         token = self.state.token
         header = request.headers.get(TOKEN_HEADER, "")
@@ -308,7 +309,7 @@ def create_app(state: ServeState) -> FastAPI:
         ws = state.store.get(ws_id)
         run = runs.current_run(ws)
         with runs.ENGINE_LOCK:
-            return runs.summary(run, state.ontology)
+            return runs.summary(ws, run, state.ontology)
 
     @app.get("/api/workspaces/{ws_id}/download/packets.zip")
     def download_packets(ws_id: str) -> Response:
@@ -359,7 +360,7 @@ def _files(ws: Any) -> list[dict[str, Any]]:
 def _run_view(ws: Any, run: Any) -> dict[str, Any]:
     return {
         "seconds": round(run.seconds, 3),
-        "packets": len(run.packets),
+        "packets": run.count,
         "summary": run.report.summary,
         "hpo_version": run.report.hpo_version,
         "notes": [ws.display(n) for n in run.report.notes],

@@ -148,12 +148,39 @@ class Run:
     """The last conversion of a workspace: one report, the packets written, timings."""
 
     report: Report
-    packets: list[Path] = field(default_factory=list)
+    #: path under ``packets/`` → the packet made (kept in memory; files are written when a fix needs them)
+    made: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     pending: dict[str, Any] = field(default_factory=dict)  #: display path → FileFix (dry run)
     fixed: list[dict[str, Any]] = field(default_factory=list)  #: fixes applied
     uploads: list[Path] = field(default_factory=list)  #: uploaded phenopackets (their fixed copy once fixed)
+    #: path under ``packets/`` → JSON bytes (encoded on first need; replaced by the fixed bytes)
+    data: dict[str, bytes] = field(default_factory=dict)
+    written: bool = False
+
+    @property
+    def count(self) -> int:
+        """Packets made from the uploads."""
+        return len(self.made)
+
+    def packet_bytes(self, rel: str) -> bytes:
+        """The JSON of one packet (with the fixes applied so far)."""
+        if rel not in self.data:
+            from phenotk.io import Format, dumps
+
+            self.data[rel] = dumps(self.made[rel], Format.JSON)
+        return self.data[rel]
+
+    def files(self, ws: Workspace) -> list[Path]:
+        """The packets as files under ``packets/`` (written once, when fixes or the summary need files)."""
+        if not self.written:
+            for rel in self.made:
+                target = ws.inside(ws.packets / rel)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(self.packet_bytes(rel))  # no fsync per file: a temporary session folder
+            self.written = True
+        return [ws.packets / rel for rel in self.made]
 
 
 def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
@@ -173,6 +200,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
         if not names:
             raise ServeError(400, "nothing to convert: drop a sheet, template or phenopacket first")
         serialised = [n for n in names if ws.kinds[n] in PHENOPACKET_KINDS]
+        made: dict[str, Any] = {}
         for name in names:
             if name in serialised:
                 continue  # validated as files below (findings with line numbers; fixes give fixed copies)
@@ -181,10 +209,9 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                 mapping = ws.inside(mapdir / (name + ".yaml"))
                 mapping.write_text(ws.mappings[name], encoding="utf-8")
                 kwargs = {"mapping": mapping, "from_": "table"}
-            out = ws.inside(ws.packets / _folder(name))
             try:
                 conv = phenotk.convert(ws.path_of(name), hpo=ontology if ontology is not None else False, **kwargs)
-                _write_packets(ws, out, [i.message for i in conv if i.message is not None])
+                made.update(_names(_folder(name), [i.message for i in conv if i.message is not None]))
             except PhenotkError as exc:
                 errors.append(ws.display(str(exc)))
                 report.results.append(Result(path=name, issues=[Issue(
@@ -206,28 +233,22 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                 shown = _display_result(ws, result)
                 report.results.append(shown)
                 errors.extend(f"{shown.path}: {i.message}" for i in shown.issues if i.rule == "input-unreadable")
-        packets = sorted(ws.packets.rglob("*.json"))
-    run = Run(report=report, packets=packets, seconds=time.perf_counter() - started, errors=errors,
+    run = Run(report=report, made=made, seconds=time.perf_counter() - started, errors=errors,
               uploads=[ws.path_of(n) for n in serialised])
     ws.run = run
     return run
 
 
-def _write_packets(ws: Workspace, folder: Path, messages: list[Any]) -> None:
-    """One JSON file per packet, named by its id (plain writes: the session directory needs no fsync per file)."""
-    from phenotk.io import Format, dumps
-
-    if not messages:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
+def _names(folder: str, messages: list[Any]) -> dict[str, Any]:
+    """``folder/<id>.json`` → message, ids made file-safe and unique."""
+    out: dict[str, Any] = {}
     for message in messages:
         stem = _folder(str(getattr(message, "id", "") or "packet")).strip("._") or "packet"
-        name, n = stem + ".json", 2
-        while name in used:
-            name, n = f"{stem}_{n}.json", n + 1
-        used.add(name)
-        ws.inside(folder / name).write_bytes(dumps(message, Format.JSON))
+        name, n = f"{folder}/{stem}.json", 2
+        while name in out:
+            name, n = f"{folder}/{stem}_{n}.json", n + 1
+        out[name] = message
+    return out
 
 
 def _error() -> Any:
@@ -363,25 +384,16 @@ def _at_pointer(doc: Any, pointer: str) -> Any:
 
 def _packets_by_id(run: Run) -> dict[str, Any]:
     out = {}
-    for p in run.packets:
-        try:
-            doc = json.loads(p.read_bytes())
-        except (OSError, ValueError):
-            continue
-        if isinstance(doc, dict) and "id" in doc:
-            out[str(doc["id"])] = doc
+    for rel, message in run.made.items():
+        ident = str(getattr(message, "id", "") or "")
+        if ident and ident not in out:
+            out[ident] = json.loads(run.packet_bytes(rel))
     return out
 
 
 def preview(run: Run, limit: int = PREVIEW_PACKETS) -> list[Any]:
     """The first packets (JSON trees) of the run."""
-    out = []
-    for p in run.packets[:limit]:
-        try:
-            out.append(json.loads(p.read_bytes()))
-        except (OSError, ValueError):
-            continue
-    return out
+    return [json.loads(run.packet_bytes(rel)) for rel in list(run.made)[:limit]]
 
 
 # ------------------------------------------------------------------------------------------- fixes
@@ -390,7 +402,7 @@ def preview(run: Run, limit: int = PREVIEW_PACKETS) -> list[Any]:
 def _fix_targets(ws: Workspace, run: Run) -> list[Path]:
     """Packets made by the run and uploaded phenopackets (the files a fix may change)."""
     uploaded = [p for p in run.uploads if ws.kinds.get(p.name) == "phenopacket"]  # not zips: members stay put
-    return [*run.packets, *uploaded]
+    return [*run.files(ws), *uploaded]
 
 
 def plan_fixes(ws: Workspace, run: Run, session: Any) -> list[dict[str, Any]]:
@@ -436,6 +448,8 @@ def apply_fixes(ws: Workspace, run: Run, files: list[str] | None) -> list[dict[s
                 target = ws.inside(ws.fixed / source.name)
                 run.uploads = [target if p.name == source.name else p for p in run.uploads]
             atomic_write(target, ff.new, force=True)
+            if target.is_relative_to(ws.packets.resolve()):
+                run.data[target.relative_to(ws.packets.resolve()).as_posix()] = ff.new
             ident = _id_of(ff.new)
             for a in ff.applied:
                 entry = {"file": shown, "id": ident, "code": a.issue.code, "rule": a.issue.rule,
@@ -460,8 +474,8 @@ def packets_zip(ws: Workspace, run: Run) -> bytes:
     """The run's packets (with the fixes applied so far), one JSON file each, in a zip."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for p in run.packets:
-            zf.write(p, p.relative_to(ws.packets).as_posix())
+        for rel in run.made:
+            zf.writestr(rel, run.packet_bytes(rel))
     return buf.getvalue()
 
 
@@ -483,14 +497,14 @@ def report_text(run: Run, fmt: str) -> str:
     return render(run.report, fmt, rules=catalog.rule_infos())
 
 
-def summary(run: Run, ontology: Any) -> dict[str, Any]:
+def summary(ws: Workspace, run: Run, ontology: Any) -> dict[str, Any]:
     """Cohort summary of the run's packets (the notebooks' numbers and plots, as PNG data URLs)."""
     import base64
 
     from phenotk.analysis import summarize
     from phenotk.io import iter_documents
 
-    files = [str(p) for p in run.packets] + [str(p) for p in run.uploads]
+    files = [str(p) for p in run.files(ws)] + [str(p) for p in run.uploads]
     messages = [d.message for d in iter_documents(files)
                 if not isinstance(d, InputError) and d.message is not None]
     messages = [m for m in messages if type(m).__name__ == "Phenopacket"]

@@ -45,7 +45,8 @@ def make_state(*, hpo: Any = None, limits: Limits | None = None, host: str = "12
     lim = limits or Limits()
     return ServeState(token=token or secrets.token_urlsafe(24), store=WorkspaceStore(base, lim), session=session,
                       ontology=session.hpo, limits=lim,
-                      hosts=frozenset({"127.0.0.1", "localhost", "::1", host.strip("[]")}))
+                      hosts=None if host.strip("[]") in ("0.0.0.0", "::", "") else
+                      frozenset({"127.0.0.1", "localhost", "::1", host.strip("[]")}))
 
 
 def _bind(host: str, port: int) -> socket.socket:

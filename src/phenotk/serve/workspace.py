@@ -42,7 +42,7 @@ class Limits:
     max_file_bytes: int = 50 * 1024 * 1024
     max_files: int = 50  #: files in one workspace
     max_request_bytes: int = 200 * 1024 * 1024
-    max_unpacked_bytes: int = 300 * 1024 * 1024  #: uncompressed total of one XLSX / zip upload
+    max_unpacked_bytes: int = 100 * 1024 * 1024  #: uncompressed total of one XLSX / zip upload
     max_ratio: int = 200  #: compression ratio of a member above which (and > 10 MB) it is refused
     idle_seconds: float = 2 * 3600.0  #: a workspace unused this long is removed
 
