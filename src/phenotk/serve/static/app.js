@@ -155,7 +155,7 @@
   }
 
   function where(f) {
-    const parts = [f.path];
+    const parts = [f.cell.row ? f.path.replace(/:row \d+$/, "") : f.path];
     if (f.cell.row) parts.push(`row ${f.cell.row}`);
     if (f.cell.column) parts.push(`column ${f.cell.column}`);
     if (f.line) parts.push(`line ${f.line}` + (f.column ? `:${f.column}` : ""));
