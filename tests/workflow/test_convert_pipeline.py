@@ -160,3 +160,22 @@ def test_unknown_sex_stated_by_the_sheet_is_written(tmp_path: Path) -> None:
         assert written["P1"]["subject"]["sex"] == "UNKNOWN_SEX"
         assert "sex" not in written["P2"]["subject"]
         assert written["P3"]["subject"]["sex"] == "FEMALE"
+
+
+def test_mapping_hints_and_config_annotations_reach_the_report(shared_data: Path, tmp_path: Path) -> None:
+    """A `#` that cut a mapping value is a located finding; `annotations =` in the config fills disease labels."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("Patient,Diagnosis\nP1,OMIM 614959\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "phenotk_mapping: 1\nid: Patient\nsubject:\n  id: Patient\ndiseases:\n  id: Diagnosis\n"
+        "ignore_columns:\n  - Notes #1\n",
+        encoding="utf-8",
+    )
+    cfg = tmp_path / "phenotk.toml"
+    cfg.write_text(f'[tool.phenotk]\nannotations = "{shared_data / "hpo" / "phenotype.hpoa.gz"}"\n', encoding="utf-8")
+    conv = phenotk.convert(sheet, mapping=mapping, hpo=False, config=cfg)
+    [packet] = conv.messages()
+    assert packet.diseases[0].term.id == "OMIM:614959" and packet.diseases[0].term.label
+    hints = [(r.path, i) for r in conv.report.results for i in r.issues if i.rule == "map-mapping-hint"]
+    assert len(hints) == 1 and hints[0][0] == str(mapping) and hints[0][1].line == 8

@@ -47,7 +47,7 @@ PROFILE_RULES: dict[str, tuple[str, ...]] = {
     "strict": (),
     "sharing": SHARING_RULES,  # the opt-in privacy group, before a data release
 }
-KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "require-hpo", "fail-on")
+KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "require-hpo", "fail-on", "annotations")
 FAIL_ON = ("error", "warning", "never")
 
 
@@ -76,6 +76,8 @@ class Options:
     ontology_files: dict[str, str] = field(default_factory=dict)
     #: HPO ids every packet must assess (``--organ-systems``; switches on ``hpo-organ-system-missing``)
     organ_systems: list[str] = field(default_factory=list)
+    #: HPO annotation file (``phenotype.hpoa``) converters read disease labels from (``annotations = …``)
+    annotations: str | None = None
 
     @property
     def hpo_required(self) -> bool:
@@ -144,23 +146,30 @@ def options_from_mapping(table: dict[str, Any], *, source: str = "<config>", bas
             if not isinstance(value, dict):
                 raise UsageError("[tool.phenotk.severity] must map rule names to error/warning/info", path=source)
             opts.severity = {str(k): str(v) for k, v in value.items()}
-        elif norm == "require":
-            items = [value] if isinstance(value, str) else value
-            if not isinstance(items, list):
-                raise UsageError("require must be a list of JSON Schema paths", path=source)
-            opts.require = [str((base / x) if base and not os.path.isabs(x) else x) for x in items]
-        elif norm == "hpo":
-            opts.hpo = str((base / value) if base and not os.path.isabs(str(value)) else value)
-        elif norm == "require-hpo":
-            if not isinstance(value, bool):
-                raise UsageError("require-hpo must be true or false", path=source)
-            opts.require_hpo = value
-        elif norm == "fail-on":
-            if value not in FAIL_ON:
-                raise UsageError(f"fail-on {value!r}{_suggest(str(value), FAIL_ON)}", path=source)
-            opts.fail_on = value
+        else:
+            _set_run_key(opts, norm, value, source, base)
     check_names(opts)  # rule names and severities are checked now, at start-up
     return opts
+
+
+def _set_run_key(opts: Options, norm: str, value: Any, source: str, base: Path | None) -> None:
+    """``require``, ``hpo``, ``annotations``, ``require-hpo`` and ``fail-on`` of a config mapping, into ``opts``."""
+    if norm == "require":
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            raise UsageError("require must be a list of JSON Schema paths", path=source)
+        opts.require = [str((base / x) if base and not os.path.isabs(x) else x) for x in items]
+    elif norm in ("hpo", "annotations"):
+        resolved = str((base / value) if base and not os.path.isabs(str(value)) else value)
+        setattr(opts, norm, resolved)
+    elif norm == "require-hpo":
+        if not isinstance(value, bool):
+            raise UsageError("require-hpo must be true or false", path=source)
+        opts.require_hpo = value
+    elif norm == "fail-on":
+        if value not in FAIL_ON:
+            raise UsageError(f"fail-on {value!r}{_suggest(str(value), FAIL_ON)}", path=source)
+        opts.fail_on = value
 
 
 def _profile(value: Any, source: str | None = None) -> str:

@@ -378,6 +378,8 @@ def convert(
         ignore=list(ignore) if ignore is not None else None,
         severity=dict(severity) if severity else None,
     )
+    if opts.annotations is None and settings_.annotations:
+        opts.annotations = Path(settings_.annotations)  # the config file's `annotations = "phenotype.hpoa"`
     run = _Run(settings_, hpo, opts, report, validate)
     conversion = Conversion(report=report, on_error=on_error)
     reading = _Reading(

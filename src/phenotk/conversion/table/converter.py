@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from google.protobuf.message import Message
 
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
+from phenotk.conversion.table.findings import MAP_MAPPING_HINT
 from phenotk.errors import OutputExistsError, UsageError
 from phenotk.io import atomic_write
 from phenotk.issue import Issue, Severity
@@ -59,6 +60,10 @@ class TableReader(FormatReader):
         from phenotk.mapping.model import load_mapping
 
         mapping = load_mapping(options.mapping) if options.mapping is not None else None
+        if mapping is not None and mapping.hints:  # e.g. `id: MIM #607208` cut by a YAML comment
+            hints = [MAP_MAPPING_HINT(h.message, pointer=h.pointer, line=h.line, column=h.column)
+                     for h in mapping.hints]
+            yield Converted(None, str(options.mapping), hints)
         kwargs: dict[str, Any] = {}
         if mapping is not None:
             kwargs = dict(sheet=mapping.sheet, header_row=mapping.header_row, skip_rows=mapping.skip_rows,

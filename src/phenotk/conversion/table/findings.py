@@ -173,6 +173,24 @@ or check the id if the annotation file was given and does not know it.""",
     group="mapping",
 )
 
+MAP_MAPPING_HINT = FindingType(
+    "MAP014",
+    "map-mapping-hint",
+    Severity.WARNING,
+    "A mapping value that a YAML comment probably cut short (an unquoted ``#``).",
+    """\
+What it means: in YAML, `` #`` starts a comment, so an unquoted value such as ``id: MIM #607208`` is read as
+``id: MIM``. The mapping is valid, but the value it holds is very likely not what you wrote.
+
+Why: the cut is silent in YAML; every row would get the truncated value, or a column name that does not exist.
+
+Example: ``diseases: {id: {value: MIM #607208}}`` reads the disease id as ``MIM``.
+
+What to do: quote the value (``"MIM #607208"``), or write it without the ``#`` (``OMIM:607208``). The finding
+names the mapping file, line and column.""",
+    group="mapping",
+)
+
 FINDINGS: tuple[FindingType, ...] = (
     MAP_UNMATCHED_TEXT,
     MAP_CONFLICTING_VALUES,
@@ -183,6 +201,7 @@ FINDINGS: tuple[FindingType, ...] = (
     MAP_LABEL_MISMATCH,
     MAP_ORPHAN_VALUE,
     MAP_DISEASE_LABEL_MISSING,
+    MAP_MAPPING_HINT,
 )
 
 #: Every finding type the table converter emits (its own and the shared ones), by rule name.
