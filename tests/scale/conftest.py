@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -42,6 +43,8 @@ def spark() -> Iterator[Any]:
         pytest.skip("no java (Spark needs a JRE: apt-get install openjdk-17-jre-headless)")
     from pyspark.sql import SparkSession
 
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PYSPARK_PYTHON", sys.executable)  # the Python workers import phenotk from this venv
     session = (
         SparkSession.builder.master("local[2]")
         .appName("phenotk-tests")
@@ -55,6 +58,7 @@ def spark() -> Iterator[Any]:
         yield session
     finally:
         session.stop()
+        mp.undo()
 
 
 def copies_with_duplicates(store_dir: Path, dest: Path, genes: Iterable[str]) -> list[Path]:
