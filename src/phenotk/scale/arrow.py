@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import pyarrow as pa
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -105,9 +106,14 @@ NOTES_SCHEMA = pa.schema(
 
 
 def _json(value: Any) -> str:
-    from phenotk.report._common import dumps_json
+    """Compact JSON as the ``jsonl`` reporter writes it (orjson, UTF-8 kept, odd values as strings)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS, default=_fallback).decode("utf-8")
 
-    return dumps_json(value, indent=False)
+
+def _fallback(value: Any) -> Any:
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
 
 
 def finding_row(result: Result, issue: Issue) -> dict[str, Any]:
