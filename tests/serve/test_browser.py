@@ -61,6 +61,10 @@ def test_template_upload_assistant_findings_fixes_download(
     page.wait_for_selector("#column-table tbody tr")
     assert page.input_value("select[data-column='sex']") == "subject.sex"
     assert page.input_value("select[data-column='transcript']") == "unplaced"
+    # HPO autocomplete from the loaded release (typing only: no change is sent without an HP id)
+    page.fill("#column-table input[aria-label='HPO term of column comment']", "hyperlipid")
+    expect(page.locator("#hpo-options option[value='HP:0003077 Hyperlipidemia']")).to_have_count(1)
+    page.fill("#column-table input[aria-label='HPO term of column comment']", "")
     # one column changes meaning: the transcript column becomes the variants' transcript
     page.select_option("select[data-column='transcript']", "variant.transcript")
     expect(page.locator("#mapping-yaml")).to_have_value(re.compile(r"transcript: transcript"))

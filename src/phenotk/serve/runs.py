@@ -383,11 +383,14 @@ def _at_pointer(doc: Any, pointer: str) -> Any:
 
 
 def _packets_by_id(run: Run) -> dict[str, Any]:
+    """Packets as converted (before any fix: the findings are about them), by id."""
+    from phenotk.io import Format, dumps
+
     out = {}
-    for rel, message in run.made.items():
+    for message in run.made.values():
         ident = str(getattr(message, "id", "") or "")
         if ident and ident not in out:
-            out[ident] = json.loads(run.packet_bytes(rel))
+            out[ident] = json.loads(dumps(message, Format.JSON))
     return out
 
 
