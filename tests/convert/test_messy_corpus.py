@@ -264,8 +264,6 @@ def test_hand_mappings_convert_every_sheet(hand_totals: dict[str, Any]) -> None:
     assert hand_totals["patients"] >= 100
 
 
-@pytest.mark.xfail(strict=False, reason="issue 16 floor not met yet (2026-12-06: 1 invented): ward_handover "
-                   "'methylation abnormal (15q11.2)' becomes a label-only variant without a finding")
 def test_hand_mappings_invent_nothing(hand_totals: dict[str, Any]) -> None:
     assert hand_totals["invented"] == 0, json.dumps(hand_totals)
 
@@ -274,13 +272,10 @@ def test_hand_mappings_drop_nothing_silently(hand_totals: dict[str, Any]) -> Non
     assert hand_totals["dropped"] == 0, json.dumps(hand_totals)
 
 
-@pytest.mark.xfail(strict=False, reason="2026-12-06: 15/16 flagged; the methylation cell of ward_handover is not")
 def test_hand_mappings_flag_every_ambiguous_cell(hand_totals: dict[str, Any]) -> None:
     assert hand_totals["ambiguous_flagged"] == hand_totals["ambiguous"] > 0, json.dumps(hand_totals)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 16 floor not met yet (2026-12-06: 101/118 = 85.6 %): hgvs_c + hgvs_p "
-                   "joined by a template are made id-safe (cohort_workbook, 12), French ages '18 mois' (4)")
 def test_hand_mappings_95_percent_exact(hand_totals: dict[str, Any]) -> None:
     assert hand_totals["exact_pct"] >= 0.95, json.dumps(hand_totals)
 

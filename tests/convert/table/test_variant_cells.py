@@ -299,7 +299,7 @@ def test_hospital_sheet_end_to_end(tmp_path: Path) -> None:
 
 def test_public_mappings_keep_their_statuses() -> None:
     """The published mappings state SOLVED / CAUSATIVE explicitly, so their output did not change."""
-    mapping_dir = Path(__file__).parents[2] / "mappings"
+    mapping_dir = Path(__file__).parents[3] / "mappings"
     for name in ("generic-wide", "phenotk-wide", "phenotk-long"):
         m = load_mapping(mapping_dir / f"{name}.yaml")
         assert (m.progress_status, m.interpretation_status) == ("SOLVED", "CAUSATIVE"), name
