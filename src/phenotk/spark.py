@@ -16,4 +16,11 @@ def validate(binary_files: Any, *, hpo: Any = None, config: Any = False, **optio
     return _validate(binary_files, hpo=hpo, config=config, **options)
 
 
-__all__ = ["validate"]
+def frames(binary_files: Any, *, hpo: Any = None, config: Any = False, **options: Any) -> Any:
+    """Findings and per-document DataFrames (``.findings``, ``.documents``, ``.to_parquet(dir)``)."""
+    from phenotk.scale.spark import frames as _frames
+
+    return _frames(binary_files, hpo=hpo, config=config, **options)
+
+
+__all__ = ["frames", "validate"]

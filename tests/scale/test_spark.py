@@ -32,9 +32,15 @@ def test_spark_sample_equals_single_process(spark: Any, store_dir: Path, tmp_pat
         .load(str(root))
         .repartition(3)
     )
-    got = multiset(r.asDict() for r in phenotk.spark.validate(df, hpo=hpo_json).collect())
+    frames = phenotk.spark.frames(df, hpo=hpo_json)
+    got = multiset(r.asDict() for r in frames.findings.collect())
+    docs = frames.documents.toPandas()
 
     assert got == single
+    assert sorted(docs["path"]) == sorted(r.path for r in report.results)
+    assert int(docs["errors"].sum()) + sum(1 for k in got.elements() if k[4] == "id-duplicate") == sum(
+        1 for k in got.elements() if k[5] == "error"
+    )
     rules = [k[4] for k in got.elements()]
     assert rules.count("id-duplicate") == len(list((root / "zz_copies" / "ACTB").glob("*.json"))) > 0
     assert rules.count("input-unreadable") == 1

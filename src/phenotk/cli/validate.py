@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,6 +13,13 @@ from phenotk.report import ReportFormat
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.issue import Report, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    ValidateFormat = ReportFormat
+else:  #: ``--format`` choices: every report format, plus ``parquet`` (a directory of Arrow tables, docs/scale.md)
+    ValidateFormat = enum.Enum(
+        "ValidateFormat", {**{f.name: f.value for f in ReportFormat}, "parquet": "parquet"}, type=str
+    )
 
 #: show a progress bar on a terminal when at least this many inputs are expected
 PROGRESS_MIN = 50
@@ -44,8 +52,8 @@ def _progress(paths: list[str], quiet: bool) -> tuple[Any, Any]:
 def validate_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, globs, .zip archives or - (stdin).")],
     format_: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
-    ] = ReportFormat.text,
+        ValidateFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+    ] = ValidateFormat.text,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
     profile: Annotated[
         str | None,
@@ -59,6 +67,15 @@ def validate_command(
         str | None, typer.Option("--fail-on", help="Exit 1 on findings at or above: error | warning | never.")
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local | dask | spark (dask/spark: --format parquet -o DIR; docs/scale.md).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address or Spark master URL.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Local Dask/Spark worker processes (no --scheduler).")
+    ] = None,
     hpo: Annotated[str | None, typer.Option("--hpo", help="HPO file (obo, json, owl; gz accepted).")] = None,
     no_hpo: Annotated[bool, typer.Option("--no-hpo", help="Skip the HPO checks (no ontology is loaded).")] = False,
     require_hpo: Annotated[
@@ -106,6 +123,8 @@ def validate_command(
     )
     if session.hpo_warning:
         typer.echo(session.hpo_warning, err=True)
+    if engine != "local" or format_.value == "parquet":
+        _scale(paths, session, engine, format_.value, output, force, scheduler, workers, jobs)
     bar, callback = _progress(paths, quiet)
     if bar is not None:
         with bar:
@@ -120,8 +139,30 @@ def validate_command(
         if write_baseline_:
             n = write_baseline(report, write_baseline_)
             report.notes.append(f"baseline with {n} finding(s) written to {write_baseline_}")
-    write_report(report, format_, output, rules=_rule_infos(), fail_on=session.fail_on, force=force)
+    write_report(report, ReportFormat(format_.value), output, rules=_rule_infos(), fail_on=session.fail_on, force=force)
     raise typer.Exit(exit_code(report, session.fail_on, baseline_written=bool(write_baseline_)))
+
+
+def _scale(paths: list[str], session: Any, engine: str, fmt: str, output: str | None, *args: Any) -> None:
+    """``--engine dask|spark`` / ``--format parquet``: phenotk.scale runs it; print the summary, exit."""
+    from phenotk.errors import UsageError
+
+    try:
+        from phenotk.scale.cli import run
+    except ImportError:  # pyarrow (the extra) missing
+        from phenotk.scale import INSTALL_HINT
+
+        raise UsageError(INSTALL_HINT) from None
+    from phenotk.scale import ScaleNotInstalled
+
+    force, scheduler, workers, jobs = args
+    try:
+        line, code = run(paths, session, engine=engine, fmt=fmt, output=output, force=force, scheduler=scheduler,
+                         workers=workers, jobs=jobs)  # fmt: skip
+    except ScaleNotInstalled as exc:
+        raise UsageError(str(exc)) from None
+    typer.echo(line)
+    raise typer.Exit(code)
 
 
 def _rule_infos() -> dict[str, Any]:

@@ -12,7 +12,6 @@ partition of the findings frame. So the frame's rows are exactly the single-proc
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +24,8 @@ import dask.dataframe as dd  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
-from phenotk.errors import InputError  # noqa: E402
 from phenotk.scale.arrow import DOCUMENTS_SCHEMA, FINDINGS_SCHEMA  # noqa: E402
+from phenotk.scale.inputs import FileItem, list_inputs, read_item  # noqa: E402
 from phenotk.scale.partition import Spec, cross_document, validate_records, worker_engine  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,9 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: files per partition task (a partition of store packets takes ~0.5 s on one core)
 PARTITION_SIZE = 256
 
-#: (path shown in findings, file name, file position, URL to read through fsspec or None, bytes or error or None)
-FileItem = tuple[str, str, int, "str | None", Any]
-
 
 def _frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=pd.ArrowDtype)
@@ -49,94 +45,13 @@ FINDINGS_META = _frame(FINDINGS_SCHEMA.empty_table())
 DOCUMENTS_META = _frame(DOCUMENTS_SCHEMA.empty_table())
 
 
-# ------------------------------------------------------------------------------ listing inputs (client)
-
-
-def _is_url(p: str) -> bool:
-    return "://" in p
-
-
-def list_inputs(paths: Sequence[str | os.PathLike[str]]) -> list[FileItem]:
-    """Every input file, in the order ``phenotk validate`` reads them (its position is the file's ``file_seq``)."""
-    out: list[FileItem] = []
-    for raw in paths:
-        p = os.fspath(raw)
-        if _is_url(p) and not p.startswith("file://"):
-            out.extend(_list_url(p, len(out)))
-        else:
-            local = p[len("file://") :] if p.startswith("file://") else p
-            out.extend(_list_local(local, len(out)))
-    return out
-
-
-def _list_local(p: str, start: int) -> Iterator[FileItem]:
-    from phenotk.io.readers import iter_sources
-
-    seq = start
-    for src in iter_sources([p]):
-        if isinstance(src, InputError):
-            yield (src.path or p, os.path.basename(src.path or p), seq, None, src)
-        elif "!" not in src.path and os.path.isfile(src.path):
-            yield (src.path, src.name, seq, None, None)  # the worker reads it
-        else:  # a zip member or stdin: its bytes travel with the task
-            try:
-                data: Any = src.opener()
-            except (InputError, OSError) as exc:
-                data = exc
-            yield (src.path, src.name, seq, None, data)
-        seq += 1
-
-
-def _list_url(url: str, start: int) -> Iterator[FileItem]:
-    import fsspec
-
-    from phenotk.io.sniff import format_from_extension
-
-    fs, _, found = fsspec.get_fs_token_paths(url)
-    files: list[str] = []
-    for p in sorted(found):
-        if fs.isdir(p):
-            files.extend(f for f in sorted(fs.find(p)) if format_from_extension(f.rsplit("/", 1)[-1]) is not None)
-        else:
-            files.append(p)
-    if not files:
-        yield (
-            url,
-            url.rsplit("/", 1)[-1],
-            start,
-            None,
-            InputError("no file matches this URL", path=url, kind="missing"),
-        )
-        return
-    for k, f in enumerate(files):
-        full = fs.unstrip_protocol(f)
-        yield (full, f.rsplit("/", 1)[-1], start + k, full, None)
-
-
 # ------------------------------------------------------------------------------ the tasks (workers)
-
-
-def _read(item: FileItem) -> Any:
-    path, _name, _seq, url, data = item
-    if data is not None:
-        return data
-    try:
-        if url is None:
-            from phenotk.io.readers import _file_opener
-
-            return _file_opener(path)()  # same size limit and errors as the single-process reader
-        import fsspec
-
-        with fsspec.open(url, "rb") as fh:
-            return fh.read()
-    except (InputError, OSError) as exc:
-        return exc
 
 
 def _files_task(spec: Spec, items: list[FileItem]) -> tuple[pd.DataFrame, pd.DataFrame, pa.Table]:
     """One partition of listed files: read, validate; (findings, documents, notes)."""
     engine = worker_engine(spec)
-    part = validate_records(((it[0], _read(it), it[1], it[2]) for it in items), engine)
+    part = validate_records(((it[0], read_item(it), it[1], it[2]) for it in items), engine)
     return _frame(part.findings), _frame(part.documents), part.notes
 
 

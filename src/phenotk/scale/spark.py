@@ -12,6 +12,7 @@ before its subdirectories) and appends their findings. The result has the column
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from phenotk.scale import require
@@ -20,23 +21,29 @@ require("pyspark", "pyarrow")
 
 import pyarrow as pa  # noqa: E402
 
-from phenotk.scale.arrow import FINDING_COLUMNS, FINDINGS_SCHEMA  # noqa: E402
-from phenotk.scale.partition import Spec, cross_document, validate_records, worker_engine  # noqa: E402
+from phenotk.scale.arrow import DOCUMENTS_SCHEMA, FINDING_COLUMNS, FINDINGS_SCHEMA  # noqa: E402
+from phenotk.scale.partition import Partition, Spec, cross_document, validate_records, worker_engine  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
 
     from phenotk.workflow.session import Session
 
-#: the rows mapInArrow yields: a finding (kind "f") or the run-hook notes of a document (kind "n")
+#: the rows mapInArrow yields: a finding (kind "f") or a document with its counts and run-hook notes (kind "d")
 ROWS_SCHEMA = pa.schema(
     [
         ("kind", pa.string()),
         *[(f.name, f.type) for f in FINDINGS_SCHEMA],
+        ("errors", pa.int32()),
+        ("warnings", pa.int32()),
+        ("info", pa.int32()),
         ("doc_index", pa.int32()),
         ("notes", pa.binary()),
     ]
 )
+
+#: the documents frame of :func:`frames` (``file_seq`` is null: Spark lists the files itself)
+DOCUMENT_COLUMNS = tuple(f.name for f in DOCUMENTS_SCHEMA)
 
 _DDL = {pa.string(): "string", pa.int32(): "int", pa.int64(): "bigint", pa.binary(): "binary"}
 
@@ -55,6 +62,35 @@ def local_path(path: str) -> str:
     return path
 
 
+def _rows(part: Partition) -> pa.Table:
+    """One partition's findings and documents as :data:`ROWS_SCHEMA` rows."""
+    f = part.findings
+    n_f = f.num_rows
+    cols: dict[str, Any] = {"kind": pa.array(["f"] * n_f, pa.string())}
+    for field in ROWS_SCHEMA:
+        if field.name in FINDING_COLUMNS:
+            cols[field.name] = f.column(field.name)
+        elif field.name != "kind":
+            cols[field.name] = pa.nulls(n_f, field.type)
+    findings = pa.table(cols, schema=ROWS_SCHEMA)
+    d = part.documents
+    kept = part.notes
+    notes = {
+        (p, k): n for p, k, n in zip(*(kept.column(c).to_pylist() for c in ("path", "doc_index", "notes")), strict=True)
+    }
+    n_d = d.num_rows
+    cols = {"kind": pa.array(["d"] * n_d, pa.string())}
+    for field in ROWS_SCHEMA:
+        if field.name in ("path", "element", "id", "errors", "warnings", "info", "doc_index"):
+            cols[field.name] = d.column(field.name)
+        elif field.name == "notes":
+            keys = zip(d.column("path").to_pylist(), d.column("doc_index").to_pylist(), strict=True)
+            cols["notes"] = pa.array([notes.get(k) for k in keys], pa.binary())
+        elif field.name != "kind":
+            cols[field.name] = pa.nulls(n_d, field.type)
+    return pa.concat_tables([findings, pa.table(cols, schema=ROWS_SCHEMA)])
+
+
 def _partition_fn(spec: Spec) -> Any:
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         engine = worker_engine(spec)
@@ -62,23 +98,55 @@ def _partition_fn(spec: Spec) -> Any:
             paths = batch.column("path").to_pylist()
             contents = batch.column("content").to_pylist()
             part = validate_records(((local_path(p), c) for p, c in zip(paths, contents, strict=True)), engine)
-            n_f = part.findings.num_rows
-            f = part.findings.append_column("doc_index", pa.nulls(n_f, pa.int32()))
-            f = f.append_column("notes", pa.nulls(n_f, pa.binary()))
-            f = f.add_column(0, "kind", pa.array(["f"] * n_f, pa.string()))
-            n = part.notes
-            nn = n.num_rows
-            cols = {
-                "kind": pa.array(["n"] * nn, pa.string()),
-                **{c: pa.nulls(nn, FINDINGS_SCHEMA.field(c).type) for c in FINDING_COLUMNS},
-            }
-            cols["path"], cols["element"], cols["id"] = n.column("path"), n.column("element"), n.column("id")
-            cols["doc_index"], cols["notes"] = n.column("doc_index"), n.column("notes")
-            notes = pa.table(cols, schema=ROWS_SCHEMA)
-            for t in (f.cast(ROWS_SCHEMA), notes):
-                yield from t.to_batches()
+            yield from _rows(part).to_batches()
 
     return run
+
+
+@dataclass
+class Frames:
+    """Findings and documents of one Spark run (both from the same persisted rows: files validated once)."""
+
+    findings: DataFrame
+    documents: DataFrame
+
+    def to_parquet(self, directory: str, *, mode: str = "errorifexists") -> None:
+        """Write ``directory/findings/`` and ``directory/documents/`` as Parquet."""
+        base = directory.rstrip("/")
+        self.findings.write.mode(mode).parquet(f"{base}/findings")
+        self.documents.write.mode(mode).parquet(f"{base}/documents")
+
+
+def frames(
+    binary_files: DataFrame,
+    *,
+    hpo: Any = None,
+    config: Any = False,
+    session: Session | None = None,
+    **options: Any,
+) -> Frames:
+    """Findings and per-document rows of a ``binaryFile`` DataFrame (see :func:`validate`)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    if session is None:
+        from phenotk.workflow.session import Session
+
+        session = Session.from_settings(config=config, hpo=hpo, **options)
+    spec = Spec.of(session)
+    rows = binary_files.select("path", "content").mapInArrow(_partition_fn(spec), ddl(ROWS_SCHEMA))
+    rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
+    docs = rows.filter(rows.kind == "d")
+    notes = docs.filter(docs.notes.isNotNull()).select("path", "element", "id", "doc_index", "notes").toArrow()
+    notes = notes.append_column("file_seq", pa.nulls(notes.num_rows, pa.int64()))
+    cross = cross_document(session.engine, notes, order="walk")
+    findings = rows.filter(rows.kind == "f").select(*FINDING_COLUMNS)
+    if cross.num_rows:
+        spark = binary_files.sparkSession
+        extra = spark.createDataFrame([tuple(r.values()) for r in cross.to_pylist()], schema=ddl(FINDINGS_SCHEMA))
+        findings = findings.unionByName(extra)
+    documents = docs.withColumn("file_seq", F.lit(None).cast("bigint")).select(*DOCUMENT_COLUMNS)
+    return Frames(findings, documents)
 
 
 def validate(
@@ -95,25 +163,7 @@ def validate(
     ``config`` / ``options`` as in :func:`phenotk.validate`. The returned DataFrame is the findings, the
     cross-document ones (duplicate ids across files) included.
     """
-    from pyspark import StorageLevel
-
-    if session is None:
-        from phenotk.workflow.session import Session
-
-        session = Session.from_settings(config=config, hpo=hpo, **options)
-    spec = Spec.of(session)
-    rows = binary_files.select("path", "content").mapInArrow(_partition_fn(spec), ddl(ROWS_SCHEMA))
-    rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
-    notes = rows.filter(rows.kind == "n").select("path", "element", "id", "doc_index", "notes").toArrow()
-    notes = notes.append_column("file_seq", pa.nulls(notes.num_rows, pa.int64()))
-    cross = cross_document(session.engine, notes, order="walk")
-    findings = rows.filter(rows.kind == "f").select(*FINDING_COLUMNS)
-    if cross.num_rows:
-        spark = binary_files.sparkSession
-        findings = findings.unionByName(
-            spark.createDataFrame([tuple(r.values()) for r in cross.to_pylist()], schema=ddl(FINDINGS_SCHEMA))
-        )
-    return findings
+    return frames(binary_files, hpo=hpo, config=config, session=session, **options).findings
 
 
-__all__ = ["ROWS_SCHEMA", "ddl", "local_path", "validate"]
+__all__ = ["ROWS_SCHEMA", "Frames", "ddl", "frames", "local_path", "validate"]
