@@ -1,0 +1,118 @@
+"""Scale-out benchmark: single process, ``--jobs 2`` and a Dask LocalCluster of 2 worker processes.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 50000 100000 200000] [--corpus-dir /tmp] [--keep]
+
+For each size N a corpus is generated from the public store (:mod:`scale_corpus`: ids rewritten, N/1000
+deliberate duplicates) and validated with HPO ``hp.json`` in three ways, each in a fresh subprocess:
+
+* ``single``  — ``Session.validate(DIR)`` in one process (the whole report in memory, as the CLI does);
+* ``jobs2``   — the same with ``jobs=2`` (the process pool of ``phenotk validate --jobs 2``);
+* ``dask2``   — ``phenotk.dask.frames(DIR).to_parquet(tmp)`` on ``LocalCluster(n_workers=2, processes=True)``
+  (cluster start-up timed separately).
+
+Printed per row: wall seconds, packets/s, ms per packet, speed-up over ``single``, peak RSS of the main
+process and of the largest worker, and the number of findings / id-duplicate findings (equal across modes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import shared_data
+from scale_corpus import make_corpus
+
+MODES = ("single", "jobs2", "dask2")
+
+
+def _mb(kb: float) -> float:
+    return kb / 1024
+
+
+def one(mode: str, corpus: str, hpo: str) -> dict[str, object]:
+    """Run one mode in this process; its measurements."""
+    from phenotk.workflow.session import Session
+
+    session = Session.from_settings(config=False, hpo=hpo)
+    out: dict[str, object] = {"mode": mode}
+    if mode in ("single", "jobs2"):
+        t0 = time.perf_counter()
+        report = session.validate([corpus], jobs=1 if mode == "single" else 2)
+        out["wall"] = time.perf_counter() - t0
+        out["findings"] = sum(len(r.issues) for r in report.results)
+        out["dups"] = sum(1 for i in report.issues if i.rule == "id-duplicate")
+        out["worker_rss"] = _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) if mode == "jobs2" else None
+    else:
+        import pyarrow.dataset as ds
+        from distributed import Client, LocalCluster
+
+        from phenotk.scale.dask import frames
+
+        t0 = time.perf_counter()
+        with (
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+            as cluster,
+            Client(cluster) as client,
+        ):
+            out["startup"] = time.perf_counter() - t0
+            target = tempfile.mkdtemp(prefix="phenotk-scale-")
+            try:
+                t1 = time.perf_counter()
+                frames([corpus], session=session).to_parquet(target)
+                out["wall"] = time.perf_counter() - t1
+                rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+                out["worker_rss"] = max(_mb(v) for v in rss.values())
+                table = ds.dataset(f"{target}/findings", format="parquet").to_table(columns=["rule"])
+                out["findings"] = table.num_rows
+                out["dups"] = sum(1 for r in table.column("rule").to_pylist() if r == "id-duplicate")
+            finally:
+                shutil.rmtree(target, ignore_errors=True)
+    out["main_rss"] = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Generate the corpora, run every mode per size, print the table."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[50_000, 100_000, 200_000])
+    ap.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
+    ap.add_argument("--corpus-dir", type=Path, default=Path(tempfile.gettempdir()))
+    ap.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    ap.add_argument("--one", nargs=2, metavar=("MODE", "CORPUS"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    hpo = str(shared_data() / "hpo" / "hp.json")
+    if args.one:
+        print(json.dumps(one(args.one[0], args.one[1], hpo)))
+        return
+    print(f"{'N':>7} {'mode':<6} {'wall s':>8} {'pkt/s':>7} {'ms/pkt':>7} {'speed-up':>8} "
+          f"{'main MB':>8} {'worker MB':>9} {'findings':>9} {'dups':>5}", flush=True)  # fmt: skip
+    for n in args.sizes:
+        corpus = args.corpus_dir / f"phenotk-scale-{n}"
+        make_corpus(n, corpus)
+        base = None
+        for mode in args.modes:
+            proc = subprocess.run(
+                [sys.executable, __file__, "--one", mode, str(corpus)], capture_output=True, text=True, check=True
+            )
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            wall = float(r["wall"])
+            base = wall if mode == "single" else base
+            speed = f"{base / wall:7.2f}x" if base else "      -"
+            wrss = f"{r['worker_rss']:9.0f}" if r.get("worker_rss") else "        -"
+            extra = f"  (cluster start {r['startup']:.1f} s)" if "startup" in r else ""
+            print(f"{n:>7} {mode:<6} {wall:8.1f} {n / wall:7.0f} {1000 * wall / n:7.3f} {speed:>8} "
+                  f"{r['main_rss']:8.0f} {wrss} {r['findings']:>9} {r['dups']:>5}{extra}", flush=True)  # fmt: skip
+        if not args.keep:
+            shutil.rmtree(corpus, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
