@@ -258,3 +258,20 @@ def test_every_cohort_round_trips_through_a_template(
             if differences(_xlsx_fields(b), _xlsx_fields(a)):
                 failures.append(f"{path.name} {a.id}: {differences(_xlsx_fields(b), _xlsx_fields(a))}")
     assert failures == []
+
+
+def test_allele_cells_that_are_no_variant_or_bad_hgvs(tmp_path: Path, options: ConvertOptions) -> None:
+    """`not done` is no variant (reported, nothing carried); `c.2836C>X` is carried as written and flagged."""
+    path = _sheet(
+        tmp_path / "Y_individuals.xlsx",
+        [_row(individual_id="A", allele_1="not done"), _row(individual_id="B", allele_1="c.2836C>X")],
+    )
+    first, second = list(PyphetoolsXlsxReader().read(path, options))
+    assert first.message is not None
+    assert not [g for i in first.message.interpretations for g in i.diagnosis.genomic_interpretations]
+    [note] = [i for i in first.issues if i.context.get("column") == "J"]
+    assert note.rule == "map-unmapped-value" and note.context["value"] == "not done"
+    vd = second.message.interpretations[0].diagnosis.genomic_interpretations[0].variant_interpretation
+    assert [e.value for e in vd.variation_descriptor.expressions] == ["NM_024666.5:c.2836C>X"]
+    [bad] = [i for i in second.issues if i.rule == "map-bad-cell"]
+    assert (bad.context["column"], bad.context["value"]) == ("J", "c.2836C>X") and "nucleotide" in bad.message

@@ -56,6 +56,8 @@ from phenotk.conversion.template.workbook import (
 from phenotk.conversion.template.xlsx_writer import PyphetoolsXlsxWriter, packets_to_rows
 from phenotk.errors import InputError
 from phenotk.issue import Issue, Severity
+from phenotk.model.hgvs import HgvsError, parse_hgvs
+from phenotk.model.variant_cells import parse_variant_cell
 from phenotk.model.variants import (
     allelic_state,
     expression,
@@ -319,7 +321,7 @@ def _parse_row(sheet: _Sheet, raw: tuple[Any, ...], r: int, issues: list[Issue])
         row.disease_ids = [disease_id]
     else:
         sheet.bad(issues, r, fixed["disease_id"], disease_id, "is not a disease CURIE (e.g. OMIM:148600)")
-    _alleles(sheet, raw, row, protein)
+    _alleles(sheet, raw, row, protein, r, issues)
     _hpo_cells(sheet, raw, r, row, issues)
     return row, get(raw, "disease_label")
 
@@ -364,11 +366,34 @@ def _person(sheet: _Sheet, raw: tuple[Any, ...], r: int, row: CurationRow, issue
     row.sex = sex
 
 
-def _alleles(sheet: _Sheet, raw: tuple[Any, ...], row: CurationRow, protein: str) -> None:
-    """``allele_1`` / ``allele_2`` as descriptors (two equal alleles: one homozygous descriptor)."""
+def _alleles(
+    sheet: _Sheet, raw: tuple[Any, ...], row: CurationRow, protein: str, r: int, issues: list[Issue]
+) -> None:
+    """``allele_1`` / ``allele_2`` as descriptors (two equal alleles: one homozygous descriptor).
+
+    A "no variant" word (``not done``, ``negative`` …) is not a variant: reported, nothing carried. A ``c.``/``g.``
+    allele that is not valid HGVS (``c.2836C>X``) is carried as the curator wrote it, with a ``map-bad-cell``.
+    """
     get = sheet.get
     transcript, hgnc, symbol = get(raw, "transcript"), get(raw, "HGNC_id"), get(raw, "gene_symbol")
-    alleles = [a for a in (get(raw, "allele_1"), get(raw, "allele_2")) if a and a.lower() != "na"]
+    alleles = []
+    for name in ("allele_1", "allele_2"):
+        text = get(raw, name)
+        if not text or text.lower() == "na":
+            continue
+        column = col_letter(sheet.fixed[name])
+        if parse_variant_cell(text, verbatim=True).status == "no_variant":
+            issues.append(
+                issue(UNMAPPED_VALUE, f"row {r} {name} {text!r} says there is no variant; none carried",
+                      sheet.options, default=Severity.INFO, sheet=sheet.sheet, row=r, column=column, value=text)
+            )
+            continue
+        if text.startswith(("c.", "n.", "m.")) or (":g." in text and text.startswith("NC_")):
+            try:
+                parse_hgvs(text)
+            except HgvsError as exc:
+                sheet.bad(issues, r, sheet.fixed[name], text, f"is not valid HGVS ({exc.reason}); carried as written")
+        alleles.append(text)
     if len(alleles) == 2 and alleles[0] == alleles[1]:
         row.variants.append(_allele(alleles[0], transcript, hgnc, symbol, 2))
     else:
