@@ -138,19 +138,10 @@ def time_element(value: Any, birth: _dt.datetime | None = None) -> When | None:
         return _age(age)
     rng = _get(value, "ageRange", "age_range")
     if isinstance(rng, dict):
-        start, end = rng.get("start"), rng.get("end")
-        lo = duration_days(start.get("iso8601duration", "")) if isinstance(start, dict) else None
-        hi = duration_days(end.get("iso8601duration", "")) if isinstance(end, dict) else None
-        if lo is None and hi is None:
-            return None
-        return When("age", lo if lo is not None else 0.0, hi if hi is not None else float("inf"), "age range")
+        return _age_range(rng)
     ga = _get(value, "gestationalAge", "gestational_age")
     if isinstance(ga, dict):
-        try:
-            days = int(ga.get("weeks") or 0) * 7 + int(ga.get("days") or 0)
-        except (TypeError, ValueError):
-            return None
-        return When("age", days - 280.0 - 14, days - 280.0 + 14, f"gestational age {ga.get('weeks')}w")
+        return _gestational(ga)
     oc = _get(value, "ontologyClass", "ontology_class")
     if isinstance(oc, dict):
         rng2 = ONSET_DAYS.get(str(oc.get("id")))
@@ -163,19 +154,39 @@ def time_element(value: Any, birth: _dt.datetime | None = None) -> When | None:
         return None if ts is None else _abs_or_age(ts, birth, ts_text)
     interval = value.get("interval")
     if isinstance(interval, dict):
-        s, e = interval.get("start"), interval.get("end")
-        ts_s = parse_timestamp(s) if isinstance(s, str) else None
-        ts_e = parse_timestamp(e) if isinstance(e, str) else None
-        if ts_s is None and ts_e is None:
-            return None
-        lo = _abs_days(ts_s) if ts_s else float("-inf")
-        hi = _abs_days(ts_e) if ts_e else float("inf")
-        when = When("abs", lo, hi, "interval")
-        if birth is not None:
-            b = _abs_days(birth)
-            when = When("age", lo - b, hi - b, "interval")
-        return when
+        return _interval(interval, birth)
     return None
+
+
+def _age_range(rng: dict[str, Any]) -> When | None:
+    start, end = rng.get("start"), rng.get("end")
+    lo = duration_days(start.get("iso8601duration", "")) if isinstance(start, dict) else None
+    hi = duration_days(end.get("iso8601duration", "")) if isinstance(end, dict) else None
+    if lo is None and hi is None:
+        return None
+    return When("age", lo if lo is not None else 0.0, hi if hi is not None else float("inf"), "age range")
+
+
+def _gestational(ga: dict[str, Any]) -> When | None:
+    try:
+        days = int(ga.get("weeks") or 0) * 7 + int(ga.get("days") or 0)
+    except (TypeError, ValueError):
+        return None
+    return When("age", days - 280.0 - 14, days - 280.0 + 14, f"gestational age {ga.get('weeks')}w")
+
+
+def _interval(interval: dict[str, Any], birth: _dt.datetime | None) -> When | None:
+    s, e = interval.get("start"), interval.get("end")
+    ts_s = parse_timestamp(s) if isinstance(s, str) else None
+    ts_e = parse_timestamp(e) if isinstance(e, str) else None
+    if ts_s is None and ts_e is None:
+        return None
+    lo = _abs_days(ts_s) if ts_s else float("-inf")
+    hi = _abs_days(ts_e) if ts_e else float("inf")
+    if birth is not None:
+        b = _abs_days(birth)
+        return When("age", lo - b, hi - b, "interval")
+    return When("abs", lo, hi, "interval")
 
 
 def _age(age: dict[str, Any]) -> When | None:

@@ -77,32 +77,7 @@ class TimeOrder(Rule):
         # a list, not a generator, and field keys inlined: this runs once per phenopacket and usually finds nothing
         found: list[Violation] = []
         subject = value.get("subject")  # the snake_case key is the same
-        birth = None
-        tle: When | None = None
-        death: When | None = None
-        if isinstance(subject, dict):
-            dob = subject["dateOfBirth"] if "dateOfBirth" in subject else subject.get("date_of_birth")
-            birth = parse_timestamp(dob) if isinstance(dob, str) else None
-            t = (
-                subject["timeAtLastEncounter"]
-                if "timeAtLastEncounter" in subject
-                else subject.get("time_at_last_encounter")
-            )
-            tle = time_element(t, birth) if t is not None else None
-            vs_key = _key(subject, "vitalStatus") if "vitalStatus" in subject or "vital_status" in subject else None
-            vs = subject.get(vs_key) if vs_key else None
-            if isinstance(vs, dict):
-                tod_key = _key(vs, "timeOfDeath")
-                death = time_element(vs.get(tod_key), birth) if tod_key else None
-                if death is not None and birth is not None and death.hi < -TOLERANCE_DAYS:
-                    found.append(
-                        self.violation(
-                            f"time of death ({death.text}) is before the date of birth ({dob})",
-                            "subject",
-                            vs_key,  # type: ignore[arg-type]
-                            tod_key,  # type: ignore[arg-type]
-                        )
-                    )
+        birth, tle, death = self._subject_times(subject, found) if isinstance(subject, dict) else (None, None, None)
         bounded = tle is not None or death is not None
         for list_field, list_snake, time_field, time_snake in _EVENTS:
             if not bounded and time_field != "onset":
@@ -113,47 +88,82 @@ class TimeOrder(Rule):
             items = value[lkey]
             if type(items) is not list:
                 continue
-            if not bounded:  # only onset against resolution can be compared
-                timed = [
-                    (i, item)
-                    for i, item in enumerate(items)
-                    if type(item) is dict and "resolution" in item and time_field in item
-                ]
-            elif time_field == time_snake:  # onset: one key to look for, before the type (most items lack it)
-                try:
-                    timed = [(i, item) for i, item in enumerate(items) if time_field in item and type(item) is dict]
-                except TypeError:  # a number or null in the list
-                    timed = [(i, item) for i, item in enumerate(items) if type(item) is dict and time_field in item]
-            else:
-                timed = [
-                    (i, item)
-                    for i, item in enumerate(items)
-                    if type(item) is dict and (time_field in item or time_snake in item)
-                ]
-            for i, item in timed:
+            for i, item in _timed(items, time_field, time_snake, bounded):
                 tkey = time_field if time_field in item else time_snake
                 when = time_element(item[tkey], birth)
-                if when is None:
-                    continue
-                path: tuple[Token, ...] = (lkey, i, tkey)
-                if time_field == "onset" and "resolution" in item:
-                    res = time_element(item["resolution"], birth)
-                    if res is not None and definitely_after(when, res, TOLERANCE_DAYS):
-                        found.append(
-                            self.violation(f"{time_field} ({when.text}) is after the resolution ({res.text})", *path)
-                        )
-                if tle is not None and definitely_after(when, tle, TOLERANCE_DAYS):
-                    found.append(
-                        self.violation(
-                            f"{time_field} ({when.text}) is after the subject's time at last encounter ({tle.text})",
-                            *path,
-                        )
-                    )
-                elif death is not None and definitely_after(when, death, TOLERANCE_DAYS):
-                    found.append(
-                        self.violation(f"{time_field} ({when.text}) is after the time of death ({death.text})", *path)
-                    )
+                if when is not None:
+                    self._compare(found, when, item, (lkey, i, tkey), time_field, birth, tle, death)
         return found
+
+    def _subject_times(self, subject: dict[str, Any], found: list[Violation]) -> tuple[Any, When | None, When | None]:
+        """(date of birth, time at last encounter, time of death) of the subject; a death before birth reported."""
+        dob = subject["dateOfBirth"] if "dateOfBirth" in subject else subject.get("date_of_birth")
+        birth = parse_timestamp(dob) if isinstance(dob, str) else None
+        t = (
+            subject["timeAtLastEncounter"]
+            if "timeAtLastEncounter" in subject
+            else subject.get("time_at_last_encounter")
+        )
+        tle = time_element(t, birth) if t is not None else None
+        vs_key = _key(subject, "vitalStatus") if "vitalStatus" in subject or "vital_status" in subject else None
+        vs = subject.get(vs_key) if vs_key else None
+        death = None
+        if isinstance(vs, dict):
+            tod_key = _key(vs, "timeOfDeath")
+            death = time_element(vs.get(tod_key), birth) if tod_key else None
+            if death is not None and birth is not None and death.hi < -TOLERANCE_DAYS:
+                found.append(
+                    self.violation(
+                        f"time of death ({death.text}) is before the date of birth ({dob})",
+                        "subject",
+                        vs_key,  # type: ignore[arg-type]
+                        tod_key,  # type: ignore[arg-type]
+                    )
+                )
+        return birth, tle, death
+
+    def _compare(
+        self,
+        found: list[Violation],
+        when: When,
+        item: dict[str, Any],
+        path: tuple[Token, ...],
+        time_field: str,
+        birth: Any,
+        tle: When | None,
+        death: When | None,
+    ) -> None:
+        """One event time against its resolution, then the last encounter (or else the time of death)."""
+        if time_field == "onset" and "resolution" in item:
+            res = time_element(item["resolution"], birth)
+            if res is not None and definitely_after(when, res, TOLERANCE_DAYS):
+                found.append(self.violation(f"{time_field} ({when.text}) is after the resolution ({res.text})", *path))
+        if tle is not None and definitely_after(when, tle, TOLERANCE_DAYS):
+            found.append(
+                self.violation(
+                    f"{time_field} ({when.text}) is after the subject's time at last encounter ({tle.text})", *path
+                )
+            )
+        elif death is not None and definitely_after(when, death, TOLERANCE_DAYS):
+            found.append(self.violation(f"{time_field} ({when.text}) is after the time of death ({death.text})", *path))
+
+
+def _timed(items: list[Any], time_field: str, time_snake: str, bounded: bool) -> list[tuple[int, dict[str, Any]]]:
+    """(index, item) of the list's objects that carry the time field (and a resolution, when ``not bounded``)."""
+    if not bounded:  # only onset against resolution can be compared
+        return [
+            (i, item)
+            for i, item in enumerate(items)
+            if type(item) is dict and "resolution" in item and time_field in item
+        ]
+    if time_field == time_snake:  # onset: one key to look for, before the type (most items lack it)
+        try:
+            return [(i, item) for i, item in enumerate(items) if time_field in item and type(item) is dict]
+        except TypeError:  # a number or null in the list
+            return [(i, item) for i, item in enumerate(items) if type(item) is dict and time_field in item]
+    return [
+        (i, item) for i, item in enumerate(items) if type(item) is dict and (time_field in item or time_snake in item)
+    ]
 
 
 def _duration(v: Any) -> float | None:
