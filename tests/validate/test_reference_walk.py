@@ -56,7 +56,7 @@ def test_generated_walk_equals_reference_on_the_store(
 ) -> None:
     paths = [str(p) for p in store_files[::5]] + sorted(str(p) for p in (shared_data / "v2-examples").glob("*.json"))
     generated, reference = _both(monkeypatch, paths, hpo_index, profile)
-    assert len(generated) > 1000  # the sample has findings to compare (hpo-release-older, schema, time …)
+    assert len(generated) > 500  # the sample has findings to compare (labels, recommended fields, time …)
     assert generated == reference
 
 

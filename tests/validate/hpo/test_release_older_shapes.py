@@ -10,7 +10,7 @@ import pytest
 
 from phenotk.validation.rule import Context, Node
 from phenotk.validation.rules.hpo._common import cited_hpo_release
-from phenotk.validation.rules.hpo.release_older import ReleaseOlder
+from phenotk.validation.rules.hpo.release_older import PATHS_PER_RELEASE, ReleaseOlder
 
 LOADED = SimpleNamespace(prefix="HP", version="2025-05-06")  # only what the rule reads of an index
 
@@ -24,8 +24,14 @@ GENO = {"id": "geno", "version": "2026-01-01", "namespacePrefix": "GENO"}
 
 def _run(data: dict[str, Any]) -> tuple[str | None, list[Any]]:
     ctx = Context(hpo=LOADED, data=data, state={})
-    found = list(ReleaseOlder().end_document(Node(data, "Phenopacket", "", None, None), ctx))
+    rule = ReleaseOlder()
+    note = rule.remember(None, Node(data, "Phenopacket", "", None, None), ctx, _no_locate)  # type: ignore[arg-type]
+    found = [f.violation for f in rule.end_run([("a.json", note)])] if note is not None else []
     return cited_hpo_release(ctx), found
+
+
+def _no_locate(pointer: str) -> tuple[None, None]:
+    raise AssertionError("the rule places nothing")
 
 
 @pytest.mark.parametrize(
@@ -58,7 +64,7 @@ def test_cited_release_and_pointer(resources: list[Any], cited: str | None, poin
     if pointer is None:
         assert found == []
     else:
-        assert [v.context for v in found] == [{"resource": pointer}]
+        assert [v.context["resource"] for v in found] == [pointer]
         assert found[0].message.startswith(f"metaData names HPO {cited}, newer than the loaded HPO 2025-05-06")
 
 
@@ -75,7 +81,7 @@ def test_family_members_resources_count() -> None:
     }
     cited, found = _run(data)
     assert cited == "2026-01-01"
-    assert [v.context for v in found] == [{"resource": "/metaData/resources/1/version"}]
+    assert [v.context["resource"] for v in found] == ["/metaData/resources/1/version"]
 
 
 def test_messages_follow_the_loaded_index() -> None:
@@ -85,5 +91,28 @@ def test_messages_follow_the_loaded_index() -> None:
     node = Node(data, "Phenopacket", "", None, None)
     for version in ("2025-05-06", "2024-01-01", "2025-05-06"):
         ctx = Context(hpo=SimpleNamespace(prefix="HP", version=version), data=data, state={})
-        (v,) = rule.end_document(node, ctx)
+        note = rule.remember(None, node, ctx, _no_locate)  # type: ignore[arg-type]
+        (found,) = rule.end_run([("a.json", note)])
+        v = found.violation
         assert f"newer than the loaded HPO {version}:" in v.message
+
+
+def test_once_per_run_with_counts_per_release_and_bounded_paths() -> None:
+    """Many documents: one finding on the first one, counting every document per cited release."""
+    rule = ReleaseOlder()
+    notes = []
+    for k in range(PATHS_PER_RELEASE + 7):
+        for version in ("2026-06-06", "2025-10-22"):
+            data = {"metaData": {"resources": [GENO, _hp(version)]}}
+            ctx = Context(hpo=LOADED, data=data, state={})
+            notes.append((f"{version}/{k}.json", rule.remember(None, Node(data, "Phenopacket", "", None, None), ctx, _no_locate)))  # type: ignore[arg-type]
+    (found,) = rule.end_run(notes)
+    n = PATHS_PER_RELEASE + 7
+    assert found.index == 0 and (found.line, found.column) == (None, None) and found.violation.path == ()
+    assert found.violation.message.startswith(
+        f"{2 * n} documents name HPO releases newer than the loaded HPO 2025-05-06 (2025-10-22: {n}, 2026-06-06: {n})"
+    )
+    ctx_ = found.violation.context
+    assert ctx_["documents"] == 2 * n and ctx_["releases"] == {"2025-10-22": n, "2026-06-06": n}
+    assert ctx_["paths"]["2026-06-06"] == [f"2026-06-06/{k}.json" for k in range(PATHS_PER_RELEASE)]
+    assert ctx_["resource"] == "/metaData/resources/1/version" and ctx_["loaded"] == "2025-05-06"

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Hashable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from phenotk.issue import Severity
-from phenotk.ontology.view import OntologyView
-from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.hooks import LocateFn, RunFinding, RunHook
+from phenotk.validation.rule import Context, Node, Violation
 from phenotk.validation.rules.hpo._common import document_newer_than, loaded_hpo, release_date, release_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.io import Document
+
+#: most paths per cited release that the finding's ``context`` lists (the counts are always complete)
+PATHS_PER_RELEASE = 50
 
 
 def _hp_version_pointer(data: dict[str, Any]) -> str:
@@ -27,20 +33,24 @@ def _hp_version_pointer(data: dict[str, Any]) -> str:
     return "/"
 
 
-class ReleaseOlder(Rule):
-    """The document was curated with a newer HPO release than the one phenotk validates with.
+class ReleaseOlder(RunHook):
+    """The run's documents were curated with a newer HPO release than the one phenotk validates with.
 
     What it checks
     --------------
-    Once per document: the HP entry of ``metaData.resources`` (any element of a family or cohort)
-    names a release date later than the loaded HPO. The finding (**info**) says which release the
-    checks used, so ids the loaded release lacks (``hpo-unknown-term`` then says *newer than this
-    release*), renamed labels and moved terms are read in that light.
+    The HP entry of ``metaData.resources`` (any element of a family or cohort) of each document names a
+    release date later than the loaded HPO. The rule reports **once per run** (**info**), on the first such
+    document: how many documents cite a newer release, per cited release, and which release the checks
+    used — so ids the loaded release lacks (``hpo-unknown-term`` then says *newer than this release*),
+    renamed labels and moved terms are read in that light. The finding's ``context`` lists ``loaded``,
+    ``documents`` (the count), ``releases`` (cited release → number of documents), ``paths`` (cited
+    release → the first 50 paths citing it) and ``resource`` (pointer to the HP entry in the first document).
 
     Why
     ---
-    Every HPO finding depends on the release; a report must say when it judged a document against an
-    older ontology than its curators used.
+    Every HPO finding depends on the release; a report must say when it judged documents against an older
+    ontology than their curators used. Said once: on a whole store it is the same fact for thousands of
+    files, and one line per file would drown every other finding.
 
     Anti-pattern
     ------------
@@ -57,26 +67,42 @@ class ReleaseOlder(Rule):
     targets = ()
     requires_hpo = True
 
-    def __init__(self) -> None:
-        self._index: OntologyView | None = None
-        self._messages: dict[str, str] = {}  # cited release → message, for ``self._index``
-
-    def end_document(self, root: Node, ctx: Context) -> Iterable[Violation]:
-        """One info finding when the document cites a newer HPO."""
-        # a tuple, not a generator: this runs for every document and finds something in almost all of them
+    def remember(self, doc: Document, root: Node, ctx: Context, locate: LocateFn) -> Hashable | None:
+        """(cited release, loaded release, pointer to the HP resource) when the document cites a newer HPO."""
         idx = loaded_hpo(ctx)
         cited = document_newer_than(ctx, idx)
         if cited is None:
-            return ()
-        if idx is not self._index:  # the messages name the loaded release: one table per index
-            self._index, self._messages = idx, {}
-        msg = self._messages.get(cited)
-        if msg is None:  # one text per cited release (it is the same in most documents of a run)
-            loaded = release_date(getattr(idx, "version", None)) or release_of(idx)
-            msg = self._messages[cited] = (
-                f"metaData names HPO {cited}, newer than the loaded HPO {loaded}: HPO checks use {loaded} "
-                "(load a newer release with --hpo to check against the curators' release)"
-            )
-        # reported at the document root: a pointer into metaData (at the end of most files) would make
-        # locating this one finding scan every document in full
-        return (Violation(msg, context={"resource": _hp_version_pointer(root[0])}),)  # root[0]: root.value
+            return None
+        loaded = release_date(getattr(idx, "version", None)) or release_of(idx)
+        # the pointer is kept for the context; the finding sits at the document root: placing a pointer
+        # into metaData (at the end of most files) would scan every document in full
+        return (cited, loaded, _hp_version_pointer(root[0]))  # root[0]: root.value
+
+    def end_run(self, notes: Sequence[tuple[str, Any]]) -> Iterator[RunFinding]:
+        """One finding, on the first document citing a newer release, counting all of them."""
+        releases: dict[str, int] = {}
+        paths: dict[str, list[str]] = {}
+        for path, (cited, _loaded, _ptr) in notes:
+            releases[cited] = releases.get(cited, 0) + 1
+            listed = paths.setdefault(cited, [])
+            if len(listed) < PATHS_PER_RELEASE:
+                listed.append(path)
+        _, (_cited, loaded, pointer) = notes[0]
+        yield RunFinding(0, Violation(message(releases, loaded), context={
+            "loaded": loaded,
+            "documents": len(notes),
+            "releases": dict(sorted(releases.items())),
+            "paths": {r: paths[r] for r in sorted(paths)},
+            "resource": pointer,
+        }))  # fmt: skip
+
+
+def message(releases: dict[str, int], loaded: str) -> str:
+    """The finding's message: the one document's release, or the counts per release."""
+    tail = f"HPO checks use {loaded} (load a newer release with --hpo to check against the curators' release)"
+    n = sum(releases.values())
+    if n == 1:
+        (cited,) = releases
+        return f"metaData names HPO {cited}, newer than the loaded HPO {loaded}: {tail}"
+    per = ", ".join(f"{r}: {c}" for r, c in sorted(releases.items()))
+    return f"{n} documents name HPO releases newer than the loaded HPO {loaded} ({per}): {tail}"
