@@ -102,3 +102,17 @@ def test_alt_ids_and_unknown_ids(hpo) -> None:
     rows = {t.id: t for t in s.terms}
     assert rows[alt].observed == rows[primary].observed == 2 and rows[alt].observed_direct == 1
     assert rows["HP:9999999"].observed == 1 and s.not_in_release == ["HP:9999999"]
+
+
+@pytest.mark.slow
+def test_summaries_of_partitions_merge_to_the_whole(store_dir, hpo) -> None:
+    from phenotk.analysis.summary import merge_summaries
+
+    packets = read_cohort(store_dir, hpo=hpo).packets
+    whole = summarize(packets, hpo=hpo)
+    parts = [summarize(packets[a:b], hpo=hpo) for a, b in ((0, 1000), (1000, 4500), (4500, len(packets)))]
+    merged = merge_summaries(parts)
+    assert merged.to_dict(top=None) == whole.to_dict(top=None)
+    assert merged.terms == whole.terms and merged.organ_systems == whole.organ_systems
+    with pytest.raises(ValueError, match="different HPO releases"):
+        merge_summaries([parts[0], summarize(packets[:10])])

@@ -9,7 +9,7 @@ from phenotk.analysis.genotype import (
     genotype_phenotype,
     variants_of,
 )
-from phenotk.analysis.summary import CohortSummary, TermCount, summarize
+from phenotk.analysis.summary import CohortSummary, TermCount, merge_summaries, summarize
 from phenotk.analysis.terms import TermClosure
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "benjamini_hochberg",
     "fisher_exact",
     "genotype_phenotype",
+    "merge_summaries",
     "read_cohort",
     "show",
     "summarize",

@@ -488,3 +488,67 @@ def summarize(
         top=top,
         propagated=hpo is not None,
     )
+
+
+def merge_summaries(parts: Iterable[CohortSummary]) -> CohortSummary:
+    """One summary of several disjoint sets of packets (e.g. Dask partitions summarised apart).
+
+    Every count is a number of packets, so the parts add up exactly: ``merge_summaries([summarize(a, hpo=h),
+    summarize(b, hpo=h)])`` equals ``summarize(a + b, hpo=h)`` (ages and onsets in part order). The parts must
+    use the same HPO release (or none).
+    """
+    parts = list(parts)
+    if not parts:
+        return summarize([])
+    versions = {p.hpo_version for p in parts}
+    if len(versions) > 1 or len({p.propagated for p in parts}) > 1:
+        raise ValueError(f"summaries made with different HPO releases cannot be merged: {sorted(map(str, versions))}")
+
+    def add(dicts: Iterable[dict[str, int]]) -> dict[str, int]:
+        c: Counter[str] = Counter()
+        for d in dicts:
+            c.update(d)
+        return dict(c.most_common())
+
+    def add_terms(rows: Iterable[TermCount], cls: type[TermCount]) -> list[Any]:
+        out: dict[str, TermCount] = {}
+        for t in rows:
+            have = out.get(t.id)
+            if have is None:
+                out[t.id] = cls(**t.__dict__)
+                continue
+            for k, v in t.__dict__.items():
+                if isinstance(v, int):
+                    setattr(have, k, getattr(have, k) + v)
+        return list(out.values())
+
+    terms = add_terms((t for p in parts for t in p.terms), TermCount)
+    terms.sort(key=lambda t: (-t.observed, -t.excluded, -t.observed_direct, t.id))
+    organ = add_terms((t for p in parts for t in p.organ_systems), OrganSystemCount)
+    organ.sort(key=lambda t: (-t.observed, -t.only_excluded_below, t.id))
+    disease_n: Counter[str] = Counter()
+    disease_label: dict[str, str] = {}
+    for p in parts:
+        for i, lab, n in p.diseases:
+            disease_n[i] += n
+            disease_label.setdefault(i, lab)
+    first = parts[0]
+    return CohortSummary(
+        packets=sum(p.packets for p in parts),
+        sex=add(p.sex for p in parts),
+        vital_status=add(p.vital_status for p in parts),
+        ages_years=[a for p in parts for a in p.ages_years],
+        diseases=sorted(((d, disease_label[d], c) for d, c in disease_n.items()), key=lambda x: (-x[2], x[0])),
+        terms=terms,
+        organ_systems=organ,
+        feature_onset_years=[a for p in parts for a in p.feature_onset_years],
+        disease_onset_years=[a for p in parts for a in p.disease_onset_years],
+        feature_onset_terms=add(p.feature_onset_terms for p in parts),
+        disease_onset_terms=add(p.disease_onset_terms for p in parts),
+        features_observed=sum(p.features_observed for p in parts),
+        features_excluded=sum(p.features_excluded for p in parts),
+        hpo_version=first.hpo_version,
+        not_in_release=sorted({t for p in parts for t in p.not_in_release}),
+        top=first.top,
+        propagated=first.propagated,
+    )
