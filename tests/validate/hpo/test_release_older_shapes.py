@@ -105,7 +105,8 @@ def test_once_per_run_with_counts_per_release_and_bounded_paths() -> None:
         for version in ("2026-06-06", "2025-10-22"):
             data = {"metaData": {"resources": [GENO, _hp(version)]}}
             ctx = Context(hpo=LOADED, data=data, state={})
-            notes.append((f"{version}/{k}.json", rule.remember(None, Node(data, "Phenopacket", "", None, None), ctx, _no_locate)))  # type: ignore[arg-type]
+            node = Node(data, "Phenopacket", "", None, None)
+            notes.append((f"{version}/{k}.json", rule.remember(None, node, ctx, _no_locate)))  # type: ignore[arg-type]
     (found,) = rule.end_run(notes)
     n = PATHS_PER_RELEASE + 7
     assert found.index == 0 and (found.line, found.column) == (None, None) and found.violation.path == ()
