@@ -54,7 +54,19 @@ def validate_command(
     format_: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
     ] = ValidateFormat.text,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output", "-o", help="Report file (default: stdout), or FORMAT=PATH (repeatable: several reports)."
+        ),
+    ] = None,
+    show: Annotated[
+        list[str] | None,
+        typer.Option("--show", help="Display threshold error|warning|info for text/HTML, or FORMAT=LEVEL."),
+    ] = None,
+    base_dir: Annotated[
+        str | None, typer.Option("--base-dir", help="SARIF URIs relative to this folder (default: git root, else cwd).")
+    ] = None,
     profile: Annotated[
         str | None,
         typer.Option("--profile", "-p", help="default | rare-disease | strict (warnings count as errors) | sharing."),
@@ -105,8 +117,12 @@ def validate_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Validate Phenopackets, Families and Cohorts; exit 0 (clean), 1 (findings ≥ --fail-on), 2 (unreadable/usage)."""
-    from phenotk.report import write_report
+    from phenotk.report import parse_outputs, parse_show, write_reports
     from phenotk.workflow.session import Session
+
+    plain = [o for o in output or [] if "=" not in o]
+    if format_.value != "parquet":  # usage errors before the run
+        outputs, shows = parse_outputs(output or [], format_.value), parse_show(show or [])
 
     session = Session.from_settings(
         config=config or True,
@@ -124,7 +140,7 @@ def validate_command(
     if session.hpo_warning:
         typer.echo(session.hpo_warning, err=True)
     if engine != "local" or format_.value == "parquet":
-        _scale(paths, session, engine, format_.value, output, force, scheduler, workers, jobs)
+        _scale(paths, session, engine, format_.value, plain[0] if plain else None, force, scheduler, workers, jobs)
     bar, callback = _progress(paths, quiet)
     if bar is not None:
         with bar:
@@ -139,7 +155,16 @@ def validate_command(
         if write_baseline_:
             n = write_baseline(report, write_baseline_)
             report.notes.append(f"baseline with {n} finding(s) written to {write_baseline_}")
-    write_report(report, ReportFormat(format_.value), output, rules=_rule_infos(), fail_on=session.fail_on, force=force)
+    write_reports(
+        report,
+        outputs,
+        rules=_rule_infos(),
+        fail_on=session.fail_on,
+        force=force,
+        show=shows,
+        base_dir=base_dir,
+        warnings=[session.hpo_warning],
+    )
     raise typer.Exit(exit_code(report, session.fail_on, baseline_written=bool(write_baseline_)))
 
 

@@ -6,6 +6,7 @@ A run's :class:`~phenotk.issue.Report` is rendered by the reporter that :class:`
 
     text = render(report, "sarif", rules=rules)          # str
     write_report(report, ReportFormat.html, "report.html")  # atomic file write; None → stdout
+    write_reports(report, parse_outputs(["html=r.html", "sarif=r.sarif"]))  # several formats, one run
 
 The registry :data:`REPORTERS` maps each format to the module that renders it; the modules are
 imported on first use, so ``import phenotk.report`` stays cheap (rich is only loaded for ``text``).
@@ -13,6 +14,11 @@ The enum also builds the CLI option (``--format``): its values are the choices.
 
 ``rules`` maps rule *name* and/or *code* to :class:`~phenotk.issue.RuleInfo` (help text for SARIF,
 documentation for HTML); every reporter also works without it.
+
+``show`` is a display threshold: text and HTML (:data:`HUMAN_FORMATS`) leave out the findings below it and
+count them in their summary; a machine format given ``show`` drops them and says so in a run note. The CLI
+applies a bare ``--show LEVEL`` to the human formats only and ``--show FORMAT=LEVEL`` to the one format
+(:func:`parse_show`): machine formats keep everything unless asked. The exit code never depends on it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ import enum
 import importlib
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from phenotk.issue import Report, RuleInfo, Severity
@@ -29,7 +36,18 @@ from phenotk.issue import Report, RuleInfo, Severity
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.report._common import RenderOptions
 
-__all__ = ["REPORTERS", "ReportFormat", "Reporter", "render", "write_report"]
+__all__ = [
+    "HUMAN_FORMATS",
+    "REPORTERS",
+    "Output",
+    "ReportFormat",
+    "Reporter",
+    "parse_outputs",
+    "parse_show",
+    "render",
+    "write_report",
+    "write_reports",
+]
 
 
 class ReportFormat(str, enum.Enum):
@@ -106,6 +124,10 @@ REPORTERS: dict[ReportFormat, str] = {
 }
 
 
+#: formats read by people: a bare ``--show LEVEL`` applies to them (machine formats keep every finding)
+HUMAN_FORMATS = frozenset({ReportFormat.text, ReportFormat.html})
+
+
 def _reporter(fmt: ReportFormat) -> Reporter:
     module: Reporter = importlib.import_module(REPORTERS[fmt])  # type: ignore[assignment]
     return module
@@ -118,17 +140,32 @@ def render(
     rules: Mapping[str, RuleInfo] | None = None,
     color: bool = False,
     fail_on: Severity | str | None = Severity.ERROR,
+    show: Severity | str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    warnings: Iterable[str | None] = (),
 ) -> str:
     """Render ``report`` in format ``fmt`` and return the text.
 
     ``rules`` maps rule names and/or codes to their :class:`RuleInfo` (optional). ``color`` only
     affects ``text``. ``fail_on`` is the run's failure threshold: JUnit marks a file failed when it has
-    a finding at or above it (None = never); the text and HTML summaries name it.
+    a finding at or above it (None = never); the text and HTML summaries name it. ``show``: display
+    threshold (see the module docstring). ``base_dir``: folder SARIF URIs are relative to (default: the
+    git repository root of the working directory, else the working directory). ``warnings``: lines the
+    text and HTML reports say first (the CLI passes the missing-HPO warning).
     """
-    from phenotk.report._common import RenderOptions
+    from phenotk.report._common import RenderOptions, shown_report
 
     resolved = ReportFormat.parse(fmt)
-    options = RenderOptions.make(rules=rules, color=color, fail_on=fail_on)
+    options = RenderOptions.make(
+        rules=rules,
+        color=color,
+        fail_on=fail_on,
+        show=show,
+        base_dir=None if base_dir is None else os.fspath(base_dir),
+        warnings=warnings,
+    )
+    if resolved not in HUMAN_FORMATS:
+        report = shown_report(report, options)
     return _reporter(resolved).render(report, options)
 
 
@@ -141,18 +178,31 @@ def write_report(
     color: bool | None = None,
     fail_on: Severity | str | None = Severity.ERROR,
     force: bool = False,
+    show: Severity | str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    warnings: Iterable[str | None] = (),
 ) -> None:
     """Render ``report`` and write it to ``output`` atomically, or to stdout when ``output`` is None/``-``.
 
     ``color=None`` colours ``text`` on stdout only when stdout is a terminal and ``NO_COLOR`` is unset;
     files are never coloured. Like every phenotk output, an existing file is only replaced with
     ``force=True`` (else :class:`~phenotk.errors.OutputExistsError`, exit 2 in the CLI); an output that
-    is a directory or cannot be written raises :class:`~phenotk.errors.UsageError` naming it.
+    is a directory or cannot be written raises :class:`~phenotk.errors.UsageError` naming it. ``show``,
+    ``base_dir``, ``warnings``: see :func:`render`.
     """
     to_stdout = output is None or str(output) == "-"
     if color is None:
         color = to_stdout and _stdout_is_tty() and not os.environ.get("NO_COLOR")
-    text = render(report, fmt, rules=rules, color=bool(color) and to_stdout, fail_on=fail_on)
+    text = render(
+        report,
+        fmt,
+        rules=rules,
+        color=bool(color) and to_stdout,
+        fail_on=fail_on,
+        show=show,
+        base_dir=base_dir,
+        warnings=warnings,
+    )
     if to_stdout:
         stream = sys.stdout
         stream.write(text)
@@ -168,6 +218,105 @@ def write_report(
         atomic_write(output, text.encode("utf-8"), force=force)
     except OSError as exc:  # unwritable folder, disk full…: one line, no traceback
         raise UsageError(f"cannot write the report: {exc.strerror or exc}", path=os.fspath(output)) from None
+
+
+@dataclass(frozen=True)
+class Output:
+    """One report of a run: its format and where it goes (None = stdout)."""
+
+    fmt: ReportFormat
+    path: str | None = None
+
+
+def parse_outputs(values: Sequence[str], fmt: ReportFormat | str | None = None) -> list[Output]:
+    """The run's reports from ``--output`` values and ``--format``.
+
+    A value ``FORMAT=PATH`` (``sarif=out.sarif``; ``PATH`` ``-`` is stdout) names its own format; a plain
+    ``PATH`` (at most one) takes ``fmt`` (default ``text``) — the ``-f FORMAT -o PATH`` form. No value: one
+    report in ``fmt`` on stdout; only ``FORMAT=PATH`` values: just those (add ``text=-`` for the terminal
+    too). Only the text before the first ``=`` that is a format name counts as one: write ``./a=b.json``
+    for a file whose name starts like that. Two reports to one file, or two on stdout, are usage errors.
+    """
+    from phenotk.errors import UsageError
+
+    default = ReportFormat.parse(fmt) if fmt is not None else ReportFormat.text
+    named: list[Output] = []
+    plain: list[str] = []
+    for value in values:
+        head, sep, tail = value.partition("=")
+        if sep and head.strip().lower() in {f.value for f in ReportFormat}:
+            if not tail:
+                raise UsageError(f"--output {value}: name a file after '=' (or - for stdout)")
+            named.append(Output(ReportFormat.parse(head), None if tail == "-" else tail))
+        else:
+            plain.append(value)
+    if len(plain) > 1:
+        raise UsageError(f"--output: several files without a format ({', '.join(plain)}); write FORMAT=PATH")
+    outputs = [Output(default, None if plain[0] == "-" else plain[0])] if plain else []
+    if not plain and not named:
+        outputs.append(Output(default))
+    outputs += named
+    seen: set[str | None] = set()
+    for out in outputs:
+        key = None if out.path is None else os.path.abspath(out.path)
+        if key in seen:
+            raise UsageError("two reports to " + ("stdout" if out.path is None else out.path) + "; name one file each")
+        seen.add(key)
+    return outputs
+
+
+def parse_show(values: Iterable[str]) -> dict[ReportFormat, Severity]:
+    """Display thresholds per format from ``--show`` values: ``LEVEL`` (text, HTML) or ``FORMAT=LEVEL``."""
+    from phenotk.errors import UsageError
+
+    out: dict[ReportFormat, Severity] = {}
+    for value in values:
+        head, sep, tail = value.rpartition("=")
+        try:
+            level = Severity.parse(tail)
+            formats = [ReportFormat.parse(head)] if sep else sorted(HUMAN_FORMATS)
+        except ValueError as exc:
+            raise UsageError(f"--show {value}: {exc}; use error | warning | info, or FORMAT=LEVEL") from None
+        for f in formats:
+            out[f] = level
+    return out
+
+
+def write_reports(
+    report: Report,
+    outputs: Sequence[Output],
+    *,
+    rules: Mapping[str, RuleInfo] | None = None,
+    fail_on: Severity | str | None = Severity.ERROR,
+    force: bool = False,
+    show: Mapping[ReportFormat, Severity] | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    warnings: Iterable[str | None] = (),
+) -> None:
+    """Write every report of a run (see :func:`parse_outputs`); files are checked before any is written.
+
+    ``show`` maps formats to their display threshold (see :func:`parse_show`); the other arguments as in
+    :func:`write_report`.
+    """
+    from phenotk.errors import OutputExistsError
+
+    if not force:
+        for out in outputs:
+            if out.path is not None and os.path.isfile(out.path):
+                raise OutputExistsError("output exists; use --force to overwrite", path=out.path)
+    kept = tuple(warnings)
+    for out in outputs:
+        write_report(
+            report,
+            out.fmt,
+            out.path,
+            rules=rules,
+            fail_on=fail_on,
+            force=force,
+            show=(show or {}).get(out.fmt),
+            base_dir=base_dir,
+            warnings=kept,
+        )
 
 
 def _stdout_is_tty() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,12 @@ class RenderOptions:
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)
     color: bool = False
     fail_on: Severity | None = Severity.ERROR
+    #: display threshold: findings below it are left out (counted in the summary); None = every finding
+    show: Severity | None = None
+    #: folder SARIF artifact URIs are relative to (None: the git repository root of the cwd, else the cwd)
+    base_dir: str | None = None
+    #: lines said first in text and HTML (e.g. that HPO checks were wanted but no HPO could be loaded)
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def make(
@@ -32,13 +39,23 @@ class RenderOptions:
         rules: Mapping[str, RuleInfo] | None = None,
         color: bool = False,
         fail_on: Severity | str | None = Severity.ERROR,
+        show: Severity | str | None = None,
+        base_dir: str | None = None,
+        warnings: Iterable[str | None] = (),
     ) -> RenderOptions:
-        """Normalise user input (``fail_on`` as a string, ``rules`` None)."""
+        """Normalise user input (``fail_on``/``show`` as strings, ``rules`` None, empty warnings dropped)."""
         return cls(
             rules=dict(rules or {}),
             color=color,
             fail_on=None if fail_on is None else Severity.parse(fail_on),
+            show=None if show is None else Severity.parse(show),
+            base_dir=base_dir,
+            warnings=tuple(w for w in warnings if w),
         )
+
+    def shows(self, issue: Issue) -> bool:
+        """True when ``issue`` is at or above the display threshold."""
+        return self.show is None or issue.severity.rank >= self.show.rank
 
     def rule_info(self, issue: Issue) -> RuleInfo | None:
         """The rule record of ``issue``: from ``rules`` (by code, then name), else from the finding catalog."""
@@ -73,6 +90,27 @@ class RuleRef:
     def group(self) -> str:
         """Rule group (``hpo``, ``meta``…), empty when unknown."""
         return self.info.group if self.info else ""
+
+
+def shown_report(report: Report, options: RenderOptions) -> Report:
+    """``report`` with the findings below ``options.show`` left out and a note counting them.
+
+    What the machine formats render when a display threshold was asked for them (text and HTML count
+    the hidden findings in their own summaries instead). Without a threshold: ``report`` itself.
+    """
+    if options.show is None:
+        return report
+    hidden = sum(1 for i in report.issues if not options.shows(i))
+    if not hidden:
+        return report
+    results = [dataclasses.replace(r, issues=[i for i in r.issues if options.shows(i)]) for r in report.results]
+    note = f"{hidden_phrase(hidden, options.show)} (--show {options.show.value})"
+    return dataclasses.replace(report, results=results, notes=[*report.notes, note])
+
+
+def hidden_phrase(hidden: int, show: Severity) -> str:
+    """``12 findings below warning not shown``."""
+    return f"{plural(hidden, 'finding')} below {show.value} not shown"
 
 
 def rules_used(report: Report, options: RenderOptions) -> list[RuleRef]:

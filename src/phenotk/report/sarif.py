@@ -7,6 +7,10 @@ Mapping of the one record shape:
 - each finding → a ``result``: ``ruleId`` (code), ``level`` (``error``/``warning``/``note``), message,
   a physical location (relative URI with ``uriBaseId`` ``%SRCROOT%``; ``region`` from line:col when
   known) and a logical location whose ``fullyQualifiedName`` is the JSON pointer.
+- URIs are relative to the base folder (``--base-dir``; default: the root of the git repository the
+  working directory is in, else the working directory), which ``originalUriBaseIds`` names as
+  ``%SRCROOT%`` — code-scanning UIs map such URIs onto the repository. Inputs outside the base folder
+  keep an absolute ``file://`` URI (a ``../`` path cannot be mapped either).
 - ``properties`` of a result carry ``pointer``, ``rule``, ``element``, ``documentId``, spreadsheet
   ``context`` and the JSON Patch ``fix``. SARIF ``fixes`` are not emitted: they describe byte-range
   text replacements, and a JSON Patch on a pointer has no faithful byte range without re-serialising.
@@ -42,10 +46,11 @@ def to_sarif(report: Report, options: RenderOptions | None = None) -> dict[str, 
     refs = rules_used(report, options)
     index = {ref.code: i for i, ref in enumerate(refs)}
     cwd = Path.cwd()
+    base = Path(options.base_dir).resolve() if options.base_dir else default_base_dir(cwd)
     locations: dict[str, dict[str, Any]] = {}  # one artifactLocation per path (shared, not recomputed)
     for r in report.results:
         if r.path not in locations:
-            locations[r.path] = artifact_location(r.path, cwd)
+            locations[r.path] = artifact_location(r.path, base, cwd=cwd)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -57,6 +62,7 @@ def to_sarif(report: Report, options: RenderOptions | None = None) -> dict[str, 
             }
         },
         "invocations": [_invocation(report)],
+        "originalUriBaseIds": {SRCROOT: {"uri": base_uri(base)}},
         "columnKind": "unicodeCodePoints",
         "results": [_result(r, i, index[i.code], locations[r.path]) for r, i in report.iter_issues()],
         "properties": {"hpoVersion": report.hpo_version, "summary": report.summary},
@@ -120,24 +126,47 @@ def _result(result: Result, issue: Issue, rule_index: int, artifact: dict[str, A
     }
 
 
-def artifact_location(path: str, cwd: Path | None = None) -> dict[str, Any]:
+def default_base_dir(cwd: Path | None = None) -> Path:
+    """The root of the git repository ``cwd`` (default: the working directory) is in, else ``cwd`` itself."""
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():  # a directory, or a file in worktrees and submodules
+            return folder
+    return here
+
+
+def base_uri(base: Path) -> str:
+    """``file:///…/`` URI of the base folder (ends with ``/``, as SARIF requires of a base)."""
+    uri = base.resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def artifact_location(path: str, base: Path | None = None, *, cwd: Path | None = None) -> dict[str, Any]:
     """SARIF ``artifactLocation`` of a report path.
 
-    Relative paths (and absolute ones under ``cwd``) become percent-encoded relative URIs against
-    ``%SRCROOT%``; other absolute paths ``file://`` URIs; pseudo-paths like ``<stdin>`` a description.
+    Paths (relative ones are taken from ``cwd``, default the working directory) under ``base`` (default
+    ``cwd``) become percent-encoded URIs relative to ``%SRCROOT%``; paths outside it absolute ``file://``
+    URIs; pseudo-paths like ``<stdin>`` a description.
     """
     if not path or (path.startswith("<") and path.endswith(">")):
         return {"description": {"text": path or "unnamed input"}}
+    here = cwd or Path.cwd()
+    root = base or here
     p = Path(path)
-    if p.is_absolute():
-        base = cwd or Path.cwd()
+    if not p.is_absolute():
+        if root == here and ".." not in p.parts:  # the common case: no file-system calls
+            posix = PurePosixPath(path.replace(os.sep, "/")).as_posix()
+            return {"uri": _quote(posix), "uriBaseId": SRCROOT}
+        p = here / p
+    p = Path(os.path.normpath(p))
+    try:
+        rel = p.relative_to(root)
+    except ValueError:
         try:
-            rel = p.relative_to(base)
+            rel = p.resolve().relative_to(root.resolve())  # symlinked folders (macOS /tmp, …)
         except ValueError:
             return {"uri": p.as_uri()}
-        return {"uri": _quote(rel.as_posix()), "uriBaseId": SRCROOT}
-    posix = PurePosixPath(path.replace(os.sep, "/")).as_posix()
-    return {"uri": _quote(posix), "uriBaseId": SRCROOT}
+    return {"uri": _quote(rel.as_posix()), "uriBaseId": SRCROOT}
 
 
 def _quote(posix_path: str) -> str:

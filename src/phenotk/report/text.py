@@ -5,7 +5,10 @@ Line form (stable; parts that are unknown are left out)::
     path:line:col: severity CODE message [rule-name]
 
 A finding without a line shows its JSON pointer instead (``(at /metaData)``); ``[fixable]`` marks a
-finding with a safe automatic fix. Files without findings are only counted in the summary.
+finding with a safe automatic fix. Files without findings are only counted in the summary. With a display
+threshold (``--show warning``) the findings below it are left out, and so are files left without shown
+findings; the summary still counts every finding and says how many were not shown. Warnings of the run
+(HPO checks wanted but no HPO loaded) come first, one line each.
 
 The report is built once as styled spans (rich style names); without colour the spans are joined as
 plain text, with colour each span is wrapped in the ANSI codes rich renders for its style (computed
@@ -21,6 +24,7 @@ from phenotk.report._common import (
     RenderOptions,
     count_phrase,
     counts,
+    hidden_phrase,
     hpo_phrase,
     location,
     nonzero_phrase,
@@ -38,7 +42,7 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as terminal text (ANSI styles when ``options.color``)."""
-    lines = list(_lines(report))
+    lines = list(_lines(report, options))
     if not options.color:
         return "".join("".join(text for text, _ in line) + "\n" for line in lines)
     ansi = _AnsiStyles()
@@ -64,20 +68,27 @@ class _AnsiStyles:
         return codes[0] + text + codes[1]
 
 
-def _lines(report: Report) -> Iterator[Line]:
+def _lines(report: Report, options: RenderOptions) -> Iterator[Line]:
     fixable = 0
     with_findings = 0
+    hidden = 0
+    for warning in options.warnings:
+        yield [(printable(warning), "bold yellow")]
     for result in report.results:
         if not result.issues:
             continue
         with_findings += 1
+        shown = [i for i in result.issues if options.shows(i)] if options.show is not None else result.issues
+        hidden += len(result.issues) - len(shown)
+        if not shown:
+            continue
         header: Line = [(printable(result.path), "bold underline")]
         label = result_label(result)
         if label:
             header.append((f"  {printable(label)}", "dim"))
         header.append((f"  ({nonzero_phrase(counts(result.issues))})", "dim"))
         yield header
-        for issue in sorted_issues(result.issues):
+        for issue in sorted_issues(shown):
             line: Line = [
                 ("  ", ""),
                 (printable(location(result.path, issue)) + ":", "bold"),
@@ -97,6 +108,8 @@ def _lines(report: Report) -> Iterator[Line]:
     for note in report.notes:
         yield [("note: ", "bold"), (printable(note), "")]
     yield _summary(report, with_findings, fixable)
+    if hidden and options.show is not None:
+        yield [(f"{hidden_phrase(hidden, options.show)} (--show {options.show.value})", "dim")]
 
 
 def _summary(report: Report, with_findings: int, fixable: int) -> Line:
