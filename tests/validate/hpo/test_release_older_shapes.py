@@ -113,7 +113,7 @@ def test_once_per_run_with_counts_per_release_and_bounded_paths() -> None:
     assert found.violation.message.startswith(
         f"{2 * n} documents name HPO releases newer than the loaded HPO 2025-05-06 (2025-10-22: {n}, 2026-06-06: {n})"
     )
-    ctx_ = found.violation.context
+    ctx_ = found.violation.context or {}
     assert ctx_["documents"] == 2 * n and ctx_["releases"] == {"2025-10-22": n, "2026-06-06": n}
     assert ctx_["paths"]["2026-06-06"] == [f"2026-06-06/{k}.json" for k in range(PATHS_PER_RELEASE)]
     assert ctx_["resource"] == "/metaData/resources/1/version" and ctx_["loaded"] == "2025-05-06"
