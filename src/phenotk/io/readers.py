@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
@@ -89,7 +90,7 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
         elif mode is not None and not any(ch in p for ch in "*?["):
             yield InputError("not a regular file (a device, FIFO or socket)", path=p)
         elif any(ch in p for ch in "*?["):
-            matches = sorted(glob.glob(p, recursive=True))
+            matches = sorted(_glob(p))
             if not matches:
                 yield InputError("no file matches this pattern", path=p, kind="missing")
             for m in matches:
@@ -98,11 +99,18 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
             yield InputError("no such file or directory", path=p, kind="missing")
 
 
+def _open_nonblocking(path: str, flags: int) -> int:
+    # O_NONBLOCK: opening a FIFO that no one writes returns at once instead of blocking the run forever
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def _file_opener(p: str) -> Callable[[], bytes]:
     def read() -> bytes:
-        with open(p, "rb", buffering=0) as fh:  # unbuffered + readall: one read of the whole file
+        with open(p, "rb", buffering=0, opener=_open_nonblocking) as fh:  # unbuffered + readall: one read
             st = os.fstat(fh.fileno())
-            note_stat(st)
+            if not S_ISREG(st.st_mode):  # swapped for a FIFO/device after the walk saw it: never read it
+                raise InputError("not a regular file (a device, FIFO or socket); skipped", path=p)
+            note_stat(st, p)
             size = st.st_size
             if size > MAX_DOCUMENT_BYTES:
                 raise InputError(f"file is {size} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit", path=p)
@@ -149,11 +157,98 @@ def _walk_dir(root: str) -> Iterator[Source | InputError]:
             elif format_from_extension(name) is not None:
                 found = True
                 full = entry.path
-                yield Source(full, _file_opener(full), name)
+                try:
+                    regular = entry.is_file()  # follows a symlink; False for a FIFO, device or socket
+                except OSError:
+                    regular = True  # let the opener report why it cannot be read
+                if regular or not os.path.lexists(full) or _is_broken_link(full):
+                    yield Source(full, _file_opener(full), name)
+                else:
+                    yield InputError("not a regular file (a device, FIFO or socket); skipped", path=full)
         stack.extend(reversed(subdirs))  # popped in name order: depth-first like os.walk
     if not found:
         exts = ", ".join(sorted(KNOWN_EXTENSIONS))
         yield InputError(f"no Phenopacket files ({exts}) in this directory", path=root, kind="missing")
+
+
+def _is_broken_link(path: str) -> bool:
+    return os.path.islink(path) and not os.path.exists(path)
+
+
+def _glob(pattern: str) -> list[str]:
+    """``glob.glob(pattern, recursive=True)`` without following symlinked directories under ``**``.
+
+    The stdlib enters symlinked directories while expanding ``**``, so a link to a parent directory makes it
+    loop until the path is too long (two such links: exponential). Here ``**`` walks real directories only —
+    a symlinked directory is matched like a file but not entered, the rule :func:`_walk_dir` follows.
+    """
+    parts = pattern.split("/")
+    if "**" not in parts:
+        return glob.glob(pattern)
+    first = parts.index("**")
+    head = "/".join(parts[:first])
+    if pattern.startswith("/") and not head:
+        head = "/"
+    roots = (glob.glob(head) if glob.has_magic(head) else [head]) if head else [""]
+    rx = re.compile(_glob_regex(parts[first + 1 :]))
+    out: list[str] = []
+    for root in roots:
+        top = root or "."
+        if not os.path.isdir(top):
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):  # followlinks=False: symlinked dirs are not entered
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel = os.path.relpath(dirpath, top).replace(os.sep, "/")
+            prefix = "" if rel == "." else rel + "/"
+            if prefix and rx.fullmatch(rel):
+                out.append(_joined(root, rel))
+            for name in [*dirnames, *filenames]:
+                if name.startswith(".") or (name in dirnames and not os.path.islink(os.path.join(dirpath, name))):
+                    continue  # hidden, or a real directory (matched when the walk enters it)
+                if rx.fullmatch(prefix + name):
+                    out.append(_joined(root, prefix + name))
+    return out
+
+
+def _joined(root: str, rel: str) -> str:
+    if not root:
+        return rel
+    return root + rel if root.endswith("/") else f"{root}/{rel}"
+
+
+def _glob_regex(parts: list[str]) -> str:
+    """Regex for a path below a ``**`` root: ``**`` spans any number of directories, ``*``/``?`` one name."""
+    if not parts or parts == [""]:
+        return "[^/]+(?:/[^/]+)*"
+    body = "(?:[^/]+/)*"
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            body += "(?:[^/]+/)*" if not last else "(?:[^/]+(?:/[^/]+)*)?"
+        else:
+            body += _glob_part(part) + ("" if last else "/")
+    return body
+
+
+def _glob_part(part: str) -> str:
+    """One path component of a glob pattern as a regex that never crosses a ``/``."""
+    out, i = [], 0
+    while i < len(part):
+        ch = part[i]
+        if ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[" and "]" in part[i + 2 :]:
+            end = part.index("]", i + 2)
+            inner = part[i + 1 : end]
+            inner = "^" + inner[1:] if inner.startswith("!") else inner
+            out.append("[" + inner.replace("\\", "\\\\") + "]")
+            i = end
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
 
 
 def _constant(data: bytes) -> Callable[[], bytes]:
@@ -177,7 +272,13 @@ def _walk_zip(archive: str) -> Iterator[Source | InputError]:
             ):
                 yield InputError("zip member is too large or too compressed (zip bomb?)", path=display)
                 continue
-            data = zf.read(info)
+            try:
+                data = zf.read(info)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError,
+                    zlib.error) as exc:  # encrypted, compression method 93/99, bad CRC, sizes that lie
+                reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+                yield InputError(f"cannot read this zip member: {reason}", path=display)
+                continue  # one bad member is one error: the rest of the archive is read
             yield Source(display, _constant(data), os.path.basename(info.filename))
 
 
@@ -185,16 +286,9 @@ def _walk_zip(archive: str) -> Iterator[Source | InputError]:
 
 
 def _decode(raw: bytes, path: str, fmt: Format | None = None) -> str:
-    """UTF-8 text of ``raw``. A UTF-8 BOM is dropped for YAML (which allows it) and refused for JSON."""
-    if raw.startswith(codecs.BOM_UTF8) and fmt is Format.YAML:
-        raw = raw[len(codecs.BOM_UTF8) :]
+    """UTF-8 text of ``raw``; a leading UTF-8 BOM is dropped (YAML allows it, RFC 8259 lets a JSON reader ignore it)."""
     if raw.startswith(codecs.BOM_UTF8):
-        raise InputError(
-            "file starts with a UTF-8 byte-order mark (BOM), which JSON forbids; save it as UTF-8 without BOM",
-            path=path,
-            line=1,
-            column=1,
-        )
+        raw = raw[len(codecs.BOM_UTF8) :]
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError("file is UTF-16; save it as UTF-8", path=path, line=1, column=1)
     try:
@@ -218,12 +312,51 @@ def _load_json(text: str, path: str, line_offset: int = 0) -> Any:
         pass
     # orjson's positions are byte-based; ask the stdlib parser for an exact line:col message
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         line = exc.lineno + line_offset
         raise InputError(f"invalid JSON: {exc.msg}", path=path, line=line, column=exc.colno) from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply", path=path, line=1 + line_offset, column=1) from None
+    except ValueError:  # an integer past Python's digit limit (sys.get_int_max_str_digits)
+        line, col = _where(text, _LONG_INT.search(text), line_offset)
+        raise InputError(
+            f"invalid JSON: a number with more than {sys.get_int_max_str_digits() or 4300} digits",
+            path=path, line=line, column=col,
+        ) from None
+    _check_surrogates(text, path, line_offset)
+    return data
+
+
+#: an escaped UTF-16 surrogate (``\\ud800``); only one that is not half of a pair is invalid
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_LONG_INT = re.compile(r"-?\d{4000,}")
+
+
+def _where(text: str, match: re.Match[str] | None, line_offset: int = 0) -> tuple[int, int]:
+    if match is None:
+        return 1 + line_offset, 1
+    start = match.start()
+    return text.count("\n", 0, start) + 1 + line_offset, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+def _check_surrogates(text: str, path: str, line_offset: int = 0) -> None:
+    r"""Refuse a JSON string escape that is half a UTF-16 surrogate pair (``"\ud800"``): it is no character."""
+    if "\\u" not in text:
+        return
+    for m in _SURROGATE.finditer(text):
+        pair = _PAIR.match(text, m.start())
+        if pair is not None:
+            continue
+        before = _PAIR.search(text, max(0, m.start() - 6), m.end())
+        if before is not None and before.end() == m.end():
+            continue  # the low half of a pair
+        line, col = _where(text, m, line_offset)
+        raise InputError(
+            f"invalid JSON: {m.group()} is half of a UTF-16 surrogate pair, not a character",
+            path=path, line=line, column=col,
+        )
 
 
 #: Most nodes a YAML tree may expand to through aliases (``*name``) before it is refused as an alias bomb.
@@ -294,8 +427,63 @@ def _load_yaml(text: str, path: str) -> Any:
         raise InputError("invalid YAML: " + " ".join(str(exc).split()), path=path) from None
     except RecursionError:
         raise InputError("invalid YAML: nested too deeply", path=path, line=1, column=1) from None
+    except ValueError:  # an integer past Python's digit limit
+        line, col = _where(text, _LONG_INT.search(text))
+        raise InputError("invalid YAML: a number with too many digits", path=path, line=line, column=col) from None
     check_yaml_aliases(data, path, text)
+    check_yaml_values(data, path, text)
     return data
+
+
+def check_yaml_values(data: Any, path: str, text: str) -> None:
+    """Refuse what YAML can hold but a JSON tree cannot: non-string keys and strings with lone surrogates.
+
+    Keys like ``1:``, ``null:``, ``true:`` are an ``InputError`` naming the pointer (and the line when found).
+    """
+    stack: list[tuple[Any, str]] = [(data, "")]
+    seen: set[int] = set()
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    shown = "null" if key is None else str(key).lower() if isinstance(key, bool) else repr(key)
+                    where = _yaml_key_line(text, key)
+                    raise InputError(
+                        f"YAML key {shown[:80]} at {pointer or '/'} is not a string; quote it (\"{shown[:80]}\":)",
+                        path=path, line=where, column=1 if where else None,
+                    )
+                stack.append((value, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"))
+                _check_str(key, path, pointer)
+        elif isinstance(node, list):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))
+        elif isinstance(node, str):
+            _check_str(node, path, pointer)
+
+
+def _check_str(value: str, path: str, pointer: str) -> None:
+    if value.isascii():
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"invalid YAML: the string at {pointer or '/'} holds half of a UTF-16 surrogate pair, not a character",
+            path=path,
+        ) from None
+
+
+def _yaml_key_line(text: str, key: Any) -> int | None:
+    word = "(?:null|Null|NULL|~)" if key is None else re.escape(str(key)) if not isinstance(key, bool) else (
+        "(?:true|True|TRUE|yes|on)" if key else "(?:false|False|FALSE|no|off)")
+    m = re.search(r"^[ \t-]*" + word + r"[ \t]*:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def document_from_tree(

@@ -6,8 +6,10 @@ import contextlib
 import contextvars
 import json
 import os
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,11 @@ def _umask() -> int:
 
 #: (device, inode) of the files a guarded run has read; outputs never replace them (see :func:`guard_inputs`)
 _INPUTS: contextvars.ContextVar[set[tuple[int, int]] | None] = contextvars.ContextVar("phenotk_inputs", default=None)
+#: absolute path → (device, inode, size, mtime, ctime) of each file a guarded run read through a path: an
+#: in-place write compares it with the file on disk just before its rename (concurrent modification check)
+_READ_STATE: contextvars.ContextVar[dict[str, tuple[int, int, int, int, int]] | None] = contextvars.ContextVar(
+    "phenotk_read_state", default=None
+)
 
 
 @contextlib.contextmanager
@@ -75,9 +82,11 @@ def guard_inputs() -> Iterator[None]:
     ``allow_input=True``. The Python API is not guarded (a notebook may read a file and rewrite it on purpose).
     """
     token = _INPUTS.set(set())
+    state = _READ_STATE.set({})
     try:
         yield
     finally:
+        _READ_STATE.reset(state)
         _INPUTS.reset(token)
 
 
@@ -91,11 +100,42 @@ def note_input(path: str | os.PathLike[str]) -> None:
         pass
 
 
-def note_stat(st: os.stat_result) -> None:
-    """Like :func:`note_input` for a file already open (its ``fstat``)."""
+def note_stat(st: os.stat_result, path: str | None = None) -> None:
+    """Like :func:`note_input` for a file already open (its ``fstat``); ``path`` as it was opened."""
     seen = _INPUTS.get()
     if seen is not None:
         seen.add((st.st_dev, st.st_ino))
+        states = _READ_STATE.get()
+        if path is not None and states is not None:
+            states[os.path.abspath(path)] = _signature(st)
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _check_unchanged(path: str | os.PathLike[str]) -> None:
+    """Raise ``UsageError`` when the input at ``path`` changed on disk since this run read it.
+
+    Another program (or a second ``phenotk fix -i``) wrote it meanwhile: replacing it now would silently lose
+    that write, so the file is left as it is.
+    """
+    states = _READ_STATE.get()
+    if not states:
+        return
+    before = states.get(os.path.abspath(path))
+    if before is None:
+        return
+    try:
+        now = _signature(os.stat(path))
+    except OSError:
+        now = None
+    if now != before:
+        raise UsageError(
+            "the file changed on disk while phenotk was working on it (another program or run wrote it); "
+            "left unchanged: run again",
+            path=os.fspath(path),
+        )
 
 
 def atomic_write(
@@ -120,10 +160,13 @@ def atomic_write(
     if old is not None and not allow_input and (old.st_dev, old.st_ino) in (_INPUTS.get() or ()):
         raise UsageError("this output is also an input of the run; phenotk never overwrites its inputs: "
                          "choose another output", path=str(target))
+    named = target  # the path as given: the read state of an input is keyed by it
     if old is not None and stat.S_ISREG(old.st_mode):
         if target.is_symlink():
             target = Path(os.path.realpath(target))
         if old.st_nlink > 1:
+            if allow_input:
+                _check_unchanged(named)
             return _rewrite_in_place(target, data)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -131,16 +174,19 @@ def atomic_write(
     except OSError as exc:  # a parent that is a file, a read-only or virtual file system, …
         raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
     try:
-        if old is not None and stat.S_ISREG(old.st_mode):
-            os.fchmod(fd, stat.S_IMODE(old.st_mode))  # a private (0600) file stays private
-            _keep_owner(fd, old)
-        else:  # mkstemp makes the file 0600; give it the mode a normal open() would (0666 minus umask)
-            os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        with _terminate_as_exit():  # SIGTERM/SIGHUP mid-write: the except below removes the temp file
+            if old is not None and stat.S_ISREG(old.st_mode):
+                os.fchmod(fd, stat.S_IMODE(old.st_mode))  # a private (0600) file stays private
+                _keep_owner(fd, old)
+            else:  # mkstemp makes the file 0600; give it the mode a normal open() would (0666 minus umask)
+                os.fchmod(fd, 0o666 & ~_umask())
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if allow_input and old is not None:
+                _check_unchanged(named)  # as late as possible: just before the rename
+            os.replace(tmp, target)
     except BaseException as exc:
         try:
             os.unlink(tmp)
@@ -150,6 +196,44 @@ def atomic_write(
             raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
         raise
     return target
+
+
+class _Terminated(SystemExit):
+    """SIGTERM or SIGHUP arrived while a temporary file existed (exit status 128 + signal, like the default)."""
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """Turn SIGTERM/SIGHUP into an exception while the block runs, so ``finally``/``except`` clean up.
+
+    SIGINT already raises ``KeyboardInterrupt``. Only the main thread may set handlers; elsewhere (a server
+    worker thread) the block runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated(128 + signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        try:
+            current = signal.getsignal(sig)
+            if current in (signal.SIG_IGN,):
+                continue  # the user (nohup) asked to ignore it
+            previous[sig] = current
+            signal.signal(sig, handler)
+        except (ValueError, OSError):
+            continue
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _keep_owner(fd: int, old: os.stat_result) -> None:
