@@ -276,3 +276,18 @@ def test_long_fix_values_are_shortened() -> None:
     note = _data(render(report, "html"))["groups"][0][3][0][4]
     assert note.startswith("suggestion: declare HP — add /metaData/resources/- = ") and note.endswith("…")
     assert len(note) < 160
+
+
+def test_controls_are_labelled_native_elements(real_report: Report) -> None:
+    """Keyboard and screen readers: every control is a native element with a label or text of its own."""
+    tree = _tree(render(real_report, "html"))
+    controls = tree.xpath("//input | //select | //button")
+    assert {c.tag for c in controls} == {"input", "select", "button"}
+    for c in controls:
+        if c.tag == "button":
+            assert c.text_content().strip() and c.get("type") == "button"
+        else:
+            assert c.xpath("ancestor::label"), lxml.html.tostring(c)
+    assert not tree.xpath("//*[@tabindex > 0] | //*[@onclick] | //div[@role='button']")
+    assert tree.xpath("//*[@aria-live='polite']")  # the status line and the page number are announced
+    assert tree.xpath("//table[@id='findings-table']/caption")
