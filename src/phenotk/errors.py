@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from phenotk._text import printable
+
 
 class PhenotkError(Exception):
     """Base class of every error phenotk raises on purpose (bad input, bad usage, bad config)."""
@@ -32,9 +34,10 @@ class PhenotkError(Exception):
         return ":".join(parts)
 
     def __str__(self) -> str:
+        # paths and messages quote input (ids, labels, file names): never let its control characters through
         if self.path is None:
-            return f"error: {self.message}"
-        return f"{self.location()}: {self.message}"
+            return printable(f"error: {self.message}")
+        return printable(f"{self.location()}: {self.message}")
 
 
 class InputError(PhenotkError):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from phenotk._text import printable
 from phenotk.errors import UsageError
 from phenotk.issue import Report, Severity
 
@@ -88,7 +89,5 @@ def print_findings(report: Report, *, quiet: bool = False) -> None:
         if issue.line is not None:
             where += f":{issue.line}" + (f":{issue.column}" if issue.column is not None else "")
         extra = cell or (issue.pointer if issue.line is None else "")
-        typer.echo(
-            f"{where}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{extra}]" if extra else ""),
-            err=True,
-        )
+        line = f"{where}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{extra}]" if extra else "")
+        typer.echo(printable(line), err=True)

@@ -240,8 +240,10 @@ def _plain_param(param: Any) -> None:
 
 
 def error(message: str) -> None:
-    """Print one line to stderr (used for per-file problems that do not stop the run)."""
-    print(message, file=sys.stderr, flush=True)
+    """Print one line to stderr (used for per-file problems that do not stop the run); control characters escaped."""
+    from phenotk._text import printable
+
+    print(printable(message), file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

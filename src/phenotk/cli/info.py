@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from phenotk._text import printable
 from phenotk.errors import InputError
 from phenotk.io import Document
 from phenotk.model.summary import counts
@@ -45,7 +46,7 @@ def info_command(
     else:
         for r in rows:
             extras = ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("path", "format", "element", "id"))
-            typer.echo(f"{r['path']}: {r['element']} ({r['format']}) id={r['id']} {extras}")
+            typer.echo(printable(f"{r['path']}: {r['element']} ({r['format']}) id={r['id']} {extras}"))
     if errors:
         raise typer.Exit(2)
 

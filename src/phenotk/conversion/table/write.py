@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from phenotk.mapping.timeparse import format_time
 from phenotk.model.hgvs import HgvsError, parse_hgvs
 
 from .findings import finding
-from .sheets import Sheet, neutralise
+from .sheets import FORMULA_PREFIXES, Sheet, neutralise
 
 SUBJECT_COLUMNS = ["packet_id", "subject_id", "sex", "date_of_birth", "age_at_last_encounter", "vital_status"]
 DISEASE_FIELDS = ["id", "label", "onset"]
@@ -359,13 +360,56 @@ def not_carried(packets: Sequence[Phenopacket], layout: str) -> list[Issue]:
 
 
 # ---------------------------------------------------------------------- files
+#: what an XLSX cell (XML 1.0) cannot hold: C0 controls but TAB, LF, CR (openpyxl's IllegalCharacterError)
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _shown(m: re.Match[str]) -> str:
+    return f"\\x{ord(m.group()):02x}"
+
+
+def _cell(value: str, *, xlsx: bool = False) -> str:
+    r"""A cell a spreadsheet shows as text, never a formula and never an unwritable character.
+
+    Formula-like text is neutralised, also behind leading blanks or controls (``"\r=1+1"``); NUL (CSV/TSV)
+    and any control XML cannot hold (XLSX) are written as a visible ``\xNN``.
+    """
+    if not value:
+        return value
+    if value.isprintable():
+        return neutralise(value)
+    value = (_XLSX_ILLEGAL if xlsx else _NUL).sub(_shown, value)
+    stripped = value.lstrip(" \t\r\n\x0b\x0c'")
+    if stripped[:1] in FORMULA_PREFIXES and not value.startswith("'"):
+        return "'" + value
+    return neutralise(value)
+
+
+_NUL = re.compile("\x00")
+
+
 def write_delimited(table: TableOut, delimiter: str) -> bytes:
-    """CSV/TSV bytes (CSV with a UTF-8 BOM so Excel reads accents); formula-like cells neutralised."""
+    """CSV/TSV bytes (CSV with a UTF-8 BOM so Excel reads accents); formula-like cells neutralised.
+
+    A cell holding a line break (CR or LF) is quoted in both formats, so it never splits its row.
+    """
     buf = io.StringIO(newline="")
-    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
-    w.writerow([neutralise(h) for h in table.header])
-    for row in table.rows:
-        w.writerow([neutralise(c) for c in row])
+    terminator = "\r\n" if delimiter == "," else "\n"
+    w = csv.writer(buf, delimiter=delimiter, lineterminator=terminator)
+    # the csv module quotes only the characters of its own line terminator: for TSV ("\n") a lone CR would be
+    # written raw and start a new row (with a live "=…" cell) in a spreadsheet; such rows go through a writer
+    # whose terminator holds CR too, and get the TSV line ending back
+    cr_buf = io.StringIO(newline="")
+    w_cr = csv.writer(cr_buf, delimiter=delimiter, lineterminator="\r\n")
+    for row in [table.header, *table.rows]:
+        cells = [_cell(c) for c in row]
+        if delimiter != "," and any("\r" in c for c in cells):
+            cr_buf.seek(0)
+            cr_buf.truncate()
+            w_cr.writerow(cells)
+            buf.write(cr_buf.getvalue()[:-2] + terminator)
+        else:
+            w.writerow(cells)
     text = buf.getvalue()
     return (("\ufeff" + text) if delimiter == "," else text).encode("utf-8")
 
@@ -379,9 +423,9 @@ def write_xlsx(table: TableOut, layout: str) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "phenopackets"
-    ws.append([neutralise(h) for h in table.header])
+    ws.append([_cell(h, xlsx=True) for h in table.header])
     for row in table.rows:
-        ws.append([neutralise(c) for c in row])
+        ws.append([_cell(c, xlsx=True) for c in row])
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
