@@ -267,6 +267,19 @@ def test_store_sized_report_renders_fast_and_small(
     assert len(rows) == 50 and all(r.get("data-sev") == "error" for r in rows)  # errors first, one page
     assert tree.xpath("string(//span[@id='page'])") == f"page 1 of {(len(paths) + 1 + 49) // 50}"
     assert len(tree.xpath("//tr")) < 200  # the DOM holds one page, not 15,000 rows
+    pages = (len(paths) + 49) // 50
+    tree = _tree(chromium(["--dump-dom", page.as_uri() + "?severity=error&page=2"], tmp_path / "profile").stdout)
+    msgs = [r.xpath("string(.//div[@class='msg'])") for r in tree.xpath("//tbody[@id='rows']/tr")]
+    assert len(msgs) == 50 and tree.xpath("string(//span[@id='page'])") == f"page 2 of {pages}"
+    assert msgs == sorted(f"onset of {p.stem} is after the last encounter" for p in paths)[50:100]
+    # presets by URL: the info findings only, one collapsed row of every file's shared finding
+    url = page.as_uri() + "?severity=info&page=3"
+    tree = _tree(chromium(["--dump-dom", url], tmp_path / "profile").stdout)
+    (row,) = tree.xpath("//tbody[@id='rows']/tr")
+    assert row.xpath("string(.//div[@class='msg'])") == shared
+    assert row.xpath("string(.//details/summary)") == f"{len(paths)} places in {len(paths)} files"
+    assert tree.xpath("string(//span[@id='page'])") == "page 1 of 1"  # page 3 of 1 clamps to the last page
+    assert tree.get_element_by_id("next").get("disabled") is not None
 
 
 def test_long_fix_values_are_shortened() -> None:
