@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,27 @@ class RedcapConversion:
     def all_issues(self) -> list[Issue]:
         """Export-level findings followed by every packet's."""
         return [*self.issues, *(i for item in self.items for i in item.issues)]
+
+
+def confined(base: Path, relative: str, mapping_path: str) -> Path:
+    """``base / relative`` when it stays inside ``base``'s directory tree (symlinks resolved), else ``InputError``.
+
+    A mapping names its dictionary relative to itself; an absolute path, ``../`` or a symlink out of the folder
+    would let a shared mapping read any file the user can (``/etc/shadow`` as root). A file elsewhere is still
+    allowed when the user names it: ``-O dictionary=PATH`` (or ``dictionary=`` in the API).
+    """
+    target = base / relative
+    try:
+        inside = os.path.realpath(target).startswith(os.path.join(os.path.realpath(base), ""))
+    except (OSError, ValueError):
+        inside = False
+    if not inside:
+        raise InputError(
+            f"redcap.dictionary {relative!r} is outside the mapping's folder; phenotk reads only files under it "
+            "from a mapping (name a file elsewhere with -O dictionary=PATH)",
+            path=mapping_path,
+        )
+    return target
 
 
 def find_dictionary(export: Path) -> Path | None:
@@ -512,7 +534,7 @@ def convert_export(
         dpath: Path | None = Path(dictionary) if dictionary is not None else None
         if dpath is None and settings.dictionary:
             base = Path(m.path).parent if m.path and not m.path.startswith("<") else Path.cwd()
-            dpath = base / settings.dictionary
+            dpath = confined(base, settings.dictionary, m.path or "<mapping>")
         if dpath is None:
             dpath = find_dictionary(Path(path))
             if dpath is not None:

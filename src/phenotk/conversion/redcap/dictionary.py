@@ -8,7 +8,9 @@ findings (``redcap-dictionary-*``); a dictionary without a field-name column or 
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -272,15 +274,41 @@ def _rows_from_json(data: Any, path: str) -> tuple[list[str], list[tuple[int, li
     return header, rows
 
 
+#: Largest data dictionary read (bytes); real ones are well under a megabyte.
+MAX_DICTIONARY_BYTES = 64 * 1024 * 1024
+
+
+def read_regular(path: str, what: str, limit: int = MAX_DICTIONARY_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ``InputError`` for anything else.
+
+    Opened non-blocking and checked with ``fstat``: a FIFO, ``/dev/zero`` or ``/dev/urandom`` is refused before
+    a byte is read (they would block or never end), and no more than ``limit + 1`` bytes are ever read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read the {what}: {exc.strerror or exc}", path=path, kind="missing") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"the {what} is not a regular file (a device, FIFO or socket)", path=path)
+        if st.st_size > limit:
+            raise InputError(f"the {what} is {st.st_size} bytes, over the {limit}-byte limit", path=path)
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read the {what}: {exc.strerror or exc}", path=path) from None
+    if len(raw) > limit:
+        raise InputError(f"the {what} is over the {limit}-byte limit", path=path)
+    return raw
+
+
 def load_dictionary(path: str | Path, *, severity: Severity = Severity.WARNING) -> DataDictionary:
     """Read a data dictionary (CSV with any delimiter/encoding, or API JSON); findings in ``.issues``."""
     from phenotk.conversion.table import read_table
 
     p = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the data dictionary: {exc.strerror or exc}", path=p, kind="missing") from None
+    raw = read_regular(p, "data dictionary")
     issues: list[Issue] = []
     if raw.lstrip()[:1] in (b"[", b"{"):
         data = load_json(raw, None, p, "data dictionary is not valid JSON")
