@@ -12,7 +12,7 @@ partition of the findings frame. So the frame's rows are exactly the single-proc
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from phenotk.scale import require
@@ -76,15 +76,38 @@ class Frames:
 
     findings: dd.DataFrame
     documents: dd.DataFrame
+    #: the findings without the cross-document partition, the partitions' notes, the client's engine, the order
+    _parts: dd.DataFrame | None = None
+    _notes: list[Any] = field(default_factory=list)
+    _engine: Any = None
+    _order: str = "seq"
 
     def to_parquet(self, directory: str, **kwargs: Any) -> None:
-        """Write ``directory/findings/`` and ``directory/documents/`` (one graph: files are validated once)."""
+        """Write ``directory/findings/`` and ``directory/documents/`` (one graph: files are validated once).
+
+        The cross-document reduction runs here, on the client, over the notes the partitions return (tens of
+        bytes per document), and is written as ``findings/part.cross.parquet``: no worker holds the notes
+        of the whole run.
+        """
+        import fsspec
+        import pyarrow.parquet as pq
+
         base = directory.rstrip("/")
+        if self._parts is None:
+            writes = [
+                self.findings.to_parquet(f"{base}/findings", schema=FINDINGS_SCHEMA, compute=False, **kwargs),
+                self.documents.to_parquet(f"{base}/documents", schema=DOCUMENTS_SCHEMA, compute=False, **kwargs),
+            ]
+            dask.compute(*writes)
+            return
         writes = [
-            self.findings.to_parquet(f"{base}/findings", schema=FINDINGS_SCHEMA, compute=False, **kwargs),
+            self._parts.to_parquet(f"{base}/findings", schema=FINDINGS_SCHEMA, compute=False, **kwargs),
             self.documents.to_parquet(f"{base}/documents", schema=DOCUMENTS_SCHEMA, compute=False, **kwargs),
         ]
-        dask.compute(*writes)
+        done = dask.compute(*writes, *self._notes)
+        cross = cross_document(self._engine, list(done[2:]), order=self._order)
+        fs, root = fsspec.core.url_to_fs(f"{base}/findings")
+        pq.write_table(cross, f"{root}/part.cross.parquet", filesystem=fs)
 
 
 def session_of(hpo: Any = None, config: Any = False, **options: Any) -> Session:
@@ -120,11 +143,12 @@ def frames(
         parts = [task(spec, items[i : i + size]) for i in range(0, len(items), size)]
     cross = dask.delayed(_cross_task, pure=True)(spec, order, *[p[2] for p in parts])
     findings = dd.from_delayed([p[0] for p in parts] + [cross], meta=FINDINGS_META, verify_meta=False)
+    local = dd.from_delayed([p[0] for p in parts], meta=FINDINGS_META, verify_meta=False) if parts else None
     if parts:
         documents = dd.from_delayed([p[1] for p in parts], meta=DOCUMENTS_META, verify_meta=False)
     else:
         documents = dd.from_pandas(DOCUMENTS_META, npartitions=1)
-    return Frames(findings, documents)
+    return Frames(findings, documents, local, [p[2] for p in parts], session.engine, order)
 
 
 def validate(
