@@ -5,12 +5,14 @@ A case file::
     rule: time-iso8601
     cases:
       - name: lower-case duration
-        base: phenopacket            # phenopacket | family | cohort (default phenopacket), or:
+        base: phenopacket            # phenopacket | family | cohort (default phenopacket), or a real file of
+                                     # the shared data: store:GENE/FILE.json | v2:FILE.json (skipped without it)
         # document: {...}            # a whole document, or documents: [{...}, {...}], or text: "raw file"
         patch:                       # JSON Patch ops applied to the base / document
           - {op: replace, path: /subject/timeAtLastEncounter/age/iso8601duration, value: p6y}
         hpo: true                    # run with the shared HPO index (skipped when unavailable)
         profile: rare-disease        # optional; also: require: {a JSON Schema}, select: [...], severity: {...}
+        annotations: true            # run with the shared phenotype.hpoa as ``annotations`` (needs the shared data)
         expect:                      # findings of THIS rule, exactly (empty list = must pass)
           - pointer: /subject/timeAtLastEncounter/age/iso8601duration
             severity: error          # optional
@@ -96,7 +98,33 @@ def apply_patch(doc: Any, ops: list[dict[str, Any]]) -> Any:
     return doc
 
 
-def run_case(rule: str, case: dict[str, Any], tmp_path: Path, hpo: Any = None) -> list[tuple[int, Any]]:
+def _shared(shared: Path | None) -> Path:
+    """The shared data folder: the fixture's, or (callers without it, e.g. the reference-walk test) where
+    tests/conftest.py looks; skips when absent."""
+    if shared is not None:
+        return shared
+    import os
+
+    env = os.environ.get("PHENOTK_SHARED_DATA")
+    found = Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "data"
+    if not (found / "phenopacket-store").is_dir():
+        pytest.skip("shared data not found")
+    return found
+
+
+def _base(name: str, shared: Path | None) -> Any:
+    """A synthetic base document, or a real one from the shared data (``store:GENE/FILE.json``, ``v2:FILE``)."""
+    if name in BASES:
+        return BASES[name]
+    shared = _shared(shared)
+    folder, _, rel = name.partition(":")
+    root = {"store": "phenopacket-store", "v2": "v2-examples"}[folder]
+    return json.loads((shared / root / rel).read_text(encoding="utf-8"))
+
+
+def run_case(
+    rule: str, case: dict[str, Any], tmp_path: Path, hpo: Any = None, shared: Path | None = None
+) -> list[tuple[int, Any]]:
     """Write the case's documents to files, validate them with the rule selected; (doc index, issue) pairs."""
     paths: list[str] = []
     if "text" in case:
@@ -109,7 +137,7 @@ def run_case(rule: str, case: dict[str, Any], tmp_path: Path, hpo: Any = None) -
         elif "document" in case:
             docs = [case["document"]]
         else:
-            docs = [BASES[case.get("base", "phenopacket")]]
+            docs = [_base(case.get("base", "phenopacket"), shared)]
         docs = [
             apply_patch(d, case.get("patch", [])) if i == 0 or case.get("patch_all") else d for i, d in enumerate(docs)
         ]
@@ -122,6 +150,8 @@ def run_case(rule: str, case: dict[str, Any], tmp_path: Path, hpo: Any = None) -
         profile=case.get("profile", "default"),
         severity=case.get("severity", {}),
     )
+    if case.get("annotations"):  # the shared phenotype.hpoa (modes of inheritance), as a config would name it
+        opts.annotations = str(_shared(shared) / "hpo" / "phenotype.hpoa.gz")
     if "require" in case:
         schema = tmp_path / "schema.json"
         schema.write_text(json.dumps(case["require"]), encoding="utf-8")
@@ -138,7 +168,9 @@ def run_case(rule: str, case: dict[str, Any], tmp_path: Path, hpo: Any = None) -
 def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest) -> None:
     assert rule in rules_by_name(), f"case file names unknown rule {rule!r}"
     hpo = request.getfixturevalue("hpo_index") if case.get("hpo") else None
-    found = run_case(rule, case, tmp_path, hpo)
+    real = ":" in str(case.get("base", "")) or bool(case.get("annotations"))
+    shared = request.getfixturevalue("shared_data") if real else None  # skipped without the shared data
+    found = run_case(rule, case, tmp_path, hpo, shared)
     expected = case.get("expect", [])
     got = sorted((d, i.pointer) for d, i in found)
     want = sorted((e.get("doc", 0), e["pointer"]) for e in expected)

@@ -3,7 +3,7 @@
 Keys (all optional)::
 
     [tool.phenotk]                 # in phenotk.toml the [tool.phenotk] header may be left out
-    profile = "rare-disease"       # default | rare-disease | strict | sharing
+    profile = "rare-disease"       # default | rare-disease | strict | sharing | exomiser | lirical | gpsea | pheval
     select = ["schema", "TIM003"]  # only these rules (codes, names, groups or code prefixes)
     ignore = ["recommended-missing"]
     require = ["schemas/our-minimum.json"]   # user JSON Schemas (paths relative to the config file)
@@ -31,6 +31,7 @@ from typing import Any
 from phenotk.errors import UsageError
 from phenotk.issue import Severity
 from phenotk.validation.engine import EngineConfig
+from phenotk.validation.profiles.readiness import RULES as READINESS_RULES
 from phenotk.validation.profiles.sharing import RULES as SHARING_RULES
 from phenotk.validation.rule import Rule
 
@@ -39,13 +40,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-PROFILES = ("default", "rare-disease", "strict", "sharing")
+PROFILES = ("default", "rare-disease", "strict", "sharing", *READINESS_RULES)
 #: rules each profile switches on in addition to the defaults
 PROFILE_RULES: dict[str, tuple[str, ...]] = {
     "default": (),
     "rare-disease": ("rare-disease-requirements",),
     "strict": (),
     "sharing": SHARING_RULES,  # the opt-in privacy group, before a data release
+    **READINESS_RULES,  # exomiser, lirical, gpsea, pheval: what each consumer needs of a packet
 }
 KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "require-hpo", "fail-on", "annotations")
 FAIL_ON = ("error", "warning", "never")
@@ -76,7 +78,8 @@ class Options:
     ontology_files: dict[str, str] = field(default_factory=dict)
     #: HPO ids every packet must assess (``--organ-systems``; switches on ``hpo-organ-system-missing``)
     organ_systems: list[str] = field(default_factory=list)
-    #: HPO annotation file (``phenotype.hpoa``) converters read disease labels from (``annotations = …``)
+    #: HPO annotation file (``phenotype.hpoa``): disease labels for converters, modes of inheritance for the
+    #: ``genotype-inheritance`` rule (``annotations = …``)
     annotations: str | None = None
 
     @property
@@ -271,6 +274,10 @@ def engine_config(opts: Options, *, ontologies: Mapping[str, Any] | None = None)
         options["ontologies"] = dict(ontologies)
     if opts.organ_systems:
         options["organ_systems"] = list(opts.organ_systems)
+    if opts.annotations:  # disease → mode of inheritance, for genotype-inheritance (loaded once, cached)
+        from phenotk.ontology.annotations import load_inheritance
+
+        options["annotations"] = load_inheritance(opts.annotations)
     ignored: set[str] = set()
     for key in opts.ignore:
         ignored.update(r.name for r in _wrap(resolve_selector, key, opts.source))

@@ -14,12 +14,15 @@ class XrefBiosampleIndividual(Rule):
 
     What it checks
     --------------
-    In a phenopacket, ``biosamples[*].individualId`` must equal ``subject.id`` (a phenopacket is about
-    one individual), and ``derivedFromId`` must be the id of another biosample of the same phenopacket.
+    In a phenopacket, ``biosamples[*].individualId`` is expected to equal ``subject.id`` (a **warning**:
+    the v2 specification allows isolated biosamples, e.g. a tumour sample or a sample of a relative filed
+    with the proband), and ``derivedFromId`` must be the id of another biosample of the same phenopacket
+    (an **error**: the link points nowhere).
 
     Why
     ---
-    Samples filed under the wrong individual lead to results reported for the wrong person.
+    Samples filed under the wrong individual lead to results reported for the wrong person; a sample of
+    another individual is legal, but worth a second look.
 
     Anti-pattern
     ------------
@@ -32,7 +35,7 @@ class XrefBiosampleIndividual(Rule):
 
     code = "XREF002"
     name = "xref-biosample-individual"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     targets = ("Phenopacket",)
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
@@ -46,7 +49,8 @@ class XrefBiosampleIndividual(Rule):
             ind = bio.get(ik) if ik else None
             if isinstance(ind, str) and ind and sid is not None and ind != sid:
                 yield self.violation(
-                    f"biosample {bio.get('id')!r} belongs to individual {ind!r}, but the subject is {sid!r}",
+                    f"biosample {bio.get('id')!r} belongs to individual {ind!r}, but the subject is {sid!r} "
+                    "(allowed for isolated biosamples; check it is not filed under the wrong individual)",
                     bk,
                     i,
                     ik,  # type: ignore[arg-type]
@@ -59,4 +63,5 @@ class XrefBiosampleIndividual(Rule):
                     bk,
                     i,
                     dk,  # type: ignore[arg-type]
+                    severity=Severity.ERROR,
                 )

@@ -1,0 +1,1 @@
+"""Rules: genotype — allelic states and variant counts against the disease's mode of inheritance."""

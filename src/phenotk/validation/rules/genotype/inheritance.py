@@ -1,0 +1,203 @@
+"""GEN001 genotype-inheritance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from phenotk.issue import Severity
+from phenotk.ontology.annotations import (
+    AUTOSOMAL_DOMINANT,
+    AUTOSOMAL_RECESSIVE,
+    MODE_LABELS,
+    X_LINKED,
+    X_LINKED_DOMINANT,
+    X_LINKED_RECESSIVE,
+)
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation
+from phenotk.validation.rules.readiness import _common as C
+
+#: allelic state (GENO id or label) → kind
+_STATES = {
+    "GENO:0000135": "het",
+    "heterozygous": "het",
+    "GENO:0000458": "het",
+    "simple heterozygous": "het",
+    "GENO:0000402": "comphet",
+    "compound heterozygous": "comphet",
+    "GENO:0000136": "hom",
+    "homozygous": "hom",
+    "GENO:0000134": "hemi",
+    "hemizygous": "hemi",
+    "GENO:0000604": "hemi",
+    "hemizygous X-linked": "hemi",
+    "GENO:0000605": "hemi",
+    "hemizygous Y-linked": "hemi",
+}
+_X_MODES = frozenset({X_LINKED, X_LINKED_RECESSIVE, X_LINKED_DOMINANT})
+_CHECKED = frozenset({AUTOSOMAL_DOMINANT, AUTOSOMAL_RECESSIVE, *_X_MODES})
+_DROPPED_STATUS = frozenset({"REJECTED", "CANDIDATE"})
+
+
+@dataclass(frozen=True)
+class _Call:
+    path: tuple[Token, ...]  # to the variation descriptor's allelicState (relative to the phenopacket)
+    kind: str
+    name: str  # the variant, for the message
+
+
+class GenotypeInheritance(Rule):
+    """The genotype does not fit the diagnosed disease's mode of inheritance.
+
+    What it checks
+    --------------
+    For each interpretation whose ``diagnosis.disease`` has a known mode of inheritance — from the HPO
+    annotation file (``annotations = "phenotype.hpoa"`` in the config, ``annotations=`` in the API; the
+    session loads it once) or stated in the packet as an observed feature under *Mode of inheritance*
+    (``HP:0000007`` autosomal recessive, ``HP:0000006`` autosomal dominant, ``HP:0001417``/``HP:0001419``/
+    ``HP:0001423`` X-linked) — the allelic states of its causative/contributory variants are compared with it:
+
+    * autosomal recessive with a single heterozygous variant (one allele where two are expected);
+    * autosomal dominant with only homozygous calls;
+    * X-linked with a hemizygous call in a ``FEMALE`` subject, or a heterozygous call in a ``MALE`` one.
+
+    A **warning** with the evidence (disease, modes and their source, the calls, the sex): a second variant
+    may have been missed by the sequencing, or the disease may have several modes. A disease that also has
+    another mode (digenic, mitochondrial, somatic mosaicism, …) or fits any of its modes is not reported;
+    ``REJECTED`` and ``CANDIDATE`` interpretations are not counted.
+
+    Why
+    ---
+    A genotype that cannot explain the disease is a frequent curation slip (het written for hom, the second
+    allele left out) and misleads genotype–phenotype statistics such as GPSEA's allele-count groups
+    (LIRICAL #597, gpsea #261).
+
+    Anti-pattern
+    ------------
+    Diagnosis ``OMIM:201910`` (autosomal recessive) with one variant, ``"allelicState": {"id": "GENO:0000135",
+    "label": "heterozygous"}``.
+
+    Fixed
+    -----
+    Both variants of the compound heterozygous genotype listed, or ``"allelicState": {"id": "GENO:0000136",
+    "label": "homozygous"}`` when that is what the report says.
+    """
+
+    code = "GEN001"
+    name = "genotype-inheritance"
+    severity = Severity.WARNING
+    targets = ("Phenopacket",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Compare each diagnosis's genotype with its disease's modes of inheritance."""
+        pp = node.value
+        interps = C.get(pp, "interpretations")
+        if not isinstance(interps, list) or not interps:
+            return
+        annotations = ctx.options.get("annotations")
+        stated = _stated_modes(pp)
+        sex = C.sex(pp)
+        ik = C.key(pp, "interpretations")
+        for i, it in enumerate(interps):
+            diag = C.get(it, "diagnosis")
+            did = C.get(C.get(diag, "disease"), "id")
+            if not isinstance(did, str):
+                continue
+            modes, source = stated, "the packet"
+            if annotations is not None and annotations.of(did):
+                modes, source = annotations.of(did), annotations.source or "phenotype.hpoa"
+            if not modes or not modes <= _CHECKED:
+                continue
+            calls = list(_calls(ik, i, it, diag))
+            if not calls:
+                continue
+            problem = _misfit(modes, calls, sex)
+            if problem is None:
+                continue
+            where, what = problem
+            names = ", ".join(MODE_LABELS[m] for m in sorted(modes))
+            shown = "; ".join(f"{c.name} {c.kind}" for c in calls)
+            yield self.violation(
+                f"{did} is {names} (from {source}) but {what}: {shown}" + (f"; subject sex {sex}" if sex else ""),
+                *where.path,
+                context={"disease": did, "modes": sorted(modes), "source": source},
+            )
+
+
+def _stated_modes(pp: dict[str, Any]) -> frozenset[str]:
+    modes = set()
+    for _, f in C.observed_features(pp):
+        tid = C.get(C.get(f, "type"), "id")
+        if tid in MODE_LABELS:
+            modes.add(tid)
+    return frozenset(modes)
+
+
+def _calls(ik: str, i: int, it: dict[str, Any], diag: dict[str, Any]) -> Iterator[_Call]:
+    gis = C.get(diag, "genomicInterpretations")
+    if not isinstance(gis, list):
+        return
+    for j, gi in enumerate(gis):
+        if not isinstance(gi, dict) or C.get(gi, "interpretationStatus") in _DROPPED_STATUS:
+            continue
+        found = C.descriptor(gi)
+        if found is None:
+            continue
+        vd = found[1]
+        state = C.get(vd, "allelicState")
+        kind = _STATES.get(C.get(state, "id")) or _STATES.get(C.get(state, "label"))
+        if kind is None:
+            continue
+        path = (
+            ik,
+            i,
+            C.key(it, "diagnosis"),
+            C.key(diag, "genomicInterpretations"),
+            j,
+            *found[0],
+            C.key(vd, "allelicState"),
+        )
+        yield _Call(path, kind, _name(vd))
+
+
+def _name(vd: dict[str, Any]) -> str:
+    exprs = C.get(vd, "expressions")
+    if isinstance(exprs, list):
+        for e in exprs:
+            if C.get(e, "syntax") == "hgvs.c" and isinstance(C.get(e, "value"), str):
+                return str(C.get(e, "value"))
+    label = C.get(vd, "label") or C.get(vd, "id")
+    return str(label) if label else "variant"
+
+
+def _misfit(modes: frozenset[str], calls: list[_Call], sex: Any) -> tuple[_Call, str] | None:
+    """(the call to point at, what does not fit) when the calls fit none of ``modes``; None when one fits."""
+    reasons: list[tuple[_Call, str]] = []
+    for mode in modes:
+        bad = _against(mode, calls, sex)
+        if bad is None:
+            return None
+        reasons.append(bad)
+    return reasons[0] if reasons else None
+
+
+def _against(mode: str, calls: list[_Call], sex: Any) -> tuple[_Call, str] | None:
+    kinds = [c.kind for c in calls]
+    if mode == AUTOSOMAL_RECESSIVE:
+        if kinds == ["het"]:
+            return calls[0], "the genotype is a single heterozygous variant (two alleles expected)"
+        return None
+    if mode == AUTOSOMAL_DOMINANT:
+        if all(k == "hom" for k in kinds):
+            return calls[0], "every call is homozygous (one allele suffices)"
+        return None
+    if sex == "FEMALE":
+        hemi = [c for c in calls if c.kind == "hemi"]
+        if hemi:
+            return hemi[0], "a woman cannot be hemizygous for an X-linked variant"
+    if sex == "MALE":
+        het = [c for c in calls if c.kind in ("het", "comphet")]
+        if het:
+            return het[0], "a man has one X: a heterozygous X-linked call is unexpected"
+    return None

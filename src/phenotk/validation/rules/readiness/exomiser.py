@@ -1,0 +1,144 @@
+"""RDY001 exomiser-readiness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.readiness import _common as C
+from phenotk.validation.rules.variant._common import build_of
+
+
+class ExomiserReadiness(Rule):
+    """Profile ``exomiser``: what Exomiser needs of a phenopacket given with ``--sample``.
+
+    What it checks
+    --------------
+    Switched on by ``--profile exomiser``; checks the phenopacket Exomiser analyses (a top-level one, a
+    family's proband, each cohort member):
+
+    * at least one **observed** phenotypic feature (**error**), each an ``HP:`` term (**warning** otherwise);
+    * ``subject.id`` (**error**): the proband's sample name in the VCF;
+    * a VCF in ``files`` (or the family's ``files``) (**warning**: it can be given with ``--vcf`` instead),
+      whose ``uri`` is scheme-qualified, e.g. ``file:///data/P1.vcf.gz`` (**error** otherwise) and whose
+      ``fileAttributes.genomeAssembly`` is stated (**warning**: Exomiser then assumes GRCh37/hg19) and a known
+      build (**error** otherwise); when ``individualToFileIdentifiers`` is given it maps the subject id;
+    * ``subject.sex`` (**warning**): X-linked modes of inheritance are scored by sex.
+
+    Sources: Exomiser documentation, *Input Files and Options*
+    (https://exomiser.readthedocs.io/en/latest/input_files_and_options.html: the sample is a phenopacket;
+    the VCF comes from the phenopacket or ``--vcf``; "Exomiser will assume that the vcf file was called
+    using the default assembly (GRCh37 / hg19)" unless ``--assembly`` says otherwise) and the Exomiser README
+    (https://github.com/exomiser/Exomiser: "Starting from a VCF file and a set of phenotypes encoded using the
+    Human Phenotype Ontology").
+
+    Why
+    ---
+    A packet without observed HPO terms gives Exomiser nothing to prioritise by; a VCF without its build is
+    silently read on GRCh37 coordinates; a bare path is not a URI.
+
+    Anti-pattern
+    ------------
+    ``"files": [{"uri": "/data/P1.vcf.gz", "fileAttributes": {"fileFormat": "VCF"}}]``
+
+    Fixed
+    -----
+    ``"files": [{"uri": "file:///data/P1.vcf.gz", "fileAttributes": {"fileFormat": "VCF", "genomeAssembly":
+    "GRCh38"}, "individualToFileIdentifiers": {"P1": "P1"}}]``
+    """
+
+    code = "RDY001"
+    name = "exomiser-readiness"
+    severity = Severity.ERROR
+    default_enabled = False
+    targets = ("Phenopacket",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Exomiser's requirements of one analysed phenopacket."""
+        if not C.analysed(node):
+            return
+        pp = node.value
+        yield from _features(self, pp, "Exomiser")
+        sid = C.subject_id(pp)
+        if sid is None:
+            yield self.violation(
+                "exomiser: no subject.id (the proband's sample name in the VCF)", C.key(pp, "subject"), "id"
+            )
+        if not C.sex(pp) or C.sex(pp) == "UNKNOWN_SEX":
+            yield self.violation(
+                "exomiser: subject.sex is not set; X-linked inheritance is scored by sex",
+                C.key(pp, "subject"),
+                "sex",
+                severity=Severity.WARNING,
+            )
+        vcfs = [(p, f) for p, f in C.files(node) if C.is_vcf(f)]
+        if not vcfs and not any(C.is_vcf(f) for f in C.family_files(node)):
+            yield self.violation(
+                "exomiser: no VCF in files; give it with --vcf (and --assembly) on the command line",
+                C.key(pp, "files"),
+                severity=Severity.WARNING,
+            )
+        for path, f in vcfs:
+            yield from vcf_file(self, "exomiser", path, f, sid, default_build="GRCh37 (hg19)")
+
+
+def _features(rule: Rule, pp: dict, tool: str) -> Iterator[Violation]:  # type: ignore[type-arg]
+    observed = C.observed_features(pp)
+    if not observed:
+        yield rule.violation(
+            f"{tool.lower()}: no observed phenotypic feature; {tool} ranks by the patient's HPO terms",
+            C.key(pp, "phenotypicFeatures"),
+        )
+    fk = C.key(pp, "phenotypicFeatures")
+    for i, f in observed:
+        tid = C.get(C.get(f, "type"), "id")
+        if isinstance(tid, str) and not tid.startswith("HP:"):
+            yield rule.violation(
+                f"{tool.lower()}: feature {tid!r} is not an HPO term; {tool} ignores it",
+                fk,
+                i,
+                C.key(f, "type"),
+                "id",
+                severity=Severity.WARNING,
+            )
+
+
+def vcf_file(
+    rule: Rule,
+    tool: str,
+    path: C.Path,
+    f: dict,
+    sid: str | None,
+    *,
+    default_build: str | None = None,  # type: ignore[type-arg]
+) -> Iterator[Violation]:
+    """URI scheme, genome assembly and sample mapping of one VCF file entry."""
+    uri = C.get(f, "uri")
+    if isinstance(uri, str) and uri and not C.SCHEME.match(uri):
+        fixed = "file://" + ("" if uri[:1] == "/" else "/") + uri
+        yield rule.violation(
+            f"{tool}: VCF uri {uri!r} has no scheme; write it as a URI, e.g. {fixed}",
+            *path,
+            C.key(f, "uri"),
+        )
+    attrs = C.attributes(f)
+    assembly = attrs.get("genomeAssembly")
+    ak = (*path, C.key(f, "fileAttributes"))
+    if not assembly:
+        msg = f"{tool}: VCF has no fileAttributes.genomeAssembly"
+        if default_build:
+            msg += f"; it is read as {default_build}"
+        yield rule.violation(msg, *ak, severity=Severity.WARNING if default_build else None)
+    elif build_of(assembly) not in ("GRCh37", "GRCh38"):
+        yield rule.violation(
+            f"{tool}: genome assembly {assembly!r} is not GRCh37/hg19 or GRCh38/hg38", *ak, "genomeAssembly"
+        )
+    ids = C.get(f, "individualToFileIdentifiers")
+    if isinstance(ids, dict) and ids and sid is not None and sid not in ids:
+        yield rule.violation(
+            f"{tool}: individualToFileIdentifiers does not map the subject {sid!r} to a VCF sample",
+            *path,
+            C.key(f, "individualToFileIdentifiers"),
+            severity=Severity.WARNING,
+        )

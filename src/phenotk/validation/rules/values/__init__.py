@@ -1,0 +1,1 @@
+"""Rules: values — peer-level checks of scalar values (defaults, ranges, control characters, VRS shape)."""

@@ -1,0 +1,73 @@
+"""VAL001 schema-required-default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+
+#: type → (JSON name, the proto3 default a reader substitutes) of scalar fields the v2 specification marks
+#: REQUIRED. ``schema-required`` leaves them out: proto3 JSON writers omit a default value, so absence is
+#: not an error of the document's shape — but it is read as the default, which the author may not mean.
+REQUIRED_SCALARS: dict[str, tuple[tuple[str, str], ...]] = {
+    "VitalStatus": (("status", "UNKNOWN_STATUS"),),
+    "Interpretation": (("progressStatus", "UNKNOWN_PROGRESS"),),
+    "GenomicInterpretation": (("interpretationStatus", "UNKNOWN_STATUS"),),
+    "VariantInterpretation": (
+        ("acmgPathogenicityClassification", "NOT_PROVIDED"),
+        ("therapeuticActionability", "UNKNOWN_ACTIONABILITY"),
+    ),
+    "VariationDescriptor": (("moleculeContext", "unspecified_molecule_context"),),
+    "GestationalAge": (("weeks", "0"),),
+    "RadiationTherapy": (("dosage", "0"), ("fractions", "0")),
+    "TherapeuticRegimen": (("regimenStatus", "UNKNOWN_STATUS"),),
+    "Family": (("consanguinousParents", "false"),),
+}
+
+
+class SchemaRequiredDefault(Rule):
+    """A REQUIRED enum, number or boolean field is absent and is read as its proto3 default.
+
+    What it checks
+    --------------
+    The scalar fields the Phenopacket v2 documentation marks REQUIRED: ``VitalStatus.status``,
+    ``Interpretation.progressStatus``, ``GenomicInterpretation.interpretationStatus``,
+    ``VariantInterpretation.acmgPathogenicityClassification`` and ``therapeuticActionability``,
+    ``VariationDescriptor.moleculeContext``, ``GestationalAge.weeks``, ``RadiationTherapy.dosage`` and
+    ``fractions``, ``TherapeuticRegimen.regimenStatus`` and ``Family.consanguinousParents``. When one is
+    absent (camelCase or snake_case key) the finding names the default a protobuf reader puts in its place.
+    A warning, not an error: protobuf's own JSON writer leaves default values out, so a document written by
+    a protobuf library with e.g. ``NOT_PROVIDED`` looks exactly like one whose author forgot the field.
+
+    Why
+    ---
+    The reference validator (phenopacket-tools, whose JSON Schema lists these fields as ``required``)
+    rejects such documents, and every protobuf reader silently reads ``0``, ``false`` or the first enum
+    value — ``UNKNOWN_STATUS``, ``NOT_PROVIDED`` — which may not be what was meant (a family read as not
+    consanguineous, a radiation therapy of dose 0).
+
+    Anti-pattern
+    ------------
+    ``"vitalStatus": {"timeOfDeath": {"age": {"iso8601duration": "P40Y"}}}`` — read as ``UNKNOWN_STATUS``.
+
+    Fixed
+    -----
+    ``"vitalStatus": {"status": "DECEASED", "timeOfDeath": {"age": {"iso8601duration": "P40Y"}}}``
+    """
+
+    code = "VAL001"
+    name = "schema-required-default"
+    severity = Severity.WARNING
+    targets = tuple(REQUIRED_SCALARS)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """One finding per absent REQUIRED scalar of ``node``."""
+        value = node.value
+        for json_name, default in REQUIRED_SCALARS[node.type]:
+            if node.key(json_name) is None or value.get(node.key(json_name)) is None:
+                yield self.violation(
+                    f"REQUIRED field {json_name!r} absent, read as default {default}; state it explicitly",
+                    json_name,
+                    context={"field": json_name, "default": default},
+                )

@@ -1,0 +1,1 @@
+"""Rules: variant — offline checks of variant descriptions (HGVS, VCF records, assemblies, gene ids)."""

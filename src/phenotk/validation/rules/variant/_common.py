@@ -1,0 +1,108 @@
+"""Shared helpers of the variant rules: chromosome names, assemblies and RefSeq chromosome accessions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: assembly names as written → the build they mean
+ASSEMBLIES = {
+    "grch38": "GRCh38",
+    "hg38": "GRCh38",
+    "grch37": "GRCh37",
+    "hg19": "GRCh37",
+    "ncbi36": "NCBI36",
+    "hg18": "NCBI36",
+    "t2t-chm13": "T2T-CHM13",
+    "chm13": "T2T-CHM13",
+    "t2t-chm13v2.0": "T2T-CHM13",
+    "chm13v2.0": "T2T-CHM13",
+    "b37": "GRCh37",
+    "hs37d5": "GRCh37",
+}
+_PATCH = re.compile(r"(grch3[78])\.p\d+\Z")
+#: chromosome name (``1`` … ``22``, ``X``, ``Y``, ``M``/``MT``, with or without ``chr``)
+CHROM = re.compile(r"(?:chr)?(?P<c>[1-9]|1\d|2[0-2]|X|Y|M|MT)\Z", re.I)
+#: other contig names a VCF may carry (unplaced/alt contigs, decoys)
+CONTIG = re.compile(
+    r"(?:chr)?(?:Un_|\d{1,2}_|[XY]_)?(?:GL|KI|JH|KN|KQ|KZ|ML|MU|KV)\d+(?:\.\d+|v\d+)?(?:_(?:alt|random|fix|decoy))?\Z|hs37d5|chrEBV|NC_\d{6}\.\d+",
+    re.I,
+)
+#: RefSeq chromosome accession: NC_0000NN (NN 01-24) or NC_012920 (mitochondrion)
+NC_CHROM = re.compile(r"NC_0000(?P<n>0[1-9]|1\d|2[0-4])\.(?P<v>\d+)\Z|NC_012920\.1\Z")
+#: GRCh38 accession version per chromosome (1-22, X, Y); GRCh37 is one less for every chromosome
+GRCH38_VERSION = {
+    "1": 11,
+    "2": 12,
+    "3": 12,
+    "4": 12,
+    "5": 10,
+    "6": 12,
+    "7": 14,
+    "8": 11,
+    "9": 12,
+    "10": 11,
+    "11": 10,
+    "12": 12,
+    "13": 11,
+    "14": 9,
+    "15": 10,
+    "16": 10,
+    "17": 11,
+    "18": 10,
+    "19": 10,
+    "20": 11,
+    "21": 9,
+    "22": 11,
+    "X": 11,
+    "Y": 10,
+}
+
+
+def build_of(assembly: Any) -> str | None:
+    """The build an assembly name means (``hg19`` → ``GRCh37``), or None when it is not known."""
+    if not isinstance(assembly, str):
+        return None
+    a = assembly.strip().lower()
+    m = _PATCH.match(a)
+    return ASSEMBLIES.get(m.group(1) if m else a)
+
+
+def chrom_name(chrom: Any) -> str | None:
+    """``chr1`` / ``1`` → ``1``; ``chrM`` / ``MT`` → ``MT``; None for anything else."""
+    if not isinstance(chrom, str):
+        return None
+    m = CHROM.match(chrom.strip())
+    if not m:
+        return None
+    c = m.group("c").upper()
+    return "MT" if c in ("M", "MT") else c
+
+
+def nc_chrom(accession: str) -> tuple[str, int] | None:
+    """(chromosome, version) of a RefSeq chromosome accession, or None."""
+    m = NC_CHROM.match(accession)
+    if not m:
+        return None
+    if m.group("n") is None:
+        return "MT", 1
+    n = int(m.group("n"))
+    return {23: "X", 24: "Y"}.get(n, str(n)), int(m.group("v"))
+
+
+def nc_build(accession: str) -> str | None:
+    """GRCh38 / GRCh37 for a chromosome accession whose version tells (None: mitochondrion, other versions)."""
+    got = nc_chrom(accession)
+    if got is None or got[0] == "MT":
+        return None
+    chrom, version = got
+    v38 = GRCH38_VERSION[chrom]
+    return "GRCh38" if version == v38 else "GRCh37" if version == v38 - 1 else None
+
+
+def expressions(descriptor: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """(index, expression) of a VariationDescriptor's ``expressions`` list."""
+    exprs = descriptor.get("expressions")
+    if not isinstance(exprs, list):
+        return []
+    return [(i, e) for i, e in enumerate(exprs) if isinstance(e, dict)]

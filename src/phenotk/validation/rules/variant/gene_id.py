@@ -1,0 +1,75 @@
+"""VAR005 variant-gene-id."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+
+#: gene id shapes by prefix
+_ID_SHAPES = {
+    "HGNC": re.compile(r"HGNC:[1-9]\d*\Z"),
+    "NCBIGene": re.compile(r"NCBIGene:[1-9]\d*\Z"),
+    "ENSEMBL": re.compile(r"ENSEMBL:ENSG\d{11}(?:\.\d+)?\Z"),
+    "Ensembl": re.compile(r"Ensembl:ENSG\d{11}(?:\.\d+)?\Z"),
+    "OMIM": re.compile(r"OMIM:\d{6}\Z"),
+}
+#: an HGNC-approved symbol: letters, digits, hyphens (C9orf72, HLA-DRB1, MT-ND1), a few with @ or _ or .
+_SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_.@]*\Z")
+
+
+class VariantGeneId(Rule):
+    """A gene descriptor whose id or symbol does not have the shape of an HGNC id or gene symbol.
+
+    What it checks
+    --------------
+    ``GeneDescriptor.valueId`` (``gene`` of a genomic interpretation, ``geneContext`` of a variant): an
+    ``HGNC:`` id is ``HGNC:`` and a number without leading zero (``HGNC:3603``, not ``HGNC:HGNC:3603`` or
+    ``HGNC:FBN1``); ``NCBIGene:``, ``ENSEMBL:ENSG…`` and ``OMIM:`` ids have their usual shapes.
+    ``symbol`` is one word of letters, digits and hyphens (``FBN1``, ``C9orf72``, ``HLA-DRB1``) — not a
+    description such as ``"FBN1 gene"`` or a transcript. Other prefixes are left to ``curie-syntax``. A
+    **warning**: the shape is checked offline, not that HGNC knows the id.
+
+    Why
+    ---
+    GPSEA and Exomiser match genes by HGNC id or symbol; ``HGNC:HGNC:3603`` or ``"FBN1 (NM_000138.5)"`` match
+    nothing, and the variant drops out of gene-level analyses.
+
+    Anti-pattern
+    ------------
+    ``"gene": {"valueId": "HGNC:FBN1", "symbol": "FBN1 gene"}``
+
+    Fixed
+    -----
+    ``"gene": {"valueId": "HGNC:3603", "symbol": "FBN1"}``
+    """
+
+    code = "VAR005"
+    name = "variant-gene-id"
+    severity = Severity.WARNING
+    targets = ("GeneDescriptor",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Check the shapes of one gene descriptor's id and symbol."""
+        ik = node.key("valueId")
+        vid = node.value.get(ik) if ik else None
+        if isinstance(vid, str) and vid:
+            shape = _ID_SHAPES.get(vid.partition(":")[0])
+            if shape is not None and not shape.match(vid):
+                yield self.violation(f"gene id {vid!r} does not have the shape {_example(vid)}", ik)  # type: ignore[arg-type]
+        sk = node.key("symbol")
+        sym = node.value.get(sk) if sk else None
+        if isinstance(sym, str) and sym and not _SYMBOL.match(sym):
+            yield self.violation(
+                f"gene symbol {sym!r} is not one word of letters, digits and hyphens (e.g. FBN1, C9orf72)",
+                sk,  # type: ignore[arg-type]
+            )
+
+
+def _example(vid: str) -> str:
+    prefix = vid.partition(":")[0]
+    return {"HGNC": "HGNC:3603", "NCBIGene": "NCBIGene:2200", "OMIM": "OMIM:134797"}.get(
+        prefix, f"{prefix}:ENSG00000166147"
+    )

@@ -1,0 +1,92 @@
+"""VAR003 variant-genome-assembly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from phenotk.issue import Severity
+from phenotk.model.hgvs import HgvsError, parse_hgvs
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.variant._common import build_of, expressions, nc_build
+
+_STATE = "variant-genome-assembly"
+
+
+class VariantGenomeAssembly(Rule):
+    """A genome assembly that is not recognised, or assemblies that disagree within a document.
+
+    What it checks
+    --------------
+    * ``vcfRecord.genomeAssembly`` is a known build name: ``GRCh38``/``hg38``, ``GRCh37``/``hg19``/``b37``
+      (patch releases such as ``GRCh38.p13`` too), ``NCBI36``/``hg18``, ``T2T-CHM13`` — otherwise a
+      **warning** (e.g. ``"38"``, ``"human"``);
+    * an ``hgvs.g`` expression on a RefSeq chromosome names the build by its accession version
+      (``NC_000015.10`` is GRCh38, ``NC_000015.9`` GRCh37): it must be the build of the descriptor's VCF record
+      (**error**: one of them is on the wrong coordinates);
+    * all VCF records of a document use one build (**warning** at each record that differs from the first).
+
+    Why
+    ---
+    Coordinates are meaningless without their build; Exomiser and PhEval take the assembly from the
+    phenopacket's VCF file or record and score nothing when it does not match the data, and GRCh37 vs
+    GRCh38 positions of the same variant differ by up to megabases.
+
+    Anti-pattern
+    ------------
+    ``"expressions": [{"syntax": "hgvs.g", "value": "NC_000015.9:g.67528965del"}]`` with
+    ``"vcfRecord": {"genomeAssembly": "hg38", …}``
+
+    Fixed
+    -----
+    ``"expressions": [{"syntax": "hgvs.g", "value": "NC_000015.10:g.67236720del"}]`` with
+    ``"vcfRecord": {"genomeAssembly": "hg38", …}``
+    """
+
+    code = "VAR003"
+    name = "variant-genome-assembly"
+    severity = Severity.ERROR
+    targets = ("VariationDescriptor",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Assembly of one descriptor's VCF record against its g. expressions and the document's first build."""
+        vk = node.key("vcfRecord")
+        vcf = node.value.get(vk) if vk else None
+        if not isinstance(vcf, dict):
+            return
+        ak = "genomeAssembly" if "genomeAssembly" in vcf else "genome_assembly"
+        assembly = vcf.get(ak)
+        if not isinstance(assembly, str) or not assembly:
+            return  # schema-required
+        build = build_of(assembly)
+        if build is None:
+            yield self.violation(
+                f"genome assembly {assembly!r} is not a known build (GRCh38/hg38, GRCh37/hg19, T2T-CHM13 …)",
+                vk,  # type: ignore[arg-type]
+                ak,
+                severity=Severity.WARNING,
+            )
+            return
+        first = ctx.state.setdefault(_STATE, (build, assembly, node.pointer))
+        if first[0] != build:
+            yield self.violation(
+                f"genome assembly {assembly!r} ({build}) differs from {first[1]!r} ({first[0]}) at {first[2]}",
+                vk,  # type: ignore[arg-type]
+                ak,
+                severity=Severity.WARNING,
+            )
+        for i, expr in expressions(node.value):
+            value = expr.get("value")
+            if expr.get("syntax") != "hgvs.g" or not isinstance(value, str) or not value.startswith("NC_"):
+                continue
+            try:
+                ref = parse_hgvs(value).reference
+            except HgvsError:
+                continue  # variant-hgvs-syntax
+            said = nc_build(ref or "")
+            if said is not None and said != build:
+                yield self.violation(
+                    f"{value!r} is on {said} ({ref}) but the VCF record says {assembly!r} ({build})",
+                    node.key("expressions") or "expressions",
+                    i,
+                    "value",
+                )

@@ -1,0 +1,124 @@
+"""VAR004 variant-hgvs-vcf-mismatch."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from phenotk.issue import Severity
+from phenotk.model.hgvs import HgvsError, parse_hgvs
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.variant._common import chrom_name, expressions, nc_chrom
+
+_SUB = re.compile(r"(\d+)([ACGT])>([ACGT])\Z")
+_DEL = re.compile(r"(\d+)(?:_(\d+))?del([ACGT]*)\Z")
+
+
+class VariantHgvsVcfMismatch(Rule):
+    """An ``hgvs.g`` expression and the VCF record of the same variant disagree on chromosome, position or bases.
+
+    What it checks
+    --------------
+    For a variation descriptor with both an ``hgvs.g`` expression on a RefSeq chromosome accession
+    (``NC_000015.10:g.…``) and a ``vcfRecord``, without a reference genome:
+
+    * the accession's chromosome is the record's ``chrom`` (``NC_000015`` ↔ ``chr15``/``15``);
+    * a substitution ``g.123A>G`` is ``pos`` 123, ``ref`` A, ``alt`` G;
+    * a deletion ``g.123del`` / ``g.123_125del`` is, VCF-style with the preceding base, a ``ref`` one base
+      longer than the deleted stretch, ``alt`` its first base, at ``pos`` 122 or left of it (in a repeat, VCF
+      normalisation shifts a deletion 5' and HGVS shifts it 3': ``NC_000015.10:g.67231877del`` is
+      ``pos 67231875 TC>T`` when base 67231876 is also a C).
+
+    Other edits (duplications, insertions, delins) depend on left/right normalisation and are not compared.
+
+    Why
+    ---
+    The two notations are written by different tools (VariantValidator, a VCF); when they disagree one of
+    them is about another variant, and a consumer that reads only one of them silently analyses it.
+
+    Anti-pattern
+    ------------
+    ``"value": "NC_000015.10:g.67236720del"`` with ``"vcfRecord": {"chrom": "chr15", "pos": 67236720, "ref": "TG",
+    "alt": "T"}``
+
+    Fixed
+    -----
+    ``"vcfRecord": {"chrom": "chr15", "pos": 67236719, "ref": "TG", "alt": "T"}``
+    """
+
+    code = "VAR004"
+    name = "variant-hgvs-vcf-mismatch"
+    severity = Severity.ERROR
+    targets = ("VariationDescriptor",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Compare each g. expression with the descriptor's VCF record."""
+        vk = node.key("vcfRecord")
+        vcf = node.value.get(vk) if vk else None
+        if not isinstance(vcf, dict):
+            return
+        chrom = chrom_name(vcf.get("chrom"))
+        pos = _int(vcf.get("pos"))
+        ref, alt = vcf.get("ref"), vcf.get("alt")
+        for i, expr in expressions(node.value):
+            value = expr.get("value")
+            if (
+                expr.get("syntax") not in ("hgvs.g", "hgvs.m")
+                or not isinstance(value, str)
+                or not value.startswith("NC_")
+            ):
+                continue
+            try:
+                hgvs = parse_hgvs(value)
+            except HgvsError:
+                continue
+            where = (node.key("expressions") or "expressions", i, "value")
+            nc = nc_chrom(hgvs.reference or "")
+            if nc is None:
+                continue
+            if chrom is not None and nc[0] != chrom:
+                yield self.violation(
+                    f"{value!r} is on chromosome {nc[0]} but the VCF record is on {vcf.get('chrom')!r}", *where
+                )
+                continue
+            if pos is None or not isinstance(ref, str) or not isinstance(alt, str) or not (ref + alt).isalpha():
+                continue  # symbolic ALT (<DEL>) or missing fields: nothing to compare
+            problem = _disagreement(hgvs.description, pos, ref, alt)
+            if problem:
+                yield self.violation(f"{value!r} vs VCF record pos {pos} {ref}>{alt}: {problem}", *where)
+
+
+def _disagreement(desc: str, pos: int, ref: str, alt: str) -> str | None:
+    """Why a g. substitution or deletion cannot be the VCF record (None: they agree, or it is not compared).
+
+    A deletion in a repeat is shifted 3' by HGVS and 5' by VCF normalisation, so only its length, the
+    anchor base and that the VCF position is not right of the HGVS one are checked.
+    """
+    m = _SUB.match(desc)
+    if m:
+        want = (int(m.group(1)), m.group(2), m.group(3))
+        if want != (pos, ref.upper(), alt.upper()):
+            return f"the substitution {desc} is pos {want[0]} {want[1]}>{want[2]} in VCF"
+        return None
+    m = _DEL.match(desc)
+    if m:
+        start = int(m.group(1))
+        length = int(m.group(2) or start) - start + 1
+        if m.group(3) and len(m.group(3)) != length:
+            return None  # the HGVS itself is inconsistent: not this rule's business
+        if len(ref) != length + 1 or alt.upper() != ref[:1].upper():
+            return f"deleting {length} base(s) is REF of {length + 1} bases and ALT its first base in VCF"
+        if pos > start - 1:
+            return f"the VCF anchor base must be at or left of {start - 1} (VCF left-aligns, HGVS right-aligns)"
+    return None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None

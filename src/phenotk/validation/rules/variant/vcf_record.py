@@ -1,0 +1,79 @@
+"""VAR002 variant-vcf-record."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.variant._common import CONTIG, chrom_name
+
+_REF = re.compile(r"[ACGTN]+\Z", re.I)
+#: one ALT allele: bases, a symbolic allele <DEL>, the overlapping deletion *, no ALT ., or a breakend
+_ALT = re.compile(
+    r"[ACGTN]+\Z|<[^<>,\s]+>\Z|\*\Z|\.\Z|[ACGTN]*[\[\]][^\[\]\s]+[\[\]][ACGTN]*\Z|\.[ACGTN]+\Z|[ACGTN]+\.\Z", re.I
+)
+
+
+class VariantVcfRecord(Rule):
+    """A VCF record with an unknown chromosome name, bases outside ACGTN, or REF equal to ALT.
+
+    What it checks
+    --------------
+    ``VcfRecord`` (``variationDescriptor.vcfRecord``):
+
+    * ``chrom`` is a human chromosome (``1`` … ``22``, ``X``, ``Y``, ``M``/``MT``, with or without ``chr``) or
+      a known contig name (``GL000192.1``, ``chrUn_KI270302v1``, ``NC_000001.11``) — otherwise a **warning**;
+    * ``ref`` is bases ``A C G T N`` (an **error** otherwise);
+    * each comma-separated ``alt`` is bases, a symbolic allele (``<DEL>``, ``<DUP:TANDEM>``), ``*``, ``.`` or a
+      breakend (``G]17:198982]``) — an **error** otherwise;
+    * ``alt`` differs from ``ref`` (an **error**: that is no variant).
+
+    The position is checked by ``value-out-of-range``; assembly by ``variant-genome-assembly``.
+
+    Why
+    ---
+    Exomiser, PhEval and every VCF tool read these fields as the VCF 4.x specification defines them; a
+    lower-case ``chr1`` vs ``1`` mismatch is tolerated by most, but ``ref: "c.123A"`` or ``alt: "A/G"`` makes
+    the record unusable without a word.
+
+    Anti-pattern
+    ------------
+    ``"vcfRecord": {"genomeAssembly": "GRCh38", "chrom": "chromosome 1", "pos": "1000", "ref": "A", "alt": "A/G"}``
+
+    Fixed
+    -----
+    ``"vcfRecord": {"genomeAssembly": "GRCh38", "chrom": "chr1", "pos": "1000", "ref": "A", "alt": "G"}``
+    """
+
+    code = "VAR002"
+    name = "variant-vcf-record"
+    severity = Severity.ERROR
+    targets = ("VcfRecord",)
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Check one VCF record's chromosome, REF and ALT."""
+        ck = node.key("chrom")
+        chrom = node.value.get(ck) if ck else None
+        if isinstance(chrom, str) and chrom and chrom_name(chrom) is None and not CONTIG.match(chrom.strip()):
+            yield self.violation(
+                f"chromosome {chrom!r} is not a human chromosome name (1-22, X, Y, MT, with or without 'chr')",
+                ck,  # type: ignore[arg-type]
+                severity=Severity.WARNING,
+            )
+        rk, ak = node.key("ref"), node.key("alt")
+        ref = node.value.get(rk) if rk else None
+        alt = node.value.get(ak) if ak else None
+        if isinstance(ref, str) and ref and not _REF.match(ref):
+            yield self.violation(f"REF {ref!r} is not a sequence of A, C, G, T, N", rk)  # type: ignore[arg-type]
+        if isinstance(alt, str) and alt:
+            bad = [a for a in alt.split(",") if not _ALT.match(a)]
+            if bad:
+                yield self.violation(
+                    f"ALT {alt!r}: {bad[0]!r} is not bases, a symbolic allele <…>, '*', '.' or a breakend "
+                    "(several ALT alleles are separated by commas)",
+                    ak,  # type: ignore[arg-type]
+                )
+            elif isinstance(ref, str) and alt.upper() == ref.upper():
+                yield self.violation(f"ALT {alt!r} equals REF: that is no variant", ak)  # type: ignore[arg-type]
