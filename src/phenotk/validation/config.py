@@ -239,13 +239,22 @@ def load_schema(path: str) -> tuple[str, dict[str, Any]]:
         raise UsageError(f"cannot read schema: {exc.strerror or exc}", path=path) from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    except (ValueError, RecursionError) as exc:  # nested too deeply, an integer past the digit limit, bad UTF-8
+        raise UsageError(f"cannot read schema: {' '.join(str(exc).split())[:200]}", path=path) from None
     if not isinstance(schema, dict):
         raise UsageError("a JSON Schema must be an object", path=path)
+    from phenotk.validation.userschema import check_references
+
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(schema)
     except jsonschema.SchemaError as exc:
         raise UsageError(f"not a valid JSON Schema: {exc.message}", path=path) from None
+    except RecursionError:
+        raise UsageError("not a valid JSON Schema: nested too deeply", path=path) from None
+    if "$id" not in schema and "id" not in schema:  # relative $refs resolve beside the schema file, never the cwd
+        schema = {**schema, "$id": Path(path).resolve().as_uri()}
+    check_references(schema, path)  # no network: a remote $ref is refused here (phenotk.validation.userschema)
     return os.path.basename(path), schema
 
 

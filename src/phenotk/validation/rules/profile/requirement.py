@@ -43,12 +43,11 @@ class ProfileRequirement(Rule):
 
     def _compile(self, ctx: Context) -> list[tuple[str, Any]]:
         if self._validators is None:
-            import jsonschema
+            from phenotk.validation.userschema import validator_for  # local $refs only, guarded patterns
 
             out = []
             for label, schema in ctx.options.get("require", ()):
-                cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-                out.append((label, cls(schema)))
+                out.append((label, validator_for(schema)))
             self._validators = out
         return self._validators
 
