@@ -36,13 +36,34 @@ def parse_with_pronto(path: str | Path) -> pronto.Ontology:
     p = Path(path)
     if not p.is_file():  # pronto would otherwise try the path as a URL
         raise InputError("ontology file not found", path=str(path), kind="missing")
+    _check_obographs(p)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return pronto.Ontology(str(p))
-    except Exception as exc:  # pronto/fastobo raise many types (SyntaxError, ValueError, KeyError, …)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # pronto/fastobo raise many types; fastobo's Rust panics derive BaseException
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot parse ontology with pronto: {msg}", path=str(path)) from exc
+        raise InputError(f"cannot parse ontology with pronto: {msg}", path=str(path)) from None
+
+
+def _check_obographs(p: Path) -> None:
+    """A ``.json`` ontology must be OBO Graphs (``{"graphs": [...]}``); anything else is refused before pronto."""
+    name = p.name.lower()
+    if not (name.endswith(".json") or name.endswith(".json.gz")):
+        return
+    import gzip
+
+    try:
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(p, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return  # pronto reports it
+    if not re.search(rb'"graphs"\s*:\s*\[', head):
+        raise InputError('not an ontology: an OBO Graphs JSON file has a top-level "graphs" list (use hp.json, '
+                         "hp.obo or hp.owl)", path=str(p))
 
 
 def release_version(data_version: str | None, annotations: Sequence[Any] = ()) -> str | None:

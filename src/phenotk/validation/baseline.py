@@ -50,6 +50,8 @@ def load_baseline(path: str) -> Counter[tuple[str, str, str]]:
         raise UsageError(f"cannot read baseline: {exc.strerror or exc}", path=path) from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"baseline is not JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    except (ValueError, RecursionError) as exc:  # nested too deeply, a huge integer, not UTF-8
+        raise UsageError(f"baseline is not readable JSON: {' '.join(str(exc).split())[:200]}", path=path) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("findings"), list):
         raise UsageError(f"not a phenotk baseline (expected format {FORMAT!r})", path=path)
     out: Counter[tuple[str, str, str]] = Counter()

@@ -104,7 +104,7 @@ def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
         if pp.is_file():
             try:
                 data = tomllib.loads(pp.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError):
+            except (OSError, ValueError, RecursionError):  # TOMLDecodeError is a ValueError
                 continue
             if isinstance(data.get("tool"), dict) and "phenotk" in data["tool"]:
                 return pp
@@ -120,6 +120,10 @@ def load_config(path: str | os.PathLike[str]) -> Options:
         raise UsageError(f"cannot read config: {exc.strerror or exc}", path=str(p)) from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"invalid TOML: {exc}", path=str(p)) from None
+    except RecursionError:
+        raise UsageError("invalid TOML: nested too deeply", path=str(p)) from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"not UTF-8: byte {exc.start} cannot be decoded", path=str(p)) from None
     table: Any = data
     if p.name == "pyproject.toml" or "tool" in data:
         table = data.get("tool", {}).get("phenotk", {})
