@@ -558,15 +558,44 @@ def parse_bytes(
             return
         data = _load_yaml(text, path) if fmt is Format.YAML else _load_json(text, path)
         if fmt is Format.JSON and isinstance(data, list):
-            raise InputError(
-                "found a JSON array; phenotk reads one object per file (use .jsonl for many)",
-                path=path,
-                line=1,
-                column=1,
-            )
+            yield from _json_array(text, data, path, element)
+            return
         yield document_from_tree(data, path=path, fmt=fmt, element=element, text=text)
     except InputError as exc:
         yield exc
+
+
+def _json_array(
+    text: str, items: list[Any], path: str, element: Element | None
+) -> Iterator[Document | InputError]:
+    """A top-level JSON array (what Convert-Pheno and other converters write): one document per item.
+
+    Item ``N`` is the document ``<path>#/N`` (an RFC 6901 fragment naming it), holding the item's own text from
+    the start of its first line, so findings keep the file's line and column numbers.
+    """
+    if not items:
+        yield InputError("empty JSON array: no Phenopacket, Family or Cohort in it", path=path, line=1, column=1)
+        return
+    decoder = json.JSONDecoder()
+    pos = text.index("[") + 1
+    for n, item in enumerate(items):
+        while text[pos] in " \t\r\n,":
+            pos += 1
+        _, end = decoder.raw_decode(text, pos)
+        start = text.rfind("\n", 0, pos) + 1  # the item's whole first line: columns stay those of the file
+        line = text.count("\n", 0, start)
+        where = f"{path}#/{n}"
+        if not isinstance(item, dict):
+            msg = f"item {n} of the JSON array is not an object"
+            yield InputError(msg, path=where, line=line + 1, column=pos - start + 1)
+        else:
+            try:
+                yield document_from_tree(
+                    item, path=where, fmt=Format.JSON, element=element, text=text[start:end], line_offset=line
+                )
+            except InputError as exc:
+                yield exc
+        pos = end
 
 
 def _fast_json(raw: bytes, path: str, element: Element | None) -> Document | None:

@@ -1,4 +1,4 @@
-"""VAL001 schema-required-default."""
+"""VAL001 required-default."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class SchemaRequiredDefault(Rule):
     """
 
     code = "VAL001"
-    name = "schema-required-default"
+    name = "required-default"
     severity = Severity.WARNING
     targets = tuple(REQUIRED_SCALARS)
 

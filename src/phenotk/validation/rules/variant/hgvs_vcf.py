@@ -11,6 +11,7 @@ from phenotk.model.hgvs import HgvsError, parse_hgvs
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.variant._common import chrom_name, expressions, nc_chrom
 
+_BASES = re.compile(r"[ACGTN]+\Z", re.I)
 _SUB = re.compile(r"(\d+)([ACGT])>([ACGT])\Z")
 _DEL = re.compile(r"(\d+)(?:_(\d+))?del([ACGT]*)\Z")
 
@@ -82,7 +83,7 @@ class VariantHgvsVcfMismatch(Rule):
                     f"{value!r} is on chromosome {nc[0]} but the VCF record is on {vcf.get('chrom')!r}", *where
                 )
                 continue
-            if pos is None or not isinstance(ref, str) or not isinstance(alt, str) or not (ref + alt).isalpha():
+            if pos is None or not isinstance(ref, str) or not isinstance(alt, str) or not _BASES.match(ref + alt):
                 continue  # symbolic ALT (<DEL>) or missing fields: nothing to compare
             problem = _disagreement(hgvs.description, pos, ref, alt)
             if problem:
