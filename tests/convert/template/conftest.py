@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -10,9 +11,17 @@ import pytest
 from phenotk.conversion.base import ConvertOptions
 
 #: The corpus-comparison code is evaluation code under benchmarks/ (package ``template_corpus``), not the library.
+#: It is registered by path: putting benchmarks/ on sys.path would let its scripts shadow real packages for every
+#: later test in the process (benchmarks/fhir.py hid fhir.resources from the FHIR tests under xdist).
 BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
-if str(BENCHMARKS) not in sys.path:
-    sys.path.insert(0, str(BENCHMARKS))
+if "template_corpus" not in sys.modules:
+    _pkg = BENCHMARKS / "template_corpus"
+    _spec = importlib.util.spec_from_file_location(
+        "template_corpus", _pkg / "__init__.py", submodule_search_locations=[str(_pkg)]
+    )
+    assert _spec is not None and _spec.loader is not None
+    sys.modules["template_corpus"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["template_corpus"])
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "_artifacts"  # gitignored
 CREATED = "2025-01-01T00:00:00Z"
