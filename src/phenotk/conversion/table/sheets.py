@@ -250,11 +250,45 @@ def check_xlsx(path: str | Path, max_bytes: int) -> None:
                 )
             if "xl/workbook.xml" not in zf.namelist():
                 raise InputError("not an XLSX workbook (no xl/workbook.xml)", path=p)
+            _check_relationships(zf, p)
     except zipfile.BadZipFile:
         raise InputError("not an XLSX file (not a zip archive)", path=p) from None
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_TARGET = re.compile(rb'\bTarget="([^"]*)"')
+#: Most merged ranges and most cells one worksheet's merged ranges may cover (reading stays linear either way;
+#: these bound the work of filling the cells).
+MAX_MERGED_RANGES = 100_000
+
+
+def _check_relationships(zf: zipfile.ZipFile, path: str) -> None:
+    """Refuse a workbook whose sheet relationships point outside the package (``../../etc/passwd``) or nowhere."""
+    import posixpath
+
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return  # openpyxl reports it
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
+        raise InputError(f"cannot read XLSX member xl/_rels/workbook.xml.rels: {exc}", path=path) from None
+    names = set(zf.namelist())
+    for m in _RELATIONSHIP.finditer(rels):
+        tag = m.group()
+        if b'TargetMode="External"' in tag:
+            continue
+        t = _TARGET.search(tag)
+        if t is None:
+            continue
+        target = t.group(1).decode("utf-8", "replace")
+        full = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
+        if full.startswith("..") or (target.startswith("/") and ".." in target.split("/")):
+            raise InputError(f"XLSX relationship target {target!r} (xl/_rels/workbook.xml.rels) points outside "
+                             "the workbook package", path=path)
+        if b"/worksheet" in tag and full not in names:
+            raise InputError(f"XLSX worksheet {full!r} named in xl/_rels/workbook.xml.rels is missing from the "
+                             "package", path=path)
 
 
 def _merged_ranges(path: str | Path, member: str) -> list[tuple[int, int, int, int]]:
@@ -277,9 +311,13 @@ def _open_workbook(path: str | Path, max_bytes: int) -> Any:
 
     check_xlsx(path, max_bytes)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on corrupt files
-        raise InputError(f"cannot open XLSX: {exc}", path=str(path)) from None
+        raise InputError(f"cannot open XLSX: {' '.join(str(exc).split())[:200]}", path=str(path)) from None
+    if not wb.worksheets:
+        wb.close()
+        raise InputError("XLSX workbook has no readable worksheet", path=str(path))
+    return wb
 
 
 def _worksheet(wb: Any, sheet: str | int | None, path: str) -> Any:
@@ -296,28 +334,57 @@ def _worksheet(wb: Any, sheet: str | int | None, path: str) -> Any:
 
 
 def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> Iterable[tuple[int, list[str]]]:
-    """(row number, cell texts) of a worksheet; a merged range gives its top-left value to every cell it covers."""
+    """(row number, cell texts) of a worksheet; a merged range gives its top-left value to every cell it covers.
+
+    Linear in the cells read, whatever the ranges cover: a range is applied row by row while the sweep is inside
+    it (``A3:XFD1048576`` costs what the rows that exist cost, not 17 billion cells). A failure of the XLSX
+    reader (shared-string index out of range, text in a numeric cell, broken XML) is an ``InputError`` naming
+    the file, sheet and row.
+    """
     member = getattr(ws, "_worksheet_path", None)
-    ranges = _merged_ranges(path, member) if member else []
-    anchor: dict[tuple[int, int], tuple[int, int]] = {}
-    for c1, r1, c2, r2 in ranges:
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1):
-                    anchor[(r, c)] = (r1, c1)
-    anchors = set(anchor.values())
+    title = getattr(ws, "title", "?")
+    try:
+        ranges = sorted(_merged_ranges(path, member), key=lambda rg: rg[1]) if member else []
+    except (KeyError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
+        raise InputError(f"cannot read XLSX sheet {title!r}: {' '.join(str(exc).split())[:200]}",
+                         path=str(path)) from None
+    if len(ranges) > MAX_MERGED_RANGES:
+        raise InputError(f"XLSX sheet {title!r} has {len(ranges)} merged ranges, over the limit of "
+                         f"{MAX_MERGED_RANGES}", path=str(path))
+    pending = 0  # ranges[pending:] start below the current row
+    active: list[tuple[int, int, int, int]] = []
     anchor_values: dict[tuple[int, int], str] = {}
-    for r, values in enumerate(ws.iter_rows(min_row=1, min_col=1, max_row=max_row, values_only=True), start=1):
-        cells = [unneutralise(cell_text(v)) for v in values]
-        if anchor:
-            for c, text in enumerate(cells, start=1):
-                if (r, c) in anchors:
-                    anchor_values[(r, c)] = text
-            if any(cells):  # a blank row stays blank even inside a merged range
-                for c in range(1, len(cells) + 1):
-                    a = anchor.get((r, c))
-                    if a is not None and not cells[c - 1]:
-                        cells[c - 1] = anchor_values.get(a, "")
+    rows = iter(ws.iter_rows(min_row=1, min_col=1, max_row=max_row, values_only=True))
+    r = 0
+    while True:
+        try:
+            values = next(rows, None)
+            if values is None:
+                return
+            cells = [unneutralise(cell_text(v)) for v in values]
+        except InputError:
+            raise
+        except Exception as exc:  # openpyxl/XML/zip failures while streaming the sheet
+            text = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise InputError(f"cannot read XLSX sheet {title!r}, row {r + 1}: {type(exc).__name__}: {text}",
+                             path=str(path)) from None
+        r += 1
+        if ranges:
+            while pending < len(ranges) and ranges[pending][1] <= r:
+                active.append(ranges[pending])
+                pending += 1
+            if active:
+                active = [rg for rg in active if rg[3] >= r]
+            for c1, r1, _c2, _r2 in active:
+                if r == r1 and c1 <= len(cells):
+                    anchor_values[(r1, c1)] = cells[c1 - 1]
+            if active and any(cells):  # a blank row stays blank even inside a merged range
+                width = len(cells)
+                for c1, r1, c2, _r2 in active:
+                    value = anchor_values.get((r1, c1), "")
+                    for c in range(c1, min(c2, width) + 1):
+                        if (r, c) != (r1, c1) and not cells[c - 1]:
+                            cells[c - 1] = value
         yield r, cells
 
 
