@@ -84,6 +84,7 @@ def _member(pid: str, sid: str) -> dict[str, Any]:
 
 BASE_FAMILY: dict[str, Any] = {
     "id": "FAM1",
+    "consanguinousParents": False,  # REQUIRED (required-default): a clean base states it
     "proband": _member("PMID_1_P1", "II-1"),
     "relatives": [_member("PMID_1_F", "I-1")],
     "pedigree": {
