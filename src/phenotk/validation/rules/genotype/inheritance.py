@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from phenotk.io import Format
 from phenotk.issue import Severity
 from phenotk.ontology.annotations import (
     AUTOSOMAL_DOMINANT,
@@ -38,6 +39,7 @@ _STATES = {
 _X_MODES = frozenset({X_LINKED, X_LINKED_RECESSIVE, X_LINKED_DOMINANT})
 _CHECKED = frozenset({AUTOSOMAL_DOMINANT, AUTOSOMAL_RECESSIVE, *_X_MODES})
 _DROPPED_STATUS = frozenset({"REJECTED", "CANDIDATE"})
+_MODE_BYTES = tuple(f'"{m}"'.encode() for m in MODE_LABELS)
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,16 @@ class GenotypeInheritance(Rule):
         if not isinstance(interps, list) or not interps:
             return
         annotations = ctx.options.get("annotations")
-        stated = _stated_modes(pp)
+        stated: frozenset[str] | None = None  # read from the features only when a diagnosis has calls
+        if annotations is None:
+            doc = ctx.document
+            json_text = doc is not None and doc.format in (Format.JSON, Format.JSONL) and node.parent is None
+            raw = doc.utf8() if json_text and doc is not None else None
+            if raw is not None and not any(m in raw for m in _MODE_BYTES):
+                return  # the default run: no annotation file, no mode of inheritance in the text (memchr-fast)
+            stated = _stated_modes(pp)
+            if not stated:
+                return
         sex = C.sex(pp)
         ik = C.key(pp, "interpretations")
         for i, it in enumerate(interps):
@@ -104,13 +115,15 @@ class GenotypeInheritance(Rule):
             did = C.get(C.get(diag, "disease"), "id")
             if not isinstance(did, str):
                 continue
-            modes, source = stated, "the packet"
-            if annotations is not None and annotations.of(did):
-                modes, source = annotations.of(did), annotations.source or "phenotype.hpoa"
-            if not modes or not modes <= _CHECKED:
-                continue
             calls = list(_calls(ik, i, it, diag))
             if not calls:
+                continue
+            if annotations is not None and annotations.of(did):
+                modes, source = annotations.of(did), annotations.source or "phenotype.hpoa"
+            else:
+                stated = _stated_modes(pp) if stated is None else stated
+                modes, source = stated, "the packet"
+            if not modes or not modes <= _CHECKED:
                 continue
             problem = _misfit(modes, calls, sex)
             if problem is None:
@@ -126,10 +139,14 @@ class GenotypeInheritance(Rule):
 
 
 def _stated_modes(pp: dict[str, Any]) -> frozenset[str]:
+    feats = pp.get("phenotypicFeatures") or pp.get("phenotypic_features")
+    if not isinstance(feats, list):
+        return frozenset()
     modes = set()
-    for _, f in C.observed_features(pp):
-        tid = C.get(C.get(f, "type"), "id")
-        if tid in MODE_LABELS:
+    for f in feats:
+        t = f.get("type") if isinstance(f, dict) else None
+        tid = t.get("id") if isinstance(t, dict) else None
+        if tid in MODE_LABELS and not f.get("excluded"):
             modes.add(tid)
     return frozenset(modes)
 

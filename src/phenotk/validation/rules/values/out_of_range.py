@@ -126,6 +126,8 @@ class ValueOutOfRange(Rule):
         if key is None:
             return
         value = node.value[key]
+        if type(value) is int and 0 < value <= UINT64_MAX:
+            return  # the common case
         if value is None or isinstance(value, (dict, list)):
             return  # schema-type
         read = protobuf_uint64(value)

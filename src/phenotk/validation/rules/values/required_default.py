@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rule import Context, Node, Rule, Violation, _snake
 
 #: type → (JSON name, the proto3 default a reader substitutes) of scalar fields the v2 specification marks
 #: REQUIRED. ``schema-required`` leaves them out: proto3 JSON writers omit a default value, so absence is
@@ -24,6 +24,9 @@ REQUIRED_SCALARS: dict[str, tuple[tuple[str, str], ...]] = {
     "TherapeuticRegimen": (("regimenStatus", "UNKNOWN_STATUS"),),
     "Family": (("consanguinousParents", "false"),),
 }
+
+#: type → (JSON name, snake_case name, default)
+_SPECS = {t: tuple((j, _snake(j), d) for j, d in fields) for t, fields in REQUIRED_SCALARS.items()}
 
 
 class SchemaRequiredDefault(Rule):
@@ -61,13 +64,13 @@ class SchemaRequiredDefault(Rule):
     severity = Severity.WARNING
     targets = tuple(REQUIRED_SCALARS)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """One finding per absent REQUIRED scalar of ``node``."""
-        value = node.value
-        for json_name, default in REQUIRED_SCALARS[node.type]:
-            if node.key(json_name) is None or value.get(node.key(json_name)) is None:
-                yield self.violation(
-                    f"REQUIRED field {json_name!r} absent, read as default {default}; state it explicitly",
-                    json_name,
-                    context={"field": json_name, "default": default},
-                )
+    def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
+        """One finding per absent REQUIRED scalar of ``node`` (no iterator made when all are present)."""
+        value = node[0]
+        out: list[Violation] | tuple[()] = ()
+        for json_name, snake, default in _SPECS[node[1]]:
+            if value.get(json_name) is None and value.get(snake) is None:
+                msg = f"REQUIRED field {json_name!r} absent, read as default {default}; state it explicitly"
+                found = self.violation(msg, json_name, context={"field": json_name, "default": default})
+                out = [*out, found]
+        return out

@@ -106,3 +106,20 @@ def expressions(descriptor: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     if not isinstance(exprs, list):
         return []
     return [(i, e) for i, e in enumerate(exprs) if isinstance(e, dict)]
+
+
+def genomic_expression(expr: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(accession, kind, description) of an ``hgvs.g``/``hgvs.m`` expression on a RefSeq chromosome, else None.
+
+    A cheap split, no full parse: the variant rules that compare g. expressions with a VCF record only need
+    these three parts (``variant-hgvs-syntax`` reports malformed expressions).
+    """
+    if expr.get("syntax") not in ("hgvs.g", "hgvs.m"):
+        return None
+    value = expr.get("value")
+    if not isinstance(value, str) or not value.startswith("NC_"):
+        return None
+    ref, _, rest = value.partition(":")
+    if rest[:2] not in ("g.", "m."):
+        return None
+    return ref, rest[0], rest[2:]

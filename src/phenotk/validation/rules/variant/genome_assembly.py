@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from phenotk.issue import Severity
-from phenotk.model.hgvs import HgvsError, parse_hgvs
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import build_of, expressions, nc_build
+from phenotk.validation.rules.variant._common import build_of, expressions, genomic_expression, nc_build
 
 _STATE = "variant-genome-assembly"
 
@@ -75,14 +74,11 @@ class VariantGenomeAssembly(Rule):
                 severity=Severity.WARNING,
             )
         for i, expr in expressions(node.value):
-            value = expr.get("value")
-            if expr.get("syntax") != "hgvs.g" or not isinstance(value, str) or not value.startswith("NC_"):
+            parts = genomic_expression(expr)
+            if parts is None:
                 continue
-            try:
-                ref = parse_hgvs(value).reference
-            except HgvsError:
-                continue  # variant-hgvs-syntax
-            said = nc_build(ref or "")
+            ref, value = parts[0], expr["value"]
+            said = nc_build(ref)
             if said is not None and said != build:
                 yield self.violation(
                     f"{value!r} is on {said} ({ref}) but the VCF record says {assembly!r} ({build})",

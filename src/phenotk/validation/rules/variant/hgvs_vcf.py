@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.model.hgvs import HgvsError, parse_hgvs
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import chrom_name, expressions, nc_chrom
+from phenotk.validation.rules.variant._common import chrom_name, expressions, genomic_expression, nc_chrom
 
 _BASES = re.compile(r"[ACGTN]+\Z", re.I)
 _SUB = re.compile(r"(\d+)([ACGT])>([ACGT])\Z")
@@ -63,19 +62,13 @@ class VariantHgvsVcfMismatch(Rule):
         pos = _int(vcf.get("pos"))
         ref, alt = vcf.get("ref"), vcf.get("alt")
         for i, expr in expressions(node.value):
-            value = expr.get("value")
-            if (
-                expr.get("syntax") not in ("hgvs.g", "hgvs.m")
-                or not isinstance(value, str)
-                or not value.startswith("NC_")
-            ):
+            parts = genomic_expression(expr)
+            if parts is None:
                 continue
-            try:
-                hgvs = parse_hgvs(value)
-            except HgvsError:
-                continue
+            ref_seq, _, description = parts
+            value = expr["value"]
             where = (node.key("expressions") or "expressions", i, "value")
-            nc = nc_chrom(hgvs.reference or "")
+            nc = nc_chrom(ref_seq)
             if nc is None:
                 continue
             if chrom is not None and nc[0] != chrom:
@@ -85,7 +78,7 @@ class VariantHgvsVcfMismatch(Rule):
                 continue
             if pos is None or not isinstance(ref, str) or not isinstance(alt, str) or not _BASES.match(ref + alt):
                 continue  # symbolic ALT (<DEL>) or missing fields: nothing to compare
-            problem = _disagreement(hgvs.description, pos, ref, alt)
+            problem = _disagreement(description, pos, ref, alt)
             if problem:
                 yield self.violation(f"{value!r} vs VCF record pos {pos} {ref}>{alt}: {problem}", *where)
 
