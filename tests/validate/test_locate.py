@@ -96,3 +96,25 @@ def test_locate_leaves_out_what_malformed_text_cannot_place() -> None:
     assert locate_json('{"a": [1, 2', ["/a/1"]) == {"/a/1": (1, 11)}
     assert locate_json('{"a": "unterminated', ["/b"]) == {"/b": (1, 1)}
     assert locate_json("", ["/a"]) == {}
+
+
+def test_locate_one_first_member_shortcut_agrees(store_files: list[Path], tmp_path: Path) -> None:
+    """``/id`` of a store file comes from the ``{\\n  "id": `` shortcut; other layouts take the full way."""
+    from phenotk.io import iter_documents
+    from phenotk.io.positions import locate, locate_one
+
+    for path in store_files[::50]:
+        (doc,) = iter_documents([path])
+        full = SourceMap.from_json(path.read_text(encoding="utf-8"))
+        assert locate_one(doc, "/id") == full.locate("/id") == (2, 9)
+        assert locate_one(doc, "/subject") == full.locate("/subject") == locate(doc, ["/subject"])["/subject"]
+    data = {"subject": {"id": "s1"}, "id": "p1"}  # id not first, compact, YAML: no shortcut, same answers
+    for name, text in (
+        ("late.json", json.dumps(data, indent=2)),
+        ("compact.json", json.dumps(data)),
+        ("doc.yaml", "subject:\n  id: s1\nid: p1\n"),
+    ):
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        (doc,) = iter_documents([p])
+        assert locate_one(doc, "/id") == doc.locate("/id") != (None, None), name

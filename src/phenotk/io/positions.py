@@ -1,7 +1,9 @@
-"""Pointer → line:column for a document: the one place that chooses how (JSON and YAML alike).
+r"""Pointer → line:column for a document: the one place that chooses how (JSON and YAML alike).
 
 Strategies, cheapest first:
 
+0. one top-level member asked for (:func:`locate_one`), in 2-space-indented JSON whose first member it is
+   (``/id`` of a store file): its position from the length of ``{\n  "id": ``;
 1. only the document root is asked for, in plain JSON: the root's position from the leading blanks;
 2. JSON written as 2-space-indented text of its own tree (every file of the public store): offsets from the
    lengths of the serialised siblings, no scan (:func:`~phenotk.io.jsonpos.locate_canonical`);
@@ -49,7 +51,30 @@ def locate(doc: Document, pointers: Iterable[str]) -> dict[str, Position]:
 
 def locate_one(doc: Document, pointer: str) -> Position:
     """(line, column) of one pointer of ``doc`` (see :func:`locate`)."""
+    if doc.format is Format.JSON and doc.line_offset == 0:
+        raw = doc.utf8()
+        if raw is not None:
+            head = _first_member_head(pointer)
+            if head is not None and raw.startswith(head):
+                return 2, len(head) - 1  # the value starts after '{\n  "key": ' on line 2
     return locate(doc, (pointer,))[pointer]
+
+
+def _first_member_head(pointer: str) -> bytes | None:
+    r"""``{\n  "key": `` for a top-level pointer ``/key`` of a plain (identifier-like) key, else None.
+
+    Text starting with it is 2-space-indented JSON whose first member is ``key``: the value is the next token.
+    """
+    key = pointer[1:]
+    if not pointer.startswith("/") or not key.isidentifier() or not key.isascii():
+        return None
+    head = _HEADS.get(key)
+    if head is None:
+        head = _HEADS[key] = b'{\n  "' + key.encode("ascii") + b'": '
+    return head
+
+
+_HEADS: dict[str, bytes] = {}
 
 
 __all__ = ["Position", "locate", "locate_one"]
