@@ -248,17 +248,22 @@ def locate_json(text: str, pointers: Iterable[str], line_offset: int = 0) -> dic
         return {}
     found = _Scan(text, wanted_ptrs).run()
     out: dict[str, tuple[int, int]] = {}
+    # line numbers counted once through the text in offset order (a count from 0 per pointer made 200,000
+    # findings quadratic)
     cache: dict[int, tuple[int, int]] = {}
+    line, prev, line_start = 1 + line_offset, 0, 0
+    for off in sorted(set(found.values())):
+        breaks = text.count("\n", prev, off)
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", prev, off) + 1  # only the new stretch: one-line JSON stays linear
+        prev = off
+        cache[off] = (line, off - line_start + 1)
     for p in wanted_ptrs:
         for prefix in reversed(_prefixes(p)):
-            off = found.get(prefix)
-            if off is not None:
-                where = cache.get(off)
-                if where is None:
-                    line = text.count("\n", 0, off) + 1 + line_offset
-                    col = off - (text.rfind("\n", 0, off) + 1) + 1
-                    where = cache[off] = (line, col)
-                out[p] = where
+            at = found.get(prefix)
+            if at is not None:
+                out[p] = cache[at]
                 break
     return out
 
@@ -283,14 +288,29 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     """
     if data and not raw.startswith(b'{\n  "'):  # compact or otherwise indented: no serialisation needed
         return None
-    out: dict[str, tuple[int, int]] = {}
-    for pointer in set(pointers):
+    wanted = set(pointers)
+    if len(wanted) > MAX_CANONICAL_POINTERS:
+        return None  # each pointer serialises what precedes it: the one-pass scan is cheaper for many
+    offsets: dict[str, int] = {}
+    for pointer in wanted:
         off = _canonical_offset(raw, data, split(pointer)) if pointer else 0
         if off < 0:
             return None
-        line_start = raw.rfind(b"\n", 0, off) + 1
-        out[pointer] = (raw.count(b"\n", 0, off) + 1, len(raw[line_start:off].decode("utf-8")) + 1)
+        offsets[pointer] = off
+    out: dict[str, tuple[int, int]] = {}
+    line, prev, line_start = 1, 0, 0
+    for pointer, off in sorted(offsets.items(), key=lambda item: item[1]):
+        breaks = raw.count(b"\n", prev, off)
+        if breaks:
+            line += breaks
+            line_start = raw.rfind(b"\n", prev, off) + 1
+        prev = off
+        out[pointer] = (line, len(raw[line_start:off].decode("utf-8")) + 1)
     return out
+
+
+#: above this many pointers :func:`locate_canonical` steps aside for the linear scan of :func:`locate_json`
+MAX_CANONICAL_POINTERS = 256
 
 
 def _canonical_offset(raw: bytes, data: Any, tokens: list[str]) -> int:
