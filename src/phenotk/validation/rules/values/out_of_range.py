@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rule import Context, Node, Rule, Violation, field_key
+from phenotk.validation.rules.variant._common import descriptors
 
 UINT64_MAX = 2**64 - 1
 _NON_FINITE = ("NaN", "Infinity", "-Infinity")
@@ -93,15 +94,22 @@ class ValueOutOfRange(Rule):
     code = "VAL002"
     name = "value-out-of-range"
     severity = Severity.ERROR
-    targets = ("GestationalAge", "VcfRecord", "Quantity", "ReferenceRange")
+    #: VCF records are reached from their phenopacket (the variant rules' shared list): no node per record
+    targets = ("GestationalAge", "Phenopacket", "Quantity", "ReferenceRange")
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         """Findings for the numbers of one node."""
         t = node.type
         if t == "GestationalAge":
             yield from self._gestational(node)
-        elif t == "VcfRecord":
-            yield from self._pos(node)
+        elif t == "Phenopacket":
+            for path, vd in descriptors(node, ctx):
+                vk = field_key(vd, "vcfRecord")
+                vcf = vd.get(vk) if vk else None
+                if isinstance(vcf, dict):
+                    for v in self._pos(vcf):
+                        v.path = (*path, str(vk), *v.path)
+                        yield v
         elif t == "Quantity":
             yield from self._finite(node, "value")
         else:
@@ -121,11 +129,11 @@ class ValueOutOfRange(Rule):
             elif name == "days" and n is not None and n > 6:
                 yield self.violation(f"gestational age days is {n}; days count 0 … 6 beyond whole weeks", key)  # type: ignore[arg-type]
 
-    def _pos(self, node: Node) -> Iterator[Violation]:
-        key = node.key("pos")
+    def _pos(self, vcf: dict[str, Any]) -> Iterator[Violation]:
+        key = field_key(vcf, "pos")
         if key is None:
             return
-        value = node.value[key]
+        value = vcf[key]
         if type(value) is int and 0 < value <= UINT64_MAX:
             return  # the common case
         if value is None or isinstance(value, (dict, list)):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Violation, _snake
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation, _snake, field_key
+from phenotk.validation.rules.readiness import _common as C
 
 #: type → (JSON name, the proto3 default a reader substitutes) of scalar fields the v2 specification marks
 #: REQUIRED. ``schema-required`` leaves them out: proto3 JSON writers omit a default value, so absence is
@@ -25,6 +27,7 @@ REQUIRED_SCALARS: dict[str, tuple[tuple[str, str], ...]] = {
     "Family": (("consanguinousParents", "false"),),
 }
 
+_FROM_PHENOPACKET = ("Interpretation", "GenomicInterpretation", "VariantInterpretation", "VariationDescriptor")
 #: type → (JSON name, snake_case name, default)
 _SPECS = {t: tuple((j, _snake(j), d) for j, d in fields) for t, fields in REQUIRED_SCALARS.items()}
 
@@ -62,15 +65,37 @@ class SchemaRequiredDefault(Rule):
     code = "VAL001"
     name = "required-default"
     severity = Severity.WARNING
-    targets = tuple(REQUIRED_SCALARS)
+    #: interpretations are reached from their phenopacket (no node per interpretation, call, descriptor)
+    targets = ("Phenopacket", *(t for t in REQUIRED_SCALARS if t not in _FROM_PHENOPACKET))
 
     def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
-        """One finding per absent REQUIRED scalar of ``node`` (no iterator made when all are present)."""
-        value = node[0]
+        """One finding per absent REQUIRED scalar (no iterator made when all are present)."""
+        if node[1] != "Phenopacket":
+            return self._absent(node[0], node[1], ())
+        interps = node[0].get("interpretations")
+        if not isinstance(interps, list) or not interps:
+            return ()
+        out: list[Violation] = []
+        for i, it in enumerate(interps):
+            if isinstance(it, dict):
+                out.extend(self._absent(it, "Interpretation", ("interpretations", i)))
+        for path, gi in C.genomic_interpretations(node[0]):
+            out.extend(self._absent(gi, "GenomicInterpretation", path))
+            vi_key = field_key(gi, "variantInterpretation")
+            vi = gi.get(vi_key) if vi_key else None
+            if isinstance(vi, dict):
+                out.extend(self._absent(vi, "VariantInterpretation", (*path, vi_key)))  # type: ignore[arg-type]
+                vd_key = field_key(vi, "variationDescriptor")
+                vd = vi.get(vd_key) if vd_key else None
+                if isinstance(vd, dict):
+                    out.extend(self._absent(vd, "VariationDescriptor", (*path, vi_key, vd_key)))  # type: ignore[arg-type]
+        return out
+
+    def _absent(self, value: dict[str, Any], type_name: str, at: tuple[Token, ...]) -> list[Violation] | tuple[()]:
         out: list[Violation] | tuple[()] = ()
-        for json_name, snake, default in _SPECS[node[1]]:
+        for json_name, snake, default in _SPECS[type_name]:
             if value.get(json_name) is None and value.get(snake) is None:
                 msg = f"REQUIRED field {json_name!r} absent, read as default {default}; state it explicitly"
-                found = self.violation(msg, json_name, context={"field": json_name, "default": default})
+                found = self.violation(msg, *at, json_name, context={"field": json_name, "default": default})
                 out = [*out, found]
         return out

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from phenotk.validation.rule import Context, Node, Token
+from phenotk.validation.rules.readiness import _common as C
+
 #: assembly names as written → the build they mean
 ASSEMBLIES = {
     "grch38": "GRCh38",
@@ -123,3 +126,24 @@ def genomic_expression(expr: dict[str, Any]) -> tuple[str, str, str] | None:
     if rest[:2] not in ("g.", "m."):
         return None
     return ref, rest[0], rest[2:]
+
+
+def descriptors(node: Node, ctx: Context) -> list[tuple[tuple[Token, ...], dict[str, Any]]]:
+    """(path relative to the phenopacket ``node``, variation descriptor) of its genomic interpretations.
+
+    The variant rules target the phenopacket (a node the walk makes anyway) instead of each descriptor and
+    share this list through ``ctx.state``: one traversal per phenopacket, however many rules read it.
+    """
+    key = "variation-descriptors" + node.pointer
+    found = ctx.state.get(key)
+    if found is None:
+        found = []
+        pp = node.value
+        interps = pp.get("interpretations")
+        if isinstance(interps, list) and interps:
+            for path, gi in C.genomic_interpretations(pp):
+                d = C.descriptor(gi)
+                if d is not None:
+                    found.append(((*path, *d[0]), d[1]))
+        ctx.state[key] = found
+    return found

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import build_of, expressions, genomic_expression, nc_build
+from phenotk.validation.rule import Context, Node, Rule, Violation, field_key
+from phenotk.validation.rules.variant._common import build_of, descriptors, expressions, genomic_expression, nc_build
 
 _STATE = "variant-genome-assembly"
 
@@ -44,12 +45,20 @@ class VariantGenomeAssembly(Rule):
     code = "VAR003"
     name = "variant-genome-assembly"
     severity = Severity.ERROR
-    targets = ("VariationDescriptor",)
+    targets = ("Phenopacket",)
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Each of the phenopacket's variation descriptors (see :meth:`_descriptor`)."""
+        for path, vd in descriptors(node, ctx):
+            where = node.pointer + "".join(f"/{t}" for t in path)
+            for v in self._descriptor(vd, ctx, where):
+                v.path = (*path, *v.path)
+                yield v
+
+    def _descriptor(self, vd: dict[str, Any], ctx: Context, where: str) -> Iterator[Violation]:
         """Assembly of one descriptor's VCF record against its g. expressions and the document's first build."""
-        vk = node.key("vcfRecord")
-        vcf = node.value.get(vk) if vk else None
+        vk = field_key(vd, "vcfRecord")
+        vcf = vd.get(vk) if vk else None
         if not isinstance(vcf, dict):
             return
         ak = "genomeAssembly" if "genomeAssembly" in vcf else "genome_assembly"
@@ -65,7 +74,7 @@ class VariantGenomeAssembly(Rule):
                 severity=Severity.WARNING,
             )
             return
-        first = ctx.state.setdefault(_STATE, (build, assembly, node.pointer))
+        first = ctx.state.setdefault(_STATE, (build, assembly, f"{where}/{vk}/{ak}"))
         if first[0] != build:
             yield self.violation(
                 f"genome assembly {assembly!r} ({build}) differs from {first[1]!r} ({first[0]}) at {first[2]}",
@@ -73,7 +82,7 @@ class VariantGenomeAssembly(Rule):
                 ak,
                 severity=Severity.WARNING,
             )
-        for i, expr in expressions(node.value):
+        for i, expr in expressions(vd):
             parts = genomic_expression(expr)
             if parts is None:
                 continue
@@ -82,7 +91,7 @@ class VariantGenomeAssembly(Rule):
             if said is not None and said != build:
                 yield self.violation(
                     f"{value!r} is on {said} ({ref}) but the VCF record says {assembly!r} ({build})",
-                    node.key("expressions") or "expressions",
+                    field_key(vd, "expressions") or "expressions",
                     i,
                     "value",
                 )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.model.hgvs import Hgvs, HgvsError, parse_hgvs
-from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import expressions
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
+from phenotk.validation.rules.variant._common import descriptors, expressions
 
 #: Expression.syntax values that announce HGVS
 HGVS_SYNTAX = frozenset({"hgvs", "hgvs.c", "hgvs.g", "hgvs.n", "hgvs.m", "hgvs.p", "hgvs.r"})
@@ -71,12 +72,16 @@ class VariantHgvsSyntax(Rule):
     code = "VAR001"
     name = "variant-hgvs-syntax"
     severity = Severity.ERROR
-    targets = ("VariationDescriptor",)
+    targets = ("Phenopacket",)
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Parse the descriptor's HGVS expressions."""
-        ek = node.key("expressions") or "expressions"
-        for i, expr in expressions(node.value):
+        """Parse the HGVS expressions of the phenopacket's variation descriptors."""
+        for path, vd in descriptors(node, ctx):
+            yield from self._descriptor(path, vd)
+
+    def _descriptor(self, path: tuple[Token, ...], vd: dict[str, Any]) -> Iterator[Violation]:
+        ek = (*path, field_key(vd, "expressions") or "expressions")
+        for i, expr in expressions(vd):
             syntax = expr.get("syntax")
             declared = syntax.strip().lower() if isinstance(syntax, str) else None
             if declared not in HGVS_SYNTAX:
@@ -92,13 +97,13 @@ class VariantHgvsSyntax(Rule):
             else:
                 hgvs = _parse(value)
                 if isinstance(hgvs, str):
-                    yield self.violation(f"{value!r} is not valid HGVS: {hgvs}", ek, i, "value")
+                    yield self.violation(f"{value!r} is not valid HGVS: {hgvs}", *ek, i, "value")
                     continue
                 kind, reference, local = hgvs.kind, hgvs.reference is not None, hgvs.local
             if not reference:
                 yield self.violation(
                     f"{value!r} has no reference sequence; write it as e.g. NM_…:{local}",
-                    ek,
+                    *ek,
                     i,
                     "value",
                     severity=Severity.WARNING,
@@ -106,7 +111,7 @@ class VariantHgvsSyntax(Rule):
             if declared not in ("hgvs", f"hgvs.{kind}"):
                 yield self.violation(
                     f"syntax {syntax!r} but {value!r} is a {kind}. expression (hgvs.{kind})",
-                    ek,
+                    *ek,
                     i,
                     "syntax",
                     severity=Severity.WARNING,

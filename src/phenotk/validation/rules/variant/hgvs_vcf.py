@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import chrom_name, expressions, genomic_expression, nc_chrom
+from phenotk.validation.rule import Context, Node, Rule, Violation, field_key
+from phenotk.validation.rules.variant._common import chrom_name, descriptors, expressions, genomic_expression, nc_chrom
 
 _BASES = re.compile(r"[ACGTN]+\Z", re.I)
 _SUB = re.compile(r"(\d+)([ACGT])>([ACGT])\Z")
@@ -50,24 +50,31 @@ class VariantHgvsVcfMismatch(Rule):
     code = "VAR004"
     name = "variant-hgvs-vcf-mismatch"
     severity = Severity.ERROR
-    targets = ("VariationDescriptor",)
+    targets = ("Phenopacket",)
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """Each of the phenopacket's variation descriptors (see :meth:`_descriptor`)."""
+        for path, vd in descriptors(node, ctx):
+            for v in self._descriptor(vd):
+                v.path = (*path, *v.path)
+                yield v
+
+    def _descriptor(self, vd: dict[str, Any]) -> Iterator[Violation]:
         """Compare each g. expression with the descriptor's VCF record."""
-        vk = node.key("vcfRecord")
-        vcf = node.value.get(vk) if vk else None
+        vk = field_key(vd, "vcfRecord")
+        vcf = vd.get(vk) if vk else None
         if not isinstance(vcf, dict):
             return
         chrom = chrom_name(vcf.get("chrom"))
         pos = _int(vcf.get("pos"))
         ref, alt = vcf.get("ref"), vcf.get("alt")
-        for i, expr in expressions(node.value):
+        for i, expr in expressions(vd):
             parts = genomic_expression(expr)
             if parts is None:
                 continue
             ref_seq, _, description = parts
             value = expr["value"]
-            where = (node.key("expressions") or "expressions", i, "value")
+            where = (field_key(vd, "expressions") or "expressions", i, "value")
             nc = nc_chrom(ref_seq)
             if nc is None:
                 continue
