@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Violation, field_key
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
 from phenotk.validation.rules.variant._common import build_of, descriptors, expressions, genomic_expression, nc_build
 
 _STATE = "variant-genome-assembly"
@@ -50,12 +50,11 @@ class VariantGenomeAssembly(Rule):
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         """Each of the phenopacket's variation descriptors (see :meth:`_descriptor`)."""
         for path, vd in descriptors(node, ctx):
-            where = node.pointer + "".join(f"/{t}" for t in path)
-            for v in self._descriptor(vd, ctx, where):
+            for v in self._descriptor(vd, ctx, node.pointer, path):
                 v.path = (*path, *v.path)
                 yield v
 
-    def _descriptor(self, vd: dict[str, Any], ctx: Context, where: str) -> Iterator[Violation]:
+    def _descriptor(self, vd: dict[str, Any], ctx: Context, base: str, path: tuple[Token, ...]) -> Iterator[Violation]:
         """Assembly of one descriptor's VCF record against its g. expressions and the document's first build."""
         vk = field_key(vd, "vcfRecord")
         vcf = vd.get(vk) if vk else None
@@ -74,7 +73,10 @@ class VariantGenomeAssembly(Rule):
                 severity=Severity.WARNING,
             )
             return
-        first = ctx.state.setdefault(_STATE, (build, assembly, f"{where}/{vk}/{ak}"))
+        first = ctx.state.get(_STATE)
+        if first is None:
+            where = base + "".join(f"/{t}" for t in (*path, vk, ak))
+            first = ctx.state[_STATE] = (build, assembly, where)
         if first[0] != build:
             yield self.violation(
                 f"genome assembly {assembly!r} ({build}) differs from {first[1]!r} ({first[0]}) at {first[2]}",
