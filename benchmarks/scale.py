@@ -10,8 +10,10 @@ deliberate duplicates) and validated with HPO ``hp.json`` in three ways, each in
 * ``dask2``   — ``phenotk.dask.frames(DIR).to_parquet(tmp)`` on ``LocalCluster(n_workers=2, processes=True)``
   (cluster start-up timed separately).
 
-Printed per row: wall seconds, packets/s, ms per packet, speed-up over ``single``, peak RSS of the main
-process and of the largest worker, and the number of findings / id-duplicate findings (equal across modes).
+Printed per row: wall seconds, packets/s, ms per packet, speed-up over ``single``, CPU ms per packet (all
+processes of the mode: on a shared machine the wall clock measures the neighbours too, CPU time does not),
+peak RSS of the main process and of the largest worker, and the number of findings / id-duplicate findings
+(equal across modes).
 """
 
 from __future__ import annotations
@@ -30,11 +32,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import shared_data
 from scale_corpus import make_corpus
 
+from phenotk.scale.cli import WORKER_ENV
+
 MODES = ("single", "jobs2", "dask2")
 
 
 def _mb(kb: float) -> float:
     return kb / 1024
+
+
+def _cpu(who: int = resource.RUSAGE_SELF) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
 
 
 def one(mode: str, corpus: str, hpo: str) -> dict[str, object]:
@@ -44,9 +53,10 @@ def one(mode: str, corpus: str, hpo: str) -> dict[str, object]:
     session = Session.from_settings(config=False, hpo=hpo)
     out: dict[str, object] = {"mode": mode}
     if mode in ("single", "jobs2"):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         report = session.validate([corpus], jobs=1 if mode == "single" else 2)
         out["wall"] = time.perf_counter() - t0
+        out["cpu"] = _cpu() - c0 + _cpu(resource.RUSAGE_CHILDREN)
         out["findings"] = sum(len(r.issues) for r in report.results)
         out["dups"] = sum(1 for i in report.issues if i.rule == "id-duplicate")
         out["worker_rss"] = _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) if mode == "jobs2" else None
@@ -58,16 +68,25 @@ def one(mode: str, corpus: str, hpo: str) -> dict[str, object]:
 
         t0 = time.perf_counter()
         with (
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
-            as cluster,
+            LocalCluster(
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                env=WORKER_ENV,
+            ) as cluster,
             Client(cluster) as client,
         ):
             out["startup"] = time.perf_counter() - t0
             target = tempfile.mkdtemp(prefix="phenotk-scale-")
             try:
-                t1 = time.perf_counter()
+                t1, c1 = time.perf_counter(), _cpu()
+                w0 = client.run(_cpu)
                 frames([corpus], session=session).to_parquet(target)
                 out["wall"] = time.perf_counter() - t1
+                w1 = client.run(_cpu)
+                out["cpu"] = _cpu() - c1 + sum(w1[k] - w0[k] for k in w1)
                 rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
                 out["worker_rss"] = max(_mb(v) for v in rss.values())
                 table = ds.dataset(f"{target}/findings", format="parquet").to_table(columns=["rule"])
@@ -92,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.one:
         print(json.dumps(one(args.one[0], args.one[1], hpo)))
         return
-    print(f"{'N':>7} {'mode':<6} {'wall s':>8} {'pkt/s':>7} {'ms/pkt':>7} {'speed-up':>8} "
+    print(f"{'N':>7} {'mode':<6} {'wall s':>8} {'pkt/s':>7} {'ms/pkt':>7} {'speed-up':>8} {'cpu ms/pkt':>10} "
           f"{'main MB':>8} {'worker MB':>9} {'findings':>9} {'dups':>5}", flush=True)  # fmt: skip
     for n in args.sizes:
         corpus = args.corpus_dir / f"phenotk-scale-{n}"
@@ -108,7 +127,8 @@ def main(argv: list[str] | None = None) -> None:
             speed = f"{base / wall:7.2f}x" if base else "      -"
             wrss = f"{r['worker_rss']:9.0f}" if r.get("worker_rss") else "        -"
             extra = f"  (cluster start {r['startup']:.1f} s)" if "startup" in r else ""
-            print(f"{n:>7} {mode:<6} {wall:8.1f} {n / wall:7.0f} {1000 * wall / n:7.3f} {speed:>8} "
+            cpu = f"{1000 * float(r['cpu']) / n:10.3f}" if "cpu" in r else "         -"
+            print(f"{n:>7} {mode:<6} {wall:8.1f} {n / wall:7.0f} {1000 * wall / n:7.3f} {speed:>8} {cpu} "
                   f"{r['main_rss']:8.0f} {wrss} {r['findings']:>9} {r['dups']:>5}{extra}", flush=True)  # fmt: skip
         if not args.keep:
             shutil.rmtree(corpus, ignore_errors=True)

@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ENGINES = ("local", "dask", "spark")
 
+#: environment of LocalCluster workers: Arrow's system allocator returns freed memory (jemalloc/mimalloc keep it)
+WORKER_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+
 _RANK = {"info": 0, "warning": 1, "error": 2}
 
 
@@ -95,7 +98,9 @@ def _run_dask(paths: Sequence[str], session: Session, out: str, *, scheduler: st
         return
     n = workers or os.cpu_count() or 1
     with (
-        LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as c,
+        LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None, env=WORKER_ENV
+        ) as c,
         Client(c),
     ):
         run_frames.to_parquet(out)
