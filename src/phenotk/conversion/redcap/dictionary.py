@@ -288,10 +288,12 @@ def read_regular(path: str, what: str, limit: int = MAX_DICTIONARY_BYTES) -> byt
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise InputError(f"cannot read the {what}: {exc.strerror or exc}", path=path, kind="missing") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (a device, FIFO or socket)"
+        raise InputError(f"the {what} is {kind}", path=path)
     with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"the {what} is not a regular file (a device, FIFO or socket)", path=path)
         if st.st_size > limit:
             raise InputError(f"the {what} is {st.st_size} bytes, over the {limit}-byte limit", path=path)
         try:
