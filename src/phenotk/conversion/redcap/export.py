@@ -56,6 +56,10 @@ def load_json(raw: bytes, encoding: str | None, path: str, what: str = "not vali
         raise InputError(f"cannot decode as {encoding or 'UTF-8/16/32'}: {exc.reason}{hint}", path=path) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{what}: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise InputError(f"{what}: nested too deeply", path=path, line=1, column=1) from None
+    except ValueError as exc:  # an integer past Python's digit limit
+        raise InputError(f"{what}: {' '.join(str(exc).split())[:160]}", path=path) from None
 
 
 def _from_eav(data: list[dict[str, Any]], path: str, record_field: str | None) -> Export:
