@@ -99,11 +99,8 @@ class GenotypeInheritance(Rule):
         annotations = ctx.options.get("annotations")
         stated: frozenset[str] | None = None  # read from the features only when a diagnosis has calls
         if annotations is None:
-            doc = ctx.document
-            json_text = doc is not None and doc.format in (Format.JSON, Format.JSONL) and node.parent is None
-            raw = doc.utf8() if json_text and doc is not None else None
-            if raw is not None and b"HP:000000" not in raw and b"HP:00014" not in raw:
-                return  # the default run: no annotation file, no mode of inheritance in the text (memchr-fast)
+            if _no_mode_in_text(node, ctx):
+                return  # the default run: no annotation file, no mode of inheritance in the text
             stated = _stated_modes(pp)
             if not stated:
                 return
@@ -112,9 +109,7 @@ class GenotypeInheritance(Rule):
         for i, it in enumerate(interps):
             diag = C.get(it, "diagnosis")
             did = C.get(C.get(diag, "disease"), "id")
-            if not isinstance(did, str):
-                continue
-            calls = list(_calls(ik, i, it, diag))
+            calls = list(_calls(ik, i, it, diag)) if isinstance(did, str) else []
             if not calls:
                 continue
             if annotations is not None and annotations.of(did):
@@ -122,19 +117,34 @@ class GenotypeInheritance(Rule):
             else:
                 stated = _stated_modes(pp) if stated is None else stated
                 modes, source = stated, "the packet"
-            if not modes or not modes <= _CHECKED:
-                continue
-            problem = _misfit(modes, calls, sex)
-            if problem is None:
-                continue
-            where, what = problem
-            names = ", ".join(MODE_LABELS[m] for m in sorted(modes))
-            shown = "; ".join(f"{c.name} {c.kind}" for c in calls)
-            yield self.violation(
-                f"{did} is {names} (from {source}) but {what}: {shown}" + (f"; subject sex {sex}" if sex else ""),
-                *where.path,
-                context={"disease": did, "modes": sorted(modes), "source": source},
-            )
+            found = self._finding(str(did), modes, source, calls, sex)
+            if found is not None:
+                yield found
+
+    def _finding(self, did: str, modes: frozenset[str], source: str, calls: list[_Call], sex: Any) -> Violation | None:
+        """The warning when ``calls`` fit none of ``modes`` (None: unknown modes, or one fits)."""
+        if not modes or not modes <= _CHECKED:
+            return None
+        problem = _misfit(modes, calls, sex)
+        if problem is None:
+            return None
+        where, what = problem
+        names = ", ".join(MODE_LABELS[m] for m in sorted(modes))
+        shown = "; ".join(f"{c.name} {c.kind}" for c in calls)
+        return self.violation(
+            f"{did} is {names} (from {source}) but {what}: {shown}" + (f"; subject sex {sex}" if sex else ""),
+            *where.path,
+            context={"disease": did, "modes": sorted(modes), "source": source},
+        )
+
+
+def _no_mode_in_text(node: Node, ctx: Context) -> bool:
+    """True when a JSON document's bytes cannot contain a mode-of-inheritance id (two memchr-fast searches)."""
+    doc = ctx.document
+    if doc is None or doc.format not in (Format.JSON, Format.JSONL) or node.parent is not None:
+        return False
+    raw = doc.utf8()
+    return raw is not None and b"HP:000000" not in raw and b"HP:00014" not in raw
 
 
 def _stated_modes(pp: dict[str, Any]) -> frozenset[str]:
