@@ -356,6 +356,26 @@ def test_non_ontology_json_as_hpo(packet: dict[str, Any], tmp_path: Path) -> Non
     _one_line_error(run_cli(["validate", "--hpo", broken, p]), str(broken))
 
 
+def test_is_a_chain_of_20000_terms_is_refused_quickly(packet: dict[str, Any], tmp_path: Path) -> None:
+    lines = ["format-version: 1.2", "ontology: hp", "", "[Term]", "id: HP:0000001", "name: All", ""]
+    for i in range(2, 20_002):
+        lines += ["[Term]", f"id: HP:{i:07d}", f"name: term {i}", f"is_a: HP:{i - 1:07d}", ""]
+    chain = tmp_path / "chain.obo"
+    chain.write_text("\n".join(lines), encoding="utf-8")
+    p = _write(tmp_path / "p.json", packet)
+    proc = _sub("validate", "--hpo", chain, p, timeout=90)  # ran out of time and memory before
+    assert "too deep" in _one_line_error(proc, str(chain))
+
+
+def test_deep_redcap_dictionary_json(shared_data: Path, tmp_path: Path) -> None:
+    deep = tmp_path / "dict.json"
+    deep.write_text("[" * 30_000 + "]" * 30_000, encoding="utf-8")
+    export = shared_data / "redcap" / "rarelink" / "evaluation_cohort_redcap_export.json"
+    run = run_cli(["convert", "--from", "redcap", "-m", MAPPINGS / "redcap-rarelink.yaml", "-O", f"dictionary={deep}",
+                   "--no-validate", export, "-o", f"{tmp_path}/o/"])
+    assert "nested too deeply" in _one_line_error(run, str(deep))
+
+
 def test_deep_baseline_and_config_are_usage_errors(packet: dict[str, Any], tmp_path: Path) -> None:
     p = _write(tmp_path / "p.json", packet)
     baseline = tmp_path / "deep.json"

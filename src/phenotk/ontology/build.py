@@ -84,6 +84,11 @@ def release_version(data_version: str | None, annotations: Sequence[Any] = ()) -
     return data_version or None
 
 
+#: Most (term, ancestor) pairs an ontology index holds: the closure is quadratic in the depth of the hierarchy
+#: (a 20,000-term is_a chain is 200 million pairs, gigabytes); real ontologies stay far below.
+MAX_ANCESTOR_PAIRS = 20_000_000
+
+
 def _closure(parents: list[list[int]]) -> list[list[int]]:
     """Ancestors of every node (sorted, self excluded), in topological order; cycles tolerated."""
     n = len(parents)
@@ -95,6 +100,7 @@ def _closure(parents: list[list[int]]) -> list[list[int]]:
             children[p].append(i)
     order = [i for i in range(n) if indeg[i] == 0]
     anc: list[set[int] | None] = [None] * n
+    total = 0
     k = 0
     while k < len(order):
         i = order[k]
@@ -106,6 +112,10 @@ def _closure(parents: list[list[int]]) -> list[list[int]]:
             if above:
                 s |= above
         anc[i] = s
+        total += len(s)
+        if total > MAX_ANCESTOR_PAIRS:
+            raise InputError(f"the is_a hierarchy is too deep to index: over {MAX_ANCESTOR_PAIRS:,} term-ancestor "
+                             "pairs (HPO has about 195,000); a chain of tens of thousands of terms?")
         for c in children[i]:
             indeg[c] -= 1
             if indeg[c] == 0:
@@ -228,7 +238,11 @@ def build_payload(
         for a in t.alternate_ids:
             if a != t.id:
                 alt[str(a)] = i
-    anc = _closure(parents)
+    try:
+        anc = _closure(parents)
+    except InputError as exc:
+        exc.path = str(source)
+        raise
     desc: list[list[int]] = [[] for _ in ids]
     for i, row in enumerate(anc):
         for a in row:
