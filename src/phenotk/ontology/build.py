@@ -49,7 +49,7 @@ def parse_with_pronto(path: str | Path) -> pronto.Ontology:
 
 
 def _check_obographs(p: Path) -> None:
-    """A ``.json`` ontology must be OBO Graphs (``{"graphs": [...]}``); anything else is refused before pronto."""
+    """JSON in a ``.json`` ontology must be OBO Graphs (``{"graphs": [...]}``); other JSON is refused before pronto."""
     name = p.name.lower()
     if not (name.endswith(".json") or name.endswith(".json.gz")):
         return
@@ -61,7 +61,7 @@ def _check_obographs(p: Path) -> None:
             head = fh.read(1 << 16)
     except OSError:
         return  # pronto reports it
-    if not re.search(rb'"graphs"\s*:\s*\[', head):
+    if head.lstrip()[:1] in (b"{", b"[") and not re.search(rb'"graphs"\s*:\s*\[', head):  # JSON, not a graph
         raise InputError('not an ontology: an OBO Graphs JSON file has a top-level "graphs" list (use hp.json, '
                          "hp.obo or hp.owl)", path=str(p))
 
