@@ -459,3 +459,17 @@ def test_fix_on_4000_duplicate_features_is_fast(packet: dict[str, Any], tmp_path
     assert time.monotonic() - start < 60
     fixed = json.loads((tmp_path / "out" / "dup.json").read_text())
     assert len(fixed["phenotypicFeatures"]) == 1
+
+
+def test_id_too_long_for_a_file_name(packet: dict[str, Any], tmp_path: Path) -> None:
+    """A sheet row whose id would make a 300-character file name: written under a bounded, hashed name."""
+    p = _write(tmp_path / "p.json", packet)
+    table = tmp_path / "t.csv"
+    assert run_cli(["convert", "--no-validate", p, "-o", table]).code in (0, 1)
+    text = table.read_text(encoding="utf-8-sig")
+    table.write_text(text.replace(packet["id"], "P" * 300, 1), encoding="utf-8")
+    run = run_cli(["convert", "--no-validate", "--mapping", MAPPINGS / "phenotk-wide.yaml", table,
+                   "-o", f"{tmp_path}/out/"])
+    assert run.code in (0, 1), run.describe()
+    names = [f.name for f in (tmp_path / "out").iterdir()]
+    assert len(names) == 1 and len(names[0].encode()) <= 140 and names[0].startswith("P" * 50), names

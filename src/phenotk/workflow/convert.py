@@ -417,8 +417,23 @@ def _stream(
 # ---------------------------------------------------------------------------------------------- writing
 
 
+#: longest file-name stem derived from an id (bytes of UTF-8); file systems allow 255 bytes for the whole name
+_MAX_STEM_BYTES = 120
+
+
 def _safe_stem(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in text).strip("._") or "document"
+    """A file-name stem from an id or name: safe characters only, at most 120 UTF-8 bytes.
+
+    A longer one keeps its start and gets a stable hash of the whole text (``File name too long`` before).
+    """
+    stem = "".join(c if c.isalnum() or c in "._-" else "_" for c in text).strip("._") or "document"
+    if len(stem.encode("utf-8")) <= _MAX_STEM_BYTES:
+        return stem
+    import hashlib
+
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    head = stem.encode("utf-8")[: _MAX_STEM_BYTES - 13].decode("utf-8", "ignore")
+    return f"{head}_{digest}"
 
 
 def _unique(name: str, used: set[str], ext: str) -> str:
