@@ -82,12 +82,12 @@ def test_console_script_bad_and_good_convert(tmp_path: Path) -> None:
 
 def test_last_resort_handler(monkeypatch: Any) -> None:
     """An unexpected exception becomes one 'internal error' line and exit 3 (never a traceback)."""
-    import phenotk.cli._common as common
+    import phenotk.io as io  # the command imports it lazily, so patch where it looks it up
 
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("simulated\nbug")
 
-    monkeypatch.setattr(common, "iter_documents", boom)
+    monkeypatch.setattr(io, "iter_documents", boom)
     monkeypatch.delenv("PHENOTK_DEBUG", raising=False)
     run = run_cli(["info", str(GOOD)])
     assert run.crash is None and run.code == 3
