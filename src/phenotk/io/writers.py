@@ -149,17 +149,7 @@ def atomic_write(
     written); a file with other hard links is rewritten in place, so every link sees the new text.
     """
     target = Path(path)
-    try:
-        old: os.stat_result | None = os.stat(target)
-    except (FileNotFoundError, NotADirectoryError):
-        old = None
-    except OSError as exc:
-        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
-    if old is not None and not force:
-        raise OutputExistsError("output exists; use --force to overwrite", path=str(target))
-    if old is not None and not allow_input and (old.st_dev, old.st_ino) in (_INPUTS.get() or ()):
-        raise UsageError("this output is also an input of the run; phenotk never overwrites its inputs: "
-                         "choose another output", path=str(target))
+    old = _existing(target, force=force, allow_input=allow_input)
     named = target  # the path as given: the read state of an input is keyed by it
     if old is not None and stat.S_ISREG(old.st_mode):
         if target.is_symlink():
@@ -235,6 +225,22 @@ def _terminate_as_exit() -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def _existing(target: Path, *, force: bool, allow_input: bool) -> os.stat_result | None:
+    """The stat of the file ``target`` would replace (None when new), after the overwrite and input checks."""
+    try:
+        old = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+    if not force:
+        raise OutputExistsError("output exists; use --force to overwrite", path=str(target))
+    if not allow_input and (old.st_dev, old.st_ino) in (_INPUTS.get() or ()):
+        raise UsageError("this output is also an input of the run; phenotk never overwrites its inputs: "
+                         "choose another output", path=str(target))
+    return old
 
 
 def _keep_owner(fd: int, old: os.stat_result) -> None:

@@ -360,26 +360,20 @@ def convert(
     if from_ is not None and from_ not in PHENOPACKET_FORMATS:
         registry.reader(from_)  # unknown name → UsageError with a suggestion, before any input is read
     paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    # options first (a bad config file is a usage error before any input is read), the session on first need
+    settings_ = settings(
+        config, profile=profile, select=_listed(select), ignore=_listed(ignore), severity=dict(severity or {})
+    )
     opts = ConvertOptions(
-        mapping=Path(mapping) if mapping is not None else None,
+        mapping=_path(mapping),
         layout=layout,
         strict=strict,
         created_by=created_by,
         created=created,
         extra=dict(options or {}),
-        annotations=Path(annotations) if annotations is not None else None,
+        annotations=_path(annotations or settings_.annotations),  # --annotations, else the config file's key
     )
     report = Report()
-    # options first (a bad config file is a usage error before any input is read), the session on first need
-    settings_ = settings(
-        config,
-        profile=profile,
-        select=list(select) if select is not None else None,
-        ignore=list(ignore) if ignore is not None else None,
-        severity=dict(severity) if severity else None,
-    )
-    if opts.annotations is None and settings_.annotations:
-        opts.annotations = Path(settings_.annotations)  # the config file's `annotations = "phenotype.hpoa"`
     run = _Run(settings_, hpo, opts, report, validate)
     conversion = Conversion(report=report, on_error=on_error)
     reading = _Reading(
@@ -390,6 +384,14 @@ def convert(
     if output is not None:
         conversion.write(output, to=to, force=force, options=opts, keep_format=keep_format)
     return conversion
+
+
+def _listed(values: Iterable[str] | None) -> list[str] | None:
+    return list(values) if values is not None else None
+
+
+def _path(value: str | os.PathLike[str] | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _stream(
