@@ -246,8 +246,9 @@ def make_kind(shared: Path, kind: str, root: Path) -> Kind:
     put("nul", b"\x00" * 64)
     put("deep", deep_nesting(20_000) if ext == ".json" else b"a: " + b"[" * 30_000 + b"]" * 30_000)
     for label, payload in encodings(data.decode("utf-8")):
-        if label == "bom" and ext != ".json":
-            # YAML allows a byte-order mark: the file must read like the original (only "never crash" holds)
+        if label == "bom":
+            # YAML allows a byte-order mark and RFC 8259 lets a JSON reader ignore one (issue 19 item 12): the
+            # file must read like the original (only "never crash" holds)
             p = root / f"{label}{ext}"
             p.write_bytes(payload)
             flipped.append(p)
