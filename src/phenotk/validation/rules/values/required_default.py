@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Token, Violation, _snake, field_key
-from phenotk.validation.rules.readiness import _common as C
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation, _snake
+from phenotk.validation.rules.variant._common import pick
 
 #: type → (JSON name, the proto3 default a reader substitutes) of scalar fields the v2 specification marks
 #: REQUIRED. ``schema-required`` leaves them out: proto3 JSON writers omit a default value, so absence is
@@ -73,22 +73,30 @@ class SchemaRequiredDefault(Rule):
         if node[1] != "Phenopacket":
             return self._absent(node[0], node[1], ())
         interps = node[0].get("interpretations")
-        if not isinstance(interps, list) or not interps:
+        if type(interps) is not list or not interps:
             return ()
         out: list[Violation] = []
         for i, it in enumerate(interps):
-            if isinstance(it, dict):
-                out.extend(self._absent(it, "Interpretation", ("interpretations", i)))
-        for path, gi in C.genomic_interpretations(node[0]):
-            out.extend(self._absent(gi, "GenomicInterpretation", path))
-            vi_key = field_key(gi, "variantInterpretation")
-            vi = gi.get(vi_key) if vi_key else None
-            if isinstance(vi, dict):
-                out.extend(self._absent(vi, "VariantInterpretation", (*path, vi_key)))  # type: ignore[arg-type]
-                vd_key = field_key(vi, "variationDescriptor")
-                vd = vi.get(vd_key) if vd_key else None
-                if isinstance(vd, dict):
-                    out.extend(self._absent(vd, "VariationDescriptor", (*path, vi_key, vd_key)))  # type: ignore[arg-type]
+            if type(it) is not dict:
+                continue
+            out.extend(self._absent(it, "Interpretation", ("interpretations", i)))
+            diag = it.get("diagnosis")
+            gk, gis = (
+                pick(diag, "genomicInterpretations", "genomic_interpretations") if type(diag) is dict else ("", None)
+            )
+            if type(gis) is not list:
+                continue
+            for j, gi in enumerate(gis):
+                if type(gi) is not dict:
+                    continue
+                at: tuple[Token, ...] = ("interpretations", i, "diagnosis", gk, j)
+                out.extend(self._absent(gi, "GenomicInterpretation", at))
+                vk, vi = pick(gi, "variantInterpretation", "variant_interpretation")
+                if type(vi) is dict:
+                    out.extend(self._absent(vi, "VariantInterpretation", (*at, vk)))
+                    dk, vd = pick(vi, "variationDescriptor", "variation_descriptor")
+                    if type(vd) is dict:
+                        out.extend(self._absent(vd, "VariationDescriptor", (*at, vk, dk)))
         return out
 
     def _absent(self, value: dict[str, Any], type_name: str, at: tuple[Token, ...]) -> list[Violation] | tuple[()]:

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from phenotk.validation.rule import Context, Node, Token
-from phenotk.validation.rules.readiness import _common as C
 
 #: assembly names as written → the build they mean
 ASSEMBLIES = {
@@ -137,13 +136,39 @@ def descriptors(node: Node, ctx: Context) -> list[tuple[tuple[Token, ...], dict[
     key = "variation-descriptors" + node.pointer
     found = ctx.state.get(key)
     if found is None:
-        found = []
-        pp = node.value
-        interps = pp.get("interpretations")
-        if isinstance(interps, list) and interps:
-            for path, gi in C.genomic_interpretations(pp):
-                d = C.descriptor(gi)
-                if d is not None:
-                    found.append(((*path, *d[0]), d[1]))
-        ctx.state[key] = found
+        found = ctx.state[key] = _walk_descriptors(node.value)
+    return found
+
+
+def pick(d: dict[str, Any], camel: str, snake: str) -> tuple[str, Any]:
+    """(key, value) of a field written camelCase or snake_case (the camelCase key when absent)."""
+    v = d.get(camel)
+    if v is not None:
+        return camel, v
+    v = d.get(snake)
+    return (snake, v) if v is not None else (camel, None)
+
+
+def _walk_descriptors(pp: dict[str, Any]) -> list[tuple[tuple[Token, ...], dict[str, Any]]]:
+    """The descriptors of a phenopacket's interpretations (plain dict look-ups: this runs once per document)."""
+    found: list[tuple[tuple[Token, ...], dict[str, Any]]] = []
+    interps = pp.get("interpretations")
+    if type(interps) is not list:
+        return found
+    for i, it in enumerate(interps):
+        diag = it.get("diagnosis") if type(it) is dict else None
+        if type(diag) is not dict:
+            continue
+        gk, gis = pick(diag, "genomicInterpretations", "genomic_interpretations")
+        if type(gis) is not list:
+            continue
+        for j, gi in enumerate(gis):
+            if type(gi) is not dict:
+                continue
+            vk, vi = pick(gi, "variantInterpretation", "variant_interpretation")
+            if type(vi) is not dict:
+                continue
+            dk, vd = pick(vi, "variationDescriptor", "variation_descriptor")
+            if type(vd) is dict:
+                found.append((("interpretations", i, "diagnosis", gk, j, vk, dk), vd))
     return found
