@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from phenotk.io import Format
 from phenotk.issue import Severity
 from phenotk.ontology.annotations import (
     AUTOSOMAL_DOMINANT,
@@ -98,9 +97,7 @@ class GenotypeInheritance(Rule):
             return
         annotations = ctx.options.get("annotations")
         stated: frozenset[str] | None = None  # read from the features only when a diagnosis has calls
-        if annotations is None:
-            if _no_mode_in_text(node, ctx):
-                return  # the default run: no annotation file, no mode of inheritance in the text
+        if annotations is None:  # the default run: only modes stated in the packet (a short loop over features)
             stated = _stated_modes(pp)
             if not stated:
                 return
@@ -136,15 +133,6 @@ class GenotypeInheritance(Rule):
             *where.path,
             context={"disease": did, "modes": sorted(modes), "source": source},
         )
-
-
-def _no_mode_in_text(node: Node, ctx: Context) -> bool:
-    """True when a JSON document's bytes cannot contain a mode-of-inheritance id (two memchr-fast searches)."""
-    doc = ctx.document
-    if doc is None or doc.format not in (Format.JSON, Format.JSONL) or node.parent is not None:
-        return False
-    raw = doc.utf8()
-    return raw is not None and b"HP:000000" not in raw and b"HP:00014" not in raw
 
 
 def _stated_modes(pp: dict[str, Any]) -> frozenset[str]:

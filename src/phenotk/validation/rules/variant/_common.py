@@ -63,6 +63,9 @@ GRCH38_VERSION = {
 
 def build_of(assembly: Any) -> str | None:
     """The build an assembly name means (``hg19`` → ``GRCh37``), or None when it is not known."""
+    known = _BUILD_AS_WRITTEN.get(assembly) if type(assembly) is str else None
+    if known is not None:
+        return known
     if not isinstance(assembly, str):
         return None
     a = assembly.strip().lower()
@@ -72,6 +75,8 @@ def build_of(assembly: Any) -> str | None:
 
 def chrom_name(chrom: Any) -> str | None:
     """``chr1`` / ``1`` → ``1``; ``chrM`` / ``MT`` → ``MT``; None for anything else."""
+    if type(chrom) is str and chrom in _CHROM_AS_WRITTEN:
+        return _CHROM_AS_WRITTEN[chrom]
     if not isinstance(chrom, str):
         return None
     m = CHROM.match(chrom.strip())
@@ -83,6 +88,9 @@ def chrom_name(chrom: Any) -> str | None:
 
 def nc_chrom(accession: str) -> tuple[str, int] | None:
     """(chromosome, version) of a RefSeq chromosome accession, or None."""
+    known = _NC_AS_WRITTEN.get(accession)
+    if known is not None:
+        return known
     m = NC_CHROM.match(accession)
     if not m:
         return None
@@ -172,3 +180,24 @@ def _walk_descriptors(pp: dict[str, Any]) -> list[tuple[tuple[Token, ...], dict[
             if type(vd) is dict:
                 found.append((("interpretations", i, "diagnosis", gk, j, vk, dk), vd))
     return found
+
+
+_CHROMS = (*map(str, range(1, 23)), "X", "Y")
+#: the common spellings, looked up before any regex (the rules run on every variant of every document)
+_CHROM_AS_WRITTEN = {
+    **{c: c for c in _CHROMS},
+    **{"chr" + c: c for c in _CHROMS},
+    "M": "MT",
+    "MT": "MT",
+    "chrM": "MT",
+    "chrMT": "MT",
+}
+_NC_AS_WRITTEN = {
+    **{
+        f"NC_0000{n:02d}.{GRCH38_VERSION[c] - d}": (c, GRCH38_VERSION[c] - d)
+        for n, c in enumerate(_CHROMS, 1)
+        for d in (0, 1)
+    },
+    "NC_012920.1": ("MT", 1),
+}
+_BUILD_AS_WRITTEN = {"GRCh38": "GRCh38", "hg38": "GRCh38", "GRCh37": "GRCh37", "hg19": "GRCh37"}

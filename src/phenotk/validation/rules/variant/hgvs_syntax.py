@@ -12,6 +12,7 @@ from phenotk.model.hgvs import Hgvs, HgvsError, parse_hgvs
 from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
 from phenotk.validation.rules.variant._common import descriptors, expressions
 
+_SYNTAX_OF = {k: "hgvs." + k for k in "cgnmpro"}
 #: Expression.syntax values that announce HGVS
 HGVS_SYNTAX = frozenset({"hgvs", "hgvs.c", "hgvs.g", "hgvs.n", "hgvs.m", "hgvs.p", "hgvs.r"})
 
@@ -108,7 +109,7 @@ class VariantHgvsSyntax(Rule):
                     "value",
                     severity=Severity.WARNING,
                 )
-            if declared not in ("hgvs", f"hgvs.{kind}"):
+            if declared != "hgvs" and declared != _SYNTAX_OF.get(kind):
                 yield self.violation(
                     f"syntax {syntax!r} but {value!r} is a {kind}. expression (hgvs.{kind})",
                     *ek,
