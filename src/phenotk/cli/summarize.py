@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -28,6 +28,9 @@ def summarize_command(
     hpo: Annotated[str | None, typer.Option("--hpo", help="HPO file for labels and the organ-system roll-up.")] = None,
     no_hpo: Annotated[bool, typer.Option("--no-hpo", help="Do not load HPO (no organ-system roll-up).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --output.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local | dask (partitions summed).")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local Dask worker processes.")] = None,
 ) -> None:
     """Summarise a cohort of Phenopackets (families and cohorts are flattened to their packets)."""
     from phenotk.analysis import read_cohort
@@ -35,10 +38,13 @@ def summarize_command(
 
     # HPO in the order every command uses; an explicit --hpo must load (errors are exit 2), else it is optional
     session = Session.from_settings(config=True, hpo=False if no_hpo else hpo, want_hpo=True)
-    cohort = read_cohort(paths, hpo=session.hpo)
-    for err in cohort.errors:
-        typer.echo(str(err), err=True)
-    summary = cohort.summary(top=top)
+    if engine == "local":
+        cohort = read_cohort(paths, hpo=session.hpo)
+        summary, errors = cohort.summary(top=top), [str(e) for e in cohort.errors]
+    else:
+        summary, errors = _scale(paths, session, engine, top, scheduler, workers)
+    for err in errors:
+        typer.echo(err, err=True)
     if fmt is SummaryFormat.json:
         text = json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt is SummaryFormat.html:
@@ -52,10 +58,25 @@ def summarize_command(
 
         atomic_write(output, text.encode("utf-8"), force=force)
         typer.echo(f"wrote {output}", err=True)
-    if cohort.errors:
+    if errors:
         raise typer.Exit(2)
-    if not len(cohort):
+    if not summary.packets:
         raise PhenotkError("no phenopackets found")
+
+
+def _scale(paths: list[str], session: Any, engine: str, top: int, scheduler: str | None, workers: int | None) -> Any:
+    """``--engine dask``: :func:`phenotk.scale.summarize.run` (one line naming the extra when it is missing)."""
+    from phenotk.errors import UsageError
+    from phenotk.scale import ScaleNotInstalled
+
+    if engine != "dask":
+        raise UsageError(f"unknown engine {engine!r}; use one of: local, dask")
+    from phenotk.scale.summarize import run
+
+    try:
+        return run(paths, session, top=top, scheduler=scheduler, workers=workers)
+    except ScaleNotInstalled as exc:
+        raise UsageError(str(exc)) from None
 
 
 def register(app: typer.Typer) -> None:
