@@ -179,3 +179,17 @@ def test_mapping_hints_and_config_annotations_reach_the_report(shared_data: Path
     assert packet.diseases[0].term.id == "OMIM:614959" and packet.diseases[0].term.label
     hints = [(r.path, i) for r in conv.report.results for i in r.issues if i.rule == "map-mapping-hint"]
     assert len(hints) == 1 and hints[0][0] == str(mapping) and hints[0][1].line == 8
+
+
+def test_cross_document_rules_see_every_converted_packet(tmp_path: Path) -> None:
+    """Packets are validated one by one as they stream; id-duplicate still sees the whole run."""
+    sheet = EXAMPLES / "curation-sheet.csv"
+    copy = tmp_path / "again.csv"
+    copy.write_bytes(sheet.read_bytes())
+    conv = phenotk.convert([sheet, copy], mapping=MAPPINGS / "generic-wide.yaml", hpo=False)
+    n = len(conv.messages())
+    dup = [r.id for r in conv.report.results for i in r.issues if i.rule == "id-duplicate"]
+    assert n == 6 and len(dup) >= 3  # every packet id of the second sheet repeats one of the first
+    single = phenotk.convert(sheet, mapping=MAPPINGS / "generic-wide.yaml", hpo=False)
+    single.messages()
+    assert not [i for i in single.report.issues if i.rule == "id-duplicate"]

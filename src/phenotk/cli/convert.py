@@ -113,7 +113,7 @@ def convert_command(
         created=created,
         on_error=lambda exc: typer.echo(str(exc), err=True),
     )
-    conversion.write(output, to=to, force=force, options=None)
+    conversion.write(output, to=to, force=force, options=None, keep=False)  # streamed: memory stays flat
     finish(conversion.report, conversion.errors, report_path, report_format, quiet, threshold, force)
     typer.echo(f"wrote {conversion.written} document(s) to {output}", err=True)
     raise typer.Exit(conversion.exit_code(threshold))

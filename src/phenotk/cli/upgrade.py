@@ -82,7 +82,7 @@ def upgrade_command(
     )
     out_is_dir = output.endswith(("/", os.sep)) or os.path.isdir(output) or format_from_extension(output) is None
     target = output if not out_is_dir or output.endswith(("/", os.sep)) else output + os.sep
-    written = conversion.write(target, to=to, force=force, keep_format=True)
+    written = conversion.write(target, to=to, force=force, keep_format=True, keep=False)
     finish(conversion.report, conversion.errors, report_path, None, not verbose, Severity.ERROR, force)
     refused = len(conversion.errors)
     summary = f"upgraded {written} document(s) into {output}"

@@ -26,6 +26,7 @@ from phenotk.io import Element, Format, atomic_write, dumps, iter_documents, not
 from phenotk.io.sniff import format_from_extension
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.validation.config import Options
+from phenotk.validation.engine import RunLog
 from phenotk.workflow.session import NO_HPO_HINT, Session, settings
 
 #: ``--from`` / ``--to`` names that mean a Phenopacket serialisation rather than a converter.
@@ -55,6 +56,7 @@ class Conversion:
     on_error: Callable[[InputError], None] | None = None
     _items: Iterator[Converted] | None = None
     _done: list[Converted] | None = None
+    _streamed_to: str | None = None
 
     def __iter__(self) -> Iterator[Converted]:
         if self._done is not None:
@@ -75,7 +77,20 @@ class Conversion:
 
     def messages(self) -> list[Message]:
         """The Phenopacket / Family / Cohort messages made (inputs that failed are left out)."""
+        if self._streamed_to is not None:
+            raise UsageError(
+                f"the documents were written to {self._streamed_to} as they streamed and not kept; "
+                "call messages() before write(..., keep=False)"
+            )
         return [i.message for i in self if i.message is not None]
+
+    def _drain(self) -> Iterator[Converted]:
+        """The stream once, nothing kept (``write(keep=False)``: memory stays flat however many documents)."""
+        if self._items is None:
+            yield from self._done or ()
+            return
+        items, self._items = self._items, None
+        yield from items
 
     @property
     def ok(self) -> bool:
@@ -101,26 +116,33 @@ class Conversion:
         force: bool = False,
         options: ConvertOptions | None = None,
         keep_format: bool = False,
+        keep: bool = True,
     ) -> int:
         """Write the documents to ``output`` (a file, or a directory ending in ``/`` or existing); count written.
 
         ``to``: a Phenopacket serialisation (json, yaml, pb, jsonl) or a converter's writer (fhir, csv, xlsx,
         beacon, ped, phetools-json, pyphetools-xlsx); by default chosen from ``output``'s extension.
         ``keep_format``: for a directory output without ``to``, keep each input's JSON/YAML serialisation.
-        Writer findings (what the target cannot hold) join :attr:`report`.
+        ``keep=False``: a directory output is written while the documents stream and none is kept in memory
+        (the command line does this; :meth:`messages` is then unavailable). Writer findings (what the target
+        cannot hold) join :attr:`report`.
         """
         out = os.fspath(output)
         writer = choose_writer(out, to)
-        items = [i for i in self if i.message is not None]
         if writer is not None:
+            items = [i for i in self if i.message is not None]
             issues = writer.write(
                 [i.message for i in items if i.message is not None], Path(out), options or ConvertOptions(), force=force
             )
             if issues:
                 self.report.results.append(Result(path=out, issues=list(issues)))
             self.written = len(items)
-        else:
-            self.written = _write_phenopackets(items, out, to, force, self._refused, keep_format)
+            return self.written
+        stream: Iterable[Converted] = self
+        if not keep and _is_dir_output(out):
+            stream, self._streamed_to = self._drain(), out
+        made = (i for i in stream if i.message is not None)
+        self.written = _write_phenopackets(made, out, to, force, self._refused, keep_format)
         return self.written
 
 
@@ -268,8 +290,6 @@ class _Reading:
 
 # ---------------------------------------------------------------------------------------------- validation
 
-#: validates converted messages: (items) → results with findings
-Validator = Callable[[list[Converted]], list[Result]]
 
 
 class _Run:
@@ -300,13 +320,27 @@ class _Run:
         if self._validating and session.hpo is None and not session.options.no_hpo:
             self._report.notes.append("HPO checks of converted packets skipped: no HPO could be loaded; " + NO_HPO_HINT)
 
-    def validate(self, items: list[Converted]) -> list[Result]:
-        """Findings of converted messages, validated together (one result per message with findings)."""
+    def check(self, item: Converted) -> Result:
+        """One converted message's findings now (its cross-document notes kept for :meth:`finish`)."""
         from phenotk.validation.api import message_document
 
         self.prepare()
-        docs = [message_document(i.message, path=i.source) for i in items if i.message is not None]
-        return [r for r in self.session.validate_documents(docs).results if r.issues]
+        assert item.message is not None
+        return self.session.engine.check_document(message_document(item.message, path=item.source), self._log)
+
+    def finish(self) -> list[Result]:
+        """Results that gained findings from the cross-document rules (``id-duplicate`` …) at the end of the run."""
+        if "session" not in self.__dict__:  # nothing was validated
+            return []
+        engine = self.session.engine
+        self._report.notes.extend(n for n in engine.notes if n not in self._report.notes)
+        before = {id(r): bool(r.issues) for r, _ in self._log.entries}
+        engine.end_run(self._log)
+        return [r for r, _ in self._log.entries if r.issues and not before[id(r)]]
+
+    @cached_property
+    def _log(self) -> RunLog:
+        return RunLog()
 
 
 # -------------------------------------------------------------------------------------------------- API
@@ -379,8 +413,7 @@ def convert(
     reading = _Reading(
         from_, Element(element) if element else None, opts, report, conversion.errors, on_error, run.prepare
     )
-    validator = run.validate if validate else None
-    conversion._items = _stream(reading.items(paths), report, validator)
+    conversion._items = _stream(reading.items(paths), report, run if validate else None)
     if output is not None:
         conversion.write(output, to=to, force=force, options=opts, keep_format=keep_format)
     return conversion
@@ -394,26 +427,26 @@ def _path(value: str | os.PathLike[str] | None) -> Path | None:
     return Path(value) if value else None
 
 
-def _stream(
-    items: Iterator[tuple[Converted, bool]], report: Report, validator: Validator | None
-) -> Iterator[Converted]:
-    """Items as they come; their conversion findings at once, the validation of external ones at the end.
+def _stream(items: Iterator[tuple[Converted, bool]], report: Report, run: _Run | None) -> Iterator[Converted]:
+    """Items as they come, each with its conversion findings and (external ones) its validation findings.
 
-    Validation runs once over all converted packets (as ``phenotk validate`` over the written files would), so
-    cross-document rules such as ``id-duplicate`` see every packet of the run.
+    Packets are validated one by one as they pass — memory stays flat — by the run's engine, which keeps what
+    the cross-document rules need (``id-duplicate`` …); those findings join the report at the end, as
+    ``phenotk validate`` over the written files would give them.
     """
-    made: list[Converted] = []
     for item, external in items:
         if item.issues:
             element = Element.of(item.message).value if item.message is not None else None
             report.results.append(
                 Result(path=item.source, element=element, id=getattr(item.message, "id", None), issues=item.issues)
             )
-        if item.message is not None and external and validator is not None:
-            made.append(item)
+        if item.message is not None and external and run is not None:
+            result = run.check(item)
+            if result.issues:
+                report.results.append(result)
         yield item
-    if made and validator is not None:
-        report.results.extend(validator(made))
+    if run is not None:
+        report.results.extend(run.finish())
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -493,15 +526,19 @@ def _snake(camel: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in camel)
 
 
+def _is_dir_output(output: str) -> bool:
+    return output.endswith(("/", os.sep)) or os.path.isdir(output)
+
+
 def _write_phenopackets(
-    items: list[Converted],
+    stream: Iterable[Converted],
     output: str,
     to: str | None,
     force: bool,
     refused: Callable[[InputError], None],
     keep_format: bool,
 ) -> int:
-    out_is_dir = output.endswith(("/", os.sep)) or os.path.isdir(output)
+    out_is_dir = _is_dir_output(output)
     fixed = Format(to) if to not in (None, "phenopacket") else None
     fmt = fixed or (Format.JSON if out_is_dir else format_from_extension(output))
     if fmt is None:
@@ -509,7 +546,7 @@ def _write_phenopackets(
     if out_is_dir:
         used: set[str] = set()
         written = 0
-        for item in items:
+        for item in stream:
             assert item.message is not None
             item_fmt = fmt
             if keep_format and fixed is None and format_from_extension(item.source) is Format.YAML:
@@ -522,6 +559,7 @@ def _write_phenopackets(
                 continue
             written += 1
         return written
+    items = list(stream)
     if len(items) > 1 and fmt is not Format.JSONL:
         raise UsageError(
             f"{len(items)} documents cannot go into one {fmt.value} file; give a directory (ending in /) "
