@@ -51,6 +51,8 @@ def test_cli_engine_dask_prints_the_single_process_json(corpus: Path, hpo_json: 
     broken = [line for line in dask.stderr.splitlines() if "zz_broken.json" in line]
     assert len(broken) == 1 and broken == [ln for ln in single.stderr.splitlines() if "zz_broken.json" in ln]
     assert "Traceback" not in dask.stderr
+    local_workers = run("summarize", str(corpus / "AAGAB"), "--no-hpo", "--workers", "2")
+    assert local_workers.returncode == 2 and "--engine dask" in local_workers.stderr
 
 
 def test_whole_store_summary_equals_single_process(dask_client: Any, store_dir: Path, hpo_json: str) -> None:

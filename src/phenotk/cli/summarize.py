@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from phenotk.errors import PhenotkError
+from phenotk.errors import PhenotkError, UsageError
 
 
 class SummaryFormat(str, enum.Enum):
@@ -39,6 +39,8 @@ def summarize_command(
     # HPO in the order every command uses; an explicit --hpo must load (errors are exit 2), else it is optional
     session = Session.from_settings(config=True, hpo=False if no_hpo else hpo, want_hpo=True)
     if engine == "local":
+        if scheduler or workers:
+            raise UsageError("--scheduler and --workers need --engine dask")
         cohort = read_cohort(paths, hpo=session.hpo)
         summary, errors = cohort.summary(top=top), [str(e) for e in cohort.errors]
     else:
@@ -66,7 +68,6 @@ def summarize_command(
 
 def _scale(paths: list[str], session: Any, engine: str, top: int, scheduler: str | None, workers: int | None) -> Any:
     """``--engine dask``: :func:`phenotk.scale.summarize.run` (one line naming the extra when it is missing)."""
-    from phenotk.errors import UsageError
     from phenotk.scale import ScaleNotInstalled
 
     if engine != "dask":
