@@ -70,7 +70,8 @@ def test_literal_issue_pairs_are_catalogued() -> None:
                 continue
             args = [a.value if isinstance(a, ast.Constant) else None for a in node.args[:2]]
             kw = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
-            code, name = (args + [None, None])[0] or kw.get("code"), (args + [None, None])[1] or kw.get("rule")
+            padded = [*args, None, None]
+            code, name = padded[0] or kw.get("code"), padded[1] or kw.get("rule")
             if isinstance(code, str) and isinstance(name, str) and not catalog.is_catalogued(code, name):
                 wrong.append(f"{path.relative_to(SRC)}:{node.lineno}: {code} {name}")
     assert not wrong, "\n".join(wrong)

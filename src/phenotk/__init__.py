@@ -51,14 +51,14 @@ _LAZY = {
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from phenotk.analysis import CohortSummary, CohortView, read_cohort, show
-    from phenotk.conversion.fhir import from_fhir, to_fhir
     from phenotk.analysis.frames import to_dataframe
+    from phenotk.conversion.fhir import from_fhir, to_fhir
     from phenotk.conversion.table.api import from_dataframe
     from phenotk.conversion.v1 import upgrade
     from phenotk.io import Document, Element, Format, iter_documents, read, write
-    from phenotk.sharing import deidentify
     from phenotk.issue import Fix, Issue, PatchOp, Report, Result, RuleInfo, Severity
     from phenotk.ontology import HpoNotAvailable, OntologyIndex, load_hpo, load_ontology
+    from phenotk.sharing import deidentify
     from phenotk.workflow.convert import Conversion, convert
     from phenotk.workflow.session import fix, validate
 
