@@ -291,6 +291,8 @@ def engine_config(opts: Options, *, ontologies: Mapping[str, Any] | None = None)
         from phenotk.ontology.annotations import load_inheritance
 
         options["annotations"] = load_inheritance(opts.annotations)
+        if opts.select is None:  # what the annotation file is for in a validation run
+            chosen.append(resolve("genotype-inheritance"))
     ignored: set[str] = set()
     for key in opts.ignore:
         ignored.update(r.name for r in _wrap(resolve_selector, key, opts.source))

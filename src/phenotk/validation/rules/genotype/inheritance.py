@@ -62,9 +62,10 @@ class GenotypeInheritance(Rule):
     * autosomal dominant with only homozygous calls;
     * X-linked with a hemizygous call in a ``FEMALE`` subject, or a heterozygous call in a ``MALE`` one.
 
-    A **warning** with the evidence (disease, modes and their source, the calls, the sex): a second variant
-    may have been missed by the sequencing, or the disease may have several modes. A disease that also has
-    another mode (digenic, mitochondrial, somatic mosaicism, …) or fits any of its modes is not reported;
+    Switched on when an annotation file is given (or by ``--select genotype-inheritance`` for packets that
+    state their mode). A **warning** with the evidence (disease, modes and their source, the calls, the sex):
+    a second variant may have been missed by the sequencing, or the disease may have several modes. A disease
+    that also has another mode (digenic, mitochondrial, somatic mosaicism, …) or fits any of its modes is not reported;
     ``REJECTED`` and ``CANDIDATE`` interpretations are not counted.
 
     Why
@@ -88,6 +89,8 @@ class GenotypeInheritance(Rule):
     name = "genotype-inheritance"
     severity = Severity.WARNING
     targets = ("Phenopacket",)
+    #: switched on by an annotation file (``annotations``), or by ``select`` for modes stated in the packet
+    default_enabled = False
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         """Compare each diagnosis's genotype with its disease's modes of inheritance."""
