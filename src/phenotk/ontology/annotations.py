@@ -1,9 +1,9 @@
-"""Disease → mode of inheritance from the HPO annotation file (``phenotype.hpoa``), loaded once per run.
+"""The HPO annotation file (``phenotype.hpoa``): disease names and modes of inheritance, loaded once per run.
 
 The validation session loads it when ``annotations`` is set (config key, API keyword, ``Options.annotations``)
 and hands it to the rules through the engine options (``ctx.options["annotations"]``): rules never open files.
-Only the inheritance rows (aspect ``I``) are kept — a few thousand small entries, cheap to pickle for
-worker processes.
+One parser for the format: disease names (the table converter's labels) and the inheritance rows (aspect
+``I``) are read in one pass.
 """
 
 from __future__ import annotations
@@ -31,20 +31,35 @@ MODE_LABELS = {
 
 
 @dataclass(frozen=True)
-class InheritanceAnnotations:
-    """Disease id → its modes of inheritance (HPO ids), with the annotation file's version and name."""
+class HpoAnnotations:
+    """What phenotk reads of ``phenotype.hpoa``: disease names, modes of inheritance, the file's version and name.
 
+    The one parser of the format: the table converter fills disease labels from :attr:`names`, the
+    ``genotype-inheritance`` rule reads :meth:`of`.
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
     modes: dict[str, frozenset[str]] = field(default_factory=dict)
     version: str = ""
     source: str = ""
+    prefixes: frozenset[str] = frozenset()  # the catalogues it lists (OMIM, ORPHA, DECIPHER)
+
+    def label(self, curie: str) -> str | None:
+        """The disease name the file gives ``curie``, or None."""
+        return self.names.get(curie)
 
     def of(self, disease_id: str) -> frozenset[str]:
         """The modes of inheritance of ``disease_id`` (empty when the file has none)."""
         return self.modes.get(disease_id, frozenset())
 
 
-def load_inheritance(path: str | Path) -> InheritanceAnnotations:
-    """Read the inheritance rows of ``phenotype.hpoa`` (plain or ``.gz``); ``InputError`` naming the file."""
+#: older names of the one record (the inheritance view and the table converter's disease names)
+InheritanceAnnotations = HpoAnnotations
+DiseaseAnnotations = HpoAnnotations
+
+
+def load_annotations(path: str | Path) -> HpoAnnotations:
+    """Read ``phenotype.hpoa`` (plain or ``.gz``) once per file version; ``InputError`` naming the file."""
     p = Path(path)
     try:
         stat = p.stat()
@@ -53,11 +68,14 @@ def load_inheritance(path: str | Path) -> InheritanceAnnotations:
     return _load(str(p), stat.st_mtime_ns, stat.st_size)
 
 
+load_inheritance = load_annotations
+
+
 @functools.lru_cache(maxsize=2)
-def _load(path: str, _mtime: int, _size: int) -> InheritanceAnnotations:
+def _load(path: str, _mtime: int, _size: int) -> HpoAnnotations:
+    names: dict[str, str] = {}
     modes: dict[str, set[str]] = {}
     version = ""
-    rows = 0
     opener = gzip.open if path.endswith(".gz") else open
     try:
         with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
@@ -67,13 +85,14 @@ def _load(path: str, _mtime: int, _size: int) -> InheritanceAnnotations:
                         version = line.split(":", 1)[1].strip()
                     continue
                 cols = line.rstrip("\n").split("\t")
-                if len(cols) < 11 or cols[0] == "database_id":
+                if len(cols) < 2 or cols[0] == "database_id":
                     continue
-                rows += 1
-                if cols[10] == "I" and cols[2] != "NOT":
+                names.setdefault(cols[0], cols[1])
+                if len(cols) >= 11 and cols[10] == "I" and cols[2] != "NOT":
                     modes.setdefault(cols[0], set()).add(cols[3])
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise InputError(f"cannot read the HPO annotation file: {exc}", path=path) from None
-    if rows == 0:
+    if not names:
         raise InputError("not an HPO annotation file (phenotype.hpoa): no disease rows", path=path)
-    return InheritanceAnnotations({k: frozenset(v) for k, v in modes.items()}, version, Path(path).name)
+    prefixes = frozenset(k.partition(":")[0] for k in names)
+    return HpoAnnotations(names, {k: frozenset(v) for k, v in modes.items()}, version, Path(path).name, prefixes)

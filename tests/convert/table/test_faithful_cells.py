@@ -15,8 +15,9 @@ from google.protobuf.json_format import MessageToDict
 from phenotk.conversion import registry
 from phenotk.conversion.base import ConvertOptions
 from phenotk.conversion.table import from_dataframe, read_sheet
-from phenotk.conversion.table.diseases import load_annotations, normalise_disease_id
+from phenotk.conversion.table.diseases import normalise_disease_id
 from phenotk.issue import Severity
+from phenotk.ontology.annotations import load_annotations
 
 CREATED = "2025-01-01T00:00:00Z"
 INFANTILE = {"ontologyClass": {"id": "HP:0003593", "label": "Infantile onset"}}

@@ -12,9 +12,9 @@ from phenotk.errors import UsageError
 from phenotk.io import atomic_write
 from phenotk.issue import Issue
 from phenotk.mapping.model import TableMapping, load_mapping
+from phenotk.ontology.annotations import DiseaseAnnotations
 
 from .build import TableConversion, build_packets
-from .diseases import DiseaseAnnotations
 from .sheets import Sheet, read_table, sheet_from_dataframe
 from .typed import plain_frame
 from .write import TableOut, format_for, long_table, table_bytes, wide_table

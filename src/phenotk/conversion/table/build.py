@@ -20,9 +20,10 @@ from phenotk.issue import Issue, Severity
 from phenotk.mapping.model import TableMapping, ValueSpec
 from phenotk.mapping.timeparse import ParsedTime
 from phenotk.model.metadata import timestamp
+from phenotk.ontology.annotations import DiseaseAnnotations, load_annotations
 
 from .columns import plan_columns
-from .diseases import DiseaseAnnotations, disease_block, load_annotations
+from .diseases import disease_block
 from .findings import finding
 from .metadata import metadata, reference_block
 from .phenotypes import phenotypes
@@ -266,7 +267,7 @@ def build_packets(
     """Turn a sheet into packets under ``mapping``; findings are warnings, or errors when ``strict``.
 
     ``annotations``: the HPO annotation file (``phenotype.hpoa``, gzip accepted) or a loaded
-    :class:`~.diseases.DiseaseAnnotations`; disease labels missing from the sheet are taken from it.
+    :class:`~phenotk.ontology.annotations.HpoAnnotations`; disease labels missing from the sheet are taken from it.
     """
     if annotations is not None and not isinstance(annotations, DiseaseAnnotations):
         annotations = load_annotations(annotations)

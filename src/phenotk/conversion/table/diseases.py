@@ -9,16 +9,11 @@ when none is found the disease keeps an empty label and a ``map-disease-label-mi
 
 from __future__ import annotations
 
-import functools
-import gzip
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phenopackets import Phenopacket
 
-from phenotk.errors import InputError
 from phenotk.issue import Issue
 from phenotk.mapping.model import ValueSpec
 
@@ -76,54 +71,6 @@ def _column_catalogue(column: str | None) -> str | None:
         if w in _CATALOGUES:
             return _CATALOGUES[w]
     return None
-
-
-@dataclass(frozen=True)
-class DiseaseAnnotations:
-    """Disease names from the HPO annotation file (``phenotype.hpoa``): id → name, and the file's version."""
-
-    names: dict[str, str]
-    version: str = ""
-    source: str = ""
-    prefixes: frozenset[str] = frozenset()  # the catalogues it lists (OMIM, ORPHA, DECIPHER)
-
-    def label(self, curie: str) -> str | None:
-        """The disease name the file gives ``curie``, or None."""
-        return self.names.get(curie)
-
-
-def load_annotations(path: str | Path) -> DiseaseAnnotations:
-    """Read ``phenotype.hpoa`` (plain or ``.gz``); ``InputError`` naming the file when it cannot be read."""
-    p = Path(path)
-    try:
-        stat = p.stat()
-    except OSError as exc:
-        raise InputError(f"cannot read the HPO annotation file: {exc.strerror or exc}", path=str(p)) from None
-    return _load(str(p), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=2)
-def _load(path: str, _mtime: int, _size: int) -> DiseaseAnnotations:
-    names: dict[str, str] = {}
-    version = ""
-    opener = gzip.open if path.endswith(".gz") else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
-            for line in fh:
-                if line.startswith("#"):
-                    if line.startswith("#version:"):
-                        version = line.split(":", 1)[1].strip()
-                    continue
-                did, _, rest = line.partition("\t")
-                if not rest or did == "database_id" or did in names:
-                    continue
-                names[did] = rest.partition("\t")[0]
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
-        raise InputError(f"cannot read the HPO annotation file: {exc}", path=path) from None
-    if not names:
-        raise InputError("not an HPO annotation file (phenotype.hpoa): no disease rows", path=path)
-    prefixes = frozenset(k.partition(":")[0] for k in names)
-    return DiseaseAnnotations(names, version, Path(path).name, prefixes)
 
 
 def _label(b: _Builder, block: dict[str, ValueSpec], rec: dict[str, str], row: int, curie: str,
