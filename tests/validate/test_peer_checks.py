@@ -155,3 +155,18 @@ def test_array_items_that_are_not_packets(tmp_path: Path) -> None:
     empty = tmp_path / "empty.json"
     empty.write_text("[]", encoding="utf-8")
     assert [i.rule for _, i in run([str(empty)], engine_config(Options())).iter_issues()] == ["input-unreadable"]
+
+
+def test_required_default_only_where_absence_was_written(tmp_path: Path) -> None:
+    """A protobuf message states its defaults by leaving them out: required-default judges only written text."""
+    import phenotk
+    from phenopackets import Interpretation, Phenopacket
+
+    packet = Phenopacket(id="p1")
+    packet.interpretations.append(Interpretation(id="i1"))  # progressStatus UNKNOWN_PROGRESS, the proto3 default
+    from_message = phenotk.validate(packet, hpo=False)
+    assert "required-default" not in {i.rule for i in from_message.issues}
+    written = tmp_path / "p1.json"
+    phenotk.write(packet, written)  # the JSON has no progressStatus: a hand-edited file would look the same
+    from_file = phenotk.validate(written, hpo=False)
+    assert "required-default" in {i.rule for i in from_file.issues}

@@ -107,6 +107,16 @@ class Document:
         self._source_map: SourceMap | None = None
 
     @property
+    def written_by_protobuf(self) -> bool:
+        """True when the tree is a protobuf message's JSON form (protobuf binary input, a converted packet).
+
+        proto3 leaves default values out, so an absent field there means its default.
+        """
+        if self.format is Format.PB:
+            return True
+        return self._message is not None and self._text is None and self._raw is None
+
+    @property
     def text(self) -> str | None:
         """The original JSON/YAML text (decoded on first use: only documents with findings need it)."""
         if self._text is None and self._raw is not None:

@@ -45,6 +45,8 @@ class SchemaRequiredDefault(Rule):
     absent (camelCase or snake_case key) the finding names the default a protobuf reader puts in its place.
     A warning, not an error: protobuf's own JSON writer leaves default values out, so a document written by
     a protobuf library with e.g. ``NOT_PROVIDED`` looks exactly like one whose author forgot the field.
+    Documents that *are* protobuf messages (protobuf binary input, converted packets, messages passed to
+    ``phenotk.validate``) are not checked: there an absent field is the stated default.
 
     Why
     ---
@@ -70,6 +72,9 @@ class SchemaRequiredDefault(Rule):
 
     def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
         """One finding per absent REQUIRED scalar (no iterator made when all are present)."""
+        doc = ctx.document
+        if doc is not None and doc.written_by_protobuf:  # proto3 writes no defaults: absent means the default
+            return ()
         if node[1] != "Phenopacket":
             return self._absent(node[0], node[1], ())
         interps = node[0].get("interpretations")
