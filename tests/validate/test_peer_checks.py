@@ -159,8 +159,9 @@ def test_array_items_that_are_not_packets(tmp_path: Path) -> None:
 
 def test_required_default_only_where_absence_was_written(tmp_path: Path) -> None:
     """A protobuf message states its defaults by leaving them out: required-default judges only written text."""
-    import phenotk
     from phenopackets import Interpretation, Phenopacket
+
+    import phenotk
 
     packet = Phenopacket(id="p1")
     packet.interpretations.append(Interpretation(id="i1"))  # progressStatus UNKNOWN_PROGRESS, the proto3 default
