@@ -27,6 +27,7 @@ from phenotk.io.sniff import format_from_extension
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.validation.config import Options
 from phenotk.validation.engine import RunLog
+from phenotk.validation.rules.values.required_default import REQUIRED_SCALARS
 from phenotk.workflow.session import NO_HPO_HINT, Session, settings
 
 #: ``--from`` / ``--to`` names that mean a Phenopacket serialisation rather than a converter.
@@ -440,6 +441,8 @@ def _stream(items: Iterator[tuple[Converted, bool]], report: Report, run: _Run |
             report.results.append(
                 Result(path=item.source, element=element, id=getattr(item.message, "id", None), issues=item.issues)
             )
+        if item.message is not None and external:
+            item.stated_defaults = (*item.stated_defaults, *required_defaults(item.message))
         if item.message is not None and external and run is not None:
             result = run.check(item)
             if result.issues:
@@ -501,12 +504,39 @@ def _serialise(item: Converted, fmt: Format) -> bytes:
     return dumps(tree, fmt)
 
 
+def required_defaults(message: Message, prefix: str = "") -> list[str]:
+    """Pointers of the REQUIRED scalar fields (``required-default``) that hold their proto3 default.
+
+    proto3 JSON leaves a default out, and a written file without e.g. ``acmgPathogenicityClassification`` is
+    what the reference validator rejects; converted packets are written with these fields stated.
+    """
+    out: list[str] = []
+    desc = message.DESCRIPTOR
+    for json_name, _ in REQUIRED_SCALARS.get(desc.name, ()):
+        fd = desc.fields_by_camelcase_name.get(json_name)
+        if fd is not None and getattr(message, fd.name) == fd.default_value:
+            out.append(f"{prefix}/{json_name}")
+    for fd, value in message.ListFields():
+        sub = fd.message_type
+        if sub is None or sub.GetOptions().map_entry or sub.full_name.startswith("google.protobuf."):
+            continue  # scalars, maps, Timestamp/Struct …: nothing REQUIRED inside
+        if isinstance(value, Message):
+            out.extend(required_defaults(value, f"{prefix}/{fd.json_name}"))
+        else:  # a repeated message field
+            for i, item in enumerate(value):
+                out.extend(required_defaults(item, f"{prefix}/{fd.json_name}/{i}"))
+    return out
+
+
 def _set_default(tree: dict[str, Any], message: Message, pointer: str) -> None:
     """Write the default (an enum's 0 name, 0, false, "") of the field at ``pointer`` into ``tree``."""
     *parents, last = pointer.strip("/").split("/")
     node: Any = tree
     msg: Any = message
     for key in parents:
+        if key.isdigit():  # an item of a repeated field: it exists in both the message and its JSON tree
+            msg, node = msg[int(key)], node[int(key)]
+            continue
         msg = getattr(msg, _snake(key))
         node = node.setdefault(key, {})
     fd = msg.DESCRIPTOR.fields_by_camelcase_name.get(last)
