@@ -169,6 +169,21 @@ def test_validate_message_points_into_the_json_form(hp_json: Path, store_sample:
     assert session.validate_documents([]).results == []
 
 
+def test_config_severity_wins_over_a_severity_the_rule_picks(
+    tmp_path: Path, hp_json: Path, store_sample: list[str]
+) -> None:
+    """``hpo-label-mismatch`` softens some findings to info itself; a pinned severity in the config still wins."""
+    plain = phenotk.validate(store_sample, hpo=hp_json)
+    picked = {i.severity.value for _, i in plain.iter_issues() if i.rule == "hpo-label-mismatch"}
+    assert picked and "error" not in picked  # the rule softens them (release gap) below its default
+    cfg = tmp_path / "phenotk.toml"
+    cfg.write_text('[tool.phenotk.severity]\nhpo-label-mismatch = "error"\n', encoding="utf-8")
+    pinned = phenotk.validate(store_sample, config=cfg, hpo=hp_json)
+    rows = [(r.path, i.pointer, i.severity.value) for r, i in pinned.iter_issues() if i.rule == "hpo-label-mismatch"]
+    want = [(r.path, i.pointer) for r, i in plain.iter_issues() if i.rule == "hpo-label-mismatch"]
+    assert [row[:2] for row in rows] == want and {row[2] for row in rows} == {"error"}
+
+
 # ---------------------------------------------------------------------- HPO resolution order
 
 

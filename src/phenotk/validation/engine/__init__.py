@@ -98,6 +98,8 @@ class Engine:
         self.severity: dict[str, Severity] = {}
         for r in self.rules:
             self.severity[r.name] = self._effective(config.severity.get(r.name, r.severity))
+        #: rules whose severity the config pins: it wins over a severity the rule picks per finding
+        self._pinned = frozenset(config.severity)
         self._hooks(config)
         self.dispatch: dict[str, list[Rule]] = {}
         self.enders: list[Rule] = []
@@ -218,7 +220,10 @@ class Engine:
         """The result for an input that could not be read (one finding of the input-unreadable role)."""
         hook = self.unreadable_hook
         v = hook.unreadable(err)
-        sev = self.severity.get(hook.name, Severity.ERROR) if v.severity is None else self._effective(v.severity)
+        if v.severity is None or hook.name in self._pinned:
+            sev = self.severity.get(hook.name, Severity.ERROR)
+        else:
+            sev = self._effective(v.severity)
         issue = Issue(hook.code, hook.name, sev, v.message, "", err.line, err.column, context=v.context or {})
         return Result(path=err.path or "<input>", element=None, id=None, issues=[issue])
 
@@ -272,7 +277,7 @@ class Engine:
             for found in hook.end_run(notes):
                 v = found.violation
                 ptr = "".join("/" + escape(t) for t in v.path)
-                s = sev if v.severity is None else self._effective(v.severity)
+                s = sev if v.severity is None or hook.name in self._pinned else self._effective(v.severity)
                 issue = Issue(hook.code, hook.name, s, v.message, ptr, found.line, found.column, v.fix)
                 issue.context = v.context or {}
                 results[found.index].issues.insert(0, issue)
@@ -368,7 +373,10 @@ class Engine:
         fix = v.fix
         if fix is not None and fix.ops:
             fix = Fix(tuple(_absolute(op, base) for op in fix.ops), safe=fix.safe, description=fix.description)
-        sev = self.severity[rule.name] if v.severity is None else self._effective(v.severity)
+        if v.severity is None or rule.name in self._pinned:
+            sev = self.severity[rule.name]
+        else:
+            sev = self._effective(v.severity)
         self._issues.append(Issue(rule.code, rule.name, sev, v.message, ptr, fix=fix, context=v.context or {}))
 
     # ------------------------------------------------------------------ locations
