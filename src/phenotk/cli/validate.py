@@ -10,6 +10,7 @@ import typer
 
 from phenotk.cli._common import ontology_specs, split_values
 from phenotk.report import ReportFormat
+from phenotk.validation.config import PROFILES
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.issue import Report, Severity
@@ -69,7 +70,7 @@ def validate_command(
     ] = None,
     profile: Annotated[
         str | None,
-        typer.Option("--profile", "-p", help="default | rare-disease | strict (warnings count as errors) | sharing."),
+        typer.Option("--profile", "-p", help=" | ".join(PROFILES) + " (strict: warnings count as errors)."),
     ] = None,
     require: Annotated[
         list[str] | None,
