@@ -22,6 +22,7 @@ protein.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -89,11 +90,29 @@ def _nucleotide_pattern(pos: str, base: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{'|'.join(edits)})\Z")
 
 
-_TX_EDIT = _nucleotide_pattern(_TX_POS, "[ACGT]")
-_N_EDIT = _nucleotide_pattern(r"(?:(?:-?\d+|\?)" + _OFFSET + r"?)", "[ACGT]")
-_G_EDIT = _nucleotide_pattern(_G_POS, "[ACGT]")
-_R_EDIT = _nucleotide_pattern(_TX_POS, "[acgun]")
-_NUC_EDIT = {"c": _TX_EDIT, "n": _N_EDIT, "r": _R_EDIT, "g": _G_EDIT, "m": _G_EDIT, "o": _G_EDIT}
+#: kind → (position, base) of its edit grammar; the patterns are large, so each is compiled on first use (a run
+#: that meets no HGVS expression, e.g. ``phenotk validate one.json``, compiles none: ~40 ms of start-up)
+_NUC_GRAMMAR = {
+    "c": (_TX_POS, "[ACGT]"),
+    "n": (r"(?:(?:-?\d+|\?)" + _OFFSET + r"?)", "[ACGT]"),
+    "r": (_TX_POS, "[acgun]"),
+    "g": (_G_POS, "[ACGT]"),
+    "m": (_G_POS, "[ACGT]"),
+    "o": (_G_POS, "[ACGT]"),
+}
+
+
+class _LazyPatterns(dict[str, "re.Pattern[str]"]):
+    """kind → compiled edit pattern, compiled when a kind is first looked up."""
+
+    def __missing__(self, kind: str) -> re.Pattern[str]:
+        grammar = _NUC_GRAMMAR[kind]
+        same = next((p for k, p in self.items() if _NUC_GRAMMAR[k] == grammar), None)
+        pattern = self[kind] = same if same is not None else _nucleotide_pattern(*grammar)
+        return pattern
+
+
+_NUC_EDIT = _LazyPatterns()
 
 # ---------------------------------------------------------------------------- protein grammar
 _AA3 = "(?:Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Xaa)"
@@ -119,8 +138,12 @@ def _protein_pattern(aa: str, ter: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{'|'.join(edits)})\Z")
 
 
-_P3_EDIT = _protein_pattern(_AA3, "(?:Ter|\\*)")
-_P1_EDIT = _protein_pattern(_AA1, "\\*")
+@functools.cache
+def _protein_edits() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The 3-letter and 1-letter protein edit patterns (compiled on first use, as the nucleotide ones)."""
+    return _protein_pattern(_AA3, "(?:Ter|\\*)"), _protein_pattern(_AA1, "\\*")
+
+
 _P_WHOLE = re.compile(r"(?:\?|=|0\??|\(=\)|\(0\))\Z")
 
 _SUBSTITUTION = re.compile(r"(?:[-*]?\d+(?:[+-]\d+)?)\s*([A-Za-z]+)\s*>\s*([A-Za-z]+)\Z")
@@ -229,7 +252,8 @@ def _check_protein(desc: str, text: str) -> None:
     if _P_WHOLE.match(desc):
         return
     inner = desc[1:-1] if desc.startswith("(") and desc.endswith(")") else desc
-    if _P3_EDIT.match(inner) or _P1_EDIT.match(inner):
+    p3, p1 = _protein_edits()
+    if p3.match(inner) or p1.match(inner):
         return
     raise HgvsError(text, f"p.{desc} is not a protein change (e.g. p.(Arg946Cys), p.R946C, p.Ser1516*)")
 
