@@ -135,3 +135,54 @@ def test_same_size_edit_of_an_old_file_is_seen(toy_obo: Path, tmp_path: Path) ->
     assert load_ontology(copy).label("TOY:0000005") == "Seizure"
     copy.write_text(copy.read_text(encoding="utf-8").replace("name: Seizure\n", "name: Seizurf\n"), encoding="utf-8")
     assert load_ontology(copy).label("TOY:0000005") == "Seizurf"
+
+
+def _settled_copy(src: Path, dest: Path) -> Path:
+    """A copy of ``src`` whose mtime and ctime lie more than 2 s in the past (so its hash may be memoised)."""
+    shutil.copy(src, dest)
+    old = dest.stat().st_mtime_ns - 10_000_000_000
+    os.utime(dest, ns=(old, old))
+    return dest
+
+
+def test_sha_memo_spares_rehashing_an_unchanged_file(
+    toy_obo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = _settled_copy(toy_obo, tmp_path / "toy.obo")
+    monkeypatch.setattr(load.time, "time_ns", lambda: copy.stat().st_ctime_ns + 3_000_000_000)
+    first = load_ontology(copy)
+    load._SHA.clear()  # a new process: only the on-disk memo remembers the hash
+
+    def no_hashing(path: object) -> str:
+        raise AssertionError("an unchanged file must not be hashed again")
+
+    monkeypatch.setattr(cache, "file_sha256", no_hashing)
+    assert load_ontology(copy).source_sha256 == first.source_sha256
+
+
+def test_sha_memo_is_not_trusted_after_an_edit(toy_obo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = _settled_copy(toy_obo, tmp_path / "toy.obo")
+    monkeypatch.setattr(load.time, "time_ns", lambda: copy.stat().st_ctime_ns + 3_000_000_000)
+    first = load_ontology(copy)
+    load._SHA.clear()
+    st = copy.stat()
+    edited = copy.read_text(encoding="utf-8").replace("name: Seizure\n", "name: SEIZURE\n")
+    assert len(edited) == len(copy.read_text(encoding="utf-8"))
+    copy.write_text(edited, encoding="utf-8")
+    os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: only ctime tells
+    second = load_ontology(copy)
+    assert second.source_sha256 != first.source_sha256
+    assert second.label("TOY:0000005") == "SEIZURE"
+
+
+def test_sha_memo_in_unwritable_cache_is_skipped(
+    toy_obo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = _settled_copy(toy_obo, tmp_path / "toy.obo")
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("", encoding="utf-8")  # the cache dir is a file: nothing can be written below it
+    monkeypatch.setenv("PHENOTK_CACHE_DIR", str(blocked))
+    idx = load_ontology(copy)
+    assert idx.source_sha256 == cache.file_sha256(copy)
+    load._SHA.clear()
+    assert load_ontology(copy).source_sha256 == idx.source_sha256

@@ -161,7 +161,12 @@ class OntologyIndex:
         """The flat look-up tables validation rules probe (:class:`~phenotk.ontology.view.TermTables`), built once."""
         t = self._tables
         if t is None:
-            t = self._tables = TermTables(self)
+            ids, labels = self._ids, self._labels
+            obsolete = {ids[i] for i in self._obsolete}
+            current = {t: lab for t, lab in zip(ids, labels, strict=True) if lab is not None}
+            for o in obsolete:
+                current.pop(o, None)
+            t = self._tables = TermTables(self, (ids, self.alt_ids(), obsolete, current))
         return t
 
     # ------------------------------------------------------------------ ids

@@ -11,25 +11,32 @@ from . import cache
 from .build import build_payload, obographs_consider, parse_with_pronto
 from .index import OntologyIndex
 
-#: sha256 of files hashed in this process, by (path, inode, size, mtime_ns): repeated loads skip re-hashing.
-_SHA: dict[tuple[str, int, int, int], str] = {}
+#: sha256 of files hashed in this process, by (path, device, inode, size, mtime_ns, ctime_ns): no re-hashing.
+_SHA: dict[tuple[str, int, int, int, int, int], str] = {}
 #: Indexes loaded in this process, by (source sha256, cache file).
 _MEMO: dict[tuple[str, str], OntologyIndex] = {}
 
 
 def _sha256(p: Path) -> str:
-    """sha256 of the file, hashed once per process per (path, inode, size, mtime).
+    """sha256 of the file, hashed once per (path, device, inode, size, mtime, ctime) — in this process and on disk.
 
     Like git's "racily clean" rule, a file modified less than 2 s before hashing is not memoised: a later edit
-    within the same timestamp tick could otherwise keep size and mtime.
+    within the same timestamp tick could otherwise keep size and mtime. The on-disk memo
+    (:func:`~phenotk.ontology.cache.read_sha_memo`) spares a new process re-hashing an unchanged HPO file.
     """
     st = p.stat()
-    key = (str(p.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    key = (str(p.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     sha = _SHA.get(key)
+    if sha is not None:
+        return sha
+    settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000
+    sha = cache.read_sha_memo(key) if settled else None
     if sha is None:
         sha = cache.file_sha256(p)
-        if time.time_ns() - st.st_mtime_ns > 2_000_000_000:
-            _SHA[key] = sha
+        if settled:
+            cache.write_sha_memo(key, sha)
+    if settled:
+        _SHA[key] = sha
     return sha
 
 

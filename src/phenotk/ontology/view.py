@@ -76,6 +76,11 @@ class OntologyView(Protocol):
         """True if the release knows ``curie``."""
 
 
+#: what :class:`TermTables` is built from: (every primary id incl. obsolete, alt id → primary id, obsolete ids,
+#: current primary id → label)
+TableParts = tuple[list[str], dict[str, str], set[str], dict[str, str]]
+
+
 class TermTables:
     """Flat look-up tables derived once per loaded release (see :meth:`OntologyIndex.tables`).
 
@@ -83,20 +88,22 @@ class TermTables:
     ``ancestors``).
     """
 
-    def __init__(self, idx: OntologyView) -> None:
+    def __init__(self, idx: OntologyView, parts: TableParts | None = None) -> None:
         self.idx = idx
-        alt = idx.alt_ids()
-        everything = list(idx.terms(obsolete=True))
+        if parts is None:
+            alt = idx.alt_ids()
+            everything = list(idx.terms(obsolete=True))
+            obsolete = {t for t in everything if idx.is_obsolete(t)}
+            labels = {t: lab for t in everything if t not in obsolete and (lab := idx.label(t)) is not None}
+        else:  # the same tables, read straight from an index's arrays (~10 ms less per loaded release)
+            everything, alt, obsolete, labels = parts
         #: every primary, alt and obsolete id → its primary id
-        self.primary: dict[str, str] = {t: t for t in everything}
+        self.primary: dict[str, str] = dict(zip(everything, everything, strict=True))
         self.primary.update(alt)
-        obsolete = {t for t in everything if idx.is_obsolete(t)}
         #: ids that need ``hpo-obsolete-term``: alt ids and obsolete terms
         self.problem: frozenset[str] = frozenset(alt) | frozenset(obsolete)
         #: current primary id → label
-        self.labels: dict[str, str] = {
-            t: lab for t in everything if t not in obsolete and (lab := idx.label(t)) is not None
-        }
+        self.labels: dict[str, str] = labels
         self._alt_by_primary: dict[str, list[str]] = {}
         for a, p in alt.items():
             self._alt_by_primary.setdefault(p, []).append(a)
@@ -128,4 +135,4 @@ class TermTables:
         return hit
 
 
-__all__ = ["OntologyView", "TermTables"]
+__all__ = ["OntologyView", "TableParts", "TermTables"]
