@@ -126,8 +126,7 @@ def test_fifo_inside_a_directory_is_skipped_not_read(packet: dict[str, Any], tmp
     d.mkdir()
     _write(d / "good.json", packet)
     os.mkfifo(d / "pipe.json")
-    for args in (["validate", "--no-hpo", d], ["info", d], ["fix", "--no-hpo", "--dry-run", d],
-                 ["summarize", d]):
+    for args in (["validate", "--no-hpo", d], ["info", d], ["fix", "--no-hpo", "--dry-run", d], ["summarize", d]):
         proc = _sub(*args, timeout=60)  # the old reader blocked forever on open()
         line = _one_line_error(proc, "pipe.json")
         assert "not a regular file" in line
@@ -186,9 +185,13 @@ def test_remote_schema_reference_is_refused_without_a_connection(
 
 def test_local_schema_references_still_work(packet: dict[str, Any], tmp_path: Path, no_network: list[Any]) -> None:
     _write(tmp_path / "subject.json", {"required": ["no_such_field"]})
-    s = _write(tmp_path / "require.json", {"$defs": {"id": {"minLength": 1}},
-                                           "properties": {"subject": {"$ref": "subject.json"},
-                                                          "id": {"$ref": "#/$defs/id"}}})
+    s = _write(
+        tmp_path / "require.json",
+        {
+            "$defs": {"id": {"minLength": 1}},
+            "properties": {"subject": {"$ref": "subject.json"}, "id": {"$ref": "#/$defs/id"}},
+        },
+    )
     outside = _write(tmp_path.parent / f"{tmp_path.name}-outside.json", {"required": ["x"]})
     p = _write(tmp_path / "p.json", packet)
     run = run_cli(["validate", "--no-hpo", "--require", s, p])
@@ -220,9 +223,12 @@ def test_mapping_dictionary_is_confined_to_the_mapping_folder(target: str, share
         target = "dict.csv"
     text = (MAPPINGS / "redcap-rarelink.yaml").read_text(encoding="utf-8")
     mapping = tmp_path / "m.yaml"
-    mapping.write_text(re.sub(r"(?m)^redcap:\n", f"redcap:\n  dictionary: {target}\n", text, count=1)
-                       if re.search(r"(?m)^redcap:\n", text) else text + f"\nredcap:\n  dictionary: {target}\n",
-                       encoding="utf-8")
+    mapping.write_text(
+        re.sub(r"(?m)^redcap:\n", f"redcap:\n  dictionary: {target}\n", text, count=1)
+        if re.search(r"(?m)^redcap:\n", text)
+        else text + f"\nredcap:\n  dictionary: {target}\n",
+        encoding="utf-8",
+    )
     proc = _sub("convert", "--from", "redcap", "-m", mapping, "--no-validate", export, "-o", f"{tmp_path}/out/")
     line = _one_line_error(proc, str(mapping))
     assert "outside the mapping's folder" in line
@@ -234,8 +240,19 @@ def test_dictionary_named_on_the_command_line_must_be_a_regular_file(
     device: str, shared_data: Path, tmp_path: Path
 ) -> None:
     export = shared_data / "redcap" / "rarelink" / "evaluation_cohort_redcap_export.json"
-    proc = _sub("convert", "--from", "redcap", "-m", MAPPINGS / "redcap-rarelink.yaml", "-O",
-                f"dictionary={device}", "--no-validate", export, "-o", f"{tmp_path}/out/")
+    proc = _sub(
+        "convert",
+        "--from",
+        "redcap",
+        "-m",
+        MAPPINGS / "redcap-rarelink.yaml",
+        "-O",
+        f"dictionary={device}",
+        "--no-validate",
+        export,
+        "-o",
+        f"{tmp_path}/out/",
+    )
     assert "not a regular file" in _one_line_error(proc, device)
 
 
@@ -279,8 +296,13 @@ def test_no_control_character_from_input_reaches_the_terminal(packet: dict[str, 
     p = _write(tmp_path / "p\x1b[1m.json", packet)
     bad = tmp_path / "bad\x1b[2J.json"
     bad.write_text('{"id": "x\x1b[2J", ', encoding="utf-8")
-    for args in (["validate", "--no-hpo", p, bad], ["info", p, bad], ["fix", "--no-hpo", "--dry-run", p, bad],
-                 ["summarize", p], ["convert", "--no-validate", bad, "-o", f"{tmp_path}/o/"]):
+    for args in (
+        ["validate", "--no-hpo", p, bad],
+        ["info", p, bad],
+        ["fix", "--no-hpo", "--dry-run", p, bad],
+        ["summarize", p],
+        ["convert", "--no-validate", bad, "-o", f"{tmp_path}/o/"],
+    ):
         run = run_cli(args)
         assert run.crash is None, run.describe()
         for stream in (run.out, run.err):
@@ -314,8 +336,9 @@ def _rel(name: str, data: bytes) -> bytes:
 def _merged(name: str, data: bytes) -> bytes:
     if name == "xl/worksheets/sheet1.xml":
         data = re.sub(rb"<mergeCells[^>]*>.*?</mergeCells>", b"", data, flags=re.S)
-        return data.replace(b"</sheetData>",
-                            b'</sheetData><mergeCells count="1"><mergeCell ref="A3:XFD1048576"/></mergeCells>', 1)
+        return data.replace(
+            b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A3:XFD1048576"/></mergeCells>', 1
+        )
     return data
 
 
@@ -332,8 +355,10 @@ def test_malformed_xlsx_is_a_located_input_error(
 ) -> None:
     src = next((shared_data / "templates").rglob("*.xlsx"))
     bad = _xlsx_variant(src, tmp_path / f"{label}.xlsx", edit)
-    for args in (["mapping", "init", bad, "-o", tmp_path / f"{label}.yaml"],
-                 ["convert", "--from", "table", "-m", MAPPINGS / "generic-wide.yaml", bad, "-o", f"{tmp_path}/o/"]):
+    for args in (
+        ["mapping", "init", bad, "-o", tmp_path / f"{label}.yaml"],
+        ["convert", "--from", "table", "-m", MAPPINGS / "generic-wide.yaml", bad, "-o", f"{tmp_path}/o/"],
+    ):
         line = _one_line_error(run_cli(args), str(bad))
         if args[0] == "mapping":
             assert message in line
@@ -371,8 +396,21 @@ def test_deep_redcap_dictionary_json(shared_data: Path, tmp_path: Path) -> None:
     deep = tmp_path / "dict.json"
     deep.write_text("[" * 30_000 + "]" * 30_000, encoding="utf-8")
     export = shared_data / "redcap" / "rarelink" / "evaluation_cohort_redcap_export.json"
-    run = run_cli(["convert", "--from", "redcap", "-m", MAPPINGS / "redcap-rarelink.yaml", "-O", f"dictionary={deep}",
-                   "--no-validate", export, "-o", f"{tmp_path}/o/"])
+    run = run_cli(
+        [
+            "convert",
+            "--from",
+            "redcap",
+            "-m",
+            MAPPINGS / "redcap-rarelink.yaml",
+            "-O",
+            f"dictionary={deep}",
+            "--no-validate",
+            export,
+            "-o",
+            f"{tmp_path}/o/",
+        ]
+    )
     assert "nested too deeply" in _one_line_error(run, str(deep))
 
 
@@ -468,8 +506,78 @@ def test_id_too_long_for_a_file_name(packet: dict[str, Any], tmp_path: Path) -> 
     assert run_cli(["convert", "--no-validate", p, "-o", table]).code in (0, 1)
     text = table.read_text(encoding="utf-8-sig")
     table.write_text(text.replace(packet["id"], "P" * 300, 1), encoding="utf-8")
-    run = run_cli(["convert", "--no-validate", "--mapping", MAPPINGS / "phenotk-wide.yaml", table,
-                   "-o", f"{tmp_path}/out/"])
+    run = run_cli(
+        ["convert", "--no-validate", "--mapping", MAPPINGS / "phenotk-wide.yaml", table, "-o", f"{tmp_path}/out/"]
+    )
     assert run.code in (0, 1), run.describe()
     names = [f.name for f in (tmp_path / "out").iterdir()]
     assert len(names) == 1 and len(names[0].encode()) <= 140 and names[0].startswith("P" * 50), names
+
+
+# ------------------------------------------------------------------ item 10: recursion and truncation in converters
+
+
+def _fhir_with_embedded(packet: dict[str, Any], text: str) -> dict[str, Any]:
+    import base64
+
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "pt1", "gender": "female"}},
+            {
+                "resource": {
+                    "resourceType": "DocumentReference",
+                    "id": "d1",
+                    "status": "current",
+                    "subject": {"reference": "Patient/pt1"},
+                    "content": [
+                        {
+                            "attachment": {
+                                "contentType": "application/json",
+                                "data": base64.b64encode(text.encode()).decode(),
+                            }
+                        }
+                    ],
+                }
+            },
+        ],
+    }
+
+
+@pytest.mark.parametrize("depth", [900, 100_000])
+def test_deeply_nested_embedded_fhir_phenopacket(packet: dict[str, Any], tmp_path: Path, depth: int) -> None:
+    """A real packet embedded base64 in a FHIR DocumentReference, with a deeply nested extra value in it."""
+    body = json.dumps(packet)[:-1] + ', "nested": ' + "[" * depth + "]" * depth + "}"
+    src = _write(tmp_path / "bundle.json", _fhir_with_embedded(packet, body))
+    out = tmp_path / "out"
+    run = run_cli(["convert", str(src), "-o", f"{out}/", "--no-hpo", "--fail-on", "never"])
+    assert run.crash is None and run.code == 0, run.describe()
+    lines = [line for line in run.err.splitlines() if "fhir-embedded-phenopacket" in line or "unmapped" in line]
+    assert all(line.startswith(f"{src}#DocumentReference/d1.content[0]:") for line in lines) and lines, run.err
+    embedded = [p for p in out.iterdir() if packet["id"] in p.name]
+    if depth > 10_000:  # beyond what any JSON reader nests: one error finding, the rest of the bundle converted
+        assert "nested too deeply" in run.err and not embedded
+    else:  # read: the packet is carried as is and the unknown nested field is reported, not dropped silently
+        assert "not carried" in run.err and len(embedded) == 1
+        assert json.loads(embedded[0].read_text())["phenotypicFeatures"] == packet["phenotypicFeatures"]
+    assert any(p.name != (embedded[0].name if embedded else "") for p in out.iterdir())  # the Patient's packet
+
+
+def test_truncated_cohort_json_is_located_and_writes_nothing(shared_data: Path, tmp_path: Path) -> None:
+    cohort = sorted((shared_data / "templates").glob("*/*_individuals.json"))[0]
+    text = cohort.read_text(encoding="utf-8")
+    cut = tmp_path / cohort.name
+    cut.write_text(text[: len(text) // 2], encoding="utf-8")
+    line = text[: len(text) // 2].count("\n") + 1
+    run = run_cli(["convert", str(cut), "-o", str(tmp_path / "out.json"), "--no-hpo"])
+    msg = _one_line_error(run, str(cut))
+    assert re.search(rf"{re.escape(str(cut))}:{line}:\d+: invalid JSON", msg), msg
+    assert not (tmp_path / "out.json").exists() and "nothing written" in run.err
+
+
+def test_convert_no_hpo_skips_hpo_on_purpose(shared_data: Path, tmp_path: Path) -> None:
+    cohort = sorted((shared_data / "templates").glob("*/*_individuals.json"))[0]
+    run = run_cli(["convert", str(cohort), "-o", f"{tmp_path}/", "--no-hpo", "--fail-on", "never"])
+    assert run.code == 0 and "HPO checks skipped: --no-hpo" in run.err, run.describe()
+    assert "no HPO could be loaded" not in run.err and list(tmp_path.glob("*.json"))

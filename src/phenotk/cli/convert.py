@@ -8,6 +8,7 @@ Conversion findings (values that could not be carried) are reported on stderr, o
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +52,9 @@ def convert_command(
     strict: Annotated[bool, typer.Option("--strict", help="Conversion findings count as errors.")] = False,
     option: Annotated[list[str] | None, typer.Option("-O", "--option", help="Converter option KEY=VALUE.")] = None,
     hpo: Annotated[Path | None, typer.Option("--hpo", help="HPO file (obo/json/owl) for label and id lookups.")] = None,
+    no_hpo: Annotated[
+        bool, typer.Option("--no-hpo", help="Load no HPO: no label/id lookups, no HPO checks of converted packets.")
+    ] = False,
     created_by: Annotated[str, typer.Option("--created-by", help="metaData.createdBy of new packets.")] = "phenotk",
     created: Annotated[
         str | None, typer.Option("--created", help="metaData.created (RFC 3339) for reproducible output.")
@@ -99,7 +103,7 @@ def convert_command(
         from_=from_,
         element=element.value if element else None,
         mapping=mapping,
-        hpo=hpo,
+        hpo=False if no_hpo else hpo,
         annotations=annotations,
         config=config if config else True,
         profile=profile,
@@ -115,7 +119,10 @@ def convert_command(
     )
     conversion.write(output, to=to, force=force, options=None, keep=False)  # streamed: memory stays flat
     finish(conversion.report, conversion.errors, report_path, report_format, quiet, threshold, force)
-    typer.echo(f"wrote {conversion.written} document(s) to {output}", err=True)
+    if conversion.written or os.path.exists(output):
+        typer.echo(f"wrote {conversion.written} document(s) to {output}", err=True)
+    else:
+        typer.echo(f"nothing written: no document could be converted; {output} not created", err=True)
     raise typer.Exit(conversion.exit_code(threshold))
 
 

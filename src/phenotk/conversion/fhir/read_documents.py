@@ -106,14 +106,24 @@ def document_reference(w: Walk, res: Res) -> None:
         att = content.get("attachment") if isinstance(content, dict) else None
         if not isinstance(att, dict) or not isinstance(att.get("data"), str):
             continue
+        ptr = f"{res.pointer}/content/{i}/attachment/data"
         try:
             tree = json.loads(base64.b64decode(att["data"], validate=False))
         except (binascii.Error, ValueError, UnicodeDecodeError):
             continue
+        except RecursionError:
+            found = True
+            issue = F.EMBEDDED_PHENOPACKET(
+                "embedded JSON attachment is nested too deeply to read; not carried",
+                pointer=ptr,
+                severity=Severity.ERROR,
+            )
+            w.extra.append(Converted(None, f"{w.source}#{res.label}.content[{i}]", [issue]))
+            continue
         if not isinstance(tree, dict) or not (_PACKET_KEYS & tree.keys()):
             continue
         found = True
-        embedded(w, tree, f"{res.pointer}/content/{i}/attachment/data", f"{w.source}#{res.label}.content[{i}]")
+        embedded(w, tree, ptr, f"{w.source}#{res.label}.content[{i}]")
     if not found:
         w.unmapped_resource(
             res,

@@ -519,7 +519,7 @@ class PhetoolsJsonReader(FormatReader):
                 raise InputError(f"file larger than {MAX_JSON_BYTES} bytes; refusing to read", path=str(path))
             data = orjson.loads(path.read_bytes())
         except orjson.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc}", path=str(path)) from None
+            raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=exc.lineno, column=exc.colno) from None
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
         yield from cohort_to_packets(data, str(path), options)
