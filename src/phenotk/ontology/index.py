@@ -386,7 +386,7 @@ class OntologyIndex:
         if i is None:
             return frozenset()
         p, ids = self._desc_ptr, self._ids
-        out = {ids[j] for j in self._desc_idx[p[i] : p[i + 1]]}
+        out = set(map(ids.__getitem__, self._desc_idx[p[i] : p[i + 1]]))  # C-level: HP:0000118 has ~18k
         if include_self:
             out.add(ids[i])
         return frozenset(out)

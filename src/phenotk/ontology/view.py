@@ -104,9 +104,7 @@ class TermTables:
         self.problem: frozenset[str] = frozenset(alt) | frozenset(obsolete)
         #: current primary id → label
         self.labels: dict[str, str] = labels
-        self._alt_by_primary: dict[str, list[str]] = {}
-        for a, p in alt.items():
-            self._alt_by_primary.setdefault(p, []).append(a)
+        self._alt = alt
         self._under: dict[str, frozenset[str]] = {}
         #: id → (primary id, ancestors), or False for an id the release does not know (read directly by the
         #: hierarchy rules' C-level ``map(memo.get, ids)`` fast path)
@@ -130,8 +128,8 @@ class TermTables:
         hit = self._under.get(root)
         if hit is None:
             terms = self.idx.descendants(root, include_self=True)
-            alts = [a for t in terms for a in self._alt_by_primary.get(t, ())]
-            hit = self._under[root] = frozenset(terms) | frozenset(alts)
+            # the alt ids (a few thousand) tested against the terms (up to all of HPO), not the other way round
+            hit = self._under[root] = terms.union([a for a, p in self._alt.items() if p in terms])
         return hit
 
 

@@ -11,9 +11,15 @@ checks that both give the same findings. The generator knows the plan and the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import linecache
+import marshal
+import os
+import sys
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from types import CodeType
 from typing import Any
 
@@ -71,20 +77,93 @@ _CODE: dict[str, CodeType] = {}
 
 
 def _compiled(source: str, type_name: str) -> CodeType:
-    """The code object of a walker source, compiled once per process, its source registered in ``linecache``.
+    """The code object of a walker source, compiled once, its source registered in ``linecache``.
 
-    Repeated engines in one process (API calls in a notebook, benchmark repeats) reuse it. The file name is
-    unique per source (``<phenotk walker Phenopacket 1a2b3c4d5e6f>``), as attrs does for its generated methods.
+    Repeated engines in one process (API calls in a notebook, benchmark repeats) reuse it from memory; a new
+    process reads it from the on-disk walker cache (:func:`_load_cached`) when an earlier run compiled the
+    same source. The file name is unique per source (``<phenotk walker Phenopacket 1a2b3c4d5e6f>``), as attrs
+    does for its generated methods.
     """
     code = _CODE.get(source)
     if code is None:
         if len(_CODE) > 1024:
             _CODE.clear()
-        digest = hashlib.sha1(source.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
-        code = _CODE[source] = compile(source, f"<phenotk walker {type_name} {digest}>", "exec")
+        digest = hashlib.sha1(source.encode("utf-8"), usedforsecurity=False).hexdigest()
+        filename = f"<phenotk walker {type_name} {digest[:12]}>"
+        code = _load_cached(digest, filename)
+        if code is None:
+            code = compile(source, filename, "exec")
+            _store_cached(digest, code)
+        _CODE[source] = code
     if code.co_filename not in linecache.cache:  # also after a linecache.clearcache()
         linecache.cache[code.co_filename] = (len(source), None, source.splitlines(True), code.co_filename)
     return code
+
+
+# ---------------------------------------------------------------------- the on-disk walker cache
+#
+# ``<cache>/walkers/<python cache tag>-phenotk<version>-protobuf<version>/<sha1 of the source>``: a compiled
+# walker per generated source. The source is generated in every run (it binds this run's rules and field
+# specs as constants), so its hash names exactly the plan (message types of the installed phenopackets, rules,
+# hooks) and the generator; the folder adds what decides the bytecode (Python) and, as belts and braces, the
+# versions of phenotk and protobuf. Files are written atomically; an unwritable or damaged cache is skipped
+# silently (the walker is then compiled, as without a cache). ``PHENOTK_WALKER_CACHE=0`` turns it off.
+
+_MAGIC = b"PHTKWLK1"
+#: environment variable: ``0`` turns the on-disk walker cache off
+WALKER_CACHE = "PHENOTK_WALKER_CACHE"
+
+
+@functools.cache
+def _cache_folder() -> Path | None:
+    """The walker cache folder of this interpreter and these versions (None: switched off); looked up once."""
+    if os.environ.get(WALKER_CACHE, "1").lower() in ("0", "false", "no"):
+        return None
+    from google.protobuf import __version__ as protobuf_version
+
+    from phenotk._version import __version__
+    from phenotk.ontology.cache import cache_dir
+
+    tag = f"{sys.implementation.cache_tag}-phenotk{__version__}-protobuf{protobuf_version}"
+    return cache_dir() / "walkers" / tag
+
+
+def _load_cached(digest: str, filename: str) -> CodeType | None:
+    folder = _cache_folder()
+    if folder is None:
+        return None
+    try:
+        blob = (folder / digest).read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC) + 20
+    body = blob[head:]
+    if blob[: len(_MAGIC)] != _MAGIC or hashlib.sha1(body, usedforsecurity=False).digest() != blob[len(_MAGIC) : head]:
+        return None
+    try:
+        code = marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return code if isinstance(code, CodeType) and code.co_filename == filename else None
+
+
+def _store_cached(digest: str, code: CodeType) -> None:
+    folder = _cache_folder()
+    if folder is None:
+        return
+    body = marshal.dumps(code)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_MAGIC + hashlib.sha1(body, usedforsecurity=False).digest() + body)
+            os.replace(tmp, folder / digest)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
 
 
 #: JSON pointer suffixes of list items ("/0" … "/4095")
