@@ -143,6 +143,11 @@ def validate_command(
     if engine != "local" or format_.value == "parquet":
         _scale(paths, session, engine, format_.value, plain[0] if plain else None, force, scheduler, workers, jobs)
     bar, callback = _progress(paths, quiet)
+    if not (baseline or write_baseline_):
+        from phenotk.report.stream import streamable
+
+        if streamable(outputs):  # JSON, JSONL, SARIF, CSV: written as results arrive (docs/scale.md)
+            _stream(paths, session, outputs, bar, callback, jobs=jobs, force=force, show=shows, base_dir=base_dir)
     if bar is not None:
         with bar:
             report = session.validate(paths, jobs=jobs, progress=callback)
@@ -167,6 +172,18 @@ def validate_command(
         warnings=[session.hpo_warning],
     )
     raise typer.Exit(exit_code(report, session.fail_on, baseline_written=bool(write_baseline_)))
+
+
+def _stream(paths: list[str], session: Any, outputs: Any, bar: Any, callback: Any, **kw: Any) -> None:
+    """Machine reports streamed: memory holds no finding, whatever the number of documents; exit."""
+    from phenotk.report.stream import stream_reports
+
+    if bar is not None:
+        with bar:
+            totals = stream_reports(session, paths, outputs, progress=callback, rules=_rule_infos(), **kw)
+    else:
+        totals = stream_reports(session, paths, outputs, rules=_rule_infos(), **kw)
+    raise typer.Exit(totals.exit_code(session.fail_on))
 
 
 def _scale(paths: list[str], session: Any, engine: str, fmt: str, output: str | None, *args: Any) -> None:

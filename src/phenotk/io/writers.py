@@ -139,9 +139,9 @@ def _check_unchanged(path: str | os.PathLike[str]) -> None:
 
 
 def atomic_write(
-    path: str | os.PathLike[str], data: bytes, *, force: bool = False, allow_input: bool = False
+    path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, force: bool = False, allow_input: bool = False
 ) -> Path:
-    """Write ``data`` to ``path`` via a temp file in the same folder and a rename.
+    """Write ``data`` (bytes, or chunks of bytes written as they come) to ``path`` via a temp file and a rename.
 
     Refuses to replace an existing file unless ``force``, and never replaces an input of a guarded run (see
     :func:`guard_inputs`) unless ``allow_input``; never leaves a half-written target. Replacing a file keeps
@@ -171,7 +171,7 @@ def atomic_write(
             else:  # mkstemp makes the file 0600; give it the mode a normal open() would (0666 minus umask)
                 os.fchmod(fd, 0o666 & ~_umask())
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                _write_all(fh, data)
                 fh.flush()
                 if old is not None:  # replacing a file: its old bytes must survive a crash until the new are
                     os.fsync(fh.fileno())  # on disk. A new file loses nothing (10 ms each: 200,000 = 33 min)
@@ -256,11 +256,19 @@ def _keep_owner(fd: int, old: os.stat_result) -> None:
             pass
 
 
-def _rewrite_in_place(target: Path, data: bytes) -> Path:
+def _write_all(fh: Any, data: bytes | Iterable[bytes]) -> None:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        fh.write(data)
+    else:
+        for chunk in data:
+            fh.write(chunk)
+
+
+def _rewrite_in_place(target: Path, data: bytes | Iterable[bytes]) -> Path:
     """A hard-linked file: write the new bytes into the same inode (a rename would split the links)."""
     try:
         with open(target, "r+b") as fh:
-            fh.write(data)
+            _write_all(fh, data)
             fh.truncate()
             fh.flush()
             os.fsync(fh.fileno())

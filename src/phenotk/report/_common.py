@@ -227,3 +227,27 @@ def clean_doc(doc: str) -> str:
 def hpo_phrase(report: Report) -> str:
     """``HPO 2025-05-06`` or a note that no HPO release was used."""
     return f"HPO {report.hpo_version}" if report.hpo_version else "no HPO release used"
+
+
+def indent_json(text: str, n: int) -> str:
+    """JSON text (from :func:`dumps_json`) indented by ``n`` more spaces: how it reads nested in a larger document.
+
+    Exact because JSON strings never hold a raw newline: every newline of the text is layout.
+    """
+    pad = " " * n
+    return pad + text.replace("\n", "\n" + pad)
+
+
+@dataclass
+class StreamRun:
+    """What a streamed report knows once every document was written: the run around its results."""
+
+    tool: str
+    version: str
+    hpo_version: str | None
+    notes: list[str]
+    summary: dict[str, int]
+    #: rules with findings (shown ones), in code order (SARIF's ``tool.driver.rules``)
+    refs: list[RuleRef]
+    #: number of items of the report's list (JSON: results; SARIF: findings; JSONL/CSV: lines)
+    items: int

@@ -15,6 +15,8 @@ Mapping of the one record shape:
   ``context`` and the JSON Patch ``fix``. SARIF ``fixes`` are not emitted: they describe byte-range
   text replacements, and a JSON Patch on a pointer has no faithful byte range without re-serialising.
 - the HPO release is ``runs[0].properties.hpoVersion``; run notes are tool execution notifications.
+
+:class:`Stream` writes the same bytes finding by finding as results arrive (:mod:`phenotk.report.stream`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,15 @@ from typing import Any
 from urllib.parse import quote
 
 from phenotk.issue import Issue, Report, Result, Severity
-from phenotk.report._common import RenderOptions, RuleRef, clean_doc, dumps_json, rules_used
+from phenotk.report._common import (
+    RenderOptions,
+    RuleRef,
+    StreamRun,
+    clean_doc,
+    dumps_json,
+    indent_json,
+    rules_used,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/phenotk/phenotk"
@@ -70,6 +80,80 @@ def to_sarif(report: Report, options: RenderOptions | None = None) -> dict[str, 
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
+class Stream:
+    """The SARIF log in pieces: one item per finding (a ``result``), the run around them.
+
+    A finding's ``ruleIndex`` (its code's place among the run's rules) is known only at the end: the piece
+    holds :data:`_INDEX_MARK` there, replaced when the log is put together.
+    """
+
+    separator = ",\n"
+
+    def __init__(self, options: RenderOptions) -> None:
+        self.options = options
+        self.cwd = Path.cwd()
+        self.base = Path(options.base_dir).resolve() if options.base_dir else default_base_dir(self.cwd)
+        self._path: str | None = None
+        self._artifact: dict[str, Any] = {}
+        self._index: dict[str, int] = {}
+
+    def issue(self, result: Result, issue: Issue) -> str:
+        """The finding's ``result`` object, indented as in ``runs[0].results``, ``ruleIndex`` to fill in."""
+        if result.path != self._path:  # a file's documents come together: one location per path
+            self._path, self._artifact = result.path, artifact_location(result.path, self.base, cwd=self.cwd)
+        return indent_json(dumps_json(_result(result, issue, _INDEX_MARK, self._artifact)), 8)
+
+    def items(self, result: Result, issues: list[tuple[str, str]]) -> list[str]:
+        """The document's findings with their ``ruleIndex``."""
+        index = self._index
+        return [frag.replace(_INDEX_TEXT, f'"ruleIndex": {index[code]}', 1) for code, frag in issues]
+
+    def head(self, run: StreamRun) -> str:
+        """The log up to the first result (rules, invocation, base URI)."""
+        self._index = {ref.code: i for i, ref in enumerate(run.refs)}
+        return self._split(run)[0]
+
+    def tail(self, run: StreamRun) -> str:
+        """The log after the last result (run properties)."""
+        return self._split(run)[1]
+
+    def _split(self, run: StreamRun) -> tuple[str, str]:
+        log: dict[str, Any] = {
+            "$schema": SCHEMA_URI,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": run.tool,
+                            "version": run.version,
+                            "semanticVersion": run.version,
+                            "informationUri": INFORMATION_URI,
+                            "rules": [_descriptor(ref) for ref in run.refs],
+                        }
+                    },
+                    "invocations": [_invocation_of(run.notes)],
+                    "originalUriBaseIds": {SRCROOT: {"uri": base_uri(self.base)}},
+                    "columnKind": "unicodeCodePoints",
+                    "results": [],
+                    "properties": {"hpoVersion": run.hpo_version, "summary": run.summary},
+                }
+            ],
+        }
+        text = dumps_json(log) + "\n"
+        # the first '"results": []' is the key: a string value holding that text would show its quotes escaped
+        head, rest = text.split(_RESULTS_EMPTY, 1)
+        if not run.items:
+            return head + _RESULTS_EMPTY + rest, ""
+        return head + '"results": [\n', "\n      ]" + rest
+
+
+#: placeholder ``ruleIndex`` of a streamed finding (the second key of a result: its first occurrence)
+_INDEX_MARK = -1
+_INDEX_TEXT = f'"ruleIndex": {_INDEX_MARK}'
+_RESULTS_EMPTY = '"results": []'
+
+
 def _descriptor(ref: RuleRef) -> dict[str, Any]:
     out: dict[str, Any] = {"id": ref.code, "name": ref.name}
     info = ref.info
@@ -89,9 +173,13 @@ def _descriptor(ref: RuleRef) -> dict[str, Any]:
 
 
 def _invocation(report: Report) -> dict[str, Any]:
+    return _invocation_of(report.notes)
+
+
+def _invocation_of(notes: list[str]) -> dict[str, Any]:
     inv: dict[str, Any] = {"executionSuccessful": True}
-    if report.notes:
-        inv["toolExecutionNotifications"] = [{"message": {"text": n}, "level": "note"} for n in report.notes]
+    if notes:
+        inv["toolExecutionNotifications"] = [{"message": {"text": n}, "level": "note"} for n in notes]
     return inv
 
 

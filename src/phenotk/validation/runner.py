@@ -109,15 +109,33 @@ def run_engine(
     travel as file paths: ``hpo_path``).
     """
     log = RunLog()
+    results = list(iter_run(engine, paths, log, hpo_path=hpo_path, jobs=jobs, progress=progress, stdin=stdin))
+    return _report(engine, results, log)
+
+
+def iter_run(
+    engine: Engine,
+    paths: Sequence[str | os.PathLike[str]],
+    log: RunLog,
+    *,
+    hpo_path: str | None = None,
+    jobs: int = 1,
+    progress: ProgressFn | None = None,
+    stdin: Any = None,
+) -> Iterator[Result]:
+    """Each document's result as it comes, in input order (what :func:`run_engine` collects).
+
+    The run hooks' notes go to ``log`` (``log.add(result, notes)``, called before the result is yielded):
+    a streaming caller passes a log that keeps a stub instead of the result, then calls
+    :meth:`Engine.end_run` on it.
+    """
     if jobs <= 1:
-        results = []
         for res in engine.run(iter_documents(paths, stdin=stdin), log):
-            results.append(res)
+            yield res
             if progress:
                 progress(1)
     else:
-        results = list(_run_parallel(paths, engine.config, engine, hpo_path, jobs, progress, stdin, log))
-    return _report(engine, results, log)
+        yield from _run_parallel(paths, engine.config, engine, hpo_path, jobs, progress, stdin, log)
 
 
 def _report(engine: Engine, results: list[Result], log: RunLog) -> Report:
@@ -220,4 +238,4 @@ def check_engine(engine: Engine, items: Iterable[Document | InputError]) -> Repo
     return _report(engine, list(engine.run(items, log)), log)
 
 
-__all__ = ["Element", "check_documents", "check_engine", "load_hpo", "run", "run_engine"]
+__all__ = ["Element", "check_documents", "check_engine", "iter_run", "load_hpo", "run", "run_engine"]
