@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import copy
 import os
+from codecs import BOM_UTF8
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from phenotk.errors import InputError
-from phenotk.fixes.apply import FixOutcome, apply_to_document
+from phenotk.fixes.apply import FixOutcome, apply_to_document, apply_to_text
 from phenotk.fixes.patch import Skipped
 from phenotk.io import Document, Format, atomic_write, parse_bytes
 from phenotk.io.readers import iter_sources
@@ -136,10 +139,40 @@ def _fix_documents(
     return outcomes
 
 
+def _fix_array(
+    raw: bytes,
+    docs: list[Document],
+    engine: Engine,
+    *,
+    unsafe: bool,
+    rules: Collection[str] | None,
+    versions: Mapping[str, str],
+    result: FileFix,
+) -> bytes:
+    """Fix a top-level JSON array as one text: every item's fixes (pointers ``/N/…``) spliced into the whole file."""
+    chosen: list[tuple[Issue, Fix]] = []
+    for doc in docs:
+        res = engine.check_document(doc)
+        result.before.append(res)
+        chosen.extend(choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions))
+    if not chosen:
+        return raw
+    bom = BOM_UTF8 if raw.startswith(BOM_UTF8) else b""
+    text = raw[len(bom) :].decode("utf-8")
+    by_fix = {id(fx): issue for issue, fx in chosen}
+    out = apply_to_text(text, Format.JSON, [fx for _, fx in chosen], orjson.loads(text))
+    result.applied.extend(AppliedFix(by_fix[id(fx)], fx) for fx in out.applied)
+    result.not_applied.extend(NotApplied(by_fix[id(s.fix)], s.reason) for s in out.skipped)
+    if out.note and out.applied:
+        result.notes.append(f"{result.path}: {out.note}")
+    return bom + (out.text or "").encode("utf-8") if out.applied else raw
+
+
 def _assemble(fmt: Format, text: str | None, outcomes: list[tuple[Document, FixOutcome]], original: bytes) -> bytes:
     if fmt is Format.PB:
         _, out = outcomes[0]
         return out.payload if out.payload is not None else original
+    bom = BOM_UTF8 if original.startswith(BOM_UTF8) else b""  # the reader drops it; the fixed file keeps it
     if fmt is Format.JSONL:
         assert text is not None
         lines = text.splitlines(keepends=True)
@@ -150,7 +183,7 @@ def _assemble(fmt: Format, text: str | None, outcomes: list[tuple[Document, FixO
                 lines[doc.line_offset] = out.text.rstrip("\r\n") + ending
         return "".join(lines).encode("utf-8")
     _, out = outcomes[0]
-    return (out.text or "").encode("utf-8") if out.applied else original
+    return bom + (out.text or "").encode("utf-8") if out.applied else original
 
 
 def fix_bytes(
@@ -175,13 +208,17 @@ def fix_bytes(
         return result
     fmt = docs[0].format
     result.format = fmt
+    known = versions or {}
     try:
-        outcomes = _fix_documents(docs, engine, unsafe=unsafe, rules=rules, versions=versions or {}, result=result)
+        if docs[0].pointer_prefix:  # items of a top-level JSON array: the whole array is fixed and written back
+            result.new = _fix_array(raw, docs, engine, unsafe=unsafe, rules=rules, versions=known, result=result)
+        else:
+            outcomes = _fix_documents(docs, engine, unsafe=unsafe, rules=rules, versions=known, result=result)
+            text = raw.decode("utf-8") if fmt is Format.JSONL else None
+            result.new = _assemble(fmt, text, outcomes, raw)
     except RecursionError:  # copying/patching a tree nested hundreds of levels deep
         result.error = InputError("nested too deeply to fix", path=path, line=1, column=1)
         return result
-    text = raw.decode("utf-8") if fmt is Format.JSONL else None
-    result.new = _assemble(fmt, text, outcomes, raw)
     if result.new == raw:
         result.after = result.before
         return result

@@ -64,6 +64,9 @@ class Document:
     validator can report what the protobuf parse would drop; for protobuf binary input it is the
     message rendered with ``MessageToDict``. ``message`` is the lenient protobuf parse (unknown fields
     ignored), built on first access — walking ``data`` alone (as the validator does) never pays for it.
+    An item of a top-level JSON array is a document of its own: ``path`` is the file, ``pointer_prefix``
+    (``/N``) says where in it, and ``text`` is the item's text preceded by the blanks that keep its first
+    line's columns (``line_offset`` lines before it), so line:column come out as in the whole file.
     When the tree cannot be parsed at all (e.g. a string where an object belongs) ``message`` is None
     and ``parse_error`` says why; the validator reports that, the reader does not refuse the document.
     """
@@ -75,11 +78,13 @@ class Document:
         "_raw",
         "_source_map",
         "_text",
+        "bom",
         "data",
         "element",
         "format",
         "line_offset",
         "path",
+        "pointer_prefix",
     )
 
     def __init__(
@@ -93,6 +98,7 @@ class Document:
         line_offset: int = 0,
         parse_error: str | None = None,
         raw: bytes | None = None,
+        pointer_prefix: str = "",
     ) -> None:
         self.path = path
         self.format = format
@@ -100,7 +106,13 @@ class Document:
         self.data = data
         self._text = text  # original text (JSON/YAML), for the source map
         self._raw = raw if text is None else None  # undecoded UTF-8 text, decoded on first use
-        self.line_offset = line_offset  # lines before this document in its file (JSONL)
+        self.line_offset = line_offset  # lines before this document in its file (JSONL, items of a JSON array)
+        # where the document sits in its file: "" for a whole file, "/N" for item N of a top-level JSON array.
+        # Rules and positions work with pointers relative to the document; findings are reported with this prefix.
+        self.pointer_prefix = pointer_prefix
+        #: the file starts with a UTF-8 byte order mark, which the reader dropped (set on its first document only;
+        #: text, line and column are those of the file after the mark)
+        self.bom = False
         self._message = message
         self._parse_error = parse_error
         self._parsed = message is not None or parse_error is not None
@@ -135,7 +147,8 @@ class Document:
         return None if self._text is None else self._text.encode("utf-8")
 
     def __repr__(self) -> str:
-        return f"Document(path={self.path!r}, format={self.format.value}, element={self.element.value}, id={self.id!r})"
+        where = self.path + (f"#{self.pointer_prefix}" if self.pointer_prefix else "")
+        return f"Document(path={where!r}, format={self.format.value}, element={self.element.value}, id={self.id!r})"
 
     def _parse(self) -> None:
         if self._parsed:
@@ -157,6 +170,10 @@ class Document:
         """Why ``message`` is None, else None."""
         self._parse()
         return self._parse_error
+
+    def absolute(self, pointer: str) -> str:
+        """``pointer`` (relative to this document) as a pointer into its file (``/N/…`` for array items)."""
+        return self.pointer_prefix + pointer
 
     @property
     def id(self) -> str | None:

@@ -14,6 +14,11 @@ Strategies, cheapest first:
 
 Every strategy answers a pointer that is not in the text with its nearest existing ancestor, and leaves out
 (or answers None for) what it cannot place; a document without text (a protobuf message) places nothing.
+
+Pointers are relative to the document; positions are those of its file. An item of a top-level JSON array
+(``doc.pointer_prefix == "/N"``) holds its own text placed where it stands in the file (``line_offset`` lines
+before it, blanks for the columns before it on its first line), so the scan (3) answers in file coordinates;
+the whole-file shortcuts (0–2) are only for whole-file documents.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ def locate(doc: Document, pointers: Iterable[str]) -> dict[str, Position]:
     """(line, column), 1-based, of each pointer of ``doc``; (None, None) for what cannot be placed."""
     wanted = pointers if isinstance(pointers, (set, frozenset)) else set(pointers)
     fmt = doc.format
-    if fmt is Format.JSON and doc.line_offset == 0:
+    if fmt is Format.JSON and doc.line_offset == 0 and not doc.pointer_prefix:
         raw = doc.utf8()
         if raw is not None:
             if wanted == _ROOT_ONLY:
@@ -51,7 +56,7 @@ def locate(doc: Document, pointers: Iterable[str]) -> dict[str, Position]:
 
 def locate_one(doc: Document, pointer: str) -> Position:
     """(line, column) of one pointer of ``doc`` (see :func:`locate`)."""
-    if doc.format is Format.JSON and doc.line_offset == 0:
+    if doc.format is Format.JSON and doc.line_offset == 0 and not doc.pointer_prefix:
         raw = doc.utf8()
         if raw is not None:
             head = _first_member_head(pointer)

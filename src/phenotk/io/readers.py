@@ -494,10 +494,13 @@ def document_from_tree(
     element: Element | None = None,
     text: str | None = None,
     line_offset: int = 0,
+    pointer_prefix: str = "",
 ) -> Document:
     """Build a :class:`Document` from a parsed JSON/YAML tree (raises ``InputError`` if it is not one)."""
     el = element_of(data, path, element)
-    return Document(path=path, format=fmt, element=el, data=data, text=text, line_offset=line_offset)
+    return Document(
+        path=path, format=fmt, element=el, data=data, text=text, line_offset=line_offset, pointer_prefix=pointer_prefix
+    )
 
 
 def _parse_pb(raw: bytes, path: str, forced: Element | None) -> Document:
@@ -553,16 +556,31 @@ def parse_bytes(
             yield _parse_pb(raw, path, element)
             return
         text = _decode(raw, path, fmt)
-        if fmt is Format.JSONL:
-            yield from _parse_jsonl(text, path, element)
-            return
-        data = _load_yaml(text, path) if fmt is Format.YAML else _load_json(text, path)
-        if fmt is Format.JSON and isinstance(data, list):
-            yield from _json_array(text, data, path, element)
-            return
-        yield document_from_tree(data, path=path, fmt=fmt, element=element, text=text)
+        docs = _text_documents(text, path, fmt, element)
+        yield from _marked_bom(docs) if raw.startswith(codecs.BOM_UTF8) else docs
     except InputError as exc:
         yield exc
+
+
+def _text_documents(text: str, path: str, fmt: Format, element: Element | None) -> Iterator[Document | InputError]:
+    """The documents of a decoded JSON, JSON Lines or YAML text (raises ``InputError`` for what is not one)."""
+    if fmt is Format.JSONL:
+        yield from _parse_jsonl(text, path, element)
+        return
+    data = _load_yaml(text, path) if fmt is Format.YAML else _load_json(text, path)
+    if fmt is Format.JSON and isinstance(data, list):
+        yield from _json_array(text, data, path, element)
+        return
+    yield document_from_tree(data, path=path, fmt=fmt, element=element, text=text)
+
+
+def _marked_bom(items: Iterator[Document | InputError]) -> Iterator[Document | InputError]:
+    """``items`` with the first document marked as read from a file that starts with a UTF-8 byte order mark."""
+    marked = False
+    for item in items:
+        if not marked and isinstance(item, Document):
+            item.bom = marked = True
+        yield item
 
 
 def _json_array(
@@ -570,8 +588,9 @@ def _json_array(
 ) -> Iterator[Document | InputError]:
     """A top-level JSON array (what Convert-Pheno and other converters write): one document per item.
 
-    Item ``N`` is the document ``<path>#/N`` (an RFC 6901 fragment naming it), holding the item's own text from
-    the start of its first line, so findings keep the file's line and column numbers.
+    Item ``N`` is a document of the file ``path`` with ``pointer_prefix`` ``/N``: its findings name the file
+    and pointers ``/N/…``. It holds the item's own text, preceded by as many blanks as the item's first line
+    has characters before it, with ``line_offset`` the lines before it: line:column come out as in the file.
     """
     if not items:
         yield InputError("empty JSON array: no Phenopacket, Family or Cohort in it", path=path, line=1, column=1)
@@ -582,18 +601,25 @@ def _json_array(
         while text[pos] in " \t\r\n,":
             pos += 1
         _, end = decoder.raw_decode(text, pos)
-        start = text.rfind("\n", 0, pos) + 1  # the item's whole first line: columns stay those of the file
+        start = text.rfind("\n", 0, pos) + 1
         line = text.count("\n", 0, start)
-        where = f"{path}#/{n}"
         if not isinstance(item, dict):
-            msg = f"item {n} of the JSON array is not an object"
-            yield InputError(msg, path=where, line=line + 1, column=pos - start + 1)
+            msg = f"item /{n} of the JSON array is not an object (a Phenopacket, Family or Cohort)"
+            yield InputError(msg, path=path, line=line + 1, column=pos - start + 1)
         else:
             try:
                 yield document_from_tree(
-                    item, path=where, fmt=Format.JSON, element=element, text=text[start:end], line_offset=line
+                    item,
+                    path=path,
+                    fmt=Format.JSON,
+                    element=element,
+                    text=" " * (pos - start) + text[pos:end],
+                    line_offset=line,
+                    pointer_prefix=f"/{n}",
                 )
             except InputError as exc:
+                exc.message = f"item /{n} of the JSON array: {exc.message}"
+                exc.line, exc.column = line + 1, pos - start + 1
                 yield exc
         pos = end
 

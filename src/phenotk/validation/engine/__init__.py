@@ -209,6 +209,8 @@ class Engine:
                     if err is not None:
                         return self.check_error(err)
             self._locate(doc, issues)
+            if doc.pointer_prefix:  # an item of a top-level JSON array: pointers into its file (/N/…)
+                _into_file(issues, doc.pointer_prefix)
             if len(issues) > 1:  # most documents have one finding (hpo-release-older): nothing to order
                 issues.sort(key=_position)
         result = Result(doc.path, element, doc.id, issues)
@@ -402,6 +404,15 @@ def _position(issue: Issue) -> tuple[int, int]:
 
 def _absolute(op: PatchOp, base: str) -> PatchOp:
     return PatchOp(op.op, base + op.path, op.value, None if op.from_ is None else base + op.from_)
+
+
+def _into_file(issues: list[Issue], prefix: str) -> None:
+    """Prefix the pointers and fix operations of a document's findings with where it sits in its file."""
+    for i in issues:
+        i.pointer = prefix + i.pointer
+        fx = i.fix
+        if fx is not None and fx.ops:
+            i.fix = Fix(tuple(_absolute(op, prefix) for op in fx.ops), safe=fx.safe, description=fx.description)
 
 
 def _fails(res: Result, fail_on: Severity | None) -> bool:

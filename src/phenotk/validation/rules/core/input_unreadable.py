@@ -18,8 +18,10 @@ class InputUnreadable(UnreadableHook):
     What it checks
     --------------
     Every input yields a document: a file that is missing, empty, not UTF-8, not valid JSON/YAML or
-    protobuf, a JSON array, or a Phenopacket v1 document gets one finding of this rule (with the line
-    and column the parser stopped at) instead of silently dropping out of the run. The command exits 2.
+    protobuf, an empty JSON array or an array item that is not an object, or a Phenopacket v1 document gets
+    one finding of this rule (with the line and column the parser stopped at) instead of silently dropping
+    out of the run. The command exits 2. A top-level JSON array of phenopackets (what Convert-Pheno writes)
+    is read: each item is a document of the file, its findings point at ``/N/…`` in it.
 
     Why
     ---

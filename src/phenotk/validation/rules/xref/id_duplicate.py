@@ -66,20 +66,27 @@ class IdDuplicate(RunHook):
                     seen[ident] = i
 
     def remember(self, doc: Document, root: Node, ctx: Context, locate: LocateFn) -> Hashable | None:
-        """The document's top-level id with its line and column (None: the document has no id)."""
+        """The document's top-level id with its line and column, and where it sits in its file (None: no id)."""
         ident = doc.id
         if not ident:
             return None
-        return (ident, *locate("/id"))
+        return (ident, *locate("/id"), doc.pointer_prefix)
 
     def end_run(self, notes: Sequence[tuple[str, Any]]) -> Iterator[RunFinding]:
-        """Every document whose id an earlier document of the run already has, naming the first one."""
+        """Every document whose id an earlier document of the run already has, naming the first one.
+
+        An item of a top-level JSON array is named by its file and pointer (``a.json#/0``), and its finding
+        points into the file (``/N/id``).
+        """
         first: dict[str, str] = {}
-        for k, (path, (ident, line, column)) in enumerate(notes):
+        for k, (path, note) in enumerate(notes):
+            ident, line, column, *rest = note
+            prefix = rest[0] if rest else ""
             if ident not in first:
-                first[ident] = path
+                first[ident] = f"{path}#{prefix}" if prefix else path
                 continue
-            yield RunFinding(k, Violation(duplicate_message(ident, first[ident]), ("id",)), line, column)
+            where = (*prefix.split("/")[1:], "id")
+            yield RunFinding(k, Violation(duplicate_message(ident, first[ident]), where), line, column)
 
 
 def duplicate_message(ident: str, first_path: str) -> str:
