@@ -186,3 +186,16 @@ def test_sha_memo_in_unwritable_cache_is_skipped(
     assert idx.source_sha256 == cache.file_sha256(copy)
     load._SHA.clear()
     assert load_ontology(copy).source_sha256 == idx.source_sha256
+
+
+def test_synonyms_are_unpacked_only_when_asked(toy_obo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = load_ontology(toy_obo)
+    _no_pronto(monkeypatch)
+    warm = load_ontology(toy_obo)
+    assert warm.loaded_from_cache
+    assert isinstance(warm._data["synonyms"], bytes) and "_syn" not in vars(warm)  # still packed
+    assert warm.label("TOY:0000005") == cold.label("TOY:0000005")
+    assert "_syn" not in vars(warm)
+    assert warm.synonyms("TOY:0000005") == cold.synonyms("TOY:0000005") == ["Seizures", "Fits"]
+    assert warm.lookup("seizures") == cold.lookup("seizures")
+    assert warm.to_payload() == cold.to_payload()

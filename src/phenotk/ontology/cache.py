@@ -5,7 +5,8 @@ File layout (one file per source hash, ``<cache>/ontology/index/<sha256>.idx``):
     8 bytes  magic  b"PHTKONT\0"
     4 bytes  format version (little endian)
     32 bytes sha256 of the payload
-    …        payload: marshal of the builtin-only dict built by :mod:`.build`
+    …        payload: marshal of the builtin-only dict built by :mod:`.build`, its ``synonyms`` list marshalled
+             once more into bytes (unpacked on first use: most runs never ask for a synonym)
 
 A cache file is used only when magic, format version and payload checksum match, it unmarshals, and the
 payload names the same source hash, index format, pronto version and shape; anything else is treated as absent
@@ -109,6 +110,8 @@ def write_sha_memo(key: tuple[object, ...], sha: str) -> None:
 
 def dumps(payload: dict[str, Any]) -> bytes:
     """Serialise an index payload (header + marshal)."""
+    if not isinstance(payload["synonyms"], bytes):  # one nested blob, unpacked only when a run asks for synonyms
+        payload = {**payload, "synonyms": marshal.dumps(payload["synonyms"])}
     body = marshal.dumps(payload)
     return _HEADER.pack(MAGIC, FORMAT_VERSION, hashlib.sha256(body).digest()) + body
 
@@ -134,7 +137,10 @@ def loads(blob: bytes, *, expect_sha256: str | None = None) -> dict[str, Any] | 
     if expect_sha256 is not None and payload["source_sha256"] != expect_sha256:
         return None
     n = len(payload["ids"])
-    if not (len(payload["labels"]) == len(payload["synonyms"]) == n) or len(payload["par_ptr"]) != 4 * (n + 1):
+    syn = payload["synonyms"]  # a packed blob (checked when unpacked) or a list
+    if len(payload["labels"]) != n or (not isinstance(syn, bytes) and len(syn) != n):
+        return None
+    if len(payload["par_ptr"]) != 4 * (n + 1):
         return None
     return payload
 

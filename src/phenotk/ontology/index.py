@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
+import marshal
 import re
 from array import array
 from collections.abc import Iterable, Iterator
@@ -19,7 +21,8 @@ from .hpo_roots import HPO_ROOTS
 from .view import TermTables
 
 #: Version of the serialised index layout; bump it whenever the payload changes shape or meaning.
-FORMAT_VERSION = 2
+#: 3: the cache stores ``synonyms`` as one nested marshal blob, unpacked on first use (see :attr:`OntologyIndex._syn`)
+FORMAT_VERSION = 3
 
 #: Two consecutive ids of a release further apart than this delimit unallocated id space: an absent id that falls
 #: in such a stretch (or above the highest id) was most likely minted after the release. Checked on HPO history:
@@ -83,7 +86,6 @@ class OntologyIndex:
 
         self._ids: list[str] = data["ids"]
         self._labels: list[str | None] = data["labels"]
-        self._syn: list[tuple[tuple[str, str], ...]] = data["synonyms"]
         self._obsolete: frozenset[int] = frozenset(data["obsolete"])
         self._replaced_by: dict[int, tuple[str, ...]] = data["replaced_by"]
         self._consider: dict[int, tuple[str, ...]] = data["consider"]
@@ -114,6 +116,20 @@ class OntologyIndex:
         self._lookup: dict[str, list[str]] | None = None
         self._children: list[list[int]] | None = None
         self._tables: TermTables | None = None
+
+    @functools.cached_property
+    def _syn(self) -> list[tuple[tuple[str, str], ...]]:
+        """Synonyms per term number, unpacked on first use.
+
+        The cache keeps them as a nested marshal blob: unpacking them is most of an index load (~15 ms of ~25 ms
+        for HPO) and most runs never ask (a label mismatch and :meth:`lookup` do).
+        """
+        syn = self._data["synonyms"]
+        if isinstance(syn, bytes):
+            syn = marshal.loads(syn)
+            if not isinstance(syn, list) or len(syn) != len(self._ids):
+                raise ValueError(f"damaged ontology index cache {self.cache_path}: synonyms do not fit the terms")
+        return syn  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ identity
     def __repr__(self) -> str:
@@ -460,5 +476,7 @@ class OntologyIndex:
         }
 
     def to_payload(self) -> dict[str, Any]:
-        """The builtin-only dict this index was made from (what the cache stores)."""
+        """The builtin-only dict this index was made from (synonyms unpacked; the cache packs them)."""
+        if isinstance(self._data["synonyms"], bytes):
+            return {**self._data, "synonyms": self._syn}
         return self._data
