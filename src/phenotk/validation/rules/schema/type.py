@@ -9,6 +9,7 @@ from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validation import schema as S
 from phenotk.validation.hooks import WrongTypeHook
 from phenotk.validation.rule import Violation
+from phenotk.validation.rules.schema._integers import protobuf_integer
 
 _JSON_TYPE = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
 
@@ -19,7 +20,10 @@ class SchemaType(WrongTypeHook):
     What it checks
     --------------
     Messages must be objects, repeated fields arrays, strings strings, booleans ``true``/``false``,
-    integers integral numbers (or numeric strings, as protobuf JSON allows), timestamps strings.
+    timestamps strings, and integers what protobuf's JSON parser reads as one: integral numbers (``12``,
+    ``1e3``, ``12.0``) or strings of them (``"12"``, ``"+12"``, ``"1e3"``) — not fractions, booleans,
+    ``"NaN"``, or a string with a space in it (``" 12"``: protobuf refuses it, though it takes a trailing newline).
+    Whether the integer fits its field (``-5`` in a uint64) is ``value-out-of-range``'s check.
     ``null`` means "not set" and is accepted.
 
     Why
@@ -75,15 +79,8 @@ def _wrong(fs: S.FieldSpec, value: Any, expected: str, path: tuple[str, ...] = (
 
 
 def _is_int(val: Any) -> bool:
-    t = type(val)
-    if t is int:
-        return True
-    if t is float:
-        return bool(val == int(val)) if val == val and val not in (float("inf"), float("-inf")) else False
-    if t is str:
-        s = val.strip()
-        return s.lstrip("-").isdigit()
-    return False
+    """What protobuf's JSON parser reads as an integer (its range is value-out-of-range's question)."""
+    return protobuf_integer(val) is not None
 
 
 def _is_number(val: Any) -> bool:

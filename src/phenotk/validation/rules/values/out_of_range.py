@@ -8,58 +8,14 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation, field_key
+from phenotk.validation.rules.schema._integers import UINT64, integer_fields, protobuf_integer, range_text, type_name
 from phenotk.validation.rules.variant._common import descriptors
 
-UINT64_MAX = 2**64 - 1
+UINT64_MAX = UINT64[1]
 _NON_FINITE = ("NaN", "Infinity", "-Infinity")
-
-
-def protobuf_uint64(value: Any) -> int | str:
-    """The integer protobuf's JSON parser reads from ``value`` for a uint64 field, or the reason it refuses it.
-
-    Mirrors ``google.protobuf.json_format``: JSON integers, integral floats and numeric strings (``"12"``,
-    ``"+12"``, ``"1e3"``) are read; blanks around a string, fractions, booleans and values outside
-    0 … 2^64-1 are refused.
-    """
-    if isinstance(value, bool):
-        return "a boolean is not an integer"
-    if isinstance(value, str):
-        if value != value.strip() or not value:
-            return f"{value!r} has blanks around it"
-        try:
-            number: Any = int(value)
-        except ValueError:
-            try:
-                number = float(value)
-            except ValueError:
-                return f"{value!r} is not an integer"
-    else:
-        number = value
-    if isinstance(number, float):
-        if not math.isfinite(number) or number != int(number):
-            return f"{value!r} is not an integer"
-        number = int(number)
-    if not isinstance(number, int):
-        return f"{value!r} is not an integer"
-    if number < 0 or number > UINT64_MAX:
-        return f"{value!r} is outside 0 … 2^64-1"
-    return number
-
-
-def _int_value(value: Any) -> int | None:
-    """An int32 field's value as an integer (JSON number or numeric string), or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and math.isfinite(value) and value == int(value):
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return None
-    return None
+#: message types with integer fields other than VcfRecord (reached through the phenopacket's descriptors)
+_INTEGER_OWNERS = ("GestationalAge", "RadiationTherapy", "VitalStatus", "Number", "IndefiniteRange",
+                   "DefiniteRange", "SimpleInterval")
 
 
 class ValueOutOfRange(Rule):
@@ -68,9 +24,12 @@ class ValueOutOfRange(Rule):
     What it checks
     --------------
     * ``GestationalAge.weeks`` and ``days`` are not negative (and ``days`` is at most 6);
-    * ``VcfRecord.pos``, written as a JSON number or a string, is what protobuf reads as a uint64 — an
-      error for ``-5``, ``"-5"``, ``2^64``, ``" 12"`` or ``1.5`` (``phenotk convert`` and every protobuf reader
-      refuse them) — and at least 1 (VCF positions are 1-based; ``0`` is a warning: VCF allows it only for
+    * every integer field holds a value its protobuf type can hold (the same test protobuf's JSON parser
+      makes): ``VcfRecord.pos`` and the VRS ``Number``/``DefiniteRange``/``IndefiniteRange``/``SimpleInterval``
+      values are uint64 (``-5``, ``"-5"`` and ``2^64`` are errors: ``phenotk convert`` and every protobuf reader
+      refuse them), ``survivalTimeInDays`` is uint32, gestational weeks/days and radiation ``dosage``/
+      ``fractions`` are int32. A value that is no integer at all (``" 12"``, ``1.5``) is ``schema-type``'s;
+    * ``VcfRecord.pos`` is at least 1 (VCF positions are 1-based; ``0`` is a warning: VCF allows it only for
       telomeres);
     * ``Quantity.value`` and ``ReferenceRange.low``/``high`` are finite (``"NaN"``, ``"Infinity"`` and
       ``"-Infinity"`` are legal protobuf JSON but no measurement), and ``low`` ≤ ``high``.
@@ -95,13 +54,13 @@ class ValueOutOfRange(Rule):
     name = "value-out-of-range"
     severity = Severity.ERROR
     #: VCF records are reached from their phenopacket (the variant rules' shared list): no node per record
-    targets = ("GestationalAge", "Phenopacket", "Quantity", "ReferenceRange")
+    targets = ("Phenopacket", "Quantity", "ReferenceRange", *_INTEGER_OWNERS)
 
     def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
         """Findings for the numbers of one node."""
         t = node.type
-        if t == "GestationalAge":
-            yield from self._gestational(node)
+        if t in _INTEGER_OWNERS:
+            yield from self._integers(node)
         elif t == "Phenopacket":
             for path, vd in descriptors(node, ctx):
                 vk = field_key(vd, "vcfRecord")
@@ -120,14 +79,27 @@ class ValueOutOfRange(Rule):
                 key = node.key("low") or "low"
                 yield self.violation(f"reference range low {low:g} is above high {high:g}", key)
 
-    def _gestational(self, node: Node) -> Iterator[Violation]:
-        for name in ("weeks", "days"):
-            key = node.key(name)
-            n = _int_value(node.value.get(key)) if key else None
-            if n is not None and n < 0:
-                yield self.violation(f"gestational age {name} is negative ({n})", key)  # type: ignore[arg-type]
-            elif name == "days" and n is not None and n > 6:
-                yield self.violation(f"gestational age days is {n}; days count 0 … 6 beyond whole weeks", key)  # type: ignore[arg-type]
+    def _integers(self, node: Node) -> Iterator[Violation]:
+        """Integer fields outside their protobuf type; gestational weeks/days that cannot be an age."""
+        value = node.value
+        gestational = node.type == "GestationalAge"
+        for key, bounds in integer_fields()[node.type].items():
+            if key not in value:
+                continue
+            n = protobuf_integer(value[key])
+            if n is None:
+                continue  # not an integer at all: schema-type
+            lo, hi = bounds
+            if not lo <= n <= hi:
+                yield self.violation(
+                    f"{key} {value[key]!r} is outside {range_text(bounds)} ({type_name(bounds)}): "
+                    "protobuf readers refuse it",
+                    key,
+                )
+            elif gestational and n < 0:
+                yield self.violation(f"gestational age {key} is negative ({n})", key)
+            elif gestational and key == "days" and n > 6:
+                yield self.violation(f"gestational age days is {n}; days count 0 … 6 beyond whole weeks", key)
 
     def _pos(self, vcf: dict[str, Any]) -> Iterator[Violation]:
         key = field_key(vcf, "pos")
@@ -136,11 +108,14 @@ class ValueOutOfRange(Rule):
         value = vcf[key]
         if type(value) is int and 0 < value <= UINT64_MAX:
             return  # the common case
-        if value is None or isinstance(value, (dict, list)):
-            return  # schema-type
-        read = protobuf_uint64(value)
-        if isinstance(read, str):
-            yield self.violation(f"VCF pos {read}: protobuf readers refuse it; give a position ≥ 1", key)
+        read = protobuf_integer(value)
+        if read is None:
+            return  # not an integer at all (" 12", 1.5, "NaN", an object …): schema-type
+        if not 0 <= read <= UINT64_MAX:
+            yield self.violation(
+                f"VCF pos {value!r} is outside {range_text(UINT64)}: protobuf readers refuse it; give a position ≥ 1",
+                key,
+            )
         elif read == 0:
             yield self.violation(
                 "VCF pos is 0: VCF positions are 1-based (0 only marks a telomere)", key, severity=Severity.WARNING
