@@ -33,7 +33,9 @@ class InputUnreadable(UnreadableHook):
 
     Fixed
     -----
-    ``{"id": "P1", "subject": {"id": "I1"}}``; v1 documents: ``phenotk upgrade old.json -o new.json``.
+    ``{"id": "P1", "subject": {"id": "I1"}}``; v1 documents (declaring ``phenopacketSchemaVersion`` 1.x, or with
+    v1-only fields such as ``negated``, ``genes``, ``variants``): ``phenotk upgrade old.json -o new.json`` or
+    ``phenotk convert --from v1 old.json -o new.json``.
     """
 
     code = "IO001"
@@ -43,6 +45,9 @@ class InputUnreadable(UnreadableHook):
     def unreadable(self, err: InputError) -> Violation:
         """The reader's message (v1 documents: how to convert them); the engine places it at the error's line."""
         msg = err.message
-        if err.kind == "v1" and "upgrade" not in msg:
-            msg += "; convert it with `phenotk upgrade`"
+        if err.kind == "v1":
+            if "upgrade" not in msg:
+                msg += "; convert it with `phenotk upgrade`"
+            if "--from v1" not in msg:
+                msg = msg.replace("`phenotk upgrade`", "`phenotk upgrade` (or `phenotk convert --from v1 FILE -o OUT`)")
         return Violation(msg, context={"kind": err.kind})

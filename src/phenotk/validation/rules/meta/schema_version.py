@@ -20,7 +20,8 @@ class MetaSchemaVersion(Rule):
     --------------
     The declared version must look like a version number (digits and dots); a major version other than
     2 is an error (v1 documents are refused before this rule, see ``phenotk upgrade``); a well-formed
-    v2 version that was never released (``2.1``) is a warning. ``v2.0``/``2.0.2 `` get a fix.
+    v2 version that was never released and is not newer than the installed schema (``2.00``) is a warning;
+    a newer one (``2.1``) is ``meta-schema-newer``'s info note. ``v2.0``/``2.0.2 `` get a fix.
 
     Why
     ---
@@ -57,9 +58,19 @@ class MetaSchemaVersion(Rule):
         if not _SHAPE.match(value) or not value.startswith("2"):
             hint = f"; did you mean {candidate!r}?" if fix else ""
             yield self.violation(f"phenopacketSchemaVersion {value!r} is not a v2 schema version{hint}", key, fix=fix)
+        elif _newer(value):
+            return  # meta-schema-newer's note
         else:
             yield self.violation(
                 f"phenopacketSchemaVersion {value!r} is not a released version (known: {', '.join(KNOWN[2:])})",
                 key,
                 severity=Severity.WARNING,
             )
+
+
+def _newer(value: str) -> bool:
+    """A 2.x version above the installed schema (``meta-schema-newer`` notes it instead)."""
+    from phenotk.validation.rules.meta.schema_newer import installed_schema, version_tuple
+
+    declared = version_tuple(value)
+    return declared is not None and declared > installed_schema()[1]

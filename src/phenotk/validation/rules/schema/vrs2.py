@@ -1,0 +1,73 @@
+"""SCH006 schema-vrs2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Rule, Violation
+
+#: ``type`` values of VRS 2.0 variation objects
+VRS2_TYPES = frozenset({"Allele", "CisPhasedBlock", "Adjacency", "Terminus", "DerivativeMolecule",
+                        "CopyNumberCount", "CopyNumberChange", "Haplotype", "VariationSet"})
+#: keys only VRS 2 objects have (VRS 1.3 in Phenopacket v2 says sequenceLocation, literalSequenceExpression …)
+VRS2_KEYS = frozenset({"location", "state", "copies", "copyChange", "digest", "members"})
+
+
+class SchemaVrs2(Rule):
+    """VRS 2 JSON where Phenopacket v2 expects VRS 1.3 — or a whole VRS 2 object given as a phenopacket.
+
+    What it checks
+    --------------
+    * a document whose top level is a VRS 2.0 variation (``"type": "Allele"`` with ``location``/``state``,
+      ``CopyNumberCount`` with ``copies`` …) instead of a Phenopacket, Family or Cohort;
+    * a VRS 1.3 ``Allele`` or ``CopyNumber`` inside a variation descriptor that is written with VRS 2 keys
+      (``location`` as an object, ``state`` with ``type: LiteralSequenceExpression``, ``copies``, ``digest``).
+
+    One finding says what the JSON is; ``schema-unknown-field`` still lists the keys one by one, and a
+    ``variation`` that is VRS 2 as a whole is ``value-empty``'s (it sets no VRS 1.3 member).
+
+    Why
+    ---
+    Phenopacket v2 embeds VRS 1.3 (``variation: {allele: {sequenceLocation: …, literalSequenceExpression: …}}``);
+    VRS 2.0 (2024) renamed these fields. Tools that emit VRS 2 (AnyVar, recent VICC normalizers) produce JSON no
+    phenopacket library reads: protobuf drops or refuses every VRS 2 key, so the variant is lost.
+
+    Anti-pattern
+    ------------
+    ``"allele": {"type": "Allele", "location": {"type": "SequenceLocation", "start": 44908821, "end": 44908822},
+    "state": {"type": "LiteralSequenceExpression", "sequence": "T"}}``
+
+    Fixed
+    -----
+    ``"allele": {"sequenceLocation": {"sequenceId": "refseq:NC_000019.10", "sequenceInterval": {"startNumber":
+    {"value": "44908821"}, "endNumber": {"value": "44908822"}}}, "literalSequenceExpression": {"sequence": "T"}}``
+    """
+
+    code = "SCH006"
+    name = "schema-vrs2"
+    severity = Severity.ERROR
+    targets = ("Phenopacket", "Cohort", "Allele", "CopyNumber")  # a VRS 2 haplotype has members: read as a cohort
+
+    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+        """A VRS 2 object at the top of the document, or VRS 2 keys in a VRS 1.3 allele / copy number."""
+        value = node.value
+        if node.type == "Phenopacket" or node.type == "Cohort":
+            if node.parent is None and value.get("type") in VRS2_TYPES and not VRS2_KEYS.isdisjoint(value):
+                yield self.violation(
+                    f"this is VRS 2 JSON (type {value['type']!r}), not a Phenopacket, Family or Cohort: put the "
+                    "variant in a phenopacket's interpretation as a VRS 1.3 variationDescriptor "
+                    '(variation: {"allele": {"sequenceLocation": …, "literalSequenceExpression": …}})',
+                    context={"vrs": 2},
+                )
+            return
+        found = sorted(VRS2_KEYS.intersection(value))
+        if not found:
+            return
+        kind = value.get("type")
+        what = f"type {kind!r}, " if isinstance(kind, str) else ""
+        yield self.violation(
+            f"this {node.type} is written in VRS 2 ({what}keys {', '.join(found)}); Phenopacket v2 embeds VRS 1.3: "
+            "use sequenceLocation/chromosomeLocation and literalSequenceExpression (VRS 1.3 names)",
+            context={"vrs": 2},
+        )
