@@ -1,6 +1,7 @@
 r"""On-disk cache of ontology indexes, keyed by the sha256 of the source file.
 
-File layout (one file per source hash, ``<cache>/ontology/index/<sha256>.idx``)::
+File layout (one file per source hash and format, ``<cache>/ontology/index/<sha256>.v<format>.idx``: two phenotk
+versions sharing a cache keep one file each instead of rebuilding over each other)::
 
     8 bytes  magic  b"PHTKONT\0"
     4 bytes  format version (little endian)
@@ -54,8 +55,8 @@ def ontology_cache_dir() -> Path:
 
 
 def index_path(sha256: str) -> Path:
-    """Where the index of a source file with this hash is cached."""
-    return ontology_cache_dir() / "index" / f"{sha256}.idx"
+    """Where the index of a source file with this hash is cached (in this index format)."""
+    return ontology_cache_dir() / "index" / f"{sha256}.v{FORMAT_VERSION}.idx"
 
 
 def file_sha256(path: str | Path) -> str:

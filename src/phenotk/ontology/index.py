@@ -90,7 +90,7 @@ class OntologyIndex:
         self._replaced_by: dict[int, tuple[str, ...]] = data["replaced_by"]
         self._consider: dict[int, tuple[str, ...]] = data["consider"]
         n = len(self._ids)
-        self._pos: dict[str, int] = {t: i for i, t in enumerate(self._ids)}
+        self._pos: dict[str, int] = dict(zip(self._ids, range(n), strict=True))  # C-level: ~20k ids per load
         # Alt ids map to the term that lists them. HPO also keeps a merged id as its own obsolete stanza: that
         # stanza answers label / is_obsolete / replaced_by (as pronto does); primary_id gives the surviving term.
         obs = self._obsolete
