@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,8 +14,8 @@ from phenotk.issue import Issue
 from phenotk.mapping.model import TableMapping, load_mapping
 from phenotk.ontology.annotations import DiseaseAnnotations
 
-from .build import TableConversion, build_packets
-from .sheets import Sheet, read_table, sheet_from_dataframe
+from .build import BuiltPacket, TableConversion, build_packets, iter_packets
+from .sheets import Sheet, StreamSheet, read_table, sheet_from_dataframe
 from .typed import plain_frame
 from .write import TableOut, format_for, long_table, table_bytes, wide_table
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MappingLike = str | Path | TableMapping | dict[str, Any]
 
 
-def guess_preset(sheet: Sheet) -> str | None:
+def guess_preset(sheet: Sheet | StreamSheet) -> str | None:
     """``phenotk-long`` / ``phenotk-wide`` when the header is one phenotk writes, else None."""
     cols = set(sheet.header)
     if {"packet_id", "subject_id"} <= cols:
@@ -33,8 +33,21 @@ def guess_preset(sheet: Sheet) -> str | None:
     return None
 
 
+def _mapping_for(sheet: Sheet | StreamSheet, mapping: MappingLike | None) -> TableMapping:
+    """The mapping (``None``: the preset of a phenotk-written table, else UsageError)."""
+    if mapping is None:
+        preset = guess_preset(sheet)
+        if preset is None:
+            raise UsageError(
+                f"{sheet.path}: a spreadsheet needs a mapping: --mapping M.yaml "
+                f"(write a starter with 'phenotk mapping init {sheet.path}')"
+            )
+        mapping = preset
+    return load_mapping(mapping)
+
+
 def convert_sheet(
-    sheet: Sheet,
+    sheet: Sheet | StreamSheet,
     mapping: MappingLike | None,
     *,
     ontology: Any = None,
@@ -44,17 +57,23 @@ def convert_sheet(
     annotations: str | Path | DiseaseAnnotations | None = None,
 ) -> TableConversion:
     """Packets from an already-read sheet (``mapping`` None: a phenotk-written table, else UsageError)."""
-    if mapping is None:
-        preset = guess_preset(sheet)
-        if preset is None:
-            raise UsageError(
-                f"{sheet.path}: a spreadsheet needs a mapping: --mapping M.yaml "
-                f"(write a starter with 'phenotk mapping init {sheet.path}')"
-            )
-        mapping = preset
-    m = load_mapping(mapping)
-    return build_packets(sheet, m, ontology=ontology, strict=strict, created=created, created_by=created_by,
-                         annotations=annotations)
+    return build_packets(sheet, _mapping_for(sheet, mapping), ontology=ontology, strict=strict, created=created,
+                         created_by=created_by, annotations=annotations)
+
+
+def stream_sheet(
+    sheet: Sheet | StreamSheet,
+    mapping: MappingLike | None,
+    *,
+    ontology: Any = None,
+    strict: bool = False,
+    created: str | None = None,
+    created_by: str = "phenotk",
+    annotations: str | Path | DiseaseAnnotations | None = None,
+) -> Iterator[list[Issue] | BuiltPacket]:
+    """:func:`convert_sheet` streamed: the sheet-level findings (one list) first, then one packet at a time."""
+    return iter_packets(sheet, _mapping_for(sheet, mapping), ontology=ontology, strict=strict, created=created,
+                        created_by=created_by, annotations=annotations)
 
 
 def read_sheet(

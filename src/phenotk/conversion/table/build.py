@@ -9,6 +9,7 @@ value is read by one rule (:mod:`.values`: the ``values:`` map first, then the f
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,23 +17,24 @@ from typing import Any
 
 from phenopackets import MetaData, OntologyClass, Phenopacket, TimeElement
 
+from phenotk.errors import InputError
 from phenotk.issue import Issue, Severity
 from phenotk.mapping.model import TableMapping, ValueSpec
 from phenotk.mapping.timeparse import ParsedTime
 from phenotk.model.metadata import timestamp
 from phenotk.ontology.annotations import DiseaseAnnotations, load_annotations
 
-from .columns import plan_columns
+from .columns import check_required, plan_columns
 from .diseases import disease_block
 from .findings import finding
 from .metadata import metadata, reference_block
 from .phenotypes import phenotypes
-from .sheets import Sheet
+from .sheets import Sheet, StreamSheet
 from .subject import build_subject
 from .terms import TermResolver
 from .values import identity, read_time, read_value
 
-__all__ = ["BuiltPacket", "PacketRows", "TableConversion", "TermResolver", "build_packets"]
+__all__ = ["BuiltPacket", "PacketRows", "TableConversion", "TermResolver", "build_packets", "iter_packets"]
 
 
 @dataclass
@@ -118,7 +120,9 @@ def _distinct(
 class _Builder:
     """State shared by the part builders while one sheet is converted."""
 
-    def __init__(self, sheet: Sheet, mapping: TableMapping, resolver: TermResolver, opts: _Options) -> None:
+    def __init__(
+        self, sheet: Sheet | StreamSheet, mapping: TableMapping, resolver: TermResolver, opts: _Options
+    ) -> None:
         self.sheet = sheet
         self.m = mapping
         self.resolver = resolver
@@ -138,7 +142,8 @@ class _Builder:
         self.wide_columns: set[str] = set()
         self.wide_ids: list[tuple[str, OntologyClass, str]] = []
         self.created = timestamp(opts.created)
-        plan_columns(self)
+        #: header names with a non-empty cell in some row (None: not scanned yet, plan_columns reads the rows)
+        self.nonempty: set[str] | None = None
 
     # ------------------------------------------------------------------ findings
     def bad(self, issues: list[Issue], row: int, column: str | None, value: str, reason: str, message: str) -> None:
@@ -163,11 +168,14 @@ class _Builder:
             return ""
         return read_value(self, spec, raw, identity, issues, number, what, "an id") or ""
 
-    def groups(self) -> Iterator[PacketRows | Issue]:
-        """Rows grouped by packet id; findings for rows without an id and repeated ids."""
+    def groups(self, records: Iterator[tuple[int, dict[str, str]]]) -> Iterator[PacketRows | Issue]:
+        """Rows grouped by packet id, all rows held (the reference for :meth:`stream`).
+
+        Findings for rows without an id and repeated ids come in between.
+        """
         m = self.m
         order: dict[str, PacketRows] = {}
-        for number, rec in self.sheet.records():
+        for number, rec in records:
             found: list[Issue] = []
             pid = self._row_id(m.packet_id, rec, number, found, "packet id")
             sid = self._row_id(m.subject["id"], rec, number, found, "subject id") if pid else ""
@@ -243,10 +251,106 @@ class _Builder:
 
         variant_block(self, group, packet, subject_id, issues)
 
+    # ------------------------------------------------------------------ streaming
+    def _scan(self) -> tuple[list[Issue], list[str | None], dict[str, int]]:
+        """First pass: each row's packet id, the row findings of :meth:`groups`, the non-empty columns.
+
+        Returns (findings, packet id per data row — None for a row that makes no packet —, index of each packet
+        id's last row). Nothing of the rows is kept but their ids.
+        """
+        m, header = self.m, self.sheet.header
+        one = m.rows_per_packet == "one"
+        issues: list[Issue] = []
+        pids: list[str | None] = []
+        first: dict[str, int] = {}
+        last: dict[str, int] = {}
+        remaining = list(range(len(header)))  # columns not yet seen with a value
+        nonempty: set[str] = set()
+        for index, (number, cells) in enumerate(self.sheet.scan()):
+            if remaining:
+                filled_now = [j for j in remaining if cells[j].strip()]
+                if filled_now:
+                    nonempty.update(header[j] for j in filled_now)
+                    remaining = [j for j in remaining if j not in filled_now]
+            rec = dict(zip(header, cells, strict=False))
+            pid = self._row_id(m.packet_id, rec, number, issues, "packet id")
+            sid = self._row_id(m.subject["id"], rec, number, issues, "subject id") if pid else ""
+            if not pid or not sid:
+                filled = [c for c, v in rec.items() if v.strip()]
+                if filled:
+                    issues.append(self._missing_id(number, "packet" if not pid else "subject", filled))
+                pids.append(None)
+                continue
+            if pid not in first:
+                first[pid] = number
+            elif one:
+                issues.append(self._duplicate(pid, first[pid], number))
+            last[pid] = index
+            pids.append(pid)
+        self.nonempty = nonempty
+        return issues, pids, last
+
+    def _duplicate(self, pid: str, first_row: int, number: int) -> Issue:
+        return finding("map-duplicate-id", f"packet id {pid!r} already came from row {first_row}; "
+                       "the rows were merged into one packet", self.sev, sheet=self.sheet.name, row=number,
+                       column=next(iter(self.m.packet_id.columns()), None), value=pid, reason="duplicate id")
+
+    def _packets(self, pids: list[str | None], last: dict[str, int]) -> Iterator[BuiltPacket]:
+        """Second pass: rows gathered by packet id, each packet built once its last row is read.
+
+        Packets come in the order of their first rows (a packet whose rows are spread over the sheet holds back
+        the ones after it until its last row).
+        """
+        header = self.sheet.header
+        gathering: dict[str, PacketRows] = {}
+        queue: deque[str] = deque()
+        index = -1
+        for index, (number, cells) in enumerate(self.sheet.replay()):
+            if index >= len(pids):
+                break
+            pid = pids[index]
+            if pid is None:
+                continue
+            group = gathering.get(pid)
+            if group is None:
+                gathering[pid] = group = PacketRows(pid)
+                queue.append(pid)
+            group.rows.append((number, dict(zip(header, cells, strict=False))))
+            while queue and last[queue[0]] <= index:
+                yield self.packet(gathering.pop(queue.popleft()))
+        if index + 1 != len(pids) or queue:
+            raise InputError("the sheet changed while it was being read (its rows differ between two passes)",
+                             path=self.sheet.path)
+
+    def stream(self) -> Iterator[list[Issue] | BuiltPacket]:
+        """The sheet-level findings (one list, first), then each packet as soon as its rows are read.
+
+        Two passes over the rows (the first finds every row's packet id and the sheet-level findings; the second
+        builds the packets), so memory holds one packet's rows, not the sheet's. Same packets and findings, in
+        the same order, as :meth:`build_whole`.
+        """
+        check_required(self)
+        group_issues, pids, last = self._scan()
+        plan_columns(self)
+        self.sheet_issues.extend(group_issues)
+        yield self.sheet_issues
+        yield from self._packets(pids, last)
+
     def build(self) -> TableConversion:
-        """Every packet of the sheet, and the sheet-level findings."""
+        """Every packet of the sheet, and the sheet-level findings (:meth:`stream`, collected)."""
         items: list[BuiltPacket] = []
-        for g in self.groups():
+        for part in self.stream():
+            if isinstance(part, BuiltPacket):
+                items.append(part)
+        return TableConversion(items, self.sheet_issues, self.sheet.name)
+
+    def build_whole(self) -> TableConversion:
+        """The reference conversion: every row in memory, grouped in one go (tests compare :meth:`stream`)."""
+        rows = list(self.sheet.scan())
+        plan_columns(self, [cells for _, cells in rows])
+        header = self.sheet.header
+        items: list[BuiltPacket] = []
+        for g in self.groups(((n, dict(zip(header, c, strict=False))) for n, c in rows)):
             if isinstance(g, Issue):
                 self.sheet_issues.append(g)
                 continue
@@ -254,8 +358,23 @@ class _Builder:
         return TableConversion(items, self.sheet_issues, self.sheet.name)
 
 
+def _builder(
+    sheet: Sheet | StreamSheet,
+    mapping: TableMapping,
+    ontology: Any,
+    strict: bool,
+    created: str | None,
+    created_by: str,
+    annotations: str | Path | DiseaseAnnotations | None,
+) -> _Builder:
+    if annotations is not None and not isinstance(annotations, DiseaseAnnotations):
+        annotations = load_annotations(annotations)
+    opts = _Options(Severity.ERROR if strict else Severity.WARNING, created, created_by, annotations)
+    return _Builder(sheet, mapping, TermResolver(ontology), opts)
+
+
 def build_packets(
-    sheet: Sheet,
+    sheet: Sheet | StreamSheet,
     mapping: TableMapping,
     *,
     ontology: Any = None,
@@ -269,7 +388,18 @@ def build_packets(
     ``annotations``: the HPO annotation file (``phenotype.hpoa``, gzip accepted) or a loaded
     :class:`~phenotk.ontology.annotations.HpoAnnotations`; disease labels missing from the sheet are taken from it.
     """
-    if annotations is not None and not isinstance(annotations, DiseaseAnnotations):
-        annotations = load_annotations(annotations)
-    opts = _Options(Severity.ERROR if strict else Severity.WARNING, created, created_by, annotations)
-    return _Builder(sheet, mapping, TermResolver(ontology), opts).build()
+    return _builder(sheet, mapping, ontology, strict, created, created_by, annotations).build()
+
+
+def iter_packets(
+    sheet: Sheet | StreamSheet,
+    mapping: TableMapping,
+    *,
+    ontology: Any = None,
+    strict: bool = False,
+    created: str | None = None,
+    created_by: str = "phenotk",
+    annotations: str | Path | DiseaseAnnotations | None = None,
+) -> Iterator[list[Issue] | BuiltPacket]:
+    """:func:`build_packets` streamed: the sheet-level findings (one list) first, then one packet at a time."""
+    return _builder(sheet, mapping, ontology, strict, created, created_by, annotations).stream()

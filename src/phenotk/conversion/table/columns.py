@@ -26,8 +26,11 @@ def mapping_where(b: _Builder, spec: ValueSpec) -> str:
     return f"{where}:{line}:{col}" if line else where
 
 
-def plan_columns(b: _Builder) -> None:
-    """Claim the mapped columns, choose the wide term columns, report missing/unmapped/duplicate columns."""
+def plan_columns(b: _Builder, rows: list[list[str]] | None = None) -> None:
+    """Claim the mapped columns, choose the wide term columns, report missing/unmapped/duplicate columns.
+
+    Whether an unmapped column is empty comes from ``b.nonempty`` (the streaming scan) or from ``rows``.
+    """
     sheet, m = b.sheet, b.m
     header = sheet.header
     for dup in sheet.duplicate_headers:
@@ -38,16 +41,17 @@ def plan_columns(b: _Builder) -> None:
     blocks = (*b.diseases, *b.variants, *b.references)
     claimed: set[str] = {c for blk in blocks for spec in blk.values() for c in spec.columns() if c in header}
     claimed |= {c for c in plain if c in header}
-    _check_required(b)
+    check_required(b)
     _missing_columns(b)
     for pat in patterns:
         rx = re.compile(re.escape(pat).replace(re.escape("{n}"), r"\d+") + r"\Z")
         claimed.update(h for h in header if rx.match(h))
     _wide_columns(b, claimed)
-    _unmapped(b, claimed)
+    _unmapped(b, claimed, b.nonempty if b.nonempty is not None else _nonempty_columns(b.sheet.header, rows or []))
 
 
-def _check_required(b: _Builder) -> None:
+def check_required(b: _Builder) -> None:
+    """An InputError when the sheet lacks a column the packet or subject id is read from."""
     m, header = b.m, b.sheet.header
     required = [*m.packet_id.columns(), *m.subject["id"].columns()]
     missing = [c for c in required if c not in header]
@@ -129,9 +133,8 @@ def _check_header_label(b: _Builder, h: str, curie: str) -> None:
             b.sev, sheet=b.sheet.name, column=h, value=m_label.group(1).strip(), reason="label does not match id"))
 
 
-def _unmapped(b: _Builder, claimed: set[str]) -> None:
+def _unmapped(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
     sheet, m = b.sheet, b.m
-    nonempty = _nonempty_columns(b)
     for h in sheet.header:
         if h in claimed:
             continue
@@ -149,11 +152,10 @@ def _unmapped(b: _Builder, claimed: set[str]) -> None:
             row=number, column=letter, value=value, reason="cell outside the header"))
 
 
-def _nonempty_columns(b: _Builder) -> set[str]:
+def _nonempty_columns(header: list[str], rows: list[list[str]]) -> set[str]:
     out: set[str] = set()
-    header = b.sheet.header
     remaining = set(range(len(header)))
-    for row in b.sheet.rows:
+    for row in rows:
         for j in list(remaining):
             if row[j].strip():
                 out.add(header[j])

@@ -14,8 +14,8 @@ from phenotk.errors import OutputExistsError, UsageError
 from phenotk.io import atomic_write
 from phenotk.issue import Issue, Severity
 
-from .api import convert_sheet
-from .sheets import XLSX_EXTENSIONS, read_table
+from .api import stream_sheet
+from .sheets import XLSX_EXTENSIONS, open_table
 from .write import format_for, table_bytes
 
 
@@ -56,7 +56,11 @@ class TableReader(FormatReader):
         return suffix in XLSX_EXTENSIONS and head.startswith(b"PK")
 
     def read(self, path: Path, options: ConvertOptions) -> Iterator[Converted]:
-        """One :class:`Converted` per packet, after one message-less item with the sheet-level findings."""
+        """One :class:`Converted` per packet, after one message-less item with the sheet-level findings.
+
+        The sheet streams (rows read twice, never all held; see :meth:`.build._Builder.stream`): each packet is
+        yielded as soon as its rows are read.
+        """
         from phenotk.mapping.model import load_mapping
 
         mapping = load_mapping(options.mapping) if options.mapping is not None else None
@@ -70,15 +74,20 @@ class TableReader(FormatReader):
                           delimiter=mapping.delimiter, encoding=mapping.encoding,
                           max_xlsx_bytes=mapping.max_xlsx_bytes)
         kwargs.update(_overrides(options.extra))
-        sheet = read_table(path, **kwargs)
-        result = convert_sheet(sheet, mapping, ontology=options.ontology, strict=options.strict,
-                               created=options.created, created_by=options.created_by,
-                               annotations=options.annotations)
-        if result.issues:  # sheet-level findings (columns, rows without id) belong to the sheet, not to a packet
-            yield Converted(None, str(path), list(result.issues))
-        for item in result.items:
-            stated = ("/subject/sex",) if item.unknown_sex else ()
-            yield Converted(item.packet, item.source, list(item.issues), name=item.packet.id, stated_defaults=stated)
+        sheet = open_table(path, **kwargs)
+        try:
+            parts = stream_sheet(sheet, mapping, ontology=options.ontology, strict=options.strict,
+                                 created=options.created, created_by=options.created_by,
+                                 annotations=options.annotations)
+            for item in parts:
+                if isinstance(item, list):  # sheet-level findings (columns, rows without id) belong to the sheet
+                    if item:
+                        yield Converted(None, str(path), list(item))
+                    continue
+                stated = ("/subject/sex",) if item.unknown_sex else ()
+                yield Converted(item.packet, item.source, item.issues, name=item.packet.id, stated_defaults=stated)
+        finally:
+            sheet.close()
 
 
 class _TableWriter(FormatWriter):

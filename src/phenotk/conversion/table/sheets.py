@@ -6,12 +6,15 @@ Every row keeps its spreadsheet row number for findings.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import marshal
 import re
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +54,14 @@ class Sheet:
         header = self.header
         for n, row in zip(self.row_numbers, self.rows, strict=False):
             yield n, dict(zip(header, row, strict=False))
+
+    def scan(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) of every data row (the first pass of a streaming conversion)."""
+        return zip(self.row_numbers, self.rows, strict=False)
+
+    def replay(self) -> Iterator[tuple[int, list[str]]]:
+        """The same rows again (a :class:`StreamSheet` re-reads them; here they are in memory)."""
+        return zip(self.row_numbers, self.rows, strict=False)
 
 
 def column_letter(index: int) -> str:
@@ -122,44 +133,23 @@ def sniff_delimiter(text: str, extension: str = "") -> str:
     return best
 
 
-def _build(
-    name: str,
-    path: str,
-    raw_rows: Iterable[tuple[int, list[str]]],
-    header_row: int,
-    skip_rows: frozenset[int],
-) -> Sheet:
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    stray: list[tuple[int, str, str]] = []
-    width = 0
+def _header_of(raw_rows: Iterator[tuple[int, list[str]]], header_row: int, path: str) -> list[str]:
+    """Consume the rows up to the header row (or the first non-blank row after it); its cells, trailing blanks cut."""
     for number, cells in raw_rows:
-        if header is None:
-            if number < header_row:
-                continue
-            if number > header_row and not any(c.strip() for c in cells):
-                continue
-            header = [c.strip() for c in cells]
-            while header and not header[-1]:
-                header.pop()
-            width = len(header)
+        if number < header_row:
             continue
-        if number in skip_rows:
+        if number > header_row and not any(c.strip() for c in cells):
             continue
-        if not any(c.strip() for c in cells):
-            continue  # blank row
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        elif len(cells) > width:
-            for j in range(width, len(cells)):
-                if cells[j].strip():
-                    stray.append((number, column_letter(j), cells[j]))
-            cells = cells[:width]
-        rows.append(cells)
-        numbers.append(number)
-    if header is None:
-        raise InputError(f"no header row (expected at row {header_row})", path=path)
+        header = [c.strip() for c in cells]
+        while header and not header[-1]:
+            header.pop()
+        return header
+    raise InputError(f"no header row (expected at row {header_row})", path=path)
+
+
+def _named_header(header: list[str]) -> tuple[list[str], list[str]]:
+    """Empty headers named ``column X``, repeated ones ``name (2)``; (header, the names that repeated)."""
+    header = list(header)
     seen: dict[str, int] = {}
     dups: list[str] = []
     for j, h in enumerate(header):
@@ -171,7 +161,258 @@ def _build(
             header[j] = f"{h} ({seen[h]})"
         else:
             seen[h] = 1
-    return Sheet(name, header, rows, numbers, path, stray, dups)
+    return header, dups
+
+
+def _data_rows(
+    raw_rows: Iterator[tuple[int, list[str]]],
+    width: int,
+    skip_rows: frozenset[int],
+    stray: list[tuple[int, str, str]] | None,
+) -> Iterator[tuple[int, list[str]]]:
+    """Data rows after the header: blank and skipped rows dropped, cells padded / cut to ``width``.
+
+    Non-empty cells past the header go to ``stray`` (when given) as (row number, column letter, value).
+    """
+    for number, cells in raw_rows:
+        if number in skip_rows:
+            continue
+        if not any(c.strip() for c in cells):
+            continue  # blank row
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        elif len(cells) > width:
+            if stray is not None:
+                for j in range(width, len(cells)):
+                    if cells[j].strip():
+                        stray.append((number, column_letter(j), cells[j]))
+            cells = cells[:width]
+        yield number, cells
+
+
+def _build(
+    name: str,
+    path: str,
+    raw_rows: Iterable[tuple[int, list[str]]],
+    header_row: int,
+    skip_rows: frozenset[int],
+) -> Sheet:
+    it = iter(raw_rows)
+    header = _header_of(it, header_row, path)
+    stray: list[tuple[int, str, str]] = []
+    numbers: list[int] = []
+    rows: list[list[str]] = []
+    for number, cells in _data_rows(it, len(header), skip_rows, stray):
+        numbers.append(number)
+        rows.append(cells)
+    named, dups = _named_header(header)
+    return Sheet(name, named, rows, numbers, path, stray, dups)
+
+
+class StreamSheet:
+    """A sheet whose rows are read when iterated, not kept: the header now, the rows on each pass.
+
+    Same face as :class:`Sheet` for the converter (``name``, ``header``, ``path``, ``duplicate_headers``,
+    ``stray_cells``, :meth:`scan`, :meth:`replay`, :meth:`records`). :meth:`scan` is the first pass (it collects
+    the stray cells); :meth:`replay` reads the rows again — from the file (CSV/TSV), or from a temporary spill
+    file the scan wrote (XLSX: the workbook is parsed once). Memory stays flat however many rows.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        path: str,
+        open_rows: Callable[[], Iterator[tuple[int, list[str]]]],
+        *,
+        header_row: int = 1,
+        skip_rows: frozenset[int] = frozenset(),
+        spill: bool = False,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+    ) -> None:
+        self.name, self.path = name, path
+        self._open, self._header_row, self._skip, self._spill = open_rows, header_row, skip_rows, spill
+        it = open_rows()
+        try:
+            raw = _header_of(it, header_row, path)
+        except BaseException:
+            _close(it)
+            raise
+        self._pending: Iterator[tuple[int, list[str]]] | None = it  # the first pass goes on from the header
+        self._width = len(raw)
+        self.header, self.duplicate_headers = _named_header(raw)
+        self.stray_cells: list[tuple[int, str, str]] = []
+        self.encoding, self.delimiter = encoding, delimiter
+        self._spilled: Any = None
+
+    def _rows(self, stray: list[tuple[int, str, str]] | None) -> Iterator[tuple[int, list[str]]]:
+        it, self._pending = self._pending, None
+        try:
+            if it is None:
+                it = self._open()
+                _header_of(it, self._header_row, self.path)
+            yield from _data_rows(it, self._width, self._skip, stray)
+        finally:
+            _close(it)
+
+    def scan(self) -> Iterator[tuple[int, list[str]]]:
+        """First pass over the data rows; collects :attr:`stray_cells` (and spills the rows of a workbook)."""
+        self.stray_cells = []
+        if not self._spill:
+            yield from self._rows(self.stray_cells)
+            return
+        spill = tempfile.TemporaryFile()  # noqa: SIM115 - lives until replay() has read it back
+        dump = marshal.dump
+        try:
+            for number, cells in self._rows(self.stray_cells):
+                dump((number, cells), spill)
+                yield number, cells
+        except BaseException:
+            spill.close()
+            raise
+        if self._spilled is not None:
+            self._spilled.close()
+        self._spilled = spill
+
+    def replay(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows again, in the same order (after :meth:`scan`)."""
+        spill = self._spilled
+        if spill is None:
+            yield from self._rows(None)
+            return
+        self._spilled = None
+        load = marshal.load
+        try:
+            spill.seek(0)
+            while True:
+                try:
+                    number, cells = load(spill)
+                except EOFError:
+                    return
+                yield number, cells
+        finally:
+            spill.close()
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number, {header: cell}) per row (one pass)."""
+        header = self.header
+        for n, row in self._rows(None):
+            yield n, dict(zip(header, row, strict=False))
+
+    def materialize(self) -> Sheet:
+        """The whole sheet in memory."""
+        numbers: list[int] = []
+        rows: list[list[str]] = []
+        for number, cells in self.scan():
+            numbers.append(number)
+            rows.append(cells)
+        self.close()
+        sheet = Sheet(self.name, self.header, rows, numbers, self.path, self.stray_cells, self.duplicate_headers)
+        sheet.encoding, sheet.delimiter = self.encoding, self.delimiter
+        return sheet
+
+    def close(self) -> None:
+        """Close the reader of an unread first pass and the spill file (if a scan made one no replay used)."""
+        if self._pending is not None:
+            _close(self._pending)
+            self._pending = None
+        if self._spilled is not None:
+            self._spilled.close()
+            self._spilled = None
+
+
+def _close(it: Iterator[Any] | None) -> None:
+    close = getattr(it, "close", None)
+    if close is not None:
+        close()
+
+
+_HEAD_BYTES = 262_144  # enough bytes for the 65,536 characters the delimiter sniffer looks at
+
+
+def _choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str, str]:
+    """(codec, errors) for reading a text table: the given one, a BOM's, else UTF-8 → cp1252 → Latin-1.
+
+    The same choice :func:`decode` makes on the whole text, made by decoding the file chunk by chunk.
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise InputError(f"cannot decode as {encoding}: {exc}", path=str(path)) from None
+        return encoding, "strict"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig", "replace"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16", "strict"
+    for cand in ("utf-8", "cp1252"):
+        if _decodes(path, cand):
+            return cand, "strict"
+    return "latin-1", "strict"
+
+
+def _decodes(path: Path, codec: str) -> bool:
+    dec = codecs.getincrementaldecoder(codec)()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                dec.decode(chunk)
+            dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_error(exc: UnicodeDecodeError, codec: str, given: str | None) -> str:
+    if given:
+        return f"cannot decode as {given}: {exc}"
+    return (f"starts with a UTF-16 byte-order mark but is not UTF-16: {exc.reason}; save the sheet as UTF-8 CSV"
+            if codec == "utf-16" else f"cannot decode as {codec}: {exc}")
+
+
+def open_text_table(
+    path: str | Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    header_row: int = 1,
+    skip_rows: frozenset[int] = frozenset(),
+) -> StreamSheet:
+    """A CSV/TSV file as a :class:`StreamSheet` (encoding and delimiter sniffed unless given; rows streamed)."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+            whole = len(head) < _HEAD_BYTES
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p), kind="missing") from None
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("binary data, not a CSV/TSV text table", path=str(p))
+    codec, errors = _choose_encoding(p, head, encoding)
+    try:
+        head_text = codecs.getincrementaldecoder(codec)(errors).decode(head, final=whole)
+    except UnicodeDecodeError as exc:
+        raise InputError(_decode_error(exc, codec, encoding), path=str(p)) from None
+    delim = delimiter or sniff_delimiter(head_text, p.suffix.lower())
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            with open(p, encoding=codec, errors=errors, newline="") as fh:
+                for i, r in enumerate(csv.reader(fh, delimiter=delim), start=1):
+                    for c in r:
+                        if c[:1] == "'":
+                            r = [unneutralise(c) if c[:1] == "'" else c for c in r]
+                            break
+                    yield i, r
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", path=str(p)) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(_decode_error(exc, codec, encoding), path=str(p)) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p)) from None
+
+    return StreamSheet(p.name, str(p), rows, header_row=header_row, skip_rows=skip_rows, encoding=codec,
+                       delimiter=delim)
 
 
 def read_text_table(
@@ -183,13 +424,11 @@ def read_text_table(
     skip_rows: frozenset[int] = frozenset(),
     data: bytes | None = None,
 ) -> Sheet:
-    """Read CSV/TSV text (encoding and delimiter sniffed unless given)."""
+    """Read CSV/TSV text (encoding and delimiter sniffed unless given; ``data``: the file's bytes, in memory)."""
     p = str(path)
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", path=p, kind="missing") from None
+        return open_text_table(path, delimiter=delimiter, encoding=encoding, header_row=header_row,
+                               skip_rows=skip_rows).materialize()
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("binary data, not a CSV/TSV text table", path=p)
     text, used = decode(data, encoding, p)
@@ -292,17 +531,27 @@ def _check_relationships(zf: zipfile.ZipFile, path: str) -> None:
 
 
 def _merged_ranges(path: str | Path, member: str) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of every merged range, read from the worksheet XML."""
+    """(min_col, min_row, max_col, max_row) of every merged range, read from the worksheet XML.
+
+    The member is scanned in 1 MiB chunks (a 200,000-row sheet's XML is not held in memory).
+    """
     from openpyxl.utils import range_boundaries
 
-    with zipfile.ZipFile(path) as zf:
-        data = zf.read(member.lstrip("/"))
     out = []
-    for m in _MERGE.finditer(data):
-        c1, r1, c2, r2 = range_boundaries(m.group(1).decode("ascii"))
-        if None not in (c1, r1, c2, r2):
-            out.append((int(c1), int(r1), int(c2), int(r2)))  # type: ignore[arg-type]
-    return out
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            data = tail + chunk
+            end = 0
+            for m in _MERGE.finditer(data):
+                c1, r1, c2, r2 = range_boundaries(m.group(1).decode("ascii"))
+                if None not in (c1, r1, c2, r2):
+                    out.append((int(c1), int(r1), int(c2), int(r2)))  # type: ignore[arg-type]
+                end = m.end()
+            if not chunk:
+                return out
+            tail = data[max(end, len(data) - 256):]  # a tag cut by the chunk boundary is matched next time
 
 
 def _open_workbook(path: str | Path, max_bytes: int) -> Any:
@@ -397,14 +646,44 @@ def read_xlsx(
     max_bytes: int = 256 * 1024 * 1024,
 ) -> Sheet:
     """Read one worksheet (streaming); merged ranges take the top-left value in every cell they cover."""
+    return open_xlsx(path, sheet=sheet, header_row=header_row, skip_rows=skip_rows, max_bytes=max_bytes).materialize()
+
+
+def open_xlsx(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    skip_rows: frozenset[int] = frozenset(),
+    max_bytes: int = 256 * 1024 * 1024,
+) -> StreamSheet:
+    """One worksheet as a :class:`StreamSheet` (read-only workbook; the first pass spills its rows)."""
     p = str(path)
     wb = _open_workbook(path, max_bytes)
     try:
         ws = _worksheet(wb, sheet, p)
-        out = _build(ws.title, p, _worksheet_rows(path, ws), header_row, skip_rows)
-    finally:
+    except BaseException:
         wb.close()
-    return out
+        raise
+    title, index = ws.title, wb.worksheets.index(ws)
+    opened = [wb]  # the workbook opened to find the sheet serves the first pass
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        import openpyxl
+
+        if opened:
+            book = opened.pop()
+        else:
+            try:
+                book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            except Exception as exc:  # openpyxl raises many kinds on corrupt files
+                raise InputError(f"cannot open XLSX: {' '.join(str(exc).split())[:200]}", path=p) from None
+        try:
+            yield from _worksheet_rows(path, book.worksheets[index])
+        finally:
+            book.close()
+
+    return StreamSheet(title, p, rows, header_row=header_row, skip_rows=skip_rows, spill=True)
 
 
 @dataclass
@@ -485,11 +764,26 @@ def read_table(
     encoding: str | None = None,
     max_xlsx_bytes: int = 256 * 1024 * 1024,
 ) -> Sheet:
-    """Read a CSV/TSV/TXT or XLSX table by extension (XLSX also when the file starts like a zip)."""
+    """Read a CSV/TSV/TXT or XLSX table by extension (XLSX also when the file starts like a zip), in memory."""
+    return open_table(path, sheet=sheet, header_row=header_row, skip_rows=skip_rows, delimiter=delimiter,
+                      encoding=encoding, max_xlsx_bytes=max_xlsx_bytes).materialize()
+
+
+def open_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    skip_rows: frozenset[int] = frozenset(),
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    max_xlsx_bytes: int = 256 * 1024 * 1024,
+) -> StreamSheet:
+    """A CSV/TSV/TXT or XLSX table as a :class:`StreamSheet`: the header read now, the rows when iterated."""
     p = _regular_file(path)
     if _is_xlsx(p):
-        return read_xlsx(p, sheet=sheet, header_row=header_row, skip_rows=skip_rows, max_bytes=max_xlsx_bytes)
-    return read_text_table(p, delimiter=delimiter, encoding=encoding, header_row=header_row, skip_rows=skip_rows)
+        return open_xlsx(p, sheet=sheet, header_row=header_row, skip_rows=skip_rows, max_bytes=max_xlsx_bytes)
+    return open_text_table(p, delimiter=delimiter, encoding=encoding, header_row=header_row, skip_rows=skip_rows)
 
 
 def sheet_from_dataframe(df: pd.DataFrame, name: str = "DataFrame") -> Sheet:

@@ -570,9 +570,11 @@ def _explain_fields(m: TableMapping) -> list[str]:
 
 def _explain_columns(m: TableMapping, sheet: Sheet, ontology: Any) -> list[str]:
     from .build import _Builder, _Options
+    from .columns import plan_columns
     from .findings import RULES
 
     b = _Builder(sheet, m, TermResolver(ontology), _Options(Severity.WARNING, None, "phenotk"))
+    plan_columns(b, sheet.rows)
     plain, _patterns = m.referenced_columns()
     expanded = {c for blk in (*b.diseases, *b.variants, *b.references) for s in blk.values() for c in s.columns()}
     wide = dict(b.wide)

@@ -1,0 +1,200 @@
+"""A 200,000-row messy sheet through ``phenotk convert`` (issue 19: ≤ 60 s and ≤ 1 GB peak memory).
+
+Run: .venv/bin/python benchmarks/sheet_scale.py [--rows 200000] [--baseline-rows 20000] [--repeat 3]
+     [--hpo FILE] [--xlsx] [--keep DIR]
+
+A synthetic CSV of invented patients is written for ``mappings/generic-wide.yaml`` (one row per patient, one
+column per HPO term), messy the way clinic exports are: sex words in four spellings, ages as ``4y``/``P2Y``/``2
+years``/nonsense, duplicate ids, rows without a patient id, cells outside the header, unknown disease ids,
+free text in term cells, an unmapped column. The CLI then converts it as a subprocess, twice per repeat:
+
+* to a directory (``-o out/``: one JSON file per packet, written as they stream);
+* to one file (``-o out.jsonl``).
+
+Printed per run: wall seconds, CPU seconds (user + system of the child), peak RSS of the child (``ru_maxrss`` of
+``RUSAGE_CHILDREN`` read after each run, so every run gets a fresh child and its own maximum), exit code and the
+number of packets written; then the median of ``--repeat`` runs, a baseline of ``--baseline-rows`` rows measured in
+the same session, and the per-row ratio (CPU per row at N rows ÷ CPU per row at the baseline: ~1.0 = linear).
+``--xlsx`` also writes the sheet as an XLSX workbook (openpyxl write-only) and converts that. Load average is
+printed (2 shared cores: compare CPU seconds, not wall). HPO: ``--hpo``, else ``$PHENOTK_SHARED_DATA/hpo/hp.json``
+or ``../shared/data/hpo/hp.json``; its index is built once before timing (the cache is warm in every run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MAPPING = REPO / "mappings" / "generic-wide.yaml"
+PHENOTK = [sys.executable, "-m", "phenotk"]
+
+HEADER = [
+    "PMID", "Patient", "Sex", "DOB", "Age", "Deceased", "Disease", "Disease name", "Onset", "Variant", "Gene",
+    "Zygosity", "Notes", "Seizure", "HP:0001263", "Microcephaly (HP:0000252)", "Hypotonia", "Fits", "Ataxia",
+    "Short stature", "Scoliosis (HP:0002650)", "Hypertelorism", "Ward",
+]
+#: (clean values, messy values) per column kind; a messy value is drawn with probability MESSY
+TERM_CELLS = (["yes", "no", "+", "-", "", "", "", "", "", "", "na", "present", "absent"], ["3 months", "maybe?", "y?"])
+SEX = (["m", "f", "male", "female", "F", "M", "u"], ["?", "x", ""])
+AGE = (["4y", "P2Y", "2 years", "18 months", "P3Y6M", "12"], ["", "old"])
+DOB = (["2001-02-03", "2015-11-30", "2019-06-01"], ["", "03/02/2001", "yesterday"])
+DISEASE = (["OMIM:607208", "OMIM:261600", "MIM #219700", "OMIM:310200"], ["", "ORPHA:558", "not a disease"])
+DISEASE_NAME = (["Phenylketonuria", "Cystic fibrosis", "Dravet syndrome"], [""])
+VARIANT = (["NM_000277.3:c.1222C>T", "NM_000492.4:c.1624G>T", "NM_004006.3:c.8038C>T"], ["c.842C>T", "p.Arg408Trp", ""])
+GENE = (["PAH", "CFTR", "DMD", "SCN1A"], [""])
+ZYG = (["het", "hom", "heterozygous", "hemi"], ["", "compound"])
+MESSY = 0.05
+
+
+def make_csv(path: Path, rows: int, seed: int = 19) -> None:
+    """A messy generic-wide sheet of ``rows`` data rows (synthetic patients only)."""
+    rng = random.Random(seed)
+
+    def pick(kind: tuple[list[str], list[str]]) -> str:
+        return rng.choice(kind[1] if rng.random() < MESSY else kind[0])
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for i in range(rows):
+            pmid = str(30000000 + i // 10)
+            patient = f"P{i}" if i % 997 else ""  # a row without a patient id now and then
+            if i % 1499 == 0 and i:
+                patient = f"P{i - 1}"  # a duplicate id
+            cells = [
+                pmid, patient, pick(SEX), pick(DOB), pick(AGE), rng.choice(["yes", "no", "", "no"]),
+                pick(DISEASE), pick(DISEASE_NAME), rng.choice(["", "P1Y", "", "infancy"]),
+                pick(VARIANT), pick(GENE), pick(ZYG), rng.choice(["", "", "", "seen twice", "call back"]),
+                *(pick(TERM_CELLS) for _ in range(9)), rng.choice(["", "A", "B"]),
+            ]
+            if i % 2003 == 0:
+                cells.append("stray")  # a cell outside the header
+            w.writerow(cells)
+            if i % 5003 == 0:
+                w.writerow([""] * len(HEADER))  # a blank row
+
+
+def make_xlsx(csv_path: Path, out: Path) -> None:
+    """The CSV as an XLSX workbook (write-only mode: flat memory)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Patients")
+    with open(csv_path, newline="", encoding="utf-8") as fh:
+        for r in csv.reader(fh):
+            ws.append(r)
+    wb.save(out)
+
+
+def default_hpo() -> Path:
+    env = os.environ.get("PHENOTK_SHARED_DATA")
+    for cand in ([Path(env)] if env else []) + [REPO.parent / "shared" / "data"]:
+        if (cand / "hpo" / "hp.json").is_file():
+            return cand / "hpo" / "hp.json"
+    sys.exit("need hp.json: --hpo FILE or PHENOTK_SHARED_DATA")
+
+
+def measure(args: list[str], env: dict[str, str]) -> tuple[float, float, float, int]:
+    """One run in a fresh wrapper process, so RUSAGE_CHILDREN's maximum is this run's own peak."""
+    code = (
+        "import resource, subprocess, sys, time\n"
+        "t0 = time.perf_counter()\n"
+        "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "w = time.perf_counter() - t0\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(w, u.ru_utime + u.ru_stime, u.ru_maxrss / 1024, p.returncode)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *PHENOTK, *args], env=env, capture_output=True, text=True,
+                         check=True)
+    wall, cpu, rss, rc = out.stdout.split()
+    return float(wall), float(cpu), float(rss), int(rc)
+
+
+def count_outputs(out: Path) -> int:
+    if out.is_dir():
+        return sum(1 for _ in out.iterdir())
+    if out.suffix == ".jsonl":
+        with open(out, "rb") as fh:
+            return sum(1 for _ in fh)
+    return 1 if out.exists() else 0
+
+
+def bench(sheet: Path, rows: int, tmp: Path, hpo: Path, env: dict[str, str], repeat: int) -> dict[str, float]:
+    """Median wall / CPU / RSS of converting ``sheet`` to a directory and to one JSONL file."""
+    medians: dict[str, float] = {}
+    for kind in ("dir", "jsonl"):
+        runs = []
+        for _ in range(repeat):
+            out = tmp / ("out" if kind == "dir" else "out.jsonl")
+            shutil.rmtree(out, ignore_errors=True)
+            out.unlink(missing_ok=True)
+            target = f"{out}/" if kind == "dir" else str(out)
+            args = ["convert", str(sheet), "--mapping", str(MAPPING), "-o", target, "--hpo", str(hpo),
+                    "--created", "2025-01-01T00:00:00Z", "--force"]
+            wall, cpu, rss, rc = measure(args, env)
+            n = count_outputs(out)
+            print(f"  {sheet.suffix[1:]:<4} {rows:>7} rows -> {kind:<5}  wall {wall:7.2f} s  cpu {cpu:7.2f} s  "
+                  f"peak {rss:7.0f} MiB  exit {rc}  {n} packets", flush=True)
+            runs.append((wall, cpu, rss))
+        medians[f"{kind}_wall"] = statistics.median(r[0] for r in runs)
+        medians[f"{kind}_cpu"] = statistics.median(r[1] for r in runs)
+        medians[f"{kind}_rss"] = statistics.median(r[2] for r in runs)
+    return medians
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=200_000)
+    ap.add_argument("--baseline-rows", type=int, default=20_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--hpo", type=Path, default=None)
+    ap.add_argument("--xlsx", action="store_true", help="also convert the sheet saved as XLSX")
+    ap.add_argument("--keep", type=Path, default=None, help="write the sheets and outputs here (kept)")
+    ns = ap.parse_args()
+    hpo = (ns.hpo or default_hpo()).resolve()
+    tmp = ns.keep or Path(tempfile.mkdtemp(prefix="phenotk-sheet-scale-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PHENOTK_CACHE_DIR": str(tmp / "cache"), "NO_COLOR": "1"}
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    try:
+        # warm the HPO index cache once (not timed)
+        subprocess.run([*PHENOTK, "info", "--hpo", str(hpo), str(REPO / "mappings")], env=env, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        results: dict[int, dict[str, float]] = {}
+        for n in (ns.baseline_rows, ns.rows):
+            sheet = tmp / f"sheet_{n}.csv"
+            make_csv(sheet, n)
+            print(f"{sheet.name}: {sheet.stat().st_size / 1e6:.1f} MB, load average {os.getloadavg()[0]:.2f}")
+            results[n] = bench(sheet, n, tmp, hpo, env, ns.repeat)
+            if ns.xlsx:
+                book = sheet.with_suffix(".xlsx")
+                make_xlsx(sheet, book)
+                results[-n] = bench(book, n, tmp, hpo, env, ns.repeat)
+        base, big = results[ns.baseline_rows], results[ns.rows]
+        print(f"\nmedian of {ns.repeat}; load average {os.getloadavg()[0]:.2f}")
+        for kind in ("dir", "jsonl"):
+            per_base = base[f"{kind}_cpu"] / ns.baseline_rows * 1000
+            per_big = big[f"{kind}_cpu"] / ns.rows * 1000
+            print(f"  -> {kind:<5} {ns.rows} rows: wall {big[f'{kind}_wall']:.1f} s, cpu {big[f'{kind}_cpu']:.1f} s, "
+                  f"peak {big[f'{kind}_rss']:.0f} MiB | {ns.baseline_rows} rows: wall {base[f'{kind}_wall']:.1f} s, "
+                  f"cpu {base[f'{kind}_cpu']:.1f} s, peak {base[f'{kind}_rss']:.0f} MiB | cpu/row "
+                  f"{per_big:.3f} ms vs {per_base:.3f} ms (ratio {per_big / per_base:.2f})")
+        ok = all(big[f"{k}_wall"] <= 60 and big[f"{k}_rss"] <= 1024 for k in ("dir", "jsonl"))
+        print("within 60 s and 1 GiB" if ok else "OVER the 60 s / 1 GiB bound")
+        return 0 if ok else 1
+    finally:
+        if ns.keep is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
