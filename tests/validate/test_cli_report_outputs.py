@@ -33,7 +33,7 @@ def mixed(tmp_path: Path) -> list[str]:
     """Three packets: one with an error (bad sex), one with a warning (unreleased schema version), one clean."""
     docs: list[dict[str, Any]] = [copy.deepcopy(BASE_PHENOPACKET) for _ in range(3)]
     docs[0]["id"], docs[0]["subject"]["sex"] = "err", "male"
-    docs[1]["id"], docs[1]["metaData"]["phenopacketSchemaVersion"] = "warn", "2.1"
+    docs[1]["id"], docs[1]["metaData"]["phenopacketSchemaVersion"] = "warn", "2.00"  # meta-schema-version: a warning
     docs[2]["id"] = "clean"
     folder = tmp_path / "in"
     folder.mkdir()

@@ -44,7 +44,7 @@ def bad(tmp_path: Path) -> str:
 def warn(tmp_path: Path) -> str:
     doc = copy.deepcopy(BASE_PHENOPACKET)
     doc["id"] = "warn"
-    doc["metaData"]["phenopacketSchemaVersion"] = "2.1"  # a warning, no error
+    doc["metaData"]["phenopacketSchemaVersion"] = "2.00"  # a warning (meta-schema-version), no error
     return _write(tmp_path / "warn.json", doc)
 
 
