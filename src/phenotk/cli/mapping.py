@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from phenotk._text import printable
 from phenotk.errors import InputError, UsageError
 
 mapping_app = typer.Typer(
@@ -41,12 +42,16 @@ def _sheet_arg(sheet: str | None) -> str | int | None:
 
 def init_command(
     table: Annotated[Path, typer.Argument(help="A CSV, TSV or XLSX sheet.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the mapping here (default stdout).")]
-    = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the mapping here (default stdout).")
+    ] = None,
     sheet: SheetOpt = None,
-    header_row: Annotated[int | None, typer.Option(
-        "--header-row", min=1, help="1-based row of the header (default: found: title and group rows skipped).")]
-    = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            "--header-row", min=1, help="1-based row of the header (default: found: title and group rows skipped)."
+        ),
+    ] = None,
     hpo: HpoOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
 ) -> None:
@@ -64,11 +69,11 @@ def init_command(
         typer.echo(start.text, nl=False)
     else:
         atomic_write(output, start.text.encode("utf-8"), force=force)
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo(printable(f"wrote {output}"), err=True)
     if onto is None:
         typer.echo("note: no HPO available (--hpo FILE): only HP:… headers were recognised as terms", err=True)
     for line in start.messages():
-        typer.echo(line, err=True)
+        typer.echo(printable(line), err=True)
 
 
 def check_command(
@@ -95,13 +100,13 @@ def check_command(
     _, _, errors = check_mapping(text, str(mapping))
     for e in errors:
         loc = f"{mapping}:{e.line}:{e.column}" if e.line else str(mapping)
-        typer.echo(f"{loc}: {e.message}")
+        typer.echo(printable(f"{loc}: {e.message}"))
     for h in comment_hints(text):
-        typer.echo(f"{mapping}:{h.line}:{h.column}: hint: {h.message}")
+        typer.echo(printable(f"{mapping}:{h.line}:{h.column}: hint: {h.message}"))
     if errors:
-        typer.echo(f"{len(errors)} problem(s) in {mapping}", err=True)
+        typer.echo(printable(f"{len(errors)} problem(s) in {mapping}"), err=True)
         raise typer.Exit(1)
-    typer.echo(f"{mapping}: valid mapping", err=True)
+    typer.echo(printable(f"{mapping}: valid mapping"), err=True)
     if table is None:
         return
     from phenotk.conversion.table.api import read_sheet
@@ -113,7 +118,8 @@ def check_command(
     for issue in result.all_issues:
         ctx = issue.context
         where = ", ".join(f"{k} {ctx[k]}" for k in ("row", "column") if k in ctx)
-        typer.echo(f"{table}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{where}]" if where else ""))
+        line = f"{table}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{where}]" if where else "")
+        typer.echo(printable(line))
     errors_n = sum(1 for i in result.all_issues if i.severity.value == "error")
     typer.echo(f"{len(result.packets)} packet(s), {len(result.all_issues)} finding(s)", err=True)
     if errors_n:
@@ -133,14 +139,20 @@ def explain_command(
 
     m = load_mapping(mapping)
     for h in m.hints:
-        typer.echo(f"{mapping}:{h.line}:{h.column}: hint: {h.message}", err=True)
+        typer.echo(printable(f"{mapping}:{h.line}:{h.column}: hint: {h.message}"), err=True)
     data = None
     if table is not None:
-        data = read_table(table, sheet=_sheet_arg(sheet) if sheet else m.sheet, header_row=m.header_row,
-                          skip_rows=m.skip_rows, delimiter=m.delimiter, encoding=m.encoding,
-                          max_xlsx_bytes=m.max_xlsx_bytes)
+        data = read_table(
+            table,
+            sheet=_sheet_arg(sheet) if sheet else m.sheet,
+            header_row=m.header_row,
+            skip_rows=m.skip_rows,
+            delimiter=m.delimiter,
+            encoding=m.encoding,
+            max_xlsx_bytes=m.max_xlsx_bytes,
+        )
     for line in explain(m, data, _ontology(hpo) if data is not None else None):
-        typer.echo(line)
+        typer.echo(printable(line))
 
 
 def schema_command() -> None:

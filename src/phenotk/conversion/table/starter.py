@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from phenotk._text import printable
 from phenotk.conversion.findings import MAP_UNKNOWN_TERM, MAP_UNMAPPED_COLUMN
 from phenotk.issue import Issue, Severity
 from phenotk.mapping.model import TableMapping, ValueSpec
@@ -311,7 +312,9 @@ def _yaml_text(sheet: Sheet, d: dict[str, Any], pl: Placement) -> str:
                  "# if wide.columns is a list, add the header to it too):"]
         for h, hits in pl.suggestions.items():
             tail.append(f"#   {_yaml_key(h)}: {hits[0].id}   # {_suggestion_text(hits)}")
-    return "\n".join(lines) + "\n" + body + ("\n".join(tail) + "\n" if tail else "")
+    # comments hold sheet names, headers and labels: YAML refuses control characters even there
+    comments = [printable(line) for line in lines]
+    return "\n".join(comments) + "\n" + body + ("\n".join(map(printable, tail)) + "\n" if tail else "")
 
 
 def _yaml_key(text: str) -> str:
