@@ -29,6 +29,8 @@ class Converted:
     #: JSON pointers of fields the input stated with their proto3 default value (``/subject/sex`` for a sheet
     #: that says "unknown"): protobuf cannot tell them from "not stated", so JSON/YAML writers write them out
     stated_defaults: tuple[str, ...] = ()
+    #: the message's JSON tree when the pipeline already made one (to validate it): writers reuse it, never change it
+    tree: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

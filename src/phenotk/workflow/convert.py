@@ -9,6 +9,7 @@ converters, the validator and the writer — goes into one :class:`~phenotk.issu
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from phenotk.conversion import registry
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
 from phenotk.conversion.findings import CONVERT_SKIPPED_FILE
 from phenotk.errors import InputError, OutputExistsError, UsageError
-from phenotk.io import Element, Format, atomic_write, dumps, iter_documents, note_input, to_dict
+from phenotk.io import Document, Element, Format, atomic_write, dumps, iter_documents, note_input, to_dict
 from phenotk.io.sniff import format_from_extension
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.validation.config import Options
@@ -124,7 +125,8 @@ class Conversion:
         ``to``: a Phenopacket serialisation (json, yaml, pb, jsonl) or a converter's writer (fhir, csv, xlsx,
         beacon, ped, phetools-json, pyphetools-xlsx); by default chosen from ``output``'s extension.
         ``keep_format``: for a directory output without ``to``, keep each input's JSON/YAML serialisation.
-        ``keep=False``: a directory output is written while the documents stream and none is kept in memory
+        ``keep=False``: the output (a directory, or one JSONL file) is written while the documents stream and none
+        is kept in memory
         (the command line does this; :meth:`messages` is then unavailable). Writer findings (what the target
         cannot hold) join :attr:`report`.
         """
@@ -140,7 +142,7 @@ class Conversion:
             self.written = len(items)
             return self.written
         stream: Iterable[Converted] = self
-        if not keep and _is_dir_output(out):
+        if not keep:
             stream, self._streamed_to = self._drain(), out
         made = (i for i in stream if i.message is not None)
         self.written = _write_phenopackets(made, out, to, force, self._refused, keep_format)
@@ -322,12 +324,17 @@ class _Run:
             self._report.notes.append("HPO checks of converted packets skipped: no HPO could be loaded; " + NO_HPO_HINT)
 
     def check(self, item: Converted) -> Result:
-        """One converted message's findings now (its cross-document notes kept for :meth:`finish`)."""
-        from phenotk.validation.api import message_document
+        """One converted message's findings now (its cross-document notes kept for :meth:`finish`).
 
+        The message's JSON tree is made once, here, and kept on the item for the writer (``item.tree``).
+        """
         self.prepare()
         assert item.message is not None
-        return self.session.engine.check_document(message_document(item.message, path=item.source), self._log)
+        if item.tree is None:
+            item.tree = to_dict(item.message)
+        doc = Document(path=item.source, format=Format.JSON, element=Element.of(item.message), data=item.tree,
+                       message=item.message)
+        return self.session.engine.check_document(doc, self._log)
 
     def finish(self) -> list[Result]:
         """Results that gained findings from the cross-document rules (``id-duplicate`` …) at the end of the run."""
@@ -496,11 +503,13 @@ def _stem_for(item: Converted) -> str:
 def _serialise(item: Converted, fmt: Format) -> bytes:
     """One document's bytes; JSON/YAML also carry the fields the input stated with their default value."""
     assert item.message is not None
-    if not item.stated_defaults or fmt is Format.PB:
+    if fmt is Format.PB:
         return dumps(item.message, fmt)
-    tree = to_dict(item.message)
-    for pointer in item.stated_defaults:
-        _set_default(tree, item.message, pointer)
+    tree = item.tree if item.tree is not None else to_dict(item.message)
+    if item.stated_defaults:
+        tree = dict(tree)  # the validated tree stays as validation saw it: only the changed path is copied
+        for pointer in item.stated_defaults:
+            _set_default(tree, item.message, pointer)
     return dumps(tree, fmt)
 
 
@@ -529,16 +538,22 @@ def required_defaults(message: Message, prefix: str = "") -> list[str]:
 
 
 def _set_default(tree: dict[str, Any], message: Message, pointer: str) -> None:
-    """Write the default (an enum's 0 name, 0, false, "") of the field at ``pointer`` into ``tree``."""
+    """Write the default (an enum's 0 name, 0, false, "") of the field at ``pointer`` into ``tree``.
+
+    The containers on the way are copied (``tree`` itself is the caller's copy), so a tree shared with the
+    validator is never changed.
+    """
     *parents, last = pointer.strip("/").split("/")
     node: Any = tree
     msg: Any = message
     for key in parents:
         if key.isdigit():  # an item of a repeated field: it exists in both the message and its JSON tree
-            msg, node = msg[int(key)], node[int(key)]
+            msg, i = msg[int(key)], int(key)
+            node[i] = node = dict(node[i])
             continue
         msg = getattr(msg, _snake(key))
-        node = node.setdefault(key, {})
+        child = node.get(key)
+        node[key] = node = {} if child is None else list(child) if isinstance(child, list) else dict(child)
     fd = msg.DESCRIPTOR.fields_by_camelcase_name.get(last)
     if fd is None or last in node:
         return
@@ -589,16 +604,27 @@ def _write_phenopackets(
                 continue
             written += 1
         return written
-    items = list(stream)
-    if len(items) > 1 and fmt is not Format.JSONL:
+    items = iter(stream)
+    head = list(itertools.islice(items, 2))
+    if len(head) > 1 and fmt is not Format.JSONL:
+        count = len(head) + sum(1 for _ in items)
         raise UsageError(
-            f"{len(items)} documents cannot go into one {fmt.value} file; give a directory (ending in /) "
+            f"{count} documents cannot go into one {fmt.value} file; give a directory (ending in /) "
             "or a .jsonl output"
         )
-    if items:
-        payload = b"".join(_serialise(i, fmt) for i in items if i.message is not None)
-        atomic_write(output, payload, force=force)
-    return len(items)
+    if not head:
+        return 0
+    written = 0
+
+    def chunks() -> Iterator[bytes]:  # JSONL: one line per document as they stream, none kept
+        nonlocal written
+        for item in itertools.chain(head, items):
+            if item.message is not None:
+                written += 1
+                yield _serialise(item, fmt)
+
+    atomic_write(output, chunks(), force=force)
+    return written
 
 
 __all__ = ["Conversion", "choose_writer", "convert", "expand"]

@@ -137,6 +137,7 @@ class _Builder:
         self.cell_cache: dict[str, tuple[str | None, ParsedTime | None]] = {}
         self.feature_cache: dict[tuple[str, str], object] = {}
         self.metadata_cache: dict[tuple[str, ...], MetaData] = {}
+        self.variant_cache: dict[tuple[Any, ...], Any] = {}  # (cell text, transcript, words, verbatim) → parse
         self.prefixes_used: set[str] = set()
         self.wide: list[tuple[str, OntologyClass]] = []
         self.wide_columns: set[str] = set()

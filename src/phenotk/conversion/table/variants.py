@@ -179,13 +179,15 @@ class _Reader:
         text = raw if mapped is MISSING else str(mapped)
         opts = b.m.variant_options_for(block)
         transcript = self.value(block, "transcript", rec, row, _transcript, "a reference sequence (NM_000001.2)")
-        result = parse_variant_cell(
-            text,
-            default_transcript=transcript,
-            no_variant_words=opts.no_variant_words if opts.no_variant_words is not None
-            else () if opts.verbatim else DEFAULT_NO_VARIANT,
-            verbatim=opts.verbatim,
-        )
+        words = opts.no_variant_words if opts.no_variant_words is not None else () if opts.verbatim else None
+        key = (text, transcript, words, opts.verbatim)
+        result = b.variant_cache.get(key)
+        if result is None:  # a long sheet repeats its variant cells: each distinct one is parsed once
+            if len(b.variant_cache) > 50_000:
+                b.variant_cache.clear()
+            result = b.variant_cache[key] = parse_variant_cell(
+                text, default_transcript=transcript, no_variant_words=DEFAULT_NO_VARIANT if words is None else words,
+                verbatim=opts.verbatim)
         if result.status in ("no_variant", "empty"):
             self.orphans(block, rec, row)
             return []
