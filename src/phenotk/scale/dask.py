@@ -12,6 +12,7 @@ partition of the findings frame. So the frame's rows are exactly the single-proc
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +26,9 @@ import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
 from phenotk.scale.arrow import DOCUMENTS_SCHEMA, FINDINGS_SCHEMA  # noqa: E402
-from phenotk.scale.inputs import FileItem, list_inputs, read_item  # noqa: E402
+from phenotk.scale.inputs import list_inputs  # noqa: E402
 from phenotk.scale.partition import Spec, cross_document, validate_records, worker_engine  # noqa: E402
+from phenotk.scale.tasks import Batch, validate_batch  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.bag as db
@@ -48,10 +50,9 @@ DOCUMENTS_META = _frame(DOCUMENTS_SCHEMA.empty_table())
 # ------------------------------------------------------------------------------ the tasks (workers)
 
 
-def _files_task(spec: Spec, items: list[FileItem]) -> tuple[pd.DataFrame, pd.DataFrame, pa.Table]:
+def _files_task(spec: Spec, batch: Batch) -> tuple[pd.DataFrame, pd.DataFrame, pa.Table]:
     """One partition of listed files: read, validate; (findings, documents, notes)."""
-    engine = worker_engine(spec)
-    part = validate_records(((it[0], read_item(it), it[1], it[2]) for it in items), engine)
+    part = validate_batch(spec, batch)
     return _frame(part.findings), _frame(part.documents), part.notes
 
 
@@ -72,42 +73,61 @@ def _cross_task(spec: Spec, order: str, *notes: pa.Table) -> pd.DataFrame:
 
 @dataclass
 class Frames:
-    """The findings and per-document frames of one run (computing both together validates once)."""
+    """The findings and per-document frames of one run, and :meth:`to_parquet` that writes both in one pass."""
 
     findings: dd.DataFrame
     documents: dd.DataFrame
-    #: the findings without the cross-document partition, the partitions' notes, the client's engine, the order
-    _parts: dd.DataFrame | None = None
-    _notes: list[Any] = field(default_factory=list)
+    #: what to_parquet runs: the worker's spec, the partitions (lists of files, or a bag's delayed partitions)
+    _spec: Spec | None = None
+    _chunks: list[Any] = field(default_factory=list)
+    _records: bool = False
     _engine: Any = None
     _order: str = "seq"
 
     def to_parquet(self, directory: str, **kwargs: Any) -> None:
-        """Write ``directory/findings/`` and ``directory/documents/`` (one graph: files are validated once).
+        """Write ``directory/findings/`` and ``directory/documents/`` (files are read and validated once).
 
-        The cross-document reduction runs here, on the client, over the notes the partitions return (tens of
-        bytes per document), and is written as ``findings/part.cross.parquet``: no worker holds the notes
-        of the whole run.
+        Each partition task validates its files and writes its two tables itself
+        (:mod:`phenotk.scale.tasks`: Arrow straight to Parquet, no pandas), returning only the run-hook notes
+        (tens of bytes per document), gathered as tasks finish. The cross-document reduction runs here, on
+        the client, and is written as ``findings/part.cross.parquet``. ``kwargs``: keywords of
+        ``pyarrow.parquet.write_table`` (e.g. ``compression="zstd"``) for the client's own file.
         """
         import fsspec
         import pyarrow.parquet as pq
 
+        from phenotk.scale import tasks
+
         base = directory.rstrip("/")
-        if self._parts is None:
-            writes = [
-                self.findings.to_parquet(f"{base}/findings", schema=FINDINGS_SCHEMA, compute=False, **kwargs),
-                self.documents.to_parquet(f"{base}/documents", schema=DOCUMENTS_SCHEMA, compute=False, **kwargs),
-            ]
-            dask.compute(*writes)
-            return
-        writes = [
-            self._parts.to_parquet(f"{base}/findings", schema=FINDINGS_SCHEMA, compute=False, **kwargs),
-            self.documents.to_parquet(f"{base}/documents", schema=DOCUMENTS_SCHEMA, compute=False, **kwargs),
+        fs, root = fsspec.core.url_to_fs(base)
+        fs.makedirs(f"{root}/findings", exist_ok=True)
+        fs.makedirs(f"{root}/documents", exist_ok=True)
+        fn = tasks.records_task if self._records else tasks.files_task
+        token = uuid.uuid4().hex[:12]
+        todo = [
+            dask.delayed(fn, pure=False)(self._spec, chunk, base, k, dask_key_name=f"phenotk-validate-{token}-{k}")
+            for k, chunk in enumerate(self._chunks)
         ]
-        done = dask.compute(*writes, *self._notes)
-        cross = cross_document(self._engine, list(done[2:]), order=self._order)
-        fs, root = fsspec.core.url_to_fs(f"{base}/findings")
-        pq.write_table(cross, f"{root}/part.cross.parquet", filesystem=fs)
+        cross = cross_document(self._engine, _gather(todo), order=self._order)
+        pq.write_table(cross, f"{root}/findings/part.cross.parquet", filesystem=fs, **kwargs)
+
+
+def _gather(todo: list[Any]) -> list[pa.Table]:
+    """Every task's result; on a distributed client as they finish (a worker keeps none until the end)."""
+    if not todo:
+        return []
+    try:
+        from distributed import as_completed, default_client
+
+        client = default_client()
+    except (ImportError, ValueError):  # no distributed client: the current scheduler
+        return list(dask.compute(*todo))
+    out = []
+    futures = client.compute(todo)
+    for fut in as_completed(futures):
+        out.append(fut.result())
+        fut.release()
+    return out
 
 
 def session_of(hpo: Any = None, config: Any = False, **options: Any) -> Session:
@@ -130,25 +150,30 @@ def frames(
     session = session or session_of(hpo, config, **options)
     spec = Spec.of(session)
     parts: list[Any]
+    chunks: list[Any]
     order = "seq"
-    if _is_bag(paths_or_bag):
+    records = _is_bag(paths_or_bag)
+    token = uuid.uuid4().hex[:12]  # task keys named, not hashed from 10^5 file names on the client
+    if records:
         bag: db.Bag = paths_or_bag
         order = "walk"
-        task = dask.delayed(_records_task, nout=3, pure=True)
-        parts = [task(spec, d) for d in bag.to_delayed()]
+        task = dask.delayed(_records_task, nout=3, pure=False)
+        chunks = bag.to_delayed()
     else:
         items = list_inputs([paths_or_bag] if isinstance(paths_or_bag, (str, os.PathLike)) else list(paths_or_bag))
-        task = dask.delayed(_files_task, nout=3, pure=True)
+        task = dask.delayed(_files_task, nout=3, pure=False)
         size = max(1, partition_size)
-        parts = [task(spec, items[i : i + size]) for i in range(0, len(items), size)]
-    cross = dask.delayed(_cross_task, pure=True)(spec, order, *[p[2] for p in parts])
+        chunks = [Batch(items[i : i + size]) for i in range(0, len(items), size)]
+    parts = [task(spec, c, dask_key_name=f"phenotk-partition-{token}-{k}") for k, c in enumerate(chunks)]
+    cross = dask.delayed(_cross_task, pure=False)(
+        spec, order, *[p[2] for p in parts], dask_key_name=f"phenotk-cross-{token}"
+    )
     findings = dd.from_delayed([p[0] for p in parts] + [cross], meta=FINDINGS_META, verify_meta=False)
-    local = dd.from_delayed([p[0] for p in parts], meta=FINDINGS_META, verify_meta=False) if parts else None
     if parts:
         documents = dd.from_delayed([p[1] for p in parts], meta=DOCUMENTS_META, verify_meta=False)
     else:
         documents = dd.from_pandas(DOCUMENTS_META, npartitions=1)
-    return Frames(findings, documents, local, [p[2] for p in parts], session.engine, order)
+    return Frames(findings, documents, spec, chunks, records, session.engine, order)
 
 
 def validate(
