@@ -7,6 +7,7 @@ being raised, so one bad file never stops a run; :func:`read` raises for single-
 from __future__ import annotations
 
 import codecs
+import functools
 import glob
 import io
 import json
@@ -23,7 +24,6 @@ from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 import orjson
-import yaml
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError, Message
 
@@ -41,7 +41,11 @@ PathLike = str | os.PathLike[str]
 _NAME = attrgetter("name")
 
 
+@functools.cache
 def _yaml_loader() -> type:
+    """The YAML loader (built on first use: a JSON-only run never imports PyYAML, ~10 ms of start-up)."""
+    import yaml
+
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     # keep timestamps and dates as strings: protobuf JSON wants RFC 3339 text, not datetime objects
     loader: Any = type("PhenotkYamlLoader", (base,), {})
@@ -52,7 +56,11 @@ def _yaml_loader() -> type:
     return loader
 
 
-YAML_LOADER = _yaml_loader()
+def __getattr__(name: str) -> Any:
+    """``YAML_LOADER`` (the loader class) is built on first access."""
+    if name == "YAML_LOADER":
+        return _yaml_loader()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -417,8 +425,10 @@ def check_yaml_depth(text: str, path: str) -> None:
 
 def _load_yaml(text: str, path: str) -> Any:
     check_yaml_depth(text, path)
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=YAML_LOADER)
+        data = yaml.load(text, Loader=_yaml_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)

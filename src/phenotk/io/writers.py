@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import json
 import os
 import signal
@@ -14,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
@@ -28,19 +28,20 @@ def to_dict(message: Message) -> dict[str, Any]:
     return json_format.MessageToDict(message)
 
 
-_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+@functools.cache
+def _dumper() -> Any:
+    """Block-style YAML; multi-line strings as literal blocks (C emitter when available); built on first use."""
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    dumper: Any = type("_Dumper", (base,), {})
+    dumper.add_representer(str, _str_presenter)
+    return dumper
 
 
-class _Dumper(_BaseDumper):  # type: ignore[misc]
-    """Block-style YAML; multi-line strings as literal blocks (C emitter when available)."""
-
-
-def _str_presenter(dumper: Any, value: str) -> yaml.ScalarNode:
+def _str_presenter(dumper: Any, value: str) -> Any:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str_presenter)
 
 
 def dumps(message: Message | dict[str, Any], fmt: Format | str = Format.JSON) -> bytes:
@@ -52,7 +53,9 @@ def dumps(message: Message | dict[str, Any], fmt: Format | str = Format.JSON) ->
         return message.SerializeToString(deterministic=True)
     tree = message if isinstance(message, dict) else to_dict(message)
     if fmt is Format.YAML:
-        return yaml.dump(tree, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
+        import yaml
+
+        return yaml.dump(tree, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
     if fmt is Format.JSONL:
         return (json.dumps(tree, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     return (json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
