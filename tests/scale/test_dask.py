@@ -88,3 +88,30 @@ def test_unreadable_inputs_are_rows(dask_client: Any, tmp_path: Path, hpo_json: 
     got = multiset(phenotk.dask.validate(paths, hpo=hpo_json).compute().to_dict("records"))
     assert got == single
     assert sorted(k[4] for k in got.elements()) == ["input-unreadable", "input-unreadable"]
+
+
+def test_to_parquet_partition_tasks_write_what_the_single_process_finds(
+    dask_client: Any, store_dir: Path, tmp_path: Path, hpo_json: str
+) -> None:
+    """Frames.to_parquet: tasks write their own Parquet (files or a bag), the client adds the cross-document part."""
+    import dask.bag as db
+    import pyarrow.parquet as pq
+
+    import phenotk.dask
+
+    copies_with_duplicates(store_dir, tmp_path / "a", ["AAGAB", "ACTB"])
+    copies_with_duplicates(store_dir, tmp_path / "b", ["AAGAB"])
+    paths = [str(tmp_path / "a"), str(tmp_path / "b")]
+    report, single = _single(paths, hpo_json)
+    assert any(k[4] == "id-duplicate" for k in single.elements())
+    phenotk.dask.frames(paths, hpo=hpo_json, partition_size=4).to_parquet(str(tmp_path / "out"))
+    findings = pq.read_table(tmp_path / "out" / "findings")
+    assert findings.schema.metadata[b"phenotk.schema"] == b"findings/1"
+    assert multiset(findings.to_pylist()) == single
+    assert pq.read_table(tmp_path / "out" / "documents").num_rows == len(report.results)
+    assert (tmp_path / "out" / "findings" / "part.cross.parquet").is_file()
+
+    files = sorted((tmp_path / "a").glob("*/*.json")) + sorted((tmp_path / "b").glob("*/*.json"))
+    bag = db.from_sequence([(str(f), f.read_bytes()) for f in files], npartitions=3)
+    phenotk.dask.frames(bag, hpo=hpo_json).to_parquet(str(tmp_path / "bag"))
+    assert multiset(pq.read_table(tmp_path / "bag" / "findings").to_pylist()) == single
