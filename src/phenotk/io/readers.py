@@ -31,10 +31,13 @@ from phenotk.errors import InputError
 from phenotk.io.document import Document, Element, Format
 from phenotk.io.sniff import KNOWN_EXTENSIONS, element_of, format_from_extension, sniff_format
 from phenotk.io.writers import note_stat
+from phenotk.limits import DEFAULT as DEFAULT_LIMITS
+from phenotk.limits import current as current_limits
 
-#: Largest single input (bytes) and largest uncompressed zip member read.
-MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
-MAX_ZIP_RATIO = 200
+#: Defaults of ``limits.document-bytes`` (one input, one uncompressed zip member) and ``limits.zip-ratio``; the
+#: readers check :func:`phenotk.limits.current` (``[tool.phenotk.limits]``), these names stay for importers.
+MAX_DOCUMENT_BYTES = DEFAULT_LIMITS.document_bytes
+MAX_ZIP_RATIO = DEFAULT_LIMITS.zip_ratio
 
 PathLike = str | os.PathLike[str]
 
@@ -120,8 +123,9 @@ def _file_opener(p: str) -> Callable[[], bytes]:
                 raise InputError("not a regular file (a device, FIFO or socket); skipped", path=p)
             note_stat(st, p)
             size = st.st_size
-            if size > MAX_DOCUMENT_BYTES:
-                raise InputError(f"file is {size} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit", path=p)
+            limits = current_limits()
+            if size > limits.document_bytes:
+                raise limits.exceeded("document-bytes", f"file is {size} bytes", path=p)
             return fh.readall()
 
     return read
@@ -273,12 +277,19 @@ def _walk_zip(archive: str) -> Iterator[Source | InputError]:
         infos = [i for i in zf.infolist() if not i.is_dir() and format_from_extension(i.filename)]
         if not infos:
             yield InputError("no Phenopacket files in this zip archive", path=archive, kind="missing")
+        limits = current_limits()
+        if len(infos) > limits.zip_members:
+            yield limits.exceeded("zip-members", f"the archive has {len(infos)} Phenopacket members", path=archive)
+            return
         for info in sorted(infos, key=lambda i: i.filename):
             display = f"{archive}!{info.filename}"
-            if info.file_size > MAX_DOCUMENT_BYTES or (
-                info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO and info.file_size > 10**7
-            ):
-                yield InputError("zip member is too large or too compressed (zip bomb?)", path=display)
+            if info.file_size > limits.document_bytes:
+                yield limits.exceeded("document-bytes", f"zip member is {info.file_size} bytes uncompressed "
+                                      "(zip bomb?)", path=display)
+                continue
+            if info.compress_size and info.file_size / info.compress_size > limits.zip_ratio and info.file_size > 10**7:
+                yield limits.exceeded("zip-ratio", f"zip member expands {info.file_size // info.compress_size}x "
+                                      "(zip bomb?)", path=display)
                 continue
             try:
                 data = zf.read(info)
@@ -367,8 +378,8 @@ def _check_surrogates(text: str, path: str, line_offset: int = 0) -> None:
         )
 
 
-#: Most nodes a YAML tree may expand to through aliases (``*name``) before it is refused as an alias bomb.
-MAX_YAML_EXPANDED_NODES = 5_000_000
+#: Default of ``limits.yaml-expanded-nodes``: most nodes a YAML tree may expand to through aliases (``*name``).
+MAX_YAML_EXPANDED_NODES = DEFAULT_LIMITS.yaml_expanded_nodes
 
 
 def check_yaml_aliases(data: Any, path: str, text: str) -> None:
@@ -381,6 +392,8 @@ def check_yaml_aliases(data: Any, path: str, text: str) -> None:
         return
     sizes: dict[int, int] = {}
     active: set[int] = set()
+    limits = current_limits()
+    most = limits.yaml_expanded_nodes
 
     def size(node: Any) -> int:
         if not isinstance(node, (dict, list)):
@@ -394,8 +407,9 @@ def check_yaml_aliases(data: Any, path: str, text: str) -> None:
         children = node.values() if isinstance(node, dict) else node
         total = 1 + sum(size(c) for c in children)
         active.discard(key)
-        if total > MAX_YAML_EXPANDED_NODES:
-            raise InputError(f"YAML aliases expand to over {MAX_YAML_EXPANDED_NODES:,} values (alias bomb?)", path=path)
+        if total > most:
+            raise limits.exceeded("yaml-expanded-nodes", f"YAML aliases expand to over {most:,} values (alias bomb?)",
+                                  path=path)
         sizes[key] = total
         return total
 
@@ -405,21 +419,23 @@ def check_yaml_aliases(data: Any, path: str, text: str) -> None:
         raise InputError("invalid YAML: nested too deeply", path=path) from None
 
 
-#: Deepest YAML nesting accepted: libyaml's C composer overflows the stack (segfault) somewhere past 20,000.
-MAX_YAML_DEPTH = 1000
+#: Default of ``limits.yaml-depth``: libyaml's C composer overflows the stack (segfault) somewhere past 20,000.
+MAX_YAML_DEPTH = DEFAULT_LIMITS.yaml_depth
 
 
 def check_yaml_depth(text: str, path: str) -> None:
-    """Refuse YAML nested deeper than :data:`MAX_YAML_DEPTH` before libyaml sees it (cheap unless suspicious)."""
-    too_deep = InputError(f"invalid YAML: nested more than {MAX_YAML_DEPTH} levels deep", path=path)
-    if re.search(r"^[ \t-]{" + str(2 * MAX_YAML_DEPTH) + ",}", text, re.M):
+    """Refuse YAML nested deeper than ``limits.yaml-depth`` before libyaml sees it (cheap unless suspicious)."""
+    limits = current_limits()
+    deepest = limits.yaml_depth
+    too_deep = limits.exceeded("yaml-depth", f"invalid YAML: nested more than {deepest} levels deep", path=path)
+    if re.search(r"^[ \t-]{" + str(2 * deepest) + ",}", text, re.M):
         raise too_deep
-    if text.count("[") + text.count("{") <= MAX_YAML_DEPTH:
+    if text.count("[") + text.count("{") <= deepest:
         return
     depth = 0
     for m in re.finditer(r"[][{}]", text):
         depth += 1 if m.group() in "[{" else -1
-        if depth > MAX_YAML_DEPTH:
+        if depth > deepest:
             raise too_deep
 
 

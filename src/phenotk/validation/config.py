@@ -12,6 +12,9 @@ Keys (all optional)::
     fail-on = "warning"            # error | warning | never
     [tool.phenotk.severity]
     time-future = "warning"
+    [tool.phenotk.limits]          # input limits (see phenotk.limits.Limits for every key and its default)
+    sheet-rows = 5_000_000
+    document-bytes = 1_073_741_824
 
 Unknown keys, rule names, profiles or severities are a :class:`~phenotk.errors.UsageError` (exit 2)
 with a suggestion, at start-up.
@@ -30,6 +33,8 @@ from typing import Any
 
 from phenotk.errors import UsageError
 from phenotk.issue import Severity
+from phenotk.limits import DEFAULT as DEFAULT_LIMITS
+from phenotk.limits import Limits
 from phenotk.validation.engine import EngineConfig
 from phenotk.validation.profiles.readiness import RULES as READINESS_RULES
 from phenotk.validation.profiles.sharing import RULES as SHARING_RULES
@@ -49,7 +54,7 @@ PROFILE_RULES: dict[str, tuple[str, ...]] = {
     "sharing": SHARING_RULES,  # the opt-in privacy group, before a data release
     **READINESS_RULES,  # exomiser, lirical, gpsea, pheval: what each consumer needs of a packet
 }
-KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "require-hpo", "fail-on", "annotations")
+KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "require-hpo", "fail-on", "annotations", "limits")
 FAIL_ON = ("error", "warning", "never")
 
 
@@ -81,6 +86,8 @@ class Options:
     #: HPO annotation file (``phenotype.hpoa``): disease labels for converters, modes of inheritance for the
     #: ``genotype-inheritance`` rule (``annotations = …``)
     annotations: str | None = None
+    #: input limits (``[tool.phenotk.limits]``); the session makes them current for the run's readers
+    limits: Limits = DEFAULT_LIMITS
 
     @property
     def hpo_required(self) -> bool:
@@ -153,6 +160,8 @@ def options_from_mapping(table: dict[str, Any], *, source: str = "<config>", bas
             if not isinstance(value, dict):
                 raise UsageError("[tool.phenotk.severity] must map rule names to error/warning/info", path=source)
             opts.severity = {str(k): str(v) for k, v in value.items()}
+        elif norm == "limits":
+            opts.limits = Limits.from_mapping(value, source=source)
         else:
             _set_run_key(opts, norm, value, source, base)
     check_names(opts)  # rule names and severities are checked now, at start-up

@@ -26,6 +26,7 @@ from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Document, Element, Format, atomic_write, dumps, iter_documents, note_input, to_dict
 from phenotk.io.sniff import format_from_extension
 from phenotk.issue import Issue, Report, Result, Severity
+from phenotk.limits import set_limits
 from phenotk.validation.config import Options
 from phenotk.validation.engine import RunLog
 from phenotk.validation.rules.values.required_default import REQUIRED_SCALARS
@@ -406,6 +407,7 @@ def convert(
     settings_ = settings(
         config, profile=profile, select=_listed(select), ignore=_listed(ignore), severity=dict(severity or {})
     )
+    set_limits(settings_.limits)  # [tool.phenotk.limits] of the config, for every reader of this run
     opts = ConvertOptions(
         mapping=_path(mapping),
         layout=layout,

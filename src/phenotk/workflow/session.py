@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from phenotk.errors import InputError
 from phenotk.issue import Report, Result, Severity
+from phenotk.limits import set_limits
 from phenotk.validation.config import Options, engine_config, fail_on_severity, find_config, load_config, merge
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,6 +81,7 @@ class Session:
         if hpo is False:
             opts = merge(opts, no_hpo=True)
         self.options = opts
+        set_limits(opts.limits)  # the readers of this run check its [tool.phenotk.limits]
         #: run-level notes for the report (HPO skipped …), before the engine's own
         self.notes: list[str] = []
         #: one line for stderr when HPO checks were wanted but no HPO could be loaded (else None)
