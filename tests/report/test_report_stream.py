@@ -105,3 +105,13 @@ def test_cli_streams_machine_formats_with_the_usual_exit_code(
 def test_only_machine_formats_stream() -> None:
     assert streamable([Output(ReportFormat.json, "a.json"), Output(ReportFormat.csv, None)])
     assert not streamable([Output(ReportFormat.json, "a.json"), Output(ReportFormat.text, None)])
+
+
+def test_force_replaces_an_existing_report_through_every_hard_link(store_dir: Path, hpo: str, tmp_path: Path) -> None:
+    paths = [str(store_dir / GENES[1])]
+    target, link = tmp_path / "r.csv", tmp_path / "link.csv"
+    target.write_text("old")
+    link.hardlink_to(target)
+    stream_reports(_session(hpo), paths, [Output(ReportFormat.csv, str(target))], force=True)
+    want = render(_session(hpo).validate(paths), "csv")
+    assert target.read_text(encoding="utf-8") == link.read_text(encoding="utf-8") == want
