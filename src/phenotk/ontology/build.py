@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from phenotk.errors import InputError
+from phenotk.limits import DEFAULT as DEFAULT_LIMITS
+from phenotk.limits import current as current_limits
 
 from .index import _SCOPE_RANK, FORMAT_VERSION
 
@@ -86,7 +88,7 @@ def release_version(data_version: str | None, annotations: Sequence[Any] = ()) -
 
 #: Most (term, ancestor) pairs an ontology index holds: the closure is quadratic in the depth of the hierarchy
 #: (a 20,000-term is_a chain is 200 million pairs, gigabytes); real ontologies stay far below.
-MAX_ANCESTOR_PAIRS = 20_000_000
+MAX_ANCESTOR_PAIRS = DEFAULT_LIMITS.ancestor_pairs  # default of limits.ancestor-pairs (the check reads the current)
 
 
 def _closure(parents: list[list[int]]) -> list[list[int]]:
@@ -102,6 +104,8 @@ def _closure(parents: list[list[int]]) -> list[list[int]]:
     anc: list[set[int] | None] = [None] * n
     total = 0
     k = 0
+    limits = current_limits()
+    most = limits.ancestor_pairs
     while k < len(order):
         i = order[k]
         k += 1
@@ -113,9 +117,9 @@ def _closure(parents: list[list[int]]) -> list[list[int]]:
                 s |= above
         anc[i] = s
         total += len(s)
-        if total > MAX_ANCESTOR_PAIRS:
-            raise InputError(f"the is_a hierarchy is too deep to index: over {MAX_ANCESTOR_PAIRS:,} term-ancestor "
-                             "pairs (HPO has about 195,000); a chain of tens of thousands of terms?")
+        if total > most:
+            raise limits.exceeded("ancestor-pairs", f"the is_a hierarchy is too deep to index: over {most:,} "
+                                  "term-ancestor pairs (HPO has about 195,000); a chain of tens of thousands of terms?")
         for c in children[i]:
             indeg[c] -= 1
             if indeg[c] == 0:

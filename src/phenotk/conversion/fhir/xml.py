@@ -16,12 +16,16 @@ from functools import cache, lru_cache
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
+from phenotk.limits import DEFAULT as DEFAULT_LIMITS
+from phenotk.limits import current as current_limits
+
 FHIR_NS = "http://hl7.org/fhir"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
-#: Deepest element nesting read (as libxml2's default); deeper input is refused, not recursed into.
-MAX_DEPTH = 256
+#: Default of ``limits.xml-depth``: deepest element nesting read (as libxml2's default); deeper input is refused,
+#: not recursed into (the check reads :func:`phenotk.limits.current`).
+MAX_DEPTH = DEFAULT_LIMITS.xml_depth
 
 
 class FhirXmlError(ValueError):
@@ -160,8 +164,8 @@ def _put(out: dict[str, Any], key: str, value: Any, is_list: bool) -> None:
 
 def element_to_json(elem: Element, cls: Any, *, resource: bool = False, depth: int = 0) -> dict[str, Any]:
     """JSON object for one FHIR XML element (a resource when ``resource``)."""
-    if depth > MAX_DEPTH:
-        raise FhirXmlError(f"XML nested deeper than {MAX_DEPTH} elements")
+    if depth > current_limits().xml_depth:
+        raise FhirXmlError(_too_deep())
     out: dict[str, Any] = {}
     if resource:
         out["resourceType"] = _local(elem.tag)[1]
@@ -234,4 +238,10 @@ def xml_to_json(data: bytes) -> dict[str, Any]:
     try:
         return element_to_json(root, _model(name), resource=True)
     except RecursionError:
-        raise FhirXmlError(f"XML nested deeper than {MAX_DEPTH} elements") from None
+        raise FhirXmlError(_too_deep()) from None
+
+
+def _too_deep() -> str:
+    deepest = current_limits().xml_depth
+    return f"XML nested deeper than {deepest} elements: exceeds limits.xml-depth = {deepest}; raise it in " \
+        "[tool.phenotk.limits]"

@@ -17,6 +17,9 @@ from typing import Any
 
 from phenotk.errors import InputError
 from phenotk.issue import Issue, Severity
+from phenotk.limits import DEFAULT as DEFAULT_LIMITS
+from phenotk.limits import Limits
+from phenotk.limits import current as current_limits
 
 from .export import load_json
 from .findings import (
@@ -274,12 +277,14 @@ def _rows_from_json(data: Any, path: str) -> tuple[list[str], list[tuple[int, li
     return header, rows
 
 
-#: Largest data dictionary read (bytes); real ones are well under a megabyte.
-MAX_DICTIONARY_BYTES = 64 * 1024 * 1024
+#: Default of ``limits.dictionary-bytes``: largest data dictionary read; real ones are well under a megabyte.
+MAX_DICTIONARY_BYTES = DEFAULT_LIMITS.dictionary_bytes
 
 
-def read_regular(path: str, what: str, limit: int = MAX_DICTIONARY_BYTES) -> bytes:
+def read_regular(path: str, what: str, limit: int | None = None) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; ``InputError`` for anything else.
+
+    ``limit`` None: ``limits.dictionary-bytes`` of the current :class:`phenotk.limits.Limits`.
 
     Opened non-blocking and checked with ``fstat``: a FIFO, ``/dev/zero`` or ``/dev/urandom`` is refused before
     a byte is read (they would block or never end), and no more than ``limit + 1`` bytes are ever read.
@@ -288,6 +293,9 @@ def read_regular(path: str, what: str, limit: int = MAX_DICTIONARY_BYTES) -> byt
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise InputError(f"cannot read the {what}: {exc.strerror or exc}", path=path, kind="missing") from None
+    limits = current_limits()
+    if limit is None:
+        limit = limits.dictionary_bytes
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
@@ -295,14 +303,20 @@ def read_regular(path: str, what: str, limit: int = MAX_DICTIONARY_BYTES) -> byt
         raise InputError(f"the {what} is {kind}", path=path)
     with os.fdopen(fd, "rb") as fh:
         if st.st_size > limit:
-            raise InputError(f"the {what} is {st.st_size} bytes, over the {limit}-byte limit", path=path)
+            raise _too_big(f"the {what} is {st.st_size} bytes", limit, limits, path)
         try:
             raw = fh.read(limit + 1)
         except OSError as exc:
             raise InputError(f"cannot read the {what}: {exc.strerror or exc}", path=path) from None
     if len(raw) > limit:
-        raise InputError(f"the {what} is over the {limit}-byte limit", path=path)
+        raise _too_big(f"the {what} is over {limit} bytes", limit, limits, path)
     return raw
+
+
+def _too_big(what: str, limit: int, limits: Limits, path: str) -> InputError:
+    if limit == limits.dictionary_bytes:
+        return limits.exceeded("dictionary-bytes", what, path=path)
+    return InputError(f"{what}, over the {limit}-byte limit", path=path)
 
 
 def load_dictionary(path: str | Path, *, severity: Severity = Severity.WARNING) -> DataDictionary:

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from phenotk.errors import InputError
+from phenotk.limits import DEFAULT as DEFAULT_LIMITS
+from phenotk.limits import current as current_limits
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -29,8 +31,8 @@ TEXT_EXTENSIONS = (".csv", ".tsv", ".tab", ".txt")
 _DELIMITERS = (",", ";", "\t", "|")
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-#: Refuse XLSX archives whose members claim a compression ratio above this (zip bombs).
-MAX_COMPRESSION_RATIO = 200
+#: Default of ``limits.zip-ratio``: XLSX members over 10 MB expanding more than this are refused (zip bombs).
+MAX_COMPRESSION_RATIO = DEFAULT_LIMITS.zip_ratio
 
 
 @dataclass
@@ -143,6 +145,9 @@ def _header_of(raw_rows: Iterator[tuple[int, list[str]]], header_row: int, path:
         header = [c.strip() for c in cells]
         while header and not header[-1]:
             header.pop()
+        limits = current_limits()
+        if len(header) > limits.sheet_columns:
+            raise limits.exceeded("sheet-columns", f"row {number}: the header has {len(header)} columns", path=path)
         return header
     raise InputError(f"no header row (expected at row {header_row})", path=path)
 
@@ -169,19 +174,30 @@ def _data_rows(
     width: int,
     skip_rows: frozenset[int],
     stray: list[tuple[int, str, str]] | None,
+    path: str,
 ) -> Iterator[tuple[int, list[str]]]:
     """Data rows after the header: blank and skipped rows dropped, cells padded / cut to ``width``.
 
-    Non-empty cells past the header go to ``stray`` (when given) as (row number, column letter, value).
+    Non-empty cells past the header go to ``stray`` (when given) as (row number, column letter, value). More
+    rows than ``limits.sheet-rows`` or a row longer than ``limits.sheet-columns`` is an :class:`InputError`.
     """
+    limits = current_limits()
+    most_rows, most_columns = limits.sheet_rows, limits.sheet_columns
+    count = 0
     for number, cells in raw_rows:
         if number in skip_rows:
             continue
         if not any(c.strip() for c in cells):
             continue  # blank row
+        count += 1
+        if count > most_rows:
+            raise limits.exceeded("sheet-rows", f"row {number}: the sheet has more than {most_rows} data rows",
+                                  path=path)
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         elif len(cells) > width:
+            if len(cells) > most_columns:
+                raise limits.exceeded("sheet-columns", f"row {number} has {len(cells)} cells", path=path)
             if stray is not None:
                 for j in range(width, len(cells)):
                     if cells[j].strip():
@@ -202,7 +218,7 @@ def _build(
     stray: list[tuple[int, str, str]] = []
     numbers: list[int] = []
     rows: list[list[str]] = []
-    for number, cells in _data_rows(it, len(header), skip_rows, stray):
+    for number, cells in _data_rows(it, len(header), skip_rows, stray, path):
         numbers.append(number)
         rows.append(cells)
     named, dups = _named_header(header)
@@ -251,7 +267,7 @@ class StreamSheet:
             if it is None:
                 it = self._open()
                 _header_of(it, self._header_row, self.path)
-            yield from _data_rows(it, self._width, self._skip, stray)
+            yield from _data_rows(it, self._width, self._skip, stray, self.path)
         finally:
             _close(it)
 
@@ -471,12 +487,14 @@ def check_xlsx(path: str | Path, max_bytes: int) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             total = 0
+            limits = current_limits()
             for info in zf.infolist():
                 total += info.file_size
-                if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO and (
+                if info.compress_size and info.file_size / info.compress_size > limits.zip_ratio and (
                     info.file_size > 10 * 1024 * 1024
                 ):
-                    raise InputError(
+                    raise limits.exceeded(
+                        "zip-ratio",
                         f"refusing XLSX: member {info.filename} expands {info.file_size // info.compress_size}x "
                         "(zip bomb?)",
                         path=p,
@@ -497,9 +515,9 @@ def check_xlsx(path: str | Path, max_bytes: int) -> None:
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 _TARGET = re.compile(rb'\bTarget="([^"]*)"')
-#: Most merged ranges and most cells one worksheet's merged ranges may cover (reading stays linear either way;
-#: these bound the work of filling the cells).
-MAX_MERGED_RANGES = 100_000
+#: Default of ``limits.merged-ranges``: most merged ranges in one worksheet (reading stays linear in the cells
+#: read whatever the ranges cover; this bounds the list of ranges).
+MAX_MERGED_RANGES = DEFAULT_LIMITS.merged_ranges
 
 
 def _check_relationships(zf: zipfile.ZipFile, path: str) -> None:
@@ -530,10 +548,11 @@ def _check_relationships(zf: zipfile.ZipFile, path: str) -> None:
                              "package", path=path)
 
 
-def _merged_ranges(path: str | Path, member: str) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(path: str | Path, member: str, most: int | None = None) -> list[tuple[int, int, int, int]]:
     """(min_col, min_row, max_col, max_row) of every merged range, read from the worksheet XML.
 
-    The member is scanned in 1 MiB chunks (a 200,000-row sheet's XML is not held in memory).
+    The member is scanned in 1 MiB chunks (a 200,000-row sheet's XML is not held in memory); past ``most``
+    ranges the scan stops (the caller refuses the sheet).
     """
     from openpyxl.utils import range_boundaries
 
@@ -549,7 +568,7 @@ def _merged_ranges(path: str | Path, member: str) -> list[tuple[int, int, int, i
                 if None not in (c1, r1, c2, r2):
                     out.append((int(c1), int(r1), int(c2), int(r2)))  # type: ignore[arg-type]
                 end = m.end()
-            if not chunk:
+            if not chunk or (most is not None and len(out) > most):
                 return out
             tail = data[max(end, len(data) - 256):]  # a tag cut by the chunk boundary is matched next time
 
@@ -593,13 +612,15 @@ def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> It
     member = getattr(ws, "_worksheet_path", None)
     title = getattr(ws, "title", "?")
     try:
-        ranges = sorted(_merged_ranges(path, member), key=lambda rg: rg[1]) if member else []
+        most = current_limits().merged_ranges
+        ranges = sorted(_merged_ranges(path, member, most), key=lambda rg: rg[1]) if member else []
     except (KeyError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
         raise InputError(f"cannot read XLSX sheet {title!r}: {' '.join(str(exc).split())[:200]}",
                          path=str(path)) from None
-    if len(ranges) > MAX_MERGED_RANGES:
-        raise InputError(f"XLSX sheet {title!r} has {len(ranges)} merged ranges, over the limit of "
-                         f"{MAX_MERGED_RANGES}", path=str(path))
+    limits = current_limits()
+    if len(ranges) > limits.merged_ranges:
+        raise limits.exceeded("merged-ranges", f"XLSX sheet {title!r} has over {limits.merged_ranges} merged ranges",
+                              path=str(path))
     pending = 0  # ranges[pending:] start below the current row
     active: list[tuple[int, int, int, int]] = []
     anchor_values: dict[tuple[int, int], str] = {}

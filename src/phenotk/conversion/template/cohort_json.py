@@ -31,6 +31,8 @@ from phenotk.conversion.template.sniff import sniff_cohort_json
 from phenotk.errors import InputError
 from phenotk.io.sourcemap import join
 from phenotk.issue import Issue, Severity
+from phenotk.limits import DEFAULT as DEFAULT_LIMITS
+from phenotk.limits import current as current_limits
 from phenotk.model.variants import allelic_state, hgvs_descriptor, structural_descriptor
 
 __all__ = [
@@ -61,7 +63,7 @@ _ENTRY_TEXT = (
     "chr", "hgncId", "symbol", "transcript", "hgvs", "gHgvs", "pHgvs", "assembly", "refAllele", "altAllele",
     "svType", "chromosome", "geneSymbol",
 )
-MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_JSON_BYTES = DEFAULT_LIMITS.cohort_json_bytes  # default of limits.cohort-json-bytes
 _MAX_POSITION = 2**64 - 1  # a VCF position is an unsigned 64-bit integer
 
 
@@ -515,8 +517,10 @@ class PhetoolsJsonReader(FormatReader):
     def read(self, path: Path, options: ConvertOptions) -> Iterator[Converted]:
         """Convert one cohort JSON file."""
         try:
-            if path.stat().st_size > MAX_JSON_BYTES:
-                raise InputError(f"file larger than {MAX_JSON_BYTES} bytes; refusing to read", path=str(path))
+            limits = current_limits()
+            if path.stat().st_size > limits.cohort_json_bytes:
+                raise limits.exceeded("cohort-json-bytes", f"file larger than {limits.cohort_json_bytes} bytes; "
+                                      "refusing to read", path=str(path))
             data = orjson.loads(path.read_bytes())
         except orjson.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=exc.lineno, column=exc.colno) from None

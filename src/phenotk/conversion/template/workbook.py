@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from phenotk.errors import InputError
+from phenotk.limits import DEFAULT as DEFAULT_LIMITS
+from phenotk.limits import current as current_limits
 
 FIXED_HEADERS = (
     "PMID",
@@ -50,9 +52,10 @@ TYPE_HINTS = (
     "M:F:O:U",
 )
 
-#: Zip-bomb guards: uncompressed workbook size and compression ratio limits.
-MAX_UNCOMPRESSED = 512 * 1024 * 1024
-MAX_RATIO = 200
+#: Zip-bomb guards: defaults of ``limits.workbook-bytes`` (uncompressed size) and ``limits.zip-ratio`` (the check
+#: reads :func:`phenotk.limits.current`, set from ``[tool.phenotk.limits]``).
+MAX_UNCOMPRESSED = DEFAULT_LIMITS.workbook_bytes
+MAX_RATIO = DEFAULT_LIMITS.zip_ratio
 #: First characters that make Excel run a cell as a formula (our writer neutralises them with ``'``).
 DANGEROUS = ("=", "+", "-", "@")
 
@@ -97,10 +100,14 @@ def check_zip(path: Path) -> None:
         raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-        raise InputError(
-            f"workbook expands to {total} bytes (ratio {total // packed}:1); refusing to read a possible zip bomb",
-            path=str(path),
+    limits = current_limits()
+    over = "workbook-bytes" if total > limits.workbook_bytes else None
+    if over is None and total > 10 * 1024 * 1024 and total / packed > limits.zip_ratio:
+        over = "zip-ratio"
+    if over is not None:
+        raise limits.exceeded(
+            over, f"workbook expands to {total} bytes (ratio {total // packed}:1); refusing to read a possible "
+            "zip bomb", path=str(path),
         )
 
 
