@@ -46,6 +46,22 @@ def test_validate_one_file_imports_no_heavy_library(tmp_path: Path, store_files:
     assert "phenotk" in modules and "typer" in modules
 
 
+def test_warm_validate_of_json_imports_no_yaml_no_pronto_no_metadata(
+    tmp_path: Path, store_files: list[Path], hpo_dir: Path
+) -> None:
+    """Once the HPO index is cached: a JSON input needs no PyYAML, the index no pronto (nor its version lookup)."""
+    argv = ("validate", str(store_files[0]), "--hpo", str(hpo_dir / "hp.json"), "-q")
+    _probe(tmp_path, *argv)  # cold: pronto builds and caches the index
+    code, modules = _probe(tmp_path, *argv)
+    assert code in ("0", "1")
+    assert not modules & {"yaml", "pronto", "platformdirs"}, sorted(modules & {"yaml", "pronto", "platformdirs"})
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE.replace("m.split('.')[0]", "m"), *argv],
+        capture_output=True, text=True, env=_env(tmp_path), cwd=tmp_path,
+    )  # fmt: skip
+    assert "importlib.metadata" not in set(eval(proc.stdout.strip().splitlines()[-1]))
+
+
 def test_version_imports_no_cli_machinery(tmp_path: Path) -> None:
     code, modules = _probe(tmp_path, "--version")
     assert code == "0"
