@@ -62,7 +62,7 @@ class Limits:
     ancestor_pairs: int = 20_000_000
 
     @classmethod
-    def keys(cls) -> list[str]:
+    def config_keys(cls) -> list[str]:
         """The config keys, in declaration order (``sheet-rows`` …)."""
         return [f.name.replace("_", "-") for f in fields(cls)]
 
@@ -75,7 +75,7 @@ class Limits:
         """
         if not isinstance(table, Mapping):
             raise UsageError("[tool.phenotk.limits] must be a table of key = integer", path=source)
-        known = cls.keys()
+        known = cls.config_keys()
         values: dict[str, int] = {}
         for key, value in table.items():
             norm = str(key).replace("_", "-")
