@@ -7,6 +7,7 @@ import contextvars
 import functools
 import json
 import os
+import re
 import signal
 import stat
 import tempfile
@@ -58,7 +59,33 @@ def dumps(message: Message | dict[str, Any], fmt: Format | str = Format.JSON) ->
         return yaml.dump(tree, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
     if fmt is Format.JSONL:
         return (json.dumps(tree, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    return (json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_indented(tree)
+
+
+#: a number token of indented JSON (an object's value after ``": ``, or an array item alone on its line): strings
+#: hold no raw newline and their quotes are escaped, so every number of the text is matched (and maybe more)
+_NUMBER = re.compile(rb'(?:": |\n *)(-?[0-9][-+.eE0-9]*)')
+
+
+def json_indented(tree: Any) -> bytes:
+    """``json.dumps(tree, ensure_ascii=False, indent=2)`` and a newline, as UTF-8, byte for byte — made by orjson.
+
+    The stdlib's indenting encoder is pure Python (a third of a converted packet's cost); orjson writes the same
+    text for JSON trees of strings, integers, booleans and nulls (a protobuf message's JSON: int64 are strings).
+    Where the two could differ — any float, non-string keys, integers past 64 bits, lone surrogates, objects
+    JSON does not know — the stdlib writes it.
+    """
+    import orjson
+
+    strict = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+    try:
+        out = orjson.dumps(tree, option=strict | orjson.OPT_PASSTHROUGH_SUBCLASS)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        out = None
+    if out is None or any(not m.isdigit() and not m[1:].isdigit() for m in _NUMBER.findall(out)):
+        # a float (Python writes 1e-05, orjson 0.00001): the stdlib's spelling
+        return (json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return out + b"\n"
 
 
 def _umask() -> int:
