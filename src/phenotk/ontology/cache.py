@@ -94,19 +94,35 @@ def read_sha_memo(key: tuple[object, ...]) -> str | None:
 
 def write_sha_memo(key: tuple[object, ...], sha: str) -> None:
     """Remember ``sha`` for ``key`` (atomically; silently nothing when the cache is not writable)."""
-    path = sha_memo_path(key)
+    write_blob(sha_memo_path(key), f"{sha}\n{key!r}\n".encode())
+
+
+def write_blob(path: Path, data: bytes) -> bool:
+    """Write a cache file atomically (temporary file + rename); False when the cache dir is not writable."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(f"{sha}\n{key!r}\n")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError:
-        pass
+        return False
+    return True
+
+
+def sealed(body: bytes) -> bytes:
+    """``body`` behind its sha256 (what :func:`unsealed` checks)."""
+    return hashlib.sha256(body).digest() + body
+
+
+def unsealed(blob: bytes) -> bytes | None:
+    """The body of a :func:`sealed` blob, or None when it is damaged."""
+    body = blob[32:]
+    return body if len(blob) >= 32 and hashlib.sha256(body).digest() == blob[:32] else None
 
 
 def dumps(payload: dict[str, Any]) -> bytes:
