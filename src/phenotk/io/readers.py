@@ -623,12 +623,14 @@ def _json_array(
         return
     decoder = json.JSONDecoder()
     pos = text.index("[") + 1
+    line, counted = 0, 0  # lines before ``counted``: counted on from the previous item (linear in the file)
     for n, item in enumerate(items):
         while text[pos] in " \t\r\n,":
             pos += 1
         _, end = decoder.raw_decode(text, pos)
         start = text.rfind("\n", 0, pos) + 1
-        line = text.count("\n", 0, start)
+        line += text.count("\n", counted, start)
+        counted = start
         if not isinstance(item, dict):
             msg = f"item /{n} of the JSON array is not an object (a Phenopacket, Family or Cohort)"
             yield InputError(msg, path=path, line=line + 1, column=pos - start + 1)
