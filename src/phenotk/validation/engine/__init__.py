@@ -265,14 +265,13 @@ class Engine:
 
         A run hook's finding goes first in its document's findings (the document-level order of a report).
         """
-        for k, hook in enumerate(self.run_hooks):
-            results: list[Result] = []
-            notes: list[tuple[str, Any]] = []
-            for result, kept in log.entries:
-                for j, note in kept:
-                    if j == k:
-                        results.append(result)
-                        notes.append((result.path, note))
+        per_hook: list[tuple[list[Result], list[tuple[str, Any]]]] = [([], []) for _ in self.run_hooks]
+        for result, kept in log.entries:  # one pass over the run, whatever the number of run hooks
+            for j, note in kept:
+                results_j, notes_j = per_hook[j]
+                results_j.append(result)
+                notes_j.append((result.path, note))
+        for hook, (results, notes) in zip(self.run_hooks, per_hook, strict=True):
             if not notes:
                 continue
             sev = self.severity[hook.name]
