@@ -3,6 +3,12 @@
 Run: ``.venv/bin/python benchmarks/validate.py`` (needs ../shared/data). Target: single process ≤ 8× the
 floor (reading + orjson parse of every file). HPO rules are not part of this benchmark (no ontology loaded).
 
+``--process`` (issue 17) times whole processes instead, in the same run, interleaved round by round:
+``phenotk validate <store> --hpo hp.json -q -o FILE`` with **every** rule (a config selecting every rule group,
+with ``annotations`` for genotype-inheritance, ``--organ-systems`` and ``--require`` so that the rules needing
+them run too) against ``python -c`` reading and ``orjson.loads``-ing the same files. Target: ≤ 6× the floor.
+It prints wall and CPU (user + system of the child) medians, their ratios and the load average.
+
 Both wall-clock and CPU time (``time.process_time``, this process only) are printed. On a shared machine
 the wall-clock ratio swings with other processes' load (the short floor run catches quiet moments more
 easily than the long one), so the verdict uses CPU time for the single-process ratio; ``--jobs 2`` can only
@@ -12,8 +18,14 @@ be judged by wall-clock time (its work runs in child processes). The rows are ti
 
 from __future__ import annotations
 
+import argparse
 import os
+import resource
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,9 +39,86 @@ from phenotk.validation.runner import run
 
 TARGET = 8.0
 ROUNDS = 5
+PROCESS_TARGET = 6.0
+
+#: the floor process: read and parse every store file, as ``phenotk validate`` reads them (sorted walk)
+FLOOR = """
+import sys, orjson
+from pathlib import Path
+n = 0
+for f in sorted(Path(sys.argv[1]).glob("*/*.json")):
+    with open(f, "rb") as fh:
+        orjson.loads(fh.read())
+    n += 1
+print(n)
+"""
+
+
+def _child(argv: list[str], cwd: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds user+system) of one whole process; exits on a failure."""
+    r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    done = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    wall, r1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        sys.exit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[-800:]}")
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
+def whole_process(rounds: int) -> None:
+    """``phenotk validate`` of the store with every rule vs an orjson-parse process, whole processes."""
+    from phenotk.validation.registry import rule_classes
+
+    data = shared_data()
+    store, hp = data / "phenopacket-store", data / "hpo" / "hp.json"
+    groups = sorted({r.group for r in rule_classes()})
+    with tempfile.TemporaryDirectory(prefix="phenotk-bench-") as cwd:
+        config = Path(cwd) / "phenotk.toml"
+        config.write_text(
+            f"select = {groups!r}\nannotations = {str(data / 'hpo' / 'phenotype.hpoa.gz')!r}\n".replace("'", '"'),
+            encoding="utf-8",
+        )
+        schema = Path(cwd) / "required.json"
+        schema.write_text('{"type": "object", "required": ["id", "metaData"]}', encoding="utf-8")
+        out = Path(cwd) / "report.txt"
+        commands = {
+            "orjson parse (python -c)": [sys.executable, "-c", FLOOR, str(store)],
+            "phenotk validate, every rule": [
+                *(sys.executable, "-m", "phenotk", "validate", str(store), "--hpo", str(hp), "-q"),
+                *("-o", str(out), "--force", "--organ-systems", "HP:0000707,HP:0000152", "--require", str(schema)),
+            ],
+        }
+        load0 = os.getloadavg()[0]
+        for argv in commands.values():  # warm-up: page cache, pyc files, HPO index and walker caches
+            _child(argv, cwd)
+        summary = out.read_text(encoding="utf-8").strip().splitlines()[-1]
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for _ in range(rounds):
+            for name, argv in commands.items():
+                times[name].append(_child(argv, cwd))
+    floor_w = statistics.median(w for w, _ in times["orjson parse (python -c)"])
+    floor_c = statistics.median(c for _, c in times["orjson parse (python -c)"])
+    print(f"Whole processes over {store} ({len(groups)} rule groups selected: every rule), {rounds} rounds")
+    print(f"  phenotk's summary line: {summary}")
+    print(f"  {'':32s} {'wall med':>9s} {'wall min':>9s} {'x floor':>8s} {'cpu med':>8s} {'x floor':>8s}")
+    for name, values in times.items():
+        wall = statistics.median(w for w, _ in values)
+        cpu = statistics.median(c for _, c in values)
+        best = min(w for w, _ in values)
+        print(f"  {name:32s} {wall:8.2f}s {best:8.2f}s {wall / floor_w:7.2f}x {cpu:7.2f}s {cpu / floor_c:7.2f}x")
+    cpu_ratio = statistics.median(c for _, c in times["phenotk validate, every rule"]) / floor_c
+    verdict = "OK" if cpu_ratio <= PROCESS_TARGET else "OVER TARGET"
+    print(f"  CPU ratio {cpu_ratio:.2f}x (target ≤ {PROCESS_TARGET:.0f}x): {verdict}")
+    print(f"  load average before/after: {load0:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--process", action="store_true", help="whole processes, every rule, vs an orjson process")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of --process (default 3)")
+    args = ap.parse_args()
+    if args.process:
+        whole_process(args.rounds)
+        return
     store = shared_data() / "phenopacket-store"
     files = sorted(store.glob("*/*.json"))
     n = len(files)
