@@ -9,6 +9,7 @@ converters, the validator and the writer — goes into one :class:`~phenotk.issu
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -527,16 +528,34 @@ def required_defaults(message: Message, prefix: str = "") -> list[str]:
         fd = desc.fields_by_camelcase_name.get(json_name)
         if fd is not None and getattr(message, fd.name) == fd.default_value:
             out.append(f"{prefix}/{json_name}")
+    leads = _leads_to_required(desc)
+    if not leads:
+        return out
     for fd, value in message.ListFields():
-        sub = fd.message_type
-        if sub is None or sub.GetOptions().map_entry or sub.full_name.startswith("google.protobuf."):
-            continue  # scalars, maps, Timestamp/Struct …: nothing REQUIRED inside
+        if fd.name not in leads:
+            continue  # scalars, maps, Timestamp/Struct, OntologyClass …: nothing REQUIRED inside
         if isinstance(value, Message):
             out.extend(required_defaults(value, f"{prefix}/{fd.json_name}"))
         else:  # a repeated message field
             for i, item in enumerate(value):
                 out.extend(required_defaults(item, f"{prefix}/{fd.json_name}/{i}"))
     return out
+
+
+@functools.cache
+def _leads_to_required(desc: Any) -> frozenset[str]:
+    """Names of ``desc``'s message fields whose type holds, at some depth, a REQUIRED scalar (static, cached)."""
+    return frozenset(fd.name for fd in desc.fields if fd.message_type is not None and _holds_required(fd.message_type))
+
+
+@functools.cache
+def _holds_required(desc: Any, _seen: frozenset[str] = frozenset()) -> bool:
+    if desc.GetOptions().map_entry or desc.full_name.startswith("google.protobuf.") or desc.full_name in _seen:
+        return False
+    if desc.name in REQUIRED_SCALARS:
+        return True
+    seen = _seen | {desc.full_name}
+    return any(fd.message_type is not None and _holds_required(fd.message_type, seen) for fd in desc.fields)
 
 
 def _set_default(tree: dict[str, Any], message: Message, pointer: str) -> None:
