@@ -608,3 +608,31 @@ def test_convert_no_hpo_skips_hpo_on_purpose(shared_data: Path, tmp_path: Path) 
     run = run_cli(["convert", str(cohort), "-o", f"{tmp_path}/", "--no-hpo", "--fail-on", "never"])
     assert run.code == 0 and "HPO checks skipped: --no-hpo" in run.err, run.describe()
     assert "no HPO could be loaded" not in run.err and list(tmp_path.glob("*.json"))
+
+
+# ------------------------------------------------------------------ outputs that are devices or pipes
+
+
+def test_output_to_dev_null_and_a_fifo_is_written_through(packet: dict[str, Any], tmp_path: Path) -> None:
+    """``-o /dev/null`` needs no --force and never replaces the device; a named pipe gets the bytes."""
+    import stat
+    import threading
+
+    src = _write(tmp_path / "p.json", packet)
+    for args in (
+        ["validate", "--no-hpo", src, "-f", "json", "-o", os.devnull, "--fail-on", "never"],
+        ["convert", src, "--to", "yaml", "-o", os.devnull],
+        ["validate", "--no-hpo", src, "-f", "sarif", "-o", os.devnull, "--force", "--fail-on", "never"],
+    ):
+        run = run_cli(args)
+        assert run.code == 0 and run.crash is None, run.describe()
+        assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    run = run_cli(["validate", "--no-hpo", src, "-f", "json", "-o", fifo, "--fail-on", "never"])
+    reader.join(30)
+    assert run.code == 0, run.describe()
+    assert json.loads(got[0])["results"][0]["path"] == str(src) and stat.S_ISFIFO(os.stat(fifo).st_mode)

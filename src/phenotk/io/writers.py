@@ -179,6 +179,9 @@ def atomic_write(
     written); a file with other hard links is rewritten in place, so every link sees the new text.
     """
     target = Path(path)
+    special = _special_file(target)
+    if special is not None:  # /dev/null, /dev/stdout, a named pipe: written through; there is no file to replace
+        return _write_through(target, data)
     old = _existing(target, force=force, allow_input=allow_input)
     named = target  # the path as given: the read state of an input is keyed by it
     if old is not None and stat.S_ISREG(old.st_mode):
@@ -255,6 +258,32 @@ def _terminate_as_exit() -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def _special_file(target: Path) -> os.stat_result | None:
+    """The stat of ``target`` when it is a character device or a FIFO; a block device or socket is refused.
+
+    Renaming a temp file over ``/dev/null`` would replace the device with a regular file (as root: for the
+    whole system), so such outputs are opened and written, never replaced, and need no ``--force``.
+    """
+    try:
+        st = os.stat(target)
+    except OSError:
+        return None
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return st
+    if stat.S_ISBLK(st.st_mode) or stat.S_ISSOCK(st.st_mode):
+        raise UsageError("cannot write output: a block device or socket, not a file", path=str(target))
+    return None
+
+
+def _write_through(target: Path, data: bytes | Iterable[bytes]) -> Path:
+    try:
+        with open(target, "wb") as fh:
+            _write_all(fh, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+    return target
 
 
 def _existing(target: Path, *, force: bool, allow_input: bool) -> os.stat_result | None:
