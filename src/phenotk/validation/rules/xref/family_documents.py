@@ -91,12 +91,13 @@ class XrefMemberMismatch(RunHook):
         """A phenopacket's (id, subject id, sex); a family's or cohort's members and pedigree persons, placed."""
         data, kind = root[0], root[1]
         prefix = getattr(doc, "pointer_prefix", "") or ""
-        if kind == "Phenopacket":
-            subject = _get(data, "subject")
-            pid, sid = _str(_get(data, "id")), _str(_get(subject, "id"))
-            if pid is None and sid is None:
+        if kind == "Phenopacket":  # every document of a run: kept small and cheap (the names read the same in
+            subject = data.get("subject")  # snake_case); checked and normalised at the end, and only when the
+            sid = subject.get("id") if type(subject) is dict else None  # run has a Family or Cohort
+            pid = data.get("id")
+            if type(pid) is not str and type(sid) is not str:
                 return None
-            return ("P", prefix, pid, sid, _sex(_get(subject, "sex")))
+            return ("P", prefix, pid, sid, subject.get("sex") if type(subject) is dict else None)
         members: list[tuple[Any, ...]] = []
         persons: list[tuple[Any, ...]] = []
         if kind == "Family":
@@ -121,11 +122,14 @@ class XrefMemberMismatch(RunHook):
 
     def end_run(self, notes: Sequence[tuple[str, Any]]) -> Iterator[RunFinding]:
         """Each disagreement between a family's or cohort's copy and the phenopacket file of the same person."""
+        if not any(note[0] == "F" for _, note in notes):
+            return  # no Family or Cohort in the run (the common case): nothing to compare
         by_id: dict[str, tuple[str, str | None, str | None]] = {}
         by_subject: dict[str, tuple[str, str | None, str | None]] = {}
         for path, note in notes:
             if note[0] == "P":
                 _, prefix, pid, sid, sex = note
+                pid, sid, sex = _str(pid), _str(sid), _sex(sex)
                 where = f"{path}#{prefix}" if prefix else path
                 if pid is not None:
                     by_id.setdefault(pid, (where, sid, sex))
