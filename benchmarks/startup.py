@@ -9,7 +9,9 @@ the machine) and the ratios of the medians to ``python -c pass``'s.
 
 Targets (issue 17): ``--version`` ≤ 0.15 s, ``validate one.json --hpo hp.json`` ≤ 0.25 s, warm.
 
-Run: ``.venv/bin/python benchmarks/startup.py [--rounds N]``.
+Run: ``.venv/bin/python benchmarks/startup.py [--rounds N] [--baseline-src DIR]``. ``--baseline-src`` adds a row
+timing the same one-file validate with another source tree first on ``PYTHONPATH`` (e.g. ``git archive`` of an
+older commit unpacked to DIR), interleaved with the others: a before/after comparison under the same load.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def _time(argv: list[str], env: dict[str, str], cwd: str) -> tuple[float, float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--baseline-src", help="another source tree (its src/ folder) to time the validate row with")
     args = parser.parse_args()
     data = shared_data()
     one, hp = data / STORE_FILE, data / "hpo" / "hp.json"
@@ -60,14 +63,19 @@ def main() -> None:
         "phenotk --version": [py, "-m", "phenotk", "--version"],
         "phenotk validate one.json --hpo hp.json": [py, "-m", "phenotk", "validate", str(one), "--hpo", str(hp)],
     }
+    envs = {name: env for name in commands}
+    if args.baseline_src:
+        name = "  same, --baseline-src tree"
+        commands[name] = commands["phenotk validate one.json --hpo hp.json"]
+        envs[name] = dict(env, PYTHONPATH=str(Path(args.baseline_src).resolve()))
     load0 = f"{os.getloadavg()[0]:.1f}"
     with tempfile.TemporaryDirectory() as cwd:  # no config file found from here
-        for argv in commands.values():  # warm-up: OS file cache, pyc files, the HPO index cache
-            _time(argv, env, cwd)
+        for name, argv in commands.items():  # warm-up: OS file cache, pyc files, the HPO index cache
+            _time(argv, envs[name], cwd)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(args.rounds):
             for name, argv in commands.items():
-                times[name].append(_time(argv, env, cwd))
+                times[name].append(_time(argv, envs[name], cwd))
     floor = statistics.median(w for w, _ in times["python -c pass"])
     cpu_floor = statistics.median(c for _, c in times["python -c pass"])
     print(f"{'command':42s} {'median s':>9s} {'best s':>7s} {'x pass':>7s} {'cpu s':>6s} {'x pass':>7s}  target (wall)")
