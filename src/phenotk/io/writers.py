@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from phenotk.errors import OutputExistsError, UsageError
@@ -25,8 +24,13 @@ from phenotk.io.sniff import format_from_extension
 
 
 def to_dict(message: Message) -> dict[str, Any]:
-    """CamelCase JSON tree of a message (the form the Phenopacket JSON schema and the store use)."""
-    return json_format.MessageToDict(message)
+    """CamelCase JSON tree of a message (the form the Phenopacket JSON schema and the store use).
+
+    Exactly ``json_format.MessageToDict``, made by :func:`phenotk.io.jsontree.message_to_dict` (cached plans).
+    """
+    from phenotk.io.jsontree import message_to_dict
+
+    return message_to_dict(message)  # type: ignore[no-any-return]
 
 
 @functools.cache
