@@ -458,6 +458,7 @@ def _stream(items: Iterator[tuple[Converted, bool]], report: Report, run: _Run |
             if result.issues:
                 report.results.append(result)
         yield item
+        item.tree = None  # the consumer has written it (or not): kept items hold their message, not a second copy
     if run is not None:
         report.results.extend(run.finish())
 
