@@ -8,6 +8,7 @@ parser cannot read is a ``map-bad-cell`` finding naming the cell text (and what 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -84,6 +85,7 @@ def status_parser(vocab: Vocabulary) -> Callable[[str], str | None]:
     return parse
 
 
+@functools.lru_cache(maxsize=4096)  # a sheet repeats its dates; datetimes are immutable
 def parse_date(raw: str) -> dt.datetime | None:
     """YYYY-MM-DD (with optional time), DD.MM.YYYY or YYYY/MM/DD → UTC datetime."""
     s = raw.strip()
@@ -100,7 +102,7 @@ def time_parser(b: _Builder, spec: ValueSpec) -> Callable[[str], TimeElement | N
     """Ages, gestational ages and onset labels (``3y 2m``, ``33+2``, ``Childhood onset (HP:0011463)``)."""
 
     def parse(text: str) -> TimeElement | None:
-        parsed = parse_time(text, unit=spec.unit)
+        parsed = _parse_time(text, spec.unit)
         if parsed is not None:
             return parsed.to_time_element()
         m = HP_IN_TEXT.match(text.strip())
@@ -111,6 +113,11 @@ def time_parser(b: _Builder, spec: ValueSpec) -> Callable[[str], TimeElement | N
         return None
 
     return parse
+
+
+@functools.lru_cache(maxsize=8192)  # a sheet repeats its ages; ParsedTime is frozen (each use makes its message)
+def _parse_time(text: str, unit: Any) -> Any:
+    return parse_time(text, unit=unit)
 
 
 TIME_EXPECTED = "an age (P3Y2M, 3y 2m, 3 years), gestational age (33+2) or onset label"
