@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -39,11 +39,14 @@ class InputByteOrderMark(Rule):
     severity = Severity.INFO
     targets = ()
 
-    def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
-        """One finding for the first document of a file that started with a byte order mark."""
+    def end_document(self, root: Node, ctx: Context) -> Iterable[Violation]:
+        """One finding for the first document of a file that started with a byte order mark (else ``()``)."""
         doc = ctx.document
-        if doc is not None and doc.bom:
-            yield self.violation(
+        if doc is None or not doc.bom:
+            return ()
+        return [
+            self.violation(
                 "the file starts with a UTF-8 byte order mark (BOM), ignored here; many JSON readers refuse it: "
                 "save the file as UTF-8 without BOM"
             )
+        ]

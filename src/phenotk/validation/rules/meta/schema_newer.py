@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -69,23 +69,29 @@ class MetaSchemaNewer(Rule):
     severity = Severity.INFO
     targets = ("MetaData",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """A declared 2.x version above the installed schema's."""
+    def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
+        """A declared 2.x version above the installed schema's (``()`` for the released spellings)."""
+        meta = node[0]
+        value = meta.get("phenopacketSchemaVersion")
+        if value in _READ:
+            return ()
         key = node.key("phenopacketSchemaVersion")
-        value = node.value[key] if key is not None else None
+        value = meta[key] if key is not None else None
         if not isinstance(value, str) or not value.startswith("2") or value in _READ:
-            return
+            return ()
         declared = version_tuple(value)
         dist, schema = installed_schema()
         if declared is None or declared[0] != 2 or declared <= schema:
-            return
+            return ()
         shown = ".".join(map(str, schema))
-        yield self.violation(
-            f"phenopacketSchemaVersion {value!r} is newer than the schema phenotk reads ({shown}, phenopackets "
-            f"{dist}): fields added since are reported as unknown fields; upgrade phenopackets to check them",
-            key,  # type: ignore[arg-type]
-            context={"declared": value, "installed": shown},
-        )
+        return [
+            self.violation(
+                f"phenopacketSchemaVersion {value!r} is newer than the schema phenotk reads ({shown}, phenopackets "
+                f"{dist}): fields added since are reported as unknown fields; upgrade phenopackets to check them",
+                key,  # type: ignore[arg-type]
+                context={"declared": value, "installed": shown},
+            )
+        ]
 
 
 #: the spellings of the installed v2 line (no look-up of the package for them: almost every document)

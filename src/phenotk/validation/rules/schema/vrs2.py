@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -49,25 +49,35 @@ class SchemaVrs2(Rule):
     severity = Severity.ERROR
     targets = ("Phenopacket", "Cohort", "Allele", "CopyNumber")  # a VRS 2 haplotype has members: read as a cohort
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """A VRS 2 object at the top of the document, or VRS 2 keys in a VRS 1.3 allele / copy number."""
-        value = node.value
-        if node.type == "Phenopacket" or node.type == "Cohort":
-            if node.parent is None and value.get("type") in VRS2_TYPES and not VRS2_KEYS.isdisjoint(value):
-                yield self.violation(
+    def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
+        """A VRS 2 object at the top of the document, or VRS 2 keys in a VRS 1.3 allele / copy number.
+
+        Returns ``()`` in the common case (no generator made: this runs once for every document).
+        """
+        value = node[0]
+        if node[1] in _ELEMENTS:
+            if node[3] is not None or value.get("type") not in VRS2_TYPES or VRS2_KEYS.isdisjoint(value):
+                return ()
+            return [
+                self.violation(
                     f"this is VRS 2 JSON (type {value['type']!r}), not a Phenopacket, Family or Cohort: put the "
                     "variant in a phenopacket's interpretation as a VRS 1.3 variationDescriptor "
                     '(variation: {"allele": {"sequenceLocation": …, "literalSequenceExpression": …}})',
                     context={"vrs": 2},
                 )
-            return
+            ]
         found = sorted(VRS2_KEYS.intersection(value))
         if not found:
-            return
+            return ()
         kind = value.get("type")
         what = f"type {kind!r}, " if isinstance(kind, str) else ""
-        yield self.violation(
-            f"this {node.type} is written in VRS 2 ({what}keys {', '.join(found)}); Phenopacket v2 embeds VRS 1.3: "
-            "use sequenceLocation/chromosomeLocation and literalSequenceExpression (VRS 1.3 names)",
-            context={"vrs": 2},
-        )
+        return [
+            self.violation(
+                f"this {node[1]} is written in VRS 2 ({what}keys {', '.join(found)}); Phenopacket v2 embeds VRS "
+                "1.3: use sequenceLocation/chromosomeLocation and literalSequenceExpression (VRS 1.3 names)",
+                context={"vrs": 2},
+            )
+        ]
+
+
+_ELEMENTS = frozenset({"Phenopacket", "Cohort"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from phenotk.issue import Severity
@@ -56,20 +56,25 @@ class ValueOutOfRange(Rule):
     #: VCF records are reached from their phenopacket (the variant rules' shared list): no node per record
     targets = ("Phenopacket", "Quantity", "ReferenceRange", *_INTEGER_OWNERS)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Findings for the numbers of one node."""
-        t = node.type
-        if t in _INTEGER_OWNERS:
-            yield from self._integers(node)
-        elif t == "Phenopacket":
+    def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
+        """Findings for the numbers of one node (``()`` when a phenopacket's VCF positions are plain integers)."""
+        t = node[1]
+        if t == "Phenopacket":
+            out: list[Violation] | tuple[()] = ()
             for path, vd in descriptors(node, ctx):
                 vk = field_key(vd, "vcfRecord")
                 vcf = vd.get(vk) if vk else None
                 if isinstance(vcf, dict):
                     for v in self._pos(vcf):
                         v.path = (*path, str(vk), *v.path)
-                        yield v
-        elif t == "Quantity":
+                        out = [*out, v]
+            return out
+        if t in _INTEGER_OWNERS:
+            return list(self._integers(node))
+        return list(self._numbers(node, t))
+
+    def _numbers(self, node: Node, t: str) -> Iterator[Violation]:
+        if t == "Quantity":
             yield from self._finite(node, "value")
         else:
             yield from self._finite(node, "low")
@@ -101,25 +106,29 @@ class ValueOutOfRange(Rule):
             elif gestational and key == "days" and n > 6:
                 yield self.violation(f"gestational age days is {n}; days count 0 … 6 beyond whole weeks", key)
 
-    def _pos(self, vcf: dict[str, Any]) -> Iterator[Violation]:
+    def _pos(self, vcf: dict[str, Any]) -> list[Violation] | tuple[()]:
         key = field_key(vcf, "pos")
         if key is None:
-            return
+            return ()
         value = vcf[key]
         if type(value) is int and 0 < value <= UINT64_MAX:
-            return  # the common case
-        read = protobuf_integer(value)
-        if read is None:
-            return  # not an integer at all (" 12", 1.5, "NaN", an object …): schema-type
-        if not 0 <= read <= UINT64_MAX:
-            yield self.violation(
-                f"VCF pos {value!r} is outside {range_text(UINT64)}: protobuf readers refuse it; give a position ≥ 1",
-                key,
-            )
-        elif read == 0:
-            yield self.violation(
+            return ()  # a JSON number
+        read = protobuf_integer(value)  # the store writes "67236719": protobuf JSON's form of a uint64
+        if read is None or 0 < read <= UINT64_MAX:
+            return ()  # fine, or not an integer at all (" 12", 1.5, "NaN", an object …): schema-type's
+        if read < 0 or read > UINT64_MAX:
+            return [
+                self.violation(
+                    f"VCF pos {value!r} is outside {range_text(UINT64)}: protobuf readers refuse it; give a "
+                    "position ≥ 1",
+                    key,
+                )
+            ]
+        return [
+            self.violation(
                 "VCF pos is 0: VCF positions are 1-based (0 only marks a telomere)", key, severity=Severity.WARNING
             )
+        ]
 
     def _finite(self, node: Node, name: str) -> Iterator[Violation]:
         key = node.key(name)
