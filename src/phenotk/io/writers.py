@@ -66,9 +66,10 @@ def dumps(message: Message | dict[str, Any], fmt: Format | str = Format.JSON) ->
     return json_indented(tree)
 
 
-#: a number token of indented JSON (an object's value after ``": ``, or an array item alone on its line): strings
-#: hold no raw newline and their quotes are escaped, so every number of the text is matched (and maybe more)
-_NUMBER = re.compile(rb'(?:": |\n *)(-?[0-9][-+.eE0-9]*)')
+#: a float token of indented JSON (an object's value after ``": ``, or an array item alone on its line, with a
+#: fraction or an exponent): strings hold no raw newline and their quotes are escaped, so every float of the
+#: text is found (a string may match too: then the stdlib writes it, which is never wrong)
+_FLOAT = re.compile(rb'(?:": |\n +)-?[0-9]+[.eE]')
 
 
 def json_indented(tree: Any) -> bytes:
@@ -86,7 +87,7 @@ def json_indented(tree: Any) -> bytes:
         out = orjson.dumps(tree, option=strict | orjson.OPT_PASSTHROUGH_SUBCLASS)
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         out = None
-    if out is None or any(not m.isdigit() and not m[1:].isdigit() for m in _NUMBER.findall(out)):
+    if out is None or _FLOAT.search(out):
         # a float (Python writes 1e-05, orjson 0.00001): the stdlib's spelling
         return (json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return out + b"\n"

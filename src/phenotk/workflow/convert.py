@@ -589,6 +589,7 @@ def _set_default(tree: dict[str, Any], message: Message, pointer: str) -> None:
         node[last] = 0
 
 
+@functools.lru_cache(maxsize=1024)
 def _snake(camel: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in camel)
 
