@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -90,6 +91,7 @@ class VariantHgvsVcfMismatch(Rule):
                 yield self.violation(f"{value!r} vs VCF record pos {pos} {ref}>{alt}: {problem}", *where)
 
 
+@functools.lru_cache(maxsize=8192)  # pure; a cohort's packets repeat their variants
 def _disagreement(desc: str, pos: int, ref: str, alt: str) -> str | None:
     """Why a g. substitution or deletion cannot be the VCF record (None: they agree, or it is not compared).
 
