@@ -8,7 +8,7 @@ deliberate duplicates) and validated with HPO ``hp.json`` in three ways, each in
 * ``single``  — ``Session.validate(DIR)`` in one process (the whole report in memory, as the CLI does);
 * ``jobs2``   — the same with ``jobs=2`` (the process pool of ``phenotk validate --jobs 2``);
 * ``dask2``   — ``phenotk.dask.frames(DIR).to_parquet(tmp)`` on ``LocalCluster(n_workers=2, processes=True)``
-  (cluster start-up timed separately).
+  with the CLI's settings (``CLUSTER_CONFIG``; cluster start-up timed separately).
 
 Printed per row: wall seconds, packets/s, ms per packet, speed-up over ``single`` (wall clock), CPU ms per
 packet (all processes of the mode), the *CPU-bound speed-up* (below), peak RSS of the main process and of the
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import shared_data
 from scale_corpus import make_corpus
 
-from phenotk.scale.cli import WORKER_ENV
+from phenotk.scale.cli import CLUSTER_CONFIG, WORKER_ENV
 
 MODES = ("single", "jobs2", "dask2")
 
@@ -71,6 +71,7 @@ def one(mode: str, corpus: str, hpo: str) -> dict[str, object]:
         out["dups"] = sum(1 for i in report.issues if i.rule == "id-duplicate")
         out["worker_rss"] = _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) if mode == "jobs2" else None
     else:
+        import dask
         import pyarrow.dataset as ds
         from distributed import Client, LocalCluster
 
@@ -78,6 +79,7 @@ def one(mode: str, corpus: str, hpo: str) -> dict[str, object]:
 
         t0 = time.perf_counter()
         with (
+            dask.config.set(CLUSTER_CONFIG),
             LocalCluster(
                 n_workers=2,
                 threads_per_worker=1,
