@@ -115,13 +115,13 @@ def check_command(
     if onto is None:
         typer.echo("note: no HPO available (--hpo FILE): label headers and free text cannot be looked up", err=True)
     result = read_sheet(table, load_mapping(mapping), ontology=onto, strict=strict)
-    for issue in result.all_issues:
+    for issue in [*result.all_issues, *result.tail]:
         ctx = issue.context
         where = ", ".join(f"{k} {ctx[k]}" for k in ("row", "column") if k in ctx)
         line = f"{table}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{where}]" if where else "")
         typer.echo(printable(line))
     errors_n = sum(1 for i in result.all_issues if i.severity.value == "error")
-    typer.echo(f"{len(result.packets)} packet(s), {len(result.all_issues)} finding(s)", err=True)
+    typer.echo(f"{len(result.packets)} packet(s), {len(result.all_issues) + len(result.tail)} finding(s)", err=True)
     if errors_n:
         raise typer.Exit(1)
 

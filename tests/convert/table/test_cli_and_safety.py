@@ -88,11 +88,16 @@ def test_registry_reader_needs_a_mapping_for_foreign_sheets(sheets: Path, mappin
         list(table.read(sheets / "wide.csv", ConvertOptions()))
     items = list(table.read(sheets / "wide.csv", ConvertOptions(mapping=mapping_dir / "generic-wide.yaml",
                                                                  ontology=hpo_stub)))
-    assert [i.name for i in items[1:]] == ["PMID_12345_P1", "PMID_12345_P2", "PMID_12345_P3", "PMID_12345_P4_sib"]
+    packets = [i for i in items[1:] if i.message is not None]
+    assert [i.name for i in packets] == ["PMID_12345_P1", "PMID_12345_P2", "PMID_12345_P3", "PMID_12345_P4_sib"]
+    # what no cell states comes once, after the packets, on the sheet (map-incomplete-packets)
+    tail = items[1 + len(packets) :]
+    assert all(i.message is None and i.source == str(sheets / "wide.csv") for i in tail)
+    assert all(i.rule == "map-incomplete-packets" for item in tail for i in item.issues)
     # sheet findings come first, on an item of their own with the sheet as source (not a packet's row)
     assert items[0].message is None and items[0].source == str(sheets / "wide.csv")
     assert any(i.rule == "map-unmapped-column" for i in items[0].issues)
-    assert all(i.rule != "map-unmapped-column" for item in items[1:] for i in item.issues)
+    assert all(i.rule != "map-unmapped-column" for item in packets for i in item.issues)
 
 
 def test_registry_reader_bad_mapping_is_located(sheets: Path, tmp_path: Path) -> None:

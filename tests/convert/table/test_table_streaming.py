@@ -64,6 +64,8 @@ def _whole(sheet: Path, mapping: Path, hpo: Any) -> list[tuple[str, Any, list[di
     if result.issues:
         out.append((str(sheet), None, _issues(result.issues)))
     out += [(i.source, to_dict(i.packet), _issues(i.issues)) for i in result.items]
+    if result.tail:  # map-incomplete-packets: once the packets are known, after them
+        out.append((str(sheet), None, _issues(result.tail)))
     return out
 
 

@@ -27,7 +27,7 @@ from phenotk.ontology.annotations import DiseaseAnnotations, load_annotations
 from .columns import check_required, plan_columns
 from .diseases import disease_block
 from .findings import finding
-from .metadata import metadata, reference_block
+from .metadata import Gaps, metadata, reference_block
 from .phenotypes import phenotypes
 from .sheets import Sheet, StreamSheet
 from .subject import build_subject
@@ -66,6 +66,8 @@ class TableConversion:
     items: list[BuiltPacket]
     issues: list[Issue]
     sheet: str = ""
+    #: what no cell states, known once every packet is built (``map-incomplete-packets``): after the packets
+    tail: list[Issue] = field(default_factory=list)
 
     @property
     def packets(self) -> list[Phenopacket]:
@@ -74,7 +76,7 @@ class TableConversion:
 
     @property
     def all_issues(self) -> list[Issue]:
-        """Sheet-level findings followed by every packet's."""
+        """Sheet-level findings followed by every packet's (the :attr:`tail` comes on its own)."""
         return [*self.issues, *(i for item in self.items for i in item.issues)]
 
 
@@ -137,6 +139,8 @@ class _Builder:
         self.cell_cache: dict[str, tuple[str | None, ParsedTime | None]] = {}
         self.feature_cache: dict[tuple[str, str], object] = {}
         self.metadata_cache: dict[tuple[str, ...], MetaData] = {}
+        self.gaps = Gaps()
+        self.tail: list[Issue] = []
         self.variant_cache: dict[tuple[Any, ...], Any] = {}  # (cell text, transcript, words, verbatim) → parse
         self.prefixes_used: set[str] = set()
         self.wide: list[tuple[str, OntologyClass]] = []
@@ -243,6 +247,7 @@ class _Builder:
         refs = reference_block(self, group, issues)
         packet.meta_data.CopyFrom(metadata(self, packet, refs))
         first_row = group.rows[0][0]
+        self.gaps.note(packet, first_row)
         src = f"{self.sheet.path}:row {first_row}" + (f"-{group.rows[-1][0]}" if len(group.rows) > 1 else "")
         return BuiltPacket(packet, src, issues, unknown_sex)
 
@@ -336,6 +341,9 @@ class _Builder:
         self.sheet_issues.extend(group_issues)
         yield self.sheet_issues
         yield from self._packets(pids, last)
+        self.tail = self.gaps.findings(self.sheet.name)
+        if self.tail:  # what no cell states, once per sheet, after the packets
+            yield self.tail
 
     def build(self) -> TableConversion:
         """Every packet of the sheet, and the sheet-level findings (:meth:`stream`, collected)."""
@@ -343,7 +351,7 @@ class _Builder:
         for part in self.stream():
             if isinstance(part, BuiltPacket):
                 items.append(part)
-        return TableConversion(items, self.sheet_issues, self.sheet.name)
+        return TableConversion(items, self.sheet_issues, self.sheet.name, self.tail)
 
     def build_whole(self) -> TableConversion:
         """The reference conversion: every row in memory, grouped in one go (tests compare :meth:`stream`)."""
@@ -356,7 +364,7 @@ class _Builder:
                 self.sheet_issues.append(g)
                 continue
             items.append(self.packet(g))
-        return TableConversion(items, self.sheet_issues, self.sheet.name)
+        return TableConversion(items, self.sheet_issues, self.sheet.name, self.gaps.findings(self.sheet.name))
 
 
 def _builder(

@@ -191,6 +191,33 @@ names the mapping file, line and column.""",
     group="mapping",
 )
 
+MAP_INCOMPLETE_PACKETS = FindingType(
+    "MAP015",
+    "map-incomplete-packets",
+    Severity.WARNING,
+    "Packets the sheet and mapping cannot make complete: what is missing, and the mapping key that states it.",
+    """\
+What it means: after the whole sheet was converted, some packets lack something Phenopackets v2 requires that
+no cell states and the converter does not invent. The finding is given once per sheet, with the number of
+packets, the first rows, and the mapping key or column that would state it:
+
+* ``metaData.resources`` without a ``version``: the release of GENO, OMIM, MONDO … the ids come from
+  (HP takes the loaded HPO release); state it under ``metadata: {resource_versions: {GENO: "2025-07-25"}}``;
+* a variant without a disease: Phenopackets carry variants only inside ``interpretations[].diagnosis``, whose
+  ``disease`` is REQUIRED; map a disease column (``diseases: {id: …}``);
+* a gene symbol without an HGNC id: ``geneContext.valueId`` is REQUIRED; map a column of ``HGNC:…`` ids as
+  ``variants: {hgnc_id: …}``.
+
+Why: the validator reports each gap on every packet (``meta-resource-incomplete``, ``schema-required``) in the
+terms of the output; this finding says it once, in the terms of the sheet and the mapping, so it can be fixed at
+the source.
+
+Example: a hospital sheet with a ``Gene`` column and zygosity words but no disease and no HGNC id column.
+
+What to do: add what is named to the mapping (or the column to the sheet) and convert again.""",
+    group="mapping",
+)
+
 FINDINGS: tuple[FindingType, ...] = (
     MAP_UNMATCHED_TEXT,
     MAP_CONFLICTING_VALUES,
@@ -202,6 +229,7 @@ FINDINGS: tuple[FindingType, ...] = (
     MAP_ORPHAN_VALUE,
     MAP_DISEASE_LABEL_MISSING,
     MAP_MAPPING_HINT,
+    MAP_INCOMPLETE_PACKETS,
 )
 
 #: Every finding type the table converter emits (its own and the shared ones), by rule name.

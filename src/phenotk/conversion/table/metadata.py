@@ -97,3 +97,75 @@ def metadata(b: _Builder, packet: Phenopacket, refs: list[ExternalReference]) ->
     md.CopyFrom(template)
     md.external_references.extend(refs)
     return md
+
+
+class Gaps:
+    """What the sheet's packets lack that no cell states (one ``map-incomplete-packets`` finding at the end)."""
+
+    def __init__(self) -> None:
+        self.unversioned: dict[str, list[int]] = {}  # prefix → first rows of packets using it
+        self.no_disease: list[int] = []
+        self.no_gene_id: dict[str, list[int]] = {}  # gene symbol → first rows
+        self.counts = {"unversioned": 0, "no_disease": 0, "no_gene_id": 0}
+
+    def note(self, packet: Phenopacket, row: int | None) -> None:
+        """Record one built packet's gaps (``row``: its first sheet row)."""
+        at = [] if row is None else [row]
+        missing = [r.namespace_prefix for r in packet.meta_data.resources if not r.version]
+        if missing:
+            self.counts["unversioned"] += 1
+            for prefix in missing:
+                rows = self.unversioned.setdefault(prefix, [])
+                if len(rows) < 3:
+                    rows += at
+        for interp in packet.interpretations:
+            if not interp.diagnosis.disease.id:
+                self.counts["no_disease"] += 1
+                if len(self.no_disease) < 3:
+                    self.no_disease += at
+            for gi in interp.diagnosis.genomic_interpretations:
+                gene = gi.variant_interpretation.variation_descriptor.gene_context
+                if gene.symbol and not gene.value_id:
+                    rows = self.no_gene_id.setdefault(gene.symbol, [])
+                    if not rows:
+                        self.counts["no_gene_id"] += 1
+                    if len(rows) < 3:
+                        rows += at
+
+    def findings(self, sheet: str) -> list[Issue]:
+        """The finding (none when every packet is complete)."""
+        from .findings import MAP_INCOMPLETE_PACKETS
+
+        parts: list[str] = []
+        if self.unversioned:
+            prefixes = sorted(self.unversioned, key=lambda p: (_ORDER.index(p) if p in _ORDER else 99, p))
+            example = ", ".join(f'{p}: "<release>"' for p in prefixes)
+            parts.append(
+                f"{self.counts['unversioned']} packet(s) name {', '.join(prefixes)} in metaData.resources without "
+                f"a version (no cell or mapping states the release): add metadata: {{resource_versions: "
+                f"{{{example}}}}} to the mapping"
+            )
+        if self.no_disease:
+            parts.append(
+                f"{self.counts['no_disease']} packet(s) have variants but no disease (rows {_rows(self.no_disease)}"
+                "): a variant is carried inside a diagnosis, whose disease is REQUIRED; map a disease column "
+                "(diseases: {id: …})"
+            )
+        if self.no_gene_id:
+            genes = sorted(self.no_gene_id)
+            shown = ", ".join(genes[:5]) + (f" and {len(genes) - 5} more" if len(genes) > 5 else "")
+            parts.append(
+                f"gene symbol(s) {shown} have no HGNC id (geneContext.valueId is REQUIRED): map a column of "
+                "HGNC:… ids as variants: {hgnc_id: …}"
+            )
+        if not parts:
+            return []
+        return [
+            MAP_INCOMPLETE_PACKETS(
+                "; ".join(parts), sheet=sheet, prefixes=sorted(self.unversioned), genes=sorted(self.no_gene_id)
+            )
+        ]
+
+
+def _rows(rows: list[int]) -> str:
+    return ", ".join(map(str, rows)) + (" …" if len(rows) >= 3 else "")
