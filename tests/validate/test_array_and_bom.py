@@ -100,7 +100,9 @@ def test_every_report_format_names_the_file_and_the_item_pointer(store_dir: Path
     assert loc["physicalLocation"]["artifactLocation"]["uri"] == "array.json"  # the file, no "#/2" fragment
     assert loc["physicalLocation"]["region"] == {"startLine": line, "startColumn": column}
     assert loc["logicalLocations"][0]["fullyQualifiedName"] == "/2" + POS
-    assert f"{path}:{line}:{column}: error VAL002" in render(report, ReportFormat.text, base_dir=tmp_path)
+    text_report = render(report, ReportFormat.text, base_dir=tmp_path)
+    assert f"{path}:{line}:{column}: error VAL002" in text_report
+    assert "Checked 3 documents in 1 file:" in text_report  # items are documents, not files
     csv_rows = [x for x in render(report, ReportFormat.csv, base_dir=tmp_path).splitlines() if ",VAL002," in x]
     assert csv_rows and all(x.startswith(f"{path},") for x in csv_rows)
 

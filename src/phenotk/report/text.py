@@ -114,13 +114,17 @@ def _lines(report: Report, options: RenderOptions) -> Iterator[Line]:
 
 def _summary(report: Report, with_findings: int, fixable: int) -> Line:
     total = counts(report.issues)
-    line: Line = [(f"Checked {plural(len(report.results), 'file')}: ", "bold")]
+    # JSON arrays and JSON Lines hold several documents per file (``a.jsonl#L3``, items share their file's path)
+    files = len({r.path.split("#", 1)[0] for r in report.results})
+    unit = "file" if files == len(report.results) else "document"
+    checked = plural(len(report.results), unit) + (f" in {plural(files, 'file')}" if unit == "document" else "")
+    line: Line = [(f"Checked {checked}: ", "bold")]
     if not report.issues:
         line.append(("no findings", "bold green"))
     else:
         worst_style = next((_STYLE[s] for s in (Severity.ERROR, Severity.WARNING) if total[s]), _STYLE[Severity.INFO])
         line.append((count_phrase(total), worst_style))
-        line.append((f" in {plural(with_findings, 'file')}", ""))
+        line.append((f" in {plural(with_findings, unit)}", ""))
     if fixable:
         line.append((f"; {fixable} with a safe automatic fix", ""))
     line.append((f" ({hpo_phrase(report)})", "dim"))
