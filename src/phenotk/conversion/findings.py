@@ -86,6 +86,27 @@ YAML, protobuf).""",
     aliases=("TPL005",),
 )
 
+CONVERT_NOT_CARRIED = FindingType(
+    "CNV002",
+    "convert-not-carried",
+    Severity.WARNING,
+    "A field or value of a Phenopacket JSON/YAML input that the protobuf message cannot hold is not in the output.",
+    """\
+What it means: converting between Phenopacket serialisations (JSON, YAML, JSON Lines, protobuf) goes through the
+protobuf message. A key that is no field of its message (a typo such as ``phenotypicFeature``, a field of
+another schema version) or an enum value that is no name of its enum (``"sex": "MAL"``) has no place there,
+so it is not in the written file. The finding quotes protobuf's own message naming the first such value.
+
+Why: a conversion must never drop what the input stated without a word. ``phenotk validate`` reports the same
+values as ``schema-unknown-field`` and ``schema-enum`` with their exact places and a fix.
+
+Example: ``{"id": "P1", "subject": {"id": "S1", "sex": "MAL"}}`` converted to YAML loses the sex.
+
+What to do: run ``phenotk validate`` (or ``phenotk fix``) on the input, correct the named fields, and convert
+again.""",
+    group="conversion",
+)
+
 CONVERT_SKIPPED_FILE = FindingType(
     "CNV001",
     "convert-skipped-file",
@@ -132,4 +153,5 @@ FINDINGS: tuple[FindingType, ...] = (
     MAP_NOT_CARRIED,
     MAP_VARIANT_NO_REFERENCE,
     CONVERT_SKIPPED_FILE,
+    CONVERT_NOT_CARRIED,
 )

@@ -9,7 +9,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from phenopackets import Cohort, Family, Phenopacket
 
-from phenotk.io.fastparse import parse_dict
+from phenotk.io.fastparse import maybe_lossy, parse_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.io.sourcemap import SourceMap
@@ -72,6 +72,7 @@ class Document:
     """
 
     __slots__ = (
+        "_maybe_lossy",
         "_message",
         "_parse_error",
         "_parsed",
@@ -116,6 +117,7 @@ class Document:
         self._message = message
         self._parse_error = parse_error
         self._parsed = message is not None or parse_error is not None
+        self._maybe_lossy = False  # set by the lenient parse when it skipped something
         self._source_map: SourceMap | None = None
 
     @property
@@ -156,8 +158,20 @@ class Document:
         self._parsed = True
         try:
             self._message = parse_dict(self.data, self.element.message_class)
+            self._maybe_lossy = maybe_lossy()
         except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             self._message, self._parse_error = None, str(exc)
+
+    def left_out(self) -> str | None:
+        """What the lenient :attr:`message` does not hold of ``data``: the strict parser's message, or None.
+
+        Unknown fields and unknown enum names are left out of the message; this is cheap unless the parse
+        skipped something.
+        """
+        self._parse()
+        if self._message is None or not self._maybe_lossy:
+            return None
+        return self.strict_error()
 
     @property
     def message(self) -> Message | None:

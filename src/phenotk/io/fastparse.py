@@ -10,6 +10,7 @@ messages are always those of the reference implementation. The corpus test check
 from __future__ import annotations
 
 import base64
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,10 @@ from google.protobuf.message import Message
 
 class _Fallback(Exception):
     """The fast path cannot decide; use json_format."""
+
+
+#: per thread: did the last :func:`parse_dict` leave out an unknown key, or fall back to json_format?
+_SKIPPED = threading.local()
 
 
 Setter = Callable[[Message, Any], None]
@@ -209,6 +214,7 @@ def _fill(msg: Message, data: dict[str, Any]) -> None:
         if entry is None:
             if key.startswith("@"):
                 raise _Fallback
+            _SKIPPED.any = True
             continue  # unknown field: ignored, as with ignore_unknown_fields=True
         setter, oneof = entry
         setter(msg, value)
@@ -226,8 +232,15 @@ def parse_dict(data: dict[str, Any], message_class: type[Message]) -> Message:
     Raises what ``json_format.ParseDict`` raises for input it rejects.
     """
     msg = message_class()
+    _SKIPPED.any = False
     try:
         _fill(msg, data)
         return msg
     except (_Fallback, RecursionError, ValueError, TypeError, AttributeError):
+        _SKIPPED.any = True  # json_format's lenient parse may have left out unknown fields or enum names
         return json_format.ParseDict(data, message_class(), ignore_unknown_fields=True)
+
+
+def maybe_lossy() -> bool:
+    """True when the last :func:`parse_dict` of this thread may have left something out (then check strictly)."""
+    return bool(getattr(_SKIPPED, "any", True))

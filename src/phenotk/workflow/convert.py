@@ -22,7 +22,7 @@ from google.protobuf.message import Message
 
 from phenotk.conversion import registry
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
-from phenotk.conversion.findings import CONVERT_SKIPPED_FILE
+from phenotk.conversion.findings import CONVERT_NOT_CARRIED, CONVERT_SKIPPED_FILE
 from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Document, Element, Format, atomic_write, dumps, iter_documents, note_input, to_dict
 from phenotk.io.sniff import format_from_extension
@@ -287,10 +287,21 @@ class _Reading:
             if isinstance(doc, InputError):
                 self.fail(doc, path)
                 continue
+            item = getattr(doc, "pointer_prefix", "")  # an item of a top-level JSON array: "/N"
             if doc.message is None:
-                self.fail(InputError(f"cannot build a {doc.element.value}: {doc.parse_error}", path=doc.path))
+                where = f"item {item} of the JSON array: " if item else ""
+                self.fail(InputError(f"{where}cannot build a {doc.element.value}: {doc.parse_error}", path=doc.path))
                 continue
-            yield Converted(doc.message, doc.path), False
+            issues = []
+            lost = doc.left_out()
+            if lost:  # unknown fields, unknown enum names: protobuf has no place for them
+                first = lost.split("\n", 1)[0].split(" Available Fields", 1)[0]
+                severity = Severity.ERROR if self.options.strict else None
+                issues.append(
+                    CONVERT_NOT_CARRIED(f"not carried: {first.rstrip('.')}", severity=severity, pointer=item)
+                )
+            # items of one array are named by their ids (as JSON Lines records are), not file_2, file_3 …
+            yield Converted(doc.message, doc.path, issues, name=(doc.id or None) if item else None), False
 
 
 # ---------------------------------------------------------------------------------------------- validation
