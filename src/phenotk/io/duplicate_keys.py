@@ -111,3 +111,38 @@ def _decode(tok: bytes) -> str:
     except orjson.JSONDecodeError:
         return tok[1:-1].decode("utf-8", "replace")
     return value if isinstance(value, str) else str(value)
+
+
+def yaml_duplicates(text: str) -> list[Duplicate]:
+    """Every key written more than once in one mapping of the YAML ``text`` (PyYAML, too, keeps the last).
+
+    The text is composed (not constructed) once more, so this costs about two thirds of a YAML load; YAML
+    inputs are read for people, not by the million.
+    """
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return []  # what cannot be composed was already refused by the reader
+    found: dict[tuple[str, str], int] = {}
+    stack: list[tuple[Any, str]] = [(root, "")] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node, pointer = stack.pop()
+        if id(node) in seen:  # an alias points at a node met before
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            counts: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None:
+                    continue
+                counts[key] = counts.get(key, 0) + 1
+                if counts[key] > 1:
+                    found[(pointer, key)] = counts[key]
+                stack.append((value_node, f"{pointer}/{escape(key)}"))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{pointer}/{i}") for i, item in enumerate(node.value))
+    return [Duplicate(p, k, n) for (p, k), n in sorted(found.items())]

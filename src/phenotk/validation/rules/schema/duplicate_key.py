@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from phenotk.io.document import Format
-from phenotk.io.duplicate_keys import duplicate_keys
+from phenotk.io.duplicate_keys import duplicate_keys, yaml_duplicates
 from phenotk.io.sourcemap import split
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -17,13 +17,15 @@ class SchemaDuplicateKey(Rule):
 
     What it checks
     --------------
-    Every object of a JSON or JSON Lines document: a member name that occurs more than once. The finding
-    points at the repeated member and says how often it was written and which value was read. The check
-    costs two byte counts per document unless a repetition is likely; then the text is scanned to name it.
+    Every object of a JSON or JSON Lines document, and every mapping of a YAML document: a key that occurs
+    more than once. The finding points at the repeated member and says how often it was written and which
+    value was read. For JSON the check costs two byte counts per document unless a repetition is likely (then
+    the text is scanned to name it); YAML is composed once more.
 
     Why
     ---
-    RFC 8259 leaves a repeated name to the reader. orjson (phenotk's reader), Python's ``json`` and most
+    RFC 8259 leaves a repeated name to the reader (YAML forbids it; PyYAML keeps the last value). orjson
+    (phenotk's reader), Python's ``json`` and most
     JavaScript readers keep the last value and drop the others without a word; protobuf's JSON parsers —
     Python's ``json_format`` ("duplicate key") and Java's ``JsonFormat`` used by the reference validator
     phenopacket-tools ("has already been set") — refuse the whole document. Either way one of the values the
@@ -47,12 +49,16 @@ class SchemaDuplicateKey(Rule):
     def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
         """Count the keys of the text against those of the parsed tree; name the repeated ones."""
         doc = ctx.document
-        if doc is None or doc.format not in (Format.JSON, Format.JSONL) or doc.written_by_protobuf:
+        if doc is None or doc.written_by_protobuf:
             return
-        raw = doc.utf8()
-        if not raw:
+        if doc.format is Format.YAML:
+            found = yaml_duplicates(doc.text) if doc.text else []
+        elif doc.format in (Format.JSON, Format.JSONL):
+            raw = doc.utf8()
+            found = duplicate_keys(raw, ctx.data) if raw else []
+        else:
             return
-        for dup in duplicate_keys(raw, ctx.data):
+        for dup in found:
             times = "twice" if dup.count == 2 else f"{dup.count} times"
             path = split(dup.member)
             read = _value(ctx.data, path)
