@@ -3,8 +3,8 @@
 ``phenotk validate -f json|jsonl|sarif|csv`` (and ``--jobs N``) runs through :func:`stream_reports`: each
 document's result is rendered into each report's pieces the moment it arrives (from this process or a
 worker) and spooled to an anonymous temporary file; nothing of it stays in memory. Memory holds, per
-document, only what the cross-document rules need at the end of the run (its path and its run-hook notes,
-pickled: a few hundred bytes), never the findings.
+document, only what the cross-document rules need at the end of the run (a stub and its run-hook notes,
+tens of bytes), never the findings.
 
 The bytes are those of the in-memory reporters (:func:`phenotk.report.render`), because a report is only
 put together once the run is over:
@@ -44,7 +44,7 @@ from phenotk.report._common import (
 from phenotk.validation.engine import RunLog
 
 if TYPE_CHECKING:  # pragma: no cover
-    from phenotk.validation.engine import Engine, Notes
+    from phenotk.validation.engine import Notes
     from phenotk.validation.runner import ProgressFn
     from phenotk.workflow.session import Session
 
@@ -103,43 +103,29 @@ class _Stub:
 
 
 class StubLog(RunLog):
-    """A :class:`RunLog` keeping a :class:`_Stub` of each document and its notes pickled, instead of its result.
+    """A :class:`RunLog` keeping a :class:`_Stub` of each document instead of its result.
 
-    ``n`` is the number of documents seen before the one being added (the caller counts them). The notes stay
-    bytes (~130 per store packet instead of ~900 as objects) until :meth:`end_run` unpickles them one run
-    hook at a time.
+    ``n`` is the number of documents seen before the one being added (the caller counts them).
     """
 
-    __slots__ = ("kept", "n")
+    __slots__ = ("n",)
 
     def __init__(self) -> None:
         super().__init__()
         self.n = 0
-        self.kept: list[tuple[_Stub, bytes]] = []
 
     def add(self, result: Result, notes: Notes) -> None:
         """Keep the document's notes with a stub of it."""
         if notes:
-            self.kept.append((_Stub(self.n, result.path), pickle.dumps(notes, protocol=pickle.HIGHEST_PROTOCOL)))
+            self.entries.append((_Stub(self.n, result.path), notes))  # type: ignore[arg-type]  # what end_run reads
 
-    def end_run(self, engine: Engine) -> dict[int, list[Issue]]:
-        """:meth:`Engine.end_run` over the kept notes; document index → the findings it gave that document.
-
-        One run hook at a time (each sees its own notes in input order, as in one call with all of them;
-        a later hook's findings go in front of an earlier one's either way), so only one hook's notes are
-        objects at once.
-        """
-        for k in range(len(engine.run_hooks)):
-            log = RunLog()
-            for stub, blob in self.kept:
-                mine = tuple(note for note in pickle.loads(blob) if note[0] == k)
-                if mine:
-                    log.entries.append((stub, mine))  # type: ignore[arg-type]  # what end_run reads of a result
-            engine.end_run(log)
+    def extras(self) -> dict[int, list[Issue]]:
+        """Document index → the findings :meth:`Engine.end_run` gave it."""
         out: dict[int, list[Issue]] = {}
-        for stub, _blob in self.kept:
-            if stub._issues:
-                out[stub.index] = stub._issues
+        for stub, _notes in self.entries:
+            found = stub._issues  # type: ignore[attr-defined]
+            if found:
+                out[stub.index] = found  # type: ignore[attr-defined]
         return out
 
 
@@ -340,7 +326,8 @@ def stream_reports(
                 w.add(res)
             log.n += 1
         totals.files = log.n
-        extras = log.end_run(engine)
+        engine.end_run(log)
+        extras = log.extras()
         del log
         for more in extras.values():
             totals.add(more)
