@@ -636,3 +636,17 @@ def test_output_to_dev_null_and_a_fifo_is_written_through(packet: dict[str, Any]
     reader.join(30)
     assert run.code == 0, run.describe()
     assert json.loads(got[0])["results"][0]["path"] == str(src) and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_or_32_packet_is_named_as_such(packet: dict[str, Any], tmp_path: Path, encoding: str) -> None:
+    """A Windows 'Unicode' export is a one-line error saying to save as UTF-8, not 'binary data'."""
+    bad = tmp_path / "p.json"
+    bad.write_bytes(json.dumps(packet).encode(encoding))
+    good = _write(tmp_path / "q.json", packet)
+    run = run_cli(["validate", "--no-hpo", bad, good, "-f", "json", "--fail-on", "never"])
+    assert run.crash is None and run.code == 2, run.describe()  # an unreadable input: exit 2, the rest checked
+    results = {r["path"]: r for r in json.loads(run.out)["results"]}
+    [issue] = results[str(bad)]["issues"]
+    assert issue["rule"] == "input-unreadable" and "UTF-16/UTF-32" in issue["message"] and issue["line"] == 1
+    assert all(i["rule"] != "input-unreadable" for i in results[str(good)]["issues"])

@@ -570,6 +570,11 @@ def parse_bytes(
     try:
         if not raw or (raw[:1].isspace() and not raw.strip()):  # strip (a copy) only when it may matter
             raise InputError("empty file", path=path, line=1, column=1)
+        if fmt is not Format.PB and _utf16_or_32(raw, name or path):
+            raise InputError(
+                "UTF-16/UTF-32 text, not UTF-8 (as Windows 'Unicode' export writes it); save the file as UTF-8",
+                path=path, line=1, column=1,
+            )
         if fmt is None:  # a leading "{" decides alone (sniff_format reads no further): no copy of a 4 KiB head
             first = raw[:1]
             fmt = sniff_format(first if first == b"{" else raw[:4096], name or path)
@@ -586,6 +591,21 @@ def parse_bytes(
         yield from _marked_bom(docs) if raw.startswith(codecs.BOM_UTF8) else docs
     except InputError as exc:
         yield exc
+
+
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_TEXT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml")
+
+
+def _utf16_or_32(raw: bytes, name: str) -> bool:
+    """A byte order mark of UTF-16/32, or a text file name whose first characters are ASCII in UTF-16."""
+    if raw.startswith(_WIDE_BOMS):
+        return True
+    return (
+        len(raw) >= 4
+        and name.lower().endswith(_TEXT_SUFFIXES)
+        and ((raw[1] == 0 and raw[3] == 0 and raw[0] != 0) or (raw[0] == 0 and raw[2] == 0 and raw[1] != 0))
+    )
 
 
 def _text_documents(text: str, path: str, fmt: Format, element: Element | None) -> Iterator[Document | InputError]:
