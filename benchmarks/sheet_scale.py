@@ -18,6 +18,14 @@ the same session, and the per-row ratio (CPU per row at N rows ÷ CPU per row at
 ``--xlsx`` also writes the sheet as an XLSX workbook (openpyxl write-only) and converts that. Load average is
 printed (2 shared cores: compare CPU seconds, not wall). HPO: ``--hpo``, else ``$PHENOTK_SHARED_DATA/hpo/hp.json``
 or ``../shared/data/hpo/hp.json``; its index is built once before timing (the cache is warm in every run).
+
+Measured 2026-12-06 (2 shared cores, load average 2.5-4, one run each): 200,000 rows → JSONL 151 s wall, 106 s CPU,
+551 MiB peak; → directory of 199,679 files 238 s wall, 172 s CPU, 582 MiB. 20,000 rows: 19 s / 12.4 s / 113 MiB
+and 34 s / 22.7 s / 117 MiB. CPU per row at 200k ÷ at 20k: 0.85 and 0.76 (linear; start-up amortised). Before the
+streaming converter: 20,000 rows took 27 s CPU and 250 MiB, 40,000 rows 490 MB. Per packet (in process, 5,000
+rows): conversion 0.37 ms, JSON tree 0.13, validation 0.34, stated defaults 0.08, serialising 0.08; a directory
+output adds ~0.3 ms per file (temp file, mode, rename). Peak memory grows with the findings the report keeps
+(~2.3 per row in this sheet), not with the rows.
 """
 
 from __future__ import annotations
