@@ -208,6 +208,13 @@ def fix_bytes(
         return result
     fmt = docs[0].format
     result.format = fmt
+    if fmt is Format.YAML and len(docs) > 1:  # fixing one document of a stream would rewrite the file as that one
+        result.error = InputError(
+            f"a YAML stream of {len(docs)} documents: phenotk fix rewrites one document per YAML file; "
+            "split it first (phenotk convert FILE -o folder/) or fix it as JSON Lines",
+            path=path, line=1, column=1,
+        )
+        return result
     known = versions or {}
     try:
         if docs[0].pointer_prefix:  # items of a top-level JSON array: the whole array is fixed and written back

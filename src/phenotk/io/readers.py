@@ -593,6 +593,56 @@ def parse_bytes(
         yield exc
 
 
+#: a YAML document marker line: ``---`` (start) or ``...`` (end), alone or followed by a blank
+_YAML_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
+
+
+def _yaml_stream(text: str) -> list[tuple[int, str]]:
+    """The documents of a YAML stream: (index of the first line, text), only those with content.
+
+    A ``---`` line starts a document (it stays in it: ``--- {id: P1}`` holds content); a ``...`` line ends one.
+    Lines of directives (``%YAML``), comments and blanks before a document go with it.
+    """
+    out: list[tuple[int, str]] = []
+    lines = text.splitlines(keepends=True)
+    start, has_content = 0, False
+
+    def close(end: int) -> None:
+        nonlocal start, has_content
+        if has_content:
+            out.append((start, "".join(lines[start:end])))
+            start, has_content = end, False
+
+    for i, line in enumerate(lines):
+        if line.startswith("---") and _YAML_MARKER.match(line):
+            close(i)
+            rest = line[3:].strip()
+            has_content = bool(rest) and not rest.startswith("#")
+            continue
+        if line.startswith("...") and _YAML_MARKER.match(line):
+            close(i + 1)
+            continue
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "%")):
+            has_content = True
+    close(len(lines))
+    return out
+
+
+def _yaml_documents(
+    chunks: list[tuple[int, str]], path: str, element: Element | None
+) -> Iterator[Document | InputError]:
+    """One document per chunk, named ``path#L<first line>``; its text padded so lines are those of the file."""
+    for start, chunk in chunks:
+        text = "\n" * start + chunk
+        try:
+            data = _load_yaml(text, path)
+            yield document_from_tree(data, path=f"{path}#L{start + 1}", fmt=Format.YAML, element=element, text=text)
+        except InputError as exc:
+            exc.path = path
+            yield exc
+
+
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _TEXT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml")
 
@@ -613,6 +663,11 @@ def _text_documents(text: str, path: str, fmt: Format, element: Element | None) 
     if fmt is Format.JSONL:
         yield from _parse_jsonl(text, path, element)
         return
+    if fmt is Format.YAML and _YAML_MARKER.search(text):
+        chunks = _yaml_stream(text)
+        if len(chunks) > 1:  # a stream of several documents (``---``): one document each, as JSON Lines records
+            yield from _yaml_documents(chunks, path, element)
+            return
     data = _load_yaml(text, path) if fmt is Format.YAML else _load_json(text, path)
     if fmt is Format.JSON and isinstance(data, list):
         yield from _json_array(text, data, path, element)
