@@ -456,3 +456,27 @@ def test_cli_fails_on_identifier_left(tmp_path: Path) -> None:
     run = _cli("a.json", "-o", "out", "--random-key", cwd=tmp_path)
     assert run.returncode == 1 and "deid-identifier-left" in run.stderr
     assert _cli("a.json", "-o", "out2", "--random-key", "--fail-on", "never", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("shape", ["json-array", "yaml-stream"])
+def test_a_file_of_several_documents_keeps_them_all(shape: str, store_files: list[Path], tmp_path: Path) -> None:
+    """A JSON array / YAML stream of three store packets comes out as one file with the three, in order."""
+    import yaml
+
+    packets = [json.loads(p.read_text(encoding="utf-8")) for p in store_files[:3]]
+    if shape == "json-array":
+        src = tmp_path / "many.json"
+        src.write_text(json.dumps(packets, indent=2), encoding="utf-8")
+    else:
+        src = tmp_path / "many.yaml"
+        src.write_text("".join("---\n" + yaml.safe_dump(p, sort_keys=False) for p in packets), encoding="utf-8")
+    result = phenotk.deidentify(src, tmp_path / "out", key=KEY)
+    [written] = list((tmp_path / "out").iterdir())
+    text = written.read_text(encoding="utf-8")
+    docs = json.loads(text) if shape == "json-array" else list(yaml.safe_load_all(text))
+    assert len(docs) == 3 == sum(o.documents for o in result.outputs)
+    assert all(d["subject"]["id"].startswith("ptk-") for d in docs)
+    originals = {p["id"] for p in packets} | {p["subject"]["id"] for p in packets}
+    assert not originals & {d["id"] for d in docs} and len({d["id"] for d in docs}) == 3
+    features = [len(p.get("phenotypicFeatures", [])) for p in packets]
+    assert [len(d.get("phenotypicFeatures", [])) for d in docs] == features

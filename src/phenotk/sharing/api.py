@@ -19,6 +19,7 @@ from phenotk._version import __version__
 from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Document, Element, Format, atomic_write, dumps, parse_bytes
 from phenotk.io.readers import document_from_tree, iter_sources
+from phenotk.io.writers import json_indented
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.sharing import findings as F
 from phenotk.sharing.deid import Deidentifier
@@ -127,6 +128,10 @@ def _serialise(trees: list[tuple[dict[str, Any], Element]], fmt: Format) -> byte
         return dumps(parse_dict(tree, element.message_class), Format.PB)
     if fmt is Format.JSONL:
         return b"".join(dumps(t, Format.JSONL) for t, _ in trees)
+    if len(trees) > 1 and fmt is Format.JSON:  # the items of a top-level array: an array again, in order
+        return json_indented([t for t, _ in trees])
+    if len(trees) > 1 and fmt is Format.YAML:  # the documents of a YAML stream: a stream again, in order
+        return b"".join(b"---\n" + dumps(t, Format.YAML) for t, _ in trees)
     return dumps(trees[0][0], fmt)
 
 
