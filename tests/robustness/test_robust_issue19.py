@@ -650,3 +650,20 @@ def test_utf16_or_32_packet_is_named_as_such(packet: dict[str, Any], tmp_path: P
     [issue] = results[str(bad)]["issues"]
     assert issue["rule"] == "input-unreadable" and "UTF-16/UTF-32" in issue["message"] and issue["line"] == 1
     assert all(i["rule"] != "input-unreadable" for i in results[str(good)]["issues"])
+
+
+def test_fhir_and_beacon_files_given_to_validate_say_how_to_convert(shared_data: Path) -> None:
+    """Real FHIR and Beacon files read as Phenopackets are one error naming the format, not a pile of findings."""
+    fhir = sorted((shared_data / "fhir").glob("*.json"))
+    beacon = shared_data / "beacon" / "convert-pheno" / "bff2pxf_in_individuals.json"
+    run = run_cli(["validate", "--no-hpo", *fhir, beacon, "-f", "json", "--fail-on", "never"])
+    assert run.crash is None and run.code == 2, run.describe()
+    results = json.loads(run.out)["results"]
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        by_path.setdefault(r["path"], []).extend(r["issues"])
+    assert set(by_path) == {str(p) for p in [*fhir, beacon]}
+    for path, issues in by_path.items():
+        assert {i["rule"] for i in issues} == {"input-unreadable"}, (path, issues[:3])
+        fmt = "beacon" if path == str(beacon) else "fhir"
+        assert all(f"--from {fmt}" in i["message"] for i in issues)

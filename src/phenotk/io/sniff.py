@@ -71,6 +71,24 @@ def _looks_binary(head: bytes) -> bool:
     return control > max(2, len(head) // 50)
 
 
+#: top-level keys of a Beacon v2 individual that no Phenopacket, Family or Cohort has
+_BEACON_KEYS = frozenset(
+    {"ethnicity", "geographicOrigin", "interventionsOrProcedures", "measures", "exposures", "treatments",
+     "karyotypicSex", "pedigrees"}
+)
+
+
+def _foreign(data: dict[str, Any]) -> tuple[str, str] | None:
+    """(what it is, the ``--from`` format) for a FHIR resource or a Beacon individual read as a Phenopacket."""
+    kind = data.get("resourceType")
+    if isinstance(kind, str) and kind:
+        return f"a FHIR {kind[:40]} resource", "fhir"
+    sex = data.get("sex")
+    if not _BEACON_KEYS.isdisjoint(data) or (isinstance(sex, dict) and str(sex.get("id", "")).startswith("NCIT:")):
+        return "a Beacon v2 individual", "beacon"
+    return None
+
+
 def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
     """Element of a parsed JSON/YAML tree; raises ``InputError`` for v1 and non-phenopacket documents."""
     if type(data) is dict:  # the common case first (it runs for every document read): a Phenopacket declaring 2.x
@@ -88,6 +106,16 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
             path=path,
             line=1,
             column=1,
+        )
+    foreign = _foreign(data)
+    if foreign is not None:
+        raise InputError(
+            f"{foreign[0]}, not a Phenopacket, Family or Cohort; convert it: `phenotk convert FILE --from "
+            f"{foreign[1]} -o out/`",
+            path=path,
+            line=1,
+            column=1,
+            kind="foreign",
         )
     version = detect_version(data)
     if version != "2":
