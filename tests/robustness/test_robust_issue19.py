@@ -667,3 +667,15 @@ def test_fhir_and_beacon_files_given_to_validate_say_how_to_convert(shared_data:
         assert {i["rule"] for i in issues} == {"input-unreadable"}, (path, issues[:3])
         fmt = "beacon" if path == str(beacon) else "fhir"
         assert all(f"--from {fmt}" in i["message"] for i in issues)
+
+
+def test_sheets_ped_and_xml_given_to_validate_say_how_to_convert(shared_data: Path, tmp_path: Path) -> None:
+    sheet = next((shared_data / "templates").glob("*/*_individuals.xlsx"))
+    csv = shared_data / "redcap" / "convert-pheno" / "redcap_data.csv"
+    ped = REPO / "tests" / "fixtures" / "ped" / "inconsistent.ped"
+    xml = next((shared_data / "fhir").glob("*.xml"))
+    run = run_cli(["validate", "--no-hpo", sheet, csv, ped, xml, "-f", "json", "--fail-on", "never"])
+    assert run.crash is None and run.code == 2, run.describe()
+    said = {r["path"]: r["issues"][0]["message"] for r in json.loads(run.out)["results"]}
+    assert "mapping init" in said[str(sheet)] and "mapping init" in said[str(csv)]
+    assert "--from ped" in said[str(ped)] and "--from fhir" in said[str(xml)]

@@ -570,6 +570,8 @@ def parse_bytes(
     try:
         if not raw or (raw[:1].isspace() and not raw.strip()):  # strip (a copy) only when it may matter
             raise InputError("empty file", path=path, line=1, column=1)
+        if fmt is None:
+            _refuse_other_formats(name or path, path)
         if fmt is not Format.PB and _utf16_or_32(raw, name or path):
             raise InputError(
                 "UTF-16/UTF-32 text, not UTF-8 (as Windows 'Unicode' export writes it); save the file as UTF-8",
@@ -641,6 +643,23 @@ def _yaml_documents(
         except InputError as exc:
             exc.path = path
             yield exc
+
+
+#: file name endings of inputs other commands read: what to say when one is given as a Phenopacket
+_OTHER_FORMATS = (
+    ((".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"),
+     "a spreadsheet, not a Phenopacket; convert it with a mapping: `phenotk mapping init FILE -o m.yaml`, then "
+     "`phenotk convert FILE -m m.yaml -o out/`"),
+    ((".ped", ".fam"), "a PED pedigree, not a Phenopacket; convert it: `phenotk convert FILE --from ped -o out/`"),
+    ((".xml",), "XML, not a Phenopacket (FHIR XML?); convert it: `phenotk convert FILE --from fhir -o out/`"),
+)
+
+
+def _refuse_other_formats(name: str, path: str) -> None:
+    lower = name.lower()
+    for endings, message in _OTHER_FORMATS:
+        if lower.endswith(endings):
+            raise InputError(message, path=path, line=1, column=1, kind="foreign")
 
 
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
