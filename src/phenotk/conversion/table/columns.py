@@ -150,6 +150,14 @@ def _unmapped(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
         b.sheet_issues.append(finding(
             "map-bad-cell", f"value {value!r} in column {letter} has no header", b.sev, sheet=sheet.name,
             row=number, column=letter, value=value, reason="cell outside the header"))
+    count, refs = getattr(sheet, "uncached_formulas", (0, []))
+    if count:
+        shown = ", ".join(refs) + (" …" if count > len(refs) else "")
+        b.sheet_issues.append(finding(
+            "map-bad-cell", f"{count} cell(s) hold a formula without a saved value ({shown}): they read as empty; "
+            "open and save the workbook in a spreadsheet program (which stores the values), or paste values",
+            b.sev, sheet=sheet.name, row=int(refs[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+            column=refs[0].rstrip("0123456789"), value="", reason="formula without a saved value"))
 
 
 def _nonempty_columns(header: list[str], rows: list[list[str]]) -> set[str]:

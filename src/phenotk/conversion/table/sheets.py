@@ -50,6 +50,8 @@ class Sheet:
     duplicate_headers: list[str] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
+    #: XLSX: (how many, the first few references) of formula cells saved without a computed value (read as empty)
+    uncached_formulas: tuple[int, list[str]] = (0, [])
 
     def records(self) -> Iterable[tuple[int, dict[str, str]]]:
         """(row number, {header: cell}) per row."""
@@ -259,6 +261,7 @@ class StreamSheet:
         self.header, self.duplicate_headers = _named_header(raw)
         self.stray_cells: list[tuple[int, str, str]] = []
         self.encoding, self.delimiter = encoding, delimiter
+        self.uncached_formulas: tuple[int, list[str]] = (0, [])
         self._spilled: Any = None
 
     def _rows(self, stray: list[tuple[int, str, str]] | None) -> Iterator[tuple[int, list[str]]]:
@@ -325,6 +328,7 @@ class StreamSheet:
         self.close()
         sheet = Sheet(self.name, self.header, rows, numbers, self.path, self.stray_cells, self.duplicate_headers)
         sheet.encoding, sheet.delimiter = self.encoding, self.delimiter
+        sheet.uncached_formulas = self.uncached_formulas
         return sheet
 
     def close(self) -> None:
@@ -573,6 +577,34 @@ def _merged_ranges(path: str | Path, member: str, most: int | None = None) -> li
             tail = data[max(end, len(data) - 256):]  # a tag cut by the chunk boundary is matched next time
 
 
+#: a cell holding a formula and no saved value: ``<c r="B3" …><f>B2</f></c>`` (or ``<f …/>``, ``<v/>``)
+_UNCACHED = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v/>|<v></v>)?</c>')
+
+
+def _uncached_formulas(path: str | Path, member: str, keep: int = 5) -> tuple[int, list[str]]:
+    """(count, first ``keep`` references) of formula cells without a saved value, from the worksheet XML.
+
+    openpyxl reads such a cell as empty (files written by scripts, or saved without recalculation, hold the
+    formula only); a converter must say so rather than lose what the formula would show.
+    """
+    count = 0
+    first: list[str] = []
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            data = tail + chunk
+            end = 0
+            for m in _UNCACHED.finditer(data):  # the tail starts after the last match: nothing is counted twice
+                count += 1
+                if len(first) < keep:
+                    first.append(m.group(1).decode("ascii"))
+                end = m.end()
+            if not chunk:
+                return count, first
+            tail = data[max(end, len(data) - 512):]
+
+
 def _open_workbook(path: str | Path, max_bytes: int) -> Any:
     """The workbook, read-only, values not formulas (size-checked first)."""
     import openpyxl
@@ -704,7 +736,14 @@ def open_xlsx(
         finally:
             book.close()
 
-    return StreamSheet(title, p, rows, header_row=header_row, skip_rows=skip_rows, spill=True)
+    out = StreamSheet(title, p, rows, header_row=header_row, skip_rows=skip_rows, spill=True)
+    member = getattr(ws, "_worksheet_path", None)
+    if member:
+        try:
+            out.uncached_formulas = _uncached_formulas(path, member)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+            pass  # the rows' reader reports a damaged member
+    return out
 
 
 @dataclass
