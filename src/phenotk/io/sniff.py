@@ -71,11 +71,10 @@ def _looks_binary(head: bytes) -> bool:
     return control > max(2, len(head) // 50)
 
 
-#: top-level keys of a Beacon v2 individual that no Phenopacket, Family or Cohort has
-_BEACON_KEYS = frozenset(
-    {"ethnicity", "geographicOrigin", "interventionsOrProcedures", "measures", "exposures", "treatments",
-     "karyotypicSex", "pedigrees"}
-)
+#: top-level keys of a Beacon v2 individual that no Phenopacket, Family or Cohort has and nobody types by mistake
+_BEACON_KEYS = frozenset({"ethnicity", "geographicOrigin", "interventionsOrProcedures", "karyotypicSex"})
+#: Beacon keys that could also be a slip for a Phenopacket field (``measures`` for ``measurements``): two needed
+_BEACON_MAYBE = frozenset({"measures", "exposures", "treatments", "pedigrees", "info"})
 
 
 def _foreign(data: dict[str, Any]) -> tuple[str, str] | None:
@@ -84,7 +83,8 @@ def _foreign(data: dict[str, Any]) -> tuple[str, str] | None:
     if isinstance(kind, str) and kind:
         return f"a FHIR {kind[:40]} resource", "fhir"
     sex = data.get("sex")
-    if not _BEACON_KEYS.isdisjoint(data) or (isinstance(sex, dict) and str(sex.get("id", "")).startswith("NCIT:")):
+    beacon_sex = isinstance(sex, dict) and str(sex.get("id", "")).startswith("NCIT:")
+    if beacon_sex or not _BEACON_KEYS.isdisjoint(data) or len(_BEACON_MAYBE.intersection(data)) >= 2:
         return "a Beacon v2 individual", "beacon"
     return None
 
