@@ -679,3 +679,12 @@ def test_sheets_ped_and_xml_given_to_validate_say_how_to_convert(shared_data: Pa
     said = {r["path"]: r["issues"][0]["message"] for r in json.loads(run.out)["results"]}
     assert "mapping init" in said[str(sheet)] and "mapping init" in said[str(csv)]
     assert "--from ped" in said[str(ped)] and "--from fhir" in said[str(xml)]
+
+
+def test_a_phenopacket_with_a_beacon_like_typo_is_still_a_phenopacket(packet: dict[str, Any], tmp_path: Path) -> None:
+    packet["measures"] = packet.pop("measurements", [])  # a slip, not a Beacon individual
+    src = _write(tmp_path / "p.json", packet)
+    run = run_cli(["validate", "--no-hpo", src, "-f", "json", "--fail-on", "never"])
+    issues = json.loads(run.out)["results"][0]["issues"]
+    assert run.code == 0 and all(i["rule"] != "input-unreadable" for i in issues)
+    assert any(i["rule"] == "schema-unknown-field" and "measurements" in i["message"] for i in issues)
