@@ -13,7 +13,7 @@ from phenotk.validation.rule import Context, Node, Rule, Violation
 
 
 class SchemaDuplicateKey(Rule):
-    """A key written twice in one JSON object (phenotk read the last value; protobuf refuses the document).
+    """A key written twice in one JSON object or YAML mapping (the last value is read; protobuf refuses it).
 
     What it checks
     --------------
@@ -25,11 +25,11 @@ class SchemaDuplicateKey(Rule):
     Why
     ---
     RFC 8259 leaves a repeated name to the reader (YAML forbids it; PyYAML keeps the last value). orjson
-    (phenotk's reader), Python's ``json`` and most
-    JavaScript readers keep the last value and drop the others without a word; protobuf's JSON parsers —
-    Python's ``json_format`` ("duplicate key") and Java's ``JsonFormat`` used by the reference validator
-    phenopacket-tools ("has already been set") — refuse the whole document. Either way one of the values the
-    curator wrote is lost: usually a merge or copy-paste accident, such as two ``"sex"`` lines in a subject.
+    (phenotk's reader), Python's ``json`` and most JavaScript readers keep the last value and drop the others
+    without a word; protobuf's JSON parsers — Python's ``json_format`` ("duplicate key") and Java's
+    ``JsonFormat`` used by the reference validator phenopacket-tools ("has already been set") — refuse the
+    whole document. Either way one of the values the curator wrote is lost: usually a merge or copy-paste
+    accident, such as two ``"sex"`` lines in a subject.
 
     Anti-pattern
     ------------
