@@ -184,10 +184,9 @@ def atomic_write(
     written); a file with other hard links is rewritten in place, so every link sees the new text.
     """
     target = Path(path)
-    special = _special_file(target)
-    if special is not None:  # /dev/null, /dev/stdout, a named pipe: written through; there is no file to replace
-        return _write_through(target, data)
     old = _existing(target, force=force, allow_input=allow_input)
+    if old is not None and _written_through(old):  # /dev/null, /dev/stdout, a pipe: there is no file to replace
+        return _write_through(target, data)
     named = target  # the path as given: the read state of an input is keyed by it
     if old is not None and stat.S_ISREG(old.st_mode):
         if target.is_symlink():
@@ -265,21 +264,13 @@ def _terminate_as_exit() -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def _special_file(target: Path) -> os.stat_result | None:
-    """The stat of ``target`` when it is a character device or a FIFO; a block device or socket is refused.
+def _written_through(st: os.stat_result) -> bool:
+    """A character device or a FIFO: opened and written, never replaced, no ``--force`` needed.
 
     Renaming a temp file over ``/dev/null`` would replace the device with a regular file (as root: for the
-    whole system), so such outputs are opened and written, never replaced, and need no ``--force``.
+    whole system).
     """
-    try:
-        st = os.stat(target)
-    except OSError:
-        return None
-    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
-        return st
-    if stat.S_ISBLK(st.st_mode) or stat.S_ISSOCK(st.st_mode):
-        raise UsageError("cannot write output: a block device or socket, not a file", path=str(target))
-    return None
+    return stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)
 
 
 def _write_through(target: Path, data: bytes | Iterable[bytes]) -> Path:
@@ -292,13 +283,17 @@ def _write_through(target: Path, data: bytes | Iterable[bytes]) -> Path:
 
 
 def _existing(target: Path, *, force: bool, allow_input: bool) -> os.stat_result | None:
-    """The stat of the file ``target`` would replace (None when new), after the overwrite and input checks."""
+    """The stat of what ``target`` names (None when new), after the device, overwrite and input checks."""
     try:
         old = os.stat(target)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
         raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+    if _written_through(old):
+        return old
+    if stat.S_ISBLK(old.st_mode) or stat.S_ISSOCK(old.st_mode):
+        raise UsageError("cannot write output: a block device or socket, not a file", path=str(target))
     if not force:
         raise OutputExistsError("output exists; use --force to overwrite", path=str(target))
     if not allow_input and (old.st_dev, old.st_ino) in (_INPUTS.get() or ()):

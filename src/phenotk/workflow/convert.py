@@ -287,7 +287,7 @@ class _Reading:
             if isinstance(doc, InputError):
                 self.fail(doc, path)
                 continue
-            item = getattr(doc, "pointer_prefix", "")  # an item of a top-level JSON array: "/N"
+            item = doc.pointer_prefix  # an item of a top-level JSON array: "/N"
             if doc.message is None:
                 where = f"item {item} of the JSON array: " if item else ""
                 self.fail(InputError(f"{where}cannot build a {doc.element.value}: {doc.parse_error}", path=doc.path))

@@ -103,34 +103,27 @@ class Gaps:
     """What the sheet's packets lack that no cell states (one ``map-incomplete-packets`` finding at the end)."""
 
     def __init__(self) -> None:
-        self.unversioned: dict[str, list[int]] = {}  # prefix → first rows of packets using it
-        self.no_disease: list[int] = []
-        self.no_gene_id: dict[str, list[int]] = {}  # gene symbol → first rows
-        self.counts = {"unversioned": 0, "no_disease": 0, "no_gene_id": 0}
+        self.unversioned: set[str] = set()  # prefixes of resources without a version
+        self.unversioned_packets = 0
+        self.no_disease: list[int] = []  # first rows of packets with variants but no disease
+        self.no_disease_packets = 0
+        self.no_gene_id: set[str] = set()  # gene symbols without an HGNC id
 
     def note(self, packet: Phenopacket, row: int | None) -> None:
         """Record one built packet's gaps (``row``: its first sheet row)."""
-        at = [] if row is None else [row]
-        missing = [r.namespace_prefix for r in packet.meta_data.resources if not r.version]
+        missing = {r.namespace_prefix for r in packet.meta_data.resources if not r.version}
         if missing:
-            self.counts["unversioned"] += 1
-            for prefix in missing:
-                rows = self.unversioned.setdefault(prefix, [])
-                if len(rows) < 3:
-                    rows += at
+            self.unversioned_packets += 1
+            self.unversioned |= missing
         for interp in packet.interpretations:
             if not interp.diagnosis.disease.id:
-                self.counts["no_disease"] += 1
-                if len(self.no_disease) < 3:
-                    self.no_disease += at
+                self.no_disease_packets += 1
+                if len(self.no_disease) < 3 and row is not None:
+                    self.no_disease.append(row)
             for gi in interp.diagnosis.genomic_interpretations:
                 gene = gi.variant_interpretation.variation_descriptor.gene_context
                 if gene.symbol and not gene.value_id:
-                    rows = self.no_gene_id.setdefault(gene.symbol, [])
-                    if not rows:
-                        self.counts["no_gene_id"] += 1
-                    if len(rows) < 3:
-                        rows += at
+                    self.no_gene_id.add(gene.symbol)
 
     def findings(self, sheet: str) -> list[Issue]:
         """The finding (none when every packet is complete)."""
@@ -141,13 +134,13 @@ class Gaps:
             prefixes = sorted(self.unversioned, key=lambda p: (_ORDER.index(p) if p in _ORDER else 99, p))
             example = ", ".join(f'{p}: "<release>"' for p in prefixes)
             parts.append(
-                f"{self.counts['unversioned']} packet(s) name {', '.join(prefixes)} in metaData.resources without "
+                f"{self.unversioned_packets} packet(s) name {', '.join(prefixes)} in metaData.resources without "
                 f"a version (no cell or mapping states the release): add metadata: {{resource_versions: "
                 f"{{{example}}}}} to the mapping"
             )
-        if self.no_disease:
+        if self.no_disease_packets:
             parts.append(
-                f"{self.counts['no_disease']} packet(s) have variants but no disease (rows {_rows(self.no_disease)}"
+                f"{self.no_disease_packets} packet(s) have variants but no disease (rows {_rows(self.no_disease)}"
                 "): a variant is carried inside a diagnosis, whose disease is REQUIRED; map a disease column "
                 "(diseases: {id: …})"
             )

@@ -552,29 +552,41 @@ def _check_relationships(zf: zipfile.ZipFile, path: str) -> None:
                              "package", path=path)
 
 
-def _merged_ranges(path: str | Path, member: str, most: int | None = None) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of every merged range, read from the worksheet XML.
+def _member_matches(path: str | Path, member: str, pattern: re.Pattern[bytes]) -> Iterator[re.Match[bytes]]:
+    """Every match of ``pattern`` in one zip member, read in 1 MiB chunks.
 
-    The member is scanned in 1 MiB chunks (a 200,000-row sheet's XML is not held in memory); past ``most``
-    ranges the scan stops (the caller refuses the sheet).
+    A 200,000-row sheet's XML is never held in memory. A match cut by a chunk boundary is found in the next
+    chunk; none is yielded twice.
     """
-    from openpyxl.utils import range_boundaries
-
-    out = []
     tail = b""
     with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
         while True:
             chunk = fh.read(1 << 20)
             data = tail + chunk
             end = 0
-            for m in _MERGE.finditer(data):
-                c1, r1, c2, r2 = range_boundaries(m.group(1).decode("ascii"))
-                if None not in (c1, r1, c2, r2):
-                    out.append((int(c1), int(r1), int(c2), int(r2)))  # type: ignore[arg-type]
+            for m in pattern.finditer(data):
+                yield m
                 end = m.end()
-            if not chunk or (most is not None and len(out) > most):
-                return out
-            tail = data[max(end, len(data) - 256):]  # a tag cut by the chunk boundary is matched next time
+            if not chunk:
+                return
+            tail = data[max(end, len(data) - 512):]  # starts after the last match
+
+
+def _merged_ranges(path: str | Path, member: str, most: int | None = None) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of every merged range, read from the worksheet XML.
+
+    Past ``most`` ranges the scan stops (the caller refuses the sheet).
+    """
+    from openpyxl.utils import range_boundaries
+
+    out = []
+    for m in _member_matches(path, member, _MERGE):
+        c1, r1, c2, r2 = range_boundaries(m.group(1).decode("ascii"))
+        if None not in (c1, r1, c2, r2):
+            out.append((int(c1), int(r1), int(c2), int(r2)))  # type: ignore[arg-type]
+        if most is not None and len(out) > most:
+            break
+    return out
 
 
 #: a cell holding a formula and no saved value: ``<c r="B3" …><f>B2</f></c>`` (or ``<f …/>``, ``<v/>``)
@@ -589,20 +601,11 @@ def _uncached_formulas(path: str | Path, member: str, keep: int = 5) -> tuple[in
     """
     count = 0
     first: list[str] = []
-    tail = b""
-    with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
-        while True:
-            chunk = fh.read(1 << 20)
-            data = tail + chunk
-            end = 0
-            for m in _UNCACHED.finditer(data):  # the tail starts after the last match: nothing is counted twice
-                count += 1
-                if len(first) < keep:
-                    first.append(m.group(1).decode("ascii"))
-                end = m.end()
-            if not chunk:
-                return count, first
-            tail = data[max(end, len(data) - 512):]
+    for m in _member_matches(path, member, _UNCACHED):
+        count += 1
+        if len(first) < keep:
+            first.append(m.group(1).decode("ascii"))
+    return count, first
 
 
 def _open_workbook(path: str | Path, max_bytes: int) -> Any:
