@@ -103,6 +103,27 @@ def test_onset_words_in_wide_term_cells(hpo) -> None:
     assert not any(o.get("excluded") for o in onsets) and res.all_issues == []
 
 
+def test_severity_words_in_wide_term_cells(hpo) -> None:
+    """``mild`` under a term column states the feature observed and mild: carried as its severity modifier."""
+    cells = ["mild", "Moderate", "yes, severe", "+ (profound)", "borderline.", "very", "severe, 3y"]
+    df = pd.DataFrame({"id": [f"p{i}" for i in range(len(cells))], "Intellectual disability": cells})
+    res = from_dataframe(df, {"phenotk_mapping": 1, "subject": {"id": "id"}, "phenotypes": {"wide": {}}},
+                         hpo=hpo)
+    got = {p.id: [(f.type.id, f.excluded, f.severity.id or None) for f in p.phenotypic_features]
+           for p in res.packets}
+    assert got == {
+        "p0": [("HP:0001249", False, "HP:0012825")],
+        "p1": [("HP:0001249", False, "HP:0012826")],
+        "p2": [("HP:0001249", False, "HP:0012828")],
+        "p3": [("HP:0001249", False, "HP:0012829")],
+        "p4": [("HP:0001249", False, "HP:0012827")],
+        "p5": [],  # not a status, onset or severity word: reported, not guessed
+        "p6": [],  # two statements in one cell: reported rather than half-read
+    }
+    bad = [(i.code, i.context.get("row"), i.context.get("value")) for i in res.all_issues]
+    assert bad == [("MAP002", 7, "very"), ("MAP002", 8, "severe, 3y")]  # map-bad-cell
+
+
 @pytest.mark.parametrize(
     ("text", "forms"),
     [

@@ -1,7 +1,8 @@
 """Phenotypic features from a row: wide term columns, the long layout and free-text columns.
 
 Wide cells: an observed/excluded/unknown word, or an age / onset word (``3 yrs``, ``infancy``, ``congenital``,
-``yes, 3y``) which means observed with that onset. Long rows: the term column (an id, ``label (HP:…)`` or a
+``yes, 3y``) which means observed with that onset, or a severity word (``mild``, ``yes, severe``) which means
+observed with HPO's severity modifier (``HP:0012825 Mild`` …). Long rows: the term column (an id, ``label (HP:…)`` or a
 label/synonym), else the label column looked up. Free text: see :func:`match_phrase` for the negation rules.
 """
 
@@ -31,6 +32,14 @@ _MISS = object()
 _BAD = object()
 #: "yes, 3y" / "+ (infancy)" / "yes - congenital": an observed word followed by an onset.
 _WORD_AND_ONSET = re.compile(r"(\S+?)\s*(?:[,;:(\[]|\s-\s|\s)\s*(.+?)\s*[)\]]?\Z")
+#: Severity words of a wide cell → HPO's Severity terms (HP:0012824): observed, with that modifier.
+SEVERITY: dict[str, tuple[str, str]] = {
+    "borderline": ("HP:0012827", "Borderline"),
+    "mild": ("HP:0012825", "Mild"),
+    "moderate": ("HP:0012826", "Moderate"),
+    "severe": ("HP:0012828", "Severe"),
+    "profound": ("HP:0012829", "Profound"),
+}
 #: Items of a free-text phrase: commas, "and", "as well as" (a negation covers one item).
 _ITEMS = re.compile(r",|\band\b|\bas well as\b|\bplus\b", re.I)
 #: Inside one negated item, "or"/"nor" continue the negation ("no seizures or hypotonia").
@@ -61,11 +70,25 @@ def _wide_feature(b: _Builder, term: OntologyClass, cell: str) -> PhenotypicFeat
     if status == "unknown":
         return None
     if status is None:
-        return _BAD
+        return _severity_feature(b, term, cell.strip())
     pf = PhenotypicFeature(type=term, excluded=status == "excluded")
     if onset is not None:
         pf.onset.CopyFrom(onset.to_time_element())
     return pf
+
+
+def _severity_feature(b: _Builder, term: OntologyClass, cell: str) -> PhenotypicFeature | object:
+    """``mild`` / ``yes, severe`` / ``+ (profound)``: observed with the severity modifier; _BAD for anything else."""
+    word = cell.lower().rstrip(".")
+    if word not in SEVERITY:
+        m = _WORD_AND_ONSET.match(cell)
+        if not (m and b.m.wide_vocabulary.status(m.group(1)) == "observed"):
+            return _BAD
+        word = m.group(2).lower().rstrip(".")
+        if word not in SEVERITY:
+            return _BAD
+    curie, label = SEVERITY[word]
+    return PhenotypicFeature(type=term, severity=OntologyClass(id=curie, label=b.resolver.label(curie) or label))
 
 
 def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list[Issue]) -> None:
@@ -110,7 +133,7 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
             if pf is _BAD:
                 b.bad(issues, number, col, cell, "not a phenotype status",
                       f"{cell!r} under {term.label or term.id} is none of observed/excluded/unknown words and "
-                      "not an age or onset")
+                      "not an age, onset or severity (mild/moderate/severe/profound)")
                 continue
             prev = seen.get(tid)
             if prev is not None:
