@@ -261,16 +261,16 @@ def test_german_and_french_headers(tmp_path: Path, header: list[str], sex: str, 
 
 
 def test_cell_words_of_other_languages_and_inverted_questions(tmp_path: Path, hpo) -> None:
-    """ja/nein, oui/non, ✓/✗ get a values: map; 'Alive: yes' is ALIVE; Spanish H/M is hombre/mujer."""
+    """oui/non are default words; ++/-- get a values: map; 'Alive: yes' is ALIVE; Spanish H/M is hombre/mujer."""
     path = tmp_path / "words.csv"
-    path.write_text("Paciente;Sexo;Alive;Hypotonia;Seizures\nE1;H;yes;✓;oui\nE2;M;no;✗;non\nE3;M;;✓;?\n",
+    path.write_text("Paciente;Sexo;Alive;Hypotonia;Seizures\nE1;H;yes;++;oui\nE2;M;no;--;non\nE3;M;;++;?\n",
                     encoding="utf-8")
     start = init_mapping(path, ontology=hpo)
     data = yaml.safe_load(start.text)
     assert data["subject"]["sex"] == {"column": "Sexo", "values": {"h": "MALE", "m": "FEMALE"}}
     assert data["subject"]["vital_status"] == {"column": "Alive", "values": {"yes": "ALIVE", "no": "DECEASED"}}
     words = data["phenotypes"]["wide"]["values"]
-    assert words["observed"][-2:] == ["✓", "oui"] and words["excluded"][-2:] == ["✗", "non"]
+    assert words["observed"][-1:] == ["++"] and words["excluded"][-1:] == ["--"]  # oui/non: defaults
     res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
     e1, e2, e3 = res.packets
     assert [_sex(p) for p in res.packets] == ["MALE", "FEMALE", "FEMALE"]

@@ -13,6 +13,7 @@ import difflib
 import functools
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,10 +28,18 @@ from phenotk.io.sourcemap import SourceMap, join
 from phenotk.model.ids import safe_id
 
 #: Cell words (lower case) that mean observed / excluded / unknown when a mapping does not say otherwise.
+#: English first, then the unambiguous yes/no/unknown words of German, French, Spanish, Italian, Portuguese and
+#: Dutch clinic sheets (one-letter abbreviations such as ``j`` are left to a mapping's ``values``).
 DEFAULT_VOCABULARY: dict[str, tuple[str, ...]] = {
-    "observed": ("observed", "yes", "y", "+", "1", "true", "present", "x", "pos", "positive", "affected"),
-    "excluded": ("excluded", "no", "n", "-", "0", "false", "absent", "neg", "negative", "not observed"),
-    "unknown": ("na", "n/a", "nd", "n.d.", "unknown", "unk", "?", "not assessed", "not available", "not tested"),
+    "observed": ("observed", "yes", "y", "+", "1", "true", "present", "x", "pos", "positive", "affected",
+                 "ja", "oui", "si", "sí", "sì", "sim", "vorhanden", "présent", "présente", "presente", "aanwezig",
+                 "positiv", "positif", "positivo", "positief", "✓", "✔"),
+    "excluded": ("excluded", "no", "n", "-", "0", "false", "absent", "neg", "negative", "not observed",
+                 "nein", "non", "nee", "não", "nao", "nicht vorhanden", "absente", "ausente", "assente", "afwezig",
+                 "negativ", "négatif", "negatif", "negativo", "negatief", "✗", "✘"),
+    "unknown": ("na", "n/a", "nd", "n.d.", "unknown", "unk", "?", "not assessed", "not available", "not tested",
+                "not known", "unbekannt", "inconnu", "desconocido", "sconosciuto", "desconhecido", "onbekend",
+                "nicht untersucht", "non évalué", "no evaluado", "non valutato", "niet onderzocht"),
 }
 #: Negation prefixes for free text (lower case, matched at the start of a phrase).
 DEFAULT_NEGATIONS: tuple[str, ...] = (
@@ -49,6 +58,10 @@ DEFAULT_SEX_MAP: dict[str, str | None] = {
     "u": "UNKNOWN_SEX", "unknown": "UNKNOWN_SEX", "unknown_sex": "UNKNOWN_SEX", "na": None, "n/a": None, "?": None,
     "unk": "UNKNOWN_SEX", "not known": "UNKNOWN_SEX", "unbekannt": "UNKNOWN_SEX", "inconnu": "UNKNOWN_SEX",
     "desconocido": "UNKNOWN_SEX", "sconosciuto": "UNKNOWN_SEX", "onbekend": "UNKNOWN_SEX",
+    **{w: "MALE" for w in ("maennlich", "mannlich", "masculino", "maschio", "maschile", "mann", "homme", "hombre",
+                           "varon", "varón", "mannelijk", "junge", "garçon", "garcon")},
+    **{w: "FEMALE" for w in ("féminin", "feminin", "femenino", "feminino", "femmina", "femminile", "vrouw",
+                             "vrouwelijk", "frau", "femme", "mujer", "mulher", "mädchen", "maedchen", "fille")},
 }
 DEFAULT_VITAL_MAP: dict[str, str | None] = {
     "alive": "ALIVE", "living": "ALIVE", "no": "ALIVE", "n": "ALIVE", "false": "ALIVE", "0": "ALIVE",
@@ -207,6 +220,8 @@ class Vocabulary:
     def status(self, text: str) -> str | None:
         """``observed`` | ``excluded`` | ``unknown`` for a cell word, None if it is none of them."""
         key = text.strip().lower()
+        if not key.isascii():  # "sí" typed as s + combining accent is the same word
+            key = unicodedata.normalize("NFC", key)
         if key in self.observed:
             return "observed"
         if key in self.excluded:
