@@ -495,3 +495,23 @@ def test_two_row_header_without_merges_is_said(tmp_path: Path) -> None:
     assert start.header_row == 3 and start.names_above == [("A", "Patient ID"), ("B", "Sex")]
     assert any(m.startswith("warning: header cells empty in row 3 are named in row 2: A ('Patient ID'), "
                             "B ('Sex')") for m in start.messages())
+
+
+def test_mixed_disease_column_and_foreign_phenotype_headers(tmp_path: Path, hpo) -> None:
+    """A diagnosis column with ids in most cells is the disease id (the name cell becomes a finding, not a lost
+    column); yes/no columns whose German headers no HPO label matches get a note saying how to map them, and with
+    the terms added by hand the German cell words convert without a values: map."""
+    path = tmp_path / "kohorte.csv"
+    path.write_text("Pat-Nr.;Diagnose;Krampfanfälle;Bemerkung\nK1;OMIM:607208;ja;stabil\nK2;ORPHA:72;nein;\n"
+                    "K3;Angelman;unbekannt;\n", encoding="utf-8")
+    start = init_mapping(path, ontology=hpo)
+    data = yaml.safe_load(start.text)
+    assert data["diseases"] == {"id": "Diagnose"}
+    assert "phenotypes.wide.terms as Krampfanfälle: HP:" in start.placement.notes["Krampfanfälle"]
+    assert "Bemerkung" not in start.placement.notes  # free text, not yes/no
+    data["phenotypes"] = {"wide": {"terms": {"Krampfanfälle": "HP:0001250"}}}
+    res = read_sheet(path, parse_mapping(yaml.safe_dump(data, allow_unicode=True)), ontology=hpo)
+    assert [_features(p) for p in res.packets] == [{"HP:0001250": False}, {"HP:0001250": True}, {}]
+    assert [p.diseases[0].term.id if p.diseases else None for p in res.packets] == ["OMIM:607208", "ORPHA:72", None]
+    bad = [(i.context.get("row"), i.context.get("value")) for i in res.all_issues if i.code == "MAP002"]
+    assert bad == [(4, "Angelman")]

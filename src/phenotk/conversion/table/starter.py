@@ -24,14 +24,14 @@ import yaml
 from phenotk._text import printable
 from phenotk.conversion.findings import MAP_UNKNOWN_TERM, MAP_UNMAPPED_COLUMN
 from phenotk.issue import Issue, Severity
-from phenotk.mapping.model import TableMapping, ValueSpec
+from phenotk.mapping.model import DEFAULT_VOCABULARY, TableMapping, ValueSpec
 
 from .build import TermResolver
 from .findings import MAP_UNMATCHED_TEXT
 from .sheets import Sheet, SheetPreview, column_letter, preview_table, read_table
 from .starter_layout import HeaderChoice, choose_header, choose_sheet, transposed_labels
 from .starter_terms import TermHit, matcher_for
-from .starter_values import presence_values, sex_values, vital_values
+from .starter_values import PRESENCE, presence_values, sex_values, vital_values
 from .starter_words import field_of, is_not_phenotype
 from .starter_words import header_key as _key
 
@@ -68,10 +68,10 @@ def _cells(sheet: Sheet, header: str) -> list[str]:
     return [r[j] for r in sheet.rows[:200] if r[j].strip()]
 
 
-def _mostly(sheet: Sheet, header: str, rx: re.Pattern[str]) -> bool:
-    """Four in five non-empty cells hold ``rx`` somewhere."""
+def _mostly(sheet: Sheet, header: str, rx: re.Pattern[str], share: float = 0.8) -> bool:
+    """``share`` (four in five) of the non-empty cells hold ``rx`` somewhere."""
     values = _cells(sheet, header)
-    return bool(values) and sum(1 for v in values if rx.search(v)) >= 0.8 * len(values)
+    return bool(values) and sum(1 for v in values if rx.search(v)) >= share * len(values)
 
 
 def _mostly_terms(sheet: Sheet, header: str, resolver: TermResolver) -> bool:
@@ -84,8 +84,10 @@ def _place_field(sheet: Sheet, h: str, out: Placement) -> bool:
     name = field_of(h)
     if name is None:
         return False
-    if name == "disease_label" and _mostly(sheet, h, _DISEASE_CELL):
-        name = "disease_id"  # a bare "Disease" column holding CURIEs
+    if name == "disease_label" and _mostly(sheet, h, _DISEASE_CELL, share=0.5):
+        # a bare "Disease" column holding CURIEs, some names among them: as the id its ids are carried and each
+        # name is a map-bad-cell finding; as a label without an id column it could not be mapped at all
+        name = "disease_id"
     if name == "term" and out.term_column is not None:
         name = "term_label"  # "hpo_term" beside "hpo_id"
     elif name == "term":
@@ -258,7 +260,7 @@ def _id_column(sheet: Sheet, pl: Placement) -> str:
     return sheet.header[0]
 
 
-def _note_unplaced(pl: Placement) -> None:
+def _note_unplaced(pl: Placement, sheet: Sheet | None = None) -> None:
     f = pl.fields
     for h in pl.unplaced:
         if h in pl.notes:
@@ -277,6 +279,17 @@ def _note_unplaced(pl: Placement) -> None:
             pl.notes[h] = "a long-layout column, but the sheet has no column of HPO terms"
         elif any(h in cols[1:] for cols in f.values()):
             pl.notes[h] = f"a second {next(k for k, c in f.items() if h in c)} column; map it by hand"
+        elif sheet is not None and _presence_column(sheet, h):
+            pl.notes[h] = ("yes/no cells, but no HPO label or synonym matches the header: if it is a phenotype, "
+                           f"add it under phenotypes.wide.terms as {_yaml_key(h)}: HP:…")
+
+
+def _presence_column(sheet: Sheet, header: str) -> bool:
+    """Every non-empty cell is an observed/excluded/unknown word (of the defaults or :data:`PRESENCE`), one at least
+    observed or excluded."""
+    values = {v.strip().lower() for v in _cells(sheet, header)}
+    words = {w for ws in (*DEFAULT_VOCABULARY.values(), *PRESENCE.values()) for w in ws}
+    return bool(values) and values <= words and not values <= set(DEFAULT_VOCABULARY["unknown"])
 
 
 def _suggestion_text(hits: list[TermHit]) -> str:
@@ -331,7 +344,7 @@ def starter_mapping(sheet: Sheet, ontology: Any = None, *, header_row: int = 1, 
     plain, _ = probe.referenced_columns()
     used = plain | {c for spec in probe.all_specs() for c in spec.columns()}
     pl.unplaced = [h for h in sheet.header if h not in used and h not in pl.hpo_columns and h != pl.term_column]
-    _note_unplaced(pl)
+    _note_unplaced(pl, sheet)
     _suggest_for_text(sheet, probe, pl, ontology)
     return _yaml_text(sheet, d, pl), pl
 
