@@ -285,8 +285,7 @@ def _note_unplaced(pl: Placement, sheet: Sheet | None = None) -> None:
 
 
 def _presence_column(sheet: Sheet, header: str) -> bool:
-    """Every non-empty cell is an observed/excluded/unknown word (of the defaults or :data:`PRESENCE`), one at least
-    observed or excluded."""
+    """Every non-empty cell is a yes/no/unknown word (defaults or :data:`PRESENCE`), not all of them unknown."""
     values = {v.strip().lower() for v in _cells(sheet, header)}
     words = {w for ws in (*DEFAULT_VOCABULARY.values(), *PRESENCE.values()) for w in ws}
     return bool(values) and values <= words and not values <= set(DEFAULT_VOCABULARY["unknown"])
