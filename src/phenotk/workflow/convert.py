@@ -61,6 +61,7 @@ class Conversion:
     _items: Iterator[Converted] | None = None
     _done: list[Converted] | None = None
     _streamed_to: str | None = None
+    _options: ConvertOptions | None = None  # what convert() was given: write() uses its layout by default
 
     def __iter__(self) -> Iterator[Converted]:
         if self._done is not None:
@@ -137,7 +138,10 @@ class Conversion:
         if writer is not None:
             items = [i for i in self if i.message is not None]
             issues = writer.write(
-                [i.message for i in items if i.message is not None], Path(out), options or ConvertOptions(), force=force
+                [i.message for i in items if i.message is not None],
+                Path(out),
+                options or self._options or ConvertOptions(),
+                force=force,
             )
             if issues:
                 self.report.results.append(Result(path=out, issues=list(issues)))
@@ -431,7 +435,7 @@ def convert(
     )
     report = Report()
     run = _Run(settings_, hpo, opts, report, validate)
-    conversion = Conversion(report=report, on_error=on_error)
+    conversion = Conversion(report=report, on_error=on_error, _options=opts)
     reading = _Reading(
         from_, Element(element) if element else None, opts, report, conversion.errors, on_error, run.prepare
     )
