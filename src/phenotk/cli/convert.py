@@ -92,6 +92,14 @@ def convert_command(
         str, typer.Option("--fail-on", help="Exit 1 on findings at or above: error | warning | never.")
     ] = "error",
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0,
+            help="Worker processes for the packets of a sheet (0: one per CPU, at most 4, for sheets of 2,000 "
+            "packets or more). Same output and findings as --jobs 1.",
+        ),
+    ] = 0,
 ) -> None:
     """Convert Phenopackets between JSON/YAML/protobuf/JSONL, and to/from external formats."""
     from phenotk.workflow.convert import convert
@@ -116,6 +124,7 @@ def convert_command(
         created_by=created_by,
         created=created,
         on_error=lambda exc: typer.echo(str(exc), err=True),
+        jobs=jobs,
     )
     conversion.write(output, to=to, force=force, options=None, keep=False)  # streamed: memory stays flat
     finish(conversion.report, conversion.errors, report_path, report_format, quiet, threshold, force)

@@ -62,8 +62,41 @@ def dumps(message: Message | dict[str, Any], fmt: Format | str = Format.JSON) ->
 
         return yaml.dump(tree, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
     if fmt is Format.JSONL:
-        return (json.dumps(tree, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        return json_line(tree)
     return json_indented(tree)
+
+
+#: a float token of compact JSON (first, or after ``:``, ``,`` or ``[``; a string may match too: the stdlib then
+#: writes it, which is never wrong)
+_FLOAT_COMPACT = re.compile(rb'(?:^|[:,\[])-?[0-9]+[.eE]')
+
+
+def _orjson(tree: Any, option: int) -> bytes | None:
+    """The text orjson writes for ``tree``, or None where it could differ from the stdlib's (:func:`json_indented`)."""
+    import orjson
+
+    try:
+        out: bytes = orjson.dumps(
+            tree,
+            option=option | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+            | orjson.OPT_PASSTHROUGH_SUBCLASS,
+        )
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return None
+    if b"null" in out:  # a None — or a NaN/Infinity float, which orjson writes as null and Python as NaN
+        return None
+    return out
+
+
+def json_line(tree: Any) -> bytes:
+    """``json.dumps(tree, ensure_ascii=False, separators=(",", ":"))`` and a newline, as UTF-8 — made by orjson.
+
+    One JSON Lines record, byte for byte what the stdlib writes (the same guards as :func:`json_indented`).
+    """
+    out = _orjson(tree, 0)
+    if out is None or _FLOAT_COMPACT.search(out):
+        return (json.dumps(tree, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return out + b"\n"
 
 
 #: a float token of indented JSON (an object's value after ``": ``, or an array item alone on its line, with a
@@ -77,16 +110,12 @@ def json_indented(tree: Any) -> bytes:
 
     The stdlib's indenting encoder is pure Python (a third of a converted packet's cost); orjson writes the same
     text for JSON trees of strings, integers, booleans and nulls (a protobuf message's JSON: int64 are strings).
-    Where the two could differ — any float, non-string keys, integers past 64 bits, lone surrogates, objects
-    JSON does not know — the stdlib writes it.
+    Where the two could differ — any float (NaN: orjson writes null), non-string keys, integers past 64 bits,
+    lone surrogates, objects JSON does not know — the stdlib writes it (a null too: it may have been a NaN).
     """
     import orjson
 
-    strict = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
-    try:
-        out = orjson.dumps(tree, option=strict | orjson.OPT_PASSTHROUGH_SUBCLASS)
-    except TypeError:  # orjson.JSONEncodeError is a TypeError
-        out = None
+    out = _orjson(tree, orjson.OPT_INDENT_2)
     if out is None or _FLOAT.search(out):
         # a float (Python writes 1e-05, orjson 0.00001): the stdlib's spelling
         return (json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -224,6 +253,81 @@ def atomic_write(
             raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
         raise
     return target
+
+
+class NewDirectory:
+    """A directory that does not exist yet, written all at once (``with NewDirectory(path) as d: d.write(…)``).
+
+    Files go into a hidden staging directory beside it (``.NAME.<random>.tmp``), renamed to ``path`` when the
+    block ends without error: one rename for the whole output instead of a temporary file, a mode change and a
+    rename per file. An error, Ctrl-C, SIGTERM or SIGHUP inside the block removes the staging directory, so the
+    output is complete or absent, never partial; nothing written, nothing created. Files get the mode a plain
+    ``open`` gives (0666 minus the umask), the directory that of ``mkdir`` (0777 minus the umask). Only for a
+    ``path`` that does not exist (:meth:`fresh`); an existing directory is written file by file with
+    :func:`atomic_write`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.count = 0
+        self._staging: str | None = None
+
+    @staticmethod
+    def fresh(path: str | os.PathLike[str]) -> bool:
+        """True when nothing (not even a dangling link) is at ``path``: :class:`NewDirectory` may make it."""
+        return not os.path.lexists(Path(path))
+
+    def __enter__(self) -> NewDirectory:
+        target = self.path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._staging = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except OSError as exc:
+            raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+        self._signals = _terminate_as_exit()
+        self._signals.__enter__()
+        return self
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write one new file ``name`` (a plain name, unique within the directory)."""
+        assert self._staging is not None, "write() outside the with block"
+        try:
+            fd = os.open(os.path.join(self._staging, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC, 0o666)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:  # e.g. the disk is full
+            raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(self.path / name)) from None
+        self.count += 1
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        staging, self._staging = self._staging, None
+        try:
+            if kind is None and self.count:
+                assert staging is not None
+                self._publish(staging)
+                staging = None
+        finally:
+            try:
+                if staging is not None:
+                    import shutil
+
+                    shutil.rmtree(staging, ignore_errors=True)
+            finally:
+                self._signals.__exit__(None, None, None)
+
+    def _publish(self, staging: str) -> None:
+        target = self.path
+        try:
+            os.chmod(staging, 0o777 & ~_umask())
+            if os.path.lexists(target):  # made by someone else while this run wrote: theirs stays
+                raise OutputExistsError("output appeared while phenotk was writing it; nothing written: run again "
+                                        "(with --force to write into it)", path=str(target))
+            os.rename(staging, target)
+        except OSError as exc:
+            raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+
+
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 class _Terminated(SystemExit):

@@ -26,10 +26,11 @@ from phenotk.conversion.findings import CONVERT_NOT_CARRIED, CONVERT_SKIPPED_FIL
 from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Document, Element, Format, atomic_write, dumps, iter_documents, note_input, to_dict
 from phenotk.io.sniff import format_from_extension
+from phenotk.io.writers import NewDirectory
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.limits import set_limits
 from phenotk.validation.config import Options
-from phenotk.validation.engine import RunLog
+from phenotk.validation.engine import Notes, RunLog
 from phenotk.validation.rules.values.required_default import REQUIRED_SCALARS
 from phenotk.workflow.session import NO_HPO_HINT, Session, settings
 
@@ -38,6 +39,19 @@ PHENOPACKET_FORMATS = frozenset({"json", "yaml", "pb", "jsonl", "phenopacket"})
 #: Writers that always write exactly one file (beacon, fhir … also accept a directory).
 FILE_ONLY_WRITERS = frozenset({"csv", "tsv", "xlsx", "phetools-json", "pyphetools-xlsx", "ped"})
 _GLOB_CHARS = "*?["
+
+
+@dataclass
+class _Made(Converted):
+    """A packet item finished where it was made (a worker of ``--jobs``).
+
+    Checked, its default fields stated and its bytes written for the output format: the parent only records
+    and writes it.
+    """
+
+    checked: tuple[Result, Notes] | None = None  # the validation result and the run hooks' notes of the packet
+    payload: bytes | None = field(default=None, repr=False)  # serialised as ``payload_fmt``
+    payload_fmt: Format | None = None
 
 
 def _unreadable(exc: InputError) -> Issue:
@@ -62,6 +76,7 @@ class Conversion:
     _done: list[Converted] | None = None
     _streamed_to: str | None = None
     _options: ConvertOptions | None = None  # what convert() was given: write() uses its layout by default
+    _reading: _Reading | None = None
 
     def __iter__(self) -> Iterator[Converted]:
         if self._done is not None:
@@ -150,6 +165,8 @@ class Conversion:
         stream: Iterable[Converted] = self
         if not keep:
             stream, self._streamed_to = self._drain(), out
+        if self._reading is not None and not keep_format:  # packets made in workers come serialised for it
+            self._reading.payload_fmt = _output_format(out, to)[1]
         made = (i for i in stream if i.message is not None)
         self.written = _write_phenopackets(made, out, to, force, self._refused, keep_format)
         return self.written
@@ -221,6 +238,11 @@ class _Reading:
     errors: list[InputError]
     on_error: Callable[[InputError], None] | None = None
     prepare: Callable[[], None] | None = None  # called before the first external-format reader runs
+    #: where a reader that can (``parallel``) makes its packets (``--jobs``), and what is done to each there
+    mapper: Any = None
+    post: Callable[[Converted], Converted] | None = None
+    #: the format the packets will be written in, when known before they are made (see :class:`_Made`)
+    payload_fmt: Format | None = None
 
     def __post_init__(self) -> None:
         self.forced: FormatReader | None = (
@@ -275,7 +297,11 @@ class _Reading:
         if self.prepare is not None:
             self.prepare()
         try:
-            for item in reader.read(Path(path), self.options):
+            if self.mapper is not None and getattr(reader, "parallel", False):
+                items = reader.read(Path(path), self.options, mapper=self.mapper, post=self.post)  # type: ignore[call-arg]
+            else:
+                items = reader.read(Path(path), self.options)
+            for item in items:
                 yield item, True
         except InputError as exc:
             self.fail(exc, path)
@@ -345,13 +371,27 @@ class _Run:
 
         The message's JSON tree is made once, here, and kept on the item for the writer (``item.tree``).
         """
+        return self.check_into(item, self._log)
+
+    def check_into(self, item: Converted, log: RunLog) -> Result:
+        """:meth:`check`, the run hooks' notes going to ``log``."""
         self.prepare()
         assert item.message is not None
         if item.tree is None:
             item.tree = to_dict(item.message)
         doc = Document(path=item.source, format=Format.JSON, element=Element.of(item.message), data=item.tree,
                        message=item.message)
-        return self.session.engine.check_document(doc, self._log)
+        return self.session.engine.check_document(doc, log)
+
+    def check_apart(self, item: Converted) -> tuple[Result, Notes]:
+        """:meth:`check` with the run hooks' notes returned, not logged (in a worker; see :meth:`adopt`)."""
+        log = RunLog()
+        result = self.check_into(item, log)
+        return result, (log.entries[0][1] if log.entries else ())
+
+    def adopt(self, result: Result, notes: Notes) -> None:
+        """Log a result :meth:`check_apart` made elsewhere, as :meth:`check` would have (input order kept)."""
+        self._log.add(result, notes)
 
     def finish(self) -> list[Result]:
         """Results that gained findings from the cross-document rules (``id-duplicate`` …) at the end of the run."""
@@ -395,6 +435,7 @@ def convert(
     force: bool = False,
     keep_format: bool = False,
     on_error: Callable[[InputError], None] | None = None,
+    jobs: int = 1,
 ) -> Conversion:
     """Convert inputs between Phenopacket serialisations and external formats; return a :class:`Conversion`.
 
@@ -408,7 +449,9 @@ def convert(
     ``phenotk.toml`` / ``pyproject.toml`` upwards), ``profile``, ``select``, ``ignore`` and ``severity``,
     exactly as :func:`phenotk.validate` applies them. With ``output`` the documents are written (``to`` picks
     the format, else the extension does) and the result is returned after writing; without it they stream on
-    iteration.
+    iteration. ``jobs``: worker processes that make, validate and serialise a sheet's packets (``0``: one per
+    CPU, at most 4, for sheets of 2,000 packets or more); the documents and findings are those of ``jobs=1``,
+    in the same order.
 
     >>> conv = convert("examples/", validate=False)
     >>> len(conv.messages()) > 0, conv.report.summary["errors"]
@@ -416,6 +459,8 @@ def convert(
     """
     if layout not in ("wide", "long"):
         raise UsageError(f"layout must be wide or long, not {layout!r}")
+    if jobs < 0:
+        raise UsageError(f"jobs must be 0 (automatic) or more, not {jobs}")
     if from_ is not None and from_ not in PHENOPACKET_FORMATS:
         registry.reader(from_)  # unknown name → UsageError with a suggestion, before any input is read
     paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
@@ -439,7 +484,13 @@ def convert(
     reading = _Reading(
         from_, Element(element) if element else None, opts, report, conversion.errors, on_error, run.prepare
     )
-    conversion._items = _stream(reading.items(paths), report, run if validate else None)
+    if jobs != 1:
+        from phenotk.conversion.table.parallel import ForkMapper
+
+        reading.mapper = ForkMapper(jobs)
+        reading.post = _Finish(run if validate else None, reading)
+    conversion._reading = reading
+    conversion._items = _stream(reading.items(paths), report, run if validate else None, reading)
     if output is not None:
         conversion.write(output, to=to, force=force, options=opts, keep_format=keep_format)
     return conversion
@@ -453,7 +504,22 @@ def _path(value: str | os.PathLike[str] | None) -> Path | None:
     return Path(value) if value else None
 
 
-def _stream(items: Iterator[tuple[Converted, bool]], report: Report, run: _Run | None) -> Iterator[Converted]:
+#: output formats written from the JSON tree (PB is written from the message)
+_TREE_FORMATS = frozenset({Format.JSON, Format.JSONL, Format.YAML})
+
+
+def _state_defaults(item: Converted, tree: bool) -> None:
+    """Add the REQUIRED fields at their default to ``item.stated_defaults`` (``tree``: make the JSON tree first)."""
+    assert item.message is not None
+    if tree and item.tree is None:
+        item.tree = to_dict(item.message)
+    found = required_defaults(item.message) if item.tree is None else tree_defaults(item.tree, item.message)
+    item.stated_defaults = (*item.stated_defaults, *found)
+
+
+def _stream(
+    items: Iterator[tuple[Converted, bool]], report: Report, run: _Run | None, reading: _Reading
+) -> Iterator[Converted]:
     """Items as they come, each with its conversion findings and (external ones) its validation findings.
 
     Packets are validated one by one as they pass — memory stays flat — by the run's engine, which keeps what
@@ -466,16 +532,49 @@ def _stream(items: Iterator[tuple[Converted, bool]], report: Report, run: _Run |
             report.results.append(
                 Result(path=item.source, element=element, id=getattr(item.message, "id", None), issues=item.issues)
             )
-        if item.message is not None and external:
-            item.stated_defaults = (*item.stated_defaults, *required_defaults(item.message))
-        if item.message is not None and external and run is not None:
-            result = run.check(item)
-            if result.issues:
-                report.results.append(result)
+        if isinstance(item, _Made):  # finished where it was made (below, in _Finish): only recorded here
+            if item.checked is not None and run is not None:
+                result, notes = item.checked
+                run.adopt(result, notes)
+                if result.issues:
+                    report.results.append(result)
+                item.checked = None
+        else:
+            if item.message is not None and external:
+                _state_defaults(item, run is not None or reading.payload_fmt in _TREE_FORMATS)
+            if item.message is not None and external and run is not None:
+                result = run.check(item)
+                if result.issues:
+                    report.results.append(result)
         yield item
         item.tree = None  # the consumer has written it (or not): kept items hold their message, not a second copy
     if run is not None:
         report.results.extend(run.finish())
+
+
+@dataclass
+class _Finish:
+    """What :func:`_stream` does to an external packet, done where the packet is made (``--jobs``).
+
+    Its default fields stated, validated (the run hooks' notes kept for the parent's end of run) and serialised
+    in the output format when it is known: a worker sends back bytes and findings, the parent records and writes.
+    """
+
+    run: _Run | None
+    reading: _Reading
+
+    def __call__(self, item: Converted) -> Converted:
+        if item.message is None:
+            return item
+        made = _Made(item.message, item.source, item.issues, item.name, item.stated_defaults)
+        fmt = self.reading.payload_fmt
+        _state_defaults(made, self.run is not None or fmt in _TREE_FORMATS)
+        if self.run is not None:
+            made.checked = self.run.check_apart(made)
+        if fmt is not None:
+            made.payload, made.payload_fmt = _serialise(made, fmt), fmt
+        made.tree = None  # not sent back: the payload holds what the writer needs
+        return made
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -522,6 +621,9 @@ def _stem_for(item: Converted) -> str:
 def _serialise(item: Converted, fmt: Format) -> bytes:
     """One document's bytes; JSON/YAML also carry the fields the input stated with their default value."""
     assert item.message is not None
+    if isinstance(item, _Made) and item.payload is not None and item.payload_fmt is fmt:
+        payload, item.payload = item.payload, None  # written once; a kept item does not hold its bytes twice
+        return payload
     if fmt is Format.PB:
         return dumps(item.message, fmt)
     tree = item.tree if item.tree is not None else to_dict(item.message)
@@ -556,6 +658,51 @@ def required_defaults(message: Message, prefix: str = "") -> list[str]:
             for i, item in enumerate(value):
                 out.extend(required_defaults(item, f"{prefix}/{fd.json_name}/{i}"))
     return out
+
+
+def tree_defaults(tree: dict[str, Any], message: Message) -> list[str]:
+    """:func:`required_defaults` read from the message's JSON tree (``to_dict``), by dictionary look-ups.
+
+    The same pointers in the same order: proto3 JSON leaves out exactly the fields at their default.
+    """
+    out: list[str] = []
+    _tree_walk(tree, message.DESCRIPTOR, "", out)
+    return out
+
+
+def _tree_walk(node: dict[str, Any], desc: Any, prefix: str, out: list[str]) -> None:
+    required, children = _tree_plan(desc)
+    for name in required:
+        if name not in node:
+            out.append(f"{prefix}/{name}")
+    for name, child, repeated in children:
+        value = node.get(name)
+        if value is None:
+            continue
+        if repeated:
+            for i, item in enumerate(value):
+                _tree_walk(item, child, f"{prefix}/{name}/{i}", out)
+        else:
+            _tree_walk(value, child, f"{prefix}/{name}", out)
+
+
+@functools.cache
+def _tree_plan(desc: Any) -> tuple[tuple[str, ...], tuple[tuple[str, Any, bool], ...]]:
+    """(JSON names of ``desc``'s REQUIRED scalars, its message fields that lead to one).
+
+    A field as (JSON name, type, repeated), in field-number order: the order ``ListFields`` gives
+    :func:`required_defaults`.
+    """
+    required = tuple(
+        json_name for json_name, _ in REQUIRED_SCALARS.get(desc.name, ()) if json_name in desc.fields_by_camelcase_name
+    )
+    leads = _leads_to_required(desc)
+    children = tuple(
+        (fd.json_name, fd.message_type, fd.is_repeated)
+        for fd in sorted(desc.fields, key=lambda f: f.number)
+        if fd.name in leads
+    )
+    return required, children
 
 
 @functools.cache
@@ -613,6 +760,12 @@ def _is_dir_output(output: str) -> bool:
     return output.endswith(("/", os.sep)) or os.path.isdir(output)
 
 
+def _output_format(output: str, to: str | None) -> tuple[Format | None, Format | None]:
+    """(the format ``to`` fixes, the format of the output's documents): JSON for a directory, else by extension."""
+    fixed = Format(to) if to not in (None, "phenopacket") else None
+    return fixed, fixed or (Format.JSON if _is_dir_output(output) else format_from_extension(output))
+
+
 def _write_phenopackets(
     stream: Iterable[Converted],
     output: str,
@@ -622,21 +775,29 @@ def _write_phenopackets(
     keep_format: bool,
 ) -> int:
     out_is_dir = _is_dir_output(output)
-    fixed = Format(to) if to not in (None, "phenopacket") else None
-    fmt = fixed or (Format.JSON if out_is_dir else format_from_extension(output))
+    fixed, fmt = _output_format(output, to)
     if fmt is None:
         raise UsageError(f"cannot tell the output format from {output!r}; add --to json|yaml|pb|jsonl or a converter")
     if out_is_dir:
         used: set[str] = set()
+
+        def named() -> Iterator[tuple[str, bytes]]:
+            for item in stream:
+                assert item.message is not None
+                item_fmt = fmt
+                if keep_format and fixed is None and format_from_extension(item.source) is Format.YAML:
+                    item_fmt = Format.YAML
+                yield _unique(_stem_for(item), used, item_fmt.extension), _serialise(item, item_fmt)
+
+        if NewDirectory.fresh(output):  # a new directory: staged beside it, renamed into place once at the end
+            with NewDirectory(output) as new:
+                for name, data in named():
+                    new.write(name, data)
+            return new.count
         written = 0
-        for item in stream:
-            assert item.message is not None
-            item_fmt = fmt
-            if keep_format and fixed is None and format_from_extension(item.source) is Format.YAML:
-                item_fmt = Format.YAML
-            target = Path(output) / _unique(_stem_for(item), used, item_fmt.extension)
+        for name, data in named():  # an existing directory: each file replaced atomically (--force)
             try:
-                atomic_write(target, _serialise(item, item_fmt), force=force)
+                atomic_write(Path(output) / name, data, force=force)
             except OutputExistsError as exc:
                 refused(InputError(exc.message, path=exc.path))
                 continue

@@ -106,13 +106,13 @@ def test_packets_come_before_the_sheet_is_built(tmp_path: Path, monkeypatch: pyt
         w.writerow(["PMID", "Patient", "Sex", "Seizure"])
         w.writerows([["123", f"P{i}", "f", "yes"] for i in range(500)])
     built: list[str] = []
-    real = _Builder.packet
+    real = _Builder._make  # what builds one packet, in the streaming and the whole-sheet path alike
 
     def counting(self: _Builder, group: Any) -> BuiltPacket:
         built.append(group.packet_id)
         return real(self, group)
 
-    monkeypatch.setattr(build_mod._Builder, "packet", counting)
+    monkeypatch.setattr(build_mod._Builder, "_make", counting)
     items = TableReader().read(sheet, ConvertOptions(mapping=GENERIC_WIDE))
     first = next(i for i in items if i.message is not None)
     assert first.message.id == "PMID_123_P0"

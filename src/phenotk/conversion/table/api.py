@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from phenotk.issue import Issue
 from phenotk.mapping.model import TableMapping, load_mapping
 from phenotk.ontology.annotations import DiseaseAnnotations
 
-from .build import BuiltPacket, TableConversion, build_packets, iter_packets
+from .build import BuiltPacket, Mapper, TableConversion, build_packets, iter_packets
 from .sheets import Sheet, StreamSheet, read_table, sheet_from_dataframe
 from .typed import plain_frame
 from .write import TableOut, format_for, long_table, table_bytes, wide_table
@@ -70,10 +70,16 @@ def stream_sheet(
     created: str | None = None,
     created_by: str = "phenotk",
     annotations: str | Path | DiseaseAnnotations | None = None,
-) -> Iterator[list[Issue] | BuiltPacket]:
-    """:func:`convert_sheet` streamed: the sheet-level findings (one list) first, then one packet at a time."""
+    mapper: Mapper | None = None,
+    finish: Callable[[BuiltPacket], Any] | None = None,
+) -> Iterator[list[Issue] | Any]:
+    """:func:`convert_sheet` streamed: the sheet-level findings (one list) first, then one packet at a time.
+
+    ``finish`` (what each :class:`BuiltPacket` becomes) and ``mapper`` (where packets are made, e.g. in worker
+    processes): see :func:`.build.iter_packets`.
+    """
     return iter_packets(sheet, _mapping_for(sheet, mapping), ontology=ontology, strict=strict, created=created,
-                        created_by=created_by, annotations=annotations)
+                        created_by=created_by, annotations=annotations, mapper=mapper, finish=finish)
 
 
 def read_sheet(

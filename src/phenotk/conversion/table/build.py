@@ -9,11 +9,12 @@ value is read by one rule (:mod:`.values`: the ``values:`` map first, then the f
 
 from __future__ import annotations
 
+import functools
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from phenopackets import MetaData, OntologyClass, Phenopacket, TimeElement
 
@@ -27,14 +28,28 @@ from phenotk.ontology.annotations import DiseaseAnnotations, load_annotations
 from .columns import check_required, plan_columns
 from .diseases import disease_block
 from .findings import finding
-from .metadata import Gaps, metadata, reference_block
+from .metadata import GapNote, Gaps, metadata, reference_block
 from .phenotypes import phenotypes
 from .sheets import Sheet, StreamSheet
 from .subject import build_subject
 from .terms import TermResolver
 from .values import identity, read_time, read_value
 
-__all__ = ["BuiltPacket", "PacketRows", "TableConversion", "TermResolver", "build_packets", "iter_packets"]
+__all__ = [
+    "BuiltPacket", "Mapper", "PacketRows", "RowGroup", "TableConversion", "TermResolver", "build_packets",
+    "iter_packets",
+]
+
+T = TypeVar("T")
+#: the rows of one packet as the second pass gathers them: (packet id, [(row number, cells), …])
+RowGroup = tuple[str, list[tuple[int, list[str]]]]
+#: ``mapper(step, groups, count)``: ``step`` applied to every row group (``count`` of them), results in the
+#: groups' order — ``map`` does it here; :func:`.parallel.fork_map` in worker processes
+Mapper = Callable[[Callable[[RowGroup], Any], Iterable[RowGroup], int], Iterable[Any]]
+
+
+def _same(built: BuiltPacket) -> BuiltPacket:
+    return built
 
 
 @dataclass
@@ -233,7 +248,13 @@ class _Builder:
 
     # ------------------------------------------------------------------ packet
     def packet(self, group: PacketRows) -> BuiltPacket:
-        """One packet from its rows."""
+        """One packet from its rows (its gaps noted for ``map-incomplete-packets``)."""
+        built = self._make(group)
+        self.gaps.note(built.packet, group.rows[0][0])
+        return built
+
+    def _make(self, group: PacketRows) -> BuiltPacket:
+        """One packet from its rows; nothing of the builder changes but its caches (it may run in a worker)."""
         issues: list[Issue] = []
         spec = self.m.subject["id"]
         raw_sid, row = self.single(group, spec, issues, "subject id")
@@ -247,7 +268,6 @@ class _Builder:
         refs = reference_block(self, group, issues)
         packet.meta_data.CopyFrom(metadata(self, packet, refs))
         first_row = group.rows[0][0]
-        self.gaps.note(packet, first_row)
         src = f"{self.sheet.path}:row {first_row}" + (f"-{group.rows[-1][0]}" if len(group.rows) > 1 else "")
         return BuiltPacket(packet, src, issues, unknown_sex)
 
@@ -301,14 +321,13 @@ class _Builder:
                        "the rows were merged into one packet", self.sev, sheet=self.sheet.name, row=number,
                        column=next(iter(self.m.packet_id.columns()), None), value=pid, reason="duplicate id")
 
-    def _packets(self, pids: list[str | None], last: dict[str, int]) -> Iterator[BuiltPacket]:
-        """Second pass: rows gathered by packet id, each packet built once its last row is read.
+    def _groups(self, pids: list[str | None], last: dict[str, int]) -> Iterator[RowGroup]:
+        """Second pass: rows gathered by packet id, each group complete once its last row is read.
 
-        Packets come in the order of their first rows (a packet whose rows are spread over the sheet holds back
+        Groups come in the order of their first rows (a packet whose rows are spread over the sheet holds back
         the ones after it until its last row).
         """
-        header = self.sheet.header
-        gathering: dict[str, PacketRows] = {}
+        gathering: dict[str, RowGroup] = {}
         queue: deque[str] = deque()
         index = -1
         for index, (number, cells) in enumerate(self.sheet.replay()):
@@ -319,28 +338,51 @@ class _Builder:
                 continue
             group = gathering.get(pid)
             if group is None:
-                gathering[pid] = group = PacketRows(pid)
+                gathering[pid] = group = (pid, [])
                 queue.append(pid)
-            group.rows.append((number, dict(zip(header, cells, strict=False))))
+            group[1].append((number, cells))
             while queue and last[queue[0]] <= index:
-                yield self.packet(gathering.pop(queue.popleft()))
+                yield gathering.pop(queue.popleft())
         if index + 1 != len(pids) or queue:
             raise InputError("the sheet changed while it was being read (its rows differ between two passes)",
                              path=self.sheet.path)
 
-    def stream(self) -> Iterator[list[Issue] | BuiltPacket]:
+    def made(self, group: RowGroup, finish: Callable[[BuiltPacket], T]) -> tuple[T, GapNote]:
+        """``finish`` of the packet of one row group, with what :class:`.metadata.Gaps` notes of it.
+
+        Changes nothing of the builder but its caches: a :data:`Mapper` may run it in a worker process.
+        """
+        header = self.sheet.header
+        pid, rows = group
+        built = self._make(PacketRows(pid, [(n, dict(zip(header, cells, strict=False))) for n, cells in rows]))
+        return finish(built), Gaps.of(built.packet, rows[0][0])
+
+    def stream(
+        self, mapper: Mapper | None = None, finish: Callable[[BuiltPacket], Any] | None = None
+    ) -> Iterator[list[Issue] | Any]:
         """The sheet-level findings (one list, first), then each packet as soon as its rows are read.
 
         Two passes over the rows (the first finds every row's packet id and the sheet-level findings; the second
         builds the packets), so memory holds one packet's rows, not the sheet's. Same packets and findings, in
         the same order, as :meth:`build_whole`.
+
+        ``finish`` turns each :class:`BuiltPacket` into what is yielded (default: the packet itself); ``mapper``
+        applies the building and ``finish`` to the row groups — ``map`` by default, worker processes under
+        ``phenotk convert --jobs`` (:mod:`.parallel`) — and must keep their order. What crosses from packet to
+        packet (the ``map-incomplete-packets`` gaps) is gathered here, in sheet order, so any mapper gives the
+        same findings.
         """
         check_required(self)
         group_issues, pids, last = self._scan()
         plan_columns(self)
         self.sheet_issues.extend(group_issues)
         yield self.sheet_issues
-        yield from self._packets(pids, last)
+        step = functools.partial(self.made, finish=finish or _same)
+        groups = self._groups(pids, last)
+        outputs = mapper(step, groups, len(last)) if mapper is not None else map(step, groups)
+        for out, gap in outputs:
+            self.gaps.add(gap)
+            yield out
         self.tail = self.gaps.findings(self.sheet.name)
         if self.tail:  # what no cell states, once per sheet, after the packets
             yield self.tail
@@ -409,6 +451,11 @@ def iter_packets(
     created: str | None = None,
     created_by: str = "phenotk",
     annotations: str | Path | DiseaseAnnotations | None = None,
-) -> Iterator[list[Issue] | BuiltPacket]:
-    """:func:`build_packets` streamed: the sheet-level findings (one list) first, then one packet at a time."""
-    return _builder(sheet, mapping, ontology, strict, created, created_by, annotations).stream()
+    mapper: Mapper | None = None,
+    finish: Callable[[BuiltPacket], Any] | None = None,
+) -> Iterator[list[Issue] | Any]:
+    """:func:`build_packets` streamed: the sheet-level findings (one list) first, then one packet at a time.
+
+    ``finish`` and ``mapper``: see :meth:`_Builder.stream` (what each packet becomes, and where it is made).
+    """
+    return _builder(sheet, mapping, ontology, strict, created, created_by, annotations).stream(mapper, finish)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,6 +16,7 @@ from phenotk.io import atomic_write
 from phenotk.issue import Issue, Severity
 
 from .api import stream_sheet
+from .build import BuiltPacket, Mapper
 from .sheets import XLSX_EXTENSIONS, open_table
 from .write import format_for, table_bytes
 
@@ -55,11 +57,22 @@ class TableReader(FormatReader):
         # is not opened again here (one probe per input, one "is it a template" answer)
         return suffix in XLSX_EXTENSIONS and head.startswith(b"PK")
 
-    def read(self, path: Path, options: ConvertOptions) -> Iterator[Converted]:
+    #: :meth:`read` takes ``mapper`` and ``post`` (``phenotk convert --jobs`` makes packets in worker processes)
+    parallel = True
+
+    def read(
+        self,
+        path: Path,
+        options: ConvertOptions,
+        *,
+        mapper: Mapper | None = None,
+        post: Callable[[Converted], Converted] | None = None,
+    ) -> Iterator[Converted]:
         """One :class:`Converted` per packet, after one message-less item with the sheet-level findings.
 
         The sheet streams (rows read twice, never all held; see :meth:`.build._Builder.stream`): each packet is
-        yielded as soon as its rows are read.
+        yielded as soon as its rows are read. ``post`` is applied to each packet's item where it is made, and
+        ``mapper`` says where that is (see :data:`.build.Mapper`; the order of the items never changes).
         """
         from phenotk.mapping.model import load_mapping
 
@@ -76,18 +89,27 @@ class TableReader(FormatReader):
         kwargs.update(_overrides(options.extra))
         sheet = open_table(path, **kwargs)
         try:
+            finish = _converted if post is None else functools.partial(_finished, post=post)
             parts = stream_sheet(sheet, mapping, ontology=options.ontology, strict=options.strict,
                                  created=options.created, created_by=options.created_by,
-                                 annotations=options.annotations)
+                                 annotations=options.annotations, mapper=mapper, finish=finish)
             for item in parts:
                 if isinstance(item, list):  # sheet-level findings (columns, rows without id) belong to the sheet
                     if item:
                         yield Converted(None, str(path), list(item))
                     continue
-                stated = ("/subject/sex",) if item.unknown_sex else ()
-                yield Converted(item.packet, item.source, item.issues, name=item.packet.id, stated_defaults=stated)
+                yield item
         finally:
             sheet.close()
+
+
+def _converted(item: BuiltPacket) -> Converted:
+    stated = ("/subject/sex",) if item.unknown_sex else ()
+    return Converted(item.packet, item.source, item.issues, name=item.packet.id, stated_defaults=stated)
+
+
+def _finished(item: BuiltPacket, post: Callable[[Converted], Converted]) -> Converted:
+    return post(_converted(item))
 
 
 class _TableWriter(FormatWriter):

@@ -99,6 +99,11 @@ def metadata(b: _Builder, packet: Phenopacket, refs: list[ExternalReference]) ->
     return md
 
 
+#: one packet's gaps: (resource prefixes without a version, interpretations without a disease, its first row,
+#: gene symbols without an HGNC id); None when it lacks nothing
+GapNote = tuple[frozenset[str], int, int | None, frozenset[str]] | None
+
+
 class Gaps:
     """What the sheet's packets lack that no cell states (one ``map-incomplete-packets`` finding at the end)."""
 
@@ -111,19 +116,38 @@ class Gaps:
 
     def note(self, packet: Phenopacket, row: int | None) -> None:
         """Record one built packet's gaps (``row``: its first sheet row)."""
-        missing = {r.namespace_prefix for r in packet.meta_data.resources if not r.version}
-        if missing:
-            self.unversioned_packets += 1
-            self.unversioned |= missing
+        self.add(Gaps.of(packet, row))
+
+    @staticmethod
+    def of(packet: Phenopacket, row: int | None) -> GapNote:
+        """What one packet lacks, as :meth:`add` takes it (small and picklable: made where the packet is)."""
+        missing = frozenset(r.namespace_prefix for r in packet.meta_data.resources if not r.version)
+        no_disease = 0
+        genes: set[str] = set()
         for interp in packet.interpretations:
             if not interp.diagnosis.disease.id:
-                self.no_disease_packets += 1
-                if len(self.no_disease) < 3 and row is not None:
-                    self.no_disease.append(row)
+                no_disease += 1
             for gi in interp.diagnosis.genomic_interpretations:
                 gene = gi.variant_interpretation.variation_descriptor.gene_context
                 if gene.symbol and not gene.value_id:
-                    self.no_gene_id.add(gene.symbol)
+                    genes.add(gene.symbol)
+        if not missing and not no_disease and not genes:
+            return None
+        return missing, no_disease, row, frozenset(genes)
+
+    def add(self, note: GapNote) -> None:
+        """Record one packet's :meth:`of` (in sheet order: the first rows without a disease are named)."""
+        if note is None:
+            return
+        missing, no_disease, row, genes = note
+        if missing:
+            self.unversioned_packets += 1
+            self.unversioned |= missing
+        self.no_disease_packets += no_disease
+        for _ in range(no_disease):
+            if len(self.no_disease) < 3 and row is not None:
+                self.no_disease.append(row)
+        self.no_gene_id |= genes
 
     def findings(self, sheet: str) -> list[Issue]:
         """The finding (none when every packet is complete)."""

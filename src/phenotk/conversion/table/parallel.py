@@ -1,0 +1,129 @@
+"""Packets of one sheet made in worker processes (``phenotk convert --jobs N``), in sheet order.
+
+The parent reads the sheet (both passes, every cross-row decision: ids, duplicates, the plan of the columns) and
+sends the rows of each packet, a few hundred packets per task, to ``N`` workers forked from it *after* that
+set-up: each worker starts with the parent's builder, mapping, ontology and validation engine, so nothing is
+loaded twice and nothing is pickled but rows and results. A worker runs the same ``step`` the sequential path
+runs (build the packet, then whatever the caller's ``finish`` does with it — validate, serialise) and sends back
+its results; the parent yields them in the groups' order, so the output and the findings are those of
+``--jobs 1``. At most ``4 × N`` tasks are in flight: memory stays bounded however long the sheet.
+
+Workers ignore SIGINT (Ctrl-C stops the parent, which cancels what is queued and lets the running tasks end);
+where ``fork`` is not available (Windows, macOS' default is spawn — fork is used there anyway when offered)
+the packets are made here, one after the other.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .build import RowGroup
+
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Future
+
+#: packets per task: large enough that pickling and queueing cost little per packet, small enough to balance
+CHUNK = 200
+#: a sheet with fewer packets than this is converted here when the number of jobs was chosen automatically
+AUTO_MIN_PACKETS = 2_000
+#: most worker processes ``jobs=0`` (automatic) starts
+AUTO_MAX_JOBS = 4
+
+_STEP: Callable[[RowGroup], Any] | None = None
+
+
+def auto_jobs() -> int:
+    """The CPUs this process may use (at most :data:`AUTO_MAX_JOBS`)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, AUTO_MAX_JOBS))
+
+
+def _fork_context() -> Any:
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - a platform without fork
+        return None
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for name in ("SIGTERM", "SIGHUP"):  # the parent's write-cleanup handlers are not the worker's
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, signal.SIG_DFL)
+
+
+def _run(chunk: list[RowGroup]) -> list[Any]:
+    step = _STEP
+    assert step is not None, "a worker forked without its step"
+    return [step(group) for group in chunk]
+
+
+class ForkMapper:
+    """A :data:`.build.Mapper` that makes the packets in ``jobs`` forked worker processes.
+
+    ``jobs=0`` chooses: :func:`auto_jobs` workers for a sheet of at least :data:`AUTO_MIN_PACKETS` packets,
+    else none. With one job (or no ``fork``) the groups are mapped here.
+    """
+
+    def __init__(self, jobs: int = 0, *, chunk: int = CHUNK) -> None:
+        self.jobs = jobs
+        self.chunk = chunk
+        self.used = 1  #: worker processes of the last sheet (1: made here)
+
+    def __call__(self, step: Callable[[RowGroup], Any], groups: Iterable[RowGroup], count: int) -> Iterator[Any]:
+        """``step`` of each group, in order (``count``: how many groups will come)."""
+        jobs = self.jobs
+        if jobs == 0:
+            jobs = auto_jobs() if count >= AUTO_MIN_PACKETS else 1
+        jobs = min(jobs, max(1, -(-count // self.chunk)))  # no idle worker for a short sheet
+        ctx = _fork_context()
+        self.used = jobs if jobs > 1 and ctx is not None else 1
+        if self.used == 1:
+            return map(step, groups)
+        return self._forked(step, groups, jobs, ctx)
+
+    def _forked(
+        self, step: Callable[[RowGroup], Any], groups: Iterable[RowGroup], jobs: int, ctx: Any
+    ) -> Iterator[Any]:
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _STEP
+        if _STEP is not None:
+            raise RuntimeError("one parallel sheet at a time")  # a worker inherits one step
+        _STEP = step
+        pending: deque[Future[list[Any]]] = deque()
+        limit = 4 * jobs
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker)
+        forked = False
+        try:
+            batch: list[RowGroup] = []
+            for group in groups:
+                batch.append(group)
+                if len(batch) < self.chunk:
+                    continue
+                if not forked:  # every worker forks on the first task: keep the garbage collector off their pages
+                    gc.freeze()
+                pending.append(pool.submit(_run, batch))
+                if not forked:
+                    gc.unfreeze()
+                    forked = True
+                batch = []
+                while len(pending) >= limit:
+                    yield from pending.popleft().result()
+            if batch:
+                pending.append(pool.submit(_run, batch))
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            _STEP = None
+            pool.shutdown(wait=True, cancel_futures=True)
