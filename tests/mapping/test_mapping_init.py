@@ -515,3 +515,16 @@ def test_mixed_disease_column_and_foreign_phenotype_headers(tmp_path: Path, hpo)
     assert [p.diseases[0].term.id if p.diseases else None for p in res.packets] == ["OMIM:607208", "ORPHA:72", None]
     bad = [(i.context.get("row"), i.context.get("value")) for i in res.all_issues if i.code == "MAP002"]
     assert bad == [(4, "Angelman")]
+
+
+def test_long_sheet_severity_column_is_placed(tmp_path: Path, hpo) -> None:
+    """A long sheet's "Severity" / "Schweregrad" column becomes phenotypes.long.severity and is carried."""
+    for header in ("Severity", "Schweregrad"):
+        path = tmp_path / f"{header}.csv"
+        path.write_text(f"patient,hpo_id,status,{header}\nP1,HP:0001250,yes,mild\nP1,HP:0001252,no,\n",
+                        encoding="utf-8")
+        start = init_mapping(path, ontology=hpo)
+        assert yaml.safe_load(start.text)["phenotypes"]["long"]["severity"] == header
+        packet = read_sheet(path, parse_mapping(start.text), ontology=hpo).packets[0]
+        assert [(f.type.id, f.excluded, f.severity.id) for f in packet.phenotypic_features] == [
+            ("HP:0001250", False, "HP:0012825"), ("HP:0001252", True, "")]

@@ -105,7 +105,7 @@ def test_onset_words_in_wide_term_cells(hpo) -> None:
 
 def test_severity_words_in_wide_term_cells(hpo) -> None:
     """``mild`` under a term column states the feature observed and mild: carried as its severity modifier."""
-    cells = ["mild", "Moderate", "yes, severe", "+ (profound)", "borderline.", "very", "severe, 3y"]
+    cells = ["mild", "Moderate", "yes, severe", "+ (profound)", "borderline", "very", "severe, 3y"]
     df = pd.DataFrame({"id": [f"p{i}" for i in range(len(cells))], "Intellectual disability": cells})
     res = from_dataframe(df, {"phenotk_mapping": 1, "subject": {"id": "id"}, "phenotypes": {"wide": {}}},
                          hpo=hpo)
@@ -116,12 +116,34 @@ def test_severity_words_in_wide_term_cells(hpo) -> None:
         "p1": [("HP:0001249", False, "HP:0012826")],
         "p2": [("HP:0001249", False, "HP:0012828")],
         "p3": [("HP:0001249", False, "HP:0012829")],
-        "p4": [("HP:0001249", False, "HP:0012827")],
+        "p4": [],  # a borderline finding: observed or not? reported (a severity column may say borderline)
         "p5": [],  # not a status, onset or severity word: reported, not guessed
         "p6": [],  # two statements in one cell: reported rather than half-read
     }
     bad = [(i.code, i.context.get("row"), i.context.get("value")) for i in res.all_issues]
-    assert bad == [("MAP002", 7, "very"), ("MAP002", 8, "severe, 3y")]  # map-bad-cell
+    assert bad == [("MAP002", 6, "borderline"), ("MAP002", 7, "very"), ("MAP002", 8, "severe, 3y")]  # map-bad-cell
+
+
+def test_severity_column_and_severity_status_in_the_long_layout(hpo) -> None:
+    """``phenotypes.long.severity``: a word, an HPO Severity id or ``label (HP:…)``; ``mild`` as the status means
+    observed and mild; a severity beside an excluded term, or text that is no severity, is reported."""
+    rows = [("a", "HP:0001249", "yes", "mild"), ("a", "HP:0001250", "moderate", ""),
+            ("a", "HP:0001252", "yes", "Severe (HP:0012828)"), ("b", "HP:0001249", "yes", "HP:0012829"),
+            ("b", "HP:0001250", "no", "severe"), ("b", "HP:0001252", "yes", "very bad"),
+            ("b", "HP:0001344", "yes", "HP:0001250")]  # an HPO id, but not a severity
+    df = pd.DataFrame(rows, columns=["id", "term", "status", "severity"])
+    mapping = {"phenotk_mapping": 1, "input": {"rows": "many"}, "subject": {"id": "id"},
+               "phenotypes": {"long": {"term": "term", "status": "status", "severity": "severity"}}}
+    res = from_dataframe(df, mapping, hpo=hpo)
+    got = {p.id: [(f.type.id, f.excluded, f.severity.id or None) for f in p.phenotypic_features] for p in res.packets}
+    assert got == {
+        "a": [("HP:0001249", False, "HP:0012825"), ("HP:0001250", False, "HP:0012826"),
+              ("HP:0001252", False, "HP:0012828")],
+        "b": [("HP:0001249", False, "HP:0012829"), ("HP:0001250", True, None), ("HP:0001252", False, None),
+              ("HP:0001344", False, None)],
+    }
+    bad = [(i.code, i.context.get("row"), i.context.get("value")) for i in res.all_issues]
+    assert bad == [("MAP002", 6, "severe"), ("MAP002", 7, "very bad"), ("MAP002", 8, "HP:0001250")]
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,9 @@ CASES: dict[str, tuple[dict[str, Any], str, list[str], dict[str, str], Callable[
                               {"term": ""}, lambda p: p.phenotypic_features[0].type.id, ["HP:0001252", "HP:0001250"]),
     "phenotypes.long.status": ({"phenotypes": {"long": {"term": "term"}}}, "present", ["nein", "yes"],
                                {"term": "HP:0001250"}, lambda p: p.phenotypic_features[0].excluded, [True, False]),
+    "phenotypes.long.severity": ({"phenotypes": {"long": {"term": "term"}}}, "sev", ["schwer", "mild"],
+                                 {"term": "HP:0001250"}, lambda p: p.phenotypic_features[0].severity.id,
+                                 ["HP:0012828", "HP:0012825"]),
     "phenotypes.long.onset": ({"phenotypes": {"long": {"term": "term"}}}, "onset", ["early", "2 years"],
                               {"term": "HP:0001250"}, lambda p: MessageToDict(p.phenotypic_features[0].onset),
                               [{"ontologyClass": {"id": "HP:0003593", "label": "Infantile onset"}},
@@ -119,6 +122,7 @@ MAPS: dict[str, dict[str, Any]] = {
     "references.description": {"t1": "A title"}, "references.reference": {"doi": "https://example.org/1"},
     "phenotypes.long.term": {"sz": "HP:0001250"}, "phenotypes.long.label": {"floppy": "Hypotonia"},
     "phenotypes.long.status": {"nein": "excluded"}, "phenotypes.long.onset": {"early": "Infantile onset"},
+    "phenotypes.long.severity": {"schwer": "severe"},
 }
 
 

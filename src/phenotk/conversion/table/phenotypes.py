@@ -19,13 +19,13 @@ from phenotk.mapping.model import MISSING
 from phenotk.mapping.timeparse import ParsedTime, parse_time
 
 from .findings import finding
-from .terms import HP_ID, TermResolver
+from .terms import HP_ID, HP_IN_TEXT, TermResolver
 from .values import read_time, read_value, status_parser
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
 
-Add = Callable[[OntologyClass, bool, "ParsedTime | TimeElement | None", int, str], None]
+Add = Callable[..., None]  # (term, excluded, onset, row, column[, severity])
 
 _EMPTY_TEXT = frozenset({"na", "n/a", "nd", "none", "-", "unknown", "not assessed", "?"})
 _MISS = object()
@@ -40,6 +40,10 @@ SEVERITY: dict[str, tuple[str, str]] = {
     "severe": ("HP:0012828", "Severe"),
     "profound": ("HP:0012829", "Profound"),
 }
+#: In a yes/no term column "borderline" is ambiguous (a borderline CK: elevated or not?): reported, not read.
+WIDE_SEVERITY = frozenset(SEVERITY) - {"borderline"}
+SEVERITY_ROOT = "HP:0012824"
+_SEVERITY_LABELS = dict(SEVERITY.values())
 #: Items of a free-text phrase: commas, "and", "as well as" (a negation covers one item).
 _ITEMS = re.compile(r",|\band\b|\bas well as\b|\bplus\b", re.I)
 #: Inside one negated item, "or"/"nor" continue the negation ("no seizures or hypotonia").
@@ -80,15 +84,36 @@ def _wide_feature(b: _Builder, term: OntologyClass, cell: str) -> PhenotypicFeat
 def _severity_feature(b: _Builder, term: OntologyClass, cell: str) -> PhenotypicFeature | object:
     """``mild`` / ``yes, severe`` / ``+ (profound)``: observed with the severity modifier; _BAD for anything else."""
     word = cell.lower().rstrip(".")
-    if word not in SEVERITY:
+    if word not in WIDE_SEVERITY:
         m = _WORD_AND_ONSET.match(cell)
         if not (m and b.m.wide_vocabulary.status(m.group(1)) == "observed"):
             return _BAD
         word = m.group(2).lower().rstrip(".")
-        if word not in SEVERITY:
+        if word not in WIDE_SEVERITY:
             return _BAD
     curie, label = SEVERITY[word]
     return PhenotypicFeature(type=term, severity=OntologyClass(id=curie, label=b.resolver.label(curie) or label))
+
+
+def _severity_class(b: _Builder, text: str) -> OntologyClass | None:
+    """A severity cell: a word of :data:`SEVERITY`, or an HPO id / ``label (HP:…)`` / label below HP:0012824."""
+    word = text.strip().lower().rstrip(".")
+    if word in SEVERITY:
+        curie, label = SEVERITY[word]
+        return OntologyClass(id=curie, label=b.resolver.label(curie) or label)
+    m = HP_IN_TEXT.match(text.strip())
+    given = m.group(2).upper().replace("_", ":") if m else text.strip().upper()
+    if given in _SEVERITY_LABELS:  # the five built-in ids are known without an ontology
+        return OntologyClass(id=given, label=b.resolver.label(given) or _SEVERITY_LABELS[given])
+    hit = b.resolver.resolve(text)
+    onto = b.resolver.ontology
+    if hit is None or onto is None or not hasattr(onto, "is_descendant_of"):
+        return None
+    try:
+        below = bool(onto.is_descendant_of(hit[0], SEVERITY_ROOT)) and hit[0] != SEVERITY_ROOT
+    except (KeyError, ValueError):
+        below = False
+    return OntologyClass(id=hit[0], label=hit[1]) if below else None
 
 
 def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list[Issue]) -> None:
@@ -104,7 +129,8 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
                 f"{'excluded' if excluded else 'observed'} in row {row}; kept the first",
                 b.sev, sheet=b.sheet.name, row=row, column=col, value=term.id, reason="conflicting values"))
 
-    def add(term: OntologyClass, excluded: bool, onset: ParsedTime | TimeElement | None, row: int, col: str) -> None:
+    def add(term: OntologyClass, excluded: bool, onset: ParsedTime | TimeElement | None, row: int, col: str,
+            severity: OntologyClass | None = None) -> None:
         prev = seen.get(term.id)
         if prev is not None:
             conflict(term, prev, excluded, row, col)
@@ -116,6 +142,8 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
             f.excluded = True
         if onset is not None:
             f.onset.CopyFrom(onset.to_time_element() if isinstance(onset, ParsedTime) else onset)
+        if severity is not None:
+            f.severity.CopyFrom(severity)
 
     cache_get = b.feature_cache.get
     wide = b.wide_ids
@@ -168,19 +196,33 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
         return
     curie, label = term
     status = "observed"
+    severity = None
     if "status" in long:
         sraw = long["status"].raw(rec)
-        if sraw:
+        if sraw and sraw.strip().lower().rstrip(".") in WIDE_SEVERITY and b.m.long_vocabulary.status(sraw) is None:
+            severity = _severity_class(b, sraw)  # "mild" as the status: observed, mild
+        elif sraw:
             status = read_value(b, long["status"], sraw, status_parser(b.m.long_vocabulary), issues, number,
-                                "status", "an observed/excluded/unknown word") or ""
+                                "status", "an observed/excluded/unknown word or a severity") or ""
             if status in ("", "unknown"):
                 return
+    if "severity" in long:
+        vraw = long["severity"].raw(rec)
+        if vraw:
+            severity = read_value(b, long["severity"], vraw, lambda t: _severity_class(b, t), issues, number,
+                                  "severity", "a severity (mild, moderate, severe, profound, borderline or an HPO "
+                                  "Severity term)")
+    if severity is not None and status == "excluded":
+        b.bad(issues, number, long["severity"].column or "", long["severity"].raw(rec), "severity of an excluded term",
+              f"{label or curie} is excluded, so the severity {severity.label or severity.id!r} has no feature to "
+              "qualify; it is not carried")
+        severity = None
     onset = None
     if "onset" in long:
         oraw = long["onset"].raw(rec)
         if oraw:
             onset = read_time(b, long["onset"], oraw, issues, number, "onset")
-    add(OntologyClass(id=curie, label=label), status == "excluded", onset, number, spec.column or "")
+    add(OntologyClass(id=curie, label=label), status == "excluded", onset, number, spec.column or "", severity)
 
 
 def _long_term(b: _Builder, raw: str, given: str, number: int, issues: list[Issue]) -> tuple[str, str] | None:

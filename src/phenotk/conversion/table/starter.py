@@ -196,7 +196,7 @@ def _phenotypes(pl: Placement, f: dict[str, list[str]], sheet: Sheet, resolver: 
         phen["wide"] = wide
     if pl.term_column:
         long: dict[str, Any] = {"term": pl.term_column}
-        for key, name in (("term_label", "label"), ("status", "status"), ("onset", "onset")):
+        for key, name in (("term_label", "label"), ("status", "status"), ("onset", "onset"), ("severity", "severity")):
             if key in f:
                 long[name] = f[key][0]
         words = presence_values(_cells(sheet, f["status"][0])) if "status" in f else None

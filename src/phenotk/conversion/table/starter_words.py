@@ -108,6 +108,8 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
      r"caracteristicas clinicas|hallazgos clinicos|sintomi|caratteristiche cliniche|segni clinici|symptomen|"
      r"fenotype|klinische kenmerken|kliniek"),
     ("status", r"status|present|observed|excluded|vorhanden|present e|presente|aanwezig"),
+    ("severity", r"severity|(?:hpo )?severity (?:term|modifier)|schweregrad|auspragung|severite|gravite|gravedad|"
+                 r"severidad|gravita|ernst"),
     ("term_label", r"(?:hpo|term) ?(?:label|name)"),
 ]
 COMPILED: list[tuple[str, re.Pattern[str]]] = [(f, re.compile(rf"(?:{p})\Z")) for f, p in FIELD_PATTERNS]
