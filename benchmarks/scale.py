@@ -40,8 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import shared_data
 from scale_corpus import make_corpus
 
-from phenotk.scale.cli import CLUSTER_CONFIG, WORKER_ENV
-
 MODES = ("single", "jobs2", "dask2")
 
 
@@ -71,25 +69,14 @@ def one(mode: str, corpus: str, hpo: str) -> dict[str, object]:
         out["dups"] = sum(1 for i in report.issues if i.rule == "id-duplicate")
         out["worker_rss"] = _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) if mode == "jobs2" else None
     else:
-        import dask
         import pyarrow.dataset as ds
-        from distributed import Client, LocalCluster
 
+        from phenotk.scale.cli import local_cluster
         from phenotk.scale.dask import frames
+        from phenotk.scale.partition import Spec
 
         t0 = time.perf_counter()
-        with (
-            dask.config.set(CLUSTER_CONFIG),
-            LocalCluster(
-                n_workers=2,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                env=WORKER_ENV,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+        with local_cluster(2, Spec.of(session)) as client:
             out["startup"] = time.perf_counter() - t0
             target = tempfile.mkdtemp(prefix="phenotk-scale-")
             try:

@@ -115,3 +115,45 @@ def test_to_parquet_partition_tasks_write_what_the_single_process_finds(
     bag = db.from_sequence([(str(f), f.read_bytes()) for f in files], npartitions=3)
     phenotk.dask.frames(bag, hpo=hpo_json).to_parquet(str(tmp_path / "bag"))
     assert multiset(pq.read_table(tmp_path / "bag" / "findings").to_pylist()) == single
+
+
+def test_to_parquet_streams_guided_partitions_while_listing(
+    dask_client: Any, store_dir: Path, tmp_path: Path, hpo_json: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Default partitions: big ones submitted while the client still lists, a guided tail; the findings are the
+    single-process run's, cross-document ones included (the notes are reduced in input order as they arrive)."""
+    import pyarrow.parquet as pq
+
+    import phenotk.dask
+    from phenotk.scale import tasks
+
+    monkeypatch.setattr(tasks, "MAX_PARTITION", 2)  # early submissions after 2 * threads * 2 + 2 listed files
+    monkeypatch.setattr(tasks, "MIN_PARTITION", 1)
+    copies_with_duplicates(store_dir, tmp_path / "a", ["AAGAB", "ACTB"])
+    copies_with_duplicates(store_dir, tmp_path / "b", ["AAGAB", "ACTB"])
+    paths = [str(tmp_path / "a"), str(tmp_path / "b")]
+    report, single = _single(paths, hpo_json)
+    assert len(report.results) > 2 * 2 * 2 + 2 + 2  # some partitions go out before the listing ends
+    phenotk.dask.frames(paths, hpo=hpo_json).to_parquet(str(tmp_path / "out"))
+    parts = sorted((tmp_path / "out" / "documents").glob("part.*.parquet"))
+    sizes = [pq.read_metadata(p).num_rows for p in parts]
+    assert max(sizes) == 2 and min(sizes) == 1  # big partitions, then smaller ones
+    assert multiset(pq.read_table(tmp_path / "out" / "findings").to_pylist()) == single
+    dups = [k for k in single.elements() if k[4] == "id-duplicate"]
+    assert len(dups) == sum(1 for r in report.results if "/b/" in r.path)
+    assert sum(sizes) == len(report.results)
+
+
+def test_cut_guided_partitions() -> None:
+    """Guided partitions: input order kept, at most MAX_PARTITION, shrinking toward the end."""
+    from phenotk.scale.tasks import MAX_PARTITION, MIN_PARTITION, cut
+
+    items: list[Any] = list(range(50_000))
+    parts = [b.items for b in cut(items, None, 2)]
+    assert [x for p in parts for x in p] == items
+    sizes = [len(p) for p in parts]
+    assert sizes[0] == MAX_PARTITION and max(sizes) == MAX_PARTITION
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(s >= MIN_PARTITION for s in sizes[:-1])
+    assert len(parts) < 50_000 // 256  # far fewer tasks than fixed 256-file partitions
+    assert [len(b.items) for b in cut(items[:10], 4)] == [4, 4, 2]

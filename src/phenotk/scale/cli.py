@@ -7,10 +7,11 @@ code follows GUIDE §2 (2: an input was unreadable; 1: a finding at or above ``-
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from phenotk.errors import OutputExistsError, UsageError
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
     from phenotk.issue import Severity
+    from phenotk.scale.partition import Spec
     from phenotk.workflow.session import Session
 
 ENGINES = ("local", "dask", "spark")
@@ -29,8 +31,11 @@ WORKER_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
 
 #: Dask settings of the LocalCluster (scheduler and workers): no statistical profiler sampling the task thread every
 #: 10 ms, slower watchdog/monitor ticks. An idle worker then spends ~3 ms of CPU per second instead of ~30 and the
-#: scheduler ~9 instead of ~40: on 2 cores that was 5-10 % of a run (docs/scale.md)
+#: scheduler ~9 instead of ~40: on 2 cores that was 5-10 % of a run (docs/scale.md). No developer logs of recent
+#: messages and transitions: the scheduler's log of the last 1,000 messages to each worker keeps every
+#: ``compute-task`` message with its task, i.e. the file list of every partition of a run (the client's memory).
 CLUSTER_CONFIG = {
+    "distributed.admin.low-level-log-length": 0,
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "500ms",
     "distributed.admin.system-monitor.interval": "2s",
@@ -39,6 +44,39 @@ CLUSTER_CONFIG = {
 }
 
 _RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int | None = None, spec: Spec | None = None) -> Iterator[Any]:
+    """A ``LocalCluster`` of ``workers`` single-threaded processes (default: one per core) and its ``Client``.
+
+    With ``CLUSTER_CONFIG`` and ``WORKER_ENV``, bound to 127.0.0.1, no dashboard. ``spec``: each worker builds
+    and warms that run's engine as it starts (:class:`~phenotk.scale.preload.WarmEngine`), before it takes a
+    task. One thread per worker: two workers of two threads on two cores would only contend for them (and
+    each validation task holds the GIL).
+    """
+    import dask
+    from distributed import Client, LocalCluster
+
+    extra: dict[str, Any] = {}
+    if spec is not None:
+        from phenotk.scale.preload import WarmEngine
+
+        extra["plugins"] = (WarmEngine(spec),)
+    with (
+        dask.config.set(CLUSTER_CONFIG),
+        LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            env=WORKER_ENV,
+            **extra,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
 
 
 def prepare_output(output: str | None, *, force: bool) -> str:
@@ -98,25 +136,25 @@ def _run_local(paths: Sequence[str], session: Session, out: str, *, jobs: int) -
 
 
 def _run_dask(paths: Sequence[str], session: Session, out: str, *, scheduler: str | None, workers: int | None) -> None:
-    import dask
-    from distributed import Client, LocalCluster
+    from concurrent.futures import ThreadPoolExecutor
 
-    from phenotk.scale.dask import frames
+    from distributed import Client
 
-    run_frames = frames(list(paths), session=session)
+    from phenotk.scale.dask import frames_of
+    from phenotk.scale.inputs import list_inputs
+    from phenotk.scale.partition import Spec
+    from phenotk.scale.preload import WarmEngine
+
+    spec = Spec.of(session)
     if scheduler:
-        with Client(scheduler):
-            run_frames.to_parquet(out)
+        with Client(scheduler) as client:
+            client.register_plugin(WarmEngine(spec))  # every worker builds the engine once, new ones as they join
+            frames_of(list_inputs(list(paths)), session).to_parquet(out)
         return
-    n = workers or os.cpu_count() or 1
-    with (
-        dask.config.set(CLUSTER_CONFIG),
-        LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None, env=WORKER_ENV
-        ) as c,
-        Client(c),
-    ):
-        run_frames.to_parquet(out)
+    with ThreadPoolExecutor(1) as pool:
+        listing = pool.submit(list_inputs, list(paths))  # listed while the workers start and build their engines
+        with local_cluster(workers, spec):
+            frames_of(listing.result(), session).to_parquet(out)
 
 
 def _run_spark(paths: Sequence[str], session: Session, out: str, *, master: str | None, workers: int | None) -> None:
@@ -167,4 +205,4 @@ def _value_counts(column: pa.ChunkedArray) -> dict[str, int]:
     return {v["values"].as_py(): v["counts"].as_py() for v in pc.value_counts(column)}
 
 
-__all__ = ["CLUSTER_CONFIG", "ENGINES", "WORKER_ENV", "prepare_output", "run", "summarize_output"]
+__all__ = ["CLUSTER_CONFIG", "ENGINES", "WORKER_ENV", "local_cluster", "prepare_output", "run", "summarize_output"]

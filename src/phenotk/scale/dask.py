@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from phenotk.scale import require
@@ -26,17 +25,18 @@ import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
 from phenotk.scale.arrow import DOCUMENTS_SCHEMA, FINDINGS_SCHEMA  # noqa: E402
-from phenotk.scale.inputs import list_inputs  # noqa: E402
-from phenotk.scale.partition import Spec, cross_document, validate_records, worker_engine  # noqa: E402
-from phenotk.scale.tasks import Batch, validate_batch  # noqa: E402
+from phenotk.scale.inputs import iter_inputs, list_inputs  # noqa: E402
+from phenotk.scale.partition import CrossDocument, Spec, cross_document, validate_records, worker_engine  # noqa: E402
+from phenotk.scale.tasks import Batch, current_client, cut, validate_batch, worker_threads  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.bag as db
 
+    from phenotk.validation.engine import Engine
     from phenotk.workflow.session import Session
 
-#: files per partition task (a partition of store packets takes ~0.5 s on one core)
-PARTITION_SIZE = 256
+#: files per partition task when one is asked for; the default (None) cuts guided partitions (:func:`cut`)
+PARTITION_SIZE: int | None = None
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
@@ -71,26 +71,69 @@ def _cross_task(spec: Spec, order: str, *notes: pa.Table) -> pd.DataFrame:
 # ------------------------------------------------------------------------------ the API
 
 
-@dataclass
 class Frames:
-    """The findings and per-document frames of one run, and :meth:`to_parquet` that writes both in one pass."""
+    """The findings and per-document frames of one run, and :meth:`to_parquet` that writes both in one pass.
 
-    findings: dd.DataFrame
-    documents: dd.DataFrame
-    #: what to_parquet runs: the worker's spec, the partitions (lists of files, or a bag's delayed partitions)
-    _spec: Spec | None = None
-    _chunks: list[Any] = field(default_factory=list)
-    _records: bool = False
-    _engine: Any = None
-    _order: str = "seq"
+    The frames (``.findings``, ``.documents``: lazy ``dask.dataframe`` graphs) are built on first use;
+    :meth:`to_parquet` does not build them.
+    """
+
+    def __init__(
+        self,
+        spec: Spec | None,
+        chunks: list[Any] | None = None,
+        *,
+        paths: list[Any] | None = None,
+        partition_size: int | None = PARTITION_SIZE,
+        records: bool = False,
+        session: Session | None = None,
+        order: str = "seq",
+    ) -> None:
+        self._spec = spec
+        #: the partitions (lists of files, or a bag's delayed partitions); None: ``paths`` not listed yet
+        self._parts = chunks
+        self._paths = paths
+        self._size = partition_size
+        self._records = records
+        self._session = session
+        self._order = order
+        self._frames: tuple[dd.DataFrame, dd.DataFrame] | None = None
+
+    @property
+    def _chunks(self) -> list[Any]:
+        if self._parts is None:
+            items = list_inputs(self._paths or [])
+            self._parts = cut(items, self._size, worker_threads() if self._size is None else 1)
+        return self._parts
+
+    @property
+    def findings(self) -> dd.DataFrame:
+        """One row per finding (:data:`~phenotk.scale.arrow.FINDINGS_SCHEMA`), the cross-document ones last."""
+        return self._graph()[0]
+
+    @property
+    def documents(self) -> dd.DataFrame:
+        """One row per document (:data:`~phenotk.scale.arrow.DOCUMENTS_SCHEMA`)."""
+        return self._graph()[1]
+
+    def _graph(self) -> tuple[dd.DataFrame, dd.DataFrame]:
+        if self._frames is None:
+            self._frames = _dataframes(self._spec, self._chunks, self._records, self._order)
+        return self._frames
+
+    def _engine(self) -> Engine:
+        return self._session.engine if self._session is not None else worker_engine(self._spec)  # type: ignore[arg-type]
 
     def to_parquet(self, directory: str, **kwargs: Any) -> None:
         """Write ``directory/findings/`` and ``directory/documents/`` (files are read and validated once).
 
         Each partition task validates its files and writes its two tables itself
         (:mod:`phenotk.scale.tasks`: Arrow straight to Parquet, no pandas), returning only the run-hook notes
-        (tens of bytes per document), gathered as tasks finish. The cross-document reduction runs here, on
-        the client, and is written as ``findings/part.cross.parquet``. ``kwargs``: keywords of
+        (tens of bytes per document). On a ``distributed`` client the partitions are submitted as the inputs
+        are listed, in input order (first in, first out: the big ones first, see
+        :func:`~phenotk.scale.tasks.cut`), and the client feeds each partition's notes to the cross-document
+        reduction as soon as the partitions before it are in, while the workers go on; the reduction's
+        findings are written last, as ``findings/part.cross.parquet``. ``kwargs``: keywords of
         ``pyarrow.parquet.write_table`` (e.g. ``compression="zstd"``) for the client's own file.
         """
         import fsspec
@@ -104,30 +147,105 @@ class Frames:
         fs.makedirs(f"{root}/documents", exist_ok=True)
         fn = tasks.records_task if self._records else tasks.files_task
         token = uuid.uuid4().hex[:12]
-        todo = [
-            dask.delayed(fn, pure=False)(self._spec, chunk, base, k, dask_key_name=f"phenotk-validate-{token}-{k}")
-            for k, chunk in enumerate(self._chunks)
-        ]
-        cross = cross_document(self._engine, _gather(todo), order=self._order)
+        client = current_client()
+        if client is not None and not self._records:
+            cross = _stream_files(client, self, base, token)
+        else:
+            calls = [
+                (fn, (self._spec, c, base, k), f"phenotk-validate-{token}-{k}") for k, c in enumerate(self._chunks)
+            ]
+            cross = cross_document(self._engine(), _gather(calls), order=self._order)
         pq.write_table(cross, f"{root}/findings/part.cross.parquet", filesystem=fs, **kwargs)
 
 
-def _gather(todo: list[Any]) -> list[pa.Table]:
-    """Every task's result; on a distributed client as they finish (a worker keeps none until the end)."""
-    if not todo:
-        return []
-    try:
-        from distributed import as_completed, default_client
+def _stream_files(client: Any, run: Frames, base: str, token: str) -> pa.Table:
+    """Submit a run's file partitions as they are listed and reduce their notes in order; the cross findings."""
+    from distributed import as_completed
 
-        client = default_client()
-    except (ImportError, ValueError):  # no distributed client: the current scheduler
+    from phenotk.scale import tasks
+
+    spec = run._spec
+    reducer = CrossDocument(run._engine())
+    done: dict[int, pa.Table] = {}
+    nxt = 0
+
+    def take(k: int, notes: pa.Table) -> None:
+        nonlocal nxt
+        done[k] = notes
+        while nxt in done:
+            reducer.add(done.pop(nxt))
+            nxt += 1
+
+    def submit(k: int, batch: Batch) -> Any:
+        return client.submit(tasks.files_task, spec, batch, base, k, key=f"phenotk-validate-{token}-{k}", pure=False)
+
+    futures: dict[Any, int] = {}
+    pending = as_completed(with_results=True)
+    k = 0
+    if run._parts is not None or run._size is not None:
+        for batch in run._chunks:
+            fut = submit(k, batch)
+            futures[fut] = k
+            pending.add(fut)
+            k += 1
+    else:  # big partitions go out while the client lists the rest; the tail is cut when the count is known
+        threads = worker_threads()
+        early = 2 * threads * tasks.MAX_PARTITION
+        buf: list[Any] = []
+        for item in iter_inputs(run._paths or []):
+            buf.append(item)
+            if len(buf) >= early + tasks.MAX_PARTITION:
+                fut = submit(k, Batch(buf[: tasks.MAX_PARTITION]))
+                futures[fut] = k
+                pending.add(fut)
+                k += 1
+                del buf[: tasks.MAX_PARTITION]
+        for batch in cut(buf, None, threads):
+            fut = submit(k, batch)
+            futures[fut] = k
+            pending.add(fut)
+            k += 1
+        del buf
+    for batch in pending.batches():
+        for fut, notes in batch:
+            take(futures.pop(fut), notes)
+            fut.release()
+    return reducer.finish()
+
+
+def _gather(calls: list[tuple[Any, tuple[Any, ...], str]]) -> list[pa.Table]:
+    """Every call's result; on a distributed client as they finish (a worker keeps none until the end)."""
+    if not calls:
+        return []
+    todo = [dask.delayed(fn, pure=False)(*args, dask_key_name=key) for fn, args, key in calls]
+    client = current_client()
+    if client is None:  # no distributed client: the current scheduler
         return list(dask.compute(*todo))
+    from distributed import as_completed
+
     out = []
-    futures = client.compute(todo)
-    for fut in as_completed(futures):
-        out.append(fut.result())
-        fut.release()
+    for batch in as_completed(client.compute(todo), with_results=True).batches():
+        for fut, result in batch:
+            out.append(result)
+            fut.release()
     return out
+
+
+def _dataframes(spec: Spec | None, chunks: list[Any], records: bool, order: str) -> tuple[dd.DataFrame, dd.DataFrame]:
+    """The lazy findings and documents frames of a run's partitions."""
+    token = uuid.uuid4().hex[:12]  # task keys named, not hashed from 10^5 file names on the client
+    fn = _records_task if records else _files_task
+    task = dask.delayed(fn, nout=3, pure=False)
+    parts = [task(spec, c, dask_key_name=f"phenotk-partition-{token}-{k}") for k, c in enumerate(chunks)]
+    cross = dask.delayed(_cross_task, pure=False)(
+        spec, order, *[p[2] for p in parts], dask_key_name=f"phenotk-cross-{token}"
+    )
+    findings = dd.from_delayed([p[0] for p in parts] + [cross], meta=FINDINGS_META, verify_meta=False)
+    if parts:
+        documents = dd.from_delayed([p[1] for p in parts], meta=DOCUMENTS_META, verify_meta=False)
+    else:
+        documents = dd.from_pandas(DOCUMENTS_META, npartitions=1)
+    return findings, documents
 
 
 def session_of(hpo: Any = None, config: Any = False, **options: Any) -> Session:
@@ -143,37 +261,27 @@ def frames(
     hpo: Any = None,
     config: Any = False,
     session: Session | None = None,
-    partition_size: int = PARTITION_SIZE,
+    partition_size: int | None = PARTITION_SIZE,
     **options: Any,
 ) -> Frames:
-    """Findings and documents of ``paths_or_bag`` as lazy Dask frames (see :func:`validate`)."""
+    """Findings and documents of ``paths_or_bag`` as lazy Dask frames (see :func:`validate`).
+
+    ``partition_size``: files per partition task; None (default): guided partitions sized for the worker
+    threads of the current client (:func:`~phenotk.scale.tasks.cut`).
+    """
     session = session or session_of(hpo, config, **options)
     spec = Spec.of(session)
-    parts: list[Any]
-    chunks: list[Any]
-    order = "seq"
-    records = _is_bag(paths_or_bag)
-    token = uuid.uuid4().hex[:12]  # task keys named, not hashed from 10^5 file names on the client
-    if records:
+    if _is_bag(paths_or_bag):
         bag: db.Bag = paths_or_bag
-        order = "walk"
-        task = dask.delayed(_records_task, nout=3, pure=False)
-        chunks = bag.to_delayed()
-    else:
-        items = list_inputs([paths_or_bag] if isinstance(paths_or_bag, (str, os.PathLike)) else list(paths_or_bag))
-        task = dask.delayed(_files_task, nout=3, pure=False)
-        size = max(1, partition_size)
-        chunks = [Batch(items[i : i + size]) for i in range(0, len(items), size)]
-    parts = [task(spec, c, dask_key_name=f"phenotk-partition-{token}-{k}") for k, c in enumerate(chunks)]
-    cross = dask.delayed(_cross_task, pure=False)(
-        spec, order, *[p[2] for p in parts], dask_key_name=f"phenotk-cross-{token}"
-    )
-    findings = dd.from_delayed([p[0] for p in parts] + [cross], meta=FINDINGS_META, verify_meta=False)
-    if parts:
-        documents = dd.from_delayed([p[1] for p in parts], meta=DOCUMENTS_META, verify_meta=False)
-    else:
-        documents = dd.from_pandas(DOCUMENTS_META, npartitions=1)
-    return Frames(findings, documents, spec, chunks, records, session.engine, order)
+        return Frames(spec, bag.to_delayed(), records=True, session=session, order="walk")
+    paths = [paths_or_bag] if isinstance(paths_or_bag, (str, os.PathLike)) else list(paths_or_bag)
+    return Frames(spec, paths=paths, partition_size=partition_size, session=session)
+
+
+def frames_of(items: list[Any], session: Session, *, partition_size: int | None = PARTITION_SIZE) -> Frames:
+    """:func:`frames` of inputs already listed by :func:`~phenotk.scale.inputs.list_inputs`."""
+    chunks = cut(items, partition_size, worker_threads() if partition_size is None else 1)
+    return Frames(Spec.of(session), chunks, partition_size=partition_size, session=session)
 
 
 def validate(
@@ -181,7 +289,7 @@ def validate(
     *,
     hpo: Any = None,
     config: Any = False,
-    partition_size: int = PARTITION_SIZE,
+    partition_size: int | None = PARTITION_SIZE,
     **options: Any,
 ) -> dd.DataFrame:
     """Findings of every document under ``paths_or_bag`` as a lazy ``dask.dataframe`` (one row per finding).
@@ -205,4 +313,4 @@ def _is_bag(obj: Any) -> bool:
     )
 
 
-__all__ = ["FINDINGS_META", "Frames", "frames", "list_inputs", "session_of", "validate"]
+__all__ = ["FINDINGS_META", "Frames", "frames", "frames_of", "list_inputs", "session_of", "validate"]

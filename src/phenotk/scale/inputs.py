@@ -24,15 +24,26 @@ def is_url(p: str) -> bool:
 
 def list_inputs(paths: Sequence[str | os.PathLike[str]]) -> list[FileItem]:
     """Every input file, in the order ``phenotk validate`` reads them (its position is the file's ``file_seq``)."""
-    out: list[FileItem] = []
+    return list(iter_inputs(paths))
+
+
+def iter_inputs(paths: Sequence[str | os.PathLike[str]]) -> Iterator[FileItem]:
+    """:func:`list_inputs`, one file at a time (a client can submit partitions before the listing ends)."""
+    seq = 0
     for raw in paths:
         p = os.fspath(raw)
         if is_url(p) and not p.startswith("file://"):
-            out.extend(_list_url(p, len(out)))
+            found = _list_url(p, seq)
         else:
             local = p[len("file://") :] if p.startswith("file://") else p
-            out.extend(_list_local(local, len(out)))
-    return out
+            found = _list_local(local, seq)
+        for item in found:
+            yield item
+            seq += 1
+
+
+#: the opener io.readers gives a file it found on disk (the walk saw a regular file: no second stat here)
+_FILE_OPENER = "_file_opener.<locals>.read"
 
 
 def _list_local(p: str, start: int) -> Iterator[FileItem]:
@@ -42,7 +53,9 @@ def _list_local(p: str, start: int) -> Iterator[FileItem]:
     for src in iter_sources([p]):
         if isinstance(src, InputError):
             yield (src.path or p, os.path.basename(src.path or p), seq, None, src)
-        elif "!" not in src.path and os.path.isfile(src.path):
+        elif getattr(src.opener, "__qualname__", "") == _FILE_OPENER or (
+            "!" not in src.path and os.path.isfile(src.path)
+        ):
             yield (src.path, src.name, seq, None, None)  # the worker reads it
         else:  # a zip member or stdin: its bytes travel with the task
             try:
@@ -103,4 +116,4 @@ def _limited(data: bytes, size: int | None, path: str) -> bytes:
     return data
 
 
-__all__ = ["FileItem", "is_url", "list_inputs", "read_item"]
+__all__ = ["FileItem", "is_url", "iter_inputs", "list_inputs", "read_item"]

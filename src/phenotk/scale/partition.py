@@ -156,12 +156,14 @@ def walk_key(path: str) -> str:
 
 
 class _Doc:
-    """What the end of a run needs of a document: its path and (only if it gets one) a findings list."""
+    """What the end of a run needs of a document: its path, its row, and (only if it gets one) a findings list."""
 
-    __slots__ = ("_issues", "path")
+    __slots__ = ("_issues", "path", "row", "rows")
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, rows: pa.Table, row: int) -> None:
         self.path = path
+        self.rows = rows  # its partition's element and id columns (shared by the partition's documents)
+        self.row = row
         self._issues: list[Issue] | None = None
 
     @property
@@ -175,42 +177,79 @@ class _Doc:
 _SLICE = 65536
 
 
-def cross_document(engine: Engine, notes: Sequence[pa.Table] | pa.Table, *, order: str = "seq") -> pa.Table:
-    """Findings of the run hooks (duplicate ids across files …) from every partition's notes.
+class CrossDocument:
+    """The cross-document reduction, fed notes tables in input order as they come, finished once.
 
-    ``order``: ``"seq"`` sorts by (file_seq, doc_index) — the input order of the run; ``"walk"`` by
-    :func:`walk_key` of the path (for engines that list files themselves). The same notes in the same order
-    give the same findings as the single-process run. Memory: the notes and a small slotted object per
-    document (~0.3 KB), sorted in Arrow.
+    :meth:`add` turns a table's rows into the engine's run log (unpickling each document's notes), so a
+    client that receives partitions in order does this while the workers still validate; :meth:`finish`
+    runs the run hooks' end of run and returns their finding rows. Memory: a small slotted object per
+    document (~0.2 KB) and its notes; the notes' bytes are dropped once unpickled.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        from phenotk.validation.engine import RunLog
+
+        self.engine = engine
+        self.log = RunLog()
+        self.docs: list[_Doc] = []
+
+    def add(self, table: pa.Table) -> None:
+        """The notes of the next documents of the run (rows in input order)."""
+        if not table.num_rows:
+            return
+        # a copy: the received table's buffers (paths, notes) are then freed with it
+        rows = table.select(["element", "id"]).take(pa.array(range(table.num_rows), pa.int32()))
+        docs, add = self.docs, self.log.add
+        for start in range(0, table.num_rows, _SLICE):
+            part = table.slice(start, _SLICE)
+            paths = part.column("path").to_pylist()
+            for k, (path, blob) in enumerate(zip(paths, part.column("notes").to_pylist(), strict=True)):
+                doc = _Doc(path, rows, start + k)
+                docs.append(doc)
+                add(doc, pickle.loads(blob))  # type: ignore[arg-type]  # our own workers' notes
+
+    def finish(self) -> pa.Table:
+        """The run hooks' findings (duplicate ids across files …) as rows of the findings schema."""
+        if not self.docs:
+            return findings_table([])
+        self.engine.end_run(self.log)
+        rows: list[dict[str, Any]] = []
+        for doc in self.docs:
+            if doc._issues:
+                element, ident = doc.rows.column("element")[doc.row].as_py(), doc.rows.column("id")[doc.row].as_py()
+                res = Result(doc.path, element, ident, doc._issues)
+                rows.extend(finding_row(res, i) for i in doc._issues)
+        return findings_table(rows)
+
+
+def sort_notes(notes: Sequence[pa.Table] | pa.Table, order: str = "seq") -> pa.Table:
+    """Every partition's notes in one table, in run order.
+
+    ``"seq"``: by (file_seq, doc_index); ``"walk"``: by (:func:`walk_key` of the path, doc_index).
     """
     import pyarrow.compute as pc
 
-    from phenotk.validation.engine import RunLog
-
     table = notes if isinstance(notes, pa.Table) else _concat(notes)
     if not table.num_rows:
-        return findings_table([])
+        return table
     if order == "seq":
         keys = pa.table({"a": table.column("file_seq"), "b": table.column("doc_index")})
     else:
         walk = pa.array([walk_key(p) for p in table.column("path").to_pylist()], pa.string())
         keys = pa.table({"a": walk, "b": table.column("doc_index")})
-    table = table.take(pc.sort_indices(keys, sort_keys=[("a", "ascending"), ("b", "ascending")]))
-    log = RunLog()
-    docs: list[_Doc] = []
-    for start in range(0, table.num_rows, _SLICE):
-        part = table.slice(start, _SLICE)
-        for path, blob in zip(part.column("path").to_pylist(), part.column("notes").to_pylist(), strict=True):
-            doc = _Doc(path)
-            docs.append(doc)
-            log.add(doc, pickle.loads(blob))  # type: ignore[arg-type]  # our own workers' notes
-    engine.end_run(log)
-    rows: list[dict[str, Any]] = []
-    for k, doc in enumerate(docs):
-        if doc._issues:
-            res = Result(doc.path, table.column("element")[k].as_py(), table.column("id")[k].as_py(), doc._issues)
-            rows.extend(finding_row(res, i) for i in doc._issues)
-    return findings_table(rows)
+    return table.take(pc.sort_indices(keys, sort_keys=[("a", "ascending"), ("b", "ascending")]))
+
+
+def cross_document(engine: Engine, notes: Sequence[pa.Table] | pa.Table, *, order: str = "seq") -> pa.Table:
+    """Findings of the run hooks (duplicate ids across files …) from every partition's notes.
+
+    ``order``: ``"seq"`` sorts by (file_seq, doc_index) — the input order of the run; ``"walk"`` by
+    :func:`walk_key` of the path (for engines that list files themselves). The same notes in the same order
+    give the same findings as the single-process run (see :class:`CrossDocument`).
+    """
+    reducer = CrossDocument(engine)
+    reducer.add(sort_notes(notes, order))
+    return reducer.finish()
 
 
 def _concat(tables: Sequence[pa.Table]) -> pa.Table:
@@ -218,4 +257,14 @@ def _concat(tables: Sequence[pa.Table]) -> pa.Table:
     return pa.concat_tables(tables) if tables else NOTES_SCHEMA.empty_table()
 
 
-__all__ = ["Partition", "Record", "Spec", "cross_document", "validate_records", "walk_key", "worker_engine"]
+__all__ = [
+    "CrossDocument",
+    "Partition",
+    "Record",
+    "Spec",
+    "cross_document",
+    "sort_notes",
+    "validate_records",
+    "walk_key",
+    "worker_engine",
+]

@@ -11,6 +11,7 @@ summarize``. Unreadable inputs come back as one-line messages, in input order.
 from __future__ import annotations
 
 import os
+import uuid
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -20,10 +21,11 @@ from phenotk.scale import require
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.analysis.summary import CohortSummary
     from phenotk.ontology import OntologyIndex
+    from phenotk.scale.tasks import Batch
     from phenotk.workflow.session import Session
 
-#: files per partition task
-PARTITION_SIZE = 256
+#: files per partition task when one is asked for; None (default): guided partitions (phenotk.scale.tasks.cut)
+PARTITION_SIZE: int | None = None
 
 #: one partition's result: (summary, messages of the inputs that could not be read)
 Part = tuple["CohortSummary", list[str]]
@@ -72,10 +74,11 @@ def summarize_records(records: Iterable[tuple[Any, ...]], hpo: OntologyIndex | N
     return summarize(packets, hpo=hpo, top=top), errors
 
 
-def _files_task(hpo_path: str | None, top: int, items: list[Any]) -> Part:
+def _files_task(hpo_path: str | None, top: int, batch: Batch) -> Part:
     from phenotk.scale.inputs import read_item
 
-    return summarize_records(((it[0], read_item(it), it[1]) for it in items), _worker_hpo(hpo_path), top=top)
+    records = ((it[0], read_item(it), it[1]) for it in batch.items)
+    return summarize_records(records, _worker_hpo(hpo_path), top=top)
 
 
 def _records_task(hpo_path: str | None, top: int, records: list[Any]) -> Part:
@@ -105,7 +108,7 @@ def summarize_parts(
     hpo: Any = None,
     top: int = 20,
     session: Session | None = None,
-    partition_size: int = PARTITION_SIZE,
+    partition_size: int | None = PARTITION_SIZE,
 ) -> Part:
     """The merged summary and the unreadable inputs' messages (computed on the current Dask scheduler)."""
     require("dask", "fsspec")
@@ -113,17 +116,18 @@ def summarize_parts(
 
     from phenotk.analysis.summary import merge_summaries
     from phenotk.scale.inputs import list_inputs
+    from phenotk.scale.tasks import cut, worker_threads
 
     hpo_path = _hpo_path(hpo, session)
+    token = uuid.uuid4().hex[:12]  # task keys named, not hashed from 10^5 file names on the client
     if _is_bag(paths_or_bag):
-        task = dask.delayed(_records_task, pure=True)
-        tasks = [task(hpo_path, top, d) for d in paths_or_bag.to_delayed()]
+        task = dask.delayed(_records_task, pure=False)
+        chunks: list[Any] = paths_or_bag.to_delayed()
     else:
         paths = [paths_or_bag] if isinstance(paths_or_bag, (str, os.PathLike)) else list(paths_or_bag)
-        items = list_inputs(paths)
-        size = max(1, partition_size)
-        task = dask.delayed(_files_task, pure=True)
-        tasks = [task(hpo_path, top, items[i : i + size]) for i in range(0, len(items), size)]
+        task = dask.delayed(_files_task, pure=False)
+        chunks = cut(list_inputs(paths), partition_size, worker_threads() if partition_size is None else 1)
+    tasks = [task(hpo_path, top, c, dask_key_name=f"phenotk-summarize-{token}-{k}") for k, c in enumerate(chunks)]
     parts: Sequence[Part] = dask.compute(*tasks) if tasks else ()
     if not parts:
         empty, _ = summarize_records([], _worker_hpo(hpo_path), top=top)
@@ -136,7 +140,7 @@ def summarize(
     *,
     hpo: Any = None,
     top: int = 20,
-    partition_size: int = PARTITION_SIZE,
+    partition_size: int | None = PARTITION_SIZE,
 ) -> CohortSummary:
     """The :class:`~phenotk.analysis.summary.CohortSummary` of every packet under ``paths_or_bag``, on Dask.
 
@@ -158,20 +162,14 @@ def run(
 ) -> Part:
     """``phenotk summarize --engine dask``: on ``scheduler``, else a LocalCluster of ``workers`` processes."""
     require("dask", "distributed", "fsspec")
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from phenotk.scale.cli import WORKER_ENV
+    from phenotk.scale.cli import local_cluster
 
     if scheduler:
         with Client(scheduler):
             return summarize_parts(list(paths), top=top, session=session)
-    n = workers or os.cpu_count() or 1
-    with (
-        LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None, env=WORKER_ENV
-        ) as cluster,
-        Client(cluster),
-    ):
+    with local_cluster(workers):
         return summarize_parts(list(paths), top=top, session=session)
 
 
