@@ -18,14 +18,14 @@ import pyarrow as pa
 
 from phenotk.scale.arrow import DOCUMENTS_SCHEMA, NOTES_SCHEMA
 from phenotk.scale.inputs import FileItem, list_inputs, read_item
-from phenotk.scale.partition import Partition, Spec, cross_document, validate_records, worker_engine
+from phenotk.scale.partition import CrossDocument, Partition, Spec, validate_records, worker_engine
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.validation.engine import Engine
     from phenotk.workflow.session import Session
 
-#: files per partition
-PARTITION_SIZE = 256
+#: files per partition when one is asked for; None (default): guided partitions (:func:`phenotk.scale.tasks.cut`)
+PARTITION_SIZE: int | None = None
 
 
 def _task(spec: Spec, items: list[FileItem]) -> Partition:
@@ -37,35 +37,43 @@ def _validate(engine: Engine, items: list[FileItem]) -> Partition:
 
 
 def iter_partitions(
-    paths: Sequence[str], session: Session, *, jobs: int = 1, partition_size: int = PARTITION_SIZE
+    paths: Sequence[str], session: Session, *, jobs: int = 1, partition_size: int | None = PARTITION_SIZE
 ) -> Iterator[Partition]:
-    """Every partition's tables in input order, then the cross-document findings (as the last partition)."""
+    """Every partition's tables in input order, then the cross-document findings (as the last partition).
+
+    ``jobs > 1``: each worker process builds and warms the engine once when it starts
+    (:func:`~phenotk.scale.tasks.warm`); partitions are guided (big first, smaller at the end) unless
+    ``partition_size`` says otherwise.
+    """
+    from phenotk.scale.tasks import cut, warm
+
     items = list_inputs(paths)
-    chunks = [items[i : i + partition_size] for i in range(0, len(items), max(1, partition_size))]
-    notes: list[pa.Table] = []
+    chunks = [b.items for b in cut(items, partition_size, max(1, jobs))]
+    del items
+    reducer = CrossDocument(session.engine)  # fed in input order as partitions come back
     if jobs <= 1:
         for chunk in chunks:
             part = _validate(session.engine, chunk)
-            notes.append(part.notes)
+            reducer.add(part.notes)
             yield part
     else:
         from concurrent.futures import Future, ProcessPoolExecutor
 
         spec = Spec.of(session)
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=warm, initargs=(spec,)) as pool:
             pending: deque[Future[Partition]] = deque()
-            for chunk in chunks:
+            for k in range(len(chunks)):
+                chunk, chunks[k] = chunks[k], []  # the parent keeps no file list it has handed out
                 pending.append(pool.submit(_task, spec, chunk))
                 if len(pending) >= 2 * jobs:  # bounded: at most 2 partitions per worker in flight
                     part = pending.popleft().result()
-                    notes.append(part.notes)
+                    reducer.add(part.notes)
                     yield part
             while pending:
                 part = pending.popleft().result()
-                notes.append(part.notes)
+                reducer.add(part.notes)
                 yield part
-    cross = cross_document(session.engine, notes, order="seq")
-    yield Partition(cross, DOCUMENTS_SCHEMA.empty_table(), NOTES_SCHEMA.empty_table())
+    yield Partition(reducer.finish(), DOCUMENTS_SCHEMA.empty_table(), NOTES_SCHEMA.empty_table())
 
 
 def write_parquet(paths: Sequence[str], session: Session, out: str, *, jobs: int = 1) -> None:
