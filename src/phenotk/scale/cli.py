@@ -136,12 +136,9 @@ def _run_local(paths: Sequence[str], session: Session, out: str, *, jobs: int) -
 
 
 def _run_dask(paths: Sequence[str], session: Session, out: str, *, scheduler: str | None, workers: int | None) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     from distributed import Client
 
-    from phenotk.scale.dask import frames_of
-    from phenotk.scale.inputs import list_inputs
+    from phenotk.scale.dask import frames
     from phenotk.scale.partition import Spec
     from phenotk.scale.preload import WarmEngine
 
@@ -149,12 +146,10 @@ def _run_dask(paths: Sequence[str], session: Session, out: str, *, scheduler: st
     if scheduler:
         with Client(scheduler) as client:
             client.register_plugin(WarmEngine(spec))  # every worker builds the engine once, new ones as they join
-            frames_of(list_inputs(list(paths)), session).to_parquet(out)
+            frames(list(paths), session=session).to_parquet(out)
         return
-    with ThreadPoolExecutor(1) as pool:
-        listing = pool.submit(list_inputs, list(paths))  # listed while the workers start and build their engines
-        with local_cluster(workers, spec):
-            frames_of(listing.result(), session).to_parquet(out)
+    with local_cluster(workers, spec):  # the workers build their engines as they start
+        frames(list(paths), session=session).to_parquet(out)  # partitions go out while the inputs are listed
 
 
 def _run_spark(paths: Sequence[str], session: Session, out: str, *, master: str | None, workers: int | None) -> None:

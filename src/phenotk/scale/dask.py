@@ -1,12 +1,17 @@
 """Validation on Dask: ``phenotk.dask.validate(paths_or_bag, hpo=…, config=…)`` → a ``dask.dataframe`` of findings.
 
 The graph: the inputs are listed on the client (local paths as ``phenotk validate`` lists them; ``s3://``,
-``gs://``, ``file://`` URLs and globs through fsspec), cut into partitions of ``partition_size`` files; each
-partition task reads its files (workers read; bytes never pass through the client, except members of zip
-archives and stdin) and runs :func:`~phenotk.scale.partition.validate_records` with an engine built once per
-worker process. One more task gathers the partitions' run-hook notes (a few bytes per document) and runs the
-cross-document rules (:func:`~phenotk.scale.partition.cross_document`); its finding rows are the last
-partition of the findings frame. So the frame's rows are exactly the single-process run's findings.
+``gs://``, ``file://`` URLs and globs through fsspec), cut into partitions (guided by default:
+:func:`~phenotk.scale.tasks.cut`); each partition task reads its files (workers read; bytes never pass
+through the client, except members of zip archives and stdin) and runs
+:func:`~phenotk.scale.partition.validate_records` with an engine built once per worker process. One more
+task gathers the partitions' run-hook notes (a few bytes per document) and runs the cross-document rules
+(:func:`~phenotk.scale.partition.cross_document`); its finding rows are the last partition of the findings
+frame. So the frame's rows are exactly the single-process run's findings.
+
+:meth:`Frames.to_parquet` (``phenotk validate --engine dask``) runs no graph of frames: on a ``distributed``
+client it submits the partition tasks while it lists the inputs and reduces their notes itself, in input
+order, as they arrive.
 """
 
 from __future__ import annotations
@@ -278,12 +283,6 @@ def frames(
     return Frames(spec, paths=paths, partition_size=partition_size, session=session)
 
 
-def frames_of(items: list[Any], session: Session, *, partition_size: int | None = PARTITION_SIZE) -> Frames:
-    """:func:`frames` of inputs already listed by :func:`~phenotk.scale.inputs.list_inputs`."""
-    chunks = cut(items, partition_size, worker_threads() if partition_size is None else 1)
-    return Frames(Spec.of(session), chunks, partition_size=partition_size, session=session)
-
-
 def validate(
     paths_or_bag: Any,
     *,
@@ -313,4 +312,4 @@ def _is_bag(obj: Any) -> bool:
     )
 
 
-__all__ = ["FINDINGS_META", "Frames", "frames", "frames_of", "list_inputs", "session_of", "validate"]
+__all__ = ["FINDINGS_META", "Frames", "frames", "list_inputs", "session_of", "validate"]

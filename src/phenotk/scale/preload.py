@@ -3,7 +3,7 @@
 Without it each worker pays for phenotk's imports, the HPO index, the generated walkers and pyarrow's Parquet
 writer in its first partition task (~0.7 s of one core each, beside the scheduler and the client on a small
 machine). :func:`~phenotk.scale.cli.local_cluster` starts its workers with :class:`WarmEngine`, so they do this
-while the client lists the inputs; on a cluster of your own, register it once per run's options::
+before their first task; on a cluster of your own, register it once per run's options::
 
     client.register_plugin(WarmEngine(Spec.of(session)))   # every current and future worker
 """
