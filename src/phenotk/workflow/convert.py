@@ -628,9 +628,10 @@ def _serialise(item: Converted, fmt: Format) -> bytes:
         return dumps(item.message, fmt)
     tree = item.tree if item.tree is not None else to_dict(item.message)
     if item.stated_defaults:
-        tree = dict(tree)  # the validated tree stays as validation saw it: only the changed path is copied
+        tree = dict(tree)  # the validated tree stays as validation saw it: only the changed paths are copied
+        copies = {id(tree)}  # containers copied already (two defaults in one object copy its path once)
         for pointer in item.stated_defaults:
-            _set_default(tree, item.message, pointer)
+            _set_default(tree, item.message, pointer, copies)
     return dumps(tree, fmt)
 
 
@@ -721,24 +722,33 @@ def _holds_required(desc: Any, _seen: frozenset[str] = frozenset()) -> bool:
     return any(fd.message_type is not None and _holds_required(fd.message_type, seen) for fd in desc.fields)
 
 
-def _set_default(tree: dict[str, Any], message: Message, pointer: str) -> None:
+def _set_default(tree: dict[str, Any], message: Message, pointer: str, copies: set[int] | None = None) -> None:
     """Write the default (an enum's 0 name, 0, false, "") of the field at ``pointer`` into ``tree``.
 
     The containers on the way are copied (``tree`` itself is the caller's copy), so a tree shared with the
-    validator is never changed.
+    validator is never changed; ``copies``: ids of the containers this caller copied already (not again).
     """
+    copied = copies if copies is not None else set()
     *parents, last = pointer.strip("/").split("/")
     node: Any = tree
     msg: Any = message
     for key in parents:
         if key.isdigit():  # an item of a repeated field: it exists in both the message and its JSON tree
             msg, i = msg[int(key)], int(key)
-            node[i] = node = dict(node[i])
+            child = node[i]
+            if id(child) not in copied:
+                node[i] = child = dict(child)
+                copied.add(id(child))
+            node = child
             continue
         msg = getattr(msg, _snake(key))
         child = node.get(key)
-        node[key] = node = {} if child is None else list(child) if isinstance(child, list) else dict(child)
-    fd = msg.DESCRIPTOR.fields_by_camelcase_name.get(last)
+        if child is None or id(child) not in copied:
+            child = {} if child is None else list(child) if isinstance(child, list) else dict(child)
+            node[key] = child
+            copied.add(id(child))
+        node = child
+    fd = _camel_fields(msg.DESCRIPTOR).get(last)
     if fd is None or last in node:
         return
     if fd.enum_type is not None:
@@ -749,6 +759,11 @@ def _set_default(tree: dict[str, Any], message: Message, pointer: str) -> None:
         node[last] = ""
     else:
         node[last] = 0
+
+
+@functools.cache
+def _camel_fields(desc: Any) -> Any:
+    return desc.fields_by_camelcase_name
 
 
 @functools.lru_cache(maxsize=1024)

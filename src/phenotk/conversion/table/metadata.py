@@ -7,6 +7,7 @@ the ``#version`` of that file when one was given; otherwise it is left empty (th
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,11 @@ def prefixes_of(packet: Phenopacket) -> tuple[str, ...]:
                 prefixes.add(vd.gene_context.value_id.split(":")[0].upper())
     if packet.subject.time_at_last_encounter.HasField("ontology_class"):
         prefixes.add("HP")
+    return _ordered(frozenset(prefixes))
+
+
+@functools.lru_cache(maxsize=256)  # a sheet's packets use a handful of prefix sets
+def _ordered(prefixes: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(prefixes, key=lambda x: (_ORDER.index(x) if x in _ORDER else 99, x)))
 
 

@@ -19,6 +19,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -54,12 +55,26 @@ def _fork_context() -> Any:
         return None
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     for name in ("SIGTERM", "SIGHUP"):  # the parent's write-cleanup handlers are not the worker's
         sig = getattr(signal, name, None)
         if sig is not None:
             signal.signal(sig, signal.SIG_DFL)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the parent ends, even by SIGKILL (Linux): an idle worker would wait for tasks forever."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # the parent was gone before the line above
+        os._exit(1)
 
 
 def _run(chunk: list[RowGroup]) -> list[Any]:
@@ -75,9 +90,9 @@ class ForkMapper:
     else none. With one job (or no ``fork``) the groups are mapped here.
     """
 
-    def __init__(self, jobs: int = 0, *, chunk: int = CHUNK) -> None:
+    def __init__(self, jobs: int = 0, *, chunk: int | None = None) -> None:
         self.jobs = jobs
-        self.chunk = chunk
+        self.chunk = chunk or CHUNK
         self.used = 1  #: worker processes of the last sheet (1: made here)
 
     def __call__(self, step: Callable[[RowGroup], Any], groups: Iterable[RowGroup], count: int) -> Iterator[Any]:
@@ -96,6 +111,7 @@ class ForkMapper:
         self, step: Callable[[RowGroup], Any], groups: Iterable[RowGroup], jobs: int, ctx: Any
     ) -> Iterator[Any]:
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         global _STEP
         if _STEP is not None:
@@ -103,7 +119,7 @@ class ForkMapper:
         _STEP = step
         pending: deque[Future[list[Any]]] = deque()
         limit = 4 * jobs
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker)
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),))
         forked = False
         try:
             batch: list[RowGroup] = []
@@ -124,6 +140,10 @@ class ForkMapper:
                 pending.append(pool.submit(_run, batch))
             while pending:
                 yield from pending.popleft().result()
+        except BrokenProcessPool:
+            raise RuntimeError(
+                "a worker process of --jobs ended unexpectedly (out of memory?); run again with --jobs 1"
+            ) from None
         finally:
             _STEP = None
             pool.shutdown(wait=True, cancel_futures=True)
