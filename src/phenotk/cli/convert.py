@@ -96,8 +96,8 @@ def convert_command(
         int,
         typer.Option(
             "--jobs", "-j", min=0,
-            help="Worker processes for the packets of a sheet (0: one per CPU, at most 4, for sheets of 2,000 "
-            "packets or more). Same output and findings as --jobs 1.",
+            help="Worker processes that make, validate and write a sheet's packets (0: one per CPU, at most 4, "
+            "for sheets of 2,000 packets or more, on Linux). Same output and findings as --jobs 1.",
         ),
     ] = 0,
 ) -> None:

@@ -449,9 +449,9 @@ def convert(
     ``phenotk.toml`` / ``pyproject.toml`` upwards), ``profile``, ``select``, ``ignore`` and ``severity``,
     exactly as :func:`phenotk.validate` applies them. With ``output`` the documents are written (``to`` picks
     the format, else the extension does) and the result is returned after writing; without it they stream on
-    iteration. ``jobs``: worker processes that make, validate and serialise a sheet's packets (``0``: one per
-    CPU, at most 4, for sheets of 2,000 packets or more); the documents and findings are those of ``jobs=1``,
-    in the same order.
+    iteration. ``jobs``: worker processes (forked) that make, validate and serialise a sheet's packets (``0``:
+    one per CPU, at most 4, for sheets of 2,000 packets or more, on Linux); the documents and findings are those
+    of ``jobs=1``, in the same order. A server or a program with threads keeps the default, 1.
 
     >>> conv = convert("examples/", validate=False)
     >>> len(conv.messages()) > 0, conv.report.summary["errors"]
@@ -731,44 +731,51 @@ def _set_default(tree: dict[str, Any], message: Message, pointer: str, copies: s
     copied = copies if copies is not None else set()
     *parents, last = pointer.strip("/").split("/")
     node: Any = tree
-    msg: Any = message
     for key in parents:
         if key.isdigit():  # an item of a repeated field: it exists in both the message and its JSON tree
-            msg, i = msg[int(key)], int(key)
+            i = int(key)
             child = node[i]
             if id(child) not in copied:
                 node[i] = child = dict(child)
                 copied.add(id(child))
             node = child
             continue
-        msg = getattr(msg, _snake(key))
         child = node.get(key)
         if child is None or id(child) not in copied:
             child = {} if child is None else list(child) if isinstance(child, list) else dict(child)
             node[key] = child
             copied.add(id(child))
         node = child
-    fd = _camel_fields(msg.DESCRIPTOR).get(last)
-    if fd is None or last in node:
+    if last in node:
         return
+    found = _default_at(message.DESCRIPTOR, tuple(k for k in parents if not k.isdigit()), last)
+    if found is not _NO_FIELD:
+        node[last] = found
+
+
+_NO_FIELD = object()
+
+
+@functools.lru_cache(maxsize=1024)
+def _default_at(desc: Any, path: tuple[str, ...], last: str) -> Any:
+    """The JSON default (an enum's 0 name, 0, false, "") of field ``last`` of the message type at ``path``."""
+    for key in path:
+        desc = _camel_fields(desc)[key].message_type
+    fd = _camel_fields(desc).get(last)
+    if fd is None:
+        return _NO_FIELD
     if fd.enum_type is not None:
-        node[last] = fd.enum_type.values_by_number[0].name
-    elif fd.type == fd.TYPE_BOOL:
-        node[last] = False
-    elif fd.type == fd.TYPE_STRING:
-        node[last] = ""
-    else:
-        node[last] = 0
+        return fd.enum_type.values_by_number[0].name
+    if fd.type == fd.TYPE_BOOL:
+        return False
+    if fd.type == fd.TYPE_STRING:
+        return ""
+    return 0
 
 
 @functools.cache
 def _camel_fields(desc: Any) -> Any:
     return desc.fields_by_camelcase_name
-
-
-@functools.lru_cache(maxsize=1024)
-def _snake(camel: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in camel)
 
 
 def _is_dir_output(output: str) -> bool:

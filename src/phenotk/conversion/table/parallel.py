@@ -8,9 +8,9 @@ runs (build the packet, then whatever the caller's ``finish`` does with it — v
 its results; the parent yields them in the groups' order, so the output and the findings are those of
 ``--jobs 1``. At most ``4 × N`` tasks are in flight: memory stays bounded however long the sheet.
 
-Workers ignore SIGINT (Ctrl-C stops the parent, which cancels what is queued and lets the running tasks end);
-where ``fork`` is not available (Windows, macOS' default is spawn — fork is used there anyway when offered)
-the packets are made here, one after the other.
+Workers ignore SIGINT (Ctrl-C stops the parent, which cancels what is queued and lets the running tasks end)
+and end with the parent (Linux). Where ``fork`` is not available (Windows) the packets are made here, one
+after the other; the automatic choice (``jobs=0``) starts workers on Linux only.
 """
 
 from __future__ import annotations
@@ -40,7 +40,13 @@ _STEP: Callable[[RowGroup], Any] | None = None
 
 
 def auto_jobs() -> int:
-    """The CPUs this process may use (at most :data:`AUTO_MAX_JOBS`)."""
+    """The CPUs this process may use (at most :data:`AUTO_MAX_JOBS`); 1 off Linux.
+
+    Elsewhere a forked child of a process that used system frameworks (macOS) may crash: there workers run only
+    when asked for (``--jobs N``).
+    """
+    if not sys.platform.startswith("linux"):
+        return 1
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
