@@ -226,3 +226,26 @@ def test_sigterm_during_a_directory_write_leaves_nothing(tmp_path: Path, hpo_dir
     assert rc == 128 + signal.SIGTERM
     assert not out.exists()
     assert _leftovers(tmp_path) == []
+
+
+def test_the_api_gets_the_same_messages_and_items(
+    tmp_path: Path, hpo_stub: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``phenotk.convert(..., jobs=2)`` iterated: the same messages (parsed from what the workers sent), names
+    and per-item findings; ``write()`` of the kept items then writes the same file."""
+    _, sheet, mapping = next(s for s in SHEETS if registry.sniff_reader(s[1]).name == "table")
+    monkeypatch.setattr(parallel, "CHUNK", 2)
+    runs = {}
+    for jobs in (1, 2):
+        conv = convert([str(sheet)], mapping=str(mapping), hpo=hpo_stub, config=False, created=CREATED, jobs=jobs)
+        items = conv.items()
+        runs[jobs] = (
+            [(i.source, i.name, [x.to_dict() for x in i.issues]) for i in items],
+            [m.SerializeToString(deterministic=True) for m in conv.messages()],
+            conv.report.to_dict(),
+        )
+        conv.write(tmp_path / f"kept{jobs}.jsonl")
+    assert conv._reading is not None and conv._reading.mapper.used == 2
+    assert runs[1] == runs[2]
+    assert len(runs[1][1]) > 2
+    assert (tmp_path / "kept1.jsonl").read_bytes() == (tmp_path / "kept2.jsonl").read_bytes()
