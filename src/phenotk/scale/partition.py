@@ -29,6 +29,7 @@ from phenotk.scale.arrow import (
     NOTES_SCHEMA,
     finding_row,
     findings_table,
+    table_of,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -124,8 +125,8 @@ def validate_records(records: Iterable[Record], engine: Engine) -> Partition:
                 )
     return Partition(
         findings_table(frows),
-        pa.Table.from_pylist(drows, schema=DOCUMENTS_SCHEMA),
-        pa.Table.from_pylist(nrows, schema=NOTES_SCHEMA),
+        table_of(drows, DOCUMENTS_SCHEMA),
+        table_of(nrows, NOTES_SCHEMA),
     )
 
 
