@@ -647,7 +647,7 @@ def _yaml_documents(
 
 #: file name endings of inputs other commands read: what to say when one is given as a Phenopacket
 _OTHER_FORMATS = (
-    ((".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"),
+    ((".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"),
      "a spreadsheet, not a Phenopacket; convert it with a mapping: `phenotk mapping init FILE -o m.yaml`, then "
      "`phenotk convert FILE -m m.yaml -o out/`"),
     ((".ped", ".fam"), "a PED pedigree, not a Phenopacket; convert it: `phenotk convert FILE --from ped -o out/`"),

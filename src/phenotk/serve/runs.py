@@ -56,8 +56,8 @@ def sniff(path: Path) -> str:
 
 
 def is_sheet(name: str) -> bool:
-    """A CSV/TSV/XLSX upload (the assistant can start a mapping for it)."""
-    return name.lower().endswith((".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm"))
+    """A CSV/TSV/XLSX/ODS/XLS upload (the assistant can start a mapping for it)."""
+    return name.lower().endswith((".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"))
 
 
 # ------------------------------------------------------------------------------------------- mapping

@@ -73,11 +73,12 @@ def check_archive(path: Path, limits: Limits, name: str | None = None) -> None:
     """
     name = name or path.name
     lower = name.lower()
-    if lower.endswith((".xlsx", ".xlsm")):
+    if lower.endswith((".xlsx", ".xlsm", ".ods", ".xlsb")):
         from phenotk.conversion.table.sheets import check_xlsx
 
+        kind = "XLSX" if lower.endswith((".xlsx", ".xlsm")) else lower.rsplit(".", 1)[1].upper()
         try:
-            check_xlsx(path, limits.max_unpacked_bytes)
+            check_xlsx(path, limits.max_unpacked_bytes, kind)
         except InputError as exc:
             raise ServeError(400, f"{name}: {exc.message}") from None
     elif lower.endswith(".zip"):

@@ -17,7 +17,7 @@ from phenotk.issue import Issue, Severity
 
 from .api import stream_sheet
 from .build import BuiltPacket, Mapper
-from .sheets import XLSX_EXTENSIONS, open_table
+from .sheets import XLSX_EXTENSIONS, open_table, workbook_kind
 from .write import format_for, table_bytes
 
 
@@ -42,8 +42,8 @@ class TableReader(FormatReader):
     """CSV / TSV / XLSX sheets → Phenopackets under a YAML mapping (``--mapping``)."""
 
     name = "table"
-    description = "Spreadsheets (CSV, TSV, XLSX) with a YAML mapping (--mapping); see mappings/README.md."
-    extensions = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm")
+    description = "Spreadsheets (CSV, TSV, XLSX, ODS, XLS) with a YAML mapping (--mapping); see mappings/README.md."
+    extensions = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """CSV/TSV by name; .txt when the first line has a delimiter; XLSX unless it is a pyphetools template."""
@@ -55,7 +55,7 @@ class TableReader(FormatReader):
             return any(d in first for d in (b"\t", b",", b";"))
         # a pyphetools template is claimed by the template reader, which the registry asks first; the workbook
         # is not opened again here (one probe per input, one "is it a template" answer)
-        return suffix in XLSX_EXTENSIONS and head.startswith(b"PK")
+        return (suffix in XLSX_EXTENSIONS and head.startswith(b"PK")) or workbook_kind(head, suffix) is not None
 
     #: :meth:`read` takes ``mapper`` and ``post`` (``phenotk convert --jobs`` makes packets in worker processes)
     parallel = True

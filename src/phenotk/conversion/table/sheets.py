@@ -485,8 +485,12 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def check_xlsx(path: str | Path, max_bytes: int) -> None:
-    """Refuse files that are not XLSX zips, or whose uncompressed size or ratio betrays a zip bomb."""
+def check_xlsx(path: str | Path, max_bytes: int, kind: str = "XLSX") -> None:
+    """Refuse files that are not XLSX zips, or whose uncompressed size or ratio betrays a zip bomb.
+
+    ``kind`` ``ODS`` / ``XLSB``: the same size checks for the other zipped workbooks (their parts are named
+    otherwise, and python-calamine reads them).
+    """
     p = str(path)
     try:
         with zipfile.ZipFile(path) as zf:
@@ -499,21 +503,23 @@ def check_xlsx(path: str | Path, max_bytes: int) -> None:
                 ):
                     raise limits.exceeded(
                         "zip-ratio",
-                        f"refusing XLSX: member {info.filename} expands {info.file_size // info.compress_size}x "
+                        f"refusing {kind}: member {info.filename} expands {info.file_size // info.compress_size}x "
                         "(zip bomb?)",
                         path=p,
                     )
             if total > max_bytes:
                 raise InputError(
-                    f"refusing XLSX: {total} bytes uncompressed exceeds the limit of {max_bytes} "
+                    f"refusing {kind}: {total} bytes uncompressed exceeds the limit of {max_bytes} "
                     "(input.max_xlsx_bytes)",
                     path=p,
                 )
+            if kind != "XLSX":
+                return
             if "xl/workbook.xml" not in zf.namelist():
                 raise InputError("not an XLSX workbook (no xl/workbook.xml)", path=p)
             _check_relationships(zf, p)
     except zipfile.BadZipFile:
-        raise InputError("not an XLSX file (not a zip archive)", path=p) from None
+        raise InputError(f"not an {kind} file (not a zip archive)", path=p) from None
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
@@ -749,6 +755,142 @@ def open_xlsx(
     return out
 
 
+#: Workbooks read through python-calamine (Rust): OpenDocument (LibreOffice) and Excel 97-2003 / binary Excel.
+CALAMINE_EXTENSIONS = (".ods", ".xls", ".xlsb")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File header of .xls
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # first, stored member of an .ods
+
+
+def calamine_kind(path: str | Path) -> str | None:
+    """``ODS``, ``XLS`` or ``XLSB`` when the file is such a workbook (by its first bytes, else extension)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(96)
+    except OSError:
+        return None
+    return workbook_kind(head, Path(path).suffix)
+
+
+def workbook_kind(head: bytes, suffix: str) -> str | None:
+    """:func:`calamine_kind` of a file's first 96 bytes (or more) and its extension."""
+    if head.startswith(_OLE2):
+        return "XLS"
+    if head.startswith(b"PK\x03\x04") and head[30:].startswith(_ODS_MIMETYPE):
+        return "ODS"
+    suffix = suffix.lower()
+    if suffix in CALAMINE_EXTENSIONS and (head.startswith(b"PK\x03\x04") or suffix == ".xls"):
+        return suffix[1:].upper()
+    return None
+
+
+def _calamine_book(path: Path, kind: str, max_bytes: int) -> Any:
+    """The workbook opened by python-calamine (size-checked first); a damaged file is an ``InputError``."""
+    import python_calamine
+
+    if kind == "XLS":
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"refusing XLS: {size} bytes exceeds the limit of {max_bytes} (input.max_xlsx_bytes)",
+                             path=str(path))
+    else:
+        check_xlsx(path, max_bytes, kind)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own kinds (and ValueError/OSError) on damaged files
+        raise InputError(f"cannot open {kind}: {' '.join(str(exc).split())[:200] or type(exc).__name__}",
+                         path=str(path)) from None
+    if not book.sheet_names:
+        raise InputError(f"{kind} workbook has no readable worksheet", path=str(path))
+    return book
+
+
+def _calamine_sheet_index(book: Any, sheet: str | int | None, path: str) -> int:
+    """0-based index of the worksheet named / numbered ``sheet`` (1-based; None = the first)."""
+    names = list(book.sheet_names)
+    if sheet is None:
+        return 0
+    if isinstance(sheet, int):
+        if not 1 <= sheet <= len(names):
+            raise InputError(f"sheet {sheet} does not exist (workbook has {len(names)})", path=path)
+        return sheet - 1
+    if sheet not in names:
+        raise InputError(f"no sheet named {sheet!r} (sheets: {', '.join(names)})", path=path)
+    return names.index(sheet)
+
+
+def _calamine_rows(book: Any, index: int, kind: str, path: str, max_row: int | None = None
+                   ) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cell texts) of one worksheet, merged ranges filled as in an XLSX; errors located."""
+    title = book.sheet_names[index]
+    try:
+        ws = book.get_sheet_by_index(index)
+        ranges = list(getattr(ws, "merged_cell_ranges", None) or [])
+        # calamine starts at the first used cell: keep spreadsheet row numbers and column positions
+        first, lead = (ws.start[0], ws.start[1]) if ws.start else (0, 0)
+    except Exception as exc:
+        raise InputError(f"cannot read {kind} sheet {title!r}: {' '.join(str(exc).split())[:200]}", path=path) from None
+    limits = current_limits()
+    if len(ranges) > limits.merged_ranges:
+        raise limits.exceeded("merged-ranges", f"{kind} sheet {title!r} has over {limits.merged_ranges} merged ranges",
+                              path=path)
+    # ((row, col), (row, col)) 0-based, inclusive → (c1, r1, c2, r2) 1-based, as the XLSX reader's ranges
+    spans = sorted(((c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in ranges), key=lambda rg: rg[1])
+    pending = 0  # spans[pending:] start below the current row
+    active: list[tuple[int, int, int, int]] = []
+    anchors: dict[tuple[int, int], str] = {}
+    r = first
+    for values in ws.iter_rows():
+        r += 1
+        if max_row is not None and r > max_row:
+            return
+        cells = [*([""] * lead), *(unneutralise(cell_text(v)) for v in values)]
+        if spans:  # the XLSX reader's sweep: linear in the rows read, whatever the ranges cover
+            while pending < len(spans) and spans[pending][1] <= r:
+                active.append(spans[pending])
+                pending += 1
+            if active:
+                active = [rg for rg in active if rg[3] >= r]
+            for c1, r1, _c2, _r2 in active:
+                if r == r1 and c1 <= len(cells):
+                    anchors[(r1, c1)] = cells[c1 - 1]
+            if active and any(cells):  # a blank row stays blank even inside a merged range
+                width = len(cells)
+                for c1, r1, c2, _r2 in active:
+                    value = anchors.get((r1, c1), "")
+                    for c in range(c1, min(c2, width) + 1):
+                        if (r, c) != (r1, c1) and not cells[c - 1]:
+                            cells[c - 1] = value
+        yield r, cells
+
+
+def open_calamine(
+    path: str | Path,
+    kind: str,
+    *,
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    skip_rows: frozenset[int] = frozenset(),
+    max_bytes: int = 256 * 1024 * 1024,
+) -> StreamSheet:
+    """One worksheet of an ODS/XLS/XLSB workbook as a :class:`StreamSheet` (rows spilled on the first pass)."""
+    p = Path(path)
+    book = _calamine_book(p, kind, max_bytes)
+    index = _calamine_sheet_index(book, sheet, str(p))
+    opened = [book]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        wb = opened.pop() if opened else _calamine_book(p, kind, max_bytes)
+        try:
+            yield from _calamine_rows(wb, index, kind, str(p))
+        except InputError:
+            raise
+        except Exception as exc:  # calamine failures while reading cells
+            raise InputError(f"cannot read {kind} sheet {wb.sheet_names[index]!r}: "
+                             f"{' '.join(str(exc).split())[:200] or type(exc).__name__}", path=str(p)) from None
+
+    return StreamSheet(book.sheet_names[index], str(p), rows, header_row=header_row, skip_rows=skip_rows, spill=True)
+
+
 @dataclass
 class SheetPreview:
     """The first rows of one sheet, unparsed: what ``mapping init`` looks at to find the data and its header."""
@@ -771,6 +913,15 @@ def preview_table(
 ) -> list[SheetPreview]:
     """The first ``max_rows`` rows of every worksheet (or only ``sheet``), or of a CSV/TSV file."""
     p = _regular_file(path)
+    kind = calamine_kind(p)
+    if kind is not None:
+        book = _calamine_book(p, kind, max_xlsx_bytes)
+        indices = [_calamine_sheet_index(book, sheet, str(p))] if sheet is not None else range(len(book.sheet_names))
+        return [
+            SheetPreview(book.sheet_names[i], i + 1, list(_calamine_rows(book, i, kind, str(p), max_rows)), True,
+                         len(book.sheet_names))
+            for i in indices
+        ]
     if _is_xlsx(p):
         wb = _open_workbook(p, max_xlsx_bytes)
         try:
@@ -827,7 +978,7 @@ def read_table(
     encoding: str | None = None,
     max_xlsx_bytes: int = 256 * 1024 * 1024,
 ) -> Sheet:
-    """Read a CSV/TSV/TXT or XLSX table by extension (XLSX also when the file starts like a zip), in memory."""
+    """Read a CSV/TSV/TXT, XLSX, ODS or XLS table by content and extension, in memory."""
     return open_table(path, sheet=sheet, header_row=header_row, skip_rows=skip_rows, delimiter=delimiter,
                       encoding=encoding, max_xlsx_bytes=max_xlsx_bytes).materialize()
 
@@ -842,8 +993,12 @@ def open_table(
     encoding: str | None = None,
     max_xlsx_bytes: int = 256 * 1024 * 1024,
 ) -> StreamSheet:
-    """A CSV/TSV/TXT or XLSX table as a :class:`StreamSheet`: the header read now, the rows when iterated."""
+    """A CSV/TSV/TXT, XLSX, ODS or XLS(B) table as a :class:`StreamSheet`: the header now, the rows when iterated."""
     p = _regular_file(path)
+    kind = calamine_kind(p)
+    if kind is not None:
+        return open_calamine(p, kind, sheet=sheet, header_row=header_row, skip_rows=skip_rows,
+                             max_bytes=max_xlsx_bytes)
     if _is_xlsx(p):
         return open_xlsx(p, sheet=sheet, header_row=header_row, skip_rows=skip_rows, max_bytes=max_xlsx_bytes)
     return open_text_table(p, delimiter=delimiter, encoding=encoding, header_row=header_row, skip_rows=skip_rows)

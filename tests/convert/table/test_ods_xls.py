@@ -1,0 +1,86 @@
+"""LibreOffice (.ods) and Excel 97-2003 (.xls) sheets are read through python-calamine like XLSX sheets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+import yaml
+from _ods import write_ods
+
+from phenotk.conversion.table.api import read_sheet
+from phenotk.conversion.table.sheets import calamine_kind, preview_table, read_table
+from phenotk.conversion.table.starter import init_mapping
+from phenotk.errors import InputError
+from phenotk.mapping.model import parse_mapping
+
+ROWS = [
+    [("span", "Kohorte 2024 – vertraulich", 3)],
+    ["Pat-Nr.", "Geschlecht", "Geburtsdatum", "Alter (Jahre)", "Seizure", "Hypotonia"],
+    ["K1", "männlich", ("date", "2015-03-02"), 6, "ja", "nein"],
+    ["K2", "weiblich", None, 12.5, "no", "mild"],
+    [None, None, None, None, None, None],
+    ["K3", "F", ("date", "2019-11-20"), 3, "yes", None],
+]
+
+
+@pytest.fixture
+def ods(tmp_path: Path) -> Path:
+    return write_ods(tmp_path / "kohorte.ods", {"Info": [["nothing here"]], "Patienten": ROWS})
+
+
+def test_cells_rows_and_sheets_as_in_a_spreadsheet(ods: Path) -> None:
+    assert calamine_kind(ods) == "ODS"
+    sheet = read_table(ods, sheet="Patienten", header_row=2)
+    assert sheet.header == ["Pat-Nr.", "Geschlecht", "Geburtsdatum", "Alter (Jahre)", "Seizure", "Hypotonia"]
+    rows = list(sheet.records())
+    texts = [[rec[h] for h in sheet.header] for _n, rec in rows]
+    assert texts == [["K1", "männlich", "2015-03-02", "6", "ja", "nein"], ["K2", "weiblich", "", "12.5", "no", "mild"],
+                     ["K3", "F", "2019-11-20", "3", "yes", ""]]
+    assert [n for n, _ in rows] == [3, 4, 6]  # spreadsheet row numbers, the blank row skipped
+    previews = preview_table(ods)
+    assert [(p.name, p.index, p.sheet_count, p.workbook) for p in previews] == [("Info", 1, 2, True),
+                                                                                  ("Patienten", 2, 2, True)]
+
+
+def test_mapping_init_and_convert_an_ods_sheet(ods: Path, tmp_path: Path, hpo_stub) -> None:
+    start = init_mapping(ods, ontology=hpo_stub)
+    data = yaml.safe_load(start.text)
+    assert data["input"] == {"rows": "one", "sheet": "Patienten", "header_row": 2}
+    res = read_sheet(ods, parse_mapping(start.text), ontology=hpo_stub)
+    # sex: FEMALE = 1, MALE = 2
+    got = {p.id: (p.subject.sex, p.subject.time_at_last_encounter.age.iso8601duration,
+                  [(f.type.id, f.excluded, f.severity.id) for f in p.phenotypic_features]) for p in res.packets}
+    assert got == {
+        "K1": (2, "P6Y", [("HP:0001250", False, ""), ("HP:0001252", True, "")]),
+        "K2": (1, "P12Y6M", [("HP:0001250", True, ""), ("HP:0001252", False, "HP:0012825")]),
+        "K3": (1, "P3Y", [("HP:0001250", False, "")]),
+    }
+
+
+def test_command_line_reads_ods_and_refuses_a_damaged_workbook(ods: Path, tmp_path: Path, hpo_stub) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(init_mapping(ods, ontology=hpo_stub).text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run([sys.executable, "-m", "phenotk", "convert", str(ods), "-m", str(mapping), "-o", str(out),
+                           "--no-hpo", "-q"], capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    assert [orjson.loads(line)["id"] for line in out.read_text().splitlines()] == ["K1", "K2", "K3"]
+    broken = tmp_path / "broken.xls"
+    broken.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # an OLE2 header and nothing inside
+    done = subprocess.run([sys.executable, "-m", "phenotk", "convert", str(broken), "-m", str(mapping), "-o",
+                           str(tmp_path / "b.jsonl"), "--no-hpo"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0].startswith(f"{broken}: cannot open XLS:")
+
+
+def test_damaged_ods_is_a_located_input_error(tmp_path: Path) -> None:
+    bad = write_ods(tmp_path / "bad.ods", {"S": [["a"]]})
+    data = bad.read_bytes().replace(b"content.xml", b"contentXxml")  # the sheet part is missing
+    bad.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        read_table(bad)
+    assert err.value.path == str(bad) and "ODS" in str(err.value)
