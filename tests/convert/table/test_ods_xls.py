@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
 
 import orjson
 import pytest
+import xlwt
 import yaml
 from _ods import write_ods
 
@@ -84,3 +86,33 @@ def test_damaged_ods_is_a_located_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_table(bad)
     assert err.value.path == str(bad) and "ODS" in str(err.value)
+
+
+def test_xls_cells_merged_ranges_and_conversion(tmp_path: Path, hpo_stub) -> None:
+    """An Excel 97-2003 workbook: a merged banner above the header, a sex cell merged over two rows (filled in
+    both, as for XLSX), dates and numbers as text, a second sheet chosen by mapping init."""
+    book = xlwt.Workbook()
+    book.add_sheet("Notes").write(0, 0, "nothing here")
+    ws = book.add_sheet("Patienten")
+    ws.write_merge(0, 0, 0, 2, "Kohorte 2024")
+    for j, h in enumerate(["Pat-Nr.", "Geschlecht", "Geburtsdatum", "Alter (Jahre)", "Seizure"]):
+        ws.write(1, j, h)
+    date = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for i, (pid, born, age, sz) in enumerate([("K1", dt.date(2015, 3, 2), 6, "ja"), ("K2", None, 12.5, "nein")]):
+        ws.write(2 + i, 0, pid)
+        if born:
+            ws.write(2 + i, 2, born, date)
+        ws.write(2 + i, 3, age)
+        ws.write(2 + i, 4, sz)
+    ws.write_merge(2, 3, 1, 1, "weiblich")  # one sex cell for both rows
+    path = tmp_path / "kohorte.xls"
+    book.save(str(path))
+    assert calamine_kind(path) == "XLS"
+    sheet = read_table(path, sheet="Patienten", header_row=2)
+    assert [[rec[h] for h in sheet.header] for _n, rec in sheet.records()] == [
+        ["K1", "weiblich", "2015-03-02", "6", "ja"], ["K2", "weiblich", "", "12.5", "nein"]]
+    start = init_mapping(path, ontology=hpo_stub)
+    assert yaml.safe_load(start.text)["input"] == {"rows": "one", "sheet": "Patienten", "header_row": 2}
+    res = read_sheet(path, parse_mapping(start.text), ontology=hpo_stub)
+    assert [(p.id, p.subject.sex, [(f.type.id, f.excluded) for f in p.phenotypic_features]) for p in res.packets] == [
+        ("K1", 1, [("HP:0001250", False)]), ("K2", 1, [("HP:0001250", True)])]
