@@ -528,3 +528,19 @@ def test_long_sheet_severity_column_is_placed(tmp_path: Path, hpo) -> None:
         packet = read_sheet(path, parse_mapping(start.text), ontology=hpo).packets[0]
         assert [(f.type.id, f.excluded, f.severity.id) for f in packet.phenotypic_features] == [
             ("HP:0001250", False, "HP:0012825"), ("HP:0001252", True, "")]
+
+
+def test_term_list_columns_are_text_columns_not_the_long_layout(tmp_path: Path, hpo) -> None:
+    """A column listing several HPO ids per patient is a term list (one row per patient), and a list column whose
+    header names absent findings becomes excluded_columns."""
+    path = tmp_path / "lists.csv"
+    path.write_text("patient_id,hpo_terms,excluded_terms\nQ1,HP:0001250; HP:0001263,HP:0000252\n"
+                    "Q2,Seizure (HP:0001250),\nQ3,HP:0001252|HP:0001263,HP:0001250\n", encoding="utf-8")
+    start = init_mapping(path, ontology=hpo)
+    data = yaml.safe_load(start.text)
+    assert data["input"] == {"rows": "one"}
+    assert data["phenotypes"] == {"text": {"columns": ["hpo_terms"], "excluded_columns": ["excluded_terms"]}}
+    res = read_sheet(path, parse_mapping(start.text), ontology=hpo)
+    assert [_features(p) for p in res.packets] == [
+        {"HP:0001250": False, "HP:0001263": False, "HP:0000252": True}, {"HP:0001250": False},
+        {"HP:0001252": False, "HP:0001263": False, "HP:0001250": True}]

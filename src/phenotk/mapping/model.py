@@ -285,7 +285,9 @@ class TableMapping:
         )
         self.long_vocabulary = Vocabulary.build(common, long.get("values") if long else None)
         text = ph.get("text")
-        self.text_columns: list[str] = [] if text is None else list(text["columns"])
+        self.text_columns: list[str] = [] if text is None else list(text.get("columns", []))
+        #: term-list columns of absent findings: every term read there is excluded
+        self.text_excluded_columns: list[str] = [] if text is None else list(text.get("excluded_columns", []))
         self.text_separators: tuple[str, ...] = tuple(text.get("separators", DEFAULT_SEPARATORS)) if text else ()
         self.text_negations: tuple[str, ...] = (
             tuple(n.lower() for n in text.get("negations", DEFAULT_NEGATIONS)) if text else ()
@@ -367,7 +369,7 @@ class TableMapping:
 
     def referenced_columns(self) -> tuple[set[str], list[str]]:
         """(plain column names, ``{n}`` column patterns) the mapping reads, besides wide phenotype columns."""
-        plain: set[str] = set(self.text_columns) | set(self.ignore_columns)
+        plain: set[str] = set(self.text_columns) | set(self.text_excluded_columns) | set(self.ignore_columns)
         patterns: list[str] = []
         for spec in self.all_specs():
             for col in spec.columns():

@@ -146,6 +146,38 @@ def test_severity_column_and_severity_status_in_the_long_layout(hpo) -> None:
     assert bad == [("MAP002", 6, "severe"), ("MAP002", 7, "very bad"), ("MAP002", 8, "HP:0001250")]
 
 
+def test_term_lists_observed_and_excluded_columns(hpo) -> None:
+    """One row per patient, several terms per cell (ids, ``label (HP:…)``, labels; ``;`` ``,`` ``|`` or spaces
+    between ids); ``excluded_columns`` makes every term found there excluded. ``Seizure (HP:0001250), Hypotonia
+    (HP:0001252)`` used to be read as one term (Hypotonia, "label" Seizure (HP:0001250), …): Seizure was lost."""
+    df = pd.DataFrame({
+        "id": ["a", "b", "c", "d"],
+        "hpo": ["HP:0001250; HP:0001263", "Seizure (HP:0001250), Hypotonia (HP:0001252)",
+                "HP:0001252|Strabismus", "HP:0001250 HP:0001263 / HP:0000252"],
+        "absent": ["HP:0000252", "", "no seizures, HP:0001263", ""],
+    })
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "id"},
+               "phenotypes": {"text": {"columns": ["hpo"], "excluded_columns": ["absent"]}}}
+    res = from_dataframe(df, mapping, hpo=hpo)
+    got = {p.id: [(f.type.id, f.excluded) for f in p.phenotypic_features] for p in res.packets}
+    assert got == {
+        "a": [("HP:0001250", False), ("HP:0001263", False), ("HP:0000252", True)],
+        "b": [("HP:0001250", False), ("HP:0001252", False)],
+        "c": [("HP:0001252", False), ("HP:0000486", False), ("HP:0001250", True), ("HP:0001263", True)],
+        "d": [("HP:0001250", False), ("HP:0001263", False), ("HP:0000252", False)],
+    }
+    assert res.all_issues == []
+
+
+def test_a_long_term_cell_listing_two_terms_is_reported_not_half_read(hpo) -> None:
+    df = pd.DataFrame({"id": ["a", "a"], "term": ["Seizure (HP:0001250), Hypotonia (HP:0001252)", "HP:0000252"]})
+    mapping = {"phenotk_mapping": 1, "input": {"rows": "many"}, "subject": {"id": "id"},
+               "phenotypes": {"long": {"term": "term"}}}
+    res = from_dataframe(df, mapping, hpo=hpo)
+    assert [f.type.id for f in res.packets[0].phenotypic_features] == ["HP:0000252"]
+    assert [(i.code, i.context.get("row")) for i in res.all_issues] == [("MAP007", 2)]  # map-unknown-term
+
+
 @pytest.mark.parametrize(
     ("text", "forms"),
     [

@@ -72,7 +72,7 @@ def _missing_columns(b: _Builder) -> None:
                 b.sheet_issues.append(finding(
                     "map-missing-column", f"mapping {mapping_where(b, spec)} reads column {col!r}, which the sheet "
                     "lacks", b.sev, sheet=sheet.name, column=col, reason="column not in sheet"))
-    for col in b.m.text_columns:
+    for col in (*b.m.text_columns, *b.m.text_excluded_columns):
         if col not in header:
             b.sheet_issues.append(finding(
                 "map-missing-column", f"free-text column {col!r} is not in the sheet", b.sev, sheet=sheet.name,

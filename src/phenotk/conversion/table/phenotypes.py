@@ -19,7 +19,7 @@ from phenotk.mapping.model import MISSING
 from phenotk.mapping.timeparse import ParsedTime, parse_time
 
 from .findings import finding
-from .terms import HP_ID, HP_IN_TEXT, TermResolver
+from .terms import HP_ANYWHERE, HP_ID, HP_IN_TEXT, TermResolver
 from .values import read_time, read_value, status_parser
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +46,8 @@ SEVERITY_ROOT = "HP:0012824"
 _SEVERITY_LABELS = dict(SEVERITY.values())
 #: Items of a free-text phrase: commas, "and", "as well as" (a negation covers one item).
 _ITEMS = re.compile(r",|\band\b|\bas well as\b|\bplus\b", re.I)
+#: Where a run of HPO ids apart by spaces or slashes is cut into items.
+_BEFORE_ID = re.compile(r"[\s/]+(?=HP[:_]\d{7})", re.I)
 #: Inside one negated item, "or"/"nor" continue the negation ("no seizures or hypotonia").
 _OR = re.compile(r"\bn?or\b", re.I)
 
@@ -177,6 +179,10 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
             text = rec.get(col, "")
             if text.strip():
                 text_cell(b, number, col, text, issues, add)
+        for col in b.m.text_excluded_columns:
+            text = rec.get(col, "")
+            if text.strip():
+                text_cell(b, number, col, text, issues, add, all_excluded=True)
     if packet.phenotypic_features:
         b.prefixes_used.add("HP")
 
@@ -268,8 +274,12 @@ def _id_and_label(b: _Builder, curie: str, given: str, row: int, column: str | N
     return ""
 
 
-def text_cell(b: _Builder, number: int, col: str, text: str, issues: list[Issue], add: Add) -> None:
-    """A free-text cell → features (exact label/synonym matches) and findings for what matches nothing."""
+def text_cell(b: _Builder, number: int, col: str, text: str, issues: list[Issue], add: Add, *,
+              all_excluded: bool = False) -> None:
+    """A free-text cell → features (exact label/synonym matches) and findings for what matches nothing.
+
+    ``all_excluded``: a column of absent findings (``excluded_columns``): every term found is excluded.
+    """
     phrases = [text]
     for sep in b.m.text_separators:
         phrases = [p for ph in phrases for p in ph.split(sep)]
@@ -284,7 +294,7 @@ def text_cell(b: _Builder, number: int, col: str, text: str, issues: list[Issue]
                     f"{part!r} matches no HPO label or synonym exactly; review it or map it by hand",
                     b.sev, sheet=b.sheet.name, row=number, column=col, value=part, reason="no exact HPO match"))
             else:
-                add(OntologyClass(id=term[0], label=term[1]), excluded, None, number, col)
+                add(OntologyClass(id=term[0], label=term[1]), excluded or all_excluded, None, number, col)
 
 
 def negation(negations: tuple[str, ...], phrase: str) -> tuple[bool, str]:
@@ -315,7 +325,10 @@ def match_phrase(
     if whole is not None:
         return [(phrase, False, whole)]
     out: list[tuple[str, bool, tuple[str, str] | None]] = []
-    for item in (p.strip() for p in _ITEMS.split(phrase)):
+    items = [p.strip() for p in _ITEMS.split(phrase)]
+    if any(len(HP_ANYWHERE.findall(i)) > 1 for i in items):  # "HP:0001250 HP:0001263": ids apart by spaces only
+        items = [part.strip() for i in items for part in _BEFORE_ID.split(i)]
+    for item in items:
         if not item:
             continue
         term = resolver.resolve(item)

@@ -40,7 +40,10 @@ _HP_CELL = re.compile(r"\bHP[:_]\d{7}\b", re.I)
 #: a disease id in a cell (``OMIM:607208``, ``MIM #607208``, ``DEE14 (OMIM 614959)``): the column is the disease id
 _DISEASE_CELL = re.compile(r"\b(?:OMIM|MIM|MONDO|ORPHA|ORPHANET|DOID)\s*[:_]?\s*#?\s*\d+", re.I)
 #: Fields of which a sheet may have several columns.
-_MULTI = ("variant", "text")
+_MULTI = ("variant", "text", "text_excluded")
+#: a header over a list of absent findings ("excluded HPO terms", "ausgeschlossene Merkmale", "signes absents")
+_EXCLUDED_HEADER = re.compile(r"\b(?:excluded|absent|negative|not observed|ruled out|ausgeschlossen\w*|nicht vorhanden|"
+                              r"fehlend\w*|exclus\w*|absente?s?|ausentes?|esclus\w*|afwezig\w*|negatie\w*)\b")
 
 
 @dataclass
@@ -72,6 +75,18 @@ def _mostly(sheet: Sheet, header: str, rx: re.Pattern[str], share: float = 0.8) 
     """``share`` (four in five) of the non-empty cells hold ``rx`` somewhere."""
     values = _cells(sheet, header)
     return bool(values) and sum(1 for v in values if rx.search(v)) >= share * len(values)
+
+
+def _term_list(sheet: Sheet, header: str) -> bool:
+    """Half or more of the non-empty cells hold an HPO id and some cell holds two or more: a term-list column.
+
+    A header naming absent findings (``excluded HPO``) needs only the ids: a long layout's status column holds
+    words, never ids.
+    """
+    values = _cells(sheet, header)
+    if not values or sum(1 for v in values if _HP_CELL.search(v)) < 0.5 * len(values):
+        return False
+    return bool(_EXCLUDED_HEADER.search(_key(header))) or any(len(_HP_CELL.findall(v)) > 1 for v in values)
 
 
 def _mostly_terms(sheet: Sheet, header: str, resolver: TermResolver) -> bool:
@@ -129,6 +144,9 @@ def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
         term = id_only.resolve(h)
         if term is not None:
             out.hpo_columns[h] = (term[0], resolver.label(term[0]) or term[1])
+            continue
+        if _term_list(sheet, h):  # one row per patient, several terms per cell: a list, not the long layout
+            out.fields.setdefault("text_excluded" if _EXCLUDED_HEADER.search(_key(h)) else "text", []).append(h)
             continue
         if out.term_column is None and (
             _mostly(sheet, h, _HP_CELL) or (field_of(h) == "term" and _mostly_terms(sheet, h, resolver))
@@ -203,8 +221,11 @@ def _phenotypes(pl: Placement, f: dict[str, list[str]], sheet: Sheet, resolver: 
         if words:
             long["values"] = words
         phen["long"] = long
-    if "text" in f:
-        phen["text"] = {"columns": f["text"]}
+    if "text" in f or "text_excluded" in f:
+        text: dict[str, Any] = {"columns": f["text"]} if "text" in f else {}
+        if "text_excluded" in f:
+            text["excluded_columns"] = f["text_excluded"]
+        phen["text"] = text
     return phen
 
 

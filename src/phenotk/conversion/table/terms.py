@@ -8,6 +8,8 @@ from typing import Any
 HP_IN_TEXT = re.compile(r"(.*?)\s*[(\[]\s*(HP[:_]\d{7})\s*[)\]]\s*\Z", re.I)
 HP_ID = re.compile(r"HP[:_]\d{7}\Z", re.I)
 HP_ID_FIRST = re.compile(r"(HP[:_]\d{7})\s+(.+)\Z", re.I)
+#: any HPO id inside a text: a "label" holding another id means the cell lists several terms
+HP_ANYWHERE = re.compile(r"HP[:_]\d{7}", re.I)
 #: An HPO id anywhere in a text (headers that name an id are reported when the id is unknown).
 HP_ANYWHERE = re.compile(r"\bHP[:_]\d{7}\b", re.I)
 
@@ -116,6 +118,8 @@ class TermResolver:
                 found = self.lookup(s)
                 return (found, self.label(found) or s) if found else None
             curie, given = m2.group(1), m2.group(2).strip()
+        if given and HP_ANYWHERE.search(given):  # "Seizure (HP:0001250), Hypotonia (HP:0001252)": several terms
+            return None
         curie = curie.upper().replace("_", ":")
         if not self.known(curie):
             return None
