@@ -544,3 +544,13 @@ def test_term_list_columns_are_text_columns_not_the_long_layout(tmp_path: Path, 
     assert [_features(p) for p in res.packets] == [
         {"HP:0001250": False, "HP:0001263": False, "HP:0000252": True}, {"HP:0001250": False},
         {"HP:0001252": False, "HP:0001263": False, "HP:0001250": True}]
+
+
+@pytest.mark.parametrize(("cells", "order"), [(["25/12/2015", "03/02/2015"], "day-first"),
+                                              (["12/25/2015", "03/02/2015"], "month-first"),
+                                              (["25/12/2015", "12/25/2015"], None), (["03/02/2015"], None)])
+def test_date_order_from_the_column(tmp_path: Path, cells: list[str], order: str | None) -> None:
+    path = tmp_path / "dates.csv"
+    path.write_text("id,date of birth\n" + "".join(f"p{i},{c}\n" for i, c in enumerate(cells)), encoding="utf-8")
+    dob = yaml.safe_load(init_mapping(path).text)["subject"]["date_of_birth"]
+    assert dob == ("date of birth" if order is None else {"column": "date of birth", "date_order": order})

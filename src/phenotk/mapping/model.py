@@ -115,6 +115,7 @@ class ValueSpec:
     values: dict[str, Any] | None = None  # lower-cased cell text → value (None = no value)
     default: Any = None
     unit: str | None = None
+    date_order: str | None = None  # day-first | month-first: how 03/02/2015 is read
     pointer: str = ""
     lookup_raw: Any = None  # the YAML ``lookup`` value; resolved by TableMapping (see .lookup)
     lookup: dict[str, str] | None = None  # lower-cased cell text → value, applied after ``values``
@@ -139,6 +140,7 @@ class ValueSpec:
             values=values,
             default=raw.get("default"),
             unit=raw.get("unit"),
+            date_order=raw.get("date_order"),
             lookup_raw=raw.get("lookup"),
             id_safe=pointer in _ID_POINTERS,
             pointer=pointer,

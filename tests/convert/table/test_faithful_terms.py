@@ -246,3 +246,20 @@ def test_templates_are_id_safe_only_for_ids() -> None:
     assert res.all_issues == []
     vd = p.interpretations[0].diagnosis.genomic_interpretations[0].variant_interpretation.variation_descriptor
     assert vd.expressions[0].value == "NM_021007.3:c.5645G>A"
+
+
+def test_dates_as_clinics_write_them(hpo) -> None:
+    """25/12/2015 and 12/25/2015 tell their order; 03/02/2015 needs date_order (never guessed); month names."""
+    cells = ["25/12/2015", "12/25/2015", "03/02/2015", "3 Feb 2015", "February 3, 2015", "03-Feb-2015",
+             "31/02/2015", "3/2/15"]
+    df = pd.DataFrame({"id": [f"p{i}" for i in range(len(cells))], "dob": cells})
+
+    def born(order: str | None) -> list[str | None]:
+        spec: dict = {"column": "dob"} if order is None else {"column": "dob", "date_order": order}
+        res = from_dataframe(df, {"phenotk_mapping": 1, "subject": {"id": "id", "date_of_birth": spec}}, hpo=hpo)
+        return [p.subject.date_of_birth.ToDatetime().date().isoformat() if p.subject.HasField("date_of_birth")
+                else None for p in res.packets]
+
+    assert born(None) == ["2015-12-25", "2015-12-25", None, "2015-02-03", "2015-02-03", "2015-02-03", None, None]
+    assert born("day-first")[2] == "2015-02-03" and born("month-first")[2] == "2015-03-02"
+    assert born("day-first")[6:] == [None, None]  # 31 February; a two-digit year: reported, not guessed

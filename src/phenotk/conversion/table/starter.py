@@ -166,12 +166,31 @@ def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
     return out
 
 
+_SLASH = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-]\d{4}\Z")
+
+
+def _date_order(cells: list[str]) -> str | None:
+    """``day-first`` / ``month-first`` when the column's slash dates say so, else None.
+
+    A first number over 12 in one cell and never a second one over 12 in another (or the reverse): 03/02/2015 is
+    then read the column's way.
+    """
+    pairs = [(int(m.group(1)), int(m.group(2))) for c in cells if (m := _SLASH.match(c.strip()))]
+    day_first = any(a > 12 for a, _ in pairs)
+    month_first = any(b > 12 for _, b in pairs)
+    if day_first == month_first:
+        return None
+    return "day-first" if day_first else "month-first"
+
+
 def _subject(sheet: Sheet, f: dict[str, list[str]], subject_col: str) -> dict[str, Any]:
     subject: dict[str, Any] = {"id": subject_col}
     for key, name in (("sex", "sex"), ("date_of_birth", "date_of_birth"), ("age", "age_at_last_encounter"),
                       ("vital_status", "vital_status")):
         if key in f:
             subject[name] = f[key][0]
+    if "date_of_birth" in f and (order := _date_order(_cells(sheet, f["date_of_birth"][0]))):
+        subject["date_of_birth"] = {"column": f["date_of_birth"][0], "date_order": order}
     if "sex" in f and (sex := sex_values(_cells(sheet, f["sex"][0]))):
         subject["sex"] = {"column": f["sex"][0], "values": sex}
     vital = f.get("vital_status", [None])[0]

@@ -9,7 +9,7 @@ from phenopackets import Individual, Sex, VitalStatus
 from phenotk.issue import Issue
 from phenotk.mapping.model import DEFAULT_SEX_MAP, DEFAULT_VITAL_MAP, SEX_VALUES, VITAL_VALUES
 
-from .values import enum_parser, parse_date, read_time, read_value
+from .values import DATE_EXPECTED, date_parser, enum_parser, read_time, read_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
@@ -35,8 +35,8 @@ def build_subject(b: _Builder, group: PacketRows, sid: str, issues: list[Issue])
     if "date_of_birth" in sub:
         raw, row = b.single(group, sub["date_of_birth"], issues, "date of birth")
         if raw:
-            ts = read_value(b, sub["date_of_birth"], raw, parse_date, issues, row, "date of birth",
-                            "a date (YYYY-MM-DD or DD.MM.YYYY)")
+            ts = read_value(b, sub["date_of_birth"], raw, date_parser(sub["date_of_birth"]), issues, row,
+                            "date of birth", DATE_EXPECTED)
             if ts is not None:
                 subject.date_of_birth.FromDatetime(ts)
     if "age_at_last_encounter" in sub:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -85,9 +86,27 @@ def status_parser(vocab: Vocabulary) -> Callable[[str], str | None]:
     return parse
 
 
+#: ``25/12/2015``, ``12-25-2015``: day and month in an order the cell itself may not tell
+_SLASH_DATE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})\Z")
+#: English month names and abbreviations (``3 Feb 2015``, ``February 3, 2015``, ``03-Feb-2015``)
+_MONTHS = {m: i for i, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")), start=1) for m in names}
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.?[ -]([A-Za-z]+)\.?,?[ -](\d{4})\Z")
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})\Z")
+DATE_EXPECTED = ("a date (YYYY-MM-DD, DD.MM.YYYY, 25/12/2015, 3 Feb 2015; a date such as 03/02/2015 needs "
+                 "date_order: day-first or month-first on this value)")
+
+
 @functools.lru_cache(maxsize=4096)  # a sheet repeats its dates; datetimes are immutable
-def parse_date(raw: str) -> dt.datetime | None:
-    """YYYY-MM-DD (with optional time), DD.MM.YYYY or YYYY/MM/DD → UTC datetime."""
+def parse_date(raw: str, order: str | None = None) -> dt.datetime | None:
+    """A date cell → UTC datetime, or None.
+
+    YYYY-MM-DD (with optional time), DD.MM.YYYY, YYYY/MM/DD; ``25/12/2015`` / ``12/25/2015`` (the number over 12
+    is the day); ``03/02/2015`` only with ``order`` ``day-first`` or ``month-first`` (never guessed); English
+    month names (``3 Feb 2015``, ``February 3, 2015``, ``03-Feb-2015``). Two-digit years are not read.
+    """
     s = raw.strip()
     for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S"):
         try:
@@ -95,7 +114,29 @@ def parse_date(raw: str) -> dt.datetime | None:
         except ValueError:
             continue
         return value.replace(tzinfo=dt.timezone.utc)
-    return None
+    parts: tuple[int, int, int] | None = None  # (year, month, day)
+    if m := _SLASH_DATE.match(s):
+        a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if a > 12 >= b or (a <= 12 and b <= 12 and order == "day-first"):
+            parts = (year, b, a)
+        elif b > 12 >= a or (a <= 12 and b <= 12 and order == "month-first"):
+            parts = (year, a, b)
+    elif (m := _DAY_MONTH_YEAR.match(s)) and m.group(2).lower() in _MONTHS:
+        parts = (int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    elif (m := _MONTH_DAY_YEAR.match(s)) and m.group(1).lower() in _MONTHS:
+        parts = (int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+    if parts is None:
+        return None
+    try:
+        return dt.datetime(*parts, tzinfo=dt.timezone.utc)
+    except ValueError:  # 31 February
+        return None
+
+
+def date_parser(spec: ValueSpec) -> Callable[[str], dt.datetime | None]:
+    """:func:`parse_date` with the value's ``date_order``."""
+    order = spec.date_order
+    return parse_date if order is None else functools.partial(parse_date, order=order)
 
 
 def time_parser(b: _Builder, spec: ValueSpec) -> Callable[[str], TimeElement | None]:
