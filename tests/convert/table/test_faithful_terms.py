@@ -263,3 +263,13 @@ def test_dates_as_clinics_write_them(hpo) -> None:
     assert born(None) == ["2015-12-25", "2015-12-25", None, "2015-02-03", "2015-02-03", "2015-02-03", None, None]
     assert born("day-first")[2] == "2015-02-03" and born("month-first")[2] == "2015-03-02"
     assert born("day-first")[6:] == [None, None]  # 31 February; a two-digit year: reported, not guessed
+
+
+def test_a_date_in_an_onset_column_is_a_timestamp(hpo) -> None:
+    df = pd.DataFrame({"id": ["a", "b"], "dx": ["OMIM:607208", "OMIM:607208"], "onset": ["2018-04-01", "25/12/2019"]})
+    res = from_dataframe(df, {"phenotk_mapping": 1, "subject": {"id": "id"},
+                              "diseases": {"id": "dx", "label": {"const": "Dravet syndrome"}, "onset": "onset"}},
+                         hpo=hpo)
+    assert [MessageToDict(p.diseases[0].onset) for p in res.packets] == [
+        {"timestamp": "2018-04-01T00:00:00Z"}, {"timestamp": "2019-12-25T00:00:00Z"}]
+    assert [i.code for i in res.all_issues] == []

@@ -151,6 +151,11 @@ def time_parser(b: _Builder, spec: ValueSpec) -> Callable[[str], TimeElement | N
             curie = m.group(2).upper().replace("_", ":")
             label = b.resolver.label(curie) or m.group(1)
             return TimeElement(ontology_class=OntologyClass(id=curie, label=label))
+        when = parse_date(text, spec.date_order)  # "date of onset: 2018-04-01" → a timestamp
+        if when is not None:
+            te = TimeElement()
+            te.timestamp.FromDatetime(when)
+            return te
         return None
 
     return parse
@@ -161,7 +166,7 @@ def _parse_time(text: str, unit: Any) -> Any:
     return parse_time(text, unit=unit)
 
 
-TIME_EXPECTED = "an age (P3Y2M, 3y 2m, 3 years), gestational age (33+2) or onset label"
+TIME_EXPECTED = "an age (P3Y2M, 3y 2m, 3 years), gestational age (33+2), onset label or date (2018-04-01)"
 
 
 def read_time(b: _Builder, spec: ValueSpec, raw: str, issues: list[Issue], row: int, what: str) -> TimeElement | None:
