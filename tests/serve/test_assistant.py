@@ -47,6 +47,13 @@ def test_meaning_changes_edit_the_mapping_and_convert(start: Any, hpo_index: Any
     assert _meanings(hpo, header, hpo_index)["comment"] == "hpo"
     text = assistant.set_meaning(hpo, "variant.comment", "text", header=header)
     assert text["phenotypes"]["text"]["columns"] == ["variant.comment"]
+    absent = assistant.set_meaning(text, "comment", "text_excluded", header=header)
+    assert absent["phenotypes"]["text"] == {"columns": ["variant.comment"], "excluded_columns": ["comment"]}
+    assert "terms" not in absent["phenotypes"]["wide"]  # moved out of the wide terms
+    assert _meanings(absent, header, hpo_index)["comment"] == "text_excluded"
+    back_to_text = assistant.set_meaning(absent, "variant.comment", "ignore", header=header)
+    assert back_to_text["phenotypes"]["text"] == {"excluded_columns": ["comment"]}
+    assert "text" not in assistant.set_meaning(back_to_text, "comment", "ignore", header=header)["phenotypes"]
     mapping = tmp_path / "m.yaml"
     mapping.write_text(assistant.dump(assistant.set_meaning(back, "sex", "ignore", header=header)), encoding="utf-8")
     packets = phenotk.convert(template_xlsx, mapping=mapping, from_="table", hpo=hpo_index).messages()

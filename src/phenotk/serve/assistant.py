@@ -37,7 +37,8 @@ FIELDS: dict[str, tuple[tuple[str, ...], str]] = {
 #: meanings that are not a single field
 OTHER_MEANINGS: dict[str, str] = {
     "hpo": "HPO term (one column per term)",
-    "text": "Free text (HPO labels found in it)",
+    "text": "Free text or term list (HPO ids and labels found in it)",
+    "text_excluded": "Absent findings (every HPO term listed is excluded)",
     "ignore": "Ignore on purpose",
     "unplaced": "Not mapped (a finding)",
 }
@@ -118,7 +119,9 @@ def columns(data: dict[str, Any], header: list[str], ontology: Any = None,
     wide = _wide(data)
     terms = wide.get("terms") or {}
     listed = wide.get("columns")
-    texts = ((data.get("phenotypes") or {}).get("text") or {}).get("columns") or []
+    text_block = (data.get("phenotypes") or {}).get("text") or {}
+    texts = text_block.get("columns") or []
+    absent = text_block.get("excluded_columns") or []
     ignored = set(data.get("ignore_columns") or [])
     resolver = TermResolver(ontology)
     rows = []
@@ -131,6 +134,8 @@ def columns(data: dict[str, Any], header: list[str], ontology: Any = None,
             row["meaning"] = "ignore"
         elif h in texts:
             row["meaning"] = "text"
+        elif h in absent:
+            row["meaning"] = "text_excluded"
         elif h in terms or (listed == "auto" or (isinstance(listed, list) and h in listed)):
             curie = terms.get(h)
             hit = (curie, resolver.label(curie) or "") if curie else resolver.resolve(h)
@@ -160,10 +165,13 @@ def _remove(data: dict[str, Any], column: str) -> None:
     if isinstance(wide.get("columns"), list) and column in wide["columns"]:
         wide["columns"].remove(column)
     text = (data.get("phenotypes") or {}).get("text")
-    if text and column in text.get("columns", []):
-        text["columns"].remove(column)
-        if not text["columns"]:
-            del data["phenotypes"]["text"]
+    for key in ("columns", "excluded_columns"):
+        if text and column in text.get(key, []):
+            text[key].remove(column)
+            if not text[key]:
+                del text[key]
+    if text is not None and not text.get("columns") and not text.get("excluded_columns"):
+        del data["phenotypes"]["text"]
     if column in (data.get("ignore_columns") or []):
         data["ignore_columns"].remove(column)
         if not data["ignore_columns"]:
@@ -212,9 +220,9 @@ def set_meaning(data: dict[str, Any], column: str, meaning: str, term: str | Non
         _put_field(out, meaning, column)
     elif meaning == "ignore":
         out.setdefault("ignore_columns", []).append(column)
-    elif meaning == "text":
-        text = out.setdefault("phenotypes", {}).setdefault("text", {"columns": []})
-        text.setdefault("columns", []).append(column)
+    elif meaning in ("text", "text_excluded"):
+        text = out.setdefault("phenotypes", {}).setdefault("text", {})
+        text.setdefault("columns" if meaning == "text" else "excluded_columns", []).append(column)
     elif meaning == "hpo":
         wide = out.setdefault("phenotypes", {}).setdefault("wide", {"columns": "auto"})
         if term:
