@@ -19,12 +19,18 @@ def analysed(node: Node) -> bool:
     return node.field != "relatives"
 
 
+_ABSENT = object()
+
+
 def get(d: Any, name: str) -> Any:
     """Field of a raw JSON object by JSON name (snake_case key found too); None for anything else."""
     if not isinstance(d, dict):
         return None
-    k = field_key(d, name)
-    return d.get(k) if k else None
+    value = d.get(name, _ABSENT)  # hot: four profiles ask each packet about every feature
+    if value is not _ABSENT:
+        return value
+    k = field_key(d, name)  # the snake_case spelling, or absent
+    return d[k] if k else None
 
 
 def key(d: Any, name: str) -> str:
@@ -32,12 +38,24 @@ def key(d: Any, name: str) -> str:
     return (field_key(d, name) if isinstance(d, dict) else None) or name
 
 
-def observed_features(pp: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    """(index, feature) of the features not ``excluded``."""
+def observed_features(pp: dict[str, Any], state: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """(index, feature) of the features not ``excluded``.
+
+    With ``state`` (``ctx.state``) the list is made once per packet for all the profiles that ask.
+    """
+    if state is not None:
+        hit = state.get("rdy:observed")
+        if hit is not None and hit[0] is pp:
+            return hit[1]  # type: ignore[no-any-return]
     feats = get(pp, "phenotypicFeatures")
-    if not isinstance(feats, list):
-        return []
-    return [(i, f) for i, f in enumerate(feats) if isinstance(f, dict) and not get(f, "excluded")]
+    out = (
+        [(i, f) for i, f in enumerate(feats) if isinstance(f, dict) and not get(f, "excluded")]
+        if isinstance(feats, list)
+        else []
+    )
+    if state is not None:
+        state["rdy:observed"] = (pp, out)
+    return out
 
 
 def files(node: Node) -> list[tuple[Path, dict[str, Any]]]:

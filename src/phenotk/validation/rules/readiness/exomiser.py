@@ -59,7 +59,7 @@ class ExomiserReadiness(Rule):
         if not C.analysed(node):
             return
         pp = node.value
-        yield from _features(self, pp, "Exomiser")
+        yield from _features(self, pp, "Exomiser", ctx)
         sid = C.subject_id(pp)
         if sid is None:
             yield self.violation(
@@ -83,8 +83,8 @@ class ExomiserReadiness(Rule):
             yield from vcf_file(self, "exomiser", path, f, sid, default_build="GRCh37 (hg19)")
 
 
-def _features(rule: Rule, pp: dict, tool: str) -> Iterator[Violation]:  # type: ignore[type-arg]
-    observed = C.observed_features(pp)
+def _features(rule: Rule, pp: dict, tool: str, ctx: Context | None = None) -> Iterator[Violation]:  # type: ignore[type-arg]
+    observed = C.observed_features(pp, ctx.state if ctx is not None else None)
     if not observed:
         yield rule.violation(
             f"{tool.lower()}: no observed phenotypic feature; {tool} ranks by the patient's HPO terms",

@@ -59,7 +59,7 @@ class LiricalReadiness(Rule):
         if not C.analysed(node):
             return
         pp = node.value
-        yield from _features(self, pp, "LIRICAL")
+        yield from _features(self, pp, "LIRICAL", ctx)
         sid = C.subject_id(pp)
         sk = C.key(pp, "subject")
         if sid is None:

@@ -59,7 +59,7 @@ class PhevalReadiness(Rule):
         if not C.analysed(node):
             return
         pp = node.value
-        if not C.observed_features(pp):
+        if not C.observed_features(pp, ctx.state):
             yield self.violation("pheval: no observed phenotypic feature", C.key(pp, "phenotypicFeatures"))
         if not C.get(pp, "diseases"):
             yield self.violation(
