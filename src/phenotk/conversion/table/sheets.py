@@ -520,6 +520,9 @@ def check_xlsx(path: str | Path, max_bytes: int, kind: str = "XLSX") -> None:
             _check_relationships(zf, p)
     except zipfile.BadZipFile:
         raise InputError(f"not an {kind} file (not a zip archive)", path=p) from None
+    except (NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:  # zip versions, encryption …
+        raise InputError(f"cannot read {kind}: {' '.join(str(exc).split())[:200] or type(exc).__name__}",
+                         path=p) from None
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
@@ -796,7 +799,9 @@ def _calamine_book(path: Path, kind: str, max_bytes: int) -> Any:
         check_xlsx(path, max_bytes, kind)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own kinds (and ValueError/OSError) on damaged files
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's errors, and its Rust panics (a BaseException) on damaged files
         raise InputError(f"cannot open {kind}: {' '.join(str(exc).split())[:200] or type(exc).__name__}",
                          path=str(path)) from None
     if not book.sheet_names:
@@ -804,9 +809,8 @@ def _calamine_book(path: Path, kind: str, max_bytes: int) -> Any:
     return book
 
 
-def _calamine_sheet_index(book: Any, sheet: str | int | None, path: str) -> int:
+def _calamine_sheet_index(names: list[str], sheet: str | int | None, path: str) -> int:
     """0-based index of the worksheet named / numbered ``sheet`` (1-based; None = the first)."""
-    names = list(book.sheet_names)
     if sheet is None:
         return 0
     if isinstance(sheet, int):
@@ -827,7 +831,10 @@ def _calamine_rows(book: Any, index: int, kind: str, path: str, max_row: int | N
         ranges = list(getattr(ws, "merged_cell_ranges", None) or [])
         # calamine starts at the first used cell: keep spreadsheet row numbers and column positions
         first, lead = (ws.start[0], ws.start[1]) if ws.start else (0, 0)
-    except Exception as exc:
+        rows = ws.iter_rows()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
         raise InputError(f"cannot read {kind} sheet {title!r}: {' '.join(str(exc).split())[:200]}", path=path) from None
     limits = current_limits()
     if len(ranges) > limits.merged_ranges:
@@ -839,10 +846,12 @@ def _calamine_rows(book: Any, index: int, kind: str, path: str, max_row: int | N
     active: list[tuple[int, int, int, int]] = []
     anchors: dict[tuple[int, int], str] = {}
     r = first
-    for values in ws.iter_rows():
+    for values in rows:
         r += 1
         if max_row is not None and r > max_row:
             return
+        if r > limits.sheet_rows + 1:
+            raise limits.exceeded("sheet-rows", f"{kind} sheet {title!r} has over {limits.sheet_rows} rows", path=path)
         cells = [*([""] * lead), *(unneutralise(cell_text(v)) for v in values)]
         if spans:  # the XLSX reader's sweep: linear in the rows read, whatever the ranges cover
             while pending < len(spans) and spans[pending][1] <= r:
@@ -863,6 +872,101 @@ def _calamine_rows(book: Any, index: int, kind: str, path: str, max_row: int | N
         yield r, cells
 
 
+_Read = tuple[list[str], list[tuple[int, list[tuple[int, list[str]]]]]]
+
+
+def _calamine_read(path: Path, kind: str, max_bytes: int, sheets: str | int | list[int] | None,
+                   max_row: int | None) -> _Read:
+    """(sheet names, [(sheet index, its rows)]) of the workbook: ``sheets`` one sheet, or ``[]`` for all."""
+    book = _calamine_book(path, kind, max_bytes)
+    names = list(book.sheet_names)
+    wanted = range(len(names)) if sheets == [] else [_calamine_sheet_index(names, sheets, str(path))]  # type: ignore[arg-type]
+    return names, [(i, list(_calamine_rows(book, i, kind, str(path), max_row))) for i in wanted]
+
+
+#: seconds a workbook may take in the reader's child process
+CALAMINE_SECONDS = 300
+
+
+def _read_isolated(path: Path, kind: str, max_bytes: int, sheets: str | int | list[int] | None,
+                   max_row: int | None = None) -> _Read:
+    """:func:`_calamine_read` in a forked child process on Linux, whose address space is bounded.
+
+    calamine is Rust: a hostile .xls can make it panic or ask for hundreds of gigabytes, and an allocation failure
+    aborts the whole process — every other file of the run with it. In a child, that is one located input error.
+    Elsewhere (no ``fork``; macOS forks are unsafe with threads) the file is read in this process.
+    """
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return _calamine_read(path, kind, max_bytes, sheets, max_row)
+    import faulthandler  # every import here, before the fork: the child must not need the import lock
+    import pickle
+    import select
+    import signal
+
+    import python_calamine  # noqa: F401
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child (its coverage is not collected)
+        status = 0
+        try:
+            os.close(r)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)  # a Rust panic prints its message and backtrace there: the parent reports instead
+            faulthandler.disable()  # (pytest, PYTHONFAULTHANDLER) would print the abort on another descriptor
+            _bound_memory(max(2 * max_bytes, 1 << 30))
+            try:
+                result: Any = ("ok", _calamine_read(path, kind, max_bytes, sheets, max_row))
+            except InputError as exc:
+                result = ("input", exc)
+            with os.fdopen(w, "wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(w)
+    chunks: list[bytes] = []
+    try:
+        with os.fdopen(r, "rb") as fh:
+            while True:
+                ready, _, _ = select.select([fh], [], [], CALAMINE_SECONDS)
+                if not ready:
+                    os.kill(pid, signal.SIGKILL)
+                    raise InputError(f"cannot read {kind}: the reader took over {CALAMINE_SECONDS} s", path=str(path))
+                chunk = os.read(fh.fileno(), 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if not data:
+        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
+        raise InputError(f"cannot read {kind}: the reader failed on this file ({how}; damaged or hostile workbook)",
+                         path=str(path))
+    tag, value = pickle.loads(data)  # our own child's output
+    if tag == "input":
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _bound_memory(extra: int) -> None:
+    """Cap this process's address space at its current size plus ``extra`` bytes (Linux)."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[0])
+        size = pages * resource.getpagesize() + extra
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    except (OSError, ValueError):
+        pass
+
+
 def open_calamine(
     path: str | Path,
     kind: str,
@@ -872,23 +976,14 @@ def open_calamine(
     skip_rows: frozenset[int] = frozenset(),
     max_bytes: int = 256 * 1024 * 1024,
 ) -> StreamSheet:
-    """One worksheet of an ODS/XLS/XLSB workbook as a :class:`StreamSheet` (rows spilled on the first pass)."""
+    """One worksheet of an ODS/XLS/XLSB workbook as a :class:`StreamSheet` (read once, in a child process)."""
     p = Path(path)
-    book = _calamine_book(p, kind, max_bytes)
-    index = _calamine_sheet_index(book, sheet, str(p))
-    opened = [book]
+    names, [(index, rows)] = _read_isolated(p, kind, max_bytes, sheet)
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        wb = opened.pop() if opened else _calamine_book(p, kind, max_bytes)
-        try:
-            yield from _calamine_rows(wb, index, kind, str(p))
-        except InputError:
-            raise
-        except Exception as exc:  # calamine failures while reading cells
-            raise InputError(f"cannot read {kind} sheet {wb.sheet_names[index]!r}: "
-                             f"{' '.join(str(exc).split())[:200] or type(exc).__name__}", path=str(p)) from None
+    def replay() -> Iterator[tuple[int, list[str]]]:
+        return iter(rows)
 
-    return StreamSheet(book.sheet_names[index], str(p), rows, header_row=header_row, skip_rows=skip_rows, spill=True)
+    return StreamSheet(names[index], str(p), replay, header_row=header_row, skip_rows=skip_rows)
 
 
 @dataclass
@@ -915,13 +1010,8 @@ def preview_table(
     p = _regular_file(path)
     kind = calamine_kind(p)
     if kind is not None:
-        book = _calamine_book(p, kind, max_xlsx_bytes)
-        indices = [_calamine_sheet_index(book, sheet, str(p))] if sheet is not None else range(len(book.sheet_names))
-        return [
-            SheetPreview(book.sheet_names[i], i + 1, list(_calamine_rows(book, i, kind, str(p), max_rows)), True,
-                         len(book.sheet_names))
-            for i in indices
-        ]
+        names, read = _read_isolated(p, kind, max_xlsx_bytes, sheet if sheet is not None else [], max_rows)
+        return [SheetPreview(names[i], i + 1, rows, True, len(names)) for i, rows in read]
     if _is_xlsx(p):
         wb = _open_workbook(p, max_xlsx_bytes)
         try:
