@@ -158,3 +158,27 @@ def test_a_workbook_that_crashes_the_reader_is_one_input_error(tmp_path: Path, h
     assert next(line for line in done.stderr.splitlines() if str(bad) in line).startswith(f"{bad}: cannot")
     assert "panicked" not in done.stderr and "backtrace" not in done.stderr and "Traceback" not in done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["A1.json"]
+
+
+def test_xlsx_with_a_corrupt_deflate_stream_is_an_input_error(tmp_path: Path) -> None:
+    """zlib.error (not an OSError or ValueError) from a damaged member used to escape as an internal error."""
+    import zipfile
+
+    import openpyxl
+
+    path = tmp_path / "broken.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["id", "Seizure"])
+    wb.active.append(["p1", "yes"])
+    wb.save(path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/_rels/workbook.xml.rels")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for k in range(start + 2, start + min(info.compress_size, 40)):
+        data[k] ^= 0x5A  # the deflate stream is garbage; the zip directory is intact
+    path.write_bytes(bytes(data))
+    for read in (read_table, preview_table):
+        with pytest.raises(InputError) as err:
+            read(path)
+        assert err.value.path == str(path)

@@ -14,6 +14,7 @@ import marshal
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -520,7 +521,7 @@ def check_xlsx(path: str | Path, max_bytes: int, kind: str = "XLSX") -> None:
             _check_relationships(zf, p)
     except zipfile.BadZipFile:
         raise InputError(f"not an {kind} file (not a zip archive)", path=p) from None
-    except (NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:  # zip versions, encryption …
+    except (NotImplementedError, RuntimeError, EOFError, OSError, ValueError, zlib.error) as exc:  # zip versions …
         raise InputError(f"cannot read {kind}: {' '.join(str(exc).split())[:200] or type(exc).__name__}",
                          path=p) from None
 
@@ -541,7 +542,7 @@ def _check_relationships(zf: zipfile.ZipFile, path: str) -> None:
         rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return  # openpyxl reports it
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError, zlib.error) as exc:
         raise InputError(f"cannot read XLSX member xl/_rels/workbook.xml.rels: {exc}", path=path) from None
     names = set(zf.namelist())
     for m in _RELATIONSHIP.finditer(rels):
@@ -658,7 +659,8 @@ def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> It
     try:
         most = current_limits().merged_ranges
         ranges = sorted(_merged_ranges(path, member, most), key=lambda rg: rg[1]) if member else []
-    except (KeyError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
+    except (KeyError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError,
+            zlib.error) as exc:
         raise InputError(f"cannot read XLSX sheet {title!r}: {' '.join(str(exc).split())[:200]}",
                          path=str(path)) from None
     limits = current_limits()
@@ -753,7 +755,7 @@ def open_xlsx(
     if member:
         try:
             out.uncached_formulas = _uncached_formulas(path, member)
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error):
             pass  # the rows' reader reports a damaged member
     return out
 
