@@ -1,7 +1,7 @@
 """A 200,000-row messy sheet through ``phenotk convert`` (issue 19: ≤ 60 s and ≤ 1 GB peak memory).
 
 Run: .venv/bin/python benchmarks/sheet_scale.py [--rows 200000] [--baseline-rows 20000] [--repeat 3]
-     [--hpo FILE] [--xlsx] [--keep DIR]
+     [--hpo FILE] [--xlsx] [--keep DIR] [--jobs N]
 
 A synthetic CSV of invented patients is written for ``mappings/generic-wide.yaml`` (one row per patient, one
 column per HPO term), messy the way clinic exports are: sex words in four spellings, ages as ``4y``/``P2Y``/``2
@@ -11,21 +11,37 @@ free text in term cells, an unmapped column. The CLI then converts it as a subpr
 * to a directory (``-o out/``: one JSON file per packet, written as they stream);
 * to one file (``-o out.jsonl``).
 
-Printed per run: wall seconds, CPU seconds (user + system of the child), peak RSS of the child (``ru_maxrss`` of
-``RUSAGE_CHILDREN`` read after each run, so every run gets a fresh child and its own maximum), exit code and the
-number of packets written; then the median of ``--repeat`` runs, a baseline of ``--baseline-rows`` rows measured in
-the same session, and the per-row ratio (CPU per row at N rows ÷ CPU per row at the baseline: ~1.0 = linear).
+Printed per run: wall seconds, CPU seconds (user + system of the run and its worker processes), peak RSS of
+the largest process (``ru_maxrss`` of ``RUSAGE_CHILDREN`` read after each run, so every run gets a fresh child and
+its own maximum), the peak of the summed PSS of the whole process tree (sampled every 0.2 s: workers share pages
+with the parent, so this is the memory the run holds), exit code and the number of packets written; then the
+median of ``--repeat`` runs, a baseline of ``--baseline-rows`` rows measured in the same session, and the per-row
+ratio (CPU per row at N rows ÷ CPU per row at the baseline: ~1.0 = linear). ``--jobs N`` passes ``convert --jobs
+N`` (default: the command's own, automatic: one worker per CPU, at most 4, for 2,000 packets or more).
 ``--xlsx`` also writes the sheet as an XLSX workbook (openpyxl write-only) and converts that. Load average is
 printed (2 shared cores: compare CPU seconds, not wall). HPO: ``--hpo``, else ``$PHENOTK_SHARED_DATA/hpo/hp.json``
 or ``../shared/data/hpo/hp.json``; its index is built once before timing (the cache is warm in every run).
 
-Measured 2026-12-06 (2 shared cores, load average 2.5-4, one run each): 200,000 rows → JSONL 151 s wall, 106 s CPU,
-551 MiB peak; → directory of 199,679 files 238 s wall, 172 s CPU, 582 MiB. 20,000 rows: 19 s / 12.4 s / 113 MiB
-and 34 s / 22.7 s / 117 MiB. CPU per row at 200k ÷ at 20k: 0.85 and 0.76 (linear; start-up amortised). Before the
-streaming converter: 20,000 rows took 27 s CPU and 250 MiB, 40,000 rows 490 MB. Per packet (in process, 5,000
-rows): conversion 0.37 ms, JSON tree 0.13, validation 0.34, stated defaults 0.08, serialising 0.08; a directory
-output adds ~0.3 ms per file (temp file, mode, rename). Peak memory grows with the findings the report keeps
-(~2.3 per row in this sheet), not with the rows.
+Measured 2026-12-07 00:00 UTC, one run each, 2 shared cores busy with other sessions (load average 3.8-4.9; the
+kernel shares CPU between sessions, so workers gain little wall time on a busy machine), the same outputs byte for
+byte (199,679 packets):
+
+* → a directory of 199,679 files: before (one process, a temp file + rename per file) 270 s wall, 194 s CPU,
+  588 MiB peak (load 4.8); now (two workers, one staging directory) 142 s wall, 137 s CPU, 586 MiB (whole tree
+  627 MiB; load 3.8).
+* → one JSONL file: before 163 s wall, 113 s CPU, 556 MiB (load 3.9); now 191 s wall, 133 s CPU, 560 MiB (tree
+  596 MiB; load 4.1); now with ``--jobs 1``: 149 s wall, 113 s
+  CPU, 558 MiB (load 3.6).
+
+20,000 rows now: 14.6 s wall / 13.8 s CPU / 119 MiB (directory) and 16.4 s / 14.0 s / 115 MiB (JSONL); CPU per
+row at 200k ÷ at 20k: 1.00 and 0.95 (linear). On a less busy machine (load 2.6) 20,000 rows to JSONL took 23 s with
+one process and 14 s with two workers. A profile of one process (6,000 rows): the sheet's conversion ~30 % of the
+CPU, validation ~40 % (the control-character rule's walk alone 9 %, the generated walkers 9 %), the JSON tree 7 %,
+stated defaults and serialising ~5 %. A directory output no longer pays ~0.3 ms per file (one staging directory
+renamed into place instead of a temp file, a mode change and a rename per file). Workers cost ~25 % more CPU than
+one process (measured, not explained: not pickling — 23 µs a packet —, not the garbage collector, not contention
+between processes), so ≤ 60 s for 200,000 rows needs two idle cores. Peak memory grows with the findings the
+report keeps (~2.3 per row), not with the rows; each worker adds ~20 MiB of its own.
 """
 
 from __future__ import annotations
@@ -169,7 +185,7 @@ def count_outputs(out: Path) -> int:
 
 
 def bench(
-    sheet: Path, rows: int, tmp: Path, hpo: Path, env: dict[str, str], repeat: int, jobs: str
+    sheet: Path, rows: int, tmp: Path, hpo: Path, env: dict[str, str], repeat: int, jobs: str | None
 ) -> dict[str, float]:
     """Median wall / CPU / RSS of converting ``sheet`` to a directory and to one JSONL file."""
     medians: dict[str, float] = {}
@@ -181,7 +197,7 @@ def bench(
             out.unlink(missing_ok=True)
             target = f"{out}/" if kind == "dir" else str(out)
             args = ["convert", str(sheet), "--mapping", str(MAPPING), "-o", target, "--hpo", str(hpo),
-                    "--created", "2025-01-01T00:00:00Z", "--force", "--jobs", jobs]
+                    "--created", "2025-01-01T00:00:00Z", "--force", *(["--jobs", jobs] if jobs else [])]
             load = os.getloadavg()[0]
             wall, cpu, rss, pss, rc = measure(args, env)
             n = count_outputs(out)
@@ -204,7 +220,7 @@ def main() -> int:
     ap.add_argument("--hpo", type=Path, default=None)
     ap.add_argument("--xlsx", action="store_true", help="also convert the sheet saved as XLSX")
     ap.add_argument("--keep", type=Path, default=None, help="write the sheets and outputs here (kept)")
-    ap.add_argument("--jobs", default="0", help="convert --jobs (0: automatic, the default; 1: no workers)")
+    ap.add_argument("--jobs", default=None, help="convert --jobs N (default: the command's own default, automatic)")
     ns = ap.parse_args()
     hpo = (ns.hpo or default_hpo()).resolve()
     tmp = ns.keep or Path(tempfile.mkdtemp(prefix="phenotk-sheet-scale-"))
@@ -226,7 +242,7 @@ def main() -> int:
                 make_xlsx(sheet, book)
                 results[-n] = bench(book, n, tmp, hpo, env, ns.repeat, ns.jobs)
         base, big = results[ns.baseline_rows], results[ns.rows]
-        print(f"\nmedian of {ns.repeat}, --jobs {ns.jobs}; load average {os.getloadavg()[0]:.2f}")
+        print(f"\nmedian of {ns.repeat}, --jobs {ns.jobs or 'default'}; load average {os.getloadavg()[0]:.2f}")
         for kind in ("dir", "jsonl"):
             per_base = base[f"{kind}_cpu"] / ns.baseline_rows * 1000
             per_big = big[f"{kind}_cpu"] / ns.rows * 1000
