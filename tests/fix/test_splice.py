@@ -169,10 +169,32 @@ def test_yaml_remove_sequence_item(ytext: str) -> None:
     assert added == [] and len(removed) == 4
 
 
-def test_yaml_flow_parent_falls_back_and_says_so(ytext: str) -> None:
-    out = apply_to_text(ytext, "yaml", [fx("add", "/phenotypicFeatures/2/type/description", "x")])
-    assert out.method == "reserialise" and out.note and "flow-style" in out.note
-    assert yaml.safe_load(out.text or "")["phenotypicFeatures"][2]["type"]["description"] == "x"
+def test_yaml_flow_mapping_is_spliced_in_place(ytext: str) -> None:
+    """A hand-written ``{id: …, label: …}`` used to make fix re-serialise the whole file (comments lost)."""
+    out = apply_to_text(ytext, "yaml", [fx("add", "/phenotypicFeatures/2/type/description", "a: b, c"),
+                                         fx("replace", "/phenotypicFeatures/2/type/label", "Microcephaly [HP]")])
+    assert out.method == "splice", out.note
+    removed, added = changed_lines(ytext, out.text or "")
+    assert removed == ["  - type: {id: HP:0000252, label: Microcephaly}"]
+    assert added == ['  - type: {id: HP:0000252, label: "Microcephaly [HP]", description: "a: b, c"}']
+    assert (out.text or "").startswith("# curated by hand")
+
+
+@pytest.mark.parametrize(("text", "op", "expected"), [
+    ("a: {x: 1, y: 2, z: 3}\n", fx("remove", "/a/y"), "a: {x: 1, z: 3}\n"),
+    ("a: {x: 1, y: 2}\n", fx("remove", "/a/y"), "a: {x: 1}\n"),
+    ("a: {x: 1}\n", fx("remove", "/a/x"), "a: {}\n"),
+    ("a: {}\n", fx("add", "/a/k", True), "a: {k: true}\n"),
+    ("a: [1, 2, 3]\n", fx("remove", "/a/0"), "a: [2, 3]\n"),
+    ("a: [1, 2]\n", fx("add", "/a/-", {"id": "HP:1"}), 'a: [1, 2, {"id": "HP:1"}]\n'),
+    ("a: [1, 2]\n", fx("add", "/a/1", "x"), "a: [1, x, 2]\n"),
+    ("a: [1, 2]  # kept\n", fx("replace", "/a/1", "#not a comment"), 'a: [1, "#not a comment"]  # kept\n'),
+])
+def test_yaml_flow_collection_ops(text: str, op: Fix, expected: str) -> None:
+    out = apply_to_text(text, "yaml", [op])
+    assert out.method == "splice", out.note
+    assert out.text == expected
+    assert yaml.safe_load(expected) == yaml.safe_load(out.text or "")
 
 
 def test_move_renames_member_in_place(four: str, ytext: str) -> None:

@@ -1,8 +1,9 @@
 """Patch operations spliced into block-style YAML *text* (PyYAML node marks give the spans).
 
 Handles what phenopacket YAML looks like in practice: block mappings and sequences with plain or
-quoted scalars. Anything else (flow collections as parents, block scalars, emptying a block
-collection) raises ``PatchError`` and the caller falls back to re-serialising the document.
+quoted scalars, and flow collections written by hand (``type: {id: "HP:0001250", label: seizure}``).
+Anything else (block scalars, emptying a block collection) raises ``PatchError`` and the caller falls
+back to re-serialising the document.
 """
 
 from __future__ import annotations
@@ -118,6 +119,71 @@ def _rename(text: str, values: dict[str, yaml.Node], keys: dict[str, yaml.Node],
     return text[: key.start_mark.index] + _scalar(dst[-1], getattr(key, "style", None)) + text[key.end_mark.index :]
 
 
+_FLOW_UNSAFE = frozenset(",[]{}#&*!|>'\"%@`")
+
+
+def _flow_value(value: Any, node: yaml.Node | None) -> str:
+    """YAML for ``value`` inside a flow collection: JSON for containers, strings quoted when plain would break."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    style = node.style if isinstance(node, yaml.ScalarNode) else None
+    if style in ("|", ">"):
+        raise PatchError("block scalar not supported for splicing")
+    out = _scalar(value, style)
+    if isinstance(value, str) and style is None and (_FLOW_UNSAFE & set(out) or ": " in out):
+        return json.dumps(value, ensure_ascii=False)
+    return out
+
+
+def _flow_op(text: str, parent: yaml.Node, target: yaml.Node | None, key: yaml.Node | None, last: str,
+             op: PatchOp) -> str:
+    """Add / remove / replace inside a flow mapping ``{…}`` or flow sequence ``[…]``."""
+    if op.op == "replace" or (op.op == "add" and isinstance(parent, yaml.MappingNode) and target is not None):
+        if target is None:
+            raise PatchError(f"{op.path}: nothing to replace")
+        start, end = int(target.start_mark.index), _end(target)
+        return text[:start] + _flow_value(op.value, target) + text[end:]
+    close = int(parent.end_mark.index) - 1  # the closing } or ]
+    if text[close] not in "}]":
+        raise PatchError(f"{op.path}: flow collection layout not supported for splicing")
+    if op.op == "remove":
+        if target is None:
+            raise PatchError(f"{op.path}: nothing to remove")
+        first = int(key.start_mark.index) if isinstance(parent, yaml.MappingNode) and key is not None else int(
+            target.start_mark.index)
+        end = _end(target)
+        j = end
+        while j < close and text[j] in " \t\r\n":
+            j += 1
+        if text[j] == ",":  # take the comma after it (and the spaces up to the next member)
+            j += 1
+            while j < close and text[j] in " \t":
+                j += 1
+            return text[:first] + text[j:]
+        i = first - 1
+        while i > 0 and text[i] in " \t\r\n":
+            i -= 1
+        if text[i] == ",":  # the last member: take the comma before it
+            return text[:i] + text[end:]
+        return text[:first] + text[end:]  # the only member: {} or [] remains
+    # add: at the end, or before item ``last`` of a sequence
+    if isinstance(parent, yaml.SequenceNode):
+        n = len(parent.value)
+        idx = n if last == "-" else (int(last) if last.isdigit() else -1)
+        if not 0 <= idx <= n:
+            raise PatchError(f"{op.path}: index out of range")
+        item = _flow_value(op.value, None)
+        if idx < n:
+            at = int(parent.value[idx].start_mark.index)
+            return text[:at] + item + ", " + text[at:]
+    else:
+        item = _scalar(last, None) + ": " + _flow_value(op.value, None)
+    if not parent.value:
+        return text[:close] + item + text[close:]
+    at = _end(parent.value[-1][1] if isinstance(parent, yaml.MappingNode) else parent.value[-1])
+    return text[:at] + ", " + item + text[at:]
+
+
 def apply_op_text(text: str, op: PatchOp) -> str:
     """Splice one add/remove/replace (or an in-place member rename) into block-style YAML ``text``.
 
@@ -134,10 +200,10 @@ def apply_op_text(text: str, op: PatchOp) -> str:
     parent = values.get(parent_ptr)
     if parent is None or isinstance(parent, yaml.ScalarNode):
         raise PatchError(f"{op.path}: parent is missing or not a container")
-    if getattr(parent, "flow_style", False):
-        raise PatchError(f"{op.path}: flow-style parent not supported for splicing")
     target_ptr = parent_ptr + "/" + escape(last)
     target = values.get(target_ptr) if last != "-" else None
+    if getattr(parent, "flow_style", False):
+        return _flow_op(text, parent, target, keys.get(target_ptr), last, op)
 
     if op.op == "replace" or (op.op == "add" and isinstance(parent, yaml.MappingNode) and target is not None):
         if target is None:
