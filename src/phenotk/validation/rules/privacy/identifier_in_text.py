@@ -72,9 +72,13 @@ class PrivacyIdentifierInText(Rule):
         """Scan the node's free-text fields."""
         out: list[Violation] = []
         ids: list[str] | None = None
-        for name in TEXT_FIELDS.get(node.type, ()):
-            key = node.key(name)
-            value: Any = node.value.get(key) if key else None
+        fields = node[0]  # node.value (hot: every phenotypic feature and ontology-bearing element)
+        for name in TEXT_FIELDS.get(node[1], ()):
+            key: str | None = name
+            value: Any = fields.get(name)
+            if value is None:
+                key = node.key(name)  # the snake_case spelling, or absent
+                value = fields.get(key) if key else None
             if key is None or not isinstance(value, str) or not value.strip():
                 continue
             if ids is None:

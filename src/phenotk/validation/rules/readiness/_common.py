@@ -38,6 +38,22 @@ def key(d: Any, name: str) -> str:
     return (field_key(d, name) if isinstance(d, dict) else None) or name
 
 
+def non_hpo_features(pp: dict[str, Any], state: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any], str]]:
+    """(index, feature, type id) of the observed features whose ``type.id`` is a string not starting ``HP:``."""
+    if state is not None:
+        hit = state.get("rdy:non-hpo")
+        if hit is not None and hit[0] is pp:
+            return hit[1]  # type: ignore[no-any-return]
+    out = []
+    for i, f in observed_features(pp, state):
+        tid = get(get(f, "type"), "id")
+        if isinstance(tid, str) and not tid.startswith("HP:"):
+            out.append((i, f, tid))
+    if state is not None:
+        state["rdy:non-hpo"] = (pp, out)
+    return out
+
+
 def observed_features(pp: dict[str, Any], state: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any]]]:
     """(index, feature) of the features not ``excluded``.
 

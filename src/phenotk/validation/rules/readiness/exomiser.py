@@ -84,24 +84,22 @@ class ExomiserReadiness(Rule):
 
 
 def _features(rule: Rule, pp: dict, tool: str, ctx: Context | None = None) -> Iterator[Violation]:  # type: ignore[type-arg]
-    observed = C.observed_features(pp, ctx.state if ctx is not None else None)
-    if not observed:
+    state = ctx.state if ctx is not None else None
+    if not C.observed_features(pp, state):
         yield rule.violation(
             f"{tool.lower()}: no observed phenotypic feature; {tool} ranks by the patient's HPO terms",
             C.key(pp, "phenotypicFeatures"),
         )
     fk = C.key(pp, "phenotypicFeatures")
-    for i, f in observed:
-        tid = C.get(C.get(f, "type"), "id")
-        if isinstance(tid, str) and not tid.startswith("HP:"):
-            yield rule.violation(
-                f"{tool.lower()}: feature {tid!r} is not an HPO term; {tool} ignores it",
-                fk,
-                i,
-                C.key(f, "type"),
-                "id",
-                severity=Severity.WARNING,
-            )
+    for i, f, tid in C.non_hpo_features(pp, state):
+        yield rule.violation(
+            f"{tool.lower()}: feature {tid!r} is not an HPO term; {tool} ignores it",
+            fk,
+            i,
+            C.key(f, "type"),
+            "id",
+            severity=Severity.WARNING,
+        )
 
 
 def vcf_file(
