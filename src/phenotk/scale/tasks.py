@@ -125,10 +125,13 @@ def warm(spec: Spec) -> None:
     imports the first time it builds an array). Run by :class:`phenotk.scale.preload.WarmEngine` when a worker
     starts; findings of the warm-up document are dropped.
     """
-    import fsspec  # noqa: F401  # what write_partition imports
-    import pyarrow.parquet  # noqa: F401
+    import fsspec
 
-    validate_records([("phenotk-warm-up.json", _WARM_DOC, "phenotk-warm-up.json", 0)], worker_engine(spec))
+    part = validate_records([("phenotk-warm-up.json", _WARM_DOC, "phenotk-warm-up.json", 0)], worker_engine(spec))
+    fs = fsspec.filesystem("memory")  # the first Parquet write through fsspec imports pyarrow.fs' handlers
+    url = f"memory://phenotk-warm-up-{os.getpid()}"
+    write_partition(part, url, 0)
+    fs.rm(url, recursive=True)
 
 
 def files_task(spec: Spec, batch: Batch, url: str, k: int) -> pa.Table:
