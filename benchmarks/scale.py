@@ -28,6 +28,17 @@ CPU-bound speed-up is what the mode's CPU time allows on 2 idle cores: ``cpu(sin
 cpu(busiest process))`` — the parent and the workers share the 2 cores, so the run cannot end before half of
 its CPU time has passed, nor before its busiest process is done. Run it from a copy of the tree with its own
 ``PHENOTK_CACHE_DIR`` when others edit the tree: a changed rule recompiles the walkers in every worker.
+
+Numbers (2026-12-07, 2 vCPUs shared with other agents, load average 2.5–4.5; full table in docs/scale.md),
+CPU ms per packet and CPU-bound speed-up — single / ``--jobs 2`` / Dask / ideal2:
+
+* 50,000 (median of 3):  0.342 / 0.450 1.52× / 0.421 1.62× / 0.347 1.92×
+* 100,000:               0.280 / 0.310 1.81× / 0.355 1.58× / 0.327 1.68×
+* 200,000:               0.329 / 0.373 1.76× / 0.390 1.69× / 0.403 1.61×  (wall: Dask 2.05× faster)
+
+Peak RSS: Dask worker 225-226 MB at every size, Dask client 264 / 338 / 485 MB (was 770 at 200k), ``--jobs 2``
+worker 64 MB. Before this change (load 0.9-2.0): ``--jobs 2`` 0.317 ms 1.78×, Dask 0.357 ms 1.58× against
+0.282 ms in one process.
 """
 
 from __future__ import annotations
