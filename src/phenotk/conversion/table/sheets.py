@@ -658,7 +658,7 @@ def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> It
     title = getattr(ws, "title", "?")
     try:
         most = current_limits().merged_ranges
-        ranges = sorted(_merged_ranges(path, member, most), key=lambda rg: rg[1]) if member else []
+        ranges = list(_merged_ranges(path, member, most)) if member else []
     except (KeyError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError,
             zlib.error) as exc:
         raise InputError(f"cannot read XLSX sheet {title!r}: {' '.join(str(exc).split())[:200]}",
@@ -667,9 +667,7 @@ def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> It
     if len(ranges) > limits.merged_ranges:
         raise limits.exceeded("merged-ranges", f"XLSX sheet {title!r} has over {limits.merged_ranges} merged ranges",
                               path=str(path))
-    pending = 0  # ranges[pending:] start below the current row
-    active: list[tuple[int, int, int, int]] = []
-    anchor_values: dict[tuple[int, int], str] = {}
+    fill = _MergedFill(ranges)
     rows = iter(ws.iter_rows(min_row=1, min_col=1, max_row=max_row, values_only=True))
     r = 0
     while True:
@@ -686,22 +684,40 @@ def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> It
                              path=str(path)) from None
         r += 1
         if ranges:
-            while pending < len(ranges) and ranges[pending][1] <= r:
-                active.append(ranges[pending])
-                pending += 1
-            if active:
-                active = [rg for rg in active if rg[3] >= r]
-            for c1, r1, _c2, _r2 in active:
-                if r == r1 and c1 <= len(cells):
-                    anchor_values[(r1, c1)] = cells[c1 - 1]
-            if active and any(cells):  # a blank row stays blank even inside a merged range
-                width = len(cells)
-                for c1, r1, c2, _r2 in active:
-                    value = anchor_values.get((r1, c1), "")
-                    for c in range(c1, min(c2, width) + 1):
-                        if (r, c) != (r1, c1) and not cells[c - 1]:
-                            cells[c - 1] = value
+            fill(r, cells)
         yield r, cells
+
+
+class _MergedFill:
+    """Merged ranges ``(c1, r1, c2, r2)`` (1-based, inclusive): each range's top-left value in all its cells.
+
+    Rows come in order. Linear in the cells read, whatever the ranges cover: a range is applied row by row
+    while the sweep is inside it (``A3:XFD1048576`` costs what the rows that exist cost, not 17 billion cells).
+    """
+
+    def __init__(self, ranges: Iterable[tuple[int, int, int, int]]) -> None:
+        self._ranges = sorted(ranges, key=lambda rg: rg[1])
+        self._pending = 0  # ranges[pending:] start below the current row
+        self._active: list[tuple[int, int, int, int]] = []
+        self._anchors: dict[tuple[int, int], str] = {}
+
+    def __call__(self, r: int, cells: list[str]) -> None:
+        ranges, active = self._ranges, self._active
+        while self._pending < len(ranges) and ranges[self._pending][1] <= r:
+            active.append(ranges[self._pending])
+            self._pending += 1
+        if active:
+            active = self._active = [rg for rg in active if rg[3] >= r]
+        for c1, r1, _c2, _r2 in active:
+            if r == r1 and c1 <= len(cells):
+                self._anchors[(r1, c1)] = cells[c1 - 1]
+        if active and any(cells):  # a blank row stays blank even inside a merged range
+            width = len(cells)
+            for c1, r1, c2, _r2 in active:
+                value = self._anchors.get((r1, c1), "")
+                for c in range(c1, min(c2, width) + 1):
+                    if (r, c) != (r1, c1) and not cells[c - 1]:
+                        cells[c - 1] = value
 
 
 def read_xlsx(
@@ -843,10 +859,7 @@ def _calamine_rows(book: Any, index: int, kind: str, path: str, max_row: int | N
         raise limits.exceeded("merged-ranges", f"{kind} sheet {title!r} has over {limits.merged_ranges} merged ranges",
                               path=path)
     # ((row, col), (row, col)) 0-based, inclusive → (c1, r1, c2, r2) 1-based, as the XLSX reader's ranges
-    spans = sorted(((c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in ranges), key=lambda rg: rg[1])
-    pending = 0  # spans[pending:] start below the current row
-    active: list[tuple[int, int, int, int]] = []
-    anchors: dict[tuple[int, int], str] = {}
+    fill = _MergedFill((c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in ranges) if ranges else None
     r = first
     for values in rows:
         r += 1
@@ -855,22 +868,8 @@ def _calamine_rows(book: Any, index: int, kind: str, path: str, max_row: int | N
         if r > limits.sheet_rows + 1:
             raise limits.exceeded("sheet-rows", f"{kind} sheet {title!r} has over {limits.sheet_rows} rows", path=path)
         cells = [*([""] * lead), *(unneutralise(cell_text(v)) for v in values)]
-        if spans:  # the XLSX reader's sweep: linear in the rows read, whatever the ranges cover
-            while pending < len(spans) and spans[pending][1] <= r:
-                active.append(spans[pending])
-                pending += 1
-            if active:
-                active = [rg for rg in active if rg[3] >= r]
-            for c1, r1, _c2, _r2 in active:
-                if r == r1 and c1 <= len(cells):
-                    anchors[(r1, c1)] = cells[c1 - 1]
-            if active and any(cells):  # a blank row stays blank even inside a merged range
-                width = len(cells)
-                for c1, r1, c2, _r2 in active:
-                    value = anchors.get((r1, c1), "")
-                    for c in range(c1, min(c2, width) + 1):
-                        if (r, c) != (r1, c1) and not cells[c - 1]:
-                            cells[c - 1] = value
+        if fill is not None:
+            fill(r, cells)
         yield r, cells
 
 
