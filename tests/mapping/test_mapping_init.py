@@ -554,3 +554,13 @@ def test_date_order_from_the_column(tmp_path: Path, cells: list[str], order: str
     path.write_text("id,date of birth\n" + "".join(f"p{i},{c}\n" for i, c in enumerate(cells)), encoding="utf-8")
     dob = yaml.safe_load(init_mapping(path).text)["subject"]["date_of_birth"]
     assert dob == ("date of birth" if order is None else {"column": "date of birth", "date_order": order})
+
+
+def test_bare_number_ages_get_a_note_and_unit_headers_none(tmp_path: Path) -> None:
+    path = tmp_path / "ages.csv"
+    path.write_text("id,Age,Seizure\np1,5,yes\np2,12.5,no\n", encoding="utf-8")
+    start = init_mapping(path)
+    assert "unit: years" in start.placement.notes["Age"]
+    assert "# Check these columns:" in start.text and "no HPO loaded" in start.placement.notes["Seizure"]
+    path.write_text("id,Age (years),Seizure\np1,5,yes\n", encoding="utf-8")
+    assert "Age (years)" not in init_mapping(path).placement.notes

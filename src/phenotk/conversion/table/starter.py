@@ -39,6 +39,8 @@ from .starter_words import header_key as _key
 _HP_CELL = re.compile(r"\bHP[:_]\d{7}\b", re.I)
 #: a disease id in a cell (``OMIM:607208``, ``MIM #607208``, ``DEE14 (OMIM 614959)``): the column is the disease id
 _DISEASE_CELL = re.compile(r"\b(?:OMIM|MIM|MONDO|ORPHA|ORPHANET|DOID)\s*[:_]?\s*#?\s*\d+", re.I)
+#: a cell that is only a number (``5``, ``12.5``, ``3,5``): an age without its unit
+_BARE_NUMBER = re.compile(r"\A\s*\d+(?:[.,]\d+)?\s*\Z")
 #: Fields of which a sheet may have several columns.
 _MULTI = ("variant", "text", "text_excluded")
 #: a header over a list of absent findings ("excluded HPO terms", "ausgeschlossene Merkmale", "signes absents")
@@ -266,6 +268,11 @@ def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, s
     elif "pmid" in f:
         d["id"] = {"template": f"PMID_{{{f['pmid'][0]}|digits}}_{{{subject_col}}}"}
     d["subject"] = _subject(sheet, f, subject_col)
+    age = d["subject"].get("age_at_last_encounter")
+    if isinstance(age, str) and _mostly(sheet, age, _BARE_NUMBER, share=0.5):
+        pl.notes[age] = ("bare numbers (no unit in the header or the cells): if they are years, write "
+                         f"age_at_last_encounter: {{column: {_yaml_key(age)}, unit: years}} (or months); "
+                         "as it is, each one is reported and not carried")
     if "disease_id" in f:
         disease: dict[str, Any] = {"id": f["disease_id"][0]}
         if "disease_label" in f:
@@ -300,7 +307,7 @@ def _id_column(sheet: Sheet, pl: Placement) -> str:
     return sheet.header[0]
 
 
-def _note_unplaced(pl: Placement, sheet: Sheet | None = None) -> None:
+def _note_unplaced(pl: Placement, sheet: Sheet | None = None, *, has_hpo: bool = True) -> None:
     f = pl.fields
     for h in pl.unplaced:
         if h in pl.notes:
@@ -320,8 +327,9 @@ def _note_unplaced(pl: Placement, sheet: Sheet | None = None) -> None:
         elif any(h in cols[1:] for cols in f.values()):
             pl.notes[h] = f"a second {next(k for k, c in f.items() if h in c)} column; map it by hand"
         elif sheet is not None and _presence_column(sheet, h):
-            pl.notes[h] = ("yes/no cells, but no HPO label or synonym matches the header: if it is a phenotype, "
-                           f"add it under phenotypes.wide.terms as {_yaml_key(h)}: HP:…")
+            pl.notes[h] = (("yes/no cells, but no HPO label or synonym matches the header" if has_hpo else
+                            "yes/no cells (no HPO loaded to match the header: give --hpo)")
+                           + f": if it is a phenotype, add it under phenotypes.wide.terms as {_yaml_key(h)}: HP:…")
 
 
 def _presence_column(sheet: Sheet, header: str) -> bool:
@@ -352,6 +360,10 @@ def _yaml_text(sheet: Sheet, d: dict[str, Any], pl: Placement) -> str:
             why = pl.notes.get(h) or ("close to an HPO term: see the UNCONFIRMED suggestions at the end"
                                       if h in pl.suggestions else None)
             lines.append(f"#   {h!r}" + (f": {why}" if why else ""))
+    checks = [(h, note) for h, note in pl.notes.items() if h not in pl.unplaced]
+    if checks:
+        lines.append("# Check these columns:")
+        lines += [f"#   {h!r}: {note}" for h, note in checks]
     tail = []
     if pl.text_suggestions:
         tail += ["", "# Free-text phrases that match no HPO label or synonym exactly (conversion reports them as",
@@ -383,7 +395,7 @@ def starter_mapping(sheet: Sheet, ontology: Any = None, *, header_row: int = 1, 
     plain, _ = probe.referenced_columns()
     used = plain | {c for spec in probe.all_specs() for c in spec.columns()}
     pl.unplaced = [h for h in sheet.header if h not in used and h not in pl.hpo_columns and h != pl.term_column]
-    _note_unplaced(pl, sheet)
+    _note_unplaced(pl, sheet, has_hpo=ontology is not None)
     _suggest_for_text(sheet, probe, pl, ontology)
     return _yaml_text(sheet, d, pl), pl
 
@@ -474,6 +486,7 @@ class MappingStart:
                            "comments at the end of the mapping)")
             elif h in pl.notes:
                 out.append(f"  {h!r}: {pl.notes[h]}")
+        out += [f"check {h!r}: {note}" for h, note in pl.notes.items() if h not in pl.unplaced]
         for phrase, (col, hits) in pl.text_suggestions.items():
             out.append(f"free text {phrase!r} in {col!r} matches no HPO term exactly; "
                        f"closest: {_suggestion_text(hits)}")
