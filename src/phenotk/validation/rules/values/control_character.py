@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from phenotk.io import Format
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Token, Violation
@@ -53,10 +55,14 @@ class TextControlCharacter(Rule):
     def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
         """Scan the document's ids, labels and titles (after a fast byte search of JSON input)."""
         doc = ctx.document
-        if doc is not None and doc.format in (Format.JSON, Format.JSONL):
-            raw = doc.utf8()
-            if raw is not None and (b"\\" not in raw or _ESCAPED.search(raw) is None):  # memchr first
-                return
+        raw = doc.utf8() if doc is not None and doc.format in (Format.JSON, Format.JSONL) else None
+        if raw is None:  # YAML, or a tree made by a converter: orjson writes \t \n \r escaped, at C speed
+            try:
+                raw = orjson.dumps(root.value)
+            except (TypeError, orjson.JSONEncodeError):  # a YAML date or a non-string key: walk instead
+                raw = None
+        if raw is not None and (b"\\" not in raw or _ESCAPED.search(raw) is None):  # memchr first
+            return
         path: list[Token] = []
         yield from self._walk(root.value, path)
 
