@@ -66,9 +66,11 @@ def dumps(message: Message | dict[str, Any], fmt: Format | str = Format.JSON) ->
     return json_indented(tree)
 
 
-#: a float token of compact JSON (first, or after ``:``, ``,`` or ``[``; a string may match too: the stdlib then
-#: writes it, which is never wrong)
-_FLOAT_COMPACT = re.compile(rb'(?:^|[:,\[])-?[0-9]+[.eE]')
+#: a float token of compact JSON: first, or after ``:``, ``,`` or ``[``, and ended by ``,``, ``}``, ``]`` or the end
+#: (a token always is). Text inside a string may match too (the stdlib then writes it, which is never wrong), but
+#: not a time such as ``"…T10:24:05.552836Z"``: without the end rule every packet with a ``created`` timestamp
+#: fell back to the stdlib, 40 µs a packet
+_FLOAT_COMPACT = re.compile(rb'(?:^|[:,\[])-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?(?=[,}\]]|\Z)')
 
 
 def _orjson(tree: Any, option: int) -> bytes | None:
