@@ -36,6 +36,7 @@ CPU ms per packet and CPU-bound speed-up — single / ``--jobs 2`` / Dask / idea
 * 100,000:               0.280 / 0.310 1.81× / 0.355 1.58× / 0.327 1.68×
 * 200,000:               0.329 / 0.373 1.76× / 0.390 1.69× / 0.403 1.61×  (wall: Dask 2.05× faster)
 
+Other 50k runs: Dask 1.87× (load 2.5), 1.93× (load 3.5; wall 1.58×), 1.43× (load 1.1-2.8).
 Peak RSS: Dask worker 225-226 MB at every size, Dask client 264 / 338 / 485 MB (was 770 at 200k), ``--jobs 2``
 worker 64 MB. Before this change (load 0.9-2.0): ``--jobs 2`` 0.317 ms 1.78×, Dask 0.357 ms 1.58× against
 0.282 ms in one process.
