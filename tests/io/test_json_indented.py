@@ -35,3 +35,21 @@ def test_same_bytes_as_the_stdlib_on_edge_values(value: Any) -> None:
 def test_what_json_cannot_hold_still_fails_like_the_stdlib() -> None:
     with pytest.raises(TypeError):
         json_indented({"k": object()})
+
+
+def test_strings_that_look_like_floats_do_not_force_the_stdlib(monkeypatch) -> None:
+    """A time inside a string (every converted packet's metaData.created) is no float token: orjson's bytes are
+    used (the stdlib is not called), and they equal the stdlib's."""
+    import json as stdlib_json
+
+    from phenotk.io import writers
+
+    tree = {"created": "2026-12-07T00:24:05.552836Z", "note": "ratio: 5.5, [1.5]", "n": 3, "ok": True}
+    want_line = (stdlib_json.dumps(tree, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    want_indented = (stdlib_json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode()
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("fell back to the stdlib")
+
+    monkeypatch.setattr(writers.json, "dumps", refuse)
+    assert writers.json_line(tree) == want_line and writers.json_indented(tree) == want_indented
