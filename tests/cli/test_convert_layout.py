@@ -30,4 +30,5 @@ def test_layout_long_and_wide_from_the_command_line(store_files: list[Path], tmp
             assert [r["hpo_id"] for r in rows] == [f["type"]["id"] for f in features]
         else:
             assert len(rows) == 1 and "hpo_id" not in rows[0]
-            assert {k for k in rows[0] if "(HP:" in k} == {f"{f['type']['label']} ({f['type']['id']})" for f in features}
+            headers = {f"{f['type']['label']} ({f['type']['id']})" for f in features}
+            assert {k for k in rows[0] if "(HP:" in k} == headers
