@@ -179,3 +179,17 @@ def test_several_fixes_in_one_file_touch_only_their_lines(engine: Engine, hpo_in
     assert len([d for d in changed if d.startswith("+ ")]) == 1
     assert len([d for d in changed if d.startswith("- ")]) == 1 + len(json.dumps(dup, indent=2).splitlines())
     assert n == len(json.loads(fixed)["phenotypicFeatures"])
+
+
+def test_repeated_terms_make_one_pair_finding_per_term_pair(engine: Engine, hpo_index: Any, older: str) -> None:
+    """Seizure excluded 300 times beside Focal-onset seizure observed 300 times: one conflict finding per state
+    pair, not 90,000 (a 200,000-feature packet repeating a few thousand terms used to exhaust memory), while
+    hpo-duplicate-feature still names every repeat."""
+    data = json.loads(older)
+    seizure = {"type": {"id": "HP:0001250", "label": "Seizure"}, "excluded": True}
+    focal = {"type": {"id": "HP:0007359", "label": "Focal-onset seizure"}}
+    data["phenotypicFeatures"] = [seizure, focal] * 300
+    result = run_fix(engine, hpo_index, json.dumps(data, indent=2))
+    conflicts = found(result, "hpo-excluded-ancestor-conflict")
+    assert [p for p, _ in conflicts] == ["/phenotypicFeatures/0"]  # the first Seizure, naming the first focal
+    assert len(found(result, "hpo-duplicate-feature")) == 598

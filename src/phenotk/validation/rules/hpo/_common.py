@@ -333,7 +333,16 @@ def _related(key: str | None, ids: list[Any], infos: list[Any], items: list[Any]
     for k in sorted(involved):
         item = items[k]
         feats[k] = Feature(k, ids[k], infos[k][0], item.get("excluded") is True, item)
-    pairs = [(feats[a], feats[d]) for dt, at in term_pairs for a in by_term[at] for d in by_term[dt]]
+    # a term written twice is hpo-duplicate-feature's finding; the pairs take its first feature per state
+    # (observed / excluded): a list of 200,000 features repeating a few thousand terms made 10⁷ pairs (and as
+    # many findings) from the product of the repeats, and ran out of memory
+    firsts: dict[str, list[int]] = {}
+    for t in {t for pair in term_pairs for t in pair}:
+        seen: dict[bool, int] = {}
+        for k in by_term[t]:
+            seen.setdefault(feats[k].excluded, k)
+        firsts[t] = sorted(seen.values())
+    pairs = [(feats[a], feats[d]) for dt, at in term_pairs for a in firsts[at] for d in firsts[dt]]
     pairs.sort(key=lambda p: (p[0].index, p[1].index))
     same = [[feats[k] for k in by_term[t]] for t in same_terms]
     return FeatureSets(key, [feats[k] for k in sorted(feats)], pairs, same)
