@@ -33,15 +33,20 @@ byte (199,679 packets):
   596 MiB; load 4.1); now with ``--jobs 1``: 149 s wall, 113 s
   CPU, 558 MiB (load 3.6).
 
-20,000 rows now: 14.6 s wall / 13.8 s CPU / 119 MiB (directory) and 16.4 s / 14.0 s / 115 MiB (JSONL); CPU per
-row at 200k ÷ at 20k: 1.00 and 0.95 (linear). On a less busy machine (load 2.6) 20,000 rows to JSONL took 23 s with
-one process and 14 s with two workers. A profile of one process (6,000 rows): the sheet's conversion ~30 % of the
-CPU, validation ~40 % (the control-character rule's walk alone 9 %, the generated walkers 9 %), the JSON tree 7 %,
-stated defaults and serialising ~5 %. A directory output no longer pays ~0.3 ms per file (one staging directory
-renamed into place instead of a temp file, a mode change and a rename per file). Workers cost ~25 % more CPU than
-one process (measured, not explained: not pickling — 23 µs a packet —, not the garbage collector, not contention
-between processes), so ≤ 60 s for 200,000 rows needs two idle cores. Peak memory grows with the findings the
-report keeps (~2.3 per row), not with the rows; each worker adds ~20 MiB of its own.
+Measured again 2026-12-07 00:33-00:40 UTC, after the JSON writers' float guard and the control-character rule
+stopped costing ~45 µs a packet, with nothing else running (load 2.1-2.3), default ``--jobs`` (2 workers), two
+runs: → JSONL 53.0 s and 59.7 s wall, 94 and 106 s CPU, 605-608 MiB (whole tree): within 60 s and 1 GiB; → a
+directory 66.2 and 66.9 s wall, 117 and 120 s CPU, 634-642 MiB: over 60 s.
+
+20,000 rows (first measurement): 14.6 s wall / 13.8 s CPU / 119 MiB (directory) and 16.4 s / 14.0 s / 115 MiB
+(JSONL); CPU per row at 200k ÷ at 20k: 1.00 and 0.95 (linear). On a less busy machine (load 2.6) 20,000 rows to
+JSONL took 23 s with one process and 14 s with two workers. A profile of one process (6,000 rows): the sheet's
+conversion ~30 % of the CPU, validation ~40 % (the control-character rule's walk alone 9 %, the generated walkers 9
+%), the JSON tree 7 %, stated defaults and serialising ~5 %. A directory output no longer pays ~0.3 ms per file (one
+staging directory renamed into place instead of a temp file, a mode change and a rename per file). Workers cost ~25
+% more CPU than one process (measured, not explained: not pickling — 23 µs a packet —, not the garbage collector,
+not contention between processes), so ≤ 60 s for 200,000 rows needs two idle cores. Peak memory grows with the
+findings the report keeps (~2.3 per row), not with the rows; each worker adds ~20 MiB of its own.
 """
 
 from __future__ import annotations
