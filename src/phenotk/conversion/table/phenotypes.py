@@ -93,8 +93,7 @@ def _severity_feature(b: _Builder, term: OntologyClass, cell: str) -> Phenotypic
         word = m.group(2).lower().rstrip(".")
         if word not in WIDE_SEVERITY:
             return _BAD
-    curie, label = SEVERITY[word]
-    return PhenotypicFeature(type=term, severity=OntologyClass(id=curie, label=b.resolver.label(curie) or label))
+    return PhenotypicFeature(type=term, severity=_severity_class(b, word))
 
 
 def _severity_class(b: _Builder, text: str) -> OntologyClass | None:

@@ -876,12 +876,12 @@ def _calamine_rows(book: Any, index: int, kind: str, path: str, max_row: int | N
 _Read = tuple[list[str], list[tuple[int, list[tuple[int, list[str]]]]]]
 
 
-def _calamine_read(path: Path, kind: str, max_bytes: int, sheets: str | int | list[int] | None,
-                   max_row: int | None) -> _Read:
-    """(sheet names, [(sheet index, its rows)]) of the workbook: ``sheets`` one sheet, or ``[]`` for all."""
+def _calamine_read(path: Path, kind: str, max_bytes: int, sheet: str | int | None, max_row: int | None,
+                   every: bool) -> _Read:
+    """(sheet names, [(sheet index, its rows)]) of the workbook: ``sheet`` alone, or ``every`` sheet."""
     book = _calamine_book(path, kind, max_bytes)
     names = list(book.sheet_names)
-    wanted = range(len(names)) if sheets == [] else [_calamine_sheet_index(names, sheets, str(path))]  # type: ignore[arg-type]
+    wanted = range(len(names)) if every else [_calamine_sheet_index(names, sheet, str(path))]
     return names, [(i, list(_calamine_rows(book, i, kind, str(path), max_row))) for i in wanted]
 
 
@@ -889,8 +889,8 @@ def _calamine_read(path: Path, kind: str, max_bytes: int, sheets: str | int | li
 CALAMINE_SECONDS = 300
 
 
-def _read_isolated(path: Path, kind: str, max_bytes: int, sheets: str | int | list[int] | None,
-                   max_row: int | None = None) -> _Read:
+def _read_isolated(path: Path, kind: str, max_bytes: int, sheet: str | int | None, max_row: int | None = None,
+                   *, every: bool = False) -> _Read:
     """:func:`_calamine_read` in a forked child process on Linux, whose address space is bounded.
 
     calamine is Rust: a hostile .xls can make it panic or ask for hundreds of gigabytes, and an allocation failure
@@ -901,7 +901,7 @@ def _read_isolated(path: Path, kind: str, max_bytes: int, sheets: str | int | li
     import sys
 
     if not sys.platform.startswith("linux"):
-        return _calamine_read(path, kind, max_bytes, sheets, max_row)
+        return _calamine_read(path, kind, max_bytes, sheet, max_row, every)
     import faulthandler  # every import here, before the fork: the child must not need the import lock
     import pickle
     import select
@@ -920,7 +920,7 @@ def _read_isolated(path: Path, kind: str, max_bytes: int, sheets: str | int | li
             faulthandler.disable()  # (pytest, PYTHONFAULTHANDLER) would print the abort on another descriptor
             _bound_memory(max(2 * max_bytes, 1 << 30))
             try:
-                result: Any = ("ok", _calamine_read(path, kind, max_bytes, sheets, max_row))
+                result: Any = ("ok", _calamine_read(path, kind, max_bytes, sheet, max_row, every))
             except InputError as exc:
                 result = ("input", exc)
             with os.fdopen(w, "wb") as fh:
@@ -1011,7 +1011,7 @@ def preview_table(
     p = _regular_file(path)
     kind = calamine_kind(p)
     if kind is not None:
-        names, read = _read_isolated(p, kind, max_xlsx_bytes, sheet if sheet is not None else [], max_rows)
+        names, read = _read_isolated(p, kind, max_xlsx_bytes, sheet, max_rows, every=sheet is None)
         return [SheetPreview(names[i], i + 1, rows, True, len(names)) for i, rows in read]
     if _is_xlsx(p):
         wb = _open_workbook(p, max_xlsx_bytes)

@@ -332,11 +332,14 @@ def _note_unplaced(pl: Placement, sheet: Sheet | None = None, *, has_hpo: bool =
                            + f": if it is a phenotype, add it under phenotypes.wide.terms as {_yaml_key(h)}: HP:…")
 
 
+_PRESENCE_WORDS = frozenset(w for ws in (*DEFAULT_VOCABULARY.values(), *PRESENCE.values()) for w in ws)
+_UNKNOWN_WORDS = frozenset(DEFAULT_VOCABULARY["unknown"])
+
+
 def _presence_column(sheet: Sheet, header: str) -> bool:
     """Every non-empty cell is a yes/no/unknown word (defaults or :data:`PRESENCE`), not all of them unknown."""
     values = {v.strip().lower() for v in _cells(sheet, header)}
-    words = {w for ws in (*DEFAULT_VOCABULARY.values(), *PRESENCE.values()) for w in ws}
-    return bool(values) and values <= words and not values <= set(DEFAULT_VOCABULARY["unknown"])
+    return bool(values) and values <= _PRESENCE_WORDS and not values <= _UNKNOWN_WORDS
 
 
 def _suggestion_text(hits: list[TermHit]) -> str:
