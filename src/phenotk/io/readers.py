@@ -73,6 +73,8 @@ class Source:
     path: str
     opener: Callable[[], bytes]
     name: str  # file name used for extension hints
+    #: a regular file on disk, as the walk saw it (a worker process may read it by path without a new stat)
+    regular: bool = False
 
 
 # ---------------------------------------------------------------- path expansion
@@ -97,7 +99,7 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
             if p.lower().endswith(".zip"):
                 yield from _walk_zip(p)
             else:
-                yield Source(p, _file_opener(p), os.path.basename(p))
+                yield Source(p, _file_opener(p), os.path.basename(p), regular=True)
         elif mode is not None and not any(ch in p for ch in "*?["):
             yield InputError("not a regular file (a device, FIFO or socket)", path=p)
         elif any(ch in p for ch in "*?["):
@@ -174,7 +176,7 @@ def _walk_dir(root: str) -> Iterator[Source | InputError]:
                 except OSError:
                     regular = True  # let the opener report why it cannot be read
                 if regular or not os.path.lexists(full) or _is_broken_link(full):
-                    yield Source(full, _file_opener(full), name)
+                    yield Source(full, _file_opener(full), name, regular=regular)
                 else:
                     yield InputError("not a regular file (a device, FIFO or socket); skipped", path=full)
         stack.extend(reversed(subdirs))  # popped in name order: depth-first like os.walk

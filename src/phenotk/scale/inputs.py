@@ -42,10 +42,6 @@ def iter_inputs(paths: Sequence[str | os.PathLike[str]]) -> Iterator[FileItem]:
             seq += 1
 
 
-#: the opener io.readers gives a file it found on disk (the walk saw a regular file: no second stat here)
-_FILE_OPENER = "_file_opener.<locals>.read"
-
-
 def _list_local(p: str, start: int) -> Iterator[FileItem]:
     from phenotk.io.readers import iter_sources
 
@@ -53,9 +49,7 @@ def _list_local(p: str, start: int) -> Iterator[FileItem]:
     for src in iter_sources([p]):
         if isinstance(src, InputError):
             yield (src.path or p, os.path.basename(src.path or p), seq, None, src)
-        elif getattr(src.opener, "__qualname__", "") == _FILE_OPENER or (
-            "!" not in src.path and os.path.isfile(src.path)
-        ):
+        elif src.regular:  # the walk saw a regular file: no second stat here
             yield (src.path, src.name, seq, None, None)  # the worker reads it
         else:  # a zip member or stdin: its bytes travel with the task
             try:

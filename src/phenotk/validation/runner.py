@@ -206,7 +206,7 @@ def _run_parallel(
                     chunk = []
                 pending.append([(engine.check_error(src), ())])
                 continue
-            if "!" not in src.path and os.path.isfile(src.path):
+            if src.regular:  # the walk's stat said so: no second stat per file here
                 chunk.append((src.path, src.name, None))  # the worker reads it
             else:
                 try:
