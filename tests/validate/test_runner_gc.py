@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from phenotk import _heap
 from phenotk.validation import runner
 
 
@@ -19,21 +20,21 @@ def _clean_gc() -> Iterator[None]:
 
 def _frozen_counts(n: int) -> tuple[list[int], int]:
     seen = []
-    gen = runner._settled(iter(range(n)), None)  # type: ignore[arg-type]
+    gen = _heap.settled(iter(range(n)))
     for _ in gen:
         seen.append(gc.get_freeze_count())
     return seen, gc.get_freeze_count()
 
 
 def test_frozen_while_running_and_unfrozen_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "SETTLE_EVERY", 3)
+    monkeypatch.setattr(_heap, "EVERY", 3)
     seen, after = _frozen_counts(10)
     assert all(c > 0 for c in seen)
     assert after == 0
 
 
 def test_results_made_during_the_run_are_frozen_then_released(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "SETTLE_EVERY", 2)
+    monkeypatch.setattr(_heap, "EVERY", 2)
     kept: list[list[int]] = []
 
     def results() -> Iterator[list[int]]:
@@ -42,14 +43,14 @@ def test_results_made_during_the_run_are_frozen_then_released(monkeypatch: pytes
             yield kept[-1]
 
     counts = []
-    for _ in runner._settled(results(), None):  # type: ignore[arg-type]
+    for _ in _heap.settled(results()):
         counts.append(gc.get_freeze_count())
     assert counts[-1] > counts[0]  # results kept so far joined the frozen heap
     assert gc.get_freeze_count() == 0
 
 
 def test_an_abandoned_run_unfreezes() -> None:
-    gen = runner._settled(iter(range(100)), None)  # type: ignore[arg-type]
+    gen = _heap.settled(iter(range(100)))
     next(gen)
     assert gc.get_freeze_count() > 0
     gen.close()

@@ -9,8 +9,10 @@ import dataclasses
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from phenotk._heap import settled
 from phenotk.errors import InputError
 from phenotk.io import Document, Element, iter_documents, parse_bytes
 from phenotk.io.readers import iter_sources
@@ -140,41 +142,9 @@ def iter_run(
         if jobs <= 1
         else _run_parallel(paths, engine.config, engine, hpo_path, jobs, progress, stdin, log)
     )
-    yield from _settled(results, progress if jobs <= 1 else None)
-
-
-#: results between two :func:`gc.freeze` calls of a run
-SETTLE_EVERY = 512
-
-
-def _settled(results: Iterator[Result], progress: ProgressFn | None) -> Iterator[Result]:
-    """``results``, with what the run keeps (ontologies, engine, the results so far) out of the collector's scans.
-
-    CPython's cyclic collector scans every tracked object at each full collection, and a run triggers one each
-    time the heap grows by a quarter: the ontology index and the results kept so far were scanned again and
-    again (a ``--jobs 2`` parent spent 1.5 of its 2.7 s CPU on 100,000 packets there). The run freezes the heap
-    (:func:`gc.freeze`) at its start and every :data:`SETTLE_EVERY` results, and unfreezes it when it ends —
-    the objects move back to the oldest generation, so a cycle that became garbage meanwhile is collected
-    then. Nothing is frozen when the process froze its heap itself (the caller owns that).
-    """
-    import gc
-
-    if gc.get_freeze_count() or not gc.isenabled():
-        for res in results:
-            yield res
-            if progress:
-                progress(1)
-        return
-    gc.freeze()
-    try:
-        for n, res in enumerate(results, 1):
-            yield res
-            if progress:
-                progress(1)
-            if n % SETTLE_EVERY == 0:
-                gc.freeze()
-    finally:
-        gc.unfreeze()
+    # the heap the run keeps (ontologies, engine, results) is frozen while it runs: see phenotk._heap
+    each = partial(progress, 1) if progress is not None and jobs <= 1 else None  # the pool reports its own
+    yield from settled(results, each=each)
 
 
 def _report(engine: Engine, results: list[Result], log: RunLog) -> Report:

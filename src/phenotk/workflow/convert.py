@@ -20,6 +20,7 @@ from typing import Any
 
 from google.protobuf.message import Message
 
+from phenotk._heap import settled
 from phenotk.conversion import registry
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
 from phenotk.conversion.findings import CONVERT_NOT_CARRIED, CONVERT_SKIPPED_FILE
@@ -585,9 +586,10 @@ def _stream(
 
     Packets are validated one by one as they pass — memory stays flat — by the run's engine, which keeps what
     the cross-document rules need (``id-duplicate`` …); those findings join the report at the end, as
-    ``phenotk validate`` over the written files would give them.
+    ``phenotk validate`` over the written files would give them. The heap the run keeps (the report's findings,
+    ontologies) is frozen while it streams (:mod:`phenotk._heap`).
     """
-    for item, external in items:
+    for item, external in settled(items):
         if item.issues:
             if "_wire_message" in item.__dict__:  # sent by a worker: its element and id came along
                 element, ident = item.__dict__["element"], item.__dict__["ident"]

@@ -1,0 +1,51 @@
+"""Keep what a long run accumulates out of CPython's cyclic garbage collector's repeated scans.
+
+CPython's collector scans every tracked container at each full collection, and it runs a full collection each
+time the heap has grown by a quarter since the last one. A run that keeps its findings (a validation report,
+a conversion's report) and holds an ontology index therefore has the same objects scanned again and again, at
+a cost that grows with the run: a ``--jobs 2`` validation parent on 100,000 packets spent 1.5 of its 2.7 s CPU
+there, a 50,000-row conversion's parent 3.9 of its 5.7 s.
+
+:func:`settled` freezes the heap (:func:`gc.freeze`) when a run starts and again every ``every`` items, and
+unfreezes it when the run ends (or is abandoned): frozen objects are not scanned, and unfreezing moves them to
+the oldest generation, so a reference cycle that became garbage meanwhile is collected afterwards — nothing
+leaks. Nothing is done when the process froze its heap itself or turned the collector off (the caller owns
+that), so runs nest safely: the outer one settles.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Generator, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: items of a run between two :func:`gc.freeze` calls
+EVERY = 512
+
+
+def settled(
+    items: Iterable[T], every: int | None = None, each: Callable[[], None] | None = None
+) -> Generator[T, None, None]:
+    """``items`` unchanged, with the heap frozen while they are produced and consumed (see the module doc).
+
+    ``each``: called after each item is consumed (e.g. a progress callback).
+    """
+    step = every or EVERY
+    if gc.get_freeze_count() or not gc.isenabled():
+        for item in items:
+            yield item
+            if each is not None:
+                each()
+        return
+    gc.freeze()
+    try:
+        for n, item in enumerate(items, 1):
+            yield item
+            if each is not None:
+                each()
+            if n % step == 0:
+                gc.freeze()
+    finally:
+        gc.unfreeze()
