@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,43 +91,60 @@ class GenotypeInheritance(Rule):
     #: switched on by an annotation file (``annotations``), or by ``select`` for modes stated in the packet
     default_enabled = False
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Compare each diagnosis's genotype with its disease's modes of inheritance."""
-        pp = node.value
+        # a list, not a generator, and ``()`` for the usual packet: this runs once per phenopacket. The modes
+        # are looked up before the calls (no finding without checkable modes); a call's path and variant name
+        # are made only for the finding (most genotypes fit)
+        pp = node[0]  # node.value (tuple access: hot path)
         interps = C.get(pp, "interpretations")
         if not isinstance(interps, list) or not interps:
-            return
+            return ()
         annotations = ctx.options.get("annotations")
         stated: frozenset[str] | None = None  # read from the features only when a diagnosis has calls
         if annotations is None:  # the default run: only modes stated in the packet (a short loop over features)
             stated = _stated_modes(pp)
             if not stated:
-                return
-        sex = C.sex(pp)
-        ik = C.key(pp, "interpretations")
+                return ()
+        out: list[Violation] | tuple[()] = ()
+        ik: str | None = None
         for i, it in enumerate(interps):
             diag = C.get(it, "diagnosis")
             did = C.get(C.get(diag, "disease"), "id")
-            calls = list(_calls(ik, i, it, diag)) if isinstance(did, str) else []
-            if not calls:
+            if not isinstance(did, str):
                 continue
-            if annotations is not None and annotations.of(did):
-                modes, source = annotations.of(did), annotations.source or "phenotype.hpoa"
+            modes = annotations.of(did) if annotations is not None else None
+            if modes:
+                if not modes <= _CHECKED:
+                    continue  # a mode this rule does not judge: no finding whatever the calls
+                calls = _calls(diag)
+                if not calls:
+                    continue
+                source = annotations.source or "phenotype.hpoa"  # type: ignore[union-attr]
             else:
+                calls = _calls(diag)
+                if not calls:
+                    continue
                 stated = _stated_modes(pp) if stated is None else stated
                 modes, source = stated, "the packet"
-            found = self._finding(str(did), modes, source, calls, sex)
-            if found is not None:
-                yield found
+            if not modes or not modes <= _CHECKED:
+                continue
+            sex = C.sex(pp)
+            problem = _misfit(modes, calls, sex)
+            if problem is None:
+                continue
+            if ik is None:
+                ik = C.key(pp, "interpretations")
+            found = self._finding(str(did), modes, source, [_call(ik, i, it, diag, c) for c in calls], problem, sex)
+            out = [*out, found]
+        return out
 
-    def _finding(self, did: str, modes: frozenset[str], source: str, calls: list[_Call], sex: Any) -> Violation | None:
-        """The warning when ``calls`` fit none of ``modes`` (None: unknown modes, or one fits)."""
-        if not modes or not modes <= _CHECKED:
-            return None
-        problem = _misfit(modes, calls, sex)
-        if problem is None:
-            return None
-        where, what = problem
+    def _finding(
+        self, did: str, modes: frozenset[str], source: str, calls: list[_Call], problem: _Misfit, sex: Any
+    ) -> Violation:
+        """The warning for ``calls`` that fit none of ``modes`` (``problem``: the raw call to point at, what)."""
+        index, what = problem
+        where = calls[index]
         names = ", ".join(MODE_LABELS[m] for m in sorted(modes))
         shown = "; ".join(f"{c.name} {c.kind}" for c in calls)
         return self.violation(
@@ -151,10 +167,18 @@ def _stated_modes(pp: dict[str, Any]) -> frozenset[str]:
     return frozenset(modes)
 
 
-def _calls(ik: str, i: int, it: dict[str, Any], diag: dict[str, Any]) -> Iterator[_Call]:
+#: a call as the checks see it: (index of the genomic interpretation, its descriptor found by C.descriptor, kind)
+_Raw = tuple[int, Any, dict[str, Any], str]
+#: (index into the calls of the one to point at, what does not fit)
+_Misfit = tuple[int, str]
+
+
+def _calls(diag: Any) -> list[_Raw]:
+    """The diagnosis's counted calls with a known allelic state, in order (no path or name made yet)."""
     gis = C.get(diag, "genomicInterpretations")
     if not isinstance(gis, list):
-        return
+        return []
+    out: list[_Raw] = []
     for j, gi in enumerate(gis):
         if not isinstance(gi, dict) or C.get(gi, "interpretationStatus") in _DROPPED_STATUS:
             continue
@@ -166,16 +190,23 @@ def _calls(ik: str, i: int, it: dict[str, Any], diag: dict[str, Any]) -> Iterato
         kind = _STATES.get(C.get(state, "id")) or _STATES.get(C.get(state, "label"))
         if kind is None:
             continue
-        path = (
-            ik,
-            i,
-            C.key(it, "diagnosis"),
-            C.key(diag, "genomicInterpretations"),
-            j,
-            *found[0],
-            C.key(vd, "allelicState"),
-        )
-        yield _Call(path, kind, _name(vd))
+        out.append((j, found[0], vd, kind))
+    return out
+
+
+def _call(ik: str, i: int, it: dict[str, Any], diag: dict[str, Any], raw: _Raw) -> _Call:
+    """The call with its path (relative to the phenopacket) and the variant's name, for a finding."""
+    j, inner, vd, kind = raw
+    path = (
+        ik,
+        i,
+        C.key(it, "diagnosis"),
+        C.key(diag, "genomicInterpretations"),
+        j,
+        *inner,
+        C.key(vd, "allelicState"),
+    )
+    return _Call(path, kind, _name(vd))
 
 
 def _name(vd: dict[str, Any]) -> str:
@@ -188,9 +219,9 @@ def _name(vd: dict[str, Any]) -> str:
     return str(label) if label else "variant"
 
 
-def _misfit(modes: frozenset[str], calls: list[_Call], sex: Any) -> tuple[_Call, str] | None:
-    """(the call to point at, what does not fit) when the calls fit none of ``modes``; None when one fits."""
-    reasons: list[tuple[_Call, str]] = []
+def _misfit(modes: frozenset[str], calls: list[_Raw], sex: Any) -> _Misfit | None:
+    """(index of the call to point at, what does not fit) when the calls fit none of ``modes``; None when one fits."""
+    reasons: list[_Misfit] = []
     for mode in modes:
         bad = _against(mode, calls, sex)
         if bad is None:
@@ -199,22 +230,22 @@ def _misfit(modes: frozenset[str], calls: list[_Call], sex: Any) -> tuple[_Call,
     return reasons[0] if reasons else None
 
 
-def _against(mode: str, calls: list[_Call], sex: Any) -> tuple[_Call, str] | None:
-    kinds = [c.kind for c in calls]
+def _against(mode: str, calls: list[_Raw], sex: Any) -> _Misfit | None:
+    kinds = [c[3] for c in calls]
     if mode == AUTOSOMAL_RECESSIVE:
         if kinds == ["het"]:
-            return calls[0], "the genotype is a single heterozygous variant (two alleles expected)"
+            return 0, "the genotype is a single heterozygous variant (two alleles expected)"
         return None
     if mode == AUTOSOMAL_DOMINANT:
         if all(k == "hom" for k in kinds):
-            return calls[0], "every call is homozygous (one allele suffices)"
+            return 0, "every call is homozygous (one allele suffices)"
         return None
     if sex == "FEMALE":
-        hemi = [c for c in calls if c.kind == "hemi"]
+        hemi = [n for n, k in enumerate(kinds) if k == "hemi"]
         if hemi:
             return hemi[0], "a woman cannot be hemizygous for an X-linked variant"
     if sex == "MALE":
-        het = [c for c in calls if c.kind in ("het", "comphet")]
+        het = [n for n, k in enumerate(kinds) if k in ("het", "comphet")]
         if het:
             return het[0], "a man has one X: a heterozygous X-linked call is unexpected"
     return None

@@ -38,28 +38,52 @@ class MetaResourceIncomplete(Rule):
     code = "META002"
     name = "meta-resource-incomplete"
     severity = Severity.ERROR
-    targets = ("Resource",)
+    #: the metadata, not each resource: one call per document walks its few resources (``resources/<i>/…`` paths)
+    targets = ("MetaData",)
 
     def __init__(self) -> None:
         self._ok: set[tuple[Any, ...]] = set()  # resources seen complete (the same entries recur in every file)
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
-        """Check presence and shape of the six fields."""
-        v = node[0]  # node.value (tuple access: hot path)
-        key = (v.get("id"), v.get("name"), v.get("url"), v.get("version"), v.get("namespacePrefix"), v.get("iriPrefix"))
-        if key in self._ok:
+        """Check presence and shape of the six fields of each resource."""
+        resources = node[0].get("resources")  # node.value (tuple access: hot path); one-word field name
+        if type(resources) is not list:
             return ()
-        found = list(self._check(node))
-        if not found and len(self._ok) < 10_000 and all(type(x) is str for x in key):
-            self._ok.add(key)
-        return found
+        ok = self._ok
+        out: list[Violation] | tuple[()] = ()
+        for i, v in enumerate(resources):
+            if type(v) is not dict:
+                continue
+            key = (
+                v.get("id"),
+                v.get("name"),
+                v.get("url"),
+                v.get("version"),
+                v.get("namespacePrefix"),
+                v.get("iriPrefix"),
+            )
+            try:
+                if key in ok:
+                    continue
+            except TypeError:  # a list or object where a string belongs: checked below, never remembered
+                pass
+            found = list(self._check(Node(v, "Resource", "", node, "resources"), i))
+            if not found:
+                if len(ok) < 10_000 and all(type(x) is str for x in key):
+                    ok.add(key)
+                continue
+            out = [*out, *found]
+        return out
 
-    def _check(self, node: Node) -> Iterator[Violation]:
+    def _check(self, node: Node, i: int) -> Iterator[Violation]:
+        """The findings of ``resources[i]`` (``node``), at paths relative to the metadata."""
         label = node.get("id") or node.get("namespacePrefix") or "resource"
         for name in _FIELDS:
             value = node.get(name)
             if value is None or (isinstance(value, str) and not value.strip()):
-                yield self.violation(f"resource {label!r} has no {name!r} (REQUIRED)", node.key(name) or name)
+                yield self.violation(
+                    f"resource {label!r} has no {name!r} (REQUIRED)", "resources", i, node.key(name) or name
+                )
         for name in ("url", "iriPrefix"):
             value = node.get(name)
             if (
@@ -68,7 +92,10 @@ class MetaResourceIncomplete(Rule):
                 and not value.startswith(("http://", "https://", "urn:", "ftp://"))
             ):
                 yield self.violation(
-                    f"resource {label!r}: {name} {value!r} is not an http(s) URL", node.key(name) or name
+                    f"resource {label!r}: {name} {value!r} is not an http(s) URL",
+                    "resources",
+                    i,
+                    node.key(name) or name,
                 )
         prefix = node.get("namespacePrefix")
         if isinstance(prefix, str) and prefix.endswith(":"):
@@ -76,6 +103,8 @@ class MetaResourceIncomplete(Rule):
             key = node.key("namespacePrefix") or "namespacePrefix"
             yield self.violation(
                 f"namespacePrefix {prefix!r} must not include the colon; use {fixed!r}",
+                "resources",
+                i,
                 key,
-                fix=self.replace("/" + key, fixed, description=f"use {fixed!r}"),
+                fix=self.replace(f"/resources/{i}/{key}", fixed, description=f"use {fixed!r}"),
             )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import repeat
 from typing import Any
 
 from phenotk.io.sourcemap import split
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validation.helpers import curie_prefix
 from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.syntax._ids import written_ids
 
 #: standard resource entries offered as suggested fixes (version left for the curator to fill in)
 KNOWN_RESOURCES: dict[str, dict[str, str]] = {
@@ -100,42 +102,37 @@ class MetaUndeclaredPrefix(Rule):
     code = "META001"
     name = "meta-undeclared-prefix"
     severity = Severity.ERROR
-    targets = ("OntologyClass", "GeneDescriptor", "Resource")
+    #: the resources are read from the document's metadata (:func:`_declared`), not collected as nodes: the
+    #: rule then shares its node list with ``curie-syntax`` (one list append per ontology class, not two)
+    targets = ("OntologyClass", "GeneDescriptor")
 
     batch = True
 
-    def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
+    def check_batch(self, nodes: list[Node], ctx: Context) -> Iterable[tuple[Node, Violation]]:
         """Collect used and declared prefixes of the document; one finding per undeclared prefix."""
-        # One plain loop (cheaper than a comprehension per node type), node[0] is node.value and node[1]
-        # node.type (tuple access: hot path), the prefix read inline from the per-process memo; an id not in it
-        # (first sight, not a string, unhashable) sends the document down the exact path below
-        get = _PREFIXES.get
-        prefixes: set[Any] = set()
-        declared: set[Any] = set()
-        add, declare = prefixes.add, declared.add
-        try:
-            for n in nodes:
-                kind = n[1]
-                if kind == "OntologyClass":
-                    add(get(n[0].get("id"), _UNSEEN))
-                elif kind == "Resource":
-                    declare(n[0].get("namespacePrefix") or n.get("namespacePrefix"))
-                else:
-                    add(get(n.get("valueId"), _UNSEEN))
-        except TypeError:  # an unhashable id or prefix (a list or an object)
-            add(_UNSEEN)
-        if _UNSEEN in prefixes:
-            declared, ids = _strings(nodes)
-            prefixes = {_cached_prefix(i) for i in ids}
+        root = ctx.root
+        declared = _declared(ctx.data, root[1] if root is not None else "Phenopacket")
+        ids = written_ids(nodes, ctx.state)  # every id and valueId (a superset of those used), C-level passes
+        if ids is not None:
+            try:
+                prefixes = set(map(_PREFIXES.get, ids, repeat(_UNSEEN)))
+            except TypeError:  # pragma: no cover - written_ids holds hashable values only
+                prefixes = {_UNSEEN}
+            if _UNSEEN not in prefixes:
+                prefixes.discard(None)
+                if prefixes <= declared:
+                    return ()  # the common case
+        return self._undeclared(nodes, ctx, declared)
+
+    def _undeclared(self, nodes: list[Node], ctx: Context, declared: set[str]) -> Iterator[tuple[Node, Violation]]:
+        """The exact path: the prefixes the nodes use (ids seen for the first time enter the memo)."""
+        prefixes = {_cached_prefix(i) for i in _strings(nodes)}
         prefixes.discard(None)
         if prefixes <= declared:
-            return  # the common case
-        declared = {d for d in declared if type(d) is str}
+            return
         undeclared = prefixes - declared
         used: dict[str, list[Any]] = {}  # undeclared prefix → [first node, uses]
         for node in nodes:
-            if node.type == "Resource":
-                continue
             ident = node.value.get("id") if node.type == "OntologyClass" else node.get("valueId")
             prefix = _cached_prefix(ident) if type(ident) is str else None
             if prefix in undeclared:
@@ -168,17 +165,51 @@ _PREFIXES: dict[str, str | None] = {}
 _UNSEEN = object()
 
 
-def _strings(nodes: list[Node]) -> tuple[set[Any], set[Any]]:
-    """(declared prefixes, used ids) of the nodes, strings only."""
-    declared: set[Any] = set()
-    ids: set[Any] = set()
+def _strings(nodes: list[Node]) -> set[str]:
+    """The ids the nodes use (``OntologyClass.id``, ``GeneDescriptor.valueId``), strings only."""
+    ids: set[str] = set()
     for n in nodes:
-        if n.type == "Resource":
-            if type(prefix := n.get("namespacePrefix")) is str:
-                declared.add(prefix)
-        elif type(ident := n.get("id" if n.type == "OntologyClass" else "valueId")) is str:
+        if type(ident := n.get("id" if n.type == "OntologyClass" else "valueId")) is str:
             ids.add(ident)
-    return declared, ids
+    return ids
+
+
+#: element type → its fields holding phenopackets (whose metadata counts too)
+_MEMBERS = {"Phenopacket": (), "Family": (("proband", False), ("relatives", True)), "Cohort": (("members", True),)}
+
+
+def _declared(data: Any, element: str) -> set[str]:
+    """The ``namespacePrefix`` strings of every resource the walk reaches: the element's and its members'."""
+    declared: set[str] = set()
+    if type(data) is not dict:
+        return declared
+    _resources(data, declared)
+    for name, many in _MEMBERS.get(element, ()):
+        value = data.get(name)  # one-word field: the snake_case key is the same
+        if many:
+            if type(value) is list:
+                for pp in value:
+                    if type(pp) is dict:
+                        _resources(pp, declared)
+        elif type(value) is dict:
+            _resources(value, declared)
+    return declared
+
+
+def _resources(element: dict[str, Any], declared: set[str]) -> None:
+    """Add the prefixes of an element's ``metaData.resources`` (``meta_data`` too, as the walk reads both)."""
+    for key in ("metaData", "meta_data"):
+        meta = element.get(key)
+        if type(meta) is not dict:
+            continue
+        resources = meta.get("resources")
+        if type(resources) is not list:
+            continue
+        for r in resources:
+            if type(r) is dict:
+                prefix = r["namespacePrefix"] if "namespacePrefix" in r else r.get("namespace_prefix")
+                if type(prefix) is str:
+                    declared.add(prefix)
 
 
 def _cached_prefix(ident: str) -> str | None:

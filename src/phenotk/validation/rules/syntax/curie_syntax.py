@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validation.helpers import CURIE, ID_SHAPES, PREFIX_ALIASES
 from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.syntax._ids import written_ids
 
 _FIELD = {"OntologyClass": "id", "GeneDescriptor": "valueId"}
 
@@ -71,9 +72,15 @@ class CurieSyntax(Rule):
     def __init__(self) -> None:
         self._good: set[str] = set()  # ids already seen to be fine (ids repeat a lot)
 
-    def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
+    def check_batch(self, nodes: list[Node], ctx: Context) -> Iterable[tuple[Node, Violation]]:
         """Check every ontology class and gene id of a document (ids seen valid before are skipped)."""
         good = self._good
+        ids = written_ids(nodes, ctx.state)  # C-level passes, shared with meta-undeclared-prefix
+        if ids is not None and ids <= good:
+            return ()  # every id of the document was seen valid before (the usual document)
+        return self._batch(nodes, good)
+
+    def _batch(self, nodes: list[Node], good: set[str]) -> Iterator[tuple[Node, Violation]]:
         # node[0] is node.value, node[1] node.type (tuple access: hot path)
         try:
             todo = [n for n in nodes if (n[0].get("id") if n[1] == "OntologyClass" else n.get("valueId")) not in good]
