@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
@@ -21,6 +22,13 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "Update": ("comment",),
     "Cohort": ("description",),
     "Text": ("definition",),
+}
+
+
+#: message type → (JSON name, snake_case name or None when it is the same) of its free-text fields
+_FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    t: tuple((n, "".join("_" + c.lower() if c.isupper() else c for c in n) if n != n.lower() else None) for n in names)
+    for t, names in TEXT_FIELDS.items()
 }
 
 
@@ -68,15 +76,19 @@ class PrivacyIdentifierInText(Rule):
     targets = tuple(TEXT_FIELDS)
     default_enabled = False
 
+    batch = True  # one call per document over the nodes of these types, most of them without free text
+
     def check(self, node: Node, ctx: Context) -> list[Violation]:
         """Scan the node's free-text fields."""
         out: list[Violation] = []
         ids: list[str] | None = None
-        fields = node[0]  # node.value (hot: every phenotypic feature and ontology-bearing element)
-        for name in TEXT_FIELDS.get(node[1], ()):
+        fields = node[0]  # node.value
+        for name, snake in _FIELDS.get(node[1], ()):
             key: str | None = name
             value: Any = fields.get(name)
             if value is None:
+                if snake is None:  # a one-word JSON name: no other spelling to look for
+                    continue
                 key = node.key(name)  # the snake_case spelling, or absent
                 value = fields.get(key) if key else None
             if key is None or not isinstance(value, str) or not value.strip():
@@ -86,3 +98,15 @@ class PrivacyIdentifierInText(Rule):
             for kind, found in scan_text(value, ids):
                 out.append(self.violation(f"{kind} {found!r} in free text; remove it before sharing", key))
         return out
+
+    def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
+        """:meth:`check` of each node that has one of its type's text fields (hot: every phenotypic feature)."""
+        fields_of = _FIELDS
+        check = self.check
+        for node in nodes:
+            value = node[0]
+            for name, snake in fields_of[node[1]]:
+                if value.get(name) is not None or snake is not None:
+                    for v in check(node, ctx):
+                        yield node, v
+                    break

@@ -40,18 +40,7 @@ def key(d: Any, name: str) -> str:
 
 def non_hpo_features(pp: dict[str, Any], state: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any], str]]:
     """(index, feature, type id) of the observed features whose ``type.id`` is a string not starting ``HP:``."""
-    if state is not None:
-        hit = state.get("rdy:non-hpo")
-        if hit is not None and hit[0] is pp:
-            return hit[1]  # type: ignore[no-any-return]
-    out = []
-    for i, f in observed_features(pp, state):
-        tid = get(get(f, "type"), "id")
-        if isinstance(tid, str) and not tid.startswith("HP:"):
-            out.append((i, f, tid))
-    if state is not None:
-        state["rdy:non-hpo"] = (pp, out)
-    return out
+    return _features(pp, state)[2]
 
 
 def observed_features(pp: dict[str, Any], state: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any]]]:
@@ -59,18 +48,36 @@ def observed_features(pp: dict[str, Any], state: dict[str, Any] | None = None) -
 
     With ``state`` (``ctx.state``) the list is made once per packet for all the profiles that ask.
     """
+    return _features(pp, state)[1]
+
+
+_Features = tuple[Any, list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any], str]]]
+
+
+def _features(pp: dict[str, Any], state: dict[str, Any] | None) -> _Features:
+    """(pp, observed features, non-HPO observed features) in one pass, kept in ``state`` for the other profiles."""
     if state is not None:
-        hit = state.get("rdy:observed")
+        hit = state.get("rdy:features")
         if hit is not None and hit[0] is pp:
-            return hit[1]  # type: ignore[no-any-return]
+            return hit  # type: ignore[no-any-return]
+    observed: list[tuple[int, dict[str, Any]]] = []
+    non_hpo: list[tuple[int, dict[str, Any], str]] = []
     feats = get(pp, "phenotypicFeatures")
-    out = (
-        [(i, f) for i, f in enumerate(feats) if isinstance(f, dict) and not get(f, "excluded")]
-        if isinstance(feats, list)
-        else []
-    )
+    if isinstance(feats, list):
+        # ``excluded``, ``type`` and ``id`` are one-word JSON names: the snake_case key is the same, so a plain
+        # ``dict.get`` is what :func:`get` does for them (hot: about 20 features a packet)
+        for i, f in enumerate(feats):
+            if not isinstance(f, dict) or f.get("excluded"):
+                continue
+            observed.append((i, f))
+            t = f.get("type")
+            if isinstance(t, dict):
+                tid = t.get("id")
+                if isinstance(tid, str) and not tid.startswith("HP:"):
+                    non_hpo.append((i, f, tid))
+    out = (pp, observed, non_hpo)
     if state is not None:
-        state["rdy:observed"] = (pp, out)
+        state["rdy:features"] = out
     return out
 
 
