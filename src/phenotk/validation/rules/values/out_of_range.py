@@ -9,7 +9,7 @@ from typing import Any
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation, field_key
 from phenotk.validation.rules.schema._integers import UINT64, integer_fields, protobuf_integer, range_text, type_name
-from phenotk.validation.rules.variant._common import descriptors
+from phenotk.validation.rules.variant._common import records
 
 UINT64_MAX = UINT64[1]
 _NON_FINITE = ("NaN", "Infinity", "-Infinity")
@@ -61,12 +61,14 @@ class ValueOutOfRange(Rule):
         t = node[1]
         if t == "Phenopacket":
             out: list[Violation] | tuple[()] = ()
-            for path, vd in descriptors(node, ctx):
-                vk = field_key(vd, "vcfRecord")
-                vcf = vd.get(vk) if vk else None
-                if isinstance(vcf, dict):
+            for rec in records(node, ctx):  # the variant rules' shared list
+                vcf = rec[3]
+                if vcf is not None:
+                    pos = vcf.get("pos")  # one-word field: the snake_case key is the same
+                    if type(pos) is int and 0 < pos <= UINT64_MAX:
+                        continue  # a JSON number
                     for v in self._pos(vcf):
-                        v.path = (*path, str(vk), *v.path)
+                        v.path = (*rec[0], str(rec[2]), *v.path)
                         out = [*out, v]
             return out
         if t in _INTEGER_OWNERS:

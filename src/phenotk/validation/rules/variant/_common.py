@@ -148,6 +148,46 @@ def descriptors(node: Node, ctx: Context) -> list[tuple[tuple[Token, ...], dict[
     return found
 
 
+#: what the variant rules read of one variation descriptor: (path relative to the phenopacket, descriptor,
+#: vcfRecord key or None, the record when it is an object else None, expressions key, (index, expression)
+#: objects, (index, expression, (accession, kind, description)) of the genomic ones)
+Record = tuple[
+    tuple[Token, ...],
+    dict[str, Any],
+    "str | None",
+    "dict[str, Any] | None",
+    str,
+    list[tuple[int, dict[str, Any]]],
+    list[tuple[int, dict[str, Any], tuple[str, str, str]]],
+]
+
+
+def records(node: Node, ctx: Context) -> list[Record]:
+    """The phenopacket's variation descriptors with the keys, VCF record and expressions the rules read.
+
+    Made once per phenopacket (``ctx.state``) for the four variant rules and ``value-out-of-range``: each
+    used to look the same keys up and split the same expressions again.
+    """
+    key = "variant-records" + node[2]  # node.pointer (tuple access: hot path)
+    found = ctx.state.get(key)
+    if found is None:
+        found = ctx.state[key] = [_record(path, vd) for path, vd in descriptors(node, ctx)]
+    return found  # type: ignore[no-any-return]
+
+
+def _record(path: tuple[Token, ...], vd: dict[str, Any]) -> Record:
+    vk = "vcfRecord" if "vcfRecord" in vd else ("vcf_record" if "vcf_record" in vd else None)
+    vcf = vd[vk] if vk is not None else None
+    ek = "expressions"  # one-word field: the snake_case key is the same
+    exprs = expressions(vd)
+    genomic = []
+    for i, e in exprs:
+        parts = genomic_expression(e)
+        if parts is not None:
+            genomic.append((i, e, parts))
+    return path, vd, vk, vcf if isinstance(vcf, dict) else None, ek, exprs, genomic
+
+
 def pick(d: dict[str, Any], camel: str, snake: str) -> tuple[str, Any]:
     """(key, value) of a field written camelCase or snake_case (the camelCase key when absent)."""
     v = d.get(camel)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -51,21 +50,30 @@ class VariantGeneId(Rule):
     severity = Severity.WARNING
     targets = ("GeneDescriptor",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Check the shapes of one gene descriptor's id and symbol."""
-        ik = node.key("valueId")
-        vid = node.value.get(ik) if ik else None
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
+        """Check the shapes of one gene descriptor's id and symbol (``()`` when both are fine)."""
+        v = node[0]  # node.value (tuple access: hot path); the keys are looked up inline (Node.key's rule)
+        ik = "valueId" if "valueId" in v else ("value_id" if "value_id" in v else None)
+        vid = v[ik] if ik else None
+        sym = v.get("symbol")  # one-word field: the snake_case key is the same
+        if (vid is None or (type(vid) is str and _plain_hgnc(vid))) and (
+            sym is None or (type(sym) is str and sym.isascii() and sym.isalnum())
+        ):
+            return ()  # the usual gene: HGNC:<n> and an alphanumeric symbol
+        out: list[Violation] = []
         if isinstance(vid, str) and vid and not _plain_hgnc(vid):
             shape = _ID_SHAPES.get(vid.partition(":")[0])
             if shape is not None and not shape.match(vid):
-                yield self.violation(f"gene id {vid!r} does not have the shape {_example(vid)}", ik)  # type: ignore[arg-type]
-        sk = node.key("symbol")
-        sym = node.value.get(sk) if sk else None
+                out.append(self.violation(f"gene id {vid!r} does not have the shape {_example(vid)}", ik))  # type: ignore[arg-type]
+        sk = "symbol" if "symbol" in v else None
         if isinstance(sym, str) and sym and not (sym.isascii() and sym.isalnum()) and not _SYMBOL.match(sym):
-            yield self.violation(
-                f"gene symbol {sym!r} is not one word of letters, digits and hyphens (e.g. FBN1, C9orf72)",
-                sk,  # type: ignore[arg-type]
+            out.append(
+                self.violation(
+                    f"gene symbol {sym!r} is not one word of letters, digits and hyphens (e.g. FBN1, C9orf72)",
+                    sk,  # type: ignore[arg-type]
+                )
             )
+        return out
 
 
 def _plain_hgnc(vid: str) -> bool:

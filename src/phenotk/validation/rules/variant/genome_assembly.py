@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
-from phenotk.validation.rules.variant._common import build_of, descriptors, expressions, genomic_expression, nc_build
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.variant._common import Record, build_of, nc_build, records
 
 _STATE = "variant-genome-assembly"
 
@@ -47,53 +44,62 @@ class VariantGenomeAssembly(Rule):
     severity = Severity.ERROR
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Each of the phenopacket's variation descriptors (see :meth:`_descriptor`)."""
-        for path, vd in descriptors(node, ctx):
-            for v in self._descriptor(vd, ctx, node.pointer, path):
-                v.path = (*path, *v.path)
-                yield v
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
+        """Each of the phenopacket's variation descriptors (see :meth:`_descriptor`); ``()`` when all agree."""
+        out: list[Violation] | tuple[()] = ()
+        for rec in records(node, ctx):
+            if rec[3] is not None:  # a VCF record
+                found = self._descriptor(rec, ctx, node[2])
+                if found:
+                    out = [*out, *found]
+        return out
 
-    def _descriptor(self, vd: dict[str, Any], ctx: Context, base: str, path: tuple[Token, ...]) -> Iterator[Violation]:
+    def _descriptor(self, rec: Record, ctx: Context, base: str) -> list[Violation]:
         """Assembly of one descriptor's VCF record against its g. expressions and the document's first build."""
-        vk = field_key(vd, "vcfRecord")
-        vcf = vd.get(vk) if vk else None
-        if not isinstance(vcf, dict):
-            return
+        path, _vd, vk, vcf, ek, _exprs, genomic = rec
+        if vcf is None or vk is None:  # pragma: no cover - check() hands descriptors with a record only
+            return []
         ak = "genomeAssembly" if "genomeAssembly" in vcf else "genome_assembly"
         assembly = vcf.get(ak)
         if not isinstance(assembly, str) or not assembly:
-            return  # schema-required
+            return []  # schema-required
         build = build_of(assembly)
         if build is None:
-            yield self.violation(
-                f"genome assembly {assembly!r} is not a known build (GRCh38/hg38, GRCh37/hg19, T2T-CHM13 …)",
-                vk,  # type: ignore[arg-type]
-                ak,
-                severity=Severity.WARNING,
-            )
-            return
+            return [
+                self.violation(
+                    f"genome assembly {assembly!r} is not a known build (GRCh38/hg38, GRCh37/hg19, T2T-CHM13 …)",
+                    *path,
+                    vk,
+                    ak,
+                    severity=Severity.WARNING,
+                )
+            ]
+        found: list[Violation] = []
         first = ctx.state.get(_STATE)
         if first is None:
             where = base + "".join(f"/{t}" for t in (*path, vk, ak))
             first = ctx.state[_STATE] = (build, assembly, where)
         if first[0] != build:
-            yield self.violation(
-                f"genome assembly {assembly!r} ({build}) differs from {first[1]!r} ({first[0]}) at {first[2]}",
-                vk,  # type: ignore[arg-type]
-                ak,
-                severity=Severity.WARNING,
+            found.append(
+                self.violation(
+                    f"genome assembly {assembly!r} ({build}) differs from {first[1]!r} ({first[0]}) at {first[2]}",
+                    *path,
+                    vk,
+                    ak,
+                    severity=Severity.WARNING,
+                )
             )
-        for i, expr in expressions(vd):
-            parts = genomic_expression(expr)
-            if parts is None:
-                continue
+        for i, expr, parts in genomic:
             ref, value = parts[0], expr["value"]
             said = nc_build(ref)
             if said is not None and said != build:
-                yield self.violation(
-                    f"{value!r} is on {said} ({ref}) but the VCF record says {assembly!r} ({build})",
-                    field_key(vd, "expressions") or "expressions",
-                    i,
-                    "value",
+                found.append(
+                    self.violation(
+                        f"{value!r} is on {said} ({ref}) but the VCF record says {assembly!r} ({build})",
+                        *path,
+                        ek,
+                        i,
+                        "value",
+                    )
                 )
+        return found

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.model.hgvs import Hgvs, HgvsError, parse_hgvs
-from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
-from phenotk.validation.rules.variant._common import descriptors, expressions
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation
+from phenotk.validation.rules.variant._common import records
 
 _SYNTAX_OF = {k: "hgvs." + k for k in "cgnmpro"}
 #: Expression.syntax values that announce HGVS
@@ -75,45 +74,62 @@ class VariantHgvsSyntax(Rule):
     severity = Severity.ERROR
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Parse the HGVS expressions of the phenopacket's variation descriptors."""
-        for path, vd in descriptors(node, ctx):
-            yield from self._descriptor(path, vd)
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
+        """Parse the HGVS expressions of the phenopacket's variation descriptors (``()`` when all are fine)."""
+        out: list[Violation] | tuple[()] = ()
+        for rec in records(node, ctx):
+            if rec[5]:
+                found = self._descriptor(rec[0], rec[4], rec[5])
+                if found:
+                    out = [*out, *found]
+        return out
 
-    def _descriptor(self, path: tuple[Token, ...], vd: dict[str, Any]) -> Iterator[Violation]:
-        ek = (*path, field_key(vd, "expressions") or "expressions")
-        for i, expr in expressions(vd):
+    def _descriptor(
+        self, path: tuple[Token, ...], key: str, exprs: list[tuple[int, dict[str, Any]]]
+    ) -> list[Violation]:
+        found: list[Violation] = []
+        for i, expr in exprs:
             syntax = expr.get("syntax")
-            declared = syntax.strip().lower() if isinstance(syntax, str) else None
-            if declared not in HGVS_SYNTAX:
-                continue
             value = expr.get("value")
-            if not isinstance(value, str) or not value:
-                continue  # schema-required
-            common = _COMMON.match(value)
-            if common is not None:
-                kind = common.lastgroup or ""
-                reference = True
-                local = value.partition(":")[2]
-            else:
-                hgvs = _parse(value)
-                if isinstance(hgvs, str):
-                    yield self.violation(f"{value!r} is not valid HGVS: {hgvs}", *ek, i, "value")
-                    continue
-                kind, reference, local = hgvs.kind, hgvs.reference is not None, hgvs.local
-            if not reference:
-                yield self.violation(
-                    f"{value!r} has no reference sequence; write it as e.g. NM_…:{local}",
-                    *ek,
-                    i,
-                    "value",
-                    severity=Severity.WARNING,
-                )
-            if declared != "hgvs" and declared != _SYNTAX_OF.get(kind):
-                yield self.violation(
-                    f"syntax {syntax!r} but {value!r} is a {kind}. expression (hgvs.{kind})",
-                    *ek,
-                    i,
-                    "syntax",
-                    severity=Severity.WARNING,
-                )
+            try:
+                verdict = _VERDICTS[syntax, value]
+            except KeyError:
+                verdict = _verdict(syntax, value)
+                if len(_VERDICTS) < 50_000:
+                    _VERDICTS[syntax, value] = verdict
+            except TypeError:  # an unhashable syntax or value: not a string, nothing to parse
+                continue
+            for name, message, severity in verdict:
+                found.append(self.violation(message, *path, key, i, name, severity=severity))
+        return found
+
+
+#: (syntax, value) → its findings as (field, message, severity): a cohort repeats its variants
+_VERDICTS: dict[tuple[Any, Any], tuple[tuple[str, str, Severity | None], ...]] = {}
+
+
+def _verdict(syntax: Any, value: Any) -> tuple[tuple[str, str, Severity | None], ...]:
+    """The findings of one expression (``()`` for a valid one or one that does not announce HGVS)."""
+    declared = syntax.strip().lower() if isinstance(syntax, str) else None
+    if declared not in HGVS_SYNTAX:
+        return ()
+    if not isinstance(value, str) or not value:
+        return ()  # schema-required
+    common = _COMMON.match(value)
+    if common is not None:
+        kind = common.lastgroup or ""
+        reference = True
+        local = value.partition(":")[2]
+    else:
+        hgvs = _parse(value)
+        if isinstance(hgvs, str):
+            return (("value", f"{value!r} is not valid HGVS: {hgvs}", None),)
+        kind, reference, local = hgvs.kind, hgvs.reference is not None, hgvs.local
+    found: list[tuple[str, str, Severity | None]] = []
+    if not reference:
+        found.append(("value", f"{value!r} has no reference sequence; write it as e.g. NM_…:{local}", Severity.WARNING))
+    if declared != "hgvs" and declared != _SYNTAX_OF.get(kind):
+        found.append(
+            ("syntax", f"syntax {syntax!r} but {value!r} is a {kind}. expression (hgvs.{kind})", Severity.WARNING)
+        )
+    return tuple(found)

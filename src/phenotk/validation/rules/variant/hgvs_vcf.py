@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Violation, field_key
-from phenotk.validation.rules.variant._common import chrom_name, descriptors, expressions, genomic_expression, nc_chrom
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.variant._common import Record, chrom_name, nc_chrom, records
 
 _BASES = re.compile(r"[ACGTN]+\Z", re.I)
 _SUB = re.compile(r"(\d+)([ACGT])>([ACGT])\Z")
@@ -53,42 +52,50 @@ class VariantHgvsVcfMismatch(Rule):
     severity = Severity.ERROR
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Each of the phenopacket's variation descriptors (see :meth:`_descriptor`)."""
-        for path, vd in descriptors(node, ctx):
-            for v in self._descriptor(vd):
-                v.path = (*path, *v.path)
-                yield v
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
+        """Each of the phenopacket's variation descriptors (see :meth:`_descriptor`); ``()`` when all agree."""
+        out: list[Violation] | tuple[()] = ()
+        for rec in records(node, ctx):
+            if rec[3] is not None and rec[6]:  # a VCF record and a genomic expression
+                found = self._descriptor(rec)
+                if found:
+                    out = [*out, *found]
+        return out
 
-    def _descriptor(self, vd: dict[str, Any]) -> Iterator[Violation]:
+    def _descriptor(self, rec: Record) -> list[Violation]:
         """Compare each g. expression with the descriptor's VCF record."""
-        vk = field_key(vd, "vcfRecord")
-        vcf = vd.get(vk) if vk else None
-        if not isinstance(vcf, dict):
-            return
+        path, _vd, _vk, vcf, ek, _exprs, genomic = rec
+        if vcf is None:  # pragma: no cover - check() hands descriptors with a record only
+            return []
+        found: list[Violation] = []
         chrom = chrom_name(vcf.get("chrom"))
         pos = _int(vcf.get("pos"))
         ref, alt = vcf.get("ref"), vcf.get("alt")
-        for i, expr in expressions(vd):
-            parts = genomic_expression(expr)
-            if parts is None:
-                continue
+        for i, expr, parts in genomic:
             ref_seq, _, description = parts
             value = expr["value"]
-            where = (field_key(vd, "expressions") or "expressions", i, "value")
             nc = nc_chrom(ref_seq)
             if nc is None:
                 continue
             if chrom is not None and nc[0] != chrom:
-                yield self.violation(
-                    f"{value!r} is on chromosome {nc[0]} but the VCF record is on {vcf.get('chrom')!r}", *where
+                found.append(
+                    self.violation(
+                        f"{value!r} is on chromosome {nc[0]} but the VCF record is on {vcf.get('chrom')!r}",
+                        *path,
+                        ek,
+                        i,
+                        "value",
+                    )
                 )
                 continue
             if pos is None or not isinstance(ref, str) or not isinstance(alt, str) or not _BASES.match(ref + alt):
                 continue  # symbolic ALT (<DEL>) or missing fields: nothing to compare
             problem = _disagreement(description, pos, ref, alt)
             if problem:
-                yield self.violation(f"{value!r} vs VCF record pos {pos} {ref}>{alt}: {problem}", *where)
+                found.append(
+                    self.violation(f"{value!r} vs VCF record pos {pos} {ref}>{alt}: {problem}", *path, ek, i, "value")
+                )
+        return found
 
 
 @functools.lru_cache(maxsize=8192)  # pure; a cohort's packets repeat their variants

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
-from phenotk.validation.rules.variant._common import CONTIG, chrom_name, descriptors
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation
+from phenotk.validation.rules.variant._common import CONTIG, chrom_name, records
 
 _REF = re.compile(r"[ACGTN]+\Z", re.I)
 #: one ALT allele: bases, a symbolic allele <DEL>, the overlapping deletion *, no ALT ., or a breakend
@@ -53,38 +52,49 @@ class VariantVcfRecord(Rule):
     severity = Severity.ERROR
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Check the VCF record of each of the phenopacket's variation descriptors."""
-        for path, vd in descriptors(node, ctx):
-            vk = field_key(vd, "vcfRecord")
-            vcf = vd.get(vk) if vk else None
-            if isinstance(vcf, dict):
-                yield from self._record((*path, vk), vcf)  # type: ignore[arg-type]
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
+        """Check the VCF record of each of the phenopacket's variation descriptors (``()`` when all are fine)."""
+        out: list[Violation] | tuple[()] = ()
+        for rec in records(node, ctx):
+            vcf = rec[3]
+            if vcf is not None:
+                found = self._record((*rec[0], rec[2]), vcf)  # type: ignore[arg-type]  # vk is set with a record
+                if found:
+                    out = [*out, *found]
+        return out
 
-    def _record(self, at: tuple[Token, ...], vcf: dict[str, Any]) -> Iterator[Violation]:
+    def _record(self, at: tuple[Token, ...], vcf: dict[str, Any]) -> list[Violation]:
         """Check one VCF record's chromosome, REF and ALT."""
-        ck = field_key(vcf, "chrom")
-        chrom = vcf.get(ck) if ck else None
+        found: list[Violation] = []
+        # one-word fields: the snake_case key is the JSON name
+        ck = "chrom" if "chrom" in vcf else None
+        chrom = vcf[ck] if ck else None
         if isinstance(chrom, str) and chrom and chrom_name(chrom) is None and not CONTIG.match(chrom.strip()):
-            yield self.violation(
-                f"chromosome {chrom!r} is not a human chromosome name (1-22, X, Y, MT, with or without 'chr')",
-                *at,
-                ck,  # type: ignore[arg-type]
-                severity=Severity.WARNING,
+            found.append(
+                self.violation(
+                    f"chromosome {chrom!r} is not a human chromosome name (1-22, X, Y, MT, with or without 'chr')",
+                    *at,
+                    ck,  # type: ignore[arg-type]
+                    severity=Severity.WARNING,
+                )
             )
-        rk, ak = field_key(vcf, "ref"), field_key(vcf, "alt")
-        ref = vcf.get(rk) if rk else None
-        alt = vcf.get(ak) if ak else None
+        rk = "ref" if "ref" in vcf else None
+        ak = "alt" if "alt" in vcf else None
+        ref = vcf[rk] if rk else None
+        alt = vcf[ak] if ak else None
         if isinstance(ref, str) and ref and not _REF.match(ref):
-            yield self.violation(f"REF {ref!r} is not a sequence of A, C, G, T, N", *at, rk)  # type: ignore[arg-type]
+            found.append(self.violation(f"REF {ref!r} is not a sequence of A, C, G, T, N", *at, rk))  # type: ignore[arg-type]
         if isinstance(alt, str) and alt:
             bad = [a for a in alt.split(",") if not _ALT.match(a)]
             if bad:
-                yield self.violation(
-                    f"ALT {alt!r}: {bad[0]!r} is not bases, a symbolic allele <…>, '*', '.' or a breakend "
-                    "(several ALT alleles are separated by commas)",
-                    *at,
-                    ak,  # type: ignore[arg-type]
+                found.append(
+                    self.violation(
+                        f"ALT {alt!r}: {bad[0]!r} is not bases, a symbolic allele <…>, '*', '.' or a breakend "
+                        "(several ALT alleles are separated by commas)",
+                        *at,
+                        ak,  # type: ignore[arg-type]
+                    )
                 )
             elif isinstance(ref, str) and alt.upper() == ref.upper():
-                yield self.violation(f"ALT {alt!r} equals REF: that is no variant", *at, ak)  # type: ignore[arg-type]
+                found.append(self.violation(f"ALT {alt!r} equals REF: that is no variant", *at, ak))  # type: ignore[arg-type]
+        return found
