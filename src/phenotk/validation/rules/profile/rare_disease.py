@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -39,22 +39,33 @@ class RareDiseaseRequirements(Rule):
     default_enabled = False
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Check one phenopacket against the rare-disease minimum."""
-        if not node.has("phenotypicFeatures"):
-            yield self.violation("rare-disease profile: no phenotypic feature", "phenotypicFeatures")
-        subject = node.get("subject")
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
+        """Check one phenopacket against the rare-disease minimum (``()`` when it has it all)."""
+        # Node.has/get inlined (camelCase key, then snake_case), a list returned: once per phenopacket
+        pp = node[0]  # node.value (tuple access: hot path)
+        out: list[Violation] = []
+        if not _filled(pp, "phenotypicFeatures", "phenotypic_features"):
+            out.append(self.violation("rare-disease profile: no phenotypic feature", "phenotypicFeatures"))
+        subject = pp.get("subject")  # one-word fields: the snake_case key is the same
         if not isinstance(subject, dict):
-            yield self.violation("rare-disease profile: no subject", "subject")
+            out.append(self.violation("rare-disease profile: no subject", "subject"))
         elif not (subject.get("sex")):
-            key = node.key("subject") or "subject"
-            yield self.violation("rare-disease profile: subject sex is not set", key, "sex")
-        if not node.has("diseases") and not _has_diagnosis(node.get("interpretations")):
-            yield self.violation("rare-disease profile: no disease and no diagnosis", "diseases")
-        if node.parent is None and not _declares_hp(ctx.data):
-            yield self.violation(
-                "rare-disease profile: no HPO resource (namespacePrefix 'HP') in metaData.resources", "metaData"
+            out.append(self.violation("rare-disease profile: subject sex is not set", "subject", "sex"))
+        if not _filled(pp, "diseases", "diseases") and not _has_diagnosis(pp.get("interpretations")):
+            out.append(self.violation("rare-disease profile: no disease and no diagnosis", "diseases"))
+        if node[3] is None and not _declares_hp(ctx.data):  # node.parent: a top-level phenopacket
+            out.append(
+                self.violation(
+                    "rare-disease profile: no HPO resource (namespacePrefix 'HP') in metaData.resources", "metaData"
+                )
             )
+        return out or ()
+
+
+def _filled(d: dict[str, Any], camel: str, snake: str) -> bool:
+    """``Node.has``: the field is present and not null, ``""``, ``[]`` or ``{}``."""
+    value = d[camel] if camel in d else d.get(snake)
+    return value is not None and value != "" and value != [] and value != {}
 
 
 def _has_diagnosis(interps: object) -> bool:

@@ -90,7 +90,7 @@ class TimeOrder(Rule):
                 continue
             for i, item in _timed(items, time_field, time_snake, bounded):
                 tkey = time_field if time_field in item else time_snake
-                when = time_element(item[tkey], birth)
+                when = _when(item[tkey], birth)
                 if when is not None:
                     self._compare(found, when, item, (lkey, i, tkey), time_field, birth, tle, death)
         return found
@@ -104,7 +104,7 @@ class TimeOrder(Rule):
             if "timeAtLastEncounter" in subject
             else subject.get("time_at_last_encounter")
         )
-        tle = time_element(t, birth) if t is not None else None
+        tle = _when(t, birth) if t is not None else None
         vs_key = _key(subject, "vitalStatus") if "vitalStatus" in subject or "vital_status" in subject else None
         vs = subject.get(vs_key) if vs_key else None
         death = None
@@ -135,7 +135,7 @@ class TimeOrder(Rule):
     ) -> None:
         """One event time against its resolution, then the last encounter (or else the time of death)."""
         if time_field == "onset" and "resolution" in item:
-            res = time_element(item["resolution"], birth)
+            res = _when(item["resolution"], birth)
             if res is not None and definitely_after(when, res, TOLERANCE_DAYS):
                 found.append(self.violation(f"{time_field} ({when.text}) is after the resolution ({res.text})", *path))
         if tle is not None and definitely_after(when, tle, TOLERANCE_DAYS):
@@ -146,6 +146,41 @@ class TimeOrder(Rule):
             )
         elif death is not None and definitely_after(when, death, TOLERANCE_DAYS):
             found.append(self.violation(f"{time_field} ({when.text}) is after the time of death ({death.text})", *path))
+
+
+#: the usual time elements, ``{"age": {"iso8601duration": …}}`` and ``{"ontologyClass": {"id": …, "label": …}}``,
+#: interpreted once per process: (kind, text, label) → what :func:`time_element` makes of it (the same few
+#: ages and onset classes recur in every document; the interval is only read, never changed)
+_WHEN: dict[tuple[str, Any, Any], When | None] = {}
+_MISS = object()
+
+
+def _when(value: Any, birth: Any) -> When | None:
+    """:func:`time_element` of an event's time, from the memo for the two usual shapes (birth plays no part)."""
+    if type(value) is dict and len(value) == 1:
+        if "age" in value:
+            age = value["age"]
+            if type(age) is dict and type(text := age.get("iso8601duration")) is str:
+                key: tuple[str, Any, Any] = ("age", text, None)
+            else:
+                return time_element(value, birth)
+        elif "ontologyClass" in value:
+            oc = value["ontologyClass"]
+            if type(oc) is not dict:
+                return time_element(value, birth)
+            ident, label = oc.get("id"), oc.get("label")
+            if not (type(ident) is str or ident is None) or not (type(label) is str or label is None):
+                return time_element(value, birth)
+            key = ("class", ident, label)
+        else:
+            return time_element(value, birth)
+        hit = _WHEN.get(key, _MISS)
+        if hit is _MISS:
+            hit = time_element(value, birth)
+            if len(_WHEN) < 10_000:
+                _WHEN[key] = hit
+        return hit  # type: ignore[return-value]
+    return time_element(value, birth)
 
 
 def _timed(items: list[Any], time_field: str, time_snake: str, bounded: bool) -> list[tuple[int, dict[str, Any]]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -38,11 +39,14 @@ class XrefBiosampleIndividual(Rule):
     severity = Severity.WARNING
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Compare biosample links with the subject and the other biosamples."""
-        pp = node.value
-        if "biosamples" not in pp:
-            return
+    def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
+        """Compare biosample links with the subject and the other biosamples (``()`` without biosamples)."""
+        pp = node[0]  # node.value (tuple access: hot path)
+        if "biosamples" not in pp:  # the snake_case key is the same
+            return ()
+        return list(self._check(pp))
+
+    def _check(self, pp: dict[str, Any]) -> Iterator[Violation]:
         sid, bios = known_ids(pp)
         for bk, i, bio in _items(pp, "biosamples"):
             ik = _k(bio, "individualId")

@@ -50,20 +50,27 @@ class IdDuplicate(RunHook):
     severity = Severity.ERROR
     targets = tuple(_LISTS)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Report repeated ids inside one element."""
-        for field in _LISTS[node.type]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
+        """Report repeated ids inside one element (``()`` without a list of two or more items)."""
+        value = node[0]  # node.value (tuple access: hot path)
+        out: list[Violation] | tuple[()] = ()
+        for field in _LISTS[node[1]]:
+            items = value.get(field)  # one-word fields: the snake_case key is the same
+            if type(items) is not list or len(items) < 2:
+                continue  # one item cannot repeat an id
             seen: dict[Any, int] = {}
-            for key, i, item in _items(node.value, field):
+            for key, i, item in _items(value, field):
                 ident = item.get("id")
                 if not isinstance(ident, str) or not ident:
                     continue
                 if ident in seen:
-                    yield self.violation(
+                    found = self.violation(
                         f"{field} id {ident!r} is used twice (first at {field}/{seen[ident]})", key, i, "id"
                     )
+                    out = [*out, found]
                 else:
                     seen[ident] = i
+        return out
 
     def remember(self, doc: Document, root: Node, ctx: Context, locate: LocateFn) -> Hashable | None:
         """The document's top-level id with its line and column, and where it sits in its file (None: no id)."""
