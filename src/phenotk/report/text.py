@@ -42,11 +42,11 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as terminal text (ANSI styles when ``options.color``)."""
-    lines = list(_lines(report, options))
+    lines = _lines(report, options)  # spans hold the input's text as it is: escaped here, once per line or span
     if not options.color:
-        return "".join("".join(text for text, _ in line) + "\n" for line in lines)
+        return "".join([printable("".join([text for text, _ in line])) + "\n" for line in lines])
     ansi = _AnsiStyles()
-    return "".join("".join(ansi.wrap(text, style) for text, style in line) + "\n" for line in lines)
+    return "".join("".join(ansi.wrap(printable(text), style) for text, style in line) + "\n" for line in lines)
 
 
 class _AnsiStyles:
@@ -73,7 +73,7 @@ def _lines(report: Report, options: RenderOptions) -> Iterator[Line]:
     with_findings = 0
     hidden = 0
     for warning in options.warnings:
-        yield [(printable(warning), "bold yellow")]
+        yield [(warning, "bold yellow")]
     for result in report.results:
         if not result.issues:
             continue
@@ -82,31 +82,31 @@ def _lines(report: Report, options: RenderOptions) -> Iterator[Line]:
         hidden += len(result.issues) - len(shown)
         if not shown:
             continue
-        header: Line = [(printable(result.path), "bold underline")]
+        header: Line = [(result.path, "bold underline")]
         label = result_label(result)
         if label:
-            header.append((f"  {printable(label)}", "dim"))
+            header.append((f"  {label}", "dim"))
         header.append((f"  ({nonzero_phrase(counts(result.issues))})", "dim"))
         yield header
         for issue in sorted_issues(shown):
             line: Line = [
                 ("  ", ""),
-                (printable(location(result.path, issue)) + ":", "bold"),
+                (location(result.path, issue) + ":", "bold"),
                 (" ", ""),
                 (issue.severity.value, _STYLE[issue.severity]),
-                (f" {printable(issue.code)} ", "bold"),
-                (printable(issue.message), ""),
+                (f" {issue.code} ", "bold"),
+                (issue.message, ""),
             ]
             if issue.line is None and issue.pointer:
-                line.append((f" (at {printable(issue.pointer)})", "dim"))
-            line.append((f" [{printable(issue.rule)}]", "dim"))
+                line.append((f" (at {issue.pointer})", "dim"))
+            line.append((f" [{issue.rule}]", "dim"))
             if issue.fix is not None and issue.fix.safe:
                 fixable += 1
                 line.append((" [fixable]", "green"))
             yield line
         yield []
     for note in report.notes:
-        yield [("note: ", "bold"), (printable(note), "")]
+        yield [("note: ", "bold"), (note, "")]
     yield _summary(report, with_findings, fixable)
     if hidden and options.show is not None:
         yield [(f"{hidden_phrase(hidden, options.show)} (--show {options.show.value})", "dim")]
