@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -41,8 +41,13 @@ class MetaSchemaVersion(Rule):
     severity = Severity.ERROR
     targets = ("MetaData",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
-        """Check the declared schema version."""
+    def check(self, node: Node, ctx: Context) -> Iterable[Violation]:
+        """Check the declared schema version (``()`` for a released one, no generator made)."""
+        if node[0].get("phenopacketSchemaVersion") in KNOWN:  # node.value (tuple access: hot path)
+            return ()
+        return list(self._check(node))
+
+    def _check(self, node: Node) -> Iterator[Violation]:
         key = node.key("phenopacketSchemaVersion")
         if key is None:
             return
