@@ -57,10 +57,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import shared_data
+from _common import compiled_env, shared_data
 from scale_corpus import make_corpus
 
 MODES = ("single", "jobs2", "dask2", "ideal2")
+#: children run compiled, as an installed phenotk does (:func:`_common.compiled_env`)
+ENV = compiled_env()
 
 
 def _mb(kb: float) -> float:
@@ -132,7 +134,8 @@ def _ideal2(corpus: str) -> dict[str, object]:
     out: dict[str, object] = {"mode": "ideal2", "load": os.getloadavg()[0]}
     t0 = time.perf_counter()
     procs = [
-        subprocess.Popen([sys.executable, __file__, "--one", f"half{k}", corpus], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, __file__, "--one", f"half{k}", corpus], stdout=subprocess.PIPE, text=True,
+                         env=ENV)
         for k in (0, 1)
     ]
     halves = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
@@ -185,8 +188,9 @@ def main(argv: list[str] | None = None) -> None:
             for _ in range(args.runs):
                 warm_page_cache(corpus)
                 proc = subprocess.run(
-                    [sys.executable, __file__, "--one", mode, str(corpus)], capture_output=True, text=True, check=True
-                )
+                    [sys.executable, __file__, "--one", mode, str(corpus)],
+                    capture_output=True, text=True, check=True, env=ENV,
+                )  # fmt: skip
                 runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             r = sorted(runs, key=lambda x: float(x["wall"]))[len(runs) // 2]  # the median run (by wall)
             r["cpu"] = statistics.median(float(x["cpu"]) for x in runs)

@@ -62,6 +62,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import compiled_env
+
 REPO = Path(__file__).resolve().parent.parent
 MAPPING = REPO / "mappings" / "generic-wide.yaml"
 PHENOTK = [sys.executable, "-m", "phenotk"]
@@ -230,7 +233,7 @@ def main() -> int:
     hpo = (ns.hpo or default_hpo()).resolve()
     tmp = ns.keep or Path(tempfile.mkdtemp(prefix="phenotk-sheet-scale-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PHENOTK_CACHE_DIR": str(tmp / "cache"), "NO_COLOR": "1"}
+    env = compiled_env({**os.environ, "PHENOTK_CACHE_DIR": str(tmp / "cache"), "NO_COLOR": "1"})
     env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
     try:
         # build the HPO index cache once (not timed): every timed run loads the cached index, as a user's would
