@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from phenotk.validation.rule import Node, Token, field_key
@@ -38,47 +40,114 @@ def key(d: Any, name: str) -> str:
     return (field_key(d, name) if isinstance(d, dict) else None) or name
 
 
-def non_hpo_features(pp: dict[str, Any], state: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any], str]]:
-    """(index, feature, type id) of the observed features whose ``type.id`` is a string not starting ``HP:``."""
-    return _features(pp, state)[2]
+class Packet:
+    """What the four profiles read of one analysed phenopacket, worked out once for all of them (:func:`packet`).
 
-
-def observed_features(pp: dict[str, Any], state: dict[str, Any] | None = None) -> list[tuple[int, dict[str, Any]]]:
-    """(index, feature) of the features not ``excluded``.
-
-    With ``state`` (``ctx.state``) the list is made once per packet for all the profiles that ask.
+    The subject's key, id and sex are read on construction; the non-HPO features, the variants and the files
+    on first use (a run with one ``--profile`` does not pay for what only the others read).
     """
-    return _features(pp, state)[1]
+
+    __slots__ = (
+        "_files",
+        "_non_hpo",
+        "_variants",
+        "features_key",
+        "no_sex",
+        "observed",
+        "pp",
+        "sex",
+        "sid",
+        "subject",
+        "subject_key",
+    )
+
+    def __init__(self, node: Node) -> None:
+        pp = node[0]
+        self.pp = pp
+        subject = get(pp, "subject")
+        self.subject = subject
+        self.subject_key = key(pp, "subject")
+        sid = get(subject, "id")
+        #: ``subject.id`` when it is a non-empty string
+        self.sid: str | None = sid if isinstance(sid, str) and sid else None
+        #: ``subject.sex`` as written (None when absent)
+        self.sex = sex = get(subject, "sex")
+        #: True when the sex is absent, empty or UNKNOWN_SEX
+        self.no_sex = not sex or sex == "UNKNOWN_SEX"
+        self.features_key = key(pp, "phenotypicFeatures")
+        #: True when at least one feature is not ``excluded``
+        self.observed = _observed(pp)
+        self._non_hpo: list[tuple[int, dict[str, Any], str]] | None = None
+        self._variants: list[tuple[Path, dict[str, Any]]] | None = None
+        self._files: list[tuple[Path, dict[str, Any]]] | None = None
+
+    def non_hpo(self) -> list[tuple[int, dict[str, Any], str]]:
+        """(index, feature, type id) of the observed features whose ``type.id`` is a string not starting ``HP:``."""
+        out = self._non_hpo
+        if out is None:
+            out = self._non_hpo = _non_hpo(self.pp)
+        return out
+
+    def variants(self) -> list[tuple[Path, dict[str, Any]]]:
+        """(relative path, variation descriptor) of every genomic interpretation that has one."""
+        out = self._variants
+        if out is None:
+            out = self._variants = []
+            for path, gi in genomic_interpretations(self.pp):
+                found = descriptor(gi)
+                if found is not None:
+                    out.append(((*path, *found[0]), found[1]))
+        return out
+
+    def files(self, node: Node) -> list[tuple[Path, dict[str, Any]]]:
+        """:func:`files` of the packet's node."""
+        out = self._files
+        if out is None:
+            out = self._files = files(node)
+        return out
 
 
-_Features = tuple[Any, list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any], str]]]
+def packet(node: Node, state: dict[str, Any]) -> Packet:
+    """The :class:`Packet` of a phenopacket node, made once per packet for all the profiles (kept in ``state``)."""
+    hit: Packet | None = state.get("rdy:packet")
+    if hit is not None and hit.pp is node[0]:
+        return hit
+    p = state["rdy:packet"] = Packet(node)
+    return p
 
 
-def _features(pp: dict[str, Any], state: dict[str, Any] | None) -> _Features:
-    """(pp, observed features, non-HPO observed features) in one pass, kept in ``state`` for the other profiles."""
-    if state is not None:
-        hit = state.get("rdy:features")
-        if hit is not None and hit[0] is pp:
-            return hit  # type: ignore[no-any-return]
-    observed: list[tuple[int, dict[str, Any]]] = []
-    non_hpo: list[tuple[int, dict[str, Any], str]] = []
+def _observed(pp: dict[str, Any]) -> bool:
     feats = get(pp, "phenotypicFeatures")
     if isinstance(feats, list):
-        # ``excluded``, ``type`` and ``id`` are one-word JSON names: the snake_case key is the same, so a plain
-        # ``dict.get`` is what :func:`get` does for them (hot: about 20 features a packet)
-        for i, f in enumerate(feats):
-            if not isinstance(f, dict) or f.get("excluded"):
-                continue
-            observed.append((i, f))
-            t = f.get("type")
-            if isinstance(t, dict):
-                tid = t.get("id")
-                if isinstance(tid, str) and not tid.startswith("HP:"):
-                    non_hpo.append((i, f, tid))
-    out = (pp, observed, non_hpo)
-    if state is not None:
-        state["rdy:features"] = out
-    return out
+        for f in feats:  # usually the first one: no list is made
+            # ``excluded`` is a one-word JSON name: the snake_case key is the same, so ``dict.get`` is ``get``
+            if isinstance(f, dict) and not f.get("excluded"):
+                return True
+    return False
+
+
+_TYPE, _ID = itemgetter("type"), itemgetter("id")
+
+
+def _non_hpo(pp: dict[str, Any]) -> list[tuple[int, dict[str, Any], str]]:
+    feats = get(pp, "phenotypicFeatures")
+    if not isinstance(feats, list):
+        return []
+    try:  # the usual packet, at C speed: every feature's type.id is a string starting HP: (observed or not)
+        if all(map(str.startswith, map(_ID, map(_TYPE, feats)), repeat("HP:"))):
+            return []
+    except (KeyError, TypeError):  # a feature without type.id, or not shaped so: look at each one
+        pass
+    # ``excluded``, ``type`` and ``id`` are one-word JSON names: ``dict.get`` is what :func:`get` does for them
+    return [
+        (i, f, tid)
+        for i, f in enumerate(feats)
+        if isinstance(f, dict)
+        and not f.get("excluded")
+        and isinstance(t := f.get("type"), dict)
+        and isinstance(tid := t.get("id"), str)
+        and not tid.startswith("HP:")
+    ]
 
 
 def files(node: Node) -> list[tuple[Path, dict[str, Any]]]:
@@ -138,6 +207,15 @@ def descriptor(gi: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
     if not isinstance(vd, dict):
         return None
     return (key(gi, "variantInterpretation"), key(vi, "variationDescriptor")), vd
+
+
+def incomplete_vcf(vcf: dict[str, Any]) -> bool:
+    """True when a ``vcfRecord``'s ``chrom``, ``pos``, ``ref`` or ``alt`` is absent or empty."""
+    for k in ("chrom", "pos", "ref", "alt"):  # one-word JSON names: the snake_case key is the same
+        v = vcf.get(k)
+        if v is None or v == "":
+            return True
+    return False
 
 
 def subject_id(pp: dict[str, Any]) -> str | None:

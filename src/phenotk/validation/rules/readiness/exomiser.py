@@ -59,21 +59,20 @@ class ExomiserReadiness(Rule):
         if not C.analysed(node):
             return
         pp = node.value
-        yield from _features(self, pp, "Exomiser", ctx)
-        sid = C.subject_id(pp)
+        p = C.packet(node, ctx.state)
+        yield from _features(self, p, "Exomiser")
+        sid = p.sid
         if sid is None:
-            yield self.violation(
-                "exomiser: no subject.id (the proband's sample name in the VCF)", C.key(pp, "subject"), "id"
-            )
-        if not C.sex(pp) or C.sex(pp) == "UNKNOWN_SEX":
+            yield self.violation("exomiser: no subject.id (the proband's sample name in the VCF)", p.subject_key, "id")
+        if p.no_sex:
             yield self.violation(
                 "exomiser: subject.sex is not set; X-linked inheritance is scored by sex",
-                C.key(pp, "subject"),
+                p.subject_key,
                 "sex",
                 severity=Severity.WARNING,
             )
-        vcfs = [(p, f) for p, f in C.files(node) if C.is_vcf(f)]
-        if not vcfs and not any(C.is_vcf(f) for f in C.family_files(node)):
+        vcfs = [(path, f) for path, f in p.files(node) if C.is_vcf(f)]
+        if not vcfs and not ((fam := C.family_files(node)) and any(C.is_vcf(f) for f in fam)):
             yield self.violation(
                 "exomiser: no VCF in files; give it with --vcf (and --assembly) on the command line",
                 C.key(pp, "files"),
@@ -83,23 +82,28 @@ class ExomiserReadiness(Rule):
             yield from vcf_file(self, "exomiser", path, f, sid, default_build="GRCh37 (hg19)")
 
 
-def _features(rule: Rule, pp: dict, tool: str, ctx: Context | None = None) -> Iterator[Violation]:  # type: ignore[type-arg]
-    state = ctx.state if ctx is not None else None
-    if not C.observed_features(pp, state):
-        yield rule.violation(
-            f"{tool.lower()}: no observed phenotypic feature; {tool} ranks by the patient's HPO terms",
-            C.key(pp, "phenotypicFeatures"),
+def _features(rule: Rule, p: C.Packet, tool: str) -> list[Violation]:
+    """No observed feature (error) and each observed feature that is not an HPO term (warning)."""
+    fk = p.features_key
+    out = []
+    if not p.observed:
+        out.append(
+            rule.violation(
+                f"{tool.lower()}: no observed phenotypic feature; {tool} ranks by the patient's HPO terms", fk
+            )
         )
-    fk = C.key(pp, "phenotypicFeatures")
-    for i, f, tid in C.non_hpo_features(pp, state):
-        yield rule.violation(
-            f"{tool.lower()}: feature {tid!r} is not an HPO term; {tool} ignores it",
-            fk,
-            i,
-            C.key(f, "type"),
-            "id",
-            severity=Severity.WARNING,
+    for i, f, tid in p.non_hpo():
+        out.append(
+            rule.violation(
+                f"{tool.lower()}: feature {tid!r} is not an HPO term; {tool} ignores it",
+                fk,
+                i,
+                C.key(f, "type"),
+                "id",
+                severity=Severity.WARNING,
+            )
         )
+    return out
 
 
 def vcf_file(

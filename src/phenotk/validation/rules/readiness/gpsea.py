@@ -72,25 +72,21 @@ class GpseaReadiness(Rule):
         if not C.analysed(node):
             return
         pp = node.value
-        sk = C.key(pp, "subject")
-        if C.subject_id(pp) is None:
+        p = C.packet(node, ctx.state)
+        sk = p.subject_key
+        if p.sid is None:
             yield self.violation("gpsea: no subject.id (the sample label)", sk, "id")
-        if not C.sex(pp) or C.sex(pp) == "UNKNOWN_SEX":
+        if p.no_sex:
             yield self.violation("gpsea: subject.sex is not set", sk, "sex", severity=Severity.WARNING)
-        if not (C.get(pp, "phenotypicFeatures") or C.get(pp, "diseases") or C.get(pp, "measurements")):
-            yield self.violation(
-                "gpsea: no phenotype data (HPO terms, a disease or a measurement)", C.key(pp, "phenotypicFeatures")
-            )
-        if not C.get(pp, "diseases"):
+        diseases = C.get(pp, "diseases")
+        if not (C.get(pp, "phenotypicFeatures") or diseases or C.get(pp, "measurements")):
+            yield self.violation("gpsea: no phenotype data (HPO terms, a disease or a measurement)", p.features_key)
+        if not diseases:
             yield self.violation("gpsea: no diseases", C.key(pp, "diseases"), severity=Severity.WARNING)
-        variants = 0
-        for path, gi in C.genomic_interpretations(pp):
-            found = C.descriptor(gi)
-            if found is None:
-                continue
-            variants += 1
-            yield from self._variant((*path, *found[0]), found[1])
-        if variants == 0:
+        variants = p.variants()
+        for path, vd in variants:
+            yield from self._variant(path, vd)
+        if not variants:
             yield self.violation(
                 "gpsea: no genotype data (no variant in any genomic interpretation)", C.key(pp, "interpretations")
             )
@@ -114,9 +110,7 @@ class GpseaReadiness(Rule):
 
 def _has_coordinates(vd: dict[str, Any]) -> bool:
     vcf = C.get(vd, "vcfRecord")
-    if isinstance(vcf, dict) and all(
-        C.get(vcf, k) not in (None, "") for k in ("genomeAssembly", "chrom", "pos", "ref", "alt")
-    ):
+    if isinstance(vcf, dict) and C.get(vcf, "genomeAssembly") not in (None, "") and not C.incomplete_vcf(vcf):
         asm = str(C.get(vcf, "genomeAssembly"))
         return "38" in asm or "37" in asm or "19" in asm
     if C.get(C.get(vd, "variation"), "copyNumber"):

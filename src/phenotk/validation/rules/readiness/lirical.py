@@ -58,25 +58,25 @@ class LiricalReadiness(Rule):
         """LIRICAL's requirements of one analysed phenopacket."""
         if not C.analysed(node):
             return
-        pp = node.value
-        yield from _features(self, pp, "LIRICAL", ctx)
-        sid = C.subject_id(pp)
-        sk = C.key(pp, "subject")
+        p = C.packet(node, ctx.state)
+        yield from _features(self, p, "LIRICAL")
+        sid = p.sid
+        sk = p.subject_key
         if sid is None:
             yield self.violation("lirical: no subject.id (the sample id)", sk, "id", severity=Severity.WARNING)
-        if not C.sex(pp) or C.sex(pp) == "UNKNOWN_SEX":
+        if p.no_sex:
             yield self.violation(
                 "lirical: subject.sex is not set; read as unknown", sk, "sex", severity=Severity.WARNING
             )
-        tle = C.get(C.get(pp, "subject"), "timeAtLastEncounter")
+        tle = C.get(p.subject, "timeAtLastEncounter")
         if isinstance(tle, dict) and tle and not (C.get(tle, "age") or C.get(tle, "gestationalAge")):
             yield self.violation(
                 "lirical: timeAtLastEncounter is not an age or gestational age; LIRICAL ignores it",
                 sk,
-                C.key(C.get(pp, "subject"), "timeAtLastEncounter"),
+                C.key(p.subject, "timeAtLastEncounter"),
                 severity=Severity.WARNING,
             )
-        for path, f in C.files(node):
+        for path, f in p.files(node):
             fmt = C.attributes(f).get("fileFormat")
             if not C.is_vcf(f):
                 continue

@@ -59,21 +59,18 @@ class PhevalReadiness(Rule):
         if not C.analysed(node):
             return
         pp = node.value
-        if not C.observed_features(pp, ctx.state):
-            yield self.violation("pheval: no observed phenotypic feature", C.key(pp, "phenotypicFeatures"))
+        p = C.packet(node, ctx.state)
+        if not p.observed:
+            yield self.violation("pheval: no observed phenotypic feature", p.features_key)
         if not C.get(pp, "diseases"):
             yield self.violation(
                 "pheval: no diseases (disease prioritisation has nothing to score)",
                 C.key(pp, "diseases"),
                 severity=Severity.WARNING,
             )
-        for path, gi in C.genomic_interpretations(pp):
-            found = C.descriptor(gi)
-            if found is None:
-                continue
-            vpath, vd = (*path, *found[0]), found[1]
+        for vpath, vd in p.variants():
             vcf = C.get(vd, "vcfRecord")
-            if not isinstance(vcf, dict) or any(C.get(vcf, k) in (None, "") for k in ("chrom", "pos", "ref", "alt")):
+            if not isinstance(vcf, dict) or C.incomplete_vcf(vcf):
                 yield self.violation(
                     "pheval: the diagnosed variant has no complete vcfRecord (chrom, pos, ref, alt)", *vpath
                 )
@@ -92,7 +89,7 @@ class PhevalReadiness(Rule):
                     *vpath,
                     C.key(vd, "geneContext"),
                 )
-        vcfs = [(p, f) for p, f in C.files(node) if C.is_vcf(f, exact="VCF")]
+        vcfs = [(path, f) for path, f in p.files(node) if C.is_vcf(f, exact="VCF")]
         if not vcfs:
             yield self.violation(
                 "pheval: no file with fileAttributes.fileFormat 'VCF' (needed for variant prioritisation runs)",
