@@ -34,6 +34,8 @@ _STATES = {
     "GENO:0000605": "hemi",
     "hemizygous Y-linked": "hemi",
 }
+#: the same map, looked up with whatever the document holds (a missing id is None)
+_KINDS: dict[Any, str] = _STATES
 _X_MODES = frozenset({X_LINKED, X_LINKED_RECESSIVE, X_LINKED_DOMINANT})
 _CHECKED = frozenset({AUTOSOMAL_DOMINANT, AUTOSOMAL_RECESSIVE, *_X_MODES})
 _DROPPED_STATUS = frozenset({"REJECTED", "CANDIDATE"})
@@ -167,10 +169,15 @@ def _stated_modes(pp: dict[str, Any]) -> frozenset[str]:
     return frozenset(modes)
 
 
-#: a call as the checks see it: (index of the genomic interpretation, its descriptor found by C.descriptor, kind)
-_Raw = tuple[int, Any, dict[str, Any], str]
+#: a call as the checks see it: (index of the genomic interpretation, the interpretation, its descriptor, kind)
+_Raw = tuple[int, dict[str, Any], dict[str, Any], str]
 #: (index into the calls of the one to point at, what does not fit)
 _Misfit = tuple[int, str]
+
+
+def _field(d: dict[str, Any], camel: str, snake: str) -> Any:
+    """``C.get`` for an object known to be a dict: the camelCase key, else the snake_case one."""
+    return d[camel] if camel in d else d.get(snake)
 
 
 def _calls(diag: Any) -> list[_Raw]:
@@ -180,30 +187,34 @@ def _calls(diag: Any) -> list[_Raw]:
         return []
     out: list[_Raw] = []
     for j, gi in enumerate(gis):
-        if not isinstance(gi, dict) or C.get(gi, "interpretationStatus") in _DROPPED_STATUS:
+        if not isinstance(gi, dict) or _field(gi, "interpretationStatus", "interpretation_status") in _DROPPED_STATUS:
             continue
-        found = C.descriptor(gi)
-        if found is None:
-            continue
-        vd = found[1]
-        state = C.get(vd, "allelicState")
-        kind = _STATES.get(C.get(state, "id")) or _STATES.get(C.get(state, "label"))
+        vi = _field(gi, "variantInterpretation", "variant_interpretation")
+        vd = _field(vi, "variationDescriptor", "variation_descriptor") if isinstance(vi, dict) else None
+        if not isinstance(vd, dict):
+            continue  # a gene call
+        state = _field(vd, "allelicState", "allelic_state")
+        if not isinstance(state, dict):
+            continue  # no allelic state: no kind
+        # ``id`` and ``label``: one-word fields, the snake_case key is the same
+        kind = _KINDS.get(state.get("id")) or _KINDS.get(state.get("label"))
         if kind is None:
             continue
-        out.append((j, found[0], vd, kind))
+        out.append((j, gi, vd, kind))
     return out
 
 
 def _call(ik: str, i: int, it: dict[str, Any], diag: dict[str, Any], raw: _Raw) -> _Call:
     """The call with its path (relative to the phenopacket) and the variant's name, for a finding."""
-    j, inner, vd, kind = raw
+    j, gi, vd, kind = raw
+    inner = C.descriptor(gi)
     path = (
         ik,
         i,
         C.key(it, "diagnosis"),
         C.key(diag, "genomicInterpretations"),
         j,
-        *inner,
+        *(inner[0] if inner is not None else ()),
         C.key(vd, "allelicState"),
     )
     return _Call(path, kind, _name(vd))
