@@ -79,7 +79,12 @@ def validate_command(
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Exit 1 on findings at or above: error | warning | never.")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Worker processes (0, the default: one per CPU for 2,000 files or more, Linux)."
+        ),
+    ] = 0,
     engine: Annotated[
         str, typer.Option("--engine", help="local | dask | spark (dask/spark: --format parquet -o DIR; docs/scale.md).")
     ] = "local",

@@ -793,7 +793,14 @@ def iter_documents(
     stdin: Any = None,
 ) -> Iterator[Document | InputError]:
     """Stream every document under ``paths``; one file's bytes are held at a time."""
-    for src in iter_sources(paths, stdin=stdin):
+    return documents_of_sources(iter_sources(paths, stdin=stdin), fmt=fmt, element=element)
+
+
+def documents_of_sources(
+    sources: Iterable[Source | InputError], *, fmt: Format | None = None, element: Element | None = None
+) -> Iterator[Document | InputError]:
+    """The documents of sources :func:`iter_sources` listed (read and parsed one at a time)."""
+    for src in sources:
         if isinstance(src, InputError):
             yield src
             continue

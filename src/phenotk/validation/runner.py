@@ -10,12 +10,14 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 from phenotk._heap import settled
+from phenotk._procs import auto_jobs
 from phenotk.errors import InputError
 from phenotk.io import Document, Element, iter_documents, parse_bytes
-from phenotk.io.readers import iter_sources
+from phenotk.io.readers import Source, documents_of_sources, iter_sources
 from phenotk.issue import Report, Result
 from phenotk.validation.engine import Engine, EngineConfig, Notes, RunLog
 
@@ -29,6 +31,8 @@ ProgressFn = Callable[[int], None]
 CHUNK = 64
 BIG_CHUNK = 256
 BIG_AFTER = 4096
+#: ``jobs=0`` (automatic, the command line's default): worker processes for a run of at least this many files
+AUTO_MIN_FILES = 2_000
 
 
 # ------------------------------------------------------------------------------ worker processes
@@ -36,8 +40,15 @@ BIG_AFTER = 4096
 _WORKER: Engine | None = None
 
 
+#: the parent's engine while a pool of forked workers runs (a forked worker starts with it: nothing to load)
+_INHERITED: Engine | None = None
+
+
 def _init_worker(config: EngineConfig, hpo_path: str | None) -> None:
     global _WORKER
+    if _INHERITED is not None:
+        _WORKER = _INHERITED
+        return
     hpo = load_hpo(hpo_path) if hpo_path else None
     paths = config.options.get(_ONTOLOGY_PATHS)
     if paths:  # extra ontologies travel as paths and are loaded (from the cache) in each worker
@@ -137,10 +148,15 @@ def iter_run(
     a streaming caller passes a log that keeps a stub instead of the result, then calls
     :meth:`Engine.end_run` on it.
     """
+    sources: Iterator[Source | InputError] = iter_sources(paths, stdin=stdin)
+    if jobs == 0:  # automatic: workers for a large run only (listing the first files tells)
+        head = list(islice(sources, AUTO_MIN_FILES))
+        jobs = auto_jobs() if len(head) >= AUTO_MIN_FILES else 1
+        sources = chain(head, sources)
     results = (
-        engine.run(iter_documents(paths, stdin=stdin), log)
+        engine.run(documents_of_sources(sources), log)
         if jobs <= 1
-        else _run_parallel(paths, engine.config, engine, hpo_path, jobs, progress, stdin, log)
+        else _run_parallel(sources, engine, hpo_path, jobs, progress, log)
     )
     # the heap the run keeps (ontologies, engine, results) is frozen while it runs: see phenotk._heap
     each = partial(progress, 1) if progress is not None and jobs <= 1 else None  # the pool reports its own
@@ -163,17 +179,23 @@ def _hpo_version(hpo: Any) -> str | None:
 
 
 def _run_parallel(
-    paths: Sequence[str | os.PathLike[str]],
-    config: EngineConfig,
+    sources: Iterable[Source | InputError],
     engine: Engine,
     hpo_path: str | None,
     jobs: int,
     progress: ProgressFn | None,
-    stdin: Any,
     log: RunLog,
 ) -> Iterator[Result]:
-    """Chunks of (path, name, bytes) to a process pool; at most ``4 * jobs`` chunks in flight."""
+    """Chunks of (path, name, bytes) to a process pool; at most ``4 * jobs`` chunks in flight.
+
+    Workers forked from this process start with its engine (ontologies loaded, walkers compiled); others
+    (``spawn``/``forkserver``) build theirs from the config, loading the ontologies from their files.
+    """
+    global _INHERITED
+    import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor  # only runs with --jobs pay for the import
+
+    config = engine.config
 
     pending: deque[Future[list[tuple[Result, Notes]]] | list[tuple[Result, Notes]]] = deque()
     limit = 4 * jobs
@@ -198,45 +220,50 @@ def _run_parallel(
                     return
 
     init = (_picklable(config), hpo_path)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init) as pool:
-        chunk: list[tuple[str, str, bytes | None]] = []
-        size = CHUNK
-        for n, src in enumerate(iter_sources(paths, stdin=stdin)):
-            if stop:
-                break
-            if n == BIG_AFTER:
-                size = BIG_CHUNK
-            if isinstance(src, InputError):
-                if chunk:
-                    pending.append(pool.submit(_work, chunk))
-                    chunk = []
-                pending.append([(engine.check_error(src), ())])
-                continue
-            if src.regular:  # the walk's stat said so: no second stat per file here
-                chunk.append((src.path, src.name, None))  # the worker reads it
-            else:
-                try:
-                    raw = src.opener()
-                except (InputError, OSError) as exc:
-                    err = exc if isinstance(exc, InputError) else InputError(f"cannot read: {exc}", path=src.path)
+    forks = multiprocessing.get_start_method() == "fork"
+    _INHERITED = engine if forks else None
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init) as pool:
+            chunk: list[tuple[str, str, bytes | None]] = []
+            size = CHUNK
+            for n, src in enumerate(sources):
+                if stop:
+                    break
+                if n == BIG_AFTER:
+                    size = BIG_CHUNK
+                if isinstance(src, InputError):
                     if chunk:
                         pending.append(pool.submit(_work, chunk))
                         chunk = []
-                    pending.append([(engine.check_error(err), ())])
+                    pending.append([(engine.check_error(src), ())])
                     continue
-                chunk.append((src.path, src.name, raw))
-            if len(chunk) >= size:
+                if src.regular:  # the walk's stat said so: no second stat per file here
+                    chunk.append((src.path, src.name, None))  # the worker reads it
+                else:
+                    try:
+                        raw = src.opener()
+                    except (InputError, OSError) as exc:
+                        err = exc if isinstance(exc, InputError) else InputError(f"cannot read: {exc}", path=src.path)
+                        if chunk:
+                            pending.append(pool.submit(_work, chunk))
+                            chunk = []
+                        pending.append([(engine.check_error(err), ())])
+                        continue
+                    chunk.append((src.path, src.name, raw))
+                if len(chunk) >= size:
+                    pending.append(pool.submit(_work, chunk))
+                    chunk = []
+                    if len(pending) >= limit:
+                        yield from drain(limit // 2)
+            if chunk and not stop:
                 pending.append(pool.submit(_work, chunk))
-                chunk = []
-                if len(pending) >= limit:
-                    yield from drain(limit // 2)
-        if chunk and not stop:
-            pending.append(pool.submit(_work, chunk))
-        if not stop:
-            yield from drain(0)
-        for f in pending:
-            if isinstance(f, Future):
-                f.cancel()
+            if not stop:
+                yield from drain(0)
+            for f in pending:
+                if isinstance(f, Future):
+                    f.cancel()
+    finally:
+        _INHERITED = None
 
 
 def check_documents(items: Iterable[Document | InputError], config: EngineConfig, *, hpo: Any = None) -> Report:

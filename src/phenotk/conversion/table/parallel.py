@@ -24,6 +24,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from phenotk._procs import AUTO_MAX_JOBS as AUTO_MAX_JOBS  # re-exported: its old home
+from phenotk._procs import auto_jobs
+
 from .build import RowGroup
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,25 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
 CHUNK = 200
 #: a sheet with fewer packets than this is converted here when the number of jobs was chosen automatically
 AUTO_MIN_PACKETS = 2_000
-#: most worker processes ``jobs=0`` (automatic) starts
-AUTO_MAX_JOBS = 4
 
 _STEP: Callable[[RowGroup], Any] | None = None
-
-
-def auto_jobs() -> int:
-    """The CPUs this process may use (at most :data:`AUTO_MAX_JOBS`); 1 off Linux.
-
-    Elsewhere a forked child of a process that used system frameworks (macOS) may crash: there workers run only
-    when asked for (``--jobs N``).
-    """
-    if not sys.platform.startswith("linux"):
-        return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, AUTO_MAX_JOBS))
 
 
 def _fork_context() -> Any:
