@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import compress
+from operator import itemgetter, or_, truth
 from typing import Any
 
 from phenotk.issue import Severity
@@ -25,11 +27,21 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _snake(name: str) -> str | None:
+    """The snake_case spelling of a camelCase JSON name (None for a one-word name: the same)."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in name) if name != name.lower() else None
+
+
 #: message type → (JSON name, snake_case name or None when it is the same) of its free-text fields
 _FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
-    t: tuple((n, "".join("_" + c.lower() if c.isupper() else c for c in n) if n != n.lower() else None) for n in names)
-    for t, names in TEXT_FIELDS.items()
+    t: tuple((n, _snake(n)) for n in names) for t, names in TEXT_FIELDS.items()
 }
+#: column j: message type → the j-th key its text fields may be written under (JSON names, then snake_case)
+_KEYS = {t: [n for name, snake in f for n in (name, snake) if n is not None] for t, f in _FIELDS.items()}
+_SPELLINGS: list[dict[str, str]] = [
+    {t: keys[j] for t, keys in _KEYS.items() if j < len(keys)} for j in range(max(map(len, _KEYS.values())))
+]
+_VALUE, _TYPE = itemgetter(0), itemgetter(1)
 
 
 def _own_ids(node: Node) -> list[str]:
@@ -100,13 +112,22 @@ class PrivacyIdentifierInText(Rule):
         return out
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
-        """:meth:`check` of each node that has one of its type's text fields (hot: every phenotypic feature)."""
-        fields_of = _FIELDS
+        """:meth:`check` of each node with a non-empty value under a spelling of one of its type's text fields.
+
+        Hot (every phenotypic feature, most without a description): the nodes are picked at C speed, one
+        ``dict.get`` per node and spelling, before any Python code runs for one of them. A node left out has
+        no truthy value under any spelling, so :meth:`check` would find no non-empty string to scan in it.
+        """
+        values = list(map(_VALUE, nodes))
+        types = list(map(_TYPE, nodes))
+        try:
+            picked = list(map(truth, map(dict.get, values, map(_SPELLINGS[0].get, types))))
+            for column in _SPELLINGS[1:]:
+                more = map(truth, map(dict.get, values, map(column.get, types)))
+                picked = list(map(or_, picked, more))
+        except TypeError:  # a node value that is not a JSON object: let check() look at every node
+            picked = [True] * len(nodes)
         check = self.check
-        for node in nodes:
-            value = node[0]
-            for name, snake in fields_of[node[1]]:
-                if value.get(name) is not None or snake is not None:
-                    for v in check(node, ctx):
-                        yield node, v
-                    break
+        for node in compress(nodes, picked):
+            for v in check(node, ctx):
+                yield node, v

@@ -37,7 +37,9 @@ def get(d: Any, name: str) -> Any:
 
 def key(d: Any, name: str) -> str:
     """The key a raw object uses for a field (the JSON name when absent)."""
-    return (field_key(d, name) if isinstance(d, dict) else None) or name
+    if not isinstance(d, dict) or name in d:  # hot: the JSON name is the usual spelling
+        return name
+    return field_key(d, name) or name
 
 
 class Packet:
@@ -154,7 +156,7 @@ def files(node: Node) -> list[tuple[Path, dict[str, Any]]]:
     """(relative path, file) of the phenopacket's ``files`` and, for a family's proband, the family's files."""
     out: list[tuple[Path, dict[str, Any]]] = []
     own = get(node.value, "files")
-    if isinstance(own, list):
+    if isinstance(own, list) and own:
         k = key(node.value, "files")
         out.extend(((k, i), f) for i, f in enumerate(own) if isinstance(f, dict))
     return out
