@@ -76,13 +76,15 @@ class VariantGenomeAssembly(Rule):
             ]
         found: list[Violation] = []
         first = ctx.state.get(_STATE)
-        if first is None:
-            where = base + "".join(f"/{t}" for t in (*path, vk, ak))
-            first = ctx.state[_STATE] = (build, assembly, where)
+        if (
+            first is None
+        ):  # where it is, as a pointer, is spelled out only for a finding (most documents have one build)
+            first = ctx.state[_STATE] = (build, assembly, base, (*path, vk, ak))
         if first[0] != build:
+            where = first[2] + "".join(f"/{t}" for t in first[3])
             found.append(
                 self.violation(
-                    f"genome assembly {assembly!r} ({build}) differs from {first[1]!r} ({first[0]}) at {first[2]}",
+                    f"genome assembly {assembly!r} ({build}) differs from {first[1]!r} ({first[0]}) at {where}",
                     *path,
                     vk,
                     ak,

@@ -82,10 +82,10 @@ class VariantVcfRecord(Rule):
         ak = "alt" if "alt" in vcf else None
         ref = vcf[rk] if rk else None
         alt = vcf[ak] if ak else None
-        if isinstance(ref, str) and ref and not _REF.match(ref):
+        if isinstance(ref, str) and ref and not _bases(ref):
             found.append(self.violation(f"REF {ref!r} is not a sequence of A, C, G, T, N", *at, rk))  # type: ignore[arg-type]
         if isinstance(alt, str) and alt:
-            bad = [a for a in alt.split(",") if not _ALT.match(a)]
+            bad = [] if _bases(alt) else [a for a in alt.split(",") if not _ALT.match(a)]
             if bad:
                 found.append(
                     self.violation(
@@ -98,3 +98,10 @@ class VariantVcfRecord(Rule):
             elif isinstance(ref, str) and alt.upper() == ref.upper():
                 found.append(self.violation(f"ALT {alt!r} equals REF: that is no variant", *at, ak))  # type: ignore[arg-type]
         return found
+
+
+def _bases(text: str) -> bool:
+    """``_REF.match(text)``: a non-empty run of A, C, G, T, N in either case (ASCII decided without the regex)."""
+    if text.isascii():
+        return bool(text) and not text.strip("ACGTNacgtn")
+    return _REF.match(text) is not None
