@@ -88,7 +88,7 @@ class VariantHgvsVcfMismatch(Rule):
                     )
                 )
                 continue
-            if pos is None or not isinstance(ref, str) or not isinstance(alt, str) or not _BASES.match(ref + alt):
+            if pos is None or not isinstance(ref, str) or not isinstance(alt, str) or not _bases(ref + alt):
                 continue  # symbolic ALT (<DEL>) or missing fields: nothing to compare
             problem = _disagreement(description, pos, ref, alt)
             if problem:
@@ -132,3 +132,10 @@ def _int(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return None
+
+
+def _bases(text: str) -> bool:
+    """``_BASES.match(text)``: a non-empty run of A, C, G, T, N in either case (ASCII decided without the regex)."""
+    if text.isascii():
+        return bool(text) and not text.strip("ACGTNacgtn")
+    return _BASES.match(text) is not None

@@ -57,7 +57,7 @@ class VariantVcfRecord(Rule):
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
             vcf = rec[3]
-            if vcf is not None:
+            if vcf is not None and not _plain(vcf):
                 found = self._record((*rec[0], rec[2]), vcf)  # type: ignore[arg-type]  # vk is set with a record
                 if found:
                     out = [*out, *found]
@@ -105,3 +105,31 @@ def _bases(text: str) -> bool:
     if text.isascii():
         return bool(text) and not text.strip("ACGTNacgtn")
     return _REF.match(text) is not None
+
+
+def _plain(vcf: dict[str, Any]) -> bool:
+    """True for the usual record, which has nothing to report (decided without a regex).
+
+    A common chromosome name, and REF and ALT different runs of upper-case bases; anything else takes
+    :meth:`VariantVcfRecord._record`.
+    """
+    chrom, ref, alt = vcf.get("chrom"), vcf.get("ref"), vcf.get("alt")
+    return (
+        type(chrom) is str
+        and chrom in _COMMON_CHROMS
+        and type(ref) is str
+        and type(alt) is str
+        and ref != alt
+        and ref.isascii()
+        and alt.isascii()
+        and bool(ref)
+        and bool(alt)
+        and not ref.strip("ACGTN")
+        and not alt.strip("ACGTN")
+    )
+
+
+#: chromosome names :func:`chrom_name` knows as written (1-22, X, Y, M/MT, with or without chr)
+_COMMON_CHROMS = frozenset(
+    [*map(str, range(1, 23)), "X", "Y", "M", "MT"] + ["chr" + c for c in [*map(str, range(1, 23)), "X", "Y", "M", "MT"]]
+)
