@@ -35,6 +35,10 @@ EDGE_CASES = [
     "no identifiers at all",
     "",
     "\u00a0\u2003 spaces only",
+    # not ASCII: the regex hints
+    "Zürich: ask jane.doe@example.org, MRN 00481516",
+    "Café WWW.example.ORG on 12.03.2019 (tel. +41 44 123 45 67)",
+    "né le 3 Mar. 2019 à Genève, patient no. AB-1234, 12345678",
 ]
 
 
@@ -106,6 +110,20 @@ def test_embedded_spans_match_the_token_definition(store_texts: list[tuple[str, 
     for text, ids in store_texts[:2000]:
         for ident in ids:
             assert embedded_spans(text, ident) == _spans_by_definition(text, ident), (text, ident)
+
+
+def test_tokens_split_on_separators_and_unicode_whitespace() -> None:
+    separators = re.compile(r"[\s_\-.:/#,;()]+")
+    for text in [
+        "PMID_1_Patient_4",
+        "Family 1: IV:7",
+        "a\x1cb\x85c\u2003d\u3000e",
+        "\ufeffx\u200by",
+        " (P-1) ",
+        "",
+        "_-_",
+    ]:
+        assert tokens(text) == [t for t in separators.split(text) if t], text
 
 
 def test_own_ids_are_found_in_text() -> None:

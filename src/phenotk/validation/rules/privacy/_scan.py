@@ -32,40 +32,59 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 #: a subject id shaped like a hospital / medical record number: optional letter prefix, 6 or more digits
 HOSPITAL_NUMBER = re.compile(r"^(?:MRN|PID|[A-Z]{1,3})?[ _-]?\d{6,}$", re.IGNORECASE)
 
-_SPLIT = re.compile(r"[\s_\-.:/#,;()]+")
 _WORD = re.compile(r"[^\s_\-.:/#,;()]+")
+#: the separators of ids besides whitespace, each turned into a space so that ``str.split()`` splits on them
+#: (``str.split()`` and the regex ``\s`` agree on what whitespace is: ``str.isspace``)
+_SEPARATORS = str.maketrans(dict.fromkeys("_-.:/#,;()", " "))
 
-#: what a text must contain for a pattern to match in it at all, tested before the pattern runs (most free
-#: text is a title or a short note that none of them can match). Each hint is a part every match of its
-#: pattern contains, with the pattern's own flags, so the two agree on case folding and on what ``\d`` is.
+#: What a text must contain for a pattern to match in it at all, tested before the pattern runs (most free
+#: text is a title or a short note that none of them can match). Each hint is a part of every match of its
+#: pattern. Pure-ASCII text (nearly all) is tested with substrings: "@"; the lower-case form for the two
+#: case-insensitive patterns (ASCII text against ASCII letters folds as plain ASCII); and the text with every
+#: digit written 0 for the digit patterns (``\d`` is ``[0-9]`` in ASCII text): a phone number's
+#: ``\d{3,4}[ .-]\d{3,5}`` core, a long number's 7 digits, a date's ``2019-``/``12/03``/``1.2.`` separator
+#: between digits or its 4-digit year. Other text is tested with regexes of the same flags as the patterns.
+_ASCII_HINTS: dict[str, tuple[int, tuple[str, ...]]] = {  # kind → (0 text, 1 lower-case, 2 zeroed; substrings)
+    "e-mail address": (0, ("@",)),
+    "URL": (1, ("://", "www.")),
+    "phone number": (2, ("000 000", "000.000", "000-000")),
+    "record number": (1, ("mrn", "nhs", "medical record", "hospital n", "patient n")),
+    "long number": (2, ("0000000",)),
+    "date": (2, ("0-0", "0/0", "0.0", "0000")),
+}
 _HINTS: dict[str, re.Pattern[str]] = {
+    "e-mail address": re.compile("@"),
     "URL": re.compile(r"://|www\.", re.IGNORECASE),
-    "record number": re.compile(r"MRN|NHS|medical record|hospital n|patient n", re.IGNORECASE),
-}
-#: the same hints for ASCII text, as substrings of its lower-case form (case-insensitive matching of ASCII
-#: text against ASCII letters is plain ASCII case folding; a searched lower-case string is faster than an
-#: IGNORECASE regex, which cannot skip ahead to a literal)
-_ASCII_HINTS: dict[str, tuple[str, ...]] = {
-    "URL": ("://", "www."),
-    "record number": ("mrn", "nhs", "medical record", "hospital n", "patient n"),
-}
-#: the patterns of PATTERNS whose every match contains the character "@"
-_AT = frozenset({"e-mail address"})
-#: the patterns of PATTERNS whose every match holds two consecutive digits (phone numbers have 3+3, long
-#: numbers 7, each date form a 4-digit year or a 2-digit year at the end), with a narrower hint of each:
-#: a phone number's ``\d{3,4}[ .-]\d{3,5}`` core, a long number's 7 digits, a date's ``2019-``/``12/03``
-#: separator between digits or its 4-digit year
-_DIGITS: dict[str, re.Pattern[str]] = {
     "phone number": re.compile(r"\d{3}[ .-]\d{3}"),
+    "record number": re.compile(r"MRN|NHS|medical record|hospital n|patient n", re.IGNORECASE),
     "long number": re.compile(r"\d{7}"),
     "date": re.compile(r"\d[-/.]\d|\d{4}"),
 }
-_TWO_DIGITS = re.compile(r"\d\d")
+_ZEROS = str.maketrans("123456789", "000000000")
+
+
+def _candidates(text: str) -> list[str]:
+    """The kinds of :data:`PATTERNS` whose hint ``text`` holds (in their order); a kind without a hint too."""
+    if text.isascii():
+        forms = (text, text.lower(), text.translate(_ZEROS))
+        out = []
+        for kind in PATTERNS:
+            hint = _ASCII_HINTS.get(kind)
+            if hint is None:
+                out.append(kind)
+                continue
+            form = forms[hint[0]]
+            for part in hint[1]:
+                if part in form:
+                    out.append(kind)
+                    break
+        return out
+    return [kind for kind in PATTERNS if kind not in _HINTS or _HINTS[kind].search(text) is not None]
 
 
 def tokens(text: str) -> list[str]:
     """The parts of an id or text between the usual separators (space, ``_ - . : / #`` …), non-empty."""
-    return [t for t in _SPLIT.split(text) if t]
+    return text.translate(_SEPARATORS).split()
 
 
 #: ``tokens`` of the ids searched for (a document's ids are searched for in each of its texts); bounded
@@ -118,24 +137,8 @@ def embedded_spans(haystack: str, needle: str) -> list[tuple[int, int]]:
 
 def scan_text(text: str, ids: Iterable[str] = ()) -> Iterator[tuple[str, str]]:
     """(kind, matched text) for every identifier-like part of ``text``; ``ids`` are the record's own ids."""
-    digits: bool | None = None
-    lower = text.lower() if text.isascii() else None
-    for kind, pattern in PATTERNS.items():
-        # a pattern runs only on a text holding its hint: same matches, a fraction of the time
-        if kind in _DIGITS:
-            if digits is None:
-                digits = _TWO_DIGITS.search(text) is not None
-            if not digits or _DIGITS[kind].search(text) is None:
-                continue
-        elif kind in _AT:
-            if "@" not in text:
-                continue
-        elif lower is not None and kind in _ASCII_HINTS:
-            if not any(h in lower for h in _ASCII_HINTS[kind]):
-                continue
-        elif kind in _HINTS and _HINTS[kind].search(text) is None:
-            continue
-        for m in pattern.finditer(text):
+    for kind in _candidates(text):  # a pattern runs only on a text holding its hint: same matches, less time
+        for m in PATTERNS[kind].finditer(text):
             yield kind, m.group(0)
     for ident in ids:
         if distinctive(ident) and embedded_spans(text, ident):
