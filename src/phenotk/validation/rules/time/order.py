@@ -88,11 +88,18 @@ class TimeOrder(Rule):
             items = value[lkey]
             if type(items) is not list:
                 continue
+            # the usual event: no resolution and no death, only the last encounter to compare with (inlined
+            # definitely_after: a call less per event)
+            plain = tle is not None and death is None
+            limit = tle.hi + TOLERANCE_DAYS if tle is not None else 0.0
             for i, item in _timed(items, time_field, time_snake, bounded):
                 tkey = time_field if time_field in item else time_snake
                 when = _when(item[tkey], birth)
-                if when is not None:
-                    self._compare(found, when, item, (lkey, i, tkey), time_field, birth, tle, death)
+                if when is None:
+                    continue
+                if plain and "resolution" not in item and not (when.kind == tle.kind and when.lo > limit):  # type: ignore[union-attr]
+                    continue  # not after the last encounter: nothing to report
+                self._compare(found, when, item, (lkey, i, tkey), time_field, birth, tle, death)
         return found
 
     def _subject_times(self, subject: dict[str, Any], found: list[Violation]) -> tuple[Any, When | None, When | None]:
