@@ -46,7 +46,8 @@ def test_plain_verdict_matches_jsonschema_on_the_store(schema: dict[str, Any], s
     verdicts = set()
     for f in store_files[::40]:
         doc = orjson.loads(f.read_bytes())
-        for value in (doc, doc.get("subject"), doc.get("metaData"), [], "x", None):
+        values: tuple[Any, ...] = (doc, doc.get("subject"), doc.get("metaData"), [], "x", None)
+        for value in values:
             valid = next(iter(validator.iter_errors(value)), None) is None
             assert plain(value) == valid, (f, schema)
             verdicts.add(valid)

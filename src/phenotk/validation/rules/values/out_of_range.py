@@ -14,8 +14,15 @@ from phenotk.validation.rules.variant._common import records
 UINT64_MAX = UINT64[1]
 _NON_FINITE = ("NaN", "Infinity", "-Infinity")
 #: message types with integer fields other than VcfRecord (reached through the phenopacket's descriptors)
-_INTEGER_OWNERS = ("GestationalAge", "RadiationTherapy", "VitalStatus", "Number", "IndefiniteRange",
-                   "DefiniteRange", "SimpleInterval")
+_INTEGER_OWNERS = (
+    "GestationalAge",
+    "RadiationTherapy",
+    "VitalStatus",
+    "Number",
+    "IndefiniteRange",
+    "DefiniteRange",
+    "SimpleInterval",
+)
 
 
 class ValueOutOfRange(Rule):
