@@ -94,7 +94,7 @@ class GpseaReadiness(Rule):
     def _variant(self, path: tuple[Any, ...], vd: dict[str, Any]) -> Iterator[Violation]:
         state = C.get(vd, "allelicState")
         label = C.get(state, "label")
-        if label not in GENOTYPE_LABELS:
+        if not isinstance(label, str) or label not in GENOTYPE_LABELS:  # a dict or list label: no crash
             yield self.violation(
                 f"gpsea: allelic state {label!r} is not a genotype GPSEA knows (heterozygous, homozygous, …)",
                 *path,
