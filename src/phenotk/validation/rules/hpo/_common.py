@@ -9,6 +9,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -35,6 +36,7 @@ _STATUS_KEYS = frozenset({"type", "excluded"})
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _TYPE, _ID = itemgetter("type"), itemgetter("id")
 _ABSENT = object()  # a default that equals no label
+_EXCLUDED = repeat("excluded")  # map(dict.get, items, _EXCLUDED): every item's excluded flag
 
 
 def release_date(version: Any) -> str | None:
@@ -176,35 +178,6 @@ class Feature:
         return any(theirs.get(k) != v for k, v in mine.items())
 
 
-def _feature_key(value: dict[str, Any]) -> str | None:
-    if "phenotypicFeatures" in value:
-        return "phenotypicFeatures"
-    return "phenotypic_features" if "phenotypic_features" in value else None
-
-
-def features(node: Node, ctx: Context) -> tuple[str | None, list[Feature]]:
-    """(JSON key used, HPO-coded features) of a Phenopacket or Biosample node; cached per node in ``ctx.state``.
-
-    Only features whose ``type.id`` is an ``HP:`` CURIE known to the loaded release are listed (unknown ids
-    are ``hpo-unknown-term``'s business, not the hierarchy rules').
-    """
-    cache_key = "hpo:features:" + node.pointer
-    hit = ctx.state.get(cache_key)
-    if hit is not None:
-        return hit  # type: ignore[no-any-return]
-    value = node.value
-    key = _feature_key(value) if isinstance(value, dict) else None
-    out: list[Feature] = []
-    idx = ctx.hpo
-    items = value.get(key) if key else None
-    if idx is not None and type(items) is list:
-        ids, infos = _feature_infos(items, idx.tables())
-        out = [Feature(k, ids[k], x[0], items[k].get("excluded") is True, items[k]) for k, x in enumerate(infos) if x]
-    result = (key, out)
-    ctx.state[cache_key] = result
-    return result
-
-
 def class_suspects(nodes: list[Node], ctx: Context) -> list[Node]:
     """The document's OntologyClass nodes that are not a current HPO term written with its current label.
 
@@ -249,13 +222,90 @@ def describe(idx: OntologyView | None, curie: str) -> str:
     return f"{label!r} ({curie})" if label else curie
 
 
+class FeatureList:
+    """One phenotypic-feature list (of a Phenopacket or Biosample node): the facts every list rule reads.
+
+    Built once per node by :func:`feature_list` and shared by the six list rules (the five hierarchy rules and
+    ``hpo-organ-system-missing``): the JSON key, the written ``type.id`` of each item, and — only when a
+    hierarchy rule asks — each item's (primary id, ancestors) and the :class:`FeatureSets`.
+    """
+
+    __slots__ = ("_infos", "_sets", "ids", "items", "key", "node")
+
+    def __init__(self, node: Node, key: str | None, items: list[Any] | None, ids: list[Any]) -> None:
+        self.node = node
+        #: JSON key the list is under (``phenotypicFeatures`` or ``phenotypic_features``), None without one
+        self.key = key
+        #: the list as written (None when the key is absent or does not hold a list)
+        self.items = items
+        #: each item's ``type.id`` as written (None for an item without one)
+        self.ids = ids
+        self._infos: list[Any] | None = None
+        self._sets: FeatureSets | None = None
+
+    def infos(self, tables: TermTables) -> list[Any]:
+        """Each item's (primary id, proper ancestors), False when the release does not know its id."""
+        infos = self._infos
+        if infos is None:
+            infos = self._infos = _feature_infos(self.ids, tables)
+        return infos
+
+
+def feature_list(node: Node, ctx: Context) -> FeatureList:
+    """The :class:`FeatureList` of a Phenopacket or Biosample node, computed once per node.
+
+    The list rules ask in a row about the same node: the last answer is kept in ``ctx.state`` and matched by
+    identity (no per-call key string); another node simply recomputes.
+    """
+    hit = ctx.state.get("hpo:list")
+    if hit is not None and hit.node is node:
+        return hit  # type: ignore[no-any-return]
+    value = node[0]  # node.value (tuple access: hot path)
+    if type(value) is not dict:
+        key = None
+    elif "phenotypicFeatures" in value:
+        key = "phenotypicFeatures"
+    else:
+        key = "phenotypic_features" if "phenotypic_features" in value else None
+    items = value.get(key) if key else None
+    if type(items) is list and ctx.hpo is not None:
+        try:  # every item's type.id at C speed (the usual, well-formed list)
+            ids = list(map(_ID, map(_TYPE, items)))
+        except (KeyError, TypeError, IndexError):  # an unusual item (no type, not an object …): item by item
+            ids = [_type_id(item) for item in items]
+    else:
+        items, ids = None, []
+    out = FeatureList(node, key, items, ids)
+    ctx.state["hpo:list"] = out
+    return out
+
+
+def _type_id(item: Any) -> Any:
+    """``item.type.id`` of a feature, None when the item or its type is not an object."""
+    t = item.get("type") if type(item) is dict else None
+    return t.get("id") if type(t) is dict else None
+
+
+def _feature_infos(ids: list[Any], f: TermTables) -> list[Any]:
+    """Each id's (primary id, ancestors), False when unknown or not a string; one memo probe per known id."""
+    try:
+        infos = list(map(f.info.get, ids))
+    except TypeError:  # an unhashable id (a list, an object …)
+        infos = [None] * len(ids)
+    if None in infos:  # ids not seen before in this process, or not strings
+        for k, cid in enumerate(ids):
+            if infos[k] is None:
+                infos[k] = (f.term_info(cid) if type(cid) is str else None) or False
+    return infos
+
+
 @dataclass(frozen=True, slots=True)
 class FeatureSets:
     """Features of one list with their ancestry relations, computed once per list and shared by the rules."""
 
     key: str | None
-    #: the HPO-coded features, listed only when some pair or group below exists (else empty: use
-    #: :func:`features` for the full list)
+    #: the HPO-coded features, listed only when some pair or group below exists (else empty: the written
+    #: ids of the whole list are :attr:`FeatureList.ids`)
     features: list[Feature]
     #: (ancestor feature, descendant feature) for every pair of features in an is_a relation (different terms)
     pairs: list[tuple[Feature, Feature]]
@@ -264,53 +314,62 @@ class FeatureSets:
 
 
 def feature_sets(node: Node, ctx: Context) -> FeatureSets:
-    """:class:`FeatureSets` of a Phenopacket or Biosample node (the last node's kept in ``ctx.state``).
+    """:class:`FeatureSets` of a Phenopacket or Biosample node (computed once per node, see :func:`feature_list`).
 
-    One pass over the feature list; when no two features share a term or an ``is_a`` line (most packets:
-    one set probe per feature) nothing more is built, and otherwise only the features in a pair or group
-    become :class:`Feature` objects.
+    One pass over the feature list: when no two features share a term and no feature has an ancestor that
+    some rule pairs it with (most packets: one set probe per ancestor) nothing more is built; otherwise only
+    the features in a pair or group become :class:`Feature` objects.
     """
-    # the five hierarchy rules ask in a row about the same node: the last answer, matched by identity
-    # (no per-call key string); another node simply recomputes
-    state = ctx.state
-    hit = state.get("hpo:sets")
-    if hit is not None and hit[0] is node:
-        return hit[1]  # type: ignore[no-any-return]
-    value = node[0]
-    if type(value) is not dict:
-        key = None
-    elif "phenotypicFeatures" in value:  # _feature_key, inlined
-        key = "phenotypicFeatures"
-    else:
-        key = "phenotypic_features" if "phenotypic_features" in value else None
-    items = value.get(key) if key else None
-    idx = ctx.hpo
-    out = FeatureSets(key, [], [], [])
-    if idx is not None and type(items) is list and len(items) > 1:
-        ids, infos = _feature_infos(items, idx.tables())
-        known = list(filter(None, infos))  # (primary id, ancestors) of the features the release knows
-        if len(known) > 1:
-            unique = set(map(_FIRST, known))
-            if len(unique) != len(known) or not all(map(unique.isdisjoint, map(_SECOND, known))):
-                out = _related(key, ids, infos, items, unique)
-    state["hpo:sets"] = (node, out)
+    facts = feature_list(node, ctx)
+    out = facts._sets
+    if out is None:
+        out = facts._sets = _feature_sets(facts, ctx)
     return out
 
 
-def _feature_infos(items: list[Any], f: TermTables) -> tuple[list[Any], list[Any]]:
-    """Each feature's ``type.id`` and its (primary id, ancestors), False when unknown; at C speed for plain items."""
-    memo = f.info
-    try:
-        ids = list(map(_ID, map(_TYPE, items)))
-        infos = list(map(memo.get, ids))
-    except (KeyError, TypeError, IndexError):  # an unusual item (no type, not an object …): item by item
-        ids = [t.get("id") if type(item) is dict and type(t := item.get("type")) is dict else None for item in items]
-        infos = [None] * len(ids)
-    if None in infos:  # ids not seen before in this process, or not strings
-        for k, cid in enumerate(ids):
-            if infos[k] is None:
-                infos[k] = (f.term_info(cid) if type(cid) is str else None) or False
-    return ids, infos
+def _feature_sets(facts: FeatureList, ctx: Context) -> FeatureSets:
+    items = facts.items
+    idx = ctx.hpo
+    if items is None or idx is None or len(items) < 2:
+        return FeatureSets(facts.key, [], [], [])
+    infos = facts.infos(idx.tables())
+    known = list(filter(None, infos))  # (primary id, ancestors) of the features the release knows
+    if len(known) > 1:
+        unique = set(map(_FIRST, known))
+        if len(unique) != len(known) or _paired(items, infos, known, unique):
+            return _related(facts.key, facts.ids, infos, items, unique)
+    return FeatureSets(facts.key, [], [], [])
+
+
+def _paired(items: list[Any], infos: list[Any], known: list[Any], unique: set[str]) -> bool:
+    """True when some feature has an ancestor in the list that a hierarchy rule compares it with.
+
+    Called when every known term occurs once. The rules pair an ancestor with a descendant when both are
+    observed (``hpo-redundant-ancestor``), both excluded (``hpo-redundant-excluded``) or the ancestor is
+    excluded and the descendant observed (``hpo-excluded-ancestor-conflict``); an observed ancestor of an
+    excluded descendant (*Seizure* observed, *Focal-onset seizure* excluded: a common, consistent record)
+    concerns none of them. So an observed term is tested against every term of the list, an excluded one
+    only against the excluded terms.
+    """
+    try:  # every item's excluded flag at C speed (items with a type.id are objects)
+        flags = list(map(dict.get, items, _EXCLUDED))
+    except TypeError:
+        flags = [item.get("excluded") if type(item) is dict else None for item in items]
+    if True not in flags:  # nothing excluded (a flag equal to True but not True only takes the loop below)
+        return not all(map(unique.isdisjoint, map(_SECOND, known)))
+    observed: list[frozenset[str]] = []
+    excluded: list[frozenset[str]] = []
+    excluded_terms: set[str] = set()
+    for x, flag in zip(infos, flags, strict=True):
+        if x:
+            if flag is True:
+                excluded.append(x[1])
+                excluded_terms.add(x[0])
+            else:
+                observed.append(x[1])
+    if not all(map(unique.isdisjoint, observed)):
+        return True
+    return len(excluded_terms) > 1 and not all(map(excluded_terms.isdisjoint, excluded))
 
 
 def _related(key: str | None, ids: list[Any], infos: list[Any], items: list[Any], unique: set[str]) -> FeatureSets:

@@ -47,6 +47,9 @@ _BY_KEY: dict[str, dict[str, tuple[str, str | None, bool, str]]] = {
 _DIRECT: dict[str, frozenset[str]] = {
     owner: frozenset(f for f, inner, _, _ in specs if inner is None and f != "type") for owner, specs in _FIELDS.items()
 }
+#: keys of either node type that name a term field besides a feature's ``type`` (a node without any of them
+#: needs only its type looked at)
+_QUIET = frozenset(f for specs in _FIELDS.values() for f, _, _, _ in specs if f != "type")
 if any(tuple(f for f, inner, _, _ in specs if inner) != ("onset", "resolution") for specs in _FIELDS.values()):
     raise RuntimeError("wrong_branch: the batch shortcut reads onset/resolution classes; update it with _FIELDS")
 
@@ -93,21 +96,32 @@ class WrongBranch(Rule):
         out: list[tuple[Node, Violation]] = []
         for node in nodes:
             value = node[0]  # node.value (tuple access: hot path)
-            # the common shapes, checked inline: no other term field (_DIRECT), onset and resolution (if any)
-            # without an ontology class, and (features) a type under Phenotypic abnormality
-            on, rs = value.get("onset"), value.get("resolution")
-            if (on is None or (type(on) is dict and "ontologyClass" not in on and "ontology_class" not in on)) and (
-                rs is None or (type(rs) is dict and "ontologyClass" not in rs and "ontology_class" not in rs)
-            ):
-                kind = node[1]
-                if kind == "Disease":
-                    if _DIRECT[kind].isdisjoint(value):
+            if _QUIET.isdisjoint(value):
+                # no field besides a feature's type holds a term: a disease is done, a feature when its type is
+                # under Phenotypic abnormality (anything unusual — no type, not an object — takes check())
+                if node[1] != "PhenotypicFeature":
+                    continue
+                try:
+                    if value["type"]["id"] in under_pa:
                         continue
-                elif _DIRECT[kind].isdisjoint(value):
-                    t = value.get("type")
-                    cid = t.get("id") if type(t) is dict else None
-                    if type(cid) is str and cid in under_pa:
-                        continue
+                except (KeyError, TypeError):
+                    pass
+            else:
+                # onset and resolution (if any) without an ontology class, no other term field (_DIRECT), and
+                # (features) a type under Phenotypic abnormality: nothing to report either
+                on, rs = value.get("onset"), value.get("resolution")
+                if (on is None or (type(on) is dict and "ontologyClass" not in on and "ontology_class" not in on)) and (
+                    rs is None or (type(rs) is dict and "ontologyClass" not in rs and "ontology_class" not in rs)
+                ):
+                    kind = node[1]
+                    if kind == "Disease":
+                        if _DIRECT[kind].isdisjoint(value):
+                            continue
+                    elif _DIRECT[kind].isdisjoint(value):
+                        t = value.get("type")
+                        cid = t.get("id") if type(t) is dict else None
+                        if type(cid) is str and cid in under_pa:
+                            continue
             out.extend((node, v) for v in self.check(node, ctx))
         return out
 
