@@ -169,8 +169,8 @@ def _age_range(rng: dict[str, Any]) -> When | None:
 
 def _gestational(ga: dict[str, Any]) -> When | None:
     try:
-        days = int(ga.get("weeks") or 0) * 7 + int(ga.get("days") or 0)
-    except (TypeError, ValueError):
+        days = float(int(ga.get("weeks") or 0) * 7 + int(ga.get("days") or 0))
+    except (TypeError, ValueError, OverflowError):  # 1e308 weeks: no float holds that many days
         return None
     return When("age", days - 280.0 - 14, days - 280.0 + 14, f"gestational age {ga.get('weeks')}w")
 
