@@ -292,8 +292,9 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     if len(wanted) > MAX_CANONICAL_POINTERS:
         return None  # each pointer serialises what precedes it: the one-pass scan is cheaper for many
     offsets: dict[str, int] = {}
+    memo: dict[tuple[str, ...], tuple[int, Any]] = {}  # where values already found start: pointers share prefixes
     for pointer in wanted:
-        off = _canonical_offset(raw, data, split(pointer)) if pointer else 0
+        off = _canonical_offset(raw, data, split(pointer), memo) if pointer else 0
         if off < 0:
             return None
         offsets[pointer] = off
@@ -313,16 +314,29 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
 MAX_CANONICAL_POINTERS = 256
 
 
-def _canonical_offset(raw: bytes, data: Any, tokens: list[str]) -> int:
+def _canonical_offset(
+    raw: bytes, data: Any, tokens: list[str], memo: dict[tuple[str, ...], tuple[int, Any]] | None = None
+) -> int:
     """Byte offset in ``raw`` of the deepest existing value along ``tokens`` (-1: the text before it differs).
 
-    The text before the value must be the 2-space serialisation of what precedes it in ``data``.
+    The text before the value must be the 2-space serialisation of what precedes it in ``data``. ``memo`` keeps
+    (offset, value) of every prefix found, so the pointers of one document start from their longest known prefix
+    instead of serialising what precedes it again.
     """
     off = 0
     node = data
+    start = 0
+    if memo:
+        for k in range(len(tokens), 0, -1):
+            hit = memo.get(tuple(tokens[:k]))
+            if hit is not None:
+                off, node = hit
+                start = k
+                break
     dumps = orjson.dumps
     starts = raw.startswith
-    for level, tok in enumerate(tokens):
+    for level in range(start, len(tokens)):
+        tok = tokens[level]
         inner = b" " * (2 * (level + 1))
         nl = b"\n" + inner  # a line break inside a value embedded at this level
         if type(node) is dict:
@@ -369,6 +383,8 @@ def _canonical_offset(raw: bytes, data: Any, tokens: list[str]) -> int:
             node = node[i]
         else:
             break
+        if memo is not None:
+            memo[tuple(tokens[: level + 1])] = (off, node)
     return off
 
 
