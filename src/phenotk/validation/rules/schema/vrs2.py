@@ -56,7 +56,10 @@ class SchemaVrs2(Rule):
         """
         value = node[0]
         if node[1] in _ELEMENTS:
-            if node[3] is not None or value.get("type") not in VRS2_TYPES or VRS2_KEYS.isdisjoint(value):
+            kind = value.get("type")  # any JSON value: an object or a list is no VRS 2 type (and unhashable)
+            if node[3] is not None or not isinstance(kind, str) or kind not in VRS2_TYPES:
+                return ()
+            if VRS2_KEYS.isdisjoint(value):
                 return ()
             return [
                 self.violation(
