@@ -63,7 +63,10 @@ class TimeImplausibleAge(Rule):
             return [self.violation(message, "iso8601duration")] if message else ()
         weeks = value.get("weeks")
         if isinstance(weeks, str) and weeks.strip().isdigit():  # int32 as a JSON string
-            weeks = int(weeks)
+            try:
+                weeks = int(weeks)
+            except ValueError:  # digits int() refuses: "²", or thousands of them (value-out-of-range's business)
+                return ()
         if isinstance(weeks, int) and not isinstance(weeks, bool) and weeks > MAX_GESTATIONAL_WEEKS:
             return [
                 self.violation(

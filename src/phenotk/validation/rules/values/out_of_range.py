@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -13,6 +14,8 @@ from phenotk.validation.rules.variant._common import records
 
 UINT64_MAX = UINT64[1]
 _NON_FINITE = ("NaN", "Infinity", "-Infinity")
+#: the largest integer a double holds (larger JSON integers raise OverflowError in float())
+_MAX_FLOAT_INT = int(sys.float_info.max)
 #: message types with integer fields other than VcfRecord (reached through the phenopacket's descriptors)
 _INTEGER_OWNERS = (
     "GestationalAge",
@@ -151,8 +154,10 @@ class ValueOutOfRange(Rule):
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int):  # a JSON integer beyond a double (10**400) is no comparable number
+        return float(value) if abs(value) <= _MAX_FLOAT_INT else None
     if isinstance(value, str):
         try:
             f = float(value)
