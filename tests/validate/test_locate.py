@@ -118,3 +118,20 @@ def test_locate_one_first_member_shortcut_agrees(store_files: list[Path], tmp_pa
         p.write_text(text, encoding="utf-8")
         (doc,) = iter_documents([p])
         assert locate_one(doc, "/id") == doc.locate("/id") != (None, None), name
+
+
+def test_an_integer_past_64_bits_steps_aside_to_the_scan(tmp_path: Path) -> None:
+    """orjson cannot write such an integer: the canonical locator gives way (it raised a TypeError before)."""
+    data = {"id": "P1", "measurements": [10**40, {"value": 1}], "subject": {"id": "S1"}}
+    raw = json.dumps(data, indent=2).encode()
+    assert locate_canonical(raw, data, ["/subject/id", "/measurements/1"]) is None
+    text = raw.decode()
+    line = text[: text.index('"S1"')].count("\n") + 1
+    assert locate_json(text, ["/subject/id"]) == {"/subject/id": (line, 11)}
+    import phenotk
+
+    p = tmp_path / "big.json"
+    p.write_bytes(raw)
+    report = phenotk.validate(str(p))
+    assert not [i for i in report.issues if i.rule == "internal-error"]
+    assert all(i.line for i in report.issues if i.pointer)

@@ -294,7 +294,10 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     offsets: dict[str, int] = {}
     memo: dict[tuple[str, ...], tuple[int, Any]] = {}  # where values already found start: pointers share prefixes
     for pointer in wanted:
-        off = _canonical_offset(raw, data, split(pointer), memo) if pointer else 0
+        try:
+            off = _canonical_offset(raw, data, split(pointer), memo) if pointer else 0
+        except orjson.JSONEncodeError:  # e.g. an integer past 64 bits, which orjson does not write: the scan does
+            return None
         if off < 0:
             return None
         offsets[pointer] = off

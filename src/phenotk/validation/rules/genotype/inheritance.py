@@ -164,7 +164,7 @@ def _stated_modes(pp: dict[str, Any]) -> frozenset[str]:
     for f in feats:
         t = f.get("type") if isinstance(f, dict) else None
         tid = t.get("id") if isinstance(t, dict) else None
-        if tid in MODE_LABELS and not f.get("excluded"):
+        if type(tid) is str and tid in MODE_LABELS and not f.get("excluded"):
             modes.add(tid)
     return frozenset(modes)
 
@@ -187,7 +187,10 @@ def _calls(diag: Any) -> list[_Raw]:
         return []
     out: list[_Raw] = []
     for j, gi in enumerate(gis):
-        if not isinstance(gi, dict) or _field(gi, "interpretationStatus", "interpretation_status") in _DROPPED_STATUS:
+        if not isinstance(gi, dict):
+            continue
+        status = _field(gi, "interpretationStatus", "interpretation_status")
+        if type(status) is str and status in _DROPPED_STATUS:  # an object or list there is no status (no crash)
             continue
         vi = _field(gi, "variantInterpretation", "variant_interpretation")
         vd = _field(vi, "variationDescriptor", "variation_descriptor") if isinstance(vi, dict) else None
@@ -197,7 +200,8 @@ def _calls(diag: Any) -> list[_Raw]:
         if not isinstance(state, dict):
             continue  # no allelic state: no kind
         # ``id`` and ``label``: one-word fields, the snake_case key is the same
-        kind = _KINDS.get(state.get("id")) or _KINDS.get(state.get("label"))
+        sid, slabel = state.get("id"), state.get("label")
+        kind = (_KINDS.get(sid) if type(sid) is str else None) or (_KINDS.get(slabel) if type(slabel) is str else None)
         if kind is None:
             continue
         out.append((j, gi, vd, kind))

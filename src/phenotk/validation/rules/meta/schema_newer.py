@@ -73,7 +73,7 @@ class MetaSchemaNewer(Rule):
         """A declared 2.x version above the installed schema's (``()`` for the released spellings)."""
         meta = node[0]
         value = meta.get("phenopacketSchemaVersion")
-        if value in _READ:
+        if type(value) is str and value in _READ:  # an object or list there is the schema rules' finding
             return ()
         key = node.key("phenopacketSchemaVersion")
         value = meta[key] if key is not None else None

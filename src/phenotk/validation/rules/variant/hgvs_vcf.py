@@ -129,8 +129,11 @@ def _int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():  # "²" is a digit to isdigit
+        try:
+            return int(value)
+        except ValueError:  # past Python's 4,300-digit limit
+            return None
     return None
 
 
