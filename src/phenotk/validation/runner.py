@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from phenotk._heap import settled
 from phenotk._procs import auto_jobs
 from phenotk.errors import InputError
-from phenotk.io import Document, Element, iter_documents, parse_bytes
-from phenotk.io.readers import Source, documents_of_sources, iter_sources
+from phenotk.io import Document, Element, parse_bytes
+from phenotk.io.readers import Source, documents_of_sources, file_source, iter_sources
 from phenotk.issue import Report, Result
 from phenotk.validation.engine import Engine, EngineConfig, Notes, RunLog
 
@@ -81,7 +81,7 @@ def _work(chunk: list[tuple[str, str, bytes | None]]) -> list[tuple[Result, Note
     out = []
     for path, name, raw in chunk:
         # plain files are read here (their bytes never cross the process boundary); others come as bytes
-        items = iter_documents([path]) if raw is None else parse_bytes(raw, path, name=name)
+        items = documents_of_sources([file_source(path, name)]) if raw is None else parse_bytes(raw, path, name=name)
         for item in items:
             log = RunLog()
             res = engine.check(item, log)
