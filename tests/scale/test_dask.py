@@ -157,3 +157,19 @@ def test_cut_guided_partitions() -> None:
     assert all(s >= MIN_PARTITION for s in sizes[:-1])
     assert len(parts) < 50_000 // 256  # far fewer tasks than fixed 256-file partitions
     assert [len(b.items) for b in cut(items[:10], 4)] == [4, 4, 2]
+
+
+def test_warm_engine_keeps_the_workers_heap_out_of_the_collector(dask_client: Any, hpo_json: str) -> None:
+    """WarmEngine builds the engine in each worker and freezes what it loaded (phenotk._heap's reason)."""
+    import gc
+
+    from phenotk.scale.partition import Spec
+    from phenotk.scale.preload import WarmEngine
+    from phenotk.workflow.session import Session
+
+    before = dask_client.run(gc.get_freeze_count)
+    dask_client.register_plugin(WarmEngine(Spec.of(Session.from_settings(config=False, hpo=hpo_json))))
+    after = dask_client.run(gc.get_freeze_count)
+    assert after.keys() == before.keys() and len(after) == 2
+    assert all(after[w] > before[w] for w in after)
+    dask_client.run(gc.unfreeze)

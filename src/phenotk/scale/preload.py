@@ -27,9 +27,14 @@ class WarmEngine(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         """Called by the worker when it starts (or when the plugin is registered)."""
+        import gc
+
         from phenotk.scale.tasks import warm
 
         warm(self.spec)
+        # the warmed engine and its ontologies live as long as the worker: keep them out of the cyclic
+        # collector's full scans (see phenotk._heap), which otherwise walk the HPO index again and again
+        gc.freeze()
 
 
 __all__ = ["WarmEngine"]
