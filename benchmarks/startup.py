@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import shared_data
+from _common import compiled_env, shared_data
 
 #: one ordinary store file (a few features, a disease, a variant)
 STORE_FILE = "phenopacket-store/11q_terminal_deletion/PMID_15266616_100.json"
@@ -51,12 +51,9 @@ def main() -> None:
     data = shared_data()
     one, hp = data / STORE_FILE, data / "hpo" / "hp.json"
     py = sys.executable
-    env = dict(os.environ, PHENOTK_OFFLINE="1")
-    env.pop("PHENOTK_HPO", None)
     # warm means compiled: bytecode is written (to a private prefix, not into the tree) and reused after round 0
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    pycache = tempfile.TemporaryDirectory(prefix="phenotk-pyc-")
-    env["PYTHONPYCACHEPREFIX"] = pycache.name
+    env = compiled_env(dict(os.environ, PHENOTK_OFFLINE="1"))
+    env.pop("PHENOTK_HPO", None)
     # the console script does exactly this (phenotk.cli.app:main); -m keeps the benchmark free of PATH
     commands = {
         "python -c pass": [py, "-c", "pass"],
@@ -88,7 +85,6 @@ def main() -> None:
         print(f"{name:42s} {med:9.3f} {best:7.3f} {med / floor:6.1f}x {cpu:6.3f} {cpu / cpu_floor:6.1f}x  {verdict}")
     print(f"load average before/after: {load0} / {os.getloadavg()[0]:.1f} (2-core machine: >2 inflates wall time)")
     print(f"({args.rounds} interleaved rounds after one warm-up; {Path(py).name} {sys.version.split()[0]})")
-    pycache.cleanup()
 
 
 if __name__ == "__main__":

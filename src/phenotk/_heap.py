@@ -6,7 +6,7 @@ a conversion's report) and holds an ontology index therefore has the same object
 a cost that grows with the run: a ``--jobs 2`` validation parent on 100,000 packets spent 1.5 of its 2.7 s CPU
 there, a 50,000-row conversion's parent 3.9 of its 5.7 s.
 
-:func:`settled` freezes the heap (:func:`gc.freeze`) when a run starts and again every ``every`` items, and
+:func:`settled` freezes the heap (:func:`gc.freeze`) when a run starts and again every :data:`EVERY` items, and
 unfreezes it when the run ends (or is abandoned): frozen objects are not scanned, and unfreezing moves them to
 the oldest generation, so a reference cycle that became garbage meanwhile is collected afterwards — nothing
 leaks. Nothing is done when the process froze its heap itself or turned the collector off (the caller owns
@@ -25,14 +25,11 @@ T = TypeVar("T")
 EVERY = 512
 
 
-def settled(
-    items: Iterable[T], every: int | None = None, each: Callable[[], None] | None = None
-) -> Generator[T, None, None]:
+def settled(items: Iterable[T], each: Callable[[], None] | None = None) -> Generator[T, None, None]:
     """``items`` unchanged, with the heap frozen while they are produced and consumed (see the module doc).
 
     ``each``: called after each item is consumed (e.g. a progress callback).
     """
-    step = every or EVERY
     if gc.get_freeze_count() or not gc.isenabled():
         for item in items:
             yield item
@@ -45,7 +42,7 @@ def settled(
             yield item
             if each is not None:
                 each()
-            if n % step == 0:
+            if n % EVERY == 0:
                 gc.freeze()
     finally:
         gc.unfreeze()

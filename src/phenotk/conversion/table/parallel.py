@@ -119,12 +119,15 @@ class ForkMapper:
                 batch.append(group)
                 if len(batch) < self.chunk:
                     continue
-                if not forked:  # every worker forks on the first task: keep the garbage collector off their pages
+                # every worker forks on the first task: keep the garbage collector off their pages (a heap frozen
+                # already, by a run's phenotk._heap.settled, stays as its owner left it)
+                freezing = not forked and not gc.get_freeze_count()
+                if freezing:
                     gc.freeze()
                 pending.append(pool.submit(_run, batch))
-                if not forked:
+                if freezing:
                     gc.unfreeze()
-                    forked = True
+                forked = True
                 batch = []
                 while len(pending) >= limit:
                     yield from pending.popleft().result()
