@@ -19,7 +19,8 @@ deliberate duplicates) and validated with HPO ``hp.json`` in three ways, each in
 Printed per row: wall seconds, packets/s, ms per packet, speed-up over ``single`` (wall clock), CPU ms per
 packet (all processes of the mode), the *CPU-bound speed-up* (below), peak RSS of the main process and of the
 largest worker, the number of findings / id-duplicate findings (equal across modes) and the 1-minute load
-average at the start of the run. ``--runs K`` repeats each mode K times and prints the median row.
+average at the start of the run. ``--runs K`` repeats each mode K times, the modes taking turns (single,
+``--jobs 2``, Dask, single, …), and prints the median row.
 
 Before each run the corpus is read once (:func:`warm_page_cache`): this VM reclaims idle page cache within
 minutes, and a run that reads from the disk measures the disk. On a machine shared with other jobs the wall
@@ -183,15 +184,17 @@ def main(argv: list[str] | None = None) -> None:
         corpus = args.corpus_dir / f"phenotk-scale-{n}"
         make_corpus(n, corpus)
         base: dict[str, object] | None = None
-        for mode in args.modes:
-            runs = []
-            for _ in range(args.runs):
+        by_mode: dict[str, list[dict[str, object]]] = {mode: [] for mode in args.modes}
+        for _ in range(args.runs):  # modes interleaved: a slower spell of the host hits every mode alike
+            for mode in args.modes:
                 warm_page_cache(corpus)
                 proc = subprocess.run(
                     [sys.executable, __file__, "--one", mode, str(corpus)],
                     capture_output=True, text=True, check=True, env=ENV,
                 )  # fmt: skip
-                runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+                by_mode[mode].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        for mode in args.modes:
+            runs = by_mode[mode]
             r = sorted(runs, key=lambda x: float(x["wall"]))[len(runs) // 2]  # the median run (by wall)
             r["cpu"] = statistics.median(float(x["cpu"]) for x in runs)
             r["cpu_busiest"] = statistics.median(float(x["cpu_busiest"]) for x in runs)
@@ -202,6 +205,8 @@ def main(argv: list[str] | None = None) -> None:
             cpu_speed = f"{float(base['cpu']) / bound:8.2f}x" if base else "       -"
             wrss = f"{r['worker_rss']:9.0f}" if r.get("worker_rss") else "        -"
             extra = f"  (cluster start {r['startup']:.1f} s)" if "startup" in r else ""
+            if len(runs) > 1:
+                extra += "  walls " + "/".join(f"{float(x['wall']):.1f}" for x in runs)
             loads = "/".join(f"{float(x['load']):.1f}" for x in runs)
             print(f"{n:>7} {mode:<6} {wall:8.1f} {n / wall:7.0f} {1000 * wall / n:7.3f} {speed:>8} "
                   f"{1000 * float(r['cpu']) / n:10.3f} {cpu_speed:>9} {r['main_rss']:8.0f} {wrss} {r['findings']:>9} "

@@ -15,8 +15,9 @@ that), so runs nest safely: the outer one settles.
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -30,19 +31,32 @@ def settled(items: Iterable[T], each: Callable[[], None] | None = None) -> Gener
 
     ``each``: called after each item is consumed (e.g. a progress callback).
     """
-    if gc.get_freeze_count() or not gc.isenabled():
-        for item in items:
-            yield item
-            if each is not None:
-                each()
-        return
-    gc.freeze()
-    try:
+    with frozen() as refreeze:
         for n, item in enumerate(items, 1):
             yield item
             if each is not None:
                 each()
             if n % EVERY == 0:
-                gc.freeze()
+                refreeze()
+
+
+@contextlib.contextmanager
+def frozen() -> Iterator[Callable[[], None]]:
+    """The heap frozen for the block; the callable it gives freezes what the block has added since.
+
+    For a run whose items are few and big (a scale-out client takes a partition's notes — thousands of
+    documents — at a time) and calls it after each. When the process froze its heap itself or turned the
+    collector off, nothing is frozen or unfrozen and the callable does nothing.
+    """
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield _nothing
+        return
+    gc.freeze()
+    try:
+        yield gc.freeze
     finally:
         gc.unfreeze()
+
+
+def _nothing() -> None:
+    return None

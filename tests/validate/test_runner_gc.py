@@ -78,3 +78,56 @@ def test_a_run_validates_as_before(tmp_path) -> None:  # type: ignore[no-untyped
     assert [r.path for r in report.results] == [str(p)]
     assert report.results[0].issues and report.results == direct.results
     assert gc.get_freeze_count() == 0
+
+
+def test_frozen_block_refreezes_what_it_added_and_unfreezes_at_the_end() -> None:
+    kept = []
+    with _heap.frozen() as refreeze:
+        start = gc.get_freeze_count()
+        assert start > 0
+        kept.extend([i] for i in range(1000))  # what a scale-out client keeps: each partition's notes
+        refreeze()
+        assert gc.get_freeze_count() >= start + 1000
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(KeyError), _heap.frozen():
+        raise KeyError("an error inside the block")
+    assert gc.get_freeze_count() == 0
+
+
+def test_frozen_leaves_a_callers_freeze_and_a_disabled_collector_alone() -> None:
+    gc.freeze()
+    before = gc.get_freeze_count()
+    with _heap.frozen() as refreeze:
+        kept = [[i] for i in range(100)]
+        refreeze()
+        assert gc.get_freeze_count() == before
+    assert gc.get_freeze_count() == before and kept
+    gc.unfreeze()
+    gc.disable()
+    try:
+        with _heap.frozen() as refreeze:
+            refreeze()
+            assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+
+
+def test_scale_out_runs_give_the_heap_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from phenotk.scale.local import iter_partitions
+    from phenotk.scale.partition import cross_document, validate_records
+    from phenotk.validation.config import Options, engine_config
+    from phenotk.validation.engine import Engine
+    from phenotk.workflow.session import Session
+
+    for i in range(3):
+        (tmp_path / f"p{i}.json").write_text('{"id": "same", "subject": {"id": "s"}}', encoding="utf-8")
+    session = Session.from_settings(config=False, no_hpo=True)
+    parts = list(iter_partitions([str(tmp_path)], session))
+    assert gc.get_freeze_count() == 0
+    assert "id-duplicate" in parts[-1].findings.column("rule").to_pylist()  # the cross-document findings came
+    engine = Engine(engine_config(Options(no_hpo=True)))
+    part = validate_records([(str(p), p.read_bytes(), p.name, k) for k, p in enumerate(sorted(tmp_path.iterdir()))],
+                            engine)
+    cross = cross_document(engine, [part.notes])
+    assert gc.get_freeze_count() == 0
+    assert cross.column("rule").to_pylist().count("id-duplicate") == 2

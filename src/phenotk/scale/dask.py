@@ -167,6 +167,7 @@ def _stream_files(client: Any, run: Frames, base: str, token: str) -> pa.Table:
     """Submit a run's file partitions as they are listed and reduce their notes in order; the cross findings."""
     from distributed import as_completed
 
+    from phenotk._heap import frozen
     from phenotk.scale import tasks
 
     spec = run._spec
@@ -211,11 +212,13 @@ def _stream_files(client: Any, run: Frames, base: str, token: str) -> pa.Table:
             pending.add(fut)
             k += 1
         del buf
-    for batch in pending.batches():
-        for fut, notes in batch:
-            take(futures.pop(fut), notes)
-            fut.release()
-    return reducer.finish()
+    with frozen() as refreeze:  # the notes kept so far out of the collector's scans (phenotk._heap)
+        for batch in pending.batches():
+            for fut, notes in batch:
+                take(futures.pop(fut), notes)
+                fut.release()
+            refreeze()
+        return reducer.finish()
 
 
 def _gather(calls: list[tuple[Any, tuple[Any, ...], str]]) -> list[pa.Table]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from phenotk._heap import frozen
 from phenotk.scale.arrow import DOCUMENTS_SCHEMA, NOTES_SCHEMA
 from phenotk.scale.inputs import FileItem, list_inputs, read_item
 from phenotk.scale.partition import CrossDocument, Partition, Spec, validate_records, worker_engine
@@ -45,16 +46,27 @@ def iter_partitions(
     (:func:`~phenotk.scale.tasks.warm`); partitions are guided (big first, smaller at the end) unless
     ``partition_size`` says otherwise.
     """
-    from phenotk.scale.tasks import cut, warm
+    from phenotk.scale.tasks import cut
 
     items = list_inputs(paths)
     chunks = [b.items for b in cut(items, partition_size, max(1, jobs))]
     del items
     reducer = CrossDocument(session.engine)  # fed in input order as partitions come back
+    with frozen() as refreeze:  # the notes kept so far out of the collector's scans (phenotk._heap)
+        yield from _partitions(session, chunks, reducer, refreeze, jobs)
+        yield Partition(reducer.finish(), DOCUMENTS_SCHEMA.empty_table(), NOTES_SCHEMA.empty_table())
+
+
+def _partitions(
+    session: Session, chunks: list[list[Any]], reducer: CrossDocument, refreeze: Callable[[], None], jobs: int
+) -> Iterator[Partition]:
+    from phenotk.scale.tasks import warm
+
     if jobs <= 1:
         for chunk in chunks:
             part = _validate(session.engine, chunk)
             reducer.add(part.notes)
+            refreeze()
             yield part
     else:
         from concurrent.futures import Future, ProcessPoolExecutor
@@ -68,12 +80,13 @@ def iter_partitions(
                 if len(pending) >= 2 * jobs:  # bounded: at most 2 partitions per worker in flight
                     part = pending.popleft().result()
                     reducer.add(part.notes)
+                    refreeze()
                     yield part
             while pending:
                 part = pending.popleft().result()
                 reducer.add(part.notes)
+                refreeze()
                 yield part
-    yield Partition(reducer.finish(), DOCUMENTS_SCHEMA.empty_table(), NOTES_SCHEMA.empty_table())
 
 
 def write_parquet(paths: Sequence[str], session: Session, out: str, *, jobs: int = 1) -> None:

@@ -248,9 +248,12 @@ def cross_document(engine: Engine, notes: Sequence[pa.Table] | pa.Table, *, orde
     :func:`walk_key` of the path (for engines that list files themselves). The same notes in the same order
     give the same findings as the single-process run (see :class:`CrossDocument`).
     """
+    from phenotk._heap import frozen
+
     reducer = CrossDocument(engine)
-    reducer.add(sort_notes(notes, order))
-    return reducer.finish()
+    with frozen():  # the client's heap (HPO index …) is not scanned again as the documents' notes pile up
+        reducer.add(sort_notes(notes, order))
+        return reducer.finish()
 
 
 def _concat(tables: Sequence[pa.Table]) -> pa.Table:
