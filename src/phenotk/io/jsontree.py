@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import math
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from google.protobuf.message import Message
 
 _FD = FieldDescriptor
 _INT64 = frozenset({_FD.CPPTYPE_INT64, _FD.CPPTYPE_UINT64})
+_to_json_string = operator.methodcaller("ToJsonString")
 
 
 def message_to_dict(message: Message) -> Any:
@@ -35,37 +37,38 @@ def message_to_dict(message: Message) -> Any:
 def _message(message: Message) -> dict[str, Any]:
     out: dict[str, Any] = {}
     plans = _PLANS
-    for fd, value in message.ListFields():
-        plan = plans.get(fd)
-        if plan is None:
-            plan = plans[fd] = _plan(fd)
-        name, kind, convert = plan
-        if kind == _PLAIN:
-            out[name] = value
-        elif kind == _MESSAGE:
-            out[name] = _message(value)
-        elif kind == _MESSAGES:
-            out[name] = [_message(v) for v in value]
-        elif kind == _PLAINS:
-            out[name] = list(value)
-        elif kind == _EACH:
-            out[name] = [convert(v) for v in value]
-        elif kind == _ONE:
-            out[name] = convert(value)
-        else:  # an extension: the library's own form for the whole message
-            return json_format.MessageToDict(message)  # type: ignore[no-any-return]
+    try:
+        for fd, value in message.ListFields():
+            try:
+                name, convert = plans[fd]
+            except KeyError:
+                name, convert = plans[fd] = _plan(fd)
+            out[name] = value if convert is None else convert(value)
+    except _Extension:  # the library's own form for the whole message
+        return json_format.MessageToDict(message)  # type: ignore[no-any-return]
     return out
 
 
-_PLAIN, _PLAINS, _MESSAGE, _MESSAGES, _ONE, _EACH, _LIBRARY = range(7)
-#: field descriptor → (JSON name, kind, converter)
-_PLANS: dict[Any, tuple[str, int, Callable[[Any], Any]]] = {}
+def _messages(values: Any) -> list[Any]:
+    return [_message(v) for v in values]
 
 
-def _plan(fd: Any) -> tuple[str, int, Callable[[Any], Any]]:
-    """(JSON name, kind, value converter) of one field."""
+class _Extension(Exception):
+    """Raised by an extension field's plan: the message goes to ``json_format`` whole."""
+
+
+def _extension(value: Any) -> Any:
+    raise _Extension
+
+
+#: field descriptor → (JSON name, value converter or None for a value kept as it is)
+_PLANS: dict[Any, tuple[str, Callable[[Any], Any] | None]] = {}
+
+
+def _plan(fd: Any) -> tuple[str, Callable[[Any], Any] | None]:
+    """(JSON name, value converter: None when the value is kept as it is) of one field."""
     if fd.is_extension:
-        return fd.name, _LIBRARY, _same
+        return fd.name, _extension
     flag = getattr(fd, "is_repeated", None)  # protobuf >= 6 (``label`` is deprecated there)
     repeated = bool(flag) if flag is not None else fd.label == _FD.LABEL_REPEATED
     sub = fd.message_type
@@ -79,20 +82,33 @@ def _plan(fd: Any) -> tuple[str, int, Callable[[Any], Any]]:
                 out[shown] = convert_value(mapping[key])
             return out
 
-        return fd.json_name, _ONE, convert_map
+        return fd.json_name, convert_map
     convert = _scalar(fd)
     if convert is _same:
-        return fd.json_name, _PLAINS if repeated else _PLAIN, convert
+        return fd.json_name, list if repeated else None
     if convert is _message:
-        return fd.json_name, _MESSAGES if repeated else _MESSAGE, convert
-    return fd.json_name, _EACH if repeated else _ONE, convert
+        return fd.json_name, _messages if repeated else _message
+    if not repeated:
+        return fd.json_name, convert
+
+    def each(values: Any) -> list[Any]:
+        return [convert(v) for v in values]
+
+    return fd.json_name, each
+
+
+#: well-known types whose JSON form ``json_format`` makes with their own ``ToJsonString`` (a string)
+_TO_JSON_STRING = frozenset({"google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask"})
 
 
 def _scalar(fd: Any) -> Callable[[Any], Any]:
     """The converter of one value of ``fd`` (a message, enum, 64-bit integer, float, bytes or plain value)."""
     cpp = fd.cpp_type
     if cpp == _FD.CPPTYPE_MESSAGE:
-        return message_to_dict if fd.message_type.full_name.startswith("google.protobuf.") else _message
+        full_name = fd.message_type.full_name
+        if full_name in _TO_JSON_STRING:  # what json_format.MessageToDict returns for them, without its set-up
+            return _to_json_string
+        return message_to_dict if full_name.startswith("google.protobuf.") else _message
     if cpp == _FD.CPPTYPE_ENUM:
         enum = fd.enum_type
         if enum.full_name == "google.protobuf.NullValue":
