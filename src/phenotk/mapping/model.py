@@ -72,6 +72,18 @@ DEFAULT_VITAL_MAP: dict[str, str | None] = {
 
 _PLACEHOLDER = re.compile(r"\{([^{}|]+?)(?:\|(\w+))?\}")
 MISSING = object()  # marker: the value map has no entry for this cell
+
+
+@functools.lru_cache(maxsize=256)
+def _template_pieces(template: str) -> tuple[tuple[tuple[str, str, bool], ...], str]:
+    """A template split once (not on every row): ((text before, column, ``|digits``) per placeholder, tail)."""
+    pieces: list[tuple[str, str, bool]] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        pieces.append((template[pos : m.start()], m.group(1).strip(), m.group(2) == "digits"))
+        pos = m.end()
+    return tuple(pieces), template[pos:]
+
 #: Values that are ids: a template there is made id-safe (other templates keep the cells' text).
 _ID_POINTERS = frozenset({"/id", "/subject/id"})
 
@@ -165,18 +177,17 @@ class ValueSpec:
         if self.column is not None:
             return row.get(self.column, "").strip()
         if self.template is not None:
+            pieces, tail = _template_pieces(self.template)
             parts: list[str] = []
-            pos = 0
-            for m in _PLACEHOLDER.finditer(self.template):
-                parts.append(self.template[pos : m.start()])
-                cell = row.get(m.group(1).strip(), "").strip()
-                if m.group(2) == "digits":
+            for text_before, column, digits in pieces:
+                parts.append(text_before)
+                cell = row.get(column, "").strip()
+                if digits:
                     cell = "".join(c for c in cell if c.isdigit())
                 if not cell:
                     return ""
                 parts.append(cell)
-                pos = m.end()
-            parts.append(self.template[pos:])
+            parts.append(tail)
             text = "".join(parts)
             return safe_id(text) if self.id_safe else text
         if self.const is None:

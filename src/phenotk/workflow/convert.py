@@ -799,11 +799,11 @@ def _set_default(tree: dict[str, Any], message: Message, pointer: str, copies: s
     validator is never changed; ``copies``: ids of the containers this caller copied already (not again).
     """
     copied = copies if copies is not None else set()
-    *parents, last = pointer.strip("/").split("/")
+    steps, fields, last = _pointer_steps(pointer)
     node: Any = tree
-    for key in parents:
-        if key.isdigit():  # an item of a repeated field: it exists in both the message and its JSON tree
-            i = int(key)
+    for key in steps:
+        if type(key) is int:  # an item of a repeated field: it exists in both the message and its JSON tree
+            i = key
             child = node[i]
             if id(child) not in copied:
                 node[i] = child = dict(child)
@@ -818,9 +818,16 @@ def _set_default(tree: dict[str, Any], message: Message, pointer: str, copies: s
         node = child
     if last in node:
         return
-    found = _default_at(message.DESCRIPTOR, tuple(k for k in parents if not k.isdigit()), last)
+    found = _default_at(message.DESCRIPTOR, fields, last)
     if found is not _NO_FIELD:
         node[last] = found
+
+
+@functools.lru_cache(maxsize=4096)  # a sheet's packets repeat the same few pointers
+def _pointer_steps(pointer: str) -> tuple[tuple[str | int, ...], tuple[str, ...], str]:
+    """A default's pointer split once: (the keys to its parent — item numbers as int —, the field names, the field)."""
+    *parents, last = pointer.strip("/").split("/")
+    return tuple(int(k) if k.isdigit() else k for k in parents), tuple(k for k in parents if not k.isdigit()), last
 
 
 _NO_FIELD = object()
