@@ -87,6 +87,11 @@ def _plan(fd: Any) -> tuple[str, Callable[[Any], Any] | None]:
     if convert is _same:
         return fd.json_name, list if repeated else None
     if convert is _message:
+        names = _plain_fields(sub)
+        if names is not None:  # OntologyClass, Resource, Expression …: one dict comprehension, no plan look-ups
+            if repeated:
+                return fd.json_name, lambda values: [{names[f]: v for f, v in m.ListFields()} for m in values]
+            return fd.json_name, lambda m: {names[f]: v for f, v in m.ListFields()}
         return fd.json_name, _messages if repeated else _message
     if not repeated:
         return fd.json_name, convert
@@ -95,6 +100,23 @@ def _plan(fd: Any) -> tuple[str, Callable[[Any], Any] | None]:
         return [convert(v) for v in values]
 
     return fd.json_name, each
+
+
+def _plain_fields(desc: Any) -> dict[Any, str] | None:
+    """Field descriptor → JSON name when every field of ``desc`` holds a value its JSON tree keeps as it is.
+
+    (Singular strings, bools, 32-bit integers; no extensions.) None otherwise.
+    """
+    if desc.extension_ranges or desc.full_name.startswith("google.protobuf."):
+        return None
+    names: dict[Any, str] = {}
+    for fd in desc.fields:
+        flag = getattr(fd, "is_repeated", None)
+        repeated = bool(flag) if flag is not None else fd.label == _FD.LABEL_REPEATED
+        if repeated or fd.message_type is not None or _scalar(fd) is not _same:
+            return None
+        names[fd] = fd.json_name
+    return names
 
 
 #: well-known types whose JSON form ``json_format`` makes with their own ``ToJsonString`` (a string)

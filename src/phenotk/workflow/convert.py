@@ -746,11 +746,21 @@ def _tree_walk(node: dict[str, Any], desc: Any, prefix: str, out: list[str]) -> 
     for name in required:
         if name not in node:
             out.append(f"{prefix}/{name}")
-    for name, child, repeated in children:
+    for name, child, repeated, leaf in children:
         value = node.get(name)
         if value is None:
             continue
-        if repeated:
+        if leaf is not None:  # REQUIRED scalars and no message field leading to one: checked here, no call
+            if repeated:
+                for i, item in enumerate(value):
+                    for field in leaf:
+                        if field not in item:
+                            out.append(f"{prefix}/{name}/{i}/{field}")
+            else:
+                for field in leaf:
+                    if field not in value:
+                        out.append(f"{prefix}/{name}/{field}")
+        elif repeated:
             for i, item in enumerate(value):
                 _tree_walk(item, child, f"{prefix}/{name}/{i}", out)
         else:
@@ -758,22 +768,30 @@ def _tree_walk(node: dict[str, Any], desc: Any, prefix: str, out: list[str]) -> 
 
 
 @functools.cache
-def _tree_plan(desc: Any) -> tuple[tuple[str, ...], tuple[tuple[str, Any, bool], ...]]:
+def _tree_plan(desc: Any) -> tuple[tuple[str, ...], tuple[tuple[str, Any, bool, tuple[str, ...] | None], ...]]:
     """(JSON names of ``desc``'s REQUIRED scalars, its message fields that lead to one).
 
-    A field as (JSON name, type, repeated), in field-number order: the order ``ListFields`` gives
-    :func:`required_defaults`.
+    A field as (JSON name, type, repeated, the type's REQUIRED scalars when it has no field leading to more —
+    else None), in field-number order: the order ``ListFields`` gives :func:`required_defaults`.
     """
-    required = tuple(
-        json_name for json_name, _ in REQUIRED_SCALARS.get(desc.name, ()) if json_name in desc.fields_by_camelcase_name
-    )
     leads = _leads_to_required(desc)
     children = tuple(
-        (fd.json_name, fd.message_type, fd.is_repeated)
+        (fd.json_name, fd.message_type, fd.is_repeated, _tree_leaf(fd.message_type))
         for fd in sorted(desc.fields, key=lambda f: f.number)
         if fd.name in leads
     )
-    return required, children
+    return _required_names(desc), children
+
+
+def _required_names(desc: Any) -> tuple[str, ...]:
+    return tuple(
+        json_name for json_name, _ in REQUIRED_SCALARS.get(desc.name, ()) if json_name in desc.fields_by_camelcase_name
+    )
+
+
+def _tree_leaf(desc: Any) -> tuple[str, ...] | None:
+    """``desc``'s REQUIRED scalars when no message field of it leads to more (its walk is one loop), else None."""
+    return None if _leads_to_required(desc) else _required_names(desc)
 
 
 @functools.cache
