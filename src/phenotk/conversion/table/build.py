@@ -34,6 +34,7 @@ from .sheets import Sheet, StreamSheet
 from .subject import build_subject
 from .terms import TermResolver
 from .values import identity, read_time, read_value
+from .variants import variant_block as _variant_block
 
 __all__ = [
     "BuiltPacket", "Mapper", "PacketRows", "RowGroup", "TableConversion", "TermResolver", "build_packets",
@@ -116,22 +117,6 @@ def _expand(blocks: list[dict[str, ValueSpec]], header: set[str]) -> list[dict[s
             out.append({k: v.with_n(n) for k, v in block.items()})
             n += 1
     return out
-
-
-def _distinct(
-    rows: list[tuple[int, dict[str, str]]], block: dict[str, ValueSpec]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows whose cells in the block's columns differ from every earlier row (long sheets repeat them)."""
-    if len(rows) == 1:
-        yield rows[0]
-        return
-    cols = [c for spec in block.values() for c in spec.columns()]
-    seen: set[tuple[str | None, ...]] = set()
-    for number, rec in rows:
-        key = tuple(map(rec.get, cols))
-        if key not in seen:
-            seen.add(key)
-            yield number, rec
 
 
 class _Builder:
@@ -273,9 +258,7 @@ class _Builder:
 
     def variant_block(self, group: PacketRows, packet: Phenopacket, subject_id: str, issues: list[Issue]) -> None:
         """Variant columns → one interpretation (see :mod:`.variants`)."""
-        from .variants import variant_block
-
-        variant_block(self, group, packet, subject_id, issues)
+        _variant_block(self, group, packet, subject_id, issues)
 
     # ------------------------------------------------------------------ streaming
     def _scan(self) -> tuple[list[Issue], list[str | None], dict[str, int]]:

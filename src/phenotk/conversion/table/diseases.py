@@ -9,6 +9,7 @@ when none is found the disease keeps an empty label and a ``map-disease-label-mi
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from phenotk.issue import Issue
 from phenotk.mapping.model import ValueSpec
 
 from .findings import finding
-from .values import identity, read_time, read_value, status_parser
+from .values import _distinct, identity, read_time, read_value, status_parser
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
@@ -40,6 +41,7 @@ def _canonical(prefix: str, number: str) -> str:
     return f"{prefix}:{number}"
 
 
+@functools.lru_cache(maxsize=4096)  # a sheet repeats its disease cells; the answer is immutable
 def normalise_disease_id(text: str, column: str | None = None) -> tuple[str, str] | None:
     """(CURIE, the text beside the id in the cell) for a disease id as written, or None when it is not one.
 
@@ -86,8 +88,6 @@ def _label(b: _Builder, block: dict[str, ValueSpec], rec: dict[str, str], row: i
 
 def disease_block(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list[Issue]) -> None:
     """The disease blocks of one packet's rows → ``packet.diseases`` (each id once)."""
-    from .build import _distinct
-
     seen: set[str] = set()
     for block in b.diseases:
         id_spec = block["id"]

@@ -16,7 +16,7 @@ from phenopackets import ExternalReference, MetaData, Phenopacket
 from phenotk.issue import Issue
 from phenotk.model.metadata import resource
 
-from .values import identity, read_value
+from .values import _distinct, identity, read_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
@@ -32,8 +32,6 @@ def _ref_id(text: str) -> str:
 
 def reference_block(b: _Builder, group: PacketRows, issues: list[Issue]) -> list[ExternalReference]:
     """The reference blocks of one packet's rows (PMIDs normalised to ``PMID:n``; each once)."""
-    from .build import _distinct
-
     out: list[ExternalReference] = []
     seen: set[str] = set()
     for block in b.references:

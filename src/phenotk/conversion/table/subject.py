@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _SEX = enum_parser(DEFAULT_SEX_MAP, SEX_VALUES)
 _VITAL = enum_parser(DEFAULT_VITAL_MAP, VITAL_VALUES)
+_SEX_EXPECTED = f"a sex ({', '.join(SEX_VALUES)} or m/f/u)"
+_VITAL_EXPECTED = f"a vital status ({', '.join(VITAL_VALUES)}, dead/alive, yes/no)"
 
 
 def build_subject(b: _Builder, group: PacketRows, sid: str, issues: list[Issue]) -> tuple[Individual, bool]:
@@ -28,7 +30,7 @@ def build_subject(b: _Builder, group: PacketRows, sid: str, issues: list[Issue])
         raw, row = b.single(group, sub["sex"], issues, "sex")
         if raw or sub["sex"].default is not None:
             value = read_value(b, sub["sex"], raw, _SEX, issues, row or first_row, "sex",
-                               f"a sex ({', '.join(SEX_VALUES)} or m/f/u)")
+                               _SEX_EXPECTED)
             if value:
                 subject.sex = Sex.Value(value)
                 unknown_sex = value == "UNKNOWN_SEX"
@@ -49,7 +51,7 @@ def build_subject(b: _Builder, group: PacketRows, sid: str, issues: list[Issue])
         raw, row = b.single(group, sub["vital_status"], issues, "vital status")
         if raw:
             value = read_value(b, sub["vital_status"], raw, _VITAL, issues, row, "vital status",
-                               f"a vital status ({', '.join(VITAL_VALUES)}, dead/alive, yes/no)")
+                               _VITAL_EXPECTED)
             if value:
                 subject.vital_status.status = VitalStatus.Status.Value(value)
     return subject, unknown_sex

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from phenopackets import OntologyClass, TimeElement
@@ -57,6 +57,22 @@ def read_value(
         b.bad(issues, row, spec.column, raw, f"not {expected}",
               f"{what} {raw!r}{via} is not {expected}; correct it or add it to the values of {spec.pointer}")
     return out
+
+
+def _distinct(
+    rows: list[tuple[int, dict[str, str]]], block: dict[str, ValueSpec]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows whose cells in the block's columns differ from every earlier row (long sheets repeat them)."""
+    if len(rows) == 1:
+        yield rows[0]
+        return
+    cols = [c for spec in block.values() for c in spec.columns()]
+    seen: set[tuple[str | None, ...]] = set()
+    for number, rec in rows:
+        key = tuple(map(rec.get, cols))
+        if key not in seen:
+            seen.add(key)
+            yield number, rec
 
 
 def identity(text: str) -> str | None:

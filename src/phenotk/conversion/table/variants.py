@@ -50,9 +50,8 @@ from phenotk.model.variant_cells import (
     zygosity_of,
 )
 
-from .build import _distinct
 from .findings import finding
-from .values import identity, read_value
+from .values import _distinct, identity, read_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
