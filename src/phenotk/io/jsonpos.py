@@ -284,22 +284,38 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     Safe for any input: every piece of text before a wanted value is compared byte for byte with its
     2-space serialisation, and ``data`` is what ``raw`` parses to, so a JSON parser reading the same
     prefix is exactly where the value starts. Only the text before the pointers is serialised (not the
-    whole document, which costs about as much as parsing it); None as soon as a piece differs.
+    whole document, which costs about as much as parsing it), in one pass over the wanted subtree of the
+    document: each sibling before a wanted value is serialised once, however many pointers follow it;
+    None as soon as a piece differs.
     """
     if data and not raw.startswith(b'{\n  "'):  # compact or otherwise indented: no serialisation needed
         return None
     wanted = set(pointers)
     if len(wanted) > MAX_CANONICAL_POINTERS:
         return None  # each pointer serialises what precedes it: the one-pass scan is cheaper for many
-    offsets: dict[str, int] = {}
-    memo: dict[tuple[str, ...], tuple[int, Any]] = {}  # where values already found start: pointers share prefixes
+    tree: dict[str, Any] = {}  # token → the wanted subtree below it
+    split_of: dict[str, tuple[str, ...]] = {}
     for pointer in wanted:
+        tokens = split_of[pointer] = _tokens(pointer)
+        t = tree
+        for tok in tokens:
+            sub = t.get(tok)
+            if sub is None:
+                sub = t[tok] = {}
+            t = sub
+    found: dict[tuple[str, ...], int] = {(): 0}
+    if tree:
         try:
-            off = _canonical_offset(raw, data, split(pointer), memo) if pointer else 0
+            if not _place(raw, data, 0, 0, tree, (), found):
+                return None
         except orjson.JSONEncodeError:  # e.g. an integer past 64 bits, which orjson does not write: the scan does
             return None
-        if off < 0:
-            return None
+    offsets: dict[str, int] = {}
+    for pointer, key in split_of.items():
+        off = found.get(key)
+        while off is None:  # absent: the nearest ancestor that is there (the root always is)
+            key = key[:-1]
+            off = found.get(key)
         offsets[pointer] = off
     out: dict[str, tuple[int, int]] = {}
     line, prev, line_start = 1, 0, 0
@@ -317,78 +333,109 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
 MAX_CANONICAL_POINTERS = 256
 
 
-def _canonical_offset(
-    raw: bytes, data: Any, tokens: list[str], memo: dict[tuple[str, ...], tuple[int, Any]] | None = None
-) -> int:
-    """Byte offset in ``raw`` of the deepest existing value along ``tokens`` (-1: the text before it differs).
+@functools.lru_cache(maxsize=4096)
+def _tokens(pointer: str) -> tuple[str, ...]:
+    """The unescaped tokens of a pointer (the same few pointers recur in every document of a collection)."""
+    return tuple(split(pointer)) if pointer else ()
 
-    The text before the value must be the 2-space serialisation of what precedes it in ``data``. ``memo`` keeps
-    (offset, value) of every prefix found, so the pointers of one document start from their longest known prefix
-    instead of serialising what precedes it again.
+
+#: (key, level) → the text before the key's value in a 2-space-indented object ``level`` deep
+_HEADS: dict[tuple[str, int], bytes] = {}
+
+
+def _head(key: str, level: int) -> bytes:
+    head = b" " * (2 * (level + 1)) + orjson.dumps(key) + b": "
+    if len(_HEADS) < 65536:  # keys come from the input: the memo stays bounded
+        _HEADS[(key, level)] = head
+    return head
+
+
+def _place(
+    raw: bytes, node: Any, off: int, level: int, tree: dict[str, Any], path: tuple[str, ...], found: dict[Any, int]
+) -> bool:
+    """Record in ``found`` the byte offsets of the wanted values below ``node``; False when the text differs.
+
+    ``tree`` holds the wanted tokens below ``node`` (each with its own wanted subtree), ``node`` starts at byte
+    ``off`` and sits ``level`` deep. False when the text before a wanted value is not the 2-space serialisation
+    of what precedes it in the document.
     """
-    off = 0
-    node = data
-    start = 0
-    if memo:
-        for k in range(len(tokens), 0, -1):
-            hit = memo.get(tuple(tokens[:k]))
-            if hit is not None:
-                off, node = hit
-                start = k
-                break
+    inner = b" " * (2 * (level + 1))
     dumps = orjson.dumps
     starts = raw.startswith
-    for level in range(start, len(tokens)):
-        tok = tokens[level]
-        inner = b" " * (2 * (level + 1))
+    if type(node) is dict:
+        left = 0
+        for tok in tree:
+            if tok in node:
+                left += 1
+        if not left:
+            return True
+        if not starts(b"{\n", off):
+            return False
+        off += 2
         nl = b"\n" + inner  # a line break inside a value embedded at this level
-        if type(node) is dict:
-            if tok not in node:
-                break
-            if not starts(b"{\n", off):
-                return -1
-            off += 2
-            for key, value in node.items():
-                head = inner + dumps(key) + b": "
-                if not starts(head, off):
-                    return -1
-                off += len(head)
-                if key == tok:
-                    node = value
-                    break
-                text = dumps(value, option=_INDENT_2)
-                if b"\n" in text:
-                    text = text.replace(b"\n", nl)
-                if not starts(text, off) or not starts(b",\n", off + len(text)):
-                    return -1
-                off += len(text) + 2
-        elif type(node) is list:
-            if not tok.isdigit() or (tok != "0" and tok.startswith("0")) or int(tok) >= len(node):
-                break
-            i = int(tok)
-            if i:  # the i items before: one serialisation of the slice, re-indented to this level
-                # as a top-level list it is "[\n" + items (indent 2) joined by ",\n" + "\n]"; here the
-                # closing line is the next item's separator instead
-                before = dumps(node[:i], option=_INDENT_2)
+        for key, value in node.items():
+            head = _HEADS.get((key, level))
+            if head is None:
+                head = _head(key, level)
+            if not starts(head, off):
+                return False
+            off += len(head)
+            sub = tree.get(key)
+            if sub is not None:
+                here = (*path, key)
+                found[here] = off
+                if sub and not _place(raw, value, off, level + 1, sub, here, found):
+                    return False
+                left -= 1
+                if not left:
+                    return True
+            text = dumps(value, option=_INDENT_2)
+            if b"\n" in text:
+                text = text.replace(b"\n", nl)
+            if not starts(text, off) or not starts(b",\n", off + len(text)):
+                return False
+            off += len(text) + 2
+        return True  # pragma: no cover - every wanted key was met above
+    if type(node) is list:
+        n = len(node)
+        wanted = sorted(
+            {int(tok) for tok in tree if tok.isdigit() and (tok == "0" or not tok.startswith("0")) and int(tok) < n}
+        )
+        at = -1  # the item whose start ``off`` is, once one was placed (-1: ``off`` is the opening bracket)
+        sep = b",\n" + inner
+        cut = len(inner)  # the closing "\n", indent and "]" of a re-indented slice
+        for i in wanted:
+            if at < 0:
+                if i:  # the i items before: one serialisation of the slice, re-indented to this level
+                    # as a top-level list it is "[\n" + items (indent 2) joined by ",\n" + "\n]"; here the
+                    # closing line is the next item's separator instead
+                    before = dumps(node[:i], option=_INDENT_2)
+                    if level:
+                        before = before.replace(b"\n", b"\n" + inner[2:])
+                    before = before[:-cut]
+                    if not starts(before, off) or not starts(sep, off + len(before)):
+                        return False
+                    off += len(before) + len(sep)
+                else:
+                    if not starts(b"[\n" + inner, off):
+                        return False
+                    off += 2 + len(inner)
+            else:  # from the start of the item placed before: the items in between, without the brackets
+                between = dumps(node[at:i], option=_INDENT_2)
                 if level:
-                    before = before.replace(b"\n", b"\n" + inner[2:])
-                before = before[: -len(inner)]  # drop "\n", the closing bracket's indent and "]"
-                if not starts(before, off):
-                    return -1
-                off += len(before)
-                if not starts(b",\n" + inner, off):
-                    return -1
-                off += 2 + len(inner)
-            else:
-                if not starts(b"[\n" + inner, off):
-                    return -1
-                off += 2 + len(inner)
-            node = node[i]
-        else:
-            break
-        if memo is not None:
-            memo[tuple(tokens[: level + 1])] = (off, node)
-    return off
+                    between = between.replace(b"\n", b"\n" + inner[2:])
+                between = between[2 + len(inner) : -cut]
+                if not starts(between, off) or not starts(sep, off + len(between)):
+                    return False
+                off += len(between) + len(sep)
+            at = i
+            tok = str(i)
+            here = (*path, tok)
+            found[here] = off
+            sub = tree[tok]
+            if sub and not _place(raw, node[i], off, level + 1, sub, here, found):
+                return False
+    return True
 
 
 _BLANKS = re.compile(rb"[ \t\r\n]*")
