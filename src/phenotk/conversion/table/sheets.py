@@ -190,7 +190,7 @@ def _data_rows(
     for number, cells in raw_rows:
         if number in skip_rows:
             continue
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():  # (one C join, not a generator over the cells)
             continue  # blank row
         count += 1
         if count > most_rows:
@@ -420,10 +420,11 @@ def open_text_table(
         try:
             with open(p, encoding=codec, errors=errors, newline="") as fh:
                 for i, r in enumerate(csv.reader(fh, delimiter=delim), start=1):
-                    for c in r:
-                        if c[:1] == "'":
-                            r = [unneutralise(c) if c[:1] == "'" else c for c in r]
-                            break
+                    if "'" in "".join(r):  # a cell may start with a quote (one C search; most rows have none)
+                        for c in r:
+                            if c[:1] == "'":
+                                r = [unneutralise(c) if c[:1] == "'" else c for c in r]
+                                break
                     yield i, r
         except csv.Error as exc:
             raise InputError(f"malformed CSV: {exc}", path=str(p)) from None
