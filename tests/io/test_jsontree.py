@@ -44,3 +44,14 @@ def test_floats_int64_bytes_enums_timestamps_maps() -> None:
     p.files.add(uri="f").individual_to_file_identifiers["a"] = "b"
     _same(p)
     _same(Timestamp(seconds=5))  # a well-known type alone: the library's string form
+
+
+def test_timestamps_spelt_alike_when_repeated_or_distinct() -> None:
+    """Times are spelt from a cache of (seconds, nanos): each value, first seen or repeated, as the library does."""
+    values = [(0, 0), (-1, 999_999_999), (1_700_000_000, 0), (1_700_000_000, 5_000), (1_700_000_000, 5_000_000),
+              (253402300799, 999_999_999), (1_700_000_000, 5_000), (-62135596800, 0)]
+    for seconds, nanos in values * 2:
+        p = Phenopacket(id="x")
+        p.meta_data.created.CopyFrom(Timestamp(seconds=seconds, nanos=nanos))
+        p.subject.date_of_birth.CopyFrom(Timestamp(seconds=seconds))
+        _same(p)

@@ -11,12 +11,13 @@ alone. Well-known types (``google.protobuf.Timestamp``, ``Struct``, ``Any`` …)
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import operator
 from collections.abc import Callable
 from typing import Any
 
-from google.protobuf import json_format
+from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.internal import type_checkers
 from google.protobuf.message import Message
@@ -123,11 +124,27 @@ def _plain_fields(desc: Any) -> dict[Any, str] | None:
 _TO_JSON_STRING = frozenset({"google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask"})
 
 
+#: well-known types of (seconds, nanos) whose JSON string is their ``ToJsonString``
+_SECONDS_NANOS = frozenset({"google.protobuf.Timestamp", "google.protobuf.Duration"})
+
+
+def _seconds_nanos_string(cls: Any) -> Callable[[Any], str]:
+    """``value.ToJsonString()`` of a Timestamp / Duration, remembered for the last 4,096 distinct values."""
+
+    @functools.lru_cache(maxsize=4096)
+    def spelt(seconds: int, nanos: int) -> str:
+        return cls(seconds=seconds, nanos=nanos).ToJsonString()  # type: ignore[no-any-return]
+
+    return lambda value: spelt(value.seconds, value.nanos)
+
+
 def _scalar(fd: Any) -> Callable[[Any], Any]:
     """The converter of one value of ``fd`` (a message, enum, 64-bit integer, float, bytes or plain value)."""
     cpp = fd.cpp_type
     if cpp == _FD.CPPTYPE_MESSAGE:
         full_name = fd.message_type.full_name
+        if full_name in _SECONDS_NANOS:  # a sheet's packets repeat their times: each distinct one spelt once
+            return _seconds_nanos_string(message_factory.GetMessageClass(fd.message_type))
         if full_name in _TO_JSON_STRING:  # what json_format.MessageToDict returns for them, without its set-up
             return _to_json_string
         return message_to_dict if full_name.startswith("google.protobuf.") else _message

@@ -244,14 +244,13 @@ class _Builder:
         spec = self.m.subject["id"]
         raw_sid, row = self.single(group, spec, issues, "subject id")
         sid = read_value(self, spec, raw_sid, identity, issues, row, "subject id", "an id") or raw_sid
-        subject, unknown_sex = build_subject(self, group, sid, issues)
         packet = Phenopacket(id=group.packet_id)
-        packet.subject.CopyFrom(subject)
+        subject, unknown_sex = build_subject(self, group, sid, issues, into=packet.subject)  # filled in place
         phenotypes(self, group, packet, issues)
         disease_block(self, group, packet, issues)
         self.variant_block(group, packet, subject.id, issues)
         refs = reference_block(self, group, issues)
-        packet.meta_data.CopyFrom(metadata(self, packet, refs))
+        metadata(self, packet, refs, into=packet.meta_data)
         first_row = group.rows[0][0]
         src = f"{self.sheet.path}:row {first_row}" + (f"-{group.rows[-1][0]}" if len(group.rows) > 1 else "")
         return BuiltPacket(packet, src, issues, unknown_sex)

@@ -80,8 +80,10 @@ def _ordered(prefixes: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(prefixes, key=lambda x: (_ORDER.index(x) if x in _ORDER else 99, x)))
 
 
-def metadata(b: _Builder, packet: Phenopacket, refs: list[ExternalReference]) -> MetaData:
-    """The packet's metaData (one template per prefix set, copied)."""
+def metadata(
+    b: _Builder, packet: Phenopacket, refs: list[ExternalReference], into: MetaData | None = None
+) -> MetaData:
+    """The packet's metaData (one template per prefix set, copied) — into ``into`` when given (no second copy)."""
     key = prefixes_of(packet)
     template = b.metadata_cache.get(key)
     if template is None:
@@ -97,7 +99,7 @@ def metadata(b: _Builder, packet: Phenopacket, refs: list[ExternalReference]) ->
             res.version = version  # the stated version or none: no built-in default release is invented
             template.resources.append(res)
         b.metadata_cache[key] = template
-    md = MetaData()
+    md = MetaData() if into is None else into
     md.CopyFrom(template)
     md.external_references.extend(refs)
     return md

@@ -20,10 +20,21 @@ _SEX_EXPECTED = f"a sex ({', '.join(SEX_VALUES)} or m/f/u)"
 _VITAL_EXPECTED = f"a vital status ({', '.join(VITAL_VALUES)}, dead/alive, yes/no)"
 
 
-def build_subject(b: _Builder, group: PacketRows, sid: str, issues: list[Issue]) -> tuple[Individual, bool]:
-    """(the subject, True when the sheet stated UNKNOWN_SEX — proto3 cannot tell that from "not stated")."""
+def build_subject(
+    b: _Builder, group: PacketRows, sid: str, issues: list[Issue], into: Individual | None = None
+) -> tuple[Individual, bool]:
+    """(the subject, True when the sheet stated UNKNOWN_SEX — proto3 cannot tell that from "not stated").
+
+    ``into``: the (empty) message to fill — a packet's own ``subject``, set even when nothing is stated — instead
+    of a new one (no copy into the packet).
+    """
     sub = b.m.subject
-    subject = Individual(id=sid)
+    if into is None:
+        subject = Individual(id=sid)
+    else:
+        subject = into
+        subject.SetInParent()
+        subject.id = sid
     first_row = group.rows[0][0]
     unknown_sex = False
     if "sex" in sub:
