@@ -365,7 +365,8 @@ class TableMapping:
     def variant_options_for(self, block: Mapping[str, ValueSpec]) -> VariantOptions:
         """The options of the variant block ``block`` (an expanded copy works too)."""
         ptr = next(iter(block.values())).pointer.rsplit("/", 1)[0] if block else ""
-        return self.variant_options.get(ptr, VariantOptions())
+        options = self.variant_options
+        return options[ptr] if ptr in options else VariantOptions()  # (no default made per call when found)
 
     def locate(self, pointer: str) -> tuple[int | None, int | None]:
         """(line, column) of a pointer in the mapping file."""
