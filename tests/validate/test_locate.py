@@ -135,3 +135,19 @@ def test_an_integer_past_64_bits_steps_aside_to_the_scan(tmp_path: Path) -> None
     report = phenotk.validate(str(p))
     assert not [i for i in report.issues if i.rule == "internal-error"]
     assert all(i.line for i in report.issues if i.pointer)
+
+
+def test_locate_canonical_checks_the_text_between_wanted_siblings() -> None:
+    """One pass places several items of an array and keys of an object; a piece between them that is not
+    2-space JSON refuses the whole set (the scan places them), while the pointers before it are still placed."""
+    doc = {"a": [{"k": 1}, {"k": 2}, {"k": 3}, {"k": 4}], "b": {"x": 1, "y": [1, 2], "z": "é"}}
+    text = orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()
+    wanted = ["/a/0/k", "/a/2/k", "/a/3", "/b/x", "/b/z", "/b/y/1", "/a/9", "/b/nothing/deeper"]
+    assert _agree(text, wanted)
+    assert _agree(text, wanted[::-1])
+    # item 1 of "a" written compactly: the text between /a/0 and /a/2 differs from its serialisation
+    squeezed = text.replace('{\n      "k": 2\n    }', '{"k": 2}')
+    assert json.loads(squeezed) == doc
+    assert locate_canonical(squeezed.encode(), doc, ["/a/0/k", "/a/2/k"]) is None
+    assert _agree(squeezed, ["/a/0/k", "/b/z"]) is False  # /b/z lies after the compact item too
+    assert _agree(squeezed, ["/a/0/k", "/a/1"])  # nothing wanted after the compact item's start

@@ -124,6 +124,8 @@ class Engine:
             if type(rule).end_document is not Rule.end_document:
                 self.enders.append(rule)
         self._distinct_lists = list(shared.values())
+        #: (batch rule, its node list) in rule order: what check_document runs after the walk
+        self._batches: tuple[tuple[Rule, list[Node]], ...] = tuple(zip(self.batchers, self._batch_lists, strict=True))
         self.timestamp_rules: tuple[Rule, ...] = tuple(self.dispatch.get("Timestamp", ()))
         self.specs = S.message_specs()
         #: the walk plan: per message type its field table, rules, batch lists and required fields
@@ -194,7 +196,7 @@ class Engine:
         for nodes in self._distinct_lists:
             nodes.clear()
         self._walkers[root_type](doc.data, root)
-        for rule, nodes in zip(self.batchers, self._batch_lists, strict=True):
+        for rule, nodes in self._batches:
             if nodes:
                 self._run_batch(rule, nodes)
         for rule in self.enders:
@@ -368,17 +370,19 @@ class Engine:
         if not path:
             ptr = base
         elif len(path) == 1:  # most findings name one field of their node (e.g. ("label",))
-            ptr = base + "/" + escape(path[0])
+            tok = path[0]
+            if type(tok) is str and "~" not in tok and "/" not in tok:  # escape() would return it as it is
+                ptr = base + "/" + tok
+            else:
+                ptr = base + "/" + escape(tok)
         else:
             ptr = base + "".join("/" + escape(t) for t in path)
         fix = v.fix
         if fix is not None and fix.ops:
             fix = Fix(tuple(_absolute(op, base) for op in fix.ops), safe=fix.safe, description=fix.description)
-        if v.severity is None or rule.name in self._pinned:
-            sev = self.severity[rule.name]
-        else:
-            sev = self._effective(v.severity)
-        self._issues.append(Issue(rule.code, rule.name, sev, v.message, ptr, fix=fix, context=v.context or {}))
+        name = rule.name
+        sev = self.severity[name] if v.severity is None or name in self._pinned else self._effective(v.severity)
+        self._issues.append(Issue(rule.code, name, sev, v.message, ptr, None, None, fix, v.context or {}))
 
     # ------------------------------------------------------------------ locations
 

@@ -238,11 +238,18 @@ def _required_lines(w: TypePlan, p: str, env: dict[str, Any]) -> list[str]:
     if w.leaf is not None and req_names and oneof_keys is None and set(req_names) <= w.leaf:
         # a leaf type whose required fields are all there is (OntologyClass {id, label}, most of a document's
         # messages): exactly those keys with non-empty string values leave nothing to check
+        # (subscripts in a try block: cheaper than a get() call each, and a missing key is rare)
         got = [f"v{j}" for j in range(len(req_names))]
-        lines.append(f"    if len(value) == {len(req_names)}:")
-        lines += [f"        {g} = value.get({n!r})" for g, n in zip(got, req_names, strict=True)]
+        lines += [f"    if len(value) == {len(req_names)}:", "        try:"]
+        lines += [f"            {g} = value[{n!r}]" for g, n in zip(got, req_names, strict=True)]
         cond = " and ".join([f"type({g}) is str" for g in got] + got)
-        lines += [f"        if {cond}:", "            return"]
+        lines += [
+            "        except KeyError:",
+            "            pass",
+            "        else:",
+            f"            if {cond}:",
+            "                return",
+        ]
     env[f"{p}_req"] = req
     if req_names:
         cond = " or ".join(f"not value.get({n!r})" for n in req_names)
