@@ -206,3 +206,46 @@ def test_move_renames_member_in_place(four: str, ytext: str) -> None:
     out = apply_to_text(ytext, "yaml", [fix])
     assert out.method == "splice"
     assert changed_lines(ytext, out.text or "") == (["    excluded: true"], ["    negated: true"])
+
+
+def test_alive_indices_follow_list_pops() -> None:
+    """The batch splice's map from current to original array positions behaves as a list that is popped."""
+    import random
+
+    from phenotk.fixes.apply import _Alive
+
+    rng = random.Random(7)
+    for n in (0, 1, 2, 5, 8, 9, 64, 1000):
+        alive, ref = _Alive(n), list(range(n))
+        while ref:
+            assert len(alive) == len(ref)
+            assert [alive[k] for k in range(len(ref))] == ref
+            k = rng.randrange(len(ref))
+            assert alive.pop(k) == ref.pop(k)
+        with pytest.raises(IndexError):
+            alive[0]
+
+
+def test_removing_most_of_many_elements_matches_one_splice_at_a_time() -> None:
+    """A batch of removals over a long array gives the text one operation at a time gives (and stays fast)."""
+    items = [f"t{k % 37}" for k in range(3000)]
+    text = json.dumps({"a": items}, indent=2) + "\n"
+    seen: set[str] = set()
+    ops = []
+    removed = 0
+    for k, item in enumerate(items):  # drop repeats, as fix's duplicate-feature rule does (indices shift)
+        if item in seen:
+            ops.append(PatchOp("remove", f"/a/{k - removed}"))
+            removed += 1
+        seen.add(item)
+    fix = Fix(tuple(ops), description="drop repeats")
+    out = apply_to_text(text, "json", [fix], json.loads(text))
+    assert json.loads(out.text) == {"a": [f"t{k}" for k in range(37)]}
+    from phenotk.fixes import jsontext
+
+    style = jsontext.detect_style(text, jsontext.scan(text))
+    one_by_one = text
+    for op in ops[:60]:  # the sequential path (one scan per operation), on a prefix of the plan
+        one_by_one = jsontext.apply_op_text(one_by_one, op, style)
+    batched = apply_to_text(text, "json", [Fix(tuple(ops[:60]), description="x")], json.loads(text))
+    assert batched.text == one_by_one

@@ -128,12 +128,60 @@ def _splice_json(text: str, plan: Plan, style: jsontext.Style) -> str:
     return text
 
 
+class _Alive:
+    """The original indices of an array's elements still present, in order, as elements are removed.
+
+    ``self[k]`` is the original index of the element now at ``k`` and :meth:`pop` removes it, each in
+    ``O(log n)`` (a Fenwick tree of present counts): a list's ``pop`` moves the rest of the array, and a fix
+    that removes most of 200,000 duplicate features then took minutes.
+    """
+
+    __slots__ = ("_n", "_top", "_tree", "count")
+
+    def __init__(self, n: int) -> None:
+        self._n = n
+        self.count = n
+        tree = [0] + [1] * n
+        for i in range(1, n + 1):  # linear build: each node adds itself to its parent
+            j = i + (i & -i)
+            if j <= n:
+                tree[j] += tree[i]
+        self._tree = tree
+        self._top = 1 << max(n.bit_length() - 1, 0)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, k: int) -> int:
+        """Original index of the element now at position ``k`` (0-based, ``0 <= k < len(self)``)."""
+        if not 0 <= k < self.count:
+            raise IndexError(k)
+        pos, rest, tree, step = 0, k + 1, self._tree, self._top
+        while step:
+            nxt = pos + step
+            if nxt <= self._n and tree[nxt] < rest:
+                pos = nxt
+                rest -= tree[nxt]
+            step >>= 1
+        return pos  # the (k+1)-th present element is at 1-based pos + 1, i.e. original index pos
+
+    def pop(self, k: int) -> int:
+        """Remove the element now at position ``k``; its original index."""
+        orig = self[k]
+        i, tree = orig + 1, self._tree
+        while i <= self._n:
+            tree[i] -= 1
+            i += i & -i
+        self.count -= 1
+        return orig
+
+
 def _splice_batch(text: str, ops: Sequence[Any], first: int, style: jsontext.Style) -> tuple[str, int] | None:
     """(new text, index of the first operation not applied) for a run of replace/remove ops; None if none fit."""
     from phenotk.io.sourcemap import escape, split
 
     spans = jsontext.scan(text)
-    alive: dict[str, list[int]] = {}  # array pointer (original) → original indices still present, in order
+    alive: dict[str, _Alive] = {}  # array pointer (original) → original indices still present, in order
     removed: dict[str, set[int]] = {}
     replaced: dict[str, str] = {}  # original pointer → new text
 
@@ -175,7 +223,9 @@ def _splice_batch(text: str, ops: Sequence[Any], first: int, style: jsontext.Sty
             pspan = spans.get(parent)
             if pspan is None or pspan.kind != "a":
                 break
-            order = alive.setdefault(parent, list(range(len(pspan.children))))
+            order = alive.get(parent)
+            if order is None:
+                order = alive[parent] = _Alive(len(pspan.children))
             idx = int(tokens[-1])
             orig = order.pop(idx)
             removed.setdefault(parent, set()).add(orig)
