@@ -79,7 +79,10 @@ def _count(mode: str, step: int, measure: bool) -> int:
     ]
     if measure:
         cmd.append("--measure")
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # both runs of a row must do the same set-up: no walker source from the on-disk cache (one run would compile,
+    # the other read what it wrote) and no bytecode written for the other to find — else the difference can be
+    # negative (the floor row was)
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PHENOTK_WALKER_CACHE": "0", "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     m = _IREFS.search(done.stderr)
     if done.returncode != 0 or m is None:
