@@ -15,7 +15,6 @@ after the other; the automatic choice (``jobs=0``) starts workers on Linux only.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -24,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from phenotk._heap import frozen
 from phenotk._procs import AUTO_MAX_JOBS as AUTO_MAX_JOBS  # re-exported: its old home
 from phenotk._procs import auto_jobs
 
@@ -119,15 +119,12 @@ class ForkMapper:
                 batch.append(group)
                 if len(batch) < self.chunk:
                     continue
-                # every worker forks on the first task: keep the garbage collector off their pages (a heap frozen
-                # already, by a run's phenotk._heap.settled, stays as its owner left it)
-                freezing = not forked and not gc.get_freeze_count()
-                if freezing:
-                    gc.freeze()
-                pending.append(pool.submit(_run, batch))
-                if freezing:
-                    gc.unfreeze()
-                forked = True
+                if forked:
+                    pending.append(pool.submit(_run, batch))
+                else:  # every worker forks on the first task: keep the garbage collector off their pages (a heap
+                    with frozen():  # frozen already, by a run's phenotk._heap.settled, stays as its owner left it)
+                        pending.append(pool.submit(_run, batch))
+                    forked = True
                 batch = []
                 while len(pending) >= limit:
                     yield from pending.popleft().result()
