@@ -65,3 +65,11 @@ def test_control_characters_from_the_input_cannot_drive_the_terminal() -> None:
         assert "\x1b[2J" not in out and "\x07" not in out
         assert "id\\x1b[2J\\x1b]0;owned\\x07\\nsecond line" in out
     assert len(render(report, "text").splitlines()) == 4  # header, finding, blank, summary
+
+
+def test_plain_lines_say_the_words_of_the_styled_spans(real_report: Report) -> None:
+    """Plain text builds a finding's line in one go, colour from styled spans: the words must agree."""
+    for show in (None, "warning"):
+        plain = render(real_report, "text", show=show)
+        coloured = render(real_report, "text", color=True, show=show)
+        assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain

@@ -205,6 +205,12 @@ def _fallback(value: Any) -> Any:
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
+def has_control(text: str) -> bool:
+    """True when ``text`` holds a control character (one that :func:`printable` escapes)."""
+    # str.isprintable is a C loop ~2x faster than the pattern: a printable text holds no control character
+    return not text.isprintable() and _CONTROL.search(text) is not None
+
+
 def printable(text: str) -> str:
     r"""``text`` with control characters shown as ``\xNN`` escapes (``\n``, ``\t`` for those).
 

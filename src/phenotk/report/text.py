@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from phenotk.issue import Report, Severity
+from phenotk.issue import Issue, Report, Severity
 from phenotk.report._common import (
     RenderOptions,
     count_phrase,
     counts,
+    has_control,
     hidden_phrase,
     hpo_phrase,
     location,
@@ -38,13 +39,21 @@ from phenotk.report._common import (
 Line = list[tuple[str, str]]
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_WORD = {s: s.value for s in Severity}  # the enum's ``.value`` is a property: looked up once here
 
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as terminal text (ANSI styles when ``options.color``)."""
-    lines = _lines(report, options)  # spans hold the input's text as it is: escaped here, once per line or span
-    if not options.color:
-        return "".join([printable("".join([text for text, _ in line])) + "\n" for line in lines])
+    if not options.color:  # one span per finding line (the usual, large part of the report): joined as built
+        plain = [
+            "".join([text for text, _ in line]) if len(line) != 1 else line[0][0]
+            for line in _lines(report, options, plain=True)
+        ]
+        if has_control("".join(plain)):  # input text that would drive a terminal: escaped line by line
+            plain = [printable(line) for line in plain]
+        plain.append("")
+        return "\n".join(plain)
+    lines = _lines(report, options)  # spans hold the input's text as it is: escaped here, once per span
     ansi = _AnsiStyles()
     return "".join("".join(ansi.wrap(printable(text), style) for text, style in line) + "\n" for line in lines)
 
@@ -68,7 +77,8 @@ class _AnsiStyles:
         return codes[0] + text + codes[1]
 
 
-def _lines(report: Report, options: RenderOptions) -> Iterator[Line]:
+def _lines(report: Report, options: RenderOptions, *, plain: bool = False) -> Iterator[Line]:
+    """The report's lines as styled spans; with ``plain`` each finding line is one unstyled span."""
     fixable = 0
     with_findings = 0
     hidden = 0
@@ -88,7 +98,13 @@ def _lines(report: Report, options: RenderOptions) -> Iterator[Line]:
             header.append((f"  {label}", "dim"))
         header.append((f"  ({nonzero_phrase(counts(result.issues))})", "dim"))
         yield header
+        path = result.path
         for issue in sorted_issues(shown):
+            if issue.fix is not None and issue.fix.safe:
+                fixable += 1
+            if plain:
+                yield [(_plain_line(path, issue), "")]
+                continue
             line: Line = [
                 ("  ", ""),
                 (location(result.path, issue) + ":", "bold"),
@@ -101,7 +117,6 @@ def _lines(report: Report, options: RenderOptions) -> Iterator[Line]:
                 line.append((f" (at {issue.pointer})", "dim"))
             line.append((f" [{issue.rule}]", "dim"))
             if issue.fix is not None and issue.fix.safe:
-                fixable += 1
                 line.append((" [fixable]", "green"))
             yield line
         yield []
@@ -110,6 +125,20 @@ def _lines(report: Report, options: RenderOptions) -> Iterator[Line]:
     yield _summary(report, with_findings, fixable)
     if hidden and options.show is not None:
         yield [(f"{hidden_phrase(hidden, options.show)} (--show {options.show.value})", "dim")]
+
+
+def _plain_line(path: str, issue: Issue) -> str:
+    """A finding's line without styles: the words of the styled spans in :func:`_lines`, built in one go."""
+    if issue.line is None:
+        text = f"  {path}: {_WORD[issue.severity]} {issue.code} {issue.message}"
+        if issue.pointer:
+            text += f" (at {issue.pointer})"
+    elif issue.column is None:
+        text = f"  {path}:{issue.line}: {_WORD[issue.severity]} {issue.code} {issue.message}"
+    else:
+        text = f"  {path}:{issue.line}:{issue.column}: {_WORD[issue.severity]} {issue.code} {issue.message}"
+    text += f" [{issue.rule}]"
+    return text + " [fixable]" if issue.fix is not None and issue.fix.safe else text
 
 
 def _summary(report: Report, with_findings: int, fixable: int) -> Line:
