@@ -290,7 +290,7 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     """
     if data and not raw.startswith(b'{\n  "'):  # compact or otherwise indented: no serialisation needed
         return None
-    wanted = set(pointers)
+    wanted = pointers if type(pointers) is set else set(pointers)
     if len(wanted) > MAX_CANONICAL_POINTERS:
         return None  # each pointer serialises what precedes it: the one-pass scan is cheaper for many
     tree: dict[str, Any] = {}  # token → the wanted subtree below it
@@ -305,27 +305,33 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
             t = sub
     found: dict[tuple[str, ...], int] = {(): 0}
     if tree:
+        pieces: list[bytes] = []  # the text expected before the last wanted value, compared once at the end
         try:
-            if not _place(raw, data, 0, 0, tree, (), found):
-                return None
+            _place(data, 0, 0, tree, (), found, pieces)
         except orjson.JSONEncodeError:  # e.g. an integer past 64 bits, which orjson does not write: the scan does
             return None
-    offsets: dict[str, int] = {}
+        if pieces and not raw.startswith(b"".join(pieces)):
+            return None
+    placed: list[tuple[int, str]] = []
     for pointer, key in split_of.items():
         off = found.get(key)
         while off is None:  # absent: the nearest ancestor that is there (the root always is)
             key = key[:-1]
             off = found.get(key)
-        offsets[pointer] = off
+        placed.append((off, pointer))
+    placed.sort()
     out: dict[str, tuple[int, int]] = {}
     line, prev, line_start = 1, 0, 0
-    for pointer, off in sorted(offsets.items(), key=lambda item: item[1]):
-        breaks = raw.count(b"\n", prev, off)
-        if breaks:
-            line += breaks
-            line_start = raw.rfind(b"\n", prev, off) + 1
-        prev = off
-        out[pointer] = (line, len(raw[line_start:off].decode("utf-8")) + 1)
+    here = (1, 1)
+    for off, pointer in placed:
+        if off != prev:  # pointers at the same offset (the root, for absent members) share their place
+            breaks = raw.count(b"\n", prev, off)
+            if breaks:
+                line += breaks
+                line_start = raw.rfind(b"\n", prev, off) + 1
+            prev = off
+            here = (line, len(raw[line_start:off].decode("utf-8")) + 1)
+        out[pointer] = here
     return out
 
 
@@ -339,71 +345,96 @@ def _tokens(pointer: str) -> tuple[str, ...]:
     return tuple(split(pointer)) if pointer else ()
 
 
-#: (key, level) → the text before the key's value in a 2-space-indented object ``level`` deep
-_HEADS: dict[tuple[str, int], bytes] = {}
+#: per level, key → the text before the key's value in a 2-space-indented object that deep
+_HEADS: list[dict[str, bytes]] = []
+#: per level, the indent of that level's members and items, after a line break
+_BREAKS: list[bytes] = []
+
+
+def _heads(level: int) -> dict[str, bytes]:
+    while len(_HEADS) <= level:
+        _HEADS.append({})
+        _BREAKS.append(b"\n" + b" " * (2 * len(_BREAKS) + 2))
+    return _HEADS[level]
 
 
 def _head(key: str, level: int) -> bytes:
     head = b" " * (2 * (level + 1)) + orjson.dumps(key) + b": "
-    if len(_HEADS) < 65536:  # keys come from the input: the memo stays bounded
-        _HEADS[(key, level)] = head
+    heads = _heads(level)
+    if len(heads) < 16384:  # keys come from the input: the memo stays bounded
+        heads[key] = head
     return head
 
 
 def _place(
-    raw: bytes, node: Any, off: int, level: int, tree: dict[str, Any], path: tuple[str, ...], found: dict[Any, int]
-) -> bool:
-    """Record in ``found`` the byte offsets of the wanted values below ``node``; False when the text differs.
+    node: Any,
+    off: int,
+    level: int,
+    tree: dict[str, Any],
+    path: tuple[str, ...],
+    found: dict[Any, int],
+    pieces: list[bytes],
+) -> None:
+    """Record in ``found`` the byte offsets of the wanted values below ``node``, if the text is as expected.
 
     ``tree`` holds the wanted tokens below ``node`` (each with its own wanted subtree), ``node`` starts at byte
-    ``off`` and sits ``level`` deep. False when the text before a wanted value is not the 2-space serialisation
-    of what precedes it in the document.
+    ``off`` and sits ``level`` deep. The offsets hold only if the text before the last wanted value is the
+    2-space serialisation of what precedes it in the document: that text is appended to ``pieces`` (the text
+    from the start of the document on), which the caller compares with the document once. The pieces below a
+    wanted value that is not the last are replaced by the value's whole serialisation, which covers them.
     """
-    inner = b" " * (2 * (level + 1))
     dumps = orjson.dumps
-    starts = raw.startswith
     if type(node) is dict:
         left = 0
         for tok in tree:
             if tok in node:
                 left += 1
         if not left:
-            return True
-        if not starts(b"{\n", off):
-            return False
+            return
+        pieces.append(b"{\n")
         off += 2
-        nl = b"\n" + inner  # a line break inside a value embedded at this level
+        heads = _HEADS[level] if level < len(_HEADS) else _heads(level)
+        nl = _BREAKS[level]  # a line break inside a value embedded at this level
         for key, value in node.items():
-            head = _HEADS.get((key, level))
+            head = heads.get(key)
             if head is None:
                 head = _head(key, level)
-            if not starts(head, off):
-                return False
+            pieces.append(head)
             off += len(head)
             sub = tree.get(key)
             if sub is not None:
                 here = (*path, key)
                 found[here] = off
-                if sub and not _place(raw, value, off, level + 1, sub, here, found):
-                    return False
                 left -= 1
-                if not left:
-                    return True
+                if sub:
+                    mark = len(pieces)
+                    _place(value, off, level + 1, sub, here, found, pieces)
+                    if not left:
+                        return
+                    del pieces[mark:]  # the value's whole text below covers what was expected inside it
+                elif not left:
+                    return
             text = dumps(value, option=_INDENT_2)
             if b"\n" in text:
                 text = text.replace(b"\n", nl)
-            if not starts(text, off) or not starts(b",\n", off + len(text)):
-                return False
+            pieces.append(text)
+            pieces.append(b",\n")
             off += len(text) + 2
-        return True  # pragma: no cover - every wanted key was met above
+        return  # pragma: no cover - every wanted key was met above
     if type(node) is list:
         n = len(node)
         wanted = sorted(
             {int(tok) for tok in tree if tok.isdigit() and (tok == "0" or not tok.startswith("0")) and int(tok) < n}
         )
+        if not wanted:
+            return
+        if level >= len(_BREAKS):
+            _heads(level)
+        inner = _BREAKS[level][1:]
         at = -1  # the item whose start ``off`` is, once one was placed (-1: ``off`` is the opening bracket)
         sep = b",\n" + inner
         cut = len(inner)  # the closing "\n", indent and "]" of a re-indented slice
+        mark = 0
         for i in wanted:
             if at < 0:
                 if i:  # the i items before: one serialisation of the slice, re-indented to this level
@@ -413,29 +444,29 @@ def _place(
                     if level:
                         before = before.replace(b"\n", b"\n" + inner[2:])
                     before = before[:-cut]
-                    if not starts(before, off) or not starts(sep, off + len(before)):
-                        return False
+                    pieces.append(before)
+                    pieces.append(sep)
                     off += len(before) + len(sep)
                 else:
-                    if not starts(b"[\n" + inner, off):
-                        return False
+                    pieces.append(b"[\n" + inner)
                     off += 2 + len(inner)
             else:  # from the start of the item placed before: the items in between, without the brackets
+                del pieces[mark:]  # what was expected inside the item before: its text below covers it
                 between = dumps(node[at:i], option=_INDENT_2)
                 if level:
                     between = between.replace(b"\n", b"\n" + inner[2:])
                 between = between[2 + len(inner) : -cut]
-                if not starts(between, off) or not starts(sep, off + len(between)):
-                    return False
+                pieces.append(between)
+                pieces.append(sep)
                 off += len(between) + len(sep)
             at = i
             tok = str(i)
             here = (*path, tok)
             found[here] = off
             sub = tree[tok]
-            if sub and not _place(raw, node[i], off, level + 1, sub, here, found):
-                return False
-    return True
+            mark = len(pieces)
+            if sub:
+                _place(node[i], off, level + 1, sub, here, found, pieces)
 
 
 _BLANKS = re.compile(rb"[ \t\r\n]*")
