@@ -74,3 +74,83 @@ def test_generated_walk_equals_reference_on_rule_cases(
     generated = findings()
     monkeypatch.setenv(REFERENCE_WALK, "1")
     assert findings() == generated
+
+
+#: a phenopacket whose types without rules or message fields (Resource, VcfRecord, Expression) hold wrong
+#: values: their generated walkers build their node only for the hook call, which must see what the
+#: reference walk's node holds (pointer, parent)
+HOSTILE: dict[str, Any] = {
+    "id": "p1",
+    "subject": {"id": "s1", "sex": "NOT_A_SEX", "timeAtLastEncounter": {"age": {"iso8601duration": 5}}},
+    "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": "Seizure"}, "onset": "soon"}, 7],
+    "interpretations": [
+        {
+            "id": "i1",
+            "progressStatus": "SOLVED",
+            "diagnosis": {
+                "disease": {"id": "OMIM:1", "label": "x"},
+                "genomicInterpretations": [
+                    {
+                        "subjectOrBiosampleId": "s1",
+                        "interpretationStatus": "CAUSATIVE",
+                        "variantInterpretation": {
+                            "variationDescriptor": {
+                                "id": "v1",
+                                "expressions": [{"syntax": 1, "value": "c.1A>G", "colour": "red"}, "hgvs"],
+                                "vcfRecord": {"genomeAssembly": "hg38", "pos": "12", "ref": ["A"], "alt": None},
+                            }
+                        },
+                    }
+                ],
+            },
+        }
+    ],
+    "metaData": {
+        "created": 2024,
+        "createdBy": "x",
+        "phenopacketSchemaVersion": "2.0",
+        "resources": [{"id": "hp", "version": 3, "extra": True}, "hp", {"id": "x", "name": None}],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "select",
+    [None, [], ["schema-type"], ["schema-required"], ["schema-enum"], ["schema-unknown-field"], ["time"], ["meta"]],
+)
+def test_generated_walk_equals_reference_with_few_rules(
+    monkeypatch: pytest.MonkeyPatch, store_files: list[Path], tmp_path: Path, select: list[str] | None
+) -> None:
+    """Fields and types no rule or hook of the run looks at are not walked, lazy nodes are built for hooks:
+    the findings stay the reference walk's, with every rule, with none and with one group or hook."""
+    import dataclasses
+    import json
+
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps(HOSTILE, indent=2), encoding="utf-8")
+    paths = [str(hostile)] + [str(p) for p in store_files[::40]]
+    cfg = engine_config(Options(select=select or None))
+    if select == []:
+        cfg = dataclasses.replace(cfg, rules=())
+    rows = []
+    for reference in ("", "1"):
+        monkeypatch.setenv(REFERENCE_WALK, reference)
+        rows.append(_rows(run_engine(Engine(cfg), paths)))
+    monkeypatch.delenv(REFERENCE_WALK)
+    assert rows[0] == rows[1]
+    if select is None or select[:1] in (["schema-type"], ["schema-required"], ["schema-unknown-field"]):
+        assert any(r[0] == str(hostile) for r in rows[0])  # the hostile document has findings to compare
+
+
+def test_a_run_with_no_rule_walks_nothing_below_the_root() -> None:
+    """No rule and no hook: the root's walker builds no child walker (no type of the document is looked at)."""
+    import copy
+    import dataclasses
+
+    from phenotk.io.readers import document_from_tree
+
+    engine = Engine(dataclasses.replace(engine_config(Options()), rules=()))
+    result = engine.check_document(document_from_tree(copy.deepcopy(HOSTILE)))
+    assert result.issues == []
+    built = {name for name, fn in engine._walkers.items() if fn.__code__.co_filename.startswith("<phenotk walker")}
+    assert built == {"Phenopacket"}

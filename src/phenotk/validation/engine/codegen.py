@@ -7,6 +7,12 @@ constants, and which calls the child types' functions directly. Its behaviour is
 (:mod:`.reference`, selected with ``PHENOTK_REFERENCE_WALK=1``); a differential test over the public store
 checks that both give the same findings. The generator knows the plan and the
 :class:`~.plan.WalkRuntime` it calls back into, never the engine or a rule.
+
+Two shortcuts follow from the hooks of the run (:func:`_liveness`): a field whose value nothing of this run
+would look at (no rule, batch list or hook in the subtree of its type, and no unknown-field or wrong-type hook)
+gets no branch, so a walk with no rule selected touches nothing below the root; and a type without rules,
+batch lists or message fields (``Resource``, ``VcfRecord`` …) builds its :class:`~phenotk.validation.rule.Node`
+only when it calls a hook, since nothing else would see it.
 """
 
 from __future__ import annotations
@@ -52,18 +58,19 @@ def compile_walkers(plans: dict[str, TypePlan], runtime: WalkRuntime) -> dict[st
         "numbered": _numbered,
     }
     names = {name: f"walk_{i}" for i, name in enumerate(plans)}
+    live, lazy = _liveness(plans, runtime)
     walkers: dict[str, WalkFn] = {}
 
     def build(name: str) -> WalkFn:
         fn = names[name]
-        source = _source(runtime, plans[name], fn, names, env)
+        source = _source(runtime, plans[name], fn, names, env, live, lazy)
         exec(_compiled(source, name), env)
         walkers[name] = env[fn]
         return env[fn]  # type: ignore[no-any-return]
 
     def stub(name: str) -> WalkFn:
-        def first_call(value: dict[str, Any], node: Any) -> None:
-            build(name)(value, node)
+        def first_call(value: dict[str, Any], node: Any, *where: Any) -> None:
+            build(name)(value, node, *where)  # type: ignore[call-arg]  # a lazy type's walker takes its place
 
         return first_call
 
@@ -180,13 +187,77 @@ def _numbered(items: list[Any]) -> Iterator[tuple[str, Any]]:
 _FIRST: dict[str, tuple[str, ...]] = {"PhenotypicFeature": ("type", "excluded", "onset")}
 
 
-def _source(runtime: WalkRuntime, w: TypePlan, fn: str, names: dict[str, str], env: dict[str, Any]) -> str:
+def _liveness(plans: dict[str, TypePlan], runtime: WalkRuntime) -> tuple[frozenset[str], frozenset[str]]:
+    """The types whose walk can call a rule or hook (live), and the live types that need no node of their own.
+
+    A type is live when it has rules, batch lists or required fields, when an unknown-field or wrong-type hook
+    runs (any key or value may be wrong), when it has an enum field and an enum-value hook runs or a timestamp
+    field and timestamp rules run, or when one of its message fields is of a live type. A lazy type is a live
+    one without rules, batch lists and message or timestamp fields: no rule ever receives its node and no
+    child node has it as parent, so its walker builds the node only when it calls a hook.
+    """
+    every = runtime.check_unknown or runtime.check_type
+
+    def active(w: TypePlan) -> bool:
+        if every or w.rules or w.lists or w.required is not None:
+            return True
+        kinds = {fs.kind for _, _, _, fs in w.table.values()}
+        return (S.ENUM in kinds and runtime.check_enum) or (S.TIMESTAMP in kinds and bool(runtime.timestamp_rules))
+
+    def children(w: TypePlan) -> set[str]:
+        return {fs.message or "" for _, _, _, fs in w.table.values() if fs.kind == S.MESSAGE}
+
+    live = {name for name, w in plans.items() if active(w)}
+    grown = True
+    while grown:  # a type with a live child type is live (message types may nest each other: to a fixpoint)
+        grown = False
+        for name, w in plans.items():
+            if name not in live and not children(w).isdisjoint(live):
+                live.add(name)
+                grown = True
+    lazy = {
+        name
+        for name in live
+        if not plans[name].rules
+        and not plans[name].lists
+        and all(fs.kind not in (S.MESSAGE, S.TIMESTAMP) for _, _, _, fs in plans[name].table.values())
+    }
+    return frozenset(live), frozenset(lazy)
+
+
+def _inert(runtime: WalkRuntime, fs: S.FieldSpec, live: frozenset[str]) -> bool:
+    """True when no value of the field could make this run call anything (without the unknown-field hook)."""
+    if runtime.check_unknown or runtime.check_type:
+        return False
+    if fs.kind == S.MESSAGE:
+        return fs.message not in live
+    return not (fs.kind == S.ENUM and runtime.check_enum) and not (fs.kind == S.TIMESTAMP and runtime.timestamp_rules)
+
+
+def _source(
+    runtime: WalkRuntime,
+    w: TypePlan,
+    fn: str,
+    names: dict[str, str],
+    env: dict[str, Any],
+    live: frozenset[str],
+    lazy: frozenset[str],
+) -> str:
     p = fn  # prefix for constants of this type
     env[f"{p}_w"] = w
     env[f"{p}_spec"] = w.spec
-    lines = [f"def {fn}(value, node):"]
+    if w.name not in live:  # nothing below this type could call a rule or hook (the root of a run with no rule)
+        return f"def {fn}(value, node):\n    pass"
+    if w.name in lazy:  # called with node None and where its node would be (built only for a hook)
+        lines = [f"def {fn}(value, node, parent=None, ptr=None, field=None):", "    if node is not None:"]
+        lines += ["        ptr = node[2]"]
+    else:
+        lines = [f"def {fn}(value, node):"]
     lines += _rule_lines(w, p, env)
     lines += _required_lines(w, p, env)
+    branches = _field_lines(runtime, w, p, names, env, live, lazy)
+    if not branches and not runtime.check_unknown:  # no field could call anything
+        return "\n".join(_lazy_node(lines, w.name) if w.name in lazy else lines)
     if w.leaf is not None:
         env[f"{p}_leaf"] = w.leaf
         lines += [
@@ -197,13 +268,29 @@ def _source(runtime: WalkRuntime, w: TypePlan, fn: str, names: dict[str, str], e
             "        else:",
             "            return",
         ]
-    lines += ["    ptr = node[2]", "    for key, val in value.items():"]
-    lines += _field_lines(runtime, w, p, names, env)
+    if w.name not in lazy:
+        lines.append("    ptr = node[2]")
+    lines.append("    for key, val in value.items():")
+    lines += branches
+    lines.append("        else:" if branches else "        if True:")
     if runtime.check_unknown:
         lines.append(f"            unknown({p}_spec, key, value, ptr)")
     else:
         lines.append("            pass")
-    return "\n".join(lines)
+    return "\n".join(_lazy_node(lines, w.name) if w.name in lazy else lines)
+
+
+def _lazy_node(lines: list[str], type_name: str) -> list[str]:
+    """A lazy type's walker: its node built before the first hook call that takes it (once per message)."""
+    out: list[str] = []
+    for line in lines:
+        code = line.lstrip()
+        if code.startswith(("slow(", "check_required(", "missing_oneof(")):
+            indent = line[: len(line) - len(code)]
+            make = f"new(Node, (value, {type_name!r}, ptr, parent, field))"
+            out += [f"{indent}if node is None:", f"{indent}    node = {make}"]
+        out.append(line)
+    return out
 
 
 def _rule_lines(w: TypePlan, p: str, env: dict[str, Any]) -> list[str]:
@@ -260,11 +347,21 @@ def _required_lines(w: TypePlan, p: str, env: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _field_lines(runtime: WalkRuntime, w: TypePlan, p: str, names: dict[str, str], env: dict[str, Any]) -> list[str]:
-    """The ``if key == …`` chain over the type's fields, ending in the branch for unknown keys."""
+def _field_lines(
+    runtime: WalkRuntime,
+    w: TypePlan,
+    p: str,
+    names: dict[str, str],
+    env: dict[str, Any],
+    live: frozenset[str],
+    lazy: frozenset[str],
+) -> list[str]:
+    """The ``if key == …`` chain over the type's fields (without the branch for unknown keys)."""
     lines: list[str] = []
     by_field: dict[int, tuple[S.FieldSpec, list[str], TypePlan | None]] = {}
     for key, (_fast, _rep, child, fs) in w.table.items():
+        if _inert(runtime, fs, live):
+            continue
         by_field.setdefault(id(fs), (fs, [], child))[1].append(key)
     first_names = _FIRST.get(w.name, ())
     ordered = sorted(by_field.values(), key=lambda f: first_names.index(f[0].name) if f[0].name in first_names else 99)
@@ -279,13 +376,18 @@ def _field_lines(runtime: WalkRuntime, w: TypePlan, p: str, names: dict[str, str
         # the pointer of the value: a constant suffix when the field has one spelling (camelCase = snake_case)
         simple = len(single) == 1 and not {"~", "/"} & set(single[0])
         kptr = f"ptr + {'/' + single[0]!r}" if simple else "ptr + '/' + key"
-        lines += ["            " + b for b in _field_body(runtime, fs, child, fsn, names, kptr)]
-    lines.append("        else:" if ordered else "        if True:")
+        lines += ["            " + b for b in _field_body(runtime, fs, child, fsn, names, kptr, lazy)]
     return lines
 
 
 def _field_body(
-    runtime: WalkRuntime, fs: S.FieldSpec, child: TypePlan | None, fsn: str, names: dict[str, str], kptr: str
+    runtime: WalkRuntime,
+    fs: S.FieldSpec,
+    child: TypePlan | None,
+    fsn: str,
+    names: dict[str, str],
+    kptr: str,
+    lazy: frozenset[str],
 ) -> list[str]:
     kind = fs.kind
     if fs.repeated:
@@ -296,11 +398,15 @@ def _field_body(
             "    pairs = zip(SUFFIXES, val) if len(val) <= MAX_SUFFIX else numbered(val)",
         ]
         if child is not None:
-            make = f"new(Node, (item, {child.name!r}, base + suffix, node, {fs.json_name!r}))"
+            if child.name in lazy:
+                call = f"{names[child.name]}(item, None, node, base + suffix, {fs.json_name!r})"
+            else:
+                make = f"new(Node, (item, {child.name!r}, base + suffix, node, {fs.json_name!r}))"
+                call = f"{names[child.name]}(item, {make})"
             out += [
                 "    for suffix, item in pairs:",
                 "        if type(item) is dict:",
-                f"            {names[child.name]}(item, {make})",
+                f"            {call}",
                 "        else:",
                 f"            slow({fsn}, item, base + suffix, node)",
             ]
@@ -319,9 +425,13 @@ def _field_body(
             out += ["    pass"]
         return out
     if child is not None:
+        if child.name in lazy:
+            call = f"{names[child.name]}(val, None, node, {kptr}, {fs.json_name!r})"
+        else:
+            call = f"{names[child.name]}(val, new(Node, (val, {child.name!r}, {kptr}, node, {fs.json_name!r})))"
         return [
             "if type(val) is dict:",
-            f"    {names[child.name]}(val, new(Node, (val, {child.name!r}, {kptr}, node, {fs.json_name!r})))",
+            f"    {call}",
             "elif val is not None:",
             f"    slow({fsn}, val, {kptr}, node)",
         ]

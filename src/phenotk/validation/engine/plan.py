@@ -53,6 +53,8 @@ class WalkRuntime(Protocol):
     check_unknown: bool
     #: True when a wrong-type hook runs
     check_type: bool
+    #: True when an enum-value hook runs
+    check_enum: bool
 
     def _emit(self, rule: Rule, base: str, v: Violation) -> None: ...
     def _crash(self, rule: Rule, ptr: str, exc: Exception) -> None: ...
