@@ -171,3 +171,22 @@ def test_required_default_only_where_absence_was_written(tmp_path: Path) -> None
     phenotk.write(packet, written)  # the JSON has no progressStatus: a hand-edited file would look the same
     from_file = phenotk.validate(written, hpo=False)
     assert "required-default" in {i.rule for i in from_file.issues}
+
+
+def test_variant_memo_tells_an_enum_from_its_string(packet: dict[str, Any]) -> None:
+    """The variant rules remember a descriptor's findings by its JSON text; a dict handed to the API may hold an
+    enum that JSON text writes as its string: it is not taken for that string, in either order."""
+    import enum
+
+    import phenotk
+
+    class Chrom(enum.Enum):
+        BAD = "chromosome 15"
+
+    as_enum, as_text = copy.deepcopy(packet), copy.deepcopy(packet)
+    _set(as_enum, f"{VD}/vcfRecord/chrom", Chrom.BAD)
+    _set(as_text, f"{VD}/vcfRecord/chrom", "chromosome 15")
+    for docs, expected in (([as_enum, as_text], [0, 1]), ([as_text, as_enum], [1, 0])):
+        report = phenotk.validate(docs, hpo=False)
+        found = [sum(i.rule == "variant-vcf-record" for i in r.issues) for r in report.results]
+        assert found == expected

@@ -72,13 +72,13 @@ class ValueOutOfRange(Rule):
         if t == "Phenopacket":
             out: list[Violation] | tuple[()] = ()
             for rec in records(node, ctx):  # the variant rules' shared list
-                vcf = rec[3]
+                vcf = rec.vcf
                 if vcf is not None:
                     pos = vcf.get("pos")  # one-word field: the snake_case key is the same
                     if type(pos) is int and 0 < pos <= UINT64_MAX:
                         continue  # a JSON number
                     for v in self._pos(vcf):
-                        v.path = (*rec[0], str(rec[2]), *v.path)
+                        v.path = (*rec.path, str(rec.vcf_key), *v.path)
                         out = [*out, v]
             return out
         if t in _INTEGER_OWNERS:

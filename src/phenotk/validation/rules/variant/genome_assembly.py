@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import Record, build_of, nc_build, records
+from phenotk.validation.rules.variant._common import Finding, Memo, Record, build_of, nc_build, records
 
 _STATE = "variant-genome-assembly"
 
@@ -45,63 +47,60 @@ class VariantGenomeAssembly(Rule):
     targets = ("Phenopacket",)
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
-        """Each of the phenopacket's variation descriptors (see :meth:`_descriptor`); ``()`` when all agree."""
+        """Each of the phenopacket's variation descriptors (see :func:`_descriptor`); ``()`` when all agree."""
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
-            if rec[3] is not None:  # a VCF record
-                found = self._descriptor(rec, ctx, node[2])
+            if rec.vcf is not None:  # a VCF record
+                build, assembly, ak, found = _MEMO(rec)
+                if build is not None:
+                    first = ctx.state.get(_STATE)
+                    if first is None:  # its pointer is spelled out only for a finding (most documents have one build)
+                        first = ctx.state[_STATE] = (build, assembly, node[2], (*rec.path, rec.vcf_key, ak))
+                    if first[0] != build:
+                        out = [*out, self._differs(rec, build, assembly, ak, first)]
                 if found:
-                    out = [*out, *found]
+                    path = rec.path
+                    out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
         return out
 
-    def _descriptor(self, rec: Record, ctx: Context, base: str) -> list[Violation]:
-        """Assembly of one descriptor's VCF record against its g. expressions and the document's first build."""
-        path, _vd, vk, vcf, ek, _exprs, genomic = rec
-        if vcf is None or vk is None:  # pragma: no cover - check() hands descriptors with a record only
-            return []
-        ak = "genomeAssembly" if "genomeAssembly" in vcf else "genome_assembly"
-        assembly = vcf.get(ak)
-        if not isinstance(assembly, str) or not assembly:
-            return []  # schema-required
-        build = build_of(assembly)
-        if build is None:
-            return [
-                self.violation(
-                    f"genome assembly {assembly!r} is not a known build (GRCh38/hg38, GRCh37/hg19, T2T-CHM13 …)",
-                    *path,
-                    vk,
-                    ak,
-                    severity=Severity.WARNING,
-                )
-            ]
-        found: list[Violation] = []
-        first = ctx.state.get(_STATE)
-        if (
-            first is None
-        ):  # where it is, as a pointer, is spelled out only for a finding (most documents have one build)
-            first = ctx.state[_STATE] = (build, assembly, base, (*path, vk, ak))
-        if first[0] != build:
-            where = first[2] + "".join(f"/{t}" for t in first[3])
-            found.append(
-                self.violation(
-                    f"genome assembly {assembly!r} ({build}) differs from {first[1]!r} ({first[0]}) at {where}",
-                    *path,
-                    vk,
-                    ak,
-                    severity=Severity.WARNING,
-                )
-            )
-        for i, expr, parts in genomic:
-            ref, value = parts[0], expr["value"]
-            said = nc_build(ref)
-            if said is not None and said != build:
-                found.append(
-                    self.violation(
-                        f"{value!r} is on {said} ({ref}) but the VCF record says {assembly!r} ({build})",
-                        *path,
-                        ek,
-                        i,
-                        "value",
-                    )
-                )
-        return found
+    def _differs(self, rec: Record, build: str, assembly: str, ak: str, first: tuple[Any, ...]) -> Violation:
+        """The warning at a record whose build is not the document's first (``first``: build, as written, where)."""
+        where = first[2] + "".join(f"/{t}" for t in first[3])
+        return self.violation(
+            f"genome assembly {assembly!r} ({build}) differs from {first[1]!r} ({first[0]}) at {where}",
+            *rec.path,
+            rec.vcf_key,  # type: ignore[arg-type]  # set with a record
+            ak,
+            severity=Severity.WARNING,
+        )
+
+
+def _descriptor(rec: Record) -> tuple[str | None, str, str, tuple[Finding, ...]]:
+    """(build, assembly as written, its key, findings) of a descriptor with a VCF record.
+
+    The build is None when the assembly is absent or unknown: the document's first build is then not compared.
+    """
+    vk, vcf = rec.vcf_key, rec.vcf
+    if vcf is None or vk is None:  # pragma: no cover - check() hands descriptors with a record only
+        return None, "", "", ()
+    ak = "genomeAssembly" if "genomeAssembly" in vcf else "genome_assembly"
+    assembly = vcf.get(ak)
+    if not isinstance(assembly, str) or not assembly:
+        return None, "", ak, ()  # schema-required
+    build = build_of(assembly)
+    if build is None:
+        msg = f"genome assembly {assembly!r} is not a known build (GRCh38/hg38, GRCh37/hg19, T2T-CHM13 …)"
+        return None, assembly, ak, ((msg, (vk, ak), Severity.WARNING),)
+    found: list[Finding] = []
+    ek = rec.expressions_key
+    for i, expr, parts in rec.parts()[1]:
+        ref, value = parts[0], expr["value"]
+        said = nc_build(ref)
+        if said is not None and said != build:
+            msg = f"{value!r} is on {said} ({ref}) but the VCF record says {assembly!r} ({build})"
+            found.append((msg, (ek, i, "value"), None))
+    return build, assembly, ak, tuple(found)
+
+
+#: descriptor signature → (build, assembly, key, findings): a cohort repeats its variants
+_MEMO = Memo(_descriptor)

@@ -8,8 +8,8 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.model.hgvs import Hgvs, HgvsError, parse_hgvs
-from phenotk.validation.rule import Context, Node, Rule, Token, Violation
-from phenotk.validation.rules.variant._common import records
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.variant._common import Finding, Memo, Record, records
 
 _SYNTAX_OF = {k: "hgvs." + k for k in "cgnmpro"}
 #: Expression.syntax values that announce HGVS
@@ -78,31 +78,35 @@ class VariantHgvsSyntax(Rule):
         """Parse the HGVS expressions of the phenopacket's variation descriptors (``()`` when all are fine)."""
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
-            if rec[5]:
-                found = self._descriptor(rec[0], rec[4], rec[5])
-                if found:
-                    out = [*out, *found]
+            found = _MEMO(rec)
+            if found:
+                path = rec.path
+                out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
         return out
 
-    def _descriptor(
-        self, path: tuple[Token, ...], key: str, exprs: list[tuple[int, dict[str, Any]]]
-    ) -> list[Violation]:
-        found: list[Violation] = []
-        for i, expr in exprs:
-            syntax = expr.get("syntax")
-            value = expr.get("value")
-            try:
-                verdict = _VERDICTS[syntax, value]
-            except KeyError:
-                verdict = _verdict(syntax, value)
-                if len(_VERDICTS) < 50_000:
-                    _VERDICTS[syntax, value] = verdict
-            except TypeError:  # an unhashable syntax or value: not a string, nothing to parse
-                continue
-            for name, message, severity in verdict:
-                found.append(self.violation(message, *path, key, i, name, severity=severity))
-        return found
 
+def _descriptor(rec: Record) -> tuple[Finding, ...]:
+    """The findings of one descriptor's expressions, relative to the descriptor."""
+    found: list[Finding] = []
+    key = rec.expressions_key
+    for i, expr in rec.parts()[0]:
+        syntax = expr.get("syntax")
+        value = expr.get("value")
+        try:
+            verdict = _VERDICTS[syntax, value]
+        except KeyError:
+            verdict = _verdict(syntax, value)
+            if len(_VERDICTS) < 50_000:
+                _VERDICTS[syntax, value] = verdict
+        except TypeError:  # an unhashable syntax or value: not a string, nothing to parse
+            continue
+        for name, message, severity in verdict:
+            found.append((message, (key, i, name), severity))
+    return tuple(found)
+
+
+#: descriptor signature → its findings (a cohort repeats its variants)
+_MEMO = Memo(_descriptor)
 
 #: (syntax, value) → its findings as (field, message, severity): a cohort repeats its variants
 _VERDICTS: dict[tuple[Any, Any], tuple[tuple[str, str, Severity | None], ...]] = {}

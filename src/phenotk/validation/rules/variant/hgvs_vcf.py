@@ -8,7 +8,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import Record, chrom_name, nc_chrom, records
+from phenotk.validation.rules.variant._common import Finding, Memo, Record, chrom_name, nc_chrom, records
 
 _BASES = re.compile(r"[ACGTN]+\Z", re.I)
 _SUB = re.compile(r"(\d+)([ACGT])>([ACGT])\Z")
@@ -53,49 +53,50 @@ class VariantHgvsVcfMismatch(Rule):
     targets = ("Phenopacket",)
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
-        """Each of the phenopacket's variation descriptors (see :meth:`_descriptor`); ``()`` when all agree."""
+        """Each of the phenopacket's variation descriptors (see :func:`_descriptor`); ``()`` when all agree."""
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
-            if rec[3] is not None and rec[6]:  # a VCF record and a genomic expression
-                found = self._descriptor(rec)
+            if rec.vcf is not None:  # a VCF record (and, for a finding, a genomic expression)
+                found = _MEMO(rec)
                 if found:
-                    out = [*out, *found]
+                    path = rec.path
+                    out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
         return out
 
-    def _descriptor(self, rec: Record) -> list[Violation]:
-        """Compare each g. expression with the descriptor's VCF record."""
-        path, _vd, _vk, vcf, ek, _exprs, genomic = rec
-        if vcf is None:  # pragma: no cover - check() hands descriptors with a record only
-            return []
-        found: list[Violation] = []
-        chrom = chrom_name(vcf.get("chrom"))
-        pos = _int(vcf.get("pos"))
-        ref, alt = vcf.get("ref"), vcf.get("alt")
-        for i, expr, parts in genomic:
-            ref_seq, _, description = parts
-            value = expr["value"]
-            nc = nc_chrom(ref_seq)
-            if nc is None:
-                continue
-            if chrom is not None and nc[0] != chrom:
-                found.append(
-                    self.violation(
-                        f"{value!r} is on chromosome {nc[0]} but the VCF record is on {vcf.get('chrom')!r}",
-                        *path,
-                        ek,
-                        i,
-                        "value",
-                    )
-                )
-                continue
-            if pos is None or not isinstance(ref, str) or not isinstance(alt, str) or not _bases(ref + alt):
-                continue  # symbolic ALT (<DEL>) or missing fields: nothing to compare
-            problem = _disagreement(description, pos, ref, alt)
-            if problem:
-                found.append(
-                    self.violation(f"{value!r} vs VCF record pos {pos} {ref}>{alt}: {problem}", *path, ek, i, "value")
-                )
-        return found
+
+def _descriptor(rec: Record) -> tuple[Finding, ...]:
+    """Compare each g. expression with the descriptor's VCF record (findings relative to the descriptor)."""
+    vcf = rec.vcf
+    if vcf is None:  # pragma: no cover - check() hands descriptors with a record only
+        return ()
+    genomic = rec.parts()[1]
+    if not genomic:
+        return ()
+    found: list[Finding] = []
+    ek = rec.expressions_key
+    chrom = chrom_name(vcf.get("chrom"))
+    pos = _int(vcf.get("pos"))
+    ref, alt = vcf.get("ref"), vcf.get("alt")
+    for i, expr, parts in genomic:
+        ref_seq, _, description = parts
+        value = expr["value"]
+        nc = nc_chrom(ref_seq)
+        if nc is None:
+            continue
+        if chrom is not None and nc[0] != chrom:
+            msg = f"{value!r} is on chromosome {nc[0]} but the VCF record is on {vcf.get('chrom')!r}"
+            found.append((msg, (ek, i, "value"), None))
+            continue
+        if pos is None or not isinstance(ref, str) or not isinstance(alt, str) or not _bases(ref + alt):
+            continue  # symbolic ALT (<DEL>) or missing fields: nothing to compare
+        problem = _disagreement(description, pos, ref, alt)
+        if problem:
+            found.append((f"{value!r} vs VCF record pos {pos} {ref}>{alt}: {problem}", (ek, i, "value"), None))
+    return tuple(found)
+
+
+#: descriptor signature → its findings (a cohort repeats its variants)
+_MEMO = Memo(_descriptor)
 
 
 @functools.lru_cache(maxsize=8192)  # pure; a cohort's packets repeat their variants

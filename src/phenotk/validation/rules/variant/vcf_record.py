@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Token, Violation
-from phenotk.validation.rules.variant._common import CONTIG, chrom_name, records
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.variant._common import CONTIG, Finding, Memo, Record, chrom_name, records
 
 _REF = re.compile(r"[ACGTN]+\Z", re.I)
 #: one ALT allele: bases, a symbolic allele <DEL>, the overlapping deletion *, no ALT ., or a breakend
@@ -56,48 +56,49 @@ class VariantVcfRecord(Rule):
         """Check the VCF record of each of the phenopacket's variation descriptors (``()`` when all are fine)."""
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
-            vcf = rec[3]
-            if vcf is not None and not _plain(vcf):
-                found = self._record((*rec[0], rec[2]), vcf)  # type: ignore[arg-type]  # vk is set with a record
+            if rec.vcf is not None:
+                found = _MEMO(rec)
                 if found:
-                    out = [*out, *found]
+                    path = rec.path
+                    out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
         return out
 
-    def _record(self, at: tuple[Token, ...], vcf: dict[str, Any]) -> list[Violation]:
-        """Check one VCF record's chromosome, REF and ALT."""
-        found: list[Violation] = []
-        # one-word fields: the snake_case key is the JSON name
-        ck = "chrom" if "chrom" in vcf else None
-        chrom = vcf[ck] if ck else None
-        if isinstance(chrom, str) and chrom and chrom_name(chrom) is None and not CONTIG.match(chrom.strip()):
-            found.append(
-                self.violation(
-                    f"chromosome {chrom!r} is not a human chromosome name (1-22, X, Y, MT, with or without 'chr')",
-                    *at,
-                    ck,  # type: ignore[arg-type]
-                    severity=Severity.WARNING,
-                )
+
+def _descriptor(rec: Record) -> tuple[Finding, ...]:
+    """The findings of a descriptor's VCF record (chromosome, REF, ALT), relative to the descriptor."""
+    vcf, vk = rec.vcf, rec.vcf_key
+    if vcf is None or vk is None:  # pragma: no cover - check() hands descriptors with a record only
+        return ()
+    if _plain(vcf):
+        return ()
+    found: list[Finding] = []
+    # one-word fields: the snake_case key is the JSON name
+    ck = "chrom" if "chrom" in vcf else None
+    chrom = vcf[ck] if ck else None
+    if isinstance(chrom, str) and chrom and chrom_name(chrom) is None and not CONTIG.match(chrom.strip()):
+        msg = f"chromosome {chrom!r} is not a human chromosome name (1-22, X, Y, MT, with or without 'chr')"
+        found.append((msg, (vk, ck), Severity.WARNING))  # type: ignore[arg-type]  # ck is set with a chrom
+    rk = "ref" if "ref" in vcf else None
+    ak = "alt" if "alt" in vcf else None
+    ref = vcf[rk] if rk else None
+    alt = vcf[ak] if ak else None
+    if isinstance(ref, str) and ref and not _bases(ref):
+        found.append((f"REF {ref!r} is not a sequence of A, C, G, T, N", (vk, rk), None))  # type: ignore[arg-type]
+    if isinstance(alt, str) and alt:
+        bad = [] if _bases(alt) else [a for a in alt.split(",") if not _ALT.match(a)]
+        if bad:
+            msg = (
+                f"ALT {alt!r}: {bad[0]!r} is not bases, a symbolic allele <…>, '*', '.' or a breakend "
+                "(several ALT alleles are separated by commas)"
             )
-        rk = "ref" if "ref" in vcf else None
-        ak = "alt" if "alt" in vcf else None
-        ref = vcf[rk] if rk else None
-        alt = vcf[ak] if ak else None
-        if isinstance(ref, str) and ref and not _bases(ref):
-            found.append(self.violation(f"REF {ref!r} is not a sequence of A, C, G, T, N", *at, rk))  # type: ignore[arg-type]
-        if isinstance(alt, str) and alt:
-            bad = [] if _bases(alt) else [a for a in alt.split(",") if not _ALT.match(a)]
-            if bad:
-                found.append(
-                    self.violation(
-                        f"ALT {alt!r}: {bad[0]!r} is not bases, a symbolic allele <…>, '*', '.' or a breakend "
-                        "(several ALT alleles are separated by commas)",
-                        *at,
-                        ak,  # type: ignore[arg-type]
-                    )
-                )
-            elif isinstance(ref, str) and alt.upper() == ref.upper():
-                found.append(self.violation(f"ALT {alt!r} equals REF: that is no variant", *at, ak))  # type: ignore[arg-type]
-        return found
+            found.append((msg, (vk, ak), None))  # type: ignore[arg-type]
+        elif isinstance(ref, str) and alt.upper() == ref.upper():
+            found.append((f"ALT {alt!r} equals REF: that is no variant", (vk, ak), None))  # type: ignore[arg-type]
+    return tuple(found)
+
+
+#: descriptor signature → its findings (a cohort repeats its variants)
+_MEMO = Memo(_descriptor)
 
 
 def _bases(text: str) -> bool:
@@ -111,7 +112,7 @@ def _plain(vcf: dict[str, Any]) -> bool:
     """True for the usual record, which has nothing to report (decided without a regex).
 
     A common chromosome name, and REF and ALT different runs of upper-case bases; anything else takes
-    :meth:`VariantVcfRecord._record`.
+    :func:`_descriptor`.
     """
     chrom, ref, alt = vcf.get("chrom"), vcf.get("ref"), vcf.get("alt")
     return (
