@@ -285,24 +285,15 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     2-space serialisation, and ``data`` is what ``raw`` parses to, so a JSON parser reading the same
     prefix is exactly where the value starts. Only the text before the pointers is serialised (not the
     whole document, which costs about as much as parsing it), in one pass over the wanted subtree of the
-    document: each sibling before a wanted value is serialised once, however many pointers follow it;
-    None as soon as a piece differs.
+    document: each sibling before a wanted value is serialised once, however many pointers follow it,
+    and the pieces are compared with the text in one comparison; None when they differ.
     """
     if data and not raw.startswith(b'{\n  "'):  # compact or otherwise indented: no serialisation needed
         return None
     wanted = pointers if type(pointers) is set else set(pointers)
     if len(wanted) > MAX_CANONICAL_POINTERS:
         return None  # each pointer serialises what precedes it: the one-pass scan is cheaper for many
-    tree: dict[str, Any] = {}  # token → the wanted subtree below it
-    split_of: dict[str, tuple[str, ...]] = {}
-    for pointer in wanted:
-        tokens = split_of[pointer] = _tokens(pointer)
-        t = tree
-        for tok in tokens:
-            sub = t.get(tok)
-            if sub is None:
-                sub = t[tok] = {}
-            t = sub
+    tree, split_of = _wanted_tree(wanted)
     found: dict[tuple[str, ...], int] = {(): 0}
     if tree:
         pieces: list[bytes] = []  # the text expected before the last wanted value, compared once at the end
@@ -313,7 +304,7 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
         if pieces and not raw.startswith(b"".join(pieces)):
             return None
     placed: list[tuple[int, str]] = []
-    for pointer, key in split_of.items():
+    for pointer, key in split_of:
         off = found.get(key)
         while off is None:  # absent: the nearest ancestor that is there (the root always is)
             key = key[:-1]
@@ -337,6 +328,34 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
 
 #: above this many pointers :func:`locate_canonical` steps aside for the linear scan of :func:`locate_json`
 MAX_CANONICAL_POINTERS = 256
+
+
+Tree = dict[str, Any]
+#: a set of wanted pointers → (their tree of tokens, each pointer with its tokens); the findings of a collection's
+#: documents point at the same few sets (``/files``, ``/id`` …), so each tree is built once (read-only afterwards)
+_TREES: dict[frozenset[str], tuple[Tree, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
+
+
+def _wanted_tree(wanted: Iterable[str]) -> tuple[Tree, tuple[tuple[str, tuple[str, ...]], ...]]:
+    key = frozenset(wanted)
+    hit = _TREES.get(key)
+    if hit is not None:
+        return hit
+    tree: Tree = {}  # token → the wanted subtree below it
+    split_of = []
+    for pointer in key:
+        tokens = _tokens(pointer)
+        split_of.append((pointer, tokens))
+        t = tree
+        for tok in tokens:
+            sub = t.get(tok)
+            if sub is None:
+                sub = t[tok] = {}
+            t = sub
+    hit = (tree, tuple(split_of))
+    if len(_TREES) < 4096:  # pointers come from the input: the memo stays bounded
+        _TREES[key] = hit
+    return hit
 
 
 @functools.lru_cache(maxsize=4096)
