@@ -316,29 +316,46 @@ class FeatureSets:
 def feature_sets(node: Node, ctx: Context) -> FeatureSets:
     """:class:`FeatureSets` of a Phenopacket or Biosample node (computed once per node, see :func:`feature_list`).
 
-    One pass over the feature list: when no two features share a term and no feature has an ancestor that
-    some rule pairs it with (most packets: one set probe per ancestor) nothing more is built; otherwise only
-    the features in a pair or group become :class:`Feature` objects.
+    One pass over the feature list: when no two features share a term and no feature has an ancestor in the
+    list (most packets: one ``isdisjoint`` per feature) nothing more is built; otherwise only the features in
+    a pair or group become :class:`Feature` objects.
     """
-    facts = feature_list(node, ctx)
+    hit = ctx.state.get("hpo:list")  # feature_list()'s memo, read here too: five rules ask in a row
+    facts = hit if hit is not None and hit.node is node else feature_list(node, ctx)
     out = facts._sets
     if out is None:
         out = facts._sets = _feature_sets(facts, ctx)
     return out
 
 
+def _no_sets(key: str | None) -> FeatureSets:
+    """The :class:`FeatureSets` of a list without pairs or groups (one shared, never changed, per key)."""
+    out = _NO_SETS.get(key)
+    if out is None:
+        out = FeatureSets(key, [], [], [])
+        if len(_NO_SETS) < 8:  # keys are phenotypicFeatures, phenotypic_features or None
+            _NO_SETS[key] = out
+    return out
+
+
+_NO_SETS: dict[str | None, FeatureSets] = {}
+
+
 def _feature_sets(facts: FeatureList, ctx: Context) -> FeatureSets:
     items = facts.items
     idx = ctx.hpo
     if items is None or idx is None or len(items) < 2:
-        return FeatureSets(facts.key, [], [], [])
+        return _no_sets(facts.key)
     infos = facts.infos(idx.tables())
     known = list(filter(None, infos))  # (primary id, ancestors) of the features the release knows
     if len(known) > 1:
         unique = set(map(_FIRST, known))
-        if len(unique) != len(known) or _paired(items, infos, known, unique):
+        if len(unique) != len(known):
             return _related(facts.key, facts.ids, infos, items, unique)
-    return FeatureSets(facts.key, [], [], [])
+        # no feature has an ancestor in the list (most packets): no pair, whatever the excluded flags say
+        if not all(map(unique.isdisjoint, map(_SECOND, known))) and _paired(items, infos, known, unique):
+            return _related(facts.key, facts.ids, infos, items, unique)
+    return _no_sets(facts.key)
 
 
 def _paired(items: list[Any], infos: list[Any], known: list[Any], unique: set[str]) -> bool:
