@@ -15,7 +15,10 @@ from typing import Any
 
 import pytest
 
-from phenotk.validation.rules.privacy._scan import PATTERNS, embedded_spans, scan_text, tokens
+from phenotk.validation.rule import Context, Node
+from phenotk.validation.rules.privacy import _scan
+from phenotk.validation.rules.privacy._scan import PATTERNS, embedded, embedded_spans, pattern_finds, scan_text, tokens
+from phenotk.validation.rules.privacy.identifier_in_text import _KEYS, PrivacyIdentifierInText
 
 #: keys whose string values are free text somewhere in a phenopacket
 _TEXT_KEYS = {"description", "summary", "comment", "label", "definition", "value"}
@@ -129,3 +132,88 @@ def test_tokens_split_on_separators_and_unicode_whitespace() -> None:
 def test_own_ids_are_found_in_text() -> None:
     found = list(scan_text("Patient_4 was sequenced", ["PMID_1_Patient_4", "Patient 4"]))
     assert found == [("the record's own id", "Patient 4")]
+
+
+#: haystacks and needles that stress the token test: separators only, repeats, overlaps, Unicode spaces
+HOSTILE_HAY = [
+    "PMID_1_Patient_4",
+    "Patient 4 and Patient_4.",
+    "P14 P1",
+    "Family 1: III-2",
+    "a  b a-b ab",
+    "a a a b",
+    "a\x1cb\x85c\u2003d\u3000e",
+    "x\u200by x y",  # ZERO WIDTH SPACE is not whitespace: one token
+    "__--..::",
+    "",
+    "4",
+    "Family B II.2 (Family_B_II_2)",
+    "ＰＭＩＤ_1",  # fullwidth letters: not ASCII
+]
+HOSTILE_NEEDLES = [
+    "Patient 4",
+    "P1",
+    "PMID_1_Patient_4",
+    "III-2",
+    "a b",
+    "a a b",
+    "",
+    "  ",
+    "_-",
+    "4",
+    "b\x85c",
+    "x\u200by",
+    "d e",
+    "Family B II.2",
+    "ＰＭＩＤ",
+]
+
+
+def test_embedded_agrees_with_the_spans_on_hostile_strings(store_texts: list[tuple[str, list[str]]]) -> None:
+    """The boolean fast path (C-level token split) and the spans (word pattern) tell the same."""
+    hits = 0
+    for h in HOSTILE_HAY + [n.replace(" ", "_") for n in HOSTILE_NEEDLES]:
+        for n in HOSTILE_NEEDLES:
+            assert embedded(h, n) == bool(_spans_by_definition(h, n)) == bool(embedded_spans(h, n)), (h, n)
+            hits += embedded(h, n)
+    assert hits > 10  # the cases do reach a match, not only the early refusals
+    for text, ids in store_texts:
+        for ident in ids:
+            assert embedded(text, ident) == bool(embedded_spans(text, ident)), (text, ident)
+        assert embedded(ids[0], ids[1]) == bool(embedded_spans(ids[0], ids[1])), ids
+
+
+def test_pattern_finds_memo_agrees_with_every_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text answered from the memo, a text too long to keep and a memo emptied at its bound: same finds."""
+    monkeypatch.setattr(_scan, "_FINDS", {})
+    monkeypatch.setattr(_scan, "_MEMO_SIZE", 3)
+    long_text = "x " * _scan._MEMO_LENGTH + "MRN: 00481516 on 2019-03-12"
+    for text in [*EDGE_CASES, long_text] * 2:  # the second round reads the memo (the bound clears it often)
+        assert pattern_finds(text) == tuple(_every_pattern(text)), text
+        assert list(scan_text(text)) == _every_pattern(text), text
+    assert len(_scan._FINDS) <= 3
+    assert long_text not in _scan._FINDS
+
+
+def test_identifier_in_text_batch_agrees_with_check_of_every_node() -> None:
+    """The batch pre-filter leaves out only nodes :meth:`check` finds nothing in: hostile values included."""
+    rule = PrivacyIdentifierInText()
+    ctx = Context()
+    packet = {"id": "PMID_1_Patient_4", "subject": {"id": "Patient 4"}}
+    root = Node(packet, "Phenopacket", "", None, None)
+    texts: list[Any] = ["MRN: 00481516", "Patient_4 seen 2019-03-12", "", "  ", None, 5, ["MRN 1234567"], {"a": 1}]
+    nodes: list[Node] = []
+    for i, (type_, keys) in enumerate(_KEYS.items()):
+        for j, text in enumerate(texts):
+            for key in (*keys, "descriptions", "Description"):
+                value = {key: text, "id": "x"}
+                if type_ == "VariationDescriptor":
+                    value["description"] = ""  # a falsy first field before the label
+                nodes.append(Node(value, type_, f"/{i}/{j}/{key}", root, None))
+    nodes.append(Node({}, "PhenotypicFeature", "/empty", root, None))
+    nodes.append(Node({"description": "MRN 00481516"}, "PhenotypicFeature", "/orphan", None, None))
+    by_batch = [(n[2], v.message, v.path) for n, v in rule.check_batch(nodes, ctx)]
+    by_node = [(n[2], v.message, v.path) for n in nodes for v in rule.check(n, ctx)]
+    assert by_batch == by_node
+    assert len(by_batch) > 20
+    assert any("the record's own id 'Patient 4'" in m for _, m, _ in by_batch)

@@ -137,11 +137,50 @@ def embedded_spans(haystack: str, needle: str) -> list[tuple[int, int]]:
     return out
 
 
+def embedded(haystack: str, needle: str) -> bool:
+    """True when ``needle``'s tokens occur as whole, consecutive tokens of ``haystack``.
+
+    ``bool(embedded_spans(haystack, needle))`` without the spans: the tokens of the haystack come from
+    :func:`tokens` (C-level splits, the same words as ``embedded_spans``'s word pattern).
+    """
+    want = _needle(needle)
+    if not want:
+        return False
+    for w in want:  # each wanted token is a substring of the haystack, or it cannot hold them as tokens
+        if w not in haystack:
+            return False
+    words = tokens(haystack)
+    first, n = want[0], len(want)
+    if n == 1:
+        return first in words
+    return any(w == first and tuple(words[i : i + n]) == want for i, w in enumerate(words))
+
+
+#: :func:`pattern_finds` of the texts seen before (free text repeats across documents: the same paper titles,
+#: notes and labels); bounded, and only for texts up to :data:`_MEMO_LENGTH` characters
+_FINDS: dict[str, tuple[tuple[str, str], ...]] = {}
+_MEMO_SIZE = 50_000
+_MEMO_LENGTH = 2_000
+
+
+def pattern_finds(text: str) -> tuple[tuple[str, str], ...]:
+    """(kind, matched text) of every match of :data:`PATTERNS` in ``text``, in pattern order (memoised).
+
+    A pattern runs only on a text holding its hint (:func:`_candidates`): the same matches, less time.
+    """
+    found = _FINDS.get(text)
+    if found is None:
+        found = tuple((kind, m.group(0)) for kind in _candidates(text) for m in PATTERNS[kind].finditer(text))
+        if len(text) <= _MEMO_LENGTH:
+            if len(_FINDS) >= _MEMO_SIZE:
+                _FINDS.clear()
+            _FINDS[text] = found
+    return found
+
+
 def scan_text(text: str, ids: Iterable[str] = ()) -> Iterator[tuple[str, str]]:
     """(kind, matched text) for every identifier-like part of ``text``; ``ids`` are the record's own ids."""
-    for kind in _candidates(text):  # a pattern runs only on a text holding its hint: same matches, less time
-        for m in PATTERNS[kind].finditer(text):
-            yield kind, m.group(0)
+    yield from pattern_finds(text)
     for ident in ids:
-        if distinctive(ident) and embedded_spans(text, ident):
+        if distinctive(ident) and embedded(text, ident):
             yield "the record's own id", ident

@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
-from phenotk.validation.rules.privacy._scan import distinctive, embedded_spans
+from phenotk.validation.rules.privacy._scan import distinctive, embedded
 
 
 def _carriers(pp: dict[str, Any]) -> Iterator[tuple[tuple[Token, ...], str]]:
@@ -61,5 +61,5 @@ class PrivacyEmbeddedId(Rule):
         return [
             self.violation(f"{value!r} contains the subject id {sid!r}; use ids that do not embed it", *path)
             for path, value in _carriers(node.value)
-            if value != sid and embedded_spans(value, sid)
+            if value != sid and embedded(value, sid)
         ]

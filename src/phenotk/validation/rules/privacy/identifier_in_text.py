@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.privacy._scan import scan_text
+from phenotk.validation.rules.privacy._scan import distinctive, embedded, pattern_finds
 
 #: message type → its free-text fields (text a curator typed, not an ontology label or a code)
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -38,20 +38,35 @@ _FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
 _KEYS: dict[str, tuple[str, ...]] = {
     t: tuple(n for name, snake in f for n in (name, snake) if n is not None) for t, f in _FIELDS.items()
 }
+#: the text field most types have, and the only one of most of them (phenotypic features: most nodes)
+_SHARED = "description"
+#: the types with a text key other than :data:`_SHARED`: every node of theirs takes the per-key test
+_OTHER_TYPES: frozenset[str] = frozenset(t for t, keys in _KEYS.items() if keys != (_SHARED,))
+
+
+#: the message types whose ids are a text's "own ids": the enclosing element of the text
+_ELEMENTS = frozenset({"Phenopacket", "Family", "Cohort"})
 
 
 def _own_ids(node: Node) -> list[str]:
-    """The subject id and packet id of the enclosing phenopacket (or the element's own id)."""
+    """The packet id and subject id of the enclosing phenopacket (or the element's own id).
+
+    Only the :func:`~phenotk.validation.rules.privacy._scan.distinctive` ones: the others are not searched
+    for in text. Tuple access (node[0] is node.value, node[1] node.type, node[3] node.parent): no property
+    call per step up.
+    """
     n: Node | None = node
-    while n is not None and n.type not in ("Phenopacket", "Family", "Cohort"):
-        n = n.parent
-    if n is None or not isinstance(n.value, dict):
+    while n is not None and n[1] not in _ELEMENTS:
+        n = n[3]
+    element = n[0] if n is not None else None
+    if not isinstance(element, dict):
         return []
-    out = [n.value["id"]] if isinstance(n.value.get("id"), str) else []
-    subject = n.value.get("subject")
+    ident = element.get("id")
+    out = [ident] if isinstance(ident, str) else []
+    subject = element.get("subject")
     if isinstance(subject, dict) and isinstance(subject.get("id"), str):
         out.append(subject["id"])
-    return out
+    return [ident for ident in out if distinctive(ident)]
 
 
 class PrivacyIdentifierInText(Rule):
@@ -103,19 +118,28 @@ class PrivacyIdentifierInText(Rule):
                 continue
             if ids is None:
                 ids = _own_ids(node)
-            for kind, found in scan_text(value, ids):
+            # what ``scan_text(value, ids)`` yields, with the patterns' finds memoised per text
+            for kind, found in pattern_finds(value):
                 out.append(self.violation(f"{kind} {found!r} in free text; remove it before sharing", key))
+            for ident in ids:
+                if embedded(value, ident):
+                    out.append(
+                        self.violation(f"the record's own id {ident!r} in free text; remove it before sharing", key)
+                    )
         return out
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterator[tuple[Node, Violation]]:
         """:meth:`check` of each node with a value under a spelling of one of its type's text fields.
 
-        Hot: every phenotypic feature is here, most without a description; such a node costs one
-        ``dict.get``. A node left out has no value under any spelling: :meth:`check` would find nothing in it.
+        Hot: every phenotypic feature is here, most without a description. One list comprehension picks the
+        nodes to look at: those with a ``description`` key and those of the few types with another text
+        field (node[0] is node.value, node[1] node.type: tuple access); they are then tested key by key. A
+        node left out has no value under any spelling: :meth:`check` would find nothing in it.
         """
         keys_of = _KEYS
         check = self.check
-        for node in nodes:
+        others = _OTHER_TYPES
+        for node in [n for n in nodes if _SHARED in n[0] or n[1] in others]:
             value = node[0]
             for k in keys_of[node[1]]:
                 if value.get(k) is not None:
