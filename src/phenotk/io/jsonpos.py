@@ -277,14 +277,16 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     """Positions in a document written as 2-space-indented JSON of ``data``; None when that is not so.
 
     Most Phenopacket JSON is written that way (phenopacket-store, protobuf's and orjson's pretty printers:
-    every file of the public store is). Then a value's offset follows from the lengths of what precedes it
-    — each sibling serialised by orjson at C speed — instead of scanning the text. Results equal
+    every file of the public store is). Then a value's place follows from what precedes it — each sibling
+    serialised by orjson at C speed — instead of scanning the text. Results equal
     :func:`locate_json`'s (nearest existing ancestor for absent pointers).
 
     Safe for any input: every piece of text before a wanted value is compared byte for byte with its
     2-space serialisation, and ``data`` is what ``raw`` parses to, so a JSON parser reading the same
-    prefix is exactly where the value starts. Only the text before the pointers is serialised (not the
-    whole document, which costs about as much as parsing it), in one pass over the wanted subtree of the
+    prefix is exactly where the value starts; its line is counted in the pieces (a re-indented piece's line
+    breaks from its growth), and its column is the width of the key or indent before it on its line. Only
+    the text before the pointers is serialised (not the whole document, which costs about as much as
+    parsing it), in one pass over the wanted subtree of the
     document: each sibling before a wanted value is serialised once, however many pointers follow it,
     and the pieces are compared with the text in one comparison; None when they differ.
     """
@@ -294,34 +296,21 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     if len(wanted) > MAX_CANONICAL_POINTERS:
         return None  # each pointer serialises what precedes it: the one-pass scan is cheaper for many
     tree, split_of = _wanted_tree(wanted)
-    found: dict[tuple[str, ...], int] = {(): 0}
+    found: dict[tuple[str, ...], tuple[int, int]] = {(): (1, 1)}
     if tree:
         pieces: list[bytes] = []  # the text expected before the last wanted value, compared once at the end
         try:
-            _place(data, 0, 0, tree, (), found, pieces)
+            _place(data, 1, 0, tree, (), found, pieces)
         except orjson.JSONEncodeError:  # e.g. an integer past 64 bits, which orjson does not write: the scan does
             return None
         if pieces and not raw.startswith(b"".join(pieces)):
             return None
-    placed: list[tuple[int, str]] = []
-    for pointer, key in split_of:
-        off = found.get(key)
-        while off is None:  # absent: the nearest ancestor that is there (the root always is)
-            key = key[:-1]
-            off = found.get(key)
-        placed.append((off, pointer))
-    placed.sort()
     out: dict[str, tuple[int, int]] = {}
-    line, prev, line_start = 1, 0, 0
-    here = (1, 1)
-    for off, pointer in placed:
-        if off != prev:  # pointers at the same offset (the root, for absent members) share their place
-            breaks = raw.count(b"\n", prev, off)
-            if breaks:
-                line += breaks
-                line_start = raw.rfind(b"\n", prev, off) + 1
-            prev = off
-            here = (line, len(raw[line_start:off].decode("utf-8")) + 1)
+    for pointer, key in split_of:
+        here = found.get(key)
+        while here is None:  # absent: the nearest ancestor that is there (the root always is)
+            key = key[:-1]
+            here = found.get(key)
         out[pointer] = here
     return out
 
@@ -387,20 +376,21 @@ def _head(key: str, level: int) -> bytes:
 
 def _place(
     node: Any,
-    off: int,
+    line: int,
     level: int,
     tree: dict[str, Any],
     path: tuple[str, ...],
-    found: dict[Any, int],
+    found: dict[Any, tuple[int, int]],
     pieces: list[bytes],
 ) -> None:
-    """Record in ``found`` the byte offsets of the wanted values below ``node``, if the text is as expected.
+    """Record in ``found`` the (line, column) of the wanted values below ``node``, if the text is as expected.
 
-    ``tree`` holds the wanted tokens below ``node`` (each with its own wanted subtree), ``node`` starts at byte
-    ``off`` and sits ``level`` deep. The offsets hold only if the text before the last wanted value is the
+    ``tree`` holds the wanted tokens below ``node`` (each with its own wanted subtree), ``node`` starts on
+    line ``line`` and sits ``level`` deep. The places hold only if the text before the last wanted value is the
     2-space serialisation of what precedes it in the document: that text is appended to ``pieces`` (the text
     from the start of the document on), which the caller compares with the document once. The pieces below a
     wanted value that is not the last are replaced by the value's whole serialisation, which covers them.
+    Each wanted value starts a line's content after its key (``"key": ``) or its item indent.
     """
     dumps = orjson.dumps
     if type(node) is dict:
@@ -411,23 +401,23 @@ def _place(
         if not left:
             return
         pieces.append(b"{\n")
-        off += 2
+        line += 1
         heads = _HEADS[level] if level < len(_HEADS) else _heads(level)
         nl = _BREAKS[level]  # a line break inside a value embedded at this level
+        grow = len(nl) - 1  # what re-indenting adds per line break
         for key, value in node.items():
             head = heads.get(key)
             if head is None:
                 head = _head(key, level)
             pieces.append(head)
-            off += len(head)
             sub = tree.get(key)
             if sub is not None:
                 here = (*path, key)
-                found[here] = off
+                found[here] = (line, (len(head) if head.isascii() else len(head.decode("utf-8"))) + 1)
                 left -= 1
                 if sub:
                     mark = len(pieces)
-                    _place(value, off, level + 1, sub, here, found, pieces)
+                    _place(value, line, level + 1, sub, here, found, pieces)
                     if not left:
                         return
                     del pieces[mark:]  # the value's whole text below covers what was expected inside it
@@ -435,10 +425,12 @@ def _place(
                     return
             text = dumps(value, option=_INDENT_2)
             if b"\n" in text:
+                size = len(text)
                 text = text.replace(b"\n", nl)
+                line += (len(text) - size) // grow
             pieces.append(text)
             pieces.append(b",\n")
-            off += len(text) + 2
+            line += 1
         return  # pragma: no cover - every wanted key was met above
     if type(node) is list:
         n = len(node)
@@ -450,42 +442,49 @@ def _place(
         if level >= len(_BREAKS):
             _heads(level)
         inner = _BREAKS[level][1:]
-        at = -1  # the item whose start ``off`` is, once one was placed (-1: ``off`` is the opening bracket)
+        at = -1  # the item on whose first line ``line`` is, once one was placed (-1: the opening bracket's)
         sep = b",\n" + inner
         cut = len(inner)  # the closing "\n", indent and "]" of a re-indented slice
+        column = len(inner) + 1
         mark = 0
         for i in wanted:
+            # a slice of the items serialised as a top-level list, re-indented to this level: "[\n" + items
+            # joined by ",\n" + "\n]", its line breaks counted from its growth (or counted, at the top level)
             if at < 0:
-                if i:  # the i items before: one serialisation of the slice, re-indented to this level
-                    # as a top-level list it is "[\n" + items (indent 2) joined by ",\n" + "\n]"; here the
-                    # closing line is the next item's separator instead
+                if i:  # the i items before; here the closing line is the next item's separator instead
                     before = dumps(node[:i], option=_INDENT_2)
                     if level:
+                        size = len(before)
                         before = before.replace(b"\n", b"\n" + inner[2:])
-                    before = before[:-cut]
-                    pieces.append(before)
+                        breaks = (len(before) - size) // (2 * level)
+                    else:
+                        breaks = before.count(b"\n")
+                    pieces.append(before[:-cut])
                     pieces.append(sep)
-                    off += len(before) + len(sep)
+                    line += breaks  # less the cut closing line, plus the separator's
                 else:
                     pieces.append(b"[\n" + inner)
-                    off += 2 + len(inner)
+                    line += 1
             else:  # from the start of the item placed before: the items in between, without the brackets
                 del pieces[mark:]  # what was expected inside the item before: its text below covers it
                 between = dumps(node[at:i], option=_INDENT_2)
                 if level:
+                    size = len(between)
                     between = between.replace(b"\n", b"\n" + inner[2:])
-                between = between[2 + len(inner) : -cut]
-                pieces.append(between)
+                    breaks = (len(between) - size) // (2 * level)
+                else:
+                    breaks = between.count(b"\n")
+                pieces.append(between[2 + len(inner) : -cut])
                 pieces.append(sep)
-                off += len(between) + len(sep)
+                line += breaks - 1  # less the opening and closing lines, plus the separator's
             at = i
             tok = str(i)
             here = (*path, tok)
-            found[here] = off
+            found[here] = (line, column)
             sub = tree[tok]
             mark = len(pieces)
             if sub:
-                _place(node[i], off, level + 1, sub, here, found, pieces)
+                _place(node[i], line, level + 1, sub, here, found, pieces)
 
 
 _BLANKS = re.compile(rb"[ \t\r\n]*")
