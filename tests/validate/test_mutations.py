@@ -126,6 +126,18 @@ def test_undeclared_prefix(packet: tuple[Path, dict[str, Any]], tmp_path: Path) 
     assert issue.pointer.endswith(("/disease", "/term"))
 
 
+def test_resources_remembered_per_run_are_still_checked(packet: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    """The meta rules remember a resource list by its JSON text: a list seen complete earlier in the run, then
+    one that differs only in a blank version, a missing OMIM entry or a null, is checked again."""
+    blank, fewer, null = (copy.deepcopy(packet[1]) for _ in range(3))
+    blank["metaData"]["resources"][0]["version"] = ""
+    fewer["metaData"]["resources"] = [r for r in fewer["metaData"]["resources"] if r["namespacePrefix"] != "OMIM"]
+    null["metaData"]["resources"][0]["version"] = None
+    _, found = _validate(tmp_path, packet[1], blank, fewer, packet[1], null)
+    got = sorted((doc, i.rule) for doc, i in found if i.rule.startswith("meta-"))
+    assert got == [(1, "meta-resource-incomplete"), (2, "meta-undeclared-prefix"), (4, "meta-resource-incomplete")]
+
+
 def test_dangling_subject_or_biosample_id(packet: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     doc = copy.deepcopy(packet[1])
     doc["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["subjectOrBiosampleId"] = "nobody"

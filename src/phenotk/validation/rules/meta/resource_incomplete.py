@@ -7,6 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.meta._common import resources_text
 
 _FIELDS = ("id", "name", "url", "version", "namespacePrefix", "iriPrefix")
 
@@ -43,11 +44,15 @@ class MetaResourceIncomplete(Rule):
 
     def __init__(self) -> None:
         self._ok: set[tuple[Any, ...]] = set()  # resources seen complete (the same entries recur in every file)
+        self._ok_lists: set[bytes] = set()  # resource lists without a finding, as JSON text (:func:`resources_text`)
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Check presence and shape of the six fields of each resource."""
         resources = node[0].get("resources")  # node.value (tuple access: hot path); one-word field name
         if type(resources) is not list:
+            return ()
+        text = resources_text(resources, ctx)  # the whole list: most documents list the same resources
+        if text is not None and text in self._ok_lists:
             return ()
         ok = self._ok
         out: list[Violation] | tuple[()] = ()
@@ -73,6 +78,8 @@ class MetaResourceIncomplete(Rule):
                     ok.add(key)
                 continue
             out = [*out, *found]
+        if not out and text is not None and len(self._ok_lists) < 10_000:
+            self._ok_lists.add(text)
         return out
 
     def _check(self, node: Node, i: int) -> Iterator[Violation]:

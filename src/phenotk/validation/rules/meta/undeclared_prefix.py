@@ -10,6 +10,7 @@ from phenotk.io.sourcemap import split
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validation.helpers import curie_prefix
 from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.meta._common import resources_text
 from phenotk.validation.rules.syntax._ids import written_ids
 
 #: standard resource entries offered as suggested fixes (version left for the curator to fill in)
@@ -111,7 +112,7 @@ class MetaUndeclaredPrefix(Rule):
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterable[tuple[Node, Violation]]:
         """Collect used and declared prefixes of the document; one finding per undeclared prefix."""
         root = ctx.root
-        declared = _declared(ctx.data, root[1] if root is not None else "Phenopacket")
+        declared = _declared(ctx.data, root[1] if root is not None else "Phenopacket", ctx)
         ids = written_ids(nodes, ctx.state)  # every id and valueId (a superset of those used), C-level passes
         if ids is not None:
             try:
@@ -178,38 +179,56 @@ def _strings(nodes: list[Node]) -> set[str]:
 _MEMBERS = {"Phenopacket": (), "Family": (("proband", False), ("relatives", True)), "Cohort": (("members", True),)}
 
 
-def _declared(data: Any, element: str) -> set[str]:
+def _declared(data: Any, element: str, ctx: Context) -> set[str]:
     """The ``namespacePrefix`` strings of every resource the walk reaches: the element's and its members'."""
     declared: set[str] = set()
     if type(data) is not dict:
         return declared
-    _resources(data, declared)
+    _resources(data, declared, ctx)
     for name, many in _MEMBERS.get(element, ()):
         value = data.get(name)  # one-word field: the snake_case key is the same
         if many:
             if type(value) is list:
                 for pp in value:
                     if type(pp) is dict:
-                        _resources(pp, declared)
+                        _resources(pp, declared, ctx)
         elif type(value) is dict:
-            _resources(value, declared)
+            _resources(value, declared, ctx)
     return declared
 
 
-def _resources(element: dict[str, Any], declared: set[str]) -> None:
+def _resources(element: dict[str, Any], declared: set[str], ctx: Context) -> None:
     """Add the prefixes of an element's ``metaData.resources`` (``meta_data`` too, as the walk reads both)."""
     for key in ("metaData", "meta_data"):
         meta = element.get(key)
         if type(meta) is not dict:
             continue
         resources = meta.get("resources")
-        if type(resources) is not list:
-            continue
-        for r in resources:
-            if type(r) is dict:
-                prefix = r["namespacePrefix"] if "namespacePrefix" in r else r.get("namespace_prefix")
-                if type(prefix) is str:
-                    declared.add(prefix)
+        if type(resources) is list:
+            declared |= _prefixes(resources, ctx)
+
+
+#: a resource list's JSON text (:func:`resources_text`) → its prefixes: documents repeat their resources
+_LIST_PREFIXES: dict[bytes, frozenset[str]] = {}
+
+
+def _prefixes(resources: list[Any], ctx: Context) -> frozenset[str]:
+    """The ``namespacePrefix`` strings of a resource list (``namespace_prefix`` too)."""
+    text = resources_text(resources, ctx)
+    if text is not None:
+        hit = _LIST_PREFIXES.get(text)
+        if hit is not None:
+            return hit
+    found = set()
+    for r in resources:
+        if type(r) is dict:
+            prefix = r["namespacePrefix"] if "namespacePrefix" in r else r.get("namespace_prefix")
+            if type(prefix) is str:
+                found.add(prefix)
+    prefixes = frozenset(found)
+    if text is not None and len(_LIST_PREFIXES) < 10_000:
+        _LIST_PREFIXES[text] = prefixes
+    return prefixes
 
 
 def _cached_prefix(ident: str) -> str | None:
