@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Token, Violation, _snake
-from phenotk.validation.rules.variant._common import pick
+from phenotk.validation.rules.variant._common import interpretation_tree
 
 #: type → (JSON name, the proto3 default a reader substitutes) of scalar fields the v2 specification marks
 #: REQUIRED. ``schema-required`` leaves them out: proto3 JSON writers omit a default value, so absence is
@@ -77,38 +77,20 @@ class SchemaRequiredDefault(Rule):
             return ()
         if node[1] != "Phenopacket":
             return self._absent(node[0], node[1], ())
-        interps = node[0].get("interpretations")
-        if type(interps) is not list or not interps:
-            return ()
         out: list[Violation] = []
-        for i, it in enumerate(interps):
-            if type(it) is not dict:
-                continue
-            out.extend(self._absent(it, "Interpretation", ("interpretations", i)))
-            diag = it.get("diagnosis")
-            gk, gis = (
-                pick(diag, "genomicInterpretations", "genomic_interpretations") if type(diag) is dict else ("", None)
-            )
-            if type(gis) is not list:
-                continue
-            for j, gi in enumerate(gis):
-                if type(gi) is not dict:
-                    continue
-                at: tuple[Token, ...] = ("interpretations", i, "diagnosis", gk, j)
-                out.extend(self._absent(gi, "GenomicInterpretation", at))
-                vk, vi = pick(gi, "variantInterpretation", "variant_interpretation")
-                if type(vi) is dict:
-                    out.extend(self._absent(vi, "VariantInterpretation", (*at, vk)))
-                    dk, vd = pick(vi, "variationDescriptor", "variation_descriptor")
-                    if type(vd) is dict:
-                        out.extend(self._absent(vd, "VariationDescriptor", (*at, vk, dk)))
+        for type_name, at, value in interpretation_tree(node, ctx)[0]:  # shared with the variant rules
+            for json_name, snake, default in _SPECS[type_name]:
+                if value.get(json_name) is None and value.get(snake) is None:
+                    out.append(self._finding(json_name, default, at))
         return out
 
     def _absent(self, value: dict[str, Any], type_name: str, at: tuple[Token, ...]) -> list[Violation] | tuple[()]:
         out: list[Violation] | tuple[()] = ()
         for json_name, snake, default in _SPECS[type_name]:
             if value.get(json_name) is None and value.get(snake) is None:
-                msg = f"REQUIRED field {json_name!r} absent, read as default {default}; state it explicitly"
-                found = self.violation(msg, *at, json_name, context={"field": json_name, "default": default})
-                out = [*out, found]
+                out = [*out, self._finding(json_name, default, at)]
         return out
+
+    def _finding(self, json_name: str, default: str, at: tuple[Token, ...]) -> Violation:
+        msg = f"REQUIRED field {json_name!r} absent, read as default {default}; state it explicitly"
+        return self.violation(msg, *at, json_name, context={"field": json_name, "default": default})

@@ -149,11 +149,26 @@ def descriptors(node: Node, ctx: Context) -> list[tuple[tuple[Token, ...], dict[
     The variant rules target the phenopacket (a node the walk makes anyway) instead of each descriptor and
     share this list through ``ctx.state``: one traversal per phenopacket, however many rules read it.
     """
-    key = "variation-descriptors" + node.pointer
+    return interpretation_tree(node, ctx)[1]
+
+
+#: (message type, path relative to the phenopacket, object) of an object in the interpretations
+Level = tuple[str, tuple["Token", ...], dict[str, Any]]
+
+
+def interpretation_tree(node: Node, ctx: Context) -> tuple[list[Level], list[tuple[tuple[Token, ...], dict[str, Any]]]]:
+    """The phenopacket's interpretation objects, and its variation descriptors with their paths.
+
+    The first list holds each ``Interpretation``, ``GenomicInterpretation``, ``VariantInterpretation`` and
+    ``VariationDescriptor`` object as (type, path, object), outer before inner, in document order
+    (``required-default`` reads them); the second (path, descriptor) of the descriptors. Made once per
+    phenopacket and shared through ``ctx.state``.
+    """
+    key = "interpretation-tree" + node[2]  # node.pointer (tuple access: hot path)
     found = ctx.state.get(key)
     if found is None:
-        found = ctx.state[key] = _walk_descriptors(node.value)
-    return found
+        found = ctx.state[key] = _walk_interpretations(node[0])
+    return found  # type: ignore[no-any-return]
 
 
 class Record:
@@ -216,7 +231,7 @@ def records(node: Node, ctx: Context) -> list[Record]:
     found = ctx.state.get(key)
     if found is None:
         parsed = _parsed_json(ctx)
-        found = ctx.state[key] = [Record(path, vd, parsed) for path, vd in descriptors(node, ctx)]
+        found = ctx.state[key] = [Record(path, vd, parsed) for path, vd in interpretation_tree(node, ctx)[1]]
     return found  # type: ignore[no-any-return]
 
 
@@ -294,29 +309,52 @@ def pick(d: dict[str, Any], camel: str, snake: str) -> tuple[str, Any]:
     return (snake, v) if v is not None else (camel, None)
 
 
-def _walk_descriptors(pp: dict[str, Any]) -> list[tuple[tuple[Token, ...], dict[str, Any]]]:
-    """The descriptors of a phenopacket's interpretations (plain dict look-ups: this runs once per document)."""
+def _walk_interpretations(
+    pp: dict[str, Any],
+) -> tuple[list[Level], list[tuple[tuple[Token, ...], dict[str, Any]]]]:
+    """:func:`interpretation_tree` of a phenopacket (plain dict look-ups, :func:`pick` inlined: once per document)."""
+    levels: list[Level] = []
     found: list[tuple[tuple[Token, ...], dict[str, Any]]] = []
     interps = pp.get("interpretations")
     if type(interps) is not list:
-        return found
+        return levels, found
     for i, it in enumerate(interps):
-        diag = it.get("diagnosis") if type(it) is dict else None
+        if type(it) is not dict:
+            continue
+        levels.append(("Interpretation", ("interpretations", i), it))
+        diag = it.get("diagnosis")
         if type(diag) is not dict:
             continue
-        gk, gis = pick(diag, "genomicInterpretations", "genomic_interpretations")
+        gk = "genomicInterpretations"
+        gis = diag.get(gk)
+        if gis is None:
+            gk = "genomic_interpretations"
+            gis = diag.get(gk)
         if type(gis) is not list:
             continue
         for j, gi in enumerate(gis):
             if type(gi) is not dict:
                 continue
-            vk, vi = pick(gi, "variantInterpretation", "variant_interpretation")
+            at: tuple[Token, ...] = ("interpretations", i, "diagnosis", gk, j)
+            levels.append(("GenomicInterpretation", at, gi))
+            vk = "variantInterpretation"
+            vi = gi.get(vk)
+            if vi is None:
+                vk = "variant_interpretation"
+                vi = gi.get(vk)
             if type(vi) is not dict:
                 continue
-            dk, vd = pick(vi, "variationDescriptor", "variation_descriptor")
+            levels.append(("VariantInterpretation", (*at, vk), vi))
+            dk = "variationDescriptor"
+            vd = vi.get(dk)
+            if vd is None:
+                dk = "variation_descriptor"
+                vd = vi.get(dk)
             if type(vd) is dict:
-                found.append((("interpretations", i, "diagnosis", gk, j, vk, dk), vd))
-    return found
+                path = (*at, vk, dk)
+                levels.append(("VariationDescriptor", path, vd))
+                found.append((path, vd))
+    return levels, found
 
 
 _CHROMS = (*map(str, range(1, 23)), "X", "Y")
