@@ -18,6 +18,7 @@ import pytest
 from phenotk.validation.rule import Context, Node
 from phenotk.validation.rules.privacy import _scan
 from phenotk.validation.rules.privacy._scan import PATTERNS, embedded, embedded_spans, pattern_finds, scan_text, tokens
+from phenotk.validation.rules.privacy.embedded_id import PrivacyEmbeddedId
 from phenotk.validation.rules.privacy.identifier_in_text import _KEYS, PrivacyIdentifierInText
 
 #: keys whose string values are free text somewhere in a phenopacket
@@ -217,3 +218,35 @@ def test_identifier_in_text_batch_agrees_with_check_of_every_node() -> None:
     assert by_batch == by_node
     assert len(by_batch) > 20
     assert any("the record's own id 'Patient 4'" in m for _, m, _ in by_batch)
+
+
+def test_embedded_id_checks_each_carrier_on_hostile_packets() -> None:
+    """Packet id, biosample and interpretation ids and file URIs, by the token definition; odd shapes skipped."""
+    rule = PrivacyEmbeddedId()
+    packets: list[Any] = [
+        {
+            "id": "PMID_1_Family_2_II_1",
+            "subject": {"id": "II-1"},
+            "biosamples": [{"id": "II_1_blood"}, {"id": 7}, "II-1", None, {"id": "II_10"}],
+            "interpretations": [{"id": "II-1"}, {"id": "x.II:1"}],
+            "files": [{"uri": "file:///data/II-1.vcf"}, {"uri": ["II-1"]}],
+        },
+        {"id": "P1", "subject": {"id": "II-1"}, "biosamples": {"id": "II-1"}, "files": None},
+        {"id": "A_B_C", "subject": {"id": "a b"}},
+        {"id": "x", "subject": {"id": 12345}},
+        {"id": "x", "subject": "II-1"},
+        {"id": ["II-1"], "subject": {"id": "II-1"}, "interpretations": [{"id": "II 1 again"}]},
+    ]
+    found = [
+        (v.path, v.message) for pp in packets for v in rule.check(Node(pp, "Phenopacket", "", None, None), Context())
+    ]
+    assert [path for path, _ in found] == [
+        ("id",),
+        ("biosamples", 0, "id"),
+        ("interpretations", 1, "id"),
+        ("files", 0, "uri"),
+        ("interpretations", 0, "id"),
+    ]
+    for path, message in found:
+        assert "contains the subject id 'II-1'" in message, (path, message)
+    assert rule.check(Node([], "Phenopacket", "", None, None), Context()) == []

@@ -143,17 +143,36 @@ def embedded(haystack: str, needle: str) -> bool:
     ``bool(embedded_spans(haystack, needle))`` without the spans: the tokens of the haystack come from
     :func:`tokens` (C-level splits, the same words as ``embedded_spans``'s word pattern).
     """
-    want = _needle(needle)
-    if not want:
-        return False
+    found = _PADDED.get(needle)
+    if found is None:
+        found = _padded(needle)
+    want, padded = found
     for w in want:  # each wanted token is a substring of the haystack, or it cannot hold them as tokens
         if w not in haystack:
             return False
-    words = tokens(haystack)
-    first, n = want[0], len(want)
-    if n == 1:
-        return first in words
-    return any(w == first and tuple(words[i : i + n]) == want for i, w in enumerate(words))
+    if not want:
+        return False
+    if haystack.isascii():  # :func:`tokens`, inline (hot: a call per packet id)
+        words = haystack.encode("ascii").translate(_SEPARATOR_BYTES).decode("ascii").split()
+    else:
+        words = tokens(haystack)
+    if len(want) == 1:
+        return padded in words
+    # no token holds whitespace: consecutive tokens are a space-delimited part of the joined tokens
+    return padded in f" {' '.join(words)} "
+
+
+#: ids searched for by :func:`embedded` → (their ``tokens``, the tokens joined by spaces with a space either
+#: side, or the one token); bounded
+_PADDED: dict[str, tuple[tuple[str, ...], str]] = {}
+
+
+def _padded(ident: str) -> tuple[tuple[str, ...], str]:
+    if len(_PADDED) >= 4096:
+        _PADDED.clear()
+    want = _needle(ident)
+    found = _PADDED[ident] = (want, f" {' '.join(want)} " if len(want) > 1 else "".join(want))
+    return found
 
 
 #: :func:`pattern_finds` of the texts seen before (free text repeats across documents: the same paper titles,

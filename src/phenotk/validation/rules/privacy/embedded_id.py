@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field_key
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation
 from phenotk.validation.rules.privacy._scan import distinctive, embedded
 
+#: (list field, the field of its items holding an id-like string); one-word JSON names, so the snake_case
+#: spelling of each is the same key
+_LISTS = (("biosamples", "id"), ("interpretations", "id"), ("files", "uri"))
 
-def _carriers(pp: dict[str, Any]) -> Iterator[tuple[tuple[Token, ...], str]]:
+
+def _carriers(pp: dict[str, Any]) -> list[tuple[tuple[Token, ...], str]]:
     """(relative path, value) of the id-like strings of a phenopacket other than the subject id."""
-    if isinstance(pp.get("id"), str):
-        yield ("id",), pp["id"]
-    for list_name, field in (("biosamples", "id"), ("interpretations", "id"), ("files", "uri")):
-        key = field_key(pp, list_name)
-        items = pp.get(key) if key else None
-        if key is not None and isinstance(items, list):
+    out: list[tuple[tuple[Token, ...], str]] = []
+    ident = pp.get("id")
+    if isinstance(ident, str):
+        out.append((("id",), ident))
+    for key, field in _LISTS:
+        items = pp.get(key)
+        if isinstance(items, list):
             for i, item in enumerate(items):
                 if isinstance(item, dict) and isinstance(item.get(field), str):
-                    yield (key, i, field), item[field]
+                    out.append(((key, i, field), item[field]))
+    return out
 
 
 class PrivacyEmbeddedId(Rule):
@@ -54,12 +59,15 @@ class PrivacyEmbeddedId(Rule):
 
     def check(self, node: Node, ctx: Context) -> list[Violation]:
         """Search the other ids of the packet for the subject id."""
-        subject = node.get("subject")
+        packet = node[0]  # node.value (tuple access)
+        if not isinstance(packet, dict):
+            return []
+        subject = packet.get("subject")
         sid = subject.get("id") if isinstance(subject, dict) else None
         if not isinstance(sid, str) or not distinctive(sid):
             return []
         return [
             self.violation(f"{value!r} contains the subject id {sid!r}; use ids that do not embed it", *path)
-            for path, value in _carriers(node.value)
+            for path, value in _carriers(packet)
             if value != sid and embedded(value, sid)
         ]
