@@ -6,10 +6,12 @@ Java's ``JsonFormat`` (the reference validator) refuses it ("has already been se
 reader — keeps the last value without a word. So a file phenotk reads may be refused downstream, and the value
 the curator wrote first is silently gone.
 
-:func:`duplicate_keys` costs little on the usual file: the number of ``"`` in the text is compared with the number
-in the parsed tree re-serialised by orjson (both counted in C). A repeated key leaves at least its two quotes
-fewer in the tree, so equal counts mean no repetition. Only when they differ — a repetition, or a quote written as
-``\u0022`` — is the text scanned token by token to name each repeated key exactly.
+:func:`duplicate_keys` costs little on the usual file: 2-space-indented text (every file of the public store) that
+equals the parsed tree re-serialised by orjson the same way has no repeated key (a serialised object never does);
+otherwise the number of ``"`` in the text is compared with the number in the tree re-serialised by orjson (both
+counted in C). A repeated key leaves at least its two quotes fewer in the tree, so equal counts mean no
+repetition. Only when they differ — a repetition, or a quote written as ``\u0022`` — is the text scanned token by
+token to name each repeated key exactly.
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ def duplicate_keys(raw: bytes, tree: Any) -> list[Duplicate]:
     """Every key written more than once in one object of the JSON text ``raw`` (whose parsed form is ``tree``)."""
     if not isinstance(tree, (dict, list)):
         return []
+    if raw.startswith(b'{\n  "'):  # 2-space-indented: the text is most likely the tree's own serialisation
+        try:
+            pretty = orjson.dumps(tree, option=orjson.OPT_INDENT_2)
+        except (TypeError, orjson.JSONEncodeError):  # an integer past 64 bits: count exactly
+            return scan(raw)
+        if raw == pretty or (len(raw) == len(pretty) + 1 and raw.endswith(b"\n") and raw.startswith(pretty)):
+            return []  # one comparison instead of counting quotes in the text and in the tree (~8 instructions a byte)
     try:
         written = orjson.dumps(tree).count(b'"')
     except (TypeError, orjson.JSONEncodeError):  # an integer past 64 bits: count exactly
