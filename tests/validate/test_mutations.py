@@ -138,6 +138,18 @@ def test_resources_remembered_per_run_are_still_checked(packet: tuple[Path, dict
     assert got == [(1, "meta-resource-incomplete"), (2, "meta-undeclared-prefix"), (4, "meta-resource-incomplete")]
 
 
+def test_time_order_feature_object_listed_twice(packet: tuple[Path, dict[str, Any]]) -> None:
+    """time-order finds an event's index only when it reports it: one object listed twice is reported at each place."""
+    import phenotk
+
+    doc = copy.deepcopy(packet[1])
+    late = {"type": {"id": "HP:0001250", "label": "Seizure"}, "onset": {"age": {"iso8601duration": "P99Y"}}}
+    doc["phenotypicFeatures"] = [late, {"type": {"id": "HP:0001263", "label": "Global developmental delay"}}, late]
+    report = phenotk.validate(doc, hpo=False)
+    found = [i.pointer for i in report.issues if i.rule == "time-order"]
+    assert found == ["/phenotypicFeatures/0/onset", "/phenotypicFeatures/2/onset"]
+
+
 def test_dangling_subject_or_biosample_id(packet: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     doc = copy.deepcopy(packet[1])
     doc["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["subjectOrBiosampleId"] = "nobody"

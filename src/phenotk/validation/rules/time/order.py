@@ -92,13 +92,17 @@ class TimeOrder(Rule):
             # definitely_after: a call less per event)
             plain = tle is not None and death is None
             limit = tle.hi + TOLERANCE_DAYS if tle is not None else 0.0
-            for i, item in _timed(items, time_field, time_snake, bounded):
+            after = 0  # the timed items come in list order: the index of each is past the one before
+            for item in _timed(items, time_field, time_snake, bounded):
                 tkey = time_field if time_field in item else time_snake
                 when = _when(item[tkey], birth)
                 if when is None:
                     continue
                 if plain and "resolution" not in item and not (when.kind == tle.kind and when.lo > limit):  # type: ignore[union-attr]
                     continue  # not after the last encounter: nothing to report
+                # its index, looked up only now (by identity: an object listed twice is compared at each place)
+                i = next(k for k in range(after, len(items)) if items[k] is item)
+                after = i + 1
                 self._compare(found, when, item, (lkey, i, tkey), time_field, birth, tle, death)
         return found
 
@@ -190,22 +194,16 @@ def _when(value: Any, birth: Any) -> When | None:
     return time_element(value, birth)
 
 
-def _timed(items: list[Any], time_field: str, time_snake: str, bounded: bool) -> list[tuple[int, dict[str, Any]]]:
-    """(index, item) of the list's objects that carry the time field (and a resolution, when ``not bounded``)."""
+def _timed(items: list[Any], time_field: str, time_snake: str, bounded: bool) -> list[dict[str, Any]]:
+    """The list's objects that carry the time field (and a resolution, when ``not bounded``), in list order."""
     if not bounded:  # only onset against resolution can be compared
-        return [
-            (i, item)
-            for i, item in enumerate(items)
-            if type(item) is dict and "resolution" in item and time_field in item
-        ]
+        return [item for item in items if type(item) is dict and "resolution" in item and time_field in item]
     if time_field == time_snake:  # onset: one key to look for, before the type (most items lack it)
         try:
-            return [(i, item) for i, item in enumerate(items) if time_field in item and type(item) is dict]
+            return [item for item in items if time_field in item and type(item) is dict]
         except TypeError:  # a number or null in the list
-            return [(i, item) for i, item in enumerate(items) if type(item) is dict and time_field in item]
-    return [
-        (i, item) for i, item in enumerate(items) if type(item) is dict and (time_field in item or time_snake in item)
-    ]
+            return [item for item in items if type(item) is dict and time_field in item]
+    return [item for item in items if type(item) is dict and (time_field in item or time_snake in item)]
 
 
 def _duration(v: Any) -> float | None:
