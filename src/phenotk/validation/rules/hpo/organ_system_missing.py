@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.ontology.view import OntologyView
-from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rule import Context, Node, Rule
 from phenotk.validation.rules.hpo._common import describe, feature_list, loaded_hpo
 
 #: option keys (in ``ctx.options``) that list the required organ systems (HPO ids)
@@ -64,8 +65,14 @@ class OrganSystemMissing(Rule):
     def __init__(self) -> None:
         #: (options mapping, its organ systems): the options of a run do not change between documents
         self._systems: tuple[Any, list[str]] = (None, [])
-        #: (term tables, {system id: (primary id or None, {written id: at or below it})}): per release
-        self._below: tuple[Any, dict[str, tuple[str | None, dict[Any, bool]]]] = (None, {})
+        #: (term tables, organ systems) the two below were made for
+        self._for: tuple[Any, list[str]] = (None, [])
+        #: per organ system: (its primary id or None, the message of its finding)
+        self._plan: list[tuple[str | None, str]] = []
+        #: the organ systems' primary ids the release has
+        self._roots: list[str] = []
+        #: written id -> the primary ids of the organ systems it lies at or below (one probe per feature)
+        self._covers: dict[Any, tuple[str, ...]] = {}
 
     def check(self, node: Node, ctx: Context) -> Any:
         """One finding per configured organ system without any annotation below it."""
@@ -77,44 +84,47 @@ class OrganSystemMissing(Rule):
             return ()
         idx = loaded_hpo(ctx)
         tables = idx.tables()
-        known, below = self._below
-        if known is not tables:
-            below = {}
-            self._below = (tables, below)
+        made_for = self._for
+        if made_for[0] is not tables or made_for[1] != systems:
+            self._for = (tables, systems)
+            self._plan = [_plan(system, idx) for system in systems]
+            self._roots = [root for root, _ in self._plan if root is not None]
+            self._covers = {}
         facts = feature_list(node, ctx)
-        ids = facts.ids
-        out: list[Violation] = []
-        for system in systems:
-            hit = below.get(system)
-            if hit is None:
-                hit = below[system] = (idx.primary_id(system), {})
-            root, memo = hit
-            if root is None:
-                out.append(self.violation(f"organ system {system} is not in HPO {idx.version}; check the option"))
-                continue
-            if ids and _any_below(ids, root, memo, idx):
-                continue
-            msg = (
-                f"no feature in organ system {describe(idx, root)}: record an observed term below it, "
-                f"or exclude {root} explicitly if it was examined and normal"
-            )
-            out.append(self.violation(msg, facts.key or "phenotypicFeatures"))
-        return out
+        covered = _covered(facts.ids, self._roots, self._covers, idx)
+        where = facts.key or "phenotypicFeatures"
+        return [
+            self.violation(msg) if root is None else self.violation(msg, where)
+            for root, msg in self._plan
+            if root not in covered
+        ]
 
 
-def _any_below(ids: list[Any], root: str, memo: dict[Any, bool], idx: OntologyView) -> bool:
-    """True when some written id is a term the release knows at or below ``root`` (one memo probe per id)."""
+def _plan(system: str, idx: OntologyView) -> tuple[str | None, str]:
+    """An organ system's primary id (None when the release lacks it) and the message of its finding."""
+    root = idx.primary_id(system)
+    if root is None:
+        return None, f"organ system {system} is not in HPO {idx.version}; check the option"
+    msg = (
+        f"no feature in organ system {describe(idx, root)}: record an observed term below it, "
+        f"or exclude {root} explicitly if it was examined and normal"
+    )
+    return root, msg
+
+
+def _covered(ids: list[Any], roots: list[str], covers: dict[Any, tuple[str, ...]], idx: OntologyView) -> set[str]:
+    """The ``roots`` that some written id lies at or below (a term the release knows; one memo probe per id)."""
     try:
-        hits: list[bool | None] = list(map(memo.get, ids))
+        hits: list[tuple[str, ...] | None] = list(map(covers.get, ids))
     except TypeError:  # an unhashable id (a list, an object …): never a term
-        return any(type(c) is str and _below(c, root, idx) for c in ids)
+        return {r for c in ids if type(c) is str for r in roots if _below(c, r, idx)}
     if None in hits:  # ids this run has not met yet
         for k, cid in enumerate(ids):
             if hits[k] is None:
-                hits[k] = below = _below(cid, root, idx)
-                if len(memo) < 200_000:
-                    memo[cid] = below
-    return True in hits
+                hits[k] = found = tuple(r for r in roots if _below(cid, r, idx))
+                if len(covers) < 200_000:
+                    covers[cid] = found
+    return set(chain.from_iterable(hits))  # type: ignore[arg-type]  # no None left
 
 
 def _below(cid: Any, root: str, idx: OntologyView) -> bool:

@@ -1,0 +1,179 @@
+"""The HPO rules' shared fast paths agree with plain per-feature reference code, on the store and on hostile lists.
+
+``feature_sets`` decides with one memo probe and one ``isdisjoint`` per feature whether a list has any pair or
+group worth building; ``hpo-organ-system-missing`` probes one per-id memo for every configured system at once.
+Each is compared here with a straightforward implementation of what it must decide: the store's packets
+(the lists the fast paths were tuned for) and seeded random lists mixing ancestors and descendants, alt,
+obsolete and unknown ids, non-string and unhashable ids, items that are not objects and odd excluded flags.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from phenotk.validation.rule import Context, Node
+from phenotk.validation.rules.hpo import _common as C
+from phenotk.validation.rules.hpo.organ_system_missing import OrganSystemMissing
+
+#: Seizure, three of its descendants, two of its ancestors, and unrelated terms
+SEIZURE = "HP:0001250"
+TERMS = [
+    SEIZURE,
+    "HP:0007359",  # Focal-onset seizure
+    "HP:0002069",  # Bilateral tonic-clonic seizure
+    "HP:0020219",  # Motor seizure
+    "HP:0012638",  # Abnormal nervous system physiology
+    "HP:0000707",  # Abnormality of the nervous system
+    "HP:0001627",  # Abnormal heart morphology
+    "HP:0000118",  # Phenotypic abnormality
+    "HP:0004322",  # Short stature
+]
+ODD_IDS: list[Any] = ["HP:9999999", "HP:12", "MONDO:0000001", 42, None, ["HP:0001250"], {"id": 1}]
+
+
+def ctx_for(hpo: Any) -> Context:
+    return Context(hpo=hpo)
+
+
+def reference_sets(items: Any, hpo: Any) -> tuple[list[tuple[int, int]], list[list[int]], list[int]]:
+    """Pairs, same-term groups and listed features, deciding 'anything related?' feature pair by feature pair."""
+    if type(items) is not list or len(items) < 2:
+        return [], [], []
+    tables = hpo.tables()
+    ids = [C._type_id(item) for item in items]
+    infos = C._feature_infos(ids, tables)
+    known = [(k, x) for k, x in enumerate(infos) if x]
+    terms = [x[0] for _, x in known]
+    related = len(set(terms)) != len(terms)
+    for i, (ki, xi) in enumerate(known):
+        for j, (kj, xj) in enumerate(known):
+            if i != j and xi[0] in xj[1]:  # feature ki is an ancestor of feature kj
+                anc_excluded = items[ki].get("excluded") is True
+                desc_excluded = items[kj].get("excluded") is True
+                related = related or not desc_excluded or (anc_excluded and desc_excluded)
+    if not related:
+        return [], [], []
+    sets = C._related(None, ids, infos, items, set(terms))
+    return shape(sets)
+
+
+def shape(sets: C.FeatureSets) -> tuple[list[tuple[int, int]], list[list[int]], list[int]]:
+    return (
+        [(a.index, d.index) for a, d in sets.pairs],
+        [[f.index for f in group] for group in sets.same_term],
+        [f.index for f in sets.features],
+    )
+
+
+def fast_sets(items: Any, hpo: Any) -> tuple[list[tuple[int, int]], list[list[int]], list[int]]:
+    node = Node({"phenotypicFeatures": items}, "Phenopacket", "", None, None)
+    return shape(C.feature_sets(node, ctx_for(hpo)))
+
+
+def random_items(rng: random.Random, hpo: Any) -> list[Any]:
+    alt = sorted(hpo.alt_ids())[:50]
+    obsolete = [t for t in hpo.terms(obsolete=True) if hpo.is_obsolete(t)][:50]
+    out: list[Any] = []
+    for _ in range(rng.randint(0, 9)):
+        r = rng.random()
+        if r < 0.65:
+            cid: Any = rng.choice(TERMS)
+        elif r < 0.75:
+            cid = rng.choice(alt)
+        elif r < 0.82:
+            cid = rng.choice(obsolete)
+        else:
+            cid = rng.choice(ODD_IDS)
+        item: Any = {"type": {"id": cid, "label": "x"}}
+        flag = rng.random()
+        if flag < 0.4:
+            item["excluded"] = True
+        elif flag < 0.5:
+            item["excluded"] = rng.choice([False, None, 1, "true", 1.0])
+        shape_r = rng.random()
+        if shape_r < 0.03:
+            item = "not an object"
+        elif shape_r < 0.06:
+            item = {"type": "HP:0001250"}
+        elif shape_r < 0.08:
+            item = {"excluded": True}
+        out.append(item)
+    return out
+
+
+@pytest.fixture(scope="module")
+def store_lists(store_dir: Path) -> list[Any]:
+    files = sorted(store_dir.glob("*/*.json"))[::7]
+    return [orjson.loads(f.read_bytes()).get("phenotypicFeatures") for f in files]
+
+
+def test_feature_sets_equal_reference_on_the_store(store_lists: list[Any], hpo_index: Any) -> None:
+    assert len(store_lists) > 1000
+    related = 0
+    for items in store_lists:
+        want = reference_sets(items, hpo_index)
+        assert fast_sets(items, hpo_index) == want
+        related += bool(want[0] or want[1])
+    assert related  # the store has lists with pairs: both paths were taken
+
+
+def test_feature_sets_equal_reference_on_hostile_lists(hpo_index: Any) -> None:
+    rng = random.Random(20261207)
+    kinds = {"pairs": 0, "groups": 0, "none": 0}
+    for _ in range(3000):
+        items = random_items(rng, hpo_index)
+        want = reference_sets(items, hpo_index)
+        assert fast_sets(items, hpo_index) == want, items
+        kinds["pairs" if want[0] else "groups" if want[1] else "none"] += 1
+    assert all(kinds.values()), kinds
+
+
+def test_observed_ancestor_of_an_excluded_descendant_is_no_pair(hpo_index: Any) -> None:
+    """The consistent record: Seizure observed, Focal-onset seizure excluded (and the other orders)."""
+    seizure, focal = {"type": {"id": SEIZURE}}, {"type": {"id": "HP:0007359"}}
+    ex = {"excluded": True}
+    assert fast_sets([seizure, {**focal, **ex}], hpo_index) == ([], [], [])
+    assert fast_sets([{**focal, **ex}, seizure], hpo_index) == ([], [], [])
+    assert fast_sets([seizure, focal], hpo_index)[0] == [(0, 1)]
+    assert fast_sets([{**seizure, **ex}, focal], hpo_index)[0] == [(0, 1)]
+    assert fast_sets([{**seizure, **ex}, {**focal, **ex}], hpo_index)[0] == [(0, 1)]
+
+
+def reference_organ(ids: list[Any], systems: list[str], hpo: Any) -> list[str]:
+    """Messages of hpo-organ-system-missing, one system at a time, id by id."""
+    out = []
+    for system in systems:
+        root = hpo.primary_id(system)
+        if root is None:
+            out.append(f"organ system {system} is not in HPO {hpo.version}; check the option")
+            continue
+        below = any(
+            type(c) is str
+            and (term := hpo.tables().primary.get(c)) is not None
+            and hpo.is_descendant_of(term, root)
+            for c in ids
+        )
+        if not below:
+            out.append(
+                f"no feature in organ system {C.describe(hpo, root)}: record an observed term below it, "
+                f"or exclude {root} explicitly if it was examined and normal"
+            )
+    return out
+
+
+def test_organ_systems_equal_reference(store_lists: list[Any], hpo_index: Any) -> None:
+    systems = ["HP:0000707", "HP:0001626", "HP:9999999", "HP:0001627", "HP:0000707"]
+    rule = OrganSystemMissing()
+    ctx = Context(hpo=hpo_index, options={"organ_systems": systems})
+    rng = random.Random(7)
+    lists = [x for x in store_lists[:300] if type(x) is list] + [random_items(rng, hpo_index) for _ in range(500)]
+    for items in lists:
+        ctx.state = {}
+        node = Node({"phenotypicFeatures": items}, "Phenopacket", "", None, None)
+        got = [v.message for v in rule.check(node, ctx)]
+        assert got == reference_organ([C._type_id(i) for i in items], systems, hpo_index), items
