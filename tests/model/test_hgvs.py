@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import orjson
@@ -62,7 +64,11 @@ T, G, P = MoleculeContext.transcript, MoleculeContext.genomic, MoleculeContext.p
 def test_valid_forms(text: str, reference: str | None, kind: str, context: int, normalised: str) -> None:
     h = parse_hgvs(text)
     assert (h.reference, h.kind, h.molecule_context, h.text, h.syntax) == (
-        reference, kind, context, normalised, f"hgvs.{kind}"
+        reference,
+        kind,
+        context,
+        normalised,
+        f"hgvs.{kind}",
     )
     assert is_hgvs(text)
 
@@ -129,3 +135,61 @@ def test_every_store_expression_is_read(store_dir: Path) -> None:
     assert {parse_hgvs(v).syntax for v in seen["hgvs.p"]} == {"hgvs.p"}
     assert {parse_hgvs(v).syntax for v in seen["hgvs.g"]} == {"hgvs.g", "hgvs.m"}
     assert {parse_hgvs(v).syntax for v in seen["hgvs.c"] if is_hgvs(v)} == {"hgvs.c", "hgvs.n", "hgvs.m"}
+
+
+def _unfactored_nucleotide(pos: str, base: str) -> re.Pattern[str]:
+    """The edit grammar as first written, one alternative per edit (the module writes the range once)."""
+    uncertain = rf"\({pos}(?:_{pos})?\)"
+    point = rf"(?:{pos}|{uncertain})"
+    rng = rf"{point}(?:_{point})?"
+    seq = rf"{base}+"
+    payload = rf"(?:{seq}|N\[\d+\]|\(\d+(?:_\d+)?\)|{seq}\[\d+\]|\d+_\d+(?:inv)?|{pos}_{pos}(?:inv)?)"
+    count = r"\[(?:\d+|\(\d+_\d+\)|\?)\]"
+    edits = (
+        *(f"{point}{base}>{base}", f"{rng}{base}*=", rf"{rng}del(?:{seq})?ins{payload}", rf"{rng}del(?:{seq}|\d+)?"),
+        *(rf"{rng}dup(?:{seq}|\d+)?", f"{rng}ins{payload}", rf"{rng}inv(?:{seq}|\d+)?", f"{rng}(?:{seq}{count})+"),
+        *(f"{rng}{count}", "=", r"\?", r"0\??"),
+    )
+    return re.compile(rf"(?:{'|'.join(edits)})\Z")
+
+
+def _unfactored_protein(aa: str, ter: str) -> re.Pattern[str]:
+    any_aa = rf"(?:{aa}|{ter})"
+    pos = rf"{any_aa}\d+"
+    rng = rf"{pos}(?:_{pos})?"
+    seq = rf"(?:{aa})+{ter}?"
+    n = r"(?:\d+|\?)"
+    edits = (
+        *(rf"{pos}(?:{aa}|{ter}|=|\?)", f"{pos}(?:{aa})?fs(?:{ter}{n})?", rf"{pos}(?:{aa})?ext(?:{ter}?{n}|-\d+)?"),
+        *(f"{rng}del", f"{rng}dup", rf"{pos}_{pos}ins(?:{seq}|\d+|X\[\d+\])", f"{rng}delins{seq}"),
+        rf"{rng}\[(?:\d+|\(\d+_\d+\))\]",
+    )
+    return re.compile(rf"(?:{'|'.join(edits)})\Z")
+
+
+def test_factored_grammar_accepts_what_the_unfactored_one_does(store_dir: Path) -> None:
+    """The edit patterns write each range once (they compile ~3x faster): the same language as one alternative
+    per edit, on every description of a third of the store and on random edits of them."""
+    from phenotk.model import hgvs
+
+    descriptions: set[str] = set()
+    for f in sorted(store_dir.glob("*/*.json"))[::3]:
+        descriptions.update(m.group(1) for m in re.finditer(rb'"value": "[^"]*?:[cgmnrp]\.([^"]*)"', f.read_bytes()))
+    texts = sorted(d.decode() for d in descriptions)
+    texts += [t[1:-1] for t in texts if t.startswith("(")]  # p. changes are matched without their brackets
+    rnd = random.Random(17)
+    tokens = ["1", "97", "-", "+", "*", "?", "_", "(", ")", "[", "]", "A", "C", "G", "T", "u", "=", ">", "del"]
+    tokens += ["dup", "ins", "inv", "0", "pter", ";", "Arg", "Ter", "R", "X", "fs", "ext", "N"]
+    for t in texts[:2000]:
+        for _ in range(4):
+            i = rnd.randrange(len(t) + 1)
+            texts.append(t[:i] + rnd.choice(tokens) + t[i + rnd.randint(0, 2) :])
+    texts += ["".join(rnd.choice(tokens) for _ in range(rnd.randint(1, 8))) for _ in range(20_000)]
+    pairs = [(hgvs._nucleotide_pattern(*g), _unfactored_nucleotide(*g)) for g in hgvs._NUC_GRAMMAR.values()]
+    pairs += [
+        (hgvs._protein_pattern(a, t), _unfactored_protein(a, t))
+        for a, t in ((hgvs._AA3, "(?:Ter|\\*)"), (hgvs._AA1, "\\*"))
+    ]
+    for factored, reference in pairs:
+        assert [t for t in texts if bool(factored.match(t)) != bool(reference.match(t))] == []
+        assert sum(1 for t in texts if factored.match(t)) > 20  # the test sees both answers
