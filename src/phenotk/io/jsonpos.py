@@ -366,11 +366,18 @@ def _heads(level: int) -> dict[str, bytes]:
     return _HEADS[level]
 
 
+#: the most key heads kept over all levels (keys and depths come from the input: the memo stays bounded)
+MAX_HEADS = 65536
+_kept = 0
+
+
 def _head(key: str, level: int) -> bytes:
+    global _kept
     head = b" " * (2 * (level + 1)) + orjson.dumps(key) + b": "
     heads = _heads(level)
-    if len(heads) < 16384:  # keys come from the input: the memo stays bounded
+    if _kept < MAX_HEADS:
         heads[key] = head
+        _kept += 1
     return head
 
 
