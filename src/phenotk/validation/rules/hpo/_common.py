@@ -9,8 +9,8 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, not_
 from typing import Any
 
 from phenotk.ontology.view import OntologyView, TermTables
@@ -36,7 +36,6 @@ _STATUS_KEYS = frozenset({"type", "excluded"})
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _TYPE, _ID = itemgetter("type"), itemgetter("id")
 _ABSENT = object()  # a default that equals no label
-_EXCLUDED = repeat("excluded")  # map(dict.get, items, _EXCLUDED): every item's excluded flag
 
 
 def release_date(version: Any) -> str | None:
@@ -346,47 +345,80 @@ def _feature_sets(facts: FeatureList, ctx: Context) -> FeatureSets:
     idx = ctx.hpo
     if items is None or idx is None or len(items) < 2:
         return _no_sets(facts.key)
-    infos = facts.infos(idx.tables())
-    known = list(filter(None, infos))  # (primary id, ancestors) of the features the release knows
-    if len(known) > 1:
-        unique = set(map(_FIRST, known))
-        if len(unique) != len(known):
-            return _related(facts.key, facts.ids, infos, items, unique)
-        # no feature has an ancestor in the list (most packets): no pair, whatever the excluded flags say
-        if not all(map(unique.isdisjoint, map(_SECOND, known))) and _paired(items, infos, known, unique):
-            return _related(facts.key, facts.ids, infos, items, unique)
+    tables = idx.tables()
+    ids = facts.ids
+    # the features the release knows: their primary ids, ancestors and items, in list order
+    ancestors = _own_ancestors(ids, tables)
+    if ancestors is not None:  # the usual list: every id a primary id the release knows (one memo probe each)
+        terms, kept = ids, items
+    else:
+        infos = facts.infos(tables)
+        known = list(filter(None, infos))
+        if len(known) < 2:
+            return _no_sets(facts.key)
+        terms, ancestors = list(map(_FIRST, known)), list(map(_SECOND, known))
+        kept = list(compress(items, infos))  # infos: False for the items the release does not know
+    unique = set(terms)
+    if len(unique) != len(terms):
+        return _related(facts.key, ids, facts.infos(tables), items, unique)
+    # most lists end here: no feature has an ancestor in the list (one isdisjoint per feature), so there is
+    # no pair, whatever the excluded flags say
+    apart = list(map(unique.isdisjoint, ancestors))
+    if False in apart and _paired(kept, terms, ancestors, apart, unique):
+        return _related(facts.key, ids, facts.infos(tables), items, unique)
     return _no_sets(facts.key)
 
 
-def _paired(items: list[Any], infos: list[Any], known: list[Any], unique: set[str]) -> bool:
+def _own_ancestors(ids: list[Any], tables: TermTables) -> list[frozenset[str]] | None:
+    """The ancestors of each id when every id is a primary id the release knows, else None.
+
+    One probe per id in a memo of this run (per release) that holds the ids that are their own primary id
+    (current or obsolete) with their proper ancestors; a list with any other id (an alt id, an unknown id,
+    not a string) takes the general path.
+    """
+    memo_for, memo = _OWN
+    if memo_for is not tables:
+        memo = {}
+        _OWN[:] = (tables, memo)
+    try:
+        return list(map(memo.__getitem__, ids))  # no scan for misses: most lists have none
+    except (KeyError, TypeError):  # an id this run has not met yet (or unhashable)
+        pass
+    found = []
+    for cid in ids:
+        info = tables.term_info(cid) if type(cid) is str else None
+        if info is None or info[0] != cid:
+            return None
+        found.append(info[1])
+        if len(memo) < 200_000:
+            memo[cid] = info[1]
+    return found
+
+
+#: (term tables, the memo of :func:`_own_ancestors` for them)
+_OWN: list[Any] = [None, {}]
+
+
+def _paired(
+    items: list[Any], terms: list[str], ancestors: list[frozenset[str]], apart: list[bool], unique: set[str]
+) -> bool:
     """True when some feature has an ancestor in the list that a hierarchy rule compares it with.
 
-    Called when every known term occurs once. The rules pair an ancestor with a descendant when both are
-    observed (``hpo-redundant-ancestor``), both excluded (``hpo-redundant-excluded``) or the ancestor is
-    excluded and the descendant observed (``hpo-excluded-ancestor-conflict``); an observed ancestor of an
+    Called when every known term occurs once, with the known features' items, primary ids and ancestors, and
+    whether each has no ancestor in the list (``apart``). The rules pair an ancestor with a descendant when
+    both are observed (``hpo-redundant-ancestor``), both excluded (``hpo-redundant-excluded``) or the ancestor
+    is excluded and the descendant observed (``hpo-excluded-ancestor-conflict``); an observed ancestor of an
     excluded descendant (*Seizure* observed, *Focal-onset seizure* excluded: a common, consistent record)
-    concerns none of them. So an observed term is tested against every term of the list, an excluded one
-    only against the excluded terms.
+    concerns none of them. So an observed feature pairs with any ancestor in the list, an excluded one only
+    with an excluded ancestor. Only the few features with an ancestor in the list are looked at.
     """
-    try:  # every item's excluded flag at C speed (items with a type.id are objects)
-        flags = list(map(dict.get, items, _EXCLUDED))
-    except TypeError:
-        flags = [item.get("excluded") if type(item) is dict else None for item in items]
-    if True not in flags:  # nothing excluded (a flag equal to True but not True only takes the loop below)
-        return not all(map(unique.isdisjoint, map(_SECOND, known)))
-    observed: list[frozenset[str]] = []
-    excluded: list[frozenset[str]] = []
-    excluded_terms: set[str] = set()
-    for x, flag in zip(infos, flags, strict=True):
-        if x:
-            if flag is True:
-                excluded.append(x[1])
-                excluded_terms.add(x[0])
-            else:
-                observed.append(x[1])
-    if not all(map(unique.isdisjoint, observed)):
-        return True
-    return len(excluded_terms) > 1 and not all(map(excluded_terms.isdisjoint, excluded))
+    for k in compress(range(len(apart)), map(not_, apart)):
+        if items[k].get("excluded") is not True:
+            return True
+        for a in ancestors[k] & unique:
+            if items[terms.index(a)].get("excluded") is True:
+                return True
+    return False
 
 
 def _related(key: str | None, ids: list[Any], infos: list[Any], items: list[Any], unique: set[str]) -> FeatureSets:
