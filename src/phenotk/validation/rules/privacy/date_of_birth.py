@@ -36,6 +36,9 @@ class PrivacyDateOfBirth(Rule):
 
     def check(self, node: Node, ctx: Context) -> list[Violation]:
         """Report a present ``dateOfBirth``."""
+        value = node[0]  # node.value (tuple access): most subjects have no date of birth under either spelling
+        if "dateOfBirth" not in value and "date_of_birth" not in value:
+            return []
         key = node.key("dateOfBirth")
         if key is None or not node.value.get(key):
             return []

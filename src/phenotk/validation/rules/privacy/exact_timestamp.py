@@ -7,6 +7,9 @@ from phenotk.validation.rule import Context, Node, Rule, Violation
 
 #: parents whose timestamps date the record, not the person (metaData.created, updates)
 _RECORD_TYPES = ("MetaData", "Update")
+#: parents whose timestamps are not reported: the record's, and ``Individual`` (its ``dateOfBirth`` has its own
+#: rule)
+_NOT_EVENTS = frozenset((*_RECORD_TYPES, "Individual"))
 
 
 class PrivacyExactTimestamp(Rule):
@@ -42,7 +45,7 @@ class PrivacyExactTimestamp(Rule):
 
     def check(self, node: Node, ctx: Context) -> list[Violation]:
         """Report a timestamp that dates an event of the subject's life."""
-        parent = node.parent
-        if parent is not None and (parent.type in _RECORD_TYPES or parent.type == "Individual"):
+        parent = node[3]  # node.parent; parent[1] is its type (tuple access: a call per timestamp)
+        if parent is not None and parent[1] in _NOT_EVENTS:
             return []
         return [self.violation(f"exact date {node.value!r}; share an age or de-identify (phenotk deidentify)")]

@@ -37,9 +37,10 @@ class PrivacyHospitalNumberId(Rule):
 
     def check(self, node: Node, ctx: Context) -> list[Violation]:
         """Match the id against the record-number shape."""
-        field = "id" if node.type == "Individual" else "individualId"
-        key = node.key(field)
-        value = node.value.get(key) if key else None
+        fields = node[0]  # node.value, node[1] node.type (tuple access: a call per subject)
+        field = "id" if node[1] == "Individual" else "individualId"
+        key = field if field in fields else node.key(field)  # the JSON name, else the snake_case one or None
+        value = fields.get(key) if key else None
         if key is None or not isinstance(value, str) or not HOSPITAL_NUMBER.match(value.strip()):
             return []
         return [self.violation(f"id {value!r} looks like a hospital record number; use a study pseudonym", key)]
