@@ -1,14 +1,20 @@
-"""What the readiness rules read from a phenopacket: features, files, genomic interpretations (raw JSON)."""
+"""What the readiness rules read from a phenopacket: features, files, genomic interpretations (raw JSON).
+
+A field with a one-word JSON name (``subject``, ``id``, ``sex``, ``files``, ``diseases``, ``interpretations``,
+``diagnosis``, ``uri`` …) has the same snake_case key, so a plain ``dict.get`` reads it whatever the spelling of
+the document; only the multi-word names (``phenotypicFeatures``, ``variationDescriptor`` …) are looked up in both
+spellings (:func:`get`, :func:`key` or ``camel in d``). The hot paths below read fields so, without a helper call
+per field.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-from phenotk.validation.rule import Node, Token, field_key
+from phenotk.validation.rule import Context, Node, Token, field_key
+from phenotk.validation.rules.hpo._common import feature_list
 
 #: ``scheme:`` of an RFC 3986 URI (``file:``, ``https:``, ``s3:``, ``gs:`` …); a Windows drive ``C:`` is not one
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:")
@@ -18,7 +24,7 @@ Path = tuple[Token, ...]
 
 def analysed(node: Node) -> bool:
     """True for the phenopacket a tool analyses: a top-level one, a family's proband, a cohort member."""
-    return node.field != "relatives"
+    return node[4] != "relatives"  # node.field (tuple access: hot path)
 
 
 _ABSENT = object()
@@ -28,7 +34,7 @@ def get(d: Any, name: str) -> Any:
     """Field of a raw JSON object by JSON name (snake_case key found too); None for anything else."""
     if not isinstance(d, dict):
         return None
-    value = d.get(name, _ABSENT)  # hot: four profiles ask each packet about every feature
+    value = d.get(name, _ABSENT)
     if value is not _ABSENT:
         return value
     k = field_key(d, name)  # the snake_case spelling, or absent
@@ -37,128 +43,185 @@ def get(d: Any, name: str) -> Any:
 
 def key(d: Any, name: str) -> str:
     """The key a raw object uses for a field (the JSON name when absent)."""
-    if not isinstance(d, dict) or name in d:  # hot: the JSON name is the usual spelling
+    if not isinstance(d, dict) or name in d:  # the JSON name is the usual spelling
         return name
     return field_key(d, name) or name
+
+
+#: every ``type.id`` already seen to be a string starting ``HP:`` (a per-process memo: the store repeats terms)
+_HP_IDS: set[str] = set()
+_HP_IDS_MAX = 50_000
+_TYPE, _ID = itemgetter("type"), itemgetter("id")
 
 
 class Packet:
     """What the four profiles read of one analysed phenopacket, worked out once for all of them (:func:`packet`).
 
-    The subject's key, id and sex are read on construction; the non-HPO features, the variants and the files
-    on first use (a run with one ``--profile`` does not pay for what only the others read).
+    The subject's id and sex and whether a feature is observed are read on construction; the non-HPO
+    features, the variants and the files on first use (a run with one ``--profile`` does not pay for what
+    only the others read).
     """
 
     __slots__ = (
         "_files",
         "_non_hpo",
         "_variants",
+        "features",
         "features_key",
         "no_sex",
+        "node",
         "observed",
         "pp",
         "sex",
         "sid",
         "subject",
-        "subject_key",
     )
 
+    #: the key of ``subject`` (a one-word JSON name: the same in both spellings)
+    subject_key = "subject"
+
     def __init__(self, node: Node) -> None:
-        pp = node[0]
+        self.node = node
+        pp = node[0]  # node.value: a Phenopacket node holds an object
         self.pp = pp
-        subject = get(pp, "subject")
-        self.subject = subject
-        self.subject_key = key(pp, "subject")
-        sid = get(subject, "id")
+        #: ``subject`` as written (None when absent)
+        self.subject = subject = pp.get("subject")
+        if isinstance(subject, dict):
+            sid, sex = subject.get("id"), subject.get("sex")
+        else:
+            sid = sex = None
         #: ``subject.id`` when it is a non-empty string
         self.sid: str | None = sid if isinstance(sid, str) and sid else None
         #: ``subject.sex`` as written (None when absent)
-        self.sex = sex = get(subject, "sex")
+        self.sex = sex
         #: True when the sex is absent, empty or UNKNOWN_SEX
         self.no_sex = not sex or sex == "UNKNOWN_SEX"
-        self.features_key = key(pp, "phenotypicFeatures")
+        if "phenotypicFeatures" in pp:
+            fk = "phenotypicFeatures"
+        else:
+            fk = "phenotypic_features" if "phenotypic_features" in pp else "phenotypicFeatures"
+        #: the key of the feature list (the JSON name when absent)
+        self.features_key = fk
+        #: the feature list as written (None when absent)
+        self.features = feats = pp.get(fk)
         #: True when at least one feature is not ``excluded``
-        self.observed = _observed(pp)
+        self.observed = False
+        if isinstance(feats, list):
+            for f in feats:  # usually the first one
+                # ``excluded`` is a one-word JSON name: the snake_case key is the same
+                if isinstance(f, dict) and not f.get("excluded"):
+                    self.observed = True
+                    break
         self._non_hpo: list[tuple[int, dict[str, Any], str]] | None = None
         self._variants: list[tuple[Path, dict[str, Any]]] | None = None
         self._files: list[tuple[Path, dict[str, Any]]] | None = None
 
-    def non_hpo(self) -> list[tuple[int, dict[str, Any], str]]:
+    def non_hpo(self, ctx: Context) -> list[tuple[int, dict[str, Any], str]]:
         """(index, feature, type id) of the observed features whose ``type.id`` is a string not starting ``HP:``."""
         out = self._non_hpo
         if out is None:
-            out = self._non_hpo = _non_hpo(self.pp)
+            out = self._non_hpo = _non_hpo(self.features, self._feature_ids(ctx))
         return out
+
+    def _feature_ids(self, ctx: Context) -> list[Any] | None:
+        """Each feature's ``type.id`` as the HPO rules list it (shared through ``ctx.state``); None without it."""
+        feats = self.features
+        if ctx.hpo is None or not isinstance(feats, list):
+            return None  # without HPO the HPO rules' list holds no ids
+        facts = feature_list(self.node, ctx)
+        return facts.ids if facts.items is feats else None
 
     def variants(self) -> list[tuple[Path, dict[str, Any]]]:
         """(relative path, variation descriptor) of every genomic interpretation that has one."""
         out = self._variants
         if out is None:
-            out = self._variants = []
-            for path, gi in genomic_interpretations(self.pp):
-                found = descriptor(gi)
-                if found is not None:
-                    out.append(((*path, *found[0]), found[1]))
+            out = self._variants = _variants(self.pp)
         return out
 
-    def files(self, node: Node) -> list[tuple[Path, dict[str, Any]]]:
-        """:func:`files` of the packet's node."""
+    def files(self) -> list[tuple[Path, dict[str, Any]]]:
+        """(relative path, file) of the phenopacket's ``files``."""
         out = self._files
         if out is None:
-            out = self._files = files(node)
+            own = self.pp.get("files")  # a one-word JSON name
+            out = self._files = (
+                [(("files", i), f) for i, f in enumerate(own) if isinstance(f, dict)] if isinstance(own, list) else []
+            )
         return out
 
 
-def packet(node: Node, state: dict[str, Any]) -> Packet:
-    """The :class:`Packet` of a phenopacket node, made once per packet for all the profiles (kept in ``state``)."""
+def packet(node: Node, ctx: Context) -> Packet | None:
+    """The :class:`Packet` of an analysed phenopacket node (None for a family's relative), made once per packet.
+
+    The four profiles ask in a row about the same node: the last answer is kept in ``ctx.state`` and matched
+    by identity.
+    """
+    if node[4] == "relatives":  # not analysed (node.field, tuple access: hot path)
+        return None
+    state = ctx.state
     hit: Packet | None = state.get("rdy:packet")
-    if hit is not None and hit.pp is node[0]:
+    if hit is not None and hit.node is node:
         return hit
     p = state["rdy:packet"] = Packet(node)
     return p
 
 
-def _observed(pp: dict[str, Any]) -> bool:
-    feats = get(pp, "phenotypicFeatures")
-    if isinstance(feats, list):
-        for f in feats:  # usually the first one: no list is made
-            # ``excluded`` is a one-word JSON name: the snake_case key is the same, so ``dict.get`` is ``get``
-            if isinstance(f, dict) and not f.get("excluded"):
-                return True
-    return False
+def _non_hpo(feats: Any, ids: list[Any] | None) -> list[tuple[int, dict[str, Any], str]]:
+    """(index, feature, type id) of the observed features of ``feats`` whose ``type.id`` does not start ``HP:``.
 
-
-_TYPE, _ID = itemgetter("type"), itemgetter("id")
-
-
-def _non_hpo(pp: dict[str, Any]) -> list[tuple[int, dict[str, Any], str]]:
-    feats = get(pp, "phenotypicFeatures")
-    if not isinstance(feats, list):
+    ``ids`` are the features' ``type.id`` values when already listed (None: read here). The usual packet —
+    every id a string starting ``HP:``, excluded or not — is answered by one C-level set test against the ids
+    seen so before.
+    """
+    if not isinstance(feats, list) or not feats:
         return []
-    try:  # the usual packet, at C speed: every feature's type.id is a string starting HP: (observed or not)
-        if all(map(str.startswith, map(_ID, map(_TYPE, feats)), repeat("HP:"))):
-            return []
-    except (KeyError, TypeError):  # a feature without type.id, or not shaped so: look at each one
-        pass
-    # ``excluded``, ``type`` and ``id`` are one-word JSON names: ``dict.get`` is what :func:`get` does for them
-    return [
-        (i, f, tid)
-        for i, f in enumerate(feats)
-        if isinstance(f, dict)
-        and not f.get("excluded")
-        and isinstance(t := f.get("type"), dict)
-        and isinstance(tid := t.get("id"), str)
-        and not tid.startswith("HP:")
-    ]
+    if ids is None:
+        try:
+            ids = list(map(_ID, map(_TYPE, feats)))
+        except (KeyError, TypeError):  # a feature without type.id, or not shaped so: the loop below
+            ids = None
+    if ids is not None:
+        try:
+            if _HP_IDS.issuperset(ids):
+                return []
+        except TypeError:  # an unhashable id (an object, a list): the loop below
+            pass
+    out: list[tuple[int, dict[str, Any], str]] = []
+    memo = _HP_IDS
+    for i, f in enumerate(feats):
+        # ``excluded``, ``type`` and ``id`` are one-word JSON names: ``dict.get`` is what :func:`get` does for them
+        if not isinstance(f, dict) or not isinstance(t := f.get("type"), dict):
+            continue
+        tid = t.get("id")
+        if not isinstance(tid, str):
+            continue
+        if tid.startswith("HP:"):
+            if len(memo) < _HP_IDS_MAX:
+                memo.add(tid)
+        elif not f.get("excluded"):
+            out.append((i, f, tid))
+    return out
 
 
-def files(node: Node) -> list[tuple[Path, dict[str, Any]]]:
-    """(relative path, file) of the phenopacket's ``files`` and, for a family's proband, the family's files."""
+def _variants(pp: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
+    """(path relative to the phenopacket, variation descriptor) of every genomic interpretation that has one."""
+    interps = pp.get("interpretations")  # one-word JSON names: ``interpretations``, ``diagnosis``
+    if not isinstance(interps, list):
+        return []
     out: list[tuple[Path, dict[str, Any]]] = []
-    own = get(node.value, "files")
-    if isinstance(own, list) and own:
-        k = key(node.value, "files")
-        out.extend(((k, i), f) for i, f in enumerate(own) if isinstance(f, dict))
+    for i, it in enumerate(interps):
+        diag = it.get("diagnosis") if isinstance(it, dict) else None
+        if not isinstance(diag, dict):
+            continue
+        gk = "genomicInterpretations" if "genomicInterpretations" in diag else "genomic_interpretations"
+        gis = diag.get(gk)
+        if not isinstance(gis, list):
+            continue
+        for j, gi in enumerate(gis):
+            if not isinstance(gi, dict):
+                continue
+            found = descriptor(gi)
+            if found is not None:
+                out.append((("interpretations", i, "diagnosis", gk, j, *found[0]), found[1]))
     return out
 
 
@@ -186,44 +249,25 @@ def is_vcf(f: dict[str, Any], *, exact: str | None = None) -> bool:
     return exact is None and isinstance(uri, str) and VCF_NAME.search(uri) is not None
 
 
-def genomic_interpretations(pp: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """(relative path, genomic interpretation) of every interpretation's diagnosis."""
-    interps = get(pp, "interpretations")
-    if not isinstance(interps, list):
-        return
-    ik = key(pp, "interpretations")
-    for i, it in enumerate(interps):
-        diag = get(it, "diagnosis")
-        gis = get(diag, "genomicInterpretations")
-        if not isinstance(gis, list):
-            continue
-        for j, gi in enumerate(gis):
-            if isinstance(gi, dict):
-                yield (ik, i, key(it, "diagnosis"), key(diag, "genomicInterpretations"), j), gi
-
-
-def descriptor(gi: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
-    """(path relative to the genomic interpretation, variation descriptor) or None (a gene call)."""
-    vi = get(gi, "variantInterpretation")
-    vd = get(vi, "variationDescriptor")
-    if not isinstance(vd, dict):
+def descriptor(gi: dict[str, Any]) -> tuple[tuple[str, str], dict[str, Any]] | None:
+    """((keys below the genomic interpretation), variation descriptor) or None (a gene call)."""
+    vk = "variantInterpretation" if "variantInterpretation" in gi else "variant_interpretation"
+    vi = gi.get(vk)
+    if not isinstance(vi, dict):
         return None
-    return (key(gi, "variantInterpretation"), key(vi, "variationDescriptor")), vd
+    dk = "variationDescriptor" if "variationDescriptor" in vi else "variation_descriptor"
+    vd = vi.get(dk)
+    return ((vk, dk), vd) if isinstance(vd, dict) else None
+
+
+#: the ``vcfRecord`` fields a variant needs (one-word JSON names: the snake_case key is the same)
+_VCF_FIELDS = ("chrom", "pos", "ref", "alt")
 
 
 def incomplete_vcf(vcf: dict[str, Any]) -> bool:
     """True when a ``vcfRecord``'s ``chrom``, ``pos``, ``ref`` or ``alt`` is absent or empty."""
-    for k in ("chrom", "pos", "ref", "alt"):  # one-word JSON names: the snake_case key is the same
-        v = vcf.get(k)
-        if v is None or v == "":
-            return True
-    return False
-
-
-def subject_id(pp: dict[str, Any]) -> str | None:
-    """``subject.id`` when it is a non-empty string."""
-    sid = get(get(pp, "subject"), "id")
-    return sid if isinstance(sid, str) and sid else None
+    values = tuple(map(vcf.get, _VCF_FIELDS))
+    return None in values or "" in values
 
 
 def sex(pp: dict[str, Any]) -> Any:

@@ -54,35 +54,41 @@ class ExomiserReadiness(Rule):
     default_enabled = False
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Exomiser's requirements of one analysed phenopacket."""
-        if not C.analysed(node):
-            return
-        pp = node.value
-        p = C.packet(node, ctx.state)
-        yield from _features(self, p, "Exomiser")
+        p = C.packet(node, ctx)
+        if p is None:
+            return ()
+        out = _features(self, p, ctx, "Exomiser")
         sid = p.sid
         if sid is None:
-            yield self.violation("exomiser: no subject.id (the proband's sample name in the VCF)", p.subject_key, "id")
-        if p.no_sex:
-            yield self.violation(
-                "exomiser: subject.sex is not set; X-linked inheritance is scored by sex",
-                p.subject_key,
-                "sex",
-                severity=Severity.WARNING,
+            out.append(
+                self.violation("exomiser: no subject.id (the proband's sample name in the VCF)", "subject", "id")
             )
-        vcfs = [(path, f) for path, f in p.files(node) if C.is_vcf(f)]
+        if p.no_sex:
+            out.append(
+                self.violation(
+                    "exomiser: subject.sex is not set; X-linked inheritance is scored by sex",
+                    "subject",
+                    "sex",
+                    severity=Severity.WARNING,
+                )
+            )
+        vcfs = [(path, f) for path, f in p.files() if C.is_vcf(f)]
         if not vcfs and not ((fam := C.family_files(node)) and any(C.is_vcf(f) for f in fam)):
-            yield self.violation(
-                "exomiser: no VCF in files; give it with --vcf (and --assembly) on the command line",
-                C.key(pp, "files"),
-                severity=Severity.WARNING,
+            out.append(
+                self.violation(
+                    "exomiser: no VCF in files; give it with --vcf (and --assembly) on the command line",
+                    "files",  # a one-word JSON name: the key in both spellings
+                    severity=Severity.WARNING,
+                )
             )
         for path, f in vcfs:
-            yield from vcf_file(self, "exomiser", path, f, sid, default_build="GRCh37 (hg19)")
+            out.extend(vcf_file(self, "exomiser", path, f, sid, default_build="GRCh37 (hg19)"))
+        return out
 
 
-def _features(rule: Rule, p: C.Packet, tool: str) -> list[Violation]:
+def _features(rule: Rule, p: C.Packet, ctx: Context, tool: str) -> list[Violation]:
     """No observed feature (error) and each observed feature that is not an HPO term (warning)."""
     fk = p.features_key
     out = []
@@ -92,13 +98,13 @@ def _features(rule: Rule, p: C.Packet, tool: str) -> list[Violation]:
                 f"{tool.lower()}: no observed phenotypic feature; {tool} ranks by the patient's HPO terms", fk
             )
         )
-    for i, f, tid in p.non_hpo():
+    for i, _f, tid in p.non_hpo(ctx):
         out.append(
             rule.violation(
                 f"{tool.lower()}: feature {tid!r} is not an HPO term; {tool} ignores it",
                 fk,
                 i,
-                C.key(f, "type"),
+                "type",  # a one-word JSON name: the key in both spellings
                 "id",
                 severity=Severity.WARNING,
             )

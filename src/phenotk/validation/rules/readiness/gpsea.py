@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
@@ -67,55 +66,65 @@ class GpseaReadiness(Rule):
     default_enabled = False
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """GPSEA's requirements of one analysed phenopacket."""
-        if not C.analysed(node):
-            return
-        pp = node.value
-        p = C.packet(node, ctx.state)
-        sk = p.subject_key
+        p = C.packet(node, ctx)
+        if p is None:
+            return ()
+        pp = p.pp
+        out = []
         if p.sid is None:
-            yield self.violation("gpsea: no subject.id (the sample label)", sk, "id")
+            out.append(self.violation("gpsea: no subject.id (the sample label)", "subject", "id"))
         if p.no_sex:
-            yield self.violation("gpsea: subject.sex is not set", sk, "sex", severity=Severity.WARNING)
-        diseases = C.get(pp, "diseases")
-        if not (C.get(pp, "phenotypicFeatures") or diseases or C.get(pp, "measurements")):
-            yield self.violation("gpsea: no phenotype data (HPO terms, a disease or a measurement)", p.features_key)
+            out.append(self.violation("gpsea: subject.sex is not set", "subject", "sex", severity=Severity.WARNING))
+        diseases = pp.get("diseases")  # one-word JSON names: ``diseases``, ``measurements``
+        if not (p.features or diseases or pp.get("measurements")):
+            out.append(
+                self.violation("gpsea: no phenotype data (HPO terms, a disease or a measurement)", p.features_key)
+            )
         if not diseases:
-            yield self.violation("gpsea: no diseases", C.key(pp, "diseases"), severity=Severity.WARNING)
+            out.append(self.violation("gpsea: no diseases", "diseases", severity=Severity.WARNING))
         variants = p.variants()
         for path, vd in variants:
-            yield from self._variant(path, vd)
+            self._variant(path, vd, out)
         if not variants:
-            yield self.violation(
-                "gpsea: no genotype data (no variant in any genomic interpretation)", C.key(pp, "interpretations")
+            out.append(
+                self.violation("gpsea: no genotype data (no variant in any genomic interpretation)", "interpretations")
             )
+        return out
 
-    def _variant(self, path: tuple[Any, ...], vd: dict[str, Any]) -> Iterator[Violation]:
-        state = C.get(vd, "allelicState")
-        label = C.get(state, "label")
+    def _variant(self, path: C.Path, vd: dict[str, Any], out: list[Violation]) -> None:
+        """The allelic state and the coordinates of one variation descriptor (findings appended to ``out``)."""
+        state = vd["allelicState"] if "allelicState" in vd else vd.get("allelic_state")
+        label = state.get("label") if isinstance(state, dict) else None  # ``label``: a one-word JSON name
         if not isinstance(label, str) or label not in GENOTYPE_LABELS:  # a dict or list label: no crash
-            yield self.violation(
-                f"gpsea: allelic state {label!r} is not a genotype GPSEA knows (heterozygous, homozygous, …)",
-                *path,
-                C.key(vd, "allelicState"),
+            out.append(
+                self.violation(
+                    f"gpsea: allelic state {label!r} is not a genotype GPSEA knows (heterozygous, homozygous, …)",
+                    *path,
+                    C.key(vd, "allelicState"),
+                )
             )
         if not _has_coordinates(vd):
-            yield self.violation(
-                "gpsea: no usable coordinates (a complete vcfRecord on GRCh37/GRCh38, a copy number, an hgvs.c "
-                "expression, or structuralType with geneContext)",
-                *path,
+            out.append(
+                self.violation(
+                    "gpsea: no usable coordinates (a complete vcfRecord on GRCh37/GRCh38, a copy number, an hgvs.c "
+                    "expression, or structuralType with geneContext)",
+                    *path,
+                )
             )
 
 
 def _has_coordinates(vd: dict[str, Any]) -> bool:
     vcf = C.get(vd, "vcfRecord")
-    if isinstance(vcf, dict) and C.get(vcf, "genomeAssembly") not in (None, "") and not C.incomplete_vcf(vcf):
-        asm = str(C.get(vcf, "genomeAssembly"))
-        return "38" in asm or "37" in asm or "19" in asm
+    if isinstance(vcf, dict):
+        asm = C.get(vcf, "genomeAssembly")
+        if asm is not None and asm != "" and not C.incomplete_vcf(vcf):
+            asm = str(asm)
+            return "38" in asm or "37" in asm or "19" in asm
     if C.get(C.get(vd, "variation"), "copyNumber"):
         return True
-    exprs = C.get(vd, "expressions")
-    if isinstance(exprs, list) and any(C.get(e, "syntax") == "hgvs.c" for e in exprs):
+    exprs = vd.get("expressions")  # one-word JSON names: ``expressions``, ``syntax``
+    if isinstance(exprs, list) and any(isinstance(e, dict) and e.get("syntax") == "hgvs.c" for e in exprs):
         return True
     return bool(C.get(vd, "structuralType") and C.get(vd, "geneContext"))

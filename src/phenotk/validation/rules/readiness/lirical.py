@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -54,44 +55,55 @@ class LiricalReadiness(Rule):
     default_enabled = False
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """LIRICAL's requirements of one analysed phenopacket."""
-        if not C.analysed(node):
-            return
-        p = C.packet(node, ctx.state)
-        yield from _features(self, p, "LIRICAL")
+        p = C.packet(node, ctx)
+        if p is None:
+            return ()
+        out = _features(self, p, ctx, "LIRICAL")
         sid = p.sid
-        sk = p.subject_key
         if sid is None:
-            yield self.violation("lirical: no subject.id (the sample id)", sk, "id", severity=Severity.WARNING)
-        if p.no_sex:
-            yield self.violation(
-                "lirical: subject.sex is not set; read as unknown", sk, "sex", severity=Severity.WARNING
+            out.append(
+                self.violation("lirical: no subject.id (the sample id)", "subject", "id", severity=Severity.WARNING)
             )
-        tle = C.get(p.subject, "timeAtLastEncounter")
-        if isinstance(tle, dict) and tle and not (C.get(tle, "age") or C.get(tle, "gestationalAge")):
+        if p.no_sex:
+            out.append(
+                self.violation(
+                    "lirical: subject.sex is not set; read as unknown", "subject", "sex", severity=Severity.WARNING
+                )
+            )
+        subject = p.subject
+        if isinstance(subject, dict):
+            tk = "timeAtLastEncounter" if "timeAtLastEncounter" in subject else "time_at_last_encounter"
+            tle = subject.get(tk)
+            if isinstance(tle, dict) and tle and not (C.get(tle, "age") or C.get(tle, "gestationalAge")):
+                out.append(
+                    self.violation(
+                        "lirical: timeAtLastEncounter is not an age or gestational age; LIRICAL ignores it",
+                        "subject",
+                        tk,
+                        severity=Severity.WARNING,
+                    )
+                )
+        for path, f in p.files():
+            if C.is_vcf(f):
+                out.extend(self._vcf(path, f, sid))
+        return out
+
+    def _vcf(self, path: C.Path, f: dict[str, Any], sid: str | None) -> Iterator[Violation]:
+        """What LIRICAL needs of a file that looks like a VCF."""
+        if not isinstance(C.attributes(f).get("fileFormat"), str):
             yield self.violation(
-                "lirical: timeAtLastEncounter is not an age or gestational age; LIRICAL ignores it",
-                sk,
-                C.key(p.subject, "timeAtLastEncounter"),
+                "lirical: this VCF has no fileAttributes.fileFormat 'vcf'; LIRICAL will not find it",
+                *path,
                 severity=Severity.WARNING,
             )
-        for path, f in p.files(node):
-            fmt = C.attributes(f).get("fileFormat")
-            if not C.is_vcf(f):
-                continue
-            if not isinstance(fmt, str):
-                yield self.violation(
-                    "lirical: this VCF has no fileAttributes.fileFormat 'vcf'; LIRICAL will not find it",
-                    *path,
-                    severity=Severity.WARNING,
-                )
-                continue
-            uri = C.get(f, "uri")
-            if isinstance(uri, str) and C.SCHEME.match(uri) and not uri.lower().startswith("file:"):
-                yield self.violation(
-                    f"lirical: VCF uri {uri!r} is not a file: URI; LIRICAL reads local files only",
-                    *path,
-                    C.key(f, "uri"),
-                )
-            yield from vcf_file(self, "lirical", path, f, sid)
+            return
+        uri = C.get(f, "uri")
+        if isinstance(uri, str) and C.SCHEME.match(uri) and not uri.lower().startswith("file:"):
+            yield self.violation(
+                f"lirical: VCF uri {uri!r} is not a file: URI; LIRICAL reads local files only",
+                *path,
+                C.key(f, "uri"),
+            )
+        yield from vcf_file(self, "lirical", path, f, sid)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -54,56 +54,78 @@ class PhevalReadiness(Rule):
     default_enabled = False
     targets = ("Phenopacket",)
 
-    def check(self, node: Node, ctx: Context) -> Iterator[Violation]:
+    def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """PhEval's requirements of one analysed phenopacket."""
-        if not C.analysed(node):
-            return
-        pp = node.value
-        p = C.packet(node, ctx.state)
+        p = C.packet(node, ctx)
+        if p is None:
+            return ()
+        out = []
         if not p.observed:
-            yield self.violation("pheval: no observed phenotypic feature", p.features_key)
-        if not C.get(pp, "diseases"):
-            yield self.violation(
-                "pheval: no diseases (disease prioritisation has nothing to score)",
-                C.key(pp, "diseases"),
-                severity=Severity.WARNING,
+            out.append(self.violation("pheval: no observed phenotypic feature", p.features_key))
+        if not p.pp.get("diseases"):  # one-word JSON names (``diseases``, ``files``): the key in both spellings
+            out.append(
+                self.violation(
+                    "pheval: no diseases (disease prioritisation has nothing to score)",
+                    "diseases",
+                    severity=Severity.WARNING,
+                )
             )
         for vpath, vd in p.variants():
-            vcf = C.get(vd, "vcfRecord")
-            if not isinstance(vcf, dict) or C.incomplete_vcf(vcf):
-                yield self.violation(
-                    "pheval: the diagnosed variant has no complete vcfRecord (chrom, pos, ref, alt)", *vpath
-                )
-            elif C.get(vcf, "genomeAssembly") not in PHEVAL_ASSEMBLIES:
-                yield self.violation(
-                    f"pheval: vcfRecord genomeAssembly {C.get(vcf, 'genomeAssembly')!r} is not one of "
-                    + ", ".join(PHEVAL_ASSEMBLIES),
-                    *vpath,
-                    C.key(vd, "vcfRecord"),
-                    C.key(vcf, "genomeAssembly"),
-                )
-            gene = C.get(vd, "geneContext")
-            if not (C.get(gene, "symbol") and C.get(gene, "valueId")):
-                yield self.violation(
-                    "pheval: the diagnosed variant has no geneContext with symbol and valueId",
-                    *vpath,
-                    C.key(vd, "geneContext"),
-                )
-        vcfs = [(path, f) for path, f in p.files(node) if C.is_vcf(f, exact="VCF")]
+            self._variant(vpath, vd, out)
+        vcfs = [(path, f) for path, f in p.files() if C.is_vcf(f, exact="VCF")]
         if not vcfs:
-            yield self.violation(
-                "pheval: no file with fileAttributes.fileFormat 'VCF' (needed for variant prioritisation runs)",
-                C.key(pp, "files"),
-                severity=Severity.WARNING,
+            out.append(
+                self.violation(
+                    "pheval: no file with fileAttributes.fileFormat 'VCF' (needed for variant prioritisation runs)",
+                    "files",
+                    severity=Severity.WARNING,
+                )
             )
         for path, f in vcfs:
             uri = C.get(f, "uri")
             if isinstance(uri, str) and not C.VCF_NAME.search(uri):
-                yield self.violation(f"pheval: VCF uri {uri!r} does not end in .vcf or .vcf.gz", *path, C.key(f, "uri"))
+                out.append(
+                    self.violation(f"pheval: VCF uri {uri!r} does not end in .vcf or .vcf.gz", *path, C.key(f, "uri"))
+                )
             asm = C.attributes(f).get("genomeAssembly")
             if asm not in PHEVAL_ASSEMBLIES:
-                yield self.violation(
-                    f"pheval: VCF genomeAssembly {asm!r} is not one of {', '.join(PHEVAL_ASSEMBLIES)}",
-                    *path,
-                    C.key(f, "fileAttributes"),
+                out.append(
+                    self.violation(
+                        f"pheval: VCF genomeAssembly {asm!r} is not one of {', '.join(PHEVAL_ASSEMBLIES)}",
+                        *path,
+                        C.key(f, "fileAttributes"),
+                    )
                 )
+        return out
+
+    def _variant(self, vpath: C.Path, vd: dict[str, Any], out: list[Violation]) -> None:
+        """The diagnosed variant's vcfRecord and geneContext (findings appended to ``out``)."""
+        vcf = vd["vcfRecord"] if "vcfRecord" in vd else vd.get("vcf_record")
+        if not isinstance(vcf, dict) or C.incomplete_vcf(vcf):
+            out.append(
+                self.violation("pheval: the diagnosed variant has no complete vcfRecord (chrom, pos, ref, alt)", *vpath)
+            )
+        else:
+            asm = vcf["genomeAssembly"] if "genomeAssembly" in vcf else vcf.get("genome_assembly")
+            if asm not in PHEVAL_ASSEMBLIES:
+                out.append(
+                    self.violation(
+                        f"pheval: vcfRecord genomeAssembly {asm!r} is not one of " + ", ".join(PHEVAL_ASSEMBLIES),
+                        *vpath,
+                        C.key(vd, "vcfRecord"),
+                        C.key(vcf, "genomeAssembly"),
+                    )
+                )
+        gene = vd["geneContext"] if "geneContext" in vd else vd.get("gene_context")
+        if not (
+            isinstance(gene, dict)
+            and gene.get("symbol")  # a one-word JSON name
+            and (gene["valueId"] if "valueId" in gene else gene.get("value_id"))
+        ):
+            out.append(
+                self.violation(
+                    "pheval: the diagnosed variant has no geneContext with symbol and valueId",
+                    *vpath,
+                    C.key(vd, "geneContext"),
+                )
+            )
