@@ -61,12 +61,16 @@ def _own_ids(node: Node) -> list[str]:
     element = n[0] if n is not None else None
     if not isinstance(element, dict):
         return []
+    out = []
     ident = element.get("id")
-    out = [ident] if isinstance(ident, str) else []
+    if isinstance(ident, str) and distinctive(ident):
+        out.append(ident)
     subject = element.get("subject")
-    if isinstance(subject, dict) and isinstance(subject.get("id"), str):
-        out.append(subject["id"])
-    return [ident for ident in out if distinctive(ident)]
+    if isinstance(subject, dict):
+        ident = subject.get("id")
+        if isinstance(ident, str) and distinctive(ident):
+            out.append(ident)
+    return out
 
 
 class PrivacyIdentifierInText(Rule):
