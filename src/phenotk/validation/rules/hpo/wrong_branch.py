@@ -94,9 +94,10 @@ class WrongBranch(Rule):
         """All features and diseases of a document at once: a plain feature under PA costs one set probe."""
         under_pa = loaded_hpo(ctx).tables().under(PHENOTYPIC_ABNORMALITY)
         out: list[tuple[Node, Violation]] = []
+        quiet = _QUIET.isdisjoint
         for node in nodes:
             value = node[0]  # node.value (tuple access: hot path)
-            if _QUIET.isdisjoint(value):
+            if quiet(value):
                 # no field besides a feature's type holds a term: a disease is done, a feature when its type is
                 # under Phenotypic abnormality (anything unusual — no type, not an object — takes check())
                 if node[1] != "PhenotypicFeature":
