@@ -153,9 +153,7 @@ def reference_organ(ids: list[Any], systems: list[str], hpo: Any) -> list[str]:
             out.append(f"organ system {system} is not in HPO {hpo.version}; check the option")
             continue
         below = any(
-            type(c) is str
-            and (term := hpo.tables().primary.get(c)) is not None
-            and hpo.is_descendant_of(term, root)
+            type(c) is str and (term := hpo.tables().primary.get(c)) is not None and hpo.is_descendant_of(term, root)
             for c in ids
         )
         if not below:
@@ -177,3 +175,106 @@ def test_organ_systems_equal_reference(store_lists: list[Any], hpo_index: Any) -
         node = Node({"phenotypicFeatures": items}, "Phenopacket", "", None, None)
         got = [v.message for v in rule.check(node, ctx)]
         assert got == reference_organ([C._type_id(i) for i in items], systems, hpo_index), items
+
+
+# ---------------------------------------------------------------- batch rules: the batch equals check() node by node
+
+ONSET_TERMS: list[Any] = ["HP:0003577", "HP:0011463", "HP:0003593", SEIZURE, "HP:9999999", "MONDO:0000001", 5, None]
+
+
+def random_class(rng: random.Random, hpo: Any, pool: list[Any]) -> Any:
+    r = rng.random()
+    if r < 0.05:
+        return rng.choice(["not an object", None, ["HP:0001250"]])
+    cid = rng.choice(pool)
+    label = hpo.label(cid) if type(cid) is str and rng.random() < 0.7 else rng.choice(["Seizures", "x", None, 3])
+    out: dict[str, Any] = {"id": cid, "label": label}
+    if rng.random() < 0.08:
+        del out["label"]
+    if rng.random() < 0.03:
+        del out["id"]
+    return out
+
+
+def random_time(rng: random.Random, hpo: Any) -> Any:
+    r = rng.random()
+    if r < 0.3:
+        return {"age": {"iso8601duration": "P3Y"}}
+    if r < 0.75:
+        return {rng.choice(["ontologyClass", "ontology_class"]): random_class(rng, hpo, ONSET_TERMS)}
+    if r < 0.85:
+        return {"ontologyClass": random_class(rng, hpo, ONSET_TERMS), "ontology_class": {"id": "HP:0003577"}}
+    return rng.choice([None, "P3Y", ["x"], {}])
+
+
+def random_feature_or_disease(rng: random.Random, hpo: Any) -> tuple[str, dict[str, Any]]:
+    pool = [*TERMS, "HP:0000006", "HP:0012828", "HP:0012832", "HP:0003577", *ODD_IDS[:4]]
+    if rng.random() < 0.2:
+        d: dict[str, Any] = {"term": random_class(rng, hpo, ["OMIM:100100", "MONDO:0000001"])}
+        for key in ("onset", "resolution"):
+            if rng.random() < 0.4:
+                d[key] = random_time(rng, hpo)
+        if rng.random() < 0.2:
+            d["laterality"] = random_class(rng, hpo, ["HP:0012834", SEIZURE, "HP:0012835"])
+        return "Disease", d
+    f: dict[str, Any] = {"type": random_class(rng, hpo, pool)}
+    if rng.random() < 0.4:
+        f["excluded"] = True
+    for key in ("onset", "resolution"):
+        if rng.random() < 0.3:
+            f[key] = random_time(rng, hpo)
+    if rng.random() < 0.1:
+        f["severity"] = random_class(rng, hpo, ["HP:0012828", SEIZURE])
+    if rng.random() < 0.1:
+        f["modifiers"] = [random_class(rng, hpo, ["HP:0012832", SEIZURE]) for _ in range(rng.randint(0, 2))]
+    return "PhenotypicFeature", f
+
+
+def node_by_node(rule: Any, nodes: list[Node], ctx: Context) -> list[tuple[str, str, tuple[Any, ...]]]:
+    return [(node.pointer, v.message, v.path) for node in nodes for v in rule.check(node, ctx)]
+
+
+def batched(rule: Any, nodes: list[Node], ctx: Context) -> list[tuple[str, str, tuple[Any, ...]]]:
+    ctx.state = {}
+    return [(node.pointer, v.message, v.path) for node, v in rule.check_batch(nodes, ctx)]
+
+
+def test_wrong_branch_batch_equals_check(hpo_index: Any, store_dir: Path) -> None:
+    from phenotk.validation.rules.hpo.wrong_branch import WrongBranch
+
+    rule, ctx = WrongBranch(), ctx_for(hpo_index)
+    rng = random.Random(11)
+    found = 0
+    for n in range(1500):
+        nodes = [Node(v, kind, f"/{n}/{k}", None, None) for k, (kind, v) in
+                 enumerate(random_feature_or_disease(rng, hpo_index) for _ in range(rng.randint(0, 6)))]  # fmt: skip
+        want = node_by_node(rule, nodes, ctx)
+        assert batched(rule, nodes, ctx) == want, [n[0] for n in nodes]
+        found += len(want)
+    assert found
+    for f in sorted(store_dir.glob("*/*.json"))[::50]:
+        data = orjson.loads(f.read_bytes())
+        nodes = [Node(v, "PhenotypicFeature", f"/f/{k}", None, None) for k, v in enumerate(data["phenotypicFeatures"])]
+        nodes += [Node(v, "Disease", f"/d/{k}", None, None) for k, v in enumerate(data.get("diseases", []))]
+        assert batched(rule, nodes, ctx) == node_by_node(rule, nodes, ctx)
+
+
+@pytest.mark.parametrize("name", ["unknown_term", "obsolete_term", "label_mismatch"])
+def test_term_rule_batch_equals_check(name: str, hpo_index: Any) -> None:
+    import importlib
+
+    module = importlib.import_module(f"phenotk.validation.rules.hpo.{name}")
+    rule = next(v for v in vars(module).values() if isinstance(v, type) and getattr(v, "code", "").startswith("HPO"))()
+    ctx = ctx_for(hpo_index)
+    alt = sorted(hpo_index.alt_ids())[:30]
+    obsolete = [t for t in hpo_index.terms(obsolete=True) if hpo_index.is_obsolete(t)][:30]
+    pool = [*TERMS, *alt, *obsolete, *ODD_IDS, "HP:0001251", "HP:0040280", "OMIM:100100"]
+    rng = random.Random(name)
+    found = 0
+    for n in range(1500):
+        classes = [random_class(rng, hpo_index, pool) for _ in range(rng.randint(0, 6))]
+        nodes = [Node(c, "OntologyClass", f"/{n}/{k}", None, None) for k, c in enumerate(classes) if type(c) is dict]
+        want = node_by_node(rule, nodes, ctx)
+        assert batched(rule, nodes, ctx) == want, classes
+        found += len(want)
+    assert found

@@ -92,7 +92,9 @@ class WrongBranch(Rule):
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
         """All features and diseases of a document at once: a plain feature under PA costs one set probe."""
-        under_pa = loaded_hpo(ctx).tables().under(PHENOTYPIC_ABNORMALITY)
+        tables = loaded_hpo(ctx).tables()
+        under_pa = tables.under(PHENOTYPIC_ABNORMALITY)
+        under_onset: frozenset[str] | None = None  # read when a node has an onset or a resolution
         out: list[tuple[Node, Violation]] = []
         quiet = _QUIET.isdisjoint
         for node in nodes:
@@ -108,11 +110,12 @@ class WrongBranch(Rule):
                 except (KeyError, TypeError):
                     pass
             else:
-                # onset and resolution (if any) without an ontology class, no other term field (_DIRECT), and
-                # (features) a type under Phenotypic abnormality: nothing to report either
-                on, rs = value.get("onset"), value.get("resolution")
-                if (on is None or (type(on) is dict and "ontologyClass" not in on and "ontology_class" not in on)) and (
-                    rs is None or (type(rs) is dict and "ontologyClass" not in rs and "ontology_class" not in rs)
+                # onset and resolution (if any) without an ontology class or with an Onset one, no other term
+                # field (_DIRECT), and (features) a type under Phenotypic abnormality: nothing to report either
+                if under_onset is None:
+                    under_onset = tables.under(ONSET)
+                if _onset_term_or_none(value.get("onset"), under_onset) and _onset_term_or_none(
+                    value.get("resolution"), under_onset
                 ):
                     kind = node[1]
                     if kind == "Disease":
@@ -178,6 +181,26 @@ class WrongBranch(Rule):
         )
         severity = Severity.WARNING if field == "type" and branch in _SOFT_FEATURE_BRANCHES else None
         yield self.violation(msg, *path, "id", severity=severity)
+
+
+def _onset_term_or_none(when: Any, under_onset: frozenset[str]) -> bool:
+    """True when an onset or resolution (a TimeElement, or None) holds no ontology class or an Onset term.
+
+    Then :meth:`WrongBranch.check` has nothing to say about it (the class it reads — ``ontologyClass``, else
+    ``ontology_class`` — is at or under Onset). False for anything else, which ``check`` then looks at.
+    """
+    if when is None:
+        return True
+    if type(when) is not dict:
+        return False
+    if "ontologyClass" in when:
+        oc = when["ontologyClass"]
+    elif "ontology_class" in when:
+        oc = when["ontology_class"]
+    else:
+        return True
+    cid = oc.get("id") if type(oc) is dict else None
+    return type(cid) is str and cid in under_onset
 
 
 def _branch_label(idx: OntologyView, branch: str | None) -> str:
