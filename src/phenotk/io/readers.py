@@ -7,6 +7,7 @@ being raised, so one bad file never stops a run; :func:`read` raises for single-
 from __future__ import annotations
 
 import codecs
+import errno
 import functools
 import glob
 import io
@@ -17,11 +18,10 @@ import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from google.protobuf import json_format
@@ -66,9 +66,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True)
-class Source:
-    """One readable input: a display path and a way to get its bytes."""
+class Source(NamedTuple):
+    """One readable input: a display path and a way to get its bytes.
+
+    A named tuple (immutable, built at C speed: a run lists one per file) rather than a frozen dataclass.
+    """
 
     path: str
     opener: Callable[[], bytes]
@@ -117,25 +119,44 @@ def file_source(path: str, name: str) -> Source:
     return Source(path, _file_opener(path), name, regular=True)
 
 
-def _open_nonblocking(path: str, flags: int) -> int:
-    # O_NONBLOCK: opening a FIFO that no one writes returns at once instead of blocking the run forever
-    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+#: O_NONBLOCK: opening a FIFO that no one writes returns at once instead of blocking the run forever
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _file_opener(p: str) -> Callable[[], bytes]:
-    def read() -> bytes:
-        with open(p, "rb", buffering=0, opener=_open_nonblocking) as fh:  # unbuffered + readall: one read
-            st = os.fstat(fh.fileno())
-            if not S_ISREG(st.st_mode):  # swapped for a FIFO/device after the walk saw it: never read it
-                raise InputError("not a regular file (a device, FIFO or socket); skipped", path=p)
-            note_stat(st, p)
-            size = st.st_size
-            limits = current_limits()
-            if size > limits.document_bytes:
-                raise limits.exceeded("document-bytes", f"file is {size} bytes", path=p)
-            return fh.readall()
+    return functools.partial(read_file, p)
 
-    return read
+
+def read_file(p: str) -> bytes:
+    """The bytes of the regular file ``p`` (what a walk's :class:`Source` opener returns).
+
+    Raises ``OSError`` as ``open`` would (``IsADirectoryError`` for a directory) and ``InputError`` for a FIFO,
+    device or socket (swapped in after the walk saw a file: never read) or a file over ``limits.document-bytes``.
+    File descriptor calls, not a file object: one open, one ``fstat`` and reads until the end of the file.
+    """
+    fd = os.open(p, _READ_FLAGS)
+    try:
+        st = os.fstat(fd)
+        mode = st.st_mode
+        if not S_ISREG(mode):
+            if S_ISDIR(mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), p)
+            raise InputError("not a regular file (a device, FIFO or socket); skipped", path=p)
+        note_stat(st, p)
+        size = st.st_size
+        limits = current_limits()
+        if size > limits.document_bytes:
+            raise limits.exceeded("document-bytes", f"file is {size} bytes", path=p)
+        data = os.read(fd, size + 1)  # one read holds the file; the next one confirms its end
+        if not data:
+            return data
+        parts = [data]
+        while data:  # a file that grew since the fstat: read on to its end, like FileIO.readall
+            data = os.read(fd, max(size, 1 << 16))
+            parts.append(data)
+        return parts[0] if len(parts) == 2 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _walk_dir(root: str) -> Iterator[Source | InputError]:
@@ -575,6 +596,11 @@ def parse_bytes(
 ) -> Iterator[Document | InputError]:
     """Parse one input's bytes into documents (several for JSONL); errors are yielded, not raised."""
     try:
+        if fmt is None and _plain_json(raw, name or path):
+            fast = _fast_json(raw, path, element)
+            if fast is not None:
+                yield fast
+                return
         if not raw or (raw[:1].isspace() and not raw.strip()):  # strip (a copy) only when it may matter
             raise InputError("empty file", path=path, line=1, column=1)
         if fmt is None:
@@ -753,6 +779,15 @@ def _json_array(
         pos = end
 
 
+def _plain_json(raw: bytes, name: str) -> bool:
+    """True when the checks of :func:`parse_bytes` before the parse pass and the format is JSON.
+
+    That is: ``raw`` starts with ``{`` not followed by a NUL byte (not empty, no byte order mark, not UTF-16
+    text) and ``name`` ends with ``.json`` (no other format's file name; ``{`` in a ``.json`` file sniffs as JSON).
+    """
+    return raw[:1] == b"{" and raw[1:2] != b"\x00" and name[-5:].lower() == ".json"
+
+
 def _fast_json(raw: bytes, path: str, element: Element | None) -> Document | None:
     """The common case, cheaply: a UTF-8 JSON object parsed from bytes, text decoded only if needed later.
 
@@ -809,15 +844,25 @@ def documents_of_sources(
         if isinstance(src, InputError):
             yield src
             continue
+        path = src.path
         try:
             raw = src.opener()
         except InputError as exc:
             yield exc
             continue
         except OSError as exc:
-            yield InputError(f"cannot read: {exc.strerror or exc}", path=src.path)
+            yield InputError(f"cannot read: {exc.strerror or exc}", path=path)
             continue
-        yield from parse_bytes(raw, src.path, name=src.name, fmt=fmt, element=element)
+        if fmt is None and _plain_json(raw, src.name):  # the common case without a generator of its own
+            try:
+                doc = _fast_json(raw, path, element)
+            except InputError as exc:
+                yield exc
+                continue
+            if doc is not None:
+                yield doc
+                continue
+        yield from parse_bytes(raw, path, name=src.name, fmt=fmt, element=element)
 
 
 def read_document(
