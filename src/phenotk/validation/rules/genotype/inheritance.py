@@ -15,6 +15,7 @@ from phenotk.ontology.annotations import (
     X_LINKED_RECESSIVE,
 )
 from phenotk.validation.rule import Context, Node, Rule, Token, Violation
+from phenotk.validation.rules.hpo._common import feature_list
 from phenotk.validation.rules.readiness import _common as C
 
 #: allelic state (GENO id or label) → kind
@@ -38,6 +39,7 @@ _STATES = {
 _KINDS: dict[Any, str] = _STATES
 _X_MODES = frozenset({X_LINKED, X_LINKED_RECESSIVE, X_LINKED_DOMINANT})
 _CHECKED = frozenset({AUTOSOMAL_DOMINANT, AUTOSOMAL_RECESSIVE, *_X_MODES})
+_MODE_IDS = frozenset(MODE_LABELS)
 _DROPPED_STATUS = frozenset({"REJECTED", "CANDIDATE"})
 
 
@@ -98,21 +100,23 @@ class GenotypeInheritance(Rule):
         # a list, not a generator, and ``()`` for the usual packet: this runs once per phenopacket. The modes
         # are looked up before the calls (no finding without checkable modes); a call's path and variant name
         # are made only for the finding (most genotypes fit)
-        pp = node[0]  # node.value (tuple access: hot path)
-        interps = C.get(pp, "interpretations")
+        pp = node[0]  # node.value (tuple access: hot path); ``interpretations``, ``diagnosis``, ``disease``, ``id``
+        interps = pp.get("interpretations")  # and ``subject``, ``sex``: one-word JSON names, one key in both spellings
         if not isinstance(interps, list) or not interps:
             return ()
         annotations = ctx.options.get("annotations")
         stated: frozenset[str] | None = None  # read from the features only when a diagnosis has calls
         if annotations is None:  # the default run: only modes stated in the packet (a short loop over features)
-            stated = _stated_modes(pp)
+            stated = _stated_modes(node, ctx)
             if not stated:
                 return ()
         out: list[Violation] | tuple[()] = ()
-        ik: str | None = None
         for i, it in enumerate(interps):
-            diag = C.get(it, "diagnosis")
-            did = C.get(C.get(diag, "disease"), "id")
+            diag = it.get("diagnosis") if isinstance(it, dict) else None
+            if not isinstance(diag, dict):
+                continue
+            disease = diag.get("disease")
+            did = disease.get("id") if isinstance(disease, dict) else None
             if not isinstance(did, str):
                 continue
             modes = annotations.of(did) if annotations is not None else None
@@ -127,17 +131,17 @@ class GenotypeInheritance(Rule):
                 calls = _calls(diag)
                 if not calls:
                     continue
-                stated = _stated_modes(pp) if stated is None else stated
+                stated = _stated_modes(node, ctx) if stated is None else stated
                 modes, source = stated, "the packet"
             if not modes or not modes <= _CHECKED:
                 continue
-            sex = C.sex(pp)
+            subject = pp.get("subject")
+            sex = subject.get("sex") if isinstance(subject, dict) else None
             problem = _misfit(modes, calls, sex)
             if problem is None:
                 continue
-            if ik is None:
-                ik = C.key(pp, "interpretations")
-            found = self._finding(str(did), modes, source, [_call(ik, i, it, diag, c) for c in calls], problem, sex)
+            path = ("interpretations", i, "diagnosis")
+            found = self._finding(str(did), modes, source, [_call(path, diag, c) for c in calls], problem, sex)
             out = [*out, found]
         return out
 
@@ -156,10 +160,20 @@ class GenotypeInheritance(Rule):
         )
 
 
-def _stated_modes(pp: dict[str, Any]) -> frozenset[str]:
+def _stated_modes(node: Node, ctx: Context) -> frozenset[str]:
+    """The modes of inheritance stated as observed features of the packet."""
+    pp = node[0]
     feats = pp.get("phenotypicFeatures") or pp.get("phenotypic_features")
     if not isinstance(feats, list):
         return frozenset()
+    if ctx.hpo is not None:  # the HPO rules' list of every feature's type.id (shared through ctx.state)
+        facts = feature_list(node, ctx)
+        if facts.items is feats:
+            try:
+                if _MODE_IDS.isdisjoint(facts.ids):  # most packets state no mode: one C-level test
+                    return frozenset()
+            except TypeError:  # an unhashable id: the loop below
+                pass
     modes = set()
     for f in feats:
         t = f.get("type") if isinstance(f, dict) else None
@@ -175,28 +189,29 @@ _Raw = tuple[int, dict[str, Any], dict[str, Any], str]
 _Misfit = tuple[int, str]
 
 
-def _field(d: dict[str, Any], camel: str, snake: str) -> Any:
-    """``C.get`` for an object known to be a dict: the camelCase key, else the snake_case one."""
-    return d[camel] if camel in d else d.get(snake)
+def _calls(diag: dict[str, Any]) -> list[_Raw]:
+    """The diagnosis's counted calls with a known allelic state, in order (no path or name made yet).
 
-
-def _calls(diag: Any) -> list[_Raw]:
-    """The diagnosis's counted calls with a known allelic state, in order (no path or name made yet)."""
-    gis = C.get(diag, "genomicInterpretations")
+    Each field is read under its camelCase key, else its snake_case one (what ``C.get`` does), inline: this
+    runs for every diagnosis.
+    """
+    gis = diag["genomicInterpretations"] if "genomicInterpretations" in diag else diag.get("genomic_interpretations")
     if not isinstance(gis, list):
         return []
     out: list[_Raw] = []
     for j, gi in enumerate(gis):
         if not isinstance(gi, dict):
             continue
-        status = _field(gi, "interpretationStatus", "interpretation_status")
+        status = gi["interpretationStatus"] if "interpretationStatus" in gi else gi.get("interpretation_status")
         if type(status) is str and status in _DROPPED_STATUS:  # an object or list there is no status (no crash)
             continue
-        vi = _field(gi, "variantInterpretation", "variant_interpretation")
-        vd = _field(vi, "variationDescriptor", "variation_descriptor") if isinstance(vi, dict) else None
+        vi = gi["variantInterpretation"] if "variantInterpretation" in gi else gi.get("variant_interpretation")
+        if not isinstance(vi, dict):
+            continue  # a gene call
+        vd = vi["variationDescriptor"] if "variationDescriptor" in vi else vi.get("variation_descriptor")
         if not isinstance(vd, dict):
             continue  # a gene call
-        state = _field(vd, "allelicState", "allelic_state")
+        state = vd["allelicState"] if "allelicState" in vd else vd.get("allelic_state")
         if not isinstance(state, dict):
             continue  # no allelic state: no kind
         # ``id`` and ``label``: one-word fields, the snake_case key is the same
@@ -208,20 +223,18 @@ def _calls(diag: Any) -> list[_Raw]:
     return out
 
 
-def _call(ik: str, i: int, it: dict[str, Any], diag: dict[str, Any], raw: _Raw) -> _Call:
-    """The call with its path (relative to the phenopacket) and the variant's name, for a finding."""
+def _call(path: tuple[Token, ...], diag: dict[str, Any], raw: _Raw) -> _Call:
+    """The call with its path (``path``: to the diagnosis, relative to the phenopacket) and the variant's name."""
     j, gi, vd, kind = raw
     inner = C.descriptor(gi)
-    path = (
-        ik,
-        i,
-        C.key(it, "diagnosis"),
+    full = (
+        *path,
         C.key(diag, "genomicInterpretations"),
         j,
         *(inner[0] if inner is not None else ()),
         C.key(vd, "allelicState"),
     )
-    return _Call(path, kind, _name(vd))
+    return _Call(full, kind, _name(vd))
 
 
 def _name(vd: dict[str, Any]) -> str:
@@ -236,23 +249,24 @@ def _name(vd: dict[str, Any]) -> str:
 
 def _misfit(modes: frozenset[str], calls: list[_Raw], sex: Any) -> _Misfit | None:
     """(index of the call to point at, what does not fit) when the calls fit none of ``modes``; None when one fits."""
+    kinds = [c[3] for c in calls]
     reasons: list[_Misfit] = []
     for mode in modes:
-        bad = _against(mode, calls, sex)
+        bad = _against(mode, kinds, sex)
         if bad is None:
             return None
         reasons.append(bad)
     return reasons[0] if reasons else None
 
 
-def _against(mode: str, calls: list[_Raw], sex: Any) -> _Misfit | None:
-    kinds = [c[3] for c in calls]
+def _against(mode: str, kinds: list[str], sex: Any) -> _Misfit | None:
+    """What in the calls' ``kinds`` does not fit ``mode`` (None when they fit)."""
     if mode == AUTOSOMAL_RECESSIVE:
         if kinds == ["het"]:
             return 0, "the genotype is a single heterozygous variant (two alleles expected)"
         return None
     if mode == AUTOSOMAL_DOMINANT:
-        if all(k == "hom" for k in kinds):
+        if kinds.count("hom") == len(kinds):  # every call homozygous
             return 0, "every call is homozygous (one allele suffices)"
         return None
     if sex == "FEMALE":

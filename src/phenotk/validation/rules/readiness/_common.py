@@ -268,8 +268,3 @@ def incomplete_vcf(vcf: dict[str, Any]) -> bool:
     """True when a ``vcfRecord``'s ``chrom``, ``pos``, ``ref`` or ``alt`` is absent or empty."""
     values = tuple(map(vcf.get, _VCF_FIELDS))
     return None in values or "" in values
-
-
-def sex(pp: dict[str, Any]) -> Any:
-    """``subject.sex`` as written (None when absent)."""
-    return get(get(pp, "subject"), "sex")
