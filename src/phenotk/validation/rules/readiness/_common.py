@@ -53,6 +53,10 @@ _HP_IDS: set[str] = set()
 _HP_IDS_MAX = 50_000
 _TYPE, _ID = itemgetter("type"), itemgetter("id")
 
+#: one variant as the profiles read it: (path relative to the phenopacket, variation descriptor, its ``vcfRecord``
+#: when that is an object else None, True when that record has a non-empty chrom, pos, ref and alt)
+Variant = tuple[Path, dict[str, Any], dict[str, Any] | None, bool]
+
 
 class Packet:
     """What the four profiles read of one analysed phenopacket, worked out once for all of them (:func:`packet`).
@@ -113,7 +117,7 @@ class Packet:
                     self.observed = True
                     break
         self._non_hpo: list[tuple[int, dict[str, Any], str]] | None = None
-        self._variants: list[tuple[Path, dict[str, Any]]] | None = None
+        self._variants: list[Variant] | None = None
         self._files: list[tuple[Path, dict[str, Any]]] | None = None
 
     def non_hpo(self, ctx: Context) -> list[tuple[int, dict[str, Any], str]]:
@@ -131,8 +135,8 @@ class Packet:
         facts = feature_list(self.node, ctx)
         return facts.ids if facts.items is feats else None
 
-    def variants(self) -> list[tuple[Path, dict[str, Any]]]:
-        """(relative path, variation descriptor) of every genomic interpretation that has one."""
+    def variants(self) -> list[Variant]:
+        """The :data:`Variant` of every genomic interpretation that has a variation descriptor."""
         out = self._variants
         if out is None:
             out = self._variants = _variants(self.pp)
@@ -202,12 +206,12 @@ def _non_hpo(feats: Any, ids: list[Any] | None) -> list[tuple[int, dict[str, Any
     return out
 
 
-def _variants(pp: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
-    """(path relative to the phenopacket, variation descriptor) of every genomic interpretation that has one."""
+def _variants(pp: dict[str, Any]) -> list[Variant]:
+    """The :data:`Variant` of every genomic interpretation that has a variation descriptor."""
     interps = pp.get("interpretations")  # one-word JSON names: ``interpretations``, ``diagnosis``
     if not isinstance(interps, list):
         return []
-    out: list[tuple[Path, dict[str, Any]]] = []
+    out: list[Variant] = []
     for i, it in enumerate(interps):
         diag = it.get("diagnosis") if isinstance(it, dict) else None
         if not isinstance(diag, dict):
@@ -221,7 +225,12 @@ def _variants(pp: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
                 continue
             found = descriptor(gi)
             if found is not None:
-                out.append((("interpretations", i, "diagnosis", gk, j, *found[0]), found[1]))
+                vd = found[1]
+                vcf = vd["vcfRecord"] if "vcfRecord" in vd else vd.get("vcf_record")
+                if not isinstance(vcf, dict):
+                    vcf = None
+                path = ("interpretations", i, "diagnosis", gk, j, *found[0])
+                out.append((path, vd, vcf, vcf is not None and not incomplete_vcf(vcf)))
     return out
 
 
@@ -260,11 +269,10 @@ def descriptor(gi: dict[str, Any]) -> tuple[tuple[str, str], dict[str, Any]] | N
     return ((vk, dk), vd) if isinstance(vd, dict) else None
 
 
-#: the ``vcfRecord`` fields a variant needs (one-word JSON names: the snake_case key is the same)
-_VCF_FIELDS = ("chrom", "pos", "ref", "alt")
-
-
 def incomplete_vcf(vcf: dict[str, Any]) -> bool:
     """True when a ``vcfRecord``'s ``chrom``, ``pos``, ``ref`` or ``alt`` is absent or empty."""
-    values = tuple(map(vcf.get, _VCF_FIELDS))
-    return None in values or "" in values
+    # one-word JSON names: the snake_case key is the same
+    chrom, pos, ref, alt = vcf.get("chrom"), vcf.get("pos"), vcf.get("ref"), vcf.get("alt")
+    if chrom and pos and ref and alt:  # the usual record: four non-empty values
+        return False
+    return any(v is None or v == "" for v in (chrom, pos, ref, alt))  # ``pos: 0`` is there

@@ -85,16 +85,17 @@ class GpseaReadiness(Rule):
         if not diseases:
             out.append(self.violation("gpsea: no diseases", "diseases", severity=Severity.WARNING))
         variants = p.variants()
-        for path, vd in variants:
-            self._variant(path, vd, out)
+        for variant in variants:
+            self._variant(variant, out)
         if not variants:
             out.append(
                 self.violation("gpsea: no genotype data (no variant in any genomic interpretation)", "interpretations")
             )
         return out
 
-    def _variant(self, path: C.Path, vd: dict[str, Any], out: list[Violation]) -> None:
+    def _variant(self, variant: C.Variant, out: list[Violation]) -> None:
         """The allelic state and the coordinates of one variation descriptor (findings appended to ``out``)."""
+        path, vd, vcf, complete = variant
         state = vd["allelicState"] if "allelicState" in vd else vd.get("allelic_state")
         label = state.get("label") if isinstance(state, dict) else None  # ``label``: a one-word JSON name
         if not isinstance(label, str) or label not in GENOTYPE_LABELS:  # a dict or list label: no crash
@@ -105,7 +106,7 @@ class GpseaReadiness(Rule):
                     C.key(vd, "allelicState"),
                 )
             )
-        if not _has_coordinates(vd):
+        if not _has_coordinates(vd, vcf, complete):
             out.append(
                 self.violation(
                     "gpsea: no usable coordinates (a complete vcfRecord on GRCh37/GRCh38, a copy number, an hgvs.c "
@@ -115,11 +116,11 @@ class GpseaReadiness(Rule):
             )
 
 
-def _has_coordinates(vd: dict[str, Any]) -> bool:
-    vcf = C.get(vd, "vcfRecord")
-    if isinstance(vcf, dict):
-        asm = C.get(vcf, "genomeAssembly")
-        if asm is not None and asm != "" and not C.incomplete_vcf(vcf):
+def _has_coordinates(vd: dict[str, Any], vcf: dict[str, Any] | None, complete: bool) -> bool:
+    """A complete ``vcfRecord`` (``complete``) on a known build, a copy number, an hgvs.c expression, or a typed SV."""
+    if complete and vcf is not None:
+        asm = vcf["genomeAssembly"] if "genomeAssembly" in vcf else vcf.get("genome_assembly")
+        if asm is not None and asm != "":
             asm = str(asm)
             return "38" in asm or "37" in asm or "19" in asm
     if C.get(C.get(vd, "variation"), "copyNumber"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.readiness import _common as C
@@ -70,8 +68,8 @@ class PhevalReadiness(Rule):
                     severity=Severity.WARNING,
                 )
             )
-        for vpath, vd in p.variants():
-            self._variant(vpath, vd, out)
+        for variant in p.variants():
+            self._variant(variant, out)
         vcfs = [(path, f) for path, f in p.files() if C.is_vcf(f, exact="VCF")]
         if not vcfs:
             out.append(
@@ -98,10 +96,10 @@ class PhevalReadiness(Rule):
                 )
         return out
 
-    def _variant(self, vpath: C.Path, vd: dict[str, Any], out: list[Violation]) -> None:
+    def _variant(self, variant: C.Variant, out: list[Violation]) -> None:
         """The diagnosed variant's vcfRecord and geneContext (findings appended to ``out``)."""
-        vcf = vd["vcfRecord"] if "vcfRecord" in vd else vd.get("vcf_record")
-        if not isinstance(vcf, dict) or C.incomplete_vcf(vcf):
+        vpath, vd, vcf, complete = variant
+        if vcf is None or not complete:
             out.append(
                 self.violation("pheval: the diagnosed variant has no complete vcfRecord (chrom, pos, ref, alt)", *vpath)
             )
