@@ -115,16 +115,20 @@ def _plan(system: str, idx: OntologyView) -> tuple[str | None, str]:
 def _covered(ids: list[Any], roots: list[str], covers: dict[Any, tuple[str, ...]], idx: OntologyView) -> set[str]:
     """The ``roots`` that some written id lies at or below (a term the release knows; one memo probe per id)."""
     try:
-        hits: list[tuple[str, ...] | None] = list(map(covers.get, ids))
-    except TypeError:  # an unhashable id (a list, an object …): never a term
-        return {r for c in ids if type(c) is str for r in roots if _below(c, r, idx)}
-    if None in hits:  # ids this run has not met yet
-        for k, cid in enumerate(ids):
-            if hits[k] is None:
-                hits[k] = found = tuple(r for r in roots if _below(cid, r, idx))
-                if len(covers) < 200_000:
-                    covers[cid] = found
-    return set(chain.from_iterable(hits))  # type: ignore[arg-type]  # no None left
+        return set(chain.from_iterable(map(covers.__getitem__, ids)))  # no scan for misses: most lists have none
+    except (KeyError, TypeError):  # an id this run has not met yet, or one that is not a string
+        pass
+    covered: set[str] = set()
+    for cid in ids:
+        if type(cid) is not str:  # never a term (and maybe unhashable)
+            continue
+        found = covers.get(cid)
+        if found is None:
+            found = tuple(r for r in roots if _below(cid, r, idx))
+            if len(covers) < 200_000:
+                covers[cid] = found
+        covered.update(found)
+    return covered
 
 
 def _below(cid: Any, root: str, idx: OntologyView) -> bool:
