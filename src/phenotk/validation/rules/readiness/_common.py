@@ -121,19 +121,21 @@ class Packet:
         self._files: list[tuple[Path, dict[str, Any]]] | None = None
 
     def non_hpo(self, ctx: Context) -> list[tuple[int, dict[str, Any], str]]:
-        """(index, feature, type id) of the observed features whose ``type.id`` is a string not starting ``HP:``."""
+        """(index, feature, type id) of the observed features whose ``type.id`` is a string not starting ``HP:``.
+
+        With HPO loaded the HPO rules list every feature's ``type.id`` anyway (``feature_list``, kept in
+        ``ctx.state``): that list is read instead of a second one (without HPO it holds no ids).
+        """
         out = self._non_hpo
         if out is None:
-            out = self._non_hpo = _non_hpo(self.features, self._feature_ids(ctx))
+            feats = self.features
+            ids = None
+            if ctx.hpo is not None and isinstance(feats, list):
+                facts = feature_list(self.node, ctx)
+                if facts.items is feats:
+                    ids = facts.ids
+            out = self._non_hpo = _non_hpo(feats, ids)
         return out
-
-    def _feature_ids(self, ctx: Context) -> list[Any] | None:
-        """Each feature's ``type.id`` as the HPO rules list it (shared through ``ctx.state``); None without it."""
-        feats = self.features
-        if ctx.hpo is None or not isinstance(feats, list):
-            return None  # without HPO the HPO rules' list holds no ids
-        facts = feature_list(self.node, ctx)
-        return facts.ids if facts.items is feats else None
 
     def variants(self) -> list[Variant]:
         """The :data:`Variant` of every genomic interpretation that has a variation descriptor."""
@@ -223,14 +225,20 @@ def _variants(pp: dict[str, Any]) -> list[Variant]:
         for j, gi in enumerate(gis):
             if not isinstance(gi, dict):
                 continue
-            found = descriptor(gi)
-            if found is not None:
-                vd = found[1]
-                vcf = vd["vcfRecord"] if "vcfRecord" in vd else vd.get("vcf_record")
-                if not isinstance(vcf, dict):
-                    vcf = None
-                path = ("interpretations", i, "diagnosis", gk, j, *found[0])
-                out.append((path, vd, vcf, vcf is not None and not incomplete_vcf(vcf)))
+            # what :func:`descriptor` reads, inline (this runs for every genomic interpretation)
+            vk = "variantInterpretation" if "variantInterpretation" in gi else "variant_interpretation"
+            vi = gi.get(vk)
+            if not isinstance(vi, dict):
+                continue
+            dk = "variationDescriptor" if "variationDescriptor" in vi else "variation_descriptor"
+            vd = vi.get(dk)
+            if not isinstance(vd, dict):
+                continue  # a gene call
+            vcf = vd["vcfRecord"] if "vcfRecord" in vd else vd.get("vcf_record")
+            if not isinstance(vcf, dict):
+                vcf = None
+            path = ("interpretations", i, "diagnosis", gk, j, vk, dk)
+            out.append((path, vd, vcf, vcf is not None and not incomplete_vcf(vcf)))
     return out
 
 

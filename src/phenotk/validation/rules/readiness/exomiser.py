@@ -75,7 +75,8 @@ class ExomiserReadiness(Rule):
                 )
             )
         vcfs = [(path, f) for path, f in p.files() if C.is_vcf(f)]
-        if not vcfs and not ((fam := C.family_files(node)) and any(C.is_vcf(f) for f in fam)):
+        # a proband's VCF may be listed in its family's files (node.parent: a top-level packet has none)
+        if not vcfs and not (node[3] is not None and any(C.is_vcf(f) for f in C.family_files(node))):
             out.append(
                 self.violation(
                     "exomiser: no VCF in files; give it with --vcf (and --assembly) on the command line",
