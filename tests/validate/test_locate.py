@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 import pytest
 
+from phenotk.io.duplicate_keys import duplicate_keys
 from phenotk.io.jsonpos import locate_canonical, locate_json
 from phenotk.io.sourcemap import SourceMap, escape
 
@@ -151,3 +152,42 @@ def test_locate_canonical_checks_the_text_between_wanted_siblings() -> None:
     assert locate_canonical(squeezed.encode(), doc, ["/a/0/k", "/a/2/k"]) is None
     assert _agree(squeezed, ["/a/0/k", "/b/z"]) is False  # /b/z lies after the compact item too
     assert _agree(squeezed, ["/a/0/k", "/a/1"])  # nothing wanted after the compact item's start
+
+
+HOSTILE_TREES: list[Any] = [
+    {"id": "P1", "ä-key": {"ö": [1, "é,\n  \"x\": 2"]}, "a/b~c": {"": [[], {}, [[1, 2], {"k": [3]}]]}},
+    {"s": "line\nbreak, \"q\": 1", "list": [1, 2.5, None, True, "a,b", {"x": {}}, [], [{"y": [1]}], "z"]},
+    {"deep": [[[[[[[[{"k": [0, {"leaf": "\u2028 \t tab"}]}]]]]]]]]},
+    {"metaData": {"resources": [{"id": "hp", "name": "\u00e9 \U0001f600"}] * 12}, "emoji \U0001f600": 1},
+    {},
+]
+
+
+@pytest.mark.parametrize("tree", HOSTILE_TREES)
+@pytest.mark.parametrize("newline", [b"", b"\n"])
+def test_canonical_and_scan_agree_on_hostile_serialised_trees(tree: Any, newline: bytes) -> None:
+    """The no-scan path (2-space text of its own tree) and the scan answer alike, pointer by pointer and all at once."""
+    raw = orjson.dumps(tree, option=orjson.OPT_INDENT_2) + newline
+    assert duplicate_keys(raw, tree) == []
+    text = raw.decode("utf-8")
+    every = [*_pointers(tree), "/nope", "/list/01", "/list/99", "/deep/0/0/x", "/a~1b~0c//2/1/k/0/z"]
+    full = SourceMap.from_json(text)
+    want = {p: full.locate(p) for p in every}
+    assert locate_canonical(raw, tree, every) == want
+    assert locate_json(text, every) == want
+    for p in every:
+        assert locate_canonical(raw, tree, [p]) == {p: want[p]}
+
+
+def test_locate_one_on_pointers_that_are_no_plain_first_member(tmp_path: Path) -> None:
+    from phenotk.io.positions import locate, locate_one
+    from phenotk.io.readers import read_document
+
+    tree = {"a b": 1, "é": {"x": 2}, "id": "P1", "": 3, "1x": 4}
+    f = tmp_path / "p.json"
+    f.write_bytes(orjson.dumps(tree, option=orjson.OPT_INDENT_2))
+    doc = read_document(f)
+    full = SourceMap.from_json(f.read_text(encoding="utf-8"))
+    for pointer in ("/a b", "/a~1b", "/é", "/é/x", "/id", "/", "", "/1x", "a b", "/nope"):
+        for _ in range(2):  # the second time from the kept answer
+            assert locate_one(doc, pointer) == locate(doc, [pointer])[pointer] == full.locate(pointer), pointer

@@ -59,27 +59,31 @@ def locate_one(doc: Document, pointer: str) -> Position:
     if doc.format is Format.JSON and doc.line_offset == 0 and not doc.pointer_prefix:
         raw = doc.utf8()
         if raw is not None:
-            head = _first_member_head(pointer)
-            if head is not None and raw.startswith(head):
+            head = _HEADS.get(pointer)
+            if head is None:
+                head = _first_member_head(pointer)
+            if head and raw.startswith(head):
                 return 2, len(head) - 1  # the value starts after '{\n  "key": ' on line 2
     return locate(doc, (pointer,))[pointer]
 
 
-def _first_member_head(pointer: str) -> bytes | None:
-    r"""``{\n  "key": `` for a top-level pointer ``/key`` of a plain (identifier-like) key, else None.
+def _first_member_head(pointer: str) -> bytes:
+    r"""``{\n  "key": `` for a top-level pointer ``/key`` of a plain (identifier-like) key, else ``b""``.
 
     Text starting with it is 2-space-indented JSON whose first member is ``key``: the value is the next token.
+    The answer is kept per pointer (the run hooks ask for the same few pointers in every document).
     """
     key = pointer[1:]
-    if not pointer.startswith("/") or not key.isidentifier() or not key.isascii():
-        return None
-    head = _HEADS.get(key)
-    if head is None:
-        head = _HEADS[key] = b'{\n  "' + key.encode("ascii") + b'": '
+    plain = pointer.startswith("/") and key.isidentifier() and key.isascii()
+    head = b'{\n  "' + key.encode("ascii") + b'": ' if plain else b""
+    if len(_HEADS) < _MAX_HEADS:  # pointers come from the rules, not the input; bounded all the same
+        _HEADS[pointer] = head
     return head
 
 
+#: pointer -> the text a document whose first member it names starts with (``b""``: not a plain top-level key)
 _HEADS: dict[str, bytes] = {}
+_MAX_HEADS = 4096
 
 
 __all__ = ["Position", "locate", "locate_one"]
