@@ -251,7 +251,7 @@ def _misfit(modes: frozenset[str], calls: list[_Raw], sex: Any) -> _Misfit | Non
     """(index of the call to point at, what does not fit) when the calls fit none of ``modes``; None when one fits."""
     kinds = [c[3] for c in calls]
     reasons: list[_Misfit] = []
-    for mode in modes:
+    for mode in sorted(modes):  # a fixed order: which misfit is reported must not depend on the hash seed
         bad = _against(mode, kinds, sex)
         if bad is None:
             return None
