@@ -42,6 +42,8 @@ MAX_ZIP_RATIO = DEFAULT_LIMITS.zip_ratio
 PathLike = str | os.PathLike[str]
 
 _NAME = attrgetter("name")
+#: paths are split at "/" only (``os.path.basename`` is ``posixpath.basename``)
+_POSIX = os.sep == "/" and os.altsep is None
 
 
 @functools.cache
@@ -101,7 +103,8 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
             if p.lower().endswith(".zip"):
                 yield from _walk_zip(p)
             else:
-                yield Source(p, _file_opener(p), os.path.basename(p), regular=True)
+                name = p[p.rfind("/") + 1 :] if _POSIX else os.path.basename(p)  # posixpath.basename, inline
+                yield Source(p, _file_opener(p), name, regular=True)
         elif mode is not None and not any(ch in p for ch in "*?["):
             yield InputError("not a regular file (a device, FIFO or socket)", path=p)
         elif any(ch in p for ch in "*?["):
