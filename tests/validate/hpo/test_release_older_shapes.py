@@ -117,3 +117,55 @@ def test_once_per_run_with_counts_per_release_and_bounded_paths() -> None:
     assert ctx_["documents"] == 2 * n and ctx_["releases"] == {"2025-10-22": n, "2026-06-06": n}
     assert ctx_["paths"]["2026-06-06"] == [f"2026-06-06/{k}.json" for k in range(PATHS_PER_RELEASE)]
     assert ctx_["resource"] == "/metaData/resources/1/version" and ctx_["loaded"] == "2025-05-06"
+
+
+_SHAPES: list[Any] = [
+    {"metaData": {"resources": [GENO, _hp("2026-06-06")]}},
+    {"metaData": {"resources": [_hp("2026-06-06"), GENO]}},  # the same version at another position
+    {"metaData": {"resources": [_hp("2024-01-01"), GENO]}},  # older than the loaded release
+    {"metaData": {"resources": [_hp("v2026-02-02/hp.owl")]}},
+    {"metaData": {"resources": [_hp("no date")]}},
+    {"metaData": {"resources": [_hp(None)]}},  # type: ignore[arg-type]
+    {"metaData": {"resources": [_hp(["2026-06-06"])]}},  # type: ignore[arg-type]
+    {"metaData": {"resources": [OrderedDict(_hp("2026-06-06")), GENO]}},
+    {"metaData": {"resources": [GENO, {"id": "hp", "version": "2026-06-06", "namespacePrefix": None}]}},
+    {"metaData": {"resources": [_hp("2026-06-06"), _hp("2026-07-07")]}},
+    {"metaData": {"resources": [_hp("2026-06-06"), "hp", None]}},
+    {"metaData": {"resources": [{"namespacePrefix": "HP", "namespace_prefix": "HP", "version": "2026-03-03"}]}},
+    {"metaData": {"resources": {"hp": _hp("2026-06-06")}}},
+    {"metaData": None, "meta_data": {"resources": [_hp("2026-06-06")]}},
+    {"metaData": "text", "meta_data": {"resources": [_hp("2026-06-06")]}},
+    {"meta_data": {"resources": [_hp("2026-06-06")]}},
+    {"proband": {"metaData": {"resources": [_hp("2026-01-01")]}}, "metaData": {"resources": [_hp("2025-01-01")]}},
+    {"members": [{"metaData": {"resources": [_hp("2026-01-01")]}}], "metaData": {"resources": [GENO]}},
+    {},
+]
+
+
+def test_the_per_version_memo_agrees_with_the_general_path() -> None:
+    """Notes and cited releases are the same with the memo as without it, in any order and on repeats."""
+    slow = ReleaseOlder()
+    slow._common_case = lambda ctx: None  # type: ignore[method-assign]  # the general path only
+    fast = ReleaseOlder()
+    for data in [*_SHAPES, *reversed(_SHAPES), *_SHAPES]:
+        node = Node(data, "Phenopacket", "", None, None)
+        got = []
+        for rule in (slow, fast):
+            ctx = Context(hpo=LOADED, data=data, state={})
+            got.append((rule.remember(None, node, ctx, _no_locate), cited_hpo_release(ctx)))  # type: ignore[arg-type]
+        assert got[0] == got[1], data
+    # the store's shape does take the memo
+    assert ReleaseOlder()._common_case(Context(hpo=LOADED, data=_SHAPES[0], state={})) is not None
+
+
+def test_the_per_version_memo_follows_the_loaded_index() -> None:
+    """The memo is made again for another index: a version newer than one release is not newer than the next."""
+    rule = ReleaseOlder()
+    data = {"metaData": {"resources": [_hp("2026-06-06")]}}
+    node = Node(data, "Phenopacket", "", None, None)
+    notes = []
+    for version in ("2025-05-06", "2026-06-06", "2027-01-01", "2025-05-06"):
+        ctx = Context(hpo=SimpleNamespace(prefix="HP", version=version), data=data, state={})
+        notes.append(rule.remember(None, node, ctx, _no_locate))  # type: ignore[arg-type]
+    newer = ("2026-06-06", "2025-05-06", "/metaData/resources/0/version")
+    assert notes == [newer, None, None, newer]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Sequence
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from phenotk.issue import Severity
@@ -31,6 +32,20 @@ def _hp_version_pointer(data: dict[str, Any]) -> str:
                 return f"/{meta_key}/resources/{k}/version"
         return f"/{meta_key}/resources"
     return "/"
+
+
+def _pointer(k: int) -> str:
+    """``/metaData/resources/K/version`` (one string per K, shared by the documents)."""
+    ptr = _POINTERS.get(k)
+    if ptr is None:
+        ptr = f"/metaData/resources/{k}/version"
+        if len(_POINTERS) < 64:
+            _POINTERS[k] = ptr
+    return ptr
+
+
+#: pointers made by :func:`_pointer`, by position
+_POINTERS: dict[int, str] = {}
 
 
 class ReleaseOlder(RunHook):
@@ -67,16 +82,72 @@ class ReleaseOlder(RunHook):
     targets = ()
     requires_hpo = True
 
+    def __init__(self) -> None:
+        #: the index the memos below were made for (a run's documents are all checked with one)
+        self._for: Any = None
+        #: the loaded release as the finding shows it
+        self._loaded = ""
+        #: the loaded release's date (None when it has none, or the index is no HPO: nothing is newer)
+        self._loaded_date: str | None = None
+        #: written version of the HP resource -> (its release date, the same when newer than the loaded; or None)
+        self._by_version: dict[str, tuple[str | None, str | None]] = {}
+
     def remember(self, doc: Document, root: Node, ctx: Context, locate: LocateFn) -> Hashable | None:
         """(cited release, loaded release, pointer to the HP resource) when the document cites a newer HPO."""
         idx = loaded_hpo(ctx)
+        if self._for is not idx:
+            self._for, self._by_version = idx, {}
+            self._loaded = release_date(getattr(idx, "version", None)) or release_of(idx)
+            self._loaded_date = release_date(idx.version) if idx.prefix == "HP" else None
+        fast = self._common_case(ctx)
+        if fast is not None:  # the usual document: one probe of the per-version memo
+            return fast[1]
         cited = document_newer_than(ctx, idx)
         if cited is None:
             return None
-        loaded = release_date(getattr(idx, "version", None)) or release_of(idx)
+        loaded = self._loaded
         # the pointer is kept for the context; the finding sits at the document root: placing a pointer
         # into metaData (at the end of most files) would scan every document in full
         return (cited, loaded, _hp_version_pointer(root[0]))  # root[0]: root.value
+
+    def _common_case(self, ctx: Context) -> tuple[str | None, tuple[str, str, str] | None] | None:
+        """(cited release, note) of a single document whose ``metaData.resources`` name exactly one HP entry.
+
+        The store's shape: every entry a JSON object naming its ``namespacePrefix``, one of them ``HP``, its
+        ``version`` a string. The answer then depends only on that version and the entry's position, so it is
+        kept per version (and stored as the document's cited release, like :func:`cited_hpo_release`). None
+        for anything else (a family or cohort, other shapes): the general path answers.
+        """
+        data = ctx.data
+        if "proband" in data or "relatives" in data or "members" in data:
+            return None
+        meta = data.get("metaData")
+        if type(meta) is not dict:
+            return None
+        resources = meta.get("resources")
+        if type(resources) is not list:
+            return None
+        try:  # every entry's namespacePrefix at C speed
+            prefixes = list(map(dict.get, resources, repeat("namespacePrefix", len(resources))))
+        except TypeError:  # an entry that is not an object
+            return None
+        if None in prefixes or prefixes.count("HP") != 1:
+            return None
+        k = prefixes.index("HP")
+        r = resources[k]
+        version = r.get("version") if type(r) is dict else None
+        if type(version) is not str:
+            return None
+        hit = self._by_version.get(version)
+        if hit is None:
+            cited = release_date(version)
+            loaded = self._loaded_date
+            hit = (cited, cited if cited is not None and loaded is not None and cited > loaded else None)
+            if len(self._by_version) < 1024:
+                self._by_version[version] = hit
+        cited, newer = hit
+        ctx.state["hpo:cited"] = cited
+        return cited, None if newer is None else (newer, self._loaded, _pointer(k))
 
     def end_run(self, notes: Sequence[tuple[str, Any]]) -> Iterator[RunFinding]:
         """One finding, on the first document citing a newer release, counting all of them."""
