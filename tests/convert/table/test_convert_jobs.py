@@ -46,10 +46,18 @@ SHEETS = _corpus()
 
 
 def _scale_module() -> Any:
+    """benchmarks/sheet_scale.py, loaded by path. The script puts benchmarks/ on sys.path to import its helper:
+    undone here, or its scripts (fhir.py, …) would shadow real packages for every later test of this process."""
     spec = importlib.util.spec_from_file_location("phenotk_bench_sheet_scale", REPO / "benchmarks" / "sheet_scale.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    path, had_common = list(sys.path), "_common" in sys.modules
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = path
+        if not had_common:
+            sys.modules.pop("_common", None)
     return module
 
 
@@ -249,3 +257,11 @@ def test_the_api_gets_the_same_messages_and_items(
     assert runs[1] == runs[2]
     assert len(runs[1][1]) > 2
     assert (tmp_path / "kept1.jsonl").read_bytes() == (tmp_path / "kept2.jsonl").read_bytes()
+
+
+def test_loading_the_benchmark_script_leaves_sys_path_alone() -> None:
+    """benchmarks/ on sys.path made ``import fhir.resources`` find benchmarks/fhir.py in later tests of a worker."""
+    before = list(sys.path)
+    assert _scale_module().MAPPING.name == "generic-wide.yaml"
+    assert sys.path == before
+    assert str(REPO / "benchmarks") not in sys.path

@@ -95,10 +95,10 @@ class ReleaseOlder(RunHook):
     def remember(self, doc: Document, root: Node, ctx: Context, locate: LocateFn) -> Hashable | None:
         """(cited release, loaded release, pointer to the HP resource) when the document cites a newer HPO."""
         idx = loaded_hpo(ctx)
-        if self._for is not idx:
-            self._for, self._by_version = idx, {}
-            self._loaded = release_date(getattr(idx, "version", None)) or release_of(idx)
-            self._loaded_date = release_date(idx.version) if idx.prefix == "HP" else None
+        if self._for is not idx:  # worked out before anything is kept: a failure here must not half-switch
+            loaded = release_date(getattr(idx, "version", None)) or release_of(idx)
+            loaded_date = release_date(idx.version) if idx.prefix == "HP" else None
+            self._for, self._by_version, self._loaded, self._loaded_date = idx, {}, loaded, loaded_date
         fast = self._common_case(ctx)
         if fast is not None:  # the usual document: one probe of the per-version memo
             return fast[1]
