@@ -381,6 +381,20 @@ def _head(key: str, level: int) -> bytes:
     return head
 
 
+def _slice(items: list[Any], start: int, stop: int, level: int, inner: bytes) -> tuple[bytes, int]:
+    """``items[start:stop]`` serialised as a top-level list re-indented to ``level``, and its line breaks.
+
+    ``inner`` is the indent of the list's items at this level; the line breaks are counted from what the
+    re-indenting added (or counted, at the top level).
+    """
+    text = orjson.dumps(items[start:stop], option=_INDENT_2)
+    if not level:
+        return text, text.count(b"\n")
+    size = len(text)
+    text = text.replace(b"\n", b"\n" + inner[2:])
+    return text, (len(text) - size) // (2 * level)
+
+
 def _place(
     node: Any,
     line: int,
@@ -459,13 +473,7 @@ def _place(
             # joined by ",\n" + "\n]", its line breaks counted from its growth (or counted, at the top level)
             if at < 0:
                 if i:  # the i items before; here the closing line is the next item's separator instead
-                    before = dumps(node[:i], option=_INDENT_2)
-                    if level:
-                        size = len(before)
-                        before = before.replace(b"\n", b"\n" + inner[2:])
-                        breaks = (len(before) - size) // (2 * level)
-                    else:
-                        breaks = before.count(b"\n")
+                    before, breaks = _slice(node, 0, i, level, inner)
                     pieces.append(before[:-cut])
                     pieces.append(sep)
                     line += breaks  # less the cut closing line, plus the separator's
@@ -474,13 +482,7 @@ def _place(
                     line += 1
             else:  # from the start of the item placed before: the items in between, without the brackets
                 del pieces[mark:]  # what was expected inside the item before: its text below covers it
-                between = dumps(node[at:i], option=_INDENT_2)
-                if level:
-                    size = len(between)
-                    between = between.replace(b"\n", b"\n" + inner[2:])
-                    breaks = (len(between) - size) // (2 * level)
-                else:
-                    breaks = between.count(b"\n")
+                between, breaks = _slice(node, at, i, level, inner)
                 pieces.append(between[2 + len(inner) : -cut])
                 pieces.append(sep)
                 line += breaks - 1  # less the opening and closing lines, plus the separator's

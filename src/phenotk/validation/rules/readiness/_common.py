@@ -223,17 +223,10 @@ def _variants(pp: dict[str, Any]) -> list[Variant]:
         if not isinstance(gis, list):
             continue
         for j, gi in enumerate(gis):
-            if not isinstance(gi, dict):
-                continue
-            # what :func:`descriptor` reads, inline (this runs for every genomic interpretation)
-            vk = "variantInterpretation" if "variantInterpretation" in gi else "variant_interpretation"
-            vi = gi.get(vk)
-            if not isinstance(vi, dict):
-                continue
-            dk = "variationDescriptor" if "variationDescriptor" in vi else "variation_descriptor"
-            vd = vi.get(dk)
-            if not isinstance(vd, dict):
-                continue  # a gene call
+            inner = descriptor(gi) if isinstance(gi, dict) else None
+            if inner is None:
+                continue  # not an object, or a gene call
+            (vk, dk), vd = inner
             vcf = vd["vcfRecord"] if "vcfRecord" in vd else vd.get("vcf_record")
             if not isinstance(vcf, dict):
                 vcf = None
