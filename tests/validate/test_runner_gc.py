@@ -126,8 +126,43 @@ def test_scale_out_runs_give_the_heap_back(tmp_path) -> None:  # type: ignore[no
     assert gc.get_freeze_count() == 0
     assert "id-duplicate" in parts[-1].findings.column("rule").to_pylist()  # the cross-document findings came
     engine = Engine(engine_config(Options(no_hpo=True)))
-    part = validate_records([(str(p), p.read_bytes(), p.name, k) for k, p in enumerate(sorted(tmp_path.iterdir()))],
-                            engine)
+    part = validate_records(
+        [(str(p), p.read_bytes(), p.name, k) for k, p in enumerate(sorted(tmp_path.iterdir()))], engine
+    )
     cross = cross_document(engine, [part.notes])
     assert gc.get_freeze_count() == 0
     assert cross.column("rule").to_pylist().count("id-duplicate") == 2
+
+
+def test_the_end_of_a_run_and_its_report_run_on_a_frozen_heap(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The cross-document end of run and the report writers see the run's heap frozen, and thaw it after."""
+    for i in range(2):
+        (tmp_path / f"p{i}.json").write_text('{"id": "same", "subject": {"id": "s"}}', encoding="utf-8")
+    from phenotk.report import Output, ReportFormat, write_reports
+    from phenotk.validation.config import Options, engine_config
+    from phenotk.validation.engine import Engine
+
+    seen: dict[str, int] = {}
+    end_run = Engine.end_run
+
+    def spying_end_run(self: Engine, log: object) -> None:
+        seen["end_run"] = gc.get_freeze_count()
+        end_run(self, log)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Engine, "end_run", spying_end_run)
+    report = runner.run([str(tmp_path)], engine_config(Options(no_hpo=True)))
+    assert seen["end_run"] > 0 and gc.get_freeze_count() == 0
+    assert [i.rule for i in report.results[1].issues].count("id-duplicate") == 1  # the end of run still ran
+
+    import phenotk.report as reports
+
+    write_report = reports.write_report
+
+    def spying_write(*args: object, **kwargs: object) -> None:
+        seen["write"] = gc.get_freeze_count()
+        write_report(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reports, "write_report", spying_write)
+    write_reports(report, [Output(ReportFormat.json, str(tmp_path / "r.json"))])
+    assert seen["write"] > 0 and gc.get_freeze_count() == 0
+    assert (tmp_path / "r.json").stat().st_size > 0

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from phenotk._heap import frozen
 from phenotk.issue import Report, RuleInfo, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -305,18 +306,21 @@ def write_reports(
             if out.path is not None and os.path.isfile(out.path):
                 raise OutputExistsError("output exists; use --force to overwrite", path=out.path)
     kept = tuple(warnings)
-    for out in outputs:
-        write_report(
-            report,
-            out.fmt,
-            out.path,
-            rules=rules,
-            fail_on=fail_on,
-            force=force,
-            show=(show or {}).get(out.fmt),
-            base_dir=base_dir,
-            warnings=kept,
-        )
+    # rendering allocates per finding while the run's results and ontologies are alive: frozen, the collector
+    # does not scan them again and again (phenotk._heap)
+    with frozen():
+        for out in outputs:
+            write_report(
+                report,
+                out.fmt,
+                out.path,
+                rules=rules,
+                fail_on=fail_on,
+                force=force,
+                show=(show or {}).get(out.fmt),
+                base_dir=base_dir,
+                warnings=kept,
+            )
 
 
 def _stdout_is_tty() -> bool:
