@@ -13,13 +13,23 @@ import re
 from operator import itemgetter
 from typing import Any
 
-from phenotk.validation.rule import Context, Node, Token, field_key
+from phenotk.issue import Severity
+from phenotk.validation.rule import Context, Node, Token, Violation, field_key
 from phenotk.validation.rules.hpo._common import feature_list
 
 #: ``scheme:`` of an RFC 3986 URI (``file:``, ``https:``, ``s3:``, ``gs:`` …); a Windows drive ``C:`` is not one
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:")
 VCF_NAME = re.compile(r"\.vcf(?:\.b?gz)?\Z", re.I)
 Path = tuple[Token, ...]
+
+
+def fixed(message: str, *path: Token, severity: Severity | None = None) -> Violation:
+    """A finding whose message and path never vary (``subject.sex`` not set, no VCF …), made once at import.
+
+    The engine only reads a violation (it copies its message, path and severity into the located finding),
+    so one object serves every packet: most packets of a collection have the same few of these findings.
+    """
+    return Violation(message, path, None, severity, None)
 
 
 def analysed(node: Node) -> bool:
@@ -70,6 +80,7 @@ class Packet:
         "_files",
         "_non_hpo",
         "_variants",
+        "_vcfs",
         "features",
         "features_key",
         "no_sex",
@@ -119,6 +130,7 @@ class Packet:
         self._non_hpo: list[tuple[int, dict[str, Any], str]] | None = None
         self._variants: list[Variant] | None = None
         self._files: list[tuple[Path, dict[str, Any]]] | None = None
+        self._vcfs: list[tuple[Path, dict[str, Any]]] | None = None
 
     def non_hpo(self, ctx: Context) -> list[tuple[int, dict[str, Any], str]]:
         """(index, feature, type id) of the observed features whose ``type.id`` is a string not starting ``HP:``.
@@ -154,6 +166,14 @@ class Packet:
             )
         return out
 
+    def vcfs(self) -> list[tuple[Path, dict[str, Any]]]:
+        """(relative path, file) of the phenopacket's ``files`` that are VCFs (:func:`is_vcf`), in order."""
+        out = self._vcfs
+        if out is None:
+            files = self.files()
+            out = self._vcfs = [(path, f) for path, f in files if is_vcf(f)] if files else []
+        return out
+
 
 def packet(node: Node, ctx: Context) -> Packet | None:
     """The :class:`Packet` of an analysed phenopacket node (None for a family's relative), made once per packet.
@@ -161,12 +181,12 @@ def packet(node: Node, ctx: Context) -> Packet | None:
     The four profiles ask in a row about the same node: the last answer is kept in ``ctx.state`` and matched
     by identity.
     """
-    if node[4] == "relatives":  # not analysed (node.field, tuple access: hot path)
-        return None
     state = ctx.state
     hit: Packet | None = state.get("rdy:packet")
-    if hit is not None and hit.node is node:
+    if hit is not None and hit.node is node:  # the second, third and fourth profile: asked first
         return hit
+    if node[4] == "relatives":  # not analysed (node.field, tuple access: hot path); never kept
+        return None
     p = state["rdy:packet"] = Packet(node)
     return p
 

@@ -62,31 +62,31 @@ class ExomiserReadiness(Rule):
         out = _features(self, p, ctx, "Exomiser")
         sid = p.sid
         if sid is None:
-            out.append(
-                self.violation("exomiser: no subject.id (the proband's sample name in the VCF)", "subject", "id")
-            )
+            out.append(_NO_ID)
         if p.no_sex:
-            out.append(
-                self.violation(
-                    "exomiser: subject.sex is not set; X-linked inheritance is scored by sex",
-                    "subject",
-                    "sex",
-                    severity=Severity.WARNING,
-                )
-            )
-        vcfs = [(path, f) for path, f in p.files() if C.is_vcf(f)]
+            out.append(_NO_SEX)
+        vcfs = p.vcfs()
         # a proband's VCF may be listed in its family's files (node.parent: a top-level packet has none)
         if not vcfs and not (node[3] is not None and any(C.is_vcf(f) for f in C.family_files(node))):
-            out.append(
-                self.violation(
-                    "exomiser: no VCF in files; give it with --vcf (and --assembly) on the command line",
-                    "files",  # a one-word JSON name: the key in both spellings
-                    severity=Severity.WARNING,
-                )
-            )
+            out.append(_NO_VCF)
         for path, f in vcfs:
             out.extend(vcf_file(self, "exomiser", path, f, sid, default_build="GRCh37 (hg19)"))
         return out
+
+
+#: the findings whose message and path never vary (:func:`~phenotk.validation.rules.readiness._common.fixed`)
+_NO_ID = C.fixed("exomiser: no subject.id (the proband's sample name in the VCF)", "subject", "id")
+_NO_SEX = C.fixed(
+    "exomiser: subject.sex is not set; X-linked inheritance is scored by sex",
+    "subject",
+    "sex",
+    severity=Severity.WARNING,
+)
+_NO_VCF = C.fixed(
+    "exomiser: no VCF in files; give it with --vcf (and --assembly) on the command line",
+    "files",  # a one-word JSON name: the key in both spellings
+    severity=Severity.WARNING,
+)
 
 
 def _features(rule: Rule, p: C.Packet, ctx: Context, tool: str) -> list[Violation]:

@@ -21,6 +21,12 @@ GENOTYPE_LABELS = frozenset(
     }
 )
 
+#: the findings whose message and path never vary (:func:`~phenotk.validation.rules.readiness._common.fixed`)
+_NO_ID = C.fixed("gpsea: no subject.id (the sample label)", "subject", "id")
+_NO_SEX = C.fixed("gpsea: subject.sex is not set", "subject", "sex", severity=Severity.WARNING)
+_NO_DISEASE = C.fixed("gpsea: no diseases", "diseases", severity=Severity.WARNING)
+_NO_VARIANT = C.fixed("gpsea: no genotype data (no variant in any genomic interpretation)", "interpretations")
+
 
 class GpseaReadiness(Rule):
     """Profile ``gpsea``: what GPSEA's phenopacket ingest needs to place each individual in a cohort.
@@ -74,23 +80,21 @@ class GpseaReadiness(Rule):
         pp = p.pp
         out = []
         if p.sid is None:
-            out.append(self.violation("gpsea: no subject.id (the sample label)", "subject", "id"))
+            out.append(_NO_ID)
         if p.no_sex:
-            out.append(self.violation("gpsea: subject.sex is not set", "subject", "sex", severity=Severity.WARNING))
+            out.append(_NO_SEX)
         diseases = pp.get("diseases")  # one-word JSON names: ``diseases``, ``measurements``
         if not (p.features or diseases or pp.get("measurements")):
             out.append(
                 self.violation("gpsea: no phenotype data (HPO terms, a disease or a measurement)", p.features_key)
             )
         if not diseases:
-            out.append(self.violation("gpsea: no diseases", "diseases", severity=Severity.WARNING))
+            out.append(_NO_DISEASE)
         variants = p.variants()
         for variant in variants:
             self._variant(variant, out)
         if not variants:
-            out.append(
-                self.violation("gpsea: no genotype data (no variant in any genomic interpretation)", "interpretations")
-            )
+            out.append(_NO_VARIANT)
         return out
 
     def _variant(self, variant: C.Variant, out: list[Violation]) -> None:

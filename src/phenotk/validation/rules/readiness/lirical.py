@@ -10,6 +10,10 @@ from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.readiness import _common as C
 from phenotk.validation.rules.readiness.exomiser import _features, vcf_file
 
+#: the findings whose message and path never vary (:func:`~phenotk.validation.rules.readiness._common.fixed`)
+_NO_ID = C.fixed("lirical: no subject.id (the sample id)", "subject", "id", severity=Severity.WARNING)
+_NO_SEX = C.fixed("lirical: subject.sex is not set; read as unknown", "subject", "sex", severity=Severity.WARNING)
+
 
 class LiricalReadiness(Rule):
     """Profile ``lirical``: what LIRICAL's phenopacket importer reads from a v2 phenopacket.
@@ -63,15 +67,9 @@ class LiricalReadiness(Rule):
         out = _features(self, p, ctx, "LIRICAL")
         sid = p.sid
         if sid is None:
-            out.append(
-                self.violation("lirical: no subject.id (the sample id)", "subject", "id", severity=Severity.WARNING)
-            )
+            out.append(_NO_ID)
         if p.no_sex:
-            out.append(
-                self.violation(
-                    "lirical: subject.sex is not set; read as unknown", "subject", "sex", severity=Severity.WARNING
-                )
-            )
+            out.append(_NO_SEX)
         subject = p.subject
         if isinstance(subject, dict):
             tk = "timeAtLastEncounter" if "timeAtLastEncounter" in subject else "time_at_last_encounter"
@@ -85,9 +83,8 @@ class LiricalReadiness(Rule):
                         severity=Severity.WARNING,
                     )
                 )
-        for path, f in p.files():
-            if C.is_vcf(f):
-                out.extend(self._vcf(path, f, sid))
+        for path, f in p.vcfs():
+            out.extend(self._vcf(path, f, sid))
         return out
 
     def _vcf(self, path: C.Path, f: dict[str, Any], sid: str | None) -> Iterator[Violation]:

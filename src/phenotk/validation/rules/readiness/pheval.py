@@ -8,6 +8,15 @@ from phenotk.validation.rules.readiness import _common as C
 
 #: the genome assemblies PhEval accepts, written exactly so
 PHEVAL_ASSEMBLIES = ("GRCh37", "hg19", "GRCh38", "hg38")
+#: the findings whose message and path never vary (:func:`~phenotk.validation.rules.readiness._common.fixed`)
+_NO_DISEASE = C.fixed(
+    "pheval: no diseases (disease prioritisation has nothing to score)", "diseases", severity=Severity.WARNING
+)
+_NO_VCF = C.fixed(
+    "pheval: no file with fileAttributes.fileFormat 'VCF' (needed for variant prioritisation runs)",
+    "files",
+    severity=Severity.WARNING,
+)
 
 
 class PhevalReadiness(Rule):
@@ -61,24 +70,13 @@ class PhevalReadiness(Rule):
         if not p.observed:
             out.append(self.violation("pheval: no observed phenotypic feature", p.features_key))
         if not p.pp.get("diseases"):  # one-word JSON names (``diseases``, ``files``): the key in both spellings
-            out.append(
-                self.violation(
-                    "pheval: no diseases (disease prioritisation has nothing to score)",
-                    "diseases",
-                    severity=Severity.WARNING,
-                )
-            )
+            out.append(_NO_DISEASE)
         for variant in p.variants():
             self._variant(variant, out)
-        vcfs = [(path, f) for path, f in p.files() if C.is_vcf(f, exact="VCF")]
+        files = p.files()
+        vcfs = [(path, f) for path, f in files if C.is_vcf(f, exact="VCF")] if files else files
         if not vcfs:
-            out.append(
-                self.violation(
-                    "pheval: no file with fileAttributes.fileFormat 'VCF' (needed for variant prioritisation runs)",
-                    "files",
-                    severity=Severity.WARNING,
-                )
-            )
+            out.append(_NO_VCF)
         for path, f in vcfs:
             uri = C.get(f, "uri")
             if isinstance(uri, str) and not C.VCF_NAME.search(uri):
