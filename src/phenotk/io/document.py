@@ -5,11 +5,8 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, Any
 
-from google.protobuf import json_format
 from google.protobuf.message import Message
 from phenopackets import Cohort, Family, Phenopacket
-
-from phenotk.io.fastparse import maybe_lossy, parse_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.io.sourcemap import SourceMap
@@ -156,6 +153,11 @@ class Document:
         if self._parsed:
             return
         self._parsed = True
+        # imported here: a validation run never parses into protobuf (json_format costs ~10 % of a start)
+        from google.protobuf import json_format
+
+        from phenotk.io.fastparse import maybe_lossy, parse_dict
+
         try:
             self._message = parse_dict(self.data, self.element.message_class)
             self._maybe_lossy = maybe_lossy()
@@ -214,6 +216,8 @@ class Document:
 
     def strict_error(self) -> str | None:
         """What strict protobuf JSON parsing (no unknown fields) says of ``data``; None when it passes."""
+        from google.protobuf import json_format
+
         try:
             json_format.ParseDict(self.data, self.element.message_class())
         except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:

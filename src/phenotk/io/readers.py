@@ -24,7 +24,6 @@ from stat import S_ISDIR, S_ISREG
 from typing import Any, NamedTuple
 
 import orjson
-from google.protobuf import json_format
 from google.protobuf.message import DecodeError, Message
 
 from phenotk.errors import InputError
@@ -315,17 +314,26 @@ def _walk_zip(archive: str) -> Iterator[Source | InputError]:
         for info in sorted(infos, key=lambda i: i.filename):
             display = f"{archive}!{info.filename}"
             if info.file_size > limits.document_bytes:
-                yield limits.exceeded("document-bytes", f"zip member is {info.file_size} bytes uncompressed "
-                                      "(zip bomb?)", path=display)
+                yield limits.exceeded(
+                    "document-bytes", f"zip member is {info.file_size} bytes uncompressed (zip bomb?)", path=display
+                )
                 continue
             if info.compress_size and info.file_size / info.compress_size > limits.zip_ratio and info.file_size > 10**7:
-                yield limits.exceeded("zip-ratio", f"zip member expands {info.file_size // info.compress_size}x "
-                                      "(zip bomb?)", path=display)
+                yield limits.exceeded(
+                    "zip-ratio", f"zip member expands {info.file_size // info.compress_size}x (zip bomb?)", path=display
+                )
                 continue
             try:
                 data = zf.read(info)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError,
-                    zlib.error) as exc:  # encrypted, compression method 93/99, bad CRC, sizes that lie
+            except (
+                zipfile.BadZipFile,
+                NotImplementedError,
+                RuntimeError,
+                EOFError,
+                OSError,
+                ValueError,
+                zlib.error,
+            ) as exc:  # encrypted, compression method 93/99, bad CRC, sizes that lie
                 reason = " ".join(str(exc).split())[:200] or type(exc).__name__
                 yield InputError(f"cannot read this zip member: {reason}", path=display)
                 continue  # one bad member is one error: the rest of the archive is read
@@ -372,7 +380,9 @@ def _load_json(text: str, path: str, line_offset: int = 0) -> Any:
         line, col = _where(text, _LONG_INT.search(text), line_offset)
         raise InputError(
             f"invalid JSON: a number with more than {sys.get_int_max_str_digits() or 4300} digits",
-            path=path, line=line, column=col,
+            path=path,
+            line=line,
+            column=col,
         ) from None
     _check_surrogates(text, path, line_offset)
     return data
@@ -405,7 +415,9 @@ def _check_surrogates(text: str, path: str, line_offset: int = 0) -> None:
         line, col = _where(text, m, line_offset)
         raise InputError(
             f"invalid JSON: {m.group()} is half of a UTF-16 surrogate pair, not a character",
-            path=path, line=line, column=col,
+            path=path,
+            line=line,
+            column=col,
         )
 
 
@@ -439,8 +451,9 @@ def check_yaml_aliases(data: Any, path: str, text: str) -> None:
         total = 1 + sum(size(c) for c in children)
         active.discard(key)
         if total > most:
-            raise limits.exceeded("yaml-expanded-nodes", f"YAML aliases expand to over {most:,} values (alias bomb?)",
-                                  path=path)
+            raise limits.exceeded(
+                "yaml-expanded-nodes", f"YAML aliases expand to over {most:,} values (alias bomb?)", path=path
+            )
         sizes[key] = total
         return total
 
@@ -510,8 +523,10 @@ def check_yaml_values(data: Any, path: str, text: str) -> None:
                     shown = "null" if key is None else str(key).lower() if isinstance(key, bool) else repr(key)
                     where = _yaml_key_line(text, key)
                     raise InputError(
-                        f"YAML key {shown[:80]} at {pointer or '/'} is not a string; quote it (\"{shown[:80]}\":)",
-                        path=path, line=where, column=1 if where else None,
+                        f'YAML key {shown[:80]} at {pointer or "/"} is not a string; quote it ("{shown[:80]}":)',
+                        path=path,
+                        line=where,
+                        column=1 if where else None,
                     )
                 stack.append((value, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"))
                 _check_str(key, path, pointer)
@@ -537,8 +552,13 @@ def _check_str(value: str, path: str, pointer: str) -> None:
 
 
 def _yaml_key_line(text: str, key: Any) -> int | None:
-    word = "(?:null|Null|NULL|~)" if key is None else re.escape(str(key)) if not isinstance(key, bool) else (
-        "(?:true|True|TRUE|yes|on)" if key else "(?:false|False|FALSE|no|off)")
+    word = (
+        "(?:null|Null|NULL|~)"
+        if key is None
+        else re.escape(str(key))
+        if not isinstance(key, bool)
+        else ("(?:true|True|TRUE|yes|on)" if key else "(?:false|False|FALSE|no|off)")
+    )
     m = re.search(r"^[ \t-]*" + word + r"[ \t]*:", text, re.M)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
@@ -585,6 +605,8 @@ def _parse_pb(raw: bytes, path: str, forced: Element | None) -> Document:
     _, el, msg = best
     if msg.ByteSize() == 0:
         raise InputError("empty protobuf message", path=path)
+    from google.protobuf import json_format  # only protobuf input needs it (its import is ~10 % of a start)
+
     data = json_format.MessageToDict(msg)
     return Document(path=path, format=Format.PB, element=el, data=data, message=msg)
 
@@ -611,7 +633,9 @@ def parse_bytes(
         if fmt is not Format.PB and _utf16_or_32(raw, name or path):
             raise InputError(
                 "UTF-16/UTF-32 text, not UTF-8 (as Windows 'Unicode' export writes it); save the file as UTF-8",
-                path=path, line=1, column=1,
+                path=path,
+                line=1,
+                column=1,
             )
         if fmt is None:  # a leading "{" decides alone (sniff_format reads no further): no copy of a 4 KiB head
             first = raw[:1]
@@ -683,9 +707,11 @@ def _yaml_documents(
 
 #: file name endings of inputs other commands read: what to say when one is given as a Phenopacket
 _OTHER_FORMATS = (
-    ((".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"),
-     "a spreadsheet, not a Phenopacket; convert it with a mapping: `phenotk mapping init FILE -o m.yaml`, then "
-     "`phenotk convert FILE -m m.yaml -o out/`"),
+    (
+        (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"),
+        "a spreadsheet, not a Phenopacket; convert it with a mapping: `phenotk mapping init FILE -o m.yaml`, then "
+        "`phenotk convert FILE -m m.yaml -o out/`",
+    ),
     ((".ped", ".fam"), "a PED pedigree, not a Phenopacket; convert it: `phenotk convert FILE --from ped -o out/`"),
     ((".xml",), "XML, not a Phenopacket (FHIR XML?); convert it: `phenotk convert FILE --from fhir -o out/`"),
 )
@@ -739,9 +765,7 @@ def _marked_bom(items: Iterator[Document | InputError]) -> Iterator[Document | I
         yield item
 
 
-def _json_array(
-    text: str, items: list[Any], path: str, element: Element | None
-) -> Iterator[Document | InputError]:
+def _json_array(text: str, items: list[Any], path: str, element: Element | None) -> Iterator[Document | InputError]:
     """A top-level JSON array (what Convert-Pheno and other converters write): one document per item.
 
     Item ``N`` is a document of the file ``path`` with ``pointer_prefix`` ``/N``: its findings name the file

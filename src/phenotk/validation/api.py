@@ -11,7 +11,6 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from phenotk.errors import InputError
@@ -35,6 +34,8 @@ def all_paths(items: Sequence[Any]) -> bool:
 
 def message_document(message: Message, *, path: str = "<message>", element: Element | None = None) -> Document:
     """A protobuf message as a document: the tree is its JSON form (pointers into it), no text (no line/column)."""
+    from google.protobuf import json_format
+
     el = element if element is not None else Element.of(message)
     return Document(path=path, format=Format.JSON, element=el, data=json_format.MessageToDict(message), message=message)
 
