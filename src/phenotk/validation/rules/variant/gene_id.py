@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from phenotk.issue import Severity
@@ -56,9 +57,7 @@ class VariantGeneId(Rule):
         ik = "valueId" if "valueId" in v else ("value_id" if "value_id" in v else None)
         vid = v[ik] if ik else None
         sym = v.get("symbol")  # one-word field: the snake_case key is the same
-        if (vid is None or (type(vid) is str and _plain_hgnc(vid))) and (
-            sym is None or (type(sym) is str and sym.isascii() and sym.isalnum())
-        ):
+        if (vid is None or type(vid) is str) and (sym is None or type(sym) is str) and _plain(vid, sym):
             return ()  # the usual gene: HGNC:<n> and an alphanumeric symbol
         out: list[Violation] = []
         if isinstance(vid, str) and vid and not _plain_hgnc(vid):
@@ -74,6 +73,12 @@ class VariantGeneId(Rule):
                 )
             )
         return out
+
+
+@functools.lru_cache(maxsize=50_000)  # pure; the store names the same genes again and again
+def _plain(vid: str | None, sym: str | None) -> bool:
+    """True for the usual gene, nothing to report: ``HGNC:<n>`` (or no id), an alphanumeric symbol (or none)."""
+    return (vid is None or _plain_hgnc(vid)) and (sym is None or (sym.isascii() and sym.isalnum()))
 
 
 def _plain_hgnc(vid: str) -> bool:
