@@ -154,3 +154,52 @@ def test_a_run_with_no_rule_walks_nothing_below_the_root() -> None:
     assert result.issues == []
     built = {name for name, fn in engine._walkers.items() if fn.__code__.co_filename.startswith("<phenotk walker")}
     assert built == {"Phenopacket"}
+
+
+class _Text(str):
+    """A string subclass: JSON text writes it like a string, the wrong-type hook does not take it for one."""
+
+    __slots__ = ()
+
+
+def test_remembered_resource_lists_give_the_reference_walks_findings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A resource list seen clean is not walked again (its JSON text is remembered), but only when its document
+    was parsed from JSON text: the same text from a dict holding a ``str`` subclass, a list with a finding in
+    any document, or a list with a null are walked every time. Findings equal the reference walk's."""
+    import copy
+    import json
+
+    from phenotk.io.readers import document_from_tree
+
+    clean = [{"id": "hp", "name": "HPO", "url": "u", "version": "1", "namespacePrefix": "HP", "iriPrefix": "i"}]
+    bad = [{"id": "hp", "version": 3, "colour": "red"}, "hp"]
+    nulls = [{"id": "hp", "name": None, "url": "u", "version": "1", "namespacePrefix": "HP", "iriPrefix": "i"}]
+    paths = []
+    for n, resources in enumerate([clean, bad, clean, bad, nulls, nulls, clean]):
+        doc = copy.deepcopy(HOSTILE)
+        doc["metaData"]["resources"] = resources
+        path = tmp_path / f"p{n}.json"
+        path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+        paths.append(str(path))
+    subclassed = copy.deepcopy(HOSTILE)
+    subclassed["metaData"]["resources"] = [{k: _Text(v) for k, v in r.items()} for r in clean]
+    rows = []
+    for reference in ("", "1"):
+        monkeypatch.setenv(REFERENCE_WALK, reference)
+        engine = Engine(engine_config(Options()))
+        found = _rows(run_engine(engine, paths))
+        result = engine.check_document(document_from_tree(copy.deepcopy(subclassed)))
+        found += [(i.code, i.message, i.pointer) for i in result.issues]
+        rows.append(found)
+        if not reference:
+            env = engine._walkers["MetaData"].__globals__
+            memos = [v for k, v in env.items() if k.endswith("_fs_resources_clean")]
+            assert memos == [{json.dumps(clean, separators=(",", ":")).encode()}]  # only the clean list is remembered
+    monkeypatch.delenv(REFERENCE_WALK)
+    assert rows[0] == rows[1]
+    per_file = {p: [r for r in rows[0] if r[0] == p and r[1].startswith("SCH") and "/resources" in r[4]] for p in paths}
+    assert [bool(per_file[p]) for p in paths] == [False, True, False, True, False, False, False]
+    subclass_rows = [r for r in rows[0] if len(r) == 3 and r[0] == "SCH003" and "/resources/0/" in r[2]]
+    assert len(subclass_rows) == len(clean[0])  # each str subclass value is a wrong type, though its text is clean

@@ -47,6 +47,8 @@ class WalkRuntime(Protocol):
     """What a walk calls back into (the engine): every finding and every rule call goes through it."""
 
     ctx: Context
+    #: the findings of the current document so far (a walk compares its length before and after a subtree)
+    _issues: list[Any]
     #: rules targeting ``Timestamp`` values (strings, not messages: no plan of their own)
     timestamp_rules: tuple[Rule, ...]
     #: True when an unknown-field hook runs (else unknown keys are skipped without a call)
