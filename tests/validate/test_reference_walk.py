@@ -203,3 +203,42 @@ def test_remembered_resource_lists_give_the_reference_walks_findings(
     assert [bool(per_file[p]) for p in paths] == [False, True, False, True, False, False, False]
     subclass_rows = [r for r in rows[0] if len(r) == 3 and r[0] == "SCH003" and "/resources/0/" in r[2]]
     assert len(subclass_rows) == len(clean[0])  # each str subclass value is a wrong type, though its text is clean
+
+
+def test_oneof_hook_is_called_for_messages_with_two_member_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated walk calls the oneof role's check only for a message with two or more member keys (camelCase
+    and snake_case of one member count twice, a null member counts): the reference walk, which calls it for every
+    message of its types, finds the same."""
+    import copy
+
+    from phenotk.io.readers import document_from_tree
+
+    age = {"iso8601duration": "P2Y"}
+    onset = {"id": "HP:0003577", "label": "Congenital onset"}
+    doc = copy.deepcopy(HOSTILE)
+    doc["phenotypicFeatures"] = [
+        {"type": {"id": "HP:0001250", "label": "Seizure"}, "onset": onset_value}
+        for onset_value in (
+            {"age": age},
+            {"age": age, "ontologyClass": onset},
+            {"ontologyClass": onset, "ontology_class": onset},
+            {"age": None, "ontologyClass": onset},
+            {"age": age, "description": "x"},
+            {},
+        )
+    ]
+    gi = doc["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]
+    gi["gene"] = {"valueId": "HGNC:1", "symbol": "A"}
+    rows = []
+    for reference in ("", "1"):
+        monkeypatch.setenv(REFERENCE_WALK, reference)
+        result = Engine(engine_config(Options())).check_document(document_from_tree(copy.deepcopy(doc)))
+        rows.append([(i.code, i.message, i.pointer) for i in result.issues])
+    monkeypatch.delenv(REFERENCE_WALK)
+    assert rows[0] == rows[1]
+    oneof = sorted(r[2] for r in rows[0] if r[0] == "SCH005")
+    assert oneof == [
+        "/interpretations/0/diagnosis/genomicInterpretations/0/variantInterpretation",
+        "/phenotypicFeatures/1/onset/ontologyClass",
+        "/phenotypicFeatures/2/onset/ontology_class",
+    ]

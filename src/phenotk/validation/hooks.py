@@ -10,7 +10,9 @@ Walk hooks (called while the engine walks a document along the protobuf descript
 * :class:`UnknownFieldHook` — a key that is no field of its message;
 * :class:`WrongTypeHook` — a value of the wrong JSON type for its field;
 * :class:`EnumValueHook` — an enum field's value that may not be one of its names or numbers;
-* :class:`RequiredHook` — which fields a message type requires, and the findings when they are missing.
+* :class:`RequiredHook` — which fields a message type requires, and the findings when they are missing;
+* :class:`OneofHook` — a rule targeting the message types with ``oneof`` groups, called only for a message
+  with two or more keys of the groups' members (one member key cannot set two members).
 
 Input hooks (always active, whatever the rule selection: an input must never drop out of a run silently):
 
@@ -106,6 +108,19 @@ class RequiredHook(Rule):
         raise NotImplementedError
 
 
+class OneofHook(Rule):
+    """Role: a rule (with ``targets``) reporting messages that set more than one member of a ``oneof`` group.
+
+    It is run like any rule targeting those types, except that the generated walk hands it a message only when
+    the message has at least two of :meth:`member_keys` (the reference walk hands it every one): its ``check``
+    must find nothing in a message with fewer.
+    """
+
+    def member_keys(self, type_name: str) -> frozenset[str]:
+        """Every key (JSON and proto name) of every member of ``type_name``'s oneof groups."""
+        raise NotImplementedError
+
+
 class UnreadableHook(Rule):
     """Role: the finding for an input that could not be read (always active)."""
 
@@ -157,13 +172,14 @@ class RunFinding:
 
 
 #: every role class, in the order the engine looks for them
-ROLES = (UnknownFieldHook, WrongTypeHook, EnumValueHook, RequiredHook, UnreadableHook, CrashHook, RunHook)
+ROLES = (UnknownFieldHook, WrongTypeHook, EnumValueHook, RequiredHook, OneofHook, UnreadableHook, CrashHook, RunHook)
 
 __all__ = [
     "ROLES",
     "CrashHook",
     "EnumValueHook",
     "LocateFn",
+    "OneofHook",
     "Required",
     "RequiredHook",
     "RunFinding",

@@ -5,8 +5,10 @@ loop is most of the run. Here each message type gets a small function whose ``if
 field kinds, whose hooks (rules, batch lists, required fields of its :class:`~.plan.TypePlan`) are bound as
 constants, and which calls the child types' functions directly. Its behaviour is the interpreted walk's
 (:mod:`.reference`, selected with ``PHENOTK_REFERENCE_WALK=1``); a differential test over the public store
-checks that both give the same findings. The generator knows the plan and the
-:class:`~.plan.WalkRuntime` it calls back into, never the engine or a rule.
+checks that both give the same findings. The generator knows the plan, the
+:class:`~.plan.WalkRuntime` it calls back into and the walk roles of :mod:`phenotk.validation.hooks` (a
+:class:`~phenotk.validation.hooks.OneofHook` is called only for a message with two or more member keys), never
+the engine or a rule.
 
 Two shortcuts follow from the hooks of the run (:func:`_liveness`): a field whose value nothing of this run
 would look at (no rule, batch list or hook in the subtree of its type, and no unknown-field or wrong-type hook)
@@ -41,6 +43,7 @@ import orjson
 from phenotk.io import Format
 from phenotk.validation import schema as S
 from phenotk.validation.engine.plan import TypePlan, WalkFn, WalkRuntime
+from phenotk.validation.hooks import OneofHook
 from phenotk.validation.rule import Context, Node
 
 
@@ -357,15 +360,19 @@ def _rule_lines(w: TypePlan, p: str, env: dict[str, Any]) -> list[str]:
     for j, rule in enumerate(w.rules or ()):
         r = f"{p}_rule{j}"
         env[r] = rule
-        lines += [
-            "    try:",
-            f"        found = {r}.check(node, ctx)",
-            "        if found:",
-            "            for v in found:",
-            f"                emit({r}, node[2], v)",
-            "    except Exception as exc:",
-            f"        crash({r}, node[2], exc)",
+        call = [
+            "try:",
+            f"    found = {r}.check(node, ctx)",
+            "    if found:",
+            "        for v in found:",
+            f"            emit({r}, node[2], v)",
+            "except Exception as exc:",
+            f"    crash({r}, node[2], exc)",
         ]
+        if isinstance(rule, OneofHook):  # a message with fewer than two member keys sets no two members
+            env[f"{r}_keys"] = rule.member_keys(w.name)
+            call = [f"if len(value) > 1 and len({r}_keys.intersection(value)) > 1:", *["    " + c for c in call]]
+        lines += ["    " + c for c in call]
     for j, lst in enumerate(w.lists or ()):
         env[f"{p}_list{j}"] = lst
         lines.append(f"    {p}_list{j}.append(node)")

@@ -7,7 +7,8 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation import schema as S
-from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.hooks import OneofHook
+from phenotk.validation.rule import Context, Node, Violation
 
 _ONEOFS = {name: spec.oneofs for name, spec in S.message_specs().items() if spec.oneofs}
 
@@ -19,7 +20,7 @@ _MEMBER_KEYS: dict[str, frozenset[str]] = {
 }
 
 
-class SchemaOneof(Rule):
+class SchemaOneof(OneofHook):
     """More than one member of a ``oneof`` group is set (e.g. a TimeElement with both age and timestamp).
 
     What it checks
@@ -46,6 +47,10 @@ class SchemaOneof(Rule):
     name = "schema-oneof"
     severity = Severity.ERROR
     targets = tuple(_ONEOFS)
+
+    def member_keys(self, type_name: str) -> frozenset[str]:
+        """Every key of every member of ``type_name``'s oneof groups (the walk's pre-test)."""
+        return _MEMBER_KEYS.get(type_name, frozenset())
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Report every member after the first of each oneof group."""
