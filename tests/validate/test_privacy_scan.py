@@ -250,3 +250,53 @@ def test_embedded_id_checks_each_carrier_on_hostile_packets() -> None:
     for path, message in found:
         assert "contains the subject id 'II-1'" in message, (path, message)
     assert rule.check(Node([], "Phenopacket", "", None, None), Context()) == []
+
+
+def _embedded_id_by_definition(packet: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """privacy-embedded-id spelled out: each id-like string holding the subject id's tokens (``embedded_spans``)."""
+    if not isinstance(packet, dict):
+        return []
+    subject = packet.get("subject")
+    sid = subject.get("id") if isinstance(subject, dict) else None
+    if not isinstance(sid, str) or not _scan.distinctive(sid):
+        return []
+    carriers: list[tuple[tuple[Any, ...], Any]] = [(("id",), packet.get("id"))]
+    for key, field in (("biosamples", "id"), ("interpretations", "id"), ("files", "uri")):
+        items = packet.get(key)
+        if isinstance(items, list):
+            carriers += [((key, i, field), item.get(field)) for i, item in enumerate(items) if isinstance(item, dict)]
+    return [
+        (path, f"{value!r} contains the subject id {sid!r}; use ids that do not embed it")
+        for path, value in carriers
+        if isinstance(value, str) and value != sid and embedded_spans(value, sid)
+    ]
+
+
+def test_embedded_id_one_pass_agrees_with_the_definition(store_files: list[Path]) -> None:
+    """The one-pass check (the subject id split once, each carrier tested) finds what the definition finds.
+
+    On every 11th store packet (most of them hold their subject id in the packet id) and on hostile packets: ids
+    that are not strings, lists where objects belong, an id equal to the subject id, separators only, Unicode.
+    """
+    rule = PrivacyEmbeddedId()
+    packets: list[Any] = [json.loads(f.read_text(encoding="utf-8")) for f in store_files[::11]]
+    packets += [
+        {"id": "Patient 4", "subject": {"id": "Patient 4"}, "interpretations": [{"id": "Patient 4"}]},
+        {"id": "x_Pätient_4", "subject": {"id": "Pätient 4"}, "files": [{"uri": "a/Pätient\u20034.vcf"}, {"uri": 4}]},
+        {"id": "__--..", "subject": {"id": "_-_"}, "biosamples": [{"id": "_-_"}, {"id": "a _-_ b"}]},
+        {
+            "id": "PMID_1_P10",
+            "subject": {"id": "P10"},
+            "biosamples": [[{"id": "P10"}], {"id": "P10x"}, {"id": "P10 x"}],
+        },
+        {"id": {"a": 1}, "subject": {"id": "Family 1 II-2"}, "interpretations": [{"id": "Family_1_II_2"}, 5]},
+        {"id": "P_1234", "subject": {"id": "1234"}, "files": [{"uri": "1234"}, {"uri": "x/1234/y"}]},
+        {"id": "P_123", "subject": {"id": "123"}},
+        ["not", "a", "packet"],
+    ]
+    seen = 0
+    for pp in packets:
+        got = [(v.path, v.message) for v in rule.check(Node(pp, "Phenopacket", "", None, None), Context())]
+        assert got == _embedded_id_by_definition(pp), pp
+        seen += bool(got)
+    assert seen > len(packets) // 2  # the store's packet ids do hold their subject ids: the search is exercised

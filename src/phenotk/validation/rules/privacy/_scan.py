@@ -146,7 +146,15 @@ def embedded(haystack: str, needle: str) -> bool:
     found = _PADDED.get(needle)
     if found is None:
         found = _padded(needle)
-    want, padded = found
+    return holds(haystack, *found)
+
+
+def holds(haystack: str, want: tuple[str, ...], padded: str) -> bool:
+    """:func:`embedded` with the needle already split: ``(want, padded)`` is :func:`searched` of the needle.
+
+    For a rule that searches the same id in several strings of a document (one look-up of the id, not one per
+    string).
+    """
     for w in want:  # each wanted token is a substring of the haystack, or it cannot hold them as tokens
         if w not in haystack:
             return False
@@ -165,6 +173,12 @@ def embedded(haystack: str, needle: str) -> bool:
 #: ids searched for by :func:`embedded` → (their ``tokens``, the tokens joined by spaces with a space either
 #: side, or the one token); bounded
 _PADDED: dict[str, tuple[tuple[str, ...], str]] = {}
+
+
+def searched(ident: str) -> tuple[tuple[str, ...], str]:
+    """The id as :func:`holds` searches for it: (its :func:`tokens`, the tokens space-joined and padded)."""
+    found = _PADDED.get(ident)
+    return found if found is not None else _padded(ident)
 
 
 def _padded(ident: str) -> tuple[tuple[str, ...], str]:

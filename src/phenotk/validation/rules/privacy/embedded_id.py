@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Token, Violation
-from phenotk.validation.rules.privacy._scan import distinctive, embedded
+from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.privacy._scan import distinctive, holds, searched
 
 #: (list field, the field of its items holding an id-like string); one-word JSON names, so the snake_case
 #: spelling of each is the same key
 _LISTS = (("biosamples", "id"), ("interpretations", "id"), ("files", "uri"))
-
-
-def _carriers(pp: dict[str, Any]) -> list[tuple[tuple[Token, ...], str]]:
-    """(relative path, value) of the id-like strings of a phenopacket other than the subject id."""
-    out: list[tuple[tuple[Token, ...], str]] = []
-    ident = pp.get("id")
-    if isinstance(ident, str):
-        out.append((("id",), ident))
-    for key, field in _LISTS:
-        items = pp.get(key)
-        if isinstance(items, list):
-            for i, item in enumerate(items):
-                if isinstance(item, dict) and isinstance(item.get(field), str):
-                    out.append(((key, i, field), item[field]))
-    return out
 
 
 class PrivacyEmbeddedId(Rule):
@@ -58,7 +41,13 @@ class PrivacyEmbeddedId(Rule):
     default_enabled = False
 
     def check(self, node: Node, ctx: Context) -> list[Violation]:
-        """Search the other ids of the packet for the subject id."""
+        """Search the other ids of the packet for the subject id.
+
+        One pass over the id-like strings (the packet id, then the :data:`_LISTS` fields in order): the subject
+        id is split once
+        (:func:`~phenotk.validation.rules.privacy._scan.searched`) and each string tested with
+        :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``embedded(value, sid)`` answers).
+        """
         packet = node[0]  # node.value (tuple access)
         if not isinstance(packet, dict):
             return []
@@ -66,8 +55,21 @@ class PrivacyEmbeddedId(Rule):
         sid = subject.get("id") if isinstance(subject, dict) else None
         if not isinstance(sid, str) or not distinctive(sid):
             return []
-        return [
-            self.violation(f"{value!r} contains the subject id {sid!r}; use ids that do not embed it", *path)
-            for path, value in _carriers(packet)
-            if value != sid and embedded(value, sid)
-        ]
+        want, padded = searched(sid)
+        out: list[Violation] = []
+        value = packet.get("id")
+        if isinstance(value, str) and value != sid and holds(value, want, padded):
+            out.append(Violation(_message(value, sid), ("id",)))
+        for key, field in _LISTS:
+            items = packet.get(key)
+            if isinstance(items, list):
+                for i, item in enumerate(items):
+                    if isinstance(item, dict):
+                        value = item.get(field)
+                        if isinstance(value, str) and value != sid and holds(value, want, padded):
+                            out.append(Violation(_message(value, sid), (key, i, field)))
+        return out
+
+
+def _message(value: str, sid: str) -> str:
+    return f"{value!r} contains the subject id {sid!r}; use ids that do not embed it"
