@@ -203,8 +203,9 @@ def _numbered(items: list[Any]) -> Iterator[tuple[str, Any]]:
 #: fields whose values mostly repeat pay: on the store, resource lists do; variants' expressions and VCF
 #: records repeat in under half of the documents and do not)
 _REMEMBERED = frozenset({("MetaData", "resources")})
-#: per remembered field, at most this many clean values are remembered (and only texts up to CLEAN_SIZE bytes)
-CLEAN_LIMIT = 50_000
+#: per remembered field, at most this many clean values are remembered (and only texts up to CLEAN_SIZE bytes:
+#: 40 MB at worst; the store's whole run remembers 11 resource lists)
+CLEAN_LIMIT = 10_000
 CLEAN_SIZE = 4096
 #: ``ctx.state`` key: whether the document's tree was parsed from JSON text
 _PARSED = "walk:parsed-json"
