@@ -242,3 +242,41 @@ def test_oneof_hook_is_called_for_messages_with_two_member_keys(monkeypatch: pyt
         "/phenotypicFeatures/1/onset/ontologyClass",
         "/phenotypicFeatures/2/onset/ontology_class",
     ]
+
+
+def test_inlined_ontology_class_walk_gives_the_reference_walks_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Callers of the OntologyClass walker run its first steps themselves (node, batch lists, the all-present
+    shortcut) and call the rest of it otherwise: hostile classes in every kind of position give the reference
+    walk's findings, and the batch rules see the same nodes."""
+    import copy
+
+    from phenotk.io.readers import document_from_tree
+
+    classes: list[Any] = [
+        {"id": "HP:0001250", "label": "Seizure"},
+        {"id": "HP:0001250"},
+        {"label": "Seizure"},
+        {"id": "HP:0001250", "label": ""},
+        {"id": 7, "label": "Seizure"},
+        {"id": "HP:0001250", "label": _Text("Seizure")},
+        {"id": "HP:0001250", "label": "Seizure", "colour": "red"},
+        {"id": "HP:0001250", "lable": "Seizure"},
+        {},
+    ]
+    doc = copy.deepcopy(HOSTILE)
+    doc["phenotypicFeatures"] = [{"type": c, "severity": c, "modifiers": [c, c]} for c in classes]
+    rows = []
+    for reference in ("", "1"):
+        monkeypatch.setenv(REFERENCE_WALK, reference)
+        result = Engine(engine_config(Options())).check_document(document_from_tree(copy.deepcopy(doc)))
+        rows.append([(i.code, i.message, i.pointer) for i in result.issues])
+    monkeypatch.delenv(REFERENCE_WALK)
+    assert rows[0] == rows[1]
+    schema = {(r[0], r[2]) for r in rows[0] if r[0].startswith("SCH")}
+    for where in ("type", "severity", "modifiers/1"):
+        assert ("SCH002", f"/phenotypicFeatures/1/{where}/label") in schema
+        assert ("SCH002", f"/phenotypicFeatures/3/{where}/label") in schema
+        assert ("SCH003", f"/phenotypicFeatures/4/{where}/id") in schema
+        assert ("SCH003", f"/phenotypicFeatures/5/{where}/label") in schema
+        assert ("SCH001", f"/phenotypicFeatures/6/{where}/colour") in schema
+        assert not any(p.startswith(f"/phenotypicFeatures/0/{where}") for _, p in schema)

@@ -14,7 +14,9 @@ Two shortcuts follow from the hooks of the run (:func:`_liveness`): a field whos
 would look at (no rule, batch list or hook in the subtree of its type, and no unknown-field or wrong-type hook)
 gets no branch, so a walk with no rule selected touches nothing below the root; and a type without rules,
 batch lists or message fields (``Resource``, ``VcfRecord`` …) builds its :class:`~phenotk.validation.rule.Node`
-only when it calls a hook, since nothing else would see it.
+only when it calls a hook, since nothing else would see it. The callers of a leaf type without rules whose
+required fields are all it has (``OntologyClass``: :func:`_inlined`) run the first steps of its walker
+themselves and call the rest of it (``walk_N_rest``) only when a class is not just its non-empty id and label.
 
 Such a lazy type is looked at by the walk hooks alone (unknown field, wrong type, enum value, required fields),
 and their answer depends on nothing but the value. Where documents repeat the values of such a field (the
@@ -75,11 +77,12 @@ def compile_walkers(plans: dict[str, TypePlan], runtime: WalkRuntime) -> dict[st
     }
     names = {name: f"walk_{i}" for i, name in enumerate(plans)}
     live, lazy = _liveness(plans, runtime)
+    inline = frozenset(name for name, w in plans.items() if name in live and _inlined(w, lazy))
     walkers: dict[str, WalkFn] = {}
 
     def build(name: str) -> WalkFn:
         fn = names[name]
-        source = _source(runtime, plans[name], fn, names, env, live, lazy)
+        source = _source(runtime, plans[name], fn, names, env, live, lazy, inline)
         exec(_compiled(source, name), env)
         walkers[name] = env[fn]
         return env[fn]  # type: ignore[no-any-return]
@@ -90,9 +93,18 @@ def compile_walkers(plans: dict[str, TypePlan], runtime: WalkRuntime) -> dict[st
 
         return first_call
 
+    def rest_stub(name: str) -> WalkFn:
+        def first_call(value: dict[str, Any], node: Any) -> None:
+            build(name)
+            env[f"{names[name]}_rest"](value, node)
+
+        return first_call
+
     for name, fn in names.items():
         # generated code calls its children by global name, so replacing env[fn] re-links every caller
         env[fn] = walkers[name] = stub(name)
+        if name in inline:
+            env[f"{fn}_rest"] = rest_stub(name)
     return walkers
 
 
@@ -286,6 +298,26 @@ def _liveness(plans: dict[str, TypePlan], runtime: WalkRuntime) -> tuple[frozens
     return frozenset(live), frozenset(lazy)
 
 
+def _inlined(w: TypePlan, lazy: frozenset[str]) -> bool:
+    """True for a type whose callers run the first steps of its walker themselves (one call less per message).
+
+    Such a type (OntologyClass, a third of a document's messages) has no rules and is a leaf whose required
+    fields are all it has: a caller builds its node, appends it to the batch lists and takes the all-present
+    shortcut of :func:`_required_lines`, calling the rest of the walker (``walk_N_rest``) only when that does not
+    apply.
+    """
+    req = w.required
+    return (
+        not w.rules
+        and w.name not in lazy
+        and w.leaf is not None
+        and req is not None
+        and bool(req.names)
+        and req.oneof_keys is None
+        and set(req.names) <= w.leaf
+    )
+
+
 def _inert(runtime: WalkRuntime, fs: S.FieldSpec, live: frozenset[str]) -> bool:
     """True when no value of the field could make this run call anything (without the unknown-field hook)."""
     if runtime.check_unknown or runtime.check_type:
@@ -303,6 +335,7 @@ def _source(
     env: dict[str, Any],
     live: frozenset[str],
     lazy: frozenset[str],
+    inline: frozenset[str],
 ) -> str:
     p = fn  # prefix for constants of this type
     env[f"{p}_w"] = w
@@ -316,9 +349,28 @@ def _source(
         lines = [f"def {fn}(value, node):"]
     lines += _rule_lines(w, p, env)
     lines += _required_lines(w, p, env)
-    branches = _field_lines(runtime, w, p, names, env, live, lazy)
+    tail = _tail_lines(runtime, w, p, names, env, live, lazy, inline)
+    if w.name in inline:  # the walker without what its inlining callers do themselves
+        tail += ["", f"def {fn}_rest(value, node):", *_required_lines(w, p, env, shortcut=False), *tail]
+    lines += tail
+    return "\n".join(_lazy_node(lines, w.name) if w.name in lazy else lines)
+
+
+def _tail_lines(
+    runtime: WalkRuntime,
+    w: TypePlan,
+    p: str,
+    names: dict[str, str],
+    env: dict[str, Any],
+    live: frozenset[str],
+    lazy: frozenset[str],
+    inline: frozenset[str],
+) -> list[str]:
+    """A walker after its rules and required fields: a leaf's all-strings shortcut, then the loop over its keys."""
+    lines: list[str] = []
+    branches = _field_lines(runtime, w, p, names, env, live, lazy, inline)
     if not branches and not runtime.check_unknown:  # no field could call anything
-        return "\n".join(_lazy_node(lines, w.name) if w.name in lazy else lines)
+        return lines
     if w.leaf is not None:
         env[f"{p}_leaf"] = w.leaf
         lines += [
@@ -338,7 +390,7 @@ def _source(
         lines.append(f"            unknown({p}_spec, key, value, ptr)")
     else:
         lines.append("            pass")
-    return "\n".join(_lazy_node(lines, w.name) if w.name in lazy else lines)
+    return lines
 
 
 def _lazy_node(lines: list[str], type_name: str) -> list[str]:
@@ -380,14 +432,14 @@ def _rule_lines(w: TypePlan, p: str, env: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _required_lines(w: TypePlan, p: str, env: dict[str, Any]) -> list[str]:
+def _required_lines(w: TypePlan, p: str, env: dict[str, Any], shortcut: bool = True) -> list[str]:
     """The required-field tests: a leaf type's all-present shortcut, then the pre-tests that call the hook."""
     req = w.required
     if req is None:
         return []
     lines: list[str] = []
     req_names, oneof_keys = req.names, req.oneof_keys
-    if w.leaf is not None and req_names and oneof_keys is None and set(req_names) <= w.leaf:
+    if shortcut and w.leaf is not None and req_names and oneof_keys is None and set(req_names) <= w.leaf:
         # a leaf type whose required fields are all there is (OntologyClass {id, label}, most of a document's
         # messages): exactly those keys with non-empty string values leave nothing to check
         # (subscripts in a try block: cheaper than a get() call each, and a missing key is rare)
@@ -428,6 +480,7 @@ def _field_lines(
     env: dict[str, Any],
     live: frozenset[str],
     lazy: frozenset[str],
+    inline: frozenset[str],
 ) -> list[str]:
     """The ``if key == …`` chain over the type's fields (without the branch for unknown keys)."""
     lines: list[str] = []
@@ -436,6 +489,7 @@ def _field_lines(
         if _inert(runtime, fs, live):
             continue
         by_field.setdefault(id(fs), (fs, [], child))[1].append(key)
+    calls = _Calls(names, lazy, inline, env)
     first_names = _FIRST.get(w.name, ())
     ordered = sorted(by_field.values(), key=lambda f: first_names.index(f[0].name) if f[0].name in first_names else 99)
     for n, (fs, keys, child) in enumerate(ordered):
@@ -449,7 +503,7 @@ def _field_lines(
         # the pointer of the value: a constant suffix when the field has one spelling (camelCase = snake_case)
         simple = len(single) == 1 and not {"~", "/"} & set(single[0])
         kptr = f"ptr + {'/' + single[0]!r}" if simple else "ptr + '/' + key"
-        body = _field_body(runtime, fs, child, fsn, names, kptr, lazy)
+        body = _field_body(runtime, fs, child, fsn, calls, kptr)
         if child is not None and child.name in lazy and (w.name, fs.name) in _REMEMBERED:
             body = _remembered(body, f"{fsn}_clean", env)
         lines += ["            " + b for b in body]
@@ -469,14 +523,54 @@ def _remembered(body: list[str], clean: str, env: dict[str, Any]) -> list[str]:
     ]
 
 
+class _Calls:
+    """How a walker calls a child type's walker.
+
+    With the child's node; with where its node would be (a lazy type); or, for an inlined type, by running the
+    first steps of the child's walker itself.
+    """
+
+    def __init__(self, names: dict[str, str], lazy: frozenset[str], inline: frozenset[str], env: dict[str, Any]):
+        self.names, self.lazy, self.inline, self.env = names, lazy, inline, env
+
+    def lines(self, child: TypePlan, var: str, ptr: str, field: str) -> list[str]:
+        """The statements walking ``var`` (a dict) of type ``child`` at pointer ``ptr``, reached through ``field``."""
+        fn = self.names[child.name]
+        if child.name in self.lazy:
+            return [f"{fn}({var}, None, node, {ptr}, {field!r})"]
+        make = f"new(Node, ({var}, {child.name!r}, {ptr}, node, {field!r}))"
+        if child.name not in self.inline:
+            return [f"{fn}({var}, {make})"]
+        lines = [f"sub = {make}"]
+        for j, lst in enumerate(child.lists or ()):
+            self.env[f"{fn}_list{j}"] = lst  # the child's walker binds the same list under this name
+            lines.append(f"{fn}_list{j}.append(sub)")
+        req = child.required
+        names = req.names if req is not None else ()
+        got = [f"s{j}" for j in range(len(names))]
+        test = " and ".join(
+            [f"len({var}) == {len(names)}"]
+            + [f"type({g} := {var}[{n!r}]) is str" for g, n in zip(got, names, strict=True)]
+            + got
+        )
+        return [
+            *lines,
+            "try:",  # the callee's all-present shortcut (see _required_lines), its call outside the try block
+            f"    done = {test}",
+            "except KeyError:",
+            "    done = False",
+            "if not done:",
+            f"    {fn}_rest({var}, sub)",
+        ]
+
+
 def _field_body(
     runtime: WalkRuntime,
     fs: S.FieldSpec,
     child: TypePlan | None,
     fsn: str,
-    names: dict[str, str],
+    calls: _Calls,
     kptr: str,
-    lazy: frozenset[str],
 ) -> list[str]:
     kind = fs.kind
     if fs.repeated:
@@ -487,15 +581,10 @@ def _field_body(
             "    pairs = zip(SUFFIXES, val) if len(val) <= MAX_SUFFIX else numbered(val)",
         ]
         if child is not None:
-            if child.name in lazy:
-                call = f"{names[child.name]}(item, None, node, base + suffix, {fs.json_name!r})"
-            else:
-                make = f"new(Node, (item, {child.name!r}, base + suffix, node, {fs.json_name!r}))"
-                call = f"{names[child.name]}(item, {make})"
             out += [
                 "    for suffix, item in pairs:",
                 "        if type(item) is dict:",
-                f"            {call}",
+                *["            " + c for c in calls.lines(child, "item", "base + suffix", fs.json_name)],
                 "        else:",
                 f"            slow({fsn}, item, base + suffix, node)",
             ]
@@ -514,13 +603,9 @@ def _field_body(
             out += ["    pass"]
         return out
     if child is not None:
-        if child.name in lazy:
-            call = f"{names[child.name]}(val, None, node, {kptr}, {fs.json_name!r})"
-        else:
-            call = f"{names[child.name]}(val, new(Node, (val, {child.name!r}, {kptr}, node, {fs.json_name!r})))"
         return [
             "if type(val) is dict:",
-            f"    {call}",
+            *["    " + c for c in calls.lines(child, "val", kptr, fs.json_name)],
             "elif val is not None:",
             f"    slow({fsn}, val, {kptr}, node)",
         ]
