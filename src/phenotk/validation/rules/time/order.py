@@ -11,14 +11,18 @@ from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field
 #: ages are compared in days with years = 365.25 d and months = 30.44 d; allow for that rounding
 TOLERANCE_DAYS = 2.0
 
-#: (list field, its snake_case key, per-item time field, its snake_case key) of a Phenopacket that must not be
-#: after the last encounter; the snake_case keys are spelled out so that no document re-derives them
+#: (list field, its snake_case key or None when it is the same, per-item time field, its snake_case key) of a
+#: Phenopacket that must not be after the last encounter; the snake_case keys are spelled out so that no document
+#: re-derives them
 _EVENTS = (
     ("phenotypicFeatures", "phenotypic_features", "onset", "onset"),
-    ("diseases", "diseases", "onset", "onset"),
-    ("measurements", "measurements", "timeObserved", "time_observed"),
-    ("biosamples", "biosamples", "timeOfCollection", "time_of_collection"),
+    ("diseases", None, "onset", "onset"),
+    ("measurements", None, "timeObserved", "time_observed"),
+    ("biosamples", None, "timeOfCollection", "time_of_collection"),
 )
+#: the lists whose items have an onset and may have a resolution: all there is to compare without a last
+#: encounter or a time of death
+_ONSETS = tuple(e for e in _EVENTS if e[2] == "onset")
 
 
 _key = field_key
@@ -79,21 +83,34 @@ class TimeOrder(Rule):
         subject = value.get("subject")  # the snake_case key is the same
         birth, tle, death = self._subject_times(subject, found) if isinstance(subject, dict) else (None, None, None)
         bounded = tle is not None or death is not None
-        for list_field, list_snake, time_field, time_snake in _EVENTS:
-            if not bounded and time_field != "onset":
-                continue  # no last encounter or death to compare with, and no resolution in these lists
-            lkey = list_field if list_field in value else (list_snake if list_snake in value else None)
-            if lkey is None:
+        # the usual event: no resolution and no death, only the last encounter to compare with (inlined
+        # definitely_after: a call less per event)
+        plain = tle is not None and death is None
+        limit = tle.hi + TOLERANCE_DAYS if tle is not None else 0.0
+        for list_field, list_snake, time_field, time_snake in _EVENTS if bounded else _ONSETS:
+            # (no last encounter or death to compare with: only the onset lists, whose items may have a resolution)
+            if list_field in value:
+                lkey = list_field
+            elif list_snake is not None and list_snake in value:
+                lkey = list_snake
+            else:
                 continue
             items = value[lkey]
             if type(items) is not list:
                 continue
-            # the usual event: no resolution and no death, only the last encounter to compare with (inlined
-            # definitely_after: a call less per event)
-            plain = tle is not None and death is None
-            limit = tle.hi + TOLERANCE_DAYS if tle is not None else 0.0
+            # the list's objects that carry the time field (and a resolution, when not bounded), in list order
+            # (inlined: a function call costs more than the scan of a short list)
+            if not bounded:  # only onset against resolution can be compared
+                timed = [item for item in items if type(item) is dict and "resolution" in item and time_field in item]
+            elif time_field == time_snake:  # onset: one key to look for, before the type (most items lack it)
+                try:
+                    timed = [item for item in items if time_field in item and type(item) is dict]
+                except TypeError:  # a number or null in the list
+                    timed = [item for item in items if type(item) is dict and time_field in item]
+            else:
+                timed = [item for item in items if type(item) is dict and (time_field in item or time_snake in item)]
             after = 0  # the timed items come in list order: the index of each is past the one before
-            for item in _timed(items, time_field, time_snake, bounded):
+            for item in timed:
                 tkey = time_field if time_field in item else time_snake
                 when = _when(item[tkey], birth)
                 if when is None:
@@ -192,18 +209,6 @@ def _when(value: Any, birth: Any) -> When | None:
                 _WHEN[key] = hit
         return hit  # type: ignore[return-value]
     return time_element(value, birth)
-
-
-def _timed(items: list[Any], time_field: str, time_snake: str, bounded: bool) -> list[dict[str, Any]]:
-    """The list's objects that carry the time field (and a resolution, when ``not bounded``), in list order."""
-    if not bounded:  # only onset against resolution can be compared
-        return [item for item in items if type(item) is dict and "resolution" in item and time_field in item]
-    if time_field == time_snake:  # onset: one key to look for, before the type (most items lack it)
-        try:
-            return [item for item in items if time_field in item and type(item) is dict]
-        except TypeError:  # a number or null in the list
-            return [item for item in items if type(item) is dict and time_field in item]
-    return [item for item in items if type(item) is dict and (time_field in item or time_snake in item)]
 
 
 def _duration(v: Any) -> float | None:
