@@ -79,15 +79,24 @@ class XrefUnknownSubject(Rule):
             diag = interp.get("diagnosis")
             if not isinstance(diag, dict):
                 continue
-            gk = _k(diag, "genomicInterpretations")
-            gis = diag[gk] if gk is not None else None
+            # the field keys (:func:`field_key`) inlined: a call each per interpretation is most of the rule's cost
+            if "genomicInterpretations" in diag:
+                gk = "genomicInterpretations"
+            elif "genomic_interpretations" in diag:
+                gk = "genomic_interpretations"
+            else:
+                continue
+            gis = diag[gk]
             if type(gis) is not list:
                 continue
             for j, gi in enumerate(gis):
                 if type(gi) is not dict:
                     continue
-                fk = _k(gi, "subjectOrBiosampleId")
-                if fk is None:
+                if "subjectOrBiosampleId" in gi:
+                    fk = "subjectOrBiosampleId"
+                elif "subject_or_biosample_id" in gi:
+                    fk = "subject_or_biosample_id"
+                else:
                     continue
                 ref = gi[fk]
                 if ref == sid or not isinstance(ref, str) or not ref:
