@@ -245,9 +245,9 @@ def test_oneof_hook_is_called_for_messages_with_two_member_keys(monkeypatch: pyt
 
 
 def test_inlined_ontology_class_walk_gives_the_reference_walks_findings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Callers of the OntologyClass walker run its first steps themselves (node, batch lists, the all-present
-    shortcut) and call the rest of it otherwise: hostile classes in every kind of position give the reference
-    walk's findings, and the batch rules see the same nodes."""
+    """Callers of the OntologyClass and Expression walkers run their first steps themselves (node, batch lists,
+    the all-present shortcut) and call the rest otherwise: hostile classes in every kind of position and hostile
+    expressions give the reference walk's findings, and the batch rules see the same nodes."""
     import copy
 
     from phenotk.io.readers import document_from_tree
@@ -265,6 +265,16 @@ def test_inlined_ontology_class_walk_gives_the_reference_walks_findings(monkeypa
     ]
     doc = copy.deepcopy(HOSTILE)
     doc["phenotypicFeatures"] = [{"type": c, "severity": c, "modifiers": [c, c]} for c in classes]
+    expressions: list[Any] = [
+        {"syntax": "hgvs.c", "value": "c.1A>G"},
+        {"syntax": "hgvs.c"},
+        {"syntax": "hgvs.c", "value": ""},
+        {"syntax": 1, "value": "c.1A>G"},
+        {"syntax": "hgvs.c", "value": "c.1A>G", "version": "1"},
+        {"syntax": "hgvs.c", "value": _Text("c.1A>G")},
+    ]
+    vd = doc["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"]
+    vd["variationDescriptor"]["expressions"] = expressions
     rows = []
     for reference in ("", "1"):
         monkeypatch.setenv(REFERENCE_WALK, reference)
@@ -280,3 +290,5 @@ def test_inlined_ontology_class_walk_gives_the_reference_walks_findings(monkeypa
         assert ("SCH003", f"/phenotypicFeatures/5/{where}/label") in schema
         assert ("SCH001", f"/phenotypicFeatures/6/{where}/colour") in schema
         assert not any(p.startswith(f"/phenotypicFeatures/0/{where}") for _, p in schema)
+    at = "/interpretations/0/diagnosis/genomicInterpretations/0/variantInterpretation/variationDescriptor/expressions"
+    assert {p[len(at) :] for _, p in schema if p.startswith(at)} == {"/1/value", "/2/value", "/3/syntax", "/5/value"}

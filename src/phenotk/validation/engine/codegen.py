@@ -15,8 +15,9 @@ would look at (no rule, batch list or hook in the subtree of its type, and no un
 gets no branch, so a walk with no rule selected touches nothing below the root; and a type without rules,
 batch lists or message fields (``Resource``, ``VcfRecord`` …) builds its :class:`~phenotk.validation.rule.Node`
 only when it calls a hook, since nothing else would see it. The callers of a leaf type without rules whose
-required fields are all it has (``OntologyClass``: :func:`_inlined`) run the first steps of its walker
-themselves and call the rest of it (``walk_N_rest``) only when a class is not just its non-empty id and label.
+required fields are all it has (``OntologyClass``, ``Expression``: :func:`_inlined`) run the first steps of
+its walker themselves and call the rest of it (``walk_N_rest``) only when a message is not just its required
+fields with non-empty strings.
 
 Such a lazy type is looked at by the walk hooks alone (unknown field, wrong type, enum value, required fields),
 and their answer depends on nothing but the value. Where documents repeat the values of such a field (the
@@ -77,7 +78,7 @@ def compile_walkers(plans: dict[str, TypePlan], runtime: WalkRuntime) -> dict[st
     }
     names = {name: f"walk_{i}" for i, name in enumerate(plans)}
     live, lazy = _liveness(plans, runtime)
-    inline = frozenset(name for name, w in plans.items() if name in live and _inlined(w, lazy))
+    inline = frozenset(name for name, w in plans.items() if name in live and _inlined(w))
     walkers: dict[str, WalkFn] = {}
 
     def build(name: str) -> WalkFn:
@@ -103,7 +104,7 @@ def compile_walkers(plans: dict[str, TypePlan], runtime: WalkRuntime) -> dict[st
     for name, fn in names.items():
         # generated code calls its children by global name, so replacing env[fn] re-links every caller
         env[fn] = walkers[name] = stub(name)
-        if name in inline:
+        if name in inline and name not in lazy:
             env[f"{fn}_rest"] = rest_stub(name)
     return walkers
 
@@ -298,18 +299,17 @@ def _liveness(plans: dict[str, TypePlan], runtime: WalkRuntime) -> tuple[frozens
     return frozenset(live), frozenset(lazy)
 
 
-def _inlined(w: TypePlan, lazy: frozenset[str]) -> bool:
+def _inlined(w: TypePlan) -> bool:
     """True for a type whose callers run the first steps of its walker themselves (one call less per message).
 
-    Such a type (OntologyClass, a third of a document's messages) has no rules and is a leaf whose required
-    fields are all it has: a caller builds its node, appends it to the batch lists and takes the all-present
-    shortcut of :func:`_required_lines`, calling the rest of the walker (``walk_N_rest``) only when that does not
-    apply.
+    Such a type (OntologyClass, a third of a document's messages; Expression) has no rules and is a leaf whose
+    required fields are all it has: a caller builds its node, appends it to the batch lists and takes the
+    all-present shortcut of :func:`_required_lines`, calling the rest of the walker (``walk_N_rest``) only when
+    that does not apply. A lazy type has no node or batch list: its caller calls its whole walker instead.
     """
     req = w.required
     return (
         not w.rules
-        and w.name not in lazy
         and w.leaf is not None
         and req is not None
         and bool(req.names)
@@ -350,7 +350,7 @@ def _source(
     lines += _rule_lines(w, p, env)
     lines += _required_lines(w, p, env)
     tail = _tail_lines(runtime, w, p, names, env, live, lazy, inline)
-    if w.name in inline:  # the walker without what its inlining callers do themselves
+    if w.name in inline and w.name not in lazy:  # the walker without what its inlining callers do themselves
         tail += ["", f"def {fn}_rest(value, node):", *_required_lines(w, p, env, shortcut=False), *tail]
     lines += tail
     return "\n".join(_lazy_node(lines, w.name) if w.name in lazy else lines)
@@ -536,15 +536,20 @@ class _Calls:
     def lines(self, child: TypePlan, var: str, ptr: str, field: str) -> list[str]:
         """The statements walking ``var`` (a dict) of type ``child`` at pointer ``ptr``, reached through ``field``."""
         fn = self.names[child.name]
-        if child.name in self.lazy:
-            return [f"{fn}({var}, None, node, {ptr}, {field!r})"]
-        make = f"new(Node, ({var}, {child.name!r}, {ptr}, node, {field!r}))"
+        lines: list[str] = []
+        if child.name in self.lazy:  # no node, no batch list: the whole walker when the shortcut does not apply
+            call = f"{fn}({var}, None, node, {ptr}, {field!r})"
+        else:
+            make = f"new(Node, ({var}, {child.name!r}, {ptr}, node, {field!r}))"
+            if child.name not in self.inline:
+                return [f"{fn}({var}, {make})"]
+            lines.append(f"sub = {make}")
+            for j, lst in enumerate(child.lists or ()):
+                self.env[f"{fn}_list{j}"] = lst  # the child's walker binds the same list under this name
+                lines.append(f"{fn}_list{j}.append(sub)")
+            call = f"{fn}_rest({var}, sub)"
         if child.name not in self.inline:
-            return [f"{fn}({var}, {make})"]
-        lines = [f"sub = {make}"]
-        for j, lst in enumerate(child.lists or ()):
-            self.env[f"{fn}_list{j}"] = lst  # the child's walker binds the same list under this name
-            lines.append(f"{fn}_list{j}.append(sub)")
+            return [call]
         req = child.required
         names = req.names if req is not None else ()
         got = [f"s{j}" for j in range(len(names))]
@@ -560,7 +565,7 @@ class _Calls:
             "except KeyError:",
             "    done = False",
             "if not done:",
-            f"    {fn}_rest({var}, sub)",
+            f"    {call}",
         ]
 
 
