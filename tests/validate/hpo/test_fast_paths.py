@@ -177,6 +177,20 @@ def test_organ_systems_equal_reference(store_lists: list[Any], hpo_index: Any) -
         assert got == reference_organ([C._type_id(i) for i in items], systems, hpo_index), items
 
 
+def test_organ_cover_sets_equal_the_ancestry_definition(hpo_index: Any) -> None:
+    """``TermTables.under(root)`` (what hpo-organ-system-missing probes) holds exactly the ids the release knows
+    whose primary id is the root or has it as an ``is_a`` ancestor: every id of the release (primary, alt,
+    obsolete, merged), for organ systems, the Onset root and obsolete roots."""
+    tables = hpo_index.tables()
+    obsolete = [t for t in hpo_index.terms(obsolete=True) if hpo_index.is_obsolete(t) and not hpo_index.is_alt_id(t)]
+    roots = ["HP:0000707", "HP:0000152", "HP:0001626", "HP:0000118", "HP:0003674", *obsolete[:5]]
+    for root in roots:
+        under = tables.under(root)
+        want = {c for c, term in tables.primary.items() if hpo_index.is_descendant_of(term, root)}
+        assert under == want, root
+        assert root in under
+
+
 # ---------------------------------------------------------------- batch rules: the batch equals check() node by node
 
 ONSET_TERMS: list[Any] = ["HP:0003577", "HP:0011463", "HP:0003593", SEIZURE, "HP:9999999", "MONDO:0000001", 5, None]

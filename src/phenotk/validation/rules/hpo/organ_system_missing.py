@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
 from typing import Any
 
 from phenotk.issue import Severity
@@ -69,10 +68,8 @@ class OrganSystemMissing(Rule):
         self._for: tuple[Any, list[str]] = (None, [])
         #: per organ system: (its primary id or None, the message of its finding)
         self._plan: list[tuple[str | None, str]] = []
-        #: the organ systems' primary ids the release has
-        self._roots: list[str] = []
-        #: written id -> the primary ids of the organ systems it lies at or below (one probe per feature)
-        self._covers: dict[Any, tuple[str, ...]] = {}
+        #: the organ systems the release has: (primary id, the ids at or below it, alt ids included)
+        self._roots: list[tuple[str, frozenset[str]]] = []
 
     def check(self, node: Node, ctx: Context) -> Any:
         """One finding per configured organ system without any annotation below it."""
@@ -88,10 +85,9 @@ class OrganSystemMissing(Rule):
         if made_for[0] is not tables or made_for[1] != systems:
             self._for = (tables, systems)
             self._plan = [_plan(system, idx) for system in systems]
-            self._roots = [root for root, _ in self._plan if root is not None]
-            self._covers = {}
+            self._roots = [(root, tables.under(root)) for root, _ in self._plan if root is not None]
         facts = feature_list(node, ctx)
-        covered = _covered(facts.ids, self._roots, self._covers, idx)
+        covered = _covered(facts.ids, self._roots)
         where = facts.key or "phenotypicFeatures"
         return [
             self.violation(msg) if root is None else self.violation(msg, where)
@@ -112,28 +108,16 @@ def _plan(system: str, idx: OntologyView) -> tuple[str | None, str]:
     return root, msg
 
 
-def _covered(ids: list[Any], roots: list[str], covers: dict[Any, tuple[str, ...]], idx: OntologyView) -> set[str]:
-    """The ``roots`` that some written id lies at or below (a term the release knows; one memo probe per id)."""
+def _covered(ids: list[Any], roots: list[tuple[str, frozenset[str]]]) -> set[str]:
+    """The organ systems (primary ids) that some written id lies at or below: one ``isdisjoint`` per system.
+
+    ``roots`` pairs each system with :meth:`TermTables.under` of it: the ids (primary and alt) whose term is
+    the system or below it, so an id is found there exactly when the release knows it and its primary id
+    has the system among its ``is_a`` ancestors or is the system. The scan of ``ids`` stops at the first
+    id found.
+    """
     try:
-        return set(chain.from_iterable(map(covers.__getitem__, ids)))  # no scan for misses: most lists have none
-    except (KeyError, TypeError):  # an id this run has not met yet, or one that is not a string
-        pass
-    covered: set[str] = set()
-    for cid in ids:
-        if type(cid) is not str:  # never a term (and maybe unhashable)
-            continue
-        found = covers.get(cid)
-        if found is None:
-            found = tuple(r for r in roots if _below(cid, r, idx))
-            if len(covers) < 200_000:
-                covers[cid] = found
-        covered.update(found)
-    return covered
-
-
-def _below(cid: Any, root: str, idx: OntologyView) -> bool:
-    """A known ``HP`` id whose term (its primary id, for alt ids) is ``root`` or below it."""
-    if type(cid) is not str:
-        return False
-    term = idx.tables().primary.get(cid)
-    return term is not None and idx.is_descendant_of(term, root)
+        return {root for root, under in roots if not under.isdisjoint(ids)}
+    except TypeError:  # an unhashable id (a list, an object …): never a term
+        strings = [cid for cid in ids if type(cid) is str]
+        return {root for root, under in roots if not under.isdisjoint(strings)}
