@@ -300,3 +300,32 @@ def test_embedded_id_one_pass_agrees_with_the_definition(store_files: list[Path]
         assert got == _embedded_id_by_definition(pp), pp
         seen += bool(got)
     assert seen > len(packets) // 2  # the store's packet ids do hold their subject ids: the search is exercised
+
+
+@pytest.mark.parametrize(
+    "ident",
+    [
+        "MRN0012345",
+        "H-004512",
+        "12345678",
+        "mrn 123456",
+        "12345",
+        "Family 11 Subject 1",
+        "P1234567x",
+        " 1234567 ",
+        "1234567\n",
+        "ABCD1234567",
+        "١٢٣٤٥٦٧",  # Arabic-Indic digits: \d
+        "MRN¹²³⁴⁵⁶",  # superscripts: str.isdigit, not \d
+        "PID_②③④⑤⑥⑦",  # circled digits: str.isdigit, not \d
+        "",
+        "      ",
+    ],
+)
+def test_hospital_number_prefilter_agrees_with_the_pattern(ident: str) -> None:
+    """The six-trailing-digits test before the regex drops no id the regex matches."""
+    from phenotk.validation.rules.privacy._scan import HOSPITAL_NUMBER
+    from phenotk.validation.rules.privacy.hospital_number_id import PrivacyHospitalNumberId
+
+    found = PrivacyHospitalNumberId().check(Node({"id": ident}, "Individual", "", None, None), Context())
+    assert bool(found) == bool(HOSPITAL_NUMBER.match(ident.strip()))
