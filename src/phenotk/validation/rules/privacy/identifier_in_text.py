@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.privacy._scan import distinctive, embedded, pattern_finds
+from phenotk.validation.rules.privacy._scan import distinctive, holds, pattern_finds, searched
 
 #: message type → its free-text fields (text a curator typed, not an ontology label or a code)
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -48,12 +48,14 @@ _OTHER_TYPES: frozenset[str] = frozenset(t for t, keys in _KEYS.items() if keys 
 _ELEMENTS = frozenset({"Phenopacket", "Family", "Cohort"})
 
 
-def _own_ids(node: Node) -> list[str]:
-    """The packet id and subject id of the enclosing phenopacket (or the element's own id).
+def _own_ids(node: Node) -> list[tuple[str, tuple[str, ...], str]]:
+    """The packet id and subject id of the enclosing phenopacket (or the element's own id), each as searched.
 
     Only the :func:`~phenotk.validation.rules.privacy._scan.distinctive` ones: the others are not searched
-    for in text. Tuple access (node[0] is node.value, node[1] node.type, node[3] node.parent): no property
-    call per step up.
+    for in text. Each id comes with its :func:`~phenotk.validation.rules.privacy._scan.searched` form, so that
+    the text is tested with :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``embedded(text, id)``
+    answers) without a look-up of the id per text. Tuple access (node[0] is node.value, node[1] node.type,
+    node[3] node.parent): no property call per step up.
     """
     n: Node | None = node
     while n is not None and n[1] not in _ELEMENTS:
@@ -64,12 +66,12 @@ def _own_ids(node: Node) -> list[str]:
     out = []
     ident = element.get("id")
     if isinstance(ident, str) and distinctive(ident):
-        out.append(ident)
+        out.append((ident, *searched(ident)))
     subject = element.get("subject")
     if isinstance(subject, dict):
         ident = subject.get("id")
         if isinstance(ident, str) and distinctive(ident):
-            out.append(ident)
+            out.append((ident, *searched(ident)))
     return out
 
 
@@ -108,7 +110,7 @@ class PrivacyIdentifierInText(Rule):
     def check(self, node: Node, ctx: Context) -> list[Violation]:
         """Scan the node's free-text fields."""
         out: list[Violation] = []
-        ids: list[str] | None = None
+        ids: list[tuple[str, tuple[str, ...], str]] | None = None
         fields = node[0]  # node.value
         for name, snake in _FIELDS.get(node[1], ()):
             key: str | None = name
@@ -125,8 +127,8 @@ class PrivacyIdentifierInText(Rule):
             # what ``scan_text(value, ids)`` yields, with the patterns' finds memoised per text
             for kind, found in pattern_finds(value):
                 out.append(self.violation(f"{kind} {found!r} in free text; remove it before sharing", key))
-            for ident in ids:
-                if embedded(value, ident):
+            for ident, want, padded in ids:
+                if holds(value, want, padded):
                     out.append(
                         self.violation(f"the record's own id {ident!r} in free text; remove it before sharing", key)
                     )
