@@ -273,6 +273,43 @@ def test_wrong_branch_batch_equals_check(hpo_index: Any, store_dir: Path) -> Non
         assert batched(rule, nodes, ctx) == node_by_node(rule, nodes, ctx)
 
 
+def test_wrong_branch_packet_shortcut_equals_check(hpo_index: Any, store_dir: Path) -> None:
+    """With the document's packet as ``ctx.root``, its plain features are cleared as a whole: the batch still
+    equals ``check()`` node by node, also when the leading nodes are not the packet's features (a biosample's
+    first, shared objects, features after the diseases) or some feature is not plain."""
+    from phenotk.validation.rules.hpo.wrong_branch import WrongBranch, _to_look_at
+
+    rule, ctx = WrongBranch(), ctx_for(hpo_index)
+    under_pa = hpo_index.tables().under("HP:0000118")
+    rng = random.Random(17)
+    plain = [{"type": {"id": t, "label": "x"}} for t in ("HP:0001250", "HP:0004322", "HP:0001627")]
+    cleared = 0
+    for n in range(1500):
+        made = [random_feature_or_disease(rng, hpo_index) for _ in range(rng.randint(0, 5))]
+        feats = [v for kind, v in made if kind == "PhenotypicFeature"]
+        if rng.random() < 0.5:  # a list that is all plain (the store's usual)
+            feats = [dict(rng.choice(plain)) for _ in range(rng.randint(1, 4))]
+        diseases = [v for kind, v in made if kind == "Disease"]
+        packet: dict[str, Any] = {"phenotypicFeatures": feats, "diseases": diseases}
+        walked = [("PhenotypicFeature", f) for f in feats if type(f) is dict] + [("Disease", d) for d in diseases]
+        r = rng.random()
+        if r < 0.15:  # a biosample's features walked first, sharing the packet's objects and a wrong-branch term
+            walked = [("PhenotypicFeature", feats[0] if feats else {}), ("PhenotypicFeature", {
+                "type": {"id": "HP:0000006"}})] + walked  # fmt: skip
+        elif r < 0.25:  # the diseases before the features
+            walked = [w for w in walked if w[0] == "Disease"] + [w for w in walked if w[0] != "Disease"]
+        elif r < 0.3 and feats:
+            feats.append("not an object")
+        nodes = [Node(v, kind, f"/{n}/{k}", None, None) for k, (kind, v) in enumerate(walked)]
+        ctx.root = Node(packet, "Phenopacket", "", None, None)
+        ctx.state = {}
+        cleared += len(_to_look_at(nodes, ctx, under_pa)) < len(nodes)
+        want = node_by_node(rule, nodes, ctx)
+        assert batched(rule, nodes, ctx) == want, walked
+    assert cleared > 300
+    ctx.root = None
+
+
 @pytest.mark.parametrize("name", ["unknown_term", "obsolete_term", "label_mismatch"])
 def test_term_rule_batch_equals_check(name: str, hpo_index: Any) -> None:
     import importlib

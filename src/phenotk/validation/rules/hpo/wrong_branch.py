@@ -11,6 +11,7 @@ from phenotk.ontology.view import OntologyView
 from phenotk.validation.rule import Context, Node, Rule, Token, Violation, _snake
 from phenotk.validation.rules.hpo._common import (
     describe,
+    feature_list,
     loaded_hpo,
     release_of,
 )
@@ -91,13 +92,17 @@ class WrongBranch(Rule):
     batch = True
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> list[tuple[Node, Violation]]:
-        """All features and diseases of a document at once: a plain feature under PA costs one set probe."""
+        """All features and diseases of a document at once: a plain feature under PA costs one set probe.
+
+        The packet's own features usually come first and are all plain: they are cleared all at once
+        (:func:`_to_look_at`); the node loop below takes the rest (diseases, biosamples' features …).
+        """
         tables = loaded_hpo(ctx).tables()
         under_pa = tables.under(PHENOTYPIC_ABNORMALITY)
         under_onset: frozenset[str] | None = None  # read when a node has an onset or a resolution
         out: list[tuple[Node, Violation]] = []
         quiet = _QUIET.isdisjoint
-        for node in nodes:
+        for node in _to_look_at(nodes, ctx, under_pa):
             value = node[0]  # node.value (tuple access: hot path)
             if quiet(value):
                 # no field besides a feature's type holds a term: a disease is done, a feature when its type is
@@ -181,6 +186,32 @@ class WrongBranch(Rule):
         )
         severity = Severity.WARNING if field == "type" and branch in _SOFT_FEATURE_BRANCHES else None
         yield self.violation(msg, *path, "id", severity=severity)
+
+
+def _to_look_at(nodes: list[Node], ctx: Context, under_pa: frozenset[str]) -> list[Node]:
+    """``nodes`` without the root packet's features when all of them are plain (else ``nodes`` as they are).
+
+    A plain feature holds no term field besides its ``type`` (no severity, modifiers, onset, resolution),
+    and its ``type.id`` is under Phenotypic abnormality: :meth:`WrongBranch.check` has nothing to say about
+    it. The root packet's list as the HPO list rules read it (:func:`feature_list`, usually kept in
+    ``ctx.state``) is tested as a whole — the keys of all its items at once, its ``type.id`` list against the
+    set — and the leading nodes are left out only when their values equal its items one for one (the walk
+    appends them first when the packet has its features before its diseases and biosamples).
+    """
+    root = ctx.root
+    if root is None or root[1] != "Phenopacket":  # root[1]: root.type
+        return nodes
+    facts = feature_list(root, ctx)
+    items, ids = facts.items, facts.ids  # ids: each item's type.id, None for an item without one
+    if not items or None in ids:  # ids without None: every item is an object
+        return nodes
+    n = len(items)
+    try:
+        if len(nodes) < n or not _QUIET.isdisjoint(set().union(*items)) or not under_pa.issuperset(ids):
+            return nodes
+    except TypeError:  # an unhashable type.id
+        return nodes
+    return nodes[n:] if [node[0] for node in nodes[:n]] == items else nodes  # node[0]: node.value
 
 
 def _onset_term_or_none(when: Any, under_onset: frozenset[str]) -> bool:
