@@ -294,8 +294,8 @@ def test_wrong_branch_packet_shortcut_equals_check(hpo_index: Any, store_dir: Pa
         walked = [("PhenotypicFeature", f) for f in feats if type(f) is dict] + [("Disease", d) for d in diseases]
         r = rng.random()
         if r < 0.15:  # a biosample's features walked first, sharing the packet's objects and a wrong-branch term
-            walked = [("PhenotypicFeature", feats[0] if feats else {}), ("PhenotypicFeature", {
-                "type": {"id": "HP:0000006"}})] + walked  # fmt: skip
+            shared = ("PhenotypicFeature", feats[0] if feats else {})
+            walked = [shared, ("PhenotypicFeature", {"type": {"id": "HP:0000006"}}), *walked]
         elif r < 0.25:  # the diseases before the features
             walked = [w for w in walked if w[0] == "Disease"] + [w for w in walked if w[0] != "Disease"]
         elif r < 0.3 and feats:
