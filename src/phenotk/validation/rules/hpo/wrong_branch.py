@@ -194,23 +194,24 @@ def _to_look_at(nodes: list[Node], ctx: Context, under_pa: frozenset[str]) -> li
     A plain feature holds no term field besides its ``type`` (no severity, modifiers, onset, resolution),
     and its ``type.id`` is under Phenotypic abnormality: :meth:`WrongBranch.check` has nothing to say about
     it. The root packet's list as the HPO list rules read it (:func:`feature_list`, usually kept in
-    ``ctx.state``) is tested as a whole — the keys of all its items at once, its ``type.id`` list against the
-    set — and the leading nodes are left out only when their values equal its items one for one (the walk
-    appends them first when the packet has its features before its diseases and biosamples).
+    ``ctx.state``) is tested as a whole — the keys of all its items at once (the test that fails first when
+    one fails: a feature with an onset), its ``type.id`` list against the set — and the leading nodes are left
+    out only when their values equal its items one for one (the walk appends them first when the packet has
+    its features before its diseases and biosamples).
     """
     root = ctx.root
     if root is None or root[1] != "Phenopacket":  # root[1]: root.type
         return nodes
     facts = feature_list(root, ctx)
-    items, ids = facts.items, facts.ids  # ids: each item's type.id, None for an item without one
-    if not items or None in ids:  # ids without None: every item is an object
+    items = facts.items
+    if not items or len(nodes) < len(items):
+        return nodes
+    try:  # items that are not objects fail below (their type.id is None), whatever their keys say here
+        if not _QUIET.isdisjoint(set().union(*items)) or not under_pa.issuperset(facts.ids):
+            return nodes
+    except TypeError:  # an unhashable type.id, or an item that is a number or holds unhashable values
         return nodes
     n = len(items)
-    try:
-        if len(nodes) < n or not _QUIET.isdisjoint(set().union(*items)) or not under_pa.issuperset(ids):
-            return nodes
-    except TypeError:  # an unhashable type.id
-        return nodes
     return nodes[n:] if [node[0] for node in nodes[:n]] == items else nodes  # node[0]: node.value
 
 
