@@ -329,3 +329,39 @@ def test_term_rule_batch_equals_check(name: str, hpo_index: Any) -> None:
         assert batched(rule, nodes, ctx) == want, classes
         found += len(want)
     assert found
+
+
+def test_class_suspects_equal_the_definition(hpo_index: Any) -> None:
+    """The shared suspect pass (its fast loop and its fallback) picks exactly the nodes the plain test picks, on
+    hostile classes met again and again with other labels, with and without another ontology loaded."""
+    alt = sorted(hpo_index.alt_ids())[:20]
+    pool = [*TERMS, *alt, *ODD_IDS, "HP:0001251", "OMIM:100100", "GENO:0000135", True, 1, 1.0]
+    labels = hpo_index.tables().labels
+
+    def plain(nodes: list[Node], others: bool) -> list[Node]:
+        out = []
+        for node in nodes:
+            cid, label = node.value.get("id"), node.value.get("label")
+            if type(cid) is str and labels.get(cid, C._ABSENT) != label and (others or cid.startswith("HP:")):
+                out.append(node)
+        return out
+
+    rng = random.Random(23)
+    found = 0
+    for others in (False, True, False):
+        ctx = Context(hpo=hpo_index, options={C.ONTOLOGIES_OPTION: {"MONDO": hpo_index}} if others else {})
+        for n in range(2000):
+            classes = []
+            for _ in range(rng.randint(0, 6)):
+                cid = rng.choice(pool)
+                label = rng.choice([labels.get(cid) if type(cid) is str else None, "x", "Seizure", None, 3, ["x"]])
+                c: dict[str, Any] = {"id": cid, "label": label}
+                if rng.random() < 0.03:
+                    del c["label"]
+                classes.append(c)
+            nodes = [Node(c, "OntologyClass", f"/{n}/{k}", None, None) for k, c in enumerate(classes)]
+            ctx.state = {}
+            got = C.class_suspects(nodes, ctx)
+            assert got == plain(nodes, others), classes
+            found += len(got)
+    assert found
