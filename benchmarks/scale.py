@@ -30,12 +30,16 @@ cpu(busiest process))`` — the parent and the workers share the 2 cores, so the
 its CPU time has passed, nor before its busiest process is done. Run it from a copy of the tree with its own
 ``PHENOTK_CACHE_DIR`` when others edit the tree: a changed rule recompiles the walkers in every worker.
 
-Numbers (2026-12-07, 2 vCPUs shared with other agents, load average 2.5–4.5; full table in docs/scale.md),
-CPU ms per packet and CPU-bound speed-up — single / ``--jobs 2`` / Dask / ideal2:
+Numbers (2026-12-07 10:30 UTC, nothing else running, load 0.5–1.5; full tables in docs/scale.md), CPU ms per
+packet and CPU-bound speed-up — single / ``--jobs 2`` / Dask / ideal2:
 
-* 50,000 (median of 3):  0.342 / 0.450 1.52× / 0.421 1.62× / 0.347 1.92×
-* 100,000:               0.280 / 0.310 1.81× / 0.355 1.58× / 0.327 1.68×
-* 200,000:               0.329 / 0.373 1.76× / 0.390 1.69× / 0.403 1.61×  (wall: Dask 2.05× faster)
+* 50,000 (median of 3):  0.199 / 0.217 1.84× / 0.250 1.59× / 0.199 1.99×  (wall: 1.79× / 1.56× / 1.89×)
+* 100,000 (median of 2): 0.192 / 0.201 1.91× / 0.216 1.78×               (wall: 1.94× / 1.81×)
+* 200,000:               0.193 / 0.204 1.90× / 0.219 1.77×               (wall: 1.87× / 1.73×)
+
+Earlier (2026-12-07, 2 vCPUs shared with other agents, load average 2.5–4.5): 50,000 (median of 3) 0.342 /
+0.450 1.52× / 0.421 1.62× / 0.347 1.92×; 100,000 0.280 / 0.310 1.81× / 0.355 1.58× / 0.327 1.68×; 200,000
+0.329 / 0.373 1.76× / 0.390 1.69× / 0.403 1.61× (wall: Dask 2.05× faster).
 
 Other 50k runs: Dask 1.87× (load 2.5), 1.93× (load 3.5; wall 1.58×), 1.43× (load 1.1-2.8).
 Peak RSS: Dask worker 225-226 MB at every size, Dask client 264 / 338 / 485 MB (was 770 at 200k), ``--jobs 2``
