@@ -10,6 +10,8 @@ them run too) against ``python -c`` reading and ``orjson.loads``-ing the same fi
 It prints wall and CPU (user + system of the child and its workers) medians, their ratios and the load average,
 for the command's default ``--jobs`` (worker processes for 2,000 files or more: the store has 7,682) and for
 ``--jobs 1``; the verdict is the CPU ratio of one process (workers add CPU; the floor runs in one process).
+``--process --instructions`` counts the instructions of the same two processes instead (valgrind; the ratio
+that does not move with the VM: the floor process's CPU time moves by ±25 % between runs).
 
 Both wall-clock and CPU time (``time.process_time``, this process only) are printed. On a shared machine
 the wall-clock ratio swings with other processes' load (the short floor run catches quiet moments more
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -70,26 +73,66 @@ def _child(argv: list[str], cwd: str) -> tuple[float, float]:
     return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
-def whole_process(rounds: int) -> None:
-    """``phenotk validate`` of the store with every rule vs an orjson-parse process, whole processes."""
+def _every_rule_command(cwd: str) -> tuple[Path, list[str]]:
+    """(the store, ``phenotk validate <store>`` with every rule), its config and schema written into ``cwd``."""
     from phenotk.validation.registry import rule_classes
 
     data = shared_data()
     store, hp = data / "phenopacket-store", data / "hpo" / "hp.json"
     groups = sorted({r.group for r in rule_classes()})
+    config = Path(cwd) / "phenotk.toml"
+    config.write_text(
+        f"select = {groups!r}\nannotations = {str(data / 'hpo' / 'phenotype.hpoa.gz')!r}\n".replace("'", '"'),
+        encoding="utf-8",
+    )
+    schema = Path(cwd) / "required.json"
+    schema.write_text('{"type": "object", "required": ["id", "metaData"]}', encoding="utf-8")
+    out = Path(cwd) / "report.txt"
+    return store, [
+        *(sys.executable, "-m", "phenotk", "validate", str(store), "--hpo", str(hp), "-q"),
+        *("-o", str(out), "--force", "--organ-systems", "HP:0000707,HP:0000152", "--require", str(schema)),
+    ]
+
+
+def whole_process_instructions() -> None:
+    """The same two whole processes (every rule with ``--jobs 1``, and the floor) counted in instructions.
+
+    CPU time of the short floor process moves by ±25 % between runs on this VM; instruction counts do not (the
+    same commands execute the same number of instructions, ``PYTHONHASHSEED=0``), so this ratio is the stable
+    one to compare commits by. It leaves out memory stalls, which cost phenotk's pointer-chasing Python more
+    than the floor's C parser: the CPU ratio is higher. Needs valgrind; takes ~4 minutes.
+    """
+    import re
+
+    def count(argv: list[str], cwd: str) -> int:
+        env = dict(_ENV, PYTHONHASHSEED="0")
+        done = subprocess.run(
+            ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *argv],
+            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+        found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+        if found is None:
+            sys.exit(f"{' '.join(argv)}: no instruction count ({done.returncode}): {done.stderr[-800:]}")
+        return int(found.group(1).replace(",", ""))
+
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (Debian: apt-get install valgrind)")
     with tempfile.TemporaryDirectory(prefix="phenotk-bench-") as cwd:
-        config = Path(cwd) / "phenotk.toml"
-        config.write_text(
-            f"select = {groups!r}\nannotations = {str(data / 'hpo' / 'phenotype.hpoa.gz')!r}\n".replace("'", '"'),
-            encoding="utf-8",
-        )
-        schema = Path(cwd) / "required.json"
-        schema.write_text('{"type": "object", "required": ["id", "metaData"]}', encoding="utf-8")
+        store, every = _every_rule_command(cwd)
+        for argv in ([sys.executable, "-c", FLOOR, str(store)], [*every, "--jobs", "1"]):
+            subprocess.run(argv, cwd=cwd, env=_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        floor = count([sys.executable, "-c", FLOOR, str(store)], cwd)
+        one = count([*every, "--jobs", "1"], cwd)
+    print(f"Whole processes over {store}, instructions (cachegrind, PYTHONHASHSEED=0, bytecode kept):")
+    print(f"  orjson parse (python -c)          {floor:>15,}")
+    print(f"  phenotk validate, every rule, 1   {one:>15,}   {one / floor:.2f}x floor (target ≤ {PROCESS_TARGET:.0f}x)")
+
+
+def whole_process(rounds: int) -> None:
+    """``phenotk validate`` of the store with every rule vs an orjson-parse process, whole processes."""
+    with tempfile.TemporaryDirectory(prefix="phenotk-bench-") as cwd:
+        store, every = _every_rule_command(cwd)
         out = Path(cwd) / "report.txt"
-        every = [
-            *(sys.executable, "-m", "phenotk", "validate", str(store), "--hpo", str(hp), "-q"),
-            *("-o", str(out), "--force", "--organ-systems", "HP:0000707,HP:0000152", "--require", str(schema)),
-        ]
         commands = {
             "orjson parse (python -c)": [sys.executable, "-c", FLOOR, str(store)],
             "phenotk validate, every rule": every,  # the default --jobs: workers for 2,000 files or more
@@ -105,7 +148,7 @@ def whole_process(rounds: int) -> None:
                 times[name].append(_child(argv, cwd))
     floor_w = statistics.median(w for w, _ in times["orjson parse (python -c)"])
     floor_c = statistics.median(c for _, c in times["orjson parse (python -c)"])
-    print(f"Whole processes over {store} ({len(groups)} rule groups selected: every rule), {rounds} rounds")
+    print(f"Whole processes over {store} (every rule group selected), {rounds} rounds")
     print(f"  phenotk's summary line: {summary}")
     print(f"  {'':32s} {'wall med':>9s} {'wall min':>9s} {'x floor':>8s} {'cpu med':>8s} {'x floor':>8s}")
     for name, values in times.items():
@@ -125,7 +168,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--process", action="store_true", help="whole processes, every rule, vs an orjson process")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of --process (default 3)")
+    ap.add_argument("--instructions", action="store_true", help="with --process: count instructions (valgrind)")
     args = ap.parse_args()
+    if args.process and args.instructions:
+        whole_process_instructions()
+        return
     if args.process:
         whole_process(args.rounds)
         return

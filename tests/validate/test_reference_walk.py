@@ -42,6 +42,21 @@ def _both(monkeypatch: pytest.MonkeyPatch, paths: list[str], hpo: Any, profile: 
     return _rows(run_engine(generated, paths)), _rows(run_engine(reference, paths))
 
 
+def _tree_both_walks(monkeypatch: pytest.MonkeyPatch, doc: dict[str, Any]) -> list[list[tuple[Any, ...]]]:
+    """(code, message, pointer) of a tree's findings with every default rule: generated walk, then reference."""
+    import copy
+
+    from phenotk.io.readers import document_from_tree
+
+    rows = []
+    for reference in ("", "1"):
+        monkeypatch.setenv(REFERENCE_WALK, reference)
+        result = Engine(engine_config(Options())).check_document(document_from_tree(copy.deepcopy(doc)))
+        rows.append([(i.code, i.message, i.pointer) for i in result.issues])
+    monkeypatch.delenv(REFERENCE_WALK)
+    return rows
+
+
 def test_reference_walk_is_interpreted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(REFERENCE_WALK, "1")
     engine = Engine(engine_config(Options()))
@@ -211,8 +226,6 @@ def test_oneof_hook_is_called_for_messages_with_two_member_keys(monkeypatch: pyt
     message of its types, finds the same."""
     import copy
 
-    from phenotk.io.readers import document_from_tree
-
     age = {"iso8601duration": "P2Y"}
     onset = {"id": "HP:0003577", "label": "Congenital onset"}
     doc = copy.deepcopy(HOSTILE)
@@ -229,12 +242,7 @@ def test_oneof_hook_is_called_for_messages_with_two_member_keys(monkeypatch: pyt
     ]
     gi = doc["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]
     gi["gene"] = {"valueId": "HGNC:1", "symbol": "A"}
-    rows = []
-    for reference in ("", "1"):
-        monkeypatch.setenv(REFERENCE_WALK, reference)
-        result = Engine(engine_config(Options())).check_document(document_from_tree(copy.deepcopy(doc)))
-        rows.append([(i.code, i.message, i.pointer) for i in result.issues])
-    monkeypatch.delenv(REFERENCE_WALK)
+    rows = _tree_both_walks(monkeypatch, doc)
     assert rows[0] == rows[1]
     oneof = sorted(r[2] for r in rows[0] if r[0] == "SCH005")
     assert oneof == [
@@ -249,8 +257,6 @@ def test_inlined_ontology_class_walk_gives_the_reference_walks_findings(monkeypa
     the all-present shortcut) and call the rest otherwise: hostile classes in every kind of position and hostile
     expressions give the reference walk's findings, and the batch rules see the same nodes."""
     import copy
-
-    from phenotk.io.readers import document_from_tree
 
     classes: list[Any] = [
         {"id": "HP:0001250", "label": "Seizure"},
@@ -275,12 +281,7 @@ def test_inlined_ontology_class_walk_gives_the_reference_walks_findings(monkeypa
     ]
     vd = doc["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"]
     vd["variationDescriptor"]["expressions"] = expressions
-    rows = []
-    for reference in ("", "1"):
-        monkeypatch.setenv(REFERENCE_WALK, reference)
-        result = Engine(engine_config(Options())).check_document(document_from_tree(copy.deepcopy(doc)))
-        rows.append([(i.code, i.message, i.pointer) for i in result.issues])
-    monkeypatch.delenv(REFERENCE_WALK)
+    rows = _tree_both_walks(monkeypatch, doc)
     assert rows[0] == rows[1]
     schema = {(r[0], r[2]) for r in rows[0] if r[0].startswith("SCH")}
     for where in ("type", "severity", "modifiers/1"):
