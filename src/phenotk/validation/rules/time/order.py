@@ -98,30 +98,37 @@ class TimeOrder(Rule):
             items = value[lkey]
             if type(items) is not list:
                 continue
-            # the list's objects that carry the time field (and a resolution, when not bounded), in list order
-            # (inlined: a function call costs more than the scan of a short list)
-            if not bounded:  # only onset against resolution can be compared
-                timed = [item for item in items if type(item) is dict and "resolution" in item and time_field in item]
-            elif time_field == time_snake:  # onset: one key to look for, before the type (most items lack it)
-                try:
-                    timed = [item for item in items if time_field in item and type(item) is dict]
-                except TypeError:  # a number or null in the list
-                    timed = [item for item in items if type(item) is dict and time_field in item]
-            else:
-                timed = [item for item in items if type(item) is dict and (time_field in item or time_snake in item)]
-            after = 0  # the timed items come in list order: the index of each is past the one before
-            for item in timed:
-                tkey = time_field if time_field in item else time_snake
-                when = _when(item[tkey], birth)
-                if when is None:
-                    continue
-                if plain and "resolution" not in item and not (when.kind == tle.kind and when.lo > limit):  # type: ignore[union-attr]
-                    continue  # not after the last encounter: nothing to report
-                # its index, looked up only now (by identity: an object listed twice is compared at each place)
-                i = next(k for k in range(after, len(items)) if items[k] is item)
-                after = i + 1
-                self._compare(found, when, item, (lkey, i, tkey), time_field, birth, tle, death)
+            timed = _timed(items, time_field, time_snake, bounded)
+            if timed:
+                self._events(found, items, timed, (lkey, time_field, time_snake), birth, tle, death, plain, limit)
         return found
+
+    def _events(
+        self,
+        found: list[Violation],
+        items: list[Any],
+        timed: list[dict[str, Any]],
+        keys: tuple[str, str, str],
+        birth: Any,
+        tle: When | None,
+        death: When | None,
+        plain: bool,
+        limit: float,
+    ) -> None:
+        """The timed items of one list (``keys``: the list's key, the time field and its snake_case key)."""
+        lkey, time_field, time_snake = keys
+        after = 0  # the timed items come in list order: the index of each is past the one before
+        for item in timed:
+            tkey = time_field if time_field in item else time_snake
+            when = _when(item[tkey], birth)
+            if when is None:
+                continue
+            if plain and "resolution" not in item and not (when.kind == tle.kind and when.lo > limit):  # type: ignore[union-attr]
+                continue  # not after the last encounter: nothing to report
+            # its index, looked up only now (by identity: an object listed twice is compared at each place)
+            i = next(k for k in range(after, len(items)) if items[k] is item)
+            after = i + 1
+            self._compare(found, when, item, (lkey, i, tkey), time_field, birth, tle, death)
 
     def _subject_times(self, subject: dict[str, Any], found: list[Violation]) -> tuple[Any, When | None, When | None]:
         """(date of birth, time at last encounter, time of death) of the subject; a death before birth reported."""
@@ -174,6 +181,18 @@ class TimeOrder(Rule):
             )
         elif death is not None and definitely_after(when, death, TOLERANCE_DAYS):
             found.append(self.violation(f"{time_field} ({when.text}) is after the time of death ({death.text})", *path))
+
+
+def _timed(items: list[Any], time_field: str, time_snake: str, bounded: bool) -> list[dict[str, Any]]:
+    """The list's objects that carry the time field (and a resolution, when not ``bounded``), in list order."""
+    if not bounded:  # only onset against resolution can be compared
+        return [item for item in items if type(item) is dict and "resolution" in item and time_field in item]
+    if time_field == time_snake:  # onset: one key to look for, before the type (most items lack it)
+        try:
+            return [item for item in items if time_field in item and type(item) is dict]
+        except TypeError:  # a number or null in the list
+            return [item for item in items if type(item) is dict and time_field in item]
+    return [item for item in items if type(item) is dict and (time_field in item or time_snake in item)]
 
 
 #: the usual time elements, ``{"age": {"iso8601duration": …}}`` and ``{"ontologyClass": {"id": …, "label": …}}``,
