@@ -79,11 +79,12 @@ def compile_walkers(plans: dict[str, TypePlan], runtime: WalkRuntime) -> dict[st
     names = {name: f"walk_{i}" for i, name in enumerate(plans)}
     live, lazy = _liveness(plans, runtime)
     inline = frozenset(name for name, w in plans.items() if name in live and _inlined(w))
+    gen = _Gen(runtime, names, env, live, lazy, inline)
     walkers: dict[str, WalkFn] = {}
 
     def build(name: str) -> WalkFn:
         fn = names[name]
-        source = _source(runtime, plans[name], fn, names, env, live, lazy, inline)
+        source = gen.source(plans[name])
         exec(_compiled(source, name), env)
         walkers[name] = env[fn]
         return env[fn]  # type: ignore[no-any-return]
@@ -304,18 +305,39 @@ def _inlined(w: TypePlan) -> bool:
 
     Such a type (OntologyClass, a third of a document's messages; Expression) has no rules and is a leaf whose
     required fields are all it has: a caller builds its node, appends it to the batch lists and takes the
-    all-present shortcut of :func:`_required_lines`, calling the rest of the walker (``walk_N_rest``) only when
+    all-present shortcut (:func:`_all_present`), calling the rest of the walker (``walk_N_rest``) only when
     that does not apply. A lazy type has no node or batch list: its caller calls its whole walker instead.
+    """
+    return not w.rules and _has_shortcut(w)
+
+
+def _has_shortcut(w: TypePlan) -> bool:
+    """True for a leaf type whose required fields are all it has (OntologyClass {id, label}, most messages).
+
+    Exactly those keys with non-empty string values then leave nothing to check (:func:`_all_present`).
     """
     req = w.required
     return (
-        not w.rules
-        and w.leaf is not None
+        w.leaf is not None
         and req is not None
         and bool(req.names)
         and req.oneof_keys is None
         and set(req.names) <= w.leaf
     )
+
+
+def _all_present(var: str, names: tuple[str, ...]) -> list[str]:
+    """Statements setting ``done``: ``var`` holds exactly the keys ``names``, each a non-empty string.
+
+    Subscripts in a try block: cheaper than a ``get()`` call each, and a missing key is rare.
+    """
+    got = [f"s{j}" for j in range(len(names))]
+    test = " and ".join(
+        [f"len({var}) == {len(names)}"]
+        + [f"type({g} := {var}[{n!r}]) is str" for g, n in zip(got, names, strict=True)]
+        + got
+    )
+    return ["try:", f"    done = {test}", "except KeyError:", "    done = False"]
 
 
 def _inert(runtime: WalkRuntime, fs: S.FieldSpec, live: frozenset[str]) -> bool:
@@ -327,70 +349,128 @@ def _inert(runtime: WalkRuntime, fs: S.FieldSpec, live: frozenset[str]) -> bool:
     return not (fs.kind == S.ENUM and runtime.check_enum) and not (fs.kind == S.TIMESTAMP and runtime.timestamp_rules)
 
 
-def _source(
-    runtime: WalkRuntime,
-    w: TypePlan,
-    fn: str,
-    names: dict[str, str],
-    env: dict[str, Any],
-    live: frozenset[str],
-    lazy: frozenset[str],
-    inline: frozenset[str],
-) -> str:
-    p = fn  # prefix for constants of this type
-    env[f"{p}_w"] = w
-    env[f"{p}_spec"] = w.spec
-    if w.name not in live:  # nothing below this type could call a rule or hook (the root of a run with no rule)
-        return f"def {fn}(value, node):\n    pass"
-    if w.name in lazy:  # called with node None and where its node would be (built only for a hook)
-        lines = [f"def {fn}(value, node, parent=None, ptr=None, field=None):", "    if node is not None:"]
-        lines += ["        ptr = node[2]"]
-    else:
-        lines = [f"def {fn}(value, node):"]
-    lines += _rule_lines(w, p, env)
-    lines += _required_lines(w, p, env)
-    tail = _tail_lines(runtime, w, p, names, env, live, lazy, inline)
-    if w.name in inline and w.name not in lazy:  # the walker without what its inlining callers do themselves
-        tail += ["", f"def {fn}_rest(value, node):", *_required_lines(w, p, env, shortcut=False), *tail]
-    lines += tail
-    return "\n".join(_lazy_node(lines, w.name) if w.name in lazy else lines)
+class _Gen:
+    """What generating the walkers of one run needs.
 
+    The run's hooks (``runtime``), the walkers' names and shared namespace (``env``), and which types are live,
+    lazy (no node of their own) and inlined into their callers.
+    """
 
-def _tail_lines(
-    runtime: WalkRuntime,
-    w: TypePlan,
-    p: str,
-    names: dict[str, str],
-    env: dict[str, Any],
-    live: frozenset[str],
-    lazy: frozenset[str],
-    inline: frozenset[str],
-) -> list[str]:
-    """A walker after its rules and required fields: a leaf's all-strings shortcut, then the loop over its keys."""
-    lines: list[str] = []
-    branches = _field_lines(runtime, w, p, names, env, live, lazy, inline)
-    if not branches and not runtime.check_unknown:  # no field could call anything
+    def __init__(
+        self,
+        runtime: WalkRuntime,
+        names: dict[str, str],
+        env: dict[str, Any],
+        live: frozenset[str],
+        lazy: frozenset[str],
+        inline: frozenset[str],
+    ) -> None:
+        self.runtime, self.names, self.env = runtime, names, env
+        self.live, self.lazy, self.inline = live, lazy, inline
+
+    def source(self, w: TypePlan) -> str:
+        """The source of type ``w``'s walker (and of its ``_rest`` part when callers inline its first steps)."""
+        env = self.env
+        fn = p = self.names[w.name]  # the walker's name prefixes the constants of this type
+        env[f"{p}_w"] = w
+        env[f"{p}_spec"] = w.spec
+        if w.name not in self.live:  # nothing below this type could call a rule or hook (a run with no rule)
+            return f"def {fn}(value, node):\n    pass"
+        if w.name in self.lazy:  # called with node None and where its node would be (built only for a hook)
+            lines = [f"def {fn}(value, node, parent=None, ptr=None, field=None):", "    if node is not None:"]
+            lines += ["        ptr = node[2]"]
+        else:
+            lines = [f"def {fn}(value, node):"]
+        lines += _rule_lines(w, p, env)
+        lines += _required_lines(w, p, env)
+        tail = self.tail(w, p)
+        if w.name in self.inline and w.name not in self.lazy:  # without what its inlining callers do themselves
+            tail += ["", f"def {fn}_rest(value, node):", *_required_lines(w, p, env, shortcut=False), *tail]
+        lines += tail
+        return "\n".join(_lazy_node(lines, w.name) if w.name in self.lazy else lines)
+
+    def tail(self, w: TypePlan, p: str) -> list[str]:
+        """A walker after its rules and required fields: a leaf's all-strings shortcut, then the loop over its keys."""
+        lines: list[str] = []
+        branches = self.fields(w, p)
+        check_unknown = self.runtime.check_unknown
+        if not branches and not check_unknown:  # no field could call anything
+            return lines
+        if w.leaf is not None:
+            self.env[f"{p}_leaf"] = w.leaf
+            lines += [
+                f"    if value.keys() <= {p}_leaf:",
+                "        for val in value.values():",
+                "            if type(val) is not str:",
+                "                break",
+                "        else:",
+                "            return",
+            ]
+        if w.name not in self.lazy:
+            lines.append("    ptr = node[2]")
+        lines.append("    for key, val in value.items():")
+        lines += branches
+        lines.append("        else:" if branches else "        if True:")
+        if check_unknown:
+            lines.append(f"            unknown({p}_spec, key, value, ptr)")
+        else:
+            lines.append("            pass")
         return lines
-    if w.leaf is not None:
-        env[f"{p}_leaf"] = w.leaf
-        lines += [
-            f"    if value.keys() <= {p}_leaf:",
-            "        for val in value.values():",
-            "            if type(val) is not str:",
-            "                break",
-            "        else:",
-            "            return",
-        ]
-    if w.name not in lazy:
-        lines.append("    ptr = node[2]")
-    lines.append("    for key, val in value.items():")
-    lines += branches
-    lines.append("        else:" if branches else "        if True:")
-    if runtime.check_unknown:
-        lines.append(f"            unknown({p}_spec, key, value, ptr)")
-    else:
-        lines.append("            pass")
-    return lines
+
+    def fields(self, w: TypePlan, p: str) -> list[str]:
+        """The ``if key == …`` chain over the type's fields (without the branch for unknown keys)."""
+        env = self.env
+        lines: list[str] = []
+        by_field: dict[int, tuple[S.FieldSpec, list[str], TypePlan | None]] = {}
+        for key, (_fast, _rep, child, fs) in w.table.items():
+            if _inert(self.runtime, fs, self.live):
+                continue
+            by_field.setdefault(id(fs), (fs, [], child))[1].append(key)
+        first_names = _FIRST.get(w.name, ())
+        ordered = sorted(
+            by_field.values(), key=lambda f: first_names.index(f[0].name) if f[0].name in first_names else 99
+        )
+        for n, (fs, keys, child) in enumerate(ordered):
+            single = list(dict.fromkeys(keys))
+            cond = " or ".join(f"key == {k!r}" for k in single)
+            fsn = f"{p}_fs_{fs.name}"
+            env[fsn] = fs
+            if fs.kind == S.ENUM:
+                env[f"{fsn}_values"] = fs.enum_values
+            lines.append(f"        {'elif' if n else 'if'} {cond}:")
+            # the pointer of the value: a constant suffix when the field has one spelling (camelCase = snake_case)
+            simple = len(single) == 1 and not {"~", "/"} & set(single[0])
+            kptr = f"ptr + {'/' + single[0]!r}" if simple else "ptr + '/' + key"
+            body = _field_body(self, fs, child, fsn, kptr)
+            if child is not None and child.name in self.lazy and (w.name, fs.name) in _REMEMBERED:
+                body = _remembered(body, f"{fsn}_clean", env)
+            lines += ["            " + b for b in body]
+        return lines
+
+    def call(self, child: TypePlan, var: str, ptr: str, field: str) -> list[str]:
+        """The statements walking ``var`` (a dict) of type ``child`` at pointer ``ptr``, reached through ``field``.
+
+        With the child's node; with where its node would be (a lazy type); or, for an inlined type, by running
+        the first steps of the child's walker itself.
+        """
+        fn = self.names[child.name]
+        lines: list[str] = []
+        if child.name in self.lazy:  # no node, no batch list: the whole walker when the shortcut does not apply
+            call = f"{fn}({var}, None, node, {ptr}, {field!r})"
+        else:
+            make = f"new(Node, ({var}, {child.name!r}, {ptr}, node, {field!r}))"
+            if child.name not in self.inline:
+                return [f"{fn}({var}, {make})"]
+            lines.append(f"sub = {make}")
+            for j, lst in enumerate(child.lists or ()):
+                self.env[f"{fn}_list{j}"] = lst  # the child's walker binds the same list under this name
+                lines.append(f"{fn}_list{j}.append(sub)")
+            call = f"{fn}_rest({var}, sub)"
+        if child.name not in self.inline:
+            return [call]
+        names = child.required.names if child.required is not None else ()
+        # the callee's all-present shortcut (as in _required_lines), its call outside the try block
+        return [*lines, *_all_present(var, names), "if not done:", f"    {call}"]
 
 
 def _lazy_node(lines: list[str], type_name: str) -> list[str]:
@@ -439,21 +519,8 @@ def _required_lines(w: TypePlan, p: str, env: dict[str, Any], shortcut: bool = T
         return []
     lines: list[str] = []
     req_names, oneof_keys = req.names, req.oneof_keys
-    if shortcut and w.leaf is not None and req_names and oneof_keys is None and set(req_names) <= w.leaf:
-        # a leaf type whose required fields are all there is (OntologyClass {id, label}, most of a document's
-        # messages): exactly those keys with non-empty string values leave nothing to check
-        # (subscripts in a try block: cheaper than a get() call each, and a missing key is rare)
-        got = [f"v{j}" for j in range(len(req_names))]
-        lines += [f"    if len(value) == {len(req_names)}:", "        try:"]
-        lines += [f"            {g} = value[{n!r}]" for g, n in zip(got, req_names, strict=True)]
-        cond = " and ".join([f"type({g}) is str" for g in got] + got)
-        lines += [
-            "        except KeyError:",
-            "            pass",
-            "        else:",
-            f"            if {cond}:",
-            "                return",
-        ]
+    if shortcut and _has_shortcut(w):  # exactly the required keys, non-empty strings: nothing to check
+        lines += ["    " + line for line in _all_present("value", req_names)] + ["    if done:", "        return"]
     env[f"{p}_req"] = req
     if req_names:
         # ``not value.get(a) or not value.get(b)`` by subscripts (no method call each; an absent key is rare)
@@ -472,44 +539,6 @@ def _required_lines(w: TypePlan, p: str, env: dict[str, Any], shortcut: bool = T
     return lines
 
 
-def _field_lines(
-    runtime: WalkRuntime,
-    w: TypePlan,
-    p: str,
-    names: dict[str, str],
-    env: dict[str, Any],
-    live: frozenset[str],
-    lazy: frozenset[str],
-    inline: frozenset[str],
-) -> list[str]:
-    """The ``if key == …`` chain over the type's fields (without the branch for unknown keys)."""
-    lines: list[str] = []
-    by_field: dict[int, tuple[S.FieldSpec, list[str], TypePlan | None]] = {}
-    for key, (_fast, _rep, child, fs) in w.table.items():
-        if _inert(runtime, fs, live):
-            continue
-        by_field.setdefault(id(fs), (fs, [], child))[1].append(key)
-    calls = _Calls(names, lazy, inline, env)
-    first_names = _FIRST.get(w.name, ())
-    ordered = sorted(by_field.values(), key=lambda f: first_names.index(f[0].name) if f[0].name in first_names else 99)
-    for n, (fs, keys, child) in enumerate(ordered):
-        single = list(dict.fromkeys(keys))
-        cond = " or ".join(f"key == {k!r}" for k in single)
-        fsn = f"{p}_fs_{fs.name}"
-        env[fsn] = fs
-        if fs.kind == S.ENUM:
-            env[f"{fsn}_values"] = fs.enum_values
-        lines.append(f"        {'elif' if n else 'if'} {cond}:")
-        # the pointer of the value: a constant suffix when the field has one spelling (camelCase = snake_case)
-        simple = len(single) == 1 and not {"~", "/"} & set(single[0])
-        kptr = f"ptr + {'/' + single[0]!r}" if simple else "ptr + '/' + key"
-        body = _field_body(runtime, fs, child, fsn, calls, kptr)
-        if child is not None and child.name in lazy and (w.name, fs.name) in _REMEMBERED:
-            body = _remembered(body, f"{fsn}_clean", env)
-        lines += ["            " + b for b in body]
-    return lines
-
-
 def _remembered(body: list[str], clean: str, env: dict[str, Any]) -> list[str]:
     """A remembered field's body behind its memo of clean values (JSON texts whose walk gave no finding)."""
     env[clean] = set()
@@ -523,60 +552,8 @@ def _remembered(body: list[str], clean: str, env: dict[str, Any]) -> list[str]:
     ]
 
 
-class _Calls:
-    """How a walker calls a child type's walker.
-
-    With the child's node; with where its node would be (a lazy type); or, for an inlined type, by running the
-    first steps of the child's walker itself.
-    """
-
-    def __init__(self, names: dict[str, str], lazy: frozenset[str], inline: frozenset[str], env: dict[str, Any]):
-        self.names, self.lazy, self.inline, self.env = names, lazy, inline, env
-
-    def lines(self, child: TypePlan, var: str, ptr: str, field: str) -> list[str]:
-        """The statements walking ``var`` (a dict) of type ``child`` at pointer ``ptr``, reached through ``field``."""
-        fn = self.names[child.name]
-        lines: list[str] = []
-        if child.name in self.lazy:  # no node, no batch list: the whole walker when the shortcut does not apply
-            call = f"{fn}({var}, None, node, {ptr}, {field!r})"
-        else:
-            make = f"new(Node, ({var}, {child.name!r}, {ptr}, node, {field!r}))"
-            if child.name not in self.inline:
-                return [f"{fn}({var}, {make})"]
-            lines.append(f"sub = {make}")
-            for j, lst in enumerate(child.lists or ()):
-                self.env[f"{fn}_list{j}"] = lst  # the child's walker binds the same list under this name
-                lines.append(f"{fn}_list{j}.append(sub)")
-            call = f"{fn}_rest({var}, sub)"
-        if child.name not in self.inline:
-            return [call]
-        req = child.required
-        names = req.names if req is not None else ()
-        got = [f"s{j}" for j in range(len(names))]
-        test = " and ".join(
-            [f"len({var}) == {len(names)}"]
-            + [f"type({g} := {var}[{n!r}]) is str" for g, n in zip(got, names, strict=True)]
-            + got
-        )
-        return [
-            *lines,
-            "try:",  # the callee's all-present shortcut (see _required_lines), its call outside the try block
-            f"    done = {test}",
-            "except KeyError:",
-            "    done = False",
-            "if not done:",
-            f"    {call}",
-        ]
-
-
-def _field_body(
-    runtime: WalkRuntime,
-    fs: S.FieldSpec,
-    child: TypePlan | None,
-    fsn: str,
-    calls: _Calls,
-    kptr: str,
-) -> list[str]:
+def _field_body(gen: _Gen, fs: S.FieldSpec, child: TypePlan | None, fsn: str, kptr: str) -> list[str]:
+    runtime = gen.runtime
     kind = fs.kind
     if fs.repeated:
         # item pointers from precomputed "/0", "/1" … suffixes (an f-string per item costs twice as much)
@@ -589,7 +566,7 @@ def _field_body(
             out += [
                 "    for suffix, item in pairs:",
                 "        if type(item) is dict:",
-                *["            " + c for c in calls.lines(child, "item", "base + suffix", fs.json_name)],
+                *["            " + c for c in gen.call(child, "item", "base + suffix", fs.json_name)],
                 "        else:",
                 f"            slow({fsn}, item, base + suffix, node)",
             ]
@@ -610,7 +587,7 @@ def _field_body(
     if child is not None:
         return [
             "if type(val) is dict:",
-            *["    " + c for c in calls.lines(child, "val", kptr, fs.json_name)],
+            *["    " + c for c in gen.call(child, "val", kptr, fs.json_name)],
             "elif val is not None:",
             f"    slow({fsn}, val, {kptr}, node)",
         ]
