@@ -193,3 +193,64 @@ def test_factored_grammar_accepts_what_the_unfactored_one_does(store_dir: Path) 
     for factored, reference in pairs:
         assert [t for t in texts if bool(factored.match(t)) != bool(reference.match(t))] == []
         assert sum(1 for t in texts if factored.match(t)) > 20  # the test sees both answers
+
+
+def _hostile_descriptions(store_dir: Path) -> list[str]:
+    """Descriptions of every fourth store file, their p. changes without brackets, random edits of them (bases,
+    positions, amino acids, Ter, keywords spliced in) and random token strings."""
+    descriptions: set[str] = set()
+    for f in sorted(store_dir.glob("*/*.json"))[::4]:
+        descriptions.update(m.group(1) for m in re.finditer(rb'"value": "[^"]*?:[cgmnrp]\.([^"]*)"', f.read_bytes()))
+    texts = sorted(d.decode() for d in descriptions)
+    texts += [t[1:-1] for t in texts if t.startswith("(")]
+    rnd = random.Random(29)
+    tokens = ["1", "97", "-", "+", "*", "?", "_", "(", ")", "A", "C", "G", "T", "N", "a", "=", ">", "del", "dup"]
+    tokens += ["ins", "inv", "delins", "Arg", "Ter", "Sec", "Xyz", "Abc", "R", "fs", "ext", "²", "١", "AT", "Ter1"]
+    for t in texts[:3000]:
+        for _ in range(4):
+            i = rnd.randrange(len(t) + 1)
+            texts.append(t[:i] + rnd.choice(tokens) + t[i + rnd.randint(0, 2) :])
+    texts += ["".join(rnd.choice(tokens) for _ in range(rnd.randint(1, 9))) for _ in range(30_000)]
+    return texts
+
+
+def test_fast_edit_patterns_accept_only_what_the_full_grammar_does(store_dir: Path) -> None:
+    """The fast nucleotide and protein checks (tried before the full grammar, which a run then rarely compiles)
+    accept a subset of the full grammar of each kind, and most real descriptions."""
+    from phenotk.model import hgvs
+
+    texts = _hostile_descriptions(store_dir)
+    for kind in ("c", "n", "r", "g", "m", "o"):
+        fast = [t for t in texts if hgvs._fast_nucleotide(kind, t)]
+        assert [t for t in fast if not hgvs._NUC_EDIT[kind].match(t)] == []
+        assert len(fast) > 100 or kind == "r"
+    assert not any(hgvs._fast_nucleotide("r", t) for t in texts)  # r. has other bases: always the full grammar
+    p3 = hgvs._protein_edits()[0]
+    fast = [t for t in texts if hgvs._fast_protein(t)]
+    assert [t for t in fast if not p3.match(t)] == []
+    assert len(fast) > 100
+    # what the fast checks leave to the full grammar: positions of another kind, other amino acids, Ter as one
+    assert not hgvs._fast_nucleotide("g", "-14del") and hgvs._fast_nucleotide("c", "-14del")
+    assert not hgvs._fast_nucleotide("n", "*5del") and hgvs._fast_nucleotide("n", "-5+1G>A")
+    assert not hgvs._fast_protein("Xyz12Arg") and not hgvs._fast_protein("Arg12delinsTerArg")
+    assert hgvs._fast_protein("Arg12delinsSerTer") and hgvs._fast_protein("Ter110GlnextTer17")
+
+
+def test_parse_with_and_without_the_fast_paths_agrees(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_hgvs gives the same Hgvs, or the same error reason, with the fast paths switched off."""
+    from phenotk.model import hgvs
+
+    texts = [f"{k}.{t}" for t in _hostile_descriptions(store_dir)[::3] for k in "cgnp"]
+    texts += [f"NC_000001.11:m.{t}" for t in ("1A>G", "-1A>G", "1_2insA", "1_2del")]
+
+    def outcome(text: str) -> object:
+        try:
+            return parse_hgvs(text)
+        except HgvsError as exc:
+            return exc.reason
+
+    fast = [outcome(t) for t in texts]
+    monkeypatch.setattr(hgvs, "_fast_nucleotide", lambda kind, desc: False)
+    monkeypatch.setattr(hgvs, "_fast_protein", lambda inner: False)
+    assert [outcome(t) for t in texts] == fast
+    assert sum(isinstance(o, hgvs.Hgvs) for o in fast) > 1000 and sum(isinstance(o, str) for o in fast) > 1000
