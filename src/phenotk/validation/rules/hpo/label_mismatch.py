@@ -123,13 +123,18 @@ class LabelMismatch(Rule):
         safe = True
         if _norm(label) == _norm(current):
             msg += " (differs only in case or spacing)"
-        elif any(_norm(s) == _norm(label) for s in idx.synonyms(cid)):
-            msg += "; it is a synonym — use the term's label"
         else:
-            others = [t for t in idx.lookup(label) if t != cid and not idx.is_obsolete(t)]
-            if others:
-                msg += f"; {label!r} is the label of {describe(idx, others[0])} — is the id or the label wrong?"
-                safe = False
+            # the terms whose label or synonym the label is (case and spacing folded as by _norm): the id's own
+            # term among them means one of its synonyms, its label differing (see above). The one table answers
+            # both questions: a run never unpacks every term's synonyms for the few stale labels it meets.
+            named = idx.lookup(label)
+            if cid in named:
+                msg += "; it is a synonym — use the term's label"
+            else:
+                others = [t for t in named if t != cid and not idx.is_obsolete(t)]
+                if others:
+                    msg += f"; {label!r} is the label of {describe(idx, others[0])} — is the id or the label wrong?"
+                    safe = False
         severity = None
         if cited is not None:
             msg += f"; the document cites {name} {cited}, which may have renamed the term"
