@@ -115,14 +115,15 @@ class MetaUndeclaredPrefix(Rule):
         declared = _declared(ctx.data, root[1] if root is not None else "Phenopacket", ctx)
         ids = written_ids(nodes, ctx.state)  # every id and valueId (a superset of those used), C-level passes
         if ids is not None:
-            try:
-                prefixes = set(map(_PREFIXES.get, ids, repeat(_UNSEEN)))
-            except TypeError:  # pragma: no cover - written_ids holds hashable values only
-                prefixes = {_UNSEEN}
-            if _UNSEEN not in prefixes:
-                prefixes.discard(None)
-                if prefixes <= declared:
-                    return ()  # the common case
+            prefixes = set(map(_PREFIXES.get, ids, repeat(_UNSEEN)))
+            if _UNSEEN in prefixes:  # ids seen for the first time (or no strings): their prefixes from the memo
+                prefixes.discard(_UNSEEN)
+                for ident in ids:
+                    if type(ident) is str and ident not in _PREFIXES:
+                        prefixes.add(_cached_prefix(ident))
+            prefixes.discard(None)
+            if prefixes <= declared:
+                return ()  # the common case
         return self._undeclared(nodes, ctx, declared)
 
     def _undeclared(self, nodes: list[Node], ctx: Context, declared: set[str]) -> Iterator[tuple[Node, Violation]]:

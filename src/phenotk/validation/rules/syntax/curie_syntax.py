@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from phenotk.issue import Fix, PatchOp, Severity
@@ -39,6 +40,19 @@ def _repair(value: str) -> str | None:
     return fixed if fixed != value else None
 
 
+def _problem(value: str, m: re.Match[str] | None) -> str | None:
+    """What is wrong with the id ``value`` (``m``: its match of :data:`CURIE`), None when nothing is."""
+    if m is None:
+        return "is not a CURIE (PREFIX:local, no spaces)"
+    prefix, local = m.group(1), m.group(2)
+    shape = ID_SHAPES.get(prefix)
+    if shape is not None and not shape[0].match(local):
+        return f"is not a valid {prefix} id ({shape[1]})"
+    if prefix in PREFIX_ALIASES:
+        return f"uses prefix {prefix!r}; the standard prefix is {PREFIX_ALIASES[prefix]!r}"
+    return None
+
+
 class CurieSyntax(Rule):
     """An ontology class id (or gene id) that is not a well-formed CURIE of its namespace.
 
@@ -73,12 +87,30 @@ class CurieSyntax(Rule):
         self._good: set[str] = set()  # ids already seen to be fine (ids repeat a lot)
 
     def check_batch(self, nodes: list[Node], ctx: Context) -> Iterable[tuple[Node, Violation]]:
-        """Check every ontology class and gene id of a document (ids seen valid before are skipped)."""
+        """Check every ontology class and gene id of a document (ids seen valid before are skipped).
+
+        The verdict on an id depends on the id alone: the ids not seen valid before (a few per document in a
+        real run: HPO terms repeat, a packet's own genes and diseases often do not) are judged one by one, and
+        only when one of them is wrong are the nodes looked at (to find where it is written).
+        """
         good = self._good
         ids = written_ids(nodes, ctx.state)  # C-level passes, shared with meta-undeclared-prefix
-        if ids is not None and ids <= good:
-            return ()  # every id of the document was seen valid before (the usual document)
+        if ids is not None:
+            if ids <= good:
+                return ()  # every id of the document was seen valid before (the usual document)
+            if all(self._fine(i) for i in ids - good):
+                return ()
         return self._batch(nodes, good)
+
+    def _fine(self, value: object) -> bool:
+        """True when no node holding ``value`` as its id has a finding (:meth:`_check`'s test of the value)."""
+        if not isinstance(value, str) or not value:
+            return True  # not checked here: schema-type's, schema-required's
+        if _problem(value, CURIE.match(value)) is not None:
+            return False
+        if len(self._good) < 200_000:
+            self._good.add(value)
+        return True
 
     def _batch(self, nodes: list[Node], good: set[str]) -> Iterator[tuple[Node, Violation]]:
         # node[0] is node.value, node[1] node.type (tuple access: hot path)
@@ -99,16 +131,7 @@ class CurieSyntax(Rule):
         if not isinstance(value, str) or not value:
             return
         m = CURIE.match(value)
-        problem = None
-        if m is None:
-            problem = "is not a CURIE (PREFIX:local, no spaces)"
-        else:
-            prefix, local = m.group(1), m.group(2)
-            shape = ID_SHAPES.get(prefix)
-            if shape is not None and not shape[0].match(local):
-                problem = f"is not a valid {prefix} id ({shape[1]})"
-            elif prefix in PREFIX_ALIASES:
-                problem = f"uses prefix {prefix!r}; the standard prefix is {PREFIX_ALIASES[prefix]!r}"
+        problem = _problem(value, m)
         if problem is None:
             if len(self._good) < 200_000:
                 self._good.add(value)
