@@ -7,7 +7,7 @@ patterns are deliberately conservative: a finding means "a person should look", 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 #: what an identifier-like match is called in messages → its pattern
@@ -149,17 +149,20 @@ def embedded(haystack: str, needle: str) -> bool:
     return holds(haystack, *found)
 
 
-def holds(haystack: str, want: tuple[str, ...], padded: str) -> bool:
+def holds(haystack: str, want: Sequence[str], padded: str | None = None) -> bool:
     """:func:`embedded` with the needle already split: ``(want, padded)`` is :func:`searched` of the needle.
 
     For a rule that searches the same id in several strings of a document (one look-up of the id, not one per
-    string).
+    string). ``want`` may also be just the needle's :func:`tokens` (``padded`` None): the padded form is then
+    made only for a haystack that holds every token as a substring (few do).
     """
     for w in want:  # each wanted token is a substring of the haystack, or it cannot hold them as tokens
         if w not in haystack:
             return False
     if not want:
         return False
+    if padded is None:
+        padded = f" {' '.join(want)} " if len(want) > 1 else want[0]
     if haystack.isascii():  # :func:`tokens`, inline (hot: a call per packet id)
         words = haystack.encode("ascii").translate(_SEPARATOR_BYTES).decode("ascii").split()
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.privacy._scan import distinctive, holds, searched
+from phenotk.validation.rules.privacy._scan import distinctive, holds, tokens
 
 #: (list field, the field of its items holding an id-like string); one-word JSON names, so the snake_case
 #: spelling of each is the same key
@@ -44,8 +44,8 @@ class PrivacyEmbeddedId(Rule):
         """Search the other ids of the packet for the subject id.
 
         One pass over the id-like strings (the packet id, then the :data:`_LISTS` fields in order): the subject
-        id is split once
-        (:func:`~phenotk.validation.rules.privacy._scan.searched`) and each string tested with
+        id is split once (:func:`~phenotk.validation.rules.privacy._scan.tokens`, padded as
+        :func:`~phenotk.validation.rules.privacy._scan.searched` pads it) and each string tested with
         :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``embedded(value, sid)`` answers).
         """
         packet = node[0]  # node.value (tuple access)
@@ -55,7 +55,8 @@ class PrivacyEmbeddedId(Rule):
         sid = subject.get("id") if isinstance(subject, dict) else None
         if not isinstance(sid, str) or not distinctive(sid):
             return []
-        want, padded = searched(sid)
+        want = tokens(sid)  # split here: a subject id is rarely met again in another document (no memo)
+        padded = f" {' '.join(want)} " if len(want) > 1 else "".join(want)
         out: list[Violation] = []
         value = packet.get("id")
         if isinstance(value, str) and value != sid and holds(value, want, padded):

@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.privacy._scan import distinctive, holds, pattern_finds, searched
+from phenotk.validation.rules.privacy._scan import distinctive, holds, pattern_finds, tokens
 
 #: message type → its free-text fields (text a curator typed, not an ontology label or a code)
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -48,14 +48,19 @@ _OTHER_TYPES: frozenset[str] = frozenset(t for t, keys in _KEYS.items() if keys 
 _ELEMENTS = frozenset({"Phenopacket", "Family", "Cohort"})
 
 
-def _own_ids(node: Node) -> list[tuple[str, tuple[str, ...], str]]:
-    """The packet id and subject id of the enclosing phenopacket (or the element's own id), each as searched.
+#: ``ctx.state`` key of the own ids of the document's last element asked about
+_STATE = "privacy:own-ids"
+
+
+def _own_ids(node: Node, state: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The packet id and subject id of the enclosing phenopacket (or the element's own id), each with its tokens.
 
     Only the :func:`~phenotk.validation.rules.privacy._scan.distinctive` ones: the others are not searched
-    for in text. Each id comes with its :func:`~phenotk.validation.rules.privacy._scan.searched` form, so that
-    the text is tested with :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``embedded(text, id)``
-    answers) without a look-up of the id per text. Tuple access (node[0] is node.value, node[1] node.type,
-    node[3] node.parent): no property call per step up.
+    for in text. Each id comes with its :func:`~phenotk.validation.rules.privacy._scan.tokens`, so that the
+    text is tested with :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``embedded(text, id)``
+    answers) without splitting the id per text. Kept in ``state`` for the element (the texts of a document
+    share it; the ids of a packet are rarely met again in another document: no memo across documents).
+    Tuple access (node[0] is node.value, node[1] node.type, node[3] node.parent): no property call per step up.
     """
     n: Node | None = node
     while n is not None and n[1] not in _ELEMENTS:
@@ -63,15 +68,19 @@ def _own_ids(node: Node) -> list[tuple[str, tuple[str, ...], str]]:
     element = n[0] if n is not None else None
     if not isinstance(element, dict):
         return []
+    hit = state.get(_STATE)
+    if hit is not None and hit[0] is element:
+        return hit[1]  # type: ignore[no-any-return]
     out = []
     ident = element.get("id")
     if isinstance(ident, str) and distinctive(ident):
-        out.append((ident, *searched(ident)))
+        out.append((ident, tokens(ident)))
     subject = element.get("subject")
     if isinstance(subject, dict):
         ident = subject.get("id")
         if isinstance(ident, str) and distinctive(ident):
-            out.append((ident, *searched(ident)))
+            out.append((ident, tokens(ident)))
+    state[_STATE] = (element, out)
     return out
 
 
@@ -110,7 +119,7 @@ class PrivacyIdentifierInText(Rule):
     def check(self, node: Node, ctx: Context) -> list[Violation]:
         """Scan the node's free-text fields."""
         out: list[Violation] = []
-        ids: list[tuple[str, tuple[str, ...], str]] | None = None
+        ids: list[tuple[str, list[str]]] | None = None
         fields = node[0]  # node.value
         for name, snake in _FIELDS.get(node[1], ()):
             key: str | None = name
@@ -123,12 +132,12 @@ class PrivacyIdentifierInText(Rule):
             if key is None or not isinstance(value, str) or not value.strip():
                 continue
             if ids is None:
-                ids = _own_ids(node)
+                ids = _own_ids(node, ctx.state)
             # what ``scan_text(value, ids)`` yields, with the patterns' finds memoised per text
             for kind, found in pattern_finds(value):
                 out.append(self.violation(f"{kind} {found!r} in free text; remove it before sharing", key))
-            for ident, want, padded in ids:
-                if holds(value, want, padded):
+            for ident, want in ids:
+                if holds(value, want):
                     out.append(
                         self.violation(f"the record's own id {ident!r} in free text; remove it before sharing", key)
                     )
