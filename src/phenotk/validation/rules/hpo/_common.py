@@ -9,8 +9,8 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import compress
-from operator import itemgetter, not_
+from itertools import compress, repeat
+from operator import is_, itemgetter, not_
 from typing import Any
 
 from phenotk.ontology.view import OntologyView, TermTables
@@ -380,12 +380,16 @@ def _own_ancestors(ids: list[Any], tables: TermTables) -> list[frozenset[str]] |
         return list(map(memo.__getitem__, ids))  # no scan for misses: most lists have none
     except (KeyError, TypeError):  # an id this run has not met yet (or unhashable)
         pass
-    found = []
-    for cid in ids:
+    try:
+        found: list[Any] = list(map(memo.get, ids))  # None for the ids not met yet: only those are looked up
+    except TypeError:  # an unhashable id
+        return None
+    for k in compress(range(len(ids)), map(is_, found, repeat(None))):
+        cid = ids[k]
         info = tables.term_info(cid) if type(cid) is str else None
         if info is None or info[0] != cid:
             return None
-        found.append(info[1])
+        found[k] = info[1]
         if len(memo) < 200_000:
             memo[cid] = info[1]
     return found
