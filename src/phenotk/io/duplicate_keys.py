@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from phenotk.io.jsonpos import note_canonical
 from phenotk.io.sourcemap import escape
 
 _STRING = rb'"[^"\\]*(?:\\.[^"\\]*)*"'
@@ -52,6 +53,7 @@ def duplicate_keys(raw: bytes, tree: Any) -> list[Duplicate]:
         except (TypeError, orjson.JSONEncodeError):  # an integer past 64 bits: count exactly
             return scan(raw)
         if raw == pretty or (len(raw) == len(pretty) + 1 and raw.endswith(b"\n") and raw.startswith(pretty)):
+            note_canonical(raw, tree)  # the document's findings are then placed by searching the text
             return []  # one comparison instead of counting quotes in the text and in the tree (~8 instructions a byte)
     try:
         written = orjson.dumps(tree).count(b'"')

@@ -295,6 +295,10 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
     wanted = pointers if type(pointers) is set else set(pointers)
     if len(wanted) > MAX_CANONICAL_POINTERS:
         return None  # each pointer serialises what precedes it: the one-pass scan is cheaper for many
+    if _known is not None and _known[0] is raw and _known[1] is data:  # the whole text was compared already
+        placed = _find_known(raw, data, wanted)
+        if placed is not None:
+            return placed
     tree, split_of = _wanted_tree(wanted)
     found: dict[tuple[str, ...], tuple[int, int]] = {(): (1, 1)}
     if tree:
@@ -313,6 +317,114 @@ def locate_canonical(raw: bytes, data: Any, pointers: Iterable[str]) -> dict[str
             here = found.get(key)
         out[pointer] = here
     return out
+
+
+# ------------------------------------------------------------------------------ texts known to be canonical
+
+#: (text, tree) of the last text found to be exactly its tree's 2-space serialisation (:func:`note_canonical`)
+_known: tuple[bytes, Any] | None = None
+
+
+def note_canonical(raw: bytes, data: Any) -> None:
+    """Record that ``raw`` is ``data`` serialised by orjson with 2-space indents (optionally one final newline).
+
+    Whoever compared the whole text with that serialisation (:func:`~phenotk.io.duplicate_keys.duplicate_keys`
+    does, for every 2-space-indented JSON document) says so here; :func:`locate_canonical` then places the
+    pointers of the same text and tree (the very objects: identity, not equality) by searching the text, without
+    serialising anything. One document is remembered, the last one noted.
+    """
+    global _known
+    _known = (raw, data)
+
+
+#: :func:`_item`'s answer for what it cannot place by searching (the serialising placement then answers)
+_GIVE_UP = (-1, -1, None)
+
+
+def _find_known(raw: bytes, data: Any, wanted: set[str]) -> dict[str, tuple[int, int]] | None:
+    """Positions of ``wanted`` in a text known to be ``data``'s 2-space serialisation; None: not by searching.
+
+    In such text a member of an object ``level`` deep is the first line after the object's opening bracket that
+    starts with its key at the indent of that level (deeper lines are indented further, no string holds a line
+    break, and keys are unique), and the items of a list of objects are the lines starting with ``{`` at the
+    indent of its items. Each pointer is followed token by token, the tree telling which tokens exist (an absent
+    one leaves the nearest existing ancestor); lines are counted once through the text, in offset order.
+    """
+    found: list[tuple[int, int, str]] = []  # (offset, column, pointer)
+    members = _MEMBERS
+    for pointer in wanted:
+        off, column, node = 0, 1, data
+        for level, tok in enumerate(_tokens(pointer)):
+            if type(node) is dict:
+                if tok not in node:
+                    break
+                if level >= len(members):
+                    _member_level(level)
+                member = members[level].get(tok)
+                if member is None:
+                    member = _member(tok, level)
+                at = raw.find(member[0], off)
+                if at < 0:  # cannot be in such a text
+                    return None
+                off, column, node = at + len(member[0]), member[1], node[tok]
+            else:
+                got = _item(raw, off, node, tok, level)
+                if got is None:
+                    break
+                if got is _GIVE_UP:
+                    return None
+                off, column, node = got
+        found.append((off, column, pointer))
+    found.sort()
+    out: dict[str, tuple[int, int]] = {}
+    line, prev = 1, 0
+    for off, column, pointer in found:
+        if off != prev:
+            line += raw.count(b"\n", prev, off)
+            prev = off
+        out[pointer] = (line, column)
+    return out
+
+
+def _item(raw: bytes, off: int, node: Any, tok: str, level: int) -> tuple[int, int, Any] | None:
+    """(offset, column, value) of item ``tok`` of ``node`` (a list at ``off`` if it is one); None: it has none."""
+    if type(node) is not list:
+        return None
+    if not (tok.isdigit() and tok.isascii()):
+        return _GIVE_UP if tok.isdigit() else None  # a digit of another script: as the serialising placement does
+    i = int(tok)
+    if i >= len(node) or (tok[0] == "0" and len(tok) > 1):  # past the end, or not an index as written ("01")
+        return None
+    indent = 2 * level + 2
+    if not i:
+        return off + 2 + indent, indent + 1, node[0]
+    if type(node[i]) is not dict or not {*map(type, node[:i])} <= _DICT_ONLY:
+        return _GIVE_UP
+    opening = b"\n" + b" " * indent + b"{"  # the first line of each item (they are all objects)
+    parts = raw[off:].split(opening, i + 1)  # stops after item i
+    return off + sum(map(len, parts[: i + 1])) + (i + 1) * len(opening) - 1, indent + 1, node[i]
+
+
+_DICT_ONLY = frozenset({dict})
+#: per level, key -> the text before a member's value in a 2-space-indented object that deep (from its line
+#: break on) and the value's column
+_MEMBERS: list[dict[str, tuple[bytes, int]]] = []
+_members_kept = 0
+
+
+def _member_level(level: int) -> None:
+    while len(_MEMBERS) <= level:
+        _MEMBERS.append({})
+
+
+def _member(key: str, level: int) -> tuple[bytes, int]:
+    global _members_kept
+    head = b" " * (2 * level + 2) + orjson.dumps(key) + b": "
+    member = (b"\n" + head, (len(head) if head.isascii() else len(head.decode("utf-8"))) + 1)
+    if _members_kept < MAX_HEADS:  # keys and depths come from the input: the memo stays bounded
+        _MEMBERS[level][key] = member
+        _members_kept += 1
+    return member
 
 
 #: above this many pointers :func:`locate_canonical` steps aside for the linear scan of :func:`locate_json`
@@ -507,4 +619,4 @@ def root_position(raw: bytes) -> tuple[int, int]:
     return raw.count(b"\n", 0, start) + 1, start - (raw.rfind(b"\n", 0, start) + 1) + 1
 
 
-__all__ = ["locate_canonical", "locate_json", "root_position"]
+__all__ = ["locate_canonical", "locate_json", "note_canonical", "root_position"]

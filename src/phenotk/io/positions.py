@@ -6,7 +6,9 @@ Strategies, cheapest first:
    (``/id`` of a store file): its position from the length of ``{\n  "id": ``;
 1. only the document root is asked for, in plain JSON: the root's position from the leading blanks;
 2. JSON written as 2-space-indented text of its own tree (every file of the public store): offsets from the
-   lengths of the serialised siblings, no scan (:func:`~phenotk.io.jsonpos.locate_canonical`);
+   lengths of the serialised siblings, no scan (:func:`~phenotk.io.jsonpos.locate_canonical`) — or, when the
+   whole text was already found equal to that serialisation (``schema-duplicate-key`` compares it:
+   :func:`~phenotk.io.jsonpos.note_canonical`), by searching the text for each member's line, nothing serialised;
 3. other JSON and JSON Lines: a skipping regex scan that stops once every pointer is seen
    (:func:`~phenotk.io.jsonpos.locate_json`);
 4. YAML: the index of the composed node marks (:meth:`~phenotk.io.sourcemap.SourceMap.from_yaml`, built once
