@@ -9,7 +9,7 @@ from typing import Any
 from phenotk.issue import Severity
 from phenotk.model.hgvs import Hgvs, HgvsError, parse_hgvs
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import Finding, Memo, Record, records
+from phenotk.validation.rules.variant._common import Finding, Record, records
 
 _SYNTAX_OF = {k: "hgvs." + k for k in "cgnmpro"}
 #: Expression.syntax values that announce HGVS
@@ -78,7 +78,7 @@ class VariantHgvsSyntax(Rule):
         """Parse the HGVS expressions of the phenopacket's variation descriptors (``()`` when all are fine)."""
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
-            found = _MEMO(rec)
+            found = _descriptor(rec)
             if found:
                 path = rec.path
                 out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
@@ -104,9 +104,6 @@ def _descriptor(rec: Record) -> tuple[Finding, ...]:
             found.append((message, (key, i, name), severity))
     return tuple(found)
 
-
-#: descriptor signature → its findings (a cohort repeats its variants)
-_MEMO = Memo(_descriptor)
 
 #: (syntax, value) → its findings as (field, message, severity): a cohort repeats its variants
 _VERDICTS: dict[tuple[Any, Any], tuple[tuple[str, str, Severity | None], ...]] = {}
