@@ -84,6 +84,10 @@ def test_search_steps_aside_for_items_after_one_that_is_no_object() -> None:
     assert _searched(raw, tree, ["/list/1"]) is None
     assert _searched(raw, tree, ["/z/1/q"]) is None
     assert _searched(raw, tree, ["/list/0/a", "/y/1/q"]) == _serialised(raw, tree, ["/list/0/a", "/y/1/q"])
+    # a token orjson cannot write (a lone surrogate) is no key of a parsed tree: the serialising placement answers
+    assert _searched(raw, tree, ["/y/0/\ud800"]) is None
+    note_canonical(raw, tree)
+    assert locate_canonical(raw, tree, ["/y/0/\ud800", "/y/1/q"]) == _serialised(raw, tree, ["/y/0/\ud800", "/y/1/q"])
     # a search that finds no member where the tree has one: the text is not the tree's (never noted so)
     assert _searched(raw.replace(b'"y"', b'"w"'), tree, ["/y"]) is None
 

@@ -351,22 +351,21 @@ def _find_known(raw: bytes, data: Any, wanted: set[str]) -> dict[str, tuple[int,
     one leaves the nearest existing ancestor); lines are counted once through the text, in offset order.
     """
     found: list[tuple[int, int, str]] = []  # (offset, column, pointer)
-    members = _MEMBERS
     for pointer in wanted:
+        steps = _STEPS.get(pointer)
+        if steps is None:
+            steps = _steps(pointer)
+            if steps is None:
+                return None
         off, column, node = 0, 1, data
-        for level, tok in enumerate(_tokens(pointer)):
+        for tok, member, member_column, level in steps:
             if type(node) is dict:
                 if tok not in node:
                     break
-                if level >= len(members):
-                    _member_level(level)
-                member = members[level].get(tok)
-                if member is None:
-                    member = _member(tok, level)
-                at = raw.find(member[0], off)
+                at = raw.find(member, off)
                 if at < 0:  # cannot be in such a text
                     return None
-                off, column, node = at + len(member[0]), member[1], node[tok]
+                off, column, node = at + len(member), member_column, node[tok]
             else:
                 got = _item(raw, off, node, tok, level)
                 if got is None:
@@ -383,6 +382,29 @@ def _find_known(raw: bytes, data: Any, wanted: set[str]) -> dict[str, tuple[int,
             line += raw.count(b"\n", prev, off)
             prev = off
         out[pointer] = (line, column)
+    return out
+
+
+#: pointer -> per token: (token, the text before its value were it a member, that value's column, its depth)
+_STEPS: dict[str, tuple[tuple[str, bytes, int, int], ...]] = {}
+
+
+def _steps(pointer: str) -> tuple[tuple[str, bytes, int, int], ...] | None:
+    """The tokens of a pointer, each with what a member of that name starts with at its depth (kept per pointer).
+
+    None for a token orjson cannot write (a lone surrogate: no key of a parsed tree).
+    """
+    steps = []
+    for level, tok in enumerate(_tokens(pointer)):
+        try:
+            key = orjson.dumps(tok)
+        except orjson.JSONEncodeError:
+            return None
+        head = b" " * (2 * level + 2) + key + b": "
+        steps.append((tok, b"\n" + head, (len(head) if head.isascii() else len(head.decode("utf-8"))) + 1, level))
+    out = tuple(steps)
+    if len(_STEPS) < MAX_HEADS:  # pointers come from the input: the memo stays bounded
+        _STEPS[pointer] = out
     return out
 
 
@@ -406,27 +428,6 @@ def _item(raw: bytes, off: int, node: Any, tok: str, level: int) -> tuple[int, i
 
 
 _DICT_ONLY = frozenset({dict})
-#: per level, key -> the text before a member's value in a 2-space-indented object that deep (from its line
-#: break on) and the value's column
-_MEMBERS: list[dict[str, tuple[bytes, int]]] = []
-_members_kept = 0
-
-
-def _member_level(level: int) -> None:
-    while len(_MEMBERS) <= level:
-        _MEMBERS.append({})
-
-
-def _member(key: str, level: int) -> tuple[bytes, int]:
-    global _members_kept
-    head = b" " * (2 * level + 2) + orjson.dumps(key) + b": "
-    member = (b"\n" + head, (len(head) if head.isascii() else len(head.decode("utf-8"))) + 1)
-    if _members_kept < MAX_HEADS:  # keys and depths come from the input: the memo stays bounded
-        _MEMBERS[level][key] = member
-        _members_kept += 1
-    return member
-
-
 #: above this many pointers :func:`locate_canonical` steps aside for the linear scan of :func:`locate_json`
 MAX_CANONICAL_POINTERS = 256
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from phenotk.errors import InputError
@@ -247,10 +248,7 @@ class Engine:
 
     def _remember(self, doc: Document, root: Node) -> Notes:
         """The run hooks' notes of a document (placing pointers from the text the document holds)."""
-
-        def place(pointer: str) -> tuple[int | None, int | None]:
-            return locate_one(doc, pointer)
-
+        place = partial(locate_one, doc)  # place(pointer) -> (line, column): no Python frame of its own
         notes = []
         for k, hook in enumerate(self.run_hooks):
             try:
