@@ -76,3 +76,50 @@ def test_forked_workers_start_with_the_parents_engine(
     assert _rows(pooled) == _rows(single)
     assert any(i.rule == "hpo-unknown-term" for r in pooled.results for i in r.issues)  # HPO rules ran in workers
     assert runner._INHERITED is None  # the parent's engine is not held after the run
+
+
+def test_last_tasks_shrink_so_workers_finish_together(
+    session: Session, store_files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tasks keep their size until the listing nears its end, then take the files left / (2 × jobs), at least
+    MIN_TAIL_CHUNK; every file is in exactly one task, in input order, and the findings equal one process's."""
+    corpus = _corpus(store_files, tmp_path, 60)
+    monkeypatch.setattr(runner, "CHUNK", 4)
+    monkeypatch.setattr(runner, "BIG_CHUNK", 8)
+    monkeypatch.setattr(runner, "BIG_AFTER", 12)
+    monkeypatch.setattr(runner, "MIN_TAIL_CHUNK", 2)
+    sizes: list[int] = []
+    paths: list[str] = []
+    from concurrent.futures import ProcessPoolExecutor
+
+    submit = ProcessPoolExecutor.submit
+
+    def counting(self: Any, fn: Any, chunk: Any, *rest: Any) -> Any:  # what the parent sends, task by task
+        sizes.append(len(chunk))
+        paths.extend(item[0] for item in chunk)
+        return submit(self, fn, chunk, *rest)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", counting)
+    two = session.validate([str(corpus)], jobs=2)
+    one = session.validate([str(corpus)], jobs=1)
+    # 60 files listed 32 ahead (2 jobs × 8 × 2): 4-file tasks up to file 12, 8-file tasks while the files left
+    # are not known (files 12-27), then ceil(left / 4) capped at 8, at least 2: 32 → 8, 24 → 6, 18 → 5, 13 → 4,
+    # 9 → 3, 6 → 2, 4 → 2, 2 → 2
+    assert sizes == [4, 4, 4, 8, 8, 8, 6, 5, 4, 3, 2, 2, 2]
+    assert paths == [r.path for r in one.results] == [r.path for r in two.results]
+    assert _rows(two) == _rows(one) and sum(_rows(one).values()) > 0
+
+
+def test_remaining_counts_only_near_the_end() -> None:
+    assert list(runner._with_remaining(iter("abcde"), 2)) == [
+        ("a", None),
+        ("b", None),
+        ("c", None),
+        ("d", 2),
+        ("e", 1),
+    ]
+    assert list(runner._with_remaining(iter("ab"), 5)) == [("a", 2), ("b", 1)]
+    assert runner._chunk_size(0, None, 2) == runner.CHUNK
+    assert runner._chunk_size(runner.BIG_AFTER, None, 2) == runner.BIG_CHUNK
+    assert runner._chunk_size(runner.BIG_AFTER, 1000, 2) == min(runner.BIG_CHUNK, 250)
+    assert runner._chunk_size(runner.BIG_AFTER, 3, 2) == runner.MIN_TAIL_CHUNK
