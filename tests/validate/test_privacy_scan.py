@@ -37,6 +37,14 @@ EDGE_CASES = [
     "c.1234G>A at 1234567 and p.(Arg946Cys); HGVS NC_000016.10:g.2134567del",
     "Patient 4 (MRN 00481516) seen on 2019-03-12",
     "no identifiers at all",
+    # one digit form at a time (the digit hints: written 0, with "-", "/" and "." written "-")
+    "tel 123.4567",
+    "tel 123/4567 or 1234 567",
+    "on 1/2/99",
+    "dated 7.8.2001",
+    "a 9-1 score",
+    "id AB1234567 here",
+    "seen 3 March 2019",
     "",
     "\u00a0\u2003 spaces only",
     # not ASCII: the regex hints
@@ -95,6 +103,13 @@ def test_scan_text_finds_what_every_pattern_finds_in_store_text(store_texts: lis
 @pytest.mark.parametrize("text", EDGE_CASES)
 def test_scan_text_finds_what_every_pattern_finds_in_edge_cases(text: str) -> None:
     assert list(scan_text(text)) == _every_pattern(text)
+
+
+def test_digit_hints_hold_the_shortcut_parts() -> None:
+    """Every zeroed hint holds ``000`` or ``0-0``: a text with neither needs no search for them one by one."""
+    zeroed = [part for form, parts in _scan._ASCII_HINTS.values() if form == 2 for part in parts]
+    assert zeroed and all(b"000" in part or b"0-0" in part for part in zeroed)
+    assert tuple(p for p in _scan._ASCII_PARTS if p[0] != 2) == _scan._TEXT_PARTS
 
 
 def test_edge_cases_do_reach_the_patterns() -> None:

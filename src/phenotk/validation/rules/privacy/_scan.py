@@ -40,18 +40,21 @@ _SEPARATORS = str.maketrans(dict.fromkeys("_-.:/#,;()", " "))
 
 #: What a text must contain for a pattern to match in it at all, tested before the pattern runs (most free
 #: text is a title or a short note that none of them can match). Each hint is a part of every match of its
-#: pattern. Pure-ASCII text (nearly all) is tested with substrings: "@"; the lower-case form for the two
-#: case-insensitive patterns (ASCII text against ASCII letters folds as plain ASCII); and the text with every
-#: digit written 0 for the digit patterns (``\d`` is ``[0-9]`` in ASCII text): a phone number's
-#: ``\d{3,4}[ .-]\d{3,5}`` core, a long number's 7 digits, a date's ``2019-``/``12/03``/``1.2.`` separator
-#: between digits or its 4-digit year. Other text is tested with regexes of the same flags as the patterns.
+#: pattern (a hint may hold where the pattern does not: the pattern then runs and finds nothing). Pure-ASCII
+#: text (nearly all) is tested with substrings: "@"; the lower-case form for the two case-insensitive patterns
+#: (ASCII text against ASCII letters folds as plain ASCII); and the text with every digit written 0 and the
+#: separators ``-``, ``/`` and ``.`` written ``-`` (:data:`_ZEROS`) for the digit patterns (``\d`` is ``[0-9]``
+#: in ASCII text): a phone number's ``\d{3,4}[ .-]\d{3,5}`` core, a long number's 7 digits, a date's
+#: ``2019-``/``12/03``/``1.2.`` separator between digits or its 4-digit year. The digit hints all hold ``000``
+#: or ``0-0``: a text with neither (most) is not searched for them one by one. Other text is tested with
+#: regexes of the same flags as the patterns.
 _ASCII_HINTS: dict[str, tuple[int, tuple[Any, ...]]] = {  # kind → (0 text, 1 lower-case, 2 zeroed; parts)
     "e-mail address": (0, ("@",)),
     "URL": (1, ("://", "www.")),
-    "phone number": (2, (b"000 000", b"000.000", b"000-000")),
+    "phone number": (2, (b"000 000", b"000-000")),
     "record number": (1, ("mrn", "nhs", "medical record", "hospital n", "patient n")),
     "long number": (2, (b"0000000",)),
-    "date": (2, (b"0-0", b"0/0", b"0.0", b"0000")),
+    "date": (2, (b"0-0", b"0000")),
 }
 _HINTS: dict[str, re.Pattern[str]] = {
     "e-mail address": re.compile("@"),
@@ -62,7 +65,7 @@ _HINTS: dict[str, re.Pattern[str]] = {
     "date": re.compile(r"\d[-/.]\d|\d{4}"),
 }
 #: byte tables (``bytes.translate`` of ASCII text costs a few instructions a character, ``str.translate`` ~200)
-_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_ZEROS = bytes.maketrans(b"123456789/.", b"000000000--")
 _SEPARATOR_BYTES = bytes.maketrans(b"_-.:/#,;()", b"          ")
 
 
@@ -70,8 +73,10 @@ def _candidates(text: str) -> list[str]:
     """The kinds of :data:`PATTERNS` whose hint ``text`` holds (in their order); a kind without a hint too."""
     if not text.isascii():
         return [kind for kind in PATTERNS if kind not in _HINTS or _HINTS[kind].search(text) is not None]
-    forms = (text, text.lower(), text.encode("ascii").translate(_ZEROS))
-    held = [kind for form, part, kind in _ASCII_PARTS if part in forms[form]]  # hot: one ``in`` per part
+    zeroed = text.encode().translate(_ZEROS)  # (UTF-8 of ASCII text: its ASCII bytes, by a faster codec path)
+    parts = _ASCII_PARTS if b"000" in zeroed or b"0-0" in zeroed else _TEXT_PARTS
+    forms = (text, text.lower(), zeroed)
+    held = [kind for form, part, kind in parts if part in forms[form]]  # hot: one ``in`` per part
     if not held and _ALL_HINTED:
         return []  # most text
     return [kind for kind in PATTERNS if kind in held or kind not in _ASCII_HINTS]
@@ -80,12 +85,14 @@ def _candidates(text: str) -> list[str]:
 #: the ASCII hints flattened: (form, part, kind)
 _ASCII_PARTS = tuple((form, part, kind) for kind, (form, parts) in _ASCII_HINTS.items() for part in parts)
 _ALL_HINTED = all(kind in _ASCII_HINTS for kind in PATTERNS)
+#: the parts of the text and lower-case forms (all there is to look for in a text without ``000`` or ``0-0``)
+_TEXT_PARTS = tuple(p for p in _ASCII_PARTS if p[0] != 2)
 
 
 def tokens(text: str) -> list[str]:
     """The parts of an id or text between the usual separators (space, ``_ - . : / #`` …), non-empty."""
     if text.isascii():
-        return text.encode("ascii").translate(_SEPARATOR_BYTES).decode("ascii").split()
+        return text.encode().translate(_SEPARATOR_BYTES).decode().split()
     return text.translate(_SEPARATORS).split()
 
 
@@ -163,10 +170,8 @@ def holds(haystack: str, want: Sequence[str], padded: str | None = None) -> bool
         return False
     if padded is None:
         padded = f" {' '.join(want)} " if len(want) > 1 else want[0]
-    if haystack.isascii():  # :func:`tokens`, inline (hot: a call per packet id)
-        words = haystack.encode("ascii").translate(_SEPARATOR_BYTES).decode("ascii").split()
-    else:
-        words = tokens(haystack)
+    # :func:`tokens`, inline for ASCII text (hot: a call per packet id)
+    words = haystack.encode().translate(_SEPARATOR_BYTES).decode().split() if haystack.isascii() else tokens(haystack)
     if len(want) == 1:
         return padded in words
     # no token holds whitespace: consecutive tokens are a space-delimited part of the joined tokens
