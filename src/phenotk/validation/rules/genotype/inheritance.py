@@ -247,9 +247,32 @@ def _name(vd: dict[str, Any]) -> str:
     return str(label) if label else "variant"
 
 
+#: (modes, the calls' kinds, the sex when FEMALE or MALE) → :func:`_misfit`'s answer. The keys repeat across a
+#: run (a few modes, genotypes and sexes: ~60 distinct keys for the whole store), so it pays in a cold run
+_MISFITS: dict[tuple[frozenset[str], tuple[str, ...], str | None], _Misfit | None] = {}
+_MISFITS_MAX = 10_000
+_UNKNOWN: Any = object()
+
+
 def _misfit(modes: frozenset[str], calls: list[_Raw], sex: Any) -> _Misfit | None:
-    """(index of the call to point at, what does not fit) when the calls fit none of ``modes``; None when one fits."""
+    """(index of the call to point at, what does not fit) when the calls fit none of ``modes``; None when one fits.
+
+    Only ``sex == "FEMALE"`` and ``sex == "MALE"`` matter (:func:`_against`): the memo key holds that, not the
+    value as written (which may be an object or a list).
+    """
     kinds = [c[3] for c in calls]
+    who = "FEMALE" if sex == "FEMALE" else ("MALE" if sex == "MALE" else None)
+    key = (modes, tuple(kinds), who)
+    got = _MISFITS.get(key, _UNKNOWN)
+    if got is _UNKNOWN:
+        got = _misfit_of(modes, kinds, who)
+        if len(_MISFITS) < _MISFITS_MAX:
+            _MISFITS[key] = got
+    return got  # type: ignore[no-any-return]
+
+
+def _misfit_of(modes: frozenset[str], kinds: list[str], sex: str | None) -> _Misfit | None:
+    """:func:`_misfit` worked out: each mode's :func:`_against`, in a fixed order."""
     reasons: list[_Misfit] = []
     for mode in sorted(modes):  # a fixed order: which misfit is reported must not depend on the hash seed
         bad = _against(mode, kinds, sex)
