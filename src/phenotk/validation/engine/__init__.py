@@ -24,6 +24,7 @@ import os
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from phenotk.errors import InputError
@@ -133,6 +134,7 @@ class Engine:
         self.walks: dict[str, TypePlan] = build_plan(self.specs, self.dispatch, self.collect, self.required_hook)
         self.ctx = Context(hpo=hpo, options=config.options)
         self._issues: list[Issue] = []
+        self._unknown_found = False  # the document being checked has an unknown-field finding
         self._root: Node | None = None
         self.reference = os.environ.get(REFERENCE_WALK, "") not in ("", "0")
         self._walkers: dict[str, WalkFn]
@@ -186,6 +188,7 @@ class Engine:
         """Every finding of one document, located (its run hooks' notes go to ``log``, if given)."""
         issues: list[Issue] = []
         self._issues = issues
+        self._unknown_found = False
         ctx = self.ctx
         ctx.document = doc
         ctx.data = doc.data
@@ -204,7 +207,7 @@ class Engine:
             self._run_end(rule, root)
         notes = self._remember(doc, root) if log is not None and self.run_hooks else ()
         if issues:
-            if self.unknown_hook is not None:
+            if self._unknown_found and self.unknown_hook is not None:  # a document with an unknown field
                 name = self.unknown_hook.name
                 unknown = [i.pointer for i in issues if i.rule == name]
                 if unknown:
@@ -316,6 +319,7 @@ class Engine:
 
     def _unknown(self, spec: S.MessageSpec, key: str, value: dict[str, Any], ptr: str) -> None:
         if self.unknown_hook is not None:
+            self._unknown_found = True  # check_document asks the hook whether they say the document was misread
             self._emit(self.unknown_hook, ptr, self.unknown_hook.unknown_field(spec, key, value))
 
     def _check_required(self, value: dict[str, Any], node: Node, req: Required) -> None:
@@ -385,7 +389,7 @@ class Engine:
     # ------------------------------------------------------------------ locations
 
     def _locate(self, doc: Document, issues: list[Issue]) -> None:
-        pointers = {i.pointer for i in issues} if len(issues) > 1 else {issues[0].pointer}
+        pointers = set(map(_POINTER, issues)) if len(issues) > 1 else {issues[0].pointer}
         where = locate(doc, pointers)  # the io layer picks the strategy (root, canonical JSON, scan, YAML)
         for i in issues:
             i.line, i.column = where[i.pointer]
@@ -397,6 +401,9 @@ _ROOTS = {
     Element.FAMILY: ("Family", "family"),
     Element.COHORT: ("Cohort", "cohort"),
 }
+
+
+_POINTER = attrgetter("pointer")
 
 
 def _position(issue: Issue) -> tuple[int, int]:
