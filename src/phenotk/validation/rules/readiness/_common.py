@@ -10,6 +10,7 @@ per field.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -209,7 +210,13 @@ def _non_hpo(feats: Any, ids: list[Any] | None) -> list[tuple[int, dict[str, Any
         try:
             if _HP_IDS.issuperset(ids):
                 return []
-        except TypeError:  # an unhashable id (an object, a list): the loop below
+            # a packet with an id not seen yet: every id an ``HP:`` string is still the usual case, told at C
+            # level (str.startswith raises TypeError for an id that is no string)
+            if all(map(str.startswith, ids, repeat("HP:"))):
+                if len(_HP_IDS) < _HP_IDS_MAX:
+                    _HP_IDS.update(ids)
+                return []
+        except TypeError:  # an unhashable id (an object, a list) or one that is no string: the loop below
             pass
     out: list[tuple[int, dict[str, Any], str]] = []
     memo = _HP_IDS
