@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from phenotk.io.document import Format
-from phenotk.io.duplicate_keys import duplicate_keys, yaml_duplicates
+from phenotk.io.duplicate_keys import Duplicate, duplicate_keys, yaml_duplicates
 from phenotk.io.sourcemap import split
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -46,28 +46,37 @@ class SchemaDuplicateKey(Rule):
     severity = Severity.ERROR
     targets = ()
 
-    def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
-        """Count the keys of the text against those of the parsed tree; name the repeated ones."""
+    def end_document(self, root: Node, ctx: Context) -> Iterable[Violation]:
+        """Count the keys of the text against those of the parsed tree; name the repeated ones.
+
+        Returns ``()`` for a document without a repeated key (no generator made: this runs for every document).
+        A tree written by protobuf has no text (``utf8()`` and ``text`` are None), so it is never scanned.
+        """
         doc = ctx.document
-        if doc is None or doc.written_by_protobuf:
-            return
-        if doc.format is Format.YAML:
-            found = yaml_duplicates(doc.text) if doc.text else []
-        elif doc.format in (Format.JSON, Format.JSONL):
+        if doc is None:
+            return ()
+        fmt = doc.format
+        if fmt is Format.JSON or fmt is Format.JSONL:
             raw = doc.utf8()
             found = duplicate_keys(raw, ctx.data) if raw else []
+        elif fmt is Format.YAML and not doc.written_by_protobuf:
+            found = yaml_duplicates(doc.text) if doc.text else []
         else:
-            return
-        for dup in found:
-            times = "twice" if dup.count == 2 else f"{dup.count} times"
-            path = split(dup.member)
-            read = _value(ctx.data, path)
-            shown = f" ({read!r})" if isinstance(read, (str, int, float, bool)) and len(repr(read)) <= 60 else ""
-            yield self.violation(
-                f"key {dup.key!r} is written {times} in this object; phenotk read the last value{shown}, while "
-                "protobuf's JSON parsers (and the reference validator) refuse the document: keep one",
-                *path,
-            )
+            return ()
+        if not found:
+            return ()
+        return [self._repeated(dup, ctx.data) for dup in found]
+
+    def _repeated(self, dup: Duplicate, data: Any) -> Violation:
+        times = "twice" if dup.count == 2 else f"{dup.count} times"
+        path = split(dup.member)
+        read = _value(data, path)
+        shown = f" ({read!r})" if isinstance(read, (str, int, float, bool)) and len(repr(read)) <= 60 else ""
+        return self.violation(
+            f"key {dup.key!r} is written {times} in this object; phenotk read the last value{shown}, while "
+            "protobuf's JSON parsers (and the reference validator) refuse the document: keep one",
+            *path,
+        )
 
 
 def _value(tree: Any, path: list[str]) -> Any:
