@@ -58,6 +58,7 @@ def _both_ways(data: dict[str, Any], nodes: list[Node]) -> None:
     undeclared_prefix._PREFIXES.clear()
     expected = _prefix(data, nodes, slow=True)
     undeclared_prefix._PREFIXES.clear()
+    undeclared_prefix._FINE.clear()
     assert _prefix(data, nodes, slow=False) == expected
     assert _prefix(data, nodes, slow=False) == expected
 

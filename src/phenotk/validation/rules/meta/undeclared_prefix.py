@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import repeat
 from typing import Any
 
 from phenotk.io.sourcemap import split
@@ -115,15 +114,14 @@ class MetaUndeclaredPrefix(Rule):
         declared = _declared(ctx.data, root[1] if root is not None else "Phenopacket", ctx)
         ids = written_ids(nodes, ctx.state)  # every id and valueId (a superset of those used), C-level passes
         if ids is not None:
-            prefixes = set(map(_PREFIXES.get, ids, repeat(_UNSEEN)))
-            if _UNSEEN in prefixes:  # ids seen for the first time (or no strings): their prefixes from the memo
-                prefixes.discard(_UNSEEN)
-                for ident in ids:
-                    if type(ident) is str and ident not in _PREFIXES:
-                        prefixes.add(_cached_prefix(ident))
-            prefixes.discard(None)
-            if prefixes <= declared:
-                return ()  # the common case
+            key = frozenset(declared)
+            fine = _FINE.get(key)
+            if fine is None:
+                if len(_FINE) >= 256:
+                    _FINE.clear()
+                fine = _FINE[key] = set()
+            if ids <= fine or _all_declared(ids - fine, declared, fine):  # C-level set tests: the common case
+                return ()
         return self._undeclared(nodes, ctx, declared)
 
     def _undeclared(self, nodes: list[Node], ctx: Context, declared: set[str]) -> Iterator[tuple[Node, Violation]]:
@@ -165,6 +163,20 @@ class MetaUndeclaredPrefix(Rule):
 #: CURIE → its prefix (None when not a CURIE): ids recur across documents
 _PREFIXES: dict[str, str | None] = {}
 _UNSEEN = object()
+#: declared prefixes → the ids seen to need no finding under them (no CURIE, or a declared prefix): documents
+#: repeat their resources and their terms; a document's ids are tested against it as one set
+_FINE: dict[frozenset[str], set[Any]] = {}
+
+
+def _all_declared(new: set[Any], declared: set[str], fine: set[Any]) -> bool:
+    """True when each of the ``new`` ids has no prefix or a declared one (they are then added to ``fine``)."""
+    for ident in new:
+        prefix = _cached_prefix(ident) if type(ident) is str else None  # the per-node path reads strings only
+        if prefix is not None and prefix not in declared:
+            return False
+        if len(fine) < 200_000:
+            fine.add(ident)
+    return True
 
 
 def _strings(nodes: list[Node]) -> set[str]:
