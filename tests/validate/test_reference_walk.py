@@ -293,3 +293,55 @@ def test_inlined_ontology_class_walk_gives_the_reference_walks_findings(monkeypa
         assert not any(p.startswith(f"/phenotypicFeatures/0/{where}") for _, p in schema)
     at = "/interpretations/0/diagnosis/genomicInterpretations/0/variantInterpretation/variationDescriptor/expressions"
     assert {p[len(at) :] for _, p in schema if p.startswith(at)} == {"/1/value", "/2/value", "/3/syntax", "/5/value"}
+
+
+def test_hot_feature_shortcut_gives_the_reference_walks_findings_and_nodes(
+    monkeypatch: pytest.MonkeyPatch, hpo_index: Any
+) -> None:
+    """Callers of the PhenotypicFeature walker do its work themselves for a feature that is just a valid type and
+    ``excluded`` (codegen ``_HOT``): hostile features give the reference walk's findings, and every batch rule's
+    node list holds the same nodes, in the same order, as in the reference walk."""
+    import copy
+
+    from phenotk.io.readers import document_from_tree
+
+    seizure = {"id": "HP:0001250", "label": "Seizure"}
+    features: list[Any] = [
+        {"type": seizure},
+        {"type": seizure, "excluded": True},
+        {"excluded": False, "type": seizure},
+        {"type": seizure, "excluded": None},
+        {"type": seizure, "excluded": "yes"},
+        {"type": seizure, "excluded": 1},
+        {"type": {"id": "HP:0001250"}, "excluded": True},
+        {"type": {"id": "HP:0001250", "label": ""}},
+        {"type": {"id": "HP:0001250", "label": _Text("Seizure")}},
+        {"type": {"id": "HP:0001250", "lable": "Seizure"}},
+        {"type": {"id": "HP:0001250", "label": "Seizure", "colour": "red"}},
+        {"type": {}},
+        {"type": None},
+        {"type": "HP:0001250"},
+        {"excluded": True},
+        {},
+        {"type": seizure, "description": "a fit"},
+        {"type": seizure, "excludd": True},
+        {"type": seizure, "severity": seizure},
+        {"type": seizure, "onset": {"age": {"iso8601duration": "P1Y"}}},
+    ]
+    doc = copy.deepcopy(HOSTILE)
+    doc["phenotypicFeatures"] = features
+    doc["biosamples"] = [{"id": "b1", "phenotypicFeatures": copy.deepcopy(features)}]
+    rows = _tree_both_walks(monkeypatch, doc)
+    assert rows[0] == rows[1]
+    pointers = {r[2] for r in rows[0] if r[0].startswith("SCH")}
+    assert "/phenotypicFeatures/4/excluded" in pointers and "/biosamples/0/phenotypicFeatures/5/excluded" in pointers
+    assert not any(p.startswith(("/phenotypicFeatures/0", "/phenotypicFeatures/1/")) for p in pointers)
+    lists = []
+    for reference in ("", "1"):
+        monkeypatch.setenv(REFERENCE_WALK, reference)
+        engine = Engine(engine_config(Options()), hpo=hpo_index)  # the HPO rules batch PhenotypicFeature nodes
+        engine.check_document(document_from_tree(copy.deepcopy(doc)))
+        lists.append([[(n[1], n[2], n[4], n[3][2]) for n in nodes] for nodes in engine._batch_lists])
+    monkeypatch.delenv(REFERENCE_WALK)
+    assert lists[0] == lists[1]
+    assert any(("PhenotypicFeature", "/phenotypicFeatures/1", "phenotypicFeatures", "") in nodes for nodes in lists[0])

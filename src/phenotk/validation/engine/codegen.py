@@ -17,7 +17,9 @@ batch lists or message fields (``Resource``, ``VcfRecord`` …) builds its :clas
 only when it calls a hook, since nothing else would see it. The callers of a leaf type without rules whose
 required fields are all it has (``OntologyClass``, ``Expression``: :func:`_inlined`) run the first steps of
 its walker themselves and call the rest of it (``walk_N_rest``) only when a message is not just its required
-fields with non-empty strings.
+fields with non-empty strings. Likewise the callers of a type without rules listed in :data:`_HOT`
+(``PhenotypicFeature``) build its nodes themselves for a message of its commonest shape (a valid type and
+``excluded``, nothing else) and call its walker for any other.
 
 Such a lazy type is looked at by the walk hooks alone (unknown field, wrong type, enum value, required fields),
 and their answer depends on nothing but the value. Where documents repeat the values of such a field (the
@@ -262,6 +264,13 @@ _FIRST: dict[str, tuple[str, ...]] = {
 }
 
 
+#: per type without rules, the fields of its commonest shape (PhenotypicFeature: 59 % of the store's are just a type
+#: and ``excluded``, 36 % just a type): a caller whose message holds only these, each valid, does the walker's
+#: work itself (:meth:`_Gen.hot_lines`) and calls it only otherwise. Scalar fields, and at most one field of an
+#: inlined type that is required (its all-present shortcut then applies); one spelling each.
+_HOT: dict[str, tuple[str, ...]] = {"PhenotypicFeature": ("type", "excluded")}
+
+
 def _liveness(plans: dict[str, TypePlan], runtime: WalkRuntime) -> tuple[frozenset[str], frozenset[str]]:
     """The types whose walk can call a rule or hook (live), and the live types that need no node of their own.
 
@@ -447,6 +456,53 @@ class _Gen:
             lines += ["            " + b for b in body]
         return lines
 
+    def hot_lines(self, child: TypePlan, var: str, ptr: str, field: str) -> list[str]:
+        """The statements walking ``var`` of a type with hot fields (:data:`_HOT`); [] for other types.
+
+        When ``var`` holds only hot fields, each valid (a scalar of its kind, the inlined field's message exactly
+        its required strings) and the required ones present, the walker would only build the nodes and append
+        them to the batch lists: that is done here, in the walker's order (the message's node, then the inlined
+        field's). Anything else calls the walker, which finds what is wrong.
+        """
+        hot = _HOT.get(child.name)
+        fields = _hot_fields(child, hot, self.inline, self.lazy) if hot else None
+        if fields is None:
+            return []
+        env = self.env
+        fn = self.names[child.name]
+        env[f"{fn}_hot"] = frozenset(fs.json_name for fs, _ in fields)
+        required = set(child.required.names) if child.required is not None else set()
+        tests = [f"{var}.keys() <= {fn}_hot"]
+        inlined: tuple[str, TypePlan] | None = None
+        for fs, sub in fields:
+            key = fs.json_name
+            if sub is not None:  # the inlined type's all-present shortcut on the (required) field's value
+                names = sub.required.names if sub.required is not None else ()
+                got = [f"h{j}" for j in range(len(names))]
+                tests += [f"type(hc := {var}[{key!r}]) is dict", f"len(hc) == {len(names)}"]
+                tests += [f"type({g} := hc[{n!r}]) is str" for g, n in zip(got, names, strict=True)] + got
+                inlined = (key, sub)
+            else:
+                kind, empty = {S.STRING: ("str", "''"), S.BOOL: ("bool", "False")}[fs.kind]
+                if key in required:
+                    tests += [f"type(hv := {var}[{key!r}]) is {kind}", "hv"]
+                else:
+                    tests.append(f"type({var}.get({key!r}, {empty})) is {kind}")
+        make = f"new(Node, ({var}, {child.name!r}, {ptr}, node, {field!r}))"
+        lines = ["try:", f"    hot = {' and '.join(tests)}", "except KeyError:", "    hot = False", "if hot:"]
+        lines.append(f"    hnode = {make}")
+        for j, lst in enumerate(child.lists or ()):
+            env[f"{fn}_list{j}"] = lst  # the walker binds the same list under this name
+            lines.append(f"    {fn}_list{j}.append(hnode)")
+        if inlined is not None:
+            key, sub = inlined
+            sfn = self.names[sub.name]
+            lines.append(f"    hsub = new(Node, (hc, {sub.name!r}, hnode[2] + {'/' + key!r}, hnode, {key!r}))")
+            for j, lst in enumerate(sub.lists or ()):
+                env[f"{sfn}_list{j}"] = lst
+                lines.append(f"    {sfn}_list{j}.append(hsub)")
+        return [*lines, "else:", f"    {fn}({var}, {make})"]
+
     def call(self, child: TypePlan, var: str, ptr: str, field: str) -> list[str]:
         """The statements walking ``var`` (a dict) of type ``child`` at pointer ``ptr``, reached through ``field``.
 
@@ -455,6 +511,9 @@ class _Gen:
         """
         fn = self.names[child.name]
         lines: list[str] = []
+        hot = self.hot_lines(child, var, ptr, field)
+        if hot:
+            return hot
         if child.name in self.lazy:  # no node, no batch list: the whole walker when the shortcut does not apply
             call = f"{fn}({var}, None, node, {ptr}, {field!r})"
         else:
@@ -471,6 +530,36 @@ class _Gen:
         names = child.required.names if child.required is not None else ()
         # the callee's all-present shortcut (as in _required_lines), its call outside the try block
         return [*lines, *_all_present(var, names), "if not done:", f"    {call}"]
+
+
+def _hot_fields(
+    w: TypePlan, hot: tuple[str, ...], inline: frozenset[str], lazy: frozenset[str]
+) -> list[tuple[S.FieldSpec, TypePlan | None]] | None:
+    """The hot fields of ``w`` with the inlined type of a message field (None: the shortcut does not apply).
+
+    It applies to a type with no rules, a node of its own and no required oneof, whose required fields are all
+    hot; a hot field has one spelling and is a string, a bool, or a required field of an inlined type (one).
+    """
+    req = w.required
+    if w.rules or w.name in lazy or w.name in inline or (req is not None and req.oneof_keys is not None):
+        return None
+    if req is not None and not set(req.names) <= set(hot):
+        return None
+    fields: list[tuple[S.FieldSpec, TypePlan | None]] = []
+    by_key = {key: (child, fs) for key, (_fast, _rep, child, fs) in w.table.items()}
+    for key in hot:
+        child, fs = by_key.get(key, (None, None))
+        if fs is None or fs.repeated or [k for k, (_c, f) in by_key.items() if f is fs] != [key]:
+            return None
+        if child is not None:
+            if child.name not in inline or child.name in lazy or req is None or key not in req.names:
+                return None
+        elif fs.kind not in (S.STRING, S.BOOL):
+            return None
+        fields.append((fs, child))
+    if sum(child is not None for _, child in fields) > 1:
+        return None
+    return fields
 
 
 def _lazy_node(lines: list[str], type_name: str) -> list[str]:
