@@ -39,7 +39,7 @@ def test_hgvs_syntax_shortcut_agrees_with_the_verdict(store_dir: Path) -> None:
     skipped = 0
     for start in range(0, len(exprs), 7):
         chunk = [*exprs[start : start + 7], "not an object", ["x"]]
-        got = hgvs_syntax._descriptor(Record(("x",), {"expressions": chunk}))
+        got = hgvs_syntax._descriptor(Record(("x",), {"expressions": chunk}, False))
         want = [
             (message, ("expressions", i, name), severity)
             for i, e in enumerate(chunk)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
+from phenotk.io import Format
 from phenotk.validation.rule import Context, Node, Token
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -170,23 +175,27 @@ class Record:
     """What the variant rules read of one variation descriptor, made once per phenopacket (``ctx.state``).
 
     ``path`` is the descriptor's path relative to the phenopacket, ``vcf_key`` the key of its VCF record
-    (``vcfRecord``/``vcf_record``, None when absent) and ``vcf`` the record when it is an object. The
-    expressions are split on first use (:meth:`parts`). Each rule works its findings out per descriptor: a
-    per-run memo of them (keyed by the descriptor's JSON text) hit for fewer than one descriptor in five in a
-    cold run over the store and cost more than it saved.
+    (``vcfRecord``/``vcf_record``, None when absent) and ``vcf`` the record when it is an object.
+    ``signature`` is the JSON text of everything the variant rules read of the descriptor (the VCF record key
+    and value, the ``expressions``), or None (:func:`_signature`; ``parsed``: the tree was parsed from JSON
+    text, its values need no type check): a descriptor's findings, relative
+    to the descriptor, are a function of it, so each rule keeps them per signature (:class:`Memo`) — a run
+    meets the same variant in every patient of a family or cohort. The expressions are split on first use
+    (:meth:`parts`): a run that has seen the descriptor before does not need them.
     """
 
-    __slots__ = ("_parts", "descriptor", "path", "vcf", "vcf_key")
+    __slots__ = ("_parts", "descriptor", "path", "signature", "vcf", "vcf_key")
 
     expressions_key = "expressions"  # one-word field: the snake_case key is the same
 
-    def __init__(self, path: tuple[Token, ...], descriptor: dict[str, Any]) -> None:
+    def __init__(self, path: tuple[Token, ...], descriptor: dict[str, Any], parsed: bool) -> None:
         self.path = path
         self.descriptor = descriptor
         vk = "vcfRecord" if "vcfRecord" in descriptor else ("vcf_record" if "vcf_record" in descriptor else None)
         vcf = descriptor[vk] if vk is not None else None
         self.vcf_key = vk
         self.vcf: dict[str, Any] | None = vcf if isinstance(vcf, dict) else None
+        self.signature = _signature(vk, vcf, descriptor.get("expressions"), parsed)
         self._parts: tuple[list[tuple[int, dict[str, Any]]], list[Genomic]] | None = None
 
     def parts(self) -> tuple[list[tuple[int, dict[str, Any]]], list[Genomic]]:
@@ -213,7 +222,7 @@ Finding = tuple[str, tuple[Token, ...], "Severity | None"]
 
 
 def records(node: Node, ctx: Context) -> list[Record]:
-    """The phenopacket's variation descriptors with the keys and VCF record the rules read.
+    """The phenopacket's variation descriptors with the keys, VCF record and signature the rules read.
 
     Made once per phenopacket (``ctx.state``) for the four variant rules and ``value-out-of-range``: each
     used to look the same keys up and split the same expressions again.
@@ -221,8 +230,74 @@ def records(node: Node, ctx: Context) -> list[Record]:
     key = "variant-records" + node[2]  # node.pointer (tuple access: hot path)
     found = ctx.state.get(key)
     if found is None:
-        found = ctx.state[key] = [Record(path, vd) for path, vd in interpretation_tree(node, ctx)[1]]
+        parsed = _parsed_json(ctx)
+        found = ctx.state[key] = [Record(path, vd, parsed) for path, vd in interpretation_tree(node, ctx)[1]]
     return found  # type: ignore[no-any-return]
+
+
+#: the types of JSON values as a JSON parser makes them (exactly: no subclass, no enum, no UUID, no date)
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _signature(vk: str | None, vcf: Any, exprs: Any, parsed: bool) -> bytes | None:
+    """The JSON text of a descriptor's VCF record key and value and its expressions, or None.
+
+    JSON text tells ``1`` from ``1.0`` and ``true`` (equal as dict keys) and is hashed once. None — no memo,
+    each rule looks at the descriptor itself — for what JSON text would make look like something else: a NaN or
+    infinity (written as null, like a null: a descriptor with a null is rare) and, in a tree not ``parsed``
+    from JSON text (YAML, a dict handed to the API), a value that is no plain JSON scalar (a date, an enum, a
+    UUID, a nested object, a tuple, a subclass).
+    """
+    if not parsed:
+        if (vcf is not None and type(vcf) is not dict) or (exprs is not None and type(exprs) is not list):
+            return None  # a tuple would be written as a list
+        try:
+            if vcf is not None and not _JSON_SCALARS.issuperset(map(type, vcf.values())):
+                return None
+            if exprs and not _JSON_SCALARS.issuperset(map(type, chain.from_iterable(map(dict.values, exprs)))):
+                return None
+        except TypeError:  # an expression that is no object
+            return None
+    try:
+        sig = orjson.dumps((vk, vcf, exprs))
+    except TypeError:  # no JSON at all (a non-string key, an integer past 64 bits …)
+        return None
+    return None if b"null" in sig else sig
+
+
+def _parsed_json(ctx: Context) -> bool:
+    """True when the document's tree was parsed from JSON text (plain JSON values only; NaN aside)."""
+    doc = ctx.document
+    return doc is not None and doc.format in (Format.JSON, Format.JSONL) and doc.utf8() is not None
+
+
+class Memo:
+    """A rule's per-run memo: descriptor signature → its findings relative to the descriptor (bounded).
+
+    ``findings`` is the rule's own check of one descriptor; it is asked once per distinct signature (every
+    time for a descriptor without one).
+    """
+
+    __slots__ = ("_findings", "_found")
+
+    #: at most this many distinct descriptors are remembered (a run over the whole store meets ~4,300)
+    LIMIT = 50_000
+
+    def __init__(self, findings: Callable[[Record], tuple[Any, ...]]) -> None:
+        self._found: dict[bytes, tuple[Any, ...]] = {}
+        self._findings = findings
+
+    def __call__(self, rec: Record) -> tuple[Any, ...]:
+        """The findings of ``rec``'s descriptor: remembered, or worked out by the rule."""
+        sig = rec.signature
+        if sig is None:
+            return self._findings(rec)
+        found = self._found.get(sig)
+        if found is None:
+            found = self._findings(rec)
+            if len(self._found) < self.LIMIT:
+                self._found[sig] = found
+        return found
 
 
 def pick(d: dict[str, Any], camel: str, snake: str) -> tuple[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import Finding, Record, build_of, nc_build, records
+from phenotk.validation.rules.variant._common import Finding, Memo, Record, build_of, nc_build, records
 
 _STATE = "variant-genome-assembly"
 
@@ -51,7 +51,7 @@ class VariantGenomeAssembly(Rule):
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
             if rec.vcf is not None:  # a VCF record
-                build, assembly, ak, found = _descriptor(rec)
+                build, assembly, ak, found = _MEMO(rec)
                 if build is not None:
                     first = ctx.state.get(_STATE)
                     if first is None:  # its pointer is spelled out only for a finding (most documents have one build)
@@ -100,3 +100,7 @@ def _descriptor(rec: Record) -> tuple[str | None, str, str, tuple[Finding, ...]]
             msg = f"{value!r} is on {said} ({ref}) but the VCF record says {assembly!r} ({build})"
             found.append((msg, (ek, i, "value"), None))
     return build, assembly, ak, tuple(found)
+
+
+#: descriptor signature → (build, assembly, key, findings): a cohort repeats its variants
+_MEMO = Memo(_descriptor)

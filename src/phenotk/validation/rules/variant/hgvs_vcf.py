@@ -8,7 +8,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import Finding, Record, chrom_name, nc_chrom, records
+from phenotk.validation.rules.variant._common import Finding, Memo, Record, chrom_name, nc_chrom, records
 
 _BASES = re.compile(r"[ACGTN]+\Z", re.I)
 _SUB = re.compile(r"(\d+)([ACGT])>([ACGT])\Z")
@@ -57,7 +57,7 @@ class VariantHgvsVcfMismatch(Rule):
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
             if rec.vcf is not None:  # a VCF record (and, for a finding, a genomic expression)
-                found = _descriptor(rec)
+                found = _MEMO(rec)
                 if found:
                     path = rec.path
                     out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
@@ -93,6 +93,10 @@ def _descriptor(rec: Record) -> tuple[Finding, ...]:
         if problem:
             found.append((f"{value!r} vs VCF record pos {pos} {ref}>{alt}: {problem}", (ek, i, "value"), None))
     return tuple(found)
+
+
+#: descriptor signature → its findings (a cohort repeats its variants)
+_MEMO = Memo(_descriptor)
 
 
 @functools.lru_cache(maxsize=8192)  # pure; a cohort's packets repeat their variants

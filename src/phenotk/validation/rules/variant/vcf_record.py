@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.variant._common import CONTIG, Finding, Record, chrom_name, records
+from phenotk.validation.rules.variant._common import CONTIG, Finding, Memo, Record, chrom_name, records
 
 _REF = re.compile(r"[ACGTN]+\Z", re.I)
 #: one ALT allele: bases, a symbolic allele <DEL>, the overlapping deletion *, no ALT ., or a breakend
@@ -57,7 +57,7 @@ class VariantVcfRecord(Rule):
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
             if rec.vcf is not None:
-                found = _descriptor(rec)
+                found = _MEMO(rec)
                 if found:
                     path = rec.path
                     out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
@@ -95,6 +95,10 @@ def _descriptor(rec: Record) -> tuple[Finding, ...]:
         elif isinstance(ref, str) and alt.upper() == ref.upper():
             found.append((f"ALT {alt!r} equals REF: that is no variant", (vk, ak), None))  # type: ignore[arg-type]
     return tuple(found)
+
+
+#: descriptor signature → its findings (a cohort repeats its variants)
+_MEMO = Memo(_descriptor)
 
 
 def _bases(text: str) -> bool:
