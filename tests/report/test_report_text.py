@@ -73,3 +73,36 @@ def test_plain_lines_say_the_words_of_the_styled_spans(real_report: Report) -> N
         plain = render(real_report, "text", show=show)
         coloured = render(real_report, "text", color=True, show=show)
         assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+def test_blocks_rendered_during_the_run_give_the_same_report(real_report: Report) -> None:
+    """Documents rendered as their results arrive (``Blocks``) are used only while their findings are the very ones
+    rendered: a finding the end of the run puts first, or one a baseline takes away, makes the document render
+    again, and the report equals the one rendered from the finished results (with a display threshold too)."""
+    import copy
+
+    from phenotk.report._common import RenderOptions
+    from phenotk.report.text import Blocks
+
+    for show in (None, Severity.WARNING):
+        report = copy.deepcopy(real_report)
+        blocks = Blocks(RenderOptions.make(show=show))
+        for result in report.results:
+            blocks.add(result)
+        with_findings = [r for r in report.results if r.issues]
+        assert len(with_findings) >= 3
+        late = Issue("XRF001", "id-duplicate", Severity.ERROR, "id 'P1' also in b.json \x1b[2J", "/id", 2, 3)
+        with_findings[0].issues.insert(0, late)  # as Engine.end_run does
+        with_findings[2].issues = with_findings[2].issues[1:]  # as a baseline does
+        assert blocks.get(with_findings[0]) is None and blocks.get(with_findings[2]) is None
+        assert blocks.get(with_findings[1]) is not None
+        kept = [b for r in with_findings if (b := blocks.get(r)) is not None]
+        assert len(kept) == len(with_findings) - 2
+        fresh = render(report, "text", show=show)
+        assert render(report, "text", show=show, text_blocks=blocks) == fresh
+        assert "XRF001" in fresh and "\\x1b[2J" in fresh and "\x1b[2J" not in fresh
+        # a block made with another display threshold is not used
+        other = Blocks(RenderOptions.make(show=Severity.ERROR if show is None else None))
+        for result in report.results:
+            other.add(result)
+        assert render(report, "text", show=show, text_blocks=other) == fresh

@@ -123,3 +123,26 @@ def test_remaining_counts_only_near_the_end() -> None:
     assert runner._chunk_size(runner.BIG_AFTER, None, 2) == runner.BIG_CHUNK
     assert runner._chunk_size(runner.BIG_AFTER, 1000, 2) == min(runner.BIG_CHUNK, 250)
     assert runner._chunk_size(runner.BIG_AFTER, 3, 2) == runner.MIN_TAIL_CHUNK
+
+
+def test_cli_text_report_rendered_during_a_pool_run_equals_the_finished_report(
+    session: Session, store_files: list[Path], tmp_path: Path, hpo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``phenotk validate --jobs 2 -o report.txt`` renders each document while the workers go on; a duplicate id
+    across files (a finding added at the end of the run, first in an early document) is in the file as the
+    in-memory render of the same run has it, with and without a display threshold."""
+    from phenotk.cli.app import main
+    from phenotk.report import render
+
+    corpus = _corpus(store_files, tmp_path, 30)
+    twin = json.loads(store_files[0].read_text(encoding="utf-8"))
+    (corpus / "zz-twin.json").write_text(json.dumps(twin, indent=2), encoding="utf-8")  # same id as the first
+    hp = str(hpo_dir / "hp.json")
+    monkeypatch.chdir(tmp_path)  # no project config file found upwards: the session's defaults
+    expected = session.validate([str(corpus)], jobs=1)
+    assert any(i.rule == "id-duplicate" for r in expected.results for i in r.issues)
+    for show in ([], ["--show", "warning"]):
+        out = tmp_path / f"report{len(show)}.txt"
+        with pytest.raises(SystemExit):
+            main(["validate", str(corpus), "--hpo", hp, "--jobs", "2", "-q", "-o", str(out), *show])
+        assert out.read_text(encoding="utf-8") == render(expected, "text", show=show[1] if show else None)

@@ -123,7 +123,7 @@ def validate_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Validate Phenopackets, Families and Cohorts; exit 0 (clean), 1 (findings ≥ --fail-on), 2 (unreadable/usage)."""
-    from phenotk.report import parse_outputs, parse_show, write_reports
+    from phenotk.report import parse_outputs, parse_show, text_blocks, write_reports
     from phenotk.workflow.session import Session
 
     plain = [o for o in output or [] if "=" not in o]
@@ -153,11 +153,13 @@ def validate_command(
 
         if streamable(outputs):  # JSON, JSONL, SARIF, CSV: written as results arrive (docs/scale.md)
             _stream(paths, session, outputs, bar, callback, jobs=jobs, force=force, show=shows, base_dir=base_dir)
+    blocks = text_blocks(outputs, shows)  # the text report's documents rendered as results arrive
+    on_result = blocks.add if blocks is not None else None
     if bar is not None:
         with bar:
-            report = session.validate(paths, jobs=jobs, progress=callback)
+            report = session.validate(paths, jobs=jobs, progress=callback, on_result=on_result)
     else:
-        report = session.validate(paths, jobs=jobs)
+        report = session.validate(paths, jobs=jobs, on_result=on_result)
     if baseline or write_baseline_:
         from phenotk.validation.baseline import apply_baseline, load_baseline, write_baseline
 
@@ -175,6 +177,7 @@ def validate_command(
         show=shows,
         base_dir=base_dir,
         warnings=[session.hpo_warning],
+        text_blocks=blocks,
     )
     raise typer.Exit(exit_code(report, session.fail_on, baseline_written=bool(write_baseline_)))
 

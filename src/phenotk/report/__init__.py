@@ -36,6 +36,7 @@ from phenotk.issue import Report, RuleInfo, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.report._common import RenderOptions
+    from phenotk.report.text import Blocks
 
 __all__ = [
     "HUMAN_FORMATS",
@@ -46,6 +47,7 @@ __all__ = [
     "parse_outputs",
     "parse_show",
     "render",
+    "text_blocks",
     "write_report",
     "write_reports",
 ]
@@ -144,6 +146,7 @@ def render(
     show: Severity | str | None = None,
     base_dir: str | os.PathLike[str] | None = None,
     warnings: Iterable[str | None] = (),
+    text_blocks: object = None,
 ) -> str:
     """Render ``report`` in format ``fmt`` and return the text.
 
@@ -152,7 +155,8 @@ def render(
     a finding at or above it (None = never); the text and HTML summaries name it. ``show``: display
     threshold (see the module docstring). ``base_dir``: folder SARIF URIs are relative to (default: the
     git repository root of the working directory, else the working directory). ``warnings``: lines the
-    text and HTML reports say first (the CLI passes the missing-HPO warning).
+    text and HTML reports say first (the CLI passes the missing-HPO warning). ``text_blocks``: the text report's
+    documents rendered while the run went (:class:`phenotk.report.text.Blocks`; other formats ignore it).
     """
     from phenotk.report._common import RenderOptions, shown_report
 
@@ -164,6 +168,7 @@ def render(
         show=show,
         base_dir=None if base_dir is None else os.fspath(base_dir),
         warnings=warnings,
+        text_blocks=text_blocks if resolved is ReportFormat.text else None,
     )
     if resolved not in HUMAN_FORMATS:
         report = shown_report(report, options)
@@ -182,6 +187,7 @@ def write_report(
     show: Severity | str | None = None,
     base_dir: str | os.PathLike[str] | None = None,
     warnings: Iterable[str | None] = (),
+    text_blocks: object = None,
 ) -> None:
     """Render ``report`` and write it to ``output`` atomically, or to stdout when ``output`` is None/``-``.
 
@@ -203,6 +209,7 @@ def write_report(
         show=show,
         base_dir=base_dir,
         warnings=warnings,
+        text_blocks=text_blocks,
     )
     if to_stdout:
         stream = sys.stdout
@@ -293,10 +300,12 @@ def write_reports(
     show: Mapping[ReportFormat, Severity] | None = None,
     base_dir: str | os.PathLike[str] | None = None,
     warnings: Iterable[str | None] = (),
+    text_blocks: object = None,
 ) -> None:
     """Write every report of a run (see :func:`parse_outputs`); files are checked before any is written.
 
-    ``show`` maps formats to their display threshold (see :func:`parse_show`); the other arguments as in
+    ``show`` maps formats to their display threshold (see :func:`parse_show`); ``text_blocks``
+    (:func:`text_blocks`) serves the first text report without colour; the other arguments as in
     :func:`write_report`.
     """
     from phenotk.errors import OutputExistsError
@@ -320,7 +329,31 @@ def write_reports(
                 show=(show or {}).get(out.fmt),
                 base_dir=base_dir,
                 warnings=kept,
+                text_blocks=text_blocks if out is _plain_text(outputs) else None,
             )
+
+
+def _plain_text(outputs: Sequence[Output]) -> Output | None:
+    """The first text report of ``outputs`` that is written without colour (a file, a pipe, ``NO_COLOR``)."""
+    for out in outputs:
+        if out.fmt is ReportFormat.text:
+            to_stdout = out.path is None or str(out.path) == "-"
+            return None if to_stdout and _stdout_is_tty() and not os.environ.get("NO_COLOR") else out
+    return None
+
+
+def text_blocks(outputs: Sequence[Output], show: Mapping[ReportFormat, Severity] | None = None) -> Blocks | None:
+    """A :class:`phenotk.report.text.Blocks` for ``outputs``' plain text report (None when there is none).
+
+    Hand each result of the run to its ``add`` as it arrives, then the object to :func:`write_reports`: the
+    text report's documents are then rendered while worker processes validate the next ones.
+    """
+    if _plain_text(outputs) is None:
+        return None
+    from phenotk.report._common import RenderOptions
+    from phenotk.report.text import Blocks
+
+    return Blocks(RenderOptions.make(show=(show or {}).get(ReportFormat.text)))
 
 
 def _stdout_is_tty() -> bool:

@@ -31,6 +31,8 @@ class RenderOptions:
     base_dir: str | None = None
     #: lines said first in text and HTML (e.g. that HPO checks were wanted but no HPO could be loaded)
     warnings: tuple[str, ...] = ()
+    #: documents of the text report rendered while the run went (:class:`phenotk.report.text.Blocks`), or None
+    text_blocks: object = None
 
     @classmethod
     def make(
@@ -42,6 +44,7 @@ class RenderOptions:
         show: Severity | str | None = None,
         base_dir: str | None = None,
         warnings: Iterable[str | None] = (),
+        text_blocks: object = None,
     ) -> RenderOptions:
         """Normalise user input (``fail_on``/``show`` as strings, ``rules`` None, empty warnings dropped)."""
         return cls(
@@ -51,6 +54,7 @@ class RenderOptions:
             show=None if show is None else Severity.parse(show),
             base_dir=base_dir,
             warnings=tuple(w for w in warnings if w),
+            text_blocks=text_blocks,
         )
 
     def shows(self, issue: Issue) -> bool:

@@ -18,8 +18,9 @@ once per style, so colour costs no more than plain text on large runs). Both for
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import is_
 
-from phenotk.issue import Issue, Report, Severity
+from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.report._common import (
     RenderOptions,
     count_phrase,
@@ -44,15 +45,8 @@ _WORD = {s: s.value for s in Severity}  # the enum's ``.value`` is a property: l
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as terminal text (ANSI styles when ``options.color``)."""
-    if not options.color:  # one span per finding line (the usual, large part of the report): joined as built
-        plain = [
-            "".join([text for text, _ in line]) if len(line) != 1 else line[0][0]
-            for line in _lines(report, options, plain=True)
-        ]
-        if has_control("".join(plain)):  # input text that would drive a terminal: escaped line by line
-            plain = [printable(line) for line in plain]
-        plain.append("")
-        return "\n".join(plain)
+    if not options.color:  # one string per line, each document's lines a block (rendered during the run, maybe)
+        return _plain(report, options)
     lines = _lines(report, options)  # spans hold the input's text as it is: escaped here, once per span
     ansi = _AnsiStyles()
     return "".join("".join(ansi.wrap(printable(text), style) for text, style in line) + "\n" for line in lines)
@@ -77,8 +71,96 @@ class _AnsiStyles:
         return codes[0] + text + codes[1]
 
 
-def _lines(report: Report, options: RenderOptions, *, plain: bool = False) -> Iterator[Line]:
-    """The report's lines as styled spans; with ``plain`` each finding line is one unstyled span."""
+#: a document's plain lines (header, findings, blank line; none when no finding is shown), how many of its shown
+#: findings have a safe fix, how many are below the display threshold
+Block = tuple[list[str], int, int]
+
+
+class Blocks:
+    """The plain text of each document of a report, rendered as the document's result arrives.
+
+    ``phenotk validate`` hands each result to :meth:`add` while worker processes validate the next documents,
+    and passes this object to the text reporter (``RenderOptions.text_blocks``), which then only puts the blocks
+    together. A block is used only for the very findings it was rendered from (the same objects, in the same
+    order): a document that the end of the run gave a cross-document finding, or whose findings a baseline
+    removed, is rendered again. ``options`` are the report's (the display threshold must be the same).
+    """
+
+    def __init__(self, options: RenderOptions) -> None:
+        self.options = options
+        self._made: dict[int, tuple[Result, tuple[Issue, ...], Block]] = {}
+
+    def add(self, result: Result) -> None:
+        """Render ``result``'s block now (nothing for a document without findings)."""
+        if result.issues:
+            self._made[id(result)] = (result, tuple(result.issues), _block(result, self.options))
+
+    def get(self, result: Result) -> Block | None:
+        """The block made of ``result``, None when there is none or its findings have changed since."""
+        made = self._made.get(id(result))
+        if made is None or made[0] is not result:
+            return None
+        issues, current = made[1], result.issues
+        if len(issues) != len(current) or not all(map(is_, issues, current)):
+            return None
+        return made[2]
+
+
+def _plain(report: Report, options: RenderOptions) -> str:
+    """The report without styles: the words of :func:`_lines`, one string per line."""
+    blocks = options.text_blocks if isinstance(options.text_blocks, Blocks) else None
+    if blocks is not None and blocks.options.show != options.show:
+        blocks = None
+    out = [printable(w) for w in options.warnings]
+    with_findings = fixable = hidden = 0
+    for result in report.results:
+        if not result.issues:
+            continue
+        with_findings += 1
+        block = blocks.get(result) if blocks is not None else None
+        lines, fixes, below = block if block is not None else _block(result, options)
+        out.extend(lines)
+        fixable += fixes
+        hidden += below
+    end = [_summary(report, with_findings, fixable)]
+    if hidden and options.show is not None:
+        end.append([(f"{hidden_phrase(hidden, options.show)} (--show {options.show.value})", "dim")])
+    out.extend(printable(note) for note in ("note: " + n for n in report.notes))
+    out.extend(printable("".join([text for text, _ in line])) for line in end)
+    out.append("")
+    return "\n".join(out)
+
+
+def _block(result: Result, options: RenderOptions) -> Block:
+    """A document's plain lines (control characters of the input escaped), its fixable and hidden counts."""
+    shown = [i for i in result.issues if options.shows(i)] if options.show is not None else result.issues
+    hidden = len(result.issues) - len(shown)
+    if not shown:
+        return [], 0, hidden
+    path = result.path
+    lines = ["".join([text for text, _ in _header(result)])]
+    fixable = 0
+    for issue in sorted_issues(shown):
+        if issue.fix is not None and issue.fix.safe:
+            fixable += 1
+        lines.append(_plain_line(path, issue))
+    lines.append("")
+    if has_control("".join(lines)):  # input text that would drive a terminal: escaped line by line
+        lines = [printable(line) for line in lines]
+    return lines, fixable, hidden
+
+
+def _header(result: Result) -> Line:
+    header: Line = [(result.path, "bold underline")]
+    label = result_label(result)
+    if label:
+        header.append((f"  {label}", "dim"))
+    header.append((f"  ({nonzero_phrase(counts(result.issues))})", "dim"))
+    return header
+
+
+def _lines(report: Report, options: RenderOptions) -> Iterator[Line]:
+    """The report's lines as styled spans (the coloured form; :func:`_plain` says the same words)."""
     fixable = 0
     with_findings = 0
     hidden = 0
@@ -92,19 +174,10 @@ def _lines(report: Report, options: RenderOptions, *, plain: bool = False) -> It
         hidden += len(result.issues) - len(shown)
         if not shown:
             continue
-        header: Line = [(result.path, "bold underline")]
-        label = result_label(result)
-        if label:
-            header.append((f"  {label}", "dim"))
-        header.append((f"  ({nonzero_phrase(counts(result.issues))})", "dim"))
-        yield header
-        path = result.path
+        yield _header(result)
         for issue in sorted_issues(shown):
             if issue.fix is not None and issue.fix.safe:
                 fixable += 1
-            if plain:
-                yield [(_plain_line(path, issue), "")]
-                continue
             line: Line = [
                 ("  ", ""),
                 (location(result.path, issue) + ":", "bold"),

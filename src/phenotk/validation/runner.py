@@ -126,14 +126,23 @@ def run_engine(
     jobs: int = 1,
     progress: ProgressFn | None = None,
     stdin: Any = None,
+    on_result: Callable[[Result], None] | None = None,
 ) -> Report:
     """Validate every document under ``paths`` with ``engine`` (a session's) and return the merged report.
 
     ``jobs > 1`` validates in worker processes, each building its engine from ``engine.config`` (ontologies
-    travel as file paths: ``hpo_path``).
+    travel as file paths: ``hpo_path``). ``on_result`` is called with each result as it arrives (in input
+    order, before the end of the run adds the cross-document findings), while workers go on validating.
     """
     log = RunLog()
-    results = list(iter_run(engine, paths, log, hpo_path=hpo_path, jobs=jobs, progress=progress, stdin=stdin))
+    found = iter_run(engine, paths, log, hpo_path=hpo_path, jobs=jobs, progress=progress, stdin=stdin)
+    if on_result is None:
+        results = list(found)
+    else:
+        results = []
+        for res in found:
+            results.append(res)
+            on_result(res)
     return _report(engine, results, log)
 
 

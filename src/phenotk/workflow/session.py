@@ -193,15 +193,23 @@ class Session:
         jobs: int = 1,
         progress: Callable[[int], None] | None = None,
         stdin: Any = None,
+        on_result: Callable[[Result], None] | None = None,
     ) -> Report:
-        """Validate paths (files, directories, globs, zips, ``-``) or in-memory sources; one report."""
+        """Validate paths (files, directories, globs, zips, ``-``) or in-memory sources; one report.
+
+        ``on_result``: called with each document's result of a run over paths as it arrives (the CLI renders
+        the text report's documents with it while worker processes go on).
+        """
         from phenotk.validation.api import all_paths, as_list, documents_of
         from phenotk.validation.runner import check_engine, run_engine
 
         items = as_list(sources)
         if all_paths(items):
             paths = [os.fspath(s) for s in items]  # type: ignore[arg-type]
-            report = run_engine(self.engine, paths, hpo_path=self.hpo_path, jobs=jobs, progress=progress, stdin=stdin)
+            report = run_engine(
+                self.engine, paths, hpo_path=self.hpo_path, jobs=jobs, progress=progress, stdin=stdin,
+                on_result=on_result,
+            )  # fmt: skip
         else:
             report = check_engine(self.engine, documents_of(items))
         return self._finish(report)
