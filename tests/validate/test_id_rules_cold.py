@@ -15,20 +15,7 @@ from phenotk.validation.rules.meta import undeclared_prefix
 from phenotk.validation.rules.meta.undeclared_prefix import MetaUndeclaredPrefix
 from phenotk.validation.rules.syntax.curie_syntax import CurieSyntax
 
-
-def _nodes(data: Any, out: list[Node]) -> list[Node]:
-    """Every object with an ``id`` and ``label`` as an OntologyClass node, ``valueId``/``symbol`` as a gene."""
-    if isinstance(data, dict):
-        if "symbol" in data:
-            out.append(Node(data, "GeneDescriptor", ""))
-        elif "label" in data and "id" in data:
-            out.append(Node(data, "OntologyClass", ""))
-        for v in data.values():
-            _nodes(v, out)
-    elif isinstance(data, list):
-        for v in data:
-            _nodes(v, out)
-    return out
+from .test_written_ids import _nodes
 
 
 def _shown(found: Any) -> list[tuple[int, str, tuple[Any, ...], Any]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +14,9 @@ import pytest
 from phenotk.io import jsonpos
 from phenotk.io.duplicate_keys import duplicate_keys
 from phenotk.io.jsonpos import locate_canonical, note_canonical
-from phenotk.io.sourcemap import SourceMap, escape
+from phenotk.io.sourcemap import SourceMap
 
-
-def _pointers(value: Any, ptr: str = "") -> Iterator[str]:
-    yield ptr
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _pointers(v, f"{ptr}/{escape(k)}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _pointers(v, f"{ptr}/{i}")
+from .test_locate import _pointers
 
 
 def _searched(raw: bytes, tree: Any, wanted: list[str]) -> dict[str, tuple[int, int]] | None:
