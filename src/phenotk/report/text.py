@@ -10,9 +10,11 @@ threshold (``--show warning``) the findings below it are left out, and so are fi
 findings; the summary still counts every finding and says how many were not shown. Warnings of the run
 (HPO checks wanted but no HPO loaded) come first, one line each.
 
-The report is built once as styled spans (rich style names); without colour the spans are joined as
-plain text, with colour each span is wrapped in the ANSI codes rich renders for its style (computed
-once per style, so colour costs no more than plain text on large runs). Both forms carry the same words.
+With colour the report is built as styled spans (rich style names), each span wrapped in the ANSI codes rich
+renders for its style (computed once per style). Without colour (a file, a pipe) each document's lines are one
+plain block of strings, which :class:`Blocks` can make while the run goes on (``phenotk validate`` renders
+each document as its result arrives); the report then puts the blocks together. Both forms carry the same
+words, and control characters of the input are escaped in both.
 """
 
 from __future__ import annotations
