@@ -169,7 +169,7 @@ def holds(haystack: str, want: Sequence[str], padded: str | None = None) -> bool
     if not want:
         return False
     if padded is None:
-        padded = f" {' '.join(want)} " if len(want) > 1 else want[0]
+        padded = _pad(want)
     # :func:`tokens`, inline for ASCII text (hot: a call per packet id)
     words = haystack.encode().translate(_SEPARATOR_BYTES).decode().split() if haystack.isascii() else tokens(haystack)
     if len(want) == 1:
@@ -193,8 +193,16 @@ def _padded(ident: str) -> tuple[tuple[str, ...], str]:
     if len(_PADDED) >= 4096:
         _PADDED.clear()
     want = _needle(ident)
-    found = _PADDED[ident] = (want, f" {' '.join(want)} " if len(want) > 1 else "".join(want))
+    found = _PADDED[ident] = (want, _pad(want))
     return found
+
+
+def _pad(want: Sequence[str]) -> str:
+    """The split id as :func:`holds` looks for it among a text's tokens.
+
+    Several tokens: space-joined with a space either side (looked for in the joined tokens); one: itself.
+    """
+    return f" {' '.join(want)} " if len(want) > 1 else "".join(want)
 
 
 #: :func:`pattern_finds` of the texts seen before (free text repeats across documents: the same paper titles,

@@ -44,8 +44,7 @@ class PrivacyEmbeddedId(Rule):
         """Search the other ids of the packet for the subject id.
 
         One pass over the id-like strings (the packet id, then the :data:`_LISTS` fields in order): the subject
-        id is split once (:func:`~phenotk.validation.rules.privacy._scan.tokens`, padded as
-        :func:`~phenotk.validation.rules.privacy._scan.searched` pads it) and each string tested with
+        id is split once (:func:`~phenotk.validation.rules.privacy._scan.tokens`) and each string tested with
         :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``embedded(value, sid)`` answers).
         """
         packet = node[0]  # node.value (tuple access)
@@ -56,10 +55,9 @@ class PrivacyEmbeddedId(Rule):
         if not isinstance(sid, str) or not distinctive(sid):
             return []
         want = tokens(sid)  # split here: a subject id is rarely met again in another document (no memo)
-        padded = f" {' '.join(want)} " if len(want) > 1 else "".join(want)
         out: list[Violation] = []
         value = packet.get("id")
-        if isinstance(value, str) and value != sid and holds(value, want, padded):
+        if isinstance(value, str) and value != sid and holds(value, want):
             out.append(Violation(_message(value, sid), ("id",)))
         for key, field in _LISTS:
             items = packet.get(key)
@@ -67,7 +65,7 @@ class PrivacyEmbeddedId(Rule):
                 for i, item in enumerate(items):
                     if isinstance(item, dict):
                         value = item.get(field)
-                        if isinstance(value, str) and value != sid and holds(value, want, padded):
+                        if isinstance(value, str) and value != sid and holds(value, want):
                             out.append(Violation(_message(value, sid), (key, i, field)))
         return out
 
