@@ -125,19 +125,22 @@ def test_to_parquet_streams_guided_partitions_while_listing(
     import pyarrow.parquet as pq
 
     import phenotk.dask
+    from phenotk.scale import dask as scale_dask
     from phenotk.scale import tasks
 
-    monkeypatch.setattr(tasks, "MAX_PARTITION", 2)  # early submissions after 2 * threads * 2 + 2 listed files
+    monkeypatch.setattr(tasks, "MAX_PARTITION", 2)  # early submissions once (2 * threads + 1) * size files wait
     monkeypatch.setattr(tasks, "MIN_PARTITION", 1)
+    monkeypatch.setattr(scale_dask, "FIRST_PARTITION", 1)  # 1 file, then 2 (the biggest)
     copies_with_duplicates(store_dir, tmp_path / "a", ["AAGAB", "ACTB"])
     copies_with_duplicates(store_dir, tmp_path / "b", ["AAGAB", "ACTB"])
     paths = [str(tmp_path / "a"), str(tmp_path / "b")]
     report, single = _single(paths, hpo_json)
     assert len(report.results) > 2 * 2 * 2 + 2 + 2  # some partitions go out before the listing ends
     phenotk.dask.frames(paths, hpo=hpo_json).to_parquet(str(tmp_path / "out"))
-    parts = sorted((tmp_path / "out" / "documents").glob("part.*.parquet"))
+    parts = sorted((tmp_path / "out" / "documents").glob("part.*.parquet"), key=lambda p: int(p.name.split(".")[1]))
     sizes = [pq.read_metadata(p).num_rows for p in parts]
-    assert max(sizes) == 2 and min(sizes) == 1  # big partitions, then smaller ones
+    assert sizes[:2] == [1, 2] and max(sizes) == 2  # a small first partition, then big ones, then the tail
+    assert sizes[-1] == 1
     assert multiset(pq.read_table(tmp_path / "out" / "findings").to_pylist()) == single
     dups = [k for k in single.elements() if k[4] == "id-duplicate"]
     assert len(dups) == sum(1 for r in report.results if "/b/" in r.path)
