@@ -35,7 +35,7 @@ from .index import FORMAT_VERSION, LookupTable, OntologyIndex
 
 MAGIC = b"PHTKONT\0"
 #: Version of the cached lookup table (:func:`read_lookup`); bump it whenever its layout or meaning changes.
-LOOKUP_FORMAT = 1
+LOOKUP_FORMAT = 2
 _HEADER = struct.Struct("<8sI32s")
 _REQUIRED = (
     *("format", "builder", "source", "source_sha256", "ontology", "data_version", "version", "prefix", "id_width"),
@@ -219,9 +219,10 @@ def _lookup_head(idx: OntologyIndex) -> tuple[object, ...]:
 def read_lookup(idx: OntologyIndex) -> LookupTable | None:
     """The cached lookup table of ``idx``, or None (not cached, unreadable, damaged or another index's).
 
-    The sealed body is a marshalled ``(head, keys, numbers, several)``: ``keys`` the texts naming one term,
-    ``numbers`` (``array('i')`` bytes) that term's number for each, ``several`` the texts naming more than one
-    (text -> ranked term numbers).
+    The sealed body is a marshalled ``(head, keys, numbers, several)``: ``keys`` the texts naming one term, in
+    sorted order, ``numbers`` (``array('I')`` bytes) that term's number for each, ``several`` the texts naming
+    more than one (text -> ranked term numbers). Nothing is hashed: the keys are checked to be in order and
+    searched by bisection (:class:`~phenotk.ontology.index.LookupTable`).
     """
     path = lookup_path(idx)
     if path is None:
@@ -231,23 +232,23 @@ def read_lookup(idx: OntologyIndex) -> LookupTable | None:
         if body is None:
             return None
         head, keys, numbers, several = marshal.loads(body)
-        nums = array("i")
+        nums = array("I")
         nums.frombytes(numbers)
+        if type(keys) is not list or keys != sorted(keys):  # keys of other types than str do not compare
+            return None
     except (OSError, ValueError, EOFError, TypeError):
         return None
     n = len(idx)
-    if head != _lookup_head(idx) or type(keys) is not list or len(keys) != len(nums) or type(several) is not dict:
+    if head != _lookup_head(idx) or len(keys) != len(nums) or type(several) is not dict:
         return None
-    if nums and (min(nums) < 0 or max(nums) >= n):
+    if nums and max(nums) >= n:
         return None
     for terms in several.values():
         if type(terms) is not tuple or not all(type(i) is int and 0 <= i < n for i in terms):
             return None
-    table: LookupTable = dict(zip(keys, nums, strict=True))
-    if len(table) != len(keys) or not all(type(k) is str for k in several):
+    if not all(type(k) is str for k in several):
         return None
-    table.update(several)
-    return table
+    return LookupTable(keys, nums, several)
 
 
 def write_lookup(idx: OntologyIndex, table: LookupTable) -> bool:
@@ -255,7 +256,5 @@ def write_lookup(idx: OntologyIndex, table: LookupTable) -> bool:
     path = lookup_path(idx)
     if path is None:
         return False
-    single = {k: v for k, v in table.items() if isinstance(v, int)}
-    several = {k: v for k, v in table.items() if not isinstance(v, int)}
-    body: Any = (_lookup_head(idx), list(single), array("i", single.values()).tobytes(), several)
+    body: Any = (_lookup_head(idx), table.keys, table.numbers.tobytes(), table.several)
     return write_blob(path, sealed(marshal.dumps(body)))

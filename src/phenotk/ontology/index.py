@@ -34,8 +34,43 @@ NEWER_ID_GAP = 500
 _SCOPE_RANK = {"EXACT": 0, "RELATED": 1, "BROAD": 2, "NARROW": 3}
 _FIRST = itemgetter(0)
 
-#: normalised label or synonym -> the one term number it names, or the ranked term numbers (see :meth:`lookup`)
-LookupTable = dict[str, int | tuple[int, ...]]
+
+class LookupTable:
+    """Normalised label or synonym -> the one term number it names, or the ranked term numbers (see :meth:`lookup`).
+
+    The texts naming one term (all but a few hundred of HPO's ~42,000) are a sorted list searched by bisection,
+    their term numbers an array beside it; the texts naming several terms a dict. Reading it from the cache is
+    then one unmarshal, without hashing every text into a dict: a run asks about a few hundred labels at most.
+    """
+
+    __slots__ = ("keys", "numbers", "several")
+
+    def __init__(self, keys: list[str], numbers: array[int], several: dict[str, tuple[int, ...]]) -> None:
+        #: the texts naming one term, sorted (each once)
+        self.keys = keys
+        #: the term number of each of :attr:`keys`
+        self.numbers = numbers
+        #: text -> its ranked term numbers, for the texts naming more than one term
+        self.several = several
+
+    @classmethod
+    def of(cls, table: dict[str, int | tuple[int, ...]]) -> LookupTable:
+        """The table of a text -> term number(s) dict."""
+        single = {k: v for k, v in table.items() if type(v) is int}
+        keys = sorted(single)
+        numbers = array("I", map(single.__getitem__, keys))
+        return cls(keys, numbers, {k: v for k, v in table.items() if type(v) is tuple})
+
+    def get(self, key: str) -> int | tuple[int, ...] | None:
+        """The term number(s) ``key`` (a normalised text) names, None when it names none."""
+        hit = self.several.get(key)
+        if hit is not None:
+            return hit
+        keys = self.keys
+        j = bisect.bisect_left(keys, key)
+        return self.numbers[j] if j < len(keys) and keys[j] == key else None
+
+
 _WS = re.compile(r"\s+")
 #: every whitespace character (``str.isspace``, the ``\s`` of :data:`_WS`) but the space itself
 _OTHER_WS = (
@@ -398,7 +433,8 @@ class OntologyIndex:
             j = first.setdefault(key, k)
             if j != k:
                 clash.setdefault(key, [j]).append(k)
-        table: LookupTable = dict(zip(first, map(owners.__getitem__, first.values()), strict=True))
+        table: dict[str, int | tuple[int, ...]]
+        table = dict(zip(first, map(owners.__getitem__, first.values()), strict=True))
         obs = self._obsolete
         for key, entries in clash.items():
             ranked = []
@@ -410,7 +446,7 @@ class OntologyIndex:
                 ranked.append((penalty, i))
             terms = tuple(dict.fromkeys(i for _, i in sorted(ranked)))
             table[key] = terms[0] if len(terms) == 1 else terms
-        return table
+        return LookupTable.of(table)
 
     # ------------------------------------------------------------------ hierarchy
     def _anc_set(self, i: int) -> frozenset[int]:
