@@ -118,12 +118,8 @@ def nc_build(accession: str) -> str | None:
     return "GRCh38" if version == v38 else "GRCh37" if version == v38 - 1 else None
 
 
-def expressions(descriptor: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    """(index, expression) of a VariationDescriptor's ``expressions`` list."""
-    exprs = descriptor.get("expressions")
-    if not isinstance(exprs, list):
-        return []
-    return [(i, e) for i, e in enumerate(exprs) if isinstance(e, dict)]
+#: the ``syntax`` of the expressions :func:`genomic_expression` splits (a tuple: an unhashable syntax is compared)
+_GENOMIC_SYNTAX = ("hgvs.g", "hgvs.m")
 
 
 def genomic_expression(expr: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -132,7 +128,7 @@ def genomic_expression(expr: dict[str, Any]) -> tuple[str, str, str] | None:
     A cheap split, no full parse: the variant rules that compare g. expressions with a VCF record only need
     these three parts (``variant-hgvs-syntax`` reports malformed expressions).
     """
-    if expr.get("syntax") not in ("hgvs.g", "hgvs.m"):
+    if expr.get("syntax") not in _GENOMIC_SYNTAX:
         return None
     value = expr.get("value")
     if not isinstance(value, str) or not value.startswith("NC_"):
@@ -205,13 +201,18 @@ class Record:
         """
         got = self._parts
         if got is None:
-            exprs = expressions(self.descriptor)
-            genomic = []
-            for i, e in exprs:
-                split = genomic_expression(e)
-                if split is not None:
-                    genomic.append((i, e, split))
-            got = self._parts = (exprs, genomic)
+            listed: list[tuple[int, dict[str, Any]]] = []
+            genomic: list[Genomic] = []
+            exprs = self.descriptor.get("expressions")
+            if isinstance(exprs, list):
+                for i, e in enumerate(exprs):  # one pass; only hgvs.g/hgvs.m expressions are split
+                    if isinstance(e, dict):
+                        listed.append((i, e))
+                        if e.get("syntax") in _GENOMIC_SYNTAX:
+                            split = genomic_expression(e)
+                            if split is not None:
+                                genomic.append((i, e, split))
+            got = self._parts = (listed, genomic)
         return got
 
 

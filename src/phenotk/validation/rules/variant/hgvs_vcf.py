@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -99,7 +98,6 @@ def _descriptor(rec: Record) -> tuple[Finding, ...]:
 _MEMO = Memo(_descriptor)
 
 
-@functools.lru_cache(maxsize=8192)  # pure; a cohort's packets repeat their variants
 def _disagreement(desc: str, pos: int, ref: str, alt: str) -> str | None:
     """Why a g. substitution or deletion cannot be the VCF record (None: they agree, or it is not compared).
 
