@@ -53,6 +53,28 @@ def curie_prefix(value: str) -> str | None:
     return m.group(1) if m else None
 
 
+#: well-known prefix → the lengths of an all-digit local part its :data:`ID_SHAPES` entry accepts
+_DIGIT_LOCALS: dict[str, tuple[int, ...]] = {
+    **dict.fromkeys(("HP", "MONDO", "GENO", "SO", "UBERON", "ECO", "MAXO"), (7,)),
+    "OMIM": (6,),
+    "HGNC": (1, 2, 3, 4, 5, 6),
+    "ORPHA": (1, 2, 3, 4, 5, 6, 7),
+}
+
+
+def plain_curie_prefix(value: str) -> str | None:
+    """The prefix of a usual id, decided without a regex; None: not such an id (ask :func:`curie_prefix`).
+
+    A usual id is a well-known prefix and a local part of the ASCII digits its :data:`ID_SHAPES` entry wants
+    (``HP:0001250``, ``OMIM:154700``, ``HGNC:3603``): a well-formed CURIE, of the right shape, with no
+    :data:`PREFIX_ALIASES` prefix — what the id rules meet for most ids not seen before.
+    """
+    prefix, _, local = value.partition(":")
+    if local.isdigit() and local.isascii() and len(local) in _DIGIT_LOCALS.get(prefix, ()):
+        return prefix
+    return None
+
+
 # ------------------------------------------------------------------------------- timestamps
 
 TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")

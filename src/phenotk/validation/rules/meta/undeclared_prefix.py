@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.io.sourcemap import split
 from phenotk.issue import Fix, PatchOp, Severity
-from phenotk.validation.helpers import curie_prefix
+from phenotk.validation.helpers import curie_prefix, plain_curie_prefix
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.meta._common import resources_text
 from phenotk.validation.rules.syntax._ids import written_ids
@@ -171,7 +171,8 @@ _FINE: dict[frozenset[str], set[Any]] = {}
 def _all_declared(new: set[Any], declared: set[str], fine: set[Any]) -> bool:
     """True when each of the ``new`` ids has no prefix or a declared one (they are then added to ``fine``)."""
     for ident in new:
-        prefix = _cached_prefix(ident) if type(ident) is str else None  # the per-node path reads strings only
+        # the per-node path reads strings only; the usual ids (HP:0001250) need no regex nor memo
+        prefix = (plain_curie_prefix(ident) or _cached_prefix(ident)) if type(ident) is str else None
         if prefix is not None and prefix not in declared:
             return False
         if len(fine) < 200_000:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from phenotk.issue import Fix, PatchOp, Severity
-from phenotk.validation.helpers import CURIE, ID_SHAPES, PREFIX_ALIASES
+from phenotk.validation.helpers import CURIE, ID_SHAPES, PREFIX_ALIASES, plain_curie_prefix
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.syntax._ids import written_ids
 
@@ -106,7 +106,7 @@ class CurieSyntax(Rule):
         """True when no node holding ``value`` as its id has a finding (:meth:`_check`'s test of the value)."""
         if not isinstance(value, str) or not value:
             return True  # not checked here: schema-type's, schema-required's
-        if _problem(value, CURIE.match(value)) is not None:
+        if plain_curie_prefix(value) is None and _problem(value, CURIE.match(value)) is not None:
             return False
         if len(self._good) < 200_000:
             self._good.add(value)
