@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -52,19 +52,26 @@ class TextControlCharacter(Rule):
     severity = Severity.WARNING
     targets = ()
 
-    def end_document(self, root: Node, ctx: Context) -> Iterator[Violation]:
-        """Scan the document's ids, labels and titles (after a fast byte search of JSON input)."""
+    def end_document(self, root: Node, ctx: Context) -> Iterable[Violation]:
+        """Scan the document's ids, labels and titles (after a fast byte search of JSON input).
+
+        Returns ``()`` for a document whose text has no escaped tab, newline or CR (no generator made: this
+        runs for every document), else the walk's findings.
+        """
         doc = ctx.document
-        raw = doc.utf8() if doc is not None and doc.format in (Format.JSON, Format.JSONL) else None
+        if doc is not None:
+            fmt = doc.format
+            raw = doc.utf8() if fmt is Format.JSON or fmt is Format.JSONL else None
+        else:
+            raw = None
         if raw is None:  # YAML, or a tree made by a converter: orjson writes \t \n \r escaped, at C speed
             try:
                 raw = orjson.dumps(root.value)
             except (TypeError, orjson.JSONEncodeError):  # a YAML date or a non-string key: walk instead
                 raw = None
         if raw is not None and (b"\\" not in raw or _ESCAPED.search(raw) is None):  # memchr first
-            return
-        path: list[Token] = []
-        yield from self._walk(root.value, path)
+            return ()
+        return self._walk(root.value, [])
 
     def _walk(self, value: Any, path: list[Token]) -> Iterator[Violation]:
         if isinstance(value, dict):
