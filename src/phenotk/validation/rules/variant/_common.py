@@ -288,8 +288,11 @@ class Memo:
         self._found: dict[bytes, tuple[Any, ...]] = {}
         self._findings = findings
 
-    def __call__(self, rec: Record) -> tuple[Any, ...]:
-        """The findings of ``rec``'s descriptor: remembered, or worked out by the rule."""
+    def of(self, rec: Record) -> tuple[Any, ...]:
+        """The findings of ``rec``'s descriptor: remembered, or worked out by the rule.
+
+        A method, not ``__call__``: calling an instance costs twice a method call, on every descriptor.
+        """
         sig = rec.signature
         if sig is None:
             return self._findings(rec)

@@ -51,7 +51,7 @@ class VariantGenomeAssembly(Rule):
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
             if rec.vcf is not None:  # a VCF record
-                build, assembly, ak, found = _MEMO(rec)
+                build, assembly, ak, found = _MEMO.of(rec)
                 if build is not None:
                     first = ctx.state.get(_STATE)
                     if first is None:  # its pointer is spelled out only for a finding (most documents have one build)

@@ -92,7 +92,7 @@ class VariantHgvsSyntax(Rule):
         """Parse the HGVS expressions of the phenopacket's variation descriptors (``()`` when all are fine)."""
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
-            found = _MEMO(rec)
+            found = _MEMO.of(rec)
             if found:
                 path = rec.path
                 out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]

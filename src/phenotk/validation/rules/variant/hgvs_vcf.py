@@ -56,7 +56,7 @@ class VariantHgvsVcfMismatch(Rule):
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
             if rec.vcf is not None:  # a VCF record (and, for a finding, a genomic expression)
-                found = _MEMO(rec)
+                found = _MEMO.of(rec)
                 if found:
                     path = rec.path
                     out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]

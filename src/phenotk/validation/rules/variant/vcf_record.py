@@ -57,7 +57,7 @@ class VariantVcfRecord(Rule):
         out: list[Violation] | tuple[()] = ()
         for rec in records(node, ctx):
             if rec.vcf is not None:
-                found = _MEMO(rec)
+                found = _MEMO.of(rec)
                 if found:
                     path = rec.path
                     out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
