@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from phenotk.io.sourcemap import split
@@ -114,7 +115,7 @@ class MetaUndeclaredPrefix(Rule):
         declared = _declared(ctx.data, root[1] if root is not None else "Phenopacket", ctx)
         ids = written_ids(nodes, ctx.state)  # every id and valueId (a superset of those used), C-level passes
         if ids is not None:
-            key = frozenset(declared)
+            key = declared if type(declared) is frozenset else frozenset(declared)
             fine = _FINE.get(key)
             if fine is None:
                 if len(_FINE) >= 256:
@@ -124,7 +125,9 @@ class MetaUndeclaredPrefix(Rule):
                 return ()
         return self._undeclared(nodes, ctx, declared)
 
-    def _undeclared(self, nodes: list[Node], ctx: Context, declared: set[str]) -> Iterator[tuple[Node, Violation]]:
+    def _undeclared(
+        self, nodes: list[Node], ctx: Context, declared: AbstractSet[str]
+    ) -> Iterator[tuple[Node, Violation]]:
         """The exact path: the prefixes the nodes use (ids seen for the first time enter the memo)."""
         prefixes = {_cached_prefix(i) for i in _strings(nodes)}
         prefixes.discard(None)
@@ -168,7 +171,7 @@ _UNSEEN = object()
 _FINE: dict[frozenset[str], set[Any]] = {}
 
 
-def _all_declared(new: set[Any], declared: set[str], fine: set[Any]) -> bool:
+def _all_declared(new: set[Any], declared: AbstractSet[str], fine: set[Any]) -> bool:
     """True when each of the ``new`` ids has no prefix or a declared one (they are then added to ``fine``)."""
     for ident in new:
         # the per-node path reads strings only; the usual ids (HP:0001250) need no regex nor memo
@@ -193,8 +196,16 @@ def _strings(nodes: list[Node]) -> set[str]:
 _MEMBERS = {"Phenopacket": (), "Family": (("proband", False), ("relatives", True)), "Cohort": (("members", True),)}
 
 
-def _declared(data: Any, element: str, ctx: Context) -> set[str]:
-    """The ``namespacePrefix`` strings of every resource the walk reaches: the element's and its members'."""
+def _declared(data: Any, element: str, ctx: Context) -> AbstractSet[str]:
+    """The ``namespacePrefix`` strings of every resource the walk reaches: the element's and its members'.
+
+    For the usual document, a phenopacket with a ``metaData`` and no ``meta_data``, the remembered frozenset of
+    its resource list itself (:func:`_prefixes`: no copy, its hash already known as a key of :data:`_FINE`).
+    """
+    if element == "Phenopacket" and type(data) is dict and "meta_data" not in data:
+        meta = data.get("metaData")
+        resources = meta.get("resources") if type(meta) is dict else None
+        return _prefixes(resources, ctx) if type(resources) is list else frozenset()
     declared: set[str] = set()
     if type(data) is not dict:
         return declared
