@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.report import render
 
@@ -106,3 +108,31 @@ def test_blocks_rendered_during_the_run_give_the_same_report(real_report: Report
         for result in report.results:
             other.add(result)
         assert render(report, "text", show=show, text_blocks=other) == fresh
+
+
+def test_a_control_character_in_any_word_of_a_block_is_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block looks for control characters only in the words its lines take from the input and the findings
+    (path, label, code, message, pointer, rule; ASCII ones by a byte translation): with a control character, or
+    without, in any word, ASCII or not, its lines are those of looking at the whole joined lines."""
+    from phenotk.report import text
+    from phenotk.report._common import RenderOptions, has_control
+
+    clean = {"path": "a.json", "element": "phenopacket", "id": "P1", "code": "X1", "message": "m", "pointer": "/p",
+             "rule": "x"}  # fmt: skip
+    cases = []
+    for word in clean:
+        for bad in ("\x1b[2J", "\x7f", "\x00", "\x1f", "\x85", "\x9f", "é\x07", "é", "\u2028", "ok"):
+            for line in (3, None):  # a pointer is shown only for a finding without a line
+                w = {**clean, word: clean[word] + bad}
+                column = None if line is None else 2
+                issue = Issue(w["code"], w["rule"], Severity.ERROR, w["message"], w["pointer"], line, column)
+                other = Issue("X2", "y", Severity.INFO, "n", "", 1, 1)
+                cases.append(Result(w["path"], w["element"], w["id"], [issue, other]))
+    cases.append(Result("a.json", None, None, [Issue("X1", "x", Severity.ERROR, 42, "", 1, 1)]))  # type: ignore[arg-type]
+    options = RenderOptions.make()
+    fast = [text._block(r, options) for r in cases]
+    monkeypatch.setattr(text, "_input_has_control", lambda head, issues, lines: has_control("".join(lines)))
+    whole = [text._block(r, options) for r in cases]
+    assert fast == whole
+    assert sum(any("\\x" in x for x in lines) for lines, _, _ in fast) > 50  # escaping happened where it should
+    assert not any(has_control(x) for lines, _, _ in fast for x in lines)

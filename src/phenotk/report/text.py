@@ -20,7 +20,8 @@ words, and control characters of the input are escaped in both.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from operator import is_
+from itertools import chain
+from operator import attrgetter, is_
 
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.report._common import (
@@ -140,24 +141,54 @@ def _block(result: Result, options: RenderOptions) -> Block:
     if not shown:
         return [], 0, hidden
     path = result.path
-    lines = ["".join([text for text, _ in _header(result)])]
+    label, tally = _header_words(result)
+    lines = [path + label + tally]
     fixable = 0
     for issue in sorted_issues(shown):
         if issue.fix is not None and issue.fix.safe:
             fixable += 1
         lines.append(_plain_line(path, issue))
     lines.append("")
-    if has_control("".join(lines)):  # input text that would drive a terminal: escaped line by line
+    if _input_has_control(path + label, shown, lines):  # input text that would drive a terminal: escaped line by line
         lines = [printable(line) for line in lines]
     return lines, fixable, hidden
 
 
-def _header(result: Result) -> Line:
-    header: Line = [(result.path, "bold underline")]
+#: the words a finding's line takes from the finding (the rest of the line: the path, position digits, fixed words)
+_OWN_WORDS = attrgetter("code", "message", "pointer", "rule")
+#: byte -> 0 for an ASCII control character (what :func:`printable` escapes in ASCII text), 1 for any other byte
+_ASCII_CONTROL = bytes(0 if c < 0x20 or c == 0x7F else 1 for c in range(256))
+
+
+def _input_has_control(head: str, issues: list[Issue], lines: list[str]) -> bool:
+    """True when a control character is in ``lines`` (a document's block: ``head`` its path and label).
+
+    Only the words the lines take from the document and its findings are looked at, once each (a line repeats
+    the path): ``head`` and each finding's code, message, pointer and rule. ASCII text (nearly every report) is
+    tested by one C-level byte translation instead of a per-character Unicode table look-up; anything else (or
+    a finding whose words are not all strings) by :func:`has_control` over the joined lines, as before.
+    """
+    try:
+        words = head + "".join(chain.from_iterable(map(_OWN_WORDS, issues)))
+    except TypeError:  # a word that is not a string: the lines say what was rendered
+        return has_control("".join(lines))
+    if words.isascii():
+        return 0 in words.encode("ascii").translate(_ASCII_CONTROL)
+    return has_control(words)
+
+
+def _header_words(result: Result) -> tuple[str, str]:
+    """What follows the path in a document's heading: its label (or ``""``) and its findings' tally."""
     label = result_label(result)
+    return (f"  {label}" if label else ""), f"  ({nonzero_phrase(counts(result.issues))})"
+
+
+def _header(result: Result) -> Line:
+    label, tally = _header_words(result)
+    header: Line = [(result.path, "bold underline")]
     if label:
-        header.append((f"  {label}", "dim"))
-    header.append((f"  ({nonzero_phrase(counts(result.issues))})", "dim"))
+        header.append((label, "dim"))
+    header.append((tally, "dim"))
     return header
 
 
