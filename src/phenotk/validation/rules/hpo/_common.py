@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import is_, itemgetter, not_
+from types import MappingProxyType
 from typing import Any
 
 from phenotk.ontology.view import OntologyView, TermTables
@@ -35,6 +36,7 @@ _STATUS_KEYS = frozenset({"type", "excluded"})
 # C-level accessors: the per-document passes below run as map()/filter() over lists, not Python loops
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _ABSENT = object()  # a default that equals no label
+_NO_EXTRA: Mapping[str, OntologyView] = MappingProxyType({})  # extra_ontologies() without any
 
 
 def release_date(version: Any) -> str | None:
@@ -61,7 +63,9 @@ def loaded_hpo(ctx: Context) -> OntologyView:
 def extra_ontologies(ctx: Context) -> Mapping[str, OntologyView]:
     """Indexes of non-HPO ontologies the user loaded (``--ontology MONDO=path``), keyed by CURIE prefix."""
     found = ctx.options.get(ONTOLOGIES_OPTION) if ctx.options else None
-    return found if isinstance(found, Mapping) else {}
+    if found is None:  # the usual run (no isinstance() against the Mapping ABC)
+        return _NO_EXTRA
+    return found if isinstance(found, Mapping) else _NO_EXTRA
 
 
 def index_for(ctx: Context, curie: str) -> OntologyView | None:
@@ -384,14 +388,16 @@ def _own_ancestors(ids: list[Any], tables: TermTables) -> list[frozenset[str]] |
         found: list[Any] = list(map(memo.get, ids))  # None for the ids not met yet: only those are looked up
     except TypeError:  # an unhashable id
         return None
+    # the release's questions asked directly (not through TermTables.term_info's memo of (primary id, ancestors)
+    # pairs): most ids of a cold run are met once or twice, and this memo keeps them anyway
+    primary, ancestors_of = tables.primary, tables.idx.ancestors
     for k in compress(range(len(ids)), map(is_, found, repeat(None))):
         cid = ids[k]
-        info = tables.term_info(cid) if type(cid) is str else None
-        if info is None or info[0] != cid:
+        if type(cid) is not str or primary.get(cid) != cid:  # not a string, an alt or unknown id: the general path
             return None
-        found[k] = info[1]
+        found[k] = ancestors = ancestors_of(cid)
         if len(memo) < 200_000:
-            memo[cid] = info[1]
+            memo[cid] = ancestors
     return found
 
 
