@@ -1,0 +1,70 @@
+"""privacy _scan: the one-form hint test (_any_hint over _PROBE) lets through every text the per-part hints do."""
+
+from __future__ import annotations
+
+import random
+import string
+
+from phenotk.validation.rules.privacy import _scan
+from phenotk.validation.rules.privacy._scan import PATTERNS
+
+from .test_privacy_scan import EDGE_CASES
+
+
+def _held(text: str) -> list[str]:
+    """The per-part hints alone (what _candidates answered before the one-form test)."""
+    zeroed = text.encode().translate(_scan._ZEROS)
+    forms = (text, text.lower(), zeroed)
+    return [kind for form, part, kind in _scan._ASCII_PARTS if part in forms[form]]
+
+
+def _probe(text: str) -> str:
+    return text.encode().translate(_scan._PROBE).decode()
+
+
+def test_every_part_of_every_form_passes_the_probe() -> None:
+    """Each part, as the probe writes it, passes (the probe is each form's translation composed)."""
+    assert _scan._ALL_HINTED
+    for form, part, kind in _scan._ASCII_PARTS:
+        raw = part if isinstance(part, bytes) else part.encode()
+        assert _scan._any_hint(raw.translate(_scan._PROBE).decode()), (form, part, kind)
+
+
+def test_probe_passes_every_text_a_part_holds() -> None:
+    """On edge cases and random ASCII made of the characters the hints and patterns care about."""
+    rng = random.Random(17)
+    alphabet = "0123456789 -/.:@wWmMrRnNhHsSpPaAtTiIeEdDcCoOlL()+#" + string.ascii_letters[:6]
+    texts = [t for t in EDGE_CASES if t.isascii()]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(20_000)]
+    texts += [
+        "medical record",
+        "Hospital No",
+        "PATIENT N",
+        "NHS",
+        "mrn",
+        "WWW.",
+        "HTTP://",
+        "a@b",
+        "1-2",
+        "2019",
+        "123 456",
+    ]
+    passed = 0
+    for text in texts:
+        if _held(text):
+            assert _scan._any_hint(_probe(text)), text
+            passed += 1
+        if not _scan._any_hint(_probe(text)):
+            assert _scan._candidates(text) == [], text
+    assert passed > 1000
+
+
+def test_candidates_find_what_every_pattern_finds_on_random_text() -> None:
+    rng = random.Random(5)
+    alphabet = "0123456789 -/.:@wWmMrRnNhHsSpPaAtTiIeEdDcCoOlL"
+    for _ in range(5_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        kinds = set(_scan._candidates(text))
+        for kind, pattern in PATTERNS.items():
+            if pattern.search(text) is not None:
+                assert kind in kinds, (kind, text)
