@@ -136,3 +136,21 @@ def test_a_control_character_in_any_word_of_a_block_is_escaped(monkeypatch: pyte
     assert fast == whole
     assert sum(any("\\x" in x for x in lines) for lines, _, _ in fast) > 50  # escaping happened where it should
     assert not any(has_control(x) for lines, _, _ in fast for x in lines)
+
+
+def test_the_tally_of_a_heading_is_that_of_the_counts() -> None:
+    """A heading's tally is kept per combination of counts: it says what the counts say, for every combination
+    (severities written as strings too), and a severity that is none of the three fails as counting does."""
+    from itertools import product
+
+    from phenotk.report._common import counts, nonzero_phrase
+    from phenotk.report.text import _tally
+
+    kinds = (Severity.ERROR, Severity.WARNING, Severity.INFO, "error", "info")
+    for n in range(4):
+        for severities in product(kinds, repeat=n):
+            issues = [Issue("X1", "x", s, "m") for s in severities]  # type: ignore[arg-type]
+            for _ in range(2):  # worked out, then remembered
+                assert _tally(issues) == f"  ({nonzero_phrase(counts(issues))})"
+    with pytest.raises(KeyError):
+        _tally([Issue("X1", "x", Severity.ERROR, "m"), Issue("X1", "x", "bogus", "m")])  # type: ignore[arg-type]

@@ -180,7 +180,24 @@ def _input_has_control(head: str, issues: list[Issue], lines: list[str]) -> bool
 def _header_words(result: Result) -> tuple[str, str]:
     """What follows the path in a document's heading: its label (or ``""``) and its findings' tally."""
     label = result_label(result)
-    return (f"  {label}" if label else ""), f"  ({nonzero_phrase(counts(result.issues))})"
+    return (f"  {label}" if label else ""), _tally(result.issues)
+
+
+_SEVERITY = attrgetter("severity")
+#: (errors, warnings, info) -> a heading's tally: the few combinations of a report's documents, each phrased once
+_TALLIES: dict[tuple[int, int, int], str] = {}
+
+
+def _tally(issues: list[Issue]) -> str:
+    """``  (2 errors, 1 info)``: the findings counted at C level, the phrase kept per combination of counts."""
+    severities = list(map(_SEVERITY, issues))
+    key = (severities.count(Severity.ERROR), severities.count(Severity.WARNING), severities.count(Severity.INFO))
+    tally = _TALLIES.get(key) if sum(key) == len(severities) else None  # else a severity that is none of them
+    if tally is None:
+        tally = f"  ({nonzero_phrase(counts(issues))})"
+        if sum(key) == len(severities) and len(_TALLIES) < 4096:
+            _TALLIES[key] = tally
+    return tally
 
 
 def _header(result: Result) -> Line:
