@@ -493,10 +493,8 @@ class OntologyIndex:
         if i is None:
             return frozenset()
         p, ids = self._desc_ptr, self._ids
-        out = set(map(ids.__getitem__, self._desc_idx[p[i] : p[i + 1]]))  # C-level: HP:0000118 has ~18k
-        if include_self:
-            out.add(ids[i])
-        return frozenset(out)
+        found = map(ids.__getitem__, self._desc_idx[p[i] : p[i + 1]])  # C-level: HP:0000118 has ~18k
+        return frozenset(chain(found, (ids[i],)) if include_self else found)  # built once, not copied
 
     def is_descendant_of(self, curie: str, ancestor: str, include_self: bool = True) -> bool:
         """True if ``ancestor`` is an ``is_a`` ancestor of ``curie`` (or the same term, when ``include_self``).

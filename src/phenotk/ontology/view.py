@@ -9,6 +9,7 @@ per-node fast paths of the rules are one dict or set probe and no rule keeps a s
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import compress
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -128,8 +129,10 @@ class TermTables:
         hit = self._under.get(root)
         if hit is None:
             terms = self.idx.descendants(root, include_self=True)
-            # the alt ids (a few thousand) tested against the terms (up to all of HPO), not the other way round
-            hit = self._under[root] = terms.union([a for a, p in self._alt.items() if p in terms])
+            # the alt ids (a few thousand) tested against the terms (up to all of HPO), not the other way round,
+            # at C level: the alt ids whose primary id is among the terms
+            alt = self._alt
+            hit = self._under[root] = terms.union(compress(alt, map(terms.__contains__, alt.values())))
         return hit
 
 
