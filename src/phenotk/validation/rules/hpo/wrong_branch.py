@@ -119,8 +119,9 @@ class WrongBranch(Rule):
                 # field (_DIRECT), and (features) a type under Phenotypic abnormality: nothing to report either
                 if under_onset is None:
                     under_onset = tables.under(ONSET)
-                if _onset_term_or_none(value.get("onset"), under_onset) and _onset_term_or_none(
-                    value.get("resolution"), under_onset
+                onset, resolution = value.get("onset"), value.get("resolution")  # None: no call (most resolutions)
+                if (onset is None or _onset_term_or_none(onset, under_onset)) and (
+                    resolution is None or _onset_term_or_none(resolution, under_onset)
                 ):
                     kind = node[1]
                     if kind == "Disease":
