@@ -470,9 +470,12 @@ class _Gen:
             return []
         env = self.env
         fn = self.names[child.name]
-        env[f"{fn}_hot"] = frozenset(fs.json_name for fs, _ in fields)
         required = set(child.required.names) if child.required is not None else set()
-        tests = [f"{var}.keys() <= {fn}_hot"]
+        # only hot keys: as many keys as the hot fields it must have (their values are subscripted below: a
+        # missing one raises KeyError) plus the optional hot fields it has (no keys view built and compared)
+        optional = [fs.json_name for fs, sub in fields if sub is None and fs.json_name not in required]
+        size = " + ".join([str(len(fields) - len(optional)), *(f"({k!r} in {var})" for k in optional)])
+        tests = [f"len({var}) == {size}"]
         inlined: tuple[str, TypePlan] | None = None
         for fs, sub in fields:
             key = fs.json_name
