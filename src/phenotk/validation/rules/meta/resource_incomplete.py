@@ -79,7 +79,7 @@ class MetaResourceIncomplete(Rule):
                 continue
             out = [*out, *found]
         if not out and text is not None and len(self._ok_lists) < 10_000:
-            self._ok_lists.add(text)
+            self._ok_lists.add(bytes(memoryview(text)))  # a copy: orjson's bytes keep a 4 KB buffer
         return out
 
     def _check(self, node: Node, i: int) -> Iterator[Violation]:

@@ -252,7 +252,7 @@ def _prefixes(resources: list[Any], ctx: Context) -> frozenset[str]:
                 found.add(prefix)
     prefixes = frozenset(found)
     if text is not None and len(_LIST_PREFIXES) < 10_000:
-        _LIST_PREFIXES[text] = prefixes
+        _LIST_PREFIXES[bytes(memoryview(text))] = prefixes  # a copy: orjson's bytes keep a 4 KB buffer
     return prefixes
 
 
