@@ -156,24 +156,19 @@ def _block(result: Result, options: RenderOptions) -> Block:
 
 #: the words a finding's line takes from the finding (the rest of the line: the path, position digits, fixed words)
 _OWN_WORDS = attrgetter("code", "message", "pointer", "rule")
-#: byte -> 0 for an ASCII control character (what :func:`printable` escapes in ASCII text), 1 for any other byte
-_ASCII_CONTROL = bytes(0 if c < 0x20 or c == 0x7F else 1 for c in range(256))
 
 
 def _input_has_control(head: str, issues: list[Issue], lines: list[str]) -> bool:
     """True when a control character is in ``lines`` (a document's block: ``head`` its path and label).
 
     Only the words the lines take from the document and its findings are looked at, once each (a line repeats
-    the path): ``head`` and each finding's code, message, pointer and rule. ASCII text (nearly every report) is
-    tested by one C-level byte translation instead of a per-character Unicode table look-up; anything else (or
-    a finding whose words are not all strings) by :func:`has_control` over the joined lines, as before.
+    the path): ``head`` and each finding's code, message, pointer and rule; a finding whose words are not all
+    strings has the joined lines looked at, as before.
     """
     try:
         words = head + "".join(chain.from_iterable(map(_OWN_WORDS, issues)))
     except TypeError:  # a word that is not a string: the lines say what was rendered
         return has_control("".join(lines))
-    if words.isascii():
-        return 0 in words.encode("ascii").translate(_ASCII_CONTROL)
     return has_control(words)
 
 
@@ -192,10 +187,11 @@ def _tally(issues: list[Issue]) -> str:
     """``  (2 errors, 1 info)``: the findings counted at C level, the phrase kept per combination of counts."""
     severities = list(map(_SEVERITY, issues))
     key = (severities.count(Severity.ERROR), severities.count(Severity.WARNING), severities.count(Severity.INFO))
-    tally = _TALLIES.get(key) if sum(key) == len(severities) else None  # else a severity that is none of them
+    known = sum(key) == len(severities)  # else a severity that is none of them: phrased, not kept
+    tally = _TALLIES.get(key) if known else None
     if tally is None:
         tally = f"  ({nonzero_phrase(counts(issues))})"
-        if sum(key) == len(severities) and len(_TALLIES) < 4096:
+        if known and len(_TALLIES) < 4096:
             _TALLIES[key] = tally
     return tally
 
