@@ -41,7 +41,7 @@ from phenotk.report._common import (
     hidden_phrase,
     is_unreadable,
 )
-from phenotk.validation.engine import RunLog
+from phenotk.validation.engine import Engine, RunLog
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.validation.engine import Notes
@@ -110,14 +110,14 @@ class StubLog(RunLog):
 
     __slots__ = ("n",)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, engine: Engine | None = None) -> None:
+        super().__init__(engine)
         self.n = 0
 
     def add(self, result: Result, notes: Notes) -> None:
-        """Keep the document's notes with a stub of it."""
+        """Keep the document's notes with a stub of it (fed to the engine's run hooks, see :class:`RunLog`)."""
         if notes:
-            self.entries.append((_Stub(self.n, result.path), notes))  # type: ignore[arg-type]  # what end_run reads
+            super().add(_Stub(self.n, result.path), notes)  # type: ignore[arg-type]  # what end_run reads
 
     def extras(self) -> dict[int, list[Issue]]:
         """Document index → the findings :meth:`Engine.end_run` gave it."""
@@ -318,7 +318,7 @@ def stream_reports(
     ]
     engine = session.engine
     totals = Totals()
-    log = StubLog()
+    log = StubLog(engine)
     try:
         for res in iter_run(engine, paths, log, hpo_path=session.hpo_path, jobs=jobs, progress=progress, stdin=stdin):
             totals.add(res.issues)

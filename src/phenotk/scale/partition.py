@@ -188,10 +188,8 @@ class CrossDocument:
     """
 
     def __init__(self, engine: Engine) -> None:
-        from phenotk.validation.engine import RunLog
-
         self.engine = engine
-        self.log = RunLog()
+        self.log = engine.run_log()  # the run hooks reduce the notes as they come (see RunLog)
         self.docs: list[_Doc] = []
 
     def add(self, table: pa.Table) -> None:

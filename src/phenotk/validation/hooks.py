@@ -137,8 +137,57 @@ class CrashHook(Rule):
         raise NotImplementedError
 
 
+class RunReducer:
+    """One run of a :class:`RunHook`, fed each document's note in input order; :meth:`finish` gives the findings.
+
+    What lets the end of a run cost almost nothing: a hook whose check can be reduced note by note (the
+    first document of each id, counts per release) does that work in :meth:`add`, while the run goes on
+    (a scale-out client adds notes while its workers validate), and :meth:`finish` only hands over what
+    it found. The default (:class:`Gathered`) keeps the notes and calls :meth:`RunHook.end_run` at the end.
+    """
+
+    def add(self, index: int, path: str, note: Any) -> None:
+        """The note of the run's ``index``-th document with a note for this hook (0, 1, 2 … in input order)."""
+        raise NotImplementedError
+
+    def finish(self) -> Iterable[RunFinding]:
+        """The hook's findings, once every note is in (each names its document's ``index``)."""
+        raise NotImplementedError
+
+
+class Gathered(RunReducer):
+    """The default reducer: every (path, note) kept, :meth:`RunHook.end_run` called on them at the end."""
+
+    __slots__ = ("hook", "notes")
+
+    def __init__(self, hook: RunHook) -> None:
+        self.hook = hook
+        self.notes: list[tuple[str, Any]] = []
+
+    def add(self, index: int, path: str, note: Any) -> None:
+        """Keep the note."""
+        self.notes.append((path, note))
+
+    def finish(self) -> Iterable[RunFinding]:
+        """The hook's :meth:`~RunHook.end_run` over the kept notes."""
+        return self.hook.end_run(self.notes)
+
+
+def reduce_all(reducer: RunReducer, notes: Sequence[tuple[str, Any]]) -> Iterable[RunFinding]:
+    """``reducer`` fed every (path, note) of ``notes`` in order, finished: ``end_run`` of an incremental hook."""
+    add = reducer.add
+    for k, (path, note) in enumerate(notes):
+        add(k, path, note)
+    return reducer.finish()
+
+
 class RunHook(Rule):
-    """Role: a cross-document check at the end of the run, fed by notes kept while documents were checked."""
+    """Role: a cross-document check at the end of the run, fed by notes kept while documents were checked.
+
+    A hook implements :meth:`end_run` (all notes at once); one whose check can be reduced note by note also
+    returns its own :class:`RunReducer` from :meth:`reducer` (and defines ``end_run`` as
+    :func:`reduce_all` over it, so both give the same findings by construction).
+    """
 
     def remember(self, doc: Document, root: Node, ctx: Context, locate: LocateFn) -> Hashable | None:
         """A small picklable note of this document for :meth:`end_run` (None: nothing to keep).
@@ -155,6 +204,10 @@ class RunHook(Rule):
         left out); each finding names the index of its document in ``notes``.
         """
         return ()
+
+    def reducer(self) -> RunReducer:
+        """A new run of this hook, fed note by note (:class:`RunReducer`); default: :class:`Gathered`."""
+        return Gathered(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,13 +231,16 @@ __all__ = [
     "ROLES",
     "CrashHook",
     "EnumValueHook",
+    "Gathered",
     "LocateFn",
     "OneofHook",
     "Required",
     "RequiredHook",
     "RunFinding",
     "RunHook",
+    "RunReducer",
     "UnknownFieldHook",
     "UnreadableHook",
     "WrongTypeHook",
+    "reduce_all",
 ]

@@ -134,7 +134,7 @@ def run_engine(
     travel as file paths: ``hpo_path``). ``on_result`` is called with each result as it arrives (in input
     order, before the end of the run adds the cross-document findings), while workers go on validating.
     """
-    log = RunLog()
+    log = engine.run_log()  # the run hooks reduce their notes as results come (the end of the run is short)
     found = iter_run(engine, paths, log, hpo_path=hpo_path, jobs=jobs, progress=progress, stdin=stdin)
     if on_result is None:
         results = list(found)

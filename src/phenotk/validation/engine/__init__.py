@@ -11,8 +11,9 @@ role (:mod:`phenotk.validation.hooks`) into its walk:
   name: no per-node scanning of rules), then ``end_document`` once per document.
 * Rules yield violations with relative paths; the engine makes absolute pointers, applies the configured
   severity and looks up line:column only for documents that have findings.
-* Run hooks keep a note of each document as it is checked; :meth:`Engine.end_run` hands them the notes of
-  the whole run for cross-document findings (the same id in two files).
+* Run hooks keep a note of each document as it is checked; a run's log (:meth:`Engine.run_log`) feeds each
+  note to its hook's reducer as the run goes, and :meth:`Engine.end_run` collects their cross-document
+  findings (the same id in two files).
 
 What a walk does per message type is the walk plan (:mod:`.plan`); the walk functions are generated from it
 (:mod:`.codegen`), or interpreted (:mod:`.reference`) when ``PHENOTK_REFERENCE_WALK=1``.
@@ -40,6 +41,7 @@ from phenotk.validation.hooks import (
     Required,
     RequiredHook,
     RunHook,
+    RunReducer,
     UnknownFieldHook,
     UnreadableHook,
     WrongTypeHook,
@@ -70,17 +72,44 @@ Notes = tuple[tuple[int, Hashable], ...]
 
 
 class RunLog:
-    """What the engine saw of a run's documents, in input order: each result with its run hooks' notes."""
+    """What the engine saw of a run's documents, in input order: each result with its run hooks' notes.
 
-    __slots__ = ("entries",)
+    A log made by :meth:`Engine.run_log` also feeds each note to its hook's :class:`RunReducer` as it is
+    added, so the hooks do their cross-document work while the run goes on and :meth:`Engine.end_run` only
+    collects their findings. A plain ``RunLog()`` (a worker's per-document log, whose notes travel to the
+    run's own log) only keeps the entries; ``end_run`` then feeds them all at the end.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_runs", "entries")
+
+    def __init__(self, engine: Engine | None = None) -> None:
         self.entries: list[tuple[Result, Notes]] = []
+        self._runs: list[_HookRun] | None = engine._hook_runs() if engine is not None else None
 
     def add(self, result: Result, notes: Notes) -> None:
         """Record one checked document (an empty ``notes`` costs nothing at the end of the run)."""
         if notes:
             self.entries.append((result, notes))
+            runs = self._runs
+            if runs is not None:
+                for j, note in notes:
+                    runs[j].add(result, note)
+
+
+class _HookRun:
+    """One run hook's part of a run: the results of the documents it kept a note of, and its reducer."""
+
+    __slots__ = ("_add", "reducer", "results")
+
+    def __init__(self, reducer: RunReducer) -> None:
+        self.reducer = reducer
+        self.results: list[Result] = []
+        self._add = reducer.add
+
+    def add(self, result: Result, note: Hashable) -> None:
+        results = self.results
+        self._add(len(results), result.path, note)
+        results.append(result)
 
 
 class Engine:
@@ -263,22 +292,31 @@ class Engine:
                 notes.append((k, note))
         return tuple(notes)
 
+    def run_log(self) -> RunLog:
+        """A log for a whole run that feeds the run hooks as documents are added (see :class:`RunLog`)."""
+        return RunLog(self)
+
+    def _hook_runs(self) -> list[_HookRun]:
+        return [_HookRun(hook.reducer()) for hook in self.run_hooks]
+
     def end_run(self, log: RunLog) -> None:
         """Cross-document findings of the run hooks, from the notes in ``log``, added to their results.
 
         A run hook's finding goes first in its document's findings (the document-level order of a report).
+        A log from :meth:`run_log` has fed its hooks already; a plain one is fed here, in input order.
         """
-        per_hook: list[tuple[list[Result], list[tuple[str, Any]]]] = [([], []) for _ in self.run_hooks]
-        for result, kept in log.entries:  # one pass over the run, whatever the number of run hooks
-            for j, note in kept:
-                results_j, notes_j = per_hook[j]
-                results_j.append(result)
-                notes_j.append((result.path, note))
-        for hook, (results, notes) in zip(self.run_hooks, per_hook, strict=True):
-            if not notes:
+        runs = log._runs
+        if runs is None or len(runs) != len(self.run_hooks):
+            runs = self._hook_runs()
+            for result, kept in log.entries:  # one pass over the run, whatever the number of run hooks
+                for j, note in kept:
+                    runs[j].add(result, note)
+        for hook, run in zip(self.run_hooks, runs, strict=True):
+            results = run.results
+            if not results:
                 continue
             sev = self.severity[hook.name]
-            for found in hook.end_run(notes):
+            for found in run.reducer.finish():
                 v = found.violation
                 ptr = "".join("/" + escape(t) for t in v.path)
                 s = sev if v.severity is None or hook.name in self._pinned else self._effective(v.severity)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from phenotk.issue import Severity
-from phenotk.validation.hooks import LocateFn, RunFinding, RunHook
+from phenotk.validation.hooks import LocateFn, RunFinding, RunHook, RunReducer, reduce_all
 from phenotk.validation.rule import Context, Node, Violation
 from phenotk.validation.rules.hpo._common import document_newer_than, loaded_hpo, release_date, release_of
 
@@ -149,23 +149,47 @@ class ReleaseOlder(RunHook):
         ctx.state["hpo:cited"] = cited
         return cited, None if newer is None else (newer, self._loaded, _pointer(k))
 
-    def end_run(self, notes: Sequence[tuple[str, Any]]) -> Iterator[RunFinding]:
+    def end_run(self, notes: Sequence[tuple[str, Any]]) -> Iterable[RunFinding]:
         """One finding, on the first document citing a newer release, counting all of them."""
-        releases: dict[str, int] = {}
-        paths: dict[str, list[str]] = {}
-        for path, (cited, _loaded, _ptr) in notes:
-            releases[cited] = releases.get(cited, 0) + 1
-            listed = paths.setdefault(cited, [])
-            if len(listed) < PATHS_PER_RELEASE:
-                listed.append(path)
-        _, (_cited, loaded, pointer) = notes[0]
-        yield RunFinding(0, Violation(message(releases, loaded), context={
+        return reduce_all(self.reducer(), notes)
+
+    def reducer(self) -> _NewerReleases:
+        """The count note by note (documents and a few paths per cited release); one finding at the end."""
+        return _NewerReleases()
+
+
+class _NewerReleases(RunReducer):
+    __slots__ = ("first", "n", "paths", "releases")
+
+    def __init__(self) -> None:
+        self.releases: dict[str, int] = {}
+        self.paths: dict[str, list[str]] = {}
+        self.first: tuple[str, str] | None = None  # (loaded release, pointer) of the first note
+        self.n = 0
+
+    def add(self, index: int, path: str, note: Any) -> None:
+        cited, loaded, ptr = note
+        releases = self.releases
+        releases[cited] = releases.get(cited, 0) + 1
+        listed = self.paths.setdefault(cited, [])
+        if len(listed) < PATHS_PER_RELEASE:
+            listed.append(path)
+        if self.first is None:
+            self.first = (loaded, ptr)
+        self.n += 1
+
+    def finish(self) -> list[RunFinding]:
+        if self.first is None:
+            return []
+        loaded, pointer = self.first
+        releases, paths = self.releases, self.paths
+        return [RunFinding(0, Violation(message(releases, loaded), context={
             "loaded": loaded,
-            "documents": len(notes),
+            "documents": self.n,
             "releases": dict(sorted(releases.items())),
             "paths": {r: paths[r] for r in sorted(paths)},
             "resource": pointer,
-        }))  # fmt: skip
+        }))]  # fmt: skip
 
 
 def message(releases: dict[str, int], loaded: str) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from phenotk.issue import Severity
-from phenotk.validation.hooks import LocateFn, RunFinding, RunHook
+from phenotk.validation.hooks import LocateFn, RunFinding, RunHook, RunReducer, reduce_all
 from phenotk.validation.rule import Context, Node, Violation
 from phenotk.validation.rules.xref.unknown_subject import _items
 
@@ -79,21 +79,38 @@ class IdDuplicate(RunHook):
             return None
         return (ident, *locate("/id"), doc.pointer_prefix)
 
-    def end_run(self, notes: Sequence[tuple[str, Any]]) -> Iterator[RunFinding]:
+    def end_run(self, notes: Sequence[tuple[str, Any]]) -> Iterable[RunFinding]:
         """Every document whose id an earlier document of the run already has, naming the first one.
 
         An item of a top-level JSON array is named by its file and pointer (``a.json#/0``), and its finding
         points into the file (``/N/id``).
         """
-        first: dict[str, str] = {}
-        for k, (path, note) in enumerate(notes):
-            ident, line, column, *rest = note
-            prefix = rest[0] if rest else ""
-            if ident not in first:
-                first[ident] = f"{path}#{prefix}" if prefix else path
-                continue
-            where = (*prefix.split("/")[1:], "id")
-            yield RunFinding(k, Violation(duplicate_message(ident, first[ident]), where), line, column)
+        return reduce_all(self.reducer(), notes)
+
+    def reducer(self) -> _FirstOfEachId:
+        """The check note by note: the first document of each id is remembered, every later one reported."""
+        return _FirstOfEachId()
+
+
+class _FirstOfEachId(RunReducer):
+    __slots__ = ("first", "found")
+
+    def __init__(self) -> None:
+        self.first: dict[str, str] = {}
+        self.found: list[RunFinding] = []
+
+    def add(self, index: int, path: str, note: Any) -> None:
+        ident, line, column, *rest = note
+        prefix = rest[0] if rest else ""
+        first = self.first
+        if ident not in first:
+            first[ident] = f"{path}#{prefix}" if prefix else path
+            return
+        where = (*prefix.split("/")[1:], "id")
+        self.found.append(RunFinding(index, Violation(duplicate_message(ident, first[ident]), where), line, column))
+
+    def finish(self) -> list[RunFinding]:
+        return self.found
 
 
 def duplicate_message(ident: str, first_path: str) -> str:
