@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -47,6 +47,21 @@ RowGroup = tuple[str, list[tuple[int, list[str]]]]
 #: ``mapper(step, groups, count)``: ``step`` applied to every row group (``count`` of them), results in the
 #: groups' order — ``map`` does it here; :func:`.parallel.fork_map` in worker processes
 Mapper = Callable[[Callable[[RowGroup], Any], Iterable[RowGroup], int], Iterable[Any]]
+
+#: id cells that start a summary line under the patients ("Total", "n = 12"), not a patient
+_SUMMARY_IDS = frozenset({
+    "total", "totals", "sum", "summary", "count", "mean", "average", "median", "all", "summe", "gesamt",
+    "insgesamt", "mittelwert", "somme", "moyenne", "médiane", "suma", "media", "promedio", "totale", "totaal",
+    "som", "gemiddelde",
+})
+#: marks of a note in an id cell that is the only filled cell of its row ("Legend: + = present", "* not seen")
+_NOTE_STARTS = ("*", "†", "‡", "#", "§", "(", "¹", "²", "³")
+_NOTE_MARKS = ("=", ": ", "; ")
+
+
+def _note_like(text: str) -> bool:
+    """Whether an id cell reads like a note: a footnote mark, ``=``/``: ``/``; `` or four words and more."""
+    return text.startswith(_NOTE_STARTS) or any(m in text for m in _NOTE_MARKS) or len(text.split()) >= 4
 
 
 def _same(built: BuiltPacket) -> BuiltPacket:
@@ -173,6 +188,34 @@ class _Builder:
             return ""
         return read_value(self, spec, raw, identity, issues, number, what, "an id") or ""
 
+    def _not_a_patient(
+        self, rec: dict[str, str], number: int, header: Sequence[str], cells: Sequence[str]
+    ) -> Issue | None:
+        """A finding for a row whose id cell is a summary line ("Total", "n = 12") or a note alone in its row.
+
+        ``rec`` holds at least the id columns; ``header``/``cells`` the whole row (read only for an id cell that
+        reads like a note). Such a row would otherwise become an invented patient.
+        """
+        for spec in (self.m.subject["id"], self.m.packet_id):
+            if spec.column is None:
+                continue
+            text = rec.get(spec.column, "").strip()
+            if not text:
+                continue
+            word = text.casefold().rstrip(":.").strip()
+            if word in _SUMMARY_IDS or word.startswith(("n=", "n =")):
+                kind = "starts a summary line (totals), not a patient"
+            elif _note_like(text) and {c for c, v in zip(header, cells, strict=False) if v.strip()} <= {
+                spec.column, *self.m.packet_id.columns(), *self.m.subject["id"].columns()
+            }:
+                kind = "is a note alone in its row, not a patient id"
+            else:
+                continue
+            return finding("map-bad-cell", f"id cell {text!r} {kind}; the row is not converted (if it is a patient, "
+                           "give it an id and its data)", self.sev, sheet=self.sheet.name, row=number,
+                           column=spec.column, value=text, reason="not a patient row")
+        return None
+
     def groups(self, records: Iterator[tuple[int, dict[str, str]]]) -> Iterator[PacketRows | Issue]:
         """Rows grouped by packet id, all rows held (the reference for :meth:`stream`).
 
@@ -185,6 +228,11 @@ class _Builder:
             pid = self._row_id(m.packet_id, rec, number, found, "packet id")
             sid = self._row_id(m.subject["id"], rec, number, found, "subject id") if pid else ""
             yield from found
+            if pid and sid:
+                note = self._not_a_patient(rec, number, list(rec), list(rec.values()))
+                if note is not None:
+                    yield note
+                    continue
             if not pid or not sid:
                 filled = [c for c, v in rec.items() if v.strip()]
                 if filled:
@@ -287,6 +335,12 @@ class _Builder:
             rec = {name: cells[j] for name, j in id_columns}
             pid = self._row_id(m.packet_id, rec, number, issues, "packet id")
             sid = self._row_id(m.subject["id"], rec, number, issues, "subject id") if pid else ""
+            if pid and sid:
+                note = self._not_a_patient(rec, number, header, cells)
+                if note is not None:
+                    issues.append(note)
+                    pids.append(None)
+                    continue
             if not pid or not sid:
                 filled = [c for c, v in dict(zip(header, cells, strict=False)).items() if v.strip()]
                 if filled:

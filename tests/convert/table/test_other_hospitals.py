@@ -1,0 +1,186 @@
+"""Sheets from other hospitals, in conventions our fixtures did not have, each with the packets it must give.
+
+Every sheet is written here (synthetic patients): a German CSV with a legend row under the patients, a Spanish
+XLSX with a banner, a merged group-header row, booleans, an unsaved formula and a footnote row, a French CSV
+with a "Total" line. The ground truth is what the sheet states — no packet for a note or a totals line, and
+every cell that is not carried named by a finding.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.protobuf.json_format import MessageToDict
+
+from phenotk.conversion.table import read_sheet
+from phenotk.conversion.table.build import _Builder, _Options
+from phenotk.conversion.table.sheets import open_table
+from phenotk.conversion.table.terms import TermResolver
+from phenotk.issue import Severity
+from phenotk.mapping.model import load_mapping
+
+CREATED = "2025-01-01T00:00:00Z"
+
+
+def _packets(result: Any) -> dict[str, dict[str, Any]]:
+    out = {}
+    for p in result.packets:
+        d = MessageToDict(p)
+        d.pop("metaData")
+        out[p.id] = d
+    return out
+
+
+def _features(packet: dict[str, Any]) -> dict[str, bool]:
+    """HPO id → excluded, of one packet."""
+    return {f["type"]["id"]: bool(f.get("excluded")) for f in packet.get("phenotypicFeatures", [])}
+
+
+
+
+def _whole(sheet: Path, mapping: dict[str, Any], hpo: Any) -> Any:
+    """The reference conversion (every row held, grouped in one go): must agree with the streamed one."""
+    m = load_mapping(mapping)
+    table = open_table(sheet, sheet=m.sheet, header_row=m.header_row, skip_rows=m.skip_rows, delimiter=m.delimiter,
+                       encoding=m.encoding)
+    return _Builder(table, m, TermResolver(hpo), _Options(Severity.WARNING, CREATED, "phenotk")).build_whole()
+
+
+# ---------------------------------------------------------------------------------------------- notes and totals
+GERMAN_CSV = """\
+Patienten-ID ,Geschlecht,Alter (Monate),Krampfanfälle,Muskelhypotonie
+P01,männlich,51,ja,nein
+P02,w,18,nein,ja
+P03,weiblich,7,,ja
+Legende: ja = vorhanden; nein = nicht vorhanden,,,,
+Quelle: Arztbriefe 2019 bis 2023 ausgewertet,,,,
+"""
+GERMAN_MAPPING = {
+    "phenotk_mapping": 1,
+    "input": {"rows": "one"},
+    "subject": {"id": "Patienten-ID", "sex": {"column": "Geschlecht", "values": {"w": "FEMALE"}},
+                "age_at_last_encounter": {"column": "Alter (Monate)", "unit": "months"}},
+    "phenotypes": {"wide": {"columns": ["Krampfanfälle", "Muskelhypotonie"],
+                            "terms": {"Krampfanfälle": "HP:0001250", "Muskelhypotonie": "HP:0001252"}}},
+}
+
+FRENCH_CSV = """\
+ID;Sexe;HP:0001250;HP:0001252
+F-01;féminin;oui;non
+F-02;masculin;non;oui
+Total;;1/2;1/2
+n = 2;;;
+"""
+FRENCH_MAPPING = {
+    "phenotk_mapping": 1,
+    "input": {"rows": "one", "delimiter": ";"},
+    "subject": {"id": "ID", "sex": "Sexe"},
+    "phenotypes": {"wide": {"columns": ["HP:0001250", "HP:0001252"]}},
+}
+
+
+def _spanish_xlsx(path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Pacientes"
+    ws.append(["Registro de pacientes - Hospital X"])
+    ws.append(["Demografía", None, None, "Fenotipo"])
+    ws.merge_cells("A2:C2")
+    ws.merge_cells("D2:E2")
+    ws.append(["Nº ", "Sexo", "Fecha de nacimiento", "Convulsiones ", "Hipotonía"])
+    ws.append([101, "varón", datetime.datetime(2019, 4, 3), "sí", "no"])
+    ws.append([102.0, "mujer", None, True, False])
+    ws.append([None, None, None, None, None])
+    ws.append(["* sí = presente; no = ausente"])
+    wb.save(path)
+
+
+SPANISH_MAPPING = {
+    "phenotk_mapping": 1,
+    "input": {"header_row": 3, "rows": "one"},
+    "subject": {"id": "Nº", "sex": "Sexo", "date_of_birth": "Fecha de nacimiento"},
+    "phenotypes": {"wide": {"columns": ["Convulsiones", "Hipotonía"],
+                            "terms": {"Convulsiones": "HP:0001250", "Hipotonía": "HP:0001252"}}},
+}
+
+
+def _sheet(tmp_path: Path, name: str) -> tuple[Path, dict[str, Any]]:
+    if name == "german":
+        path = tmp_path / "kinderklinik.csv"
+        path.write_text(GERMAN_CSV, encoding="utf-8")
+        return path, GERMAN_MAPPING
+    if name == "french":
+        path = tmp_path / "registre.csv"
+        path.write_text(FRENCH_CSV, encoding="utf-8")
+        return path, FRENCH_MAPPING
+    path = tmp_path / "pacientes.xlsx"
+    _spanish_xlsx(path)
+    return path, SPANISH_MAPPING
+
+
+TRUTH: dict[str, dict[str, Any]] = {
+    "german": {
+        "packets": {
+            "P01": {"sex": "MALE", "age": "P51M", "features": {"HP:0001250": False, "HP:0001252": True}},
+            "P02": {"sex": "FEMALE", "age": "P18M", "features": {"HP:0001250": True, "HP:0001252": False}},
+            "P03": {"sex": "FEMALE", "age": "P7M", "features": {"HP:0001252": False}},
+        },
+        "not_a_patient": [(5, "Patienten-ID"), (6, "Patienten-ID")],
+    },
+    "french": {
+        "packets": {
+            "F-01": {"sex": "FEMALE", "features": {"HP:0001250": False, "HP:0001252": True}},
+            "F-02": {"sex": "MALE", "features": {"HP:0001250": True, "HP:0001252": False}},
+        },
+        "not_a_patient": [(4, "ID"), (5, "ID")],
+    },
+    "spanish": {
+        "packets": {
+            "101": {"sex": "MALE", "dob": "2019-04-03T00:00:00Z",
+                    "features": {"HP:0001250": False, "HP:0001252": True}},
+            "102": {"sex": "FEMALE", "features": {"HP:0001250": False, "HP:0001252": True}},
+        },
+        "not_a_patient": [(7, "Nº")],
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRUTH))
+def test_notes_and_totals_rows_are_not_patients(name: str, tmp_path: Path, hpo_stub: Any) -> None:
+    sheet, mapping = _sheet(tmp_path, name)
+    truth = TRUTH[name]
+    res = read_sheet(sheet, mapping, ontology=hpo_stub, created=CREATED)
+    packets = _packets(res)
+    assert sorted(packets) == sorted(truth["packets"])  # nothing invented from a legend, a note or a total
+    for pid, want in truth["packets"].items():
+        got = packets[pid]
+        assert got["subject"].get("sex") == want["sex"]
+        if "age" in want:
+            assert got["subject"]["timeAtLastEncounter"]["age"]["iso8601duration"] == want["age"]
+        if "dob" in want:
+            assert got["subject"]["dateOfBirth"] == want["dob"]
+        assert _features(got) == want["features"]
+    # every skipped row is named, by row and id column, in one line
+    skipped = [(i.context["row"], i.context["column"]) for i in res.all_issues
+               if i.rule == "map-bad-cell" and i.context.get("reason") == "not a patient row"]
+    assert skipped == truth["not_a_patient"]
+    assert all("\n" not in i.message for i in res.all_issues)
+    # the reference conversion (all rows held) agrees
+    whole = _whole(sheet, mapping, hpo_stub)
+    assert _packets(whole) == packets
+    assert [i.to_dict() for i in whole.all_issues] == [i.to_dict() for i in res.all_issues]
+
+
+def test_a_patient_with_a_spaced_id_and_no_data_stays_a_patient(tmp_path: Path, hpo_stub: Any) -> None:
+    """Only a note-like id alone in its row is skipped: 'Patient 7' without data is still a patient."""
+    path = tmp_path / "ids.csv"
+    path.write_text("ID,Sex,Seizure\nPatient 7,,\nTotalitarian-1,m,yes\n", encoding="utf-8")
+    res = read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "ID", "sex": "Sex"},
+                            "phenotypes": {"wide": {"columns": ["Seizure"]}}}, ontology=hpo_stub, created=CREATED)
+    assert sorted(_packets(res)) == ["Patient 7", "Totalitarian-1"]
+    assert not [i for i in res.all_issues if i.context.get("reason") == "not a patient row"]
