@@ -304,3 +304,16 @@ def test_finding_docs_have_every_section() -> None:
         for section in ("What it means:", "Why:", "Example:", "What to do:"):
             assert section in ft.doc, (ft.code, section)
     assert len({ft.code for ft in FINDINGS}) == len({ft.name for ft in FINDINGS}) == len(FINDINGS)
+
+
+def test_data_line_with_a_column_name_as_family_id_is_not_a_header() -> None:
+    # variantplaner-style PED: family id "sample", letter sex, no header. One column-name-like word
+    # ("sample") used to make line 1 a header, so its person was dropped.
+    text = "sample\tsample_3\t0\t0\tm\t1\nsample\tsample_2\t0\t0\tf\t1\nsample\tsample_1\tsample_3\tsample_2\tf\t2\n"
+    fams, issues = parse_ped(text)
+    assert [p.individual_id for p in fams[0].persons] == ["sample_3", "sample_2", "sample_1"]
+    assert not any(i.rule == "ped-header" for i in issues)
+    # a real header (several column names, no sex code in column 5) is still skipped
+    fams, issues = parse_ped("FID IID PAT MAT SEX PHENOTYPE\n" + text)
+    assert len(fams[0].persons) == 3
+    assert [i.rule for i in issues].count("ped-header") == 1

@@ -90,6 +90,16 @@ def _columns(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _is_header(words: Sequence[str]) -> bool:
+    """A first line that names the columns: two or more column names, and no sex code where a PED has sex.
+
+    One name is not enough: a family or sample id may be ``sample`` or ``id`` (``sample sample_3 0 0 m 1``).
+    """
+    if len(words) < 2 or sum(w.lower() in _HEADER_WORDS for w in words[:6]) < 2:
+        return False
+    return not (len(words) >= 5 and (words[4] in SEX_CODES or words[4].lower() in _SEX_WORDS))
+
+
 def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[PedFamily], list[Issue]]:
     """Families (in file order) and findings for a PED text. Never raises; bad lines become findings."""
     issues: list[Issue] = []
@@ -104,12 +114,7 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
         words = [c[0] for c in cols]
         if stripped.startswith("#"):
             continue  # header or comment
-        if (
-            not seen_data
-            and len(words) >= 2
-            and {w.lower() for w in words[:6]} & _HEADER_WORDS
-            and not (len(words) >= 6 and words[4] in SEX_CODES and words[5] in STATUS_CODES)
-        ):
+        if not seen_data and _is_header(words):
             seen_data = True
             issues.append(F.HEADER(f"line {lineno} is a header; skipped", column=1, **at_line(lineno)))
             continue
