@@ -463,3 +463,27 @@ def test_finding_docs_have_every_section() -> None:
         for section in ("What it means:", "Why:", "Example:", "What to do:"):
             assert section in ft.doc, (ft.code, section)
     assert len({ft.code for ft in FINDINGS}) == len({ft.name for ft in FINDINGS}) == len(FINDINGS)
+
+
+def test_procedure_date_next_to_age_is_a_finding_not_a_silent_drop() -> None:
+    # Convert-Pheno BFF shape: interventionsOrProcedures with both ageAtProcedure and dateOfProcedure.
+    ind = {
+        "id": "x",
+        "interventionsOrProcedures": [
+            {
+                "procedureCode": {"id": "NCIT:C5189", "label": "Colectomy"},
+                "ageAtProcedure": {"age": {"iso8601duration": "P24Y"}},
+                "dateOfProcedure": "2020-01-01",
+            }
+        ],
+    }
+    packet, issues = from_beacon(ind)
+    assert packet.medical_actions[0].procedure.performed.age.iso8601duration == "P24Y"
+    lost = [i for i in issues if i.pointer == "/interventionsOrProcedures/0/dateOfProcedure"]
+    assert len(lost) == 1 and lost[0].rule == "beacon-field-not-carried"
+    assert lost[0].context["value"] == "2020-01-01"
+    # the date alone is still the performed time
+    del ind["interventionsOrProcedures"][0]["ageAtProcedure"]
+    packet, issues = from_beacon(ind)
+    assert packet.medical_actions[0].procedure.performed.timestamp.ToJsonString().startswith("2020-01-01")
+    assert not [i for i in issues if "dateOfProcedure" in i.pointer]

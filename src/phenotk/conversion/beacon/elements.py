@@ -297,10 +297,14 @@ class ElementParser:
             t = self.time(p["ageAtProcedure"], join(ptr, "ageAtProcedure"))
             if t:
                 out.performed.CopyFrom(t)
-        elif p.get("dateOfProcedure") is not None:
-            t = self.time(str(p["dateOfProcedure"]), join(ptr, "dateOfProcedure"))
-            if t:
-                out.performed.CopyFrom(t)
+        if p.get("dateOfProcedure") is not None:
+            if out.HasField("performed"):  # one performed time: the age is kept, the date goes to a finding
+                what = "procedure.dateOfProcedure next to ageAtProcedure (a procedure has one performed time)"
+                self.not_carried(what, join(ptr, "dateOfProcedure"), p["dateOfProcedure"])
+            else:
+                t = self.time(str(p["dateOfProcedure"]), join(ptr, "dateOfProcedure"))
+                if t:
+                    out.performed.CopyFrom(t)
         self.rest(p, {"procedureCode", "bodySite", "ageAtProcedure", "dateOfProcedure"}, ptr, "procedure")
         return out
 
