@@ -42,8 +42,8 @@ def patient(w: Walk, res: Res) -> None:
             subject["sex"] = SEX[gender]
         else:
             w.issue(F.BAD_VALUE, f"Patient.gender {gender!r} is not a FHIR gender code", f"{res.pointer}/gender", pk=pk)
-    _birth(data, subject)
-    vital = _vital_status(data)
+    _birth(w, res, pk, subject)
+    vital = _vital_status(w, res, pk)
     w.extensions(res, _patient_extensions(subject, vital), pk)
     if vital:
         subject["vitalStatus"] = vital
@@ -78,22 +78,42 @@ def _identifiers(w: Walk, res: Res, pk: Packet, subject: dict[str, Any]) -> None
         subject["id"] = f"patient-{len(w.packets)}"
 
 
-def _birth(data: dict[str, Any], subject: dict[str, Any]) -> None:
-    birth = data.get("birthDate")
-    if isinstance(birth, str):
-        subject["dateOfBirth"] = timeel._date_time(birth)
+def _full_date(w: Walk, res: Res, pk: Packet, key: str) -> str | None:
+    """The RFC 3339 timestamp of a FHIR date; None (with a finding) for a year or year-month only.
+
+    A phenopacket timestamp is a full date: writing ``1990`` as ``1990-01-01`` would invent a month and a day.
+    """
+    value = res.data.get(key)
+    if not isinstance(value, str):
+        return None
+    if timeel.partial_date(value):
+        w.unmapped_element(
+            res, key, pk, f"{value!r} gives only a year or month; a phenopacket timestamp would invent the day"
+        )
+        return None
+    return timeel._date_time(value)
+
+
+def _birth(w: Walk, res: Res, pk: Packet, subject: dict[str, Any]) -> None:
+    data = res.data
+    birth = _full_date(w, res, pk, "birthDate")
+    if birth:
+        subject["dateOfBirth"] = birth
     for ext in as_list(d(data.get("_birthDate")).get("extension")):
         if isinstance(ext, dict) and ext.get("url") == T.EXT_BIRTH_TIME and ext.get("valueDateTime"):
             subject["dateOfBirth"] = ext["valueDateTime"]
 
 
-def _vital_status(data: dict[str, Any]) -> dict[str, Any]:
+def _vital_status(w: Walk, res: Res, pk: Packet) -> dict[str, Any]:
+    data = res.data
     vital: dict[str, Any] = {}
     if isinstance(data.get("deceasedBoolean"), bool):
         vital["status"] = "DECEASED" if data["deceasedBoolean"] else "ALIVE"
     if isinstance(data.get("deceasedDateTime"), str):
         vital["status"] = "DECEASED"
-        vital["timeOfDeath"] = {"timestamp": timeel._date_time(data["deceasedDateTime"])}
+        death = _full_date(w, res, pk, "deceasedDateTime")
+        if death:
+            vital["timeOfDeath"] = {"timestamp": death}
     return vital
 
 

@@ -35,6 +35,12 @@ _ABSENT_TEXT = ("absent", "no", "not present", "negative", "excluded")
 _PRESENT_TEXT = ("present", "yes", "positive", "observed")
 _NEG_INTERP = {"NEG", "N", "ND", "NEGATIVE", "ABSENT"}
 _POS_INTERP = {"POS", "A", "DET", "POSITIVE", "PRESENT", "H", "L"}
+#: Interpretation codes that say the presence is not known (v3 IND = indeterminate; null flavors UNK, NI …).
+_UNKNOWN_INTERP = {"IND", "UNK", "NI", "ASKU", "NASK", "INDETERMINATE", "UNKNOWN"}
+#: Condition.verificationStatus codes that qualify the assertion (a phenopacket cannot say "not confirmed").
+_UNSURE_VERIFICATION = {"unconfirmed", "provisional", "differential"}
+#: Observation.status values that withdraw the observation: nothing of it is carried.
+_VOID_STATUS = {"entered-in-error", "cancelled"}
 _AGE_CODES = {("SNOMEDCT", "424144002"), ("LOINC", "30525-0"), ("SNOMEDCT", "397659008")}
 _SEX_OBS = {("LOINC", "76689-9"), ("LOINC", "46098-0"), ("SNOMEDCT", "734000001")}
 DISEASE_ORDER = ("OMIM", "MONDO", "ORPHA")
@@ -57,6 +63,10 @@ def observation(w: Walk, res: Res) -> None:
     if any(T.is_hpo(cd) for cd in codings(code)) or T.PROFILE_FEATURE in profiles:
         if pk is None:
             w.unmapped_resource(res, None, "no Patient to attach it to")
+        elif isinstance(data.get("status"), str) and data["status"] in _VOID_STATUS:
+            w.unmapped_resource(res, pk, f"its status is {data['status']!r} (withdrawn, not an observation)")
+        elif "dataAbsentReason" in data and not _has_value(data):
+            w.unmapped_resource(res, pk, "it has a dataAbsentReason and no value: presence or absence is not known")
         else:
             feature_from_observation(w, res, pk)
         return
@@ -176,8 +186,12 @@ def _quantity(w: Walk, res: Res, pk: Packet, consumed: set[str]) -> dict[str, An
 
 
 # ---------------------------------------------------------------------- Observation → PhenotypicFeature
-def _presence(w: Walk, res: Res, pk: Packet, consumed: set[str]) -> bool:
-    """True when the observation says the feature is absent (value or interpretation)."""
+def _has_value(data: dict[str, Any]) -> bool:
+    return any(k.startswith("value") and k[5:6].isupper() for k in data)
+
+
+def _presence(w: Walk, res: Res, pk: Packet, consumed: set[str]) -> bool | None:
+    """True when the observation says the feature is absent, None when it says presence is unknown."""
     data = res.data
     excluded = None
     if "valueCodeableConcept" in data:
@@ -196,19 +210,27 @@ def _presence(w: Walk, res: Res, pk: Packet, consumed: set[str]) -> bool:
         excluded = not data["valueBoolean"]
     if "interpretation" in data:
         consumed.add("interpretation")
-        for cc in as_list(data["interpretation"]):
-            if excluded is None:
-                excluded = _interpretation_excluded(cc)
+        for i, cc in enumerate(as_list(data["interpretation"])):
+            said = _interpretation_excluded(cc)
+            if excluded is None and said == "unknown":
+                return None
+            if excluded is None and isinstance(said, bool):
+                excluded = said
+            elif said is None:
+                w.unmapped_element(res, f"interpretation/{i}", pk, "not a presence/absence interpretation")
     return bool(excluded)
 
 
-def _interpretation_excluded(cc: Any) -> bool | None:
+def _interpretation_excluded(cc: Any) -> bool | str | None:
+    """True (absent), False (present), "unknown" (indeterminate) or None (not about presence)."""
     upper = {str(c).upper() for c in codes(cc)}
     text = str(cc.get("text", "")).strip().lower() if isinstance(cc, dict) else ""
     if upper & _NEG_INTERP or text in ("not present", "absent", "negative"):
         return True
     if upper & _POS_INTERP or text in ("present", "positive"):
         return False
+    if upper & _UNKNOWN_INTERP or text in ("unknown", "indeterminate"):
+        return "unknown"
     return None
 
 
@@ -246,7 +268,11 @@ def feature_from_observation(w: Walk, res: Res, pk: Packet) -> None:
     consumed = {"code", "subject", "status", "category", "extension", "note", "component"}
     if rest:
         w.unmapped_element(res, "code/coding", pk, f"{len(rest)} further coding(s) besides {oc and oc['id']}")
-    if _presence(w, res, pk, consumed):
+    excluded = _presence(w, res, pk, consumed)
+    if excluded is None:
+        w.unmapped_resource(res, pk, "its interpretation says presence is indeterminate or unknown")
+        return
+    if excluded:
         feat["excluded"] = True
     w.extensions(
         res,
@@ -310,6 +336,15 @@ def condition(w: Walk, res: Res) -> None:
         w.unmapped_element(res, "code/coding", pk, f"{len(rest)} further coding(s) besides {oc and oc['id']}")
     if "refuted" in ver:
         item["excluded"] = True
+    unsure = sorted(ver & _UNSURE_VERIFICATION)
+    if unsure:
+        what = "feature" if hpo else "disease"
+        w.unmapped_element(
+            res,
+            "verificationStatus",
+            pk,
+            f"{unsure[0]!r} (not confirmed) has no phenopacket equivalent; the {what} is carried without it",
+        )
     _condition_times(w, res, pk, item, consumed)
     known: dict[str, ExtHandler] = {
         T.EXT_ONSET: time_into(item, "onset"),

@@ -117,6 +117,11 @@ def to_fhir(te: Any) -> tuple[str, Any] | None:
     return None
 
 
+def partial_date(value: str) -> bool:
+    """True for a FHIR date of year (``1990``) or year-month (``1990-05``) precision."""
+    return re.fullmatch(r"\d{4}(-\d{2})?", value.strip()) is not None
+
+
 def _date_time(value: str) -> str:
     """RFC 3339 timestamp for a FHIR date/dateTime (dates get midnight UTC)."""
     if re.fullmatch(r"\d{4}", value):

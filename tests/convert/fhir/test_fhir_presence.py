@@ -1,0 +1,105 @@
+"""Observations and Conditions whose presence, status or date precision must not be invented (synthetic shapes
+of Kids First, MII and Genomics-style FHIR exports)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import json_format
+
+from phenotk.conversion.fhir import read_fhir
+
+PATIENT = {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "2010-03-04"}
+SUBJECT = {"reference": "Patient/p1"}
+V3 = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+
+
+def _hpo(code: str) -> dict[str, Any]:
+    return {"coding": [{"system": "http://purl.obolibrary.org/obo/hp.owl", "code": code}]}
+
+
+def _bundle(*resources: dict[str, Any]) -> dict[str, Any]:
+    entries = [{"fullUrl": f"urn:uuid:{r['resourceType']}-{r['id']}", "resource": r} for r in (PATIENT, *resources)]
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _obs(oid: str, code: str, **extra: Any) -> dict[str, Any]:
+    base = {"resourceType": "Observation", "id": oid, "status": "final", "subject": SUBJECT, "code": _hpo(code)}
+    return {**base, **extra}
+
+
+def _read(bundle: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    (item,) = read_fhir(bundle, validate=False)
+    return json_format.MessageToDict(item.message), item.issues
+
+
+def _features(packet: dict[str, Any]) -> list[tuple[str, bool]]:
+    return [(f["type"]["id"], bool(f.get("excluded"))) for f in packet.get("phenotypicFeatures", [])]
+
+
+def test_withdrawn_observations_are_not_features() -> None:
+    packet, issues = _read(
+        _bundle(
+            _obs("o1", "HP:0001250", status="entered-in-error"),
+            _obs("o2", "HP:0001263", status="cancelled"),
+            _obs("o3", "HP:0000252", status="preliminary"),
+        )
+    )
+    assert _features(packet) == [("HP:0000252", False)]
+    gone = {i.pointer for i in issues if i.rule == "fhir-unmapped-resource"}
+    assert gone == {"/entry/1/resource", "/entry/2/resource"}
+
+
+def test_indeterminate_interpretation_is_not_read_as_present() -> None:
+    ind = [{"coding": [{"system": V3, "code": "IND", "display": "Indeterminate"}]}]
+    neg = [{"coding": [{"system": V3, "code": "NEG"}]}]
+    odd = [{"coding": [{"system": V3, "code": "POS"}]}, {"coding": [{"system": "urn:x", "code": "weird"}]}]
+    packet, issues = _read(
+        _bundle(
+            _obs("o1", "HP:0001250", interpretation=ind),
+            _obs("o2", "HP:0001263", interpretation=neg),
+            _obs("o3", "HP:0000252", interpretation=odd),
+        )
+    )
+    assert _features(packet) == [("HP:0001263", True), ("HP:0000252", False)]
+    by_pointer = {i.pointer: i.rule for i in issues}
+    assert by_pointer["/entry/1/resource"] == "fhir-unmapped-resource"
+    assert by_pointer["/entry/3/resource/interpretation/1"] == "fhir-unmapped-element"
+
+
+def test_data_absent_reason_without_value_is_not_a_present_feature() -> None:
+    dar = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "unknown"}]}
+    packet, issues = _read(_bundle(_obs("o1", "HP:0001250", dataAbsentReason=dar)))
+    assert _features(packet) == []
+    assert [(i.rule, i.pointer) for i in issues] == [("fhir-unmapped-resource", "/entry/1/resource")]
+
+
+def test_unconfirmed_condition_status_is_reported() -> None:
+    ver = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+    cond = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "subject": SUBJECT,
+        "code": {"coding": [{"system": "http://www.orpha.net", "code": "558", "display": "Marfan syndrome"}]},
+        "verificationStatus": {"coding": [{"system": ver, "code": "differential"}]},
+    }
+    confirmed = dict(cond, id="c2", verificationStatus={"coding": [{"system": ver, "code": "confirmed"}]})
+    packet, issues = _read(_bundle(cond, confirmed))
+    assert len(packet["diseases"]) == 2
+    flagged = [i for i in issues if i.pointer.endswith("/verificationStatus")]
+    assert [i.pointer for i in flagged] == ["/entry/1/resource/verificationStatus"]
+    assert "differential" in flagged[0].message
+
+
+def test_year_only_dates_are_not_padded_to_january_first() -> None:
+    patient = {"resourceType": "Patient", "id": "p2", "birthDate": "1990", "deceasedDateTime": "2020-05"}
+    (item,) = read_fhir(patient, validate=False)
+    subject = json_format.MessageToDict(item.message)["subject"]
+    assert "dateOfBirth" not in subject
+    assert subject["vitalStatus"] == {"status": "DECEASED"}
+    assert sorted(i.pointer for i in item.issues if i.rule == "fhir-unmapped-element") == [
+        "/birthDate",
+        "/deceasedDateTime",
+    ]
+    (item,) = read_fhir(dict(patient, birthDate="1990-05-06"), validate=False)
+    assert item.message.subject.date_of_birth.ToJsonString() == "1990-05-06T00:00:00Z"
