@@ -156,7 +156,20 @@ class MetaUndeclaredPrefix(Rule):
                 )
             else:
                 msg = f"prefix {prefix!r}{times} is not declared in metaData.resources"
-            fix = _add_resource(ctx.data, prefix)
+            misnamed = _misnamed_resource(ctx.data, prefix, prefixes) if near is None else None
+            if misnamed is not None:  # the resource is there, under another namespacePrefix: rename it
+                path, resource_id, other = misnamed
+                msg += (
+                    f"; resource {resource_id!r} has its iriPrefix {KNOWN_RESOURCES[prefix]['iriPrefix']!r} "
+                    f"but namespacePrefix {other!r}"
+                )
+                fix: Fix | None = Fix(
+                    (PatchOp("replace", path, prefix),),
+                    safe=True,
+                    description=f"rename namespacePrefix {other!r} of resource {resource_id!r} to {prefix!r}",
+                )
+            else:
+                fix = _add_resource(ctx.data, prefix)
             if root is not None:  # the fix edits metaData: report relative to the root
                 yield root, self.violation(msg, *split(first.pointer), fix=fix)
             else:  # pragma: no cover
@@ -263,6 +276,45 @@ def _cached_prefix(ident: str) -> str | None:
         if len(_PREFIXES) < 200_000:
             _PREFIXES[ident] = prefix
     return prefix  # type: ignore[return-value]
+
+
+def _iri(value: str) -> str:
+    """An iriPrefix compared loosely: no scheme, no ``www.``, lower-case host (``https://www.omim.org/entry/``)."""
+    rest = value.strip().split("://", 1)[-1]
+    host, _, path = rest.partition("/")
+    host = host.lower()
+    return (host[4:] if host.startswith("www.") else host) + "/" + path
+
+
+def _misnamed_resource(data: dict[str, Any], prefix: str, used: AbstractSet[str | None]) -> tuple[str, str, str] | None:
+    """The element's resource that has the well-known iriPrefix of ``prefix`` under another namespacePrefix.
+
+    Returns (pointer of its namespacePrefix, resource id, that prefix) when exactly one resource matches and
+    no id of the document uses its prefix. RareLink writes ``"namespacePrefix": "HPO"`` with
+    ``"iriPrefix": "http://purl.obolibrary.org/obo/HP_"`` and ``HP:`` ids: renaming declares ``prefix`` with
+    the release the curator stated, where adding a second resource would declare the ontology twice, under
+    two releases.
+    """
+    known = KNOWN_RESOURCES.get(prefix)
+    meta_key = "metaData" if "metaData" in data else ("meta_data" if "meta_data" in data else None)
+    meta = data.get(meta_key) if meta_key is not None else None
+    resources = meta.get("resources") if type(meta) is dict else None
+    if known is None or type(resources) is not list:
+        return None
+    want = _iri(known["iriPrefix"])
+    found = None
+    for i, r in enumerate(resources):
+        if type(r) is not dict:
+            continue
+        iri = r["iriPrefix"] if "iriPrefix" in r else r.get("iri_prefix")
+        if type(iri) is not str or _iri(iri) != want:
+            continue
+        key = "namespacePrefix" if "namespacePrefix" in r else ("namespace_prefix" if "namespace_prefix" in r else None)
+        other = r.get(key) if key is not None else None
+        if type(other) is not str or other in used or found is not None:
+            return None  # no prefix to rename, one the document uses, or two candidates: no single choice
+        found = (f"/{meta_key}/resources/{i}/{key}", str(r.get("id", i)), other)
+    return found
 
 
 def _add_resource(data: dict[str, Any], prefix: str) -> Fix | None:
