@@ -39,7 +39,9 @@ DEFAULT_VOCABULARY: dict[str, tuple[str, ...]] = {
                  "negativ", "négatif", "negatif", "negativo", "negatief", "✗", "✘"),
     "unknown": ("na", "n/a", "nd", "n.d.", "unknown", "unk", "?", "not assessed", "not available", "not tested",
                 "not known", "unbekannt", "inconnu", "desconocido", "sconosciuto", "desconhecido", "onbekend",
-                "nicht untersucht", "non évalué", "no evaluado", "non valutato", "niet onderzocht"),
+                "nicht untersucht", "non évalué", "no evaluado", "non valutato", "niet onderzocht",
+                "k.a.", "k. a.", "keine angabe", "nicht erhoben", "nicht beurteilbar", "non renseigné",
+                "non recherché", "no valorado", "no consta", "sin datos", "não avaliado", "niet bekend"),
 }
 #: Negation prefixes for free text (lower case, matched at the start of a phrase).
 DEFAULT_NEGATIONS: tuple[str, ...] = (

@@ -17,6 +17,7 @@ cell form a table writer uses.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from phenopackets import Age, GestationalAge, OntologyClass, TimeElement
@@ -62,6 +63,31 @@ _ONSET_BY_TEXT.update({
     "newborn": "HP:0003623", "in childhood": "HP:0011463", "adulthood": "HP:0003581", "in adulthood": "HP:0003581",
     "adolescence": "HP:0003621", "antenatally": "HP:0030674", "in utero": "HP:0030674",
 })
+#: The same onset words in the other languages of the value vocabulary (German, French, Spanish, Italian,
+#: Portuguese, Dutch). Words whose age range differs between languages are left out on purpose: Spanish
+#: "infancia", Italian "infanzia", Portuguese "infância" (childhood or infancy) and French "petite enfance".
+for _id, _words in {
+    "HP:0003577": ("angeboren", "kongenital", "ab geburt", "seit geburt", "bei geburt", "congénital", "congénitale",
+                   "congenital", "à la naissance", "a la naissance", "dès la naissance", "depuis la naissance",
+                   "congénito", "congénita", "congenito", "congenita", "al nacer", "desde el nacimiento",
+                   "alla nascita", "dalla nascita", "congênito", "congênita", "ao nascimento", "aangeboren",
+                   "congenitaal", "bij geboorte", "vanaf geboorte"),
+    "HP:0003623": ("neugeborenenalter", "neugeborenenperiode", "néonatal", "néonatale", "neonatale",
+                   "période néonatale", "periodo neonatal", "periodo neonatale", "neonataal"),
+    "HP:0003593": ("säuglingsalter", "im säuglingsalter", "nourrisson", "lactante", "lattante", "zuigeling",
+                   "zuigelingenleeftijd"),
+    "HP:0011463": ("kindheit", "kindesalter", "im kindesalter", "enfance", "dans l'enfance", "kindertijd",
+                   "kinderleeftijd"),
+    "HP:0003621": ("jugendalter", "im jugendalter", "juvénile", "juvenil", "adolescencia", "adolescenza",
+                   "giovanile", "adolescência", "adolescentie", "juveniel"),
+    "HP:0003581": ("erwachsenenalter", "im erwachsenenalter", "âge adulte", "à l'âge adulte", "edad adulta",
+                   "età adulta", "idade adulta", "volwassenheid", "volwassen leeftijd"),
+    "HP:0030674": ("pränatal", "vorgeburtlich", "prénatal", "prénatale", "anténatal", "anténatale", "antenatal",
+                   "prenatale", "pré-natal", "pre-natal", "prenataal"),
+    "HP:0011461": ("fetal", "fötal", "fœtal", "fœtale", "foetal", "foetale", "fetale", "foetaal"),
+}.items():
+    for _w in _words:
+        _ONSET_BY_TEXT.setdefault(_w, _id)
 
 _ISO = re.compile(
     r"P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?\Z", re.I
@@ -180,7 +206,10 @@ def onset_term(text: str) -> tuple[str, str] | None:
     if _HP_ID.match(s):
         curie = s.upper().replace("_", ":")
         return (curie, ONSET_TERMS[curie]) if curie in ONSET_TERMS else None
-    curie = _ONSET_BY_TEXT.get(" ".join(s.lower().split()))
+    key = " ".join(s.lower().split())
+    if not key.isascii():  # "néonatal" typed as e + combining accent is the same word
+        key = unicodedata.normalize("NFC", key)
+    curie = _ONSET_BY_TEXT.get(key)
     return (curie, ONSET_TERMS[curie]) if curie else None
 
 

@@ -184,3 +184,53 @@ def test_a_patient_with_a_spaced_id_and_no_data_stays_a_patient(tmp_path: Path, 
                             "phenotypes": {"wide": {"columns": ["Seizure"]}}}, ontology=hpo_stub, created=CREATED)
     assert sorted(_packets(res)) == ["Patient 7", "Totalitarian-1"]
     assert not [i for i in res.all_issues if i.context.get("reason") == "not a patient row"]
+
+
+# ------------------------------------------------------------------------------ onset and "not assessed" words
+ONSET_CSV = """\
+Pat;Krampfanfälle;Hypotonie;Mikrozephalie
+D1;angeboren;im Säuglingsalter;k.A.
+D2;Kindesalter;nein;keine Angabe
+F1;néonatal;dès la naissance;non recherché
+E1;congénito;no valorado;lactante
+N1;neonataal;aangeboren;niet bekend
+"""
+ONSET_MAPPING = {
+    "phenotk_mapping": 1,
+    "input": {"delimiter": ";"},
+    "subject": {"id": "Pat"},
+    "phenotypes": {"wide": {"columns": ["Krampfanfälle", "Hypotonie", "Mikrozephalie"],
+                            "terms": {"Krampfanfälle": "HP:0001250", "Hypotonie": "HP:0001252",
+                                      "Mikrozephalie": "HP:0000252"}}},
+}
+CONGENITAL, NEONATAL = ("HP:0003577", "Congenital onset"), ("HP:0003623", "Neonatal onset")
+INFANTILE, CHILDHOOD = ("HP:0003593", "Infantile onset"), ("HP:0011463", "Childhood onset")
+#: (packet, term) → onset id, or "excluded"; a "not assessed" word gives no feature and no finding
+ONSET_TRUTH = {
+    "D1": {"HP:0001250": CONGENITAL, "HP:0001252": INFANTILE},
+    "D2": {"HP:0001250": CHILDHOOD, "HP:0001252": "excluded"},
+    "F1": {"HP:0001250": NEONATAL, "HP:0001252": CONGENITAL},
+    "E1": {"HP:0001250": CONGENITAL, "HP:0000252": INFANTILE},
+    "N1": {"HP:0001250": NEONATAL, "HP:0001252": CONGENITAL},
+}
+
+
+def test_onset_and_not_assessed_words_of_other_languages(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "onsets.csv"
+    path.write_text(ONSET_CSV, encoding="utf-8")
+    res = read_sheet(path, ONSET_MAPPING, ontology=hpo_stub, created=CREATED)
+    got: dict[str, dict[str, Any]] = {}
+    for pid, packet in _packets(res).items():
+        got[pid] = {}
+        for f in packet.get("phenotypicFeatures", []):
+            onset = f.get("onset", {}).get("ontologyClass")
+            got[pid][f["type"]["id"]] = "excluded" if f.get("excluded") else (onset["id"], onset["label"])
+    assert got == ONSET_TRUTH
+    assert [i.to_dict() for i in res.all_issues if i.rule.startswith("map-")] == []
+
+
+def test_decomposed_accents_read_like_composed_ones() -> None:
+    from phenotk.mapping.timeparse import parse_time
+
+    parsed = parse_time("ne\u0301onatal")  # e + combining acute, as some keyboards and exports write it
+    assert parsed is not None and parsed.term_id == "HP:0003623"
