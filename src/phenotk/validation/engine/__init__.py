@@ -77,13 +77,16 @@ class RunLog:
     A log made by :meth:`Engine.run_log` also feeds each note to its hook's :class:`RunReducer` as it is
     added, so the hooks do their cross-document work while the run goes on and :meth:`Engine.end_run` only
     collects their findings. A plain ``RunLog()`` (a worker's per-document log, whose notes travel to the
-    run's own log) only keeps the entries; ``end_run`` then feeds them all at the end.
+    run's own log) only keeps the entries; ``end_run`` then feeds them all at the end. A log from ``run_log``
+    belongs to that engine: the notes it is given must come from that engine's checks (their hook numbers are
+    the engine's).
     """
 
-    __slots__ = ("_runs", "entries")
+    __slots__ = ("_engine", "_runs", "entries")
 
     def __init__(self, engine: Engine | None = None) -> None:
         self.entries: list[tuple[Result, Notes]] = []
+        self._engine = engine
         self._runs: list[_HookRun] | None = engine._hook_runs() if engine is not None else None
 
     def add(self, result: Result, notes: Notes) -> None:
@@ -306,7 +309,7 @@ class Engine:
         A log from :meth:`run_log` has fed its hooks already; a plain one is fed here, in input order.
         """
         runs = log._runs
-        if runs is None or len(runs) != len(self.run_hooks):
+        if runs is None or log._engine is not self:  # a plain log, or one fed to another engine's hooks
             runs = self._hook_runs()
             for result, kept in log.entries:  # one pass over the run, whatever the number of run hooks
                 for j, note in kept:
