@@ -63,7 +63,9 @@ def _run(engine: Engine, paths: list[str], log: RunLog) -> list[tuple[Any, ...]]
         log.add(res, per_doc.entries[0][1] if per_doc.entries else ())
         results.append(res)
     engine.end_run(log)
-    return [(r.path, i.rule, i.message, i.pointer, i.line, i.column, repr(i.context)) for r in results for i in r.issues]
+    return [
+        (r.path, i.rule, i.message, i.pointer, i.line, i.column, repr(i.context)) for r in results for i in r.issues
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +109,4 @@ def test_incremental_hooks_find_as_notes_arrive() -> None:
     assert one.violation.context["releases"] == {"2025-01-01": 2, "2025-03-03": 1}
     assert one.violation.context["resource"] == "/metaData/resources/0/version"
     assert list(ReleaseOlder().end_run(notes)) == [one]
+
