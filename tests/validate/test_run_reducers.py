@@ -109,4 +109,3 @@ def test_incremental_hooks_find_as_notes_arrive() -> None:
     assert one.violation.context["releases"] == {"2025-01-01": 2, "2025-03-03": 1}
     assert one.violation.context["resource"] == "/metaData/resources/0/version"
     assert list(ReleaseOlder().end_run(notes)) == [one]
-
