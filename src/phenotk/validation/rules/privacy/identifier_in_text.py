@@ -53,7 +53,7 @@ _STATE = "privacy:own-ids"
 
 
 def _own_ids(node: Node, state: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """The packet id and subject id of the enclosing phenopacket (or the element's own id), each with its tokens.
+    """The packet id and subject id of the enclosing phenopacket (a family's own id; a cohort's members' ids).
 
     Only the :func:`~phenotk.validation.rules.privacy._scan.distinctive` ones: the others are not searched
     for in text. Each id comes with its :func:`~phenotk.validation.rules.privacy._scan.tokens`, so that the
@@ -71,7 +71,22 @@ def _own_ids(node: Node, state: dict[str, Any]) -> list[tuple[str, list[str]]]:
     hit = state.get(_STATE)
     if hit is not None and hit[0] is element:
         return hit[1]  # type: ignore[no-any-return]
-    out = []
+    out: list[tuple[str, list[str]]] = []
+    if n is not None and n[1] == "Cohort":
+        # a cohort's own id names a data set, not a person ("example-cohort" in "An example cohort"): its
+        # texts are searched for the ids of its members, the people it holds
+        members = element.get("members")
+        for member in members if isinstance(members, list) else ():
+            if isinstance(member, dict):
+                _add_ids(member, out)
+    else:
+        _add_ids(element, out)
+    state[_STATE] = (element, out)
+    return out
+
+
+def _add_ids(element: dict[str, Any], out: list[tuple[str, list[str]]]) -> None:
+    """Add the element's id and its subject's id (the distinctive ones, each with its tokens) to ``out``."""
     ident = element.get("id")
     if isinstance(ident, str) and distinctive(ident):
         out.append((ident, tokens(ident)))
@@ -80,8 +95,6 @@ def _own_ids(node: Node, state: dict[str, Any]) -> list[tuple[str, list[str]]]:
         ident = subject.get("id")
         if isinstance(ident, str) and distinctive(ident):
             out.append((ident, tokens(ident)))
-    state[_STATE] = (element, out)
-    return out
 
 
 class PrivacyIdentifierInText(Rule):
@@ -91,7 +104,8 @@ class PrivacyIdentifierInText(Rule):
     --------------
     Descriptions, summaries, update comments, variant labels and extension values are scanned for e-mail
     addresses, URLs, phone numbers, record numbers (``MRN: 123456``, long digit runs), calendar dates and
-    the record's own packet or subject id.
+    the record's own packet or subject id (in a cohort's description: the ids of its members — a cohort's
+    own id names a data set, not a person).
 
     Why
     ---
