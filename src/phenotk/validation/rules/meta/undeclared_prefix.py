@@ -82,7 +82,9 @@ class MetaUndeclaredPrefix(Rule):
     ``namespacePrefix`` of a resource in ``metaData.resources`` (in a Family or Cohort, the resources of
     the element and of its members all count). Each undeclared prefix is reported once, at its first use,
     with the number of uses. Literature references (``PMID:``) in ``externalReferences`` are references,
-    not ontology terms, and are not checked. For well-known namespaces a resource entry is suggested.
+    not ontology terms, and are not checked. For well-known namespaces a resource entry is suggested; when
+    a resource already carries the namespace's well-known ``iriPrefix`` under another ``namespacePrefix``
+    (``"HPO"`` for ``http://purl.obolibrary.org/obo/HP_``), the finding names it and the fix renames it.
 
     Why
     ---
