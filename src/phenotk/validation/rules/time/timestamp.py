@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from phenotk.issue import Severity
-from phenotk.validation.helpers import parse_timestamp
+from phenotk.validation.helpers import TIMESTAMP, parse_timestamp
 from phenotk.validation.rule import Context, Node, Rule, Violation
 
 
@@ -53,5 +53,20 @@ class TimeTimestamp(Rule):
         elif parse_timestamp(v.upper()):
             candidate = v.upper()
         fix = self.replace("", candidate, safe=False, description=f"use {candidate!r}") if candidate else None
-        hint = f"; did you mean {candidate!r}?" if candidate else ""
+        hint = f"; did you mean {candidate!r}?" if candidate else _reason(v)
         yield self.violation(f"{value!r} is not an RFC 3339 timestamp (YYYY-MM-DDThh:mm:ssZ){hint}", fix=fix)
+
+
+def _reason(value: str) -> str:
+    """Why a value of the right shape is no timestamp; empty when the shape itself is wrong.
+
+    convert-pheno writes ``0000-01-01T00:00:00Z`` for an unknown date: the shape is right, the year is not.
+    """
+    if TIMESTAMP.match(value) is None:
+        return ""
+    if value.startswith("0000"):
+        return (
+            ": year 0000 is before 0001-01-01, the first instant a protobuf Timestamp holds"
+            " (a placeholder? leave the field out)"
+        )
+    return ": no such date or time"
