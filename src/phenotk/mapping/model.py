@@ -299,6 +299,8 @@ class TableMapping:
             else {k: ValueSpec.parse(v, join("/phenotypes/long", k)) for k, v in long.items() if k != "values"}
         )
         self.long_vocabulary = Vocabulary.build(common, long.get("values") if long else None)
+        #: status words after a term in free text ("Seizure: absent", "Hypotonia (+)", "Seizure, no")
+        self.text_vocabulary = Vocabulary.build(common)
         text = ph.get("text")
         self.text_columns: list[str] = [] if text is None else list(text.get("columns", []))
         #: term-list columns of absent findings: every term read there is excluded

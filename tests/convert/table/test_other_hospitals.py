@@ -234,3 +234,46 @@ def test_decomposed_accents_read_like_composed_ones() -> None:
 
     parsed = parse_time("ne\u0301onatal")  # e + combining acute, as some keyboards and exports write it
     assert parsed is not None and parsed.term_id == "HP:0003623"
+
+
+# ------------------------------------------------------------------------- status words after a free-text term
+def _status_xlsx(path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Case", "Features (HPO)"])
+    for row in [
+        ("C1", "Seizure, no; Hypotonia, yes"),          # was: Seizure OBSERVED (invented) and 'no' unmatched
+        ("C2", "Seizure: absent, Hypotonia (+)"),
+        ("C3", "Seizures - no\nMicrocephaly: yes"),
+        ("C4", "Hypotonia (-)"),
+        ("C5", "Seizure (absent) | Microcephaly = ja"),
+        ("C6", "Seizure: n/a; Hypotonia"),            # unknown: nothing recorded for Seizure
+        ("C7", "seizrue, no"),                        # typo: the whole item stays unmatched, nothing guessed
+        ("C8", "no seizures, yes"),                   # contradiction: reported, not guessed
+    ]:
+        ws.append(list(row))
+    wb.save(path)
+
+
+STATUS_TRUTH = {
+    "C1": {"HP:0001250": True, "HP:0001252": False},
+    "C2": {"HP:0001250": True, "HP:0001252": False},
+    "C3": {"HP:0001250": True, "HP:0000252": False},
+    "C4": {"HP:0001252": True},
+    "C5": {"HP:0001250": True, "HP:0000252": False},
+    "C6": {"HP:0001252": False},
+    "C7": {},
+    "C8": {},
+}
+
+
+def test_status_word_after_a_free_text_term(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "features.xlsx"
+    _status_xlsx(path)
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Case"}, "phenotypes": {"text": {"columns": ["Features (HPO)"]}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert {pid: _features(p) for pid, p in _packets(res).items()} == STATUS_TRUTH
+    unmatched = [(i.context["row"], i.context["value"]) for i in res.all_issues if i.rule == "map-unmatched-text"]
+    assert unmatched == [(8, "seizrue, no"), (9, "no seizures, yes")]

@@ -50,6 +50,9 @@ _ITEMS = re.compile(r",|\band\b|\bas well as\b|\bplus\b", re.I)
 _BEFORE_ID = re.compile(r"[\s/]+(?=HP[:_]\d{7})", re.I)
 #: Inside one negated item, "or"/"nor" continue the negation ("no seizures or hypotonia").
 _OR = re.compile(r"\bn?or\b", re.I)
+#: A term followed by a status word: "Seizure: absent", "Seizure (absent)", "Hypotonia (+)", "Seizures - no",
+#: "Ataxia = yes" (the word is read by the vocabulary; the term must be an exact label or synonym).
+_STATUS_AFTER = re.compile(r"(?P<term>.+?)\s*(?::|=|\s[-–—]|\()\s*(?P<word>[^():=]+?)\s*\)?\Z")
 
 
 def wide_cell(b: _Builder, cell: str) -> tuple[str | None, ParsedTime | None]:
@@ -286,7 +289,8 @@ def text_cell(b: _Builder, number: int, col: str, text: str, issues: list[Issue]
         phrase = phrase.strip().strip(".").strip()
         if not phrase or phrase.lower() in _EMPTY_TEXT:
             continue
-        for part, excluded, term in match_phrase(b.resolver, b.m.text_negations, phrase):
+        for part, excluded, term in match_phrase(b.resolver, b.m.text_negations, phrase,
+                                                 status=b.m.text_vocabulary.status):
             if term is None:
                 issues.append(finding(
                     "map-unmatched-text",
@@ -306,7 +310,8 @@ def negation(negations: tuple[str, ...], phrase: str) -> tuple[bool, str]:
 
 
 def match_phrase(
-    resolver: TermResolver, negations: tuple[str, ...], phrase: str
+    resolver: TermResolver, negations: tuple[str, ...], phrase: str, *,
+    status: Callable[[str], str | None] | None = None,
 ) -> list[tuple[str, bool, tuple[str, str] | None]]:
     """(text, excluded, (id, label) or None) for each item of one free-text phrase.
 
@@ -318,7 +323,12 @@ def match_phrase(
        ``without``, … — the mapping's ``negations``) covers **its own item only**: ``no seizures, hypotonia``
        → Seizure excluded, Hypotonia observed;
     3. inside a negated item, "or"/"nor" keep the negation: ``no seizures or hypotonia`` → both excluded;
-    4. an item that matches nothing is returned with None (reported as map-unmatched-text).
+    4. with ``status`` (the vocabulary's word reader): a term followed by a status word in its item
+       (``Seizure: absent``, ``Seizure (absent)``, ``Hypotonia (+)``, ``Seizures - no``) or as the next item
+       (``Seizure, no``) takes that status — excluded, observed, or no feature for an unknown word (``Seizure:
+       n/a``); a status word that contradicts a negation, or follows an unmatched item, leaves the whole text
+       unmatched;
+    5. an item that matches nothing is returned with None (reported as map-unmatched-text).
     """
     whole = resolver.resolve(phrase)
     if whole is not None:
@@ -327,13 +337,34 @@ def match_phrase(
     items = [p.strip() for p in _ITEMS.split(phrase)]
     if any(len(HP_ANYWHERE.findall(i)) > 1 for i in items):  # "HP:0001250 HP:0001263": ids apart by spaces only
         items = [part.strip() for i in items for part in _BEFORE_ID.split(i)]
+    last: int | None = None  # index in ``out`` of the previous item's last entry, for a status word after it
     for item in items:
         if not item:
             continue
         term = resolver.resolve(item)
         if term is not None:
             out.append((item, False, term))
+            last = len(out) - 1
             continue
+        word = status(item) if status is not None else None
+        if word is not None and last is not None:  # "Seizure, no": the status of the item before
+            text, was_excluded, prev = out[last]
+            joined = f"{text}, {item}"
+            if prev is None or (was_excluded and word == "observed"):
+                out[last] = (joined, was_excluded, None)
+            elif word == "unknown":
+                del out[last]
+            else:
+                out[last] = (joined, word == "excluded", prev)
+            last = None
+            continue
+        stated = _status_after(resolver, status, item) if status is not None else None
+        if stated is not None:
+            if stated[0] != "unknown":
+                out.append((item, stated[0] == "excluded", stated[1]))
+            last = None
+            continue
+        last = len(out)
         excluded, rest = negation(negations, item)
         if not excluded:
             out.append((item, False, None))
@@ -345,3 +376,17 @@ def match_phrase(
         parts = [p.strip() for p in _OR.split(rest) if p.strip()]
         out.extend((p, True, resolver.resolve(p)) for p in parts)
     return out
+
+
+def _status_after(
+    resolver: TermResolver, status: Callable[[str], str | None], item: str
+) -> tuple[str, tuple[str, str]] | None:
+    """(status, term) of an item written as a term and a status word (``Seizure: absent``), else None."""
+    m = _STATUS_AFTER.match(item)
+    if m is None:
+        return None
+    word = status(m.group("word"))
+    if word is None:
+        return None
+    term = resolver.resolve(m.group("term"))
+    return (word, term) if term is not None else None
