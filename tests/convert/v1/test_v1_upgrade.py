@@ -62,6 +62,16 @@ def test_folder_is_the_listed_one(v1_dir: Path) -> None:
 # ---------------------------------------------------------------- golden pairs
 
 
+def _theirs_vd_ids(packet: Phenopacket) -> list[str]:
+    """The non-empty variation descriptor ids of ``packet``'s interpretations."""
+    return [
+        gi.variant_interpretation.variation_descriptor.id
+        for interp in packet.interpretations
+        for gi in interp.diagnosis.genomic_interpretations
+        if gi.variant_interpretation.variation_descriptor.id
+    ]
+
+
 def _explain_golden_differences(ours: Any, expected: Any) -> None:
     """Remove the known, explained differences between our upgrade and phenopacket-tools' hand-written v2 files.
 
@@ -73,6 +83,8 @@ def _explain_golden_differences(ours: Any, expected: Any) -> None:
     4. Their v2 relatives MOTHER/FATHER have ``dateOfBirth`` 1970-01-01T00:00:00Z and empty
        ``timeAtLastEncounter``/``taxonomy``: protobuf default values (epoch 0) written out by their converter;
        the v1 relatives have only id and sex, and so do ours.
+    5. Their variation descriptors have no ``id`` (REQUIRED in v2, so their file fails validation); ours is
+       derived from the allele (``NM_001174067_1_c_1A_G``-style), the same on every run.
     """
     metas = [ours.meta_data]
     packets: list[tuple[Phenopacket, Phenopacket]] = []
@@ -101,6 +113,8 @@ def _explain_golden_differences(ours: Any, expected: Any) -> None:
                 vd = gi.variant_interpretation.variation_descriptor
                 assert (vd.gene_context.value_id, vd.gene_context.symbol) == ("HGNC1:3688", "FGFR1")
                 vd.ClearField("gene_context")
+                assert vd.id and not _theirs_vd_ids(theirs)
+                vd.ClearField("id")
         for bs in theirs.biosamples:
             assert bs.material_sample.id == "EFO:0009655"
             bs.ClearField("material_sample")
@@ -463,3 +477,25 @@ def test_finding_docs_have_every_section() -> None:
         for section in ("What it means:", "Why:", "Example:", "What to do:"):
             assert section in ft.doc, (ft.code, section)
     assert len({ft.code for ft in FINDINGS}) == len({ft.name for ft in FINDINGS}) == len(FINDINGS)
+
+
+def test_upgraded_variants_get_a_deterministic_id() -> None:
+    # LIRICAL/Exomiser-style v1 variants have no allele id; v2 requires VariationDescriptor.id, so the
+    # upgraded packet used to fail validation (schema-required) for every variant.
+    tree = {
+        "id": "P1",
+        "subject": {"id": "P1"},
+        "diseases": [{"term": {"id": "OMIM:101600", "label": "Pfeiffer syndrome"}}],
+        "variants": [
+            {"vcfAllele": {"genomeAssembly": "GRCh37", "chr": "10", "pos": 123256215, "ref": "T", "alt": "G"}},
+            {"hgvsAllele": {"hgvs": "NM_000141.4:c.1A>G"}},
+            {"hgvsAllele": {"id": "kept", "hgvs": "NM_000141.4:c.2A>G"}},
+        ],
+        "metaData": {"phenopacketSchemaVersion": "1.0"},
+    }
+    message, _ = upgrade(tree, variants_to_interpretations=True)
+    gis = message.interpretations[0].diagnosis.genomic_interpretations
+    ids = [gi.variant_interpretation.variation_descriptor.id for gi in gis]
+    assert ids == ["GRCh37_10_123256215_T_G", "NM_000141_4_c_1A_G", "kept"]
+    again, _ = upgrade(tree, variants_to_interpretations=True)
+    assert again == message

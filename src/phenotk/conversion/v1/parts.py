@@ -37,6 +37,7 @@ from phenopackets.schema.v1 import base_pb2 as v1b
 
 from phenotk.io.sourcemap import join
 from phenotk.issue import Issue
+from phenotk.model.ids import safe_id
 
 from . import findings as F
 from .options import V2_SCHEMA_VERSION, UpgradeOptions
@@ -293,6 +294,8 @@ class PartUpgrader:
             out.expressions.append(Expression(syntax="iscn", value=v.iscn_allele.iscn))
         if v.HasField("zygosity"):
             out.allelic_state.CopyFrom(to_term(v.zygosity))
+        if not out.id:  # v2 requires an id; v1 alleles rarely have one: derive it from the allele, every run alike
+            out.id = _variant_id(out)
         self.rest(v, {"zygosity", allele or ""}, ptr)
         return out
 
@@ -354,3 +357,15 @@ class PartUpgrader:
                 pointer=join(ptr, "metaData") if ptr else "",
             )
         )
+
+
+def _variant_id(vd: VariationDescriptor) -> str:
+    """An id-safe variant id from the allele itself (``NM_000141_4_c_1A_G``, ``GRCh37_10_123256215_T_G``)."""
+    if vd.expressions:
+        name = vd.expressions[0].value
+    elif vd.HasField("vcf_record"):
+        r = vd.vcf_record
+        name = "_".join(str(x) for x in (r.genome_assembly, r.chrom, r.pos, r.ref, r.alt) if x)
+    else:
+        name = ""
+    return safe_id(name)[:64] or "variant"
