@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from phenotk.io.sourcemap import join
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.readiness import _common as C
 
 #: the genome assemblies PhEval accepts, written exactly so
 PHEVAL_ASSEMBLIES = ("GRCh37", "hg19", "GRCh38", "hg38")
+#: the ``fileAttributes.fileFormat`` PhEval's ``vcf_file_data`` looks for, compared exactly (its corpora and
+#: the spiked VCFs it writes say ``vcf``; releases before the polars rewrite compared ``VCF``)
+PHEVAL_VCF = "vcf"
 #: the findings whose message and path never vary (:func:`~phenotk.validation.rules.readiness._common.fixed`)
 _NO_DISEASE = C.fixed(
     "pheval: no diseases (disease prioritisation has nothing to score)", "diseases", severity=Severity.WARNING
 )
 _NO_VCF = C.fixed(
-    "pheval: no file with fileAttributes.fileFormat 'VCF' (needed for variant prioritisation runs)",
+    f"pheval: no file with fileAttributes.fileFormat {PHEVAL_VCF!r} (needed for variant prioritisation runs)",
     "files",
     severity=Severity.WARNING,
 )
@@ -31,15 +37,17 @@ class PhevalReadiness(Rule):
       ``ref``, ``alt`` and a ``genomeAssembly`` written exactly ``GRCh37``, ``hg19``, ``GRCh38`` or ``hg38``
       (**error**: the diagnosed variant a run is scored against), and a ``geneContext`` with ``symbol`` and
       ``valueId`` (**error**: the diagnosed gene);
-    * a file whose ``fileAttributes.fileFormat`` is exactly ``VCF`` (**warning**: needed for variant
-      prioritisation runs; phenotype-only runs do without), its ``uri`` ending ``.vcf`` or ``.vcf.gz``
+    * a file whose ``fileAttributes.fileFormat`` is exactly ``vcf`` (**warning**: needed for variant
+      prioritisation runs; phenotype-only runs do without; ``VCF`` or any other spelling is named with a
+      suggested fix, as PhEval does not find it), its ``uri`` ending ``.vcf`` or ``.vcf.gz``
       (**error**) and its ``fileAttributes.genomeAssembly`` one of the four names above (**error**:
       ``IncompatibleGenomeAssemblyError``);
     * at least one disease (**warning**: disease prioritisation is scored against it).
 
     Source: PhEval ``src/pheval/utils/phenopacket_utils.py`` (monarch-initiative/pheval: ``PhenopacketUtil``
     ``observed_phenotypic_features``, ``causative_variants``, ``diagnosed_genes``, ``diagnosed_variants`` and
-    ``vcf_file_data`` with ``compatible_genome_assembly = ["GRCh37", "hg19", "GRCh38", "hg38"]``).
+    ``vcf_file_data`` with ``compatible_genome_assembly = ["GRCh37", "hg19", "GRCh38", "hg38"]`` and
+    ``file.file_attributes["fileFormat"] == "vcf"``).
 
     Why
     ---
@@ -74,9 +82,21 @@ class PhevalReadiness(Rule):
         for variant in p.variants():
             self._variant(variant, out)
         files = p.files()
-        vcfs = [(path, f) for path, f in files if C.is_vcf(f, exact="VCF")] if files else files
+        vcfs = [(path, f) for path, f in files if C.is_vcf(f, exact=PHEVAL_VCF)] if files else files
         if not vcfs:
-            out.append(_NO_VCF)
+            spelled = [(path, f) for path, f in files if C.is_vcf(f) and isinstance(_format(f), str)]
+            for path, f in spelled:  # a VCF by another spelling (``VCF``): PhEval does not find it
+                attrs = C.key(f, "fileAttributes")
+                fix = self.replace(
+                    join("", *path, attrs, "fileFormat"), PHEVAL_VCF, safe=False, description=f"use {PHEVAL_VCF!r}"
+                )
+                msg = (
+                    f"pheval: fileFormat {_format(f)!r} is not {PHEVAL_VCF!r}: PhEval compares it exactly and "
+                    "does not find this VCF"
+                )
+                out.append(self.violation(msg, *path, attrs, "fileFormat", fix=fix, severity=Severity.WARNING))
+            if not spelled:
+                out.append(_NO_VCF)
         for path, f in vcfs:
             uri = C.get(f, "uri")
             if isinstance(uri, str) and not C.VCF_NAME.search(uri):
@@ -125,3 +145,8 @@ class PhevalReadiness(Rule):
                     C.key(vd, "geneContext"),
                 )
             )
+
+
+def _format(f: dict[str, Any]) -> Any:
+    """``fileAttributes.fileFormat`` of a file (None when absent)."""
+    return C.attributes(f).get("fileFormat")
