@@ -487,3 +487,45 @@ def test_procedure_date_next_to_age_is_a_finding_not_a_silent_drop() -> None:
     packet, issues = from_beacon(ind)
     assert packet.medical_actions[0].procedure.performed.timestamp.ToJsonString().startswith("2020-01-01")
     assert not [i for i in issues if "dateOfProcedure" in i.pointer]
+
+
+def test_excluded_as_a_string_is_not_read_as_present() -> None:
+    # hand-written / spreadsheet-derived BFF: "excluded": "true" used to be read as observed, silently
+    ind = {
+        "id": "x",
+        "phenotypicFeatures": [
+            {"featureType": {"id": "HP:0001250", "label": "Seizure"}, "excluded": "true"},
+            {"featureType": {"id": "HP:0001263", "label": "Global developmental delay"}, "excluded": "False"},
+            {"featureType": {"id": "HP:0000252", "label": "Microcephaly"}, "excluded": "maybe"},
+        ],
+        "diseases": [{"diseaseCode": {"id": "OMIM:154700", "label": "Marfan syndrome"}, "excluded": "true"}],
+    }
+    packet, issues = from_beacon(ind)
+    assert [(f.type.id, f.excluded) for f in packet.phenotypic_features] == [
+        ("HP:0001250", True),
+        ("HP:0001263", False),
+    ]
+    assert packet.diseases[0].excluded
+    by_pointer = {i.pointer: i for i in issues}
+    assert by_pointer["/phenotypicFeatures/0/excluded"].severity.value == "info"
+    assert by_pointer["/phenotypicFeatures/2/excluded"].rule == "beacon-invalid-value"
+    assert by_pointer["/phenotypicFeatures/2/excluded"].severity.value == "warning"
+
+
+@pytest.mark.parametrize(("term", "sex"), [("PATO:0020002", "FEMALE"), ("PATO:0020001", "MALE")])
+def test_progenetix_genotypic_sex_terms(term: str, sex: str) -> None:
+    packet, issues = from_beacon({"id": "x", "sex": {"id": term, "label": f"{sex.lower()} genotypic sex"}})
+    assert (
+        Phenopacket.DESCRIPTOR.fields_by_name["subject"]
+        .message_type.fields_by_name["sex"]
+        .enum_type.values_by_number[packet.subject.sex]
+        .name
+        == sex
+    )
+    assert [(i.rule, i.severity.value) for i in issues] == [("beacon-sex-term", "info")]
+    assert term in issues[0].message
+
+
+def test_unknown_sex_term_names_its_id() -> None:
+    _, issues = from_beacon({"id": "x", "sex": {"id": "XYZ:9", "label": "n/a"}})
+    assert issues[0].rule == "beacon-invalid-value" and "XYZ:9" in issues[0].message

