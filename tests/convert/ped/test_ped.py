@@ -317,3 +317,11 @@ def test_data_line_with_a_column_name_as_family_id_is_not_a_header() -> None:
     fams, issues = parse_ped("FID IID PAT MAT SEX PHENOTYPE\n" + text)
     assert len(fams[0].persons) == 3
     assert [i.rule for i in issues].count("ped-header") == 1
+
+
+def test_phenotype_message_names_a_quantitative_trait_only_for_numbers() -> None:
+    # variantplaner writes affected status as true/false: that is not a quantitative trait
+    _, issues = parse_ped("f1\ta\t0\t0\t1\ttrue\nf1\tb\t0\t0\t2\t3.7\n")
+    bad = {i.line: i.message for i in issues if i.rule == "ped-bad-code"}
+    assert "quantitative" not in bad[1] and "read as MISSING" in bad[1]
+    assert "quantitative trait cannot be carried" in bad[2]

@@ -90,6 +90,14 @@ def _columns(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _is_header(words: Sequence[str]) -> bool:
     """A first line that names the columns: two or more column names, and no sex code where a PED has sex.
 
@@ -162,10 +170,11 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
         person.sex = SEX_NAMES[sex_name].number  # type: ignore[assignment]
         status = STATUS_CODES.get(pheno)
         if status is None:
+            why = "a quantitative trait cannot be carried; " if _is_number(pheno) else ""
             issues.append(
                 F.BAD_CODE(
                     f"line {lineno}: phenotype {pheno!r} is not 2 (affected), 1 (unaffected) or 0/-9 "
-                    "(missing); a quantitative trait cannot be carried; read as MISSING",
+                    f"(missing); {why}read as MISSING",
                     severity=severity,
                     column=cols[5][1],
                     individual=ind,
