@@ -245,6 +245,20 @@ class Vocabulary:
             return "unknown"
         return None
 
+    def replaced(self, text: str) -> str:
+        """Why a built-in word is not read here, as a message tail; ``""`` when that is not the reason.
+
+        ``" (this mapping's unknown words are na, not tested: they replace the built-in ones)"`` for ``unknown``
+        under a mapping whose ``values`` list its own unknown words.
+        """
+        key = unicodedata.normalize("NFC", text.strip().lower())
+        for kind, builtin in DEFAULT_VOCABULARY.items():
+            mine: frozenset[str] = getattr(self, kind)
+            if key in builtin and key not in mine:
+                shown = ", ".join(sorted(mine)[:8]) + (" …" if len(mine) > 8 else "")
+                return f" (this mapping's {kind} words are {shown}: they replace the built-in ones)"
+        return ""
+
 
 #: Keys of a variant block that are settings, not values read from the sheet.
 BLOCK_OPTIONS = frozenset({"no_variant_words", "cells"})

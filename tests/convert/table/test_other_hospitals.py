@@ -41,7 +41,7 @@ def _features(packet: dict[str, Any]) -> dict[str, bool]:
 
 
 
-def _whole(sheet: Path, mapping: dict[str, Any], hpo: Any) -> Any:
+def _whole(sheet: Path, mapping: Any, hpo: Any) -> Any:
     """The reference conversion (every row held, grouped in one go): must agree with the streamed one."""
     m = load_mapping(mapping)
     table = open_table(sheet, sheet=m.sheet, header_row=m.header_row, skip_rows=m.skip_rows, delimiter=m.delimiter,
@@ -277,3 +277,42 @@ def test_status_word_after_a_free_text_term(tmp_path: Path, hpo_stub: Any) -> No
     assert {pid: _features(p) for pid, p in _packets(res).items()} == STATUS_TRUTH
     unmatched = [(i.context["row"], i.context["value"]) for i in res.all_issues if i.rule == "map-unmatched-text"]
     assert unmatched == [(8, "seizrue, no"), (9, "no seizures, yes")]
+
+
+# ----------------------------------------------------------------- a long sheet under the public generic-long
+GENERIC_LONG = Path(__file__).resolve().parents[3] / "mappings" / "generic-long.yaml"
+LONG_CSV = """\
+family,individual,sex,age (years),disease,hpo,hpo label,present?,onset
+FAM1,II-1,M,"4,5",,HP_0001250,,ja,
+FAM1,II-1,,,,,microcephaly,yes,2 yrs
+FAM1,II-1,,,,,Seizures,no,
+FAM2,I-1,female,36,,Global developmental delay,,+,infancy
+FAM2,I-1,,,,Seizure,,unknown,
+,,,,,,,,
+Data extracted 2024-01-10 by JD,,,,,,,,
+"""
+
+
+def test_long_sheet_under_generic_long(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(LONG_CSV, encoding="utf-8")
+    res = read_sheet(path, GENERIC_LONG, ontology=hpo_stub, created=CREATED)
+    packets = _packets(res)
+    assert {pid: _features(p) for pid, p in packets.items()} == {
+        "FAM1_II_1": {"HP:0000252": False, "HP:0001250": True},
+        "FAM2_I_1": {"HP:0001263": False},
+    }
+    # the note under a two-column id is one warning, not a missing-id error that fails the run
+    assert not [i for i in res.all_issues if i.severity is Severity.ERROR]
+    notes = [(i.context["row"], i.context["column"]) for i in res.all_issues
+             if i.context.get("reason") == "not a patient row"]
+    assert notes == [(8, "family")]
+    # words the mapping's own lists replaced are named as such, in one line
+    bad = {i.context["value"]: i.message for i in res.all_issues if i.rule == "map-bad-cell"
+           and i.context.get("column") == "present?"}
+    assert sorted(bad) == ["ja", "unknown"]
+    assert "this mapping's observed words are +, observed, present, yes: they replace the built-in ones" in bad["ja"]
+    assert "this mapping's unknown words are na, not tested" in bad["unknown"]
+    assert all("\n" not in m for m in bad.values())
+    whole = _whole(path, GENERIC_LONG, hpo_stub)
+    assert [i.to_dict() for i in whole.all_issues] == [i.to_dict() for i in res.all_issues]

@@ -236,7 +236,7 @@ class _Builder:
             if not pid or not sid:
                 filled = [c for c, v in rec.items() if v.strip()]
                 if filled:
-                    yield self._missing_id(number, "packet" if not pid else "subject", filled)
+                    yield self._missing_id(number, "packet" if not pid else "subject", filled, rec)
                 continue
             group = order.get(pid)
             if group is None:
@@ -248,8 +248,14 @@ class _Builder:
             group.rows.append((number, rec))
         yield from order.values()
 
-    def _missing_id(self, number: int, which: str, filled: list[str]) -> Issue:
+    def _missing_id(self, number: int, which: str, filled: list[str], row: dict[str, str]) -> Issue:
         spec = self.m.packet_id if which == "packet" else self.m.subject["id"]
+        if len(filled) == 1 and filled[0] in {*self.m.packet_id.columns(), *self.m.subject["id"].columns()}:
+            text = row[filled[0]].strip()
+            if _note_like(text):  # "Data extracted 2024-01-10 by JD" under an id made of two columns
+                return finding("map-bad-cell", f"cell {text!r} is a note alone in its row, not part of a patient id; "
+                               "the row is not converted", self.sev, sheet=self.sheet.name, row=number,
+                               column=filled[0], value=text, reason="not a patient row")
         cols = ", ".join(spec.columns()) or spec.pointer
         shown = ", ".join(filled[:4]) + (" …" if len(filled) > 4 else "")
         return finding("map-missing-id", f"no {which} id (column {cols}) in a row with {len(filled)} filled "
@@ -342,9 +348,10 @@ class _Builder:
                     pids.append(None)
                     continue
             if not pid or not sid:
-                filled = [c for c, v in dict(zip(header, cells, strict=False)).items() if v.strip()]
+                row = dict(zip(header, cells, strict=False))
+                filled = [c for c, v in row.items() if v.strip()]
                 if filled:
-                    issues.append(self._missing_id(number, "packet" if not pid else "subject", filled))
+                    issues.append(self._missing_id(number, "packet" if not pid else "subject", filled, row))
                 pids.append(None)
                 continue
             if pid not in first:

@@ -165,7 +165,8 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
             if pf is _BAD:
                 b.bad(issues, number, col, cell, "not a phenotype status",
                       f"{cell!r} under {term.label or term.id} is none of observed/excluded/unknown words and "
-                      "not an age, onset or severity (mild/moderate/severe/profound)")
+                      "not an age, onset or severity (mild/moderate/severe/profound)"
+                      + b.m.wide_vocabulary.replaced(cell))
                 continue
             prev = seen.get(tid)
             if prev is not None:
@@ -211,7 +212,8 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
             severity = _severity_class(b, sraw)  # "mild" as the status: observed, mild
         elif sraw:
             status = read_value(b, long["status"], sraw, status_parser(b.m.long_vocabulary), issues, number,
-                                "status", "an observed/excluded/unknown word or a severity") or ""
+                                "status", "an observed/excluded/unknown word or a severity"
+                                + b.m.long_vocabulary.replaced(sraw)) or ""
             if status in ("", "unknown"):
                 return
     if "severity" in long:
