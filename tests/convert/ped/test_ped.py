@@ -12,7 +12,7 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from phenopackets import Family, Pedigree, Phenopacket
+from phenopackets import FEMALE, MALE, Family, Pedigree, Phenopacket
 
 from phenotk.conversion.base import ConvertOptions
 from phenotk.conversion.ped import PedReader, PedWriter, check_pedigree, parse_ped
@@ -325,3 +325,16 @@ def test_phenotype_message_names_a_quantitative_trait_only_for_numbers() -> None
     bad = {i.line: i.message for i in issues if i.rule == "ped-bad-code"}
     assert "quantitative" not in bad[1] and "read as MISSING" in bad[1]
     assert "quantitative trait cannot be carried" in bad[2]
+
+
+def test_zero_parents_of_a_v2_family_are_unknown_not_a_person() -> None:
+    # Phenopacket v2 families write founders' parents as "0" (schema docs, phenopacket-tools examples);
+    # check_pedigree used to report '0' as an unknown parent and as "both father and mother" (an error).
+    persons = [
+        Pedigree.Person(family_id="F", individual_id="kid", paternal_id="dad", maternal_id="mom", sex=MALE),
+        Pedigree.Person(family_id="F", individual_id="dad", paternal_id="0", maternal_id="0", sex=MALE),
+        Pedigree.Person(family_id="F", individual_id="mom", paternal_id="0", maternal_id="0", sex=FEMALE),
+    ]
+    assert check_pedigree(persons) == []
+    persons[0].maternal_id = "aunt"  # a real unknown parent is still reported
+    assert [i.rule for i in check_pedigree(persons)] == ["pedigree-unknown-parent"]

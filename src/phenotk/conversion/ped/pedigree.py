@@ -237,7 +237,7 @@ def check_pedigree(
     mothers_of: dict[str, str] = {}
     for i, p in enumerate(persons):
         for role, parent in (("father", p.paternal_id), ("mother", p.maternal_id)):
-            if not parent:
+            if parent in _MISSING_PARENT:  # "" or the PED/phenopacket "0" (unknown): no parent
                 continue
             if parent == p.individual_id:
                 issues.append(
@@ -258,7 +258,7 @@ def check_pedigree(
                     )
                 )
             (fathers_of if role == "father" else mothers_of)[parent] = p.individual_id
-        if p.paternal_id and p.paternal_id == p.maternal_id:
+        if p.paternal_id not in _MISSING_PARENT and p.paternal_id == p.maternal_id:
             issues.append(
                 F.ROLE_CONFLICT(
                     f"{p.paternal_id!r} is both father and mother of {p.individual_id!r}",
