@@ -242,5 +242,5 @@ def _branch_label(idx: OntologyView, branch: str | None) -> str:
     from phenotk.ontology import HPO_ROOTS
 
     root = HPO_ROOTS.get(branch)
-    label = idx.label(root) if root else None
-    return f"a {label or branch.replace('_', ' ')} term"
+    name = (idx.label(root) if root else None) or branch.replace("_", " ")
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name} term"  # an Onset term, a Mode of inheritance term
