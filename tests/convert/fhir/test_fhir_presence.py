@@ -103,3 +103,24 @@ def test_year_only_dates_are_not_padded_to_january_first() -> None:
     ]
     (item,) = read_fhir(dict(patient, birthDate="1990-05-06"), validate=False)
     assert item.message.subject.date_of_birth.ToJsonString() == "1990-05-06T00:00:00Z"
+
+
+def test_ncpi_clinical_finding_absent_and_string_values() -> None:
+    sct = "http://snomed.info/sct"
+    absent = {"coding": [{"system": sct, "code": "373572006", "display": "Clinical finding absent"}]}
+    present = {"coding": [{"system": sct, "code": "373573001", "display": "Clinical finding present"}]}
+    packet, issues = _read(
+        _bundle(
+            _obs("o1", "HP:0001631", valueCodeableConcept=absent),
+            _obs("o2", "HP:0001250", valueCodeableConcept=present),
+            _obs("o3", "HP:0001263", valueString="Absent"),
+            _obs("o4", "HP:0000252", valueString="mild, left side"),
+        )
+    )
+    assert _features(packet) == [
+        ("HP:0001631", True),
+        ("HP:0001250", False),
+        ("HP:0001263", True),
+        ("HP:0000252", False),
+    ]
+    assert [i.pointer for i in issues if i.rule == "fhir-unmapped-element"] == ["/entry/4/resource/valueString"]

@@ -29,8 +29,21 @@ from phenotk.conversion.fhir.walk import (
 )
 
 _PATO_SEX = {"PATO:0000384": "MALE", "PATO:0000383": "FEMALE"}
-_ABSENT = {("LOINC", T.LOINC_ABSENT), ("SNOMEDCT", "373067005"), ("SNOMEDCT", "410516002"), ("SNOMEDCT", "2667000")}
-_PRESENT = {("LOINC", T.LOINC_PRESENT), ("SNOMEDCT", "373066001"), ("SNOMEDCT", "410605003"), ("SNOMEDCT", "52101004")}
+# SNOMED 373572006/373573001 "Clinical finding absent/present": the NCPI / Kids First FHIR phenotype value set.
+_ABSENT = {
+    ("LOINC", T.LOINC_ABSENT),
+    ("SNOMEDCT", "373067005"),
+    ("SNOMEDCT", "410516002"),
+    ("SNOMEDCT", "2667000"),
+    ("SNOMEDCT", "373572006"),
+}
+_PRESENT = {
+    ("LOINC", T.LOINC_PRESENT),
+    ("SNOMEDCT", "373066001"),
+    ("SNOMEDCT", "410605003"),
+    ("SNOMEDCT", "52101004"),
+    ("SNOMEDCT", "373573001"),
+}
 _ABSENT_TEXT = ("absent", "no", "not present", "negative", "excluded")
 _PRESENT_TEXT = ("present", "yes", "positive", "observed")
 _NEG_INTERP = {"NEG", "N", "ND", "NEGATIVE", "ABSENT"}
@@ -208,6 +221,11 @@ def _presence(w: Walk, res: Res, pk: Packet, consumed: set[str]) -> bool | None:
     if isinstance(data.get("valueBoolean"), bool):
         consumed.add("valueBoolean")
         excluded = not data["valueBoolean"]
+    if isinstance(data.get("valueString"), str):
+        text = data["valueString"].strip().lower()
+        if text in _ABSENT_TEXT or text in _PRESENT_TEXT:
+            consumed.add("valueString")
+            excluded = text in _ABSENT_TEXT
     if "interpretation" in data:
         consumed.add("interpretation")
         for i, cc in enumerate(as_list(data["interpretation"])):
