@@ -316,3 +316,57 @@ def test_long_sheet_under_generic_long(tmp_path: Path, hpo_stub: Any) -> None:
     assert all("\n" not in m for m in bad.values())
     whole = _whole(path, GENERIC_LONG, hpo_stub)
     assert [i.to_dict() for i in whole.all_issues] == [i.to_dict() for i in res.all_issues]
+
+
+# ------------------------------------------------------------------ numbered free-text columns named by a pattern
+NUMBERED_CSV = """\
+PatientID,Sex,Feature_1,Feature_2,Feature_3,Absent_1,Absent_2,Weight (kg)
+Q1,Female,Seizure,Seizure,Hypotonia,Microcephaly,,12.5
+Q2,Male,Microcephaly,,Strabismus,,Seizure,20
+Q3,Female,,Small head,,,,
+"""
+
+
+@pytest.mark.parametrize("text", [
+    {"columns": ["Feature_*"], "excluded_columns": ["Absent_?"]},
+    {"columns": ["Feature_1", "Feature_2", "Feature_3"], "excluded_columns": ["Absent_1", "Absent_2"]},
+])
+def test_numbered_free_text_columns_by_pattern(text: dict[str, Any], tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "numbered.csv"
+    path.write_text(NUMBERED_CSV, encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "PatientID", "sex": "Sex"}, "phenotypes": {"text": text},
+               "ignore_columns": ["Weight (kg)"]}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert {pid: _features(p) for pid, p in _packets(res).items()} == {
+        "Q1": {"HP:0001250": False, "HP:0001252": False, "HP:0000252": True},
+        "Q2": {"HP:0000252": False, "HP:0000486": False, "HP:0001250": True},
+        "Q3": {"HP:0000252": False},
+    }
+    assert [i.rule for i in res.all_issues if i.rule.startswith("map-")] == []
+
+
+def test_a_pattern_that_matches_no_header_is_reported(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "numbered.csv"
+    path.write_text(NUMBERED_CSV, encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "PatientID"}, "ignore_columns": ["Sex", "Weight (kg)"],
+               "phenotypes": {"text": {"columns": ["Feature_*", "Symptom_*"], "excluded_columns": ["Absent_*"]}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    missing = [i.message for i in res.all_issues if i.rule == "map-missing-column"]
+    assert missing == ["free-text column 'Symptom_*' is not in the sheet (no header matches the pattern)"]
+
+
+def test_mapping_explain_names_the_columns_a_pattern_reads(tmp_path: Path, hpo_stub: Any) -> None:
+    from phenotk.conversion.table.sheets import read_table
+    from phenotk.conversion.table.starter import explain
+
+    path = tmp_path / "numbered.csv"
+    path.write_text(NUMBERED_CSV, encoding="utf-8")
+    m = load_mapping({"phenotk_mapping": 1, "subject": {"id": "PatientID", "sex": "Sex"},
+                      "phenotypes": {"text": {"columns": ["Feature_*"], "excluded_columns": ["Absent_*"]}}})
+    lines = explain(m, read_table(path), hpo_stub)
+    fates = {line.split(":")[0].strip().strip("'"): line.split(":", 1)[1].strip() for line in lines
+             if line.startswith("  '")}
+    assert {h: fates[h] for h in ("Feature_1", "Feature_3", "Absent_2")} == dict.fromkeys(
+        ("Feature_1", "Feature_3", "Absent_2"), "read by the mapping")
+    assert fates["Weight (kg)"].startswith("NOT MAPPED")
+    assert "phenotypes (free text, every term excluded) ← ['Absent_*']" in lines

@@ -9,6 +9,7 @@ value is read by one rule (:mod:`.values`: the ``values:`` map first, then the f
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -134,6 +135,17 @@ def _expand(blocks: list[dict[str, ValueSpec]], header: set[str]) -> list[dict[s
     return out
 
 
+def _matching(names: list[str], header: list[str]) -> list[str]:
+    """``names`` with each pattern (``*``, ``?``; not a header itself) replaced by the headers it matches."""
+    out: list[str] = []
+    for name in names:
+        if name in header or not ("*" in name or "?" in name):
+            out.append(name)
+        else:
+            out.extend(h for h in header if fnmatch.fnmatchcase(h, name) and h not in out)
+    return out
+
+
 class _Builder:
     """State shared by the part builders while one sheet is converted."""
 
@@ -150,6 +162,9 @@ class _Builder:
         self.diseases = _expand(mapping.diseases, header)
         self.variants = _expand(mapping.variants, header)
         self.references = _expand(mapping.references, header)
+        #: free-text columns with ``*`` / ``?`` patterns resolved against the header ("Feature_*")
+        self.text_columns = _matching(mapping.text_columns, sheet.header)
+        self.text_excluded_columns = _matching(mapping.text_excluded_columns, sheet.header)
         self.sheet_issues: list[Issue] = []
         self.cell_cache: dict[str, tuple[str | None, ParsedTime | None]] = {}
         self.feature_cache: dict[tuple[str, str], object] = {}

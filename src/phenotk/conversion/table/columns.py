@@ -40,7 +40,7 @@ def plan_columns(b: _Builder, rows: list[list[str]] | None = None) -> None:
     plain, patterns = m.referenced_columns()
     blocks = (*b.diseases, *b.variants, *b.references)
     claimed: set[str] = {c for blk in blocks for spec in blk.values() for c in spec.columns() if c in header}
-    claimed |= {c for c in plain if c in header}
+    claimed |= {c for c in (*plain, *b.text_columns, *b.text_excluded_columns) if c in header}
     check_required(b)
     _missing_columns(b)
     for pat in patterns:
@@ -73,10 +73,12 @@ def _missing_columns(b: _Builder) -> None:
                     "map-missing-column", f"mapping {mapping_where(b, spec)} reads column {col!r}, which the sheet "
                     "lacks", b.sev, sheet=sheet.name, column=col, reason="column not in sheet"))
     for col in (*b.m.text_columns, *b.m.text_excluded_columns):
-        if col not in header:
+        pattern = "*" in col or "?" in col
+        if col not in header and not (pattern and any(fnmatch.fnmatchcase(h, col) for h in header)):
             b.sheet_issues.append(finding(
-                "map-missing-column", f"free-text column {col!r} is not in the sheet", b.sev, sheet=sheet.name,
-                column=col, reason="column not in sheet"))
+                "map-missing-column", f"free-text column {col!r} is not in the sheet"
+                + (" (no header matches the pattern)" if pattern else ""), b.sev, sheet=sheet.name, column=col,
+                reason="column not in sheet"))
 
 
 def _wide_columns(b: _Builder, claimed: set[str]) -> None:

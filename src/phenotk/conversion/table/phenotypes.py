@@ -178,11 +178,11 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
             features.extend(batch)
         if b.m.long is not None:
             long_row(b, number, rec, issues, add)
-        for col in b.m.text_columns:
+        for col in b.text_columns:
             text = rec.get(col, "")
             if text.strip():
                 text_cell(b, number, col, text, issues, add)
-        for col in b.m.text_excluded_columns:
+        for col in b.text_excluded_columns:
             text = rec.get(col, "")
             if text.strip():
                 text_cell(b, number, col, text, issues, add, all_excluded=True)

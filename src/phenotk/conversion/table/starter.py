@@ -634,6 +634,8 @@ def _explain_fields(m: TableMapping) -> list[str]:
             out.append(f"phenotypes (long).{key:<6} ← {_spec_text(spec)}")
     if m.text_columns:
         out.append(f"phenotypes (free text) ← {m.text_columns}; negations {list(m.text_negations)}")
+    if m.text_excluded_columns:
+        out.append(f"phenotypes (free text, every term excluded) ← {m.text_excluded_columns}")
     if m.ignore_columns:
         out.append(f"ignored columns: {m.ignore_columns}")
     return out
@@ -648,6 +650,7 @@ def _explain_columns(m: TableMapping, sheet: Sheet, ontology: Any) -> list[str]:
     plan_columns(b, sheet.rows)
     plain, _patterns = m.referenced_columns()
     expanded = {c for blk in (*b.diseases, *b.variants, *b.references) for s in blk.values() for c in s.columns()}
+    expanded.update(b.text_columns, b.text_excluded_columns)  # "Feature_*" → Feature_1, Feature_2, …
     wide = dict(b.wide)
     out = [f"columns of {sheet.name} ({len(sheet.rows)} data rows):"]
     for h in sheet.header:
