@@ -124,3 +124,63 @@ def test_ncpi_clinical_finding_absent_and_string_values() -> None:
         ("HP:0000252", False),
     ]
     assert [i.pointer for i in issues if i.rule == "fhir-unmapped-element"] == ["/entry/4/resource/valueString"]
+
+
+LOINC = "http://loinc.org"
+
+
+def _variant(vid: str, value: str, state: str) -> dict[str, Any]:
+    def comp(code: str, cc: dict[str, Any]) -> dict[str, Any]:
+        return {"code": {"coding": [{"system": LOINC, "code": code}]}, "valueCodeableConcept": cc}
+
+    return {
+        "resourceType": "Observation",
+        "id": vid,
+        "status": "final",
+        "subject": SUBJECT,
+        "code": {"coding": [{"system": LOINC, "code": "69548-6"}]},
+        "valueCodeableConcept": {"coding": [{"system": LOINC, "code": value}]},
+        "component": [
+            comp("48004-6", {"coding": [{"system": "http://varnomen.hgvs.org", "code": f"NM_000138.4:c.{vid}C>T"}]}),
+            comp("53034-5", {"coding": [{"system": LOINC, "code": state}]}),
+        ],
+    }
+
+
+def _variant_ids(packet: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (
+            gi["variantInterpretation"]["variationDescriptor"]["id"],
+            gi["variantInterpretation"]["variationDescriptor"].get("allelicState", {}).get("id", ""),
+        )
+        for interp in packet.get("interpretations", [])
+        for gi in interp["diagnosis"].get("genomicInterpretations", [])
+    ]
+
+
+def test_variant_reported_absent_is_not_a_variant_of_the_subject() -> None:
+    # Genomics Reporting variant Observations: value LA9633-4 Present / LA9634-2 Absent / LA11884-6 Indeterminate
+    found, absent, unsure = (
+        _variant("1", "LA9633-4", "LA26217-2"),
+        _variant("2", "LA9634-2", "LA6706-1"),
+        _variant("3", "LA11884-6", "LA6706-1"),
+    )
+    packet, issues = _read(_bundle(found, absent, unsure))
+    assert _variant_ids(packet) == [("1", "GENO:0000402")]  # compound heterozygous is read, not dropped
+    gone = [i.pointer for i in issues if i.rule == "fhir-unmapped-resource"]
+    assert gone == ["/entry/2/resource", "/entry/3/resource"]
+    # the same inside a DiagnosticReport
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": "r",
+        "status": "final",
+        "subject": SUBJECT,
+        "code": {"coding": [{"system": LOINC, "code": "51969-4"}]},
+        "result": [{"reference": "Observation/1"}, {"reference": "Observation/2"}],
+    }
+    bundle = _bundle(found, absent, report)
+    for entry in bundle["entry"]:
+        entry["fullUrl"] = f"http://x.org/fhir/{entry['resource']['resourceType']}/{entry['resource']['id']}"
+    packet, issues = _read(bundle)
+    assert _variant_ids(packet) == [("1", "GENO:0000402")]
+    assert [i.pointer for i in issues if i.rule == "fhir-unmapped-resource"] == ["/entry/2/resource"]

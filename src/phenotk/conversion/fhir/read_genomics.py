@@ -36,6 +36,21 @@ def is_variant(res: Res) -> bool:
     return res.type == "Observation" and (("LOINC", T.LOINC_VARIANT) in keys(res.data.get("code")))
 
 
+#: Variant Observation values that say the variant was not found (Genomics Reporting: LOINC LL1971-2 answers).
+_NOT_FOUND = {"LA9634-2": "Absent", "LA11884-6": "Indeterminate", "LA18198-4": "No call"}
+
+
+def not_found(res: Res) -> str | None:
+    """Why a variant Observation states no variant of the subject (its value is Absent, Indeterminate or No call)."""
+    for system, code in keys(res.data.get("valueCodeableConcept")):
+        if system == "LOINC" and code in _NOT_FOUND:
+            return (
+                f"its value is {_NOT_FOUND[code]} (LOINC {code}): the variant was not found in the subject, and "
+                "a phenopacket lists found variants only"
+            )
+    return None
+
+
 def is_implication(res: Res) -> bool:
     """A diagnostic-implication Observation."""
     return res.type == "Observation" and any(c == "diagnostic-implication" for _, c in keys(res.data.get("code")))
@@ -309,6 +324,11 @@ def lone_genomic(w: Walk, res: Res, pk: Packet | None, *, as_implication: bool) 
         w.unmapped_resource(res, None, "no Patient to attach it to")
         return
     sid = pk.subject_id
+    why = None if as_implication else not_found(res)
+    if why:
+        w.used.add(id(res))
+        w.unmapped_resource(res, pk, why)
+        return
     gi = implication(w, res, pk, sid) if as_implication else _variant_only(w, res, pk, sid)
     w.issue(
         F.VARIANT_WITHOUT_REPORT,
@@ -386,6 +406,11 @@ def _report_results(w: Walk, res: Res, pk: Packet) -> list[dict[str, Any]]:
         elif is_implication(target):
             gis.append(implication(w, target, pk, sid))
         elif is_variant(target) and id(target) not in implied:
-            gis.append(_variant_only(w, target, pk, sid))
+            why = not_found(target)
+            if why:
+                w.used.add(id(target))
+                w.unmapped_resource(target, pk, why)
+            else:
+                gis.append(_variant_only(w, target, pk, sid))
         # other results (PGx, HLA, region studied, …) are reported when their turn comes
     return gis

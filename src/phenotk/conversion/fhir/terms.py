@@ -123,6 +123,7 @@ GENO_LOINC = {
     "GENO:0000603": ("LA6704-6", "Homoplasmic"),
 }
 LOINC_GENO = {code: (geno, label.lower()) for geno, (code, label) in GENO_LOINC.items()}
+LOINC_GENO["LA26217-2"] = ("GENO:0000402", "compound heterozygous")  # read only; written as two heterozygous calls
 
 #: prefix → [canonical system, accepted variants…]
 SYSTEMS: dict[str, list[str]] = {
