@@ -318,12 +318,13 @@ def _context(ws: Workspace, run: Run, result: Result, issue: Issue, tables: dict
     if "row" in ctx and name in ws.kinds and isinstance(ctx.get("row"), int):
         return _cell_context(ws, name, int(ctx["row"]), str(ctx.get("column") or ""), tables)
     if issue.line and name in ws.kinds and not is_sheet(name):
-        try:
-            lines = ws.path_of(name).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
+        lines = _lines_of(ws, result.path, name, tables)
+        if lines is None:
             return None
         lo = max(issue.line - 3, 0)
-        return {"kind": "lines", "first": lo + 1, "mark": issue.line, "lines": lines[lo:issue.line + 2]}
+        return {"kind": "lines", "first": lo + 1, "mark": issue.line,
+                "lines": [_clip(line, issue.column if n == issue.line else None)
+                          for n, line in enumerate(lines[lo:issue.line + 2], lo + 1)]}
     if issue.pointer and result.id:
         packet = packets.get(result.id)
         if packet is None:
@@ -338,6 +339,44 @@ def _context(ws: Workspace, run: Run, result: Result, issue: Issue, tables: dict
             if value is not _MISSING:
                 return {"kind": "value", "pointer": pointer, "value": json.dumps(value, indent=1)[:600]}
     return None
+
+
+#: characters of one source line shown around a finding (a minified JSON packet is one long line)
+LINE_CHARS = 240
+
+
+def _lines_of(ws: Workspace, path: str, name: str, cache: dict[str, Any]) -> list[str] | None:
+    """The text lines of the upload ``name`` — or of its member, for ``archive.zip!member``.
+
+    A finding in a zip member is located in that member's text: the archive's own bytes are no context. The
+    findings of one file come together, so only the last file read is kept (``cache[".lines"]``: no upload name
+    starts with a dot): each file is read once per listing, and memory holds one file, not every member.
+    """
+    member = path.split("!", 1)[1] if "!" in path and name.lower().endswith(".zip") else None
+    key = (name, member)
+    held = cache.get(".lines")
+    if held is not None and held[0] == key:
+        return held[1]  # type: ignore[no-any-return]
+    lines = None
+    try:
+        if member is None:
+            data = ws.path_of(name).read_bytes()
+        else:
+            with zipfile.ZipFile(ws.path_of(name)) as zf:
+                data = zf.read(member)  # the upload's members were measured (bombs refused) when it came in
+        lines = data.decode("utf-8", errors="replace").splitlines()
+    except (OSError, KeyError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile, ServeError):
+        pass  # no context rather than a failed page: the finding itself says what is wrong
+    cache[".lines"] = (key, lines)
+    return lines
+
+
+def _clip(line: str, column: int | None) -> str:
+    """``line`` cut to :data:`LINE_CHARS` characters, around ``column`` (1-based) when it is given."""
+    if len(line) <= LINE_CHARS:
+        return line
+    start = max(0, min((column or 1) - 1 - LINE_CHARS // 2, len(line) - LINE_CHARS))
+    return ("…" if start else "") + line[start:start + LINE_CHARS] + ("…" if start + LINE_CHARS < len(line) else "")
 
 
 def _cell_context(ws: Workspace, name: str, row: int, column: str, tables: dict[str, Any]) -> dict[str, Any] | None:
