@@ -65,8 +65,11 @@ class ProfileRequirement(Rule):
             path = list(err.absolute_path)
             if err.validator == "required" and isinstance(err.instance, dict):
                 missing = [p for p in err.validator_value if p not in err.instance]
-                if missing:
-                    path.append(missing[0])
+                # jsonschema yields one error per missing property ("'metaData' is a required property"):
+                # point at the property this error names, not at the first missing one
+                named = [p for p in missing if isinstance(p, str) and err.message.startswith(repr(p))]
+                if named or missing:
+                    path.append((named or missing)[0])
             msg = err.message if len(err.message) < 200 else err.message[:197] + "…"
             yield self.violation(f"{label}: {msg}", *path)
 
