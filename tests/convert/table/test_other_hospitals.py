@@ -370,3 +370,37 @@ def test_mapping_explain_names_the_columns_a_pattern_reads(tmp_path: Path, hpo_s
         ("Feature_1", "Feature_3", "Absent_2"), "read by the mapping")
     assert fates["Weight (kg)"].startswith("NOT MAPPED")
     assert "phenotypes (free text, every term excluded) ← ['Absent_*']" in lines
+
+
+# --------------------------------------------------------------------- a title banner above the header, unset
+@pytest.mark.parametrize("name", ["spanish", "csv"])
+def test_missing_id_column_names_the_row_that_holds_it(name: str, tmp_path: Path, hpo_stub: Any) -> None:
+    from phenotk.errors import InputError
+
+    if name == "spanish":
+        path, mapping = _sheet(tmp_path, "spanish")
+        mapping = {k: v for k, v in mapping.items() if k != "input"}  # the curator forgot header_row: 3
+        row, column = 3, "Nº"
+    else:
+        path = tmp_path / "export.csv"
+        path.write_text("Export Kinderklinik 2024\n\nPat-ID,Geschlecht\nA1,m\n", encoding="utf-8")
+        mapping = {"phenotk_mapping": 1, "subject": {"id": "Pat-ID", "sex": "Geschlecht"}}
+        row, column = 3, "Pat-ID"
+    with pytest.raises(InputError) as err:
+        read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    message = str(err.value)
+    assert f"row {row} holds {column!r}: set input: {{header_row: {row}}} in the mapping (or -O header_row={row})" \
+        in message
+    assert "\n" not in message
+    fixed = read_sheet(path, {**mapping, "input": {"header_row": row}}, ontology=hpo_stub, created=CREATED)
+    assert fixed.packets  # the hint is right: with it the sheet converts
+
+
+def test_missing_id_column_without_a_row_that_holds_it_has_no_hint(tmp_path: Path, hpo_stub: Any) -> None:
+    from phenotk.errors import InputError
+
+    path = tmp_path / "other.csv"
+    path.write_text("Case,Sex\nA1,m\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "Patient"}}, ontology=hpo_stub)
+    assert "holds" not in str(err.value) and "columns: Case, Sex" in str(err.value)

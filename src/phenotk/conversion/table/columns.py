@@ -59,9 +59,30 @@ def check_required(b: _Builder) -> None:
         spec = m.subject["id"] if missing[0] in m.subject["id"].columns() else m.packet_id
         raise InputError(
             f"the id column {missing[0]!r} (mapping {mapping_where(b, spec)}) is not in the sheet; "
-            f"columns: {', '.join(header[:12])}{' …' if len(header) > 12 else ''}",
+            f"columns: {', '.join(header[:12])}{' …' if len(header) > 12 else ''}{_header_hint(b, missing[0])}",
             path=b.sheet.path,
         )
+
+
+def _header_hint(b: _Builder, column: str, most: int = 30) -> str:
+    """Where the header may be, as a message tail ("; row 3 holds 'Nº': set input: {header_row: 3} …"), or "".
+
+    Given when one of the first rows under the assumed header holds the id column's name (a title banner above
+    the real header). Only called on the way to an error: reading the first rows costs the conversion nothing.
+    """
+    want = column.strip()
+    try:
+        for i, (number, cells) in enumerate(b.sheet.scan()):
+            if i >= most:
+                break
+            if any(c.strip() == want for c in cells) or any(
+                r == number and v.strip() == want for r, _, v in b.sheet.stray_cells
+            ):
+                return (f"; row {number} holds {want!r}: set input: {{header_row: {number}}} in the mapping "
+                        f"(or -O header_row={number})")
+    except InputError:
+        return ""
+    return ""
 
 
 def _missing_columns(b: _Builder) -> None:
