@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+
+from phenotk.serve.app import TOKEN_HEADER
 
 #: a packet with a safe fix (sex "Female" -> "FEMALE") and a redundant ancestor
 SYNTHETIC = {
@@ -75,3 +86,57 @@ def test_a_long_line_is_shown_around_the_finding_not_whole(client: httpx.Client)
     enum = _finding(run, "schema-enum", "minified.json")
     line = enum["context"]["lines"][0]
     assert len(line) < 300 and '"sex": "Female"' in line
+
+
+# ------------------------------------------------------------------------------------------- stopping
+
+
+def _start_cli(hpo_dir: Path, tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[str], str | None, str]:
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PHENOTK_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "phenotk", "serve", "--no-browser", "--hpo",
+                             str(hpo_dir / "hp.json"), *extra], stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stderr is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        found = re.search(r"open (http://127\.0\.0\.1:\d+/\?token=[\w-]+)", line)
+        if found:
+            return proc, found.group(1), "".join(lines)
+    return proc, None, "".join(lines)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)])
+def test_kill_or_closing_the_terminal_removes_the_uploads(hpo_dir: Path, tmp_path: Path, signum: int) -> None:
+    # SIGTERM (kill, logout, a task manager) ended the process at once: the uploads stayed in the temp folder
+    proc, url, log = _start_cli(hpo_dir, tmp_path, "--port", "0")
+    try:
+        assert url is not None, log
+        token = url.split("token=")[1]
+        with httpx.Client(base_url=url.split("/?")[0], headers={TOKEN_HEADER: token}, timeout=30) as c:
+            assert _upload(c, _workspace(c), "patients.csv", SHEET).status_code == 200
+        assert [p.name for p in tmp_path.rglob("*.csv")] == ["patients.csv"]
+    finally:
+        proc.send_signal(signum)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # pragma: no cover - never leave a server behind
+            proc.kill()
+            pytest.fail("phenotk serve did not stop")
+    assert list(tmp_path.iterdir()) == []
+    assert "Traceback" not in (proc.stderr.read() if proc.stderr else "")
+
+
+def test_a_taken_port_leaves_no_temporary_folder(hpo_dir: Path, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        proc, url, _ = _start_cli(hpo_dir, tmp_path, "--port", str(port))
+        proc.wait(timeout=60)
+    assert url is None and proc.returncode == 2
+    assert list(tmp_path.iterdir()) == []

@@ -6,14 +6,16 @@ thread on a free port and stops it again (tests, notebooks). Both remove every w
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import secrets
+import signal
 import socket
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +137,41 @@ class BackgroundServer:
         self.stop()
 
 
+class _Stopped(KeyboardInterrupt):
+    """Raised in the main thread by a stop signal: ends ``serve`` through its clean-up, as Ctrl+C does."""
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """SIGTERM, SIGHUP (terminal closed, logout) and Windows' SIGBREAK stop the page as Ctrl+C does.
+
+    Without this, ``kill``, closing the terminal or ending the task ended the process at once and left every upload
+    (patient data) in the temporary folder. A signal the parent set to be ignored (``nohup``) stays ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    fired: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        if not fired:  # once: a second signal must not cut the clean-up short
+            fired.append(signum)
+            raise _Stopped(signal.Signals(signum).name)
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):
+        sig = getattr(signal, name, None)
+        if sig is None or signal.getsignal(sig) is signal.SIG_IGN:
+            continue
+        previous[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def serve(*, host: str = "127.0.0.1", port: int = 8765, hpo: Any = None, open_browser: bool = True,
           allow_remote: bool = False, limits: Limits | None = None,
           echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)) -> None:
@@ -143,13 +180,18 @@ def serve(*, host: str = "127.0.0.1", port: int = 8765, hpo: Any = None, open_br
         raise UsageError(f"--host {host} would let other machines reach uploaded patient data; "
                          "add --allow-remote to do it anyway (the token still guards every request)")
     state = make_state(hpo=hpo, limits=limits, host=host)
-    server = BackgroundServer(state, host, port)
+    try:
+        server = BackgroundServer(state, host, port)
+    except BaseException:  # the port is taken: the temporary root made for the state goes too
+        state.store.close()
+        raise
     if not is_loopback(host):
         echo(f"warning: listening on {host}: anyone who can reach this machine and has the token can upload "
              "and read files; plain HTTP, no encryption")
     if state.session.hpo is None:
         echo("note: no HPO loaded (give --hpo FILE): HPO checks and term autocomplete are off")
-    try:
+    with _stop_on_signals(), contextlib.ExitStack() as stack:
+        stack.callback(server.stop)
         server.start()
         echo(f"phenotk serve: HPO {state.session.hpo_version or 'none'}; files stay in {state.store.root} "
              "(removed when you stop)")
@@ -161,5 +203,3 @@ def serve(*, host: str = "127.0.0.1", port: int = 8765, hpo: Any = None, open_br
             threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
         while server.thread.is_alive():
             server.thread.join(0.5)
-    finally:
-        server.stop()
