@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -229,3 +230,34 @@ def test_damaged_real_inputs_convert_or_raise_input_errors(redcap_dir: Path, tmp
             mapping,
             dictionary=redcap_dir / "rarelink" / "rarelink_cdm_datadictionary_v2_0_5.csv",
         )
+
+
+def test_eav_export_checkboxes_become_option_columns(tmp_path: Path) -> None:
+    # REDCap API 'eav' exports list a checkbox once per ticked code; the codes used to be joined ('2|3'),
+    # reported as a bad value, and every checkbox phenotype of the mapping (symptoms___N) was lost.
+    (tmp_path / "dictionary.csv").write_text(
+        '"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
+        '"Choices, Calculations, OR Slider Labels"\n'
+        "record_id,clinical,,text,Record ID,\n"
+        'symptoms,clinical,,checkbox,Symptoms,"1, Seizure | 2, Developmental delay | 3, Microcephaly"\n'
+    )
+    eav = [
+        {"record": "1", "redcap_event_name": "", "field_name": "symptoms", "value": "1"},
+        {"record": "2", "redcap_event_name": "", "field_name": "symptoms", "value": "2"},
+        {"record": "2", "redcap_event_name": "", "field_name": "symptoms", "value": "3"},
+        {"record": "3", "redcap_event_name": "", "field_name": "record_id", "value": "3"},
+    ]
+    (tmp_path / "export.json").write_text(json.dumps(eav))
+    (tmp_path / "mapping.yaml").write_text(
+        "phenotk_mapping: 1\nname: t\nredcap: {record_id: record_id, choices: code}\nid: record_id\n"
+        "subject: {id: record_id}\nphenotypes:\n  wide:\n    columns: [symptoms___1, symptoms___2, symptoms___3]\n"
+        '    terms: {symptoms___1: "HP:0001250", symptoms___2: "HP:0001263", symptoms___3: "HP:0000252"}\n'
+    )
+    result = convert_export(tmp_path / "export.json", tmp_path / "mapping.yaml", dictionary=tmp_path / "dictionary.csv")
+    feats = {p.id: [(f.type.id, f.excluded) for f in p.phenotypic_features] for p in result.packets}
+    assert feats == {
+        "1": [("HP:0001250", False), ("HP:0001263", True), ("HP:0000252", True)],
+        "2": [("HP:0001250", True), ("HP:0001263", False), ("HP:0000252", False)],
+        "3": [],  # nothing ticked: EAV does not say the form was filled in, so nothing is excluded
+    }
+    assert not [i for i in result.all_issues if i.rule in ("redcap-bad-value", "redcap-unmapped-field")]

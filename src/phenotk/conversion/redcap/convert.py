@@ -125,6 +125,31 @@ class RedcapConversion:
         return [*self.issues, *(i for item in self.items for i in item.issues)]
 
 
+def _unfold_eav_checkboxes(export: Export, d: DataDictionary) -> None:
+    """Unfold EAV checkbox fields into the ``field___code`` columns of a flat export.
+
+    EAV lists a checkbox once per ticked code (joined ``1|3`` by the reader). A ticked code becomes 1, the other
+    codes 0 where the row ticks any; a row that ticks none gets empty cells (EAV does not say whether the form
+    was filled in).
+    """
+    for col in list(export.header):
+        f = d.fields.get(col)
+        if f is None or f.type != "checkbox" or not f.choices:
+            continue
+        at = export.header.index(col)
+        names = [f"{col}___{re.sub(r'[^a-z0-9_]', '_', code.strip().lower())}" for code in f.choices]
+        export.header[at : at + 1] = names
+        for row in export.rows:
+            raw = row.pop(col, "")
+            ticked = {f.choice_for(v) or v for v in raw.split("|") if v.strip()} if raw else set()
+            for code, name in zip(f.choices, names, strict=True):
+                row[name] = ("1" if code in ticked else "0") if ticked else ""
+            for extra in ticked - set(f.choices):  # not a choice: kept in the field's column, reported as bad
+                row[col] = extra
+        if any(col in row for row in export.rows):
+            export.header.insert(at, col)
+
+
 def confined(base: Path, relative: str, mapping_path: str) -> Path:
     """``base / relative`` when it stays inside ``base``'s directory tree (symlinks resolved), else ``InputError``.
 
@@ -559,6 +584,8 @@ def convert_export(
                                   f"the export has field labels as headers (REDCap 'CSV labels'); matched "
                                   f"{len(renamed)} of {len(export.header)} to fields in dictionary order",
                                   Severity.INFO, reason="label headers"))
+    if d is not None and export.kind == "json-eav":
+        _unfold_eav_checkboxes(export, d)
     pipe = _Pipeline(export, m, settings, d, sev)
     pipe.plan()
     header, rows, numbers = pipe.rows()
