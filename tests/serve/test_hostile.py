@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from phenotk.serve.app import TOKEN_HEADER
+from phenotk.serve.server import BackgroundServer
 
 #: a packet with a safe fix (sex "Female" -> "FEMALE") and a redundant ancestor
 SYNTHETIC = {
@@ -140,3 +141,28 @@ def test_a_taken_port_leaves_no_temporary_folder(hpo_dir: Path, tmp_path: Path) 
         proc.wait(timeout=60)
     assert url is None and proc.returncode == 2
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------------------------- what leaves the page
+
+
+def test_reports_and_the_mapping_never_name_the_session_folder(client: httpx.Client, server: BackgroundServer) -> None:
+    # hpo-release-older's context lists the files per release with their full paths, and the starter mapping's
+    # comment names the sheet by its path: both reached the downloads (on Windows the path names the user)
+    newer = {**SYNTHETIC, "metaData": {**SYNTHETIC["metaData"], "resources": [  # type: ignore[dict-item]
+        {"id": "hp", "name": "human phenotype ontology", "url": "http://purl.obolibrary.org/obo/hp.owl",
+         "version": "2099-01-01", "namespacePrefix": "HP", "iriPrefix": "http://purl.obolibrary.org/obo/HP_"}]}}
+    ws = _workspace(client)
+    assert _upload(client, ws, "newer.json", json.dumps(newer, indent=2).encode()).status_code == 200
+    assert _upload(client, ws, "sheet.csv", SHEET).status_code == 200
+    assert client.post(f"/api/workspaces/{ws}/mapping/sheet.csv/init").status_code == 200
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    assert any(f["rule"] == "hpo-release-older" for f in run["findings"])
+    root = str(server.state.store.root)
+    texts = {"findings": json.dumps(run)}
+    for fmt in ("html", "json", "sarif", "csv"):
+        texts[fmt] = client.get(f"/api/workspaces/{ws}/download/report.{fmt}").text
+    texts["mapping"] = client.get(f"/api/workspaces/{ws}/mapping/sheet.csv/yaml").text
+    assert "sheet.csv" in texts["mapping"]
+    leaks = {k for k, text in texts.items() if root in text or "phenotk-serve-" in text or ws + "/inputs" in text}
+    assert leaks == set()

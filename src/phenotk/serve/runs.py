@@ -79,7 +79,7 @@ def start_mapping(ws: Workspace, name: str, ontology: Any) -> dict[str, Any]:
     suggestions = {h: [{"id": t.id, "label": t.label, "score": round(float(t.score), 2)} for t in hits]
                    for h, hits in start.placement.suggestions.items()}
     with ws.lock:
-        ws.mappings[name] = start.text
+        ws.mappings[name] = ws.display(start.text)  # its comments name the sheet: not the session folder
         ws.assist[name] = {"header": list(start.sheet.header), "suggestions": suggestions,
                            "messages": [ws.display(m) for m in start.messages()]}
         ws.run = None
@@ -223,12 +223,12 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                     "IO001", "input-unreadable", _error(), f"cannot decode ({exc.reason}); save it as UTF-8")]))
                 continue
             errors.extend(ws.display(str(e)) for e in conv.errors)
-            report.notes.extend(n for n in conv.report.notes if n not in report.notes)
+            report.notes.extend(n for n in map(ws.display, conv.report.notes) if n not in report.notes)
             report.hpo_version = report.hpo_version or conv.report.hpo_version
             report.results.extend(_display_result(ws, r) for r in conv.report.results)
         if serialised:
             checked = session.validate([str(ws.path_of(n)) for n in serialised])
-            report.notes.extend(n for n in checked.notes if n not in report.notes)
+            report.notes.extend(n for n in map(ws.display, checked.notes) if n not in report.notes)
             for result in checked.results:
                 shown = _display_result(ws, result)
                 report.results.append(shown)
@@ -262,8 +262,25 @@ def _folder(name: str) -> str:
 
 
 def _display_result(ws: Workspace, result: Result) -> Result:
-    issues = [dataclasses.replace(i, message=ws.display(i.message)) for i in result.issues]
+    """``result`` as the page and the reports show it: no path of the session folder in any text.
+
+    The context too (e.g. hpo-release-older lists the files per release): the downloaded reports are shared, and
+    the temporary folder's path names the user on Windows (``C:/Users/<name>/AppData/Local/Temp``).
+    """
+    issues = [dataclasses.replace(i, message=ws.display(i.message),
+                                  context=_display_value(ws, i.context) if i.context else i.context)
+              for i in result.issues]
     return dataclasses.replace(result, path=ws.display(result.path), issues=issues)
+
+
+def _display_value(ws: Workspace, value: Any) -> Any:
+    if isinstance(value, str):
+        return ws.display(value)
+    if isinstance(value, dict):
+        return {_display_value(ws, k): _display_value(ws, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_display_value(ws, v) for v in value)
+    return value
 
 
 def current_run(ws: Workspace) -> Run:
