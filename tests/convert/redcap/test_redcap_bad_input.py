@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from phenotk.conversion import registry
+from phenotk.conversion.base import ConvertOptions
 from phenotk.conversion.redcap import RedcapReader, convert_export, load_dictionary
 from phenotk.errors import InputError
 
@@ -261,3 +262,23 @@ def test_eav_export_checkboxes_become_option_columns(tmp_path: Path) -> None:
         "3": [],  # nothing ticked: EAV does not say the form was filled in, so nothing is excluded
     }
     assert not [i for i in result.all_issues if i.rule in ("redcap-bad-value", "redcap-unmapped-field")]
+
+
+def test_a_bad_value_is_reported_on_its_own_record(tmp_path: Path) -> None:
+    # the finding's context said record 2, but it rode on the export's first packet, so the CLI printed
+    # "export.csv:record 1: '9' is not a choice of radio field 'sex'"
+    (tmp_path / "dictionary.csv").write_text(
+        '"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
+        '"Choices, Calculations, OR Slider Labels"\n'
+        "record_id,demographics,,text,Record ID,\n"
+        'sex,demographics,,radio,Sex,"1, Male | 2, Female"\n'
+    )
+    (tmp_path / "export.csv").write_text("record_id,sex\n1,2\n2,9\n3,1\n")
+    (tmp_path / "mapping.yaml").write_text(
+        "phenotk_mapping: 1\nname: t\nredcap: {record_id: record_id, choices: code}\nid: record_id\n"
+        "subject:\n  id: record_id\n  sex: {column: sex, values: {1: MALE, 2: FEMALE}}\n"
+    )
+    options = ConvertOptions(mapping=tmp_path / "mapping.yaml", extra={"dictionary": str(tmp_path / "dictionary.csv")})
+    docs = list(RedcapReader().read(tmp_path / "export.csv", options))
+    bad = {d.name: [i.rule for i in d.issues if i.rule == "redcap-bad-value"] for d in docs}
+    assert bad == {"1": [], "2": ["redcap-bad-value"], "3": []}

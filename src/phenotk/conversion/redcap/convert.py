@@ -597,11 +597,23 @@ def convert_export(
     )
     issues += pipe.issues
     issues += [pipe.recontext(i) for i in result.issues]
-    items = []
+    items: list[RedcapItem] = []
+    owner: dict[tuple[str, str], int] = {}  # (record, event) and (record, "") → the first item made from it
     for item in result.items:
         src = item.source
         first = pipe.info.get(int(src.rsplit("row ", 1)[-1].split("-")[0])) if "row " in src else None
         if first is not None:
             src = f"{export.path}:record {first.record}"
+            owner.setdefault((first.record, first.event), len(items))
+            owner.setdefault((first.record, ""), len(items))
         items.append(RedcapItem(item.packet, src, [pipe.recontext(i) for i in item.issues]))
-    return RedcapConversion(items, issues, d)
+    # a value finding of one record goes with that record's packet, not with the first packet of the export
+    kept: list[Issue] = []
+    for issue in issues:
+        record, event = str(issue.context.get("record", "")), str(issue.context.get("event", ""))
+        at = owner.get((record, event), owner.get((record, ""))) if record else None
+        if at is None:
+            kept.append(issue)
+        else:
+            items[at].issues.insert(0, issue)
+    return RedcapConversion(items, kept, d)
