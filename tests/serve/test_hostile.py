@@ -166,3 +166,42 @@ def test_reports_and_the_mapping_never_name_the_session_folder(client: httpx.Cli
     assert "sheet.csv" in texts["mapping"]
     leaks = {k for k, text in texts.items() if root in text or "phenotk-serve-" in text or ws + "/inputs" in text}
     assert leaks == set()
+
+
+# ------------------------------------------------------------------------------------------- request shapes
+
+
+def test_every_refusal_has_the_one_error_shape(client: httpx.Client) -> None:
+    # unknown paths, wrong methods and unparsable JSON bodies answered {"detail": ...} (Starlette's own shape)
+    ws = _workspace(client)
+    assert _upload(client, ws, "s.csv", SHEET).status_code == 200
+    answers = [client.get(f"/api/workspaces/{ws}/download/..%2F..%2Fetc%2Fpasswd"),
+               client.delete(f"/api/workspaces/{ws}/files/%2Fetc%2Fpasswd"),
+               client.get("/favicon.ico"),
+               client.request("TRACE", "/api/info"),
+               client.put(f"/api/workspaces/{ws}/mapping/s.csv", content=b'{"yaml":' + b"[" * 5000 + b"]" * 5000
+                          + b"}", headers={"content-type": "application/json"})]
+    assert [r.status_code for r in answers] == [404, 404, 404, 405, 400]
+    for r in answers:
+        body = r.json()
+        assert list(body) == ["error"] and "\n" not in body["error"], body
+
+
+def test_json_bodies_are_limited_like_uploads(small_server: BackgroundServer) -> None:
+    # PUT …/mapping took any body into memory (only uploads were limited): 1.5 MB here, 50 MB limit by default
+    big = json.dumps({"yaml": "phenotk_mapping: 1\n# " + "x" * 1_500_000}).encode()
+    with httpx.Client(base_url=small_server.base, headers={TOKEN_HEADER: small_server.state.token}, timeout=60) as c:
+        ws = _workspace(c)
+        assert _upload(c, ws, "s.csv", SHEET).status_code == 200
+        r = c.put(f"/api/workspaces/{ws}/mapping/s.csv", content=big, headers={"content-type": "application/json"})
+        assert r.status_code == 413 and "limit" in r.json()["error"]
+
+        def chunks() -> Any:  # no Content-Length: chunked transfer
+            for n in range(0, len(big), 65536):
+                yield big[n:n + 65536]
+
+        r = c.put(f"/api/workspaces/{ws}/mapping/s.csv", content=chunks(), headers={"content-type": "application/json"})
+        assert r.status_code == 413 and "limit" in r.json()["error"]
+        assert c.get("/api/info").status_code == 200
+        small = {"yaml": "phenotk_mapping: 1\nsubject:\n  id: individual_id\n"}
+        assert c.put(f"/api/workspaces/{ws}/mapping/s.csv", json=small).status_code == 200

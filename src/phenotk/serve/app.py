@@ -25,6 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -72,6 +73,27 @@ class _Guard:
         if problem is not None:
             await _json(problem[0], problem[1])(scope, receive, send)
             return
+        upload = request.method == "POST" and request.url.path.endswith("/files")
+        limit = self.state.limits.max_request_bytes if upload else self.state.limits.max_file_bytes
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            await _json(413, f"request body of {length} bytes is over the limit of {limit}")(scope, receive, send)
+            return
+        if not upload:  # an upload is counted while it is parsed (_read_form)
+            # a JSON body: read it here, counted, then hand it on; a chunked body (no Content-Length)
+            # cannot grow past the limit in memory either
+            body = bytearray()
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                body += message.get("body", b"")
+                more = bool(message.get("more_body"))
+                if len(body) > limit:
+                    await _json(413, f"request body is over the limit of {limit} bytes")(scope, receive, send)
+                    return
+            receive = _replay(bytes(body), receive)
 
         async def send_with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -100,6 +122,20 @@ class _Guard:
             if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
                 return 403, "forbidden: cross-origin request"
         return None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives ``body`` once, then waits on the real one (for the disconnect)."""
+    sent = False
+
+    async def replay() -> MutableMapping[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _json(status: int, message: str) -> JSONResponse:
@@ -158,6 +194,13 @@ def create_app(state: ServeState) -> FastAPI:
     @app.exception_handler(ServeError)
     async def _serve_error(request: Request, exc: ServeError) -> JSONResponse:
         return _json(exc.status, exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # unknown paths (404), wrong methods (405), unparsable bodies (400): the one error shape of the API
+        text = exc.detail if isinstance(exc.detail, str) and exc.detail else "request refused"
+        return JSONResponse({"error": f"{text.lower()}: {request.method} {request.url.path}"[:300]},
+                            status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
