@@ -184,3 +184,24 @@ def test_variant_reported_absent_is_not_a_variant_of_the_subject() -> None:
     packet, issues = _read(bundle)
     assert _variant_ids(packet) == [("1", "GENO:0000402")]
     assert [i.pointer for i in issues if i.rule == "fhir-unmapped-resource"] == ["/entry/2/resource"]
+
+
+def test_year_only_onset_is_reported_not_padded() -> None:
+    cond = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "subject": SUBJECT,
+        "code": _hpo("HP:0001250"),
+        "onsetDateTime": "2015",
+        "abatementPeriod": {"start": "2016-03", "end": "2017-01-02"},
+    }
+    full = dict(cond, id="c2", code=_hpo("HP:0001263"), onsetDateTime="2015-06-01")
+    del full["abatementPeriod"]
+    packet, issues = _read(_bundle(cond, full))
+    feats = packet["phenotypicFeatures"]
+    assert "onset" not in feats[0] and "resolution" not in feats[0]
+    assert feats[1]["onset"] == {"timestamp": "2015-06-01T00:00:00Z"}
+    assert sorted(i.pointer for i in issues if i.rule == "fhir-unmapped-element") == [
+        "/entry/1/resource/abatementPeriod",
+        "/entry/1/resource/onsetDateTime",
+    ]

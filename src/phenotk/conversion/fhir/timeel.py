@@ -173,11 +173,15 @@ def _from_concept(value: Any) -> dict[str, Any] | None:
 
 
 def _from_date_time(value: Any) -> dict[str, Any] | None:
-    return {"timestamp": _date_time(value)} if isinstance(value, str) else None
+    if not isinstance(value, str) or partial_date(value):  # "2015": a timestamp would invent month and day
+        return None
+    return {"timestamp": _date_time(value)}
 
 
 def _from_period(value: Any) -> dict[str, Any] | None:
     if isinstance(value, dict) and value.get("start") and value.get("end"):
+        if any(not isinstance(value[k], str) or partial_date(value[k]) for k in ("start", "end")):
+            return None
         return {"interval": {"start": _date_time(value["start"]), "end": _date_time(value["end"])}}
     return None
 
