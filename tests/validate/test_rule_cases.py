@@ -19,7 +19,7 @@ A case file::
             message: not an ISO 8601 # optional substring
             line: 5                  # optional (documents are written as indented JSON)
             doc: 0                   # optional index into documents
-            fix: {safe: true, value: P6Y}   # optional: first patch op of the fix
+            fix: {safe: true, value: P6Y}   # optional: first patch op of the fix (fix: null = no fix)
 
 Only findings of the case's rule (and internal-error: the rule crashed) are compared, so a case does not break
 when other rules change.
@@ -188,7 +188,9 @@ def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path, request: pyt
             assert e["message"] in issue.message, issue.message
         if "line" in e:
             assert issue.line == e["line"], issue
-        if "fix" in e:
+        if "fix" in e and e["fix"] is None:  # ``fix: null``: the finding must come without a fix
+            assert issue.fix is None, issue
+        elif "fix" in e:
             assert issue.fix is not None, issue
             assert issue.fix.safe == e["fix"].get("safe", issue.fix.safe)
             if "value" in e["fix"]:

@@ -77,7 +77,10 @@ class SchemaUnknownField(UnknownFieldHook):
             shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
             return Violation(f"unknown field {key!r} in {where} (known fields: {shown})", (key,))
         fix = None
-        if target not in value and S.snake_of(target) not in value:
+        # no rename that would only trade this finding for another: the value must have the JSON shape of the
+        # suggested field (gpsea's bare GenomicInterpretation files: "interpretationStatus": "CAUSATIVE" at the
+        # top level is close to Phenopacket.interpretations, a list)
+        if target not in value and S.snake_of(target) not in value and _fits(spec.by_json[target], value.get(key)):
             fix = Fix(
                 (PatchOp("move", "/" + escape(target), from_="/" + escape(key)),),
                 safe=_norm(key) == _norm(target),
@@ -96,6 +99,22 @@ class SchemaUnknownField(UnknownFieldHook):
         except InputError as exc:
             return exc
         return None
+
+
+def _fits(fs: S.FieldSpec, v: Any) -> bool:
+    """True when ``v`` has the JSON shape protobuf takes for field ``fs`` (its content is not checked)."""
+    if v is None:
+        return True
+    if fs.repeated:
+        return isinstance(v, list)
+    kind = fs.kind
+    if kind in (S.MESSAGE, S.MAP):
+        return isinstance(v, dict)
+    if kind == S.BOOL:
+        return isinstance(v, bool)
+    if kind in (S.INT, S.FLOAT, S.ENUM):  # numbers and enum names/numbers; 64-bit integers as strings too
+        return isinstance(v, (int, float, str)) and not isinstance(v, bool)
+    return isinstance(v, str)  # string, bytes (base64), timestamp
 
 
 def _norm(name: str) -> str:
