@@ -113,6 +113,16 @@ _GEST_WORDS = re.compile(
     r"(?:ga|gestation|gestational age|of gestation)\Z",
     re.I,
 )
+#: Gestational ages as German, French and Spanish clinics write them: "36 SSW", "36+2 SSW", "SSW 36+2", "36 SA"
+_GEST_CLINIC = re.compile(
+    r"(?:(\d{1,2})\s*(?:\+\s*([0-6]))?\s*(?:ssw|sa|sg)\.?|ssw\.?\s*(\d{1,2})\s*(?:\+\s*([0-6]))?)\Z", re.I
+)
+#: "4 years old", "4 Jahre alt": the age before the word
+_OLD = re.compile(r"(?<=[^\W\d_])\.?\s+(?:old|alt)\Z", re.I)
+#: "4 y/o", "4 y.o.", "4yo": years
+_YO = re.compile(r"(?<=\d)\s*(?:y/o|y\.o\.?|yo)\Z", re.I)
+#: "3 1/2 years", "3½ Jahre", "½ year": a half written as a fraction before the unit
+_HALF = re.compile(r"(?:(\d+)\s+1/2|(?<![\d/])1/2|(\d*)\s*½)(?=\s*[^\W\d_])")
 _LABEL_ID = re.compile(r"(.*?)\s*[(\[]\s*(HP:\d{7})\s*[)\]]\Z")
 _HP_ID = re.compile(r"HP[:_]\d{7}\Z", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?\Z")
@@ -175,6 +185,9 @@ def parse_duration(text: str, *, unit: str | None = None) -> str | None:
         return None
     if _ISO.match(s):
         return s.upper()
+    if "1/2" in s or "½" in s:
+        s = _HALF.sub(lambda m: f"{m.group(1) or m.group(2) or 0}.5 ", s).strip()
+    s = _YO.sub(" y", _OLD.sub("", s))
     if _NUMBER.match(s):
         if unit is None:
             return None
@@ -221,6 +234,10 @@ def parse_time(text: str, *, unit: str | None = None) -> ParsedTime | None:
     m = _GEST_PLUS.match(s) or _GEST_WORDS.match(s)
     if m:
         return ParsedTime("gestational", weeks=int(m.group(1)), days=int(m.group(2) or 0))
+    m = _GEST_CLINIC.match(s)
+    if m:
+        weeks, days = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return ParsedTime("gestational", weeks=int(weeks), days=int(days or 0))
     iso = parse_duration(s, unit=unit)
     if iso is not None:
         return ParsedTime("age", iso=iso)

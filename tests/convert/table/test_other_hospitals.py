@@ -404,3 +404,47 @@ def test_missing_id_column_without_a_row_that_holds_it_has_no_hint(tmp_path: Pat
     with pytest.raises(InputError) as err:
         read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "Patient"}}, ontology=hpo_stub)
     assert "holds" not in str(err.value) and "columns: Case, Sex" in str(err.value)
+
+
+# ------------------------------------------------------------------------------------ ages as clinics write them
+AGES_CSV = """\
+ID,Alter,Krampfanfälle
+A1,3 1/2 years,
+A2,3½ Jahre,
+A3,4 years old,
+A4,4 Jahre alt,
+A5,4 y/o,
+A6,10 days old,
+A7,36+2 SSW,
+A8,SSW 36,
+A9,34 SA,
+A10,2-3 years,
+A11,11/2 years,
+A12,~2y,
+A13,,36+2 SSW
+"""
+AGES_TRUTH = {
+    "A1": {"age": {"iso8601duration": "P3Y6M"}}, "A2": {"age": {"iso8601duration": "P3Y6M"}},
+    "A3": {"age": {"iso8601duration": "P4Y"}}, "A4": {"age": {"iso8601duration": "P4Y"}},
+    "A5": {"age": {"iso8601duration": "P4Y"}}, "A6": {"age": {"iso8601duration": "P10D"}},
+    "A7": {"gestationalAge": {"weeks": 36, "days": 2}}, "A8": {"gestationalAge": {"weeks": 36}},
+    "A9": {"gestationalAge": {"weeks": 34}},
+}
+
+
+def test_ages_as_clinics_write_them(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "ages.csv"
+    path.write_text(AGES_CSV, encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "ID", "age_at_last_encounter": "Alter"},
+               "phenotypes": {"wide": {"columns": ["Krampfanfälle"], "terms": {"Krampfanfälle": "HP:0001250"}}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    packets = _packets(res)
+    ages = {pid: p["subject"]["timeAtLastEncounter"] for pid, p in packets.items()
+            if "timeAtLastEncounter" in p["subject"]}
+    assert ages == AGES_TRUTH
+    # a range, an ambiguous fraction and an approximate age are reported, never guessed
+    bad = [(i.context["row"], i.context["value"]) for i in res.all_issues if i.rule == "map-bad-cell"]
+    assert bad == [(11, "2-3 years"), (12, "11/2 years"), (13, "~2y")]
+    # in a term column a gestational age is the onset of an observed feature
+    assert packets["A13"]["phenotypicFeatures"] == [
+        {"type": {"id": "HP:0001250", "label": "Seizure"}, "onset": {"gestationalAge": {"weeks": 36, "days": 2}}}]
