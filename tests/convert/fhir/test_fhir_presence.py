@@ -205,3 +205,27 @@ def test_year_only_onset_is_reported_not_padded() -> None:
         "/entry/1/resource/abatementPeriod",
         "/entry/1/resource/onsetDateTime",
     ]
+
+
+def test_onset_component_is_read() -> None:
+    # phenomics-exchange-ig example: component HP:0003674 "Onset" = HP:0003577 "Congenital onset", then a second
+    # onset as a quantity; the first used to be dropped as "only severity and modifier components are read"
+    def comp(code: str, **value: Any) -> dict[str, Any]:
+        return {"code": _hpo(code), **value}
+
+    obs = _obs(
+        "o1",
+        "HP:0001249",
+        valueBoolean=True,
+        component=[
+            comp("HP:0012824", valueCodeableConcept=_hpo("HP:0012825")),
+            comp("HP:0003674", valueCodeableConcept=_hpo("HP:0003577")),
+            comp("HP:0003674", valueQuantity={"value": 0, "system": "http://unitsofmeasure.org", "code": "d"}),
+        ],
+    )
+    packet, issues = _read(_bundle(obs))
+    feat = packet["phenotypicFeatures"][0]
+    assert feat["onset"] == {"ontologyClass": {"id": "HP:0003577"}}
+    assert feat["severity"] == {"id": "HP:0012825"}
+    flagged = [(i.pointer, i.message) for i in issues if i.rule == "fhir-unmapped-element"]
+    assert len(flagged) == 1 and flagged[0][0] == "/entry/1/resource/component/2" and "second onset" in flagged[0][1]

@@ -323,8 +323,16 @@ def _feature_components(w: Walk, res: Res, pk: Packet, feat: dict[str, Any]) -> 
             feat["severity"] = voc
         elif T.HP_MODIFIER in ccodes and voc:
             feat.setdefault("modifiers", []).append(voc)
+        elif T.HP_ONSET in ccodes and "onset" not in feat and isinstance(comp, dict):
+            val = timeel.choice(comp, "value")
+            onset = timeel.from_fhir(*val) if val else None
+            if onset:
+                feat["onset"] = onset
+            else:
+                w.unmapped_element(res, f"component/{i}", pk, "an onset component needs an HPO onset term or an age")
         else:
-            w.unmapped_element(res, f"component/{i}", pk, "only severity and modifier components are read")
+            why = "a second onset" if T.HP_ONSET in ccodes else "only severity, modifier and onset components are read"
+            w.unmapped_element(res, f"component/{i}", pk, why)
 
 
 # ---------------------------------------------------------------------- Condition

@@ -98,6 +98,7 @@ ONE_BASED = "LA30102-0"
 HGVS_LOINC = {"hgvs.c": C_HGVS_C, "hgvs.g": C_HGVS_G, "hgvs.p": C_HGVS_P}
 LOINC_HGVS = {v: k for k, v in HGVS_LOINC.items()}
 HP_SEVERITY = "HP:0012824"
+HP_ONSET = "HP:0003674"  # "Onset": an Observation component some IG examples use instead of the onset extension
 HP_MODIFIER = CLINICAL_MODIFIER
 
 ASSEMBLY_LOINC = {
