@@ -205,3 +205,29 @@ def test_json_bodies_are_limited_like_uploads(small_server: BackgroundServer) ->
         assert c.get("/api/info").status_code == 200
         small = {"yaml": "phenotk_mapping: 1\nsubject:\n  id: individual_id\n"}
         assert c.put(f"/api/workspaces/{ws}/mapping/s.csv", json=small).status_code == 200
+
+
+# ------------------------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>.json", "a:b.csv", "what?.csv", "star*.csv",
+                                  "pipe|.csv", "NUL.json", "con.csv", "com1.xlsx", "lpt9", "trailing.csv.",
+                                  "trailing.csv "])
+def test_names_windows_cannot_store_are_refused(client: httpx.Client, server: BackgroundServer, name: str) -> None:
+    # the page runs on the curator's PC: on Windows these names raised OSError when saved (a 500), wrote to a
+    # device (NUL, COM1) or to an alternate data stream (a:b), or saved under another name (trailing dot)
+    ws = _workspace(client)
+    r = _upload(client, ws, name, SHEET)
+    assert r.status_code == 400 and r.json()["error"].startswith("refused: "), r.text
+    assert not [p for p in server.state.store.root.rglob("*") if p.is_file()]
+    assert client.get(f"/api/workspaces/{ws}").json()["files"] == []
+
+
+def test_names_that_differ_only_in_case_are_one_file_on_windows(client: httpx.Client) -> None:
+    ws = _workspace(client)
+    assert _upload(client, ws, "Patients.csv", SHEET).status_code == 200
+    r = _upload(client, ws, "patients.csv", SHEET)
+    assert r.status_code == 409 and "Patients.csv" in r.json()["error"]
+    assert _upload(client, ws, "Patients.csv", SHEET).status_code == 200  # the same name replaces it
+    assert [f["name"] for f in client.get(f"/api/workspaces/{ws}").json()["files"]] == ["Patients.csv"]
+    assert _upload(client, ws, "consent.csv", SHEET).status_code == 200  # a name that merely starts like a device

@@ -47,6 +47,13 @@ class Limits:
     idle_seconds: float = 2 * 3600.0  #: a workspace unused this long is removed
 
 
+#: characters no Windows file name may hold
+WINDOWS_FORBIDDEN = '<>:"|?*'
+#: device names Windows reserves, with any extension (``nul.csv`` is the null device)
+WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                             *(f"{d}{n}" for d in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"])})
+
+
 def check_name(name: str) -> str:
     """The upload name if it is a plain file name; :class:`ServeError` 400 for paths and odd names."""
     if not name or name in (".", ".."):
@@ -55,6 +62,12 @@ def check_name(name: str) -> str:
         raise ServeError(400, f"refused: {name!r} is not a plain file name (no folders, no '..', no absolute path)")
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in name) or len(name.encode("utf-8")) > 200:
         raise ServeError(400, f"refused: {name!r} has control characters or is too long")
+    bad = sorted(set(name) & set(WINDOWS_FORBIDDEN))
+    if bad or name.endswith((".", " ")) or name.split(".")[0].strip().upper() in WINDOWS_DEVICES:
+        # the session folder is on the curator's disk: on Windows these names fail to save (an OSError, a 500)
+        # or name a device (NUL, COM1) or another file (a trailing dot is dropped)
+        why = f"the characters {' '.join(bad)}" if bad else "a name Windows reserves or changes"
+        raise ServeError(400, f"refused: {name!r} has {why}; rename the file")
     return name
 
 
@@ -158,6 +171,10 @@ class Workspace:
         if len(data) > limits.max_file_bytes:
             raise ServeError(413, f"{name}: {len(data)} bytes, over the upload limit of {limits.max_file_bytes}")
         with self.lock:
+            twin = next((k for k in self.kinds if k != name and k.casefold() == name.casefold()), None)
+            if twin is not None:  # one file on Windows and macOS disks: the later upload would replace the other
+                raise ServeError(409, f"refused: {name!r} differs from the uploaded {twin!r} only in upper/lower "
+                                      "case; remove that one first or rename this one")
             if name not in self.kinds and len(self.kinds) >= limits.max_files:
                 raise ServeError(413, f"{name}: this session already holds {limits.max_files} files (the limit)")
             self.inputs.mkdir(parents=True, exist_ok=True)
