@@ -499,3 +499,21 @@ def test_upgraded_variants_get_a_deterministic_id() -> None:
     assert ids == ["GRCh37_10_123256215_T_G", "NM_000141_4_c_1A_G", "kept"]
     again, _ = upgrade(tree, variants_to_interpretations=True)
     assert again == message
+
+
+def test_an_empty_v1_age_is_not_an_empty_v2_time() -> None:
+    # a misspelt v1 age ("ageAtCollection": {"ageRange": …}) is dropped with a finding, and used to leave an
+    # empty timeAtLastEncounter.age behind (a schema error on the upgraded packet); same for empty onsets
+    tree = {
+        "id": "p",
+        "subject": {"id": "s", "ageAtCollection": {"ageRange": {"start": {"age": "P1Y"}}}},
+        "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": "Seizure"}, "ageOfOnset": {}}],
+        "diseases": [{"term": {"id": "OMIM:164400", "label": "SCA1"}, "ageOfOnset": {"age": "P3Y"}}],
+        "metaData": {"phenopacketSchemaVersion": "1.0"},
+    }
+    message, issues = upgrade(tree)
+    assert not message.subject.HasField("time_at_last_encounter")
+    assert not message.phenotypic_features[0].HasField("onset")
+    assert message.diseases[0].onset.age.iso8601duration == "P3Y"
+    assert "v1-unknown-field" in {i.rule for i in issues}
+    assert "v1-meaning-changed" not in {i.rule for i in issues}

@@ -48,6 +48,12 @@ def to_term(term: v1b.OntologyClass) -> OntologyClass:
     return OntologyClass(id=term.id, label=term.label)
 
 
+def _stated(msg: Message, oneof: str) -> str | None:
+    """The set field of ``oneof`` when it holds a value: ``"ageOfOnset": {}`` (or only unknown keys) states none."""
+    name = msg.WhichOneof(oneof)
+    return name if name and getattr(msg, name).ByteSize() else None
+
+
 def to_age(age: v1b.Age) -> TimeElement:
     """A v2 age time element for a v1 age."""
     return TimeElement(age=Age(iso8601duration=age.age))
@@ -132,7 +138,7 @@ class PartUpgrader:
         if f.HasField("severity"):
             out.severity.CopyFrom(to_term(f.severity))
         out.modifiers.extend(to_term(m) for m in f.modifiers)
-        onset = f.WhichOneof("onset")
+        onset = _stated(f, "onset")
         if onset == "age_of_onset":
             out.onset.CopyFrom(to_age(f.age_of_onset))
         elif onset == "age_range_of_onset":
@@ -148,7 +154,7 @@ class PartUpgrader:
         out = Individual(id=ind.id, alternate_ids=list(ind.alternate_ids))
         if ind.HasField("date_of_birth"):
             out.date_of_birth.CopyFrom(ind.date_of_birth)
-        age = ind.WhichOneof("age")
+        age = _stated(ind, "age")
         if age is not None:
             time = (
                 to_age(ind.age_at_collection)
@@ -175,7 +181,7 @@ class PartUpgrader:
         out = Disease()
         if d.HasField("term"):
             out.term.CopyFrom(to_term(d.term))
-        onset = d.WhichOneof("onset")
+        onset = _stated(d, "onset")
         if onset == "age_of_onset":
             out.onset.CopyFrom(to_age(d.age_of_onset))
         elif onset == "age_range_of_onset":
@@ -318,7 +324,7 @@ class PartUpgrader:
         out.phenotypic_features.extend(
             self.feature(f, join(ptr, "phenotypicFeatures", i)) for i, f in enumerate(b.phenotypic_features)
         )
-        age = b.WhichOneof("individual_age_at_collection")
+        age = _stated(b, "individual_age_at_collection")
         if age == "age_of_individual_at_collection":
             out.time_of_collection.CopyFrom(to_age(b.age_of_individual_at_collection))
         elif age == "age_range_of_individual_at_collection":
