@@ -370,7 +370,16 @@ def _load_json(text: str, path: str, line_offset: int = 0) -> Any:
         pass
     # orjson's positions are byte-based; ask the stdlib parser for an exact line:col message
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
+    except _NotJson as exc:  # NaN, Infinity: the stdlib reads them, orjson and RFC 8259 do not
+        line, col = _where(text, _constant_token(text), line_offset)
+        raise InputError(
+            f"invalid JSON: {exc.token} is not a JSON value (protobuf JSON writes a float's {exc.token} as the "
+            f'string "{exc.token}")',
+            path=path,
+            line=line,
+            column=col,
+        ) from None
     except json.JSONDecodeError as exc:
         line = exc.lineno + line_offset
         raise InputError(f"invalid JSON: {exc.msg}", path=path, line=line, column=exc.colno) from None
@@ -392,6 +401,28 @@ def _load_json(text: str, path: str, line_offset: int = 0) -> Any:
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 _LONG_INT = re.compile(r"-?\d{4000,}")
+#: a string (skipped) or a bare NaN / Infinity / -Infinity outside strings
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+class _NotJson(ValueError):
+    """A token Python's json module accepts and JSON does not (``NaN``, ``Infinity``, ``-Infinity``)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _no_constant(token: str) -> Any:
+    raise _NotJson(token)
+
+
+def _constant_token(text: str) -> re.Match[str] | None:
+    """The first bare ``NaN``/``Infinity`` outside strings (for its line and column)."""
+    for m in _CONSTANT.finditer(text):
+        if m.group(1) is not None:
+            return m
+    return None
 
 
 def _where(text: str, match: re.Match[str] | None, line_offset: int = 0) -> tuple[int, int]:
