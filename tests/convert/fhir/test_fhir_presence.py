@@ -229,3 +229,27 @@ def test_onset_component_is_read() -> None:
     assert feat["severity"] == {"id": "HP:0012825"}
     flagged = [(i.pointer, i.message) for i in issues if i.rule == "fhir-unmapped-element"]
     assert len(flagged) == 1 and flagged[0][0] == "/entry/1/resource/component/2" and "second onset" in flagged[0][1]
+
+
+def test_malformed_dates_do_not_sink_the_packet() -> None:
+    # one malformed onsetDateTime ('20xx') used to reject the whole packet ("values read from FHIR do not form a
+    # valid phenopacket"), losing every other value; a bare-string verificationStatus 'refuted' was read as present
+    patient = dict(PATIENT, birthDate="1990-13")
+    cond = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "subject": SUBJECT,
+        "code": _hpo("HP:0001250"),
+        "onsetDateTime": "20xx",
+        "verificationStatus": "refuted",
+    }
+    notz = dict(cond, id="c2", code=_hpo("HP:0001263"), onsetDateTime="2015-06-01T10:00:00", verificationStatus=None)
+    entries = [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in (patient, cond, notz)]
+    (item,) = read_fhir({"resourceType": "Bundle", "type": "collection", "entry": entries}, validate=False)
+    packet = json_format.MessageToDict(item.message)
+    assert _features(packet) == [("HP:0001250", True), ("HP:0001263", False)]
+    assert "dateOfBirth" not in packet["subject"] and all("onset" not in f for f in packet["phenotypicFeatures"])
+    rules = {i.pointer: i.rule for i in item.issues}
+    assert rules["/entry/0/resource/birthDate"] == "fhir-bad-value"
+    assert rules["/entry/1/resource/onsetDateTime"] == "fhir-unmapped-element"
+    assert rules["/entry/2/resource/onsetDateTime"] == "fhir-unmapped-element"

@@ -91,7 +91,15 @@ def _full_date(w: Walk, res: Res, pk: Packet, key: str) -> str | None:
             res, key, pk, f"{value!r} gives only a year or month; a phenopacket timestamp would invent the day"
         )
         return None
-    return timeel._date_time(value)
+    text = timeel.timestamp(value)
+    if text is None:
+        w.issue(
+            F.BAD_VALUE,
+            f"Patient.{key} {value!r} is not a FHIR date or dateTime; not carried",
+            f"{res.pointer}/{key}",
+            pk=pk,
+        )
+    return text
 
 
 def _birth(w: Walk, res: Res, pk: Packet, subject: dict[str, Any]) -> None:

@@ -343,7 +343,8 @@ def condition(w: Walk, res: Res) -> None:
     if pk is None:
         return
     consumed = {"code", "subject", "verificationStatus", "extension", "meta"}
-    ver = codes(data.get("verificationStatus"))
+    status = data.get("verificationStatus")
+    ver = {status.strip().lower()} if isinstance(status, str) else codes(status)  # a bare code: malformed, but clear
     if "entered-in-error" in ver:
         w.unmapped_resource(res, pk, "verificationStatus is entered-in-error")
         return

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from google.protobuf.timestamp_pb2 import Timestamp
+
 from phenotk.conversion.fhir import terms as T
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
@@ -119,7 +121,19 @@ def to_fhir(te: Any) -> tuple[str, Any] | None:
 
 def partial_date(value: str) -> bool:
     """True for a FHIR date of year (``1990``) or year-month (``1990-05``) precision."""
-    return re.fullmatch(r"\d{4}(-\d{2})?", value.strip()) is not None
+    return re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", value.strip()) is not None
+
+
+def timestamp(value: Any) -> str | None:
+    """The RFC 3339 timestamp of a full FHIR date or dateTime; None for a partial date or a malformed value."""
+    if not isinstance(value, str) or partial_date(value):
+        return None
+    text = _date_time(value.strip())
+    try:
+        Timestamp().FromJsonString(text)
+    except ValueError:  # '20xx', '1990-13-01', a time without its timezone (FHIR requires one)
+        return None
+    return text
 
 
 def _date_time(value: str) -> str:
@@ -173,16 +187,14 @@ def _from_concept(value: Any) -> dict[str, Any] | None:
 
 
 def _from_date_time(value: Any) -> dict[str, Any] | None:
-    if not isinstance(value, str) or partial_date(value):  # "2015": a timestamp would invent month and day
-        return None
-    return {"timestamp": _date_time(value)}
+    text = timestamp(value)  # None for "2015": a timestamp would invent month and day
+    return {"timestamp": text} if text else None
 
 
 def _from_period(value: Any) -> dict[str, Any] | None:
     if isinstance(value, dict) and value.get("start") and value.get("end"):
-        if any(not isinstance(value[k], str) or partial_date(value[k]) for k in ("start", "end")):
-            return None
-        return {"interval": {"start": _date_time(value["start"]), "end": _date_time(value["end"])}}
+        start, end = timestamp(value["start"]), timestamp(value["end"])
+        return {"interval": {"start": start, "end": end}} if start and end else None
     return None
 
 
