@@ -381,8 +381,17 @@ def _load_json(text: str, path: str, line_offset: int = 0) -> Any:
             column=col,
         ) from None
     except json.JSONDecodeError as exc:
-        line = exc.lineno + line_offset
-        raise InputError(f"invalid JSON: {exc.msg}", path=path, line=line, column=exc.colno) from None
+        line, col, msg = exc.lineno + line_offset, exc.colno, exc.msg
+        at = text[exc.pos : exc.pos + 2]
+        before = text[: exc.pos].rstrip()
+        if at[:1] in ("}", "]") and before.endswith(","):  # the parser stops at the bracket, the comma is the error
+            comma = len(before) - 1
+            line = text.count("\n", 0, comma) + 1 + line_offset
+            col = comma - (text.rfind("\n", 0, comma) + 1) + 1
+            msg = f"a comma before the closing {at[:1]!r} (JSON allows no trailing comma)"
+        elif at in ("//", "/*"):
+            msg = "a comment (JSON has no comments)"
+        raise InputError(f"invalid JSON: {msg}", path=path, line=line, column=col) from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply", path=path, line=1 + line_offset, column=1) from None
     except ValueError:  # an integer past Python's digit limit (sys.get_int_max_str_digits)
