@@ -517,3 +517,16 @@ def test_an_empty_v1_age_is_not_an_empty_v2_time() -> None:
     assert message.diseases[0].onset.age.iso8601duration == "P3Y"
     assert "v1-unknown-field" in {i.rule for i in issues}
     assert "v1-meaning-changed" not in {i.rule for i in issues}
+
+
+def test_an_unreadable_negated_says_the_feature_reads_as_observed() -> None:
+    tree = {
+        "id": "p",
+        "subject": {"id": "s"},
+        "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": "Seizure"}, "negated": "yes"}],
+        "metaData": {"phenopacketSchemaVersion": "1.0"},
+    }
+    message, issues = upgrade(tree)
+    assert not message.phenotypic_features[0].excluded
+    (bad,) = [i for i in issues if i.rule == "v1-invalid-value"]
+    assert bad.severity.value == "warning" and "reads as observed" in bad.message

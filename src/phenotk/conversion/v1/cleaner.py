@@ -151,9 +151,11 @@ class Cleaner:
     def bad(self, value: Any, fd: FieldDescriptor, orig: str, expected: str) -> Any:
         """Report a value of the wrong type for ``fd`` and drop it."""
         shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+        # without its negation flag a feature reads as observed: say so, the opposite of what may have been meant
+        then = ", so the feature reads as observed (check it)" if fd.json_name in ("negated", "excluded") else ""
         self.issues.append(
             F.INVALID_VALUE(
-                f"'{fd.json_name}' should be {expected}, found {shown[:80]}; dropped", pointer=orig, value=value
+                f"'{fd.json_name}' should be {expected}, found {shown[:80]}; dropped{then}", pointer=orig, value=value
             )
         )
         return DROP
