@@ -253,3 +253,30 @@ def test_malformed_dates_do_not_sink_the_packet() -> None:
     assert rules["/entry/0/resource/birthDate"] == "fhir-bad-value"
     assert rules["/entry/1/resource/onsetDateTime"] == "fhir-unmapped-element"
     assert rules["/entry/2/resource/onsetDateTime"] == "fhir-unmapped-element"
+
+
+def test_family_member_history_message_says_what_it_holds() -> None:
+    # an FMH about a relative's condition (no linked Patient) was reported as "relationship NMTH between two
+    # Patients needs a Family", which it is not
+    fmh = {
+        "resourceType": "FamilyMemberHistory",
+        "id": "f1",
+        "status": "completed",
+        "patient": SUBJECT,
+        "relationship": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "NMTH"}]},
+        "condition": [{"code": {"coding": [{"system": "http://www.omim.org", "code": "154700"}]}}],
+    }
+    linked = dict(
+        fmh,
+        id="f2",
+        extension=[
+            {
+                "url": "http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record",
+                "valueReference": {"reference": "Patient/mum"},
+            }
+        ],
+    )
+    _, issues = _read(_bundle(fmh, linked))
+    messages = {i.pointer: i.message for i in issues if i.rule == "fhir-unmapped-resource"}
+    assert "family history of a relative (NMTH) with condition(s) OMIM:154700" in messages["/entry/1/resource"]
+    assert "relationship NMTH to Patient/mum" in messages["/entry/2/resource"]

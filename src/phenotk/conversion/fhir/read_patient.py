@@ -13,6 +13,7 @@ from phenotk.conversion.fhir.walk import (
     Res,
     Walk,
     as_list,
+    codings,
     d,
     first_oc,
     keys,
@@ -22,6 +23,7 @@ from phenotk.conversion.fhir.walk import (
     time_into,
 )
 
+_PATIENT_RECORD = "http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record"
 SEX = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
 
 
@@ -200,11 +202,29 @@ def _collection(w: Walk, res: Res, pk: Packet, bs: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------------- FamilyMemberHistory
 def family_member_history(w: Walk, res: Res) -> None:
-    """Not carried: a relationship between two Patients needs a Family."""
+    """Not carried: a phenopacket has no family history, and a Family needs each relative as a Patient."""
     pk = w.packet_for(res, "patient")
     rel = ", ".join(sorted(c for _, c in keys(res.data.get("relationship")))) or "?"
-    w.unmapped_resource(
-        res,
-        pk,
-        f"relationship {rel} between two Patients needs a Family (each Patient becomes its own phenopacket)",
-    )
+    conditions = [
+        c
+        for cond in as_list(res.data.get("condition"))
+        for c in ([T.curie_of(cd) or cd.get("display") or cd.get("code") for cd in codings(d(cond).get("code"))][:1])
+        if c
+    ]
+    linked = [
+        str(d(ext.get("valueReference")).get("reference", "?"))
+        for ext in as_list(res.data.get("extension"))
+        if isinstance(ext, dict) and ext.get("url") == _PATIENT_RECORD and ext.get("valueReference")
+    ]
+    if linked:
+        why = (
+            f"relationship {rel} to {linked[0]}: each Patient becomes its own phenopacket (a Family is not rebuilt "
+            "from FamilyMemberHistory)"
+        )
+    else:
+        what = f" with condition(s) {', '.join(map(str, conditions))}" if conditions else ""
+        why = (
+            f"family history of a relative ({rel}){what}: a phenopacket has no family history, and a Family needs "
+            "the relative as a Patient of their own"
+        )
+    w.unmapped_resource(res, pk, why)
