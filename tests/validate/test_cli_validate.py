@@ -75,7 +75,8 @@ def test_unreadable_input_exits_2_with_a_result(capsys: pytest.CaptureFixture[st
     code, out, _ = _cli(capsys, "validate", good, str(broken), "--no-hpo", "--format", "json")
     assert code == 2
     res = json.loads(out)["results"][1]
-    assert res["issues"][0]["rule"] == "input-unreadable" and res["issues"][0]["line"] == 2
+    # the trailing comma is the mistake: line 1, where it is (the parser stops at the brace on line 2)
+    assert res["issues"][0]["rule"] == "input-unreadable" and res["issues"][0]["line"] == 1
     code, out, _ = _cli(capsys, "validate", str(tmp_path / "missing.json"), "--no-hpo", "--format", "json")
     assert code == 2 and json.loads(out)["results"][0]["issues"][0]["rule"] == "input-unreadable"
 
