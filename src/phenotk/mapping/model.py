@@ -64,12 +64,21 @@ DEFAULT_SEX_MAP: dict[str, str | None] = {
                            "varon", "varón", "mannelijk", "junge", "garçon", "garcon")},
     **{w: "FEMALE" for w in ("féminin", "feminin", "femenino", "feminino", "femmina", "femminile", "vrouw",
                              "vrouwelijk", "frau", "femme", "mujer", "mulher", "mädchen", "maedchen", "fille")},
+    **{w: "OTHER_SEX" for w in ("divers", "autre", "otro", "otra", "outro", "altro", "anders")},
 }
 DEFAULT_VITAL_MAP: dict[str, str | None] = {
     "alive": "ALIVE", "living": "ALIVE", "no": "ALIVE", "n": "ALIVE", "false": "ALIVE", "0": "ALIVE",
     "deceased": "DECEASED", "dead": "DECEASED", "died": "DECEASED", "yes": "DECEASED", "y": "DECEASED",
     "true": "DECEASED", "1": "DECEASED", "unknown": "UNKNOWN_STATUS", "unknown_status": "UNKNOWN_STATUS",
     "na": None, "n/a": None, "?": None,
+    # the words of the other languages of the value vocabulary (not their yes/no: an "alive?" column exists too)
+    **{w: "DECEASED" for w in ("verstorben", "gestorben", "tot", "décédé", "décédée", "decede", "decedee",
+                               "fallecido", "fallecida", "muerto", "muerta", "deceduto", "deceduta", "morto", "morta",
+                               "falecido", "falecida", "overleden")},
+    **{w: "ALIVE" for w in ("lebend", "lebt", "am leben", "vivant", "vivante", "vivo", "viva", "in leven", "levend",
+                            "leeft")},
+    **{w: "UNKNOWN_STATUS" for w in ("unbekannt", "inconnu", "desconocido", "sconosciuto", "desconhecido",
+                                     "onbekend")},
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}|]+?)(?:\|(\w+))?\}")

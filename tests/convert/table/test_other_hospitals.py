@@ -448,3 +448,24 @@ def test_ages_as_clinics_write_them(tmp_path: Path, hpo_stub: Any) -> None:
     # in a term column a gestational age is the onset of an observed feature
     assert packets["A13"]["phenotypicFeatures"] == [
         {"type": {"id": "HP:0001250", "label": "Seizure"}, "onset": {"gestationalAge": {"weeks": 36, "days": 2}}}]
+
+
+# ------------------------------------------------------------------------ vital status and sex words, no map
+def test_vital_status_and_sex_words_of_other_languages(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "registre.csv"
+    path.write_text("ID;Sexe;Statut vital\nF1;F;décédée\nF2;M;vivant\nF3;femme;Décédé\nF4;H;vivante\n"
+                    "D1;divers;verstorben\nD2;X;lebt\nE1;mujer;fallecida\nN1;vrouw;overleden\nI1;altro;sconosciuto\n",
+                    encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "input": {"delimiter": ";"},
+               "subject": {"id": "ID", "sex": "Sexe", "vital_status": "Statut vital"}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    got = {pid: (p["subject"].get("sex"), p["subject"].get("vitalStatus", {}).get("status"))
+           for pid, p in _packets(res).items()}
+    assert got == {
+        "F1": ("FEMALE", "DECEASED"), "F2": ("MALE", "ALIVE"), "F3": ("FEMALE", "DECEASED"), "F4": (None, "ALIVE"),
+        "D1": ("OTHER_SEX", "DECEASED"), "D2": (None, "ALIVE"), "E1": ("FEMALE", "DECEASED"),
+        "N1": ("FEMALE", "DECEASED"), "I1": ("OTHER_SEX", None),  # UNKNOWN_STATUS is the enum default (0)
+    }
+    # 'H' (homme? hombre? — both male, but also Dutch/other letters) and 'X' are not guessed: reported
+    assert [(i.context["row"], i.context["value"]) for i in res.all_issues if i.rule == "map-bad-cell"] == [
+        (5, "H"), (7, "X")]
