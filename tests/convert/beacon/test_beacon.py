@@ -529,3 +529,25 @@ def test_progenetix_genotypic_sex_terms(term: str, sex: str) -> None:
 def test_unknown_sex_term_names_its_id() -> None:
     _, issues = from_beacon({"id": "x", "sex": {"id": "XYZ:9", "label": "n/a"}})
     assert issues[0].rule == "beacon-invalid-value" and "XYZ:9" in issues[0].message
+
+
+def test_a_beacon_biosamples_file_is_claimed_and_named(tmp_path: Path) -> None:
+    # Convert-Pheno / Beacon RI biosamples.json next to individuals.json: not sniffed as Beacon, it was read as
+    # a JSON array of phenopackets and written as an empty packet 'bs1' ("no field named individualId")
+    path = tmp_path / "biosamples.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "bs1",
+                    "individualId": "ind1",
+                    "biosampleStatus": {"id": "EFO:0009654", "label": "reference sample"},
+                    "sampleOriginType": {"id": "UBERON:0000178", "label": "blood"},
+                    "collectionMoment": "P32Y6M1D",
+                }
+            ]
+        )
+    )
+    assert BeaconReader().sniff(path, path.read_bytes()[:4096])
+    with pytest.raises(InputError, match="Beacon biosample, not an individual"):
+        list(BeaconReader().read(path, OPTS))

@@ -20,9 +20,11 @@ from .inbound import from_beacon
 from .vocab import INDIVIDUAL_KEYS
 
 _SNIFF = re.compile(
-    rb'(?m)"(featureType|diseaseCode|resultSets|geographicOrigin|ethnicity|interventionsOrProcedures|measures)"\s*:'
+    rb'(?m)"(featureType|diseaseCode|resultSets|geographicOrigin|ethnicity|interventionsOrProcedures|measures'
+    rb'|biosampleStatus|sampleOriginType)"\s*:'
     rb'|"sex"\s*:\s*\{'
-    rb"|^[ \t-]*(featureType|diseaseCode|resultSets|geographicOrigin|ethnicity|interventionsOrProcedures):"
+    rb"|^[ \t-]*(featureType|diseaseCode|resultSets|geographicOrigin|ethnicity|interventionsOrProcedures"
+    rb"|biosampleStatus|sampleOriginType):"
 )
 
 #: Keys that mark other Beacon (or phenopacket) documents: (keys, what it is).
