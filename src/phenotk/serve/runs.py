@@ -302,28 +302,33 @@ def findings(ws: Workspace, run: Run) -> list[dict[str, Any]]:
     packets: dict[str, Any] = {}
     fixed = {(f["id"], f["code"], f["pointer"]) for f in run.fixed}
     out = []
-    for n, (result, issue) in enumerate(run.report.iter_issues()):
-        kind = catalog.get(issue.code)
-        ctx = {k: v for k, v in (issue.context or {}).items() if isinstance(v, (str, int, float)) and k != "reason"}
-        entry = {
-            "n": n,
-            "file": result.path.split(":row ")[0].split("!")[0],
-            "path": result.path,
-            "id": result.id,
-            "code": issue.code,
-            "rule": issue.rule,
-            "severity": issue.severity.value,
-            "message": issue.message,
-            "pointer": issue.pointer,
-            "line": issue.line,
-            "column": issue.column,
-            "cell": ctx,
-            "fix": None if issue.fix is None else ("safe" if issue.fix.safe else "suggestion"),
-            "summary": kind.summary if kind is not None else "",
-            "fixed": (result.id, issue.code, issue.pointer) in fixed,
-            "context": _context(ws, run, result, issue, tables, packets),
-        }
-        out.append(entry)
+    try:
+        for n, (result, issue) in enumerate(run.report.iter_issues()):
+            kind = catalog.get(issue.code)
+            ctx = {k: v for k, v in (issue.context or {}).items() if isinstance(v, (str, int, float)) and k != "reason"}
+            entry = {
+                "n": n,
+                "file": result.path.split(":row ")[0].split("!")[0],
+                "path": result.path,
+                "id": result.id,
+                "code": issue.code,
+                "rule": issue.rule,
+                "severity": issue.severity.value,
+                "message": issue.message,
+                "pointer": issue.pointer,
+                "line": issue.line,
+                "column": issue.column,
+                "cell": ctx,
+                "fix": None if issue.fix is None else ("safe" if issue.fix.safe else "suggestion"),
+                "summary": kind.summary if kind is not None else "",
+                "fixed": (result.id, issue.code, issue.pointer) in fixed,
+                "context": _context(ws, run, result, issue, tables, packets),
+            }
+            out.append(entry)
+    finally:
+        held = tables.get(".zip")
+        if held is not None:
+            held[1].close()
     return out
 
 
@@ -376,16 +381,29 @@ def _lines_of(ws: Workspace, path: str, name: str, cache: dict[str, Any]) -> lis
         return held[1]  # type: ignore[no-any-return]
     lines = None
     try:
-        if member is None:
-            data = ws.path_of(name).read_bytes()
-        else:
-            with zipfile.ZipFile(ws.path_of(name)) as zf:
-                data = zf.read(member)  # the upload's members were measured (bombs refused) when it came in
+        # a zip's members were measured (bombs refused) when it was uploaded
+        data = ws.path_of(name).read_bytes() if member is None else _archive(ws, name, cache).read(member)
         lines = data.decode("utf-8", errors="replace").splitlines()
     except (OSError, KeyError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile, ServeError):
         pass  # no context rather than a failed page: the finding itself says what is wrong
     cache[".lines"] = (key, lines)
     return lines
+
+
+def _archive(ws: Workspace, name: str, cache: dict[str, Any]) -> zipfile.ZipFile:
+    """The uploaded zip ``name``, opened once per listing: its directory is read once, not once per finding.
+
+    ``cache[".zip"]`` holds the last one; it is closed when the next is opened and at the end of the listing.
+    """
+    held = cache.get(".zip")
+    if held is not None and held[0] == name:
+        return held[1]  # type: ignore[no-any-return]
+    if held is not None:
+        held[1].close()
+        del cache[".zip"]
+    archive = zipfile.ZipFile(ws.path_of(name))
+    cache[".zip"] = (name, archive)
+    return archive
 
 
 def _clip(line: str, column: int | None) -> str:
