@@ -469,3 +469,27 @@ def test_vital_status_and_sex_words_of_other_languages(tmp_path: Path, hpo_stub:
     # 'H' (homme? hombre? — both male, but also Dutch/other letters) and 'X' are not guessed: reported
     assert [(i.context["row"], i.context["value"]) for i in res.all_issues if i.rule == "map-bad-cell"] == [
         (5, "H"), (7, "X")]
+
+
+# ------------------------------------------------------------------------ term headers with their answer format
+HINT_CSV = """\
+ID,Seizure (Y/N),Hypotonia?,Microcephaly [ja/nein],Strabismus (oui/non),Global developmental delay (0/1),Notes?
+A,Y,N,ja,oui,1,ok
+B,N,Y,nein,non,0,
+"""
+
+
+def test_term_headers_with_an_answer_format(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "hints.csv"
+    path.write_text(HINT_CSV, encoding="utf-8")
+    res = read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "ID"}, "phenotypes": {"wide": {"columns": "auto"}}},
+                     ontology=hpo_stub, created=CREATED)
+    terms = ("HP:0001250", "HP:0001252", "HP:0000252", "HP:0000486", "HP:0001263")
+    assert {pid: _features(p) for pid, p in _packets(res).items()} == {
+        "A": dict(zip(terms, (False, True, False, False, False), strict=True)),
+        "B": dict(zip(terms, (True, False, True, True, True), strict=True)),
+    }
+    labels = {f["type"]["label"] for f in _packets(res)["A"]["phenotypicFeatures"]}
+    assert labels == {"Seizure", "Hypotonia", "Microcephaly", "Strabismus", "Global developmental delay"}
+    # a header that is no term with its hint stripped stays an unmapped column
+    assert [i.context["column"] for i in res.all_issues if i.rule == "map-unmapped-column"] == ["Notes?"]

@@ -116,6 +116,8 @@ def _wide_columns(b: _Builder, claimed: set[str]) -> None:
     for h in candidates:
         explicit = m.wide_terms.get(h)
         term = (explicit, b.resolver.label(explicit) or h) if explicit else b.resolver.resolve(h)
+        if term is None and not explicit and (bare := _ANSWER_HINT.sub("", h, count=1)) != h:
+            term = b.resolver.resolve(bare)  # "Seizure (Y/N)", "Hypotonia?"
         if term is None:
             if _unknown_header(b, h, h in selected):
                 claimed.add(h)
@@ -126,6 +128,12 @@ def _wide_columns(b: _Builder, claimed: set[str]) -> None:
             _check_header_label(b, h, term[0])
     b.wide_columns = {h for h, _ in b.wide}
     b.wide_ids = [(h, term, str(term.id)) for h, term in b.wide]
+
+
+#: the answer format a curator wrote after a term header: "Seizure (Y/N)", "Hypotonia?", "Ataxia [ja/nein]"
+_ANSWER_HINT = re.compile(
+    r"\s*(?:[(\[]\s*(?:y/n|yes/no|j/n|ja/nein|o/n|oui/non|s/n|s[ií]/no|0/1|1/0|\+/[-−])\s*[)\]])?\s*\??\s*\Z", re.I
+)
 
 
 def _unknown_header(b: _Builder, h: str, selected: bool) -> bool:
