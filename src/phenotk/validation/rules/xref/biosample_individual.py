@@ -17,8 +17,9 @@ class XrefBiosampleIndividual(Rule):
     --------------
     In a phenopacket, ``biosamples[*].individualId`` is expected to equal ``subject.id`` (a **warning**:
     the v2 specification allows isolated biosamples, e.g. a tumour sample or a sample of a relative filed
-    with the proband), and ``derivedFromId`` must be the id of another biosample of the same phenopacket
-    (an **error**: the link points nowhere).
+    with the proband), and ``derivedFromId`` is expected to be the id of another biosample of the same
+    phenopacket (a **warning** when it is not: the specification does not require the parent sample to be
+    in the packet; an **error** when a biosample is derived from itself).
 
     Why
     ---
@@ -61,11 +62,22 @@ class XrefBiosampleIndividual(Rule):
                 )
             dk = _k(bio, "derivedFromId")
             der = bio.get(dk) if dk else None
-            if isinstance(der, str) and der and (der not in bios or der == bio.get("id")):
+            if isinstance(der, str) and der and der == bio.get("id"):
                 yield self.violation(
-                    f"biosample {bio.get('id')!r} is derived from {der!r}, which is not another biosample here",
+                    f"biosample {der!r} is derived from itself",
                     bk,
                     i,
                     dk,  # type: ignore[arg-type]
                     severity=Severity.ERROR,
+                )
+            elif isinstance(der, str) and der and der not in bios:
+                # the specification does not ask for the parent sample in the same packet (a biobank's stock
+                # sample, phenopacket-ingest's "biosample:parent"): a link to check, not a broken document
+                yield self.violation(
+                    f"biosample {bio.get('id')!r} is derived from {der!r}, which is not a biosample of this "
+                    "phenopacket (fine if that sample is described elsewhere)",
+                    bk,
+                    i,
+                    dk,  # type: ignore[arg-type]
+                    severity=Severity.WARNING,
                 )
