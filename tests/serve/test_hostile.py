@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +244,22 @@ def test_names_that_differ_only_in_case_are_one_file_on_windows(client: httpx.Cl
     assert _upload(client, ws, "Patients.csv", SHEET).status_code == 200  # the same name replaces it
     assert [f["name"] for f in client.get(f"/api/workspaces/{ws}").json()["files"]] == ["Patients.csv"]
     assert _upload(client, ws, "consent.csv", SHEET).status_code == 200  # a name that merely starts like a device
+
+
+def test_parallel_uploads_cannot_pass_the_file_limit(small_server: BackgroundServer) -> None:
+    # the count was checked under the lock but the name registered after sniffing, outside it: 80 parallel
+    # uploads stored 61 files in a session limited to 50
+    token, limit = small_server.state.token, small_server.state.limits.max_files
+    with httpx.Client(base_url=small_server.base, headers={TOKEN_HEADER: token}, timeout=60) as c:
+        ws = _workspace(c)
+
+        def one(n: int) -> int:
+            with httpx.Client(base_url=small_server.base, headers={TOKEN_HEADER: token}, timeout=60) as own:
+                return _upload(own, ws, f"sheet{n}.csv", SHEET).status_code
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            codes = list(pool.map(one, range(40)))
+        assert codes.count(200) == limit and set(codes) == {200, 413}
+        assert len(c.get(f"/api/workspaces/{ws}").json()["files"]) == limit
+    stored = list((small_server.state.store.root / ws / "inputs").iterdir())
+    assert len(stored) == limit

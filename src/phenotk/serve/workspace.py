@@ -187,6 +187,9 @@ class Workspace:
                 partial.unlink(missing_ok=True)
                 raise
             os.replace(partial, target)
+            # counted at once, under the lock: the caller sniffs the kind later, and until then concurrent uploads
+            # saw the old count (80 parallel uploads stored 61 files in a session limited to 50)
+            self.kinds[name] = self.kinds.get(name, "unknown")
             self.mappings.pop(name, None)
             self.assist.pop(name, None)
             self.run = None
