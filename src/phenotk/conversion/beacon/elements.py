@@ -8,6 +8,7 @@ home is a ``beacon-field-not-carried`` finding that keeps the value.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -40,6 +41,9 @@ from phenotk.issue import FindingType, Issue, Severity
 
 from . import findings as F
 from .vocab import NCIT_TO_SEX, PATO_TO_SEX, SEX_LABELS
+
+#: An ISO 8601 duration such as P56Y, P3Y6M, P2W, P10D, PT12H (at least one part).
+_DURATION = re.compile(r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
 
 
 class ElementParser:
@@ -102,6 +106,8 @@ class ElementParser:
     def time(self, value: Any, ptr: str) -> TimeElement | None:
         """Beacon time element: flat form (schema) or phenopacket-style wrapped form (examples)."""
         if isinstance(value, str):
+            if _DURATION.fullmatch(value.strip()):  # a bare ISO 8601 age ("P56Y": Progenetix, collectionMoment)
+                return TimeElement(age=Age(iso8601duration=value.strip()))
             ts = self.timestamp(value, ptr)
             return TimeElement(timestamp=ts) if ts else None
         if not isinstance(value, dict):
