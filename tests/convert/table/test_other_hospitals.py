@@ -493,3 +493,34 @@ def test_term_headers_with_an_answer_format(tmp_path: Path, hpo_stub: Any) -> No
     assert labels == {"Seizure", "Hypotonia", "Microcephaly", "Strabismus", "Global developmental delay"}
     # a header that is no term with its hint stripped stays an unmapped column
     assert [i.context["column"] for i in res.all_issues if i.rule == "map-unmapped-column"] == ["Notes?"]
+
+
+@pytest.mark.parametrize("banner", [False, True])
+def test_missing_id_column_names_the_worksheet_that_holds_it(banner: bool, tmp_path: Path, hpo_stub: Any) -> None:
+    """A workbook whose first worksheet is a how-to-fill-in page: the error names the data sheet (and its header)."""
+    import openpyxl
+
+    from phenotk.errors import InputError
+
+    path = tmp_path / "erhebung.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Anleitung"
+    wb.active.append(["Bitte pro Patient eine Zeile ausfüllen."])
+    ws = wb.create_sheet("Patienten")
+    if banner:
+        ws.append(["Erhebungsbogen 2024"])
+    ws.append(["ID", "Geschlecht"])
+    ws.append(["P1", "w"])
+    wb.save(path)
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "ID", "sex": "Geschlecht"}}
+    with pytest.raises(InputError) as err:
+        read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    row = 2 if banner else 1
+    hint = ("; sheet 'Patienten' holds 'ID' in row 2: set input: {sheet: Patienten, header_row: 2} in the mapping "
+            "(or -O sheet=Patienten -O header_row=2)" if banner else
+            "; sheet 'Patienten' holds 'ID' in row 1: set input: {sheet: Patienten} in the mapping "
+            "(or -O sheet=Patienten)")
+    assert str(err.value).endswith(hint)
+    fixed = read_sheet(path, {**mapping, "input": {"sheet": "Patienten", "header_row": row}}, ontology=hpo_stub,
+                       created=CREATED)
+    assert _packets(fixed)["P1"]["subject"]["sex"] == "FEMALE"

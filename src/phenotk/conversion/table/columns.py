@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phenopackets import OntologyClass
@@ -13,6 +14,7 @@ from phenotk.issue import Severity
 from phenotk.mapping.model import ValueSpec
 
 from .findings import finding
+from .sheets import preview_table
 from .terms import HP_ANYWHERE, HP_IN_TEXT
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,6 +84,30 @@ def _header_hint(b: _Builder, column: str, most: int = 30) -> str:
                         f"(or -O header_row={number})")
     except InputError:
         return ""
+    return _other_sheet_hint(b, want, most)
+
+
+def _other_sheet_hint(b: _Builder, want: str, most: int) -> str:
+    """A message tail naming the worksheet that holds the id column, when it is not the one read; else "".
+
+    ``"; sheet 'Patienten' holds 'ID' in row 1: set input: {sheet: Patienten} …"``.
+    """
+    path = Path(b.sheet.path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods") or not path.is_file():
+        return ""
+    try:
+        previews = preview_table(path, max_rows=most)
+    except (InputError, OSError):
+        return ""
+    for preview in previews:
+        if preview.name == b.sheet.name:
+            continue
+        for number, cells in preview.rows:
+            if any(c.strip() == want for c in cells):
+                name = preview.name
+                header = "" if number == 1 else f", header_row: {number}"
+                return (f"; sheet {name!r} holds {want!r} in row {number}: set input: {{sheet: {name}{header}}} in "
+                        f"the mapping (or -O sheet={name}" + (f" -O header_row={number})" if header else ")"))
     return ""
 
 
