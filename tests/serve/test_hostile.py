@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+import phenotk
 from phenotk.serve.app import TOKEN_HEADER
 from phenotk.serve.server import BackgroundServer
 
@@ -263,3 +264,21 @@ def test_parallel_uploads_cannot_pass_the_file_limit(small_server: BackgroundSer
         assert len(c.get(f"/api/workspaces/{ws}").json()["files"]) == limit
     stored = list((small_server.state.store.root / ws / "inputs").iterdir())
     assert len(stored) == limit
+
+
+# ------------------------------------------------------------------------------------------- the page = the CLI
+
+
+def test_a_redcap_export_with_its_mapping_converts_as_the_cli_does(client: httpx.Client, shared_data: Path,
+                                                                   hpo_index: Any) -> None:
+    # with a mapping every upload was read as a plain table: the ERKER export gave 40 packets, the CLI 50
+    export = shared_data / "redcap" / "erker" / "sdv_synthetic_data_redcap_export.csv"
+    mapping = Path(__file__).resolve().parents[2] / "mappings" / "redcap-erker.yaml"
+    ws = _workspace(client)
+    assert _upload(client, ws, "export.csv", export.read_bytes()).json()["saved"][0]["kind"] == "redcap"
+    r = client.put(f"/api/workspaces/{ws}/mapping/export.csv", json={"yaml": mapping.read_text(encoding="utf-8")})
+    assert r.status_code == 200, r.text
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    expected = phenotk.convert(export, mapping=mapping, hpo=hpo_index)
+    assert run["packets"] == len(expected.messages()) == 50
+    assert run["summary"] == expected.report.summary

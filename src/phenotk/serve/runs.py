@@ -208,7 +208,10 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
             if name in ws.mappings:
                 mapping = ws.inside(mapdir / (name + ".yaml"))
                 mapping.write_text(ws.mappings[name], encoding="utf-8")
-                kwargs = {"mapping": mapping, "from_": "table"}
+                # a REDCap export keeps its reader (checkbox columns, repeating instruments): read as a plain
+                # table it gave other packets than `phenotk convert export.csv --mapping m.yaml` (ERKER: 40, not 50)
+                reader = "redcap" if ws.kinds.get(name) == "redcap" else "table"
+                kwargs = {"mapping": mapping, "from_": reader}
             try:
                 conv = phenotk.convert(ws.path_of(name), hpo=ontology if ontology is not None else False, **kwargs)
                 made.update(_names(_folder(name), [i.message for i in conv if i.message is not None]))
