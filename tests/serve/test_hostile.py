@@ -282,3 +282,14 @@ def test_a_redcap_export_with_its_mapping_converts_as_the_cli_does(client: httpx
     expected = phenotk.convert(export, mapping=mapping, hpo=hpo_index)
     assert run["packets"] == len(expected.messages()) == 50
     assert run["summary"] == expected.report.summary
+
+
+def test_zip_members_with_windows_paths_out_of_the_archive_are_refused(client: httpx.Client) -> None:
+    # "../x" was refused but "..\\x" and "C:\\x" were accepted (harmless while members are only read in memory;
+    # extracted on Windows they would land outside the session folder)
+    packet = json.dumps(SYNTHETIC).encode()
+    ws = _workspace(client)
+    for member in ("..\\..\\evil.json", "sub\\..\\..\\evil.json", "C:\\evil.json", "C:evil.json"):
+        r = _upload(client, ws, "packets.zip", _zip({member: packet}))
+        assert r.status_code == 400 and "outside the archive" in r.json()["error"], (member, r.text)
+    assert _upload(client, ws, "packets.zip", _zip({"sub\\ok.json": packet, "a/b.json": packet})).status_code == 200

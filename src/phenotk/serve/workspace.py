@@ -102,7 +102,8 @@ def check_archive(path: Path, limits: Limits, name: str | None = None) -> None:
             if too_dense and info.file_size > 10 * 1024 * 1024:
                 raise ServeError(400, f"{name}: member {info.filename} expands "
                                       f"{info.file_size // max(info.compress_size, 1)}x (zip bomb?); refused")
-            if ".." in Path(info.filename).parts or info.filename.startswith(("/", "\\")):
+            member = info.filename.replace("\\", "/")  # a Windows tool's separator is a separator too
+            if ".." in Path(member).parts or member.startswith("/") or ":" in member.split("/")[0]:
                 raise ServeError(400, f"{name}: member {info.filename!r} has a path outside the archive")
         if total > limits.max_unpacked_bytes:
             raise ServeError(413, f"{name}: {total} bytes uncompressed, over the limit of "
