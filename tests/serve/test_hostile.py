@@ -19,6 +19,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -293,3 +294,25 @@ def test_zip_members_with_windows_paths_out_of_the_archive_are_refused(client: h
         r = _upload(client, ws, "packets.zip", _zip({member: packet}))
         assert r.status_code == 400 and "outside the archive" in r.json()["error"], (member, r.text)
     assert _upload(client, ws, "packets.zip", _zip({"sub\\ok.json": packet, "a/b.json": packet})).status_code == 200
+
+
+def test_an_upload_without_a_content_type_is_a_4xx(client: httpx.Client) -> None:
+    ws = _workspace(client)
+    r = client.post(f"/api/workspaces/{ws}/files", content=b"individual_id\np1\n")
+    assert r.status_code == 415 and "multipart/form-data" in r.json()["error"]  # was a 500 (KeyError)
+    r = client.post(f"/api/workspaces/{ws}/files", content=b"{}", headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "multipart" in r.json()["error"]
+
+
+def test_downloads_of_sheets_named_in_any_script(client: httpx.Client) -> None:
+    # the mapping download is named after the sheet: a name outside Latin-1 made the header unencodable (a 500)
+    ws = _workspace(client)
+    for name in ("患者.csv", "Пациенты.csv", "Patiënten.csv"):
+        assert _upload(client, ws, name, SHEET).status_code == 200
+        assert client.post(f"/api/workspaces/{ws}/mapping/{name}/init").status_code == 200
+        r = client.get(f"/api/workspaces/{ws}/mapping/{name}/yaml")
+        assert r.status_code == 200 and "phenotk_mapping" in r.text
+        disposition = r.headers["content-disposition"]
+        assert disposition.isascii() and disposition.startswith('attachment; filename="')
+        stem = name.rsplit(".", 1)[0]
+        assert "filename*=UTF-8''" + quote(stem + ".mapping.yaml", safe="") in disposition

@@ -164,6 +164,8 @@ class FixChoice(BaseModel):
 
 async def _read_form(request: Request, limits: Limits) -> Any:
     """Parse a multipart upload in memory (no spill to the system temp dir), size and count checked."""
+    if "content-type" not in request.headers:  # Starlette's parser met it with a KeyError (a 500)
+        raise ServeError(415, "upload refused: send the files as multipart/form-data (field 'files')")
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limits.max_request_bytes:
         raise ServeError(413, f"upload of {length} bytes is over the limit of {limits.max_request_bytes}")
@@ -419,7 +421,16 @@ def _stem(name: str) -> str:
 
 
 def _download(data: bytes, media: str, filename: str) -> Response:
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename)
-    return Response(data, media_type=media, headers={"content-disposition": f'attachment; filename="{safe}"'})
+    """``data`` as a file download named ``filename``.
+
+    Headers are Latin-1: a sheet named in Greek, Cyrillic or Chinese made the header unencodable (a 500). The plain
+    ``filename`` is an ASCII stand-in; browsers use the exact name from ``filename*`` (RFC 6266 / 5987).
+    """
+    from urllib.parse import quote
+
+    safe = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in filename)
+    exact = quote(filename.replace("/", "_").replace("\\", "_"), safe="")
+    return Response(data, media_type=media, headers={
+        "content-disposition": f"attachment; filename=\"{safe}\"; filename*=UTF-8''{exact}"})
 
 
