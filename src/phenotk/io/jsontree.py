@@ -77,8 +77,10 @@ def _plan(fd: Any) -> tuple[str, Callable[[Any], Any] | None]:
         convert_value = _scalar(sub.fields_by_name["value"])
 
         def convert_map(mapping: Any) -> dict[str, Any]:
+            # keys in sorted order: a protobuf map iterates in its hash table's order, which differs from one
+            # process to the next, so the same input converted twice gave two different files
             out: dict[str, Any] = {}
-            for key in mapping:
+            for key in sorted(mapping):
                 shown = ("true" if key else "false") if isinstance(key, bool) else str(key)
                 out[shown] = convert_value(mapping[key])
             return out
