@@ -169,13 +169,15 @@ def test_term_lists_observed_and_excluded_columns(hpo) -> None:
     assert res.all_issues == []
 
 
-def test_a_long_term_cell_listing_two_terms_is_reported_not_half_read(hpo) -> None:
-    df = pd.DataFrame({"id": ["a", "a"], "term": ["Seizure (HP:0001250), Hypotonia (HP:0001252)", "HP:0000252"]})
+def test_a_long_term_cell_listing_two_terms_is_read_whole_not_half_read(hpo) -> None:
+    """Every term of the cell, or (one part unknown) none of them — never the first alone."""
+    df = pd.DataFrame({"id": ["a", "a", "a"], "term": ["Seizure (HP:0001250), Hypotonia (HP:0001252)", "HP:0000252",
+                                                        "Strabismus, Krampfanfall"]})
     mapping = {"phenotk_mapping": 1, "input": {"rows": "many"}, "subject": {"id": "id"},
                "phenotypes": {"long": {"term": "term"}}}
     res = from_dataframe(df, mapping, hpo=hpo)
-    assert [f.type.id for f in res.packets[0].phenotypic_features] == ["HP:0000252"]
-    assert [(i.code, i.context.get("row")) for i in res.all_issues] == [("MAP007", 2)]  # map-unknown-term
+    assert [f.type.id for f in res.packets[0].phenotypic_features] == ["HP:0001250", "HP:0001252", "HP:0000252"]
+    assert [(i.code, i.context.get("row")) for i in res.all_issues] == [("MAP007", 4)]  # map-unknown-term
 
 
 @pytest.mark.parametrize(

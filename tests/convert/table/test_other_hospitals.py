@@ -524,3 +524,36 @@ def test_missing_id_column_names_the_worksheet_that_holds_it(banner: bool, tmp_p
     fixed = read_sheet(path, {**mapping, "input": {"sheet": "Patienten", "header_row": row}}, ontology=hpo_stub,
                        created=CREATED)
     assert _packets(fixed)["P1"]["subject"]["sex"] == "FEMALE"
+
+
+# ---------------------------------------------------------------------- several terms in one long-layout cell
+LONG_MULTI_CSV = """\
+Patient,HPO,Status,Beginn
+P1,HP:0001250; HP:0001252,ja,néonatal
+P1,Microcephaly | Strabismus,nein,
+P2,"Seizure
+Hypotonia",+,SSW 30
+P2,"Small head, Krampfanfall",ja,
+"""
+
+
+def test_several_terms_in_one_long_cell(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "long_multi.csv"
+    path.write_text(LONG_MULTI_CSV, encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "input": {"rows": "many"}, "subject": {"id": "Patient"},
+               "phenotypes": {"long": {"term": "HPO", "status": "Status", "onset": "Beginn"}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    got = {pid: {f["type"]["id"]: (bool(f.get("excluded")), f.get("onset")) for f in p["phenotypicFeatures"]}
+           for pid, p in _packets(res).items()}
+    neonatal = {"ontologyClass": {"id": "HP:0003623", "label": "Neonatal onset"}}
+    ga30 = {"gestationalAge": {"weeks": 30}}
+    assert got == {
+        "P1": {"HP:0001250": (False, neonatal), "HP:0001252": (False, neonatal), "HP:0000252": (True, None),
+               "HP:0000486": (True, None)},
+        "P2": {"HP:0001250": (False, ga30), "HP:0001252": (False, ga30)},
+    }
+    # one unknown part: no term of the row is read, and the finding names the part
+    unknown = [i for i in res.all_issues if i.rule == "map-unknown-term"]
+    # (row 5: the quoted cell with a line break is one spreadsheet row)
+    assert [(i.context["row"], i.context["value"]) for i in unknown] == [(5, "Small head, Krampfanfall")]
+    assert "'Krampfanfall' is neither an HPO id" in unknown[0].message

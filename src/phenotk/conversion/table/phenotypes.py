@@ -200,10 +200,11 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
     if not raw and not given:
         b.orphans(issues, number, rec, [long[k] for k in ("status", "onset") if k in long], "term (or label)")
         return
-    term = _long_term(b, raw, given, number, issues)
-    if term is None:
+    terms = _long_terms(b, raw, given, number, issues)
+    if not terms:
         return
-    curie, label = term
+    label = ", ".join(lab or cur for cur, lab in terms)
+    curie = terms[0][0]
     status = "observed"
     severity = None
     if "status" in long:
@@ -232,7 +233,38 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
         oraw = long["onset"].raw(rec)
         if oraw:
             onset = read_time(b, long["onset"], oraw, issues, number, "onset")
-    add(OntologyClass(id=curie, label=label), status == "excluded", onset, number, spec.column or "", severity)
+    for curie, label in terms:
+        add(OntologyClass(id=curie, label=label), status == "excluded", onset, number, spec.column or "", severity)
+
+
+#: where a long-layout term cell holding several terms is cut ("HP:0001250; HP:0001252", "Seizure | Hypotonia")
+_LONG_SEPARATORS = re.compile(r"\s*(?:[;|\n]|,(?!\d))\s*")
+
+
+def _long_terms(b: _Builder, raw: str, given: str, number: int, issues: list[Issue]) -> list[tuple[str, str]]:
+    """The terms of a long row: one (:func:`_long_term`), or every term of a term cell that lists several.
+
+    A cell that is no term but whose parts (cut at ``;`` ``|`` newlines and commas) all are terms gives each of
+    them, with the row's status and onset; when a part is no term nothing is read and the finding says so.
+    """
+    parts = [p for p in _LONG_SEPARATORS.split(raw) if p] if raw else []
+    if len(parts) < 2 or b.resolver.resolve(raw) is not None or b.m.long is None:
+        term = _long_term(b, raw, given, number, issues)
+        return [term] if term is not None else []
+    spec = b.m.long["term"]
+    if (spec.values is not None or spec.lookup is not None) and spec.translate(raw) is not MISSING:
+        # the value map names this cell: it is one value
+        term = _long_term(b, raw, given, number, issues)
+        return [term] if term is not None else []
+    found = [b.resolver.resolve(p) for p in parts]
+    if all(t is not None for t in found):
+        return [t for t in found if t is not None]
+    unknown = ", ".join(repr(p) for p, t in zip(parts, found, strict=True) if t is None)
+    issues.append(finding(
+        "map-unknown-term", f"{raw!r} lists several terms and {unknown} is neither an HPO id of the loaded release "
+        "nor an HPO label or synonym; none of the row's terms is read (write one term per row, or correct it)",
+        b.sev, sheet=b.sheet.name, row=number, column=spec.column, value=raw, reason="unknown term"))
+    return []
 
 
 def _long_term(b: _Builder, raw: str, given: str, number: int, issues: list[Issue]) -> tuple[str, str] | None:
