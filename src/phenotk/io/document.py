@@ -162,7 +162,9 @@ class Document:
             self._message = parse_dict(self.data, self.element.message_class)
             self._maybe_lossy = maybe_lossy()
         except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-            self._message, self._parse_error = None, str(exc)
+            from phenotk.io.parse_errors import explain
+
+            self._message, self._parse_error = None, explain(str(exc), self.data)
 
     def left_out(self) -> str | None:
         """What the lenient :attr:`message` does not hold of ``data``: the strict parser's message, or None.
