@@ -557,3 +557,28 @@ def test_several_terms_in_one_long_cell(tmp_path: Path, hpo_stub: Any) -> None:
     # (row 5: the quoted cell with a line break is one spreadsheet row)
     assert [(i.context["row"], i.context["value"]) for i in unknown] == [(5, "Small head, Krampfanfall")]
     assert "'Krampfanfall' is neither an HPO id" in unknown[0].message
+
+
+# ------------------------------------------------------------------ mapping init on a gene-and-variant column
+def test_mapping_init_places_a_gene_and_variant_column(tmp_path: Path, hpo_stub: Any) -> None:
+    from phenotk.conversion.table.starter_words import field_of
+
+    for header in ("Gen / Variante", "Gene/Variant", "Gene and variant", "Gen und Variante", "Gène / variant"):
+        assert field_of(header) == "variant", header
+    assert field_of("Gen") == "gene_symbol"
+    path = tmp_path / "genetik.csv"
+    path.write_text("Patienten-ID,Gen / Variante,Zygotie\nP01,BRCA1 c.68_69del p.(Glu23fs),het\n"
+                    "P02,MECP2 c.473C>T,hemizygot\n", encoding="utf-8")
+    from phenotk.conversion.table.sheets import read_table
+    from phenotk.conversion.table.starter import starter_mapping
+
+    text, _placement = starter_mapping(read_table(path), hpo_stub)
+    (tmp_path / "starter.yaml").write_text(text, encoding="utf-8")
+    res = read_sheet(path, tmp_path / "starter.yaml", ontology=hpo_stub, created=CREATED)
+    got = {}
+    for pid, p in _packets(res).items():
+        gi = p["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]
+        vd = gi["variantInterpretation"]["variationDescriptor"]
+        got[pid] = (vd["geneContext"]["symbol"], [e["value"] for e in vd["expressions"]], vd["allelicState"]["label"])
+    assert got == {"P01": ("BRCA1", ["c.68_69del", "p.(Glu23fs)"], "heterozygous"),
+                   "P02": ("MECP2", ["c.473C>T"], "hemizygous")}

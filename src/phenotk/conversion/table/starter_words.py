@@ -87,7 +87,8 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
     ("gene_symbol", r"genes?|gene symbol|symbol|gen|gensymbol|gene name|genname|nom du gene|affected gene|"
                     r"causal gene|causative gene|gen afectado|gene coinvolto"),
     ("hgnc_id", r"hgnc(?: ?id)?"),
-    ("variant",
+    ("variant",  # "Gen / Variante", "Gene and variant": a variant cell that names its gene too
+     r"(?:gen(?:e|es)? (?:(?:and|und|et|y|e|en) )?)?"
      r"(?:variant|variants|variante|varianten|variation|hgvs|allele|allel|mutation|mutationen|mutacion|mutazione|"
      r"mutatie|genetic variant|genvariante|variante genetique|variante genetica|cdna|c|dna change|cdna change|"
      r"nucleotide(?: change| mutation| variant)?|(?:c)?dna mutation|hgvs c|genetic finding|genetischer befund)"
