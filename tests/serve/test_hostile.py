@@ -316,3 +316,20 @@ def test_downloads_of_sheets_named_in_any_script(client: httpx.Client) -> None:
         assert disposition.isascii() and disposition.startswith('attachment; filename="')
         stem = name.rsplit(".", 1)[0]
         assert "filename*=UTF-8''" + quote(stem + ".mapping.yaml", safe="") in disposition
+
+
+def test_a_packet_id_of_any_length_gets_a_file_name(client: httpx.Client) -> None:
+    # packet files were named after the id, any length: a 300-character id cell (a REDCap row read whole) could
+    # not be written ("File name too long"), and the summary and the fixes answered 500
+    long_id = "RV026_" + "sct_1220561009_" * 20
+    sheet = f"individual_id,sex,Seizure\n{long_id},female,yes\n{long_id}x,male,no\np3,male,yes\n".encode()
+    ws = _workspace(client)
+    assert _upload(client, ws, "sheet" * 20 + ".csv", sheet).status_code == 200
+    assert client.post(f"/api/workspaces/{ws}/mapping/{'sheet' * 20}.csv/init").status_code == 200
+    assert client.post(f"/api/workspaces/{ws}/convert").json()["packets"] == 3
+    assert client.get(f"/api/workspaces/{ws}/summary").status_code == 200
+    assert client.post(f"/api/workspaces/{ws}/fixes/plan").status_code == 200
+    got = zipfile.ZipFile(io.BytesIO(client.get(f"/api/workspaces/{ws}/download/packets.zip").content))
+    names = got.namelist()
+    assert len(set(names)) == 3 and all(len(n) <= 60 + 1 + 80 + 5 for n in names)
+    assert sorted(json.loads(got.read(n))["id"] for n in names) == sorted([long_id, long_id + "x", "p3"])

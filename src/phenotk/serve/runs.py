@@ -245,13 +245,29 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
 def _names(folder: str, messages: list[Any]) -> dict[str, Any]:
     """``folder/<id>.json`` → message, ids made file-safe and unique."""
     out: dict[str, Any] = {}
+    folder = _short(folder, FOLDER_CHARS)
     for message in messages:
-        stem = _folder(str(getattr(message, "id", "") or "packet")).strip("._") or "packet"
+        stem = _short(_folder(str(getattr(message, "id", "") or "packet")).strip("._") or "packet", STEM_CHARS)
         name, n = f"{folder}/{stem}.json", 2
         while name in out:
             name, n = f"{folder}/{stem}_{n}.json", n + 1
         out[name] = message
     return out
+
+
+#: longest folder (upload) and file (packet id) names under packets/: an id is any sheet cell, and a name over
+#: 255 bytes could not be written (OSError, a 500 on summary and fixes); Windows paths stop at 260 characters
+FOLDER_CHARS = 60
+STEM_CHARS = 80
+
+
+def _short(text: str, limit: int) -> str:
+    """``text`` if it has at most ``limit`` characters, else its start and a digest of the whole (unique, stable)."""
+    if len(text) <= limit:
+        return text
+    import hashlib
+
+    return text[:limit - 9] + "_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
 def _error() -> Any:
