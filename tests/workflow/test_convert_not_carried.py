@@ -70,4 +70,25 @@ def test_array_item_is_named_by_its_pointer_and_id(packet: dict[str, Any], tmp_p
     assert conversion.write(f"{tmp_path}/out/") == 2
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([f"{packet['id']}.json", "second.json"])
     [(result, issue)] = [(r, i) for r, i in conversion.report.iter_issues() if i.rule == "convert-not-carried"]
-    assert result.path == str(src) and issue.pointer == "/1"
+    assert result.path == str(src) and issue.pointer == "/1/subject/sex"  # the item, then the member in it
+
+
+def test_every_member_left_out_is_named_at_its_pointer(packet: dict[str, Any], tmp_path: Path) -> None:
+    """The strict parser names only the first; each unknown field and enum name gets its own finding."""
+    packet["subject"]["sex"] = "MAL"
+    packet["phenotypicFeature"] = packet["phenotypicFeatures"][:1]
+    packet["phenotypicFeatures"][-1]["severty"] = {"id": "HP:0012828", "label": "Severe"}
+    packet["metaData"]["extra"] = 1
+    src = tmp_path / "p.json"
+    src.write_text(json.dumps(packet), encoding="utf-8")
+    conversion = phenotk.convert([str(src)], to="json")
+    conversion.items()
+    found = sorted(
+        (i.pointer, i.message) for _, i in conversion.report.iter_issues() if i.rule == "convert-not-carried"
+    )
+    last = len(packet["phenotypicFeatures"]) - 1
+    assert [p for p, _ in found] == sorted(
+        ["/metaData/extra", "/phenotypicFeature", f"/phenotypicFeatures/{last}/severty", "/subject/sex"]
+    )
+    assert any("Invalid enum value MAL" in m for _, m in found)
+    assert any('no field named "severty" in PhenotypicFeature' in m for _, m in found)

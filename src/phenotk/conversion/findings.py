@@ -95,7 +95,8 @@ CONVERT_NOT_CARRIED = FindingType(
 What it means: converting between Phenopacket serialisations (JSON, YAML, JSON Lines, protobuf) goes through the
 protobuf message. A key that is no field of its message (a typo such as ``phenotypicFeature``, a field of
 another schema version) or an enum value that is no name of its enum (``"sex": "MAL"``) has no place there,
-so it is not in the written file. The finding quotes protobuf's own message naming the first such value.
+so it is not in the written file. Each such key or value gets its own finding at its JSON pointer (the first
+50 of a document; a last finding counts the rest).
 
 Why: a conversion must never drop what the input stated without a word. ``phenotk validate`` reports the same
 values as ``schema-unknown-field`` and ``schema-enum`` with their exact places and a fix.

@@ -388,13 +388,37 @@ class _Reading:
             issues = []
             lost = doc.left_out()
             if lost:  # unknown fields, unknown enum names: protobuf has no place for them
-                first = lost.split("\n", 1)[0].split(" Available Fields", 1)[0]
                 severity = Severity.ERROR if self.options.strict else None
-                issues.append(
-                    CONVERT_NOT_CARRIED(f"not carried: {first.rstrip('.')}", severity=severity, pointer=item)
-                )
+                issues.extend(_not_carried(doc, lost, item, severity))
             # items of one array are named by their ids (as JSON Lines records are), not file_2, file_3 …
             yield Converted(doc.message, doc.path, issues, name=(doc.id or None) if item else None), False
+
+
+#: convert-not-carried findings named one by one per document; the rest are counted in one more finding
+NOT_CARRIED_NAMED = 50
+
+
+def _not_carried(doc: Document, lost: str, item: str, severity: Severity | None) -> list[Issue]:
+    """One convert-not-carried finding per member the message leaves out, at its pointer.
+
+    ``lost`` is the strict parser's message, which names only the first; it is used as it is when the walk
+    finds no member (another kind of loss).
+    """
+    from phenotk.io.leftout import left_out
+
+    members = list(left_out(doc.data, doc.element.message_class.DESCRIPTOR))
+    if not members:
+        first = lost.split("\n", 1)[0].split(" Available Fields", 1)[0]
+        return [CONVERT_NOT_CARRIED(f"not carried: {first.rstrip('.')}", severity=severity, pointer=item)]
+    out = [
+        CONVERT_NOT_CARRIED(f"not carried: {what}", severity=severity, pointer=f"{item}{ptr}")
+        for ptr, what in members[:NOT_CARRIED_NAMED]
+    ]
+    if len(members) > NOT_CARRIED_NAMED:
+        more = len(members) - NOT_CARRIED_NAMED
+        out.append(CONVERT_NOT_CARRIED(f"not carried: {more} more unknown field(s) or enum value(s)",
+                                       severity=severity, pointer=item))  # fmt: skip
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- validation
