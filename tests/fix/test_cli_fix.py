@@ -113,6 +113,7 @@ def test_unreadable_input_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: P
     bad.write_text('{"id": ')
     code, _, err = cli(capsys, "fix", "--dry-run", "--no-hpo", str(packet.parent))
     assert code == 2 and "broken.json:1:" in err
+    assert "; 1 file(s) unreadable (not fixed)" in err.splitlines()[-1]  # the summary says why the exit is 2
 
 
 def test_stdin_to_stdout(

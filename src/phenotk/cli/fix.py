@@ -117,12 +117,11 @@ def fix_command(
     threshold = session.fail_on
     index = session.hpo
 
-    files = changed = fixed = remaining = 0
-    unreadable = False
+    files = changed = fixed = remaining = unreadable = 0
     for arg, result in session.fix_paths(paths, unsafe=unsafe, rules=rules or None):
         files += 1
         if result.error is not None:
-            unreadable = True
+            unreadable += 1
             typer.echo(str(result.error), err=True)
             continue
         remaining += _report_file(result, threshold)
@@ -145,7 +144,8 @@ def fix_command(
     verb = "would change" if dry_run else "changed"
     typer.echo(
         f"{fixed} fix(es) applied; {verb} {changed} of {files} file(s) ({release}); "
-        f"{remaining} finding(s) at or above {session.options.fail_on} remain",
+        f"{remaining} finding(s) at or above {session.options.fail_on} remain"
+        + (f"; {unreadable} file(s) unreadable (not fixed)" if unreadable else ""),
         err=True,
     )
     if unreadable:
