@@ -582,3 +582,25 @@ def test_mapping_init_places_a_gene_and_variant_column(tmp_path: Path, hpo_stub:
         got[pid] = (vd["geneContext"]["symbol"], [e["value"] for e in vd["expressions"]], vd["allelicState"]["label"])
     assert got == {"P01": ("BRCA1", ["c.68_69del", "p.(Glu23fs)"], "heterozygous"),
                    "P02": ("MECP2", ["c.473C>T"], "hemizygous")}
+
+
+# ----------------------------------------------------------------------- Excel's "sep=;" first line in a CSV
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_excel_sep_line(bom: bytes, tmp_path: Path, hpo_stub: Any) -> None:
+    from phenotk.conversion.table.sheets import preview_table
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(bom + "sep=;\r\nID;Geschlecht;Krampfanfälle\r\nP1;w;ja\r\nP2;m;vielleicht\r\n".encode())
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "ID", "sex": "Geschlecht"},
+               "phenotypes": {"wide": {"columns": ["Krampfanfälle"], "terms": {"Krampfanfälle": "HP:0001250"}}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    got = {pid: (p["subject"]["sex"], _features(p)) for pid, p in _packets(res).items()}
+    assert got == {"P1": ("FEMALE", {"HP:0001250": False}), "P2": ("MALE", {})}
+    # rows numbered as Excel shows them (the sep line is no row): P2 is row 3
+    assert [(i.rule, i.context["row"], i.context["value"]) for i in res.all_issues] == [
+        ("map-bad-cell", 3, "vielleicht")]
+    assert preview_table(path)[0].rows[0] == (1, ["ID", "Geschlecht", "Krampfanfälle"])
+    from phenotk.conversion.table.sheets import read_text_table
+
+    in_memory = read_text_table(path, data=path.read_bytes())  # the bytes path (stdin, uploads) reads it alike
+    assert in_memory.header == ["ID", "Geschlecht", "Krampfanfälle"] and in_memory.row_numbers == [2, 3]

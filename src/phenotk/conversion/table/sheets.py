@@ -118,6 +118,15 @@ def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+_SEP_LINE = re.compile(r"\A\ufeff?sep=([^\r\n])\r?\n", re.I)
+
+
+def excel_sep_line(text: str) -> str | None:
+    """The delimiter an Excel ``sep=;`` first line declares, or None when the text has no such line."""
+    m = _SEP_LINE.match(text)
+    return m.group(1) if m else None
+
+
 def sniff_delimiter(text: str, extension: str = "") -> str:
     """The delimiter: TAB for .tsv/.tab, else the candidate found most consistently in the first lines."""
     if extension in (".tsv", ".tab"):
@@ -414,11 +423,14 @@ def open_text_table(
         head_text = codecs.getincrementaldecoder(codec)(errors).decode(head, final=whole)
     except UnicodeDecodeError as exc:
         raise InputError(_decode_error(exc, codec, encoding), path=str(p)) from None
-    delim = delimiter or sniff_delimiter(head_text, p.suffix.lower())
+    sep_line = excel_sep_line(head_text)
+    delim = delimiter or sep_line or sniff_delimiter(head_text, p.suffix.lower())
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             with open(p, encoding=codec, errors=errors, newline="") as fh:
+                if sep_line:  # Excel's "sep=;" line: not a row (Excel shows the header as row 1)
+                    fh.readline()
                 for i, r in enumerate(csv.reader(fh, delimiter=delim), start=1):
                     if "'" in "".join(r):  # a cell may start with a quote (one C search; most rows have none)
                         for c in r:
@@ -454,7 +466,10 @@ def read_text_table(
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("binary data, not a CSV/TSV text table", path=p)
     text, used = decode(data, encoding, p)
-    delim = delimiter or sniff_delimiter(text, Path(p).suffix.lower())
+    sep_line = excel_sep_line(text)
+    if sep_line:  # Excel's "sep=;" line: not a row
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    delim = delimiter or sep_line or sniff_delimiter(text, Path(p).suffix.lower())
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
         if "'" in text:
@@ -1033,7 +1048,10 @@ def preview_table(
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("binary data, not a CSV/TSV text table", path=str(p))
     text, _ = decode(data, encoding, str(p))
-    delim = delimiter or sniff_delimiter(text, p.suffix.lower())
+    sep_line = excel_sep_line(text)
+    if sep_line:  # Excel's "sep=;" line: not a row
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    delim = delimiter or sep_line or sniff_delimiter(text, p.suffix.lower())
     rows: list[tuple[int, list[str]]] = []
     try:
         for i, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
