@@ -604,3 +604,34 @@ def test_excel_sep_line(bom: bytes, tmp_path: Path, hpo_stub: Any) -> None:
 
     in_memory = read_text_table(path, data=path.read_bytes())  # the bytes path (stdin, uploads) reads it alike
     assert in_memory.header == ["ID", "Geschlecht", "Krampfanfälle"] and in_memory.row_numbers == [2, 3]
+
+
+# ----------------------------------------------------------------------- severity words of other languages
+SEVERITY_CSV = """\
+ID,Krampfanfälle,Hypotonie,Ataxie,Mikrozephalie
+C1,leicht,schwer,mittelgradig,sévère
+C2,"ja, schwer",légère,grave,leve
+C3,grenzwertig,profundo,matig,ernstig
+"""
+MILD, MODERATE = {"id": "HP:0012825", "label": "Mild"}, {"id": "HP:0012826", "label": "Moderate"}
+SEVERE, PROFOUND = {"id": "HP:0012828", "label": "Severe"}, {"id": "HP:0012829", "label": "Profound"}
+
+
+def test_severity_words_of_other_languages(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "severity.csv"
+    path.write_text(SEVERITY_CSV, encoding="utf-8")
+    terms = {"Krampfanfälle": "HP:0001250", "Hypotonie": "HP:0001252", "Ataxie": "HP:0001251",
+             "Mikrozephalie": "HP:0000252"}
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "ID"},
+               "phenotypes": {"wide": {"columns": list(terms), "terms": terms}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    got = {pid: {f["type"]["id"]: f.get("severity") for f in p.get("phenotypicFeatures", [])}
+           for pid, p in _packets(res).items()}
+    assert got == {
+        "C1": {"HP:0001250": MILD, "HP:0001252": SEVERE, "HP:0001251": MODERATE, "HP:0000252": SEVERE},
+        "C2": {"HP:0001250": SEVERE, "HP:0001252": MILD, "HP:0001251": SEVERE, "HP:0000252": MILD},
+        "C3": {"HP:0001252": PROFOUND, "HP:0001251": MODERATE, "HP:0000252": SEVERE},
+    }
+    # "borderline" in a yes/no column does not say whether the feature is there: reported in every language
+    assert [(i.context["row"], i.context["value"]) for i in res.all_issues if i.rule == "map-bad-cell"] == [
+        (4, "grenzwertig")]

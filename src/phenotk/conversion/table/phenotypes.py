@@ -9,6 +9,7 @@ label/synonym), else the label column looked up. Free text: see :func:`match_phr
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +41,20 @@ SEVERITY: dict[str, tuple[str, str]] = {
     "severe": ("HP:0012828", "Severe"),
     "profound": ("HP:0012829", "Profound"),
 }
+#: The same words in the languages of the value vocabulary (German, French, Spanish, Italian, Portuguese, Dutch).
+for _key, _words in {
+    "borderline": ("grenzwertig", "limite", "límite", "limítrofe", "grensgeval"),
+    "mild": ("leicht", "leichtgradig", "geringgradig", "léger", "légère", "leger", "legere", "leve", "lieve", "licht"),
+    "moderate": ("mittelgradig", "mäßig", "mässig", "maessig", "modéré", "modérée", "modere", "moderee", "moderado",
+                 "moderada", "moderato", "moderata", "matig"),
+    "severe": ("schwer", "schwergradig", "hochgradig", "sévère", "severe", "grave", "severo", "severa", "ernstig",
+               "zwaar"),
+    "profound": ("schwerst", "schwerstgradig", "profond", "profonde", "profundo", "profunda", "profondo", "profonda"),
+}.items():
+    for _w in _words:
+        SEVERITY.setdefault(_w, SEVERITY[_key])
 #: In a yes/no term column "borderline" is ambiguous (a borderline CK: elevated or not?): reported, not read.
-WIDE_SEVERITY = frozenset(SEVERITY) - {"borderline"}
+WIDE_SEVERITY = frozenset(w for w, (curie, _) in SEVERITY.items() if curie != "HP:0012827")
 SEVERITY_ROOT = "HP:0012824"
 _SEVERITY_LABELS = dict(SEVERITY.values())
 #: Items of a free-text phrase: commas, "and", "as well as" (a negation covers one item).
@@ -88,12 +101,12 @@ def _wide_feature(b: _Builder, term: OntologyClass, cell: str) -> PhenotypicFeat
 
 def _severity_feature(b: _Builder, term: OntologyClass, cell: str) -> PhenotypicFeature | object:
     """``mild`` / ``yes, severe`` / ``+ (profound)``: observed with the severity modifier; _BAD for anything else."""
-    word = cell.lower().rstrip(".")
+    word = unicodedata.normalize("NFC", cell.lower().rstrip("."))
     if word not in WIDE_SEVERITY:
         m = _WORD_AND_ONSET.match(cell)
         if not (m and b.m.wide_vocabulary.status(m.group(1)) == "observed"):
             return _BAD
-        word = m.group(2).lower().rstrip(".")
+        word = unicodedata.normalize("NFC", m.group(2).lower().rstrip("."))
         if word not in WIDE_SEVERITY:
             return _BAD
     return PhenotypicFeature(type=term, severity=_severity_class(b, word))
@@ -101,7 +114,7 @@ def _severity_feature(b: _Builder, term: OntologyClass, cell: str) -> Phenotypic
 
 def _severity_class(b: _Builder, text: str) -> OntologyClass | None:
     """A severity cell: a word of :data:`SEVERITY`, or an HPO id / ``label (HP:…)`` / label below HP:0012824."""
-    word = text.strip().lower().rstrip(".")
+    word = unicodedata.normalize("NFC", text.strip().lower().rstrip("."))
     if word in SEVERITY:
         curie, label = SEVERITY[word]
         return OntologyClass(id=curie, label=b.resolver.label(curie) or label)
