@@ -333,3 +333,18 @@ def test_a_packet_id_of_any_length_gets_a_file_name(client: httpx.Client) -> Non
     names = got.namelist()
     assert len(set(names)) == 3 and all(len(n) <= 60 + 1 + 80 + 5 for n in names)
     assert sorted(json.loads(got.read(n))["id"] for n in names) == sorted([long_id, long_id + "x", "p3"])
+
+
+def test_a_sheet_without_a_mapping_says_what_to_press(client: httpx.Client) -> None:
+    # the page showed the CLI's advice: "error: s.csv: a spreadsheet needs a mapping: --mapping M.yaml (write a
+    # starter with 'phenotk mapping init s.csv')"
+    ws = _workspace(client)
+    assert _upload(client, ws, "s.csv", SHEET).status_code == 200
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    assert run["errors"] == ["s.csv: a sheet needs a mapping: press “Map columns” next to it, or “Use a mapping "
+                             "file…” in the mapping assistant"]
+    finding = run["findings"][0]
+    assert finding["code"] == "IO001" and finding["message"] == run["errors"][0] and "--mapping" not in str(run)
+    assert _upload(client, ws, "bin.csv", b"individual_id\np\x001\n").status_code == 200  # other errors stay
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    assert any("binary data" in e for e in run["errors"])

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from phenotk.errors import InputError, PhenotkError
+from phenotk.errors import InputError, PhenotkError, UsageError
 from phenotk.issue import Issue, Report, Result
 from phenotk.serve import assistant
 from phenotk.serve.workspace import MAPPING_SUFFIXES, ServeError, Workspace
@@ -216,9 +216,14 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                 conv = phenotk.convert(ws.path_of(name), hpo=ontology if ontology is not None else False, **kwargs)
                 made.update(_names(_folder(name), [i.message for i in conv if i.message is not None]))
             except PhenotkError as exc:
-                errors.append(ws.display(str(exc)))
-                report.results.append(Result(path=name, issues=[Issue(
-                    "IO001", "input-unreadable", _error(), ws.display(exc.message))]))
+                message = ws.display(exc.message)
+                if isinstance(exc, UsageError) and name not in ws.mappings and is_sheet(name):
+                    # the CLI's advice (--mapping M.yaml, `phenotk mapping init`) names no button on this page
+                    what = "a REDCap export" if ws.kinds.get(name) == "redcap" else "a sheet"
+                    message = (f"{name}: {what} needs a mapping: press “Map columns” next to it, or “Use a mapping "
+                               "file…” in the mapping assistant")
+                errors.append(message)
+                report.results.append(Result(path=name, issues=[Issue("IO001", "input-unreadable", _error(), message)]))
                 continue
             except UnicodeDecodeError as exc:
                 errors.append(f"{name}: cannot decode ({exc.reason}); save it as UTF-8")
