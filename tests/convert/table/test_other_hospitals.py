@@ -635,3 +635,18 @@ def test_severity_words_of_other_languages(tmp_path: Path, hpo_stub: Any) -> Non
     # "borderline" in a yes/no column does not say whether the feature is there: reported in every language
     assert [(i.context["row"], i.context["value"]) for i in res.all_issues if i.rule == "map-bad-cell"] == [
         (4, "grenzwertig")]
+
+
+# ------------------------------------------------------------------------- HPO ids written without their colon
+def test_hpo_ids_without_their_colon(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text("ID,Strabismus (HP 0000486),HP0001250,Seizure (HP 0001252),Features\n"
+                    "A,yes,no,yes,HP 0000252; hp0001263\n", encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "ID"},
+               "phenotypes": {"wide": {"columns": "auto"}, "text": {"columns": ["Features"]}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert _features(_packets(res)["A"]) == {"HP:0000486": False, "HP:0001250": True, "HP:0001252": False,
+                                              "HP:0000252": False, "HP:0001263": False}
+    # the header whose label is not its id's is reported, as for 'Seizure (HP:0001252)'
+    assert [(i.rule, i.context["column"]) for i in res.all_issues] == [
+        ("map-label-mismatch", "Seizure (HP 0001252)")]

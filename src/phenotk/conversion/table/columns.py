@@ -15,7 +15,7 @@ from phenotk.mapping.model import ValueSpec
 
 from .findings import finding
 from .sheets import preview_table
-from .terms import HP_ANYWHERE, HP_IN_TEXT
+from .terms import HP_ANYWHERE, HP_IN_TEXT, colon_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import _Builder
@@ -178,7 +178,7 @@ def _unknown_header(b: _Builder, h: str, selected: bool) -> bool:
 
 def _check_header_label(b: _Builder, h: str, curie: str) -> None:
     """A 'label (HP:…)' header whose label is neither the id's label nor a synonym."""
-    m_label = HP_IN_TEXT.match(h)
+    m_label = HP_IN_TEXT.match(colon_ids(h))
     if not m_label:
         return
     current = b.resolver.label_conflict(curie, m_label.group(1))

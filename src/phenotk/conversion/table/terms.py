@@ -7,6 +7,15 @@ from typing import Any
 
 HP_IN_TEXT = re.compile(r"(.*?)\s*[(\[]\s*(HP[:_]\d{7})\s*[)\]]\s*\Z", re.I)
 HP_ID = re.compile(r"HP[:_]\d{7}\Z", re.I)
+#: an HPO id written without its colon: "HP 0000486", "HP0000486" (seven digits, nothing glued around)
+_LOOSE_ID = re.compile(r"(?<![\w:])HP ?(\d{7})(?!\w)", re.I)
+
+
+def colon_ids(text: str) -> str:
+    """``text`` with HPO ids written without their colon ("HP 0000486", "HP0000486") written ``HP:0000486``."""
+    if "hp" not in text.lower() or not _LOOSE_ID.search(text):
+        return text
+    return _LOOSE_ID.sub(r"HP:\1", text)
 HP_ID_FIRST = re.compile(r"(HP[:_]\d{7})\s+(.+)\Z", re.I)
 #: any HPO id inside a text: a "label" holding another id means the cell lists several terms
 HP_ANYWHERE = re.compile(r"HP[:_]\d{7}", re.I)
@@ -107,6 +116,7 @@ class TermResolver:
 
     def _resolve(self, s: str) -> tuple[str, str] | None:
         given = ""
+        s = colon_ids(s)
         m = HP_IN_TEXT.match(s)
         if m:
             curie, given = m.group(2), m.group(1).strip()
