@@ -1,9 +1,12 @@
 """Sheets from other hospitals, in conventions our fixtures did not have, each with the packets it must give.
 
-Every sheet is written here (synthetic patients): a German CSV with a legend row under the patients, a Spanish
-XLSX with a banner, a merged group-header row, booleans, an unsaved formula and a footnote row, a French CSV
-with a "Total" line. The ground truth is what the sheet states — no packet for a note or a totals line, and
-every cell that is not carried named by a finding.
+Every sheet is written here (synthetic patients, no real data): German/French/Spanish/Dutch headers and words,
+a legend row, a footnote row and a "Total" line under the patients, a title banner and a merged group header, an
+instructions worksheet before the data, Excel's ``sep=;`` line, booleans, months/SSW/"4 years old" ages, onset
+and severity words of six languages, free-text terms followed by a status ("Seizure, no"), numbered feature
+columns, several terms in one long-layout cell, term headers with their answer format ("Seizure (Y/N)") and HPO
+ids without their colon. The ground truth is what the sheet states: nothing invented (no packet for a note, no
+status the cell did not give), and every cell that is not carried named by a one-line finding.
 """
 
 from __future__ import annotations
