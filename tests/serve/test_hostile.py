@@ -348,3 +348,17 @@ def test_a_sheet_without_a_mapping_says_what_to_press(client: httpx.Client) -> N
     assert _upload(client, ws, "bin.csv", b"individual_id\np\x001\n").status_code == 200  # other errors stay
     run = client.post(f"/api/workspaces/{ws}/convert").json()
     assert any("binary data" in e for e in run["errors"])
+
+
+def test_requests_on_a_kept_alive_connection_answer_without_the_delayed_ack_stall(server: BackgroundServer) -> None:
+    # the listening socket was made with proto 0, so asyncio never set TCP_NODELAY on the connections: every
+    # response after the first on a kept-alive connection (what the page's fetches use) took 40+ ms
+    import statistics
+
+    with httpx.Client(base_url=server.base, headers={TOKEN_HEADER: server.state.token}, timeout=30) as c:
+        times = []
+        for _ in range(25):
+            started = time.perf_counter()
+            assert c.get("/api/info").status_code == 200
+            times.append(time.perf_counter() - started)
+    assert statistics.median(times[1:]) < 0.025, times
