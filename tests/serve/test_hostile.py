@@ -27,6 +27,7 @@ import pytest
 import phenotk
 from phenotk.serve.app import TOKEN_HEADER
 from phenotk.serve.server import BackgroundServer
+from phenotk.serve.workspace import ServeError
 
 #: a packet with a safe fix (sex "Female" -> "FEMALE") and a redundant ancestor
 SYNTHETIC = {
@@ -362,3 +363,16 @@ def test_requests_on_a_kept_alive_connection_answer_without_the_delayed_ack_stal
             assert c.get("/api/info").status_code == 200
             times.append(time.perf_counter() - started)
     assert statistics.median(times[1:]) < 0.025, times
+
+
+def test_a_request_still_running_when_the_server_stops_writes_nothing(server: BackgroundServer) -> None:
+    # stop() removes the temporary root after waiting 10 s for the server thread; a request still running went on
+    # with mkdir(parents=True) and made the session folder again, with the upload in it (left behind)
+    store = server.state.store
+    ws = store.create()
+    ws.save_upload("before.csv", SHEET, server.state.limits)
+    store.close()
+    for late in (lambda: ws.save_upload("late.csv", SHEET, server.state.limits), store.create):
+        with pytest.raises(ServeError):
+            late()
+    assert not store.root.exists()

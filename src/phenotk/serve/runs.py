@@ -177,7 +177,7 @@ class Run:
         if not self.written:
             for rel in self.made:
                 target = ws.inside(ws.packets / rel)
-                target.parent.mkdir(parents=True, exist_ok=True)
+                target.parent.mkdir(exist_ok=True)  # packets/<upload>/: packets/ exists, a removed session does not
                 target.write_bytes(self.packet_bytes(rel))  # no fsync per file: a temporary session folder
             self.written = True
         return [ws.packets / rel for rel in self.made]
@@ -193,7 +193,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
     with ws.lock, ENGINE_LOCK:
         shutil.rmtree(ws.packets, ignore_errors=True)
         shutil.rmtree(ws.fixed, ignore_errors=True)
-        ws.packets.mkdir(parents=True)
+        ws.inside(ws.packets).mkdir()
         mapdir = ws.root / "mappings"
         mapdir.mkdir(exist_ok=True)
         names = sorted(n for n, kind in ws.kinds.items() if kind != "mapping")

@@ -158,6 +158,8 @@ class Workspace:
         resolved = path.resolve()
         if not resolved.is_relative_to(self.root.resolve()):
             raise ServeError(400, "refused: path outside the session directory")
+        if not self.root.is_dir():  # removed (idle, or the server stopping) while a request was still running
+            raise ServeError(404, "no such session (it was removed); reload the page")
         return resolved
 
     def display(self, text: str) -> str:
@@ -178,8 +180,8 @@ class Workspace:
                                       "case; remove that one first or rename this one")
             if name not in self.kinds and len(self.kinds) >= limits.max_files:
                 raise ServeError(413, f"{name}: this session already holds {limits.max_files} files (the limit)")
-            self.inputs.mkdir(parents=True, exist_ok=True)
             target = self.inside(self.inputs / name)
+            self.inputs.mkdir(exist_ok=True)  # never parents=True: a removed session folder is not made again
             partial = self.inside(self.inputs / f".{secrets.token_hex(6)}.part")
             partial.write_bytes(data)
             try:
@@ -215,14 +217,17 @@ class WorkspaceStore:
         self.limits = limits
         self._items: dict[str, Workspace] = {}
         self._lock = threading.Lock()
+        self.closed = False
 
     def create(self) -> Workspace:
         """A new, empty workspace with its own directory."""
         self.sweep()
         ident = secrets.token_urlsafe(12)
         ws = Workspace(ident, self.root / ident)
-        ws.root.mkdir(parents=True)
         with self._lock:
+            if self.closed:  # a request that came in while the server stops must not make the root again
+                raise ServeError(503, "the server is stopping")
+            ws.root.mkdir()
             self._items[ident] = ws
         return ws
 
@@ -248,5 +253,6 @@ class WorkspaceStore:
     def close(self) -> None:
         """Remove every workspace and the root."""
         with self._lock:
+            self.closed = True
             self._items.clear()
         shutil.rmtree(self.root, ignore_errors=True)
