@@ -353,20 +353,8 @@ class _Builder:
                 if filled_now:
                     nonempty.update(header[j] for j in filled_now)
                     remaining = [j for j in remaining if j not in filled_now]
-            rec = {name: cells[j] for name, j in id_columns}
-            pid = self._row_id(m.packet_id, rec, number, issues, "packet id")
-            sid = self._row_id(m.subject["id"], rec, number, issues, "subject id") if pid else ""
-            if pid and sid:
-                note = self._not_a_patient(rec, number, header, cells)
-                if note is not None:
-                    issues.append(note)
-                    pids.append(None)
-                    continue
-            if not pid or not sid:
-                row = dict(zip(header, cells, strict=False))
-                filled = [c for c, v in row.items() if v.strip()]
-                if filled:
-                    issues.append(self._missing_id(number, "packet" if not pid else "subject", filled, row))
+            pid = self._scanned_id({name: cells[j] for name, j in id_columns}, number, cells, issues)
+            if pid is None:
                 pids.append(None)
                 continue
             if pid not in first:
@@ -377,6 +365,26 @@ class _Builder:
             pids.append(pid)
         self.nonempty = nonempty
         return issues, pids, last
+
+    def _scanned_id(self, rec: dict[str, str], number: int, cells: list[str], issues: list[Issue]) -> str | None:
+        """The packet id of one scanned row (``rec``: its id columns), or None for a row that makes no packet.
+
+        A row without id, a note or a totals line gets the finding that says why.
+        """
+        m, header = self.m, self.sheet.header
+        pid = self._row_id(m.packet_id, rec, number, issues, "packet id")
+        sid = self._row_id(m.subject["id"], rec, number, issues, "subject id") if pid else ""
+        if pid and sid:
+            note = self._not_a_patient(rec, number, header, cells)
+            if note is None:
+                return pid
+            issues.append(note)
+            return None
+        row = dict(zip(header, cells, strict=False))
+        filled = [c for c, v in row.items() if v.strip()]
+        if filled:
+            issues.append(self._missing_id(number, "packet" if not pid else "subject", filled, row))
+        return None
 
     def _duplicate(self, pid: str, first_row: int, number: int) -> Issue:
         return finding("map-duplicate-id", f"packet id {pid!r} already came from row {first_row}; "

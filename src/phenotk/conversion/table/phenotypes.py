@@ -217,19 +217,10 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
     if not terms:
         return
     label = ", ".join(lab or cur for cur, lab in terms)
-    curie = terms[0][0]
-    status = "observed"
-    severity = None
-    if "status" in long:
-        sraw = long["status"].raw(rec)
-        if sraw and sraw.strip().lower().rstrip(".") in WIDE_SEVERITY and b.m.long_vocabulary.status(sraw) is None:
-            severity = _severity_class(b, sraw)  # "mild" as the status: observed, mild
-        elif sraw:
-            status = read_value(b, long["status"], sraw, status_parser(b.m.long_vocabulary), issues, number,
-                                "status", "an observed/excluded/unknown word or a severity"
-                                + b.m.long_vocabulary.replaced(sraw)) or ""
-            if status in ("", "unknown"):
-                return
+    stated = _long_status(b, rec, number, issues)
+    if stated is None:
+        return
+    status, severity = stated
     if "severity" in long:
         vraw = long["severity"].raw(rec)
         if vraw:
@@ -238,7 +229,7 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
                                   "Severity term)")
     if severity is not None and status == "excluded":
         b.bad(issues, number, long["severity"].column or "", long["severity"].raw(rec), "severity of an excluded term",
-              f"{label or curie} is excluded, so the severity {severity.label or severity.id!r} has no feature to "
+              f"{label} is excluded, so the severity {severity.label or severity.id!r} has no feature to "
               "qualify; it is not carried")
         severity = None
     onset = None
@@ -248,6 +239,26 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
             onset = read_time(b, long["onset"], oraw, issues, number, "onset")
     for curie, label in terms:
         add(OntologyClass(id=curie, label=label), status == "excluded", onset, number, spec.column or "", severity)
+
+
+def _long_status(b: _Builder, rec: dict[str, str], number: int, issues: list[Issue]
+                 ) -> tuple[str, OntologyClass | None] | None:
+    """(observed | excluded, severity) as a long row's status cell states them; None when it gives no feature.
+
+    No feature: an unknown word, or a cell that is no status (reported).
+    """
+    long = b.m.long
+    assert long is not None
+    if "status" not in long:
+        return "observed", None
+    sraw = long["status"].raw(rec)
+    if not sraw:
+        return "observed", None
+    if sraw.strip().lower().rstrip(".") in WIDE_SEVERITY and b.m.long_vocabulary.status(sraw) is None:
+        return "observed", _severity_class(b, sraw)  # "mild" as the status: observed, mild
+    status = read_value(b, long["status"], sraw, status_parser(b.m.long_vocabulary), issues, number, "status",
+                        "an observed/excluded/unknown word or a severity" + b.m.long_vocabulary.replaced(sraw)) or ""
+    return None if status in ("", "unknown") else (status, None)
 
 
 #: where a long-layout term cell holding several terms is cut ("HP:0001250; HP:0001252", "Seizure | Hypotonia")
