@@ -552,22 +552,7 @@ def convert_export(
     m = load_mapping(mapping)
     settings = RedcapSettings.from_mapping(m)
     issues: list[Issue] = []
-    d: DataDictionary | None
-    if isinstance(dictionary, DataDictionary):
-        d = dictionary
-    else:
-        dpath: Path | None = Path(dictionary) if dictionary is not None else None
-        if dpath is None and settings.dictionary:
-            base = Path(m.path).parent if m.path and not m.path.startswith("<") else Path.cwd()
-            dpath = confined(base, settings.dictionary, m.path or "<mapping>")
-        if dpath is None:
-            dpath = find_dictionary(Path(path))
-            if dpath is not None:
-                issues.append(finding(DICTIONARY_USED,
-                                      f"using the data dictionary {dpath.name} found next to the export "
-                                      "(set redcap.dictionary or -O dictionary=PATH to choose another)",
-                                      Severity.INFO, dictionary=str(dpath)))
-        d = load_dictionary(dpath, severity=sev) if dpath is not None else None
+    d = _dictionary(path, dictionary, m, settings, sev, issues)
     if d is None:
         issues.append(finding(DICTIONARY_MISSING,
                               "no data dictionary (mapping redcap.dictionary, -O dictionary=PATH, or a "
@@ -607,7 +592,39 @@ def convert_export(
             owner.setdefault((first.record, first.event), len(items))
             owner.setdefault((first.record, ""), len(items))
         items.append(RedcapItem(item.packet, src, [pipe.recontext(i) for i in item.issues]))
-    # a value finding of one record goes with that record's packet, not with the first packet of the export
+    return RedcapConversion(items, _to_records(issues, items, owner), d)
+
+
+def _dictionary(
+    path: str | Path,
+    dictionary: str | Path | DataDictionary | None,
+    m: TableMapping,
+    settings: RedcapSettings,
+    sev: Severity,
+    issues: list[Issue],
+) -> DataDictionary | None:
+    """The data dictionary: the argument, the mapping's ``redcap.dictionary``, or the one next to the export."""
+    if isinstance(dictionary, DataDictionary):
+        return dictionary
+    dpath: Path | None = Path(dictionary) if dictionary is not None else None
+    if dpath is None and settings.dictionary:
+        base = Path(m.path).parent if m.path and not m.path.startswith("<") else Path.cwd()
+        dpath = confined(base, settings.dictionary, m.path or "<mapping>")
+    if dpath is None:
+        dpath = find_dictionary(Path(path))
+        if dpath is not None:
+            issues.append(finding(DICTIONARY_USED,
+                                  f"using the data dictionary {dpath.name} found next to the export "
+                                  "(set redcap.dictionary or -O dictionary=PATH to choose another)",
+                                  Severity.INFO, dictionary=str(dpath)))  # fmt: skip
+    return load_dictionary(dpath, severity=sev) if dpath is not None else None
+
+
+def _to_records(issues: list[Issue], items: list[RedcapItem], owner: dict[tuple[str, str], int]) -> list[Issue]:
+    """Export-level findings that name a record (and event) go with that record's packet; the others are kept.
+
+    A value finding of one record belongs with that record's packet, not with the first packet of the export.
+    """
     kept: list[Issue] = []
     for issue in issues:
         record, event = str(issue.context.get("record", "")), str(issue.context.get("event", ""))
@@ -616,4 +633,4 @@ def convert_export(
             kept.append(issue)
         else:
             items[at].issues.insert(0, issue)
-    return RedcapConversion(items, kept, d)
+    return kept
