@@ -653,3 +653,17 @@ def test_hpo_ids_without_their_colon(tmp_path: Path, hpo_stub: Any) -> None:
     # the header whose label is not its id's is reported, as for 'Seizure (HP:0001252)'
     assert [(i.rule, i.context["column"]) for i in res.all_issues] == [
         ("map-label-mismatch", "Seizure (HP 0001252)")]
+
+
+# ---------------------------------------------------------------------------------------------- UTF-32 text
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_utf32_sheet_with_its_byte_order_mark(codec: str, tmp_path: Path, hpo_stub: Any) -> None:
+    """A CSV saved as UTF-32 (its BOM FF FE 00 00 starts with UTF-16-LE's FF FE) reads like the UTF-8 one."""
+    plain = tmp_path / "plain.csv"
+    plain.write_text(FRENCH_CSV, encoding="utf-8")
+    wide = tmp_path / f"{codec}.csv"
+    data = FRENCH_CSV.encode(codec)
+    wide.write_bytes(data if codec == "utf-32" else b"\x00\x00\xfe\xff" + data)  # utf-32-be writes no BOM
+    want = _packets(read_sheet(plain, FRENCH_MAPPING, ontology=hpo_stub, created=CREATED))
+    got = _packets(read_sheet(wide, FRENCH_MAPPING, ontology=hpo_stub, created=CREATED))
+    assert sorted(got) == ["F-01", "F-02"] and got == want

@@ -93,8 +93,14 @@ def neutralise(cell: str) -> str:
     return cell
 
 
+#: UTF-32 byte-order marks (little-endian, big-endian)
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+#: byte-order marks of text whose bytes hold NULs (UTF-16, UTF-32): such a file is not taken for binary data
+_TEXT_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
 def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
-    """(text, encoding used): the given encoding, else UTF-8 (BOM or not), UTF-16 with a BOM, cp1252, Latin-1."""
+    """(text, encoding used): the given encoding, else UTF-8 (BOM or not), UTF-32/UTF-16 with a BOM, cp1252, Latin-1."""
     if encoding:
         try:
             return data.decode(encoding), encoding
@@ -102,6 +108,12 @@ def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
             raise InputError(f"cannot decode as {encoding}: {exc}", path=path) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith(_UTF32_BOMS):  # before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one
+        try:
+            return data.decode("utf-32"), "utf-32"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"starts with a UTF-32 byte-order mark but is not UTF-32: {exc.reason} at byte "
+                             f"{exc.start}; save the sheet as UTF-8 CSV", path=path) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -373,6 +385,8 @@ def _choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str
         return encoding, "strict"
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig", "replace"
+    if head.startswith(_UTF32_BOMS):
+        return "utf-32", "strict"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16", "strict"
     for cand in ("utf-8", "cp1252"):
@@ -416,7 +430,7 @@ def open_text_table(
             whole = len(head) < _HEAD_BYTES
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p), kind="missing") from None
-    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head[:4096] and not head.startswith(_TEXT_BOMS):
         raise InputError("binary data, not a CSV/TSV text table", path=str(p))
     codec, errors = _choose_encoding(p, head, encoding)
     try:
@@ -463,7 +477,7 @@ def read_text_table(
     if data is None:
         return open_text_table(path, delimiter=delimiter, encoding=encoding, header_row=header_row,
                                skip_rows=skip_rows).materialize()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:4096] and not data.startswith(_TEXT_BOMS):
         raise InputError("binary data, not a CSV/TSV text table", path=p)
     text, used = decode(data, encoding, p)
     sep_line = excel_sep_line(text)
@@ -1045,7 +1059,7 @@ def preview_table(
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p)) from None
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:4096] and not data.startswith(_TEXT_BOMS):
         raise InputError("binary data, not a CSV/TSV text table", path=str(p))
     text, _ = decode(data, encoding, str(p))
     sep_line = excel_sep_line(text)
