@@ -12,22 +12,11 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from _serve_client import SHEET, _upload, _workspace
 
 import phenotk
 from phenotk.serve.app import TOKEN_HEADER
 from phenotk.serve.server import BackgroundServer
-
-SHEET = b"individual_id,sex,age_at_last_encounter,Seizure,Hypotonia\np1,female,P3Y,yes,no\np2,male,P10Y,no,yes\n"
-
-
-def _workspace(c: httpx.Client) -> str:
-    r = c.post("/api/workspaces")
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
-
-
-def _upload(c: httpx.Client, ws: str, name: str, data: bytes) -> httpx.Response:
-    return c.post(f"/api/workspaces/{ws}/files", files=[("files", (name, data))])
 
 
 def _without_created(packets: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from _serve_client import SHEET, _upload, _workspace
 
 import phenotk
 from phenotk.serve.app import TOKEN_HEADER
@@ -38,17 +39,6 @@ SYNTHETIC = {
     "metaData": {"created": "2024-01-01T00:00:00Z", "createdBy": "test", "phenopacketSchemaVersion": "2.0",
                  "resources": []},
 }
-SHEET = b"individual_id,sex,age_at_last_encounter,Seizure,Hypotonia\np1,female,P3Y,yes,no\np2,male,P10Y,no,yes\n"
-
-
-def _workspace(c: httpx.Client) -> str:
-    r = c.post("/api/workspaces")
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
-
-
-def _upload(c: httpx.Client, ws: str, name: str, data: bytes) -> httpx.Response:
-    return c.post(f"/api/workspaces/{ws}/files", files=[("files", (name, data))])
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
