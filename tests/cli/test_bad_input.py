@@ -110,6 +110,6 @@ def test_outputs_not_overwritten_without_force(tmp_path: Path) -> None:
 
 
 def test_usage_error_is_one_line(tmp_path: Path) -> None:
-    proc = run("convert", str(EXAMPLES), "-o", str(tmp_path / "one.json"))
+    proc = run("convert", str(EXAMPLES), "-o", str(tmp_path / "one.pb"))
     assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines()[-1].startswith("error: 3 documents cannot go into one json file")
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: 3 documents cannot go into one pb file")

@@ -945,25 +945,38 @@ def _write_phenopackets(
         return written
     items = iter(stream)
     head = list(itertools.islice(items, 2))
-    if len(head) > 1 and fmt is not Format.JSONL:
+    many = len(head) > 1
+    if many and fmt is Format.PB:
         count = len(head) + sum(1 for _ in items)
         raise UsageError(
-            f"{count} documents cannot go into one {fmt.value} file; give a directory (ending in /) "
-            "or a .jsonl output"
+            f"{count} documents cannot go into one pb file (a protobuf file holds one message); give a directory "
+            "(ending in /) or a .jsonl, .json (an array) or .yaml (a stream) output"
         )
     if not head:
         return 0
     written = 0
 
-    def chunks() -> Iterator[bytes]:  # JSONL: one line per document as they stream, none kept
+    def chunks() -> Iterator[bytes]:  # the documents as they stream, none kept
         nonlocal written
         for item in itertools.chain(head, items):
             if _present(item):
+                data = _serialise(item, fmt)
+                if many and fmt is Format.JSON:  # several documents: one JSON array, items indented
+                    data = (b"[\n" if not written else b",\n") + _indented(data.rstrip(b"\n"))
+                elif many and fmt is Format.YAML:  # several documents: one YAML stream
+                    data = b"---\n" + data
                 written += 1
-                yield _serialise(item, fmt)
+                yield data
+        if many and fmt is Format.JSON:
+            yield b"\n]\n" if written else b"[]\n"
 
     atomic_write(output, chunks(), force=force)
     return written
+
+
+def _indented(text: bytes) -> bytes:
+    """JSON text with every line indented by two spaces (a string holds no raw newline: only layout moves)."""
+    return b"  " + text.replace(b"\n", b"\n  ")
 
 
 __all__ = ["Conversion", "choose_writer", "convert", "expand"]
