@@ -425,13 +425,12 @@ def test_cli_upgrade_to_one_file(v1_dir: Path, tmp_path: Path) -> None:
     run = _cli("upgrade", str(v1_dir / "lirical__BBS1.json"), "-o", str(out))
     assert run.returncode == 0, run.stderr
     assert read(out).subject.id == "IV-5/family A"  # YAML chosen by the output name
-    run = _cli(
-        "upgrade",
-        str(v1_dir / "lirical__BBS1.json"),
-        str(v1_dir / "lirical__pfeifferNoVcf.json"),
-        "-o",
-        str(tmp_path / "two.json"),
-    )
+    two = [str(v1_dir / "lirical__BBS1.json"), str(v1_dir / "lirical__pfeifferNoVcf.json")]
+    run = _cli("upgrade", *two, "-o", str(tmp_path / "two.json"))  # several documents: one JSON array
+    assert run.returncode == 0, run.stderr
+    data = json.loads((tmp_path / "two.json").read_text(encoding="utf-8"))
+    assert len(data) == 2 and data[0]["subject"]["id"] == "IV-5/family A"
+    run = _cli("upgrade", *two, "-o", str(tmp_path / "two.pb"))  # a protobuf file holds one message
     assert run.returncode == 2 and "give a directory" in run.stderr and "Traceback" not in run.stderr
 
 
