@@ -62,6 +62,14 @@ def _extension(value: Any) -> Any:
     raise _Extension
 
 
+def is_repeated(fd: Any) -> bool:
+    """Whether a field descriptor is repeated (``is_repeated`` on protobuf >= 6, where ``label`` is deprecated)."""
+    flag = getattr(fd, "is_repeated", None)
+    if flag is None:
+        return bool(fd.label == _FD.LABEL_REPEATED)
+    return bool(flag() if callable(flag) else flag)
+
+
 #: field descriptor → (JSON name, value converter or None for a value kept as it is)
 _PLANS: dict[Any, tuple[str, Callable[[Any], Any] | None]] = {}
 
@@ -70,8 +78,7 @@ def _plan(fd: Any) -> tuple[str, Callable[[Any], Any] | None]:
     """(JSON name, value converter: None when the value is kept as it is) of one field."""
     if fd.is_extension:
         return fd.name, _extension
-    flag = getattr(fd, "is_repeated", None)  # protobuf >= 6 (``label`` is deprecated there)
-    repeated = bool(flag) if flag is not None else fd.label == _FD.LABEL_REPEATED
+    repeated = is_repeated(fd)
     sub = fd.message_type
     if sub is not None and sub.GetOptions().map_entry:
         convert_value = _scalar(sub.fields_by_name["value"])
@@ -114,9 +121,7 @@ def _plain_fields(desc: Any) -> dict[Any, str] | None:
         return None
     names: dict[Any, str] = {}
     for fd in desc.fields:
-        flag = getattr(fd, "is_repeated", None)
-        repeated = bool(flag) if flag is not None else fd.label == _FD.LABEL_REPEATED
-        if repeated or fd.message_type is not None or _scalar(fd) is not _same:
+        if is_repeated(fd) or fd.message_type is not None or _scalar(fd) is not _same:
             return None
         names[fd] = fd.json_name
     return names

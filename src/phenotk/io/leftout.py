@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from google.protobuf.descriptor import FieldDescriptor
-
+from phenotk.io.jsontree import is_repeated
 from phenotk.io.sourcemap import escape
 
 #: message full name → its fields by JSON name and proto name (descriptors typed Any: upb's and pure Python's)
@@ -31,11 +30,6 @@ def _fields(desc: Any) -> dict[str, Any]:
     return found
 
 
-def _repeated(fd: Any) -> bool:
-    flag = getattr(fd, "is_repeated", None)  # protobuf >= 6 (``label`` is deprecated there)
-    return bool(flag) if flag is not None else fd.label == FieldDescriptor.LABEL_REPEATED
-
-
 def left_out(data: Any, desc: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     """(JSON pointer, what protobuf says of it) of each unknown field and unknown enum name under ``data``."""
     if not isinstance(data, dict):
@@ -47,7 +41,7 @@ def left_out(data: Any, desc: Any, pointer: str = "") -> Iterator[tuple[str, str
         if fd is None:
             yield ptr, f'no field named "{key}" in {desc.name}'
             continue
-        many = _repeated(fd) and isinstance(value, list)
+        many = is_repeated(fd) and isinstance(value, list)
         items = list(enumerate(value)) if many else [(None, value)]
         sub = fd.message_type
         if sub is not None:

@@ -11,6 +11,8 @@ from typing import Any
 
 from google.protobuf.message import Message
 
+from phenotk.io.jsontree import is_repeated
+
 _GI = "interpretations.diagnosis.genomic_interpretations"
 _VD = f"{_GI}.variant_interpretation.variation_descriptor"
 
@@ -87,13 +89,6 @@ COVERED: frozenset[str] = frozenset(
 _PREFIXES = frozenset(p.rsplit(".", i)[0] for p in COVERED for i in range(1, p.count(".") + 1))
 
 
-def _repeated(field: Any) -> bool:
-    flag = getattr(field, "is_repeated", None)  # protobuf >= 6 (``label`` is deprecated there)
-    if flag is None:
-        return bool(field.label == 3)
-    return bool(flag() if callable(flag) else flag)
-
-
 def uncovered(message: Message, path: str = "", pointer: str = "") -> Iterator[tuple[str, str]]:
     """(dotted path, JSON pointer in camelCase) of every set field the mapping does not carry."""
     for field, value in message.ListFields():
@@ -104,7 +99,7 @@ def uncovered(message: Message, path: str = "", pointer: str = "") -> Iterator[t
         if p not in _PREFIXES:
             yield p, ptr
             continue
-        if _repeated(field):
+        if is_repeated(field):
             for i, item in enumerate(value):
                 yield from uncovered(item, p, f"{ptr}/{i}")
         else:
@@ -119,7 +114,7 @@ def prune(message: Message, path: str = "") -> None:
             continue
         if p not in _PREFIXES:
             message.ClearField(field.name)
-        elif _repeated(field):
+        elif is_repeated(field):
             for item in value:
                 prune(item, p)
         else:
