@@ -158,3 +158,25 @@ def test_rarelink_terms_are_current_hpo_phenotypes(redcap_dir: Path, hpo: Any) -
             assert f.type.label == hpo.label(f.type.id)  # labels come from the HPO release, not the export
         hp = [r for r in packet.meta_data.resources if r.namespace_prefix == "HP"]
         assert hp and hp[0].version == hpo.version
+
+
+def test_rarelink_interpretation_status_is_read_per_genetic_finding(rarelink: Any, redcap_dir: Path) -> None:
+    """Each genetic finding states its ga4gh_interp_status (causative, contributory, candidate); the preset used to
+    write CAUSATIVE for every variant. Now every packet's statuses equal RareLink's own phenopackets'."""
+    from phenopackets import GenomicInterpretation
+
+    name = GenomicInterpretation.InterpretationStatus.Name
+    ours = {p.id: p for p in rarelink.packets}
+    seen: set[str] = set()
+    for path in sorted((redcap_dir / "rarelink" / "expected_phenopackets").glob("*.json")):
+        exp = read(path)
+        want = sorted(name(g.interpretation_status) for i in exp.interpretations
+                      for g in i.diagnosis.genomic_interpretations)
+        got = sorted(name(g.interpretation_status) for i in ours[exp.id].interpretations
+                     for g in i.diagnosis.genomic_interpretations)
+        assert got == want, exp.id
+        seen.update(got)
+    assert {"CAUSATIVE", "CONTRIBUTORY", "CANDIDATE"} <= seen
+    # progress status is stated per record too, but the mapping model takes only a constant: it stays reported
+    unmapped = {i.context.get("field") for i in rarelink.all_issues if i.rule == "redcap-unmapped-field"}
+    assert "ga4gh_progress_status" in unmapped
