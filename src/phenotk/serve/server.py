@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import os
 import secrets
 import signal
 import socket
@@ -144,32 +145,66 @@ class _Stopped(KeyboardInterrupt):
     """Raised in the main thread by a stop signal: ends ``serve`` through its clean-up, as Ctrl+C does."""
 
 
+#: the signals that stop the page (those that exist here); SIGINT only when it is not ignored (``nohup … &``)
+STOP_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT", "SIGBREAK")
+
+
+class _Signals:
+    """Stop signals turned into :class:`_Stopped`, once; held back while the temporary root is being made.
+
+    ``held()``: a signal that arrives inside is raised when the block ends — the root made in the block is then
+    known to the caller's clean-up (a SIGTERM 0.3 s into start-up, between ``mkdtemp`` and the clean-up being
+    set up, ended the process at once and left the folder behind). After the first signal the others are
+    swallowed: a second Ctrl+C or ``kill`` must not cut the clean-up short.
+    """
+
+    def __init__(self) -> None:
+        self.fired: list[int] = []
+        self.holding = False
+        self.pending: int | None = None
+
+    def handle(self, signum: int, frame: object) -> None:
+        if self.fired or self.pending is not None:
+            return
+        if self.holding:
+            self.pending = signum
+            return
+        self.fired.append(signum)
+        raise _Stopped(signal.Signals(signum).name)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending is not None and not self.fired:
+            self.fired.append(self.pending)
+            raise _Stopped(signal.Signals(self.pending).name)
+
+
 @contextlib.contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """SIGTERM, SIGHUP (terminal closed, logout) and Windows' SIGBREAK stop the page as Ctrl+C does.
+def _stop_on_signals() -> Iterator[_Signals]:
+    """SIGTERM, SIGHUP (terminal closed, logout), SIGINT (Ctrl+C) and Windows' SIGBREAK stop the page alike.
 
     Without this, ``kill``, closing the terminal or ending the task ended the process at once and left every upload
-    (patient data) in the temporary folder. A signal the parent set to be ignored (``nohup``) stays ignored.
+    (patient data) in the temporary folder. A signal the parent set to be ignored stays ignored: ``nohup`` ignores
+    SIGHUP (that is its purpose), and a shell starts a background job (``&``) with SIGINT ignored — such a server
+    is stopped with ``kill PID`` (SIGTERM), which cleans up as Ctrl+C does.
     """
+    control = _Signals()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield control
         return
-
-    fired: list[int] = []
-
-    def stop(signum: int, frame: object) -> None:
-        if not fired:  # once: a second signal must not cut the clean-up short
-            fired.append(signum)
-            raise _Stopped(signal.Signals(signum).name)
-
     previous: dict[int, Any] = {}
-    for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):
+    for name in STOP_SIGNALS:
         sig = getattr(signal, name, None)
         if sig is None or signal.getsignal(sig) is signal.SIG_IGN:
             continue
-        previous[sig] = signal.signal(sig, stop)
+        previous[sig] = signal.signal(sig, control.handle)
     try:
-        yield
+        yield control
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -182,24 +217,24 @@ def serve(*, host: str = "127.0.0.1", port: int = 8765, hpo: Any = None, open_br
     if not is_loopback(host) and not allow_remote:
         raise UsageError(f"--host {host} would let other machines reach uploaded patient data; "
                          "add --allow-remote to do it anyway (the token still guards every request)")
-    state = make_state(hpo=hpo, limits=limits, host=host)
-    try:
-        server = BackgroundServer(state, host, port)
-    except BaseException:  # the port is taken: the temporary root made for the state goes too
-        state.store.close()
-        raise
-    if not is_loopback(host):
-        echo(f"warning: listening on {host}: anyone who can reach this machine and has the token can upload "
-             "and read files; plain HTTP, no encryption")
-    if state.session.hpo is None:
-        echo("note: no HPO loaded (give --hpo FILE): HPO checks and term autocomplete are off")
-    with _stop_on_signals(), contextlib.ExitStack() as stack:
+    with _stop_on_signals() as signals, contextlib.ExitStack() as stack:
+        with signals.held():  # the root exists from here: its clean-up is registered before a signal can act
+            state = make_state(hpo=hpo, limits=limits, host=host)
+            stack.callback(state.store.close)
+        server = BackgroundServer(state, host, port)  # the port is taken: the root goes too (the callback)
+        if not is_loopback(host):
+            echo(f"warning: listening on {host}: anyone who can reach this machine and has the token can upload "
+                 "and read files; plain HTTP, no encryption")
+        if state.session.hpo is None:
+            echo("note: no HPO loaded (give --hpo FILE): HPO checks and term autocomplete are off")
         stack.callback(server.stop)
         server.start()
         echo(f"phenotk serve: HPO {state.session.hpo_version or 'none'}; files stay in {state.store.root} "
              "(removed when you stop)")
         echo(f"open {server.url}")
-        echo("press Ctrl+C to stop")
+        echo("press Ctrl+C to stop" if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN else
+             "Ctrl+C is ignored in this process (started in the background, e.g. nohup … &): stop it with "
+             f"kill {os.getpid()}")
         if open_browser:
             import webbrowser
 
