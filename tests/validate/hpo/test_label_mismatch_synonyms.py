@@ -32,7 +32,7 @@ def _kind(message: str) -> str:
         return "case"
     if "it is a synonym" in message:
         return "synonym"
-    return "other" if "is the label of" in message else "none"
+    return "other" if "(keep the label): no automatic fix" in message else "none"
 
 
 def test_synonym_and_other_label_agree_with_the_synonym_list(hpo_index: Any) -> None:

@@ -31,8 +31,9 @@ class LabelMismatch(Rule):
     For every ontology class with a current (not obsolete, not alt) ``HP:`` id — or an id of another
     loaded ontology — the ``label`` equals the term's label in the loaded release. The message says
     when the label is a synonym of the term, when it differs only in case or spacing, and when it is
-    the label of *another* term (then the id may be the mistake, so that fix is only suggested).
-    The fix writes the current label (**safe**).
+    the label (or a synonym) of *another* term: then the id may be the mistake as well as the label, two
+    repairs are possible, and the finding names both and offers **no** fix. Otherwise the fix writes the
+    current label (**safe**).
 
     When the document's ``metaData`` cites a newer HPO release than the loaded one, the term may
     simply have been renamed since: the finding is then **info** and the fix only a suggestion, so
@@ -79,7 +80,7 @@ class LabelMismatch(Rule):
         return out
 
     def __init__(self) -> None:
-        self._made: dict[tuple[Any, ...], tuple[str, Fix, Severity | None]] = {}
+        self._made: dict[tuple[Any, ...], tuple[str, Fix | None, Severity | None]] = {}
 
     def check(self, node: Node, ctx: Context) -> Any:
         """Compare the written label with the release's."""
@@ -117,10 +118,10 @@ class LabelMismatch(Rule):
 
     def _describe(
         self, cid: str, label: str, current: str, idx: OntologyView, cited: str | None
-    ) -> tuple[str, Fix, Severity | None]:
+    ) -> tuple[str, Fix | None, Severity | None]:
         name, rel = ontology_name(idx), release_of(idx)
         msg = f"label {label!r} of {cid} is not its {name} {rel} label {current!r}"
-        safe = True
+        safe, ambiguous = True, False
         if _norm(label) == _norm(current):
             msg += " (differs only in case or spacing)"
         else:
@@ -133,11 +134,21 @@ class LabelMismatch(Rule):
             else:
                 others = [t for t in named if t != cid and not idx.is_obsolete(t)]
                 if others:
-                    msg += f"; {label!r} is the label of {describe(idx, others[0])} — is the id or the label wrong?"
-                    safe = False
+                    # two repairs: the id's label (keep the id) or the other term's id (keep the label) — which
+                    # one the curator meant is a judgement call, so no fix is offered, not even a suggestion
+                    other = others[0]
+                    other_label = idx.label(other) or ""
+                    kind = "the label" if _norm(other_label) == _norm(label) else "a synonym"
+                    msg += (
+                        f"; {label!r} is {kind} of {describe(idx, other)} — either the label should be {current!r}"
+                        f" (keep {cid}) or the id should be {other} (keep the label): no automatic fix"
+                    )
+                    ambiguous = True
         severity = None
         if cited is not None:
             msg += f"; the document cites {name} {cited}, which may have renamed the term"
             severity, safe = Severity.INFO, False
+        if ambiguous:
+            return msg, None, severity
         fix = Fix((PatchOp("replace", "/label", current),), safe=safe, description=f"use the label {current!r}")
         return msg, fix, severity
