@@ -90,17 +90,35 @@ def resource_version_fix(issue: Issue, versions: Mapping[str, str]) -> Fix | Non
     return Fix((PatchOp("add", op.path, filled),), safe=True, description=f"declare {prefix} {version} in resources")
 
 
+def _versionless_resource(issue: Issue, fx: Fix) -> str | None:
+    """The prefix of a ``meta-undeclared-prefix`` fix that would add a resource without a release, else None.
+
+    Such an entry is what ``meta-resource-incomplete`` reports (``version`` is REQUIRED): applying it would
+    trade one finding for another, and the next ``fix`` could not complete it either.
+    """
+    if issue.rule != UNDECLARED_PREFIX_RULE or len(fx.ops) != 1:
+        return None
+    op = fx.ops[0]
+    value = op.value
+    if op.op != "add" or not isinstance(value, dict) or value.get("version"):
+        return None
+    return str(value.get("namespacePrefix", "?"))
+
+
 def choose_fixes(
     issues: Iterable[Issue],
     *,
     unsafe: bool = False,
     rules: Collection[str] | None = None,
     versions: Mapping[str, str] | None = None,
+    held: list[NotApplied] | None = None,
 ) -> list[tuple[Issue, Fix]]:
     """Fixes to apply, in finding order: safe ones, and with ``unsafe`` the single-choice suggestions.
 
     ``rules`` restricts to findings of those rule names or codes. ``versions`` (prefix → release of a loaded
-    ontology) turns the suggested resource entries of ``meta-undeclared-prefix`` into safe, complete ones.
+    ontology) turns the suggested resource entries of ``meta-undeclared-prefix`` into safe, complete ones; an
+    entry whose release no loaded ontology tells is never applied (not even with ``unsafe``: the re-validation
+    would report its empty ``version``), and with ``unsafe`` it is added to ``held`` with the reason.
     """
     wanted = {r.lower() for r in rules} if rules else None
     out: list[tuple[Issue, Fix]] = []
@@ -110,8 +128,20 @@ def choose_fixes(
         if wanted is not None and issue.rule not in wanted and issue.code.lower() not in wanted:
             continue
         fx = resource_version_fix(issue, versions or {}) or issue.fix
-        if fx.safe or unsafe:
-            out.append((issue, fx))
+        if not (fx.safe or unsafe):
+            continue
+        prefix = _versionless_resource(issue, fx)
+        if prefix is not None:
+            if held is not None:
+                how = "--hpo FILE" if prefix == "HP" else f"--ontology {prefix}=FILE"
+                why = (
+                    f"the release of {prefix} is not known, and a resource without its 'version' is itself "
+                    f"a finding: load the ontology ({how}) to have it added with its release, or add the "
+                    "resource with its version by hand"
+                )
+                held.append(NotApplied(issue, why))
+            continue
+        out.append((issue, fx))
     return out
 
 
@@ -128,7 +158,7 @@ def _fix_documents(
     for doc in docs:
         res = engine.check_document(doc)
         result.before.append(res)
-        chosen = choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions)
+        chosen = choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions, held=result.not_applied)
         by_fix = {id(fx): issue for issue, fx in chosen}
         outcome = apply_to_document(doc, [fx for _, fx in chosen])
         result.applied.extend(AppliedFix(by_fix[id(fx)], fx) for fx in outcome.applied)
@@ -154,7 +184,9 @@ def _fix_array(
     for doc in docs:
         res = engine.check_document(doc)
         result.before.append(res)
-        chosen.extend(choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions))
+        chosen.extend(
+            choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions, held=result.not_applied)
+        )
     if not chosen:
         return raw
     bom = BOM_UTF8 if raw.startswith(BOM_UTF8) else b""
