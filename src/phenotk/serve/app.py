@@ -242,7 +242,8 @@ def create_app(state: ServeState) -> FastAPI:
         """Server version, HPO release, upload limits, the meaning menu of the mapping assistant."""
         lim = state.limits
         return {"version": __version__, "hpo_version": state.session.hpo_version,
-                "limits": {"max_file_bytes": lim.max_file_bytes, "max_files": lim.max_files},
+                "limits": {"max_file_bytes": lim.max_file_bytes, "max_files": lim.max_files,
+                           "max_sessions": lim.max_sessions, "max_total_bytes": lim.max_total_bytes},
                 "meanings": assistant.meanings()}
 
     @app.post("/api/workspaces", status_code=201)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from phenotk.errors import InputError
+from phenotk.errors import InputError, UsageError
 
 #: file kinds the page knows (what the drop zone shows next to each file)
 MAPPING_SUFFIXES = (".yaml", ".yml")
@@ -35,9 +35,27 @@ class ServeError(Exception):
         self.message = message
 
 
+def _env_int(name: str, default: int, scale: int = 1) -> int:
+    """A positive whole number from the environment variable ``name`` (times ``scale``), else ``default``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"environment variable {name}={raw!r} is not a whole number of at least 1")
+    return int(raw) * scale
+
+
+#: live sessions at most (one per browser tab); environment PHENOTK_SERVE_MAX_SESSIONS
+DEFAULT_MAX_SESSIONS = 32
+#: bytes of uploads all sessions together hold at most; environment PHENOTK_SERVE_MAX_TOTAL_MB (in MB)
+DEFAULT_MAX_TOTAL_BYTES = 2048 * 1024 * 1024
+#: an empty session (no file) younger than this is never evicted: its tab is about to upload
+EMPTY_GRACE_SECONDS = 60.0
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Upload limits (``phenotk serve --max-upload-mb …``)."""
+    """Upload and session limits (``phenotk serve --max-upload-mb …``; the server-wide caps from the environment)."""
 
     max_file_bytes: int = 50 * 1024 * 1024
     max_files: int = 50  #: files in one workspace
@@ -45,6 +63,13 @@ class Limits:
     max_unpacked_bytes: int = 100 * 1024 * 1024  #: uncompressed total of one XLSX / zip upload
     max_ratio: int = 200  #: compression ratio of a member above which (and > 10 MB) it is refused
     idle_seconds: float = 2 * 3600.0  #: a workspace unused this long is removed
+    #: live workspaces at most: without a cap any client could make sessions until the disk was full
+    max_sessions: int = field(default_factory=lambda: _env_int("PHENOTK_SERVE_MAX_SESSIONS", DEFAULT_MAX_SESSIONS))
+    #: uploaded bytes all workspaces together hold at most
+    max_total_bytes: int = field(default_factory=lambda: _env_int(
+        "PHENOTK_SERVE_MAX_TOTAL_MB", DEFAULT_MAX_TOTAL_BYTES, 1024 * 1024))
+    #: a workspace unused this long may be evicted (oldest first) to make room when a cap is reached
+    evict_idle_seconds: float = 600.0
 
 
 #: characters no Windows file name may hold
@@ -126,6 +151,10 @@ class Workspace:
     assist: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: the last conversion (see :mod:`phenotk.serve.runs`)
     run: Any = None
+    #: bytes of the uploads held (counted against the server-wide cap by ``owner``)
+    held: int = 0
+    #: the store that counts this workspace's bytes (None: not counted, e.g. a workspace made by hand)
+    owner: Any = None
 
     @property
     def inputs(self) -> Path:
@@ -181,13 +210,18 @@ class Workspace:
             if name not in self.kinds and len(self.kinds) >= limits.max_files:
                 raise ServeError(413, f"{name}: this session already holds {limits.max_files} files (the limit)")
             target = self.inside(self.inputs / name)
+            before = target.stat().st_size if name in self.kinds and target.exists() else 0
+            if self.owner is not None:
+                self.owner.reserve(self, name, len(data) - before)
             self.inputs.mkdir(exist_ok=True)  # never parents=True: a removed session folder is not made again
             partial = self.inside(self.inputs / f".{secrets.token_hex(6)}.part")
-            partial.write_bytes(data)
             try:
+                partial.write_bytes(data)
                 check_archive(partial, limits, name)
-            except ServeError:
+            except BaseException:
                 partial.unlink(missing_ok=True)
+                if self.owner is not None:
+                    self.owner.reserve(self, name, before - len(data))  # give the room back
                 raise
             os.replace(partial, target)
             # counted at once, under the lock: the caller sniffs the kind later, and until then concurrent uploads
@@ -202,7 +236,10 @@ class Workspace:
         """Delete one upload (and the mapping made for it)."""
         with self.lock:
             path = self.path_of(name)
+            size = path.stat().st_size if path.exists() else 0
             path.unlink(missing_ok=True)
+            if self.owner is not None:
+                self.owner.reserve(self, name, -size)
             self.kinds.pop(name, None)
             self.mappings.pop(name, None)
             self.assist.pop(name, None)
@@ -220,16 +257,83 @@ class WorkspaceStore:
         self.closed = False
 
     def create(self) -> Workspace:
-        """A new, empty workspace with its own directory."""
+        """A new, empty workspace with its own directory (the oldest safely evictable one goes at the cap)."""
         self.sweep()
         ident = secrets.token_urlsafe(12)
-        ws = Workspace(ident, self.root / ident)
-        with self._lock:
-            if self.closed:  # a request that came in while the server stops must not make the root again
-                raise ServeError(503, "the server is stopping")
-            ws.root.mkdir()
-            self._items[ident] = ws
+        ws = Workspace(ident, self.root / ident, owner=self)
+        gone: list[Workspace] = []
+        try:
+            with self._lock:
+                if self.closed:  # a request that came in while the server stops must not make the root again
+                    raise ServeError(503, "the server is stopping")
+                if len(self._items) >= self.limits.max_sessions:
+                    gone = self._evict(lambda: len(self._items) < self.limits.max_sessions, keep=None)
+                    if len(self._items) >= self.limits.max_sessions:
+                        raise ServeError(503, f"the page already has {len(self._items)} open sessions, the "
+                                              f"server's limit; close browser tabs of this page you no longer "
+                                              f"need, or try again once one has been unused for "
+                                              f"{_minutes(self.limits.evict_idle_seconds)}")
+                ws.root.mkdir()
+                self._items[ident] = ws
+        finally:
+            self._drop(gone)
         return ws
+
+    def total(self) -> int:
+        """Bytes of uploads all workspaces hold."""
+        with self._lock:
+            return sum(w.held for w in self._items.values())
+
+    def reserve(self, ws: Workspace, name: str, delta: int) -> None:
+        """Count ``delta`` more bytes for ``ws`` (negative: freed); at the cap, evict idle workspaces or refuse."""
+        gone: list[Workspace] = []
+        try:
+            with self._lock:
+                if delta > 0:
+                    cap = self.limits.max_total_bytes
+
+                    def fits() -> bool:
+                        return sum(w.held for w in self._items.values()) + delta <= cap
+
+                    if not fits():
+                        gone = self._evict(fits, keep=ws)
+                    if not fits():
+                        used = sum(w.held for w in self._items.values())
+                        raise ServeError(503, f"{name}: not stored: the open sessions already hold {_mb(used)} of "
+                                              f"uploads and this file would pass the server's limit of {_mb(cap)}; "
+                                              "remove files you no longer need (or close other tabs of this page) "
+                                              "and upload it again")
+                ws.held = max(0, ws.held + delta)
+        finally:
+            self._drop(gone)
+
+    def _evict(self, enough: Any, keep: Workspace | None) -> list[Workspace]:
+        """Take workspaces out, oldest use first, until ``enough()``; only safe ones. Called under ``_lock``.
+
+        Safe: unused for ``evict_idle_seconds`` (or empty and older than a minute: its tab never uploaded), and
+        no request running in it (its lock is free). Their locks stay held until :meth:`_drop` removes them.
+        """
+        now = time.monotonic()
+        taken: list[Workspace] = []
+        for w in sorted(self._items.values(), key=lambda w: w.last_used):
+            if enough():
+                break
+            idle = now - w.last_used
+            unused = idle >= self.limits.evict_idle_seconds or (not w.kinds and idle >= EMPTY_GRACE_SECONDS)
+            if w is keep or not unused:
+                continue
+            if not w.lock.acquire(blocking=False):  # a request is working in it
+                continue
+            self._items.pop(w.id, None)
+            taken.append(w)
+        return taken
+
+    def _drop(self, gone: list[Workspace]) -> None:
+        for w in gone:
+            try:
+                shutil.rmtree(w.root, ignore_errors=True)
+            finally:
+                w.lock.release()
 
     def get(self, ident: str) -> Workspace:
         """The workspace ``ident`` (ServeError 404 when unknown or removed)."""
@@ -256,3 +360,11 @@ class WorkspaceStore:
             self.closed = True
             self._items.clear()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):,.0f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:g} minutes" if seconds >= 60 else f"{seconds:g} seconds"
