@@ -253,6 +253,7 @@ def test_eav_export_checkboxes_become_option_columns(tmp_path: Path) -> None:
         "phenotk_mapping: 1\nname: t\nredcap: {record_id: record_id, choices: code}\nid: record_id\n"
         "subject: {id: record_id}\nphenotypes:\n  wide:\n    columns: [symptoms___1, symptoms___2, symptoms___3]\n"
         '    terms: {symptoms___1: "HP:0001250", symptoms___2: "HP:0001263", symptoms___3: "HP:0000252"}\n'
+        "    values: {excluded: [0]}\n"  # this mapping says an unticked box is excluded
     )
     result = convert_export(tmp_path / "export.json", tmp_path / "mapping.yaml", dictionary=tmp_path / "dictionary.csv")
     feats = {p.id: [(f.type.id, f.excluded) for f in p.phenotypic_features] for p in result.packets}

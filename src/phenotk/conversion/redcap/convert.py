@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import fnmatch
 import functools
 import os
 import re
@@ -36,6 +37,8 @@ from .dictionary import DataDictionary, Field, label_headers, load_dictionary
 from .export import SYSTEM_COLUMNS, Export, read_export
 from .findings import (
     BAD_VALUE,
+    CHECKBOX_DEFAULT_CHANGED,
+    CHECKBOX_UNTICKED,
     DICTIONARY_MISSING,
     DICTIONARY_USED,
     DUPLICATE_RECORD,
@@ -212,6 +215,7 @@ class _Pipeline:
                              f"columns: {', '.join(h[:8])}", path=export.path)
         self.columns: dict[str, tuple[Field | None, str | None]] = {}
         self.system: list[str] = [c for c in h if c in SYSTEM_COLUMNS]
+        self.unticked_blank: set[str] = set()  # checkbox columns whose 0 means "not recorded"
 
     # ------------------------------------------------------------------ columns
     def plan(self) -> None:
@@ -249,6 +253,36 @@ class _Pipeline:
                 f"none of the export's {len(self.columns)} fields is in the data dictionary {d.path} "
                 f"(e.g. {', '.join(list(self.columns)[:4])}); is it the dictionary of another project?",
                 path=x.path)
+        self.plan_checkboxes()
+
+    def plan_checkboxes(self) -> None:
+        """Which checkbox columns read 0 as "not recorded" (all that the mapping reads, unless it says otherwise).
+
+        REDCap exports 0 for every unticked box, also on forms never filled in, so 0 is no answer unless the
+        entry that reads the column says what 0 means: a ``values`` map with a ``"0"`` key, or (wide phenotype
+        columns) a ``values`` vocabulary listing 0. A wide mapping that lists no ``excluded`` words of its own
+        relied on the old default (0 = excluded): one warning per run says the default changed.
+        """
+        boxes = [c for c, (_f, option) in self.columns.items() if option is not None]
+        if not boxes:
+            return
+        reading = _CheckboxReading(self.m)
+        relied: list[str] = []
+        for col in boxes:
+            kind = reading.of(col)
+            if kind in ("blank", "relied"):
+                self.unticked_blank.add(col)
+            if kind == "relied":
+                relied.append(col)
+        if relied:
+            shown = ", ".join(relied[:4]) + (" …" if len(relied) > 4 else "")
+            self.issues.append(finding(
+                CHECKBOX_DEFAULT_CHANGED,
+                f"the mapping reads {len(relied)} checkbox option(s) as phenotypes ({shown}) without its own "
+                "excluded words: an unticked box (0) is now 'not recorded', no longer an excluded phenotype "
+                "(REDCap exports 0 also for forms never filled in). To read 0 as excluded as before, add "
+                "'values: {excluded: [0, \"no\"]}' under phenotypes.wide; to keep the new reading, list excluded "
+                "words without 0 there", Severity.WARNING, field=relied[0], reason="checkbox default changed"))
 
     # ------------------------------------------------------------------ cells
     def display(self, f: Field, code: str) -> str:
@@ -343,6 +377,7 @@ class _Pipeline:
             numbers.append(number)
         self.fill_ids(out)
         self.carry(out)
+        self.untick(out, numbers)
         header = list(x.header)
         extra_cols, virtual = self.unfold(out, numbers)
         header += extra_cols
@@ -352,6 +387,41 @@ class _Pipeline:
             numbers.append(number)
         self.extra_columns = extra_cols
         return header, rows, numbers
+
+    def untick(self, rows: list[dict[str, str]], numbers: list[int]) -> None:
+        """Blank the 0 of checkbox columns whose 0 means "not recorded"; count those on filled-in forms.
+
+        After ``carry``, so a follow-up event's own 0 is not replaced by a baseline tick. A form whose
+        ``<form>_complete`` is 1 (Unverified) or 2 (Complete) was filled in: its unticked boxes are counted in
+        one finding per record and event. An incomplete (0) or absent status says nothing was entered: silent.
+        """
+        if not self.unticked_blank:
+            return
+        cols = [c for c in self.x.header if c in self.unticked_blank]
+        counted: dict[tuple[str, str], list[str]] = {}
+        first_row: dict[tuple[str, str], int] = {}
+        for number, r in zip(numbers, rows, strict=True):
+            info = self.info[number]
+            for col in cols:
+                if r.get(col) != "0":
+                    continue
+                r[col] = ""
+                f, option = self.columns[col]
+                if f is None or r.get(f"{f.form}_complete", "").strip() not in ("1", "2"):
+                    continue
+                key = (info.record, info.event)
+                first_row.setdefault(key, number)
+                counted.setdefault(key, []).append(f"{f.name}: {f.choices.get(option or '', option)}")
+        for (record, event), boxes in counted.items():
+            shown = "; ".join(list(dict.fromkeys(boxes))[:6]) + (" …" if len(set(boxes)) > 6 else "")
+            self.issues.append(finding(
+                CHECKBOX_UNTICKED,
+                f"record {record!r}" + (f" event {event!r}" if event else "")
+                + f": {len(boxes)} unticked checkbox option(s) on filled-in forms were not written ({shown}); an "
+                "unticked box means 'not recorded' unless the mapping says 0 is excluded "
+                "(phenotypes.wide values: {excluded: [0]})",
+                Severity.INFO, record=record, event=event, row=first_row[(record, event)], value=str(len(boxes)),
+                reason="unticked checkbox"))
 
     def fill_ids(self, rows: list[dict[str, str]]) -> None:
         """Give every row of a record the record's packet/subject id cells (e.g. a pseudonym field).
@@ -497,6 +567,46 @@ class _Pipeline:
         if renamed is not None and message.startswith("column "):
             message = "field " + message[len("column "):]
         return Issue(code, rule, issue.severity, message, issue.pointer, issue.line, issue.column, issue.fix, ctx)
+
+
+class _CheckboxReading:
+    """What a mapping says a checkbox column's 0 means (see :meth:`_Pipeline.plan_checkboxes`)."""
+
+    def __init__(self, m: TableMapping) -> None:
+        self.m = m
+        self.plain, self.patterns = m.referenced_columns()
+        self.ignored = set(m.ignore_columns)
+        self.read_by: dict[str, list[Any]] = {}
+        for spec in m.all_specs():
+            for col in spec.columns():
+                self.read_by.setdefault(col, []).append(spec)
+        ph = m.data.get("phenotypes") or {}
+        layers = [ph.get("values") or {}, (ph.get("wide") or {}).get("values") or {}]
+        self.wide_zero = any(_says_zero(words) for layer in layers for words in layer.values())
+        self.wide_excluded = any("excluded" in layer for layer in layers)
+
+    def of(self, col: str) -> str:
+        """How ``col``'s 0 is read: ``keep``, ``blank`` (not recorded) or ``relied`` (blank; old default used).
+
+        ``keep``: the entry that reads the column says what 0 means, or no entry reads it. ``relied``: a wide
+        phenotype column under a mapping without excluded words of its own (it relied on 0 = excluded).
+        """
+        if col in self.ignored:
+            return "keep"
+        if col in self.plain or any(fnmatch.fnmatchcase(col, p.replace("{n}", "*")) for p in self.patterns):
+            said = any(_says_zero(list(spec.values or {})) for spec in self.read_by.get(col, []))
+            return "keep" if said else "blank"
+        wide = self.m.wide_columns
+        if not (wide == "auto" or (isinstance(wide, list) and any(fnmatch.fnmatchcase(col, p) for p in wide))):
+            return "keep"
+        if self.wide_zero:
+            return "keep"
+        return "blank" if self.wide_excluded else "relied"
+
+
+def _says_zero(words: Any) -> bool:
+    """True when a vocabulary word list or a value map's keys name a checkbox's 0 (``0``, ``"0"``, unchecked)."""
+    return isinstance(words, list) and any(str(w).strip().lower() in ("0", "unchecked") for w in words)
 
 
 def _rename(export: Export, names: dict[str, str]) -> None:

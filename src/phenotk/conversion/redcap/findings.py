@@ -1,4 +1,4 @@
-"""Conversion findings of the REDCap converter (``RC001``–``RC012``); :func:`finding` builds them.
+"""Conversion findings of the REDCap converter (``RC001``–``RC014``); :func:`finding` builds them.
 
 Findings of the table machinery it reuses keep their ``map-*`` names, except the two a REDCap user thinks of in
 REDCap words: an unread column is ``redcap-unmapped-field`` and an unparsable cell is ``redcap-bad-value``
@@ -224,6 +224,49 @@ What to do: nothing if the count is right; for a reliable conversion export with
     group="redcap",
 )
 
+CHECKBOX_UNTICKED = FindingType(
+    "RC013",
+    "redcap-checkbox-unticked",
+    Severity.INFO,
+    "Unticked checkbox options of a filled-in form, not written (0 means 'not recorded').",
+    """\
+What it means: a checkbox field read as phenotypes (or by a value map) has options exported as ``0`` on a form
+whose ``<form>_complete`` status says it was filled in (Unverified or Complete). REDCap writes ``0`` for every
+unticked box, also on forms nobody opened, so an unticked box is not read as "excluded": nothing is written for
+it. One finding per record (and event) counts them and names the options.
+
+Why: reading 0 as "excluded" invented exclusions for every form that was never filled in; on a filled-in form an
+unticked box may still mean "looked for and absent", so the count is reported rather than dropped silently.
+
+Example: ``symptoms___2`` = 0 and ``symptoms___3`` = 0 for record 1, whose ``clinical_complete`` is 2.
+
+What to do: nothing if unticked means "not recorded" in your project. If your form means "unticked = absent",
+say so in the mapping: ``phenotypes: {wide: {values: {excluded: [0]}}}`` (or a ``values`` map with a ``"0"``
+key on the entry that reads the column).""",
+    group="redcap",
+)
+
+CHECKBOX_DEFAULT_CHANGED = FindingType(
+    "RC014",
+    "redcap-checkbox-default-changed",
+    Severity.WARNING,
+    "The mapping reads checkboxes as phenotypes without saying what an unticked box means (default changed).",
+    """\
+What it means: the mapping reads REDCap checkbox options (``field___code`` columns) as wide phenotype columns and
+does not list its own ``excluded`` words. Before this release an unticked box (``0``) was read as an excluded
+phenotype through the built-in vocabulary; now it means "not recorded" and nothing is written for it. Reported
+once per run.
+
+Why: REDCap exports ``0`` also for forms never filled in, so the old default invented exclusions.
+
+Example: ``phenotypes: {wide: {columns: ["symptoms___*"]}}`` without ``values``.
+
+What to do: to keep the old reading (unticked = excluded), add ``values: {excluded: [0]}`` to ``phenotypes.wide``
+(``excluded: [0, "no"]`` to keep ``no`` as well, since a mapping's list replaces the built-in one). To accept
+the new reading and silence this warning, list the excluded words without 0, e.g. ``values: {excluded: ["no"]}``.""",
+    group="redcap",
+)
+
 FINDINGS: tuple[FindingType, ...] = (
     UNMAPPED_FIELD,
     BAD_VALUE,
@@ -237,6 +280,8 @@ FINDINGS: tuple[FindingType, ...] = (
     DICTIONARY_USED,
     UNKNOWN_CARRY,
     LABEL_HEADERS,
+    CHECKBOX_UNTICKED,
+    CHECKBOX_DEFAULT_CHANGED,
 )
 
 #: Table-converter rules that are renamed for REDCap inputs.
