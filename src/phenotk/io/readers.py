@@ -620,6 +620,12 @@ def document_from_tree(
     )
 
 
+def _empty_pb(path: str, forced: Element | None) -> Document:
+    """The empty message of ``forced`` (a Phenopacket when nothing says which): what protobuf reads from 0 bytes."""
+    el = forced or Element.PHENOPACKET
+    return Document(path=path, format=Format.PB, element=el, data={}, message=el.message_class())
+
+
 def _parse_pb(raw: bytes, path: str, forced: Element | None) -> Document:
     from google.protobuf.unknown_fields import UnknownFieldSet
 
@@ -643,8 +649,8 @@ def _parse_pb(raw: bytes, path: str, forced: Element | None) -> Document:
     if best is None or (best[0] < 0 and forced is None):
         raise InputError("binary data that is not a Phenopacket, Family or Cohort protobuf message", path=path)
     _, el, msg = best
-    if msg.ByteSize() == 0:
-        raise InputError("empty protobuf message", path=path)
+    if msg.ByteSize() == 0:  # only default values (``id: ""``): the empty message, as the 0-byte file
+        return _empty_pb(path, forced)
     from google.protobuf import json_format  # only protobuf input needs it (its import is ~10 % of a start)
 
     data = json_format.MessageToDict(msg)
@@ -666,6 +672,11 @@ def parse_bytes(
             if fast is not None:
                 yield fast
                 return
+        if not raw and (fmt or format_from_extension(name or path)) is Format.PB:
+            # protobuf writes a message with every field at its default as zero bytes: read it back as that
+            # (empty) message, as protobuf does; the validator then names the missing REQUIRED fields
+            yield _empty_pb(path, element)
+            return
         if not raw or (raw[:1].isspace() and not raw.strip()):  # strip (a copy) only when it may matter
             raise InputError("empty file", path=path, line=1, column=1)
         if fmt is None:
