@@ -49,6 +49,7 @@ __all__ = [
     "CellVariant",
     "parse_variant_cell",
     "zygosity_of",
+    "zygosity_with_words",
 ]
 
 HETEROZYGOUS = "heterozygous"
@@ -91,7 +92,9 @@ _COMPOUND_WORD = re.compile(rf"{_COMPOUND}\Z", re.I)
 _EXTRA_TEXT = """
     de novo denovo dn maternal maternally paternal paternally inherited inheritance mat pat mother father
     mütterlich väterlich vererbt maternel maternelle paternel paternelle hérité héritée materno materna paterno
-    paterna heredado heredada ereditato ereditata maternaal paternaal overgeërfd
+    paterna heredado heredada ereditato ereditata maternaal paternaal overgeërfd from
+    x linked x-linked xl xlr xld consanguineous consanguinity consanguine consanguin consanguíneo consanguineo
+    blutsverwandt konsanguin parents parental origin
     variant variants mutation mutations allele alleles allel variante variantes mutatie
     pathogenic likely benign vus uncertain significance lp lb p pathogen pathogène pathogène patogenico
     patogénico probably possibly class
@@ -189,6 +192,24 @@ def zygosity_of(text: str) -> str | None:
     words = [w.strip(".'") for w in _WORD_SPLIT.split(text.strip()) if w.strip(".'")]
     states = _states(words)
     if len(states) == 1 and len(words) == len(states[0][2]):
+        return states[0][1]
+    return None
+
+
+def zygosity_with_words(text: str) -> str | None:
+    """The zygosity of a zygosity cell that also names the inheritance, or None.
+
+    ``het (mat)``, ``het, de novo``, ``Het (paternal)``, ``homozygous (consanguineous)``, ``hemi (X-linked,
+    maternal)``: one zygosity (or compound het) and otherwise only the inheritance / filler words a variant cell
+    may hold beside its HGVS (kept in the label there). ``het mosaic``, ``het?`` or two zygosities are None. The
+    caller keeps the cell text: the words beside the zygosity are not dropped.
+    """
+    words = [w.strip(".'") for w in _WORD_SPLIT.split(text.strip()) if w.strip(".'")]
+    states = _states(words)
+    if len(states) != 1 or "?" in text:
+        return None
+    used = set(states[0][2])
+    if all(i in used or w.lower() in _EXTRA_WORDS for i, w in enumerate(words)):
         return states[0][1]
     return None
 

@@ -356,3 +356,33 @@ def test_writing_a_hospital_packet_reports_what_the_table_would_change() -> None
     p.interpretations[0].diagnosis.genomic_interpretations[0].variant_interpretation.variation_descriptor \
         .molecule_context = 1  # genomic, for a c. expression
     assert f"{vd}.moleculeContext" in {i.context["column"] for i in make_table([p], "wide").issues}
+
+
+@pytest.mark.parametrize(
+    ("word", "state"),
+    [("het (mat)", HET), ("het, de novo", HET), ("Het (paternal)", HET), ("homozygous (consanguineous)", HOM),
+     ("hemi (X-linked, maternal)", HEMI), ("het (inherited from mother)", HET), ("compound het (mat/pat)", HET),
+     ("heterozygot (väterlich)", HET)],
+)
+def test_zygosity_column_with_the_inheritance_keeps_both(word: str, state: dict[str, str]) -> None:
+    """The zygosity is read; the inheritance words (no field in Phenopackets v2) stay in the description."""
+    p, issues = _convert({"Variant": "NM_1.1:c.1A>G", "Zyg": word}, {"hgvs": "Variant", "zygosity": "Zyg"})
+    assert _descriptors(p) == [{"expressions": [{"syntax": "hgvs.c", "value": "NM_1.1:c.1A>G"}],
+                                "moleculeContext": "transcript", "allelicState": state, "description": word}]
+    assert issues == []
+    # the same words inside the variant cell: the zygosity is read and the cell is the label
+    p, issues = _convert({"Variant": f"NM_1.1:c.1A>G {word}"}, {"hgvs": "Variant"})
+    assert _descriptors(p)[0]["allelicState"] == state and _descriptors(p)[0]["label"] == f"NM_1.1:c.1A>G {word}"
+    assert issues == []
+
+
+@pytest.mark.parametrize("word", ["het mosaic", "het?", "het (mat) hom", "maternal"])
+def test_zygosity_column_with_other_words_is_a_bad_cell(word: str) -> None:
+    p, issues = _convert({"Variant": "NM_1.1:c.1A>G", "Zyg": word}, {"hgvs": "Variant", "zygosity": "Zyg"})
+    assert "allelicState" not in _descriptors(p)[0] and "description" not in _descriptors(p)[0]
+    assert issues == [("map-bad-cell", "MAP002", 2, "Zyg", word)]
+
+
+def test_plain_zygosity_column_gives_no_description() -> None:
+    p, _ = _convert({"Variant": "NM_1.1:c.1A>G", "Zyg": "het"}, {"hgvs": "Variant", "zygosity": "Zyg"})
+    assert "description" not in _descriptors(p)[0]

@@ -48,6 +48,7 @@ from phenotk.model.variant_cells import (
     CellVariant,
     parse_variant_cell,
     zygosity_of,
+    zygosity_with_words,
 )
 
 from .findings import finding
@@ -82,8 +83,20 @@ _OTHER_KEYS = ("zygosity", "gene_symbol", "hgnc_id", "acmg", "interpretation_sta
 
 def _zygosity(text: str) -> str | None:
     key = text.strip().lower()
-    state = ZYGOSITY_CODES.get(key) or zygosity_of(text)
+    state = ZYGOSITY_CODES.get(key) or zygosity_of(text) or zygosity_with_words(text)
     return HETEROZYGOUS if state == COMPOUND else state
+
+
+def _zygosity_words(text: str) -> str:
+    """The zygosity cell when it says more than the zygosity (``het (mat)``, ``hemi (X-linked)``), else ``""``.
+
+    Phenopackets v2 has no field for the parental origin or the inheritance; the cell is kept as the variant's
+    ``description`` so the words beside the zygosity are not lost.
+    """
+    key = text.strip().lower()
+    if not key or ZYGOSITY_CODES.get(key) or zygosity_of(text) or not zygosity_with_words(text):
+        return ""
+    return " ".join(text.split())
 
 
 def _acmg(text: str) -> int | None:
@@ -122,6 +135,7 @@ class _Found:
     acmg: int | None
     status: str
     verbatim: bool = False
+    description: str = ""
 
 
 class _Reader:
@@ -200,9 +214,14 @@ class _Reader:
                           "an ACMG class (PATHOGENIC, LIKELY_PATHOGENIC, VUS, LIKELY_BENIGN, BENIGN)")
         status = self.value(block, "interpretation_status", rec, row, _status,
                             f"an interpretation status ({', '.join(_STATUSES)})") or b.m.interpretation_status
+        zyg_words = ""
+        if zyg_col is not None:  # "het (mat)": the inheritance is kept as text (the description)
+            zraw = block["zygosity"].raw(rec)
+            zmapped = block["zygosity"].translate(zraw)
+            zyg_words = _zygosity_words(zraw if zmapped is MISSING else str(zmapped))
         return [
             _Found(v, row, spec.column, raw, self.checked(v, zyg_col, symbol, block, rec, row), symbol or v.gene or "",
-                   hgnc, acmg, status, opts.verbatim)
+                   hgnc, acmg, status, opts.verbatim, zyg_words)
             for v in result.variants
         ]
 
@@ -269,6 +288,8 @@ def _descriptor(f: _Found, b: _Builder, vd: VariationDescriptor) -> None:
         vd.expressions.add(syntax=h.syntax, value=h.text)
     if v.label:
         vd.label = v.label
+    if f.description:
+        vd.description = f.description
     if f.symbol or f.hgnc:
         gene = vd.gene_context
         gene.SetInParent()
