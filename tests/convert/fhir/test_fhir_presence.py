@@ -280,3 +280,73 @@ def test_family_member_history_message_says_what_it_holds() -> None:
     messages = {i.pointer: i.message for i in issues if i.rule == "fhir-unmapped-resource"}
     assert "family history of a relative (NMTH) with condition(s) OMIM:154700" in messages["/entry/1/resource"]
     assert "relationship NMTH to Patient/mum" in messages["/entry/2/resource"]
+
+
+NCPI = "https://nih-ncpi.github.io/ncpi-fhir-ig-2"
+
+
+def test_ncpi_assertion_codes_say_present_absent_or_unknown() -> None:
+    """NCPI FHIR IG v2 writes presence as codes Present / Absent / Unknown of its own assertion code systems,
+    without text; 'Absent' was read as present ('not a presence/absence code; read as present')."""
+
+    def value(system: str, code: str) -> dict[str, Any]:
+        return {"coding": [{"system": f"{NCPI}/CodeSystem/{system}", "code": code}]}
+
+    packet, issues = _read(
+        _bundle(
+            _obs("o1", "HP:0001250", valueCodeableConcept=value("condition-assertion", "Absent")),
+            _obs("o2", "HP:0001263", valueCodeableConcept=value("phenotypic-feature-assertion", "Present")),
+            _obs("o3", "HP:0000252", valueCodeableConcept=value("phenotypic-feature-assertion", "Unknown")),
+            _obs("o4", "HP:0001252", valueCodeableConcept=value("other-system", "Absent")),
+        )
+    )
+    assert _features(packet) == [("HP:0001250", True), ("HP:0001263", False), ("HP:0001252", False)]
+    unmapped = {i.pointer: i.message for i in issues if i.rule.startswith("fhir-unmapped")}
+    assert set(unmapped) == {"/entry/3/resource", "/entry/4/resource/valueCodeableConcept"}
+    assert "presence is unknown" in unmapped["/entry/3/resource"]
+
+
+def test_ncpi_onset_and_modifier_components_and_condition_modifier_extension() -> None:
+    """NCPI ncpi-condition Observations put onset and modifiers in components coded ageAtOnset / otherModifiers
+    (no system), and ncpi-condition-summary Conditions put modifiers in an extension: all were reported as not
+    carried. A component with nothing but its code carries nothing and is not reported."""
+    comps = [
+        {"code": {"coding": [{"code": "otherModifiers"}]}},
+        {"code": {"coding": [{"code": "ageAtOnset"}]}, "valueCodeableConcept": _hpo("HP:0011463")},
+        {"code": {"coding": [{"code": "otherModifiers"}]}, "valueCodeableConcept": _hpo("HP:0012832")},
+    ]
+    cond = {
+        "resourceType": "Condition", "id": "c1", "subject": SUBJECT, "code": _hpo("HP:0001251"),
+        "extension": [{"url": f"{NCPI}/StructureDefinition/other-condition-modifiers",
+                       "valueCodeableConcept": _hpo("HP:0012828")}],
+    }
+    packet, issues = _read(_bundle(_obs("o1", "HP:0006951", component=comps), cond))
+    first, second = packet["phenotypicFeatures"]
+    assert first["onset"] == {"ontologyClass": {"id": "HP:0011463"}}
+    assert first["modifiers"] == [{"id": "HP:0012832"}]
+    assert second["modifiers"] == [{"id": "HP:0012828"}]
+    assert not [i for i in issues if i.rule.startswith("fhir-unmapped")]
+
+
+def test_ncpi_condition_observation_with_a_disease_code_is_a_disease() -> None:
+    """An NCPI ncpi-condition Observation coding a MONDO disease with an assertion value was dropped as 'not a
+    phenotype (no HPO code), measurement, variant or genomic implication'. Its time (a relative date) is reported."""
+    disease = {"coding": [{"system": "http://purl.obolibrary.org/obo/mondo.owl", "code": "MONDO:0002203"}],
+               "text": "ventricular ectopy"}
+    category = [{"coding": [{"system": f"{NCPI}/CodeSystem/condition-type", "code": "Disease"}]}]
+
+    def assertion(code: str) -> dict[str, Any]:
+        return {"coding": [{"system": f"{NCPI}/CodeSystem/condition-assertion", "code": code}]}
+
+    meta = {"profile": [f"{NCPI}/StructureDefinition/ncpi-condition"]}
+    base = {"resourceType": "Observation", "status": "final", "subject": SUBJECT, "code": disease}
+    packet, issues = _read(_bundle(
+        {**base, "id": "d1", "meta": meta, "valueCodeableConcept": assertion("Present"),
+         "effectiveDateTime": "2020-01-01"},
+        {**base, "id": "d2", "category": category, "valueCodeableConcept": assertion("Absent")},
+        {**base, "id": "d3", "category": category, "valueCodeableConcept": assertion("Unknown")},
+    ))
+    assert [(x["term"]["id"], bool(x.get("excluded"))) for x in packet["diseases"]] == [
+        ("MONDO:0002203", False), ("MONDO:0002203", True)]
+    unmapped = {i.pointer for i in issues if i.rule.startswith("fhir-unmapped")}
+    assert unmapped == {"/entry/1/resource/effectiveDateTime", "/entry/3/resource"}

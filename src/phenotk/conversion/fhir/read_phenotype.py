@@ -46,6 +46,9 @@ _PRESENT = {
 }
 _ABSENT_TEXT = ("absent", "no", "not present", "negative", "excluded")
 _PRESENT_TEXT = ("present", "yes", "positive", "observed")
+#: Code systems whose codes are the words Present / Absent / Unknown (NCPI FHIR IG v2 condition-assertion and
+#: phenotypic-feature-assertion): their codes are read as the words they are.
+_ASSERTION_SYSTEMS = ("/CodeSystem/condition-assertion", "/CodeSystem/phenotypic-feature-assertion")
 _NEG_INTERP = {"NEG", "N", "ND", "NEGATIVE", "ABSENT"}
 _POS_INTERP = {"POS", "A", "DET", "POSITIVE", "PRESENT", "H", "L"}
 #: Interpretation codes that say the presence is not known (v3 IND = indeterminate; null flavors UNK, NI …).
@@ -82,6 +85,9 @@ def observation(w: Walk, res: Res) -> None:
             w.unmapped_resource(res, pk, "it has a dataAbsentReason and no value: presence or absence is not known")
         else:
             feature_from_observation(w, res, pk)
+        return
+    if pk is not None and _is_disease_observation(data, profiles):
+        disease_from_observation(w, res, pk)
         return
     if pk is not None and (_age(w, res, pk, ks) or _sex(w, res, pk, ks)):
         return
@@ -137,6 +143,39 @@ def _is_measurement(data: dict[str, Any], ks: set[tuple[str, str]], profiles: li
         return False
     is_lab = any(k[1] in ("laboratory", "vital-signs") for cc in as_list(data.get("category")) for k in keys(cc))
     return is_lab or any(k[0] == "LOINC" for k in ks)
+
+
+def _is_disease_observation(data: dict[str, Any], profiles: list[Any]) -> bool:
+    """An Observation that asserts a disease (NCPI ncpi-condition: category Disease, a MONDO/OMIM/ORPHA code)."""
+    ncpi = any(isinstance(p, str) and p.endswith("/ncpi-condition") for p in profiles)
+    disease_category = any(k[1].lower() == "disease" for cc in as_list(data.get("category")) for k in keys(cc))
+    return (ncpi or disease_category) and first_oc(data.get("code"), DISEASE_ORDER)[0] is not None and not any(
+        T.is_hpo(cd) for cd in codings(data.get("code")))
+
+
+def disease_from_observation(w: Walk, res: Res, pk: Packet) -> None:
+    """A disease asserted by an Observation: term from the code, excluded from the value (Present/Absent)."""
+    data = res.data
+    if isinstance(data.get("status"), str) and data["status"] in _VOID_STATUS:
+        w.unmapped_resource(res, pk, f"its status is {data['status']!r} (withdrawn, not an observation)")
+        return
+    oc, rest = first_oc(data.get("code"), DISEASE_ORDER)
+    consumed = {"code", "subject", "status", "category", "meta"}
+    excluded = _presence(w, res, pk, consumed)
+    if excluded is None:
+        w.unmapped_resource(res, pk, "its value or interpretation says presence is unknown or indeterminate")
+        return
+    item: dict[str, Any] = {"term": oc}
+    w.note_versions(pk, data.get("code"))
+    if rest:
+        w.unmapped_element(res, "code/coding", pk, f"{len(rest)} further coding(s) besides {oc and oc['id']}")
+    if excluded:
+        item["excluded"] = True
+    for key in [k for k in data if k.startswith(("effective", "_effective"))]:
+        consumed.add(key)
+        w.unmapped_element(res, key, pk, "a phenopacket disease has no observation time (onset is not implied)")
+    w.leftovers(res, consumed, pk)
+    pk.append("diseases", item)
 
 
 # ---------------------------------------------------------------------- Observation → Measurement
@@ -212,10 +251,13 @@ def _presence(w: Walk, res: Res, pk: Packet, consumed: set[str]) -> bool | None:
         cc = data["valueCodeableConcept"]
         ks = keys(cc)
         text = str(cc.get("text", "")).strip().lower() if isinstance(cc, dict) else ""
-        if ks & _ABSENT or text in _ABSENT_TEXT:
+        words = _assertion_words(cc)
+        if ks & _ABSENT or text in _ABSENT_TEXT or words == {"absent"}:
             excluded = True
-        elif ks & _PRESENT or text in _PRESENT_TEXT:
+        elif ks & _PRESENT or text in _PRESENT_TEXT or words == {"present"}:
             excluded = False
+        elif words == {"unknown"}:
+            return None
         else:
             w.unmapped_element(res, "valueCodeableConcept", pk, "not a presence/absence code; read as present")
     if isinstance(data.get("valueBoolean"), bool):
@@ -237,6 +279,15 @@ def _presence(w: Walk, res: Res, pk: Packet, consumed: set[str]) -> bool | None:
             elif said is None:
                 w.unmapped_element(res, f"interpretation/{i}", pk, "not a presence/absence interpretation")
     return bool(excluded)
+
+
+def _assertion_words(cc: Any) -> set[str]:
+    """The lower-cased codes of a value's codings from an assertion code system (Present / Absent / Unknown)."""
+    return {
+        str(cd.get("code", "")).strip().lower()
+        for cd in codings(cc)
+        if isinstance(cd.get("system"), str) and cd["system"].rstrip("/").endswith(_ASSERTION_SYSTEMS)
+    }
 
 
 def _interpretation_excluded(cc: Any) -> bool | str | None:
@@ -288,7 +339,7 @@ def feature_from_observation(w: Walk, res: Res, pk: Packet) -> None:
         w.unmapped_element(res, "code/coding", pk, f"{len(rest)} further coding(s) besides {oc and oc['id']}")
     excluded = _presence(w, res, pk, consumed)
     if excluded is None:
-        w.unmapped_resource(res, pk, "its interpretation says presence is indeterminate or unknown")
+        w.unmapped_resource(res, pk, "its value or interpretation says presence is unknown or indeterminate")
         return
     if excluded:
         feat["excluded"] = True
@@ -319,11 +370,14 @@ def _feature_components(w: Walk, res: Res, pk: Packet, feat: dict[str, Any]) -> 
         ccodes = codes(comp.get("code")) if isinstance(comp, dict) else set()
         val = comp.get("valueCodeableConcept") if isinstance(comp, dict) else None
         voc, _ = first_oc(val)
+        onset_code = T.HP_ONSET in ccodes or T.NCPI_AGE_AT_ONSET in ccodes
+        if isinstance(comp, dict) and set(comp) == {"code"}:
+            continue  # a component with nothing but its code (NCPI examples): no value to carry
         if T.HP_SEVERITY in ccodes and voc:
             feat["severity"] = voc
-        elif T.HP_MODIFIER in ccodes and voc:
+        elif (T.HP_MODIFIER in ccodes or T.NCPI_OTHER_MODIFIERS in ccodes) and voc:
             feat.setdefault("modifiers", []).append(voc)
-        elif T.HP_ONSET in ccodes and "onset" not in feat and isinstance(comp, dict):
+        elif onset_code and "onset" not in feat and isinstance(comp, dict):
             val = timeel.choice(comp, "value")
             onset = timeel.from_fhir(*val) if val else None
             if onset:
@@ -331,7 +385,7 @@ def _feature_components(w: Walk, res: Res, pk: Packet, feat: dict[str, Any]) -> 
             else:
                 w.unmapped_element(res, f"component/{i}", pk, "an onset component needs an HPO onset term or an age")
         else:
-            why = "a second onset" if T.HP_ONSET in ccodes else "only severity, modifier and onset components are read"
+            why = "a second onset" if onset_code else "only severity, modifier and onset components are read"
             w.unmapped_element(res, f"component/{i}", pk, why)
 
 
@@ -379,9 +433,18 @@ def condition(w: Walk, res: Res) -> None:
     }
     if not hpo:
         known[T.EXT_LATERALITY] = setter(item, "laterality", "valueCodeableConcept", oc_strict)
+    else:
+        known[T.EXT_NCPI_OTHER_MODIFIERS] = _append_modifier(item)
     w.extensions(res, known, pk)
     w.leftovers(res, consumed, pk)
     pk.append("phenotypicFeatures" if hpo else "diseases", item)
+
+
+def _append_modifier(item: dict[str, Any]) -> ExtHandler:
+    def apply(ext: dict[str, Any]) -> None:
+        item.setdefault("modifiers", []).append(oc_strict(ext["valueCodeableConcept"]))
+
+    return apply
 
 
 def _condition_feature(

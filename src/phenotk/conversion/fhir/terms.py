@@ -100,6 +100,10 @@ LOINC_HGVS = {v: k for k, v in HGVS_LOINC.items()}
 HP_SEVERITY = "HP:0012824"
 HP_ONSET = "HP:0003674"  # "Onset": an Observation component some IG examples use instead of the onset extension
 HP_MODIFIER = CLINICAL_MODIFIER
+#: NCPI FHIR IG v2 (ncpi-condition Observation): component codes without a system, and the Condition extension
+NCPI_AGE_AT_ONSET = "ageAtOnset"
+NCPI_OTHER_MODIFIERS = "otherModifiers"
+EXT_NCPI_OTHER_MODIFIERS = "https://nih-ncpi.github.io/ncpi-fhir-ig-2/StructureDefinition/other-condition-modifiers"
 
 ASSEMBLY_LOINC = {
     "GRCh37": ("LA14029-5", "GRCh37"),
