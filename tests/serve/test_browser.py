@@ -161,3 +161,35 @@ def test_500_row_sheet_converts_and_shows_findings_within_budget(
     page.screenshot(path=str(artifacts / "serve-500-rows.png"), full_page=False)
     page.close()
     assert seconds <= BUDGET_SECONDS, f"{seconds:.2f} s > {BUDGET_SECONDS} s"
+
+
+def test_a_redcap_json_export_gets_a_shipped_mapping_by_keyboard(
+    browser: Any, server: BackgroundServer, shared_data: Path, hpo_index: Any, artifacts: Path
+) -> None:
+    # the mapping button showed for sheets only: a REDCap JSON export had no way to a mapping on the page
+    folder = shared_data / "redcap" / "rarelink"
+    export = folder / "evaluation_cohort_redcap_export.json"
+    page = _page(browser, server)
+    page.set_input_files("#file-input", [str(export), str(folder / "rarelink_cdm_datadictionary_v2_0_5.csv")])
+    expect(page.locator("#file-table")).to_contain_text("REDCap data dictionary")
+    chooser = page.get_by_role("combobox", name=f"Mapping for {export.name}")
+    chooser.focus()  # keyboard only from here: choosing does not send anything, the button does
+    for _ in range(20):
+        if chooser.input_value() == "shipped:redcap-rarelink":
+            break
+        page.keyboard.press("ArrowDown")
+    assert chooser.input_value() == "shipped:redcap-rarelink"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Use mapping"
+    page.keyboard.press("Enter")
+    expect(page.locator("#file-table")).to_contain_text("mapped (redcap-rarelink)")
+    expect(page.locator("#upload-status")).to_contain_text("read with the mapping redcap-rarelink")
+    page.click("#convert")
+    expect(page.locator("#run-status")).to_contain_text(re.compile(r"^10 packet\(s\)"))
+    got = zipfile.ZipFile(io.BytesIO(_download(page, "#dl-packets")))
+    from_page = {p["id"]: _strip_created(p) for p in (json.loads(got.read(n)) for n in got.namelist())}
+    mapping = Path(__file__).resolve().parents[2] / "mappings" / "redcap-rarelink.yaml"
+    conv = phenotk.convert(export, mapping=mapping, hpo=hpo_index)
+    assert from_page == {m.id: _strip_created(json.loads(phenotk.io.dumps(m))) for m in conv.messages()}
+    page.screenshot(path=str(artifacts / "serve-redcap.png"), full_page=False)
+    page.close()

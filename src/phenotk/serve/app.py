@@ -156,6 +156,13 @@ class MappingText(BaseModel):
     yaml: str
 
 
+class MappingChoice(BaseModel):
+    """A shipped mapping (by name, see ``GET /api/mappings``) or an uploaded mapping YAML (by file name)."""
+
+    shipped: str | None = None
+    upload: str | None = None
+
+
 class FixChoice(BaseModel):
     """Files whose planned fixes to apply (all when omitted)."""
 
@@ -299,6 +306,17 @@ def create_app(state: ServeState) -> FastAPI:
         """Replace the mapping YAML of the sheet ``name`` (hand-edited or an uploaded one); checked first."""
         return runs.set_mapping_text(state.store.get(ws_id), name, body.yaml, state.ontology)
 
+    @app.post("/api/workspaces/{ws_id}/mapping/{name}/use")
+    def mapping_use(ws_id: str, name: str, choice: MappingChoice) -> dict[str, Any]:
+        """Read the sheet or REDCap export ``name`` with a shipped mapping or an uploaded mapping YAML."""
+        return runs.use_mapping(state.store.get(ws_id), name, choice.shipped, choice.upload, state.ontology)
+
+    @app.get("/api/mappings")
+    def shipped_mappings() -> dict[str, Any]:
+        """The shipped mappings (``mappings/``): name, description, whether it reads REDCap exports."""
+        return {"mappings": [{"name": k, "description": v["description"], "redcap": v["redcap"]}
+                             for k, v in runs.shipped_mappings().items()]}
+
     @app.post("/api/workspaces/{ws_id}/mapping/{name}/column")
     def mapping_column(ws_id: str, name: str, change: ColumnChange) -> dict[str, Any]:
         """Give one column a new meaning (a field, an HPO term with ``term``, free text, ignore)."""
@@ -399,7 +417,10 @@ def _files(ws: Any) -> list[dict[str, Any]]:
     for name, kind in sorted(ws.kinds.items()):
         path = ws.inputs / name
         out.append({"name": name, "kind": kind, "size": path.stat().st_size if path.exists() else 0,
-                     "sheet": runs.is_sheet(name), "mapped": name in ws.mappings})
+                     "sheet": runs.is_sheet(name) and kind != "redcap" and kind not in runs.HELPER_KINDS,
+                     "redcap": kind == "redcap", "takes_mapping": runs.takes_mapping(ws, name),
+                     "mapped": name in ws.mappings,
+                     "mapping_from": (ws.assist.get(name) or {}).get("origin") if name in ws.mappings else None})
     return out
 
 

@@ -31,6 +31,37 @@ ENGINE_LOCK = threading.Lock()
 PHENOPACKET_KINDS = frozenset({"phenopacket", "phenopackets (zip)"})
 #: packets shown as a live preview
 PREVIEW_PACKETS = 3
+#: the kind of a REDCap data dictionary upload: read by the export's conversion, not converted itself
+REDCAP_DICTIONARY = "REDCap data dictionary"
+#: kinds that are inputs of other uploads' conversions, not converted themselves
+HELPER_KINDS = frozenset({"mapping", REDCAP_DICTIONARY})
+
+
+def _looks_like_dictionary(path: Path) -> bool:
+    """A REDCap data dictionary (CSV with REDCap's column headers, or the API's JSON metadata export)."""
+    import csv
+
+    from phenotk.conversion.redcap.dictionary import COLUMNS
+
+    if not path.name.lower().endswith((".csv", ".tsv", ".txt", ".json")):
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        return False
+    text = head.decode("utf-8-sig", errors="replace")
+    if text.lstrip().startswith(("[", "{")):
+        return all(f'"{key}"' in text for key in ("field_name", "form_name", "field_type"))
+    first = text.splitlines()[0] if text.strip() else ""
+    try:
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return False
+    spelled = {" ".join(sp.lower().split()): key for key, spellings in COLUMNS.items() for sp in spellings}
+    found = {spelled.get(" ".join(c.strip().strip('"').lower().split())) for c in next(csv.reader([first],
+                                                                                               delimiter=delimiter))}
+    return {"form_name", "field_type"} <= found  # the field-name header may be damaged ('1' in RareLink's)
 
 
 def sniff(path: Path) -> str:
@@ -43,6 +74,8 @@ def sniff(path: Path) -> str:
             head = b""
         if b"phenotk_mapping" in head:
             return "mapping"
+    if _looks_like_dictionary(path):
+        return REDCAP_DICTIONARY
     from phenotk.conversion import registry
 
     reader = registry.sniff_reader(path)
@@ -81,7 +114,7 @@ def start_mapping(ws: Workspace, name: str, ontology: Any) -> dict[str, Any]:
     with ws.lock:
         ws.mappings[name] = ws.display(start.text)  # its comments name the sheet: not the session folder
         ws.assist[name] = {"header": list(start.sheet.header), "suggestions": suggestions,
-                           "messages": [ws.display(m) for m in start.messages()]}
+                           "messages": [ws.display(m) for m in start.messages()], "origin": "mapping init"}
         ws.run = None
     return assistant_view(ws, name, ontology)
 
@@ -96,6 +129,7 @@ def assistant_view(ws: Workspace, name: str, ontology: Any) -> dict[str, Any]:
     header = info.get("header") or []
     return {
         "file": name,
+        "origin": info.get("origin"),
         "yaml": text,
         "messages": info.get("messages", []),
         "columns": assistant.columns(data, header, ontology, info.get("suggestions")),
@@ -103,16 +137,86 @@ def assistant_view(ws: Workspace, name: str, ontology: Any) -> dict[str, Any]:
     }
 
 
-def set_mapping_text(ws: Workspace, name: str, text: str, ontology: Any) -> dict[str, Any]:
-    """Use ``text`` (an edited or uploaded mapping YAML) for the sheet ``name``."""
+def takes_mapping(ws: Workspace, name: str) -> bool:
+    """A sheet (CSV/TSV/XLSX …) or a REDCap export (CSV or JSON): the uploads a mapping is for."""
+    return ws.kinds.get(name) == "redcap" or (is_sheet(name) and ws.kinds.get(name) not in HELPER_KINDS)
+
+
+def set_mapping_text(ws: Workspace, name: str, text: str, ontology: Any, origin: str = "edited YAML"
+                     ) -> dict[str, Any]:
+    """Use ``text`` (an edited or uploaded mapping YAML) for the sheet or REDCap export ``name``."""
     ws.path_of(name)
+    if not takes_mapping(ws, name):
+        raise ServeError(400, f"{name}: only sheets and REDCap exports are read with a mapping; this file is read "
+                              f"as {ws.kinds.get(name)}")
     assistant.parse(text)  # refuse an invalid mapping before storing it
     with ws.lock:
         if name not in ws.assist:
             ws.assist[name] = {"header": _header_of(ws, name, text), "suggestions": {}, "messages": []}
+        ws.assist[name]["origin"] = origin
         ws.mappings[name] = text
         ws.run = None
     return assistant_view(ws, name, ontology)
+
+
+def _mapping_folders() -> list[Path]:
+    """Where shipped mappings live: the package's presets, and ``mappings/`` of a source checkout."""
+    from importlib import resources
+
+    import phenotk
+
+    folders = []
+    presets = resources.files("phenotk.mapping").joinpath("presets")
+    if isinstance(presets, Path) and presets.is_dir():
+        folders.append(presets)
+    checkout = Path(phenotk.__file__).resolve().parents[2] / "mappings"
+    if (checkout / "schema.json").is_file():  # the repository's folder of mappings (see mappings/README.md)
+        folders.append(checkout)
+    return folders
+
+
+def shipped_mappings() -> dict[str, dict[str, Any]]:
+    """Shipped mappings by name (the file stem): ``path``, ``description``, ``redcap`` (has a ``redcap:`` block)."""
+    import yaml
+
+    out: dict[str, dict[str, Any]] = {}
+    for folder in _mapping_folders():
+        for path in sorted(folder.glob("*.yaml")):
+            if path.stem in out:
+                continue
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue
+            if not isinstance(data, dict) or "phenotk_mapping" not in data:
+                continue
+            out[path.stem] = {"path": path, "description": str(data.get("description") or ""),
+                              "redcap": isinstance(data.get("redcap"), dict)}
+    return out
+
+
+def use_mapping(ws: Workspace, name: str, shipped: str | None, upload: str | None, ontology: Any
+                ) -> dict[str, Any]:
+    """Use a shipped mapping (``redcap-erker``) or an uploaded mapping YAML for the sheet or export ``name``."""
+    if (shipped is None) == (upload is None):
+        raise ServeError(400, "name one mapping: either 'shipped' (a shipped mapping's name) or 'upload' (an "
+                              "uploaded mapping YAML)")
+    if shipped is not None:
+        known = shipped_mappings()
+        if shipped not in known:
+            raise ServeError(404, f"no shipped mapping named {shipped!r}; shipped: {', '.join(known) or 'none'}")
+        text = known[shipped]["path"].read_text(encoding="utf-8-sig")
+        return set_mapping_text(ws, name, text, ontology, origin=shipped)
+    assert upload is not None
+    path = ws.path_of(upload)
+    if ws.kinds.get(upload) != "mapping":
+        raise ServeError(400, f"{upload} is not a phenotk mapping YAML (it is read as {ws.kinds.get(upload)}; a "
+                              "mapping starts with 'phenotk_mapping: 1')")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ServeError(400, f"{upload}: cannot decode the mapping ({exc.reason}); save it as UTF-8") from None
+    return set_mapping_text(ws, name, text, ontology, origin=upload)
 
 
 def _header_of(ws: Workspace, name: str, text: str) -> list[str]:
@@ -121,6 +225,13 @@ def _header_of(ws: Workspace, name: str, text: str) -> list[str]:
 
     m = load_mapping(assistant.parse(text))
     try:
+        if ws.kinds.get(name) == "redcap":  # a JSON export is no table: its fields are the record keys
+            from phenotk.conversion.redcap.convert import RedcapSettings
+            from phenotk.conversion.redcap.export import read_export
+
+            record = RedcapSettings.from_mapping(m).record_id
+            return list(read_export(ws.path_of(name), delimiter=m.delimiter, encoding=m.encoding,
+                                    record_field=record).header)
         sheet = read_table(ws.path_of(name), sheet=m.sheet, header_row=m.header_row)
     except (InputError, UnicodeDecodeError) as exc:
         raise ServeError(400, ws.display(str(exc))) from None
@@ -137,7 +248,9 @@ def set_column(ws: Workspace, name: str, column: str, meaning: str, term: str | 
         raise ServeError(400, f"{term} is not a term of the loaded HPO")
     header = (ws.assist.get(name) or {}).get("header")
     data = assistant.set_meaning(assistant.parse(text), column, meaning, term, header)
-    return set_mapping_text(ws, name, assistant.dump(data), ontology)
+    origin = str((ws.assist.get(name) or {}).get("origin") or "mapping init")
+    return set_mapping_text(ws, name, assistant.dump(data), ontology,
+                            origin=origin if origin.endswith(", edited") else origin + ", edited")
 
 
 # ------------------------------------------------------------------------------------------- converting
@@ -196,7 +309,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
         ws.inside(ws.packets).mkdir()
         mapdir = ws.root / "mappings"
         mapdir.mkdir(exist_ok=True)
-        names = sorted(n for n, kind in ws.kinds.items() if kind != "mapping")
+        names = sorted(n for n, kind in ws.kinds.items() if kind not in HELPER_KINDS)
         if not names:
             raise ServeError(400, "nothing to convert: drop a sheet, template or phenopacket first")
         serialised = [n for n in names if ws.kinds[n] in PHENOPACKET_KINDS]
@@ -212,15 +325,21 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                 # table it gave other packets than `phenotk convert export.csv --mapping m.yaml` (ERKER: 40, not 50)
                 reader = "redcap" if ws.kinds.get(name) == "redcap" else "table"
                 kwargs = {"mapping": mapping, "from_": reader}
+                if reader == "redcap":
+                    kwargs.update(_dictionary_option(ws, name, report))
             try:
                 conv = phenotk.convert(ws.path_of(name), hpo=ontology if ontology is not None else False, **kwargs)
                 made.update(_names(_folder(name), [i.message for i in conv if i.message is not None]))
             except PhenotkError as exc:
                 message = ws.display(exc.message)
-                if isinstance(exc, UsageError) and name not in ws.mappings and is_sheet(name):
+                if isinstance(exc, UsageError) and name not in ws.mappings and ws.kinds.get(name) == "redcap":
+                    # the CLI's advice (--mapping mappings/redcap-*.yaml) names no control of this page
+                    message = (f"{name}: a REDCap export needs a mapping: choose one in the “Mapping” list next to "
+                               "it (a shipped REDCap mapping, or a mapping YAML you dropped here) and press “Use "
+                               "mapping”")
+                elif isinstance(exc, UsageError) and name not in ws.mappings and is_sheet(name):
                     # the CLI's advice (--mapping M.yaml, `phenotk mapping init`) names no button on this page
-                    what = "a REDCap export" if ws.kinds.get(name) == "redcap" else "a sheet"
-                    message = (f"{name}: {what} needs a mapping: press “Map columns” next to it, or “Use a mapping "
+                    message = (f"{name}: a sheet needs a mapping: press “Map columns” next to it, or “Use a mapping "
                                "file…” in the mapping assistant")
                 errors.append(message)
                 report.results.append(Result(path=name, issues=[Issue("IO001", "input-unreadable", _error(), message)]))
@@ -245,6 +364,30 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
               uploads=[ws.path_of(n) for n in serialised])
     ws.run = run
     return run
+
+
+def _dictionary_option(ws: Workspace, name: str, report: Report) -> dict[str, Any]:
+    """The uploaded data dictionary for the REDCap export ``name``, when the CLI's look-up would not find it.
+
+    ``phenotk convert export.csv --mapping m.yaml`` uses the one file next to the export named like a dictionary;
+    the page passes the one uploaded dictionary whatever its name (``RareLink DD.csv`` too). With several, none
+    is guessed: a note says which to remove.
+    """
+    from phenotk.conversion.redcap import find_dictionary
+
+    dictionaries = sorted(n for n, kind in ws.kinds.items() if kind == REDCAP_DICTIONARY)
+    found = find_dictionary(ws.path_of(name))
+    if len(dictionaries) > 1:
+        which = (f"it is read with {found.name}, the one named like a dictionary; remove the others if that is wrong"
+                 if found is not None else "none is used, so choice codes stay codes; remove the ones that do not "
+                 "belong to this export")
+        note = f"{name}: {len(dictionaries)} REDCap data dictionaries are uploaded ({', '.join(dictionaries)}); {which}"
+        if note not in report.notes:
+            report.notes.append(note)
+        return {}
+    if not dictionaries or found == ws.path_of(dictionaries[0]):
+        return {}  # found next to the export, exactly as the CLI finds it (and says so)
+    return {"options": {"dictionary": str(ws.path_of(dictionaries[0]))}}
 
 
 def _names(folder: str, messages: list[Any]) -> dict[str, Any]:

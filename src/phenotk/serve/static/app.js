@@ -3,7 +3,7 @@
 (function () {
   const TOKEN = document.querySelector('meta[name="phenotk-token"]').content;
   const $ = (id) => document.getElementById(id);
-  const state = { ws: null, sheet: null, run: null, meanings: [], shown: 300 };
+  const state = { ws: null, sheet: null, run: null, meanings: [], shown: 300, shipped: [] };
 
   function el(tag, attrs, ...kids) {
     const node = document.createElement(tag);
@@ -49,17 +49,48 @@
     const body = $("file-table").querySelector("tbody");
     body.replaceChildren();
     $("file-table").hidden = files.length === 0;
+    const uploaded = files.filter((f) => f.kind === "mapping").map((f) => f.name);
     for (const f of files) {
       const actions = el("td", {});
       if (f.sheet) actions.append(el("button", { type: "button", text: f.mapped ? "Edit mapping" : "Map columns",
         "aria-label": `Map the columns of ${f.name}`, onclick: () => (f.mapped ? openAssistant(f.name) : startMapping(f.name)) }));
+      else if (f.takes_mapping && f.mapped) actions.append(el("button", { type: "button", text: "Edit mapping",
+        "aria-label": `Edit the mapping of ${f.name}`, onclick: () => openAssistant(f.name) }));
+      if (f.takes_mapping) chooser(actions, f, uploaded);
       actions.append(el("button", { type: "button", class: "quiet", text: "Remove", "aria-label": `Remove ${f.name}`,
         onclick: async () => { showFiles((await api("DELETE", wsPath(`/files/${enc(f.name)}`))).files); } }));
-      body.append(el("tr", {}, el("td", { text: f.name }), el("td", { text: f.kind + (f.mapped ? " · mapped" : "") }),
+      body.append(el("tr", {}, el("td", { text: f.name }),
+        el("td", { text: f.kind + (f.mapped ? ` · mapped (${f.mapping_from || "mapping"})` : "") }),
         el("td", { text: kb(f.size) }), actions));
     }
     $("convert").disabled = files.filter((f) => f.kind !== "mapping").length === 0;
   }
+  // a shipped mapping (REDCap ones for REDCap exports, the others for sheets) or a mapping YAML dropped here;
+  // applied with a button, not on "change": arrow keys on a closed select fire it at every step
+  function chooser(cell, f, uploaded) {
+    const shipped = state.shipped.filter((m) => m.redcap === !!f.redcap);
+    if (!shipped.length && !uploaded.length) return;
+    const select = el("select", { "aria-label": `Mapping for ${f.name}`, "data-file": f.name },
+      el("option", { value: "", text: "choose a mapping…" }));
+    if (shipped.length) select.append(el("optgroup", { label: f.redcap ? "Shipped REDCap mappings" : "Shipped mappings" },
+      ...shipped.map((m) => el("option", { value: `shipped:${m.name}`, title: m.description,
+        text: m.description ? `${m.name} — ${m.description.slice(0, 70)}` : m.name }))));
+    if (uploaded.length) select.append(el("optgroup", { label: "Dropped here" },
+      ...uploaded.map((n) => el("option", { value: `upload:${n}`, text: n }))));
+    cell.append(select, el("button", { type: "button", text: "Use mapping", "aria-label": `Use the chosen mapping for ${f.name}`,
+      onclick: () => useMapping(f.name, select.value) }));
+  }
+
+  async function useMapping(name, choice) {
+    if (!choice) { status("upload-status", `${name}: choose a mapping in the list first`, true); return; }
+    const [what, which] = [choice.slice(0, choice.indexOf(":")), choice.slice(choice.indexOf(":") + 1)];
+    try {
+      showAssistant(await api("POST", wsPath(`/mapping/${enc(name)}/use`), what === "shipped" ? { shipped: which } : { upload: which }));
+      status("upload-status", `${name}: read with the mapping ${which}`);
+      await refreshFiles();
+    } catch (e) { status("upload-status", e.message, true); }
+  }
+
   const kb = (n) => (n > 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(n / 1024)) + " kB");
 
   // ------------------------------------------------------------------ mapping assistant
@@ -272,6 +303,7 @@
   async function init() {
     try { state.ws = (await api("POST", "/api/workspaces")).id; document.body.dataset.workspace = state.ws; }
     catch (e) { status("upload-status", e.message, true); return; }
+    try { state.shipped = (await api("GET", "/api/mappings")).mappings; } catch (e) { state.shipped = []; }
     const input = $("file-input");
     input.addEventListener("change", () => { upload([...input.files]); input.value = ""; });
     const drop = $("drop");
