@@ -350,3 +350,36 @@ def test_ncpi_condition_observation_with_a_disease_code_is_a_disease() -> None:
         ("MONDO:0002203", False), ("MONDO:0002203", True)]
     unmapped = {i.pointer for i in issues if i.rule.startswith("fhir-unmapped")}
     assert unmapped == {"/entry/1/resource/effectiveDateTime", "/entry/3/resource"}
+
+
+def test_a_date_given_only_by_its_extensions_is_reported() -> None:
+    """NCPI writes dates relative to birth as '_recordedDate' with only a cqf-relativeDateTime extension; every
+    '_x' element was skipped, so such a value vanished without a finding. '_x' beside its 'x' still goes with x."""
+    relative = {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/cqf-relativeDateTime",
+                               "extension": [{"url": "offset", "valueDuration": {"value": 2, "code": "wk"}}]}]}
+    cond = {"resourceType": "Condition", "id": "c1", "subject": SUBJECT, "code": _hpo("HP:0000076"),
+            "_recordedDate": relative}
+    packet, issues = _read(_bundle(cond))
+    assert _features(packet) == [("HP:0000076", False)]
+    assert [i.pointer for i in issues if i.rule == "fhir-unmapped-element"] == ["/entry/1/resource/_recordedDate"]
+    dated = {**cond, "recordedDate": "2020-01-01", "_recordedDate": {"id": "x"}}
+    _, issues = _read(_bundle(dated))
+    assert [i.pointer for i in issues if i.rule == "fhir-unmapped-element"] == ["/entry/1/resource/recordedDate"]
+
+
+def test_gene_coding_with_the_hgnc_id_as_display_and_its_resource() -> None:
+    """NCPI's variant example codes the gene as system NCBI gene, code 'LBR', display 'HGNC:6518': the display
+    became the symbol and the valueId was empty. Gene ids (valueId) now also get their metaData resource."""
+    gene = {"code": {"coding": [{"system": "http://loinc.org", "code": "48018-6"}]},
+            "valueCodeableConcept": {"coding": [{"system": "https://www.ncbi.nlm.nih.gov/gene", "code": "LBR",
+                                                 "display": "HGNC:6518"}]}}
+    expression = {"system": "http://varnomen.hgvs.org", "code": "NM_002296.3:c.1640A>G"}
+    hgvs = {"code": {"coding": [{"system": "http://loinc.org", "code": "48004-6"}]},
+            "valueCodeableConcept": {"coding": [expression]}}
+    var = {"resourceType": "Observation", "id": "v1", "status": "final", "subject": SUBJECT,
+           "code": {"coding": [{"system": "http://loinc.org", "code": "69548-6"}]}, "component": [gene, hgvs]}
+    packet, _ = _read(_bundle(var))
+    gi = packet["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]
+    assert gi["variantInterpretation"]["variationDescriptor"]["geneContext"] == {"valueId": "HGNC:6518",
+                                                                                 "symbol": "LBR"}
+    assert "HGNC" in {r["namespacePrefix"] for r in packet["metaData"]["resources"]}

@@ -6,6 +6,7 @@ Observation → variation descriptor (components → expressions, gene, allelic 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,13 +104,29 @@ def _hgvs(v: _Variant, c: _Comp) -> bool | None:
     return True
 
 
+_HGNC_ID = re.compile(r"HGNC:\d+\Z")
+_SYMBOL = re.compile(r"[A-Za-z][A-Za-z0-9-]*(orf\d+)?\Z")
+
+
+def gene_descriptor(cd: dict[str, Any]) -> dict[str, Any]:
+    """ValueId and symbol of a gene coding: the CURIE of code + system and the display.
+
+    NCPI's variant example writes the symbol as the code and the HGNC id as the display (system NCBI gene,
+    code ``LBR``, display ``HGNC:6518``): there the display is the id and the code the symbol, not the other way.
+    """
+    curie, display, code = T.curie_of(cd), cd.get("display"), cd.get("code")
+    if curie is None and isinstance(display, str) and _HGNC_ID.match(display.strip()):
+        gene: dict[str, Any] = {"valueId": display.strip()}
+        if isinstance(code, str) and _SYMBOL.match(code.strip()):
+            gene["symbol"] = code.strip()
+        return gene
+    return {"valueId": curie or "", **({"symbol": display} if display else {})}
+
+
 def _gene(v: _Variant, c: _Comp) -> bool | None:
     if T.C_GENE not in c.codes or not c.cds:
         return None
-    gene: dict[str, Any] = {"valueId": T.curie_of(c.cds[0]) or ""}
-    if c.cds[0].get("display"):
-        gene["symbol"] = c.cds[0]["display"]
-    v.vd["geneContext"] = gene
+    v.vd["geneContext"] = gene_descriptor(c.cds[0])
     return True
 
 
@@ -301,11 +318,9 @@ def _implication_component(comp: Any, gi: dict[str, Any], vi: dict[str, Any]) ->
         return True  # the report's conclusionCode carries the diagnosis
     elif T.C_GENE in ccodes:
         cds = codings(comp.get("valueCodeableConcept"))
-        if cds and T.curie_of(cds[0]):
-            gi["gene"] = {
-                "valueId": T.curie_of(cds[0]),
-                **({"symbol": cds[0]["display"]} if cds[0].get("display") else {}),
-            }
+        gene = gene_descriptor(cds[0]) if cds else {}
+        if gene.get("valueId"):
+            gi["gene"] = gene
             return True
     return False
 

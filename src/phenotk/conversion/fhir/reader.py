@@ -100,11 +100,14 @@ def _finish(w: Walk) -> list[Converted]:
 
 
 def _prefixes(x: Any, found: set[str]) -> None:
-    """CURIE prefixes of the ontology classes in a packet's JSON."""
+    """CURIE prefixes of the ontology classes and gene ids (``valueId``, e.g. HGNC) in a packet's JSON."""
     if isinstance(x, dict):
         v = x.get("id")
         if isinstance(v, str) and ":" in v and ("label" in x or len(x) == 1):
             found.add(v.split(":", 1)[0])
+        gene = x.get("valueId")
+        if isinstance(gene, str) and ":" in gene:
+            found.add(gene.split(":", 1)[0])
         for y in x.values():
             _prefixes(y, found)
     elif isinstance(x, list):

@@ -233,10 +233,18 @@ class Walk:
         )
 
     def leftovers(self, res: Res, consumed: set[str], pk: Packet | None) -> None:
-        """A finding for every top-level element of ``res`` not in ``consumed``."""
+        """A finding for every top-level element of ``res`` not in ``consumed``.
+
+        ``_x`` (a primitive's id and extensions) goes with ``x``; alone (``_recordedDate`` holding only a
+        cqf-relativeDateTime extension, as NCPI writes dates relative to birth) it is the value, and reported.
+        """
         for key in res.data:
-            if key not in consumed and key not in SILENT and not key.startswith("_"):
+            if key in consumed or key in SILENT:
+                continue
+            if not key.startswith("_"):
                 self.unmapped_element(res, key, pk)
+            elif key[1:] not in res.data and key[1:] not in consumed:
+                self.unmapped_element(res, key, pk, "a value given only by its extensions")
 
     def extensions(self, res: Res, known: dict[str, ExtHandler], pk: Packet | None, key: str = "extension") -> None:
         """Apply the handler of each known extension url; a finding for the others and for unreadable values."""
