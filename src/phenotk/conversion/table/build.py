@@ -168,6 +168,7 @@ class _Builder:
         self.sheet_issues: list[Issue] = []
         self.cell_cache: dict[str, tuple[str | None, ParsedTime | None]] = {}
         self.feature_cache: dict[tuple[str, str], object] = {}
+        self.cut_cells: set[str] = set()  # wide term cells whose onset lost a fraction ("7.5 months"): reported
         self.metadata_cache: dict[tuple[str, ...], MetaData] = {}
         self.gaps = Gaps()
         self.tail: list[Issue] = []

@@ -17,11 +17,11 @@ from phenopackets import OntologyClass, Phenopacket, PhenotypicFeature, TimeElem
 
 from phenotk.issue import Issue
 from phenotk.mapping.model import MISSING
-from phenotk.mapping.timeparse import ParsedTime, parse_time
+from phenotk.mapping.timeparse import ParsedTime
 
 from .findings import finding
 from .terms import HP_ANYWHERE, HP_ID, HP_IN_TEXT, TermResolver
-from .values import read_time, read_value, status_parser
+from .values import exact_time, read_time, read_value, report_cut, status_parser
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
@@ -76,12 +76,14 @@ def wide_cell(b: _Builder, cell: str) -> tuple[str | None, ParsedTime | None]:
         status = vocab.status(cell)
         onset = None
         if status is None:
-            onset = parse_time(cell)
+            onset, cut = exact_time(cell)
             if onset is None:
                 m = _WORD_AND_ONSET.match(cell)
                 if m and vocab.status(m.group(1)) == "observed":
-                    onset = parse_time(m.group(2))
+                    onset, cut = exact_time(m.group(2))
             status = "observed" if onset is not None else None
+            if cut and onset is not None:
+                b.cut_cells.add(cell)  # "yes, 7.5 months": the cut fraction is reported on every row
         hit = b.cell_cache[cell] = (status, onset)
     return hit
 
@@ -163,6 +165,7 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
             f.severity.CopyFrom(severity)
 
     cache_get = b.feature_cache.get
+    cut_cells = b.cut_cells
     wide = b.wide_ids
     for number, rec in group.rows:
         batch = []
@@ -175,6 +178,10 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
                 pf = b.feature_cache[(col, cell)] = _wide_feature(b, term, cell)
             if pf is None:
                 continue
+            if cut_cells and cell.strip() in cut_cells:
+                m = _WORD_AND_ONSET.match(cell.strip())
+                text = cell.strip() if exact_time(cell.strip())[0] is not None or m is None else m.group(2)
+                report_cut(b, issues, number, col, cell, text, None, f"onset of {term.label or term.id}")
             if pf is _BAD:
                 b.bad(issues, number, col, cell, "not a phenotype status",
                       f"{cell!r} under {term.label or term.id} is none of observed/excluded/unknown words and "
