@@ -102,9 +102,12 @@ def convert_command(
     ] = 0,
 ) -> None:
     """Convert Phenopackets between JSON/YAML/protobuf/JSONL, and to/from external formats."""
+    from phenotk._procs import jobs_note
     from phenotk.workflow.convert import convert
 
     threshold = _fail_on(fail_on)
+    if jobs_note(jobs):
+        typer.echo(jobs_note(jobs), err=True)
     check_report_target(report_path, report_format, force)
     conversion = convert(
         inputs,

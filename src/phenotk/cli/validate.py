@@ -145,6 +145,9 @@ def validate_command(
     )
     if session.hpo_warning:
         typer.echo(session.hpo_warning, err=True)
+    _note_lowered(jobs, "--jobs")
+    if not scheduler:
+        _note_lowered(workers or 0, "--workers")
     if engine != "local" or format_.value == "parquet":
         _scale(paths, session, engine, format_.value, plain[0] if plain else None, force, scheduler, workers, jobs)
     bar, callback = _progress(paths, quiet)
@@ -180,6 +183,15 @@ def validate_command(
         text_blocks=blocks,
     )
     raise typer.Exit(exit_code(report, session.fail_on, baseline_written=bool(write_baseline_)))
+
+
+def _note_lowered(jobs: int, option: str) -> None:
+    """One line on stderr when ``--jobs``/``--workers`` asks for more processes than a run starts."""
+    from phenotk._procs import jobs_note
+
+    note = jobs_note(jobs, option)
+    if note:
+        typer.echo(note, err=True)
 
 
 def _stream(paths: list[str], session: Any, outputs: Any, bar: Any, callback: Any, **kw: Any) -> None:

@@ -58,6 +58,8 @@ def local_cluster(workers: int | None = None, spec: Spec | None = None) -> Itera
     import dask
     from distributed import Client, LocalCluster
 
+    from phenotk._procs import capped_jobs, usable_cpus
+
     extra: dict[str, Any] = {}
     if spec is not None:
         from phenotk.scale.preload import WarmEngine
@@ -66,7 +68,7 @@ def local_cluster(workers: int | None = None, spec: Spec | None = None) -> Itera
     with (
         dask.config.set(CLUSTER_CONFIG),
         LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
+            n_workers=capped_jobs(workers) if workers else usable_cpus(),
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
@@ -157,10 +159,12 @@ def _run_spark(paths: Sequence[str], session: Session, out: str, *, master: str 
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
+    from phenotk._procs import capped_jobs
     from phenotk.io.sniff import KNOWN_EXTENSIONS
     from phenotk.scale.spark import frames
 
-    builder = SparkSession.builder.appName("phenotk validate").master(master or f"local[{workers or '*'}]")
+    local = f"local[{capped_jobs(workers) if workers else '*'}]"
+    builder = SparkSession.builder.appName("phenotk validate").master(master or local)
     if not master:
         builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
     spark = builder.config("spark.ui.enabled", "false").getOrCreate()

@@ -46,8 +46,10 @@ def iter_partitions(
     (:func:`~phenotk.scale.tasks.warm`); partitions are guided (big first, smaller at the end) unless
     ``partition_size`` says otherwise.
     """
+    from phenotk._procs import capped_jobs
     from phenotk.scale.tasks import cut
 
+    jobs = capped_jobs(jobs)
     items = list_inputs(paths)
     chunks = [b.items for b in cut(items, partition_size, max(1, jobs))]
     del items

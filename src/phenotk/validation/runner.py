@@ -14,7 +14,7 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from phenotk._heap import frozen, settled
-from phenotk._procs import auto_jobs
+from phenotk._procs import auto_jobs, capped_jobs
 from phenotk.errors import InputError
 from phenotk.io import Document, Element, parse_bytes
 from phenotk.io.readers import Source, documents_of_sources, file_source, iter_sources
@@ -163,6 +163,7 @@ def iter_run(
     :meth:`Engine.end_run` on it.
     """
     sources: Iterator[Source | InputError] = iter_sources(paths, stdin=stdin)
+    jobs = capped_jobs(jobs)
     if jobs == 0:  # automatic: workers for a large run only (listing the first files tells)
         head = list(islice(sources, AUTO_MIN_FILES))
         jobs = auto_jobs() if len(head) >= AUTO_MIN_FILES else 1

@@ -22,6 +22,7 @@ from typing import Any
 from google.protobuf.message import Message
 
 from phenotk._heap import settled
+from phenotk._procs import capped_jobs
 from phenotk.conversion import registry
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
 from phenotk.conversion.findings import CONVERT_NOT_CARRIED, CONVERT_SKIPPED_FILE
@@ -574,7 +575,7 @@ def convert(
     if jobs != 1:
         from phenotk.conversion.table.parallel import ForkMapper
 
-        reading.mapper = ForkMapper(jobs)
+        reading.mapper = ForkMapper(capped_jobs(jobs))
         reading.post = _Finish(run if validate else None, reading)
     conversion._reading = reading
     conversion._items = _stream(reading.items(paths), report, run if validate else None, reading)
