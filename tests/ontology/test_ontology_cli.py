@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,12 @@ def test_fetch_from_file_url(
     assert code == 0 and json.loads(out)["found_by"] == "cache"
     code, _, err = run(capsys, "ontology", "fetch", "--release", "2098-01-01", "--url", "file:///no/such/file")
     assert code == 2 and "cannot download HPO 2098-01-01" in err
+
+
+def test_hpo_that_is_a_directory_or_a_device_is_named_as_such(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "ontology", "lookup", "x", "--hpo", str(tmp_path))
+    assert code == 2 and err.strip() == f"{tmp_path}: a directory, not an HPO file (from --hpo)"
+    code, _, err = run(capsys, "ontology", "lookup", "x", "--hpo", os.devnull)
+    assert code == 2 and err.strip() == f"{os.devnull}: not a regular file, not an HPO file (from --hpo)"

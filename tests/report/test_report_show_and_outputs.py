@@ -56,6 +56,11 @@ def test_parse_outputs_and_show() -> None:
     ]
     # a name with '=' whose head is no format is a plain path
     assert parse_outputs(["run=1.json"], "json") == [Output(ReportFormat.json, "run=1.json")]
+    # … unless the head is a misspelt format: the asked-for report would silently not be written
+    for typo, meant in (("sarrif", "sarif"), ("junitt", "junit"), ("jsonn", "json"), ("htm", "html")):
+        with pytest.raises(UsageError, match=f"did you mean {meant}"):
+            parse_outputs([f"{typo}=out.x"])
+    assert parse_outputs(["./sarrif=out.x"]) == [Output(ReportFormat.text, "./sarrif=out.x")]
     for bad in (["a", "b"], ["json=a", "csv=a"], ["json=-", "-"], ["json="]):
         with pytest.raises(UsageError):
             parse_outputs(bad)

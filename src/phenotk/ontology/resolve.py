@@ -67,6 +67,14 @@ def how_to_point_at_hpo() -> str:
     )
 
 
+def missing_file_phrase(path: Path, what: str) -> str:
+    """Why ``path`` is no ``what``: ``HPO file not found``, ``a directory, not an HPO file``, …."""
+    if not path.exists():
+        return f"{what} not found"
+    kind = "a directory" if path.is_dir() else "not a regular file"
+    return f"{kind}, not an {what}" if what[:1].lower() in "aeiouh" else f"{kind}, not a {what}"
+
+
 @dataclass(frozen=True)
 class HpoSource:
     """A located HPO file and how it was found (``--hpo``, ``PHENOTK_HPO``, ``config:<file>``, ``cache``)."""
@@ -174,7 +182,8 @@ def resolve_hpo(
     if src is not None:
         if not src.path.is_file():
             where = {"--hpo": "--hpo", "PHENOTK_HPO": "env PHENOTK_HPO"}.get(src.origin, src.origin)
-            raise InputError(f"HPO file not found (from {where})", path=str(src.path), kind="missing")
+            raise InputError(f"{missing_file_phrase(src.path, 'HPO file')} (from {where})", path=str(src.path),
+                             kind="missing")  # fmt: skip
         idx = load_ontology(src.path)
         idx.origin = src.origin
         return idx

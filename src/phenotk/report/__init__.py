@@ -257,6 +257,7 @@ def parse_outputs(values: Sequence[str], fmt: ReportFormat | str | None = None) 
                 raise UsageError(f"--output {value}: name a file after '=' (or - for stdout)")
             named.append(Output(ReportFormat.parse(head), None if tail == "-" else tail))
         else:
+            _refuse_misspelt_format(value, head if sep else "")
             plain.append(value)
     if len(plain) > 1:
         raise UsageError(f"--output: several files without a format ({', '.join(plain)}); write FORMAT=PATH")
@@ -273,6 +274,28 @@ def parse_outputs(values: Sequence[str], fmt: ReportFormat | str | None = None) 
     return outputs
 
 
+def _refuse_misspelt_format(value: str, head: str) -> None:
+    """A usage error for ``--output sarif_=x.sarif``-like values: a word close to a format name before ``=``.
+
+    Such a value would otherwise be one plain file named ``sarif_=x.sarif`` in the default format, and the
+    report the user asked for would silently not be written (a CI step then uploads nothing).
+    """
+    import difflib
+    import re
+
+    from phenotk.errors import UsageError
+
+    word = head.strip().lower()
+    if not word or not re.fullmatch(r"[a-z][a-z0-9_-]*", word):
+        return
+    close = difflib.get_close_matches(word, [f.value for f in ReportFormat], n=1, cutoff=0.6)
+    if close:
+        raise UsageError(
+            f"--output {value}: unknown report format {head.strip()!r} (did you mean {close[0]}?); "
+            f"write ./{value} for a file of that name"
+        )
+
+
 def parse_show(values: Iterable[str]) -> dict[ReportFormat, Severity]:
     """Display thresholds per format from ``--show`` values: ``LEVEL`` (text, HTML) or ``FORMAT=LEVEL``."""
     from phenotk.errors import UsageError
@@ -284,7 +307,7 @@ def parse_show(values: Iterable[str]) -> dict[ReportFormat, Severity]:
             level = Severity.parse(tail)
             formats = [ReportFormat.parse(head)] if sep else sorted(HUMAN_FORMATS)
         except ValueError as exc:
-            raise UsageError(f"--show {value}: {exc}; use error | warning | info, or FORMAT=LEVEL") from None
+            raise UsageError(f"--show {value}: {exc} (or FORMAT=LEVEL, e.g. html=warning)") from None
         for f in formats:
             out[f] = level
     return out

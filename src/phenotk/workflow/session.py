@@ -259,7 +259,10 @@ def _config_hpo(path: str, source: str | None) -> Any:
     from phenotk.ontology import load_ontology
 
     if not Path(path).is_file():
-        raise InputError(f"HPO file not found (from config {source or ''})".rstrip(), path=path, kind="missing")
+        from phenotk.ontology.resolve import missing_file_phrase
+
+        what = missing_file_phrase(Path(path), "HPO file")
+        raise InputError(f"{what} (from config {source or ''})".rstrip(), path=path, kind="missing")
     idx = load_ontology(path)
     idx.origin = f"config:{source}" if source else "config"
     return idx
