@@ -338,3 +338,22 @@ def test_zero_parents_of_a_v2_family_are_unknown_not_a_person() -> None:
     assert check_pedigree(persons) == []
     persons[0].maternal_id = "aunt"  # a real unknown parent is still reported
     assert [i.rule for i in check_pedigree(persons)] == ["pedigree-unknown-parent"]
+
+
+def test_phenotype_words_and_named_extra_columns() -> None:
+    # slivar / peddy test PEDs write 'affected' / 'unaffected' and name their extra columns in a '#family_id …'
+    # header: the words were read as MISSING (a warning, the affected proband lost), and the extra columns were
+    # called "PLINK genotypes?" although the header names them.
+    text = ("#family_id\tsample_id\tpaternal_id\tmaternal_id\tsex\tphenotype\tProject\tancestry\n"
+            "U1\tkid\tdad\tmom\tfemale\taffected\tP1\tEUR\n"
+            "U1\tmom\t0\t0\tfemale\tunaffected\tP1\tEUR\n"
+            "U1\tdad\t0\t0\tmale\tUnknown\tP1\tEUR\n")
+    fams, issues = parse_ped(text)
+    status = {p.individual_id: Pedigree.Person.AffectedStatus.Name(p.affected_status) for p in fams[0].persons}
+    assert status == {"kid": "AFFECTED", "mom": "UNAFFECTED", "dad": "MISSING"}
+    words = [i for i in issues if i.rule == "ped-bad-code" and "phenotype" in i.message]
+    assert len(words) == 3 and {i.severity.value for i in words} == {"info"}
+    (extra,) = [i for i in issues if i.rule == "ped-extra-columns"]
+    assert "columns 7+ (Project, ancestry) are not carried" in extra.message
+    _, issues = parse_ped("f\ta\t0\t0\t1\t2\tA\tG\n")
+    assert "(PLINK genotypes?)" in next(i.message for i in issues if i.rule == "ped-extra-columns")

@@ -35,8 +35,8 @@ BAD_CODE = FindingType(
     "A sex or phenotype code that is not a PED code (read as unknown / MISSING, or by its word).",
     """\
 What it means: the sex column is not ``1`` (male), ``2`` (female) or ``0`` (unknown), or the phenotype column is
-not ``2`` (affected), ``1`` (unaffected) or ``0``/``-9`` (missing). A sex word such as ``male`` or ``F`` is read
-by its meaning (info); anything else becomes UNKNOWN_SEX or MISSING and the text is kept in the finding.
+not ``2`` (affected), ``1`` (unaffected) or ``0``/``-9`` (missing). A sex word such as ``male`` or ``F`` and a phenotype
+word ``affected`` / ``unaffected`` / ``unknown`` are read by their meaning (info); anything else becomes UNKNOWN_SEX or MISSING and the text is kept in the finding.
 
 Why: a quantitative PLINK trait or a typo has no ``AffectedStatus``; reading it as affected or unaffected would
 invent a phenotype.
@@ -163,12 +163,14 @@ EXTRA_COLUMNS = FindingType(
     "PED010",
     "ped-extra-columns",
     Severity.INFO,
-    "Lines with more than six columns (PLINK genotypes); columns 7+ are not carried.",
+    "Lines with more than six columns (PLINK genotypes, or columns a header names); columns 7+ are not carried.",
     """\
 What it means: some lines have more than the six PED columns, typically PLINK ``.ped`` genotype pairs. Only the
-six pedigree columns are read; the finding counts the lines.
+six pedigree columns are read; the finding counts the lines and names the extra columns when a header line
+(``#family_id … ancestry``) names them (peddy / slivar write sample metrics there).
 
-Why: a Phenopacket ``Pedigree`` has no place for genotypes; the report says they were left behind.
+Why: a Phenopacket ``Pedigree`` has no place for genotypes or sample metrics; the report says they were left
+behind.
 
 Example: ``FAM1 child dad mum 1 2 A G C C …``.
 

@@ -33,6 +33,8 @@ _SEX_WORDS = {
 }
 #: PED phenotype code → Pedigree.Person.AffectedStatus name.
 STATUS_CODES = {"2": "AFFECTED", "1": "UNAFFECTED", "0": "MISSING", "-9": "MISSING", ".": "MISSING"}
+#: Phenotype words some tools write instead of the codes (slivar / peddy test PEDs: affected, unaffected).
+_STATUS_WORDS = {"affected": "AFFECTED", "unaffected": "UNAFFECTED", "missing": "MISSING", "unknown": "MISSING"}
 _MISSING_PARENT = {"0", ".", "-9", ""}
 _HEADER_WORDS = {
     "fid",
@@ -90,6 +92,16 @@ def _columns(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _status_word(pheno: str, lineno: int, column: int, ind: str, issues: list[Issue]) -> str | None:
+    """The status a phenotype word states (``affected`` → AFFECTED), with an info finding; None for others."""
+    status = _STATUS_WORDS.get(pheno.strip().lower())
+    if status is not None:
+        issues.append(F.BAD_CODE(f"line {lineno}: phenotype {pheno!r} read as {status} (PED uses 2/1/0)",
+                                 severity=Severity.INFO, column=column, individual=ind, value=pheno,
+                                 **at_line(lineno)))
+    return status
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -114,6 +126,7 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
     families: dict[str, PedFamily] = {}
     seen_data = False
     extra_cols = 0
+    names: list[str] = []  # the header's column names (a '#family_id …' line or a header line)
     for lineno, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped:
@@ -121,8 +134,10 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
         cols = _columns(raw)
         words = [c[0] for c in cols]
         if stripped.startswith("#"):
+            names = [w.lstrip("#") for w in words] if not seen_data else names
             continue  # header or comment
         if not seen_data and _is_header(words):
+            names = words
             seen_data = True
             issues.append(F.HEADER(f"line {lineno} is a header; skipped", column=1, **at_line(lineno)))
             continue
@@ -168,7 +183,7 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
                     )
                 )
         person.sex = SEX_NAMES[sex_name].number  # type: ignore[assignment]
-        status = STATUS_CODES.get(pheno)
+        status = STATUS_CODES.get(pheno) or _status_word(pheno, lineno, cols[5][1], ind, issues)
         if status is None:
             why = "a quantitative trait cannot be carried; " if _is_number(pheno) else ""
             issues.append(
@@ -188,11 +203,10 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
         fam_entry.persons.append(person)
         fam_entry.lines.append(lineno)
     if extra_cols:
-        issues.append(
-            F.EXTRA_COLUMNS(
-                f"{extra_cols} line(s) have more than 6 columns (PLINK genotypes?); columns 7+ are not carried"
-            )
-        )
+        named = names[6:]
+        what = (f"columns 7+ ({', '.join(named[:6])}{' …' if len(named) > 6 else ''})" if named
+                else "columns 7+ (PLINK genotypes?)")
+        issues.append(F.EXTRA_COLUMNS(f"{extra_cols} line(s) have more than 6 columns; {what} are not carried"))
     return list(families.values()), issues
 
 
