@@ -21,6 +21,7 @@ class StubHpo:
         "HP:0000252": ("Microcephaly", ["Small head"]),
         "HP:0001263": ("Global developmental delay", []),
         "HP:0000486": ("Strabismus", ["Squint"]),
+        "HP:0001251": ("Ataxia", []),
         "HP:0011463": ("Childhood onset", []),
     }
 

@@ -141,7 +141,13 @@ def _wide_columns(b: _Builder, claimed: set[str]) -> None:
                 selected.add(h)
     for h in candidates:
         explicit = m.wide_terms.get(h)
-        term = (explicit, b.resolver.label(explicit) or h) if explicit else b.resolver.resolve(h)
+        if explicit:
+            term = _explicit_term(b, h, explicit)
+            if term is None:
+                claimed.add(h)
+                continue
+        else:
+            term = b.resolver.resolve(h)
         if term is None and not explicit and (bare := _ANSWER_HINT.sub("", h, count=1)) != h:
             term = b.resolver.resolve(bare)  # "Seizure (Y/N)", "Hypotonia?"
         if term is None:
@@ -154,6 +160,29 @@ def _wide_columns(b: _Builder, claimed: set[str]) -> None:
             _check_header_label(b, h, term[0])
     b.wide_columns = {h for h, _ in b.wide}
     b.wide_ids = [(h, term, str(term.id)) for h, term in b.wide]
+
+
+def _explicit_term(b: _Builder, h: str, curie: str) -> tuple[str, str] | None:
+    """(id, label) of a ``phenotypes.wide.terms`` header; None (reported) when the loaded HPO lacks the id.
+
+    The label is the HPO's. Without an HPO (``--no-hpo``) it is the label a ``label (HP:…)`` header states for
+    the same id, else empty: a header such as ``Krampfanfälle`` or ``Sz?`` is the column's name, not the term's
+    HPO label, and is not presented as one (the validator reports the missing label; ``phenotk fix`` with an
+    HPO fills it).
+    """
+    label = b.resolver.label(curie)
+    if label is not None:
+        return curie, label
+    if b.resolver.ontology is not None:
+        b.sheet_issues.append(finding(
+            "map-unknown-term", f"column {h!r} is mapped to {curie} in phenotypes.wide.terms, which HPO "
+            f"{b.resolver.version} does not have; its cells are not read (give the right id)", b.sev,
+            sheet=b.sheet.name, column=h, value=curie, reason="unknown HPO id in terms"))
+        return None
+    stated = HP_IN_TEXT.match(colon_ids(h))
+    if stated and stated.group(2).upper().replace("_", ":") == curie.upper():
+        return curie, stated.group(1).strip()
+    return curie, ""
 
 
 #: the answer format a curator wrote after a term header: "Seizure (Y/N)", "Hypotonia?", "Ataxia [ja/nein]"
