@@ -12,10 +12,13 @@ from phenotk.io import Format
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Token, Violation
 
-_CONTROL = re.compile(r"[\t\n\r]")
-#: in JSON text a tab, newline or CR inside a string is always escaped (one pass over the bytes)
-_ESCAPED = re.compile(rb"\\[tnr]|\\u000[9aAdD]")
+#: C0 controls (tab, newline, CR, NUL, ESC …), DEL and the C1 controls (U+0080-U+009F)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: how they can appear in JSON text: C0 always escaped (``\t``, ``\u0001`` …), DEL and C1 escaped or raw (UTF-8)
+_ESCAPED = re.compile(rb"\\[tnrbf]|\\u00[0189][0-9a-fA-F]|\\u007[fF]|\x7f|\xc2[\x80-\x9f]")
 _NAMES = {"\t": "a tab", "\n": "a newline", "\r": "a carriage return"}
+#: the controls the suggested value drops (whitespace controls become one blank)
+_OTHER = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _checked_key(key: str) -> bool:
@@ -23,20 +26,21 @@ def _checked_key(key: str) -> bool:
 
 
 class TextControlCharacter(Rule):
-    r"""An id, label or title contains a tab, newline or carriage return.
+    r"""An id, label or title contains a tab, newline, carriage return or another control character.
 
     What it checks
     --------------
     Every ``id``, ``label``, ``title``, ``symbol`` and ``…Id`` / ``…Ids`` string of the document (e.g.
     ``subject.id``, ``type.label``, ``externalReferences[*].description`` is free text and not checked) has no
-    tab, line feed or carriage return. JSON input is scanned first for escaped control characters, so a
-    clean document costs one byte search.
+    tab, line feed or carriage return, and no other control character: NUL, ESC (which drives a terminal),
+    the other C0 controls, DEL or a C1 control (U+0080-U+009F, what a Windows-1252 text read as Latin-1
+    leaves). JSON input is scanned first for them (three byte searches for a clean document).
 
     Why
     ---
     Ids and labels end up in TSV exports (Exomiser's, GPSEA's cohort tables, PED files), in file names and in
     matching by string: a trailing ``\\n`` from a spreadsheet cell makes ``"P1\\n"`` a different individual
-    than ``"P1"`` and breaks every tab-separated line it is written to.
+    than ``"P1"`` and breaks every tab-separated line it is written to; a NUL ends the string for C tools.
 
     Anti-pattern
     ------------
@@ -69,7 +73,9 @@ class TextControlCharacter(Rule):
                 raw = orjson.dumps(root.value)
             except (TypeError, orjson.JSONEncodeError):  # a YAML date or a non-string key: walk instead
                 raw = None
-        if raw is not None and (b"\\" not in raw or _ESCAPED.search(raw) is None):  # memchr first
+        if raw is not None and (
+            (b"\\" not in raw and b"\x7f" not in raw and b"\xc2" not in raw) or _ESCAPED.search(raw) is None
+        ):  # memchr first
             return ()
         return self._walk(root.value, [])
 
@@ -97,9 +103,11 @@ class TextControlCharacter(Rule):
 
     def _found(self, key: str, text: str, path: list[Token]) -> Violation:
         ch = _CONTROL.search(text).group(0)  # type: ignore[union-attr]
-        clean = " ".join(text.split())
+        clean = " ".join(_OTHER.sub("", text).split())
+        name = _NAMES.get(ch) or f"the control character U+{ord(ch):04X}"
+        what = "are one line" if ch in _NAMES else "hold no control character"
         return self.violation(
-            f"{key} {text!r} contains {_NAMES[ch]}; ids, labels and titles are one line: {clean!r}",
+            f"{key} {text!r} contains {name}; ids, labels and titles {what}: {clean!r}",
             *path,
             fix=self.replace("", clean, safe=False, description="collapse blanks"),
         )
