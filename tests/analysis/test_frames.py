@@ -140,3 +140,15 @@ def test_store_wide_frame_is_a_boolean_matrix(store_dir: Path, raw_store) -> Non
     n_features = sum(len(d.get("phenotypicFeatures", [])) for d in raw_store)
     assert int(matrix.notna().sum().sum()) == n_features
     assert df["age_years"].notna().sum() > 0.5 * len(df)
+
+
+def test_to_dataframe_reads_paths_and_refuses_what_is_no_packet(store_dir: Path) -> None:
+    folder = store_dir / "FBN1"
+    files = sorted(folder.glob("*.json"))
+    from_messages = phenotk.to_dataframe([phenotk.read(f) for f in files[:5]])
+    from_paths = phenotk.to_dataframe([str(f) for f in files[:5]])
+    assert len(from_paths) == 5  # a list of path strings gave an empty frame before, without a word
+    pd.testing.assert_frame_equal(from_paths, from_messages)
+    assert len(phenotk.to_dataframe(folder)) == len(files)
+    with pytest.raises(TypeError, match="not int"):
+        phenotk.to_dataframe([1, 2])

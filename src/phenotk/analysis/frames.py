@@ -18,6 +18,7 @@ reads a typed frame back (derived columns ignored; the text columns are the sour
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from google.protobuf.message import Message
 from phenotk.conversion.table.api import make_table
 from phenotk.conversion.table.typed import TYPED_MARK, term_of_header
 from phenotk.conversion.table.write import SUBJECT_COLUMNS
+from phenotk.errors import InputError
 from phenotk.model.durations import duration_days
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,17 +58,54 @@ def _onset_term(cell: str) -> str | None:
     return cell
 
 
+def _messages(packets: Any) -> list[Message]:
+    """The messages ``to_dataframe`` was given, reading paths; a ``TypeError`` for what is none of them."""
+    from phenotk.io import Document, iter_messages, read
+
+    if isinstance(packets, (str, os.PathLike, Message, Document, dict)):
+        packets = [packets]
+    if hasattr(packets, "packets") and not isinstance(packets, Iterable):
+        packets = packets.packets
+    out: list[Message] = []
+    paths: list[Any] = []
+    for item in packets:
+        if isinstance(item, Message):
+            out.append(item)
+        elif isinstance(item, Document):
+            if item.message is None:
+                raise InputError(f"cannot build a {item.element.value}: {item.parse_error}", path=item.path)
+            out.append(item.message)
+        elif isinstance(item, dict):
+            out.append(read(item))
+        elif isinstance(item, (str, os.PathLike)):
+            paths.append(item)
+        else:
+            raise TypeError(
+                f"to_dataframe takes phenopackets (messages, dicts, Documents) or paths, not {type(item).__name__}"
+            )
+    if paths:
+        if out:
+            raise TypeError("to_dataframe takes either phenopackets or paths, not both in one list")
+        out = list(iter_messages(paths))
+    return out
+
+
 def _is_term_column(name: str) -> bool:
     return name not in SUBJECT_COLUMNS and not _BLOCK.match(name) and name not in ("hpo_id", "hpo_label",
                                                                                     "status", "onset")
 
 
-def to_dataframe(packets: Iterable[Message], layout: str = "wide") -> pd.DataFrame:
-    """Packets (families and cohorts contribute their members) as a typed DataFrame; see the module doc."""
+def to_dataframe(packets: Iterable[Message] | str | os.PathLike[str], layout: str = "wide") -> pd.DataFrame:
+    """Packets (families and cohorts contribute their members) as a typed DataFrame; see the module doc.
+
+    ``packets``: messages, :class:`~phenotk.io.Document` objects or dicts, or what ``phenotk validate`` reads
+    — a file, a folder, a glob or a list of them (read here; an unreadable file raises its
+    :class:`~phenotk.errors.InputError`). Anything else is a ``TypeError``, never an empty frame.
+    """
     import numpy as np
     import pandas as pd
 
-    table = make_table(packets, layout)
+    table = make_table(_messages(packets), layout)
     header = table.header
     columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in header]
     n = len(table.rows)
