@@ -529,3 +529,47 @@ def test_an_unreadable_negated_says_the_feature_reads_as_observed() -> None:
     assert not message.phenotypic_features[0].excluded
     (bad,) = [i for i in issues if i.rule == "v1-invalid-value"]
     assert bad.severity.value == "warning" and "reads as observed" in bad.message
+
+
+def test_pre1_subject_with_its_own_features_becomes_one_phenopacket() -> None:
+    # The schema documentation's 0.1 example (subject.phenotypes, PATO sex, ageAtCollection, flat variant with
+    # sampleGenotypes) was upgraded as v1 with its phenotypes, sex and variant dropped; LIRICAL's documented
+    # input (subject.phenotypicFeatures with classOfOnset, nothing else v1-like) was 'already v2' and its
+    # features vanished without a finding.
+    tree_01: dict[str, Any] = {
+        "subject": {"id": "P1", "sex": {"id": "PATO:0000383", "label": "female"}, "ageAtCollection": {"age": "P27Y"},
+                    "phenotypes": [{"type": {"id": "HP:0004444", "label": "Spherocytosis"},
+                                    "classOfOnset": {"id": "HP:0011463", "label": "Childhood onset"}},
+                                   {"type": {"id": "HP:0002240", "label": "Hepatomegaly"}, "negated": True}]},
+        "variants": [{"sequence": "NM_001142446.1", "position": 5620, "deletion": "C", "insertion": "T",
+                      "hgvs": "NM_001142446.1:c.5620C>T",
+                      "sampleGenotypes": {"P1": {"id": "GENO:0000135", "label": "heterozygous"}}}],
+        "metaData": {"createdBy": "x"},
+    }
+    message, issues = upgrade(tree_01, variants_to_interpretations=True, disease="OMIM:182900")
+    assert isinstance(message, Phenopacket) and message.id == "P1"
+    assert message.subject.sex == 1  # FEMALE
+    assert [(f.type.id, f.excluded, f.onset.ontology_class.id) for f in message.phenotypic_features] == [
+        ("HP:0004444", False, "HP:0011463"), ("HP:0002240", True, "")]
+    gi = message.interpretations[0].diagnosis.genomic_interpretations[0]
+    assert gi.variant_interpretation.variation_descriptor.allelic_state.id == "GENO:0000135"
+    assert not [i for i in issues if i.rule in ("v1-unknown-field", "v1-invalid-value")]
+    tree_lirical = {"subject": {"id": "example-1", "phenotypicFeatures": [
+        {"type": {"id": "HP:0000244", "label": "Turribrachycephaly"},
+         "classOfOnset": {"id": "HP:0003577", "label": "Congenital onset"}}]}, "metaData": {"createdBy": "x"}}
+    message, issues = upgrade(tree_lirical)
+    assert [(f.type.id, f.onset.ontology_class.id) for f in message.phenotypic_features] == [
+        ("HP:0000244", "HP:0003577")]
+    assert "already-v2" not in {i.rule for i in issues}
+
+
+def test_a_v2_document_upgraded_as_is_reports_what_protobuf_drops() -> None:
+    # 'already v2' returned the leniently parsed message: unknown members vanished without a finding
+    tree = {"id": "p", "subject": {"id": "s", "phenotypicFeatures": []}, "bogus": 1,
+            "metaData": {"created": "2020-01-01T00:00:00Z", "phenopacketSchemaVersion": "2.0"}}
+    tree["subject"]["phenotypicFeatures"] = [{"type": {"id": "HP:0000244", "label": "Turribrachycephaly"}}]
+    message, issues = upgrade(tree)
+    assert message.id == "p"
+    assert issues[0].rule == "already-v2"
+    dropped = {i.pointer for i in issues if i.rule == "v1-unknown-field"}
+    assert dropped == {"/subject/phenotypicFeatures", "/bogus"}

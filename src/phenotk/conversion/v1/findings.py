@@ -33,7 +33,9 @@ UNKNOWN_FIELD = FindingType(
     "A key that is not a field of the v1 message it appears in; dropped (info when it was empty).",
     """\
 What it means: the key is neither a v1 field name (JSON or proto spelling) nor a known pre-release alias of one,
-so the strict v1 parser would reject it. It is left out and its value is kept in ``context.value``.
+so the strict v1 parser would reject it. It is left out and its value is kept in ``context.value``. A document
+that is already v2 is passed through as it is; each member the v2 message has no field for is reported the same
+way ("not a Phenopacket v2 field").
 
 Why: the upgrade must read every v1 value it can and name every one it cannot; a parser that stops at the first
 unknown key reads nothing, one that skips it quietly loses data.
@@ -124,11 +126,12 @@ PRE1_LEGACY_FIELD = FindingType(
     "UPG006",
     "pre1-legacy-field",
     Severity.INFO,
-    "A pre-1.0 (HpoCaseAnnotator 0.2 / 0.3) layout read into its v1 place.",
+    "A pre-1.0 (HpoCaseAnnotator 0.2 / 0.3, schema 0.1) layout read into its v1 place.",
     """\
 What it means: the document is a pre-1.0 Phenopacket; its parts were moved to where v1 keeps them (``phenotypes``
 → ``phenotypicFeatures``, a PATO sex term → the Sex enum, a 0.2 family's ``individuals`` → relatives, flat
-variant coordinates → the HGVS expression). Findings about moved parts point at their place in the input.
+variant coordinates → the HGVS expression, a 0.1 subject's own ``phenotypes`` / ``phenotypicFeatures`` → the
+packet's). Findings about moved parts point at their place in the input.
 
 Why: pre-1.0 files differ from v1 in layout, not in meaning; saying what moved makes the result checkable.
 

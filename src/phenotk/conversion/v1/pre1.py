@@ -7,6 +7,9 @@ Two layouts are known:
 * **0.2** — a family in one document: ``subject`` (the proband) and ``individuals[]`` (relatives), each with
   ``phenotypes[]`` and an ontology-class ``sex`` (PATO); a ``pedigree``; variants with flat coordinates and
   ``sampleGenotypes`` (sample id → zygosity) instead of one zygosity.
+* **0.1** — one ``subject`` holding its own ``phenotypes[]`` (or ``phenotypicFeatures[]``), no ``individuals``:
+  the schema documentation's 0.1 Java example (PATO sex, ``ageAtCollection``, flat variants with
+  ``sampleGenotypes``) and LIRICAL's documented input. It becomes one Phenopacket.
 
 Everything else is refused with a reason. The result is a v1 tree that the v1 upgrader parses strictly.
 """
@@ -36,7 +39,7 @@ class Pre1Result:
     """A v1 tree made from a pre-1.0 document, the findings about it and where moved parts came from."""
 
     tree: dict[str, Any]
-    layout: str  # "0.2" | "0.3"
+    layout: str  # "0.1" | "0.2" | "0.3"
     issues: list[Issue] = field(default_factory=list)
     #: pointer prefix in ``tree`` → pointer prefix in the input (for moved sub-trees)
     moves: dict[str, str] = field(default_factory=dict)
@@ -63,13 +66,21 @@ def _sex(value: Any, pointer: str, issues: list[Issue]) -> str | None:
     return None
 
 
-def _features(items: Any, pointer: str, issues: list[Issue]) -> list[Any]:
+def _features(items: Any, pointer: str, issues: list[Issue], key: str = "phenotypes") -> list[Any]:
     out = list(items) if isinstance(items, list) else []
     if out:
+        where = "'phenotypes'" if key == "phenotypes" else "subject's 'phenotypicFeatures'"
         issues.append(
-            F.PRE1_LEGACY_FIELD(f"pre-1.0 'phenotypes' ({len(out)}) became 'phenotypicFeatures'", pointer=pointer)
+            F.PRE1_LEGACY_FIELD(f"pre-1.0 {where} ({len(out)}) became 'phenotypicFeatures'", pointer=pointer)
         )
     return out
+
+
+def subject_features(tree: dict[str, Any]) -> bool:
+    """True when the subject holds its own feature list (pre-1.0 0.1 / 0.2 layouts), which v1 and v2 never do."""
+    subject = tree.get("subject")
+    return isinstance(subject, dict) and any(isinstance(subject.get(k), list)
+                                             for k in ("phenotypes", "phenotypicFeatures"))
 
 
 def _individual_packet(
@@ -80,8 +91,8 @@ def _individual_packet(
     packet: dict[str, Any] = {"subject": subject}
     for key, value in ind.items():
         ptr = join(pointer, key)
-        if key == "phenotypes":
-            feats = _features(value, ptr, issues)
+        if key in ("phenotypes", "phenotypicFeatures"):
+            feats = _features(value, ptr, issues, key)
             if feats:
                 packet["phenotypicFeatures"] = feats
                 moves[join(target, "phenotypicFeatures")] = ptr
@@ -173,10 +184,10 @@ def normalise_pre1(tree: dict[str, Any], path: str = "<input>") -> Pre1Result:
     tree = copy.deepcopy(tree)
     issues: list[Issue] = []
     moves: dict[str, str] = {}
-    if isinstance(tree.get("individuals"), list) or (
-        isinstance(tree.get("subject"), dict) and isinstance(tree["subject"].get("phenotypes"), list)
-    ):
+    if isinstance(tree.get("individuals"), list):
         return _family_02(tree, path, issues, moves)
+    if subject_features(tree):
+        return _single_01(tree, issues, moves)
     if isinstance(tree.get("phenotypes"), list):
         out = dict(tree)
         feats = _features(out.pop("phenotypes"), "/phenotypes", issues)
@@ -213,6 +224,25 @@ def normalise_pre1(tree: dict[str, Any], path: str = "<input>") -> Pre1Result:
         column=1,
         kind="v1",
     )
+
+
+def _single_01(tree: dict[str, Any], issues: list[Issue], moves: dict[str, str]) -> Pre1Result:
+    """One subject with its own features (0.1): one v1 Phenopacket; flat variants go to that subject."""
+    packet = _individual_packet(tree["subject"], "/subject", issues, moves, "")
+    moves.pop("", None)
+    moves["/subject"] = "/subject"
+    target = {str(tree["subject"].get("id")): (packet, "")}
+    for i, var in enumerate(tree.get("variants") or []):
+        if isinstance(var, dict) and "sampleGenotypes" in var:
+            _flat_variant(var, join("/variants", i), issues, target, moves)
+        elif isinstance(var, dict):
+            packet.setdefault("variants", []).append(var)
+            moves[join("/variants", len(packet["variants"]) - 1)] = join("/variants", i)
+    for key, value in tree.items():
+        if key not in ("subject", "variants") and not _empty(value):
+            packet[key] = value
+    issues.insert(0, F.PRE1_LEGACY_FIELD("pre-1.0 (0.1) layout: the subject's own features became the packet's"))
+    return Pre1Result(packet, "0.1", issues, moves)
 
 
 def _family_02(tree: dict[str, Any], path: str, issues: list[Issue], moves: dict[str, str]) -> Pre1Result:

@@ -28,7 +28,7 @@ from . import findings as F
 from .cleaner import Cleaner, v1_class
 from .documents import Upgrader
 from .options import V2_SCHEMA_VERSION, UpgradeOptions
-from .pre1 import normalise_pre1
+from .pre1 import normalise_pre1, subject_features
 
 
 def _translate(pointer: str, table: dict[str, str]) -> str:
@@ -97,18 +97,38 @@ def _convert(v1msg: Message, up: Upgrader, display: str) -> Message:
     return up.phenopacket(v1msg, "", top=True)
 
 
-def _summary(tree: dict[str, Any], version: str, message: Message) -> Issue:
-    """The ``upgraded`` finding: what was upgraded, from which declared schema, to which."""
-    declared = ""
+def _declared(tree: dict[str, Any]) -> str:
+    """The declared ``metaData.phenopacketSchemaVersion`` ("" when none)."""
     meta = tree.get("metaData") or tree.get("meta_data") or {}
     if isinstance(meta, dict):
-        declared = str(meta.get("phenopacketSchemaVersion", meta.get("phenopacket_schema_version", "")))
+        return str(meta.get("phenopacketSchemaVersion", meta.get("phenopacket_schema_version", ""))).strip()
+    return ""
+
+
+def _summary(tree: dict[str, Any], version: str, message: Message) -> Issue:
+    """The ``upgraded`` finding: what was upgraded, from which declared schema, to which."""
+    declared = _declared(tree)
     label = "pre-1.0" if version == "pre-1" else "v1"
     return F.UPGRADED(
         f"upgraded a Phenopacket {label} {type(message).__name__}"
         + (f" (declared schema {declared})" if declared else "")
         + f" to schema {V2_SCHEMA_VERSION}"
     )
+
+
+def _as_v2(tree: dict[str, Any], text: str | None, fmt: Any) -> tuple[Message, list[Issue]]:
+    """A v2 document as it is, with a finding for every member protobuf has no place for (not a silent drop)."""
+    from phenotk.io.leftout import left_out
+
+    message = read(tree)
+    issues = [F.ALREADY_V2("already a Phenopacket v2 document; nothing to upgrade")]
+    for ptr, what in left_out(tree, message.DESCRIPTOR):
+        issues.append(F.UNKNOWN_FIELD(f"not a Phenopacket v2 field: {what}; dropped", pointer=ptr))
+    if text is not None and len(issues) > 1:
+        smap = SourceMap.from_yaml(text) if fmt is Format.YAML else SourceMap.from_json(text)
+        for issue in issues[1:]:
+            issue.line, issue.column = smap.locate(issue.pointer)
+    return message, issues
 
 
 def upgrade(
@@ -134,8 +154,12 @@ def upgrade(
     version = detect_version(tree)
     if version == "2" and ("resolutionStatus" in tree or "resolution_status" in tree):
         version = "1"  # a v1 Interpretation wrapper whose phenopacket/family is missing or malformed
+    if version != "pre-1" and subject_features(tree) and not _declared(tree).startswith("2") and not (
+        "phenotypicFeatures" in tree or "phenotypic_features" in tree
+    ):
+        version = "pre-1"  # features only inside the subject, no v2 claim: a pre-1.0 layout (0.1)
     if version == "2":
-        return read(tree), [F.ALREADY_V2("already a Phenopacket v2 document; nothing to upgrade")]
+        return _as_v2(tree, text, fmt)
     issues: list[Issue] = []
     moves: dict[str, str] = {}
     if version == "pre-1":
