@@ -68,7 +68,9 @@ def test_a_zip_members_findings_show_the_members_lines_not_the_archive_bytes(cli
     ctx = enum["context"]
     assert ctx["kind"] == "lines" and ctx["mark"] == enum["line"]
     assert '"sex": "Female"' in ctx["lines"][ctx["mark"] - ctx["first"]]
-    one_line = _finding(run, "schema-enum", "packets.zip!m7.json")["context"]
+    # 1,505 findings: more than one answer carries (1,000); the server's filter finds the member's
+    found = client.get(f"/api/workspaces/{ws}/findings", params={"q": "packets.zip!m7.json"}).json()
+    one_line = _finding(found, "schema-enum", "packets.zip!m7.json")["context"]
     assert one_line["lines"][0].startswith("{") and '"id": "p7"' in one_line["lines"][0]
 
 

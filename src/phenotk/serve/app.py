@@ -330,17 +330,21 @@ def create_app(state: ServeState) -> FastAPI:
         return _download(view["yaml"].encode("utf-8"), "application/yaml", _stem(name) + ".mapping.yaml")
 
     @app.post("/api/workspaces/{ws_id}/convert")
-    def convert(ws_id: str) -> dict[str, Any]:
-        """Convert every upload (sheets with their mapping); findings, a preview of the first packets, timing."""
+    def convert(ws_id: str, limit: int = 1000) -> JSONResponse:
+        """Convert every upload (sheets with their mapping); the first ``limit`` findings, a preview, timing."""
         ws = state.store.get(ws_id)
         run = runs.convert(ws, state.ontology, state.session)
-        return _run_view(ws, run)
+        return JSONResponse(_run_view(ws, run, limit=limit))
 
     @app.get("/api/workspaces/{ws_id}/findings")
-    def findings(ws_id: str) -> dict[str, Any]:
-        """The findings of the last run (each with location, context, fix availability)."""
+    def findings(ws_id: str, offset: int = 0, limit: int = 1000, severity: str = "", q: str = "") -> JSONResponse:
+        """The findings of the last run from ``offset`` (at most ``limit``, up to 5,000) that match the filters.
+
+        Each with its location, context and fix availability; ``severity`` (comma-separated) and ``q`` (text)
+        filter; ``findings_matching`` counts the matches, ``findings_total`` every finding of the run.
+        """
         ws = state.store.get(ws_id)
-        return _run_view(ws, runs.current_run(ws))
+        return JSONResponse(_run_view(ws, runs.current_run(ws), offset=offset, limit=limit, severity=severity, q=q))
 
     @app.get("/api/findings/{code}")
     def finding_doc(code: str) -> dict[str, Any]:
@@ -424,7 +428,12 @@ def _files(ws: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _run_view(ws: Any, run: Any) -> dict[str, Any]:
+def _run_view(ws: Any, run: Any, *, offset: int = 0, limit: int = 1000, severity: str = "",
+              q: str = "") -> dict[str, Any]:
+    limit = max(0, min(limit, runs.MAX_FINDINGS))
+    severities = frozenset(s.strip() for s in severity.split(",") if s.strip()) if severity else None
+    shown, matching = runs.findings(ws, run, offset=max(0, offset), limit=limit, severities=severities, text=q)
+    total = run.report.summary
     return {
         "seconds": round(run.seconds, 3),
         "packets": run.count,
@@ -432,7 +441,10 @@ def _run_view(ws: Any, run: Any) -> dict[str, Any]:
         "hpo_version": run.report.hpo_version,
         "notes": [ws.display(n) for n in run.report.notes],
         "errors": run.errors,
-        "findings": runs.findings(ws, run),
+        "findings": shown,
+        "findings_total": total["errors"] + total["warnings"] + total["info"],
+        "findings_matching": matching,
+        "offset": max(0, offset),
         "preview": runs.preview(run),
         "fixed": run.fixed,
     }

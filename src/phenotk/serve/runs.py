@@ -25,8 +25,17 @@ from phenotk.issue import Issue, Report, Result
 from phenotk.serve import assistant
 from phenotk.serve.workspace import MAPPING_SUFFIXES, ServeError, Workspace
 
-#: one conversion / fix at a time: the engine and the HPO index are shared by every workspace
+#: one cohort summary at a time (plots). Conversions, checks and fixes do not take it: each builds its own
+#: session (engine) over the shared, read-only HPO index — with one lock for all, a 40 MB sheet in one tab held
+#: every other tab's "Convert and check" until it was done (21 s for a two-row sheet behind a 4 MB one)
 ENGINE_LOCK = threading.Lock()
+
+
+def own_session(session: Any) -> Any:
+    """A session like ``session`` (options, HPO) with an engine of its own: runs in threads share no state."""
+    from phenotk.workflow.session import Session
+
+    return Session(session.options, hpo=session.hpo if session.hpo is not None else False, want_hpo=True)
 #: uploads that are Phenopacket serialisations already (validated and fixed as files, not converted)
 PHENOPACKET_KINDS = frozenset({"phenopacket", "phenopackets (zip)"})
 #: packets shown as a live preview
@@ -303,7 +312,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
     started = time.perf_counter()
     report = Report(hpo_version=session.hpo_version)
     errors: list[str] = []
-    with ws.lock, ENGINE_LOCK:
+    with ws.lock:
         shutil.rmtree(ws.packets, ignore_errors=True)
         shutil.rmtree(ws.fixed, ignore_errors=True)
         ws.inside(ws.packets).mkdir()
@@ -354,7 +363,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
             report.hpo_version = report.hpo_version or conv.report.hpo_version
             report.results.extend(_display_result(ws, r) for r in conv.report.results)
         if serialised:
-            checked = session.validate([str(ws.path_of(n)) for n in serialised])
+            checked = own_session(session).validate([str(ws.path_of(n)) for n in serialised])
             report.notes.extend(n for n in map(ws.display, checked.notes) if n not in report.notes)
             for result in checked.results:
                 shown = _display_result(ws, result)
@@ -461,16 +470,37 @@ def current_run(ws: Workspace) -> Run:
 # ------------------------------------------------------------------------------------------- findings
 
 
-def findings(ws: Workspace, run: Run) -> list[dict[str, Any]]:
-    """Every finding, flat, with its location, the offending value in context and whether a fix exists."""
+#: findings a response carries at most (the page asks for its 300; ``?limit=`` up to this for scripts)
+MAX_FINDINGS = 5000
+
+
+def findings(ws: Workspace, run: Run, *, offset: int = 0, limit: int | None = None,
+             severities: frozenset[str] | None = None, text: str = "") -> tuple[list[dict[str, Any]], int]:
+    """The findings from ``offset`` (at most ``limit``) that match, with location and context; and how many match.
+
+    ``severities`` (error, warning, info) and ``text`` (in the file, code, rule, message or id, any case) filter.
+    Only the entries returned get their context (the cell and its neighbours, the lines, the packet value): every
+    finding with its context made the answer for a 4 MB sheet (28,172 findings) 20 MB and 11 s long.
+    """
     from phenotk import catalog
 
     tables: dict[str, Any] = {}
     packets: dict[str, Any] = {}
     fixed = {(f["id"], f["code"], f["pointer"]) for f in run.fixed}
+    needle = text.strip().lower()
+    stop = None if limit is None else offset + limit
     out = []
+    matching = 0
     try:
         for n, (result, issue) in enumerate(run.report.iter_issues()):
+            if severities is not None and issue.severity.value not in severities:
+                continue
+            if needle and needle not in (f"{result.path} {issue.code} {issue.rule} {issue.message} "
+                                         f"{result.id or ''}").lower():
+                continue
+            matching += 1
+            if matching <= offset or (stop is not None and matching > stop):
+                continue
             kind = catalog.get(issue.code)
             ctx = {k: v for k, v in (issue.context or {}).items() if isinstance(v, (str, int, float)) and k != "reason"}
             entry = {
@@ -496,7 +526,7 @@ def findings(ws: Workspace, run: Run) -> list[dict[str, Any]]:
         held = tables.get(".zip")
         if held is not None:
             held[1].close()
-    return out
+    return out, matching
 
 
 def _context(ws: Workspace, run: Run, result: Result, issue: Issue, tables: dict[str, Any],
@@ -515,10 +545,7 @@ def _context(ws: Workspace, run: Run, result: Result, issue: Issue, tables: dict
                 "lines": [_clip(line, issue.column if n == issue.line else None)
                           for n, line in enumerate(lines[lo:issue.line + 2], lo + 1)]}
     if issue.pointer and result.id:
-        packet = packets.get(result.id)
-        if packet is None:
-            packets.update(_packets_by_id(run))
-            packet = packets.get(result.id)
+        packet = _packet_by_id(run, result.id, packets)
         if packet is not None:
             pointer = issue.pointer
             value = _at_pointer(packet, pointer)
@@ -623,16 +650,23 @@ def _at_pointer(doc: Any, pointer: str) -> Any:
     return node
 
 
-def _packets_by_id(run: Run) -> dict[str, Any]:
-    """Packets as converted (before any fix: the findings are about them), by id."""
+def _packet_by_id(run: Run, ident: str, cache: dict[str, Any]) -> Any:
+    """The packet ``ident`` as converted (before any fix: the findings are about it), as a JSON tree, or None.
+
+    Only the packets a listing needs are turned into JSON (all of them, 28,172, were before the first finding).
+    """
     from phenotk.io import Format, dumps
 
-    out = {}
-    for message in run.made.values():
-        ident = str(getattr(message, "id", "") or "")
-        if ident and ident not in out:
-            out[ident] = json.loads(dumps(message, Format.JSON))
-    return out
+    if "ids" not in cache:
+        index: dict[str, str] = {}
+        for name, message in run.made.items():
+            index.setdefault(str(getattr(message, "id", "") or ""), name)
+        cache["ids"], cache["trees"] = index, {}
+    trees: dict[str, Any] = cache["trees"]
+    if ident not in trees:
+        rel = cache["ids"].get(ident)
+        trees[ident] = None if rel is None else json.loads(dumps(run.made[rel], Format.JSON))
+    return trees[ident]
 
 
 def preview(run: Run, limit: int = PREVIEW_PACKETS) -> list[Any]:
@@ -652,12 +686,12 @@ def _fix_targets(ws: Workspace, run: Run) -> list[Path]:
 def plan_fixes(ws: Workspace, run: Run, session: Any) -> list[dict[str, Any]]:
     """Dry run of the safe fixes: per changed file, the fixes and a unified diff (nothing written)."""
     out: list[dict[str, Any]] = []
-    with ws.lock, ENGINE_LOCK:
+    with ws.lock:
         targets = _fix_targets(ws, run)
         run.pending = {}
         if not targets:
             return out
-        for _, ff in session.fix_paths([str(p) for p in targets]):
+        for _, ff in own_session(session).fix_paths([str(p) for p in targets]):
             if not ff.changed:
                 continue
             shown = ws.display(ff.path)

@@ -157,12 +157,12 @@
     status("run-status", "converting and checking…");
     const t0 = performance.now();
     try {
-      const run = await api("POST", wsPath("/convert"));
+      const run = await api("POST", wsPath(`/convert?limit=${state.shown}`));
       state.run = run;
       showRun(run);
       const ms = Math.round(performance.now() - t0);
       document.body.dataset.lastRunMs = String(ms);
-      status("run-status", `${run.packets} packet(s), ${run.findings.length} finding(s) — server ${run.seconds.toFixed(2)} s, page ${(ms / 1000).toFixed(2)} s` +
+      status("run-status", `${run.packets} packet(s), ${run.findings_total} finding(s) — server ${run.seconds.toFixed(2)} s, page ${(ms / 1000).toFixed(2)} s` +
         (run.errors.length ? ` — ${run.errors.length} file(s) could not be read` : ""), run.errors.length > 0);
       for (const id of ["plan-fixes", "summarize"]) $(id).disabled = false;
       for (const [id, path] of [["dl-packets", "/download/packets.zip"], ["dl-fixed", "/download/fixed.zip"],
@@ -173,6 +173,7 @@
   }
 
   function showRun(run) {
+    state.page = null;
     $("results").hidden = false;
     const s = run.summary;
     $("counts").replaceChildren(
@@ -183,6 +184,8 @@
       ...run.notes.map((n) => el("span", { class: "note", text: n })));
     $("preview").textContent = JSON.stringify(run.preview, null, 1);
     renderFindings();
+    const filtered = $("filter-text").value.trim() || document.querySelectorAll('input[name="sev"]:not(:checked)').length;
+    if (filtered && run.findings_total > run.findings.length) filterChanged();  // the filter applies to the new run
   }
 
   function where(f) {
@@ -212,12 +215,35 @@
     return el("pre", { class: "value", text: `${c.pointer} = ${c.value}` });
   }
 
+  // a run with more findings than one answer carries is filtered by the server (each answer: the first 300 that
+  // match, with their context); a smaller one here, at once
+  let filterTimer = null;
+  let filterAsked = 0;
+  function filterChanged() {
+    if (!state.run) return;
+    if (state.run.findings_total <= state.run.findings.length) { renderFindings(); return; }
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(async () => {
+      const asked = ++filterAsked;
+      const sev = [...document.querySelectorAll('input[name="sev"]:checked')].map((i) => i.value).join(",");
+      try {
+        const page = await api("GET", wsPath(`/findings?limit=${state.shown}&severity=${enc(sev || "none")}&q=${enc($("filter-text").value.trim())}`));
+        if (asked !== filterAsked) return;  // a later filter is on its way
+        state.page = page;
+        renderFindings();
+      } catch (e) { status("run-status", e.message, true); }
+    }, 250);
+  }
+
   function renderFindings() {
     if (!state.run) return;
     const sev = new Set([...document.querySelectorAll('input[name="sev"]:checked')].map((i) => i.value));
     const text = $("filter-text").value.trim().toLowerCase();
-    const rows = state.run.findings.filter((f) => sev.has(f.severity) &&
+    const partial = state.run.findings_total > state.run.findings.length;
+    const source = partial && state.page ? state.page.findings : state.run.findings;
+    const rows = partial ? source : source.filter((f) => sev.has(f.severity) &&
       (!text || `${f.path} ${f.code} ${f.rule} ${f.message} ${f.id || ""}`.toLowerCase().includes(text)));
+    const matching = partial ? (state.page || state.run).findings_matching : rows.length;
     const body = $("finding-table").querySelector("tbody");
     body.replaceChildren();
     for (const f of rows.slice(0, state.shown)) {
@@ -232,8 +258,8 @@
           "aria-label": `Documentation of ${f.code} ${f.rule}`, onclick: () => showDoc(f.code) }), el("div", { class: "help", text: f.summary })),
         msg));
     }
-    $("more-findings").textContent = rows.length > state.shown ? `showing ${state.shown} of ${rows.length}; download the report for all` :
-      `${rows.length} of ${state.run.findings.length} finding(s) shown`;
+    $("more-findings").textContent = matching > state.shown ? `showing ${state.shown} of ${matching}; narrow the filter or download the report for all` :
+      `${matching} of ${state.run.findings_total} finding(s) shown`;
   }
 
   async function showDoc(code) {
@@ -315,8 +341,8 @@
     $("plan-fixes").addEventListener("click", planFixes);
     $("apply-fixes").addEventListener("click", applyFixes);
     $("summarize").addEventListener("click", summarize);
-    $("filter-text").addEventListener("input", renderFindings);
-    for (const box of document.querySelectorAll('input[name="sev"]')) box.addEventListener("change", renderFindings);
+    $("filter-text").addEventListener("input", filterChanged);
+    for (const box of document.querySelectorAll('input[name="sev"]')) box.addEventListener("change", filterChanged);
     $("mapping-save").addEventListener("click", async () => {
       try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: $("mapping-yaml").value })); status("run-status", "mapping updated"); }
       catch (e) { status("run-status", e.message, true); }
