@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import threading
 import time
-from pathlib import Path
 
 import httpx
 from _serve_client import SHEET, _upload, _workspace
