@@ -92,9 +92,12 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
             yield Source("<stdin>", stream.read, "stdin")
             continue
         # one stat answers os.path.isdir, isfile and exists (they would stat up to three times per path)
+        stat_error: OSError | None = None
         try:
             mode: int | None = os.stat(p).st_mode
-        except (OSError, ValueError):
+        except OSError as exc:
+            mode, stat_error = None, exc
+        except ValueError:
             mode = None
         if mode is not None and S_ISDIR(mode):
             yield from _walk_dir(p)
@@ -113,7 +116,22 @@ def iter_sources(paths: Iterable[PathLike], *, stdin: Any = None) -> Iterator[So
             for m in matches:
                 yield from iter_sources([m], stdin=stdin)
         else:
-            yield InputError("no such file or directory", path=p, kind="missing")
+            yield InputError(_missing(p, stat_error), path=p, kind="missing")
+
+
+def _missing(p: str, exc: OSError | None) -> str:
+    """Why a path given on the command line cannot be opened: missing, a broken link or a loop of links."""
+    if exc is not None and exc.errno == errno.ELOOP:
+        return "a loop of symbolic links (too many levels of symbolic links)"
+    if exc is not None and exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+        return f"cannot read: {exc.strerror or exc}"  # EACCES on a parent directory, ENAMETOOLONG …
+    if os.path.islink(p):
+        try:
+            target = os.readlink(p)
+        except OSError:  # pragma: no cover - removed meanwhile
+            target = "?"
+        return f"a broken symbolic link: its target {target!r} does not exist"
+    return "no such file or directory"
 
 
 def file_source(path: str, name: str) -> Source:
@@ -620,6 +638,11 @@ def document_from_tree(
     )
 
 
+def _named_pb(fmt: Format | None, name: str) -> bool:
+    """True when the format is protobuf: given, or by the file's extension."""
+    return (fmt or format_from_extension(name)) is Format.PB
+
+
 def _empty_pb(path: str, forced: Element | None) -> Document:
     """The empty message of ``forced`` (a Phenopacket when nothing says which): what protobuf reads from 0 bytes."""
     el = forced or Element.PHENOPACKET
@@ -672,12 +695,13 @@ def parse_bytes(
             if fast is not None:
                 yield fast
                 return
-        if not raw and (fmt or format_from_extension(name or path)) is Format.PB:
+        if not raw and _named_pb(fmt, name or path):
             # protobuf writes a message with every field at its default as zero bytes: read it back as that
             # (empty) message, as protobuf does; the validator then names the missing REQUIRED fields
             yield _empty_pb(path, element)
             return
-        if not raw or (raw[:1].isspace() and not raw.strip()):  # strip (a copy) only when it may matter
+        if not raw or (raw[:1].isspace() and not raw.strip() and not _named_pb(fmt, name or path)):
+            # strip (a copy) only when it may matter; in a .pb file blanks are bytes (0x0a … 0x20 start fields)
             raise InputError("empty file", path=path, line=1, column=1)
         if fmt is None:
             _refuse_other_formats(name or path, path)
@@ -753,6 +777,8 @@ def _yaml_documents(
             yield document_from_tree(data, path=f"{path}#L{start + 1}", fmt=Format.YAML, element=element, text=text)
         except InputError as exc:
             exc.path = path
+            if exc.line == 1 and exc.column == 1 and start:  # about the whole document: name its first line
+                exc.line = start + 1
             yield exc
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from phenotk.errors import InputError
@@ -89,6 +90,17 @@ def _foreign(data: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+#: what a top-level value that is no object is called in the error (YAML reads ``# only a comment`` as None)
+_KINDS = {
+    list: "an array",
+    type(None): "nothing (null, or a YAML document with no content)",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+}
+
+
 def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
     """Element of a parsed JSON/YAML tree; raises ``InputError`` for v1 and non-phenopacket documents."""
     if type(data) is dict:  # the common case first (it runs for every document read): a Phenopacket declaring 2.x
@@ -98,9 +110,7 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
             # what detect_version and the checks below answer for it, without their dozen look-ups
             return Element.PHENOPACKET if forced is None else forced
     if not isinstance(data, dict):
-        kind = type(data).__name__
-        if isinstance(data, list):
-            kind = "a JSON array"
+        kind = _KINDS.get(type(data), type(data).__name__)
         raise InputError(
             f"expected a Phenopacket, Family or Cohort object at the top level, found {kind}",
             path=path,
@@ -135,7 +145,32 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
         return Element.FAMILY
     if not data:
         raise InputError("empty document: no Phenopacket fields", path=path, line=1, column=1)
+    if _element_keys().isdisjoint(data):
+        raise InputError(_not_an_element(data), path=path, line=1, column=1, kind="foreign")
     return Element.PHENOPACKET
+
+
+@functools.cache
+def _element_keys() -> frozenset[str]:
+    """Every top-level field name of a Phenopacket, Family or Cohort, as JSON and as proto names."""
+    names: set[str] = set()
+    for el in Element:
+        for f in el.message_class.DESCRIPTOR.fields:
+            names.update((f.name, f.json_name))
+    return frozenset(names)
+
+
+def _not_an_element(data: dict[Any, Any]) -> str:
+    """Why a JSON object none of whose keys is a Phenopacket, Family or Cohort field is none of them."""
+    keys = [str(k)[:40] for k in list(data)[:4]]
+    shown = ", ".join(keys) + (" …" if len(data) > 4 else "")
+    if "phetoolsSchemaVersion" in data or ("hpoHeaders" in data and "rows" in data):
+        what = "a pyphetools/PhenoBoard cohort template"
+    else:
+        what = "an object"
+    return (
+        f"{what}, not a Phenopacket, Family or Cohort: none of its top-level keys ({shown}) is a field of one"
+    )
 
 
 def detect_version(data: dict[str, Any]) -> str:

@@ -1,0 +1,105 @@
+"""Inputs that are not Phenopackets, found on other projects' files and hostile shapes: one clear error each.
+
+* pyphetools/PhenoBoard cohort templates (``{"cohortType": …, "hpoHeaders": …, "rows": …}``) and objects such as
+  phenopacket-validator's ``{"disney": "donald"}`` were validated as Phenopackets (13 unknown-field errors for the
+  template); an object none of whose keys is a Phenopacket, Family or Cohort field is now input-unreadable.
+* a top-level value that is no object named its Python type ("found NoneType", "found str") and called a YAML
+  list "a JSON array"; a YAML stream's later documents were reported at line 1.
+* a ``.pb`` file of bytes that happen to be ASCII blanks (0x0b/0x0c start protobuf groups) was "empty file".
+* a broken symbolic link or a loop of links given on the command line was "no such file or directory".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from phenotk.cli.app import main
+from phenotk.errors import InputError
+from phenotk.io import parse_bytes
+
+TEMPLATE = {
+    "cohortType": "mendelian",
+    "diseaseList": [{"diseaseId": "OMIM:600000", "diseaseLabel": "A disease"}],
+    "hpoHeaders": [{"hpoLabel": "Seizure", "hpoId": "HP:0001250"}],
+    "rows": [{"individualData": {"individualId": "i1", "sex": "M"}, "hpoData": [{"type": "Observed"}]}],
+    "phetoolsSchemaVersion": "0.4",
+}
+
+
+def _errors(raw: bytes, name: str) -> list[InputError]:
+    items = list(parse_bytes(raw, name))
+    assert all(isinstance(i, InputError) for i in items), items
+    return [i for i in items if isinstance(i, InputError)]
+
+
+def test_a_cohort_template_is_not_read_as_a_phenopacket() -> None:
+    (err,) = _errors(json.dumps(TEMPLATE).encode(), "t.json")
+    assert "a pyphetools/PhenoBoard cohort template, not a Phenopacket, Family or Cohort" in str(err)
+    assert "cohortType, diseaseList, hpoHeaders, rows …" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"), [(b'{"disney" : "donald"}', "x.json"), (b"disney: donald\nmickey: 1\n", "x.yaml")]
+)
+def test_an_object_without_any_element_field_is_unreadable(text: bytes, name: str) -> None:
+    (err,) = _errors(text, name)
+    assert "an object, not a Phenopacket, Family or Cohort: none of its top-level keys (disney" in str(err)
+
+
+def test_one_element_field_is_enough_to_be_validated() -> None:
+    (doc,) = parse_bytes(b'{"id": "x", "cohortType": "mendelian"}', "x.json")
+    assert not isinstance(doc, InputError)  # the validator reports the unknown field and the missing metaData
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "found"),
+    [
+        (b"null", "x.json", "found nothing (null, or a YAML document with no content)"),
+        (b"# only a comment\n", "x.yaml", "found nothing"),
+        (b'"text"', "x.json", "found a string"),
+        (b"- a\n- b\n", "x.yaml", "found an array"),
+        (b"42\n", "x.yaml", "found a number"),
+    ],
+)
+def test_a_top_level_value_that_is_no_object_is_named_plainly(raw: bytes, name: str, found: str) -> None:
+    (err,) = _errors(raw, name)
+    assert found in str(err) and "NoneType" not in str(err) and "JSON array" not in str(err)
+
+
+def test_a_yaml_stream_names_the_line_of_the_document_that_is_no_object() -> None:
+    items = list(parse_bytes(b"id: p1\nsubject: {id: s}\n---\n- a list\n---\n42\n", "s.yaml"))
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert [(e.line, "array" in str(e) or "number" in str(e)) for e in errors] == [(3, True), (5, True)]
+
+
+def test_a_pb_file_of_blank_bytes_is_not_an_empty_file() -> None:
+    (err,) = _errors(b"\x0b" * 50 + b"\x0c" * 50, "x.pb")
+    assert "empty file" not in str(err) and "protobuf message" in str(err)
+    (err,) = _errors(b" \n\t ", "x.json")  # in a text file blanks are still nothing
+    assert "empty file" in str(err)
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    return int(exc.value.code or 0), capsys.readouterr().out
+
+
+def test_broken_links_and_link_loops_given_by_name_say_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    os.symlink(tmp_path / "gone" / "target.json", tmp_path / "broken.json")
+    os.symlink(tmp_path / "b.json", tmp_path / "a.json")
+    os.symlink(tmp_path / "a.json", tmp_path / "b.json")
+    code, out = _cli(
+        capsys, "validate", "--no-hpo", "-f", "jsonl", str(tmp_path / "broken.json"), str(tmp_path / "a.json")
+    )
+    rows = {Path(r["path"]).name: r["message"] for r in map(json.loads, out.splitlines())}
+    assert code == 2
+    assert (
+        rows["broken.json"]
+        == f"a broken symbolic link: its target {str(tmp_path / 'gone' / 'target.json')!r} does not exist"
+    )
+    assert rows["a.json"] == "a loop of symbolic links (too many levels of symbolic links)"
