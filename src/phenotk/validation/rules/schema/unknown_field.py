@@ -36,6 +36,23 @@ _RENAMED = {
     "schemaVersion": "phenopacketSchemaVersion",
 }
 
+#: fields of the messages that hold an OntologyClass term (PhenotypicFeature.type, Disease.term), written inside
+#: the term by mistake: key → the holders that have it
+_HOLDER_FIELDS = {
+    "excluded": "PhenotypicFeature or Disease",
+    "onset": "PhenotypicFeature or Disease",
+    "resolution": "PhenotypicFeature or Disease",
+    "modifiers": "PhenotypicFeature",
+    "severity": "PhenotypicFeature",
+    "evidence": "PhenotypicFeature",
+    "description": "PhenotypicFeature",
+    "diseaseStage": "Disease",
+    "disease_stage": "Disease",
+    "primarySite": "Disease",
+    "primary_site": "Disease",
+    "laterality": "Disease",
+}
+
 #: pointer endings of v1 feature keys: a document with one of them as an unknown field may be v1 after all
 _V1_KEYS = ("/negated", "/classOfOnset", "/class_of_onset")
 
@@ -74,6 +91,13 @@ class SchemaUnknownField(UnknownFieldHook):
         target = _suggest(key, names)
         where = spec.name
         if target is None:
+            holder = _HOLDER_FIELDS.get(key) if where == "OntologyClass" else None
+            if holder is not None:  # pyphetools' {"type": {"id": …, "label": …, "excluded": true}}
+                return Violation(
+                    f"unknown field {key!r} in OntologyClass: it is a field of the {holder} that holds this term"
+                    " — move it up one level, beside the term",
+                    (key,),
+                )
             shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
             return Violation(f"unknown field {key!r} in {where} (known fields: {shown})", (key,))
         fix = None
