@@ -11,7 +11,17 @@ from phenotk.validation.hooks import WrongTypeHook
 from phenotk.validation.rule import Violation
 from phenotk.validation.rules.schema._integers import protobuf_integer
 
-_JSON_TYPE = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+_JSON_TYPE = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "number",
+    float: "number",
+    set: "YAML set (!!set)",
+    frozenset: "YAML set (!!set)",
+    bytes: "YAML binary (!!binary)",
+}
 
 
 class SchemaType(WrongTypeHook):
@@ -72,7 +82,10 @@ def _json_type(value: Any) -> str:
 
 
 def _wrong(fs: S.FieldSpec, value: Any, expected: str, path: tuple[str, ...] = (), fix: Fix | None = None) -> Violation:
-    shown = repr(value) if not isinstance(value, (dict, list)) else _json_type(value)
+    if isinstance(value, (set, frozenset)):  # YAML !!set: its repr's order changes from run to run
+        shown = "{" + ", ".join(sorted(map(repr, value))) + "}"
+    else:
+        shown = repr(value) if not isinstance(value, (dict, list)) else _json_type(value)
     if len(shown) > 60:
         shown = shown[:57] + "…"
     return Violation(f"{fs.json_name!r} must be {expected}, found {_json_type(value)} {shown}", path, fix)
