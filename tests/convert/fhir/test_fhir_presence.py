@@ -3,6 +3,7 @@ of Kids First, MII and Genomics-style FHIR exports)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from google.protobuf import json_format
@@ -383,3 +384,24 @@ def test_gene_coding_with_the_hgnc_id_as_display_and_its_resource() -> None:
     assert gi["variantInterpretation"]["variationDescriptor"]["geneContext"] == {"valueId": "HGNC:6518",
                                                                                  "symbol": "LBR"}
     assert "HGNC" in {r["namespacePrefix"] for r in packet["metaData"]["resources"]}
+
+
+def test_bulk_data_ndjson_is_read_as_a_collection(tmp_path: Any) -> None:
+    """FHIR Bulk Data exports (Synthea bulk, HAPI $export) write one resource per line; such a file was refused as
+    'not JSON or XML: Extra data'. A bad line is a one-line error naming it."""
+    import pytest
+
+    from phenotk.errors import InputError
+
+    lines = [PATIENT, _obs("o1", "HP:0001250"), {"resourceType": "Condition", "id": "c1", "subject": SUBJECT,
+                                                 "code": _hpo("HP:0001263")}]
+    path = tmp_path / "export.ndjson"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n\n")
+    (item,) = read_fhir(path, validate=False)
+    packet = json_format.MessageToDict(item.message)
+    assert packet["subject"]["sex"] == "FEMALE"
+    assert _features(packet) == [("HP:0001250", False), ("HP:0001263", False)]
+    path.write_text(json.dumps(PATIENT) + '\n{"id": "x"}\n')
+    with pytest.raises(InputError, match="line 2 is not a FHIR resource") as info:
+        read_fhir(path, validate=False)
+    assert info.value.line == 2
