@@ -40,7 +40,9 @@ MAP_CONFLICTING_VALUES = FindingType(
     """\
 What it means: several rows belong to one packet (a long sheet, or a repeated id) and give different values for
 a field that holds one value (sex, age, a feature observed in one row and excluded in another). The first value
-was kept; the finding names the row and column of the other.
+was kept; the finding names the row and column of the other. The age at last encounter is the exception: in a
+sheet of one row per visit the greatest age is the last encounter, so it is kept and each other age is named
+(not carried).
 
 Why: picking silently would hide that the sheet contradicts itself.
 

@@ -21,7 +21,7 @@ from phenotk.mapping.timeparse import ParsedTime
 
 from .findings import finding
 from .terms import HP_ANYWHERE, HP_ID, HP_IN_TEXT, TermResolver
-from .values import exact_time, read_time, read_value, report_cut, status_parser
+from .values import exact_time, read_time, read_value, report_cut, status_parser, vocab_status
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
@@ -73,7 +73,7 @@ def wide_cell(b: _Builder, cell: str) -> tuple[str | None, ParsedTime | None]:
     hit = b.cell_cache.get(cell)
     if hit is None:
         vocab = b.m.wide_vocabulary
-        status = vocab.status(cell)
+        status = vocab_status(vocab, cell)  # also "n.a.", "n.d.", "neg.", "pos.": the word without its dots
         onset = None
         if status is None:
             onset, cut = exact_time(cell)

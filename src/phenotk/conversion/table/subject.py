@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from phenopackets import Individual, Sex, VitalStatus
+from phenopackets import Individual, Sex, TimeElement, VitalStatus
 
 from phenotk.issue import Issue
-from phenotk.mapping.model import DEFAULT_SEX_MAP, DEFAULT_VITAL_MAP, SEX_VALUES, VITAL_VALUES
+from phenotk.mapping.model import DEFAULT_SEX_MAP, DEFAULT_VITAL_MAP, SEX_VALUES, VITAL_VALUES, ValueSpec
+from phenotk.model.durations import duration_days
 
+from .findings import finding
 from .values import DATE_EXPECTED, date_parser, enum_parser, read_time, read_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
 
-_SEX = enum_parser(DEFAULT_SEX_MAP, SEX_VALUES)
+#: Sex as clinics also write it: the symbols and the abbreviations with their dot ("m.", "männl.", "weibl.")
+_SEX_WORDS: dict[str, str | None] = {
+    **DEFAULT_SEX_MAP, "♂": "MALE", "♀": "FEMALE", "masc": "MALE", "männl": "MALE", "maennl": "MALE",
+    "fem": "FEMALE", "weibl": "FEMALE",
+}
+_sex_word = enum_parser(_SEX_WORDS, SEX_VALUES)
+
+
+def _sex(text: str) -> str | None:
+    """A sex cell: the built-in words, also written with a final dot (``m.``, ``F.``, ``weibl.``)."""
+    s = text.strip()
+    return _sex_word(s[:-1] if len(s) > 1 and s.endswith(".") else s)
+
+
 _VITAL = enum_parser(DEFAULT_VITAL_MAP, VITAL_VALUES)
 _SEX_EXPECTED = f"a sex ({', '.join(SEX_VALUES)} or m/f/u)"
 _VITAL_EXPECTED = f"a vital status ({', '.join(VITAL_VALUES)}, dead/alive, yes/no)"
@@ -40,7 +55,7 @@ def build_subject(
     if "sex" in sub:
         raw, row = b.single(group, sub["sex"], issues, "sex")
         if raw or sub["sex"].default is not None:
-            value = read_value(b, sub["sex"], raw, _SEX, issues, row or first_row, "sex",
+            value = read_value(b, sub["sex"], raw, _sex, issues, row or first_row, "sex",
                                _SEX_EXPECTED)
             if value:
                 subject.sex = Sex.Value(value)
@@ -53,11 +68,9 @@ def build_subject(
             if ts is not None:
                 subject.date_of_birth.FromDatetime(ts)
     if "age_at_last_encounter" in sub:
-        raw, row = b.single(group, sub["age_at_last_encounter"], issues, "age at last encounter")
-        if raw:
-            te = read_time(b, sub["age_at_last_encounter"], raw, issues, row, "age at last encounter")
-            if te is not None:
-                subject.time_at_last_encounter.CopyFrom(te)
+        te = _last_encounter(b, group, sub["age_at_last_encounter"], issues)
+        if te is not None:
+            subject.time_at_last_encounter.CopyFrom(te)
     if "vital_status" in sub:
         raw, row = b.single(group, sub["vital_status"], issues, "vital status")
         if raw:
@@ -66,3 +79,42 @@ def build_subject(
             if value:
                 subject.vital_status.status = VitalStatus.Status.Value(value)
     return subject, unknown_sex
+
+
+def _last_encounter(b: _Builder, group: PacketRows, spec: ValueSpec, issues: list[Issue]) -> TimeElement | None:
+    """The age at the last encounter: in a sheet of one row per visit, the greatest age the rows give.
+
+    Rows of one packet that give different ISO ages (``2y``, ``3y``, ``4 y`` at three visits) keep the greatest —
+    the last encounter — and each other age is reported (``map-conflicting-values``: it is not carried). Ages
+    that cannot be compared (an onset word, a gestational age, a date) keep the first, as for other fields.
+    """
+    rows = [(number, raw) for number, rec in group.rows if (raw := spec.raw(rec))]
+    if len({raw for _, raw in rows}) <= 1:
+        raw, row = b.single(group, spec, issues, "age at last encounter")
+        return read_time(b, spec, raw, issues, row, "age at last encounter") if raw else None
+    read: dict[str, TimeElement | None] = {}
+    for number, raw in rows:
+        if raw not in read:
+            read[raw] = read_time(b, spec, raw, issues, number, "age at last encounter")
+    days = {raw: duration_days(te.age.iso8601duration) if te is not None and te.WhichOneof("element") == "age"
+            else None for raw, te in read.items()}
+    ages = [(d, raw) for raw, d in days.items() if d is not None]
+    if len(ages) != len(days):  # not all comparable ages: the first, the others reported
+        raw, _ = b.single(group, spec, [], "age at last encounter")
+        first_row = next(number for number, r in rows if r == raw)
+        for number, other in rows:
+            if other != raw:
+                issues.append(finding(
+                    "map-conflicting-values", f"age at last encounter is {raw!r} in row {first_row} but {other!r} "
+                    f"here; kept {raw!r}", b.sev, sheet=b.sheet.name, row=number, column=spec.column or "",
+                    value=other, reason="conflicting values"))
+        return read[raw]
+    kept = max(ages, key=lambda a: a[0])[1]
+    kept_row = next(number for number, r in rows if r == kept)
+    for number, other in rows:
+        if other != kept and read[other] is not None:
+            issues.append(finding(
+                "map-conflicting-values", f"age at last encounter is {other!r} here but {kept!r} in row {kept_row}; "
+                f"kept the greatest, {kept!r} (the last encounter); {other!r} is not carried", b.sev,
+                sheet=b.sheet.name, row=number, column=spec.column or "", value=other, reason="conflicting values"))
+    return read[kept]

@@ -95,11 +95,23 @@ def enum_parser(builtin: Mapping[str, str | None], allowed: tuple[str, ...]) -> 
     return parse
 
 
+#: a short word written with abbreviation dots: "n.a.", "n.d.", "N.A.", "neg.", "pos."
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,4}\.)+[^\W\d_]{0,4}\Z")
+
+
+def vocab_status(vocab: Vocabulary, text: str) -> str | None:
+    """The vocabulary's status of ``text``, also for a word written with abbreviation dots (``n.a.`` = ``na``)."""
+    status = vocab.status(text)
+    if status is None and _DOTTED.match(text.strip()):
+        status = vocab.status(text.strip().replace(".", ""))
+    return status
+
+
 def status_parser(vocab: Vocabulary) -> Callable[[str], str | None]:
     """Observed / excluded / unknown words → the status."""
 
     def parse(text: str) -> str | None:
-        return vocab.status(text)
+        return vocab_status(vocab, text)
 
     return parse
 

@@ -99,6 +99,29 @@ def _zygosity_words(text: str) -> str:
     return " ".join(text.split())
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}|]+)(?:\|digits)?\}")
+
+
+def _partial_template(spec: ValueSpec, rec: dict[str, str]) -> str:
+    """A variant template (``{cDNA} {Protein}``) filled with the cells that are not empty.
+
+    A template with an empty placeholder gives no value elsewhere (an id must not be half made); a variant's
+    protein column is often empty while its c. change is there, and that change must not be lost.
+    """
+    if spec.template is None:
+        return ""
+    parts: list[str] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(spec.template):
+        cell = rec.get(m.group(1).strip(), "").strip()
+        if cell:
+            parts.append(spec.template[pos : m.start()] + cell)
+        pos = m.end()
+    if not parts:
+        return ""
+    return ("".join(parts) + spec.template[pos:]).strip(" :;,/")
+
+
 def _acmg(text: str) -> int | None:
     name = text.strip().upper().replace(" ", "_")
     name = _ACMG_SHORT.get(name, name)
@@ -176,7 +199,7 @@ class _Reader:
     def cell(self, block: dict[str, ValueSpec], rec: dict[str, str], row: int) -> list[_Found]:
         b = self.b
         spec = block["hgvs"]
-        raw = spec.raw(rec)
+        raw = spec.raw(rec) or _partial_template(spec, rec)
         if not raw:
             self.orphans(block, rec, row)
             return []
@@ -230,7 +253,7 @@ class _Reader:
         """The variant's zygosity (the cell's word, else the column's), reporting what disagrees or is missing."""
         b = self.b
         spec = block["hgvs"]
-        raw = spec.raw(rec)
+        raw = spec.raw(rec) or _partial_template(spec, rec)
         if zyg_col and v.zygosity and zyg_col not in (v.zygosity, "unspecified"):
             zcol = block["zygosity"].column
             self.issues.append(finding(
