@@ -213,6 +213,8 @@ def test_label_export_headers_and_values(mini_dir: Path, mini: Any, tmp_path: Pa
             f, code = d.resolve_column(col)
             if f is not None and code is not None and value in ("0", "1"):
                 value = "Checked" if value == "1" else "Unchecked"
+            elif col.endswith("_complete") and value:
+                value = {"0": "Incomplete", "1": "Unverified", "2": "Complete"}[value]
             elif f is not None and f.coded and value in f.choices:
                 value = f.choices[value]
             out.append(value)
@@ -225,6 +227,13 @@ def test_label_export_headers_and_values(mini_dir: Path, mini: Any, tmp_path: Pa
     rules = [i.rule for i in result.issues]
     assert "redcap-label-headers" in rules and "map-duplicate-header" not in rules
     assert [i.context["field"] for i in result.issues if i.rule == "redcap-unknown-field"] == ["Favourite colour"]
+    # form status written as labels (Complete / Unverified): unticked boxes are counted as in the raw export
+
+    def unticked(r: Any) -> list[tuple[str, str]]:
+        return sorted((i.context["record"], i.context["value"]) for i in r.all_issues
+                      if i.rule == "redcap-checkbox-unticked")
+
+    assert unticked(result) == unticked(mini) and len(unticked(mini)) == 4
 
 
 def test_unticked_checkboxes_are_counted_once_per_record_and_event(mini: Any) -> None:

@@ -58,6 +58,9 @@ _DATE_FORMATS = {
 #: First row number of unfolded (virtual) rows, far above any real line number.
 _VIRTUAL = 1_000_000_000
 _VIRTUAL_ROW = re.compile(r"\brow (\d{10,})\b")
+#: ``<form>_complete`` values of a form that was filled in: Unverified (1) and Complete (2), as codes (raw exports)
+#: or as labels (REDCap's "CSV (labels)" export writes Incomplete / Unverified / Complete).
+_FILLED_IN = frozenset({"1", "2", "unverified", "complete"})
 #: Dictionary file names looked for next to an export when neither the mapping nor -O names one.
 _DICTIONARY_GLOBS = ("*DataDictionary*.csv", "*datadictionary*.csv", "*dictionary*.csv", "*metadata*.json",
                      "*dictionary*.json")
@@ -392,8 +395,9 @@ class _Pipeline:
         """Blank the 0 of checkbox columns whose 0 means "not recorded"; count those on filled-in forms.
 
         After ``carry``, so a follow-up event's own 0 is not replaced by a baseline tick. A form whose
-        ``<form>_complete`` is 1 (Unverified) or 2 (Complete) was filled in: its unticked boxes are counted in
-        one finding per record and event. An incomplete (0) or absent status says nothing was entered: silent.
+        ``<form>_complete`` is 1 (Unverified) or 2 (Complete), or those labels, was filled in: its unticked boxes
+        are counted in one finding per record and event. An incomplete (0) or absent status says nothing was
+        entered: silent.
         """
         if not self.unticked_blank:
             return
@@ -407,7 +411,7 @@ class _Pipeline:
                     continue
                 r[col] = ""
                 f, option = self.columns[col]
-                if f is None or r.get(f"{f.form}_complete", "").strip() not in ("1", "2"):
+                if f is None or r.get(f"{f.form}_complete", "").strip().lower() not in _FILLED_IN:
                     continue
                 key = (info.record, info.event)
                 first_row.setdefault(key, number)
