@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +40,9 @@ class SchemaType(WrongTypeHook):
     Why
     ---
     Protobuf JSON parsing fails on the first wrong type and names no location; this rule lists every one
-    with its pointer and line. A boolean written as ``"true"`` gets a safe fix.
+    with its pointer and line. A boolean written as ``"true"`` gets a safe fix, and so does an integer where a
+    string belongs (``id: 12345`` in YAML); a fraction there (``phenopacketSchemaVersion: 2.0``) gets the quoted
+    number as a suggested fix.
 
     Anti-pattern
     ------------
@@ -70,7 +73,9 @@ class SchemaType(WrongTypeHook):
         if kind == S.BOOL:
             return [] if type(value) is bool else [_wrong(fs, value, "true or false", fix=_bool_fix(value))]
         fits, expected = _FITS[kind]
-        return [] if fits(value) else [_wrong(fs, value, expected)]
+        if fits(value):
+            return []
+        return [_wrong(fs, value, expected, fix=_quote_fix(value) if kind == S.STRING else None)]
 
     def not_an_array(self, fs: S.FieldSpec, value: Any) -> Violation:
         """A repeated field written as something else than an array."""
@@ -113,6 +118,21 @@ def _is_number(val: Any) -> bool:
 
 def _is_str(val: Any) -> bool:
     return type(val) is str
+
+
+def _quote_fix(val: Any) -> Fix | None:
+    """A number where a string belongs (YAML's ``phenopacketSchemaVersion: 2.0``, ``id: 12345``): write it quoted.
+
+    Safe for an integer (its digits are what was written); a suggestion for a fraction, whose written digits may
+    differ from the number read (``2.10`` reads as 2.1).
+    """
+    t = type(val)
+    if t is int:
+        return Fix((PatchOp("replace", "", str(val)),), safe=True, description=f"write {str(val)!r} as a string")
+    if t is float and math.isfinite(val):
+        text = repr(val)
+        return Fix((PatchOp("replace", "", text),), safe=False, description=f"write {text!r} as a string")
+    return None
 
 
 def _bool_fix(val: Any) -> Fix | None:
