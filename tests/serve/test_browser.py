@@ -193,3 +193,43 @@ def test_a_redcap_json_export_gets_a_shipped_mapping_by_keyboard(
     assert from_page == {m.id: _strip_created(json.loads(phenotk.io.dumps(m))) for m in conv.messages()}
     page.screenshot(path=str(artifacts / "serve-redcap.png"), full_page=False)
     page.close()
+
+
+def test_a_big_sheet_shows_progress_then_filters_on_the_server(
+    browser: Any, server: BackgroundServer, artifacts: Path, tmp_path: Path
+) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_scale import big_sheet
+
+    sheet = tmp_path / "ward.csv"
+    sheet.write_bytes(big_sheet(30_000))  # 3,000 findings: ten times what one answer to the page carries
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    started = time.perf_counter()
+    page.click("#convert")
+    page.wait_for_selector("#run-progress p")  # packets and findings so far, while the run goes on
+    first = time.perf_counter() - started
+    progress = page.inner_text("#run-progress")
+    assert re.search(r"ward\.csv \(file 1 of 1\): \d+ packet\(s\), \d+ finding\(s\) so far", progress)
+    page.screenshot(path=str(artifacts / "serve-progress.png"), full_page=False)
+    expect(page.locator("#run-status")).to_contain_text(re.compile(r"^30000 packet\(s\), \d+ finding"),
+                                                         timeout=120_000)
+    print(f"\n30,000-row sheet: first progress after {first:.2f} s, done after {time.perf_counter() - started:.2f} s")
+    total = int(page.inner_text("#run-status").split(", ")[1].split()[0])
+    assert total >= 3000 and page.locator("#run-progress *").count() == 0
+    expect(page.locator("#more-findings")).to_contain_text(f"showing 300 of {total}")
+    # the filter asks the server: a patient beyond the first 300 findings is found
+    page.fill("#filter-text", "P029993")
+    expect(page.locator("tr.finding")).to_have_count(1)
+    assert "P029993" in page.inner_text("tr.finding td.where")
+    assert page.locator("tr.finding table.cells td.mark", has_text="maybe").count() == 1
+    page.fill("#filter-text", "")
+    expect(page.locator("#more-findings")).to_contain_text(f"showing 300 of {total}")
+    page.uncheck("input[name='sev'][value='warning']")  # the 3,000 bad cells are warnings: the rest is a handful
+    expect(page.locator("#more-findings")).to_have_text(re.compile(rf"^{total - 3000} of {total} finding"))
+    expect(page.locator("tr.finding.warning")).to_have_count(0)
+    page.close()

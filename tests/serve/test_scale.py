@@ -78,3 +78,36 @@ def test_the_findings_of_a_big_run_come_in_pages_with_their_context(client: http
     assert none["findings"] == [] and none["findings_matching"] == 0 and none["findings_total"] == 600
     capped = client.get(f"/api/workspaces/{ws}/findings", params={"limit": 100_000}).json()
     assert len(capped["findings"]) == 600
+
+
+def test_a_long_conversion_reports_its_progress_and_first_findings(server: BackgroundServer) -> None:
+    # a 40 MB sheet converts for a minute and a half: the page showed nothing until the end
+    headers = {"X-Phenotk-Token": server.state.token}
+    with httpx.Client(base_url=server.base, headers=headers, timeout=300) as c:
+        ws = _mapped(c, "big.csv", big_sheet(12_000))
+        assert c.get(f"/api/workspaces/{ws}/progress").json() == {"running": False}
+        answer: dict[str, float] = {}
+
+        def convert() -> None:
+            with httpx.Client(base_url=server.base, headers=headers, timeout=300) as other:
+                assert other.post(f"/api/workspaces/{ws}/convert").status_code == 200
+            answer["done"] = time.perf_counter()
+
+        worker = threading.Thread(target=convert)
+        started = time.perf_counter()
+        worker.start()
+        seen = []
+        while worker.is_alive():
+            p = c.get(f"/api/workspaces/{ws}/progress").json()
+            if p.get("running") and p["packets"]:
+                seen.append((time.perf_counter(), p))
+            time.sleep(0.1)
+        worker.join()
+        assert seen, "no progress while converting"
+        first_at, first = seen[0]
+        print(f"\nfirst progress after {first_at - started:.2f} s; the whole run {answer['done'] - started:.2f} s")
+        assert first_at < answer["done"] and 0 < first["packets"] < 12_000 and first["file"] == "big.csv"
+        assert first["first"] and first["first"][0]["path"].startswith("big.csv:row ")
+        assert first["first"][0]["rule"] == "map-bad-cell" and "maybe" in first["first"][0]["message"]
+        last = c.get(f"/api/workspaces/{ws}/progress").json()
+        assert last["running"] is False and last["packets"] == 12_000 and last["findings"] == 1200

@@ -336,6 +336,11 @@ def create_app(state: ServeState) -> FastAPI:
         run = runs.convert(ws, state.ontology, state.session)
         return JSONResponse(_run_view(ws, run, limit=limit))
 
+    @app.get("/api/workspaces/{ws_id}/progress")
+    def progress(ws_id: str) -> dict[str, Any]:
+        """How far the running conversion got: file, packets and findings so far, the first findings."""
+        return state.store.get(ws_id).progress or {"running": False}
+
     @app.get("/api/workspaces/{ws_id}/findings")
     def findings(ws_id: str, offset: int = 0, limit: int = 1000, severity: str = "", q: str = "") -> JSONResponse:
         """The findings of the last run from ``offset`` (at most ``limit``, up to 5,000) that match the filters.

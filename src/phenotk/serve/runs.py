@@ -338,7 +338,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                     kwargs.update(_dictionary_option(ws, name, report))
             try:
                 conv = phenotk.convert(ws.path_of(name), hpo=ontology if ontology is not None else False, **kwargs)
-                made.update(_names(_folder(name), [i.message for i in conv if i.message is not None]))
+                made.update(_names(_folder(name), _watched(ws, conv, name, names.index(name), len(names))))
             except PhenotkError as exc:
                 message = ws.display(exc.message)
                 if isinstance(exc, UsageError) and name not in ws.mappings and ws.kinds.get(name) == "redcap":
@@ -373,6 +373,48 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
               uploads=[ws.path_of(n) for n in serialised])
     ws.run = run
     return run
+
+
+#: packets between two progress updates of a conversion
+PROGRESS_EVERY = 200
+#: findings shown while a conversion is still running
+FIRST_FINDINGS = 5
+
+
+def _watched(ws: Workspace, conv: Any, name: str, position: int, files: int) -> list[Any]:
+    """The messages of ``conv``, collected while :attr:`Workspace.progress` says how far it got.
+
+    A 40 MB sheet takes a minute and a half: the page polls the progress (packets so far, findings so far, the
+    first findings with their place) instead of showing nothing until the end.
+    """
+    started = time.perf_counter()
+    messages: list[Any] = []
+    first: list[dict[str, Any]] = []
+    findings = 0
+    seen = 0
+    results = conv.report.results
+
+    def publish(running: bool) -> None:
+        nonlocal findings, seen
+        for result in results[seen:]:
+            findings += len(result.issues)
+            for issue in result.issues[:FIRST_FINDINGS - len(first)]:
+                first.append({"severity": issue.severity.value, "path": ws.display(result.path),
+                              "id": result.id, "code": issue.code, "rule": issue.rule,
+                              "message": ws.display(issue.message), "pointer": issue.pointer})
+        seen = len(results)
+        ws.progress = {"running": running, "file": name, "file_number": position + 1, "files": files,
+                       "packets": len(messages), "findings": findings, "first": list(first),
+                       "seconds": round(time.perf_counter() - started, 1)}
+
+    publish(True)
+    for n, item in enumerate(conv, 1):
+        if item.message is not None:
+            messages.append(item.message)
+        if n % PROGRESS_EVERY == 0:
+            publish(True)
+    publish(False)
+    return messages
 
 
 def _dictionary_option(ws: Workspace, name: str, report: Report) -> dict[str, Any]:

@@ -155,6 +155,8 @@ class Workspace:
     held: int = 0
     #: the store that counts this workspace's bytes (None: not counted, e.g. a workspace made by hand)
     owner: Any = None
+    #: how far the running conversion got (read without the lock by ``GET …/progress``; replaced, never changed)
+    progress: dict[str, Any] = field(default_factory=dict)
     #: the directory prefixes :meth:`display` removes (worked out on first use)
     _prefixes: Any = field(default=None, repr=False)
 

@@ -156,8 +156,11 @@
   async function convert() {
     status("run-status", "converting and checking…");
     const t0 = performance.now();
+    const poll = setInterval(showProgress, 1000);
+    $("convert").disabled = true;  // a second click would queue a second run of the same files
     try {
-      const run = await api("POST", wsPath(`/convert?limit=${state.shown}`));
+      const run = await api("POST", wsPath(`/convert?limit=${state.shown}`)).finally(() => {
+        clearInterval(poll); $("run-progress").replaceChildren(); $("convert").disabled = false; });
       state.run = run;
       showRun(run);
       const ms = Math.round(performance.now() - t0);
@@ -170,6 +173,19 @@
         $(id).href = wsPath(path); $(id).removeAttribute("aria-disabled");
       }
     } catch (e) { status("run-status", e.message, true); }
+  }
+
+  // while a big conversion runs: packets and findings so far, and the first findings (not a live region: a
+  // screen reader would read it every second; the result is announced by #run-status)
+  async function showProgress() {
+    let p;
+    try { p = await api("GET", wsPath("/progress")); } catch (e) { return; }
+    if (!p.running) return;
+    const box = $("run-progress");
+    box.replaceChildren(el("p", { text: `${p.file} (file ${p.file_number} of ${p.files}): ${p.packets} packet(s), ` +
+      `${p.findings} finding(s) so far, ${p.seconds} s` }));
+    if (p.first.length) box.append(el("ul", {}, ...p.first.map((f) => el("li", { class: `sev-${f.severity}`,
+      text: `${f.severity}: ${f.path}${f.pointer ? " " + f.pointer : ""}: ${f.message}` }))));
   }
 
   function showRun(run) {
