@@ -301,10 +301,11 @@ COMMENTS = (
          "C2,,\"Seizures: no, strabismus (absent)\"\n"
          "C3,n.d.,not assessed\n"
          "C4,?,no seizures or hypotonia\n"
-         "C5,unknown,? microcephaly\n"),
+         "C5,unknown,? microcephaly\n"
+         "C6,,Seizure: n.d.; hypotonia (n.a.)\n"),
     {"subject": {"id": "id"}, "phenotypes": {"wide": {"columns": ["Seizure"]}, "text": {"columns": ["Comments"]}}},
     {"C1": {"features": {SZ: OBS, HYPO: EXC, MICRO: OBS}}, "C2": {"features": {SZ: EXC, STRAB: EXC}}, "C3": {},
-     "C4": {"features": {SZ: EXC, HYPO: EXC}}, "C5": {}},
+     "C4": {"features": {SZ: EXC, HYPO: EXC}}, "C5": {}, "C6": {}},
     # "? microcephaly" is no statement either way: reported for review, no feature
     [("map-unmatched-text", 6, "Comments")],
 )

@@ -355,7 +355,7 @@ def text_cell(b: _Builder, number: int, col: str, text: str, issues: list[Issue]
         if not phrase or phrase.lower() in _EMPTY_TEXT:
             continue
         for part, excluded, term in match_phrase(b.resolver, b.m.text_negations, phrase,
-                                                 status=b.m.text_vocabulary.status):
+                                                 status=status_parser(b.m.text_vocabulary)):
             if term is None:
                 issues.append(finding(
                     "map-unmatched-text",
