@@ -99,6 +99,14 @@ def validate_command(
     require_hpo: Annotated[
         bool, typer.Option("--require-hpo", help="Exit 2 when no HPO can be loaded (strict implies it).")
     ] = False,
+    skip_foreign: Annotated[
+        bool,
+        typer.Option(
+            "--skip-foreign",
+            help="Leave out files that are no Phenopacket, Family or Cohort (package.json …) with one note "
+            "(the pre-commit hooks use it).",
+        ),
+    ] = False,
     ontology: Annotated[
         list[str] | None,
         typer.Option("--ontology", help="Another ontology for id/label checks: PREFIX=FILE (repeatable)."),
@@ -138,6 +146,7 @@ def validate_command(
         ignore=split_values(ignore),
         require=list(require) if require else None,
         require_hpo=require_hpo or None,
+        skip_foreign=skip_foreign or None,
         fail_on=fail_on,
         fail_fast=fail_fast or None,
         ontology_files=ontology_specs(ontology),

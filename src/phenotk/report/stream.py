@@ -328,10 +328,11 @@ def stream_reports(
         totals.files = log.n
         engine.end_run(log)
         extras = log.extras()
+        run_notes = log.notes
         del log
         for more in extras.values():
             totals.add(more)
-        notes = [*session.notes, *engine.notes]
+        notes = [*session.notes, *engine.notes, *run_notes]
         version = _hpo_version(engine.hpo)
         for w in writers:
             w.finish(extras, notes=notes, hpo_version=version)

@@ -107,6 +107,8 @@ def validate_records(records: Iterable[Record], engine: Engine) -> Partition:
         for k, item in enumerate(items):
             log = RunLog()
             res = engine.check(item, log)
+            if engine.config.skip_foreign and engine.is_foreign(res):
+                continue  # no Phenopacket, Family or Cohort (skip-foreign): not a document of the run
             counts = _counts(res)
             drows.append(
                 {"path": res.path, "element": res.element, "id": res.id, **counts, "file_seq": file_seq, "doc_index": k}

@@ -54,7 +54,10 @@ PROFILE_RULES: dict[str, tuple[str, ...]] = {
     "sharing": SHARING_RULES,  # the opt-in privacy group, before a data release
     **READINESS_RULES,  # exomiser, lirical, gpsea, pheval: what each consumer needs of a packet
 }
-KEYS = ("profile", "select", "ignore", "severity", "require", "hpo", "require-hpo", "fail-on", "annotations", "limits")
+KEYS = (
+    "profile", "select", "ignore", "severity", "require", "hpo", "require-hpo", "fail-on", "annotations", "limits",
+    "skip-foreign",
+)  # fmt: skip
 FAIL_ON = ("error", "warning", "never")
 
 
@@ -88,6 +91,9 @@ class Options:
     annotations: str | None = None
     #: input limits (``[tool.phenotk.limits]``); the session makes them current for the run's readers
     limits: Limits = DEFAULT_LIMITS
+    #: files that are no Phenopacket, Family or Cohort at all (``package.json``, a FHIR bundle …) are left out of
+    #: the report with one note, instead of an ``input-unreadable`` error each (``--skip-foreign``; pre-commit)
+    skip_foreign: bool = False
 
     @property
     def hpo_required(self) -> bool:
@@ -169,7 +175,7 @@ def options_from_mapping(table: dict[str, Any], *, source: str = "<config>", bas
 
 
 def _set_run_key(opts: Options, norm: str, value: Any, source: str, base: Path | None) -> None:
-    """``require``, ``hpo``, ``annotations``, ``require-hpo`` and ``fail-on`` of a config mapping, into ``opts``."""
+    """``require``, ``hpo``, ``annotations``, ``require-hpo``, ``skip-foreign`` and ``fail-on`` of a config mapping."""
     if norm == "require":
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list):
@@ -178,10 +184,10 @@ def _set_run_key(opts: Options, norm: str, value: Any, source: str, base: Path |
     elif norm in ("hpo", "annotations"):
         resolved = str((base / value) if base and not os.path.isabs(str(value)) else value)
         setattr(opts, norm, resolved)
-    elif norm == "require-hpo":
+    elif norm in ("require-hpo", "skip-foreign"):
         if not isinstance(value, bool):
-            raise UsageError("require-hpo must be true or false", path=source)
-        opts.require_hpo = value
+            raise UsageError(f"{norm} must be true or false", path=source)
+        setattr(opts, norm.replace("-", "_"), value)
     elif norm == "fail-on":
         if value not in FAIL_ON:
             raise UsageError(f"fail-on {value!r}{_suggest(str(value), FAIL_ON)}", path=source)
@@ -326,6 +332,7 @@ def engine_config(opts: Options, *, ontologies: Mapping[str, Any] | None = None)
         options=options,
         fail_fast=opts.fail_fast,
         fail_on=fail_on_severity(opts.fail_on),
+        skip_foreign=opts.skip_foreign,
     )
 
 

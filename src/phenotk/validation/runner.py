@@ -173,9 +173,31 @@ def iter_run(
         if jobs <= 1
         else _run_parallel(sources, engine, hpo_path, jobs, progress, log)
     )
+    if engine.config.skip_foreign:
+        results = without_foreign(results, engine, log)
     # the heap the run keeps (ontologies, engine, results) is frozen while it runs: see phenotk._heap
     each = partial(progress, 1) if progress is not None and jobs <= 1 else None  # the pool reports its own
     yield from settled(results, each=each)
+
+
+def without_foreign(results: Iterable[Result], engine: Engine, log: RunLog) -> Iterator[Result]:
+    """``results`` without those of inputs that are no Phenopacket, Family or Cohort; one note (in ``log``).
+
+    What ``skip-foreign`` (``--skip-foreign``, the pre-commit hooks) asks for: a repository's ``package.json``
+    or FHIR bundle is not an error of its phenopackets. A broken phenopacket (invalid JSON, a v1 packet, a
+    document with some phenopacket field) is still reported.
+    """
+    skipped: list[str] = []
+    for res in results:
+        if engine.is_foreign(res):
+            skipped.append(res.path)
+            continue
+        yield res
+    if skipped:
+        shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+        log.notes.append(
+            f"skipped {len(skipped)} file(s) that are no Phenopacket, Family or Cohort (skip-foreign): {shown}"
+        )
 
 
 def _report(engine: Engine, results: list[Result], log: RunLog) -> Report:
@@ -186,6 +208,7 @@ def _report(engine: Engine, results: list[Result], log: RunLog) -> Report:
         engine.end_run(log)
     report = Report(results=results, hpo_version=_hpo_version(engine.hpo))
     report.notes.extend(engine.notes)
+    report.notes.extend(log.notes)
     return report
 
 
@@ -317,7 +340,10 @@ def check_documents(items: Iterable[Document | InputError], config: EngineConfig
 def check_engine(engine: Engine, items: Iterable[Document | InputError]) -> Report:
     """Validate in-memory documents with ``engine`` (a session's) and return the report."""
     log = RunLog()
-    return _report(engine, list(engine.run(items, log)), log)
+    results = engine.run(items, log)
+    if engine.config.skip_foreign:
+        results = without_foreign(results, engine, log)
+    return _report(engine, list(results), log)
 
 
 __all__ = ["Element", "check_documents", "check_engine", "iter_run", "load_hpo", "run", "run_engine"]

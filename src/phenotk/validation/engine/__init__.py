@@ -65,6 +65,7 @@ class EngineConfig:
     options: Mapping[str, Any] = field(default_factory=dict)  # per-rule options (e.g. user schemas)
     fail_fast: bool = False
     fail_on: Severity | None = Severity.ERROR
+    skip_foreign: bool = False  # results of inputs that are no Phenopacket, Family or Cohort are left out
 
 
 #: the notes run hooks keep of one document: (hook index, note) pairs
@@ -82,10 +83,12 @@ class RunLog:
     the engine's).
     """
 
-    __slots__ = ("_engine", "_runs", "entries")
+    __slots__ = ("_engine", "_runs", "entries", "notes")
 
     def __init__(self, engine: Engine | None = None) -> None:
         self.entries: list[tuple[Result, Notes]] = []
+        #: notes of this run for its report (the engine's own notes hold for every run)
+        self.notes: list[str] = []
         self._engine = engine
         self._runs: list[_HookRun] | None = engine._hook_runs() if engine is not None else None
 
@@ -266,6 +269,18 @@ class Engine:
             sev = self._effective(v.severity)
         issue = Issue(hook.code, hook.name, sev, v.message, "", err.line, err.column, context=v.context or {})
         return Result(path=err.path or "<input>", element=None, id=None, issues=[issue])
+
+    def is_foreign(self, result: Result) -> bool:
+        """True for the result of an input that is no Phenopacket, Family or Cohort (``package.json`` …).
+
+        Its one finding is the input-unreadable role's, of kind ``foreign`` (see :attr:`EngineConfig.skip_foreign`).
+        """
+        issues = result.issues
+        return (
+            len(issues) == 1
+            and issues[0].rule == self.unreadable_hook.name
+            and issues[0].context.get("kind") == "foreign"
+        )
 
     def check(self, item: Document | InputError, log: RunLog | None = None) -> Result:
         """:meth:`check_document` or :meth:`check_error`, whichever ``item`` needs."""
