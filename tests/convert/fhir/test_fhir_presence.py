@@ -405,3 +405,23 @@ def test_bulk_data_ndjson_is_read_as_a_collection(tmp_path: Any) -> None:
     with pytest.raises(InputError, match="line 2 is not a FHIR resource") as info:
         read_fhir(path, validate=False)
     assert info.value.line == 2
+
+
+def test_an_interpretation_that_contradicts_the_presence_is_reported() -> None:
+    """Two interpretations (POS then NEG), or a Present value with a NEG interpretation, were resolved by the first
+    without a word; v3 IE (insufficient evidence) was 'not a presence/absence interpretation'."""
+    pos = {"coding": [{"system": V3, "code": "POS"}]}
+    neg = {"coding": [{"system": V3, "code": "NEG"}]}
+    ie = {"coding": [{"system": V3, "code": "IE"}]}
+    present = {"coding": [{"system": "http://loinc.org", "code": "LA9633-4"}]}
+    packet, issues = _read(_bundle(
+        _obs("o1", "HP:0001250", interpretation=[pos, neg]),
+        _obs("o2", "HP:0001263", valueCodeableConcept=present, interpretation=[neg]),
+        _obs("o3", "HP:0000252", interpretation=[ie]),
+        _obs("o4", "HP:0001252", interpretation=[pos, pos]),
+    ))
+    assert _features(packet) == [("HP:0001250", False), ("HP:0001263", False), ("HP:0001252", False)]
+    reported = {i.pointer: i.message for i in issues if i.rule.startswith("fhir-unmapped")}
+    assert set(reported) == {"/entry/1/resource/interpretation/1", "/entry/2/resource/interpretation/0",
+                             "/entry/3/resource"}
+    assert "contradicts the presence already read (present)" in reported["/entry/1/resource/interpretation/1"]

@@ -51,8 +51,9 @@ _PRESENT_TEXT = ("present", "yes", "positive", "observed")
 _ASSERTION_SYSTEMS = ("/CodeSystem/condition-assertion", "/CodeSystem/phenotypic-feature-assertion")
 _NEG_INTERP = {"NEG", "N", "ND", "NEGATIVE", "ABSENT"}
 _POS_INTERP = {"POS", "A", "DET", "POSITIVE", "PRESENT", "H", "L"}
-#: Interpretation codes that say the presence is not known (v3 IND = indeterminate; null flavors UNK, NI …).
-_UNKNOWN_INTERP = {"IND", "UNK", "NI", "ASKU", "NASK", "INDETERMINATE", "UNKNOWN"}
+#: Interpretation codes that say the presence is not known (v3 IND = indeterminate, IE = insufficient evidence;
+#: null flavors UNK, NI …).
+_UNKNOWN_INTERP = {"IND", "IE", "UNK", "NI", "ASKU", "NASK", "INDETERMINATE", "UNKNOWN"}
 #: Condition.verificationStatus codes that qualify the assertion (a phenopacket cannot say "not confirmed").
 _UNSURE_VERIFICATION = {"unconfirmed", "provisional", "differential"}
 #: Observation.status values that withdraw the observation: nothing of it is carried.
@@ -278,6 +279,10 @@ def _presence(w: Walk, res: Res, pk: Packet, consumed: set[str]) -> bool | None:
                 excluded = said
             elif said is None:
                 w.unmapped_element(res, f"interpretation/{i}", pk, "not a presence/absence interpretation")
+            elif said != excluded:  # "unknown", or the other answer, after the presence was read
+                kept = "absent" if excluded else "present"
+                w.unmapped_element(res, f"interpretation/{i}", pk,
+                                   f"it contradicts the presence already read ({kept}); {kept} is kept")
     return bool(excluded)
 
 
