@@ -83,3 +83,11 @@ def test_partition_function_leaves_them_out_too(tmp_path: Path, store_files: lis
     off = Session.from_settings(hpo=False).engine
     assert validate_records(records, on).documents.num_rows == 2
     assert validate_records(records, off).documents.num_rows == 3
+
+
+def test_api_keyword() -> None:
+    import phenotk
+
+    report = phenotk.validate([{"name": "site"}, {"id": "p1"}], hpo=False, skip_foreign=True)
+    assert [r.id for r in report.results] == ["p1"] and any(n.startswith("skipped 1 file(s)") for n in report.notes)
+    assert len(phenotk.validate([{"name": "site"}, {"id": "p1"}], hpo=False).results) == 2

@@ -283,6 +283,7 @@ def validate(
     fail_fast: bool = False,
     config: str | os.PathLike[str] | bool | None = False,
     jobs: int = 1,
+    skip_foreign: bool = False,
 ) -> Report:
     """Validate Phenopackets, Families or Cohorts and return a :class:`~phenotk.issue.Report`.
 
@@ -293,7 +294,8 @@ def validate(
     without one HPO rules are skipped (see ``report.notes``) — unless the profile is ``strict`` or the config
     says ``require-hpo``, which raise :class:`~phenotk.ontology.HpoNotAvailable`. ``config``: a config file
     path, ``True`` to look for ``phenotk.toml``/``pyproject.toml`` from the working directory, ``False``
-    (default) for none.
+    (default) for none. ``skip_foreign``: leave out inputs that are no Phenopacket, Family or Cohort (a
+    ``package.json`` …) with one note, as ``--skip-foreign`` does.
 
     >>> report = validate({"id": "p1", "subject": {"id": "s1", "sex": "male"}}, hpo=False)
     >>> report.ok, sorted({i.rule for i in report.issues})
@@ -308,6 +310,7 @@ def validate(
         severity=severity,
         require=list(require) if require is not None else None,
         fail_fast=fail_fast or None,
+        skip_foreign=skip_foreign or None,
     )
     return session.validate(source, jobs=jobs)
 
