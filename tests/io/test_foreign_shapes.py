@@ -103,3 +103,22 @@ def test_broken_links_and_link_loops_given_by_name_say_so(capsys: pytest.Capture
         == f"a broken symbolic link: its target {str(tmp_path / 'gone' / 'target.json')!r} does not exist"
     )
     assert rows["a.json"] == "a loop of symbolic links (too many levels of symbolic links)"
+
+
+def test_an_hpo_case_annotator_model_is_not_called_a_v1_phenopacket() -> None:
+    # HpoCaseAnnotator's own JSON has v1's "variants" key: it was "a Phenopacket v1 document; phenotk upgrade",
+    # and upgrade then dropped everything but a bare pedigree
+    model = {
+        "studyMetadata": {"freeText": "text", "createdBy": {"curatorId": "HPO:x"}},
+        "publication": {"title": "A study", "pmid": "1"},
+        "variants": [{"variantType": "SNV", "start": 1, "ref": "C", "alt": "G"}],
+        "pedigree": {"members": [{"id": "FAM:001", "isProband": True}]},
+    }
+    (err,) = _errors(json.dumps(model).encode(), "case.json")
+    assert "an HpoCaseAnnotator case model" in str(err) and "upgrade" not in str(err)
+
+
+def test_json_lines_that_are_no_phenopackets_are_reported_at_their_own_line() -> None:
+    row = json.dumps({"phenopacket_id": "P1", "subject_id": "1"})
+    errors = _errors((row + "\n" + row + "\n\n" + row + "\n").encode(), "rows.jsonl")
+    assert [e.line for e in errors] == [1, 2, 4]

@@ -921,7 +921,7 @@ def _parse_jsonl(text: str, path: str, element: Element | None) -> Iterator[Docu
                 data, path=display, fmt=Format.JSONL, element=element, text=line, line_offset=lineno - 1
             )
         except InputError as exc:
-            if exc.line is None:
+            if exc.line is None or (exc.line == 1 and lineno > 1):  # about the line's whole object: its line
                 exc.line = lineno
             exc.path = path
             yield exc

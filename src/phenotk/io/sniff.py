@@ -90,6 +90,9 @@ def _foreign(data: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+#: top-level keys of HpoCaseAnnotator's own case model (its v2 JSON), which also has v1's ``variants``
+_HCA_KEYS = frozenset({"studyMetadata", "publication"})
+
 #: what a top-level value that is no object is called in the error (YAML reads ``# only a comment`` as None)
 _KINDS = {
     list: "an array",
@@ -122,6 +125,15 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
         raise InputError(
             f"{foreign[0]}, not a Phenopacket, Family or Cohort; convert it: `phenotk convert FILE --from "
             f"{foreign[1]} -o out/`",
+            path=path,
+            line=1,
+            column=1,
+            kind="foreign",
+        )
+    if _HCA_KEYS.issubset(data) and "metaData" not in data:  # v1's "variants" key would call it v1
+        raise InputError(
+            "an HpoCaseAnnotator case model (studyMetadata, publication, variants …), not a Phenopacket; "
+            "export the case from HpoCaseAnnotator as a phenopacket",
             path=path,
             line=1,
             column=1,
