@@ -92,7 +92,8 @@ def _save_with_cached_values(wb: Any, tmp: Path, values: dict[str, bytes]) -> Pa
             data = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 for ref, value in values.items():
-                    kind = b"" if value.isdigit() else b' t="str"'  # a text result is typed as one
+                    # a text result is typed as one, an error value (#N/A) as an error
+                    kind = b"" if value.isdigit() else b' t="e"' if value.startswith(b"#") else b' t="str"'
                     cell = rb'<c r="' + ref.encode() + rb'"([^>]*)>(<f>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
                     data = re.sub(cell, rb'<c r="' + ref.encode() + rb'"\1' + kind + rb">\2<v>" + value + rb"</v></c>",
                                   data)
@@ -345,11 +346,33 @@ ZYGOSITY_INHERITANCE = (
     [("map-bad-cell", 5, "Zyg")],
 )
 
+# ---------------------------------------------------------------------- 11. formulas saved as error values
+def _excel_errors(tmp: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ID", "Sex", "Age", "Seizure", "Variant"])
+    ws.append(["E1", "=X1", "=Y1", "=Z1", "=W1"])
+    ws.append(["=VLOOKUP(A1,B:B,2)", "M", "3y", "yes", ""])
+    ws.append(["E3", "F", "5y", "no", ""])
+    return _save_with_cached_values(wb, tmp, {"B2": b"#N/A", "C2": b"#VALUE!", "D2": b"#REF!", "E2": b"#N/A",
+                                              "A3": b"#REF!"})
+
+
+EXCEL_ERRORS = (
+    _excel_errors,
+    {"subject": {"id": "ID", "sex": "Sex", "age_at_last_encounter": "Age"},
+     "phenotypes": {"wide": {"columns": ["Seizure"]}}, "variants": {"hgvs": "Variant"}},
+    # '#REF!' is no patient id: no packet "#REF!" (an error, the row is named); every error cell is named
+    {"E1": {}, "E3": {"sex": "FEMALE", "age": "P5Y", "features": {SZ: EXC}}},
+    [("map-bad-cell", 2, "Age"), ("map-bad-cell", 2, "Seizure"), ("map-bad-cell", 2, "Sex"),
+     ("map-bad-cell", 2, "Variant"), ("map-missing-id", 3, "ID")],
+)
+
 CASES = {
     "merged_groups": MERGED_GROUPS, "visits": VISITS, "dates": DATES, "sex_codes": SEX_CODES,
     "sex_codes_mapped": SEX_CODES_MAPPED, "variant_columns": VARIANT_COLUMNS,
     "hidden_and_formulas": HIDDEN_AND_FORMULAS, "numbers": NUMBERS, "months": MONTHS, "comments": COMMENTS,
-    "long_unknown": LONG_UNKNOWN, "zygosity_inheritance": ZYGOSITY_INHERITANCE,
+    "long_unknown": LONG_UNKNOWN, "zygosity_inheritance": ZYGOSITY_INHERITANCE, "excel_errors": EXCEL_ERRORS,
 }
 
 

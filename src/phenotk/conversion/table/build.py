@@ -49,6 +49,10 @@ RowGroup = tuple[str, list[tuple[int, list[str]]]]
 #: groups' order — ``map`` does it here; :func:`.parallel.fork_map` in worker processes
 Mapper = Callable[[Callable[[RowGroup], Any], Iterable[RowGroup], int], Iterable[Any]]
 
+#: the error values a spreadsheet saves for a formula that failed (``=VLOOKUP(…)`` → ``#N/A``): never an id
+EXCEL_ERRORS = frozenset({"#null!", "#div/0!", "#value!", "#ref!", "#name?", "#num!", "#n/a", "#getting_data",
+                          "#spill!", "#calc!", "#field!", "#blocked!", "#unknown!", "#connect!", "#busy!"})
+
 #: id cells that start a summary line under the patients ("Total", "n = 12"), not a patient
 _SUMMARY_IDS = frozenset({
     "total", "totals", "sum", "summary", "count", "mean", "average", "median", "all", "summe", "gesamt",
@@ -218,6 +222,11 @@ class _Builder:
             text = rec.get(spec.column, "").strip()
             if not text:
                 continue
+            if text.casefold() in EXCEL_ERRORS:  # a failed formula: the row's patient is unknown
+                return finding("map-missing-id", f"id cell {text!r} is a spreadsheet error value (a formula that "
+                               "failed), not an id; the row is not converted — correct the formula or type the id",
+                               Severity.ERROR, sheet=self.sheet.name, row=number, column=spec.column, value=text,
+                               reason="missing id")
             word = text.casefold().rstrip(":.").strip()
             if word in _SUMMARY_IDS or word.startswith(("n=", "n =")):
                 kind = "starts a summary line (totals), not a patient"
