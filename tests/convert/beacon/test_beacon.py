@@ -569,3 +569,20 @@ def test_a_bare_iso_duration_is_an_age() -> None:
     assert [d.onset.age.iso8601duration for d in packet.diseases[:2]] == ["P56Y", "P3Y6M"]
     assert packet.diseases[2].onset.HasField("timestamp")
     assert not [i for i in issues if i.rule == "beacon-invalid-value"]
+
+
+def test_measurement_value_as_a_list() -> None:
+    # EGA beacon2-pi-api test individuals write measurementValue as a list of one quantity: the value was
+    # dropped ('expected a quantity, found list') and the measurement written without one (schema error)
+    ind = {"id": "S1", "sex": {"id": "NCIT:C16576", "label": "female"},
+           "measures": [{"assayCode": {"id": "LOINC:2345-7", "label": "Glucose"},
+                         "measurementValue": [{"unit": {"id": "NCIT:C28253", "label": "Milligram"}, "value": 50,
+                                               "referenceRange": {"low": 20, "high": 50}},
+                                              {"unit": {"id": "NCIT:C28253", "label": "Milligram"}, "value": 7}]}]}
+    packet, issues = from_beacon(ind)
+    (m,) = packet.measurements
+    assert m.value.quantity.value == 50 and m.value.quantity.reference_range.high == 50
+    rules = {(i.rule, i.pointer) for i in issues}
+    assert ("beacon-legacy-field", "/measures/0/measurementValue") in rules
+    assert ("beacon-field-not-carried", "/measures/0/measurementValue/1") in rules
+    assert not [i for i in issues if i.rule == "beacon-invalid-value"]

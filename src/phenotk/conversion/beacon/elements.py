@@ -342,7 +342,18 @@ class ElementParser:
         return out
 
     def measurement_value(self, mv: Any, vptr: str, out: Measurement) -> None:
-        """Typed quantities, a term (plain or wrapped in ``ontologyClass``) or a quantity, into ``out``."""
+        """Typed quantities, a term (plain or wrapped in ``ontologyClass``) or a quantity, into ``out``.
+
+        A list of values (EGA beacon2-pi-api test data writes ``measurementValue: [{unit, value, …}]``): its first
+        item is the value; a phenopacket measurement has one, so further items are reported, not carried.
+        """
+        if isinstance(mv, list) and mv:
+            self.note(F.LEGACY_FIELD, f"measurementValue is a list of {len(mv)}; its first item read as the value",
+                      vptr, severity=Severity.INFO)
+            for i in range(1, len(mv)):
+                self.not_carried("measure.measurementValue (a measurement has one value)", join(vptr, i), mv[i])
+            self.measurement_value(mv[0], join(vptr, 0), out)
+            return
         if isinstance(mv, dict) and isinstance(mv.get("typedQuantities"), list):
             cv = ComplexValue()
             for i, tq in enumerate(mv["typedQuantities"]):

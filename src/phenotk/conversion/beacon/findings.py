@@ -218,15 +218,19 @@ LEGACY_FIELD = FindingType(
     "BCN012",
     "beacon-legacy-field",
     Severity.INFO,
-    "A phenopacket-style 'timeObserved' in a Beacon measure: read as observationMoment, or ignored next to it.",
+    "A non-standard shape in a Beacon measure (phenopacket-style 'timeObserved', a list measurementValue) read "
+    "into its place.",
     """\
 What it means: Beacon measures state their time as ``observationMoment``; some producers write the phenopacket
 name ``timeObserved``. Alone it is read as the observation moment; next to an ``observationMoment`` with another
-value it is ignored (its value is in the finding).
+value it is ignored (its value is in the finding). Some producers (EGA's beacon2-pi-api test data) write
+``measurementValue`` as a list: its first item is read as the value, further items are reported as not carried
+(a phenopacket measurement has one value).
 
-Why: the field means the same thing under its phenopacket name; the report says which name was read.
+Why: the field means the same thing under its phenopacket name or shape; the report says what was read.
 
-Example: ``"measures": [{"assayCode": {…}, "measurementValue": {…}, "timeObserved": {"age": {…}}}]``.
+Example: ``"measures": [{"assayCode": {…}, "measurementValue": {…}, "timeObserved": {"age": {…}}}]``, or
+``"measurementValue": [{"unit": {…}, "value": 50}]``.
 
 What to do: nothing, or rename the key to ``observationMoment``. (Before the finding catalog this finding was
 emitted as BCN003, the code that ``beacon-id-missing`` keeps.)""",
