@@ -122,3 +122,19 @@ def test_json_lines_that_are_no_phenopackets_are_reported_at_their_own_line() ->
     row = json.dumps({"phenopacket_id": "P1", "subject_id": "1"})
     errors = _errors((row + "\n" + row + "\n\n" + row + "\n").encode(), "rows.jsonl")
     assert [e.line for e in errors] == [1, 2, 4]
+
+
+def test_v1_biosample_fields_mark_an_undeclared_document_as_v1() -> None:
+    # LUMC's sample-sheet cohorts: v1 documents without a phenopacketSchemaVersion, known only by their biosamples
+    sample = {
+        "id": "b1",
+        "individual_id": "p1",
+        "individual_age_at_collection": {"age": "P60Y"},
+        "is_control_sample": "FALSE",
+    }
+    cohort = {"id": "c", "members": [{"id": "m1", "subject": {"id": "p1"}, "biosamples": [sample]}]}
+    (err,) = _errors(json.dumps(cohort).encode(), "c.json")
+    assert "Phenopacket v1 document" in str(err)
+    declared = {"id": "m1", "biosamples": [sample], "metaData": {"phenopacketSchemaVersion": "2.0"}}
+    (doc,) = parse_bytes(json.dumps(declared).encode(), "p.json")
+    assert not isinstance(doc, InputError)  # declared v2: the validator reports the unknown fields

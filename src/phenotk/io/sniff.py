@@ -90,6 +90,11 @@ def _foreign(data: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+#: Biosample fields of v1 that v2 dropped (a document without a declared version that has one is v1)
+_V1_BIOSAMPLE = frozenset(
+    {"individual_age_at_collection", "individualAgeAtCollection", "is_control_sample", "isControlSample"}
+)
+
 #: top-level keys of HpoCaseAnnotator's own case model (its v2 JSON), which also has v1's ``variants``
 _HCA_KEYS = frozenset({"studyMetadata", "publication"})
 
@@ -211,6 +216,12 @@ def detect_version(data: dict[str, Any]) -> str:
         if isinstance(feats, list):
             for f in feats:  # membership tests, no set building: this runs for every document read
                 if isinstance(f, dict) and ("negated" in f or "classOfOnset" in f or "class_of_onset" in f):
+                    return "1"
+    for key in ("biosamples",):
+        samples = None if declared_v2 else data.get(key)
+        if isinstance(samples, list):
+            for b in samples:  # v1-only Biosample fields (v2: timeOfCollection; no control flag)
+                if isinstance(b, dict) and not _V1_BIOSAMPLE.isdisjoint(b):
                     return "1"
     if "phenopacket" in data and isinstance(data.get("phenopacket"), dict):
         return "1"  # v1 Interpretation wrapper
