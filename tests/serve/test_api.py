@@ -278,3 +278,24 @@ def test_uploaded_phenopacket_findings_with_lines_then_fixed_copy(client: httpx.
     assert stored.read_bytes() == text  # the upload itself is never changed
     summary = client.get(f"/api/workspaces/{ws}/summary").json()
     assert summary["packets"] == 1 and summary["plots"]
+
+
+def test_too_many_files_at_once_says_what_to_do(small_server: BackgroundServer) -> None:
+    # 500 store packets dropped at once: "upload refused: Too many files. Maximum number of files is 50."
+    token = small_server.state.token
+    with httpx.Client(base_url=small_server.base, headers={TOKEN_HEADER: token}, timeout=60) as c:
+        ws = _workspace(c)
+        files = [("files", (f"p{n}.json", b"{}")) for n in range(20)]
+        r = c.post(f"/api/workspaces/{ws}/files", files=files)
+        assert r.status_code == 413
+        assert r.json()["error"] == ("upload refused: more than 8 files at once, and a session holds at most 8; drop "
+                                     "phenopackets as one .zip file (it counts as one), or start phenotk serve with a "
+                                     "higher --max-files")
+        # a session that already holds some: the ones stored before the refusal are named
+        for n in range(6):
+            assert _upload(c, ws, f"s{n}.csv", SHEET).status_code == 200
+        r = c.post(f"/api/workspaces/{ws}/files", files=[("files", (f"t{n}.csv", SHEET)) for n in range(4)])
+        assert r.status_code == 413
+        assert r.json()["error"] == ("t2.csv: this session already holds 8 files (the limit); the 2 file(s) before "
+                                     "it in this upload were stored (t0.csv, t1.csv), the rest were not")
+        assert len(c.get(f"/api/workspaces/{ws}").json()["files"]) == 8

@@ -53,8 +53,11 @@ def test_template_upload_assistant_findings_fixes_download(
     browser: Any, server: BackgroundServer, template_xlsx: Path, hpo_index: Any, artifacts: Path, tmp_path: Path
 ) -> None:
     page = _page(browser, server)
-    page.keyboard.press("Tab")  # the keyboard reaches the drop zone first
-    assert page.evaluate("() => document.activeElement.id") == "drop"
+    for _ in range(7):  # the keyboard reaches the file chooser right after the links to the sections
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "file-input":
+            break
+    assert page.evaluate("() => document.activeElement.id") == "file-input"
     page.set_input_files("#file-input", str(template_xlsx))
     name = template_xlsx.name
     page.get_by_role("button", name=f"Map the columns of {name}").click()
@@ -232,4 +235,56 @@ def test_a_big_sheet_shows_progress_then_filters_on_the_server(
     page.uncheck("input[name='sev'][value='warning']")  # the 3,000 bad cells are warnings: the rest is a handful
     expect(page.locator("#more-findings")).to_have_text(re.compile(rf"^{total - 3000} of {total} finding"))
     expect(page.locator("tr.finding.warning")).to_have_count(0)
+    page.close()
+
+
+def test_keyboard_only_and_what_a_screen_reader_gets(
+    browser: Any, server: BackgroundServer, template_xlsx: Path, artifacts: Path
+) -> None:
+    page = _page(browser, server)
+    # the drop zone was a role=button <div> holding the file input's own button: a control inside a control
+    # (screen readers read its children as plain text) and two tab stops for one action
+    nested = page.evaluate("""() => [...document.querySelectorAll('[role=button], button, a[href]')]
+        .filter(e => e.querySelector('input, button, select, textarea, a[href], [tabindex]:not([tabindex="-1"])'))
+        .map(e => e.outerHTML.slice(0, 80))""")
+    assert nested == []
+    snapshot = page.locator("body").aria_snapshot()
+    for heading in ("1. Files", "3. Convert and check", "4. Safe fixes", "5. Downloads", "6. Cohort summary"):
+        assert f'heading "{heading}" [level=2]' in snapshot
+    assert 'navigation "Sections"' in snapshot
+    for live in ("upload-status", "run-status", "fix-status"):
+        assert page.get_attribute(f"#{live}", "aria-live") == "polite"
+        assert page.get_attribute(f"#{live}", "role") == "status"
+    assert page.get_attribute("#file-input", "aria-describedby") == "drop-help"
+    # keyboard only: (the file chooser is the system's dialog; set_input_files stands in for it)
+    page.focus("#file-input")
+    page.set_input_files("#file-input", str(template_xlsx))
+    expect(page.locator("#upload-status")).to_contain_text("stored: " + template_xlsx.name)
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent") == "Map columns":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#column-table tbody tr")
+    # thirty columns of the assistant lie between here and the Convert button: the section links jump there
+    page.keyboard.press("Shift+Tab")
+    page.focus("nav.skip a[href='#run']")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "convert"
+    page.keyboard.press("Enter")
+    expect(page.locator("#run-status")).to_contain_text(re.compile(r"^3 packet\(s\), \d+ finding"))
+    # the findings table as a screen reader gets it: column headers, each finding's severity, place and message
+    table = page.locator("#finding-table").aria_snapshot()
+    assert 'columnheader "Severity"' in table and 'columnheader "Where"' in table
+    assert re.search(r'button "Documentation of [A-Z]+\d+ [a-z-]+"', table)
+    page.keyboard.press("Tab")  # from Convert into the filters, then the first finding's documentation
+    while page.evaluate("() => document.activeElement.id") != "filter-text":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')").startswith("Documentation of ")
+    page.keyboard.press("Enter")
+    expect(page.locator("#doc-panel")).to_be_visible()
+    assert page.get_attribute("#doc-panel", "aria-live") == "polite"
+    (artifacts / "serve-aria.yaml").write_text(page.locator("body").aria_snapshot(), encoding="utf-8")
     page.close()

@@ -368,3 +368,27 @@ def test_a_request_still_running_when_the_server_stops_writes_nothing(server: Ba
         with pytest.raises(ServeError):
             late()
     assert not store.root.exists()
+
+
+def test_a_file_of_no_known_kind_is_named_as_such(client: httpx.Client) -> None:
+    # a README dropped by mistake said only "README.md:7:21: invalid YAML: mapping values are not allowed …"
+    ws = _workspace(client)
+    text = b"# Notes\n\nThese sheets came from the ward.\n\n* sex: m/f\n* ages: years\nsee: the legend: below\n"
+    assert _upload(client, ws, "README.md", text).json()["saved"][0]["kind"] == "unknown"
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    assert run["errors"] == ["README.md: phenotk cannot tell what this file is (not a sheet, template, phenopacket, "
+                             "FHIR, REDCap, PED, Beacon or mapping file by its name and first bytes); read as a "
+                             "phenopacket it fails at line 5, column 6: invalid YAML: mapping values are not "
+                             "allowed in this context"]
+    assert [f["message"] for f in run["findings"]] == run["errors"] and run["findings"][0]["line"] == 5
+
+
+def test_uploaded_phenopackets_are_counted_as_checked_not_as_none_made(client: httpx.Client) -> None:
+    # 50 store packets dropped on the page: "0 packet(s), 12 finding(s)" — the run counted only packets it made
+    ws = _workspace(client)
+    files = [("files", (f"p{n}.json", json.dumps({**SYNTHETIC, "id": f"p{n}"}).encode())) for n in range(3)]
+    assert client.post(f"/api/workspaces/{ws}/files", files=files).status_code == 200
+    assert _upload(client, ws, "two.zip", _zip({"a.json": json.dumps(SYNTHETIC).encode(), "b.json": b"{"})).is_success
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    assert run["packets"] == 0 and run["checked"] == 4  # the broken zip member is an error, not a document
+    assert any(e.startswith("two.zip!b.json") for e in run["errors"])

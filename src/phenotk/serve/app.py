@@ -190,6 +190,10 @@ async def _read_form(request: Request, limits: Limits) -> Any:
     try:
         return await parser.parse()
     except MultiPartException as exc:
+        if "many files" in str(exc).lower():  # Starlette: "Too many files. Maximum number of files is 50."
+            raise ServeError(413, f"upload refused: more than {limits.max_files} files at once, and a session holds at "
+                                  f"most {limits.max_files}; drop phenopackets as one .zip file (it counts as one), "
+                                  "or start phenotk serve with a higher --max-files") from None
         raise ServeError(413 if "many" in str(exc).lower() else 400, f"upload refused: {exc}") from None
 
 
@@ -272,11 +276,18 @@ def create_app(state: ServeState) -> FastAPI:
         uploads = [v for _, v in form.multi_items() if not isinstance(v, str)]
         if not uploads:
             raise ServeError(400, "no file in the upload (multipart field 'files')")
-        saved = []
+        saved: list[dict[str, Any]] = []
         for up in uploads:
             data = await up.read()
             name = up.filename or ""
-            path = await run_in_threadpool(ws.save_upload, name, data, state.limits)
+            try:
+                path = await run_in_threadpool(ws.save_upload, name, data, state.limits)
+            except ServeError as exc:
+                if saved:  # the files before it stay: say so, or the curator thinks none was stored
+                    names = ", ".join(s["name"] for s in saved[:3]) + (" …" if len(saved) > 3 else "")
+                    raise ServeError(exc.status, f"{exc.message}; the {len(saved)} file(s) before it in this upload "
+                                                 f"were stored ({names}), the rest were not") from None
+                raise
             kind = await run_in_threadpool(runs.sniff, path)
             with ws.lock:
                 ws.kinds[name] = kind
@@ -442,6 +453,7 @@ def _run_view(ws: Any, run: Any, *, offset: int = 0, limit: int = 1000, severity
     return {
         "seconds": round(run.seconds, 3),
         "packets": run.count,
+        "checked": run.checked,
         "summary": run.report.summary,
         "hpo_version": run.report.hpo_version,
         "notes": [ws.display(n) for n in run.report.notes],

@@ -277,6 +277,7 @@ class Run:
     pending: dict[str, Any] = field(default_factory=dict)  #: display path → FileFix (dry run)
     fixed: list[dict[str, Any]] = field(default_factory=list)  #: fixes applied
     uploads: list[Path] = field(default_factory=list)  #: uploaded phenopackets (their fixed copy once fixed)
+    checked: int = 0  #: documents in the uploaded phenopackets (and zips) that were read and checked
     #: path under ``packets/`` → JSON bytes (encoded on first need; replaced by the fixed bytes)
     data: dict[str, bytes] = field(default_factory=dict)
     written: bool = False
@@ -312,6 +313,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
     started = time.perf_counter()
     report = Report(hpo_version=session.hpo_version)
     errors: list[str] = []
+    documents = 0
     with ws.lock:
         shutil.rmtree(ws.packets, ignore_errors=True)
         shutil.rmtree(ws.fixed, ignore_errors=True)
@@ -358,19 +360,28 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                 report.results.append(Result(path=name, issues=[Issue(
                     "IO001", "input-unreadable", _error(), f"cannot decode ({exc.reason}); save it as UTF-8")]))
                 continue
-            errors.extend(ws.display(str(e)) for e in conv.errors)
+            shown_results = [_display_result(ws, r) for r in conv.report.results]
+            if ws.kinds.get(name) == "unknown" and conv.errors:
+                # a README or a PDF dropped by mistake: "README.md:7:21: invalid YAML: …" said what failed, not
+                # that the file is none of the kinds the page reads
+                shown_results = [_unknown_kind(name, r) for r in shown_results]
+                errors.extend(i.message for r in shown_results for i in r.issues if i.rule == "input-unreadable")
+            else:
+                errors.extend(ws.display(str(e)) for e in conv.errors)
             report.notes.extend(n for n in map(ws.display, conv.report.notes) if n not in report.notes)
             report.hpo_version = report.hpo_version or conv.report.hpo_version
-            report.results.extend(_display_result(ws, r) for r in conv.report.results)
+            report.results.extend(shown_results)
         if serialised:
             checked = own_session(session).validate([str(ws.path_of(n)) for n in serialised])
             report.notes.extend(n for n in map(ws.display, checked.notes) if n not in report.notes)
             for result in checked.results:
                 shown = _display_result(ws, result)
                 report.results.append(shown)
-                errors.extend(f"{shown.path}: {i.message}" for i in shown.issues if i.rule == "input-unreadable")
+                unreadable = [i for i in shown.issues if i.rule == "input-unreadable"]
+                errors.extend(f"{shown.path}: {i.message}" for i in unreadable)
+                documents += not unreadable
     run = Run(report=report, made=made, seconds=time.perf_counter() - started, errors=errors,
-              uploads=[ws.path_of(n) for n in serialised])
+              uploads=[ws.path_of(n) for n in serialised], checked=documents)
     ws.run = run
     return run
 
@@ -415,6 +426,21 @@ def _watched(ws: Workspace, conv: Any, name: str, position: int, files: int) -> 
             publish(True)
     publish(False)
     return messages
+
+
+def _unknown_kind(name: str, result: Result) -> Result:
+    """``result`` of an upload no reader claimed, its unreadable-input finding saying so first."""
+    issues = []
+    for issue in result.issues:
+        if issue.rule == "input-unreadable":
+            why = ": " + issue.message.removeprefix(f"{name}:").strip()
+            if issue.line:
+                why = f" at line {issue.line}" + (f", column {issue.column}" if issue.column else "") + why
+            issue = dataclasses.replace(issue, message=(
+                f"{name}: phenotk cannot tell what this file is (not a sheet, template, phenopacket, FHIR, REDCap, "
+                f"PED, Beacon or mapping file by its name and first bytes); read as a phenopacket it fails{why}"))
+        issues.append(issue)
+    return dataclasses.replace(result, issues=issues)
 
 
 def _dictionary_option(ws: Workspace, name: str, report: Report) -> dict[str, Any]:

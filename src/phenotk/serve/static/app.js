@@ -35,6 +35,12 @@
   // ------------------------------------------------------------------ files
   async function upload(files) {
     if (!files.length) return;
+    const most = Number($("drop").dataset.maxFiles);
+    if (files.length > most) {  // refused by the server anyway: say it before sending them all
+      status("upload-status", `upload refused: ${files.length} files at once, and a session holds at most ${most}; ` +
+        "drop phenopackets as one .zip file (it counts as one), or start phenotk serve with a higher --max-files", true);
+      return;
+    }
     const form = new FormData();
     for (const f of files) form.append("files", f, f.name);
     status("upload-status", `uploading ${files.length} file(s)…`);
@@ -42,7 +48,7 @@
       const data = await api("POST", wsPath("/files"), form);
       status("upload-status", "stored: " + data.saved.map((s) => `${s.name} (${s.kind})`).join(", "));
       showFiles(data.files);
-    } catch (e) { status("upload-status", e.message, true); }
+    } catch (e) { status("upload-status", e.message, true); refreshFiles().catch(() => {}); }  // some may be stored
   }
 
   function showFiles(files) {
@@ -106,6 +112,7 @@
     state.sheet = view.file;
     state.meanings = view.meanings;
     $("assistant").hidden = false;
+    $("skip-assistant").hidden = false;
     $("assistant-file").textContent = view.file;
     $("mapping-yaml").value = view.yaml;
     $("mapping-download").href = wsPath(`/mapping/${enc(view.file)}/yaml`);
@@ -165,7 +172,7 @@
       showRun(run);
       const ms = Math.round(performance.now() - t0);
       document.body.dataset.lastRunMs = String(ms);
-      status("run-status", `${run.packets} packet(s), ${run.findings_total} finding(s) — server ${run.seconds.toFixed(2)} s, page ${(ms / 1000).toFixed(2)} s` +
+      status("run-status", `${made(run)}, ${run.findings_total} finding(s) — server ${run.seconds.toFixed(2)} s, page ${(ms / 1000).toFixed(2)} s` +
         (run.errors.length ? ` — ${run.errors.length} file(s) could not be read` : ""), run.errors.length > 0);
       for (const id of ["plan-fixes", "summarize"]) $(id).disabled = false;
       for (const [id, path] of [["dl-packets", "/download/packets.zip"], ["dl-fixed", "/download/fixed.zip"],
@@ -188,6 +195,13 @@
       text: `${f.severity}: ${f.path}${f.pointer ? " " + f.pointer : ""}: ${f.message}` }))));
   }
 
+  // packets made from sheets and other formats; uploaded phenopackets are checked as they are, not made
+  function made(run) {
+    const checked = run.checked ? `${run.checked} uploaded phenopacket document(s) checked` : "";
+    if (run.packets === 0 && checked) return checked;
+    return `${run.packets} packet(s)` + (checked ? `, ${checked}` : "");
+  }
+
   function showRun(run) {
     state.page = null;
     $("results").hidden = false;
@@ -196,7 +210,7 @@
       el("span", { class: "count error", text: `${s.errors} error(s)` }),
       el("span", { class: "count warning", text: `${s.warnings} warning(s)` }),
       el("span", { class: "count info", text: `${s.info} info` }),
-      el("span", { class: "count", text: `${run.packets} packet(s)` }),
+      el("span", { class: "count", text: made(run) }),
       ...run.notes.map((n) => el("span", { class: "note", text: n })));
     $("preview").textContent = JSON.stringify(run.preview, null, 1);
     renderFindings();
@@ -352,7 +366,6 @@
     drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
     drop.addEventListener("dragleave", () => drop.classList.remove("over"));
     drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); upload([...e.dataTransfer.files]); });
-    drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });
     $("convert").addEventListener("click", convert);
     $("plan-fixes").addEventListener("click", planFixes);
     $("apply-fixes").addEventListener("click", applyFixes);
