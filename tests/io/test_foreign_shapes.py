@@ -138,3 +138,14 @@ def test_v1_biosample_fields_mark_an_undeclared_document_as_v1() -> None:
     declared = {"id": "m1", "biosamples": [sample], "metaData": {"phenopacketSchemaVersion": "2.0"}}
     (doc,) = parse_bytes(json.dumps(declared).encode(), "p.json")
     assert not isinstance(doc, InputError)  # declared v2: the validator reports the unknown fields
+
+
+def test_a_bare_phenopacket_individual_is_not_called_a_beacon_individual() -> None:
+    # ga4gh-schemablocks' examples/json/individual.json: karyotypicSex is also a Beacon key
+    text = b'{"id": "INDIVIDUAL:1", "dateOfBirth": "2018-03-12T15:15:30Z", "sex": "FEMALE", "karyotypicSex": "XX"}'
+    (err,) = _errors(text, "individual.json")
+    assert "a Phenopacket Individual (what goes under a phenopacket's 'subject')" in str(err)
+    assert "Beacon" not in str(err)
+    beacon = {"id": "ind1", "sex": {"id": "NCIT:C16576", "label": "female"}, "karyotypicSex": "XX", "diseases": []}
+    (err,) = _errors(json.dumps(beacon).encode(), "b.json")
+    assert "a Beacon v2 individual" in str(err)

@@ -125,6 +125,15 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
             line=1,
             column=1,
         )
+    if _bare_individual(data):  # before the Beacon test: karyotypicSex is a field of both
+        raise InputError(
+            "a Phenopacket Individual (what goes under a phenopacket's 'subject'), not a Phenopacket, Family or "
+            "Cohort; wrap it: {\"id\": …, \"subject\": {…}, \"metaData\": {…}}",
+            path=path,
+            line=1,
+            column=1,
+            kind="foreign",
+        )
     foreign = _foreign(data)
     if foreign is not None:
         raise InputError(
@@ -165,6 +174,19 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
     if _element_keys().isdisjoint(data):
         raise InputError(_not_an_element(data), path=path, line=1, column=1, kind="foreign")
     return Element.PHENOPACKET
+
+
+@functools.cache
+def _individual_keys() -> frozenset[str]:
+    """The field names of a Phenopacket ``Individual`` (JSON and proto names)."""
+    from phenopackets import Individual
+
+    return frozenset(n for f in Individual.DESCRIPTOR.fields for n in (f.name, f.json_name))
+
+
+def _bare_individual(data: dict[Any, Any]) -> bool:
+    """True for an object whose keys are all Individual fields, more than its ``id`` (schemablocks' examples)."""
+    return len(data) > 1 and all(type(k) is str for k in data) and _individual_keys().issuperset(data)
 
 
 @functools.cache
