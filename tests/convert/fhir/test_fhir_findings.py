@@ -28,6 +28,7 @@ STABLE = {
     "FHIR009": "fhir-variant-without-report",
     "FHIR010": "fhir-unmapped-field",
     "FHIR011": "fhir-unsupported-element",
+    "FHIR012": "fhir-assumed-subject",
 }
 
 

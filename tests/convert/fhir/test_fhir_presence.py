@@ -425,3 +425,19 @@ def test_an_interpretation_that_contradicts_the_presence_is_reported() -> None:
     assert set(reported) == {"/entry/1/resource/interpretation/1", "/entry/2/resource/interpretation/0",
                              "/entry/3/resource"}
     assert "contradicts the presence already read (present)" in reported["/entry/1/resource/interpretation/1"]
+
+
+def test_an_inferred_subject_or_a_made_up_patient_id_is_reported() -> None:
+    """A Patient without id or identifier was named 'patient-N', and a resource without subject was attached to the
+    only Patient, both without a word."""
+    anonymous = {"resourceType": "Patient", "gender": "male"}
+    lone = {"resourceType": "Observation", "id": "o1", "status": "final", "code": _hpo("HP:0001250")}
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": anonymous}, {"resource": lone}]}
+    packet, issues = _read(bundle)
+    assert packet["id"] == packet["subject"]["id"] == "patient-1"
+    assert _features(packet) == [("HP:0001250", False)]
+    assumed = [(i.pointer, i.severity.value) for i in issues if i.rule == "fhir-assumed-subject"]
+    assert assumed == [("/entry/0/resource", "warning"), ("/entry/1/resource", "info")]
+    packet, issues = _read(_bundle(_obs("o2", "HP:0001263")))  # stated subject and id: nothing to report
+    assert not [i for i in issues if i.rule == "fhir-assumed-subject"]

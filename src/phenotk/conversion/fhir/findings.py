@@ -226,6 +226,25 @@ What to do: convert the cohort's members one by one (each is a phenopacket), or 
     group="fhir",
 )
 
+ASSUMED_SUBJECT = FindingType(
+    "FHIR012",
+    "fhir-assumed-subject",
+    Severity.INFO,
+    "Who a resource is about was inferred, not stated: no subject (the only Patient taken), or no Patient id.",
+    """\
+What it means: either a resource has no ``subject`` (or ``patient``) reference and was attached to the input's
+only Patient, or a Patient has neither an ``id`` nor an ``identifier`` and its phenopacket and subject were given
+the made-up id ``patient-N`` (a warning: that id is in no source system).
+
+Why: a converter never invents a value without saying so; both are reasonable readings of a one-patient file,
+but the input did not state them.
+
+Example: an IPS-style document Bundle whose Observations have no ``subject``; a hand-written Patient ``{}``.
+
+What to do: nothing if the reading is right; otherwise add the ``subject`` references or the Patient's ``id``.""",
+    group="fhir",
+)
+
 FINDINGS: tuple[FindingType, ...] = (
     UNMAPPED_RESOURCE,
     UNMAPPED_ELEMENT,
@@ -238,4 +257,5 @@ FINDINGS: tuple[FindingType, ...] = (
     VARIANT_WITHOUT_REPORT,
     UNMAPPED_FIELD,
     UNSUPPORTED_ELEMENT,
+    ASSUMED_SUBJECT,
 )

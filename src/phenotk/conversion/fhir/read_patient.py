@@ -22,6 +22,7 @@ from phenotk.conversion.fhir.walk import (
     setter,
     time_into,
 )
+from phenotk.issue import Severity
 
 _PATIENT_RECORD = "http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record"
 SEX = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
@@ -78,6 +79,8 @@ def _identifiers(w: Walk, res: Res, pk: Packet, subject: dict[str, Any]) -> None
         subject["alternateIds"] = alt
     if "id" not in subject:
         subject["id"] = f"patient-{len(w.packets)}"
+        w.issue(F.ASSUMED_SUBJECT, f"{res.label} has neither an id nor an identifier; its phenopacket and subject "
+                f"are named {subject['id']!r}, an id made up here", res.pointer or "/", sev=Severity.WARNING, pk=pk)
 
 
 def _full_date(w: Walk, res: Res, pk: Packet, key: str) -> str | None:

@@ -196,6 +196,7 @@ class Walk:
         self.used: set[int] = set()  # id(Res) of resources consumed through another (variants, implications)
         self.extra: list[Converted] = []
         self.phenotk_made = False  # a Bundle phenotk wrote: no guessing of values it would have written
+        self.assumed: set[str] = set()  # pointers of resources attached to the only Patient (reported once)
 
     # ------------------------------------------------------------------ findings
     def issue(
@@ -315,7 +316,12 @@ class Walk:
         if key and (key.startswith("Patient/") or "/Patient/" in key or key.startswith("urn:uuid:")):
             return self._absent_patient(res, ref_name, key)
         if key is None and len(self.packets) == 1:
-            return next(iter(self.packets.values()))
+            pk = next(iter(self.packets.values()))
+            if res.pointer not in self.assumed and not self.phenotk_made:  # phenotk's bundles: one packet each
+                self.assumed.add(res.pointer)
+                self.issue(F.ASSUMED_SUBJECT, f"{res.label} has no {ref_name}; attached to the input's only "
+                           f"Patient ({pk.subject_id})", res.pointer or "/", sev=Severity.INFO, pk=pk)
+            return pk
         return None
 
     def _absent_patient(self, res: Res, ref_name: str, key: str) -> Packet:
