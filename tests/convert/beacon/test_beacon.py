@@ -586,3 +586,18 @@ def test_measurement_value_as_a_list() -> None:
     assert ("beacon-legacy-field", "/measures/0/measurementValue") in rules
     assert ("beacon-field-not-carried", "/measures/0/measurementValue/1") in rules
     assert not [i for i in issues if i.rule == "beacon-invalid-value"]
+
+
+def test_beacon_plus_index_disease_and_external_references() -> None:
+    # Progenetix (Beacon+) individuals: indexDisease and externalReferences were 'no place in phenopackets'
+    ind = {"id": "pgxind-1", "sex": {"id": "PATO:0020002", "label": "female genotypic sex"},
+           "indexDisease": {"diseaseCode": {"id": "NCIT:C3058", "label": "Glioblastoma"}, "onset": {"age": "P56Y"}},
+           "externalReferences": [{"id": "PMID:22824167", "description": "a cohort paper"}, {"label": "x"}]}
+    packet, issues = from_beacon(ind)
+    assert [(d.term.id, d.onset.age.iso8601duration) for d in packet.diseases] == [("NCIT:C3058", "P56Y")]
+    assert [(e.id, e.description) for e in packet.meta_data.external_references] == [
+        ("PMID:22824167", "a cohort paper")]
+    rules = {(i.rule, i.pointer) for i in issues}
+    assert ("beacon-legacy-field", "/indexDisease") in rules
+    assert ("beacon-invalid-value", "/externalReferences/1") in rules
+    assert not [i for i in issues if i.rule == "beacon-field-not-carried"]

@@ -218,14 +218,16 @@ LEGACY_FIELD = FindingType(
     "BCN012",
     "beacon-legacy-field",
     Severity.INFO,
-    "A non-standard shape in a Beacon measure (phenopacket-style 'timeObserved', a list measurementValue) read "
-    "into its place.",
+    "A non-standard Beacon shape read into its place (phenopacket-style 'timeObserved', a list measurementValue, "
+    "Beacon+ 'indexDisease').",
     """\
 What it means: Beacon measures state their time as ``observationMoment``; some producers write the phenopacket
 name ``timeObserved``. Alone it is read as the observation moment; next to an ``observationMoment`` with another
 value it is ignored (its value is in the finding). Some producers (EGA's beacon2-pi-api test data) write
 ``measurementValue`` as a list: its first item is read as the value, further items are reported as not carried
-(a phenopacket measurement has one value).
+(a phenopacket measurement has one value). Beacon+ (Progenetix) individuals carry their index disease as
+``indexDisease`` (a disease object): it is read as one of the packet's diseases. (Their ``externalReferences``,
+e.g. the PubMed id, go to ``metaData.externalReferences`` without a finding.)
 
 Why: the field means the same thing under its phenopacket name or shape; the report says what was read.
 

@@ -35,6 +35,8 @@ _HANDLED = {
     "treatments",
     "info",
     "$schema",
+    "indexDisease",
+    "externalReferences",
 }
 _NO_HOME = {
     "ethnicity": "ethnicity",
@@ -81,6 +83,7 @@ def from_beacon(
     _unhandled(tree, pointer, r)
     meta, incomplete = _metadata(r.prefixes, created, created_by)
     packet.meta_data.CopyFrom(meta)
+    _external_references(tree, pointer, r, packet)
     info = tree.get("info")
     restored = _restore(packet, info, join(pointer, "info"), r) if info is not None else set()
     if incomplete and "meta_data" not in restored:
@@ -116,6 +119,28 @@ def _elements(tree: dict[str, Any], pointer: str, r: ElementParser, packet: Phen
             made = reader(item, join(pointer, key, i))  # type: ignore[operator]
             if made is not None:
                 target.append(made)
+    index = tree.get("indexDisease")  # Beacon+ (Progenetix): the individual's index disease, a disease object
+    if index not in (None, {}, ""):
+        ptr = join(pointer, "indexDisease")
+        made = r.disease(index, ptr)
+        if made is not None:
+            r.note(F.LEGACY_FIELD, "Beacon+ 'indexDisease' read as a disease", ptr, severity=Severity.INFO)
+            if made not in packet.diseases:
+                packet.diseases.append(made)
+
+
+def _external_references(tree: dict[str, Any], pointer: str, r: ElementParser, packet: Phenopacket) -> None:
+    """Beacon+ ``externalReferences`` (publications, e.g. ``{"id": "PMID:22824167"}``) → metaData.externalReferences."""
+    for i, ref in enumerate(_items(tree, "externalReferences", pointer, r)):
+        ptr = join(pointer, "externalReferences", i)
+        if not isinstance(ref, dict) or not isinstance(ref.get("id"), str) or not ref["id"]:
+            r.bad("expected an external reference {id, reference, description}", ptr, ref)
+            continue
+        ext = packet.meta_data.external_references.add(id=ref["id"])
+        for key in ("reference", "description"):
+            if isinstance(ref.get(key), str):
+                setattr(ext, key, ref[key])
+        r.rest(ref, {"id", "reference", "description"}, ptr, "externalReference")
 
 
 def _actions(tree: dict[str, Any], pointer: str, r: ElementParser, packet: Phenopacket) -> None:
