@@ -144,8 +144,33 @@ def test_a_bare_phenopacket_individual_is_not_called_a_beacon_individual() -> No
     # ga4gh-schemablocks' examples/json/individual.json: karyotypicSex is also a Beacon key
     text = b'{"id": "INDIVIDUAL:1", "dateOfBirth": "2018-03-12T15:15:30Z", "sex": "FEMALE", "karyotypicSex": "XX"}'
     (err,) = _errors(text, "individual.json")
-    assert "a Phenopacket Individual (what goes under a phenopacket's 'subject')" in str(err)
+    assert "a Phenopacket Individual (what goes under a phenopacket's 'subject') on its own" in str(err)
     assert "Beacon" not in str(err)
     beacon = {"id": "ind1", "sex": {"id": "NCIT:C16576", "label": "female"}, "karyotypicSex": "XX", "diseases": []}
     (err,) = _errors(json.dumps(beacon).encode(), "b.json")
     assert "a Beacon v2 individual" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        ({"persons": [{"familyId": "F1", "individualId": "M1", "sex": "FEMALE"}]}, "a Phenopacket Pedigree on its own"),
+        ({"evidenceCode": {"id": "ECO:0006017", "label": "x"}}, "a Phenopacket Evidence on its own"),
+        (  # gpsea's bare genomic interpretations
+            {"subjectOrBiosampleId": "x", "interpretationStatus": "CAUSATIVE", "variantInterpretation": {}},
+            "a Phenopacket GenomicInterpretation on its own",
+        ),
+        (
+            {"procedure": {"code": {"id": "NCIT:C28743", "label": "Punch Biopsy"}}},
+            "Biosample or Measurement or MedicalAction",
+        ),
+    ],
+)
+def test_a_phenopacket_part_on_its_own_is_named(data: dict[str, object], named: str) -> None:
+    (err,) = _errors(json.dumps(data).encode(), "part.json")
+    assert named in str(err), err
+
+
+def test_an_object_whose_keys_all_belong_to_an_element_is_still_validated() -> None:
+    (doc,) = parse_bytes(b'{"id": "c1", "description": "a cohort without members"}', "c.json")
+    assert not isinstance(doc, InputError)

@@ -125,10 +125,12 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
             line=1,
             column=1,
         )
-    if _bare_individual(data):  # before the Beacon test: karyotypicSex is a field of both
+    part = _bare_part(data)  # before the Beacon test: karyotypicSex is a field of both
+    if part is not None:
+        where = " (what goes under a phenopacket's 'subject')" if part == "Individual" else ""
         raise InputError(
-            "a Phenopacket Individual (what goes under a phenopacket's 'subject'), not a Phenopacket, Family or "
-            "Cohort; wrap it: {\"id\": …, \"subject\": {…}, \"metaData\": {…}}",
+            f"a Phenopacket {part}{where} on its own, not a Phenopacket, Family or Cohort; put it in the "
+            "document it belongs to",
             path=path,
             line=1,
             column=1,
@@ -176,17 +178,49 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
     return Element.PHENOPACKET
 
 
+#: messages found on their own in other projects' example folders, in the order they are tried
+_PARTS = (
+    "Individual",
+    "Pedigree",
+    "GenomicInterpretation",
+    "Interpretation",
+    "Biosample",
+    "PhenotypicFeature",
+    "Disease",
+    "Measurement",
+    "MedicalAction",
+    "Evidence",
+    "MetaData",
+)
+
+
 @functools.cache
-def _individual_keys() -> frozenset[str]:
-    """The field names of a Phenopacket ``Individual`` (JSON and proto names)."""
-    from phenopackets import Individual
+def _part_keys() -> tuple[tuple[str, frozenset[str]], ...]:
+    """(message name, its field names as JSON and proto names) for each of :data:`_PARTS`."""
+    from phenopackets.schema.v2 import phenopackets_pb2
 
-    return frozenset(n for f in Individual.DESCRIPTOR.fields for n in (f.name, f.json_name))
+    out = []
+    for name in _PARTS:
+        desc = phenopackets_pb2.DESCRIPTOR.message_types_by_name.get(name) or _core_message(name)
+        out.append((name, frozenset(n for f in desc.fields for n in (f.name, f.json_name))))
+    return tuple(out)
 
 
-def _bare_individual(data: dict[Any, Any]) -> bool:
-    """True for an object whose keys are all Individual fields, more than its ``id`` (schemablocks' examples)."""
-    return len(data) > 1 and all(type(k) is str for k in data) and _individual_keys().issuperset(data)
+def _core_message(name: str) -> Any:
+    from google.protobuf import descriptor_pool
+
+    return descriptor_pool.Default().FindMessageTypeByName(f"org.phenopackets.schema.v2.core.{name}")
+
+
+def _bare_part(data: dict[Any, Any]) -> str | None:
+    """The phenopacket part(s) an object can be on its own (schemablocks' individual.json, gpsea's interpretations).
+
+    Its keys are all fields of that message, and one at least is no field of a Phenopacket, Family or Cohort.
+    """
+    if not data or not all(type(k) is str for k in data) or _element_keys().issuperset(data):
+        return None
+    names = [name for name, keys in _part_keys() if keys.issuperset(data)]
+    return " or ".join(names) if names else None
 
 
 @functools.cache
