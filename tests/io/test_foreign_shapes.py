@@ -116,6 +116,9 @@ def test_an_hpo_case_annotator_model_is_not_called_a_v1_phenopacket() -> None:
     }
     (err,) = _errors(json.dumps(model).encode(), "case.json")
     assert "an HpoCaseAnnotator case model" in str(err) and "upgrade" not in str(err)
+    old = {"proband": {"familyOrPatientId": "p1", "phenotypes": []}, "publication": {"pmid": "1"}, "biocurator": {}}
+    (err,) = _errors(json.dumps({**old, "variants": []}).encode(), "CaseModel_1.json")
+    assert "an HpoCaseAnnotator case model" in str(err)
 
 
 def test_json_lines_that_are_no_phenopackets_are_reported_at_their_own_line() -> None:

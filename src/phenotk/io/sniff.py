@@ -96,7 +96,7 @@ _V1_BIOSAMPLE = frozenset(
 )
 
 #: top-level keys of HpoCaseAnnotator's own case model (its v2 JSON), which also has v1's ``variants``
-_HCA_KEYS = frozenset({"studyMetadata", "publication"})
+_HCA_KEYS = frozenset({"studyMetadata", "biocurator"})  # each beside "publication" (v2 model; v1 model)
 
 #: what a top-level value that is no object is called in the error (YAML reads ``# only a comment`` as None)
 _KINDS = {
@@ -146,9 +146,9 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
             column=1,
             kind="foreign",
         )
-    if _HCA_KEYS.issubset(data) and "metaData" not in data:  # v1's "variants" key would call it v1
+    if "publication" in data and not _HCA_KEYS.isdisjoint(data) and "metaData" not in data:  # v1's "variants"
         raise InputError(
-            "an HpoCaseAnnotator case model (studyMetadata, publication, variants …), not a Phenopacket; "
+            "an HpoCaseAnnotator case model (publication, variants …), not a Phenopacket; "
             "export the case from HpoCaseAnnotator as a phenopacket",
             path=path,
             line=1,
