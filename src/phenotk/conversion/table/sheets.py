@@ -445,7 +445,7 @@ def open_text_table(
             with open(p, encoding=codec, errors=errors, newline="") as fh:
                 if sep_line:  # Excel's "sep=;" line: not a row (Excel shows the header as row 1)
                     fh.readline()
-                for i, r in enumerate(csv.reader(fh, delimiter=delim), start=1):
+                for i, r in csv_records(fh, delim):
                     if "'" in "".join(r):  # a cell may start with a quote (one C search; most rows have none)
                         for c in r:
                             if c[:1] == "'":
@@ -461,6 +461,34 @@ def open_text_table(
 
     return StreamSheet(p.name, str(p), rows, header_row=header_row, skip_rows=skip_rows, encoding=codec,
                        delimiter=delim)
+
+
+class _CsvError(csv.Error):
+    """A malformed CSV record, with the file line where the record starts."""
+
+
+def csv_records(lines: Iterable[str], delim: str) -> Iterator[tuple[int, list[str]]]:
+    """(record number, cells) of CSV text, read leniently as spreadsheet programs do — except a quote never closed.
+
+    A quote opened and never closed swallows every later row into one cell (``"P1,yes`` made the patient
+    ``P1,yes`` + line break + ``P2,no…`` and P2 was lost without a word): that raises :class:`csv.Error` naming
+    the line where the record starts. Other quote slips (``"a "b" c"``, common in exports of rich text)
+    stay read as before.
+    """
+    ended = False  # the reader asked for a line after the last one: a record ran into the end of the file
+
+    def feed() -> Iterator[str]:
+        nonlocal ended
+        yield from lines
+        ended = True
+
+    reader = csv.reader(feed(), delimiter=delim)
+    start = 1
+    for number, row in enumerate(reader, start=1):
+        if ended:  # only a quoted cell still open reads past the last line and is then cut there
+            raise _CsvError(f"line {start}: a quoted cell is not closed (it runs to the end of the file)")
+        start = reader.line_num + 1
+        yield number, row
 
 
 def read_text_table(
@@ -485,11 +513,11 @@ def read_text_table(
         text = text.split("\n", 1)[1] if "\n" in text else ""
     delim = delimiter or sep_line or sniff_delimiter(text, Path(p).suffix.lower())
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+        reader = csv_records(io.StringIO(text, newline=""), delim)
         if "'" in text:
-            raw = [(i, [unneutralise(c) if c[:1] == "'" else c for c in r]) for i, r in enumerate(reader, start=1)]
+            raw = [(i, [unneutralise(c) if c[:1] == "'" else c for c in r]) for i, r in reader]
         else:
-            raw = list(enumerate(reader, start=1))
+            raw = list(reader)
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=p) from None
     sheet = _build(Path(p).name, p, raw, header_row, skip_rows)
@@ -1068,7 +1096,7 @@ def preview_table(
     delim = delimiter or sep_line or sniff_delimiter(text, p.suffix.lower())
     rows: list[tuple[int, list[str]]] = []
     try:
-        for i, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
+        for i, r in csv_records(io.StringIO(text, newline=""), delim):
             if i > max_rows:
                 break
             rows.append((i, [unneutralise(c) if c[:1] == "'" else c for c in r]))
