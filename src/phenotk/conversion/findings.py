@@ -128,6 +128,29 @@ What to do: nothing if the file is not data; otherwise name it explicitly, or fo
     group="conversion",
 )
 
+CONVERT_DEFAULT_STATED = FindingType(
+    "CNV003",
+    "convert-default-stated",
+    Severity.INFO,
+    "A REQUIRED number or yes/no field the input does not state is written with its default (false, 0).",
+    """\
+What it means: the Phenopacket schema marks a few scalar fields REQUIRED — ``Family.consanguinousParents``,
+``GestationalAge.weeks``, ``RadiationTherapy.dosage`` and ``fractions`` — and the reference validator rejects a
+file without them, so a converted packet is written with each one stated. When the input (a PED file, a sheet,
+a FHIR bundle …) says nothing about it, the value written is protobuf's default, ``false`` or ``0``: a value
+the input did not state. Enum fields (``UNKNOWN_STATUS``, ``NOT_PROVIDED`` …) get no such finding, since their
+default says "unknown".
+
+Why: ``"consanguinousParents": false`` reads as "the parents are not related", which a PED file cannot say; a
+converter must not present a default as a statement without a word.
+
+Example: ``phenotk convert family.ped -o out/`` writes ``"consanguinousParents": false``.
+
+What to do: if the value is known, set it in the output (or in the input, where the format can say it);
+otherwise leave it and keep in mind that ``false``/``0`` here means "not stated".""",
+    group="conversion",
+)
+
 MAP_VARIANT_NO_REFERENCE = FindingType(
     "MAP020",
     "map-variant-no-reference",
@@ -155,4 +178,5 @@ FINDINGS: tuple[FindingType, ...] = (
     MAP_VARIANT_NO_REFERENCE,
     CONVERT_SKIPPED_FILE,
     CONVERT_NOT_CARRIED,
+    CONVERT_DEFAULT_STATED,
 )

@@ -25,7 +25,7 @@ from phenotk._heap import settled
 from phenotk._procs import capped_jobs
 from phenotk.conversion import registry
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
-from phenotk.conversion.findings import CONVERT_NOT_CARRIED, CONVERT_SKIPPED_FILE
+from phenotk.conversion.findings import CONVERT_DEFAULT_STATED, CONVERT_NOT_CARRIED, CONVERT_SKIPPED_FILE
 from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Document, Element, Format, atomic_write, dumps, iter_documents, note_input, to_dict
 from phenotk.io.sniff import format_from_extension
@@ -596,12 +596,36 @@ def _path(value: str | os.PathLike[str] | None) -> Path | None:
 _TREE_FORMATS = frozenset({Format.JSON, Format.JSONL, Format.YAML})
 
 
+#: REQUIRED scalars whose default is a value (``false``, ``0``), not an "unknown" enum name: stating one that the
+#: input did not state is reported (``convert-default-stated``)
+_VALUE_DEFAULTS = {
+    json_name: default
+    for fields in REQUIRED_SCALARS.values()
+    for json_name, default in fields
+    if default in ("0", "false")
+}
+
+
 def _state_defaults(item: Converted, tree: bool) -> None:
-    """Add the REQUIRED fields at their default to ``item.stated_defaults`` (``tree``: make the JSON tree first)."""
+    """Add the REQUIRED fields at their default to ``item.stated_defaults`` (``tree``: make the JSON tree first).
+
+    A number or yes/no field among them that the reader did not state itself gets a ``convert-default-stated``
+    finding: ``"consanguinousParents": false`` from a PED file is a value the input never gave.
+    """
     assert item.message is not None
     if tree and item.tree is None:
         item.tree = to_dict(item.message)
     found = required_defaults(item.message) if item.tree is None else tree_defaults(item.tree, item.message)
+    for pointer in found:
+        name = pointer.rsplit("/", 1)[-1]
+        if name in _VALUE_DEFAULTS and pointer not in item.stated_defaults:
+            item.issues.append(
+                CONVERT_DEFAULT_STATED(
+                    f"{name} written as {_VALUE_DEFAULTS[name]} (REQUIRED by the Phenopacket schema); the input does "
+                    "not state it: correct it if it is known",
+                    pointer=pointer,
+                )
+            )
     item.stated_defaults = (*item.stated_defaults, *found)
 
 
@@ -616,6 +640,8 @@ def _stream(
     ontologies) is frozen while it streams (:mod:`phenotk._heap`).
     """
     for item, external in settled(items):
+        if not isinstance(item, _Made) and item.message is not None and external:
+            _state_defaults(item, run is not None or reading.payload_fmt in _TREE_FORMATS)  # may add findings
         if item.issues:
             if "_wire_message" in item.__dict__:  # sent by a worker: its element and id came along
                 element, ident = item.__dict__["element"], item.__dict__["ident"]
@@ -631,8 +657,6 @@ def _stream(
                     report.results.append(result)
                 item.checked = None
         else:
-            if item.message is not None and external:
-                _state_defaults(item, run is not None or reading.payload_fmt in _TREE_FORMATS)
             if item.message is not None and external and run is not None:
                 result = run.check(item)
                 if result.issues:
