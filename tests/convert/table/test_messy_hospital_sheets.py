@@ -46,7 +46,8 @@ def _summary(p: dict[str, Any]) -> dict[str, Any]:
     for f in p.get("phenotypicFeatures", []):
         status = EXC if f.get("excluded") else OBS
         if "onset" in f:
-            status += " " + f["onset"]["age"]["iso8601duration"]
+            onset = f["onset"]
+            status += " " + (onset["age"]["iso8601duration"] if "age" in onset else onset["ontologyClass"]["label"])
         feats[f["type"]["id"]] = status
     if feats:
         out["features"] = feats
@@ -368,11 +369,58 @@ EXCEL_ERRORS = (
      ("map-bad-cell", 2, "Variant"), ("map-missing-id", 3, "ID")],
 )
 
+# ---------------------------------------------------------------------- 12. a header merged over two rows
+def _two_row_header(tmp: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Patient", "Sex", "Seizure", None, "Hypotonia", None, "Microcephaly", None])
+    ws.append([None, None, "present", "onset", "present", "onset", "present", "onset"])
+    for rng in ("A1:A2", "B1:B2", "C1:D1", "E1:F1", "G1:H1"):  # id and sex merged down, terms across
+        ws.merge_cells(rng)
+    ws.append(["T1", "M", "yes", "2y", "no", None, "?", None])
+    ws.append(["T2", "F", "no", None, "yes", "birth", "yes", "6 mo"])
+    ws.append(["T3", "F", "yes", "3y", "yes", "yes", "", ""])
+    path = tmp / "sheet.xlsx"
+    wb.save(path)
+    return path
+
+
+TWO_ROW_HEADER = (
+    _two_row_header,
+    # what mapping init writes for it: the onset columns are the term's second column
+    {"subject": {"id": "Patient", "sex": "Sex"},
+     "phenotypes": {"wide": {"columns": "auto", "terms": {"Seizure (2)": SZ, "Hypotonia (2)": HYPO,
+                                                         "Microcephaly (2)": MICRO}}}},
+    # row 2 ("Patient" under "Patient": the merged header) is no patient; an onset column completes its term
+    {"T1": {"sex": "MALE", "features": {SZ: "observed P2Y", HYPO: EXC}},
+     "T2": {"sex": "FEMALE", "features": {SZ: EXC, HYPO: "observed Congenital onset", MICRO: "observed P6M"}},
+     "T3": {"sex": "FEMALE", "features": {SZ: "observed P3Y", HYPO: OBS}}},
+    [("map-duplicate-header", None, "Hypotonia"), ("map-duplicate-header", None, "Microcephaly"),
+     ("map-duplicate-header", None, "Seizure"), ("map-bad-cell", 2, "Patient")],
+)
+
+# ---------------------------------------------------------------------- 13. long rows that add an onset
+LONG_ONSETS = (
+    _csv("patient,hpo,status,onset\n"
+         "O1,Seizure,yes,\n"
+         "O1,Seizure,yes,2y\n"
+         "O1,Hypotonia,yes,6 mo\n"
+         "O1,Hypotonia,yes,9 mo\n"
+         "O1,Microcephaly,no,\n"
+         "O1,Microcephaly,yes,\n"),
+    {"input": {"rows": "many"}, "subject": {"id": "patient"},
+     "phenotypes": {"long": {"term": "hpo", "status": "status", "onset": "onset"}}},
+    # the onset of a later row is carried; two onsets or two statuses keep the first and name the other
+    {"O1": {"features": {SZ: "observed P2Y", HYPO: "observed P6M", MICRO: EXC}}},
+    [("map-conflicting-values", 5, "hpo"), ("map-conflicting-values", 7, "hpo")],
+)
+
 CASES = {
     "merged_groups": MERGED_GROUPS, "visits": VISITS, "dates": DATES, "sex_codes": SEX_CODES,
     "sex_codes_mapped": SEX_CODES_MAPPED, "variant_columns": VARIANT_COLUMNS,
     "hidden_and_formulas": HIDDEN_AND_FORMULAS, "numbers": NUMBERS, "months": MONTHS, "comments": COMMENTS,
     "long_unknown": LONG_UNKNOWN, "zygosity_inheritance": ZYGOSITY_INHERITANCE, "excel_errors": EXCEL_ERRORS,
+    "two_row_header": TWO_ROW_HEADER, "long_onsets": LONG_ONSETS,
 }
 
 

@@ -227,6 +227,11 @@ class _Builder:
                                "failed), not an id; the row is not converted — correct the formula or type the id",
                                Severity.ERROR, sheet=self.sheet.name, row=number, column=spec.column, value=text,
                                reason="missing id")
+            if " ".join(text.split()).casefold() == " ".join(spec.column.split()).casefold():
+                return finding("map-bad-cell", f"id cell {text!r} repeats its column's header: a second header row "
+                               "(a header cell merged over two rows) or the header repeated, not a patient; the row "
+                               "is not converted (list it in input.skip_rows)", self.sev, sheet=self.sheet.name,
+                               row=number, column=spec.column, value=text, reason="not a patient row")
             word = text.casefold().rstrip(":.").strip()
             if word in _SUMMARY_IDS or word.startswith(("n=", "n =")):
                 kind = "starts a summary line (totals), not a patient"

@@ -17,7 +17,7 @@ from phenopackets import OntologyClass, Phenopacket, PhenotypicFeature, TimeElem
 
 from phenotk.issue import Issue
 from phenotk.mapping.model import MISSING
-from phenotk.mapping.timeparse import ParsedTime
+from phenotk.mapping.timeparse import ParsedTime, format_time
 
 from .findings import finding
 from .terms import HP_ANYWHERE, HP_ID, HP_IN_TEXT, TermResolver
@@ -88,6 +88,13 @@ def wide_cell(b: _Builder, cell: str) -> tuple[str | None, ParsedTime | None]:
     return hit
 
 
+def _shown(value: Any) -> str:
+    """An onset or severity as a cell would say it (``P2Y``, ``Childhood onset``, ``Severe``)."""
+    if isinstance(value, TimeElement):
+        return format_time(value) or str(value).strip()
+    return str(value.label or value.id)
+
+
 def _wide_feature(b: _Builder, term: OntologyClass, cell: str) -> PhenotypicFeature | object | None:
     """The feature a wide cell stands for (cached per column and text); None = unknown; _BAD = unparseable."""
     status, onset = wide_cell(b, cell.strip())
@@ -148,13 +155,42 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
                 f"{'excluded' if excluded else 'observed'} in row {row}; kept the first",
                 b.sev, sheet=b.sheet.name, row=row, column=col, value=term.id, reason="conflicting values"))
 
+    at: dict[str, int] = {}  # term id → index of its feature in ``features`` (a row's batch counts as added)
+
+    def details(term: OntologyClass, prev: tuple[bool, int], onset: TimeElement | None,
+                severity: OntologyClass | None, row: int, col: str, batch: list[Any] | None) -> None:
+        """A repeat with the same status: its onset / severity completes the first feature, or is reported."""
+        i = at[term.id]
+        if i < len(features):
+            f = features[i]
+        else:  # still in this row's batch, where it is the cached message every such cell shares: copy it first
+            assert batch is not None
+            k = i - len(features)
+            f = PhenotypicFeature()
+            f.CopyFrom(batch[k])
+            batch[k] = f
+        for name, value in (("onset", onset), ("severity", severity)):
+            if value is None:
+                continue
+            if not f.HasField(name):
+                getattr(f, name).CopyFrom(value)
+            elif getattr(f, name) != value:
+                issues.append(finding(
+                    "map-conflicting-values", f"{term.label or term.id}: {name} {_shown(getattr(f, name))!r} in row "
+                    f"{prev[1]} but {_shown(value)!r} in row {row}; kept the first", b.sev, sheet=b.sheet.name,
+                    row=row, column=col, value=_shown(value), reason="conflicting values"))
+
     def add(term: OntologyClass, excluded: bool, onset: ParsedTime | TimeElement | None, row: int, col: str,
             severity: OntologyClass | None = None) -> None:
         prev = seen.get(term.id)
         if prev is not None:
+            if prev[0] == excluded and (onset is not None or severity is not None):
+                te = onset.to_time_element() if isinstance(onset, ParsedTime) else onset
+                details(term, prev, te, severity, row, col, None)
             conflict(term, prev, excluded, row, col)
             return
         seen[term.id] = (excluded, row)
+        at[term.id] = len(features)
         f = features.add()
         f.type.CopyFrom(term)
         if excluded:
@@ -168,7 +204,7 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
     cut_cells = b.cut_cells
     wide = b.wide_ids
     for number, rec in group.rows:
-        batch = []
+        batch: list[Any] = []
         for col, term, tid in wide:
             cell = rec[col]
             if not cell:
@@ -189,10 +225,14 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
                       + b.m.wide_vocabulary.replaced(cell))
                 continue
             prev = seen.get(tid)
-            if prev is not None:
+            if prev is not None:  # two columns (or rows) for one term: "Seizure" yes + "Seizure (2)" 2y
+                if prev[0] == pf.excluded and (pf.HasField("onset") or pf.HasField("severity")):
+                    details(term, prev, pf.onset if pf.HasField("onset") else None,
+                            pf.severity if pf.HasField("severity") else None, number, col, batch)
                 conflict(term, prev, pf.excluded, number, col)
                 continue
             seen[tid] = (pf.excluded, number)
+            at[tid] = len(features) + len(batch)
             batch.append(pf)
         if batch:
             features.extend(batch)
