@@ -392,3 +392,33 @@ def test_uploaded_phenopackets_are_counted_as_checked_not_as_none_made(client: h
     run = client.post(f"/api/workspaces/{ws}/convert").json()
     assert run["packets"] == 0 and run["checked"] == 4  # the broken zip member is an error, not a document
     assert any(e.startswith("two.zip!b.json") for e in run["errors"])
+
+
+def test_mapping_messages_name_the_sheet_and_the_file_the_curator_has(client: httpx.Client) -> None:
+    # "mapping not valid: line 4:3: …" named no file, and a finding quoting the mapping named
+    # "mappings/s.csv.yaml", a path inside the session the curator never saw
+    ws = _workspace(client)
+    assert _upload(client, ws, "s.csv", SHEET).status_code == 200
+    r = client.put(f"/api/workspaces/{ws}/mapping/s.csv",
+                   json={"yaml": "phenotk_mapping: 1\nsubject:\n  id: individual_id\n  sexx: sex\n"})
+    assert r.status_code == 400
+    assert r.json()["error"] == "s.csv: the mapping is not valid: line 4:3: unknown key 'sexx' in subject; did you " \
+                                "mean 'sex'?"
+    assert _upload(client, ws, "mine.yaml", b"phenotk_mapping: 1\nsubject:\n  idd: individual_id\n").is_success
+    r = client.post(f"/api/workspaces/{ws}/mapping/s.csv/use", json={"upload": "mine.yaml"})
+    assert r.status_code == 400 and r.json()["error"].startswith("s.csv: the mapping mine.yaml is not valid: line 3")
+    assert client.put(f"/api/workspaces/{ws}/mapping/s.csv",
+                      json={"yaml": "phenotk_mapping: 1\nsubject:\n  id: patient\n"}).status_code == 200
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    assert run["errors"] == ["s.csv: the id column 'patient' (mapping s.mapping.yaml:3:7) is not in the sheet; "
+                             "columns: individual_id, sex, age_at_last_encounter, Seizure, Hypotonia"]
+    download = client.get(f"/api/workspaces/{ws}/mapping/s.csv/yaml")
+    assert 'filename="s.mapping.yaml"' in download.headers["content-disposition"]
+    # two sheets of one stem: each mapping keeps its own file
+    assert _upload(client, ws, "s.tsv", SHEET.replace(b",", b"\t")).status_code == 200
+    assert client.put(f"/api/workspaces/{ws}/mapping/s.tsv",
+                      json={"yaml": "phenotk_mapping: 1\nsubject:\n  id: pat\n"}).status_code == 200
+    errors = client.post(f"/api/workspaces/{ws}/convert").json()["errors"]
+    assert [e.split(" is not")[0] for e in errors] == [
+        "s.csv: the id column 'patient' (mapping s.csv.mapping.yaml:3:7)",
+        "s.tsv: the id column 'pat' (mapping s.tsv.mapping.yaml:3:7)"]

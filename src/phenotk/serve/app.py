@@ -338,7 +338,7 @@ def create_app(state: ServeState) -> FastAPI:
     def mapping_download(ws_id: str, name: str) -> Response:
         """The mapping YAML of the sheet ``name`` as a download."""
         view = runs.assistant_view(state.store.get(ws_id), name, state.ontology)
-        return _download(view["yaml"].encode("utf-8"), "application/yaml", _stem(name) + ".mapping.yaml")
+        return _download(view["yaml"].encode("utf-8"), "application/yaml", runs.mapping_stem(name) + ".mapping.yaml")
 
     @app.post("/api/workspaces/{ws_id}/convert")
     def convert(ws_id: str, limit: int = 1000) -> JSONResponse:
@@ -465,10 +465,6 @@ def _run_view(ws: Any, run: Any, *, offset: int = 0, limit: int = 1000, severity
         "preview": runs.preview(run),
         "fixed": run.fixed,
     }
-
-
-def _stem(name: str) -> str:
-    return Path(name).stem.replace('"', "_")
 
 
 def _download(data: bytes, media: str, filename: str) -> Response:

@@ -158,7 +158,12 @@ def set_mapping_text(ws: Workspace, name: str, text: str, ontology: Any, origin:
     if not takes_mapping(ws, name):
         raise ServeError(400, f"{name}: only sheets and REDCap exports are read with a mapping; this file is read "
                               f"as {ws.kinds.get(name)}")
-    assistant.parse(text)  # refuse an invalid mapping before storing it
+    try:
+        assistant.parse(text)  # refuse an invalid mapping before storing it
+    except ServeError as exc:  # "mapping not valid: line 4:3: …" did not say for which file
+        what = f"the mapping {origin}" if origin.endswith((".yaml", ".yml")) else "the mapping"
+        raise ServeError(exc.status, f"{name}: {what} is not valid{exc.message.removeprefix('mapping not valid')}"
+                         ) from None
     with ws.lock:
         if name not in ws.assist:
             ws.assist[name] = {"header": _header_of(ws, name, text), "suggestions": {}, "messages": []}
@@ -355,7 +360,11 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                 continue  # validated as files below (findings with line numbers; fixes give fixed copies)
             kwargs: dict[str, Any] = {}
             if name in ws.mappings:
-                mapping = ws.inside(mapdir / (name + ".yaml"))
+                # named as the page's download names it: a finding that quotes the mapping ("the id column
+                # 'patient' (mapping s.mapping.yaml:3:7)") named "mappings/s.csv.yaml", a file the curator never saw
+                stem = mapping_stem(name)
+                twin = any(mapping_stem(other) == stem for other in ws.mappings if other != name)
+                mapping = ws.inside(mapdir / ((name if twin else stem) + ".mapping.yaml"))
                 mapping.write_text(ws.mappings[name], encoding="utf-8")
                 # a REDCap export keeps its reader (checkbox columns, repeating instruments): read as a plain
                 # table it gave other packets than `phenotk convert export.csv --mapping m.yaml` (ERKER: 40, not 50)
@@ -527,6 +536,11 @@ def _error() -> Any:
     from phenotk.issue import Severity
 
     return Severity.ERROR
+
+
+def mapping_stem(name: str) -> str:
+    """The name of the mapping download of sheet ``name``, without ``.mapping.yaml`` (as the app names it)."""
+    return Path(name).stem.replace('"', "_")
 
 
 def _folder(name: str) -> str:

@@ -198,7 +198,7 @@ class Workspace:
     def display(self, text: str) -> str:
         """``text`` with this workspace's directories removed from paths (what the page and reports show)."""
         if not isinstance(self._prefixes, tuple):  # resolved once: a realpath per finding took 13 of 30 s
-            bases = (self.inputs, self.packets, self.fixed, self.root)
+            bases = (self.inputs, self.packets, self.fixed, self.root / "mappings", self.root)
             self._prefixes = tuple(dict.fromkeys(str(b) + os.sep for base in bases for b in (base, base.resolve())))
         if os.sep not in text:  # most messages name no path at all
             return text
