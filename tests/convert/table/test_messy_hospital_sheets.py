@@ -430,3 +430,18 @@ def test_sheet_gives_its_truth_and_names_every_loss(name: str, tmp_path: Path, h
     packets, found = _run(make(tmp_path), mapping, hpo_stub)
     assert packets == truth
     assert found == sorted(findings, key=lambda f: (f[1] or 0, f[0], f[2]))
+
+
+def test_mapping_init_skips_the_second_header_row(tmp_path: Path, hpo_stub: Any) -> None:
+    """The starter mapping for a header merged over two rows lists the second row in skip_rows."""
+    import yaml
+
+    from phenotk.conversion.table.starter import init_mapping
+
+    path = _two_row_header(tmp_path)
+    start = init_mapping(path, ontology=hpo_stub)
+    mapping = yaml.safe_load(start.text)
+    assert mapping["input"].get("skip_rows") == [2]
+    packets, found = _run(path, {k: v for k, v in mapping.items() if k != "phenotk_mapping"}, hpo_stub)
+    assert set(packets) == {"T1", "T2", "T3"}
+    assert not [f for f in found if f[0] == "map-bad-cell"]

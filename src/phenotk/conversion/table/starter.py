@@ -263,6 +263,9 @@ def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, s
         inp["header_row"] = header_row
     d["input"] = inp
     subject_col = (f.get("subject_id") or f.get("packet_id") or [_id_column(sheet, pl)])[0]
+    repeats = _header_repeats(sheet, subject_col)
+    if repeats:  # a header merged over two rows ("Patient" in rows 1 and 2), or the header repeated below
+        inp["skip_rows"] = repeats
     if "packet_id" in f:
         d["id"] = f["packet_id"][0]
     elif "pmid" in f:
@@ -295,6 +298,16 @@ def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, s
     if phen:
         d["phenotypes"] = phen
     return d
+
+
+def _header_repeats(sheet: Sheet, column: str) -> list[int]:
+    """Row numbers whose cell in the id ``column`` repeats the header (a second header row): not patients."""
+    if column not in sheet.header:
+        return []
+    j = sheet.header.index(column)
+    key = " ".join(column.split()).casefold()
+    return [n for n, row in zip(sheet.row_numbers, sheet.rows, strict=False)
+            if j < len(row) and " ".join(row[j].split()).casefold() == key]
 
 
 def _id_column(sheet: Sheet, pl: Placement) -> str:
