@@ -105,3 +105,19 @@ def test_an_ontology_loaded_for_the_prefix_completes_the_resource(
     (res,) = [r for r in json.loads(p.read_text())["metaData"]["resources"] if r["namespacePrefix"] == "MONDO"]
     assert res["version"] == "2025-01-01"
     assert not [r for r in _rules(capsys, p, "--no-hpo", *mondo) if r["rule"].startswith("meta-")]
+
+
+def test_stripping_a_blank_from_an_id_reveals_no_new_finding(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # v2-examples' marfan: curie-syntax strips "OMIM:154700 "; the undeclared OMIM prefix is reported before the fix
+    # too, so the run after the fix finds nothing the run before it had not
+    data = _packet()
+    data["diseases"] = [{"term": {"id": "MONDO:0007947 ", "label": "Marfan syndrome"}}]
+    p = tmp_path / "case.json"
+    p.write_text(json.dumps(data, indent=2))
+    before = {(r["rule"], r["pointer"]) for r in _rules(capsys, p, "--no-hpo")}
+    _cli(capsys, "fix", "--no-hpo", "--unsafe", "-i", str(p))
+    assert json.loads(p.read_text())["diseases"][0]["term"]["id"] == "MONDO:0007947"
+    after = {(r["rule"], r["pointer"]) for r in _rules(capsys, p, "--no-hpo")}
+    assert after <= before, after - before

@@ -80,8 +80,9 @@ class MetaUndeclaredPrefix(Rule):
     --------------
     The prefix of every ``OntologyClass.id`` and ``GeneDescriptor.valueId`` must equal the
     ``namespacePrefix`` of a resource in ``metaData.resources`` (in a Family or Cohort, the resources of
-    the element and of its members all count). Each undeclared prefix is reported once, at its first use,
-    with the number of uses. Literature references (``PMID:``) in ``externalReferences`` are references,
+    the element and of its members all count). An id with blanks around it (``"OMIM:154700 "``, which
+    ``curie-syntax`` reports and fixes) counts with its prefix. Each undeclared prefix is reported once, at
+    its first use, with the number of uses. Literature references (``PMID:``) in ``externalReferences`` are references,
     not ontology terms, and are not checked. For well-known namespaces a resource entry is suggested; when
     a resource already carries the namespace's well-known ``iriPrefix`` under another ``namespacePrefix``
     (``"HPO"`` for ``http://purl.obolibrary.org/obo/HP_``), the finding names it and the fix renames it.
@@ -275,6 +276,10 @@ def _cached_prefix(ident: str) -> str | None:
     prefix = _PREFIXES.get(ident, _UNSEEN)
     if prefix is _UNSEEN:
         prefix = curie_prefix(ident)
+        if prefix is None and (ident[:1].isspace() or ident[-1:].isspace()):
+            # "OMIM:154700 " is curie-syntax's finding, whose fix strips it: its prefix must be declared all the
+            # same (else the fix reveals an undeclared prefix that the run before it did not report)
+            prefix = curie_prefix(ident.strip())
         if len(_PREFIXES) < 200_000:
             _PREFIXES[ident] = prefix
     return prefix  # type: ignore[return-value]
