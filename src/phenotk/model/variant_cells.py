@@ -352,7 +352,7 @@ class _Cell:
         states = _states([w for _, w in words])
         zyg_index = {i for _, _, idx in states for i in idx}
         unknown: list[str] = []
-        genes: list[str] = []
+        genes: list[tuple[int, str]] = []
         bare_protein: list[tuple[int, Hgvs]] = []
         for i, (pos, w) in enumerate(words):
             if i in zyg_index or w.lower() in _EXTRA_WORDS:
@@ -361,7 +361,7 @@ class _Cell:
             if bare is not None:
                 bare_protein.append((pos, bare))
             elif tokens and _is_gene(w):
-                genes.append(w)
+                genes.append((pos, w))
             else:
                 unknown.append(w)
         if not tokens:
@@ -390,9 +390,15 @@ class _Cell:
         return self.fail("neither an HGVS variant nor a 'no variant' word")
 
     def _variants(
-        self, entries: list[_Entry], per_entry: list[str | None], cell_refs: list[str], genes: list[str]
+        self, entries: list[_Entry], per_entry: list[str | None], cell_refs: list[str],
+        genes: list[tuple[int, str]],
     ) -> list[CellVariant]:
-        gene_all = genes[0] if len(set(genes)) == 1 else None
+        names = {g for _, g in genes}
+        gene_all = genes[0][1] if len(names) == 1 else None
+        own = _gene_before_each(entries, genes) if len(names) > 1 and not cell_refs else None
+        if own is not None:  # "SCN1A c.2836C>T het / KCNQ2 c.821C>T het": each change after its gene
+            for e, g in zip(entries, own, strict=True):
+                e.gene = e.gene or g
         variants = [
             _with_reference(CellVariant(expressions=tuple(e.expressions), zygosity=zyg, gene=e.gene or gene_all),
                             cell_refs, self.default)
@@ -442,6 +448,20 @@ class _Entry:
     expressions: list[Hgvs]
     gene: str | None = None
     trans: bool = False
+
+
+def _gene_before_each(entries: list[_Entry], genes: list[tuple[int, str]]) -> list[str] | None:
+    """One gene per change when each gene word stands right before its change (between it and the one before)."""
+    if len(genes) != len(entries):
+        return None
+    out = []
+    previous = -1
+    for e, (pos, gene) in zip(entries, sorted(genes), strict=True):
+        if not previous < pos < e.start:
+            return None
+        out.append(gene)
+        previous = e.start
+    return out
 
 
 def _bare_protein(word: str) -> Hgvs | None:

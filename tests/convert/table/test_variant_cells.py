@@ -386,3 +386,15 @@ def test_zygosity_column_with_other_words_is_a_bad_cell(word: str) -> None:
 def test_plain_zygosity_column_gives_no_description() -> None:
     p, _ = _convert({"Variant": "NM_1.1:c.1A>G", "Zyg": "het"}, {"hgvs": "Variant", "zygosity": "Zyg"})
     assert "description" not in _descriptors(p)[0]
+
+
+def test_two_genes_in_one_cell_each_before_its_change() -> None:
+    """'SCN1A c.… het' and 'KCNQ2 c.… het' on two lines of one cell: each variant gets its own gene."""
+    r = parse_variant_cell("SCN1A c.2836C>T het\nKCNQ2 c.821C>T het")
+    assert [(v.expressions[0].text, v.gene, v.zygosity) for v in r.variants] == [
+        ("c.2836C>T", "SCN1A", "heterozygous"), ("c.821C>T", "KCNQ2", "heterozygous")]
+    # genes that do not each stand before their change are not paired by guess
+    r = parse_variant_cell("SCN1A KCNQ2 c.1A>G c.2T>C")
+    assert [v.gene for v in r.variants] == [None, None]
+    p, _ = _convert({"Variant": "SCN1A NM_001165963.4:c.2836C>T\nKCNQ2 NM_172107.4:c.821C>T"}, {"hgvs": "Variant"})
+    assert [d.get("geneContext") for d in _descriptors(p)] == [{"symbol": "SCN1A"}, {"symbol": "KCNQ2"}]
