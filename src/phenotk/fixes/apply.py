@@ -283,9 +283,36 @@ def apply_to_document(doc: Document, fixes: Sequence[Fix]) -> FixOutcome:
         return apply_to_text(doc.text, Format.YAML if doc.format is Format.YAML else Format.JSON, fixes, doc.data)
     tree, plan = apply_to_tree(doc.data, fixes)
     out = FixOutcome(data=tree, text=None, applied=list(plan.accepted), skipped=list(plan.skipped))
+    unknown = _unknown_field_numbers(doc) if plan.accepted and doc.format is Format.PB else None
+    if unknown is not None:  # re-serialising would drop them: write nothing rather than lose data
+        why = (
+            f"the protobuf file holds fields this schema does not know ({unknown}); re-serialising it would drop "
+            "them (converting it would too): it needs a phenotk whose schema knows them"
+        )
+        out.skipped = [Skipped(f, why) for f in plan.accepted] + out.skipped
+        out.applied = []
+        out.data = doc.data
+        return out
     if plan.accepted:
         msg = json_format.ParseDict(tree, doc.element.message_class(), ignore_unknown_fields=True)
         out.payload = msg.SerializeToString(deterministic=True)
         out.method = "reserialise"
         out.note = "protobuf binary is always re-serialised"
     return out
+
+
+def _unknown_field_numbers(doc: Document) -> str | None:
+    """The unknown fields of a protobuf document (``field 111``; ``nested fields`` below the top), or None."""
+    from google.protobuf.unknown_fields import UnknownFieldSet
+
+    msg = doc.message
+    if msg is None:
+        return None
+    known = type(msg)()
+    known.CopyFrom(msg)
+    known.DiscardUnknownFields()
+    if known.ByteSize() == msg.ByteSize():
+        return None
+    fields = UnknownFieldSet(msg)
+    top = sorted({fields[i].field_number for i in range(len(fields))})
+    return f"field {', '.join(map(str, top))}" if top else "fields of nested messages"
