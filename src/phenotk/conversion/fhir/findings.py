@@ -245,6 +245,28 @@ What to do: nothing if the reading is right; otherwise add the ``subject`` refer
     group="fhir",
 )
 
+LABEL_FROM_ONTOLOGY = FindingType(
+    "FHIR013",
+    "fhir-label-from-ontology",
+    Severity.INFO,
+    "A term's coding has no display (and no text): its label was taken from the loaded ontology release.",
+    """\
+What it means: a phenopacket OntologyClass needs a label, and the FHIR coding it was read from (e.g. an
+Observation.code with ``system`` and ``code`` ``HP:0001250`` only) has no ``display`` and its CodeableConcept no
+``text``. An ontology was loaded (``--hpo``), so the label is the current label of that id in that release; the
+message names the id, the label and the release. The pointer is the first such coding in the input.
+
+Why: a converter never invents a value without saying so. The label comes from the ontology, not from the input;
+it may differ from what the sender's system shows for that code.
+
+Example: ``phenotk convert bundle.json --from fhir --hpo hp.json -o out/`` on a Bundle whose HPO codings have no
+display: ``HP:0001250 has no display in the input; label 'Seizure' taken from HPO release 2025-05-06``.
+
+What to do: nothing when the label is right; otherwise add the ``display`` to the coding. Without an ontology the
+label stays empty (and validation reports the missing label).""",
+    group="fhir",
+)
+
 FINDINGS: tuple[FindingType, ...] = (
     UNMAPPED_RESOURCE,
     UNMAPPED_ELEMENT,
@@ -258,4 +280,5 @@ FINDINGS: tuple[FindingType, ...] = (
     UNMAPPED_FIELD,
     UNSUPPORTED_ELEMENT,
     ASSUMED_SUBJECT,
+    LABEL_FROM_ONTOLOGY,
 )

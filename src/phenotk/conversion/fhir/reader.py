@@ -76,6 +76,7 @@ def _finish(w: Walk) -> list[Converted]:
 
     out: list[Converted] = []
     for pk in w.packets.values():
+        _fill_labels(w, pk)
         if not pk.has_meta:
             pk.data["metaData"] = _default_meta(w, pk)
         msg: Any = Phenopacket()
@@ -97,6 +98,75 @@ def _finish(w: Walk) -> list[Converted]:
     else:
         out[0].issues[:0] = w.loose
     return out
+
+
+def _unlabelled(x: Any, found: list[dict[str, Any]]) -> None:
+    """The ontology classes (``{id}`` dicts with a CURIE id and no or an empty label) in a packet's JSON."""
+    if isinstance(x, dict):
+        v = x.get("id")
+        if isinstance(v, str) and ":" in v and set(x) <= {"id", "label"} and not x.get("label"):
+            found.append(x)
+            return
+        for y in x.values():
+            _unlabelled(y, found)
+    elif isinstance(x, list):
+        for y in x:
+            _unlabelled(y, found)
+
+
+def _displayless(x: Any, ptr: str, found: dict[str, str]) -> None:
+    """CURIE → pointer of the first Coding in the input with that code and no display."""
+    if isinstance(x, dict):
+        if "code" in x and not x.get("display") and ("system" in x or isinstance(x.get("code"), str)):
+            curie = T.curie_of(x)
+            if curie:
+                found.setdefault(curie, ptr)
+        for k, y in x.items():
+            _displayless(y, f"{ptr}/{str(k).replace('~', '~0').replace('/', '~1')}", found)
+    elif isinstance(x, list):
+        for i, y in enumerate(x):
+            _displayless(y, f"{ptr}/{i}", found)
+
+
+def _fill_labels(w: Walk, pk: Packet) -> None:
+    """Label the packet's terms read without one (a coding with no display, no text) from the loaded ontology.
+
+    HP terms take ``options.ontology``, other prefixes ``options.ontologies[prefix]``; the label is that release's
+    current label of the id, with one ``fhir-label-from-ontology`` finding per id. Without an ontology for the
+    prefix (or when the release lacks the id) the label stays empty, as before.
+    """
+    if w.options.ontology is None and not w.options.ontologies:
+        return
+    found: list[dict[str, Any]] = []
+    _unlabelled({k: v for k, v in pk.data.items() if k != "metaData"}, found)
+    reported: set[str] = set()
+    for oc in found:
+        curie = oc["id"]
+        prefix = curie.split(":", 1)[0]
+        onto = w.options.ontology if prefix.upper() == "HP" else w.options.ontologies.get(prefix)
+        label = onto.label(curie) if onto is not None else None
+        if not label:
+            continue
+        oc["label"] = label
+        if curie in reported:
+            continue
+        reported.add(curie)
+        where = w.__dict__.get("_displayless")
+        if where is None:
+            where = w.__dict__["_displayless"] = {}
+            _displayless(w.tree, "", where)
+        name = "HPO" if prefix.upper() == "HP" else prefix
+        release = getattr(onto, "version", None) or "of unknown version"
+        w.issue(
+            F.LABEL_FROM_ONTOLOGY,
+            f"{curie} has no display in the input; label {label!r} taken from {name} release {release}",
+            where.get(curie, ""),
+            sev=Severity.INFO,
+            pk=pk,
+            term=curie,
+            label=label,
+            release=release,
+        )
 
 
 def _prefixes(x: Any, found: set[str]) -> None:
