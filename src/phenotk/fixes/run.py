@@ -58,6 +58,8 @@ class FileFix:
     after: list[Result] = field(default_factory=list)  #: findings of the re-validation (== before when unchanged)
     notes: list[str] = field(default_factory=list)
     error: InputError | None = None  #: the input could not be read
+    #: True for a file on disk, False for a zip member or stdin, None when not known (bytes fixed directly)
+    regular: bool | None = None
 
     @property
     def changed(self) -> bool:
@@ -67,7 +69,9 @@ class FileFix:
     @property
     def writable_path(self) -> str | None:
         """Filesystem path the input came from (None for zip members and stdin)."""
-        if self.path == "<stdin>" or "!" in self.path or not os.path.isfile(self.path):
+        if self.path == "<stdin>" or self.regular is False or not os.path.isfile(self.path):
+            return None
+        if self.regular is None and _zip_member(self.path):  # origin not known: judged by the name
             return None
         return self.path
 
@@ -294,15 +298,20 @@ def fix_paths(
                 err = InputError(f"cannot read: {exc.strerror or exc}", path=src.path)
                 yield os.fspath(arg), FileFix(path=src.path, error=err)
                 continue
-            yield (
-                os.fspath(arg),
-                fix_bytes(raw, src.path, engine, name=src.name, unsafe=unsafe, rules=rules, versions=versions),
-            )
+            result = fix_bytes(raw, src.path, engine, name=src.name, unsafe=unsafe, rules=rules, versions=versions)
+            result.regular = src.regular  # a file named "x!y.json" is a file; "a.zip!m.json" is a member
+            yield os.fspath(arg), result
+
+
+def _zip_member(path: str) -> bool:
+    """True for a display path ``archive.zip!member`` (a file named ``x!y.json`` is no member)."""
+    head, bang, _ = path.partition("!")
+    return bool(bang) and head.lower().endswith(".zip") and os.path.isfile(head)
 
 
 def output_path(arg: str, path: str, out_dir: str | os.PathLike[str]) -> Path:
     """Where ``-o DIR`` puts a fixed file: its path relative to the directory argument, else its name."""
-    if "!" in path:  # zip member: keep the member's path inside the archive, never outside out_dir (zip slip)
+    if _zip_member(path):  # keep the member's path inside the archive, never outside out_dir (zip slip)
         member = path.split("!", 1)[1].replace("\\", "/")
         parts = [p for p in member.split("/") if p not in ("", ".", "..")]
         return Path(out_dir).joinpath(*parts) if parts else Path(out_dir) / "member"
