@@ -270,7 +270,7 @@ class CohortGroups(dict[Any, CohortView]):
         """Packets per group (a pandas Series named after the key)."""
         import pandas as pd
 
-        return pd.Series({k: len(v) for k, v in self.items()}, name="packets").rename_axis(self.by)
+        return pd.Series({k: len(v) for k, v in self.items()}, name="packets", dtype="int64").rename_axis(self.by)
 
     def __repr__(self) -> str:
         head = [f"{len(self)} groups by {self.by}:"]

@@ -292,7 +292,11 @@ def genotype_phenotype(
         r["p_adjusted"] = q
     cols = ["id", "label", "a_observed", "a_measured", "a_fraction", "b_observed", "b_measured", "b_fraction",
             "p_value", "p_adjusted"]
-    df = pd.DataFrame(rows, columns=cols).sort_values(["p_value", "id"], kind="stable").reset_index(drop=True)
+    df = pd.DataFrame(rows, columns=cols).astype(
+        {"id": "string", "label": "string", **{c: ("float64" if c.endswith(("fraction", "p_value", "p_adjusted"))
+                                                  else "int64") for c in cols[2:]}}
+    )  # typed also with no tested term (no rows: pandas would make every column object)
+    df = df.sort_values(["p_value", "id"], kind="stable").reset_index(drop=True)
     df = df.rename(columns=lambda c: c.replace("a_", f"{names[0]}_", 1).replace("b_", f"{names[1]}_", 1)
                    if c[:2] in ("a_", "b_") else c)
     df.attrs["test"] = TEST_NAME

@@ -140,8 +140,11 @@ class CohortSummary:
         import pandas as pd
 
         df = pd.DataFrame([t.__dict__ for t in self.terms], columns=TERM_COLUMNS)
-        df = df.astype({"id": "string", "label": "string"})
-        df["observed_fraction"] = df["observed"] / self.packets if self.packets else 0.0
+        df = df.astype({"id": "string", "label": "string", **dict.fromkeys(TERM_COLUMNS[2:], "int64")})
+        # typed also when there are no terms (no rows: pandas would make every column object)
+        df["observed_fraction"] = (df["observed"] / self.packets if self.packets else df["observed"] * 0.0).astype(
+            "float64"
+        )
         return df
 
     def organ_systems_frame(self) -> pd.DataFrame:
@@ -151,7 +154,7 @@ class CohortSummary:
         cols = [*TERM_COLUMNS, "only_excluded_below"]
         df = pd.DataFrame([t.__dict__ for t in self.organ_systems], columns=cols)
         df.insert(2, "system", [t.short_label for t in self.organ_systems])
-        return df.astype({"id": "string", "label": "string", "system": "string"})
+        return df.astype({"id": "string", "label": "string", "system": "string", **dict.fromkeys(cols[2:], "int64")})
 
     def age_stats(self) -> dict[str, float | int | None]:
         """n, min, median, max of age at last encounter (years)."""
