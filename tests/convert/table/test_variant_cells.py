@@ -398,3 +398,30 @@ def test_two_genes_in_one_cell_each_before_its_change() -> None:
     assert [v.gene for v in r.variants] == [None, None]
     p, _ = _convert({"Variant": "SCN1A NM_001165963.4:c.2836C>T\nKCNQ2 NM_172107.4:c.821C>T"}, {"hgvs": "Variant"})
     assert [d.get("geneContext") for d in _descriptors(p)] == [{"symbol": "SCN1A"}, {"symbol": "KCNQ2"}]
+
+
+def test_gene_hgnc_and_zygosity_cells_listing_one_value_per_variant() -> None:
+    """'SCN1A; KCNQ2' beside 'c.1A>G; c.2T>C': each variant its gene (and HGNC id, zygosity), in order."""
+    cols = {"Variant": "NM_1.1:c.1A>G; NM_2.1:c.2T>C", "Gene": "SCN1A; KCNQ2", "HGNC": "HGNC:10585 | HGNC:6296",
+            "Zyg": "het (mat), hom"}
+    block = {"hgvs": "Variant", "gene_symbol": "Gene", "hgnc_id": "HGNC", "zygosity": "Zyg"}
+    p, issues = _convert(cols, block)
+    assert [(d["geneContext"], d.get("allelicState"), d.get("description")) for d in _descriptors(p)] == [
+        ({"valueId": "HGNC:10585", "symbol": "SCN1A"}, HET, "het (mat)"),
+        ({"valueId": "HGNC:6296", "symbol": "KCNQ2"}, HOM, None)]
+    assert issues == []
+    # one HGNC id beside two genes belongs to neither for sure: not carried, named
+    p, issues = _convert({**cols, "HGNC": "HGNC:10585"}, block)
+    assert [d["geneContext"] for d in _descriptors(p)] == [{"symbol": "SCN1A"}, {"symbol": "KCNQ2"}]
+    assert issues == [("map-bad-cell", "MAP002", 2, "HGNC", "HGNC:10585")]
+    # two genes for one variant: not a gene symbol (was carried as the symbol 'SCN1A; KCNQ2')
+    p, issues = _convert({"Variant": "NM_1.1:c.1A>G", "Gene": "SCN1A; KCNQ2"},
+                         {"hgvs": "Variant", "gene_symbol": "Gene"})
+    assert "geneContext" not in _descriptors(p)[0]
+    assert issues == [("map-bad-cell", "MAP002", 2, "Gene", "SCN1A; KCNQ2")]
+
+
+def test_a_zygosity_cell_with_its_inheritance_is_one_value_for_two_variants() -> None:
+    p, issues = _convert({"Variant": "NM_1.1:c.1A>G; NM_2.1:c.2T>C", "Zyg": "het, de novo"},
+                         {"hgvs": "Variant", "zygosity": "Zyg"})
+    assert [d.get("allelicState") for d in _descriptors(p)] == [HET, HET] and issues == []

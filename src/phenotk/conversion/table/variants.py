@@ -122,6 +122,24 @@ def _partial_template(spec: ValueSpec, rec: dict[str, str]) -> str:
     return ("".join(parts) + spec.template[pos:]).strip(" :;,/")
 
 
+#: where a gene / HGNC / zygosity cell lists one value per variant: "SCN1A; KCNQ2", "het | hom", "A / B"
+_LIST = re.compile(r"\s*(?:[;|,\n]|\s/\s)\s*")
+
+
+def _parts(text: str, n: int) -> list[str]:
+    """``text`` as one value per variant when it lists exactly ``n`` > 1 of them, else ``[text]``."""
+    if n < 2 or not text:
+        return [text]
+    parts = [p.strip() for p in _LIST.split(text.strip())]
+    return parts if len(parts) == n and all(parts) else [text]
+
+
+def _symbol(text: str) -> str | None:
+    """A gene symbol; a cell naming several genes for one variant (``SCN1A; KCNQ2``) is none."""
+    parts = [p for p in _LIST.split(text.strip()) if p.strip()]
+    return None if len(parts) > 1 else identity(text)
+
+
 def _acmg(text: str) -> int | None:
     name = text.strip().upper().replace(" ", "_")
     name = _ACMG_SHORT.get(name, name)
@@ -229,24 +247,52 @@ class _Reader:
                   f"a 'no variant' word, or map the text in the values of {spec.pointer}")
             return []
         self.used.update((row, c) for k in _OTHER_KEYS if k in block for c in block[k].columns())
-        zyg_col = self.value(block, "zygosity", rec, row, _zygosity,
-                             "a zygosity (heterozygous, homozygous, hemizygous, het/hom/hemi, 0/1, 1/1)")
-        symbol = self.value(block, "gene_symbol", rec, row, identity, "a gene symbol") or ""
-        hgnc = self.value(block, "hgnc_id", rec, row, _hgnc, "an HGNC id (HGNC:25662)") or ""
+        n = len(result.variants)
+        zygs = self.each(block, "zygosity", rec, row, _zygosity,
+                         "a zygosity (heterozygous, homozygous, hemizygous, het/hom/hemi, 0/1, 1/1)", n)
+        symbols = self.each(block, "gene_symbol", rec, row, _symbol, "one gene symbol per variant", n)
+        hgncs = self.each(block, "hgnc_id", rec, row, _hgnc, "an HGNC id (HGNC:25662)", n)
+        genes = {g for g in (sym or v.gene for sym, v in zip(symbols, result.variants, strict=True)) if g}
+        if len(genes) > 1 and hgncs[0] and len(set(hgncs)) == 1:  # one id beside two genes: whose is it?
+            b.bad(self.issues, row, block["hgnc_id"].column, block["hgnc_id"].raw(rec), "one id for several genes",
+                  f"HGNC id {block['hgnc_id'].raw(rec)!r} is one id for the variants of {len(genes)} genes "
+                  f"({', '.join(sorted(genes))}); it is not carried — give one id per gene, in the variants' order")
+            hgncs = [None] * n
         acmg = self.value(block, "acmg", rec, row, _acmg,
                           "an ACMG class (PATHOGENIC, LIKELY_PATHOGENIC, VUS, LIKELY_BENIGN, BENIGN)")
         status = self.value(block, "interpretation_status", rec, row, _status,
                             f"an interpretation status ({', '.join(_STATUSES)})") or b.m.interpretation_status
-        zyg_words = ""
-        if zyg_col is not None:  # "het (mat)": the inheritance is kept as text (the description)
-            zraw = block["zygosity"].raw(rec)
-            zmapped = block["zygosity"].translate(zraw)
-            zyg_words = _zygosity_words(zraw if zmapped is MISSING else str(zmapped))
+        zwords = [""] * n
+        if "zygosity" in block and any(zygs):  # "het (mat)": the inheritance is kept as text (the description)
+            zspec = block["zygosity"]
+            parts = _parts(zspec.raw(rec), n)
+            for i, text in enumerate(parts):
+                mapped = zspec.translate(text)
+                zwords[i] = _zygosity_words(text if mapped is MISSING else str(mapped)) if zygs[i] else ""
         return [
-            _Found(v, row, spec.column, raw, self.checked(v, zyg_col, symbol, block, rec, row), symbol or v.gene or "",
-                   hgnc, acmg, status, opts.verbatim, zyg_words)
-            for v in result.variants
+            _Found(v, row, spec.column, raw, self.checked(v, zygs[i], symbols[i] or "", block, rec, row),
+                   symbols[i] or v.gene or "", hgncs[i] or "", acmg, status, opts.verbatim, zwords[i])
+            for i, v in enumerate(result.variants)
         ]
+
+    def each(self, block: dict[str, ValueSpec], key: str, rec: dict[str, str], row: int,
+             parse: Callable[[str], T | None], expected: str, n: int) -> list[T | None]:
+        """The ``key`` cell for each of the ``n`` variants of the variant cell.
+
+        A cell listing one value per variant, in order (``SCN1A; KCNQ2`` beside ``c.1A>G; c.2T>C``), gives each
+        variant its own; otherwise the one value is every variant's.
+        """
+        if key not in block:
+            return [None] * n
+        spec = block[key]
+        raw = spec.raw(rec)
+        parts = _parts(raw, n)
+        mapped = spec.translate(raw)
+        whole = mapped is None or parse(raw if mapped is MISSING else str(mapped)) is not None
+        if len(parts) == 1 or whole:  # "het, de novo" is one zygosity for both variants, not two values
+            return [self.value(block, key, rec, row, parse, expected)] * n
+        return [read_value(self.b, spec, part, parse, self.issues, row, key.replace("_", " "), expected)
+                for part in parts]
 
     def checked(self, v: CellVariant, zyg_col: str | None, symbol: str, block: dict[str, ValueSpec],
                 rec: dict[str, str], row: int) -> str | None:
