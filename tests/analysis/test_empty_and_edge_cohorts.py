@@ -49,3 +49,44 @@ def test_genotype_phenotype_with_no_tested_term_is_typed(hpo) -> None:
     _ints(df, ["male_observed", "male_measured", "rest_observed", "rest_measured"])
     for c in ("male_fraction", "rest_fraction", "p_value", "p_adjusted"):
         assert str(df[c].dtype) == "float64", c
+
+
+def _texts(ax) -> str:
+    return " ".join(t.get_text() for t in ax.texts)
+
+
+def test_plots_of_nothing_say_why(tmp_path, hpo) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    empty = CohortView([], hpo=hpo).summary()
+    ax = empty.plot_terms()
+    assert "no HPO term to plot" in _texts(ax) and "0 phenopackets" in _texts(ax)
+    ax.figure.savefig(tmp_path / "t.png")
+    assert "no organ system" in _texts(empty.plot_organ_systems())
+    assert "no onset age in years of observed features" in _texts(empty.plot_onsets())
+    assert "diseases" in _texts(empty.plot_onsets(of="diseases"))
+    no_hpo = CohortView([]).summary()
+    assert "without an HPO" in _texts(no_hpo.plot_organ_systems())
+    plt.close("all")
+
+
+def test_onsets_given_as_terms_are_named_when_no_age_is_plotted(tmp_path, hpo) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    (tmp_path / "p.json").write_text(
+        '{"id": "p", "subject": {"id": "s"}, "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": '
+        '"Seizure"}, "onset": {"ontologyClass": {"id": "HP:0003577", "label": "Congenital onset"}}}], "metaData": '
+        '{"created": "2024-01-01T00:00:00Z", "createdBy": "x", "phenopacketSchemaVersion": "2.0"}}'
+    )
+    s = read_cohort(tmp_path, hpo=hpo).summary()
+    text = _texts(s.plot_onsets())
+    assert "1 phenopacket(s)" in text and "1 given as onset terms (.feature_onset_terms)" in text
+    ax = s.plot_terms()
+    assert not ax.texts and len(ax.patches) > 0  # a cohort with terms still gets its bars
+    plt.close("all")

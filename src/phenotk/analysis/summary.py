@@ -202,6 +202,9 @@ class CohortSummary:
             return "propagated: a packet counts for a term when it observes the term or a descendant"
         return "direct: no HPO loaded, counts are for the ids as written"
 
+    def _packets_text(self) -> str:
+        return "none of 0 phenopackets" if not self.packets else f"none of {self.packets} phenopacket(s)"
+
     def to_text(self) -> str:
         """Plain-text report for terminals."""
         a = self.age_stats()
@@ -315,6 +318,8 @@ class CohortSummary:
         exc = [t.excluded_direct if direct else t.excluded for t in rows]
         if ax is None:
             _, ax = plt.subplots(figsize=(8, max(2.5, 0.28 * len(rows))))
+        if not any(obs) and not any(exc):
+            return _nothing(ax, "HPO terms", f"no HPO term to plot: {self._packets_text()} with a phenotypic feature")
         y = list(range(len(rows)))
         ax.barh(y, obs, color="#3b7d3b", label="observed")
         ax.barh(y, exc, left=obs, color="#c0504d", label="excluded")
@@ -332,6 +337,12 @@ class CohortSummary:
         rows = self.organ_systems[::-1]
         if ax is None:
             _, ax = plt.subplots(figsize=(8, max(2.5, 0.28 * len(rows))))
+        title = "Organ systems (top-level terms under Phenotypic abnormality)"
+        if not self.propagated:
+            return _nothing(ax, title, "no organ systems without an HPO: read_cohort(..., hpo='hp.json')")
+        if not any(t.observed or t.only_excluded_below for t in rows):
+            return _nothing(ax, title, f"no organ system to plot: {self._packets_text()} with a term below "
+                                       "Phenotypic abnormality")
         y = list(range(len(rows)))
         ax.barh(y, [t.observed for t in rows], color="#3b7d3b", label="observed")
         ax.barh(y, [t.only_excluded_below for t in rows], left=[t.observed for t in rows], color="#c0504d",
@@ -354,11 +365,28 @@ class CohortSummary:
         values = self.feature_onset_years if of == "features" else self.disease_onset_years
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 3))
+        if not values:
+            what = "observed features" if of == "features" else "diseases"
+            named = self.feature_onset_terms if of == "features" else self.disease_onset_terms
+            attr = "feature_onset_terms" if of == "features" else "disease_onset_terms"
+            extra = f"; {sum(named.values())} given as onset terms (.{attr})" if named else ""
+            return _nothing(ax, f"Onset ages of {what}", f"no onset age in years of {what} in "
+                                                          f"{self._packets_text()}{extra}")
         ax.hist(values, bins=bins, color="#4a6fa5" if of == "features" else "#a5784a")
         ax.set_xlabel("onset age (years)")
         ax.set_ylabel("observed features" if of == "features" else "diseases")
         ax.set_title(f"Onset ages of {'observed features' if of == 'features' else 'diseases'} (n={len(values)})")
         return ax
+
+
+def _nothing(ax: Axes, title: str, message: str) -> Axes:
+    """An empty plot that says why it is empty (instead of blank axes)."""
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, transform=ax.transAxes, fontsize=9,
+            color="#555")
+    return ax
 
 
 def _median(values: list[float]) -> float | None:
