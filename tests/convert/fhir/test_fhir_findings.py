@@ -29,6 +29,7 @@ STABLE = {
     "FHIR010": "fhir-unmapped-field",
     "FHIR011": "fhir-unsupported-element",
     "FHIR012": "fhir-assumed-subject",
+    "FHIR013": "fhir-label-from-ontology",
 }
 
 
