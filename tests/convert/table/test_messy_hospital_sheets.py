@@ -445,3 +445,29 @@ def test_mapping_init_skips_the_second_header_row(tmp_path: Path, hpo_stub: Any)
     packets, found = _run(path, {k: v for k, v in mapping.items() if k != "phenotk_mapping"}, hpo_stub)
     assert set(packets) == {"T1", "T2", "T3"}
     assert not [f for f in found if f[0] == "map-bad-cell"]
+
+
+def test_mapping_init_reads_a_visit_sheet(tmp_path: Path, hpo_stub: Any) -> None:
+    """One row per visit: the starter says rows: many (not duplicate ids) and reads the comments with terms."""
+    import yaml
+
+    from phenotk.conversion.table.starter import init_mapping
+
+    make, _, truth, _ = VISITS
+    path = make(tmp_path)
+    mapping = yaml.safe_load(init_mapping(path, ontology=hpo_stub).text)
+    assert mapping["input"]["rows"] == "many"
+    assert mapping["phenotypes"]["text"] == {"columns": ["Comments"]}
+    packets, found = _run(path, {k: v for k, v in mapping.items() if k != "phenotk_mapping"}, hpo_stub)
+    assert packets == truth
+    assert [f for f in found if f[0] != "map-conflicting-values"] == [("map-unmapped-column", None, "Visit date")]
+
+
+def test_mapping_init_leaves_a_notes_column_without_terms(tmp_path: Path, hpo_stub: Any) -> None:
+    import yaml
+
+    from phenotk.conversion.table.starter import init_mapping
+
+    path = _csv("id,Seizure,Notes\nA,yes,call back\nB,no,sample sent\nC,yes,\n")(tmp_path)
+    mapping = yaml.safe_load(init_mapping(path, ontology=hpo_stub).text)
+    assert "text" not in mapping["phenotypes"] and mapping["input"]["rows"] == "one"

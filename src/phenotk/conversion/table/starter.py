@@ -24,7 +24,7 @@ import yaml
 from phenotk._text import printable
 from phenotk.conversion.findings import MAP_UNKNOWN_TERM, MAP_UNMAPPED_COLUMN
 from phenotk.issue import Issue, Severity
-from phenotk.mapping.model import DEFAULT_VOCABULARY, TableMapping, ValueSpec
+from phenotk.mapping.model import DEFAULT_NEGATIONS, DEFAULT_SEPARATORS, DEFAULT_VOCABULARY, TableMapping, ValueSpec
 
 from .build import TermResolver
 from .findings import MAP_UNMATCHED_TEXT
@@ -132,6 +132,31 @@ def _place_term(h: str, resolver: TermResolver, ontology: Any, out: Placement) -
         out.suggestions[h] = close
 
 
+#: comment / notes columns: free text, read as phenotypes only when their cells name HPO terms
+_NOTES = re.compile(r"(?:clinical |general |other )?(?:comments?|notes?|remarks?|bemerkung(?:en)?|kommentare?|"
+                    r"anmerkung(?:en)?|remarques?|commentaires?|observaciones|comentarios?|note cliniche|"
+                    r"osservazioni|opmerkingen?|commentaar)\Z")
+
+
+def _notes_with_terms(sheet: Sheet, header: str, resolver: TermResolver) -> bool:
+    """Half or more of the non-empty cells name an HPO term (exactly, negated or not) in a phrase."""
+    from .phenotypes import match_phrase
+
+    values = _cells(sheet, header)
+    if not values or resolver.ontology is None:
+        return False
+    negations = tuple(n.lower() for n in DEFAULT_NEGATIONS)
+
+    def names_a_term(cell: str) -> bool:
+        phrases = [cell]
+        for sep in DEFAULT_SEPARATORS:
+            phrases = [q for ph in phrases for q in ph.split(sep)]
+        return any(term is not None for q in phrases if q.strip(" .")
+                   for _, _, term in match_phrase(resolver, negations, q.strip(" .")))
+
+    return sum(1 for v in values if names_a_term(v)) >= 0.5 * len(values)
+
+
 def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
     """Assign each header to a mapping field, an HPO term (wide), or leave it unplaced.
 
@@ -156,6 +181,9 @@ def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
             out.term_column = h
             continue
         if _place_field(sheet, h, out):
+            continue
+        if _NOTES.match(_key(h)) and _notes_with_terms(sheet, h, resolver):
+            out.fields.setdefault("text", []).append(h)  # "Comments": "no seizures; microcephaly"
             continue
         if is_not_phenotype(h):
             out.unplaced.append(h)
@@ -256,13 +284,15 @@ def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, s
     stem = Path(sheet.path).stem if sheet.path and not sheet.path.startswith("<") else sheet.name.rsplit(".", 1)[0]
     d: dict[str, Any] = {"phenotk_mapping": 1, "name": stem,
                          "description": f"Starter mapping for {sheet.name} written by phenotk mapping init; review it."}
-    inp: dict[str, Any] = {"rows": "many" if pl.term_column else "one"}
+    subject_col = (f.get("subject_id") or f.get("packet_id") or [_id_column(sheet, pl)])[0]
+    ids = [c for c in _cells(sheet, subject_col) if " ".join(c.split()).casefold() != subject_col.casefold()]
+    # one row per visit (an id on several rows) is many rows per packet too: not a sheet of duplicate ids
+    inp: dict[str, Any] = {"rows": "many" if pl.term_column or len(set(ids)) < len(ids) else "one"}
     if sheet_name is not None:
         inp["sheet"] = sheet_name
     if header_row != 1:
         inp["header_row"] = header_row
     d["input"] = inp
-    subject_col = (f.get("subject_id") or f.get("packet_id") or [_id_column(sheet, pl)])[0]
     repeats = _header_repeats(sheet, subject_col)
     if repeats:  # a header merged over two rows ("Patient" in rows 1 and 2), or the header repeated below
         inp["skip_rows"] = repeats
