@@ -90,3 +90,51 @@ def test_onsets_given_as_terms_are_named_when_no_age_is_plotted(tmp_path, hpo) -
     ax = s.plot_terms()
     assert not ax.texts and len(ax.patches) > 0  # a cohort with terms still gets its bars
     plt.close("all")
+
+
+def _packet(pid: str, last: str = "", onset: str = "", disease_onset: str = "") -> str:
+    subject = f'"subject": {{"id": "{pid}"{", " + last if last else ""}}}'
+    feature = f'{{"type": {{"id": "HP:0001250", "label": "Seizure"}}{", " + onset if onset else ""}}}'
+    disease = f'{{"term": {{"id": "OMIM:1", "label": "d"}}{", " + disease_onset if disease_onset else ""}}}'
+    return (f'{{"id": "{pid}", {subject}, "phenotypicFeatures": [{feature}], "diseases": [{disease}], '
+            '"metaData": {"created": "2024-01-01T00:00:00Z", "createdBy": "x", "phenopacketSchemaVersion": "2.0"}}')
+
+
+def test_times_that_are_not_years_are_counted_not_dropped(tmp_path, hpo) -> None:
+    """The store has 28 ages at last encounter and 101 feature onsets given as gestational ages: they were left
+    out of the age statistics without a word (n=5952 read as 'every age')."""
+    from phenotk.analysis import merge_summaries
+
+    gest = '"gestationalAge": {"weeks": 33, "days": 2}'
+    cases = {
+        "iso": _packet("iso", '"timeAtLastEncounter": {"age": {"iso8601duration": "P2Y"}}',
+                       '"onset": {"age": {"iso8601duration": "P1Y"}}'),
+        "gest": _packet("gest", f'"timeAtLastEncounter": {{{gest}}}', f'"onset": {{{gest}}}',
+                        f'"onset": {{{gest}}}'),
+        "range": _packet("range", '"timeAtLastEncounter": {"ageRange": {"start": {"iso8601duration": "P1Y"}, '
+                                  '"end": {"iso8601duration": "P3Y"}}}',
+                         '"onset": {"ageRange": {"start": {"iso8601duration": "P1Y"}, "end": '
+                         '{"iso8601duration": "P3Y"}}}'),
+        "ts": _packet("ts", '"timeAtLastEncounter": {"timestamp": "2020-01-01T00:00:00Z"}',
+                      '"onset": {"timestamp": "2019-01-01T00:00:00Z"}'),
+        "class": _packet("class", '"timeAtLastEncounter": {"ontologyClass": {"id": "HP:0011463", "label": '
+                                  '"Childhood onset"}}',
+                         '"onset": {"ontologyClass": {"id": "HP:0003577", "label": "Congenital onset"}}'),
+        "bad": _packet("bad", '"timeAtLastEncounter": {"age": {"iso8601duration": "2 years"}}'),
+    }
+    for name, text in cases.items():
+        (tmp_path / f"{name}.json").write_text(text)
+    s = read_cohort(tmp_path, hpo=hpo).summary()
+    assert s.ages_years == [2.0] and s.feature_onset_years == [1.0]
+    assert s.not_in_years == {
+        "age_at_last_encounter": {"gestational_age": 1, "age_range": 1, "timestamp": 1, "ontology_class": 1,
+                                  "unreadable_age": 1},
+        "feature_onsets": {"gestational_age": 1, "age_range": 1, "timestamp": 1},
+        "disease_onsets": {"gestational_age": 1},
+    }
+    assert s.feature_onset_terms == {"Congenital onset": 1}  # onset classes stay where they were
+    assert "not in years: " in s.to_text() and "1 gestational age" in s.to_text() and "1 unreadable age" in repr(s)
+    assert "not in years" in s._repr_html_()
+    assert s.to_dict()["not_in_years"] == s.not_in_years
+    merged = merge_summaries([s, s])
+    assert merged.not_in_years["age_at_last_encounter"]["gestational_age"] == 2

@@ -107,6 +107,10 @@ class CohortSummary:
     features_excluded: int = 0
     hpo_version: str | None = None
     not_in_release: list[str] = field(default_factory=list)  # term ids the loaded HPO does not know
+    #: times the year lists leave out, by what they are: ``{"age_at_last_encounter": {"gestational_age": 28}, …}``
+    #: (keys age_at_last_encounter, feature_onsets, disease_onsets; kinds gestational_age, age_range, timestamp,
+    #: interval, ontology_class — last encounter only: onset classes are in ``*_onset_terms`` —, unreadable_age)
+    not_in_years: dict[str, dict[str, int]] = field(default_factory=dict)
     top: int = 20
     propagated: bool = False
 
@@ -193,6 +197,7 @@ class CohortSummary:
                 "diseases": {"ages_years": _stats(self.disease_onset_years), "terms": self.disease_onset_terms},
             },
             "not_in_release": self.not_in_release,
+            "not_in_years": self.not_in_years,
         }
 
     # ------------------------------------------------------------------ text / html
@@ -201,6 +206,13 @@ class CohortSummary:
         if self.propagated:
             return "propagated: a packet counts for a term when it observes the term or a descendant"
         return "direct: no HPO loaded, counts are for the ids as written"
+
+    def _other_ages_text(self, key: str) -> str:
+        """'; not in years: 28 gestational age, 1 timestamp' for the times of ``key`` the year list leaves out."""
+        other = self.not_in_years.get(key)
+        if not other:
+            return ""
+        return "; not in years: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in other.items())
 
     def _packets_text(self) -> str:
         return "none of 0 phenopackets" if not self.packets else f"none of {self.packets} phenopacket(s)"
@@ -212,7 +224,8 @@ class CohortSummary:
             f"{self.packets} phenopackets; {self.features_observed} observed and {self.features_excluded} excluded "
             f"features; HPO {self.hpo_version or 'not loaded'}",
             "sex: " + ", ".join(f"{k} {v}" for k, v in self.sex.items()),
-            f"age at last encounter (years): n={a['n']} min={a['min']} median={a['median']} max={a['max']}",
+            f"age at last encounter (years): n={a['n']} min={a['min']} median={a['median']} max={a['max']}"
+            + self._other_ages_text("age_at_last_encounter"),
             "",
             f"top diseases ({len(self.diseases)} in all):",
             *[f"  {n:6d}  {lab} ({i})" for i, lab, n in self.diseases[: self.top]],
@@ -243,7 +256,8 @@ class CohortSummary:
         head = [
             f"CohortSummary({self.packets} phenopackets, {len(self.terms)} terms, {len(self.diseases)} diseases, "
             f"HPO {self.hpo_version or 'not loaded'}, counts {'propagated' if self.propagated else 'direct'})",
-            f"  age at last encounter: n={a['n']} median={a['median']} y",
+            f"  age at last encounter: n={a['n']} median={a['median']} y"
+            + self._other_ages_text("age_at_last_encounter"),
             "  top terms (observed / excluded):",
             *[f"    {t.observed:6d} / {t.excluded:<6d} {t.label} ({t.id})" for t in self.top_terms(min(self.top, 10))],
         ]
@@ -280,7 +294,9 @@ class CohortSummary:
             f"<p>{self.packets} phenopackets · {self.features_observed} observed / {self.features_excluded} excluded "
             f"features · HPO {esc(self.hpo_version or 'not loaded')}</p>",
             "<p>sex: " + esc(", ".join(f"{k} {v}" for k, v in self.sex.items())) + "</p>",
-            f"<p>age at last encounter: n={a['n']}, median {a['median']} y (range {a['min']}–{a['max']})</p>",
+            (f"<p>age at last encounter: n={a['n']}, median {a['median']} y (range {a['min']}–{a['max']})"
+             if a["n"] else "<p>age at last encounter: none in years")
+            + esc(self._other_ages_text("age_at_last_encounter")) + "</p>",
             self._table(self.top_terms(top), f"Top {top} of {len(self.terms)} HPO terms ({self._counts_note()})"),
         ]
         if self.organ_systems:
@@ -370,6 +386,7 @@ class CohortSummary:
             named = self.feature_onset_terms if of == "features" else self.disease_onset_terms
             attr = "feature_onset_terms" if of == "features" else "disease_onset_terms"
             extra = f"; {sum(named.values())} given as onset terms (.{attr})" if named else ""
+            extra += self._other_ages_text(f"{of[:-1]}_onsets")
             return _nothing(ax, f"Onset ages of {what}", f"no onset age in years of {what} in "
                                                           f"{self._packets_text()}{extra}")
         ax.hist(values, bins=bins, color="#4a6fa5" if of == "features" else "#a5784a")
@@ -427,24 +444,36 @@ def summarize(
     only_exc_below: Counter[str] = Counter()
     unknown: set[str] = set()
 
+    other: dict[str, Counter[str]] = {"age_at_last_encounter": Counter(), "feature_onsets": Counter(),
+                                      "disease_onsets": Counter()}
+
     def note_onset(onset: Any, kind: str) -> None:
         which = onset.WhichOneof("element")
         if which == "age":
             y = _years(onset.age.iso8601duration)
             if y is not None:
                 onsets[kind].append(y)
+            else:
+                other[f"{kind[:-1]}_onsets"]["unreadable_age"] += 1
         elif which == "ontology_class":
             onset_terms[kind][onset.ontology_class.label or onset.ontology_class.id] += 1
+        elif which is not None:
+            other[f"{kind[:-1]}_onsets"][which] += 1
 
     for p in packets:
         n += 1
         sex[_enum_name(p.subject, "sex")] += 1
         if p.subject.HasField("vital_status"):
             vital[_enum_name(p.subject.vital_status, "status")] += 1
-        if p.subject.time_at_last_encounter.WhichOneof("element") == "age":
+        last = p.subject.time_at_last_encounter.WhichOneof("element")
+        if last == "age":
             y = _years(p.subject.time_at_last_encounter.age.iso8601duration)
             if y is not None:
                 ages.append(y)
+            else:
+                other["age_at_last_encounter"]["unreadable_age"] += 1
+        elif last is not None:
+            other["age_at_last_encounter"][last] += 1
         seen_d: set[str] = set()
         for d in p.diseases:
             seen_d.add(d.term.id)
@@ -516,6 +545,7 @@ def summarize(
         features_excluded=n_exc,
         hpo_version=getattr(hpo, "version", None),
         not_in_release=sorted(unknown),
+        not_in_years={k: dict(v.most_common()) for k, v in other.items() if v},
         top=top,
         propagated=hpo is not None,
     )
@@ -580,6 +610,9 @@ def merge_summaries(parts: Iterable[CohortSummary]) -> CohortSummary:
         features_excluded=sum(p.features_excluded for p in parts),
         hpo_version=first.hpo_version,
         not_in_release=sorted({t for p in parts for t in p.not_in_release}),
+        not_in_years={k: add(p.not_in_years.get(k, {}) for p in parts)
+                      for k in ("age_at_last_encounter", "feature_onsets", "disease_onsets")
+                      if any(p.not_in_years.get(k) for p in parts)},
         top=first.top,
         propagated=first.propagated,
     )
