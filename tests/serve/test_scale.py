@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
@@ -149,3 +150,28 @@ def test_a_run_does_not_hold_every_packet_twice(hpo_dir: Path, tmp_path: Path) -
     before, peak = map(int, out.stdout.split())
     print(f"\n20,000 packets: {before} MB before converting, peak {peak} MB")
     assert peak - before < 50  # 24 MB; 83 MB when the items kept their messages
+
+
+def test_the_summary_reads_the_runs_packets_from_memory_fixes_included(
+        client: httpx.Client, server: BackgroundServer, template_xlsx: Path, hpo_index: object) -> None:
+    # the summary wrote every packet to a file and read it back: 11.7 of 15.7 s for a 4 MB sheet (28,172 files)
+    import io
+    import zipfile
+
+    from phenotk.analysis import summarize
+    from phenotk.io import Format, parse_bytes
+
+    ws = _mapped(client, template_xlsx.name, template_xlsx.read_bytes())
+    uploaded = b'{"id": "u1", "subject": {"id": "u1", "sex": "FEMALE"}, "metaData": {}}'
+    assert _upload(client, ws, "extra.json", uploaded).is_success
+    client.post(f"/api/workspaces/{ws}/convert")
+    assert client.get(f"/api/workspaces/{ws}/summary").json()["packets"] == 4
+    assert not [p for p in (server.state.store.root / ws / "packets").rglob("*") if p.is_file()]  # none written
+    assert client.post(f"/api/workspaces/{ws}/fixes/plan").json()["files"]
+    assert client.post(f"/api/workspaces/{ws}/fixes/apply", json={}).json()["applied"]
+    got = client.get(f"/api/workspaces/{ws}/summary").json()
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/workspaces/{ws}/download/packets.zip").content))
+    messages = [d.message for n in archive.namelist() for d in parse_bytes(archive.read(n), n, fmt=Format.JSON)]
+    messages += [d.message for d in parse_bytes(uploaded, "extra.json", fmt=Format.JSON)]
+    expected = json.loads(json.dumps(summarize(messages, hpo=hpo_index).to_dict(), default=str))
+    assert got["packets"] == 4 and got["summary"] == expected

@@ -310,6 +310,7 @@ class Run:
     checked: int = 0  #: documents in the uploaded phenopackets (and zips) that were read and checked
     #: path under ``packets/`` → JSON bytes (encoded on first need; replaced by the fixed bytes)
     data: dict[str, bytes] = field(default_factory=dict)
+    fixed_rels: set[str] = field(default_factory=set)  #: packets whose ``data`` holds fixes
     written: bool = False
 
     @property
@@ -837,7 +838,9 @@ def apply_fixes(ws: Workspace, run: Run, files: list[str] | None) -> list[dict[s
                 run.uploads = [target if p.name == source.name else p for p in run.uploads]
             atomic_write(target, ff.new, force=True)
             if target.is_relative_to(ws.packets.resolve()):
-                run.data[target.relative_to(ws.packets.resolve()).as_posix()] = ff.new
+                rel = target.relative_to(ws.packets.resolve()).as_posix()
+                run.data[rel] = ff.new
+                run.fixed_rels.add(rel)
             ident = _id_of(ff.new)
             for a in ff.applied:
                 entry = {"file": shown, "id": ident, "code": a.issue.code, "rule": a.issue.rule,
@@ -892,10 +895,13 @@ def summary(ws: Workspace, run: Run, ontology: Any) -> dict[str, Any]:
     from phenotk.analysis import summarize
     from phenotk.io import iter_documents
 
-    files = [str(p) for p in run.files(ws)] + [str(p) for p in run.uploads]
-    messages = [d.message for d in iter_documents(files)
-                if not isinstance(d, InputError) and d.message is not None]
-    messages = [m for m in messages if type(m).__name__ == "Phenopacket"]
+    # the run's packets from memory (fixed ones from their fixed JSON), not written out and read back: that took
+    # 11.7 of the 15.7 s a 4 MB sheet's summary took (28,172 files)
+    messages = [_message(packed) if rel not in run.fixed_rels else _parsed(run.data[rel], rel)
+                for rel, packed in run.made.items()]
+    messages += [d.message for d in iter_documents([str(p) for p in run.uploads])
+                 if not isinstance(d, InputError) and d.message is not None]
+    messages = [m for m in messages if m is not None and type(m).__name__ == "Phenopacket"]
     if not messages:
         return {"packets": 0, "summary": None, "plots": {}}
     s = summarize(messages, hpo=ontology)
@@ -913,6 +919,15 @@ def summary(ws: Workspace, run: Run, ontology: Any) -> dict[str, Any]:
         fig.savefig(buf, format="png", dpi=80)
         plots[key] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
     return {"packets": len(messages), "summary": _jsonable(s.to_dict()), "plots": plots}
+
+
+def _parsed(data: bytes, name: str) -> Any:
+    """The packet in the JSON ``data`` (a fixed packet of the run), or None."""
+    from phenotk.io import Format, parse_bytes
+
+    for doc in parse_bytes(data, name, fmt=Format.JSON):
+        return None if isinstance(doc, InputError) else doc.message
+    return None
 
 
 def _jsonable(value: Any) -> Any:
