@@ -138,3 +138,20 @@ def test_times_that_are_not_years_are_counted_not_dropped(tmp_path, hpo) -> None
     assert s.to_dict()["not_in_years"] == s.not_in_years
     merged = merge_summaries([s, s])
     assert merged.not_in_years["age_at_last_encounter"]["gestational_age"] == 2
+
+
+def test_a_file_named_twice_is_read_once_and_duplicate_ids_are_shown(tmp_path) -> None:
+    """read_cohort([folder, folder/a.json]) counted a.json twice without a word; packets sharing an id (the v1
+    folder upgraded next to its v2 counterparts: 'comprehensive-phenopacket-id' 9 times) were not pointed out."""
+    (tmp_path / "a.json").write_text(_packet("same"))
+    (tmp_path / "b.json").write_text(_packet("same"))
+    (tmp_path / "c.json").write_text(_packet("other"))
+    c = read_cohort([tmp_path, tmp_path / "a.json", str(tmp_path / "*.json")])
+    assert len(c) == 3 and c.summary().packets == 3
+    assert any("named more than once, read once" in n for n in c.notes)
+    dup = c.duplicate_ids()
+    assert dup.to_dict() == {"same": 2} and str(dup.dtype) == "int64"
+    assert "1 packet id(s) found more than once, 2 packets (.duplicate_ids())" in repr(c)
+    assert ".duplicate_ids()" in c._repr_html_()
+    only = c.filter(lambda p: p.id == "other")
+    assert len(only.duplicate_ids()) == 0 and "more than once, 2" not in repr(only)

@@ -21,7 +21,6 @@ from phenotk.analysis.genotype import (
 )
 from phenotk.analysis.terms import TermClosure
 from phenotk.errors import InputError
-from phenotk.io import iter_documents
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -70,7 +69,9 @@ GROUP_KEYS = ("gene", "disease", "sex", "variant", "variant_effect", "allele_cou
 class CohortView:
     """Phenopackets gathered from one or more inputs (families and cohorts are flattened to their packets).
 
-    ``errors`` holds the inputs that could not be read (they are skipped, never silently: check it).
+    ``errors`` holds the inputs that could not be read (they are skipped, never silently: check it); ``notes``
+    what else the reading did (a file named twice read once). Packets sharing an id are kept (each is counted):
+    :meth:`duplicate_ids` lists them, and the reprs say so.
     Term filters and counts propagate along HPO (:mod:`phenotk.analysis.terms`) when ``hpo`` is loaded.
     """
 
@@ -78,6 +79,7 @@ class CohortView:
     sources: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     hpo: OntologyIndex | None = None
+    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.packets)
@@ -93,7 +95,7 @@ class CohortView:
 
     def _subset(self, keep: list[int]) -> CohortView:
         sources = [self.sources[i] for i in keep] if len(self.sources) == len(self.packets) else []
-        view = CohortView([self.packets[i] for i in keep], sources, self.errors, self.hpo)
+        view = CohortView([self.packets[i] for i in keep], sources, self.errors, self.hpo, self.notes)
         view.__dict__["_closure_cache"] = self._closure()
         return view
 
@@ -212,6 +214,30 @@ class CohortView:
             names = (_name(a, "A"), _name(b, "rest") if b is not None else "rest")
         return genotype_phenotype(va, vb, hpo=self.hpo, names=names, terms=terms, min_observed=min_observed)
 
+    def duplicate_ids(self) -> pd.Series:
+        """Packet ids found more than once (id → number of packets), most first; empty when ids are unique.
+
+        The same packet in two files, or a Family's proband also read as a packet of its own, is counted twice by
+        every summary: drop one with :meth:`filter` (or fix the inputs).
+        """
+        import pandas as pd
+
+        counts: dict[str, int] = {}
+        for p in self.packets:
+            counts[p.id] = counts.get(p.id, 0) + 1
+        dup = sorted(((k, n) for k, n in counts.items() if n > 1), key=lambda kv: (-kv[1], kv[0]))
+        return pd.Series(dict(dup), name="packets", dtype="int64").rename_axis("packet_id")
+
+    def _warnings(self) -> list[str]:
+        out = []
+        if self.errors:
+            out.append(f"{len(self.errors)} unreadable input(s) (.errors)")
+        dup = self.duplicate_ids()
+        if len(dup):
+            out.append(f"{len(dup)} packet id(s) found more than once, {int(dup.sum())} packets (.duplicate_ids())")
+        out += self.notes
+        return out
+
     # ------------------------------------------------------------------ views
     def summary(self, *, top: int = 20) -> CohortSummary:
         """Counts, sex, ages, diseases, HPO term frequencies and the organ-system roll-up."""
@@ -227,17 +253,18 @@ class CohortView:
 
     def _repr_html_(self) -> str:
         s = self.summary(top=10)
-        err = f", {len(self.errors)} unreadable input(s)" if self.errors else ""
-        head = f"<p><b>Cohort</b>: {len(self)} phenopackets{html.escape(err)}</p>"
+        warn = "".join(f"<li>{html.escape(w)}</li>" for w in self._warnings())
+        head = f"<p><b>Cohort</b>: {len(self)} phenopackets</p>" + (f"<ul>{warn}</ul>" if warn else "")
         return head + s._repr_html_()
 
     def __repr__(self) -> str:
         ids = [p.id for p in self.packets[:5]]
         more = f", … {len(self) - 5} more" if len(self) > 5 else ""
+        warn = "".join(f"\n  {w}" for w in self._warnings() if "unreadable" not in w)
         return (
             f"CohortView({len(self)} phenopackets, {len(self.errors)} unreadable, "
             f"HPO {getattr(self.hpo, 'version', None) or 'not loaded'}: {', '.join(ids)}{more})"
-        )
+        ) + warn
 
 
 def _name(x: Any, default: str) -> str:
@@ -302,12 +329,28 @@ def read_cohort(
 
     ``hpo`` (an index or a path to hp.json/hp.obo) enables labels and the organ-system roll-up.
     """
+    from phenotk.io.readers import Source, documents_of_sources, iter_sources
+
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     packets: list[Phenopacket] = []
     sources: list[str] = []
     errors: list[InputError] = []
-    for item in iter_documents(list(paths)):
+    seen: set[str] = set()
+    repeated: list[str] = []
+
+    def once() -> Iterator[Source | InputError]:
+        # a file named twice (a folder and a file in it, or the same glob twice) is one input, read once
+        for src in iter_sources(list(paths)):
+            if not isinstance(src, InputError):
+                key = os.path.realpath(src.path) if src.regular else src.path
+                if key in seen:
+                    repeated.append(src.path)
+                    continue
+                seen.add(key)
+            yield src
+
+    for item in documents_of_sources(once()):
         if isinstance(item, InputError):
             errors.append(item)
             continue
@@ -322,7 +365,8 @@ def read_cohort(
         from phenotk.ontology import load_ontology
 
         index = load_ontology(os.fspath(hpo))  # type: ignore[arg-type]
-    return CohortView(packets, sources, errors, index)  # type: ignore[arg-type]
+    notes = [f"{len(repeated)} file(s) named more than once, read once (first: {repeated[0]})"] if repeated else []
+    return CohortView(packets, sources, errors, index, notes)  # type: ignore[arg-type]
 
 
 def render_packet_card(packet: Phenopacket) -> str:
