@@ -23,6 +23,20 @@ def _repo(tmp_path: Path, store_files: list[Path]) -> Path:
     return repo
 
 
+def test_a_github_workflow_whose_on_key_yaml_reads_as_true_is_skipped_too(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("name: CI\non: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n", encoding="utf-8")
+    broken = tmp_path / "broken.yaml"  # a phenopacket (it has an id) with a non-string key: still reported
+    broken.write_text("id: p1\ntrue: x\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "validate", str(workflow), "--no-hpo", "-q", "--skip-foreign", "-f", "json")
+    report = json.loads(out)
+    assert code == 0 and report["results"] == [] and "ci.yml" in report["notes"][-1]
+    code, out, _ = _run(capsys, "validate", str(broken), "--no-hpo", "-q", "--skip-foreign", "-f", "json")
+    assert code == 2 and "YAML key true" in json.loads(out)["results"][0]["issues"][0]["message"]
+
+
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as exc:
         main(list(args))

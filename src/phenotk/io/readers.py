@@ -28,7 +28,7 @@ from google.protobuf.message import DecodeError, Message
 
 from phenotk.errors import InputError
 from phenotk.io.document import Document, Element, Format
-from phenotk.io.sniff import KNOWN_EXTENSIONS, element_of, format_from_extension, sniff_format
+from phenotk.io.sniff import KNOWN_EXTENSIONS, element_of, format_from_extension, has_element_key, sniff_format
 from phenotk.io.writers import note_stat
 from phenotk.limits import DEFAULT as DEFAULT_LIMITS
 from phenotk.limits import current as current_limits
@@ -585,6 +585,9 @@ def check_yaml_values(data: Any, path: str, text: str) -> None:
                         path=path,
                         line=where,
                         column=1 if where else None,
+                        # a top level with no Phenopacket/Family/Cohort key (a GitHub workflow's ``on:``) is some
+                        # other YAML file, not a broken phenopacket: skip-foreign leaves it out
+                        kind="foreign" if node is data and not has_element_key(node) else "unreadable",
                     )
                 stack.append((value, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"))
                 _check_str(key, path, pointer)

@@ -223,6 +223,11 @@ def _bare_part(data: dict[Any, Any]) -> str | None:
     return " or ".join(names) if names else None
 
 
+def has_element_key(data: dict[Any, Any]) -> bool:
+    """True when some top-level key of ``data`` (as text) is a field of a Phenopacket, Family or Cohort."""
+    return not _element_keys().isdisjoint(str(k) for k in data)
+
+
 @functools.cache
 def _element_keys() -> frozenset[str]:
     """Every top-level field name of a Phenopacket, Family or Cohort, as JSON and as proto names."""
