@@ -480,3 +480,12 @@ def test_a_file_of_several_documents_keeps_them_all(shape: str, store_files: lis
     assert not originals & {d["id"] for d in docs} and len({d["id"] for d in docs}) == 3
     features = [len(p.get("phenotypicFeatures", [])) for p in packets]
     assert [len(d.get("phenotypicFeatures", [])) for d in docs] == features
+
+
+def test_a_file_whose_name_holds_a_bang_keeps_its_folder(tmp_path: Path, shared_data: Path) -> None:
+    src = tmp_path / "in" / "sub"
+    src.mkdir(parents=True)
+    (src / "x!y.json").write_bytes((shared_data / "v2-examples" / "marfan.json").read_bytes())
+    phenotk.deidentify(tmp_path / "in", tmp_path / "out", random_key=True)
+    written = [p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*.json")]
+    assert len(written) == 1 and written[0].parent == Path("sub")  # was taken for a zip member: out/<name>.json

@@ -175,7 +175,9 @@ def _sources(
             except OSError as exc:
                 yield "", [InputError(f"cannot read: {exc.strerror or exc}", path=src.path)]
                 continue
-            inner = src.path.split("!", 1)[1] if "!" in src.path else None
+            # a zip member (shown as archive.zip!member) keeps its path inside the archive; a regular file whose
+            # own name holds '!' is no member (x!y.json was written as y.json)
+            inner = src.path.split("!", 1)[1] if not src.regular and "!" in src.path else None
             rel = inner or (os.path.relpath(src.path, base) if base else src.name)
             yield rel, list(parse_bytes(raw, src.path, name=src.name))
 
