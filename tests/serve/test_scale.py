@@ -175,3 +175,33 @@ def test_the_summary_reads_the_runs_packets_from_memory_fixes_included(
     messages += [d.message for d in parse_bytes(uploaded, "extra.json", fmt=Format.JSON)]
     expected = json.loads(json.dumps(summarize(messages, hpo=hpo_index).to_dict(), default=str))
     assert got["packets"] == 4 and got["summary"] == expected
+
+
+def test_checking_a_big_zip_of_phenopackets_reports_progress_too(server: BackgroundServer) -> None:
+    # the whole store as one zip (7,682 packets) is checked for 5-7 s with no progress: only sheets had one
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n in range(4000):
+            zf.writestr(f"p{n}.json", json.dumps({"id": f"p{n}", "subject": {"id": f"s{n}", "sex": "Female"},
+                                                  "metaData": {"phenopacketSchemaVersion": "2.0"}}))
+    headers = {"X-Phenotk-Token": server.state.token}
+    with httpx.Client(base_url=server.base, headers=headers, timeout=300) as c:
+        ws = _workspace(c)
+        assert _upload(c, ws, "cohort.zip", buf.getvalue()).status_code == 200
+        worker = threading.Thread(target=lambda: c.post(f"/api/workspaces/{ws}/convert"))
+        seen = []
+        with httpx.Client(base_url=server.base, headers=headers, timeout=300) as poller:
+            worker.start()
+            while worker.is_alive():
+                p = poller.get(f"/api/workspaces/{ws}/progress").json()
+                if p.get("running") and p["packets"]:
+                    seen.append(p)
+                time.sleep(0.05)
+            worker.join()
+            last = poller.get(f"/api/workspaces/{ws}/progress").json()
+    assert seen and seen[0]["file"] == "cohort.zip" and 0 < seen[0]["packets"] < 4000
+    assert seen[0]["first"][0]["path"] == "cohort.zip!p0.json" and seen[0]["first"][0]["message"]
+    assert last["running"] is False and last["packets"] == 4000 and last["findings"] >= 4000

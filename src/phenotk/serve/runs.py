@@ -407,7 +407,13 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
             report.hpo_version = report.hpo_version or conv.report.hpo_version
             report.results.extend(shown_results)
         if serialised:
-            checked = own_session(session).validate([str(ws.path_of(n)) for n in serialised])
+            # the whole store as one zip (7,682 packets) takes 7 s: its progress is shown as a sheet's is
+            label = serialised[0] if len(serialised) == 1 else f"{len(serialised)} uploaded phenopacket files"
+            watch = _Progress(ws, label, len(names) - len(serialised), len(names))
+            watch.publish(True, 0)
+            checked = own_session(session).validate([str(ws.path_of(n)) for n in serialised],
+                                                    on_result=watch.checked)
+            watch.publish(False, watch.documents)
             report.notes.extend(n for n in map(ws.display, checked.notes) if n not in report.notes)
             for result in checked.results:
                 shown = _display_result(ws, result)
@@ -427,31 +433,55 @@ PROGRESS_EVERY = 200
 FIRST_FINDINGS = 5
 
 
+class _Progress:
+    """What :attr:`Workspace.progress` shows of a running file: packets (or documents), findings, the first five."""
+
+    def __init__(self, ws: Workspace, name: str, position: int, files: int) -> None:
+        self.ws, self.name, self.position, self.files = ws, name, position, files
+        self.started = time.perf_counter()
+        self.first: list[dict[str, Any]] = []
+        self.findings = 0
+        self.documents = 0
+
+    def add(self, result: Result) -> None:
+        """Count one document's result (``Session.validate``'s ``on_result``, or a conversion's report)."""
+        self.findings += len(result.issues)
+        for issue in result.issues[:FIRST_FINDINGS - len(self.first)]:
+            self.first.append({"severity": issue.severity.value, "path": self.ws.display(result.path),
+                               "id": result.id, "code": issue.code, "rule": issue.rule,
+                               "message": self.ws.display(issue.message), "pointer": issue.pointer})
+
+    def checked(self, result: Result) -> None:
+        """``on_result`` of a validation: one document more, published every :data:`PROGRESS_EVERY`."""
+        self.add(result)
+        self.documents += 1
+        if self.documents % PROGRESS_EVERY == 0:
+            self.publish(True, self.documents)
+
+    def publish(self, running: bool, packets: int) -> None:
+        """Replace the workspace's progress (one assignment: a reader never sees half of it)."""
+        self.ws.progress = {"running": running, "file": self.name, "file_number": self.position + 1,
+                            "files": self.files, "packets": packets, "findings": self.findings,
+                            "first": list(self.first), "seconds": round(time.perf_counter() - self.started, 1)}
+
+
 def _watched(ws: Workspace, conv: Any, name: str, position: int, files: int) -> list[Any]:
     """The messages of ``conv``, collected while :attr:`Workspace.progress` says how far it got.
 
     A 40 MB sheet takes a minute and a half: the page polls the progress (packets so far, findings so far, the
     first findings with their place) instead of showing nothing until the end.
     """
-    started = time.perf_counter()
+    progress = _Progress(ws, name, position, files)
     messages: list[Any] = []
-    first: list[dict[str, Any]] = []
-    findings = 0
-    seen = 0
     results = conv.report.results
+    seen = 0
 
     def publish(running: bool) -> None:
-        nonlocal findings, seen
+        nonlocal seen
         for result in results[seen:]:
-            findings += len(result.issues)
-            for issue in result.issues[:FIRST_FINDINGS - len(first)]:
-                first.append({"severity": issue.severity.value, "path": ws.display(result.path),
-                              "id": result.id, "code": issue.code, "rule": issue.rule,
-                              "message": ws.display(issue.message), "pointer": issue.pointer})
+            progress.add(result)
         seen = len(results)
-        ws.progress = {"running": running, "file": name, "file_number": position + 1, "files": files,
-                       "packets": len(messages), "findings": findings, "first": list(first),
-                       "seconds": round(time.perf_counter() - started, 1)}
+        progress.publish(running, len(messages))
 
     publish(True)
     for n, item in enumerate(conv, 1):
