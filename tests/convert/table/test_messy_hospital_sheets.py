@@ -471,3 +471,13 @@ def test_mapping_init_leaves_a_notes_column_without_terms(tmp_path: Path, hpo_st
     path = _csv("id,Seizure,Notes\nA,yes,call back\nB,no,sample sent\nC,yes,\n")(tmp_path)
     mapping = yaml.safe_load(init_mapping(path, ontology=hpo_stub).text)
     assert "text" not in mapping["phenotypes"] and mapping["input"]["rows"] == "one"
+
+
+def test_an_unmatched_negated_phrase_is_named_whole(tmp_path: Path, hpo_stub: Any) -> None:
+    """'no seizures since 2019' is reported with its negation, not as 'seizures since 2019' alone."""
+    path = _csv("id,Comments\nA,no seizures since 2019\n")(tmp_path)
+    res = read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "id"},
+                            "phenotypes": {"text": {"columns": ["Comments"]}}}, ontology=hpo_stub, created=CREATED)
+    [issue] = res.all_issues
+    assert not res.packets[0].phenotypic_features
+    assert issue.message.startswith("'seizures since 2019' (in 'no seizures since 2019') matches no HPO label")

@@ -399,7 +399,8 @@ def text_cell(b: _Builder, number: int, col: str, text: str, issues: list[Issue]
             if term is None:
                 issues.append(finding(
                     "map-unmatched-text",
-                    f"{part!r} matches no HPO label or synonym exactly; review it or map it by hand",
+                    f"{part!r}" + (f" (in {phrase!r})" if part.casefold() != phrase.casefold() else "")
+                    + " matches no HPO label or synonym exactly; review it or map it by hand",
                     b.sev, sheet=b.sheet.name, row=number, column=col, value=part, reason="no exact HPO match"))
             else:
                 add(OntologyClass(id=term[0], label=term[1]), excluded or all_excluded, None, number, col)
