@@ -10,7 +10,10 @@ from phenotk.validation.rule import Node, Violation, _snake
 
 #: type → fields the Phenopacket v2 specification marks REQUIRED (JSON names). Enum, boolean and number
 #: fields are left out: proto3 JSON omits their default value, so absence cannot be told from e.g. ``0``.
-#: Resource fields are checked by ``meta-resource-incomplete``.
+#: Resource fields are checked by ``meta-resource-incomplete``. ``MetaData.resources`` is not listed: a
+#: document that cites no ontology term has nothing to declare (and proto3 JSON cannot write an empty list),
+#: and every prefix a document does cite without its resource is ``meta-undeclared-prefix`` — as phenopacket-tools
+#: checks it (its JSON Schema does not require the list; its MetaData validator wants a resource per prefix used).
 REQUIRED: dict[str, tuple[str, ...]] = {
     "Phenopacket": ("id", "metaData"),
     "Family": ("id", "proband", "pedigree", "metaData"),
@@ -18,7 +21,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Individual": ("id",),
     "PhenotypicFeature": ("type",),
     "OntologyClass": ("id", "label"),
-    "MetaData": ("created", "createdBy", "resources", "phenopacketSchemaVersion"),
+    "MetaData": ("created", "createdBy", "phenopacketSchemaVersion"),
     "Update": ("timestamp",),
     "Evidence": ("evidenceCode",),
     "Disease": ("term",),
