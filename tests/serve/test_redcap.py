@@ -121,3 +121,18 @@ def test_a_dropped_mapping_and_a_dictionary_of_any_name(client: httpx.Client, sh
     run = client.post(f"/api/workspaces/{ws}/convert").json()
     assert "redcap-dictionary-missing" in {f["rule"] for f in run["findings"]}
     assert any("none is used, so choice codes stay codes" in n for n in run["notes"])
+
+
+def test_a_shipped_sheet_mapping_gives_the_clis_packets(client: httpx.Client, hpo_index: Any) -> None:
+    # the Mapping list offers the shipped sheet mappings too (generic-wide …), not the REDCap ones
+    sheet = REPO / "tests" / "fixtures" / "mapping" / "wide.csv"
+    ws = _workspace(client)
+    assert _upload(client, ws, sheet.name, sheet.read_bytes()).status_code == 200
+    shipped = {m["name"]: m["redcap"] for m in client.get("/api/mappings").json()["mappings"]}
+    assert shipped["generic-wide"] is False and shipped["redcap-erker"] is True
+    r = client.post(f"/api/workspaces/{ws}/mapping/{sheet.name}/use", json={"shipped": "generic-wide"})
+    assert r.status_code == 200 and r.json()["origin"] == "generic-wide"
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    expected, summary = _cli_packets(sheet, REPO / "mappings" / "generic-wide.yaml", hpo_index)
+    assert _page_packets(client, ws) == expected and run["packets"] == len(expected) > 0
+    assert run["summary"] == summary
