@@ -155,3 +155,18 @@ def test_a_file_named_twice_is_read_once_and_duplicate_ids_are_shown(tmp_path) -
     assert ".duplicate_ids()" in c._repr_html_()
     only = c.filter(lambda p: p.id == "other")
     assert len(only.duplicate_ids()) == 0 and "more than once, 2" not in repr(only)
+
+
+def test_summary_term_answers_an_alternative_id_like_filter_does(tmp_path, hpo) -> None:
+    """summary.term('HP:0001388') (an alt id of Joint hypermobility HP:0001382) was None on the store while
+    filter(term='HP:0001388') found 391 packets; the docstring promised 'as written, or its primary id'."""
+    import pickle
+
+    (tmp_path / "a.json").write_text(_packet("a").replace("HP:0001250", "HP:0001382").replace("Seizure", "J"))
+    c = read_cohort(tmp_path, hpo=hpo)
+    s = c.summary()
+    assert hpo.primary_id("HP:0001388") == "HP:0001382"
+    row = s.term("HP:0001388")
+    assert row is not None and row.id == "HP:0001382" and row.observed == len(c.filter(term="HP:0001388")) == 1
+    assert s.term("HP:0001250") is None  # a term no packet has
+    assert pickle.loads(pickle.dumps(s)).hpo is None  # Dask partitions do not ship the ontology back

@@ -111,8 +111,14 @@ class CohortSummary:
     #: (keys age_at_last_encounter, feature_onsets, disease_onsets; kinds gestational_age, age_range, timestamp,
     #: interval, ontology_class — last encounter only: onset classes are in ``*_onset_terms`` —, unreadable_age)
     not_in_years: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: the ontology the counts were made with (resolves alternative ids in :meth:`term`); not part of the data
+    hpo: Any = field(default=None, repr=False, compare=False)
     top: int = 20
     propagated: bool = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a summary pickled back from a Dask worker must not carry the whole ontology index with it
+        return {**self.__dict__, "hpo": None}
 
     # ------------------------------------------------------------------ tables
 
@@ -129,10 +135,17 @@ class CohortSummary:
         return rows[: n or self.top]
 
     def term(self, curie: str) -> TermCount | None:
-        """The counts of one term id (as written, or its primary id), None when no packet has it."""
+        """The counts of one term id (as written, or its primary id), None when no packet has it.
+
+        An alternative id no packet writes (``HP:0001388`` for *Joint hypermobility*) gives its term's row, the
+        same packets ``filter(term=…)`` finds.
+        """
         for t in self.terms:
             if t.id == curie:
                 return t
+        primary = self.hpo.primary_id(curie) if self.hpo is not None else None
+        if primary and primary != curie:
+            return self.term(primary)
         return None
 
     def terms_frame(self) -> pd.DataFrame:
@@ -544,6 +557,7 @@ def summarize(
         features_observed=n_obs,
         features_excluded=n_exc,
         hpo_version=getattr(hpo, "version", None),
+        hpo=hpo,
         not_in_release=sorted(unknown),
         not_in_years={k: dict(v.most_common()) for k, v in other.items() if v},
         top=top,
@@ -609,6 +623,7 @@ def merge_summaries(parts: Iterable[CohortSummary]) -> CohortSummary:
         features_observed=sum(p.features_observed for p in parts),
         features_excluded=sum(p.features_excluded for p in parts),
         hpo_version=first.hpo_version,
+        hpo=first.hpo,
         not_in_release=sorted({t for p in parts for t in p.not_in_release}),
         not_in_years={k: add(p.not_in_years.get(k, {}) for p in parts)
                       for k in ("age_at_last_encounter", "feature_onsets", "disease_onsets")
