@@ -288,3 +288,21 @@ def test_keyboard_only_and_what_a_screen_reader_gets(
     assert page.get_attribute("#doc-panel", "aria-live") == "polite"
     (artifacts / "serve-aria.yaml").write_text(page.locator("body").aria_snapshot(), encoding="utf-8")
     page.close()
+
+
+def test_a_session_removed_meanwhile_says_so_on_every_button(browser: Any, server: BackgroundServer,
+                                                             tmp_path: Path) -> None:
+    # Remove, Edit mapping and a finding's documentation failed silently (an unhandled rejection) once the
+    # session was gone (idle, or evicted at the session cap)
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("individual_id,sex,Seizure\np1,female,yes\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    assert server.state.store.sweep(now=time.monotonic() + 10**7)  # every session idle for ages: removed
+    page.get_by_role("button", name="Remove ward.csv").click()
+    expect(page.locator("#upload-status")).to_contain_text("no such session")
+    page.get_by_role("button", name="Map the columns of ward.csv").click()  # now "Edit mapping"
+    expect(page.locator("#upload-status")).to_contain_text("reload the page")
+    page.close()

@@ -64,7 +64,9 @@
         "aria-label": `Edit the mapping of ${f.name}`, onclick: () => openAssistant(f.name) }));
       if (f.takes_mapping) chooser(actions, f, uploaded);
       actions.append(el("button", { type: "button", class: "quiet", text: "Remove", "aria-label": `Remove ${f.name}`,
-        onclick: async () => { showFiles((await api("DELETE", wsPath(`/files/${enc(f.name)}`))).files); } }));
+        onclick: async () => {
+          try { showFiles((await api("DELETE", wsPath(`/files/${enc(f.name)}`))).files); status("upload-status", `removed ${f.name}`); }
+          catch (e) { status("upload-status", e.message, true); } } }));
       body.append(el("tr", {}, el("td", { text: f.name }),
         el("td", { text: f.kind + (f.mapped ? ` · mapped (${f.mapping_from || "mapping"})` : "") }),
         el("td", { text: kb(f.size) }), actions));
@@ -105,7 +107,9 @@
     try { showAssistant(await api("POST", wsPath(`/mapping/${enc(name)}/init`))); status("upload-status", ""); refreshFiles(); }
     catch (e) { status("upload-status", e.message, true); }
   }
-  async function openAssistant(name) { showAssistant(await api("GET", wsPath(`/mapping/${enc(name)}`))); }
+  async function openAssistant(name) {
+    try { showAssistant(await api("GET", wsPath(`/mapping/${enc(name)}`))); } catch (e) { status("upload-status", e.message, true); }
+  }
   async function refreshFiles() { showFiles((await api("GET", wsPath(""))).files); }
 
   function showAssistant(view) {
@@ -293,7 +297,8 @@
   }
 
   async function showDoc(code) {
-    const d = await api("GET", `/api/findings/${enc(code)}`);
+    let d;
+    try { d = await api("GET", `/api/findings/${enc(code)}`); } catch (e) { status("run-status", e.message, true); return; }
     $("doc-panel").hidden = false;
     $("doc-title").textContent = `${d.code} ${d.name} (${d.severity}): ${d.summary}`;
     $("doc-text").textContent = d.doc;
