@@ -303,16 +303,6 @@ def apply_to_document(doc: Document, fixes: Sequence[Fix]) -> FixOutcome:
 
 def _unknown_field_numbers(doc: Document) -> str | None:
     """The unknown fields of a protobuf document (``field 111``; ``nested fields`` below the top), or None."""
-    from google.protobuf.unknown_fields import UnknownFieldSet
+    from phenotk.io.leftout import pb_unknown
 
-    msg = doc.message
-    if msg is None:
-        return None
-    known = type(msg)()
-    known.CopyFrom(msg)
-    known.DiscardUnknownFields()
-    if known.ByteSize() == msg.ByteSize():
-        return None
-    fields = UnknownFieldSet(msg)
-    top = sorted({fields[i].field_number for i in range(len(fields))})
-    return f"field {', '.join(map(str, top))}" if top else "fields of nested messages"
+    return None if doc.message is None else pb_unknown(doc.message)

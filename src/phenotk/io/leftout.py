@@ -63,4 +63,25 @@ def left_out(data: Any, desc: Any, pointer: str = "") -> Iterator[tuple[str, str
                     yield where, f"Invalid enum value {item} for enum type {fd.enum_type.full_name}"
 
 
-__all__ = ["left_out"]
+
+
+def pb_unknown(message: Any) -> str | None:
+    """What a message parsed from protobuf binary holds that its schema does not know, or None.
+
+    protobuf's parser keeps such fields (a newer schema's field numbers) and writes them back to binary, but a
+    JSON or YAML rendering, the validator's walk and every fix work on the known fields only. The answer names
+    the top-level field numbers (``field 255, 300``), else says the unknown fields sit in nested messages.
+    """
+    from google.protobuf.unknown_fields import UnknownFieldSet
+
+    known = type(message)()
+    known.CopyFrom(message)
+    known.DiscardUnknownFields()
+    if known.ByteSize() == message.ByteSize():
+        return None
+    fields = UnknownFieldSet(message)
+    top = sorted({fields[i].field_number for i in range(len(fields))})
+    return f"field {', '.join(map(str, top))}" if top else "fields of nested messages"
+
+
+__all__ = ["left_out", "pb_unknown"]

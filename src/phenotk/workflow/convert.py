@@ -28,6 +28,7 @@ from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, For
 from phenotk.conversion.findings import CONVERT_DEFAULT_STATED, CONVERT_NOT_CARRIED, CONVERT_SKIPPED_FILE
 from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Document, Element, Format, atomic_write, dumps, iter_documents, note_input, to_dict
+from phenotk.io.leftout import pb_unknown
 from phenotk.io.sniff import format_from_extension
 from phenotk.io.writers import NewDirectory
 from phenotk.issue import Issue, Report, Result, Severity
@@ -391,6 +392,13 @@ class _Reading:
             if lost:  # unknown fields, unknown enum names: protobuf has no place for them
                 severity = Severity.ERROR if self.options.strict else None
                 issues.extend(_not_carried(doc, lost, item, severity))
+            if doc.format is Format.PB and self.payload_fmt in _TREE_FORMATS:
+                unknown = pb_unknown(doc.message)
+                if unknown is not None:  # kept by protobuf, written back to .pb only
+                    issues.append(CONVERT_NOT_CARRIED(
+                        f"not carried: the protobuf {unknown} this schema does not know (kept only in .pb output)",
+                        severity=Severity.ERROR if self.options.strict else None, pointer=item,
+                    ))  # fmt: skip
             # items of one array are named by their ids (as JSON Lines records are), not file_2, file_3 …
             yield Converted(doc.message, doc.path, issues, name=(doc.id or None) if item else None), False
 

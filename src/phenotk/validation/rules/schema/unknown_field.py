@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from phenotk.errors import InputError
+from phenotk.io import Format
 from phenotk.io.sourcemap import escape
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validation import schema as S
 from phenotk.validation.hooks import UnknownFieldHook
-from phenotk.validation.rule import Violation
+from phenotk.validation.rule import Context, Node, Violation
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.io import Document
@@ -72,6 +73,10 @@ class SchemaUnknownField(UnknownFieldHook):
     Protobuf parsers either reject the whole document or silently drop the unknown field; either way the
     data the curator typed is lost.
 
+    Protobuf binary input (``.pb``) cannot hold an unknown key, but it can hold field numbers this schema does
+    not know (written by a newer Phenopacket schema). protobuf keeps them; nothing here can check them, and a
+    JSON/YAML conversion leaves them out: one warning at the document names them.
+
     Anti-pattern
     ------------
     ``{"type": {"id": "HP:0001250", "label": "Seizure"}, "exluded": true}``
@@ -111,6 +116,24 @@ class SchemaUnknownField(UnknownFieldHook):
                 description=f"rename {key!r} to {target!r}",
             )
         return Violation(f"unknown field {key!r} in {where}; did you mean {target!r}?", (key,), fix)
+
+    def end_document(self, root: Node, ctx: Context) -> Any:
+        """Protobuf binary input: the field numbers this schema does not know (``()`` for every other input)."""
+        doc = ctx.document
+        if doc is None or doc.format is not Format.PB or doc.message is None:
+            return ()
+        from phenotk.io.leftout import pb_unknown
+
+        unknown = pb_unknown(doc.message)
+        if unknown is None:
+            return ()
+        return (
+            Violation(
+                f"the protobuf data holds {unknown} that this Phenopacket schema does not know (a newer schema's?): "
+                "protobuf keeps them, but nothing can check them and a JSON/YAML conversion leaves them out",
+                severity=Severity.WARNING,
+            ),
+        )
 
     def misread(self, doc: Document, pointers: Sequence[str]) -> InputError | None:
         """A v1 feature key among the unknown fields: the read error when the document is v1 after all."""
