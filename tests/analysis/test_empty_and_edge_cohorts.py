@@ -170,3 +170,24 @@ def test_summary_term_answers_an_alternative_id_like_filter_does(tmp_path, hpo) 
     assert row is not None and row.id == "HP:0001382" and row.observed == len(c.filter(term="HP:0001388")) == 1
     assert s.term("HP:0001250") is None  # a term no packet has
     assert pickle.loads(pickle.dumps(s)).hpo is None  # Dask partitions do not ship the ontology back
+
+
+def test_filter_values_that_can_match_nothing_are_refused(tmp_path, hpo) -> None:
+    """filter(term='Seizure'), filter(sex='M'), filter(variant_effect='Missense') returned an empty view without a
+    word (on FBN1: 0, 0, 0 packets, where 'HP:0001250', 'male', 'missense' find packets)."""
+    (tmp_path / "a.json").write_text(_packet("a").replace('"id": "a"}', '"id": "a", "sex": "MALE"}', 1))
+    c = read_cohort(tmp_path, hpo=hpo)
+    with pytest.raises(ValueError, match="use 'HP:0001250'"):
+        c.filter(term="Seizure")
+    with pytest.raises(ValueError, match="excluded_term takes HPO ids"):
+        c.filter(excluded_term=["HP:0001250", "seizure"])
+    with pytest.raises(ValueError, match="load an HPO"):
+        CohortView(c.packets).filter(term="Seizure")
+    with pytest.raises(ValueError, match="sex must be one of male, female, other, unknown; not 'M'"):
+        c.filter(sex="M")
+    with pytest.raises(ValueError, match="variant_effect must be one of missense"):
+        c.filter(variant_effect="missence")
+    assert len(c.filter(term="HP:0001250", sex=["Male", "UNKNOWN_SEX"])) == 1
+    assert len(c.filter(variant_effect="Missense")) == 0  # any case; this packet has no variant
+    with pytest.raises(ValueError, match="sex must be"):
+        c.genotype_phenotype({"sex": "M"})

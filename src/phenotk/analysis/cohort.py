@@ -122,11 +122,15 @@ class CohortView:
         closure = self._closure()
         genes = {g.upper() for g in _as_set(gene)} if gene is not None else None
         variants = _as_set(variant) if variant is not None else None
-        effects = _as_set(variant_effect) if variant_effect is not None else None
+        effects = {_effect(e) for e in _as_set(variant_effect)} if variant_effect is not None else None
         diseases = _as_set(disease) if disease is not None else None
-        obs_terms = {closure.key(t) for t in _as_set(term)} if term is not None else None
-        exc_terms = {closure.key(t) for t in _as_set(excluded_term)} if excluded_term is not None else None
-        sexes = {_SEX.get(x.lower(), x.upper()) for x in _as_set(sex)} if sex is not None else None
+        obs_terms = {closure.key(self._term_id(t, "term")) for t in _as_set(term)} if term is not None else None
+        exc_terms = (
+            {closure.key(self._term_id(t, "excluded_term")) for t in _as_set(excluded_term)}
+            if excluded_term is not None
+            else None
+        )
+        sexes = {_sex(x) for x in _as_set(sex)} if sex is not None else None
         keep = []
         for i, p in enumerate(self.packets):
             if predicate is not None and not predicate(p):
@@ -151,6 +155,14 @@ class CohortView:
                     continue
             keep.append(i)
         return self._subset(keep)
+
+    def _term_id(self, value: str, name: str) -> str:
+        """``value`` when it is a CURIE; a ``ValueError`` naming the id for a label (it matched nothing before)."""
+        if ":" in value:
+            return value
+        hits = self.hpo.lookup(value) if self.hpo is not None else []
+        hint = f": use {hits[0]!r}" if hits else " (load an HPO to look labels up)" if self.hpo is None else ""
+        raise ValueError(f"{name} takes HPO ids (HP:0001250), not labels; {value!r} is not an id{hint}")
 
     def groupby(self, by: str | Callable[[Phenopacket], Any]) -> CohortGroups:
         """Packets grouped by a key: a name from :data:`GROUP_KEYS`, or a function of a packet.
@@ -265,6 +277,24 @@ class CohortView:
             f"CohortView({len(self)} phenopackets, {len(self.errors)} unreadable, "
             f"HPO {getattr(self.hpo, 'version', None) or 'not loaded'}: {', '.join(ids)}{more})"
         ) + warn
+
+
+def _sex(value: str) -> str:
+    """The Sex enum name for ``male``/``MALE``/…; a ``ValueError`` for anything else (it matched nothing before)."""
+    name = _SEX.get(value.lower()) or (value.upper() if value.upper() in _SEX.values() else None)
+    if name is None:
+        raise ValueError(f"sex must be one of male, female, other, unknown; not {value!r}")
+    return name
+
+
+def _effect(value: str) -> str:
+    """A name of :data:`~phenotk.analysis.genotype.EFFECTS` (any case); a ``ValueError`` for anything else."""
+    from phenotk.analysis.genotype import EFFECTS
+
+    name = value.lower()
+    if name not in EFFECTS:
+        raise ValueError(f"variant_effect must be one of {', '.join(EFFECTS)}; not {value!r}")
+    return name
 
 
 def _name(x: Any, default: str) -> str:
