@@ -191,3 +191,21 @@ def test_filter_values_that_can_match_nothing_are_refused(tmp_path, hpo) -> None
     assert len(c.filter(variant_effect="Missense")) == 0  # any case; this packet has no variant
     with pytest.raises(ValueError, match="sex must be"):
         c.genotype_phenotype({"sex": "M"})
+
+
+def test_show_draws_a_family_or_cohort_as_escaped_cards() -> None:
+    """show(family) returned the protobuf message itself: Jupyter printed its whole text format."""
+    from phenopackets import Cohort, Family, Phenopacket
+
+    import phenotk
+
+    proband = Phenopacket(id="<script>p</script>")
+    proband.subject.id = "s<1>"
+    fam = Family(id="fam", proband=proband, relatives=[Phenopacket(id="mother")])
+    page = phenotk.show(fam)._repr_html_()
+    assert "Family fam: 2 phenopacket(s)" in page and "&lt;script&gt;p&lt;/script&gt;" in page and "mother" in page
+    assert "<script>" not in page
+    cohort = Cohort(id="c", members=[Phenopacket(id=f"m{i}") for i in range(25)])
+    page = phenotk.show(cohort)._repr_html_()
+    assert page.count("<b>m") == 20 and "… 5 more phenopacket(s)" in page
+    assert repr(phenotk.show(cohort)) == "<Cohort c: 25 phenopacket(s)>"

@@ -1,6 +1,6 @@
 """Researchers' side: read a cohort of Phenopackets, query it, summarise it, plot it, show it in Jupyter."""
 
-from phenotk.analysis.cohort import CohortGroups, CohortView, PacketCard, read_cohort, show
+from phenotk.analysis.cohort import CohortGroups, CohortView, PacketCard, PacketCards, read_cohort, show
 from phenotk.analysis.frames import term_matrix, to_dataframe
 from phenotk.analysis.genotype import (
     GenotypePhenotypeTable,
@@ -18,6 +18,7 @@ __all__ = [
     "CohortView",
     "GenotypePhenotypeTable",
     "PacketCard",
+    "PacketCards",
     "TermClosure",
     "TermCount",
     "benjamini_hochberg",

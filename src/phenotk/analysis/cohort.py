@@ -452,8 +452,39 @@ class PacketCard:
         return f"<Phenopacket {self.packet.id}: {len(self.packet.phenotypic_features)} features>"
 
 
+class PacketCards:
+    """A Family's or Cohort's packets as cards (at most :data:`MAX_CARDS`, then '… N more')."""
+
+    def __init__(self, message: Family | Cohort) -> None:
+        self.message = message
+        self.packets = packets_of(message)
+
+    def _head(self) -> str:
+        kind = type(self.message).__name__
+        return f"{kind} {self.message.id or '(no id)'}: {len(self.packets)} phenopacket(s)"
+
+    def _repr_html_(self) -> str:
+        cards = "".join(render_packet_card(p) for p in self.packets[:MAX_CARDS])
+        more = len(self.packets) - MAX_CARDS
+        tail = f"<p>… {more} more phenopacket(s)</p>" if more > 0 else ""
+        return f"<p><b>{html.escape(self._head())}</b></p>{cards}{tail}"
+
+    def __repr__(self) -> str:
+        return f"<{self._head()}>"
+
+
+#: cards :func:`show` draws for one Family or Cohort
+MAX_CARDS = 20
+
+
 def show(obj: Any) -> Any:
-    """Something Jupyter renders richly: a packet card, or the object itself when it already has a repr."""
+    """Something Jupyter renders richly: a packet card, a Family's or Cohort's cards, or the object itself.
+
+    A Family or Cohort printed by protobuf is its whole text format (thousands of lines for a cohort); here it is
+    one card per packet, proband first.
+    """
     if isinstance(obj, Phenopacket):
         return PacketCard(obj)
+    if isinstance(obj, (Family, Cohort)):
+        return PacketCards(obj)
     return obj
