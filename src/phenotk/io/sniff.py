@@ -157,7 +157,7 @@ def element_of(data: Any, path: str, forced: Element | None = None) -> Element:
         )
     version = detect_version(data)
     if version != "2":
-        what = "pre-1.0 (HpoCaseAnnotator-style)" if version == "pre-1" else "v1"
+        what = "pre-1.0" if version == "pre-1" else "v1"
         raise InputError(
             f"this is a Phenopacket {what} document; convert it with `phenotk upgrade`",
             path=path,
@@ -272,6 +272,11 @@ def detect_version(data: dict[str, Any]) -> str:
             declared_v2 = declared.strip().startswith("2")
     if _V1_TOP & data.keys():
         return "1"
+    subject = None if declared_v2 else data.get("subject")
+    if isinstance(subject, dict) and (
+        isinstance(subject.get("phenotypes"), list) or isinstance(subject.get("phenotypicFeatures"), list)
+    ):
+        return "pre-1"  # the 0.1 layout (the schema documentation's example, LIRICAL's input): the subject's own list
     for key in ("phenotypicFeatures", "phenotypic_features"):
         feats = None if declared_v2 else data.get(key)
         if isinstance(feats, list):
