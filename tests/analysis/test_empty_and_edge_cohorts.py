@@ -209,3 +209,17 @@ def test_show_draws_a_family_or_cohort_as_escaped_cards() -> None:
     page = phenotk.show(cohort)._repr_html_()
     assert page.count("<b>m") == 20 and "… 5 more phenopacket(s)" in page
     assert repr(phenotk.show(cohort)) == "<Cohort c: 25 phenopacket(s)>"
+
+
+def test_term_matrix_of_a_long_frame_is_refused(tmp_path) -> None:
+    """term_matrix(long frame) gave a (features × 0) matrix without a word."""
+    from phenotk.analysis import term_matrix
+
+    (tmp_path / "a.json").write_text(_packet("a"))
+    c = read_cohort(tmp_path)
+    with pytest.raises(ValueError, match="needs a wide frame"):
+        term_matrix(c.to_dataframe("long"))
+    with pytest.raises(ValueError, match="needs a wide frame"):
+        term_matrix(pd.DataFrame(c.to_dataframe("long")))  # attrs lost: recognised by its columns
+    m = term_matrix(c.to_dataframe())
+    assert m.shape == (1, 1) and m.loc["a", "HP:0001250"]

@@ -147,7 +147,14 @@ def to_dataframe(packets: Iterable[Message] | str | os.PathLike[str], layout: st
 
 
 def term_matrix(df: pd.DataFrame) -> pd.DataFrame:
-    """The boolean term columns of a typed wide frame, with term ids as column names (index = packet_id)."""
+    """The boolean term columns of a typed wide frame, with term ids as column names (index = packet_id).
+
+    The values are the terms as the packets write them (True observed, False excluded, NA not recorded), not
+    propagated along HPO: use ``CohortView.summary()`` or ``filter(term=…)`` for "the term or a descendant".
+    A long frame (one row per feature) has no matrix: ``ValueError`` (pivot it, or make a wide frame).
+    """
+    if df.attrs.get(TYPED_MARK) == "long" or {"hpo_id", "status"} <= set(df.columns):
+        raise ValueError("term_matrix needs a wide frame (to_dataframe(..., layout='wide')), not a long one")
     cols = [c for c in df.columns if str(df[c].dtype) == "boolean"]
     out = df[cols].copy()
     out.columns = [term_of_header(str(c)) for c in cols]
