@@ -306,3 +306,37 @@ def test_a_session_removed_meanwhile_says_so_on_every_button(browser: Any, serve
     page.get_by_role("button", name="Map the columns of ward.csv").click()  # now "Edit mapping"
     expect(page.locator("#upload-status")).to_contain_text("reload the page")
     page.close()
+
+
+def test_choosing_a_columns_meaning_with_the_arrow_keys(browser: Any, server: BackgroundServer,
+                                                        tmp_path: Path) -> None:
+    # Chromium fires "change" at every arrow key on a closed <select>: the first key applied the next meaning
+    # ("Ignore on purpose") and rebuilt the table, so the focus fell to <body> and the wanted meaning was out of
+    # reach for a keyboard user; on the way, every meaning passed over was applied to the mapping
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("individual_id,sex,Seizure,Notes\np1,female,yes,x\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    notes = "select[data-column='Notes']"
+    assert page.input_value(notes) == "unplaced"
+    yaml_before = page.input_value("#mapping-yaml")
+    page.focus(notes)
+    for _ in range(3):  # unplaced -> ignore -> text_excluded -> text
+        page.keyboard.press("ArrowUp")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.activeElement.dataset.column") == "Notes"
+    assert page.input_value(notes) == "text" and page.input_value("#mapping-yaml") == yaml_before  # nothing sent
+    page.keyboard.press("Enter")
+    expect(page.locator("#mapping-yaml")).to_have_value(re.compile(r"text:[\s\S]*Notes"))
+    assert page.evaluate("() => document.activeElement.dataset.column") == "Notes"  # back on it after the rebuild
+    assert "ignore_columns" not in page.input_value("#mapping-yaml")  # the meanings passed over were not applied
+    # choosing with the keys and leaving the list (Tab) applies too; the focus lands where Tab took it
+    page.keyboard.press("ArrowDown")  # text -> text_excluded (absent findings)
+    page.keyboard.press("Tab")
+    expect(page.locator("#mapping-yaml")).to_have_value(re.compile(r"excluded_columns:[\s\S]*Notes"))
+    assert page.input_value(notes) == "text_excluded"
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "HPO term of column Notes"
+    page.close()

@@ -123,11 +123,30 @@
     const msgs = $("assistant-messages");
     msgs.replaceChildren(...view.messages.map((m) => el("li", { text: m })));
     const body = $("column-table").querySelector("tbody");
+    // the rows are rebuilt: the control that has the focus (meaning-3, term-3 …) gets it back afterwards
+    const active = document.activeElement;
+    const focused = active && body.contains(active) ? active.id : null;
     body.replaceChildren();
     view.columns.forEach((c, i) => {
       const select = el("select", { id: `meaning-${i}`, "aria-label": `Meaning of column ${c.column}`, "data-column": c.column });
       for (const m of view.meanings) select.append(el("option", { value: m.value, text: m.label, selected: m.value === c.meaning }));
-      select.addEventListener("change", () => changeColumn(c.column, select.value, null));
+      // a keyboard user walks the meanings with the arrow keys, and Chromium fires "change" at every step: each
+      // step was applied (rewriting other columns' roles on the way) and rebuilt the table, which threw the focus
+      // out after the first key. Keys now only choose; Enter or leaving the list applies; a pointer applies at once
+      let viaKeys = false;
+      let sent = false;
+      const commit = () => {
+        if (sent || select.value === c.meaning) return;
+        sent = true;
+        changeColumn(c.column, select.value, null);
+      };
+      select.addEventListener("keydown", (e) => {
+        viaKeys = true;
+        if (e.key === "Enter") { e.preventDefault(); commit(); }
+      });
+      select.addEventListener("mousedown", () => { viaKeys = false; });
+      select.addEventListener("change", () => { if (!viaKeys) commit(); });
+      select.addEventListener("blur", commit);
       const term = el("input", { type: "text", list: "hpo-options", id: `term-${i}`, "aria-label": `HPO term of column ${c.column}`,
         value: c.term ? `${c.term.id} ${c.term.label}` : "", placeholder: "type to search HPO", autocomplete: "off" });
       term.addEventListener("input", () => suggest(term.value));
@@ -144,6 +163,7 @@
       body.append(el("tr", { class: c.meaning === "unplaced" ? "unplaced" : null },
         el("th", { scope: "row", text: c.column }), el("td", {}, select), el("td", {}, term), el("td", { class: "values", text: values }), sugg));
     });
+    if (focused && $(focused)) $(focused).focus();
   }
 
   let suggestTimer = null;
