@@ -223,3 +223,18 @@ def test_term_matrix_of_a_long_frame_is_refused(tmp_path) -> None:
         term_matrix(pd.DataFrame(c.to_dataframe("long")))  # attrs lost: recognised by its columns
     m = term_matrix(c.to_dataframe())
     assert m.shape == (1, 1) and m.loc["a", "HP:0001250"]
+
+
+def test_genotype_phenotype_groups_with_the_same_name_get_distinct_columns(tmp_path, hpo) -> None:
+    """Two predicates (or the same criteria twice) were both named after their criteria / 'A' and 'rest', and
+    equal names gave a frame with duplicate columns (male_observed twice)."""
+    from phenotk.analysis import genotype_phenotype
+
+    (tmp_path / "a.json").write_text(_packet("a"))
+    c = read_cohort(tmp_path, hpo=hpo)
+    t = c.genotype_phenotype({"term": "HP:0001250"}, {"term": "HP:0001250"})
+    assert t.frame.columns.is_unique and t.names == ("HP:0001250_A", "HP:0001250_B")
+    t = c.genotype_phenotype(lambda p: True, lambda p: False)
+    assert t.names == ("A", "B")
+    with pytest.raises(ValueError, match="different names"):
+        genotype_phenotype(c.packets, [], names=("x", "x"))

@@ -223,7 +223,9 @@ class CohortView:
         else:
             vb = view(b)
         if names is None:
-            names = (_name(a, "A"), _name(b, "rest") if b is not None else "rest")
+            names = (_name(a, "A"), _name(b, "B") if b is not None else "rest")
+            if names[0] == names[1]:  # the same criteria twice, or two predicates: the columns must differ
+                names = (f"{names[0]}_A", f"{names[1]}_B")
         return genotype_phenotype(va, vb, hpo=self.hpo, names=names, terms=terms, min_observed=min_observed)
 
     def duplicate_ids(self) -> pd.Series:

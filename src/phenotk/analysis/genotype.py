@@ -250,6 +250,8 @@ def genotype_phenotype(
 
     from phenotk.analysis.summary import ROOT_TERMS
 
+    if names[0] == names[1]:
+        raise ValueError(f"the two groups need different names (columns {names[0]}_observed …), not {names!r}")
     la, lb = list(a), list(b)
     ids_a, ids_b = {id(p) for p in la}, {id(p) for p in lb}
     both = ids_a & ids_b
