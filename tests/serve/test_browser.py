@@ -274,6 +274,8 @@ def test_keyboard_only_and_what_a_screen_reader_gets(
     assert page.evaluate("() => document.activeElement.id") == "convert"
     page.keyboard.press("Enter")
     expect(page.locator("#run-status")).to_contain_text(re.compile(r"^3 packet\(s\), \d+ finding"))
+    # Convert is disabled while it runs (that dropped the focus to <body>); it has the focus again afterwards
+    expect(page.locator("#convert")).to_be_focused()
     # the findings table as a screen reader gets it: column headers, each finding's severity, place and message
     table = page.locator("#finding-table").aria_snapshot()
     assert 'columnheader "Severity"' in table and 'columnheader "Where"' in table

@@ -191,7 +191,8 @@
     $("convert").disabled = true;  // a second click would queue a second run of the same files
     try {
       const run = await api("POST", wsPath(`/convert?limit=${state.shown}`)).finally(() => {
-        clearInterval(poll); $("run-progress").replaceChildren(); $("convert").disabled = false; });
+        clearInterval(poll); $("run-progress").replaceChildren(); $("convert").disabled = false;
+        if (document.activeElement === document.body) $("convert").focus(); });  // disabling it dropped the focus
       state.run = run;
       showRun(run);
       const ms = Math.round(performance.now() - t0);
@@ -357,6 +358,7 @@
       status("fix-status", `applied ${data.applied.length} fix(es); the packets download has them`);
       $("apply-fixes").disabled = true;
       $("fix-list").replaceChildren();
+      if (document.activeElement === document.body) $("plan-fixes").focus();  // the disabled button lost it
     } catch (e) { status("fix-status", e.message, true); }
   }
 
