@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from phenopackets import Age, GestationalAge, OntologyClass, TimeElement
 
-from phenotk.mapping.timeparse import format_time, parse_duration, parse_time
+from phenotk.mapping.timeparse import format_time, parse_duration, parse_duration_cut, parse_time
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ from phenotk.mapping.timeparse import format_time, parse_duration, parse_time
         ("2 wk", "P2W"),
         ("3.5 years", "P3Y6M"),
         ("3,5 y", "P3Y6M"),
-        ("1.5 months", "P1M15D"),
+        ("1.5 months", "P1M"),
         ("0 days", "P0D"),
     ],
 )
@@ -65,3 +65,17 @@ def test_unknown_onset_id_is_not_an_onset() -> None:
     assert parse_time("HP:0001250") is None
     oc = TimeElement(ontology_class=OntologyClass(id="HP:9999999", label="Some onset"))
     assert format_time(oc) == "Some onset (HP:9999999)"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "iso", "cut"),
+    [("7.5 months", None, "P7M", "0.5 month"), ("1.5 years", None, "P1Y6M", ""),
+     ("2.5 weeks", None, "P2W3D", "0.5 day"), ("3.5 days", None, "P3D", "0.5 day"),
+     ("7,5", "months", "P7M", "0.5 month"), ("2.3 years", None, "P2Y3M", "0.6 month")],
+)
+def test_the_shared_parser_carries_a_decimal_only_while_whole(text: str, unit: str | None, iso: str, cut: str) -> None:
+    """Every reader (sheets, REDCap, templates) gets the rule from here: no invented days (7.5 months ≠ P7M15D)."""
+    assert parse_duration_cut(text, unit=unit) == (iso, cut)
+    assert parse_duration(text, unit=unit) == iso
+    parsed = parse_time(text, unit=unit)
+    assert parsed is not None and (parsed.iso, parsed.cut) == (iso, cut)

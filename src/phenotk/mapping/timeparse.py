@@ -4,7 +4,8 @@ Understood forms (case-insensitive, surrounding blanks ignored):
 
 - ISO 8601 durations: ``P3Y2M``, ``P10D``, ``P4W`` (kept verbatim, upper-cased);
 - unit words: ``3y 2m``, ``3 years``, ``3 years and 2 months``, ``6 mo``, ``10 days``, ``2 wk``, decimal fractions
-  with a point or a comma (``3.5 years``, ``3,5 y`` → ``P3Y6M``);
+  with a point or a comma (``3.5 years``, ``3,5 y`` → ``P3Y6M``), carried down only while whole: ``7.5 months`` →
+  ``P7M`` with :attr:`ParsedTime.cut` = ``"0.5 month"`` for the reader to report;
 - gestational age: ``33+2`` (weeks+days), ``33w2d GA``, ``33 weeks gestation`` → ``gestationalAge``;
 - HPO onset terms by label (``Childhood onset``, also without " onset": ``childhood``), by id (``HP:0011463``) or
   as ``label (HP:…)``;
@@ -18,7 +19,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 from phenopackets import Age, GestationalAge, OntologyClass, TimeElement
 
@@ -138,6 +140,8 @@ class ParsedTime:
     days: int = 0
     term_id: str = ""
     label: str = ""
+    #: the fraction of a decimal age that was cut to completed units (``"0.5 month"`` for ``7.5 months``)
+    cut: str = field(default="", compare=False)
 
     def to_time_element(self) -> TimeElement:
         """The Phenopacket ``TimeElement``."""
@@ -156,16 +160,31 @@ class ParsedTime:
         return self.label or self.term_id
 
 
-def _iso_from_parts(parts: dict[str, float]) -> str:
-    years, months, weeks, days = (parts.get(k, 0.0) for k in "YMWD")
-    # carry fractions down: years → months → days, weeks → days
+def _cut(amount: Fraction, unit: str) -> str:
+    return f"{float(amount):.4g} {unit}"
+
+
+def _iso_from_parts(parts: dict[str, Fraction]) -> tuple[str, str]:
+    """ISO 8601 duration of unit amounts, and the fraction it could not carry (``""`` when exact).
+
+    A fraction is carried down to the next unit only while it stays whole: a year is 12 months, a week 7 days, so
+    ``1.5 years`` = ``P1Y6M`` and ``2.5 weeks`` = ``P2W3D``. A month has no fixed number of days and an age has no
+    day fractions, so what is left is cut to completed units, as an age is counted: ``7.5 months`` → ``P7M`` (not
+    ``P7M15D``: fifteen days nobody wrote), ``2.3 years`` → ``P2Y3M``, ``3.5 days`` → ``P3D``.
+    """
+    zero = Fraction(0)
+    years, months, weeks, days = (parts.get(k, zero) for k in "YMWD")
     whole_y = int(years)
     months += (years - whole_y) * 12
-    whole_m = round(months) if abs(months - round(months)) < 1e-6 else int(months)
-    days += (months - whole_m) * 30
+    whole_m = int(months)
     whole_w = int(weeks)
     days += (weeks - whole_w) * 7
-    whole_d = round(days)
+    whole_d = int(days)
+    cut = []
+    if months != whole_m:
+        cut.append(_cut(months - whole_m, "month"))
+    if days != whole_d:
+        cut.append(_cut(days - whole_d, "day"))
     out = "P"
     if whole_y:
         out += f"{whole_y}Y"
@@ -175,38 +194,51 @@ def _iso_from_parts(parts: dict[str, float]) -> str:
         out += f"{whole_w}W"
     if whole_d:
         out += f"{whole_d}D"
-    return out if out != "P" else "P0D"
+    return (out if out != "P" else "P0D"), " and ".join(cut)
 
 
-def parse_duration(text: str, *, unit: str | None = None) -> str | None:
-    """ISO 8601 duration for ``text`` (``3y 2m`` → ``P3Y2M``), or None when it is not an age."""
+def _number(text: str) -> Fraction:
+    return Fraction(text.replace(",", "."))
+
+
+def parse_duration_cut(text: str, *, unit: str | None = None) -> tuple[str | None, str]:
+    """:func:`parse_duration` and the fraction it cut (``("P7M", "0.5 month")`` for ``7.5 months``)."""
     s = text.strip()
     if not s:
-        return None
+        return None, ""
     if _ISO.match(s):
-        return s.upper()
+        return s.upper(), ""
     if "1/2" in s or "½" in s:
         s = _HALF.sub(lambda m: f"{m.group(1) or m.group(2) or 0}.5 ", s).strip()
     s = _YO.sub(" y", _OLD.sub("", s))
     if _NUMBER.match(s):
         if unit is None:
-            return None
+            return None, ""
         key = _UNIT_WORDS.get(unit.lower().rstrip("s") if unit.lower() not in _UNIT_WORDS else unit.lower())
         if key is None:
-            return None
-        return _iso_from_parts({key: float(s.replace(",", "."))})
-    parts: dict[str, float] = {}
+            return None, ""
+        return _iso_from_parts({key: _number(s)})
+    parts: dict[str, Fraction] = {}
     pos = 0
     while pos < len(s):
         m = _PART.match(s, pos)
         if m is None or m.end() == pos:
-            return None
+            return None, ""
         key = _UNIT_WORDS.get(m.group(2).lower())
         if key is None or key in parts:
-            return None
-        parts[key] = float(m.group(1).replace(",", "."))
+            return None, ""
+        parts[key] = _number(m.group(1))
         pos = m.end()
-    return _iso_from_parts(parts) if parts else None
+    return _iso_from_parts(parts) if parts else (None, "")
+
+
+def parse_duration(text: str, *, unit: str | None = None) -> str | None:
+    """ISO 8601 duration for ``text`` (``3y 2m`` → ``P3Y2M``), or None when it is not an age.
+
+    Decimals are carried only while exact (``1.5 years`` → ``P1Y6M``, ``7.5 months`` → ``P7M``); use
+    :func:`parse_duration_cut` to learn what was cut and report it.
+    """
+    return parse_duration_cut(text, unit=unit)[0]
 
 
 def onset_term(text: str) -> tuple[str, str] | None:
@@ -238,9 +270,9 @@ def parse_time(text: str, *, unit: str | None = None) -> ParsedTime | None:
     if m:
         weeks, days = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         return ParsedTime("gestational", weeks=int(weeks), days=int(days or 0))
-    iso = parse_duration(s, unit=unit)
+    iso, cut = parse_duration_cut(s, unit=unit)
     if iso is not None:
-        return ParsedTime("age", iso=iso)
+        return ParsedTime("age", iso=iso, cut=cut)
     term = onset_term(s)
     if term is not None:
         return ParsedTime("ontology", term_id=term[0], label=term[1])

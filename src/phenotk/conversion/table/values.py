@@ -11,14 +11,13 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from phenopackets import OntologyClass, TimeElement
 
 from phenotk.issue import Issue
 from phenotk.mapping.model import MISSING, ValueSpec, Vocabulary
-from phenotk.mapping.timeparse import ParsedTime, parse_duration, parse_time
+from phenotk.mapping.timeparse import ParsedTime, parse_time
 from phenotk.ontology.hpo_roots import ONSET
 
 from .findings import finding
@@ -196,57 +195,16 @@ def _parse_time(text: str, unit: Any) -> Any:
     return exact_time(text, unit)[0]
 
 
-#: A decimal number and the word after it (``7.5 months``, ``3,5 Jahre``, ``2.5wk``)
-_DECIMAL = re.compile(r"(\d+)[.,](\d+)(\s*)([^\W\d_]+)?")
-#: "3 1/2 years", "3½ Jahre": the half the age parser reads as .5
-_HALF = re.compile(r"(?:(\d+)\s+1/2|(?<![\d/])1/2|(\d*)\s*½)(?=\s*[^\W\d_])")
-_UNIT_OF = {"P1Y": "Y", "P1M": "M", "P1W": "W", "P1D": "D"}
-#: unit → its name, and the smaller unit a fraction of it is counted in exactly (12 months a year, 7 days a week)
-_UNIT_NAME = {"Y": "years", "M": "months", "W": "weeks", "D": "days"}
-_EXACT_BELOW = {"Y": (12, "months"), "W": (7, "days")}
-
-
 @functools.lru_cache(maxsize=8192)
 def exact_time(text: str, unit: str | None = None) -> tuple[ParsedTime | None, str]:
-    """:func:`~phenotk.mapping.timeparse.parse_time` without an invented precision, and what was cut.
+    """:func:`~phenotk.mapping.timeparse.parse_time` and what it cut of a decimal age (``""`` when exact).
 
-    A decimal age is carried down to the next unit only while it stays whole: ``1.5 years`` = ``P1Y6M``,
-    ``2.25 years`` = ``P2Y3M``. A month has no fixed number of days and a day fraction no place in an age, so the
-    rest is cut to completed units, as an age is counted: ``7.5 months`` → ``P7M`` (not ``P7M15D``), ``2.3 years``
-    → ``P2Y3M``, ``2.5 weeks`` → ``P2W3D``, ``3.5 days`` → ``P3D``. The second item names the cut fraction
-    (``"0.5 month"``) for a finding, ``""`` when the age is exact. None when the text is no time at all.
+    The rule lives in the shared parser (every reader, templates too): a decimal age is carried down to the next
+    unit only while it stays whole (``1.5 years`` = ``P1Y6M``); the rest is cut to completed units (``7.5 months``
+    → ``P7M``, second item ``"0.5 month"``) for a finding. None when the text is no time at all.
     """
     parsed = parse_time(text, unit=unit)
-    if parsed is None or parsed.kind != "age" or not any(c in text for c in ".,½/"):
-        return parsed, ""
-    s = _HALF.sub(lambda m: f"{m.group(1) or m.group(2) or 0}.5 ", text.strip()).strip()
-    cut: list[str] = []
-
-    def whole(m: re.Match[str]) -> str:
-        number, digits, _, word = m.groups()
-        iso = parse_duration(f"1 {word}") if word else parse_duration("1", unit=unit) if m.end() == len(s) else None
-        u = _UNIT_OF.get(iso or "")
-        if u is None:
-            return m.group(0)
-        fraction = Fraction(f"0.{digits}")
-        out = f"{number} {_UNIT_NAME[u]}"
-        if u in _EXACT_BELOW:
-            factor, below = _EXACT_BELOW[u]
-            fraction *= factor
-            out += f" {int(fraction)} {below}"
-            fraction -= int(fraction)
-            u = below[0].upper()
-        if fraction:
-            cut.append(f"{float(fraction):.4g} {_UNIT_NAME[u][:-1]}")
-        return out + " "
-
-    rewritten = _DECIMAL.sub(whole, s).strip()
-    if not cut:
-        return parsed, ""
-    iso = parse_duration(rewritten)
-    if iso is None:  # "1.3 years 2 months": no honest reading
-        return None, ""
-    return ParsedTime("age", iso=iso), " and ".join(cut)
+    return parsed, parsed.cut if parsed is not None else ""
 
 
 def report_cut(b: _Builder, issues: list[Issue], row: int, column: str | None, raw: str, text: str,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from phenopackets import TimeElement
 
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader
 from phenotk.conversion.template.cohort_json_writer import PhetoolsJsonWriter, packets_to_cohort
@@ -26,8 +27,9 @@ from phenotk.conversion.template.findings import (
     UNMAPPED_VALUE,
     issue,
 )
-from phenotk.conversion.template.rows import EXCLUDED, NA, OBSERVED, CurationRow, HpoCell, parse_time, row_to_packet
+from phenotk.conversion.template.rows import EXCLUDED, NA, OBSERVED, CurationRow, HpoCell, parse_time_cut, row_to_packet
 from phenotk.conversion.template.sniff import sniff_cohort_json
+from phenotk.conversion.template.timecells import cut_message
 from phenotk.errors import InputError
 from phenotk.io.sourcemap import join
 from phenotk.issue import Issue, Severity
@@ -363,6 +365,13 @@ class _Row:
             )
         )
 
+    def cut(self, pointer: str, column: str, text: str, element: TimeElement | None, cut: str) -> None:
+        """A ``map-not-carried`` finding for an age whose decimal fraction was cut (``7.5 months`` → P7M)."""
+        if cut and element is not None:
+            self.issues.append(issue(
+                MAP_NOT_CARRIED, f"row {self.r} {column}: {cut_message(text, element, cut)}", self.options,
+                pointer=pointer, row=self.r, column=column, value=text, reason="fraction of an age not carried"))
+
     def text(self, obj: dict[str, Any], key: str, pointer: str, *, strip: bool = True) -> str:
         return self.cohort.typed.text(self.issues, obj, key, pointer, strip=strip, row=self.r, column=key)
 
@@ -423,7 +432,8 @@ def _person(p: _Row, ind: dict[str, Any], row: CurationRow) -> None:
         )
     for key, attr in (("ageOfOnset", "age_of_onset"), ("ageAtLastEncounter", "age_at_last_encounter")):
         text = p.text(ind, key, p.ind_ptr)
-        element = parse_time(text)
+        element, cut = parse_time_cut(text)
+        p.cut(join(p.ind_ptr, key), key, text, element, cut)
         if element is None and text and text.lower() != "na":
             p.bad(join(p.ind_ptr, key), key, text, "is not an ISO 8601 age, gestational age or onset label")
         setattr(row, attr, element)
@@ -464,7 +474,8 @@ def _hpo_cells(p: _Row, raw: dict[str, Any], row: CurationRow) -> None:
         cptr = join(p.ptr, "hpoData", str(c))
         if kind == "OnsetAge":
             text = p.cohort.typed.text(p.issues, cell, "data", cptr, row=p.r, column=hpo_id)
-            onset = parse_time(text)
+            onset, cut = parse_time_cut(text)
+            p.cut(join(cptr, "data"), hpo_id, text, onset, cut)
             if onset is None:
                 p.bad(cptr, hpo_id, text, "is not an onset age or label; term kept as observed without onset")
             row.hpo.append(HpoCell(hpo_id, label, OBSERVED, onset))

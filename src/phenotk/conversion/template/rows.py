@@ -27,7 +27,7 @@ from phenopackets import (
 
 from phenotk.conversion.base import ConvertOptions
 from phenotk.conversion.template.findings import LOSSY_EXPORT, issue
-from phenotk.conversion.template.timecells import cell_time, parse_cell_time
+from phenotk.conversion.template.timecells import cell_time, parse_cell_time, parse_cell_time_cut
 from phenotk.issue import Issue
 from phenotk.model.ids import stable_token, store_packet_id
 from phenotk.model.metadata import store_metadata
@@ -174,6 +174,11 @@ def time_text(element: TimeElement | None) -> str:
 def parse_time(text: str) -> TimeElement | None:
     """Template cell → time element (None for ``na``/empty or unparseable; callers report the latter)."""
     return parse_cell_time(text)
+
+
+def parse_time_cut(text: str) -> tuple[TimeElement | None, str]:
+    """:func:`parse_time` and the fraction of a decimal age cut to completed units (callers report it)."""
+    return parse_cell_time_cut(text)
 
 
 def packets_only(messages: Iterable[Message], options: ConvertOptions) -> tuple[list[Phenopacket], list[Issue]]:

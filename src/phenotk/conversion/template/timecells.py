@@ -31,19 +31,31 @@ def normalize_iso8601(iso: str) -> str:
 
 def parse_cell_time(text: str) -> TimeElement | None:
     """A template cell → ``TimeElement`` (None for empty, ``na`` or text that is no age / onset)."""
+    return parse_cell_time_cut(text)[0]
+
+
+def parse_cell_time_cut(text: str) -> tuple[TimeElement | None, str]:
+    """:func:`parse_cell_time` and the fraction of a decimal age it cut (``"0.5 month"`` for ``7.5 months``)."""
     s = text.strip()
     if not s or s.lower() == "na":
-        return None
+        return None, ""
     m = _G_NOTATION.match(s)
     if m:
-        return TimeElement(gestational_age=GestationalAge(weeks=int(m[1]), days=int(m[2] or 0)))
+        return TimeElement(gestational_age=GestationalAge(weeks=int(m[1]), days=int(m[2] or 0))), ""
     parsed = parse_time(s)
     if parsed is None:
-        return None
+        return None, ""
     element = parsed.to_time_element()
     if element.WhichOneof("element") == "age":
-        return TimeElement(age=Age(iso8601duration=normalize_iso8601(element.age.iso8601duration)))
-    return element
+        return TimeElement(age=Age(iso8601duration=normalize_iso8601(element.age.iso8601duration))), parsed.cut
+    return element, ""
+
+
+def cut_message(text: str, element: TimeElement, cut: str) -> str:
+    """The ``map-not-carried`` reason for an age cell whose fraction was cut to completed units."""
+    return (f"{text!r} is carried as {element.age.iso8601duration} in completed units: {cut} not carried (a fraction "
+            f"of a month or day has no exact ISO 8601 age; write it in the smaller unit, e.g. '7 months 2 weeks', "
+            f"to keep it)")
 
 
 def cell_time(element: TimeElement | None) -> str:

@@ -23,13 +23,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from phenopackets import Expression, VariationDescriptor
+from phenopackets import Expression, TimeElement, VariationDescriptor
 
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader
 from phenotk.conversion.template.clean import clean_cells, clean_requested, current_term
 from phenotk.conversion.template.findings import (
     DUPLICATE_INDIVIDUAL,
     MAP_BAD_CELL,
+    MAP_NOT_CARRIED,
     MAP_UNKNOWN_TERM,
     MAP_UNMAPPED_COLUMN,
     REDUNDANT_TERM,
@@ -42,9 +43,10 @@ from phenotk.conversion.template.rows import (
     OBSERVED,
     CurationRow,
     HpoCell,
-    parse_time,
+    parse_time_cut,
     row_to_packet,
 )
+from phenotk.conversion.template.timecells import cut_message
 from phenotk.conversion.template.workbook import (
     FIXED_HEADERS,
     TYPE_HINTS,
@@ -203,6 +205,14 @@ class _Sheet:
             )
         )
 
+    def cut(self, issues: list[Issue], r: int, col: int, text: str, element: TimeElement | None, cut: str) -> None:
+        """A ``map-not-carried`` finding for an age cell whose decimal fraction was cut (``7.5 months`` → P7M)."""
+        if cut and element is not None:
+            issues.append(issue(
+                MAP_NOT_CARRIED, f"sheet {self.sheet} cell {col_letter(col)}{r}: {cut_message(text, element, cut)}",
+                self.options, sheet=self.sheet, row=r, column=col_letter(col), value=text,
+                reason="fraction of an age not carried"))
+
 
 def _allele(text: str, transcript: str, hgnc: str, symbol: str, count: int) -> VariationDescriptor:
     state = allelic_state(count)
@@ -350,7 +360,9 @@ def _person(sheet: _Sheet, raw: tuple[Any, ...], r: int, row: CurationRow, issue
     get, fixed = sheet.get, sheet.fixed
     for name in ("age_of_onset", "age_at_last_encounter"):
         text = get(raw, name)
-        element = parse_time(text)
+        element, cut = parse_time_cut(text)
+        if cut:  # a cut age was read from a cell, so its column exists
+            sheet.cut(issues, r, fixed[name], text, element, cut)
         if element is None and text and text.lower() != "na":
             sheet.bad(issues, r, fixed[name], text, "is not an ISO 8601 age, gestational age or onset label")
         setattr(row, name, element)
@@ -415,7 +427,8 @@ def _hpo_cells(sheet: _Sheet, raw: tuple[Any, ...], r: int, row: CurationRow, is
         if status is not None:
             row.hpo.append(HpoCell(hpo_id, label, status))
             continue
-        onset = parse_time(text)
+        onset, cut = parse_time_cut(text)
+        sheet.cut(issues, r, i, text, onset, cut)
         if onset is None:
             sheet.bad(issues, r, i, text, f"for {hpo_id} is not observed / excluded / na / an age; read as na")
             row.hpo.append(HpoCell(hpo_id, label, NA))
