@@ -238,3 +238,15 @@ def test_genotype_phenotype_groups_with_the_same_name_get_distinct_columns(tmp_p
     assert t.names == ("A", "B")
     with pytest.raises(ValueError, match="different names"):
         genotype_phenotype(c.packets, [], names=("x", "x"))
+
+
+def test_genotype_phenotype_terms_take_one_id_or_ids_not_labels(tmp_path, hpo) -> None:
+    """terms='HP:0001250' was read letter by letter and terms=['Seizure'] matched nothing: 0 rows, no word."""
+    for i, sex in enumerate(["MALE", "MALE", "FEMALE", "FEMALE"]):
+        text = _packet(f"p{i}").replace(f'"id": "p{i}"}}', f'"id": "p{i}", "sex": "{sex}"}}', 1)
+        (tmp_path / f"p{i}.json").write_text(text)
+    c = read_cohort(tmp_path, hpo=hpo)
+    t = c.genotype_phenotype({"sex": "male"}, terms="HP:0001250")
+    assert t.frame["id"].tolist() == ["HP:0001250"] and t.frame["male_observed"].tolist() == [2]
+    with pytest.raises(ValueError, match="terms takes HPO ids"):
+        c.genotype_phenotype({"sex": "male"}, terms=["Seizure"])

@@ -222,6 +222,8 @@ class CohortView:
             vb = self.filter(lambda p: id(p) not in inside)
         else:
             vb = view(b)
+        if terms is not None:  # one id, or labels, matched nothing before (a string was read letter by letter)
+            terms = [self._term_id(t, "terms") for t in _as_set(terms)]
         if names is None:
             names = (_name(a, "A"), _name(b, "B") if b is not None else "rest")
             if names[0] == names[1]:  # the same criteria twice, or two predicates: the columns must differ
