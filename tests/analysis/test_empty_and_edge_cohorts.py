@@ -250,3 +250,7 @@ def test_genotype_phenotype_terms_take_one_id_or_ids_not_labels(tmp_path, hpo) -
     assert t.frame["id"].tolist() == ["HP:0001250"] and t.frame["male_observed"].tolist() == [2]
     with pytest.raises(ValueError, match="terms takes HPO ids"):
         c.genotype_phenotype({"sex": "male"}, terms=["Seizure"])
+    from phenotk.analysis import genotype_phenotype
+
+    t = genotype_phenotype(c.packets[:2], c.packets[2:], hpo=hpo, terms="HP:0001250")
+    assert t.frame["id"].tolist() == ["HP:0001250"]

@@ -270,7 +270,7 @@ def genotype_phenotype(
         counts.append(c)
     ca, cb = counts
     if terms is not None:
-        wanted = [closure.key(t) for t in terms]
+        wanted = [closure.key(t) for t in ([terms] if isinstance(terms, str) else terms)]
     else:
         wanted = sorted(
             t for t in set(ca) | set(cb)
