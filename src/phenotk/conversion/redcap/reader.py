@@ -37,6 +37,11 @@ class RedcapReader(FormatReader):
         unknown = set(options.extra) - {"dictionary"}
         if unknown:
             raise UsageError(f"unknown REDCap option(s) {', '.join(sorted(unknown))}; known: dictionary=PATH")
+        if _a_sheet_after_all(path, options.mapping):
+            from phenotk.conversion import registry
+
+            yield from registry.reader("table").read(path, options)
+            return
         result = convert_export(path, options.mapping, dictionary=options.extra.get("dictionary"),
                                 ontology=options.ontology, strict=options.strict, created=options.created,
                                 created_by=options.created_by, annotations=options.annotations)
@@ -46,3 +51,30 @@ class RedcapReader(FormatReader):
             pending = []
         if pending:
             yield Converted(None, str(path), pending)
+
+
+#: columns only REDCap writes (a form's status column is ``<form>_complete``)
+_REDCAP_ONLY = ("redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance", "redcap_data_access_group")
+
+
+def _a_sheet_after_all(path: Path, mapping: Path) -> bool:
+    """True for a CSV/TSV whose first column is ``record_id`` but which is a plain sheet under a plain mapping.
+
+    A registry's sheet may well name its id column ``record_id`` (as REDCap does); without a ``redcap:`` block in
+    the mapping and without a column only REDCap writes, its rows are read by the sheet reader, as its mapping
+    says (the REDCap path grouped them otherwise: 49 packets instead of 11 in a long-layout registry).
+    """
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return False
+    from phenotk.mapping.model import load_mapping
+
+    if "redcap" in load_mapping(mapping).data:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(1 << 16).decode("utf-8", errors="ignore").lower()
+    except OSError:
+        return False
+    cells = [c.strip().strip('"') for c in first.replace(";", ",").replace("\t", ",").split(",")]
+    return not any(c in _REDCAP_ONLY or c.endswith("_complete") for c in cells)
+
