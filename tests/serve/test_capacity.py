@@ -123,3 +123,15 @@ def test_the_caps_come_from_the_environment(tmp_path: Path) -> None:
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+
+
+def test_cli_flags_set_the_caps(monkeypatch: pytest.MonkeyPatch) -> None:
+    import phenotk.serve.server as server
+    from phenotk.cli.app import main
+
+    seen: dict[str, Limits] = {}
+    monkeypatch.setattr(server, "serve", lambda **kw: seen.setdefault("limits", kw["limits"]))
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--no-browser", "--max-sessions", "3", "--max-total-mb", "10"])
+    assert exc.value.code in (0, None)
+    assert seen["limits"].max_sessions == 3 and seen["limits"].max_total_bytes == 10 * 1024 * 1024

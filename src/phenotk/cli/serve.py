@@ -24,6 +24,13 @@ def serve_command(
     max_files: Annotated[int, typer.Option("--max-files", min=1, help="Most files one session holds.")] = 50,
     idle_minutes: Annotated[int, typer.Option(
         "--idle-minutes", min=1, help="Remove a session's files after this long unused.")] = 120,
+    max_sessions: Annotated[int | None, typer.Option(
+        "--max-sessions", min=1, help="Live sessions at most (default 32, or env PHENOTK_SERVE_MAX_SESSIONS).")]
+    = None,
+    max_total_mb: Annotated[int | None, typer.Option(
+        "--max-total-mb", min=1,
+        help="Uploads all sessions hold at most, in MB (default 2048, or env PHENOTK_SERVE_MAX_TOTAL_MB).")]
+    = None,
 ) -> None:
     """Open a local web page: drop sheets and phenopackets, map columns, see findings, fix, download.
 
@@ -38,8 +45,14 @@ def serve_command(
     from phenotk.serve.server import serve
     from phenotk.serve.workspace import Limits
 
+    caps: dict[str, int] = {}
+    if max_sessions is not None:
+        caps["max_sessions"] = max_sessions
+    if max_total_mb is not None:
+        caps["max_total_bytes"] = max_total_mb * 1024 * 1024
     limits = Limits(max_file_bytes=max_upload_mb * 1024 * 1024, max_files=max_files,
-                    max_request_bytes=max(max_upload_mb * 4, 200) * 1024 * 1024, idle_seconds=idle_minutes * 60.0)
+                    max_request_bytes=max(max_upload_mb * 4, 200) * 1024 * 1024, idle_seconds=idle_minutes * 60.0,
+                    **caps)  # fmt: skip
     serve(host=host, port=port, hpo=hpo, open_browser=not no_browser, allow_remote=allow_remote, limits=limits)
 
 
