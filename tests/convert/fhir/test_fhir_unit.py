@@ -502,3 +502,17 @@ def test_byte_order_mark_is_accepted(fixtures_dir: Path) -> None:
     assert FhirReader().sniff(Path("x.xml"), b"\xef\xbb\xbf" + xml[:500])
     assert read_fhir(b"\xef\xbb\xbf" + xml)[0].message.subject.id == "pt-1"
     assert read_fhir(b'\xef\xbb\xbf{"resourceType": "Patient", "id": "a"}')[0].message.subject.id == "a"
+
+
+def test_embedded_phenopacket_with_unknown_fields_is_reported_on_one_line() -> None:
+    pp = {"id": "emb", "subject": {"id": "s", "sex": "FEMALE"}, "phenotypicFeaturez": [{"type": {"id": "HP:1"}}]}
+    doc = {
+        "resourceType": "DocumentReference",
+        "status": "current",
+        "content": [{"attachment": {"contentType": "application/json",
+                                    "data": base64.b64encode(json.dumps(pp).encode()).decode()}}],
+    }  # fmt: skip
+    items = read_fhir(doc)
+    found = [i for it in items for i in it.issues if "embedded phenopacket" in i.message]
+    assert found and all("\n" not in i.message and "Available Fields" not in i.message for i in found)
+    assert any("phenotypicFeaturez" in i.message for i in found)

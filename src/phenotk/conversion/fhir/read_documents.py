@@ -152,7 +152,7 @@ def embedded(w: Walk, tree: dict[str, Any], ptr: str, source: str) -> None:
     if strict:
         issues.append(
             F.UNMAPPED_ELEMENT(
-                f"embedded phenopacket has fields Phenopackets v2 does not know, not carried: {strict}",
+                f"embedded phenopacket has fields Phenopackets v2 does not know, not carried: {_one_line(strict)}",
                 pointer=ptr,
                 severity=w.sev,
             )
@@ -160,7 +160,14 @@ def embedded(w: Walk, tree: dict[str, Any], ptr: str, source: str) -> None:
     if doc.message is None:
         issues.append(
             F.EMBEDDED_PHENOPACKET(
-                f"embedded phenopacket cannot be parsed: {doc.parse_error}", pointer=ptr, severity=Severity.ERROR
+                f"embedded phenopacket cannot be parsed: {_one_line(doc.parse_error or '')}",
+                pointer=ptr,
+                severity=Severity.ERROR,
             )
         )
     w.extra.append(Converted(doc.message, source, issues, name=doc.id))
+
+
+def _one_line(text: str) -> str:
+    """Protobuf's parse messages span lines (``… Available Fields(except extensions): …``): one line of them."""
+    return " ".join(text.split("\n", 1)[0].split(" Available Fields", 1)[0].split())
