@@ -254,3 +254,21 @@ def test_genotype_phenotype_terms_take_one_id_or_ids_not_labels(tmp_path, hpo) -
 
     t = genotype_phenotype(c.packets[:2], c.packets[2:], hpo=hpo, terms="HP:0001250")
     assert t.frame["id"].tolist() == ["HP:0001250"]
+
+
+def test_top_zero_means_zero(tmp_path, hpo) -> None:
+    """top_terms(0) and plot_terms(top=0) gave the default 20 terms; top_terms(-1) all but the last."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    (tmp_path / "a.json").write_text(_packet("a"))
+    s = read_cohort(tmp_path, hpo=hpo).summary(top=2)
+    assert s.top_terms(0) == [] and len(s.top_terms()) == 2
+    with pytest.raises(ValueError, match="0 or more"):
+        s.top_terms(-1)
+    ax = s.plot_terms(top=0)
+    assert not ax.patches and "top=0" in _texts(ax)
+    assert len(s.plot_terms().patches) == 2 * 2
+    plt.close("all")

@@ -129,10 +129,13 @@ class CohortSummary:
 
     def top_terms(self, n: int | None = None, *, direct: bool = False) -> list[TermCount]:
         """The ``n`` (default ``top``) most observed terms, without the roots *All* / *Phenotypic abnormality*."""
+        n = self.top if n is None else n
+        if n < 0:
+            raise ValueError(f"n must be 0 or more, not {n}")
         rows = [t for t in self.terms if t.id not in ROOT_TERMS]
         if direct:
             rows.sort(key=lambda t: (-t.observed_direct, -t.excluded_direct, t.id))
-        return rows[: n or self.top]
+        return rows[:n]
 
     def term(self, curie: str) -> TermCount | None:
         """The counts of one term id (as written, or its primary id), None when no packet has it.
@@ -342,11 +345,13 @@ class CohortSummary:
         """Horizontal bars of the top-N terms, observed vs excluded (propagated; ``direct=True`` for exact ids)."""
         import matplotlib.pyplot as plt
 
-        rows = self.top_terms(top or self.top, direct=direct)[::-1]
+        rows = self.top_terms(top, direct=direct)[::-1]
         obs = [t.observed_direct if direct else t.observed for t in rows]
         exc = [t.excluded_direct if direct else t.excluded for t in rows]
         if ax is None:
             _, ax = plt.subplots(figsize=(8, max(2.5, 0.28 * len(rows))))
+        if not rows and top == 0:
+            return _nothing(ax, "HPO terms", "top=0: no term asked for")
         if not any(obs) and not any(exc):
             return _nothing(ax, "HPO terms", f"no HPO term to plot: {self._packets_text()} with a phenotypic feature")
         y = list(range(len(rows)))
