@@ -336,7 +336,12 @@ class TableMapping:
         self.rows_per_packet: str = rows or ("many" if self.long is not None else "one")
         interp = d.get("interpretation", {})
         # neither is stated by a variant cell: only the mapping says SOLVED / CAUSATIVE (defaults: unknown)
-        self.progress_status: str = interp.get("progress_status", "UNKNOWN_PROGRESS")
+        progress = interp.get("progress_status", "UNKNOWN_PROGRESS")
+        #: a constant for every packet, or (``progress_spec``) a value spec read per packet: a column and its
+        #: ``values`` map, as a variant block's ``interpretation_status``; then the constant is the fallback
+        self.progress_spec: ValueSpec | None = (
+            ValueSpec.parse(progress, "/interpretation/progress_status") if isinstance(progress, dict) else None)
+        self.progress_status: str = "UNKNOWN_PROGRESS" if isinstance(progress, dict) else progress
         self.interpretation_status: str = interp.get("interpretation_status", "UNKNOWN_STATUS")
         meta = d.get("metadata", {})
         self.created_by: str | None = meta.get("created_by")
@@ -363,6 +368,8 @@ class TableMapping:
                 blocks[i] = {k: load(v) for k, v in block.items()}
         if self.long is not None:
             self.long = {k: load(v) for k, v in self.long.items()}
+        if self.progress_spec is not None:
+            self.progress_spec = load(self.progress_spec)
 
     def _blocks(self, key: str) -> list[dict[str, ValueSpec]]:
         raw = self.data.get(key)
@@ -400,13 +407,15 @@ class TableMapping:
         return self.source_map.locate(pointer)
 
     def all_specs(self) -> Iterable[ValueSpec]:
-        """Every value spec (packet id, subject, blocks, long layout)."""
+        """Every value spec (packet id, subject, blocks, long layout, a progress status read from a column)."""
         yield self.packet_id
         yield from self.subject.values()
         for block in (*self.diseases, *self.variants, *self.references):
             yield from block.values()
         if self.long:
             yield from self.long.values()
+        if self.progress_spec is not None:
+            yield self.progress_spec
 
     def referenced_columns(self) -> tuple[set[str], list[str]]:
         """(plain column names, ``{n}`` column patterns) the mapping reads, besides wide phenotype columns."""

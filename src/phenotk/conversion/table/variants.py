@@ -375,6 +375,37 @@ def _descriptor(f: _Found, b: _Builder, vd: VariationDescriptor) -> None:
         b.prefixes_used.add("GENO")
 
 
+_PROGRESS = tuple(Interpretation.ProgressStatus.keys())
+
+
+def _progress_name(text: str) -> str | None:
+    name = text.strip().upper().replace(" ", "_")
+    return name if name in _PROGRESS else None
+
+
+def _progress(b: _Builder, group: PacketRows, issues: list[Issue], interpreted: bool) -> str:
+    """The packet's ``Interpretation.progressStatus``: the mapping's constant, or its column read per packet.
+
+    From a column: the first row of the packet with a value (a different value in a later row is a conflict);
+    none → ``UNKNOWN_PROGRESS``; a value neither in the ``values`` map nor a status name → ``map-bad-cell``. A
+    packet without a variant has no interpretation to hold the status: the cell is reported, not dropped.
+    """
+    spec = b.m.progress_spec
+    if spec is None:
+        return b.m.progress_status
+    raw, row = b.single(group, spec, issues, "progress status")
+    if not raw or spec.translate(raw) is None:
+        return "UNKNOWN_PROGRESS"
+    if not interpreted:
+        issues.append(finding(
+            "map-orphan-value", f"progress status {raw!r} has no variant in its packet to interpret; it is not "
+            "carried", b.sev, sheet=b.sheet.name, row=row, column=spec.column or "", value=raw, reason="no variant"))
+        return "UNKNOWN_PROGRESS"
+    status = read_value(b, spec, raw, _progress_name, issues, row, "progress status",
+                        f"a progress status ({', '.join(_PROGRESS)})")
+    return status or "UNKNOWN_PROGRESS"
+
+
 def variant_block(b: _Builder, group: PacketRows, packet: Phenopacket, subject_id: str, issues: list[Issue]) -> None:
     """The variant blocks of one packet → one interpretation with a genomic interpretation per variant."""
     reader = _Reader(b, issues)
@@ -384,11 +415,12 @@ def variant_block(b: _Builder, group: PacketRows, packet: Phenopacket, subject_i
             found.extend(reader.cell(block, rec, number))
     reader.report_orphans()
     merged = _merge(found, b, issues)
+    progress = _progress(b, group, issues, bool(merged))
     if not merged:
         return
     # built in place, in the packet (each message made and copied into its parent cost ~a fifth of the block)
     interp = packet.interpretations.add(
-        id=f"{packet.id}-interpretation", progress_status=Interpretation.ProgressStatus.Value(b.m.progress_status))
+        id=f"{packet.id}-interpretation", progress_status=Interpretation.ProgressStatus.Value(progress))
     diagnosis = interp.diagnosis
     if packet.diseases:
         diagnosis.disease.CopyFrom(packet.diseases[0].term)
