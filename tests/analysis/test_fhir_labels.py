@@ -65,3 +65,15 @@ def test_the_converted_cohort_has_labels_in_its_summary(hpo, tmp_path) -> None:
     write(items[0].message, tmp_path / "p1.json")
     summary = phenotk.read_cohort(tmp_path).summary()  # no HPO here: labels as the packet writes them
     assert summary.term("HP:0001250").label == "Seizure"
+
+
+def test_from_fhir_takes_an_hpo(hpo, hpo_dir) -> None:
+    """phenotk.from_fhir had no way to pass an HPO but a ConvertOptions: a researcher's call left labels empty."""
+    import phenotk
+
+    (packet,) = phenotk.from_fhir(_bundle(), hpo=hpo)
+    assert packet.phenotypic_features[0].type.label == "Seizure"
+    (packet,) = phenotk.from_fhir(_bundle(), hpo=str(hpo_dir / "hp.json"))
+    assert packet.phenotypic_features[0].type.label == "Seizure"
+    (packet,) = phenotk.from_fhir(_bundle())
+    assert packet.phenotypic_features[0].type.label == ""

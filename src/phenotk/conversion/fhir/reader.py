@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -231,12 +232,22 @@ def read_fhir(
 
 
 def from_fhir(
-    source: str | os.PathLike[str] | bytes | dict[str, Any], options: ConvertOptions | None = None
+    source: str | os.PathLike[str] | bytes | dict[str, Any],
+    options: ConvertOptions | None = None,
+    *,
+    hpo: Any = None,
 ) -> list[Message]:
     """Phenopackets (one per FHIR Patient) from a FHIR Bundle/resource: path, JSON/XML bytes or dict.
 
+    ``hpo`` (an ontology index, or a path to hp.json / hp.obo) labels HPO codings that have no ``display``.
     Findings are dropped here; use :func:`read_fhir` (or ``phenotk convert``) to get them.
     """
+    if hpo is not None:
+        if not hasattr(hpo, "label"):
+            from phenotk.ontology import load_ontology
+
+            hpo = load_ontology(os.fspath(hpo))
+        options = replace(options or ConvertOptions(), ontology=hpo)
     return [c.message for c in read_fhir(source, options, validate=False) if c.message is not None]
 
 
