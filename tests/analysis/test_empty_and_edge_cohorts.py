@@ -272,3 +272,14 @@ def test_top_zero_means_zero(tmp_path, hpo) -> None:
     assert not ax.patches and "top=0" in _texts(ax)
     assert len(s.plot_terms().patches) == 2 * 2
     plt.close("all")
+
+
+def test_packets_without_id_are_named_in_reprs() -> None:
+    """The upgraded v1 folder has 19 packets without id (family relatives): the repr read 'HPO not loaded: x, , ,'."""
+    from phenopackets import Phenopacket
+
+    import phenotk
+
+    c = CohortView([Phenopacket(id="x"), Phenopacket(), Phenopacket()])
+    assert ": x, (no id), (no id))" in repr(c)
+    assert "<b>(no id)</b>" in phenotk.show(Phenopacket())._repr_html_()

@@ -274,7 +274,7 @@ class CohortView:
         return head + s._repr_html_()
 
     def __repr__(self) -> str:
-        ids = [p.id for p in self.packets[:5]]
+        ids = [p.id or "(no id)" for p in self.packets[:5]]
         more = f", … {len(self) - 5} more" if len(self) > 5 else ""
         warn = "".join(f"\n  {w}" for w in self._warnings() if "unreadable" not in w)
         return (
@@ -439,7 +439,7 @@ def render_packet_card(packet: Phenopacket) -> str:
     body = "".join(f"<tr><th style='text-align:left;padding-right:8px'>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return (
         f"<div style='border:1px solid #ccc;border-radius:6px;padding:6px;max-width:900px'>"
-        f"<b>{esc(packet.id)}</b><table>{body}</table></div>"
+        f"<b>{esc(packet.id or '(no id)')}</b><table>{body}</table></div>"
     )
 
 
