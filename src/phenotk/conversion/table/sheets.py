@@ -414,6 +414,50 @@ def _decode_error(exc: UnicodeDecodeError, codec: str, given: str | None) -> str
             if codec == "utf-16" else f"cannot decode as {codec}: {exc}")
 
 
+#: a JSON text: an object, or an array of objects / arrays / strings (a CSV never starts so)
+_JSON_START = re.compile(r'\{\s*(?:"|\}|\Z)|\[\s*(?:[\[{"]|\]\s*\Z)')
+_PHENOPACKET_KEY = re.compile(r'"(?:phenotypicFeatures|phenotypic_features|metaData|meta_data)"\s*:')
+#: a YAML mapping key at the start of a line (``subject:``, ``id: P1``)
+_YAML_KEY = re.compile(r"[A-Za-z_][\w.-]*:(?:[ \t]|\Z)")
+
+
+def structured_kind(text: str, suffix: str = "") -> str | None:
+    """What a text is when it is a JSON or YAML document rather than a sheet (``"a phenopacket (JSON)"``), else None.
+
+    A sheet reader would read such a text as a one-column CSV whose header is ``{`` and write packets no one
+    stated; the readers refuse it with this description instead.
+    """
+    s = text.lstrip("\ufeff \t\r\n")
+    if not s:
+        return None
+    if _JSON_START.match(s):
+        if _PHENOPACKET_KEY.search(s, 0, 65_536):
+            return "a phenopacket (JSON)"
+        return "a JSON document"
+    lines = [line for line in s.splitlines()[:20] if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        return None
+    head = lines[0]
+    if (suffix.lower() in (".yaml", ".yml") or head.startswith(("---", "%YAML"))
+            or (_YAML_KEY.match(head) and not any(c in head for c in ",;\t|")
+                and all(line[:1] in (" ", "-") or _YAML_KEY.match(line) for line in lines[1:]))):
+        packet = any(line.startswith(("phenotypicFeatures:", "phenotypic_features:", "metaData:", "meta_data:"))
+                     for line in s.splitlines()[:2000])
+        return "a phenopacket (YAML)" if packet else "a YAML document"
+    return None
+
+
+def refuse_structured(text: str, path: str | Path) -> None:
+    """``InputError`` naming the file and what it is when ``text`` is a JSON / YAML document, not a sheet."""
+    kind = structured_kind(text, Path(path).suffix)
+    if kind is None:
+        return
+    hint = ("validate it with 'phenotk validate', or convert it without --mapping" if kind.startswith("a phenopacket")
+            else "a sheet mapping reads CSV/TSV/XLSX/ODS tables (a REDCap JSON export needs a mapping with a "
+                 "redcap: section, or --from redcap)")
+    raise InputError(f"is {kind}, not a sheet (CSV/TSV/XLSX); it is not read as one: {hint}", path=str(path))
+
+
 def open_text_table(
     path: str | Path,
     *,
@@ -437,6 +481,7 @@ def open_text_table(
         head_text = codecs.getincrementaldecoder(codec)(errors).decode(head, final=whole)
     except UnicodeDecodeError as exc:
         raise InputError(_decode_error(exc, codec, encoding), path=str(p)) from None
+    refuse_structured(head_text, p)
     sep_line = excel_sep_line(head_text)
     delim = delimiter or sep_line or sniff_delimiter(head_text, p.suffix.lower())
 
@@ -508,6 +553,7 @@ def read_text_table(
     if b"\x00" in data[:4096] and not data.startswith(_TEXT_BOMS):
         raise InputError("binary data, not a CSV/TSV text table", path=p)
     text, used = decode(data, encoding, p)
+    refuse_structured(text, p)
     sep_line = excel_sep_line(text)
     if sep_line:  # Excel's "sep=;" line: not a row
         text = text.split("\n", 1)[1] if "\n" in text else ""
@@ -1090,6 +1136,7 @@ def preview_table(
     if b"\x00" in data[:4096] and not data.startswith(_TEXT_BOMS):
         raise InputError("binary data, not a CSV/TSV text table", path=str(p))
     text, _ = decode(data, encoding, str(p))
+    refuse_structured(text, p)
     sep_line = excel_sep_line(text)
     if sep_line:  # Excel's "sep=;" line: not a row
         text = text.split("\n", 1)[1] if "\n" in text else ""
