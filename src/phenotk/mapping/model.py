@@ -41,7 +41,17 @@ DEFAULT_VOCABULARY: dict[str, tuple[str, ...]] = {
                 "not known", "unbekannt", "inconnu", "desconocido", "sconosciuto", "desconhecido", "onbekend",
                 "nicht untersucht", "non évalué", "no evaluado", "non valutato", "niet onderzocht",
                 "k.a.", "k. a.", "keine angabe", "nicht erhoben", "nicht beurteilbar", "non renseigné",
-                "non recherché", "no valorado", "no consta", "sin datos", "não avaliado", "niet bekend"),
+                "non recherché", "no valorado", "no consta", "sin datos", "não avaliado", "niet bekend",
+                # not looked at / not applicable / awaited: not recorded, never excluded
+                "not evaluated", "not examined", "not applicable", "not done", "not performed", "pending",
+                "n.a.", "n.a", "n. a.", "n / a", "na.", "n/d", "n.d", "n. d.", "n.e.", "n. e.",
+                "nicht beurteilt", "nicht zutreffend", "nicht durchgeführt", "entfällt",
+                "ausstehend", "non évaluée", "non examiné", "non examinée", "non applicable", "sans objet",
+                "non fait", "non réalisé", "en attente", "no evaluada", "no examinado", "no examinada", "no aplica",
+                "no aplicable", "no realizado", "pendiente", "non valutata", "non esaminato", "non esaminata",
+                "non applicabile", "non eseguito", "in attesa", "não examinado", "não aplicável", "não realizado",
+                "pendente", "niet beoordeeld", "niet geëvalueerd", "niet van toepassing", "n.v.t.", "nvt",
+                "niet gedaan", "in afwachting"),
 }
 #: Negation prefixes for free text (lower case, matched at the start of a phrase).
 DEFAULT_NEGATIONS: tuple[str, ...] = (
@@ -65,6 +75,8 @@ DEFAULT_SEX_MAP: dict[str, str | None] = {
     **{w: "FEMALE" for w in ("féminin", "feminin", "femenino", "feminino", "femmina", "femminile", "vrouw",
                              "vrouwelijk", "frau", "femme", "mujer", "mulher", "mädchen", "maedchen", "fille")},
     **{w: "OTHER_SEX" for w in ("divers", "autre", "otro", "otra", "outro", "altro", "anders")},
+    # the symbols, also in their emoji presentation (U+FE0F after the sign)
+    "♂": "MALE", "♀": "FEMALE", "♂\ufe0f": "MALE", "♀\ufe0f": "FEMALE",
 }
 DEFAULT_VITAL_MAP: dict[str, str | None] = {
     "alive": "ALIVE", "living": "ALIVE", "no": "ALIVE", "n": "ALIVE", "false": "ALIVE", "0": "ALIVE",

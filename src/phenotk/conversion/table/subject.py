@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Sex as clinics also write it: the symbols and the abbreviations with their dot ("m.", "männl.", "weibl.")
 _SEX_WORDS: dict[str, str | None] = {
-    **DEFAULT_SEX_MAP, "♂": "MALE", "♀": "FEMALE", "masc": "MALE", "männl": "MALE", "maennl": "MALE",
+    **DEFAULT_SEX_MAP, "masc": "MALE", "männl": "MALE", "maennl": "MALE",
     "fem": "FEMALE", "weibl": "FEMALE",
 }
 _sex_word = enum_parser(_SEX_WORDS, SEX_VALUES)
