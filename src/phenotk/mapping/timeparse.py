@@ -6,6 +6,8 @@ Understood forms (case-insensitive, surrounding blanks ignored):
 - unit words: ``3y 2m``, ``3 years``, ``3 years and 2 months``, ``6 mo``, ``10 days``, ``2 wk``, decimal fractions
   with a point or a comma (``3.5 years``, ``3,5 y`` → ``P3Y6M``), carried down only while whole: ``7.5 months`` →
   ``P7M`` with :attr:`ParsedTime.cut` = ``"0.5 month"`` for the reader to report;
+- years;months as paediatricians write them: ``2;6`` → ``P2Y6M`` (months 0–11; ``2;13`` is no age); also
+  ``2y6m``, ``2 J. 6 M.``;
 - gestational age: ``33+2`` (weeks+days), ``33w2d GA``, ``33 weeks gestation`` → ``gestationalAge``;
 - HPO onset terms by label (``Childhood onset``, also without " onset": ``childhood``), by id (``HP:0011463``) or
   as ``label (HP:…)``;
@@ -109,6 +111,8 @@ for _unit, _words in {
     for _w in _words:
         _UNIT_WORDS[_w] = _unit
 _PART = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([^\W\d_]+)\.?\s*(?:,|and|und|en|et|e|y|&)?", re.I)
+#: "2;6": years;months, the paediatric notation (the months below 12)
+_YEARS_SEMI_MONTHS = re.compile(r"(\d{1,3})\s*;\s*(\d{1,2})\Z")
 _GEST_PLUS = re.compile(r"(\d{1,2})\s*\+\s*([0-6])\Z")
 _GEST_WORDS = re.compile(
     r"(\d{1,2})\s*(?:w|wk|wks|weeks?)\s*(?:\+?\s*([0-6])\s*(?:d|days?))?\s*"
@@ -208,6 +212,10 @@ def parse_duration_cut(text: str, *, unit: str | None = None) -> tuple[str | Non
         return None, ""
     if _ISO.match(s):
         return s.upper(), ""
+    m = _YEARS_SEMI_MONTHS.match(s)
+    if m:  # "2;6" = 2 years 6 months, as paediatricians write it; "2;13" is no such age
+        years, months = int(m.group(1)), int(m.group(2))
+        return _iso_from_parts({"Y": Fraction(years), "M": Fraction(months)}) if months < 12 else (None, "")
     if "1/2" in s or "½" in s:
         s = _HALF.sub(lambda m: f"{m.group(1) or m.group(2) or 0}.5 ", s).strip()
     s = _YO.sub(" y", _OLD.sub("", s))
