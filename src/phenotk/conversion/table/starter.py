@@ -285,17 +285,7 @@ def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, s
     d: dict[str, Any] = {"phenotk_mapping": 1, "name": stem,
                          "description": f"Starter mapping for {sheet.name} written by phenotk mapping init; review it."}
     subject_col = (f.get("subject_id") or f.get("packet_id") or [_id_column(sheet, pl)])[0]
-    ids = [c for c in _cells(sheet, subject_col) if " ".join(c.split()).casefold() != subject_col.casefold()]
-    # one row per visit (an id on several rows) is many rows per packet too: not a sheet of duplicate ids
-    inp: dict[str, Any] = {"rows": "many" if pl.term_column or len(set(ids)) < len(ids) else "one"}
-    if sheet_name is not None:
-        inp["sheet"] = sheet_name
-    if header_row != 1:
-        inp["header_row"] = header_row
-    d["input"] = inp
-    repeats = _header_repeats(sheet, subject_col)
-    if repeats:  # a header merged over two rows ("Patient" in rows 1 and 2), or the header repeated below
-        inp["skip_rows"] = repeats
+    d["input"] = _input_block(sheet, pl, subject_col, header_row, sheet_name)
     if "packet_id" in f:
         d["id"] = f["packet_id"][0]
     elif "pmid" in f:
@@ -307,15 +297,7 @@ def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, s
                          f"age_at_last_encounter: {{column: {_yaml_key(age)}, unit: years}} (or months); "
                          "as it is, each one is reported and not carried")
     if "disease_id" in f:
-        disease: dict[str, Any] = {"id": f["disease_id"][0]}
-        if "disease_label" in f:
-            disease["label"] = f["disease_label"][0]
-        onset = next(iter(f.get("onset") or f.get("diagnosis_age") or []), None)
-        if onset is not None and not pl.term_column:
-            disease["onset"] = onset
-            if "onset" not in f:
-                pl.notes[onset] = "read as the disease onset (the sheet has no onset column): check"
-        d["diseases"] = disease
+        d["diseases"] = _disease_block(pl)
     variants = _variants(f)
     if variants:
         d["variants"] = variants if len(variants) > 1 else variants[0]
@@ -328,6 +310,37 @@ def _mapping_dict(sheet: Sheet, pl: Placement, ontology: Any, header_row: int, s
     if phen:
         d["phenotypes"] = phen
     return d
+
+
+def _input_block(
+    sheet: Sheet, pl: Placement, subject_col: str, header_row: int, sheet_name: str | int | None
+) -> dict[str, Any]:
+    """The mapping's ``input:``: rows per packet, the sheet and header row when not the defaults, rows to skip."""
+    ids = [c for c in _cells(sheet, subject_col) if " ".join(c.split()).casefold() != subject_col.casefold()]
+    # one row per visit (an id on several rows) is many rows per packet too: not a sheet of duplicate ids
+    inp: dict[str, Any] = {"rows": "many" if pl.term_column or len(set(ids)) < len(ids) else "one"}
+    if sheet_name is not None:
+        inp["sheet"] = sheet_name
+    if header_row != 1:
+        inp["header_row"] = header_row
+    repeats = _header_repeats(sheet, subject_col)
+    if repeats:  # a header merged over two rows ("Patient" in rows 1 and 2), or the header repeated below
+        inp["skip_rows"] = repeats
+    return inp
+
+
+def _disease_block(pl: Placement) -> dict[str, Any]:
+    """The mapping's ``diseases:`` (id, label, onset) from the placed disease columns."""
+    f = pl.fields
+    disease: dict[str, Any] = {"id": f["disease_id"][0]}
+    if "disease_label" in f:
+        disease["label"] = f["disease_label"][0]
+    onset = next(iter(f.get("onset") or f.get("diagnosis_age") or []), None)
+    if onset is not None and not pl.term_column:
+        disease["onset"] = onset
+        if "onset" not in f:
+            pl.notes[onset] = "read as the disease onset (the sheet has no onset column): check"
+    return disease
 
 
 def _header_repeats(sheet: Sheet, column: str) -> list[int]:
