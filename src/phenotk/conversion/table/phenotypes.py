@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from phenopackets import OntologyClass, Phenopacket, PhenotypicFeature, TimeElement
@@ -26,7 +26,7 @@ from .values import exact_time, read_time, read_value, report_cut, status_parser
 if TYPE_CHECKING:  # pragma: no cover
     from .build import PacketRows, _Builder
 
-Add = Callable[..., None]  # (term, excluded, onset, row, column[, severity])
+Add = Callable[..., None]  # (term, excluded, onset, row, column[, severity[, detail_columns]])
 
 _EMPTY_TEXT = frozenset({"na", "n/a", "nd", "none", "-", "unknown", "not assessed", "?"})
 _MISS = object()
@@ -158,8 +158,13 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
     at: dict[str, int] = {}  # term id → index of its feature in ``features`` (a row's batch counts as added)
 
     def details(term: OntologyClass, prev: tuple[bool, int], onset: TimeElement | None,
-                severity: OntologyClass | None, row: int, col: str, batch: list[Any] | None) -> None:
-        """A repeat with the same status: its onset / severity completes the first feature, or is reported."""
+                severity: OntologyClass | None, row: int, col: str, batch: list[Any] | None,
+                columns: Mapping[str, str] | None = None) -> None:
+        """A repeat with the same status: its onset / severity completes the first feature, or is reported.
+
+        ``columns`` names the cell each came from when it is not ``col`` (long layout: the onset column, the
+        severity or status column), so a conflict names the cell that disagrees.
+        """
         i = at[term.id]
         if i < len(features):
             f = features[i]
@@ -178,15 +183,16 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
                 issues.append(finding(
                     "map-conflicting-values", f"{term.label or term.id}: {name} {_shown(getattr(f, name))!r} in row "
                     f"{prev[1]} but {_shown(value)!r} in row {row}; kept the first", b.sev, sheet=b.sheet.name,
-                    row=row, column=col, value=_shown(value), reason="conflicting values"))
+                    row=row, column=(columns or {}).get(name) or col, value=_shown(value),
+                    reason="conflicting values"))
 
     def add(term: OntologyClass, excluded: bool, onset: ParsedTime | TimeElement | None, row: int, col: str,
-            severity: OntologyClass | None = None) -> None:
+            severity: OntologyClass | None = None, columns: Mapping[str, str] | None = None) -> None:
         prev = seen.get(term.id)
         if prev is not None:
             if prev[0] == excluded and (onset is not None or severity is not None):
                 te = onset.to_time_element() if isinstance(onset, ParsedTime) else onset
-                details(term, prev, te, severity, row, col, None)
+                details(term, prev, te, severity, row, col, None, columns)
             conflict(term, prev, excluded, row, col)
             return
         seen[term.id] = (excluded, row)
@@ -203,7 +209,9 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
     cache_get = b.feature_cache.get
     cut_cells = b.cut_cells
     wide = b.wide_ids
-    for number, rec in group.rows:
+
+    def wide_row(number: int, rec: dict[str, str]) -> None:
+        """The wide term columns of one row: new features added as one batch, repeats merged or reported."""
         batch: list[Any] = []
         for col, term, tid in wide:
             cell = rec[col]
@@ -236,6 +244,9 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
             batch.append(pf)
         if batch:
             features.extend(batch)
+
+    for number, rec in group.rows:
+        wide_row(number, rec)
         if b.m.long is not None:
             long_row(b, number, rec, issues, add)
         for col in b.text_columns:
@@ -268,9 +279,12 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
     if stated is None:
         return
     status, severity = stated
+    columns = {"onset": long["onset"].column if "onset" in long else None,
+               "severity": long["status"].column if severity is not None else None}
     if "severity" in long:
         vraw = long["severity"].raw(rec)
         if vraw:
+            columns["severity"] = long["severity"].column
             severity = read_value(b, long["severity"], vraw, lambda t: _severity_class(b, t), issues, number,
                                   "severity", "a severity (mild, moderate, severe, profound, borderline or an HPO "
                                   "Severity term)")
@@ -285,7 +299,8 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
         if oraw:
             onset = read_time(b, long["onset"], oraw, issues, number, "onset")
     for curie, label in terms:
-        add(OntologyClass(id=curie, label=label), status == "excluded", onset, number, spec.column or "", severity)
+        add(OntologyClass(id=curie, label=label), status == "excluded", onset, number, spec.column or "", severity,
+            {k: v for k, v in columns.items() if v})
 
 
 def _long_status(b: _Builder, rec: dict[str, str], number: int, issues: list[Issue]
