@@ -453,8 +453,8 @@ def refuse_structured(text: str, path: str | Path) -> None:
     if kind is None:
         return
     hint = ("validate it with 'phenotk validate', or convert it without --mapping" if kind.startswith("a phenopacket")
-            else "a sheet mapping reads CSV/TSV/XLSX/ODS tables (a REDCap JSON export needs a mapping with a "
-                 "redcap: section, or --from redcap)")
+            else "sheets are CSV/TSV/XLSX/ODS tables (a REDCap JSON export is read by "
+                 "'phenotk convert --from redcap EXPORT.json --mapping M.yaml')")
     raise InputError(f"is {kind}, not a sheet (CSV/TSV/XLSX); it is not read as one: {hint}", path=str(path))
 
 
