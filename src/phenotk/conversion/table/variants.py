@@ -22,7 +22,7 @@ interpretation's ``progressStatus`` and each ``interpretationStatus`` come only 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -45,6 +45,7 @@ from phenotk.model.variant_cells import (
     HEMIZYGOUS,
     HETEROZYGOUS,
     HOMOZYGOUS,
+    CellResult,
     CellVariant,
     parse_variant_cell,
     zygosity_of,
@@ -179,6 +180,18 @@ class _Found:
     description: str = ""
 
 
+def _zygosity_texts(block: dict[str, ValueSpec], rec: dict[str, str], zygs: list[str | None]) -> list[str]:
+    """Per variant, what its zygosity cell says besides the zygosity ("het (mat)": the inheritance), else ''."""
+    n = len(zygs)
+    words = [""] * n
+    if "zygosity" in block and any(zygs):  # "het (mat)": the inheritance is kept as text (the description)
+        zspec = block["zygosity"]
+        for i, text in enumerate(_parts(zspec.raw(rec), n)):
+            mapped = zspec.translate(text)
+            words[i] = _zygosity_words(text if mapped is MISSING else str(mapped)) if zygs[i] else ""
+    return words
+
+
 class _Reader:
     """The variant cells of one packet."""
 
@@ -227,16 +240,7 @@ class _Reader:
             return []
         text = raw if mapped is MISSING else str(mapped)
         opts = b.m.variant_options_for(block)
-        transcript = self.value(block, "transcript", rec, row, _transcript, "a reference sequence (NM_000001.2)")
-        words = opts.no_variant_words if opts.no_variant_words is not None else () if opts.verbatim else None
-        key = (text, transcript, words, opts.verbatim)
-        result = b.variant_cache.get(key)
-        if result is None:  # a long sheet repeats its variant cells: each distinct one is parsed once
-            if len(b.variant_cache) > 50_000:
-                b.variant_cache.clear()
-            result = b.variant_cache[key] = parse_variant_cell(
-                text, default_transcript=transcript, no_variant_words=DEFAULT_NO_VARIANT if words is None else words,
-                verbatim=opts.verbatim)
+        result = self.parsed(block, text, rec, row)
         if result.status in ("no_variant", "empty"):
             self.orphans(block, rec, row)
             return []
@@ -251,29 +255,48 @@ class _Reader:
         zygs = self.each(block, "zygosity", rec, row, _zygosity,
                          "a zygosity (heterozygous, homozygous, hemizygous, het/hom/hemi, 0/1, 1/1)", n)
         symbols = self.each(block, "gene_symbol", rec, row, _symbol, "one gene symbol per variant", n)
-        hgncs = self.each(block, "hgnc_id", rec, row, _hgnc, "an HGNC id (HGNC:25662)", n)
-        genes = {g for g in (sym or v.gene for sym, v in zip(symbols, result.variants, strict=True)) if g}
-        if len(genes) > 1 and hgncs[0] and len(set(hgncs)) == 1:  # one id beside two genes: whose is it?
-            b.bad(self.issues, row, block["hgnc_id"].column, block["hgnc_id"].raw(rec), "one id for several genes",
-                  f"HGNC id {block['hgnc_id'].raw(rec)!r} is one id for the variants of {len(genes)} genes "
-                  f"({', '.join(sorted(genes))}); it is not carried — give one id per gene, in the variants' order")
-            hgncs = [None] * n
+        hgncs = self.hgnc_ids(block, rec, row, symbols, result.variants)
         acmg = self.value(block, "acmg", rec, row, _acmg,
                           "an ACMG class (PATHOGENIC, LIKELY_PATHOGENIC, VUS, LIKELY_BENIGN, BENIGN)")
         status = self.value(block, "interpretation_status", rec, row, _status,
                             f"an interpretation status ({', '.join(_STATUSES)})") or b.m.interpretation_status
-        zwords = [""] * n
-        if "zygosity" in block and any(zygs):  # "het (mat)": the inheritance is kept as text (the description)
-            zspec = block["zygosity"]
-            parts = _parts(zspec.raw(rec), n)
-            for i, text in enumerate(parts):
-                mapped = zspec.translate(text)
-                zwords[i] = _zygosity_words(text if mapped is MISSING else str(mapped)) if zygs[i] else ""
+        zwords = _zygosity_texts(block, rec, zygs)
         return [
             _Found(v, row, spec.column, raw, self.checked(v, zygs[i], symbols[i] or "", block, rec, row),
                    symbols[i] or v.gene or "", hgncs[i] or "", acmg, status, opts.verbatim, zwords[i])
             for i, v in enumerate(result.variants)
         ]
+
+    def parsed(self, block: dict[str, ValueSpec], text: str, rec: dict[str, str], row: int) -> CellResult:
+        """The variant cell's text parsed (with the block's transcript and options), once per distinct cell."""
+        b = self.b
+        opts = b.m.variant_options_for(block)
+        transcript = self.value(block, "transcript", rec, row, _transcript, "a reference sequence (NM_000001.2)")
+        words = opts.no_variant_words if opts.no_variant_words is not None else () if opts.verbatim else None
+        key = (text, transcript, words, opts.verbatim)
+        result = b.variant_cache.get(key)
+        if result is None:  # a long sheet repeats its variant cells: each distinct one is parsed once
+            if len(b.variant_cache) > 50_000:
+                b.variant_cache.clear()
+            result = b.variant_cache[key] = parse_variant_cell(
+                text, default_transcript=transcript, no_variant_words=DEFAULT_NO_VARIANT if words is None else words,
+                verbatim=opts.verbatim)
+        return result
+
+    def hgnc_ids(self, block: dict[str, ValueSpec], rec: dict[str, str], row: int, symbols: list[str | None],
+                 variants: Sequence[CellVariant]) -> list[str | None]:
+        """The HGNC id of each variant; one id beside the variants of two genes is reported and carried by none."""
+        n = len(variants)
+        hgncs = self.each(block, "hgnc_id", rec, row, _hgnc, "an HGNC id (HGNC:25662)", n)
+        genes = {g for g in (sym or v.gene for sym, v in zip(symbols, variants, strict=True)) if g}
+        if len(genes) > 1 and hgncs[0] and len(set(hgncs)) == 1:  # one id beside two genes: whose is it?
+            self.b.bad(self.issues, row, block["hgnc_id"].column, block["hgnc_id"].raw(rec),
+                       "one id for several genes",
+                       f"HGNC id {block['hgnc_id'].raw(rec)!r} is one id for the variants of {len(genes)} genes "
+                       f"({', '.join(sorted(genes))}); it is not carried — give one id per gene, in the variants' "
+                       "order")  # fmt: skip
+            return [None] * n
+        return hgncs
 
     def each(self, block: dict[str, ValueSpec], key: str, rec: dict[str, str], row: int,
              parse: Callable[[str], T | None], expected: str, n: int) -> list[T | None]:
