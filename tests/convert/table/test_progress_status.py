@@ -107,3 +107,12 @@ def test_rarelink_progress_statuses_equal_rarelinks_own_phenopackets(shared_data
     assert {k: ours[k] for k in want} == want
     unmapped = {i.context.get("field") for i in result.all_issues if i.rule == "redcap-unmapped-field"}
     assert "ga4gh_progress_status" not in unmapped
+
+
+def test_mapping_explain_says_where_the_progress_status_comes_from() -> None:
+    from phenotk.conversion.table.starter import explain
+
+    lines = explain(load_mapping(MAPPINGS / "redcap-rarelink.yaml"))
+    assert [x for x in lines if x.startswith("interpretation.progress_status ← column 'ga4gh_progress_status'")]
+    lines = explain(load_mapping(MAPPINGS / "generic-wide.yaml"))
+    assert "interpretation.progress_status ← SOLVED" in lines

@@ -681,6 +681,9 @@ def _explain_fields(m: TableMapping) -> list[str]:
         for block in blocks:
             for key, spec in block.items():
                 out.append(f"{label}.{key:<16} ← {_spec_text(spec)}")
+    if m.variants:  # the interpretation exists only for packets with a variant
+        progress = _spec_text(m.progress_spec) if m.progress_spec is not None else m.progress_status
+        out.append(f"interpretation.progress_status ← {progress}")
     if m.wide_columns is not None:
         out.append(f"phenotypes (wide): columns {m.wide_columns!r}; observed {sorted(m.wide_vocabulary.observed)}, "
                    f"excluded {sorted(m.wide_vocabulary.excluded)}, unknown {sorted(m.wide_vocabulary.unknown)}; "
