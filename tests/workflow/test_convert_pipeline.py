@@ -196,3 +196,13 @@ def test_cross_document_rules_see_every_converted_packet(tmp_path: Path) -> None
     single = phenotk.convert(sheet, mapping=MAPPINGS / "generic-wide.yaml", hpo=False)
     single.messages()
     assert not [i for i in single.report.issues if i.rule == "id-duplicate"]
+
+
+def test_a_mapping_given_for_a_phenopacket_file_is_a_usage_error(tmp_path: Path, shared_data: Path) -> None:
+    from phenotk.errors import UsageError
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("phenotk_mapping: 1\nname: m\nsubject: {id: patient}\n", encoding="utf-8")
+    conv = phenotk.convert(shared_data / "v2-examples" / "marfan.json", mapping=mapping, hpo=False)
+    with pytest.raises(UsageError, match="--mapping reads sheets and REDCap exports"):
+        conv.write(f"{tmp_path / 'out'}/")  # it passed the packet through, the mapping ignored without a word

@@ -355,6 +355,14 @@ class _Reading:
                     Result(path=path, issues=[CONVERT_SKIPPED_FILE("no converter recognises this file; not read")])
                 )
                 return
+            if self.options.mapping is not None and not walked and self.fmt is None:
+                # the mapping was meant for this file, which is a phenopacket: passing it through would ignore the
+                # mapping without a word (a sheet or a REDCap export is what a mapping reads)
+                raise UsageError(
+                    f"{path}: --mapping reads sheets and REDCap exports; this file is read as a Phenopacket "
+                    "serialisation, which the mapping does not apply to (convert it without --mapping, or give "
+                    "--from table/redcap if it is a sheet or an export)"
+                )
             self._attempt(path)
             yield from self._phenopackets(path)
             return
