@@ -564,3 +564,12 @@ def test_bare_number_ages_get_a_note_and_unit_headers_none(tmp_path: Path) -> No
     assert "# Check these columns:" in start.text and "no HPO loaded" in start.placement.notes["Seizure"]
     path.write_text("id,Age (years),Seizure\np1,5,yes\n", encoding="utf-8")
     assert "Age (years)" not in init_mapping(path).placement.notes
+
+
+def test_mapping_check_dry_runs_a_redcap_mapping_on_its_export(shared_data: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    export = shared_data / "redcap" / "rarelink" / "evaluation_cohort_redcap_export.json"
+    res = runner.invoke(app, ["mapping", "check", str(root / "mappings" / "redcap-rarelink.yaml"), str(export)])
+    # read as the REDCap export it is (was: a JSON text refused as a sheet, before that a one-column sheet)
+    assert res.exit_code == 0, res.output
+    assert "10 packet(s)" in res.output

@@ -114,7 +114,11 @@ def check_command(
     onto = _ontology(hpo)
     if onto is None:
         typer.echo("note: no HPO available (--hpo FILE): label headers and free text cannot be looked up", err=True)
-    result = read_sheet(table, load_mapping(mapping), ontology=onto, strict=strict)
+    loaded = load_mapping(mapping)
+    if "redcap" in loaded.data:  # a REDCap mapping dry-runs on an export (CSV or JSON), as `phenotk convert` reads it
+        _check_redcap(mapping, table, onto, strict)
+        return
+    result = read_sheet(table, loaded, ontology=onto, strict=strict)
     for issue in [*result.all_issues, *result.tail]:
         ctx = issue.context
         where = ", ".join(f"{k} {ctx[k]}" for k in ("row", "column") if k in ctx)
@@ -123,6 +127,24 @@ def check_command(
     errors_n = sum(1 for i in result.all_issues if i.severity.value == "error")
     typer.echo(f"{len(result.packets)} packet(s), {len(result.all_issues) + len(result.tail)} finding(s)", err=True)
     if errors_n:
+        raise typer.Exit(1)
+
+
+def _check_redcap(mapping: Path, export: Path, onto: Any, strict: bool) -> None:
+    """``mapping check`` of a REDCap mapping: the export converted as a dry run, its findings printed."""
+    from phenotk.workflow.convert import convert
+
+    conv = convert(export, from_="redcap", mapping=mapping, hpo=onto if onto is not None else False, validate=False,
+                   strict=strict)  # fmt: skip
+    packets = len(list(conv.messages()))
+    issues = conv.report.issues
+    for issue in issues:
+        ctx = issue.context
+        where = ", ".join(f"{k} {ctx[k]}" for k in ("record", "field", "row", "column") if k in ctx)
+        line = f"{export}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{where}]" if where else "")
+        typer.echo(printable(line))
+    typer.echo(f"{packets} packet(s), {len(issues)} finding(s)", err=True)
+    if any(i.severity.value == "error" for i in issues):
         raise typer.Exit(1)
 
 
