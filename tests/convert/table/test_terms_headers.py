@@ -13,6 +13,7 @@ from typing import Any
 
 from google.protobuf.json_format import MessageToDict
 
+import phenotk
 from phenotk.conversion.table import read_sheet
 
 CREATED = "2025-01-01T00:00:00Z"
@@ -61,3 +62,15 @@ def test_with_hpo_an_unknown_id_in_terms_is_reported_not_read(tmp_path: Path, hp
     assert [(i.rule, i.context["column"], i.context["value"]) for i in res.all_issues
             if i.rule != "map-unmapped-column"] == [
         ("map-unknown-term", "Krampfanfälle", "HP:9999999")]
+
+
+def test_an_id_header_without_hpo_is_not_said_to_be_missing_from_a_release(tmp_path: Path) -> None:
+    sheet = tmp_path / "hdr.csv"
+    sheet.write_text("id,HP:0000938 (HP:0000938)\nP1,yes\n", encoding="utf-8")
+    mapping = tmp_path / "hdr.yaml"
+    mapping.write_text("phenotk_mapping: 1\nname: h\nsubject: {id: id}\nphenotypes: {wide: {columns: auto}}\n",
+                       encoding="utf-8")  # fmt: skip
+    conv = phenotk.convert(sheet, mapping=mapping, hpo=False, validate=False)
+    list(conv.messages())
+    found = [i for i in conv.report.issues if i.rule == "map-unknown-term"]
+    assert found and "no HPO is loaded" in found[0].message and "HPO  does" not in found[0].message

@@ -196,8 +196,13 @@ def _unknown_header(b: _Builder, h: str, selected: bool) -> bool:
     named_id = HP_ANYWHERE.search(h)
     if not (selected or named_id):
         return False
-    why = (f"names {named_id.group(0)}, which HPO {b.resolver.version} does not have" if named_id
-           else "is selected as an HPO column but is neither an HPO label nor an id")
+    if named_id and not b.resolver.version:  # no HPO loaded: nothing says the id is unknown, only unreadable here
+        why = (f"names {named_id.group(0)} but is not a 'label (HP:…)' header, and no HPO is loaded to look it up "
+               "(--hpo)")
+    elif named_id:
+        why = f"names {named_id.group(0)}, which HPO {b.resolver.version} does not have"
+    else:
+        why = "is selected as an HPO column but is neither an HPO label nor an id"
     b.sheet_issues.append(finding(
         "map-unknown-term", f"column {h!r} {why}; its cells are not read (give the right id, or add "
         "the header under phenotypes.wide.terms)", b.sev, sheet=b.sheet.name, column=h,
