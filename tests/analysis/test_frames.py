@@ -152,3 +152,11 @@ def test_to_dataframe_reads_paths_and_refuses_what_is_no_packet(store_dir: Path)
     assert len(phenotk.to_dataframe(folder)) == len(files)
     with pytest.raises(TypeError, match="not int"):
         phenotk.to_dataframe([1, 2])
+
+
+def test_from_dataframe_takes_a_frame_indexed_by_packet_id(store_dir: Path) -> None:
+    files = sorted((store_dir / "FBN1").glob("*.json"))[:5]
+    df = phenotk.to_dataframe(files)
+    plain = phenotk.from_dataframe(df, "phenotk-wide", hpo=False)
+    indexed = phenotk.from_dataframe(df.set_index("packet_id"), "phenotk-wide", hpo=False)  # raised InputError
+    assert [p.id for p in indexed.packets] == [p.id for p in plain.packets] and len(plain.packets) == 5

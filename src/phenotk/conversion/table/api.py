@@ -128,6 +128,8 @@ def from_dataframe(
 
         warnings.warn("from_dataframe(ontology=...) is deprecated; use hpo=...", DeprecationWarning, stacklevel=2)
         hpo = hpo if hpo is not None else ontology
+    if any(name is not None for name in df.index.names):  # df.set_index("packet_id"): the named index is a column
+        df = df.reset_index()
     sheet = sheet_from_dataframe(plain_frame(df))
     return convert_sheet(sheet, mapping, ontology=hpo, strict=strict, created=created, created_by=created_by,
                          annotations=annotations)
