@@ -85,3 +85,21 @@ def test_store_sample_through_files(store_cohorts: dict[str, list[Phenopacket]],
             assert not result.all_issues, (name, layout, [i.message for i in result.all_issues][:3])
             problems += _compare(packets, result.packets, f"{name}.{layout}.{fmt}")
     assert not problems, problems[:10]
+
+
+def test_an_expression_that_reads_back_as_a_label_is_reported(store_cohorts: dict[str, list[Phenopacket]]) -> None:
+    # CDK4's 'NM_000075.4:c.367C > T' (blanks: not HGVS) is written in the variant cell but reads back as the
+    # variant's label, not an hgvs.c expression: the writer counts it as not carried (it counted it as carried)
+    spaced = [p for p in store_cohorts["CDK4"] if "c.367C > T" in str(p)]
+    assert spaced
+    vd = "interpretations[].diagnosis.genomicInterpretations[].variantInterpretation.variationDescriptor"
+    table = make_table(spaced[:1], "wide")
+    counts = {i.context["column"]: i.context.get("values") for i in table.issues}
+    fixed = Phenopacket()
+    fixed.CopyFrom(spaced[0])
+    for i in fixed.interpretations:
+        for gi in i.diagnosis.genomic_interpretations:
+            for e in gi.variant_interpretation.variation_descriptor.expressions:
+                e.value = e.value.replace(" > ", ">")
+    clean = {i.context["column"]: i.context.get("values") for i in make_table([fixed], "wide").issues}
+    assert counts[f"{vd}.expressions[].value"] == clean.get(f"{vd}.expressions[].value", 0) + 1

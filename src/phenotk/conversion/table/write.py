@@ -289,10 +289,21 @@ def _leftover(packet: Phenopacket) -> Phenopacket:
             if vd.expressions:
                 ranks = [_EXPRESSION_ORDER.index(e.syntax) if e.syntax in _EXPRESSION_ORDER else 99
                          for e in vd.expressions]
-                del vd.expressions[ranks.index(min(ranks))]
+                k = ranks.index(min(ranks))
+                if _reads_back_as_hgvs(vd.expressions[k].value):  # else its text reads back as the label only
+                    del vd.expressions[k]
             else:
                 vd.ClearField("label")
     return q
+
+
+def _reads_back_as_hgvs(text: str) -> bool:
+    """True when the written cell reads back as this expression ('c.367C > T' reads back as a label only)."""
+    stripped = text.strip()
+    try:
+        return parse_hgvs(stripped).text == stripped
+    except HgvsError:
+        return False
 
 
 def _read_back_context(vd: Any) -> int:
