@@ -289,9 +289,9 @@ def _leftover(packet: Phenopacket) -> Phenopacket:
             if vd.expressions:
                 ranks = [_EXPRESSION_ORDER.index(e.syntax) if e.syntax in _EXPRESSION_ORDER else 99
                          for e in vd.expressions]
-                k = ranks.index(min(ranks))
-                if _reads_back_as_hgvs(vd.expressions[k].value):  # else its text reads back as the label only
-                    del vd.expressions[k]
+                first = ranks.index(min(ranks))
+                if _reads_back_as_hgvs(vd.expressions[first].value):  # else its text reads back as the label only
+                    del vd.expressions[first]
             else:
                 vd.ClearField("label")
     return q
