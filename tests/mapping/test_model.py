@@ -18,10 +18,13 @@ def test_published_schema_is_the_one_in_use() -> None:
     assert json.loads((MAPPINGS / "schema.json").read_text()) == mapping_schema()
 
 
-@pytest.mark.parametrize("name", ["phenotk-wide", "phenotk-long"])
+@pytest.mark.parametrize("name", sorted(p.stem for p in MAPPINGS.glob("*.yaml")))
 def test_published_presets_are_the_built_in_ones(name: str) -> None:
+    # every mapping of mappings/ is installed with phenotk (a wheel has no mappings/ folder): usable by name
     assert name in presets()
     assert load_mapping(name).data == load_mapping(MAPPINGS / f"{name}.yaml").data
+    built_in = Path(load_mapping.__code__.co_filename).parent / "presets" / f"{name}.yaml"
+    assert built_in.read_bytes() == (MAPPINGS / f"{name}.yaml").read_bytes()  # the same file, byte for byte
 
 
 @pytest.mark.parametrize("path", sorted(MAPPINGS.glob("*.yaml")), ids=lambda p: p.name)
@@ -93,3 +96,12 @@ def test_templates_are_made_id_safe() -> None:
     m = parse_mapping("phenotk_mapping: 1\nid: {template: 'PMID_{pmid|digits}_{ind}'}\nsubject: {id: ind}\n")
     assert m.packet_id.raw({"pmid": "PMID: 123", "ind": "Family 2 (II-1)"}) == "PMID_123_Family_2_II_1"
     assert m.packet_id.raw({"pmid": "", "ind": "x"}) == ""  # an empty placeholder means no id
+
+
+def test_a_redcap_export_converts_with_the_mapping_named(shared_data: Path) -> None:
+    import phenotk
+
+    export = shared_data / "redcap" / "rarelink" / "evaluation_cohort_redcap_export.json"
+    by_name = phenotk.convert(export, mapping="redcap-rarelink", hpo=False, validate=False)
+    by_path = phenotk.convert(export, mapping=MAPPINGS / "redcap-rarelink.yaml", hpo=False, validate=False)
+    assert [m.id for m in by_name.messages()] == [m.id for m in by_path.messages()] and len(by_name.messages()) == 10

@@ -46,7 +46,9 @@ def convert_command(
     ] = None,
     element: Annotated[ElementOpt | None, typer.Option("--element", help="Force the element type.")] = None,
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", "-m", help="YAML mapping for spreadsheets/REDCap.")
+        Path | None,
+        typer.Option("--mapping", "-m", help="YAML mapping for spreadsheets/REDCap: a file, or a built-in name "
+                     "(generic-wide, generic-long, free-text, redcap-rarelink, redcap-erker, redcap-convert-pheno …)."),
     ] = None,
     layout: Annotated[str, typer.Option("--layout", help="Table layout: wide or long.")] = "wide",
     strict: Annotated[bool, typer.Option("--strict", help="Conversion findings count as errors.")] = False,

@@ -149,7 +149,7 @@ def _check_redcap(mapping: Path, export: Path, onto: Any, strict: bool) -> None:
 
 
 def explain_command(
-    mapping: Annotated[str, typer.Argument(help="A mapping YAML file or preset name (phenotk-wide, phenotk-long).")],
+    mapping: Annotated[str, typer.Argument(help="A mapping YAML file or a built-in name (generic-wide …).")],
     table: Annotated[Path | None, typer.Argument(help="Optionally a sheet: say what happens to each column.")] = None,
     sheet: SheetOpt = None,
     hpo: HpoOpt = None,

@@ -566,7 +566,11 @@ def comment_hints(text: str) -> list[MappingError]:
 
 
 def presets() -> list[str]:
-    """Names of the built-in mappings (``phenotk-wide``, ``phenotk-long``: the tables phenotk writes)."""
+    """Names of the built-in mappings: every mapping of ``mappings/`` (the same files, installed with phenotk).
+
+    ``phenotk-wide``/``phenotk-long`` read the tables phenotk writes; ``generic-*``, ``free-text`` and the REDCap
+    mappings (``redcap-rarelink`` …) are the starting points ``mappings/README.md`` describes.
+    """
     folder = resources.files("phenotk.mapping").joinpath("presets")
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
