@@ -85,6 +85,8 @@ def _explain_golden_differences(ours: Any, expected: Any) -> None:
        the v1 relatives have only id and sex, and so do ours.
     5. Their variation descriptors have no ``id`` (REQUIRED in v2, so their file fails validation); ours is
        derived from the allele (``NM_001174067_1_c_1A_G``-style), the same on every run.
+    6. Their pedigree persons have no ``familyId`` (REQUIRED in v2, so their file fails validation); ours get the
+       id of the Family that holds the pedigree (``v1-family-id-filled``).
     """
     metas = [ours.meta_data]
     packets: list[tuple[Phenopacket, Phenopacket]] = []
@@ -92,6 +94,10 @@ def _explain_golden_differences(ours: Any, expected: Any) -> None:
         packets = [(ours, expected)]
     elif isinstance(ours, Family):
         packets = [(ours.proband, expected.proband)]
+        for person in ours.pedigree.persons:
+            if not any(p.family_id for p in expected.pedigree.persons):
+                assert person.family_id == ours.id  # filled from the Family (difference 6)
+                person.ClearField("family_id")
         metas.append(ours.proband.meta_data)
         for rel in expected.relatives:
             assert rel.subject.date_of_birth.seconds == 0  # the epoch default, not data
@@ -573,3 +579,13 @@ def test_a_v2_document_upgraded_as_is_reports_what_protobuf_drops() -> None:
     assert issues[0].rule == "already-v2"
     dropped = {i.pointer for i in issues if i.rule == "v1-unknown-field"}
     assert dropped == {"/subject/phenotypicFeatures", "/bogus"}
+
+
+def test_pedigree_persons_get_the_family_id_they_lack(v1_dir: Path) -> None:
+    family, issues = upgrade(v1_dir / "exomiser__pfeiffer-family.yml")
+    assert family.id and all(p.family_id == family.id for p in family.pedigree.persons)
+    filled = [i for i in issues if i.rule == "v1-family-id-filled"]
+    assert len(filled) == 1 and f"{len(family.pedigree.persons)} pedigree person(s)" in filled[0].message
+    # without a Family id nothing can be derived: the persons stay without one (validate reports them)
+    bare, issues = upgrade(v1_dir / "exomiser__minimal_family.json")
+    assert not bare.id and not [i for i in issues if i.rule == "v1-family-id-filled"]

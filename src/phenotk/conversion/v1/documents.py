@@ -91,12 +91,19 @@ class Upgrader(PartUpgrader):
             self.phenopacket(r, join(ptr, "relatives", i), top=False) for i, r in enumerate(f.relatives)
         )
         if f.HasField("pedigree"):
+            filled = 0
             for person in f.pedigree.persons:
                 p = out.pedigree.persons.add()
-                p.family_id, p.individual_id = person.family_id, person.individual_id
+                p.family_id, p.individual_id = person.family_id or f.id, person.individual_id
+                filled += bool(f.id) and not person.family_id
                 p.paternal_id, p.maternal_id = person.paternal_id, person.maternal_id
                 p.sex = person.sex
                 p.affected_status = person.affected_status
+            if filled:
+                self.issues.append(F.FAMILY_ID_FILLED(
+                    f"{filled} pedigree person(s) without familyId (REQUIRED in v2) got the Family's id {f.id!r}",
+                    pointer=join(ptr, "pedigree", "persons"),
+                ))  # fmt: skip
         out.files.extend(self.file(h, join(ptr, "htsFiles", i)) for i, h in enumerate(f.hts_files))
         if f.HasField("meta_data"):
             out.meta_data.CopyFrom(self.meta(f.meta_data, join(ptr, "metaData")))

@@ -252,6 +252,26 @@ What to do: nothing. (Before the finding catalog this summary was emitted as UPG
     group="v1",
 )
 
+FAMILY_ID_FILLED = FindingType(
+    "UPG013",
+    "v1-family-id-filled",
+    Severity.INFO,
+    "Pedigree persons without a familyId (REQUIRED in v2) got the id of the Family that holds them.",
+    """\
+What it means: v1 allowed pedigree persons without ``familyId`` (Exomiser's example families have none); v2 marks
+it REQUIRED, so every upgraded person would be a ``schema-required`` error. A person of a Family's pedigree
+belongs to that family, so the upgrade writes the Family's ``id`` there and says how many persons got it.
+
+Why: the value is derived from the document itself (the pedigree is the Family's), not invented; the report says
+it was filled, so a curator who keeps several families in one pedigree can correct it.
+
+Example: ``{"id": "family", "pedigree": {"persons": [{"individualId": "Adam", …}]}}`` → each person gets
+``"familyId": "family"``.
+
+What to do: nothing, unless the pedigree mixes families: then set each person's ``familyId``.""",
+    group="v1",
+)
+
 FINDINGS: tuple[FindingType, ...] = (
     ALREADY_V2,
     UNKNOWN_FIELD,
@@ -266,4 +286,5 @@ FINDINGS: tuple[FindingType, ...] = (
     SCHEMA_VERSION,
     METADATA_MISSING,
     UPGRADED,
+    FAMILY_ID_FILLED,
 )
