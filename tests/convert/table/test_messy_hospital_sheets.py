@@ -410,9 +410,9 @@ LONG_ONSETS = (
          "O1,Microcephaly,yes,\n"),
     {"input": {"rows": "many"}, "subject": {"id": "patient"},
      "phenotypes": {"long": {"term": "hpo", "status": "status", "onset": "onset"}}},
-    # the onset of a later row is carried; two onsets or two statuses keep the first and name the other (the
-    # onset conflict at the onset cell, the status conflict at the term)
-    {"O1": {"features": {SZ: "observed P2Y", HYPO: "observed P6M", MICRO: EXC}}},
+    # the onset of a later row is carried; two onsets keep the first and name the other (at the onset cell); a
+    # feature excluded in one row and observed in a later one is observed (rows are visits), named at the term
+    {"O1": {"features": {SZ: "observed P2Y", HYPO: "observed P6M", MICRO: "observed"}}},
     [("map-conflicting-values", 5, "onset"), ("map-conflicting-values", 7, "hpo")],
 )
 

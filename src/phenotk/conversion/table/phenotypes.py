@@ -149,10 +149,12 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
 
     def conflict(term: OntologyClass, prev: tuple[bool, int], excluded: bool, row: int, col: str) -> None:
         if prev[0] != excluded:
+            # rows of one patient are visits: a feature observed at any of them is part of the phenotype
+            kept = "kept the observation" if prev[1] != row and (not prev[0] or not excluded) else "kept the first"
             issues.append(finding(
                 "map-conflicting-values",
                 f"{term.label or term.id} is {'excluded' if prev[0] else 'observed'} in row {prev[1]} but "
-                f"{'excluded' if excluded else 'observed'} in row {row}; kept the first",
+                f"{'excluded' if excluded else 'observed'} in row {row}; {kept}",
                 b.sev, sheet=b.sheet.name, row=row, column=col, value=term.id, reason="conflicting values"))
 
     at: dict[str, int] = {}  # term id → index of its feature in ``features`` (a row's batch counts as added)
@@ -189,15 +191,22 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
     def add(term: OntologyClass, excluded: bool, onset: ParsedTime | TimeElement | None, row: int, col: str,
             severity: OntologyClass | None = None, columns: Mapping[str, str] | None = None) -> None:
         prev = seen.get(term.id)
-        if prev is not None:
+        if prev is not None and prev[0] and not excluded and prev[1] != row:
+            # excluded at one visit (row), observed at a later one: the observation replaces the exclusion
+            conflict(term, prev, excluded, row, col)
+            seen[term.id] = (False, row)
+            f = features[at[term.id]]
+            f.Clear()
+        elif prev is not None:
             if prev[0] == excluded and (onset is not None or severity is not None):
                 te = onset.to_time_element() if isinstance(onset, ParsedTime) else onset
                 details(term, prev, te, severity, row, col, None, columns)
             conflict(term, prev, excluded, row, col)
             return
-        seen[term.id] = (excluded, row)
-        at[term.id] = len(features)
-        f = features.add()
+        else:
+            seen[term.id] = (excluded, row)
+            at[term.id] = len(features)
+            f = features.add()
         f.type.CopyFrom(term)
         if excluded:
             f.excluded = True
@@ -233,6 +242,12 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
                       + b.m.wide_vocabulary.replaced(cell))
                 continue
             prev = seen.get(tid)
+            if prev is not None and prev[0] and not pf.excluded and prev[1] != number:
+                # excluded at one visit (row), observed at a later one: the observation replaces the exclusion
+                conflict(term, prev, False, number, col)
+                features[at[tid]].CopyFrom(pf)
+                seen[tid] = (False, number)
+                continue
             if prev is not None:  # two columns (or rows) for one term: "Seizure" yes + "Seizure (2)" 2y
                 if prev[0] == pf.excluded and (pf.HasField("onset") or pf.HasField("severity")):
                     details(term, prev, pf.onset if pf.HasField("onset") else None,
