@@ -33,3 +33,22 @@ def test_a_redcap_export_is_still_read_as_one(fixtures_dir: Path) -> None:
         options={"dictionary": str(fixtures_dir / "redcap" / "mini_dictionary.csv")},
     )
     assert _ids(conv) and all(i.rule != "map-unmapped-column" for i in conv.report.issues)
+
+
+def test_checkbox_options_are_known_by_name_without_a_dictionary(fixtures_dir: Path, tmp_path: Path) -> None:
+    src = fixtures_dir / "redcap"
+    mapping = tmp_path / "m.yaml"
+    text = (src / "mini_mapping.yaml").read_text(encoding="utf-8")
+    mapping.write_text("\n".join(ln for ln in text.splitlines() if "dictionary:" not in ln) + "\n", encoding="utf-8")
+    with_dict = phenotk.convert(src / "mini_export.csv", mapping=src / "mini_mapping.yaml", hpo=False, validate=False)
+    without = phenotk.convert(src / "mini_export.csv", mapping=mapping, hpo=False, validate=False)
+
+    boxes = {"HP:0001252", "HP:0001251", "HP:0000252"}  # symptoms___1/2/3 in the mapping
+
+    def excluded(conv: phenotk.Conversion) -> set[tuple[str, str]]:
+        return {(m.id, f.type.id) for m in conv.messages() for f in m.phenotypic_features
+                if f.excluded and f.type.id in boxes}  # fmt: skip
+
+    # an unticked box is 'not recorded' with or without the dictionary (without it, 0 was read as 'excluded')
+    assert excluded(without) == excluded(with_dict) == set()
+    assert any("read as checkbox options by REDCap's naming" in i.message for i in without.report.issues)

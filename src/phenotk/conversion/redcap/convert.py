@@ -25,6 +25,7 @@ import fnmatch
 import functools
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,8 @@ class _Pipeline:
         forms = set(d.forms) if d else set()
         nonempty = {c for r in x.rows for c, v in r.items() if v and not v.isspace()}
         known = 0
+        # without a dictionary, REDCap's own naming tells a checkbox's options: field___code, two or more per field
+        bases = Counter(c.partition("___")[0] for c in x.header if "___" in c) if d is None else Counter()
         for col in x.header:
             if col in self.system or col == self.rid:
                 continue
@@ -236,7 +239,8 @@ class _Pipeline:
                 self.system.append(col)
                 continue
             if d is None:
-                self.columns[col] = (None, None)
+                stem, _, option = col.partition("___")
+                self.columns[col] = (None, option if option and bases[stem] >= 2 else None)
                 continue
             f, code = d.resolve_column(col)
             self.columns[col] = (f, code)
@@ -269,6 +273,13 @@ class _Pipeline:
         boxes = [c for c, (_f, option) in self.columns.items() if option is not None]
         if not boxes:
             return
+        if self.d is None:
+            shown = ", ".join(boxes[:4]) + (" …" if len(boxes) > 4 else "")
+            self.issues.append(finding(
+                DICTIONARY_MISSING,
+                f"without a data dictionary, {len(boxes)} column(s) named field___code ({shown}) are read as "
+                "checkbox options by REDCap's naming: an unticked box (0) is 'not recorded' unless the mapping "
+                "says 0 is excluded", Severity.INFO, field=boxes[0], reason="checkboxes by name"))
         reading = _CheckboxReading(self.m)
         relied: list[str] = []
         for col in boxes:
