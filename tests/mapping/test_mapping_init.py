@@ -573,3 +573,10 @@ def test_mapping_check_dry_runs_a_redcap_mapping_on_its_export(shared_data: Path
     # read as the REDCap export it is (was: a JSON text refused as a sheet, before that a one-column sheet)
     assert res.exit_code == 0, res.output
     assert "10 packet(s)" in res.output
+
+
+def test_mapping_init_on_a_redcap_export_points_at_the_redcap_mappings(fixtures_dir: Path, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["mapping", "init", str(fixtures_dir / "redcap" / "mini_export.csv"),
+                              "-o", str(tmp_path / "m.yaml")])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "looks like a REDCap export" in res.output and "redcap-rarelink" in res.output

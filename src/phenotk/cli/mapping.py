@@ -72,8 +72,27 @@ def init_command(
         typer.echo(printable(f"wrote {output}"), err=True)
     if onto is None:
         typer.echo("note: no HPO available (--hpo FILE): only HP:… headers were recognised as terms", err=True)
+    _redcap_hint(table)
     for line in start.messages():
         typer.echo(printable(line), err=True)
+
+
+def _redcap_hint(table: Path) -> None:
+    """A REDCap export given to ``mapping init``: say what reads it better than a starter sheet mapping."""
+    from phenotk.conversion import registry
+
+    try:
+        reader = registry.sniff_reader(table)
+    except Exception:  # a file the sniffers cannot open was reported by init itself
+        return
+    if reader is not None and reader.name == "redcap":
+        typer.echo(
+            "note: this looks like a REDCap export (record_id, redcap_* or <form>_complete columns): a shipped "
+            "mapping reads it with its data dictionary (--mapping redcap-rarelink, redcap-erker or "
+            "redcap-convert-pheno), or add a 'redcap:' section to this one (mappings/README.md, REDCap); "
+            "<form>_complete columns are form statuses, not phenotypes",
+            err=True,
+        )
 
 
 def check_command(
