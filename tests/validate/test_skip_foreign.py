@@ -105,3 +105,11 @@ def test_api_keyword() -> None:
     report = phenotk.validate([{"name": "site"}, {"id": "p1"}], hpo=False, skip_foreign=True)
     assert [r.id for r in report.results] == ["p1"] and any(n.startswith("skipped 1 file(s)") for n in report.notes)
     assert len(phenotk.validate([{"name": "site"}, {"id": "p1"}], hpo=False).results) == 2
+
+
+def test_skipped_files_count_for_the_progress_bar(tmp_path: Path, store_files: list[Path]) -> None:
+    repo = _repo(tmp_path, store_files)
+    ticks: list[int] = []
+    session = Session.from_settings(hpo=False, skip_foreign=True)
+    report = session.validate([str(repo / "package.json"), str(repo / "phenopackets")], progress=ticks.append)
+    assert len(report.results) == 2 and sum(ticks) == 3  # the bar reaches the number of files it was given

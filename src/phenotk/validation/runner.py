@@ -173,11 +173,10 @@ def iter_run(
         if jobs <= 1
         else _run_parallel(sources, engine, hpo_path, jobs, progress, log)
     )
-    if engine.config.skip_foreign:
-        results = without_foreign(results, engine, log)
     # the heap the run keeps (ontologies, engine, results) is frozen while it runs: see phenotk._heap
     each = partial(progress, 1) if progress is not None and jobs <= 1 else None  # the pool reports its own
-    yield from settled(results, each=each)
+    done = settled(results, each=each)  # a skipped file counts for the progress bar too
+    yield from without_foreign(done, engine, log) if engine.config.skip_foreign else done
 
 
 def without_foreign(results: Iterable[Result], engine: Engine, log: RunLog) -> Iterator[Result]:
