@@ -206,3 +206,14 @@ def test_a_mapping_given_for_a_phenopacket_file_is_a_usage_error(tmp_path: Path,
     conv = phenotk.convert(shared_data / "v2-examples" / "marfan.json", mapping=mapping, hpo=False)
     with pytest.raises(UsageError, match="--mapping reads sheets and REDCap exports"):
         conv.write(f"{tmp_path / 'out'}/")  # it passed the packet through, the mapping ignored without a word
+
+
+def test_stream_gives_each_item_once_and_keeps_none(tmp_path: Path) -> None:
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("id,sex\n" + "".join(f"P{i},F\n" for i in range(50)), encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("phenotk_mapping: 1\nname: s\nsubject: {id: id, sex: sex}\n", encoding="utf-8")
+    conv = phenotk.convert(sheet, mapping=mapping, hpo=False, validate=False)
+    ids = [item.message.id or item.message.subject.id for item in conv.stream() if item.message is not None]
+    assert len(ids) == 50 and len(set(ids)) == 50
+    assert conv._done is None and list(conv) == []  # nothing kept for a second pass

@@ -169,6 +169,15 @@ class Conversion:
             )
         return [i.message for i in self if i.message is not None]
 
+    def stream(self) -> Iterator[Converted]:
+        """Each converted item once, as it is made, none kept: memory stays flat however big the input.
+
+        Iterating the conversion itself keeps every item (for :meth:`messages`, or a second pass); this does not,
+        so a 300,000-row sheet can be converted item by item. :attr:`report` fills as the items pass; after the
+        stream :meth:`messages` and :meth:`write` have nothing left to give.
+        """
+        return self._drain()
+
     def _drain(self) -> Iterator[Converted]:
         """The stream once, nothing kept (``write(keep=False)``: memory stays flat however many documents)."""
         if self._items is None:
