@@ -242,25 +242,28 @@ class _Pipeline:
                 stem, _, option = col.partition("___")
                 self.columns[col] = (None, option if option and bases[stem] >= 2 else None)
                 continue
-            f, code = d.resolve_column(col)
-            self.columns[col] = (f, code)
-            if f is not None:
-                known += 1
-                continue
-            base = col.partition("___")[0]
-            why = (f"checkbox {base!r} has no choice for this column" if "___" in col and base in d.fields
-                   else "the data dictionary does not define it")
-            self.issues.append(finding(
-                UNKNOWN_FIELD,
-                f"export column {col!r}: {why}; its values are read as plain text"
-                + ("" if col in nonempty else " (it is empty)"),
-                self.sev if col in nonempty else Severity.INFO, field=col, reason="not in dictionary"))
+            known += self.plan_column(d, col, col in nonempty)
         if d is not None and self.columns and known == 0:
             raise InputError(
                 f"none of the export's {len(self.columns)} fields is in the data dictionary {d.path} "
                 f"(e.g. {', '.join(list(self.columns)[:4])}); is it the dictionary of another project?",
                 path=x.path)
         self.plan_checkboxes()
+
+    def plan_column(self, d: DataDictionary, col: str, filled: bool) -> bool:
+        """Place one export column with the dictionary; True when the dictionary knows it (else a finding)."""
+        f, code = d.resolve_column(col)
+        self.columns[col] = (f, code)
+        if f is not None:
+            return True
+        base = col.partition("___")[0]
+        why = (f"checkbox {base!r} has no choice for this column" if "___" in col and base in d.fields
+               else "the data dictionary does not define it")
+        self.issues.append(finding(
+            UNKNOWN_FIELD,
+            f"export column {col!r}: {why}; its values are read as plain text" + ("" if filled else " (it is empty)"),
+            self.sev if filled else Severity.INFO, field=col, reason="not in dictionary"))
+        return False
 
     def plan_checkboxes(self) -> None:
         """Which checkbox columns read 0 as "not recorded" (all that the mapping reads, unless it says otherwise).
