@@ -64,8 +64,6 @@ def _messages(packets: Any) -> list[Message]:
 
     if isinstance(packets, (str, os.PathLike, Message, Document, dict)):
         packets = [packets]
-    if hasattr(packets, "packets") and not isinstance(packets, Iterable):
-        packets = packets.packets
     out: list[Message] = []
     paths: list[Any] = []
     for item in packets:

@@ -108,8 +108,9 @@ def convert_command(
     from phenotk.workflow.convert import convert
 
     threshold = _fail_on(fail_on)
-    if jobs_note(jobs):
-        typer.echo(jobs_note(jobs), err=True)
+    note = jobs_note(jobs)
+    if note:
+        typer.echo(note, err=True)
     check_report_target(report_path, report_format, force)
     conversion = convert(
         inputs,

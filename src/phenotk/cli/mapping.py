@@ -138,14 +138,19 @@ def check_command(
         _check_redcap(mapping, table, onto, strict)
         return
     result = read_sheet(table, loaded, ontology=onto, strict=strict)
-    for issue in [*result.all_issues, *result.tail]:
+    shown = [*result.all_issues, *result.tail]
+    _dry_run_result(table, shown, result.all_issues, len(result.packets), ("row", "column"))
+
+
+def _dry_run_result(source: Path, shown: list[Any], counted: list[Any], packets: int, keys: tuple[str, ...]) -> None:
+    """Print a dry run's findings (``keys`` of their context as the place), the totals; exit 1 on an error."""
+    for issue in shown:
         ctx = issue.context
-        where = ", ".join(f"{k} {ctx[k]}" for k in ("row", "column") if k in ctx)
-        line = f"{table}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{where}]" if where else "")
+        where = ", ".join(f"{k} {ctx[k]}" for k in keys if k in ctx)
+        line = f"{source}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{where}]" if where else "")
         typer.echo(printable(line))
-    errors_n = sum(1 for i in result.all_issues if i.severity.value == "error")
-    typer.echo(f"{len(result.packets)} packet(s), {len(result.all_issues) + len(result.tail)} finding(s)", err=True)
-    if errors_n:
+    typer.echo(f"{packets} packet(s), {len(shown)} finding(s)", err=True)
+    if any(i.severity.value == "error" for i in counted):
         raise typer.Exit(1)
 
 
@@ -155,16 +160,9 @@ def _check_redcap(mapping: Path, export: Path, onto: Any, strict: bool) -> None:
 
     conv = convert(export, from_="redcap", mapping=mapping, hpo=onto if onto is not None else False, validate=False,
                    strict=strict)  # fmt: skip
-    packets = len(list(conv.messages()))
+    packets = len(conv.messages())
     issues = conv.report.issues
-    for issue in issues:
-        ctx = issue.context
-        where = ", ".join(f"{k} {ctx[k]}" for k in ("record", "field", "row", "column") if k in ctx)
-        line = f"{export}: {issue.severity.value} {issue.rule}: {issue.message}" + (f" [{where}]" if where else "")
-        typer.echo(printable(line))
-    typer.echo(f"{packets} packet(s), {len(issues)} finding(s)", err=True)
-    if any(i.severity.value == "error" for i in issues):
-        raise typer.Exit(1)
+    _dry_run_result(export, issues, issues, packets, ("record", "field", "row", "column"))
 
 
 def explain_command(

@@ -145,8 +145,13 @@ def looks_like_export(head: bytes) -> bool:
         return '"redcap_event_name"' in window or '"redcap_repeat_instrument"' in window or (
             window.lstrip("[{ \r\n\t").startswith('"record_id"') or ('"field_name"' in window and '"record"' in window)
         )
-    first = text.split("\n", 1)[0].strip()
-    cells = [c.strip().strip('"').lower() for c in first.replace(";", ",").replace("\t", ",").split(",")]
+    cells = header_cells(text)
     if not cells or not cells[0]:
         return False
     return cells[0] == "record_id" or "redcap_event_name" in cells or "redcap_repeat_instrument" in cells
+
+
+def header_cells(text: str) -> list[str]:
+    """The first line of a CSV/TSV text as lower-case cells (``,``, ``;`` or tab; quotes dropped): a quick look."""
+    first = text.split("\n", 1)[0].strip()
+    return [c.strip().strip('"').lower() for c in first.replace(";", ",").replace("\t", ",").split(",")]

@@ -8,7 +8,7 @@ from pathlib import Path
 from phenotk.conversion.base import Converted, ConvertOptions, FormatReader
 from phenotk.errors import UsageError
 
-from .export import looks_like_export
+from .export import SYSTEM_COLUMNS, header_cells, looks_like_export
 
 
 class RedcapReader(FormatReader):
@@ -53,10 +53,6 @@ class RedcapReader(FormatReader):
             yield Converted(None, str(path), pending)
 
 
-#: columns only REDCap writes (a form's status column is ``<form>_complete``)
-_REDCAP_ONLY = ("redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance", "redcap_data_access_group")
-
-
 def _a_sheet_after_all(path: Path, mapping: Path) -> bool:
     """True for a CSV/TSV whose first column is ``record_id`` but which is a plain sheet under a plain mapping.
 
@@ -72,9 +68,9 @@ def _a_sheet_after_all(path: Path, mapping: Path) -> bool:
         return False
     try:
         with open(path, "rb") as fh:
-            first = fh.readline(1 << 16).decode("utf-8", errors="ignore").lower()
+            first = fh.readline(1 << 16).decode("utf-8", errors="ignore")
     except OSError:
         return False
-    cells = [c.strip().strip('"') for c in first.replace(";", ",").replace("\t", ",").split(",")]
-    return not any(c in _REDCAP_ONLY or c.endswith("_complete") for c in cells)
+    # a column only REDCap writes: its system columns, a form's status (<form>_complete)
+    return not any(c in SYSTEM_COLUMNS or c.endswith("_complete") for c in header_cells(first))
 
