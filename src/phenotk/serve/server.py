@@ -99,9 +99,19 @@ class BackgroundServer:
         self.port = int(self.sock.getsockname()[1])
         config = uvicorn.Config(create_app(state), log_level="warning", lifespan="off", access_log=False)
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True,
-                                       name="phenotk-serve")
+        #: set by the server thread when it has ended. The main thread polls it with ``time.sleep`` rather than
+        #: ``Thread.join``/``is_alive``: a stop signal raised inside those (CPython 3.11's ``_wait_for_tstate_lock``)
+        #: marks a thread that is still shutting down as stopped — ``stop()`` then closed the socket under uvicorn's
+        #: shutdown ("ValueError: Invalid file descriptor: -1") and removed the uploads while it still served
+        self.done = False
+        self.thread = threading.Thread(target=self._run, daemon=True, name="phenotk-serve")
         self.sweeper = _Sweeper(state.store, SWEEP_SECONDS)
+
+    def _run(self) -> None:
+        try:
+            self.server.run(sockets=[self.sock])
+        finally:
+            self.done = True
 
     @property
     def url(self) -> str:
@@ -119,7 +129,7 @@ class BackgroundServer:
         self.sweeper.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
+            if time.monotonic() > deadline or self.done:
                 self.stop()
                 raise RuntimeError("phenotk serve did not start")
             time.sleep(0.02)
@@ -129,10 +139,19 @@ class BackgroundServer:
         """Stop the server and remove every workspace (the temporary root)."""
         self.server.should_exit = True
         self.sweeper.stopped.set()
-        if self.thread.is_alive():
-            self.thread.join(timeout)
+        if self.thread.ident is not None:  # started
+            self.wait(timeout)
         self.sock.close()
         self.state.store.close()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the server thread has ended (``timeout`` seconds at most); True when it has."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.done:
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     def __enter__(self) -> BackgroundServer:
         return self.start()
@@ -239,5 +258,4 @@ def serve(*, host: str = "127.0.0.1", port: int = 8765, hpo: Any = None, open_br
             import webbrowser
 
             threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
-        while server.thread.is_alive():
-            server.thread.join(0.5)
+        server.wait()  # a stop signal raises _Stopped in here; the ExitStack stops the server and cleans up
