@@ -37,6 +37,12 @@ class XrefPedigree(Rule):
     Segregation analysis (which affected relatives carry the variant) reads the pedigree; a phenopacket
     not linked into it is silently left out.
 
+    Severity: a member missing from the pedigree, a person listed twice or their own parent is an error. A parent
+    id that names nobody of the pedigree, and a father recorded ``FEMALE`` or a mother ``MALE``, are warnings:
+    PED files written by sequencing pipelines (peddy, PLINK ``.fam``) often name parents who were not sequenced,
+    the schema does not forbid it, and pedigree tools read such a parent as unknown — the PED converter reports
+    the same fact as a warning (``pedigree-unknown-parent``).
+
     Anti-pattern
     ------------
     ``"proband": {"subject": {"id": "III-1"}}`` with ``"pedigree": {"persons": [{"individualId": "III:1", …}]}``
@@ -90,11 +96,13 @@ class XrefPedigree(Rule):
                     yield self.violation(f"person {pid!r} is recorded as their own {role}", pk, sk, i, fk)  # type: ignore[arg-type]
                 elif parent not in ids:
                     yield self.violation(
-                        f"{role} {parent!r} of {pid!r} is not a person of the pedigree (use '0' for unknown)",
+                        f"{role} {parent!r} of {pid!r} is not a person of the pedigree (add them, or use '0' for "
+                        "unknown)",
                         pk,  # type: ignore[arg-type]
                         sk,
                         i,
                         fk,  # type: ignore[arg-type]
+                        severity=Severity.WARNING,
                     )
                 elif ids[parent].get("sex") == bad_sex:
                     yield self.violation(
