@@ -292,6 +292,7 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
     label = ", ".join(lab or cur for cur, lab in terms)
     stated = _long_status(b, rec, number, issues)
     if stated is None:
+        _untied(b, rec, number, label, issues)
         return
     status, severity = stated
     columns = {"onset": long["onset"].column if "onset" in long else None,
@@ -316,6 +317,26 @@ def long_row(b: _Builder, number: int, rec: dict[str, str], issues: list[Issue],
     for curie, label in terms:
         add(OntologyClass(id=curie, label=label), status == "excluded", onset, number, spec.column or "", severity,
             {k: v for k, v in columns.items() if v})
+
+
+def _untied(b: _Builder, rec: dict[str, str], number: int, label: str, issues: list[Issue]) -> None:
+    """A finding for each onset / severity cell of a long row whose status gives no feature.
+
+    ``Microcephaly | not assessed | 2 years``: the status records nothing, so the onset has no feature to
+    qualify; it vanished without a word before.
+    """
+    long = b.m.long
+    assert long is not None
+    status = long["status"].raw(rec) if "status" in long else ""
+    for key in ("onset", "severity"):
+        if key not in long or not long[key].column:
+            continue
+        cell = long[key].raw(rec)
+        if cell:
+            issues.append(finding(
+                "map-orphan-value", f"{key} {cell!r} of {label} is not carried: the row's status {status!r} gives "
+                "no feature for it to qualify (correct the status, or clear the cell)", b.sev, sheet=b.sheet.name,
+                row=number, column=long[key].column, value=cell, reason="status gives no feature"))
 
 
 def _long_status(b: _Builder, rec: dict[str, str], number: int, issues: list[Issue]

@@ -1,0 +1,95 @@
+"""Hospital sheet shapes no earlier round had, each with the exact packets it must give and the findings it owes.
+
+Synthetic sheets written here (no real patient): a long sheet whose status records nothing beside an onset or a
+severity, cells and headers carrying invisible characters (zero-width space, soft hyphen, word joiner, byte order
+mark, direction marks), gene symbols a spreadsheet turned into dates (SEPT7 → 7-Sep), a totals line without id
+under the patients (counts, fractions, percentages), hidden rows and columns of a workbook, "unknown" in an age or
+a date column. The ground truth is what the sheet states: no value invented, every cell that is not carried named
+by a one-line finding with its sheet, row and column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from google.protobuf.json_format import MessageToDict
+
+from phenotk.conversion.table import read_sheet
+from phenotk.conversion.table.build import _Builder, _Options
+from phenotk.conversion.table.sheets import open_table
+from phenotk.conversion.table.terms import TermResolver
+from phenotk.issue import Severity
+from phenotk.mapping.model import load_mapping
+
+CREATED = "2025-01-01T00:00:00Z"
+
+
+def _packets(result: Any) -> dict[str, dict[str, Any]]:
+    out = {}
+    for p in result.packets:
+        d = MessageToDict(p)
+        d.pop("metaData")
+        out[p.id] = d
+    return out
+
+
+def _features(packet: dict[str, Any]) -> dict[str, tuple[bool, Any, Any]]:
+    """HPO id → (excluded, onset, severity id) of one packet."""
+    return {f["type"]["id"]: (bool(f.get("excluded")), f.get("onset"), f.get("severity", {}).get("id"))
+            for f in packet.get("phenotypicFeatures", [])}
+
+
+def _found(result: Any) -> list[tuple[str, int | None, str | None, str | None]]:
+    """(rule, row, column, value) of every finding, in order."""
+    return [(i.rule, i.context.get("row"), i.context.get("column"), i.context.get("value"))
+            for i in result.all_issues]
+
+
+def _same_as_whole(sheet: Path, mapping: Any, hpo: Any, streamed: Any) -> None:
+    """The reference conversion (every row held, grouped in one go) gives the same packets and findings."""
+    m = load_mapping(mapping)
+    table = open_table(sheet, sheet=m.sheet, header_row=m.header_row, skip_rows=m.skip_rows, delimiter=m.delimiter,
+                       encoding=m.encoding)
+    whole = _Builder(table, m, TermResolver(hpo), _Options(Severity.WARNING, CREATED, "phenotk")).build_whole()
+    assert _packets(whole) == _packets(streamed)
+    assert [i.to_dict() for i in whole.all_issues] == [i.to_dict() for i in streamed.all_issues]
+
+
+# ------------------------------------------------------- long rows whose status records nothing beside an onset
+LONG_UNKNOWN_TSV = """\
+Patient\tHPO\tStatus\tOnset\tSeverity
+P1\tSeizure\tno\t3 years\t
+P1\tHypotonia\tunknown\t\tsevere
+P1\tAtaxia\t\tchildhood\tmild
+P2\tMicrocephaly\tn/a\tcongenital\t
+P2\tStrabismus\tnot assessed\t\t
+P3\tHP:0001250\t?\t2 years\t
+"""
+LONG_UNKNOWN_MAPPING = {
+    "phenotk_mapping": 1, "input": {"rows": "many"}, "subject": {"id": "Patient"},
+    "phenotypes": {"long": {"term": "HPO", "status": "Status", "onset": "Onset", "severity": "Severity"}},
+}
+
+
+def test_an_onset_or_severity_beside_a_status_that_records_nothing_is_named(tmp_path: Path, hpo_stub: Any) -> None:
+    """'Microcephaly | n/a | congenital': no feature (n/a records nothing), and the onset cell is not lost quietly."""
+    path = tmp_path / "long_unknown.tsv"
+    path.write_text(LONG_UNKNOWN_TSV, encoding="utf-8")
+    res = read_sheet(path, LONG_UNKNOWN_MAPPING, ontology=hpo_stub, created=CREATED)
+    packets = _packets(res)
+    childhood = {"ontologyClass": {"id": "HP:0011463", "label": "Childhood onset"}}
+    assert {pid: _features(p) for pid, p in packets.items()} == {
+        "P1": {"HP:0001250": (True, {"age": {"iso8601duration": "P3Y"}}, None),
+               "HP:0001251": (False, childhood, "HP:0012825")},
+        "P2": {},
+        "P3": {},
+    }
+    assert _found(res) == [
+        ("map-orphan-value", 3, "Severity", "severe"),
+        ("map-orphan-value", 5, "Onset", "congenital"),
+        ("map-orphan-value", 7, "Onset", "2 years"),
+    ]
+    msg = res.all_issues[1].message
+    assert "'congenital'" in msg and "Microcephaly" in msg and "'n/a'" in msg and "\n" not in msg
+    _same_as_whole(path, LONG_UNKNOWN_MAPPING, hpo_stub, res)
