@@ -1,4 +1,4 @@
-"""``csv`` reporter: the columns of phenopacket-tools' CSV output, for drop-in use in existing sheets.
+r"""``csv`` reporter: the columns of phenopacket-tools' CSV output, for drop-in use in existing sheets.
 
 Columns, exactly: ``PATH,LEVEL,VALIDATOR_ID,CATEGORY,MESSAGE``.
 
@@ -8,15 +8,15 @@ Columns, exactly: ``PATH,LEVEL,VALIDATOR_ID,CATEGORY,MESSAGE``.
   column means the same with or without the rule registry;
 - ``MESSAGE``: the one-line message.
 
-Quoting follows RFC 4180 (``csv`` module, minimal quoting). Cells that a spreadsheet would run as a
-formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading single quote.
+Quoting follows RFC 4180, minimal: a cell holding a comma, a double quote, a line feed or a carriage return is
+quoted (the ``csv`` module quotes only the characters of its line terminator, so a bare carriage return, which
+a file name or a message may hold, went out unquoted and split the row for every reader). Rows end with ``\n``.
+Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+return) get a leading single quote.
 :class:`Stream` writes the same rows as results arrive (:mod:`phenotk.report.stream`).
 """
 
 from __future__ import annotations
-
-import csv
-import io
 
 from phenotk.issue import Issue, Report, Result
 from phenotk.report._common import RenderOptions, StreamRun
@@ -31,15 +31,25 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
+def _cell(value: str) -> str:
+    """One cell, quoted when it holds a separator, a quote or a line break (RFC 4180)."""
+    if "," in value or '"' in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def row(cells: tuple[str, ...]) -> str:
+    r"""One CSV line (with its ``\n``): the cells guarded against formulas, then quoted where needed."""
+    return ",".join([_cell(neutralise(c)) for c in cells]) + "\n"
+
+
+def _finding(result: Result, issue: Issue) -> str:
+    return row((result.path, issue.severity.value.upper(), issue.code, issue.rule, issue.message))
+
+
 def render(report: Report, options: RenderOptions) -> str:
     """Header line plus one row per finding."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
-    for result, issue in report.iter_issues():
-        row = (result.path, issue.severity.value.upper(), issue.code, issue.rule, issue.message)
-        writer.writerow([neutralise(cell) for cell in row])
-    return buf.getvalue()
+    return row(HEADER) + "".join([_finding(r, i) for r, i in report.iter_issues()])
 
 
 class Stream:
@@ -49,17 +59,10 @@ class Stream:
 
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
-        self._buf = io.StringIO()
-        self._writer = csv.writer(self._buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
 
     def issue(self, result: Result, issue: Issue) -> str:
         """The finding's row (with its line end)."""
-        row = (result.path, issue.severity.value.upper(), issue.code, issue.rule, issue.message)
-        buf = self._buf
-        buf.seek(0)
-        buf.truncate()
-        self._writer.writerow([neutralise(cell) for cell in row])
-        return buf.getvalue()
+        return _finding(result, issue)
 
     def items(self, result: Result, issues: list[tuple[str, str]]) -> list[str]:
         """The document's rows."""
@@ -67,9 +70,7 @@ class Stream:
 
     def head(self, run: StreamRun) -> str:
         """The header line."""
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow(HEADER)
-        return buf.getvalue()
+        return row(HEADER)
 
     def tail(self, run: StreamRun) -> str:
         """Nothing after the rows."""
