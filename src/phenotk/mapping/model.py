@@ -526,6 +526,26 @@ def check_mapping(text: str, path: str | None = None) -> tuple[dict[str, Any] | 
     return data, smap, errors
 
 
+#: Invisible format characters that text pasted from web pages, PDFs or word processors carries: soft hyphen,
+#: zero-width space, left-to-right / right-to-left marks, word joiner, zero-width no-break space (a BOM inside
+#: the text), bidirectional embeddings and isolates. The sheet readers drop them from every cell (``P1\u200b``
+#: was another patient than ``P1``, ``m\u200b`` no sex, ``Micro\u00adcephaly`` no term), and so does a mapping
+#: from the header names it states (a starter mapping written from such a sheet named ``Hypotonia\u200b``).
+#: Zero-width joiners stay: some scripts spell words with them.
+INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(value: Any) -> Any:
+    """``value`` (YAML data) with :data:`INVISIBLE` characters dropped from every string, keys included."""
+    if isinstance(value, str):
+        return INVISIBLE.sub("", value)
+    if isinstance(value, dict):
+        return {_visible(k): _visible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    return value
+
+
 def parse_mapping(text: str, path: str | None = None) -> TableMapping:
     """Validate mapping text and build the model; ``InputError`` (first problem, located) when invalid."""
     data, smap, errors = check_mapping(text, path)
@@ -536,7 +556,7 @@ def parse_mapping(text: str, path: str | None = None) -> TableMapping:
         err.message += more
         err.args = (err.message,)
         raise err
-    return TableMapping(data, path, smap, comment_hints(text))
+    return TableMapping(_visible(data), path, smap, comment_hints(text))
 
 
 _CUT_VALUE = re.compile(

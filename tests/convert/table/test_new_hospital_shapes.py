@@ -10,9 +10,11 @@ by a one-line finding with its sheet, row and column.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from google.protobuf.json_format import MessageToDict
 
 from phenotk.conversion.table import read_sheet
@@ -93,3 +95,63 @@ def test_an_onset_or_severity_beside_a_status_that_records_nothing_is_named(tmp_
     msg = res.all_issues[1].message
     assert "'congenital'" in msg and "Microcephaly" in msg and "'n/a'" in msg and "\n" not in msg
     _same_as_whole(path, LONG_UNKNOWN_MAPPING, hpo_stub, res)
+
+
+# ------------------------------------------------------------------------- invisible characters in cells and headers
+ZW, SHY, WJ, BOM, LRM = "\u200b", "\u00ad", "\u2060", "\ufeff", "\u200e"
+INVISIBLE_ROWS = [
+    ["Patient\u00a0", "Sex" + ZW, f"Micro{SHY}cephaly", "Hypotonia" + WJ, "Seizure"],
+    ["P1" + ZW, "\u00a0f\u00a0", "yes", "no" + LRM, "yes"],
+    ["P2", "m" + ZW, BOM + "no", "\u00a0yes", "no" + ZW],
+    [ZW + "P1", "f", "", "", ""],
+]
+INVISIBLE_MAPPING = {  # as a starter mapping written from the sheet before the fix named the columns
+    "phenotk_mapping": 1, "input": {"rows": "one"}, "subject": {"id": "Patient", "sex": "Sex" + ZW},
+    "phenotypes": {"wide": {"columns": "auto", "terms": {"Hypotonia" + WJ: "HP:0001252"}}},
+}
+INVISIBLE_TRUTH = {
+    "P1": ("FEMALE", {"HP:0000252": (False, None, None), "HP:0001252": (True, None, None),
+                      "HP:0001250": (False, None, None)}),
+    "P2": ("MALE", {"HP:0000252": (True, None, None), "HP:0001252": (False, None, None),
+                    "HP:0001250": (True, None, None)}),
+}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "dataframe"])
+def test_invisible_characters_are_no_part_of_a_cell(kind: str, tmp_path: Path, hpo_stub: Any) -> None:
+    """'P1\\u200b' is patient P1 (row 4 repeats it), 'm\\u200b' is male, 'Micro\\u00adcephaly' is Microcephaly."""
+    if kind == "dataframe":
+        import pandas as pd
+
+        from phenotk import from_dataframe
+
+        df = pd.DataFrame(INVISIBLE_ROWS[1:], columns=INVISIBLE_ROWS[0])
+        res = from_dataframe(df, INVISIBLE_MAPPING, hpo=hpo_stub, created=CREATED)
+    else:
+        path = tmp_path / f"invisible.{kind}"
+        if kind == "csv":
+            path.write_text("\n".join(",".join(r) for r in INVISIBLE_ROWS) + "\n", encoding="utf-8")
+        else:
+            import openpyxl
+
+            wb = openpyxl.Workbook()
+            for r in INVISIBLE_ROWS:
+                wb.active.append(r)
+            wb.save(path)
+        res = read_sheet(path, INVISIBLE_MAPPING, ontology=hpo_stub, created=CREATED)
+        _same_as_whole(path, INVISIBLE_MAPPING, hpo_stub, res)
+    packets = _packets(res)
+    assert {pid: (p["subject"].get("sex"), _features(p)) for pid, p in packets.items()} == INVISIBLE_TRUTH
+    assert [p["subject"]["id"] for p in packets.values()] == ["P1", "P2"]
+    # the only finding: the repeated id, named with its row
+    assert [(r, c, v) for rule, r, c, v in _found(res) if rule != "map-unmapped-column"] == [(4, "Patient", "P1")]
+
+
+def test_mapping_init_names_columns_without_their_invisible_characters(tmp_path: Path, hpo_stub: Any) -> None:
+    from phenotk.conversion.table.starter import init_mapping
+
+    path = tmp_path / "invisible.csv"
+    path.write_text("\n".join(",".join(r) for r in INVISIBLE_ROWS) + "\n", encoding="utf-8")
+    text = init_mapping(path, ontology=hpo_stub).text
+    assert not re.search("[\u00ad\u200b\u2060]", text)
+    assert "sex: Sex\n" in text

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from phenotk.errors import InputError
 from phenotk.limits import DEFAULT as DEFAULT_LIMITS
 from phenotk.limits import current as current_limits
+from phenotk.mapping.model import INVISIBLE
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -32,6 +33,17 @@ TEXT_EXTENSIONS = (".csv", ".tsv", ".tab", ".txt")
 _DELIMITERS = (",", ";", "\t", "|")
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: invisible characters (soft hyphen, zero-width space, …) are dropped from every cell: they mean nothing there
+_INVISIBLE = INVISIBLE
+
+
+def visible(cells: list[str]) -> list[str]:
+    """``cells`` without invisible format characters (the same list when none has one: one C search a row)."""
+    if _INVISIBLE.search("".join(cells)) is None:
+        return cells
+    return [_INVISIBLE.sub("", c) for c in cells]
+
+
 #: Default of ``limits.zip-ratio``: XLSX members over 10 MB expanding more than this are refused (zip bombs).
 MAX_COMPRESSION_RATIO = DEFAULT_LIMITS.zip_ratio
 
@@ -533,7 +545,7 @@ def csv_records(lines: Iterable[str], delim: str) -> Iterator[tuple[int, list[st
         if ended:  # only a quoted cell still open reads past the last line and is then cut there
             raise _CsvError(f"line {start}: a quoted cell is not closed (it runs to the end of the file)")
         start = reader.line_num + 1
-        yield number, row
+        yield number, visible(row)
 
 
 def read_text_table(
@@ -779,7 +791,7 @@ def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> It
             values = next(rows, None)
             if values is None:
                 return
-            cells = [unneutralise(cell_text(v)) for v in values]
+            cells = visible([unneutralise(cell_text(v)) for v in values])
         except InputError:
             raise
         except Exception as exc:  # openpyxl/XML/zip failures while streaming the sheet
@@ -971,7 +983,7 @@ def _calamine_rows(book: Any, index: int, kind: str, path: str, max_row: int | N
             return
         if r > limits.sheet_rows + 1:
             raise limits.exceeded("sheet-rows", f"{kind} sheet {title!r} has over {limits.sheet_rows} rows", path=path)
-        cells = [*([""] * lead), *(unneutralise(cell_text(v)) for v in values)]
+        cells = visible([*([""] * lead), *(unneutralise(cell_text(v)) for v in values)])
         if fill is not None:
             fill(r, cells)
         yield r, cells
@@ -1212,9 +1224,9 @@ def sheet_from_dataframe(df: pd.DataFrame, name: str = "DataFrame") -> Sheet:
             return ""
         if isinstance(value, pd.Timestamp):
             value = value.to_pydatetime()
-        return cell_text(value)
+        return _INVISIBLE.sub("", cell_text(value))
 
-    header = [str(c).strip() for c in df.columns]
+    header = [_INVISIBLE.sub("", str(c)).strip() for c in df.columns]
     columns = [[text(v) for v in df.iloc[:, j].tolist()] for j in range(df.shape[1])]
     raw = [(1, header)] + [(i + 2, [col[i] for col in columns]) for i in range(len(df))]
     return _build(name, f"<{name}>", raw, 1, frozenset())
