@@ -94,3 +94,66 @@ def test_awkward_paths_and_positions(validator: jsonschema.Draft4Validator) -> N
 def test_absolute_path_under_cwd_becomes_relative(tmp_path: Path) -> None:
     loc = artifact_location(str(tmp_path / "sub" / "p.json"), cwd=tmp_path)
     assert loc == {"uri": "sub/p.json", "uriBaseId": "%SRCROOT%"}
+
+
+def _location(res: dict) -> dict:
+    return res["locations"][0]["physicalLocation"]
+
+
+def test_documents_inside_a_file_point_at_the_file(validator: jsonschema.Draft4Validator) -> None:
+    # a JSONL line / YAML document is reported as 'file#L<n>' and a zip member as 'archive.zip!member': the
+    # artifact URI encoded that whole string ('a.jsonl%23L3', 'c.zip%21inner/p.json'), a file that does not
+    # exist, so code scanning could place none of these findings in the repository
+    def issue(line: int | None, col: int | None) -> Issue:
+        return Issue("X1", "x-rule", Severity.WARNING, "m", "/id", line, col)
+
+    report = Report(
+        results=[
+            Result("data/a.jsonl#L3", "phenopacket", "p3", [issue(3, 7)]),
+            Result("data/b.yaml#L10", "phenopacket", "p10", [issue(12, 3)]),
+            Result("data/c.zip!inner/p.json", "phenopacket", "z", [issue(2, 4)]),
+            Result("data/c.zip!inner/q.jsonl#L2", "phenopacket", "zq", [issue(2, 4)]),
+            Result("data/x#L3.json", "phenopacket", "x", [issue(1, 1)]),  # a real file name with '#L'
+        ]
+    )
+    log = json.loads(render(report, "sarif", base_dir=Path.cwd()))
+    _valid(validator, log)
+    res = log["runs"][0]["results"]
+    assert [_location(r)["artifactLocation"]["uri"] for r in res] == [
+        "data/a.jsonl",
+        "data/b.yaml",
+        "data/c.zip",
+        "data/c.zip",
+        "data/x%23L3.json",
+    ]
+    assert _location(res[0])["region"] == {"startLine": 3, "startColumn": 7}  # lines of a JSONL file are its own
+    assert _location(res[1])["region"] == {"startLine": 12, "startColumn": 3}
+    assert "region" not in _location(res[2])  # a member's line is not a line of the archive
+    assert "region" not in _location(res[3])
+    assert _location(res[4])["region"] == {"startLine": 1, "startColumn": 1}
+    # which document it was stays said (the report path), and the fingerprint is the one it had
+    assert [r["properties"].get("path") for r in res] == [
+        "data/a.jsonl#L3",
+        "data/b.yaml#L10",
+        "data/c.zip!inner/p.json",
+        "data/c.zip!inner/q.jsonl#L2",
+        None,
+    ]
+    import hashlib
+
+    first = hashlib.sha256(b"X1\0data/a.jsonl#L3\0p3\0/id").hexdigest()[:32]
+    assert res[0]["partialFingerprints"] == {"phenotkFinding/v1": first}
+
+
+def test_fingerprints_tell_unreadable_items_of_one_file_apart() -> None:
+    # three items of one JSON array that are not objects: same code, same path, no id, no pointer — they had one
+    # fingerprint, so code scanning kept one alert for the three
+    items = [
+        Result(
+            "arr.json", issues=[Issue("IO001", "input-unreadable", Severity.ERROR, f"item /{k} is no object", "", 1, c)]
+        )
+        for k, c in enumerate((2, 4, 6))
+    ]
+    log = json.loads(render(Report(results=items), "sarif"))
+    prints = [r["partialFingerprints"]["phenotkFinding/v1"] for r in log["runs"][0]["results"]]
+    assert len(set(prints)) == 3

@@ -11,6 +11,10 @@ Mapping of the one record shape:
   working directory is in, else the working directory), which ``originalUriBaseIds`` names as
   ``%SRCROOT%`` — code-scanning UIs map such URIs onto the repository. Inputs outside the base folder
   keep an absolute ``file://`` URI (a ``../`` path cannot be mapped either).
+- a document inside a file — a JSON Lines line or YAML document (report path ``a.jsonl#L3``), a zip member
+  (``b.zip!inner/p.json``) — points at the file (``a.jsonl``, ``b.zip``): code scanning can place only files of
+  the repository. Lines of a JSONL or YAML document are the file's own and keep their region; a zip member's
+  are not lines of the archive and have none. ``properties.path`` then names the document (the report path).
 - ``properties`` of a result carry ``pointer``, ``rule``, ``element``, ``documentId``, spreadsheet
   ``context`` and the JSON Patch ``fix``. SARIF ``fixes`` are not emitted: they describe byte-range
   text replacements, and a JSON Patch on a pointer has no faithful byte range without re-serialising.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -35,6 +40,7 @@ from phenotk.report._common import (
     clean_doc,
     dumps_json,
     indent_json,
+    is_unreadable,
     rules_used,
 )
 
@@ -57,10 +63,10 @@ def to_sarif(report: Report, options: RenderOptions | None = None) -> dict[str, 
     index = {ref.code: i for i, ref in enumerate(refs)}
     cwd = Path.cwd()
     base = Path(options.base_dir).resolve() if options.base_dir else default_base_dir(cwd)
-    locations: dict[str, dict[str, Any]] = {}  # one artifactLocation per path (shared, not recomputed)
+    locations: dict[str, _Where] = {}  # one artifactLocation per path (shared, not recomputed)
     for r in report.results:
         if r.path not in locations:
-            locations[r.path] = artifact_location(r.path, base, cwd=cwd)
+            locations[r.path] = _where(r.path, base, cwd)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -94,13 +100,13 @@ class Stream:
         self.cwd = Path.cwd()
         self.base = Path(options.base_dir).resolve() if options.base_dir else default_base_dir(self.cwd)
         self._path: str | None = None
-        self._artifact: dict[str, Any] = {}
+        self._artifact: _Where = ({}, True, False)
         self._index: dict[str, int] = {}
 
     def issue(self, result: Result, issue: Issue) -> str:
         """The finding's ``result`` object, indented as in ``runs[0].results``, ``ruleIndex`` to fill in."""
         if result.path != self._path:  # a file's documents come together: one location per path
-            self._path, self._artifact = result.path, artifact_location(result.path, self.base, cwd=self.cwd)
+            self._path, self._artifact = result.path, _where(result.path, self.base, self.cwd)
         return indent_json(dumps_json(_result(result, issue, _INDEX_MARK, self._artifact)), 8)
 
     def items(self, result: Result, issues: list[tuple[str, str]]) -> list[str]:
@@ -183,9 +189,38 @@ def _invocation_of(notes: list[str]) -> dict[str, Any]:
     return inv
 
 
-def _result(result: Result, issue: Issue, rule_index: int, artifact: dict[str, Any]) -> dict[str, Any]:
+#: a report path's artifactLocation, whether a finding's line and column are positions in that artifact, and
+#: whether the path names a document inside the artifact (a JSONL line, a zip member)
+_Where = tuple[dict[str, Any], bool, bool]
+
+#: ``a.jsonl#L3``, ``a.yaml#L10``: a document of a JSON Lines or multi-document YAML file (io.readers names them so)
+_LINE_DOCUMENT = re.compile(r"(?i)(\.(?:jsonl|ndjson|ya?ml))#L[1-9][0-9]*\Z")
+#: ``b.zip!inner/p.json``: a member of a zip archive
+_ZIP_MEMBER = re.compile(r"(?i)(?<=\.zip)!")
+
+
+def artifact_path(path: str) -> tuple[str, bool]:
+    """The file a report path is in, and whether a finding's line and column are positions in that file.
+
+    ``a.jsonl#L3`` → ``("a.jsonl", True)`` (lines of a JSONL or YAML document are the file's);
+    ``b.zip!inner/p.json`` → ``("b.zip", False)``; any other path is its own file.
+    """
+    path = _LINE_DOCUMENT.sub(r"\1", path, count=1)
+    member = _ZIP_MEMBER.search(path)
+    if member is not None:
+        return path[: member.start()], False
+    return path, True
+
+
+def _where(path: str, base: Path, cwd: Path) -> _Where:
+    file, positions = artifact_path(path)
+    return artifact_location(file, base, cwd=cwd), positions, file != path
+
+
+def _result(result: Result, issue: Issue, rule_index: int, where: _Where) -> dict[str, Any]:
+    artifact, positions, inside = where
     loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact}}
-    if issue.line is not None and issue.line >= 1:
+    if positions and issue.line is not None and issue.line >= 1:
         region: dict[str, int] = {"startLine": issue.line}
         if issue.column is not None and issue.column >= 1:
             region["startColumn"] = issue.column
@@ -194,6 +229,8 @@ def _result(result: Result, issue: Issue, rule_index: int, artifact: dict[str, A
         name = issue.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
         loc["logicalLocations"] = [{"name": name, "fullyQualifiedName": issue.pointer}]
     props: dict[str, Any] = {"rule": issue.rule, "pointer": issue.pointer}
+    if inside:
+        props["path"] = result.path
     if result.element:
         props["element"] = result.element
     if result.id:
@@ -202,7 +239,10 @@ def _result(result: Result, issue: Issue, rule_index: int, artifact: dict[str, A
         props["context"] = issue.context
     if issue.fix is not None:
         props["fix"] = issue.fix.to_dict()
-    fingerprint = hashlib.sha256(f"{issue.code}\0{result.path}\0{result.id}\0{issue.pointer}".encode()).hexdigest()
+    key = f"{issue.code}\0{result.path}\0{result.id}\0{issue.pointer}"
+    if is_unreadable(issue):  # items of one unreadable file share all of that: where and what tell them apart
+        key += f"\0{issue.line}\0{issue.column}\0{issue.message}"
+    fingerprint = hashlib.sha256(key.encode()).hexdigest()
     return {
         "ruleId": issue.code,
         "ruleIndex": rule_index,
