@@ -11,6 +11,9 @@ before its subdirectories) and appends their findings. The result has the column
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -103,6 +106,34 @@ def _partition_fn(spec: Spec) -> Any:
     return run
 
 
+@contextlib.contextmanager
+def _local_workers_run_this_python(spark: Any) -> Iterator[None]:
+    """On a local master with no ``PYSPARK_PYTHON``, the Python workers of this call run this interpreter.
+
+    PySpark starts its workers with ``python3`` from PATH unless ``PYSPARK_PYTHON`` says otherwise; from a
+    virtual environment that is not activated (``.venv/bin/python script.py``, a Jupyter kernel) that is another
+    Python, and every task failed with ``ModuleNotFoundError: No module named 'phenotk'`` under a page of Java
+    stack. On ``local[N]`` / ``local-cluster`` the workers share this machine, so this interpreter is the right
+    one; the context's setting is put back after the UDF is made (only this call's workers use it). A cluster
+    master, Spark Connect or an explicit ``PYSPARK_PYTHON`` are left alone (docs/scale.md).
+    """
+    try:
+        sc = spark.sparkContext
+        local = str(sc.master).startswith("local")
+    except Exception:  # Spark Connect has no SparkContext
+        yield
+        return
+    before = getattr(sc, "pythonExec", None)
+    if not local or "PYSPARK_PYTHON" in os.environ or before in (None, sys.executable):
+        yield
+        return
+    sc.pythonExec = sys.executable
+    try:
+        yield
+    finally:
+        sc.pythonExec = before
+
+
 @dataclass
 class Frames:
     """Findings and documents of one Spark run (both from the same persisted rows: files validated once)."""
@@ -134,7 +165,8 @@ def frames(
 
         session = Session.from_settings(config=config, hpo=hpo, **options)
     spec = Spec.of(session)
-    rows = binary_files.select("path", "content").mapInArrow(_partition_fn(spec), ddl(ROWS_SCHEMA))
+    with _local_workers_run_this_python(binary_files.sparkSession):
+        rows = binary_files.select("path", "content").mapInArrow(_partition_fn(spec), ddl(ROWS_SCHEMA))
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
     docs = rows.filter(rows.kind == "d")
     notes = docs.filter(docs.notes.isNotNull()).select("path", "element", "id", "doc_index", "notes").toArrow()
