@@ -155,3 +155,47 @@ def test_mapping_init_names_columns_without_their_invisible_characters(tmp_path:
     text = init_mapping(path, ontology=hpo_stub).text
     assert not re.search("[\u00ad\u200b\u2060]", text)
     assert "sex: Sex\n" in text
+
+
+# --------------------------------------------------------------------- gene symbols a spreadsheet turned into dates
+GENE_MAPPING = {
+    "phenotk_mapping": 1, "input": {"rows": "one"}, "subject": {"id": "Patient"},
+    "variants": {"hgvs": "Variant", "gene_symbol": "Gene", "transcript": {"const": "NM_000001.1"}},
+    "ignore_columns": ["Seizure"],
+}
+
+
+def _genes(packet: dict[str, Any]) -> list[str | None]:
+    return [gi["variantInterpretation"]["variationDescriptor"].get("geneContext", {}).get("symbol")
+            for interp in packet.get("interpretations", []) for gi in interp["diagnosis"]["genomicInterpretations"]]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_gene_symbol_turned_into_a_date_is_not_carried_as_a_symbol(kind: str, tmp_path: Path,
+                                                                     hpo_stub: Any) -> None:
+    """SEPT7 typed into Excel is the date 7 Sep (a date cell; '7-Sep' once exported as CSV): no gene '2024-09-07'."""
+    import datetime
+
+    rows = [["Patient", "Gene", "Variant", "Seizure"],
+            ["P1", datetime.datetime(2024, 9, 7) if kind == "xlsx" else "7-Sep", "c.123A>G", "yes"],
+            ["P2", "MARCH1", "c.4C>T", "no"],
+            ["P3", "1-Mar" if kind == "csv" else datetime.datetime(2024, 3, 1), "c.5G>A", ""],
+            ["P4", "NKX2-1", "c.6del", ""]]
+    path = tmp_path / f"genes.{kind}"
+    if kind == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.save(path)
+    else:
+        path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
+    res = read_sheet(path, GENE_MAPPING, ontology=hpo_stub, created=CREATED)
+    assert {pid: _genes(p) for pid, p in _packets(res).items()} == {
+        "P1": [None], "P2": ["MARCH1"], "P3": [None], "P4": ["NKX2-1"]}
+    bad = [(r, c, v) for rule, r, c, v in _found(res) if rule == "map-bad-cell"]
+    dates = ("2024-09-07", "2024-03-01") if kind == "xlsx" else ("7-Sep", "1-Mar")
+    assert bad == [(2, "Gene", dates[0]), (4, "Gene", dates[1])]
+    assert all("SEPT7" in i.message for i in res.all_issues if i.rule == "map-bad-cell")
+    _same_as_whole(path, GENE_MAPPING, hpo_stub, res)

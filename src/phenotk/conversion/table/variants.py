@@ -135,10 +135,22 @@ def _parts(text: str, n: int) -> list[str]:
     return parts if len(parts) == n and all(parts) else [text]
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: a gene symbol a spreadsheet turned into a date: SEPT7 → 2024-09-07 (an XLSX date cell) or '7-Sep' (its CSV
+#: export), MARCH1 → '1-Mar', DEC1 → 'Dec-01'. No HGNC symbol starts with a digit or reads like that.
+_DATE_LIKE = re.compile(
+    rf"\A(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T ][\d:.]+)?"  # an XLSX date cell, as read
+    rf"|\d{{1,2}}[-/. ]?{_MONTH}(?:[-/. ]\d{{2,4}})?|{_MONTH}[-/. ]\d{{1,4}})\Z",  # as Excel shows it
+    re.I)
+_SYMBOL = "one gene symbol per variant"
+_SYMBOL_DATE = ("a gene symbol but a date: a spreadsheet turns symbols such as SEPT7 or MARCH1 into dates (format the "
+                "column as text and retype it)")
+
+
 def _symbol(text: str) -> str | None:
-    """A gene symbol; a cell naming several genes for one variant (``SCN1A; KCNQ2``) is none."""
+    """A gene symbol; a cell naming several genes for one variant (``SCN1A; KCNQ2``) or a date is none."""
     parts = [p for p in _LIST.split(text.strip()) if p.strip()]
-    return None if len(parts) > 1 else identity(text)
+    return None if len(parts) > 1 or _DATE_LIKE.match(text.strip()) else identity(text)
 
 
 def _acmg(text: str) -> int | None:
@@ -254,7 +266,8 @@ class _Reader:
         n = len(result.variants)
         zygs = self.each(block, "zygosity", rec, row, _zygosity,
                          "a zygosity (heterozygous, homozygous, hemizygous, het/hom/hemi, 0/1, 1/1)", n)
-        symbols = self.each(block, "gene_symbol", rec, row, _symbol, "one gene symbol per variant", n)
+        dated = "gene_symbol" in block and _DATE_LIKE.match(block["gene_symbol"].raw(rec).strip())
+        symbols = self.each(block, "gene_symbol", rec, row, _symbol, _SYMBOL_DATE if dated else _SYMBOL, n)
         hgncs = self.hgnc_ids(block, rec, row, symbols, result.variants)
         acmg = self.value(block, "acmg", rec, row, _acmg,
                           "an ACMG class (PATHOGENIC, LIKELY_PATHOGENIC, VUS, LIKELY_BENIGN, BENIGN)")
