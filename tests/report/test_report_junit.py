@@ -65,3 +65,29 @@ def test_passing_case_keeps_lower_findings_and_escapes() -> None:
     out = cases[0].find("system-out")
     assert out is not None and out.text is not None
     assert 'bad <tag> & "quote" \\x07bell' in out.text
+
+
+def test_input_text_cannot_break_the_one_finding_per_line_form() -> None:
+    # a file name or a pointer from the input holding a newline (or U+2028) split a finding's line in two in the
+    # <failure> body: only the message was escaped
+    issues = [
+        Issue("E1", "e", Severity.ERROR, "first", "/a\nb", None, None),
+        Issue("E2", "e", Severity.ERROR, "second \u2028 x", "/c", 4, 2),
+    ]
+    report = Report(results=[Result("dir/new\nline\u202e.json", "phenopacket", "p1", issues)])
+    suite = _suite(render(report, "junit"))
+    failure = suite.find("testcase/failure")
+    assert failure is not None and failure.text is not None
+    lines = failure.text.splitlines()
+    assert len(lines) == 2
+    assert lines[0] == "dir/new\\nline\\u202e.json:4:2: error E2 second \\u2028 x (at /c) [e]"
+    assert lines[1] == "dir/new\\nline\\u202e.json: error E1 first (at /a\\nb) [e]"
+
+
+def test_classname_is_the_folder_and_a_backslash_is_a_name_character_on_posix() -> None:
+    from phenotk.report.junit import _classname
+
+    # on POSIX a backslash is part of a file name: 'names/a<\\b>.json' is in 'names', not in 'names/a<'
+    assert _classname("names/a<\\b>.json", "phenotk", sep="/") == "names"
+    assert _classname("names\\sub\\a.json", "phenotk", sep="\\") == "names/sub"
+    assert _classname("a.json", "phenotk", sep="/") == "phenotk"

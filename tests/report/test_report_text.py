@@ -154,3 +154,22 @@ def test_the_tally_of_a_heading_is_that_of_the_counts() -> None:
                 assert _tally(issues) == f"  ({nonzero_phrase(counts(issues))})"
     with pytest.raises(KeyError):
         _tally([Issue("X1", "x", Severity.ERROR, "m"), Issue("X1", "x", "bogus", "m")])  # type: ignore[arg-type]
+
+
+def test_line_separators_and_bidi_controls_are_escaped() -> None:
+    r"""U+2028/U+2029 end a line for str.splitlines, editors and JavaScript; U+202E and the other bidi
+    overrides/isolates reorder what a terminal shows (a path 'rtl‮gnp.json' reads 'rtlnosj.png'). From the
+    input (a file name, an id) they went out raw: one finding's line became two, and a name could pass for
+    another. They are escaped like control characters, as the CLI's messages (phenotk._text) already were."""
+    from phenotk.report._common import has_control, printable
+
+    issue = Issue("X1", "x", Severity.ERROR, "label 'a\u2029b'", "/id", 2, 3)
+    report = Report(results=[Result("dir/rtl\u202egnp.json", "phenopacket", "P\u2028\u2066x\u2069", [issue])])
+    out = render(report, "text")
+    for ch in ("\u2028", "\u2029", "\u202e", "\u2066", "\u2069"):
+        assert ch not in out
+        assert has_control("x" + ch) and printable(ch) == f"\\u{ord(ch):04x}"
+    assert "dir/rtl\\u202egnp.json:2:3: error X1 label 'a\\u2029b' [x]" in out
+    assert "phenopacket P\\u2028\\u2066x\\u2069" in out
+    assert out.splitlines() == out.split("\n")[:-1]  # no line broken by a separator but "\n"
+    assert printable("émoji 🧬 zw\u200d") == "émoji 🧬 zw\u200d"  # other non-ASCII text is left as it is

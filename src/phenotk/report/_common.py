@@ -206,7 +206,9 @@ def _fallback(value: Any) -> Any:
     return str(value)
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: C0 and C1 controls, the Unicode line and paragraph separators (a line break for str.splitlines, editors and
+#: JavaScript) and the bidi overrides/isolates (they reorder what a terminal shows: ``rtl\u202egnp.json``)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 #: byte -> 0 for an ASCII control character (what :data:`_CONTROL` matches in ASCII text), 1 for any other byte
 _ASCII_CONTROL = bytes(0 if c < 0x20 or c == 0x7F else 1 for c in range(256))
 
@@ -220,17 +222,20 @@ def has_control(text: str) -> bool:
 
 
 def printable(text: str) -> str:
-    r"""``text`` with control characters shown as ``\xNN`` escapes (``\n``, ``\t`` for those).
+    r"""``text`` with control characters shown as ``\xNN`` escapes (``\n``, ``\t``; ``\u2028`` for U+2028 and up).
 
-    Reports print values taken from the input; an escape sequence in a phenopacket must not be able to
-    drive the reader's terminal, and a newline must not break the one-finding-per-line form.
+    The line separators and bidi controls of :data:`_CONTROL` count as control characters. Reports print
+    values taken from the input; an escape sequence in a phenopacket must not be able to
+    drive the reader's terminal, a newline must not break the one-finding-per-line form, and a bidi override
+    must not make a file name read as another.
     """
     return _CONTROL.sub(_escape_control, text) if _CONTROL.search(text) else text
 
 
 def _escape_control(m: re.Match[str]) -> str:
     ch = m.group()
-    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch, f"\\x{ord(ch):02x}")
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch)
+    return named or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
 
 
 def clean_doc(doc: str) -> str:

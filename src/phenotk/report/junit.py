@@ -10,6 +10,7 @@ release as a property.
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -34,10 +35,11 @@ def _x(value: object) -> str:
 
 
 def _line(path: str, issue: Issue) -> str:
-    text = f"{location(path, issue)}: {issue.severity.value} {issue.code} {printable(issue.message)}"
+    """One finding, one line (text-report form): the path and pointer escaped too, as they come from the input."""
+    text = f"{location(path, issue)}: {issue.severity.value} {issue.code} {issue.message}"
     if issue.pointer:
         text += f" (at {issue.pointer})"
-    return f"{text} [{issue.rule}]"
+    return printable(f"{text} [{issue.rule}]")
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -101,6 +103,7 @@ def _case_name(result: Result, per_path: Counter[str]) -> str:
     return result.path
 
 
-def _classname(path: str, tool: str) -> str:
-    parent = path.replace("\\", "/").rsplit("/", 1)
+def _classname(path: str, tool: str, sep: str = os.sep) -> str:
+    """The folder of ``path`` (``/``-separated), else ``tool``; a backslash separates only where it is ``os.sep``."""
+    parent = (path.replace(sep, "/") if sep != "/" else path).rsplit("/", 1)
     return parent[0] if len(parent) == 2 and parent[0] else tool
