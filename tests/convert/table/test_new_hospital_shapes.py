@@ -199,3 +199,45 @@ def test_a_gene_symbol_turned_into_a_date_is_not_carried_as_a_symbol(kind: str, 
     assert bad == [(2, "Gene", dates[0]), (4, "Gene", dates[1])]
     assert all("SEPT7" in i.message for i in res.all_issues if i.rule == "map-bad-cell")
     _same_as_whole(path, GENE_MAPPING, hpo_stub, res)
+
+
+# ------------------------------------------------------------- a totals line without id under the patients
+TOTALS_CSV = """\
+Patient;Geschlecht;Alter (Jahre);Krampfanfälle;Muskelhypotonie
+P1;m;3,5;ja;nein
+P2;w;1,25;nein;ja
+P3;w;0,5;?;k.A.
+;;;2/3;1 (33 %)
+;;;67 %;n = 1
+;;;2;1
+"""
+TOTALS_MAPPING = {
+    "phenotk_mapping": 1, "input": {"rows": "one"},
+    "subject": {"id": "Patient", "sex": "Geschlecht",
+                "age_at_last_encounter": {"column": "Alter (Jahre)", "unit": "years"}},
+    "phenotypes": {"wide": {"columns": ["Krampfanfälle", "Muskelhypotonie"],
+                            "terms": {"Krampfanfälle": "HP:0001250", "Muskelhypotonie": "HP:0001252"}}},
+}
+
+
+def test_a_totals_line_without_id_is_not_a_patient_nor_a_missing_id(tmp_path: Path, hpo_stub: Any) -> None:
+    """';;;2/3;1 (33 %)' under the patients counts them: a warning naming the line, not an error; bare numbers
+    (';;;2;1') could be a patient whose id was forgotten and stay map-missing-id."""
+    path = tmp_path / "totals.csv"
+    path.write_bytes(TOTALS_CSV.encode("cp1252"))
+    res = read_sheet(path, TOTALS_MAPPING, ontology=hpo_stub, created=CREATED)
+    packets = _packets(res)
+    assert {pid: (p["subject"]["sex"], p["subject"]["timeAtLastEncounter"]["age"]["iso8601duration"], _features(p))
+            for pid, p in packets.items()} == {
+        "P1": ("MALE", "P3Y6M", {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None)}),
+        "P2": ("FEMALE", "P1Y3M", {"HP:0001250": (True, None, None), "HP:0001252": (False, None, None)}),
+        "P3": ("FEMALE", "P6M", {}),
+    }
+    assert _found(res) == [
+        ("map-bad-cell", 5, "Krampfanfälle", "2/3"),
+        ("map-bad-cell", 6, "Krampfanfälle", "67 %"),
+        ("map-missing-id", 7, "Patient", ""),
+    ]
+    assert [i.severity for i in res.all_issues] == [Severity.WARNING, Severity.WARNING, Severity.ERROR]
+    assert "totals line" in res.all_issues[0].message
+    _same_as_whole(path, TOTALS_MAPPING, hpo_stub, res)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,23 @@ _SUMMARY_IDS = frozenset({
 #: marks of a note in an id cell that is the only filled cell of its row ("Legend: + = present", "* not seen")
 _NOTE_STARTS = ("*", "†", "‡", "#", "§", "(", "¹", "²", "³")
 _NOTE_MARKS = ("=", ": ", "; ")
+
+
+#: a cell of a totals line: a count of patients ("2/3", "2 of 3", "67 %", "2 (67%)", "n = 3", "Σ 4")
+_COUNT = re.compile(r"(?:n\s*=\s*|Σ\s*)?\d+(?:\s*(?:/|of|von|de|sur|van|di|su)\s*\d+)?"  # 2, 2/3, n = 2, 2 of 3
+                    r"(?:\s*\(\s*\d+(?:[.,]\d+)?\s*%\s*\))?"  # … (67 %)
+                    r"|\d+(?:[.,]\d+)?\s*%", re.I)  # 67 %
+
+
+def _counts_only(cells: list[str]) -> bool:
+    """Whether the filled cells of a row without id are patient counts, with a fraction or percentage among them.
+
+    Such a row is the totals line under the patients (``;;2/3;1/3``, ``;;67 %;33 %``), not a patient whose id was
+    forgotten; bare numbers alone (``;;2;1``) could be one, and stay a missing id.
+    """
+    texts = [c.strip() for c in cells]
+    return bool(texts) and all(_COUNT.fullmatch(t) for t in texts) and any(
+        not t.isdigit() for t in texts)
 
 
 def _note_like(text: str) -> bool:
@@ -288,6 +306,11 @@ class _Builder:
                                column=filled[0], value=text, reason="not a patient row")
         cols = ", ".join(spec.columns()) or spec.pointer
         shown = ", ".join(filled[:4]) + (" …" if len(filled) > 4 else "")
+        if _counts_only([row[c] for c in filled]):
+            return finding("map-bad-cell", f"a row without id whose {len(filled)} filled cell(s) ({shown}) are counts "
+                           f"({', '.join(repr(row[c].strip()) for c in filled[:3])}) is a totals line, not a patient; "
+                           "the row is not converted", self.sev, sheet=self.sheet.name, row=number, column=filled[0],
+                           value=row[filled[0]].strip(), reason="not a patient row")
         return finding("map-missing-id", f"no {which} id (column {cols}) in a row with {len(filled)} filled "
                        f"cell(s) ({shown}); the row is not converted", Severity.ERROR, sheet=self.sheet.name,
                        row=number, column=cols, value="", reason="missing id")
