@@ -70,7 +70,8 @@ class _Progress:
 def _resolve(hpo: Path | None, *, download: bool) -> OntologyIndex:
     progress = _Progress(f"HPO {PINNED_RELEASE}")
     try:
-        return resolve_hpo(hpo, download=None if download else False, progress=progress)
+        # any OBO ontology (``--ontology mondo.obo``): ``info`` and ``lookup`` describe what they are given
+        return resolve_hpo(hpo, download=None if download else False, progress=progress, prefix=None)
     finally:
         progress.close()
 

@@ -38,6 +38,7 @@ def parse_with_pronto(path: str | Path) -> pronto.Ontology:
     p = Path(path)
     if not p.is_file():  # pronto would otherwise try the path as a URL
         raise InputError("ontology file not found", path=str(path), kind="missing")
+    _check_head(p)
     _check_obographs(p)
     try:
         with warnings.catch_warnings():
@@ -47,7 +48,39 @@ def parse_with_pronto(path: str | Path) -> pronto.Ontology:
         raise
     except BaseException as exc:  # pronto/fastobo raise many types; fastobo's Rust panics derive BaseException
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if msg.startswith("could not find a parser"):  # pronto's words for "no format I know"
+            msg = "not OBO, OBO Graphs JSON or OWL (RDF/XML)"
+        elif "end of stream" in msg or "ended before the end-of-stream" in msg:
+            msg += " (a truncated file? download it again)"
         raise InputError(f"cannot parse ontology with pronto: {msg}", path=str(path)) from None
+
+
+def _head(p: Path, size: int = 1 << 16) -> bytes:
+    """The first ``size`` bytes of the file, gunzipped when it is gzip (empty when unreadable or damaged)."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(size)
+        if head[:2] == b"\x1f\x8b":
+            with gzip.open(p, "rb") as gz:
+                head = gz.read(size)
+    except (OSError, EOFError):
+        return b""  # pronto reports it
+    return head
+
+
+def _check_head(p: Path) -> None:
+    """Refuse, with what they are, files that no ontology parser should be handed: empty files, HTML pages."""
+    try:
+        empty = p.stat().st_size == 0
+    except OSError:
+        return
+    if empty:
+        raise InputError("empty file (0 bytes), not an ontology: a failed or interrupted download?", path=str(p))
+    head = _head(p, 4096)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html")) or (text.startswith(b"<") and b"<html" in text[:1024]):
+        raise InputError("an HTML page, not an ontology: a web page or an error page saved as the file? "
+                         "download the release file itself (hp.json, hp.obo or hp.owl)", path=str(p))  # fmt: skip
 
 
 def _check_obographs(p: Path) -> None:
@@ -55,15 +88,9 @@ def _check_obographs(p: Path) -> None:
     name = p.name.lower()
     if not (name.endswith(".json") or name.endswith(".json.gz")):
         return
-    import gzip
-
-    try:
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(p, "rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError:
-        return  # pronto reports it
-    if head.lstrip()[:1] in (b"{", b"[") and not re.search(rb'"graphs"\s*:\s*\[', head):  # JSON, not a graph
+    head = _head(p)
+    json_start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+    if json_start and not re.search(rb'"graphs"\s*:\s*\[', head):  # JSON, not a graph
         raise InputError('not an ontology: an OBO Graphs JSON file has a top-level "graphs" list (use hp.json, '
                          "hp.obo or hp.owl)", path=str(p))
 
@@ -188,6 +215,51 @@ def obographs_consider(path: str | Path) -> dict[str, tuple[str, ...]]:
     return out
 
 
+_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_LABEL = "{http://www.w3.org/2000/01/rdf-schema#}label"
+_CLASS = "{http://www.w3.org/2002/07/owl#}Class"
+_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def owl_english_labels(path: str | Path) -> dict[str, str]:
+    """The English label of each class with labels in several languages, in an OWL (RDF/XML) file.
+
+    pronto keeps the first ``rdfs:label`` of a class whatever its ``xml:lang``; in HPO's international edition
+    (``hp-international.owl``) the labels of a term are sorted by text, so the first one is often Czech, Dutch or
+    German, and the index would hold ``Anfall`` as the label of HP:0001250. Returns id -> the label without a
+    language tag or tagged ``en`` (``en-GB`` …), for classes that have more than one label; empty for files that
+    are not RDF/XML or carry no language tags (one scan of the bytes).
+    """
+    p = Path(path)
+    head = _head(p, 512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return {}
+    try:
+        raw = _open_maybe_gzip(p)
+    except (OSError, EOFError):
+        return {}
+    if b"xml:lang" not in raw:
+        return {}
+    import io
+    import xml.etree.ElementTree as ET
+
+    out: dict[str, str] = {}
+    try:
+        for _, elem in ET.iterparse(io.BytesIO(raw), events=("end",)):
+            if elem.tag != _CLASS:
+                continue
+            about = elem.get(f"{_RDF}about")
+            labels = [(lab.get(_LANG) or "", lab.text or "") for lab in elem.findall(_LABEL) if lab.text]
+            elem.clear()
+            if about and len(labels) > 1:
+                english = [text for lang, text in labels if lang.lower() in ("", "en") or lang.lower()[:3] == "en-"]
+                if english:
+                    out[_compact(about)] = english[0]
+    except ET.ParseError:
+        return {}  # pronto reports it
+    return out
+
+
 def _compact(iri: str) -> str:
     """``http://purl.obolibrary.org/obo/HP_0000001`` → ``HP:0000001`` (other strings unchanged)."""
     if iri.startswith(_OBO):
@@ -240,12 +312,35 @@ def _dist_info_version(name: str) -> str | None:
     return None
 
 
+def _main_prefix(prefixes: Counter[str], ontology: str | None) -> str:
+    """The prefix of the ontology's own terms: the one its header names (``hp`` → ``HP``), else the commonest.
+
+    An edition that imports other ontologies (``hp-full``: UBERON, GO, PATO … terms beside HPO's) may hold more
+    terms of another prefix than of its own; the header's ontology id decides then.
+    """
+    if ontology:
+        name = ontology[len(_OBO) :] if ontology.startswith(_OBO) else ontology
+        own = re.split(r"[/.#]", name, maxsplit=1)[0].upper()
+        if own and prefixes.get(own):
+            return own
+        for p in prefixes:  # prefixes are case-sensitive (``Orphanet``): match the header case-insensitively
+            if p.upper() == own:
+                return p
+    return prefixes.most_common(1)[0][0] if prefixes else ""
+
+
 def build_payload(
-    ont: pronto.Ontology, *, source: str, sha256: str, extra_consider: dict[str, tuple[str, ...]] | None = None
+    ont: pronto.Ontology,
+    *,
+    source: str,
+    sha256: str,
+    extra_consider: dict[str, tuple[str, ...]] | None = None,
+    labels_by_id: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The index payload (builtins only) for a parsed ontology.
 
-    ``extra_consider`` adds ``consider`` ids pronto did not read (see :func:`obographs_consider`).
+    ``extra_consider`` adds ``consider`` ids pronto did not read (see :func:`obographs_consider`);
+    ``labels_by_id`` replaces the label pronto chose (see :func:`owl_english_labels`).
     """
     terms = sorted(ont.terms(), key=lambda t: t.id)
     ids = [t.id for t in terms]
@@ -257,8 +352,9 @@ def build_payload(
     replaced_by: dict[int, tuple[str, ...]] = {}
     consider: dict[int, tuple[str, ...]] = {}
     alt: dict[str, int] = {}
+    chosen = labels_by_id or {}
     for i, t in enumerate(terms):
-        labels.append(t.name)
+        labels.append(chosen.get(t.id, t.name))
         syns = {(s.description, str(s.scope or "RELATED").upper()) for s in t.synonyms if s.description}
         synonyms.append(tuple(sorted(syns, key=lambda x: (_SCOPE_RANK.get(x[1], 4), x[0]))))
         parents.append(sorted(pos[p.id] for p in t.superclasses(distance=1, with_self=False) if p.id in pos))
@@ -284,14 +380,16 @@ def build_payload(
             desc[a].append(i)
 
     prefixes: Counter[str] = Counter()
-    widths: Counter[int] = Counter()
+    widths: Counter[tuple[str, int]] = Counter()
     for c in ids:
         m = _CURIE.match(c)
         if m:
             prefixes[m.group(1)] += 1
-            widths[len(m.group(2))] += 1
-    prefix = prefixes.most_common(1)[0][0] if prefixes else ""
-    width = widths.most_common(1)[0][0] if widths else 7
+            widths[m.group(1), len(m.group(2))] += 1
+    meta = ont.metadata
+    prefix = _main_prefix(prefixes, meta.ontology)
+    own_widths = Counter({w: n for (p, w), n in widths.items() if p == prefix})
+    width = own_widths.most_common(1)[0][0] if own_widths else 7
     numbers = sorted(
         {
             int(m.group(2))
@@ -299,7 +397,6 @@ def build_payload(
             if (m := _CURIE.match(c)) and m.group(1) == prefix and len(m.group(2)) == width
         }
     )
-    meta = ont.metadata
     data_version = meta.data_version or None
     par_ptr, par_idx = _csr(parents)
     anc_ptr, anc_idx = _csr(anc)

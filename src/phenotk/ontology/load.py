@@ -8,7 +8,7 @@ from pathlib import Path
 from phenotk.errors import InputError
 
 from . import cache
-from .build import build_payload, obographs_consider, parse_with_pronto
+from .build import build_payload, obographs_consider, owl_english_labels, parse_with_pronto
 from .index import OntologyIndex
 
 #: sha256 of files hashed in this process, by (path, device, inode, size, mtime_ns, ctime_ns): no re-hashing.
@@ -40,14 +40,31 @@ def _sha256(p: Path) -> str:
     return sha
 
 
-def load_ontology(path: str | Path, *, use_cache: bool = True) -> OntologyIndex:
+def load_ontology(path: str | Path, *, use_cache: bool = True, prefix: str | None = None) -> OntologyIndex:
     """Load an ontology (``.obo``, OBO Graphs ``.json``, ``.owl``; gzip accepted) as an :class:`OntologyIndex`.
 
     The file is hashed (once per process while its size and mtime stay the same); an index cached under that
     hash (see :mod:`phenotk.ontology.cache`) is loaded without pronto. Otherwise pronto parses the file, the
     index is built and cached. A corrupt or stale cache file is ignored and rewritten. Raises
-    :class:`~phenotk.errors.InputError` when the file is missing or unparseable.
+    :class:`~phenotk.errors.InputError` when the file is missing or unparseable, and — when ``prefix`` is given
+    (``HP`` for HPO, ``MONDO`` for ``--ontology MONDO=FILE``) — when the file's terms carry another prefix: a
+    MONDO file loaded as HPO would otherwise answer every ``HP:`` id as malformed and check nothing.
     """
+    idx = _load(path, use_cache=use_cache)
+    if prefix is not None and idx.prefix != prefix:
+        raise InputError(wrong_prefix(idx, prefix), path=str(path))
+    return idx
+
+
+def wrong_prefix(idx: OntologyIndex, prefix: str) -> str:
+    """Why ``idx`` is not the ``prefix`` ontology: ``not an HPO file: it holds TOY: terms of toy 2024-01-01``."""
+    release = " ".join(x for x in (idx.ontology, idx.version) if x)
+    held = f"it holds {idx.prefix}: terms" if idx.prefix else "it holds no PREFIX:number terms"
+    what = "an HPO file" if prefix == "HP" else f"a {prefix} ontology"
+    return f"not {what}: {held}{f' of {release}' if release else ''}"
+
+
+def _load(path: str | Path, *, use_cache: bool) -> OntologyIndex:
     p = Path(path).expanduser()
     if not p.is_file():
         raise InputError("ontology file not found" if not p.exists() else "not a file", path=str(path), kind="missing")
@@ -67,7 +84,10 @@ def load_ontology(path: str | Path, *, use_cache: bool = True) -> OntologyIndex:
             _MEMO[key] = idx
             return idx
     ont = parse_with_pronto(p)
-    idx = OntologyIndex(build_payload(ont, source=str(p), sha256=sha, extra_consider=obographs_consider(p)))
+    payload = build_payload(
+        ont, source=str(p), sha256=sha, extra_consider=obographs_consider(p), labels_by_id=owl_english_labels(p)
+    )
+    idx = OntologyIndex(payload)
     if use_cache:
         cache.write_cached(idx)
         _MEMO[(sha, str(cache.index_path(sha)))] = idx
@@ -76,5 +96,8 @@ def load_ontology(path: str | Path, *, use_cache: bool = True) -> OntologyIndex:
 
 def index_from_pronto(ont: object, *, source: str | Path = "<pronto>", sha256: str = "") -> OntologyIndex:
     """Build an index from an already parsed ``pronto.Ontology`` (not cached); ``source`` is its file, if any."""
-    extra = obographs_consider(source) if Path(source).is_file() else {}
-    return OntologyIndex(build_payload(ont, source=str(source), sha256=sha256, extra_consider=extra))  # type: ignore[arg-type]
+    is_file = Path(source).is_file()
+    extra = obographs_consider(source) if is_file else {}
+    labels = owl_english_labels(source) if is_file else {}
+    payload = build_payload(ont, source=str(source), sha256=sha256, extra_consider=extra, labels_by_id=labels)  # type: ignore[arg-type]
+    return OntologyIndex(payload)

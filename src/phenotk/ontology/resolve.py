@@ -20,7 +20,7 @@ from phenotk.errors import InputError, PhenotkError
 
 from .cache import file_sha256, ontology_cache_dir
 from .index import OntologyIndex
-from .load import load_ontology
+from .load import load_ontology, wrong_prefix
 
 #: The HPO release phenotk downloads when nothing else is configured.
 PINNED_RELEASE = "2025-05-06"
@@ -166,12 +166,15 @@ def resolve_hpo(
     download: bool | None = None,
     progress: ProgressFn | None = None,
     cwd: str | Path | None = None,
+    prefix: str | None = "HP",
 ) -> OntologyIndex:
     """The HPO index per GUIDE §2: ``path`` → ``PHENOTK_HPO`` → config → cached release → download.
 
     ``download=None`` downloads the pinned release unless env ``PHENOTK_OFFLINE=1``. A path given explicitly
-    (argument, env, config) that is missing or unparseable raises :class:`InputError` naming it; when nothing
-    is found and nothing can be downloaded, raises :class:`HpoNotAvailable` with instructions.
+    (argument, env, config) that is missing or unparseable raises :class:`InputError` naming it, and so does a
+    file whose terms are not ``prefix`` ones (a MONDO or toy ontology given as HPO; ``prefix=None`` accepts any
+    ontology, as ``phenotk ontology info`` does); when nothing is found and nothing can be downloaded, raises
+    :class:`HpoNotAvailable` with instructions.
     """
     src = find_hpo(path, cwd=cwd)
     if src is not None and src.origin == "cache":
@@ -185,6 +188,9 @@ def resolve_hpo(
             raise InputError(f"{missing_file_phrase(src.path, 'HPO file')} (from {where})", path=str(src.path),
                              kind="missing")  # fmt: skip
         idx = load_ontology(src.path)
+        if prefix is not None and idx.prefix != prefix:
+            where = {"--hpo": "--hpo", "PHENOTK_HPO": "env PHENOTK_HPO"}.get(src.origin, src.origin)
+            raise InputError(f"{wrong_prefix(idx, prefix)} (from {where})", path=str(src.path))
         idx.origin = src.origin
         return idx
     if download is None:
