@@ -24,7 +24,7 @@ from phenotk.sharing import time as T
 from phenotk.sharing.profiles import Profile
 from phenotk.sharing.pseudonyms import Keyring
 from phenotk.sharing.risk import Record, record_of
-from phenotk.sharing.text import FREE_TEXT, REWRITTEN, SCANNED, leftovers
+from phenotk.sharing.text import FREE_TEXT, REWRITTEN, SCANNED, STRUCTURED, URL_VALUED, distinctive, scan
 
 #: (message type, JSON field) of ids: pseudonymised; references between them resolve because one id always
 #: maps to one pseudonym
@@ -50,6 +50,11 @@ _REFERENCES = frozenset({("MetaData", "externalReferences"), ("Evidence", "refer
 _SUBMITTERS = frozenset({("MetaData", "submittedBy"), ("Update", "updatedBy")})
 
 SCALAR, MESSAGE, MAP, TIMESTAMP = 0, 1, 2, 3
+#: actions whose values are handled after the walk, when every id of the document is known: "scan" (ids
+#: rewritten, then scanned), "rewrite" (ids rewritten), "check" (scanned as it is), "check-url" (scanned, a
+#: URL is no finding)
+_DEFERRED = frozenset({"scan", "rewrite", "check", "check-url"})
+_URL = frozenset({"URL"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +66,8 @@ class _Field:
     action: str
 
 
-def _action(msg: str, name: str, kind: int, profile: Profile) -> str:
+def _action(msg: str, name: str, kind: int, profile: Profile, text: bool = False) -> str:
+    """What the walk does with a field: its (message, field) key, value kind, the profile; ``text``: a string."""
     key = (msg, name)
     if key in ID_FIELDS:
         return "id"
@@ -85,6 +91,8 @@ def _action(msg: str, name: str, kind: int, profile: Profile) -> str:
         return "dob" if key == ("Individual", "dateOfBirth") else "ts"
     if kind == MAP:
         return "ids-map" if key == ("File", "individualToFileIdentifiers") else "attributes"
+    if text and key not in STRUCTURED:  # every other kept string: scanned as it is
+        return "check-url" if key in URL_VALUED else "check"
     return "keep"
 
 
@@ -103,7 +111,8 @@ def _table(desc: Descriptor, profile: Profile) -> dict[str, _Field]:
             kind = SCALAR  # other well-known types: JSON scalars or structs, kept as written
         else:
             kind = MESSAGE
-        entry = _Field(f.json_name, kind, f.is_repeated, child, _action(desc.name, f.json_name, kind, profile))
+        text = f.type == FieldDescriptor.TYPE_STRING
+        entry = _Field(f.json_name, kind, f.is_repeated, child, _action(desc.name, f.json_name, kind, profile, text))
         out[f.json_name] = entry
         out.setdefault(f.name, entry)
     return out
@@ -228,7 +237,7 @@ class Deidentifier:
                     out[f.json] = new
             elif kind == MAP:
                 if isinstance(value, dict):
-                    out[f.json] = self._map(value, action)
+                    out[f.json] = self._map(value, action, p)
                 else:
                     self._wrong(p, name, key)
             elif action == "keep":
@@ -236,6 +245,8 @@ class Deidentifier:
                     self._wrong(p, name, key)
                 else:
                     out[f.json] = value
+            elif f.repeated and not isinstance(value, list):
+                self._wrong(p, name, key)
             else:
                 self._scalar(out, f.json, value, action, p, name)
         if outer is not None:
@@ -248,7 +259,7 @@ class Deidentifier:
     def _scalar(self, out: dict[str, Any], key: str, value: Any, action: str, p: str, msg: str) -> None:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and action == "id":
             value = str(value)  # a numeric id is still an id
-        if isinstance(value, list) and action in ("scan", "rewrite"):
+        if isinstance(value, list) and action in _DEFERRED:
             out[key] = value
             self._deferred.append((out, key, action, p))
             return
@@ -307,31 +318,40 @@ class Deidentifier:
                 return {"ageRange": {"start": {"iso8601duration": a}, "end": {"iso8601duration": b}}}
         return d
 
-    def _map(self, value: dict[str, Any], action: str) -> Any:
+    def _map(self, value: dict[str, Any], action: str, p: str) -> Any:
         if action == "ids-map":  # individual / biosample id → sample id inside the file: both pseudonymised
             return {
                 self.keyring.pseudonym(str(k)): self.keyring.pseudonym(v) if isinstance(v, str) else v
                 for k, v in value.items()
             }
-        return {k: v for k, v in value.items() if str(k).lower() not in ("description", "comment", "notes")}
+        out = {k: v for k, v in value.items() if str(k).lower() not in ("description", "comment", "notes")}
+        for k, v in out.items():  # file attributes: ids rewritten, then scanned, as variant labels
+            if isinstance(v, str):
+                self._deferred.append((out, k, "scan", f"{p}/{escape(str(k))}"))
+        return out
 
     def _finish(self) -> None:
         """Rewrite embedded ids in kept text, then scan the text-like values for identifiers."""
         ids = self._ids
+        searched = [i for i in ids if distinctive(i)]
         for holder, key, action, p in self._deferred:
             value = holder[key]
+            rewrite = action in ("scan", "rewrite")
             if isinstance(value, list):
-                holder[key] = [self.keyring.rewrite_embedded(v, ids) if isinstance(v, str) else v for v in value]
+                if rewrite:
+                    holder[key] = [self.keyring.rewrite_embedded(v, ids) if isinstance(v, str) else v for v in value]
                 texts = [(f"{p}/{i}", v) for i, v in enumerate(holder[key]) if isinstance(v, str)]
             elif isinstance(value, str):
-                holder[key] = self.keyring.rewrite_embedded(value, ids)
+                if rewrite:
+                    holder[key] = self.keyring.rewrite_embedded(value, ids)
                 texts = [(p, holder[key])]
             else:
                 continue
-            if action != "scan":
+            if action == "rewrite":
                 continue
+            skip = _URL if action == "check-url" else ()
             for pointer, text in texts:
-                for kind, found in leftovers(text, ids):
+                for kind, found in scan(text, searched, skip):
                     self._issues.append(
                         F.IDENTIFIER_LEFT(f"{kind} {found!r} left in a kept value; review it", pointer=pointer)
                     )

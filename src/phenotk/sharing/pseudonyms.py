@@ -17,7 +17,7 @@ import secrets
 from pathlib import Path
 
 from phenotk.errors import UsageError
-from phenotk.validation.rules.privacy._scan import distinctive, embedded_spans, tokens
+from phenotk.sharing.text import distinctive, id_spans
 
 #: shortest key accepted from a key file (bytes): 128 bits
 MIN_KEY_BYTES = 16
@@ -89,13 +89,15 @@ class Keyring:
         return out
 
     def rewrite_embedded(self, text: str, ids: set[str]) -> str:
-        """``text`` with each distinctive original id it contains (as whole tokens) replaced by its pseudonym."""
+        """``text`` with each distinctive original id it contains replaced by its pseudonym.
+
+        Found by :func:`~phenotk.sharing.text.id_spans`: as whole tokens, or as written between non-alphanumeric
+        characters (``SAMPLE=P12;``).
+        """
         for ident in sorted(ids, key=len, reverse=True):
-            parts = tokens(ident)
-            if not parts or parts[0] not in text or not distinctive(ident):
+            if not distinctive(ident):
                 continue
-            spans = embedded_spans(text, ident)
-            for start, end in reversed(spans):
+            for start, end in reversed(id_spans(text, ident)):
                 text = text[:start] + self.pseudonym(ident) + text[end:]
         return text
 

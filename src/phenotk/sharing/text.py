@@ -1,16 +1,20 @@
 """Free text under de-identification: which fields are free text, and the identifier scan of what remains.
 
 Free text (descriptions, summaries, update comments, external-reference descriptions) is removed by every
-profile: no scrubber can promise to find every name or date in prose. Text-like values that are kept because
-analyses need them (variant labels, extension values) have the subject's ids rewritten and are then scanned; a
-match is a finding (``deid-identifier-left``), never a silent pass.
+profile: no scrubber can promise to find every name or date in prose. Every other string the profile keeps is
+either structured data (:data:`STRUCTURED`: codes, sequences, resource metadata) or scanned; a match is a
+finding (``deid-identifier-left``), never a silent pass. Kept values that may embed a record's id (variant
+labels and ids, extension values, VCF INFO, file attributes) have it rewritten to its pseudonym first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator
 
-from phenotk.validation.rules.privacy._scan import PATTERNS, distinctive, embedded_spans, scan_text
+from phenotk.validation.rules.privacy._scan import PATTERNS, distinctive, embedded, embedded_spans, pattern_finds
 
 #: (message type, JSON field) of free text: removed by every profile
 FREE_TEXT: frozenset[tuple[str, str]] = frozenset(
@@ -35,6 +39,7 @@ SCANNED: frozenset[tuple[str, str]] = frozenset(
         ("VariationDescriptor", "alternateLabels"),
         ("Extension", "value"),
         ("Extension", "name"),
+        ("VcfRecord", "info"),
     }
 )
 
@@ -47,10 +52,158 @@ REWRITTEN: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
+#: (message type, JSON field) of kept strings that hold a URL by design: scanned, but a URL is no finding there
+URL_VALUED: frozenset[tuple[str, str]] = frozenset({("ExternalReference", "reference")})
 
-def leftovers(text: str, ids: Iterable[str] = ()) -> Iterator[tuple[str, str]]:
-    """(kind, matched text) of identifier-like parts left in a kept text value."""
-    return scan_text(text, ids)
+#: (message type, JSON field) of kept strings that are structured data, not text: neither rewritten nor scanned
+#: (ontology and gene codes, sequences and VRS codes, resource metadata — a resource version is a date by
+#: design). Every other kept string (ontology labels, HGVS expressions, metaData.createdBy, external reference
+#: ids, VCF FILTER …) is scanned as it is.
+STRUCTURED: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("OntologyClass", "id"),
+        ("Age", "iso8601duration"),
+        ("Resource", "id"),
+        ("Resource", "name"),
+        ("Resource", "url"),
+        ("Resource", "version"),
+        ("Resource", "namespacePrefix"),
+        ("Resource", "iriPrefix"),
+        ("MetaData", "phenopacketSchemaVersion"),
+        ("GeneDescriptor", "valueId"),
+        ("GeneDescriptor", "symbol"),
+        ("GeneDescriptor", "alternateIds"),
+        ("GeneDescriptor", "alternateSymbols"),
+        ("GeneDescriptor", "xrefs"),
+        ("VariationDescriptor", "xrefs"),
+        ("VariationDescriptor", "vrsRefAlleleSeq"),
+        ("Expression", "syntax"),
+        ("Expression", "version"),
+        ("VcfRecord", "genomeAssembly"),
+        ("VcfRecord", "chrom"),
+        ("VcfRecord", "ref"),
+        ("VcfRecord", "alt"),
+        ("VcfRecord", "qual"),
+        ("Gene", "geneId"),
+        ("Allele", "curie"),
+        ("CopyNumber", "curie"),
+        ("Member", "curie"),
+        ("ChromosomeLocation", "chr"),
+        ("ChromosomeLocation", "speciesId"),
+        ("CytobandInterval", "start"),
+        ("CytobandInterval", "end"),
+        ("IndefiniteRange", "comparator"),
+        ("SequenceLocation", "sequenceId"),
+        ("LiteralSequenceExpression", "sequence"),
+        ("SequenceState", "sequence"),
+    }
+)
+
+#: identifier patterns the de-identifier adds to the privacy rules' (:data:`PATTERNS`); all need a digit
+EXTRA_PATTERNS: dict[str, re.Pattern[str]] = {
+    "social security number": re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"),
+    "IP address": re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w.])"),
+    "date": re.compile(
+        r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th),? \d{4}\b"
+        r"|\b\d{1,2}(?:st|nd|rd|th) (?:of )?"
+        r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,? \d{4}\b",
+        re.IGNORECASE,
+    ),
+    "phone number": re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]\d{1,4}){3,6}(?![\w.-])"),
+}
+_DIGIT = re.compile(r"\d")
+#: format characters (zero-width spaces and joiners, bidi marks): invisible, so a value may hide a match in them
+_INVISIBLE = dict.fromkeys(
+    c for c in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), 0x00AD, 0xFEFF)
+)
 
 
-__all__ = ["FREE_TEXT", "PATTERNS", "REWRITTEN", "SCANNED", "distinctive", "embedded_spans", "leftovers"]
+def plain(text: str) -> str:
+    """``text`` as a reader sees it: NFKC (fullwidth and other look-alike forms folded), invisible marks removed."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+
+
+@functools.lru_cache(maxsize=4096)
+def _bounded(ident: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![^\W_])" + re.escape(ident) + r"(?![^\W_])")
+
+
+def id_spans(text: str, ident: str) -> list[tuple[int, int]]:
+    """Where the id ``ident`` occurs in ``text`` (sorted, not overlapping spans).
+
+    As whole tokens (:func:`embedded_spans`: ``Patient_4`` holds ``Patient 4``) or written as it is between any
+    two non-alphanumeric characters (``SAMPLE=MRN123;``, ``<MRN123>``, ``MRN123|blood``; ``P14`` does not hold
+    ``P1``).
+    """
+    if ident not in text and not embedded_spans(text, ident):
+        return []
+    spans = set(embedded_spans(text, ident))
+    spans.update(m.span() for m in _bounded(ident).finditer(text))
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if not out or start >= out[-1][1]:
+            out.append((start, end))
+    return out
+
+
+def leftovers(text: str, ids: Iterable[str] = (), skip: Collection[str] = ()) -> Iterator[tuple[str, str]]:
+    """(kind, matched text) of identifier-like parts left in a kept text value (kinds in ``skip`` not reported).
+
+    ``ids`` are the record's own ids (those too short to search for are left out, :func:`distinctive`). The
+    text is scanned as a reader sees it (:func:`plain`): ``jane＠example.org`` is an e-mail address.
+    """
+    return scan(text, [i for i in ids if distinctive(i)], skip)
+
+
+def scan(text: str, ids: Collection[str], skip: Collection[str] = ()) -> Iterator[tuple[str, str]]:
+    """:func:`leftovers` with ``ids`` already reduced to the distinctive ones (a document's texts share them)."""
+    text = plain(text)
+    for found in _patterns(text):
+        if found[0] not in skip:
+            yield found
+    for ident in ids:
+        if embedded(text, ident) or (ident in text and _bounded(ident).search(text) is not None):
+            yield "the record's own id", ident
+
+
+#: :func:`_patterns` of texts seen before (labels repeat across documents); bounded
+_FOUND: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _patterns(text: str) -> tuple[tuple[str, str], ...]:
+    """(kind, match) of :data:`PATTERNS` and :data:`EXTRA_PATTERNS` in ``text``, each once (memoised)."""
+    found = _FOUND.get(text)
+    if found is not None:
+        return found
+    out = list(dict.fromkeys(pattern_finds(text)))
+    if _DIGIT.search(text) is not None:
+        for kind, pattern in EXTRA_PATTERNS.items():
+            for m in pattern.finditer(text):
+                hit = m.group(0)
+                if not any(k == kind and hit in s for k, s in out):
+                    out.append((kind, hit))
+    found = tuple(out)
+    if len(text) <= 2000:
+        if len(_FOUND) >= 50_000:
+            _FOUND.clear()
+        _FOUND[text] = found
+    return found
+
+
+__all__ = [
+    "EXTRA_PATTERNS",
+    "FREE_TEXT",
+    "PATTERNS",
+    "REWRITTEN",
+    "SCANNED",
+    "STRUCTURED",
+    "URL_VALUED",
+    "distinctive",
+    "embedded_spans",
+    "id_spans",
+    "leftovers",
+    "plain",
+    "scan",
+]

@@ -1,0 +1,134 @@
+"""Identifiers a curator hides in kept strings outside variant labels and extensions.
+
+Synthetic patients only. Every string the profile keeps is either structured data (codes, sequences, resource
+metadata) or scanned: an identifier left in it is a ``deid-identifier-left`` finding, never a silent pass.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import orjson
+import pytest
+
+import phenotk
+from phenotk.sharing.text import leftovers
+
+from .test_deidentify import BASE_PHENOPACKET, KEY
+
+PROFILES = ("safe-harbor", "pseudonymised", "research")
+
+
+def _run(tree: dict[str, Any], profile: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    result = phenotk.deidentify(tree, key=KEY, profile=profile)
+    assert result.errors == []
+    left = [(i.pointer, i.message) for i in result.report.issues if i.rule == "deid-identifier-left"]
+    return orjson.loads(result.outputs[0].data), left
+
+
+def _packet() -> dict[str, Any]:
+    pp = copy.deepcopy(BASE_PHENOPACKET)
+    pp["subject"]["id"] = "MRN0048151"
+    pp["id"] = "case-of-MRN0048151"
+    pp["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["subjectOrBiosampleId"] = "MRN0048151"
+    return pp
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_ontology_label_with_a_phone_number_is_reported(profile: str) -> None:
+    pp = _packet()
+    pp["phenotypicFeatures"][0]["modifiers"] = [{"id": "HP:0031796", "label": "Recurrent, per mother 555-867-5309"}]
+    out, left = _run(pp, profile)
+    assert out["phenotypicFeatures"][0]["modifiers"][0]["label"].endswith("555-867-5309")  # kept, not rewritten
+    assert [p for p, _ in left] == ["/phenotypicFeatures/0/modifiers/0/label"]
+    assert "phone number" in left[0][1]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_curator_fields_and_vcf_info_are_scanned(profile: str) -> None:
+    pp = _packet()
+    pp["metaData"]["createdBy"] = "Dr Smith <smith@hospital.example>"
+    gi = pp["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]
+    gi["variantInterpretation"] = {
+        "acmgPathogenicityClassification": "PATHOGENIC",
+        "variationDescriptor": {
+            "id": "v1",
+            "vcfRecord": {
+                "genomeAssembly": "GRCh38",
+                "chrom": "15",
+                "pos": "48762884",
+                "ref": "A",
+                "alt": "G",
+                "info": "SAMPLE=MRN0048151;DP=30",
+            },
+        },
+    }
+    out, left = _run(pp, profile)
+    vcf = out["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"][
+        "variationDescriptor"
+    ]["vcfRecord"]
+    assert vcf["info"] == f"SAMPLE={out['subject']['id']};DP=30"  # the subject id rewritten, like variant ids
+    assert [p for p, _ in left] == ["/metaData/createdBy"]
+
+
+def test_file_attributes_values_are_rewritten_and_scanned() -> None:
+    pp = _packet()
+    pp["files"] = [
+        {
+            "uri": "file:///data/x.vcf.gz",
+            "fileAttributes": {
+                "genomeAssembly": "GRCh38",
+                "sample": "MRN0048151 blood",
+                "contact": "jane.roe@example.org",
+                "description": "VCF of Jane Roe",
+            },
+        }
+    ]
+    out, left = _run(pp, "pseudonymised")
+    attrs = out["files"][0]["fileAttributes"]
+    assert attrs["sample"] == f"{out['subject']['id']} blood" and "description" not in attrs
+    assert [p for p, _ in left] == ["/files/0/fileAttributes/contact"]
+
+
+def test_a_kept_reference_url_holding_the_subject_id_is_reported() -> None:
+    pp = _packet()
+    pp["metaData"]["externalReferences"] = [
+        {"id": "PMID:1", "reference": "https://pubmed.ncbi.nlm.nih.gov/1"},
+        {"id": "chart", "reference": "https://hospital.example/patients/MRN0048151"},
+    ]
+    _, left = _run(pp, "pseudonymised")
+    assert [p for p, _ in left] == ["/metaData/externalReferences/1/reference"]  # the PMID link is no finding
+    assert "own id" in left[0][1]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("jane.roe\uff20example.org", "e-mail address"),  # fullwidth @
+        ("jane\u200b.roe@example.org", "e-mail address"),  # zero-width space inside
+        ("call 555\u200b-867-5309", "phone number"),
+        ("\uff48\uff54\uff54\uff50\uff53://hospital.example/a", "URL"),  # fullwidth https
+        ("SSN 123-45-6789", "social security number"),
+        ("host 192.168.10.23", "IP address"),
+        ("seen March 12th, 2019", "date"),
+        ("seen 12th of March 2019", "date"),
+        ("tel +33 1 42 68 53 00", "phone number"),
+    ],
+)
+def test_scan_sees_through_look_alikes_and_finds_more_identifiers(text: str, kind: str) -> None:
+    assert kind in {k for k, _ in leftovers(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NM_000138.5:c.1A>G", "c.100+1G>A", "46,XX,del(1)(q21.1q21.2)", "Chromosome 1q21.1 deletion syndrome", "1.2.3"],
+)
+def test_scan_leaves_variant_and_cytogenetic_notation_alone(text: str) -> None:
+    assert list(leftovers(text)) == []
+
+
+def test_own_id_between_separators_the_token_scan_does_not_split_on() -> None:
+    for text in ("SAMPLE=MRN0048151;DP=30", "<MRN0048151>", "MRN0048151|blood"):
+        assert ("the record's own id", "MRN0048151") in set(leftovers(text, ["MRN0048151"])), text
+    assert list(leftovers("P14=x", ["P140"])) == []  # a longer id is not the id
