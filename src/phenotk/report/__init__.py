@@ -211,9 +211,11 @@ def write_report(
         warnings=warnings,
         text_blocks=text_blocks,
     )
+    from phenotk.report._common import utf8, utf8_text
+
     if to_stdout:
         stream = sys.stdout
-        stream.write(text)
+        stream.write(utf8_text(text))
         stream.flush()
         return
     from phenotk.errors import UsageError
@@ -223,7 +225,7 @@ def write_report(
     if os.path.isdir(output):
         raise UsageError("the report output is a directory; name a file", path=os.fspath(output))
     try:
-        atomic_write(output, text.encode("utf-8"), force=force)
+        atomic_write(output, utf8(text), force=force)
     except OSError as exc:  # unwritable folder, disk full…: one line, no traceback
         raise UsageError(f"cannot write the report: {exc.strerror or exc}", path=os.fspath(output)) from None
 

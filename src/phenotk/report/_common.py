@@ -197,7 +197,10 @@ def dumps_json(obj: Any, *, indent: bool = True) -> str:
     import orjson
 
     option = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
-    return orjson.dumps(obj, option=option, default=_fallback).decode("utf-8")
+    try:
+        return orjson.dumps(obj, option=option, default=_fallback).decode("utf-8")
+    except orjson.JSONEncodeError:  # a lone surrogate (a file name that is not UTF-8): U+FFFD, as utf8() writes it
+        return orjson.dumps(_scrub(obj), option=option, default=lambda v: _scrub(_fallback(v))).decode("utf-8")
 
 
 def _fallback(value: Any) -> Any:
@@ -206,9 +209,44 @@ def _fallback(value: Any) -> Any:
     return str(value)
 
 
+#: a lone UTF-16 surrogate: no character; in a str from the file system, a byte that was not UTF-8
+#: (``os.fsdecode`` maps byte 0xNN to U+DCNN)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value: Any) -> Any:
+    """``value`` (JSON-like) with every lone surrogate of its strings and keys replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def utf8(text: str) -> bytes:
+    r"""``text`` as UTF-8: what every report file is. A lone surrogate, which UTF-8 cannot carry, becomes U+FFFD.
+
+    A file name that is not UTF-8 (bytes like 0xE9 on Linux) reaches the reports as such surrogates; the text
+    report shows them as ``\xe9`` (:func:`printable`), SARIF percent-encodes the bytes in its URIs, the others
+    write U+FFFD — a report must be readable by its consumers (a strict UTF-8 JSON or CSV reader), not fail.
+    """
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+def utf8_text(text: str) -> str:
+    """``text`` with its lone surrogates as U+FFFD (for a text stream such as stdout): see :func:`utf8`."""
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() and _SURROGATE.search(text) else text
+
+
 #: C0 and C1 controls, the Unicode line and paragraph separators (a line break for str.splitlines, editors and
 #: JavaScript) and the bidi overrides/isolates (they reorder what a terminal shows: ``rtl\u202egnp.json``)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: (and a lone surrogate: from a file name's byte that is not UTF-8, shown as that byte, ``\xe9``)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 #: byte -> 0 for an ASCII control character (what :data:`_CONTROL` matches in ASCII text), 1 for any other byte
 _ASCII_CONTROL = bytes(0 if c < 0x20 or c == 0x7F else 1 for c in range(256))
 
@@ -235,7 +273,12 @@ def printable(text: str) -> str:
 def _escape_control(m: re.Match[str]) -> str:
     ch = m.group()
     named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch)
-    return named or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+    if named:
+        return named
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte 0xNN that was not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def clean_doc(doc: str) -> str:

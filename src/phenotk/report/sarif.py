@@ -242,7 +242,7 @@ def _result(result: Result, issue: Issue, rule_index: int, where: _Where) -> dic
     key = f"{issue.code}\0{result.path}\0{result.id}\0{issue.pointer}"
     if is_unreadable(issue):  # items of one unreadable file share all of that: where and what tell them apart
         key += f"\0{issue.line}\0{issue.column}\0{issue.message}"
-    fingerprint = hashlib.sha256(key.encode()).hexdigest()
+    fingerprint = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
     return {
         "ruleId": issue.code,
         "ruleIndex": rule_index,
@@ -298,5 +298,6 @@ def artifact_location(path: str, base: Path | None = None, *, cwd: Path | None =
 
 
 def _quote(posix_path: str) -> str:
-    # ':' is encoded so a relative path like "a:b.json" cannot read as a URI scheme.
-    return quote(posix_path, safe="/")
+    # ':' is encoded so a relative path like "a:b.json" cannot read as a URI scheme. A byte of the file name that
+    # was not UTF-8 (a lone surrogate from os.fsdecode) is percent-encoded as that byte: the URI names the file.
+    return quote(posix_path.encode("utf-8", "surrogateescape"), safe="/")

@@ -40,6 +40,8 @@ from phenotk.report._common import (
     StreamRun,
     hidden_phrase,
     is_unreadable,
+    utf8,
+    utf8_text,
 )
 from phenotk.validation.engine import Engine, RunLog
 
@@ -209,14 +211,14 @@ class _Writer:
         try:
             if self.out.path is None:
                 for text in chunks:
-                    sys.stdout.write(text)
+                    sys.stdout.write(utf8_text(text))
                 sys.stdout.flush()
                 return
             from phenotk.errors import UsageError
             from phenotk.io import atomic_write
 
             try:
-                atomic_write(self.out.path, (t.encode("utf-8") for t in chunks), force=True)  # checked before
+                atomic_write(self.out.path, (utf8(t) for t in chunks), force=True)  # checked before
             except OSError as exc:
                 raise UsageError(f"cannot write the report: {exc.strerror or exc}", path=self.out.path) from None
         finally:
