@@ -91,3 +91,24 @@ def test_classname_is_the_folder_and_a_backslash_is_a_name_character_on_posix() 
     assert _classname("names/a<\\b>.json", "phenotk", sep="/") == "names"
     assert _classname("names\\sub\\a.json", "phenotk", sep="\\") == "names/sub"
     assert _classname("a.json", "phenotk", sep="/") == "phenotk"
+
+
+def test_testcase_names_are_unique() -> None:
+    # items of one JSON array that are not objects (no id), or two documents of one file with the same id, had
+    # one testcase name: GitLab keeps only the first test of a name, so the others' failures were not shown
+    def err(msg: str) -> list[Issue]:
+        return [Issue("IO001", "input-unreadable", Severity.ERROR, msg, "", 1, 2)]
+
+    report = Report(
+        results=[
+            Result("arr.json", issues=err("item /0 is no object")),
+            Result("arr.json", issues=err("item /1 is no object")),
+            Result("arr.json", issues=err("item /2 is no object")),
+            Result("b.json", "phenopacket", "P1", [Issue("E1", "e", Severity.ERROR, "m", "/id", 2, 3)]),
+            Result("b.json", "phenopacket", "P1", []),
+            Result("c.json", "phenopacket", "P2", []),
+        ]
+    )
+    suite = _suite(render(report, "junit"))
+    names = [c.get("name") for c in suite.findall("testcase")]
+    assert names == ["arr.json", "arr.json (2)", "arr.json (3)", "b.json [P1]", "b.json [P1] (2)", "c.json"]

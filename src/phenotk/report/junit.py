@@ -1,11 +1,11 @@
 """``junit`` reporter: JUnit XML for CI test dashboards (GitLab, Jenkins, Azure, GitHub test reporters).
 
 One ``testcase`` per input document (named by its path; ``path [id]`` when a file holds several
-documents, e.g. JSONL). A document *fails* (``<failure>``) when it has a finding at or above the run's
-``fail_on`` threshold; the body lists those findings one per line (text-report form). An input that
-could not be read at all is an ``<error>`` (the test could not run). Findings below the threshold are
-listed in ``<system-out>`` of a passing testcase. The ``testsuite`` carries the counts and the HPO
-release as a property.
+documents, e.g. a JSON array; ``(2)``, ``(3)``… after a name already given, so every name is unique).
+A document *fails* (``<failure>``) when it has a finding at or above the run's ``fail_on`` threshold;
+the body lists those findings one per line (text-report form). An input that could not be read at all
+is an ``<error>`` (the test could not run). Findings below the threshold are listed in ``<system-out>``
+of a passing testcase. The ``testsuite`` carries the counts and the HPO release as a property.
 """
 
 from __future__ import annotations
@@ -55,11 +55,18 @@ def render(report: Report, options: RenderOptions) -> str:
     ):
         ET.SubElement(props, "property", name=name, value=_x(value))
     failures = errors = 0
+    used: set[str] = set()
     for result in report.results:
+        name = base = _case_name(result, per_path)
+        k = 1
+        while name in used:  # GitLab keeps only the first test of a name: items of one file without (distinct) ids
+            k += 1
+            name = f"{base} ({k})"
+        used.add(name)
         case = ET.SubElement(
             suite,
             "testcase",
-            name=_x(_case_name(result, per_path)),
+            name=_x(name),
             classname=_x(_classname(result.path, report.tool)),
             file=_x(result.path),
             time="0",
