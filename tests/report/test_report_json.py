@@ -33,3 +33,23 @@ def test_jsonl_one_finding_per_line(real_report: Report) -> None:
 
 def test_jsonl_without_findings_is_empty() -> None:
     assert render(Report(), "jsonl") == ""
+
+
+def test_jsonl_lines_hold_no_other_line_break() -> None:
+    # orjson writes NEL (U+0085), U+2028 and U+2029 raw inside strings: valid JSON, but str.splitlines() (and
+    # editors) break the line there — 19 of 222 hostile-run lines could not be parsed after splitlines()
+    import json
+
+    from phenotk.issue import Issue, Report, Result, Severity
+    from phenotk.report import render
+    from phenotk.report._common import RenderOptions
+    from phenotk.report.jsonl import Stream
+
+    msg = "label 'a\u2028b\u2029c\x85d' \x1c"
+    report = Report(results=[Result("p\u2028.json", "phenopacket", "P\x85", [Issue("X1", "x", Severity.ERROR, msg)])])
+    text = render(report, "jsonl")
+    assert text.splitlines() == text.split("\n")[:-1]
+    line = json.loads(text.splitlines()[0])
+    assert (line["path"], line["id"], line["message"]) == ("p\u2028.json", "P\x85", msg)  # the values are the same
+    stream = Stream(RenderOptions())
+    assert "".join(stream.issue(r, i) for r, i in report.iter_issues()) == text
