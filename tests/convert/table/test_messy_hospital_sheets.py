@@ -257,7 +257,8 @@ HIDDEN_AND_FORMULAS = (
     {"H1": {"sex": "FEMALE", "age": "P4Y", "features": {SZ: OBS, HYPO: EXC}},
      "H2": {"sex": "MALE", "age": "P3Y", "features": {SZ: OBS, HYPO: OBS}},
      "H3": {"sex": "MALE", "age": "P7Y", "features": {SZ: EXC, HYPO: OBS}}},
-    [("map-unmapped-column", None, "Internal note")],  # the hidden column's data is named, not dropped
+    [("map-unmapped-column", None, "Internal note"),  # the hidden column's data is named, not dropped
+     ("map-bad-cell", 4, "ID")],  # the hidden patient is converted, and the hidden row named (it may be left out)
 )
 
 # ---------------------------------------------------------------------- 7. numbers as text, percentages

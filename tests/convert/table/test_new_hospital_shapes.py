@@ -241,3 +241,57 @@ def test_a_totals_line_without_id_is_not_a_patient_nor_a_missing_id(tmp_path: Pa
     assert [i.severity for i in res.all_issues] == [Severity.WARNING, Severity.WARNING, Severity.ERROR]
     assert "totals line" in res.all_issues[0].message
     _same_as_whole(path, TOTALS_MAPPING, hpo_stub, res)
+
+
+# ------------------------------------------------- a workbook with a legend sheet first, hidden rows and columns
+def _hidden_workbook(path: Path) -> None:
+    import datetime
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    legend = wb.active
+    legend.title = "Legend"
+    legend.append(["1 = present, 0 = absent"])
+    ws = wb.create_sheet("Patients")
+    ws.append(["Patient", "Sex", "DOB", "Seizure", "Hypotonia", "Internal"])
+    ws.append(["P1", "M", datetime.datetime(2021, 3, 7), 1, 0, "x"])
+    ws.append(["P2", "F", None, 0, 1, ""])
+    ws.append(["P3", "F", None, 1, None, "withdrawn"])
+    ws.append([None] * 6)
+    ws.append(["P4", "M", None, None, 1, ""])
+    for r in (4, 5):  # P3 and the blank row below it hidden (a filter); the blank row is no data row
+        ws.row_dimensions[r].hidden = True
+    ws.column_dimensions["E"].hidden = True  # Hypotonia: read, so named
+    ws.column_dimensions["F"].hidden = True  # Internal: ignored by the mapping, so not named
+    wb.save(path)
+
+
+HIDDEN_MAPPING = {
+    "phenotk_mapping": 1, "input": {"sheet": "Patients", "rows": "one"},
+    "subject": {"id": "Patient", "sex": "Sex", "date_of_birth": "DOB"},
+    "phenotypes": {"wide": {"columns": ["Seizure", "Hypotonia"]}}, "ignore_columns": ["Internal"],
+}
+
+
+def test_hidden_rows_and_columns_are_read_and_named(tmp_path: Path, hpo_stub: Any) -> None:
+    """A hidden row is in the file, so it is converted — but a curator may have hidden it to leave the patient
+    out, so one finding names the hidden data rows (and one the hidden columns the mapping reads)."""
+    path = tmp_path / "hidden.xlsx"
+    _hidden_workbook(path)
+    res = read_sheet(path, HIDDEN_MAPPING, ontology=hpo_stub, created=CREATED)
+    packets = _packets(res)
+    obs, exc = (False, None, None), (True, None, None)
+    assert {pid: (p["subject"]["sex"], p["subject"].get("dateOfBirth"), _features(p))
+            for pid, p in packets.items()} == {
+        "P1": ("MALE", "2021-03-07T00:00:00Z", {"HP:0001250": obs, "HP:0001252": exc}),
+        "P2": ("FEMALE", None, {"HP:0001250": exc, "HP:0001252": obs}),
+        "P3": ("FEMALE", None, {"HP:0001250": obs}),
+        "P4": ("MALE", None, {"HP:0001252": obs}),
+    }
+    assert [(i.context["reason"], i.context.get("row"), i.context.get("column"), i.context["sheet"])
+            for i in res.all_issues] == [("hidden row", 4, "Patient", "Patients"),
+                                         ("hidden column", None, "Hypotonia", "Patients")]
+    assert "1 data row(s)" in res.all_issues[0].message and "(4)" in res.all_issues[0].message
+    assert "E ('Hypotonia')" in res.all_issues[1].message and "Internal" not in res.all_issues[1].message
+    _same_as_whole(path, HIDDEN_MAPPING, hpo_stub, res)

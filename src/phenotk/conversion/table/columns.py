@@ -14,7 +14,7 @@ from phenotk.issue import Severity
 from phenotk.mapping.model import ValueSpec
 
 from .findings import finding
-from .sheets import preview_table
+from .sheets import column_letter, preview_table
 from .terms import HP_ANYWHERE, HP_IN_TEXT, colon_ids
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -241,6 +241,7 @@ def _unmapped(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
         b.sheet_issues.append(finding(
             "map-bad-cell", f"value {value!r} in column {letter} has no header", b.sev, sheet=sheet.name,
             row=number, column=letter, value=value, reason="cell outside the header"))
+    _hidden(b, claimed, nonempty)
     count, refs = getattr(sheet, "uncached_formulas", (0, []))
     if count:
         shown = ", ".join(refs) + (" …" if count > len(refs) else "")
@@ -249,6 +250,33 @@ def _unmapped(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
             "open and save the workbook in a spreadsheet program (which stores the values), or paste values",
             b.sev, sheet=sheet.name, row=int(refs[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
             column=refs[0].rstrip("0123456789"), value="", reason="formula without a saved value"))
+
+
+def _hidden(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
+    """One finding for the data rows, one for the columns read with data, that the workbook hides.
+
+    They are read as the others (a column nothing reads has its own finding already).
+    """
+    sheet = b.sheet
+    rows = getattr(sheet, "hidden_rows", [])
+    if rows:
+        shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+        b.sheet_issues.append(finding(
+            "map-bad-cell", f"{len(rows)} data row(s) are hidden in the workbook ({shown}) and were converted like "
+            "the others; if they were hidden to leave those patients out, delete them or list them in "
+            "input.skip_rows", b.sev, sheet=sheet.name, row=rows[0], column=next(iter(b.m.packet_id.columns()), None),
+            value="", reason="hidden row"))
+    width = len(sheet.header)
+    read = claimed - set(b.m.ignore_columns)
+    columns = [j for j in getattr(sheet, "hidden_columns", [])
+               if j <= width and sheet.header[j - 1] in read and sheet.header[j - 1] in nonempty]
+    if columns:
+        names = ", ".join(f"{column_letter(j - 1)} ({sheet.header[j - 1]!r})" for j in columns[:8])
+        names += " …" if len(columns) > 8 else ""
+        b.sheet_issues.append(finding(
+            "map-bad-cell", f"{len(columns)} column(s) are hidden in the workbook: {names}; they were read like the "
+            "others; if they were hidden to leave them out, list them under ignore_columns", b.sev,
+            sheet=sheet.name, column=sheet.header[columns[0] - 1], value="", reason="hidden column"))
 
 
 def _nonempty_columns(header: list[str], rows: list[list[str]]) -> set[str]:

@@ -65,6 +65,9 @@ class Sheet:
     delimiter: str | None = None
     #: XLSX: (how many, the first few references) of formula cells saved without a computed value (read as empty)
     uncached_formulas: tuple[int, list[str]] = (0, [])
+    #: XLSX: data rows (spreadsheet numbers) hidden in the workbook, and hidden columns (1-based) — read as the others
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[int] = field(default_factory=list)
 
     def records(self) -> Iterable[tuple[int, dict[str, str]]]:
         """(row number, {header: cell}) per row."""
@@ -296,6 +299,10 @@ class StreamSheet:
         self.stray_cells: list[tuple[int, str, str]] = []
         self.encoding, self.delimiter = encoding, delimiter
         self.uncached_formulas: tuple[int, list[str]] = (0, [])
+        #: XLSX: every row hidden in the workbook (from its XML); :attr:`hidden_rows` keeps the data rows of them
+        self.hidden_marks: frozenset[int] = frozenset()
+        self.hidden_rows: list[int] = []
+        self.hidden_columns: list[int] = []
         self._spilled: Any = None
 
     def _rows(self, stray: list[tuple[int, str, str]] | None) -> Iterator[tuple[int, list[str]]]:
@@ -311,6 +318,8 @@ class StreamSheet:
     def scan(self) -> Iterator[tuple[int, list[str]]]:
         """First pass over the data rows; collects :attr:`stray_cells` (and spills the rows of a workbook)."""
         self.stray_cells = []
+        self.hidden_rows = []
+        hidden, shown = self.hidden_marks, self.hidden_rows
         if not self._spill:
             yield from self._rows(self.stray_cells)
             return
@@ -319,6 +328,8 @@ class StreamSheet:
         try:
             for number, cells in self._rows(self.stray_cells):
                 dump((number, cells), spill)
+                if hidden and number in hidden:
+                    shown.append(number)
                 yield number, cells
         except BaseException:
             spill.close()
@@ -363,6 +374,7 @@ class StreamSheet:
         sheet = Sheet(self.name, self.header, rows, numbers, self.path, self.stray_cells, self.duplicate_headers)
         sheet.encoding, sheet.delimiter = self.encoding, self.delimiter
         sheet.uncached_formulas = self.uncached_formulas
+        sheet.hidden_rows, sheet.hidden_columns = list(self.hidden_rows), list(self.hidden_columns)
         return sheet
 
     def close(self) -> None:
@@ -734,6 +746,28 @@ def _uncached_formulas(path: str | Path, member: str, keep: int = 5) -> tuple[in
     return count, first
 
 
+#: a row or column the workbook hides: ``<row r="5" … hidden="1">``, ``<col min="7" max="8" … hidden="1"/>``
+_HIDDEN = re.compile(rb'<(row|col)\s[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ATTR = re.compile(rb'\b(r|min|max)="([0-9]{1,7})"')
+
+
+def _hidden(path: str | Path, member: str) -> tuple[frozenset[int], list[int]]:
+    """(hidden row numbers, hidden column numbers) of a worksheet, from its XML (1-based).
+
+    openpyxl's read-only mode does not say; a row hidden (by hand, a filter or a collapsed group) is read as the
+    others, so the converter names them: a curator may have hidden the patients meant to be left out.
+    """
+    rows: set[int] = set()
+    columns: list[int] = []
+    for m in _member_matches(path, member, _HIDDEN):
+        attrs = {k: int(v) for k, v in _ATTR.findall(m.group(0))}
+        if m.group(1) == b"row" and b"r" in attrs:
+            rows.add(attrs[b"r"])
+        elif m.group(1) == b"col" and b"min" in attrs:
+            columns.extend(range(attrs[b"min"], min(attrs.get(b"max", attrs[b"min"]), 16384) + 1))
+    return frozenset(rows), columns
+
+
 def _open_workbook(path: str | Path, max_bytes: int) -> Any:
     """The workbook, read-only, values not formulas (size-checked first)."""
     import openpyxl
@@ -887,6 +921,7 @@ def open_xlsx(
     if member:
         try:
             out.uncached_formulas = _uncached_formulas(path, member)
+            out.hidden_marks, out.hidden_columns = _hidden(path, member)
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error):
             pass  # the rows' reader reports a damaged member
     return out
