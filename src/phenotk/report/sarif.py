@@ -240,8 +240,8 @@ def _result(result: Result, issue: Issue, rule_index: int, where: _Where) -> dic
     if issue.fix is not None:
         props["fix"] = issue.fix.to_dict()
     key = f"{issue.code}\0{result.path}\0{result.id}\0{issue.pointer}"
-    if is_unreadable(issue):  # items of one unreadable file share all of that: where and what tell them apart
-        key += f"\0{issue.line}\0{issue.column}\0{issue.message}"
+    if is_unreadable(issue):  # items of one unreadable file share all of that: their place tells them apart
+        key += f"\0{issue.line}\0{issue.column}"  # (not the message: an OS error's wording varies with --jobs)
     fingerprint = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
     return {
         "ruleId": issue.code,
