@@ -7,6 +7,7 @@ metadata) or scanned: an identifier left in it is a ``deid-identifier-left`` fin
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -132,3 +133,30 @@ def test_own_id_between_separators_the_token_scan_does_not_split_on() -> None:
     for text in ("SAMPLE=MRN0048151;DP=30", "<MRN0048151>", "MRN0048151|blood"):
         assert ("the record's own id", "MRN0048151") in set(leftovers(text, ["MRN0048151"])), text
     assert list(leftovers("P14=x", ["P140"])) == []  # a longer id is not the id
+
+
+def test_a_huge_kept_string_is_scanned_in_linear_time() -> None:
+    import time
+
+    hostile = "a" * 100_000 + "@!"  # the e-mail pattern backtracks over the whole run from every start: ~30 s
+    start = time.process_time()
+    assert list(leftovers(hostile)) == []
+    assert time.process_time() - start < 5
+
+
+@pytest.mark.parametrize("at", [0, 500, 1000, 1010, 1020, 1500, 2040, 4000])
+def test_a_match_anywhere_in_a_long_string_is_found_once(at: int) -> None:
+    filler = "x" * 4100
+    text = filler[:at] + " call 555 867 5309 or jane.roe@example.org " + filler[at:]
+    assert sorted(leftovers(text)) == [("e-mail address", "jane.roe@example.org"), ("phone number", "555 867 5309")]
+
+
+def test_an_identifier_in_a_kept_folder_name_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "in" / "FBN1" / "visit 2019-03-12"
+    folder.mkdir(parents=True)
+    (folder / "MRN0048151.json").write_bytes(orjson.dumps(_packet()))
+    result = phenotk.deidentify(tmp_path / "in", tmp_path / "out", key=KEY)
+    left = [i for i in result.report.issues if i.rule == "deid-identifier-left"]
+    assert len(left) == 1 and "2019-03-12" in left[0].message and result.exit_code() == 1
+    [written] = (tmp_path / "out").rglob("*.json")
+    assert written.parent.name == "visit 2019-03-12" and "MRN" not in written.name  # the layout is kept

@@ -26,6 +26,7 @@ from phenotk.sharing.deid import Deidentifier
 from phenotk.sharing.profiles import get as get_profile
 from phenotk.sharing.pseudonyms import Keyring, load_key, random_key, write_private
 from phenotk.sharing.risk import Record, RiskReport, assess
+from phenotk.sharing.text import leftovers
 
 PathLike = str | os.PathLike[str]
 
@@ -118,6 +119,20 @@ def _target(rel: str, fmt: Format, keyring: Keyring, ids: set[str], used: set[st
         name, n = f"{base}_{n}{ext}", n + 1
     used.add(name)
     return name
+
+
+def _folder_findings(name: str) -> list[Issue]:
+    """``deid-identifier-left`` for each identifier-like part of a folder name kept in the output path."""
+    out = []
+    for part in PurePosixPath(name).parent.parts:
+        for kind, found in leftovers(part):
+            out.append(
+                F.IDENTIFIER_LEFT(
+                    f"{kind} {found!r} left in the folder name {part!r} of the output path; rename the folder "
+                    "(folder names are kept; only ids of the documents in them are rewritten)"
+                )
+            )
+    return out
 
 
 def _serialise(trees: list[tuple[dict[str, Any], Element]], fmt: Format) -> bytes:
@@ -243,6 +258,8 @@ def deidentify(
             records.extend((r, res) for r in recs)
         fmt = docs[0].format
         name = _target(rel, fmt, keyring, ids, used)
+        if doc_results:
+            doc_results[0].issues.extend(_folder_findings(name))
         data = _serialise(trees, fmt)
         for res in doc_results:
             result.output_of[res.path] = name
