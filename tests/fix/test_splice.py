@@ -102,8 +102,9 @@ def test_compact_line_keeps_compact(four: str) -> None:
 
 
 def test_conflicting_fixes_keep_the_first(four: str) -> None:
+    # (a removal of the element would not conflict: it makes the edit inside moot, see test_foreign_layouts)
     first = fx("replace", "/phenotypicFeatures/0/type/label", "Seizure")
-    second = fx("remove", "/phenotypicFeatures/0")
+    second = fx("replace", "/phenotypicFeatures/0/type", {"id": "HP:0001250"})
     out = apply_to_text(four, "json", [first, second])
     assert out.applied == [first]
     assert [s.fix for s in out.skipped] == [second]

@@ -38,6 +38,8 @@ class FixOutcome:
     text: str | None
     applied: list[Fix] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    #: fixes not applied because an applied one removes what they edit (moot; their findings go with it)
+    superseded: list[Skipped] = field(default_factory=list)
     method: str = "unchanged"
     note: str | None = None
     payload: bytes | None = None
@@ -77,7 +79,10 @@ def apply_to_text(text: str, fmt: Format | str, fixes: Sequence[Fix], data: Any 
     if data is None:
         data = _parse(text, fmt)
     expected, plan = apply_to_tree(data, fixes)
-    out = FixOutcome(data=expected, text=text, applied=list(plan.accepted), skipped=list(plan.skipped))
+    out = FixOutcome(
+        data=expected, text=text, applied=list(plan.accepted), skipped=list(plan.skipped),
+        superseded=list(plan.superseded),
+    )
     if not plan.accepted:
         out.data = data
         return out
@@ -216,8 +221,7 @@ def _splice_batch(text: str, ops: Sequence[Any], first: int, style: jsontext.Sty
         if op.op == "replace":
             if any(under(r, target) for r in removed) or any(under(r, target) for r in replaced):
                 break  # replacing something already edited inside: keep the sequential meaning
-            indent = jsontext._line_indent(text, spans[target].item_start)
-            replaced[target] = jsontext.dump_value(op.value, style, indent)
+            replaced[target] = jsontext.replacement(text, spans, target, op.value, style)
         else:
             parent = target.rsplit("/", 1)[0]
             pspan = spans.get(parent)
@@ -282,15 +286,19 @@ def apply_to_document(doc: Document, fixes: Sequence[Fix]) -> FixOutcome:
     if doc.text is not None and doc.format in (Format.JSON, Format.JSONL, Format.YAML):
         return apply_to_text(doc.text, Format.YAML if doc.format is Format.YAML else Format.JSON, fixes, doc.data)
     tree, plan = apply_to_tree(doc.data, fixes)
-    out = FixOutcome(data=tree, text=None, applied=list(plan.accepted), skipped=list(plan.skipped))
+    out = FixOutcome(
+        data=tree, text=None, applied=list(plan.accepted), skipped=list(plan.skipped),
+        superseded=list(plan.superseded),
+    )
     unknown = _unknown_field_numbers(doc) if plan.accepted and doc.format is Format.PB else None
     if unknown is not None:  # re-serialising would drop them: write nothing rather than lose data
         why = (
             f"the protobuf file holds fields this schema does not know ({unknown}); re-serialising it would drop "
             "them (converting it would too): it needs a phenotk whose schema knows them"
         )
-        out.skipped = [Skipped(f, why) for f in plan.accepted] + out.skipped
-        out.applied = []
+        out.skipped = [Skipped(f, why) for f in plan.accepted] + [Skipped(s.fix, why) for s in plan.superseded]
+        out.skipped += plan.skipped
+        out.applied, out.superseded = [], []
         out.data = doc.data
         return out
     if plan.accepted:

@@ -147,6 +147,34 @@ def dump_value(value: Any, style: Style, base_indent: str) -> str:
     return out
 
 
+def _one_line(text: str, span: Span) -> bool:
+    """True for a non-empty container written on one line (``[{"id": "HP:1"}]`` inside a pretty document)."""
+    return span.kind != "s" and bool(span.children) and "\n" not in text[span.start : span.end]
+
+
+def _inline_seps(text: str, span: Span) -> tuple[str, str]:
+    """(item separator, key separator) a one-line container uses (``", "``/``": "`` or ``","``/``":"``)."""
+    seg = text[span.start : span.end]
+    item_sep = ", " if re.search(r",[ \t]", seg) else ","
+    key_sep = ": " if re.search(r'"[ \t]*:[ \t]', seg) else ":"
+    return item_sep, key_sep
+
+
+def _inline(value: Any, text: str, span: Span) -> str:
+    """``value`` on one line, with the separators the one-line container ``span`` uses."""
+    return json.dumps(value, ensure_ascii=False, separators=_inline_seps(text, span))
+
+
+def replacement(text: str, spans: dict[str, Span], target_ptr: str, value: Any, style: Style) -> str:
+    """The text that replaces the value at ``target_ptr``: on one line where the old value or its container was."""
+    target = spans[target_ptr]
+    parent = spans.get(target_ptr.rsplit("/", 1)[0]) if target_ptr else None
+    for span in (target, parent):
+        if span is not None and _one_line(text, span) and style.indent is not None:
+            return _inline(value, text, span)
+    return dump_value(value, style, _line_indent(text, target.item_start))
+
+
 def _child_ptr(parent: str, token: str) -> str:
     return parent + "/" + escape(token)
 
@@ -155,14 +183,17 @@ def _separator(text: str, spans: dict[str, Span], parent_ptr: str, style: Style)
     """(text between two siblings incl. the comma, indentation of a child line) for a container."""
     parent = spans[parent_ptr]
     kids = [spans[_child_ptr(parent_ptr, t)] for t in parent.children]
+    # a sibling on a line of its own is indented like that line; a cuddled one (JsonFormat's ``}, {``) like the
+    # line it starts on, which is also where its closing bracket sits
     if len(kids) >= 2:
         sep = text[kids[-2].end : kids[-1].item_start]
-        return sep, _line_indent(text, kids[-1].item_start) if "\n" in sep else ""
+        return sep, _line_indent(text, kids[-1].item_start)
     if len(kids) == 1:
         lead = text[parent.start + 1 : kids[0].item_start]
-        return "," + lead if "\n" in lead else style.item_sep + lead, (
-            _line_indent(text, kids[0].item_start) if "\n" in lead else ""
-        )
+        if "\n" in lead:
+            return "," + lead, _line_indent(text, kids[0].item_start)
+        # one cuddled element in a pretty document (``[{`` … ``}]``): JsonFormat writes the next as ``}, {``
+        return (", " if style.indent is not None else style.item_sep) + lead, _line_indent(text, kids[0].item_start)
     # empty container: one level deeper than the line it opens on
     base = _line_indent(text, parent.start)
     if style.indent is None:
@@ -205,7 +236,7 @@ def apply_op_text(text: str, op: PatchOp, style: Style) -> str:
     if op.op == "replace" or (op.op == "add" and parent.kind == "o" and target is not None):
         if target is None:
             raise PatchError(f"{op.path}: nothing to replace")
-        new = dump_value(op.value, style, _line_indent(text, target.item_start))
+        new = replacement(text, spans, target_ptr, op.value, style)
         return text[: target.start] + new + text[target.end :]
 
     if op.op == "remove":
@@ -223,15 +254,22 @@ def apply_op_text(text: str, op: PatchOp, style: Style) -> str:
 
     # add
     sep, child_indent = _separator(text, spans, parent_ptr, style)
+    inline = style.indent is not None and _one_line(text, parent)
+    value = _inline(op.value, text, parent) if inline else dump_value(op.value, style, child_indent)
+    key_sep = style.key_sep
+    if inline:
+        item_sep, key_sep = _inline_seps(text, parent)
+        if len(parent.children) == 1:
+            sep = item_sep + text[parent.start + 1 : spans[_child_ptr(parent_ptr, parent.children[0])].item_start]
     if parent.kind == "a":
         n = len(parent.children)
         idx = n if last == "-" else (int(last) if last.isdigit() else -1)
         if not 0 <= idx <= n:
             raise PatchError(f"{op.path}: index out of range")
-        item = dump_value(op.value, style, child_indent)
+        item = value
     else:
         idx = len(parent.children)
-        item = json.dumps(last, ensure_ascii=False) + style.key_sep + dump_value(op.value, style, child_indent)
+        item = json.dumps(last, ensure_ascii=False) + key_sep + value
     if not parent.children:
         if style.indent is None:
             return text[: parent.start + 1] + item + text[parent.end - 1 :]

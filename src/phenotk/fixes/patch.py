@@ -49,6 +49,10 @@ class Plan:
     ops: list[PlannedOp] = field(default_factory=list)
     accepted: list[Fix] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    #: fixes made moot by an accepted fix that removes what they edit (their findings go with the element)
+    superseded: list[Skipped] = field(default_factory=list)
+    #: the input position of each accepted fix (parallel to ``accepted``)
+    seqs: list[int] = field(default_factory=list)
 
 
 def _token_key(token: str) -> tuple[int, Any]:
@@ -87,7 +91,9 @@ def _ancestors(pointer: str) -> list[str]:
     return out
 
 
-def _clash(op: PatchOp, a: str, taken_at: dict[str, list[PatchOp]], below: dict[str, PatchOp]) -> PatchOp | None:
+def _clash(
+    op: PatchOp, a: str, taken_at: dict[str, list[PatchOp]], below: dict[str, dict[int, PatchOp]]
+) -> PatchOp | None:
     """An accepted op that ``op`` (at its path or from-path ``a``) overlaps, as :func:`_overlaps` defines it."""
     for t in taken_at.get(a, ()):
         if not (_is_append(op) and _is_append(t) and op.path == t.path):
@@ -96,23 +102,90 @@ def _clash(op: PatchOp, a: str, taken_at: dict[str, list[PatchOp]], below: dict[
         hit = taken_at.get(anc)
         if hit:
             return hit[0]
-    return below.get(a)
+    inside = below.get(a)
+    return next(iter(inside.values())) if inside else None
 
 
 def _is_append(op: PatchOp) -> bool:
     return op.op == "add" and split(op.path)[-1:] == ["-"]
 
 
+class _Index:
+    """The accepted fixes of a plan, indexed by the pointers their operations touch (accepting and dropping)."""
+
+    def __init__(self) -> None:
+        self.fixes: dict[int, Fix] = {}  # seq → accepted fix, in input order
+        self.taken_at: dict[str, list[PatchOp]] = {}  # pointer → accepted ops at exactly that pointer
+        self.below: dict[str, dict[int, PatchOp]] = {}  # pointer → accepted ops strictly inside it (by id)
+        self.owner: dict[int, int] = {}  # id(op) → seq of its fix
+        self.removed: dict[str, int] = {}  # pointer an accepted fix removes → its seq
+
+    def accept(self, seq: int, fx: Fix) -> None:
+        self.fixes[seq] = fx
+        for op in fx.ops:
+            self.owner[id(op)] = seq
+            if op.op == "remove":
+                self.removed[op.path] = seq
+            for b in _paths(op):
+                self.taken_at.setdefault(b, []).append(op)
+                for anc in _ancestors(b):
+                    self.below.setdefault(anc, {})[id(op)] = op
+
+    def drop(self, seq: int) -> Fix:
+        fx = self.fixes.pop(seq)
+        for op in fx.ops:
+            self.owner.pop(id(op), None)
+            if op.op == "remove" and self.removed.get(op.path) == seq:
+                del self.removed[op.path]
+            for b in _paths(op):
+                ops = self.taken_at[b]
+                ops.remove(op)
+                if not ops:
+                    del self.taken_at[b]
+                for anc in _ancestors(b):
+                    inside = self.below[anc]
+                    inside.pop(id(op), None)
+                    if not inside:
+                        del self.below[anc]
+        return fx
+
+    def removed_around(self, pointer: str) -> str | None:
+        """A pointer an accepted fix removes that strictly contains ``pointer``, or None."""
+        return next((anc for anc in _ancestors(pointer) if anc in self.removed), None)
+
+    def moot_inside(self, fx: Fix) -> list[int] | None:
+        """Seqs of the accepted fixes lying wholly inside what ``fx`` (removals only) removes.
+
+        None when ``fx`` conflicts with anything else (an edit at the same path or at an ancestor).
+        """
+        if not all(op.op == "remove" for op in fx.ops):
+            return None
+        gone = {op.path for op in fx.ops}
+        seqs: set[int] = set()
+        for path in gone:
+            if path in self.taken_at or any(anc in self.taken_at for anc in _ancestors(path)):
+                return None
+            seqs.update(self.owner[id(op)] for op in self.below.get(path, {}).values())
+        for seq in seqs:
+            for op in self.fixes[seq].ops:
+                if not all(any(g in _ancestors(a) for g in gone) for a in _paths(op)):
+                    return None
+        return sorted(seqs)
+
+
 def plan(fixes: Iterable[Fix]) -> Plan:
     """Accept fixes in order, dropping those that conflict with an earlier one; order their ops.
 
     Conflict: an op whose path equals, contains or lies inside the path of an op of an already
-    accepted fix (two appends to the same array, ``…/-``, do not conflict).
+    accepted fix (two appends to the same array, ``…/-``, do not conflict). Except for removals: a fix
+    whose every path lies inside an element another fix removes is moot, not in conflict — it goes to
+    ``superseded`` and the removal stands, whichever of the two came first (a stale label on the copy of a
+    duplicate feature that is removed). Otherwise a fix left out with a conflict would be applied by the
+    next ``phenotk fix`` and the first run would not have converged.
     """
     out = Plan()
     # indexes instead of comparing every op with every accepted op (4,000 duplicate features: 16 M comparisons)
-    taken_at: dict[str, list[PatchOp]] = {}  # pointer → accepted ops at exactly that pointer
-    below: dict[str, PatchOp] = {}  # pointer → an accepted op strictly inside it
+    idx = _Index()
     for seq, fx in enumerate(fixes):
         if not fx.ops:
             out.skipped.append(Skipped(fx, "empty fix (no patch operations)"))
@@ -121,18 +194,28 @@ def plan(fixes: Iterable[Fix]) -> Plan:
         if bad:
             out.skipped.append(Skipped(fx, f"unsupported patch operation {bad[0].op!r}"))
             continue
-        clash = next((c for op in fx.ops for a in _paths(op) if (c := _clash(op, a, taken_at, below)) is not None),
-                     None)
-        if clash is not None:
-            out.skipped.append(Skipped(fx, f"conflicts with an earlier fix at {clash.path or '/'}"))
+        clash = next(
+            (c for op in fx.ops for a in _paths(op) if (c := _clash(op, a, idx.taken_at, idx.below)) is not None),
+            None,
+        )
+        if clash is None:
+            idx.accept(seq, fx)
             continue
-        out.accepted.append(fx)
-        for op in fx.ops:
-            for b in _paths(op):
-                taken_at.setdefault(b, []).append(op)
-                for anc in _ancestors(b):
-                    below.setdefault(anc, op)
-        out.ops.extend(PlannedOp(op, seq, sort_key(op.path)) for op in fx.ops)
+        around = [idx.removed_around(a) for op in fx.ops for a in _paths(op)]
+        if all(around):
+            out.superseded.append(Skipped(fx, f"moot: {around[0]} is removed by another fix"))
+            continue
+        moot = idx.moot_inside(fx)
+        if moot:
+            for s in moot:
+                gone = idx.drop(s)
+                out.superseded.append(Skipped(gone, f"moot: {fx.ops[0].path} is removed by another fix"))
+            idx.accept(seq, fx)
+            continue
+        out.skipped.append(Skipped(fx, f"conflicts with an earlier fix at {clash.path or '/'}"))
+    out.accepted = list(idx.fixes.values())
+    out.seqs = list(idx.fixes)
+    out.ops = [PlannedOp(op, seq, sort_key(op.path)) for seq, fx in idx.fixes.items() for op in fx.ops]
     # last position first; among appends to the same array keep the input order
     out.ops.sort(key=lambda p: (p.key, -p.seq), reverse=True)
     return out
@@ -220,7 +303,8 @@ def apply_to_tree(tree: Any, fixes: Iterable[Fix]) -> tuple[Any, Plan]:
     A fix whose operation does not fit the document is moved from ``accepted`` to ``skipped``
     (its other operations are rolled back: fixes are all-or-nothing).
     """
-    p = plan(fixes)
+    todo = list(fixes)
+    p = plan(todo)
     result = copy.deepcopy(tree)
     failed: dict[int, str] = {}
     for po in p.ops:
@@ -231,11 +315,9 @@ def apply_to_tree(tree: Any, fixes: Iterable[Fix]) -> tuple[Any, Plan]:
         except PatchError as exc:
             failed[po.seq] = str(exc)
     if failed:
-        # all-or-nothing: redo without the failed fixes
-        seqs = sorted({po.seq for po in p.ops})
-        kept = [fx for s, fx in zip(seqs, p.accepted, strict=True) if s not in failed]
-        dropped = [Skipped(fx, failed[s]) for s, fx in zip(seqs, p.accepted, strict=True) if s in failed]
-        result, p2 = apply_to_tree(tree, kept)
-        p2.skipped = [*p.skipped, *dropped, *p2.skipped]
+        # all-or-nothing: redo without the failed fixes (a fix a failed removal had made moot comes back)
+        dropped = [Skipped(todo[s], reason) for s, reason in failed.items()]
+        result, p2 = apply_to_tree(tree, [fx for s, fx in enumerate(todo) if s not in failed])
+        p2.skipped = [*dropped, *p2.skipped]
         return result, p2
     return result, p

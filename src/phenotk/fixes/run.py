@@ -54,6 +54,8 @@ class FileFix:
     new: bytes = b""
     applied: list[AppliedFix] = field(default_factory=list)
     not_applied: list[NotApplied] = field(default_factory=list)
+    #: fixes left out because an applied fix removes what they edit (a stale label on a removed duplicate)
+    superseded: list[NotApplied] = field(default_factory=list)
     before: list[Result] = field(default_factory=list)  #: findings before fixing
     after: list[Result] = field(default_factory=list)  #: findings of the re-validation (== before when unchanged)
     notes: list[str] = field(default_factory=list)
@@ -167,6 +169,7 @@ def _fix_documents(
         outcome = apply_to_document(doc, [fx for _, fx in chosen])
         result.applied.extend(AppliedFix(by_fix[id(fx)], fx) for fx in outcome.applied)
         result.not_applied.extend(NotApplied(by_fix[id(s.fix)], s.reason) for s in outcome.skipped)
+        result.superseded.extend(NotApplied(by_fix[id(s.fix)], s.reason) for s in outcome.superseded)
         if outcome.note and outcome.applied:
             result.notes.append(f"{doc.path}: {outcome.note}")
         outcomes.append((doc, outcome))
@@ -199,6 +202,7 @@ def _fix_array(
     out = apply_to_text(text, Format.JSON, [fx for _, fx in chosen], orjson.loads(text))
     result.applied.extend(AppliedFix(by_fix[id(fx)], fx) for fx in out.applied)
     result.not_applied.extend(NotApplied(by_fix[id(s.fix)], s.reason) for s in out.skipped)
+    result.superseded.extend(NotApplied(by_fix[id(s.fix)], s.reason) for s in out.superseded)
     if out.note and out.applied:
         result.notes.append(f"{result.path}: {out.note}")
     return bom + (out.text or "").encode("utf-8") if out.applied else raw

@@ -9,6 +9,7 @@ back to re-serialising the document.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -45,12 +46,30 @@ def _index(text: str) -> tuple[dict[str, yaml.Node], dict[str, yaml.Node]]:
     return values, keys
 
 
-def _end(node: yaml.Node) -> int:
-    """Offset just after the last character that belongs to ``node``."""
+_ALIAS_AFTER_KEY = re.compile(r"[ \t]*:[ \t]*\*[^\s,\[\]{}]+")
+
+
+def _end(node: yaml.Node, text: str) -> int:
+    """Offset just after the last character that belongs to ``node``.
+
+    An alias (``type: *sz``) is composed into the anchored node itself, whose marks lie where the anchor is:
+    a block mapping ending in an alias ends after the ``*name`` token; a block sequence ending in one cannot be
+    placed (``PatchError``: the caller re-serialises).
+    """
     if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
         return int(node.end_mark.index)
+    if isinstance(node, yaml.MappingNode):
+        key, value = node.value[-1]
+        if int(value.start_mark.index) < int(key.end_mark.index):  # the value sits before its key: an alias
+            m = _ALIAS_AFTER_KEY.match(text, int(key.end_mark.index))
+            if m is None:
+                raise PatchError("alias layout not supported for splicing")
+            return m.end()
+        return _end(value, text)
     last = node.value[-1]
-    return _end(last[1] if isinstance(node, yaml.MappingNode) else last)
+    if int(last.start_mark.index) < int(node.start_mark.index):
+        raise PatchError("a sequence ending in an alias is not supported for splicing")
+    return _end(last, text)
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -89,19 +108,24 @@ def _scalar(value: Any, style: str | None) -> str:
     return out
 
 
-def _block(value: Any, col: int) -> str:
-    """Block YAML for a container; continuation lines indented to column ``col`` (0-based)."""
+def _block(value: Any, col: int, nl: str = "\n") -> str:
+    """Block YAML for a container; continuation lines indented to column ``col`` (0-based), ended by ``nl``."""
     out = yaml.safe_dump(value, sort_keys=False, default_flow_style=False, allow_unicode=True, width=_WIDTH)
-    return ("\n" + " " * col).join(out.rstrip("\n").split("\n"))
+    return (nl + " " * col).join(out.rstrip("\n").split("\n"))
 
 
-def _render(value: Any, node: yaml.Node | None, col: int) -> str:
+def _newline(text: str) -> str:
+    """The line ending the text uses (CRLF when it has any: a Windows-edited file keeps CRLF on added lines)."""
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _render(value: Any, node: yaml.Node | None, col: int, nl: str = "\n") -> str:
     if isinstance(value, (dict, list)):
         if not value or (
             node is not None and (isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False))
         ):
             return json.dumps(value, ensure_ascii=False)
-        return _block(value, col)
+        return _block(value, col, nl)
     style = node.style if isinstance(node, yaml.ScalarNode) else None
     if style in ("|", ">"):
         raise PatchError("block scalar not supported for splicing")
@@ -141,7 +165,7 @@ def _flow_op(text: str, parent: yaml.Node, target: yaml.Node | None, key: yaml.N
     if op.op == "replace" or (op.op == "add" and isinstance(parent, yaml.MappingNode) and target is not None):
         if target is None:
             raise PatchError(f"{op.path}: nothing to replace")
-        start, end = int(target.start_mark.index), _end(target)
+        start, end = int(target.start_mark.index), _end(target, text)
         return text[:start] + _flow_value(op.value, target) + text[end:]
     close = int(parent.end_mark.index) - 1  # the closing } or ]
     if text[close] not in "}]":
@@ -151,7 +175,7 @@ def _flow_op(text: str, parent: yaml.Node, target: yaml.Node | None, key: yaml.N
             raise PatchError(f"{op.path}: nothing to remove")
         first = int(key.start_mark.index) if isinstance(parent, yaml.MappingNode) and key is not None else int(
             target.start_mark.index)
-        end = _end(target)
+        end = _end(target, text)
         j = end
         while j < close and text[j] in " \t\r\n":
             j += 1
@@ -180,7 +204,7 @@ def _flow_op(text: str, parent: yaml.Node, target: yaml.Node | None, key: yaml.N
         item = _scalar(last, None) + ": " + _flow_value(op.value, None)
     if not parent.value:
         return text[:close] + item + text[close:]
-    at = _end(parent.value[-1][1] if isinstance(parent, yaml.MappingNode) else parent.value[-1])
+    at = _end(parent.value[-1][1] if isinstance(parent, yaml.MappingNode) else parent.value[-1], text)
     return text[:at] + ", " + item + text[at:]
 
 
@@ -190,6 +214,7 @@ def apply_op_text(text: str, op: PatchOp) -> str:
     Raises ``PatchError`` when the operation does not fit the text's layout.
     """
     values, keys = _index(text)
+    nl = _newline(text)
     if op.op == "move":
         return _rename(text, values, keys, op)
     tokens = split(op.path)
@@ -208,8 +233,8 @@ def apply_op_text(text: str, op: PatchOp) -> str:
     if op.op == "replace" or (op.op == "add" and isinstance(parent, yaml.MappingNode) and target is not None):
         if target is None:
             raise PatchError(f"{op.path}: nothing to replace")
-        start, end = int(target.start_mark.index), _end(target)
-        return text[:start] + _render(op.value, target, int(target.start_mark.column)) + text[end:]
+        start, end = int(target.start_mark.index), _end(target, text)
+        return text[:start] + _render(op.value, target, int(target.start_mark.column), nl) + text[end:]
 
     if op.op == "remove":
         if target is None:
@@ -223,7 +248,7 @@ def apply_op_text(text: str, op: PatchOp) -> str:
             first = int(key.start_mark.index)
             if not _only_spaces_before(text, first):
                 raise PatchError("mapping member layout not supported for splicing")
-        return text[: _line_start(text, first)] + text[_next_line(text, _end(target)) :]
+        return text[: _line_start(text, first)] + text[_next_line(text, _end(target, text)) :]
 
     # add
     if isinstance(parent, yaml.SequenceNode):
@@ -233,7 +258,7 @@ def apply_op_text(text: str, op: PatchOp) -> str:
             raise PatchError(f"{op.path}: index out of range")
         dash = _dash(text, parent.value[-1] if idx == n else parent.value[idx])
         col = dash - _line_start(text, dash)
-        item = " " * col + "- " + _render(op.value, None, col + 2) + "\n"
+        item = " " * col + "- " + _render(op.value, None, col + 2, nl) + nl
         if idx < n:
             at = _line_start(text, dash)
             return text[:at] + item + text[at:]
@@ -244,9 +269,9 @@ def apply_op_text(text: str, op: PatchOp) -> str:
         before = text[_line_start(text, int(last_key.start_mark.index)) : int(last_key.start_mark.index)]
         if before.replace("-", " ").strip(" "):
             raise PatchError("mapping member layout not supported for splicing")
-        item = " " * col + _block({last: op.value}, col) + "\n"
-    at = _next_line(text, _end(anchor))
+        item = " " * col + _block({last: op.value}, col, nl) + nl
+    at = _next_line(text, _end(anchor, text))
     prefix = text[:at]
     if not prefix.endswith("\n"):
-        prefix += "\n"
+        prefix += nl
     return prefix + item + text[at:]
