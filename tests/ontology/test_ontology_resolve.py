@@ -196,3 +196,81 @@ def test_public_load_hpo(mini_hp: Path) -> None:
     assert isinstance(hpo, phenotk.OntologyIndex) and hpo.origin == "--hpo"
     assert hpo.is_descendant_of("HP:0001250", "HP:0000118")
     assert issubclass(phenotk.HpoNotAvailable, phenotk.PhenotkError)
+
+
+def test_damaged_cached_release_is_named_offline(mini_hp: Path, tmp_path: Path, small_releases: None) -> None:
+    path = resolve.fetch_release(RELEASE, url=mini_hp.as_uri())
+    path.write_bytes(mini_hp.read_bytes()[:300])  # a half-written copy
+    with pytest.raises(HpoNotAvailable) as exc:
+        resolve_hpo(cwd=tmp_path)
+    msg = str(exc.value)
+    assert msg.startswith(f"cached HPO release {path} was damaged (cannot parse ontology with pronto: ")
+    assert "and removed; point phenotk at an HPO file" in msg and "no HPO ontology found" not in msg
+
+
+def test_damaged_current_release_falls_back_to_the_pinned_one(
+    mini_hp: Path, tmp_path: Path, small_releases: None
+) -> None:
+    pinned = resolve.fetch_release(RELEASE, url=mini_hp.as_uri())
+    newer = resolve.release_path("2098-12-31")
+    newer.write_text("format-version: 1.2\n\n[Term]\nid: HP:1\nis_a: [[[\n", encoding="utf-8")
+    (newer.parent / "current").write_text(newer.name + "\n", encoding="utf-8")
+    idx = resolve_hpo(cwd=tmp_path)
+    assert idx.origin == "cache" and idx.source == str(pinned) and not newer.exists()
+
+
+def test_unreadable_cached_release_is_kept(
+    mini_hp: Path, tmp_path: Path, small_releases: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = resolve.fetch_release(RELEASE, url=mini_hp.as_uri())
+    monkeypatch.setattr(resolve.os, "access", lambda p, mode: Path(p) != path)  # as another user would see it
+    with pytest.raises(HpoNotAvailable, match="cannot be read"):
+        resolve_hpo(cwd=tmp_path)
+    assert path.read_bytes() == mini_hp.read_bytes()
+
+
+@pytest.fixture
+def http_dir(tmp_path: Path) -> Any:
+    """A local HTTP server on 127.0.0.1 serving a folder (stopped after the test): no real network."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "www"
+    root.mkdir()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_gzipped_release_download_is_checked_as_its_content(
+    mini_hp: Path, small_releases: None, monkeypatch: pytest.MonkeyPatch, http_dir: Any
+) -> None:
+    import gzip
+
+    root, base = http_dir
+    data = mini_hp.read_bytes()
+    (root / "hp.json.gz").write_bytes(gzip.compress(data))
+    (root / "cut.json.gz").write_bytes(gzip.compress(data)[:200])
+    monkeypatch.setitem(
+        resolve.KNOWN_RELEASES, RELEASE, resolve.ReleaseInfo(len(data), hashlib.sha256(data).hexdigest())
+    )
+    with pytest.raises(HpoNotAvailable, match=r"damaged gzip download \(Compressed file ended"):
+        resolve.fetch_release(RELEASE, url=f"{base}/cut.json.gz")
+    assert list(resolve.releases_dir().iterdir()) == []  # nothing half-written left behind
+    path = resolve.fetch_release(RELEASE, url=f"{base}/hp.json.gz")
+    assert path.read_bytes() == data and resolve_hpo().version == RELEASE
+    with pytest.raises(HpoNotAvailable, match="File not found"):
+        resolve.fetch_release(RELEASE, url=f"{base}/missing.json", force=True)
+    assert path.read_bytes() == data  # a failed re-download keeps the good release

@@ -175,3 +175,24 @@ def test_usual_shapes_of_a_good_file_load_the_same_release(mini_hp: Path, tmp_pa
         path.write_bytes(data)
     idx = resolve_hpo(path)
     assert (idx.prefix, idx.version, idx.label("HP:0001250")) == ("HP", "2099-01-01", "Seizure")
+
+
+def test_release_before_data_version_headers_is_dated(tmp_path: Path) -> None:
+    path = tmp_path / "hp.obo"  # HPO releases before 2013: a `date:` header, no data-version
+    path.write_text(
+        "format-version: 1.2\ndate: 22:10:2012 10:48\nsaved-by: someone\n\n[Term]\nid: HP:0000001\nname: All\n",
+        encoding="utf-8",
+    )
+    idx = load_ontology(path)
+    assert (idx.version, idx.data_version) == ("2012-10-22", None)
+
+
+def test_broken_symlink_is_named_as_such(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    link = tmp_path / "hp.json"
+    link.symlink_to(tmp_path / "moved-away.json")
+    code, _, err = run(capsys, "ontology", "info", "--hpo", str(link))
+    assert code == 2
+    assert (
+        err.strip()
+        == f"{link}: a broken symbolic link (to {tmp_path / 'moved-away.json'}), not an HPO file (from --hpo)"
+    )

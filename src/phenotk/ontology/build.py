@@ -95,10 +95,11 @@ def _check_obographs(p: Path) -> None:
                          "hp.obo or hp.owl)", path=str(p))
 
 
-def release_version(data_version: str | None, annotations: Sequence[Any] = ()) -> str | None:
+def release_version(data_version: str | None, annotations: Sequence[Any] = (), date: Any = None) -> str | None:
     """The release date from a data-version / versionIRI (``hp/releases/2025-05-06`` → ``2025-05-06``).
 
-    Falls back to an ``owl:versionInfo`` annotation, then to the raw data-version.
+    Falls back to an ``owl:versionInfo`` annotation, then to the raw data-version, then to the OBO header's
+    ``date:`` (``22:10:2012 10:48`` → ``2012-10-22``: HPO releases before 2013 carry no data-version).
     """
     if data_version:
         m = _DATE.search(data_version)
@@ -110,7 +111,9 @@ def release_version(data_version: str | None, annotations: Sequence[Any] = ()) -
             value = str(getattr(pv, "literal", getattr(pv, "resource", "")))
             m = _DATE.search(value)
             return m.group(1) if m else value or None
-    return data_version or None
+    if data_version:
+        return data_version
+    return date.strftime("%Y-%m-%d") if hasattr(date, "strftime") else None
 
 
 #: Most (term, ancestor) pairs an ontology index holds: the closure is quadratic in the depth of the hierarchy
@@ -408,7 +411,7 @@ def build_payload(
         "source_sha256": sha256,
         "ontology": re.sub(r"\.(obo|json|owl)$", "", meta.ontology) if meta.ontology else None,
         "data_version": data_version,
-        "version": release_version(data_version, list(meta.annotations or ())),
+        "version": release_version(data_version, list(meta.annotations or ()), meta.date),
         "prefix": prefix,
         "id_width": width,
         "ids": ids,

@@ -24,9 +24,10 @@ from .view import TermTables
 
 #: Version of the serialised index layout; bump it whenever the payload changes shape or meaning.
 #: 3: the cache stores ``synonyms`` as one nested marshal blob, unpacked on first use (see :attr:`OntologyIndex._syn`)
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 #: 4: the prefix is the one the header's ontology id names (``hp-full`` holds more UBERON than HP terms); OWL
 #:    labels in several languages resolve to the English one (``hp-international.owl``)
+#: 5: an OBO file without data-version takes its release from the ``date:`` header (HPO before 2013)
 
 #: Two consecutive ids of a release further apart than this delimit unallocated id space: an absent id that falls
 #: in such a stretch (or above the highest id) was most likely minted after the release. Checked on HPO history:

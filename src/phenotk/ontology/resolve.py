@@ -69,10 +69,13 @@ def how_to_point_at_hpo() -> str:
 
 def missing_file_phrase(path: Path, what: str) -> str:
     """Why ``path`` is no ``what``: ``HPO file not found``, ``a directory, not an HPO file``, …."""
+    article = "an" if what[:1].lower() in "aeiouh" else "a"
     if not path.exists():
+        if path.is_symlink():
+            return f"a broken symbolic link (to {os.readlink(path)}), not {article} {what}"
         return f"{what} not found"
     kind = "a directory" if path.is_dir() else "not a regular file"
-    return f"{kind}, not an {what}" if what[:1].lower() in "aeiouh" else f"{kind}, not a {what}"
+    return f"{kind}, not {article} {what}"
 
 
 @dataclass(frozen=True)
@@ -132,18 +135,24 @@ def config_hpo(cwd: str | Path | None = None) -> HpoSource | None:
     return None
 
 
+def _cached_releases() -> list[Path]:
+    """Release files in the cache, in the order they are tried: the one last fetched, then the pinned one."""
+    d = releases_dir()
+    try:
+        name = (d / "current").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        name = ""
+    found = [d / name] if name and "/" not in name and "\\" not in name and (d / name).is_file() else []
+    pinned = release_path(PINNED_RELEASE)
+    if pinned.is_file() and pinned not in found:
+        found.append(pinned)
+    return found
+
+
 def cached_release() -> HpoSource | None:
     """The HPO release in the cache: the one ``phenotk ontology fetch`` stored last, else the pinned one."""
-    d = releases_dir()
-    current = d / "current"
-    try:
-        name = current.read_text(encoding="utf-8").strip()
-    except OSError:
-        name = ""
-    if name and "/" not in name and (d / name).is_file():
-        return HpoSource(d / name, "cache")
-    pinned = release_path(PINNED_RELEASE)
-    return HpoSource(pinned, "cache") if pinned.is_file() else None
+    found = _cached_releases()
+    return HpoSource(found[0], "cache") if found else None
 
 
 def find_hpo(path: str | Path | None = None, *, cwd: str | Path | None = None) -> HpoSource | None:
@@ -177,11 +186,13 @@ def resolve_hpo(
     :class:`HpoNotAvailable` with instructions.
     """
     src = find_hpo(path, cwd=cwd)
+    damaged: list[str] = []
     if src is not None and src.origin == "cache":
-        cached = _load_cached_release(src.path)
-        if cached is not None:
-            return cached
-        src = None  # a damaged cached release was removed: fall through to the download
+        for candidate in _cached_releases():
+            cached = _load_cached_release(candidate, damaged)
+            if cached is not None:
+                return cached
+        src = None  # damaged cached releases were removed: fall through to the download
     if src is not None:
         if not src.path.is_file():
             where = {"--hpo": "--hpo", "PHENOTK_HPO": "env PHENOTK_HPO"}.get(src.origin, src.origin)
@@ -196,7 +207,8 @@ def resolve_hpo(
     if download is None:
         download = _downloads_allowed()
     if not download:
-        raise HpoNotAvailable(f"no HPO ontology found; {how_to_point_at_hpo()}")
+        found = "; ".join(damaged) if damaged else "no HPO ontology found"
+        raise HpoNotAvailable(f"{found}; {how_to_point_at_hpo()}")
     target = fetch_release(PINNED_RELEASE, progress=progress)
     idx = load_ontology(target)
     idx.origin = "download"
@@ -208,15 +220,31 @@ def _release_of(path: Path) -> str | None:
     return name[3:-5] if name.startswith("hp-") and name.endswith(".json") else None
 
 
-def _load_cached_release(path: Path) -> OntologyIndex | None:
-    """A release file from the cache, or None (file deleted) when it is unreadable or fails its known checksum."""
+def _load_cached_release(path: Path, damaged: list[str]) -> OntologyIndex | None:
+    """A release file from the cache, or None (the reason appended to ``damaged``).
+
+    A file that fails to parse or its known checksum is deleted; one that cannot be read (another user's cache,
+    a permission problem) is kept.
+    """
     known = KNOWN_RELEASES.get(_release_of(path) or "")
+    if not os.access(path, os.R_OK):
+        damaged.append(f"cached HPO release {path} cannot be read (permission denied)")
+        return None
     try:
-        idx = load_ontology(path)
-    except InputError:
+        idx: OntologyIndex | None = load_ontology(path)
+        problem = None
+    except InputError as exc:
+        idx, problem = None, exc.message
+    if idx is not None and known is not None and idx.source_sha256 != known.sha256:
+        problem = f"sha256 {idx.source_sha256} is not the known {known.sha256}"
         idx = None
-    if idx is None or (known is not None and idx.source_sha256 != known.sha256):
-        path.unlink(missing_ok=True)
+    if idx is None:
+        try:
+            path.unlink(missing_ok=True)
+            gone = "removed"
+        except OSError as exc:
+            gone = f"not removed: {exc.strerror or exc}"
+        damaged.append(f"cached HPO release {path} was damaged ({problem}) and {gone}")
         return None
     idx.origin = "cache"
     return idx
@@ -282,13 +310,16 @@ def fetch_release(
             reason = getattr(exc, "reason", None) or exc
             msg = f"cannot download HPO {release} from {url} ({reason}); {how_to_point_at_hpo()}"
             raise HpoNotAvailable(msg) from exc
-        problem = None
         if length and str(length).isdigit() and size != int(length):
-            problem = f"download truncated: {size} of {length} bytes"
-        elif known is not None and (size != known.size or digest != known.sha256):
-            problem = f"checksum mismatch: got {size} bytes sha256 {digest}, expected {known.size} bytes {known.sha256}"
-        elif known is None and size < _MIN_RELEASE_BYTES:
-            problem = f"download too small to be an HPO release ({size} bytes)"
+            problem: str | None = f"download truncated: {size} of {length} bytes"
+        else:
+            unpacked = _gunzip_in_place(tmp)  # a release served gzipped (hp.json.gz): checked as its content
+            if isinstance(unpacked, str):
+                problem = unpacked
+            else:
+                if unpacked is not None:
+                    size, digest = unpacked
+                problem = _content_problem(size, digest, known)
         if problem:
             raise HpoNotAvailable(f"HPO {release} from {url}: {problem}; {how_to_point_at_hpo()}")
         try:
@@ -304,6 +335,36 @@ def fetch_release(
         tmp.unlink(missing_ok=True)
     _set_current(dest)
     return dest
+
+
+def _content_problem(size: int, digest: str, known: ReleaseInfo | None) -> str | None:
+    """Why a downloaded release (``size`` bytes, sha256 ``digest``) is not the release it should be, or None."""
+    if known is not None and (size != known.size or digest != known.sha256):
+        return f"checksum mismatch: got {size} bytes sha256 {digest}, expected {known.size} bytes {known.sha256}"
+    if known is None and size < _MIN_RELEASE_BYTES:
+        return f"download too small to be an HPO release ({size} bytes)"
+    return None
+
+
+def _gunzip_in_place(path: Path) -> tuple[int, str] | str | None:
+    """Replace a gzip file by its content: (size, sha256) of the content, a problem, or None if not gzip."""
+    import gzip
+    import shutil
+    import zlib
+
+    with open(path, "rb") as fh:
+        if fh.read(2) != b"\x1f\x8b":
+            return None
+    plain = path.with_name(path.name + ".plain")
+    try:
+        with gzip.open(path, "rb") as src, open(plain, "wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+        os.replace(plain, path)
+    except (OSError, EOFError, zlib.error) as exc:
+        return f"damaged gzip download ({exc})"
+    finally:
+        plain.unlink(missing_ok=True)
+    return path.stat().st_size, file_sha256(path)
 
 
 def _set_current(path: Path) -> None:
