@@ -280,7 +280,7 @@ def deidentify(
             k = below.get(id(rec))
             if k is not None:
                 group = " × ".join(p for p in rec.key(result.risk.width) if p)
-                res.issues.append(F.BELOW_K(f"group {group} has {k} record(s), fewer than --min-k {min_k}"))
+                res.issues.append(F.BELOW_K(f"group {group} has {k} person(s), fewer than --min-k {min_k}"))
     if map_out is not None:
         write_private(map_out, keyring.map_document(chosen.name), force=force)
     result.id_map = keyring.id_map() if keep else {}

@@ -91,10 +91,11 @@ BELOW_K = FindingType(
     "PRV105",
     "deid-below-k",
     Severity.WARNING,
-    "A record whose quasi-identifiers (sex, age bin, disease) are shared by fewer than --min-k records.",
+    "A record whose quasi-identifiers (sex, age bin, disease) are shared by fewer than --min-k people.",
     """\
-What it means: grouping the output by sex × age bin × disease, this record's group has fewer than K members,
-even after widening the age bins as far as allowed. The finding names the group and its size.
+What it means: grouping the output by sex × age bin × disease, this record's group has fewer than K people,
+even after widening the age bins as far as allowed (records of one subject with the same quasi-identifiers are
+one person). The finding names the group and its size.
 
 Why: a rare combination can single out a person to someone who knows them (k-anonymity). k is a measure of
 that risk for these attributes only, not a guarantee.

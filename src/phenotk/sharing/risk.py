@@ -2,8 +2,10 @@
 
 Phenopacket v2 has no geographic or ethnicity field; when a record carries one in an extension named like
 ``country``, ``region``, ``postcode``, ``ethnicity`` or ``ancestry`` it joins the quasi-identifiers. k of a
-record is the size of its group. It measures the risk for these attributes only: someone who knows other
-facts (a rare phenotype, a publication) may still single a person out.
+record is the number of *people* in its group: records of the same subject (the same pseudonymised subject id
+with the same quasi-identifiers — one person in a family, a cohort and a file of their own) count once. It
+measures the risk for these attributes only: someone who knows other facts (a rare phenotype, a publication) may
+still single a person out.
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ class Record:
     age_label: str | None  # an age that is not a number: onset class label, gestational, range
     disease: str
     geo: str = ""
+    #: the (pseudonymised) subject id: records of one subject with the same quasi-identifiers are one person
+    subject: str = ""
+
+    def person(self) -> tuple[str, str, float | None, str | None, str, str]:
+        """Who this record is about: the subject id (the packet id without one) and the quasi-identifiers."""
+        return (self.subject or self.id, self.sex, self.age_years, self.age_label, self.disease, self.geo)
 
     def key(self, width: int | None) -> tuple[str, str, str, str]:
         """The group of this record when ages are binned ``width`` years wide (None: one bin)."""
@@ -104,21 +112,24 @@ def record_of(packet: dict[str, Any], source: str) -> Record:
         age_label=label,
         disease="+".join(diseases) or "none",
         geo=";".join(sorted(geo)),
+        subject=str(subject.get("id", "")),
     )
 
 
 @dataclass
 class RiskReport:
-    """Group sizes at the chosen age-bin width, and the records below ``min_k``."""
+    """Group sizes (in people) at the chosen age-bin width, and the records below ``min_k``."""
 
     records: int
     min_k: int
     width: int | None
     groups: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
     below: list[tuple[Record, int]] = field(default_factory=list)
+    #: distinct people among the records (:meth:`Record.person`); the groups count these
+    people: int | None = None
 
     def distribution(self) -> dict[str, int]:
-        """Group size (1, 2, 3, 4, 5-9, 10-19, 20+) → number of records in groups of that size."""
+        """Group size (1, 2, 3, 4, 5-9, 10-19, 20+) → number of people in groups of that size."""
         bands = (
             ("1", 1, 1),
             ("2", 2, 2),
@@ -140,10 +151,11 @@ class RiskReport:
         return {
             "quasiIdentifiers": ["sex", "age bin", "disease", "geography/ethnicity extensions"],
             "records": self.records,
+            "people": self.people if self.people is not None else self.records,
             "groups": len(self.groups),
             "minK": self.min_k,
             "ageBinYears": self.width,
-            "recordsByGroupSize": self.distribution(),
+            "recordsByGroupSize": self.distribution(),  # (people, as the groups count them)
             "belowMinK": [
                 {"source": r.source, "id": r.id, "group": list(r.key(self.width)), "k": k} for r, k in self.below
             ],
@@ -153,23 +165,28 @@ class RiskReport:
         """A few lines for the terminal."""
         dist = ", ".join(f"k={band}: {n}" for band, n in self.distribution().items())
         width = f"{self.width}-year" if self.width else "no"
+        people = self.people if self.people is not None else self.records
+        of = f" of {people} people" if people != self.records else ""
         return (
-            f"risk: {self.records} record(s) in {len(self.groups)} group(s) (sex × {width} age bins × disease); "
-            f"records by group size: {dist}; {len(self.below)} below k={self.min_k}"
+            f"risk: {self.records} record(s){of} in {len(self.groups)} group(s) (sex × {width} age bins × disease); "
+            f"people by group size: {dist}; {len(self.below)} record(s) below k={self.min_k}"
         )
 
 
 def assess(records: list[Record], min_k: int = 5, generalise: bool = False) -> RiskReport:
     """Group the records; with ``generalise``, widen age bins until every group has ``min_k`` or none is left.
 
-    Without ``generalise`` the 5-year bins are reported as they are.
+    Without ``generalise`` the 5-year bins are reported as they are. A group counts people, not records: the
+    records of one person (:meth:`Record.person`, e.g. the proband of a family who also has a file of their own)
+    count once, so that they cannot make each other look safe; each of them is listed when its group is small.
     """
     widths = WIDTHS if generalise else WIDTHS[:1]
-    report = RiskReport(len(records), min_k, widths[0])
+    people = list({r.person(): r for r in records}.values())
+    report = RiskReport(len(records), min_k, widths[0], people=len(people))
     for width in widths:
-        groups = collections.Counter(r.key(width) for r in records)
+        groups = collections.Counter(r.key(width) for r in people)
         below = [(r, groups[r.key(width)]) for r in records if groups[r.key(width)] < min_k]
-        report = RiskReport(len(records), min_k, width, dict(groups), below)
+        report = RiskReport(len(records), min_k, width, dict(groups), below, len(people))
         if not below:
             break
     return report

@@ -1,0 +1,51 @@
+"""k-anonymity counts people: one person in several documents of a release does not make their group look safe.
+
+Synthetic patients only.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import phenotk
+
+from .test_deidentify import BASE_PHENOPACKET, KEY
+
+
+def _packet(pid: str, sid: str, sex: str = "FEMALE", age: str = "P30Y") -> dict[str, Any]:
+    pp = copy.deepcopy(BASE_PHENOPACKET)
+    pp["id"], pp["subject"]["id"], pp["subject"]["sex"] = pid, sid, sex
+    pp["subject"]["timeAtLastEncounter"] = {"age": {"iso8601duration": age}}
+    pp["interpretations"][0]["id"] = pid
+    pp["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["subjectOrBiosampleId"] = sid
+    return pp
+
+
+def test_one_person_in_a_family_a_cohort_and_a_file_of_their_own_counts_once() -> None:
+    proband = _packet("fam-proband", "MRN1234567")
+    family = {
+        "id": "FAM-1",
+        "proband": proband,
+        "pedigree": {"persons": [{"familyId": "FAM-1", "individualId": "MRN1234567", "sex": "FEMALE"}]},
+        "metaData": BASE_PHENOPACKET["metaData"],
+    }
+    cohort = {
+        "id": "COH-1",
+        "members": [_packet("c1", "MRN1234567"), _packet("c2", "MRN7654321", sex="MALE")],
+        "metaData": BASE_PHENOPACKET["metaData"],
+    }
+    alone = [_packet(f"single-{i}", "MRN1234567") for i in range(3)]
+    result = phenotk.deidentify([family, cohort, *alone], key=KEY, min_k=2)
+    risk = result.risk
+    assert risk is not None and risk.records == 6 and risk.people == 2
+    # five records of one woman were a group of k=5: she is one person, alone in her group even in one age bin
+    assert risk.width is None and sorted(k for _, k in risk.below) == [1] * 6
+    below = [i for i in result.report.issues if i.rule == "deid-below-k"]
+    assert len(below) == 6 and all("has 1 person(s)" in i.message for i in below)
+    assert risk.to_dict()["people"] == 2 and "6 record(s) of 2 people" in risk.text()
+
+
+def test_different_subjects_with_the_same_quasi_identifiers_are_different_people() -> None:
+    result = phenotk.deidentify([_packet(f"p{i}", f"subject-{i}") for i in range(5)], key=KEY, min_k=5)
+    assert result.risk is not None and result.risk.people == 5 and result.risk.below == []
