@@ -152,8 +152,8 @@ def test_other_ontology_with_another_prefix_is_refused(toy_obo: Path, mini_hp: P
     assert load_ontology(toy_obo, prefix="TOY").prefix == "TOY"
     with pytest.raises(InputError) as err:
         load_ontology(mini_hp, prefix="MONDO")  # --ontology MONDO=hp.obo
-    assert err.value.message.startswith("not a MONDO ontology: it holds HP: terms of ")
-    with pytest.raises(InputError, match="not a toy ontology: it holds TOY: terms"):
+    assert err.value.message.startswith("not the MONDO ontology: it holds HP: terms of ")
+    with pytest.raises(InputError, match="not the toy ontology: it holds TOY: terms"):
         load_ontology(toy_obo, prefix="toy")  # prefixes are case-sensitive in CURIEs
 
 
@@ -196,3 +196,24 @@ def test_broken_symlink_is_named_as_such(capsys: pytest.CaptureFixture[str], tmp
         err.strip()
         == f"{link}: a broken symbolic link (to {tmp_path / 'moved-away.json'}), not an HPO file (from --hpo)"
     )
+
+
+def test_leftovers_of_killed_runs_are_swept(mini_hp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from phenotk.ontology import cache, resolve
+
+    monkeypatch.setattr(resolve, "_MIN_RELEASE_BYTES", 10)
+    releases, index = resolve.releases_dir(), cache.index_path("0" * 64).parent
+    old = time.time() - 2 * cache.STALE_TEMP_SECONDS
+    made = []
+    for folder, name in [(releases, ".download-killed.json"), (index, ".tmp-killed.idx")]:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(b"half")
+        os.utime(folder / name, (old, old))
+        (folder / f"{name}.live").write_bytes(b"being written")  # another run's file in progress: kept
+        made.append(folder / name)
+    resolve.fetch_release("2099-01-01", url=mini_hp.as_uri())  # downloads, then builds and caches the index
+    assert [p.exists() for p in made] == [False, False]
+    assert (releases / ".download-killed.json.live").exists() and (index / ".tmp-killed.idx.live").exists()

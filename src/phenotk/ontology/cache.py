@@ -104,6 +104,32 @@ def write_sha_memo(key: tuple[object, ...], sha: str) -> None:
     write_blob(sha_memo_path(key), f"{sha}\n{key!r}\n".encode())
 
 
+#: A temporary cache or download file untouched this long was left by a killed process (a live one writes on).
+STALE_TEMP_SECONDS = 3600
+
+
+def sweep_temporaries(folder: Path, prefix: str) -> None:
+    """Delete ``prefix*`` files in ``folder`` untouched for :data:`STALE_TEMP_SECONDS` (a killed run's leftovers).
+
+    A download killed half-way leaves a ``.download-*`` file (up to 21 MB), a build killed while writing a
+    ``.tmp-*`` one; nothing else ever removes them. Files still being written are younger and kept.
+    """
+    import time
+
+    limit = time.time() - STALE_TEMP_SECONDS
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False):
+                if entry.stat(follow_symlinks=False).st_mtime < limit:
+                    os.unlink(entry.path)
+        except OSError:
+            continue
+
+
 def write_blob(path: Path, data: bytes) -> bool:
     """Write a cache file atomically (temporary file + rename); False when the cache dir is not writable."""
     try:
@@ -190,6 +216,7 @@ def write_cached(idx: OntologyIndex) -> Path | None:
     path = index_path(idx.source_sha256)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_temporaries(path.parent, ".tmp-")  # only on a cache miss: never on the warm path
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".idx")
         try:
             with os.fdopen(fd, "wb") as fh:

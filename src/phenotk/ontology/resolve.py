@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from phenotk.errors import InputError, PhenotkError
 
-from .cache import file_sha256, ontology_cache_dir
+from .cache import file_sha256, ontology_cache_dir, sweep_temporaries
 from .index import OntologyIndex
 from .load import load_ontology, wrong_prefix
 
@@ -298,6 +298,7 @@ def fetch_release(
 
     opener = opener or urllib.request.urlopen
     dest.parent.mkdir(parents=True, exist_ok=True)
+    sweep_temporaries(dest.parent, ".download-")
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".download-", suffix=".json")
     tmp = Path(tmp_name)
     try:
