@@ -123,9 +123,9 @@ def sweep_temporaries(folder: Path, prefix: str) -> None:
         return
     for entry in entries:
         try:
-            if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False):
-                if entry.stat(follow_symlinks=False).st_mtime < limit:
-                    os.unlink(entry.path)
+            stale = entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False)
+            if stale and entry.stat(follow_symlinks=False).st_mtime < limit:
+                os.unlink(entry.path)
         except OSError:
             continue
 
