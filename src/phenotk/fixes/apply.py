@@ -58,7 +58,8 @@ def _parse(text: str, fmt: Format) -> Any:
 
 def _reserialise(tree: Any, fmt: Format, original: str, style: jsontext.Style | None) -> str:
     if fmt is Format.YAML:
-        return dumps(tree, Format.YAML).decode("utf-8")
+        out = dumps(tree, Format.YAML).decode("utf-8")
+        return out.replace("\n", "\r\n") if "\r\n" in original else out  # a CRLF file stays CRLF
     if style is None or style.indent is None:
         sep = (style.item_sep, style.key_sep) if style else (",", ":")
         out = json.dumps(tree, ensure_ascii=False, separators=sep)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import os
+import re
+import stat
 from codecs import BOM_UTF8
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from phenotk.errors import InputError
+from phenotk.errors import InputError, UsageError
 from phenotk.fixes.apply import FixOutcome, apply_to_document, apply_to_text
 from phenotk.fixes.patch import Skipped
 from phenotk.io import Document, Format, atomic_write, parse_bytes
@@ -151,6 +153,57 @@ def choose_fixes(
     return out
 
 
+_UPPER = re.compile(r"[A-Z]")
+
+
+def _snake_case_at(data: Any, path: str) -> bool:
+    """True when what an operation at ``path`` lands in is written with snake_case member names.
+
+    Judged by the member names on the way there and those of the container (or of its items): some snake_case
+    (``meta_data``, ``namespace_prefix``) and no camelCase. protobuf's JSON parser reads both spellings, so a
+    Convert-Pheno or RareLink document is valid either way — but a camelCase entry among snake_case ones is an
+    edit nobody made.
+    """
+    from phenotk.io.sourcemap import split
+
+    names: list[str] = []
+    node = data
+    for t in split(path)[:-1]:
+        if isinstance(node, dict) and t in node:
+            names.append(t)
+            node = node[t]
+        elif isinstance(node, list) and t.isdigit() and int(t) < len(node):
+            node = node[int(t)]
+        else:
+            return False
+    if isinstance(node, dict):
+        names.extend(node)
+    elif isinstance(node, list):
+        names.extend(k for item in node if isinstance(item, dict) for k in item)
+    return any("_" in n and n.islower() for n in names) and not any(_UPPER.search(n) for n in names)
+
+
+def _snake_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_UPPER.sub(lambda m: "_" + m.group(0).lower(), k): _snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake_keys(v) for v in value]
+    return value
+
+
+def match_key_style(data: Any, fx: Fix) -> Fix:
+    """``fx`` with the member names of the objects it adds in snake_case where the document writes them so."""
+    if not any(isinstance(op.value, (dict, list)) for op in fx.ops if op.op in ("add", "replace")):
+        return fx
+    ops = tuple(
+        PatchOp(op.op, op.path, _snake_keys(op.value), op.from_)
+        if op.op in ("add", "replace") and isinstance(op.value, (dict, list)) and _snake_case_at(data, op.path)
+        else op
+        for op in fx.ops
+    )
+    return fx if ops == fx.ops else Fix(ops, safe=fx.safe, description=fx.description)
+
+
 def _fix_documents(
     docs: list[Document],
     engine: Engine,
@@ -165,6 +218,7 @@ def _fix_documents(
         res = engine.check_document(doc)
         result.before.append(res)
         chosen = choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions, held=result.not_applied)
+        chosen = [(issue, match_key_style(doc.data, fx)) for issue, fx in chosen]
         by_fix = {id(fx): issue for issue, fx in chosen}
         outcome = apply_to_document(doc, [fx for _, fx in chosen])
         result.applied.extend(AppliedFix(by_fix[id(fx)], fx) for fx in outcome.applied)
@@ -198,8 +252,10 @@ def _fix_array(
         return raw
     bom = BOM_UTF8 if raw.startswith(BOM_UTF8) else b""
     text = raw[len(bom) :].decode("utf-8")
+    tree = orjson.loads(text)
+    chosen = [(issue, match_key_style(tree, fx)) for issue, fx in chosen]
     by_fix = {id(fx): issue for issue, fx in chosen}
-    out = apply_to_text(text, Format.JSON, [fx for _, fx in chosen], orjson.loads(text))
+    out = apply_to_text(text, Format.JSON, [fx for _, fx in chosen], tree)
     result.applied.extend(AppliedFix(by_fix[id(fx)], fx) for fx in out.applied)
     result.not_applied.extend(NotApplied(by_fix[id(s.fix)], s.reason) for s in out.skipped)
     result.superseded.extend(NotApplied(by_fix[id(s.fix)], s.reason) for s in out.superseded)
@@ -332,7 +388,28 @@ def write_fixed(
     ``in_place``: ``target`` is the input itself (``fix --in-place``); the input guard lets it through, and the
     file keeps its mode, owner, symlink and hard links (see :func:`phenotk.io.atomic_write`).
     """
+    if in_place and read_only(target):
+        raise UsageError(
+            "read-only file: not rewritten (make it writable to fix it in place, or write the fixed copy with "
+            "--output-dir)",
+            path=os.fspath(target),
+        )
     return atomic_write(target, result.new, force=force, allow_input=in_place)
+
+
+def read_only(path: str | os.PathLike[str]) -> bool:
+    """True for an existing regular file without any write bit, or that this process may not write.
+
+    The rename ``--in-place`` writes with would replace a file its owner marked read-only (the folder decides
+    a rename, not the file): the mode bits are the owner's word, whoever runs the command — root included.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    return not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
 
 
 def fix_tree(
@@ -350,6 +427,7 @@ def fix_tree(
     doc = document_from_tree(copy.deepcopy(data))
     res = engine.check_document(doc)
     chosen = choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions)
+    chosen = [(issue, match_key_style(doc.data, fx)) for issue, fx in chosen]
     by_fix = {id(fx): issue for issue, fx in chosen}
     tree, plan = apply_to_tree(doc.data, [fx for _, fx in chosen])
     return tree, [AppliedFix(by_fix[id(fx)], fx) for fx in plan.accepted], plan.skipped
@@ -378,8 +456,6 @@ def fix_object(
     if isinstance(packet, dict):
         tree, applied, _ = fix_tree(packet, engine, unsafe=unsafe, rules=rules, versions=versions)
         return tree, applied
-    from phenotk.io import read
-
     path = os.fspath(packet)
     try:
         with open(path, "rb") as fh:
@@ -388,10 +464,20 @@ def fix_object(
         raise InputError("no such file or directory", path=path, kind="missing") from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    result = fix_bytes(raw, path, engine, name=os.path.basename(path), unsafe=unsafe, rules=rules, versions=versions)
+    name = os.path.basename(path)
+    result = fix_bytes(raw, path, engine, name=name, unsafe=unsafe, rules=rules, versions=versions)
     if result.error is not None:
         raise result.error
-    return read(result.new, fmt=result.format), result.applied
+    if len(result.before) != 1:  # JSON Lines, a JSON array: one message cannot stand for them
+        raise InputError(
+            f"holds {len(result.before)} documents; phenotk.fix returns one: fix the file with "
+            "'phenotk fix --output-dir DIR' (or Session.fix_paths), or fix each message of phenotk.io.iter_messages",
+            path=path,
+        )
+    (doc,) = [d for d in parse_bytes(result.new, path, name=name, fmt=result.format) if isinstance(d, Document)]
+    if doc.message is None:
+        raise InputError(f"cannot build a {doc.element.value}: {doc.parse_error}", path=path)
+    return doc.message, result.applied
 
 
 def build_engine(

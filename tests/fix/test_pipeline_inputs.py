@@ -1,0 +1,139 @@
+"""What pipelines hand ``phenotk fix`` and ``phenotk.fix``: read-only files, multi-document files, snake_case JSON.
+
+All documents are synthetic; each reproduces the shape of an input that was mishandled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import phenotk
+from phenotk.cli.app import main
+from phenotk.errors import InputError
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def _packet(pid: str = "p1", sex: str = "female") -> dict[str, Any]:
+    return {
+        "id": pid,
+        "subject": {"id": "s1", "sex": sex},
+        "metaData": {"created": "2024-01-01T00:00:00Z", "createdBy": "test", "phenopacketSchemaVersion": "2.0"},
+    }
+
+
+def test_in_place_refuses_a_read_only_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    p = tmp_path / "locked.json"
+    p.write_text(json.dumps(_packet(), indent=2) + "\n")
+    before = p.read_bytes()
+    p.chmod(0o444)
+    try:
+        code, _out, err = _cli(capsys, "fix", "--no-hpo", "-i", str(p))
+        assert p.read_bytes() == before, "a read-only file was rewritten"
+        assert stat.S_IMODE(p.stat().st_mode) == 0o444
+    finally:
+        p.chmod(0o644)
+    assert code == 2, err
+    assert "read-only" in err and str(p) in err, err
+    assert "Traceback" not in err
+
+
+def test_in_place_rewrites_a_writable_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    p = tmp_path / "open.json"
+    p.write_text(json.dumps(_packet(), indent=2) + "\n")
+    p.chmod(0o640)
+    _code, _out, err = _cli(capsys, "fix", "--no-hpo", "-i", str(p))
+    assert json.loads(p.read_text())["subject"]["sex"] == "FEMALE", err
+    assert stat.S_IMODE(p.stat().st_mode) == 0o640
+
+
+def test_api_fix_of_a_jsonl_file_says_it_holds_several_documents(tmp_path: Path) -> None:
+    p = tmp_path / "two.jsonl"
+    p.write_text("".join(json.dumps(_packet(f"p{i}")) + "\n" for i in range(2)))
+    with pytest.raises(InputError) as exc:
+        phenotk.fix(p, hpo=False)
+    msg = str(exc.value)
+    assert "2 documents" in msg and "\n" not in msg and '{"id"' not in msg, msg
+    assert str(p) in msg
+
+
+def test_api_fix_of_a_one_item_json_array_returns_its_message(tmp_path: Path) -> None:
+    p = tmp_path / "one.json"
+    p.write_text(json.dumps([_packet()], indent=2) + "\n")
+    fixed, applied = phenotk.fix(p, hpo=False)
+    assert fixed.id == "p1" and fixed.subject.sex == 1  # FEMALE
+    assert [a.issue.rule for a in applied] == ["schema-enum"]
+
+
+def _snake(o: Any) -> Any:
+    if isinstance(o, dict):
+        return {re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), k): _snake(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [_snake(x) for x in o]
+    return o
+
+
+def test_a_resource_added_to_a_snake_case_document_uses_snake_case_keys(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, hp_json: tuple[Path, Any]
+) -> None:
+    packet = _packet(sex="FEMALE")
+    packet["phenotypicFeatures"] = [{"type": {"id": "HP:0001250", "label": "Seizure"}}]
+    packet["metaData"]["resources"] = [
+        {"id": "omim", "name": "OMIM", "url": "https://www.omim.org", "version": "2024-01-01",
+         "namespacePrefix": "OMIM", "iriPrefix": "https://www.omim.org/entry/"}
+    ]
+    p = tmp_path / "snake.json"
+    p.write_text(json.dumps(_snake(packet), indent=2) + "\n")
+    _code, _out, err = _cli(capsys, "fix", "--hpo", str(hp_json[0]), "-i", str(p))
+    resources = json.loads(p.read_text())["meta_data"]["resources"]
+    assert [sorted(r) for r in resources] == [sorted(resources[0])] * 2, resources
+    assert resources[1]["namespace_prefix"] == "HP" and resources[1]["iri_prefix"].endswith("/HP_"), err
+
+
+def test_yaml_re_serialised_keeps_crlf() -> None:
+    from phenotk.fixes.apply import apply_to_text
+    from phenotk.issue import Fix, PatchOp
+
+    text = "id: p1\r\nsubject:\r\n  id: s1\r\n  description: |\r\n    two\r\n    lines\r\n"
+    out = apply_to_text(text, "yaml", [Fix((PatchOp("replace", "/subject/description", "one"),))])
+    assert out.method == "reserialise"
+    assert re.search(r"(?<!\r)\n", out.text or "") is None, (out.text or "").encode()
+
+
+def test_no_write_bits_is_what_read_only_means(tmp_path: Path) -> None:
+    # the check must not depend on who runs it (root may write anything): the mode bits decide
+    from phenotk.fixes.run import read_only
+
+    p = tmp_path / "f.json"
+    p.write_text("{}")
+    p.chmod(0o444)
+    try:
+        assert read_only(p)
+    finally:
+        p.chmod(0o644)
+    assert not read_only(p)
+    assert not read_only(tmp_path / "missing.json")
+    os.chmod(p, 0o600)
+    assert not read_only(p)
+
+
+def test_api_fix_of_a_snake_case_tree_adds_snake_case_keys(hp_json: tuple[Path, Any]) -> None:
+    packet = _packet(sex="FEMALE")
+    packet["phenotypicFeatures"] = [{"type": {"id": "HP:0001250", "label": "Seizure"}}]
+    packet["metaData"]["resources"] = []
+    fixed, applied = phenotk.fix(_snake(packet), hpo=hp_json[1])
+    assert [a.issue.rule for a in applied] == ["meta-undeclared-prefix"]
+    (res,) = fixed["meta_data"]["resources"]
+    assert res["namespace_prefix"] == "HP" and "namespacePrefix" not in res, res
