@@ -160,3 +160,23 @@ def test_an_identifier_in_a_kept_folder_name_is_reported(tmp_path: Path) -> None
     assert len(left) == 1 and "2019-03-12" in left[0].message and result.exit_code() == 1
     [written] = (tmp_path / "out").rglob("*.json")
     assert written.parent.name == "visit 2019-03-12" and "MRN" not in written.name  # the layout is kept
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"), [("p95y", "P90Y"), ("P 93Y", "P90Y"), ("p12y", "p12y"), ("95 years", None)]
+)
+def test_safe_harbor_caps_an_age_written_loosely_and_removes_one_it_cannot_read(written: str, kept: str | None) -> None:
+    pp = _packet()
+    pp["subject"]["timeAtLastEncounter"] = {"age": {"iso8601duration": written}}
+    result = phenotk.deidentify(pp, key=KEY, profile="safe-harbor")
+    out = orjson.loads(result.outputs[0].data)
+    assert out["subject"]["timeAtLastEncounter"]["age"].get("iso8601duration") == kept
+    rules = [i.rule for i in result.report.issues if i.pointer.startswith("/subject/timeAtLastEncounter")]
+    assert rules == {"P90Y": ["deid-age-generalised"], None: ["deid-time-unreadable"]}.get(kept, [])
+
+
+def test_an_age_of_exactly_90_is_no_finding() -> None:
+    pp = _packet()
+    pp["subject"]["timeAtLastEncounter"] = {"age": {"iso8601duration": "P90Y"}}
+    result = phenotk.deidentify(pp, key=KEY, profile="safe-harbor")
+    assert [i.rule for i in result.report.issues] == []

@@ -271,7 +271,15 @@ class Deidentifier:
                 self._ids.add(value)
             out[key] = self.keyring.pseudonym(value)
         elif action == "age":
-            if T.is_over_cap(value):
+            days = T.age_days(value)
+            if days is None:  # cannot tell whether it is 90 or more: not kept
+                self._issues.append(
+                    F.TIME_UNREADABLE(
+                        f"age {value!r} is not an ISO 8601 duration; removed (it could be 90 or older)", pointer=p
+                    )
+                )
+                return
+            if days >= T.CAP_DAYS and value != T.AGE_CAP:
                 self._issues.append(F.AGE_GENERALISED(f"age {value} written as {T.AGE_CAP} (90 or older)", pointer=p))
                 value = T.AGE_CAP
             out[key] = value

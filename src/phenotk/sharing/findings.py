@@ -53,10 +53,11 @@ TIME_UNREADABLE = FindingType(
     "PRV103",
     "deid-time-unreadable",
     Severity.WARNING,
-    "A timestamp that could not be read was removed instead of shifted.",
+    "A timestamp (or, with safe-harbor, an age) that could not be read was removed instead of shifted (or capped).",
     """\
 What it means: a timestamp (or a date of birth) is not an RFC 3339 date-time, so it cannot be moved by the
-subject's offset or turned into an age. It is left out of the output.
+subject's offset or turned into an age; or, with safe-harbor, an age is not an ISO 8601 duration even when read
+in upper case without spaces, so nobody can tell whether it is 90 or more. It is left out of the output.
 
 Why: an unshifted date would reveal the real calendar date; guessing what a malformed date means would
 invent one.

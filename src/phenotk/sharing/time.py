@@ -14,7 +14,8 @@ from phenotk.validation.helpers import TIMESTAMP, parse_timestamp
 #: Safe Harbor: ages over 89 are aggregated into one category "90 or older"
 AGE_CAP_YEARS = 90
 AGE_CAP = f"P{AGE_CAP_YEARS}Y"
-_CAP_DAYS = AGE_CAP_YEARS * 365.25
+CAP_DAYS = AGE_CAP_YEARS * 365.25
+_CAP_DAYS = CAP_DAYS
 
 
 def parse(value: object) -> _dt.datetime | None:
@@ -64,3 +65,13 @@ def is_over_cap(duration: str) -> bool:
     """True for an ISO 8601 age of 90 years or more (Safe Harbor aggregates these)."""
     days = duration_days(duration) if isinstance(duration, str) else None
     return days is not None and days >= _CAP_DAYS
+
+
+def age_days(duration: object) -> float | None:
+    """Days of an ISO 8601 age, also when written in lower case or with spaces (``p 95y``); None if unreadable."""
+    if not isinstance(duration, str):
+        return None
+    days = duration_days(duration)
+    if days is None:
+        days = duration_days("".join(duration.split()).upper())
+    return days
