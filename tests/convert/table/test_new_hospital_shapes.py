@@ -295,3 +295,66 @@ def test_hidden_rows_and_columns_are_read_and_named(tmp_path: Path, hpo_stub: An
     assert "1 data row(s)" in res.all_issues[0].message and "(4)" in res.all_issues[0].message
     assert "E ('Hypotonia')" in res.all_issues[1].message and "Internal" not in res.all_issues[1].message
     _same_as_whole(path, HIDDEN_MAPPING, hpo_stub, res)
+
+
+# --------------------------------------------------- a UTF-8 sheet with rows pasted in Windows-1252 (mixed encodings)
+MIXED_HEAD = 'Patient;Geschlecht;Krampfanfälle;Bemerkung\nP1;männlich;ja;"Größe normal,\nzweite Zeile"\n'.encode()
+MIXED_CP1252 = "Pä2;weiblich;nein;Müller\n".encode("cp1252")
+MIXED_TAIL = "Pé3;w;ja;\n".encode()
+MIXED_MAPPING = {
+    "phenotk_mapping": 1, "input": {"rows": "one"}, "subject": {"id": "Patient", "sex": "Geschlecht"},
+    "phenotypes": {"wide": {"columns": ["Krampfanfälle"], "terms": {"Krampfanfälle": "HP:0001250"}}},
+    "ignore_columns": ["Bemerkung"],
+}
+
+
+@pytest.mark.parametrize("lead", [b"", b"\xef\xbb\xbf", b"sep=;\r\n"], ids=["utf8", "utf8-bom", "sep-line"])
+def test_rows_pasted_in_windows_1252_into_a_utf8_sheet(lead: bytes, tmp_path: Path, hpo_stub: Any) -> None:
+    """Before: without BOM the whole file was read as cp1252 ('Krampfanfälle' → 'KrampfanfÃ¤lle': no column, no
+    feature, 'männlich' no sex, 'PÃ©3' an invented id); with a BOM the pasted row lost its 'ä' to U+FFFD, silently.
+    Each part is now read as it was written, and the row in Windows-1252 is named (row 3: the quoted line break
+    keeps row 2 one spreadsheet row)."""
+    from phenotk.conversion.table.sheets import read_text_table
+
+    path = tmp_path / "gemischt.csv"
+    path.write_bytes(lead + MIXED_HEAD + MIXED_CP1252 + MIXED_TAIL)
+    res = read_sheet(path, MIXED_MAPPING, ontology=hpo_stub, created=CREATED)
+    packets = _packets(res)
+    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in packets.items()} == {
+        "P1": ("MALE", {"HP:0001250": (False, None, None)}),
+        "Pä2": ("FEMALE", {"HP:0001250": (True, None, None)}),
+        "Pé3": ("FEMALE", {"HP:0001250": (False, None, None)}),
+    }
+    assert [(i.rule, i.context.get("row"), i.context.get("reason")) for i in res.all_issues] == [
+        ("map-bad-cell", 3, "mixed encodings")]
+    assert "rows 3" in res.all_issues[0].message
+    _same_as_whole(path, MIXED_MAPPING, hpo_stub, res)
+    # the bytes path (stdin, uploads) reads it alike
+    from_bytes = read_text_table(path, data=path.read_bytes())
+    from_file = read_text_table(path)
+    assert from_bytes.rows == from_file.rows and from_bytes.mixed_rows == from_file.mixed_rows == [3]
+
+
+def test_a_windows_1252_sheet_is_still_read_as_one_without_a_finding(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes((MIXED_HEAD.decode() + MIXED_CP1252.decode("cp1252") + MIXED_TAIL.decode()).encode("cp1252"))
+    res = read_sheet(path, MIXED_MAPPING, ontology=hpo_stub, created=CREATED)
+    assert sorted(_packets(res)) == ["P1", "Pä2", "Pé3"]
+    assert res.all_issues == []
+
+
+def test_a_listed_term_column_the_sheet_lacks_is_named(tmp_path: Path, hpo_stub: Any) -> None:
+    """The next export renamed 'Krampfanfälle' to 'Anfälle': its features vanished without a word."""
+    path = tmp_path / "renamed.csv"
+    path.write_text("Patient,Anfälle,Hypotonia\nP1,ja,no\n", encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient"}, "ignore_columns": ["Anfälle"],
+               "phenotypes": {"wide": {"columns": ["Krampfanfälle", "Hypotonia", "Micro*"],
+                                       "terms": {"Krampfanfälle": "HP:0001250"}}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert {pid: _features(p) for pid, p in _packets(res).items()} == {"P1": {"HP:0001252": (True, None, None)}}
+    assert [(i.rule, i.context.get("column"), i.message) for i in res.all_issues] == [
+        ("map-missing-column", "Krampfanfälle",
+         "term column 'Krampfanfälle' (phenotypes.wide.columns) is not in the sheet"),
+        ("map-missing-column", "Micro*",
+         "term column 'Micro*' (phenotypes.wide.columns) is not in the sheet (no header matches the pattern)"),
+    ]

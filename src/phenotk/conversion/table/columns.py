@@ -119,6 +119,14 @@ def _missing_columns(b: _Builder) -> None:
                 b.sheet_issues.append(finding(
                     "map-missing-column", f"mapping {mapping_where(b, spec)} reads column {col!r}, which the sheet "
                     "lacks", b.sev, sheet=sheet.name, column=col, reason="column not in sheet"))
+    if isinstance(b.m.wide_columns, list):  # a listed term column the sheet lacks: its feature would vanish
+        for col in b.m.wide_columns:
+            pattern = "*" in col or "?" in col
+            if col not in header and not (pattern and any(fnmatch.fnmatchcase(h, col) for h in header)):
+                b.sheet_issues.append(finding(
+                    "map-missing-column", f"term column {col!r} (phenotypes.wide.columns) is not in the sheet"
+                    + (" (no header matches the pattern)" if pattern else ""), b.sev, sheet=sheet.name, column=col,
+                    reason="column not in sheet"))
     for col in (*b.m.text_columns, *b.m.text_excluded_columns):
         pattern = "*" in col or "?" in col
         if col not in header and not (pattern and any(fnmatch.fnmatchcase(h, col) for h in header)):
@@ -242,6 +250,13 @@ def _unmapped(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
             "map-bad-cell", f"value {value!r} in column {letter} has no header", b.sev, sheet=sheet.name,
             row=number, column=letter, value=value, reason="cell outside the header"))
     _hidden(b, claimed, nonempty)
+    mixed = getattr(sheet, "mixed_rows", [])
+    if mixed:
+        shown = ", ".join(map(str, mixed[:8])) + (" …" if len(mixed) > 8 else "")
+        b.sheet_issues.append(finding(
+            "map-bad-cell", f"the file is UTF-8 but {len(mixed)} row(s) hold text in another encoding (rows {shown}): "
+            "it was read as Windows-1252 (ä, é, ß as typed on Windows); check those rows, and save the sheet in one "
+            "encoding (UTF-8)", b.sev, sheet=sheet.name, row=mixed[0], value="", reason="mixed encodings"))
     count, refs = getattr(sheet, "uncached_formulas", (0, []))
     if count:
         shown = ", ".join(refs) + (" …" if count > len(refs) else "")

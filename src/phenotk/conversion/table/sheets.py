@@ -68,6 +68,8 @@ class Sheet:
     #: XLSX: data rows (spreadsheet numbers) hidden in the workbook, and hidden columns (1-based) — read as the others
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: list[int] = field(default_factory=list)
+    #: CSV/TSV read as UTF-8 with Windows-1252 parts: the rows (record numbers) that held such bytes
+    mixed_rows: list[int] = field(default_factory=list)
 
     def records(self) -> Iterable[tuple[int, dict[str, str]]]:
         """(row number, {header: cell}) per row."""
@@ -113,6 +115,24 @@ _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 #: byte-order marks of text whose bytes hold NULs (UTF-16, UTF-32): such a file is not taken for binary data
 _TEXT_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
+#: a UTF-8 encoded character of two to four bytes: in a file that is not all UTF-8, the sign of mixed encodings
+#: (a UTF-8 export with lines pasted from a Windows program); text in Windows-1252 alone hardly ever holds one
+_UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+#: codec error handler: the bytes UTF-8 cannot read, read as Windows-1252 (its five unused bytes as Latin-1)
+MIXED = "phenotk-utf8-cp1252"
+#: the codec name a sheet reports when it was read so
+MIXED_CODEC = "utf-8 + cp1252"
+
+
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    return "".join(bytes([c]).decode("cp1252", errors="ignore") or chr(c) for c in bad), exc.end
+
+
+codecs.register_error(MIXED, _cp1252_bytes)
+
 
 def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
     """(text, encoding used): the given encoding, else UTF-8 (BOM or not), UTF-32/UTF-16 with a BOM, cp1252, Latin-1."""
@@ -122,7 +142,10 @@ def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"cannot decode as {encoding}: {exc}", path=path) from None
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:  # UTF-8 said by its BOM: bytes it cannot read were pasted in Windows-1252
+            return data[3:].decode("utf-8", errors=MIXED), MIXED_CODEC
     if data.startswith(_UTF32_BOMS):  # before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one
         try:
             return data.decode("utf-32"), "utf-32"
@@ -139,6 +162,8 @@ def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _UTF8_MULTI.search(data):  # UTF-8 with lines pasted in Windows-1252: each part read as it was written
+        return data.decode("utf-8", errors=MIXED), MIXED_CODEC
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -303,6 +328,8 @@ class StreamSheet:
         self.hidden_marks: frozenset[int] = frozenset()
         self.hidden_rows: list[int] = []
         self.hidden_columns: list[int] = []
+        #: CSV/TSV read as UTF-8 with Windows-1252 parts: the rows (record numbers) that held such bytes
+        self.mixed_rows: list[int] = []
         self._spilled: Any = None
 
     def _rows(self, stray: list[tuple[int, str, str]] | None) -> Iterator[tuple[int, list[str]]]:
@@ -375,6 +402,7 @@ class StreamSheet:
         sheet.encoding, sheet.delimiter = self.encoding, self.delimiter
         sheet.uncached_formulas = self.uncached_formulas
         sheet.hidden_rows, sheet.hidden_columns = list(self.hidden_rows), list(self.hidden_columns)
+        sheet.mixed_rows = list(self.mixed_rows)
         return sheet
 
     def close(self) -> None:
@@ -407,16 +435,28 @@ def _choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str
         except LookupError as exc:
             raise InputError(f"cannot decode as {encoding}: {exc}", path=str(path)) from None
         return encoding, "strict"
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig", "replace"
+    if head.startswith(b"\xef\xbb\xbf"):  # UTF-8 said by its BOM: a byte it cannot read was pasted in cp1252
+        return "utf-8-sig", "strict" if _decodes(path, "utf-8-sig") else MIXED
     if head.startswith(_UTF32_BOMS):
         return "utf-32", "strict"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16", "strict"
-    for cand in ("utf-8", "cp1252"):
-        if _decodes(path, cand):
-            return cand, "strict"
+    if _decodes(path, "utf-8"):
+        return "utf-8", "strict"
+    if _has_utf8(path):
+        return "utf-8", MIXED
+    if _decodes(path, "cp1252"):
+        return "cp1252", "strict"
     return "latin-1", "strict"
+
+
+def _has_utf8(path: Path) -> bool:
+    """Whether the file holds a UTF-8 encoded character (read in chunks; a character cut by a chunk is missed)."""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if _UTF8_MULTI.search(chunk):
+                return True
+    return False
 
 
 def _decodes(path: Path, codec: str) -> bool:
@@ -509,12 +549,21 @@ def open_text_table(
     sep_line = excel_sep_line(head_text)
     delim = delimiter or sep_line or sniff_delimiter(head_text, p.suffix.lower())
 
+    mixed: list[int] = []  # rows holding bytes read as Windows-1252 in a UTF-8 file (errors == MIXED)
+
     def rows() -> Iterator[tuple[int, list[str]]]:
+        mixed.clear()
         try:
             with open(p, encoding=codec, errors=errors, newline="") as fh:
                 if sep_line:  # Excel's "sep=;" line: not a row (Excel shows the header as row 1)
                     fh.readline()
-                for i, r in csv_records(fh, delim):
+                lines: Iterable[str] = fh
+                if errors == MIXED:
+                    lines, marked = _marking_lines(_file_lines(p), bool(sep_line))
+                for i, r in csv_records(lines, delim):
+                    if errors == MIXED and marked:
+                        marked.clear()
+                        mixed.append(i)
                     if "'" in "".join(r):  # a cell may start with a quote (one C search; most rows have none)
                         for c in r:
                             if c[:1] == "'":
@@ -528,8 +577,41 @@ def open_text_table(
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p)) from None
 
-    return StreamSheet(p.name, str(p), rows, header_row=header_row, skip_rows=skip_rows, encoding=codec,
-                       delimiter=delim)
+    out = StreamSheet(p.name, str(p), rows, header_row=header_row, skip_rows=skip_rows,
+                      encoding=MIXED_CODEC if errors == MIXED else codec, delimiter=delim)
+    out.mixed_rows = mixed
+    return out
+
+
+def _marking_lines(raw_lines: Iterable[bytes], skip_first: bool) -> tuple[Iterator[str], list[bool]]:
+    """Lines each read as UTF-8, or else with their bad bytes as Windows-1252; and flags marking those lines.
+
+    ``raw_lines``: the file's lines as bytes, BOM removed. The flag list gets an entry whenever a line needed
+    Windows-1252; the caller clears it after each record (csv reads no line ahead). Line ends (LF, CRLF, CR)
+    are kept as written, as a text file opened with ``newline=""`` gives them to csv.
+    """
+    marked: list[bool] = []
+
+    def lines() -> Iterator[str]:
+        parts = (part for line in raw_lines for part in line.splitlines(keepends=True))
+        if skip_first:
+            next(parts, None)
+        for raw in parts:
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                marked.append(True)
+                yield raw.decode("utf-8", errors=MIXED)
+
+    return lines(), marked
+
+
+def _file_lines(p: Path) -> Iterator[bytes]:
+    """The file's lines as bytes, a UTF-8 BOM removed."""
+    with open(p, "rb") as fh:
+        first = fh.readline()
+        yield first[3:] if first.startswith(b"\xef\xbb\xbf") else first
+        yield from fh
 
 
 class _CsvError(csv.Error):
@@ -582,16 +664,23 @@ def read_text_table(
     if sep_line:  # Excel's "sep=;" line: not a row
         text = text.split("\n", 1)[1] if "\n" in text else ""
     delim = delimiter or sep_line or sniff_delimiter(text, Path(p).suffix.lower())
+    mixed: list[int] = []
+    source: Iterable[str] = io.StringIO(text, newline="")
+    marked: list[bool] = []
+    if used == MIXED_CODEC:  # read line by line to name the rows in Windows-1252
+        body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        source, marked = _marking_lines(body.splitlines(keepends=True), bool(sep_line))
     try:
-        reader = csv_records(io.StringIO(text, newline=""), delim)
-        if "'" in text:
-            raw = [(i, [unneutralise(c) if c[:1] == "'" else c for c in r]) for i, r in reader]
-        else:
-            raw = list(reader)
+        raw = []
+        for i, r in csv_records(source, delim):
+            if marked:
+                marked.clear()
+                mixed.append(i)
+            raw.append((i, [unneutralise(c) if c[:1] == "'" else c for c in r] if "'" in "".join(r) else r))
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=p) from None
     sheet = _build(Path(p).name, p, raw, header_row, skip_rows)
-    sheet.encoding, sheet.delimiter = used, delim
+    sheet.encoding, sheet.delimiter, sheet.mixed_rows = used, delim, mixed
     return sheet
 
 
