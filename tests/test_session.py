@@ -327,3 +327,17 @@ def test_unknown_option_keys_are_usage_errors_with_a_suggestion() -> None:
         settings(profil="strict")
     with pytest.raises(UsageError, match="did you mean 'time-order'"):
         Session.from_settings(select=["time-ordr"])
+
+
+def test_organ_systems_that_are_not_hpo_ids_are_usage_errors_at_start(
+    capsys: pytest.CaptureFixture[str], store_sample: list[str]
+) -> None:
+    # 'nope' (or a label) was a warning "organ system nope is not in HPO" on every document of the run
+    from phenotk.errors import UsageError
+
+    code, out, err = _cli(capsys, "validate", *store_sample[:3], "--no-hpo", "--organ-systems", "HP:0000707,nope")
+    assert code == 2 and "'nope' is not an HPO id" in err and out == ""
+    with pytest.raises(UsageError, match="'Abnormality of the eye' is not an HPO id"):
+        Session.from_settings(config=False, hpo=False, organ_systems=["Abnormality of the eye"])
+    written = Session.from_settings(config=False, hpo=False, organ_systems=["hp:0000707", "HP_0001626"])
+    assert written.options.organ_systems == ["HP:0000707", "HP:0001626"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -219,7 +220,29 @@ def merge(base: Options, **overrides: Any) -> Options:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {clean['fail_on']!r}")
     if "profile" in clean:
         _profile(clean["profile"], None)
+    if "organ_systems" in clean:
+        clean["organ_systems"] = _organ_systems(clean["organ_systems"])
     return replace(base, **clean)
+
+
+_HPO_ID = re.compile(r"HP:\d{7}")
+
+
+def _organ_systems(values: Any) -> list[str]:
+    """``--organ-systems`` ids, checked at start: a value that is not an HPO id is a usage error.
+
+    ``nope`` (or a label, or ``HP:707``) was a warning on every document of the run, "organ system nope is not in
+    HPO", 7,697 times over the store. ``hp:0000707`` and ``HP_0000707`` are read as ``HP:0000707``.
+    """
+    items = [values] if isinstance(values, str) else list(values)
+    out: list[str] = []
+    for raw in items:
+        value = str(raw).strip()
+        norm = value.upper().replace("_", ":", 1)
+        if not _HPO_ID.fullmatch(norm):
+            raise UsageError(f"--organ-systems: {value!r} is not an HPO id (write it as HP:0000707, comma-separated)")
+        out.append(norm)
+    return out
 
 
 def check_names(opts: Options) -> None:
