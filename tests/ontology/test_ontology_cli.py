@@ -81,3 +81,27 @@ def test_hpo_that_is_a_directory_or_a_device_is_named_as_such(
     assert code == 2 and err.strip() == f"{tmp_path}: a directory, not an HPO file (from --hpo)"
     code, _, err = run(capsys, "ontology", "lookup", "x", "--hpo", os.devnull)
     assert code == 2 and err.strip() == f"{os.devnull}: not a regular file, not an HPO file (from --hpo)"
+
+
+def test_fetch_into_an_unwritable_cache_is_one_line(
+    capsys: pytest.CaptureFixture[str], mini_hp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(resolve, "_MIN_RELEASE_BYTES", 10)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("PHENOTK_CACHE_DIR", str(blocker))  # a file where the cache folder should be
+    code, out, err = run(capsys, "ontology", "fetch", "--release", "2099-01-01", "--url", mini_hp.as_uri())
+    assert code == 2 and out == "" and err.count("\n") == 1 and "internal error" not in err
+    assert err.startswith(f"cannot write the HPO cache folder {blocker / 'ontology' / 'releases'} (Not a directory)")
+    assert "PHENOTK_CACHE_DIR" in err
+
+
+def test_fetch_release_must_be_a_date(
+    capsys: pytest.CaptureFixture[str], mini_hp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(resolve, "_MIN_RELEASE_BYTES", 10)
+    code, _, err = run(capsys, "ontology", "fetch", "--release", "../../x", "--url", mini_hp.as_uri())
+    assert code == 2 and "an HPO release is a date (YYYY-MM-DD" in err and "'../../x'" in err
+    assert not (resolve.releases_dir() / "hp-..").exists()
+    code, out, _ = run(capsys, "ontology", "fetch", "--release", "v2099-01-01", "--url", mini_hp.as_uri())
+    assert code == 0 and "HPO 2099-01-01" in out and resolve.release_path("2099-01-01").is_file()  # the tag form

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from phenotk.errors import InputError, PhenotkError
+from phenotk.errors import InputError, PhenotkError, UsageError
 
 from .cache import file_sha256, ontology_cache_dir, sweep_temporaries
 from .index import OntologyIndex
@@ -287,9 +288,17 @@ def fetch_release(
     :class:`HpoNotAvailable` (network) or leave nothing behind.
     """
     release = release or PINNED_RELEASE
+    if re.fullmatch(r"v\d{4}-\d{2}-\d{2}", release):  # the tag name on GitHub (v2025-05-06)
+        release = release[1:]
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", release):  # also keeps the name inside the releases folder
+        raise UsageError(f"an HPO release is a date (YYYY-MM-DD, e.g. {PINNED_RELEASE}), not {release!r}")
     dest = release_path(release)
     known = KNOWN_RELEASES.get(release)
-    if dest.is_file() and not force and (known is None or file_sha256(dest) == known.sha256):
+    try:
+        cached = dest.is_file() and not force and (known is None or file_sha256(dest) == known.sha256)
+    except OSError:
+        cached = False  # unreadable: downloaded again over it
+    if cached:
         _set_current(dest)
         return dest
     url = url or os.environ.get("PHENOTK_HPO_URL") or RELEASE_URL.format(release=release)
@@ -297,9 +306,15 @@ def fetch_release(
     import urllib.request
 
     opener = opener or urllib.request.urlopen
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    sweep_temporaries(dest.parent, ".download-")
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".download-", suffix=".json")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        sweep_temporaries(dest.parent, ".download-")
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".download-", suffix=".json")
+    except OSError as exc:
+        raise HpoNotAvailable(
+            f"cannot write the HPO cache folder {dest.parent} ({exc.strerror or exc}): set env PHENOTK_CACHE_DIR "
+            f"to a writable folder, or {how_to_point_at_hpo()}"
+        ) from exc
     tmp = Path(tmp_name)
     try:
         try:
