@@ -304,3 +304,28 @@ def test_controls_are_labelled_native_elements(real_report: Report) -> None:
     assert not tree.xpath("//*[@tabindex > 0] | //*[@onclick] | //div[@role='button']")
     assert tree.xpath("//*[@aria-live='polite']")  # the status line and the page number are announced
     assert tree.xpath("//table[@id='findings-table']/caption")
+
+
+def test_bidi_and_control_characters_from_the_input_are_shown_escaped() -> None:
+    # a file 'rtl\u202egnp.json' (RIGHT-TO-LEFT OVERRIDE) reversed the rest of its place line in the page: the
+    # document label, the JSON pointer and the line:col read backwards ('81:61' for 16:18); values from the input
+    # are now shown as the text report shows them ('rtl\\u202egnp.json'), control characters included
+    bad = ("\u202e", "\u2066", "\u2028", "\x1b", "\x85")
+    issue = Issue("X1", "x", Severity.ERROR, "label 'a\x1b[2Jb'", "/a\u202eb", 16, 18, context={"cell": "c\u2028d"})
+    report = Report(
+        notes=["note \u202eabc"],
+        results=[
+            Result("dir/rtl\u202egnp.json", "phenopacket", "P\u2066x\x85", [issue]),
+            Result("clean\u202e.json", "phenopacket", "C1"),
+        ],
+    )
+    page = render(report, "html", warnings=["warn \u2028x"])
+    for ch in bad:
+        assert ch not in page, repr(ch)
+    data = _data(page)
+    assert data["files"][0] == ["dir/rtl\\u202egnp.json", "phenopacket P\\u2066x\\x85"]
+    assert _places(data) == [("dir/rtl\\u202egnp.json", "error", "X1", "label 'a\\x1b[2Jb'", 16, "/a\\u202eb")]
+    assert "cell: c\\u2028d" in data["groups"][0][3][0][4]
+    tree = _tree(page)
+    assert "dir/rtl\\u202egnp.json:16:18: error X1" in tree.xpath("string(//noscript)")
+    assert "clean\\u202e.json" in tree.xpath("string(//details[@class='clean'])")

@@ -1,4 +1,4 @@
-"""``html`` reporter: one static, self-contained page (inline CSS and JS; no network access at all).
+r"""``html`` reporter: one static, self-contained page (inline CSS and JS; no network access at all).
 
 Built to open fast on a whole store (issue 18: 7,682 files, 4,000+ findings in ≤ 3 MB and ≤ 1.5 s):
 
@@ -18,7 +18,9 @@ Built to open fast on a whole store (issue 18: 7,682 files, 4,000+ findings in �
   documentation (from :class:`RuleInfo`), and the files without findings as one ``<pre>``.
 
 Values from the report are escaped with :func:`html.escape` in markup and written with ``textContent`` by
-the script; the embedded JSON escapes ``<``, ``>`` and ``&`` so it cannot close its ``<script>``.
+the script; control characters, line separators and bidi controls from the input are shown as the text
+report shows them (``rtl\u202egnp.json``: an override reversed the rest of a line, pointer and line:col
+included); the embedded JSON escapes ``<``, ``>`` and ``&`` so it cannot close its ``<script>``.
 With a display threshold (``--show``) the findings below it are not in the page; the summary counts them.
 
 Filters can be preset by the URL query, for links and bookmarks:
@@ -44,6 +46,7 @@ from phenotk.report._common import (
     hidden_phrase,
     location,
     plural,
+    printable,
     result_label,
     rules_used,
     sorted_issues,
@@ -137,13 +140,20 @@ def _data(report: Report, options: RenderOptions) -> tuple[dict[str, object], di
                 continue
             if file_index < 0:
                 file_index = len(files)
-                files.append([result.path, result_label(result)])
+                files.append([printable(result.path), printable(result_label(result))])
             r = rules.get(issue.code)
             if r is None:
                 r = rules[issue.code] = len(rule_list)
                 rule_list.append([issue.code, issue.rule])
-            key = (sev_index[issue.severity], r, issue.message)
-            groups.setdefault(key, []).append([file_index, issue.line, issue.column, issue.pointer, _note(issue)])
+            key = (sev_index[issue.severity], r, printable(issue.message))
+            place: list[object] = [
+                file_index,
+                issue.line,
+                issue.column,
+                printable(issue.pointer),
+                printable(_note(issue)),
+            ]
+            groups.setdefault(key, []).append(place)
     ordered = sorted(groups.items(), key=lambda kv: (kv[0][0], rule_list[kv[0][1]][0], -len(kv[1]), kv[0][2]))
     data = {
         "sev": [s.value for s in SEVERITY_ORDER],
@@ -173,7 +183,7 @@ def _context_value(value: object) -> str:
 
 
 def _warnings(warnings: Iterable[str]) -> str:
-    items = "".join(f"<p>{_e(w)}</p>" for w in warnings)
+    items = "".join(f"<p>{_e(printable(w))}</p>" for w in warnings)
     return f'<div class="warnings" role="alert">{items}</div>' if items else ""
 
 
@@ -218,7 +228,7 @@ def _cards(report: Report, total: dict[Severity, int]) -> str:
 
 
 def _notes(notes: Iterable[str]) -> str:
-    items = "".join(f"<li>{_e(n)}</li>" for n in notes)
+    items = "".join(f"<li>{_e(printable(n))}</li>" for n in notes)
     return f'<ul class="notes">{items}</ul>' if items else ""
 
 
@@ -328,7 +338,7 @@ def _noscript(report: Report, options: RenderOptions) -> str:
         if len(lines) == NOSCRIPT_ROWS:
             lines.append(f"… (the text or JSON report lists all {len(report.issues)} findings)")
             break
-        lines.append(f"{location(result.path, issue)}: {issue.severity.value} {issue.code} {issue.message}")
+        lines.append(printable(f"{location(result.path, issue)}: {issue.severity.value} {issue.code} {issue.message}"))
     return f'<noscript><pre class="plain">{_e(chr(10).join(lines))}</pre></noscript>'
 
 
@@ -358,7 +368,7 @@ def _clean_files(results: list[Result]) -> str:
     clean = [r for r in results if not r.issues]
     if not clean:
         return ""
-    lines = "\n".join(r.path + (f"  ({result_label(r)})" if result_label(r) else "") for r in clean)
+    lines = "\n".join(printable(r.path + (f"  ({result_label(r)})" if result_label(r) else "")) for r in clean)
     summary = plural(len(clean), "file without findings", "files without findings")
     return f'<details class="clean"><summary>{_e(summary)}</summary><pre>{_e(lines)}</pre></details>'
 
@@ -426,6 +436,7 @@ margin-bottom:20px}
 details.where summary{cursor:pointer;color:var(--muted);font-size:12.5px}
 ul.places{margin:4px 0 0;padding-left:18px;font-size:12.5px}
 ul.places .path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
+.path,.doc-label,.ptr,.msg,.context{unicode-bidi:isolate}
 ul.places code{color:#344054}
 .c-n{width:72px;text-align:right;font-variant-numeric:tabular-nums}
 pre.plain{white-space:pre-wrap}
