@@ -105,3 +105,10 @@ def test_fetch_release_must_be_a_date(
     assert not (resolve.releases_dir() / "hp-..").exists()
     code, out, _ = run(capsys, "ontology", "fetch", "--release", "v2099-01-01", "--url", mini_hp.as_uri())
     assert code == 0 and "HPO 2099-01-01" in out and resolve.release_path("2099-01-01").is_file()  # the tag form
+
+
+def test_url_given_as_hpo_says_how_to_download(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "https://github.com/obophenotype/human-phenotype-ontology/releases/download/v2025-05-06/hp.json"
+    code, _, err = run(capsys, "ontology", "info", "--hpo", url)
+    assert code == 2 and err.count("\n") == 1
+    assert "a URL, not an HPO file: download it with `phenotk ontology fetch --url URL`" in err

@@ -71,6 +71,8 @@ def how_to_point_at_hpo() -> str:
 def missing_file_phrase(path: Path, what: str) -> str:
     """Why ``path`` is no ``what``: ``HPO file not found``, ``a directory, not an HPO file``, …."""
     article = "an" if what[:1].lower() in "aeiouh" else "a"
+    if re.match(r"(https?|ftp|file):/", str(path)) and not path.exists():  # Path() made https:// https:/
+        return f"a URL, not {article} {what}: download it with `phenotk ontology fetch --url URL`, or give a path"
     if not path.exists():
         if path.is_symlink():
             return f"a broken symbolic link (to {os.readlink(path)}), not {article} {what}"
