@@ -229,7 +229,7 @@ def utf8(text: str) -> bytes:
     r"""``text`` as UTF-8: what every report file is. A lone surrogate, which UTF-8 cannot carry, becomes U+FFFD.
 
     A file name that is not UTF-8 (bytes like 0xE9 on Linux) reaches the reports as such surrogates; the text
-    report shows them as ``\xe9`` (:func:`printable`), SARIF percent-encodes the bytes in its URIs, the others
+    and HTML reports show them as ``\xe9`` (:func:`printable`), SARIF percent-encodes the bytes in its URIs, others
     write U+FFFD — a report must be readable by its consumers (a strict UTF-8 JSON or CSV reader), not fail.
     """
     try:
