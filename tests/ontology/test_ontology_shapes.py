@@ -113,8 +113,13 @@ def test_english_labels_of_a_gzipped_owl(tmp_path: Path) -> None:
         ("hp.json.gz", gzip.compress(b"<!doctype html><html></html>"), "an HTML page, not an ontology"),
         ("hp.json", b"not json at all\n", "not OBO, OBO Graphs JSON or OWL (RDF/XML)"),
         ("hp.json", b'{"graphs": [{"id": "x", "nodes": [{"id": "HP_1", "lbl": "', "a truncated file?"),
+        (
+            "hp.obo",  # HPO before ~2010: OBO 1.0 tags that fastobo does not read
+            b'format-version: 1.0\n\n[Term]\nid: HP:0000118\nname: Organ abnormality\nexact_synonym: "x" []\n',
+            "(an OBO 1.0 file: its exact_synonym:-style tags predate OBO 1.2, use a newer release)",
+        ),
     ],
-    ids=["empty-json", "empty-obo", "html-json", "html-obo", "html-gzip", "garbage", "truncated-json"],
+    ids=["empty-json", "empty-obo", "html-json", "html-obo", "html-gzip", "garbage", "truncated-json", "obo-1.0"],
 )
 def test_files_that_are_no_ontology_say_what_they_are(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: bytes, said: str

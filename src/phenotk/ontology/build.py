@@ -52,6 +52,8 @@ def parse_with_pronto(path: str | Path) -> pronto.Ontology:
             msg = "not OBO, OBO Graphs JSON or OWL (RDF/XML)"
         elif "end of stream" in msg or "ended before the end-of-stream" in msg:
             msg += " (a truncated file? download it again)"
+        elif re.search(rb"^format-version:\s*1\.0\s*$", _head(p, 4096), re.M):
+            msg += " (an OBO 1.0 file: its exact_synonym:-style tags predate OBO 1.2, use a newer release)"
         raise InputError(f"cannot parse ontology with pronto: {msg}", path=str(path)) from None
 
 
