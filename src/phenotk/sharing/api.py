@@ -107,9 +107,15 @@ def _keyring(key: bytes | str | None, key_file: PathLike | None, use_random: boo
     return Keyring(secret, prefix)
 
 
+def _plain_folder(part: str) -> bool:
+    """True for a folder name that stays inside the output directory (not a root, '..', '.', 'C:')."""
+    return part not in ("", ".", "..") and "/" not in part and not (len(part) == 2 and part[1] == ":")
+
+
 def _target(rel: str, fmt: Format, keyring: Keyring, ids: set[str], used: set[str]) -> str:
-    path = PurePosixPath(rel.replace(os.sep, "/"))
-    dirs = [keyring.rewrite_embedded(part, ids) for part in path.parent.parts if part not in ("", ".")]
+    path = PurePosixPath(rel.replace(os.sep, "/").replace("\\", "/"))
+    # only plain folder names: a zip member '../../x.json' or '/etc/x.json' (zip slip) stays under the output
+    dirs = [keyring.rewrite_embedded(part, ids) for part in path.parent.parts if _plain_folder(part)]
     suffix = path.suffix if path.suffix.lower() in (".json", ".yaml", ".yml", ".pb", ".jsonl", ".bin") else ""
     stem = path.name[: -len(suffix)] if suffix else path.name
     base = "/".join([*dirs, keyring.pseudonym(stem)])

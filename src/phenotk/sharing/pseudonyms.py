@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from phenotk.sharing.text import distinctive, id_spans
 MIN_KEY_BYTES = 16
 #: dates move back by this many days at least and at most (never forward: no date lands in the future)
 SHIFT_MIN_DAYS, SHIFT_MAX_DAYS = 365, 3652
+#: what a pseudonym prefix may be: it starts every pseudonym and every output file name (no '/', no '..')
+PREFIX = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9._-]{0,31})?")
 #: pedigree placeholders for "unknown parent" that are not ids
 NOT_IDS = frozenset({"", "0"})
 
@@ -55,6 +58,11 @@ class Keyring:
     def __init__(self, key: bytes, prefix: str = "ptk-") -> None:
         if len(key) < MIN_KEY_BYTES:
             raise UsageError(f"the key must have at least {MIN_KEY_BYTES} bytes")
+        if not PREFIX.fullmatch(prefix):
+            raise UsageError(
+                f"pseudonym prefix {prefix!r}: use up to 32 letters, digits, '-', '_' or '.' (not first), "
+                "since it becomes part of ids and file names"
+            )
         self._key = key
         self.prefix = prefix
         self._ids: dict[str, str] = {}
