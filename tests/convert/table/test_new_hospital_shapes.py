@@ -358,3 +358,26 @@ def test_a_listed_term_column_the_sheet_lacks_is_named(tmp_path: Path, hpo_stub:
         ("map-missing-column", "Micro*",
          "term column 'Micro*' (phenotypes.wide.columns) is not in the sheet (no header matches the pattern)"),
     ]
+
+
+# ------------------------------------------------------------------- Excel for Mac's "CSV (Macintosh)": Mac Roman, CR
+MAC_CSV = "Patient;Geschlecht;Krampfanfälle;Bemerkung\rPé3;männlich;ja;Größe – 2 SD\rP4;weiblich;nein;\r"
+
+
+@pytest.mark.parametrize("codec", ["mac_roman", "cp1252"])
+def test_a_mac_roman_sheet_is_read_as_mac_roman(codec: str, tmp_path: Path, hpo_stub: Any) -> None:
+    """Read as cp1252 it gave the id 'PŽ3', the sex 'mŠnnlich' (no sex) and no 'Krampfanfälle' column."""
+    from phenotk.conversion.table.sheets import read_text_table
+
+    path = tmp_path / "mac.csv"
+    path.write_bytes(MAC_CSV.encode(codec))
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Geschlecht"},
+               "phenotypes": {"wide": {"columns": ["Krampfanfälle"], "terms": {"Krampfanfälle": "HP:0001250"}}},
+               "ignore_columns": ["Bemerkung"]}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in _packets(res).items()} == {
+        "Pé3": ("MALE", {"HP:0001250": (False, None, None)}),
+        "P4": ("FEMALE", {"HP:0001250": (True, None, None)}),
+    }
+    assert res.all_issues == []
+    assert read_text_table(path, data=path.read_bytes()).rows[0][3] == "Größe – 2 SD"

@@ -133,6 +133,26 @@ def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error(MIXED, _cp1252_bytes)
 
+#: letters of European languages: the encoding that decodes more of a file's bytes into them is the file's
+_EURO_LETTERS = "äöüÄÖÜßéèêëàâáãåçñíìîïóòôõøúùûÿœæÉÈÊÀÂÁÇÑÍÓÔÚÅØÆ"
+_IN_WORD = re.compile(rf"(?<=[^\W\d_])[{_EURO_LETTERS}](?=[^\W\d_])")
+
+
+def _mac_roman(data: bytes) -> bool:
+    """Whether text that is not UTF-8 reads as Mac Roman rather than Windows-1252.
+
+    Excel for Mac's "CSV (Macintosh)": ä is byte 0x8A there, Š in Windows-1252 — 'männlich' was read as
+    'mŠnnlich', the id 'Pé3' as 'PŽ3'.
+    """
+    if not any(b >= 0x80 for b in data):
+        return False
+    return _in_words(data.decode("mac_roman")) > _in_words(data.decode("cp1252", errors="replace"))
+
+
+def _in_words(text: str) -> int:
+    """How many European letters stand inside words (a letter on both sides): 'männlich', not '– 2' or '„x“'."""
+    return len(_IN_WORD.findall(text))
+
 
 def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
     """(text, encoding used): the given encoding, else UTF-8 (BOM or not), UTF-32/UTF-16 with a BOM, cp1252, Latin-1."""
@@ -164,6 +184,8 @@ def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
         pass
     if _UTF8_MULTI.search(data):  # UTF-8 with lines pasted in Windows-1252: each part read as it was written
         return data.decode("utf-8", errors=MIXED), MIXED_CODEC
+    if _mac_roman(data[:_HEAD_BYTES]):
+        return data.decode("mac_roman"), "mac_roman"
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -445,6 +467,8 @@ def _choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str
         return "utf-8", "strict"
     if _has_utf8(path):
         return "utf-8", MIXED
+    if _mac_roman(head):
+        return "mac_roman", "strict"
     if _decodes(path, "cp1252"):
         return "cp1252", "strict"
     return "latin-1", "strict"
