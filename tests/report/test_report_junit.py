@@ -172,3 +172,21 @@ def test_junit_meets_junit10_but_for_its_two_documented_attributes(real_report: 
             beyond |= {(el.tag, a) for a in el.attrib if a not in attrs}
             assert {c.tag for c in el} <= children, el.tag
         assert beyond <= _BEYOND_JUNIT10
+
+
+def test_run_notes_are_in_the_suite_system_out() -> None:
+    # the run's notes (HPO checks skipped, findings left out by --show junit=LEVEL) were in no JUnit element: a CI
+    # page showed a clean suite without saying that the HPO checks had not run
+    report = Report(
+        notes=["HPO checks skipped: --no-hpo", "2 findings below error not shown (--show error)\x1b"],
+        results=[Result("a.json", "phenopacket", "p1", [])],
+    )
+    suite = _suite(render(report, "junit"))
+    out = suite.find("system-out")
+    assert out is not None and out.text is not None
+    assert out.text.splitlines() == [
+        "note: HPO checks skipped: --no-hpo",
+        "note: 2 findings below error not shown (--show error)\\x1b",
+    ]
+    assert [el.tag for el in suite][-1] == "system-out"  # after the testcases, as junit-10.xsd allows
+    assert _suite(render(Report(results=[Result("a.json")]), "junit")).find("system-out") is None

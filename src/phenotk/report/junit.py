@@ -5,7 +5,8 @@ documents, e.g. a JSON array; ``(2)``, ``(3)``… after a name already given, so
 A document *fails* (``<failure>``) when it has a finding at or above the run's ``fail_on`` threshold;
 the body lists those findings one per line (text-report form). An input that could not be read at all
 is an ``<error>`` (the test could not run). Findings below the threshold are listed in ``<system-out>``
-of a passing testcase. The ``testsuite`` carries the counts and the HPO release as a property.
+of a passing testcase. The ``testsuite`` carries the counts and the HPO release as a property, and the
+run's notes (``note: …`` lines) in its own ``<system-out>``.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def render(report: Report, options: RenderOptions) -> str:
         if rest:
             out = ET.SubElement(case, "system-out")
             out.text = _x("\n".join(_line(result.path, i) for i in rest))
+    if report.notes:  # the run's notes (HPO checks skipped, findings left out by --show), after the testcases
+        ET.SubElement(suite, "system-out").text = _x("\n".join(printable(f"note: {n}") for n in report.notes))
     attrs = {
         "tests": str(len(report.results)),
         "failures": str(failures),
