@@ -137,3 +137,59 @@ def test_api_fix_of_a_snake_case_tree_adds_snake_case_keys(hp_json: tuple[Path, 
     assert [a.issue.rule for a in applied] == ["meta-undeclared-prefix"]
     (res,) = fixed["meta_data"]["resources"]
     assert res["namespace_prefix"] == "HP" and "namespacePrefix" not in res, res
+
+
+# ------------------------------------------------------------------ a fix aimed at the whole document
+
+
+def test_a_fix_that_would_replace_the_whole_document_is_not_applied() -> None:
+    from phenotk.fixes.patch import apply_to_tree
+    from phenotk.issue import Fix, PatchOp
+
+    stray = Fix((PatchOp("replace", "", "Patient 1"),), safe=True, description="use the subject id")
+    tree, plan = apply_to_tree({"id": "p1"}, [stray])
+    assert tree == {"id": "p1"} and plan.accepted == []
+    assert [s.fix for s in plan.skipped] == [stray] and "whole document" in plan.skipped[0].reason
+
+
+def test_subject_id_with_stray_blanks_in_an_interpretation_keeps_the_file_readable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # xref-unknown-subject offers a safe fix whose pointer is the document itself (a rule bug reported to the
+    # lead); fix replaced the whole packet by the string 'Patient 1' and then called the input unreadable
+    packet = _packet(sex="FEMALE")
+    packet["subject"]["id"] = "Patient 1"
+    packet["interpretations"] = [{
+        "id": "i1", "progressStatus": "SOLVED",
+        "diagnosis": {
+            "disease": {"id": "OMIM:615790", "label": "Xia-Gibbs syndrome"},
+            "genomicInterpretations": [{"subjectOrBiosampleId": " patient 1 ", "interpretationStatus": "CAUSATIVE"}],
+        },
+    }]
+    p = tmp_path / "p.json"
+    p.write_text(json.dumps(packet, indent=2) + "\n")
+    before = p.read_bytes()
+    code, _out, err = _cli(capsys, "fix", "--no-hpo", "--unsafe", "-i", str(p))
+    assert "found a string" not in err and "unreadable" not in err, err
+    assert code in (0, 1), err
+    data = json.loads(p.read_text())  # still a phenopacket (fixed or left alone, never replaced by a string)
+    assert data["id"] == "p1" and data["subject"]["id"] == "Patient 1"
+    if p.read_bytes() == before:
+        assert "fix not applied [xref-unknown-subject]" in err and "whole document" in err, err
+
+
+def test_fixes_that_would_leave_an_unreadable_file_are_reported_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the last line of defence: whatever a rule's fix did, the input is not called unreadable and nothing is kept
+    import phenotk.fixes.run as run
+    from phenotk.fixes.apply import FixOutcome
+
+    def to_a_string(doc: Any, fixes: Any) -> FixOutcome:
+        return FixOutcome(data={}, text='"Patient 1"\n', applied=list(fixes))
+
+    monkeypatch.setattr(run, "apply_to_document", to_a_string)
+    raw = (json.dumps(_packet(), indent=2) + "\n").encode()
+    result = run.fix_bytes(raw, "p.json", run.build_engine())
+    assert result.new == raw and not result.changed and result.applied == []
+    assert result.error is not None
+    msg = str(result.error)
+    assert msg.startswith("p.json") and "not fixed" in msg and "phenotk bug" in msg, msg

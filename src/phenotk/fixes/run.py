@@ -326,9 +326,14 @@ def fix_bytes(
         result.after = result.before
         return result
     for item in parse_bytes(result.new, path, name=name, fmt=fmt):
-        if isinstance(item, InputError):  # pragma: no cover - the splice is verified by a parse
-            result.error = item
+        if isinstance(item, InputError):  # the splice is verified by a parse, but not that it is still a document
+            result.error = InputError(
+                f"not fixed: the fixes would leave a file phenotk cannot read ({item.args[0] if item.args else item}); "
+                "nothing written (a phenotk bug: please report it with the file)",
+                path=path,
+            )
             result.new = raw
+            result.applied = []
             return result
         result.after.append(engine.check_document(item))
     return result
