@@ -197,7 +197,8 @@ def plan(fixes: Iterable[Fix]) -> Plan:
         if any(a == "" for op in fx.ops for a in _paths(op)):
             # no finding is repaired by replacing the whole document: a rule that means its node's field but
             # writes "" (the node = the document) would turn a phenopacket into a string
-            out.skipped.append(Skipped(fx, "its patch points at the whole document (a bug in this rule's fix: please report it)"))
+            why = "its patch points at the whole document (a bug in this rule's fix: please report it)"
+            out.skipped.append(Skipped(fx, why))
             continue
         clash = next(
             (c for op in fx.ops for a in _paths(op) if (c := _clash(op, a, idx.taken_at, idx.below)) is not None),
