@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import gzip
 import marshal
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from phenotk.errors import InputError
 
@@ -76,7 +78,7 @@ def load_annotations(path: str | Path) -> HpoAnnotations:
 load_inheritance = load_annotations
 
 #: version of the cached form below; bump it when :class:`HpoAnnotations` or the parse changes
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: rows must name a disease and an HP: id; legacy phenotype_annotation.tab read
 
 
 @functools.lru_cache(maxsize=2)
@@ -104,24 +106,52 @@ def _load(path: str, _mtime: int, _size: int) -> HpoAnnotations:
     return parsed
 
 
+_DISEASE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:\S+\Z")
+_OMIM_TITLE = re.compile(r"^[#%+*^]?\d{6} ")  # ``#101600 PFEIFFER SYNDROME;;ACROCEPHALO…`` (legacy DB_Name)
+
+
+def _row(cols: list[str]) -> tuple[str, str, str, str, str] | None:
+    """(disease id, name, qualifier, HPO id, aspect) of one annotation row, in either layout; None otherwise.
+
+    ``phenotype.hpoa`` (2019 on): ``database_id disease_name qualifier hpo_id … aspect``; the legacy
+    ``phenotype_annotation.tab``: ``DB DB_Object_ID DB_Name Qualifier HPO_ID … Aspect`` (the id in two columns,
+    the name an OMIM title). Any other table (a list of HPO ids, a TSV export) has no such rows.
+    """
+    n = len(cols)
+    aspect = cols[10] if n > 10 else ""
+    if n >= 4 and cols[3].startswith("HP:") and _DISEASE.match(cols[0]):
+        return cols[0], cols[1], cols[2], cols[3], aspect
+    if n >= 5 and cols[4].startswith("HP:") and cols[0].isalpha() and cols[1] and ":" not in cols[1]:
+        name = _OMIM_TITLE.sub("", cols[2]).split(";;", 1)[0].strip()
+        return f"{cols[0]}:{cols[1]}", name, cols[3], cols[4], aspect
+    return None
+
+
+def _open_text(path: str) -> Any:
+    """The file as text, gunzipped when its bytes are gzip (whatever its name)."""
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rt", encoding="utf-8-sig") if gz else open(path, encoding="utf-8-sig")
+
+
 def _parse(path: str) -> HpoAnnotations:
     names: dict[str, str] = {}
     modes: dict[str, set[str]] = {}
     version = ""
-    opener = gzip.open if path.endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        with _open_text(path) as fh:
             for line in fh:
                 if line.startswith("#"):
                     if line.startswith("#version:"):
                         version = line.split(":", 1)[1].strip()
                     continue
-                cols = line.rstrip("\n").split("\t")
-                if len(cols) < 2 or cols[0] == "database_id":
+                row = _row(line.rstrip("\r\n").split("\t"))
+                if row is None:
                     continue
-                names.setdefault(cols[0], cols[1])
-                if len(cols) >= 11 and cols[10] == "I" and cols[2] != "NOT":
-                    modes.setdefault(cols[0], set()).add(cols[3])
+                disease, name, qualifier, hpo, aspect = row
+                names.setdefault(disease, name)
+                if aspect == "I" and qualifier != "NOT":
+                    modes.setdefault(disease, set()).add(hpo)
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise InputError(f"cannot read the HPO annotation file: {exc}", path=path) from None
     if not names:
