@@ -180,3 +180,18 @@ def test_an_age_of_exactly_90_is_no_finding() -> None:
     pp["subject"]["timeAtLastEncounter"] = {"age": {"iso8601duration": "P90Y"}}
     result = phenotk.deidentify(pp, key=KEY, profile="safe-harbor")
     assert [i.rule for i in result.report.issues] == []
+
+
+def test_a_variant_id_is_rewritten_and_then_scanned() -> None:
+    pp = _packet()
+    gi = pp["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]
+    gi["variantInterpretation"] = {
+        "acmgPathogenicityClassification": "PATHOGENIC",
+        "variationDescriptor": {"id": "MRN0048151_seen_2019-03-12"},
+    }
+    out, left = _run(pp, "research")
+    vd = out["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"]
+    assert vd["variationDescriptor"]["id"] == out["subject"]["id"] + "_seen_2019-03-12"
+    assert [(p, m.split(" '")[0]) for p, m in left] == [
+        ("/interpretations/0/diagnosis/genomicInterpretations/0/variantInterpretation/variationDescriptor/id", "date")
+    ]

@@ -85,8 +85,8 @@ def _action(msg: str, name: str, kind: int, profile: Profile, text: bool = False
         return "age"
     if key in SCANNED:
         return "scan"
-    if key in REWRITTEN:
-        return "rewrite"
+    if key in REWRITTEN:  # id-like, but what a curator writes there can still hold a date or a number
+        return "scan"
     if kind == TIMESTAMP:
         return "dob" if key == ("Individual", "dateOfBirth") else "ts"
     if kind == MAP:
