@@ -381,3 +381,30 @@ def test_a_mac_roman_sheet_is_read_as_mac_roman(codec: str, tmp_path: Path, hpo_
     }
     assert res.all_issues == []
     assert read_text_table(path, data=path.read_bytes()).rows[0][3] == "Größe – 2 SD"
+
+
+# --------------------------------------------------------------- "unknown" in a date or age column records nothing
+def test_a_date_or_age_cell_that_says_unknown_is_no_value_and_no_finding(tmp_path: Path, hpo_stub: Any) -> None:
+    """'unknown', 'n/a', '?', '-', 'k.A.', 'nicht bekannt' in a date of birth, age or onset column state that
+    nothing is known: no value, as before, but no longer a map-bad-cell '… is not a date' each; a real slip
+    ('3 yeras', '31.02.2020') still is one."""
+    path = tmp_path / "unknown_times.csv"
+    path.write_text(
+        "Patient,DOB,Age,Disease,Disease onset,Seizure\n"
+        "P1,unknown,unknown,OMIM:607208,unknown,yes\n"
+        "P2,n/a,N/A,OMIM:607208,n.a.,yes\n"
+        "P3,?,?,OMIM:607208,?,yes\n"
+        "P4,-,-,OMIM:607208,—,yes\n"
+        "P5,k.A.,nicht bekannt,OMIM:607208,Unbekannt,yes\n"
+        "P6,31.02.2020,3 yeras,OMIM:607208,2 years,yes\n", encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient", "date_of_birth": "DOB",
+                                                 "age_at_last_encounter": "Age"},
+               "diseases": {"id": "Disease", "onset": "Disease onset", "label": {"const": "Dravet syndrome"}},
+               "phenotypes": {"wide": {"columns": ["Seizure"]}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    packets = _packets(res)
+    assert [set(p["subject"]) for p in packets.values()] == [{"id"}] * 6
+    assert [[d.get("onset") for d in p["diseases"]] for p in packets.values()] == [[None]] * 5 + [
+        [{"age": {"iso8601duration": "P2Y"}}]]
+    assert [(rule, r, c, v) for rule, r, c, v in _found(res) if rule != "map-incomplete-packets"] == [
+        ("map-bad-cell", 7, "DOB", "31.02.2020"), ("map-bad-cell", 7, "Age", "3 yeras")]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from phenopackets import OntologyClass, TimeElement
 
 from phenotk.issue import Issue
-from phenotk.mapping.model import MISSING, ValueSpec, Vocabulary
+from phenotk.mapping.model import DEFAULT_VOCABULARY, MISSING, ValueSpec, Vocabulary
 from phenotk.mapping.timeparse import ParsedTime, parse_time
 from phenotk.ontology.hpo_roots import ONSET
 
@@ -162,10 +162,26 @@ def parse_date(raw: str, order: str | None = None) -> dt.datetime | None:
         return None
 
 
+#: words that record no date or age ("unknown", "n/a", "?", "k.A.", "-"): no value and no finding — the cell says
+#: nothing is known, it is not a date that failed to read (each was a map-bad-cell "… is not a date")
+_NO_TIME = frozenset(DEFAULT_VOCABULARY["unknown"]) | {"-", "--", "—", "–", "/", "not known", "nicht bekannt"}
+
+
+def _records_no_time(text: str) -> bool:
+    key = " ".join(text.split()).casefold()
+    return key in _NO_TIME or key.rstrip(".") in _NO_TIME or (
+        _DOTTED.match(key) is not None and key.replace(".", "") in _NO_TIME)
+
+
 def date_parser(spec: ValueSpec) -> Callable[[str], dt.datetime | None]:
-    """:func:`parse_date` with the value's ``date_order``."""
+    """:func:`parse_date` with the value's ``date_order``; a not-recorded word is no value."""
     order = spec.date_order
-    return parse_date if order is None else functools.partial(parse_date, order=order)
+    read = parse_date if order is None else functools.partial(parse_date, order=order)
+
+    def parse(text: str) -> dt.datetime | None:
+        return NO_VALUE if _records_no_time(text) else read(text)
+
+    return parse
 
 
 def time_parser(b: _Builder, spec: ValueSpec) -> Callable[[str], TimeElement | None]:
@@ -175,6 +191,8 @@ def time_parser(b: _Builder, spec: ValueSpec) -> Callable[[str], TimeElement | N
         parsed = _parse_time(text, spec.unit)
         if parsed is not None:
             return parsed.to_time_element()
+        if _records_no_time(text):
+            return NO_VALUE  # type: ignore[no-any-return]
         m = HP_IN_TEXT.match(text.strip())
         if m and _is_onset(b, m.group(2)):
             curie = m.group(2).upper().replace("_", ":")
