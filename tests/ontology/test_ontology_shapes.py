@@ -118,8 +118,26 @@ def test_english_labels_of_a_gzipped_owl(tmp_path: Path) -> None:
             b'format-version: 1.0\n\n[Term]\nid: HP:0000118\nname: Organ abnormality\nexact_synonym: "x" []\n',
             "(an OBO 1.0 file: its exact_synonym:-style tags predate OBO 1.2, use a newer release)",
         ),
+        (
+            "hp.ttl",
+            b"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<http://purl.obolibrary.org/obo/HP_1> a owl:Class .\n",
+            ": an ontology in Turtle, which pronto does not read; use hp.json, hp.obo or hp.owl (RDF/XML)",
+        ),
+        (
+            "hp.ofn",
+            b"Prefix(:=<http://purl.obolibrary.org/obo/hp.owl#>)\nOntology(<http://purl.obolibrary.org/obo/hp.owl>\n)\n",
+            ": an ontology in OWL functional syntax, which pronto does not read",
+        ),
+        (
+            "hp.owl",
+            b'<?xml version="1.0"?>\n<Ontology xmlns="http://www.w3.org/2002/07/owl#" ontologyIRI="x">\n</Ontology>\n',
+            ": an ontology in OWL/XML, which pronto does not read",
+        ),
     ],
-    ids=["empty-json", "empty-obo", "html-json", "html-obo", "html-gzip", "garbage", "truncated-json", "obo-1.0"],
+    ids=[
+        *("empty-json", "empty-obo", "html-json", "html-obo", "html-gzip", "garbage", "truncated-json", "obo-1.0"),
+        *("turtle", "owl-functional", "owl-xml"),
+    ],
 )
 def test_files_that_are_no_ontology_say_what_they_are(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: bytes, said: str

@@ -48,13 +48,30 @@ def parse_with_pronto(path: str | Path) -> pronto.Ontology:
         raise
     except BaseException as exc:  # pronto/fastobo raise many types; fastobo's Rust panics derive BaseException
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        other = _other_syntax(_head(p, 4096))
         if msg.startswith("could not find a parser"):  # pronto's words for "no format I know"
-            msg = "not OBO, OBO Graphs JSON or OWL (RDF/XML)"
+            msg = f"not OBO, OBO Graphs JSON or OWL (RDF/XML){other}"
+        elif other:  # OWL/XML reaches pronto's RDF/XML parser: "could not find `owl:Ontology` element"
+            msg += other
         elif "end of stream" in msg or "ended before the end-of-stream" in msg:
             msg += " (a truncated file? download it again)"
         elif re.search(rb"^format-version:\s*1\.0\s*$", _head(p, 4096), re.M):
             msg += " (an OBO 1.0 file: its exact_synonym:-style tags predate OBO 1.2, use a newer release)"
         raise InputError(f"cannot parse ontology with pronto: {msg}", path=str(path)) from None
+
+
+def _other_syntax(head: bytes) -> str:
+    """``: an OWL Turtle file …`` when ``head`` is an ontology syntax pronto does not read, else ``""``."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    for marks, name in (
+        ((b"@prefix", b"@base", b"PREFIX "), "Turtle"),
+        ((b"Prefix(", b"Ontology("), "OWL functional syntax"),
+        ((b"Prefix:", b"Ontology:"), "OWL Manchester syntax"),
+        ((b"<Ontology",), "OWL/XML"),
+    ):
+        if any(text.startswith(m) or b"\n" + m in text for m in marks):
+            return f": an ontology in {name}, which pronto does not read; use hp.json, hp.obo or hp.owl (RDF/XML)"
+    return ""
 
 
 def _head(p: Path, size: int = 1 << 16) -> bytes:
