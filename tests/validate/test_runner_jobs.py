@@ -146,3 +146,16 @@ def test_cli_text_report_rendered_during_a_pool_run_equals_the_finished_report(
         with pytest.raises(SystemExit):
             main(["validate", str(corpus), "--hpo", hp, "--jobs", "2", "-q", "-o", str(out), *show])
         assert out.read_text(encoding="utf-8") == render(expected, "text", show=show[1] if show else None)
+
+
+def test_an_unreadable_file_gets_the_same_message_with_one_or_two_jobs(
+    session: Session, store_files: list[Path], tmp_path: Path
+) -> None:
+    # a dangling symlink read 'cannot read: No such file or directory' in one process and
+    # "cannot read: [Errno 2] No such file or directory: '…'" in the pool's parent: findings differed by --jobs
+    corpus = _corpus(store_files, tmp_path, 40)
+    (corpus / "dangling.json").symlink_to(tmp_path / "gone.json")
+    one, two = session.validate([str(corpus)], jobs=1), session.validate([str(corpus)], jobs=2)
+    assert _rows(one) == _rows(two)
+    assert [i.message for r in one.results for i in r.issues if r.path.endswith("dangling.json")] == [
+        "cannot read: No such file or directory"]

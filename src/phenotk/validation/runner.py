@@ -284,7 +284,8 @@ def _run_parallel(
                     try:
                         raw = src.opener()
                     except (InputError, OSError) as exc:
-                        err = exc if isinstance(exc, InputError) else InputError(f"cannot read: {exc}", path=src.path)
+                        err = exc if isinstance(exc, InputError) else InputError(
+                            f"cannot read: {exc.strerror or exc}", path=src.path)  # as io.readers words it
                         if chunk:
                             pending.append(pool.submit(_work, chunk))
                             chunk = []
