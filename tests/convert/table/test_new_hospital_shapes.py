@@ -408,3 +408,33 @@ def test_a_date_or_age_cell_that_says_unknown_is_no_value_and_no_finding(tmp_pat
         [{"age": {"iso8601duration": "P2Y"}}]]
     assert [(rule, r, c, v) for rule, r, c, v in _found(res) if rule != "map-incomplete-packets"] == [
         ("map-bad-cell", 7, "DOB", "31.02.2020"), ("map-bad-cell", 7, "Age", "3 yeras")]
+
+
+# ------------------------------------------------------------------------ age headers that name their unit briefly
+@pytest.mark.parametrize(("header", "unit", "ages"), [
+    ("Age (yrs)", "years", ["P5Y", "P12Y"]),
+    ("Age (y)", "years", ["P5Y", "P12Y"]),
+    ("Alter [J.]", "years", ["P5Y", "P12Y"]),
+    ("Age (mo.)", "months", ["P5M", "P12M"]),
+    ("Age at exam (wks)", "weeks", ["P5W", "P12W"]),
+    ("Age (d)", "days", ["P5D", "P12D"]),
+    ("Âge (semaines)", "weeks", ["P5W", "P12W"]),
+    ("Age (years/months)", None, [None, None]),  # two units: the numbers are reported, not guessed
+])
+def test_mapping_init_reads_the_unit_an_age_header_abbreviates(header: str, unit: str | None, ages: list[Any],
+                                                                tmp_path: Path, hpo_stub: Any) -> None:
+    """Before, 'Age (yrs)' got no unit: every age was a map-bad-cell 'not an age' and none was carried."""
+    import yaml
+
+    from phenotk.conversion.table.starter import init_mapping
+
+    path = tmp_path / "ages.csv"
+    path.write_text(f'Patient,"{header}",Seizure\nP1,5,yes\nP2,12,no\n', encoding="utf-8")
+    mapping = yaml.safe_load(init_mapping(path, ontology=hpo_stub).text)
+    age = mapping["subject"]["age_at_last_encounter"]
+    assert (age.get("unit") if isinstance(age, dict) else None) == unit
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    got = [p["subject"].get("timeAtLastEncounter", {}).get("age", {}).get("iso8601duration")
+           for p in _packets(res).values()]
+    assert got == ages
+    assert len([i for i in res.all_issues if i.rule == "map-bad-cell"]) == (2 if unit is None else 0)

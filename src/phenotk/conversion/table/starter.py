@@ -226,15 +226,27 @@ def _subject(sheet: Sheet, f: dict[str, list[str]], subject_col: str) -> dict[st
     vital = f.get("vital_status", [None])[0]
     if vital is not None and (words := vital_values(vital, _cells(sheet, vital))):
         subject["vital_status"] = {"column": vital, "values": words}
-    if "age" in f:
-        unit = re.search(r"\b(years?|months?|weeks?|days?|jahre?n?|ans?|anos?|anni|jaar|monate?n?|mois|meses|mesi"
-                         r"|maanden)\b", _key(f["age"][0], keep_brackets=True))
-        if unit:
-            word = unit.group(1)
-            canon = ("months" if word.startswith(("mon", "mois", "mes", "maa")) else "weeks" if word.startswith("week")
-                     else "days" if word.startswith("day") else "years")
-            subject["age_at_last_encounter"] = {"column": f["age"][0], "unit": canon}
+    if "age" in f and (canon := age_unit(f["age"][0])):
+        subject["age_at_last_encounter"] = {"column": f["age"][0], "unit": canon}
     return subject
+
+
+#: unit words of an age header (``Age (years)``, ``Alter in Monaten``, ``Age (yrs)``, ``Âge (semaines)``)
+_UNIT_WORDS = re.compile(
+    r"\b(?:(?P<years>years?|yrs?|jahre?n?|ans?|anos?|años|anni|jaar|jaren)|(?P<months>months?|mos|mths?|monate?n?|mois"
+    r"|meses|mesi|maanden)|(?P<weeks>weeks?|wks?|wochen|semaines?|semanas|settimane|weken)|(?P<days>days?|tage?n?"
+    r"|jours?|d[ií]as|giorni|dagen))\b")
+#: a one- or two-letter unit in brackets (``Age (y)``, ``Alter [J.]``, ``Age (mo.)``, ``Age (d)``): only bracketed,
+#: where it cannot be a word of the header
+_UNIT_LETTERS = re.compile(r"[(\[]\s*(?:(?P<years>y|a|j)|(?P<months>m|mo)|(?P<weeks>w|wk)|(?P<days>d))\.?\s*[)\]]",
+                           re.I)
+
+
+def age_unit(header: str) -> str | None:
+    """The unit an age header names for its bare numbers, or None (then the numbers are reported, not guessed)."""
+    found = {k for rx, text in ((_UNIT_WORDS, _key(header, keep_brackets=True)), (_UNIT_LETTERS, header))
+             for m in rx.finditer(text) for k, v in m.groupdict().items() if v}
+    return found.pop() if len(found) == 1 else None
 
 
 def _variants(f: dict[str, list[str]]) -> list[dict[str, Any]]:
