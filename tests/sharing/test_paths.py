@@ -54,3 +54,31 @@ def test_cli_refuses_a_path_prefix_with_exit_2(tmp_path: Path) -> None:
     )
     assert run.returncode == 2 and "prefix" in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def _person(pid: str, sid: str) -> dict[str, object]:
+    pp = json.loads(json.dumps(BASE_PHENOPACKET))
+    pp["id"], pp["subject"]["id"] = pid, sid
+    pp["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["subjectOrBiosampleId"] = sid
+    return pp
+
+
+@pytest.mark.parametrize("order", ["patient-first", "patient-last"])
+def test_a_folder_named_after_a_patient_is_pseudonymised_for_all_its_files(order: str, tmp_path: Path) -> None:
+    folder = tmp_path / "in" / "Jane_Roe" / "visits"
+    folder.mkdir(parents=True)
+    first, last = ("a", "z") if order == "patient-first" else ("z", "a")
+    (folder / f"{first}.json").write_text(json.dumps(_person("visit-1", "Jane Roe")), encoding="utf-8")
+    (folder / f"{last}.json").write_text(json.dumps(_person("mother-1", "M-0001")), encoding="utf-8")
+    (tmp_path / "in" / "other").mkdir()
+    (tmp_path / "in" / "other" / "b.json").write_text(json.dumps(_person("b", "S-0002")), encoding="utf-8")
+    out = tmp_path / "out"
+    result = phenotk.deidentify(tmp_path / "in", out, key=KEY)
+    assert result.errors == [] and result.written == 3
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.json"))
+    folders = {w.split("/")[0] for w in written}
+    assert "Jane_Roe" not in folders and len(folders) == 2 and "other" in folders, written  # one folder, renamed
+    assert {w.split("/")[1] for w in written if not w.startswith("other")} == {"visits"}
+    assert sorted(p.name for p in out.iterdir()) == sorted(folders)  # no empty 'Jane_Roe' left behind
+    assert sorted(o.name for o in result.outputs) == written
+    assert sorted(result.output_of.values()) == written

@@ -112,10 +112,12 @@ def _plain_folder(part: str) -> bool:
     return part not in ("", ".", "..") and "/" not in part and not (len(part) == 2 and part[1] == ":")
 
 
-def _target(rel: str, fmt: Format, keyring: Keyring, ids: set[str], used: set[str]) -> str:
+def _target(rel: str, fmt: Format, keyring: Keyring, ids: set[str], used: set[str]) -> tuple[str, tuple[str, ...]]:
+    """(output name, the input's folder names) of an input file: folders with its ids rewritten, name a pseudonym."""
     path = PurePosixPath(rel.replace(os.sep, "/").replace("\\", "/"))
     # only plain folder names: a zip member '../../x.json' or '/etc/x.json' (zip slip) stays under the output
-    dirs = [keyring.rewrite_embedded(part, ids) for part in path.parent.parts if _plain_folder(part)]
+    folders = tuple(part for part in path.parent.parts if _plain_folder(part))
+    dirs = [keyring.rewrite_embedded(part, ids) for part in folders]
     suffix = path.suffix if path.suffix.lower() in (".json", ".yaml", ".yml", ".pb", ".jsonl", ".bin") else ""
     stem = path.name[: -len(suffix)] if suffix else path.name
     base = "/".join([*dirs, keyring.pseudonym(stem)])
@@ -124,7 +126,70 @@ def _target(rel: str, fmt: Format, keyring: Keyring, ids: set[str], used: set[st
     while name in used:
         name, n = f"{base}_{n}{ext}", n + 1
     used.add(name)
-    return name
+    return name, folders
+
+
+def _regroup(
+    placed: list[tuple[Output, tuple[str, ...], list[Result], bool]],
+    folder_ids: dict[tuple[str, ...], set[str]],
+    keyring: Keyring,
+    out_dir: Path | None,
+    result: Deidentification,
+    force: bool,
+) -> None:
+    """Give every file of one input folder the same output folder, its name rewritten with the ids of all of them.
+
+    A folder is named while its first file is written, with that file's ids only: ``Jane_Roe/a.json`` (subject
+    ``Jane Roe``) went to ``ptk-…/`` but ``Jane_Roe/mother.json`` (another subject) to ``Jane_Roe/``, keeping
+    the name. At the end of the run each folder name is rewritten with the ids of every document under it, and
+    files written under another name are moved there (empty folders left behind are removed).
+    """
+    final_used: set[str] = set()
+    named: dict[tuple[str, ...], str] = {}  # input folder → its output name (once per folder, not per file)
+    for entry, folders, results, written in placed:
+        leaf = entry.name.rpartition("/")[2]
+        dirs = []
+        for i, part in enumerate(folders):
+            key = folders[: i + 1]
+            if key not in named:
+                named[key] = keyring.rewrite_embedded(part, folder_ids[key])
+            dirs.append(named[key])
+        stem, dot, ext = leaf.rpartition(".")
+        base = "/".join([*dirs, stem if dot else leaf])
+        final, n = base + (dot + ext), 2
+        while final in final_used:
+            final, n = f"{base}_{n}{dot}{ext}", n + 1
+        final_used.add(final)
+        if final != entry.name:
+            if out_dir is not None and written:
+                source, target = out_dir / entry.name, out_dir / final
+                try:
+                    if target.exists() and not force:
+                        raise OutputExistsError("output exists; use --force to overwrite", path=str(target))
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(source, target)
+                except OutputExistsError as exc:
+                    result.errors.append(InputError(exc.message, path=exc.path))
+                    continue
+                except OSError as exc:
+                    result.errors.append(InputError(f"cannot write output: {exc.strerror or exc}", path=str(target)))
+                    continue
+                _remove_empty(source.parent, out_dir)
+            entry.name = final
+            for res in results:
+                result.output_of[res.path] = final
+        if results:
+            results[0].issues.extend(_folder_findings(entry.name))
+
+
+def _remove_empty(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents up to (not including) ``top`` while they are empty."""
+    while folder != top and top in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _folder_findings(name: str) -> list[Issue]:
@@ -244,6 +309,9 @@ def deidentify(
     result = Deidentification(profile=chosen.name, key_id=keyring.key_id)
     records: list[tuple[Record, Result]] = []
     used: set[str] = set()
+    #: every output with its input folder names, results and whether it was written; the ids under each folder
+    placed: list[tuple[Output, tuple[str, ...], list[Result], bool]] = []
+    folder_ids: dict[tuple[str, ...], set[str]] = {}
     for rel, items in _sources(inputs, out_dir.resolve() if out_dir is not None else None):
         bad = [x for x in items if isinstance(x, InputError)]
         if bad:
@@ -263,22 +331,25 @@ def deidentify(
             doc_results.append(res)
             records.extend((r, res) for r in recs)
         fmt = docs[0].format
-        name = _target(rel, fmt, keyring, ids, used)
-        if doc_results:
-            doc_results[0].issues.extend(_folder_findings(name))
+        name, folders = _target(rel, fmt, keyring, ids, used)
+        for i in range(len(folders)):
+            folder_ids.setdefault(folders[: i + 1], set()).update(ids)
         data = _serialise(trees, fmt)
         for res in doc_results:
             result.output_of[res.path] = name
         result.report.results.extend(doc_results)
         entry = Output(name, data if keep else b"", rel, fmt, len(docs))
         result.outputs.append(entry)
+        written = False
         if out_dir is not None:
             try:
                 atomic_write(out_dir / name, data, force=force)
+                written = True
+                result.written += 1
             except OutputExistsError as exc:
                 result.errors.append(InputError(exc.message, path=exc.path))
-                continue
-            result.written += 1
+        placed.append((entry, folders, doc_results, written))
+    _regroup(placed, folder_ids, keyring, out_dir, result, force)
     result.risk = assess([r for r, _ in records], min_k or 5, generalise=min_k is not None)
     if min_k is not None:
         below = {id(r): k for r, k in result.risk.below}

@@ -170,7 +170,7 @@ def scan(text: str, ids: Collection[str], skip: Collection[str] = ()) -> Iterato
         if found[0] not in skip:
             yield found
     for ident in ids:
-        if embedded(text, ident) or next(_bounded(text, ident), None) is not None:
+        if (ident in text and next(_bounded(text, ident), None) is not None) or embedded(text, ident):
             yield "the record's own id", ident
 
 
