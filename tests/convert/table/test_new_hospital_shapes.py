@@ -438,3 +438,20 @@ def test_mapping_init_reads_the_unit_an_age_header_abbreviates(header: str, unit
            for p in _packets(res).values()]
     assert got == ages
     assert len([i for i in res.all_issues if i.rule == "map-bad-cell"]) == (2 if unit is None else 0)
+
+
+def test_mapping_init_reads_term_headers_with_a_footnote_mark(tmp_path: Path, hpo_index: Any) -> None:
+    """'Hypotonia¹' and 'Ataxia^b' (a table copied from a paper) were only suggestions: their columns went unread."""
+    import yaml
+
+    from phenotk.conversion.table.starter import init_mapping
+
+    path = tmp_path / "paper.csv"
+    path.write_text("Patient,Seizure*,Hypotonia¹,Ataxia^b,Microcephaly ²\nP1,yes,no,yes,no\n", encoding="utf-8")
+    mapping = yaml.safe_load(init_mapping(path, ontology=hpo_index).text)
+    assert mapping["phenotypes"]["wide"]["terms"] == {"Seizure*": "HP:0001250", "Hypotonia¹": "HP:0001252",
+                                                      "Ataxia^b": "HP:0001251", "Microcephaly ²": "HP:0000252"}
+    res = read_sheet(path, mapping, ontology=hpo_index, created=CREATED)
+    assert _features(_packets(res)["P1"]) == {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None),
+                                              "HP:0001251": (False, None, None), "HP:0000252": (True, None, None)}
+    assert res.all_issues == []

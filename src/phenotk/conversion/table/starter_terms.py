@@ -24,6 +24,9 @@ from phenotk.ontology.hpo_roots import PHENOTYPIC_ABNORMALITY
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+#: a footnote mark after a header's words: ``Hypotonia¹``, ``Ataxia^b``, ``Seizure*``, ``Microcephaly†`` (NFKD would
+#: turn ``¹`` into a ``1`` that no label has)
+_FOOTNOTE = re.compile(r"(?<=\w)\s*(?:[\u00b9\u00b2\u00b3\u2070-\u209f\u1d43-\u1d61*†‡§¶]+|\^[a-z0-9]{1,2})\s*\Z")
 #: British → American spellings, applied to every word on both sides (so over-eager rules cannot cause misses).
 _SPELLING: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
@@ -56,7 +59,7 @@ def _singular(word: str) -> str:
 
 def normalise(text: str) -> str:
     """Comparison key: ``"Myoclonic Seizures (yes/no)"`` → ``"myoclonic seizure"``; ``"Anaemia"`` → ``"anemia"``."""
-    s = unicodedata.normalize("NFKD", text)
+    s = unicodedata.normalize("NFKD", _FOOTNOTE.sub("", text))
     s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
     stripped = _BRACKETS.sub(" ", s)
     s = stripped if stripped.strip() else s
