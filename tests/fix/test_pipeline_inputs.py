@@ -193,3 +193,14 @@ def test_fixes_that_would_leave_an_unreadable_file_are_reported_as_such(monkeypa
     assert result.error is not None
     msg = str(result.error)
     assert msg.startswith("p.json") and "not fixed" in msg and "phenotk bug" in msg, msg
+
+
+def test_jsonl_with_a_byte_order_mark_keeps_it_when_its_first_record_is_fixed() -> None:
+    from phenotk.fixes.run import build_engine, fix_bytes
+
+    lines = [json.dumps(_packet("p0")), json.dumps(_packet("p1", sex="MALE"))]
+    raw = b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode()
+    result = fix_bytes(raw, "cases.jsonl", build_engine())
+    assert [a.issue.rule for a in result.applied] == ["schema-enum"]
+    assert result.new.startswith(b'\xef\xbb\xbf{"id": "p0"'), result.new[:20]
+    assert result.new == raw.replace(b'"female"', b'"FEMALE"')

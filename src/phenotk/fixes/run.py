@@ -276,7 +276,8 @@ def _assemble(fmt: Format, text: str | None, outcomes: list[tuple[Document, FixO
             if out.applied and out.text is not None:
                 old = lines[doc.line_offset]
                 ending = old[len(old.rstrip("\r\n")) :]
-                lines[doc.line_offset] = out.text.rstrip("\r\n") + ending
+                mark = "\ufeff" if old.startswith("\ufeff") and not out.text.startswith("\ufeff") else ""
+                lines[doc.line_offset] = mark + out.text.rstrip("\r\n") + ending  # the file's BOM stays
         return "".join(lines).encode("utf-8")
     _, out = outcomes[0]
     return bom + (out.text or "").encode("utf-8") if out.applied else original
