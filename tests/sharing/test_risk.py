@@ -49,3 +49,13 @@ def test_one_person_in_a_family_a_cohort_and_a_file_of_their_own_counts_once() -
 def test_different_subjects_with_the_same_quasi_identifiers_are_different_people() -> None:
     result = phenotk.deidentify([_packet(f"p{i}", f"subject-{i}") for i in range(5)], key=KEY, min_k=5)
     assert result.risk is not None and result.risk.people == 5 and result.risk.below == []
+
+
+def test_privacy_report_summarises_the_reidentification_risk() -> None:
+    packets = [_packet(f"p{i}", f"s{i}") for i in range(3)] + [_packet("m", "s-m", sex="MALE")]
+    risk = phenotk.deidentify(packets, key=KEY).risk
+    assert risk is not None
+    # groups: 3 women (k=3), 1 man (k=1): the man is singled out for sure; 2 groups / 4 people on average
+    assert risk.to_dict()["reidentificationRisk"] == {"highest": 1.0, "average": 0.5, "shareAtHighest": 0.25}
+    empty = phenotk.deidentify([], key=KEY).risk
+    assert empty is not None and empty.to_dict()["reidentificationRisk"]["highest"] is None

@@ -156,9 +156,28 @@ class RiskReport:
             "minK": self.min_k,
             "ageBinYears": self.width,
             "recordsByGroupSize": self.distribution(),  # (people, as the groups count them)
+            "reidentificationRisk": self.reidentification_risk(),
             "belowMinK": [
                 {"source": r.source, "id": r.id, "group": list(r.key(self.width)), "k": k} for r, k in self.below
             ],
+        }
+
+    def reidentification_risk(self) -> dict[str, float | None]:
+        """The usual summaries of k (the prosecutor model, as in ARX's risk analysis), for these attributes only.
+
+        ``highest``: 1 / the smallest k (the chance of singling out the most exposed person, who is known to be
+        in the release); ``average``: groups / people (the expected share of people singled out when every
+        person is tried); ``shareAtHighest``: the share of people in the smallest groups. None without records.
+        """
+        people = sum(self.groups.values())
+        if not people:
+            return {"highest": None, "average": None, "shareAtHighest": None}
+        smallest = min(self.groups.values())
+        at_smallest = sum(n for n in self.groups.values() if n == smallest)
+        return {
+            "highest": round(1 / smallest, 4),
+            "average": round(len(self.groups) / people, 4),
+            "shareAtHighest": round(at_smallest / people, 4),
         }
 
     def text(self) -> str:
