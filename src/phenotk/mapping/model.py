@@ -74,7 +74,10 @@ DEFAULT_SEX_MAP: dict[str, str | None] = {
                            "varon", "varón", "mannelijk", "junge", "garçon", "garcon")},
     **{w: "FEMALE" for w in ("féminin", "feminin", "femenino", "feminino", "femmina", "femminile", "vrouw",
                              "vrouwelijk", "frau", "femme", "mujer", "mulher", "mädchen", "maedchen", "fille")},
-    **{w: "OTHER_SEX" for w in ("divers", "autre", "otro", "otra", "outro", "altro", "anders")},
+    **{w: "OTHER_SEX" for w in ("divers", "autre", "otro", "otra", "outro", "altro", "anders",
+                                # intersex: neither MALE nor FEMALE applies, which is what OTHER_SEX says
+                                "intersex", "intersexual", "intersexuell", "intersexué", "intersexuée", "intersexo",
+                                "intersessuale", "interseksueel")},
     # the symbols, also in their emoji presentation (U+FE0F after the sign)
     "♂": "MALE", "♀": "FEMALE", "♂\ufe0f": "MALE", "♀\ufe0f": "FEMALE",
 }

@@ -455,3 +455,17 @@ def test_mapping_init_reads_term_headers_with_a_footnote_mark(tmp_path: Path, hp
     assert _features(_packets(res)["P1"]) == {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None),
                                               "HP:0001251": (False, None, None), "HP:0000252": (True, None, None)}
     assert res.all_issues == []
+
+
+def test_sex_words_and_codes(tmp_path: Path, hpo_stub: Any) -> None:
+    """Sex as clinics write it: words are read, 'intersex' is OTHER_SEX (it was a map-bad-cell), codes 1/2 are
+    reported, never guessed, and '?' records nothing."""
+    path = tmp_path / "sex.csv"
+    path.write_text("Patient,Sex\nS1,M\nS2,female\nS3,1\nS4,2\nS5,unknown\nS6,intersex\nS7,Intersexuell\nS8,other\n"
+                    "S9,?\n", encoding="utf-8")
+    res = read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Sex"}}, ontology=hpo_stub,
+                     created=CREATED)
+    assert {pid: p["subject"].get("sex") for pid, p in _packets(res).items()} == {
+        "S1": "MALE", "S2": "FEMALE", "S3": None, "S4": None, "S5": None, "S6": "OTHER_SEX",  # UNKNOWN_SEX is 0
+        "S7": "OTHER_SEX", "S8": "OTHER_SEX", "S9": None}
+    assert _found(res) == [("map-bad-cell", 4, "Sex", "1"), ("map-bad-cell", 5, "Sex", "2")]
