@@ -6,6 +6,7 @@ Synthetic patients only.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import phenotk
@@ -59,3 +60,23 @@ def test_privacy_report_summarises_the_reidentification_risk() -> None:
     assert risk.to_dict()["reidentificationRisk"] == {"highest": 1.0, "average": 0.5, "shareAtHighest": 0.25}
     empty = phenotk.deidentify([], key=KEY).risk
     assert empty is not None and empty.to_dict()["reidentificationRisk"]["highest"] is None
+
+
+def test_a_relatives_sample_in_the_probands_packet_keeps_the_relatives_dates() -> None:
+    """A biosample of the mother inside the proband's packet: her offset, never the proband's age."""
+    proband = _packet("proband-packet", "P-0001")
+    proband["subject"]["dateOfBirth"] = "2010-01-01T00:00:00Z"
+    proband["biosamples"] = [
+        {"id": "s-own", "individualId": "P-0001", "timeOfCollection": {"timestamp": "2015-01-01T00:00:00Z"}},
+        {"id": "s-mother", "individualId": "M-0001", "timeOfCollection": {"timestamp": "2015-01-01T00:00:00Z"}},
+    ]
+    mother = _packet("mother-packet", "M-0001")
+    mother["phenotypicFeatures"][0]["onset"] = {"timestamp": "2015-01-01T00:00:00Z"}
+    for profile in ("safe-harbor", "research"):
+        result = phenotk.deidentify([proband, mother], key=KEY, profile=profile)
+        out_p, out_m = (json.loads(o.data) for o in result.outputs)
+        own, hers = (b["timeOfCollection"] for b in out_p["biosamples"])
+        her_onset = out_m["phenotypicFeatures"][0]["onset"]
+        assert hers == her_onset and "timestamp" in hers, profile  # shifted as in her own file
+        if profile == "safe-harbor":
+            assert own == {"age": {"iso8601duration": "P1826D"}}  # the proband's own sample: his age

@@ -122,6 +122,8 @@ def _table(desc: Descriptor, profile: Profile) -> dict[str, _Field]:
 class _Subject:
     offset: int
     birth: _dt.datetime | None
+    #: the id whose offset this is (a biosample of another individual switches to that individual)
+    ident: str = ""
 
 
 _SUFFIX = re.compile(r"^[A-Za-z0-9]{1,5}$")
@@ -190,7 +192,7 @@ class Deidentifier:
         if not isinstance(ident, str) or not ident:
             ident = packet.get("id") if isinstance(packet.get("id"), str) else fallback.get("id")
         birth = T.parse(subject.get("dateOfBirth", subject.get("date_of_birth")))
-        return _Subject(self._offset(ident), birth)
+        return _Subject(self._offset(ident), birth, ident if isinstance(ident, str) else "")
 
     # ------------------------------------------------------------------ the walk
 
@@ -199,6 +201,11 @@ class Deidentifier:
         outer = None
         if name == "Phenopacket":
             outer, self._subject = self._subject, self._subject_of(d, d)
+        elif name == "Biosample" and self._other_individual(d.get("individualId")):
+            # a relative's sample in the proband's packet: that person's dates, with that person's offset (as in
+            # their own file); their birth date is not known here, so no timestamp becomes an age
+            ident = str(d["individualId"])
+            outer, self._subject = self._subject, _Subject(self._offset(ident), None, ident)
         elif name == "TimeElement" and self._subject.birth is not None and self.profile.timestamps_to_ages:
             d = self._as_age(d)
         table = _table(desc, self.profile)
@@ -252,6 +259,9 @@ class Deidentifier:
         if outer is not None:
             self._subject = outer
         return out
+
+    def _other_individual(self, ident: Any) -> bool:
+        return isinstance(ident, (str, int)) and str(ident) not in ("", self._subject.ident)
 
     def _wrong(self, p: str, msg: str, key: str) -> None:
         self._issues.append(F.UNKNOWN_FIELD(f"{key!r} of {msg} has a value of the wrong type; removed", pointer=p))
