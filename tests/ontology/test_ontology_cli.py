@@ -112,3 +112,19 @@ def test_url_given_as_hpo_says_how_to_download(capsys: pytest.CaptureFixture[str
     code, _, err = run(capsys, "ontology", "info", "--hpo", url)
     assert code == 2 and err.count("\n") == 1
     assert "a URL, not an HPO file: download it with `phenotk ontology fetch --url URL`" in err
+
+
+def test_info_says_why_the_index_is_not_cached(
+    capsys: pytest.CaptureFixture[str], mini_hp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("PHENOTK_CACHE_DIR", str(blocker))
+    code, out, _ = run(capsys, "ontology", "info", "--hpo", str(mini_hp), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["cache"] is None and data["release"] == "2099-01-01"
+    index_dir = blocker / "ontology" / "index"
+    assert data["cache_problem"] == f"cannot write {index_dir}: Not a directory; set PHENOTK_CACHE_DIR"
+    monkeypatch.setenv("PHENOTK_CACHE_DIR", str(tmp_path / "fine"))
+    code, out, _ = run(capsys, "ontology", "info", "--hpo", str(mini_hp), "--json")
+    assert json.loads(out)["cache_problem"] is None

@@ -87,6 +87,8 @@ def describe(idx: OntologyIndex) -> dict[str, Any]:
         "found_by": idx.origin,
         "sha256": idx.source_sha256,
         "cache": idx.cache_path,
+        # why not cached (a read-only cache folder): every run parses the file again, seconds instead of ms
+        "cache_problem": f"{idx.cache_problem}; set PHENOTK_CACHE_DIR" if idx.cache_problem else None,
         "loaded_from_cache": idx.loaded_from_cache,
         **idx.stats(),
         "roots": idx.roots,

@@ -225,7 +225,8 @@ def write_cached(idx: OntologyIndex) -> Path | None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except OSError:
+    except OSError as exc:
+        idx.cache_problem = f"cannot write {path.parent}: {exc.strerror or exc}"
         return None
     idx.cache_path = str(path)
     return path

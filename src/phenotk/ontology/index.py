@@ -144,6 +144,9 @@ class OntologyIndex:
         self.builder: str = data["builder"]
         #: Where the index was read from / written to (None when caching was off or failed).
         self.cache_path: str | None = None
+        #: Why the index could not be cached (``cannot write /ro/cache/ontology/index: Read-only file system``):
+        #: every run then parses the file with pronto again (seconds instead of milliseconds).
+        self.cache_problem: str | None = None
         #: True when this object was loaded from the cache without running pronto.
         self.loaded_from_cache = False
         #: How the file was found (``--hpo``, ``PHENOTK_HPO``, ``config:<file>``, ``cache``, ``download``, ``path``).
