@@ -115,6 +115,8 @@ def test_a_kept_reference_url_holding_the_subject_id_is_reported() -> None:
         ("seen March 12th, 2019", "date"),
         ("seen 12th of March 2019", "date"),
         ("tel +33 1 42 68 53 00", "phone number"),
+        ("lives at SW1A 1AA", "postcode"),
+        ("ZIP 90210-1234", "postcode"),
     ],
 )
 def test_scan_sees_through_look_alikes_and_finds_more_identifiers(text: str, kind: str) -> None:

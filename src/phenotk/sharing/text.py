@@ -111,6 +111,8 @@ EXTRA_PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "phone number": re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]\d{1,4}){3,6}(?![\w.-])"),
+    # a UK postcode (SW1A 1AA) or a US ZIP+4 code (90210-1234): geography smaller than a state
+    "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}\b|(?<![\w-])\d{5}-\d{4}(?![\w-])"),
 }
 _DIGIT = re.compile(r"\d")
 #: format characters (zero-width spaces and joiners, bidi marks): invisible, so a value may hide a match in them
