@@ -469,3 +469,56 @@ def test_sex_words_and_codes(tmp_path: Path, hpo_stub: Any) -> None:
         "S1": "MALE", "S2": "FEMALE", "S3": None, "S4": None, "S5": None, "S6": "OTHER_SEX",  # UNKNOWN_SEX is 0
         "S7": "OTHER_SEX", "S8": "OTHER_SEX", "S9": None}
     assert _found(res) == [("map-bad-cell", 4, "Sex", "1"), ("map-bad-cell", 5, "Sex", "2")]
+
+
+def _ods_with_hidden(path: Path) -> None:
+    """An .ods whose 'Patients' table hides row 4 (a filter) and column E (by hand); a 'Legend' table first."""
+    import zipfile
+
+    def row(cells: list[str], attrs: str = "") -> str:
+        return (f"<table:table-row{attrs}>" + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>' if c else
+            "<table:table-cell/>" for c in cells) + "</table:table-row>")
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    legend = '<table:table table:name="Legend">' + row(["1 = present"]) + "</table:table>"
+    patients = ('<table:table table:name="Patients"><table:table-column table:number-columns-repeated="4"/>'
+                '<table:table-column table:visibility="collapsed"/><table:table-column/>'
+                + row(["Patient", "Sex", "Seizure", "Ataxia", "Hypotonia", "Internal"])
+                + row(["P1", "M", "yes", "no", "no", "x"])
+                + row(["P2", "F", "no", "", "yes", ""])
+                + row(["P3", "F", "yes", "", "", "withdrawn"], ' table:visibility="filter"')
+                + row(["", "", "", "", "", ""], ' table:number-rows-repeated="3" table:visibility="collapsed"')
+                + row(["P4", "M", "", "", "yes", ""])
+                + "</table:table>")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+               f"<office:body><office:spreadsheet>{legend}{patients}</office:spreadsheet></office:body>"
+               "</office:document-content>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+                   'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                   "</manifest:manifest>", compress_type=zipfile.ZIP_DEFLATED)
+
+
+def test_hidden_rows_and_columns_of_an_ods_sheet_are_named(tmp_path: Path, hpo_stub: Any) -> None:
+    path = tmp_path / "hidden.ods"
+    _ods_with_hidden(path)
+    mapping = {"phenotk_mapping": 1, "input": {"sheet": "Patients", "rows": "one"},
+               "subject": {"id": "Patient", "sex": "Sex"}, "ignore_columns": ["Internal"],
+               "phenotypes": {"wide": {"columns": ["Seizure", "Ataxia", "Hypotonia"]}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    obs, exc = (False, None, None), (True, None, None)
+    assert {pid: _features(p) for pid, p in _packets(res).items()} == {
+        "P1": {"HP:0001250": obs, "HP:0001251": exc, "HP:0001252": exc},
+        "P2": {"HP:0001250": exc, "HP:0001252": obs},
+        "P3": {"HP:0001250": obs},
+        "P4": {"HP:0001252": obs},
+    }
+    assert [(i.context["reason"], i.context.get("row"), i.context.get("column")) for i in res.all_issues] == [
+        ("hidden row", 4, "Patient"), ("hidden column", None, "Hypotonia")]
+    _same_as_whole(path, mapping, hpo_stub, res)

@@ -6,6 +6,7 @@ Every row keeps its spreadsheet row number for findings.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import datetime as dt
@@ -346,8 +347,8 @@ class StreamSheet:
         self.stray_cells: list[tuple[int, str, str]] = []
         self.encoding, self.delimiter = encoding, delimiter
         self.uncached_formulas: tuple[int, list[str]] = (0, [])
-        #: XLSX: every row hidden in the workbook (from its XML); :attr:`hidden_rows` keeps the data rows of them
-        self.hidden_marks: frozenset[int] = frozenset()
+        #: XLSX/ODS: every row hidden in the workbook (from its XML); :attr:`hidden_rows` keeps the data rows of them
+        self.hidden_marks: frozenset[int] | RowRanges = frozenset()
         self.hidden_rows: list[int] = []
         self.hidden_columns: list[int] = []
         #: CSV/TSV read as UTF-8 with Windows-1252 parts: the rows (record numbers) that held such bytes
@@ -370,7 +371,10 @@ class StreamSheet:
         self.hidden_rows = []
         hidden, shown = self.hidden_marks, self.hidden_rows
         if not self._spill:
-            yield from self._rows(self.stray_cells)
+            for number, cells in self._rows(self.stray_cells):
+                if hidden and number in hidden:
+                    shown.append(number)
+                yield number, cells
             return
         spill = tempfile.TemporaryFile()  # noqa: SIM115 - lives until replay() has read it back
         dump = marshal.dump
@@ -1248,7 +1252,72 @@ def open_calamine(
     def replay() -> Iterator[tuple[int, list[str]]]:
         return iter(rows)
 
-    return StreamSheet(names[index], str(p), replay, header_row=header_row, skip_rows=skip_rows)
+    out = StreamSheet(names[index], str(p), replay, header_row=header_row, skip_rows=skip_rows)
+    if kind == "ODS":
+        try:
+            out.hidden_marks, out.hidden_columns = _ods_hidden(p, names[index])
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error):
+            pass  # calamine read the rows; a part it did not need is no reason to stop
+    return out
+
+
+class RowRanges:
+    """Row numbers as inclusive ranges (an ODS row style repeated over a million empty rows stays two numbers)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self._ranges = sorted(ranges)
+        self._starts = [a for a, _ in self._ranges]
+
+    def __contains__(self, number: object) -> bool:
+        if not isinstance(number, int):
+            return False
+        i = bisect.bisect_right(self._starts, number) - 1
+        return i >= 0 and self._ranges[i][0] <= number <= self._ranges[i][1]
+
+    def __bool__(self) -> bool:
+        return bool(self._ranges)
+
+
+#: an ODS table, row or column start tag (``<table:table-row table:visibility="collapsed" …>``)
+_ODS_TAG = re.compile(rb"<table:table(-row|-column)?(?=[\s>/])([^>]*)>")
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_HIDDEN = re.compile(rb'table:visibility="(?:collapsed|filter)"')
+_ODS_REPEAT = re.compile(rb'table:number-(?:rows|columns)-repeated="([0-9]{1,9})"')
+
+
+def _ods_hidden(path: Path, sheet: str) -> tuple[RowRanges, list[int]]:
+    """(hidden rows, hidden columns ≤ 16384) of one table of an ODS file, from content.xml, read in chunks.
+
+    Rows and columns hidden by hand (``collapsed``) or by a filter (``filter``); repeated rows are counted.
+    """
+    from xml.sax.saxutils import unescape
+
+    rows: list[tuple[int, int]] = []
+    columns: list[int] = []
+    inside = False
+    r = c = 0
+    for m in _member_matches(path, "content.xml", _ODS_TAG):
+        kind, attrs = m.group(1), m.group(2)
+        if kind is None:  # a table starts
+            if inside:
+                break
+            name = _ODS_NAME.search(attrs)
+            inside = name is not None and unescape(name.group(1).decode("utf-8", "replace"),
+                                                   {"&quot;": '"', "&apos;": "'"}) == sheet
+            continue
+        if not inside:
+            continue
+        rep = _ODS_REPEAT.search(attrs)
+        n = int(rep.group(1)) if rep else 1
+        if kind == b"-row":
+            if _ODS_HIDDEN.search(attrs):
+                rows.append((r + 1, r + n))
+            r += n
+        else:
+            if _ODS_HIDDEN.search(attrs):
+                columns.extend(range(c + 1, min(c + n, 16384) + 1))
+            c += n
+    return RowRanges(rows), columns
 
 
 @dataclass
