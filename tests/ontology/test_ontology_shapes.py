@@ -108,6 +108,8 @@ def test_english_labels_of_a_gzipped_owl(tmp_path: Path) -> None:
     [
         ("hp.json", b"", "empty file (0 bytes), not an ontology"),
         ("hp.obo", b"", "empty file (0 bytes), not an ontology"),
+        ("hp.obo", b"  \r\n\n", "empty file (no content but blanks), not an ontology"),
+        ("hp.json.gz", gzip.compress(b""), "empty file (no content but blanks), not an ontology"),
         ("hp.json", b"<!DOCTYPE html>\n<html><body>404 Not Found</body></html>\n", "an HTML page, not an ontology"),
         ("hp.obo", b"\n  <html><head><title>Error</title></head></html>", "an HTML page, not an ontology"),
         ("hp.json.gz", gzip.compress(b"<!doctype html><html></html>"), "an HTML page, not an ontology"),
@@ -135,7 +137,8 @@ def test_english_labels_of_a_gzipped_owl(tmp_path: Path) -> None:
         ),
     ],
     ids=[
-        *("empty-json", "empty-obo", "html-json", "html-obo", "html-gzip", "garbage", "truncated-json", "obo-1.0"),
+        *("empty-json", "empty-obo", "blank-obo", "empty-gzip", "html-json", "html-obo", "html-gzip", "garbage"),
+        *("truncated-json", "obo-1.0"),
         *("turtle", "owl-functional", "owl-xml"),
     ],
 )
@@ -169,6 +172,14 @@ def test_another_ontology_given_as_hpo_is_refused(
     # `phenotk ontology info/lookup` describe any ontology they are given
     code, out, _ = run(capsys, "ontology", "info", "--ontology", str(toy_obo))
     assert code == 0 and "TOY" in out
+
+
+def test_ontology_without_terms_is_no_hpo(tmp_path: Path) -> None:
+    path = tmp_path / "hp.obo"  # the header of a release, its terms cut off
+    path.write_text("format-version: 1.2\ndata-version: hp/releases/2099-01-01\nontology: hp\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        resolve_hpo(path)
+    assert err.value.message == "not an HPO file: it holds no terms of hp 2099-01-01 (from --hpo)"
 
 
 def test_other_ontology_with_another_prefix_is_refused(toy_obo: Path, mini_hp: Path) -> None:

@@ -96,6 +96,8 @@ def _check_head(p: Path) -> None:
     if empty:
         raise InputError("empty file (0 bytes), not an ontology: a failed or interrupted download?", path=str(p))
     head = _head(p, 4096)
+    if len(head) < 4096 and not head.strip(b"\xef\xbb\xbf \t\r\n"):  # blank, or a gzip of nothing
+        raise InputError("empty file (no content but blanks), not an ontology: a failed download?", path=str(p))
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html")) or (text.startswith(b"<") and b"<html" in text[:1024]):
         raise InputError("an HTML page, not an ontology: a web page or an error page saved as the file? "

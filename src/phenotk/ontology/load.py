@@ -60,6 +60,8 @@ def wrong_prefix(idx: OntologyIndex, prefix: str) -> str:
     """Why ``idx`` is not the ``prefix`` ontology: ``not an HPO file: it holds TOY: terms of toy 2024-01-01``."""
     release = " ".join(x for x in (idx.ontology, idx.version) if x)
     held = f"it holds {idx.prefix}: terms" if idx.prefix else "it holds no PREFIX:number terms"
+    if not len(idx):
+        held = "it holds no terms"
     what = "an HPO file" if prefix == "HP" else f"the {prefix} ontology"
     return f"not {what}: {held}{f' of {release}' if release else ''}"
 
