@@ -82,3 +82,20 @@ def test_a_folder_named_after_a_patient_is_pseudonymised_for_all_its_files(order
     assert sorted(p.name for p in out.iterdir()) == sorted(folders)  # no empty 'Jane_Roe' left behind
     assert sorted(o.name for o in result.outputs) == written
     assert sorted(result.output_of.values()) == written
+
+
+def test_a_second_run_into_the_same_folder_leaves_no_patient_folder_behind(tmp_path: Path) -> None:
+    folder = tmp_path / "in" / "Jane_Roe"
+    folder.mkdir(parents=True)
+    (folder / "a.json").write_text(json.dumps(_person("visit-1", "Jane Roe")), encoding="utf-8")
+    (folder / "z.json").write_text(json.dumps(_person("mother-1", "M-0001")), encoding="utf-8")
+    out = tmp_path / "out"
+    first = phenotk.deidentify(tmp_path / "in", out, key=KEY)
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.json")}
+    again = phenotk.deidentify(tmp_path / "in", out, key=KEY)  # no force: refused, nothing left under Jane_Roe
+    assert first.errors == [] and len(again.errors) == 2 and again.written == 0
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.json")} == before
+    assert not (out / "Jane_Roe").exists()
+    forced = phenotk.deidentify(tmp_path / "in", out, key=KEY, force=True)
+    assert forced.errors == [] and forced.written == 2
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.json")} == before

@@ -144,9 +144,9 @@ def _regroup(
     the name. At the end of the run each folder name is rewritten with the ids of every document under it, and
     files written under another name are moved there (empty folders left behind are removed).
     """
-    final_used: set[str] = set()
     named: dict[tuple[str, ...], str] = {}  # input folder → its output name (once per folder, not per file)
-    for entry, folders, results, written in placed:
+    wanted: list[tuple[str, str]] = []  # (base, extension) of each output's final name
+    for entry, folders, _, _ in placed:
         leaf = entry.name.rpartition("/")[2]
         dirs = []
         for i, part in enumerate(folders):
@@ -155,26 +155,34 @@ def _regroup(
                 named[key] = keyring.rewrite_embedded(part, folder_ids[key])
             dirs.append(named[key])
         stem, dot, ext = leaf.rpartition(".")
-        base = "/".join([*dirs, stem if dot else leaf])
-        final, n = base + (dot + ext), 2
-        while final in final_used:
-            final, n = f"{base}_{n}{dot}{ext}", n + 1
-        final_used.add(final)
-        if final != entry.name:
+        wanted.append(("/".join([*dirs, stem if dot else leaf]), dot + ext if dot else ""))
+    # the outputs that stay where they are keep their names; a moved one never lands on one of them
+    final_used = {
+        entry.name for (entry, *_), (base, ext) in zip(placed, wanted, strict=True) if base + ext == entry.name
+    }
+    for (entry, _, results, written), (base, ext) in zip(placed, wanted, strict=True):
+        if base + ext != entry.name:
+            final, n = base + ext, 2
+            while final in final_used:
+                final, n = f"{base}_{n}{ext}", n + 1
+            final_used.add(final)
             if out_dir is not None and written:
                 source, target = out_dir / entry.name, out_dir / final
+                moved = False
                 try:
                     if target.exists() and not force:
                         raise OutputExistsError("output exists; use --force to overwrite", path=str(target))
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(source, target)
-                except OutputExistsError as exc:
-                    result.errors.append(InputError(exc.message, path=exc.path))
-                    continue
-                except OSError as exc:
-                    result.errors.append(InputError(f"cannot write output: {exc.strerror or exc}", path=str(target)))
-                    continue
+                    moved = True
+                except (OutputExistsError, OSError) as exc:
+                    message = exc.message if isinstance(exc, OutputExistsError) else f"cannot write output: {exc}"
+                    result.errors.append(InputError(message, path=str(target)))
+                    source.unlink(missing_ok=True)  # not left under the folder name that holds an id
+                    result.written -= 1
                 _remove_empty(source.parent, out_dir)
+                if not moved:
+                    continue
             entry.name = final
             for res in results:
                 result.output_of[res.path] = final
