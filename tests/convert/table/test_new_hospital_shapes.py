@@ -522,3 +522,30 @@ def test_hidden_rows_and_columns_of_an_ods_sheet_are_named(tmp_path: Path, hpo_s
     assert [(i.context["reason"], i.context.get("row"), i.context.get("column")) for i in res.all_issues] == [
         ("hidden row", 4, "Patient"), ("hidden column", None, "Hypotonia")]
     _same_as_whole(path, mapping, hpo_stub, res)
+
+
+def test_a_patient_number_kept_by_a_zero_padding_format_is_the_id_the_sheet_shows(tmp_path: Path,
+                                                                                   hpo_stub: Any) -> None:
+    """00123 typed into Excel is the number 123; a '00000' format keeps showing 00123 — the id was '123'."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Patient", "Family", "Seizure", "Age (years)"])
+    ws.append([123, 7, "yes", 4])
+    ws.append([4567, 12, "no", 10])
+    ws.append(["00089", None, "yes", 2.5])
+    for ref in ("A2", "A3", "D2", "D3"):
+        ws[ref].number_format = "00000" if ref[0] == "A" else "0.0"
+    ws["B2"].number_format = '"F"000'
+    path = tmp_path / "zeros.xlsx"
+    wb.save(path)
+    mapping = {"phenotk_mapping": 1, "id": {"template": "{Patient}"},
+               "subject": {"id": "Patient", "age_at_last_encounter": {"column": "Age (years)", "unit": "years"}},
+               "phenotypes": {"wide": {"columns": ["Seizure"]}}, "ignore_columns": ["Family"]}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    packets = _packets(res)
+    assert {pid: p["subject"]["timeAtLastEncounter"]["age"]["iso8601duration"] for pid, p in packets.items()} == {
+        "00123": "P4Y", "04567": "P10Y", "00089": "P2Y6M"}
+    assert open_table(path).materialize().rows[0][1] == "F007"
+    assert res.all_issues == []

@@ -935,13 +935,16 @@ def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> It
         raise limits.exceeded("merged-ranges", f"XLSX sheet {title!r} has over {limits.merged_ranges} merged ranges",
                               path=str(path))
     fill = _MergedFill(ranges)
-    rows = iter(ws.iter_rows(min_row=1, min_col=1, max_row=max_row, values_only=True))
+    padded = _padded_formats(getattr(ws, "parent", None))
+    rows = iter(ws.iter_rows(min_row=1, min_col=1, max_row=max_row, values_only=not padded))
     r = 0
     while True:
         try:
             values = next(rows, None)
             if values is None:
                 return
+            if padded:
+                values = [_padded(c, padded) for c in values]
             cells = visible([unneutralise(cell_text(v)) for v in values])
         except InputError:
             raise
@@ -953,6 +956,41 @@ def _worksheet_rows(path: str | Path, ws: Any, max_row: int | None = None) -> It
         if ranges:
             fill(r, cells)
         yield r, cells
+
+
+#: a number format that pads whole numbers with zeros, with literal text around them: ``00000`` (a patient
+#: number 123 shown as 00123), ``"P"000`` (7 shown as P007), ``\F-0000``
+_PADDED = re.compile(r'((?:"[^"]*"|\\.)*)(0{2,})((?:"[^"]*"|\\.)*)\Z')
+
+
+def _padded_formats(wb: Any) -> dict[str, tuple[str, int, str]]:
+    """The workbook's zero-padding number formats: format → (text before, digits, text after)."""
+    out: dict[str, tuple[str, int, str]] = {}
+    for fmt in getattr(wb, "_number_formats", None) or []:
+        m = _PADDED.match(fmt) if isinstance(fmt, str) else None
+        if m:
+            def literal(part: str) -> str:
+                return re.sub(r'"([^"]*)"|\\(.)', lambda x: x.group(1) if x.group(1) is not None else x.group(2), part)
+            out[fmt] = (literal(m.group(1)), len(m.group(2)), literal(m.group(3)))
+    return out
+
+
+def _padded(cell: Any, padded: dict[str, tuple[str, int, str]]) -> Any:
+    """A cell's value as the sheet shows it when its format pads a whole number (``00123``), else its value.
+
+    Without this a patient number typed as 00123 and kept visible by a ``00000`` format was the id ``123``: not
+    the id the sheet shows, and not the id the hospital's other files use.
+    """
+    value = getattr(cell, "value", None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        return value
+    if isinstance(value, float) and not value.is_integer():
+        return value
+    fmt = padded.get(getattr(cell, "number_format", ""))
+    if fmt is None:
+        return value
+    before, width, after = fmt
+    return f"{before}{str(int(value)).zfill(width)}{after}"
 
 
 class _MergedFill:
