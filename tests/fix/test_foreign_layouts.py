@@ -228,3 +228,36 @@ def test_yaml_alias_of_a_feature_with_a_stale_label_converges_in_one_run(
     assert yaml.safe_load(fixed)["phenotypicFeatures"] == [{"type": {"id": "HP:0001250", "label": "Seizure"}}]
     _code, _out, err = _cli(capsys, "fix", *hpo, "-i", str(p))
     assert p.read_text() == fixed and "0 fix(es) applied" in err, err
+
+
+def test_a_resource_added_to_an_empty_array_of_a_one_line_object_stays_on_its_line() -> None:
+    text = '{\n  "id": "p1",\n  "metaData": {"created": "2024-01-01T00:00:00Z", "resources": []}\n}\n'
+    out = apply_to_text(text, "json", [fx("add", "/metaData/resources/-", {"id": "hp", "version": "1"})])
+    assert out.text == text.replace('"resources": []', '"resources": [{"id": "hp", "version": "1"}]'), out.text
+
+
+def test_a_feature_added_to_a_list_of_one_line_features_is_one_line_too() -> None:
+    text = (
+        '{\n  "phenotypicFeatures": [\n'
+        '    {"type": {"id": "HP:0001250", "label": "Seizure"}},\n'
+        '    {"type": {"id": "HP:0001263", "label": "Global developmental delay"}}\n'
+        "  ]\n}\n"
+    )
+    new = {"type": {"id": "HP:0000252", "label": "Microcephaly"}}
+    out = apply_to_text(text, "json", [fx("add", "/phenotypicFeatures/-", new)])
+    assert out.text == text.replace(
+        '"Global developmental delay"}}\n',
+        '"Global developmental delay"}},\n    {"type": {"id": "HP:0000252", "label": "Microcephaly"}}\n',
+    ), out.text
+
+
+def test_one_member_one_line_object_with_spaces_gets_spaced_separators() -> None:
+    text = '{ "id": "p1", "metaData": { "resources": [ { "id": "omim" } ] } }'
+    out = apply_to_text(text, "json", [fx("add", "/metaData/resources/-", {"id": "hp", "version": "1"})])
+    assert out.text == text.replace('{ "id": "omim" } ]', '{ "id": "omim" }, {"id": "hp", "version": "1"} ]'), out.text
+
+
+def test_python_json_dumps_lines_keep_their_blank_after_commas() -> None:
+    line = json.dumps({"id": "p1", "metaData": {"created": "x", "resources": []}})  # ", " and ": "
+    out = apply_to_text(line, "json", [fx("add", "/metaData/resources/-", {"id": "hp", "version": "1"})])
+    assert out.text == line.replace('"resources": []', '"resources": [{"id": "hp", "version": "1"}]'), out.text

@@ -125,7 +125,9 @@ def detect_style(text: str, spans: dict[str, Span]) -> Style:
                 key_sep = m.group(1) + ":" + m.group(2)
         if len(root.children) > 1 and indent is None:
             second = spans["/" + escape(root.children[1])]
-            item_sep = text[first.end : second.item_start].strip(" \t") or ","
+            # "," or ", " (Python's json.dumps default, so most JSON Lines): keep the blank after the comma
+            m = re.fullmatch(r"[ \t]*,([ \t]*)", text[first.end : second.item_start])
+            item_sep = "," + m.group(1) if m else ","
     return Style(indent, item_sep, key_sep, "\r\n" if "\r\n" in text else "\n")
 
 
@@ -155,9 +157,31 @@ def _one_line(text: str, span: Span) -> bool:
 def _inline_seps(text: str, span: Span) -> tuple[str, str]:
     """(item separator, key separator) a one-line container uses (``", "``/``": "`` or ``","``/``":"``)."""
     seg = text[span.start : span.end]
-    item_sep = ", " if re.search(r",[ \t]", seg) else ","
     key_sep = ": " if re.search(r'"[ \t]*:[ \t]', seg) else ":"
+    if "," in seg:
+        item_sep = ", " if re.search(r",[ \t]", seg) else ","
+    else:  # one member: no comma to go by
+        item_sep = ", " if key_sep == ": " or re.search(r"[\[{][ \t]", seg) else ","
     return item_sep, key_sep
+
+
+def _inline_model(text: str, spans: dict[str, Span], parent_ptr: str, style: Style) -> Span | None:
+    """The one-line container whose layout a value added to ``parent_ptr`` copies, or None (pretty-print it).
+
+    In a pretty document: the parent itself when it is written on one line; an empty parent inside a one-line
+    container (``"metaData": {"created": "…", "resources": []}``); or the last sibling when the siblings are
+    one-line containers, one per line (hand-written feature lists).
+    """
+    if style.indent is None:
+        return None
+    parent = spans[parent_ptr]
+    if _one_line(text, parent):
+        return parent
+    if not parent.children:
+        outer = spans.get(parent_ptr.rsplit("/", 1)[0]) if parent_ptr else None
+        return outer if outer is not None and _one_line(text, outer) else None
+    last = spans[_child_ptr(parent_ptr, parent.children[-1])]
+    return last if _one_line(text, last) else None
 
 
 def _inline(value: Any, text: str, span: Span) -> str:
@@ -193,6 +217,8 @@ def _separator(text: str, spans: dict[str, Span], parent_ptr: str, style: Style)
         if "\n" in lead:
             return "," + lead, _line_indent(text, kids[0].item_start)
         # one cuddled element in a pretty document (``[{`` … ``}]``): JsonFormat writes the next as ``}, {``
+        if style.indent is None and lead:  # "[ {" … "} ]": the blank after the bracket goes after the comma
+            return "," + lead, ""
         return (", " if style.indent is not None else style.item_sep) + lead, _line_indent(text, kids[0].item_start)
     # empty container: one level deeper than the line it opens on
     base = _line_indent(text, parent.start)
@@ -254,10 +280,10 @@ def apply_op_text(text: str, op: PatchOp, style: Style) -> str:
 
     # add
     sep, child_indent = _separator(text, spans, parent_ptr, style)
-    inline = style.indent is not None and _one_line(text, parent)
-    value = _inline(op.value, text, parent) if inline else dump_value(op.value, style, child_indent)
     key_sep = style.key_sep
-    if inline:
+    model = _inline_model(text, spans, parent_ptr, style)  # a one-line container the new value should look like
+    value = dump_value(op.value, style, child_indent) if model is None else _inline(op.value, text, model)
+    if model is parent:
         item_sep, key_sep = _inline_seps(text, parent)
         if len(parent.children) == 1:
             sep = item_sep + text[parent.start + 1 : spans[_child_ptr(parent_ptr, parent.children[0])].item_start]
@@ -271,7 +297,7 @@ def apply_op_text(text: str, op: PatchOp, style: Style) -> str:
         idx = len(parent.children)
         item = json.dumps(last, ensure_ascii=False) + key_sep + value
     if not parent.children:
-        if style.indent is None:
+        if style.indent is None or model is not None:
             return text[: parent.start + 1] + item + text[parent.end - 1 :]
         closing_indent = _line_indent(text, parent.start)
         inner = style.newline + child_indent + item + style.newline + closing_indent
