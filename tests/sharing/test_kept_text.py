@@ -197,3 +197,9 @@ def test_a_variant_id_is_rewritten_and_then_scanned() -> None:
     assert [(p, m.split(" '")[0]) for p, m in left] == [
         ("/interpretations/0/diagnosis/genomicInterpretations/0/variantInterpretation/variationDescriptor/id", "date")
     ]
+
+
+def test_an_own_id_written_in_another_unicode_form_is_still_found() -> None:
+    nfd, nfc = "Mu\u0308ller-0001", "M\u00fcller-0001"
+    assert ("the record's own id", nfc) in set(leftovers(f"sample of {nfc}", [nfd]))
+    assert ("the record's own id", nfc) in set(leftovers(f"sample of {nfd}", [nfc]))

@@ -24,7 +24,7 @@ from phenotk.sharing import time as T
 from phenotk.sharing.profiles import Profile
 from phenotk.sharing.pseudonyms import Keyring
 from phenotk.sharing.risk import Record, record_of
-from phenotk.sharing.text import FREE_TEXT, REWRITTEN, SCANNED, STRUCTURED, URL_VALUED, distinctive, scan
+from phenotk.sharing.text import FREE_TEXT, REWRITTEN, SCANNED, STRUCTURED, URL_VALUED, distinctive, plain, scan
 
 #: (message type, JSON field) of ids: pseudonymised; references between them resolve because one id always
 #: maps to one pseudonym
@@ -351,7 +351,7 @@ class Deidentifier:
     def _finish(self) -> None:
         """Rewrite embedded ids in kept text, then scan the text-like values for identifiers."""
         ids = self._ids
-        searched = [i for i in ids if distinctive(i)]
+        searched = list(dict.fromkeys(plain(i) for i in ids if distinctive(i)))
         for holder, key, action, p in self._deferred:
             value = holder[key]
             rewrite = action in ("scan", "rewrite")

@@ -162,11 +162,11 @@ def leftovers(text: str, ids: Iterable[str] = (), skip: Collection[str] = ()) ->
     ``ids`` are the record's own ids (those too short to search for are left out, :func:`distinctive`). The
     text is scanned as a reader sees it (:func:`plain`): ``jane＠example.org`` is an e-mail address.
     """
-    return scan(text, [i for i in ids if distinctive(i)], skip)
+    return scan(text, list(dict.fromkeys(plain(i) for i in ids if distinctive(i))), skip)
 
 
 def scan(text: str, ids: Collection[str], skip: Collection[str] = ()) -> Iterator[tuple[str, str]]:
-    """:func:`leftovers` with ``ids`` already reduced to the distinctive ones (a document's texts share them)."""
+    """:func:`leftovers` with ``ids`` already distinctive and in :func:`plain` form (a document's texts share them)."""
     text = plain(text)
     for found in _patterns(text):
         if found[0] not in skip:
