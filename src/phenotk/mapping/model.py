@@ -539,9 +539,12 @@ INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066
 
 
 def _visible(value: Any) -> Any:
-    """``value`` (YAML data) with :data:`INVISIBLE` characters dropped from every string, keys included."""
+    """``value`` (YAML data), every string (keys too) without :data:`INVISIBLE` characters and in NFC.
+
+    The sheet readers compose accents (NFC) too, so ``Épilepsie`` in either form names the same column.
+    """
     if isinstance(value, str):
-        return INVISIBLE.sub("", value)
+        return unicodedata.normalize("NFC", INVISIBLE.sub("", value))
     if isinstance(value, dict):
         return {_visible(k): _visible(v) for k, v in value.items()}
     if isinstance(value, list):

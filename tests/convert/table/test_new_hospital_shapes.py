@@ -10,6 +10,7 @@ by a one-line finding with its sheet, row and column.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -548,4 +549,32 @@ def test_a_patient_number_kept_by_a_zero_padding_format_is_the_id_the_sheet_show
     assert {pid: p["subject"]["timeAtLastEncounter"]["age"]["iso8601duration"] for pid, p in packets.items()} == {
         "00123": "P4Y", "04567": "P10Y", "00089": "P2Y6M"}
     assert open_table(path).materialize().rows[0][1] == "F007"
+    assert res.all_issues == []
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_decomposed_accents_in_headers_and_cells_are_the_composed_ones(kind: str, tmp_path: Path,
+                                                                       hpo_stub: Any) -> None:
+    """'Épilepsie' written as E + combining accent (macOS, web forms) was not the mapping's column (its features
+    lost) and 'féminin' so written no sex; the mapping may write either form."""
+    import unicodedata
+
+    nfd = functools.partial(unicodedata.normalize, "NFD")
+    rows = [["Patient", "Sexe", nfd("Épilepsie"), "Hypotonie"], [nfd("Pé1"), nfd("féminin"), "oui", "non"]]
+    path = tmp_path / f"nfd.{kind}"
+    if kind == "csv":
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    else:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.save(path)
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Sexe"},
+               "phenotypes": {"wide": {"columns": ["Épilepsie", nfd("Hypotonie")],
+                                       "terms": {nfd("Épilepsie"): "HP:0001250", "Hypotonie": "HP:0001252"}}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in _packets(res).items()} == {
+        "Pé1": ("FEMALE", {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None)})}
     assert res.all_issues == []

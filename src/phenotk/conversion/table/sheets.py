@@ -14,6 +14,7 @@ import io
 import marshal
 import re
 import tempfile
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -39,10 +40,16 @@ _INVISIBLE = INVISIBLE
 
 
 def visible(cells: list[str]) -> list[str]:
-    """``cells`` without invisible format characters (the same list when none has one: one C search a row)."""
-    if _INVISIBLE.search("".join(cells)) is None:
+    """``cells`` without invisible format characters, accents composed (NFC).
+
+    ``é`` written as e + combining accent (macOS, some web forms) is the ``é`` of a mapping or a word list: the
+    header ``Épilepsie`` was not the mapping's column, ``féminin`` no sex. The same list when nothing changes
+    (one C check a row; ASCII rows at once).
+    """
+    joined = "".join(cells)
+    if joined.isascii() or (_INVISIBLE.search(joined) is None and unicodedata.is_normalized("NFC", joined)):
         return cells
-    return [_INVISIBLE.sub("", c) for c in cells]
+    return [unicodedata.normalize("NFC", _INVISIBLE.sub("", c)) for c in cells]
 
 
 #: Default of ``limits.zip-ratio``: XLSX members over 10 MB expanding more than this are refused (zip bombs).
@@ -1479,9 +1486,9 @@ def sheet_from_dataframe(df: pd.DataFrame, name: str = "DataFrame") -> Sheet:
             return ""
         if isinstance(value, pd.Timestamp):
             value = value.to_pydatetime()
-        return _INVISIBLE.sub("", cell_text(value))
+        return unicodedata.normalize("NFC", _INVISIBLE.sub("", cell_text(value)))
 
-    header = [_INVISIBLE.sub("", str(c)).strip() for c in df.columns]
+    header = [unicodedata.normalize("NFC", _INVISIBLE.sub("", str(c))).strip() for c in df.columns]
     columns = [[text(v) for v in df.iloc[:, j].tolist()] for j in range(df.shape[1])]
     raw = [(1, header)] + [(i + 2, [col[i] for col in columns]) for i in range(len(df))]
     return _build(name, f"<{name}>", raw, 1, frozenset())
