@@ -99,3 +99,17 @@ def test_a_second_run_into_the_same_folder_leaves_no_patient_folder_behind(tmp_p
     forced = phenotk.deidentify(tmp_path / "in", out, key=KEY, force=True)
     assert forced.errors == [] and forced.written == 2
     assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.json")} == before
+
+
+def test_the_id_map_or_the_key_inside_the_release_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "released"
+    key = tmp_path / "released" / "sharing.key"
+    key.parent.mkdir()
+    key.write_bytes(b"0123456789abcdef0123456789abcdef")
+    with pytest.raises(UsageError, match="key file is inside the output directory"):
+        phenotk.deidentify(BASE_PHENOPACKET, out, key_file=key)
+    with pytest.raises(UsageError, match="id map"):
+        phenotk.deidentify(BASE_PHENOPACKET, out, key=KEY, map_out=out / "sub" / "ids.map")
+    assert sorted(p.name for p in out.rglob("*")) == ["sharing.key"]  # nothing written
+    ok = phenotk.deidentify(BASE_PHENOPACKET, out, key=KEY, map_out=tmp_path / "ids.map")
+    assert ok.written == 1 and (tmp_path / "ids.map").exists()

@@ -310,6 +310,14 @@ def deidentify(
     out_dir = Path(output) if output is not None else None
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise UsageError("the output must be a directory (de-identified files keep their layout)", path=str(out_dir))
+    if out_dir is not None:
+        inside = out_dir.resolve()
+        for what, path in (("the id map (--map-out)", map_out), ("the key file", key_file)):
+            if path is not None and Path(path).resolve().is_relative_to(inside):
+                raise UsageError(
+                    f"{what} is inside the output directory and would be released with the data; keep it elsewhere",
+                    path=os.fspath(path),
+                )
     keep = out_dir is None if keep_outputs is None else keep_outputs
     if isinstance(inputs, (str, os.PathLike, dict, Document)):
         inputs = [inputs]
