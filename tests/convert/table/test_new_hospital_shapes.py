@@ -578,3 +578,17 @@ def test_decomposed_accents_in_headers_and_cells_are_the_composed_ones(kind: str
     assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in _packets(res).items()} == {
         "Pé1": ("FEMALE", {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None)})}
     assert res.all_issues == []
+
+
+def test_an_excel_date_number_in_a_date_of_birth_column_is_named_not_guessed(tmp_path: Path, hpo_stub: Any) -> None:
+    """'44262' (a date that lost its format in a CSV export) is not read on a guess; the finding says what it
+    likely is, so the curator can fix the export."""
+    path = tmp_path / "serial.csv"
+    path.write_text("Patient,DOB\nP1,44262\nP2,2021-03-07\nP3,123\n", encoding="utf-8")
+    res = read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "Patient", "date_of_birth": "DOB"}},
+                     ontology=hpo_stub, created=CREATED)
+    assert {pid: p["subject"].get("dateOfBirth") for pid, p in _packets(res).items()} == {
+        "P1": None, "P2": "2021-03-07T00:00:00Z", "P3": None}
+    assert _found(res) == [("map-bad-cell", 2, "DOB", "44262"), ("map-bad-cell", 4, "DOB", "123")]
+    assert "44262 is 2021-03-07" in res.all_issues[0].message
+    assert "date number" not in res.all_issues[1].message

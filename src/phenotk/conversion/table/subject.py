@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from phenopackets import Individual, Sex, TimeElement, VitalStatus
@@ -22,6 +23,16 @@ _SEX_WORDS: dict[str, str | None] = {
     "fem": "FEMALE", "weibl": "FEMALE",
 }
 _sex_word = enum_parser(_SEX_WORDS, SEX_VALUES)
+
+
+def _serial_hint(raw: str) -> str:
+    """A hint for a date cell holding an Excel date number (44262: the date lost its format in a CSV export)."""
+    text = raw.strip()
+    if not (text.isdigit() and 15000 <= int(text) <= 73000):  # 1941 … 2099
+        return ""
+    shown = (dt.date(1899, 12, 30) + dt.timedelta(days=int(text))).isoformat()
+    return (f" (it looks like a spreadsheet's date number — {text} is {shown} in Excel's 1900 system — that lost "
+            "its date format; it is not converted on a guess: format the column as a date and export again)")
 
 
 def _sex(text: str) -> str | None:
@@ -64,7 +75,7 @@ def build_subject(
         raw, row = b.single(group, sub["date_of_birth"], issues, "date of birth")
         if raw:
             ts = read_value(b, sub["date_of_birth"], raw, date_parser(sub["date_of_birth"]), issues, row,
-                            "date of birth", DATE_EXPECTED)
+                            "date of birth", DATE_EXPECTED + _serial_hint(raw))
             if ts is not None:
                 subject.date_of_birth.FromDatetime(ts)
     if "age_at_last_encounter" in sub:
