@@ -204,3 +204,26 @@ def test_jsonl_with_a_byte_order_mark_keeps_it_when_its_first_record_is_fixed() 
     assert [a.issue.rule for a in result.applied] == ["schema-enum"]
     assert result.new.startswith(b'\xef\xbb\xbf{"id": "p0"'), result.new[:20]
     assert result.new == raw.replace(b'"female"', b'"FEMALE"')
+
+
+# ------------------------------------------------------------------ what scripts pass to phenotk.fix
+
+
+def test_api_fix_of_a_tree_with_a_non_string_key_is_an_input_error() -> None:
+    tree: dict[Any, Any] = {**_packet(), 1: "x"}  # yaml.safe_load of '1: x', or a script's dict
+    with pytest.raises(InputError) as exc:
+        phenotk.fix(tree, hpo=False)
+    assert "key 1" in str(exc.value) and "not a string" in str(exc.value)
+
+
+def test_api_fix_of_bytes_fixes_the_document_they_hold() -> None:
+    raw = (json.dumps(_packet(), indent=2) + "\n").encode()
+    fixed, applied = phenotk.fix(raw, hpo=False)
+    assert fixed.subject.sex == 1 and [a.issue.rule for a in applied] == ["schema-enum"]
+
+
+def test_api_fix_of_something_else_is_a_type_error_naming_what_it_takes() -> None:
+    for wrong in (None, [_packet()], 42):
+        with pytest.raises(TypeError) as exc:
+            phenotk.fix(wrong, hpo=False)  # type: ignore[arg-type]
+        assert "message, a dict, bytes or a path" in str(exc.value), exc.value

@@ -418,6 +418,28 @@ def read_only(path: str | os.PathLike[str]) -> bool:
     return not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
 
 
+def _check_keys(data: Any) -> None:
+    """Refuse a tree with a non-string key (``{1: "x"}``: a script's dict, YAML's ``1:``) as the readers do."""
+    from phenotk.io.sourcemap import escape
+
+    stack: list[tuple[Any, str]] = [(data, "")]
+    seen: set[int] = set()
+    while stack:
+        node, pointer = stack.pop()
+        if id(node) in seen or not isinstance(node, (dict, list)):
+            continue
+        seen.add(id(node))
+        if isinstance(node, list):
+            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))
+            continue
+        for key, value in node.items():
+            if not isinstance(key, str):
+                raise InputError(
+                    f"key {key!r} at {pointer or '/'} is not a string (JSON object keys are strings)", path="<object>"
+                )
+            stack.append((value, f"{pointer}/{escape(key)}"))
+
+
 def fix_tree(
     data: dict[str, Any],
     engine: Engine,
@@ -430,6 +452,7 @@ def fix_tree(
     from phenotk.fixes.patch import apply_to_tree
     from phenotk.io.readers import document_from_tree
 
+    _check_keys(data)
     doc = document_from_tree(copy.deepcopy(data))
     res = engine.check_document(doc)
     chosen = choose_fixes(res.issues, unsafe=unsafe, rules=rules, versions=versions)
@@ -447,9 +470,10 @@ def fix_object(
     rules: Collection[str] | None = None,
     versions: Mapping[str, str] | None = None,
 ) -> tuple[Any, list[AppliedFix]]:
-    """Fix a message (a fixed copy of its class), a JSON tree (a fixed dict) or a file (the fixed message).
+    """Fix a message (a fixed copy of its class), a JSON tree (a fixed dict), a file or bytes (the fixed message).
 
-    A file is read, never written (``phenotk fix --in-place`` writes).
+    A file is read, never written (``phenotk fix --in-place`` writes). A file or bytes holding several documents
+    (JSON Lines, a JSON array) and a tree with a non-string key raise ``InputError``; anything else ``TypeError``.
     """
     from google.protobuf import json_format
     from google.protobuf.message import Message
@@ -462,15 +486,23 @@ def fix_object(
     if isinstance(packet, dict):
         tree, applied, _ = fix_tree(packet, engine, unsafe=unsafe, rules=rules, versions=versions)
         return tree, applied
-    path = os.fspath(packet)
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        raise InputError("no such file or directory", path=path, kind="missing") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    name = os.path.basename(path)
+    if isinstance(packet, (bytes, bytearray, memoryview)):  # a document's bytes, as phenotk.validate takes them
+        raw, path, name = bytes(packet), "<bytes>", None
+    elif isinstance(packet, (str, os.PathLike)):
+        path = os.fspath(packet)
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except FileNotFoundError:
+            raise InputError("no such file or directory", path=path, kind="missing") from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+        name = os.path.basename(path)
+    else:
+        raise TypeError(
+            f"phenotk.fix takes a message, a dict, bytes or a path, not {type(packet).__name__}"
+            + (" (fix each item of a list)" if isinstance(packet, (list, tuple)) else "")
+        )
     result = fix_bytes(raw, path, engine, name=name, unsafe=unsafe, rules=rules, versions=versions)
     if result.error is not None:
         raise result.error
