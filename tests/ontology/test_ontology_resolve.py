@@ -274,3 +274,28 @@ def test_gzipped_release_download_is_checked_as_its_content(
     with pytest.raises(HpoNotAvailable, match="File not found"):
         resolve.fetch_release(RELEASE, url=f"{base}/missing.json", force=True)
     assert path.read_bytes() == data  # a failed re-download keeps the good release
+
+
+def test_config_is_found_upwards_as_validate_finds_it(
+    mini_hp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from phenotk.cli.app import main
+
+    (tmp_path / "pyproject.toml").write_text('[tool.phenotk]\nhpo = "onto/hp.obo"\n', encoding="utf-8")
+    (tmp_path / "onto").mkdir()
+    (tmp_path / "onto" / "hp.obo").write_bytes(mini_hp.read_bytes())
+    sub = tmp_path / "cohort" / "batch1"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)  # `phenotk validate` here reads ../../pyproject.toml: so do load_hpo and ontology info
+    idx = resolve_hpo()
+    assert idx.origin == f"config:{tmp_path / 'pyproject.toml'}" and idx.version == RELEASE
+    try:
+        main(["ontology", "info", "--json"])
+    except SystemExit as exc:
+        assert not exc.code
+    assert '"found_by": "config:' in capsys.readouterr().out
+    (tmp_path / "cohort" / "phenotk.toml").write_text('profile = "default"\n', encoding="utf-8")
+    with pytest.raises(HpoNotAvailable):  # the nearer config (no hpo) is the one validate reads
+        resolve_hpo()
+    with pytest.raises(HpoNotAvailable):  # an explicit folder is that folder only (the session's cache folder)
+        resolve_hpo(cwd=sub)

@@ -114,20 +114,47 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
 
 
-def config_hpo(cwd: str | Path | None = None) -> HpoSource | None:
-    """The ``hpo`` setting of ``phenotk.toml`` or ``pyproject.toml`` ``[tool.phenotk]`` in ``cwd``.
+def _nearest_config(start: Path) -> Path | None:
+    """The config file a run started in ``start`` reads (``phenotk validate``'s ``find_config``).
 
-    Relative paths are taken relative to the config file. ``phenotk.toml`` wins over ``pyproject.toml``.
+    The nearest ``phenotk.toml``, or ``pyproject.toml`` with a ``[tool.phenotk]`` table, from ``start`` upwards.
     """
-    base = Path(cwd) if cwd is not None else Path.cwd()
-    for name in ("phenotk.toml", "pyproject.toml"):
-        cfg = base / name
+    here = start.resolve()
+    for d in (here, *here.parents):
+        cand = d / "phenotk.toml"
+        if cand.is_file():
+            return cand
+        pp = d / "pyproject.toml"
+        if pp.is_file():
+            try:
+                data = _read_toml(pp)
+            except InputError:
+                continue  # a broken pyproject.toml of another project is skipped, as validate skips it
+            if isinstance(data.get("tool"), dict) and "phenotk" in data["tool"]:
+                return pp
+    return None
+
+
+def config_hpo(cwd: str | Path | None = None) -> HpoSource | None:
+    """The ``hpo`` setting of the config file: ``phenotk.toml`` or ``pyproject.toml`` ``[tool.phenotk]``.
+
+    ``cwd=None``: the config ``phenotk validate`` reads, found from the working directory upwards (so
+    ``phenotk ontology info`` in a sub-folder names the HPO that ``validate`` there uses); ``cwd`` given: that
+    folder only (``phenotk.toml`` wins over ``pyproject.toml``). Relative paths are taken relative to the config
+    file.
+    """
+    if cwd is None:
+        nearest = _nearest_config(Path.cwd())
+        candidates = [nearest] if nearest is not None else []
+    else:
+        candidates = [Path(cwd) / name for name in ("phenotk.toml", "pyproject.toml")]
+    for cfg in candidates:
         if not cfg.is_file():
             continue
         data = _read_toml(cfg)
         section = data.get("tool", {}).get("phenotk", {}) if isinstance(data.get("tool"), dict) else {}
         value = section.get("hpo") if isinstance(section, dict) else None
-        if value is None and name == "phenotk.toml":
+        if value is None and cfg.name == "phenotk.toml":
             value = data.get("hpo")
         if value is None:
             continue
