@@ -1,7 +1,7 @@
 """Finding the HPO to use (GUIDE §2) and downloading the pinned release.
 
 Order: explicit path (``--hpo``) → env ``PHENOTK_HPO`` → config (``[tool.phenotk] hpo = …`` in
-``pyproject.toml``, or ``hpo = …`` / ``[tool.phenotk] hpo = …`` in ``phenotk.toml``, in the working directory)
+``pyproject.toml``, or ``hpo = …`` / ``[tool.phenotk] hpo = …`` in ``phenotk.toml``, in the working directory or above)
 → a release in the cache (the one last fetched, else the pinned one) → download of the pinned release.
 """
 
@@ -63,7 +63,7 @@ def how_to_point_at_hpo() -> str:
     return (
         "point phenotk at an HPO file (hp.json, hp.obo or hp.owl, .gz accepted) with --hpo PATH, "
         'or env PHENOTK_HPO=PATH, or `hpo = "PATH"` under [tool.phenotk] in pyproject.toml '
-        "(or in phenotk.toml) in the working directory; or run `phenotk ontology fetch` while online "
+        "(or in phenotk.toml) in the working directory or above; or run `phenotk ontology fetch` while online "
         f"to cache HPO {PINNED_RELEASE}"
     )
 
