@@ -6,6 +6,7 @@ Synthetic patients only.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from typing import Any
 
@@ -80,3 +81,16 @@ def test_a_relatives_sample_in_the_probands_packet_keeps_the_relatives_dates() -
         assert hers == her_onset and "timestamp" in hers, profile  # shifted as in her own file
         if profile == "safe-harbor":
             assert own == {"age": {"iso8601duration": "P1826D"}}  # the proband's own sample: his age
+
+
+def test_without_a_subject_id_every_sample_moves_with_the_packet() -> None:
+    pp = _packet("packet-only", "x")
+    del pp["subject"]["id"]
+    pp["phenotypicFeatures"][0]["onset"] = {"timestamp": "2015-01-01T00:00:00Z"}
+    pp["biosamples"] = [
+        {"id": "s1", "individualId": "someone", "timeOfCollection": {"timestamp": "2015-01-11T00:00:00Z"}}
+    ]
+    out = json.loads(phenotk.deidentify(pp, key=KEY, profile="research").outputs[0].data)
+    onset = out["phenotypicFeatures"][0]["onset"]["timestamp"][:10]
+    taken = out["biosamples"][0]["timeOfCollection"]["timestamp"][:10]
+    assert (dt.date.fromisoformat(taken) - dt.date.fromisoformat(onset)).days == 10  # the interval is kept

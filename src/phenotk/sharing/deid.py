@@ -189,10 +189,11 @@ class Deidentifier:
         subject = packet.get("subject")
         subject = subject if isinstance(subject, dict) else {}
         ident = subject.get("id")
+        known = ident if isinstance(ident, str) else ""  # only a subject id tells another individual's sample
         if not isinstance(ident, str) or not ident:
             ident = packet.get("id") if isinstance(packet.get("id"), str) else fallback.get("id")
         birth = T.parse(subject.get("dateOfBirth", subject.get("date_of_birth")))
-        return _Subject(self._offset(ident), birth, ident if isinstance(ident, str) else "")
+        return _Subject(self._offset(ident), birth, known)
 
     # ------------------------------------------------------------------ the walk
 
@@ -261,7 +262,8 @@ class Deidentifier:
         return out
 
     def _other_individual(self, ident: Any) -> bool:
-        return isinstance(ident, (str, int)) and str(ident) not in ("", self._subject.ident)
+        known = self._subject.ident
+        return bool(known) and isinstance(ident, (str, int)) and str(ident) not in ("", known)
 
     def _wrong(self, p: str, msg: str, key: str) -> None:
         self._issues.append(F.UNKNOWN_FIELD(f"{key!r} of {msg} has a value of the wrong type; removed", pointer=p))
