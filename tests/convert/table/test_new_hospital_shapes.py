@@ -592,3 +592,22 @@ def test_an_excel_date_number_in_a_date_of_birth_column_is_named_not_guessed(tmp
     assert _found(res) == [("map-bad-cell", 2, "DOB", "44262"), ("map-bad-cell", 4, "DOB", "123")]
     assert "44262 is 2021-03-07" in res.all_issues[0].message
     assert "date number" not in res.all_issues[1].message
+
+
+def test_columns_auto_does_not_read_an_onset_severity_or_inheritance_label_as_a_feature(tmp_path: Path,
+                                                                                       hpo_index: Any) -> None:
+    """'Severe' = yes became the feature HP:0012828 Severe (a Severity term: the validator rejects the packet), so
+    did 'Neonatal onset' and 'Autosomal dominant inheritance'; a header that names the id is read as written."""
+    path = tmp_path / "auto.csv"
+    path.write_text("Patient,Seizure,Severe,Neonatal onset,Autosomal dominant inheritance,Hypotonia (HP:0001252)\n"
+                    "P1,yes,yes,yes,no,no\n", encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient"}, "phenotypes": {"wide": {"columns": "auto"}}}
+    res = read_sheet(path, mapping, ontology=hpo_index, created=CREATED)
+    assert _features(_packets(res)["P1"]) == {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None)}
+    assert [(i.rule, i.context["column"], i.context["value"]) for i in res.all_issues] == [
+        ("map-unmapped-column", "Severe", "HP:0012828"), ("map-unmapped-column", "Neonatal onset", "HP:0003623"),
+        ("map-unmapped-column", "Autosomal dominant inheritance", "HP:0000006")]
+    # named in terms: read as the mapping says
+    mapping["phenotypes"]["wide"]["terms"] = {"Severe": "HP:0012828"}
+    res = read_sheet(path, mapping, ontology=hpo_index, created=CREATED)
+    assert "HP:0012828" in _features(_packets(res)["P1"])

@@ -12,6 +12,7 @@ from phenopackets import OntologyClass
 from phenotk.errors import InputError
 from phenotk.issue import Severity
 from phenotk.mapping.model import ValueSpec
+from phenotk.ontology.hpo_roots import PHENOTYPIC_ABNORMALITY
 
 from .findings import finding
 from .sheets import column_letter, preview_table
@@ -162,12 +163,39 @@ def _wide_columns(b: _Builder, claimed: set[str]) -> None:
             if _unknown_header(b, h, h in selected):
                 claimed.add(h)
             continue
+        if not explicit and h not in selected and not HP_ANYWHERE.search(h) and _not_a_phenotype(b, h, term):
+            claimed.add(h)
+            continue
         b.wide.append((h, OntologyClass(id=term[0], label=term[1])))
         claimed.add(h)
         if not explicit:
             _check_header_label(b, h, term[0])
     b.wide_columns = {h for h, _ in b.wide}
     b.wide_ids = [(h, term, str(term.id)) for h, term in b.wide]
+
+
+def _not_a_phenotype(b: _Builder, h: str, term: tuple[str, str]) -> bool:
+    """Report a header that ``columns: auto`` read only by its label and that names no phenotypic abnormality.
+
+    A column headed ``Severe``, ``Neonatal onset`` or ``Autosomal dominant inheritance`` is an HPO label, but of a
+    severity, an onset or a mode of inheritance: read as a feature it made packets the validator rejects, and
+    ``Severe`` = yes is seldom a feature at all. A header that names the id (``Severe (HP:0012828)``), a listed
+    column or a ``terms:`` entry is read as written.
+    """
+    onto = b.resolver.ontology
+    if onto is None or not hasattr(onto, "is_descendant_of"):
+        return False
+    try:
+        if onto.is_descendant_of(term[0], PHENOTYPIC_ABNORMALITY):
+            return False
+    except (KeyError, ValueError):
+        return False
+    b.sheet_issues.append(finding(
+        "map-unmapped-column", f"column {h!r} is the HPO label of {term[0]} {term[1]}, which is no phenotypic "
+        "abnormality (an onset, severity, inheritance … term): it is not read as a feature under columns: auto; "
+        "map it under phenotypes.wide.terms if you mean it, or list it under ignore_columns", b.sev,
+        sheet=b.sheet.name, column=h, value=term[0], reason="not a phenotypic abnormality"))
+    return True
 
 
 def _explicit_term(b: _Builder, h: str, curie: str) -> tuple[str, str] | None:
