@@ -251,3 +251,43 @@ def test_leftovers_of_killed_runs_are_swept(mini_hp: Path, tmp_path: Path, monke
     resolve.fetch_release("2099-01-01", url=mini_hp.as_uri())  # downloads, then builds and caches the index
     assert [p.exists() for p in made] == [False, False]
     assert (releases / ".download-killed.json.live").exists() and (index / ".tmp-killed.idx.live").exists()
+
+
+#: ORDO (Orphanet's OWL): classes are http://www.orpha.net/ORDO/Orphanet_<n> IRIs, ids of any length
+ORDO = """<?xml version="1.0"?>
+<rdf:RDF xmlns:owl="http://www.w3.org/2002/07/owl#"
+     xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+     xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+    <owl:Ontology rdf:about="http://www.orpha.net/ontology/orphanet.owl">
+        <owl:versionInfo>9.9</owl:versionInfo>
+    </owl:Ontology>
+    <owl:Class rdf:about="http://www.orpha.net/ORDO/Orphanet_377788">
+        <rdfs:label xml:lang="en">disease</rdfs:label>
+    </owl:Class>
+    <owl:Class rdf:about="http://www.orpha.net/ORDO/Orphanet_90001">
+        <rdfs:subClassOf rdf:resource="http://www.orpha.net/ORDO/Orphanet_377788"/>
+        <rdfs:label xml:lang="en">Synthetic syndrome A</rdfs:label>
+    </owl:Class>
+    <owl:Class rdf:about="http://www.orpha.net/ORDO/Orphanet_901">
+        <rdfs:subClassOf rdf:resource="http://www.orpha.net/ORDO/Orphanet_90001"/>
+        <rdfs:label xml:lang="en">Synthetic syndrome B</rdfs:label>
+    </owl:Class>
+</rdf:RDF>
+"""
+
+
+def test_ordo_answers_orpha_ids(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "ORDO_en_9.9.owl"
+    path.write_text(ORDO, encoding="utf-8")
+    idx = load_ontology(path, prefix="ORPHA")  # --ontology ORPHA=ORDO_en.owl
+    assert (idx.prefix, idx.version, idx.id_width) == ("ORPHA", "9.9", 0)
+    assert idx.label("ORPHA:901") == "Synthetic syndrome B" and idx.parents("ORPHA:901") == ["ORPHA:90001"]
+    assert idx.is_descendant_of("ORPHA:901", "ORPHA:377788")
+    assert [idx.id_status(c) for c in ("ORPHA:90001", "ORPHA:901", "ORPHA:2", "ORPHA:9x")] == [
+        IdStatus.current,
+        IdStatus.current,
+        IdStatus.unknown,
+        IdStatus.malformed,
+    ]
+    code, out, _ = run(capsys, "ontology", "lookup", "--ontology", str(path), "ORPHA:9x")
+    assert code == 1 and "not a ORPHA id (ORPHA:digits form)" in out

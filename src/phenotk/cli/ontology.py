@@ -178,13 +178,16 @@ def _print_text(idx: OntologyIndex, query: str, rows: list[dict[str, Any]]) -> N
     for r in rows:
         status = r["status"]
         if status == "newer":
-            typer.echo(f"{query}: not in {release}, but above its allocated ids: probably a newer term (update HPO?)")
+            name = "HPO" if idx.prefix == "HP" else idx.prefix
+            newer = f"probably a newer term (update {name}?)"
+            typer.echo(f"{query}: not in {release}, but above its allocated ids: {newer}")
             continue
         if status == "unknown":
             typer.echo(f"{query}: not in {release}")
             continue
         if status == "malformed":
-            typer.echo(f"{query}: not a {idx.prefix} id ({idx.prefix}:{'0' * idx.id_width} form)")
+            form = "0" * idx.id_width if idx.id_width else "digits"
+            typer.echo(f"{query}: not a {idx.prefix} id ({idx.prefix}:{form} form)")
             continue
         head = f"{r['id']}  {r['label']}"
         if status == "alt_id":

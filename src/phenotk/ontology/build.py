@@ -284,14 +284,31 @@ def owl_english_labels(path: str | Path) -> dict[str, str]:
     return out
 
 
+#: IRI stems of ontologies outside the OBO PURL space → the CURIE prefix phenopackets write their ids with (pronto
+#: keeps such ids as full IRIs, so ``--ontology ORPHA=ORDO_en.owl`` would answer no ``ORPHA:`` id)
+IRI_PREFIXES = {
+    "http://www.orpha.net/ORDO/Orphanet_": "ORPHA",
+    "http://www.ebi.ac.uk/efo/EFO_": "EFO",
+}
+
+
+def curie_of(term_id: str) -> str:
+    """The CURIE phenopackets use for a term id pronto gives (``…/ORDO/Orphanet_558`` → ``ORPHA:558``)."""
+    if term_id.startswith("http"):
+        for stem, prefix in IRI_PREFIXES.items():
+            if term_id.startswith(stem):
+                return f"{prefix}:{term_id[len(stem) :]}"
+    return term_id
+
+
 def _compact(iri: str) -> str:
-    """``http://purl.obolibrary.org/obo/HP_0000001`` → ``HP:0000001`` (other strings unchanged)."""
+    """``http://purl.obolibrary.org/obo/HP_0000001`` → ``HP:0000001`` (see also :func:`curie_of`)."""
     if iri.startswith(_OBO):
         local = iri[len(_OBO) :]
         prefix, sep, rest = local.partition("_")
         if sep and prefix and "/" not in local:
             return f"{prefix}:{rest}"
-    return iri
+    return curie_of(iri)
 
 
 @functools.lru_cache(maxsize=1)
@@ -366,8 +383,8 @@ def build_payload(
     ``extra_consider`` adds ``consider`` ids pronto did not read (see :func:`obographs_consider`);
     ``labels_by_id`` replaces the label pronto chose (see :func:`owl_english_labels`).
     """
-    terms = sorted(ont.terms(), key=lambda t: t.id)
-    ids = [t.id for t in terms]
+    terms = sorted(ont.terms(), key=lambda t: curie_of(t.id))
+    ids = [curie_of(t.id) for t in terms]
     pos = {t: i for i, t in enumerate(ids)}
     labels: list[str | None] = []
     synonyms: list[tuple[tuple[str, str], ...]] = []
@@ -378,21 +395,23 @@ def build_payload(
     alt: dict[str, int] = {}
     chosen = labels_by_id or {}
     for i, t in enumerate(terms):
-        labels.append(chosen.get(t.id, t.name))
+        tid = ids[i]
+        labels.append(chosen.get(tid, t.name))
         syns = {(s.description, str(s.scope or "RELATED").upper()) for s in t.synonyms if s.description}
         synonyms.append(tuple(sorted(syns, key=lambda x: (_SCOPE_RANK.get(x[1], 4), x[0]))))
-        parents.append(sorted(pos[p.id] for p in t.superclasses(distance=1, with_self=False) if p.id in pos))
+        ups = (curie_of(p.id) for p in t.superclasses(distance=1, with_self=False))
+        parents.append(sorted(pos[u] for u in ups if u in pos))
         if t.obsolete:
             obsolete.append(i)
-        rb = tuple(sorted(x.id for x in t.replaced_by))
+        rb = tuple(sorted(curie_of(x.id) for x in t.replaced_by))
         if rb:
             replaced_by[i] = rb
-        cons = tuple(sorted({x.id for x in t.consider} | set((extra_consider or {}).get(t.id, ()))))
+        cons = tuple(sorted({curie_of(x.id) for x in t.consider} | set((extra_consider or {}).get(tid, ()))))
         if cons:  # also on some current terms (HPO: "Pelvis fracture" consider …)
             consider[i] = cons
         for a in t.alternate_ids:
-            if a != t.id:
-                alt[str(a)] = i
+            if curie_of(str(a)) != tid:
+                alt[curie_of(str(a))] = i
     try:
         anc = _closure(parents)
     except InputError as exc:
@@ -414,11 +433,13 @@ def build_payload(
     prefix = _main_prefix(prefixes, meta.ontology)
     own_widths = Counter({w: n for (p, w), n in widths.items() if p == prefix})
     width = own_widths.most_common(1)[0][0] if own_widths else 7
+    if own_widths and own_widths[width] < 0.9 * sum(own_widths.values()):
+        width = 0  # ids of any length (ORPHA:558, ORPHA:377788): no zero-padded id form to check against
     numbers = sorted(
         {
             int(m.group(2))
             for c in [*ids, *alt]
-            if (m := _CURIE.match(c)) and m.group(1) == prefix and len(m.group(2)) == width
+            if (m := _CURIE.match(c)) and m.group(1) == prefix and (not width or len(m.group(2)) == width)
         }
     )
     data_version = meta.data_version or None

@@ -24,10 +24,11 @@ from .view import TermTables
 
 #: Version of the serialised index layout; bump it whenever the payload changes shape or meaning.
 #: 3: the cache stores ``synonyms`` as one nested marshal blob, unpacked on first use (see :attr:`OntologyIndex._syn`)
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 #: 4: the prefix is the one the header's ontology id names (``hp-full`` holds more UBERON than HP terms); OWL
 #:    labels in several languages resolve to the English one (``hp-international.owl``)
 #: 5: an OBO file without data-version takes its release from the ``date:`` header (HPO before 2013)
+#: 6: ORDO / EFO IRIs become ORPHA: / EFO: CURIEs; ``id_width`` 0 = ids of any length
 
 #: Two consecutive ids of a release further apart than this delimit unallocated id space: an absent id that falls
 #: in such a stretch (or above the highest id) was most likely minted after the release. Checked on HPO history:
@@ -180,7 +181,8 @@ class OntologyIndex:
         self._numbers = array("q")
         self._numbers.frombytes(data["numbers"])  # sorted numeric parts of every prefix id (primary/alt/obsolete)
         self.id_width: int = data["id_width"]
-        self._id_re = re.compile(rf"{re.escape(self.prefix)}:(\d{{{self.id_width}}})\Z")
+        digits = rf"\d{{{self.id_width}}}" if self.id_width else r"\d+"  # 0: ids of any length (ORPHA)
+        self._id_re = re.compile(rf"{re.escape(self.prefix)}:({digits})\Z")
         self._lookup: LookupTable | None = None
         self._children: list[list[int]] | None = None
         self._tables: TermTables | None = None
