@@ -611,3 +611,19 @@ def test_columns_auto_does_not_read_an_onset_severity_or_inheritance_label_as_a_
     mapping["phenotypes"]["wide"]["terms"] = {"Severe": "HP:0012828"}
     res = read_sheet(path, mapping, ontology=hpo_index, created=CREATED)
     assert "HP:0012828" in _features(_packets(res)["P1"])
+
+
+def test_free_text_does_not_make_a_modifier_label_a_feature(tmp_path: Path, hpo_index: Any) -> None:
+    """'hypotonia, mild, childhood onset' gave three features: Hypotonia, Mild (HP:0012825) and Childhood onset
+    (HP:0011463) — the last two are no phenotypes; they are now named for review. An id written out is kept."""
+    path = tmp_path / "notes.csv"
+    path.write_text('Patient,Notes\nP1,"hypotonia, mild, childhood onset"\n'
+                    'P2,"Seizures; progressive; autosomal recessive inheritance"\nP3,HP:0003676\n', encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient"}, "phenotypes": {"text": {"columns": ["Notes"]}}}
+    res = read_sheet(path, mapping, ontology=hpo_index, created=CREATED)
+    assert {pid: sorted(_features(p)) for pid, p in _packets(res).items()} == {
+        "P1": ["HP:0001252"], "P2": ["HP:0001250"], "P3": ["HP:0003676"]}
+    assert [(i.context["row"], i.context["value"], i.context["reason"]) for i in res.all_issues] == [
+        (2, "mild", "not a phenotypic abnormality"), (2, "childhood onset", "not a phenotypic abnormality"),
+        (3, "progressive", "not a phenotypic abnormality"),
+        (3, "autosomal recessive inheritance", "not a phenotypic abnormality")]

@@ -12,7 +12,6 @@ from phenopackets import OntologyClass
 from phenotk.errors import InputError
 from phenotk.issue import Severity
 from phenotk.mapping.model import ValueSpec
-from phenotk.ontology.hpo_roots import PHENOTYPIC_ABNORMALITY
 
 from .findings import finding
 from .sheets import column_letter, preview_table
@@ -182,13 +181,7 @@ def _not_a_phenotype(b: _Builder, h: str, term: tuple[str, str]) -> bool:
     ``Severe`` = yes is seldom a feature at all. A header that names the id (``Severe (HP:0012828)``), a listed
     column or a ``terms:`` entry is read as written.
     """
-    onto = b.resolver.ontology
-    if onto is None or not hasattr(onto, "is_descendant_of"):
-        return False
-    try:
-        if onto.is_descendant_of(term[0], PHENOTYPIC_ABNORMALITY):
-            return False
-    except (KeyError, ValueError):
+    if not b.resolver.not_a_phenotype(term[0]):
         return False
     b.sheet_issues.append(finding(
         "map-unmapped-column", f"column {h!r} is the HPO label of {term[0]} {term[1]}, which is no phenotypic "

@@ -453,6 +453,15 @@ def text_cell(b: _Builder, number: int, col: str, text: str, issues: list[Issue]
                     f"{part!r}" + (f" (in {phrase!r})" if part.casefold() != phrase.casefold() else "")
                     + " matches no HPO label or synonym exactly; review it or map it by hand",
                     b.sev, sheet=b.sheet.name, row=number, column=col, value=part, reason="no exact HPO match"))
+            elif not HP_ANYWHERE.search(part) and b.resolver.not_a_phenotype(term[0]):
+                # "severe", "neonatal onset", "progressive": a modifier's label, not a feature of its own
+                issues.append(finding(
+                    "map-unmatched-text",
+                    f"{part!r}" + (f" (in {phrase!r})" if part.casefold() != phrase.casefold() else "")
+                    + f" is the HPO label of {term[0]} {term[1]}, which is no phenotypic abnormality (an onset, "
+                    "severity, course or inheritance term): not carried as a feature; review it or map it by hand",
+                    b.sev, sheet=b.sheet.name, row=number, column=col, value=part,
+                    reason="not a phenotypic abnormality"))
             else:
                 add(OntologyClass(id=term[0], label=term[1]), excluded or all_excluded, None, number, col)
 

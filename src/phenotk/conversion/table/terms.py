@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from phenotk.ontology.hpo_roots import PHENOTYPIC_ABNORMALITY
+
 HP_IN_TEXT = re.compile(r"(.*?)\s*[(\[]\s*(HP[:_]\d{7})\s*[)\]]\s*\Z", re.I)
 HP_ID = re.compile(r"HP[:_]\d{7}\Z", re.I)
 #: an HPO id written without its colon: "HP 0000486", "HP0000486" (seven digits, nothing glued around)
@@ -68,6 +70,19 @@ class TermResolver:
             return self.ontology.label(curie)  # type: ignore[no-any-return]
         except (KeyError, AttributeError):
             return None
+
+    def not_a_phenotype(self, curie: str) -> bool:
+        """True only when the loaded index says ``curie`` is outside Phenotypic abnormality.
+
+        An onset, severity, inheritance, clinical course … term; False without an index that can tell.
+        """
+        onto = self.ontology
+        if onto is None or not hasattr(onto, "is_descendant_of"):
+            return False
+        try:
+            return not onto.is_descendant_of(curie, PHENOTYPIC_ABNORMALITY)
+        except (KeyError, ValueError):
+            return False
 
     def known(self, curie: str) -> bool:
         """False only when an index is loaded and does not have ``curie``."""
