@@ -627,3 +627,24 @@ def test_free_text_does_not_make_a_modifier_label_a_feature(tmp_path: Path, hpo_
         (2, "mild", "not a phenotypic abnormality"), (2, "childhood onset", "not a phenotypic abnormality"),
         (3, "progressive", "not a phenotypic abnormality"),
         (3, "autosomal recessive inheritance", "not a phenotypic abnormality")]
+
+
+def test_mapping_init_places_a_genetic_mutation_and_a_disease_diagnosis_column(tmp_path: Path,
+                                                                               hpo_stub: Any) -> None:
+    """'Genetic_Mutation' (ATP7B:c.3207C>A) went unread beside its 'Zygosity' column (both map-unmapped-column)."""
+    import yaml
+
+    from phenotk.conversion.table.starter import init_mapping
+
+    path = tmp_path / "import.csv"
+    path.write_text("Pseudonym,Sex,Disease_Diagnosis,Genetic_Mutation,Zygosity\n"
+                    "A1,Female,Wilson Disease,ATP7B:c.3207C>A,Heterozygous\n", encoding="utf-8")
+    start = init_mapping(path, ontology=hpo_stub)
+    mapping = yaml.safe_load(start.text)
+    assert mapping["variants"] == {"hgvs": "Genetic_Mutation", "zygosity": "Zygosity"}
+    assert "Disease_Diagnosis" in start.text and "diseases.id" in start.text  # named: a name needs an id column
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    vd = _packets(res)["A1"]["interpretations"][0]["diagnosis"]["genomicInterpretations"][0][
+        "variantInterpretation"]["variationDescriptor"]
+    assert (vd["geneContext"]["symbol"], vd["expressions"][0]["value"], vd["allelicState"]["label"]) == (
+        "ATP7B", "c.3207C>A", "heterozygous")

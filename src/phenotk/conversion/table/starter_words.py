@@ -82,6 +82,7 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
      r"|mim(?: number)?|mondo(?: id)?|orpha(?:net)?(?: id| code)?|orphacode"),
     ("disease_label",
      rf"{_DIS}(?: (?:label|name|nom|nombre|nome|naam|bezeichnung))?|(?:omim|mondo|orpha) (?:title|name|label)|"
+     r"disease diagnosis|"
      rf"(?:nom|nombre|nome|naam) {_OF}{_DIS}|"
      r"(?:final|clinical) diagnosis|klinische diagnose|diagnostic clinique|diagnostico clinico|diagnosi clinica"),
     ("gene_symbol", r"genes?|gene symbol|symbol|gen|gensymbol|gene name|genname|nom du gene|affected gene|"
@@ -90,7 +91,8 @@ FIELD_PATTERNS: list[tuple[str, str]] = [
     ("variant",  # "Gen / Variante", "Gene and variant": a variant cell that names its gene too
      r"(?:gen(?:e|es)? (?:(?:and|und|et|y|e|en) )?)?"
      r"(?:variant|variants|variante|varianten|variation|hgvs|allele|allel|mutation|mutationen|mutacion|mutazione|"
-     r"mutatie|genetic variant|genvariante|variante genetique|variante genetica|cdna|c|dna change|cdna change|"
+     r"mutatie|genetic variant|genetic mutation|gene mutation|genvariante|variante genetique|variante genetica|"
+     r"cdna|c|dna change|cdna change|"
      r"nucleotide(?: change| mutation| variant)?|(?:c)?dna mutation|hgvs c|genetic finding|genetischer befund)"
      r"(?: ?\d)?"),
     ("protein", r"hgvs ?p|protein(?: change| variant| level)?|p|aa change|amino ?acid(?: change| mutation)?|"
