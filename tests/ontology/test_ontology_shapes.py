@@ -291,3 +291,18 @@ def test_ordo_answers_orpha_ids(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     ]
     code, out, _ = run(capsys, "ontology", "lookup", "--ontology", str(path), "ORPHA:9x")
     assert code == 1 and "not a ORPHA id (ORPHA:digits form)" in out
+
+
+def test_other_ontology_path_problems_are_named(tmp_path: Path) -> None:
+    link = tmp_path / "mondo.obo"
+    link.symlink_to(tmp_path / "gone.obo")
+    cases = {
+        tmp_path: "a directory, not an ontology file",
+        link: f"a broken symbolic link (to {tmp_path / 'gone.obo'}), not an ontology file",
+        Path("https://example.org/mondo.obo"): "a URL, not an ontology file: download it and give its path",
+        tmp_path / "none.obo": "ontology file not found",
+    }
+    for path, said in cases.items():
+        with pytest.raises(InputError) as err:
+            load_ontology(path, prefix="MONDO")  # --ontology MONDO=PATH
+        assert err.value.message == said

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from pathlib import Path
 
@@ -40,6 +42,20 @@ def _sha256(p: Path) -> str:
     return sha
 
 
+def missing_file_phrase(path: Path, what: str) -> str:
+    """Why ``path`` is no ``what``: ``HPO file not found``, ``a directory, not an HPO file``, …."""
+    article = "an" if what[:1].lower() in "aeiouh" else "a"
+    if re.match(r"(https?|ftp|file):/", str(path)) and not path.exists():  # Path() made https:// https:/
+        fetch = "with `phenotk ontology fetch --url URL`, or give a path" if what == "HPO file" else "and give its path"
+        return f"a URL, not {article} {what}: download it {fetch}"
+    if not path.exists():
+        if path.is_symlink():
+            return f"a broken symbolic link (to {os.readlink(path)}), not {article} {what}"
+        return f"{what} not found"
+    kind = "a directory" if path.is_dir() else "not a regular file"
+    return f"{kind}, not {article} {what}"
+
+
 def load_ontology(path: str | Path, *, use_cache: bool = True, prefix: str | None = None) -> OntologyIndex:
     """Load an ontology (``.obo``, OBO Graphs ``.json``, ``.owl``; gzip accepted) as an :class:`OntologyIndex`.
 
@@ -69,7 +85,7 @@ def wrong_prefix(idx: OntologyIndex, prefix: str) -> str:
 def _load(path: str | Path, *, use_cache: bool) -> OntologyIndex:
     p = Path(path).expanduser()
     if not p.is_file():
-        raise InputError("ontology file not found" if not p.exists() else "not a file", path=str(path), kind="missing")
+        raise InputError(missing_file_phrase(p, "ontology file"), path=str(path), kind="missing")
     try:
         sha = _sha256(p)
     except OSError as exc:

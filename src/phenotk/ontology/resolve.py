@@ -21,7 +21,7 @@ from phenotk.errors import InputError, PhenotkError, UsageError
 
 from .cache import file_sha256, ontology_cache_dir, sweep_temporaries
 from .index import OntologyIndex
-from .load import load_ontology, wrong_prefix
+from .load import load_ontology, missing_file_phrase, wrong_prefix
 
 #: The HPO release phenotk downloads when nothing else is configured.
 PINNED_RELEASE = "2025-05-06"
@@ -66,19 +66,6 @@ def how_to_point_at_hpo() -> str:
         "(or in phenotk.toml) in the working directory or above; or run `phenotk ontology fetch` while online "
         f"to cache HPO {PINNED_RELEASE}"
     )
-
-
-def missing_file_phrase(path: Path, what: str) -> str:
-    """Why ``path`` is no ``what``: ``HPO file not found``, ``a directory, not an HPO file``, …."""
-    article = "an" if what[:1].lower() in "aeiouh" else "a"
-    if re.match(r"(https?|ftp|file):/", str(path)) and not path.exists():  # Path() made https:// https:/
-        return f"a URL, not {article} {what}: download it with `phenotk ontology fetch --url URL`, or give a path"
-    if not path.exists():
-        if path.is_symlink():
-            return f"a broken symbolic link (to {os.readlink(path)}), not {article} {what}"
-        return f"{what} not found"
-    kind = "a directory" if path.is_dir() else "not a regular file"
-    return f"{kind}, not {article} {what}"
 
 
 @dataclass(frozen=True)
