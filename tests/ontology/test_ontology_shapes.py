@@ -135,11 +135,12 @@ def test_english_labels_of_a_gzipped_owl(tmp_path: Path) -> None:
             b'<?xml version="1.0"?>\n<Ontology xmlns="http://www.w3.org/2002/07/owl#" ontologyIRI="x">\n</Ontology>\n',
             ": an ontology in OWL/XML, which pronto does not read",
         ),
+        ("hp.obo", "format-version: 1.2\n\n[Term]\nid: HP:0000001\n".encode("utf-16"), "UTF-16 text, which pronto"),
     ],
     ids=[
         *("empty-json", "empty-obo", "blank-obo", "empty-gzip", "html-json", "html-obo", "html-gzip", "garbage"),
         *("truncated-json", "obo-1.0"),
-        *("turtle", "owl-functional", "owl-xml"),
+        *("turtle", "owl-functional", "owl-xml", "utf-16"),
     ],
 )
 def test_files_that_are_no_ontology_say_what_they_are(

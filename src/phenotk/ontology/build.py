@@ -96,6 +96,8 @@ def _check_head(p: Path) -> None:
     if empty:
         raise InputError("empty file (0 bytes), not an ontology: a failed or interrupted download?", path=str(p))
     head = _head(p, 4096)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Windows editors save "Unicode" text so
+        raise InputError("UTF-16 text, which pronto does not read: save the file as UTF-8", path=str(p))
     if len(head) < 4096 and not head.strip(b"\xef\xbb\xbf \t\r\n"):  # blank, or a gzip of nothing
         raise InputError("empty file (no content but blanks), not an ontology: a failed download?", path=str(p))
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
