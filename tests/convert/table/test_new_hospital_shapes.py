@@ -648,3 +648,33 @@ def test_mapping_init_places_a_genetic_mutation_and_a_disease_diagnosis_column(t
         "variantInterpretation"]["variationDescriptor"]
     assert (vd["geneContext"]["symbol"], vd["expressions"][0]["value"], vd["allelicState"]["label"]) == (
         "ATP7B", "c.3207C>A", "heterozygous")
+
+
+def test_a_c_change_and_its_protein_change_joined_by_a_colon(tmp_path: Path, hpo_stub: Any) -> None:
+    """A paper's table writes 'c.1810C>T:p.(Arg604*)' and 'compHET': each variant cell was a map-bad-cell 'not a
+    c. variant' (and its gene and zygosity orphans), every 'compHET' one too — the sheet's variants all lost."""
+    path = tmp_path / "paper.tsv"
+    path.write_text("Patient\tGene\tGenotype\tVariant_1\tVariant_2\t\n"
+                    "P1\tCNGB3\tHOM\tc.1810C>T:p.(Arg604*)\t\n"
+                    "P10\tAHI1\tcompHET\tc.2945G>T:p.(Arg982Met)\tc.1558A>G:p.(Lys520Glu)\n"
+                    "P11\tPROM1\tHET\tNM_006017.3:c.1117C>T:p.(Arg373Cys)\t\n", encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient"},
+               "variants": [{"hgvs": "Variant_1", "gene_symbol": "Gene", "zygosity": "Genotype",
+                             "transcript": {"const": "NM_000001.1"}},
+                            {"hgvs": "Variant_2", "gene_symbol": "Gene", "zygosity": "Genotype",
+                             "transcript": {"const": "NM_000001.1"}}]}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    got = {}
+    for pid, p in _packets(res).items():
+        got[pid] = [(vd.get("label"), [e["value"] for e in vd["expressions"]], vd["allelicState"]["label"],
+                     vd["geneContext"]["symbol"])
+                    for gi in p["interpretations"][0]["diagnosis"]["genomicInterpretations"]
+                    for vd in [gi["variantInterpretation"]["variationDescriptor"]]]
+    assert got == {
+        "P1": [("c.1810C>T:p.(Arg604*)", ["NM_000001.1:c.1810C>T", "p.(Arg604*)"], "homozygous", "CNGB3")],
+        "P10": [("c.2945G>T:p.(Arg982Met)", ["NM_000001.1:c.2945G>T", "p.(Arg982Met)"], "heterozygous", "AHI1"),
+                ("c.1558A>G:p.(Lys520Glu)", ["NM_000001.1:c.1558A>G", "p.(Lys520Glu)"], "heterozygous", "AHI1")],
+        "P11": [("NM_006017.3:c.1117C>T:p.(Arg373Cys)", ["NM_006017.3:c.1117C>T", "p.(Arg373Cys)"],
+                 "heterozygous", "PROM1")],
+    }
+    assert res.all_issues == []

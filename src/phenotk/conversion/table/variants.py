@@ -21,6 +21,7 @@ interpretation's ``progressStatus`` and each ``interpretationStatus`` come only 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -82,8 +83,14 @@ _STATUSES = tuple(GenomicInterpretation.InterpretationStatus.keys())
 _OTHER_KEYS = ("zygosity", "gene_symbol", "hgnc_id", "acmg", "interpretation_status", "transcript")
 
 
+#: compound heterozygous written as one word: ``compHET``, ``CompHet``, ``compoundhet``, ``cpdhet``
+_COMPOUND_ONE_WORD = re.compile(r"(?:comp(?:ound)?|cpd)\.?(?:het|hetero|heterozygous)\Z", re.I)
+
+
 def _zygosity(text: str) -> str | None:
     key = text.strip().lower()
+    if _COMPOUND_ONE_WORD.match(key):
+        return HETEROZYGOUS
     state = ZYGOSITY_CODES.get(key) or zygosity_of(text) or zygosity_with_words(text)
     return HETEROZYGOUS if state == COMPOUND else state
 
@@ -125,6 +132,11 @@ def _partial_template(spec: ValueSpec, rec: dict[str, str]) -> str:
 
 #: where a gene / HGNC / zygosity cell lists one value per variant: "SCN1A; KCNQ2", "het | hom", "A / B"
 _LIST = re.compile(r"\s*(?:[;|,\n]|\s/\s)\s*")
+
+
+#: a c. change and its protein change joined by a colon, as papers' tables write them: ``c.1810C>T:p.(Arg604*)``
+#: (the colon of ``NM_000001.2:c.…`` follows an accession, never a change)
+_C_COLON_P = re.compile(r"(?<![\w.])([cgmnr]\.[^\s:;,]+):(?=\s*p\.)")
 
 
 def _parts(text: str, n: int) -> list[str]:
@@ -291,9 +303,14 @@ class _Reader:
         if result is None:  # a long sheet repeats its variant cells: each distinct one is parsed once
             if len(b.variant_cache) > 50_000:
                 b.variant_cache.clear()
-            result = b.variant_cache[key] = parse_variant_cell(
-                text, default_transcript=transcript, no_variant_words=DEFAULT_NO_VARIANT if words is None else words,
+            joined = text if opts.verbatim else _C_COLON_P.sub(r"\1 ", text)
+            result = parse_variant_cell(
+                joined, default_transcript=transcript, no_variant_words=DEFAULT_NO_VARIANT if words is None else words,
                 verbatim=opts.verbatim)
+            if joined != text:  # the label is the cell as written
+                result = dataclasses.replace(result, text=text, variants=tuple(
+                    dataclasses.replace(v, label=text) if v.label == joined else v for v in result.variants))
+            b.variant_cache[key] = result
         return result
 
     def hgnc_ids(self, block: dict[str, ValueSpec], rec: dict[str, str], row: int, symbols: list[str | None],
