@@ -13,7 +13,14 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator
 
-from phenotk.validation.rules.privacy._scan import PATTERNS, distinctive, embedded, embedded_spans, pattern_finds
+from phenotk.validation.rules.privacy._scan import (
+    PATTERNS,
+    distinctive,
+    embedded,
+    embedded_spans,
+    pattern_finds,
+    tokens,
+)
 
 #: (message type, JSON field) of free text: removed by every profile
 FREE_TEXT: frozenset[tuple[str, str]] = frozenset(
@@ -172,8 +179,26 @@ def scan(text: str, ids: Collection[str], skip: Collection[str] = ()) -> Iterato
         if found[0] not in skip:
             yield found
     for ident in ids:
+        probe = _PROBES.get(ident)
+        if probe is None:
+            probe = _probe(ident)
+        if probe not in text:  # (most texts: neither way below can find the id without its first token)
+            continue
         if (ident in text and next(_bounded(text, ident), None) is not None) or embedded(text, ident):
             yield "the record's own id", ident
+
+
+#: the first token of each id searched for (:func:`tokens`; the id itself when it has none): a part of every
+#: place :func:`scan` can find the id, tested before anything dearer; bounded
+_PROBES: dict[str, str] = {}
+
+
+def _probe(ident: str) -> str:
+    if len(_PROBES) >= 4096:
+        _PROBES.clear()
+    parts = tokens(ident)
+    probe = _PROBES[ident] = parts[0] if parts else ident
+    return probe
 
 
 #: longest text scanned in one piece; a longer one is scanned in overlapping windows of this size
