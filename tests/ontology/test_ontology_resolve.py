@@ -299,3 +299,10 @@ def test_config_is_found_upwards_as_validate_finds_it(
         resolve_hpo()
     with pytest.raises(HpoNotAvailable):  # an explicit folder is that folder only (the session's cache folder)
         resolve_hpo(cwd=sub)
+
+
+def test_fetch_again_replaces_a_damaged_release_without_checksum(mini_hp: Path, small_releases: None) -> None:
+    path = resolve.fetch_release("2099-01-01", url=mini_hp.as_uri())  # a release phenotk knows no checksum of
+    path.write_bytes(mini_hp.read_bytes()[:250])  # cut short on disk later
+    again = resolve.fetch_release("2099-01-01", url=mini_hp.as_uri())  # no --force needed
+    assert again == path and path.read_bytes() == mini_hp.read_bytes()

@@ -312,8 +312,10 @@ def fetch_release(
     known = KNOWN_RELEASES.get(release)
     try:
         cached = dest.is_file() and not force and (known is None or file_sha256(dest) == known.sha256)
-    except OSError:
-        cached = False  # unreadable: downloaded again over it
+        if cached and known is None:  # no checksum to trust: a release that no longer parses is fetched again
+            load_ontology(dest)
+    except (OSError, InputError):
+        cached = False  # unreadable or damaged: downloaded again over it
     if cached:
         _set_current(dest)
         return dest
