@@ -128,3 +128,14 @@ def test_info_says_why_the_index_is_not_cached(
     monkeypatch.setenv("PHENOTK_CACHE_DIR", str(tmp_path / "fine"))
     code, out, _ = run(capsys, "ontology", "info", "--hpo", str(mini_hp), "--json")
     assert json.loads(out)["cache_problem"] is None
+
+
+def test_info_in_a_deleted_working_directory(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()  # a shell still sitting in a folder another process removed
+    code, _, err = run(capsys, "ontology", "info")
+    assert code == 2 and err.startswith("no HPO ontology found;") and "internal error" not in err

@@ -131,7 +131,11 @@ def config_hpo(cwd: str | Path | None = None) -> HpoSource | None:
     file.
     """
     if cwd is None:
-        nearest = _nearest_config(Path.cwd())
+        try:
+            here = Path.cwd()
+        except OSError:  # the working directory was deleted: no config file can be there
+            return None
+        nearest = _nearest_config(here)
         candidates = [nearest] if nearest is not None else []
     else:
         candidates = [Path(cwd) / name for name in ("phenotk.toml", "pyproject.toml")]
