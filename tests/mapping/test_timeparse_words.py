@@ -46,3 +46,13 @@ def test_onset_words(text: str, term: str) -> None:
 @pytest.mark.parametrize("text", ["toddler?", "3 bananas", "yes", "en"])
 def test_not_ages(text: str) -> None:
     assert parse_time(text) is None
+
+
+@pytest.mark.parametrize(("text", "unit", "iso"), [
+    ("0 years", None, "P0Y"), ("0", "years", "P0Y"), ("0 months", None, "P0M"), ("0y 0m", None, "P0M"),
+    ("0;0", None, "P0M"), ("0 weeks", None, "P0W"), ("0 days", None, "P0D"), ("P0D", None, "P0D"),
+])
+def test_a_zero_age_keeps_the_unit_it_was_written_in(text: str, unit: str | None, iso: str) -> None:
+    """'0 years' (no completed year: somewhere in the first year) was P0D — the day of birth, which nobody wrote."""
+    parsed = parse_time(text, unit=unit)
+    assert parsed is not None and parsed.iso == iso

@@ -198,7 +198,10 @@ def _iso_from_parts(parts: dict[str, Fraction]) -> tuple[str, str]:
         out += f"{whole_w}W"
     if whole_d:
         out += f"{whole_d}D"
-    return (out if out != "P" else "P0D"), " and ".join(cut)
+    if out == "P":  # "0 years": no completed year — not "P0D", a day nobody wrote; zero in the smallest unit given
+        smallest = next((k for k in "DWMY" if k in parts), "D")
+        out = f"P0{smallest}"
+    return out, " and ".join(cut)
 
 
 def _number(text: str) -> Fraction:
