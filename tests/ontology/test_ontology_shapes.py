@@ -136,11 +136,17 @@ def test_english_labels_of_a_gzipped_owl(tmp_path: Path) -> None:
             ": an ontology in OWL/XML, which pronto does not read",
         ),
         ("hp.obo", "format-version: 1.2\n\n[Term]\nid: HP:0000001\n".encode("utf-16"), "UTF-16 text, which pronto"),
+        (
+            "phenotype.hpoa",  # --ontology OMIM=phenotype.hpoa: disease annotations, not an ontology
+            b"#version: 2099-01-01\ndatabase_id\tdisease_name\tqualifier\thpo_id\n"
+            b"OMIM:100001\tSynthetic syndrome\t\tHP:0000006\tPMID:1\tPCS\t\t\t\t\tI\tHPO:x\n",
+            ': it is the HPO annotation file (phenotype.hpoa): give it as `annotations = "…"` in the config',
+        ),
     ],
     ids=[
         *("empty-json", "empty-obo", "blank-obo", "empty-gzip", "html-json", "html-obo", "html-gzip", "garbage"),
         *("truncated-json", "obo-1.0"),
-        *("turtle", "owl-functional", "owl-xml", "utf-16"),
+        *("turtle", "owl-functional", "owl-xml", "utf-16", "hpoa"),
     ],
 )
 def test_files_that_are_no_ontology_say_what_they_are(

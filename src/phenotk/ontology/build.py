@@ -60,6 +60,9 @@ def parse_with_pronto(path: str | Path) -> pronto.Ontology:
         raise InputError(f"cannot parse ontology with pronto: {msg}", path=str(path)) from None
 
 
+_HPOA_ROW = re.compile(rb"^(OMIM|ORPHA|DECIPHER):\d+\t[^\t\n]*\t[^\t\n]*\tHP:", re.M)
+
+
 def _other_syntax(head: bytes) -> str:
     """``: an OWL Turtle file …`` when ``head`` is an ontology syntax pronto does not read, else ``""``."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -71,6 +74,8 @@ def _other_syntax(head: bytes) -> str:
     ):
         if any(text.startswith(m) or b"\n" + m in text for m in marks):
             return f": an ontology in {name}, which pronto does not read; use hp.json, hp.obo or hp.owl (RDF/XML)"
+    if b"database_id\tdisease_name\t" in text or _HPOA_ROW.search(text):
+        return ": it is the HPO annotation file (phenotype.hpoa): give it as `annotations = \"…\"` in the config"
     return ""
 
 
