@@ -203,3 +203,27 @@ def test_an_own_id_written_in_another_unicode_form_is_still_found() -> None:
     nfd, nfc = "Mu\u0308ller-0001", "M\u00fcller-0001"
     assert ("the record's own id", nfc) in set(leftovers(f"sample of {nfc}", [nfd]))
     assert ("the record's own id", nfc) in set(leftovers(f"sample of {nfd}", [nfc]))
+
+
+def test_file_maps_drop_values_that_are_not_strings_and_scan_attribute_names() -> None:
+    pp = _packet()
+    pp["files"] = [
+        {
+            "uri": "file:///data/x.vcf.gz",
+            "individualToFileIdentifiers": {"MRN0048151": {"name": "Jane Roe"}},
+            "fileAttributes": {"genomeAssembly": "GRCh38", "meta": {"patient": "Jane Roe"}, "size": 12, "tel": "x"},
+        }
+    ]
+    pp["files"][0]["fileAttributes"]["jane.roe@example.org"] = "owner"
+    result = phenotk.deidentify(pp, key=KEY, profile="research")
+    f = orjson.loads(result.outputs[0].data)["files"][0]
+    assert f.get("individualToFileIdentifiers", {}) == {}
+    assert f["fileAttributes"] == {"genomeAssembly": "GRCh38", "tel": "x", "jane.roe@example.org": "owner"}
+    removed = sorted(i.pointer for i in result.report.issues if i.rule == "deid-unknown-field-removed")
+    assert removed == [
+        "/files/0/fileAttributes/meta",
+        "/files/0/fileAttributes/size",
+        "/files/0/individualToFileIdentifiers/MRN0048151",
+    ]
+    left = [i.pointer for i in result.report.issues if i.rule == "deid-identifier-left"]
+    assert left == ["/files/0/fileAttributes/jane.roe@example.org"]

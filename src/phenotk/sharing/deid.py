@@ -339,15 +339,26 @@ class Deidentifier:
         return d
 
     def _map(self, value: dict[str, Any], action: str, p: str) -> Any:
-        if action == "ids-map":  # individual / biosample id → sample id inside the file: both pseudonymised
-            return {
-                self.keyring.pseudonym(str(k)): self.keyring.pseudonym(v) if isinstance(v, str) else v
-                for k, v in value.items()
-            }
-        out = {k: v for k, v in value.items() if str(k).lower() not in ("description", "comment", "notes")}
-        for k, v in out.items():  # file attributes: ids rewritten, then scanned, as variant labels
-            if isinstance(v, str):
-                self._deferred.append((out, k, "scan", f"{p}/{escape(str(k))}"))
+        """A map<string, string>: file-to-individual ids pseudonymised, or file attributes rewritten and scanned.
+
+        A value that is not a string (an object, a number) could hold anything: removed and reported.
+        """
+        out: dict[str, Any] = {}
+        field = "individualToFileIdentifiers" if action == "ids-map" else "fileAttributes"
+        for k, v in value.items():
+            name = str(k)
+            ptr = f"{p}/{escape(name)}"
+            if action != "ids-map" and name.lower() in ("description", "comment", "notes"):
+                continue  # free text
+            if not isinstance(v, str):
+                self._wrong(ptr, field, name)
+                continue
+            if action == "ids-map":  # individual / biosample id → sample id inside the file: both pseudonymised
+                out[self.keyring.pseudonym(name)] = self.keyring.pseudonym(v)
+                continue
+            out[name] = v  # file attributes: the value has ids rewritten, then is scanned, as variant labels
+            self._deferred.append((out, name, "scan", ptr))
+            self._deferred.append(({"name": name}, "name", "check", ptr))  # the attribute's name is scanned too
         return out
 
     def _finish(self) -> None:
