@@ -227,3 +227,16 @@ def test_file_maps_drop_values_that_are_not_strings_and_scan_attribute_names() -
     ]
     left = [i.pointer for i in result.report.issues if i.rule == "deid-identifier-left"]
     assert left == ["/files/0/fileAttributes/jane.roe@example.org"]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_an_enum_field_holding_text_is_removed_and_reported(profile: str) -> None:
+    pp = _packet()
+    pp["subject"]["sex"] = "Jane Roe, 555-867-5309"
+    pp["subject"]["karyotypicSex"] = "XX"
+    pp["interpretations"][0]["progressStatus"] = 4  # a number of the enum is a value too
+    out, _ = _run(pp, profile)
+    assert "sex" not in out["subject"] and out["subject"]["karyotypicSex"] == "XX"
+    assert out["interpretations"][0]["progressStatus"] == 4
+    result = phenotk.deidentify(pp, key=KEY, profile=profile)
+    assert [i.pointer for i in result.report.issues if i.rule == "deid-unknown-field-removed"] == ["/subject/sex"]

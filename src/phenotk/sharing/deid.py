@@ -64,6 +64,8 @@ class _Field:
     repeated: bool
     child: Descriptor | None
     action: str
+    #: an enum's value names and numbers (None for other fields): anything else is no value of the field
+    values: frozenset[str | int] | None = None
 
 
 def _action(msg: str, name: str, kind: int, profile: Profile, text: bool = False) -> str:
@@ -112,10 +114,21 @@ def _table(desc: Descriptor, profile: Profile) -> dict[str, _Field]:
         else:
             kind = MESSAGE
         text = f.type == FieldDescriptor.TYPE_STRING
-        entry = _Field(f.json_name, kind, f.is_repeated, child, _action(desc.name, f.json_name, kind, profile, text))
+        values: frozenset[str | int] | None = None
+        enum = f.enum_type if f.type == FieldDescriptor.TYPE_ENUM else None
+        if enum is not None:
+            values = frozenset([*(v.name for v in enum.values), *(v.number for v in enum.values)])
+        action = _action(desc.name, f.json_name, kind, profile, text)
+        entry = _Field(f.json_name, kind, f.is_repeated, child, action, values)
         out[f.json_name] = entry
         out.setdefault(f.name, entry)
     return out
+
+
+def _enum_ok(value: Any, values: frozenset[str | int]) -> bool:
+    """True for an enum value (its name or number), or a list of them for a repeated enum field."""
+    items = value if isinstance(value, list) else [value]
+    return all(not isinstance(v, bool) and isinstance(v, (str, int)) and v in values for v in items)
 
 
 @dataclass(frozen=True)
@@ -251,6 +264,11 @@ class Deidentifier:
             elif action == "keep":
                 if (isinstance(value, (dict, list)) and not f.repeated) or (f.repeated and not isinstance(value, list)):
                     self._wrong(p, name, key)
+                elif f.values is not None and not _enum_ok(value, f.values):
+                    # "sex": "Jane Roe, 555-867-5309" is no enum value and could be anything: not copied
+                    self._issues.append(
+                        F.UNKNOWN_FIELD(f"{key!r} of {name} is not one of its enum values; removed", pointer=p)
+                    )
                 else:
                     out[f.json] = value
             elif f.repeated and not isinstance(value, list):
