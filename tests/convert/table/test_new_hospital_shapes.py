@@ -678,3 +678,44 @@ def test_a_c_change_and_its_protein_change_joined_by_a_colon(tmp_path: Path, hpo
                  "heterozygous", "PROM1")],
     }
     assert res.all_issues == []
+
+
+def _hidden_sheet_workbook(path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = "Old"
+    for r in (["Patient", "Sex", "Seizure", "Hypotonia", "Ataxia"], ["X1", "m", "yes", "no", "yes"],
+              ["X2", "f", "no", "yes", "no"], ["X3", "f", "no", "yes", "no"]):
+        old.append(r)
+    old.sheet_state = "hidden"
+    patients = wb.create_sheet("Patients")
+    for r in (["Patient", "Sex", "Seizure", "Hypotonia"], ["P1", "m", "yes", "no"], ["P2", "f", "no", "yes"]):
+        patients.append(r)
+    wb.active = 1
+    wb.save(path)
+
+
+def test_a_hidden_first_sheet_is_not_the_one_read(tmp_path: Path, hpo_stub: Any) -> None:
+    """The workbook hides its first sheet (last year's patients X1–X3) and shows 'Patients': mapping init chose the
+    hidden one (more data) and conversion without input.sheet read it — patients the curator no longer sees."""
+    import yaml
+
+    from phenotk.conversion.table.starter import init_mapping
+
+    path = tmp_path / "hidden_sheet.xlsx"
+    _hidden_sheet_workbook(path)
+    start = init_mapping(path, ontology=hpo_stub)
+    assert yaml.safe_load(start.text)["input"]["sheet"] == "Patients"
+    assert "'Old' (hidden)" in start.messages()[0]
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Sex"},
+               "phenotypes": {"wide": {"columns": ["Seizure", "Hypotonia"]}}, "ignore_columns": ["Ataxia"]}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert sorted(_packets(res)) == ["P1", "P2"]
+    assert [(i.rule, i.context["reason"]) for i in res.all_issues] == [("map-bad-cell", "hidden sheet")]
+    assert "'Old' is hidden" in res.all_issues[0].message
+    # named by the mapping: read, and said to be hidden
+    res = read_sheet(path, {**mapping, "input": {"sheet": "Old"}}, ontology=hpo_stub, created=CREATED)
+    assert sorted(_packets(res)) == ["X1", "X2", "X3"]
+    assert [i.context["reason"] for i in res.all_issues] == ["hidden sheet"]

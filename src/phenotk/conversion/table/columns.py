@@ -271,6 +271,9 @@ def _unmapped(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
             "map-bad-cell", f"value {value!r} in column {letter} has no header", b.sev, sheet=sheet.name,
             row=number, column=letter, value=value, reason="cell outside the header"))
     _hidden(b, claimed, nonempty)
+    note = getattr(sheet, "sheet_note", None)
+    if note:
+        b.sheet_issues.append(finding("map-bad-cell", note, b.sev, sheet=sheet.name, value="", reason="hidden sheet"))
     mixed = getattr(sheet, "mixed_rows", [])
     if mixed:
         shown = ", ".join(map(str, mixed[:8])) + (" …" if len(mixed) > 8 else "")

@@ -78,6 +78,8 @@ class Sheet:
     hidden_columns: list[int] = field(default_factory=list)
     #: CSV/TSV read as UTF-8 with Windows-1252 parts: the rows (record numbers) that held such bytes
     mixed_rows: list[int] = field(default_factory=list)
+    #: XLSX: a word about a hidden worksheet (the one read, or the hidden first one passed over)
+    sheet_note: str | None = None
 
     def records(self) -> Iterable[tuple[int, dict[str, str]]]:
         """(row number, {header: cell}) per row."""
@@ -360,6 +362,8 @@ class StreamSheet:
         self.hidden_columns: list[int] = []
         #: CSV/TSV read as UTF-8 with Windows-1252 parts: the rows (record numbers) that held such bytes
         self.mixed_rows: list[int] = []
+        #: XLSX: a word about a hidden worksheet (the one read, or the hidden first one passed over)
+        self.sheet_note: str | None = None
         self._spilled: Any = None
 
     def _rows(self, stray: list[tuple[int, str, str]] | None) -> Iterator[tuple[int, list[str]]]:
@@ -436,6 +440,7 @@ class StreamSheet:
         sheet.uncached_formulas = self.uncached_formulas
         sheet.hidden_rows, sheet.hidden_columns = list(self.hidden_rows), list(self.hidden_columns)
         sheet.mixed_rows = list(self.mixed_rows)
+        sheet.sheet_note = self.sheet_note
         return sheet
 
     def close(self) -> None:
@@ -907,10 +912,14 @@ def _open_workbook(path: str | Path, max_bytes: int) -> Any:
     return wb
 
 
+def _is_hidden(ws: Any) -> bool:
+    return getattr(ws, "sheet_state", "visible") not in ("visible", None)
+
+
 def _worksheet(wb: Any, sheet: str | int | None, path: str) -> Any:
-    """The worksheet named / numbered ``sheet`` (1-based; None = the first)."""
+    """The worksheet named / numbered ``sheet`` (1-based; None = the first the workbook shows)."""
     if sheet is None:
-        return wb.worksheets[0]
+        return next((ws for ws in wb.worksheets if not _is_hidden(ws)), wb.worksheets[0])
     if isinstance(sheet, int):
         if not 1 <= sheet <= len(wb.worksheets):
             raise InputError(f"sheet {sheet} does not exist (workbook has {len(wb.worksheets)})", path=path)
@@ -1079,6 +1088,13 @@ def open_xlsx(
             book.close()
 
     out = StreamSheet(title, p, rows, header_row=header_row, skip_rows=skip_rows, spill=True)
+    hidden = [w.title for w in wb.worksheets[:index] if _is_hidden(w)]
+    if _is_hidden(ws):
+        out.sheet_note = (f"sheet {title!r} is hidden in the workbook (input.sheet names it): its rows were read; "
+                          "check it holds the patients meant")
+    elif sheet is None and hidden:
+        out.sheet_note = (f"the workbook's first sheet {hidden[0]!r} is hidden: read {title!r}, the first sheet it "
+                          "shows (set input.sheet to read another)")
     member = getattr(ws, "_worksheet_path", None)
     if member:
         try:
@@ -1374,6 +1390,7 @@ class SheetPreview:
     rows: list[tuple[int, list[str]]]  #: (row number, cell texts), merged cells filled, blank rows kept
     workbook: bool  #: True for an XLSX worksheet
     sheet_count: int = 1  #: worksheets in the workbook
+    hidden: bool = False  #: the workbook hides the sheet (XLSX): never chosen over a visible one
 
 
 def preview_table(
@@ -1398,7 +1415,7 @@ def preview_table(
             count = len(wb.worksheets)
             return [
                 SheetPreview(ws.title, wb.worksheets.index(ws) + 1, list(_worksheet_rows(p, ws, max_rows)), True,
-                             count)
+                             count, _is_hidden(ws))
                 for ws in sheets
             ]
         finally:

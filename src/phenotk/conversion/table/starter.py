@@ -515,6 +515,8 @@ class MappingStart:
     transposed: list[str] = field(default_factory=list)
     #: (column letter, text) of header cells left empty whose name stands in the row above (a two-row header)
     names_above: list[tuple[str, str]] = field(default_factory=list)
+    #: 1-based indexes of the sheets the workbook hides (passed over unless no sheet is shown)
+    hidden_sheets: frozenset[int] = frozenset()
 
     @property
     def header_row(self) -> int:
@@ -531,7 +533,8 @@ class MappingStart:
         c, pl, sheet = self.choice, self.placement, self.sheet
         out = []
         if len(self.sheets) > 1:
-            others = ", ".join(f"{o.sheet!r}" + (" (read-me/lookup)" if o.auxiliary else "" if o.data_rows
+            others = ", ".join(f"{o.sheet!r}" + (" (hidden)" if o.sheet_index in self.hidden_sheets else
+                                                  " (read-me/lookup)" if o.auxiliary else "" if o.data_rows
                                                   else " (no data)") for o in self.sheets if o is not c)
             out.append(f"sheet: {c.sheet!r} ({c.sheet_index} of {len(self.sheets)}; passed over: {others})")
         where = f" of sheet {c.sheet!r}" if self.sheets and self.sheets[0].sheet != Path(sheet.path).name else ""
@@ -638,7 +641,8 @@ def init_mapping(
     if not preview.workbook:
         choices = []
     above = _names_above(preview, choice.row)
-    return MappingStart(text, pl, data, choice, choices, _findings(data, pl), transposed, above)
+    return MappingStart(text, pl, data, choice, choices, _findings(data, pl), transposed, above,
+                        frozenset(p.index for p in previews if p.hidden))
 
 
 def _names_above(preview: SheetPreview, header_row: int) -> list[tuple[str, str]]:

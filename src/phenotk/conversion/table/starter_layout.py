@@ -125,10 +125,13 @@ def choose_sheet(
 ) -> tuple[HeaderChoice, list[HeaderChoice]]:
     """(the sheet holding the data with its header row, every sheet's choice in workbook order)."""
     choices = [choose_header(p, recognise) for p in previews]
+    hidden = {p.index for p in previews if getattr(p, "hidden", False)}
 
-    def rank(c: HeaderChoice) -> tuple[bool, bool, float]:
+    def rank(c: HeaderChoice) -> tuple[bool, bool, bool, float]:
         has_data = c.data_rows > 0 and c.score > 0
-        return (has_data and not c.auxiliary, has_data, c.score + 0.5 * min(c.data_rows, 40))
+        # a sheet the workbook hides (old data, a lookup) is never chosen over one it shows
+        return (c.sheet_index not in hidden, has_data and not c.auxiliary, has_data,
+                c.score + 0.5 * min(c.data_rows, 40))
 
     best = max(choices, key=rank)  # max keeps the first of equals: workbook order breaks ties
     return best, choices
