@@ -240,3 +240,26 @@ def test_an_enum_field_holding_text_is_removed_and_reported(profile: str) -> Non
     assert out["interpretations"][0]["progressStatus"] == 4
     result = phenotk.deidentify(pp, key=KEY, profile=profile)
     assert [i.pointer for i in result.report.issues if i.rule == "deid-unknown-field-removed"] == ["/subject/sex"]
+
+
+def test_number_and_bool_fields_holding_text_are_removed_and_reported() -> None:
+    pp = _packet()
+    pp["measurements"] = [
+        {
+            "assay": {"id": "LOINC:2951-2", "label": "Sodium"},
+            "value": {"quantity": {"unit": {"id": "UCUM:mmol/L", "label": "mmol/L"}, "value": "Jane Roe 140"}},
+        },
+        {
+            "assay": {"id": "LOINC:2951-2", "label": "Sodium"},
+            "value": {"quantity": {"unit": {"id": "UCUM:mmol/L", "label": "mmol/L"}, "value": "140.5"}},
+        },
+    ]
+    pp["phenotypicFeatures"][0]["excluded"] = "true"
+    pp["phenotypicFeatures"][1]["excluded"] = "per Jane Roe"
+    result = phenotk.deidentify(pp, key=KEY, profile="research")
+    out = orjson.loads(result.outputs[0].data)
+    assert "value" not in out["measurements"][0]["value"]["quantity"]
+    assert out["measurements"][1]["value"]["quantity"]["value"] == "140.5"  # a number as protobuf JSON writes it
+    assert out["phenotypicFeatures"][0]["excluded"] == "true" and "excluded" not in out["phenotypicFeatures"][1]
+    removed = sorted(i.pointer for i in result.report.issues if i.rule == "deid-unknown-field-removed")
+    assert removed == ["/measurements/0/value/quantity/value", "/phenotypicFeatures/1/excluded"]

@@ -118,6 +118,10 @@ def _table(desc: Descriptor, profile: Profile) -> dict[str, _Field]:
         enum = f.enum_type if f.type == FieldDescriptor.TYPE_ENUM else None
         if enum is not None:
             values = frozenset([*(v.name for v in enum.values), *(v.number for v in enum.values)])
+        elif f.type == FieldDescriptor.TYPE_BOOL:
+            values = _BOOL
+        elif f.type in _NUMERIC:
+            values = _NUMBER
         action = _action(desc.name, f.json_name, kind, profile, text)
         entry = _Field(f.json_name, kind, f.is_repeated, child, action, values)
         out[f.json_name] = entry
@@ -125,9 +129,48 @@ def _table(desc: Descriptor, profile: Profile) -> dict[str, _Field]:
     return out
 
 
+#: markers in :attr:`_Field.values` for a bool field and a number field (protobuf JSON: a number or its string)
+_BOOL: frozenset[str | int] = frozenset({"bool"})
+_NUMBER: frozenset[str | int] = frozenset({"number"})
+_NUMERIC = frozenset(
+    {
+        FieldDescriptor.TYPE_DOUBLE,
+        FieldDescriptor.TYPE_FLOAT,
+        FieldDescriptor.TYPE_INT64,
+        FieldDescriptor.TYPE_UINT64,
+        FieldDescriptor.TYPE_INT32,
+        FieldDescriptor.TYPE_FIXED64,
+        FieldDescriptor.TYPE_FIXED32,
+        FieldDescriptor.TYPE_UINT32,
+        FieldDescriptor.TYPE_SFIXED32,
+        FieldDescriptor.TYPE_SFIXED64,
+        FieldDescriptor.TYPE_SINT32,
+        FieldDescriptor.TYPE_SINT64,
+    }
+)
+
+
+def _number(v: Any) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    if isinstance(v, str) and len(v) <= 64:
+        try:
+            float(v)  # "48762884", "1e3", "NaN", "Infinity": numbers as protobuf JSON writes them
+        except ValueError:
+            return False
+        return True
+    return False
+
+
 def _enum_ok(value: Any, values: frozenset[str | int]) -> bool:
-    """True for an enum value (its name or number), or a list of them for a repeated enum field."""
+    """True for a value of the field's type: an enum name or number, a bool, a number (or a list of them)."""
     items = value if isinstance(value, list) else [value]
+    if values is _BOOL:  # "true" as a string, 0 / 1: loose, but no room for text
+        return all(isinstance(v, bool) or v in (0, 1) or str(v).lower() in ("true", "false") for v in items)
+    if values is _NUMBER:
+        return all(_number(v) for v in items)
     return all(not isinstance(v, bool) and isinstance(v, (str, int)) and v in values for v in items)
 
 
@@ -266,9 +309,8 @@ class Deidentifier:
                     self._wrong(p, name, key)
                 elif f.values is not None and not _enum_ok(value, f.values):
                     # "sex": "Jane Roe, 555-867-5309" is no enum value and could be anything: not copied
-                    self._issues.append(
-                        F.UNKNOWN_FIELD(f"{key!r} of {name} is not one of its enum values; removed", pointer=p)
-                    )
+                    what = {id(_BOOL): "true or false", id(_NUMBER): "a number"}.get(id(f.values), "an enum value")
+                    self._issues.append(F.UNKNOWN_FIELD(f"{key!r} of {name} is not {what}; removed", pointer=p))
                 else:
                     out[f.json] = value
             elif f.repeated and not isinstance(value, list):
