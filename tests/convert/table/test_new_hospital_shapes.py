@@ -719,3 +719,19 @@ def test_a_hidden_first_sheet_is_not_the_one_read(tmp_path: Path, hpo_stub: Any)
     res = read_sheet(path, {**mapping, "input": {"sheet": "Old"}}, ontology=hpo_stub, created=CREATED)
     assert sorted(_packets(res)) == ["X1", "X2", "X3"]
     assert [i.context["reason"] for i in res.all_issues] == ["hidden sheet"]
+
+
+def test_a_footnote_under_a_phenotype_column_is_not_a_missing_id(tmp_path: Path, hpo_stub: Any) -> None:
+    """'* confirmed by EEG' under the Seizure column, 'Abbreviations: y = yes' under another: two map-missing-id
+    errors (exit 1) for lines that are no patients; a one-cell row that could be a patient without id stays one."""
+    path = tmp_path / "footnotes.csv"
+    path.write_text("Patient,Sex,Seizure,Hypotonia,Notes\nP1,m,yes,no,\nP2,f,no,yes,\n,,* confirmed by EEG,,\n"
+                    ",,,Abbreviations: y = yes; n = no,\n,,yes,,\n,,,,no seizures; hypotonia\n", encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Sex"},
+               "phenotypes": {"wide": {"columns": ["Seizure", "Hypotonia"]}, "text": {"columns": ["Notes"]}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert sorted(_packets(res)) == ["P1", "P2"]
+    assert [(rule, r, c) for rule, r, c, _ in _found(res)] == [
+        ("map-bad-cell", 4, "Seizure"), ("map-bad-cell", 5, "Hypotonia"),
+        ("map-missing-id", 6, "Patient"), ("map-missing-id", 7, "Patient")]
+    _same_as_whole(path, mapping, hpo_stub, res)

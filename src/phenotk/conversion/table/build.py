@@ -304,6 +304,13 @@ class _Builder:
                 return finding("map-bad-cell", f"cell {text!r} is a note alone in its row, not part of a patient id; "
                                "the row is not converted", self.sev, sheet=self.sheet.name, row=number,
                                column=filled[0], value=text, reason="not a patient row")
+        elif len(filled) == 1:  # a footnote under another column: "* confirmed by EEG", "Abbreviations: y = yes"
+            text = row[filled[0]].strip()
+            in_text = filled[0] in {*self.text_columns, *self.text_excluded_columns}
+            if text.startswith(_NOTE_STARTS) or (_note_like(text) and not in_text):
+                return finding("map-bad-cell", f"cell {text!r} is a note alone in a row without id, not a patient; "
+                               "the row is not converted", self.sev, sheet=self.sheet.name, row=number,
+                               column=filled[0], value=text, reason="not a patient row")
         cols = ", ".join(spec.columns()) or spec.pointer
         shown = ", ".join(filled[:4]) + (" …" if len(filled) > 4 else "")
         if _counts_only([row[c] for c in filled]):
