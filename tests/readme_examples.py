@@ -51,7 +51,8 @@ def lay_out_sandbox(root: Path, data: Path) -> None:
     shutil.copy(data / "hpo" / "hp.json", root / "hp.json")
     (root / "data").mkdir()
     shutil.copy(data / "hpo" / "hp.json", root / "data" / "hp.json")
-    shutil.copy(REPO / "tests" / "fixtures" / "ontology" / "toy.obo", root / "mondo.obo")
+    toy = (REPO / "tests" / "fixtures" / "ontology" / "toy.obo").read_text(encoding="utf-8")
+    (root / "mondo.obo").write_text(toy.replace("TOY:", "MONDO:"), encoding="utf-8")  # --ontology MONDO=mondo.obo
     (root / "our-minimum.schema.json").write_text(
         '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["subject"]}\n'
     )

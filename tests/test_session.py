@@ -341,3 +341,46 @@ def test_organ_systems_that_are_not_hpo_ids_are_usage_errors_at_start(
         Session.from_settings(config=False, hpo=False, organ_systems=["Abnormality of the eye"])
     written = Session.from_settings(config=False, hpo=False, organ_systems=["hp:0000707", "HP_0001626"])
     assert written.options.organ_systems == ["HP:0000707", "HP:0001626"]
+
+
+def test_an_ontology_file_that_does_not_hold_its_prefix_is_refused(
+    capsys: pytest.CaptureFixture[str], fixtures_dir: Path, store_sample: list[str]
+) -> None:
+    # --ontology MONDO=toy.obo (or OMIM=hp.json) checked nothing: no id of the run carries the file's prefix
+    toy, mondo = fixtures_dir / "ontology" / "toy.obo", fixtures_dir / "fix" / "mini-mondo.obo"
+    code, out, err = _cli(capsys, "validate", store_sample[0], "--no-hpo", "--ontology", f"MONDO={toy}")
+    assert code == 2 and out == "" and "--ontology MONDO=: not the MONDO ontology: it holds TOY: terms" in err
+    session = Session.from_settings(config=False, hpo=False, ontology_files={"mondo": str(mondo)})
+    assert list(session.ontologies) == ["MONDO"]  # the prefix's case is the file's
+
+
+def test_a_config_hpo_that_is_not_hpo_is_refused_naming_the_config(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fixtures_dir: Path, store_sample: list[str]
+) -> None:
+    # `hpo = "toy.obo"` in phenotk.toml validated with exit 0 and reported "HPO 2020-01-01"
+    shutil.copy(fixtures_dir / "ontology" / "toy.obo", tmp_path / "toy.obo")
+    (tmp_path / "phenotk.toml").write_text('hpo = "toy.obo"\n', encoding="utf-8")
+    code, _, err = _cli(capsys, "validate", store_sample[0])
+    assert code == 2 and "not an HPO file: it holds TOY: terms" in err and "(from config" in err
+
+
+def test_a_deleted_working_directory_reads_no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phenotk.validation.config import find_config
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert find_config() is None
+
+
+def test_an_index_that_cannot_be_cached_is_a_note(hp_json: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phenotk.ontology import load_ontology
+
+    index = load_ontology(hp_json)
+    monkeypatch.setattr(index, "cache_problem", "cannot write /ro/ontology/index: Read-only file system")
+    for hpo in (index, str(hp_json)):  # given loaded, or as a path (the same index, remembered by the loader)
+        notes = Session.from_settings(config=False, hpo=hpo).notes
+        assert len(notes) == 1 and "not cached (cannot write /ro/ontology/index" in notes[0]
+    monkeypatch.setattr(index, "cache_problem", None)
+    assert Session.from_settings(config=False, hpo=str(hp_json)).notes == []

@@ -398,7 +398,7 @@ def read_cohort(
     if hpo is not None and not hasattr(hpo, "is_descendant_of"):
         from phenotk.ontology import load_ontology
 
-        index = load_ontology(os.fspath(hpo))  # type: ignore[arg-type]
+        index = load_ontology(os.fspath(hpo), prefix="HP")  # type: ignore[arg-type]
     notes = [f"{len(repeated)} file(s) named more than once, read once (first: {repeated[0]})"] if repeated else []
     return CohortView(packets, sources, errors, index, notes)  # type: ignore[arg-type]
 

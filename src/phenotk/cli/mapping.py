@@ -29,7 +29,7 @@ def _ontology(hpo: Path | None) -> Any:
     except ImportError:  # pragma: no cover - ontology layer not installed
         return None
     if hpo is not None:
-        return load_ontology(hpo)
+        return load_ontology(hpo, prefix="HP")
     try:
         return try_resolve_hpo(None, download=False)
     except Exception:  # no HPO configured: labels cannot be looked up, ids still work

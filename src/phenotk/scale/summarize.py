@@ -41,7 +41,7 @@ def _worker_hpo(path: str | None) -> OntologyIndex | None:
     if idx is None:
         from phenotk.ontology import load_ontology
 
-        idx = _HPO[path] = load_ontology(path)
+        idx = _HPO[path] = load_ontology(path, prefix="HP")
     return idx
 
 

@@ -109,7 +109,10 @@ def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
     """Nearest ``phenotk.toml`` or ``pyproject.toml`` with a ``[tool.phenotk]`` table, from ``start`` up."""
-    here = Path(start or Path.cwd()).resolve()
+    try:
+        here = Path(start or Path.cwd()).resolve()
+    except OSError:  # the working directory was deleted under the shell: no config, not an internal error
+        return None
     for d in (here, *here.parents):
         cand = d / "phenotk.toml"
         if cand.is_file():

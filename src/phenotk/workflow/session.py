@@ -89,16 +89,19 @@ class Session:
         self.fail_on: Severity | None = fail_on_severity(opts.fail_on)
         self.ontologies: dict[str, Any] = dict(ontologies or {})
         if opts.ontology_files:
-            from phenotk.ontology import load_ontology
-
             for prefix, path in opts.ontology_files.items():
-                self.ontologies[prefix] = load_ontology(path)
+                idx = _other_ontology(prefix, path)
+                self.ontologies[idx.prefix or prefix] = idx
         self.config: EngineConfig = engine_config(opts, ontologies=self.ontologies or None)
         self.hpo: Any = None
         if opts.no_hpo:
             self.notes.append("HPO checks skipped: --no-hpo")
         elif want_hpo or any(r.requires_hpo for r in self.config.rules):
             self.hpo = self._resolve_hpo(hpo, quiet=want_hpo, download=download, progress=progress)
+            problem = getattr(self.hpo, "cache_problem", None)
+            if problem:  # a read-only cache folder: every run parses HPO again (4-8 s) and nothing said why
+                self.notes.append(f"HPO index not cached ({problem}): each run parses HPO again; "
+                                  "set PHENOTK_CACHE_DIR to a writable folder")
 
     # ------------------------------------------------------------------ construction
 
@@ -263,8 +266,25 @@ def _config_hpo(path: str, source: str | None) -> Any:
 
         what = missing_file_phrase(Path(path), "HPO file")
         raise InputError(f"{what} (from config {source or ''})".rstrip(), path=path, kind="missing")
-    idx = load_ontology(path)
+    try:
+        idx = load_ontology(path, prefix="HP")  # a toy or MONDO file named as HPO is refused, not "HPO 2020-01-01"
+    except InputError as exc:
+        raise InputError(f"{exc.message} (from config {source or ''})".rstrip(), path=path) from None
     idx.origin = f"config:{source}" if source else "config"
+    return idx
+
+
+def _other_ontology(prefix: str, path: str) -> Any:
+    """``--ontology PREFIX=FILE``: the file's terms must carry ``PREFIX`` (its case aside: ``mondo=`` is MONDO).
+
+    ``--ontology OMIM=hp.json`` or ``MONDO=toy.obo`` checked nothing: no id of the run carries the file's prefix.
+    """
+    from phenotk.ontology import load_ontology
+    from phenotk.ontology.load import wrong_prefix
+
+    idx = load_ontology(path)
+    if (idx.prefix or "").upper() != prefix.upper():
+        raise InputError(f"--ontology {prefix}=: {wrong_prefix(idx, prefix)}", path=path)
     return idx
 
 

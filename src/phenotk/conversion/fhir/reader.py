@@ -246,7 +246,7 @@ def from_fhir(
         if not hasattr(hpo, "label"):
             from phenotk.ontology import load_ontology
 
-            hpo = load_ontology(os.fspath(hpo))
+            hpo = load_ontology(os.fspath(hpo), prefix="HP")
         options = replace(options or ConvertOptions(), ontology=hpo)
     return [c.message for c in read_fhir(source, options, validate=False) if c.message is not None]
 
