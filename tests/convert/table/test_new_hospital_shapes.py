@@ -735,3 +735,24 @@ def test_a_footnote_under_a_phenotype_column_is_not_a_missing_id(tmp_path: Path,
         ("map-bad-cell", 4, "Seizure"), ("map-bad-cell", 5, "Hypotonia"),
         ("map-missing-id", 6, "Patient"), ("map-missing-id", 7, "Patient")]
     _same_as_whole(path, mapping, hpo_stub, res)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_byte_order_mark_is_read_and_binary_is_still_refused(codec: str, tmp_path: Path,
+                                                                             hpo_stub: Any) -> None:
+    """A UTF-16 export without BOM was refused as 'binary data'; it is text. Real binary still is refused."""
+    from phenotk.conversion.table.sheets import read_text_table
+    from phenotk.errors import InputError
+
+    path = tmp_path / "u16.txt"
+    path.write_bytes("Patient\tGeschlecht\tSeizure\r\nP1\tmännlich\tja\r\nPé2\tf\tnein\r\n".encode(codec))
+    mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Geschlecht"},
+               "phenotypes": {"wide": {"columns": ["Seizure"]}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in _packets(res).items()} == {
+        "P1": ("MALE", {"HP:0001250": (False, None, None)}), "Pé2": ("FEMALE", {"HP:0001250": (True, None, None)})}
+    assert read_text_table(path, data=path.read_bytes()).rows == read_text_table(path).rows
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="binary data"):
+        read_sheet(binary, mapping, ontology=hpo_stub, created=CREATED)

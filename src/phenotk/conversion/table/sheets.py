@@ -148,6 +148,27 @@ _EURO_LETTERS = "äöüÄÖÜßéèêëàâáãåçñíìîïóòôõøúùûÿ�
 _IN_WORD = re.compile(rf"(?<=[^\W\d_])[{_EURO_LETTERS}](?=[^\W\d_])")
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` for UTF-16 text written without its byte order mark, else None.
+
+    Every other byte of its ASCII characters is zero (some exports write it so); otherwise a NUL byte still means
+    binary data.
+    """
+    sample = head[:4096]
+    if len(sample) < 4:
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) == 0:
+            try:
+                sample.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec
+    return None
+
+
 def _mac_roman(data: bytes) -> bool:
     """Whether text that is not UTF-8 reads as Mac Roman rather than Windows-1252.
 
@@ -578,9 +599,10 @@ def open_text_table(
             whole = len(head) < _HEAD_BYTES
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p), kind="missing") from None
-    if b"\x00" in head[:4096] and not head.startswith(_TEXT_BOMS):
+    utf16 = None if encoding else _utf16_without_bom(head)
+    if b"\x00" in head[:4096] and not head.startswith(_TEXT_BOMS) and utf16 is None:
         raise InputError("binary data, not a CSV/TSV text table", path=str(p))
-    codec, errors = _choose_encoding(p, head, encoding)
+    codec, errors = (utf16, "strict") if utf16 else _choose_encoding(p, head, encoding)
     try:
         head_text = codecs.getincrementaldecoder(codec)(errors).decode(head, final=whole)
     except UnicodeDecodeError as exc:
@@ -696,9 +718,10 @@ def read_text_table(
     if data is None:
         return open_text_table(path, delimiter=delimiter, encoding=encoding, header_row=header_row,
                                skip_rows=skip_rows).materialize()
-    if b"\x00" in data[:4096] and not data.startswith(_TEXT_BOMS):
+    utf16 = None if encoding else _utf16_without_bom(data)
+    if b"\x00" in data[:4096] and not data.startswith(_TEXT_BOMS) and utf16 is None:
         raise InputError("binary data, not a CSV/TSV text table", path=p)
-    text, used = decode(data, encoding, p)
+    text, used = decode(data, encoding or utf16, p)
     refuse_structured(text, p)
     sep_line = excel_sep_line(text)
     if sep_line:  # Excel's "sep=;" line: not a row
@@ -1424,9 +1447,10 @@ def preview_table(
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p)) from None
-    if b"\x00" in data[:4096] and not data.startswith(_TEXT_BOMS):
+    utf16 = None if encoding else _utf16_without_bom(data)
+    if b"\x00" in data[:4096] and not data.startswith(_TEXT_BOMS) and utf16 is None:
         raise InputError("binary data, not a CSV/TSV text table", path=str(p))
-    text, _ = decode(data, encoding, str(p))
+    text, _ = decode(data, encoding or utf16, str(p))
     refuse_structured(text, p)
     sep_line = excel_sep_line(text)
     if sep_line:  # Excel's "sep=;" line: not a row
