@@ -108,10 +108,11 @@ def main() -> None:
 def _print_risk(title: str, risk: dict) -> None:
     below = risk["belowMinK"]
     print(
-        f"\n{title}: {risk['records']} records in {risk['groups']} groups; age bins: "
+        f"\n{title}: {risk['records']} records of {risk.get('people', risk['records'])} people in "
+        f"{risk['groups']} groups; age bins: "
         f"{risk['ageBinYears'] or 'one bin'} years"
     )
-    print("  records by group size: " + ", ".join(f"k={k}: {n}" for k, n in risk["recordsByGroupSize"].items()))
+    print("  people by group size: " + ", ".join(f"k={k}: {n}" for k, n in risk["recordsByGroupSize"].items()))
     print(f"  records below k={risk['minK']}: {len(below)} ({100 * len(below) / max(risk['records'], 1):.1f} %)")
     singles = sum(1 for b in below if b["k"] == 1)
     print(f"  of which unique (k=1): {singles}")
