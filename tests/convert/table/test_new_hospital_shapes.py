@@ -756,3 +756,21 @@ def test_utf16_without_its_byte_order_mark_is_read_and_binary_is_still_refused(c
     binary.write_bytes(bytes(range(256)) * 4)
     with pytest.raises(InputError, match="binary data"):
         read_sheet(binary, mapping, ontology=hpo_stub, created=CREATED)
+
+
+def test_rows_under_a_patient_without_their_own_id_say_so_and_are_not_guessed(tmp_path: Path, hpo_stub: Any) -> None:
+    """A long sheet written as a report: the id on the first row of each block only. The rows below stay
+    map-missing-id errors (not given to P1 on a guess), and the finding names the patient above them."""
+    path = tmp_path / "blocks.csv"
+    path.write_text("Patient,HPO,Status\nP1,Seizure,yes\n,Hypotonia,no\n,Ataxia,yes\nP2,Seizure,no\n"
+                    "Total,,\n,Ataxia,yes\n", encoding="utf-8")
+    mapping = {"phenotk_mapping": 1, "input": {"rows": "many"}, "subject": {"id": "Patient"},
+               "phenotypes": {"long": {"term": "HPO", "status": "Status"}}}
+    res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
+    assert {pid: _features(p) for pid, p in _packets(res).items()} == {
+        "P1": {"HP:0001250": (False, None, None)}, "P2": {"HP:0001250": (True, None, None)}}
+    missing = [i for i in res.all_issues if i.rule == "map-missing-id"]
+    assert [i.context["row"] for i in missing] == [3, 4, 7]
+    assert all("under 'P1', row 2" in i.message and "fill the id down" in i.message for i in missing[:2])
+    assert "under" not in missing[2].message  # after the totals line: no patient above it
+    _same_as_whole(path, mapping, hpo_stub, res)

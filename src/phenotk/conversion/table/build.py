@@ -188,6 +188,9 @@ class _Builder:
         self.text_columns = _matching(mapping.text_columns, sheet.header)
         self.text_excluded_columns = _matching(mapping.text_excluded_columns, sheet.header)
         self.sheet_issues: list[Issue] = []
+        #: (row, id) of the last row with an id, while the rows after it have none (a block written once per
+        #: patient: the id on its first row only) — named in their map-missing-id findings
+        self._above: tuple[int, str] | None = None
         self.cell_cache: dict[str, tuple[str | None, ParsedTime | None]] = {}
         self.feature_cache: dict[tuple[str, str], object] = {}
         self.cut_cells: set[str] = set()  # wide term cells whose onset lost a fraction ("7.5 months"): reported
@@ -279,6 +282,7 @@ class _Builder:
             if pid and sid:
                 note = self._not_a_patient(rec, number, list(rec), list(rec.values()))
                 if note is not None:
+                    self._above = None
                     yield note
                     continue
             if not pid or not sid:
@@ -286,6 +290,7 @@ class _Builder:
                 if filled:
                     yield self._missing_id(number, "packet" if not pid else "subject", filled, rec)
                 continue
+            self._above = (number, pid)
             group = order.get(pid)
             if group is None:
                 order[pid] = group = PacketRows(pid)
@@ -297,6 +302,12 @@ class _Builder:
         yield from order.values()
 
     def _missing_id(self, number: int, which: str, filled: list[str], row: dict[str, str]) -> Issue:
+        issue = self._missing_id_finding(number, which, filled, row)
+        if issue.rule != "map-missing-id":  # a note or a totals line ends the block above
+            self._above = None
+        return issue
+
+    def _missing_id_finding(self, number: int, which: str, filled: list[str], row: dict[str, str]) -> Issue:
         spec = self.m.packet_id if which == "packet" else self.m.subject["id"]
         if len(filled) == 1 and filled[0] in {*self.m.packet_id.columns(), *self.m.subject["id"].columns()}:
             text = row[filled[0]].strip()
@@ -313,13 +324,18 @@ class _Builder:
                                column=filled[0], value=text, reason="not a patient row")
         cols = ", ".join(spec.columns()) or spec.pointer
         shown = ", ".join(filled[:4]) + (" …" if len(filled) > 4 else "")
+        above = ""
+        if self._above is not None and not {*self.m.packet_id.columns(), *self.m.subject["id"].columns()} & set(
+                filled):
+            above = (f" (the rows under {self._above[1]!r}, row {self._above[0]}, leave the id empty: if they "
+                     "continue that patient, fill the id down — it is not guessed)")
         if _counts_only([row[c] for c in filled]):
             return finding("map-bad-cell", f"a row without id whose {len(filled)} filled cell(s) ({shown}) are counts "
                            f"({', '.join(repr(row[c].strip()) for c in filled[:3])}) is a totals line, not a patient; "
                            "the row is not converted", self.sev, sheet=self.sheet.name, row=number, column=filled[0],
                            value=row[filled[0]].strip(), reason="not a patient row")
         return finding("map-missing-id", f"no {which} id (column {cols}) in a row with {len(filled)} filled "
-                       f"cell(s) ({shown}); the row is not converted", Severity.ERROR, sheet=self.sheet.name,
+                       f"cell(s) ({shown}); the row is not converted{above}", Severity.ERROR, sheet=self.sheet.name,
                        row=number, column=cols, value="", reason="missing id")
 
     # ------------------------------------------------------------------ values
@@ -422,7 +438,9 @@ class _Builder:
         if pid and sid:
             note = self._not_a_patient(rec, number, header, cells)
             if note is None:
+                self._above = (number, pid)
                 return pid
+            self._above = None
             issues.append(note)
             return None
         row = dict(zip(header, cells, strict=False))
