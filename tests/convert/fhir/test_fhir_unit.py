@@ -516,3 +516,47 @@ def test_embedded_phenopacket_with_unknown_fields_is_reported_on_one_line() -> N
     found = [i for it in items for i in it.issues if "embedded phenopacket" in i.message]
     assert found and all("\n" not in i.message and "Available Fields" not in i.message for i in found)
     assert any("phenotypicFeaturez" in i.message for i in found)
+
+
+def _references(x: object, ptr: str = "") -> list[tuple[str, str]]:
+    """(pointer, value) of every Reference.reference in a FHIR JSON tree."""
+    out: list[tuple[str, str]] = []
+    if isinstance(x, dict):
+        if isinstance(x.get("reference"), str):
+            out.append((ptr, x["reference"]))
+        for k, v in x.items():
+            out += _references(v, f"{ptr}/{k}")
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            out += _references(v, f"{ptr}/{i}")
+    return out
+
+
+@pytest.mark.parametrize("bundle_type", ["collection", "transaction"])
+def test_every_reference_resolves_inside_the_bundle(bundle_type: str) -> None:
+    # metaData.externalReferences[].reference (a PubMed URL, or a CURIE such as "PMID:32292915" in the schema's
+    # covid example) was written as Provenance.entity.what.reference: a reference no consumer can resolve (a
+    # transaction server rejects "PMID:…" as a malformed reference and tries to fetch the URL as a FHIR resource)
+    data = json.loads(json.dumps(RICH))
+    data["metaData"]["externalReferences"].append({"id": "PMID:32292915", "reference": "PMID:32292915"})
+    data["metaData"]["externalReferences"].append({"reference": "https://doi.org/10.1/x"})
+    data["metaData"]["externalReferences"].append({"reference": "see the paper, table 2"})
+    p = packet(data)
+    bundle, back = roundtrip(p, bundle_type=bundle_type)
+    full = {e["fullUrl"] for e in bundle["entry"]}
+    assert [r for r in _references(bundle) if r[1] not in full] == []
+    assert back.meta_data.external_references == p.meta_data.external_references
+    assert validate_fhir(bundle) == []
+    entity = resources(bundle, "Provenance")[0]["entity"][-3]["what"]
+    assert entity["identifier"]["value"] == "PMID:32292915"
+    assert entity["extension"] == [{"url": T.EXT_EXTERNAL_REF, "valueUri": "PMID:32292915"}]
+
+
+def test_external_reference_written_by_earlier_versions_is_still_read() -> None:
+    # bundles written before the reference moved to an extension carry it in what.reference
+    bundle = to_fhir(packet(RICH), created=CREATED)
+    prov = resources(bundle, "Provenance")[0]
+    prov["entity"][-1]["what"] = {"reference": "https://pubmed.ncbi.nlm.nih.gov/1", "identifier": {"value": "PMID:1"}}
+    items = read_fhir(bundle, validate=False)
+    refs = items[0].message.meta_data.external_references
+    assert [(r.id, r.reference) for r in refs] == [("PMID:1", "https://pubmed.ncbi.nlm.nih.gov/1")]

@@ -274,8 +274,9 @@ def _provenance(meta: Any, targets: list[str], recorded: str, ctx: Ctx) -> None:
         entities.append({"extension": [{"url": T.EXT_RESOURCE, "extension": sub}], "role": "source", "what": what})
     for ref in meta.external_references:
         what = {}
-        if ref.reference:
-            what["reference"] = ref.reference
+        if ref.reference:  # a URL or CURIE outside FHIR: an extension, never a Reference.reference to resolve
+            kind = "String" if any(c.isspace() for c in ref.reference) else "Uri"  # FHIR uri has no whitespace
+            what["extension"] = [mk_ext(T.EXT_EXTERNAL_REF, kind, ref.reference)]
         if ref.id:
             what["identifier"] = {"value": ref.id}
         if ref.description:

@@ -91,7 +91,11 @@ def _external_reference(what: dict[str, Any]) -> dict[str, Any]:
     ident = what.get("identifier")
     if isinstance(ident, dict) and ident.get("value"):
         ref["id"] = ident["value"]
-    if isinstance(what.get("reference"), str):
+    ext = [x for x in as_list(what.get("extension")) if isinstance(x, dict) and x.get("url") == T.EXT_EXTERNAL_REF]
+    value = (ext[0].get("valueUri") or ext[0].get("valueString")) if ext else None
+    if isinstance(value, str):
+        ref["reference"] = value
+    elif isinstance(what.get("reference"), str):  # others' Provenance, and phenotk bundles before the extension
         ref["reference"] = what["reference"]
     if what.get("display"):
         ref["description"] = what["display"]

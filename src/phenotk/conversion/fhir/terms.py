@@ -51,6 +51,8 @@ EXT_EXPRESSION = f"{PTK}/StructureDefinition/variation-expression"
 EXT_SUBJECT_OR_BIOSAMPLE = f"{PTK}/StructureDefinition/subject-or-biosample-id"
 EXT_SCHEMA_VERSION = f"{PTK}/StructureDefinition/phenopacket-schema-version"
 EXT_RESOURCE = f"{PTK}/StructureDefinition/ontology-resource"
+#: metaData.externalReferences[].reference on Provenance.entity.what (a URL or CURIE, not a FHIR resource to resolve)
+EXT_EXTERNAL_REF = f"{PTK}/StructureDefinition/external-reference"
 EXT_SUBMITTED_BY = f"{PTK}/StructureDefinition/submitted-by"
 FMH_PATIENT_RECORD = "http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record"
 
