@@ -101,10 +101,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
 
 
-def _nearest_config(start: Path) -> Path | None:
-    """The config file a run started in ``start`` reads (``phenotk validate``'s ``find_config``).
+def nearest_config(start: Path) -> Path | None:
+    """The config file a run started in ``start`` reads (``phenotk validate``'s ``find_config`` calls this).
 
-    The nearest ``phenotk.toml``, or ``pyproject.toml`` with a ``[tool.phenotk]`` table, from ``start`` upwards.
+    The nearest ``phenotk.toml``, or ``pyproject.toml`` with a ``[tool.phenotk]`` table, from ``start`` upwards;
+    an unreadable or broken ``pyproject.toml`` (another project's) is passed over.
     """
     here = start.resolve()
     for d in (here, *here.parents):
@@ -115,8 +116,8 @@ def _nearest_config(start: Path) -> Path | None:
         if pp.is_file():
             try:
                 data = _read_toml(pp)
-            except InputError:
-                continue  # a broken pyproject.toml of another project is skipped, as validate skips it
+            except (InputError, ValueError, RecursionError):  # not UTF-8 (a ValueError), nested too deeply
+                continue
             if isinstance(data.get("tool"), dict) and "phenotk" in data["tool"]:
                 return pp
     return None
@@ -135,7 +136,7 @@ def config_hpo(cwd: str | Path | None = None) -> HpoSource | None:
             here = Path.cwd()
         except OSError:  # the working directory was deleted: no config file can be there
             return None
-        nearest = _nearest_config(here)
+        nearest = nearest_config(here)
         candidates = [nearest] if nearest is not None else []
     else:
         candidates = [Path(cwd) / name for name in ("phenotk.toml", "pyproject.toml")]

@@ -109,23 +109,13 @@ def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
     """Nearest ``phenotk.toml`` or ``pyproject.toml`` with a ``[tool.phenotk]`` table, from ``start`` up."""
+    from phenotk.ontology.resolve import nearest_config  # one search: HPO's config look-up uses it too
+
     try:
-        here = Path(start or Path.cwd()).resolve()
+        here = Path(start or Path.cwd())
     except OSError:  # the working directory was deleted under the shell: no config, not an internal error
         return None
-    for d in (here, *here.parents):
-        cand = d / "phenotk.toml"
-        if cand.is_file():
-            return cand
-        pp = d / "pyproject.toml"
-        if pp.is_file():
-            try:
-                data = tomllib.loads(pp.read_text(encoding="utf-8"))
-            except (OSError, ValueError, RecursionError):  # TOMLDecodeError is a ValueError
-                continue
-            if isinstance(data.get("tool"), dict) and "phenotk" in data["tool"]:
-                return pp
-    return None
+    return nearest_config(here)
 
 
 def load_config(path: str | os.PathLike[str]) -> Options:
