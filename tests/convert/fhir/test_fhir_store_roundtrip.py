@@ -50,9 +50,12 @@ def test_store_roundtrip_covered_fields_identical(store_trips) -> None:
 
 @pytest.mark.slow
 def test_store_roundtrip_reports_nothing_lost(store_trips) -> None:
-    # the store uses only covered fields, so neither direction may report an uncarried value
+    # the store uses only covered fields, so neither direction may report an uncarried value; the one writer
+    # finding is a label typed as a modifier id (SCN4A), written as a Coding without a code system
     writer_gaps = [(t.path.name, i.pointer) for t in store_trips for i in writer_issues(t.packet, Severity.WARNING)]
-    assert writer_gaps == []
+    assert writer_gaps == [
+        ("PMID_28940424_proband_patient_III_9.json", f"/phenotypicFeatures/{i}/modifiers/0/id") for i in (2, 6, 7, 8)
+    ]
     reader_findings = [(t.path.name, i.message) for t in store_trips for i in t.back[0].issues]
     assert reader_findings == []
 

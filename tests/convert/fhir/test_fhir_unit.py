@@ -12,10 +12,19 @@ from phenopackets import Cohort, Family, Phenopacket, Sex
 
 import phenotk
 from phenotk.conversion.base import ConvertOptions
-from phenotk.conversion.fhir import FhirReader, FhirWriter, load_fhir, read_fhir, to_fhir, validate_fhir
+from phenotk.conversion.fhir import (
+    FhirReader,
+    FhirWriter,
+    load_fhir,
+    read_fhir,
+    to_fhir,
+    validate_fhir,
+    writer_issues,
+)
 from phenotk.conversion.fhir import terms as T
 from phenotk.conversion.fhir.coverage import covered_copy
 from phenotk.errors import InputError, UsageError
+from phenotk.issue import Severity
 
 CREATED = "2026-01-01T00:00:00Z"
 
@@ -560,3 +569,40 @@ def test_external_reference_written_by_earlier_versions_is_still_read() -> None:
     items = read_fhir(bundle, validate=False)
     refs = items[0].message.meta_data.external_references
     assert [(r.id, r.reference) for r in refs] == [("PMID:1", "https://pubmed.ncbi.nlm.nih.gov/1")]
+
+
+def test_an_id_without_a_known_code_system_is_reported_not_written_silently() -> None:
+    # 'UBERON_0001256' (schema's urothelial-cancer example) and a label typed as a modifier id ('Triggered by cold',
+    # phenopacket-store SCN4A) were written as Codings with a code and no system, without a finding
+    data = json.loads(json.dumps(RICH))
+    data["phenotypicFeatures"][0]["modifiers"] = [{"id": "Triggered by cold", "label": "Triggered by cold"}]
+    data["phenotypicFeatures"][0]["severity"] = {"id": "UBERON_0001256", "label": "wall of urinary bladder"}
+    data["phenotypicFeatures"][0]["evidence"] = []
+    data["diseases"][0]["term"] = {"id": "LOCAL:42", "label": "declared below"}
+    data["metaData"]["resources"].append({"id": "local", "namespacePrefix": "LOCAL", "url": "https://example.org/l"})
+    p = packet(data)
+    issues = writer_issues(p, Severity.WARNING)
+    reported = {i.pointer: i.message for i in issues if "no code system" in i.message}
+    assert set(reported) == {"/phenotypicFeatures/0/modifiers/0/id", "/phenotypicFeatures/0/severity/id"}
+    assert all(i.rule == "fhir-unmapped-field" for i in issues)
+    bundle = to_fhir(p, created=CREATED)
+    codes = [c for e in bundle["entry"] for c in _codings(e["resource"]) if "system" not in c]
+    assert sorted(c["code"] for c in codes) == ["Triggered by cold", "UBERON_0001256"]
+    # a prefix the packet declares gets that URL, and nothing is reported for it
+    assert any(c.get("system") == "https://example.org/l" for e in bundle["entry"] for c in _codings(e["resource"]))
+
+
+def test_an_unwritten_field_is_not_reported_twice_for_its_code_system() -> None:
+    data = json.loads(json.dumps(RICH))
+    data["medicalActions"] = [{"treatment": {"agent": {"id": "weird agent"}}}]
+    issues = writer_issues(packet(data), Severity.WARNING)
+    assert [i.pointer for i in issues] == ["/medicalActions"]
+
+
+def _codings(x: object) -> list[dict]:
+    if isinstance(x, dict):
+        here = [x] if isinstance(x.get("code"), str) and ("display" in x or "system" in x or len(x) == 1) else []
+        return here + [c for v in x.values() for c in _codings(v)]
+    if isinstance(x, list):
+        return [c for v in x for c in _codings(v)]
+    return []

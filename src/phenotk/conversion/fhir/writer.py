@@ -18,6 +18,7 @@ from phenotk.conversion.fhir import findings as F
 from phenotk.conversion.fhir.bundle import family_to_bundle, fhir_id, packet_to_bundle
 from phenotk.conversion.fhir.coverage import uncovered
 from phenotk.conversion.fhir.model import validate_fhir
+from phenotk.conversion.fhir.terms import coding
 from phenotk.errors import UsageError
 from phenotk.issue import Issue, Severity
 
@@ -67,6 +68,39 @@ def _spaced_ids(message: Message, ptr: str = "") -> Iterator[tuple[str, str]]:
                 yield from _spaced_ids(item, f"{sub}/{k}")
 
 
+def _systemless_ids(message: Message, fallback: dict[str, str], ptr: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, value) of ontology-class and gene ids written as a Coding without ``system``.
+
+    Such an id has no prefix phenotk knows and none declared in metaData.resources: a FHIR consumer cannot tell
+    which code system its code belongs to.
+    """
+    name = message.DESCRIPTOR.name
+    if name in ("OntologyClass", "GeneDescriptor"):
+        field = "id" if name == "OntologyClass" else "value_id"
+        value = getattr(message, field, "")
+        # genes are written without the packet's metaData URLs (bundle_genomics), so no fallback for them
+        if value.strip() and "system" not in coding(value, "", fallback if name == "OntologyClass" else None):
+            yield f"{ptr}/{'id' if field == 'id' else 'valueId'}", value
+        if name == "OntologyClass":
+            return
+    for fd, value in message.ListFields():
+        if fd.message_type is None:
+            continue
+        sub = f"{ptr}/{fd.json_name}"
+        if isinstance(value, Message):
+            yield from _systemless_ids(value, fallback, sub)
+        elif not hasattr(value, "items"):
+            for k, item in enumerate(value):
+                yield from _systemless_ids(item, fallback, f"{sub}/{k}")
+
+
+def _fallback(message: Message) -> dict[str, str]:
+    """The metaData resource URL per prefix that the bundle writer uses for prefixes it does not know."""
+    packet: Any = message
+    members = [packet, packet.proband, *packet.relatives] if message.DESCRIPTOR.name == "Family" else [packet]
+    return {r.namespace_prefix: r.url for m in members for r in m.meta_data.resources if r.namespace_prefix and r.url}
+
+
 def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
     """Findings for every field of a Phenopacket or Family that the FHIR mapping does not carry."""
     from phenopackets import Family
@@ -80,7 +114,8 @@ def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
         for ptr, value in _spaced_ids(packet)
     ]
     if not isinstance(packet, Family):
-        return spaced + [one(path, ptr) for path, ptr in uncovered(packet)]
+        out = [one(path, ptr) for path, ptr in uncovered(packet)]
+        return spaced + out + _no_system(packet, out, one)
     out = [one(f"proband.{path}", f"/proband{ptr}") for path, ptr in uncovered(packet.proband)]
     for i, rel in enumerate(packet.relatives):
         out += [one(f"relatives.{path}", f"/relatives/{i}{ptr}") for path, ptr in uncovered(rel)]
@@ -97,7 +132,22 @@ def writer_issues(packet: Message, severity: Severity) -> list[Issue]:
             )
         elif field.name not in ("id", "proband", "relatives"):
             out.append(one(field.name, f"/{field.json_name}"))
-    return out
+    return out + _no_system(packet, out, one)
+
+
+def _no_system(packet: Message, unwritten: list[Issue], one: Any) -> list[Issue]:
+    """A finding per id written as a Coding without system, outside the fields already reported as not written."""
+    skip = [i.pointer for i in unwritten if i.pointer]
+    return [
+        one(
+            ptr,
+            ptr,
+            f"{ptr} is {value!r}: no code system is known for it (no CURIE prefix phenotk knows, none in "
+            "metaData.resources), so its FHIR Coding has a code but no system; FHIR consumers cannot interpret it",
+        )
+        for ptr, value in _systemless_ids(packet, _fallback(packet))
+        if not any(ptr == p or ptr.startswith(p + "/") for p in skip)
+    ]
 
 
 def bundle_bytes(bundle: dict[str, Any], fmt: str = "json") -> bytes:
