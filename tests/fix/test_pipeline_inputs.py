@@ -227,3 +227,49 @@ def test_api_fix_of_something_else_is_a_type_error_naming_what_it_takes() -> Non
         with pytest.raises(TypeError) as exc:
             phenotk.fix(wrong, hpo=False)  # type: ignore[arg-type]
         assert "message, a dict, bytes or a path" in str(exc.value), exc.value
+
+
+# ------------------------------------------------------------------ a top-level JSON array of many packets
+
+
+def test_a_json_array_of_many_packets_is_spliced_item_by_item(
+    monkeypatch: pytest.MonkeyPatch, hp_json: tuple[Path, Any]
+) -> None:
+    # 3,000 packets in one array (12,000 fixes) ran for over 10 minutes and 6 GB: every 'add' rescanned the whole
+    # file. Each item's fixes now touch only that item's text: the characters scanned stay a few times the file.
+    from phenotk.fixes import jsontext
+    from phenotk.fixes.run import build_engine, fix_bytes
+
+    items = []
+    for i in range(60):
+        p = _packet(f"p{i}")  # sex 'female' (replace) …
+        p["phenotypicFeatures"] = [{"type": {"id": "HP:0001250", "label": "Seizure"}}]  # … and no HP resource (add)
+        p["metaData"]["resources"] = []
+        items.append(p)
+    raw = (json.dumps(items, indent=2) + "\n").encode()
+    scanned = 0
+    real_scan = jsontext.scan
+
+    def counting_scan(text: str) -> Any:
+        nonlocal scanned
+        scanned += len(text)
+        return real_scan(text)
+
+    monkeypatch.setattr(jsontext, "scan", counting_scan)
+    result = fix_bytes(raw, "cohort.json", build_engine(hpo=hp_json[1]), versions={"HP": "2025-05-06"})
+    assert len(result.applied) == 120 and not result.not_applied, result.not_applied[:2]
+    assert scanned < 6 * len(raw), f"scanned {scanned / len(raw):.0f} times the file"
+    fixed = json.loads(result.new)
+    assert [p["subject"]["sex"] for p in fixed] == ["FEMALE"] * 60
+    assert all(p["metaData"]["resources"][0]["version"] == "2025-05-06" for p in fixed)
+    expected = json.dumps(json.loads(result.new), indent=2) + "\n"  # the layout stays json.dumps(indent=2)'s
+    assert result.new.decode() == expected
+
+
+def test_a_json_array_item_that_cannot_be_spliced_falls_back_to_the_whole_array() -> None:
+    from phenotk.fixes.run import build_engine, fix_bytes
+
+    items = [_packet("p0"), _packet("p1", sex="MALE")]
+    raw = json.dumps(items).encode()  # one line: splices in place
+    result = fix_bytes(raw, "two.json", build_engine())
+    assert result.new == raw.replace(b'"female"', b'"FEMALE"', 1)
