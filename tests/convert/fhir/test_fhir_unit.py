@@ -606,3 +606,29 @@ def _codings(x: object) -> list[dict]:
     if isinstance(x, list):
         return [c for v in x for c in _codings(v)]
     return []
+
+
+def test_genomics_resources_carry_the_loinc_displays_and_the_report_category_of_the_ig() -> None:
+    # the variant components were displayed 'hgvs.c', 'Chromosome', 'Genomic ref allele' …, which a FHIR validator
+    # reports as wrong LOINC displays; the report lacked the Genetics category (v2-0074 GE) that the Genomics
+    # Reporting genomics-report profile it declares requires (category slice Genetics 1..1)
+    bundle, _ = roundtrip(packet(RICH))
+    (report,) = resources(bundle, "DiagnosticReport")
+    assert report["category"] == [
+        {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "GE", "display": "Genetics"}]}
+    ]
+    shown = {
+        c["code"]["coding"][0]["code"]: c["code"]["coding"][0]["display"]
+        for r in resources(bundle, "Observation")
+        for c in r.get("component", [])
+    }
+    expected = {
+        "48004-6": "DNA change (c.HGVS)",
+        "48018-6": "Gene studied [ID]",
+        "48000-4": "Chromosome [Identifier] in Blood or Tissue by Molecular genetics method",
+        "92822-6": "Genomic coord system",
+        "69547-8": "Genomic ref allele [ID]",
+        "69551-0": "Genomic alt allele [ID]",
+        "53037-8": "Genetic variation clinical significance [Imp]",
+    }
+    assert {k: shown.get(k) for k in expected} == expected

@@ -23,11 +23,16 @@ def _vcf_components(vcf: Any) -> list[dict[str, Any]]:
             }
         )
     if vcf.chrom:
-        out.append({"code": loinc_concept(T.C_CHROMOSOME, "Chromosome"), "valueCodeableConcept": {"text": vcf.chrom}})
+        out.append(
+            {
+                "code": loinc_concept(T.C_CHROMOSOME, T.LOINC_DISPLAY[T.C_CHROMOSOME]),
+                "valueCodeableConcept": {"text": vcf.chrom},
+            }
+        )
     if vcf.pos:
         out.append(
             {
-                "code": loinc_concept(T.C_COORD_SYSTEM, "Genomic coordinate system"),
+                "code": loinc_concept(T.C_COORD_SYSTEM, T.LOINC_DISPLAY[T.C_COORD_SYSTEM]),
                 "valueCodeableConcept": loinc_concept(T.ONE_BASED, "1-based character counting"),
             }
         )
@@ -38,9 +43,9 @@ def _vcf_components(vcf: Any) -> list[dict[str, Any]]:
             }
         )
     if vcf.ref:
-        out.append({"code": loinc_concept(T.C_REF_ALLELE, "Genomic ref allele"), "valueString": vcf.ref})
+        out.append({"code": loinc_concept(T.C_REF_ALLELE, T.LOINC_DISPLAY[T.C_REF_ALLELE]), "valueString": vcf.ref})
     if vcf.alt:
-        out.append({"code": loinc_concept(T.C_ALT_ALLELE, "Genomic alt allele"), "valueString": vcf.alt})
+        out.append({"code": loinc_concept(T.C_ALT_ALLELE, T.LOINC_DISPLAY[T.C_ALT_ALLELE]), "valueString": vcf.alt})
     return out
 
 
@@ -77,7 +82,9 @@ def _variant(gi: Any, subject: str, ctx: Ctx) -> str:
             cd: dict[str, Any] = {"system": T.HGVS, "code": ex.value}
             if ex.version:
                 cd["version"] = ex.version
-            comps.append({"code": loinc_concept(loinc, ex.syntax), "valueCodeableConcept": {"coding": [cd]}})
+            comps.append(
+                {"code": loinc_concept(loinc, T.LOINC_DISPLAY[loinc]), "valueCodeableConcept": {"coding": [cd]}}
+            )
         else:
             sub = [
                 mk_ext("syntax", "String", ex.syntax),
@@ -145,7 +152,7 @@ def _implication(gi: Any, variant_ref: str | None, disease: Any, subject: str, c
             code, disp = T.ACMG_LOINC[name]
             comps.append(
                 {
-                    "code": loinc_concept(T.C_ACMG, "Genetic variation clinical significance"),
+                    "code": loinc_concept(T.C_ACMG, T.LOINC_DISPLAY[T.C_ACMG]),
                     "valueCodeableConcept": loinc_concept(code, disp),
                 }
             )
@@ -189,6 +196,7 @@ def interpretation(interp: Any, subject: str, ctx: Ctx) -> None:
         "meta": {"profile": [T.PROFILE_REPORT]},
         "extension": [mk_ext(T.EXT_PROGRESS_STATUS, "Code", interp.ProgressStatus.Name(interp.progress_status))],
         "status": "final",
+        "category": [{"coding": [{"system": T.DIAGNOSTIC_SERVICE, "code": "GE", "display": "Genetics"}]}],
         "code": loinc_concept(T.LOINC_REPORT, "Genetic analysis report"),
         "subject": {"reference": subject},
     }

@@ -98,6 +98,20 @@ C_CHANGE_TYPE = "48019-4"
 C_PHENOTYPE = "81259-4"  # associated phenotype (disease of the implication)
 ONE_BASED = "LA30102-0"
 HGVS_LOINC = {"hgvs.c": C_HGVS_C, "hgvs.g": C_HGVS_G, "hgvs.p": C_HGVS_P}
+#: LOINC displays written for the components (LOINC names as the Genomics Reporting IG examples write them; a FHIR
+#: validator checks a Coding's display against the code system and reports any other text as a wrong display)
+LOINC_DISPLAY = {
+    C_HGVS_C: "DNA change (c.HGVS)",
+    C_HGVS_G: "Genomic DNA change (gHGVS)",
+    C_HGVS_P: "Amino acid change (pHGVS)",
+    C_CHROMOSOME: "Chromosome [Identifier] in Blood or Tissue by Molecular genetics method",
+    C_COORD_SYSTEM: "Genomic coord system",
+    C_REF_ALLELE: "Genomic ref allele [ID]",
+    C_ALT_ALLELE: "Genomic alt allele [ID]",
+    C_ACMG: "Genetic variation clinical significance [Imp]",
+}
+#: DiagnosticReport.category the Genomics Reporting report profile requires (slice Genetics, 1..1)
+DIAGNOSTIC_SERVICE = "http://terminology.hl7.org/CodeSystem/v2-0074"
 LOINC_HGVS = {v: k for k, v in HGVS_LOINC.items()}
 HP_SEVERITY = "HP:0012824"
 HP_ONSET = "HP:0003674"  # "Onset": an Observation component some IG examples use instead of the onset extension
