@@ -69,3 +69,49 @@ def test_directory_without_phenopacket_files(tmp_path: Path) -> None:
     (tmp_path / ".hidden.json").write_text("{}")
     (items,) = list(iter_sources([tmp_path]))
     assert isinstance(items, InputError) and items.message.startswith("no Phenopacket files (")
+
+
+def test_a_symlinked_folder_is_named_not_entered(tree: Path) -> None:
+    # it was left out without a word: a project folder holding `data -> /mnt/cohort` checked 0 of its files
+    errors = [s for s in iter_sources([str(tree)]) if isinstance(s, InputError)]
+    assert [(e.path, e.kind) for e in errors] == [(str(tree / "a" / "linked"), "link")]
+    assert "symbolic link to a folder: not entered" in errors[0].message
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a sub-folder without read permission was skipped without a word (its files unread, exit 0)
+    real = os.scandir
+    locked = str(tree / "b" / "a")
+
+    def scandir(path: str) -> object:
+        if str(path) == locked:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    errors = [s for s in iter_sources([str(tree)]) if isinstance(s, InputError) and s.kind != "link"]
+    assert [(e.path, e.message) for e in errors] == [
+        (locked, "cannot list this folder: Permission denied; its files were not read")]
+
+
+def test_validate_and_convert_say_so_with_the_right_exit_codes(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from phenotk.cli.validate import exit_code
+    from phenotk.workflow.convert import expand
+    from phenotk.workflow.session import Session
+
+    folder = tree.parent / "packets"
+    folder.mkdir()
+    (folder / "p.json").write_text('{"id": "p1", "subject": {"id": "s1"}}')
+    (folder / "more").symlink_to(tree / "a", target_is_directory=True)
+    report = Session.from_settings(config=False, hpo=False, select=["schema"]).validate([str(folder)])
+    linked = [i for r in report.results if r.path.endswith("more") for i in r.issues]
+    assert [(i.rule, i.severity.value) for i in linked] == [("input-unreadable", "warning")]
+    assert exit_code(report, None) == 0  # a warning, not an unreadable input (exit 2)
+    walked = [e for e in expand([str(tree)]) if isinstance(e, InputError)]
+    assert [(e.path, e.kind) for e in walked] == [(str(tree / "a" / "linked"), "link")]
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda p: (_ for _ in ()).throw(PermissionError(13, "Permission denied", p))
+                        if str(p) == str(tree / "c") else real(p))
+    walked = [e for e in expand([str(tree)]) if isinstance(e, InputError) and e.kind != "link"]
+    assert [(e.path, e.message) for e in walked] == [
+        (str(tree / "c"), "cannot list this folder: Permission denied; its files were not read")]

@@ -84,8 +84,10 @@ def print_findings(report: Report, *, quiet: bool = False) -> None:
     info = Severity.INFO
     block: list[str] = []
     for result, issue in report.iter_issues():
-        if (quiet and issue.severity is info) or issue.rule == "input-unreadable":
+        if quiet and issue.severity is info:
             continue
+        if issue.rule == "input-unreadable" and issue.severity is Severity.ERROR:
+            continue  # its one-line error was printed when the input failed (a symlinked folder's warning: here)
         ctx = issue.context
         cell = ", ".join(f"{k} {ctx[k]}" for k in ("sheet", "row", "column") if k in ctx) if ctx else ""
         where = result.path

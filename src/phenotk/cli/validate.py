@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from phenotk.cli._common import ontology_specs, split_values
+from phenotk.issue import Severity
 from phenotk.report import ReportFormat
 from phenotk.validation.config import PROFILES
 
@@ -252,7 +253,7 @@ def exit_code(report: Report, fail_on: Severity | None, *, baseline_written: boo
     fails = False
     for result in report.results:  # one pass over the findings, no list of them (a store run has ~35,000)
         for i in result.issues:
-            if i.rule == "input-unreadable":
+            if i.rule == "input-unreadable" and i.severity is Severity.ERROR:  # not a symlinked folder's warning
                 return 2
             if rank is not None and not fails:
                 fails = i.severity.rank >= rank

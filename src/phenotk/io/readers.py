@@ -179,20 +179,29 @@ def read_file(p: str) -> bytes:
         os.close(fd)
 
 
+#: the message for a symlinked folder met in a walk (not entered); ``phenotk convert``'s walk says the same
+LINKED_FOLDER = "a symbolic link to a folder: not entered (name the folder itself to check its files)"
+
+
 def _walk_dir(root: str) -> Iterator[Source | InputError]:
     """Files under ``root`` in ``os.walk`` order, without its per-entry generator and per-directory ``islink``.
 
     Same rules as ``os.walk(root)`` filtered by name: a directory's files (sorted) before its subdirectories
-    (sorted, depth-first); names starting with ``.`` skipped; symlinked directories not entered; a directory
-    that cannot be listed skipped.
+    (sorted, depth-first); names starting with ``.`` skipped. Nothing is left out without a word: a symlinked
+    directory is not entered (cycles, the same files twice) and is an ``InputError`` of kind ``link`` (a
+    warning: :data:`LINKED_FOLDER`), and a directory that cannot be listed an ``InputError`` (its files were
+    not read).
     """
     found = False
     stack = [root]
     while stack:
+        folder = stack.pop()
         try:
-            with os.scandir(stack.pop()) as it:
+            with os.scandir(folder) as it:
                 entries = sorted(it, key=_NAME)  # sorting all entries sorts the files and the subdirectories
-        except OSError:
+        except OSError as exc:
+            found = True  # this error says why, not "no Phenopacket files"
+            yield InputError(f"cannot list this folder: {exc.strerror or exc}; its files were not read", path=folder)
             continue
         subdirs = []
         for entry in entries:
@@ -210,6 +219,8 @@ def _walk_dir(root: str) -> Iterator[Source | InputError]:
                     link = False
                 if not link:
                     subdirs.append(entry.path)
+                else:
+                    yield InputError(LINKED_FOLDER, path=entry.path, kind="link")
                 continue
             if name.lower().endswith(".zip"):
                 found = True

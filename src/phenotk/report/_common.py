@@ -184,8 +184,11 @@ def result_label(result: Result) -> str:
 
 
 def is_unreadable(issue: Issue) -> bool:
-    """True for the finding of an input that could not be read at all."""
-    return issue.rule == UNREADABLE_RULE
+    """True for the finding of an input that could not be read at all.
+
+    An error: a symlinked folder a walk did not enter is a warning of the same rule, and nothing is wrong.
+    """
+    return issue.rule == UNREADABLE_RULE and issue.severity is Severity.ERROR
 
 
 def dumps_json(obj: Any, *, indent: bool = True) -> str:

@@ -185,7 +185,8 @@ def summarize_output(out: str, fail_on: Severity | None) -> tuple[str, int]:
     findings = ds.dataset(os.path.join(out, "findings"), format="parquet").to_table(columns=["rule", "severity"])
     files = ds.dataset(os.path.join(out, "documents"), format="parquet").count_rows()
     counts = _value_counts(findings.column("severity"))
-    unreadable = pc.sum(pc.equal(findings.column("rule"), "input-unreadable")).as_py() or 0
+    unreadable = pc.sum(pc.and_(pc.equal(findings.column("rule"), "input-unreadable"),
+                                pc.equal(findings.column("severity"), "error"))).as_py() or 0
     errors, warnings, info = counts.get("error", 0), counts.get("warning", 0), counts.get("info", 0)
     line = (
         f"{files} document(s): {errors} error(s), {warnings} warning(s), {info} info; "

@@ -273,15 +273,7 @@ def expand(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, bool
         if path == "-":
             yield path, False
         elif os.path.isdir(path):
-            found = False
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        found = True
-                        yield os.path.join(root, name), True
-            if not found:
-                yield InputError("no input files in this directory", path=path, kind="missing")
+            yield from _walk(path)
         elif os.path.isfile(path):
             yield path, False
         elif os.path.exists(path):  # reading a FIFO or a device could block forever
@@ -295,6 +287,43 @@ def expand(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, bool
             yield from expand(matches)
         else:
             yield InputError("no such file or directory", path=path, kind="missing")
+
+
+def _walk(folder: str) -> Iterator[tuple[str, bool] | InputError]:
+    """The files under ``folder`` (``os.walk`` order, hidden names left out), never leaving one out unsaid.
+
+    A symlinked folder (not entered) and a folder that cannot be listed are ``InputError``s, as in ``phenotk
+    validate``'s walk.
+    """
+    from phenotk.io.readers import LINKED_FOLDER
+
+    found = False
+    unlisted: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=unlisted.append):
+        while unlisted:
+            exc = unlisted.pop()
+            found = True
+            yield InputError(f"cannot list this folder: {exc.strerror or exc}; its files were not read",
+                             path=exc.filename or root)
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith("."):
+                continue
+            if os.path.islink(os.path.join(root, d)):
+                yield InputError(LINKED_FOLDER, path=os.path.join(root, d), kind="link")
+            else:
+                kept.append(d)
+        dirs[:] = kept
+        for name in sorted(files):
+            if not name.startswith("."):
+                found = True
+                yield os.path.join(root, name), True
+    for exc in unlisted:  # the last folder walked, or the folder itself
+        found = True
+        yield InputError(f"cannot list this folder: {exc.strerror or exc}; its files were not read",
+                         path=exc.filename or folder)
+    if not found:
+        yield InputError("no input files in this directory", path=folder, kind="missing")
 
 
 def _is_phenopacket_file(path: str) -> bool:
@@ -343,6 +372,10 @@ class _Reading:
         for raw in inputs:
             self.attempted = 0
             for entry in expand([raw]):
+                if isinstance(entry, InputError) and entry.kind == "link":  # said, but nothing is wrong
+                    said = Issue("IO001", "input-unreadable", Severity.WARNING, entry.message, context={"kind": "link"})
+                    self.report.results.append(Result(path=entry.path or os.fspath(raw), issues=[said]))
+                    continue
                 if isinstance(entry, InputError):
                     self.fail(entry)
                     continue

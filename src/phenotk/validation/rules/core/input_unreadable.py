@@ -21,7 +21,9 @@ class InputUnreadable(UnreadableHook):
     protobuf, an empty JSON array or an array item that is not an object, or a Phenopacket v1 document gets
     one finding of this rule (with the line and column the parser stopped at) instead of silently dropping
     out of the run. The command exits 2. A top-level JSON array of phenopackets (what Convert-Pheno writes)
-    is read: each item is a document of the file, its findings point at ``/N/…`` in it.
+    is read: each item is a document of the file, its findings point at ``/N/…`` in it. A folder that cannot
+    be listed is an error too (its files were not read); a symbolic link to a folder met in a walk is not
+    entered and is a *warning* of this rule (name the folder itself to check it).
 
     Why
     ---
@@ -50,4 +52,6 @@ class InputUnreadable(UnreadableHook):
                 msg += "; convert it with `phenotk upgrade`"
             if "--from v1" not in msg:
                 msg = msg.replace("`phenotk upgrade`", "`phenotk upgrade` (or `phenotk convert --from v1 FILE -o OUT`)")
+        if err.kind == "link":  # a symlinked folder a walk did not enter: said, but no error (nothing is wrong)
+            return Violation(msg, severity=Severity.WARNING, context={"kind": err.kind})
         return Violation(msg, context={"kind": err.kind})
