@@ -632,3 +632,53 @@ def test_genomics_resources_carry_the_loinc_displays_and_the_report_category_of_
         "53037-8": "Genetic variation clinical significance [Imp]",
     }
     assert {k: shown.get(k) for k in expected} == expected
+
+
+def _ages(x: object, ptr: str = "") -> list[tuple[str, dict]]:
+    """(pointer, Age) for every valueAge / onsetAge / abatementAge in a FHIR JSON tree."""
+    out: list[tuple[str, dict]] = []
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k in ("valueAge", "onsetAge", "abatementAge") and isinstance(v, dict):
+                out.append((f"{ptr}/{k}", v))
+            out += _ages(v, f"{ptr}/{k}")
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            out += _ages(v, f"{ptr}/{i}")
+    return out
+
+
+def test_an_age_of_zero_is_written_without_the_value_fhir_forbids_and_comes_back() -> None:
+    # 'P0D' (onset at birth; 18 Ages in phenopacket-store, e.g. PMID_20358596_Patient_A) was written as an Age with
+    # value 0, which breaks FHIR's age-1 invariant ('If value is present, it SHALL be positive')
+    data = json.loads(json.dumps(RICH))
+    data["subject"]["timeAtLastEncounter"] = {"age": {"iso8601duration": "P0Y"}}
+    data["phenotypicFeatures"][0]["onset"] = {"age": {"iso8601duration": "P0D"}}
+    data["phenotypicFeatures"][1]["onset"] = {"gestationalAge": {"weeks": 0}}
+    data["diseases"][0]["onset"] = {"age": {"iso8601duration": "P0M"}}
+    p = packet(data)
+    bundle, back = roundtrip(p)
+    ages = _ages(bundle)
+    assert len(ages) >= 4
+    assert [(ptr, a) for ptr, a in ages if "value" in a and not a["value"] > 0] == []
+    assert all(a.get("code") and a.get("system") == "http://unitsofmeasure.org" for _, a in ages)
+    assert covered_copy(back) == covered_copy(p)
+    assert validate_fhir(bundle) == []
+
+
+def test_a_resolved_disease_states_the_clinical_status_fhir_requires_beside_an_abatement() -> None:
+    # Disease.resolution (an age: abatementAge) was written without clinicalStatus, which breaks FHIR's con-4
+    # invariant (an abated Condition is resolved, remission or inactive)
+    bundle, back = roundtrip(packet(RICH))  # no finding: the status is implied by the resolution
+    cond = next(r for r in resources(bundle, "Condition") if "abatementAge" in r)
+    assert cond["clinicalStatus"] == {
+        "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "resolved"}]
+    }
+    assert all("clinicalStatus" in r for r in resources(bundle, "Condition") if any(k.startswith("abat") for k in r))
+    assert back.diseases[0].resolution == packet(RICH).diseases[0].resolution
+    # a status that says more than the resolution (active) is still reported when reading others' FHIR
+    cond["clinicalStatus"]["coding"][0]["code"] = "active"
+    (item,) = read_fhir(bundle, validate=False)
+    assert [i.pointer for i in item.issues if i.rule == "fhir-unmapped-element"] == [
+        f"/entry/{[e['resource'] for e in bundle['entry']].index(cond)}/resource/clinicalStatus"
+    ]

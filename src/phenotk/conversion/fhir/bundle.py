@@ -147,6 +147,9 @@ def _disease(d: Any, subject: str, ctx: Ctx) -> None:
             ext.append(mk_ext(T.EXT_RESOLUTION, *val))
         elif val:
             cond[f"abatement{val[0]}"] = val[1]
+            # FHIR con-4: a Condition with an abatement has clinicalStatus resolved, remission or inactive; the
+            # phenopacket's resolution is the time the disease resolved
+            cond["clinicalStatus"] = {"coding": [{"system": T.CONDITION_CLINICAL, "code": "resolved"}]}
     if ext:
         cond["extension"] = ext
     stages = [{"summary": concept(s, ctx)} for s in d.disease_stage]

@@ -507,3 +507,8 @@ def _condition_times(w: Walk, res: Res, pk: Packet, item: dict[str, Any], consum
                 item[name] = te
             else:
                 w.unmapped_element(res, base + val[0], pk, "not expressible as a phenopacket time element")
+    # a resolved/remission/inactive clinicalStatus beside an abatement says no more than the resolution read from it
+    # (FHIR's con-4 requires it there); any other clinicalStatus stays reported
+    status = {code for system, code in keys(res.data.get("clinicalStatus")) if system == T.CONDITION_CLINICAL.lower()}
+    if status and status <= T.ABATED_STATUSES and any(k.startswith("abatement") for k in consumed):
+        consumed.add("clinicalStatus")

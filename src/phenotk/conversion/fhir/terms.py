@@ -74,6 +74,9 @@ HGVS = "http://varnomen.hgvs.org"
 OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 OBS_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 CONDITION_VER = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+#: clinicalStatus codes that FHIR's con-4 invariant allows beside an abatement[x]
+ABATED_STATUSES = frozenset({"resolved", "remission", "inactive"})
 PROVENANCE_AGENT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
 GR_TBD = f"{GR}/CodeSystem/tbd-codes-cs"
 

@@ -88,11 +88,24 @@ def age_from_fhir(age: dict[str, Any]) -> str | None:
     return f"P{value}{designator}"
 
 
+def _positive(age: dict[str, Any], iso: str) -> dict[str, Any]:
+    """An ``Age`` without its value when that is 0 (``P0D``): FHIR's age-1 invariant requires a positive value.
+
+    The unit stays and the ISO 8601 text goes to the exact-duration extension, which the reader takes first.
+    """
+    if age.get("value") != 0:
+        return age
+    out = {k: v for k, v in age.items() if k != "value"}
+    if not any(e.get("url") == T.EXT_ISO_DURATION for e in out.get("extension") or []):
+        out = {"extension": [{"url": T.EXT_ISO_DURATION, "valueString": iso}], **out}
+    return out
+
+
 def to_fhir(te: Any) -> tuple[str, Any] | None:
     """(choice suffix, value) for a phenopackets ``TimeElement`` message; None when it is empty."""
     kind = te.WhichOneof("element")
     if kind == "age":
-        return "Age", age_to_fhir(te.age.iso8601duration)
+        return "Age", _positive(age_to_fhir(te.age.iso8601duration), te.age.iso8601duration)
     if kind == "age_range":
         return "Range", {
             "low": age_to_fhir(te.age_range.start.iso8601duration),
@@ -103,13 +116,16 @@ def to_fhir(te: Any) -> tuple[str, Any] | None:
         ext = [{"url": "weeks", "valueInteger": ga.weeks}]
         if ga.days:
             ext.append({"url": "days", "valueInteger": ga.days})
-        return "Age", {
+        age = {
             "extension": [{"url": T.EXT_GESTATIONAL, "extension": ext}],
             "value": ga.weeks * 7 + ga.days,
             "unit": "days",
             "system": T.UCUM,
             "code": "d",
         }
+        if not age["value"]:  # FHIR Age values are positive (age-1); the weeks/days extension still says 0
+            del age["value"]
+        return "Age", age
     if kind == "ontology_class":
         return "CodeableConcept", {"coding": [T.coding(te.ontology_class.id, te.ontology_class.label)]}
     if kind == "timestamp":
