@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import stat
 from codecs import BOM_UTF8
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from phenotk.errors import InputError, UsageError
+from phenotk.errors import InputError
 from phenotk.fixes.apply import FixOutcome, apply_to_document, apply_to_text
 from phenotk.fixes.patch import Skipped
 from phenotk.io import Document, Format, atomic_write, parse_bytes
@@ -485,28 +484,7 @@ def write_fixed(
     ``in_place``: ``target`` is the input itself (``fix --in-place``); the input guard lets it through, and the
     file keeps its mode, owner, symlink and hard links (see :func:`phenotk.io.atomic_write`).
     """
-    if in_place and read_only(target):
-        raise UsageError(
-            "read-only file: not rewritten (make it writable to fix it in place, or write the fixed copy with "
-            "--output-dir)",
-            path=os.fspath(target),
-        )
     return atomic_write(target, result.new, force=force, allow_input=in_place)
-
-
-def read_only(path: str | os.PathLike[str]) -> bool:
-    """True for an existing regular file without any write bit, or that this process may not write.
-
-    The rename ``--in-place`` writes with would replace a file its owner marked read-only (the folder decides
-    a rename, not the file): the mode bits are the owner's word, whoever runs the command — root included.
-    """
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    if not stat.S_ISREG(st.st_mode):
-        return False
-    return not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
 
 
 def _check_keys(data: Any) -> None:
