@@ -682,3 +682,55 @@ def test_a_resolved_disease_states_the_clinical_status_fhir_requires_beside_an_a
     assert [i.pointer for i in item.issues if i.rule == "fhir-unmapped-element"] == [
         f"/entry/{[e['resource'] for e in bundle['entry']].index(cond)}/resource/clinicalStatus"
     ]
+
+
+def test_a_coded_disease_onset_uses_an_extension_declared_for_conditions() -> None:
+    # an HPO onset class on a Disease ('Congenital onset': 2,230 diseases of phenopacket-store) was written with the
+    # Phenomics Exchange IG's Onset extension, whose context is Observation only: a validator that loads the IG
+    # rejects it on a Condition. Bundles written that way are still read.
+    p = packet(RICH)
+    bundle, back = roundtrip(p)
+    cond = resources(bundle, "Condition")[0]
+    urls = [e["url"] for e in cond["extension"]]
+    assert T.EXT_CONDITION_ONSET in urls and T.EXT_ONSET not in urls
+    assert back.diseases[0].onset == p.diseases[0].onset
+    for e in cond["extension"]:
+        if e["url"] == T.EXT_CONDITION_ONSET:
+            e["url"] = T.EXT_ONSET
+    (old,) = read_fhir(bundle, validate=False)
+    assert old.issues == [] and old.message.diseases[0].onset == p.diseases[0].onset
+
+
+def test_a_second_onset_is_reported_not_overwriting_the_first() -> None:
+    # onsetAge and a coded onset extension on one Condition (or two onset extensions on an Observation): the
+    # extension silently replaced the value read first
+    onset = {"url": T.EXT_ONSET, "valueCodeableConcept": {"coding": [{"code": "HP:0003577"}]}}
+    cond = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": "http://www.omim.org", "code": "154700"}]},
+        "onsetAge": {"value": 3, "unit": "years", "system": "http://unitsofmeasure.org", "code": "a"},
+        "extension": [onset],
+    }
+    obs = {
+        "resourceType": "Observation",
+        "id": "o1",
+        "status": "final",
+        "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": "http://human-phenotype-ontology.org", "code": "HP:0001250"}]},
+        "extension": [
+            {"url": T.EXT_ONSET, "valueAge": {"value": 2, "system": "http://unitsofmeasure.org", "code": "a"}},
+            onset,
+        ],
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": {"resourceType": "Patient", "id": "p1"}}, {"resource": cond}, {"resource": obs}],
+    }
+    (item,) = read_fhir(bundle, validate=False)
+    assert item.message.diseases[0].onset.age.iso8601duration == "P3Y"
+    assert item.message.phenotypic_features[0].onset.age.iso8601duration == "P2Y"
+    unmapped = {i.pointer for i in item.issues if i.rule == "fhir-unmapped-element"}
+    assert unmapped == {"/entry/1/resource/extension/0", "/entry/2/resource/extension/1"}

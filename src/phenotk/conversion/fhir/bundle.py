@@ -138,7 +138,7 @@ def _disease(d: Any, subject: str, ctx: Ctx) -> None:
     if d.HasField("onset"):
         val = timeel.to_fhir(d.onset)
         if val and val[0] == "CodeableConcept":
-            ext.append(mk_ext(T.EXT_ONSET, *val))  # Condition.onset[x] has no CodeableConcept choice
+            ext.append(mk_ext(T.EXT_CONDITION_ONSET, *val))  # Condition.onset[x] has no CodeableConcept choice
         elif val:
             cond[f"onset{val[0]}"] = val[1]
     if d.HasField("resolution"):

@@ -433,7 +433,8 @@ def condition(w: Walk, res: Res) -> None:
         )
     _condition_times(w, res, pk, item, consumed)
     known: dict[str, ExtHandler] = {
-        T.EXT_ONSET: time_into(item, "onset"),
+        T.EXT_CONDITION_ONSET: time_into(item, "onset"),
+        T.EXT_ONSET: time_into(item, "onset"),  # others' Conditions, and phenotk bundles before EXT_CONDITION_ONSET
         T.EXT_RESOLUTION: time_into(item, "resolution"),
     }
     if not hpo:

@@ -28,6 +28,9 @@ PROFILE_REPORT = f"{GR}/StructureDefinition/genomics-report"
 
 EXT_ONSET = f"{IG}/StructureDefinition/Onset"
 EXT_RESOLUTION = f"{PTK}/StructureDefinition/resolution"
+#: a coded onset on a Condition (Condition.onset[x] has no CodeableConcept; the IG's Onset extension is declared for
+#: Observation only, so a validator loading the IG rejects it on a Condition)
+EXT_CONDITION_ONSET = f"{PTK}/StructureDefinition/onset"
 EXT_EVIDENCE = f"{PTK}/StructureDefinition/evidence"
 EXT_ISO_DURATION = f"{PTK}/StructureDefinition/iso8601-duration"
 EXT_GESTATIONAL = f"{PTK}/StructureDefinition/gestational-age"

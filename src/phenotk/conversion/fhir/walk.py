@@ -112,12 +112,16 @@ def ref_key(ref: Any) -> str | None:
 
 
 def time_into(target: dict[str, Any], name: str) -> ExtHandler:
-    """Extension handler: its ``value[x]`` as a phenopacket time element at ``target[name]``."""
+    """Extension handler: its ``value[x]`` as a phenopacket time element at ``target[name]``.
+
+    A value already there (``onsetAge`` and an onset extension, two onset extensions) is kept and the extension is
+    reported as not carried, never overwritten silently.
+    """
 
     def apply(ext: dict[str, Any]) -> None:
         val = timeel.choice(ext, "value")
         te = timeel.from_fhir(*val) if val else None
-        if te is None:
+        if te is None or name in target:
             raise ValueError
         target[name] = te
 
