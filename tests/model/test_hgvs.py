@@ -73,6 +73,13 @@ def test_valid_forms(text: str, reference: str | None, kind: str, context: int, 
     assert is_hgvs(text)
 
 
+@pytest.mark.parametrize(
+    "text", ["c.2304_2305insG", "c.-14_-13insT", "c.*5_*6insA", "c.-1_1insA", "c.88+1_88+2insA", "c.324_324delG",
+             "m.100_101insA", "c.100_102+3del", "c.(100_102)del"])
+def test_positions_that_are_in_order_or_not_plain_pass(text: str) -> None:
+    assert is_hgvs(text)
+
+
 def test_gene_in_brackets_and_trans_alleles() -> None:
     assert parse_hgvs("NM_004006.2(DMD):c.123+1G>A").gene == "DMD"
     assert parse_hgvs("NC_000023.11(NM_004006.2):c.1A>G").outer_reference == "NC_000023.11"
@@ -100,6 +107,12 @@ def test_gene_in_brackets_and_trans_alleles() -> None:
         ("p.Arg946Cysx", "p.Arg946Cysx is not a protein change (e.g. p.(Arg946Cys), p.R946C, p.Ser1516*)"),
         ("p.Ter", "p.Ter is not a protein change (e.g. p.(Arg946Cys), p.R946C, p.Ser1516*)"),
         ("Del exons 3-8", "no 'c.', 'g.', 'm.', 'n.', 'r.' or 'p.' part"),
+        # positions the grammar alone let pass (a hospital sheet's 'c.2304insG' was carried as written)
+        ("c.2304insG", "an insertion names the two positions it lies between (c.2304_2305ins…)"),
+        ("c.2304_2306insG", "an insertion lies between two neighbouring positions, not 2304 and 2306"),
+        ("g.100_99del", "positions in reverse order (g.100_99: the lower one first)"),
+        ("c.-13_-14dup", "positions in reverse order (c.-13_-14: the lower one first)"),
+        ("c.[100_99del;200A>G]", "positions in reverse order (c.100_99: the lower one first)"),
     ],
 )
 def test_invalid_forms(text: str, reason: str) -> None:

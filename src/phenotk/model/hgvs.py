@@ -296,11 +296,14 @@ def accession_kinds(accession: str) -> frozenset[str]:
 
 def _check_nucleotide(kind: str, desc: str, text: str) -> None:
     if _fast_nucleotide(kind, desc) or _NUC_EDIT[kind].match(desc):
+        _check_positions(kind, desc, text)
         return
     allele = re.fullmatch(r"\[([^\[\]]+)\](?:;\[([^\[\]]+)\])?", desc)
     if allele:
         parts = [p for g in allele.groups() if g for p in g.split(";")]
         if all(_NUC_EDIT[kind].match(p) for p in parts):
+            for part in parts:
+                _check_positions(kind, part, text)
             return
     m = _SUBSTITUTION.match(desc)
     if m:
@@ -311,6 +314,44 @@ def _check_nucleotide(kind: str, desc: str, text: str) -> None:
                 raise HgvsError(text, f"{bad!r} is not a nucleotide ({', '.join(bases)})")
         raise HgvsError(text, "a substitution changes one nucleotide (use delins for more)")
     raise HgvsError(text, f"{kind}.{desc} is not a {kind}. variant (position and change)")
+
+
+#: an edit at plain positions (no intron offset, no uncertainty): ``2304insG``, ``-14_-13insT``, ``100_99del``
+#: (a position followed by ``+``/``-`` has an offset and is not matched: the edit must follow its digits)
+_PLAIN_EDIT = re.compile(r"([-*]?)(\d+)(?:_([-*]?)(\d+))?(delins|ins|del|dup|inv)")
+
+
+def position_problem(kind: str, desc: str) -> str | None:
+    """What the grammar cannot see at plain positions: an insertion between two neighbours, ranges in order.
+
+    ``c.2304insG`` (an insertion needs the two positions it lies between: ``c.2304_2305insG``),
+    ``c.2304_2306insG`` (not neighbours) and ``c.100_99del`` (reversed) passed. ``c.324_324del`` (one position
+    written twice) is left alone: unusual, not wrong in meaning. Positions with an intron offset or another
+    sign (``c.*5``, ``c.-14``, ``c.88+1``) are compared only with their own kind. None when nothing is wrong.
+    """
+    m = _PLAIN_EDIT.match(desc)
+    if m is None:
+        return None
+    sign_a, a, sign_b, b, edit = m.groups()
+    if b is None:
+        if edit == "ins":
+            example = f" ({kind}.{a}_{int(a) + 1}ins…)" if not sign_a else ""
+            return f"an insertion names the two positions it lies between{example}"
+        return None
+    if sign_a != sign_b:  # c.-1_1insA, c.1000_*1del: comparing them needs the transcript's length
+        return None
+    first, second = (-int(a), -int(b)) if sign_a == "-" else (int(a), int(b))
+    if first > second:
+        return f"positions in reverse order ({kind}.{sign_a}{a}_{sign_b}{b}: the lower one first)"
+    if edit == "ins" and second != first + 1:
+        return f"an insertion lies between two neighbouring positions, not {sign_a}{a} and {sign_b}{b}"
+    return None
+
+
+def _check_positions(kind: str, desc: str, text: str) -> None:
+    problem = position_problem(kind, desc)
+    if problem is not None:
+        raise HgvsError(text, problem)
 
 
 def _check_protein(desc: str, text: str) -> None:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.model.hgvs import Hgvs, HgvsError, parse_hgvs
+from phenotk.model.hgvs import Hgvs, HgvsError, parse_hgvs, position_problem
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.variant._common import Finding, Memo, Record, records
 
@@ -22,7 +22,9 @@ _AA = "(?:Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Tr
 
 def _nucleotide_edits(pos: str) -> str:
     """Substitution, del, dup, ins, delins and inv on ``pos`` positions, ``ACGT`` bases (model.hgvs's fast edits)."""
-    return rf"(?:{pos}[ACGT]>[ACGT]|{pos}(?:_{pos})?(?:(?:del|dup)[ACGT]*|(?:del[ACGT]*)?ins[ACGT]+|inv))\Z"
+    # a plain insertion names two positions (c.2304insG is no HGVS: the full parser says why)
+    return (rf"(?:{pos}[ACGT]>[ACGT]|{pos}(?:_{pos})?(?:(?:del|dup)[ACGT]*|del[ACGT]*ins[ACGT]+|inv)"
+            rf"|{pos}_{pos}ins[ACGT]+)\Z")
 
 
 #: the shapes nearly all expressions have (99.6 % of the store's; p.? alone is 2.7 %), all valid for
@@ -111,13 +113,23 @@ def _descriptor(rec: Record) -> tuple[Finding, ...]:
     for i, expr in rec.parts()[0]:
         syntax = expr.get("syntax")
         value = expr.get("value")
-        if type(syntax) is str and type(value) is str:
-            common = _COMMON.match(value)
-            if common is not None and common.lastgroup == _PLAIN_SYNTAX.get(syntax):
-                continue
+        if type(syntax) is str and type(value) is str and passed_over(syntax, value):
+            continue
         for name, message, severity in _verdict(syntax, value):
             found.append((message, (key, i, name), severity))
     return tuple(found)
+
+
+def passed_over(syntax: str, value: str) -> bool:
+    """True for the usual expression, which has nothing to report (one regex match, no parse).
+
+    ``syntax`` is ``hgvs.c``/``n``/``g``/``m``/``p`` and ``value`` a :data:`_COMMON` shape of that kind whose
+    range, if any, is in order (``c.100_99del`` matches the shape: its positions are checked after the match).
+    """
+    common = _COMMON.match(value)
+    if common is None or common.lastgroup != _PLAIN_SYNTAX.get(syntax):
+        return False
+    return "_" not in value or position_problem(common.lastgroup or "", value.partition(":")[2][2:]) is None
 
 
 #: descriptor signature → its findings (a cohort repeats its variants: in a run over the whole store, sorted,
@@ -133,6 +145,10 @@ def _verdict(syntax: Any, value: Any) -> tuple[tuple[str, str, Severity | None],
     if not isinstance(value, str) or not value:
         return ()  # schema-required
     common = _COMMON.match(value)
+    if common is not None and "_" in value:
+        problem = position_problem(common.lastgroup or "", value.partition(":")[2][2:])
+        if problem is not None:
+            return (("value", f"{value!r} is not valid HGVS: {problem}", None),)
     if common is not None:
         kind = common.lastgroup or ""
         reference = True
