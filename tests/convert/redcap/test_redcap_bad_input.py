@@ -283,3 +283,22 @@ def test_a_bad_value_is_reported_on_its_own_record(tmp_path: Path) -> None:
     docs = list(RedcapReader().read(tmp_path / "export.csv", options))
     bad = {d.name: [i.rule for i in d.issues if i.rule == "redcap-bad-value"] for d in docs}
     assert bad == {"1": [], "2": ["redcap-bad-value"], "3": []}
+
+
+def test_rows_in_another_encoding_are_named_as_in_a_sheet(mini_dir: Path, tmp_path: Path) -> None:
+    # a UTF-8 export with one row pasted from a Windows program: the table reader reads that row as cp1252 and
+    # names it for a sheet, but the REDCap pipeline rebuilt its Sheet without the rows, so nothing was said
+    from phenotk.conversion.redcap import convert_export
+
+    text = (mini_dir / "mini_export.csv").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    lines[1] = lines[1].replace("walks late", "walks late, Übergabe")
+    lines[4] = lines[4].replace("0;1;0;;2", "0;1;0;grün;2")  # the rest of the file is UTF-8
+    export = tmp_path / "mini_export.csv"
+    export.write_bytes(lines[0].encode("utf-8") + lines[1].encode("cp1252") + "".join(lines[2:]).encode("utf-8"))
+    for name in ("mini_dictionary.csv", "mini_mapping.yaml"):
+        (tmp_path / name).write_bytes((mini_dir / name).read_bytes())
+    result = convert_export(export, tmp_path / "mini_mapping.yaml")
+    every = [*result.issues, *(i for item in result.items for i in item.issues)]  # it goes with record 1's packet
+    mixed = [i for i in every if "another encoding" in i.message]
+    assert len(mixed) == 1 and mixed[0].context.get("row") == 2 and mixed[0].context.get("record") == "1"
