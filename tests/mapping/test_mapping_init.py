@@ -580,3 +580,20 @@ def test_mapping_init_on_a_redcap_export_points_at_the_redcap_mappings(fixtures_
                               "-o", str(tmp_path / "m.yaml")])  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "looks like a REDCap export" in res.output and "redcap-rarelink" in res.output
+
+
+def test_mapping_init_writes_no_mapping_for_a_transposed_sheet(tmp_path: Path) -> None:
+    # it warned but wrote `subject.id: Patient`, and converting with it made patients named "Sex" and "Age"
+    import subprocess
+    import sys
+
+    sheet = tmp_path / "supplement.csv"
+    sheet.write_text("Patient,1,2,3\nSex,M,F,F\nAge,5,29,4\nSeizure,Yes,Yes,No\n", encoding="utf-8")
+    out = tmp_path / "m.yaml"
+    run = subprocess.run([sys.executable, "-m", "phenotk", "mapping", "init", str(sheet), "-o", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and not out.exists()
+    assert "looks transposed" in run.stderr and "--header-row" in run.stderr and "Traceback" not in run.stderr
+    forced = subprocess.run([sys.executable, "-m", "phenotk", "mapping", "init", str(sheet), "-o", str(out),
+                             "--header-row", "1"], capture_output=True, text=True)
+    assert forced.returncode == 0 and out.exists()  # the user says the first row is the header

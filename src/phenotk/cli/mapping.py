@@ -65,6 +65,14 @@ def init_command(
 
     onto = _ontology(hpo)
     start = init_mapping(table, ontology=onto, sheet=_sheet_arg(sheet), header_row=header_row)
+    if start.transposed and header_row is None:
+        # the mapping would read the field names as patients: converting with it made patients "Sex" and "Age"
+        names = ", ".join(repr(t) for t in start.transposed[:5])
+        raise UsageError(
+            f"the sheet looks transposed — one patient per column, field names down column A ({names}, …); "
+            "phenotk reads one patient per row: transpose it (copy, Paste Special → Transpose) and run mapping init "
+            "again, or name the header row with --header-row N if it is not transposed; no mapping written",
+            path=str(table))
     if output is None:
         typer.echo(start.text, nl=False)
     else:
