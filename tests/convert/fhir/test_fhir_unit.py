@@ -734,3 +734,20 @@ def test_a_second_onset_is_reported_not_overwriting_the_first() -> None:
     assert item.message.phenotypic_features[0].onset.age.iso8601duration == "P2Y"
     unmapped = {i.pointer for i in item.issues if i.rule == "fhir-unmapped-element"}
     assert unmapped == {"/entry/1/resource/extension/0", "/entry/2/resource/extension/1"}
+
+
+def test_an_entry_of_unknown_resource_type_does_not_stop_the_model_check_of_the_bundle() -> None:
+    # one entry 'Foo' made fhir.resources raise KeyError('R4.FooType') for the whole Bundle: a single finding that
+    # named no entry, and nothing else in the Bundle (here a malformed birthDate) was checked
+    patient = {"resourceType": "Patient", "id": "p1", "birthDate": "not a date"}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": {"resourceType": "Foo"}}, {"resource": patient}],
+    }
+    found = {i.pointer: i.message for i in validate_fhir(bundle)}
+    assert set(found) == {"/entry/0/resource/resourceType", "/entry/1/resource/birthDate"}
+    assert "'Foo'" in found["/entry/0/resource/resourceType"]
+    assert "KeyError" not in " ".join(found.values())
+    many = {**bundle, "entry": [{"resource": {"resourceType": "Foo"}}] * 9}
+    assert len(validate_fhir(many)) == 6  # five listed, the rest counted
