@@ -158,3 +158,10 @@ def test_summarize_cli_json(store_dir: Path, hpo_dir: Path, tmp_path: Path) -> N
     assert data["packets"] == n
     assert data["hpo_version"] == "2025-05-06"
     assert sum(data["sex"].values()) == n
+
+
+def test_summarize_of_nothing_readable_prints_the_errors_only(tmp_path: Path) -> None:
+    # `phenotk summarize missing/` printed "0 phenopackets; …" and an empty term table under the error
+    proc = subprocess.run([sys.executable, "-m", "phenotk", "summarize", str(tmp_path / "missing"), "--no-hpo"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == "" and "no such file or directory" in proc.stderr

@@ -47,6 +47,8 @@ def summarize_command(
         summary, errors = _scale(paths, session, engine, top, scheduler, workers)
     for err in errors:
         typer.echo(err, err=True)
+    if errors and not summary.packets:  # nothing could be read: the errors say it, no summary of nothing
+        raise typer.Exit(2)
     if fmt is SummaryFormat.json:
         text = json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt is SummaryFormat.html:
