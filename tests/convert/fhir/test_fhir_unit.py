@@ -751,3 +751,26 @@ def test_an_entry_of_unknown_resource_type_does_not_stop_the_model_check_of_the_
     assert "KeyError" not in " ".join(found.values())
     many = {**bundle, "entry": [{"resource": {"resourceType": "Foo"}}] * 9}
     assert len(validate_fhir(many)) == 6  # five listed, the rest counted
+
+
+def test_a_resource_about_a_contained_patient_says_why_it_is_not_read() -> None:
+    # an Observation whose subject is '#pat', a Patient contained in it, was reported as having 'no Patient to attach
+    # it to' although a FHIR consumer resolves that reference; the finding now names the contained reference
+    contained = {"resourceType": "Patient", "id": "pat", "gender": "male"}
+    obs = {
+        "resourceType": "Observation",
+        "id": "o1",
+        "status": "final",
+        "contained": [contained],
+        "subject": {"reference": "#pat"},
+        "code": {"coding": [{"system": "http://human-phenotype-ontology.org", "code": "HP:0001250"}]},
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": {"resourceType": "Patient", "id": "p1"}}, {"resource": obs}],
+    }
+    (item,) = read_fhir(bundle, validate=False)
+    (finding,) = [i for i in item.issues if i.pointer == "/entry/1/resource"]
+    assert finding.rule == "fhir-unmapped-resource"
+    assert "'#pat' is a contained resource" in finding.message

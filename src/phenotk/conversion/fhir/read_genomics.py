@@ -25,6 +25,7 @@ from phenotk.conversion.fhir.walk import (
     first_oc,
     keys,
     setter,
+    unattached,
 )
 from phenotk.issue import Severity
 
@@ -336,7 +337,7 @@ def _variant_only(w: Walk, res: Res, pk: Packet | None, sid: str) -> dict[str, A
 def lone_genomic(w: Walk, res: Res, pk: Packet | None, *, as_implication: bool) -> None:
     """A variant or implication Observation outside any report: an interpretation without diagnosis."""
     if pk is None:
-        w.unmapped_resource(res, None, "no Patient to attach it to")
+        w.unmapped_resource(res, None, unattached(res))
         return
     sid = pk.subject_id
     why = None if as_implication else not_found(res)

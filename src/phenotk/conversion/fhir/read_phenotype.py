@@ -26,6 +26,7 @@ from phenotk.conversion.fhir.walk import (
     oc_strict,
     setter,
     time_into,
+    unattached,
 )
 
 _PATO_SEX = {"PATO:0000384": "MALE", "PATO:0000383": "FEMALE"}
@@ -79,7 +80,7 @@ def observation(w: Walk, res: Res) -> None:
         return
     if any(T.is_hpo(cd) for cd in codings(code)) or T.PROFILE_FEATURE in profiles:
         if pk is None:
-            w.unmapped_resource(res, None, "no Patient to attach it to")
+            w.unmapped_resource(res, None, unattached(res))
         elif isinstance(data.get("status"), str) and data["status"] in _VOID_STATUS:
             w.unmapped_resource(res, pk, f"its status is {data['status']!r} (withdrawn, not an observation)")
         elif "dataAbsentReason" in data and not _has_value(data):

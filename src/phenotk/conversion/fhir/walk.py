@@ -111,6 +111,14 @@ def ref_key(ref: Any) -> str | None:
     return ref if isinstance(ref, str) and ref else None
 
 
+def unattached(res: Res, ref_name: str = "subject") -> str:
+    """Why a resource about a patient has no phenopacket to go to (the reason of its finding)."""
+    key = ref_key(res.data.get(ref_name))
+    if key and key.startswith("#"):
+        return f"its {ref_name} {key!r} is a contained resource, and contained resources are not read"
+    return "no Patient to attach it to"
+
+
 def time_into(target: dict[str, Any], name: str) -> ExtHandler:
     """Extension handler: its ``value[x]`` as a phenopacket time element at ``target[name]``.
 
@@ -351,5 +359,5 @@ class Walk:
         """The packet of ``res``'s subject; a finding (and None) when there is no Patient to attach it to."""
         pk = self.packet_for(res)
         if pk is None:
-            self.unmapped_resource(res, None, "no Patient to attach it to")
+            self.unmapped_resource(res, None, unattached(res))
         return pk
