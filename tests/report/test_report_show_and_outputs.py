@@ -84,3 +84,15 @@ def test_sarif_base_folder(tmp_path: Path) -> None:
     assert artifact_location("/elsewhere/p.json", tmp_path, cwd=deep) == {"uri": "file:///elsewhere/p.json"}
     log = json.loads(render(Report(), "sarif", base_dir=tmp_path))
     assert log["runs"][0]["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.resolve().as_uri() + "/"}}
+
+
+def test_a_base_dir_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    # a typo in --base-dir gave every SARIF URI a wrong base, silently
+    import subprocess
+    import sys
+
+    packet = tmp_path / "p.json"
+    packet.write_text('{"id": "p1", "subject": {"id": "s1"}}', encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "phenotk", "validate", str(packet), "--no-hpo", "-f", "sarif",
+                          "--base-dir", str(tmp_path / "typo")], capture_output=True, text=True)
+    assert run.returncode == 2 and run.stdout == "" and "--base-dir" in run.stderr and "no such folder" in run.stderr

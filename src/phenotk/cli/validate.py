@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from phenotk.cli._common import ontology_specs, split_values
+from phenotk.errors import UsageError
 from phenotk.issue import Severity
 from phenotk.report import ReportFormat
 from phenotk.validation.config import PROFILES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from phenotk.issue import Report, Severity
+    from phenotk.issue import Report
 
 if TYPE_CHECKING:  # pragma: no cover
     ValidateFormat = ReportFormat
@@ -138,6 +140,8 @@ def validate_command(
     plain = [o for o in output or [] if "=" not in o]
     if format_.value != "parquet":  # usage errors before the run
         outputs, shows = parse_outputs(output or [], format_.value), parse_show(show or [])
+    if base_dir is not None and not os.path.isdir(base_dir):  # a typo gave every SARIF URI a wrong base
+        raise UsageError(f"--base-dir {base_dir}: no such folder")
 
     session = Session.from_settings(
         config=config or True,
@@ -218,8 +222,6 @@ def _stream(paths: list[str], session: Any, outputs: Any, bar: Any, callback: An
 
 def _scale(paths: list[str], session: Any, engine: str, fmt: str, output: str | None, *args: Any) -> None:
     """``--engine dask|spark`` / ``--format parquet``: phenotk.scale runs it; print the summary, exit."""
-    from phenotk.errors import UsageError
-
     try:
         from phenotk.scale.cli import run
     except ImportError:  # pyarrow (the extra) missing
