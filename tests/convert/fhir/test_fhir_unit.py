@@ -774,3 +774,19 @@ def test_a_resource_about_a_contained_patient_says_why_it_is_not_read() -> None:
     (finding,) = [i for i in item.issues if i.pointer == "/entry/1/resource"]
     assert finding.rule == "fhir-unmapped-resource"
     assert "'#pat' is a contained resource" in finding.message
+
+
+def test_a_uo_unit_gets_its_code_system_in_the_quantity() -> None:
+    # 'UO:0000272' (millimetres of mercury, schema glaucoma example) was a Quantity code without system: FHIR's
+    # qty-3 invariant ('If a code for the unit is present, the system SHALL also be present') failed
+    data = json.loads(json.dumps(RICH))
+    quantity = data["measurements"][0]["value"]["quantity"]
+    quantity["unit"] = {"id": "UO:0000272", "label": "millimetres of mercury"}
+    quantity["referenceRange"]["unit"] = {"id": "UO:0000272", "label": "millimetres of mercury"}
+    p = packet(data)
+    assert writer_issues(p, Severity.WARNING) == []
+    bundle, back = roundtrip(p)
+    meas = resources(bundle, "Observation")
+    (value,) = [m["valueQuantity"] for m in meas if "valueQuantity" in m]
+    assert value["system"] == "http://purl.obolibrary.org/obo/uo.owl" and value["code"] == "UO:0000272"
+    assert back.measurements[0].value.quantity == p.measurements[0].value.quantity

@@ -213,6 +213,9 @@ SYSTEMS: dict[str, list[str]] = {
     "UCUM": [UCUM],
     "GSSO": ["http://purl.obolibrary.org/obo/GSSO", "http://purl.obolibrary.org/obo/gsso.owl"],
     "EFO": ["http://www.ebi.ac.uk/efo/efo.owl", "http://github.com/EBISPOT/efo"],
+    # units of measurement (the Phenomics Exchange IG's alias $units); without it a UO unit was a Quantity code
+    # without system, which FHIR's qty-3 invariant forbids
+    "UO": ["http://purl.obolibrary.org/obo/uo.owl", "http://purl.obolibrary.org/obo/UO_"],
 }
 #: prefixes whose FHIR code is the bare local id (e.g. OMIM 154700); the others use the CURIE as code (HP:0001250).
 BARE_CODE = {"OMIM", "ORPHA", "SNOMEDCT", "LOINC", "UCUM", "NCIT"}
@@ -231,6 +234,7 @@ RESOURCES: dict[str, tuple[str, str, str, str]] = {
     "PATO": ("pato", "Phenotype And Trait Ontology", f"{_OBO}pato.owl", f"{_OBO}PATO_"),
     "NCBITaxon": ("ncbitaxon", "NCBI organismal classification", f"{_OBO}ncbitaxon.owl", f"{_OBO}NCBITaxon_"),
     "NCIT": ("ncit", "NCI Thesaurus", f"{_OBO}ncit.owl", f"{_OBO}NCIT_"),
+    "UO": ("uo", "Units of measurement ontology", f"{_OBO}uo.owl", f"{_OBO}UO_"),
     "OMIM": ("omim", "Online Mendelian Inheritance in Man", "https://www.omim.org", "https://www.omim.org/entry/"),
     "ORPHA": (
         "orpha",
