@@ -790,3 +790,19 @@ def test_a_uo_unit_gets_its_code_system_in_the_quantity() -> None:
     (value,) = [m["valueQuantity"] for m in meas if "valueQuantity" in m]
     assert value["system"] == "http://purl.obolibrary.org/obo/uo.owl" and value["code"] == "UO:0000272"
     assert back.measurements[0].value.quantity == p.measurements[0].value.quantity
+
+
+def test_a_unit_prefix_declared_in_the_metadata_gets_that_system_like_any_other_id() -> None:
+    # Quantity units ignored metaData.resources (every other ontology class uses it): 'LOCAL:7' became a unit code
+    # without system (FHIR qty-3), and the writer's system-less finding, which counts the declared URL, stayed silent
+    data = json.loads(json.dumps(RICH))
+    data["measurements"][0]["value"]["quantity"]["unit"] = {"id": "LOCAL:7", "label": "local unit"}
+    data["measurements"][0]["value"]["quantity"]["referenceRange"]["unit"] = {"id": "LOCAL:7", "label": "local unit"}
+    data["metaData"]["resources"].append({"id": "local", "namespacePrefix": "LOCAL", "url": "https://example.org/l"})
+    p = packet(data)
+    assert writer_issues(p, Severity.WARNING) == []
+    bundle, back = roundtrip(p)
+    (meas,) = [m for m in resources(bundle, "Observation") if "valueQuantity" in m]
+    quantities = [meas["valueQuantity"], meas["referenceRange"][0]["low"], meas["referenceRange"][0]["high"]]
+    assert {(q.get("system"), q["code"]) for q in quantities} == {("https://example.org/l", "LOCAL:7")}
+    assert back.measurements[0].value.quantity == p.measurements[0].value.quantity

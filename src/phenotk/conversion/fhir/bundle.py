@@ -162,12 +162,15 @@ def _disease(d: Any, subject: str, ctx: Ctx) -> None:
     ctx.add(cond, "disease")
 
 
-def _quantity(value: float, unit: Any) -> dict[str, Any]:
-    """A FHIR Quantity: value, unit label, and the unit's code/system (UCUM when the unit is a UCUM CURIE)."""
+def _quantity(value: float, unit: Any, ctx: Ctx) -> dict[str, Any]:
+    """A FHIR Quantity: value, unit label, and the unit's code/system (UCUM when the unit is a UCUM CURIE).
+
+    A prefix phenotk does not know gets the packet's metaData.resources URL, as every other ontology class does.
+    """
     out: dict[str, Any] = {"value": value}
     if unit.label:
         out["unit"] = unit.label
-    cd = T.coding(unit.id) if unit.id else {}
+    cd = T.coding(unit.id, "", ctx.fallback) if unit.id else {}
     if "system" in cd:
         out["system"] = cd["system"]
     if unit.id:
@@ -192,10 +195,10 @@ def _measurement(m: Any, subject: str, ctx: Ctx) -> None:
     kind = m.value.WhichOneof("value") if m.HasField("value") else None
     if kind == "quantity":
         q = m.value.quantity
-        obs["valueQuantity"] = _quantity(q.value, q.unit)
+        obs["valueQuantity"] = _quantity(q.value, q.unit, ctx)
         if q.HasField("reference_range"):
             rr = q.reference_range
-            obs["referenceRange"] = [{"low": _quantity(rr.low, rr.unit), "high": _quantity(rr.high, rr.unit)}]
+            obs["referenceRange"] = [{"low": _quantity(rr.low, rr.unit, ctx), "high": _quantity(rr.high, rr.unit, ctx)}]
     elif kind == "ontology_class":
         obs["valueCodeableConcept"] = concept(m.value.ontology_class, ctx)
     if m.description:
