@@ -806,3 +806,20 @@ def test_a_unit_prefix_declared_in_the_metadata_gets_that_system_like_any_other_
     quantities = [meas["valueQuantity"], meas["referenceRange"][0]["low"], meas["referenceRange"][0]["high"]]
     assert {(q.get("system"), q["code"]) for q in quantities} == {("https://example.org/l", "LOCAL:7")}
     assert back.measurements[0].value.quantity == p.measurements[0].value.quantity
+
+
+def test_a_coded_time_element_gets_the_packet_prefix_url_and_version_like_any_other_class() -> None:
+    # onset / resolution classes were coded without the packet's metaData (no Coding.version for HPO onsets, no
+    # system for a prefix only the packet declares), unlike every other ontology class of the bundle
+    data = json.loads(json.dumps(RICH))
+    data["phenotypicFeatures"][0]["onset"] = {"ontologyClass": {"id": "HP:0003577", "label": "Congenital onset"}}
+    data["phenotypicFeatures"][0]["resolution"] = {"ontologyClass": {"id": "LOCAL:3", "label": "resolved"}}
+    data["metaData"]["resources"].append({"id": "local", "namespacePrefix": "LOCAL", "url": "https://example.org/l"})
+    p = packet(data)
+    assert writer_issues(p, Severity.WARNING) == []
+    bundle, back = roundtrip(p)
+    feat = resources(bundle, "Observation")[0]
+    coded = {e["url"]: e["valueCodeableConcept"]["coding"][0] for e in feat["extension"] if "valueCodeableConcept" in e}
+    assert coded[T.EXT_ONSET]["version"] == "2024-04-26"
+    assert coded[T.EXT_RESOLUTION]["system"] == "https://example.org/l"
+    assert covered_copy(back) == covered_copy(p)

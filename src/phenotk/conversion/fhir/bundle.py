@@ -34,7 +34,7 @@ def _patient(ind: Any, ctx: Ctx) -> dict[str, Any]:
         if ts[10:] != "T00:00:00Z":
             pat["_birthDate"] = {"extension": [mk_ext(T.EXT_BIRTH_TIME, "DateTime", ts)]}
     if ind.HasField("time_at_last_encounter"):
-        e = time_ext(T.EXT_TIME_AT_LAST_ENCOUNTER, ind.time_at_last_encounter)
+        e = time_ext(T.EXT_TIME_AT_LAST_ENCOUNTER, ind.time_at_last_encounter, ctx)
         if e:
             ext.append(e)
     if ind.HasField("gender"):
@@ -53,7 +53,7 @@ def _patient(ind: Any, ctx: Ctx) -> dict[str, Any]:
             else:
                 pat["deceasedBoolean"] = True
                 if vs.HasField("time_of_death"):
-                    e = time_ext(T.EXT_TIME_OF_DEATH, vs.time_of_death)
+                    e = time_ext(T.EXT_TIME_OF_DEATH, vs.time_of_death, ctx)
                     if e:
                         ext.append(e)
         elif status == "ALIVE":
@@ -87,11 +87,11 @@ def _feature(pf: Any, subject: str, ctx: Ctx) -> None:
     obs: dict[str, Any] = {"resourceType": "Observation", "meta": {"profile": [T.PROFILE_FEATURE]}, "status": "final"}
     ext: list[dict[str, Any]] = []
     if pf.HasField("onset"):
-        e = time_ext(T.EXT_ONSET, pf.onset)
+        e = time_ext(T.EXT_ONSET, pf.onset, ctx)
         if e:
             ext.append(e)
     if pf.HasField("resolution"):
-        e = time_ext(T.EXT_RESOLUTION, pf.resolution)
+        e = time_ext(T.EXT_RESOLUTION, pf.resolution, ctx)
         if e:
             ext.append(e)
     ext += [_evidence(ev, ctx) for ev in pf.evidence]
@@ -136,13 +136,13 @@ def _disease(d: Any, subject: str, ctx: Ctx) -> None:
     cond["subject"] = {"reference": subject}
     ext: list[dict[str, Any]] = []
     if d.HasField("onset"):
-        val = timeel.to_fhir(d.onset)
+        val = timeel.to_fhir(d.onset, ctx.fallback, ctx.versions)
         if val and val[0] == "CodeableConcept":
             ext.append(mk_ext(T.EXT_CONDITION_ONSET, *val))  # Condition.onset[x] has no CodeableConcept choice
         elif val:
             cond[f"onset{val[0]}"] = val[1]
     if d.HasField("resolution"):
-        val = timeel.to_fhir(d.resolution)
+        val = timeel.to_fhir(d.resolution, ctx.fallback, ctx.versions)
         if val and val[0] == "CodeableConcept":
             ext.append(mk_ext(T.EXT_RESOLUTION, *val))
         elif val:
@@ -187,7 +187,7 @@ def _measurement(m: Any, subject: str, ctx: Ctx) -> None:
         "subject": {"reference": subject},
     }
     if m.HasField("time_observed"):
-        val = timeel.to_fhir(m.time_observed)
+        val = timeel.to_fhir(m.time_observed, ctx.fallback, ctx.versions)
         if val and val[0] in ("DateTime", "Period"):
             obs[f"effective{val[0]}"] = val[1]
         elif val:
@@ -221,7 +221,7 @@ def _biosample(bs: Any, subject: str, ctx: Ctx) -> None:
         ext.append(mk_ext(T.EXT_MATERIAL_SAMPLE, "CodeableConcept", concept(bs.material_sample, ctx)))
     collection: dict[str, Any] = {}
     if bs.HasField("time_of_collection"):
-        val = timeel.to_fhir(bs.time_of_collection)
+        val = timeel.to_fhir(bs.time_of_collection, ctx.fallback, ctx.versions)
         if val and val[0] in ("DateTime", "Period"):
             collection[f"collected{val[0]}"] = val[1]
         elif val:

@@ -41,9 +41,9 @@ def loinc_concept(code: str, display: str) -> dict[str, Any]:
     return {"coding": [{"system": T.LOINC, "code": code, "display": display}]}
 
 
-def time_ext(url: str, te: Any) -> dict[str, Any] | None:
+def time_ext(url: str, te: Any, ctx: Ctx) -> dict[str, Any] | None:
     """Extension ``url`` holding a TimeElement as FHIR ``value[x]`` (None when it has no FHIR form)."""
-    val = timeel.to_fhir(te)
+    val = timeel.to_fhir(te, ctx.fallback, ctx.versions)
     return mk_ext(url, *val) if val else None
 
 

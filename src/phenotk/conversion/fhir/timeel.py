@@ -101,7 +101,9 @@ def _positive(age: dict[str, Any], iso: str) -> dict[str, Any]:
     return out
 
 
-def to_fhir(te: Any) -> tuple[str, Any] | None:
+def to_fhir(
+    te: Any, fallback: dict[str, str] | None = None, versions: dict[str, str] | None = None
+) -> tuple[str, Any] | None:
     """(choice suffix, value) for a phenopackets ``TimeElement`` message; None when it is empty."""
     kind = te.WhichOneof("element")
     if kind == "age":
@@ -127,7 +129,8 @@ def to_fhir(te: Any) -> tuple[str, Any] | None:
             del age["value"]
         return "Age", age
     if kind == "ontology_class":
-        return "CodeableConcept", {"coding": [T.coding(te.ontology_class.id, te.ontology_class.label)]}
+        oc = te.ontology_class  # the packet's prefix URLs and versions, as for every other ontology class
+        return "CodeableConcept", {"coding": [T.coding(oc.id, oc.label, fallback, versions)]}
     if kind == "timestamp":
         return "DateTime", te.timestamp.ToJsonString()
     if kind == "interval":
