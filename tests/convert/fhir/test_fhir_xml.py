@@ -260,3 +260,29 @@ def test_writing_xml_without_lxml_is_a_usage_error(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "needs the lxml package" in run.stdout
     assert not out.exists()
+
+
+def test_xml_output_keeps_sub_microsecond_timestamps_as_the_json_does() -> None:
+    # store packets' metaData.created has nanoseconds ('2024-03-05T13:15:24.676137924Z'); fhir.resources' XML
+    # serialiser cut it to '…24.676137+00:00' (a Python datetime), so the XML bundle read back differed from the JSON
+    pytest.importorskip("lxml")
+    from phenopackets import Phenopacket
+
+    from phenotk.conversion.fhir import bundle_bytes, to_fhir
+
+    packet = json_format.ParseDict(
+        {
+            "id": "p",
+            "subject": {"id": "s", "dateOfBirth": "2001-02-03T04:05:06.123456789Z"},
+            "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": "Seizure"}}],
+            "metaData": {"created": "2024-03-05T13:15:24.676137924Z", "phenopacketSchemaVersion": "2.0"},
+        },
+        Phenopacket(),
+    )
+    bundle = to_fhir(packet, created=CREATED)
+    xml = bundle_bytes(bundle, "xml")
+    assert b'value="2024-03-05T13:15:24.676137924Z"' in xml
+    options = ConvertOptions(created=CREATED)
+    (from_json,) = read_fhir(bundle, options, validate=False)
+    (from_xml,) = read_fhir(xml, options, validate=False)
+    assert from_xml.message == from_json.message == packet

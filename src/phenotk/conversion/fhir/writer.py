@@ -7,6 +7,7 @@ The Bundle itself is built by :mod:`phenotk.conversion.fhir.bundle`; the fields 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -161,8 +162,39 @@ def bundle_bytes(bundle: dict[str, Any], fmt: str = "json") -> bytes:
             raise UsageError(
                 "writing FHIR XML needs the lxml package (pip install lxml); FHIR JSON needs nothing more"
             ) from None
-        return out if isinstance(out, bytes) else str(out).encode()
+        return _restore_fractions(out if isinstance(out, bytes) else str(out).encode(), bundle)
     return json.dumps(bundle, indent=2, ensure_ascii=False).encode() + b"\n"
+
+
+_LONG_FRACTION = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})\d+(Z|[+-]\d\d:\d\d)$")
+
+
+def _restore_fractions(xml: bytes, bundle: dict[str, Any]) -> bytes:
+    """Put back the digits fhir.resources cuts from a dateTime/instant (Python datetimes keep microseconds).
+
+    Store packets' metaData.created has nanoseconds ('2024-03-05T13:15:24.676137924Z'); the XML said
+    '…24.676137+00:00' while the JSON bundle kept the value as given.
+    """
+    found: dict[str, set[str]] = {}
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+        elif isinstance(x, str):
+            m = _LONG_FRACTION.match(x)
+            if m:
+                cut = m.group(1) + ("+00:00" if m.group(2) == "Z" else m.group(2))
+                found.setdefault(cut, set()).add(x)
+
+    walk(bundle)
+    for cut, originals in found.items():
+        if len(originals) == 1:  # two values cut to the same text cannot be told apart: left as written
+            xml = xml.replace(f'value="{cut}"'.encode(), f'value="{next(iter(originals))}"'.encode())
+    return xml
 
 
 class FhirWriter(FormatWriter):
