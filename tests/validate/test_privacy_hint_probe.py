@@ -6,7 +6,6 @@ import random
 import string
 
 from phenotk.validation.rules.privacy import _scan
-from phenotk.validation.rules.privacy._scan import PATTERNS
 
 from .test_privacy_scan import EDGE_CASES
 
@@ -14,7 +13,7 @@ from .test_privacy_scan import EDGE_CASES
 def _held(text: str) -> list[str]:
     """The per-part hints alone (what _candidates answered before the one-form test)."""
     zeroed = text.encode().translate(_scan._ZEROS)
-    forms = (text, text.lower(), zeroed)
+    forms = (text, text.lower(), zeroed, _probe(text))
     return [kind for form, part, kind in _scan._ASCII_PARTS if part in forms[form]]
 
 
@@ -48,6 +47,9 @@ def test_probe_passes_every_text_a_part_holds() -> None:
         "1-2",
         "2019",
         "123 456",
+        "+1",
+        "SW1A 1AA",
+        "123-45-6789",
     ]
     passed = 0
     for text in texts:
@@ -61,10 +63,32 @@ def test_probe_passes_every_text_a_part_holds() -> None:
 
 def test_candidates_find_what_every_pattern_finds_on_random_text() -> None:
     rng = random.Random(5)
-    alphabet = "0123456789 -/.:@wWmMrRnNhHsSpPaAtTiIeEdDcCoOlL"
-    for _ in range(5_000):
+    alphabet = "0123456789 -/.:@+wWmMrRnNhHsSpPaAtTiIeEdDcCoOlLJMAYBDGUXZ"
+    for _ in range(10_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         kinds = set(_scan._candidates(text))
-        for kind, pattern in PATTERNS.items():
+        for kind, (_, pattern) in _scan._SCANS.items():
             if pattern.search(text) is not None:
                 assert kind in kinds, (kind, text)
+
+
+def test_every_extra_part_passes_the_extra_probe() -> None:
+    """The unrolled test before the extra patterns' parts lets through every part (and so every text holding one)."""
+    assert _scan._PROBE_PARTS
+    for part, key in _scan._PROBE_PARTS:
+        assert _scan._any_extra_hint(part), (part, key)
+        assert _scan._any_extra_hint(f"x {part}y"), (part, key)
+
+
+def test_candidates_run_the_extra_patterns_only_where_a_part_is_held() -> None:
+    """:func:`_candidates` names an extra pattern exactly where one of its parts is held (random text)."""
+    rng = random.Random(3)
+    alphabet = "0123456789 -+.stndrhSTNDRH"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        probe = _probe(text)
+        extra = {k for k in _scan._candidates(text) if k.startswith("+")}
+        held = {k for part, k in _scan._PROBE_PARTS if part in probe}
+        assert extra == held, text
+        if held:
+            assert _scan._any_extra_hint(probe), text

@@ -1,7 +1,8 @@
 """The privacy text scan skips a pattern only where it cannot match: same finds as running every pattern.
 
 ``scan_text`` tests a cheap hint (``@``, ``://``, a record keyword, two digits …) before each pattern; these
-tests hold it to the plain definition — every pattern of ``PATTERNS`` run over the whole text — on the free
+tests hold it to the plain definition — every pattern of ``PATTERNS`` and ``EXTRA_PATTERNS`` run over the whole
+text as a reader sees it (``plain``), an extra match inside a match of the same kind left out — on the free
 text of real store packets and on edge cases of case folding and Unicode digits. ``embedded_spans`` is held
 to the token-by-token definition the same way.
 """
@@ -17,7 +18,16 @@ import pytest
 
 from phenotk.validation.rule import Context, Node
 from phenotk.validation.rules.privacy import _scan
-from phenotk.validation.rules.privacy._scan import PATTERNS, embedded, embedded_spans, pattern_finds, scan_text, tokens
+from phenotk.validation.rules.privacy._scan import (
+    EXTRA_PATTERNS,
+    PATTERNS,
+    embedded,
+    embedded_spans,
+    pattern_finds,
+    plain,
+    scan_text,
+    tokens,
+)
 from phenotk.validation.rules.privacy.embedded_id import PrivacyEmbeddedId
 from phenotk.validation.rules.privacy.identifier_in_text import _KEYS, PrivacyIdentifierInText
 
@@ -51,12 +61,31 @@ EDGE_CASES = [
     "Zürich: ask jane.doe@example.org, MRN 00481516",
     "Café WWW.example.ORG on 12.03.2019 (tel. +41 44 123 45 67)",
     "né le 3 Mar. 2019 à Genève, patient no. AB-1234, 12345678",
+    # the extra patterns (first written for deidentify), each alone and beside a base match of its kind
+    "SSN 123-45-6789; host 10.0.12.255; seen March 3rd, 2019 and the 4th of July 2020",
+    "lives at SW1A 1AA (or 90210-1234); tel +1 2 3 4 and +44 20 7946 0958",
+    "sample P1_2019-03-12 and 2019-03-12",
+    "ＭＲＮ：００４８１５１６ and jane​@example.org",  # fullwidth and zero-width: plain() folds them
+    "Ｍ１ １ＡＥ ｏｎ ２０１９－０３－１２",
 ]
 
 
+#: every pattern in the order the scan reports them, with whether it is an extra one
+_ALL = [*((k, p, False) for k, p in PATTERNS.items()), *((k, p, True) for k, p in EXTRA_PATTERNS.items())]
+
+
 def _every_pattern(text: str) -> list[tuple[str, str]]:
-    """The definition: each pattern over the whole text, no hint."""
-    return [(kind, m.group(0)) for kind, pattern in PATTERNS.items() for m in pattern.finditer(text)]
+    """The definition: every pattern over the whole plain text, no hint; an extra one inside one of its kind dropped."""
+    text = plain(text)
+    spans: list[tuple[str, int, int]] = []
+    out: list[tuple[str, str]] = []
+    for kind, pattern, extra in _ALL:
+        for m in pattern.finditer(text):
+            if extra and any(k == kind and s <= m.start() and m.end() <= e for k, s, e in spans):
+                continue
+            spans.append((kind, m.start(), m.end()))
+            out.append((kind, m.group(0)))
+    return out
 
 
 def _spans_by_definition(haystack: str, needle: str) -> list[tuple[int, int]]:
@@ -106,17 +135,21 @@ def test_scan_text_finds_what_every_pattern_finds_in_edge_cases(text: str) -> No
 
 
 def test_digit_hints_hold_the_shortcut_parts() -> None:
-    """Every zeroed hint holds ``000`` or ``0-0``: a text with neither needs no search for them one by one."""
+    """Every zeroed hint holds ``000`` or ``0-0``: a text with neither needs no search for them one by one; every
+    probe-form hint (the extra patterns') holds a ``0``: a text without a digit needs no search for them."""
     zeroed = [part for form, parts in _scan._ASCII_HINTS.values() if form == 2 for part in parts]
     assert zeroed and all(b"000" in part or b"0-0" in part for part in zeroed)
-    assert tuple(p for p in _scan._ASCII_PARTS if p[0] != 2) == _scan._TEXT_PARTS
+    probed = [part for form, parts in _scan._ASCII_HINTS.values() if form == 3 for part in parts]
+    assert probed and all("0" in part for part in probed)
+    assert {p[0] for p in _scan._TEXT_PARTS} == {0, 1}
+    assert set(_scan._ASCII_PARTS) == {*_scan._BASE_PARTS, *((3, part, key) for part, key in _scan._PROBE_PARTS)}
 
 
 def test_edge_cases_do_reach_the_patterns() -> None:
     """The hints let through what only case folding or Unicode digits make a match."""
     kinds = {kind for text in EDGE_CASES for kind, _ in scan_text(text)}
-    assert kinds == set(PATTERNS)
-    assert ("record number", "hoſpital no ABCD") in list(scan_text("hoſpital no ABCD"))
+    assert kinds == set(PATTERNS) | set(EXTRA_PATTERNS)
+    assert ("record number", "hospital no ABCD") in list(scan_text("hoſpital no ABCD"))  # as a reader reads it
     assert ("long number", "١٢٣٤٥٦٧٨") in list(scan_text("long run ١٢٣٤٥٦٧٨ of Arabic-Indic digits"))
 
 
@@ -206,7 +239,7 @@ def test_pattern_finds_memo_agrees_with_every_pattern(monkeypatch: pytest.Monkey
     monkeypatch.setattr(_scan, "_MEMO_SIZE", 3)
     long_text = "x " * _scan._MEMO_LENGTH + "MRN: 00481516 on 2019-03-12"
     for text in [*EDGE_CASES, long_text] * 2:  # the second round reads the memo (the bound clears it often)
-        assert pattern_finds(text) == tuple(_every_pattern(text)), text
+        assert pattern_finds(plain(text)) == tuple(_every_pattern(text)), text
         assert list(scan_text(text)) == _every_pattern(text), text
     assert len(_scan._FINDS) <= 3
     assert long_text not in _scan._FINDS
@@ -269,7 +302,8 @@ def test_embedded_id_checks_each_carrier_on_hostile_packets() -> None:
 
 
 def _embedded_id_by_definition(packet: Any) -> list[tuple[tuple[Any, ...], str]]:
-    """privacy-embedded-id spelled out: each id-like string holding the subject id's tokens (``embedded_spans``)."""
+    """privacy-embedded-id spelled out: each id-like string holding the subject id's tokens (``embedded_spans``)
+    or the subject id as written between non-alphanumerics (or an end)."""
     if not isinstance(packet, dict):
         return []
     subject = packet.get("subject")
@@ -284,8 +318,22 @@ def _embedded_id_by_definition(packet: Any) -> list[tuple[tuple[Any, ...], str]]
     return [
         (path, f"{value!r} contains the subject id {sid!r}; use ids that do not embed it")
         for path, value in carriers
-        if isinstance(value, str) and value != sid and embedded_spans(value, sid)
+        if isinstance(value, str)
+        and value != sid
+        and (embedded_spans(value, sid) or _bounded_by_definition(value, sid))
     ]
+
+
+def _bounded_by_definition(value: str, ident: str) -> bool:
+    for i in range(len(value) - len(ident) + 1):
+        j = i + len(ident)
+        if (
+            value[i:j] == ident
+            and (i == 0 or not value[i - 1].isalnum())
+            and (j == len(value) or not value[j].isalnum())
+        ):
+            return True
+    return False
 
 
 def test_embedded_id_one_pass_agrees_with_the_definition(store_files: list[Path]) -> None:
@@ -308,6 +356,8 @@ def test_embedded_id_one_pass_agrees_with_the_definition(store_files: list[Path]
         {"id": {"a": 1}, "subject": {"id": "Family 1 II-2"}, "interpretations": [{"id": "Family_1_II_2"}, 5]},
         {"id": "P_1234", "subject": {"id": "1234"}, "files": [{"uri": "1234"}, {"uri": "x/1234/y"}]},
         {"id": "P_123", "subject": {"id": "123"}},
+        # written between other non-alphanumerics than the token separators (where deidentify rewrites it)
+        {"id": "SAMPLE=MRN4;x", "subject": {"id": "MRN4"}, "files": [{"uri": "x|MRN4|y"}, {"uri": "xMRN4"}]},
         ["not", "a", "packet"],
     ]
     seen = 0

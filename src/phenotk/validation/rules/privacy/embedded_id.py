@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.privacy._scan import distinctive, holds, tokens
+from phenotk.validation.rules.privacy._scan import distinctive, has_id, tokens
 
 #: (list field, the field of its items holding an id-like string); one-word JSON names, so the snake_case
 #: spelling of each is the same key
@@ -17,8 +17,10 @@ class PrivacyEmbeddedId(Rule):
     What it checks
     --------------
     In each phenopacket, the packet id, biosample ids, interpretation ids and file URIs must not contain the
-    subject id as whole tokens (``PMID_123_Patient_4`` contains ``Patient 4``). Subject ids shorter than three
-    characters and numbers of fewer than four digits are not searched for (they occur everywhere).
+    subject id as whole tokens (``PMID_123_Patient_4`` contains ``Patient 4``) or as written between any two
+    non-alphanumerics (``SAMPLE=P4;``, ``P4|blood``: where ``phenotk deidentify`` rewrites it too). Subject ids
+    shorter than three characters and numbers of fewer than four digits are not searched for (they occur
+    everywhere).
 
     Why
     ---
@@ -45,7 +47,7 @@ class PrivacyEmbeddedId(Rule):
 
         One pass over the id-like strings (the packet id, then the :data:`_LISTS` fields in order): the subject
         id is split once (:func:`~phenotk.validation.rules.privacy._scan.tokens`) and each string tested with
-        :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``embedded(value, sid)`` answers).
+        :func:`~phenotk.validation.rules.privacy._scan.has_id`.
         """
         packet = node[0]  # node.value (tuple access)
         if not isinstance(packet, dict):
@@ -57,7 +59,7 @@ class PrivacyEmbeddedId(Rule):
         want = tokens(sid)  # split here: a subject id is rarely met again in another document (no memo)
         out: list[Violation] = []
         value = packet.get("id")
-        if isinstance(value, str) and value != sid and holds(value, want):
+        if isinstance(value, str) and value != sid and has_id(value, sid, want):
             out.append(Violation(_message(value, sid), ("id",)))
         for key, field in _LISTS:
             items = packet.get(key)
@@ -65,7 +67,7 @@ class PrivacyEmbeddedId(Rule):
                 for i, item in enumerate(items):
                     if isinstance(item, dict):
                         value = item.get(field)
-                        if isinstance(value, str) and value != sid and holds(value, want):
+                        if isinstance(value, str) and value != sid and has_id(value, sid, want):
                             out.append(Violation(_message(value, sid), (key, i, field)))
         return out
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.privacy._scan import distinctive, holds, pattern_finds, tokens
+from phenotk.validation.rules.privacy._scan import distinctive, has_id, pattern_finds, plain, tokens
 
 #: message type → its free-text fields (text a curator typed, not an ontology label or a code)
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -56,10 +56,11 @@ def _own_ids(node: Node, state: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """The packet id and subject id of the enclosing phenopacket (a family's own id; a cohort's members' ids).
 
     Only the :func:`~phenotk.validation.rules.privacy._scan.distinctive` ones: the others are not searched
-    for in text. Each id comes with its :func:`~phenotk.validation.rules.privacy._scan.tokens`, so that the
-    text is tested with :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``embedded(text, id)``
-    answers) without splitting the id per text. Kept in ``state`` for the element (the texts of a document
-    share it; the ids of a packet are rarely met again in another document: no memo across documents).
+    for in text. Each id (in :func:`~phenotk.validation.rules.privacy._scan.plain` form) comes with its
+    :func:`~phenotk.validation.rules.privacy._scan.tokens`, so that the text is tested with
+    :func:`~phenotk.validation.rules.privacy._scan.has_id` without splitting the id per text. Kept in
+    ``state`` for the element (the texts of a document share it; the ids of a packet are rarely met again in
+    another document: no memo across documents).
     Tuple access (node[0] is node.value, node[1] node.type, node[3] node.parent): no property call per step up.
     """
     n: Node | None = node
@@ -87,14 +88,12 @@ def _own_ids(node: Node, state: dict[str, Any]) -> list[tuple[str, list[str]]]:
 
 def _add_ids(element: dict[str, Any], out: list[tuple[str, list[str]]]) -> None:
     """Add the element's id and its subject's id (the distinctive ones, each with its tokens) to ``out``."""
-    ident = element.get("id")
-    if isinstance(ident, str) and distinctive(ident):
-        out.append((ident, tokens(ident)))
     subject = element.get("subject")
-    if isinstance(subject, dict):
-        ident = subject.get("id")
-        if isinstance(ident, str) and distinctive(ident):
-            out.append((ident, tokens(ident)))
+    for ident in (element.get("id"), subject.get("id") if isinstance(subject, dict) else None):
+        if isinstance(ident, str):
+            ident = ident if ident.isascii() else plain(ident)
+            if distinctive(ident):
+                out.append((ident, tokens(ident)))
 
 
 class PrivacyIdentifierInText(Rule):
@@ -103,9 +102,13 @@ class PrivacyIdentifierInText(Rule):
     What it checks
     --------------
     Descriptions, summaries, update comments, variant labels and extension values are scanned for e-mail
-    addresses, URLs, phone numbers, record numbers (``MRN: 123456``, long digit runs), calendar dates and
-    the record's own packet or subject id (in a cohort's description: the ids of its members — a cohort's
-    own id names a data set, not a person).
+    addresses, URLs, phone numbers (also international ones: ``+44 20 7946 0958``), record numbers
+    (``MRN: 123456``, long digit runs), calendar dates (``12/03/2019``, ``March 3rd, 2019``, ``P1_2019-03-12``),
+    social security numbers, IP addresses, postcodes (UK, US ZIP+4) and the record's own packet or subject id,
+    as whole tokens or between any non-alphanumerics (``SAMPLE=P1;``; in a cohort's description: the ids of its
+    members — a cohort's own id names a data set, not a person). The text is read as a reader sees it:
+    fullwidth forms folded, zero-width characters removed. ``phenotk deidentify`` runs the same scan
+    (:mod:`phenotk.validation.rules.privacy._scan`) on what it keeps.
 
     Why
     ---
@@ -148,10 +151,12 @@ class PrivacyIdentifierInText(Rule):
             if ids is None:
                 ids = _own_ids(node, ctx.state)
             # what ``scan_text(value, ids)`` yields, with the patterns' finds memoised per text
+            if not value.isascii():  # (nearly all text is: :func:`plain` returns it as it is)
+                value = plain(value)
             for kind, found in pattern_finds(value):
                 out.append(self.violation(f"{kind} {found!r} in free text; remove it before sharing", key))
             for ident, want in ids:
-                if holds(value, want):
+                if has_id(value, ident, want):
                     out.append(
                         self.violation(f"the record's own id {ident!r} in free text; remove it before sharing", key)
                     )
