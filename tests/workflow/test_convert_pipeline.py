@@ -217,3 +217,14 @@ def test_stream_gives_each_item_once_and_keeps_none(tmp_path: Path) -> None:
     ids = [item.message.id or item.message.subject.id for item in conv.stream() if item.message is not None]
     assert len(ids) == 50 and len(set(ids)) == 50
     assert conv._done is None and list(conv) == []  # nothing kept for a second pass
+
+
+def test_writer_findings_name_the_input_they_are_about(shared_data: Path, tmp_path: Path) -> None:
+    # 40 packets to FHIR: the 4 'no code system' findings of one packet were all under the output folder, their
+    # pointers into a packet nobody could tell
+    scn4a = sorted((shared_data / "phenopacket-store" / "SCN4A").glob("*.json"))
+    conversion = phenotk.convert([str(p) for p in scn4a], hpo=False)
+    conversion.write(tmp_path / "fhir", to="fhir")
+    placed = {(r.path, r.id) for r in conversion.report.results for i in r.issues if i.rule == "fhir-unmapped-field"}
+    source = next(p for p in scn4a if p.stem == "PMID_28940424_proband_patient_III_9")
+    assert placed == {(str(source), "PMID_28940424_proband_patient_III_9")}

@@ -233,7 +233,7 @@ class Conversion:
                 force=force,
             )
             if issues:
-                self.report.results.append(Result(path=out, issues=list(issues)))
+                self.report.results.extend(_by_input(items, list(issues), out))
             self.written = len(items)
             return self.written
         stream: Iterable[Converted] = self
@@ -287,6 +287,26 @@ def expand(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, bool
             yield from expand(matches)
         else:
             yield InputError("no such file or directory", path=path, kind="missing")
+
+
+def _by_input(items: list[Converted], issues: list[Issue], out: str) -> list[Result]:
+    """Writer findings under the input each is about (its packet id in the context), the rest under ``out``.
+
+    A writer's pointers point into the packet it was given; under the output file alone a finding of one of 40
+    inputs did not say which.
+    """
+    source: dict[str, str] = {}
+    for item in items:
+        ident = getattr(item.message, "id", None)
+        if isinstance(ident, str) and ident:
+            source.setdefault(ident, item.source)
+    grouped: dict[tuple[str, str | None], list[Issue]] = {}
+    for issue in issues:
+        ident = issue.context.get("id") if issue.context else None
+        where = source.get(ident) if isinstance(ident, str) else None
+        key = (where, ident) if where is not None else (out, None)
+        grouped.setdefault(key, []).append(issue)
+    return [Result(path=path, id=ident, issues=found) for (path, ident), found in grouped.items()]
 
 
 def _walk(folder: str) -> Iterator[tuple[str, bool] | InputError]:
