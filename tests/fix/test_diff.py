@@ -90,3 +90,15 @@ def test_large_repetitive_json_is_diffed_quickly_and_correctly() -> None:
 def test_equals_difflib_on_the_packet_array_shape() -> None:
     a, b = _packets(12)
     assert list(unified_diff(a, b, "a/p.json", "b/p.json")) == list(difflib.unified_diff(a, b, "a/p.json", "b/p.json"))
+
+
+def test_context_lines_as_difflib_takes_them() -> None:
+    # the web page's fix plan asks for 2 lines of context (n=2), as difflib.unified_diff(…, n=2) gives
+    import difflib
+
+    from phenotk.fixes.diff import unified_diff
+
+    a = [f"line {i}\n" for i in range(30)]
+    b = [*a[:10], "changed\n", *a[11:25], "also\n", *a[26:]]
+    for n in (0, 1, 2, 5):
+        assert list(unified_diff(a, b, "a/x", "b/x", n=n)) == list(difflib.unified_diff(a, b, "a/x", "b/x", n=n))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,9 +26,12 @@ def _where(path: str, issue: Issue) -> str:
 def _diff(result: FileFix) -> str:
     if result.format is not None and result.format.value == "pb":
         return f"Binary file {result.path} would change\n"
+    from phenotk.fixes.diff import unified_diff
+
     before = result.original.decode("utf-8").splitlines(keepends=True)
     after = result.new.decode("utf-8").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, fromfile=f"a/{result.path}", tofile=f"b/{result.path}"))
+    # difflib's own diff compares every line with every other where lines repeat: minutes for an array of packets
+    return "".join(unified_diff(before, after, fromfile=f"a/{result.path}", tofile=f"b/{result.path}"))
 
 
 def _report_file(result: FileFix, threshold: Severity | None) -> int:

@@ -116,10 +116,12 @@ def _groups(ops: list[tuple[str, int, int, int, int]], n: int = 3) -> Iterator[l
         yield group
 
 
-def unified_diff(a: Sequence[str], b: Sequence[str], fromfile: str = "", tofile: str = "") -> Iterator[str]:
-    """The lines of ``difflib.unified_diff(a, b, fromfile, tofile)`` (lines with their endings), fast."""
+def unified_diff(
+    a: Sequence[str], b: Sequence[str], fromfile: str = "", tofile: str = "", n: int = 3
+) -> Iterator[str]:
+    """The lines of ``difflib.unified_diff(a, b, fromfile, tofile, n=n)`` (lines with their endings), fast."""
     started = False
-    for group in _groups(_opcodes(a, b)):
+    for group in _groups(_opcodes(a, b), n):
         if not started:
             started = True
             yield f"--- {fromfile}\n"

@@ -9,7 +9,6 @@ only stores results in the workspace and shapes them for the page.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import io
 import json
 import shutil
@@ -826,6 +825,8 @@ def _fix_targets(ws: Workspace, run: Run) -> list[Path]:
 
 def plan_fixes(ws: Workspace, run: Run, session: Any) -> list[dict[str, Any]]:
     """Dry run of the safe fixes: per changed file, the fixes and a unified diff (nothing written)."""
+    from phenotk.fixes.diff import unified_diff  # fast where lines repeat (a JSON array of packets)
+
     out: list[dict[str, Any]] = []
     with ws.lock:
         targets = _fix_targets(ws, run)
@@ -837,7 +838,7 @@ def plan_fixes(ws: Workspace, run: Run, session: Any) -> list[dict[str, Any]]:
                 continue
             shown = ws.display(ff.path)
             run.pending[shown] = ff
-            diff = "".join(difflib.unified_diff(
+            diff = "".join(unified_diff(
                 ff.original.decode("utf-8", "replace").splitlines(keepends=True),
                 ff.new.decode("utf-8", "replace").splitlines(keepends=True), f"a/{shown}", f"b/{shown}", n=2))
             out.append({"file": shown, "diff": diff[:20000], "fixes": [
