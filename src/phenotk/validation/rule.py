@@ -210,7 +210,11 @@ class Rule:
 
     @staticmethod
     def replace(path: str, value: Any, *, safe: bool = True, description: str = "") -> Fix:
-        """A one-op fix replacing the value at a relative pointer (``""`` = the node itself)."""
+        """A one-op fix replacing the value at a relative pointer (``""`` = the node itself, not the finding's place).
+
+        A rule whose finding lies below its node builds the pointer from the finding's tokens
+        (:func:`relative_pointer`): ``""`` there replaced the whole document with the corrected string.
+        """
         return Fix((PatchOp("replace", path, value),), safe=safe, description=description)
 
     @classmethod
@@ -232,6 +236,13 @@ class Rule:
             doc=inspect.cleandoc(cls.__doc__ or ""),
             group=cls.group,
         )
+
+
+def relative_pointer(*tokens: Token) -> str:
+    """The JSON pointer of ``tokens`` below a rule's node (for a fix at the finding's place)."""
+    from phenotk.io.sourcemap import escape
+
+    return "".join("/" + escape(t) for t in tokens)
 
 
 def field_key(d: dict[str, Any], json_name: str) -> str | None:

@@ -10,7 +10,7 @@ import orjson
 
 from phenotk.io import Format
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Token, Violation
+from phenotk.validation.rule import Context, Node, Rule, Token, Violation, relative_pointer
 
 #: C0 controls (tab, newline, CR, NUL, ESC …), DEL and the C1 controls (U+0080-U+009F)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -109,5 +109,5 @@ class TextControlCharacter(Rule):
         return self.violation(
             f"{key} {text!r} contains {name}; ids, labels and titles {what}: {clean!r}",
             *path,
-            fix=self.replace("", clean, safe=False, description="collapse blanks"),
+            fix=self.replace(relative_pointer(*path), clean, safe=False, description="collapse blanks"),
         )

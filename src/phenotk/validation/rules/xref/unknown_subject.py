@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from phenotk.issue import Severity
-from phenotk.validation.rule import Context, Node, Rule, Violation, field_key
+from phenotk.validation.rule import Context, Node, Rule, Violation, field_key, relative_pointer
 
 _k = field_key
 
@@ -109,7 +109,8 @@ class XrefUnknownSubject(Rule):
                     continue
                 fix = None
                 if sid is not None and ref.strip().lower() == sid.strip().lower():
-                    fix = self.replace("", sid, description=f"use the subject id {sid!r}")
+                    at = relative_pointer("interpretations", i, "diagnosis", gk, j, fk)  # type: ignore[arg-type]
+                    fix = self.replace(at, sid, description=f"use the subject id {sid!r}")
                 known = ", ".join(repr(x) for x in sorted(valid)) or "none"
                 found.append(
                     self.violation(
