@@ -164,3 +164,21 @@ def test_other_ontology_fixes_and_resource(
     assert res["version"] == "2025-01-01"
     code, _, err = cli(capsys, "fix", "-i", "--ontology", "MONDO", str(p))
     assert code == 2 and "PREFIX=FILE" in err
+
+
+def test_a_file_that_cannot_be_written_is_counted_and_the_others_fixed(tmp_path: Path) -> None:
+    # a write error mid-run (the same name twice into one -o folder, a read-only folder) ended the run: the other
+    # files were not fixed and no summary line was printed
+    import subprocess
+    import sys
+
+    one, two = tmp_path / "a" / "p.json", tmp_path / "b" / "p.json"
+    other = tmp_path / "c" / "q.json"
+    for path in (one, two, other):
+        path.parent.mkdir(parents=True)
+        path.write_text('{"id": "x", "subject": {"id": "s", "sex": "female"}}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "phenotk", "fix", str(one), str(two), str(other), "--no-hpo",
+                          "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "1 file(s) could not be written" in run.stderr and (out / "q.json").exists()

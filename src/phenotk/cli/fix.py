@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from phenotk.cli._common import ontology_specs, split_values
-from phenotk.errors import UsageError
+from phenotk.errors import PhenotkError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from phenotk.fixes.run import FileFix
@@ -119,7 +119,7 @@ def fix_command(
     threshold = session.fail_on
     index = session.hpo
 
-    files = changed = fixed = remaining = unreadable = 0
+    files = changed = fixed = remaining = unreadable = unwritten = 0
     for arg, result in session.fix_paths(paths, unsafe=unsafe, rules=rules or None):
         files += 1
         if result.error is not None:
@@ -134,23 +134,28 @@ def fix_command(
                 typer.echo(_diff(result), nl=False)
         elif stdin_only and not in_place and out_dir is None:
             typer.echo(result.new.decode("utf-8", errors="replace"), nl=False)
-        elif in_place:
-            if result.changed:
-                target = result.writable_path
-                if target is None:
-                    raise UsageError(f"{result.path}: cannot rewrite in place (zip member or stdin); use -o DIR")
-                write_fixed(result, target, force=True, in_place=True)
-        elif out_dir is not None:
-            write_fixed(result, output_path(arg, result.path, out_dir), force=force)
+        elif in_place or out_dir is not None:
+            try:  # a file that cannot be written is said and counted; the other files are still fixed
+                if in_place and result.changed:
+                    target = result.writable_path
+                    if target is None:
+                        raise UsageError(f"{result.path}: cannot rewrite in place (zip member or stdin); use -o DIR")
+                    write_fixed(result, target, force=True, in_place=True)
+                elif not in_place and out_dir is not None:
+                    write_fixed(result, output_path(arg, result.path, out_dir), force=force)
+            except PhenotkError as exc:
+                unwritten += 1
+                typer.echo(str(exc), err=True)
     release = f"HPO {index.version}" if index is not None else "no HPO"
     verb = "would change" if dry_run else "changed"
     typer.echo(
         f"{fixed} fix(es) applied; {verb} {changed} of {files} file(s) ({release}); "
         f"{remaining} finding(s) at or above {session.options.fail_on} remain"
-        + (f"; {unreadable} file(s) unreadable (not fixed)" if unreadable else ""),
+        + (f"; {unreadable} file(s) unreadable (not fixed)" if unreadable else "")
+        + (f"; {unwritten} file(s) could not be written" if unwritten else ""),
         err=True,
     )
-    if unreadable:
+    if unreadable or unwritten:
         raise typer.Exit(2)
     raise typer.Exit(1 if remaining else 0)
 
