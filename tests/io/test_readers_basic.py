@@ -64,3 +64,15 @@ def test_yaml_and_json_may_start_with_a_bom(tmp_path: Path) -> None:
     json_file = tmp_path / "p.json"
     json_file.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / "proband-marfan.json").read_bytes())
     assert read(json_file).id == read(EXAMPLES / "proband-marfan.json").id
+
+
+def test_a_python_object_with_a_key_that_is_not_a_string_is_unreadable_not_a_crash() -> None:
+    # phenotk.validate({..., 1: "x"}) ended in an internal error inside a rule that compares keys as text
+    import phenotk
+    from phenotk.io.readers import read_document
+
+    report = phenotk.validate({"id": "p", "subject": {"id": "s", 2: "x"}}, hpo=False)
+    assert [(i.rule, i.message) for r in report.results for i in r.issues] == [
+        ("input-unreadable", "key 2 at /subject is not a string (JSON object keys are strings)")]
+    with pytest.raises(InputError, match="key None at / is not a string"):
+        read_document({None: 1, "id": "p"})

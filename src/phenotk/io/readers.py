@@ -652,6 +652,32 @@ def document_from_tree(
     )
 
 
+def object_document(data: Any, *, path: str = "<object>", element: Element | None = None) -> Document:
+    """:func:`document_from_tree` for a Python object handed to the API: its keys must be strings, as JSON's are.
+
+    ``phenotk.validate({"id": "p", 1: "x"})`` ended in an internal error inside a rule (a key compared as text);
+    a file cannot hold such a key (JSON), nor can YAML after :func:`check_yaml_values`.
+    """
+    stack: list[tuple[Any, str]] = [(data, "")]
+    seen: set[int] = set()
+    while stack:
+        node, pointer = stack.pop()
+        if id(node) in seen:
+            continue
+        if isinstance(node, dict):
+            seen.add(id(node))
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    raise InputError(f"key {key!r:.80} at {pointer or '/'} is not a string (JSON object keys are "
+                                     "strings)", path=path)
+                if isinstance(value, (dict, list)):
+                    stack.append((value, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"))
+        elif isinstance(node, list):
+            seen.add(id(node))
+            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    return document_from_tree(data, path=path, element=element)
+
+
 def _named_pb(fmt: Format | None, name: str) -> bool:
     """True when the format is protobuf: given, or by the file's extension."""
     return (fmt or format_from_extension(name)) is Format.PB
@@ -991,7 +1017,7 @@ def read_document(
 ) -> Document:
     """Read exactly one document from a path, bytes or dict; raise ``InputError`` on failure."""
     if isinstance(source, dict):
-        return document_from_tree(source, element=element)
+        return object_document(source, element=element)
     if isinstance(source, bytes):
         items = list(parse_bytes(source, "<bytes>", fmt=fmt, element=element))
     else:

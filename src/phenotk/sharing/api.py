@@ -18,7 +18,7 @@ from typing import Any
 from phenotk._version import __version__
 from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Document, Element, Format, atomic_write, dumps, parse_bytes
-from phenotk.io.readers import document_from_tree, iter_sources
+from phenotk.io.readers import iter_sources, object_document
 from phenotk.io.writers import json_indented
 from phenotk.issue import Issue, Report, Result, Severity
 from phenotk.sharing import findings as F
@@ -247,7 +247,7 @@ def _sources(
             continue
         if isinstance(item, dict):
             try:
-                doc = document_from_tree(item)
+                doc = object_document(item)
             except InputError as exc:
                 yield "", [exc]
                 continue

@@ -15,7 +15,7 @@ from google.protobuf.message import Message
 
 from phenotk.errors import InputError
 from phenotk.io import Document, Element, Format, iter_documents
-from phenotk.io.readers import document_from_tree
+from phenotk.io.readers import object_document
 
 Source = str | os.PathLike[str] | dict[str, Any] | Message | Document | bytes
 
@@ -49,7 +49,7 @@ def documents_of(items: Iterable[Any]) -> Iterator[Document | InputError]:
             yield message_document(s)
         elif isinstance(s, dict):
             try:
-                yield document_from_tree(s)
+                yield object_document(s)
             except InputError as exc:
                 yield exc
         elif isinstance(s, bytes):
