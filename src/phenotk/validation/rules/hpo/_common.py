@@ -492,8 +492,3 @@ def hierarchy_caveat(ctx: Context, idx: OntologyView) -> str | None:
     return f" (in HPO {release_of(idx)}; the document cites HPO {newer}, whose hierarchy may differ)"
 
 
-def as_suggestion(fix: Any) -> Any:
-    """The same fix, no longer safe (only ``phenotk fix --unsafe`` applies it)."""
-    from phenotk.issue import Fix
-
-    return Fix(fix.ops, safe=False, description=fix.description)

@@ -36,8 +36,9 @@ class LabelMismatch(Rule):
     current label (**safe**).
 
     When the document's ``metaData`` cites a newer HPO release than the loaded one, the term may
-    simply have been renamed since: the finding is then **info** and the fix only a suggestion, so
-    ``phenotk fix`` never turns a newer label back into an older one. Obsolete terms and alt ids are
+    simply have been renamed since: the finding is then **info** with no fix (a label that differs only in
+    case or spacing gets one ``phenotk fix --unsafe`` applies), so ``phenotk fix`` (``--unsafe`` too) never
+    turns a newer label back into an older one. Obsolete terms and alt ids are
     left to ``hpo-obsolete-term``, which fixes id and label together.
 
     Why
@@ -121,7 +122,7 @@ class LabelMismatch(Rule):
     ) -> tuple[str, Fix | None, Severity | None]:
         name, rel = ontology_name(idx), release_of(idx)
         msg = f"label {label!r} of {cid} is not its {name} {rel} label {current!r}"
-        safe, ambiguous = True, False
+        ambiguous = False
         if _norm(label) == _norm(current):
             msg += " (differs only in case or spacing)"
         else:
@@ -144,11 +145,12 @@ class LabelMismatch(Rule):
                         f" (keep {cid}) or the id should be {other} (keep the label): no automatic fix"
                     )
                     ambiguous = True
-        severity = None
+        fix = Fix((PatchOp("replace", "/label", current),), safe=True, description=f"use the label {current!r}")
         if cited is not None:
             msg += f"; the document cites {name} {cited}, which may have renamed the term"
-            severity, safe = Severity.INFO, False
-        if ambiguous:
-            return msg, None, severity
-        fix = Fix((PatchOp("replace", "/label", current),), safe=safe, description=f"use the label {current!r}")
-        return msg, fix, severity
+            if _norm(label) != _norm(current):
+                # the newer label is likely right: a fix (even one only `fix --unsafe` applies) would turn it back
+                # into the older one (1,246 store labels did)
+                return msg + ("" if ambiguous else ": no automatic fix"), None, Severity.INFO
+            return msg, Fix(fix.ops, safe=False, description=fix.description), Severity.INFO  # case or spacing
+        return msg, None if ambiguous else fix, None

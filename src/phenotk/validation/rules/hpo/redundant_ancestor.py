@@ -7,7 +7,6 @@ from typing import Any
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.hpo._common import (
-    as_suggestion,
     describe,
     feature_path,
     feature_sets,
@@ -33,7 +32,8 @@ class RedundantAncestor(Rule):
     it records something the specific term does not, and curators keep both — no finding. When the
     document's ``metaData`` cites a newer HPO than the loaded one, the hierarchy may have changed
     since (phenopacket-store: *Patent foramen ovale* under *Atrial septal defect* in 2025-05-06), so
-    the message says so and the fix is only a suggestion.
+    the message says so and there is no fix (not even for ``fix --unsafe``: removing a feature the cited
+    hierarchy may need loses data).
 
     Why
     ---
@@ -76,8 +76,8 @@ class RedundantAncestor(Rule):
                 f"{describe(idx, d.term)} at {sets.key}/{d.index}; remove the ancestor"
             )
             fix = remove_feature(sets, a, f"remove the redundant ancestor {a.term}")
-            if caveat:
+            if caveat:  # redundant in the loaded hierarchy, maybe not in the cited one: removing it loses data
                 msg += caveat
-                fix = as_suggestion(fix)
+                fix = None
             out.append(self.violation(msg, *feature_path(sets, a), fix=fix))
         return out

@@ -7,7 +7,6 @@ from typing import Any
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.hpo._common import (
-    as_suggestion,
     describe,
     feature_path,
     feature_sets,
@@ -28,7 +27,7 @@ class RedundantExcluded(Rule):
     (**safe**). A descendant that carries its own details (``onset``, ``evidence``, ``description``,
     ``modifiers`` …) that the ancestor lacks is kept: no finding. When the document's ``metaData``
     cites a newer HPO than the loaded one, the hierarchy may have changed since, so the message says
-    so and the fix is only a suggestion.
+    so and there is no fix (not even for ``fix --unsafe``).
 
     Why
     ---
@@ -71,8 +70,8 @@ class RedundantExcluded(Rule):
                 f"{describe(idx, a.term)} at {sets.key}/{a.index}; remove the descendant"
             )
             fix = remove_feature(sets, d, f"remove the redundant exclusion {d.term}")
-            if caveat:
+            if caveat:  # redundant in the loaded hierarchy, maybe not in the cited one: removing it loses data
                 msg += caveat
-                fix = as_suggestion(fix)
+                fix = None
             out.append(self.violation(msg, *feature_path(sets, d), fix=fix))
         return out
