@@ -119,21 +119,17 @@ def _missing_columns(b: _Builder) -> None:
                 b.sheet_issues.append(finding(
                     "map-missing-column", f"mapping {mapping_where(b, spec)} reads column {col!r}, which the sheet "
                     "lacks", b.sev, sheet=sheet.name, column=col, reason="column not in sheet"))
-    if isinstance(b.m.wide_columns, list):  # a listed term column the sheet lacks: its feature would vanish
-        for col in b.m.wide_columns:
-            pattern = "*" in col or "?" in col
-            if col not in header and not (pattern and any(fnmatch.fnmatchcase(h, col) for h in header)):
-                b.sheet_issues.append(finding(
-                    "map-missing-column", f"term column {col!r} (phenotypes.wide.columns) is not in the sheet"
-                    + (" (no header matches the pattern)" if pattern else ""), b.sev, sheet=sheet.name, column=col,
-                    reason="column not in sheet"))
-    for col in (*b.m.text_columns, *b.m.text_excluded_columns):
+    # a listed term or free-text column the sheet lacks: its features would vanish without a word
+    wide = b.m.wide_columns if isinstance(b.m.wide_columns, list) else []
+    listed = [(col, f"term column {col!r} (phenotypes.wide.columns)") for col in wide]
+    listed += [(col, f"free-text column {col!r}") for col in (*b.m.text_columns, *b.m.text_excluded_columns)]
+    for col, what in listed:
         pattern = "*" in col or "?" in col
-        if col not in header and not (pattern and any(fnmatch.fnmatchcase(h, col) for h in header)):
-            b.sheet_issues.append(finding(
-                "map-missing-column", f"free-text column {col!r} is not in the sheet"
-                + (" (no header matches the pattern)" if pattern else ""), b.sev, sheet=sheet.name, column=col,
-                reason="column not in sheet"))
+        if col in header or (pattern and any(fnmatch.fnmatchcase(h, col) for h in header)):
+            continue
+        where = " (no header matches the pattern)" if pattern else ""
+        b.sheet_issues.append(finding("map-missing-column", f"{what} is not in the sheet{where}", b.sev,
+                                      sheet=sheet.name, column=col, reason="column not in sheet"))
 
 
 def _wide_columns(b: _Builder, claimed: set[str]) -> None:
