@@ -2,8 +2,9 @@
 
 Kept in the validation layer because rules may not import the sharing package (it sits above them); the
 patterns are deliberately conservative: a finding means "a person should look", not "this is an identifier".
-One scan for both: :func:`finds` (every pattern, text as a reader sees it: :func:`plain`) and :func:`has_id`
-(a record's own id in a text), so that ``validate --profile sharing`` reports what ``deidentify`` would.
+One scan for both: :func:`pattern_finds` (every pattern, text as a reader sees it: :func:`plain`) and
+:func:`has_id` (a record's own id in a text), so that ``validate --profile sharing`` reports what ``deidentify``
+would.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ _ASCII_HINTS: dict[str, tuple[int, tuple[Any, ...]]] = {  # key → (0 text, 1 l
     "+IP address": (3, ("0-0-0", "0-00-0", "0-000-0")),  # its second octet between dots
     "+date": (3, ("0000-00-0", "0st", "0nd", "0rd", "0th")),
     "+phone number": (3, ("+0",)),
-    "+postcode": (3, (" 0", "00000-0000")),
+    "+postcode": (3, ("00000-0000",)),  # and a UK postcode's inward code: :data:`_UK_INWARD`
 }
 _HINTS: dict[str, re.Pattern[str]] = {
     "e-mail address": re.compile("@"),
@@ -105,9 +106,9 @@ _HINTS: dict[str, re.Pattern[str]] = {
 #: byte tables (``bytes.translate`` of ASCII text costs a few instructions a character, ``str.translate`` ~200)
 _ZEROS = bytes.maketrans(b"123456789/.", b"000000000--")
 _SEPARATOR_BYTES = bytes.maketrans(b"_-.:/#,;()", b"          ")
-#: the three forms of :data:`_ASCII_HINTS` in one (lower-case, digits written 0, ``/`` and ``.`` written ``-``):
-#: each form's translation leaves alone what the others change, so a part of a form is, so translated, a part of
-#: this one (:func:`_any_hint`)
+#: the three forms of :data:`_ASCII_HINTS` in one (lower-case, digits written 0, ``/`` and ``.`` written ``-``),
+#: the fourth form itself: each form's translation leaves alone what the others change, so a part of a form is,
+#: so translated, a part of this one (:func:`_any_hint`)
 _PROBE = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ123456789/.", b"abcdefghijklmnopqrstuvwxyz000000000--")
 
 
@@ -127,8 +128,9 @@ def plain(text: str) -> str:
 def _any_hint(probe: str) -> bool:
     """True when the :data:`_PROBE` form of a text holds some part of :data:`_ASCII_HINTS`, so translated.
 
-    ``://`` is ``:--`` and ``www.`` ``www-`` there; the digit parts all hold ``0-0``, ``0000``, ``+0``, ``" 0"``
-    (a UK postcode's inward code, ``SW1A 1AA``) or an ordinal (``3rd``: an ordinal date also holds its year,
+    ``://`` is ``:--`` and ``www.`` ``www-`` there; the digit parts all hold ``0-0``, ``0000``, ``000 000``,
+    ``+0`` (an international phone number) or an ordinal
+    (``3rd``: an ordinal date also holds its year,
     ``0000``, but the part alone must pass too).
     Constant ``in`` tests on a ``str`` (``in`` on bytes first tries the needle as an int and clears the error:
     ~5x dearer), unrolled (a regex searching for them all costs more than all of them).
@@ -139,7 +141,7 @@ def _any_hint(probe: str) -> bool:
             and (
                 "0-0" in probe
                 or "0000" in probe
-                or " 0" in probe
+                or "000 000" in probe
                 or "+0" in probe
                 or "0st" in probe
                 or "0nd" in probe
@@ -164,14 +166,19 @@ def _candidates(text: str) -> list[str]:
         return [key for key in _SCANS if key not in _HINTS or _HINTS[key].search(text) is not None]
     raw = text.encode()  # (UTF-8 of ASCII text: its ASCII bytes, by a faster codec path)
     probe = raw.translate(_PROBE).decode()
+    uk = False  # (a UK postcode's inward code: no part of a form; its regex runs on text with " 0" in the probe)
     if _ALL_HINTED and not _any_hint(probe):
-        return []  # most text: it holds no part (the loop below would find none)
+        if " 0" not in probe or _UK_INWARD.search(text) is None:
+            return []  # most text: it holds no part (the loop below would find none)
+        uk = True
     zeroed = raw.translate(_ZEROS)
     parts = _BASE_PARTS if b"000" in zeroed or b"0-0" in zeroed else _TEXT_PARTS
     forms = (text, text.lower(), zeroed)
     held = [kind for form, part, kind in parts if part in forms[form]]  # hot: one ``in`` per part
     if "0" in probe and _any_extra_hint(probe):  # the extra patterns' parts: few texts hold one
         held += [kind for part, kind in _PROBE_PARTS if part in probe]
+    if uk or (" 0" in probe and _UK_INWARD.search(text) is not None):
+        held.append("+postcode")  # (the last key: ``held`` stays in the order of the keys)
     if _ALL_HINTED:  # ``held`` is in the order of the keys (the parts are), a key once per part it holds
         return list(dict.fromkeys(held)) if held else []
     return [key for key in _SCANS if key in held or key not in _ASCII_HINTS]
@@ -188,7 +195,6 @@ def _any_extra_hint(probe: str) -> bool:
         "-00-" in probe
         or "-0-" in probe
         or "-000-" in probe
-        or " 0" in probe
         or "+0" in probe
         or "00000-0000" in probe
         or "0th" in probe
@@ -275,26 +281,28 @@ def embedded(haystack: str, needle: str) -> bool:
     return holds(haystack, *found)
 
 
-def holds(haystack: str, want: Sequence[str], padded: str | None = None) -> bool:
+def holds(haystack: str, want: Sequence[str], padded: str | None = None, ident: str | None = None) -> bool:
     """:func:`embedded` with the needle already split: ``(want, padded)`` is :func:`searched` of the needle.
 
     For a rule that searches the same id in several strings of a document (one look-up of the id, not one per
     string). ``want`` may also be just the needle's :func:`tokens` (``padded`` None): the padded form is then
-    made only for a haystack that holds every token as a substring (few do).
+    made only for a haystack that holds every token as a substring (few do). With ``ident`` (the id ``want``
+    was split from) it answers :func:`has_id`: the id as written between non-alphanumerics counts too.
     """
-    for w in want:  # each wanted token is a substring of the haystack, or it cannot hold them as tokens
+    for w in want:  # each wanted token is a substring of the haystack (and so is the id), or neither way finds it
         if w not in haystack:
             return False
-    if not want:
-        return False
-    if padded is None:
-        padded = _pad(want)
-    # :func:`tokens`, inline for ASCII text (hot: a call per packet id)
-    words = haystack.encode().translate(_SEPARATOR_BYTES).decode().split() if haystack.isascii() else tokens(haystack)
-    if len(want) == 1:
-        return padded in words
-    # no token holds whitespace: consecutive tokens are a space-delimited part of the joined tokens
-    return padded in f" {' '.join(words)} "
+    if want:
+        if padded is None:
+            padded = _pad(want)
+        # :func:`tokens`, inline for ASCII text (hot: a call per packet id)
+        words = (
+            haystack.encode().translate(_SEPARATOR_BYTES).decode().split() if haystack.isascii() else tokens(haystack)
+        )
+        # no token holds whitespace: consecutive tokens are a space-delimited part of the joined tokens
+        if padded in words if len(want) == 1 else padded in f" {' '.join(words)} ":
+            return True
+    return ident is not None and ident in haystack and next(_bounded(haystack, ident), None) is not None
 
 
 #: ids searched for by :func:`embedded` → (their ``tokens``, the tokens joined by spaces with a space either
@@ -329,6 +337,15 @@ def _pad(want: Sequence[str]) -> str:
 _FINDS: dict[str, tuple[tuple[str, str], ...]] = {}
 _MEMO_SIZE = 50_000
 _MEMO_LENGTH = 2_000
+#: what every UK postcode holds (its inward code after the space): " 0" is in many notes ("exon 14"), this in few
+_UK_INWARD = re.compile(r" \d[ABD-HJLNP-UW-Z]{2}\b")
+#: extra key → a regex that matches wherever its pattern does, cheaper (the pattern itself where none is): tried
+#: before the matches are collected. A UK postcode's hint, " 0", is in many notes ("exon 14"); its inward code
+#: is a space, a digit and two capitals (a literal first: the regex engine skips to each space)
+_QUICK: dict[str, re.Pattern[str]] = {
+    **{key: pattern for key, (_, pattern) in _SCANS.items() if key[0] == "+"},
+    "+postcode": re.compile(r" \d[ABD-HJLNP-UW-Z]{2}\b|\d{5}-\d{4}"),
+}
 #: :data:`_SCANS` key → its place (the order finds are reported in); keys from this place on are extra patterns
 _ORDER = {key: i for i, key in enumerate(_SCANS)}
 _FIRST_EXTRA = len(PATTERNS)
@@ -348,6 +365,8 @@ def pattern_finds(text: str) -> tuple[tuple[str, str], ...]:
             keys = _candidates(text)
             if not keys or keys[-1][0] != "+":  # no extra pattern to run (nearly always): nothing to drop
                 found = tuple((kind, m.group(0)) for kind in keys for m in PATTERNS[kind].finditer(text))
+            elif not any(_QUICK[key].search(text) for key in keys if key[0] == "+"):  # (most of the others)
+                found = tuple((k, m.group(0)) for k in keys if k[0] != "+" for m in PATTERNS[k].finditer(text))
             else:
                 found = tuple((f[3], f[4]) for f in _inner_dropped(_piece_finds(text, 0, keys)))
         else:
@@ -438,21 +457,13 @@ def id_spans(text: str, ident: str) -> list[tuple[int, int]]:
     return out
 
 
-def has_id(text: str, ident: str, want: Sequence[str] | None = None) -> bool:
+def has_id(text: str, ident: str) -> bool:
     """True when :func:`id_spans` finds ``ident`` in ``text`` (without the spans).
 
-    ``want`` is the id's :func:`tokens` when the caller has them (a rule splits a document's ids once). Hot (a
-    call per text and own id): most texts do not hold the id's first token, answered with one substring test
-    (each token is a part of the id: a text without one holds the id neither way).
+    A rule that has the id's :func:`tokens` calls ``holds(text, tokens, None, ident)`` (the same answer, the id
+    split once per document).
     """
-    if want is None:
-        want = _needle(ident)
-    for w in want:
-        if w not in text:
-            return False
-    if ident in text and next(_bounded(text, ident), None) is not None:
-        return True
-    return holds(text, want)
+    return holds(text, _needle(ident), None, ident)
 
 
 def scan_text(text: str, ids: Iterable[str] = ()) -> Iterator[tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.privacy._scan import distinctive, has_id, tokens
+from phenotk.validation.rules.privacy._scan import distinctive, holds, tokens
 
 #: (list field, the field of its items holding an id-like string); one-word JSON names, so the snake_case
 #: spelling of each is the same key
@@ -47,7 +47,7 @@ class PrivacyEmbeddedId(Rule):
 
         One pass over the id-like strings (the packet id, then the :data:`_LISTS` fields in order): the subject
         id is split once (:func:`~phenotk.validation.rules.privacy._scan.tokens`) and each string tested with
-        :func:`~phenotk.validation.rules.privacy._scan.has_id`.
+        :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``has_id(value, sid)`` answers).
         """
         packet = node[0]  # node.value (tuple access)
         if not isinstance(packet, dict):
@@ -59,7 +59,7 @@ class PrivacyEmbeddedId(Rule):
         want = tokens(sid)  # split here: a subject id is rarely met again in another document (no memo)
         out: list[Violation] = []
         value = packet.get("id")
-        if isinstance(value, str) and value != sid and has_id(value, sid, want):
+        if isinstance(value, str) and value != sid and holds(value, want, None, sid):
             out.append(Violation(_message(value, sid), ("id",)))
         for key, field in _LISTS:
             items = packet.get(key)
@@ -67,7 +67,7 @@ class PrivacyEmbeddedId(Rule):
                 for i, item in enumerate(items):
                     if isinstance(item, dict):
                         value = item.get(field)
-                        if isinstance(value, str) and value != sid and has_id(value, sid, want):
+                        if isinstance(value, str) and value != sid and holds(value, want, None, sid):
                             out.append(Violation(_message(value, sid), (key, i, field)))
         return out
 

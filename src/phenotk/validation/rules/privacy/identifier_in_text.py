@@ -7,7 +7,7 @@ from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.privacy._scan import distinctive, has_id, pattern_finds, plain, tokens
+from phenotk.validation.rules.privacy._scan import distinctive, holds, pattern_finds, plain, tokens
 
 #: message type → its free-text fields (text a curator typed, not an ontology label or a code)
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -58,9 +58,9 @@ def _own_ids(node: Node, state: dict[str, Any]) -> list[tuple[str, list[str]]]:
     Only the :func:`~phenotk.validation.rules.privacy._scan.distinctive` ones: the others are not searched
     for in text. Each id (in :func:`~phenotk.validation.rules.privacy._scan.plain` form) comes with its
     :func:`~phenotk.validation.rules.privacy._scan.tokens`, so that the text is tested with
-    :func:`~phenotk.validation.rules.privacy._scan.has_id` without splitting the id per text. Kept in
-    ``state`` for the element (the texts of a document share it; the ids of a packet are rarely met again in
-    another document: no memo across documents).
+    :func:`~phenotk.validation.rules.privacy._scan.holds` (what ``has_id(text, id)`` answers) without
+    splitting the id per text. Kept in ``state`` for the element (the texts of a document share it; the ids
+    of a packet are rarely met again in another document: no memo across documents).
     Tuple access (node[0] is node.value, node[1] node.type, node[3] node.parent): no property call per step up.
     """
     n: Node | None = node
@@ -156,7 +156,7 @@ class PrivacyIdentifierInText(Rule):
             for kind, found in pattern_finds(value):
                 out.append(self.violation(f"{kind} {found!r} in free text; remove it before sharing", key))
             for ident, want in ids:
-                if has_id(value, ident, want):
+                if holds(value, want, None, ident):
                     out.append(
                         self.violation(f"the record's own id {ident!r} in free text; remove it before sharing", key)
                     )
