@@ -272,7 +272,7 @@ def _unmapped(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
         b.sheet_issues.append(finding("map-bad-cell", note, b.sev, sheet=sheet.name, value="", reason="hidden sheet"))
     mixed = getattr(sheet, "mixed_rows", [])
     if mixed:
-        shown = ", ".join(map(str, mixed[:8])) + (" …" if len(mixed) > 8 else "")
+        shown = _first_eight(mixed)
         b.sheet_issues.append(finding(
             "map-bad-cell", f"the file is UTF-8 but {len(mixed)} row(s) hold text in another encoding (rows {shown}): "
             "it was read as Windows-1252 (ä, é, ß as typed on Windows); check those rows, and save the sheet in one "
@@ -287,6 +287,11 @@ def _unmapped(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
             column=refs[0].rstrip("0123456789"), value="", reason="formula without a saved value"))
 
 
+def _first_eight(numbers: list[int]) -> str:
+    """``3, 5, 9 …``: the first eight row numbers a sheet-level finding names."""
+    return ", ".join(map(str, numbers[:8])) + (" …" if len(numbers) > 8 else "")
+
+
 def _hidden(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
     """One finding for the data rows, one for the columns read with data, that the workbook hides.
 
@@ -295,7 +300,7 @@ def _hidden(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
     sheet = b.sheet
     rows = getattr(sheet, "hidden_rows", [])
     if rows:
-        shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+        shown = _first_eight(rows)
         b.sheet_issues.append(finding(
             "map-bad-cell", f"{len(rows)} data row(s) are hidden in the workbook ({shown}) and were converted like "
             "the others; if they were hidden to leave those patients out, delete them or list them in "
