@@ -7,19 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
+from _ontology_cli import run
 
-from phenotk.cli.app import main
 from phenotk.ontology import resolve
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_info(capsys: pytest.CaptureFixture[str], mini_hp: Path) -> None:

@@ -6,8 +6,8 @@ import gzip
 from pathlib import Path
 
 import pytest
+from _ontology_cli import run
 
-from phenotk.cli.app import main
 from phenotk.errors import InputError
 from phenotk.ontology import IdStatus, load_ontology, resolve_hpo
 
@@ -62,16 +62,6 @@ HP_INTERNATIONAL = """<?xml version="1.0"?>
     </owl:Class>
 </rdf:RDF>
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_edition_importing_other_ontologies_keeps_the_hp_prefix(tmp_path: Path) -> None:

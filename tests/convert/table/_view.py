@@ -58,3 +58,13 @@ def mapped_view(p: Any) -> tuple:
         sorted(variants),
         refs,
     )
+
+
+def packets_by_id(result: Any) -> dict[str, dict[str, Any]]:
+    """Packet id → the packet's JSON form without ``metaData`` (what a sheet test compares)."""
+    out = {}
+    for p in result.packets:
+        d = MessageToDict(p)
+        d.pop("metaData")
+        out[p.id] = d
+    return out

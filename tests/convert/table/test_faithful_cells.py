@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from google.protobuf.json_format import MessageToDict
+from _view import packets_by_id
 
 from phenotk.conversion import registry
 from phenotk.conversion.base import ConvertOptions
@@ -30,15 +30,6 @@ def faithful(sheets: Path) -> Path:
 
 def findings(result) -> list[tuple[str, str, int | None, str | None]]:
     return [(i.code, i.severity.value, i.context.get("row"), i.context.get("column")) for i in result.all_issues]
-
-
-def packet_dicts(result) -> dict[str, dict]:
-    out = {}
-    for p in result.packets:
-        d = MessageToDict(p)
-        d.pop("metaData")
-        out[p.id] = d
-    return out
 
 
 def feat(fid: str, label: str, excluded: bool = False, onset: dict | None = None) -> dict:
@@ -96,7 +87,7 @@ CLINIC_FINDINGS = [
 def test_cp1252_semicolon_csv(faithful: Path, hpo_stub) -> None:
     res = read_sheet(faithful / "clinic_cp1252.csv", faithful / "clinic.yaml", ontology=hpo_stub,
                      annotations=faithful / "mini.hpoa", created=CREATED)
-    assert packet_dicts(res) == CLINIC_PACKETS
+    assert packets_by_id(res) == CLINIC_PACKETS
     assert findings(res) == CLINIC_FINDINGS
     assert {i.context["sheet"] for i in res.all_issues} == {"clinic_cp1252.csv"}
     assert [i.unknown_sex for i in res.items] == [False, True, True, True, False]  # unknown, U, unbekannt
@@ -120,7 +111,7 @@ def test_same_rows_as_xlsx(faithful: Path, hpo_stub, tmp_path: Path) -> None:
     wb.save(tmp_path / "clinic.xlsx")
     res = read_sheet(tmp_path / "clinic.xlsx", faithful / "clinic.yaml", ontology=hpo_stub,
                      annotations=faithful / "mini.hpoa", created=CREATED)
-    assert packet_dicts(res) == CLINIC_PACKETS
+    assert packets_by_id(res) == CLINIC_PACKETS
     assert findings(res) == CLINIC_FINDINGS
     assert {i.context["sheet"] for i in res.all_issues} == {"Patienten"}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from google.protobuf.json_format import MessageToDict
+from _view import packets_by_id
 
 from phenotk.conversion.table import read_sheet
 from phenotk.conversion.table.build import _Builder, _Options
@@ -26,15 +26,6 @@ from phenotk.issue import Severity
 from phenotk.mapping.model import load_mapping
 
 CREATED = "2025-01-01T00:00:00Z"
-
-
-def _packets(result: Any) -> dict[str, dict[str, Any]]:
-    out = {}
-    for p in result.packets:
-        d = MessageToDict(p)
-        d.pop("metaData")
-        out[p.id] = d
-    return out
 
 
 def _features(packet: dict[str, Any]) -> dict[str, tuple[bool, Any, Any]]:
@@ -55,7 +46,7 @@ def _same_as_whole(sheet: Path, mapping: Any, hpo: Any, streamed: Any) -> None:
     table = open_table(sheet, sheet=m.sheet, header_row=m.header_row, skip_rows=m.skip_rows, delimiter=m.delimiter,
                        encoding=m.encoding)
     whole = _Builder(table, m, TermResolver(hpo), _Options(Severity.WARNING, CREATED, "phenotk")).build_whole()
-    assert _packets(whole) == _packets(streamed)
+    assert packets_by_id(whole) == packets_by_id(streamed)
     assert [i.to_dict() for i in whole.all_issues] == [i.to_dict() for i in streamed.all_issues]
 
 
@@ -80,7 +71,7 @@ def test_an_onset_or_severity_beside_a_status_that_records_nothing_is_named(tmp_
     path = tmp_path / "long_unknown.tsv"
     path.write_text(LONG_UNKNOWN_TSV, encoding="utf-8")
     res = read_sheet(path, LONG_UNKNOWN_MAPPING, ontology=hpo_stub, created=CREATED)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     childhood = {"ontologyClass": {"id": "HP:0011463", "label": "Childhood onset"}}
     assert {pid: _features(p) for pid, p in packets.items()} == {
         "P1": {"HP:0001250": (True, {"age": {"iso8601duration": "P3Y"}}, None),
@@ -141,7 +132,7 @@ def test_invisible_characters_are_no_part_of_a_cell(kind: str, tmp_path: Path, h
             wb.save(path)
         res = read_sheet(path, INVISIBLE_MAPPING, ontology=hpo_stub, created=CREATED)
         _same_as_whole(path, INVISIBLE_MAPPING, hpo_stub, res)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     assert {pid: (p["subject"].get("sex"), _features(p)) for pid, p in packets.items()} == INVISIBLE_TRUTH
     assert [p["subject"]["id"] for p in packets.values()] == ["P1", "P2"]
     # the only finding: the repeated id, named with its row
@@ -193,7 +184,7 @@ def test_a_gene_symbol_turned_into_a_date_is_not_carried_as_a_symbol(kind: str, 
     else:
         path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
     res = read_sheet(path, GENE_MAPPING, ontology=hpo_stub, created=CREATED)
-    assert {pid: _genes(p) for pid, p in _packets(res).items()} == {
+    assert {pid: _genes(p) for pid, p in packets_by_id(res).items()} == {
         "P1": [None], "P2": ["MARCH1"], "P3": [None], "P4": ["NKX2-1"]}
     bad = [(r, c, v) for rule, r, c, v in _found(res) if rule == "map-bad-cell"]
     dates = ("2024-09-07", "2024-03-01") if kind == "xlsx" else ("7-Sep", "1-Mar")
@@ -227,7 +218,7 @@ def test_a_totals_line_without_id_is_not_a_patient_nor_a_missing_id(tmp_path: Pa
     path = tmp_path / "totals.csv"
     path.write_bytes(TOTALS_CSV.encode("cp1252"))
     res = read_sheet(path, TOTALS_MAPPING, ontology=hpo_stub, created=CREATED)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     assert {pid: (p["subject"]["sex"], p["subject"]["timeAtLastEncounter"]["age"]["iso8601duration"], _features(p))
             for pid, p in packets.items()} == {
         "P1": ("MALE", "P3Y6M", {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None)}),
@@ -281,7 +272,7 @@ def test_hidden_rows_and_columns_are_read_and_named(tmp_path: Path, hpo_stub: An
     path = tmp_path / "hidden.xlsx"
     _hidden_workbook(path)
     res = read_sheet(path, HIDDEN_MAPPING, ontology=hpo_stub, created=CREATED)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     obs, exc = (False, None, None), (True, None, None)
     assert {pid: (p["subject"]["sex"], p["subject"].get("dateOfBirth"), _features(p))
             for pid, p in packets.items()} == {
@@ -320,7 +311,7 @@ def test_rows_pasted_in_windows_1252_into_a_utf8_sheet(lead: bytes, tmp_path: Pa
     path = tmp_path / "gemischt.csv"
     path.write_bytes(lead + MIXED_HEAD + MIXED_CP1252 + MIXED_TAIL)
     res = read_sheet(path, MIXED_MAPPING, ontology=hpo_stub, created=CREATED)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in packets.items()} == {
         "P1": ("MALE", {"HP:0001250": (False, None, None)}),
         "Pä2": ("FEMALE", {"HP:0001250": (True, None, None)}),
@@ -340,7 +331,7 @@ def test_a_windows_1252_sheet_is_still_read_as_one_without_a_finding(tmp_path: P
     path = tmp_path / "cp1252.csv"
     path.write_bytes((MIXED_HEAD.decode() + MIXED_CP1252.decode("cp1252") + MIXED_TAIL.decode()).encode("cp1252"))
     res = read_sheet(path, MIXED_MAPPING, ontology=hpo_stub, created=CREATED)
-    assert sorted(_packets(res)) == ["P1", "Pä2", "Pé3"]
+    assert sorted(packets_by_id(res)) == ["P1", "Pä2", "Pé3"]
     assert res.all_issues == []
 
 
@@ -352,7 +343,7 @@ def test_a_listed_term_column_the_sheet_lacks_is_named(tmp_path: Path, hpo_stub:
                "phenotypes": {"wide": {"columns": ["Krampfanfälle", "Hypotonia", "Micro*"],
                                        "terms": {"Krampfanfälle": "HP:0001250"}}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert {pid: _features(p) for pid, p in _packets(res).items()} == {"P1": {"HP:0001252": (True, None, None)}}
+    assert {pid: _features(p) for pid, p in packets_by_id(res).items()} == {"P1": {"HP:0001252": (True, None, None)}}
     assert [(i.rule, i.context.get("column"), i.message) for i in res.all_issues] == [
         ("map-missing-column", "Krampfanfälle",
          "term column 'Krampfanfälle' (phenotypes.wide.columns) is not in the sheet"),
@@ -376,7 +367,7 @@ def test_a_mac_roman_sheet_is_read_as_mac_roman(codec: str, tmp_path: Path, hpo_
                "phenotypes": {"wide": {"columns": ["Krampfanfälle"], "terms": {"Krampfanfälle": "HP:0001250"}}},
                "ignore_columns": ["Bemerkung"]}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in _packets(res).items()} == {
+    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in packets_by_id(res).items()} == {
         "Pé3": ("MALE", {"HP:0001250": (False, None, None)}),
         "P4": ("FEMALE", {"HP:0001250": (True, None, None)}),
     }
@@ -403,7 +394,7 @@ def test_a_date_or_age_cell_that_says_unknown_is_no_value_and_no_finding(tmp_pat
                "diseases": {"id": "Disease", "onset": "Disease onset", "label": {"const": "Dravet syndrome"}},
                "phenotypes": {"wide": {"columns": ["Seizure"]}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     assert [set(p["subject"]) for p in packets.values()] == [{"id"}] * 6
     assert [[d.get("onset") for d in p["diseases"]] for p in packets.values()] == [[None]] * 5 + [
         [{"age": {"iso8601duration": "P2Y"}}]]
@@ -436,7 +427,7 @@ def test_mapping_init_reads_the_unit_an_age_header_abbreviates(header: str, unit
     assert (age.get("unit") if isinstance(age, dict) else None) == unit
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
     got = [p["subject"].get("timeAtLastEncounter", {}).get("age", {}).get("iso8601duration")
-           for p in _packets(res).values()]
+           for p in packets_by_id(res).values()]
     assert got == ages
     assert len([i for i in res.all_issues if i.rule == "map-bad-cell"]) == (2 if unit is None else 0)
 
@@ -453,7 +444,7 @@ def test_mapping_init_reads_term_headers_with_a_footnote_mark(tmp_path: Path, hp
     assert mapping["phenotypes"]["wide"]["terms"] == {"Seizure*": "HP:0001250", "Hypotonia¹": "HP:0001252",
                                                       "Ataxia^b": "HP:0001251", "Microcephaly ²": "HP:0000252"}
     res = read_sheet(path, mapping, ontology=hpo_index, created=CREATED)
-    assert _features(_packets(res)["P1"]) == {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None),
+    assert _features(packets_by_id(res)["P1"]) == {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None),
                                               "HP:0001251": (False, None, None), "HP:0000252": (True, None, None)}
     assert res.all_issues == []
 
@@ -466,7 +457,7 @@ def test_sex_words_and_codes(tmp_path: Path, hpo_stub: Any) -> None:
                     "S9,?\n", encoding="utf-8")
     res = read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Sex"}}, ontology=hpo_stub,
                      created=CREATED)
-    assert {pid: p["subject"].get("sex") for pid, p in _packets(res).items()} == {
+    assert {pid: p["subject"].get("sex") for pid, p in packets_by_id(res).items()} == {
         "S1": "MALE", "S2": "FEMALE", "S3": None, "S4": None, "S5": None, "S6": "OTHER_SEX",  # UNKNOWN_SEX is 0
         "S7": "OTHER_SEX", "S8": "OTHER_SEX", "S9": None}
     assert _found(res) == [("map-bad-cell", 4, "Sex", "1"), ("map-bad-cell", 5, "Sex", "2")]
@@ -514,7 +505,7 @@ def test_hidden_rows_and_columns_of_an_ods_sheet_are_named(tmp_path: Path, hpo_s
                "phenotypes": {"wide": {"columns": ["Seizure", "Ataxia", "Hypotonia"]}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
     obs, exc = (False, None, None), (True, None, None)
-    assert {pid: _features(p) for pid, p in _packets(res).items()} == {
+    assert {pid: _features(p) for pid, p in packets_by_id(res).items()} == {
         "P1": {"HP:0001250": obs, "HP:0001251": exc, "HP:0001252": exc},
         "P2": {"HP:0001250": exc, "HP:0001252": obs},
         "P3": {"HP:0001250": obs},
@@ -545,7 +536,7 @@ def test_a_patient_number_kept_by_a_zero_padding_format_is_the_id_the_sheet_show
                "subject": {"id": "Patient", "age_at_last_encounter": {"column": "Age (years)", "unit": "years"}},
                "phenotypes": {"wide": {"columns": ["Seizure"]}}, "ignore_columns": ["Family"]}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     assert {pid: p["subject"]["timeAtLastEncounter"]["age"]["iso8601duration"] for pid, p in packets.items()} == {
         "00123": "P4Y", "04567": "P10Y", "00089": "P2Y6M"}
     assert open_table(path).materialize().rows[0][1] == "F007"
@@ -575,7 +566,7 @@ def test_decomposed_accents_in_headers_and_cells_are_the_composed_ones(kind: str
                "phenotypes": {"wide": {"columns": ["Épilepsie", nfd("Hypotonie")],
                                        "terms": {nfd("Épilepsie"): "HP:0001250", "Hypotonie": "HP:0001252"}}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in _packets(res).items()} == {
+    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in packets_by_id(res).items()} == {
         "Pé1": ("FEMALE", {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None)})}
     assert res.all_issues == []
 
@@ -587,7 +578,7 @@ def test_an_excel_date_number_in_a_date_of_birth_column_is_named_not_guessed(tmp
     path.write_text("Patient,DOB\nP1,44262\nP2,2021-03-07\nP3,123\n", encoding="utf-8")
     res = read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "Patient", "date_of_birth": "DOB"}},
                      ontology=hpo_stub, created=CREATED)
-    assert {pid: p["subject"].get("dateOfBirth") for pid, p in _packets(res).items()} == {
+    assert {pid: p["subject"].get("dateOfBirth") for pid, p in packets_by_id(res).items()} == {
         "P1": None, "P2": "2021-03-07T00:00:00Z", "P3": None}
     assert _found(res) == [("map-bad-cell", 2, "DOB", "44262"), ("map-bad-cell", 4, "DOB", "123")]
     assert "44262 is 2021-03-07" in res.all_issues[0].message
@@ -603,14 +594,14 @@ def test_columns_auto_does_not_read_an_onset_severity_or_inheritance_label_as_a_
                     "P1,yes,yes,yes,no,no\n", encoding="utf-8")
     mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient"}, "phenotypes": {"wide": {"columns": "auto"}}}
     res = read_sheet(path, mapping, ontology=hpo_index, created=CREATED)
-    assert _features(_packets(res)["P1"]) == {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None)}
+    assert _features(packets_by_id(res)["P1"]) == {"HP:0001250": (False, None, None), "HP:0001252": (True, None, None)}
     assert [(i.rule, i.context["column"], i.context["value"]) for i in res.all_issues] == [
         ("map-unmapped-column", "Severe", "HP:0012828"), ("map-unmapped-column", "Neonatal onset", "HP:0003623"),
         ("map-unmapped-column", "Autosomal dominant inheritance", "HP:0000006")]
     # named in terms: read as the mapping says
     mapping["phenotypes"]["wide"]["terms"] = {"Severe": "HP:0012828"}
     res = read_sheet(path, mapping, ontology=hpo_index, created=CREATED)
-    assert "HP:0012828" in _features(_packets(res)["P1"])
+    assert "HP:0012828" in _features(packets_by_id(res)["P1"])
 
 
 def test_free_text_does_not_make_a_modifier_label_a_feature(tmp_path: Path, hpo_index: Any) -> None:
@@ -621,7 +612,7 @@ def test_free_text_does_not_make_a_modifier_label_a_feature(tmp_path: Path, hpo_
                     'P2,"Seizures; progressive; autosomal recessive inheritance"\nP3,HP:0003676\n', encoding="utf-8")
     mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient"}, "phenotypes": {"text": {"columns": ["Notes"]}}}
     res = read_sheet(path, mapping, ontology=hpo_index, created=CREATED)
-    assert {pid: sorted(_features(p)) for pid, p in _packets(res).items()} == {
+    assert {pid: sorted(_features(p)) for pid, p in packets_by_id(res).items()} == {
         "P1": ["HP:0001252"], "P2": ["HP:0001250"], "P3": ["HP:0003676"]}
     assert [(i.context["row"], i.context["value"], i.context["reason"]) for i in res.all_issues] == [
         (2, "mild", "not a phenotypic abnormality"), (2, "childhood onset", "not a phenotypic abnormality"),
@@ -644,7 +635,7 @@ def test_mapping_init_places_a_genetic_mutation_and_a_disease_diagnosis_column(t
     assert mapping["variants"] == {"hgvs": "Genetic_Mutation", "zygosity": "Zygosity"}
     assert "Disease_Diagnosis" in start.text and "diseases.id" in start.text  # named: a name needs an id column
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    vd = _packets(res)["A1"]["interpretations"][0]["diagnosis"]["genomicInterpretations"][0][
+    vd = packets_by_id(res)["A1"]["interpretations"][0]["diagnosis"]["genomicInterpretations"][0][
         "variantInterpretation"]["variationDescriptor"]
     assert (vd["geneContext"]["symbol"], vd["expressions"][0]["value"], vd["allelicState"]["label"]) == (
         "ATP7B", "c.3207C>A", "heterozygous")
@@ -665,7 +656,7 @@ def test_a_c_change_and_its_protein_change_joined_by_a_colon(tmp_path: Path, hpo
                              "transcript": {"const": "NM_000001.1"}}]}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
     got = {}
-    for pid, p in _packets(res).items():
+    for pid, p in packets_by_id(res).items():
         got[pid] = [(vd.get("label"), [e["value"] for e in vd["expressions"]], vd["allelicState"]["label"],
                      vd["geneContext"]["symbol"])
                     for gi in p["interpretations"][0]["diagnosis"]["genomicInterpretations"]
@@ -712,12 +703,12 @@ def test_a_hidden_first_sheet_is_not_the_one_read(tmp_path: Path, hpo_stub: Any)
     mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Sex"},
                "phenotypes": {"wide": {"columns": ["Seizure", "Hypotonia"]}}, "ignore_columns": ["Ataxia"]}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert sorted(_packets(res)) == ["P1", "P2"]
+    assert sorted(packets_by_id(res)) == ["P1", "P2"]
     assert [(i.rule, i.context["reason"]) for i in res.all_issues] == [("map-bad-cell", "hidden sheet")]
     assert "'Old' is hidden" in res.all_issues[0].message
     # named by the mapping: read, and said to be hidden
     res = read_sheet(path, {**mapping, "input": {"sheet": "Old"}}, ontology=hpo_stub, created=CREATED)
-    assert sorted(_packets(res)) == ["X1", "X2", "X3"]
+    assert sorted(packets_by_id(res)) == ["X1", "X2", "X3"]
     assert [i.context["reason"] for i in res.all_issues] == ["hidden sheet"]
 
 
@@ -730,7 +721,7 @@ def test_a_footnote_under_a_phenotype_column_is_not_a_missing_id(tmp_path: Path,
     mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Sex"},
                "phenotypes": {"wide": {"columns": ["Seizure", "Hypotonia"]}, "text": {"columns": ["Notes"]}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert sorted(_packets(res)) == ["P1", "P2"]
+    assert sorted(packets_by_id(res)) == ["P1", "P2"]
     assert [(rule, r, c) for rule, r, c, _ in _found(res)] == [
         ("map-bad-cell", 4, "Seizure"), ("map-bad-cell", 5, "Hypotonia"),
         ("map-missing-id", 6, "Patient"), ("map-missing-id", 7, "Patient")]
@@ -749,7 +740,7 @@ def test_utf16_without_its_byte_order_mark_is_read_and_binary_is_still_refused(c
     mapping = {"phenotk_mapping": 1, "subject": {"id": "Patient", "sex": "Geschlecht"},
                "phenotypes": {"wide": {"columns": ["Seizure"]}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in _packets(res).items()} == {
+    assert {pid: (p["subject"]["sex"], _features(p)) for pid, p in packets_by_id(res).items()} == {
         "P1": ("MALE", {"HP:0001250": (False, None, None)}), "Pé2": ("FEMALE", {"HP:0001250": (True, None, None)})}
     assert read_text_table(path, data=path.read_bytes()).rows == read_text_table(path).rows
     binary = tmp_path / "binary.csv"
@@ -767,7 +758,7 @@ def test_rows_under_a_patient_without_their_own_id_say_so_and_are_not_guessed(tm
     mapping = {"phenotk_mapping": 1, "input": {"rows": "many"}, "subject": {"id": "Patient"},
                "phenotypes": {"long": {"term": "HPO", "status": "Status"}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert {pid: _features(p) for pid, p in _packets(res).items()} == {
+    assert {pid: _features(p) for pid, p in packets_by_id(res).items()} == {
         "P1": {"HP:0001250": (False, None, None)}, "P2": {"HP:0001250": (True, None, None)}}
     missing = [i for i in res.all_issues if i.rule == "map-missing-id"]
     assert [i.context["row"] for i in missing] == [3, 4, 7]

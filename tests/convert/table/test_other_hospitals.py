@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from google.protobuf.json_format import MessageToDict
+from _view import packets_by_id
 
 from phenotk.conversion.table import read_sheet
 from phenotk.conversion.table.build import _Builder, _Options
@@ -26,15 +26,6 @@ from phenotk.issue import Severity
 from phenotk.mapping.model import load_mapping
 
 CREATED = "2025-01-01T00:00:00Z"
-
-
-def _packets(result: Any) -> dict[str, dict[str, Any]]:
-    out = {}
-    for p in result.packets:
-        d = MessageToDict(p)
-        d.pop("metaData")
-        out[p.id] = d
-    return out
 
 
 def _features(packet: dict[str, Any]) -> dict[str, bool]:
@@ -158,7 +149,7 @@ def test_notes_and_totals_rows_are_not_patients(name: str, tmp_path: Path, hpo_s
     sheet, mapping = _sheet(tmp_path, name)
     truth = TRUTH[name]
     res = read_sheet(sheet, mapping, ontology=hpo_stub, created=CREATED)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     assert sorted(packets) == sorted(truth["packets"])  # nothing invented from a legend, a note or a total
     for pid, want in truth["packets"].items():
         got = packets[pid]
@@ -175,7 +166,7 @@ def test_notes_and_totals_rows_are_not_patients(name: str, tmp_path: Path, hpo_s
     assert all("\n" not in i.message for i in res.all_issues)
     # the reference conversion (all rows held) agrees
     whole = _whole(sheet, mapping, hpo_stub)
-    assert _packets(whole) == packets
+    assert packets_by_id(whole) == packets
     assert [i.to_dict() for i in whole.all_issues] == [i.to_dict() for i in res.all_issues]
 
 
@@ -185,7 +176,7 @@ def test_a_patient_with_a_spaced_id_and_no_data_stays_a_patient(tmp_path: Path, 
     path.write_text("ID,Sex,Seizure\nPatient 7,,\nTotalitarian-1,m,yes\n", encoding="utf-8")
     res = read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "ID", "sex": "Sex"},
                             "phenotypes": {"wide": {"columns": ["Seizure"]}}}, ontology=hpo_stub, created=CREATED)
-    assert sorted(_packets(res)) == ["Patient 7", "Totalitarian-1"]
+    assert sorted(packets_by_id(res)) == ["Patient 7", "Totalitarian-1"]
     assert not [i for i in res.all_issues if i.context.get("reason") == "not a patient row"]
 
 
@@ -223,7 +214,7 @@ def test_onset_and_not_assessed_words_of_other_languages(tmp_path: Path, hpo_stu
     path.write_text(ONSET_CSV, encoding="utf-8")
     res = read_sheet(path, ONSET_MAPPING, ontology=hpo_stub, created=CREATED)
     got: dict[str, dict[str, Any]] = {}
-    for pid, packet in _packets(res).items():
+    for pid, packet in packets_by_id(res).items():
         got[pid] = {}
         for f in packet.get("phenotypicFeatures", []):
             onset = f.get("onset", {}).get("ontologyClass")
@@ -277,7 +268,7 @@ def test_status_word_after_a_free_text_term(tmp_path: Path, hpo_stub: Any) -> No
     _status_xlsx(path)
     mapping = {"phenotk_mapping": 1, "subject": {"id": "Case"}, "phenotypes": {"text": {"columns": ["Features (HPO)"]}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert {pid: _features(p) for pid, p in _packets(res).items()} == STATUS_TRUTH
+    assert {pid: _features(p) for pid, p in packets_by_id(res).items()} == STATUS_TRUTH
     unmatched = [(i.context["row"], i.context["value"]) for i in res.all_issues if i.rule == "map-unmatched-text"]
     assert unmatched == [(8, "seizrue, no"), (9, "no seizures, yes")]
 
@@ -300,7 +291,7 @@ def test_long_sheet_under_generic_long(tmp_path: Path, hpo_stub: Any) -> None:
     path = tmp_path / "long.csv"
     path.write_text(LONG_CSV, encoding="utf-8")
     res = read_sheet(path, GENERIC_LONG, ontology=hpo_stub, created=CREATED)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     assert {pid: _features(p) for pid, p in packets.items()} == {
         "FAM1_II_1": {"HP:0000252": False, "HP:0001250": True},
         "FAM2_I_1": {"HP:0001263": False},
@@ -340,7 +331,7 @@ def test_numbered_free_text_columns_by_pattern(text: dict[str, Any], tmp_path: P
     mapping = {"phenotk_mapping": 1, "subject": {"id": "PatientID", "sex": "Sex"}, "phenotypes": {"text": text},
                "ignore_columns": ["Weight (kg)"]}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert {pid: _features(p) for pid, p in _packets(res).items()} == {
+    assert {pid: _features(p) for pid, p in packets_by_id(res).items()} == {
         "Q1": {"HP:0001250": False, "HP:0001252": False, "HP:0000252": True},
         "Q2": {"HP:0000252": False, "HP:0000486": False, "HP:0001250": True},
         "Q3": {"HP:0000252": False},
@@ -441,7 +432,7 @@ def test_ages_as_clinics_write_them(tmp_path: Path, hpo_stub: Any) -> None:
     mapping = {"phenotk_mapping": 1, "subject": {"id": "ID", "age_at_last_encounter": "Alter"},
                "phenotypes": {"wide": {"columns": ["Krampfanfälle"], "terms": {"Krampfanfälle": "HP:0001250"}}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    packets = _packets(res)
+    packets = packets_by_id(res)
     ages = {pid: p["subject"]["timeAtLastEncounter"] for pid, p in packets.items()
             if "timeAtLastEncounter" in p["subject"]}
     assert ages == AGES_TRUTH
@@ -463,7 +454,7 @@ def test_vital_status_and_sex_words_of_other_languages(tmp_path: Path, hpo_stub:
                "subject": {"id": "ID", "sex": "Sexe", "vital_status": "Statut vital"}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
     got = {pid: (p["subject"].get("sex"), p["subject"].get("vitalStatus", {}).get("status"))
-           for pid, p in _packets(res).items()}
+           for pid, p in packets_by_id(res).items()}
     assert got == {
         "F1": ("FEMALE", "DECEASED"), "F2": ("MALE", "ALIVE"), "F3": ("FEMALE", "DECEASED"), "F4": (None, "ALIVE"),
         "D1": ("OTHER_SEX", "DECEASED"), "D2": (None, "ALIVE"), "E1": ("FEMALE", "DECEASED"),
@@ -488,11 +479,11 @@ def test_term_headers_with_an_answer_format(tmp_path: Path, hpo_stub: Any) -> No
     res = read_sheet(path, {"phenotk_mapping": 1, "subject": {"id": "ID"}, "phenotypes": {"wide": {"columns": "auto"}}},
                      ontology=hpo_stub, created=CREATED)
     terms = ("HP:0001250", "HP:0001252", "HP:0000252", "HP:0000486", "HP:0001263")
-    assert {pid: _features(p) for pid, p in _packets(res).items()} == {
+    assert {pid: _features(p) for pid, p in packets_by_id(res).items()} == {
         "A": dict(zip(terms, (False, True, False, False, False), strict=True)),
         "B": dict(zip(terms, (True, False, True, True, True), strict=True)),
     }
-    labels = {f["type"]["label"] for f in _packets(res)["A"]["phenotypicFeatures"]}
+    labels = {f["type"]["label"] for f in packets_by_id(res)["A"]["phenotypicFeatures"]}
     assert labels == {"Seizure", "Hypotonia", "Microcephaly", "Strabismus", "Global developmental delay"}
     # a header that is no term with its hint stripped stays an unmapped column
     assert [i.context["column"] for i in res.all_issues if i.rule == "map-unmapped-column"] == ["Notes?"]
@@ -526,7 +517,7 @@ def test_missing_id_column_names_the_worksheet_that_holds_it(banner: bool, tmp_p
     assert str(err.value).endswith(hint)
     fixed = read_sheet(path, {**mapping, "input": {"sheet": "Patienten", "header_row": row}}, ontology=hpo_stub,
                        created=CREATED)
-    assert _packets(fixed)["P1"]["subject"]["sex"] == "FEMALE"
+    assert packets_by_id(fixed)["P1"]["subject"]["sex"] == "FEMALE"
 
 
 # ---------------------------------------------------------------------- several terms in one long-layout cell
@@ -547,7 +538,7 @@ def test_several_terms_in_one_long_cell(tmp_path: Path, hpo_stub: Any) -> None:
                "phenotypes": {"long": {"term": "HPO", "status": "Status", "onset": "Beginn"}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
     got = {pid: {f["type"]["id"]: (bool(f.get("excluded")), f.get("onset")) for f in p["phenotypicFeatures"]}
-           for pid, p in _packets(res).items()}
+           for pid, p in packets_by_id(res).items()}
     neonatal = {"ontologyClass": {"id": "HP:0003623", "label": "Neonatal onset"}}
     ga30 = {"gestationalAge": {"weeks": 30}}
     assert got == {
@@ -579,7 +570,7 @@ def test_mapping_init_places_a_gene_and_variant_column(tmp_path: Path, hpo_stub:
     (tmp_path / "starter.yaml").write_text(text, encoding="utf-8")
     res = read_sheet(path, tmp_path / "starter.yaml", ontology=hpo_stub, created=CREATED)
     got = {}
-    for pid, p in _packets(res).items():
+    for pid, p in packets_by_id(res).items():
         gi = p["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]
         vd = gi["variantInterpretation"]["variationDescriptor"]
         got[pid] = (vd["geneContext"]["symbol"], [e["value"] for e in vd["expressions"]], vd["allelicState"]["label"])
@@ -597,7 +588,7 @@ def test_excel_sep_line(bom: bytes, tmp_path: Path, hpo_stub: Any) -> None:
     mapping = {"phenotk_mapping": 1, "subject": {"id": "ID", "sex": "Geschlecht"},
                "phenotypes": {"wide": {"columns": ["Krampfanfälle"], "terms": {"Krampfanfälle": "HP:0001250"}}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    got = {pid: (p["subject"]["sex"], _features(p)) for pid, p in _packets(res).items()}
+    got = {pid: (p["subject"]["sex"], _features(p)) for pid, p in packets_by_id(res).items()}
     assert got == {"P1": ("FEMALE", {"HP:0001250": False}), "P2": ("MALE", {})}
     # rows numbered as Excel shows them (the sep line is no row): P2 is row 3
     assert [(i.rule, i.context["row"], i.context["value"]) for i in res.all_issues] == [
@@ -629,7 +620,7 @@ def test_severity_words_of_other_languages(tmp_path: Path, hpo_stub: Any) -> Non
                "phenotypes": {"wide": {"columns": list(terms), "terms": terms}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
     got = {pid: {f["type"]["id"]: f.get("severity") for f in p.get("phenotypicFeatures", [])}
-           for pid, p in _packets(res).items()}
+           for pid, p in packets_by_id(res).items()}
     assert got == {
         "C1": {"HP:0001250": MILD, "HP:0001252": SEVERE, "HP:0001251": MODERATE, "HP:0000252": SEVERE},
         "C2": {"HP:0001250": SEVERE, "HP:0001252": MILD, "HP:0001251": SEVERE, "HP:0000252": MILD},
@@ -648,7 +639,7 @@ def test_hpo_ids_without_their_colon(tmp_path: Path, hpo_stub: Any) -> None:
     mapping = {"phenotk_mapping": 1, "subject": {"id": "ID"},
                "phenotypes": {"wide": {"columns": "auto"}, "text": {"columns": ["Features"]}}}
     res = read_sheet(path, mapping, ontology=hpo_stub, created=CREATED)
-    assert _features(_packets(res)["A"]) == {"HP:0000486": False, "HP:0001250": True, "HP:0001252": False,
+    assert _features(packets_by_id(res)["A"]) == {"HP:0000486": False, "HP:0001250": True, "HP:0001252": False,
                                               "HP:0000252": False, "HP:0001263": False}
     # the header whose label is not its id's is reported, as for 'Seizure (HP:0001252)'
     assert [(i.rule, i.context["column"]) for i in res.all_issues] == [
@@ -664,6 +655,6 @@ def test_utf32_sheet_with_its_byte_order_mark(codec: str, tmp_path: Path, hpo_st
     wide = tmp_path / f"{codec}.csv"
     data = FRENCH_CSV.encode(codec)
     wide.write_bytes(data if codec == "utf-32" else b"\x00\x00\xfe\xff" + data)  # utf-32-be writes no BOM
-    want = _packets(read_sheet(plain, FRENCH_MAPPING, ontology=hpo_stub, created=CREATED))
-    got = _packets(read_sheet(wide, FRENCH_MAPPING, ontology=hpo_stub, created=CREATED))
+    want = packets_by_id(read_sheet(plain, FRENCH_MAPPING, ontology=hpo_stub, created=CREATED))
+    got = packets_by_id(read_sheet(wide, FRENCH_MAPPING, ontology=hpo_stub, created=CREATED))
     assert sorted(got) == ["F-01", "F-02"] and got == want
