@@ -176,3 +176,34 @@ def test_warm_engine_keeps_the_workers_heap_out_of_the_collector(dask_client: An
     assert after.keys() == before.keys() and len(after) == 2
     assert all(after[w] > before[w] for w in after)
     dask_client.run(gc.unfreeze)
+
+
+def test_config_limits_hold_in_the_workers(dask_client: Any, store_dir: Path, tmp_path: Path, hpo_json: str) -> None:
+    """``[tool.phenotk.limits]`` of the run holds on the workers (their task threads) as in one process."""
+    import dask.bag as db
+    import pyarrow.parquet as pq
+
+    import phenotk.dask
+    from phenotk.limits import Limits
+    from phenotk.workflow.session import Session
+
+    files = sorted((store_dir / "ACTB").glob("*.json"))
+    small = min(f.stat().st_size for f in files)
+    options = {"limits": Limits(document_bytes=small)}  # every file but the smallest is over it
+    paths = [str(f) for f in files]
+    session = Session.from_settings(config=False, hpo=hpo_json, **options)
+    single = multiset(_rows(session.validate(paths)))
+    over = [k for k in single.elements() if k[4] == "input-unreadable"]
+    assert len(over) == len(files) - 1 and all("exceeds limits.document-bytes" in k[6] for k in over)
+    phenotk.dask.frames(paths, session=session, partition_size=2).to_parquet(str(tmp_path / "out"))
+    assert multiset(pq.read_table(tmp_path / "out" / "findings").to_pylist()) == single
+    got = phenotk.dask.frames(paths, session=session, partition_size=2).findings.compute()
+    assert multiset(got.to_dict("records")) == single
+    bag = db.from_sequence([(p, Path(p).read_bytes()) for p in paths], npartitions=3)  # bytes read elsewhere
+    assert multiset(phenotk.dask.frames(bag, session=session).findings.compute().to_dict("records")) == single
+
+
+def _rows(report: Any) -> list[dict[str, Any]]:
+    from phenotk.scale.arrow import results_to_findings
+
+    return results_to_findings(report.results).to_pylist()

@@ -31,7 +31,14 @@ import pyarrow as pa  # noqa: E402
 
 from phenotk.scale.arrow import DOCUMENTS_SCHEMA, FINDINGS_SCHEMA  # noqa: E402
 from phenotk.scale.inputs import iter_inputs, list_inputs  # noqa: E402
-from phenotk.scale.partition import CrossDocument, Spec, cross_document, validate_records, worker_engine  # noqa: E402
+from phenotk.scale.partition import (  # noqa: E402
+    CrossDocument,
+    Spec,
+    cross_document,
+    spec_limits,
+    validate_records,
+    worker_engine,
+)
 from phenotk.scale.tasks import Batch, current_client, cut, validate_batch, worker_threads  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,7 +77,7 @@ def _files_task(spec: Spec, batch: Batch) -> tuple[pd.DataFrame, pd.DataFrame, p
 def _records_task(spec: Spec, records: list[Any]) -> tuple[pd.DataFrame, pd.DataFrame, pa.Table]:
     """One partition of a bag of ``(path, bytes)`` records."""
     engine = worker_engine(spec)
-    part = validate_records(((r[0], r[1]) for r in records), engine)
+    part = validate_records(((r[0], r[1]) for r in records), engine, limits=spec_limits(spec))
     return _frame(part.findings), _frame(part.documents), part.notes
 
 

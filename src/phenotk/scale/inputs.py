@@ -82,31 +82,36 @@ def _list_url(url: str, start: int) -> Iterator[FileItem]:
 
 
 def read_item(item: FileItem) -> Any:
-    """The bytes of a listed input (or the error met reading it); local files with the reader's size limit."""
+    """The bytes of a listed input (or the error met reading it), under the current ``[tool.phenotk.limits]``."""
     path, _name, _seq, url, data = item
     if data is not None:
         return data
     try:
-        if url is None:
-            with open(path, "rb", buffering=0) as fh:
-                _limited(b"", os.fstat(fh.fileno()).st_size, path)  # before reading it
-                return fh.readall()
+        if url is None:  # the single-process reader itself: same errors, same limits
+            from phenotk.io.readers import read_file
+
+            return read_file(path)
         import fsspec
 
         with fsspec.open(url, "rb") as fh:
             size = getattr(fh, "size", None)
-            return _limited(fh.read(), size, path)
+            _limited(size, path)  # before reading it, when the store says its size
+            return _limited_data(fh.read(), path)
     except (InputError, OSError) as exc:
         return exc
 
 
-def _limited(data: bytes, size: int | None, path: str) -> bytes:
-    """``data``, or the single-process reader's error for a file over its size limit."""
-    from phenotk.io.readers import MAX_DOCUMENT_BYTES
+def _limited(size: int | None, path: str) -> None:
+    """The single-process reader's error for a file over the run's ``limits.document-bytes``."""
+    from phenotk.limits import current
 
-    size = len(data) if size is None else size
-    if size > MAX_DOCUMENT_BYTES:
-        raise InputError(f"file is {size} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit", path=path)
+    limits = current()
+    if size is not None and size > limits.document_bytes:
+        raise limits.exceeded("document-bytes", f"file is {size} bytes", path=path)
+
+
+def _limited_data(data: bytes, path: str) -> bytes:
+    _limited(len(data), path)
     return data
 
 

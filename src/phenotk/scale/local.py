@@ -19,9 +19,10 @@ import pyarrow as pa
 from phenotk._heap import frozen
 from phenotk.scale.arrow import DOCUMENTS_SCHEMA, NOTES_SCHEMA
 from phenotk.scale.inputs import FileItem, list_inputs, read_item
-from phenotk.scale.partition import CrossDocument, Partition, Spec, validate_records, worker_engine
+from phenotk.scale.partition import CrossDocument, Partition, Spec, spec_limits, validate_records, worker_engine
 
 if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.limits import Limits
     from phenotk.validation.engine import Engine
     from phenotk.workflow.session import Session
 
@@ -30,11 +31,11 @@ PARTITION_SIZE: int | None = None
 
 
 def _task(spec: Spec, items: list[FileItem]) -> Partition:
-    return _validate(worker_engine(spec), items)
+    return _validate(worker_engine(spec), items, spec_limits(spec))
 
 
-def _validate(engine: Engine, items: list[FileItem]) -> Partition:
-    return validate_records(((it[0], read_item(it), it[1], it[2]) for it in items), engine)
+def _validate(engine: Engine, items: list[FileItem], limits: Limits) -> Partition:
+    return validate_records(((it[0], read_item(it), it[1], it[2]) for it in items), engine, limits=limits)
 
 
 def iter_partitions(
@@ -66,7 +67,7 @@ def _partitions(
 
     if jobs <= 1:
         for chunk in chunks:
-            part = _validate(session.engine, chunk)
+            part = _validate(session.engine, chunk, session.options.limits)
             reducer.add(part.notes)
             refreeze()
             yield part

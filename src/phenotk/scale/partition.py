@@ -21,9 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from phenotk._heap import paused
 from phenotk.errors import InputError
 from phenotk.io import parse_bytes
 from phenotk.issue import Issue, Result, Severity
+from phenotk.limits import Limits, using
+from phenotk.limits import current as current_limits
 from phenotk.scale.arrow import (
     DOCUMENTS_SCHEMA,
     NOTES_SCHEMA,
@@ -81,14 +84,30 @@ class Partition:
 Record = tuple[Any, ...]
 
 
-def validate_records(records: Iterable[Record], engine: Engine) -> Partition:
+def validate_records(records: Iterable[Record], engine: Engine, *, limits: Limits | None = None) -> Partition:
     """Validate the documents in ``records`` with ``engine``; findings and documents as Arrow tables.
 
     A record is ``(path, data)`` or ``(path, data, name, file_seq)``: ``data`` the file's bytes (or the
     :class:`InputError`/``OSError`` met reading it), ``name`` the file name for format hints, ``file_seq``
-    the file's position in the run (the order cross-document findings follow). Pure: no file is opened.
+    the file's position in the run (the order cross-document findings follow). ``limits``: the run's
+    ``[tool.phenotk.limits]`` (:func:`spec_limits`), current while the records are read and parsed — a
+    worker's task thread does not see what its session set elsewhere. Pure: no file is opened.
     """
+    if limits is None:
+        return _validate_records(records, engine)
+    with using(limits):
+        return _validate_records(records, engine)
+
+
+def spec_limits(spec: Spec) -> Limits:
+    """The input limits of ``spec``'s run (its options' ``[tool.phenotk.limits]``)."""
+    return spec.options.limits
+
+
+def _validate_records(records: Iterable[Record], engine: Engine) -> Partition:
     from phenotk.validation.engine import RunLog
+
+    limits = current_limits()
 
     frows: list[dict[str, Any]] = []
     drows: list[dict[str, Any]] = []
@@ -102,6 +121,8 @@ def validate_records(records: Iterable[Record], engine: Engine) -> Partition:
             items = [data]
         elif isinstance(data, BaseException):
             items = [InputError(f"cannot read: {getattr(data, 'strerror', None) or data}", path=path)]
+        elif len(data) > limits.document_bytes:  # bytes a bag or Spark read whole: the reader's own refusal
+            items = [limits.exceeded("document-bytes", f"file is {len(data)} bytes", path=path)]
         else:
             items = parse_bytes(bytes(data), path, name=name or os.path.basename(path))
         for k, item in enumerate(items):
@@ -201,13 +222,14 @@ class CrossDocument:
         # a copy: the received table's buffers (paths, notes) are then freed with it
         rows = table.select(["element", "id"]).take(pa.array(range(table.num_rows), pa.int32()))
         docs, add = self.docs, self.log.add
-        for start in range(0, table.num_rows, _SLICE):
-            part = table.slice(start, _SLICE)
-            paths = part.column("path").to_pylist()
-            for k, (path, blob) in enumerate(zip(paths, part.column("notes").to_pylist(), strict=True)):
-                doc = _Doc(path, rows, start + k)
-                docs.append(doc)
-                add(doc, pickle.loads(blob))  # type: ignore[arg-type]  # our own workers' notes
+        with paused():  # slotted documents and tuples of strings and numbers: no cycle to collect
+            for start in range(0, table.num_rows, _SLICE):
+                part = table.slice(start, _SLICE)
+                paths = part.column("path").to_pylist()
+                for k, (path, blob) in enumerate(zip(paths, part.column("notes").to_pylist(), strict=True)):
+                    doc = _Doc(path, rows, start + k)
+                    docs.append(doc)
+                    add(doc, pickle.loads(blob))  # type: ignore[arg-type]  # our own workers' notes
 
     def finish(self) -> pa.Table:
         """The run hooks' findings (duplicate ids across files …) as rows of the findings schema."""
@@ -268,6 +290,7 @@ __all__ = [
     "Spec",
     "cross_document",
     "sort_notes",
+    "spec_limits",
     "validate_records",
     "walk_key",
     "worker_engine",

@@ -25,7 +25,14 @@ require("pyspark", "pyarrow")
 import pyarrow as pa  # noqa: E402
 
 from phenotk.scale.arrow import DOCUMENTS_SCHEMA, FINDING_COLUMNS, FINDINGS_SCHEMA  # noqa: E402
-from phenotk.scale.partition import Partition, Spec, cross_document, validate_records, worker_engine  # noqa: E402
+from phenotk.scale.partition import (  # noqa: E402
+    Partition,
+    Spec,
+    cross_document,
+    spec_limits,
+    validate_records,
+    worker_engine,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
@@ -100,7 +107,8 @@ def _partition_fn(spec: Spec) -> Any:
         for batch in batches:
             paths = batch.column("path").to_pylist()
             contents = batch.column("content").to_pylist()
-            part = validate_records(((local_path(p), c) for p, c in zip(paths, contents, strict=True)), engine)
+            records = ((local_path(p), c) for p, c in zip(paths, contents, strict=True))
+            part = validate_records(records, engine, limits=spec_limits(spec))
             yield from _rows(part).to_batches()
 
     return run

@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from phenotk.scale.inputs import FileItem, read_item
-from phenotk.scale.partition import Partition, Spec, validate_records, worker_engine
+from phenotk.scale.partition import Partition, Spec, spec_limits, validate_records, worker_engine
 
 
 class Batch:
@@ -104,7 +104,8 @@ def write_partition(part: Partition, url: str, k: int) -> pa.Table:
 def validate_batch(spec: Spec, batch: Batch) -> Partition:
     """Read and validate a partition of listed files with the worker's engine."""
     engine = worker_engine(spec)
-    return validate_records(((it[0], read_item(it), it[1], it[2]) for it in batch.items), engine)
+    records = ((it[0], read_item(it), it[1], it[2]) for it in batch.items)
+    return validate_records(records, engine, limits=spec_limits(spec))
 
 
 #: a small synthetic phenopacket that :func:`warm` validates (every walker and lazily imported module gets used)
@@ -127,7 +128,8 @@ def warm(spec: Spec) -> None:
     """
     import fsspec
 
-    part = validate_records([("phenotk-warm-up.json", _WARM_DOC, "phenotk-warm-up.json", 0)], worker_engine(spec))
+    warm_up = [("phenotk-warm-up.json", _WARM_DOC, "phenotk-warm-up.json", 0)]
+    part = validate_records(warm_up, worker_engine(spec), limits=spec_limits(spec))
     fs = fsspec.filesystem("memory")  # the first Parquet write through fsspec imports pyarrow.fs' handlers
     url = f"memory://phenotk-warm-up-{os.getpid()}"
     write_partition(part, url, 0)
@@ -142,7 +144,7 @@ def files_task(spec: Spec, batch: Batch, url: str, k: int) -> pa.Table:
 def records_task(spec: Spec, records: list[Any], url: str, k: int) -> pa.Table:
     """Partition ``k`` of a bag of ``(path, bytes)`` records: validate, write; its notes."""
     engine = worker_engine(spec)
-    part = validate_records(((r[0], r[1]) for r in records), engine)
+    part = validate_records(((r[0], r[1]) for r in records), engine, limits=spec_limits(spec))
     return write_partition(part, url, k)
 
 
