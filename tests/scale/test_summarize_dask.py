@@ -98,3 +98,19 @@ def test_engine_dask_without_the_extra_is_one_line(corpus: Path, hpo_json: str, 
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and 'pip install "phenotk[scale]"' in lines[0], proc.stderr
     assert proc.stdout == ""
+
+
+def test_config_limits_hold_in_the_workers(corpus: Path, hpo_json: str, tmp_path: Path) -> None:
+    """The run's ``[limits]`` (a phenotk.toml found from the working directory) hold in the Dask workers too."""
+    sizes = sorted(p.stat().st_size for p in (corpus / "ACTB").glob("*.json"))
+    (tmp_path / "phenotk.toml").write_text(f"[limits]\ndocument-bytes = {sizes[len(sizes) // 2]}\n", encoding="utf-8")
+    common = ("summarize", str(corpus / "ACTB"), "--hpo", hpo_json, "--format", "json")
+    single = subprocess.run([sys.executable, "-m", "phenotk", *common], capture_output=True, text=True, cwd=tmp_path)
+    dask = subprocess.run(
+        [sys.executable, "-m", "phenotk", *common, "--engine", "dask", "--workers", "2"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    over = [ln for ln in single.stderr.splitlines() if "exceeds limits.document-bytes" in ln]
+    assert single.returncode == dask.returncode == 2 and over, single.stderr
+    assert sorted(ln for ln in dask.stderr.splitlines() if "limits." in ln) == sorted(over)
+    assert dask.stdout == single.stdout

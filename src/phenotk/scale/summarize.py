@@ -16,6 +16,8 @@ import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from phenotk.limits import DEFAULT as DEFAULT_LIMITS
+from phenotk.limits import Limits, using
 from phenotk.scale import require
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,7 +53,9 @@ def summarize_records(records: Iterable[tuple[Any, ...]], hpo: OntologyIndex | N
     from phenotk.analysis.summary import summarize
     from phenotk.errors import InputError
     from phenotk.io import parse_bytes
+    from phenotk.limits import current
 
+    limits = current()
     packets: list[Any] = []
     errors: list[str] = []
     for rec in records:
@@ -62,6 +66,9 @@ def summarize_records(records: Iterable[tuple[Any, ...]], hpo: OntologyIndex | N
             continue
         if isinstance(data, BaseException):
             errors.append(str(InputError(f"cannot read: {getattr(data, 'strerror', None) or data}", path=path)))
+            continue
+        if len(data) > limits.document_bytes:  # bytes a bag read whole: the reader's own refusal
+            errors.append(str(limits.exceeded("document-bytes", f"file is {len(data)} bytes", path=path)))
             continue
         for item in parse_bytes(bytes(data), path, name=name or os.path.basename(path)):
             if isinstance(item, InputError):
@@ -74,15 +81,17 @@ def summarize_records(records: Iterable[tuple[Any, ...]], hpo: OntologyIndex | N
     return summarize(packets, hpo=hpo, top=top), errors
 
 
-def _files_task(hpo_path: str | None, top: int, batch: Batch) -> Part:
+def _files_task(hpo_path: str | None, top: int, batch: Batch, limits: Limits = DEFAULT_LIMITS) -> Part:
     from phenotk.scale.inputs import read_item
 
-    records = ((it[0], read_item(it), it[1]) for it in batch.items)
-    return summarize_records(records, _worker_hpo(hpo_path), top=top)
+    with using(limits):  # the run's [tool.phenotk.limits] in the worker's task thread
+        records = ((it[0], read_item(it), it[1]) for it in batch.items)
+        return summarize_records(records, _worker_hpo(hpo_path), top=top)
 
 
-def _records_task(hpo_path: str | None, top: int, records: list[Any]) -> Part:
-    return summarize_records(((r[0], r[1]) for r in records), _worker_hpo(hpo_path), top=top)
+def _records_task(hpo_path: str | None, top: int, records: list[Any], limits: Limits = DEFAULT_LIMITS) -> Part:
+    with using(limits):
+        return summarize_records(((r[0], r[1]) for r in records), _worker_hpo(hpo_path), top=top)
 
 
 def _is_bag(obj: Any) -> bool:
@@ -127,7 +136,10 @@ def summarize_parts(
         paths = [paths_or_bag] if isinstance(paths_or_bag, (str, os.PathLike)) else list(paths_or_bag)
         task = dask.delayed(_files_task, pure=False)
         chunks = cut(list_inputs(paths), partition_size, worker_threads() if partition_size is None else 1)
-    tasks = [task(hpo_path, top, c, dask_key_name=f"phenotk-summarize-{token}-{k}") for k, c in enumerate(chunks)]
+    limits = session.options.limits if session is not None else DEFAULT_LIMITS
+    tasks = [
+        task(hpo_path, top, c, limits, dask_key_name=f"phenotk-summarize-{token}-{k}") for k, c in enumerate(chunks)
+    ]
     parts: Sequence[Part] = dask.compute(*tasks) if tasks else ()
     if not parts:
         empty, _ = summarize_records([], _worker_hpo(hpo_path), top=top)
