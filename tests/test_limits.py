@@ -147,3 +147,25 @@ def test_cli_unknown_limit_key_exits_2(tmp_path: Path) -> None:
 def test_defaults_are_current_without_a_config() -> None:
     limits_mod.set_limits(None)
     assert current() == Limits()
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_jobs_workers_read_under_the_runs_limits(tmp_path: Path, store_dir: Path, method: str) -> None:
+    """``--jobs 2`` workers check the run's document-bytes, also when started by spawn (forkserver on 3.14)."""
+    folder = store_dir / "ACTB"
+    sizes = sorted(p.stat().st_size for p in folder.glob("*.json"))
+    limit = sizes[len(sizes) // 2]
+    script = (
+        "import multiprocessing, sys\n"
+        f"multiprocessing.set_start_method({method!r}, force=True)\n"
+        "from phenotk.limits import Limits\n"
+        "from phenotk.workflow.session import Session\n"
+        "if __name__ == '__main__':\n"
+        f"    s = Session.from_settings(config=False, hpo=False, limits=Limits(document_bytes={limit}))\n"
+        f"    r = s.validate([{str(folder)!r}], jobs=2)\n"
+        "    print(sum('exceeds limits.document-bytes' in i.message for x in r.results for i in x.issues))\n"
+    )
+    (tmp_path / "run.py").write_text(script, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(tmp_path / "run.py")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout.strip()) == sum(1 for s in sizes if s > limit) > 0

@@ -19,6 +19,8 @@ from phenotk.errors import InputError
 from phenotk.io import Document, Element, parse_bytes
 from phenotk.io.readers import Source, documents_of_sources, file_source, iter_sources
 from phenotk.issue import Report, Result
+from phenotk.limits import Limits, set_limits
+from phenotk.limits import current as current_limits
 from phenotk.validation.engine import Engine, EngineConfig, Notes, RunLog
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,8 +51,9 @@ _WORKER: Engine | None = None
 _INHERITED: Engine | None = None
 
 
-def _init_worker(config: EngineConfig, hpo_path: str | None) -> None:
+def _init_worker(config: EngineConfig, hpo_path: str | None, limits: Limits | None = None) -> None:
     global _WORKER
+    set_limits(limits)  # the run's [limits]: a spawned or forkserver worker does not inherit the parent's
     if _INHERITED is not None:
         _WORKER = _INHERITED
         return
@@ -260,7 +263,7 @@ def _run_parallel(
                     stop = True
                     return
 
-    init = (_picklable(config), hpo_path)
+    init = (_picklable(config), hpo_path, current_limits())
     forks = multiprocessing.get_start_method() == "fork"
     _INHERITED = engine if forks else None
     try:
