@@ -188,17 +188,34 @@ def find_dictionary(export: Path) -> Path | None:
     return found[0] if len(found) == 1 else None
 
 
+#: The time of a REDCap datetime: ``HH:MM`` (datetime_*) or ``HH:MM:SS`` (datetime_seconds_*).
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\Z")
+
+
 @functools.lru_cache(maxsize=65536)
 def _iso_date(value: str, validation: str) -> str | None:
+    """A REDCap date/datetime → ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS``; None when it is not one.
+
+    REDCap writes datetimes without seconds (``2020-10-05 10:00``); the seconds are added (``:00``) so the sheet
+    layer reads the value (it knows ``T%H:%M:%S`` only). A time that is not a time of day is no date.
+    """
     order = next((k for k in ("ymd", "dmy", "mdy") if k in validation), "ymd")
     date_part, _, time_part = value.strip().partition(" ")
+    if not time_part and "T" in date_part:
+        date_part, _, time_part = date_part.partition("T")
+    clock = ""
+    if time_part:
+        m = _TIME.match(time_part.strip())
+        if m is None or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3] or 0) > 59:
+            return None
+        clock = f"T{int(m[1]):02d}:{m[2]}:{m[3] or '00'}"
     for key in (order, "ymd"):
         for fmt in _DATE_FORMATS[key]:
             try:
                 d = dt.datetime.strptime(date_part, fmt).date()
             except ValueError:
                 continue
-            return d.isoformat() + (f"T{time_part}" if time_part else "")
+            return d.isoformat() + clock
     return None
 
 

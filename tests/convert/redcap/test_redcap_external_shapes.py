@@ -1,0 +1,43 @@
+"""Shapes seen in REDCap projects nobody on the team wrote (REDCapR test projects, hand-made hostile variants).
+
+Each test builds a small synthetic dictionary + export reproducing the shape that broke.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from phenotk.conversion.redcap import convert_export
+
+_HEADER = (
+    '"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
+    '"Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number"\n'
+)
+
+
+def _project(tmp: Path, dictionary_rows: str, export: str, mapping: str) -> tuple[Path, Path]:
+    (tmp / "dict.csv").write_text(_HEADER + dictionary_rows, encoding="utf-8")
+    (tmp / "export.csv").write_text(export, encoding="utf-8")
+    (tmp / "map.yaml").write_text("phenotk_mapping: 1\nname: t\nredcap:\n  dictionary: dict.csv\n" + mapping,
+                                  encoding="utf-8")
+    return tmp / "export.csv", tmp / "map.yaml"
+
+
+def test_a_datetime_without_seconds_is_carried_and_a_bad_time_is_reported(tmp_path: Path) -> None:
+    # REDCap exports datetime_ymd as '2020-10-05 10:00' (no seconds): it was rewritten to '2020-10-05T10:00',
+    # which the sheet layer then refused ("is not a date", quoting a value the export did not hold); and the
+    # time part was never checked ('2020-10-05 banana' passed as '2020-10-05Tbanana')
+    export, mapping = _project(
+        tmp_path,
+        "record_id,demo,,text,Record ID,,,\nborn,demo,,text,Born,,,datetime_dmy\n",
+        "record_id,born\n1,2020-10-05 10:00\n2,2020-10-05 banana\n3,05-10-2020 10:00:59\n4,2020-10-05 25:00\n",
+        "id: record_id\nsubject:\n  id: record_id\n  date_of_birth: born\n",
+    )
+    result = convert_export(export, mapping)
+    born = {p.id: p.subject.date_of_birth.ToJsonString() if p.subject.HasField("date_of_birth") else None
+            for p in result.packets}
+    assert born["1"] == "2020-10-05T10:00:00Z"
+    assert born["3"] == "2020-10-05T10:00:59Z"
+    assert born["2"] is None and born["4"] is None
+    bad = {(i.context.get("record"), i.context.get("value")) for i in result.all_issues if i.rule == "redcap-bad-value"}
+    assert bad == {("2", "2020-10-05 banana"), ("4", "2020-10-05 25:00")}
