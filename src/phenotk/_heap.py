@@ -58,23 +58,5 @@ def frozen() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
-@contextlib.contextmanager
-def paused() -> Iterator[None]:
-    """The collector off for a block that builds many small containers and no reference cycle.
-
-    Each 700 new containers start a young collection that scans every young object again (a scale-out client
-    unpickling 50,000 documents' notes spent two thirds of that in the collector). Nothing the block makes can
-    be a cycle, so nothing is left uncollected; the collector's state before the block is restored after it.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _nothing() -> None:
     return None

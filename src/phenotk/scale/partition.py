@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from phenotk._heap import paused
 from phenotk.errors import InputError
 from phenotk.io import parse_bytes
 from phenotk.issue import Issue, Result, Severity
@@ -222,14 +221,13 @@ class CrossDocument:
         # a copy: the received table's buffers (paths, notes) are then freed with it
         rows = table.select(["element", "id"]).take(pa.array(range(table.num_rows), pa.int32()))
         docs, add = self.docs, self.log.add
-        with paused():  # slotted documents and tuples of strings and numbers: no cycle to collect
-            for start in range(0, table.num_rows, _SLICE):
-                part = table.slice(start, _SLICE)
-                paths = part.column("path").to_pylist()
-                for k, (path, blob) in enumerate(zip(paths, part.column("notes").to_pylist(), strict=True)):
-                    doc = _Doc(path, rows, start + k)
-                    docs.append(doc)
-                    add(doc, pickle.loads(blob))  # type: ignore[arg-type]  # our own workers' notes
+        for start in range(0, table.num_rows, _SLICE):
+            part = table.slice(start, _SLICE)
+            paths = part.column("path").to_pylist()
+            for k, (path, blob) in enumerate(zip(paths, part.column("notes").to_pylist(), strict=True)):
+                doc = _Doc(path, rows, start + k)
+                docs.append(doc)
+                add(doc, pickle.loads(blob))  # type: ignore[arg-type]  # our own workers' notes
 
     def finish(self) -> pa.Table:
         """The run hooks' findings (duplicate ids across files …) as rows of the findings schema."""
