@@ -41,3 +41,26 @@ def test_a_datetime_without_seconds_is_carried_and_a_bad_time_is_reported(tmp_pa
     assert born["2"] is None and born["4"] is None
     bad = {(i.context.get("record"), i.context.get("value")) for i in result.all_issues if i.rule == "redcap-bad-value"}
     assert bad == {("2", "2020-10-05 banana"), ("4", "2020-10-05 25:00")}
+
+
+def test_a_label_export_names_checkbox_columns_as_the_raw_export_does(tmp_path: Path) -> None:
+    # choice codes that are not column-safe ('HP:0001250') become 'feat___hp_0001250' in a raw export; the label
+    # export's 'Features (choice=Seizure)' was renamed 'feat___HP:0001250', so a mapping written for the raw
+    # export found none of its checkbox columns (map-missing-column) and the features were not carried
+    rows = ('record_id,demo,,text,Record ID,,,\n'
+            'feat,pheno,,checkbox,Features,"HP:0001250, Seizure | HP:0001263, Global developmental delay",,\n')
+    mapping = ("id: record_id\nsubject:\n  id: record_id\nphenotypes:\n  wide:\n"
+               "    columns: [feat___hp_0001250, feat___hp_0001263]\n"
+               "    terms: {feat___hp_0001250: 'HP:0001250', feat___hp_0001263: 'HP:0001263'}\n"
+               "    values: {observed: [1], excluded: [0]}\n")
+    raw, mapping_path = _project(tmp_path, rows, "record_id,feat___hp_0001250,feat___hp_0001263\n1,1,0\n", mapping)
+    labels = tmp_path / "labels.csv"
+    labels.write_text("Record ID,Features (choice=Seizure),Features (choice=Global developmental delay)\n"
+                      "1,Checked,Unchecked\n", encoding="utf-8")
+
+    def features(path: Path) -> list[tuple[str, bool]]:
+        result = convert_export(path, mapping_path)
+        assert not [i for i in result.all_issues if i.rule in ("map-missing-column", "redcap-unmapped-field")]
+        return [(f.type.id, f.excluded) for f in result.packets[0].phenotypic_features]
+
+    assert features(labels) == features(raw) == [("HP:0001250", False), ("HP:0001263", True)]

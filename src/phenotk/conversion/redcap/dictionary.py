@@ -184,8 +184,9 @@ def label_headers(header: list[str], dictionary: DataDictionary) -> dict[str, st
         if m:
             for f in by_label.get(_label_key(m.group(1)), []):
                 code = f.choice_for(m.group(2).strip()) if f.type == "checkbox" else None
-                if code is not None and f"{f.name}___{code}" not in used:
-                    out[h] = f"{f.name}___{code}"
+                # the raw export's column name: REDCap lower-cases the code and writes '_' for other characters
+                if code is not None and f"{f.name}___{_column_code(code)}" not in used:
+                    out[h] = f"{f.name}___{_column_code(code)}"
                     used.add(out[h])
                     form = f.form
                     break
