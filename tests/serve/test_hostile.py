@@ -422,3 +422,21 @@ def test_mapping_messages_name_the_sheet_and_the_file_the_curator_has(client: ht
     assert [e.split(" is not")[0] for e in errors] == [
         "s.csv: the id column 'patient' (mapping s.csv.mapping.yaml:3:7)",
         "s.tsv: the id column 'pat' (mapping s.tsv.mapping.yaml:3:7)"]
+
+
+def test_head_answers_like_get_without_a_body(server: BackgroundServer, client: httpx.Client) -> None:
+    # HEAD (link checkers, `curl -I`, proxies probing the address) was 405 on every page: the page, its script,
+    # the API; RFC 9110 §9.3.2: HEAD is GET without the content
+    ws = _workspace(client)
+    assert _upload(client, ws, "s.csv", SHEET).status_code == 200
+    for path in ("/", "/static/app.js", "/api/info", f"/api/workspaces/{ws}"):
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == get.status_code == 200, (path, head.status_code)
+        assert head.content == b""
+        assert head.headers["content-type"] == get.headers["content-type"]
+        assert head.headers["content-length"] == get.headers["content-length"]
+        assert head.headers["content-security-policy"] == get.headers["content-security-policy"]
+    # still guarded, and a HEAD cannot reach a state-changing route
+    assert httpx.head(server.base + "/api/info").status_code == 403
+    assert client.head(f"/api/workspaces/{ws}/convert").status_code == 405
+    assert client.head("/nowhere").status_code == 404

@@ -68,6 +68,10 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:  # HEAD is GET without the content (RFC 9110 9.3.2); the routes are declared for GET only
+            scope = {**scope, "method": "GET"}
+            send = _without_body(send)
         request = Request(scope)
         problem = self._check(request)
         if problem is not None:
@@ -122,6 +126,17 @@ class _Guard:
             if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
                 return 403, "forbidden: cross-origin request"
         return None
+
+
+def _without_body(send: Send) -> Send:
+    """``send`` for a HEAD request: the headers as for GET, no content."""
+
+    async def headers_only(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return headers_only
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
