@@ -12,7 +12,7 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from phenopackets import FEMALE, MALE, Family, Pedigree, Phenopacket
+from phenopackets import FEMALE, MALE, OTHER_SEX, Family, Pedigree, Phenopacket
 
 from phenotk.conversion.base import ConvertOptions
 from phenotk.conversion.ped import PedReader, PedWriter, check_pedigree, parse_ped
@@ -358,3 +358,47 @@ def test_phenotype_words_and_named_extra_columns() -> None:
     assert "columns 7+ (Project, ancestry) are not carried" in extra.message
     _, issues = parse_ped("f\ta\t0\t0\t1\t2\tA\tG\n")
     assert "(PLINK genotypes?)" in next(i.message for i in issues if i.rule == "ped-extra-columns")
+
+
+def test_tab_separated_line_with_empty_parent_fields_is_read() -> None:
+    # slivar's comphet test PED is tab-separated and leaves the founders' parent fields empty
+    # ("SID\tSID_1\t\t\t2\t1"); splitting on runs of whitespace saw 4 columns and dropped both founders.
+    text = "F\tmom\t\t\t2\t1\nF\tdad\t\t\t1\t1\nF\tkid\tdad\tmom\t1\t2\n"
+    fams, issues = parse_ped(text)
+    persons = {p.individual_id: p for p in fams[0].persons}
+    assert sorted(persons) == ["dad", "kid", "mom"]
+    assert persons["mom"].paternal_id == persons["mom"].maternal_id == ""
+    assert persons["mom"].sex == FEMALE and persons["dad"].sex == MALE
+    assert persons["kid"].affected_status == Person.AffectedStatus.AFFECTED
+    assert not [i for i in issues if i.rule == "ped-column-count"]
+    # whitespace inside a tab-separated line still separates columns (Exomiser's pedWithSpaces.ped)
+    fams, issues = parse_ped("1\tEva\t0\t0\t2\t1\n1\tSeth    Adam\tEva\t1\t2\n")
+    assert [p.individual_id for p in fams[0].persons] == ["Eva", "Seth"]
+    assert fams[0].persons[1].paternal_id == "Adam"
+
+
+def test_sex_word_other_is_other_sex_not_a_silent_unknown() -> None:
+    # 'other' was mapped to UNKNOWN_SEX without any finding, although the pedigree has OTHER_SEX
+    fams, issues = parse_ped("f\ta\t0\t0\tother\t1\n")
+    assert fams[0].persons[0].sex == OTHER_SEX
+    (found,) = [i for i in issues if i.rule == "ped-bad-code"]
+    assert "OTHER_SEX" in found.message and found.line == 1
+
+
+def test_quantitative_phenotype_column_does_not_invent_affected_status() -> None:
+    # PLINK: one phenotype outside 0/1/2/-9 makes the whole column quantitative, so 1 and 2 on the other lines
+    # are trait values too; reading them as UNAFFECTED / AFFECTED invented a status the file never stated.
+    text = "f\ta\t0\t0\t1\t2\nf\tb\t0\t0\t2\t1\nf\tc\t0\t0\t1\t23.7\nf\td\t0\t0\t2\t-9\n"
+    fams, issues = parse_ped(text)
+    statuses = {p.individual_id: p.affected_status for p in fams[0].persons}
+    assert set(statuses.values()) == {Person.AffectedStatus.MISSING}
+    quantitative = [i for i in issues if i.rule == "ped-bad-code" and "quantitative" in i.message]
+    # the value 23.7 (line 3) and the values 2 and 1 (lines 1, 2) are each reported, with their line
+    assert sorted(i.line for i in quantitative) == [1, 2, 3]
+    assert all(i.context.get("value") in ("2", "1", "23.7") for i in quantitative)
+    # a file with only 0/1/2/-9 keeps its statuses
+    fams, _ = parse_ped("f\ta\t0\t0\t1\t2\nf\tb\t0\t0\t2\t1\n")
+    assert [p.affected_status for p in fams[0].persons] == [
+        Person.AffectedStatus.AFFECTED,
+        Person.AffectedStatus.UNAFFECTED,
+    ]

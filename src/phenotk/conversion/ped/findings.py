@@ -35,9 +35,11 @@ BAD_CODE = FindingType(
     "A sex or phenotype code that is not a PED code (read as unknown / MISSING, or by its word).",
     """\
 What it means: the sex column is not ``1`` (male), ``2`` (female) or ``0`` (unknown), or the phenotype column is
-not ``2`` (affected), ``1`` (unaffected) or ``0``/``-9`` (missing). A sex word such as ``male`` or ``F`` and a
-phenotype word ``affected`` / ``unaffected`` / ``unknown`` are read by their meaning (info); anything else becomes
-UNKNOWN_SEX or MISSING and the text is kept in the finding.
+not ``2`` (affected), ``1`` (unaffected) or ``0``/``-9`` (missing). A sex word such as ``male``, ``F`` or
+``other`` and a phenotype word ``affected`` / ``unaffected`` / ``unknown`` are read by their meaning (info);
+anything else becomes UNKNOWN_SEX or MISSING and the text is kept in the finding. One number outside the codes
+makes the phenotype column quantitative (PLINK's rule): then its ``0``, ``1`` and ``2`` are trait values too, read
+as MISSING, each with this finding.
 
 Why: a quantitative PLINK trait or a typo has no ``AffectedStatus``; reading it as affected or unaffected would
 invent a phenotype.

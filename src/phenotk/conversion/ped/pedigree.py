@@ -1,9 +1,11 @@
 """PED (6-column pedigree) text ↔ ``Pedigree.Person`` lists, and pedigree consistency checks.
 
-A PED line is ``family individual father mother sex phenotype`` separated by whitespace; ``0`` means "no
-parent"; sex ``1`` male, ``2`` female, anything else unknown; phenotype ``2`` affected, ``1`` unaffected,
-``0``/``-9`` missing. PLINK ``.ped`` files carry genotypes after column 6 (ignored here, with a finding). A first
-line that names the columns (``#family_id …`` or ``FID IID …``) is a header.
+A PED line is ``family individual father mother sex phenotype`` separated by whitespace (a tab-separated line
+may leave a field empty, two tabs in a row); ``0`` or an empty field means "no parent"; sex ``1`` male, ``2``
+female, the word ``other`` OTHER_SEX, anything else unknown; phenotype ``2`` affected, ``1`` unaffected,
+``0``/``-9`` missing — unless a number outside these codes makes the column quantitative (PLINK's rule): then no
+value is an affected status. PLINK ``.ped`` files carry genotypes after column 6 (ignored here, with a finding).
+A first line that names the columns (``#family_id …`` or ``FID IID …``) is a header.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from . import findings as F
 Person: TypeAlias = Pedigree.Person
 
 #: PED sex code → Phenopacket Sex enum name (other codes: UNKNOWN_SEX with a finding).
-SEX_CODES = {"1": "MALE", "2": "FEMALE", "0": "UNKNOWN_SEX", "-9": "UNKNOWN_SEX", "other": "UNKNOWN_SEX"}
+SEX_CODES = {"1": "MALE", "2": "FEMALE", "0": "UNKNOWN_SEX", "-9": "UNKNOWN_SEX"}
 _SEX_WORDS = {
+    "other": "OTHER_SEX",
     "m": "MALE",
     "male": "MALE",
     "f": "FEMALE",
@@ -92,6 +95,23 @@ def _columns(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _fields(raw: str) -> list[tuple[str, int]]:
+    """The fields of a PED line with their 1-based start column.
+
+    Whitespace separates fields, except in a tab-separated line with an empty field (two tabs in a row, as
+    slivar's test PEDs leave founders' parents empty): there each tab ends a field and an empty field is kept.
+    """
+    body = raw.strip()
+    if "\t\t" in body and body.count("\t") >= 5:
+        out, start = [], raw.index(body[0])
+        for part in body.split("\t"):
+            value = part.strip(" \r")
+            out.append((value, start + (part.index(value) if value else 0) + 1))
+            start += len(part) + 1
+        return out
+    return _columns(raw)
+
+
 def _status_word(pheno: str, lineno: int, column: int, ind: str, issues: list[Issue]) -> str | None:
     """The status a phenotype word states (``affected`` → AFFECTED), with an info finding; None for others."""
     status = _STATUS_WORDS.get(pheno.strip().lower())
@@ -127,11 +147,13 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
     seen_data = False
     extra_cols = 0
     names: list[str] = []  # the header's column names (a '#family_id …' line or a header line)
+    coded: list[tuple[Person, int, int, str]] = []  # persons whose status came from a code, with line and column
+    quantitative: tuple[int, str] | None = None  # the first phenotype that makes the column quantitative
     for lineno, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped:
             continue
-        cols = _columns(raw)
+        cols = _fields(raw)
         words = [c[0] for c in cols]
         if stripped.startswith("#"):
             names = [w.lstrip("#") for w in words] if not seen_data else names
@@ -183,9 +205,15 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
                     )
                 )
         person.sex = SEX_NAMES[sex_name].number  # type: ignore[assignment]
-        status = STATUS_CODES.get(pheno) or _status_word(pheno, lineno, cols[5][1], ind, issues)
+        status = STATUS_CODES.get(pheno)
+        if status is not None and pheno != "-9":
+            coded.append((person, lineno, cols[5][1], pheno))
+        status = status or _status_word(pheno, lineno, cols[5][1], ind, issues)
         if status is None:
-            why = "a quantitative trait cannot be carried; " if _is_number(pheno) else ""
+            numeric = _is_number(pheno)
+            if numeric and quantitative is None:
+                quantitative = (lineno, pheno)
+            why = "a quantitative trait cannot be carried; " if numeric else ""
             issues.append(
                 F.BAD_CODE(
                     f"line {lineno}: phenotype {pheno!r} is not 2 (affected), 1 (unaffected) or 0/-9 "
@@ -202,12 +230,41 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
         fam_entry = families.setdefault(fam, PedFamily(fam))
         fam_entry.persons.append(person)
         fam_entry.lines.append(lineno)
+    if quantitative is not None:
+        _unread_codes(coded, quantitative, severity, issues)
     if extra_cols:
         named = names[6:]
         what = (f"columns 7+ ({', '.join(named[:6])}{' …' if len(named) > 6 else ''})" if named
                 else "columns 7+ (PLINK genotypes?)")
         issues.append(F.EXTRA_COLUMNS(f"{extra_cols} line(s) have more than 6 columns; {what} are not carried"))
     return list(families.values()), issues
+
+
+def _unread_codes(
+    coded: Sequence[tuple[Person, int, int, str]],
+    quantitative: tuple[int, str],
+    severity: Severity,
+    issues: list[Issue],
+) -> None:
+    """A quantitative phenotype column: its 0/1/2 values are trait values, not statuses (PLINK's rule).
+
+    Each such person becomes MISSING, with a finding that keeps the value.
+    """
+    q_line, q_value = quantitative
+    for person, lineno, column, pheno in coded:
+        person.affected_status = STATUS.Value("MISSING")
+        issues.append(
+            F.BAD_CODE(
+                f"line {lineno}: phenotype {pheno!r} read as MISSING: the phenotype column is quantitative "
+                f"(line {q_line}: {q_value!r}), so {pheno!r} is a trait value, not an affected status; "
+                "a quantitative trait cannot be carried",
+                severity=severity,
+                column=column,
+                individual=person.individual_id,
+                value=pheno,
+                **at_line(lineno),
+            )
+        )
 
 
 def check_pedigree(
