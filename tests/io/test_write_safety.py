@@ -117,3 +117,17 @@ def test_guard_is_scoped_and_the_api_is_free(packet: Path) -> None:
     message = phenotk.read(packet)
     phenotk.write(message, packet, force=True)
     assert json.loads(packet.read_text())["id"] == "p1"
+
+
+def test_a_file_where_the_output_folder_must_be_is_named(packet: Path, tmp_path: Path) -> None:
+    """``-o file/sub`` over an existing file: the error names the file in the way, not "File exists"."""
+    blocker = tmp_path / "out"
+    blocker.write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"cannot write output: .*out is a file, not a folder") as err:
+        atomic_write(blocker / "sub" / "x.json", b"{}")
+    assert err.value.path == str(blocker / "sub" / "x.json")
+    proc = run("validate", str(packet), "--no-hpo", "-f", "json", "-o", str(blocker / "report.json"))
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and f"{blocker} is a file, not a folder" in lines[-1], proc.stderr
+    assert "File exists" not in proc.stderr and "Not a directory" not in proc.stderr
+    assert blocker.read_text(encoding="utf-8") == "mine"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import errno
 import functools
 import json
 import os
@@ -244,7 +245,7 @@ def atomic_write(
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:  # a parent that is a file, a read-only or virtual file system, …
-        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+        raise _cannot_write(exc, target) from None
     try:
         with _terminate_as_exit():  # SIGTERM/SIGHUP mid-write: the except below removes the temp file
             if old is not None and stat.S_ISREG(old.st_mode):
@@ -266,7 +267,7 @@ def atomic_write(
         except FileNotFoundError:
             pass
         if isinstance(exc, OSError):  # e.g. the target is a directory, or the disk is full
-            raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+            raise _cannot_write(exc, target) from None
         raise
     return target
 
@@ -299,7 +300,7 @@ class NewDirectory:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._staging = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         except OSError as exc:
-            raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+            raise _cannot_write(exc, target) from None
         self._signals = _terminate_as_exit()
         self._signals.__enter__()
         return self
@@ -316,7 +317,7 @@ class NewDirectory:
             finally:
                 os.close(fd)
         except OSError as exc:  # e.g. the disk is full
-            raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(self.path / name)) from None
+            raise _cannot_write(exc, self.path / name) from None
         self.count += 1
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
@@ -344,10 +345,23 @@ class NewDirectory:
                                         "(with --force to write into it)", path=str(target))
             os.rename(staging, target)
         except OSError as exc:
-            raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+            raise _cannot_write(exc, target) from None
 
 
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _cannot_write(exc: OSError, target: str | os.PathLike[str]) -> UsageError:
+    """The one-line error for an output that could not be written; names a file standing where a folder must be.
+
+    ``mkdir -p out/sub`` over a file ``out`` fails with "File exists" (or "Not a directory") for the path below
+    it, which reads as if the output itself existed.
+    """
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        for parent in Path(target).parents:
+            if os.path.lexists(parent) and not parent.is_dir():
+                return UsageError(f"cannot write output: {parent} is a file, not a folder", path=str(target))
+    return UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target))
 
 
 class _Terminated(SystemExit):
@@ -402,7 +416,7 @@ def _write_through(target: Path, data: bytes | Iterable[bytes]) -> Path:
         with open(target, "wb") as fh:
             _write_all(fh, data)
     except OSError as exc:
-        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+        raise _cannot_write(exc, target) from None
     return target
 
 
@@ -413,7 +427,7 @@ def _existing(target: Path, *, force: bool, allow_input: bool) -> os.stat_result
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
-        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+        raise _cannot_write(exc, target) from None
     if _written_through(old):
         return old
     if stat.S_ISBLK(old.st_mode) or stat.S_ISSOCK(old.st_mode):
@@ -456,7 +470,7 @@ def _rewrite_in_place(target: Path, data: bytes | Iterable[bytes]) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as exc:
-        raise UsageError(f"cannot write output: {exc.strerror or exc}", path=str(target)) from None
+        raise _cannot_write(exc, target) from None
     return target
 
 
