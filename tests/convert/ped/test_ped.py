@@ -402,3 +402,12 @@ def test_quantitative_phenotype_column_does_not_invent_affected_status() -> None
         Person.AffectedStatus.AFFECTED,
         Person.AffectedStatus.UNAFFECTED,
     ]
+
+
+def test_non_utf8_byte_is_located(tmp_path: Path) -> None:
+    # a Latin-1 'é' on line 2 was reported without a line or column: the user had to search the file
+    path = tmp_path / "latin1.ped"
+    path.write_bytes(b"f1 a 0 0 1 2\nf1 Jos\xe9 0 0 1 1\n")
+    with pytest.raises(InputError, match="not UTF-8") as info:
+        list(PedReader().read(path, OPTS))
+    assert (info.value.line, info.value.column) == (2, 7)

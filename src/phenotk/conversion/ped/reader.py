@@ -85,8 +85,14 @@ class PedReader(FormatReader):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            before = raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8-sig", "replace")
+            column = len(before) + 1
             raise InputError(
-                f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); a PED file is plain text", path=display
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); a PED file is plain text: save it as UTF-8",
+                path=display,
+                line=line,
+                column=column,
             ) from None
         families, issues = parse_ped(text, options.severity())
         if not families:
