@@ -342,3 +342,67 @@ def test_choosing_a_columns_meaning_with_the_arrow_keys(browser: Any, server: Ba
     page.wait_for_timeout(300)
     assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "HPO term of column Notes"
     page.close()
+
+
+DOWNLOAD_LINKS = ("dl-packets", "dl-fixed", "dl-html", "dl-sarif", "dl-json")
+
+
+def _live_downloads(page: Any) -> list[str]:
+    """The download links that lead somewhere (have an address)."""
+    return [i for i in DOWNLOAD_LINKS if page.get_attribute(f"#{i}", "href") is not None]
+
+
+def test_downloads_lead_nowhere_before_a_run_and_results_say_when_the_files_changed(
+        browser: Any, server: BackgroundServer, tmp_path: Path) -> None:
+    # before any run the links were href="#" with a download attribute: Enter on "Packets (zip)" saved the page
+    # itself as download.html (its token inside). After a run, uploading or removing a file, or editing the
+    # mapping, left the old findings as if current and the links live: a click ended in a cancelled download
+    # (the server answers 409 "convert first") and Show safe fixes / Summarise in "convert first"
+    sheet, other = tmp_path / "ward.csv", tmp_path / "clinic.csv"
+    sheet.write_text("individual_id,sex,Seizure\np1,female,yes\n", encoding="utf-8")
+    other.write_text("individual_id,sex,Seizure\np2,male,no\n", encoding="utf-8")
+    page = _page(browser, server)
+    saved: list[str] = []
+    page.on("download", lambda d: saved.append(d.suggested_filename))
+    assert _live_downloads(page) == []
+    page.focus("#dl-packets")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    assert saved == []
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    page.click("#convert")
+    expect(page.locator("#run-status")).to_contain_text("1 packet(s)")
+    assert _live_downloads(page) == list(DOWNLOAD_LINKS)
+
+    def retired(after: str) -> None:
+        expect(page.locator("#run-status")).to_contain_text("convert again", timeout=5000)
+        assert _live_downloads(page) == [], after
+        assert all(page.get_attribute(f"#{i}", "aria-disabled") == "true" for i in DOWNLOAD_LINKS)
+        for button in ("#plan-fixes", "#apply-fixes", "#summarize"):
+            expect(page.locator(button)).to_be_disabled()
+
+    page.set_input_files("#file-input", str(other))
+    expect(page.locator("#upload-status")).to_contain_text("stored: clinic.csv")
+    retired("an upload")
+    page.get_by_role("button", name="Remove clinic.csv").click()
+    expect(page.locator("#upload-status")).to_contain_text("removed clinic.csv")
+    retired("still retired after a removal")
+    page.click("#convert")
+    expect(page.locator("#run-status")).to_contain_text("1 packet(s)")
+    assert _live_downloads(page) == list(DOWNLOAD_LINKS)
+    expect(page.locator("#summarize")).to_be_enabled()
+    page.get_by_role("button", name="Remove ward.csv").click()
+    retired("a removal")
+    page.close()
+
+
+def test_without_javascript_the_page_says_what_to_do(browser: Any, server: BackgroundServer) -> None:
+    # with JavaScript off the page showed its file chooser and buttons, and nothing happened: no word why
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.url)
+    text = page.inner_text("main")
+    assert "needs JavaScript" in text and "phenotk convert" in text
+    context.close()

@@ -308,14 +308,14 @@ def create_app(state: ServeState) -> FastAPI:
                 ws.kinds[name] = kind
             saved.append({"name": name, "kind": kind, "size": len(data)})
         await form.close()
-        return {"saved": saved, "files": _files(ws)}
+        return {"saved": saved, "files": _files(ws), "converted": ws.run is not None}
 
     @app.delete("/api/workspaces/{ws_id}/files/{name}")
     def delete_file(ws_id: str, name: str) -> dict[str, Any]:
         """Remove an upload."""
         ws = state.store.get(ws_id)
         ws.remove(name)
-        return {"files": _files(ws)}
+        return {"files": _files(ws), "converted": ws.run is not None}
 
     @app.post("/api/workspaces/{ws_id}/mapping/{name}/init")
     def mapping_init(ws_id: str, name: str) -> dict[str, Any]:

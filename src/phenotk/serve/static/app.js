@@ -47,11 +47,12 @@
     try {
       const data = await api("POST", wsPath("/files"), form);
       status("upload-status", "stored: " + data.saved.map((s) => `${s.name} (${s.kind})`).join(", "));
-      showFiles(data.files);
+      showFiles(data.files, data.converted);
     } catch (e) { status("upload-status", e.message, true); refreshFiles().catch(() => {}); }  // some may be stored
   }
 
-  function showFiles(files) {
+  function showFiles(files, converted) {
+    if (converted === false) runOutdated();
     const body = $("file-table").querySelector("tbody");
     body.replaceChildren();
     $("file-table").hidden = files.length === 0;
@@ -65,7 +66,7 @@
       if (f.takes_mapping) chooser(actions, f, uploaded);
       actions.append(el("button", { type: "button", class: "quiet", text: "Remove", "aria-label": `Remove ${f.name}`,
         onclick: async () => {
-          try { showFiles((await api("DELETE", wsPath(`/files/${enc(f.name)}`))).files); status("upload-status", `removed ${f.name}`); }
+          try { const data = await api("DELETE", wsPath(`/files/${enc(f.name)}`)); showFiles(data.files, data.converted); status("upload-status", `removed ${f.name}`); }
           catch (e) { status("upload-status", e.message, true); } } }));
       body.append(el("tr", {}, el("td", { text: f.name }),
         el("td", { text: f.kind + (f.mapped ? ` · mapped (${f.mapping_from || "mapping"})` : "") }),
@@ -110,7 +111,7 @@
   async function openAssistant(name) {
     try { showAssistant(await api("GET", wsPath(`/mapping/${enc(name)}`))); } catch (e) { status("upload-status", e.message, true); }
   }
-  async function refreshFiles() { showFiles((await api("GET", wsPath(""))).files); }
+  async function refreshFiles() { const ws = await api("GET", wsPath("")); showFiles(ws.files, ws.converted); }
 
   function showAssistant(view) {
     state.sheet = view.file;
@@ -200,11 +201,22 @@
       status("run-status", `${made(run)}, ${run.findings_total} finding(s) — server ${run.seconds.toFixed(2)} s, page ${(ms / 1000).toFixed(2)} s` +
         (run.errors.length ? ` — ${run.errors.length} file(s) could not be read` : ""), run.errors.length > 0);
       for (const id of ["plan-fixes", "summarize"]) $(id).disabled = false;
-      for (const [id, path] of [["dl-packets", "/download/packets.zip"], ["dl-fixed", "/download/fixed.zip"],
-        ["dl-html", "/download/report.html"], ["dl-sarif", "/download/report.sarif"], ["dl-json", "/download/report.json"]]) {
-        $(id).href = wsPath(path); $(id).removeAttribute("aria-disabled");
-      }
+      for (const [id, path] of Object.entries(DOWNLOADS)) { $(id).href = wsPath(path); $(id).removeAttribute("aria-disabled"); }
     } catch (e) { status("run-status", e.message, true); }
+  }
+
+  // the links have no address until a run made something to download (href="#" with "download" saved the page)
+  const DOWNLOADS = { "dl-packets": "/download/packets.zip", "dl-fixed": "/download/fixed.zip",
+    "dl-html": "/download/report.html", "dl-sarif": "/download/report.sarif", "dl-json": "/download/report.json" };
+
+  // an upload, a removal or a mapping change ends the server's run: its findings stay on view, marked as
+  // outdated, and what needs the run (fixes, downloads, summary) waits for the next Convert
+  function runOutdated() {
+    if (!state.run) return;
+    for (const id of ["plan-fixes", "apply-fixes", "summarize"]) $(id).disabled = true;
+    for (const id of Object.keys(DOWNLOADS)) { $(id).removeAttribute("href"); $(id).setAttribute("aria-disabled", "true"); }
+    $("fix-list").replaceChildren();
+    status("run-status", "the files or a mapping changed since these findings: press Convert and check to convert again", true);
   }
 
   // while a big conversion runs: packets and findings so far, and the first findings (not a live region: a
@@ -400,13 +412,13 @@
     $("filter-text").addEventListener("input", filterChanged);
     for (const box of document.querySelectorAll('input[name="sev"]')) box.addEventListener("change", filterChanged);
     $("mapping-save").addEventListener("click", async () => {
-      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: $("mapping-yaml").value })); status("run-status", "mapping updated"); }
+      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: $("mapping-yaml").value })); await refreshFiles(); status("upload-status", `${state.sheet}: mapping updated`); }
       catch (e) { status("run-status", e.message, true); }
     });
     $("mapping-upload").addEventListener("change", async (e) => {
       const file = e.target.files[0];
       if (!file || !state.sheet) return;
-      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: await file.text() })); status("run-status", `using ${file.name}`); }
+      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: await file.text() })); await refreshFiles(); status("upload-status", `${state.sheet}: using ${file.name}`); }
       catch (err) { status("run-status", err.message, true); }
       e.target.value = "";
     });
