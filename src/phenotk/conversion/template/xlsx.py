@@ -108,6 +108,7 @@ class _Sheet:
                 path=str(path),
             ) from None
         self.fixed = self._fixed_columns(header)
+        self._check_second_row(rows[1])
         self.hpo: list[tuple[int, str, str]] = []
         self.misc: list[int] = []
         self._term_columns(header, [cell_text(v) for v in rows[1]])
@@ -138,6 +139,20 @@ class _Sheet:
                     path=str(self.path),
                 )
         return fixed
+
+    def _check_second_row(self, second: tuple[Any, ...]) -> None:
+        """Refuse a sheet whose row 2 is an individual (its PMID cell holds a PMID), not the type hints / HPO ids.
+
+        Read as the header row, that individual would be lost and no HPO column would have its id.
+        """
+        i = self.fixed["PMID"]
+        pmid = cell_text(second[i]) if i < len(second) else ""
+        if _PMID.match(pmid):
+            raise InputError(
+                f"sheet {self.sheet} row 2 holds an individual (cell {col_letter(i)}2 {pmid!r}), not the type hints "
+                "and HPO ids a template has there; insert that row (see the blank template) above the individuals",
+                path=str(self.path),
+            )
 
     def _term_columns(self, header: list[str], ids: list[str]) -> None:
         """The HPO columns (id in row 2, or found by label) and the Miscellaneous columns after ``HPO``."""
