@@ -123,11 +123,19 @@ def _build_app() -> typer.Typer:
 # ---------------------------------------------------------------------- option values without pydantic
 
 
+#: (command, parameter) whose empty value means something: an empty pseudonym prefix, an empty
+#: metaData.createdBy, ``serve --hpo ""`` (serve has no --no-hpo). Every other text or path option or argument
+#: refuses "": ``--hpo ""`` from an unset shell variable must not silently mean "no HPO", nor ``-o ""`` the
+#: current directory, nor ``--select ""`` every rule
+EMPTY_ALLOWED = frozenset({("deidentify", "prefix"), ("convert", "created_by"), ("serve", "hpo")})
+
+
 class _PlainValue:
     """Converts an option value of a simple type (what typer's pydantic adapter would do for it)."""
 
-    def __init__(self, convert: Any) -> None:
+    def __init__(self, convert: Any, *, text: bool = False) -> None:
         self.convert = convert
+        self.text = text  # a str or Path value: empty (or blank) is refused unless EMPTY_ALLOWED names it
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         """Convert as typer's runtime parameters do: None stays None (``()`` for multi-value), else convert."""
@@ -138,12 +146,19 @@ class _PlainValue:
             if multi:
                 if isinstance(value, str):
                     raise ValueError("Value must be an iterable.")
-                return [self.convert(v, param) for v in value]
-            return self.convert(value, param)
+                return [self.convert(self._given(v, param), param) for v in value]
+            return self.convert(self._given(value, param), param)
         except ValueError as exc:
             import typer
 
             raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+    def _given(self, value: Any, param: Any) -> Any:
+        if self.text and isinstance(value, str) and not value.strip():
+            leave = ", or leave the option out" if getattr(param, "param_type_name", "") == "option" else ""
+            raise ValueError(f"empty value; give one{leave}")
+        return value
 
 
 def _leaf_converter(annotation: Any, info: Any) -> Any:
@@ -205,7 +220,7 @@ def _plain_params(cmd: Any) -> None:
     for sub in getattr(cmd, "commands", {}).values():
         _plain_params(sub)
     for param in getattr(cmd, "params", ()):
-        _plain_param(param)
+        _plain_param(param, (getattr(cmd, "name", None), param.name) not in EMPTY_ALLOWED)
     original = getattr(cmd, "get_help_option", None)
     if original is not None:
 
@@ -218,7 +233,7 @@ def _plain_params(cmd: Any) -> None:
         cmd.get_help_option = get_help_option
 
 
-def _plain_param(param: Any) -> None:
+def _plain_param(param: Any, refuse_empty: bool = True) -> None:
     desc = getattr(param, "type_descriptor", None)
     if desc is None or getattr(param, "_runtime_param", "missing") is not None:
         return  # not a typer parameter of this typer version, or already set
@@ -234,7 +249,7 @@ def _plain_param(param: Any) -> None:
         (annotation,) = typing.get_args(annotation) or (None,)
     convert = _leaf_converter(annotation, info)
     if convert is not None:
-        param._runtime_param = _PlainValue(convert)
+        param._runtime_param = _PlainValue(convert, text=refuse_empty and annotation in (str, Path))
 
 
 # ---------------------------------------------------------------------- entry point
@@ -284,7 +299,8 @@ def _run(argv: list[str] | None) -> None:
         from phenotk.io.writers import guard_inputs
 
         with guard_inputs():  # no output of a command replaces a file the command read (even with --force)
-            _app()(args=argv, prog_name="phenotk", standalone_mode=True)
+            code = _invoke(argv)
+        sys.exit(code)
     except PhenotkError as exc:
         error(str(exc))
         sys.exit(exc.exit_code)
@@ -299,6 +315,38 @@ def _run(argv: list[str] | None) -> None:
         text = " ".join(str(exc).split())[:300]
         error(f"phenotk: internal error: {type(exc).__name__}: {text} (please report; PHENOTK_DEBUG=1 shows where)")
         sys.exit(3)
+
+
+def _invoke(argv: list[str] | None) -> int:
+    """Run the app; click's own usage errors become one ``error: …`` line and exit 2 (GUIDE §2), not three."""
+    from typer.exceptions import Abort, TyperException  # typer's click exceptions derive from TyperException
+
+    try:
+        code = _app()(args=argv, prog_name="phenotk", standalone_mode=False)
+    except TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # ``phenotk mapping``: the help text is the answer
+            exc.show()  # type: ignore[attr-defined]
+            return exc.exit_code
+        raise PhenotkError(usage_line(exc, sys.argv[1:] if argv is None else argv)) from None
+    except Abort:
+        error("aborted")
+        return 1
+    return code if isinstance(code, int) else 0  # an ``Exit(n)`` comes back as n; a finished command as None
+
+
+def usage_line(exc: Any, argv: list[str]) -> str:
+    """A click usage error as one line: the message, a hint for a file name read as an option, where help is."""
+    from phenotk._text import printable
+
+    message = " ".join(exc.format_message().split())
+    if type(exc).__name__ == "NoSuchOption":  # ``phenotk validate -notes.json``: a file name that starts with -
+        named = [a for a in argv if a.startswith("-") and a != "-" and "=" not in a and os.path.isfile(a)]
+        if named:
+            message += f"; {named[0]!r} is a file: write ./{named[0]} or put file names after --"
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    return printable(message)
 
 
 def _exit_now(code: object) -> None:
