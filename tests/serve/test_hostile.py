@@ -440,3 +440,36 @@ def test_head_answers_like_get_without_a_body(server: BackgroundServer, client: 
     assert httpx.head(server.base + "/api/info").status_code == 403
     assert client.head(f"/api/workspaces/{ws}/convert").status_code == 405
     assert client.head("/nowhere").status_code == 404
+
+
+def test_two_files_of_one_name_in_one_upload_are_refused_not_one_silently_lost(client: httpx.Client) -> None:
+    # two folders' patients.csv dropped together: the answer said 'stored: d.csv, d.csv' and the second had
+    # replaced the first
+    ws = _workspace(client)
+    first, second = b"individual_id,sex\np1,female\n", b"individual_id,sex\np2,male\np3,male\n"
+    r = client.post(f"/api/workspaces/{ws}/files", files=[("files", ("ok.csv", SHEET)), ("files", ("d.csv", first)),
+                                                           ("files", ("d.csv", second))])
+    assert r.status_code == 409, r.text
+    assert "two files named 'd.csv'" in r.json()["error"]
+    assert client.get(f"/api/workspaces/{ws}").json()["files"] == []  # refused before anything was stored
+    # uploading a file again later replaces it, as before (a corrected sheet)
+    assert _upload(client, ws, "d.csv", first).status_code == 200
+    assert _upload(client, ws, "d.csv", second).json()["files"][0]["size"] == len(second)
+
+
+def test_a_refused_long_name_is_said_shortly(client: httpx.Client) -> None:
+    # a 3,000-character name came back whole in the refusal ('has control characters or is too long')
+    ws = _workspace(client)
+
+    def raw(name: bytes) -> httpx.Response:  # httpx would percent-encode a tab in the name
+        body = (b'--B\r\nContent-Disposition: form-data; name="files"; filename="' + name + b'"\r\n\r\n' + SHEET
+                + b"\r\n--B--\r\n")
+        return client.post(f"/api/workspaces/{ws}/files", content=body,
+                           headers={"content-type": "multipart/form-data; boundary=B"})
+
+    r = raw(b"a" * 3000 + b".csv")
+    assert r.status_code == 400
+    message = r.json()["error"]
+    assert len(message) < 200 and "too long" in message and "3004 bytes" in message and "control" not in message
+    r = raw(b"a\tb.csv")
+    assert r.status_code == 400 and "control character" in r.json()["error"] and "too long" not in r.json()["error"]

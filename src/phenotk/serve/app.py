@@ -291,6 +291,7 @@ def create_app(state: ServeState) -> FastAPI:
         uploads = [v for _, v in form.multi_items() if not isinstance(v, str)]
         if not uploads:
             raise ServeError(400, "no file in the upload (multipart field 'files')")
+        _refuse_twins([up.filename or "" for up in uploads])
         saved: list[dict[str, Any]] = []
         for up in uploads:
             data = await up.read()
@@ -445,6 +446,21 @@ def _wrap(app: FastAPI, state: ServeState) -> Any:
     guarded = _Guard(app, state)
     guarded.fastapi = app  # type: ignore[attr-defined]
     return guarded
+
+
+def _refuse_twins(names: list[str]) -> None:
+    """409 when one upload holds two files of one name (or of names one on Windows and macOS disks).
+
+    Two folders' ``patients.csv`` dropped together: the second replaced the first and the answer listed both.
+    """
+    seen: dict[str, str] = {}
+    for name in names:
+        twin = seen.setdefault(name.casefold(), name)
+        if twin is not name and name:
+            same = f"two files named {name!r}" if twin == name else \
+                f"two files named {twin!r} and {name!r} (one file on Windows and macOS disks)"
+            raise ServeError(409, f"upload refused: {same} in one upload; one would replace the other. Rename one "
+                                  "and upload them again (nothing of this upload was stored)")
 
 
 def _files(ws: Any) -> list[dict[str, Any]]:

@@ -83,10 +83,14 @@ def check_name(name: str) -> str:
     """The upload name if it is a plain file name; :class:`ServeError` 400 for paths and odd names."""
     if not name or name in (".", ".."):
         raise ServeError(400, "refused: an upload needs a file name")
+    if len(name.encode("utf-8")) > 200:  # said shortly: the whole name came back in the message (3,000 chars)
+        raise ServeError(400, f"refused: the file name {name[:40]!r}… is too long ({len(name.encode('utf-8'))} "
+                              "bytes, at most 200); rename the file")
     if "/" in name or "\\" in name or name.startswith((".", "~")) or os.path.isabs(name) or ":" in name[:3]:
         raise ServeError(400, f"refused: {name!r} is not a plain file name (no folders, no '..', no absolute path)")
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name) or len(name.encode("utf-8")) > 200:
-        raise ServeError(400, f"refused: {name!r} has control characters or is too long")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+        raise ServeError(400, f"refused: {name!r} has a control character (a tab, a line break, an invisible "
+                              "format character); rename the file")
     bad = sorted(set(name) & set(WINDOWS_FORBIDDEN))
     if bad or name.endswith((".", " ")) or name.split(".")[0].strip().upper() in WINDOWS_DEVICES:
         # the session folder is on the curator's disk: on Windows these names fail to save (an OSError, a 500)
