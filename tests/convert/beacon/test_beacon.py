@@ -601,3 +601,30 @@ def test_beacon_plus_index_disease_and_external_references() -> None:
     assert ("beacon-legacy-field", "/indexDisease") in rules
     assert ("beacon-invalid-value", "/externalReferences/1") in rules
     assert not [i for i in issues if i.rule == "beacon-field-not-carried"]
+
+
+def test_no_resource_version_the_beacon_document_did_not_state() -> None:
+    # an OMIM disease or an HGNC/GENO/SO term got the store builder's default release ("06/01/25",
+    # "2025-07-25", …) in metaData.resources: a version the Beacon document never named, and no finding said so
+    packet, issues = from_beacon(
+        {
+            "id": "r2",
+            "diseases": [{"diseaseCode": {"id": "OMIM:101600", "label": "Pfeiffer syndrome"}}],
+            "phenotypicFeatures": [
+                {"featureType": {"id": "HP:0001250", "label": "Seizure"}, "modifiers": [{"id": "GENO:0000135"}]}
+            ],
+            "measures": [
+                {
+                    "assayCode": {"id": "SO:0001583", "label": "missense"},
+                    "measurementValue": {"id": "HGNC:3688", "label": "FGFR1"},
+                }
+            ],
+        },
+        created="2024-01-01T00:00:00Z",
+    )
+    resources = {r.namespace_prefix: r for r in packet.meta_data.resources}
+    assert {"OMIM", "GENO", "SO", "HGNC"} <= set(resources)
+    assert {p: r.version for p, r in resources.items() if r.version} == {}
+    assert resources["OMIM"].url and resources["OMIM"].iri_prefix  # names and URLs are facts, not releases
+    (note,) = [i for i in issues if i.code == "BCN008"]
+    assert all(p in note.message for p in ("OMIM", "GENO", "SO", "HGNC"))

@@ -177,9 +177,9 @@ def _unhandled(tree: dict[str, Any], pointer: str, r: ElementParser) -> None:
 def _metadata(prefixes: set[str], created: str | None, created_by: str) -> tuple[MetaData, list[str]]:
     """MetaData for a packet made from a Beacon individual, and the prefixes whose resource entry is incomplete.
 
-    Entries come from the project's resource table (:mod:`phenotk.model.metadata`, the store's names, URLs and
-    default versions), then from this module's table (name, URL, IRI prefix; no version: a Beacon document does
-    not say which release it used), else a minimal entry.
+    Entries come from the project's resource table (:mod:`phenotk.model.metadata`: the store's names, URLs and
+    IRI prefixes — not its default releases), then from this module's table (name, URL, IRI prefix), else a
+    minimal entry. No entry gets a version: a Beacon document does not say which release it used.
     """
     ts = Timestamp()
     if created:
@@ -191,6 +191,7 @@ def _metadata(prefixes: set[str], created: str | None, created_by: str) -> tuple
     for prefix in sorted(prefixes):
         if prefix.upper() in STORE_RESOURCES:
             res = store_resource(prefix)
+            res.version = ""  # the store builder's default release, which the Beacon document did not name
         elif prefix in RESOURCES:
             rid, name, url, iri = RESOURCES[prefix]
             res = Resource(id=rid, name=name, url=url, iri_prefix=iri, namespace_prefix=prefix)
