@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from phenotk.issue import Severity
@@ -10,6 +11,17 @@ from phenotk.validation.rule import Context, Node, Rule, Violation
 
 #: durations seen valid (the same few recur in every document)
 _GOOD: set[str] = set()
+#: a decimal fraction followed by a later component ("P1.5Y2M"): ISO 8601 allows it on the last one only
+_EARLY_FRACTION = re.compile(r"[.,]\d+[YMWDH]T?\d")
+
+
+def _valid(value: str) -> bool:
+    """The :data:`DURATION` grammar, read strictly: no final newline (its ``$`` allows one), fractions last."""
+    return (
+        DURATION.match(value) is not None
+        and not value.endswith("\n")
+        and (("." not in value and "," not in value) or _EARLY_FRACTION.search(value) is None)
+    )
 
 
 class TimeIso8601(Rule):
@@ -18,8 +30,9 @@ class TimeIso8601(Rule):
     What it checks
     --------------
     Every ``iso8601duration`` must match ``PnYnMnWnDTnHnMnS`` (at least one component, ``T`` only before
-    hours/minutes/seconds). Lower-case letters, spaces and a missing ``P`` get a fix; plain words
-    ("3 years") get a message with the right form.
+    hours/minutes/seconds). A decimal fraction (``P1.5Y``, ``PT0,5H``) is allowed on the last component only,
+    as ISO 8601 says: ``P1.5Y2M`` is an error. Lower-case letters, spaces (a final newline too) and a missing
+    ``P`` get a fix; plain words ("3 years") get a message with the right form.
 
     Why
     ---
@@ -45,7 +58,7 @@ class TimeIso8601(Rule):
         value = node[0].get("iso8601duration")  # node.value (tuple access: hot path)
         if not isinstance(value, str) or value in _GOOD:
             return ()
-        if DURATION.match(value):
+        if _valid(value):
             if len(_GOOD) < 100_000:
                 _GOOD.add(value)
             return ()
@@ -57,9 +70,11 @@ class TimeIso8601(Rule):
             candidate = "P" + candidate
         fix = None
         hint = ""
-        if DURATION.match(candidate):
+        if _valid(candidate):
             fix = self.replace("/iso8601duration", candidate, description=f"use {candidate!r}")
             hint = f"; did you mean {candidate!r}?"
+        elif DURATION.match(candidate):  # the shape is right, a fraction is not on the last component
+            hint = "; only the last component may have a decimal fraction (P1Y6M, not P1.5Y6M)"
         yield self.violation(
             f"{value!r} is not an ISO 8601 duration (e.g. P3Y6M, P2W, P10D){hint}", "iso8601duration", fix=fix
         )
