@@ -49,3 +49,29 @@ def test_a_sheet_without_its_second_header_row_is_refused_naming_the_row(tmp_pat
         list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
     assert exc.value.path == str(path)
     assert "\n" not in str(exc.value)
+
+
+def test_a_formula_without_a_saved_value_is_reported_not_read_as_empty(tmp_path: Path) -> None:
+    # a sheet filled by a script (openpyxl, pandas) keeps formulas without their computed values: the reader
+    # (cached values) saw an empty cell and the HPO status was lost without a finding
+    path = tmp_path / "x.xlsx"
+    wb = _workbook([_row("P1", ['=IF(1=1,"observed","excluded")', "excluded"])])
+    wb.active["C3"] = '=CONCATENATE("P","1")'
+    wb.save(path)
+    items = list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+    assert len(items) == 1
+    cells = {(i.context.get("column"), i.context.get("row")): i for i in items[0].issues if i.rule == "map-bad-cell"}
+    assert set(cells) >= {("R", 3), ("C", 3)}
+    assert "formula" in cells[("R", 3)].message and '=IF(1=1,"observed","excluded")' in cells[("R", 3)].message
+    packet = items[0].message
+    assert [(f.type.id, f.excluded) for f in packet.phenotypic_features] == [("HP:0000252", True)]
+
+
+def test_a_row_of_formulas_without_saved_values_is_reported_and_makes_no_packet(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    wb = _workbook([_row("P1", ["observed", "excluded"])])
+    wb.active.append(["=A3", None, "=C3"])
+    wb.save(path)
+    items = list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+    assert [c.message is None for c in items] == [False, True]
+    assert {(i.context["column"], i.context["row"]) for i in items[1].issues} == {("A", 4), ("C", 4)}

@@ -7,6 +7,7 @@ zip-bomb check, and closed before the rows are used.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,54 @@ def open_rows(
     finally:
         wb.close()
     return name, names, rows
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """True when a worksheet of the (zip-checked) workbook holds a formula element."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with zf.open(name) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return False
+
+
+def uncached_formulas(path: Path, sheet: str, rows: list[tuple[Any, ...]]) -> dict[tuple[int, int], str]:
+    """(1-based row, 0-based column) → formula of the cells of ``rows`` that hold a formula without a saved value.
+
+    ``rows`` are the sheet's cached values (:func:`open_rows`). A workbook written by a script (openpyxl, pandas)
+    keeps formulas without computing them: their cached value is empty, which is not what the cell says. Only a
+    workbook with formula elements is opened a second time (formulas instead of values).
+    """
+    if not _has_formulas(path):
+        return {}
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # opened once already; a second failure only means no formulas are named
+        return {}
+    out: dict[tuple[int, int], str] = {}
+    try:
+        for r, row in enumerate(wb[sheet].iter_rows(max_row=len(rows), values_only=True), start=1):
+            cached = rows[r - 1] if r <= len(rows) else ()
+            for c, value in enumerate(row):
+                text = getattr(value, "text", value)  # ArrayFormula / DataTableFormula keep theirs in .text
+                if not (isinstance(text, str) and text.startswith("=")):
+                    continue
+                if c >= len(cached) or cached[c] is None:
+                    out[(r, c)] = text
+    finally:
+        wb.close()
+    return out

@@ -54,6 +54,7 @@ from phenotk.conversion.template.workbook import (
     check_zip,
     col_letter,
     open_rows,
+    uncached_formulas,
 )
 from phenotk.conversion.template.xlsx_writer import PyphetoolsXlsxWriter, packets_to_rows
 from phenotk.errors import InputError
@@ -287,13 +288,26 @@ def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Convert
         clean = False
     if clean:
         sheet.hpo = [current_term(options, sheet_name, *column, file_issues) for column in sheet.hpo]
+    formulas: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), formula in uncached_formulas(path, sheet_name, rows).items():
+        if r <= 2:
+            _formula(sheet, file_issues, r, c, formula)
+        else:
+            formulas.setdefault(r, []).append((c, formula))
     seen: dict[str, int] = {}
     first = True
     for r0, raw in enumerate(rows[2:], start=3):
-        if all(cell_text(v) == "" for v in raw):
+        lost = formulas.get(r0, [])
+        blank = all(cell_text(v) == "" for v in raw)
+        if blank and not lost:
             continue
         issues: list[Issue] = file_issues if first else []
         first = False
+        for c, formula in lost:
+            _formula(sheet, issues, r0, c, formula)
+        if blank:  # only formulas without values: no individual can be read from it
+            yield Converted(None, f"{path}:{sheet_name}!row {r0}", issues)
+            continue
         row, disease_label = _parse_row(sheet, raw, r0, issues)
         if clean:
             row.hpo = clean_cells(row.hpo, options, ontology, sheet_name, r0, issues)
@@ -312,6 +326,12 @@ def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Convert
             created_by=options.created_by,
         )
         yield Converted(packet, f"{path}:{sheet_name}!row {r0}", issues, name=pid)
+
+
+def _formula(sheet: _Sheet, issues: list[Issue], r: int, c: int, formula: str) -> None:
+    """A ``map-bad-cell`` finding for a formula cell without a saved value (read as empty)."""
+    sheet.bad(issues, r, c, formula, "is a formula without a saved value (the workbook was written by a program "
+              "that does not calculate); not read — open and save it in Excel or LibreOffice, or write the value")
 
 
 def template_hpo_columns(path: Path, options: ConvertOptions) -> set[str]:
