@@ -27,7 +27,7 @@ from _serve_client import SHEET, _upload, _workspace
 
 import phenotk
 from phenotk.serve.app import TOKEN_HEADER
-from phenotk.serve.server import BackgroundServer
+from phenotk.serve.server import BackgroundServer, make_state
 from phenotk.serve.workspace import ServeError
 
 #: a packet with a safe fix (sex "Female" -> "FEMALE") and a redundant ancestor
@@ -473,3 +473,25 @@ def test_a_refused_long_name_is_said_shortly(client: httpx.Client) -> None:
     assert len(message) < 200 and "too long" in message and "3004 bytes" in message and "control" not in message
     r = raw(b"a\tb.csv")
     assert r.status_code == 400 and "control character" in r.json()["error"] and "too long" not in r.json()["error"]
+
+
+def test_without_an_hpo_the_page_says_why_checks_were_skipped_not_no_hpo(tmp_path: Path) -> None:
+    # phenotk serve started where no HPO could be found: every run's note (page and reports) read 'HPO checks
+    # skipped: --no-hpo', a flag the curator never gave and the page does not have
+    srv = BackgroundServer(make_state(hpo=False, root=tmp_path)).start()
+    try:
+        with httpx.Client(base_url=srv.base, headers={TOKEN_HEADER: srv.state.token}, timeout=60) as c:
+            ws = _workspace(c)
+            assert c.post(f"/api/workspaces/{ws}/files", files=[
+                ("files", ("s.csv", SHEET)), ("files", ("p.json", json.dumps(SYNTHETIC).encode()))]).status_code == 200
+            assert c.post(f"/api/workspaces/{ws}/mapping/s.csv/init").status_code == 200
+            run = c.post(f"/api/workspaces/{ws}/convert").json()
+            assert run["packets"] == 2 and run["checked"] == 1
+            assert not any("--no-hpo" in n for n in run["notes"]), run["notes"]
+            assert [n for n in run["notes"] if n.startswith("HPO checks skipped")] == [
+                "HPO checks skipped: phenotk serve has no HPO release loaded (start it with --hpo FILE, or set "
+                "PHENOTK_HPO)"]
+            report = c.get(f"/api/workspaces/{ws}/download/report.json").json()
+            assert "--no-hpo" not in json.dumps(report["notes"])
+    finally:
+        srv.stop()

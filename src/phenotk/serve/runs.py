@@ -402,7 +402,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                 errors.extend(i.message for r in shown_results for i in r.issues if i.rule == "input-unreadable")
             else:
                 errors.extend(ws.display(str(e)) for e in conv.errors)
-            report.notes.extend(n for n in map(ws.display, conv.report.notes) if n not in report.notes)
+            report.notes.extend(n for n in map(_page_note, map(ws.display, conv.report.notes)) if n not in report.notes)
             report.hpo_version = report.hpo_version or conv.report.hpo_version
             report.results.extend(shown_results)
         if serialised:
@@ -413,7 +413,7 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
             checked = own_session(session).validate([str(ws.path_of(n)) for n in serialised],
                                                     on_result=watch.checked)
             watch.publish(False, watch.documents)
-            report.notes.extend(n for n in map(ws.display, checked.notes) if n not in report.notes)
+            report.notes.extend(n for n in map(_page_note, map(ws.display, checked.notes)) if n not in report.notes)
             for result in checked.results:
                 shown = _display_result(ws, result)
                 report.results.append(shown)
@@ -462,6 +462,18 @@ class _Progress:
         self.ws.progress = {"running": running, "file": self.name, "file_number": self.position + 1,
                             "files": self.files, "packets": packets, "findings": self.findings,
                             "first": list(self.first), "seconds": round(time.perf_counter() - self.started, 1)}
+
+
+#: the library's note when HPO checks are off on purpose (``--no-hpo``, ``hpo=False``)
+_NO_HPO_NOTE = "HPO checks skipped: --no-hpo"
+#: the page's words for it: runs get ``hpo=False`` because the server has no HPO, not because anyone asked
+NO_HPO_PAGE_NOTE = ("HPO checks skipped: phenotk serve has no HPO release loaded (start it with --hpo FILE, or set "
+                    "PHENOTK_HPO)")
+
+
+def _page_note(note: str) -> str:
+    """A run note as the page says it: no command-line flag the curator never gave and the page does not have."""
+    return NO_HPO_PAGE_NOTE if note == _NO_HPO_NOTE else note
 
 
 def _watched(ws: Workspace, conv: Any, name: str, position: int, files: int) -> list[Any]:
