@@ -64,3 +64,14 @@ def test_a_label_export_names_checkbox_columns_as_the_raw_export_does(tmp_path: 
         return [(f.type.id, f.excluded) for f in result.packets[0].phenotypic_features]
 
     assert features(labels) == features(raw) == [("HP:0001250", False), ("HP:0001263", True)]
+
+
+def test_a_cell_beyond_the_header_is_reported(tmp_path: Path) -> None:
+    # a hand-edited export with one cell more than the header: the sheet reader names such cells, the REDCap path
+    # dropped them without a word
+    export, mapping = _project(
+        tmp_path, "record_id,demo,,text,Record ID,,,\nsex,demo,,radio,Sex,\"1, Female | 2, Male\",,\n",
+        "record_id,sex\n1,1\n2,2,Female\n", "id: record_id\nsubject:\n  id: record_id\n  sex: sex\n")
+    result = convert_export(export, mapping)
+    stray = [i for i in result.all_issues if i.context.get("value") == "Female"]
+    assert len(stray) == 1 and stray[0].context["row"] == 3 and "has no header" in stray[0].message

@@ -722,7 +722,8 @@ def convert_export(
     tm = pipe.table_mapping()
     sheet = Sheet(Path(export.path).name, header, rows, numbers, export.path,
                   duplicate_headers=list(export.duplicate_headers or []), delimiter=export.delimiter,
-                  mixed_rows=list(export.mixed_rows or []))  # rows in another encoding are named, as for a sheet
+                  mixed_rows=list(export.mixed_rows or []),  # rows in another encoding are named, as for a sheet
+                  stray_cells=list(export.stray_cells or []))  # so are cells beyond the header
     result = build_packets(
         sheet, tm, ontology=ontology, strict=strict, created=created, created_by=created_by, annotations=annotations
     )

@@ -34,6 +34,8 @@ class Export:
     duplicate_headers: list[str] | None = None
     #: CSV lines of a UTF-8 file written in another encoding (read as Windows-1252; the table reader's finding)
     mixed_rows: list[int] | None = None
+    #: CSV: (line, column letter, value) of non-empty cells beyond the header (the sheet layer reports them)
+    stray_cells: list[tuple[int, str, str]] | None = None
 
 
 def _text(value: Any) -> str:
@@ -132,7 +134,7 @@ def read_export(path: str | Path, *, delimiter: str | None = None, encoding: str
         raise InputError("the export holds no records (only a header)", path=p)
     rows = [dict(zip(sheet.header, r, strict=False)) for r in sheet.rows]
     return Export(p, list(sheet.header), rows, list(sheet.row_numbers), "csv", sheet.delimiter,
-                  list(sheet.duplicate_headers), list(sheet.mixed_rows))
+                  list(sheet.duplicate_headers), list(sheet.mixed_rows), list(sheet.stray_cells))
 
 
 def looks_like_export(head: bytes) -> bool:
