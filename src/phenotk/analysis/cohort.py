@@ -6,7 +6,7 @@ import html
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from google.protobuf.message import Message
 from phenopackets import Cohort, Family, Phenopacket
@@ -45,8 +45,21 @@ _SEX = {"male": "MALE", "female": "FEMALE", "other": "OTHER_SEX", "other_sex": "
         "unknown_sex": "UNKNOWN_SEX"}
 
 
-def _as_set(value: str | Iterable[str]) -> set[str]:
-    return {value} if isinstance(value, str) else set(value)
+def _as_set(value: str | Iterable[str], name: str) -> set[str]:
+    """One string or strings as a set.
+
+    A ``TypeError`` naming the argument for anything else (a number matched nothing, or ended in "'int' object is
+    not iterable").
+    """
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, bytearray, dict)):
+        out = set(value)
+        bad = next((v for v in out if not isinstance(v, str)), None)
+        if bad is None:
+            return out
+        value = bad
+    raise TypeError(f"{name} takes a string or a list of strings, not {type(value).__name__} ({value!r:.60})")
 
 
 def _sex_of(packet: Phenopacket) -> str:
@@ -120,17 +133,21 @@ class CohortView:
         excluding it (or an ancestor) and not observing it; ``sex``: male, female, other, unknown.
         """
         closure = self._closure()
-        genes = {g.upper() for g in _as_set(gene)} if gene is not None else None
-        variants = _as_set(variant) if variant is not None else None
-        effects = {_effect(e) for e in _as_set(variant_effect)} if variant_effect is not None else None
-        diseases = _as_set(disease) if disease is not None else None
-        obs_terms = {closure.key(self._term_id(t, "term")) for t in _as_set(term)} if term is not None else None
+        genes = {g.upper() for g in _as_set(gene, "gene")} if gene is not None else None
+        variants = _as_set(variant, "variant") if variant is not None else None
+        effects = (
+            {_effect(e) for e in _as_set(variant_effect, "variant_effect")} if variant_effect is not None else None
+        )
+        diseases = _as_set(disease, "disease") if disease is not None else None
+        obs_terms = (
+            {closure.key(self._term_id(t, "term")) for t in _as_set(term, "term")} if term is not None else None
+        )
         exc_terms = (
-            {closure.key(self._term_id(t, "excluded_term")) for t in _as_set(excluded_term)}
+            {closure.key(self._term_id(t, "excluded_term")) for t in _as_set(excluded_term, "excluded_term")}
             if excluded_term is not None
             else None
         )
-        sexes = {_sex(x) for x in _as_set(sex)} if sex is not None else None
+        sexes = {_sex(x) for x in _as_set(sex, "sex")} if sex is not None else None
         keep = []
         for i, p in enumerate(self.packets):
             if predicate is not None and not predicate(p):
@@ -223,7 +240,7 @@ class CohortView:
         else:
             vb = view(b)
         if terms is not None:  # one id, or labels, matched nothing before (a string was read letter by letter)
-            terms = [self._term_id(t, "terms") for t in _as_set(terms)]
+            terms = [self._term_id(t, "terms") for t in _as_set(terms, "terms")]
         if names is None:
             names = (_name(a, "A"), _name(b, "B") if b is not None else "rest")
             if names[0] == names[1]:  # the same criteria twice, or two predicates: the columns must differ
@@ -357,16 +374,31 @@ MAX_GROUPS = 20
 def read_cohort(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
-    hpo: OntologyIndex | str | os.PathLike[str] | None = None,
+    hpo: OntologyIndex | str | os.PathLike[str] | Literal[False] | None = None,
 ) -> CohortView:
     """Read every Phenopacket, Family and Cohort under ``paths`` into one :class:`CohortView`.
 
-    ``hpo`` (an index or a path to hp.json/hp.obo) enables labels and the organ-system roll-up.
+    ``hpo`` (an index or a path to hp.json/hp.obo) enables labels and the organ-system roll-up; None or False:
+    none. Packets already in memory make a view with ``CohortView(packets, hpo=index)``.
     """
     from phenotk.io.readers import Source, documents_of_sources, iter_sources
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    elif isinstance(paths, (Message, dict)) or type(paths).__name__ in ("DataFrame", "Document"):
+        raise TypeError(f"read_cohort reads files (a path, folder, glob or a list of them), not "
+                        f"{type(paths).__name__}: CohortView(packets) or phenotk.to_dataframe take packets in memory")
+    elif isinstance(paths, (bytes, bytearray)) or not isinstance(paths, Iterable):
+        raise TypeError(f"read_cohort reads files (a path, folder, glob or a list of them), not {type(paths).__name__}")
+    paths = list(paths)
+    for p in paths:
+        if not isinstance(p, (str, os.PathLike)):
+            raise TypeError(f"read_cohort reads files: every item is a path, not {type(p).__name__} ({p!r:.60})")
+    if hpo is False:  # as phenotk.validate takes it: no HPO
+        hpo = None
+    elif hpo is not None and not hasattr(hpo, "is_descendant_of") and not isinstance(hpo, (str, os.PathLike)):
+        raise TypeError(f"hpo takes an OntologyIndex (phenotk.load_hpo) or a path to hp.json / hp.obo, "
+                        f"not {type(hpo).__name__}")
     packets: list[Phenopacket] = []
     sources: list[str] = []
     errors: list[InputError] = []
@@ -375,7 +407,7 @@ def read_cohort(
 
     def once() -> Iterator[Source | InputError]:
         # a file named twice (a folder and a file in it, or the same glob twice) is one input, read once
-        for src in iter_sources(list(paths)):
+        for src in iter_sources(paths):
             if not isinstance(src, InputError):
                 key = os.path.realpath(src.path) if src.regular else src.path
                 if key in seen:

@@ -7,7 +7,8 @@
 * ``sex``, ``vital_status`` and (long layout) ``status`` are categoricals with every allowed value as category;
 * ``age_at_last_encounter`` (the ISO 8601 text) is followed by ``age_years`` (float, NA when the age is not an
   ISO 8601 duration); every onset column (``onset``, ``disease_N_onset``) is followed by ``…_age_years`` (float)
-  and ``…_term`` (the onset label, e.g. ``Congenital onset``) — a cell is one or the other;
+  and ``…_term`` (the onset label, e.g. ``Congenital onset``) — a cell is one or the other, or neither (a
+  gestational age ``33+2``, an age that is no ISO 8601 duration: the text column has it);
 * wide layout: one nullable-boolean column per HPO term, ``True`` = observed, ``False`` = excluded, NA = not
   recorded; the onsets of observed features, which the matrix cannot hold, are in ``feature_onsets``
   (a ``{term id: onset text}`` dict per packet, NA when none).
@@ -25,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 from google.protobuf.message import Message
 
+from phenotk.analysis._inputs import not_packets
 from phenotk.conversion.table.api import make_table
 from phenotk.conversion.table.typed import TYPED_MARK, term_of_header
 from phenotk.conversion.table.write import SUBJECT_COLUMNS
 from phenotk.errors import InputError
+from phenotk.mapping.timeparse import ONSET_TERMS
 from phenotk.model.durations import duration_days
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +45,9 @@ CATEGORIES: dict[str, list[str]] = {
 _BLOCK = re.compile(r"^(disease|reference|variant)_\d+_\w+$")
 _ONSET = re.compile(r"^(onset|disease_\d+_onset)$")
 _ISO = re.compile(r"^P(?!$)")
+#: how the table writer (``format_time``) writes an onset class: a known onset label, ``label (id)`` or the id
+_ONSET_LABELS = frozenset(ONSET_TERMS.values())
+_CLASS_CELL = re.compile(r"(?:^|\s)\((?:[A-Za-z][\w.]*:[^()\s]+)?\)$|^[A-Za-z][\w.]*:[^\s()]+$")
 
 
 def iso_years(cell: str) -> float | None:
@@ -53,9 +59,14 @@ def iso_years(cell: str) -> float | None:
 
 
 def _onset_term(cell: str) -> str | None:
-    if not cell or _ISO.match(cell) or re.match(r"^\d+\+\d+$", cell):
-        return None
-    return cell
+    """The onset class of an onset cell (``Congenital onset``, ``label (HP:…)``, a bare id); None for an age.
+
+    An age that is no ISO 8601 duration (``3 years``) is neither a number nor a term: None (the summary counts it
+    as an unreadable age), never an onset class.
+    """
+    if cell in _ONSET_LABELS or (cell and _CLASS_CELL.search(cell)):
+        return cell
+    return None
 
 
 def _messages(packets: Any) -> list[Message]:
@@ -64,6 +75,9 @@ def _messages(packets: Any) -> list[Message]:
 
     if isinstance(packets, (str, os.PathLike, Message, Document, dict)):
         packets = [packets]
+    error = not_packets(packets, "to_dataframe")
+    if error is not None:
+        raise error
     out: list[Message] = []
     paths: list[Any] = []
     for item in packets:
@@ -151,6 +165,8 @@ def term_matrix(df: pd.DataFrame) -> pd.DataFrame:
     propagated along HPO: use ``CohortView.summary()`` or ``filter(term=…)`` for "the term or a descendant".
     A long frame (one row per feature) has no matrix: ``ValueError`` (pivot it, or make a wide frame).
     """
+    if type(df).__name__ != "DataFrame":
+        raise TypeError(f"term_matrix takes a DataFrame made by phenotk.to_dataframe, not {type(df).__name__}")
     if df.attrs.get(TYPED_MARK) == "long" or {"hpo_id", "status"} <= set(df.columns):
         raise ValueError("term_matrix needs a wide frame (to_dataframe(..., layout='wide')), not a long one")
     cols = [c for c in df.columns if str(df[c].dtype) == "boolean"]

@@ -9,14 +9,17 @@ list exactly that id. Every table, frame, plot and the ``summarize`` command use
 from __future__ import annotations
 
 import html
+import os
 import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from google.protobuf.message import Message
 from phenopackets import Phenopacket
 
+from phenotk.analysis._inputs import iter_packets
 from phenotk.analysis.terms import TermClosure
 from phenotk.model.durations import duration_days
 from phenotk.ontology.hpo_roots import ALL, PHENOTYPIC_ABNORMALITY
@@ -129,9 +132,7 @@ class CohortSummary:
 
     def top_terms(self, n: int | None = None, *, direct: bool = False) -> list[TermCount]:
         """The ``n`` (default ``top``) most observed terms, without the roots *All* / *Phenotypic abnormality*."""
-        n = self.top if n is None else n
-        if n < 0:
-            raise ValueError(f"n must be 0 or more, not {n}")
+        n = self.top if n is None else _top(n)
         rows = [t for t in self.terms if t.id not in ROOT_TERMS]
         if direct:
             rows.sort(key=lambda t: (-t.observed_direct, -t.excluded_direct, t.id))
@@ -414,6 +415,15 @@ class CohortSummary:
         return ax
 
 
+def _top(n: Any) -> int:
+    """``n`` when it is a count of rows to show; a ``TypeError`` / ``ValueError`` that says what it must be."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"top must be an int (0 or more) or None, not {type(n).__name__} ({n!r:.40})")
+    if n < 0:
+        raise ValueError(f"n must be 0 or more, not {n}")
+    return n
+
+
 def _nothing(ax: Axes, title: str, message: str) -> Axes:
     """An empty plot that says why it is empty (instead of blank axes)."""
     ax.set_title(title)
@@ -433,16 +443,21 @@ def _stats(values: list[float]) -> dict[str, float | int | None]:
 
 
 def summarize(
-    packets: Iterable[Phenopacket],
+    packets: Iterable[Phenopacket | Message | dict[str, Any]] | str | os.PathLike[str],
     *,
     hpo: OntologyIndex | None = None,
     top: int = 20,
 ) -> CohortSummary:
     """Summarise phenopackets.
 
+    ``packets``: messages (a Family or Cohort counts its members), dicts, Documents, or paths (a file, folder or
+    glob, or a list of them; an unreadable file raises its :class:`~phenotk.errors.InputError` —
+    ``read_cohort(paths).summary()`` collects them instead). Anything else is a ``TypeError``.
+
     With ``hpo`` term counts propagate along the hierarchy, terms get current labels and roll up to organ systems
     (see :mod:`phenotk.analysis.terms` for the definition).
     """
+    top = _top(top)
     n = 0
     sex: Counter[str] = Counter()
     vital: Counter[str] = Counter()
@@ -478,7 +493,7 @@ def summarize(
         elif which is not None:
             other[f"{kind[:-1]}_onsets"][which] += 1
 
-    for p in packets:
+    for p in iter_packets(packets, "summarize"):
         n += 1
         sex[_enum_name(p.subject, "sex")] += 1
         if p.subject.HasField("vital_status"):
@@ -578,6 +593,9 @@ def merge_summaries(parts: Iterable[CohortSummary]) -> CohortSummary:
     use the same HPO release (or none).
     """
     parts = list(parts)
+    bad = next((p for p in parts if not isinstance(p, CohortSummary)), None)
+    if bad is not None:
+        raise TypeError(f"merge_summaries takes CohortSummary objects (summarize(…)), not {type(bad).__name__}")
     if not parts:
         return summarize([])
     versions = {p.hpo_version for p in parts}

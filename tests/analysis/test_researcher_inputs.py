@@ -1,0 +1,144 @@
+"""What a researcher hands the analysis functions in a notebook: odd packets, families, wrong argument types.
+
+Synthetic packets only. A wrong argument gives a ``TypeError`` naming what was given and what is taken (before:
+``'int' object is not iterable``, ``'str' object has no attribute 'subject'``, or a frame's column names read as
+file names); an input that is read is never turned into a value it did not state.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from phenopackets import Cohort, Family, Phenopacket
+
+import phenotk
+from phenotk.analysis import CohortView, merge_summaries, read_cohort, summarize, term_matrix
+
+META = {"created": "2024-01-01T00:00:00Z", "createdBy": "x", "phenopacketSchemaVersion": "2.0"}
+
+
+def _packet(pid: str, *features: dict[str, Any], **subject: Any) -> dict[str, Any]:
+    return {"id": pid, "subject": {"id": f"s_{pid}", **subject}, "phenotypicFeatures": list(features),
+            "metaData": META}
+
+
+def _feature(tid: str, **kw: Any) -> dict[str, Any]:
+    return {"type": {"id": tid, "label": f"term {tid}"}, **kw}
+
+
+def test_an_onset_age_that_is_no_iso_duration_is_not_an_onset_term() -> None:
+    """An onset written as age '3 years' (no ISO 8601 duration) showed up as onset_term '3 years': the summary
+    counts it as an unreadable age, the frame made it an onset class. It stays in the text column only."""
+    bad_age = {"age": {"iso8601duration": "3 years"}}
+    named = {"ontologyClass": {"id": "HP:0003577", "label": "Congenital onset"}}
+    other = {"ontologyClass": {"id": "HP:9999999", "label": "Some onset"}}
+    no_label = {"ontologyClass": {"id": "HP:0003577"}}
+    packet = _packet("p", _feature("HP:0001250", onset=bad_age), _feature("HP:0001251", onset=named),
+                     _feature("HP:0001252", onset=other), _feature("HP:0001253", onset=no_label),
+                     _feature("HP:0001254", onset={"age": {"iso8601duration": "P10W"}}),
+                     _feature("HP:0001255", onset={"gestationalAge": {"weeks": 33, "days": 2}}))
+    packet["diseases"] = [{"term": {"id": "OMIM:1", "label": "d"}, "onset": bad_age}]
+    long = phenotk.to_dataframe([packet], layout="long").set_index("hpo_id")
+    assert long.loc["HP:0001250", "onset"] == "3 years"
+    assert pd.isna(long.loc["HP:0001250", "onset_term"]) and pd.isna(long.loc["HP:0001250", "onset_age_years"])
+    assert long.loc["HP:0001251", "onset_term"] == "Congenital onset"
+    assert long.loc["HP:0001252", "onset_term"] == "Some onset (HP:9999999)"
+    assert long.loc["HP:0001253", "onset_term"] == "HP:0003577"
+    assert pd.isna(long.loc["HP:0001254", "onset_term"])
+    assert long.loc["HP:0001254", "onset_age_years"] == pytest.approx(70 / 365.25)
+    assert pd.isna(long.loc["HP:0001255", "onset_term"]) and pd.isna(long.loc["HP:0001255", "onset_age_years"])
+    wide = phenotk.to_dataframe([packet])
+    assert wide.loc[0, "disease_1_onset"] == "3 years" and pd.isna(wide.loc[0, "disease_1_onset_term"])
+    s = summarize([phenotk.read(packet)])
+    assert s.not_in_years["disease_onsets"] == {"unreadable_age": 1}
+    assert s.feature_onset_terms == {"Congenital onset": 1, "Some onset": 1, "HP:0003577": 1}
+
+
+def test_summarize_takes_what_to_dataframe_takes(tmp_path: Path) -> None:
+    """summarize(families) and summarize("folder/") ended in AttributeError: 'str'/'Family' object has no
+    attribute 'subject'; dicts too. Families and cohorts count their members, like read_cohort and to_dataframe."""
+    a = _packet("a", _feature("HP:0001250"), sex="FEMALE")
+    b = _packet("b", _feature("HP:0001250", excluded=True), sex="MALE")
+    c = _packet("c", _feature("HP:0001251"))
+    family = Family(id="f", proband=phenotk.read(a), relatives=[phenotk.read(b)])
+    cohort = Cohort(id="c", members=[phenotk.read(c)])
+    s = summarize([family, cohort])
+    assert s.packets == 3 and s.sex == {"FEMALE": 1, "MALE": 1, "UNKNOWN_SEX": 1}
+    assert s.term("HP:0001250").observed == 1 and s.term("HP:0001250").excluded == 1
+    assert summarize([a, b, c]).to_dict() == s.to_dict()
+    for name, d in (("a", a), ("b", b), ("c", c)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(d))
+    assert summarize(tmp_path).to_dict() == s.to_dict()
+    assert summarize(str(tmp_path / "a.json")).packets == 1
+    with pytest.raises(TypeError, match=r"summarize takes .* not int"):
+        summarize([1])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="not int"):
+        summarize(5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        (123, "not int"),
+        (None, "not NoneType"),
+        (b"{}", "not bytes"),
+        (pd.DataFrame({"packet_id": ["p"]}), r"DataFrame.*from_dataframe"),
+    ],
+)
+def test_to_dataframe_names_a_wrong_argument(bad: Any, words: str) -> None:
+    """to_dataframe(123) said "'int' object is not iterable"; to_dataframe(df) read the column names as files
+    ("packet_id: no such file or directory")."""
+    with pytest.raises(TypeError, match=words):
+        phenotk.to_dataframe(bad)
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        (123, "not int"),
+        (None, "not NoneType"),
+        ([1, 2], "not int"),
+        ({"id": "p"}, r"not dict.*CohortView"),
+        (Phenopacket(id="p"), r"not Phenopacket.*CohortView"),
+        (pd.DataFrame({"packet_id": ["p"]}), "not DataFrame"),
+    ],
+)
+def test_read_cohort_names_a_wrong_argument(bad: Any, words: str) -> None:
+    """read_cohort(df) reported each column name as an unreadable file; read_cohort({...}) its keys;
+    read_cohort(123) "'int' object is not iterable"."""
+    with pytest.raises(TypeError, match=words):
+        read_cohort(bad)
+
+
+def test_read_cohort_hpo_argument(tmp_path: Path) -> None:
+    """hpo=False (no HPO, as phenotk.validate takes it) ended in os.fspath(False); hpo=123 said only
+    'expected str, bytes or os.PathLike object'."""
+    (tmp_path / "a.json").write_text(json.dumps(_packet("a", _feature("HP:0001250"))))
+    assert read_cohort(tmp_path, hpo=False).hpo is None  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"hpo takes .* not int"):
+        read_cohort(tmp_path, hpo=123)  # type: ignore[arg-type]
+
+
+def test_view_methods_name_a_wrong_argument() -> None:
+    view = CohortView([phenotk.read(_packet("a", _feature("HP:0001250")))])
+    with pytest.raises(TypeError, match=r"term takes .* not int"):
+        view.filter(term=1250)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"sex takes .* not int"):
+        view.filter(sex=1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"gene takes .* not int"):
+        view.filter(gene=[1])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"top must be an int.* not str"):
+        view.summary(top="5")  # type: ignore[arg-type]
+    s = view.summary()
+    with pytest.raises(TypeError, match=r"top must be an int.* not str"):
+        s.plot_terms(top="5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"top must be an int.* not str"):
+        s.top_terms("5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"term_matrix takes a DataFrame.* not list"):
+        term_matrix([1])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"merge_summaries takes CohortSummary.* not int"):
+        merge_summaries([s, 1])  # type: ignore[list-item]
