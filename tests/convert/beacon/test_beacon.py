@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from google.protobuf import json_format
-from phenopackets import FEMALE, Family, Phenopacket
+from phenopackets import FEMALE, Cohort, Family, Phenopacket
 
 from phenotk.conversion.base import ConvertOptions
 from phenotk.conversion.beacon import BeaconReader, BeaconWriter, from_beacon, to_beacon
@@ -628,3 +628,34 @@ def test_no_resource_version_the_beacon_document_did_not_state() -> None:
     assert resources["OMIM"].url and resources["OMIM"].iri_prefix  # names and URLs are facts, not releases
     (note,) = [i for i in issues if i.code == "BCN008"]
     assert all(p in note.message for p in ("OMIM", "GENO", "SO", "HGNC"))
+
+
+def test_family_record_parts_not_written_are_named_and_kept(tmp_path: Path) -> None:
+    # a Family written to Beacon lost its pedigree, files, consanguinity and metaData behind one generic note
+    # ("the family/cohort record itself is not written"): the report held neither what was lost nor its values
+    fam = json_format.ParseDict(
+        {
+            "id": "F1",
+            "proband": {"id": "p", "subject": {"id": "kid"}},
+            "consanguinousParents": True,
+            "pedigree": {
+                "persons": [
+                    {"familyId": "F1", "individualId": "kid", "paternalId": "dad", "maternalId": "mum",
+                     "sex": "MALE", "affectedStatus": "AFFECTED"},
+                    {"familyId": "F1", "individualId": "dad", "sex": "MALE", "affectedStatus": "UNAFFECTED"},
+                ]
+            },
+            "files": [{"uri": "file:///trio.vcf.gz"}],
+        },
+        Family(),
+    )
+    issues = BeaconWriter().write([fam], tmp_path / "out.json", OPTS)
+    (split,) = [i for i in issues if i.code == "BCN010"]
+    for part in ("pedigree (2 persons)", "consanguinousParents", "files (1)"):
+        assert part in split.message
+    kept = split.context["value"]
+    assert kept["pedigree"]["persons"][0]["paternalId"] == "dad" and kept["consanguinousParents"] is True
+    assert "proband" not in kept  # the members are written as individuals
+    cohort = json_format.ParseDict({"id": "C", "description": "pilot", "members": [{"id": "m1"}]}, Cohort())
+    (split,) = [i for i in BeaconWriter().write([cohort], tmp_path / "c.json", OPTS) if i.code == "BCN010"]
+    assert "description" in split.message and split.context["value"]["description"] == "pilot"

@@ -186,7 +186,8 @@ ELEMENT_SPLIT = FindingType(
     "A Family or Cohort written to Beacon: each member became one individual; the family/cohort record is not.",
     """\
 What it means: Beacon individuals are single persons; each proband, relative or cohort member was written as
-one individual, and the Family or Cohort itself (its id, pedigree, files, metaData) was not written.
+one individual, and the Family or Cohort itself (its id, pedigree, consanguinity, description, files, metaData)
+was not written. The message names the parts that had values; ``context.value`` keeps them (``--report FILE``).
 
 Why: the output has other units than the input; the report says so.
 

@@ -13,7 +13,7 @@ from phenopackets import Cohort, Family, Phenopacket
 
 from phenotk.conversion.base import ConvertOptions, FormatWriter
 from phenotk.errors import UsageError
-from phenotk.io import atomic_write
+from phenotk.io import atomic_write, to_dict
 from phenotk.io.sourcemap import join
 from phenotk.issue import Issue, Severity
 
@@ -31,6 +31,33 @@ def _packets(message: Message) -> Iterator[tuple[Phenopacket, str]]:
     elif isinstance(message, Cohort):
         for i, m in enumerate(message.members):
             yield m, join("/members", i)
+
+
+def _split(message: Family | Cohort) -> Issue:
+    """The finding for a Family or Cohort written as individuals: the record's parts not written, with values."""
+    record = type(message)()
+    record.CopyFrom(message)
+    for name in ("proband", "relatives", "members"):
+        if name in record.DESCRIPTOR.fields_by_name:
+            record.ClearField(name)
+    lost = []
+    if isinstance(record, Family):
+        if record.pedigree.persons:
+            lost.append(f"pedigree ({len(record.pedigree.persons)} persons)")
+        if record.consanguinous_parents:
+            lost.append("consanguinousParents")
+    elif record.description:
+        lost.append("description")
+    if record.files:
+        lost.append(f"files ({len(record.files)})")
+    if record.HasField("meta_data"):
+        lost.append("metaData")
+    kind = type(message).__name__
+    what = f": {', '.join(lost)} (values kept in this finding)" if lost else " (it holds nothing but its id)"
+    return F.ELEMENT_SPLIT(
+        f"{kind} {message.id!r}: each member became one individual; the {kind.lower()} record is not written{what}",
+        value=to_dict(record) if lost else None,
+    )
 
 
 class BeaconWriter(FormatWriter):
@@ -58,12 +85,7 @@ class BeaconWriter(FormatWriter):
         keep_info = flag in ("true", "1", "yes")
         for message in messages:
             if isinstance(message, (Family, Cohort)):
-                issues.append(
-                    F.ELEMENT_SPLIT(
-                        f"{type(message).__name__} {message.id!r}: each member became one "
-                        "individual; the family/cohort record itself is not written"
-                    )
-                )
+                issues.append(_split(message))
             for packet, prefix in _packets(message):
                 doc, found = to_beacon(packet, keep_info=keep_info)
                 for issue in found:
