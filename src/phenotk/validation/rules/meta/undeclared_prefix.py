@@ -11,7 +11,7 @@ from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validation.helpers import curie_prefix, plain_curie_prefix
 from phenotk.validation.rule import Context, Node, Rule, Violation
 from phenotk.validation.rules.meta._common import resources_text
-from phenotk.validation.rules.syntax._ids import written_ids
+from phenotk.validation.rules.syntax._ids import iri_curie, is_iri, written_ids
 
 #: standard resource entries offered as suggested fixes (version left for the curator to fill in)
 KNOWN_RESOURCES: dict[str, dict[str, str]] = {
@@ -78,14 +78,15 @@ class MetaUndeclaredPrefix(Rule):
 
     What it checks
     --------------
-    The prefix of every ``OntologyClass.id`` and ``GeneDescriptor.valueId`` must equal the
-    ``namespacePrefix`` of a resource in ``metaData.resources`` (in a Family or Cohort, the resources of
-    the element and of its members all count). An id with blanks around it (``"OMIM:154700 "``, which
-    ``curie-syntax`` reports and fixes) counts with its prefix. Each undeclared prefix is reported once, at
-    its first use, with the number of uses. Literature references (``PMID:``) in ``externalReferences`` are references,
-    not ontology terms, and are not checked. For well-known namespaces a resource entry is suggested; when
-    a resource already carries the namespace's well-known ``iriPrefix`` under another ``namespacePrefix``
-    (``"HPO"`` for ``http://purl.obolibrary.org/obo/HP_``), the finding names it and the fix renames it.
+    The prefix of every ``OntologyClass.id`` and ``GeneDescriptor.valueId`` must equal the ``namespacePrefix``
+    of a resource in ``metaData.resources`` (in a Family or Cohort, the resources of the element and of its
+    members all count). An id with blanks around it (``"OMIM:154700 "``, which ``curie-syntax`` reports and
+    fixes) counts with its prefix, an IRI (``http://purl.obolibrary.org/obo/MONDO_0007947``, which it reports
+    too) with the prefix of the CURIE it names. Each undeclared prefix is reported once, at its first use, with
+    the number of uses. Literature references (``PMID:``) in ``externalReferences`` are references, not ontology
+    terms, and are not checked. For well-known namespaces a resource entry is suggested; when a resource already
+    carries the namespace's well-known ``iriPrefix`` under another ``namespacePrefix`` (``"HPO"`` for
+    ``http://purl.obolibrary.org/obo/HP_``), the finding names it and the fix renames it.
 
     Why
     ---
@@ -280,6 +281,10 @@ def _cached_prefix(ident: str) -> str | None:
             # "OMIM:154700 " is curie-syntax's finding, whose fix strips it: its prefix must be declared all the
             # same (else the fix reveals an undeclared prefix that the run before it did not report)
             prefix = curie_prefix(ident.strip())
+        if prefix is not None and prefix[:1] in "hH" and is_iri(ident):
+            # an IRI ("http" read as a prefix) is curie-syntax's finding too: the CURIE it names counts
+            named = iri_curie(ident)
+            prefix = curie_prefix(named) if named is not None else None
         if len(_PREFIXES) < 200_000:
             _PREFIXES[ident] = prefix
     return prefix  # type: ignore[return-value]

@@ -7,6 +7,29 @@ from typing import Any
 from phenotk.validation.rule import Node
 
 _STATE = "syntax:written-ids"
+#: an id written as a web address (an IRI) instead of a CURIE: ``curie-syntax``'s finding
+IRI_SCHEMES = ("http://", "https://")
+
+
+def iri_curie(value: str) -> str | None:
+    """The CURIE an ontology term's IRI names, or None; for an id that :func:`is_iri` (not checked here).
+
+    The last segment of the address, after ``/`` or ``#``: an OBO PURL's ``HP_0001250`` (the first ``_`` is
+    the colon), an identifiers.org ``NCIT:C46113``. Not validated: ``Orphanet:558`` is returned as written.
+    """
+    last = value.strip().rstrip("/")
+    last = last[max(last.rfind("/"), last.rfind("#")) + 1 :]
+    if ":" not in last:
+        if "_" not in last:
+            return None
+        last = last.replace("_", ":", 1)
+    prefix, _, local = last.partition(":")
+    return last if prefix and local else None
+
+
+def is_iri(value: str) -> bool:
+    """True for an id that is a web address (``http://purl.obolibrary.org/obo/HP_0001250``), blanks aside."""
+    return value.lstrip()[:8].lower().startswith(IRI_SCHEMES)
 
 
 def written_ids(nodes: list[Node], state: dict[str, Any]) -> set[Any] | None:

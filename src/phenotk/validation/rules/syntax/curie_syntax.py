@@ -8,13 +8,18 @@ from collections.abc import Iterable, Iterator
 from phenotk.issue import Fix, PatchOp, Severity
 from phenotk.validation.helpers import CURIE, ID_SHAPES, PREFIX_ALIASES, plain_curie_prefix
 from phenotk.validation.rule import Context, Node, Rule, Violation
-from phenotk.validation.rules.syntax._ids import written_ids
+from phenotk.validation.rules.syntax._ids import iri_curie, is_iri, written_ids
 
 _FIELD = {"OntologyClass": "id", "GeneDescriptor": "valueId"}
 
 
 def _repair(value: str) -> str | None:
     """A corrected CURIE for common slips, or None."""
+    if is_iri(value):  # the CURIE the IRI names, itself repaired (Orphanet_558 → ORPHA:558)
+        named = iri_curie(value)
+        if named is None:
+            return None
+        return _repair(named) or (named if _problem(named, CURIE.match(named)) is None else None)
     v = value.strip()
     if "_" in v and ":" not in v:  # OBO PURL style HP_0001250
         v = v.replace("_", ":", 1)
@@ -45,6 +50,8 @@ def _problem(value: str, m: re.Match[str] | None) -> str | None:
     if m is None:
         return "is not a CURIE (PREFIX:local, no spaces)"
     prefix, local = m.group(1), m.group(2)
+    if local[:2] == "//" and is_iri(value):  # the regex reads "http" as a prefix
+        return "is an IRI, not a CURIE (PREFIX:local)"
     shape = ID_SHAPES.get(prefix)
     if shape is not None and not shape[0].match(local):
         return f"is not a valid {prefix} id ({shape[1]})"
@@ -62,7 +69,8 @@ class CurieSyntax(Rule):
     well-known namespaces the local part is checked too: HP, MONDO, GENO, SO, UBERON, ECO, MAXO
     = 7 digits; OMIM = 6 digits; ORPHA = digits; NCIT = ``C`` + digits; HGNC = digits; LOINC =
     ``code-check``. Aliases (``HPO:``, ``MIM:``, ``Orphanet:``), OBO-style ``HP_0001250``, surrounding
-    spaces and missing leading zeros get a suggested fix.
+    spaces and missing leading zeros get a suggested fix. An IRI (``http://purl.obolibrary.org/obo/HP_0001250``,
+    ``https://identifiers.org/NCIT:C46113``) is an error too, with the CURIE it names as the suggested fix.
 
     Why
     ---
