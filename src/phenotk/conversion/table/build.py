@@ -202,6 +202,8 @@ class _Builder:
         self.wide: list[tuple[str, OntologyClass]] = []
         self.wide_columns: set[str] = set()
         self.wide_ids: list[tuple[str, OntologyClass, str]] = []
+        #: onset columns of wide term columns (``Seizure onset`` beside ``Seizure``): (column, term, term id, spec)
+        self.wide_onsets: list[tuple[str, OntologyClass, str, ValueSpec]] = []
         self.created = timestamp(opts.created)
         #: header names with a non-empty cell in some row (None: not scanned yet, plan_columns reads the rows)
         self.nonempty: set[str] | None = None

@@ -167,6 +167,51 @@ def _wide_columns(b: _Builder, claimed: set[str]) -> None:
             _check_header_label(b, h, term[0])
     b.wide_columns = {h for h, _ in b.wide}
     b.wide_ids = [(h, term, str(term.id)) for h, term in b.wide]
+    _wide_onsets(b, claimed)
+
+
+#: an onset column named after its term column: "Seizure onset", "Seizure - age at onset", "Seizure (onset)",
+#: "Seizures: onset age", "Onset of seizures", "Age at onset (Hypotonia)", "Age of onset: ataxia"
+_ONSET_WORDS = r"(?:age\s+(?:at|of)\s+onset|onset(?:\s+age)?)"
+_ONSET_AFTER = re.compile(rf"(?P<term>.+?)\s*(?:[-–:,/_(]\s*)?{_ONSET_WORDS}\s*\)?\Z", re.I)
+_AGE_AT = re.compile(r"(?:\A|\s)age(?:\s+(?:at|of))?\Z", re.I)  # "Age at onset": no term named
+_ONSET_BEFORE = re.compile(rf"{_ONSET_WORDS}\s*(?:of|for|in|[-–:(])\s*(?P<term>.+?)\s*\)?\Z", re.I)
+
+
+def onset_subject(header: str) -> str | None:
+    """What an onset header names (``Seizure onset`` → ``Seizure``, ``Age at onset of ataxia`` → ``ataxia``)."""
+    m = _ONSET_BEFORE.match(header.strip()) or _ONSET_AFTER.match(header.strip())
+    name = m.group("term").strip() if m else ""
+    return None if not name or _AGE_AT.search(name) else name
+
+
+def _wide_onsets(b: _Builder, claimed: set[str]) -> None:
+    """Pair each unread column headed as the onset of a wide term column with it (its cells: that onset).
+
+    The term is found by the column's header (``Seizure onset`` → ``Seizure``) or, failing that, as an HPO
+    label or synonym that a wide column reads (``Age at onset of seizures`` → the ``Seizure`` column). A header
+    that names no wide term stays unmapped (reported).
+    """
+    if not b.wide_ids:
+        return
+    by_header = {h.casefold(): (term, tid) for h, term, tid in reversed(b.wide_ids)}
+    by_header.update({_ANSWER_HINT.sub("", h, count=1).casefold(): v for h, v in list(by_header.items())})
+    by_id = {tid: (term, tid) for _h, term, tid in reversed(b.wide_ids)}
+    for h in b.sheet.header:
+        if h in claimed:
+            continue
+        name = onset_subject(h)
+        if name is None:
+            continue
+        hit = by_header.get(name.casefold())
+        if hit is None:
+            term = b.resolver.resolve(name)
+            hit = by_id.get(term[0]) if term is not None else None
+        if hit is None:
+            continue
+        spec = ValueSpec(column=h)  # no mapping key: its cells are read as they are
+        b.wide_onsets.append((h, hit[0], hit[1], spec))
+        claimed.add(h)
 
 
 def _not_a_phenotype(b: _Builder, h: str, term: tuple[str, str]) -> bool:

@@ -182,9 +182,11 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
             if not f.HasField(name):
                 getattr(f, name).CopyFrom(value)
             elif getattr(f, name) != value:
+                where = f"and {_shown(value)!r} in row {row}" if prev[1] == row else \
+                    f"in row {prev[1]} but {_shown(value)!r} in row {row}"
                 issues.append(finding(
-                    "map-conflicting-values", f"{term.label or term.id}: {name} {_shown(getattr(f, name))!r} in row "
-                    f"{prev[1]} but {_shown(value)!r} in row {row}; kept the first", b.sev, sheet=b.sheet.name,
+                    "map-conflicting-values", f"{term.label or term.id}: {name} {_shown(getattr(f, name))!r} "
+                    f"{where}; kept the first", b.sev, sheet=b.sheet.name,
                     row=row, column=(columns or {}).get(name) or col, value=_shown(value),
                     reason="conflicting values"))
 
@@ -219,9 +221,12 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
     cut_cells = b.cut_cells
     wide = b.wide_ids
 
+    onsets = b.wide_onsets
+
     def wide_row(number: int, rec: dict[str, str]) -> None:
         """The wide term columns of one row: new features added as one batch, repeats merged or reported."""
         batch: list[Any] = []
+        stated: dict[str, bool] = {}  # term id → excluded, as this row's first cell of the term says
         for col, term, tid in wide:
             cell = rec[col]
             if not cell:
@@ -231,6 +236,8 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
                 pf = b.feature_cache[(col, cell)] = _wide_feature(b, term, cell)
             if pf is None:
                 continue
+            if onsets and pf is not _BAD:
+                stated.setdefault(tid, pf.excluded)
             if cut_cells and cell.strip() in cut_cells:
                 m = _WORD_AND_ONSET.match(cell.strip())
                 text = cell.strip() if exact_time(cell.strip())[0] is not None or m is None else m.group(2)
@@ -257,8 +264,28 @@ def phenotypes(b: _Builder, group: PacketRows, packet: Phenopacket, issues: list
             seen[tid] = (pf.excluded, number)
             at[tid] = len(features) + len(batch)
             batch.append(pf)
+        if onsets:
+            wide_onsets(number, rec, stated, batch)
         if batch:
             features.extend(batch)
+
+    def wide_onsets(number: int, rec: dict[str, str], stated: dict[str, bool], batch: list[Any]) -> None:
+        """The onset columns of the row's wide terms (``Seizure onset``): each completes its observed feature."""
+        for col, term, tid, spec in onsets:
+            cell = rec.get(col, "").strip()
+            if not cell:
+                continue
+            excluded = stated.get(tid)
+            if excluded is None or excluded:
+                issues.append(finding(
+                    "map-orphan-value", f"onset {cell!r} of {term.label or term.id} is not carried: row {number} "
+                    f"{'records the term as excluded' if excluded else 'does not record the term as observed'} "
+                    "(correct the term's cell, or clear this one)", b.sev, sheet=b.sheet.name, row=number,
+                    column=col, value=cell, reason="status gives no feature"))
+                continue
+            te = read_time(b, spec, cell, issues, number, f"onset of {term.label or term.id}")
+            if te is not None:
+                details(term, seen[tid], te, None, number, col, batch)
 
     for number, rec in group.rows:
         wide_row(number, rec)

@@ -27,6 +27,7 @@ from phenotk.issue import Issue, Severity
 from phenotk.mapping.model import DEFAULT_NEGATIONS, DEFAULT_SEPARATORS, DEFAULT_VOCABULARY, TableMapping, ValueSpec
 
 from .build import TermResolver
+from .columns import onset_subject
 from .findings import MAP_UNMATCHED_TEXT
 from .sheets import Sheet, SheetPreview, column_letter, preview_table, read_table
 from .starter_layout import HeaderChoice, choose_header, choose_sheet, transposed_labels
@@ -191,6 +192,9 @@ def place_columns(sheet: Sheet, ontology: Any = None) -> Placement:
             exact = matcher_for(ontology).exact(h)
             if exact is not None:
                 out.suggestions[h] = [exact]
+            continue
+        if onset_subject(h) is not None and resolver.resolve(h) is None:
+            out.unplaced.append(h)  # "Ataxia (onset)": the onset of a term column (starter_mapping pairs it)
             continue
         _place_term(h, resolver, ontology, out)
     return out
@@ -466,9 +470,30 @@ def starter_mapping(sheet: Sheet, ontology: Any = None, *, header_row: int = 1, 
     plain, _ = probe.referenced_columns()
     used = plain | {c for spec in probe.all_specs() for c in spec.columns()}
     pl.unplaced = [h for h in sheet.header if h not in used and h not in pl.hpo_columns and h != pl.term_column]
+    _onset_columns(pl, ontology)
     _note_unplaced(pl, sheet, has_hpo=ontology is not None)
     _suggest_for_text(sheet, probe, pl, ontology)
     return _yaml_text(sheet, d, pl), pl
+
+
+def _onset_columns(pl: Placement, ontology: Any) -> None:
+    """Unplaced headers that the converter reads as the onset of an HPO column (``Seizure onset``): placed."""
+    if not pl.hpo_columns:
+        return
+    headers = {h.casefold(): h for h in pl.hpo_columns}
+    ids = {term[0]: h for h, term in pl.hpo_columns.items()}
+    resolver = TermResolver(ontology)
+    for h in list(pl.unplaced):
+        name = onset_subject(h)
+        if name is None:
+            continue
+        column = headers.get(name.casefold())
+        if column is None:
+            term = resolver.resolve(name)
+            column = ids.get(term[0]) if term is not None else None
+        if column is not None:
+            pl.unplaced.remove(h)
+            pl.notes[h] = f"read as the onset of the {column!r} column (its cells: ages or onset terms)"
 
 
 #: At most this many unmatched free-text phrases get suggestions.

@@ -56,7 +56,8 @@ def read_value(
     if out is None:
         via = "" if mapped is MISSING or text == raw else f" (mapped to {text!r})"
         b.bad(issues, row, spec.column, raw, f"not {expected}",
-              f"{what} {raw!r}{via} is not {expected}; correct it or add it to the values of {spec.pointer}")
+              f"{what} {raw!r}{via} is not {expected}; correct it"
+              + (f" or add it to the values of {spec.pointer}" if spec.pointer else ""))
     return out
 
 
