@@ -75,3 +75,19 @@ def test_a_row_of_formulas_without_saved_values_is_reported_and_makes_no_packet(
     items = list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
     assert [c.message is None for c in items] == [False, True]
     assert {(i.context["column"], i.context["row"]) for i in items[1].issues} == {("A", 4), ("C", 4)}
+
+
+def test_a_value_in_a_column_without_header_or_in_the_hpo_column_is_reported(tmp_path: Path) -> None:
+    # a status typed in a column whose rows 1 and 2 are empty (a term column whose header was never filled in),
+    # or in the 'HPO' separator column itself, was skipped without a finding
+    path = tmp_path / "x.xlsx"
+    wb = _workbook([_row("P1", ["observed", "excluded"]), _row("P2", ["na", "na"])])
+    ws = wb.active
+    ws["W3"] = "observed"
+    ws["Q4"] = "HP:0001250"
+    ws["Q3"] = " NA "  # the separator column holds 'na': nothing to say
+    wb.save(path)
+    items = list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+    found = {(i.context.get("column"), i.context.get("row"), i.context.get("value")) for c in items for i in c.issues}
+    assert ("W", 3, "observed") in found and ("Q", 4, "HP:0001250") in found
+    assert not [f for f in found if f[:2] == ("Q", 3)]

@@ -159,10 +159,13 @@ class _Sheet:
         """The HPO columns (id in row 2, or found by label) and the Miscellaneous columns after ``HPO``."""
         options, sheet = self.options, self.sheet
         ontology = options.ontology
-        for i in range(self.hpo_col + 1, max(len(header), len(ids))):
+        self.width = max(len(header), len(ids))
+        self.headless: set[int] = set()  # term-side columns with neither a label nor an id (their cells: findings)
+        for i in range(self.hpo_col + 1, self.width):
             label = header[i] if i < len(header) else ""
             hpo_id = ids[i] if i < len(ids) else ""
             if not label and not hpo_id:
+                self.headless.add(i)
                 continue
             if _HPO_ID.match(hpo_id):
                 self.hpo.append((i, hpo_id, label))
@@ -455,7 +458,19 @@ _STATUS_WORDS = {"": NA, "na": NA, "observed": OBSERVED, "excluded": EXCLUDED}
 
 
 def _hpo_cells(sheet: _Sheet, raw: tuple[Any, ...], r: int, row: CurationRow, issues: list[Issue]) -> None:
-    """The HPO columns' statuses and onsets, then the terms named in Miscellaneous cells."""
+    """The HPO columns' statuses and onsets, then the terms named in Miscellaneous cells.
+
+    A value in the ``HPO`` separator column (other than ``na``) or in a column without label and id is reported:
+    it cannot be read as any term.
+    """
+    for i, value in enumerate(raw):
+        if i < sheet.hpo_col or not (i == sheet.hpo_col or i in sheet.headless or i >= sheet.width):
+            continue
+        text = cell_text(value)
+        if text and text.lower() != "na":
+            where = ("the 'HPO' separator column" if i == sheet.hpo_col
+                     else "a column with no label or HPO id in rows 1-2")
+            sheet.bad(issues, r, i, text, f"is in {where}; not read as any term")
     for i, hpo_id, label in sheet.hpo:
         text = cell_text(raw[i]) if i < len(raw) else ""
         status = _STATUS_WORDS.get(text.lower())
