@@ -659,3 +659,23 @@ def test_family_record_parts_not_written_are_named_and_kept(tmp_path: Path) -> N
     cohort = json_format.ParseDict({"id": "C", "description": "pilot", "members": [{"id": "m1"}]}, Cohort())
     (split,) = [i for i in BeaconWriter().write([cohort], tmp_path / "c.json", OPTS) if i.code == "BCN010"]
     assert "description" in split.message and split.context["value"]["description"] == "pilot"
+
+
+def test_a_beacon_genomic_variations_file_is_claimed_and_named(tmp_path: Path) -> None:
+    # a Beacon genomicVariations.json was not sniffed as Beacon: 'phenotk convert' said only "an object, not a
+    # Phenopacket, Family or Cohort", not what the file is
+    path = tmp_path / "genomicVariations.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "variantInternalId": "v1",
+                    "variation": {"referenceBases": "A", "alternateBases": "G", "variantType": "SNP"},
+                    "caseLevelData": [{"biosampleId": "bs1", "zygosity": {"id": "GENO:0000458"}}],
+                }
+            ]
+        )
+    )
+    assert BeaconReader().sniff(path, path.read_bytes()[:4096])
+    with pytest.raises(InputError, match="Beacon genomic variation, not an individual"):
+        list(BeaconReader().read(path, OPTS))

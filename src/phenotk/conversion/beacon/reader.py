@@ -21,10 +21,10 @@ from .vocab import INDIVIDUAL_KEYS
 
 _SNIFF = re.compile(
     rb'(?m)"(featureType|diseaseCode|resultSets|geographicOrigin|ethnicity|interventionsOrProcedures|measures'
-    rb'|biosampleStatus|sampleOriginType)"\s*:'
+    rb'|biosampleStatus|sampleOriginType|variantInternalId|caseLevelData)"\s*:'
     rb'|"sex"\s*:\s*\{'
     rb"|^[ \t-]*(featureType|diseaseCode|resultSets|geographicOrigin|ethnicity|interventionsOrProcedures"
-    rb"|biosampleStatus|sampleOriginType):"
+    rb"|biosampleStatus|sampleOriginType|variantInternalId|caseLevelData):"
 )
 
 #: Keys that mark other Beacon (or phenopacket) documents: (keys, what it is).
