@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
@@ -12,6 +13,26 @@ VRS2_TYPES = frozenset({"Allele", "CisPhasedBlock", "Adjacency", "Terminus", "De
                         "CopyNumberCount", "CopyNumberChange", "Haplotype", "VariationSet"})
 #: keys only VRS 2 objects have (VRS 1.3 in Phenopacket v2 says sequenceLocation, literalSequenceExpression …)
 VRS2_KEYS = frozenset({"location", "state", "copies", "copyChange", "digest", "members"})
+#: keys of VRS 1.x's own JSON that Phenopacket's protobuf form of VRS lacks (CopyNumberCount/Change's subject)
+VRS1_KEYS = frozenset({"subject", "copy_change"})
+#: keys of a VRS 1.x location in the VRS schema's own JSON (SequenceLocation, ChromosomeLocation)
+_VRS1_LOCATION_KEYS = frozenset({"sequence_id", "interval", "species_id", "chr"})
+
+
+def vrs1_json(value: dict[str, Any]) -> bool:
+    """True for a VRS object in VRS 1.x's own JSON (``_id``, ``sequence_id``, ``interval`` …), not VRS 2's.
+
+    Both write ``type``, ``location`` and ``state``; VRS 1.x's location has a snake_case ``sequence_id`` and an
+    ``interval``, its copy numbers a ``subject``; only VRS 2 has a ``digest`` or ``copyChange``.
+    """
+    if "digest" in value or "copyChange" in value:
+        return False
+    location = value.get("location")
+    return (
+        not VRS1_KEYS.isdisjoint(value)
+        or (type(location) is dict and not _VRS1_LOCATION_KEYS.isdisjoint(location))
+        or ("_id" in value and "type" in value)
+    )
 
 
 class SchemaVrs2(Rule):
@@ -22,7 +43,10 @@ class SchemaVrs2(Rule):
     * a document whose top level is a VRS 2.0 variation (``"type": "Allele"`` with ``location``/``state``,
       ``CopyNumberCount`` with ``copies`` …) instead of a Phenopacket, Family or Cohort;
     * a VRS 1.3 ``Allele`` or ``CopyNumber`` inside a variation descriptor that is written with VRS 2 keys
-      (``location`` as an object, ``state`` with ``type: LiteralSequenceExpression``, ``copies``, ``digest``).
+      (``location`` as an object, ``state`` with ``type: LiteralSequenceExpression``, ``copies``, ``digest``);
+    * the same written in VRS 1.x's own JSON (the VRS schema's form, not Phenopacket's protobuf one: ``_id``,
+      ``location`` with a snake_case ``sequence_id`` and an ``interval``, a copy number's ``subject``), which
+      the finding names as such rather than as VRS 2.
 
     One finding says what the JSON is; ``schema-unknown-field`` still lists the keys one by one, and a
     ``variation`` that is VRS 2 as a whole is ``value-empty``'s (it sets no VRS 1.3 member).
@@ -61,6 +85,15 @@ class SchemaVrs2(Rule):
                 return ()
             if VRS2_KEYS.isdisjoint(value):
                 return ()
+            if vrs1_json(value):
+                return [
+                    self.violation(
+                        f"this is VRS 1.x JSON (type {kind!r}), not a Phenopacket, Family or Cohort: put the variant "
+                        "in a phenopacket's interpretation as a variationDescriptor, in Phenopacket's protobuf form "
+                        'of VRS (variation: {"allele": {"sequenceLocation": …, "literalSequenceExpression": …}})',
+                        context={"vrs": 1},
+                    )
+                ]
             return [
                 self.violation(
                     f"this is VRS 2 JSON (type {value['type']!r}), not a Phenopacket, Family or Cohort: put the "
@@ -69,11 +102,23 @@ class SchemaVrs2(Rule):
                     context={"vrs": 2},
                 )
             ]
-        found = sorted(VRS2_KEYS.intersection(value))
-        if not found:
+        if VRS2_KEYS.isdisjoint(value) and VRS1_KEYS.isdisjoint(value):
             return ()
         kind = value.get("type")
         what = f"type {kind!r}, " if isinstance(kind, str) else ""
+        if vrs1_json(value):
+            found = sorted((VRS2_KEYS | VRS1_KEYS | {"_id"}).intersection(value))
+            return [
+                self.violation(
+                    f"this {node[1]} is VRS 1.x JSON, the VRS schema's own form ({what}keys {', '.join(found)}); "
+                    "Phenopacket v2 embeds VRS in protobuf form: use sequenceLocation (sequenceId, "
+                    "sequenceInterval) or chromosomeLocation, and literalSequenceExpression",
+                    context={"vrs": 1},
+                )
+            ]
+        found = sorted(VRS2_KEYS.intersection(value))
+        if not found:
+            return ()
         return [
             self.violation(
                 f"this {node[1]} is written in VRS 2 ({what}keys {', '.join(found)}); Phenopacket v2 embeds VRS "

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
+from phenotk.validation.rules.schema.vrs2 import vrs1_json
 
 #: VRS 1.x ``Variation`` members (exactly one is set in a valid document)
 VARIATION_MEMBERS = ("allele", "haplotype", "copyNumber", "text", "variationSet")
@@ -23,7 +24,8 @@ class ValueEmpty(Rule):
     * a VRS 1.x ``Variation`` (``variationDescriptor.variation``) sets one of ``allele``, ``haplotype``,
       ``copyNumber``, ``text``, ``variationSet``. When it instead has the keys of a VRS 2.x object
       (``type``, ``location``, ``state`` …) the message says so: Phenopacket v2 embeds VRS 1.3, and VRS 2
-      JSON is not read by any phenopacket library (``schema-unknown-field`` lists the keys one by one).
+      JSON is not read by any phenopacket library (``schema-unknown-field`` lists the keys one by one). VRS
+      1.x's own JSON has the same keys (with ``_id``, ``sequence_id``, ``interval``): the message names it so.
 
     Why
     ---
@@ -58,6 +60,14 @@ class ValueEmpty(Rule):
         keys = set(node.value)
         if keys & VRS2_KEYS and "type" in keys:
             kind = node.value.get("type")
+            if vrs1_json(node.value):  # the same keys in VRS 1.x's own JSON: not VRS 2
+                yield self.violation(
+                    f"this variation is VRS 1.x JSON, the VRS schema's own form (type {kind!r}, keys "
+                    f"{', '.join(sorted(keys & (VRS2_KEYS | {'_id', 'subject'})))}); Phenopacket v2 embeds VRS in "
+                    'protobuf form: wrap it as {"allele": {…}} with sequenceLocation, literalSequenceExpression …',
+                    context={"vrs": 1},
+                )
+                return
             yield self.violation(
                 f"this variation is VRS 2 JSON (type {kind!r}, keys {', '.join(sorted(keys & VRS2_KEYS))}); "
                 'Phenopacket v2 embeds VRS 1.3: wrap it as {"allele": {…}} with VRS 1.3 field names',
