@@ -495,3 +495,19 @@ def test_without_an_hpo_the_page_says_why_checks_were_skipped_not_no_hpo(tmp_pat
             assert "--no-hpo" not in json.dumps(report["notes"])
     finally:
         srv.stop()
+
+
+def test_the_fix_diff_of_a_file_without_a_last_newline_keeps_old_and_new_lines_apart(client: httpx.Client) -> None:
+    # a one-line JSON packet (no newline at its end, as json.dump writes it): the diff joined the old and the new
+    # line into one ('-{… "Female" …}+{… "FEMALE" …}'), which the page showed as one removed line and no addition
+    ws = _workspace(client)
+    assert _upload(client, ws, "one-line.json", json.dumps(SYNTHETIC).encode()).status_code == 200
+    assert client.post(f"/api/workspaces/{ws}/convert").status_code == 200
+    (planned,) = client.post(f"/api/workspaces/{ws}/fixes/plan").json()["files"]
+    lines = planned["diff"].splitlines()
+    removed = [line for line in lines if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in lines if line.startswith("+") and not line.startswith("+++")]
+    assert len(removed) == len(added) == 1, lines
+    assert '"Female"' in removed[0] and '"FEMALE"' not in removed[0]
+    assert '"FEMALE"' in added[0] and '"Female"' not in added[0]
+    assert lines.count("\\ No newline at end of file") == 2  # as diff(1) and git mark it
