@@ -76,6 +76,19 @@ def ontology_specs(specs: list[str] | None) -> dict[str, str] | None:
     return out or None
 
 
+def exclusive(*given: tuple[str, object]) -> None:
+    """Refuse options that contradict each other: ``("--hpo", hpo), ("--no-hpo", no_hpo)`` both set → UsageError."""
+    named = [name for name, value in given if value not in (None, False, (), [])]
+    if len(named) > 1:
+        raise UsageError(f"{' and '.join(named)} contradict each other; give only one")
+
+
+def needs(option: str, value: object, requirement: str, met: bool) -> None:
+    """Refuse ``option`` (given: ``value`` set) when what it needs is missing: ``--disease`` without …."""
+    if value not in (None, False, (), []) and not met:
+        raise UsageError(f"{option} needs {requirement}; without it the option would be silently ignored")
+
+
 def echo_json(obj: Any) -> None:
     """Print a JSON document to stdout."""
     import json

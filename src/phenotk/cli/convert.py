@@ -17,7 +17,7 @@ import typer
 from phenotk.errors import InputError, UsageError
 from phenotk.issue import Report, Severity
 
-from ._common import ElementOpt
+from ._common import ElementOpt, exclusive, needs
 from ._findings import check_report_target, print_findings, split_list, write_side_report
 
 
@@ -108,6 +108,8 @@ def convert_command(
     from phenotk.workflow.convert import convert
 
     threshold = _fail_on(fail_on)
+    _check_usage(output, created, hpo=hpo, no_hpo=no_hpo, report=(report_path, report_format), validate=validate,
+                 validation=(("--profile", profile), ("--select", select), ("--ignore", ignore)))  # fmt: skip
     note = jobs_note(jobs)
     if note:
         typer.echo(note, err=True)
@@ -139,6 +141,34 @@ def convert_command(
     else:
         typer.echo(f"nothing written: no document could be converted; {output} not created", err=True)
     raise typer.Exit(conversion.exit_code(threshold))
+
+
+def _check_usage(
+    output: str,
+    created: str | None,
+    *,
+    hpo: Path | None,
+    no_hpo: bool,
+    report: tuple[Path | None, str | None],
+    validate: bool,
+    validation: tuple[tuple[str, object], ...],
+) -> None:
+    """Options that contradict each other or would be silently ignored: one usage error before any work."""
+    if output == "-":  # it used to write a file named "-"
+        raise UsageError("-o -: convert writes files, not stdout; name a file (out.json) or a directory (out/)")
+    exclusive(("--hpo", hpo), ("--no-hpo", no_hpo))
+    needs("--report-format", report[1], "--report FILE", report[0] is not None)
+    for option, value in validation:
+        needs(option, value, "validation (drop --no-validate)", validate)
+    if created is not None:
+        from google.protobuf.timestamp_pb2 import Timestamp
+
+        try:
+            Timestamp().FromJsonString(created)
+        except ValueError:
+            raise UsageError(
+                f"--created {created!r} is not an RFC 3339 time; write e.g. 2024-05-01T00:00:00Z"
+            ) from None
 
 
 def _fail_on(value: str) -> Severity | None:

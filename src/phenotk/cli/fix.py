@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from phenotk.cli._common import ontology_specs, split_values
+from phenotk.cli._common import exclusive, ontology_specs, split_values
 from phenotk.errors import PhenotkError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,6 +89,7 @@ def fix_command(
     After fixing, every file is validated again. Exit 0 when nothing at or above --fail-on remains, 1 when
     something does, 2 on unreadable input or wrong usage.
     """
+    exclusive(("--hpo", hpo), ("--no-hpo", no_hpo))
     stdin_only = paths == ["-"]
     modes = sum([in_place, out_dir is not None, dry_run])
     if modes > 1:

@@ -13,6 +13,7 @@ from phenotk.errors import UsageError
 from phenotk.io.sniff import format_from_extension
 from phenotk.issue import Severity
 
+from ._common import needs
 from ._findings import check_report_target
 from .convert import finish
 
@@ -61,6 +62,9 @@ def upgrade_command(
             f"--interpretation-status must be one of {', '.join(INTERPRETATION_STATUSES)}, "
             f"not {interpretation_status!r}"
         )
+    if output == "-":  # it used to make a directory named "-"
+        raise UsageError("-o -: upgrade writes files, not stdout; name a directory (v2/) or a .json/.yaml file")
+    needs("--disease", disease, "--variants-to-interpretations", variants_to_interpretations)
     if to and to not in ("json", "yaml"):
         raise UsageError(f"--to must be json or yaml, not {to!r}")
     check_report_target(report_path, None, force)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from phenotk.cli._common import ontology_specs, split_values
+from phenotk.cli._common import exclusive, needs, ontology_specs, split_values
 from phenotk.errors import UsageError
 from phenotk.issue import Severity
 from phenotk.report import ReportFormat
@@ -137,6 +137,13 @@ def validate_command(
     from phenotk.report import parse_outputs, parse_show, text_blocks, write_reports
     from phenotk.workflow.session import Session
 
+    exclusive(("--hpo", hpo), ("--no-hpo", no_hpo))
+    exclusive(("--require-hpo", require_hpo), ("--no-hpo", no_hpo))
+    scaled = engine != "local"
+    needs("--scheduler", scheduler, "--engine dask or spark", scaled)
+    needs("--workers", workers, "--engine dask or spark", scaled)
+    if write_baseline_ and not force:
+        _baseline_target(write_baseline_)
     plain = [o for o in output or [] if "=" not in o]
     if format_.value != "parquet":  # usage errors before the run
         outputs, shows = parse_outputs(output or [], format_.value), parse_show(show or [])
@@ -197,6 +204,18 @@ def validate_command(
         text_blocks=blocks,
     )
     raise typer.Exit(exit_code(report, session.fail_on, baseline_written=bool(write_baseline_)))
+
+
+def _baseline_target(path: str) -> None:
+    """``--write-baseline FILE`` may replace a baseline (that is how one is refreshed), never any other file."""
+    from phenotk.validation.baseline import load_baseline
+
+    if not os.path.lexists(path):
+        return
+    try:
+        load_baseline(path)
+    except UsageError:
+        raise UsageError("exists and is not a phenotk baseline; use --force to replace it", path=path) from None
 
 
 def _note_lowered(jobs: int, option: str) -> None:

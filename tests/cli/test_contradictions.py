@@ -1,0 +1,98 @@
+"""Options that contradict each other, or that the run would silently ignore, are one usage error (exit 2).
+
+Before: ``--hpo F --no-hpo`` quietly dropped F; ``--require-hpo --no-hpo`` exited 0; ``validate --workers 2``
+(no --engine) and ``convert --report-format json`` (no --report) were ignored; ``convert --no-validate -p strict``
+validated nothing; ``upgrade --disease`` without ``--variants-to-interpretations`` was dropped; ``convert -o -``
+wrote a file named ``-`` and ``upgrade -o -`` a directory named ``-``; ``convert --created yesterday`` was an
+internal error (exit 3); ``validate --write-baseline other.json`` replaced any file without --force.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from phenotk.cli.app import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SHEET_MAPPING = "phenotk_mapping: 1\nid: Patient\nsubject:\n  id: Patient\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PHENOTK_HPO", raising=False)
+    shutil.copy(EXAMPLES / "proband-marfan.json", tmp_path / "p.json")
+    (tmp_path / "s.csv").write_text("Patient,Sex\nP1,M\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(SHEET_MAPPING, encoding="utf-8")
+    (tmp_path / "hp.obo").write_text("format-version: 1.2\n", encoding="utf-8")
+    return tmp_path
+
+
+CASES = [
+    (["validate", "p.json", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
+    (["validate", "p.json", "--require-hpo", "--no-hpo"], "--require-hpo and --no-hpo contradict"),
+    (["validate", "p.json", "--no-hpo", "--workers", "2"], "--workers needs --engine dask or spark"),
+    (["validate", "p.json", "--no-hpo", "--scheduler", "tcp://h:8786"], "--scheduler needs --engine dask or spark"),
+    (["convert", "p.json", "-o", "o.yaml", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
+    (["convert", "p.json", "-o", "o.yaml", "--report-format", "json"], "--report-format needs --report FILE"),
+    (["convert", "s.csv", "-m", "m.yaml", "-o", "o/", "--no-hpo", "--no-validate", "-p", "strict"],
+     "--profile needs validation"),
+    (["convert", "s.csv", "-m", "m.yaml", "-o", "o/", "--no-hpo", "--no-validate", "--select", "schema"],
+     "--select needs validation"),
+    (["convert", "s.csv", "-m", "m.yaml", "-o", "o/", "--no-hpo", "--no-validate", "--ignore", "time"],
+     "--ignore needs validation"),
+    (["convert", "p.json", "-o", "-", "--to", "yaml"], "convert writes files, not stdout"),
+    (["convert", "p.json", "-o", "o.yaml", "--created", "yesterday"], "--created 'yesterday' is not an RFC 3339"),
+    (["upgrade", "p.json", "-o", "-"], "upgrade writes files, not stdout"),
+    (["upgrade", "p.json", "-o", "v2/", "--disease", "OMIM:154700"], "--disease needs --variants-to-interpretations"),
+    (["summarize", "p.json", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
+    (["fix", "p.json", "--dry-run", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
+]
+
+
+@pytest.mark.parametrize(("argv", "words"), CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_contradictions_are_one_usage_error(
+    capsys: pytest.CaptureFixture[str], work: Path, argv: list[str], words: str
+) -> None:
+    before = sorted(p.name for p in work.iterdir())
+    code, _, err = run(capsys, *argv)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == 2 and len(lines) == 1, err
+    assert words in lines[0] and "Traceback" not in err, lines[0]
+    assert sorted(p.name for p in work.iterdir()) == before  # nothing written (no "-" file or folder)
+
+
+def test_write_baseline_replaces_a_baseline_but_no_other_file(capsys: pytest.CaptureFixture[str], work: Path) -> None:
+    other = work / "notes.json"
+    other.write_text('{"mine": true}\n', encoding="utf-8")
+    code, _, err = run(capsys, "validate", "p.json", "--no-hpo", "--write-baseline", "notes.json")
+    assert code == 2 and "notes.json: exists and is not a phenotk baseline; use --force" in err
+    assert json.loads(other.read_text()) == {"mine": True}
+    # a baseline is refreshed in place, as before
+    assert run(capsys, "validate", "p.json", "--no-hpo", "--write-baseline", "b.json")[0] == 0
+    assert run(capsys, "validate", "p.json", "--no-hpo", "--write-baseline", "b.json")[0] == 0
+    # --force replaces anything
+    assert run(capsys, "validate", "p.json", "--no-hpo", "--write-baseline", "notes.json", "--force")[0] == 0
+    assert json.loads(other.read_text())["format"] == "phenotk-baseline/1"
+
+
+def test_consistent_options_still_run(capsys: pytest.CaptureFixture[str], work: Path) -> None:
+    code, _, err = run(capsys, "convert", "s.csv", "-m", "m.yaml", "-o", "o/", "--no-hpo", "--no-validate",
+                       "--created", "2024-05-01T00:00:00Z")
+    assert code in (0, 1), err
+    (made,) = (work / "o").iterdir()
+    assert json.loads(made.read_text())["metaData"]["created"] == "2024-05-01T00:00:00Z"
