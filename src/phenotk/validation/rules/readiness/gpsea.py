@@ -42,8 +42,9 @@ class GpseaReadiness(Rule):
     * each variant has an ``allelicState`` whose label GPSEA maps to a genotype — ``heterozygous``,
       ``homozygous``, ``hemizygous`` … (**error**: "Unknown genotype");
     * each variant has coordinates GPSEA can use: a complete ``vcfRecord`` on GRCh37/hg19 or GRCh38/hg38, a
-      copy-number ``variation``, an ``hgvs.c`` expression, or a ``structuralType`` with a ``geneContext``
-      (**error**: "Unable to find variant coordinates");
+      copy-number ``variation`` with ``allele.sequenceLocation.sequenceId`` and a ``number`` of 1 or 3 (GPSEA
+      reads no other copy number: "The copy number of N is not supported"), an ``hgvs.c`` expression, or a
+      ``structuralType`` with a ``geneContext`` (**error**: "Unable to find variant coordinates");
     * at least one ``diseases`` entry (**warning**: "No diseases found");
     * ``subject.sex`` (**warning**: sex-stratified analyses and X-linked genotypes need it).
 
@@ -110,7 +111,11 @@ class GpseaReadiness(Rule):
                     C.key(vd, "allelicState"),
                 )
             )
-        if not _has_coordinates(vd, vcf, complete):
+        copies = _copies(vd) if not complete else None
+        if copies is not None and copies not in ("1", "3"):
+            what = f"copy number {copies}" if copies else "a copy number without number.value (a range?)"
+            out.append(self.violation(f"gpsea: {what} is not one GPSEA reads (1: a deletion, 3: a duplication)", *path))
+        elif not _has_coordinates(vd, vcf, complete):
             out.append(
                 self.violation(
                     "gpsea: no usable coordinates (a complete vcfRecord on GRCh37/GRCh38, a copy number, an hgvs.c "
@@ -120,6 +125,18 @@ class GpseaReadiness(Rule):
             )
 
 
+def _copies(vd: dict[str, Any]) -> str | None:
+    """The ``number.value`` of a copy number GPSEA reads (one with ``allele.sequenceLocation.sequenceId``), else None.
+
+    GPSEA takes such a copy number before any expression, and refuses every number but 1 and 3.
+    """
+    cn = C.get(C.get(vd, "variation"), "copyNumber")
+    if not isinstance(cn, dict) or not C.get(C.get(C.get(cn, "allele"), "sequenceLocation"), "sequenceId"):
+        return None
+    number = C.get(C.get(cn, "number"), "value")
+    return str(number) if number is not None else ""
+
+
 def _has_coordinates(vd: dict[str, Any], vcf: dict[str, Any] | None, complete: bool) -> bool:
     """A complete ``vcfRecord`` (``complete``) on a known build, a copy number, an hgvs.c expression, or a typed SV."""
     if complete and vcf is not None:
@@ -127,7 +144,7 @@ def _has_coordinates(vd: dict[str, Any], vcf: dict[str, Any] | None, complete: b
         if asm is not None and asm != "":
             asm = str(asm)
             return "38" in asm or "37" in asm or "19" in asm
-    if C.get(C.get(vd, "variation"), "copyNumber"):
+    if _copies(vd) is not None:  # 1 or 3: the caller reported any other number
         return True
     exprs = vd.get("expressions")  # one-word JSON names: ``expressions``, ``syntax``
     if isinstance(exprs, list) and any(isinstance(e, dict) and e.get("syntax") == "hgvs.c" for e in exprs):
