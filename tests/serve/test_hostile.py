@@ -511,3 +511,20 @@ def test_the_fix_diff_of_a_file_without_a_last_newline_keeps_old_and_new_lines_a
     assert '"Female"' in removed[0] and '"FEMALE"' not in removed[0]
     assert '"FEMALE"' in added[0] and '"Female"' not in added[0]
     assert lines.count("\\ No newline at end of file") == 2  # as diff(1) and git mark it
+
+
+def test_safe_fixes_inside_a_zip_are_said_to_be_left_not_silently_missing(client: httpx.Client) -> None:
+    # a zip member's findings read 'safe fix available', and Show safe fixes listed the loose files only ('no safe
+    # fixes' when the zip was the only upload): members are not fixed on the page, and nothing said so
+    ws = _workspace(client)
+    assert _upload(client, ws, "cohort.zip", _zip({"a/p1.json": json.dumps(SYNTHETIC).encode(),
+                                                   "p2.json": json.dumps({**SYNTHETIC, "id": "s-2"}).encode()})
+                   ).status_code == 200
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    safe = [f for f in run["findings"] if f["fix"] == "safe"]
+    assert safe and all(f["path"].startswith("cohort.zip!") for f in safe)
+    plan = client.post(f"/api/workspaces/{ws}/fixes/plan").json()
+    assert plan["files"] == []
+    assert plan["not_fixed"] == [{"file": "cohort.zip", "documents": 2, "fixes": len(safe),
+                                  "why": "files inside a zip are not fixed here: unzip it and drop its files, or "
+                                         "run phenotk fix on the zip"}]

@@ -391,9 +391,13 @@ def create_app(state: ServeState) -> FastAPI:
 
     @app.post("/api/workspaces/{ws_id}/fixes/plan")
     def fixes_plan(ws_id: str) -> dict[str, Any]:
-        """The safe fixes for the run's packets and uploaded phenopackets, with diffs (nothing written)."""
+        """The safe fixes for the run's packets and uploaded phenopackets, with diffs (nothing written).
+
+        ``not_fixed``: uploads whose safe fixes are not applied here (zips: their members stay as uploaded).
+        """
         ws = state.store.get(ws_id)
-        return {"files": runs.plan_fixes(ws, runs.current_run(ws), state.session)}
+        run = runs.current_run(ws)
+        return {"files": runs.plan_fixes(ws, run, state.session), "not_fixed": runs.not_fixed(ws, run)}
 
     @app.post("/api/workspaces/{ws_id}/fixes/apply")
     def fixes_apply(ws_id: str, choice: FixChoice = Body(default_factory=FixChoice)) -> dict[str, Any]:

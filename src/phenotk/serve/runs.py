@@ -860,6 +860,27 @@ def plan_fixes(ws: Workspace, run: Run, session: Any) -> list[dict[str, Any]]:
     return out
 
 
+def not_fixed(ws: Workspace, run: Run) -> list[dict[str, Any]]:
+    """Uploads whose safe fixes the page does not apply (zip members stay as uploaded), with their counts.
+
+    Their findings read "safe fix available", and without this the plan listed the loose files only.
+    """
+    zips = {name for name, kind in ws.kinds.items() if kind == "phenopackets (zip)"}
+    counts: dict[str, list[int]] = {}
+    for result in run.report.results:
+        archive = result.path.split("!", 1)[0]
+        if archive == result.path or archive not in zips:
+            continue
+        fixes = sum(1 for i in result.issues if i.fix is not None and i.fix.safe)
+        if fixes:
+            seen = counts.setdefault(archive, [0, 0])
+            seen[0] += 1
+            seen[1] += fixes
+    return [{"file": name, "documents": docs, "fixes": fixes,
+             "why": "files inside a zip are not fixed here: unzip it and drop its files, or run phenotk fix on the zip"}
+            for name, (docs, fixes) in sorted(counts.items())]
+
+
 def _marked_ends(lines: Iterable[str]) -> Iterator[str]:
     """Diff lines, each ending in a newline; a file's last line without one is marked as diff(1) and git do.
 

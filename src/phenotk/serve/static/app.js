@@ -351,7 +351,9 @@
           el("ul", {}, ...f.fixes.map((x) => el("li", { text: `${x.code} ${x.pointer}: ${x.message}` }))),
           diffView(f.diff)));
       }
-      status("fix-status", data.files.length ? `${data.files.length} file(s) can be fixed safely; review the diff, then apply` : "no safe fixes");
+      const left = (data.not_fixed || []).map((z) => `${z.file}: ${z.fixes} safe fix(es) in ${z.documents} file(s) not applied (${z.why})`);
+      status("fix-status", [data.files.length ? `${data.files.length} file(s) can be fixed safely; review the diff, then apply` :
+        left.length ? "no safe fixes here" : "no safe fixes", ...left].join("; "));
       $("apply-fixes").disabled = data.files.length === 0;
     } catch (e) { status("fix-status", e.message, true); }
   }
