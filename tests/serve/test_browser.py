@@ -406,3 +406,25 @@ def test_without_javascript_the_page_says_what_to_do(browser: Any, server: Backg
     text = page.inner_text("main")
     assert "needs JavaScript" in text and "phenotk convert" in text
     context.close()
+
+
+def test_the_mapping_file_chooser_shows_where_the_keyboard_is(browser: Any, server: BackgroundServer,
+                                                              tmp_path: Path) -> None:
+    # "Use a mapping file…" is a label styled as a button over a visually hidden file input: Tab reached the
+    # 1-pixel input and the focus ring was drawn on it, clipped: nothing on screen showed where the focus was
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("individual_id,sex,Seizure\np1,female,yes\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    page.focus("#mapping-download")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "mapping-upload"
+    ring = page.evaluate("""() => { const s = getComputedStyle(document.querySelector("label[for='mapping-upload']"));
+        return [s.outlineStyle, s.outlineWidth]; }""")
+    assert ring[0] != "none" and ring[1] != "0px", ring
+    page.keyboard.press("Tab")  # and it goes away when the focus moves on
+    assert page.evaluate("""() => getComputedStyle(document.querySelector("label[for='mapping-upload']"))
+        .outlineStyle""") == "none"
+    page.close()
