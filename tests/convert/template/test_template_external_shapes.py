@@ -91,3 +91,19 @@ def test_a_value_in_a_column_without_header_or_in_the_hpo_column_is_reported(tmp
     found = {(i.context.get("column"), i.context.get("row"), i.context.get("value")) for c in items for i in c.issues}
     assert ("W", 3, "observed") in found and ("Q", 4, "HP:0001250") in found
     assert not [f for f in found if f[:2] == ("Q", 3)]
+
+
+def test_an_hpo_id_written_in_another_form_is_read_as_that_id_not_by_the_column_label(tmp_path: Path) -> None:
+    # row 2 'hp:0001263' / 'HP_0000252': the id is stated, only its spelling is off. It was ignored — the column
+    # was found by its label (here 'Seizure': another term than the id says) or, without an ontology, not mapped
+    path = tmp_path / "x.xlsx"
+    wb = _workbook([_row("P1", ["observed", "excluded"])])
+    wb.active["R2"] = "hp:0001263"
+    wb.active["S2"] = "HP_0000252"
+    wb.save(path)
+    items = list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+    packet = items[0].message
+    assert [(f.type.id, f.excluded) for f in packet.phenotypic_features] == [("HP:0001263", False),
+                                                                             ("HP:0000252", True)]
+    spelled = {(i.context["column"], i.context["value"]) for i in items[0].issues if i.rule == "map-bad-cell"}
+    assert spelled == {("R", "hp:0001263"), ("S", "HP_0000252")}
