@@ -75,3 +75,14 @@ def test_a_cell_beyond_the_header_is_reported(tmp_path: Path) -> None:
     result = convert_export(export, mapping)
     stray = [i for i in result.all_issues if i.context.get("value") == "Female"]
     assert len(stray) == 1 and stray[0].context["row"] == 3 and "has no header" in stray[0].message
+
+
+def test_number_fields_take_numbers_as_redcap_writes_them_not_python_float_spellings(tmp_path: Path) -> None:
+    # Python's float() reads 'nan', 'inf', '1_000': a re-saved export ('nan' from pandas) passed them as numbers
+    export, mapping = _project(
+        tmp_path, "record_id,demo,,text,Record ID,,,\nage,demo,,text,Age,,,number\n",
+        "record_id,age\n1,nan\n2,inf\n3,1_000\n4,-.5\n5,1.5E3\n6,+2\n",
+        "id: record_id\nsubject:\n  id: record_id\nignore_columns: [age]\n")
+    result = convert_export(export, mapping)
+    bad = {i.context["value"] for i in result.all_issues if i.rule == "redcap-bad-value"}
+    assert bad == {"nan", "inf", "1_000"}

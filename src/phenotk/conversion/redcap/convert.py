@@ -51,6 +51,8 @@ from .findings import (
 )
 
 _NUMBER_COMMA = re.compile(r"-?\d+,\d+\Z")
+#: A number as REDCap's number validation takes it (not Python's float(): no 'nan', 'inf', '1_000').
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\Z")
 _DATE_FORMATS = {
     "ymd": ("%Y-%m-%d", "%Y/%m/%d"),
     "dmy": ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"),
@@ -358,9 +360,7 @@ class _Pipeline:
             return iso
         if val.startswith(("number", "integer")) or f.type in ("calc", "slider"):
             num = v.replace(",", ".") if (_NUMBER_COMMA.match(v) and (self.decimal_comma or "comma" in val)) else v
-            try:
-                float(num)
-            except ValueError:
+            if not _NUMBER.match(num):
                 if not val:  # calc fields may hold text
                     return value
                 self.bad(col, v, f"{v!r} in {f.name!r} is not a number ({val}); value not used", ctx)
