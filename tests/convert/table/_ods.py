@@ -11,7 +11,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 _NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+       'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"')
+#: a table style that hides its sheet (what LibreOffice writes for Sheet > Hide Sheet)
+_HIDDEN_STYLE = ('<office:automatic-styles><style:style style:name="ta_hidden" style:family="table">'
+                 '<style:table-properties table:display="false"/></style:style></office:automatic-styles>')
 
 
 def _cell(v: Any) -> str:
@@ -28,16 +32,18 @@ def _cell(v: Any) -> str:
     return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
 
 
-def write_ods(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    """Write ``sheets`` (name → rows) as an .ods file at ``path``."""
+def write_ods(path: Path, sheets: dict[str, list[list[Any]]], hidden: frozenset[str] = frozenset()) -> Path:
+    """Write ``sheets`` (name → rows) as an .ods file at ``path``; the sheets named in ``hidden`` are hidden."""
     tables = "".join(
-        f"<table:table table:name={quoteattr(name)}>"
+        f"<table:table table:name={quoteattr(name)}"
+        + (' table:style-name="ta_hidden">' if name in hidden else ">")
         + "".join("<table:table-row>" + "".join(map(_cell, row)) + "</table:table-row>" for row in rows)
         + "</table:table>"
         for name, rows in sheets.items()
     )
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_NS} office:version="1.2">'
-               f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>")
+               f"{_HIDDEN_STYLE if hidden else ''}<office:body><office:spreadsheet>{tables}</office:spreadsheet>"
+               "</office:body></office:document-content>")
     manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
                 'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
                 '<manifest:file-entry manifest:full-path="/" '

@@ -182,3 +182,34 @@ def test_xlsx_with_a_corrupt_deflate_stream_is_an_input_error(tmp_path: Path) ->
         with pytest.raises(InputError) as err:
             read(path)
         assert err.value.path == str(path)
+
+
+def _hidden_first_workbook(tmp_path: Path, kind: str) -> Path:
+    """A workbook whose first sheet (old patients) is hidden and whose second holds the cohort."""
+    old = [["ID", "Sex"], ["X1", "F"]]
+    cohort = [["ID", "Sex"], ["P1", "M"], ["P2", "F"]]
+    if kind == "ods":
+        return write_ods(tmp_path / "h.ods", {"Old": old, "Patients": cohort}, hidden=frozenset({"Old"}))
+    book = xlwt.Workbook()
+    for name, rows in (("Old", old), ("Patients", cohort)):
+        ws = book.add_sheet(name)
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                ws.write(i, j, v)
+    book.get_sheet(0).visibility = 1  # Format > Sheet > Hide
+    book.save(str(tmp_path / "h.xls"))
+    return tmp_path / "h.xls"
+
+
+@pytest.mark.parametrize("kind", ["ods", "xls"])
+def test_a_hidden_first_sheet_is_passed_over_with_a_word(tmp_path: Path, kind: str) -> None:
+    """As for XLSX: the first sheet the workbook shows is read, and the hidden one is named; naming it reads it."""
+    path = _hidden_first_workbook(tmp_path, kind)
+    sheet = read_table(path)
+    assert sheet.name == "Patients" and [rec["ID"] for _n, rec in sheet.records()] == ["P1", "P2"]
+    assert sheet.sheet_note and "first sheet 'Old' is hidden: read 'Patients'" in sheet.sheet_note
+    named = read_table(path, sheet="Old")
+    assert [rec["ID"] for _n, rec in named.records()] == ["X1"] and "sheet 'Old' is hidden" in (named.sheet_note or "")
+    previews = preview_table(path)
+    assert [(p.name, p.hidden) for p in previews] == [("Old", True), ("Patients", False)]
+    assert yaml.safe_load(init_mapping(path).text)["input"]["sheet"] == "Patients"

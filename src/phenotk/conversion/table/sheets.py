@@ -1111,13 +1111,8 @@ def open_xlsx(
             book.close()
 
     out = StreamSheet(title, p, rows, header_row=header_row, skip_rows=skip_rows, spill=True)
-    hidden = [w.title for w in wb.worksheets[:index] if _is_hidden(w)]
-    if _is_hidden(ws):
-        out.sheet_note = (f"sheet {title!r} is hidden in the workbook (input.sheet names it): its rows were read; "
-                          "check it holds the patients meant")
-    elif sheet is None and hidden:
-        out.sheet_note = (f"the workbook's first sheet {hidden[0]!r} is hidden: read {title!r}, the first sheet it "
-                          "shows (set input.sheet to read another)")
+    out.sheet_note = _hidden_sheet_note([w.title for w in wb.worksheets], [_is_hidden(w) for w in wb.worksheets],
+                                        index, sheet)
     member = getattr(ws, "_worksheet_path", None)
     if member:
         try:
@@ -1179,10 +1174,19 @@ def _calamine_book(path: Path, kind: str, max_bytes: int) -> Any:
     return book
 
 
-def _calamine_sheet_index(names: list[str], sheet: str | int | None, path: str) -> int:
-    """0-based index of the worksheet named / numbered ``sheet`` (1-based; None = the first)."""
+def _calamine_hidden(book: Any) -> list[bool]:
+    """Per worksheet, whether the workbook hides it (ODS ``table:display="false"``, XLS hidden / very hidden)."""
+    try:
+        return [str(getattr(m, "visible", "")).rsplit(".", 1)[-1].lower() != "visible" for m in book.sheets_metadata]
+    except Exception:  # an older python-calamine, or metadata it cannot read: every sheet counts as shown
+        return [False] * len(book.sheet_names)
+
+
+def _calamine_sheet_index(names: list[str], sheet: str | int | None, path: str, hidden: list[bool] | None = None
+                          ) -> int:
+    """0-based index of the worksheet named / numbered ``sheet`` (1-based; None = the first the workbook shows)."""
     if sheet is None:
-        return 0
+        return next((i for i, h in enumerate(hidden or []) if not h), 0)
     if isinstance(sheet, int):
         if not 1 <= sheet <= len(names):
             raise InputError(f"sheet {sheet} does not exist (workbook has {len(names)})", path=path)
@@ -1225,16 +1229,17 @@ def _calamine_rows(book: Any, index: int, kind: str, path: str, max_row: int | N
         yield r, cells
 
 
-_Read = tuple[list[str], list[tuple[int, list[tuple[int, list[str]]]]]]
+_Read = tuple[list[str], list[tuple[int, list[tuple[int, list[str]]]]], list[bool]]
 
 
 def _calamine_read(path: Path, kind: str, max_bytes: int, sheet: str | int | None, max_row: int | None,
                    every: bool) -> _Read:
-    """(sheet names, [(sheet index, its rows)]) of the workbook: ``sheet`` alone, or ``every`` sheet."""
+    """(sheet names, [(sheet index, its rows)], hidden flags) of the workbook: ``sheet`` alone, or ``every`` sheet."""
     book = _calamine_book(path, kind, max_bytes)
     names = list(book.sheet_names)
-    wanted = range(len(names)) if every else [_calamine_sheet_index(names, sheet, str(path))]
-    return names, [(i, list(_calamine_rows(book, i, kind, str(path), max_row))) for i in wanted]
+    hidden = _calamine_hidden(book)
+    wanted = range(len(names)) if every else [_calamine_sheet_index(names, sheet, str(path), hidden)]
+    return names, [(i, list(_calamine_rows(book, i, kind, str(path), max_row))) for i in wanted], hidden
 
 
 #: seconds a workbook may take in the reader's child process
@@ -1307,6 +1312,18 @@ def _read_isolated(path: Path, kind: str, max_bytes: int, sheet: str | int | Non
     return value  # type: ignore[no-any-return]
 
 
+def _hidden_sheet_note(names: list[str], hidden: list[bool], index: int, sheet: str | int | None) -> str | None:
+    """A word about a hidden worksheet: the one read (named by ``input.sheet``), or hidden ones passed over."""
+    if hidden[index]:
+        return (f"sheet {names[index]!r} is hidden in the workbook (input.sheet names it): its rows were read; "
+                "check it holds the patients meant")
+    before = [n for n, h in zip(names[:index], hidden[:index], strict=True) if h]
+    if sheet is None and before:
+        return (f"the workbook's first sheet {before[0]!r} is hidden: read {names[index]!r}, the first sheet it "
+                "shows (set input.sheet to read another)")
+    return None
+
+
 def _bound_memory(extra: int) -> None:
     """Cap this process's address space at its current size plus ``extra`` bytes (Linux)."""
     import resource
@@ -1331,12 +1348,13 @@ def open_calamine(
 ) -> StreamSheet:
     """One worksheet of an ODS/XLS/XLSB workbook as a :class:`StreamSheet` (read once, in a child process)."""
     p = Path(path)
-    names, [(index, rows)] = _read_isolated(p, kind, max_bytes, sheet)
+    names, [(index, rows)], hidden = _read_isolated(p, kind, max_bytes, sheet)
 
     def replay() -> Iterator[tuple[int, list[str]]]:
         return iter(rows)
 
     out = StreamSheet(names[index], str(p), replay, header_row=header_row, skip_rows=skip_rows)
+    out.sheet_note = _hidden_sheet_note(names, hidden, index, sheet)
     if kind == "ODS":
         try:
             out.hidden_marks, out.hidden_columns = _ods_hidden(p, names[index])
@@ -1413,7 +1431,7 @@ class SheetPreview:
     rows: list[tuple[int, list[str]]]  #: (row number, cell texts), merged cells filled, blank rows kept
     workbook: bool  #: True for an XLSX worksheet
     sheet_count: int = 1  #: worksheets in the workbook
-    hidden: bool = False  #: the workbook hides the sheet (XLSX): never chosen over a visible one
+    hidden: bool = False  #: the workbook hides the sheet (XLSX, ODS, XLS): never chosen over a visible one
 
 
 def preview_table(
@@ -1429,8 +1447,8 @@ def preview_table(
     p = _regular_file(path)
     kind = calamine_kind(p)
     if kind is not None:
-        names, read = _read_isolated(p, kind, max_xlsx_bytes, sheet, max_rows, every=sheet is None)
-        return [SheetPreview(names[i], i + 1, rows, True, len(names)) for i, rows in read]
+        names, read, hidden = _read_isolated(p, kind, max_xlsx_bytes, sheet, max_rows, every=sheet is None)
+        return [SheetPreview(names[i], i + 1, rows, True, len(names), hidden[i]) for i, rows in read]
     if _is_xlsx(p):
         wb = _open_workbook(p, max_xlsx_bytes)
         try:
