@@ -589,3 +589,31 @@ def test_pedigree_persons_get_the_family_id_they_lack(v1_dir: Path) -> None:
     # without a Family id nothing can be derived: the persons stay without one (validate reports them)
     bare, issues = upgrade(v1_dir / "exomiser__minimal_family.json")
     assert not bare.id and not [i for i in issues if i.rule == "v1-family-id-filled"]
+
+
+def test_two_choices_of_one_v1_oneof_keep_the_first_and_report_the_second() -> None:
+    # a feature with both classOfOnset and ageOfOnset (one 'onset' oneof in v1), or one field under both its
+    # names, stopped the upgrade with protobuf's 'should not have multiple "onset" oneof fields': no location,
+    # nothing converted. The first choice is kept; the other is a v1-invalid-value finding with its value.
+    tree: dict[str, Any] = {
+        "id": "p1",
+        "subject": {"id": "s1", "sex": "FEMALE"},
+        "phenotypicFeatures": [
+            {
+                "type": {"id": "HP:0001250", "label": "Seizure"},
+                "classOfOnset": {"id": "HP:0003577", "label": "Congenital onset"},
+                "ageOfOnset": {"age": "P3Y"},
+            }
+        ],
+        "metaData": {"createdBy": "x", "created": "2020-01-01T00:00:00Z", "phenopacketSchemaVersion": "1.0"},
+    }
+    tree["subject"]["date_of_birth"] = "2001-01-01T00:00:00Z"
+    tree["subject"]["dateOfBirth"] = "2002-02-02T00:00:00Z"
+    packet, issues = upgrade(tree)
+    assert isinstance(packet, Phenopacket)
+    assert packet.phenotypic_features[0].onset.ontology_class.id == "HP:0003577"
+    assert packet.subject.date_of_birth.ToJsonString() == "2001-01-01T00:00:00Z"
+    bad = {i.pointer: i for i in issues if i.rule == "v1-invalid-value"}
+    assert bad["/phenotypicFeatures/0/ageOfOnset"].context["value"] == {"age": "P3Y"}
+    assert "classOfOnset" in bad["/phenotypicFeatures/0/ageOfOnset"].message
+    assert bad["/subject/dateOfBirth"].context["value"] == "2002-02-02T00:00:00Z"

@@ -42,6 +42,7 @@ class Cleaner:
         self.pointers[norm] = orig
         by_name = {**{f.name: f for f in desc.fields}, **{f.json_name: f for f in desc.fields}}
         out: dict[str, Any] = {}
+        chosen: dict[str, str] = {}  # a field's json name, or "oneof:" + a oneof's name → the key that set it
         for key, value in tree.items():
             fd = by_name.get(key)
             optr = join(orig, key)
@@ -65,11 +66,32 @@ class Cleaner:
                     continue
             if value is None:
                 continue
+            group = f"oneof:{fd.containing_oneof.name}" if fd.containing_oneof is not None else None
+            first = chosen.get(fd.json_name) or (chosen.get(group) if group else None)
+            if first is not None:
+                self._second_choice(key, first, fd, optr, value)
+                continue
             nptr = join(norm, fd.json_name)
             cleaned = self.value(value, fd, nptr, optr)
             if cleaned is not DROP:
                 out[fd.json_name] = cleaned
+                chosen[fd.json_name] = key
+                if group:
+                    chosen[group] = key
         return out
+
+    def _second_choice(self, key: str, first: str, fd: FieldDescriptor, orig: str, value: Any) -> None:
+        """Report a value for a field (or a oneof) that an earlier key of the same object already set; dropped.
+
+        The strict parser rejects the whole document for it (``should not have multiple "onset" oneof fields``).
+        """
+        if fd.containing_oneof is not None and first not in (fd.name, fd.json_name):
+            why = f"'{key}' and '{first}' are two choices of the one v1 field '{fd.containing_oneof.name}'"
+        else:
+            why = f"'{key}' sets '{fd.json_name}' again (first set as '{first}')"
+        self.issues.append(
+            F.INVALID_VALUE(f"{why}; kept '{first}' (the first), dropped '{key}'", pointer=orig, value=value)
+        )
 
     def value(self, value: Any, fd: FieldDescriptor, norm: str, orig: str) -> Any:
         """The cleaned value of field ``fd`` (a map, a list or one value); :data:`DROP` when it is bad."""
