@@ -142,3 +142,31 @@ def test_view_methods_name_a_wrong_argument() -> None:
         term_matrix([1])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"merge_summaries takes CohortSummary.* not int"):
         merge_summaries([s, 1])  # type: ignore[list-item]
+
+
+def test_an_hpo_path_works_wherever_an_index_does(hpo_dir: Path) -> None:
+    """read_cohort(…, hpo="hp.json") loads the file, but CohortView(packets, hpo="hp.json").summary() and
+    summarize(packets, hpo="hp.json") ended in AttributeError: 'str' object has no attribute 'children'."""
+    path = str(hpo_dir / "hp.json")
+    packets = [phenotk.read(_packet("a", _feature("HP:0020219")))]  # Motor seizure, a kind of Seizure
+    view = CohortView(packets, hpo=path)
+    assert view.hpo is not None and view.hpo.version
+    assert view.summary().term("HP:0001250").observed == 1
+    assert len(view.filter(term="HP:0001250")) == 1
+    assert summarize(packets, hpo=path).term("HP:0001250").observed == 1
+    assert CohortView(packets, hpo=False).hpo is None  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"hpo takes .* not int"):
+        summarize(packets, hpo=1)  # type: ignore[arg-type]
+
+
+def test_cohort_view_takes_packets_and_names_anything_else() -> None:
+    """CohortView(packet) said "'Phenopacket' object is not subscriptable", CohortView("folder/") "'str' object
+    has no attribute 'id'" (at the first repr); families are flattened like read_cohort does."""
+    a, b = phenotk.read(_packet("a")), phenotk.read(_packet("b"))
+    assert [p.id for p in CohortView([Family(id="f", proband=a, relatives=[b])])] == ["a", "b"]
+    with pytest.raises(TypeError, match=r"CohortView takes .*read_cohort"):
+        CohortView("folder/")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"CohortView takes .* not Phenopacket"):
+        CohortView(a)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"CohortView takes .* not int"):
+        CohortView([a, 1])  # type: ignore[list-item]

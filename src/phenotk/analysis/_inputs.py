@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf.message import Message
 from phenopackets import Phenopacket
 
 from phenotk.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from phenotk.ontology import OntologyIndex
 
 
 def not_packets(packets: Any, name: str) -> TypeError | None:
@@ -65,3 +68,21 @@ def iter_packets(packets: Any, name: str) -> Iterator[Phenopacket]:
         else:
             raise TypeError(f"{name} takes phenopackets (messages, dicts, Documents) or paths, "
                             f"not {type(item).__name__}")
+
+
+def ontology_index(hpo: Any) -> OntologyIndex | None:
+    """The HPO an analysis function was given: an index, a path to hp.json / hp.obo (loaded), None or False (none).
+
+    Anything else is a ``TypeError`` (a path given to ``CohortView`` or ``summarize`` ended in "'str' object has
+    no attribute 'children'").
+    """
+    if hpo is None or hpo is False:
+        return None
+    if hasattr(hpo, "is_descendant_of"):
+        return hpo  # type: ignore[no-any-return]
+    if isinstance(hpo, (str, os.PathLike)):
+        from phenotk.ontology import load_ontology
+
+        return load_ontology(os.fspath(hpo), prefix="HP")
+    raise TypeError(f"hpo takes an OntologyIndex (phenotk.load_hpo) or a path to hp.json / hp.obo, "
+                    f"not {type(hpo).__name__}")

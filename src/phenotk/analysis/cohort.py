@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from google.protobuf.message import Message
 from phenopackets import Cohort, Family, Phenopacket
 
+from phenotk.analysis._inputs import ontology_index
 from phenotk.analysis.genotype import (
     GenotypePhenotypeTable,
     allele_count,
@@ -93,6 +94,32 @@ class CohortView:
     errors: list[InputError] = field(default_factory=list)
     hpo: OntologyIndex | None = None
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.hpo = ontology_index(self.hpo)
+        packets: Any = self.packets
+        if isinstance(packets, (str, os.PathLike)):
+            raise TypeError(f"CohortView takes phenopackets in memory, not a path ({os.fspath(packets)!r:.60}): "
+                            "read_cohort(path) reads files")
+        if (isinstance(packets, (Message, bytes, bytearray, dict)) or not isinstance(packets, Iterable)
+                or type(packets).__name__ == "DataFrame"):
+            raise TypeError(f"CohortView takes a list of phenopackets, not {type(packets).__name__}")
+        if isinstance(packets, list) and all(isinstance(p, Phenopacket) for p in packets):
+            return
+        packets = list(packets)
+        aligned = len(self.sources) == len(packets)
+        out: list[Phenopacket] = []
+        sources: list[str] = []
+        for i, p in enumerate(packets):
+            if not isinstance(p, (Phenopacket, Family, Cohort)):
+                raise TypeError(f"CohortView takes Phenopacket, Family or Cohort messages, not {type(p).__name__}")
+            members = packets_of(p)  # a Family or Cohort counts its members, as read_cohort reads it
+            out += members
+            if aligned:
+                sources += [self.sources[i]] * len(members)
+        self.packets = out
+        if aligned:
+            self.sources = sources
 
     def __len__(self) -> int:
         return len(self.packets)
@@ -394,11 +421,7 @@ def read_cohort(
     for p in paths:
         if not isinstance(p, (str, os.PathLike)):
             raise TypeError(f"read_cohort reads files: every item is a path, not {type(p).__name__} ({p!r:.60})")
-    if hpo is False:  # as phenotk.validate takes it: no HPO
-        hpo = None
-    elif hpo is not None and not hasattr(hpo, "is_descendant_of") and not isinstance(hpo, (str, os.PathLike)):
-        raise TypeError(f"hpo takes an OntologyIndex (phenotk.load_hpo) or a path to hp.json / hp.obo, "
-                        f"not {type(hpo).__name__}")
+    index = ontology_index(hpo)  # before reading: a wrong hpo= fails fast
     packets: list[Phenopacket] = []
     sources: list[str] = []
     errors: list[InputError] = []
@@ -426,13 +449,8 @@ def read_cohort(
         for p in packets_of(item.message):
             packets.append(p)
             sources.append(item.path)
-    index = hpo
-    if hpo is not None and not hasattr(hpo, "is_descendant_of"):
-        from phenotk.ontology import load_ontology
-
-        index = load_ontology(os.fspath(hpo), prefix="HP")  # type: ignore[arg-type]
     notes = [f"{len(repeated)} file(s) named more than once, read once (first: {repeated[0]})"] if repeated else []
-    return CohortView(packets, sources, errors, index, notes)  # type: ignore[arg-type]
+    return CohortView(packets, sources, errors, index, notes)
 
 
 def render_packet_card(packet: Phenopacket) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from google.protobuf.message import Message
 from phenopackets import Phenopacket
 
-from phenotk.analysis._inputs import iter_packets
+from phenotk.analysis._inputs import iter_packets, ontology_index
 from phenotk.analysis.terms import TermClosure
 from phenotk.model.durations import duration_days
 from phenotk.ontology.hpo_roots import ALL, PHENOTYPIC_ABNORMALITY
@@ -445,7 +445,7 @@ def _stats(values: list[float]) -> dict[str, float | int | None]:
 def summarize(
     packets: Iterable[Phenopacket | Message | dict[str, Any]] | str | os.PathLike[str],
     *,
-    hpo: OntologyIndex | None = None,
+    hpo: OntologyIndex | str | os.PathLike[str] | None = None,
     top: int = 20,
 ) -> CohortSummary:
     """Summarise phenopackets.
@@ -454,10 +454,11 @@ def summarize(
     glob, or a list of them; an unreadable file raises its :class:`~phenotk.errors.InputError` —
     ``read_cohort(paths).summary()`` collects them instead). Anything else is a ``TypeError``.
 
-    With ``hpo`` term counts propagate along the hierarchy, terms get current labels and roll up to organ systems
-    (see :mod:`phenotk.analysis.terms` for the definition).
+    With ``hpo`` (an index or a path to hp.json / hp.obo) term counts propagate along the hierarchy, terms get
+    current labels and roll up to organ systems (see :mod:`phenotk.analysis.terms` for the definition).
     """
     top = _top(top)
+    hpo = ontology_index(hpo)
     n = 0
     sex: Counter[str] = Counter()
     vital: Counter[str] = Counter()
