@@ -617,3 +617,19 @@ def test_two_choices_of_one_v1_oneof_keep_the_first_and_report_the_second() -> N
     assert bad["/phenotypicFeatures/0/ageOfOnset"].context["value"] == {"age": "P3Y"}
     assert "classOfOnset" in bad["/phenotypicFeatures/0/ageOfOnset"].message
     assert bad["/subject/dateOfBirth"].context["value"] == "2002-02-02T00:00:00Z"
+
+
+def test_integer_out_of_range_is_a_finding_not_a_failed_document() -> None:
+    # VcfAllele.pos is int32: 99999999999999 made the strict parse reject the whole document ("Value out of
+    # range"), without a location; now only that value is dropped, with its pointer and value
+    tree: dict[str, Any] = {
+        "id": "p1",
+        "subject": {"id": "s1"},
+        "variants": [{"vcfAllele": {"genomeAssembly": "GRCh38", "chr": "1", "pos": 99999999999999, "ref": "A",
+                                    "alt": "G"}}],
+        "metaData": {"createdBy": "x", "created": "2020-01-01T00:00:00Z", "phenopacketSchemaVersion": "1.0"},
+    }
+    packet, issues = upgrade(tree, variants_to_interpretations=True)
+    assert packet.subject.id == "s1"
+    (bad,) = [i for i in issues if i.rule == "v1-invalid-value"]
+    assert bad.pointer == "/variants/0/vcfAllele/pos" and bad.context["value"] == 99999999999999

@@ -163,11 +163,17 @@ class Cleaner:
                 return value.lower() == "true"
             return self.bad(value, fd, orig, "true or false")
         if fd.cpp_type in (FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_INT64):
+            bits = 31 if fd.cpp_type == FieldDescriptor.CPPTYPE_INT32 else 63
+            number: int | None = None
             if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-                return int(value)
-            return self.bad(value, fd, orig, "an integer")
+                number = value
+            elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+                number = int(value)
+            if number is None:
+                return self.bad(value, fd, orig, "an integer")
+            if not -(2**bits) <= number < 2**bits:  # the strict parser would reject the whole document
+                return self.bad(value, fd, orig, f"an integer of at most {bits + 1} bits")
+            return number
         return value
 
     def bad(self, value: Any, fd: FieldDescriptor, orig: str, expected: str) -> Any:
