@@ -86,3 +86,15 @@ def test_number_fields_take_numbers_as_redcap_writes_them_not_python_float_spell
     result = convert_export(export, mapping)
     bad = {i.context["value"] for i in result.all_issues if i.rule == "redcap-bad-value"}
     assert bad == {"nan", "inf", "1_000"}
+
+
+def test_a_label_exports_survey_timestamp_is_a_redcap_column_not_an_unknown_field(tmp_path: Path) -> None:
+    # REDCap's 'CSV labels' export heads a survey's <form>_timestamp column 'Survey Timestamp': it was reported as
+    # a field the dictionary lacks (and as unmapped), one pair of warnings per survey
+    export, mapping = _project(
+        tmp_path, "record_id,demo,,text,Record ID,,,\nsex,demo,,radio,Sex,\"1, Female | 2, Male\",,\n",
+        "Record ID,Survey Timestamp,Sex,Complete?\n1,2020-01-01 10:00,Female,Complete\n",
+        "id: record_id\nsubject:\n  id: record_id\n  sex:\n    column: sex\n    values: {Female: FEMALE, Male: MALE}\n")
+    result = convert_export(export, mapping)
+    assert [i.rule for i in result.all_issues if i.severity.value != "info"] == []
+    assert result.packets[0].subject.sex == 1  # FEMALE

@@ -170,6 +170,15 @@ def label_headers(header: list[str], dictionary: DataDictionary) -> dict[str, st
     used: set[str] = set()
     out: dict[str, str] = {}
     form = ""
+    stamps: list[str] = []  # 'Survey Timestamp' headers: <form>_timestamp of the form whose fields follow
+
+    def entered(f: Field) -> None:
+        nonlocal form
+        form = f.form
+        for stamp in stamps:
+            out[stamp] = f"{f.form}_timestamp"
+        stamps.clear()
+
     for h in header:
         key = _label_key(h)
         if key not in by_label and key not in LABEL_SYSTEM_HEADERS:
@@ -180,6 +189,9 @@ def label_headers(header: list[str], dictionary: DataDictionary) -> dict[str, st
         if key == "complete?" and form:
             out[h] = f"{form}_complete"
             continue
+        if key == "survey timestamp":
+            stamps.append(h)
+            continue
         m = _CHOICE_HEADER.match(h)
         if m:
             for f in by_label.get(_label_key(m.group(1)), []):
@@ -188,14 +200,14 @@ def label_headers(header: list[str], dictionary: DataDictionary) -> dict[str, st
                 if code is not None and f"{f.name}___{_column_code(code)}" not in used:
                     out[h] = f"{f.name}___{_column_code(code)}"
                     used.add(out[h])
-                    form = f.form
+                    entered(f)
                     break
             continue
         for f in by_label.get(key, []):
             if f.name not in used and f.type != "descriptive":
                 out[h] = f.name
                 used.add(f.name)
-                form = f.form
+                entered(f)
                 break
     matched = sum(1 for h, name in out.items() if name not in LABEL_SYSTEM_HEADERS.values())
     return out if matched > known else None
