@@ -170,3 +170,14 @@ def test_cohort_view_takes_packets_and_names_anything_else() -> None:
         CohortView(a)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"CohortView takes .* not int"):
         CohortView([a, 1])  # type: ignore[list-item]
+
+
+def test_packets_without_id_are_not_a_duplicated_id() -> None:
+    """Two packets without id (family relatives of an upgraded v1 folder) were listed by duplicate_ids() as the
+    id '' found twice, and the repr said '1 packet id(s) found more than once'; they are named as having no id."""
+    view = CohortView([Phenopacket(id="x"), Phenopacket(), Phenopacket(), Phenopacket(id="y"), Phenopacket(id="y")])
+    assert view.duplicate_ids().to_dict() == {"y": 2}
+    text = repr(view)
+    assert "1 packet id(s) found more than once, 2 packets" in text and "2 packet(s) without id" in text
+    assert "2 packet(s) without id" in view._repr_html_()
+    assert len(CohortView([Phenopacket(), Phenopacket()]).duplicate_ids()) == 0

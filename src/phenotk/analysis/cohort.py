@@ -278,13 +278,15 @@ class CohortView:
         """Packet ids found more than once (id → number of packets), most first; empty when ids are unique.
 
         The same packet in two files, or a Family's proband also read as a packet of its own, is counted twice by
-        every summary: drop one with :meth:`filter` (or fix the inputs).
+        every summary: drop one with :meth:`filter` (or fix the inputs). Packets without id are not listed here
+        (they share no id; the reprs count them).
         """
         import pandas as pd
 
         counts: dict[str, int] = {}
         for p in self.packets:
-            counts[p.id] = counts.get(p.id, 0) + 1
+            if p.id:  # packets without id share no id: the reprs count them apart
+                counts[p.id] = counts.get(p.id, 0) + 1
         dup = sorted(((k, n) for k, n in counts.items() if n > 1), key=lambda kv: (-kv[1], kv[0]))
         return pd.Series(dict(dup), name="packets", dtype="int64").rename_axis("packet_id")
 
@@ -295,6 +297,9 @@ class CohortView:
         dup = self.duplicate_ids()
         if len(dup):
             out.append(f"{len(dup)} packet id(s) found more than once, {int(dup.sum())} packets (.duplicate_ids())")
+        no_id = sum(1 for p in self.packets if not p.id)
+        if no_id:
+            out.append(f"{no_id} packet(s) without id (packet_id is NA in the frames)")
         out += self.notes
         return out
 
