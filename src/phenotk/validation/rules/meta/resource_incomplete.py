@@ -55,7 +55,7 @@ class MetaResourceIncomplete(Rule):
         if text is not None and text in self._ok_lists:
             return ()
         ok = self._ok
-        out: list[Violation] | tuple[()] = ()
+        out: list[Violation] | None = None  # no list made in the common case (no finding)
         for i, v in enumerate(resources):
             if type(v) is not dict:
                 continue
@@ -77,10 +77,12 @@ class MetaResourceIncomplete(Rule):
                 if len(ok) < 10_000 and all(type(x) is str for x in key):
                     ok.add(key)
                 continue
-            out = [*out, *found]
-        if not out and text is not None and len(self._ok_lists) < 10_000:
+            if out is None:  # one list, extended: not copied at each resource (quadratic)
+                out = []
+            out.extend(found)
+        if out is None and text is not None and len(self._ok_lists) < 10_000:
             self._ok_lists.add(bytes(memoryview(text)))  # a copy: orjson's bytes keep a 4 KB buffer
-        return out
+        return out if out is not None else ()
 
     def _check(self, node: Node, i: int) -> Iterator[Violation]:
         """The findings of ``resources[i]`` (``node``), at paths relative to the metadata."""

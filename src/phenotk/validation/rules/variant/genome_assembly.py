@@ -48,7 +48,7 @@ class VariantGenomeAssembly(Rule):
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Each of the phenopacket's variation descriptors (see :func:`_descriptor`); ``()`` when all agree."""
-        out: list[Violation] | tuple[()] = ()
+        out: list[Violation] | None = None  # no list made in the common case (no finding)
         for rec in records(node, ctx):
             if rec.vcf is not None:  # a VCF record
                 build, assembly, ak, found = _MEMO.of(rec)
@@ -57,11 +57,15 @@ class VariantGenomeAssembly(Rule):
                     if first is None:  # its pointer is spelled out only for a finding (most documents have one build)
                         first = ctx.state[_STATE] = (build, assembly, node[2], (*rec.path, rec.vcf_key, ak))
                     if first[0] != build:
-                        out = [*out, self._differs(rec, build, assembly, ak, first)]
+                        if out is None:  # one list, extended: not copied at each finding (quadratic)
+                            out = []
+                        out.append(self._differs(rec, build, assembly, ak, first))
                 if found:
                     path = rec.path
-                    out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
-        return out
+                    if out is None:
+                        out = []
+                    out.extend(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)
+        return out if out is not None else ()
 
     def _differs(self, rec: Record, build: str, assembly: str, ak: str, first: tuple[Any, ...]) -> Violation:
         """The warning at a record whose build is not the document's first (``first``: build, as written, where)."""

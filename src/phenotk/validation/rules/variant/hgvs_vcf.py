@@ -53,14 +53,16 @@ class VariantHgvsVcfMismatch(Rule):
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Each of the phenopacket's variation descriptors (see :func:`_descriptor`); ``()`` when all agree."""
-        out: list[Violation] | tuple[()] = ()
+        out: list[Violation] | None = None  # no list made in the common case (no finding)
         for rec in records(node, ctx):
             if rec.vcf is not None:  # a VCF record (and, for a finding, a genomic expression)
                 found = _MEMO.of(rec)
                 if found:
                     path = rec.path
-                    out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
-        return out
+                    if out is None:  # one list, extended: not copied at each finding (quadratic)
+                        out = []
+                    out.extend(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)
+        return out if out is not None else ()
 
 
 def _descriptor(rec: Record) -> tuple[Finding, ...]:

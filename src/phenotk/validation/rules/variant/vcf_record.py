@@ -54,14 +54,16 @@ class VariantVcfRecord(Rule):
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Check the VCF record of each of the phenopacket's variation descriptors (``()`` when all are fine)."""
-        out: list[Violation] | tuple[()] = ()
+        out: list[Violation] | None = None  # no list made in the common case (no finding)
         for rec in records(node, ctx):
             if rec.vcf is not None:
                 found = _MEMO.of(rec)
                 if found:
                     path = rec.path
-                    out = [*out, *(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)]
-        return out
+                    if out is None:  # one list, extended: not copied at each finding (quadratic)
+                        out = []
+                    out.extend(self.violation(m, *path, *at, severity=sev) for m, at, sev in found)
+        return out if out is not None else ()
 
 
 def _descriptor(rec: Record) -> tuple[Finding, ...]:
