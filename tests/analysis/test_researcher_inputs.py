@@ -181,3 +181,16 @@ def test_packets_without_id_are_not_a_duplicated_id() -> None:
     assert "1 packet id(s) found more than once, 2 packets" in text and "2 packet(s) without id" in text
     assert "2 packet(s) without id" in view._repr_html_()
     assert len(CohortView([Phenopacket(), Phenopacket()]).duplicate_ids()) == 0
+
+
+def test_genotype_phenotype_takes_an_hpo_path_and_keeps_packet_labels_without_one(hpo_dir: Path) -> None:
+    """genotype_phenotype(a, b, hpo="hp.json") ended in AttributeError inside the closure; without an HPO the
+    label column repeated the id although every packet names the term (summaries show the packets' label)."""
+    from phenotk.analysis import genotype_phenotype
+
+    a = [phenotk.read(_packet(f"a{i}", _feature("HP:0001250"))) for i in range(3)]
+    b = [phenotk.read(_packet(f"b{i}", _feature("HP:0001250", excluded=True))) for i in range(3)]
+    plain = genotype_phenotype(a, b, min_observed=1).frame
+    assert plain["label"].tolist() == ["term HP:0001250"]
+    with_hpo = genotype_phenotype(a, b, hpo=str(hpo_dir / "hp.json"), min_observed=1).frame.set_index("id")
+    assert with_hpo.loc["HP:0001250", "label"] == "Seizure" and with_hpo.loc["HP:0001250", "A_observed"] == 3

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from phenopackets import Phenopacket
 
+from phenotk.analysis._inputs import ontology_index
 from phenotk.analysis.terms import TermClosure
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -235,7 +237,7 @@ def genotype_phenotype(
     a: Iterable[Phenopacket],
     b: Iterable[Phenopacket],
     *,
-    hpo: OntologyIndex | None = None,
+    hpo: OntologyIndex | str | os.PathLike[str] | None = None,
     names: tuple[str, str] = ("A", "B"),
     terms: Iterable[str] | None = None,
     min_observed: int = 5,
@@ -252,6 +254,7 @@ def genotype_phenotype(
 
     if names[0] == names[1]:
         raise ValueError(f"the two groups need different names (columns {names[0]}_observed …), not {names!r}")
+    hpo = ontology_index(hpo)
     la, lb = list(a), list(b)
     ids_a, ids_b = {id(p) for p in la}, {id(p) for p in lb}
     both = ids_a & ids_b
@@ -259,9 +262,13 @@ def genotype_phenotype(
     lb = [p for p in lb if id(p) not in both]
     closure = TermClosure(hpo)
     counts: list[dict[str, list[int]]] = []  # per group: term → [observed, excluded]
+    written: dict[str, str] = {}  # term id → the first label a packet gives it (when the HPO has none)
     for group in (la, lb):
         c: dict[str, list[int]] = {}
         for p in group:
+            for f in p.phenotypic_features:
+                if f.type.label:
+                    written.setdefault(f.type.id, f.type.label)
             obs, exc = closure.packet_terms(p)
             for t in obs:
                 c.setdefault(t, [0, 0])[0] += 1
@@ -282,7 +289,7 @@ def genotype_phenotype(
         bo, be = cb.get(t, [0, 0])
         if ao + ae == 0 or bo + be == 0:
             continue  # not measured in one group: nothing to compare
-        label = (hpo.label(t) if hpo is not None else None) or t
+        label = (hpo.label(t) if hpo is not None else None) or written.get(t) or t
         rows.append({
             "id": t, "label": label,
             "a_observed": ao, "a_measured": ao + ae, "a_fraction": ao / (ao + ae),
