@@ -411,3 +411,14 @@ def test_non_utf8_byte_is_located(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not UTF-8") as info:
         list(PedReader().read(path, OPTS))
     assert (info.value.line, info.value.column) == (2, 7)
+
+
+def test_tab_separated_ids_with_a_space_do_not_shift_the_columns() -> None:
+    # a tab-separated PED from a spreadsheet: 'John Smith' split on whitespace made 'Smith' the father, the
+    # father the mother, the mother the sex … — every later column silently shifted by one
+    fams, issues = parse_ped("F1\tJohn Smith\tDad X\t0\t1\t2\nF1\tDad X\t0\t0\t1\t1\n")
+    kid, dad = fams[0].persons
+    assert (kid.individual_id, kid.paternal_id, kid.maternal_id) == ("John Smith", "Dad X", "")
+    assert kid.sex == MALE and kid.affected_status == Person.AffectedStatus.AFFECTED
+    assert dad.individual_id == "Dad X"
+    assert not [i for i in issues if i.rule in ("ped-extra-columns", "ped-bad-code", "pedigree-unknown-parent")]

@@ -1,11 +1,12 @@
 """PED (6-column pedigree) text ↔ ``Pedigree.Person`` lists, and pedigree consistency checks.
 
-A PED line is ``family individual father mother sex phenotype`` separated by whitespace (a tab-separated line
-may leave a field empty, two tabs in a row); ``0`` or an empty field means "no parent"; sex ``1`` male, ``2``
-female, the word ``other`` OTHER_SEX, anything else unknown; phenotype ``2`` affected, ``1`` unaffected,
-``0``/``-9`` missing — unless a number outside these codes makes the column quantitative (PLINK's rule): then no
-value is an affected status. PLINK ``.ped`` files carry genotypes after column 6 (ignored here, with a finding).
-A first line that names the columns (``#family_id …`` or ``FID IID …``) is a header.
+A PED line is ``family individual father mother sex phenotype`` separated by whitespace (in a tab-separated
+line only tabs separate: a field may be empty or hold a space); ``0`` or an empty field means "no parent";
+sex ``1`` male, ``2`` female, the word ``other`` OTHER_SEX, anything else unknown; phenotype ``2`` affected,
+``1`` unaffected, ``0``/``-9`` missing — unless a number outside these codes makes the column quantitative
+(PLINK's rule): then no value is an affected status. PLINK ``.ped`` files carry genotypes after column 6
+(ignored here, with a finding). A first line that names the columns (``#family_id …`` or ``FID IID …``) is a
+header.
 """
 
 from __future__ import annotations
@@ -98,11 +99,12 @@ def _columns(text: str) -> list[tuple[str, int]]:
 def _fields(raw: str) -> list[tuple[str, int]]:
     """The fields of a PED line with their 1-based start column.
 
-    Whitespace separates fields, except in a tab-separated line with an empty field (two tabs in a row, as
-    slivar's test PEDs leave founders' parents empty): there each tab ends a field and an empty field is kept.
+    Whitespace separates fields, except in a tab-separated line (six or more fields between tabs): there each
+    tab ends a field, so an empty field is kept (slivar's test PEDs leave founders' parents empty) and an id
+    with a space (``John Smith`` from a spreadsheet) stays one field instead of shifting every later column.
     """
     body = raw.strip()
-    if "\t\t" in body and body.count("\t") >= 5:
+    if body.count("\t") >= 5:
         out, start = [], raw.index(body[0])
         for part in body.split("\t"):
             value = part.strip(" \r")
