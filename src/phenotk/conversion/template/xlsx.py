@@ -91,6 +91,8 @@ _HPO_ID_SPELLED = re.compile(r"hp\s*[:_ ]?\s*(\d{7})\Z", re.IGNORECASE)
 _PMID = re.compile(r"PMID:\d+\Z")
 _G_RANGE = re.compile(r":g\.(\d+)_(\d+)")
 _PROTEIN = re.compile(r"N[PM]_\d+(?:\.\d+)?:p\.\S+\Z")
+#: A transcript HGVS written with its transcript (``NM_024666.5:c.473del``): (transcript, ``c.``/``n.`` part).
+_WITH_TRANSCRIPT = re.compile(r"((?:N[MR]|X[MR])_\d+(?:\.\d+)?|ENST\d+(?:\.\d+)?):([cn]\..+)\Z")
 _SV_WORDS = (("del", "DEL"), ("dup", "DUP"), ("inv", "INV"), ("transl", "TRANSL"), ("t(", "TRANSL"))
 
 
@@ -437,7 +439,7 @@ def _alleles(
     """
     get = sheet.get
     transcript, hgnc, symbol = get(raw, "transcript"), get(raw, "HGNC_id"), get(raw, "gene_symbol")
-    alleles = []
+    alleles: list[tuple[str, str]] = []  # (allele text, its transcript)
     for name in ("allele_1", "allele_2"):
         text = get(raw, name)
         if not text or text.lower() == "na":
@@ -449,17 +451,24 @@ def _alleles(
                       sheet.options, default=Severity.INFO, sheet=sheet.sheet, row=r, column=column, value=text)
             )
             continue
+        own = transcript
+        written = _WITH_TRANSCRIPT.match(text)
+        if written:  # 'NM_024666.5:c.473del': the c. HGVS with its transcript, not a structural variant
+            own, text = written[1], written[2]
+            if transcript and own != transcript:
+                sheet.bad(issues, r, sheet.fixed[name], written[0], f"names transcript {own}, not the row's "
+                          f"transcript {transcript}; read with {own}")
         if text.startswith(("c.", "n.", "m.")) or (":g." in text and text.startswith("NC_")):
             try:
                 parse_hgvs(text)
             except HgvsError as exc:
                 sheet.bad(issues, r, sheet.fixed[name], text, f"is not valid HGVS ({exc.reason}); carried as written")
-        alleles.append(text)
+        alleles.append((text, own))
     if len(alleles) == 2 and alleles[0] == alleles[1]:
-        row.variants.append(_allele(alleles[0], transcript, hgnc, symbol, 2))
+        row.variants.append(_allele(alleles[0][0], alleles[0][1], hgnc, symbol, 2))
     else:
-        for a in alleles:
-            row.variants.append(_allele(a, transcript, hgnc, symbol, 1))
+        for a, own in alleles:
+            row.variants.append(_allele(a, own, hgnc, symbol, 1))
     if protein and row.variants and expression(row.variants[0], "hgvs.c"):
         # pyphetools curators put allele_1's protein change in variant.comment (NP_…:p.(…)): carry it
         row.variants[0].expressions.append(Expression(syntax="hgvs.p", value=protein))
