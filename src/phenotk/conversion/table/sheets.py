@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import marshal
 import re
 import tempfile
@@ -254,6 +255,11 @@ def sniff_delimiter(text: str, extension: str = "") -> str:
 
 def _header_of(raw_rows: Iterator[tuple[int, list[str]]], header_row: int, path: str) -> list[str]:
     """Consume the rows up to the header row (or the first non-blank row after it); its cells, trailing blanks cut."""
+    return _header_cells(raw_rows, header_row, path)[0]
+
+
+def _header_cells(raw_rows: Iterator[tuple[int, list[str]]], header_row: int, path: str) -> tuple[list[str], int]:
+    """:func:`_header_of` and the number of cells the header row had before its trailing blanks were cut."""
     for number, cells in raw_rows:
         if number < header_row:
             continue
@@ -265,8 +271,33 @@ def _header_of(raw_rows: Iterator[tuple[int, list[str]]], header_row: int, path:
         limits = current_limits()
         if len(header) > limits.sheet_columns:
             raise limits.exceeded("sheet-columns", f"row {number}: the header has {len(header)} columns", path=path)
-        return header
+        return header, len(cells)
     raise InputError(f"no header row (expected at row {header_row})", path=path)
+
+
+#: data rows a text table's first pass looks at for a header one cell short (:func:`_row_names`)
+ROW_NAMES_WINDOW = 1000
+
+
+def _row_names(header: list[str], raw_width: int, ahead: list[tuple[int, list[str]]], skip: frozenset[int]
+               ) -> str | None:
+    """``"numbers"`` / ``"shifted?"`` when every data row has one cell more than a header that names all of its own.
+
+    R's ``write.table`` / ``write.csv(row.names = TRUE)`` write the row names as a first column without a header
+    cell: read as they stand, every value lands under the next column's name (ids under ``Sex`` …).
+    ``"numbers"``: the first cells are the row numbers 1, 2, 3 … — that column is the row names. ``"shifted?"``:
+    some other first column, or a last column without a name; the caller reports it. None: another shape.
+    """
+    if not header or raw_width != len(header) or not header[0]:
+        return None
+    rows = [cells for number, cells in ahead if number not in skip and "".join(cells).strip()]
+    if len(rows) < 2 or any(len(cells) != len(header) + 1 for cells in rows):
+        return None
+    if not any(cells[-1].strip() for cells in rows):
+        return None  # a trailing delimiter on every data row: nothing past the header
+    if all(cells[0].strip() == str(k) for k, cells in enumerate(rows, 1)):
+        return "numbers"
+    return "shifted?"
 
 
 def _named_header(header: list[str]) -> tuple[list[str], list[str]]:
@@ -362,12 +393,27 @@ class StreamSheet:
         spill: bool = False,
         encoding: str | None = None,
         delimiter: str | None = None,
+        row_names: bool = False,
     ) -> None:
         self.name, self.path = name, path
         self._open, self._header_row, self._skip, self._spill = open_rows, header_row, skip_rows, spill
         it = open_rows()
+        note = None
         try:
-            raw = _header_of(it, header_row, path)
+            raw, raw_width = _header_cells(it, header_row, path)
+            if row_names:  # a text table: look ahead for R's row names without a header cell
+                ahead = list(itertools.islice(it, ROW_NAMES_WINDOW))
+                it = itertools.chain(ahead, it)
+                shape = _row_names(raw, raw_width, ahead, skip_rows)
+                if shape == "numbers":
+                    raw = ["row number", *raw]
+                    note = (f"the header row has {len(raw) - 1} cells but every data row {len(raw)}, the first "
+                            "the row number 1, 2, 3 … (R's write.table writes row names so): the header was read "
+                            "as naming the columns after it (write the file with row.names = FALSE to drop them)")
+                elif shape == "shifted?":
+                    note = (f"the header row has {len(raw)} cells but every data row {len(raw) + 1}: if the "
+                            "first column is row names without a header cell, every value was read under the "
+                            "wrong column — add the missing header cell (the last column's values are not read)")
         except BaseException:
             _close(it)
             raise
@@ -383,8 +429,9 @@ class StreamSheet:
         self.hidden_columns: list[int] = []
         #: CSV/TSV read as UTF-8 with Windows-1252 parts: the rows (record numbers) that held such bytes
         self.mixed_rows: list[int] = []
-        #: XLSX: a word about a hidden worksheet (the one read, or the hidden first one passed over)
-        self.sheet_note: str | None = None
+        #: a word about the sheet as a whole: a hidden worksheet (the one read, or the hidden first one passed
+        #: over), a text table's header one cell short (:func:`_row_names`)
+        self.sheet_note: str | None = note
         self._spilled: Any = None
 
     def _rows(self, stray: list[tuple[int, str, str]] | None) -> Iterator[tuple[int, list[str]]]:
@@ -640,7 +687,7 @@ def open_text_table(
             raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p)) from None
 
     out = StreamSheet(p.name, str(p), rows, header_row=header_row, skip_rows=skip_rows,
-                      encoding=MIXED_CODEC if errors == MIXED else codec, delimiter=delim)
+                      encoding=MIXED_CODEC if errors == MIXED else codec, delimiter=delim, row_names=True)
     out.mixed_rows = mixed
     return out
 
