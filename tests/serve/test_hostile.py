@@ -528,3 +528,36 @@ def test_safe_fixes_inside_a_zip_are_said_to_be_left_not_silently_missing(client
     assert plan["not_fixed"] == [{"file": "cohort.zip", "documents": 2, "fixes": len(safe),
                                   "why": "files inside a zip are not fixed here: unzip it and drop its files, or "
                                          "run phenotk fix on the zip"}]
+
+
+def test_a_change_that_lands_as_a_run_ends_is_not_hidden_by_the_runs_result(
+        client: httpx.Client, server: BackgroundServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the run was stored after the session lock was let go: a removal (or upload, or mapping change) that got the
+    # lock in between cleared the run, and then the finished run was stored over it — its findings, fixes and
+    # downloads served as current for files that had changed (seen: Convert pressed while Map columns ran)
+    import threading
+
+    from phenotk.serve import runs
+
+    ws = _workspace(client)
+    assert _upload(client, ws, "a.json", json.dumps(SYNTHETIC).encode()).status_code == 200
+    assert _upload(client, ws, "b.json", json.dumps({**SYNTHETIC, "id": "s-2"}).encode()).status_code == 200
+    workspace = server.state.store.get(ws)
+    original = runs.Run
+    removal: list[threading.Thread] = []
+
+    def run_and_meanwhile_remove(*args: Any, **kwargs: Any) -> Any:
+        # as the run is about to be stored, another request removes an upload (waiting for the lock if it is held)
+        thread = threading.Thread(target=workspace.remove, args=("b.json",))
+        thread.start()
+        thread.join(0.5)
+        removal.append(thread)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "Run", run_and_meanwhile_remove)
+    assert client.post(f"/api/workspaces/{ws}/convert").status_code == 200
+    removal[0].join(10)
+    assert "b.json" not in workspace.kinds
+    answer = client.get(f"/api/workspaces/{ws}/findings")
+    assert answer.status_code == 409, "the run of a.json + b.json is served after b.json was removed"
+    assert client.get(f"/api/workspaces/{ws}").json()["converted"] is False

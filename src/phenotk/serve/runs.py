@@ -421,9 +421,11 @@ def convert(ws: Workspace, ontology: Any, session: Any) -> Run:
                 unreadable = [i for i in shown.issues if i.rule == "input-unreadable"]
                 errors.extend(f"{shown.path}: {i.message}" for i in unreadable)
                 documents += not unreadable
-    run = Run(report=report, made=made, seconds=time.perf_counter() - started, errors=errors,
-              uploads=[ws.path_of(n) for n in serialised], checked=documents)
-    ws.run = run
+        # stored before the lock is let go: a removal, upload or mapping change waiting for it clears the run
+        # afterwards; stored after, the run of files that had changed meanwhile was served as current
+        run = Run(report=report, made=made, seconds=time.perf_counter() - started, errors=errors,
+                  uploads=[ws.path_of(n) for n in serialised], checked=documents)
+        ws.run = run
     return run
 
 

@@ -202,6 +202,7 @@
         (run.errors.length ? ` — ${run.errors.length} file(s) could not be read` : ""), run.errors.length > 0);
       for (const id of ["plan-fixes", "summarize"]) $(id).disabled = false;
       for (const [id, path] of Object.entries(DOWNLOADS)) { $(id).href = wsPath(path); $(id).removeAttribute("aria-disabled"); }
+      await refreshFiles();  // a change that landed while the run went on (Map columns still working) outdates it
     } catch (e) { status("run-status", e.message, true); }
   }
 
