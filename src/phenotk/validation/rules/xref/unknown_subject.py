@@ -31,6 +31,30 @@ def known_ids(pp: dict[str, Any]) -> tuple[str | None, set[str]]:
     return (sid if isinstance(sid, str) else None), bios
 
 
+def _member_ids(doc: Any) -> set[str]:
+    """Subject and biosample ids of every phenopacket of a Family or Cohort, and its pedigree's individual ids."""
+    ids: set[str] = set()
+    if not isinstance(doc, dict):
+        return ids
+    members: list[Any] = [doc.get("proband")]
+    for name in ("relatives", "members"):
+        value = doc.get(name)
+        if type(value) is list:
+            members.extend(value)
+    for pp in members:
+        if isinstance(pp, dict):
+            sid, bios = known_ids(pp)
+            ids |= bios
+            if sid is not None:
+                ids.add(sid)
+    pedigree = doc.get("pedigree")
+    for _, _, person in _items(pedigree, "persons"):
+        ident = person.get("individualId", person.get("individual_id"))
+        if isinstance(ident, str):
+            ids.add(ident)
+    return ids
+
+
 class XrefUnknownSubject(Rule):
     """A genomic interpretation names a subject or biosample id that the phenopacket does not have.
 
@@ -38,7 +62,9 @@ class XrefUnknownSubject(Rule):
     --------------
     ``interpretations[*].diagnosis.genomicInterpretations[*].subjectOrBiosampleId`` must equal
     ``subject.id`` or the ``id`` of one of the phenopacket's ``biosamples``. When it differs from the
-    subject id only by case or surrounding spaces a safe fix is offered.
+    subject id only by case or surrounding spaces a safe fix is offered. The keys of
+    ``files[*].individualToFileIdentifiers`` (of the phenopacket and of its biosamples), which map "the
+    Individual.id or Biosample.id" to a sample of the file, must be such ids too (**warning**).
 
     Why
     ---
@@ -64,15 +90,15 @@ class XrefUnknownSubject(Rule):
         # loops inlined and a list returned (no generators), the usual reference (the subject id) accepted before
         # the biosample ids are collected: this runs once per phenopacket and usually finds nothing
         pp = node[0]  # node.value (tuple access: hot path)
+        found: list[Violation] = self._files(pp, node, ctx) if "files" in pp or "biosamples" in pp else []
         interps = pp.get("interpretations")  # the snake_case key is the same
         if type(interps) is not list:
-            return ()
+            return found
         subject = pp.get("subject")
         sid = subject.get("id") if isinstance(subject, dict) else None
         if not isinstance(sid, str):
             sid = None
         valid: set[str] | None = None
-        found: list[Violation] = []
         for i, interp in enumerate(interps):
             if type(interp) is not dict:
                 continue
@@ -125,3 +151,43 @@ class XrefUnknownSubject(Rule):
                     )
                 )
         return found
+
+    def _files(self, pp: dict[str, Any], node: Node, ctx: Context) -> list[Violation]:
+        """The ``individualToFileIdentifiers`` keys of the phenopacket's and its biosamples' files that name nobody.
+
+        The spec maps "the Individual.id or Biosample.id" to a sample of the file: here the subject id or the id
+        of one of the phenopacket's biosamples — in a Family or Cohort, of any of its members or pedigree persons
+        (a **warning**: the mapping is RECOMMENDED, its key may be a sample label the author meant as such).
+        """
+        sid, valid = known_ids(pp)
+        if sid is not None:
+            valid.add(sid)
+        if node[3] is not None:  # a member of a Family or Cohort (node.parent): its relatives count
+            valid |= _member_ids(ctx.data)
+        out: list[Violation] = []
+        for fk, i, f in _items(pp, "files"):
+            self._keys(f, valid, out, (fk, i))
+        for bk, b, bio in _items(pp, "biosamples"):
+            for fk, i, f in _items(bio, "files"):
+                self._keys(f, valid, out, (bk, b, fk, i))
+        return out
+
+    def _keys(self, f: dict[str, Any], valid: set[str], out: list[Violation], path: tuple[Any, ...]) -> None:
+        mk = _k(f, "individualToFileIdentifiers")
+        if mk is None or type(f[mk]) is not dict:
+            return
+        mapping = f[mk]
+        for key in mapping:
+            if key in valid:
+                continue
+            known = ", ".join(repr(x) for x in sorted(valid)) or "none"
+            out.append(
+                self.violation(
+                    f"individualToFileIdentifiers key {key!r} is neither the subject id nor a biosample id "
+                    f"(known: {known})",
+                    *path,
+                    mk,
+                    key,
+                    severity=Severity.WARNING,
+                )
+            )
