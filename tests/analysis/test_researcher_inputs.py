@@ -194,3 +194,12 @@ def test_genotype_phenotype_takes_an_hpo_path_and_keeps_packet_labels_without_on
     assert plain["label"].tolist() == ["term HP:0001250"]
     with_hpo = genotype_phenotype(a, b, hpo=str(hpo_dir / "hp.json"), min_observed=1).frame.set_index("id")
     assert with_hpo.loc["HP:0001250", "label"] == "Seizure" and with_hpo.loc["HP:0001250", "A_observed"] == 3
+
+
+def test_a_sex_number_outside_the_enum_draws_a_card() -> None:
+    """A binary packet from a newer schema can carry a sex number this one does not name: show(packet) ended in
+    KeyError: 7 (the summary already says UNRECOGNIZED_7)."""
+    p = Phenopacket(id="x")
+    p.subject.sex = 7  # type: ignore[assignment]
+    assert "UNRECOGNIZED_7" in phenotk.show(p)._repr_html_()
+    assert CohortView([p]).summary().sex == {"UNRECOGNIZED_7": 1}

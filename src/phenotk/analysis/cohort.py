@@ -462,7 +462,7 @@ def render_packet_card(packet: Phenopacket) -> str:
     """A compact HTML card for one phenopacket (subject, features, diseases, variants)."""
     esc = html.escape
     s = packet.subject
-    sex = s.sex and type(s).DESCRIPTOR.fields_by_name["sex"].enum_type.values_by_number[s.sex].name
+    sex = s.sex and _sex_of(packet)  # UNRECOGNIZED_7 for a number this schema does not name
     age = s.time_at_last_encounter.age.iso8601duration if s.HasField("time_at_last_encounter") else ""
     obs = [f.type for f in packet.phenotypic_features if not f.excluded]
     exc = [f.type for f in packet.phenotypic_features if f.excluded]
