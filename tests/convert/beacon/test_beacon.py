@@ -679,3 +679,37 @@ def test_a_beacon_genomic_variations_file_is_claimed_and_named(tmp_path: Path) -
     assert BeaconReader().sniff(path, path.read_bytes()[:4096])
     with pytest.raises(InputError, match="Beacon genomic variation, not an individual"):
         list(BeaconReader().read(path, OPTS))
+
+
+@pytest.mark.parametrize(
+    ("individual", "pointer"),
+    [
+        # values of the wrong type where the parser iterated or converted without checking: each crashed the
+        # run ('internal error', exit 3) instead of becoming a beacon-invalid-value finding
+        ({"phenotypicFeatures": [{"featureType": {"id": "HP:0001250"}, "modifiers": True}]},
+         "/phenotypicFeatures/0/modifiers"),
+        ({"treatments": [{"treatmentCode": {"id": "NCIT:C198"}, "doseIntervals": 1.5}]}, "/treatments/0/doseIntervals"),
+        ({"measures": [{"assayCode": {"id": "LOINC:26515-7"},
+                        "measurementValue": {"value": 150, "referenceRange": {"low": "x", "high": [1]}}}]},
+         "/measures/0/measurementValue/referenceRange/low"),
+        ({"measures": [{"assayCode": {"id": "LOINC:26515-7"}, "measurementValue": {"value": float("inf")}}]},
+         "/measures/0/measurementValue"),
+        ({"phenotypicFeatures": [{"featureType": {"id": "HP:0001250"},
+                                  "onset": {"start": "P1Y", "end": {"iso8601duration": "P2Y"}}}]},
+         "/phenotypicFeatures/0/onset/start"),
+        ({"phenotypicFeatures": [{"featureType": {"id": "HP:0001250"}, "onset": {"weeks": float("inf")}}]},
+         "/phenotypicFeatures/0/onset"),
+    ],
+)
+def test_wrong_types_are_findings_not_crashes(individual: dict[str, Any], pointer: str) -> None:
+    packet, issues = from_beacon({"id": "x", **individual})
+    assert packet.subject.id == "x"
+    assert pointer in {i.pointer for i in issues if i.rule == "beacon-invalid-value"}
+
+
+def test_info_phenopacket_with_an_infinite_enum_is_a_finding() -> None:
+    # YAML '.inf' where info.phenopacket holds an enum: json_format raised OverflowError, an internal error
+    kept = {"subject": {"vitalStatus": {"status": float("inf")}}}
+    packet, issues = from_beacon({"id": "x", "info": {"phenopacket": kept}})
+    assert packet.subject.id == "x"
+    assert "/info/phenopacket" in {i.pointer for i in issues if i.rule == "beacon-invalid-value"}

@@ -8,6 +8,7 @@ home is a ``beacon-field-not-carried`` finding that keeps the value.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -77,6 +78,20 @@ class ElementParser:
         shown = value if isinstance(value, (str, int, float, bool)) else type(value).__name__
         self.note(F.INVALID_VALUE, f"{what}, found {str(shown)[:80]!r}; dropped", pointer, value=value)
 
+    def items(self, value: Any, ptr: str, what: str) -> list[Any]:
+        """``value`` when it is a list; a finding (and no items) for anything else but None."""
+        if value is None or isinstance(value, list):
+            return value or []
+        self.bad(f"expected a list of {what}", ptr, value)
+        return []
+
+    def number(self, value: Any, ptr: str) -> float | None:
+        """A finite number (not a boolean), else a finding."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+        self.bad("expected a finite number", ptr, value)
+        return None
+
     # -- small types
 
     def term(self, value: Any, ptr: str, what: str = "an ontology term {id, label}") -> OntologyClass | None:
@@ -120,7 +135,7 @@ class ElementParser:
                 return TimeElement(
                     gestational_age=GestationalAge(weeks=int(value["weeks"]), days=int(value.get("days", 0) or 0))
                 )
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 self.bad("expected integer weeks/days", ptr, value)
                 return None
         if "start" in value and "end" in value:
@@ -133,12 +148,13 @@ class ElementParser:
     def span(self, start: Any, end: Any, ptr: str) -> TimeElement | None:
         """``{"start", "end"}``: an age range when the ends are ages, else a timestamp interval."""
         if isinstance(start, dict) or isinstance(end, dict):
-            return TimeElement(
-                age_range=AgeRange(
-                    start=Age(iso8601duration=str((start or {}).get("iso8601duration", ""))),
-                    end=Age(iso8601duration=str((end or {}).get("iso8601duration", ""))),
-                )
-            )
+            ends = []
+            for key, end_ in (("start", start), ("end", end)):
+                if end_ is not None and not isinstance(end_, dict):
+                    self.bad("expected an age {iso8601duration} (the other end is one)", join(ptr, key), end_)
+                    return None
+                ends.append(Age(iso8601duration=str((end_ or {}).get("iso8601duration", ""))))
+            return TimeElement(age_range=AgeRange(start=ends[0], end=ends[1]))
         s, e = self.timestamp(start, join(ptr, "start")), self.timestamp(end, join(ptr, "end"))
         if s is None or e is None:
             return None
@@ -165,10 +181,15 @@ class ElementParser:
         """A quantity for ``{unit, value, referenceRange}`` (or one wrapped in ``quantity``), else a finding."""
         if isinstance(value, dict) and "quantity" in value and "value" not in value:
             value, ptr = value["quantity"], join(ptr, "quantity")
-        if not isinstance(value, dict) or not isinstance(value.get("value"), (int, float)):
-            self.bad("expected a quantity {unit, value}", ptr, value)
+        number = value.get("value") if isinstance(value, dict) else None
+        if (
+            not isinstance(number, (int, float))
+            or isinstance(number, bool)
+            or not math.isfinite(number)
+        ):
+            self.bad("expected a quantity {unit, value} with a finite number", ptr, value)
             return None
-        q = Quantity(value=float(value["value"]))
+        q = Quantity(value=float(number))
         unit = value.get("unit", value.get("units"))
         if unit is not None:
             oc = self.term(unit, join(ptr, "unit"))
@@ -176,12 +197,19 @@ class ElementParser:
                 q.unit.CopyFrom(oc)
         rr = value.get("referenceRange")
         if isinstance(rr, dict):
-            r = ReferenceRange(low=float(rr.get("low", 0) or 0), high=float(rr.get("high", 0) or 0))
+            r = ReferenceRange()
+            for key in ("low", "high"):
+                if rr.get(key) is not None:
+                    bound = self.number(rr[key], join(ptr, "referenceRange", key))
+                    if bound is not None:
+                        setattr(r, key, bound)
             if rr.get("unit") is not None:
                 oc = self.term(rr["unit"], join(ptr, "referenceRange", "unit"))
                 if oc:
                     r.unit.CopyFrom(oc)
             q.reference_range.CopyFrom(r)
+        elif rr is not None:
+            self.bad("expected a reference range {unit, low, high}", join(ptr, "referenceRange"), rr)
         return q
 
     def rest(self, obj: dict[str, Any], known: set[str], ptr: str, what: str) -> None:
@@ -209,7 +237,7 @@ class ElementParser:
             sev = self.term(f["severity"], join(ptr, "severity"))
             if sev:
                 out.severity.CopyFrom(sev)
-        for i, m in enumerate(f.get("modifiers") or []):
+        for i, m in enumerate(self.items(f.get("modifiers"), join(ptr, "modifiers"), "modifier terms")):
             mo = self.term(m, join(ptr, "modifiers", i))
             if mo:
                 out.modifiers.append(mo)
@@ -421,7 +449,7 @@ class ElementParser:
             r = self.term(t["routeOfAdministration"], join(ptr, "routeOfAdministration"))
             if r:
                 out.route_of_administration.CopyFrom(r)
-        for i, di in enumerate(t.get("doseIntervals") or []):
+        for i, di in enumerate(self.items(t.get("doseIntervals"), join(ptr, "doseIntervals"), "dose intervals")):
             dptr = join(ptr, "doseIntervals", i)
             if not isinstance(di, dict):
                 self.bad("expected a dose interval", dptr, di)

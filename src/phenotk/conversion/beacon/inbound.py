@@ -233,7 +233,7 @@ def _restore(packet: Phenopacket, info: Any, ptr: str, r: ElementParser) -> set[
                         getattr(packet.subject, fd.name).CopyFrom(value)
                     else:
                         setattr(packet.subject, fd.name, value)
-    except (json_format.ParseError, ValueError, TypeError) as exc:
+    except (json_format.ParseError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         r.bad(f"info.phenopacket is not a phenopacket fragment ({exc})", join(ptr, "phenopacket"), "…")
         return set()
     for fd, value in restored.ListFields():
