@@ -10,6 +10,8 @@ from phenotk.validation.rule import Context, Node, Rule, Token, Violation, field
 
 #: ages are compared in days with years = 365.25 d and months = 30.44 d; allow for that rounding
 TOLERANCE_DAYS = 2.0
+#: the longest pregnancy (44 weeks): an event at most this long before the date of birth may be a prenatal one
+PREGNANCY_DAYS = 44 * 7.0
 
 #: (list field, its snake_case key or None when it is the same, per-item time field, its snake_case key) of a
 #: Phenopacket that must not be after the last encounter; the snake_case keys are spelled out so that no document
@@ -33,13 +35,13 @@ class TimeOrder(Rule):
 
     What it checks
     --------------
-    Within each phenopacket: a phenotypic feature's or disease's ``onset`` is not after its
-    ``resolution``; onsets, measurement times and biosample collection times are not after the
-    subject's ``timeAtLastEncounter`` nor after the time of death; the time of death is not before the
-    date of birth. Everywhere: ``AgeRange.start`` ≤ ``end`` and ``TimeInterval.start`` ≤ ``end``.
-    Ages, HPO onset classes (e.g. *Juvenile onset* = 5–16 years), gestational ages and timestamps
-    (turned into ages when ``dateOfBirth`` is known) are compared; only certain contradictions are
-    reported (ranges overlap → no finding; ±2 days for year/month rounding).
+    Within each phenopacket: a phenotypic feature's or disease's ``onset`` is not after its ``resolution``;
+    onsets, measurement times and biosample collection times are not after the subject's ``timeAtLastEncounter``
+    nor after the time of death; the time of death is not before the date of birth, nor is any of those event
+    times more than a pregnancy (44 weeks) before it. Everywhere: ``AgeRange.start`` ≤ ``end`` and
+    ``TimeInterval.start`` ≤ ``end``. Ages, HPO onset classes (e.g. *Juvenile onset* = 5–16 years), gestational
+    ages and timestamps (turned into ages when ``dateOfBirth`` is known) are compared; only certain
+    contradictions are reported (ranges overlap → no finding; ±2 days for year/month rounding).
 
     Why
     ---
@@ -101,7 +103,33 @@ class TimeOrder(Rule):
             timed = _timed(items, time_field, time_snake, bounded)
             if timed:
                 self._events(found, items, timed, (lkey, time_field, time_snake), birth, tle, death, plain, limit)
+        if birth is not None:  # a date of birth (rare): no event long before it
+            self._before_birth(found, value, subject, birth)
         return found
+
+    def _before_birth(self, found: list[Violation], value: dict[str, Any], subject: Any, birth: Any) -> None:
+        """Events whose time is more than a pregnancy before the subject's date of birth (timestamps, intervals)."""
+        dob = subject["dateOfBirth"] if "dateOfBirth" in subject else subject.get("date_of_birth")
+        for list_field, list_snake, time_field, time_snake in _EVENTS:
+            lkey = list_field if list_field in value else list_snake if list_snake in value else None
+            items = value[lkey] if lkey is not None else None
+            if type(items) is not list:
+                continue
+            for i, item in enumerate(items):
+                if type(item) is not dict:
+                    continue
+                tkey = time_field if time_field in item else time_snake
+                when = _when(item[tkey], birth) if tkey in item else None
+                if when is not None and when.kind == "age" and when.hi < -(PREGNANCY_DAYS + TOLERANCE_DAYS):
+                    found.append(
+                        self.violation(
+                            f"{time_field} ({when.text}) is before the subject's date of birth ({dob}) by more "
+                            "than a pregnancy",
+                            lkey,  # type: ignore[arg-type]
+                            i,
+                            tkey,
+                        )
+                    )
 
     def _events(
         self,
