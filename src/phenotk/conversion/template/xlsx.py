@@ -262,7 +262,9 @@ def _allele(text: str, transcript: str, hgnc: str, symbol: str, count: int) -> V
             variant_id=genomic_variant_key(text), state=state, hgnc_id=hgnc, symbol=symbol, g_hgvs=text
         )
     low = text.lower()
-    sv_type = next((kind for word, kind in _SV_WORDS if word in low), "SV")
+    # the kind of change is guessed from words in free text ('del', 'dup'…), never from the letters of an HGVS
+    # ('NM_1.1:c.473del' is a small deletion, not a chromosomal one)
+    sv_type = "SV" if _WITH_TRANSCRIPT.match(text) else next((kind for word, kind in _SV_WORDS if word in low), "SV")
     return structural_descriptor(
         variant_id=sv_variant_key(symbol, sv_type, text),
         label=text,
@@ -439,7 +441,7 @@ def _alleles(
     """
     get = sheet.get
     transcript, hgnc, symbol = get(raw, "transcript"), get(raw, "HGNC_id"), get(raw, "gene_symbol")
-    alleles: list[tuple[str, str]] = []  # (allele text, its transcript)
+    alleles = []
     for name in ("allele_1", "allele_2"):
         text = get(raw, name)
         if not text or text.lower() == "na":
@@ -451,24 +453,21 @@ def _alleles(
                       sheet.options, default=Severity.INFO, sheet=sheet.sheet, row=r, column=column, value=text)
             )
             continue
-        own = transcript
-        written = _WITH_TRANSCRIPT.match(text)
-        if written:  # 'NM_024666.5:c.473del': the c. HGVS with its transcript, not a structural variant
-            own, text = written[1], written[2]
-            if transcript and own != transcript:
-                sheet.bad(issues, r, sheet.fixed[name], written[0], f"names transcript {own}, not the row's "
-                          f"transcript {transcript}; read with {own}")
-        if text.startswith(("c.", "n.", "m.")) or (":g." in text and text.startswith("NC_")):
+        if _WITH_TRANSCRIPT.match(text):
+            sheet.bad(issues, r, sheet.fixed[name], text, "is an HGVS written with its transcript: carried as a "
+                      "structural variant described by this text, as pyphetools did (for an HGVS variant write "
+                      "the c. part here and the transcript in the transcript column)")
+        elif text.startswith(("c.", "n.", "m.")) or (":g." in text and text.startswith("NC_")):
             try:
                 parse_hgvs(text)
             except HgvsError as exc:
                 sheet.bad(issues, r, sheet.fixed[name], text, f"is not valid HGVS ({exc.reason}); carried as written")
-        alleles.append((text, own))
+        alleles.append(text)
     if len(alleles) == 2 and alleles[0] == alleles[1]:
-        row.variants.append(_allele(alleles[0][0], alleles[0][1], hgnc, symbol, 2))
+        row.variants.append(_allele(alleles[0], transcript, hgnc, symbol, 2))
     else:
-        for a, own in alleles:
-            row.variants.append(_allele(a, own, hgnc, symbol, 1))
+        for a in alleles:
+            row.variants.append(_allele(a, transcript, hgnc, symbol, 1))
     if protein and row.variants and expression(row.variants[0], "hgvs.c"):
         # pyphetools curators put allele_1's protein change in variant.comment (NP_…:p.(…)): carry it
         row.variants[0].expressions.append(Expression(syntax="hgvs.p", value=protein))
