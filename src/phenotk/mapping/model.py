@@ -117,6 +117,25 @@ _ID_POINTERS = frozenset({"/id", "/subject/id"})
 class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans: only true/false are booleans, so ``yes``/``no``/``on`` stay words."""
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """As SafeLoader's, but a key given twice in one object is an error (YAML keeps the last one silently).
+
+        ``subject: {id: Patient, id: Other}`` read subjects from the column ``Other`` and ``mapping check`` called
+        the file valid. Keys a merge (``<<: *base``) brings in may still be overridden.
+        """
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node)
+            if key in seen:
+                first = seen[key].start_mark
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first given at line {first.line + 1}); keep one of them",
+                    key_node.start_mark)  # fmt: skip
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
 
 _BOOL = "tag:yaml.org,2002:bool"
 _Loader.yaml_implicit_resolvers = {
@@ -314,7 +333,8 @@ class TableMapping:
         self.sheet: str | int | None = inp.get("sheet")
         self.header_row: int = inp.get("header_row", 1)
         self.skip_rows: frozenset[int] = frozenset(inp.get("skip_rows", []))
-        self.delimiter: str | None = inp.get("delimiter")
+        delimiter = inp.get("delimiter")
+        self.delimiter: str | None = DELIMITER_ALIASES.get(delimiter.lower(), delimiter) if delimiter else delimiter
         self.encoding: str | None = inp.get("encoding")
         self.max_xlsx_bytes: int = inp.get("max_xlsx_bytes", 256 * 1024 * 1024)
         sub = d["subject"]
@@ -502,6 +522,80 @@ def _semantic_errors(data: dict[str, Any], smap: SourceMap) -> list[MappingError
     return out
 
 
+#: ``input.delimiter`` spellings of TAB (as ``-O delimiter=tab`` accepts them)
+DELIMITER_ALIASES = {"tab": "\t", "\\t": "\t"}
+#: filters a template placeholder may name: ``{PMID|digits}``
+TEMPLATE_FILTERS = ("digits",)
+
+
+def _input_errors(data: dict[str, Any], smap: SourceMap) -> list[MappingError]:
+    """``input.delimiter`` of one character, ``input.encoding`` a text encoding Python knows.
+
+    ``delimiter: ';;'`` and ``encoding: rot13`` (or ``base64``) passed ``mapping check`` and ended every
+    conversion of a sheet in an internal error (exit 3); ``encoding: klingon`` was found only when a sheet was read.
+    """
+    import codecs
+
+    inp = data.get("input")
+    if not isinstance(inp, dict):
+        return []
+    out: list[MappingError] = []
+    delim = inp.get("delimiter")
+    if isinstance(delim, str) and delim and len(DELIMITER_ALIASES.get(delim.lower(), delim)) != 1:
+        line, col = smap.locate("/input/delimiter")
+        out.append(MappingError(
+            f"input/delimiter: {delim!r} is not one character; write one: ',', ';', '|' or tab",
+            "/input/delimiter", line, col))  # fmt: skip
+    enc = inp.get("encoding")
+    if isinstance(enc, str):
+        line, col = smap.locate("/input/encoding")
+        try:
+            text_codec = getattr(codecs.lookup(enc), "_is_text_encoding", True)
+        except LookupError:
+            out.append(MappingError(
+                f"input/encoding: unknown encoding {enc!r}; e.g. utf-8, cp1252, latin-1, utf-16",
+                "/input/encoding", line, col))  # fmt: skip
+        else:
+            if not text_codec:
+                out.append(MappingError(
+                    f"input/encoding: {enc!r} is not a text encoding; e.g. utf-8, cp1252, latin-1, utf-16",
+                    "/input/encoding", line, col))  # fmt: skip
+    return out
+
+
+def _template_errors(value: Any, pointer: str, smap: SourceMap) -> list[MappingError]:
+    """Every ``template`` of the mapping: braces in pairs, filters known.
+
+    ``template: 'P_{Patient'`` was the same text for every row (all rows one packet, exit 0); ``{PMID|digit}``
+    dropped the unknown filter and kept the whole cell.
+    """
+    out: list[MappingError] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            at = join(pointer, str(key))
+            if key == "template" and isinstance(item, str):
+                out += _template_problems(item, at, smap)
+            else:
+                out += _template_errors(item, at, smap)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out += _template_errors(item, join(pointer, str(i)), smap)
+    return out
+
+
+def _template_problems(template: str, pointer: str, smap: SourceMap) -> list[MappingError]:
+    line, col = smap.locate(pointer)
+    where = pointer.strip("/")
+    problems = []
+    for m in _PLACEHOLDER.finditer(template):
+        if m.group(2) is not None and m.group(2) not in TEMPLATE_FILTERS:
+            problems.append(f"unknown filter '|{m.group(2)}' in {m.group(0)} (known: |{', |'.join(TEMPLATE_FILTERS)})")
+    rest = _PLACEHOLDER.sub("", template)
+    if "{" in rest or "}" in rest:
+        problems.append(f"{template!r} has a brace without its pair: write {{Column}} for each column it reads")
+    return [MappingError(f"{where}: {p}", pointer, line, col) for p in problems]
+
+
 def check_mapping(text: str, path: str | None = None) -> tuple[dict[str, Any] | None, SourceMap, list[MappingError]]:
     """Parse and validate mapping text: (data or None, source map, every error found)."""
     from jsonschema import Draft202012Validator
@@ -524,7 +618,7 @@ def check_mapping(text: str, path: str | None = None) -> tuple[dict[str, Any] | 
         return None, smap, [MappingError("a mapping must be a YAML object (key: value lines)", "", 1, 1)]
     validator = Draft202012Validator(mapping_schema())
     errors = [_describe(e, smap) for e in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))]
-    errors += _semantic_errors(data, smap)
+    errors += _semantic_errors(data, smap) + _input_errors(data, smap) + _template_errors(data, "", smap)
     errors.sort(key=lambda e: (e.line or 0, e.column or 0))
     return data, smap, errors
 
