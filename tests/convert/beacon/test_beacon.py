@@ -713,3 +713,27 @@ def test_info_phenopacket_with_an_infinite_enum_is_a_finding() -> None:
     packet, issues = from_beacon({"id": "x", "info": {"phenopacket": kept}})
     assert packet.subject.id == "x"
     assert "/info/phenopacket" in {i.pointer for i in issues if i.rule == "beacon-invalid-value"}
+
+
+def test_an_infinite_quantity_is_written_as_valid_json_with_a_finding(tmp_path: Path) -> None:
+    # protobuf JSON allows "value": "Infinity" for a double; the Beacon writer dumped it as the bare token
+    # Infinity, which is not JSON: the output file could not be read back by any JSON parser
+    packet = json_format.ParseDict(
+        {
+            "id": "p",
+            "subject": {"id": "s"},
+            "measurements": [
+                {
+                    "assay": {"id": "LOINC:26515-7", "label": "Platelets"},
+                    "value": {"quantity": {"unit": {"id": "UO:0000001", "label": "u"}, "value": "Infinity"}},
+                }
+            ],
+        },
+        Phenopacket(),
+    )
+    out = tmp_path / "b.json"
+    issues = BeaconWriter().write([packet], out, ConvertOptions(extra={"info": "false"}))
+    doc = json.loads(out.read_text(), parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))
+    assert doc[0]["measures"][0]["measurementValue"]["value"] == "Infinity"
+    (bad,) = [i for i in issues if i.rule == "beacon-invalid-value"]
+    assert bad.pointer == "/measurements/0/value/quantity/value" and "Infinity" in bad.message

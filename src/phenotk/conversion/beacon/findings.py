@@ -76,7 +76,8 @@ INVALID_VALUE = FindingType(
     """\
 What it means: the value does not have the shape the Beacon schema gives the field: a term without ``id``, a
 time element that is none of the known forms, a quantity without a numeric ``value``, an unknown karyotypic sex or
-drug type. It is left out and kept in ``context.value``.
+drug type. It is left out and kept in ``context.value``. Writing Beacon, an infinite or NaN number of the
+phenopacket (protobuf JSON allows ``"Infinity"``) has no JSON number: it is written as that string, reported.
 
 Why: guessing what a malformed value means would invent data; skipping it quietly would lose it.
 

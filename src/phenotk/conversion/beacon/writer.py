@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from phenopackets import Cohort, Family, Phenopacket
 
@@ -31,6 +33,37 @@ def _packets(message: Message) -> Iterator[tuple[Phenopacket, str]]:
     elif isinstance(message, Cohort):
         for i, m in enumerate(message.members):
             yield m, join("/members", i)
+
+
+def _non_finite(msg: Message, ptr: str) -> Iterator[tuple[str, float]]:
+    """(pointer, value) for every infinite or NaN double of ``msg`` (protobuf JSON allows ``"Infinity"``)."""
+    floats = (FieldDescriptor.CPPTYPE_DOUBLE, FieldDescriptor.CPPTYPE_FLOAT)
+    for fd, value in msg.ListFields():
+        here = join(ptr, fd.json_name)
+        if fd.message_type is not None and not fd.message_type.GetOptions().map_entry:
+            if fd.is_repeated:
+                for i, item in enumerate(value):
+                    yield from _non_finite(item, join(here, i))
+            else:
+                yield from _non_finite(value, here)
+        elif fd.cpp_type in floats and not fd.is_repeated and not math.isfinite(value):
+            yield here, value
+
+
+def _json_number(value: float) -> str:
+    """The protobuf JSON string of a non-finite number."""
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _json_safe(tree: Any) -> Any:
+    """``tree`` with every non-finite float replaced by its protobuf JSON string (JSON has no such number)."""
+    if isinstance(tree, float) and not math.isfinite(tree):
+        return _json_number(tree)
+    if isinstance(tree, dict):
+        return {k: _json_safe(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_json_safe(v) for v in tree]
+    return tree
 
 
 def _split(message: Family | Cohort) -> Issue:
@@ -88,6 +121,17 @@ class BeaconWriter(FormatWriter):
                 issues.append(_split(message))
             for packet, prefix in _packets(message):
                 doc, found = to_beacon(packet, keep_info=keep_info)
+                for ptr, number in _non_finite(packet, ""):
+                    name = _json_number(number)
+                    found.append(
+                        F.INVALID_VALUE(
+                            f"{ptr.rsplit('/', 1)[-1]} is {name}, which JSON has no number for; written as the "
+                            f"string {name!r} (its protobuf JSON form), which the Beacon schema does not accept",
+                            pointer=ptr,
+                            value=name,
+                        )
+                    )
+                    doc = _json_safe(doc)
                 for issue in found:
                     issue.pointer = prefix + issue.pointer
                     issue.context.setdefault("individual", doc["id"])
