@@ -98,3 +98,15 @@ def test_a_label_exports_survey_timestamp_is_a_redcap_column_not_an_unknown_fiel
     result = convert_export(export, mapping)
     assert [i.rule for i in result.all_issues if i.severity.value != "info"] == []
     assert result.packets[0].subject.sex == 1  # FEMALE
+
+
+def test_choices_on_separate_lines_of_the_cell_are_separate_choices(tmp_path: Path) -> None:
+    # a dictionary edited in a spreadsheet, one choice per line of the cell (Alt+Enter): the whole cell became
+    # choice 1 with the label 'Female\n2, Male' — no finding, and code 2 was no choice
+    export, mapping = _project(
+        tmp_path, 'record_id,demo,,text,Record ID,,,\nsex,demo,,radio,Sex,"1, Female\n2, Male\r\n3, Other",,\n',
+        "record_id,sex\n1,2\n", "id: record_id\nsubject:\n  id: record_id\n  sex: sex\n")
+    result = convert_export(export, mapping)
+    assert result.dictionary is not None
+    assert result.dictionary.fields["sex"].choices == {"1": "Female", "2": "Male", "3": "Other"}
+    assert result.packets[0].subject.sex == 2  # MALE

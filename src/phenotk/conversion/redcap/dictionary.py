@@ -214,10 +214,14 @@ def label_headers(header: list[str], dictionary: DataDictionary) -> dict[str, st
 
 
 def parse_choices(text: str) -> tuple[dict[str, str], list[str]]:
-    """``'1, Yes | 2, No'`` → ({'1': 'Yes', '2': 'No'}, problems). Entries without a comma are problems."""
+    """``'1, Yes | 2, No'`` → ({'1': 'Yes', '2': 'No'}, problems). Entries without a comma are problems.
+
+    Besides ``|``, a backslash-n (two characters) and a line break inside the cell (a dictionary edited in a
+    spreadsheet) separate choices.
+    """
     out: dict[str, str] = {}
     problems: list[str] = []
-    for part in text.replace("\\n", "|").split("|"):
+    for part in text.replace("\\n", "|").replace("\r\n", "|").replace("\n", "|").replace("\r", "|").split("|"):
         entry = part.strip()
         if not entry:
             continue
