@@ -237,7 +237,7 @@ def _subject(sheet: Sheet, f: dict[str, list[str]], subject_col: str) -> dict[st
 
 #: unit words of an age header (``Age (years)``, ``Alter in Monaten``, ``Age (yrs)``, ``Âge (semaines)``)
 _UNIT_WORDS = re.compile(
-    r"\b(?:(?P<years>years?|yrs?|jahre?n?|ans?|anos?|años|anni|jaar|jaren)|(?P<months>months?|mos|mths?|monate?n?|mois"
+    r"\b(?:(?P<years>years?|yrs?|y|jahre?n?|ans?|anos?|años|anni|jaar|jaren)|(?P<months>months?|mo|mos|mths?|monate?n?|mois"
     r"|meses|mesi|maanden)|(?P<weeks>weeks?|wks?|wochen|semaines?|semanas|settimane|weken)|(?P<days>days?|tage?n?"
     r"|jours?|d[ií]as|giorni|dagen))\b")
 #: a one- or two-letter unit in brackets (``Age (y)``, ``Alter [J.]``, ``Age (mo.)``, ``Age (d)``): only bracketed,

@@ -131,12 +131,26 @@ NOT_PHENOTYPE = re.compile(
 )
 
 
+#: the unit an age header ends with (``Age_mo``, ``Alter in Monaten``, ``Onset age years``): cut before matching
+_UNIT_SUFFIX = re.compile(
+    r" (?:(?:in|en|em|im|i) )?(?:years?|yrs?|y|jahre?n?|ans?|anos|anni|jaar|jaren|months?|mo|mos|mths?|monate?n?|"
+    r"mois|meses|mesi|maanden|weeks?|wks?|wochen|semaines?|semanas|settimane|weken|days?|tage?n?|jours?|dias|"
+    r"giorni|dagen)\Z")
+#: the fields an age header with its unit can name
+_TIME_FIELDS = frozenset({"age", "onset", "diagnosis_age"})
+
+
 def field_of(header: str) -> str | None:
-    """The mapping field a header names (``Geschlecht`` → ``sex``), or None."""
+    """The mapping field a header names (``Geschlecht`` → ``sex``, ``Age_mo`` → ``age``), or None."""
     key = header_key(header)
     for name, rx in COMPILED:
         if rx.match(key):
             return name
+    bare = _UNIT_SUFFIX.sub("", key)
+    if bare != key:
+        for name, rx in COMPILED:
+            if name in _TIME_FIELDS and rx.match(bare):
+                return name
     return None
 
 
