@@ -60,7 +60,7 @@ def test_template_upload_assistant_findings_fixes_download(
     assert page.evaluate("() => document.activeElement.id") == "file-input"
     page.set_input_files("#file-input", str(template_xlsx))
     name = template_xlsx.name
-    page.get_by_role("button", name=f"Map the columns of {name}").click()
+    page.get_by_role("button", name=f"Map columns of {name}").click()
     page.wait_for_selector("#column-table tbody tr")
     assert page.input_value("select[data-column='sex']") == "subject.sex"
     assert page.input_value("select[data-column='transcript']") == "unplaced"
@@ -148,7 +148,7 @@ def test_500_row_sheet_converts_and_shows_findings_within_budget(
     sheet = _sheet_500(tmp_path / "cohort500.csv")
     page = _page(browser, server)
     page.set_input_files("#file-input", str(sheet))
-    page.get_by_role("button", name="Map the columns of cohort500.csv").click()
+    page.get_by_role("button", name="Map columns of cohort500.csv").click()
     page.wait_for_selector("#column-table tbody tr")
     started = time.perf_counter()
     page.click("#convert")
@@ -210,7 +210,7 @@ def test_a_big_sheet_shows_progress_then_filters_on_the_server(
     sheet.write_bytes(big_sheet(30_000))  # 3,000 findings: ten times what one answer to the page carries
     page = _page(browser, server)
     page.set_input_files("#file-input", str(sheet))
-    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.get_by_role("button", name="Map columns of ward.csv").click()
     page.wait_for_selector("#column-table tbody tr")
     started = time.perf_counter()
     page.click("#convert")
@@ -300,12 +300,12 @@ def test_a_session_removed_meanwhile_says_so_on_every_button(browser: Any, serve
     sheet.write_text("individual_id,sex,Seizure\np1,female,yes\n", encoding="utf-8")
     page = _page(browser, server)
     page.set_input_files("#file-input", str(sheet))
-    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.get_by_role("button", name="Map columns of ward.csv").click()
     page.wait_for_selector("#column-table tbody tr")
     assert server.state.store.sweep(now=time.monotonic() + 10**7)  # every session idle for ages: removed
     page.get_by_role("button", name="Remove ward.csv").click()
     expect(page.locator("#upload-status")).to_contain_text("no such session")
-    page.get_by_role("button", name="Map the columns of ward.csv").click()  # now "Edit mapping"
+    page.get_by_role("button", name="Edit mapping of ward.csv").click()
     expect(page.locator("#upload-status")).to_contain_text("reload the page")
     page.close()
 
@@ -319,7 +319,7 @@ def test_choosing_a_columns_meaning_with_the_arrow_keys(browser: Any, server: Ba
     sheet.write_text("individual_id,sex,Seizure,Notes\np1,female,yes,x\n", encoding="utf-8")
     page = _page(browser, server)
     page.set_input_files("#file-input", str(sheet))
-    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.get_by_role("button", name="Map columns of ward.csv").click()
     page.wait_for_selector("#column-table tbody tr")
     notes = "select[data-column='Notes']"
     assert page.input_value(notes) == "unplaced"
@@ -370,7 +370,7 @@ def test_downloads_lead_nowhere_before_a_run_and_results_say_when_the_files_chan
     page.wait_for_timeout(500)
     assert saved == []
     page.set_input_files("#file-input", str(sheet))
-    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.get_by_role("button", name="Map columns of ward.csv").click()
     page.wait_for_selector("#column-table tbody tr")
     page.click("#convert")
     expect(page.locator("#run-status")).to_contain_text("1 packet(s)")
@@ -416,7 +416,7 @@ def test_the_mapping_file_chooser_shows_where_the_keyboard_is(browser: Any, serv
     sheet.write_text("individual_id,sex,Seizure\np1,female,yes\n", encoding="utf-8")
     page = _page(browser, server)
     page.set_input_files("#file-input", str(sheet))
-    page.get_by_role("button", name="Map the columns of ward.csv").click()
+    page.get_by_role("button", name="Map columns of ward.csv").click()
     page.wait_for_selector("#column-table tbody tr")
     page.focus("#mapping-download")
     page.keyboard.press("Tab")
@@ -427,4 +427,30 @@ def test_the_mapping_file_chooser_shows_where_the_keyboard_is(browser: Any, serv
     page.keyboard.press("Tab")  # and it goes away when the focus moves on
     assert page.evaluate("""() => getComputedStyle(document.querySelector("label[for='mapping-upload']"))
         .outlineStyle""") == "none"
+    page.close()
+
+
+def test_every_buttons_spoken_name_holds_its_visible_words(browser: Any, server: BackgroundServer,
+                                                           tmp_path: Path) -> None:
+    # WCAG 2.5.3 (label in name): a voice-control user says what the button shows. "Map columns" was named
+    # "Map the columns of …", "Edit mapping" too, "Use mapping" was "Use the chosen mapping for …" and a term
+    # suggestion "HP:0001250 Seizure" was "Use Seizure for column …": saying the visible words found nothing
+    ward, clinic = tmp_path / "ward.csv", tmp_path / "clinic.csv"
+    ward.write_text("individual_id,sex,abnormal heart,Notes\np1,female,yes,x\n", encoding="utf-8")
+    clinic.write_text("individual_id,sex\np2,male\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", [str(ward), str(clinic)])
+    page.get_by_role("button", name="Map columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    expect(page.get_by_role("button", name="Edit mapping of ward.csv")).to_be_visible()
+    page.click("#convert")
+    expect(page.locator("#run-status")).to_contain_text("finding(s)")
+    named = page.evaluate("""() => [...document.querySelectorAll('button[aria-label], a[aria-label]')]
+        .map(b => [b.textContent.trim().replace(/\\s+/g, ' '), b.getAttribute('aria-label')])""")
+    kinds = {text.split(" ")[0] for text, _ in named}
+    assert {"Map", "Edit", "Use", "Remove"} <= kinds, kinds
+    assert any(text.startswith("HP:") for text, _ in named), "no term suggestion chip to check"
+    assert any(re.match(r"[A-Z]+\d+ ", text) for text, _ in named), "no finding documentation button to check"
+    missing = [(text, label) for text, label in named if text.lower() not in label.lower()]
+    assert missing == []
     page.close()

@@ -51,6 +51,7 @@
     } catch (e) { status("upload-status", e.message, true); refreshFiles().catch(() => {}); }  // some may be stored
   }
 
+  // a button's aria-label starts with (or holds) its visible words (WCAG 2.5.3): voice control users say those
   function showFiles(files, converted) {
     if (converted === false) runOutdated();
     const body = $("file-table").querySelector("tbody");
@@ -60,9 +61,9 @@
     for (const f of files) {
       const actions = el("td", {});
       if (f.sheet) actions.append(el("button", { type: "button", text: f.mapped ? "Edit mapping" : "Map columns",
-        "aria-label": `Map the columns of ${f.name}`, onclick: () => (f.mapped ? openAssistant(f.name) : startMapping(f.name)) }));
+        "aria-label": `${f.mapped ? "Edit mapping" : "Map columns"} of ${f.name}`, onclick: () => (f.mapped ? openAssistant(f.name) : startMapping(f.name)) }));
       else if (f.takes_mapping && f.mapped) actions.append(el("button", { type: "button", text: "Edit mapping",
-        "aria-label": `Edit the mapping of ${f.name}`, onclick: () => openAssistant(f.name) }));
+        "aria-label": `Edit mapping of ${f.name}`, onclick: () => openAssistant(f.name) }));
       if (f.takes_mapping) chooser(actions, f, uploaded);
       actions.append(el("button", { type: "button", class: "quiet", text: "Remove", "aria-label": `Remove ${f.name}`,
         onclick: async () => {
@@ -86,7 +87,7 @@
         text: m.description ? `${m.name} — ${m.description.slice(0, 70)}` : m.name }))));
     if (uploaded.length) select.append(el("optgroup", { label: "Dropped here" },
       ...uploaded.map((n) => el("option", { value: `upload:${n}`, text: n }))));
-    cell.append(select, el("button", { type: "button", text: "Use mapping", "aria-label": `Use the chosen mapping for ${f.name}`,
+    cell.append(select, el("button", { type: "button", text: "Use mapping", "aria-label": `Use mapping chosen for ${f.name}`,
       onclick: () => useMapping(f.name, select.value) }));
   }
 
@@ -159,7 +160,7 @@
       const sugg = el("td", {});
       for (const s of c.suggestions || []) {
         sugg.append(el("button", { type: "button", class: "chip", text: `${s.id} ${s.label}`,
-          "aria-label": `Use ${s.label} for column ${c.column}`, onclick: () => changeColumn(c.column, "hpo", s.id) }));
+          "aria-label": `${s.id} ${s.label}: use for column ${c.column}`, onclick: () => changeColumn(c.column, "hpo", s.id) }));
       }
       body.append(el("tr", { class: c.meaning === "unplaced" ? "unplaced" : null },
         el("th", { scope: "row", text: c.column }), el("td", {}, select), el("td", {}, term), el("td", { class: "values", text: values }), sugg));
