@@ -136,8 +136,12 @@ def test_view_methods_name_a_wrong_argument() -> None:
     s = view.summary()
     with pytest.raises(TypeError, match=r"top must be an int.* not str"):
         s.plot_terms(top="5")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"top must be an int.* not str"):
+    with pytest.raises(TypeError, match=r"n \(or None for the summary's top\) must be an int.* not str"):
         s.top_terms("5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^top must be an int \(0 or more\), not NoneType"):
+        view.summary(top=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"filter takes a function of a packet .* not dict"):
+        view.filter({"gene": "FBN1"})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"term_matrix takes a DataFrame.* not list"):
         term_matrix([1])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"merge_summaries takes CohortSummary.* not int"):

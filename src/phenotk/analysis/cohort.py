@@ -159,6 +159,9 @@ class CohortView:
         (``OMIM:154700``); ``term``: packets *observing* the term or a descendant; ``excluded_term``: packets
         excluding it (or an ancestor) and not observing it; ``sex``: male, female, other, unknown.
         """
+        if predicate is not None and not callable(predicate):
+            raise TypeError(f"filter takes a function of a packet and/or keywords (filter(gene='FBN1'), "
+                            f"filter(**criteria)), not {type(predicate).__name__}")
         closure = self._closure()
         genes = {g.upper() for g in _as_set(gene, "gene")} if gene is not None else None
         variants = _as_set(variant, "variant") if variant is not None else None

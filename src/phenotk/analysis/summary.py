@@ -132,7 +132,7 @@ class CohortSummary:
 
     def top_terms(self, n: int | None = None, *, direct: bool = False) -> list[TermCount]:
         """The ``n`` (default ``top``) most observed terms, without the roots *All* / *Phenotypic abnormality*."""
-        n = self.top if n is None else _top(n)
+        n = self.top if n is None else _top(n, "n (or None for the summary's top)")
         rows = [t for t in self.terms if t.id not in ROOT_TERMS]
         if direct:
             rows.sort(key=lambda t: (-t.observed_direct, -t.excluded_direct, t.id))
@@ -346,7 +346,7 @@ class CohortSummary:
         """Horizontal bars of the top-N terms, observed vs excluded (propagated; ``direct=True`` for exact ids)."""
         import matplotlib.pyplot as plt
 
-        rows = self.top_terms(top, direct=direct)[::-1]
+        rows = self.top_terms(None if top is None else _top(top), direct=direct)[::-1]
         obs = [t.observed_direct if direct else t.observed for t in rows]
         exc = [t.excluded_direct if direct else t.excluded for t in rows]
         if ax is None:
@@ -415,10 +415,10 @@ class CohortSummary:
         return ax
 
 
-def _top(n: Any) -> int:
+def _top(n: Any, name: str = "top") -> int:
     """``n`` when it is a count of rows to show; a ``TypeError`` / ``ValueError`` that says what it must be."""
     if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"top must be an int (0 or more) or None, not {type(n).__name__} ({n!r:.40})")
+        raise TypeError(f"{name} must be an int (0 or more), not {type(n).__name__} ({n!r:.40})")
     if n < 0:
         raise ValueError(f"n must be 0 or more, not {n}")
     return n
