@@ -40,9 +40,9 @@ class SchemaType(WrongTypeHook):
     Why
     ---
     Protobuf JSON parsing fails on the first wrong type and names no location; this rule lists every one
-    with its pointer and line. A boolean written as ``"true"`` gets a safe fix, and so does an integer where a
-    string belongs (``id: 12345`` in YAML); a fraction there (``phenopacketSchemaVersion: 2.0``) gets the quoted
-    number as a suggested fix.
+    with its pointer and line. A boolean written as ``"true"`` gets a safe fix; a number where a string belongs
+    (``id: 12345`` or ``phenopacketSchemaVersion: 2.0`` in YAML) gets the quoted number as a suggested fix — not a
+    safe one: YAML reads ``id: 0123`` as 83 and ``1:20`` as 80, and the quoted number is not what was written.
 
     Anti-pattern
     ------------
@@ -123,12 +123,17 @@ def _is_str(val: Any) -> bool:
 def _quote_fix(val: Any) -> Fix | None:
     """A number where a string belongs (YAML's ``phenopacketSchemaVersion: 2.0``, ``id: 12345``): write it quoted.
 
-    Safe for an integer (its digits are what was written); a suggestion for a fraction, whose written digits may
-    differ from the number read (``2.10`` reads as 2.1).
+    A suggestion, never safe: the written digits may differ from the number read — ``2.10`` reads as 2.1, and a
+    YAML reader reads ``0123`` as 83 (octal), ``1:20`` as 80 (base 60), ``0x1F`` as 31, ``1_000`` as 1000. This
+    hook sees the number only, not the text nor the format (JSON's integers would be safe to quote).
     """
     t = type(val)
     if t is int:
-        return Fix((PatchOp("replace", "", str(val)),), safe=True, description=f"write {str(val)!r} as a string")
+        return Fix(
+            (PatchOp("replace", "", str(val)),),
+            safe=False,
+            description=f"write {str(val)!r} as a string (in YAML, check it is what the file says: 0123 reads as 83)",
+        )
     if t is float and math.isfinite(val):
         text = repr(val)
         return Fix((PatchOp("replace", "", text),), safe=False, description=f"write {text!r} as a string")
