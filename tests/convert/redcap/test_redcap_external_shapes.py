@@ -110,3 +110,17 @@ def test_choices_on_separate_lines_of_the_cell_are_separate_choices(tmp_path: Pa
     assert result.dictionary is not None
     assert result.dictionary.fields["sex"].choices == {"1": "Female", "2": "Male", "3": "Other"}
     assert result.packets[0].subject.sex == 2  # MALE
+
+
+def test_every_unknown_checkbox_code_of_an_eav_export_is_reported(tmp_path: Path) -> None:
+    # EAV lists a checkbox once per ticked code; of two codes that are no choice only the last one was reported
+    _, mapping = _project(
+        tmp_path, 'record_id,demo,,text,Record ID,,,\nfeat,demo,,checkbox,Features,"1, Seizure | 2, Ataxia",,\n',
+        "", "id: record_id\nsubject:\n  id: record_id\nignore_columns: [feat___1, feat___2]\n")
+    eav = tmp_path / "eav.json"
+    eav.write_text('[{"record": "1", "field_name": "feat", "value": "7"},'
+                   ' {"record": "1", "field_name": "feat", "value": "1"},'
+                   ' {"record": "1", "field_name": "feat", "value": "8"}]', encoding="utf-8")
+    result = convert_export(eav, mapping)
+    bad = " ".join(i.context["value"] for i in result.all_issues if i.rule == "redcap-bad-value")
+    assert "7" in bad and "8" in bad

@@ -153,8 +153,9 @@ def _unfold_eav_checkboxes(export: Export, d: DataDictionary) -> None:
             ticked = {f.choice_for(v) or v for v in raw.split("|") if v.strip()} if raw else set()
             for code, name in zip(f.choices, names, strict=True):
                 row[name] = ("1" if code in ticked else "0") if ticked else ""
-            for extra in ticked - set(f.choices):  # not a choice: kept in the field's column, reported as bad
-                row[col] = extra
+            extras = sorted(ticked - set(f.choices))
+            if extras:  # not choices: kept in the field's column (all of them), reported as bad
+                row[col] = "|".join(extras)
         if any(col in row for row in export.rows):
             export.header.insert(at, col)
 
