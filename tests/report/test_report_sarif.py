@@ -86,6 +86,9 @@ def test_awkward_paths_and_positions(validator: jsonschema.Draft4Validator) -> N
     assert "region" not in res[0]["locations"][0]["physicalLocation"]
     assert res[0]["locations"][0]["logicalLocations"][0]["name"] == "a/b"
     assert res[1]["locations"][0]["physicalLocation"]["region"] == {"startLine": 3}
+    # code scanning refuses a location without a URI ("expected artifact location"): stdin gets one of no file
+    assert res[1]["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "%3Cstdin%3E", "uriBaseId": "%SRCROOT%", "description": {"text": "<stdin>"}}
     assert res[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "file:///elsewhere/x.json"
     notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert notes[0]["message"]["text"] == "HPO checks skipped: no ontology"

@@ -274,10 +274,14 @@ def artifact_location(path: str, base: Path | None = None, *, cwd: Path | None =
 
     Paths (relative ones are taken from ``cwd``, default the working directory) under ``base`` (default
     ``cwd``) become percent-encoded URIs relative to ``%SRCROOT%``; paths outside it absolute ``file://``
-    URIs; pseudo-paths like ``<stdin>`` a description.
+    URIs; pseudo-paths like ``<stdin>`` their percent-encoded name (``%3Cstdin%3E``, no file of the repository:
+    code scanning needs a URI to take the result) and a description.
     """
     if not path or (path.startswith("<") and path.endswith(">")):
-        return {"description": {"text": path or "unnamed input"}}
+        # GitHub code scanning refuses a result whose location has no URI ("expected artifact location"): a
+        # relative URI that names no file of the repository (``%3Cstdin%3E``), with the pseudo-path described
+        text = path or "<unnamed input>"
+        return {"uri": _quote(text), "uriBaseId": SRCROOT, "description": {"text": text}}
     here = cwd or Path.cwd()
     root = base or here
     p = Path(path)
