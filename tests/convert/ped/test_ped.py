@@ -422,3 +422,20 @@ def test_tab_separated_ids_with_a_space_do_not_shift_the_columns() -> None:
     assert kid.sex == MALE and kid.affected_status == Person.AffectedStatus.AFFECTED
     assert dad.individual_id == "Dad X"
     assert not [i for i in issues if i.rule in ("ped-extra-columns", "ped-bad-code", "pedigree-unknown-parent")]
+
+
+def test_parents_related_in_the_pedigree_make_consanguinous_parents_true(tmp_path: Path) -> None:
+    # a first-cousin marriage: the proband's parents c1 and c2 share the grandparents gf and gm. The PED file
+    # states it through its parent columns, yet the Family said consanguinousParents: false (the schema default).
+    path = tmp_path / "loop.ped"
+    path.write_text(
+        "F gf 0 0 1 1\nF gm 0 0 2 1\nF a gf gm 1 1\nF b gf gm 2 1\nF sa 0 0 2 1\nF sb 0 0 1 1\n"
+        "F c1 a sa 1 1\nF c2 sb b 2 1\nF kid c1 c2 1 2\n"
+        "G x 0 0 1 1\nG y 0 0 2 1\nG z x y 1 2\n"
+    )
+    (loop, plain) = list(PedReader().read(path, OPTS))
+    assert loop.message.consanguinous_parents is True
+    (note,) = [i for i in loop.issues if i.rule == "ped-consanguinity"]
+    assert "'c1'" in note.message and "'c2'" in note.message and "gf" in note.message and note.line == 9
+    assert plain.message.consanguinous_parents is False
+    assert not [i for i in plain.issues if i.rule == "ped-consanguinity"]

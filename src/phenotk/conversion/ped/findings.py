@@ -303,6 +303,26 @@ What to do: give Family documents with a pedigree.""",
     group="ped",
 )
 
+CONSANGUINITY = FindingType(
+    "PED019",
+    "ped-consanguinity",
+    Severity.INFO,
+    "The proband's parents share ancestors in the pedigree: consanguinousParents is set to true.",
+    """\
+What it means: PED has no consanguinity column, but its parent columns can show it: the proband's father and
+mother descend from the same person (a cousin marriage, a consanguinity loop). The Family then gets
+``consanguinousParents: true``; the message names the parents and their common ancestors.
+
+Why: the phenopacket field is required; writing ``false`` (its default) would contradict the pedigree the file
+states.
+
+Example: ``F c1 a sa 1 1`` and ``F c2 sb b 2 1`` where ``a`` and ``b`` are children of ``gf`` and ``gm``, and
+``F kid c1 c2 1 2`` is the proband.
+
+What to do: nothing if the pedigree is right; check the parent columns otherwise.""",
+    group="ped",
+)
+
 FINDINGS: tuple[FindingType, ...] = (
     COLUMN_COUNT,
     BAD_CODE,
@@ -320,4 +340,5 @@ FINDINGS: tuple[FindingType, ...] = (
     SEX_OTHER,
     FAMILY_NOT_CARRIED,
     NOTHING_WRITTEN,
+    CONSANGUINITY,
 )

@@ -58,6 +58,41 @@ def _linked(options: ConvertOptions) -> tuple[dict[str, Phenopacket], list[Issue
     return found, issues
 
 
+def _ancestors(start: str, parents: dict[str, tuple[str, ...]]) -> set[str]:
+    """Every ancestor of ``start`` in the pedigree (a cycle is reported elsewhere; it cannot loop here)."""
+    seen: set[str] = set()
+    todo = list(parents.get(start, ()))
+    while todo:
+        pid = todo.pop()
+        if pid not in seen:
+            seen.add(pid)
+            todo.extend(parents.get(pid, ()))
+    return seen
+
+
+def _consanguinity(fam: PedFamily, proband: Person, family: Family) -> list[Issue]:
+    """Set consanguinousParents (with a finding) when the proband's parents share an ancestor in the pedigree."""
+    parents = {
+        p.individual_id: tuple(x for x in (p.paternal_id, p.maternal_id) if x) for p in fam.persons if p.individual_id
+    }
+    father, mother = proband.paternal_id, proband.maternal_id
+    if not (father in parents and mother in parents) or father == mother:
+        return []
+    common = (_ancestors(father, parents) | {father}) & (_ancestors(mother, parents) | {mother})
+    if not common:
+        return []
+    family.consanguinous_parents = True
+    shown = ", ".join(sorted(common)[:6]) + (" …" if len(common) > 6 else "")
+    return [
+        F.CONSANGUINITY(
+            f"family {fam.family_id!r}: the parents of proband {proband.individual_id!r}, {father!r} and "
+            f"{mother!r}, share ancestors in the pedigree ({shown}); consanguinousParents set to true",
+            family=fam.family_id,
+            **at_line(fam.lines[fam.persons.index(proband)]),
+        )
+    ]
+
+
 class PedReader(FormatReader):
     """PED / PLINK ``.fam`` pedigree files (6 whitespace-separated columns, optional header)."""
 
@@ -156,6 +191,7 @@ class PedReader(FormatReader):
                         **at_line(fam.lines[fam.persons.index(proband)]),
                     )
                 )
+        issues.extend(_consanguinity(fam, proband, family))
         for i, person in enumerate(fam.persons):
             packet = linked.get(person.individual_id)
             if packet is not None:
