@@ -75,6 +75,8 @@ def _diseases_of(packet: Phenopacket) -> set[str]:
     return out
 
 
+_NO_KEY = object()
+
 #: what :meth:`CohortView.groupby` accepts as a name
 GROUP_KEYS = ("gene", "disease", "sex", "variant", "variant_effect", "allele_count")
 
@@ -216,7 +218,8 @@ class CohortView:
 
         ``gene``, ``disease``, ``sex``, ``variant``, ``variant_effect``, ``allele_count`` (alleles of all
         variants); a function returns a key, several keys, or None to skip the packet.
-        A packet with two genes (variants, diseases, effects) is in both groups; groups are sorted by size.
+        A packet with two genes (variants, diseases, effects) is in both groups; groups are sorted by size. Packets
+        with no key (no gene …) are in no group: ``.left_out`` holds them and the reprs count them.
         """
         if callable(by):
             key: Callable[[Phenopacket], Any] = by
@@ -235,11 +238,19 @@ class CohortView:
         else:
             raise ValueError(f"cannot group by {by!r}: use one of {', '.join(GROUP_KEYS)} or a function")
         members: dict[Any, list[int]] = {}
+        none: list[int] = []
         for i, p in enumerate(self.packets):
-            for k in iter_keys(key(p)):
+            keys = iter_keys(key(p))
+            first = next(keys, _NO_KEY)
+            if first is _NO_KEY:
+                none.append(i)
+                continue
+            members.setdefault(first, []).append(i)
+            for k in keys:
                 members.setdefault(k, []).append(i)
         order = sorted(members, key=lambda k: (-len(members[k]), str(k)))
-        return CohortGroups({k: self._subset(members[k]) for k in order}, str(by if isinstance(by, str) else "key"))
+        return CohortGroups({k: self._subset(members[k]) for k in order}, str(by if isinstance(by, str) else "key"),
+                            left_out=self._subset(none))
 
     def genotype_phenotype(
         self,
@@ -375,9 +386,17 @@ def _variant_texts(packet: Phenopacket) -> set[str]:
 class CohortGroups(dict[Any, CohortView]):
     """Group key → :class:`CohortView`, largest group first, with a bounded repr and :meth:`sizes`."""
 
-    def __init__(self, groups: dict[Any, CohortView], by: str) -> None:
+    def __init__(self, groups: dict[Any, CohortView], by: str, left_out: CohortView | None = None) -> None:
         super().__init__(groups)
         self.by = by
+        #: the packets with no key (no gene, no variant …): in no group, never silently
+        self.left_out = left_out if left_out is not None else CohortView([])
+
+    def _left_out_text(self) -> str:
+        if not len(self.left_out):
+            return ""
+        what = f"no {self.by}" if self.by in GROUP_KEYS else "no key"
+        return f"{len(self.left_out)} packet(s) in no group ({what}): .left_out"
 
     def sizes(self) -> pd.Series:
         """Packets per group (a pandas Series named after the key)."""
@@ -390,6 +409,8 @@ class CohortGroups(dict[Any, CohortView]):
         head += [f"  {k!s}: {len(v)} packets" for k, v in list(self.items())[:MAX_GROUPS]]
         if len(self) > MAX_GROUPS:
             head.append(f"  … {len(self) - MAX_GROUPS} more (.sizes())")
+        if self.left_out:
+            head.append(f"  {self._left_out_text()}")
         return "\n".join(head)
 
     def _repr_html_(self) -> str:
@@ -399,8 +420,9 @@ class CohortGroups(dict[Any, CohortView]):
         )
         n_more = len(self) - MAX_GROUPS
         more = f"<p>… {n_more} more groups (<code>.sizes()</code>)</p>" if n_more > 0 else ""
+        left = f"<p>{html.escape(self._left_out_text())}</p>" if self.left_out else ""
         return (f"<p>{len(self)} groups by {html.escape(self.by)}</p><table><tr><th>{html.escape(self.by)}</th>"
-                f"<th>packets</th></tr>{rows}</table>{more}")
+                f"<th>packets</th></tr>{rows}</table>{more}{left}")
 
 
 MAX_GROUPS = 20
