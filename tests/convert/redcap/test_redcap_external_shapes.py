@@ -124,3 +124,21 @@ def test_every_unknown_checkbox_code_of_an_eav_export_is_reported(tmp_path: Path
     result = convert_export(eav, mapping)
     bad = " ".join(i.context["value"] for i in result.all_issues if i.rule == "redcap-bad-value")
     assert "7" in bad and "8" in bad
+
+
+def test_a_field_an_eav_export_gives_twice_for_one_record_is_reported_not_joined(tmp_path: Path) -> None:
+    # two EAV rows for the same record, event and field (a hand-merged export): the values were joined into
+    # '2020-01-01|2021-02-02' / 'OMIM:1|OMIM:2' — one value the export never held — and a text field passed it on
+    _, mapping = _project(
+        tmp_path, "record_id,demo,,text,Record ID,,,\ndx,demo,,text,Diagnosis,,,\n",
+        "", "id: record_id\nsubject:\n  id: record_id\ndiseases:\n  id: dx\n")
+    eav = tmp_path / "eav.json"
+    eav.write_text('[{"record": "1", "field_name": "dx", "value": "OMIM:100100"},'
+                   ' {"record": "1", "field_name": "dx", "value": "OMIM:200200"},'
+                   ' {"record": "2", "field_name": "dx", "value": "OMIM:300300"}]', encoding="utf-8")
+    result = convert_export(eav, mapping)
+    ids = {p.id: [d.term.id for d in p.diseases] for p in result.packets}
+    assert ids == {"1": [], "2": ["OMIM:300300"]}
+    bad = [i for i in result.all_issues if i.rule == "redcap-bad-value"]
+    assert len(bad) == 1 and "OMIM:100100" in bad[0].message and "OMIM:200200" in bad[0].message
+    assert bad[0].context["record"] == "1"

@@ -393,7 +393,9 @@ class _Pipeline:
             instance = rec.get("redcap_repeat_instance", "").strip()
             ctx = {"record": record, "event": event, "instrument": instrument, "instance": instance, "row": number}
             cols = self.columns
-            new = {col: (self.cell(col, val, ctx) if val and col in cols else val) for col, val in rec.items()}
+            twice = self.repeated(number, rec, ctx)
+            new = {col: (self.cell(col, val, ctx) if val and col in cols and col not in twice else
+                         "" if col in twice else val) for col, val in rec.items()}
             key = (record, event, instrument, instance)
             if record and key in slots:
                 slots[key] += 1
@@ -422,6 +424,22 @@ class _Pipeline:
             numbers.append(number)
         self.extra_columns = extra_cols
         return header, rows, numbers
+
+    def repeated(self, number: int, rec: dict[str, str], ctx: dict[str, Any]) -> set[str]:
+        """Fields an EAV export lists more than once for this row (not checkboxes): reported, their value not used."""
+        names = (self.x.repeated or {}).get(number)
+        if not names or self.d is None:
+            return set()
+        out = set()
+        for name in sorted(names):
+            f = self.d.fields.get(name)
+            if f is not None and f.type == "checkbox":
+                continue  # one row per ticked code: unfolded already
+            values = rec.get(name, "").split("|")
+            self.bad(name, rec.get(name, ""), f"{name!r} is given {len(values)} times for this record "
+                     f"({', '.join(repr(v) for v in values[:4])}); value not used", ctx)
+            out.add(name)
+        return out
 
     def untick(self, rows: list[dict[str, str]], numbers: list[int]) -> None:
         """Blank the 0 of checkbox columns whose 0 means "not recorded"; count those on filled-in forms.

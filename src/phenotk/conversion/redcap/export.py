@@ -36,6 +36,8 @@ class Export:
     mixed_rows: list[int] | None = None
     #: CSV: (line, column letter, value) of non-empty cells beyond the header (the sheet layer reports them)
     stray_cells: list[tuple[int, str, str]] | None = None
+    #: EAV: row number → fields listed more than once for that row (their values joined by ``|``)
+    repeated: dict[int, set[str]] | None = None
 
 
 def _text(value: Any) -> str:
@@ -71,6 +73,7 @@ def _from_eav(data: list[dict[str, Any]], path: str, record_field: str | None) -
     slots: dict[tuple[str, str, str, str], dict[str, str]] = {}
     numbers: dict[tuple[str, str, str, str], int] = {}
     header: dict[str, None] = {rid: None}
+    repeated: dict[int, set[str]] = {}
     for i, item in enumerate(data, start=1):
         key = (_text(item.get("record")), _text(item.get("redcap_event_name")),
                _text(item.get("redcap_repeat_instrument")), _text(item.get("redcap_repeat_instance")))
@@ -83,14 +86,16 @@ def _from_eav(data: list[dict[str, Any]], path: str, record_field: str | None) -
         name = _text(item.get("field_name"))
         value = _text(item.get("value"))
         header.setdefault(name, None)
-        # checkbox options come as one row per ticked code: field___code = 1
+        # checkbox options come as one row per ticked code (joined here, unfolded with the dictionary); any other
+        # field listed twice is reported by the conversion
         if name in row and row[name] and value and row[name] != value:
             row[name] = row[name] + "|" + value
+            repeated.setdefault(numbers[key], set()).add(name)
         else:
             row[name] = value
     cols = list(header)
     rows = [{c: r.get(c, "") for c in cols} for r in slots.values()]
-    return Export(path, cols, rows, list(numbers.values()), "json-eav")
+    return Export(path, cols, rows, list(numbers.values()), "json-eav", repeated=repeated)
 
 
 def read_export(path: str | Path, *, delimiter: str | None = None, encoding: str | None = None,
