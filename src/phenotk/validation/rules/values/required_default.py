@@ -25,6 +25,9 @@ REQUIRED_SCALARS: dict[str, tuple[tuple[str, str], ...]] = {
     "RadiationTherapy": (("dosage", "0"), ("fractions", "0")),
     "TherapeuticRegimen": (("regimenStatus", "UNKNOWN_STATUS"),),
     "Family": (("consanguinousParents", "false"),),
+    "Quantity": (("value", "0"),),
+    "ReferenceRange": (("low", "0"), ("high", "0")),
+    "Pedigree.Person": (("sex", "UNKNOWN_SEX"), ("affectedStatus", "MISSING")),
 }
 
 _FROM_PHENOPACKET = ("Interpretation", "GenomicInterpretation", "VariantInterpretation", "VariationDescriptor")
@@ -41,7 +44,8 @@ class SchemaRequiredDefault(Rule):
     ``Interpretation.progressStatus``, ``GenomicInterpretation.interpretationStatus``,
     ``VariantInterpretation.acmgPathogenicityClassification`` and ``therapeuticActionability``,
     ``VariationDescriptor.moleculeContext``, ``GestationalAge.weeks``, ``RadiationTherapy.dosage`` and
-    ``fractions``, ``TherapeuticRegimen.regimenStatus`` and ``Family.consanguinousParents``. When one is
+    ``fractions``, ``TherapeuticRegimen.regimenStatus``, ``Family.consanguinousParents``, ``Quantity.value``,
+    ``ReferenceRange.low`` and ``high``, and a ``Pedigree.Person``'s ``sex`` and ``affectedStatus``. When one is
     absent (camelCase or snake_case key) the finding names the default a protobuf reader puts in its place.
     A warning, not an error: protobuf's own JSON writer leaves default values out, so a document written by
     a protobuf library with e.g. ``NOT_PROVIDED`` looks exactly like one whose author forgot the field.
