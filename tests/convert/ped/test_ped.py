@@ -439,3 +439,23 @@ def test_parents_related_in_the_pedigree_make_consanguinous_parents_true(tmp_pat
     assert "'c1'" in note.message and "'c2'" in note.message and "gf" in note.message and note.line == 9
     assert plain.message.consanguinous_parents is False
     assert not [i for i in plain.issues if i.rule == "ped-consanguinity"]
+
+
+def test_named_extra_column_values_are_kept_in_the_finding() -> None:
+    # peddy / slivar / ped_parser PEDs carry per-sample columns a header names (ancestry, Capture_kit): the
+    # finding named the columns but kept none of their values, so the report could not say what was left behind
+    text = ("#family_id\tsample_id\tpaternal_id\tmaternal_id\tsex\tphenotype\tancestry\tCapture_kit\n"
+            "U1\tkid\tdad\tmom\t2\t2\tEUR\tV5\n"
+            "U1\tmom\t0\t0\t2\t1\tAFR\n")
+    _, issues = parse_ped(text)
+    (extra,) = [i for i in issues if i.rule == "ped-extra-columns"]
+    assert extra.context["value"] == {
+        "line 2 (kid)": {"ancestry": "EUR", "Capture_kit": "V5"},
+        "line 3 (mom)": {"ancestry": "AFR"},
+    }
+    # unnamed columns (PLINK genotypes: thousands of them) are counted, not copied into the report
+    _, issues = parse_ped("f\ta\t0\t0\t1\t2\tA\tG\n")
+    assert "value" not in next(i for i in issues if i.rule == "ped-extra-columns").context
+    # a comment line before the data is no header: genotype columns beyond what it "names" are not copied
+    _, issues = parse_ped("# made by tool x\nf\ta\t0\t0\t1\t2\tA\tG\tC\tC\tT\tT\n")
+    assert "value" not in next(i for i in issues if i.rule == "ped-extra-columns").context

@@ -170,7 +170,8 @@ EXTRA_COLUMNS = FindingType(
     """\
 What it means: some lines have more than the six PED columns, typically PLINK ``.ped`` genotype pairs. Only the
 six pedigree columns are read; the finding counts the lines and names the extra columns when a header line
-(``#family_id … ancestry``) names them (peddy / slivar write sample metrics there).
+(``#family_id … ancestry``) names them (peddy / slivar write sample metrics there). Values of such named columns
+(at most 50) are kept in ``context.value`` by line and individual (``--report FILE``); genotypes are not copied.
 
 Why: a Phenopacket ``Pedigree`` has no place for genotypes or sample metrics; the report says they were left
 behind.

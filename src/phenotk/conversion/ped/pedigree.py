@@ -148,6 +148,7 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
     families: dict[str, PedFamily] = {}
     seen_data = False
     extra_cols = 0
+    kept: dict[str, dict[str, str]] = {}  # values of header-named extra columns, by line and individual
     names: list[str] = []  # the header's column names (a '#family_id …' line or a header line)
     coded: list[tuple[Person, int, int, str]] = []  # persons whose status came from a code, with line and column
     quantitative: tuple[int, str] | None = None  # the first phenotype that makes the column quantitative
@@ -177,9 +178,13 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
                 )
             )
             continue
+        fam, ind, pat, mat, sex, pheno = words[:6]
         if len(words) > 6:
             extra_cols += 1
-        fam, ind, pat, mat, sex, pheno = words[:6]
+            named = names[6:]
+            # sample metrics a header names, each column (not PLINK genotypes, which no header names)
+            if 0 < len(words) - 6 <= len(named) <= 50:
+                kept[f"line {lineno} ({ind})"] = dict(zip(named, words[6:], strict=False))
         person = Person(family_id=fam, individual_id=ind)
         person.paternal_id = "" if pat in _MISSING_PARENT else pat
         person.maternal_id = "" if mat in _MISSING_PARENT else mat
@@ -238,7 +243,13 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
         named = names[6:]
         what = (f"columns 7+ ({', '.join(named[:6])}{' …' if len(named) > 6 else ''})" if named
                 else "columns 7+ (PLINK genotypes?)")
-        issues.append(F.EXTRA_COLUMNS(f"{extra_cols} line(s) have more than 6 columns; {what} are not carried"))
+        issues.append(
+            F.EXTRA_COLUMNS(
+                f"{extra_cols} line(s) have more than 6 columns; {what} are not carried"
+                + (" (their values are kept in this finding)" if kept else ""),
+                value=kept or None,
+            )
+        )
     return list(families.values()), issues
 
 
