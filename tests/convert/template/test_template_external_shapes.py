@@ -129,3 +129,18 @@ def test_an_allele_written_with_its_transcript_is_no_chromosomal_deletion_and_is
     assert vd.structural_type.label == "chromosome_structure_variation"  # the store's kind for an unstated SV
     said = [i for i in items[0].issues if i.rule == "map-bad-cell"]
     assert len(said) == 1 and said[0].context["column"] == "J" and "structural variant" in said[0].message
+
+
+def test_a_workbook_whose_first_sheet_is_not_the_template_names_the_sheet_that_is(tmp_path: Path) -> None:
+    # curators keep notes in a first sheet ('Instructions', 'README'): the error said only that the first sheet is
+    # not a template, not which one is or how to choose it
+    path = tmp_path / "x.xlsx"
+    wb = _workbook([_row("P1", ["observed", "excluded"])])
+    wb.active.title = "Curated template"
+    notes = wb.create_sheet("Instructions", 0)
+    notes.append(["How to fill in this template"])
+    wb.save(path)
+    with pytest.raises(InputError, match=r"-O sheet='Curated template'"):
+        list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+    items = list(PyphetoolsXlsxReader().read(path, ConvertOptions(extra={"sheet": "Curated template"})))
+    assert [c.name for c in items] == ["PMID_123_P1"]

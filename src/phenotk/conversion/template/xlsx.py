@@ -286,7 +286,10 @@ def _is_structural_g(text: str) -> bool:
 def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Converted]:
     """Convert one pyphetools Excel template; raise InputError (naming the cell) when it does not parse."""
     sheet_name, names, rows = open_rows(path, options.extra.get("sheet"))
-    sheet = _Sheet(path, sheet_name, rows, options)
+    try:
+        sheet = _Sheet(path, sheet_name, rows, options)
+    except InputError as exc:
+        raise _name_the_template_sheet(exc, path, sheet_name, names, options) from None
     file_issues = sheet.issues
     for other in names:
         if other != sheet_name:
@@ -344,6 +347,24 @@ def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Convert
             created_by=options.created_by,
         )
         yield Converted(packet, f"{path}:{sheet_name}!row {r0}", issues, name=pid)
+
+
+def _name_the_template_sheet(exc: InputError, path: Path, read: str, names: list[str],
+                             options: ConvertOptions) -> InputError:
+    """``exc`` with a hint when the first sheet (no ``-O sheet``) is not a template but another sheet is."""
+    if options.extra.get("sheet") or len(names) < 2:
+        return exc
+    from phenotk.conversion.template.sniff import is_pyphetools_template
+
+    for other in names:
+        if other == read:
+            continue
+        _, _, head = open_rows(path, other, max_row=1)
+        if is_pyphetools_template(head[:1]):
+            exc.message += f" (sheet {other!r} is one: choose it with -O sheet={other!r})"
+            exc.args = (exc.message,)
+            return exc
+    return exc
 
 
 def _formula(sheet: _Sheet, issues: list[Issue], r: int, c: int, formula: str) -> None:
