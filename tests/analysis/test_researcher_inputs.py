@@ -230,3 +230,18 @@ def test_groupby_says_which_packets_are_in_no_group() -> None:
     assert len(view.groupby("sex").left_out) == 0 and "no group" not in repr(view.groupby("sex"))
     by_function = view.groupby(lambda p: None if p.id == "c" else p.id)
     assert [p.id for p in by_function.left_out] == ["c"] and "(no key)" in repr(by_function)
+
+
+def test_genotype_phenotype_says_which_asked_terms_it_could_not_test() -> None:
+    """terms=['HP:0001250', 'HP:0001251'] where one term is recorded in one group only gave a one-row table and no
+    word about the other; the table's notes (and repr) name it."""
+    from phenotk.analysis import genotype_phenotype
+
+    a = [phenotk.read(_packet(f"a{i}", _feature("HP:0001250"), _feature("HP:0001251"))) for i in range(2)]
+    b = [phenotk.read(_packet(f"b{i}", _feature("HP:0001250", excluded=True))) for i in range(2)]
+    table = genotype_phenotype(a, b, terms=["HP:0001250", "HP:0001251", "HP:0009999"])
+    assert table.frame["id"].tolist() == ["HP:0001250"]
+    assert table.notes == ["2 asked term(s) not tested (recorded in one group or none): HP:0001251 (A only), "
+                           "HP:0009999 (neither)"]
+    assert table.notes[0] in repr(table) and table.notes[0] in table._repr_html_()
+    assert genotype_phenotype(a, b).notes == []  # the default selection skips quietly: it asked for nothing

@@ -183,7 +183,8 @@ CORRECTION = "Benjamini–Hochberg"
 class GenotypePhenotypeTable:
     """Per HPO term: observed / measured packets in groups A and B, Fisher p, Benjamini–Hochberg adjusted p.
 
-    ``frame`` holds every tested term (sorted by p); ``test`` and ``correction`` name the statistics.
+    ``frame`` holds every tested term (sorted by p); ``test`` and ``correction`` name the statistics; ``notes``
+    the asked terms (``terms=…``) that could not be tested.
     """
 
     frame: pd.DataFrame
@@ -209,7 +210,7 @@ class GenotypePhenotypeTable:
 
     def __repr__(self) -> str:
         with _display():
-            return self.caption() + "\n" + self.frame.head(15).to_string(index=False) + (
+            return "\n".join([self.caption(), *self.notes]) + "\n" + self.frame.head(15).to_string(index=False) + (
                 f"\n… {len(self.frame) - 15} more terms (.frame)" if len(self.frame) > 15 else ""
             )
 
@@ -217,6 +218,7 @@ class GenotypePhenotypeTable:
         more = len(self.frame) - 15
         return (
             f"<p>{html.escape(self.caption())}</p>"
+            + "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
             + self.frame.head(15).to_html(index=False, float_format=lambda x: f"{x:.3g}")
             + (f"<p>… {more} more terms (<code>.frame</code>)</p>" if more > 0 else "")
         )
@@ -284,11 +286,15 @@ def genotype_phenotype(
             if t not in ROOT_TERMS and ca.get(t, [0, 0])[0] + cb.get(t, [0, 0])[0] >= min_observed
         )
     rows: list[dict[str, Any]] = []
+    untested: list[str] = []  # asked terms (terms=…) that cannot be compared: said, not dropped
     for t in wanted:
         ao, ae = ca.get(t, [0, 0])
         bo, be = cb.get(t, [0, 0])
-        if ao + ae == 0 or bo + be == 0:
-            continue  # not measured in one group: nothing to compare
+        if ao + ae == 0 or bo + be == 0:  # not measured in one group: nothing to compare
+            if terms is not None:
+                where = f"{names[0]} only" if ao + ae else f"{names[1]} only" if bo + be else "neither"
+                untested.append(f"{t} ({where})")
+            continue
         label = (hpo.label(t) if hpo is not None else None) or written.get(t) or t
         rows.append({
             "id": t, "label": label,
@@ -310,7 +316,9 @@ def genotype_phenotype(
                    if c[:2] in ("a_", "b_") else c)
     df.attrs["test"] = TEST_NAME
     df.attrs["correction"] = CORRECTION
-    return GenotypePhenotypeTable(df, names, (len(la), len(lb)), len(both))
+    notes = [f"{len(untested)} asked term(s) not tested (recorded in one group or none): {', '.join(untested)}"
+             ] if untested else []
+    return GenotypePhenotypeTable(df, names, (len(la), len(lb)), len(both), notes=notes)
 
 
 def iter_keys(value: Any) -> Iterator[Any]:
