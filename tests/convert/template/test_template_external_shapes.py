@@ -144,3 +144,13 @@ def test_a_workbook_whose_first_sheet_is_not_the_template_names_the_sheet_that_i
         list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
     items = list(PyphetoolsXlsxReader().read(path, ConvertOptions(extra={"sheet": "Curated template"})))
     assert [c.name for c in items] == ["PMID_123_P1"]
+
+
+def test_a_fixed_column_moved_after_the_hpo_column_is_named_where_it_is(tmp_path: Path) -> None:
+    # a reordered sheet with 'PMID' after 'HPO': the error said the header was missing from row 1, though it is there
+    path = tmp_path / "x.xlsx"
+    wb = _workbook([_row("P1", ["observed", "excluded"])])
+    wb.active.move_range("A1:A3", cols=25)
+    wb.save(path)
+    with pytest.raises(InputError, match=r"'PMID' is in cell Z1, after the 'HPO' column"):
+        list(PyphetoolsXlsxReader().read(path, ConvertOptions()))

@@ -139,8 +139,12 @@ class _Sheet:
             fixed[key] = i
         for h in REQUIRED_HEADERS:
             if h not in fixed:
+                later = next((i for i, x in enumerate(header) if i > self.hpo_col and x.lower() == h.lower()), None)
+                where = (f"is in cell {col_letter(later)}1, after the 'HPO' column (cell {col_letter(self.hpo_col)}1);"
+                         " the template's fixed columns come before it" if later is not None
+                         else "is missing from row 1")
                 raise InputError(
-                    f"sheet {self.sheet} cell {col_letter(self.hpo_col)}1: required header {h!r} is missing from row 1",
+                    f"sheet {self.sheet} cell {col_letter(self.hpo_col)}1: required header {h!r} {where}",
                     path=str(self.path),
                 )
         return fixed
