@@ -6,6 +6,7 @@ Imported by command modules at registration, so it imports nothing heavy at modu
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,20 @@ def needs(option: str, value: object, requirement: str, met: bool) -> None:
     """Refuse ``option`` (given: ``value`` set) when what it needs is missing: ``--disease`` without …."""
     if value not in (None, False, (), []) and not met:
         raise UsageError(f"{option} needs {requirement}; without it the option would be silently ignored")
+
+
+def note_inputs(*paths: object) -> None:
+    """Files a command reads besides its inputs (config, mapping, HPO, key, schemas, sheet): no output replaces one.
+
+    ``io.writers.guard_inputs`` refuses to overwrite what the run read, even with --force; these side files were
+    not registered, so ``deidentify --key-file k --map-out k --force`` destroyed the secret key, and
+    ``validate -o phenotk.toml --force`` the config it had just read.
+    """
+    from phenotk.io.writers import note_input
+
+    for path in paths:
+        if isinstance(path, (str, os.PathLike)) and str(path) not in ("", "-"):
+            note_input(path)
 
 
 def echo_json(obj: Any) -> None:

@@ -17,7 +17,7 @@ import typer
 from phenotk.errors import InputError, UsageError
 from phenotk.issue import Report, Severity
 
-from ._common import ElementOpt, exclusive, needs
+from ._common import ElementOpt, exclusive, needs, note_inputs
 from ._findings import check_report_target, print_findings, split_list, write_side_report
 
 
@@ -114,6 +114,7 @@ def convert_command(
     if note:
         typer.echo(note, err=True)
     check_report_target(report_path, report_format, force)
+    note_inputs(_config_file(config), hpo, annotations)  # the mapping: load_mapping notes it
     conversion = convert(
         inputs,
         from_=from_,
@@ -169,6 +170,16 @@ def _check_usage(
             raise UsageError(
                 f"--created {created!r} is not an RFC 3339 time; write e.g. 2024-05-01T00:00:00Z"
             ) from None
+
+
+def _config_file(config: str | None) -> str | None:
+    """The config file the run reads: ``--config``, else the one found upwards (None without one)."""
+    if config:
+        return config
+    from phenotk.validation.config import find_config
+
+    found = find_config()
+    return str(found) if found else None
 
 
 def _fail_on(value: str) -> Severity | None:

@@ -9,6 +9,8 @@ import typer
 
 from phenotk.errors import UsageError
 
+from ._common import note_inputs
+
 
 def deidentify_command(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories, globs or .zip archives.")],
@@ -53,6 +55,7 @@ def deidentify_command(
     from ._findings import print_findings
 
     threshold = fail_on_severity(fail_on)
+    note_inputs(key_file)  # --map-out / --privacy-report never replace the secret key, even with --force
     for path in (privacy_report, map_out):
         if path is not None and path.exists() and not force:
             raise UsageError("output exists; use --force to overwrite", path=str(path))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from phenotk.cli._common import exclusive, ontology_specs, split_values
+from phenotk.cli._common import exclusive, note_inputs, ontology_specs, split_values
 from phenotk.errors import PhenotkError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -113,6 +113,7 @@ def fix_command(
     )
     if systems and session.hpo is None:
         raise UsageError("--organ-systems needs HPO (--hpo FILE)")
+    note_inputs(session.options.source, session.hpo_path, *(ontology_specs(ontology) or {}).values())
     if session.hpo_warning:
         typer.echo(session.hpo_warning, err=True)
     for note in [*session.notes, *session.engine.notes]:

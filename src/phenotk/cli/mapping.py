@@ -63,6 +63,9 @@ def init_command(
     from phenotk.conversion.table.starter import init_mapping
     from phenotk.io import atomic_write
 
+    from ._common import note_inputs
+
+    note_inputs(table, hpo)  # mapping init s.csv -o s.csv --force replaced the sheet with its mapping
     onto = _ontology(hpo)
     start = init_mapping(table, ontology=onto, sheet=_sheet_arg(sheet), header_row=header_row)
     if start.transposed and header_row is None:

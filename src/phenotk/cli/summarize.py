@@ -34,12 +34,13 @@ def summarize_command(
 ) -> None:
     """Summarise a cohort of Phenopackets (families and cohorts are flattened to their packets)."""
     from phenotk.analysis import read_cohort
-    from phenotk.cli._common import exclusive
+    from phenotk.cli._common import exclusive, note_inputs
     from phenotk.workflow.session import Session
 
     exclusive(("--hpo", hpo), ("--no-hpo", no_hpo))
     # HPO in the order every command uses; an explicit --hpo must load (errors are exit 2), else it is optional
     session = Session.from_settings(config=True, hpo=False if no_hpo else hpo, want_hpo=True)
+    note_inputs(session.options.source, session.hpo_path)
     if engine == "local":
         if scheduler or workers:
             raise UsageError("--scheduler and --workers need --engine dask")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from phenotk.cli._common import exclusive, needs, ontology_specs, split_values
+from phenotk.cli._common import exclusive, needs, note_inputs, ontology_specs, split_values
 from phenotk.errors import UsageError
 from phenotk.issue import Severity
 from phenotk.report import ReportFormat
@@ -164,6 +164,8 @@ def validate_command(
         ontology_files=ontology_specs(ontology),
         organ_systems=split_values([organ_systems] if organ_systems else None),
     )
+    opts, others = session.options, (ontology_specs(ontology) or {}).values()
+    note_inputs(opts.source, session.hpo_path, opts.annotations, *opts.require, *others)  # never overwritten
     if session.hpo_warning:
         typer.echo(session.hpo_warning, err=True)
     _note_lowered(jobs, "--jobs")
@@ -187,11 +189,12 @@ def validate_command(
     if baseline or write_baseline_:
         from phenotk.validation.baseline import apply_baseline, load_baseline, write_baseline
 
-        if baseline:
-            apply_baseline(report, load_baseline(baseline))
-        if write_baseline_:
-            n = write_baseline(report, write_baseline_)
+        known = load_baseline(baseline) if baseline else None
+        if write_baseline_:  # every finding of today, those the old baseline hides too (--baseline B --write-baseline B
+            n = write_baseline(report, write_baseline_)  # refreshes B; it used to write an empty one)
             report.notes.append(f"baseline with {n} finding(s) written to {write_baseline_}")
+        if known is not None:
+            apply_baseline(report, known)
     write_reports(
         report,
         outputs,

@@ -716,4 +716,7 @@ def load_mapping(source: str | Path | TableMapping | dict[str, Any]) -> TableMap
         raise InputError("mapping file not found" + hint, path=str(path), kind="missing") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read mapping: {exc}", path=str(path)) from None
+    from phenotk.io.writers import note_input
+
+    note_input(path)  # a guarded run (the command line) never writes a report or output over its mapping
     return parse_mapping(text, str(path))
