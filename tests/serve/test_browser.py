@@ -454,3 +454,23 @@ def test_every_buttons_spoken_name_holds_its_visible_words(browser: Any, server:
     missing = [(text, label) for text, label in named if text.lower() not in label.lower()]
     assert missing == []
     page.close()
+
+
+def test_a_screen_reader_can_tell_the_tables_apart(browser: Any, server: BackgroundServer, tmp_path: Path) -> None:
+    # the files, the columns of the assistant, the findings and each finding's cells were all announced as
+    # "table" with no name: a screen-reader user jumping between tables could not tell which was which
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("individual_id,sex,Seizure\np1,female,maybe\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    page.click("#convert")
+    expect(page.locator("#run-status")).to_contain_text("finding(s)")
+    page.wait_for_selector("table.cells", timeout=5000)
+    snapshot = page.locator("body").aria_snapshot()
+    assert re.findall(r"^\s*- table:?$", snapshot, re.M) == [], "a table without a name"
+    for name in ("Uploaded files", "Columns of ward.csv and their meanings", "Findings"):
+        assert f'table "{name}"' in snapshot, name
+    assert re.search(r'table "Row \d+ of ward.csv', snapshot)
+    page.close()

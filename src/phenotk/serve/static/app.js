@@ -120,6 +120,7 @@
     $("assistant").hidden = false;
     $("skip-assistant").hidden = false;
     $("assistant-file").textContent = view.file;
+    $("column-table").setAttribute("aria-label", `Columns of ${view.file} and their meanings`);
     $("mapping-yaml").value = view.yaml;
     $("mapping-download").href = wsPath(`/mapping/${enc(view.file)}/yaml`);
     const msgs = $("assistant-messages");
@@ -271,7 +272,8 @@
     const c = f.context;
     if (!c) return null;
     if (c.kind === "cells") {
-      const table = el("table", { class: "cells" });
+      // named, as every table here: a screen reader announces "table" with its name when one jumps between them
+      const table = el("table", { class: "cells", "aria-label": `Row ${c.row} of ${(f.cell && f.cell.sheet) || f.path}, the cell marked` });
       table.append(el("tr", {}, el("th", { scope: "col", text: "row" }), ...c.header.map((h) => el("th", { scope: "col", text: h }))));
       table.append(el("tr", {}, el("td", { text: String(c.row) }), ...c.cells.map((v, j) => el("td", { class: c.mark.includes(j) ? "mark" : null, text: v }))));
       return table;
