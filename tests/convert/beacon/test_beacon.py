@@ -737,3 +737,15 @@ def test_an_infinite_quantity_is_written_as_valid_json_with_a_finding(tmp_path: 
     assert doc[0]["measures"][0]["measurementValue"]["value"] == "Infinity"
     (bad,) = [i for i in issues if i.rule == "beacon-invalid-value"]
     assert bad.pointer == "/measurements/0/value/quantity/value" and "Infinity" in bad.message
+
+
+@pytest.mark.parametrize(("word", "sex"), [("female", "FEMALE"), ("Male", "MALE"), ("unknown", "UNKNOWN_SEX")])
+def test_sex_as_a_plain_word_is_read_by_its_meaning(word: str, sex: str) -> None:
+    # '"sex": "female"' (a word, not a term) was dropped with a warning although it says plainly what it means;
+    # it is read like a term with that label (info), as the PED reader reads 'female'
+    packet, issues = from_beacon({"id": "x", "sex": word})
+    assert Phenopacket.DESCRIPTOR.fields_by_name["subject"].message_type.fields_by_name[
+        "sex"
+    ].enum_type.values_by_number[packet.subject.sex].name == sex
+    (note,) = [i for i in issues if i.pointer == "/sex"]
+    assert note.rule == "beacon-sex-term" and note.severity.value == "info" and repr(word) in note.message

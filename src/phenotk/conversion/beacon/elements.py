@@ -489,6 +489,10 @@ class ElementParser:
         enum = Individual.DESCRIPTOR.fields_by_name["sex"].enum_type
         if isinstance(value, str) and value in enum.values_by_name:
             return int(enum.values_by_name[value].number)  # a phenopacket-style enum name
+        if isinstance(value, str) and value.strip().lower() in SEX_LABELS:
+            word = SEX_LABELS[value.strip().lower()]
+            self.note(F.SEX_TERM, f"sex is the word {value!r}, not a term; read as {word}", ptr, severity=Severity.INFO)
+            return int(enum.values_by_name[word].number)
         if isinstance(value, dict):
             sid = str(value.get("id", ""))
             label = str(value.get("label", "")).strip().lower()

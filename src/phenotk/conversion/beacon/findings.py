@@ -95,7 +95,8 @@ SEX_TERM = FindingType(
     "A sex term that is not one of the NCIT codes known, read by its label.",
     """\
 What it means: the individual's ``sex`` has an ``id`` that is none of the NCIT sex codes phenotk knows, but its
-label is ``female``, ``male``, ``unknown`` or ``other``; it was read by the label.
+label is ``female``, ``male``, ``unknown`` or ``other``; it was read by the label. A plain word instead of a term
+(``"sex": "female"``) is read the same way.
 
 Why: some Beacon producers use other vocabularies (or mistyped codes); reading the label keeps the value, and the
 report says it was not read by its code.
