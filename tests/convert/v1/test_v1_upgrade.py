@@ -633,3 +633,23 @@ def test_integer_out_of_range_is_a_finding_not_a_failed_document() -> None:
     assert packet.subject.id == "s1"
     (bad,) = [i for i in issues if i.rule == "v1-invalid-value"]
     assert bad.pointer == "/variants/0/vcfAllele/pos" and bad.context["value"] == 99999999999999
+
+
+def test_enum_name_in_another_case_is_read_with_a_finding() -> None:
+    # hand-written v1 files say "sex": "male" or "affectedStatus": "affected": the value was dropped (a warning),
+    # so the subject became UNKNOWN_SEX although the input states the sex plainly
+    tree: dict[str, Any] = {
+        "id": "f1",
+        "proband": {"id": "p1", "subject": {"id": "kid", "sex": "male"}},
+        "pedigree": {
+            "persons": [{"familyId": "f1", "individualId": "kid", "sex": "Male", "affectedStatus": "affected"}]
+        },
+        "metaData": {"createdBy": "x", "created": "2020-01-01T00:00:00Z", "phenopacketSchemaVersion": "1.0"},
+    }
+    family, issues = upgrade(tree)
+    assert isinstance(family, Family)
+    assert family.proband.subject.sex == 2 and family.pedigree.persons[0].sex == 2  # MALE
+    assert family.pedigree.persons[0].affected_status == 2  # AFFECTED
+    notes = {i.pointer: i for i in issues if i.rule == "v1-invalid-value"}
+    assert notes["/proband/subject/sex"].severity.value == "info" and "MALE" in notes["/proband/subject/sex"].message
+    assert set(notes) == {"/proband/subject/sex", "/pedigree/persons/0/sex", "/pedigree/persons/0/affectedStatus"}

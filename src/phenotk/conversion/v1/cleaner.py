@@ -128,6 +128,17 @@ class Cleaner:
                 return value
             if isinstance(value, int) and not isinstance(value, bool) and fd.enum_type.values_by_number.get(value):
                 return value
+            folded = value.strip().upper().replace(" ", "_") if isinstance(value, str) else None
+            if folded in names:  # "male", "Affected": the enum name in another case
+                self.issues.append(
+                    F.INVALID_VALUE(
+                        f"'{fd.json_name}' is {value!r}, not an enum name; read as {folded}",
+                        severity=Severity.INFO,
+                        pointer=orig,
+                        value=value,
+                    )
+                )
+                return folded
             return self.bad(value, fd, orig, "one of " + ", ".join(sorted(names)))
         return self.scalar(value, fd, orig)
 
