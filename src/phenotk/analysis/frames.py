@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf.message import Message
@@ -119,11 +120,14 @@ def to_dataframe(packets: Iterable[Message] | str | os.PathLike[str], layout: st
 
     table = make_table(_messages(packets), layout)
     header = table.header
-    columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in header]
-    n = len(table.rows)
+    rows = table.rows
+    n = len(rows)
     data: dict[str, Any] = {}
     onsets: list[dict[str, str] | None] = [None] * n
-    for name, cells in zip(header, columns, strict=True):
+    for j, name in enumerate(header):
+        # one column at a time: a transposed copy of the whole table doubled the peak memory (10,000 packets ×
+        # 4,160 columns: +880 MB for an 88 MB frame)
+        cells = list(map(itemgetter(j), rows))
         if layout == "wide" and _is_term_column(name):
             arr = np.asarray(cells, dtype=object)
             mask = arr == ""
