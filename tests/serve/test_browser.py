@@ -474,3 +474,31 @@ def test_a_screen_reader_can_tell_the_tables_apart(browser: Any, server: Backgro
         assert f'table "{name}"' in snapshot, name
     assert re.search(r'table "Row \d+ of ward.csv', snapshot)
     page.close()
+
+
+def test_a_download_that_cannot_be_served_says_why(browser: Any, server: BackgroundServer, tmp_path: Path) -> None:
+    # a download link answered by a refusal (the session removed after idle time, or the files changed from
+    # another window) ended in a failed download in the browser's list and no word on the page
+    import httpx
+
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("individual_id,sex,Seizure\np1,female,yes\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    page.click("#convert")
+    expect(page.locator("#run-status")).to_contain_text("1 packet(s)")
+    assert _download(page, "#dl-json")  # a live run: the download itself
+    ws = page.evaluate("() => document.body.dataset.workspace")
+    with httpx.Client(base_url=server.base, headers={"X-Phenotk-Token": server.state.token}) as c:
+        assert c.post(f"/api/workspaces/{ws}/files", files=[("files", ("other.csv", b"a,b\n1,2\n"))]).status_code == 200
+    page.click("#dl-packets")
+    expect(page.locator("#run-status")).to_contain_text("convert again")
+    assert _live_downloads(page) == []
+    page.click("#convert")
+    expect(page.locator("#run-status")).to_contain_text("1 packet(s)")
+    assert server.state.store.sweep(now=time.monotonic() + 10**7)  # the session removed after idle time
+    page.click("#dl-html")
+    expect(page.locator("#run-status")).to_contain_text("reload the page")
+    page.close()

@@ -212,6 +212,21 @@
   const DOWNLOADS = { "dl-packets": "/download/packets.zip", "dl-fixed": "/download/fixed.zip",
     "dl-html": "/download/report.html", "dl-sarif": "/download/report.sarif", "dl-json": "/download/report.json" };
 
+  // a download refused by the server (the session removed after idle time, the files changed from another window)
+  // was a failed download in the browser's list and no word here: the page asks first, then follows the link
+  function guardDownload(link) {
+    link.addEventListener("click", async (e) => {
+      if (!link.hasAttribute("href") || link.dataset.asked === "1") { delete link.dataset.asked; return; }
+      e.preventDefault();
+      try {
+        const ws = await api("GET", wsPath(""));
+        if (!ws.converted) { showFiles(ws.files, false); return; }
+      } catch (err) { status("run-status", err.message, true); return; }
+      link.dataset.asked = "1";
+      link.click();
+    });
+  }
+
   // an upload, a removal or a mapping change ends the server's run: its findings stay on view, marked as
   // outdated, and what needs the run (fixes, downloads, summary) waits for the next Convert
   function runOutdated() {
@@ -412,6 +427,7 @@
     drop.addEventListener("dragleave", () => drop.classList.remove("over"));
     drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); upload([...e.dataTransfer.files]); });
     $("convert").addEventListener("click", convert);
+    for (const id of Object.keys(DOWNLOADS)) guardDownload($(id));
     $("plan-fixes").addEventListener("click", planFixes);
     $("apply-fixes").addEventListener("click", applyFixes);
     $("summarize").addEventListener("click", summarize);
