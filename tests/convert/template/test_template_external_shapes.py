@@ -154,3 +154,24 @@ def test_a_fixed_column_moved_after_the_hpo_column_is_named_where_it_is(tmp_path
     wb.save(path)
     with pytest.raises(InputError, match=r"'PMID' is in cell Z1, after the 'HPO' column"):
         list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+
+
+def test_a_merged_cell_over_individuals_gives_its_value_to_every_row_it_covers(tmp_path: Path) -> None:
+    # curators merge the PMID / title / disease cells of one paper's individuals: the rows under the top one read
+    # those cells as empty ('' is not a PMID), so their packets lost the PMID and the disease the sheet states
+    path = tmp_path / "x.xlsx"
+    wb = _workbook([_row("P1", ["observed", "na"]), _row("P2", ["excluded", "na"]), _row("P3", ["na", "na"])])
+    ws = wb.active
+    for col in ("A", "E"):
+        ws[f"{col}4"] = None
+        ws[f"{col}5"] = None
+        ws.merge_cells(f"{col}3:{col}5")
+    ws.merge_cells("R1:S1")  # a merged header: row 1 labels are not filled across columns
+    wb.save(path)
+    items = list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+    assert [c.name for c in items] == ["PMID_123_P1", "PMID_123_P2", "PMID_123_P3"]
+    assert [c.message.diseases[0].term.id for c in items] == ["OMIM:148600"] * 3
+    assert not [i for c in items for i in c.issues if i.rule == "map-bad-cell" and i.severity.value != "info"]
+    merged = [i for i in items[0].issues if i.context.get("reason") == "merged cells"]
+    assert len(merged) == 1 and "A3:A5" in merged[0].message and merged[0].severity.value == "info"
+    assert [f.type.label for f in items[0].message.phenotypic_features] == ["Seizure"]

@@ -140,10 +140,11 @@ def open_rows(
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+_MERGE_TAG = re.compile(rb"<(?:\w+:)?mergeCell[ >/]")
 
 
-def _has_formulas(path: Path) -> bool:
-    """True when a worksheet of the (zip-checked) workbook holds a formula element."""
+def _has_tag(path: Path, tag: re.Pattern[bytes]) -> bool:
+    """True when a worksheet of the (zip-checked) workbook holds ``tag`` (read in 1 MiB chunks)."""
     try:
         with zipfile.ZipFile(path) as zf:
             for name in zf.namelist():
@@ -152,12 +153,37 @@ def _has_formulas(path: Path) -> bool:
                 with zf.open(name) as fh:
                     tail = b""
                     while chunk := fh.read(1 << 20):
-                        if _FORMULA_TAG.search(tail + chunk):
+                        if tag.search(tail + chunk):
                             return True
                         tail = chunk[-16:]
     except (OSError, zipfile.BadZipFile):
         return False
     return False
+
+
+def _has_formulas(path: Path) -> bool:
+    """True when a worksheet of the (zip-checked) workbook holds a formula element."""
+    return _has_tag(path, _FORMULA_TAG)
+
+
+def merged_ranges(path: Path, sheet: str) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column) of the sheet's merged ranges (1-based rows, 0-based columns).
+
+    Read-only workbooks do not say; a workbook with ``<mergeCell>`` elements is opened once more in full.
+    """
+    if not _has_tag(path, _MERGE_TAG):
+        return []
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception:  # opened once already; a second failure only means no ranges are known
+        return []
+    try:
+        ranges = list(wb[sheet].merged_cells.ranges) if sheet in wb.sheetnames else []
+        return sorted((r.min_row, r.min_col - 1, r.max_row, r.max_col - 1) for r in ranges)
+    finally:
+        wb.close()
 
 
 def uncached_formulas(path: Path, sheet: str, rows: list[tuple[Any, ...]]) -> dict[tuple[int, int], str]:

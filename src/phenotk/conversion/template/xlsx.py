@@ -53,6 +53,7 @@ from phenotk.conversion.template.workbook import (
     cell_text,
     check_zip,
     col_letter,
+    merged_ranges,
     open_rows,
     uncached_formulas,
 )
@@ -313,6 +314,7 @@ def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Convert
         clean = False
     if clean:
         sheet.hpo = [current_term(options, sheet_name, *column, file_issues) for column in sheet.hpo]
+    rows = _fill_merged(path, sheet, rows, file_issues)
     formulas: dict[int, list[tuple[int, str]]] = {}
     for (r, c), formula in uncached_formulas(path, sheet_name, rows).items():
         if r <= 2:
@@ -351,6 +353,41 @@ def template_to_packets(path: Path, options: ConvertOptions) -> Iterator[Convert
             created_by=options.created_by,
         )
         yield Converted(packet, f"{path}:{sheet_name}!row {r0}", issues, name=pid)
+
+
+def _fill_merged(path: Path, sheet: _Sheet, rows: list[tuple[Any, ...]],
+                 issues: list[Issue]) -> list[tuple[Any, ...]]:
+    """The rows with every merged range over individuals (rows 3+) holding its top-left value in each cell.
+
+    A merged cell states one value for the rows it spans (a paper's PMID over its individuals); read-only
+    workbooks give it to the first cell only. Header rows are left alone (a label merged over two columns is
+    not the label of both). One info finding names the ranges.
+    """
+    filled: list[str] = []
+    out = [list(r) for r in rows]
+    for r1, c1, r2, c2 in merged_ranges(path, sheet.sheet):
+        if r1 < 3 or r1 > len(out):
+            continue
+        top = out[r1 - 1]
+        value = top[c1] if c1 < len(top) else None
+        if value is None:
+            continue
+        for r in range(r1, min(r2, len(out)) + 1):
+            row = out[r - 1]
+            if len(row) <= c2:
+                row.extend([None] * (c2 + 1 - len(row)))
+            for c in range(c1, c2 + 1):
+                row[c] = value
+        filled.append(f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}")
+    if not filled:
+        return rows
+    shown = ", ".join(filled[:8]) + (" …" if len(filled) > 8 else "")
+    issues.append(issue(
+        MAP_BAD_CELL, f"sheet {sheet.sheet}: {len(filled)} merged cell range(s) over individuals ({shown}): each "
+        "value is read in every row it covers", sheet.options, default=Severity.INFO, escalate=False,
+        sheet=sheet.sheet, row=int(filled[0].split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+        value=filled[0], reason="merged cells"))
+    return [tuple(r) for r in out]
 
 
 def _name_the_template_sheet(exc: InputError, path: Path, read: str, names: list[str],
