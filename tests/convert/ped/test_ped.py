@@ -459,3 +459,21 @@ def test_named_extra_column_values_are_kept_in_the_finding() -> None:
     # a comment line before the data is no header: genotype columns beyond what it "names" are not copied
     _, issues = parse_ped("# made by tool x\nf\ta\t0\t0\t1\t2\tA\tG\tC\tC\tT\tT\n")
     assert "value" not in next(i for i in issues if i.rule == "ped-extra-columns").context
+
+
+def test_family_id_that_differs_from_the_persons_family_id_is_reported(tmp_path: Path) -> None:
+    # a Family 'FAM-A' whose persons say familyId 'F1': PED's first column is the persons' family id, so the
+    # Family id was lost without a word (reading the file back gives a Family 'F1')
+    fam = Family(id="FAM-A")
+    fam.pedigree.persons.add(family_id="F1", individual_id="kid", sex=MALE)
+    fam.pedigree.persons.add(family_id="F1", individual_id="mum", sex=FEMALE)
+    written = PedWriter().write([fam], tmp_path / "o.ped", OPTS, force=True)
+    (lost,) = [i for i in written if i.rule == "ped-family-not-carried"]
+    assert "id 'FAM-A'" in lost.message and "'F1'" in lost.message
+    assert (tmp_path / "o.ped").read_text() == "F1\tkid\t0\t0\t1\t0\nF1\tmum\t0\t0\t2\t0\n"
+    # persons under two family ids (one without: it gets the Family id) come back as two families: said so
+    fam.pedigree.persons[1].family_id = ""
+    written = PedWriter().write([fam], tmp_path / "o.ped", OPTS, force=True)
+    (lost,) = [i for i in written if i.rule == "ped-family-not-carried"]
+    assert "2 family ids ('F1', 'FAM-A')" in lost.message
+    assert len(list(PedReader().read(tmp_path / "o.ped", OPTS))) == 2

@@ -91,9 +91,12 @@ class PedWriter(FormatWriter):
             for issue in check_pedigree(persons):
                 issue.context["family"] = family.id
                 issues.append(issue)
+            fids: list[str] = []  # the first-column values written for this family
             for i, p in enumerate(persons):
                 where = {"pointer": join("/pedigree/persons", i), "family": family.id}
                 fid = p.family_id or family.id
+                if fid not in fids:
+                    fids.append(fid)
                 if not fid:
                     fid = "unknown_family"
                     issues.append(
@@ -121,6 +124,11 @@ class PedWriter(FormatWriter):
                     )
                 )
             lost = []
+            shown = ", ".join(map(repr, fids))
+            if len(fids) > 1:  # PED's first column is the family: read back, this is one family per id
+                lost.append(f"the family as one (its persons are under {len(fids)} family ids ({shown}))")
+            elif family.id and family.id not in fids:
+                lost.append(f"id {family.id!r} (the first column holds the persons' familyId {shown})")
             if family.HasField("proband"):
                 lost.append("proband")
             if family.relatives:
