@@ -32,6 +32,16 @@ def fixed(message: str, *path: Token, severity: Severity | None = None) -> Viola
     return Violation(message, path, None, severity, None)
 
 
+def on_subject(v: Violation, p: Packet) -> Violation:
+    """``v`` (a finding at ``subject/<field>``) when the packet has a subject object, else the same at ``subject``.
+
+    A packet without a subject has no ``/subject/id`` to point at: the finding names the missing object.
+    """
+    if isinstance(p.subject, dict):
+        return v
+    return Violation(v.message, v.path[:1], v.fix, v.severity, v.context)
+
+
 def analysed(node: Node) -> bool:
     """True for the phenopacket a tool analyses: a top-level one, a family's proband, a cohort member."""
     return node[4] != "relatives"  # node.field (tuple access: hot path)

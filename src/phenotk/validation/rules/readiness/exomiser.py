@@ -62,9 +62,9 @@ class ExomiserReadiness(Rule):
         out = _features(self, p, ctx, "Exomiser")
         sid = p.sid
         if sid is None:
-            out.append(_NO_ID)
+            out.append(C.on_subject(_NO_ID, p))
         if p.no_sex:
-            out.append(_NO_SEX)
+            out.append(C.on_subject(_NO_SEX, p))
         vcfs = p.vcfs()
         # a proband's VCF may be listed in its family's files (node.parent: a top-level packet has none)
         if not vcfs and not (node[3] is not None and any(C.is_vcf(f) for f in C.family_files(node))):

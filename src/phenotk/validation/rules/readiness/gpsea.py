@@ -81,9 +81,9 @@ class GpseaReadiness(Rule):
         pp = p.pp
         out = []
         if p.sid is None:
-            out.append(_NO_ID)
+            out.append(C.on_subject(_NO_ID, p))
         if p.no_sex:
-            out.append(_NO_SEX)
+            out.append(C.on_subject(_NO_SEX, p))
         diseases = pp.get("diseases")  # one-word JSON names: ``diseases``, ``measurements``
         if not (p.features or diseases or pp.get("measurements")):
             out.append(

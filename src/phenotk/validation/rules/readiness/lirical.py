@@ -67,9 +67,9 @@ class LiricalReadiness(Rule):
         out = _features(self, p, ctx, "LIRICAL")
         sid = p.sid
         if sid is None:
-            out.append(_NO_ID)
+            out.append(C.on_subject(_NO_ID, p))
         if p.no_sex:
-            out.append(_NO_SEX)
+            out.append(C.on_subject(_NO_SEX, p))
         subject = p.subject
         if isinstance(subject, dict):
             tk = "timeAtLastEncounter" if "timeAtLastEncounter" in subject else "time_at_last_encounter"
