@@ -561,3 +561,17 @@ def test_a_change_that_lands_as_a_run_ends_is_not_hidden_by_the_runs_result(
     answer = client.get(f"/api/workspaces/{ws}/findings")
     assert answer.status_code == 409, "the run of a.json + b.json is served after b.json was removed"
     assert client.get(f"/api/workspaces/{ws}").json()["converted"] is False
+
+
+def test_names_that_differ_only_in_unicode_normalisation_are_one_file_on_macos(client: httpx.Client) -> None:
+    # 'Café.csv' typed on Windows (é: one code point, NFC) and the same name from a Mac (e + combining accent,
+    # NFD) were two uploads; on a macOS disk they are one file, and they look the same in every list
+    nfc, nfd = "Caf\u00e9.csv", "Cafe\u0301.csv"
+    ws = _workspace(client)
+    assert _upload(client, ws, nfc, SHEET).status_code == 200
+    r = _upload(client, ws, nfd, SHEET)
+    assert r.status_code == 409, r.text
+    assert [f["name"] for f in client.get(f"/api/workspaces/{ws}").json()["files"]] == [nfc]
+    r = client.post(f"/api/workspaces/{_workspace(client)}/files",
+                    files=[("files", (nfc, SHEET)), ("files", ("CAFE\u0301.csv", SHEET))])
+    assert r.status_code == 409 and "in one upload" in r.json()["error"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import unicodedata
 from collections.abc import AsyncGenerator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -459,10 +460,10 @@ def _refuse_twins(names: list[str]) -> None:
     """
     seen: dict[str, str] = {}
     for name in names:
-        twin = seen.setdefault(name.casefold(), name)
+        twin = seen.setdefault(unicodedata.normalize("NFC", name).casefold(), name)
         if twin is not name and name:
             same = f"two files named {name!r}" if twin == name else \
-                f"two files named {twin!r} and {name!r} (one file on Windows and macOS disks)"
+                f"two files named {twin!r} and {name!r} (one file on Windows or macOS disks)"
             raise ServeError(409, f"upload refused: {same} in one upload; one would replace the other. Rename one "
                                   "and upload them again (nothing of this upload was stored)")
 

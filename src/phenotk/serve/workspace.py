@@ -100,6 +100,15 @@ def check_name(name: str) -> str:
     return name
 
 
+def same_file_name(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` name one file on a Windows or macOS disk.
+
+    Both are case-insensitive; macOS is also insensitive to Unicode normalisation ('Café' typed as one code point
+    or as e + a combining accent).
+    """
+    return unicodedata.normalize("NFC", a).casefold() == unicodedata.normalize("NFC", b).casefold()
+
+
 def _zip_members(path: Path, name: str) -> list[zipfile.ZipInfo]:
     try:
         with zipfile.ZipFile(path) as zf:
@@ -216,10 +225,10 @@ class Workspace:
         if len(data) > limits.max_file_bytes:
             raise ServeError(413, f"{name}: {len(data)} bytes, over the upload limit of {limits.max_file_bytes}")
         with self.lock:
-            twin = next((k for k in self.kinds if k != name and k.casefold() == name.casefold()), None)
+            twin = next((k for k in self.kinds if k != name and same_file_name(k, name)), None)
             if twin is not None:  # one file on Windows and macOS disks: the later upload would replace the other
                 raise ServeError(409, f"refused: {name!r} differs from the uploaded {twin!r} only in upper/lower "
-                                      "case; remove that one first or rename this one")
+                                      "case or in how an accent is encoded; remove that one first or rename this one")
             if name not in self.kinds and len(self.kinds) >= limits.max_files:
                 raise ServeError(413, f"{name}: this session already holds {limits.max_files} files (the limit)")
             target = self.inside(self.inputs / name)
