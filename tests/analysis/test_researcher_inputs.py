@@ -277,3 +277,20 @@ def test_typing_a_wide_frame_does_not_copy_the_whole_table(monkeypatch: pytest.M
     cells = len(table.header) * len(table.rows)
     assert df.shape == (2000, len(table.header) + 2)  # + age_years, feature_onsets
     assert peak < 8 * cells, (peak, 8 * cells)
+
+
+def test_a_packet_card_is_bounded() -> None:
+    """show(packet) drew every term: a packet with 5,000 features made a 1 MB card in the notebook. The card shows
+    the first MAX_CARD_TERMS of each kind and says how many more."""
+    from phenotk.analysis.cohort import MAX_CARD_TERMS
+
+    p = Phenopacket(id="big")
+    for i in range(5000):
+        f = p.phenotypic_features.add()
+        f.type.id = f"HP:{i:07d}"
+        f.type.label = f"term {i}"
+        f.excluded = i % 2 == 1
+    html = phenotk.show(p)._repr_html_()
+    assert len(html) < 100_000
+    assert "Observed (2500)" in html and "Excluded (2500)" in html
+    assert html.count("<span") == 2 * MAX_CARD_TERMS and f"… {2500 - MAX_CARD_TERMS} more" in html

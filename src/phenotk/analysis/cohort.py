@@ -483,6 +483,10 @@ def read_cohort(
     return CohortView(packets, sources, errors, index, notes)
 
 
+#: terms of each kind (observed, excluded) a packet card draws before '… N more' (like pandas' display.max_rows)
+MAX_CARD_TERMS = 100
+
+
 def render_packet_card(packet: Phenopacket) -> str:
     """A compact HTML card for one phenopacket (subject, features, diseases, variants)."""
     esc = html.escape
@@ -503,11 +507,12 @@ def render_packet_card(packet: Phenopacket) -> str:
                 variants.append(f"{vd.gene_context.symbol} {expr}".strip())
 
     def terms(items: list[Any], colour: str) -> str:
+        more = len(items) - MAX_CARD_TERMS
         return "".join(
             f'<span title="{esc(t.id)}" style="display:inline-block;margin:1px 3px;padding:0 4px;'
             f'border-radius:3px;background:{colour}">{esc(t.label or t.id)}</span>'
-            for t in items
-        )
+            for t in items[:MAX_CARD_TERMS]
+        ) + (f" … {more} more" if more > 0 else "")
 
     rows = [
         ("Subject", f"{esc(s.id)} · {esc(sex or 'sex unknown')}" + (f" · last seen at {esc(age)}" if age else "")),
