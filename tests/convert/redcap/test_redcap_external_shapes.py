@@ -5,9 +5,13 @@ Each test builds a small synthetic dictionary + export reproducing the shape tha
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
-from phenotk.conversion.redcap import convert_export
+import pytest
+
+from phenotk.conversion.redcap import convert_export, load_dictionary
+from phenotk.errors import InputError
 
 _HEADER = (
     '"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
@@ -142,3 +146,24 @@ def test_a_field_an_eav_export_gives_twice_for_one_record_is_reported_not_joined
     bad = [i for i in result.all_issues if i.rule == "redcap-bad-value"]
     assert len(bad) == 1 and "OMIM:100100" in bad[0].message and "OMIM:200200" in bad[0].message
     assert bad[0].context["record"] == "1"
+
+
+def test_a_redcap_instrument_zip_is_read_as_its_data_dictionary(tmp_path: Path) -> None:
+    # REDCap's instrument download (and the REDCap Shared Library) is a zip holding instrument.csv, the data
+    # dictionary of that instrument: it was refused as 'not an XLSX workbook'
+    export, mapping = _project(tmp_path, "record_id,demo,,text,Record ID,,,\nsex,demo,,radio,Sex,\"1, F | 2, M\",,\n",
+                               "record_id,sex\n1,2\n", "id: record_id\nsubject:\n  id: record_id\n  sex:\n"
+                               "    column: sex\n    values: {F: FEMALE, M: MALE}\n")
+    with zipfile.ZipFile(tmp_path / "demo.zip", "w") as zf:
+        zf.write(tmp_path / "dict.csv", "instrument.csv")
+    result = convert_export(export, mapping, dictionary=tmp_path / "demo.zip")
+    assert result.dictionary is not None and set(result.dictionary.fields) == {"record_id", "sex"}
+    assert result.packets[0].subject.sex == 2  # MALE
+
+
+def test_a_zip_without_instrument_csv_is_a_clear_error(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as zf:
+        zf.writestr("notes.txt", "hello")
+    with pytest.raises(InputError, match=r"instrument\.csv \(it holds notes\.txt\)") as exc:
+        load_dictionary(tmp_path / "other.zip")
+    assert exc.value.path == str(tmp_path / "other.zip")

@@ -8,9 +8,13 @@ findings (``redcap-dictionary-*``); a dictionary without a field-name column or 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
+import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -336,8 +340,34 @@ def _too_big(what: str, limit: int, limits: Limits, path: str) -> InputError:
     return InputError(f"{what}, over the {limit}-byte limit", path=path)
 
 
+def _instrument_csv(raw: bytes, path: str) -> bytes | None:
+    """The ``instrument.csv`` of a REDCap instrument zip (download / Shared Library), None for another file.
+
+    A zip that is neither an instrument zip nor a workbook is an ``InputError`` naming what was looked for.
+    """
+    if not raw.startswith(b"PK"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            names = zf.namelist()
+            if "xl/workbook.xml" in names:
+                return None  # an XLSX dictionary: the sheet reader's
+            member = next((n for n in names if n.rsplit("/", 1)[-1].lower() == "instrument.csv"), None)
+            if member is None:
+                raise InputError("a zip data dictionary must be a REDCap instrument zip holding instrument.csv "
+                                 f"(it holds {', '.join(names[:4]) or 'nothing'})", path=path)
+            limit = current_limits().dictionary_bytes
+            if zf.getinfo(member).file_size > limit:
+                raise _too_big(f"{member} in the zip is {zf.getinfo(member).file_size} bytes", limit,
+                               current_limits(), path)
+            return zf.read(member)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
+        raise InputError(f"cannot read the data dictionary zip: {' '.join(str(exc).split())[:160]}",
+                         path=path) from None
+
+
 def load_dictionary(path: str | Path, *, severity: Severity = Severity.WARNING) -> DataDictionary:
-    """Read a data dictionary (CSV with any delimiter/encoding, or API JSON); findings in ``.issues``."""
+    """Read a data dictionary (CSV of any delimiter/encoding, API JSON, instrument zip); findings in ``.issues``."""
     from phenotk.conversion.table import read_table
 
     p = str(path)
@@ -347,7 +377,14 @@ def load_dictionary(path: str | Path, *, severity: Severity = Severity.WARNING) 
         data = load_json(raw, None, p, "data dictionary is not valid JSON")
         header, rows = _rows_from_json(data, p)
     else:
-        sheet = read_table(p)
+        instrument = _instrument_csv(raw, p)
+        if instrument is not None:  # REDCap's instrument zip: its instrument.csv is the dictionary
+            with tempfile.TemporaryDirectory() as folder:
+                inner = Path(folder) / "instrument.csv"
+                inner.write_bytes(instrument)
+                sheet = read_table(inner)
+        else:
+            sheet = read_table(p)
         header = [h for h in sheet.header]
         rows = list(zip(sheet.row_numbers, sheet.rows, strict=False))
     idx = _index(header, p, issues)
