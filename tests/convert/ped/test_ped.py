@@ -477,3 +477,12 @@ def test_family_id_that_differs_from_the_persons_family_id_is_reported(tmp_path:
     (lost,) = [i for i in written if i.rule == "ped-family-not-carried"]
     assert "2 family ids ('F1', 'FAM-A')" in lost.message
     assert len(list(PedReader().read(tmp_path / "o.ped", OPTS))) == 2
+
+
+def test_a_space_before_the_tabs_still_separates_when_the_codes_say_so() -> None:
+    # 'F1 A<TAB>0<TAB>0<TAB>1<TAB>2<TAB>x': five tabs, but the first separator is a space. Split on tabs only, the
+    # family would be 'F1 A', the individual '0' and the sex '2'; the whitespace split puts valid codes in the sex
+    # and phenotype columns, so it is the one read
+    fams, _ = parse_ped("F1 A\t0\t0\t1\t2\tx\n")
+    (p,) = fams[0].persons
+    assert (p.family_id, p.individual_id, p.sex, p.affected_status) == ("F1", "A", MALE, Person.AffectedStatus.AFFECTED)

@@ -101,17 +101,28 @@ def _fields(raw: str) -> list[tuple[str, int]]:
 
     Whitespace separates fields, except in a tab-separated line (six or more fields between tabs): there each
     tab ends a field, so an empty field is kept (slivar's test PEDs leave founders' parents empty) and an id
-    with a space (``John Smith`` from a spreadsheet) stays one field instead of shifting every later column.
+    with a space (``John Smith`` from a spreadsheet) stays one field instead of shifting every later column —
+    unless splitting on all whitespace puts more valid codes in the sex and phenotype columns (a space before
+    the tabs: ``F1 A<TAB>0<TAB>0<TAB>1<TAB>2<TAB>x``).
     """
     body = raw.strip()
-    if body.count("\t") >= 5:
-        out, start = [], raw.index(body[0])
-        for part in body.split("\t"):
-            value = part.strip(" \r")
-            out.append((value, start + (part.index(value) if value else 0) + 1))
-            start += len(part) + 1
-        return out
-    return _columns(raw)
+    spaced = _columns(raw)
+    if body.count("\t") < 5:
+        return spaced
+    out, start = [], raw.index(body[0])
+    for part in body.split("\t"):
+        value = part.strip(" \r")
+        out.append((value, start + (part.index(value) if value else 0) + 1))
+        start += len(part) + 1
+    return spaced if len(spaced) >= 6 and _codes(spaced) > _codes(out) else out
+
+
+def _codes(cols: Sequence[tuple[str, int]]) -> int:
+    """How many of the sex and phenotype columns of a split line hold a PED code or word (0 to 2)."""
+    sex, pheno = cols[4][0], cols[5][0]
+    return int(sex in SEX_CODES or sex.lower() in _SEX_WORDS) + int(
+        pheno in STATUS_CODES or pheno.lower() in _STATUS_WORDS or _is_number(pheno)
+    )
 
 
 def _status_word(pheno: str, lineno: int, column: int, ind: str, issues: list[Issue]) -> str | None:
