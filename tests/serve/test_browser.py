@@ -374,7 +374,7 @@ def test_downloads_lead_nowhere_before_a_run_and_results_say_when_the_files_chan
     page.wait_for_selector("#column-table tbody tr")
     page.click("#convert")
     expect(page.locator("#run-status")).to_contain_text("1 packet(s)")
-    assert _live_downloads(page) == list(DOWNLOAD_LINKS)
+    assert _live_downloads(page) == [i for i in DOWNLOAD_LINKS if i != "dl-fixed"]  # no uploaded packet fixed
 
     def retired(after: str) -> None:
         expect(page.locator("#run-status")).to_contain_text("convert again", timeout=5000)
@@ -391,7 +391,7 @@ def test_downloads_lead_nowhere_before_a_run_and_results_say_when_the_files_chan
     retired("still retired after a removal")
     page.click("#convert")
     expect(page.locator("#run-status")).to_contain_text("1 packet(s)")
-    assert _live_downloads(page) == list(DOWNLOAD_LINKS)
+    assert _live_downloads(page) == [i for i in DOWNLOAD_LINKS if i != "dl-fixed"]  # no uploaded packet fixed
     expect(page.locator("#summarize")).to_be_enabled()
     page.get_by_role("button", name="Remove ward.csv").click()
     retired("a removal")
@@ -501,4 +501,30 @@ def test_a_download_that_cannot_be_served_says_why(browser: Any, server: Backgro
     assert server.state.store.sweep(now=time.monotonic() + 10**7)  # the session removed after idle time
     page.click("#dl-html")
     expect(page.locator("#run-status")).to_contain_text("reload the page")
+    page.close()
+
+
+def test_the_fixed_copies_link_waits_for_fixed_copies(browser: Any, server: BackgroundServer, tmp_path: Path) -> None:
+    # 'Fixed uploaded phenopackets (zip)' was live after every run: with no uploaded phenopacket, or before any fix
+    # was applied, it saved an empty zip (22 bytes) as if that were the result; 'Packets (zip)' too when the run
+    # only checked uploaded phenopackets (no packet made)
+    packet = {"id": "p-1", "subject": {"id": "s1", "sex": "Female"},
+              "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": "Seizure"}}],
+              "metaData": {"created": "2024-01-01T00:00:00Z", "createdBy": "t", "phenopacketSchemaVersion": "2.0",
+                           "resources": []}}
+    upload = tmp_path / "p-1.json"
+    upload.write_text(json.dumps(packet), encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(upload))
+    page.click("#convert")
+    expect(page.locator("#run-status")).to_contain_text("1 uploaded phenopacket document(s) checked")
+    assert _live_downloads(page) == ["dl-html", "dl-sarif", "dl-json"]  # no packet made, no fixed copy yet
+    assert page.get_attribute("#dl-fixed", "aria-disabled") == "true"
+    page.click("#plan-fixes")
+    expect(page.locator("#apply-fixes")).to_be_enabled()
+    page.click("#apply-fixes")
+    expect(page.locator("#fix-status")).to_contain_text("applied")
+    assert "dl-fixed" in _live_downloads(page)
+    with zipfile.ZipFile(io.BytesIO(_download(page, "#dl-fixed"))) as zf:
+        assert json.loads(zf.read("p-1.json"))["subject"]["sex"] == "FEMALE"
     page.close()

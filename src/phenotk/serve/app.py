@@ -500,6 +500,8 @@ def _run_view(ws: Any, run: Any, *, offset: int = 0, limit: int = 1000, severity
         "offset": max(0, offset),
         "preview": runs.preview(run),
         "fixed": run.fixed,
+        #: fixed copies of uploaded phenopackets so far (what fixed.zip holds; the page's link waits for one)
+        "fixed_copies": sum(1 for p in ws.fixed.iterdir() if p.is_file()) if ws.fixed.is_dir() else 0,
     }
 
 

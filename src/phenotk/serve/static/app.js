@@ -203,7 +203,7 @@
       status("run-status", `${made(run)}, ${run.findings_total} finding(s) — server ${run.seconds.toFixed(2)} s, page ${(ms / 1000).toFixed(2)} s` +
         (run.errors.length ? ` — ${run.errors.length} file(s) could not be read` : ""), run.errors.length > 0);
       for (const id of ["plan-fixes", "summarize"]) $(id).disabled = false;
-      for (const [id, path] of Object.entries(DOWNLOADS)) { $(id).href = wsPath(path); $(id).removeAttribute("aria-disabled"); }
+      showDownloads(run);
       await refreshFiles();  // a change that landed while the run went on (Map columns still working) outdates it
     } catch (e) { status("run-status", e.message, true); }
   }
@@ -211,6 +211,16 @@
   // the links have no address until a run made something to download (href="#" with "download" saved the page)
   const DOWNLOADS = { "dl-packets": "/download/packets.zip", "dl-fixed": "/download/fixed.zip",
     "dl-html": "/download/report.html", "dl-sarif": "/download/report.sarif", "dl-json": "/download/report.json" };
+
+  // a link gets its address when there is something to download: packets when the run made some, fixed copies
+  // once fixes were applied to uploaded phenopackets (both saved an empty zip before), the reports always
+  function showDownloads(run) {
+    const empty = { "dl-packets": run.packets === 0, "dl-fixed": !run.fixed_copies };
+    for (const [id, path] of Object.entries(DOWNLOADS)) {
+      if (empty[id]) { $(id).removeAttribute("href"); $(id).setAttribute("aria-disabled", "true"); }
+      else { $(id).href = wsPath(path); $(id).removeAttribute("aria-disabled"); }
+    }
+  }
 
   // a download refused by the server (the session removed after idle time, the files changed from another window)
   // was a failed download in the browser's list and no word here: the page asks first, then follows the link
@@ -387,7 +397,7 @@
   async function applyFixes() {
     try {
       const data = await api("POST", wsPath("/fixes/apply"), {});
-      state.run = data; showRun(data);
+      state.run = data; showRun(data); showDownloads(data);
       status("fix-status", `applied ${data.applied.length} fix(es); the packets download has them`);
       $("apply-fixes").disabled = true;
       $("fix-list").replaceChildren();
