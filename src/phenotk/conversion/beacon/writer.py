@@ -76,7 +76,8 @@ def _split(message: Family | Cohort) -> Issue:
     lost = []
     if isinstance(record, Family):
         if record.pedigree.persons:
-            lost.append(f"pedigree ({len(record.pedigree.persons)} persons)")
+            n = len(record.pedigree.persons)
+            lost.append(f"pedigree ({n} person{'' if n == 1 else 's'})")
         if record.consanguinous_parents:
             lost.append("consanguinousParents")
     elif record.description:
