@@ -175,3 +175,25 @@ def test_a_merged_cell_over_individuals_gives_its_value_to_every_row_it_covers(t
     merged = [i for i in items[0].issues if i.context.get("reason") == "merged cells"]
     assert len(merged) == 1 and "A3:A5" in merged[0].message and merged[0].severity.value == "info"
     assert [f.type.label for f in items[0].message.phenotypic_features] == ["Seizure"]
+
+
+def test_a_cohort_json_header_id_in_another_spelling_is_read_as_the_id_and_reported(tmp_path: Path) -> None:
+    # hpoId 'hp:0001250' / 'HP_0000252' (a table edited by hand or by another tool) made features with those ids as
+    # written, and an HPO release called them 'not in release X (it may be newer)'; a label in hpoId went unnoticed
+    from phenotk.conversion.template.cohort_json import cohort_to_packets
+
+    data = {
+        "cohortType": "mendelian",
+        "diseaseList": [{"diseaseId": "OMIM:148600", "diseaseLabel": "Keratoderma"}],
+        "hpoHeaders": [{"hpoId": "hp:0001250", "hpoLabel": "Seizure"}, {"hpoId": "HP_0000252", "hpoLabel": "Micro"},
+                       {"hpoId": "Short stature", "hpoLabel": "Short stature"}],
+        "rows": [{"individualData": {"pmid": "PMID:1", "title": "t", "individualId": "P1", "sex": "F"},
+                  "diseaseIdList": ["OMIM:148600"], "alleleCountMap": {},
+                  "hpoData": [{"type": "Observed"}, {"type": "Excluded"}, {"type": "Observed"}]}],
+    }
+    items = list(cohort_to_packets(data, "x_individuals.json", ConvertOptions()))
+    packet = next(c.message for c in items if c.message is not None)
+    assert [(f.type.id, f.excluded) for f in packet.phenotypic_features][:2] == [("HP:0001250", False),
+                                                                                ("HP:0000252", True)]
+    said = {i.context.get("value") for c in items for i in c.issues if i.rule == "map-bad-cell"}
+    assert {"hp:0001250", "HP_0000252", "Short stature"} <= said

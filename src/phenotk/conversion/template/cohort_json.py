@@ -8,6 +8,7 @@ checked: a value of the wrong type (an object where text belongs, a number where
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,16 @@ from phenotk.conversion.template.findings import (
     UNMAPPED_VALUE,
     issue,
 )
-from phenotk.conversion.template.rows import EXCLUDED, NA, OBSERVED, CurationRow, HpoCell, parse_time_cut, row_to_packet
+from phenotk.conversion.template.rows import (
+    EXCLUDED,
+    NA,
+    OBSERVED,
+    CurationRow,
+    HpoCell,
+    parse_time_cut,
+    respelled_hpo_id,
+    row_to_packet,
+)
 from phenotk.conversion.template.sniff import sniff_cohort_json
 from phenotk.conversion.template.timecells import cut_message
 from phenotk.errors import InputError
@@ -46,6 +56,7 @@ __all__ = [
 ]
 
 _TYPES = {"Observed": OBSERVED, "Excluded": EXCLUDED, "Na": NA}
+_HPO_ID = re.compile(r"HP:\d{7}\Z")
 _ROW_KEYS = ("individualData", "diseaseIdList", "alleleCountMap", "hpoData")
 _INDIVIDUAL_KEYS = ("pmid", "title", "individualId", "comment", "ageOfOnset", "ageAtLastEncounter", "deceased", "sex")
 _MAPPED_TOP = (
@@ -223,6 +234,12 @@ class _Cohort:
             hpo_id, label = typed.text(issues, h, "hpoId", ptr), typed.text(issues, h, "hpoLabel", ptr)
             if not hpo_id:
                 typed.bad(issues, join(ptr, "hpoId"), h.get("hpoId"), "is no HPO id; the column is not read")
+            elif respelled_hpo_id(hpo_id):
+                read = respelled_hpo_id(hpo_id) or hpo_id
+                typed.bad(issues, join(ptr, "hpoId"), hpo_id, f"is not written HP:nnnnnnn; read as {read}")
+                hpo_id = read
+            elif not _HPO_ID.match(hpo_id):
+                typed.bad(issues, join(ptr, "hpoId"), hpo_id, "is not an HPO id (HP:nnnnnnn); kept as written")
             headers.append((hpo_id, label))
             if hpo_id and ontology is not None and ontology.primary_id(hpo_id) is None:
                 issues.append(

@@ -8,6 +8,7 @@ way phenopacket-store's builders did; :func:`packet_to_row` is the inverse used 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,20 @@ SEX_CODES = {"M": Sex.MALE, "F": Sex.FEMALE, "O": Sex.OTHER_SEX, "U": Sex.UNKNOW
 SEX_NAMES = {v: k for k, v in SEX_CODES.items()}
 
 OBSERVED, EXCLUDED, NA = "observed", "excluded", "na"
+
+
+#: An HPO id in another spelling: case, ``_`` or a blank for the colon (``hp:0001250``, ``HP_0001250``).
+_HPO_ID_SPELLED = re.compile(r"hp\s*[:_ ]?\s*(\d{7})\Z", re.IGNORECASE)
+
+
+def respelled_hpo_id(text: str) -> str | None:
+    """``HP:nnnnnnn`` for an HPO id written in another spelling (``hp:0001250``, ``HP_0001250``), else None.
+
+    None also for an id already written ``HP:nnnnnnn``.
+    """
+    m = _HPO_ID_SPELLED.match(text)
+    read = f"HP:{m[1]}" if m else None
+    return read if read != text else None
 
 
 @dataclass

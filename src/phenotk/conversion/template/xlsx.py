@@ -44,6 +44,7 @@ from phenotk.conversion.template.rows import (
     CurationRow,
     HpoCell,
     parse_time_cut,
+    respelled_hpo_id,
     row_to_packet,
 )
 from phenotk.conversion.template.timecells import cut_message
@@ -87,8 +88,6 @@ __all__ = [
 REQUIRED_HEADERS = ("PMID", "title", "individual_id", "disease_id", "disease_label", "transcript", "allele_1")
 _HEADER_KEY = {h.lower(): h for h in FIXED_HEADERS}
 _HPO_ID = re.compile(r"HP:\d{7}\Z")
-#: An HPO id in another spelling: case, ``_`` or a blank for the colon (``hp:0001250``, ``HP_0001250``).
-_HPO_ID_SPELLED = re.compile(r"hp\s*[:_ ]?\s*(\d{7})\Z", re.IGNORECASE)
 _PMID = re.compile(r"PMID:\d+\Z")
 _G_RANGE = re.compile(r":g\.(\d+)_(\d+)")
 _PROTEIN = re.compile(r"N[PM]_\d+(?:\.\d+)?:p\.\S+\Z")
@@ -179,9 +178,8 @@ class _Sheet:
             if _HPO_ID.match(hpo_id):
                 self.hpo.append((i, hpo_id, label))
                 continue
-            spelled = _HPO_ID_SPELLED.match(hpo_id)
-            if spelled:  # the id is stated: it wins over the column label
-                read = f"HP:{spelled[1]}"
+            read = respelled_hpo_id(hpo_id)
+            if read:  # the id is stated: it wins over the column label
                 self.issues.append(issue(
                     MAP_BAD_CELL, f"sheet {sheet} cell {col_letter(i)}2: {hpo_id!r} is not written HP:nnnnnnn; read as "
                     f"{read}", options, sheet=sheet, row=2, column=col_letter(i), value=hpo_id,
