@@ -749,3 +749,13 @@ def test_sex_as_a_plain_word_is_read_by_its_meaning(word: str, sex: str) -> None
     ].enum_type.values_by_number[packet.subject.sex].name == sex
     (note,) = [i for i in issues if i.pointer == "/sex"]
     assert note.rule == "beacon-sex-term" and note.severity.value == "info" and repr(word) in note.message
+
+
+def test_element_split_counts_one_person_in_the_singular(tmp_path: Path) -> None:
+    fam = json_format.ParseDict(
+        {"id": "F", "proband": {"id": "p", "subject": {"id": "kid"}},
+         "pedigree": {"persons": [{"familyId": "F", "individualId": "kid"}]}},
+        Family(),
+    )
+    (split,) = [i for i in BeaconWriter().write([fam], tmp_path / "o.json", OPTS) if i.code == "BCN010"]
+    assert "pedigree (1 person)" in split.message
