@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from phenotk.issue import Severity
 from phenotk.validation.rule import Context, Node, Rule, Violation
 
-_VERSION = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
+_VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?\Z")  # \Z: "$" would pass a final newline
 
 
 def version_tuple(value: str) -> tuple[int, int, int] | None:

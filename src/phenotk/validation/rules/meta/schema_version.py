@@ -10,7 +10,7 @@ from phenotk.validation.rule import Context, Node, Rule, Violation
 
 #: released Phenopacket schema versions of the v2 line
 KNOWN = ("2", "2.0", "2.0.0", "2.0.1", "2.0.2")
-_SHAPE = re.compile(r"^\d+(\.\d+){0,2}$")
+_SHAPE = re.compile(r"\d+(\.\d+){0,2}\Z")  # \Z: "$" would pass a final newline
 
 
 class MetaSchemaVersion(Rule):
