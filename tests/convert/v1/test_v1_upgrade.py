@@ -524,17 +524,24 @@ def test_an_empty_v1_age_is_not_an_empty_v2_time() -> None:
     assert "v1-meaning-changed" not in {i.rule for i in issues}
 
 
-def test_an_unreadable_negated_says_the_feature_reads_as_observed() -> None:
+def test_an_unreadable_negated_leaves_the_feature_out() -> None:
+    # 'negated': 'maybe' was dropped and the feature kept as observed: the output stated a presence the input
+    # did not (the Beacon reader leaves such an item out). Now the feature is left out, kept in the finding;
+    # 'yes' / 'no' are read as booleans like 'true' / 'false' (info).
+    seizure = {"type": {"id": "HP:0001250", "label": "Seizure"}, "negated": "maybe"}
     tree = {
         "id": "p",
         "subject": {"id": "s"},
-        "phenotypicFeatures": [{"type": {"id": "HP:0001250", "label": "Seizure"}, "negated": "yes"}],
+        "phenotypicFeatures": [seizure, {"type": {"id": "HP:0001263", "label": "GDD"}, "negated": "Yes"}],
         "metaData": {"phenopacketSchemaVersion": "1.0"},
     }
     message, issues = upgrade(tree)
-    assert not message.phenotypic_features[0].excluded
-    (bad,) = [i for i in issues if i.rule == "v1-invalid-value"]
-    assert bad.severity.value == "warning" and "reads as observed" in bad.message
+    assert [(f.type.id, f.excluded) for f in message.phenotypic_features] == [("HP:0001263", True)]
+    bad = {i.pointer: i for i in issues if i.rule == "v1-invalid-value"}
+    assert bad["/phenotypicFeatures/0/negated"].severity.value == "warning"
+    assert "left out" in bad["/phenotypicFeatures/0/negated"].message
+    assert bad["/phenotypicFeatures/0/negated"].context["feature"] == seizure
+    assert bad["/phenotypicFeatures/1/negated"].severity.value == "info"
 
 
 def test_pre1_subject_with_its_own_features_becomes_one_phenopacket() -> None:

@@ -37,8 +37,11 @@ class Cleaner:
     #: normalised pointer (json names) → pointer as written in the input
     pointers: dict[str, str] = field(default_factory=dict)
 
-    def message(self, tree: dict[str, Any], desc: Descriptor, norm: str, orig: str) -> dict[str, Any]:
-        """The cleaned JSON object for ``tree`` as a ``desc`` message (json names; unknown keys reported)."""
+    def message(self, tree: dict[str, Any], desc: Descriptor, norm: str, orig: str) -> Any:
+        """The cleaned JSON object for ``tree`` as a ``desc`` message (json names; unknown keys reported).
+
+        :data:`DROP` when its ``negated`` flag is unreadable: whether the feature was observed is unknown.
+        """
         self.pointers[norm] = orig
         by_name = {**{f.name: f for f in desc.fields}, **{f.json_name: f for f in desc.fields}}
         out: dict[str, Any] = {}
@@ -73,6 +76,9 @@ class Cleaner:
                 continue
             nptr = join(norm, fd.json_name)
             cleaned = self.value(value, fd, nptr, optr)
+            if cleaned is DROP and fd.json_name in _PRESENCE:
+                self.issues[-1].context["feature"] = tree  # presence unknown: the whole item is left out
+                return DROP
             if cleaned is not DROP:
                 out[fd.json_name] = cleaned
                 chosen[fd.json_name] = key
@@ -163,15 +169,17 @@ class Cleaner:
         if fd.type == FieldDescriptor.TYPE_BOOL:
             if isinstance(value, bool):
                 return value
-            if isinstance(value, str) and value.lower() in ("true", "false"):
+            word = value.strip().lower() if isinstance(value, str) else None
+            if word in _BOOLEAN_WORDS:
+                read = str(_BOOLEAN_WORDS[word]).lower()
                 self.issues.append(
                     F.INVALID_VALUE(
-                        f"'{fd.json_name}' is the string {value!r}; read as the boolean {value.lower()}",
+                        f"'{fd.json_name}' is the string {value!r}; read as the boolean {read}",
                         severity=Severity.INFO,
                         pointer=orig,
                     )
                 )
-                return value.lower() == "true"
+                return _BOOLEAN_WORDS[word]
             return self.bad(value, fd, orig, "true or false")
         if fd.cpp_type in (FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_INT64):
             bits = 31 if fd.cpp_type == FieldDescriptor.CPPTYPE_INT32 else 63
@@ -190,8 +198,10 @@ class Cleaner:
     def bad(self, value: Any, fd: FieldDescriptor, orig: str, expected: str) -> Any:
         """Report a value of the wrong type for ``fd`` and drop it."""
         shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-        # without its negation flag a feature reads as observed: say so, the opposite of what may have been meant
-        then = ", so the feature reads as observed (check it)" if fd.json_name in ("negated", "excluded") else ""
+        # without its negation flag a feature would read as observed, perhaps the opposite of what was meant
+        then = ""
+        if fd.json_name in _PRESENCE:
+            then = ", and its feature left out (observed or excluded is unknown; the feature is kept in this finding)"
         self.issues.append(
             F.INVALID_VALUE(
                 f"'{fd.json_name}' should be {expected}, found {shown[:80]}; dropped{then}", pointer=orig, value=value
@@ -202,6 +212,10 @@ class Cleaner:
 
 #: What a bad value cleans to (left out of the tree).
 DROP = object()
+#: Flags that say whether an item was observed: when unreadable, the item is left out (not read as observed).
+_PRESENCE = ("negated", "excluded")
+#: Boolean words read (with an info finding) where v1 has a boolean.
+_BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False}
 
 
 def v1_class(tree: dict[str, Any]) -> type[Message]:

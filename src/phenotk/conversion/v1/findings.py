@@ -150,8 +150,10 @@ INVALID_VALUE = FindingType(
 What it means: the value does not fit the v1 field: a string where a term object belongs, an enum name v1 does
 not have, a timestamp that is not RFC 3339, a list where one value belongs, a second choice of a oneof
 (``classOfOnset`` next to ``ageOfOnset``) or a field given twice (``dateOfBirth`` and ``date_of_birth``: the first
-is kept). It is left out and kept in ``context.value``. ``"true"``/``"false"`` strings for a boolean are read as
-the boolean, and an enum name in another case (``"sex": "male"``) as the name (info).
+is kept). It is left out and kept in ``context.value``; a feature whose ``negated`` is unreadable is left out
+whole (``context.feature``), since whether it was observed is unknown. ``"true"``/``"false"``/``"yes"``/``"no"``
+strings for a boolean are read as the boolean, and an enum name in another case (``"sex": "male"``) as the name
+(info).
 
 Why: the strict v1 parser would reject the whole document for one bad value; reading the rest and naming the
 bad value keeps everything else.
