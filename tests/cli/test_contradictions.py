@@ -3,7 +3,8 @@
 Before: ``--hpo F --no-hpo`` quietly dropped F; ``--require-hpo --no-hpo`` exited 0; ``validate --workers 2``
 (no --engine) and ``convert --report-format json`` (no --report) were ignored; ``convert --no-validate -p strict``
 validated nothing; ``upgrade --disease`` without ``--variants-to-interpretations`` was dropped; ``convert -o -``
-wrote a file named ``-`` and ``upgrade -o -`` a directory named ``-``; ``convert --created yesterday`` was an
+wrote a file named ``-`` and ``upgrade -o -`` a directory named ``-``; ``upgrade -`` (stdin, which its help
+promised) said "-: no such file"; ``convert --created yesterday`` was an
 internal error (exit 3); ``validate --write-baseline other.json`` replaced any file without --force.
 """
 
@@ -58,6 +59,7 @@ CASES = [
     (["convert", "p.json", "-o", "-", "--to", "yaml"], "convert writes files, not stdout"),
     (["convert", "p.json", "-o", "o.yaml", "--created", "yesterday"], "--created 'yesterday' is not an RFC 3339"),
     (["upgrade", "p.json", "-o", "-"], "upgrade writes files, not stdout"),
+    (["upgrade", "-", "-o", "v2/"], "upgrade reads files, not stdin (-)"),
     (["upgrade", "p.json", "-o", "v2/", "--disease", "OMIM:154700"], "--disease needs --variants-to-interpretations"),
     (["summarize", "p.json", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
     (["fix", "p.json", "--dry-run", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),

@@ -19,7 +19,7 @@ from .convert import finish
 
 
 def upgrade_command(
-    inputs: Annotated[list[str], typer.Argument(help="v1 files, directories, globs, .zip archives or - for stdin.")],
+    inputs: Annotated[list[str], typer.Argument(help="v1 files, directories, globs or .zip archives.")],
     output: Annotated[
         str, typer.Option("-o", "--output", help="Output directory (one v2 file per input), or a .json/.yaml file.")
     ],
@@ -62,6 +62,8 @@ def upgrade_command(
             f"--interpretation-status must be one of {', '.join(INTERPRETATION_STATUSES)}, "
             f"not {interpretation_status!r}"
         )
+    if "-" in inputs:  # the v1 reader opens paths: '-' was "-: no such file" though the help promised stdin
+        raise UsageError("upgrade reads files, not stdin (-): save the v1 document to a file and name it")
     if output == "-":  # it used to make a directory named "-"
         raise UsageError("-o -: upgrade writes files, not stdout; name a directory (v2/) or a .json/.yaml file")
     needs("--disease", disease, "--variants-to-interpretations", variants_to_interpretations)
