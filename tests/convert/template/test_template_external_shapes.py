@@ -197,3 +197,21 @@ def test_a_cohort_json_header_id_in_another_spelling_is_read_as_the_id_and_repor
                                                                                 ("HP:0000252", True)]
     said = {i.context.get("value") for c in items for i in c.issues if i.rule == "map-bad-cell"}
     assert {"hp:0001250", "HP_0000252", "Short stature"} <= said
+
+
+def test_the_template_writer_shows_control_characters_instead_of_crashing(tmp_path: Path) -> None:
+    # a packet whose subject id or feature label holds a control character (\x01, \x07: copied from a PDF or a
+    # terminal) ended the export in an internal error (openpyxl's IllegalCharacterError), exit 3
+    from phenopackets import Individual, OntologyClass, Phenopacket, PhenotypicFeature
+
+    from phenotk.conversion.template.xlsx_writer import PyphetoolsXlsxWriter
+
+    packet = Phenopacket(id="PMID_1_P\x011", subject=Individual(id="P\x011"),
+                         phenotypic_features=[PhenotypicFeature(type=OntologyClass(id="HP:0001250",
+                                                                                   label="Seizure\x07"))])
+    out = tmp_path / "x_individuals.xlsx"
+    issues = PyphetoolsXlsxWriter().write([packet], out, ConvertOptions(), force=True)
+    shown = [i for i in issues if "\\x01" in i.message or "\\x07" in i.message]
+    assert len(shown) == 2
+    ws = openpyxl.load_workbook(out).active
+    assert ws["C3"].value == "P\\x011" and ws["R1"].value == "Seizure\\x07"

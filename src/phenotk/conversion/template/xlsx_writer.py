@@ -7,6 +7,7 @@ written with a leading ``'``, which the reader removes again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from phenopackets import Phenopacket, VariationDescriptor
 from phenotk.conversion.base import ConvertOptions, FormatWriter
 from phenotk.conversion.template.findings import LOSSY_EXPORT, issue
 from phenotk.conversion.template.rows import EXCLUDED, CurationRow, packet_to_row, packets_only, time_text
-from phenotk.conversion.template.workbook import FIXED_HEADERS, TYPE_HINTS, neutralise
+from phenotk.conversion.template.workbook import FIXED_HEADERS, TYPE_HINTS, col_letter, neutralise
 from phenotk.io.writers import atomic_write
 from phenotk.issue import Issue
 from phenotk.model.variants import expression
@@ -153,10 +154,28 @@ class PyphetoolsXlsxWriter(FormatWriter):
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = "Sheet1"
-        for r in rows:
-            ws.append([neutralise(v) if isinstance(v, str) else v for v in r])
+        shown: list[Issue] = []
+        for n, r in enumerate(rows, start=1):
+            ws.append([_writable(v, n, c, shown, options) if isinstance(v, str) else v for c, v in enumerate(r)])
         buf = io.BytesIO()
         wb.save(buf)
         target = output / "cohort_individuals.xlsx" if output.is_dir() else output
         atomic_write(target, buf.getvalue(), force=force)
-        return issues + more
+        return issues + more + shown
+
+
+#: what an XLSX cell (XML 1.0) cannot hold: C0 controls but TAB, LF, CR (openpyxl's IllegalCharacterError)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _writable(value: str, row: int, col: int, issues: list[Issue], options: ConvertOptions) -> str:
+    r"""A text cell the workbook can hold: formulas neutralised, control characters written as a visible ``\xNN``.
+
+    A changed value is a ``lossy-export`` finding naming the cell (openpyxl refused such text: an internal error).
+    """
+    if _ILLEGAL.search(value):
+        written = _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+        issues.append(issue(LOSSY_EXPORT, f"cell {col_letter(col)}{row}: {written!r} holds control characters a "
+                            "workbook cannot; written as \\xNN", options, value=written))
+        value = written
+    return neutralise(value)
