@@ -528,3 +528,26 @@ def test_the_fixed_copies_link_waits_for_fixed_copies(browser: Any, server: Back
     with zipfile.ZipFile(io.BytesIO(_download(page, "#dl-fixed"))) as zf:
         assert json.loads(zf.read("p-1.json"))["subject"]["sex"] == "FEMALE"
     page.close()
+
+
+def test_a_mapping_edit_is_answered_beside_the_editor(browser: Any, server: BackgroundServer, tmp_path: Path) -> None:
+    # 'Use this YAML' answered in the Convert section's status (an invalid mapping: 'line 2:1: …') or in the
+    # Files section's: both out of sight of the editor, so the curator saw nothing happen
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("individual_id,sex,Seizure\np1,female,yes\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    page.click("#assistant details summary")
+    good = page.input_value("#mapping-yaml")
+    page.fill("#mapping-yaml", good + "\nsubject: [\n")
+    page.click("#mapping-save")
+    status = page.locator("#mapping-status")
+    expect(status).to_contain_text("ward.csv: the mapping is not valid")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    assert page.input_value("#mapping-yaml").endswith("subject: [\n")  # the curator's text is kept to correct
+    page.fill("#mapping-yaml", good.replace("phenotk_mapping: 1", "phenotk_mapping: 1\n# checked by hand"))
+    page.click("#mapping-save")
+    expect(status).to_contain_text("ward.csv: mapping updated")
+    page.close()

@@ -115,6 +115,7 @@
   async function refreshFiles() { const ws = await api("GET", wsPath("")); showFiles(ws.files, ws.converted); }
 
   function showAssistant(view) {
+    if (state.sheet !== view.file) status("mapping-status", "");  // another sheet's answer is not this one's
     state.sheet = view.file;
     state.meanings = view.meanings;
     $("assistant").hidden = false;
@@ -182,8 +183,9 @@
   async function changeColumn(column, meaning, term) {
     try {
       showAssistant(await api("POST", wsPath(`/mapping/${enc(state.sheet)}/column`), { column, meaning, term }));
+      status("mapping-status", "");
       if (state.run) await convert();
-    } catch (e) { status("run-status", e.message, true); }
+    } catch (e) { status("mapping-status", e.message, true); }
   }
 
   // ------------------------------------------------------------------ convert + findings
@@ -444,14 +446,14 @@
     $("filter-text").addEventListener("input", filterChanged);
     for (const box of document.querySelectorAll('input[name="sev"]')) box.addEventListener("change", filterChanged);
     $("mapping-save").addEventListener("click", async () => {
-      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: $("mapping-yaml").value })); await refreshFiles(); status("upload-status", `${state.sheet}: mapping updated`); }
-      catch (e) { status("run-status", e.message, true); }
+      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: $("mapping-yaml").value })); await refreshFiles(); status("mapping-status", `${state.sheet}: mapping updated`); }
+      catch (e) { status("mapping-status", e.message, true); }
     });
     $("mapping-upload").addEventListener("change", async (e) => {
       const file = e.target.files[0];
       if (!file || !state.sheet) return;
-      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: await file.text() })); await refreshFiles(); status("upload-status", `${state.sheet}: using ${file.name}`); }
-      catch (err) { status("run-status", err.message, true); }
+      try { showAssistant(await api("PUT", wsPath(`/mapping/${enc(state.sheet)}`), { yaml: await file.text() })); await refreshFiles(); status("mapping-status", `${state.sheet}: using ${file.name}`); }
+      catch (err) { status("mapping-status", err.message, true); }
       e.target.value = "";
     });
     document.body.dataset.ready = "1";
