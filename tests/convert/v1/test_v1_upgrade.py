@@ -660,3 +660,22 @@ def test_enum_name_in_another_case_is_read_with_a_finding() -> None:
     notes = {i.pointer: i for i in issues if i.rule == "v1-invalid-value"}
     assert notes["/proband/subject/sex"].severity.value == "info" and "MALE" in notes["/proband/subject/sex"].message
     assert set(notes) == {"/proband/subject/sex", "/pedigree/persons/0/sex", "/pedigree/persons/0/affectedStatus"}
+
+
+@pytest.mark.parametrize("variants", [5, True, "NM_000000.1:c.1A>G", [7, "x"]])
+def test_pre1_variants_of_the_wrong_type_are_findings(variants: Any) -> None:
+    # HpoCaseAnnotator 0.2 family / 0.1 subject layouts: 'variants' that is not a list crashed the upgrade
+    # (TypeError: 'int' object is not iterable, an internal error); items that are not objects vanished silently
+    family_02: dict[str, Any] = {
+        "subject": {"id": "kid", "phenotypes": [{"type": {"id": "HP:0001250", "label": "Seizure"}}]},
+        "individuals": [{"id": "mum"}],
+        "variants": variants,
+    }
+    single_01: dict[str, Any] = {
+        "subject": {"id": "kid", "phenotypes": [{"type": {"id": "HP:0001250", "label": "Seizure"}}]},
+        "variants": variants,
+    }
+    for tree in (family_02, single_01):
+        _, issues = upgrade(tree)
+        bad = [i for i in issues if i.rule == "v1-invalid-value" and i.pointer.startswith("/variants")]
+        assert len(bad) == (len(variants) if isinstance(variants, list) else 1)

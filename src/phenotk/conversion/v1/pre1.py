@@ -226,16 +226,36 @@ def normalise_pre1(tree: dict[str, Any], path: str = "<input>") -> Pre1Result:
     )
 
 
+def _variants(tree: dict[str, Any], issues: list[Issue]) -> list[tuple[int, dict[str, Any]]]:
+    """(index, variant) for the objects of a pre-1.0 ``variants`` list; a finding for anything else."""
+    value = tree.get("variants")
+    if _empty(value):
+        return []
+    if not isinstance(value, list):
+        issues.append(F.INVALID_VALUE("pre-1.0 'variants' should be a list; dropped", pointer="/variants", value=value))
+        return []
+    out = []
+    for i, var in enumerate(value):
+        if isinstance(var, dict):
+            out.append((i, var))
+        else:
+            issues.append(
+                F.INVALID_VALUE("a pre-1.0 variant that is not an object; dropped", pointer=join("/variants", i),
+                                value=var)
+            )
+    return out
+
+
 def _single_01(tree: dict[str, Any], issues: list[Issue], moves: dict[str, str]) -> Pre1Result:
     """One subject with its own features (0.1): one v1 Phenopacket; flat variants go to that subject."""
     packet = _individual_packet(tree["subject"], "/subject", issues, moves, "")
     moves.pop("", None)
     moves["/subject"] = "/subject"
     target = {str(tree["subject"].get("id")): (packet, "")}
-    for i, var in enumerate(tree.get("variants") or []):
-        if isinstance(var, dict) and "sampleGenotypes" in var:
+    for i, var in _variants(tree, issues):
+        if "sampleGenotypes" in var:
             _flat_variant(var, join("/variants", i), issues, target, moves)
-        elif isinstance(var, dict):
+        else:
             packet.setdefault("variants", []).append(var)
             moves[join("/variants", len(packet["variants"]) - 1)] = join("/variants", i)
     for key, value in tree.items():
@@ -271,9 +291,8 @@ def _family_02(tree: dict[str, Any], path: str, issues: list[Issue], moves: dict
         if not _empty(tree.get(key)):
             proband[key] = tree[key]
             moves[join("/proband", key)] = "/" + key
-    for i, var in enumerate(tree.get("variants") or []):
-        if isinstance(var, dict):
-            _flat_variant(var, join("/variants", i), issues, packets, moves)
+    for i, var in _variants(tree, issues):
+        _flat_variant(var, join("/variants", i), issues, packets, moves)
     family: dict[str, Any] = {"proband": proband}
     if relatives:
         family["relatives"] = relatives
