@@ -215,3 +215,16 @@ def test_the_template_writer_shows_control_characters_instead_of_crashing(tmp_pa
     assert len(shown) == 2
     ws = openpyxl.load_workbook(out).active
     assert ws["C3"].value == "P\\x011" and ws["R1"].value == "Seizure\\x07"
+
+
+def test_a_miscellaneous_label_without_an_hpo_loaded_says_why_it_was_not_read(tmp_path: Path) -> None:
+    # without --hpo a label in a Miscellaneous cell cannot be looked up; the finding said it 'names no HPO term'
+    path = tmp_path / "x.xlsx"
+    wb = _workbook([[*_row("P1", ["observed", "na"]), "Short stature; HP:0000252"]])
+    wb.active["T1"] = "Miscellaneous"
+    wb.active["T2"] = "Miscellaneous"
+    wb.save(path)
+    items = list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+    said = [i for i in items[0].issues if i.context.get("value") == "Short stature"]
+    assert len(said) == 1 and "no HPO is loaded" in said[0].message and "--hpo" in said[0].message
+    assert [f.type.id for f in items[0].message.phenotypic_features] == ["HP:0001250", "HP:0000252"]

@@ -569,7 +569,10 @@ def _hpo_cells(sheet: _Sheet, raw: tuple[Any, ...], r: int, row: CurationRow, is
             if not item or item.lower() == "na":
                 continue
             term = _resolve(item, sheet.options)
-            if term is None:
+            if term is None and sheet.options.ontology is None:
+                sheet.bad(issues, r, i, item, "is not an HPO id, and no HPO is loaded to look the label up (--hpo); "
+                          "not read")
+            elif term is None:
                 sheet.bad(issues, r, i, item, "names no HPO term (Miscellaneous cells hold ;-separated labels or ids)")
             else:
                 row.hpo.append(HpoCell(term[0], term[1], OBSERVED))
