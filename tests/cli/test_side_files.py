@@ -88,3 +88,24 @@ def test_baseline_refreshed_in_place_keeps_the_findings_it_hides(
     assert json.loads((work / "b.json").read_text())["findings"] == recorded
     code, err = run(capsys, "validate", "p.json", "--no-hpo", "--baseline", "b.json", "--fail-on", "warning")
     assert code == 0, err  # the two warnings are hidden: nothing at or above --fail-on warning
+
+
+@pytest.mark.parametrize("output", [".", "./", "sub/.."])
+def test_deidentify_of_a_file_inside_the_output_directory_is_refused(
+    capsys: pytest.CaptureFixture[str], work: Path, output: str
+) -> None:
+    # it was skipped (outputs are never read again) and the run exited 0 having de-identified nothing
+    (work / "sub").mkdir()
+    before = sorted(p.name for p in work.iterdir())
+    code, err = run(capsys, "deidentify", "p.json", "-o", output, "--random-key")
+    assert code == 2 and err.startswith(f"p.json: lies inside the output directory {output}: it would be skipped")
+    assert sorted(p.name for p in work.iterdir()) == before
+
+
+def test_deidentify_output_inside_an_input_directory_still_works(
+    capsys: pytest.CaptureFixture[str], work: Path
+) -> None:
+    (work / "in").mkdir()
+    shutil.copy(PACKET, work / "in" / "p.json")
+    code, err = run(capsys, "deidentify", "in", "-o", "in/release", "--random-key")
+    assert code in (0, 1) and "de-identified 1 document(s)" in err
