@@ -294,3 +294,20 @@ def test_a_packet_card_is_bounded() -> None:
     assert len(html) < 100_000
     assert "Observed (2500)" in html and "Excluded (2500)" in html
     assert html.count("<span") == 2 * MAX_CARD_TERMS and f"… {2500 - MAX_CARD_TERMS} more" in html
+
+
+def test_read_cohort_names_the_files_of_a_folder_it_does_not_read(tmp_path: Path) -> None:
+    """A folder with packets, a CSV sheet and FHIR XML gave a cohort of the packets and not a word about the
+    other files (a sheet of 500 patients left out silently); the view's notes count them by extension."""
+    (tmp_path / "a.json").write_text(json.dumps(_packet("a")))
+    (tmp_path / "sheet.csv").write_text("id,sex\nx,male\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bundle.xml").write_text("<Bundle/>")
+    (tmp_path / "sub" / "other.xml").write_text("<Bundle/>")
+    (tmp_path / ".hidden").write_text("x")
+    view = read_cohort(tmp_path)
+    assert len(view) == 1 and not view.errors
+    note = "3 file(s) in the folders are no Phenopacket format and were not read (.xml 2, .csv 1; first: "
+    assert any(n.startswith(note) for n in view.notes), view.notes
+    assert note in repr(view)
+    assert not read_cohort(tmp_path / "a.json").notes

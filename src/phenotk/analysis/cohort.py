@@ -480,7 +480,36 @@ def read_cohort(
             packets.append(p)
             sources.append(item.path)
     notes = [f"{len(repeated)} file(s) named more than once, read once (first: {repeated[0]})"] if repeated else []
+    notes += _other_files(paths)
     return CohortView(packets, sources, errors, index, notes)
+
+
+def _other_files(paths: list[Any]) -> list[str]:
+    """A note on the files of the given folders that are no Phenopacket format (sheets, FHIR XML …).
+
+    The folder walk leaves them out; a researcher pointing at a folder must hear that part of it was not read.
+    """
+    from phenotk.io.sniff import format_from_extension
+
+    by_ext: dict[str, int] = {}
+    first = ""
+    for root in paths:
+        folder = os.fspath(root)
+        if not os.path.isdir(folder):
+            continue
+        for here, dirs, files in os.walk(folder):  # the walk's rules: dot names skipped, symlinked folders not entered
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(here, d)))
+            for name in sorted(files):
+                if name.startswith(".") or name.lower().endswith(".zip") or format_from_extension(name) is not None:
+                    continue
+                ext = os.path.splitext(name)[1].lower() or "(no extension)"
+                by_ext[ext] = by_ext.get(ext, 0) + 1
+                first = first or os.path.join(here, name)
+    if not by_ext:
+        return []
+    kinds = ", ".join(f"{e} {n}" for e, n in sorted(by_ext.items(), key=lambda kv: (-kv[1], kv[0])))
+    return [f"{sum(by_ext.values())} file(s) in the folders are no Phenopacket format and were not read ({kinds}; "
+            f"first: {first}); convert sheets, FHIR or Beacon files with phenotk convert"]
 
 
 #: terms of each kind (observed, excluded) a packet card draws before '… N more' (like pandas' display.max_rows)
