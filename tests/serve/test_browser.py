@@ -551,3 +551,25 @@ def test_a_mapping_edit_is_answered_beside_the_editor(browser: Any, server: Back
     page.click("#mapping-save")
     expect(status).to_contain_text("ward.csv: mapping updated")
     page.close()
+
+
+def test_a_term_typed_without_its_id_is_not_silently_dropped(browser: Any, server: BackgroundServer,
+                                                             tmp_path: Path) -> None:
+    # typing a label ('seizure') into a column's HPO term and leaving the field did nothing and said nothing:
+    # only text holding an HP:nnnnnnn id was applied; now an exact label is looked up, other text is refused aloud
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("individual_id,sex,Fits\np1,female,yes\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    term = page.get_by_role("combobox", name="HPO term of column Fits")
+    term.fill("fits of rage")
+    term.press("Tab")
+    expect(page.locator("#mapping-status")).to_contain_text("Fits: 'fits of rage' is not applied")
+    term = page.get_by_role("combobox", name="HPO term of column Fits")
+    term.fill("seizure")  # a term's exact label, typed in any case
+    term.press("Tab")
+    expect(page.locator("#mapping-yaml")).to_have_value(re.compile(r"Fits: HP:0001250"))
+    expect(page.locator("#mapping-status")).to_have_text("")
+    page.close()

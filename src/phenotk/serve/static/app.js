@@ -154,9 +154,19 @@
       const term = el("input", { type: "text", list: "hpo-options", id: `term-${i}`, "aria-label": `HPO term of column ${c.column}`,
         value: c.term ? `${c.term.id} ${c.term.label}` : "", placeholder: "type to search HPO", autocomplete: "off" });
       term.addEventListener("input", () => suggest(term.value));
-      term.addEventListener("change", () => {
-        const m = term.value.match(/HP:\d{7}/);
-        if (m) changeColumn(c.column, "hpo", m[0]);
+      // text without an HP id was dropped without a word: a term's exact label (any case) is looked up, anything
+      // else is said to be not applied
+      term.addEventListener("change", async () => {
+        const text = term.value.trim();
+        const m = text.match(/HP:\d{7}/);
+        if (m) { changeColumn(c.column, "hpo", m[0]); return; }
+        if (!text) return;
+        let hit = null;
+        try { hit = (await api("GET", `/api/hpo/search?q=${enc(text)}&limit=50`)).terms.find((t) => t.label.toLowerCase() === text.toLowerCase()); }
+        catch (e) { hit = null; }
+        if (hit) { changeColumn(c.column, "hpo", hit.id); return; }
+        status("mapping-status", `${c.column}: '${text}' is not applied: no HPO term has this label; choose one in ` +
+          "the list that opens while you type (its HP:nnnnnnn id comes with it) or type the id", true);
       });
       const values = c.values ? Object.entries(c.values).map(([k, v]) => `${k} → ${v}`).join("; ") : "";
       const sugg = el("td", {});
