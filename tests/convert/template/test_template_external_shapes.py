@@ -228,3 +228,22 @@ def test_a_miscellaneous_label_without_an_hpo_loaded_says_why_it_was_not_read(tm
     said = [i for i in items[0].issues if i.context.get("value") == "Short stature"]
     assert len(said) == 1 and "no HPO is loaded" in said[0].message and "--hpo" in said[0].message
     assert [f.type.id for f in items[0].message.phenotypic_features] == ["HP:0001250", "HP:0000252"]
+
+
+def test_a_hidden_first_sheet_is_passed_over_for_the_first_visible_one(tmp_path: Path) -> None:
+    # curation workbooks keep the drop-down lists of their data validation in a hidden first sheet: the reader
+    # took it (the sheet a user never sees) and refused the workbook; the sheet reader already takes the first
+    # visible sheet
+    path = tmp_path / "x_individuals.xlsx"
+    wb = _workbook([_row("P1", ["observed", "excluded"])])
+    lists = wb.create_sheet("lists", 0)
+    lists.append(["observed", "excluded", "na"])
+    lists.sheet_state = "hidden"
+    wb.save(path)
+    items = list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+    assert [c.name for c in items] == ["PMID_123_P1"]
+    assert any(i.context.get("sheet") == "lists" for i in items[0].issues)  # the sheet not read is named
+    from phenotk.conversion import registry
+    from phenotk.conversion.template.reader import TemplateReader
+
+    assert isinstance(registry.sniff_reader(path), TemplateReader)

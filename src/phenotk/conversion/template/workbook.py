@@ -126,11 +126,16 @@ def open_workbook(path: Path) -> Any:
 def open_rows(
     path: Path, sheet: str | None, max_row: int | None = None
 ) -> tuple[str, list[str], list[tuple[Any, ...]]]:
-    """(sheet read, every sheet name, its rows — the first ``max_row`` only when given); the first sheet by default."""
+    """(sheet read, every sheet name, its rows — the first ``max_row`` only when given).
+
+    By default the first sheet the workbook shows: a hidden first sheet (the drop-down lists of a curation
+    workbook) is passed over, as the sheet reader does.
+    """
     wb = open_workbook(path)
     try:
         names = list(wb.sheetnames)
-        name = sheet or names[0]
+        shown = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") in ("visible", None)]
+        name = sheet or (shown or names)[0]
         if name not in names:
             raise InputError(f"no sheet {name!r} (sheets: {', '.join(names)})", path=str(path))
         rows = list(wb[name].iter_rows(max_row=max_row, values_only=True))
