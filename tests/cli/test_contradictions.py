@@ -5,7 +5,8 @@ Before: ``--hpo F --no-hpo`` quietly dropped F; ``--require-hpo --no-hpo`` exite
 validated nothing; ``upgrade --disease`` without ``--variants-to-interpretations`` was dropped; ``convert -o -``
 wrote a file named ``-`` and ``upgrade -o -`` a directory named ``-``; ``upgrade -`` (stdin, which its help
 promised) said "-: no such file"; ``convert --created yesterday`` was an
-internal error (exit 3); ``validate --write-baseline other.json`` replaced any file without --force.
+internal error (exit 3); ``validate --write-baseline other.json`` replaced any file without --force;
+``validate --select time-future --ignore time-future`` checked nothing and exited 0.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ CASES = [
     (["validate", "p.json", "--require-hpo", "--no-hpo"], "--require-hpo and --no-hpo contradict"),
     (["validate", "p.json", "--no-hpo", "--workers", "2"], "--workers needs --engine dask or spark"),
     (["validate", "p.json", "--no-hpo", "--scheduler", "tcp://h:8786"], "--scheduler needs --engine dask or spark"),
+    (["validate", "p.json", "--no-hpo", "--select", "time-future", "--ignore", "time-future"],
+     "leave no rule to run (select time-future, ignore time-future)"),
+    (["validate", "p.json", "--no-hpo", "--select", "schema", "--ignore", "schema"], "leave no rule to run"),
+    (["validate", "p.json", "--no-hpo", "--select", "hpo-unknown-term"], "HPO rules need HPO: drop --no-hpo"),
     (["convert", "p.json", "-o", "o.yaml", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
     (["convert", "p.json", "-o", "o.yaml", "--report-format", "json"], "--report-format needs --report FILE"),
     (["convert", "s.csv", "-m", "m.yaml", "-o", "o/", "--no-hpo", "--no-validate", "-p", "strict"],

@@ -165,6 +165,10 @@ def validate_command(
         organ_systems=split_values([organ_systems] if organ_systems else None),
     )
     opts, others = session.options, (ontology_specs(ontology) or {}).values()
+    if (opts.select or opts.ignore) and not session.engine.config.rules:  # it checked nothing and exited 0
+        chosen = f"select {', '.join(opts.select or []) or '(all)'}, ignore {', '.join(opts.ignore) or '(none)'}"
+        why = "; HPO rules need HPO: drop --no-hpo" if opts.no_hpo else ""
+        raise UsageError(f"--select/--ignore (with the config's) leave no rule to run ({chosen}){why}")
     note_inputs(opts.source, session.hpo_path, opts.annotations, *opts.require, *others)  # never overwritten
     if session.hpo_warning:
         typer.echo(session.hpo_warning, err=True)
