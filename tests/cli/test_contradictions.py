@@ -6,7 +6,8 @@ validated nothing; ``upgrade --disease`` without ``--variants-to-interpretations
 wrote a file named ``-`` and ``upgrade -o -`` a directory named ``-``; ``upgrade -`` (stdin, which its help
 promised) said "-: no such file"; ``convert --created yesterday`` was an
 internal error (exit 3); ``validate --write-baseline other.json`` replaced any file without --force;
-``validate --select time-future --ignore time-future`` checked nothing and exited 0.
+``validate --select time-future --ignore time-future`` checked nothing and exited 0; ``--show html=info``
+without an HTML report was ignored.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ CASES = [
     (["validate", "p.json", "--no-hpo", "--select", "time-future", "--ignore", "time-future"],
      "leave no rule to run (select time-future, ignore time-future)"),
     (["validate", "p.json", "--no-hpo", "--select", "schema", "--ignore", "schema"], "leave no rule to run"),
+    (["validate", "p.json", "--no-hpo", "--show", "html=info"], "--show html=info: this run writes no html report"),
+    (["validate", "p.json", "--no-hpo", "-o", "json=r.json", "--show", "sarif=error"], "writes no sarif report"),
     (["validate", "p.json", "--no-hpo", "--select", "hpo-unknown-term"], "HPO rules need HPO: drop --no-hpo"),
     (["convert", "p.json", "-o", "o.yaml", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
     (["convert", "p.json", "-o", "o.yaml", "--report-format", "json"], "--report-format needs --report FILE"),

@@ -147,6 +147,7 @@ def validate_command(
     plain = [o for o in output or [] if "=" not in o]
     if format_.value != "parquet":  # usage errors before the run
         outputs, shows = parse_outputs(output or [], format_.value), parse_show(show or [])
+        _show_targets(show or [], {o.fmt.value for o in outputs})
     if base_dir is not None and not os.path.isdir(base_dir):  # a typo gave every SARIF URI a wrong base
         raise UsageError(f"--base-dir {base_dir}: no such folder")
 
@@ -211,6 +212,17 @@ def validate_command(
         text_blocks=blocks,
     )
     raise typer.Exit(exit_code(report, session.fail_on, baseline_written=bool(write_baseline_)))
+
+
+def _show_targets(show: list[str], written: set[str]) -> None:
+    """``--show html=info`` in a run that writes no HTML report was ignored without a word."""
+    for value in show:
+        head, sep, _ = value.rpartition("=")
+        if sep and head.strip().lower() not in written:
+            raise UsageError(
+                f"--show {value}: this run writes no {head.strip().lower()} report "
+                f"(reports: {', '.join(sorted(written))}); add -o {head.strip().lower()}=FILE or drop it"
+            )
 
 
 def _baseline_target(path: str) -> None:
