@@ -54,6 +54,7 @@ CASES = [
      "leave no rule to run (select time-future, ignore time-future)"),
     (["validate", "p.json", "--no-hpo", "--select", "schema", "--ignore", "schema"], "leave no rule to run"),
     (["validate", "p.json", "--no-hpo", "--show", "html=info"], "--show html=info: this run writes no html report"),
+    (["validate", "p.json", "--no-hpo", "-f", "json", "--base-dir", "."], "--base-dir needs a SARIF report"),
     (["validate", "p.json", "--no-hpo", "-o", "json=r.json", "--show", "sarif=error"], "writes no sarif report"),
     (["validate", "p.json", "--no-hpo", "--select", "hpo-unknown-term"], "HPO rules need HPO: drop --no-hpo"),
     (["convert", "p.json", "-o", "o.yaml", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),

@@ -148,6 +148,8 @@ def validate_command(
     if format_.value != "parquet":  # usage errors before the run
         outputs, shows = parse_outputs(output or [], format_.value), parse_show(show or [])
         _show_targets(show or [], {o.fmt.value for o in outputs})
+        sarif = any(o.fmt.value == "sarif" for o in outputs)
+        needs("--base-dir", base_dir, "a SARIF report (-f sarif, or -o sarif=FILE)", sarif)
     if base_dir is not None and not os.path.isdir(base_dir):  # a typo gave every SARIF URI a wrong base
         raise UsageError(f"--base-dir {base_dir}: no such folder")
 
