@@ -388,7 +388,7 @@ def test_sex_word_other_is_other_sex_not_a_silent_unknown() -> None:
 def test_quantitative_phenotype_column_does_not_invent_affected_status() -> None:
     # PLINK: one phenotype outside 0/1/2/-9 makes the whole column quantitative, so 1 and 2 on the other lines
     # are trait values too; reading them as UNAFFECTED / AFFECTED invented a status the file never stated.
-    text = "f\ta\t0\t0\t1\t2\nf\tb\t0\t0\t2\t1\nf\tc\t0\t0\t1\t23.7\nf\td\t0\t0\t2\t-9\n"
+    text = "f\ta\t0\t0\t1\t2\nf\tb\t0\t0\t2\t1\nf\tc\t0\t0\t1\t23.7\nf\td\t0\t0\t2\t-9\nf\te\t0\t0\t2\t.\n"
     fams, issues = parse_ped(text)
     statuses = {p.individual_id: p.affected_status for p in fams[0].persons}
     assert set(statuses.values()) == {Person.AffectedStatus.MISSING}

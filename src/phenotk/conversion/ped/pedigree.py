@@ -224,7 +224,7 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
                 )
         person.sex = SEX_NAMES[sex_name].number  # type: ignore[assignment]
         status = STATUS_CODES.get(pheno)
-        if status is not None and pheno != "-9":
+        if status is not None and pheno not in ("-9", "."):  # missing in a quantitative column too
             coded.append((person, lineno, cols[5][1], pheno))
         status = status or _status_word(pheno, lineno, cols[5][1], ind, issues)
         if status is None:
