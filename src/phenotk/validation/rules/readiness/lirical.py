@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +28,9 @@ class LiricalReadiness(Rule):
     * a file that looks like a VCF (URI ending ``.vcf``/``.vcf.gz``) but has no ``fileAttributes.fileFormat``
       of ``vcf`` is not found by LIRICAL (**warning**);
     * the VCF's ``uri`` must be a ``file:`` URI (**error**: LIRICAL turns it into a path with
-      ``Path.of(URI.create(uri))``, which refuses a bare path or another scheme) and
+      ``Path.of(URI.create(uri))``, which refuses a bare path or another scheme, and — on Linux and macOS — a
+      ``file://host/…`` authority such as ``file://data/x.vcf.gz``, an opaque ``file:x.vcf``, a query or
+      fragment, or an unescaped blank) and
       ``fileAttributes.genomeAssembly`` must be GRCh37/hg19 or GRCh38/hg38 (**error**);
     * ``subject.timeAtLastEncounter`` is an ``age`` or ``gestationalAge`` (**warning** otherwise: LIRICAL
       ignores age ranges, ontology classes, timestamps and intervals);
@@ -97,10 +100,36 @@ class LiricalReadiness(Rule):
             )
             return
         uri = C.get(f, "uri")
-        if isinstance(uri, str) and C.SCHEME.match(uri) and not uri.lower().startswith("file:"):
-            yield self.violation(
-                f"lirical: VCF uri {uri!r} is not a file: URI; LIRICAL reads local files only",
-                *path,
-                C.key(f, "uri"),
-            )
+        if isinstance(uri, str) and C.SCHEME.match(uri):
+            local = uri[:5].lower() == "file:"
+            why = _path_of_refuses(uri) if local else "is not a file: URI; LIRICAL reads local files only"
+            if why is not None:
+                yield self.violation(f"lirical: VCF uri {uri!r} {why}", *path, C.key(f, "uri"))
         yield from vcf_file(self, "lirical", path, f, sid)
+
+
+#: what java.net.URI refuses unescaped in a path (RFC 2396: blanks, controls and these punctuation marks)
+_URI_ILLEGAL = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})')
+
+
+def _path_of_refuses(uri: str) -> str | None:
+    """Why ``Path.of(URI.create(uri))`` (LIRICAL's VCF path, on Linux and macOS) throws for a ``file:`` URI, or None.
+
+    ``URI.create`` refuses blanks and other unescaped characters; ``Path.of`` a URI with an authority
+    (``file://data/x.vcf``: host ``data``), an opaque one (``file:x.vcf``), a query or a fragment.
+    """
+    bad = _URI_ILLEGAL.search(uri)
+    if bad is not None:
+        return f"holds {bad.group()!r}, which a URI cannot hold unescaped (write a blank as %20)"
+    rest = uri[5:]
+    if not rest.startswith("/"):
+        return "has no path (an opaque URI): write file:///absolute/path/to/file.vcf.gz"
+    host = rest[2:].split("/", 1)[0] if rest.startswith("//") else ""
+    if host and host.lower() != "localhost":  # file://localhost/x is file:///x (RFC 8089): not judged here
+        return (
+            f"has an authority ({host!r}: file://{host}/… names a host, not a folder); LIRICAL's Path.of refuses "
+            "it: write file:///absolute/path (three slashes)"
+        )
+    if "?" in rest or "#" in rest:
+        return "has a query or fragment (? or #), which LIRICAL's Path.of refuses"
+    return None
