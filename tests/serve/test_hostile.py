@@ -575,3 +575,21 @@ def test_names_that_differ_only_in_unicode_normalisation_are_one_file_on_macos(c
     r = client.post(f"/api/workspaces/{_workspace(client)}/files",
                     files=[("files", (nfc, SHEET)), ("files", ("CAFE\u0301.csv", SHEET))])
     assert r.status_code == 409 and "in one upload" in r.json()["error"]
+
+
+def test_a_lone_surrogate_in_a_request_is_refused_not_a_500_and_a_dropped_connection(client: httpx.Client) -> None:
+    # JSON may escape half a UTF-16 pair ("\ud800"); echoed in a refusal ('HP:0001250\ud800 is not a term of the
+    # loaded HPO') the answer could not be encoded: a 500, a traceback in the server log, and the kept-alive
+    # connection reset under the page's next request
+    ws = _workspace(client)
+    assert _upload(client, ws, "s.csv", SHEET).status_code == 200
+    assert client.post(f"/api/workspaces/{ws}/mapping/s.csv/init").status_code == 200
+    bodies = [("POST", "/column", {"column": "Seizure", "meaning": "hpo", "term": "HP:0001250\ud800"}),
+              ("POST", "/use", {"shipped": "generic\ud800"}),
+              ("POST", "/use", {"upload": "m\ud800.yaml"})]
+    for method, path, body in bodies:
+        r = client.request(method, f"/api/workspaces/{ws}/mapping/s.csv{path}", content=json.dumps(body).encode(),
+                           headers={"content-type": "application/json"})
+        assert r.status_code in (400, 404), (path, r.status_code, r.text)
+        assert list(r.json()) == ["error"] and "\\ud800" in r.text
+        assert client.get("/api/info").status_code == 200  # the same connection still answers

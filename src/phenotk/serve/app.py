@@ -154,8 +154,23 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON whose strings may hold half a UTF-16 pair.
+
+    JSON lets a request escape one (backslash-u d800), and a refusal that echoed it could not be encoded: a 500, a
+    traceback in the log, the kept-alive connection reset under the page's next request.
+    """
+
+    def render(self, content: Any) -> bytes:
+        """Starlette's rendering; an unpaired surrogate is written as its JSON escape (backslash-u dXXX)."""
+        import json
+
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                          separators=(",", ":")).encode("utf-8", "backslashreplace")
+
+
 def _json(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    return SafeJSONResponse({"error": message}, status_code=status)
 
 
 class ColumnChange(BaseModel):
@@ -216,6 +231,7 @@ async def _read_form(request: Request, limits: Limits) -> Any:
 def create_app(state: ServeState) -> FastAPI:
     """The web application over ``state`` (see :func:`phenotk.serve.server.make_state`)."""
     app = FastAPI(title="phenotk serve", version=__version__, docs_url=None, redoc_url=None,
+                  default_response_class=SafeJSONResponse,
                   description="The JSON API of the phenotk curator page. Every request needs the server's token "
                               f"(header {TOKEN_HEADER}).")
     app.state.serve = state
@@ -228,7 +244,7 @@ def create_app(state: ServeState) -> FastAPI:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # unknown paths (404), wrong methods (405), unparsable bodies (400): the one error shape of the API
         text = exc.detail if isinstance(exc.detail, str) and exc.detail else "request refused"
-        return JSONResponse({"error": f"{text.lower()}: {request.method} {request.url.path}"[:300]},
+        return SafeJSONResponse({"error": f"{text.lower()}: {request.method} {request.url.path}"[:300]},
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -362,7 +378,7 @@ def create_app(state: ServeState) -> FastAPI:
         """Convert every upload (sheets with their mapping); the first ``limit`` findings, a preview, timing."""
         ws = state.store.get(ws_id)
         run = runs.convert(ws, state.ontology, state.session)
-        return JSONResponse(_run_view(ws, run, limit=limit))
+        return SafeJSONResponse(_run_view(ws, run, limit=limit))
 
     @app.get("/api/workspaces/{ws_id}/progress")
     def progress(ws_id: str) -> dict[str, Any]:
@@ -377,7 +393,8 @@ def create_app(state: ServeState) -> FastAPI:
         filter; ``findings_matching`` counts the matches, ``findings_total`` every finding of the run.
         """
         ws = state.store.get(ws_id)
-        return JSONResponse(_run_view(ws, runs.current_run(ws), offset=offset, limit=limit, severity=severity, q=q))
+        return SafeJSONResponse(_run_view(ws, runs.current_run(ws), offset=offset, limit=limit, severity=severity,
+                                          q=q))
 
     @app.get("/api/findings/{code}")
     def finding_doc(code: str) -> dict[str, Any]:

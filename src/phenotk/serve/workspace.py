@@ -83,6 +83,8 @@ def check_name(name: str) -> str:
     """The upload name if it is a plain file name; :class:`ServeError` 400 for paths and odd names."""
     if not name or name in (".", ".."):
         raise ServeError(400, "refused: an upload needs a file name")
+    if any("\ud800" <= c <= "\udfff" for c in name):  # half a UTF-16 pair, as JSON can escape it: no file name
+        raise ServeError(400, f"refused: {name!r} is not valid Unicode (a lone surrogate); rename the file")
     if len(name.encode("utf-8")) > 200:  # said shortly: the whole name came back in the message (3,000 chars)
         raise ServeError(400, f"refused: the file name {name[:40]!r}… is too long ({len(name.encode('utf-8'))} "
                               "bytes, at most 200); rename the file")
