@@ -759,3 +759,20 @@ def test_element_split_counts_one_person_in_the_singular(tmp_path: Path) -> None
     )
     (split,) = [i for i in BeaconWriter().write([fam], tmp_path / "o.json", OPTS) if i.code == "BCN010"]
     assert "pedigree (1 person)" in split.message
+
+
+def test_yes_no_excluded_and_lower_case_karyotype_are_read_with_findings() -> None:
+    # 'excluded': 'yes' left the whole feature out and 'karyotypicSex': 'xy' was dropped, although both state their
+    # value plainly (the v1 upgrade reads 'yes'/'no' and enum names in another case the same way)
+    packet, issues = from_beacon(
+        {
+            "id": "x",
+            "karyotypicSex": "xy",
+            "phenotypicFeatures": [{"featureType": {"id": "HP:0001250", "label": "Seizure"}, "excluded": "Yes"}],
+        }
+    )
+    assert packet.subject.karyotypic_sex == 2  # XY
+    assert [(f.type.id, f.excluded) for f in packet.phenotypic_features] == [("HP:0001250", True)]
+    notes = {i.pointer: i for i in issues if i.rule == "beacon-invalid-value"}
+    assert {n.severity.value for n in notes.values()} == {"info"}
+    assert set(notes) == {"/karyotypicSex", "/phenotypicFeatures/0/excluded"}

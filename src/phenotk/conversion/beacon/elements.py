@@ -520,15 +520,16 @@ class ElementParser:
         if value is None or isinstance(value, bool):
             return bool(value)
         text = str(value).strip().lower()
-        if text in ("true", "false"):
+        if text in ("true", "false", "yes", "no"):
+            read = text in ("true", "yes")
             self.note(
                 F.INVALID_VALUE,
-                f"excluded is the string {value!r}, not a boolean; read as {text}",
+                f"excluded is the string {value!r}, not a boolean; read as {str(read).lower()}",
                 join(ptr, "excluded"),
                 severity=Severity.INFO,
                 value=value,
             )
-            return text == "true"
+            return read
         self.bad(
             "expected excluded to be true or false (presence unknown: the item is left out)",
             join(ptr, "excluded"),

@@ -74,8 +74,13 @@ def from_beacon(
         )
     ks = tree.get("karyotypicSex")
     if ks is not None:
+        folded = ks.strip().upper() if isinstance(ks, str) else None
         if ks in KARYOTYPES:
             packet.subject.karyotypic_sex = KARYOTYPES.index(ks)  # type: ignore[assignment]
+        elif folded in KARYOTYPES:
+            packet.subject.karyotypic_sex = KARYOTYPES.index(folded)  # type: ignore[assignment]
+            r.note(F.INVALID_VALUE, f"karyotypicSex {ks!r} read as {folded}", join(pointer, "karyotypicSex"),
+                   severity=Severity.INFO, value=ks)
         else:
             r.bad(f"expected a karyotypic sex ({', '.join(KARYOTYPES)})", join(pointer, "karyotypicSex"), ks)
     _elements(tree, pointer, r, packet)
