@@ -311,3 +311,27 @@ def test_read_cohort_names_the_files_of_a_folder_it_does_not_read(tmp_path: Path
     assert any(n.startswith(note) for n in view.notes), view.notes
     assert note in repr(view)
     assert not read_cohort(tmp_path / "a.json").notes
+
+
+def test_an_excluded_disease_is_not_counted_as_a_diagnosis() -> None:
+    """summary.diseases counted a disease the packet excludes (the schema's COVID example excludes diabetes
+    mellitus: it was listed among the cohort's diseases), unlike filter(disease=…) and groupby('disease'). Excluded
+    diseases are counted apart, and their onsets are no disease onsets."""
+    from phenotk.analysis import merge_summaries
+
+    onset = {"age": {"iso8601duration": "P40Y"}}
+    a = _packet("a")
+    a["diseases"] = [{"term": {"id": "MONDO:1", "label": "one"}, "excluded": True, "onset": onset},
+                     {"term": {"id": "MONDO:2", "label": "two"}, "onset": onset}]
+    b = _packet("b")
+    b["diseases"] = [{"term": {"id": "MONDO:1", "label": "one"}}]
+    view = CohortView([phenotk.read(a), phenotk.read(b)])
+    s = view.summary()
+    assert s.diseases == [("MONDO:1", "one", 1), ("MONDO:2", "two", 1)]
+    assert s.excluded_diseases == [("MONDO:1", "one", 1)]
+    assert s.disease_onset_years == [40.0]
+    assert len(view.filter(disease="MONDO:1")) == 1
+    d = s.to_dict()
+    assert d["diseases_excluded"] == [{"id": "MONDO:1", "label": "one", "packets": 1}]
+    assert "excluded: one (MONDO:1) 1" in s.to_text()
+    assert merge_summaries([s, s]).excluded_diseases == [("MONDO:1", "one", 2)]

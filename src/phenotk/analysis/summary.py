@@ -114,6 +114,8 @@ class CohortSummary:
     #: (keys age_at_last_encounter, feature_onsets, disease_onsets; kinds gestational_age, age_range, timestamp,
     #: interval, ontology_class — last encounter only: onset classes are in ``*_onset_terms`` —, unreadable_age)
     not_in_years: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: diseases the packets exclude (id, label, packets), not counted in ``diseases``
+    excluded_diseases: list[tuple[str, str, int]] = field(default_factory=list)
     #: the ontology the counts were made with (resolves alternative ids in :meth:`term`); not part of the data
     hpo: Any = field(default=None, repr=False, compare=False)
     top: int = 20
@@ -206,6 +208,7 @@ class CohortSummary:
             "features": {"observed": self.features_observed, "excluded": self.features_excluded},
             "diseases": [{"id": i, "label": lab, "packets": c} for i, lab, c in diseases],
             "diseases_total": len(self.diseases),
+            "diseases_excluded": [{"id": i, "label": lab, "packets": c} for i, lab, c in self.excluded_diseases],
             "terms": [t.__dict__ for t in terms],
             "terms_total": len(self.terms),
             "organ_systems": [{**t.__dict__, "system": t.short_label} for t in self.organ_systems],
@@ -246,6 +249,8 @@ class CohortSummary:
             "",
             f"top diseases ({len(self.diseases)} in all):",
             *[f"  {n:6d}  {lab} ({i})" for i, lab, n in self.diseases[: self.top]],
+            *(["  excluded: " + ", ".join(f"{lab} ({i}) {n}" for i, lab, n in self.excluded_diseases[: self.top])]
+              if self.excluded_diseases else []),
             "",
             f"top {self.top} HPO terms, packets observed / excluded ({self._counts_note()}; direct in brackets):",
             *[
@@ -464,6 +469,7 @@ def summarize(
     vital: Counter[str] = Counter()
     ages: list[float] = []
     disease_n: Counter[str] = Counter()
+    disease_exc: Counter[str] = Counter()
     disease_label: dict[str, str] = {}
     obs_n: Counter[str] = Counter()
     exc_n: Counter[str] = Counter()
@@ -509,9 +515,13 @@ def summarize(
         elif last is not None:
             other["age_at_last_encounter"][last] += 1
         seen_d: set[str] = set()
+        seen_x: set[str] = set()
         for d in p.diseases:
-            seen_d.add(d.term.id)
             disease_label.setdefault(d.term.id, d.term.label)
+            if d.excluded:  # ruled out: not a diagnosis, and its onset is no disease onset
+                seen_x.add(d.term.id)
+                continue
+            seen_d.add(d.term.id)
             if d.HasField("onset"):
                 note_onset(d.onset, "diseases")
         for i in p.interpretations:
@@ -519,6 +529,7 @@ def summarize(
                 seen_d.add(i.diagnosis.disease.id)
                 disease_label.setdefault(i.diagnosis.disease.id, i.diagnosis.disease.label)
         disease_n.update(seen_d)
+        disease_exc.update(seen_x - seen_d)
         seen_obs: set[str] = set()
         seen_exc: set[str] = set()
         for f in p.phenotypic_features:
@@ -563,12 +574,15 @@ def summarize(
     organ = [OrganSystemCount(**count(s).__dict__, only_excluded_below=only_exc_below[s]) for s in systems]
     organ.sort(key=lambda t: (-t.observed, -t.only_excluded_below, t.id))
     diseases = sorted(((d, disease_label.get(d, ""), c) for d, c in disease_n.items()), key=lambda x: (-x[2], x[0]))
+    excluded_diseases = sorted(((d, disease_label.get(d, ""), c) for d, c in disease_exc.items()),
+                               key=lambda x: (-x[2], x[0]))
     return CohortSummary(
         packets=n,
         sex=dict(sex.most_common()),
         vital_status=dict(vital.most_common()),
         ages_years=ages,
         diseases=diseases,
+        excluded_diseases=excluded_diseases,
         terms=terms,
         organ_systems=organ,
         feature_onset_years=onsets["features"],
@@ -626,10 +640,14 @@ def merge_summaries(parts: Iterable[CohortSummary]) -> CohortSummary:
     organ = add_terms((t for p in parts for t in p.organ_systems), OrganSystemCount)
     organ.sort(key=lambda t: (-t.observed, -t.only_excluded_below, t.id))
     disease_n: Counter[str] = Counter()
+    disease_exc: Counter[str] = Counter()
     disease_label: dict[str, str] = {}
     for p in parts:
         for i, lab, n in p.diseases:
             disease_n[i] += n
+            disease_label.setdefault(i, lab)
+        for i, lab, n in p.excluded_diseases:
+            disease_exc[i] += n
             disease_label.setdefault(i, lab)
     first = parts[0]
     return CohortSummary(
@@ -638,6 +656,8 @@ def merge_summaries(parts: Iterable[CohortSummary]) -> CohortSummary:
         vital_status=add(p.vital_status for p in parts),
         ages_years=[a for p in parts for a in p.ages_years],
         diseases=sorted(((d, disease_label[d], c) for d, c in disease_n.items()), key=lambda x: (-x[2], x[0])),
+        excluded_diseases=sorted(((d, disease_label[d], c) for d, c in disease_exc.items()),
+                                 key=lambda x: (-x[2], x[0])),
         terms=terms,
         organ_systems=organ,
         feature_onset_years=[a for p in parts for a in p.feature_onset_years],
