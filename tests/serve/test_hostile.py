@@ -593,3 +593,22 @@ def test_a_lone_surrogate_in_a_request_is_refused_not_a_500_and_a_dropped_connec
         assert r.status_code in (400, 404), (path, r.status_code, r.text)
         assert list(r.json()) == ["error"] and "\\ud800" in r.text
         assert client.get("/api/info").status_code == 200  # the same connection still answers
+
+
+def test_refusals_that_quote_the_request_stay_one_line(client: httpx.Client) -> None:
+    # the API's errors are one line; a term with a line break came back as it was ('HP:0001250\nsubject:\n  id: x
+    # is not a term of the loaded HPO'), a zip member's name likewise in the zip-bomb refusal
+    ws = _workspace(client)
+    assert _upload(client, ws, "s.csv", SHEET).status_code == 200
+    assert client.post(f"/api/workspaces/{ws}/mapping/s.csv/init").status_code == 200
+    answers = [client.post(f"/api/workspaces/{ws}/mapping/s.csv/column",
+                           json={"column": "Seizure", "meaning": "hpo", "term": "HP:0001250\nsubject:\n  id: x"}),
+               client.post(f"/api/workspaces/{ws}/mapping/s.csv/column",
+                           json={"column": "Seizure", "meaning": "hpo\nx", "term": None})]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a\nb.json", b" " * (11 * 1024 * 1024))
+    answers.append(_upload(client, ws, "bomb.zip", buf.getvalue()))
+    for r in answers:
+        assert 400 <= r.status_code < 500, r.text
+        assert "\n" not in r.json()["error"], r.json()["error"]

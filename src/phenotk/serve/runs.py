@@ -259,7 +259,7 @@ def set_column(ws: Workspace, name: str, column: str, meaning: str, term: str | 
     if text is None:
         raise ServeError(404, f"no mapping for {name!r} yet: start one first")
     if term is not None and ontology is not None and not ontology.contains(term):
-        raise ServeError(400, f"{term} is not a term of the loaded HPO")
+        raise ServeError(400, f"{term!r:.80} is not a term of the loaded HPO")  # repr: one line, whatever was sent
     header = (ws.assist.get(name) or {}).get("header")
     data = assistant.set_meaning(assistant.parse(text), column, meaning, term, header)
     origin = str((ws.assist.get(name) or {}).get("origin") or "mapping init")

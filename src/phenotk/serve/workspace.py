@@ -140,7 +140,7 @@ def check_archive(path: Path, limits: Limits, name: str | None = None) -> None:
             total += info.file_size
             too_dense = info.compress_size and info.file_size / info.compress_size > limits.max_ratio
             if too_dense and info.file_size > 10 * 1024 * 1024:
-                raise ServeError(400, f"{name}: member {info.filename} expands "
+                raise ServeError(400, f"{name}: member {info.filename!r} expands "
                                       f"{info.file_size // max(info.compress_size, 1)}x (zip bomb?); refused")
             member = info.filename.replace("\\", "/")  # a Windows tool's separator is a separator too
             if ".." in Path(member).parts or member.startswith("/") or ":" in member.split("/")[0]:
