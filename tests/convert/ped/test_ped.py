@@ -486,3 +486,15 @@ def test_a_space_before_the_tabs_still_separates_when_the_codes_say_so() -> None
     fams, _ = parse_ped("F1 A\t0\t0\t1\t2\tx\n")
     (p,) = fams[0].persons
     assert (p.family_id, p.individual_id, p.sex, p.affected_status) == ("F1", "A", MALE, Person.AffectedStatus.AFFECTED)
+
+
+def test_one_parent_in_both_columns_is_reported_once_as_both() -> None:
+    # Exomiser's Pfeiffer-quartet.ped has 'FAM1 ISDBM322017 ISDBM322016 ISDBM322016 2 2': the same error came as
+    # "is both father and mother of …" and again as "is the father of … and the mother of …" (two errors)
+    fams, _ = parse_ped("F\tdad\t0\t0\t1\t1\nF\tkid\tdad\tdad\t2\t2\n")
+    found = check_pedigree(fams[0].persons)
+    both = [i for i in found if i.rule == "pedigree-role-conflict" and i.severity.value == "error"]
+    assert [i.message for i in both] == ["'dad' is both father and mother of 'kid'"]
+    # a person who is the father of one child and the mother of another is still reported
+    fams, _ = parse_ped("F\tp\t0\t0\t1\t1\nF\ta\tp\t0\t1\t1\nF\tb\t0\tp\t1\t1\n")
+    assert any("is the father of 'a' and the mother of 'b'" in i.message for i in check_pedigree(fams[0].persons))

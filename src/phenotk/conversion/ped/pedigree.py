@@ -330,6 +330,7 @@ def check_pedigree(
             by_id[p.individual_id] = i
     fathers_of: dict[str, str] = {}
     mothers_of: dict[str, str] = {}
+    both: set[str] = set()  # parents reported as both father and mother of one child
     for i, p in enumerate(persons):
         for role, parent in (("father", p.paternal_id), ("mother", p.maternal_id)):
             if parent in _MISSING_PARENT:  # "" or the PED/phenopacket "0" (unknown): no parent
@@ -354,6 +355,7 @@ def check_pedigree(
                 )
             (fathers_of if role == "father" else mothers_of)[parent] = p.individual_id
         if p.paternal_id not in _MISSING_PARENT and p.paternal_id == p.maternal_id:
+            both.add(p.paternal_id)
             issues.append(
                 F.ROLE_CONFLICT(
                     f"{p.paternal_id!r} is both father and mother of {p.individual_id!r}",
@@ -372,7 +374,7 @@ def check_pedigree(
                     **where(idx),
                 )
             )
-        if parent in mothers_of and idx is not None:
+        if parent in mothers_of and idx is not None and parent not in both:  # "both father and mother" said it
             issues.append(
                 F.ROLE_CONFLICT(
                     f"{parent!r} is the father of {child!r} and the mother of {mothers_of[parent]!r}",
