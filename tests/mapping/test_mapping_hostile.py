@@ -101,3 +101,64 @@ def test_convert_with_such_a_mapping_is_one_located_error(
     assert done.value.code == 2 and "internal error" not in err
     assert err.splitlines()[0].startswith("m.yaml:3:14: input/delimiter: ';;' is not one character")
     assert not Path("out").exists()
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def sheet_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PHENOTK_HPO", raising=False)
+    Path("s.csv").write_text("Patient,Sex\nP1,M\nP2,F\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_mapping_check_takes_a_built_in_name_as_explain_does(
+    capsys: pytest.CaptureFixture[str], sheet_dir: Path
+) -> None:
+    # it said "error: generic-wide: cannot read: No such file or directory"
+    code, _, err = _cli(capsys, "mapping", "check", "generic-wide")
+    assert code == 0 and "generic-wide: valid mapping" in err
+
+
+def test_mapping_check_reads_stdin(
+    capsys: pytest.CaptureFixture[str], sheet_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(HEAD + SUBJECT))
+    code, _, err = _cli(capsys, "mapping", "check", "-", "s.csv")
+    assert code == 0 and "-: valid mapping" in err and "2 packet(s)" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO(HEAD + "subject:\n  id: Patient\n  id: P\n"))
+    code, out, _ = _cli(capsys, "mapping", "check", "-")
+    assert code == 1 and "-:4:3: not valid YAML: duplicate key 'id'" in out
+
+
+def test_mapping_check_of_a_missing_file_names_the_built_in_ones(
+    capsys: pytest.CaptureFixture[str], sheet_dir: Path
+) -> None:
+    code, _, err = _cli(capsys, "mapping", "check", "nope.yaml")
+    assert code == 2 and err.startswith("nope.yaml: mapping file not found (built-in mappings: ")
+
+
+def test_mapping_init_dash_output_is_stdout(capsys: pytest.CaptureFixture[str], sheet_dir: Path) -> None:
+    # -o - wrote a file named "-"
+    code, out, _ = _cli(capsys, "mapping", "init", "s.csv", "-o", "-")
+    assert code == 0 and "phenotk_mapping: 1" in out and not Path("-").exists()
+
+
+@pytest.mark.parametrize("command", [["mapping", "init", "s.csv"], ["mapping", "explain", "generic-wide", "s.csv"]])
+def test_sheet_option_on_a_csv_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], sheet_dir: Path, command: list[str]
+) -> None:
+    # --sheet names a worksheet of a workbook; on a CSV it was ignored without a word
+    code, _, err = _cli(capsys, *command, "--sheet", "Data")
+    assert code == 2 and err.startswith("error: --sheet Data names a worksheet of a workbook")

@@ -36,6 +36,17 @@ def _ontology(hpo: Path | None) -> Any:
         return None
 
 
+#: sheets with several worksheets, where --sheet chooses one
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _sheet_applies(sheet: str | None, table: Path | None) -> None:
+    """``--sheet`` on a CSV/TSV was ignored without a word (it names a worksheet of a workbook)."""
+    if sheet is not None and table is not None and table.suffix.lower() not in WORKBOOKS:
+        raise UsageError(f"--sheet {sheet} names a worksheet of a workbook ({', '.join(WORKBOOKS)}); "
+                         f"{table} is a text sheet: drop --sheet")  # fmt: skip
+
+
 def _sheet_arg(sheet: str | None) -> str | int | None:
     return int(sheet) if sheet is not None and sheet.isdigit() else sheet
 
@@ -66,6 +77,7 @@ def init_command(
     from ._common import note_inputs
 
     note_inputs(table, hpo)  # mapping init s.csv -o s.csv --force replaced the sheet with its mapping
+    _sheet_applies(sheet, table)
     onto = _ontology(hpo)
     start = init_mapping(table, ontology=onto, sheet=_sheet_arg(sheet), header_row=header_row)
     if start.transposed and header_row is None:
@@ -76,7 +88,7 @@ def init_command(
             "phenotk reads one patient per row: transpose it (copy, Paste Special → Transpose) and run mapping init "
             "again, or name the header row with --header-row N if it is not transposed; no mapping written",
             path=str(table))
-    if output is None:
+    if output is None or str(output) == "-":  # -o - is stdout (it wrote a file named "-")
         typer.echo(start.text, nl=False)
     else:
         atomic_write(output, start.text.encode("utf-8"), force=force)
@@ -116,17 +128,9 @@ def check_command(
 
     Exit 0 when valid (and, with a sheet, no error findings), 1 otherwise.
     """
-    from phenotk.mapping.model import check_mapping, comment_hints, load_mapping
+    from phenotk.mapping.model import check_mapping, comment_hints, load_mapping, parse_mapping
 
-    if mapping.exists() and not mapping.is_file():  # a directory, or a FIFO that would block forever
-        raise InputError("not a regular file (a mapping YAML file is expected)", path=str(mapping))
-    try:
-        text = mapping.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise UsageError(f"{mapping}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        msg = f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}; save the mapping as UTF-8"
-        raise InputError(msg, path=str(mapping)) from None
+    text = _mapping_text(mapping)
     _, _, errors = check_mapping(text, str(mapping))
     for e in errors:
         loc = f"{mapping}:{e.line}:{e.column}" if e.line else str(mapping)
@@ -144,13 +148,43 @@ def check_command(
     onto = _ontology(hpo)
     if onto is None:
         typer.echo("note: no HPO available (--hpo FILE): label headers and free text cannot be looked up", err=True)
-    loaded = load_mapping(mapping)
+    loaded = parse_mapping(text, "<stdin>") if str(mapping) == "-" else load_mapping(mapping)
     if "redcap" in loaded.data:  # a REDCap mapping dry-runs on an export (CSV or JSON), as `phenotk convert` reads it
+        if str(mapping) == "-":
+            raise UsageError("a REDCap mapping is dry-run from a file (its dictionary path is relative to it); "
+                             "save it and name the file")  # fmt: skip
         _check_redcap(mapping, table, onto, strict)
         return
     result = read_sheet(table, loaded, ontology=onto, strict=strict)
     shown = [*result.all_issues, *result.tail]
     _dry_run_result(table, shown, result.all_issues, len(result.packets), ("row", "column"))
+
+
+def _mapping_text(mapping: Path) -> str:
+    """The text of ``mapping check``'s mapping: a file, ``-`` (stdin) or a built-in name (as ``explain`` takes)."""
+    import sys
+
+    from phenotk.mapping.model import presets
+
+    if str(mapping) == "-":
+        return sys.stdin.read().removeprefix("\ufeff")
+    if not mapping.exists() and str(mapping) in presets():
+        from importlib import resources
+
+        folder = resources.files("phenotk.mapping").joinpath("presets")
+        return folder.joinpath(f"{mapping}.yaml").read_text(encoding="utf-8")
+    if mapping.exists() and not mapping.is_file():  # a directory, or a FIFO that would block forever
+        raise InputError("not a regular file (a mapping YAML file is expected)", path=str(mapping))
+    try:
+        return mapping.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        hint = f" (built-in mappings: {', '.join(presets())})"
+        raise InputError("mapping file not found" + hint, path=str(mapping), kind="missing") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(mapping)) from None
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}; save the mapping as UTF-8"
+        raise InputError(msg, path=str(mapping)) from None
 
 
 def _dry_run_result(source: Path, shown: list[Any], counted: list[Any], packets: int, keys: tuple[str, ...]) -> None:
@@ -187,6 +221,7 @@ def explain_command(
     from phenotk.conversion.table.starter import explain
     from phenotk.mapping.model import load_mapping
 
+    _sheet_applies(sheet, table)
     m = load_mapping(mapping)
     for h in m.hints:
         typer.echo(printable(f"{mapping}:{h.line}:{h.column}: hint: {h.message}"), err=True)
