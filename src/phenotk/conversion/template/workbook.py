@@ -171,24 +171,46 @@ def _has_formulas(path: Path) -> bool:
     return _has_tag(path, _FORMULA_TAG)
 
 
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"')
+
+
 def merged_ranges(path: Path, sheet: str) -> list[tuple[int, int, int, int]]:
     """(first row, first column, last row, last column) of the sheet's merged ranges (1-based rows, 0-based columns).
 
-    Read-only workbooks do not say; a workbook with ``<mergeCell>`` elements is opened once more in full.
+    Read-only workbooks do not say; the ranges are read from the worksheet's XML (streamed, at most
+    ``limits.merged-ranges`` of them), only for a workbook with ``<mergeCell>`` elements.
     """
     if not _has_tag(path, _MERGE_TAG):
         return []
     import openpyxl
+    from openpyxl.utils import range_boundaries
 
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True)
+        try:
+            member = getattr(wb[sheet], "_worksheet_path", None) if sheet in wb.sheetnames else None
+        finally:
+            wb.close()
     except Exception:  # opened once already; a second failure only means no ranges are known
         return []
-    try:
-        ranges = list(wb[sheet].merged_cells.ranges) if sheet in wb.sheetnames else []
-        return sorted((r.min_row, r.min_col - 1, r.max_row, r.max_col - 1) for r in ranges)
-    finally:
-        wb.close()
+    if not member:
+        return []
+    limits = current_limits()
+    out: list[tuple[int, int, int, int]] = []
+    with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
+        tail = b""
+        while chunk := fh.read(1 << 20):
+            data = tail + chunk
+            end = 0
+            for m in _MERGE_REF.finditer(data):
+                c1, r1, c2, r2 = range_boundaries(m.group(1).decode("ascii"))
+                out.append((int(r1 or 0), int(c1 or 1) - 1, int(r2 or 0), int(c2 or 1) - 1))
+                end = m.end()
+            if len(out) > limits.merged_ranges:
+                raise limits.exceeded("merged-ranges", f"sheet {sheet!r} has over {limits.merged_ranges} merged "
+                                      "ranges", path=str(path))
+            tail = data[max(end, len(data) - 128):]
+    return sorted(out)
 
 
 def uncached_formulas(path: Path, sheet: str, rows: list[tuple[Any, ...]]) -> dict[tuple[int, int], str]:
