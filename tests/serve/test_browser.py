@@ -573,3 +573,28 @@ def test_a_term_typed_without_its_id_is_not_silently_dropped(browser: Any, serve
     expect(page.locator("#mapping-yaml")).to_have_value(re.compile(r"Fits: HP:0001250"))
     expect(page.locator("#mapping-status")).to_have_text("")
     page.close()
+
+
+def test_the_keyboard_keeps_its_place_when_the_file_list_is_rebuilt(browser: Any, server: BackgroundServer,
+                                                                    tmp_path: Path) -> None:
+    # the file table is rebuilt after Remove, Map columns and Use mapping: the pressed button left the page and the
+    # focus fell to <body>, so a keyboard user started again from the top of the page
+    for name in ("a.csv", "b.csv", "c.csv"):
+        (tmp_path / name).write_text("individual_id,sex,Seizure\np1,female,yes\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", [str(tmp_path / n) for n in ("a.csv", "b.csv", "c.csv")])
+    expect(page.locator("#file-table tbody tr")).to_have_count(3)
+    page.get_by_role("button", name="Map columns of b.csv").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Edit mapping of b.csv")).to_be_focused()  # the same control
+    page.get_by_role("button", name="Remove b.csv").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#upload-status")).to_contain_text("removed b.csv")
+    expect(page.get_by_role("button", name="Map columns of c.csv")).to_be_focused()  # the next file's first button
+    page.get_by_role("button", name="Remove c.csv").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Map columns of a.csv")).to_be_focused()  # the last row: the one before
+    page.get_by_role("button", name="Remove a.csv").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#file-input")).to_be_focused()  # no file left: the file chooser
+    page.close()

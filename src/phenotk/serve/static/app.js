@@ -55,6 +55,13 @@
   function showFiles(files, converted) {
     if (converted === false) runOutdated();
     const body = $("file-table").querySelector("tbody");
+    // the rows are rebuilt (after Remove, Map columns, Use mapping): the pressed control left the page and the
+    // focus fell to <body>. It goes back to the same control of the same file (Map columns is Edit mapping now),
+    // else to the row that took the removed one's place, else to the file chooser
+    const active = document.activeElement;
+    const row = active && body.contains(active) ? active.closest("tr") : null;
+    const was = row ? { file: row.dataset.file, label: active.getAttribute("aria-label"),
+      at: [...row.querySelectorAll("button, select")].indexOf(active), index: [...body.rows].indexOf(row) } : null;
     body.replaceChildren();
     $("file-table").hidden = files.length === 0;
     const uploaded = files.filter((f) => f.kind === "mapping").map((f) => f.name);
@@ -69,11 +76,19 @@
         onclick: async () => {
           try { const data = await api("DELETE", wsPath(`/files/${enc(f.name)}`)); showFiles(data.files, data.converted); status("upload-status", `removed ${f.name}`); }
           catch (e) { status("upload-status", e.message, true); } } }));
-      body.append(el("tr", {}, el("td", { text: f.name }),
+      body.append(el("tr", { "data-file": f.name }, el("td", { text: f.name }),
         el("td", { text: f.kind + (f.mapped ? ` · mapped (${f.mapping_from || "mapping"})` : "") }),
         el("td", { text: kb(f.size) }), actions));
     }
     $("convert").disabled = files.filter((f) => f.kind !== "mapping").length === 0;
+    if (was) {
+      const rows = [...body.rows];
+      const same = rows.find((r) => r.dataset.file === was.file);
+      const controls = (r) => [...r.querySelectorAll("button, select")];
+      const target = (same && (controls(same).find((c) => c.getAttribute("aria-label") === was.label) || controls(same)[was.at])) ||
+        (rows.length ? controls(rows[Math.min(was.index, rows.length - 1)])[0] : $("file-input"));
+      (target || $("file-input")).focus();
+    }
   }
   // a shipped mapping (REDCap ones for REDCap exports, the others for sheets) or a mapping YAML dropped here;
   // applied with a button, not on "change": arrow keys on a closed select fire it at every step
