@@ -64,7 +64,8 @@ class XrefUnknownSubject(Rule):
     ``subject.id`` or the ``id`` of one of the phenopacket's ``biosamples``. When it differs from the
     subject id only by case or surrounding spaces a safe fix is offered. The keys of
     ``files[*].individualToFileIdentifiers`` (of the phenopacket and of its biosamples), which map "the
-    Individual.id or Biosample.id" to a sample of the file, must be such ids too (**warning**).
+    Individual.id or Biosample.id" to a sample of the file, must be such ids too (**warning**); for the files of
+    a Family or Cohort itself, the ids of its members, their biosamples and its pedigree persons.
 
     Why
     ---
@@ -83,13 +84,21 @@ class XrefUnknownSubject(Rule):
     code = "XREF001"
     name = "xref-unknown-subject"
     severity = Severity.ERROR
-    targets = ("Phenopacket",)
+    targets = ("Phenopacket", "Family", "Cohort")
 
     def check(self, node: Node, ctx: Context) -> list[Violation] | tuple[()]:
         """Compare every subjectOrBiosampleId with the ids of the phenopacket."""
         # loops inlined and a list returned (no generators), the usual reference (the subject id) accepted before
         # the biosample ids are collected: this runs once per phenopacket and usually finds nothing
         pp = node[0]  # node.value (tuple access: hot path)
+        if node[1] != "Phenopacket":  # a Family's or Cohort's own files (node.type): their keys name members
+            if "files" not in pp:
+                return ()
+            out: list[Violation] = []
+            members = _member_ids(pp)
+            for fk, i, f in _items(pp, "files"):
+                self._keys(f, members, out, (fk, i), "is the id of no member, pedigree person or biosample")
+            return out
         found: list[Violation] = self._files(pp, node, ctx) if "files" in pp or "biosamples" in pp else []
         interps = pp.get("interpretations")  # the snake_case key is the same
         if type(interps) is not list:
@@ -172,7 +181,14 @@ class XrefUnknownSubject(Rule):
                 self._keys(f, valid, out, (bk, b, fk, i))
         return out
 
-    def _keys(self, f: dict[str, Any], valid: set[str], out: list[Violation], path: tuple[Any, ...]) -> None:
+    def _keys(
+        self,
+        f: dict[str, Any],
+        valid: set[str],
+        out: list[Violation],
+        path: tuple[Any, ...],
+        what: str = "is neither the subject id nor a biosample id",
+    ) -> None:
         mk = _k(f, "individualToFileIdentifiers")
         if mk is None or type(f[mk]) is not dict:
             return
@@ -183,8 +199,7 @@ class XrefUnknownSubject(Rule):
             known = ", ".join(repr(x) for x in sorted(valid)) or "none"
             out.append(
                 self.violation(
-                    f"individualToFileIdentifiers key {key!r} is neither the subject id nor a biosample id "
-                    f"(known: {known})",
+                    f"individualToFileIdentifiers key {key!r} {what} (known: {known})",
                     *path,
                     mk,
                     key,
