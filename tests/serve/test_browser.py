@@ -598,3 +598,21 @@ def test_the_keyboard_keeps_its_place_when_the_file_list_is_rebuilt(browser: Any
     page.keyboard.press("Enter")
     expect(page.locator("#file-input")).to_be_focused()  # no file left: the file chooser
     page.close()
+
+
+def test_a_term_suggestion_chosen_by_keyboard_leaves_the_focus_in_its_row(browser: Any, server: BackgroundServer,
+                                                                          tmp_path: Path) -> None:
+    # a suggestion chip pressed with Enter rebuilt the column table and the focus fell to <body>
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("individual_id,sex,abnormal heart\np1,female,yes\n", encoding="utf-8")
+    page = _page(browser, server)
+    page.set_input_files("#file-input", str(sheet))
+    page.get_by_role("button", name="Map columns of ward.csv").click()
+    page.wait_for_selector("#column-table tbody tr")
+    chip = page.locator("#column-table button.chip").first
+    chosen = chip.inner_text().split(" ")[0]
+    chip.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#mapping-yaml")).to_have_value(re.compile(f"abnormal heart: {chosen}"))
+    expect(page.get_by_role("combobox", name="HPO term of column abnormal heart")).to_be_focused()
+    page.close()

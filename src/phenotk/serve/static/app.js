@@ -145,6 +145,8 @@
     // the rows are rebuilt: the control that has the focus (meaning-3, term-3 …) gets it back afterwards
     const active = document.activeElement;
     const focused = active && body.contains(active) ? active.id : null;
+    // a suggestion chip has no id (the row's chips change): the focus goes to that row's HPO term field
+    const chipRow = active && body.contains(active) && !active.id ? [...body.rows].indexOf(active.closest("tr")) : -1;
     body.replaceChildren();
     view.columns.forEach((c, i) => {
       const select = el("select", { id: `meaning-${i}`, "aria-label": `Meaning of column ${c.column}`, "data-column": c.column });
@@ -193,6 +195,7 @@
         el("th", { scope: "row", text: c.column }), el("td", {}, select), el("td", {}, term), el("td", { class: "values", text: values }), sugg));
     });
     if (focused && $(focused)) $(focused).focus();
+    else if (chipRow >= 0 && $(`term-${chipRow}`)) $(`term-${chipRow}`).focus();
   }
 
   let suggestTimer = null;
