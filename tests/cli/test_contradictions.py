@@ -4,7 +4,8 @@ Before: ``--hpo F --no-hpo`` quietly dropped F; ``--require-hpo --no-hpo`` exite
 (no --engine) and ``convert --report-format json`` (no --report) were ignored; ``convert --no-validate -p strict``
 validated nothing; ``upgrade --disease`` without ``--variants-to-interpretations`` was dropped; ``convert -o -``
 wrote a file named ``-`` and ``upgrade -o -`` a directory named ``-``; ``upgrade -`` (stdin, which its help
-promised) said "-: no such file"; ``convert --created yesterday`` was an
+promised) said "-: no such file"; ``fix -o -``, ``deidentify -o -`` / ``--privacy-report -`` and
+``validate --write-baseline -`` made a file or folder named ``-``; ``convert --created yesterday`` was an
 internal error (exit 3); ``validate --write-baseline other.json`` replaced any file without --force;
 ``validate --select time-future --ignore time-future`` checked nothing and exited 0; ``--show html=info``
 without an HTML report was ignored.
@@ -69,6 +70,10 @@ CASES = [
     (["convert", "p.json", "-o", "o.yaml", "--created", "yesterday"], "--created 'yesterday' is not an RFC 3339"),
     (["upgrade", "p.json", "-o", "-"], "upgrade writes files, not stdout"),
     (["upgrade", "-", "-o", "v2/"], "upgrade reads files, not stdin (-)"),
+    (["fix", "p.json", "--no-hpo", "-o", "-"], "--output-dir -: fixed files go into a directory"),
+    (["deidentify", "p.json", "-o", "-", "--random-key"], "-o/--output -: de-identified files keep their layout"),
+    (["deidentify", "p.json", "-o", "de/", "--random-key", "--privacy-report", "-"], "--privacy-report -: "),
+    (["validate", "p.json", "--no-hpo", "--write-baseline", "-"], "--write-baseline -: a baseline is a file"),
     (["upgrade", "p.json", "-o", "v2/", "--disease", "OMIM:154700"], "--disease needs --variants-to-interpretations"),
     (["summarize", "p.json", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
     (["fix", "p.json", "--dry-run", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
@@ -107,3 +112,11 @@ def test_consistent_options_still_run(capsys: pytest.CaptureFixture[str], work: 
     assert code in (0, 1), err
     (made,) = (work / "o").iterdir()
     assert json.loads(made.read_text())["metaData"]["created"] == "2024-05-01T00:00:00Z"
+
+
+def test_dash_is_stdout_where_it_makes_sense(capsys: pytest.CaptureFixture[str], work: Path) -> None:
+    # summarize -o - and upgrade --report - wrote a file named "-" / refused "-"
+    code, out, err = run(capsys, "summarize", "p.json", "--no-hpo", "-o", "-")
+    assert code == 0 and out.startswith("1 phenopackets") and not (work / "-").exists(), err
+    code, out, err = run(capsys, "upgrade", "p.json", "-o", "v2/", "--report", "-")
+    assert code == 0 and json.loads(out)["tool"] == "phenotk" and not (work / "-").exists(), err

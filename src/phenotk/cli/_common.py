@@ -90,6 +90,12 @@ def needs(option: str, value: object, requirement: str, met: bool) -> None:
         raise UsageError(f"{option} needs {requirement}; without it the option would be silently ignored")
 
 
+def not_stdout(option: str, value: object, what: str) -> None:
+    """``-`` given where stdout makes no sense: it used to make a file or folder named ``-``."""
+    if value is not None and str(value) == "-":
+        raise UsageError(f"{option} -: {what}, not stdout; name one")
+
+
 def note_inputs(*paths: object) -> None:
     """Files a command reads besides its inputs (config, mapping, HPO, key, schemas, sheet): no output replaces one.
 

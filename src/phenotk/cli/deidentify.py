@@ -9,7 +9,7 @@ import typer
 
 from phenotk.errors import UsageError
 
-from ._common import note_inputs
+from ._common import not_stdout, note_inputs
 
 
 def deidentify_command(
@@ -55,6 +55,9 @@ def deidentify_command(
     from ._findings import print_findings
 
     threshold = fail_on_severity(fail_on)
+    not_stdout("-o/--output", output, "de-identified files keep their layout in a directory")
+    not_stdout("--privacy-report", privacy_report, "the privacy report is a JSON file")
+    not_stdout("--map-out", map_out, "the pseudonym map is a file (mode 0600)")
     _inputs_outside(inputs, output)
     note_inputs(key_file)  # --map-out / --privacy-report never replace the secret key, even with --force
     for path in (privacy_report, map_out):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from phenotk.cli._common import exclusive, note_inputs, ontology_specs, split_values
+from phenotk.cli._common import exclusive, not_stdout, note_inputs, ontology_specs, split_values
 from phenotk.errors import PhenotkError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,6 +90,7 @@ def fix_command(
     something does, 2 on unreadable input or wrong usage.
     """
     exclusive(("--hpo", hpo), ("--no-hpo", no_hpo))
+    not_stdout("--output-dir", out_dir, "fixed files go into a directory (stdin alone is fixed to stdout)")
     stdin_only = paths == ["-"]
     modes = sum([in_place, out_dir is not None, dry_run])
     if modes > 1:

@@ -58,7 +58,7 @@ def summarize_command(
         text = summary.to_html()
     else:
         text = summary.to_text() + "\n"
-    if output is None:
+    if output is None or str(output) == "-":  # -o - is stdout (it wrote a file named "-")
         typer.echo(text, nl=False)
     else:
         from phenotk.io import atomic_write

@@ -69,7 +69,8 @@ def upgrade_command(
     needs("--disease", disease, "--variants-to-interpretations", variants_to_interpretations)
     if to and to not in ("json", "yaml"):
         raise UsageError(f"--to must be json or yaml, not {to!r}")
-    check_report_target(report_path, None, force)
+    side_format = "json" if report_path is not None and str(report_path) == "-" else None  # --report - : stdout
+    check_report_target(report_path, side_format, force)
     # `upgrade` is `convert --from v1` with the v1 choices as converter options; outputs keep each input's
     # serialisation (YAML stays YAML) unless --to says otherwise, and the packets are not re-validated.
     extra = {
@@ -89,7 +90,7 @@ def upgrade_command(
     out_is_dir = output.endswith(("/", os.sep)) or os.path.isdir(output) or format_from_extension(output) is None
     target = output if not out_is_dir or output.endswith(("/", os.sep)) else output + os.sep
     written = conversion.write(target, to=to, force=force, keep_format=True, keep=False)
-    finish(conversion.report, conversion.errors, report_path, None, not verbose, Severity.ERROR, force)
+    finish(conversion.report, conversion.errors, report_path, side_format, not verbose, Severity.ERROR, force)
     refused = len(conversion.errors)
     summary = f"upgraded {written} document(s) into {output}"
     typer.echo(summary + (f"; {refused} input(s) not upgraded" if refused else ""), err=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from phenotk.cli._common import exclusive, needs, note_inputs, ontology_specs, split_values
+from phenotk.cli._common import exclusive, needs, not_stdout, note_inputs, ontology_specs, split_values
 from phenotk.errors import UsageError
 from phenotk.issue import Severity
 from phenotk.report import ReportFormat
@@ -142,6 +142,7 @@ def validate_command(
     scaled = engine != "local"
     needs("--scheduler", scheduler, "--engine dask or spark", scaled)
     needs("--workers", workers, "--engine dask or spark", scaled)
+    not_stdout("--write-baseline", write_baseline_, "a baseline is a file the next runs read")
     if write_baseline_ and not force:
         _baseline_target(write_baseline_)
     plain = [o for o in output or [] if "=" not in o]
