@@ -81,3 +81,26 @@ def test_convert_names_the_value(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "'1985-07-14' at /subject/dateOfBirth is not an RFC 3339 timestamp" in done.stderr
     assert "Traceback" not in done.stderr and "time data" not in done.stderr
+
+
+def test_yaml_infinity_where_an_integer_belongs_is_an_input_error(tmp_path: Path) -> None:
+    """``.inf`` (YAML's infinity) in an enum or integer field: one input error, exit 2 — not an internal error."""
+    src = tmp_path / "fam.yaml"
+    src.write_text("id: fam1\nproband: {id: p1, subject: {id: s1}}\npedigree:\n  persons:\n"
+                   "    - {familyId: fam1, individualId: s1, affectedStatus: .inf}\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "phenotk", "convert", str(src), "-o", str(tmp_path / "out.json")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "infinity" in done.stderr and "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_yaml_file_with_a_windows_1252_byte_is_text_not_protobuf(tmp_path: Path) -> None:
+    """A ``.yaml`` with one cp1252 byte (an apostrophe from Word) names the byte's line:column, not 'binary data'."""
+    src = tmp_path / "p.yaml"
+    src.write_bytes(b'id: p1\nsubject: {id: s1}\nphenotypicFeatures: [{type: {id: "HP:0001250", label: "It\x92s"}}]\n')
+    done = subprocess.run([sys.executable, "-m", "phenotk", "validate", str(src), "--no-hpo", "-q"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert f"{src}:3:" in done.stdout and "not UTF-8: byte 0x92" in done.stdout and "binary" not in done.stdout

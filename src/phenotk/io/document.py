@@ -161,8 +161,8 @@ class Document:
         try:
             self._message = parse_dict(self.data, self.element.message_class)
             self._maybe_lossy = maybe_lossy()
-        except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-            from phenotk.io.parse_errors import explain
+        except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError, OverflowError) as exc:
+            from phenotk.io.parse_errors import explain  # OverflowError: `.inf` (YAML) where an integer belongs
 
             self._message, self._parse_error = None, explain(str(exc), self.data)
 
@@ -222,6 +222,6 @@ class Document:
 
         try:
             json_format.ParseDict(self.data, self.element.message_class())
-        except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        except (json_format.ParseError, TypeError, ValueError, AttributeError, RecursionError, OverflowError) as exc:
             return str(exc)
         return None

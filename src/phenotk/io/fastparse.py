@@ -236,7 +236,7 @@ def parse_dict(data: dict[str, Any], message_class: type[Message]) -> Message:
     try:
         _fill(msg, data)
         return msg
-    except (_Fallback, RecursionError, ValueError, TypeError, AttributeError):
+    except (_Fallback, RecursionError, ValueError, TypeError, AttributeError, OverflowError):
         _SKIPPED.any = True  # json_format's lenient parse may have left out unknown fields or enum names
         return json_format.ParseDict(data, message_class(), ignore_unknown_fields=True)
 

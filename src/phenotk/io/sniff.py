@@ -50,12 +50,22 @@ def sniff_format(head: bytes, name: str) -> Format:
         return Format.JSONL if format_from_extension(name) is Format.JSONL else Format.JSON
     if first == b"[":
         return Format.JSON  # rejected later with a clear message
-    if _looks_binary(head):
-        return Format.PB
     by_ext = format_from_extension(name)
+    if _looks_binary(head):
+        if by_ext in (Format.YAML, Format.JSON, Format.JSONL) and _text_but_not_utf8(head):
+            return by_ext  # a .yaml with a Windows-1252 byte: the text reader names its line and column
+        return Format.PB
     if by_ext in (Format.JSON, Format.JSONL):
         return by_ext  # e.g. junk text in a .json file: JSON parser reports line:col
     return Format.YAML if by_ext in (None, Format.YAML) else by_ext
+
+
+def _text_but_not_utf8(head: bytes) -> bool:
+    """Text in an 8-bit encoding (no NUL, as few control bytes as UTF-8 text has): not a protobuf message."""
+    if b"\x00" in head:
+        return False
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return control <= max(2, len(head) // 50)
 
 
 def _looks_binary(head: bytes) -> bool:
