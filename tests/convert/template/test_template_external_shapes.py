@@ -247,3 +247,18 @@ def test_a_hidden_first_sheet_is_passed_over_for_the_first_visible_one(tmp_path:
     from phenotk.conversion.template.reader import TemplateReader
 
     assert isinstance(registry.sniff_reader(path), TemplateReader)
+
+
+def test_two_columns_for_one_hpo_id_are_named_once_at_the_header(tmp_path: Path) -> None:
+    # a term column added twice (by hand, or two labels for one id): every row carried the term twice and the
+    # validator reported each packet, but nothing named the two columns that caused it
+    path = tmp_path / "x.xlsx"
+    wb = _workbook([_row("P1", ["observed", "na", "excluded"])])
+    wb.active["T1"] = "Epileptic seizure"
+    wb.active["T2"] = "HP:0001250"
+    wb.save(path)
+    items = list(PyphetoolsXlsxReader().read(path, ConvertOptions()))
+    dup = [i for i in items[0].issues if i.context.get("reason") == "HPO id in two columns"]
+    assert len(dup) == 1 and "R2" in dup[0].message and "T2" in dup[0].message and "HP:0001250" in dup[0].message
+    assert [(f.type.id, f.excluded) for f in items[0].message.phenotypic_features] == [("HP:0001250", False),
+                                                                                       ("HP:0001250", True)]

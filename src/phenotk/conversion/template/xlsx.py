@@ -201,6 +201,16 @@ class _Sheet:
                 continue
             message = f"{where}: {hpo_id!r} is not an HPO id (HP:nnnnnnn); column {label!r} is not mapped"
             self.issues.append(issue(MAP_UNMAPPED_COLUMN, message, options, reason="no HPO id in row 2", **ctx))
+        first: dict[str, int] = {}
+        for i, hpo_id, _label in self.hpo:
+            if hpo_id not in first:
+                first[hpo_id] = i
+                continue
+            where = f"{col_letter(first[hpo_id])}2 and {col_letter(i)}2"
+            self.issues.append(issue(
+                MAP_BAD_CELL, f"sheet {sheet} cells {where} both hold {hpo_id}: both columns are read, so a row "
+                "states the term twice (and contradicts itself where the two differ); keep one column", options,
+                sheet=sheet, row=2, column=col_letter(i), value=hpo_id, reason="HPO id in two columns"))
         if ontology is None:
             return
         for i, hpo_id, label in self.hpo:
