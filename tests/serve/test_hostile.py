@@ -612,3 +612,20 @@ def test_refusals_that_quote_the_request_stay_one_line(client: httpx.Client) -> 
     for r in answers:
         assert 400 <= r.status_code < 500, r.text
         assert "\n" not in r.json()["error"], r.json()["error"]
+
+
+def test_the_page_without_its_token_explains_itself_in_the_browser(browser: Any, server: BackgroundServer) -> None:
+    # a bookmarked address without the token (or one of an earlier run: the token changes at every start) showed
+    # the browser a raw JSON line; a browser asking for the page now gets a short HTML page saying what to do
+    page = browser.new_page()
+    response = page.goto(server.base + "/")
+    assert response is not None and response.status == 403
+    assert response.headers["content-type"].startswith("text/html")
+    assert "content-security-policy" in response.headers
+    text = page.inner_text("body")
+    assert "phenotk serve" in text and "token" in text and "{" not in text
+    assert page.locator("h1").count() == 1 and page.evaluate("document.documentElement.lang") == "en"
+    page.close()
+    with httpx.Client(base_url=server.base) as anon:  # scripts still get the API's JSON
+        assert list(anon.get("/", headers={"accept": "application/json"}).json()) == ["error"]
+        assert list(anon.get("/api/info", headers={"accept": "text/html"}).json()) == ["error"]

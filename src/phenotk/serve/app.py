@@ -73,10 +73,11 @@ class _Guard:
         if head:  # HEAD is GET without the content (RFC 9110 9.3.2); the routes are declared for GET only
             scope = {**scope, "method": "GET"}
             send = _without_body(send)
+        send = _with_security_headers(send)  # on every answer, refusals included
         request = Request(scope)
         problem = self._check(request)
         if problem is not None:
-            await _json(problem[0], problem[1])(scope, receive, send)
+            await _refusal(request, *problem)(scope, receive, send)
             return
         upload = request.method == "POST" and request.url.path.endswith("/files")
         limit = self.state.limits.max_request_bytes if upload else self.state.limits.max_file_bytes
@@ -100,16 +101,7 @@ class _Guard:
                     return
             receive = _replay(bytes(body), receive)
 
-        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                            (b"referrer-policy", b"no-referrer"), (b"cache-control", b"no-store"),
-                            (b"x-frame-options", b"DENY")]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, send)
 
     def _check(self, request: Request) -> tuple[int, str] | None:
         host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
@@ -127,6 +119,38 @@ class _Guard:
             if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
                 return 403, "forbidden: cross-origin request"
         return None
+
+
+def _with_security_headers(send: Send) -> Send:
+    """``send`` adding the page's security headers (CSP, nosniff, no referrer, no caching, no framing)."""
+
+    async def with_headers(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            headers += [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                        (b"referrer-policy", b"no-referrer"), (b"cache-control", b"no-store"),
+                        (b"x-frame-options", b"DENY")]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return with_headers
+
+
+def _refusal(request: Request, status: int, message: str) -> Response:
+    """The guard's refusal: JSON for the API; for a browser opening the page, a short HTML page saying what to do.
+
+    A bookmarked address without the token (or one of an earlier run: the token changes at every start) showed
+    the browser a raw JSON line.
+    """
+    if request.url.path == "/" and request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+        from html import escape
+
+        return HTMLResponse(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>phenotk serve: address without its '
+            f'token</title></head><body><h1>phenotk serve</h1><p>{escape(message)}.</p><p>The address with the token '
+            "is printed where <code>phenotk serve</code> was started (a new token at every start); open that address, "
+            "or start <code>phenotk serve</code> again.</p></body></html>", status_code=status)
+    return _json(status, message)
 
 
 def _without_body(send: Send) -> Send:
