@@ -616,3 +616,23 @@ def test_a_term_suggestion_chosen_by_keyboard_leaves_the_focus_in_its_row(browse
     expect(page.locator("#mapping-yaml")).to_have_value(re.compile(f"abnormal heart: {chosen}"))
     expect(page.get_by_role("combobox", name="HPO term of column abnormal heart")).to_be_focused()
     page.close()
+
+
+def test_on_a_narrow_screen_only_the_wide_tables_scroll_not_the_page(browser: Any, server: BackgroundServer,
+                                                                    template_xlsx: Path) -> None:
+    # at 360 px (a phone, or 400% zoom) the files, columns and findings tables pushed the whole page sideways
+    # (793 px wide): every line of text needed scrolling both ways (WCAG 1.4.10 reflow)
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.set_default_timeout(60_000)
+    page.goto(server.url)
+    page.wait_for_selector("body[data-ready='1']")
+    page.set_input_files("#file-input", str(template_xlsx))
+    page.get_by_role("button", name=f"Map columns of {template_xlsx.name}").click()
+    page.wait_for_selector("#column-table tbody tr")
+    page.click("#convert")
+    expect(page.locator("#run-status")).to_contain_text("finding(s)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    wide = page.evaluate("""() => [...document.querySelectorAll('table.grid')].filter(t => t.offsetParent)
+        .map(t => t.scrollWidth > t.parentElement.clientWidth)""")
+    assert any(wide)  # the tables are wider than the screen: they scroll inside their section
+    page.close()
