@@ -53,7 +53,8 @@ LEGEND: list[tuple[str, str]] = [
     ("date_of_birth", "subject.dateOfBirth (YYYY-MM-DD or RFC 3339)"),
     ("age_at_last_encounter", "subject.timeAtLastEncounter: ISO 8601 age (P3Y2M), weeks+days (33+2) or onset label"),
     ("vital_status", "subject.vitalStatus.status: alive, deceased, unknown"),
-    ("disease_N_id / _label / _onset", "diseases[N-1]: term id, label, onset"),
+    ("disease_N_id / _label / _onset / _excluded", "diseases[N-1]: term id, label, onset; 'excluded' for a disease "
+     "ruled out (the _excluded columns only when some packet has one)"),
     ("reference_N_id / _description / _url", "metaData.externalReferences[N-1] (PMID:…)"),
     ("variant_N_hgvs / _gene / _hgnc / _zygosity / _acmg",
      "interpretations[0] genomic interpretation N: HGVS (or structural-variant label), gene symbol, HGNC id, "
@@ -117,6 +118,9 @@ def _flat(packet: Phenopacket, counts: list[int]) -> dict[str, str]:
         row[f"disease_{n}_label"] = d.term.label
         if d.HasField("onset"):
             row[f"disease_{n}_onset"] = format_time(d.onset) or ""
+        if d.excluded:  # a disease ruled out: its own column (written only when some packet has one)
+            row[f"disease_{n}_excluded"] = "excluded"
+            counts[3] = 1
     counts[0] = max(counts[0], len(packet.diseases))
     refs = packet.meta_data.external_references
     for n, r in enumerate(refs, start=1):
@@ -146,8 +150,9 @@ def _flat(packet: Phenopacket, counts: list[int]) -> dict[str, str]:
 
 def _block_columns(counts: list[int]) -> list[str]:
     cols = []
+    fields = [*DISEASE_FIELDS, "excluded"] if counts[3] else DISEASE_FIELDS
     for n in range(1, counts[0] + 1):
-        cols += [f"disease_{n}_{f}" for f in DISEASE_FIELDS]
+        cols += [f"disease_{n}_{f}" for f in fields]
     for n in range(1, counts[1] + 1):
         cols += [f"reference_{n}_{f}" for f in REFERENCE_FIELDS]
     for n in range(1, counts[2] + 1):
@@ -166,12 +171,14 @@ def _feature_cell(f: Any) -> str:
 def wide_table(messages: Iterable[Message]) -> TableOut:
     """One row per packet; one ``label (HP:…)`` column per term in order of first use."""
     packets = list(packets_of(messages))
-    counts = [0, 0, 0]
+    counts = [0, 0, 0, 0]
     flats = []
     terms: dict[str, str] = {}
     labels: dict[str, str] = {}
     relabelled: Counter[str] = Counter()
     first_relabelled: dict[str, str] = {}
+    doubled: Counter[str] = Counter()
+    first_doubled: dict[str, str] = {}
     for p in packets:
         flat = _flat(p, counts)
         for f in p.phenotypic_features:
@@ -182,7 +189,15 @@ def wide_table(messages: Iterable[Message]) -> TableOut:
             elif t.label != labels[t.id]:
                 relabelled[t.id] += 1
                 first_relabelled.setdefault(t.id, p.id)
-            flat[terms[t.id]] = _feature_cell(f)
+            col, cell = terms[t.id], _feature_cell(f)
+            prev = flat.get(col)
+            if prev is None:
+                flat[col] = cell
+            elif prev != cell:  # the term twice in one packet: one cell — observed over excluded, else the first
+                if prev == "excluded":
+                    flat[col] = cell
+                doubled[t.id] += 1
+                first_doubled.setdefault(t.id, p.id)
         flats.append(flat)
     header = SUBJECT_COLUMNS + _block_columns(counts) + list(terms.values())
     rows = [[flat.get(h, "") for h in header] for flat in flats]
@@ -201,13 +216,28 @@ def wide_table(messages: Iterable[Message]) -> TableOut:
                 values=n,
             )
         )
+    for curie, n in doubled.items():
+        issues.append(
+            finding(
+                "map-not-carried",
+                f"phenotypicFeatures: {n} packet(s) list {curie} more than once with another status or onset (first: "
+                f"{first_doubled[curie]}); the wide table keeps one cell per term — the observation over an "
+                "exclusion, else the first (use --layout long to keep every one)",
+                Severity.WARNING,
+                column=terms[curie],
+                value=curie,
+                reason="one cell per term",
+                packets=n,
+                values=n,
+            )
+        )
     return TableOut(header, rows, issues)
 
 
 def long_table(messages: Iterable[Message]) -> TableOut:
     """One row per phenotypic feature (packet columns repeated); packets without features get one row."""
     packets = list(packets_of(messages))
-    counts = [0, 0, 0]
+    counts = [0, 0, 0, 0]
     flats = [_flat(p, counts) for p in packets]
     header = SUBJECT_COLUMNS + _block_columns(counts) + LONG_TERM_COLUMNS
     rows: list[list[str]] = []
@@ -247,8 +277,10 @@ def _leftover(packet: Phenopacket) -> Phenopacket:
             r.ClearField(k)
     s = q.subject
     subject_id = s.id
-    for k in ("id", "sex", "date_of_birth"):
+    for k in ("id", "date_of_birth"):
         s.ClearField(k)
+    if s.sex in _SEX_CELL:  # a number the schema does not name (a newer schema's) has no cell: not carried
+        s.ClearField("sex")
     _clear_time(s, "time_at_last_encounter")
     if s.HasField("vital_status"):
         s.vital_status.ClearField("status")
