@@ -123,3 +123,33 @@ def test_empty_prefix_and_created_by_stay_allowed(capsys: pytest.CaptureFixture[
     assert code in (0, 1), err
     code, _, err = run(capsys, "convert", packet, "-o", "c.yaml", "--created-by", "")
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["validate", "{p}", "--no-hpo", "--fail-on", "error", "--fail-on", "never"],
+         "--fail-on given more than once with different values (--fail-on error, --fail-on never)"),
+        (["validate", "{p}", "--hpo", "a.obo", "--hpo", "b.obo"], "--hpo given more than once"),
+        (["validate", "{p}", "--no-hpo", "-p", "strict", "--profile", "default"], "-p strict, --profile default"),
+        (["convert", "{p}", "-o", "a.yaml", "-ob.yaml"], "-o a.yaml, -o b.yaml"),
+        (["convert", "{p}", "-o", "a.yaml", "--validate", "--no-validate"], "--validate and --no-validate contradict"),
+        (["mapping", "init", "{p}", "--sheet", "1", "--sheet=2"], "--sheet 1, --sheet 2"),
+    ],
+)
+def test_a_single_valued_option_given_twice_differently_is_refused(
+    capsys: pytest.CaptureFixture[str], packet: str, argv: list[str], words: str
+) -> None:
+    # click kept the last value without a word: --fail-on error --fail-on never exited 0 on errors
+    code, _, err = run(capsys, *[a.replace("{p}", packet) for a in argv])
+    line = one_error(code, err)
+    assert words in line, line
+    assert sorted(p.name for p in Path.cwd().iterdir()) == ["p.json"]
+
+
+def test_same_value_twice_and_repeatable_options_are_fine(capsys: pytest.CaptureFixture[str], packet: str) -> None:
+    code, _, err = run(capsys, "validate", packet, "--no-hpo", "--no-hpo", "-f", "json", "-f", "json", "--select",
+                       "schema", "--select", "time", "-q", "-q")  # fmt: skip
+    assert code in (0, 1), err
+    code, out, err = run(capsys, "validate", "--no-hpo", "--", packet, "--fail-on")  # after --: file names
+    assert code == 2 and "--fail-on" in out + err

@@ -231,6 +231,55 @@ def _plain_params(cmd: Any) -> None:
             return option
 
         cmd.get_help_option = get_help_option
+    if not hasattr(cmd, "commands") and hasattr(cmd, "parse_args"):  # a command, not a group
+        parse = cmd.parse_args
+
+        def parse_args(ctx: Any, args: list[str]) -> Any:
+            _refuse_repeats(cmd, args)
+            return parse(ctx, args)
+
+        cmd.parse_args = parse_args
+
+
+def _refuse_repeats(cmd: Any, args: list[str]) -> None:
+    """Refuse a single-valued option given twice with different values: click kept the last one without a word.
+
+    ``--hpo a.obo --hpo b.obo``, ``--fail-on error --fail-on never``, ``--validate --no-validate``. The same value
+    twice, and repeatable options (``--select``, ``-o`` of validate), are fine.
+    """
+    from phenotk.errors import UsageError
+
+    single: dict[str, Any] = {}  # option string → its parameter (options that take one value, and flags)
+    for param in getattr(cmd, "params", ()):
+        if getattr(param, "param_type_name", "") != "option" or param.multiple or param.nargs != 1:
+            continue
+        for opt in (*param.opts, *param.secondary_opts):
+            single[opt] = param
+    given: dict[str, list[tuple[str, str]]] = {}  # parameter name → (option string, value) in order
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            break
+        name, sep, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name not in single and arg.startswith("-") and not arg.startswith("--") and arg[:2] in single:
+            name, sep, value = arg[:2], "=", arg[2:]  # -ofile
+        param = single.get(name)
+        if param is not None:
+            if param.is_flag:
+                value = name
+            elif not sep:
+                i += 1
+                value = args[i] if i < len(args) else ""
+            given.setdefault(param.name, []).append((name, value))
+        i += 1
+    for uses in given.values():
+        if len({v for _, v in uses}) > 1:
+            if all(o == v for o, v in uses):  # a flag and its negation: --validate --no-validate
+                flags = list(dict.fromkeys(o for o, _ in uses))
+                raise UsageError(f"{' and '.join(flags)} contradict each other; give only one")
+            shown = ", ".join(f"{o} {v}" for o, v in uses)
+            raise UsageError(f"{uses[0][0]} given more than once with different values ({shown}); give it once")
 
 
 def _plain_param(param: Any, refuse_empty: bool = True) -> None:
