@@ -629,3 +629,26 @@ def test_the_page_without_its_token_explains_itself_in_the_browser(browser: Any,
     with httpx.Client(base_url=server.base) as anon:  # scripts still get the API's JSON
         assert list(anon.get("/", headers={"accept": "application/json"}).json()) == ["error"]
         assert list(anon.get("/api/info", headers={"accept": "text/html"}).json()) == ["error"]
+
+
+def test_a_corrected_sheet_uploaded_again_keeps_its_mapping(client: httpx.Client) -> None:
+    # a curator maps the columns, spots a typo in the sheet, fixes it and drops the sheet again: the upload
+    # replaced the file and silently threw the mapping away (every choice made in the assistant)
+    ws = _workspace(client)
+    assert _upload(client, ws, "s.csv", SHEET).status_code == 200
+    assert client.post(f"/api/workspaces/{ws}/mapping/s.csv/init").status_code == 200
+    edited = client.post(f"/api/workspaces/{ws}/mapping/s.csv/column", json={"column": "Hypotonia",
+                                                                             "meaning": "ignore"}).json()["yaml"]
+    corrected = SHEET + b"p3,female,P1Y,yes,no\n"
+    r = _upload(client, ws, "s.csv", corrected)
+    assert r.status_code == 200 and r.json()["saved"] == [{"name": "s.csv", "kind": "sheet", "size": len(corrected),
+                                                           "mapping_kept": True}]
+    (listed,) = client.get(f"/api/workspaces/{ws}").json()["files"]
+    assert listed["mapped"] is True
+    view = client.get(f"/api/workspaces/{ws}/mapping/s.csv").json()
+    assert view["yaml"] == edited
+    assert [c["column"] for c in view["columns"]][:2] == ["individual_id", "sex"]  # the new file's header
+    run = client.post(f"/api/workspaces/{ws}/convert").json()
+    assert run["packets"] == 3 and not run["errors"]
+    r = client.post(f"/api/workspaces/{ws}/mapping/s.csv/column", json={"column": "Nope", "meaning": "ignore"})
+    assert r.status_code == 400 and "no column 'Nope'" in r.json()["error"]  # checked against the new header

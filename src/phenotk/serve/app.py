@@ -337,6 +337,7 @@ def create_app(state: ServeState) -> FastAPI:
         for up in uploads:
             data = await up.read()
             name = up.filename or ""
+            before = ws.kinds.get(name)
             try:
                 path = await run_in_threadpool(ws.save_upload, name, data, state.limits)
             except ServeError as exc:
@@ -348,7 +349,13 @@ def create_app(state: ServeState) -> FastAPI:
             kind = await run_in_threadpool(runs.sniff, path)
             with ws.lock:
                 ws.kinds[name] = kind
-            saved.append({"name": name, "kind": kind, "size": len(data)})
+                if kind != before:  # read as something else now: the mapping was for another file
+                    ws.mappings.pop(name, None)
+                    ws.assist.pop(name, None)
+            entry: dict[str, Any] = {"name": name, "kind": kind, "size": len(data)}
+            if name in ws.mappings:
+                entry["mapping_kept"] = True  # the same sheet uploaded again keeps the mapping made for it
+            saved.append(entry)
         await form.close()
         return {"saved": saved, "files": _files(ws), "converted": ws.run is not None}
 

@@ -135,6 +135,8 @@ def assistant_view(ws: Workspace, name: str, ontology: Any) -> dict[str, Any]:
         raise ServeError(404, f"no mapping for {name!r} yet: start one first")
     info = ws.assist.get(name) or {}
     data = assistant.parse(text)
+    if name in ws.assist and info.get("header") is None:  # the sheet was uploaded again: read its header
+        info["header"] = _header_of(ws, name, text)
     header = info.get("header") or []
     return {
         "file": name,
@@ -260,7 +262,10 @@ def set_column(ws: Workspace, name: str, column: str, meaning: str, term: str | 
         raise ServeError(404, f"no mapping for {name!r} yet: start one first")
     if term is not None and ontology is not None and not ontology.contains(term):
         raise ServeError(400, f"{term!r:.80} is not a term of the loaded HPO")  # repr: one line, whatever was sent
-    header = (ws.assist.get(name) or {}).get("header")
+    info = ws.assist.get(name)
+    if info is not None and info.get("header") is None:  # the sheet was uploaded again: read its header
+        info["header"] = _header_of(ws, name, text)
+    header = (info or {}).get("header")
     data = assistant.set_meaning(assistant.parse(text), column, meaning, term, header)
     origin = str((ws.assist.get(name) or {}).get("origin") or "mapping init")
     return set_mapping_text(ws, name, assistant.dump(data), ontology,

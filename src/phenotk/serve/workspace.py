@@ -251,8 +251,11 @@ class Workspace:
             # counted at once, under the lock: the caller sniffs the kind later, and until then concurrent uploads
             # saw the old count (80 parallel uploads stored 61 files in a session limited to 50)
             self.kinds[name] = self.kinds.get(name, "unknown")
-            self.mappings.pop(name, None)
-            self.assist.pop(name, None)
+            if name in self.mappings:
+                # the same sheet again (a typo corrected): its mapping is kept — dropping it threw away every choice
+                # made in the assistant; the header is read again from the new file when the assistant opens
+                old = self.assist.get(name) or {}
+                self.assist[name] = {"origin": old.get("origin"), "suggestions": {}, "messages": [], "header": None}
             self.run = None
             return target
 

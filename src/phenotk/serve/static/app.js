@@ -46,7 +46,7 @@
     status("upload-status", `uploading ${files.length} file(s)…`);
     try {
       const data = await api("POST", wsPath("/files"), form);
-      status("upload-status", "stored: " + data.saved.map((s) => `${s.name} (${s.kind})`).join(", "));
+      status("upload-status", "stored: " + data.saved.map((s) => `${s.name} (${s.kind}${s.mapping_kept ? "; its mapping is kept" : ""})`).join(", "));
       showFiles(data.files, data.converted);
     } catch (e) { status("upload-status", e.message, true); refreshFiles().catch(() => {}); }  // some may be stored
   }
