@@ -71,6 +71,7 @@ CASES = [
     (["upgrade", "p.json", "-o", "-"], "upgrade writes files, not stdout"),
     (["upgrade", "-", "-o", "v2/"], "upgrade reads files, not stdin (-)"),
     (["fix", "p.json", "--no-hpo", "-o", "-"], "--output-dir -: fixed files go into a directory"),
+    (["fix", "-", "--no-hpo", "-i"], "--in-place cannot rewrite stdin (-)"),
     (["deidentify", "p.json", "-o", "-", "--random-key"], "-o/--output -: de-identified files keep their layout"),
     (["deidentify", "p.json", "-o", "de/", "--random-key", "--privacy-report", "-"], "--privacy-report -: "),
     (["validate", "p.json", "--no-hpo", "--write-baseline", "-"], "--write-baseline -: a baseline is a file"),

@@ -91,6 +91,8 @@ def fix_command(
     """
     exclusive(("--hpo", hpo), ("--no-hpo", no_hpo))
     not_stdout("--output-dir", out_dir, "fixed files go into a directory (stdin alone is fixed to stdout)")
+    if in_place and "-" in paths:  # it said nothing when stdin needed no fix, and refused only when it did
+        raise UsageError("--in-place cannot rewrite stdin (-); without options stdin alone is fixed to stdout")
     stdin_only = paths == ["-"]
     modes = sum([in_place, out_dir is not None, dry_run])
     if modes > 1:
