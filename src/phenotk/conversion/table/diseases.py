@@ -13,7 +13,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from phenopackets import Phenopacket
+from phenopackets import Phenopacket, TimeElement
 
 from phenotk.issue import Issue
 from phenotk.mapping.model import ValueSpec
@@ -101,28 +101,88 @@ def disease_block(b: _Builder, group: PacketRows, packet: Phenopacket, issues: l
                 b.orphans(issues, number, rec, [block[k] for k in ("label", "onset", "excluded") if k in block],
                           "disease id")
                 continue
-            parsed = read_value(b, id_spec, raw, parse, issues, number, "disease id", EXPECTED)
-            if parsed is None or parsed[0] in seen:
+            several = _several_ids(raw, id_spec.column)
+            if several is None:
+                parsed = read_value(b, id_spec, raw, parse, issues, number, "disease id", EXPECTED)
+                if parsed is None or parsed[0] in seen:
+                    continue
+                found = [(parsed, _label(b, block, rec, number, parsed[0], issues))]
+            else:
+                found = [(x, lab or _annotated(b, x[0])) for x, lab in _paired_labels(b, block, rec, number, several,
+                                                                                      issues)]
+            found = [(x, lab) for x, lab in found if x[0] not in seen]
+            if not found:
                 continue
-            curie, cell_label = parsed
-            seen.add(curie)
-            d = packet.diseases.add()
-            d.term.id = curie
-            d.term.label = _label(b, block, rec, number, curie, issues) or cell_label
-            if not d.term.label:
-                where = f"not in {b.annotations.source}" if b.annotations is not None else "no --annotations file"
-                issues.append(finding("map-disease-label-missing",
-                                      f"disease {curie} has no label (no label cell; {where}); it is kept without one",
-                                      b.sev, sheet=b.sheet.name, row=number, column=id_spec.column, value=raw,
-                                      reason="no disease label"))
-            if "onset" in block and block["onset"].raw(rec):
-                te = read_time(b, block["onset"], block["onset"].raw(rec), issues, number, "disease onset")
-                if te is not None:
-                    d.onset.CopyFrom(te)
-            if "excluded" in block and block["excluded"].raw(rec):
-                status = read_value(b, block["excluded"], block["excluded"].raw(rec),
-                                    status_parser(b.m.wide_vocabulary), issues, number, "disease exclusion",
-                                    "an observed/excluded/unknown word")
-                if status == "excluded":
+            onset, excluded = _onset_and_exclusion(b, block, rec, number, issues)
+            for (curie, cell_label), label in found:
+                seen.add(curie)
+                d = packet.diseases.add()
+                d.term.id = curie
+                d.term.label = label or cell_label
+                if not d.term.label:
+                    where = f"not in {b.annotations.source}" if b.annotations is not None else "no --annotations file"
+                    issues.append(finding(
+                        "map-disease-label-missing",
+                        f"disease {curie} has no label (no label cell; {where}); it is kept without one",
+                        b.sev, sheet=b.sheet.name, row=number, column=id_spec.column, value=raw,
+                        reason="no disease label"))
+                if onset is not None:
+                    d.onset.CopyFrom(onset)
+                if excluded:
                     d.excluded = True
-            b.prefixes_used.add(curie.split(":")[0].upper())
+                b.prefixes_used.add(curie.split(":")[0].upper())
+
+
+def _onset_and_exclusion(b: _Builder, block: dict[str, ValueSpec], rec: dict[str, str], number: int,
+                         issues: list[Issue]) -> tuple[TimeElement | None, bool]:
+    """The row's disease onset and whether it rules the disease out (read once for every id of the row)."""
+    onset = None
+    if "onset" in block and block["onset"].raw(rec):
+        onset = read_time(b, block["onset"], block["onset"].raw(rec), issues, number, "disease onset")
+    excluded = False
+    if "excluded" in block and block["excluded"].raw(rec):
+        status = read_value(b, block["excluded"], block["excluded"].raw(rec),
+                            status_parser(b.m.wide_vocabulary), issues, number, "disease exclusion",
+                            "an observed/excluded/unknown word")
+        excluded = status == "excluded"
+    return onset, excluded
+
+
+#: what parts one cell's several disease ids: '|', ';', a newline, ' / ', or a comma before a catalogue word
+_SEPARATOR = re.compile(
+    r"\s*(?:[|;\n]|\s/\s|,(?=\s*(?:OMIM|MIM|ORPHA|ORPHANET|ORDO|MONDO|DECIPHER)\b))\s*", re.I)
+
+
+def _several_ids(raw: str, column: str | None) -> list[tuple[str, str]] | None:
+    """Each disease of a cell that names more than one (``OMIM:100100|OMIM:200200``), or None for one (or none).
+
+    Every part must be a disease id as :func:`normalise_disease_id` reads it; a cell with several ids that do not
+    part cleanly is read as one value (and reported if it is none).
+    """
+    parts = [p for p in _SEPARATOR.split(raw.strip()) if p.strip()]
+    if len(parts) < 2:
+        return None
+    parsed = [normalise_disease_id(p, column) for p in parts]
+    if any(x is None for x in parsed):
+        return None
+    return [x for x in parsed if x is not None]
+
+
+def _paired_labels(b: _Builder, block: dict[str, ValueSpec], rec: dict[str, str], number: int,
+                   several: list[tuple[str, str]], issues: list[Issue]) -> list[tuple[tuple[str, str], str | None]]:
+    """The ids of a cell with several, each with its part of the label cell when that parts the same way."""
+    text = block["label"].raw(rec) if "label" in block else ""
+    if not text:
+        return [(x, None) for x in several]
+    labels = [p.strip() for p in _SEPARATOR.split(text.strip()) if p.strip()]
+    if len(labels) == len(several):
+        return list(zip(several, labels, strict=True))
+    issues.append(finding(
+        "map-bad-cell", f"the label cell {text!r} does not part into one label for each of the {len(several)} "
+        "disease ids of its row; the ids are kept without it", b.sev, sheet=b.sheet.name, row=number,
+        column=block["label"].column, value=text, reason="labels do not match the ids"))
+    return [(x, None) for x in several]
+
+
+def _annotated(b: _Builder, curie: str) -> str:
+    return (b.annotations.label(curie) or "") if b.annotations is not None else ""
