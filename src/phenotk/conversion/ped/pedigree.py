@@ -199,51 +199,15 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
         person = Person(family_id=fam, individual_id=ind)
         person.paternal_id = "" if pat in _MISSING_PARENT else pat
         person.maternal_id = "" if mat in _MISSING_PARENT else mat
-        sex_name = SEX_CODES.get(sex) or _SEX_WORDS.get(sex.lower())
-        if sex_name is None or (sex not in SEX_CODES and sex.lower() in _SEX_WORDS):
-            if sex_name is None:
-                issues.append(
-                    F.BAD_CODE(
-                        f"line {lineno}: sex {sex!r} is not 1 (male), 2 (female) or 0 (unknown); read as unknown",
-                        severity=severity,
-                        column=cols[4][1],
-                        individual=ind,
-                        **at_line(lineno),
-                    )
-                )
-                sex_name = "UNKNOWN_SEX"
-            else:
-                issues.append(
-                    F.BAD_CODE(
-                        f"line {lineno}: sex {sex!r} read as {sex_name} (PED uses 1/2/0)",
-                        severity=Severity.INFO,
-                        column=cols[4][1],
-                        individual=ind,
-                        **at_line(lineno),
-                    )
-                )
-        person.sex = SEX_NAMES[sex_name].number  # type: ignore[assignment]
+        person.sex = SEX_NAMES[_sex(sex, lineno, cols[4][1], ind, severity, issues)].number  # type: ignore[assignment]
         status = STATUS_CODES.get(pheno)
         if status is not None and pheno not in ("-9", "."):  # missing in a quantitative column too
             coded.append((person, lineno, cols[5][1], pheno))
         status = status or _status_word(pheno, lineno, cols[5][1], ind, issues)
         if status is None:
-            numeric = _is_number(pheno)
-            if numeric and quantitative is None:
+            if _is_number(pheno) and quantitative is None:
                 quantitative = (lineno, pheno)
-            why = "a quantitative trait cannot be carried; " if numeric else ""
-            issues.append(
-                F.BAD_CODE(
-                    f"line {lineno}: phenotype {pheno!r} is not 2 (affected), 1 (unaffected) or 0/-9 "
-                    f"(missing); {why}read as MISSING",
-                    severity=severity,
-                    column=cols[5][1],
-                    individual=ind,
-                    value=pheno,
-                    **at_line(lineno),
-                )
-            )
-            status = "MISSING"
+            status = _unread_status(pheno, lineno, cols[5][1], ind, severity, issues)
         person.affected_status = STATUS.Value(status)
         fam_entry = families.setdefault(fam, PedFamily(fam))
         fam_entry.persons.append(person)
@@ -251,17 +215,63 @@ def parse_ped(text: str, severity: Severity = Severity.WARNING) -> tuple[list[Pe
     if quantitative is not None:
         _unread_codes(coded, quantitative, severity, issues)
     if extra_cols:
-        named = names[6:]
-        what = (f"columns 7+ ({', '.join(named[:6])}{' …' if len(named) > 6 else ''})" if named
-                else "columns 7+ (PLINK genotypes?)")
+        issues.append(_extra_columns(extra_cols, names[6:], kept))
+    return list(families.values()), issues
+
+
+def _extra_columns(lines: int, named: list[str], kept: dict[str, dict[str, str]]) -> Issue:
+    """The one finding for the lines with columns past the sixth (their values when a header names them)."""
+    what = (f"columns 7+ ({', '.join(named[:6])}{' …' if len(named) > 6 else ''})" if named
+            else "columns 7+ (PLINK genotypes?)")
+    return F.EXTRA_COLUMNS(
+        f"{lines} line(s) have more than 6 columns; {what} are not carried"
+        + (" (their values are kept in this finding)" if kept else ""),
+        value=kept or None,
+    )
+
+
+def _sex(sex: str, lineno: int, column: int, ind: str, severity: Severity, issues: list[Issue]) -> str:
+    """The Sex name of a PED sex cell: a code, or a word with an info finding; anything else unknown, reported."""
+    sex_name = SEX_CODES.get(sex) or _SEX_WORDS.get(sex.lower())
+    if sex_name is None:
         issues.append(
-            F.EXTRA_COLUMNS(
-                f"{extra_cols} line(s) have more than 6 columns; {what} are not carried"
-                + (" (their values are kept in this finding)" if kept else ""),
-                value=kept or None,
+            F.BAD_CODE(
+                f"line {lineno}: sex {sex!r} is not 1 (male), 2 (female) or 0 (unknown); read as unknown",
+                severity=severity,
+                column=column,
+                individual=ind,
+                **at_line(lineno),
             )
         )
-    return list(families.values()), issues
+        return "UNKNOWN_SEX"
+    if sex not in SEX_CODES:
+        issues.append(
+            F.BAD_CODE(
+                f"line {lineno}: sex {sex!r} read as {sex_name} (PED uses 1/2/0)",
+                severity=Severity.INFO,
+                column=column,
+                individual=ind,
+                **at_line(lineno),
+            )
+        )
+    return sex_name
+
+
+def _unread_status(pheno: str, lineno: int, column: int, ind: str, severity: Severity, issues: list[Issue]) -> str:
+    """MISSING for a phenotype that is no status code or word, with a finding (a number: a quantitative trait)."""
+    why = "a quantitative trait cannot be carried; " if _is_number(pheno) else ""
+    issues.append(
+        F.BAD_CODE(
+            f"line {lineno}: phenotype {pheno!r} is not 2 (affected), 1 (unaffected) or 0/-9 "
+            f"(missing); {why}read as MISSING",
+            severity=severity,
+            column=column,
+            individual=ind,
+            value=pheno,
+            **at_line(lineno),
+        )
+    )
+    return "MISSING"
 
 
 def _unread_codes(

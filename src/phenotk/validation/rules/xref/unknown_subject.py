@@ -92,26 +92,30 @@ class XrefUnknownSubject(Rule):
         # the biosample ids are collected: this runs once per phenopacket and usually finds nothing
         pp = node[0]  # node.value (tuple access: hot path)
         if node[1] != "Phenopacket":  # a Family's or Cohort's own files (node.type): their keys name members
-            if "files" not in pp:
-                return ()
-            out: list[Violation] = []
-            members = _member_ids(pp)
-            for fk, i, f in _items(pp, "files"):
-                self._keys(f, members, out, (fk, i), "is the id of no member, pedigree person or biosample")
-            return out
+            return self._group_files(pp) if "files" in pp else ()
         found: list[Violation] = self._files(pp, node, ctx) if "files" in pp or "biosamples" in pp else []
         interps = pp.get("interpretations")  # the snake_case key is the same
-        if type(interps) is not list:
-            return found
+        if type(interps) is list:
+            self._interpretations(pp, interps, found)
+        return found
+
+    def _group_files(self, doc: dict[str, Any]) -> list[Violation]:
+        """The keys of a Family's or Cohort's own files that name no member, pedigree person or biosample."""
+        out: list[Violation] = []
+        members = _member_ids(doc)
+        for fk, i, f in _items(doc, "files"):
+            self._keys(f, members, out, (fk, i), "is the id of no member, pedigree person or biosample")
+        return out
+
+    def _interpretations(self, pp: dict[str, Any], interps: list[Any], found: list[Violation]) -> None:
+        """Each genomic interpretation's subjectOrBiosampleId that names neither the subject nor a biosample."""
         subject = pp.get("subject")
         sid = subject.get("id") if isinstance(subject, dict) else None
         if not isinstance(sid, str):
             sid = None
         valid: set[str] | None = None
         for i, interp in enumerate(interps):
-            if type(interp) is not dict:
-                continue
-            diag = interp.get("diagnosis")
+            diag = interp.get("diagnosis") if type(interp) is dict else None
             if not isinstance(diag, dict):
                 continue
             # the field keys (:func:`field_key`) inlined: a call each per interpretation is most of the rule's cost
@@ -140,26 +144,27 @@ class XrefUnknownSubject(Rule):
                     valid = known_ids(pp)[1]
                     if sid is not None:
                         valid.add(sid)
-                if ref in valid:
-                    continue
-                fix = None
-                if sid is not None and ref.strip().lower() == sid.strip().lower():
-                    at = relative_pointer("interpretations", i, "diagnosis", gk, j, fk)  # type: ignore[arg-type]
-                    fix = self.replace(at, sid, description=f"use the subject id {sid!r}")
-                known = ", ".join(repr(x) for x in sorted(valid)) or "none"
-                found.append(
-                    self.violation(
-                        f"subjectOrBiosampleId {ref!r} is neither the subject id nor a biosample id (known: {known})",
-                        "interpretations",
-                        i,
-                        "diagnosis",
-                        gk,  # type: ignore[arg-type]
-                        j,
-                        fk,
-                        fix=fix,
-                    )
-                )
-        return found
+                if ref not in valid:
+                    found.append(self._unknown(ref, sid, valid, (i, gk, j, fk)))
+
+    def _unknown(self, ref: str, sid: str | None, valid: set[str], at: tuple[int, str, int, str]) -> Violation:
+        """The finding for ``ref`` at interpretations[i].diagnosis[gk][j][fk]; a fix when it is the subject id."""
+        i, gk, j, fk = at
+        fix = None
+        if sid is not None and ref.strip().lower() == sid.strip().lower():
+            where = relative_pointer("interpretations", i, "diagnosis", gk, j, fk)  # type: ignore[arg-type]
+            fix = self.replace(where, sid, description=f"use the subject id {sid!r}")
+        known = ", ".join(repr(x) for x in sorted(valid)) or "none"
+        return self.violation(
+            f"subjectOrBiosampleId {ref!r} is neither the subject id nor a biosample id (known: {known})",
+            "interpretations",
+            i,
+            "diagnosis",
+            gk,  # type: ignore[arg-type]
+            j,
+            fk,
+            fix=fix,
+        )
 
     def _files(self, pp: dict[str, Any], node: Node, ctx: Context) -> list[Violation]:
         """The ``individualToFileIdentifiers`` keys of the phenopacket's and its biosamples' files that name nobody.
