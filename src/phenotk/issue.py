@@ -272,11 +272,19 @@ class Report:
         return rows
 
     def to_dataframe(self) -> pd.DataFrame:
-        """Findings as a pandas DataFrame (one row per finding)."""
+        """Findings as a pandas DataFrame (one row per finding), typed as the analysis frames are.
+
+        Text columns are ``string``; ``severity`` an ordered categorical (``info`` < ``warning`` < ``error``, so
+        ``frame[frame.severity >= "warning"]`` works); ``line`` and ``column`` nullable integers (``Int64``, NA
+        where a finding has no place); ``fix`` the fix as a dict, or None. The same columns when there is no finding.
+        """
         import pandas as pd
 
         cols = ["path", "element", "id", "code", "rule", "severity", "message", "pointer", "line", "column", "fix"]
-        return pd.DataFrame(self.to_records(), columns=[*cols, "context"])[cols]
+        frame = pd.DataFrame(self.to_records(), columns=[*cols, "context"])[cols]
+        text = {c: "string" for c in ("path", "element", "id", "code", "rule", "message", "pointer")}
+        severity = pd.CategoricalDtype(["info", "warning", "error"], ordered=True)
+        return frame.astype({**text, "severity": severity, "line": "Int64", "column": "Int64", "fix": "object"})
 
     def __len__(self) -> int:
         return len(self.issues)

@@ -84,3 +84,17 @@ def test_pre_commit_hooks_file() -> None:
     for hook in hooks:
         assert hook["entry"].startswith("phenotk validate") and hook["language"] == "python"
         assert "json" in hook["files"]
+
+
+def test_report_frame_is_typed(tmp_path: Path) -> None:
+    """Report.to_dataframe: string text, ordered severity, nullable integer positions — also with no finding."""
+    doc = copy.deepcopy(BASE_PHENOPACKET)
+    doc["subject"]["sex"] = "female"
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc, indent=2))
+    frame = phenotk.validate([path, str(path)]).to_dataframe()
+    assert str(frame["rule"].dtype) == "string" and str(frame["line"].dtype) == "Int64"
+    assert list(frame["severity"].cat.categories) == ["info", "warning", "error"] and frame["severity"].cat.ordered
+    assert len(frame[frame["severity"] >= "warning"]) == len([i for i in frame["severity"] if i != "info"])
+    empty = phenotk.validate(BASE_PHENOPACKET).to_dataframe()
+    assert empty.empty and str(empty["line"].dtype) == "Int64" and str(empty["severity"].dtype) == "category"
