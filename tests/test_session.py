@@ -384,3 +384,15 @@ def test_an_index_that_cannot_be_cached_is_a_note(hp_json: Path, monkeypatch: py
         assert len(notes) == 1 and "not cached (cannot write /ro/ontology/index" in notes[0]
     monkeypatch.setattr(index, "cache_problem", None)
     assert Session.from_settings(config=False, hpo=str(hp_json)).notes == []
+
+
+def test_sub_packages_are_attributes_without_their_own_import() -> None:
+    """``phenotk.report.write_report`` (the report's repr suggests it) works after a bare ``import phenotk``."""
+    import subprocess
+    import sys
+
+    code = ("import phenotk, sys; assert 'phenotk.report' not in sys.modules; "
+            "print(phenotk.report.write_report.__name__, phenotk.analysis.summarize.__name__); "
+            "print(hasattr(phenotk, 'no_such_name'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["write_report", "summarize", "False"]

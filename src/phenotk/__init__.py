@@ -63,9 +63,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from phenotk.workflow.session import fix, validate
 
 
+#: sub-packages reachable as attributes without their own import (``phenotk.report.write_report(…)``, as the
+#: report's repr suggests; ``phenotk.analysis.summarize``): imported on first use, like the names above
+_SUBPACKAGES = frozenset({"analysis", "conversion", "io", "mapping", "ontology", "report", "sharing"})
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
+        if name in _SUBPACKAGES:
+            return importlib.import_module(f"phenotk.{name}")  # the import binds it here too
         raise AttributeError(f"module 'phenotk' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
