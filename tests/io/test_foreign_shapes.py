@@ -177,3 +177,14 @@ def test_a_phenopacket_part_on_its_own_is_named(data: dict[str, object], named: 
 def test_an_object_whose_keys_all_belong_to_an_element_is_still_validated() -> None:
     (doc,) = parse_bytes(b'{"id": "c1", "description": "a cohort without members"}', "c.json")
     assert not isinstance(doc, InputError)
+
+
+@pytest.mark.parametrize(("version", "v1"), [("02.0", False), ("v2.0", False), ("2", False), ("1.0.0", True),
+                                              ("0.1", True), ("v1", True)])
+def test_the_declared_schema_version_is_read_by_its_number(version: str, v1: bool) -> None:
+    """``"02.0"`` started with "0" and was refused as a v1 document; the major number decides."""
+    doc = {"id": "p1", "subject": {"id": "s1"},
+           "metaData": {"created": "2024-01-01T00:00:00Z", "createdBy": "t", "phenopacketSchemaVersion": version}}
+    items = list(parse_bytes(json.dumps(doc).encode(), "p.json"))
+    refused = [i for i in items if isinstance(i, InputError)]
+    assert bool(refused and "v1 document" in str(refused[0])) is v1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from phenotk.errors import InputError
@@ -58,6 +59,10 @@ def sniff_format(head: bytes, name: str) -> Format:
     if by_ext in (Format.JSON, Format.JSONL):
         return by_ext  # e.g. junk text in a .json file: JSON parser reports line:col
     return Format.YAML if by_ext in (None, Format.YAML) else by_ext
+
+
+#: the major number of a declared ``phenopacketSchemaVersion`` (``"2.0.2"``, ``" 02.0"``, ``"v1.0"``)
+_MAJOR = re.compile(r"\s*[vV]?0*(\d{1,3})(?!\d)")
 
 
 def _text_but_not_utf8(head: bytes) -> bool:
@@ -276,10 +281,11 @@ def detect_version(data: dict[str, Any]) -> str:
     declared_v2 = False
     if isinstance(meta, dict):
         declared = meta.get("phenopacketSchemaVersion", meta.get("phenopacket_schema_version"))
-        if isinstance(declared, str):
-            if declared.strip().startswith(("1", "0")):
+        major = _MAJOR.match(declared) if isinstance(declared, str) else None
+        if major is not None:  # "1.0", "0.1" (pre-releases of v1), "02.0" and "v2" read by their number
+            if int(major.group(1)) in (0, 1):
                 return "1"
-            declared_v2 = declared.strip().startswith("2")
+            declared_v2 = int(major.group(1)) == 2
     if _V1_TOP & data.keys():
         return "1"
     subject = None if declared_v2 else data.get("subject")
