@@ -422,7 +422,8 @@ def _load_json(text: str, path: str, line_offset: int = 0) -> Any:
             msg = "a comment (JSON has no comments)"
         raise InputError(f"invalid JSON: {msg}", path=path, line=line, column=col) from None
     except RecursionError:
-        raise InputError("invalid JSON: nested too deeply", path=path, line=1 + line_offset, column=1) from None
+        raise InputError("JSON nested too deeply to read (deeper than Python's parser goes; no Phenopacket nests so "
+                         "deep)", path=path, line=1 + line_offset, column=1) from None
     except ValueError:  # an integer past Python's digit limit (sys.get_int_max_str_digits)
         line, col = _where(text, _LONG_INT.search(text), line_offset)
         raise InputError(
