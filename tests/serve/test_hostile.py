@@ -652,3 +652,21 @@ def test_a_corrected_sheet_uploaded_again_keeps_its_mapping(client: httpx.Client
     assert run["packets"] == 3 and not run["errors"]
     r = client.post(f"/api/workspaces/{ws}/mapping/s.csv/column", json={"column": "Nope", "meaning": "ignore"})
     assert r.status_code == 400 and "no column 'Nope'" in r.json()["error"]  # checked against the new header
+
+
+def test_an_internal_error_answers_500_and_keeps_the_connection(client: httpx.Client,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # a bug behind a route (seen: mapping init on a sheet whose first row is blank, an IndexError in the starter)
+    # answered the 500, then Starlette re-raised it: uvicorn logged it a second time and closed the kept-alive
+    # connection, so the page's next request on it failed too
+    from phenotk.serve import runs
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise IndexError("list index out of range")
+
+    ws = _workspace(client)
+    assert _upload(client, ws, "s.csv", SHEET).status_code == 200
+    monkeypatch.setattr(runs, "start_mapping", broken)
+    r = client.post(f"/api/workspaces/{ws}/mapping/s.csv/init")
+    assert r.status_code == 500 and r.json() == {"error": "internal error (IndexError); the server log has the details"}
+    assert client.get("/api/info").status_code == 200  # the same connection still answers

@@ -101,7 +101,21 @@ class _Guard:
                     return
             receive = _replay(bytes(body), receive)
 
-        await self.app(scope, receive, send)
+        started = False
+
+        async def watched(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:
+            # Starlette answers an unexpected error with the 500 of our handler (which logs it), then raises it
+            # again: uvicorn logged it a second time and closed the kept-alive connection under the page's next
+            # request. Once the 500 is sent, that is the end of it
+            if not started:
+                raise
 
     def _check(self, request: Request) -> tuple[int, str] | None:
         host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
