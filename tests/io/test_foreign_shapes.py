@@ -188,3 +188,27 @@ def test_the_declared_schema_version_is_read_by_its_number(version: str, v1: boo
     items = list(parse_bytes(json.dumps(doc).encode(), "p.json"))
     refused = [i for i in items if isinstance(i, InputError)]
     assert bool(refused and "v1 document" in str(refused[0])) is v1
+
+
+def test_a_zip_made_on_a_mac_reads_only_its_files(tmp_path: Path) -> None:
+    """Finder puts ``__MACOSX/._name`` resource forks beside every file: one 'binary data' error each, before."""
+    import zipfile
+
+    from phenotk.io.readers import iter_sources
+
+    packet = {"id": "p1", "subject": {"id": "s1"}}
+    with zipfile.ZipFile(tmp_path / "mac.zip", "w") as z:
+        z.writestr("cohort/p1.json", json.dumps(packet))
+        z.writestr("__MACOSX/cohort/._p1.json", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+        z.writestr("cohort/.hidden.json", b"\x00junk")
+        z.writestr(".git/x.json", b"\x00junk")
+    names = [s.path if not isinstance(s, InputError) else str(s) for s in iter_sources([str(tmp_path / "mac.zip")])]
+    assert names == [f"{tmp_path / 'mac.zip'}!cohort/p1.json"]
+
+
+def test_json_style_documents_in_a_yaml_file_are_yaml(tmp_path: Path) -> None:
+    """``{…}`` documents apart by ``---`` in a .yaml file: YAML (JSON is YAML), not 'invalid JSON: Extra data'."""
+    doc = {"id": "p1", "subject": {"id": "s1"}}
+    (tmp_path / "two.yaml").write_text(json.dumps(doc) + "\n---\n" + json.dumps({**doc, "id": "p2"}) + "\n")
+    items = list(parse_bytes((tmp_path / "two.yaml").read_bytes(), str(tmp_path / "two.yaml")))
+    assert [i.id for i in items if not isinstance(i, InputError)] == ["p1", "p2"]

@@ -326,6 +326,12 @@ def _constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
+def _hidden_member(name: str) -> bool:
+    """A zip member under a folder or with a name starting with ``.``, or under ``__MACOSX/``."""
+    parts = name.replace("\\", "/").split("/")
+    return any(p.startswith(".") and p not in (".", "..") for p in parts) or parts[0] == "__MACOSX"
+
+
 def _walk_zip(archive: str) -> Iterator[Source | InputError]:
     try:
         zf = zipfile.ZipFile(archive)
@@ -333,7 +339,10 @@ def _walk_zip(archive: str) -> Iterator[Source | InputError]:
         yield InputError(f"not a readable zip archive ({exc})", path=archive)
         return
     with zf:
-        infos = [i for i in zf.infolist() if not i.is_dir() and format_from_extension(i.filename)]
+        # hidden members are left out as a folder walk leaves out hidden files: Finder's __MACOSX/._x.json
+        # resource forks (one "binary data" error per file of every zip made on a Mac), .DS_Store, .git/…
+        infos = [i for i in zf.infolist()
+                 if not i.is_dir() and format_from_extension(i.filename) and not _hidden_member(i.filename)]
         if not infos:
             yield InputError("no Phenopacket files in this zip archive", path=archive, kind="missing")
         limits = current_limits()

@@ -47,10 +47,13 @@ def sniff_format(head: bytes, name: str) -> Format:
     line); other UTF-8 text is YAML; anything that is not text is protobuf binary.
     """
     first = head.lstrip()[:1]  # lstrip returns ``head`` itself (no copy) when it starts with no blank
-    if first == b"{":
-        return Format.JSONL if format_from_extension(name) is Format.JSONL else Format.JSON
-    if first == b"[":
-        return Format.JSON  # rejected later with a clear message
+    if first in (b"{", b"["):
+        by_ext = format_from_extension(name)
+        if by_ext is Format.YAML:  # JSON-style documents apart by '---' are YAML (JSON is YAML): the name wins
+            return Format.YAML
+        if first == b"[":
+            return Format.JSON  # a top-level array of documents
+        return Format.JSONL if by_ext is Format.JSONL else Format.JSON
     by_ext = format_from_extension(name)
     if _looks_binary(head):
         if by_ext in (Format.YAML, Format.JSON, Format.JSONL) and _text_but_not_utf8(head):
