@@ -263,8 +263,8 @@ def _header_cells(raw_rows: Iterator[tuple[int, list[str]]], header_row: int, pa
     for number, cells in raw_rows:
         if number < header_row:
             continue
-        if number > header_row and not any(c.strip() for c in cells):
-            continue
+        if not any(c.strip() for c in cells):
+            continue  # a blank header row: the first non-blank row after it heads the sheet
         header = [c.strip() for c in cells]
         while header and not header[-1]:
             header.pop()
