@@ -1,4 +1,5 @@
-"""Options that contradict each other, or that the run would silently ignore, are one usage error (exit 2).
+"""Options that contradict each other, or that the run ignores, are said (a warning; they run as before); usage
+that made a file named ``-``, crashed or would replace a file that is no output is one usage error (exit 2).
 
 Before: ``--hpo F --no-hpo`` quietly dropped F; ``--require-hpo --no-hpo`` exited 0; ``validate --workers 2``
 (no --engine) and ``convert --report-format json`` (no --report) were ignored; ``convert --no-validate -p strict``
@@ -46,10 +47,11 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-CASES = [
-    (["validate", "p.json", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
+#: command lines earlier releases ran without a word: they still run as they did, with one warning line
+WARNED = [
+    (["validate", "p.json", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict each other; --no-hpo wins"),
     (["validate", "p.json", "--require-hpo", "--no-hpo"], "--require-hpo and --no-hpo contradict"),
-    (["validate", "p.json", "--no-hpo", "--workers", "2"], "--workers needs --engine dask or spark"),
+    (["validate", "p.json", "--no-hpo", "--workers", "2"], "--workers needs --engine dask or spark; it is ignored"),
     (["validate", "p.json", "--no-hpo", "--scheduler", "tcp://h:8786"], "--scheduler needs --engine dask or spark"),
     (["validate", "p.json", "--no-hpo", "--select", "time-future", "--ignore", "time-future"],
      "leave no rule to run (select time-future, ignore time-future)"),
@@ -66,6 +68,13 @@ CASES = [
      "--select needs validation"),
     (["convert", "s.csv", "-m", "m.yaml", "-o", "o/", "--no-hpo", "--no-validate", "--ignore", "time"],
      "--ignore needs validation"),
+    (["upgrade", "p.json", "-o", "v2/", "--disease", "OMIM:154700"], "--disease needs --variants-to-interpretations"),
+    (["summarize", "p.json", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
+    (["fix", "p.json", "--dry-run", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
+]
+
+#: command lines that made a file named '-', crashed, or would replace a file that is no output: refused
+REFUSED = [
     (["convert", "p.json", "-o", "-", "--to", "yaml"], "convert writes files, not stdout"),
     (["convert", "p.json", "-o", "o.yaml", "--created", "yesterday"], "--created 'yesterday' is not an RFC 3339"),
     (["upgrade", "p.json", "-o", "-"], "upgrade writes files, not stdout"),
@@ -75,14 +84,22 @@ CASES = [
     (["deidentify", "p.json", "-o", "-", "--random-key"], "-o/--output -: de-identified files keep their layout"),
     (["deidentify", "p.json", "-o", "de/", "--random-key", "--privacy-report", "-"], "--privacy-report -: "),
     (["validate", "p.json", "--no-hpo", "--write-baseline", "-"], "--write-baseline -: a baseline is a file"),
-    (["upgrade", "p.json", "-o", "v2/", "--disease", "OMIM:154700"], "--disease needs --variants-to-interpretations"),
-    (["summarize", "p.json", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
-    (["fix", "p.json", "--dry-run", "--hpo", "hp.obo", "--no-hpo"], "--hpo and --no-hpo contradict"),
 ]
 
 
-@pytest.mark.parametrize(("argv", "words"), CASES, ids=[" ".join(c[0]) for c in CASES])
-def test_contradictions_are_one_usage_error(
+@pytest.mark.parametrize(("argv", "words"), WARNED, ids=[" ".join(c[0]) for c in WARNED])
+def test_contradictions_run_as_before_with_a_warning(
+    capsys: pytest.CaptureFixture[str], work: Path, argv: list[str], words: str
+) -> None:
+    """Public usage keeps working (scripts, a hook whose entry has --no-hpo plus args: [--hpo, F]); it is said."""
+    code, _, err = run(capsys, *argv)
+    warned = [ln for ln in err.splitlines() if ln.startswith("warning: ") and words in ln]
+    assert code in (0, 1) and len(warned) == 1, err
+    assert "a later release may refuse this" in warned[0] and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("argv", "words"), REFUSED, ids=[" ".join(c[0]) for c in REFUSED])
+def test_dangerous_usage_is_one_usage_error(
     capsys: pytest.CaptureFixture[str], work: Path, argv: list[str], words: str
 ) -> None:
     before = sorted(p.name for p in work.iterdir())
@@ -91,6 +108,12 @@ def test_contradictions_are_one_usage_error(
     assert code == 2 and len(lines) == 1, err
     assert words in lines[0] and "Traceback" not in err, lines[0]
     assert sorted(p.name for p in work.iterdir()) == before  # nothing written (no "-" file or folder)
+
+
+def test_no_hpo_still_wins_over_hpo(capsys: pytest.CaptureFixture[str], work: Path) -> None:
+    """As before the warning: the HPO file is not even opened (hp.obo here is no ontology)."""
+    code, out, err = run(capsys, "validate", "p.json", "--hpo", "hp.obo", "--no-hpo")
+    assert code in (0, 1) and "HPO checks skipped: --no-hpo" in out + err, out + err
 
 
 def test_write_baseline_replaces_a_baseline_but_no_other_file(capsys: pytest.CaptureFixture[str], work: Path) -> None:

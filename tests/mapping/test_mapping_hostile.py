@@ -156,9 +156,9 @@ def test_mapping_init_dash_output_is_stdout(capsys: pytest.CaptureFixture[str], 
 
 
 @pytest.mark.parametrize("command", [["mapping", "init", "s.csv"], ["mapping", "explain", "generic-wide", "s.csv"]])
-def test_sheet_option_on_a_csv_is_a_usage_error(
+def test_sheet_option_on_a_csv_is_said(
     capsys: pytest.CaptureFixture[str], sheet_dir: Path, command: list[str]
 ) -> None:
-    # --sheet names a worksheet of a workbook; on a CSV it was ignored without a word
+    # --sheet names a worksheet of a workbook; on a CSV it was ignored without a word (still ignored: said now)
     code, _, err = _cli(capsys, *command, "--sheet", "Data")
-    assert code == 2 and err.startswith("error: --sheet Data names a worksheet of a workbook")
+    assert code in (0, 2) and err.startswith("warning: --sheet Data names a worksheet of a workbook"), err

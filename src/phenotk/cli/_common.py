@@ -77,17 +77,34 @@ def ontology_specs(specs: list[str] | None) -> dict[str, str] | None:
     return out or None
 
 
+def usage_warning(message: str) -> None:
+    """A command line that earlier releases took without a word and this one still runs as they did, said aloud.
+
+    Options that contradict each other or that the run ignores are public usage: scripts and pre-commit hooks
+    may hold them (a hook whose entry has ``--no-hpo`` plus ``args: [--hpo, F]``). They keep working as before,
+    with this one line on stderr, instead of becoming a usage error (a later release may refuse them).
+    """
+    typer.echo(f"warning: {message} (a later release may refuse this)", err=True)
+
+
 def exclusive(*given: tuple[str, object]) -> None:
-    """Refuse options that contradict each other: ``("--hpo", hpo), ("--no-hpo", no_hpo)`` both set → UsageError."""
+    """Options that contradict each other (``("--hpo", hpo), ("--no-hpo", no_hpo)``): a :func:`usage_warning`.
+
+    The last one named wins, as it always did.
+    """
     named = [name for name, value in given if value not in (None, False, (), [])]
     if len(named) > 1:
-        raise UsageError(f"{' and '.join(named)} contradict each other; give only one")
+        ignored = " and ".join(named[:-1])
+        usage_warning(f"{' and '.join(named)} contradict each other; {named[-1]} wins, {ignored} is ignored")
 
 
 def needs(option: str, value: object, requirement: str, met: bool) -> None:
-    """Refuse ``option`` (given: ``value`` set) when what it needs is missing: ``--disease`` without …."""
+    """``option`` given (``value`` set) without what it needs (``--disease`` without …): a :func:`usage_warning`.
+
+    The option is ignored, as it always was.
+    """
     if value not in (None, False, (), []) and not met:
-        raise UsageError(f"{option} needs {requirement}; without it the option would be silently ignored")
+        usage_warning(f"{option} needs {requirement}; it is ignored")
 
 
 def not_stdout(option: str, value: object, what: str) -> None:

@@ -242,13 +242,11 @@ def _plain_params(cmd: Any) -> None:
 
 
 def _refuse_repeats(cmd: Any, args: list[str]) -> None:
-    """Refuse a single-valued option given twice with different values: click kept the last one without a word.
+    """Say so when a single-valued option is given twice with different values: click keeps the last one silently.
 
     ``--hpo a.obo --hpo b.obo``, ``--fail-on error --fail-on never``, ``--validate --no-validate``. The same value
     twice, and repeatable options (``--select``, ``-o`` of validate), are fine.
     """
-    from phenotk.errors import UsageError
-
     single: dict[str, Any] = {}  # option string → its parameter (options that take one value, and flags)
     for param in getattr(cmd, "params", ()):
         if getattr(param, "param_type_name", "") != "option" or param.multiple or param.nargs != 1:
@@ -273,13 +271,17 @@ def _refuse_repeats(cmd: Any, args: list[str]) -> None:
                 value = args[i] if i < len(args) else ""
             given.setdefault(param.name, []).append((name, value))
         i += 1
+    from phenotk.cli._common import usage_warning
+
     for uses in given.values():
-        if len({v for _, v in uses}) > 1:
+        if len({v for _, v in uses}) > 1:  # the last one counts, as it always did (scripts add flags to hooks)
             if all(o == v for o, v in uses):  # a flag and its negation: --validate --no-validate
                 flags = list(dict.fromkeys(o for o, _ in uses))
-                raise UsageError(f"{' and '.join(flags)} contradict each other; give only one")
+                usage_warning(f"{' and '.join(flags)} contradict each other; the last one ({uses[-1][0]}) is used")
+                continue
             shown = ", ".join(f"{o} {v}" for o, v in uses)
-            raise UsageError(f"{uses[0][0]} given more than once with different values ({shown}); give it once")
+            usage_warning(f"{uses[0][0]} given more than once with different values ({shown}); the last one "
+                          f"({uses[-1][0]} {uses[-1][1]}) is used")
 
 
 def _plain_param(param: Any, refuse_empty: bool = True) -> None:

@@ -10,6 +10,8 @@ import typer
 from phenotk._text import printable
 from phenotk.errors import InputError, UsageError
 
+from ._common import usage_warning
+
 mapping_app = typer.Typer(
     name="mapping",
     help="Spreadsheet mappings (YAML): start one from a sheet, check it, explain it.",
@@ -43,8 +45,8 @@ WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 def _sheet_applies(sheet: str | None, table: Path | None) -> None:
     """``--sheet`` on a CSV/TSV was ignored without a word (it names a worksheet of a workbook)."""
     if sheet is not None and table is not None and table.suffix.lower() not in WORKBOOKS:
-        raise UsageError(f"--sheet {sheet} names a worksheet of a workbook ({', '.join(WORKBOOKS)}); "
-                         f"{table} is a text sheet: drop --sheet")  # fmt: skip
+        usage_warning(f"--sheet {sheet} names a worksheet of a workbook ({', '.join(WORKBOOKS)}); "
+                      f"{table} is a text sheet: --sheet is ignored")  # fmt: skip
 
 
 def _sheet_arg(sheet: str | None) -> str | int | None:

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from phenotk.cli._common import exclusive, needs, not_stdout, note_inputs, ontology_specs, split_values
+from phenotk.cli._common import (
+    exclusive,
+    needs,
+    not_stdout,
+    note_inputs,
+    ontology_specs,
+    split_values,
+    usage_warning,
+)
 from phenotk.errors import UsageError
 from phenotk.issue import Severity
 from phenotk.report import ReportFormat
@@ -172,7 +180,7 @@ def validate_command(
     if (opts.select or opts.ignore) and not session.engine.config.rules:  # it checked nothing and exited 0
         chosen = f"select {', '.join(opts.select or []) or '(all)'}, ignore {', '.join(opts.ignore) or '(none)'}"
         why = "; HPO rules need HPO: drop --no-hpo" if opts.no_hpo else ""
-        raise UsageError(f"--select/--ignore (with the config's) leave no rule to run ({chosen}){why}")
+        usage_warning(f"--select/--ignore (with the config's) leave no rule to run ({chosen}){why}; nothing is checked")
     note_inputs(opts.source, session.hpo_path, opts.annotations, *opts.require, *others)  # never overwritten
     if session.hpo_warning:
         typer.echo(session.hpo_warning, err=True)
@@ -222,9 +230,9 @@ def _show_targets(show: list[str], written: set[str]) -> None:
     for value in show:
         head, sep, _ = value.rpartition("=")
         if sep and head.strip().lower() not in written:
-            raise UsageError(
-                f"--show {value}: this run writes no {head.strip().lower()} report "
-                f"(reports: {', '.join(sorted(written))}); add -o {head.strip().lower()}=FILE or drop it"
+            usage_warning(
+                f"--show {value}: this run writes no {head.strip().lower()} report (reports: "
+                f"{', '.join(sorted(written))}); it is ignored — add -o {head.strip().lower()}=FILE or drop it"
             )
 
 
