@@ -396,3 +396,37 @@ def test_sub_packages_are_attributes_without_their_own_import() -> None:
             "print(hasattr(phenotk, 'no_such_name'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["write_report", "summarize", "False"]
+
+
+def _validate_in(folder: Path, *args: str) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    packet = Path(__file__).resolve().parents[1] / "examples" / "proband-marfan.json"
+    run = subprocess.run([sys.executable, "-m", "phenotk", "validate", str(packet), "-q", *args], cwd=folder,
+                         capture_output=True, text=True)
+    return run.returncode, run.stderr
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("[tool.phenotk]\nhpo = 5\n", "hpo must be the path of a file, not 5"),
+    ("[tool.phenotk]\nannotations = 1\n", "annotations must be the path of a file, not 1"),
+    ("[tool.phenotk]\nrequire = [1]\n", "require must be a list of JSON Schema paths, not [1]"),
+    ("[tool.phenotk]\nhpo = \"\"\n", "hpo must be the path of a file, not ''"),
+    ("[tool.phenotk\nhpo = \"x\"\n", "invalid TOML"),  # ours but broken: its settings were lost without a word
+])
+def test_config_values_of_the_wrong_kind_are_one_usage_error(tmp_path: Path, text: str, words: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    code, err = _validate_in(tmp_path, "--no-hpo")
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == 2 and len(lines) == 1 and words in lines[0] and "internal error" not in err, err
+
+
+def test_config_encodings(tmp_path: Path) -> None:
+    """Notepad's byte-order mark is read past; UTF-16 is named; another project's broken pyproject is passed over."""
+    (tmp_path / "pyproject.toml").write_bytes(b"\xef\xbb\xbf[tool.phenotk]\nfail-on = \"bogus\"\n")
+    assert "fail-on 'bogus'" in _validate_in(tmp_path, "--no-hpo")[1]  # read: its setting is checked
+    (tmp_path / "pyproject.toml").write_bytes("[tool.phenotk]\nfail-on = \"x\"\n".encode("utf-16"))
+    assert "a UTF-16 file: save it as UTF-8" in _validate_in(tmp_path, "--no-hpo")[1]
+    (tmp_path / "pyproject.toml").write_text("[project\nname = 'other'\n", encoding="utf-8")
+    assert _validate_in(tmp_path, "--no-hpo")[0] in (0, 1)

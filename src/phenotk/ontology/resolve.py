@@ -94,11 +94,24 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            raw = fh.read()
+        return tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))  # Notepad's byte-order mark
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", path=str(path)) from exc
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+
+
+def _names_phenotk(path: Path) -> bool:
+    """A pyproject.toml that TOML cannot read but that has a ``[tool.phenotk`` table header (or ``tool.phenotk``)."""
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(1 << 20)
+    except OSError:
+        return False
+    for enc in ("utf-16",) if text[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8",):
+        return "tool.phenotk" in text.decode(enc, errors="replace").replace(" ", "")
+    return False
 
 
 def nearest_config(start: Path) -> Path | None:
@@ -117,6 +130,8 @@ def nearest_config(start: Path) -> Path | None:
             try:
                 data = _read_toml(pp)
             except (InputError, ValueError, RecursionError):  # not UTF-8 (a ValueError), nested too deeply
+                if _names_phenotk(pp):  # ours but broken: loading it says where (its settings were lost silently)
+                    return pp
                 continue
             if isinstance(data.get("tool"), dict) and "phenotk" in data["tool"]:
                 return pp

@@ -122,7 +122,10 @@ def load_config(path: str | os.PathLike[str]) -> Options:
     """Read and validate a config file (pyproject.toml or phenotk.toml)."""
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        raw = p.read_bytes()
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise UsageError("a UTF-16 file: save it as UTF-8 (TOML is UTF-8)", path=str(p))
+        data = tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))  # a byte-order mark is no setting
     except OSError as exc:
         raise UsageError(f"cannot read config: {exc.strerror or exc}", path=str(p)) from None
     except tomllib.TOMLDecodeError as exc:
@@ -172,10 +175,12 @@ def _set_run_key(opts: Options, norm: str, value: Any, source: str, base: Path |
     """``require``, ``hpo``, ``annotations``, ``require-hpo``, ``skip-foreign`` and ``fail-on`` of a config mapping."""
     if norm == "require":
         items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list):
-            raise UsageError("require must be a list of JSON Schema paths", path=source)
+        if not isinstance(items, list) or not all(isinstance(x, str) and x.strip() for x in items):
+            raise UsageError(f"require must be a list of JSON Schema paths, not {value!r}", path=source)
         opts.require = [str((base / x) if base and not os.path.isabs(x) else x) for x in items]
     elif norm in ("hpo", "annotations"):
+        if not isinstance(value, str) or not value.strip():  # hpo = 5 was an internal error; "" the config's folder
+            raise UsageError(f"{norm} must be the path of a file, not {value!r}", path=source)
         resolved = str((base / value) if base and not os.path.isabs(str(value)) else value)
         setattr(opts, norm, resolved)
     elif norm in ("require-hpo", "skip-foreign"):
