@@ -111,7 +111,12 @@ def timestamp(created: str | None) -> Timestamp:
     """RFC 3339 text → Timestamp; None → now (UTC)."""
     ts = Timestamp()
     if created:
-        ts.FromJsonString(created)
+        try:
+            ts.FromJsonString(created)
+        except ValueError:  # protobuf's own words, an internal error through the API and the web page
+            from phenotk.errors import UsageError
+
+            raise UsageError(f"created {created!r} is not an RFC 3339 time; write e.g. 2024-05-01T00:00:00Z") from None
     else:
         ts.GetCurrentTime()
     return ts

@@ -45,3 +45,20 @@ def test_closed_multiline_cells_and_lenient_slips_are_read(tmp_path: Path) -> No
     for sheet in (read_text_table(path), open_text_table(path).materialize()):
         assert sheet.rows == [["P1", "c.1A>G\nc.2T>C", "x"], ["P2", 'a "b" c', '<a href=u">l</a>"'], ["P3", "z", ""]]
         assert sheet.row_numbers == [2, 3, 4]
+
+
+def test_a_cell_over_the_csv_field_limit_names_its_line(tmp_path: Path) -> None:
+    """Python's csv refuses a cell over 131,072 characters; the error said where not."""
+    (tmp_path / "big.csv").write_text("ID,Notes\nP1,ok\nP2,\"" + "x" * 200_000 + "\"\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"malformed CSV: line 3: field larger than field limit"):
+        read_text_table(tmp_path / "big.csv")
+
+
+def test_a_bad_created_time_is_a_usage_error_in_the_api(tmp_path: Path) -> None:
+    import phenotk
+    from phenotk.errors import UsageError
+
+    (tmp_path / "s.csv").write_text("ID,Sex\nP1,F\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("phenotk_mapping: 1\nsubject: {id: ID, sex: Sex}\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="created 'yesterday' is not an RFC 3339 time"):
+        phenotk.convert(tmp_path / "s.csv", mapping=tmp_path / "m.yaml", hpo=False, created="yesterday").messages()

@@ -744,7 +744,17 @@ def csv_records(lines: Iterable[str], delim: str) -> Iterator[tuple[int, list[st
 
     reader = csv.reader(feed(), delimiter=delim)
     start = 1
-    for number, row in enumerate(reader, start=1):
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # "field larger than field limit (131072)": where
+            if isinstance(exc, _CsvError):
+                raise
+            raise _CsvError(f"line {reader.line_num}: {exc}") from None
+        number += 1
         if ended:  # only a quoted cell still open reads past the last line and is then cut there
             raise _CsvError(f"line {start}: a quoted cell is not closed (it runs to the end of the file)")
         start = reader.line_num + 1
