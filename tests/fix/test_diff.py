@@ -102,3 +102,19 @@ def test_context_lines_as_difflib_takes_them() -> None:
     b = [*a[:10], "changed\n", *a[11:25], "also\n", *a[26:]]
     for n in (0, 1, 2, 5):
         assert list(unified_diff(a, b, "a/x", "b/x", n=n)) == list(difflib.unified_diff(a, b, "a/x", "b/x", n=n))
+
+
+def test_diff_text_marks_a_last_line_without_newline() -> None:
+    """``fix --dry-run`` of a one-line JSON file printed '-old+new' as one line (patch could not apply it)."""
+    from phenotk.fixes.diff import diff_text
+
+    text = diff_text('{"sex": "female"}', '{"sex": "FEMALE"}', "/tmp/one.json")
+    assert text.splitlines() == [
+        "--- a//tmp/one.json",
+        "+++ b//tmp/one.json",
+        "@@ -1 +1 @@",
+        '-{"sex": "female"}',
+        "\\ No newline at end of file",
+        '+{"sex": "FEMALE"}',
+        "\\ No newline at end of file",
+    ]

@@ -26,12 +26,10 @@ def _where(path: str, issue: Issue) -> str:
 def _diff(result: FileFix) -> str:
     if result.format is not None and result.format.value == "pb":
         return f"Binary file {result.path} would change\n"
-    from phenotk.fixes.diff import unified_diff
+    from phenotk.fixes.diff import diff_text
 
-    before = result.original.decode("utf-8").splitlines(keepends=True)
-    after = result.new.decode("utf-8").splitlines(keepends=True)
     # difflib's own diff compares every line with every other where lines repeat: minutes for an array of packets
-    return "".join(unified_diff(before, after, fromfile=f"a/{result.path}", tofile=f"b/{result.path}"))
+    return diff_text(result.original.decode("utf-8"), result.new.decode("utf-8"), result.path)
 
 
 def _report_file(result: FileFix, threshold: Severity | None) -> int:

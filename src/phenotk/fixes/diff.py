@@ -146,3 +146,24 @@ def _range(start: int, stop: int) -> str:
     if not length:
         beginning -= 1
     return f"{beginning},{length}"
+
+
+def diff_text(before: str, after: str, path: str, n: int = 3) -> str:
+    r"""The unified diff of a file's text before and after its fixes, as ``git diff`` prints it.
+
+    Headers ``a/PATH`` / ``b/PATH`` (an absolute path keeps its ``/``: ``a//tmp/x.json``, which ``patch -p1``
+    applies to ``/tmp/x.json`` from any folder); a last line without a newline is marked ``\ No newline at end of
+    file`` — without the mark, a one-line JSON packet's old and new line came out as one line.
+    """
+    lines = unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}",
+                         n=n)
+    return "".join(_marked_ends(lines))
+
+
+def _marked_ends(lines: Iterator[str]) -> Iterator[str]:
+    for line in lines:
+        if line.endswith(("\n", "\r")):
+            yield line
+        else:
+            yield line + "\n"
+            yield "\\ No newline at end of file\n"

@@ -15,7 +15,6 @@ import shutil
 import threading
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -845,7 +844,7 @@ def _fix_targets(ws: Workspace, run: Run) -> list[Path]:
 
 def plan_fixes(ws: Workspace, run: Run, session: Any) -> list[dict[str, Any]]:
     """Dry run of the safe fixes: per changed file, the fixes and a unified diff (nothing written)."""
-    from phenotk.fixes.diff import unified_diff  # fast where lines repeat (a JSON array of packets)
+    from phenotk.fixes.diff import diff_text  # fast where lines repeat (a JSON array of packets)
 
     out: list[dict[str, Any]] = []
     with ws.lock:
@@ -858,9 +857,7 @@ def plan_fixes(ws: Workspace, run: Run, session: Any) -> list[dict[str, Any]]:
                 continue
             shown = ws.display(ff.path)
             run.pending[shown] = ff
-            diff = "".join(_marked_ends(unified_diff(
-                ff.original.decode("utf-8", "replace").splitlines(keepends=True),
-                ff.new.decode("utf-8", "replace").splitlines(keepends=True), f"a/{shown}", f"b/{shown}", n=2)))
+            diff = diff_text(ff.original.decode("utf-8", "replace"), ff.new.decode("utf-8", "replace"), shown, n=2)
             out.append({"file": shown, "diff": diff[:20000], "fixes": [
                 {"code": a.issue.code, "rule": a.issue.rule, "message": a.issue.message, "pointer": a.issue.pointer}
                 for a in ff.applied]})
@@ -888,18 +885,6 @@ def not_fixed(ws: Workspace, run: Run) -> list[dict[str, Any]]:
             for name, (docs, fixes) in sorted(counts.items())]
 
 
-def _marked_ends(lines: Iterable[str]) -> Iterator[str]:
-    """Diff lines, each ending in a newline; a file's last line without one is marked as diff(1) and git do.
-
-    difflib (and :func:`phenotk.fixes.diff.unified_diff`, which writes what difflib writes) leave that line as it
-    is, so a one-line JSON packet's old and new line came out as one line: the page showed a removal, no addition.
-    """
-    for line in lines:
-        if line.endswith(("\n", "\r")):
-            yield line
-        else:
-            yield line + "\n"
-            yield "\\ No newline at end of file\n"
 
 
 def apply_fixes(ws: Workspace, run: Run, files: list[str] | None) -> list[dict[str, Any]]:
