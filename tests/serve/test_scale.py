@@ -177,6 +177,18 @@ def test_the_summary_reads_the_runs_packets_from_memory_fixes_included(
     assert got["packets"] == 4 and got["summary"] == expected
 
 
+def test_the_summary_counts_uploaded_families_by_their_members(client: httpx.Client) -> None:
+    # an uploaded Family or Cohort was left out of the page's summary (phenotk summarize counts its members)
+    ws = _workspace(client)
+    family = {"id": "f1", "proband": {"id": "p1", "subject": {"id": "s1", "sex": "FEMALE"}},
+              "relatives": [{"id": "p2", "subject": {"id": "s2", "sex": "MALE"}}],
+              "metaData": {"phenopacketSchemaVersion": "2.0"}}
+    assert _upload(client, ws, "family.json", json.dumps(family).encode()).is_success
+    client.post(f"/api/workspaces/{ws}/convert")
+    got = client.get(f"/api/workspaces/{ws}/summary").json()
+    assert got["packets"] == 2 and got["summary"]["sex"] == {"FEMALE": 1, "MALE": 1}
+
+
 def test_checking_a_big_zip_of_phenopackets_reports_progress_too(server: BackgroundServer) -> None:
     # the whole store as one zip (7,682 packets) is checked for 5-7 s with no progress: only sheets had one
     import io

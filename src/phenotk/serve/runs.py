@@ -972,7 +972,8 @@ def summary(ws: Workspace, run: Run, ontology: Any) -> dict[str, Any]:
                 for rel, packed in run.made.items()]
     messages += [d.message for d in iter_documents([str(p) for p in run.uploads])
                  if not isinstance(d, InputError) and d.message is not None]
-    messages = [m for m in messages if m is not None and type(m).__name__ == "Phenopacket"]
+    # Families and Cohorts count by their members (summarize flattens them), as phenotk summarize counts them
+    messages = [m for m in messages if m is not None and type(m).__name__ in ("Phenopacket", "Family", "Cohort")]
     if not messages:
         return {"packets": 0, "summary": None, "plots": {}}
     s = summarize(messages, hpo=ontology)
@@ -989,7 +990,7 @@ def summary(ws: Workspace, run: Run, ontology: Any) -> dict[str, Any]:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=80)
         plots[key] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-    return {"packets": len(messages), "summary": _jsonable(s.to_dict()), "plots": plots}
+    return {"packets": s.packets, "summary": _jsonable(s.to_dict()), "plots": plots}
 
 
 def _parsed(data: bytes, name: str) -> Any:
