@@ -137,8 +137,11 @@ def convert_command(
     )
     conversion.write(output, to=to, force=force, options=None, keep=False)  # streamed: memory stays flat
     finish(conversion.report, conversion.errors, report_path, report_format, quiet, threshold, force)
-    if conversion.written or os.path.exists(output):
+    if os.path.exists(output):
         typer.echo(f"wrote {conversion.written} document(s) to {output}", err=True)
+    elif conversion.written:  # e.g. a PED writer given no pedigree: its findings say why
+        typer.echo(f"nothing written: the writer made no file of the {conversion.written} converted document(s) "
+                   f"(see its findings); {output} not created", err=True)
     else:
         typer.echo(f"nothing written: no document could be converted; {output} not created", err=True)
     raise typer.Exit(conversion.exit_code(threshold))

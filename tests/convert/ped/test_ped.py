@@ -498,3 +498,14 @@ def test_one_parent_in_both_columns_is_reported_once_as_both() -> None:
     # a person who is the father of one child and the mother of another is still reported
     fams, _ = parse_ped("F\tp\t0\t0\t1\t1\nF\ta\tp\t0\t1\t1\nF\tb\t0\tp\t1\t1\n")
     assert any("is the father of 'a' and the mother of 'b'" in i.message for i in check_pedigree(fams[0].persons))
+
+
+def test_convert_to_ped_of_nothing_says_nothing_was_written(tmp_path: Path) -> None:
+    """A phenopacket without pedigree to PED: no file, and the summary line said 'wrote 1 document(s) to x.ped'."""
+    src = tmp_path / "p.json"
+    src.write_text('{"id": "p1", "subject": {"id": "s1"}, "metaData": {"phenopacketSchemaVersion": "2.0"}}')
+    run = subprocess.run([sys.executable, "-m", "phenotk", "convert", str(src), "-o", str(tmp_path / "x.ped")],
+                         capture_output=True, text=True)
+    assert not (tmp_path / "x.ped").exists()
+    assert "ped-nothing-written" in run.stderr and "wrote 1 document" not in run.stderr
+    assert "nothing written: the writer made no file" in run.stderr
