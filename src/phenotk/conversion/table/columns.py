@@ -48,8 +48,17 @@ def plan_columns(b: _Builder, rows: list[list[str]] | None = None) -> None:
     for pat in patterns:
         rx = re.compile(re.escape(pat).replace(re.escape("{n}"), r"\d+") + r"\Z")
         claimed.update(h for h in header if rx.match(h))
+    claimed |= ignored_columns(b)  # `*`/`?` patterns too (REDCap's letter_group___* checkbox columns)
     _wide_columns(b, claimed)
     _unmapped(b, claimed, b.nonempty if b.nonempty is not None else _nonempty_columns(b.sheet.header, rows or []))
+
+
+def ignored_columns(b: _Builder) -> set[str]:
+    """The headers ``ignore_columns`` names: as written, or matched by a ``*``/``?`` pattern (as wide columns are)."""
+    names = b.m.ignore_columns
+    globs = [p for p in names if any(c in p for c in "*?[")]
+    header = b.sheet.header
+    return {h for h in header if h in names or any(fnmatch.fnmatchcase(h, p) for p in globs)}
 
 
 def check_required(b: _Builder) -> None:
@@ -352,7 +361,7 @@ def _hidden(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
             "input.skip_rows", b.sev, sheet=sheet.name, row=rows[0], column=next(iter(b.m.packet_id.columns()), None),
             value="", reason="hidden row"))
     width = len(sheet.header)
-    read = claimed - set(b.m.ignore_columns)
+    read = claimed - ignored_columns(b)
     columns = [j for j in getattr(sheet, "hidden_columns", [])
                if j <= width and sheet.header[j - 1] in read and sheet.header[j - 1] in nonempty]
     if columns:
