@@ -31,3 +31,14 @@ def test_a_blank_header_row_is_passed_over(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "phenotk", "mapping", "init", str(tmp_path / "blank.csv"), "-o",
                           str(tmp_path / "b.yaml")], capture_output=True, text=True)
     assert run.returncode == 2 and "no header row" in run.stderr
+
+
+def test_a_workbook_named_csv_is_read_as_the_workbook_it_is(tmp_path: Path) -> None:
+    """openpyxl refused 'export.csv' (an XLSX) by its extension: 'does not support .csv file format'."""
+    wb = openpyxl.Workbook()
+    wb.active.append(["ID", "Sex"])
+    wb.active.append(["P1", "F"])
+    wb.save(tmp_path / "book.xlsx")
+    (tmp_path / "export.csv").write_bytes((tmp_path / "book.xlsx").read_bytes())
+    sheet = read_table(tmp_path / "export.csv")
+    assert sheet.header == ["ID", "Sex"] and [rec["ID"] for _n, rec in sheet.records()] == ["P1"]

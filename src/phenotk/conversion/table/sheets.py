@@ -977,13 +977,23 @@ def _hidden(path: str | Path, member: str) -> tuple[frozenset[int], list[int]]:
     return frozenset(rows), columns
 
 
+def _xlsx_source(path: str | Path) -> Any:
+    """What openpyxl opens: the path, or the file's bytes for a workbook under another name.
+
+    ``export.csv`` that is an XLSX: openpyxl refuses a path by its extension ("does not support .csv file format").
+    """
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm"):
+        return path
+    return io.BytesIO(Path(path).read_bytes())  # the size was checked (check_xlsx)
+
+
 def _open_workbook(path: str | Path, max_bytes: int) -> Any:
     """The workbook, read-only, values not formulas (size-checked first)."""
     import openpyxl
 
     check_xlsx(path, max_bytes)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(_xlsx_source(path), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on corrupt files
         raise InputError(f"cannot open XLSX: {' '.join(str(exc).split())[:200]}", path=str(path)) from None
     if not wb.worksheets:
@@ -1159,7 +1169,7 @@ def open_xlsx(
             book = opened.pop()
         else:
             try:
-                book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+                book = openpyxl.load_workbook(_xlsx_source(path), read_only=True, data_only=True)
             except Exception as exc:  # openpyxl raises many kinds on corrupt files
                 raise InputError(f"cannot open XLSX: {' '.join(str(exc).split())[:200]}", path=p) from None
         try:
