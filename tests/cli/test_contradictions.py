@@ -20,20 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from phenotk.cli.app import main
+from _cli_runner import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SHEET_MAPPING = "phenotk_mapping: 1\nid: Patient\nsubject:\n  id: Patient\n"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture()

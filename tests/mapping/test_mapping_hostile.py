@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from _cli_runner import run_cli
 from phenotk.cli.app import main
 from phenotk.mapping import check_mapping, parse_mapping
 
@@ -103,14 +104,7 @@ def test_convert_with_such_a_mapping_is_one_located_error(
     assert not Path("out").exists()
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+_cli = run_cli
 
 
 @pytest.fixture()
