@@ -14,7 +14,7 @@ from phenotk.issue import Severity
 from phenotk.mapping.model import ValueSpec
 
 from .findings import finding
-from .sheets import column_letter, preview_table
+from .sheets import GUESSED_SCRIPTS, column_letter, preview_table
 from .terms import HP_ANYWHERE, HP_IN_TEXT, colon_ids
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -324,6 +324,12 @@ def _unmapped(b: _Builder, claimed: set[str], nonempty: set[str]) -> None:
     note = getattr(sheet, "sheet_note", None)
     if note:
         b.sheet_issues.append(finding("map-bad-cell", note, b.sev, sheet=sheet.name, value="", reason="hidden sheet"))
+    script = GUESSED_SCRIPTS.get(str(getattr(sheet, "encoding", "") or ""))
+    if script is not None:
+        b.sheet_issues.append(finding(
+            "map-bad-cell", f"the file is not UTF-8: it was read as {sheet.encoding} ({script}), judged from its "
+            "letters; if the text looks wrong, give the encoding (input.encoding in the mapping, or -O encoding=…), "
+            "or save the sheet as UTF-8", b.sev, sheet=sheet.name, value="", reason="encoding guessed"))
     mixed = getattr(sheet, "mixed_rows", [])
     if mixed:
         shown = _first_eight(mixed)

@@ -170,6 +170,52 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+#: legacy encodings of non-Latin scripts a sheet that is not UTF-8 may be in, tried in this order: (codec, script,
+#: the letters that must make up nearly all its non-ASCII characters, and the share of them it needs). Japanese is
+#: told by its kana (Korean or Chinese bytes read as Shift-JIS give kanji only); Korean comes before Chinese (GBK
+#: reads Korean bytes as hanzi), and Chinese GB2312 read as EUC-KR gives only part Hangul. Greek, Hebrew and Arabic
+#: 8-bit files read as Cyrillic letters too: they get the finding that names the guess.
+_OTHER_SCRIPTS: tuple[tuple[str, str, tuple[tuple[int, int], ...], float], ...] = (
+    ("cp932", "Japanese", ((0x3040, 0x30FF),), 0.1),
+    ("euc_kr", "Korean", ((0xAC00, 0xD7AF), (0x3130, 0x318F)), 0.9),
+    ("gb18030", "Chinese", ((0x4E00, 0x9FFF), (0x3000, 0x303F), (0xFF00, 0xFFEF)), 0.9),
+    ("cp1251", "Cyrillic", ((0x0400, 0x04FF),), 0.9),
+)
+#: codec → script, for the finding that names a guessed encoding
+GUESSED_SCRIPTS = {codec: script for codec, script, _, _ in _OTHER_SCRIPTS}
+_HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
+
+
+def _other_script(sample: bytes) -> str | None:
+    """The codec of a sheet written in a non-Latin script in a legacy encoding (Shift-JIS, GBK, Windows-1251 …).
+
+    Windows-1252 (the fallback) reads any byte, so a Russian sheet became 'Ïîë' for 'Пол' without a word. Latin
+    text in an 8-bit encoding has its accented letters one by one among ASCII ones ('Krampfanfälle'); these
+    scripts have runs of non-ASCII bytes. When most non-ASCII bytes stand in runs of three or more, the first codec of
+    :data:`_OTHER_SCRIPTS` under which the text is made of that script's letters is chosen; None when none is
+    (the sheet is then read as before).
+    """
+    runs = _HIGH_RUNS.findall(sample)
+    long = [len(r) for r in runs if len(r) >= 3]
+    if len(long) < 2 or sum(long) < 0.5 * sum(len(r) for r in runs):  # (short words: 'да', 'ж')
+        return None
+    for codec, _script, ranges, needed in _OTHER_SCRIPTS:
+        text = None
+        for cut in range(4):  # a multi-byte character cut at the end of the sample
+            try:
+                text = sample[: len(sample) - cut].decode(codec)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            continue
+        high = [ord(c) for c in text if ord(c) > 0x7F]
+        share = sum(1 for c in high if any(lo <= c <= hi for lo, hi in ranges)) / max(1, len(high))
+        if share >= needed:
+            return codec
+    return None
+
+
 def _mac_roman(data: bytes) -> bool:
     """Whether text that is not UTF-8 reads as Mac Roman rather than Windows-1252.
 
@@ -214,6 +260,12 @@ def decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    other = _other_script(data[:_HEAD_BYTES])
+    if other is not None:
+        try:
+            return data.decode(other), other
+        except UnicodeDecodeError:
+            pass
     if _UTF8_MULTI.search(data):  # UTF-8 with lines pasted in Windows-1252: each part read as it was written
         return data.decode("utf-8", errors=MIXED), MIXED_CODEC
     if _mac_roman(data[:_HEAD_BYTES]):
@@ -549,6 +601,9 @@ def _choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str
         return "utf-16", "strict"
     if _decodes(path, "utf-8"):
         return "utf-8", "strict"
+    other = _other_script(head)
+    if other is not None and _decodes(path, other):
+        return other, "strict"
     if _has_utf8(path):
         return "utf-8", MIXED
     if _mac_roman(head):
