@@ -58,7 +58,6 @@ def deidentify_command(
     not_stdout("-o/--output", output, "de-identified files keep their layout in a directory")
     not_stdout("--privacy-report", privacy_report, "the privacy report is a JSON file")
     not_stdout("--map-out", map_out, "the pseudonym map is a file (mode 0600)")
-    _inputs_outside(inputs, output)
     note_inputs(key_file)  # --map-out / --privacy-report never replace the secret key, even with --force
     for path in (privacy_report, map_out):
         if path is not None and path.exists() and not force:
@@ -87,28 +86,6 @@ def deidentify_command(
     if result.risk is not None:
         typer.echo(result.risk.text(), err=True)
     raise typer.Exit(result.exit_code(threshold))
-
-
-def _inputs_outside(inputs: list[str], output: str) -> None:
-    """An input named inside the output directory: the run skipped it and exited 0 having written nothing.
-
-    (``deidentify p.json -o .``.) The output directory may lie inside an input directory — files found under it
-    are never read, so earlier outputs are not de-identified again — but a named file or folder within it would
-    also leave identifiable data in the directory meant for release.
-    """
-    try:
-        out = Path(output).resolve()
-    except (OSError, RuntimeError):
-        return
-    for item in inputs:
-        p = Path(item)
-        if item == "-" or not p.exists():
-            continue
-        if p.resolve().is_relative_to(out):
-            raise UsageError(
-                f"lies inside the output directory {output}: it would be skipped, and identifiable data "
-                "would sit next to the release; choose an output directory outside the inputs",
-                path=str(item))  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -237,6 +237,27 @@ def _located(doc: Document, issues: list[Issue]) -> list[Issue]:
     return issues
 
 
+def _inputs_outside(inputs: list[Any], output: Path, shown: str) -> None:
+    """An input file or folder named inside the output directory: a usage error (the run skipped it and wrote nothing).
+
+    (``deidentify p.json -o .``.) The output directory may lie inside an input directory — files found under it
+    are never read, so earlier outputs are not de-identified again — but a named file or folder within it would
+    also leave identifiable data in the directory meant for release.
+    """
+    try:
+        out = output.resolve()
+    except (OSError, RuntimeError):
+        return
+    for item in inputs:
+        if not isinstance(item, (str, os.PathLike)) or os.fspath(item) == "-" or not Path(item).exists():
+            continue
+        if Path(item).resolve().is_relative_to(out):
+            raise UsageError(
+                f"lies inside the output directory {shown}: it would be skipped, and identifiable data "
+                "would sit next to the release; choose an output directory outside the inputs",
+                path=os.fspath(item))  # fmt: skip
+
+
 def _sources(
     inputs: Iterable[PathLike | dict[str, Any] | Document], skip: Path | None = None
 ) -> Iterable[tuple[str, list[Any]]]:
@@ -321,6 +342,9 @@ def deidentify(
     keep = out_dir is None if keep_outputs is None else keep_outputs
     if isinstance(inputs, (str, os.PathLike, dict, Document)):
         inputs = [inputs]
+    if out_dir is not None:
+        inputs = list(inputs)
+        _inputs_outside(inputs, out_dir, os.fspath(output) if output is not None else str(out_dir))
     deid = Deidentifier(keyring, chosen)
     result = Deidentification(profile=chosen.name, key_id=keyring.key_id)
     records: list[tuple[Record, Result]] = []
