@@ -147,3 +147,11 @@ def test_same_value_twice_and_repeatable_options_are_fine(capsys: pytest.Capture
     assert code in (0, 1), err
     code, out, err = run(capsys, "validate", "--no-hpo", "--", packet, "--fail-on")  # after --: file names
     assert code == 2 and "--fail-on" in out + err
+
+
+def test_stdin_named_twice_is_refused(capsys: pytest.CaptureFixture[str], packet: str) -> None:
+    """``validate - -`` read the second stdin as an empty file; ``-o -`` (stdout) beside one ``-`` stays fine."""
+    code, _, err = run(capsys, "validate", "-", "-", "--no-hpo")
+    assert code == 2 and "- (stdin) is named more than once" in err
+    code, _, err = run(capsys, "validate", packet, "--no-hpo", "-f", "json", "-o", "-", "--", "-")
+    assert "named more than once" not in err

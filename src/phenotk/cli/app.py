@@ -236,9 +236,30 @@ def _plain_params(cmd: Any) -> None:
 
         def parse_args(ctx: Any, args: list[str]) -> Any:
             _refuse_repeats(cmd, args)
+            _stdin_once(cmd, args)
             return parse(ctx, args)
 
         cmd.parse_args = parse_args
+
+
+def _stdin_once(cmd: Any, args: list[str]) -> None:
+    """``-`` (stdin) named twice among the inputs: the second read an empty stream ("empty file")."""
+    from phenotk.errors import UsageError
+
+    valued = {opt for param in getattr(cmd, "params", ()) if getattr(param, "param_type_name", "") == "option"
+              and not getattr(param, "is_flag", False) for opt in (*param.opts, *param.secondary_opts)}
+    dashes, i, positional = 0, 0, False
+    while i < len(args):
+        arg = args[i]
+        if not positional and arg == "--":
+            positional = True
+        elif not positional and arg in valued:
+            i += 1  # its value (which may be '-': stdout)
+        elif arg == "-":
+            dashes += 1
+        i += 1
+    if dashes > 1:
+        raise UsageError("- (stdin) is named more than once; standard input can be read once")
 
 
 def _refuse_repeats(cmd: Any, args: list[str]) -> None:
