@@ -52,6 +52,29 @@ class ConvertOptions:
         return Severity.ERROR if self.strict else default
 
 
+#: every ``-O key=value`` a reader or writer reads (``ConvertOptions.extra``): a key outside it reaches no converter
+OPTION_KEYS = frozenset({
+    "sheet", "header_row", "delimiter", "encoding",  # sheets
+    "dictionary",  # REDCap
+    "phenopackets", "proband", "header",  # PED
+    "bundle-type", "format",  # FHIR writer
+    "info",  # Beacon writer
+    "clean", "clean_by_onset", "hpo_version", "acronym",  # curation templates
+    "variants_to_interpretations", "disease", "status", "interpretation_status",  # Phenopacket v1
+})
+
+
+def unread_options(extra: dict[str, str]) -> list[str]:
+    """The ``-O`` keys no converter reads (a typo such as ``delimeter``), each with a suggestion when one is close."""
+    import difflib
+
+    out = []
+    for key in sorted(set(extra) - OPTION_KEYS):
+        close = difflib.get_close_matches(key, sorted(OPTION_KEYS), n=1, cutoff=0.7)
+        out.append(f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key))
+    return out
+
+
 class FormatReader(abc.ABC):
     """Reads an external format into Phenopackets (or Families / Cohorts)."""
 

@@ -24,7 +24,7 @@ from google.protobuf.message import Message
 from phenotk._heap import settled
 from phenotk._procs import capped_jobs
 from phenotk.conversion import registry
-from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter
+from phenotk.conversion.base import Converted, ConvertOptions, FormatReader, FormatWriter, unread_options
 from phenotk.conversion.findings import CONVERT_DEFAULT_STATED, CONVERT_NOT_CARRIED, CONVERT_SKIPPED_FILE
 from phenotk.errors import InputError, OutputExistsError, UsageError
 from phenotk.io import Document, Element, Format, atomic_write, dumps, iter_documents, note_input, to_dict
@@ -645,6 +645,9 @@ def convert(
         annotations=_path(annotations or settings_.annotations),  # --annotations, else the config file's key
     )
     report = Report()
+    unread = unread_options(opts.extra)
+    if unread:  # was ignored without a word: `-O delimeter=;` read the sheet with the sniffed delimiter
+        report.notes.append(f"-O {', '.join(unread)}: no reader or writer takes this option; it is ignored")
     run = _Run(settings_, hpo, opts, report, validate)
     conversion = Conversion(report=report, on_error=on_error, _options=opts)
     reading = _Reading(
