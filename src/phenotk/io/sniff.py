@@ -70,10 +70,12 @@ _MAJOR = re.compile(r"\s*[vV]?0*(\d{1,3})(?!\d)")
 
 def _text_but_not_utf8(head: bytes) -> bool:
     """Text in an 8-bit encoding (no NUL, as few control bytes as UTF-8 text has): not a protobuf message."""
-    if b"\x00" in head:
-        return False
-    control = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return control <= max(2, len(head) // 50)
+    return b"\x00" not in head and _few_controls(head)
+
+
+def _few_controls(head: bytes) -> bool:
+    """No more control bytes (other than tab and line ends) than text has."""
+    return sum(1 for b in head if b < 9 or 13 < b < 32) <= max(2, len(head) // 50)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -86,8 +88,7 @@ def _looks_binary(head: bytes) -> bool:
     except UnicodeDecodeError as exc:
         # a multi-byte character cut at the end of the sample is still text
         return exc.start < len(head) - 4
-    control = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return control > max(2, len(head) // 50)
+    return not _few_controls(head)
 
 
 #: top-level keys of a Beacon v2 individual that no Phenopacket, Family or Cohort has and nobody types by mistake
